@@ -1,0 +1,315 @@
+package data
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Value is a typed leaf or leaf-list value.
+type Value struct {
+	// Type is the type the value was parsed as: for a union, the member type that matched; for a
+	// leafref, the leafref type itself (the fields below follow its target's type).
+	Type *schema.Type
+	// Str is the canonical lexical form (RFC 7950 section 9): numbers without leading zeros or
+	// "+", decimal64 with at least one fraction digit, bits in position order, binary as base64,
+	// an identityref as "module:identity", an instance-identifier with module-name prefixes
+	// (RFC 7951 section 6.11). For anydata and anyxml, the raw XML content.
+	Str string
+	// Num holds integer values, decimal64 scaled by 10^fraction-digits, an enum's value, and
+	// boolean as 0 or 1.
+	Num schema.Number
+	// Ident is the identity of an identityref.
+	Ident *schema.Identity
+}
+
+// Node is a node of an instance data tree bound to a schema. The root of a tree has no Schema.
+// Children are kept in schema order (Ordinal), list and leaf-list entries of one schema node next
+// to each other in insertion order; keyed entries are also indexed for lookups without scans.
+// A tree is not safe for concurrent mutation; concurrent readers are fine.
+type Node struct {
+	Schema *schema.Node
+	Parent *Node
+	Value  Value
+	// Default marks a leaf that holds its schema default without having been set, and a
+	// non-presence container that exists only to hold such leaves.
+	Default bool
+	// Line is the source line the node was decoded from, 0 if none.
+	Line int32
+
+	children []*Node
+	index    map[indexKey]*Node
+}
+
+type indexKey struct {
+	s   *schema.Node
+	key string
+}
+
+// indexThreshold is the number of entries of a list or leaf-list under one parent from which
+// keyed lookups go through a map instead of a scan.
+const indexThreshold = 8
+
+// NewRoot returns an empty document root.
+func NewRoot() *Node { return &Node{} }
+
+// New returns a detached node for schema node s.
+func New(s *schema.Node) *Node { return &Node{Schema: s} }
+
+// NewLeaf returns a detached leaf or leaf-list node holding v.
+func NewLeaf(s *schema.Node, v Value) *Node { return &Node{Schema: s, Value: v} }
+
+// Children returns the children in schema order. The slice must not be modified.
+func (n *Node) Children() []*Node { return n.children }
+
+// IsRoot reports whether n is a document root.
+func (n *Node) IsRoot() bool { return n.Schema == nil }
+
+// Name returns the node's name ("" for a root).
+func (n *Node) Name() string {
+	if n.Schema == nil {
+		return ""
+	}
+	return n.Schema.Name
+}
+
+// bounds returns the index range [lo, hi) of the children of schema node s.
+func (n *Node) bounds(s *schema.Node) (int, int) {
+	cs := n.children
+	ord := s.Ordinal()
+	lo := sort.Search(len(cs), func(i int) bool { return cs[i].Schema.Ordinal() >= ord })
+	hi := lo
+	for hi < len(cs) && cs[hi].Schema == s && hi-lo <= indexThreshold {
+		hi++
+	}
+	if hi-lo > indexThreshold {
+		// Long runs: binary search the end too.
+		hi = lo + sort.Search(len(cs)-lo, func(i int) bool { return cs[lo+i].Schema.Ordinal() > ord })
+	}
+	return lo, hi
+}
+
+// Instances returns the children that are instances of schema node s (several for a list or
+// leaf-list). The slice must not be modified.
+func (n *Node) Instances(s *schema.Node) []*Node {
+	lo, hi := n.bounds(s)
+	return n.children[lo:hi:hi]
+}
+
+// Child returns the first child instance of schema node s, nil if none.
+func (n *Node) Child(s *schema.Node) *Node {
+	lo, hi := n.bounds(s)
+	if lo == hi {
+		return nil
+	}
+	return n.children[lo]
+}
+
+// ChildByName returns the first child whose schema node has that name (any module), nil if none.
+func (n *Node) ChildByName(name string) *Node {
+	for _, c := range n.children {
+		if c.Schema.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Key returns the identity of a list entry or leaf-list entry among its siblings: the canonical
+// values of its keys joined by NUL for a list, the canonical value for a leaf-list. A keyless list
+// entry has no key ("").
+func (n *Node) Key() string {
+	switch n.Schema.Kind {
+	case schema.KindLeafList:
+		return n.Value.Str
+	case schema.KindList:
+		keys := n.Schema.Keys
+		if len(keys) == 1 {
+			if k := n.Child(keys[0]); k != nil {
+				return k.Value.Str
+			}
+			return ""
+		}
+		var b strings.Builder
+		for i, ks := range keys {
+			if i > 0 {
+				b.WriteByte(0)
+			}
+			if k := n.Child(ks); k != nil {
+				b.WriteString(k.Value.Str)
+			}
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// keyed reports whether entries of s are indexed by key.
+func keyed(s *schema.Node) bool {
+	return s.Kind == schema.KindLeafList || (s.Kind == schema.KindList && len(s.Keys) > 0)
+}
+
+// Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
+func (n *Node) Find(s *schema.Node, key string) *Node {
+	if n.index != nil {
+		if e, ok := n.index[indexKey{s, key}]; ok {
+			return e
+		}
+		lo, hi := n.bounds(s)
+		if hi-lo > indexThreshold {
+			return nil
+		}
+	}
+	for _, e := range n.Instances(s) {
+		if e.Key() == key {
+			return e
+		}
+	}
+	return nil
+}
+
+// Insert adds child c (detached, with its keys already set for a list entry) after the existing
+// instances of its schema node. It returns the existing entry instead, without inserting, when a
+// list or leaf-list entry with the same key is already there.
+func (n *Node) Insert(c *Node) (dup *Node) {
+	return n.insert(c, nil, true)
+}
+
+// InsertBefore adds child c before sibling before (an instance of the same schema node); with a
+// nil before it appends like Insert. It does not check for duplicates.
+func (n *Node) InsertBefore(c, before *Node) {
+	n.insert(c, before, false)
+}
+
+func (n *Node) insert(c, before *Node, checkDup bool) *Node {
+	s := c.Schema
+	var key string
+	idx := keyed(s)
+	if idx {
+		key = c.Key()
+		if checkDup {
+			if d := n.Find(s, key); d != nil {
+				return d
+			}
+		}
+	}
+	c.Parent = n
+	pos := len(n.children)
+	if pos == 0 || n.children[pos-1].Schema.Ordinal() > s.Ordinal() || before != nil {
+		if before != nil {
+			pos = n.indexOf(before)
+		} else {
+			_, pos = n.bounds(s)
+		}
+	}
+	n.children = append(n.children, nil)
+	copy(n.children[pos+1:], n.children[pos:])
+	n.children[pos] = c
+	if idx {
+		if n.index != nil {
+			n.index[indexKey{s, key}] = c
+		} else if lo, hi := n.bounds(s); hi-lo > indexThreshold {
+			n.index = make(map[indexKey]*Node)
+			for _, e := range n.children[lo:hi] {
+				n.index[indexKey{s, e.Key()}] = e
+			}
+		}
+	}
+	return nil
+}
+
+func (n *Node) indexOf(c *Node) int {
+	lo, hi := n.bounds(c.Schema)
+	for i := lo; i < hi; i++ {
+		if n.children[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Remove detaches child c from n.
+func (n *Node) Remove(c *Node) {
+	i := n.indexOf(c)
+	if i < 0 {
+		return
+	}
+	copy(n.children[i:], n.children[i+1:])
+	n.children[len(n.children)-1] = nil
+	n.children = n.children[:len(n.children)-1]
+	if n.index != nil && keyed(c.Schema) {
+		k := indexKey{c.Schema, c.Key()}
+		if n.index[k] == c {
+			delete(n.index, k)
+		}
+	}
+	c.Parent = nil
+}
+
+// Walk calls fn for n and its descendants in document order; returning false from fn skips the
+// node's descendants.
+func (n *Node) Walk(fn func(*Node) bool) {
+	if !fn(n) {
+		return
+	}
+	for _, c := range n.children {
+		c.Walk(fn)
+	}
+}
+
+// Path returns the instance-identifier of n in the RFC 7951 form used for error-path:
+// /module:top/child[key='value']/leaf-list[.='value'], with a module prefix on the first node and
+// wherever the module changes.
+func (n *Node) Path() string {
+	if n.Schema == nil {
+		return "/"
+	}
+	var b strings.Builder
+	n.appendPath(&b)
+	return b.String()
+}
+
+func (n *Node) appendPath(b *strings.Builder) {
+	if n.Parent != nil && n.Parent.Schema != nil {
+		n.Parent.appendPath(b)
+	}
+	b.WriteByte('/')
+	if n.Parent == nil || n.Parent.Schema == nil || n.Parent.Schema.Module != n.Schema.Module {
+		b.WriteString(n.Schema.Module.Name)
+		b.WriteByte(':')
+	}
+	b.WriteString(n.Schema.Name)
+	switch n.Schema.Kind {
+	case schema.KindList:
+		for _, ks := range n.Schema.Keys {
+			if k := n.Child(ks); k != nil {
+				b.WriteByte('[')
+				if ks.Module != n.Schema.Module {
+					b.WriteString(ks.Module.Name)
+					b.WriteByte(':')
+				}
+				b.WriteString(ks.Name)
+				b.WriteByte('=')
+				quote(b, k.Value.Str)
+				b.WriteByte(']')
+			}
+		}
+	case schema.KindLeafList:
+		if n.Schema.Config {
+			b.WriteString("[.=")
+			quote(b, n.Value.Str)
+			b.WriteByte(']')
+		}
+	}
+}
+
+func quote(b *strings.Builder, s string) {
+	q := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 {
+		q = '"'
+	}
+	b.WriteByte(q)
+	b.WriteString(s)
+	b.WriteByte(q)
+}

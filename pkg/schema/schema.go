@@ -1,0 +1,454 @@
+package schema
+
+import (
+	"sort"
+	"strings"
+)
+
+// Kind is the kind of a schema node.
+type Kind uint8
+
+// The schema node kinds.
+const (
+	KindContainer Kind = iota + 1
+	KindList
+	KindLeaf
+	KindLeafList
+	KindChoice
+	KindCase
+	KindAnydata
+	KindAnyxml
+	KindRPC
+	KindAction
+	KindInput
+	KindOutput
+	KindNotification
+)
+
+var kindNames = [...]string{"", "container", "list", "leaf", "leaf-list", "choice", "case", "anydata",
+	"anyxml", "rpc", "action", "input", "output", "notification"}
+
+// String returns the YANG keyword of the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// IsData reports whether nodes of kind k appear as elements in instance data
+// (container, list, leaf, leaf-list, anydata, anyxml).
+func (k Kind) IsData() bool {
+	switch k {
+	case KindContainer, KindList, KindLeaf, KindLeafList, KindAnydata, KindAnyxml:
+		return true
+	}
+	return false
+}
+
+// Schema is a compiled, immutable set of YANG modules. Build one with yangload (from YANG text) or
+// from generated tables, then call Finalize once; after that it is safe for concurrent use.
+type Schema struct {
+	// Modules holds every loaded module (implemented and import-only), sorted by name then revision.
+	Modules []*Module
+
+	byName map[string]*Module
+	byNS   map[string]*Module
+	top    map[qname]*Node
+}
+
+// Module is one YANG module (its submodules merged in).
+type Module struct {
+	Name        string
+	Namespace   string
+	Prefix      string
+	Revision    string // newest revision date, empty if none
+	YangVersion string // "1" or "1.1"
+	Description string
+	// Implemented is false for modules loaded only because they are imported.
+	Implemented bool
+	// Features lists the module's features in statement order with their effective state.
+	Features []*Feature
+	// Identities lists the module's identities in statement order.
+	Identities []*Identity
+	// Data holds the module's top-level data nodes (and choices) in statement order.
+	// Nodes that other modules augment into this module's tree appear in the target's Children.
+	Data []*Node
+	// RPCs and Notifications hold the module's top-level rpc and notification nodes.
+	RPCs          []*Node
+	Notifications []*Node
+	// Submodules names the included submodules; Deviations names the modules that deviate this one.
+	Submodules []string
+	Deviations []string
+	// Prefixes maps the module's own prefix and its import prefixes to modules.
+	Prefixes Prefixes
+	// Source is the YANG text (for get-schema); File is where it was read from.
+	Source string
+	File   string
+
+	identByName map[string]*Identity
+}
+
+// Prefixes maps YANG prefixes to modules, as seen from one module or submodule's text.
+type Prefixes map[string]*Module
+
+// Feature is a YANG feature and whether it is enabled in this schema.
+type Feature struct {
+	Name        string
+	Module      *Module
+	Enabled     bool
+	Description string
+}
+
+// Identity is a YANG identity.
+type Identity struct {
+	Name        string
+	Module      *Module
+	Bases       []*Identity
+	Description string
+	// Derived lists every identity derived (directly or not) from this one, filled by Finalize.
+	Derived []*Identity
+}
+
+// QName returns "module:name", the RFC 7951 form of the identity.
+func (id *Identity) QName() string { return id.Module.Name + ":" + id.Name }
+
+// DerivedFrom reports whether id is derived, directly or transitively, from base (not equal to it).
+func (id *Identity) DerivedFrom(base *Identity) bool {
+	for _, b := range id.Bases {
+		if b == base || b.DerivedFrom(base) {
+			return true
+		}
+	}
+	return false
+}
+
+// Node is a schema node. Data nodes, choices, cases, rpcs, actions, their input/output, and
+// notifications are all Nodes.
+type Node struct {
+	Kind Kind
+	Name string
+	// Module is the module whose namespace the node's element is in (for augmented nodes, the
+	// augmenting module).
+	Module *Module
+	// Parent is the parent schema node (a choice's case, an rpc's input ...); nil at top level.
+	Parent *Node
+	// Children are the child schema nodes in statement order (after uses and augment expansion;
+	// augmented children follow the target's own). Choices and cases appear as nodes; their data
+	// children are their Children.
+	Children []*Node
+
+	Description string
+	Reference   string
+	Status      string // "current" (default), "deprecated", "obsolete"
+	// Config is the effective config property (inherited; false under state, rpc, notification).
+	Config bool
+	// Mandatory is set on leaves, choices, anydata and anyxml with "mandatory true".
+	Mandatory bool
+	// Presence is the presence statement's argument for a presence container, empty otherwise.
+	Presence string
+	// Keys are the list's key leaves in key statement order.
+	Keys []*Node
+	// Unique holds the list's unique statements, each a set of descendant leaves
+	// (paths relative to the list entry).
+	Unique []*Unique
+	// MinElements and MaxElements constrain lists and leaf-lists; MaxElements 0 means unbounded.
+	MinElements uint64
+	MaxElements uint64
+	// OrderedByUser is set for "ordered-by user" lists and leaf-lists.
+	OrderedByUser bool
+	// Type is the type of a leaf or leaf-list.
+	Type *Type
+	// Default holds a leaf's default (one value) or a leaf-list's defaults; for leaves without
+	// their own default, the type's default. Empty when none.
+	Default []string
+	// DefaultCase is a choice's default case, nil if none.
+	DefaultCase *Node
+	Units       string
+	Musts       []*Must
+	// Whens are the conditions on this node: its own and those inherited from uses and augment.
+	Whens []*When
+	// Loc is "file:line" of the defining statement.
+	Loc string
+	// Extensions lists the extension statements on the node, as "prefix:keyword argument".
+	Extensions []string
+
+	children map[qname]*Node // data children, looking through choice/case; by module and name
+	ops      map[qname]*Node // actions and notifications
+	depth    int
+	ordinal  int
+}
+
+// Unique is one "unique" statement of a list.
+type Unique struct {
+	// Leaves are the referenced descendant leaves.
+	Leaves []*Node
+	// Paths are the descendant schema node paths as written (for messages).
+	Paths []string
+	Loc   string
+}
+
+// Must is a must statement.
+type Must struct {
+	Expr         string
+	ErrorMessage string
+	ErrorAppTag  string
+	// Prefixes resolves the prefixes in Expr (those of the module or submodule it was written in).
+	Prefixes Prefixes
+	// Module is the module the expression was written in: unprefixed names in the expression are
+	// in its namespace (RFC 7950 section 6.4.1).
+	Module *Module
+	Loc    string
+}
+
+// When is a when statement.
+type When struct {
+	Expr     string
+	Prefixes Prefixes
+	Module   *Module
+	// Self is true when the context node is the node itself (a when on a data node). Otherwise
+	// (when on uses, augment, choice or case) the context node is the closest data-node ancestor
+	// of the node carrying it (RFC 7950 section 7.21.5); at top level that is the document root.
+	Self bool
+	// Origin is "node", "uses", "augment", "choice" or "case".
+	Origin string
+	Loc    string
+}
+
+// Path returns the schema node path, e.g. /ietf-interfaces:interfaces/interface, with a module
+// prefix on the first node and wherever the module changes (the RFC 7951 form). Choice and case
+// nodes are not part of data paths and are skipped; input and output are kept.
+func (n *Node) Path() string {
+	var parts []*Node
+	for p := n; p != nil; p = p.Parent {
+		if p.Kind == KindChoice || p.Kind == KindCase {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	var b strings.Builder
+	var prev *Module
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		b.WriteByte('/')
+		if p.Module != prev {
+			b.WriteString(p.Module.Name)
+			b.WriteByte(':')
+			prev = p.Module
+		}
+		b.WriteString(p.Name)
+	}
+	return b.String()
+}
+
+// DataParent returns the closest ancestor that is a data node (or rpc, action, input, output,
+// notification), skipping choice and case; nil at top level.
+func (n *Node) DataParent() *Node {
+	p := n.Parent
+	for p != nil && (p.Kind == KindChoice || p.Kind == KindCase) {
+		p = p.Parent
+	}
+	return p
+}
+
+// Child returns the data child (container, list, leaf, leaf-list, anydata, anyxml) with the
+// given module and name, looking through choice and case; for rpc, action and notification nodes
+// it finds input and output too ("input"/"output" with the node's own module). Nil if none.
+func (n *Node) Child(mod *Module, name string) *Node {
+	return n.children[qname{mod, name}]
+}
+
+// Operation returns the action or notification defined in n with that module and name, nil if none.
+func (n *Node) Operation(mod *Module, name string) *Node {
+	return n.ops[qname{mod, name}]
+}
+
+// DataChildren returns the data children in statement order, looking through choice and case.
+func (n *Node) DataChildren() []*Node {
+	var out []*Node
+	var walk func([]*Node)
+	walk = func(cs []*Node) {
+		for _, c := range cs {
+			switch {
+			case c.Kind == KindChoice || c.Kind == KindCase:
+				walk(c.Children)
+			case c.Kind.IsData():
+				out = append(out, c)
+			}
+		}
+	}
+	walk(n.Children)
+	return out
+}
+
+// IsKey reports whether n is a key leaf of its parent list.
+func (n *Node) IsKey() bool {
+	if n.Kind != KindLeaf || n.Parent == nil || n.Parent.Kind != KindList {
+		return false
+	}
+	for _, k := range n.Parent.Keys {
+		if k == n {
+			return true
+		}
+	}
+	return false
+}
+
+// Ordinal is the position of n among the data children of its data parent (or among all
+// top-level data nodes of the schema, in module order), filled by Finalize. Instance data is kept
+// and encoded in ordinal order.
+func (n *Node) Ordinal() int { return n.ordinal }
+
+// Depth is the number of data ancestors of n (0 at top level); filled by Finalize.
+func (n *Node) Depth() int { return n.depth }
+
+// IsNPContainer reports whether n is a non-presence container.
+func (n *Node) IsNPContainer() bool { return n.Kind == KindContainer && n.Presence == "" }
+
+type qname struct {
+	mod  *Module
+	name string
+}
+
+// Module returns the module with the given name, nil if not loaded. With several revisions
+// loaded, the implemented one (or else the newest) is returned.
+func (s *Schema) Module(name string) *Module { return s.byName[name] }
+
+// ModuleByNamespace returns the module with the given XML namespace, nil if none.
+func (s *Schema) ModuleByNamespace(ns string) *Module { return s.byNS[ns] }
+
+// Top returns the top-level data node (looking through top-level choice and case) of module mod
+// with that name, nil if none.
+func (s *Schema) Top(mod *Module, name string) *Node { return s.top[qname{mod, name}] }
+
+// RPC returns the rpc of module mod with that name, nil if none.
+func (s *Schema) RPC(mod *Module, name string) *Node {
+	for _, r := range mod.RPCs {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// TopNodes returns every top-level data node of every implemented module (and the nodes of
+// import-only modules that other modules augment into), in module order then statement order,
+// choices and cases looked through.
+func (s *Schema) TopNodes() []*Node {
+	var out []*Node
+	for _, m := range s.Modules {
+		root := &Node{Children: m.Data}
+		out = append(out, root.DataChildren()...)
+	}
+	return out
+}
+
+// Identity returns the identity of module mod with that name, nil if none.
+func (m *Module) Identity(name string) *Identity { return m.identByName[name] }
+
+// Feature returns the module's feature with that name, nil if none.
+func (m *Module) Feature(name string) *Feature {
+	for _, f := range m.Features {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Finalize builds the lookup indexes and derived data (Identity.Derived, depths). Call it once
+// after the schema is fully built and before use; it does not otherwise change the schema.
+func (s *Schema) Finalize() {
+	sort.SliceStable(s.Modules, func(i, j int) bool {
+		a, b := s.Modules[i], s.Modules[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Revision < b.Revision
+	})
+	s.byName = make(map[string]*Module, len(s.Modules))
+	s.byNS = make(map[string]*Module, len(s.Modules))
+	s.top = make(map[qname]*Node)
+	for _, m := range s.Modules {
+		if old := s.byName[m.Name]; old == nil || m.Implemented || (!old.Implemented && m.Revision > old.Revision) {
+			s.byName[m.Name] = m
+			s.byNS[m.Namespace] = m
+		}
+	}
+	for _, m := range s.Modules {
+		m.identByName = make(map[string]*Identity, len(m.Identities))
+		for _, id := range m.Identities {
+			m.identByName[id.Name] = id
+			id.Derived = nil
+		}
+	}
+	for _, m := range s.Modules {
+		for _, id := range m.Identities {
+			seen := map[*Identity]bool{}
+			var up func(*Identity)
+			up = func(x *Identity) {
+				for _, b := range x.Bases {
+					if !seen[b] {
+						seen[b] = true
+						b.Derived = append(b.Derived, id)
+						up(b)
+					}
+				}
+			}
+			up(id)
+		}
+	}
+	ord := 0
+	for _, m := range s.Modules {
+		root := &Node{Children: m.Data}
+		for _, c := range root.DataChildren() {
+			s.top[qname{c.Module, c.Name}] = c
+			c.ordinal = ord
+			ord++
+		}
+		for _, n := range m.Data {
+			finalizeNode(n, 0)
+		}
+		for _, n := range m.RPCs {
+			finalizeNode(n, 0)
+		}
+		for _, n := range m.Notifications {
+			finalizeNode(n, 0)
+		}
+	}
+}
+
+func finalizeNode(n *Node, depth int) {
+	n.depth = depth
+	n.children = make(map[qname]*Node)
+	n.ops = nil
+	var walk func([]*Node)
+	walk = func(cs []*Node) {
+		for _, c := range cs {
+			switch c.Kind {
+			case KindChoice, KindCase:
+				walk(c.Children)
+			case KindAction, KindNotification:
+				if n.ops == nil {
+					n.ops = make(map[qname]*Node)
+				}
+				n.ops[qname{c.Module, c.Name}] = c
+			default:
+				n.children[qname{c.Module, c.Name}] = c
+			}
+		}
+	}
+	walk(n.Children)
+	if n.Kind != KindChoice && n.Kind != KindCase {
+		for i, c := range n.DataChildren() {
+			c.ordinal = i
+		}
+	}
+	childDepth := depth
+	if n.Kind != KindChoice && n.Kind != KindCase {
+		childDepth = depth + 1
+	}
+	for _, c := range n.Children {
+		finalizeNode(c, childDepth)
+	}
+}
