@@ -1,0 +1,44 @@
+# ncws: the Makefile is thin; CI (.ci/run) calls `make test`.
+SHELL := /bin/bash
+GO ?= go
+SHARED ?= $(abspath ../shared)
+export NCWS_SHARED := $(SHARED)
+
+.PHONY: all build test deps lint fmt-check vet fuzz bench-validate clean
+
+all: build
+
+build:
+	$(GO) build -o bin/ncws ./cmd/ncws
+
+# deps installs what the tests need (Debian packages) when missing and we are root; otherwise it
+# says exactly what is missing and fails.
+deps:
+	@bash scripts/deps.sh
+
+# test: everything that proves the issues: unit tests, yanglint conformance (shared corpus and ours,
+# through the library and the CLI), fuzz seed corpora, examples, vet and gofmt. Race detector on.
+test: deps fmt-check vet
+	$(GO) test -race -count=1 ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint: vet fmt-check
+	$(GO) tool staticcheck ./...
+
+# fuzz runs every native fuzz target for FUZZTIME each; crashers land in testdata/fuzz as seeds.
+FUZZTIME ?= 30s
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+# bench-validate: ncws validate vs yanglint on 10k and 100k interfaces, wall time and peak RSS.
+bench-validate: build
+	@bash scripts/bench-validate.sh
+
+clean:
+	rm -rf bin bench-out

@@ -1,0 +1,74 @@
+// Package cli is the ncws command tree (cobra). Commands are built by functions, not package-level
+// variables, so tests run them in parallel through Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is the ncws version, printed by `ncws version` and stamped into generated code.
+const Version = "v0.1.0"
+
+// Exit codes shared by the commands.
+const (
+	ExitOK      = 0 // success (for validate: the data is valid)
+	ExitInvalid = 1 // validate: the data is invalid
+	ExitUsage   = 2 // bad arguments, unreadable files, or a broken module set
+)
+
+// exitError carries an exit code out of a command; its message (if any) has already been printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Main runs the ncws command line with args (without the program name) and the given stdio, and
+// returns the process exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "ncws:", err)
+	return ExitUsage
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ncws",
+		Short: "ncws: YANG-driven NETCONF server framework (NETCONF over WebSocket)",
+		Long: `ncws turns YANG modules into NETCONF servers and tools.
+
+  ncws validate   check configuration or state data against YANG modules (yanglint's arguments)
+  ncws version    print the version`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout))
+	return root
+}
+
+func newVersion(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the ncws version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintln(stdout, "ncws", Version)
+			return nil
+		},
+	}
+}
