@@ -1,0 +1,16 @@
+// Package schema is the compiled, immutable form of a set of YANG modules (RFC 7950): modules,
+// features, identities, and the schema tree of data nodes, choices, cases, rpcs, actions and
+// notifications with their resolved types and constraints.
+//
+// Children keep YANG statement order (NETCONF XML needs list keys and rpc parameters in order),
+// uses and augment are expanded, refine and deviation applied, disabled if-feature nodes removed,
+// and every must/when keeps the prefixes and module of the text it came from. A Schema is built by
+// pkg/schema/yangload from YANG text, or by generated code from static tables, then Finalize is
+// called once; after that it is read-only and safe for concurrent use.
+//
+//	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
+//	m := s.Module("example")
+//	top := s.Top(m, "device")
+//	mtu := top.Child(m, "mtu")
+//	fmt.Println(mtu.Path(), mtu.Type.Base) // /example:device/mtu uint16
+package schema
