@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Main(context.Background(), args, strings.NewReader(""), &o, &e)
+	return code, o.String(), e.String()
+}
+
+const exampleDir = "../../examples/validate"
+
+func TestValidateExample(t *testing.T) {
+	model := filepath.Join(exampleDir, "example-device.yang")
+	code, out, errOut := run(t, "validate", model, filepath.Join(exampleDir, "good.xml"))
+	if code != ExitOK || out != "" {
+		t.Fatalf("good.xml: exit %d, stdout %q, stderr %q; want exit 0 and no output", code, out, errOut)
+	}
+	code, out, errOut = run(t, "validate", model, filepath.Join(exampleDir, "bad.xml"))
+	if code != ExitInvalid {
+		t.Fatalf("bad.xml: exit %d, want 1; stderr %q", code, errOut)
+	}
+	// bad.xml breaks five rules; every one is reported, each on one line in the documented format.
+	line := regexp.MustCompile(`^\S+bad\.xml:\d+: /example-device:device\S*: .+ \[[a-z-]+(/[a-z-]+)?\]$`)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		if !line.MatchString(l) {
+			t.Errorf("line not in FILE:LINE: PATH: MESSAGE [tag/app-tag] form: %q", l)
+		}
+	}
+	for _, want := range []string{
+		"/example-device:device/port[name='xe0']/mtu: fiber ports need an MTU of at least 1280 [operation-failed/must-violation]",
+		"/example-device:device/port[name='xe0']/speed: ",
+		"/example-device:device/uplink: ",
+		"[data-not-unique]",
+		"/example-device:device: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestValidateJSONOutput(t *testing.T) {
+	model := filepath.Join(exampleDir, "example-device.yang")
+	code, out, _ := run(t, "validate", "-o", "json", model, filepath.Join(exampleDir, "bad.xml"))
+	if code != ExitInvalid {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	var errs []fileError
+	if err := json.Unmarshal([]byte(out), &errs); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	found := false
+	for _, e := range errs {
+		if e.Tag == "" || e.Type == "" || e.Severity != "error" || e.File == "" {
+			t.Errorf("incomplete error %+v", e)
+		}
+		if e.AppTag == "must-violation" && e.Path == "/example-device:device/port[name='xe0']/mtu" && e.Line == 5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no must-violation at port xe0 mtu on line 5:\n%s", out)
+	}
+	code, out, _ = run(t, "validate", "-o", "json", model, filepath.Join(exampleDir, "good.xml"))
+	if code != ExitOK || strings.TrimSpace(out) != "[]" {
+		t.Errorf("good.xml: exit %d, output %q; want 0 and []", code, out)
+	}
+}
+
+func TestValidateStateData(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "state.xml")
+	os.WriteFile(doc, []byte(`<device xmlns="urn:ncws:example-device" xmlns:dev="urn:ncws:example-device">
+<hostname>h</hostname><port><name>p</name><type>dev:copper</type><oper-status>up</oper-status></port></device>`), 0o644)
+	model := filepath.Join(exampleDir, "example-device.yang")
+	code, out, _ := run(t, "validate", model, doc)
+	if code != ExitInvalid || !strings.Contains(out, "/example-device:device/port[name='p']/oper-status") {
+		t.Errorf("-t config with state data: exit %d, output %q; want 1 naming oper-status", code, out)
+	}
+	if code, out, _ := run(t, "validate", "-t", "data", model, doc); code != ExitOK {
+		t.Errorf("-t data with state data: exit %d, output %q; want 0", code, out)
+	}
+}
+
+func TestValidateFeatures(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "feat.yang")
+	os.WriteFile(mod, []byte(`module feat { yang-version 1.1; namespace "urn:feat"; prefix f;
+  feature fast; feature slow;
+  container c { leaf a { if-feature fast; type string; } leaf b { if-feature "fast and slow"; type string; } }
+}`), 0o644)
+	doc := filepath.Join(dir, "d.xml")
+	os.WriteFile(doc, []byte(`<c xmlns="urn:feat"><a>x</a><b>y</b></c>`), 0o644)
+	if code, out, _ := run(t, "validate", mod, doc); code != ExitOK {
+		t.Errorf("all features on: exit %d, %s", code, out)
+	}
+	code, out, _ := run(t, "validate", "-F", "feat:fast", mod, doc)
+	if code != ExitInvalid || !strings.Contains(out, "unknown-element") {
+		t.Errorf("-F feat:fast: exit %d, %q; want b unknown", code, out)
+	}
+	if code, out, _ := run(t, "validate", "-F", "feat:", mod, doc); code != ExitInvalid {
+		t.Errorf("-F feat: exit %d, %q; want invalid", code, out)
+	}
+}
+
+func TestValidateUsageErrors(t *testing.T) {
+	model := filepath.Join(exampleDir, "example-device.yang")
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.yang")
+	os.WriteFile(broken, []byte("module broken {\n  namespace \"urn:b\";\n  prefix b;\n  import missing-module { prefix m; }\n}\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"no schema", []string{"validate", filepath.Join(exampleDir, "good.xml")}, "no schema"},
+		{"bad -t", []string{"validate", "-t", "state", model}, "-t must be"},
+		{"bad -o", []string{"validate", "-o", "yaml", model}, "-o must be"},
+		{"unknown flag", []string{"validate", "--frobnicate", model}, "unknown flag"},
+		{"missing data file", []string{"validate", model, filepath.Join(dir, "nope.xml")}, "nope.xml"},
+		{"broken module", []string{"validate", broken}, "broken.yang:4"},
+		{"missing schema file", []string{"validate", filepath.Join(dir, "absent.yang")}, "absent.yang"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, tt.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 mentioning %q", code, errOut, tt.want)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run(t, "version")
+	if code != 0 || !strings.Contains(out, Version) {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}

@@ -1,0 +1,506 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/xpath"
+)
+
+// nodeInfo is what the validator precomputes for one schema node.
+type nodeInfo struct {
+	node  *schema.Node
+	musts []*compiledMust
+	// whens are the node's own when, those it inherits (uses, augment) and those of the choice and
+	// case nodes between it and its data parent, each once.
+	whens []*compiledWhen
+	// selfWhen is set when one of whens has the node itself as context node.
+	selfWhen bool
+
+	// The fields below describe the children of a container, list or the document root.
+
+	// items are the children (through choice and case) whose absence can be an error: mandatory
+	// leaves, anydata and anyxml, lists and leaf-lists with min-elements, mandatory choices.
+	items []item
+	// defKids are the direct schema children that can create default nodes: leaves and leaf-lists
+	// with defaults, non-presence containers worth creating, choices.
+	defKids []*schema.Node
+	// hasChoices is set when some data child lies under a choice.
+	hasChoices bool
+	// needFill is set when the defaults pass has something to do below the node: defaults to
+	// create (or stale ones to remove), or nodes with when conditions to collect.
+	needFill bool
+	// kidsInfo is set when some data child has musts, whens or is an NP container (so the passes
+	// must look up child infos).
+	kidsWhen, kidsMust bool
+	uniques            []uniqueInfo
+
+	// defaults holds a leaf's or leaf-list's parsed default values.
+	defaults []data.Value
+	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
+	// when it has none).
+	ordLo, ordHi int
+	// worthy[mode] reports, for a non-presence container, whether it is created when its parent
+	// exists: it holds defaults or nodes whose absence is checked. Index 0: configuration only.
+	worthy [2]bool
+}
+
+// item is one absence check.
+type item struct {
+	node  *schema.Node
+	chain []choiceCase // choice/case ancestors below the data parent, outermost first
+	ord   int
+}
+
+// choiceCase is one choice and one of its cases (for shorthand cases, the data node itself).
+type choiceCase struct {
+	choice, cas *schema.Node
+}
+
+type compiledMust struct {
+	m    *schema.Must
+	expr *xpath.Expr
+	err  error
+}
+
+type compiledWhen struct {
+	w *schema.When
+	// self is set when the context node is the node itself (else its parent instance).
+	self bool
+	expr *xpath.Expr
+	err  error
+}
+
+type uniqueInfo struct {
+	u *schema.Unique
+	// chains[i] are the data schema nodes from below the list entry down to u.Leaves[i].
+	chains [][]*schema.Node
+}
+
+// compile builds the per-node infos of the whole schema.
+func (v *Validator) compile() {
+	rootKids := []*schema.Node{}
+	for _, m := range v.schema.Modules {
+		if !m.Implemented {
+			// Nodes of import-only modules can still be augmented into implemented trees; they are
+			// compiled, but their top level is not checked.
+			for _, n := range m.Data {
+				v.compileTree(n)
+			}
+			continue
+		}
+		rootKids = append(rootKids, m.Data...)
+		for _, n := range m.Data {
+			v.compileTree(n)
+		}
+	}
+	v.root = &nodeInfo{}
+	v.compileParent(v.root, rootKids)
+}
+
+// compileTree compiles n and its descendants.
+func (v *Validator) compileTree(n *schema.Node) {
+	if _, ok := v.info[n]; ok {
+		return
+	}
+	switch n.Kind {
+	case schema.KindRPC, schema.KindAction, schema.KindNotification, schema.KindInput, schema.KindOutput:
+		return // operations are validated by whoever decodes them
+	}
+	in := &nodeInfo{node: n}
+	v.info[n] = in
+	for _, c := range n.Children {
+		v.compileTree(c)
+	}
+	if n.Kind == schema.KindCase {
+		return
+	}
+	for _, m := range n.Musts {
+		cm := &compiledMust{m: m}
+		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, n)
+		in.musts = append(in.musts, cm)
+	}
+	seen := map[*schema.When]bool{}
+	addWhens := func(owner *schema.Node) {
+		for _, w := range owner.Whens {
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			ctx := n
+			if !w.Self || owner != n || !n.Kind.IsData() {
+				ctx = n.DataParent()
+			}
+			cw := &compiledWhen{w: w, self: ctx == n}
+			cw.expr, cw.err = xpath.Compile(w.Expr, w.Prefixes, w.Module, ctx)
+			in.whens = append(in.whens, cw)
+			if ctx == n {
+				in.selfWhen = true
+			}
+		}
+	}
+	addWhens(n)
+	for p := n.Parent; p != nil && (p.Kind == schema.KindChoice || p.Kind == schema.KindCase); p = p.Parent {
+		addWhens(p)
+	}
+	switch n.Kind {
+	case schema.KindChoice:
+		in.ordLo, in.ordHi = -1, -1
+		var walk func(*schema.Node)
+		walk = func(c *schema.Node) {
+			if c.Kind.IsData() {
+				if in.ordLo < 0 || c.Ordinal() < in.ordLo {
+					in.ordLo = c.Ordinal()
+				}
+				if c.Ordinal() > in.ordHi {
+					in.ordHi = c.Ordinal()
+				}
+				return
+			}
+			for _, cc := range c.Children {
+				walk(cc)
+			}
+		}
+		walk(n)
+	case schema.KindLeaf, schema.KindLeafList:
+		if n.Kind == schema.KindLeaf && n.IsKey() {
+			break
+		}
+		for _, d := range n.Default {
+			in.defaults = append(in.defaults, parseDefault(n, d))
+		}
+		v.compileType(n, n.Type)
+	case schema.KindContainer, schema.KindList:
+		if n.Kind == schema.KindContainer && n.Presence == "" {
+			in.worthy[0] = n.Config && v.needs(n.Children, 0, map[*schema.Node]bool{})
+			in.worthy[1] = v.needs(n.Children, 1, map[*schema.Node]bool{})
+		}
+		v.compileParent(in, n.Children)
+		for _, u := range n.Unique {
+			ui := uniqueInfo{u: u}
+			for _, l := range u.Leaves {
+				var chain []*schema.Node
+				for p := l; p != nil && p != n; p = p.DataParent() {
+					chain = append(chain, p)
+				}
+				for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+					chain[i], chain[j] = chain[j], chain[i]
+				}
+				ui.chains = append(ui.chains, chain)
+			}
+			in.uniques = append(in.uniques, ui)
+		}
+	}
+}
+
+// compileParent fills the child-related fields of in from the schema children kids (the children
+// of a container or list, or the top-level nodes of the implemented modules).
+func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
+	var collect func(kids []*schema.Node, chain []choiceCase)
+	collect = func(kids []*schema.Node, chain []choiceCase) {
+		for _, c := range kids {
+			switch c.Kind {
+			case schema.KindChoice:
+				in.hasChoices = true
+				if c.Mandatory {
+					if ord, ok := firstOrdinal(c); ok {
+						in.items = append(in.items, item{node: c, chain: chain, ord: ord})
+					}
+				}
+				for _, cs := range c.Children {
+					sub := append(append([]choiceCase(nil), chain...), choiceCase{c, cs})
+					if cs.Kind == schema.KindCase {
+						collect(cs.Children, sub)
+					} else {
+						collect([]*schema.Node{cs}, sub)
+					}
+				}
+			case schema.KindLeaf, schema.KindAnydata, schema.KindAnyxml:
+				if c.Mandatory {
+					in.items = append(in.items, item{node: c, chain: chain, ord: c.Ordinal()})
+				}
+			case schema.KindList, schema.KindLeafList:
+				if c.MinElements > 0 {
+					in.items = append(in.items, item{node: c, chain: chain, ord: c.Ordinal()})
+				}
+			}
+			if c.Kind.IsData() {
+				if ci := v.info[c]; ci != nil && len(ci.whens) > 0 {
+					in.kidsWhen = true
+				}
+				if len(c.Musts) > 0 {
+					in.kidsMust = true
+				}
+			}
+		}
+	}
+	collect(kids, nil)
+	in.needFill = in.kidsWhen || v.fillKids(kids)
+	for _, c := range kids {
+		switch c.Kind {
+		case schema.KindLeaf:
+			if len(c.Default) > 0 && !c.IsKey() {
+				in.defKids = append(in.defKids, c)
+			}
+		case schema.KindLeafList:
+			if len(c.Default) > 0 {
+				in.defKids = append(in.defKids, c)
+			}
+		case schema.KindContainer:
+			if ci := v.info[c]; ci != nil && (ci.worthy[0] || ci.worthy[1]) {
+				in.defKids = append(in.defKids, c)
+			}
+		case schema.KindChoice:
+			in.defKids = append(in.defKids, c)
+		}
+	}
+}
+
+// fillKids reports whether schema nodes kids (children of one node, or of a case) hold anything
+// for the defaults pass: defaults, non-presence containers to create, or descendants that need it.
+func (v *Validator) fillKids(kids []*schema.Node) bool {
+	for _, c := range kids {
+		switch c.Kind {
+		case schema.KindLeaf:
+			if len(c.Default) > 0 && !c.IsKey() {
+				return true
+			}
+		case schema.KindLeafList:
+			if len(c.Default) > 0 {
+				return true
+			}
+		case schema.KindContainer, schema.KindList:
+			if ci := v.info[c]; ci != nil && (ci.needFill || ci.worthy[0] || ci.worthy[1] || len(ci.whens) > 0) {
+				return true
+			}
+		case schema.KindChoice, schema.KindCase:
+			if v.fillKids(c.Children) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// firstOrdinal returns the ordinal of the first data node under choice c.
+func firstOrdinal(c *schema.Node) (int, bool) {
+	for _, cs := range c.Children {
+		switch {
+		case cs.Kind == schema.KindCase || cs.Kind == schema.KindChoice:
+			if o, ok := firstOrdinal(cs); ok {
+				return o, true
+			}
+		case cs.Kind.IsData():
+			return cs.Ordinal(), true
+		}
+	}
+	return 0, false
+}
+
+// needs reports whether kids hold, through non-presence containers and the default cases of
+// choices, defaults or nodes whose absence is checked, in mode (0: configuration, 1: all data):
+// a non-presence container with such children is created when its parent exists.
+func (v *Validator) needs(kids []*schema.Node, mode int, seen map[*schema.Node]bool) bool {
+	for _, c := range kids {
+		if mode == 0 && !c.Config && c.Kind != schema.KindChoice && c.Kind != schema.KindCase {
+			continue
+		}
+		switch c.Kind {
+		case schema.KindLeaf:
+			if c.Mandatory || (len(c.Default) > 0 && !c.IsKey()) {
+				return true
+			}
+		case schema.KindLeafList:
+			if c.MinElements > 0 || len(c.Default) > 0 {
+				return true
+			}
+		case schema.KindList:
+			if c.MinElements > 0 {
+				return true
+			}
+		case schema.KindAnydata, schema.KindAnyxml:
+			if c.Mandatory {
+				return true
+			}
+		case schema.KindContainer:
+			if c.Presence == "" && !seen[c] {
+				seen[c] = true
+				if v.needs(c.Children, mode, seen) {
+					return true
+				}
+			}
+		case schema.KindChoice:
+			if c.Mandatory {
+				return true
+			}
+			if c.DefaultCase != nil && v.needs([]*schema.Node{c.DefaultCase}, mode, seen) {
+				return true
+			}
+		case schema.KindCase:
+			if v.needs(c.Children, mode, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parseDefault parses a default value of leaf or leaf-list n. Prefixes in the value (identityref)
+// are resolved as in the module of n, then as module names. A value that does not parse is kept
+// as text with the declared type (the schema compiler reports invalid defaults).
+func parseDefault(n *schema.Node, s string) (val data.Value) {
+	val = data.Value{Type: n.Type, Str: s}
+	defer func() {
+		// data.ParseValue must not panic; guard the validator against a failing implementation.
+		if recover() != nil {
+			val = data.Value{Type: n.Type, Str: s}
+		}
+	}()
+	mod := n.Module
+	r := func(prefix string) *schema.Module {
+		if prefix == "" {
+			return mod
+		}
+		if m := mod.Prefixes[prefix]; m != nil {
+			return m
+		}
+		return nil
+	}
+	pv, err := data.ParseValue(n.Type, s, r)
+	if err != nil {
+		return val
+	}
+	return pv
+}
+
+// refInfo is a compiled leafref path.
+type refInfo struct {
+	t *schema.Type
+	// up is the number of ".." steps of a relative path, -1 for an absolute path.
+	up int
+	// steps are the schema nodes the path descends through, the target last.
+	steps []*schema.Node
+	// fanout is set when the descent can reach several instances (it crosses a list, or the
+	// target is a leaf-list): targets are then looked up in a value index.
+	fanout bool
+	// expr is used instead when the path has predicates or could not be resolved here.
+	expr *xpath.Expr
+	err  error
+}
+
+// compileType compiles the leafref paths of t (and of its union members) for leaf n.
+func (v *Validator) compileType(n *schema.Node, t *schema.Type) {
+	if t == nil {
+		return
+	}
+	switch t.Base {
+	case schema.Leafref:
+		if _, ok := v.refs[refKey{t, n}]; !ok {
+			v.refs[refKey{t, n}] = v.compileLeafref(n, t)
+		}
+	case schema.Union:
+		for _, m := range t.Union {
+			v.compileType(n, m)
+		}
+	}
+}
+
+type refKey struct {
+	t *schema.Type
+	n *schema.Node
+}
+
+// compileLeafref resolves the path of leafref type t used by leaf n: natively when it has no
+// predicates, through XPath otherwise.
+func (v *Validator) compileLeafref(n *schema.Node, t *schema.Type) *refInfo {
+	ri := &refInfo{t: t}
+	if r, ok := v.resolvePath(n, t); ok {
+		*ri = r
+		return ri
+	}
+	ri.expr, ri.err = xpath.Compile(t.Path, t.PathPrefixes, t.PathModule, n)
+	if ri.err != nil {
+		ri.err = fmt.Errorf("leafref path %q: %w", t.Path, ri.err)
+	}
+	return ri
+}
+
+// resolvePath resolves a leafref path without predicates to schema nodes.
+func (v *Validator) resolvePath(n *schema.Node, t *schema.Type) (refInfo, bool) {
+	p := strings.Join(strings.Fields(t.Path), "")
+	if p == "" || strings.ContainsAny(p, "[]()*") {
+		return refInfo{}, false
+	}
+	ri := refInfo{t: t, up: -1}
+	var cur *schema.Node // nil: the document root
+	if strings.HasPrefix(p, "/") {
+		p = p[1:]
+	} else {
+		ri.up = 0
+		cur = n
+		for strings.HasPrefix(p, "../") {
+			p = p[3:]
+			if cur == nil {
+				return refInfo{}, false
+			}
+			cur = cur.DataParent()
+			ri.up++
+		}
+		if ri.up == 0 {
+			return refInfo{}, false
+		}
+	}
+	for _, step := range strings.Split(p, "/") {
+		prefix, name, ok := strings.Cut(step, ":")
+		if !ok {
+			prefix, name = "", step
+		}
+		if name == "" || name == "." || name == ".." {
+			return refInfo{}, false
+		}
+		var mods []*schema.Module
+		if prefix != "" {
+			m := t.PathPrefixes[prefix]
+			if m == nil {
+				return refInfo{}, false
+			}
+			mods = append(mods, m)
+		} else {
+			mods = append(mods, t.PathModule, n.Module)
+			if cur != nil {
+				mods = append(mods, cur.Module)
+			}
+		}
+		var next *schema.Node
+		for _, m := range mods {
+			if m == nil {
+				continue
+			}
+			if cur == nil {
+				next = v.schema.Top(m, name)
+			} else {
+				next = cur.Child(m, name)
+			}
+			if next != nil {
+				break
+			}
+		}
+		if next == nil {
+			return refInfo{}, false
+		}
+		if next.Kind == schema.KindList || next.Kind == schema.KindLeafList {
+			ri.fanout = true
+		}
+		ri.steps = append(ri.steps, next)
+		cur = next
+	}
+	if cur == nil || (cur.Kind != schema.KindLeaf && cur.Kind != schema.KindLeafList) {
+		return refInfo{}, false
+	}
+	if t.Target != nil && t.Target != cur {
+		return refInfo{}, false
+	}
+	return ri, true
+}

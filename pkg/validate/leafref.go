@@ -1,0 +1,119 @@
+package validate
+
+import (
+	"fmt"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// checkRef checks the require-instance of a leafref or instance-identifier leaf or leaf-list entry
+// (RFC 7950 sections 9.9, 9.13, 15.5).
+func (r *run) checkRef(n *data.Node) {
+	t := n.Value.Type
+	if t == nil {
+		t = n.Schema.Type
+	}
+	if t == nil || !t.RequireInstance {
+		return
+	}
+	switch t.Base {
+	case schema.Leafref:
+		ri := r.v.refs[refKey{t, n.Schema}]
+		if ri == nil {
+			// A type the validator has not seen (a tree built with another schema's types):
+			// compile it now, without caching, to stay safe for concurrent use.
+			ri = r.v.compileLeafref(n.Schema, t)
+		}
+		ok, err := r.leafrefOK(n, ri)
+		if err != nil {
+			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
+				Path: n.Path(), Line: int(n.Line), Message: err.Error()})
+			return
+		}
+		if !ok {
+			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
+				AppTag: rpcerror.AppTagInstanceRequired, Path: n.Path(), Line: int(n.Line),
+				Message: fmt.Sprintf("leafref value %q has no target instance %q", n.Value.Str, t.Path)})
+		}
+	case schema.InstanceIdentifier:
+		ok, err := r.v.resolveInstanceID(r.doc, n.Value.Str)
+		if err != nil || !ok {
+			msg := fmt.Sprintf("instance-identifier %q has no target instance", n.Value.Str)
+			if err != nil {
+				msg = fmt.Sprintf("instance-identifier %q: %v", n.Value.Str, err)
+			}
+			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
+				AppTag: rpcerror.AppTagInstanceRequired, Path: n.Path(), Line: int(n.Line),
+				Message: msg})
+		}
+	}
+}
+
+// leafrefOK reports whether some target instance of leafref ri has n's value.
+func (r *run) leafrefOK(n *data.Node, ri *refInfo) (bool, error) {
+	val := n.Value.Str
+	if ri.err != nil {
+		return false, ri.err
+	}
+	if ri.expr != nil {
+		nodes, err := ri.expr.EvalNodes(n, n)
+		if err != nil {
+			return false, fmt.Errorf("leafref path %q: %w", ri.t.Path, err)
+		}
+		for _, t := range nodes {
+			if t.Value.Str == val && t.Schema != nil {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	anchor := r.doc
+	if ri.up >= 0 {
+		anchor = n
+		for i := 0; i < ri.up; i++ {
+			if anchor = anchor.Parent; anchor == nil {
+				return false, nil
+			}
+		}
+	}
+	if !ri.fanout {
+		cur := anchor
+		for _, s := range ri.steps {
+			if cur = cur.Child(s); cur == nil {
+				return false, nil
+			}
+		}
+		return cur.Value.Str == val, nil
+	}
+	_, ok := r.targets(anchor, ri)[val]
+	return ok, nil
+}
+
+// targets returns the values of the instances of ri's target under anchor, building the index on
+// first use.
+func (r *run) targets(anchor *data.Node, ri *refInfo) map[string]struct{} {
+	k := indexKey{anchor, ri.steps[len(ri.steps)-1]}
+	if m, ok := r.index[k]; ok {
+		return m
+	}
+	nodes := []*data.Node{anchor}
+	var next []*data.Node
+	for _, s := range ri.steps {
+		next = next[:0]
+		for _, nd := range nodes {
+			next = append(next, nd.Instances(s)...)
+		}
+		nodes, next = next, nodes
+	}
+	m := make(map[string]struct{}, len(nodes))
+	for _, nd := range nodes {
+		m[nd.Value.Str] = struct{}{}
+	}
+	if r.index == nil {
+		r.index = make(map[indexKey]map[string]struct{})
+	}
+	r.index[k] = m
+	return m
+}
