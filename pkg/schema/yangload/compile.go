@@ -1,0 +1,475 @@
+package yangload
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
+)
+
+// loader holds the state of one Load.
+type loader struct {
+	opts     Options
+	errs     Errors
+	index    map[string][]string // module name -> files on the search path
+	byPath   map[string]*source
+	explicit []*source
+	sources  []*source // every source turned into a module or submodule
+	modules  []*module
+	byKey    map[string]*module // "name@revision"
+	bySrc    map[*source]*module
+	subUnits map[*source]*unit
+
+	// Per-node facts the tree passes need.
+	info         map[*schema.Node]*nodeInfo
+	disabled     map[*schema.Node]bool
+	typeCache    map[*yang.Statement]*schema.Type
+	typeBusy     map[*yang.Statement]bool
+	scopes       map[*yang.Statement]*scope
+	usesBusy     map[*yang.Statement]bool
+	checkedGroup map[*yang.Statement]bool
+	patterns     map[string]*patternResult
+	bySM         map[*schema.Module]*module
+	needImpl     map[*module]bool
+	lrBusy       map[*schema.Type]bool
+}
+
+type patternResult struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// nodeInfo keeps what is resolved after the tree is complete.
+type nodeInfo struct {
+	config    int8 // explicit config: 0 none, 1 true, -1 false
+	configSt  *yang.Statement
+	keyArg    string
+	keySt     *yang.Statement
+	unique    []*yang.Statement
+	uniqueU   map[*yang.Statement]*unit
+	dflt      string // choice default case name
+	dfltSt    *yang.Statement
+	unit      *unit // the text the node was defined in
+	hasDflt   bool  // leaf or leaf-list has a default statement
+	statement *yang.Statement
+}
+
+// module is one main module with its submodules.
+type module struct {
+	name, rev string
+	src       *source
+	units     []*unit // the module's own text first, then its submodules
+	sm        *schema.Module
+	top       *scope
+	features  map[string]*feature
+	idents    map[string]*identity
+	implement bool
+}
+
+// unit is the text of one module or submodule: it has its own imports and prefixes.
+type unit struct {
+	src      *source
+	mod      *module
+	prefix   string // the main module's prefix in this text
+	prefixes schema.Prefixes
+	imports  map[string]*module
+	version  string
+}
+
+// scope is a lexical scope of typedefs and groupings.
+type scope struct {
+	parent    *scope
+	typedefs  map[string]*def
+	groupings map[string]*def
+}
+
+// def is a typedef or grouping with where it was written.
+type def struct {
+	st    *yang.Statement
+	u     *unit
+	scope *scope // the scope the definition itself sits in
+}
+
+type feature struct {
+	st    *yang.Statement
+	u     *unit
+	f     *schema.Feature
+	state int8 // 0 unknown, 1 evaluating, 2 done
+}
+
+type identity struct {
+	st  *yang.Statement
+	u   *unit
+	id  *schema.Identity
+	on  bool
+	res int8
+}
+
+func newLoader(opts Options) *loader {
+	l := &loader{
+		opts:         opts,
+		byPath:       map[string]*source{},
+		byKey:        map[string]*module{},
+		bySrc:        map[*source]*module{},
+		subUnits:     map[*source]*unit{},
+		info:         map[*schema.Node]*nodeInfo{},
+		disabled:     map[*schema.Node]bool{},
+		typeCache:    map[*yang.Statement]*schema.Type{},
+		typeBusy:     map[*yang.Statement]bool{},
+		scopes:       map[*yang.Statement]*scope{},
+		usesBusy:     map[*yang.Statement]bool{},
+		checkedGroup: map[*yang.Statement]bool{},
+		lrBusy:       map[*schema.Type]bool{},
+		patterns:     map[string]*patternResult{},
+	}
+	l.indexPaths()
+	return l
+}
+
+func (l *loader) errf(st *yang.Statement, format string, args ...any) {
+	file, line := "", 0
+	if st != nil {
+		file, line = parseLoc(st.Location())
+	}
+	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// loc returns "file:line" of a statement.
+func loc(st *yang.Statement) string {
+	f, n := parseLoc(st.Location())
+	return fmt.Sprintf("%s:%d", f, n)
+}
+
+func sub(st *yang.Statement, kw string) *yang.Statement {
+	for _, s := range st.SubStatements() {
+		if s.Keyword == kw {
+			return s
+		}
+	}
+	return nil
+}
+
+func subArg(st *yang.Statement, kw string) string {
+	if s := sub(st, kw); s != nil {
+		return s.Argument
+	}
+	return ""
+}
+
+func (l *loader) finish() (*schema.Schema, error) {
+	for _, src := range l.explicit {
+		m := l.module(src)
+		if m != nil {
+			m.implement = true
+		}
+	}
+	if len(l.explicit) == 0 && len(l.errs) == 0 {
+		l.errs = append(l.errs, &Error{Msg: "no module given"})
+	}
+	for _, m := range l.modules {
+		if l.opts.ImportsImplemented {
+			m.implement = true
+		}
+	}
+	l.checkFeatureOptions()
+	for _, m := range l.modules {
+		l.collectDefs(m)
+	}
+	for _, m := range l.modules {
+		l.collectFeatures(m)
+	}
+	for _, m := range l.modules {
+		for _, f := range m.sm.Features {
+			l.featureEnabled(m.features[f.Name])
+		}
+	}
+	for _, m := range l.modules {
+		l.collectIdentities(m)
+	}
+	for _, m := range l.modules {
+		for _, id := range m.sm.Identities {
+			l.resolveIdentity(m.idents[id.Name])
+		}
+		l.pruneIdentities(m)
+	}
+	l.bySM = map[*schema.Module]*module{}
+	for _, m := range l.modules {
+		l.bySM[m.sm] = m
+	}
+	// Compiling may find leafrefs into modules that are only imported; those become implemented
+	// (as libyang does) and the trees are compiled again.
+	mark := len(l.errs)
+	for attempt := 0; ; attempt++ {
+		l.implementTargets()
+		for _, m := range l.modules {
+			m.sm.Implemented = m.implement
+			if m.implement {
+				l.buildModule(m)
+			}
+		}
+		l.applyAugments()
+		l.applyDeviations()
+		l.needImpl = map[*module]bool{}
+		l.resolveTrees()
+		if len(l.needImpl) == 0 || attempt >= len(l.modules) {
+			break
+		}
+		for m := range l.needImpl {
+			m.implement = true
+		}
+		l.errs = l.errs[:mark]
+		l.info = map[*schema.Node]*nodeInfo{}
+		l.disabled = map[*schema.Node]bool{}
+		for _, m := range l.modules {
+			m.sm.Data, m.sm.RPCs, m.sm.Notifications, m.sm.Deviations = nil, nil, nil, nil
+		}
+	}
+	if len(l.errs) > 0 {
+		sort.SliceStable(l.errs, func(i, j int) bool {
+			a, b := l.errs[i], l.errs[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			return a.Line < b.Line
+		})
+		return nil, l.errs
+	}
+	s := &schema.Schema{}
+	for _, m := range l.modules {
+		s.Modules = append(s.Modules, m.sm)
+	}
+	s.Finalize()
+	return s, nil
+}
+
+// module returns the compiled module of a main source, reading its header, imports and includes.
+func (l *loader) module(src *source) *module {
+	if m, ok := l.bySrc[src]; ok {
+		return m
+	}
+	key := src.name + "@" + src.revision
+	if m, ok := l.byKey[key]; ok {
+		l.bySrc[src] = m
+		return m
+	}
+	m := &module{name: src.name, rev: src.revision, src: src}
+	l.byKey[key] = m
+	l.bySrc[src] = m
+	l.sources = append(l.sources, src)
+	l.modules = append(l.modules, m)
+	st := src.stmt
+	m.sm = &schema.Module{
+		Name:        src.name,
+		Revision:    src.revision,
+		YangVersion: "1",
+		Source:      src.text,
+		File:        src.file,
+	}
+	u := &unit{src: src, mod: m, imports: map[string]*module{}, version: "1"}
+	m.units = []*unit{u}
+	if v := sub(st, "yang-version"); v != nil {
+		if v.Argument != "1" && v.Argument != "1.1" {
+			l.errf(v, "unsupported yang-version %q", v.Argument)
+		}
+		u.version = v.Argument
+		m.sm.YangVersion = v.Argument
+	}
+	ns := sub(st, "namespace")
+	if ns == nil {
+		l.errf(st, "module %s has no namespace statement", src.name)
+	} else {
+		m.sm.Namespace = ns.Argument
+	}
+	pf := sub(st, "prefix")
+	if pf == nil {
+		l.errf(st, "module %s has no prefix statement", src.name)
+	} else {
+		m.sm.Prefix = pf.Argument
+		u.prefix = pf.Argument
+	}
+	m.sm.Description = subArg(st, "description")
+	l.readImports(u)
+	l.readIncludes(m, u)
+	for _, u := range m.units {
+		u.prefixes = schema.Prefixes{}
+		for p, im := range u.imports {
+			u.prefixes[p] = im.sm
+		}
+		if u.prefix != "" {
+			u.prefixes[u.prefix] = m.sm
+		}
+	}
+	m.sm.Prefixes = m.units[0].prefixes
+	return m
+}
+
+func (l *loader) readImports(u *unit) {
+	for _, s := range u.src.stmt.SubStatements() {
+		if s.Keyword != "import" {
+			continue
+		}
+		p := sub(s, "prefix")
+		if p == nil {
+			l.errf(s, "import %s has no prefix", s.Argument)
+			continue
+		}
+		if _, dup := u.imports[p.Argument]; dup || p.Argument == u.prefix {
+			l.errf(p, "prefix %q used twice", p.Argument)
+			continue
+		}
+		rev := subArg(s, "revision-date")
+		src := l.findSource(s.Argument, rev)
+		if src == nil {
+			if rev != "" {
+				l.errf(s, "imported module %s revision %s not found on the search path", s.Argument, rev)
+			} else {
+				l.errf(s, "imported module %s not found on the search path", s.Argument)
+			}
+			continue
+		}
+		if src.sub {
+			l.errf(s, "import of %s: it is a submodule", s.Argument)
+			continue
+		}
+		if src == u.src {
+			l.errf(s, "module %s imports itself", s.Argument)
+			continue
+		}
+		im := l.module(src)
+		u.imports[p.Argument] = im
+	}
+}
+
+func (l *loader) readIncludes(m *module, u *unit) {
+	for _, s := range u.src.stmt.SubStatements() {
+		if s.Keyword != "include" {
+			continue
+		}
+		rev := subArg(s, "revision-date")
+		src := l.findSource(s.Argument, rev)
+		if src == nil {
+			l.errf(s, "included submodule %s not found on the search path", s.Argument)
+			continue
+		}
+		if !src.sub {
+			l.errf(s, "include of %s: it is not a submodule", s.Argument)
+			continue
+		}
+		if su, ok := l.subUnits[src]; ok {
+			if su.mod != m {
+				l.errf(s, "submodule %s is included by two modules", s.Argument)
+			}
+			continue
+		}
+		bt := sub(src.stmt, "belongs-to")
+		if bt == nil || bt.Argument != m.name {
+			l.errf(s, "submodule %s does not belong to module %s", s.Argument, m.name)
+			continue
+		}
+		su := &unit{src: src, mod: m, imports: map[string]*module{}, version: "1",
+			prefix: subArg(bt, "prefix")}
+		if v := sub(src.stmt, "yang-version"); v != nil {
+			su.version = v.Argument
+		}
+		l.subUnits[src] = su
+		l.sources = append(l.sources, src)
+		m.units = append(m.units, su)
+		m.sm.Submodules = append(m.sm.Submodules, src.name)
+		l.readImports(su)
+		l.readIncludes(m, su)
+	}
+}
+
+// collectDefs gathers the module's (and its submodules') top-level typedefs and groupings.
+func (l *loader) collectDefs(m *module) {
+	m.top = &scope{typedefs: map[string]*def{}, groupings: map[string]*def{}}
+	for _, u := range m.units {
+		for _, s := range u.src.stmt.SubStatements() {
+			l.addDef(m.top, s, u)
+		}
+	}
+}
+
+func (l *loader) addDef(sc *scope, s *yang.Statement, u *unit) {
+	var tab map[string]*def
+	switch s.Keyword {
+	case "typedef":
+		tab = sc.typedefs
+		if schema.BaseKindOf(s.Argument) != 0 {
+			l.errf(s, "typedef %s shadows a built-in type", s.Argument)
+			return
+		}
+	case "grouping":
+		tab = sc.groupings
+	default:
+		return
+	}
+	if _, dup := tab[s.Argument]; dup {
+		l.errf(s, "%s %s defined twice", s.Keyword, s.Argument)
+		return
+	}
+	tab[s.Argument] = &def{st: s, u: u, scope: sc}
+}
+
+// bodyScope returns the scope for the substatements of st: a new one if st defines typedefs or
+// groupings, else the parent.
+func (l *loader) bodyScope(st *yang.Statement, parent *scope, u *unit) *scope {
+	if sc, ok := l.scopes[st]; ok && sc.parent == parent {
+		return sc
+	}
+	var sc *scope
+	for _, s := range st.SubStatements() {
+		if s.Keyword == "typedef" || s.Keyword == "grouping" {
+			if sc == nil {
+				sc = &scope{parent: parent, typedefs: map[string]*def{}, groupings: map[string]*def{}}
+			}
+			l.addDef(sc, s, u)
+		}
+	}
+	if sc == nil {
+		return parent
+	}
+	l.scopes[st] = sc
+	return sc
+}
+
+// splitPrefix splits "p:name".
+func splitPrefix(s string) (string, string) {
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return "", s
+}
+
+// moduleOf returns the module a prefix names in unit u ("" is u's own module).
+func (u *unit) moduleOf(prefix string) *module {
+	if prefix == "" || prefix == u.prefix {
+		return u.mod
+	}
+	return u.imports[prefix]
+}
+
+// lookupDef finds a typedef or grouping by (possibly prefixed) name from scope sc in unit u.
+func (l *loader) lookupDef(name string, sc *scope, u *unit, grouping bool) *def {
+	pfx, local := splitPrefix(name)
+	if pfx != "" && pfx != u.prefix {
+		m := u.imports[pfx]
+		if m == nil || m.top == nil {
+			return nil
+		}
+		sc = m.top
+	}
+	for ; sc != nil; sc = sc.parent {
+		tab := sc.typedefs
+		if grouping {
+			tab = sc.groupings
+		}
+		if d, ok := tab[local]; ok {
+			return d
+		}
+	}
+	return nil
+}

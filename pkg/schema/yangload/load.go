@@ -1,0 +1,311 @@
+package yangload
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
+)
+
+// Options says which modules to load and how.
+type Options struct {
+	// SearchPaths are directories searched recursively for imported modules and included
+	// submodules (like yanglint -p).
+	SearchPaths []string
+	// Files are the .yang files given explicitly: the implemented modules.
+	Files []string
+	// Features maps a module name to its enabled features. A module given in Files and absent
+	// from the map has all its features enabled; a module loaded only because it is imported has
+	// none enabled unless it is in the map (both as yanglint does). Present with an empty list
+	// means none.
+	Features map[string][]string
+	// ImportsImplemented makes imported modules implemented too (yanglint -i).
+	ImportsImplemented bool
+}
+
+// ParseFeatureFlag parses one yanglint-style -F argument, "module:feature1,feature2" ("module:"
+// enables none, "module:*" all), and adds it to into.
+func ParseFeatureFlag(s string, into map[string][]string) error {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return fmt.Errorf("yangload: feature flag %q: want MODULE:FEATURE[,FEATURE...]", s)
+	}
+	mod, list := s[:i], s[i+1:]
+	if into[mod] == nil {
+		into[mod] = []string{}
+	}
+	if list == "" {
+		return nil
+	}
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			return fmt.Errorf("yangload: feature flag %q: empty feature name", s)
+		}
+		into[mod] = append(into[mod], f)
+	}
+	return nil
+}
+
+// Load reads, resolves and compiles the modules named in opts into a finalized schema. Every
+// problem found is reported, each as "file:line: message", in an Errors value.
+func Load(opts Options) (s *schema.Schema, err error) {
+	l := newLoader(opts)
+	defer func() {
+		if r := recover(); r != nil {
+			s = nil
+			err = Errors{{Msg: fmt.Sprintf("yangload: internal error: %v", r)}}
+		}
+	}()
+	for _, f := range opts.Files {
+		l.loadFile(f)
+	}
+	return l.finish()
+}
+
+// loadText compiles one module given as text (plus the search paths of opts): the fuzz entry point.
+func loadText(opts Options, name, text string) (s *schema.Schema, err error) {
+	l := newLoader(opts)
+	defer func() {
+		if r := recover(); r != nil {
+			s = nil
+			err = Errors{{Msg: fmt.Sprintf("yangload: internal error: %v", r)}}
+		}
+	}()
+	l.addText(name, text, true)
+	return l.finish()
+}
+
+// parsed is one parsed file.
+type parsed struct {
+	text  string
+	stmts []*yang.Statement
+	err   error
+}
+
+type cacheKey struct {
+	path string
+	size int64
+	mod  int64
+}
+
+// parseCache keeps parsed files across loads (statements are never modified after parsing).
+var parseCache sync.Map // cacheKey -> *parsed
+
+func parseFile(path string) *parsed {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &parsed{err: err}
+	}
+	key := cacheKey{path, fi.Size(), fi.ModTime().UnixNano()}
+	if p, ok := parseCache.Load(key); ok {
+		return p.(*parsed)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &parsed{err: err}
+	}
+	p := parseText(path, string(b))
+	parseCache.Store(key, p)
+	return p
+}
+
+func parseText(path, text string) (p *parsed) {
+	p = &parsed{text: text}
+	defer func() {
+		if r := recover(); r != nil {
+			p.stmts, p.err = nil, fmt.Errorf("%s:1:1: parser failure: %v", path, r)
+		}
+	}()
+	p.stmts, p.err = yang.Parse(text, path)
+	return p
+}
+
+var parseErrLine = regexp.MustCompile(`^(.*?):(\d+):(\d+):\s*(.*)$`)
+
+func (l *loader) parseErrors(path string, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if m := parseErrLine.FindStringSubmatch(line); m != nil {
+			l.errs = append(l.errs, &Error{File: m[1], Line: atoi(m[2]), Msg: "syntax error: " + m[4]})
+			continue
+		}
+		l.errs = append(l.errs, &Error{File: path, Msg: "syntax error: " + line})
+	}
+}
+
+// index lists the .yang files of the search paths by module name.
+func (l *loader) indexPaths() {
+	l.index = map[string][]string{}
+	for _, dir := range l.opts.SearchPaths {
+		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				if path == dir {
+					l.errs = append(l.errs, &Error{File: dir, Msg: "search path: " + err.Error()})
+				}
+				return nil
+			}
+			if d.IsDir() || !strings.HasSuffix(d.Name(), ".yang") {
+				return nil
+			}
+			name := strings.TrimSuffix(d.Name(), ".yang")
+			if i := strings.IndexByte(name, '@'); i >= 0 {
+				name = name[:i]
+			}
+			l.index[name] = append(l.index[name], path)
+			return nil
+		})
+	}
+}
+
+// source is one parsed module or submodule file.
+type source struct {
+	name, file, text string
+	stmt             *yang.Statement
+	sub              bool
+	revision         string // newest revision statement
+	explicit         bool   // given in Options.Files
+}
+
+func revisionOf(st *yang.Statement) string {
+	rev := ""
+	for _, s := range st.SubStatements() {
+		if s.Keyword == "revision" && s.Argument > rev {
+			rev = s.Argument
+		}
+	}
+	return rev
+}
+
+// readSource parses a file into a source; nil (with errors recorded) if it is not a module or
+// submodule.
+func (l *loader) readSource(path string) *source {
+	if src, ok := l.byPath[path]; ok {
+		return src
+	}
+	p := parseFile(path)
+	if p.err != nil && p.stmts == nil && p.text == "" {
+		l.errs = append(l.errs, &Error{File: path, Msg: p.err.Error()})
+		l.byPath[path] = nil
+		return nil
+	}
+	src := l.sourceOf(path, p)
+	l.byPath[path] = src
+	return src
+}
+
+func (l *loader) sourceOf(path string, p *parsed) *source {
+	if p.err != nil {
+		l.parseErrors(path, p.err)
+		return nil
+	}
+	if len(p.stmts) != 1 || (p.stmts[0].Keyword != "module" && p.stmts[0].Keyword != "submodule") {
+		line := 1
+		if len(p.stmts) > 0 {
+			_, line = parseLoc(p.stmts[0].Location())
+			if len(p.stmts) > 1 && (p.stmts[0].Keyword == "module" || p.stmts[0].Keyword == "submodule") {
+				_, line = parseLoc(p.stmts[1].Location())
+			}
+		}
+		l.errs = append(l.errs, &Error{File: path, Line: line, Msg: "expected exactly one module or submodule statement"})
+		return nil
+	}
+	st := p.stmts[0]
+	if !identRe.MatchString(st.Argument) {
+		l.errf(st, "invalid %s name %q", st.Keyword, st.Argument)
+		return nil
+	}
+	return &source{name: st.Argument, file: path, text: p.text, stmt: st, sub: st.Keyword == "submodule",
+		revision: revisionOf(st)}
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// loadFile loads a file given explicitly.
+func (l *loader) loadFile(path string) {
+	src := l.readSource(path)
+	if src == nil {
+		return
+	}
+	l.addSource(src, true)
+}
+
+func (l *loader) addText(path, text string, explicit bool) {
+	src := l.sourceOf(path, parseText(path, text))
+	if src == nil {
+		return
+	}
+	l.addSource(src, explicit)
+}
+
+func (l *loader) addSource(src *source, explicit bool) {
+	if src.sub {
+		l.errf(src.stmt, "%s is a submodule; give its module instead", src.name)
+		return
+	}
+	src.explicit = src.explicit || explicit
+	for _, m := range l.explicit {
+		if m.name == src.name && m != src {
+			if m.revision == src.revision {
+				return
+			}
+			l.errf(src.stmt, "module %s given twice (revisions %s and %s)", src.name, m.revision, src.revision)
+			return
+		}
+	}
+	l.explicit = append(l.explicit, src)
+}
+
+// findSource locates module or submodule name (at revision rev if not empty) on the search path,
+// preferring an explicitly given file, then an already loaded one, then the newest on the path.
+func (l *loader) findSource(name, rev string) *source {
+	for _, m := range l.explicit {
+		if m.name == name && (rev == "" || m.revision == rev) {
+			return m
+		}
+	}
+	var best *source
+	for _, m := range l.sources {
+		if m.name == name && (rev == "" || m.revision == rev) && (best == nil || m.revision > best.revision) {
+			best = m
+		}
+	}
+	if best != nil && rev != "" {
+		return best
+	}
+	paths := l.index[name]
+	if rev != "" {
+		// File names carrying the revision first.
+		for _, p := range paths {
+			if filepath.Base(p) == name+"@"+rev+".yang" {
+				if s := l.readSource(p); s != nil && s.name == name && s.revision == rev {
+					return s
+				}
+			}
+		}
+	}
+	sorted := append([]string(nil), paths...)
+	sort.Strings(sorted)
+	for _, p := range sorted {
+		s := l.readSource(p)
+		if s == nil || s.name != name {
+			continue
+		}
+		if rev != "" && s.revision != rev {
+			continue
+		}
+		if best == nil || s.revision > best.revision {
+			best = s
+		}
+	}
+	return best
+}

@@ -1,0 +1,423 @@
+package yangload
+
+import (
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
+)
+
+// resolveTrees runs the passes that need the complete tree: removal of disabled nodes, config
+// inheritance, keys, unique, choice defaults, type defaults and leafref targets.
+func (l *loader) resolveTrees() {
+	var impl []*module
+	for _, m := range l.modules {
+		if m.implement {
+			impl = append(impl, m)
+		}
+	}
+	for _, m := range impl {
+		m.sm.Data = l.prune(m.sm.Data)
+		m.sm.RPCs = l.prune(m.sm.RPCs)
+		m.sm.Notifications = l.prune(m.sm.Notifications)
+	}
+	for _, m := range impl {
+		for _, n := range m.sm.Data {
+			l.resolveNode(n, true, false)
+		}
+		for _, n := range m.sm.RPCs {
+			l.resolveNode(n, false, true)
+		}
+		for _, n := range m.sm.Notifications {
+			l.resolveNode(n, false, true)
+		}
+	}
+	var walk func(n *schema.Node)
+	walk = func(n *schema.Node) {
+		if n.Type != nil {
+			l.resolveLeafrefs(n, n.Type)
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	for _, m := range impl {
+		for _, list := range [][]*schema.Node{m.sm.Data, m.sm.RPCs, m.sm.Notifications} {
+			for _, n := range list {
+				walk(n)
+			}
+		}
+	}
+	for _, m := range impl {
+		for _, list := range [][]*schema.Node{m.sm.Data, m.sm.RPCs, m.sm.Notifications} {
+			for _, n := range list {
+				l.checkLeafrefChains(n)
+			}
+		}
+	}
+}
+
+// prune drops disabled nodes (if-feature false, deviate not-supported) recursively.
+func (l *loader) prune(ns []*schema.Node) []*schema.Node {
+	out := ns[:0]
+	for _, n := range ns {
+		if l.disabled[n] {
+			continue
+		}
+		n.Children = l.prune(n.Children)
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// resolveNode computes config and resolves keys, unique, defaults for n and its subtree.
+func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
+	inf := l.info[n]
+	switch {
+	case inOp || isOp(n.Kind) || n.Kind == schema.KindInput || n.Kind == schema.KindOutput:
+		n.Config = false
+		inOp = true
+	case inf != nil && inf.config != 0:
+		n.Config = inf.config > 0
+		if n.Config && !parentConfig {
+			l.errf(inf.configSt, "config true %s %s under a config false node", n.Kind, n.Name)
+			n.Config = false
+		}
+	default:
+		n.Config = parentConfig
+	}
+	for _, c := range n.Children {
+		l.resolveNode(c, n.Config, inOp)
+	}
+	if inf == nil {
+		inf = &nodeInfo{}
+	}
+	if n.Type != nil && inf.hasDflt {
+		for _, v := range n.Default {
+			if msg := checkDefault(n.Type, v); msg != "" {
+				l.errLoc(n.Loc, "invalid default of %s %s: %s", n.Kind, n.Name, msg)
+			}
+		}
+	}
+	switch n.Kind {
+	case schema.KindList:
+		l.resolveKeys(n, inf, inOp)
+		for _, us := range inf.unique {
+			u := inf.unit
+			if inf.uniqueU[us] != nil {
+				u = inf.uniqueU[us]
+			}
+			l.resolveUnique(n, us, u)
+		}
+		l.checkMinMax(n, inf)
+	case schema.KindLeafList:
+		l.checkMinMax(n, inf)
+		if inf.hasDflt && n.MinElements > 0 {
+			l.errf(inf.statement, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements)
+		}
+		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && n.MinElements == 0 {
+			n.Default = []string{n.Type.Default}
+		}
+		if n.Units == "" && n.Type != nil {
+			n.Units = n.Type.Units
+		}
+	case schema.KindLeaf:
+		if n.Mandatory && len(n.Default) > 0 && inf.hasDflt {
+			l.errf(inf.statement, "leaf %s is mandatory and has a default", n.Name)
+		}
+		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && !n.Mandatory && !n.IsKey() {
+			n.Default = []string{n.Type.Default}
+		}
+		if n.Units == "" && n.Type != nil {
+			n.Units = n.Type.Units
+		}
+	case schema.KindChoice:
+		n.DefaultCase = nil
+		if inf.dflt != "" {
+			pfx, name := splitPrefix(inf.dflt)
+			_ = pfx
+			for _, c := range n.Children {
+				if c.Kind == schema.KindCase && c.Name == name {
+					n.DefaultCase = c
+				}
+			}
+			if n.DefaultCase == nil {
+				l.errf(inf.dfltSt, "default case %s not found in choice %s", inf.dflt, n.Name)
+			} else if n.Mandatory {
+				l.errf(inf.dfltSt, "choice %s is mandatory and has a default case", n.Name)
+			}
+		}
+	}
+}
+
+func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
+	if n.MaxElements != 0 && n.MinElements > n.MaxElements {
+		st := inf.statement
+		l.errf(st, "%s %s: min-elements %d exceeds max-elements %d", n.Kind, n.Name, n.MinElements, n.MaxElements)
+	}
+}
+
+func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
+	n.Keys = nil
+	if inf.keyArg == "" {
+		if n.Config && !inOp && inf.statement != nil {
+			l.errf(inf.statement, "list %s has no key", n.Name)
+		}
+		return
+	}
+	seen := map[string]bool{}
+	for _, k := range strings.Fields(inf.keyArg) {
+		_, name := splitPrefix(k)
+		if seen[name] {
+			l.errf(inf.keySt, "list %s: key %s given twice", n.Name, name)
+			continue
+		}
+		seen[name] = true
+		var leaf *schema.Node
+		for _, c := range n.Children {
+			if c.Name == name && c.Kind.IsData() {
+				leaf = c
+				break
+			}
+		}
+		if leaf == nil || leaf.Kind != schema.KindLeaf {
+			l.errf(inf.keySt, "list %s: key %s is not a child leaf", n.Name, name)
+			continue
+		}
+		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.unit != nil && inf.unit.version != "1.1" {
+			l.errf(inf.keySt, "list %s: key %s of type empty", n.Name, name)
+		}
+		if lf := l.info[leaf]; lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
+			l.errf(lf.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
+		}
+		n.Keys = append(n.Keys, leaf)
+	}
+}
+
+func (l *loader) resolveUnique(n *schema.Node, s *yang.Statement, u *unit) {
+	un := &schema.Unique{Loc: loc(s)}
+	for _, p := range strings.Fields(s.Argument) {
+		cur := n
+		for _, st := range strings.Split(p, "/") {
+			_, name := splitPrefix(st)
+			cur = dataChildByName(cur, name)
+			if cur == nil {
+				break
+			}
+		}
+		if cur == nil || cur.Kind != schema.KindLeaf {
+			l.errf(s, "list %s: unique %s does not name a descendant leaf", n.Name, p)
+			return
+		}
+		un.Leaves = append(un.Leaves, cur)
+		un.Paths = append(un.Paths, p)
+	}
+	n.Unique = append(n.Unique, un)
+}
+
+// dataChildByName finds a child by name, looking through choice and case (and also matching
+// choice and case names themselves, which schema node identifiers may contain).
+func dataChildByName(n *schema.Node, name string) *schema.Node {
+	for _, c := range n.Children {
+		if c.Name == name {
+			return c
+		}
+	}
+	for _, c := range n.Children {
+		if c.Kind == schema.KindChoice || c.Kind == schema.KindCase {
+			if r := dataChildByName(c, name); r != nil && r.Kind != schema.KindChoice && r.Kind != schema.KindCase {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// dataChild finds the data child (module, name) of n, looking through choice and case.
+func dataChild(n *schema.Node, mod *schema.Module, name string) *schema.Node {
+	for _, c := range n.Children {
+		switch c.Kind {
+		case schema.KindChoice, schema.KindCase:
+			if r := dataChild(c, mod, name); r != nil {
+				return r
+			}
+		case schema.KindInput, schema.KindOutput:
+			if c.Name == name {
+				return c
+			}
+		default:
+			if c.Name == name && c.Module == mod {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func dataParent(n *schema.Node) *schema.Node {
+	p := n.Parent
+	for p != nil && (p.Kind == schema.KindChoice || p.Kind == schema.KindCase) {
+		p = p.Parent
+	}
+	return p
+}
+
+// resolveLeafrefs resolves the path of every leafref in t (the type of leaf n).
+func (l *loader) resolveLeafrefs(n *schema.Node, t *schema.Type) {
+	if t.Base == schema.Leafref && t.Target == nil && t.Path != "" {
+		if l.lrBusy[t] {
+			return // a deref() chain back to this leafref; reported by the outer call
+		}
+		l.lrBusy[t] = true
+		target, msg := l.followPath(n, t, t.Path)
+		delete(l.lrBusy, t)
+		if target == nil {
+			l.errLoc(t.Loc, "leafref path %q of %s: %s", t.Path, n.Path(), msg)
+		} else {
+			t.Target = target
+			if n.Config && t.RequireInstance && !target.Config && target.Kind.IsData() && !inOperation(n) {
+				l.errLoc(t.Loc, "leafref path %q of config node %s refers to the state node %s", t.Path, n.Path(), target.Path())
+			}
+		}
+	}
+	for _, m := range t.Union {
+		l.resolveLeafrefs(n, m)
+	}
+}
+
+func inOperation(n *schema.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if isOp(p.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) errLoc(loc string, format string, args ...any) {
+	file, line := parseLoc(loc)
+	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: sprintf(format, args...)})
+}
+
+// followPath walks a leafref path (RFC 7950 9.9.2) from leaf n and returns the target leaf or
+// leaf-list, or nil and why not.
+func (l *loader) followPath(n *schema.Node, t *schema.Type, path string) (*schema.Node, string) {
+	p := strings.TrimSpace(path)
+	var cur *schema.Node
+	root := false
+	switch {
+	case strings.HasPrefix(p, "deref("):
+		// RFC 7950 9.9.2: path-arg starts with a path (deref() belongs to XPath, as yanglint says).
+		return nil, "deref() is not allowed in a leafref path"
+	case strings.HasPrefix(p, "/"):
+		root = true
+		p = p[1:]
+	default:
+		cur = n
+	}
+	steps := splitPath(p)
+	if len(steps) == 0 {
+		return nil, "empty path"
+	}
+	for _, st := range steps {
+		st = strings.TrimSpace(st)
+		if i := strings.IndexByte(st, '['); i >= 0 {
+			st = strings.TrimSpace(st[:i])
+		}
+		if st == ".." {
+			if root || cur == nil {
+				return nil, "\"..\" goes above the top level"
+			}
+			cur = dataParent(cur)
+			if cur == nil {
+				root = true
+			}
+			continue
+		}
+		if st == "." || st == "" {
+			return nil, "bad step " + strconvQuote(st)
+		}
+		pfx, name := splitPrefix(st)
+		mod := t.PathModule
+		if pfx != "" {
+			mod = t.PathPrefixes[pfx]
+			if mod == nil {
+				return nil, "unknown prefix " + strconvQuote(pfx)
+			}
+			if m := l.bySM[mod]; m != nil && !m.implement {
+				l.needImpl[m] = true
+				return nil, "module " + m.name + " is not implemented"
+			}
+		}
+		var next *schema.Node
+		if root || cur == nil {
+			next = l.topChild(mod, name)
+			root = false
+		} else {
+			next = dataChild(cur, mod, name)
+		}
+		if next == nil {
+			return nil, "node " + st + " not found"
+		}
+		cur = next
+	}
+	if cur.Kind != schema.KindLeaf && cur.Kind != schema.KindLeafList {
+		return nil, "the target " + cur.Path() + " is not a leaf or leaf-list"
+	}
+	return cur, ""
+}
+
+func (l *loader) topChild(mod *schema.Module, name string) *schema.Node {
+	root := &schema.Node{Children: mod.Data}
+	return dataChild(root, mod, name)
+}
+
+// splitPath splits a path at '/' outside predicates and quotes.
+func splitPath(p string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '/' && depth == 0:
+			out = append(out, p[start:i])
+			start = i + 1
+		}
+	}
+	if start < len(p) {
+		out = append(out, p[start:])
+	}
+	return out
+}
+
+// checkLeafrefChains reports leafrefs that lead back to themselves.
+func (l *loader) checkLeafrefChains(n *schema.Node) {
+	if n.Type != nil && n.Type.Base == schema.Leafref && n.Type.Target != nil {
+		seen := map[*schema.Node]bool{n: true}
+		for t := n.Type.Target; t != nil && t.Type != nil && t.Type.Base == schema.Leafref; t = t.Type.Target {
+			if seen[t] {
+				l.errLoc(n.Type.Loc, "leafref %s leads back to itself", n.Path())
+				n.Type.Target = nil
+				break
+			}
+			seen[t] = true
+		}
+	}
+	for _, c := range n.Children {
+		l.checkLeafrefChains(c)
+	}
+}

@@ -1,0 +1,614 @@
+package yangload
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
+)
+
+// ctx is where statements are being compiled: the text (unit) they come from, their lexical
+// scope, the namespace of the nodes they create, and what applies to the nodes created at this
+// level (conditions and if-feature state inherited from uses and augment).
+type ctx struct {
+	u     *unit
+	sc    *scope
+	ns    *schema.Module
+	whens []*schema.When
+	off   bool
+}
+
+var nodeKinds = map[string]schema.Kind{
+	"container": schema.KindContainer, "list": schema.KindList, "leaf": schema.KindLeaf,
+	"leaf-list": schema.KindLeafList, "choice": schema.KindChoice, "case": schema.KindCase,
+	"anydata": schema.KindAnydata, "anyxml": schema.KindAnyxml, "rpc": schema.KindRPC,
+	"action": schema.KindAction, "input": schema.KindInput, "output": schema.KindOutput,
+	"notification": schema.KindNotification,
+}
+
+// buildModule compiles the data nodes, rpcs and notifications of an implemented module.
+func (l *loader) buildModule(m *module) {
+	for _, u := range m.units {
+		c := &ctx{u: u, sc: m.top, ns: m.sm}
+		for _, s := range u.src.stmt.SubStatements() {
+			if !moduleKeywords[s.Keyword] && !strings.Contains(s.Keyword, ":") {
+				l.errf(s, "unexpected statement %s in %s", s.Keyword, u.src.stmt.Keyword)
+			}
+		}
+		l.buildStmts(nil, m.sm, u.src.stmt.SubStatements(), c)
+	}
+}
+
+var moduleKeywords = map[string]bool{
+	"yang-version": true, "namespace": true, "prefix": true, "belongs-to": true, "import": true,
+	"include": true, "organization": true, "contact": true, "description": true, "reference": true,
+	"revision": true, "extension": true, "feature": true, "identity": true, "typedef": true,
+	"grouping": true, "container": true, "leaf": true, "leaf-list": true, "list": true, "choice": true,
+	"anydata": true, "anyxml": true, "uses": true, "augment": true, "rpc": true, "notification": true,
+	"deviation": true,
+}
+
+// attach adds n under parent (or to module m's top-level lists when parent is nil).
+func attach(parent *schema.Node, m *schema.Module, n *schema.Node) {
+	n.Parent = parent
+	if parent == nil {
+		switch n.Kind {
+		case schema.KindRPC:
+			m.RPCs = append(m.RPCs, n)
+		case schema.KindNotification:
+			m.Notifications = append(m.Notifications, n)
+		default:
+			m.Data = append(m.Data, n)
+		}
+		return
+	}
+	parent.Children = append(parent.Children, n)
+}
+
+// buildStmts compiles the data-definition statements (and uses) of stmts under parent and
+// returns the nodes created at this level.
+func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*yang.Statement, c *ctx) []*schema.Node {
+	var created []*schema.Node
+	for _, s := range stmts {
+		switch s.Keyword {
+		case "uses":
+			created = append(created, l.expandUses(parent, top, s, c)...)
+		case "input", "output":
+			if parent == nil || (parent.Kind != schema.KindRPC && parent.Kind != schema.KindAction) {
+				l.errf(s, "%s is only allowed in rpc and action", s.Keyword)
+				continue
+			}
+			created = append(created, l.buildNode(parent, top, s, c))
+		case "rpc":
+			if parent != nil {
+				l.errf(s, "rpc is only allowed at the top level of a module (use action)")
+				continue
+			}
+			created = append(created, l.buildNode(parent, top, s, c))
+		case "action":
+			if parent == nil {
+				l.errf(s, "action is not allowed at the top level (use rpc)")
+				continue
+			}
+			created = append(created, l.buildNode(parent, top, s, c))
+		case "case":
+			if parent == nil || parent.Kind != schema.KindChoice {
+				l.errf(s, "case is only allowed in choice")
+				continue
+			}
+			created = append(created, l.buildNode(parent, top, s, c))
+		case "container", "list", "leaf", "leaf-list", "choice", "anydata", "anyxml", "notification":
+			if parent != nil && (parent.Kind == schema.KindRPC || parent.Kind == schema.KindAction) {
+				l.errf(s, "%s is not allowed directly in %s (only input and output)", s.Keyword, parent.Kind)
+				continue
+			}
+			created = append(created, l.buildNode(parent, top, s, c))
+		}
+	}
+	return created
+}
+
+func isOp(k schema.Kind) bool {
+	return k == schema.KindRPC || k == schema.KindAction || k == schema.KindNotification
+}
+
+// buildNode compiles one data-definition statement.
+func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Statement, c *ctx) *schema.Node {
+	kind := nodeKinds[s.Keyword]
+	name := s.Argument
+	if kind == schema.KindInput || kind == schema.KindOutput {
+		name = s.Keyword
+	} else if !identRe.MatchString(name) {
+		l.errf(s, "invalid %s name %q", s.Keyword, name)
+	}
+	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: loc(s), Status: "current"}
+	inf := &nodeInfo{unit: c.u, statement: s}
+	l.info[n] = inf
+	off := c.off || !l.ifFeatures(s, c.u)
+	holder, into := n, parent
+	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
+		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
+		cs := &schema.Node{Kind: schema.KindCase, Name: name, Module: c.ns, Loc: n.Loc, Status: "current"}
+		l.info[cs] = &nodeInfo{unit: c.u, statement: s}
+		attach(parent, top, cs)
+		holder, into = cs, cs
+	}
+	holder.Whens = append(holder.Whens, c.whens...)
+	if off {
+		l.disabled[holder] = true
+	}
+	attach(into, top, n)
+	sc := l.bodyScope(s, c.sc, c.u)
+	cc := &ctx{u: c.u, sc: sc, ns: c.ns}
+	var leafDefaults []string
+	for _, ss := range s.SubStatements() {
+		switch ss.Keyword {
+		case "description":
+			n.Description = ss.Argument
+		case "reference":
+			n.Reference = ss.Argument
+		case "status":
+			switch ss.Argument {
+			case "current", "deprecated", "obsolete":
+				n.Status = ss.Argument
+			default:
+				l.errf(ss, "invalid status %q", ss.Argument)
+			}
+		case "config":
+			l.setConfig(n, ss)
+		case "mandatory":
+			l.setMandatory(n, ss)
+		case "presence":
+			if kind != schema.KindContainer {
+				l.errf(ss, "presence is only allowed in container")
+			}
+			n.Presence = ss.Argument
+			if n.Presence == "" {
+				n.Presence = "true"
+			}
+		case "min-elements", "max-elements":
+			l.setMinMax(n, ss)
+		case "ordered-by":
+			l.setOrderedBy(n, ss)
+		case "key":
+			if kind != schema.KindList {
+				l.errf(ss, "key is only allowed in list")
+			}
+			inf.keyArg, inf.keySt = ss.Argument, ss
+		case "unique":
+			if kind != schema.KindList {
+				l.errf(ss, "unique is only allowed in list")
+			}
+			inf.unique = append(inf.unique, ss)
+		case "type":
+			if kind != schema.KindLeaf && kind != schema.KindLeafList {
+				l.errf(ss, "type is only allowed in leaf and leaf-list")
+				continue
+			}
+			n.Type = l.resolveType(ss, c.u, sc)
+			if n.Type != nil {
+				setPathModule(n.Type, c.ns)
+			}
+		case "default":
+			switch kind {
+			case schema.KindLeaf:
+				if inf.hasDflt {
+					l.errf(ss, "leaf %s has two defaults", name)
+				}
+				leafDefaults = []string{ss.Argument}
+				inf.hasDflt = true
+			case schema.KindLeafList:
+				if c.u.version != "1.1" {
+					l.errf(ss, "leaf-list default needs yang-version 1.1")
+				}
+				leafDefaults = append(leafDefaults, ss.Argument)
+				inf.hasDflt = true
+			case schema.KindChoice:
+				inf.dflt, inf.dfltSt = ss.Argument, ss
+			default:
+				l.errf(ss, "default is not allowed in %s", kind)
+			}
+		case "units":
+			n.Units = ss.Argument
+		case "must":
+			n.Musts = append(n.Musts, l.must(ss, c.u, c.ns))
+		case "when":
+			if isOp(kind) || kind == schema.KindInput || kind == schema.KindOutput {
+				l.errf(ss, "when is not allowed in %s", kind)
+				continue
+			}
+			w := l.when(ss, c.u, c.ns, "node")
+			switch kind {
+			case schema.KindChoice:
+				w.Self, w.Origin = false, "choice"
+			case schema.KindCase:
+				w.Self, w.Origin = false, "case"
+			}
+			n.Whens = append(n.Whens, w)
+		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "uses",
+			"action", "notification", "input", "output":
+			if !childAllowed(kind, ss.Keyword) {
+				l.errf(ss, "%s is not allowed in %s", ss.Keyword, kind)
+				continue
+			}
+			l.buildStmts(n, top, []*yang.Statement{ss}, cc)
+		case "if-feature", "typedef", "grouping":
+		default:
+			if strings.Contains(ss.Keyword, ":") {
+				n.Extensions = append(n.Extensions, extension(ss))
+			} else {
+				l.errf(ss, "unexpected statement %s in %s", ss.Keyword, s.Keyword)
+			}
+		}
+	}
+	if len(leafDefaults) > 0 {
+		n.Default = leafDefaults
+	}
+	switch kind {
+	case schema.KindLeaf, schema.KindLeafList:
+		if sub(s, "type") == nil {
+			l.errf(s, "%s %s has no type", s.Keyword, name)
+		}
+	case schema.KindRPC, schema.KindAction:
+		completeOperation(n)
+	}
+	return n
+}
+
+// completeOperation gives an rpc or action both input and output, in that order.
+func completeOperation(n *schema.Node) {
+	var in, out *schema.Node
+	for _, c := range n.Children {
+		switch c.Kind {
+		case schema.KindInput:
+			in = c
+		case schema.KindOutput:
+			out = c
+		}
+	}
+	if in == nil {
+		in = &schema.Node{Kind: schema.KindInput, Name: "input", Module: n.Module, Parent: n, Loc: n.Loc, Status: "current"}
+	}
+	if out == nil {
+		out = &schema.Node{Kind: schema.KindOutput, Name: "output", Module: n.Module, Parent: n, Loc: n.Loc, Status: "current"}
+	}
+	n.Children = []*schema.Node{in, out}
+}
+
+func childAllowed(parent schema.Kind, kw string) bool {
+	switch parent {
+	case schema.KindLeaf, schema.KindLeafList, schema.KindAnydata, schema.KindAnyxml:
+		return false
+	case schema.KindChoice:
+		switch kw {
+		case "uses", "action", "notification", "input", "output":
+			return false
+		}
+		return true
+	case schema.KindRPC, schema.KindAction:
+		return kw == "input" || kw == "output"
+	case schema.KindInput, schema.KindOutput, schema.KindNotification:
+		return kw != "case" && kw != "input" && kw != "output" && kw != "action" && kw != "notification"
+	case schema.KindCase:
+		return kw != "case" && kw != "input" && kw != "output" && kw != "action" && kw != "notification"
+	}
+	return kw != "case" && kw != "input" && kw != "output"
+}
+
+func extension(s *yang.Statement) string {
+	if s.HasArgument {
+		return s.Keyword + " " + s.Argument
+	}
+	return s.Keyword
+}
+
+func setPathModule(t *schema.Type, ns *schema.Module) {
+	if t.Base == schema.Leafref && t.PathModule == nil {
+		t.PathModule = ns
+	}
+	for _, m := range t.Union {
+		setPathModule(m, ns)
+	}
+}
+
+func (l *loader) must(s *yang.Statement, u *unit, ns *schema.Module) *schema.Must {
+	return &schema.Must{Expr: s.Argument, ErrorMessage: subArg(s, "error-message"),
+		ErrorAppTag: subArg(s, "error-app-tag"), Prefixes: u.prefixes, Module: ns, Loc: loc(s)}
+}
+
+func (l *loader) when(s *yang.Statement, u *unit, ns *schema.Module, origin string) *schema.When {
+	return &schema.When{Expr: s.Argument, Prefixes: u.prefixes, Module: ns, Self: origin == "node",
+		Origin: origin, Loc: loc(s)}
+}
+
+func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {
+	inf := l.info[n]
+	switch s.Argument {
+	case "true":
+		inf.config = 1
+	case "false":
+		inf.config = -1
+	default:
+		l.errf(s, "invalid config %q", s.Argument)
+		return
+	}
+	inf.configSt = s
+}
+
+func (l *loader) setMandatory(n *schema.Node, s *yang.Statement) {
+	switch n.Kind {
+	case schema.KindLeaf, schema.KindChoice, schema.KindAnydata, schema.KindAnyxml:
+	default:
+		l.errf(s, "mandatory is not allowed in %s", n.Kind)
+		return
+	}
+	switch s.Argument {
+	case "true":
+		n.Mandatory = true
+	case "false":
+		n.Mandatory = false
+	default:
+		l.errf(s, "invalid mandatory %q", s.Argument)
+	}
+}
+
+func (l *loader) setMinMax(n *schema.Node, s *yang.Statement) {
+	if n.Kind != schema.KindList && n.Kind != schema.KindLeafList {
+		l.errf(s, "%s is only allowed in list and leaf-list", s.Keyword)
+		return
+	}
+	if s.Keyword == "max-elements" && s.Argument == "unbounded" {
+		n.MaxElements = 0
+		return
+	}
+	v, err := strconv.ParseUint(s.Argument, 10, 64)
+	if err != nil || (s.Keyword == "max-elements" && v == 0) || (s.Argument != "0" && strings.HasPrefix(s.Argument, "0")) {
+		l.errf(s, "invalid %s %q", s.Keyword, s.Argument)
+		return
+	}
+	if s.Keyword == "min-elements" {
+		n.MinElements = v
+	} else {
+		n.MaxElements = v
+	}
+}
+
+func (l *loader) setOrderedBy(n *schema.Node, s *yang.Statement) {
+	if n.Kind != schema.KindList && n.Kind != schema.KindLeafList {
+		l.errf(s, "ordered-by is only allowed in list and leaf-list")
+		return
+	}
+	switch s.Argument {
+	case "user":
+		n.OrderedByUser = true
+	case "system":
+		n.OrderedByUser = false
+	default:
+		l.errf(s, "invalid ordered-by %q", s.Argument)
+	}
+}
+
+// expandUses instantiates a grouping under parent, then applies the uses' refines and augments.
+func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Statement, c *ctx) []*schema.Node {
+	d := l.lookupDef(s.Argument, c.sc, c.u, true)
+	if d == nil {
+		if pfx, _ := splitPrefix(s.Argument); c.u.moduleOf(pfx) == nil {
+			l.errf(s, "uses %s: unknown prefix %q", s.Argument, pfx)
+		} else {
+			l.errf(s, "grouping %s not found", s.Argument)
+		}
+		return nil
+	}
+	if l.usesBusy[d.st] {
+		l.errf(s, "grouping %s uses itself", s.Argument)
+		return nil
+	}
+	off := c.off || !l.ifFeatures(s, c.u)
+	whens := append([]*schema.When(nil), c.whens...)
+	if w := sub(s, "when"); w != nil {
+		whens = append(whens, l.when(w, c.u, c.ns, "uses"))
+	}
+	for _, gs := range d.st.SubStatements() {
+		switch gs.Keyword {
+		case "description", "reference", "status", "typedef", "grouping", "container", "leaf", "leaf-list",
+			"list", "choice", "anydata", "anyxml", "uses", "action", "notification":
+		default:
+			if !strings.Contains(gs.Keyword, ":") && !l.checkedGroup[d.st] {
+				l.errf(gs, "unexpected statement %s in grouping", gs.Keyword)
+			}
+		}
+	}
+	l.checkedGroup[d.st] = true
+	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off}
+	l.usesBusy[d.st] = true
+	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
+	delete(l.usesBusy, d.st)
+	for _, ss := range s.SubStatements() {
+		switch ss.Keyword {
+		case "refine":
+			t := l.findDescendant(created, ss.Argument, c.u, ss)
+			if t != nil {
+				l.refine(t, ss, c)
+			}
+		case "augment":
+			t := l.findDescendant(created, ss.Argument, c.u, ss)
+			if t != nil {
+				l.augmentInto(t, ss, c.u, c.sc, c.ns, off)
+			}
+		case "when", "if-feature", "description", "reference", "status":
+		default:
+			if !strings.Contains(ss.Keyword, ":") {
+				l.errf(ss, "unexpected statement %s in uses", ss.Keyword)
+			}
+		}
+	}
+	return created
+}
+
+// stepMatch reports whether schema node n is named by the node identifier step (prefix, name)
+// written in unit u. Inside groupings the nodes take the using module's namespace, so a name
+// prefixed with the text's own module also matches.
+func stepMatch(n *schema.Node, pfx, name string, u *unit, relative bool) bool {
+	if n.Name != name {
+		return false
+	}
+	if n.Kind == schema.KindInput || n.Kind == schema.KindOutput {
+		return true
+	}
+	m := u.moduleOf(pfx)
+	if m == nil {
+		return false
+	}
+	return n.Module == m.sm || relative && m == u.mod
+}
+
+// findDescendant resolves a descendant schema node identifier among the nodes a uses created.
+func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *yang.Statement) *schema.Node {
+	steps := strings.Split(strings.TrimSpace(path), "/")
+	cands := roots
+	var cur *schema.Node
+	for _, st := range steps {
+		pfx, name := splitPrefix(strings.TrimSpace(st))
+		if u.moduleOf(pfx) == nil {
+			l.errf(s, "%s %s: unknown prefix %q", s.Keyword, path, pfx)
+			return nil
+		}
+		cur = nil
+		for _, n := range cands {
+			if stepMatch(n, pfx, name, u, true) {
+				cur = n
+				break
+			}
+		}
+		if cur == nil {
+			l.errf(s, "%s target %s not found", s.Keyword, path)
+			return nil
+		}
+		cands = cur.Children
+	}
+	return cur
+}
+
+// findAbsolute resolves an absolute schema node identifier (augment and deviation targets).
+func (l *loader) findAbsolute(path string, u *unit, s *yang.Statement) (*schema.Node, bool) {
+	p := strings.TrimSpace(path)
+	if !strings.HasPrefix(p, "/") {
+		l.errf(s, "%s target %s must be an absolute path", s.Keyword, path)
+		return nil, false
+	}
+	var cur *schema.Node
+	for i, st := range strings.Split(p[1:], "/") {
+		pfx, name := splitPrefix(strings.TrimSpace(st))
+		m := u.moduleOf(pfx)
+		if m == nil {
+			l.errf(s, "%s %s: unknown prefix %q", s.Keyword, path, pfx)
+			return nil, false
+		}
+		var cands []*schema.Node
+		if i == 0 {
+			cands = append(append(append(cands, m.sm.Data...), m.sm.RPCs...), m.sm.Notifications...)
+		} else {
+			cands = cur.Children
+		}
+		cur = nil
+		for _, n := range cands {
+			if stepMatch(n, pfx, name, u, false) {
+				cur = n
+				break
+			}
+		}
+		if cur == nil {
+			return nil, true
+		}
+	}
+	return cur, true
+}
+
+// refine applies a refine statement to its target (RFC 7950 7.13.2).
+func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
+	inf := l.info[t]
+	var dflts []string
+	for _, ss := range s.SubStatements() {
+		switch ss.Keyword {
+		case "if-feature":
+			if !l.evalIfFeature(ss, c.u) {
+				l.disabled[t] = true
+			}
+		case "description":
+			t.Description = ss.Argument
+		case "reference":
+			t.Reference = ss.Argument
+		case "default":
+			switch t.Kind {
+			case schema.KindLeaf, schema.KindLeafList:
+				dflts = append(dflts, ss.Argument)
+			case schema.KindChoice:
+				inf.dflt, inf.dfltSt = ss.Argument, ss
+			default:
+				l.errf(ss, "refine of %s: default is not allowed in %s", t.Name, t.Kind)
+			}
+		case "mandatory":
+			l.setMandatory(t, ss)
+		case "presence":
+			if t.Kind != schema.KindContainer {
+				l.errf(ss, "refine of %s: presence is only allowed in container", t.Name)
+				continue
+			}
+			t.Presence = ss.Argument
+		case "min-elements", "max-elements":
+			l.setMinMax(t, ss)
+		case "config":
+			l.setConfig(t, ss)
+		case "must":
+			t.Musts = append(t.Musts, l.must(ss, c.u, c.ns))
+		default:
+			if strings.Contains(ss.Keyword, ":") {
+				t.Extensions = append(t.Extensions, extension(ss))
+			} else {
+				l.errf(ss, "unexpected statement %s in refine", ss.Keyword)
+			}
+		}
+	}
+	if len(dflts) > 0 {
+		if t.Kind == schema.KindLeaf && len(dflts) > 1 {
+			l.errf(s, "refine of leaf %s: more than one default", t.Name)
+		}
+		t.Default = dflts
+		inf.hasDflt = true
+	}
+}
+
+// augmentInto adds an augment's nodes to target (RFC 7950 7.17).
+func (l *loader) augmentInto(target *schema.Node, s *yang.Statement, u *unit, sc *scope, ns *schema.Module, off bool) {
+	switch target.Kind {
+	case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase, schema.KindInput,
+		schema.KindOutput, schema.KindNotification, schema.KindAction:
+	default:
+		l.errf(s, "augment target %s is a %s, which cannot be augmented", s.Argument, target.Kind)
+		return
+	}
+	off = off || !l.ifFeatures(s, u)
+	var whens []*schema.When
+	if w := sub(s, "when"); w != nil {
+		whens = append(whens, l.when(w, u, ns, "augment"))
+	}
+	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off}
+	for _, ss := range s.SubStatements() {
+		switch ss.Keyword {
+		case "when", "if-feature", "description", "reference", "status":
+			continue
+		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "uses",
+			"action", "notification", "input", "output":
+			if !childAllowed(target.Kind, ss.Keyword) && !(target.Kind == schema.KindChoice && ss.Keyword == "uses") {
+				l.errf(ss, "%s is not allowed in augment of a %s", ss.Keyword, target.Kind)
+				continue
+			}
+			l.buildStmts(target, nil, []*yang.Statement{ss}, ac)
+		default:
+			if !strings.Contains(ss.Keyword, ":") {
+				l.errf(ss, "unexpected statement %s in augment", ss.Keyword)
+			}
+		}
+	}
+}
