@@ -24,7 +24,7 @@ func prepareReMatch(p *parser, f *funcExpr) error {
 	if lit, ok := f.args[1].(*literalExpr); ok {
 		re, err := compilePattern(lit.s)
 		if err != nil {
-			return errAt(f.pos, fmt.Sprintf("re-match(): invalid pattern %q: %v", lit.s, err))
+			return errAt(f.pos, "re-match(): invalid "+err.Error())
 		}
 		f.static = re
 	}
@@ -44,7 +44,7 @@ func fnReMatch(c *evalCtx, f *funcExpr) (Value, error) {
 		} else {
 			re, err = compilePattern(pat)
 			if err != nil {
-				return Value{}, c.errorf("re-match(): invalid pattern %q: %v", pat, err)
+				return Value{}, c.errorf("re-match(): invalid %v", err)
 			}
 			c.e.regexps.Store(pat, re)
 		}
@@ -508,5 +508,5 @@ func filterIIPred(ns []*data.Node, p iiPred) []*data.Node {
 
 // compilePattern compiles a YANG (XSD) regular expression, anchored at both ends.
 func compilePattern(pat string) (*regexp.Regexp, error) {
-	return compileXSDFallback(pat)
+	return schema.CompilePattern(pat)
 }
