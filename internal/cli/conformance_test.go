@@ -243,7 +243,8 @@ func sameNode(s *schema.Schema, ours, loc string, schemaLoc bool) bool {
 	if !schemaLoc {
 		return ours == loc || (strings.HasSuffix(ours, loc) && strings.Contains(loc, ":") && strings.HasPrefix(loc, "/"))
 	}
-	return stripPredicates(ours) == dataSchemaPath(s, loc)
+	n := s.FindNode(loc)
+	return n != nil && stripPredicates(ours) == n.Path()
 }
 
 // stripPredicates removes [...] predicates (with quoted values) from an instance-identifier.
@@ -268,41 +269,6 @@ func stripPredicates(p string) string {
 		}
 	}
 	return b.String()
-}
-
-// dataSchemaPath walks a libyang schema path (choice and case names included, module prefixes
-// where the module changes) through s and returns it without its choice and case steps.
-func dataSchemaPath(s *schema.Schema, loc string) string {
-	var out strings.Builder
-	var cur []*schema.Node
-	var mod *schema.Module
-	for i, step := range strings.Split(strings.TrimPrefix(loc, "/"), "/") {
-		name := step
-		if k := strings.IndexByte(step, ':'); k >= 0 {
-			mod, name = s.Module(step[:k]), step[k+1:]
-			if mod == nil {
-				return "?" + loc
-			}
-		}
-		if i == 0 {
-			cur = mod.Data
-		}
-		var next *schema.Node
-		for _, n := range cur {
-			if n.Name == name && n.Module == mod {
-				next = n
-				break
-			}
-		}
-		if next == nil {
-			return "?" + loc
-		}
-		if next.Kind != schema.KindChoice && next.Kind != schema.KindCase {
-			out.WriteString("/" + step)
-		}
-		cur = next.Children
-	}
-	return out.String()
 }
 
 var (

@@ -108,10 +108,17 @@ type Identity struct {
 	Description string
 	// Derived lists every identity derived (directly or not) from this one, filled by Finalize.
 	Derived []*Identity
+
+	qname string // "module:name", cached by Finalize
 }
 
 // QName returns "module:name", the RFC 7951 form of the identity.
-func (id *Identity) QName() string { return id.Module.Name + ":" + id.Name }
+func (id *Identity) QName() string {
+	if id.qname != "" {
+		return id.qname
+	}
+	return id.Module.Name + ":" + id.Name
+}
 
 // DerivedFrom reports whether id is derived, directly or transitively, from base (not equal to it).
 func (id *Identity) DerivedFrom(base *Identity) bool {
@@ -380,6 +387,7 @@ func (s *Schema) Finalize() {
 		for _, id := range m.Identities {
 			m.identByName[id.Name] = id
 			id.Derived = nil
+			id.qname = m.Name + ":" + id.Name
 		}
 	}
 	for _, m := range s.Modules {
@@ -451,4 +459,43 @@ func finalizeNode(n *Node, depth int) {
 	for _, c := range n.Children {
 		finalizeNode(c, childDepth)
 	}
+}
+
+// FindNode resolves an absolute schema node identifier (RFC 7950 section 6.5), such as
+// /ietf-interfaces:interfaces/interface/ietf-ip:ipv4/address/subnet, to its schema node. Steps
+// name choice and case nodes too; a step's prefix is a module name (as in RFC 7951 paths and
+// libyang's messages) and an unprefixed step is in the module of the previous one. Rpc, action,
+// notification, input and output steps are allowed. It returns nil when the path does not resolve.
+func (s *Schema) FindNode(path string) *Node {
+	if !strings.HasPrefix(path, "/") {
+		return nil
+	}
+	var mod *Module
+	var cur *Node
+	for i, step := range strings.Split(path[1:], "/") {
+		name := step
+		if k := strings.IndexByte(step, ':'); k >= 0 {
+			mod, name = s.Module(step[:k]), step[k+1:]
+		}
+		if mod == nil {
+			return nil
+		}
+		var cands []*Node
+		if i == 0 {
+			cands = append(append(append(cands, mod.Data...), mod.RPCs...), mod.Notifications...)
+		} else {
+			cands = cur.Children
+		}
+		cur = nil
+		for _, n := range cands {
+			if n.Name == name && n.Module == mod {
+				cur = n
+				break
+			}
+		}
+		if cur == nil {
+			return nil
+		}
+	}
+	return cur
 }
