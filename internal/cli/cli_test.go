@@ -42,7 +42,7 @@ func TestValidateExample(t *testing.T) {
 		"/example-device:device/port[name='xe0']/mtu: fiber ports need an MTU of at least 1280 [operation-failed/must-violation]",
 		"/example-device:device/port[name='xe0']/speed: ",
 		"/example-device:device/uplink: ",
-		"[data-not-unique]",
+		"[operation-failed/data-not-unique]",
 		"/example-device:device: ",
 	} {
 		if !strings.Contains(out, want) {

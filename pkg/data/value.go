@@ -1,6 +1,12 @@
 package data
 
 import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -14,6 +20,621 @@ type Resolver func(prefix string) *schema.Module
 // (range, length, patterns, enum and bit names, identity derivation, fraction digits). The error
 // is an invalid-value rpc-error (with the restriction's error-app-tag and error-message when it
 // has them) whose Path the caller fills in.
+//
+// Lexical rules follow RFC 7950 section 9 as yanglint applies them: numbers (integers and
+// decimal64) may be surrounded by XML whitespace, which is dropped; every other type takes the
+// text exactly as given. When s is already in canonical form, Value.Str is s itself (no copy).
+// A nil r resolves no prefix.
 func ParseValue(t *schema.Type, s string, r Resolver) (Value, *rpcerror.Error) {
-	panic("data.ParseValue: not implemented")
+	return parseValue(t, s, r, 0)
+}
+
+// maxLeafrefDepth bounds chains of leafrefs pointing at leafrefs (and unions of them).
+const maxLeafrefDepth = 32
+
+func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerror.Error) {
+	if t == nil {
+		return Value{Str: s}, nil
+	}
+	if depth > maxLeafrefDepth {
+		return Value{}, invalid("value %q: leafref chain too deep", s)
+	}
+	switch t.Base {
+	case schema.Int8, schema.Int16, schema.Int32, schema.Int64,
+		schema.Uint8, schema.Uint16, schema.Uint32, schema.Uint64:
+		return parseInt(t, s)
+	case schema.Decimal64:
+		return parseDecimal(t, s)
+	case schema.String:
+		if err := checkString(t, s); err != nil {
+			return Value{}, err
+		}
+		return Value{Type: t, Str: s}, nil
+	case schema.Boolean:
+		switch s {
+		case "true":
+			return Value{Type: t, Str: "true", Num: schema.Number{Abs: 1}}, nil
+		case "false":
+			return Value{Type: t, Str: "false"}, nil
+		}
+		return Value{}, invalid("invalid boolean value %q", s)
+	case schema.Empty:
+		if s != "" {
+			return Value{}, invalid("invalid empty value %q: must have no content", s)
+		}
+		return Value{Type: t}, nil
+	case schema.Enumeration:
+		for _, e := range t.Enums {
+			if e.Name == s {
+				return Value{Type: t, Str: e.Name, Num: schema.NumberOf(int64(e.Value))}, nil
+			}
+		}
+		return Value{}, invalid("invalid enumeration value %q", s)
+	case schema.Bits:
+		return parseBits(t, s)
+	case schema.Binary:
+		return parseBinary(t, s)
+	case schema.Identityref:
+		return parseIdentityref(t, s, r)
+	case schema.InstanceIdentifier:
+		str, err := CanonicalInstanceID(s, r)
+		if err != nil {
+			return Value{}, invalid("invalid instance-identifier %q value - %v", s, err)
+		}
+		return Value{Type: t, Str: str}, nil
+	case schema.Leafref:
+		if t.Target == nil || t.Target.Type == nil {
+			return Value{Type: t, Str: s}, nil
+		}
+		v, err := parseValue(t.Target.Type, s, r, depth+1)
+		if err != nil {
+			return Value{}, err
+		}
+		v.Type = t
+		return v, nil
+	case schema.Union:
+		var first *rpcerror.Error
+		for _, m := range t.Union {
+			v, err := parseValue(m, s, r, depth+1)
+			if err == nil {
+				return v, nil
+			}
+			if first == nil {
+				first = err
+			}
+		}
+		e := invalid("invalid union value %q - no matching member type", s)
+		if len(t.Union) == 1 && first != nil {
+			return Value{}, first
+		}
+		return Value{}, e
+	}
+	return Value{}, invalid("value %q: unsupported type %s", s, t.Base)
+}
+
+func invalid(format string, args ...any) *rpcerror.Error {
+	return rpcerror.InvalidValue("", format, args...)
+}
+
+// restricted returns an invalid-value error using the restriction's error-message and
+// error-app-tag when it has them, else the default message.
+func restricted(res schema.Restriction, format string, args ...any) *rpcerror.Error {
+	e := invalid(format, args...)
+	if res.ErrorMessage != "" {
+		e.Message = res.ErrorMessage
+	}
+	e.AppTag = res.ErrorAppTag
+	return e
+}
+
+// isXMLSpace reports whether c is XML whitespace (space, tab, CR, LF).
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// trimXMLSpace removes leading and trailing XML whitespace.
+func trimXMLSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && isXMLSpace(s[i]) {
+		i++
+	}
+	for j > i && isXMLSpace(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+// parseUnsigned parses a non-empty run of decimal digits; ok is false on other characters or
+// uint64 overflow (overflow is reported through over).
+func parseUnsigned(s string) (v uint64, ok, over bool) {
+	if s == "" {
+		return 0, false, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false, false
+		}
+		d := uint64(c - '0')
+		if v > (1<<64-1-d)/10 {
+			over = true
+			// keep scanning for invalid characters
+			for i++; i < len(s); i++ {
+				if s[i] < '0' || s[i] > '9' {
+					return 0, false, false
+				}
+			}
+			return 0, false, true
+		}
+		v = v*10 + d
+	}
+	return v, true, false
+}
+
+func parseInt(t *schema.Type, s string) (Value, *rpcerror.Error) {
+	orig := s
+	s = trimXMLSpace(s)
+	body := s
+	neg := false
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		neg = body[0] == '-'
+		body = body[1:]
+	}
+	abs, ok, over := parseUnsigned(body)
+	if !ok && !over {
+		return Value{}, invalid("invalid %s value %q", t.Base, orig)
+	}
+	n := schema.Number{Neg: neg && abs != 0, Abs: abs}
+	if over || !t.Base.BaseBounds().Contains(n) {
+		return Value{}, invalid("value %q is out of %s bounds", orig, t.Base)
+	}
+	if !inRanges(t.Range, n) {
+		return Value{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
+	}
+	str := s
+	if !canonicalInt(s) {
+		str = n.String()
+	}
+	return Value{Type: t, Str: str, Num: n}, nil
+}
+
+// canonicalInt reports whether s (a valid integer) is in canonical form.
+func canonicalInt(s string) bool {
+	if s[0] == '+' {
+		return false
+	}
+	d := s
+	if d[0] == '-' {
+		d = d[1:]
+		if d == "0" {
+			return false
+		}
+	}
+	return len(d) == 1 || d[0] != '0'
+}
+
+func inRanges(ivs []schema.Interval, n schema.Number) bool {
+	if len(ivs) == 0 {
+		return true
+	}
+	for _, iv := range ivs {
+		if iv.Contains(n) {
+			return true
+		}
+	}
+	return false
+}
+
+var pow10 = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+	10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+	10000000000000000, 100000000000000000, 1000000000000000000}
+
+func parseDecimal(t *schema.Type, s string) (Value, *rpcerror.Error) {
+	orig := s
+	fd := t.FractionDigits
+	if fd < 1 || fd > 18 {
+		return Value{}, invalid("decimal64 type with %d fraction-digits", fd)
+	}
+	s = trimXMLSpace(s)
+	body := s
+	neg := false
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		neg = body[0] == '-'
+		body = body[1:]
+	}
+	ip, fp, dot := strings.Cut(body, ".")
+	if ip == "" || (dot && fp == "") {
+		return Value{}, invalid("invalid decimal64 value %q", orig)
+	}
+	iv, ok, over := parseUnsigned(ip)
+	if !ok && !over {
+		return Value{}, invalid("invalid decimal64 value %q", orig)
+	}
+	var fv uint64
+	for i := 0; i < len(fp); i++ {
+		c := fp[i]
+		if c < '0' || c > '9' {
+			return Value{}, invalid("invalid decimal64 value %q", orig)
+		}
+		if i >= fd {
+			if c != '0' {
+				return Value{}, invalid("value %q has more than %d fraction digits", orig, fd)
+			}
+			continue
+		}
+		fv = fv*10 + uint64(c-'0')
+	}
+	if len(fp) < fd {
+		fv *= pow10[fd-len(fp)]
+	}
+	scale := pow10[fd]
+	bounds := schema.Decimal64.BaseBounds()
+	if over || iv > (bounds.Min.Abs-fv)/scale {
+		return Value{}, invalid("value %q is out of decimal64 bounds", orig)
+	}
+	n := schema.Number{Neg: neg, Abs: iv*scale + fv}
+	if n.Abs == 0 {
+		n.Neg = false
+	}
+	if !bounds.Contains(n) {
+		return Value{}, invalid("value %q is out of decimal64 bounds", orig)
+	}
+	if !inRanges(t.Range, n) {
+		return Value{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
+	}
+	var buf [48]byte
+	c := appendDecimal(buf[:0], n, fd)
+	str := s
+	if string(c) != s {
+		str = string(c)
+	}
+	return Value{Type: t, Str: str, Num: n}, nil
+}
+
+// appendDecimal appends the canonical form of decimal64 n (scaled by 10^fd): no leading zeros,
+// at least one fraction digit, no trailing zeros beyond the first.
+func appendDecimal(b []byte, n schema.Number, fd int) []byte {
+	if n.Neg && n.Abs != 0 {
+		b = append(b, '-')
+	}
+	scale := pow10[fd]
+	b = strconv.AppendUint(b, n.Abs/scale, 10)
+	b = append(b, '.')
+	frac := n.Abs % scale
+	var digits [18]byte
+	for i := fd - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	end := fd
+	for end > 1 && digits[end-1] == '0' {
+		end--
+	}
+	return append(b, digits[:end]...)
+}
+
+// FormatDecimal returns the canonical form of a decimal64 value n scaled by 10^fractionDigits.
+func FormatDecimal(n schema.Number, fractionDigits int) string {
+	if fractionDigits < 1 || fractionDigits > 18 {
+		return n.String()
+	}
+	return string(appendDecimal(nil, n, fractionDigits))
+}
+
+func checkString(t *schema.Type, s string) *rpcerror.Error {
+	if !utf8.ValidString(s) {
+		return invalid("value %q is not valid UTF-8", s)
+	}
+	if len(t.Length) > 0 {
+		n := utf8.RuneCountInString(s)
+		if !inRanges(t.Length, schema.Number{Abs: uint64(n)}) {
+			return restricted(t.LengthError, "length %d of value %q is out of the allowed length", n, s)
+		}
+	}
+	for _, p := range t.Patterns {
+		if p.Regexp == nil {
+			continue
+		}
+		m := p.Regexp.MatchString(s)
+		if m == p.Invert {
+			if p.Invert {
+				return restricted(p.Restriction, "value %q matches the inverted pattern %q", s, p.Expr)
+			}
+			return restricted(p.Restriction, "value %q does not match the pattern %q", s, p.Expr)
+		}
+	}
+	return nil
+}
+
+func parseBits(t *schema.Type, s string) (Value, *rpcerror.Error) {
+	var set []int // indexes into t.Bits
+	rest := s
+	for {
+		rest = strings.TrimLeft(rest, " \t\n\r")
+		if rest == "" {
+			break
+		}
+		end := strings.IndexAny(rest, " \t\n\r")
+		if end < 0 {
+			end = len(rest)
+		}
+		name := rest[:end]
+		rest = rest[end:]
+		idx := -1
+		for i, b := range t.Bits {
+			if b.Name == name {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			return Value{}, invalid("invalid bits value %q - unknown bit %q", s, name)
+		}
+		for _, j := range set {
+			if j == idx {
+				return Value{}, invalid("invalid bits value %q - duplicate bit %q", s, name)
+			}
+		}
+		set = append(set, idx)
+	}
+	// Canonical: in position order.
+	for i := 1; i < len(set); i++ {
+		for j := i; j > 0 && t.Bits[set[j]].Position < t.Bits[set[j-1]].Position; j-- {
+			set[j], set[j-1] = set[j-1], set[j]
+		}
+	}
+	var b strings.Builder
+	for i, idx := range set {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Bits[idx].Name)
+	}
+	str := b.String()
+	if str == s {
+		str = s
+	}
+	return Value{Type: t, Str: str}, nil
+}
+
+func parseBinary(t *schema.Type, s string) (Value, *rpcerror.Error) {
+	if len(s)%4 != 0 {
+		return Value{}, invalid("invalid binary value %q - base64 length must be a multiple of 4", s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return Value{}, invalid("invalid binary value %q - invalid base64 character %q", s, c)
+		}
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return Value{}, invalid("invalid binary value %q - %v", s, err)
+	}
+	if len(t.Length) > 0 && !inRanges(t.Length, schema.Number{Abs: uint64(len(raw))}) {
+		return Value{}, restricted(t.LengthError, "length %d octets of binary value %q is out of the allowed length", len(raw), s)
+	}
+	return Value{Type: t, Str: s}, nil
+}
+
+func parseIdentityref(t *schema.Type, s string, r Resolver) (Value, *rpcerror.Error) {
+	prefix, name, ok := strings.Cut(s, ":")
+	if !ok {
+		prefix, name = "", s
+	}
+	var mod *schema.Module
+	if r != nil {
+		mod = r(prefix)
+	}
+	if mod == nil {
+		if prefix == "" {
+			return Value{}, invalid("invalid identityref %q value - no module for an unprefixed identity", s)
+		}
+		return Value{}, invalid("invalid identityref %q value - unknown prefix %q", s, prefix)
+	}
+	id := mod.Identity(name)
+	if id == nil {
+		return Value{}, invalid("invalid identityref %q value - identity %q not found in module %q", s, name, mod.Name)
+	}
+	for _, b := range t.Bases {
+		if !id.DerivedFrom(b) {
+			return Value{}, invalid("invalid identityref %q value - identity %q is not derived from the base %q",
+				s, id.QName(), b.QName())
+		}
+	}
+	return Value{Type: t, Str: id.QName(), Ident: id}, nil
+}
+
+// CanonicalInstanceID parses an instance-identifier (RFC 7950 section 9.13: absolute path steps
+// with [key='value'], [.='value'] and [position] predicates), resolves its prefixes through r
+// and returns it in the RFC 7951 section 6.11 form: module names instead of prefixes, on the first
+// step and wherever the module changes; predicate values quoted with ' (or " when the value holds
+// a '). An unprefixed step (and key) takes the module of the step before it; the first step must
+// have a prefix.
+func CanonicalInstanceID(s string, r Resolver) (string, error) {
+	p := iidParser{s: s}
+	var b strings.Builder
+	var prev *schema.Module
+	p.ws()
+	if p.eof() {
+		return "", fmt.Errorf("empty path")
+	}
+	for !p.eof() {
+		if !p.lit('/') {
+			return "", p.fail("expected '/'")
+		}
+		p.ws()
+		prefix, name, err := p.qname()
+		if err != nil {
+			return "", err
+		}
+		mod, err := p.resolve(prefix, prev, r)
+		if err != nil {
+			return "", err
+		}
+		b.WriteByte('/')
+		if mod != prev {
+			b.WriteString(mod.Name)
+			b.WriteByte(':')
+		}
+		b.WriteString(name)
+		prev = mod
+		for p.ws(); p.lit('['); p.ws() {
+			if err := p.pred(&b, mod, r); err != nil {
+				return "", err
+			}
+		}
+	}
+	return b.String(), nil
+}
+
+type iidParser struct {
+	s string
+	i int
+}
+
+func (p *iidParser) eof() bool { return p.i >= len(p.s) }
+
+func (p *iidParser) fail(what string) error {
+	return fmt.Errorf("%s at offset %d", what, p.i)
+}
+
+func (p *iidParser) ws() {
+	for p.i < len(p.s) && isXMLSpace(p.s[p.i]) {
+		p.i++
+	}
+}
+
+func (p *iidParser) lit(c byte) bool {
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func isNameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+func isNameChar(c byte) bool {
+	return isNameStart(c) || c >= '0' && c <= '9' || c == '-' || c == '.'
+}
+
+// ident parses a YANG identifier.
+func (p *iidParser) ident() (string, error) {
+	start := p.i
+	if p.eof() || !isNameStart(p.s[p.i]) {
+		return "", p.fail("expected a node name")
+	}
+	for p.i < len(p.s) && isNameChar(p.s[p.i]) {
+		p.i++
+	}
+	return p.s[start:p.i], nil
+}
+
+func (p *iidParser) qname() (prefix, name string, err error) {
+	name, err = p.ident()
+	if err != nil {
+		return "", "", err
+	}
+	if p.lit(':') {
+		prefix = name
+		if name, err = p.ident(); err != nil {
+			return "", "", err
+		}
+	}
+	return prefix, name, nil
+}
+
+func (p *iidParser) resolve(prefix string, prev *schema.Module, r Resolver) (*schema.Module, error) {
+	if prefix == "" {
+		if prev == nil {
+			return nil, p.fail("the first node must have a prefix")
+		}
+		return prev, nil
+	}
+	var m *schema.Module
+	if r != nil {
+		m = r(prefix)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("unknown prefix %q", prefix)
+	}
+	return m, nil
+}
+
+// pred parses one predicate after '[' and writes it in canonical form.
+func (p *iidParser) pred(b *strings.Builder, mod *schema.Module, r Resolver) error {
+	if p.eof() {
+		return p.fail("unterminated predicate")
+	}
+	c := p.s[p.i]
+	switch {
+	case c >= '0' && c <= '9':
+		start := p.i
+		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+			p.i++
+		}
+		n, err := strconv.ParseUint(p.s[start:p.i], 10, 63)
+		if err != nil || n == 0 {
+			return fmt.Errorf("bad position %q", p.s[start:p.i])
+		}
+		p.ws()
+		if !p.lit(']') {
+			return p.fail("expected ']'")
+		}
+		b.WriteByte('[')
+		b.WriteString(strconv.FormatUint(n, 10))
+		b.WriteByte(']')
+		return nil
+	case c == '.':
+		p.i++
+		b.WriteString("[.=")
+	default:
+		prefix, name, err := p.qname()
+		if err != nil {
+			return err
+		}
+		km := mod
+		if prefix != "" {
+			if km, err = p.resolve(prefix, mod, r); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('[')
+		if km != mod {
+			b.WriteString(km.Name)
+			b.WriteByte(':')
+		}
+		b.WriteString(name)
+		b.WriteByte('=')
+	}
+	p.ws()
+	if !p.lit('=') {
+		return p.fail("expected '='")
+	}
+	p.ws()
+	if p.eof() || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
+		return p.fail("expected a quoted value")
+	}
+	q := p.s[p.i]
+	p.i++
+	end := strings.IndexByte(p.s[p.i:], q)
+	if end < 0 {
+		return p.fail("unterminated quoted value")
+	}
+	v := p.s[p.i : p.i+end]
+	p.i += end + 1
+	p.ws()
+	if !p.lit(']') {
+		return p.fail("expected ']'")
+	}
+	oq := byte('\'')
+	if strings.IndexByte(v, '\'') >= 0 {
+		oq = '"'
+	}
+	b.WriteByte(oq)
+	b.WriteString(v)
+	b.WriteByte(oq)
+	b.WriteByte(']')
+	return nil
 }

@@ -1,0 +1,763 @@
+package yangxml
+
+import (
+	"bytes"
+	"strings"
+	"unsafe"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// BaseNamespace is the NETCONF base namespace (RFC 6241 section 3.1), the namespace of the
+// <config> and <data> wrapper elements.
+const BaseNamespace = "urn:ietf:params:xml:ns:netconf:base:1.0"
+
+// xmlNamespace is the namespace bound to the reserved prefix "xml".
+const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+// DefaultMaxDepth is the element nesting limit when DecodeOptions.MaxDepth is 0.
+const DefaultMaxDepth = 1000
+
+// DecodeOptions configures Unmarshal. The zero value accepts bare top-level data or one
+// <config> or <data> wrapper, with the default depth limit.
+type DecodeOptions struct {
+	// Wrappers lists the local names of the elements in the NETCONF base namespace that may wrap
+	// the data as the document's single root. Nil means "config" and "data"; an empty non-nil
+	// slice accepts no wrapper.
+	Wrappers []string
+	// RequireWrapper rejects documents whose root is not one of the Wrappers.
+	RequireWrapper bool
+	// MaxDepth limits element nesting (wrapper included); 0 means DefaultMaxDepth.
+	MaxDepth int
+	// ErrorType is the error-type of the semantic errors (unknown elements, bad values ...);
+	// empty means application. Syntax errors are always rpc/malformed-message.
+	ErrorType rpcerror.Type
+	// Attr, when set, is called for every attribute of a data element other than namespace
+	// declarations (for example NETCONF's operation attribute, RFC 6241 section 7.2), right after
+	// the element's start tag: n is the new node, not yet holding its value nor attached to its
+	// parent (n.Parent is set). A returned error is reported at n. When Attr is nil, attributes
+	// are ignored.
+	Attr func(n *data.Node, a Attr) *rpcerror.Error
+}
+
+// Attr is an attribute of a data element.
+type Attr struct {
+	// Namespace is the attribute's namespace URI, empty for an unprefixed attribute.
+	Namespace string
+	Prefix    string
+	Local     string
+	// Value is the normalized value (references replaced, whitespace characters as spaces).
+	Value string
+}
+
+// Unmarshal decodes an XML document (RFC 7950 section 7 encoding) into a new data tree bound to
+// s. The data may be wrapped in a <config> or <data> element of the NETCONF base namespace (see
+// DecodeOptions.Wrappers) or be bare top-level elements, several if need be.
+//
+// Every value is parsed and checked with data.ParseValue. Semantic errors (unknown elements or
+// namespaces, bad values, duplicate instances, missing list keys, text in inner nodes) are
+// collected, each with its error-path and Line, and decoding goes on so that all of them are
+// reported; the tree then holds the nodes that were correct. A well-formedness error stops
+// decoding: the list ends with one malformed-message error and the tree is nil. Unmarshal does
+// not retain doc.
+func Unmarshal(doc []byte, s *schema.Schema, opts DecodeOptions) (*data.Node, rpcerror.List) {
+	d := newDecoder(doc, s, opts)
+	return d.run()
+}
+
+type nsInfo struct {
+	uri string
+	mod *schema.Module
+}
+
+type nsBinding struct {
+	prefix string
+	info   *nsInfo
+}
+
+type frameKind uint8
+
+const (
+	frameData frameKind = iota
+	frameWrapper
+	frameSkip // an unknown element's subtree, or an element inside a leaf
+	frameAny  // inside anydata/anyxml
+)
+
+type frame struct {
+	kind  frameKind
+	node  *data.Node // frameData; frameAny at the anydata element itself
+	nsTop int        // len(decoder.ns) before this element's declarations
+
+	// Leaf text.
+	text   []byte
+	nseg   int
+	copied bool // text is in decoder.textBuf
+	failed bool // an error was reported for this leaf or text in an inner node
+
+	// Anydata capture (at the anydata element).
+	anyStart  int // content start offset, -1 for a self-closing element
+	anyDecl   string
+	anyInject []inject
+}
+
+type inject struct {
+	pos  int
+	decl string
+}
+
+type pendingErr struct {
+	err  *rpcerror.Error
+	node *data.Node // the error-path is node.Path(), computed once the tree is complete
+}
+
+type decoder struct {
+	z      tokenizer
+	s      *schema.Schema
+	o      DecodeOptions
+	etype  rpcerror.Type
+	root   *data.Node
+	stack  []frame
+	ns     []nsBinding
+	infos  map[string]*nsInfo
+	prefix map[string]string
+	errs   []pendingErr
+
+	wrapped  bool // a wrapper element was the root
+	textBuf  []byte
+	attrBuf  []byte
+	slab     []data.Node
+	arena    []byte
+	resolver data.Resolver
+	xmlInfo  *nsInfo
+	noNS     *nsInfo
+}
+
+func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
+	maxDepth := o.MaxDepth
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	d := &decoder{s: s, o: o, etype: o.ErrorType, root: data.NewRoot(),
+		infos: make(map[string]*nsInfo), prefix: make(map[string]string)}
+	if d.etype == "" {
+		d.etype = rpcerror.Application
+	}
+	if d.o.Wrappers == nil {
+		d.o.Wrappers = []string{"config", "data"}
+	}
+	d.z.reset(doc, maxDepth)
+	d.resolver = d.resolvePrefix
+	d.xmlInfo = &nsInfo{uri: xmlNamespace}
+	d.noNS = &nsInfo{}
+	return d
+}
+
+// bstr views b as a string without copying; the result must not outlive b's contents.
+func bstr(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+const arenaChunk = 32 << 10
+
+// str copies b into the string arena: values share large blocks instead of one allocation each.
+// Arena bytes are never written again once a string refers to them.
+func (d *decoder) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaChunk/8 {
+		return string(b)
+	}
+	if cap(d.arena)-len(d.arena) < len(b) {
+		d.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[start], len(b))
+}
+
+// newNode returns a zeroed node from a slab (fewer, larger allocations).
+func (d *decoder) newNode(sn *schema.Node) *data.Node {
+	if len(d.slab) == 0 {
+		d.slab = make([]data.Node, 128)
+	}
+	n := &d.slab[0]
+	d.slab = d.slab[1:]
+	n.Schema = sn
+	return n
+}
+
+func (d *decoder) resolvePrefix(prefix string) *schema.Module {
+	for i := len(d.ns) - 1; i >= 0; i-- {
+		if d.ns[i].prefix == prefix {
+			return d.ns[i].info.mod
+		}
+	}
+	return nil
+}
+
+func (d *decoder) lookupNS(prefix []byte) *nsInfo {
+	for i := len(d.ns) - 1; i >= 0; i-- {
+		if d.ns[i].prefix == string(prefix) {
+			return d.ns[i].info
+		}
+	}
+	if string(prefix) == "xml" {
+		return d.xmlInfo
+	}
+	if len(prefix) == 0 {
+		return d.noNS
+	}
+	return nil
+}
+
+func (d *decoder) addErr(e *rpcerror.Error, n *data.Node, line int) {
+	if e.Type == "" || e.Type == rpcerror.Application {
+		e.Type = d.etype
+	}
+	e.Line = line
+	d.errs = append(d.errs, pendingErr{err: e, node: n})
+}
+
+func (d *decoder) list() rpcerror.List {
+	if len(d.errs) == 0 {
+		return nil
+	}
+	out := make(rpcerror.List, len(d.errs))
+	for i, p := range d.errs {
+		if p.node != nil {
+			p.err.Path = p.node.Path()
+		}
+		out[i] = p.err
+	}
+	return out
+}
+
+func (d *decoder) run() (*data.Node, rpcerror.List) {
+	for {
+		k, err := d.z.next()
+		if err == nil {
+			switch k {
+			case tokEOF:
+				if d.o.RequireWrapper && !d.wrapped {
+					e := rpcerror.MissingElement(d.etype, d.o.Wrappers[0], "/", "missing <%s> wrapper element", d.o.Wrappers[0])
+					d.addErr(e, nil, 1)
+				}
+				return d.root, d.list()
+			case tokStart:
+				err = d.start()
+			case tokEnd:
+				d.end()
+			case tokText, tokCDATA:
+				d.text(k)
+			}
+		}
+		if err != nil {
+			line := d.z.line
+			msg := err.Error()
+			if se, ok := err.(*syntaxError); ok {
+				line, msg = se.line, se.msg
+			}
+			e := rpcerror.MalformedMessage("malformed XML: %s", msg)
+			e.Line = line
+			d.errs = append(d.errs, pendingErr{err: e})
+			return nil, d.list()
+		}
+	}
+}
+
+// declare processes the namespace declarations of the current start tag.
+func (d *decoder) declare() error {
+	z := &d.z
+	for i := range z.attrs {
+		a := &z.attrs[i]
+		var prefix string
+		switch {
+		case a.prefix == nil && string(a.local) == "xmlns":
+		case string(a.prefix) == "xmlns":
+			if string(a.local) == "xmlns" {
+				return z.failAt(z.tokLine, "the prefix xmlns must not be declared")
+			}
+			p, ok := d.prefix[string(a.local)]
+			if !ok {
+				p = string(a.local)
+				d.prefix[p] = p
+			}
+			prefix = p
+		default:
+			continue
+		}
+		v := a.value
+		if bytes.IndexAny(v, "&\t\n\r") >= 0 {
+			d.attrBuf = appendAttrValue(d.attrBuf[:0], v)
+			v = d.attrBuf
+		}
+		if prefix != "" && len(v) == 0 {
+			return z.failAt(z.tokLine, "namespace prefix %s undeclared (not allowed in XML Namespaces 1.0)", prefix)
+		}
+		if (prefix == "xml") != (string(v) == xmlNamespace) {
+			return z.failAt(z.tokLine, "the prefix xml is bound only to %s", xmlNamespace)
+		}
+		info := d.infos[string(v)]
+		if info == nil {
+			info = &nsInfo{uri: string(v)}
+			if d.s != nil && len(v) > 0 {
+				info.mod = d.s.ModuleByNamespace(info.uri)
+			}
+			d.infos[info.uri] = info
+		}
+		d.ns = append(d.ns, nsBinding{prefix: prefix, info: info})
+	}
+	return nil
+}
+
+func (d *decoder) start() error {
+	z := &d.z
+	nsTop := len(d.ns)
+	if len(z.attrs) > 0 {
+		if err := d.declare(); err != nil {
+			return err
+		}
+	}
+	info := d.lookupNS(z.prefix)
+	if info == nil {
+		return z.failAt(z.tokLine, "unbound namespace prefix %q in <%s>", z.prefix, z.qname)
+	}
+	if len(z.attrs) > 0 {
+		if err := d.checkAttrPrefixes(); err != nil {
+			return err
+		}
+	}
+	f := frame{nsTop: nsTop}
+	line := z.tokLine
+	var parent *frame
+	if len(d.stack) > 0 {
+		parent = &d.stack[len(d.stack)-1]
+	}
+	switch {
+	case parent != nil && parent.kind == frameSkip:
+		f.kind = frameSkip
+	case parent != nil && parent.kind == frameAny:
+		f.kind = frameAny
+		if parent.node != nil && parent.anyStart >= 0 {
+			// A top-level element of the anydata content: make it carry the declarations it
+			// inherits from outside.
+			parent.anyInject = append(parent.anyInject,
+				inject{pos: z.tokPos + 1 + len(z.qname), decl: d.outerDecls(parent, nsTop)})
+		}
+	case parent != nil && parent.kind == frameData && isLeafy(parent.node.Schema):
+		f.kind = frameSkip
+		if !parent.failed {
+			parent.failed = true
+			e := rpcerror.BadElement(d.etype, string(z.local), "", "element %q inside %s %q",
+				z.local, parent.node.Schema.Kind, parent.node.Schema.Name)
+			d.addErr(e, parent.node, line)
+		}
+	default:
+		parentNode := d.root
+		if parent != nil && parent.kind == frameData {
+			parentNode = parent.node
+		}
+		if parent == nil {
+			if z.roots == 1 && info.uri == BaseNamespace && d.isWrapper(z.local) {
+				d.wrapped = true
+				f.kind = frameWrapper
+				break
+			}
+			if d.wrapped {
+				f.kind = frameSkip
+				d.addErr(rpcerror.BadElement(d.etype, string(z.local), "", "element %q after the <%s> wrapper",
+					z.local, d.o.Wrappers[0]), d.root, line)
+				break
+			}
+			if d.o.RequireWrapper {
+				f.kind = frameSkip
+				d.addErr(rpcerror.UnknownElement(d.etype, string(z.local), ""), d.root, line)
+				break
+			}
+		}
+		sn := d.lookup(parentNode, info, z.local)
+		if sn == nil {
+			f.kind = frameSkip
+			var e *rpcerror.Error
+			if info.mod == nil {
+				e = rpcerror.UnknownNamespace(d.etype, string(z.local), info.uri, "")
+			} else {
+				e = rpcerror.UnknownElement(d.etype, string(z.local), "")
+				if parentNode.Schema != nil {
+					e.Message = "unknown element \"" + string(z.local) + "\" in " + parentNode.Schema.Kind.String() +
+						" \"" + parentNode.Schema.Name + "\""
+				}
+			}
+			d.addErr(e, parentNode, line)
+			break
+		}
+		n := d.newNode(sn)
+		n.Line = int32(line)
+		n.Parent = parentNode
+		f.node = n
+		if sn.Kind == schema.KindAnydata || sn.Kind == schema.KindAnyxml {
+			f.kind = frameAny
+			f.anyStart = z.pos
+			if z.selfClose {
+				f.anyStart = -1
+			}
+			f.anyDecl = ""
+		}
+		if d.o.Attr != nil {
+			d.callAttr(n, line)
+		}
+	}
+	d.stack = append(d.stack, f)
+	if f.kind == frameAny && f.node != nil && f.anyStart >= 0 {
+		// Declarations visible at the anydata element, for its top-level children.
+		top := &d.stack[len(d.stack)-1]
+		top.anyDecl = d.visibleDecls(len(d.ns))
+	}
+	return nil
+}
+
+func isLeafy(sn *schema.Node) bool {
+	return sn.Kind == schema.KindLeaf || sn.Kind == schema.KindLeafList
+}
+
+func (d *decoder) isWrapper(local []byte) bool {
+	for _, w := range d.o.Wrappers {
+		if w == string(local) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup finds the schema node for a child element of parent.
+func (d *decoder) lookup(parent *data.Node, info *nsInfo, local []byte) *schema.Node {
+	if info.mod == nil || d.s == nil {
+		return nil
+	}
+	name := bstr(local) // only used as a map key for the lookup
+	var sn *schema.Node
+	if parent.Schema == nil {
+		sn = d.s.Top(info.mod, name)
+	} else {
+		sn = parent.Schema.Child(info.mod, name)
+	}
+	if sn == nil || !sn.Kind.IsData() {
+		return nil
+	}
+	return sn
+}
+
+// checkAttrPrefixes checks that every attribute prefix is bound and that no two attributes have
+// the same expanded name.
+func (d *decoder) checkAttrPrefixes() error {
+	z := &d.z
+	for i := range z.attrs {
+		a := &z.attrs[i]
+		if a.prefix == nil || string(a.prefix) == "xmlns" {
+			continue
+		}
+		ai := d.lookupNS(a.prefix)
+		if ai == nil {
+			return z.failAt(z.tokLine, "unbound namespace prefix %q on attribute %s:%s", a.prefix, a.prefix, a.local)
+		}
+		for j := 0; j < i; j++ {
+			b := &z.attrs[j]
+			if b.prefix == nil || string(b.prefix) == "xmlns" || !bytes.Equal(a.local, b.local) {
+				continue
+			}
+			if d.lookupNS(b.prefix) == ai {
+				return z.failAt(z.tokLine, "duplicate attribute {%s}%s", ai.uri, a.local)
+			}
+		}
+	}
+	return nil
+}
+
+func (d *decoder) callAttr(n *data.Node, line int) {
+	z := &d.z
+	for i := range z.attrs {
+		a := &z.attrs[i]
+		if (a.prefix == nil && string(a.local) == "xmlns") || string(a.prefix) == "xmlns" {
+			continue
+		}
+		at := Attr{Prefix: string(a.prefix), Local: string(a.local),
+			Value: string(appendAttrValue(nil, a.value))}
+		if a.prefix != nil {
+			at.Namespace = d.lookupNS(a.prefix).uri
+		}
+		if e := d.o.Attr(n, at); e != nil {
+			d.addErr(e, n, line)
+		}
+	}
+}
+
+// visibleDecls returns the namespace declarations in scope among d.ns[:top], as attribute text.
+func (d *decoder) visibleDecls(top int) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for i := top - 1; i >= 0; i-- {
+		nb := d.ns[i]
+		if seen[nb.prefix] {
+			continue
+		}
+		seen[nb.prefix] = true
+		if nb.prefix == "" {
+			if nb.info.uri == "" {
+				continue
+			}
+			b.WriteString(" xmlns=\"")
+		} else {
+			b.WriteString(" xmlns:")
+			b.WriteString(nb.prefix)
+			b.WriteString("=\"")
+		}
+		b.Write(escapeAttr(nil, nb.info.uri))
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+// outerDecls returns the declarations of the anydata element's scope that a top-level child
+// (whose own declarations are d.ns[nsTop:]) does not redeclare.
+func (d *decoder) outerDecls(any *frame, nsTop int) string {
+	if nsTop == len(d.ns) {
+		return any.anyDecl
+	}
+	var b strings.Builder
+	// Re-derive from the anydata scope, skipping prefixes the child declares itself.
+	own := d.ns[nsTop:]
+	seen := map[string]bool{}
+	for _, nb := range own {
+		seen[nb.prefix] = true
+	}
+	scopeTop := nsTop
+	for i := scopeTop - 1; i >= 0; i-- {
+		nb := d.ns[i]
+		if seen[nb.prefix] {
+			continue
+		}
+		seen[nb.prefix] = true
+		if nb.prefix == "" {
+			if nb.info.uri == "" {
+				continue
+			}
+			b.WriteString(" xmlns=\"")
+		} else {
+			b.WriteString(" xmlns:")
+			b.WriteString(nb.prefix)
+			b.WriteString("=\"")
+		}
+		b.Write(escapeAttr(nil, nb.info.uri))
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+func (d *decoder) text(k tokKind) {
+	if len(d.stack) == 0 {
+		return
+	}
+	f := &d.stack[len(d.stack)-1]
+	z := &d.z
+	switch f.kind {
+	case frameSkip, frameAny:
+		return
+	case frameWrapper:
+		if !f.failed && !isBlank(z.text) {
+			f.failed = true
+			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.text))
+			d.addErr(e, d.root, z.tokLine)
+		}
+		return
+	}
+	if !isLeafy(f.node.Schema) {
+		if !f.failed && !isBlank(z.text) {
+			f.failed = true
+			e := rpcerror.BadElement(d.etype, f.node.Schema.Name, "", "text %q inside %s %q",
+				clip(z.text), f.node.Schema.Kind, f.node.Schema.Name)
+			d.addErr(e, f.node, z.tokLine)
+		}
+		return
+	}
+	raw := z.textRaw
+	if f.nseg == 0 && !raw {
+		f.text = z.text
+		f.nseg = 1
+		return
+	}
+	if !f.copied {
+		d.textBuf = append(d.textBuf[:0], f.text...)
+		f.copied = true
+	}
+	if raw {
+		if k == tokCDATA {
+			d.textBuf = appendCRLF(d.textBuf, z.text)
+		} else {
+			d.textBuf = appendText(d.textBuf, z.text)
+		}
+	} else {
+		d.textBuf = append(d.textBuf, z.text...)
+	}
+	f.text = d.textBuf
+	f.nseg++
+}
+
+func appendCRLF(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c == '\r' {
+			c = '\n'
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
+
+func (d *decoder) end() {
+	f := d.stack[len(d.stack)-1]
+	d.stack = d.stack[:len(d.stack)-1]
+	switch f.kind {
+	case frameData:
+		d.finish(&f)
+	case frameAny:
+		if f.node != nil {
+			d.finishAny(&f)
+		}
+	}
+	d.ns = d.ns[:f.nsTop]
+}
+
+// copyValue reports whether values of type t may keep the text they were parsed from (so that
+// the text must be copied into stable memory before parsing).
+func copyValue(t *schema.Type, depth int) bool {
+	if t == nil || depth > 8 {
+		return true
+	}
+	switch t.Base {
+	case schema.Enumeration, schema.Boolean, schema.Empty, schema.Identityref, schema.InstanceIdentifier:
+		return false
+	case schema.Leafref:
+		if t.Target != nil {
+			return copyValue(t.Target.Type, depth+1)
+		}
+	}
+	return true
+}
+
+func (d *decoder) finish(f *frame) {
+	n := f.node
+	sn := n.Schema
+	switch sn.Kind {
+	case schema.KindLeaf, schema.KindLeafList:
+		if f.failed {
+			return
+		}
+		var s string
+		if copyValue(sn.Type, 0) {
+			s = d.str(f.text)
+		} else {
+			s = bstr(f.text)
+		}
+		v, err := data.ParseValue(sn.Type, s, d.resolver)
+		if err != nil {
+			n.Value.Str = string(f.text)
+			d.addErr(err, n, int(n.Line))
+			return
+		}
+		n.Value = v
+	case schema.KindList:
+		missing := false
+		for _, k := range sn.Keys {
+			if n.Child(k) == nil {
+				missing = true
+				d.addErr(rpcerror.MissingElement(d.etype, k.Name, "", "list entry %q has no key %q", sn.Name, k.Name),
+					n, int(n.Line))
+			}
+		}
+		if missing {
+			return
+		}
+	}
+	d.insert(n)
+}
+
+func (d *decoder) finishAny(f *frame) {
+	n := f.node
+	if f.anyStart >= 0 {
+		content := d.z.src[f.anyStart:d.z.tokPos]
+		if len(f.anyInject) == 0 {
+			n.Value.Str = string(content)
+		} else {
+			var b []byte
+			at := f.anyStart
+			for _, in := range f.anyInject {
+				b = append(b, d.z.src[at:in.pos]...)
+				b = append(b, in.decl...)
+				at = in.pos
+			}
+			b = append(b, d.z.src[at:d.z.tokPos]...)
+			n.Value.Str = string(b)
+		}
+	}
+	d.insert(n)
+}
+
+// insert attaches n to its parent, reporting duplicates.
+func (d *decoder) insert(n *data.Node) {
+	p := n.Parent
+	sn := n.Schema
+	switch sn.Kind {
+	case schema.KindLeafList:
+		if !sn.Config {
+			p.InsertBefore(n, nil)
+			return
+		}
+	case schema.KindList:
+		if len(sn.Keys) == 0 {
+			p.InsertBefore(n, nil)
+			return
+		}
+	default:
+		if cs := p.Children(); len(cs) > 0 && cs[len(cs)-1].Schema.Ordinal() >= sn.Ordinal() && p.Child(sn) != nil {
+			d.dup(n)
+			return
+		}
+		p.Insert(n)
+		return
+	}
+	if dup := p.Insert(n); dup != nil {
+		d.dup(n)
+	}
+}
+
+func (d *decoder) dup(n *data.Node) {
+	e := rpcerror.BadElement(d.etype, n.Schema.Name, "", "duplicate instance of %q", n.Schema.Name)
+	d.addErr(e, n, int(n.Line))
+}
