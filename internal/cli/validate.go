@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -110,8 +109,6 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, err)
 		return exitError{ExitUsage}
 	}
-	// A validation run is short-lived and allocation-heavy: trade some peak memory for less GC work.
-	debug.SetGCPercent(200)
 	v := validate.New(s)
 	var all []fileError
 	invalid := false
