@@ -49,29 +49,31 @@ func newTypeFixture() *typeFixture {
 
 func num(i int64) schema.Number { return schema.NumberOf(i) }
 
+func iv(lo, hi int64) schema.Interval { return schema.Interval{Min: num(lo), Max: num(hi)} }
+
 func TestParseValue(t *testing.T) {
 	f := newTypeFixture()
-	u8r := &schema.Type{Base: schema.Uint8, Range: []schema.Interval{{num(1), num(10)}, {num(20), num(30)}}}
+	u8r := &schema.Type{Base: schema.Uint8, Range: []schema.Interval{iv(1, 10), iv(20, 30)}}
 	i16 := &schema.Type{Base: schema.Int16}
 	i64 := &schema.Type{Base: schema.Int64}
 	u64 := &schema.Type{Base: schema.Uint64}
-	dec := &schema.Type{Base: schema.Decimal64, FractionDigits: 2, Range: []schema.Interval{{num(-1000), num(1000)}}}
+	dec := &schema.Type{Base: schema.Decimal64, FractionDigits: 2, Range: []schema.Interval{iv(-1000, 1000)}}
 	dec18 := &schema.Type{Base: schema.Decimal64, FractionDigits: 18}
-	strlen := &schema.Type{Base: schema.String, Length: []schema.Interval{{num(2), num(5)}},
+	strlen := &schema.Type{Base: schema.String, Length: []schema.Interval{iv(2, 5)},
 		LengthError: schema.Restriction{ErrorAppTag: "too-long", ErrorMessage: "2 to 5 characters"}}
 	strpat := &schema.Type{Base: schema.String, Patterns: []*schema.Pattern{
 		{Expr: "[a-z]+[0-9]{2}", Regexp: regexp.MustCompile(`^(?:[a-z]+[0-9]{2})$`)},
 		{Expr: "x.*", Regexp: regexp.MustCompile(`^(?:x.*)$`), Invert: true}}}
-	en := &schema.Type{Base: schema.Enumeration, Enums: []schema.Enum{{"red", 0}, {"green", 5}, {"blue", 6}}}
-	bits := &schema.Type{Base: schema.Bits, Bits: []schema.Bit{{"read", 0}, {"write", 1}, {"exec", 7}}}
+	en := &schema.Type{Base: schema.Enumeration, Enums: []schema.Enum{{Name: "red"}, {Name: "green", Value: 5}, {Name: "blue", Value: 6}}}
+	bits := &schema.Type{Base: schema.Bits, Bits: []schema.Bit{{Name: "read"}, {Name: "write", Position: 1}, {Name: "exec", Position: 7}}}
 	boolean := &schema.Type{Base: schema.Boolean}
 	empty := &schema.Type{Base: schema.Empty}
-	bin := &schema.Type{Base: schema.Binary, Length: []schema.Interval{{num(1), num(4)}}}
+	bin := &schema.Type{Base: schema.Binary, Length: []schema.Interval{iv(1, 4)}}
 	idr := &schema.Type{Base: schema.Identityref, Bases: []*schema.Identity{f.proto}}
 	idr2 := &schema.Type{Base: schema.Identityref, Bases: []*schema.Identity{f.proto, f.udp}}
-	u8 := &schema.Type{Base: schema.Uint8, Range: []schema.Interval{{num(0), num(9)}}}
+	u8 := &schema.Type{Base: schema.Uint8, Range: []schema.Interval{iv(0, 9)}}
 	un := &schema.Type{Base: schema.Union, Union: []*schema.Type{u8,
-		{Base: schema.Enumeration, Enums: []schema.Enum{{"auto", 0}}}, idr}}
+		{Base: schema.Enumeration, Enums: []schema.Enum{{Name: "auto"}}}, idr}}
 	iid := &schema.Type{Base: schema.InstanceIdentifier, RequireInstance: true}
 	target := &schema.Node{Kind: schema.KindLeaf, Name: "t", Type: i16}
 	lref := &schema.Type{Base: schema.Leafref, Target: target}
@@ -227,9 +229,9 @@ func FuzzParseValue(f *testing.F) {
 	fx := newTypeFixture()
 	types := []*schema.Type{
 		{Base: schema.Int8}, {Base: schema.Uint64}, {Base: schema.Decimal64, FractionDigits: 3},
-		{Base: schema.Decimal64, FractionDigits: 18}, {Base: schema.Bits, Bits: []schema.Bit{{"a", 3}, {"b", 1}}},
+		{Base: schema.Decimal64, FractionDigits: 18}, {Base: schema.Bits, Bits: []schema.Bit{{Name: "a", Position: 3}, {Name: "b", Position: 1}}},
 		{Base: schema.Binary}, {Base: schema.Identityref, Bases: []*schema.Identity{fx.proto}},
-		{Base: schema.InstanceIdentifier}, {Base: schema.String, Length: []schema.Interval{{num(1), num(3)}}},
+		{Base: schema.InstanceIdentifier}, {Base: schema.String, Length: []schema.Interval{iv(1, 3)}},
 	}
 	for _, s := range []string{"1", "-128", "+0.5", "a b", "AQID", "ex:tcp", "/ex:a[ex:k='1'][2]", "é"} {
 		f.Add(uint8(0), s)

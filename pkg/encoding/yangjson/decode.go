@@ -68,6 +68,9 @@ func Unmarshal(doc []byte, s *schema.Schema, opts DecodeOptions) (*data.Node, rp
 type pending struct {
 	err  *rpcerror.Error
 	node *data.Node
+	// child, when set, is a schema node under node: the error-path is then node's path plus that
+	// child's name (for a leaf-list as a whole, which has no instance-identifier of its own).
+	child *schema.Node
 }
 
 type decoder struct {
@@ -111,6 +114,16 @@ func (d *decoder) list() rpcerror.List {
 	for i, p := range d.errs {
 		if p.node != nil {
 			p.err.Path = p.node.Path()
+		}
+		if c := p.child; c != nil {
+			if p.err.Path == "/" {
+				p.err.Path = ""
+			}
+			if p.node.Schema == nil || p.node.Schema.Module != c.Module {
+				p.err.Path += "/" + c.Module.Name + ":" + c.Name
+			} else {
+				p.err.Path += "/" + c.Name
+			}
 		}
 		out[i] = p.err
 	}
@@ -321,7 +334,8 @@ func (d *decoder) member(parent *data.Node, sn *schema.Node, mod *schema.Module,
 		}
 		if t != json.Delim('[') {
 			d.addErr(rpcerror.BadElement(d.o.ErrorType, sn.Name, "", "leaf-list %q must be a JSON array", sn.Name),
-				d.newNode(parent, sn, line), line)
+				parent, line)
+			d.errs[len(d.errs)-1].child = sn
 			return d.skipRest(t)
 		}
 		for d.dec.More() {

@@ -1,0 +1,18 @@
+// Package yangxml encodes and decodes YANG instance data as XML (RFC 7950 section 7 for the
+// encoding of each node kind, RFC 6241 for the <config>/<data> wrappers, XML 1.0 and Namespaces
+// in XML 1.0 for the syntax).
+//
+// The decoder is schema-directed and streams over a byte-level tokenizer of its own that checks
+// well-formedness fully (tags, attributes, references, characters, comments, CDATA, the XML
+// declaration) and refuses any DOCTYPE, so that no entity is ever expanded. Values are parsed
+// with data.ParseValue, prefixes in identityref and instance-identifier values resolving against
+// the element's in-scope namespace declarations. Semantic errors are all collected with their
+// error-path and source line; a syntax error stops decoding. The encoder appends canonical XML:
+// schema order, keys first, default namespace declarations only, stable across round trips.
+//
+//	root, errs := yangxml.Unmarshal(doc, schema, yangxml.DecodeOptions{})
+//	if len(errs) > 0 {
+//		return errs // rpcerror.List, each with Path and Line
+//	}
+//	out, err := yangxml.Marshal(root, yangxml.EncodeOptions{Wrapper: "data", Indent: "  "})
+package yangxml
