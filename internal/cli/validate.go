@@ -153,7 +153,7 @@ func validateDoc(s *schema.Schema, v *validate.Validator, file string, doc []byt
 	if strings.EqualFold(filepath.Ext(file), ".json") {
 		root, errs = yangjson.Unmarshal(doc, s, yangjson.DecodeOptions{})
 	} else {
-		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{})
+		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true})
 	}
 	if len(errs) > 0 {
 		return errs

@@ -1,12 +1,7 @@
-//go:build corpus
-
 package validate
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/xml"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
@@ -22,10 +18,8 @@ import (
 
 // The yanglint-checked corpus of ../shared/conformance/validation, plus testdata/yl and
 // testdata/extra (more cases with yanglint's verdicts), run through yangload, an XML decoder and
-// Validate. This is a development harness (go test -tags corpus); the official one runs from
-// `make test`. Until pkg/encoding/yangxml exists, decode below is a minimal stand-in without type
-// checks, and cases whose only error is a type error are skipped; switch decode to the real
-// decoder (and drop the build tag) once it works.
+// Validate: the library path of the conformance proof `make test` runs (the CLI path is
+// internal/cli's TestConformanceCorpus).
 
 const (
 	corpusDir = "../../../shared/conformance/validation"
@@ -107,9 +101,6 @@ func runCaseOpts(t *testing.T, v *Validator, s *schema.Schema, file string, row 
 		return
 	}
 	if len(errs) == 0 {
-		if standIn && decoderCategories[row.category] {
-			t.Skipf("type error left to the XML decoder (%s)", row.category)
-		}
 		t.Fatalf("want invalid (yanglint: %s), got no error", row.firstErr)
 	}
 	m := locRE.FindStringSubmatch(row.firstErr)
@@ -195,147 +186,13 @@ func TestYanglintCases(t *testing.T) {
 	}
 }
 
-// standIn is set while decode is the minimal stand-in below rather than the real XML decoder:
-// the cases whose error only a type-checking decoder finds are skipped.
-const standIn = true
-
-var decoderCategories = map[string]bool{"range": true, "type": true, "length": true, "pattern": true,
-	"enum": true, "identityref": true, "bits": true, "decimal64": true}
-
-// decode parses a corpus document (with or without the <config> wrapper). It is a minimal
-// stand-in for the XML decoder: values are kept as written (identityref prefixes mapped to module
-// names), without type checks.
-func decode(t *testing.T, s *schema.Schema, doc []byte) (*data.Node, rpcerror.List) {
+// decode parses a corpus document (with or without the <config> wrapper) with the real decoder.
+func decode(t testing.TB, s *schema.Schema, doc []byte) (*data.Node, rpcerror.List) {
 	t.Helper()
-	root := data.NewRoot()
-	dec := xml.NewDecoder(bytes.NewReader(doc))
-	type frame struct {
-		n    *data.Node
-		ns   map[string]string // prefix -> namespace declared here
-		text strings.Builder
-	}
-	var stack []*frame
-	var errs rpcerror.List
-	lookupNS := func(prefix string) string {
-		for i := len(stack) - 1; i >= 0; i-- {
-			if ns, ok := stack[i].ns[prefix]; ok {
-				return ns
-			}
-		}
-		return ""
-	}
-	skip := 0
-	for {
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("xml: %v", err)
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			f := &frame{ns: map[string]string{}}
-			for _, a := range tok.Attr {
-				switch {
-				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					f.ns[""] = a.Value
-				case a.Name.Space == "xmlns":
-					f.ns[a.Name.Local] = a.Value
-				}
-			}
-			stack = append(stack, f)
-			ns := f.ns[tok.Name.Space]
-			if _, ok := f.ns[tok.Name.Space]; !ok {
-				ns = lookupNS(tok.Name.Space)
-			}
-			if skip > 0 {
-				skip++
-				continue
-			}
-			parent := root
-			for i := len(stack) - 2; i >= 0; i-- {
-				if stack[i].n != nil {
-					parent = stack[i].n
-					break
-				}
-			}
-			if parent == root && tok.Name.Local == "config" && ns == "urn:ietf:params:xml:ns:netconf:base:1.0" {
-				continue
-			}
-			mod := s.ModuleByNamespace(ns)
-			var sn *schema.Node
-			if mod != nil {
-				if parent.IsRoot() {
-					sn = s.Top(mod, tok.Name.Local)
-				} else {
-					sn = parent.Schema.Child(mod, tok.Name.Local)
-				}
-			}
-			if sn == nil {
-				errs = append(errs, rpcerror.UnknownElement(rpcerror.Application, tok.Name.Local, parent.Path()))
-				skip = 1
-				continue
-			}
-			f.n = data.New(sn)
-			line, _ := dec.InputPos()
-			f.n.Line = int32(line)
-		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text.Write(tok)
-			}
-		case xml.EndElement:
-			f := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if f.n == nil {
-				continue
-			}
-			n := f.n
-			if k := n.Schema.Kind; k == schema.KindLeaf || k == schema.KindLeafList {
-				v := strings.TrimSpace(f.text.String())
-				if n.Schema.Type != nil && n.Schema.Type.Base == schema.Identityref {
-					if p, name, ok := strings.Cut(v, ":"); ok {
-						stack = append(stack, f)
-						if m := s.ModuleByNamespace(lookupNS(p)); m != nil {
-							v = m.Name + ":" + name
-						}
-						stack = stack[:len(stack)-1]
-					}
-				}
-				n.Value = data.Value{Type: n.Schema.Type, Str: v}
-				if m, name, ok := strings.Cut(v, ":"); ok && n.Schema.Type.Base == schema.Identityref {
-					if mod := s.Module(m); mod != nil {
-						n.Value.Ident = mod.Identity(name)
-					}
-				}
-			}
-			parent := root
-			for i := len(stack) - 1; i >= 0; i-- {
-				if stack[i].n != nil {
-					parent = stack[i].n
-					break
-				}
-			}
-			if n.Schema.Kind == schema.KindLeaf && parent.Child(n.Schema) != nil {
-				errs = append(errs, rpcerror.InvalidValue(childPath(parent, n.Schema), "duplicate leaf"))
-				continue
-			}
-			if d := parent.Insert(n); d != nil {
-				errs = append(errs, rpcerror.InvalidValue(d.Path(), "duplicate instance"))
-			}
-		}
-	}
-	return root, errs
+	return yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true})
 }
 
-// BenchmarkValidate100k validates the 100k-interface ietf-interfaces + ietf-ip document of
-// ../shared/bench/gen-big-ietf-if.py (generated into a temporary directory).
 func BenchmarkValidate100k(b *testing.B) {
-	t := &testing.T{}
 	file := filepath.Join(b.TempDir(), "big100k.xml")
 	if out, err := exec.Command("/usr/bin/python3", "../../../shared/bench/gen-big-ietf-if.py", "100000",
 		file).CombinedOutput(); err != nil {
@@ -356,7 +213,7 @@ func BenchmarkValidate100k(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		root, errs := decode(t, s, doc)
+		root, errs := decode(b, s, doc)
 		if len(errs) > 0 {
 			b.Fatal(errs)
 		}

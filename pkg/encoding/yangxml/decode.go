@@ -31,6 +31,11 @@ type DecodeOptions struct {
 	RequireWrapper bool
 	// MaxDepth limits element nesting (wrapper included); 0 means DefaultMaxDepth.
 	MaxDepth int
+	// AllowEmpty accepts a document without any element (empty, or only whitespace, comments,
+	// processing instructions and the XML declaration) as an empty data tree, the way yanglint
+	// reads a data file that stands for an empty datastore. Without it such a document is not
+	// well-formed XML (a NETCONF message always has a root element).
+	AllowEmpty bool
 	// ErrorType is the error-type of the semantic errors (unknown elements, bad values ...);
 	// empty means application. Syntax errors are always rpc/malformed-message.
 	ErrorType rpcerror.Type
@@ -149,6 +154,7 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 		d.o.Wrappers = []string{"config", "data"}
 	}
 	d.z.reset(doc, maxDepth)
+	d.z.allowEmpty = o.AllowEmpty
 	d.resolver = d.resolvePrefix
 	d.xmlInfo = &nsInfo{uri: xmlNamespace}
 	d.noNS = &nsInfo{}

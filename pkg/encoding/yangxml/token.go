@@ -45,8 +45,9 @@ type tokenizer struct {
 	pos  int
 	line int // line of src[pos]
 
-	maxDepth int
-	open     [][]byte // qualified names of the open elements
+	maxDepth   int
+	allowEmpty bool     // a document without elements is an empty tree, not an error
+	open       [][]byte // qualified names of the open elements
 
 	// The current token.
 	kind      tokKind
@@ -104,7 +105,7 @@ func (z *tokenizer) next() (tokKind, error) {
 		if len(z.open) > 0 {
 			return tokEOF, z.fail("unexpected end of document: element <%s> not closed", z.open[len(z.open)-1])
 		}
-		if !z.sawRoot() {
+		if !z.sawRoot() && !z.allowEmpty {
 			return tokEOF, z.fail("no root element")
 		}
 		z.kind = tokEOF
