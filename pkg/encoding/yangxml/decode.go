@@ -102,6 +102,17 @@ type frame struct {
 	copied bool // text is in decoder.textBuf
 	failed bool // an error was reported for this leaf or text in an inner node
 
+	// Content after markup. yanglint's XML reader (libyang) takes a leaf's value from the text
+	// and CDATA before the first comment or processing instruction (cut); any text other than
+	// literal whitespace, or any CDATA, after that is an error at the leaf (garbage). In an inner
+	// node or at the top level, such text after a comment or child element is an error at the
+	// child element closed last (last), or at the node itself when none was (marked).
+	cut         bool
+	garbage     bool
+	garbageLine int
+	marked      bool
+	last        *data.Node
+
 	// Anydata capture (at the anydata element).
 	anyStart  int // content start offset, -1 for a self-closing element
 	anyDecl   string
@@ -114,8 +125,10 @@ type inject struct {
 }
 
 type pendingErr struct {
-	err  *rpcerror.Error
-	node *data.Node // the error-path is node.Path(), computed once the tree is complete
+	err *rpcerror.Error
+	// node, when set, gives the error-path as node.Path() computed once the tree is complete;
+	// otherwise err.Path was set when the error was found.
+	node *data.Node
 }
 
 type decoder struct {
@@ -223,12 +236,77 @@ func (d *decoder) lookupNS(prefix []byte) *nsInfo {
 	return nil
 }
 
+// addErr records an error at node n (nil: the error-path e already has). The error-path is n's path at this
+// point of the document, the way yanglint reports errors found while parsing: ancestors are the
+// elements being read, and a list entry's predicates name only the keys read so far.
 func (d *decoder) addErr(e *rpcerror.Error, n *data.Node, line int) {
+	path := e.Path
+	if n != nil {
+		path = n.Path()
+	}
+	d.addErrPath(e, path, line)
+}
+
+// addErrPath records an error with the given error-path.
+func (d *decoder) addErrPath(e *rpcerror.Error, path string, line int) {
+	if e.Type == "" || e.Type == rpcerror.Application {
+		e.Type = d.etype
+	}
+	e.Line = line
+	e.Path = path
+	d.errs = append(d.errs, pendingErr{err: e})
+}
+
+// addErrLate records an error whose error-path is n's path in the complete tree (keys included
+// even when they follow the point where the error was found).
+func (d *decoder) addErrLate(e *rpcerror.Error, n *data.Node, line int) {
 	if e.Type == "" || e.Type == rpcerror.Application {
 		e.Type = d.etype
 	}
 	e.Line = line
 	d.errs = append(d.errs, pendingErr{err: e, node: n})
+}
+
+// childPath returns the path of a child of parent with schema node sn, without predicates of
+// its own: the error-path of a value that could not be parsed (yanglint names a leaf-list entry
+// whose value is invalid without a value predicate).
+func childPath(parent *data.Node, sn *schema.Node) string {
+	var b strings.Builder
+	if parent != nil && parent.Schema != nil {
+		b.WriteString(parent.Path())
+	}
+	b.WriteByte('/')
+	if parent == nil || parent.Schema == nil || parent.Schema.Module != sn.Module {
+		b.WriteString(sn.Module.Name)
+		b.WriteByte(':')
+	}
+	b.WriteString(sn.Name)
+	return b.String()
+}
+
+// openPath returns n's path as yanglint reports it while n's element is still being read: n is
+// not yet linked to its parent, so when n is a key of its list entry, the entry's predicates
+// leave n out.
+func openPath(n *data.Node) string {
+	p := n.Parent
+	if p == nil || p.Schema == nil || p.Schema.Kind != schema.KindList || !n.Schema.IsKey() || p.Child(n.Schema) != n {
+		return n.Path()
+	}
+	var b strings.Builder
+	b.WriteString(childPath(p.Parent, p.Schema))
+	for _, ks := range p.Schema.Keys {
+		k := p.Child(ks)
+		if k == nil || k == n {
+			continue
+		}
+		q := "'"
+		if strings.Contains(k.Value.Str, "'") {
+			q = "\""
+		}
+		b.WriteString("[" + ks.Name + "=" + q + k.Value.Str + q + "]")
+	}
+	b.WriteString("/" + n.Schema.Name)
+	return b.String()
 }
 
 func (d *decoder) list() rpcerror.List {
@@ -262,6 +340,8 @@ func (d *decoder) run() (*data.Node, rpcerror.List) {
 				d.end()
 			case tokText, tokCDATA:
 				d.text(k)
+			case tokComment, tokPI:
+				d.markup()
 			}
 		}
 		if err != nil {
@@ -499,7 +579,7 @@ func (d *decoder) callAttr(n *data.Node, line int) {
 			at.Namespace = d.lookupNS(a.prefix).uri
 		}
 		if e := d.o.Attr(n, at); e != nil {
-			d.addErr(e, n, line)
+			d.addErrLate(e, n, line)
 		}
 	}
 }
@@ -572,11 +652,21 @@ func (d *decoder) text(k tokKind) {
 	}
 	f := &d.stack[len(d.stack)-1]
 	z := &d.z
+	// After markup, only literal whitespace may follow (a character reference or a CDATA
+	// section, even blank, may not).
+	stray := k == tokCDATA || !isBlank(z.text)
 	switch f.kind {
 	case frameSkip, frameAny:
 		return
 	case frameWrapper:
-		if !f.failed && !isBlank(z.text) {
+		if f.marked && f.last != nil {
+			if stray && !f.failed {
+				f.failed = true
+				d.strayText(f.last, z.tokLine)
+			}
+			return
+		}
+		if !f.failed && ((f.marked && stray) || !isBlank(z.text)) {
 			f.failed = true
 			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.text))
 			d.addErr(e, d.root, z.tokLine)
@@ -584,11 +674,24 @@ func (d *decoder) text(k tokKind) {
 		return
 	}
 	if !isLeafy(f.node.Schema) {
-		if !f.failed && !isBlank(z.text) {
+		if f.marked && f.last != nil {
+			if stray && !f.failed {
+				f.failed = true
+				d.strayText(f.last, z.tokLine)
+			}
+			return
+		}
+		if !f.failed && ((f.marked && stray) || !isBlank(z.text)) {
 			f.failed = true
 			e := rpcerror.BadElement(d.etype, f.node.Schema.Name, "", "text %q inside %s %q",
 				clip(z.text), f.node.Schema.Kind, f.node.Schema.Name)
 			d.addErr(e, f.node, z.tokLine)
+		}
+		return
+	}
+	if f.cut {
+		if stray && !f.garbage {
+			f.garbage, f.garbageLine = true, z.tokLine
 		}
 		return
 	}
@@ -613,6 +716,27 @@ func (d *decoder) text(k tokKind) {
 	}
 	f.text = d.textBuf
 	f.nseg++
+}
+
+// strayText reports text found after the end tag of child element n (and before the next tag
+// of its parent) at n, as yanglint does.
+func (d *decoder) strayText(n *data.Node, line int) {
+	e := rpcerror.BadElement(d.etype, n.Schema.Name, "", "text after the end tag of <%s>: only elements may follow",
+		n.Schema.Name)
+	d.addErrPath(e, openPath(n), line)
+}
+
+// markup records a comment or processing instruction in the current element.
+func (d *decoder) markup() {
+	if len(d.stack) == 0 {
+		return
+	}
+	f := &d.stack[len(d.stack)-1]
+	if f.kind == frameData && isLeafy(f.node.Schema) {
+		f.cut = true
+	} else {
+		f.marked = true
+	}
 }
 
 func appendCRLF(dst, raw []byte) []byte {
@@ -657,6 +781,11 @@ func (d *decoder) end() {
 			d.finishAny(&f)
 		}
 	}
+	if len(d.stack) > 0 {
+		p := &d.stack[len(d.stack)-1]
+		p.marked = true
+		p.last = f.node // nil after an unknown element
+	}
 	d.ns = d.ns[:f.nsTop]
 }
 
@@ -694,10 +823,19 @@ func (d *decoder) finish(f *frame) {
 		v, err := data.ParseValue(sn.Type, s, d.resolver)
 		if err != nil {
 			n.Value.Str = string(f.text)
-			d.addErr(err, n, int(n.Line))
+			d.addErrPath(err, childPath(n.Parent, sn), int(n.Line))
 			return
 		}
 		n.Value = v
+		if f.garbage {
+			e := rpcerror.InvalidValue("", "text after a comment or processing instruction in %s %q: "+
+				"the value ends at the first one", sn.Kind, sn.Name)
+			d.addErr(e, n, f.garbageLine)
+			return
+		}
+		if sn.IsKey() {
+			d.checkKeyOrder(n)
+		}
 	case schema.KindList:
 		missing := false
 		for _, k := range sn.Keys {
@@ -733,6 +871,29 @@ func (d *decoder) finishAny(f *frame) {
 		}
 	}
 	d.insert(n)
+}
+
+// checkKeyOrder reports key leaf n when a key that follows it in the list's key statement was
+// already read (RFC 7950 section 7.8.2 encodes keys in key order; yanglint rejects keys out of
+// their relative order, though it accepts other children before the keys).
+func (d *decoder) checkKeyOrder(n *data.Node) {
+	p := n.Parent
+	if p == nil || p.Schema == nil || p.Schema.Kind != schema.KindList {
+		return
+	}
+	keys := p.Schema.Keys
+	i := 0
+	for i < len(keys) && keys[i] != n.Schema {
+		i++
+	}
+	for _, k := range keys[min(i+1, len(keys)):] {
+		if p.Child(k) != nil {
+			e := rpcerror.BadElement(d.etype, n.Schema.Name, "", "key %q of list %q after key %q: keys must follow the key statement's order",
+				n.Schema.Name, p.Schema.Name, k.Name)
+			d.addErr(e, n, int(n.Line))
+			return
+		}
+	}
 }
 
 // insert attaches n to its parent, reporting duplicates.
