@@ -153,7 +153,9 @@ func validateDoc(s *schema.Schema, v *validate.Validator, file string, doc []byt
 	if strings.EqualFold(filepath.Ext(file), ".json") {
 		root, errs = yangjson.Unmarshal(doc, s, yangjson.DecodeOptions{})
 	} else {
-		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true})
+		// yanglint's reading of a data file: state nodes are errors in a configuration (-t config)
+		// as soon as they are read, and attributes other than YANG's own annotations are errors.
+		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true, RejectState: !state, StrictAttrs: true})
 	}
 	if len(errs) > 0 {
 		return errs

@@ -49,6 +49,11 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 		if err := checkString(t, s); err != nil {
 			return Value{}, err
 		}
+		if isNodeInstanceID(t) {
+			if err := checkNodeInstanceID(s, r); err != nil {
+				return Value{}, invalid("invalid node-instance-identifier %q value - %v", s, err)
+			}
+		}
 		return Value{Type: t, Str: s}, nil
 	case schema.Boolean:
 		switch s {
@@ -636,5 +641,166 @@ func (p *iidParser) pred(b *strings.Builder, mod *schema.Module, r Resolver) err
 	b.WriteString(v)
 	b.WriteByte(oq)
 	b.WriteByte(']')
+	return nil
+}
+
+// isNodeInstanceID reports whether t is ietf-netconf-acm's node-instance-identifier (RFC 8341
+// section 3.5.1), a string typedef whose values are instance-identifiers with optional key
+// predicates.
+func isNodeInstanceID(t *schema.Type) bool {
+	return t.Typedef == "node-instance-identifier" && t.Module != nil && t.Module.Name == "ietf-netconf-acm"
+}
+
+// checkNodeInstanceID checks a node-instance-identifier the way yanglint does: "/" (the whole
+// datastore) or an absolute path whose every step is prefixed with a prefix bound to an
+// implemented module and names an existing schema node; a list step may have predicates on its
+// keys (each at most once, with a valid key value), a leaf-list step a [.='value'] predicate,
+// and a non-configuration list a position.
+func checkNodeInstanceID(s string, r Resolver) error {
+	if s == "/" {
+		return nil
+	}
+	p := iidParser{s: s}
+	p.ws()
+	if p.eof() {
+		return fmt.Errorf("empty path")
+	}
+	var cur *schema.Node
+	for !p.eof() {
+		if !p.lit('/') {
+			return p.fail("expected '/'")
+		}
+		p.ws()
+		if p.lit('*') {
+			return fmt.Errorf("wildcard step")
+		}
+		prefix, name, err := p.qname()
+		if err != nil {
+			return err
+		}
+		if prefix == "" {
+			return fmt.Errorf("prefix missing for %q", name)
+		}
+		mod, err := p.resolve(prefix, nil, r)
+		if err != nil {
+			return err
+		}
+		if !mod.Implemented {
+			return fmt.Errorf("module %q is not implemented", mod.Name)
+		}
+		var next *schema.Node
+		if cur == nil {
+			next = topNode(mod.Data, name)
+			for _, n := range append(append([]*schema.Node(nil), mod.RPCs...), mod.Notifications...) {
+				if next == nil && n.Name == name {
+					next = n
+				}
+			}
+		} else if next = cur.Child(mod, name); next == nil {
+			next = cur.Operation(mod, name)
+		}
+		if next == nil || next.Module != mod {
+			return fmt.Errorf("node %q not found", name)
+		}
+		cur = next
+		seen := map[*schema.Node]bool{}
+		for p.ws(); p.lit('['); p.ws() {
+			if err := p.nodePred(cur, seen, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// topNode finds a top-level data node among nodes, looking through choices and cases.
+func topNode(nodes []*schema.Node, name string) *schema.Node {
+	for _, n := range nodes {
+		if n.Kind == schema.KindChoice || n.Kind == schema.KindCase {
+			if c := topNode(n.Children, name); c != nil {
+				return c
+			}
+		} else if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// nodePred checks one predicate (after '[') of step n of a node-instance-identifier.
+func (p *iidParser) nodePred(n *schema.Node, seen map[*schema.Node]bool, r Resolver) error {
+	if p.eof() {
+		return p.fail("unterminated predicate")
+	}
+	var target *schema.Node
+	switch c := p.s[p.i]; {
+	case c >= '0' && c <= '9':
+		if (n.Kind != schema.KindList && n.Kind != schema.KindLeafList) || n.Config {
+			return fmt.Errorf("positional predicate on %s %q", n.Kind, n.Name)
+		}
+		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+			p.i++
+		}
+		p.ws()
+		if !p.lit(']') {
+			return p.fail("expected ']'")
+		}
+		return nil
+	case c == '.':
+		p.i++
+		if n.Kind != schema.KindLeafList {
+			return fmt.Errorf("[.=value] predicate on %s %q", n.Kind, n.Name)
+		}
+		target = n
+	default:
+		prefix, name, err := p.qname()
+		if err != nil {
+			return err
+		}
+		if prefix == "" {
+			return fmt.Errorf("prefix missing for %q", name)
+		}
+		mod, err := p.resolve(prefix, nil, r)
+		if err != nil {
+			return err
+		}
+		if n.Kind == schema.KindList {
+			for _, k := range n.Keys {
+				if k.Name == name && k.Module == mod {
+					target = k
+				}
+			}
+		}
+		if target == nil {
+			return fmt.Errorf("key expected instead of %q", name)
+		}
+	}
+	if seen[target] {
+		return fmt.Errorf("duplicate predicate %q", target.Name)
+	}
+	seen[target] = true
+	p.ws()
+	if !p.lit('=') {
+		return p.fail("expected '='")
+	}
+	p.ws()
+	if p.eof() || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
+		return p.fail("expected a quoted value")
+	}
+	q := p.s[p.i]
+	p.i++
+	end := strings.IndexByte(p.s[p.i:], q)
+	if end < 0 {
+		return p.fail("unterminated quoted value")
+	}
+	v := p.s[p.i : p.i+end]
+	p.i += end + 1
+	p.ws()
+	if !p.lit(']') {
+		return p.fail("expected ']'")
+	}
+	if _, err := ParseValue(target.Type, v, r); err != nil {
+		return fmt.Errorf("predicate value %q: %s", v, err.Message)
+	}
 	return nil
 }

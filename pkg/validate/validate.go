@@ -639,6 +639,11 @@ type uniqueErr struct {
 // unique checks the unique statements of list li over its entries (RFC 7950 section 7.8.3:
 // defaults count; an entry where a referenced leaf is absent takes no part). It returns the
 // errors by entry index, in order.
+//
+// RFC 7950 section 15.1 fixes no error-path for data-not-unique; the path is one of the two
+// clashing entries, chosen as yanglint (libyang 2) does, so that locations agree: the later one
+// when the list has exactly two entries, else the earlier one (the entry that an entry further
+// down the document repeats). The non-unique error-info values name the later entry's leaves.
 func (r *run) unique(li *nodeInfo, group []*data.Node) []uniqueErr {
 	var out []uniqueErr
 	vals := make([]*data.Node, 0, 4)
@@ -674,9 +679,13 @@ func (r *run) unique(li *nodeInfo, group []*data.Node) []uniqueErr {
 			for k, l := range vals {
 				info[k] = rpcerror.Info{Name: "non-unique", Namespace: YANGNamespace, Value: l.Path()}
 			}
+			at := e
+			if len(group) > 2 {
+				at = group[first]
+			}
 			out = append(out, uniqueErr{i, &rpcerror.Error{Type: rpcerror.Application,
 				Tag: rpcerror.TagOperationFailed, AppTag: rpcerror.AppTagDataNotUnique,
-				Path: e.Path(), Line: int(e.Line), Info: info,
+				Path: at.Path(), Line: int(at.Line), Info: info,
 				Message: fmt.Sprintf("unique %q violated by %s and %s", strings.Join(ui.u.Paths, " "),
 					group[first].Path(), e.Path())}})
 		}

@@ -159,6 +159,37 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			// yanglint's location: with more than two entries, the earlier entry of the pair.
+			name: "unique among three entries reports the earlier entry",
+			build: func(tr tree, root *data.Node) {
+				okReq(tr, root)
+				top := tr.c(root, "top")
+				tr.l(top, "name", "n")
+				tr.e(top, "server", "name", "a", "ip", "10.0.0.1")
+				tr.e(top, "server", "name", "b", "ip", "10.0.0.2")
+				tr.e(top, "server", "name", "c", "ip", "10.0.0.1")
+			},
+			want: []got{
+				{rpcerror.TagOperationFailed, rpcerror.AppTagDataNotUnique, "/t:top/server[name='a']",
+					"/t:top/server[name='c']/ip"},
+			},
+		},
+		{
+			name: "unique among three entries, an entry without the leaf still counts",
+			build: func(tr tree, root *data.Node) {
+				okReq(tr, root)
+				top := tr.c(root, "top")
+				tr.l(top, "name", "n")
+				tr.e(top, "server", "name", "a")
+				tr.e(top, "server", "name", "b", "ip", "10.0.0.1")
+				tr.e(top, "server", "name", "c", "ip", "10.0.0.1")
+			},
+			want: []got{
+				{rpcerror.TagOperationFailed, rpcerror.AppTagDataNotUnique, "/t:top/server[name='b']",
+					"/t:top/server[name='c']/ip"},
+			},
+		},
+		{
 			name: "unique does not apply when a referenced leaf is absent",
 			build: func(tr tree, root *data.Node) {
 				okReq(tr, root)

@@ -74,7 +74,7 @@ func TestRoundTripXMLJSON(t *testing.T) {
 	s := exSchema(t)
 	doc := `<top xmlns="urn:ex" xmlns:p="urn:aug"><a>-5</a><big>18446744073709551615</big><d>1.50</d>` +
 		`<s>a"b\c` + "\n" + `</s><idr>p:udp</idr><iid xmlns:e="urn:ex">/e:top/e:item[e:k1='x'][e:k2='1']/p:x</iid><e/>` +
-		`<u>7</u><ll>b</ll><ll>a</ll><item><k2>1</k2><k1>x</k1><v>v</v></item><item><k1>y</k1><k2>2</k2></item>` +
+		`<u>7</u><ll>b</ll><ll>a</ll><item><k1>x</k1><k2>1</k2><v>v</v></item><item><k1>y</k1><k2>2</k2></item>` +
 		`<state><sl>1</sl><sl>1</sl></state><x xmlns="urn:aug">y</x></top><flag xmlns="urn:ex">false</flag>`
 	root, errs := yangxml.Unmarshal([]byte(doc), s, yangxml.DecodeOptions{})
 	if len(errs) > 0 {

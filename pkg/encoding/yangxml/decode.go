@@ -2,6 +2,7 @@ package yangxml
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"unsafe"
 
@@ -36,6 +37,15 @@ type DecodeOptions struct {
 	// reads a data file that stands for an empty datastore. Without it such a document is not
 	// well-formed XML (a NETCONF message always has a root element).
 	AllowEmpty bool
+	// RejectState reports every config false node as an error when its start tag is read, and
+	// skips its subtree: the reading of a configuration datastore (yanglint -t config), where a
+	// state node is the first error even when errors follow inside or after it.
+	RejectState bool
+	// StrictAttrs reports attributes of data elements that are not metadata annotations
+	// (RFC 7952) known to every schema, as yanglint does: only YANG's own insert, value, key and
+	// position attributes (namespace urn:ietf:params:xml:ns:yang:1) are accepted. The error is
+	// at the element's parent. Attr is still called for the accepted ones.
+	StrictAttrs bool
 	// ErrorType is the error-type of the semantic errors (unknown elements, bad values ...);
 	// empty means application. Syntax errors are always rpc/malformed-message.
 	ErrorType rpcerror.Type
@@ -484,6 +494,17 @@ func (d *decoder) start() error {
 			d.addErr(e, parentNode, line)
 			break
 		}
+		if d.o.RejectState && !sn.Config {
+			f.kind = frameSkip
+			// The same error pkg/validate gives for a state node in configuration.
+			e := rpcerror.UnknownElement(d.etype, sn.Name, "")
+			e.Message = fmt.Sprintf("state data node %q in configuration", sn.Name)
+			d.addErrPath(e, childPath(parentNode, sn), line)
+			break
+		}
+		if d.o.StrictAttrs && len(z.attrs) > 0 {
+			d.checkAttrs(parentNode, line)
+		}
 		n := d.newNode(sn)
 		n.Line = int32(line)
 		n.Parent = parentNode
@@ -538,6 +559,62 @@ func (d *decoder) lookup(parent *data.Node, info *nsInfo, local []byte) *schema.
 		return nil
 	}
 	return sn
+}
+
+// yangNamespace is the namespace of YANG's own metadata annotations (RFC 7950 section 7.8.6:
+// insert, value, key; position is libyang's addition).
+const yangNamespace = "urn:ietf:params:xml:ns:yang:1"
+
+// checkAttrs reports the first attribute of the current start tag that is not one of YANG's
+// own annotations with a valid value (DecodeOptions.StrictAttrs), at the element's parent.
+func (d *decoder) checkAttrs(parent *data.Node, line int) {
+	z := &d.z
+	for i := range z.attrs {
+		a := &z.attrs[i]
+		if (a.prefix == nil && string(a.local) == "xmlns") || string(a.prefix) == "xmlns" {
+			continue
+		}
+		var msg string
+		switch {
+		case a.prefix == nil:
+			msg = "attribute " + string(a.local) + " without a namespace is not a metadata annotation"
+		case d.lookupNS(a.prefix).uri != yangNamespace:
+			msg = "attribute " + string(a.prefix) + ":" + string(a.local) + " is not a known metadata annotation"
+		default:
+			v := string(appendAttrValue(nil, a.value))
+			ok := false
+			switch string(a.local) {
+			case "insert":
+				ok = v == "first" || v == "last" || v == "before" || v == "after"
+			case "value":
+				ok = true
+			case "key":
+				ok = strings.HasPrefix(v, "[")
+			case "position":
+				ok = isDigits(v)
+			}
+			if !ok {
+				msg = "invalid metadata annotation " + string(a.prefix) + ":" + string(a.local) + "=\"" + v + "\""
+			}
+		}
+		if msg != "" {
+			d.addErr(rpcerror.BadAttribute(d.etype, string(a.local), string(z.local), "%s", msg), parent, line)
+			return
+		}
+	}
+}
+
+// isDigits reports whether s is a non-empty run of at most 10 decimal digits (a uint32).
+func isDigits(s string) bool {
+	if s == "" || len(s) > 10 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) < 10 || s <= "4294967295"
 }
 
 // checkAttrPrefixes checks that every attribute prefix is bound and that no two attributes have
