@@ -189,7 +189,7 @@ func TestYanglintCases(t *testing.T) {
 // decode parses a corpus document (with or without the <config> wrapper) with the real decoder.
 func decode(t testing.TB, s *schema.Schema, doc []byte) (*data.Node, rpcerror.List) {
 	t.Helper()
-	return yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true})
+	return yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true, RejectState: true, StrictAttrs: true})
 }
 
 func BenchmarkValidate100k(b *testing.B) {
