@@ -176,6 +176,30 @@ func (n *Node) Insert(c *Node) (dup *Node) {
 	return n.insert(c, nil, true)
 }
 
+// Add attaches child c (detached, keys already set for a list entry) where its schema allows
+// another instance, and returns the instance it clashes with otherwise: for a container, leaf,
+// anydata or anyxml, any existing instance; for a keyed list or a configuration leaf-list, the
+// entry with the same key. Entries of keyless lists and state leaf-lists may repeat and are always
+// appended. This is the multiplicity rule of RFC 7950 sections 7.5-7.8 that decoders apply.
+func (n *Node) Add(c *Node) (dup *Node) {
+	s := c.Schema
+	switch {
+	case s.Kind == schema.KindLeafList && !s.Config, s.Kind == schema.KindList && len(s.Keys) == 0:
+		n.insert(c, nil, false)
+		return nil
+	case s.Kind == schema.KindList || s.Kind == schema.KindLeafList:
+		return n.insert(c, nil, true)
+	}
+	// Single-instance node: only look when a sibling at or after its position exists.
+	if cs := n.children; len(cs) > 0 && cs[len(cs)-1].Schema.Ordinal() >= s.Ordinal() {
+		if d := n.Child(s); d != nil {
+			return d
+		}
+	}
+	n.insert(c, nil, false)
+	return nil
+}
+
 // InsertBefore adds child c before sibling before (an instance of the same schema node); with a
 // nil before it appends like Insert. It does not check for duplicates.
 func (n *Node) InsertBefore(c, before *Node) {

@@ -166,3 +166,31 @@ func ExampleNode_Find() {
 	fmt.Println(e.Path())
 	// Output: /t:top/item[id='640']
 }
+
+func TestAdd(t *testing.T) {
+	_, sn := ntSchema()
+	top := New(sn["top"])
+	if top.Add(NewLeaf(sn["z"], ntStr("1"))) != nil || top.Add(NewLeaf(sn["a"], ntStr("1"))) != nil {
+		t.Fatal("first instances reported as duplicates")
+	}
+	if d := top.Add(NewLeaf(sn["a"], ntStr("2"))); d == nil || d.Value.Str != "1" {
+		t.Errorf("second leaf a: dup = %v, want the first", d)
+	}
+	if top.Add(ntEntry(sn, 1)) != nil {
+		t.Error("first list entry reported as duplicate")
+	}
+	if top.Add(ntEntry(sn, 1)) == nil {
+		t.Error("same key accepted twice")
+	}
+	if top.Add(NewLeaf(sn["tag"], ntStr("x"))) != nil || top.Add(NewLeaf(sn["tag"], ntStr("x"))) == nil {
+		t.Error("config leaf-list: duplicate value not reported")
+	}
+	sn["tag"].Config = false
+	defer func() { sn["tag"].Config = true }()
+	if top.Add(NewLeaf(sn["tag"], ntStr("x"))) != nil {
+		t.Error("state leaf-list: repeated value refused")
+	}
+	if diff := cmp.Diff([]string{"a", "item=1", "tag=x", "tag=x", "z"}, ntNames(top)); diff != "" {
+		t.Errorf("children mismatch (-want +got):\n%s", diff)
+	}
+}

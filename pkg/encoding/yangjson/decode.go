@@ -528,28 +528,7 @@ func (d *decoder) lexical(t *schema.Type, tok json.Token) (string, bool) {
 
 // insert attaches n to its parent, reporting duplicates.
 func (d *decoder) insert(n *data.Node) {
-	p := n.Parent
-	sn := n.Schema
-	switch sn.Kind {
-	case schema.KindLeafList:
-		if !sn.Config {
-			p.InsertBefore(n, nil)
-			return
-		}
-	case schema.KindList:
-		if len(sn.Keys) == 0 {
-			p.InsertBefore(n, nil)
-			return
-		}
-	default:
-		if p.Child(sn) != nil {
-			d.dup(n)
-			return
-		}
-		p.Insert(n)
-		return
-	}
-	if dup := p.Insert(n); dup != nil {
+	if n.Parent.Add(n) != nil {
 		d.dup(n)
 	}
 }
