@@ -83,7 +83,9 @@ type corpusCase struct {
 	schemaLoc       bool   // location is a schema path (yanglint's "Schema location")
 }
 
-var locationRE = regexp.MustCompile(`\((Data|Schema) location "([^"]*)"`)
+// locationRE finds the location of a libyang error line; a key value may itself hold a quote
+// (yanglint writes [name="o'k"]), so the location ends at the quote that closes the parenthesis.
+var locationRE = regexp.MustCompile(`\((Data|Schema) location "(.*?)"(?:, line number \d+)?\.\)`)
 
 // readCorpus reads a cases.tsv (columns: case, module_set, expected, category, description,
 // yanglint's first error line).
