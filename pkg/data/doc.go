@@ -5,7 +5,8 @@
 // Children are kept in schema order (the order the canonical encoders write), list and leaf-list
 // entries of one schema node together; entries are indexed by key once a list grows beyond a few
 // entries, so a lookup in a 100k-entry list does not scan. Values are parsed by ParseValue, which
-// applies every restriction of the type. Path returns the RFC 7951 instance-identifier used in
+// applies every restriction of the type and stores the canonical form (RFC 7950 section 9; for the
+// ietf-inet-types addresses and prefixes RFC 6991 section 4 with RFC 5952 text). Path returns the RFC 7951 instance-identifier used in
 // error-path.
 //
 //	root := data.NewRoot()

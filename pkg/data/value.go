@@ -23,7 +23,8 @@ type Resolver func(prefix string) *schema.Module
 //
 // Lexical rules follow RFC 7950 section 9 as yanglint applies them: numbers (integers and
 // decimal64) may be surrounded by XML whitespace, which is dropped; every other type takes the
-// text exactly as given. When s is already in canonical form, Value.Str is s itself (no copy).
+// text exactly as given. Values of the ietf-inet-types address and prefix typedefs are rewritten
+// into their RFC 6991 canonical forms (see canon.go). When s is already in canonical form, Value.Str is s itself (no copy).
 // A nil r resolves no prefix.
 func ParseValue(t *schema.Type, s string, r Resolver) (Value, *rpcerror.Error) {
 	return parseValue(t, s, r, 0)
@@ -54,7 +55,11 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 				return Value{}, invalid("invalid node-instance-identifier %q value - %v", s, err)
 			}
 		}
-		return Value{Type: t, Str: s}, nil
+		str, err := canonicalString(t, s)
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{Type: t, Str: str}, nil
 	case schema.Boolean:
 		switch s {
 		case "true":

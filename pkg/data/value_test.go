@@ -232,9 +232,14 @@ func FuzzParseValue(f *testing.F) {
 		{Base: schema.Decimal64, FractionDigits: 18}, {Base: schema.Bits, Bits: []schema.Bit{{Name: "a", Position: 3}, {Name: "b", Position: 1}}},
 		{Base: schema.Binary}, {Base: schema.Identityref, Bases: []*schema.Identity{fx.proto}},
 		{Base: schema.InstanceIdentifier}, {Base: schema.String, Length: []schema.Interval{iv(1, 3)}},
+		inetType("ipv4-address"), inetType("ipv6-address"), inetType("ipv4-prefix"), inetType("ipv6-prefix"),
 	}
 	for _, s := range []string{"1", "-128", "+0.5", "a b", "AQID", "ex:tcp", "/ex:a[ex:k='1'][2]", "é"} {
 		f.Add(uint8(0), s)
+	}
+	for k, s := range []string{"1.2.3.4%eth0", "2001:DB8:0::1", "10.1.2.3/8", "::FFFF:1.2.3.4/100",
+		"1:2:3:4:5:6:1.2.3.4", "::01.2.3.4", "1::2::3"} {
+		f.Add(uint8(9+k%4), s)
 	}
 	f.Fuzz(func(t *testing.T, k uint8, s string) {
 		typ := types[int(k)%len(types)]
