@@ -36,9 +36,8 @@ func Marshal(n *data.Node, opts EncodeOptions) ([]byte, error) {
 }
 
 type encoder struct {
-	b     []byte
-	o     EncodeOptions
-	first bool
+	b []byte
+	o EncodeOptions
 }
 
 func (e *encoder) newline(depth int) {
