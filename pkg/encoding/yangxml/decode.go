@@ -390,7 +390,7 @@ func (d *decoder) declare() error {
 			continue
 		}
 		v := a.value
-		if bytes.IndexAny(v, "&\t\n\r") >= 0 {
+		if bytes.ContainsAny(v, "&\t\n\r") {
 			d.attrBuf = appendAttrValue(d.attrBuf[:0], v)
 			v = d.attrBuf
 		}
