@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/ncws/ncws/internal/xmltok"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
@@ -142,7 +143,7 @@ type pendingErr struct {
 }
 
 type decoder struct {
-	z      tokenizer
+	z      xmltok.Tokenizer
 	s      *schema.Schema
 	o      DecodeOptions
 	etype  rpcerror.Type
@@ -176,8 +177,8 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 	if d.o.Wrappers == nil {
 		d.o.Wrappers = []string{"config", "data"}
 	}
-	d.z.reset(doc, maxDepth)
-	d.z.allowEmpty = o.AllowEmpty
+	d.z.Reset(doc, maxDepth)
+	d.z.SetAllowEmpty(o.AllowEmpty)
 	d.resolver = d.resolvePrefix
 	d.xmlInfo = &nsInfo{uri: xmlNamespace}
 	d.noNS = &nsInfo{}
@@ -335,30 +336,30 @@ func (d *decoder) list() rpcerror.List {
 
 func (d *decoder) run() (*data.Node, rpcerror.List) {
 	for {
-		k, err := d.z.next()
+		k, err := d.z.Next()
 		if err == nil {
 			switch k {
-			case tokEOF:
+			case xmltok.EOF:
 				if d.o.RequireWrapper && !d.wrapped {
 					e := rpcerror.MissingElement(d.etype, d.o.Wrappers[0], "/", "missing <%s> wrapper element", d.o.Wrappers[0])
 					d.addErr(e, nil, 1)
 				}
 				return d.root, d.list()
-			case tokStart:
+			case xmltok.StartElement:
 				err = d.start()
-			case tokEnd:
+			case xmltok.EndElement:
 				d.end()
-			case tokText, tokCDATA:
+			case xmltok.Text, xmltok.CDATA:
 				d.text(k)
-			case tokComment, tokPI:
+			case xmltok.Comment, xmltok.ProcInst:
 				d.markup()
 			}
 		}
 		if err != nil {
-			line := d.z.line
+			line := d.z.Line()
 			msg := err.Error()
-			if se, ok := err.(*syntaxError); ok {
-				line, msg = se.line, se.msg
+			if se, ok := err.(*xmltok.SyntaxError); ok {
+				line, msg = se.Line, se.Msg
 			}
 			e := rpcerror.MalformedMessage("malformed XML: %s", msg)
 			e.Line = line
@@ -371,34 +372,34 @@ func (d *decoder) run() (*data.Node, rpcerror.List) {
 // declare processes the namespace declarations of the current start tag.
 func (d *decoder) declare() error {
 	z := &d.z
-	for i := range z.attrs {
-		a := &z.attrs[i]
+	for i := range z.Attrs() {
+		a := &z.Attrs()[i]
 		var prefix string
 		switch {
-		case a.prefix == nil && string(a.local) == "xmlns":
-		case string(a.prefix) == "xmlns":
-			if string(a.local) == "xmlns" {
-				return z.failAt(z.tokLine, "the prefix xmlns must not be declared")
+		case a.Prefix == nil && string(a.Local) == "xmlns":
+		case string(a.Prefix) == "xmlns":
+			if string(a.Local) == "xmlns" {
+				return z.Fail(z.TokenLine(), "the prefix xmlns must not be declared")
 			}
-			p, ok := d.prefix[string(a.local)]
+			p, ok := d.prefix[string(a.Local)]
 			if !ok {
-				p = string(a.local)
+				p = string(a.Local)
 				d.prefix[p] = p
 			}
 			prefix = p
 		default:
 			continue
 		}
-		v := a.value
+		v := a.Value
 		if bytes.ContainsAny(v, "&\t\n\r") {
-			d.attrBuf = appendAttrValue(d.attrBuf[:0], v)
+			d.attrBuf = xmltok.AppendAttrValue(d.attrBuf[:0], v)
 			v = d.attrBuf
 		}
 		if prefix != "" && len(v) == 0 {
-			return z.failAt(z.tokLine, "namespace prefix %s undeclared (not allowed in XML Namespaces 1.0)", prefix)
+			return z.Fail(z.TokenLine(), "namespace prefix %s undeclared (not allowed in XML Namespaces 1.0)", prefix)
 		}
 		if (prefix == "xml") != (string(v) == xmlNamespace) {
-			return z.failAt(z.tokLine, "the prefix xml is bound only to %s", xmlNamespace)
+			return z.Fail(z.TokenLine(), "the prefix xml is bound only to %s", xmlNamespace)
 		}
 		info := d.infos[string(v)]
 		if info == nil {
@@ -416,22 +417,22 @@ func (d *decoder) declare() error {
 func (d *decoder) start() error {
 	z := &d.z
 	nsTop := len(d.ns)
-	if len(z.attrs) > 0 {
+	if len(z.Attrs()) > 0 {
 		if err := d.declare(); err != nil {
 			return err
 		}
 	}
-	info := d.lookupNS(z.prefix)
+	info := d.lookupNS(z.Prefix())
 	if info == nil {
-		return z.failAt(z.tokLine, "unbound namespace prefix %q in <%s>", z.prefix, z.qname)
+		return z.Fail(z.TokenLine(), "unbound namespace prefix %q in <%s>", z.Prefix(), z.QName())
 	}
-	if len(z.attrs) > 0 {
+	if len(z.Attrs()) > 0 {
 		if err := d.checkAttrPrefixes(); err != nil {
 			return err
 		}
 	}
 	f := frame{nsTop: nsTop}
-	line := z.tokLine
+	line := z.TokenLine()
 	var parent *frame
 	if len(d.stack) > 0 {
 		parent = &d.stack[len(d.stack)-1]
@@ -445,14 +446,14 @@ func (d *decoder) start() error {
 			// A top-level element of the anydata content: make it carry the declarations it
 			// inherits from outside.
 			parent.anyInject = append(parent.anyInject,
-				inject{pos: z.tokPos + 1 + len(z.qname), decl: d.outerDecls(parent, nsTop)})
+				inject{pos: z.TokenOffset() + 1 + len(z.QName()), decl: d.outerDecls(parent, nsTop)})
 		}
 	case parent != nil && parent.kind == frameData && isLeafy(parent.node.Schema):
 		f.kind = frameSkip
 		if !parent.failed {
 			parent.failed = true
-			e := rpcerror.BadElement(d.etype, string(z.local), "", "element %q inside %s %q",
-				z.local, parent.node.Schema.Kind, parent.node.Schema.Name)
+			e := rpcerror.BadElement(d.etype, string(z.Local()), "", "element %q inside %s %q",
+				z.Local(), parent.node.Schema.Kind, parent.node.Schema.Name)
 			d.addErr(e, parent.node, line)
 		}
 	default:
@@ -461,33 +462,33 @@ func (d *decoder) start() error {
 			parentNode = parent.node
 		}
 		if parent == nil {
-			if z.roots == 1 && info.uri == BaseNamespace && d.isWrapper(z.local) {
+			if z.Roots() == 1 && info.uri == BaseNamespace && d.isWrapper(z.Local()) {
 				d.wrapped = true
 				f.kind = frameWrapper
 				break
 			}
 			if d.wrapped {
 				f.kind = frameSkip
-				d.addErr(rpcerror.BadElement(d.etype, string(z.local), "", "element %q after the <%s> wrapper",
-					z.local, d.o.Wrappers[0]), d.root, line)
+				d.addErr(rpcerror.BadElement(d.etype, string(z.Local()), "", "element %q after the <%s> wrapper",
+					z.Local(), d.o.Wrappers[0]), d.root, line)
 				break
 			}
 			if d.o.RequireWrapper {
 				f.kind = frameSkip
-				d.addErr(rpcerror.UnknownElement(d.etype, string(z.local), ""), d.root, line)
+				d.addErr(rpcerror.UnknownElement(d.etype, string(z.Local()), ""), d.root, line)
 				break
 			}
 		}
-		sn := d.lookup(parentNode, info, z.local)
+		sn := d.lookup(parentNode, info, z.Local())
 		if sn == nil {
 			f.kind = frameSkip
 			var e *rpcerror.Error
 			if info.mod == nil {
-				e = rpcerror.UnknownNamespace(d.etype, string(z.local), info.uri, "")
+				e = rpcerror.UnknownNamespace(d.etype, string(z.Local()), info.uri, "")
 			} else {
-				e = rpcerror.UnknownElement(d.etype, string(z.local), "")
+				e = rpcerror.UnknownElement(d.etype, string(z.Local()), "")
 				if parentNode.Schema != nil {
-					e.Message = "unknown element \"" + string(z.local) + "\" in " + parentNode.Schema.Kind.String() +
+					e.Message = "unknown element \"" + string(z.Local()) + "\" in " + parentNode.Schema.Kind.String() +
 						" \"" + parentNode.Schema.Name + "\""
 				}
 			}
@@ -502,7 +503,7 @@ func (d *decoder) start() error {
 			d.addErrPath(e, childPath(parentNode, sn), line)
 			break
 		}
-		if d.o.StrictAttrs && len(z.attrs) > 0 {
+		if d.o.StrictAttrs && len(z.Attrs()) > 0 {
 			d.checkAttrs(parentNode, line)
 		}
 		n := d.newNode(sn)
@@ -511,8 +512,8 @@ func (d *decoder) start() error {
 		f.node = n
 		if sn.Kind == schema.KindAnydata || sn.Kind == schema.KindAnyxml {
 			f.kind = frameAny
-			f.anyStart = z.pos
-			if z.selfClose {
+			f.anyStart = z.Offset()
+			if z.SelfClosing() {
 				f.anyStart = -1
 			}
 			f.anyDecl = ""
@@ -569,21 +570,21 @@ const yangNamespace = "urn:ietf:params:xml:ns:yang:1"
 // own annotations with a valid value (DecodeOptions.StrictAttrs), at the element's parent.
 func (d *decoder) checkAttrs(parent *data.Node, line int) {
 	z := &d.z
-	for i := range z.attrs {
-		a := &z.attrs[i]
-		if (a.prefix == nil && string(a.local) == "xmlns") || string(a.prefix) == "xmlns" {
+	for i := range z.Attrs() {
+		a := &z.Attrs()[i]
+		if (a.Prefix == nil && string(a.Local) == "xmlns") || string(a.Prefix) == "xmlns" {
 			continue
 		}
 		var msg string
 		switch {
-		case a.prefix == nil:
-			msg = "attribute " + string(a.local) + " without a namespace is not a metadata annotation"
-		case d.lookupNS(a.prefix).uri != yangNamespace:
-			msg = "attribute " + string(a.prefix) + ":" + string(a.local) + " is not a known metadata annotation"
+		case a.Prefix == nil:
+			msg = "attribute " + string(a.Local) + " without a namespace is not a metadata annotation"
+		case d.lookupNS(a.Prefix).uri != yangNamespace:
+			msg = "attribute " + string(a.Prefix) + ":" + string(a.Local) + " is not a known metadata annotation"
 		default:
-			v := string(appendAttrValue(nil, a.value))
+			v := string(xmltok.AppendAttrValue(nil, a.Value))
 			ok := false
-			switch string(a.local) {
+			switch string(a.Local) {
 			case "insert":
 				ok = v == "first" || v == "last" || v == "before" || v == "after"
 			case "value":
@@ -594,11 +595,11 @@ func (d *decoder) checkAttrs(parent *data.Node, line int) {
 				ok = isDigits(v)
 			}
 			if !ok {
-				msg = "invalid metadata annotation " + string(a.prefix) + ":" + string(a.local) + "=\"" + v + "\""
+				msg = "invalid metadata annotation " + string(a.Prefix) + ":" + string(a.Local) + "=\"" + v + "\""
 			}
 		}
 		if msg != "" {
-			d.addErr(rpcerror.BadAttribute(d.etype, string(a.local), string(z.local), "%s", msg), parent, line)
+			d.addErr(rpcerror.BadAttribute(d.etype, string(a.Local), string(z.Local()), "%s", msg), parent, line)
 			return
 		}
 	}
@@ -621,22 +622,22 @@ func isDigits(s string) bool {
 // the same expanded name.
 func (d *decoder) checkAttrPrefixes() error {
 	z := &d.z
-	for i := range z.attrs {
-		a := &z.attrs[i]
-		if a.prefix == nil || string(a.prefix) == "xmlns" {
+	for i := range z.Attrs() {
+		a := &z.Attrs()[i]
+		if a.Prefix == nil || string(a.Prefix) == "xmlns" {
 			continue
 		}
-		ai := d.lookupNS(a.prefix)
+		ai := d.lookupNS(a.Prefix)
 		if ai == nil {
-			return z.failAt(z.tokLine, "unbound namespace prefix %q on attribute %s:%s", a.prefix, a.prefix, a.local)
+			return z.Fail(z.TokenLine(), "unbound namespace prefix %q on attribute %s:%s", a.Prefix, a.Prefix, a.Local)
 		}
 		for j := 0; j < i; j++ {
-			b := &z.attrs[j]
-			if b.prefix == nil || string(b.prefix) == "xmlns" || !bytes.Equal(a.local, b.local) {
+			b := &z.Attrs()[j]
+			if b.Prefix == nil || string(b.Prefix) == "xmlns" || !bytes.Equal(a.Local, b.Local) {
 				continue
 			}
-			if d.lookupNS(b.prefix) == ai {
-				return z.failAt(z.tokLine, "duplicate attribute {%s}%s", ai.uri, a.local)
+			if d.lookupNS(b.Prefix) == ai {
+				return z.Fail(z.TokenLine(), "duplicate attribute {%s}%s", ai.uri, a.Local)
 			}
 		}
 	}
@@ -645,15 +646,15 @@ func (d *decoder) checkAttrPrefixes() error {
 
 func (d *decoder) callAttr(n *data.Node, line int) {
 	z := &d.z
-	for i := range z.attrs {
-		a := &z.attrs[i]
-		if (a.prefix == nil && string(a.local) == "xmlns") || string(a.prefix) == "xmlns" {
+	for i := range z.Attrs() {
+		a := &z.Attrs()[i]
+		if (a.Prefix == nil && string(a.Local) == "xmlns") || string(a.Prefix) == "xmlns" {
 			continue
 		}
-		at := Attr{Prefix: string(a.prefix), Local: string(a.local),
-			Value: string(appendAttrValue(nil, a.value))}
-		if a.prefix != nil {
-			at.Namespace = d.lookupNS(a.prefix).uri
+		at := Attr{Prefix: string(a.Prefix), Local: string(a.Local),
+			Value: string(xmltok.AppendAttrValue(nil, a.Value))}
+		if a.Prefix != nil {
+			at.Namespace = d.lookupNS(a.Prefix).uri
 		}
 		if e := d.o.Attr(n, at); e != nil {
 			d.addErrLate(e, n, line)
@@ -723,7 +724,7 @@ func (d *decoder) outerDecls(any *frame, nsTop int) string {
 	return b.String()
 }
 
-func (d *decoder) text(k tokKind) {
+func (d *decoder) text(k xmltok.Kind) {
 	if len(d.stack) == 0 {
 		return
 	}
@@ -731,7 +732,7 @@ func (d *decoder) text(k tokKind) {
 	z := &d.z
 	// After markup, only literal whitespace may follow (a character reference or a CDATA
 	// section, even blank, may not).
-	stray := k == tokCDATA || !isBlank(z.text)
+	stray := k == xmltok.CDATA || !isBlank(z.Text())
 	switch f.kind {
 	case frameSkip, frameAny:
 		return
@@ -739,14 +740,14 @@ func (d *decoder) text(k tokKind) {
 		if f.marked && f.last != nil {
 			if stray && !f.failed {
 				f.failed = true
-				d.strayText(f.last, z.tokLine)
+				d.strayText(f.last, z.TokenLine())
 			}
 			return
 		}
-		if !f.failed && ((f.marked && stray) || !isBlank(z.text)) {
+		if !f.failed && ((f.marked && stray) || !isBlank(z.Text())) {
 			f.failed = true
-			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.text))
-			d.addErr(e, d.root, z.tokLine)
+			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.Text()))
+			d.addErr(e, d.root, z.TokenLine())
 		}
 		return
 	}
@@ -754,27 +755,27 @@ func (d *decoder) text(k tokKind) {
 		if f.marked && f.last != nil {
 			if stray && !f.failed {
 				f.failed = true
-				d.strayText(f.last, z.tokLine)
+				d.strayText(f.last, z.TokenLine())
 			}
 			return
 		}
-		if !f.failed && ((f.marked && stray) || !isBlank(z.text)) {
+		if !f.failed && ((f.marked && stray) || !isBlank(z.Text())) {
 			f.failed = true
 			e := rpcerror.BadElement(d.etype, f.node.Schema.Name, "", "text %q inside %s %q",
-				clip(z.text), f.node.Schema.Kind, f.node.Schema.Name)
-			d.addErr(e, f.node, z.tokLine)
+				clip(z.Text()), f.node.Schema.Kind, f.node.Schema.Name)
+			d.addErr(e, f.node, z.TokenLine())
 		}
 		return
 	}
 	if f.cut {
 		if stray && !f.garbage {
-			f.garbage, f.garbageLine = true, z.tokLine
+			f.garbage, f.garbageLine = true, z.TokenLine()
 		}
 		return
 	}
-	raw := z.textRaw
+	raw := z.TextRaw()
 	if f.nseg == 0 && !raw {
-		f.text = z.text
+		f.text = z.Text()
 		f.nseg = 1
 		return
 	}
@@ -783,13 +784,13 @@ func (d *decoder) text(k tokKind) {
 		f.copied = true
 	}
 	if raw {
-		if k == tokCDATA {
-			d.textBuf = appendCRLF(d.textBuf, z.text)
+		if k == xmltok.CDATA {
+			d.textBuf = appendCRLF(d.textBuf, z.Text())
 		} else {
-			d.textBuf = appendText(d.textBuf, z.text)
+			d.textBuf = xmltok.AppendText(d.textBuf, z.Text())
 		}
 	} else {
-		d.textBuf = append(d.textBuf, z.text...)
+		d.textBuf = append(d.textBuf, z.Text()...)
 	}
 	f.text = d.textBuf
 	f.nseg++
@@ -832,7 +833,7 @@ func appendCRLF(dst, raw []byte) []byte {
 
 func isBlank(b []byte) bool {
 	for _, c := range b {
-		if !isSpace(c) {
+		if !xmltok.IsSpace(c) {
 			return false
 		}
 	}
@@ -932,18 +933,18 @@ func (d *decoder) finish(f *frame) {
 func (d *decoder) finishAny(f *frame) {
 	n := f.node
 	if f.anyStart >= 0 {
-		content := d.z.src[f.anyStart:d.z.tokPos]
+		content := d.z.Source()[f.anyStart:d.z.TokenOffset()]
 		if len(f.anyInject) == 0 {
 			n.Value.Str = string(content)
 		} else {
 			var b []byte
 			at := f.anyStart
 			for _, in := range f.anyInject {
-				b = append(b, d.z.src[at:in.pos]...)
+				b = append(b, d.z.Source()[at:in.pos]...)
 				b = append(b, in.decl...)
 				at = in.pos
 			}
-			b = append(b, d.z.src[at:d.z.tokPos]...)
+			b = append(b, d.z.Source()[at:d.z.TokenOffset()]...)
 			n.Value.Str = string(b)
 		}
 	}

@@ -1,4 +1,4 @@
-package yangxml
+package xmltok
 
 import (
 	"bytes"
@@ -6,41 +6,60 @@ import (
 	"unicode/utf8"
 )
 
-// tokKind is the kind of an XML token.
-type tokKind uint8
+// Kind is the kind of an XML token.
+type Kind uint8
 
+// The token kinds.
 const (
-	tokEOF tokKind = iota
-	tokStart
-	tokEnd
-	tokText    // character data (raw: may hold references and CR)
-	tokCDATA   // a CDATA section's content (may hold CR)
-	tokComment // a comment (content not kept)
-	tokPI      // a processing instruction (content not kept)
+	// EOF is the end of a well-formed document.
+	EOF Kind = iota
+	// StartElement is a start tag (or the start of an empty-element tag, followed by an
+	// EndElement token).
+	StartElement
+	// EndElement is an end tag.
+	EndElement
+	// Text is character data, raw: it may hold references and CR; see AppendText.
+	Text
+	// CDATA is a CDATA section's content, which may hold CR.
+	CDATA
+	// Comment is a comment; its content is not kept.
+	Comment
+	// ProcInst is a processing instruction or the XML declaration; its content is not kept.
+	ProcInst
 )
 
-// rawAttr is one attribute of a start tag, as slices of the input.
-type rawAttr struct {
-	prefix, local []byte
-	value         []byte // raw, between the quotes: may hold references and whitespace to normalize
+// Attr is one attribute of a start tag, as slices of the input.
+type Attr struct {
+	// Prefix is the attribute name's prefix, nil when it has none.
+	Prefix []byte
+	// Local is the local part of the attribute name.
+	Local []byte
+	// Value is the raw value between the quotes: it may hold references and whitespace to
+	// normalize; see AppendAttrValue.
+	Value []byte
 }
 
-// syntaxError is an XML well-formedness error.
-type syntaxError struct {
-	line int
-	msg  string
+// SyntaxError is an XML well-formedness error.
+type SyntaxError struct {
+	// Line is the 1-based line where the error was found.
+	Line int
+	// Msg describes the error.
+	Msg string
 }
 
-func (e *syntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+// Error implements the error interface: "line N: MSG".
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
-// tokenizer splits a UTF-8 XML 1.0 document held in memory into tokens, checking
+// Tokenizer splits a UTF-8 XML 1.0 document held in memory into tokens, checking
 // well-formedness as it goes: names, tag matching, attribute syntax and uniqueness (by
 // qualified name), references, characters, comments, CDATA, processing instructions, the XML
 // declaration and the BOM. A DOCTYPE is refused. Several top-level elements are accepted (bare
-// YANG instance data has several); text between them must be whitespace.
+// YANG instance data has several); text between them must be whitespace. Namespaces are left
+// to the caller: names come as prefix and local part.
 //
-// The token's fields are slices of the input, valid until the input changes.
-type tokenizer struct {
+// The token's fields are slices of the input, valid until the input changes. The zero value is
+// not ready for use; call New or Reset.
+type Tokenizer struct {
 	src  []byte
 	pos  int
 	line int // line of src[pos]
@@ -50,13 +69,13 @@ type tokenizer struct {
 	open       [][]byte // qualified names of the open elements
 
 	// The current token.
-	kind      tokKind
+	kind      Kind
 	tokLine   int // line where the token starts
 	tokPos    int // offset of the token's first byte
 	prefix    []byte
 	local     []byte
 	qname     []byte
-	attrs     []rawAttr
+	attrs     []Attr
 	selfClose bool // a start tag ending in "/>": an end token follows
 	pendEnd   bool
 	roots     int // top-level elements seen
@@ -65,57 +84,111 @@ type tokenizer struct {
 	err       error
 }
 
-func newTokenizer(src []byte, maxDepth int) *tokenizer {
-	z := &tokenizer{src: src, line: 1, maxDepth: maxDepth}
-	z.reset(src, maxDepth)
+// New returns a tokenizer over src that refuses elements nested deeper than maxDepth.
+func New(src []byte, maxDepth int) *Tokenizer {
+	z := &Tokenizer{}
+	z.Reset(src, maxDepth)
 	return z
 }
 
-func (z *tokenizer) reset(src []byte, maxDepth int) {
-	*z = tokenizer{src: src, line: 1, maxDepth: maxDepth, open: z.open[:0], attrs: z.attrs[:0]}
+// Reset makes z tokenize src from the start, keeping its buffers; AllowEmpty is cleared.
+func (z *Tokenizer) Reset(src []byte, maxDepth int) {
+	*z = Tokenizer{src: src, line: 1, maxDepth: maxDepth, open: z.open[:0], attrs: z.attrs[:0]}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		z.pos = 3
 	}
 }
 
-func (z *tokenizer) depth() int { return len(z.open) }
+// SetAllowEmpty makes a document without any element well-formed (Next returns EOF) instead of
+// an error "no root element".
+func (z *Tokenizer) SetAllowEmpty(allow bool) { z.allowEmpty = allow }
 
-func (z *tokenizer) fail(format string, args ...any) error {
+// Depth returns the number of open elements (after a StartElement, including it).
+func (z *Tokenizer) Depth() int { return len(z.open) }
+
+// Source returns the document being tokenized.
+func (z *Tokenizer) Source() []byte { return z.src }
+
+// Offset returns the offset of the first byte after the current token.
+func (z *Tokenizer) Offset() int { return z.pos }
+
+// Line returns the 1-based line of the first byte after the current token.
+func (z *Tokenizer) Line() int { return z.line }
+
+// TokenOffset returns the offset of the current token's first byte ('<' of a tag).
+func (z *Tokenizer) TokenOffset() int { return z.tokPos }
+
+// TokenLine returns the line where the current token starts.
+func (z *Tokenizer) TokenLine() int { return z.tokLine }
+
+// Prefix returns the prefix of the current element's name, nil when it has none.
+func (z *Tokenizer) Prefix() []byte { return z.prefix }
+
+// Local returns the local part of the current element's name.
+func (z *Tokenizer) Local() []byte { return z.local }
+
+// QName returns the current element's qualified name as written.
+func (z *Tokenizer) QName() []byte { return z.qname }
+
+// Attrs returns the attributes of the current start tag, namespace declarations included, in
+// document order. The slice is reused by the next start tag.
+func (z *Tokenizer) Attrs() []Attr { return z.attrs }
+
+// SelfClosing reports whether the current start tag is an empty-element tag ("<a/>").
+func (z *Tokenizer) SelfClosing() bool { return z.selfClose }
+
+// Roots returns the number of top-level elements started so far.
+func (z *Tokenizer) Roots() int { return z.roots }
+
+// Text returns the content of the current Text or CDATA token, raw.
+func (z *Tokenizer) Text() []byte { return z.text }
+
+// TextRaw reports whether the current Text holds references or CR and so needs AppendText, or
+// the current CDATA holds CR.
+func (z *Tokenizer) TextRaw() bool { return z.textRaw }
+
+// Fail records a well-formedness error found by the caller (such as a namespace error) at line
+// and returns it; every later Next returns it too. Only the first error is kept.
+func (z *Tokenizer) Fail(line int, format string, args ...any) error {
+	return z.failAt(line, format, args...)
+}
+
+func (z *Tokenizer) fail(format string, args ...any) error {
 	if z.err == nil {
-		z.err = &syntaxError{line: z.line, msg: fmt.Sprintf(format, args...)}
+		z.err = &SyntaxError{Line: z.line, Msg: fmt.Sprintf(format, args...)}
 	}
 	return z.err
 }
 
-// next reads the next token into z's fields. At the end of a well-formed document it returns
-// tokEOF and a nil error.
-func (z *tokenizer) next() (tokKind, error) {
+// Next reads the next token. At the end of a well-formed document it returns EOF and a nil
+// error; after an error, it returns that error again.
+func (z *Tokenizer) Next() (Kind, error) {
 	if z.err != nil {
-		return tokEOF, z.err
+		return EOF, z.err
 	}
 	if z.pendEnd {
 		z.pendEnd = false
-		z.kind = tokEnd
+		z.kind = EndElement
 		z.open = z.open[:len(z.open)-1]
-		return tokEnd, nil
+		return EndElement, nil
 	}
 	z.tokLine = z.line
 	z.tokPos = z.pos
 	if z.pos >= len(z.src) {
 		if len(z.open) > 0 {
-			return tokEOF, z.fail("unexpected end of document: element <%s> not closed", z.open[len(z.open)-1])
+			return EOF, z.fail("unexpected end of document: element <%s> not closed", z.open[len(z.open)-1])
 		}
 		if !z.sawRoot() && !z.allowEmpty {
-			return tokEOF, z.fail("no root element")
+			return EOF, z.fail("no root element")
 		}
-		z.kind = tokEOF
-		return tokEOF, nil
+		z.kind = EOF
+		return EOF, nil
 	}
 	if z.src[z.pos] != '<' {
 		return z.charData()
 	}
 	if z.pos+1 >= len(z.src) {
-		return tokEOF, z.fail("unexpected end of document after '<'")
+		return EOF, z.fail("unexpected end of document after '<'")
 	}
 	switch z.src[z.pos+1] {
 	case '/':
@@ -129,22 +202,22 @@ func (z *tokenizer) next() (tokKind, error) {
 			return z.comment()
 		case bytes.HasPrefix(rest, []byte("[CDATA[")):
 			if len(z.open) == 0 {
-				return tokEOF, z.fail("CDATA section outside the root element")
+				return EOF, z.fail("CDATA section outside the root element")
 			}
 			return z.cdata()
 		case bytes.HasPrefix(rest, []byte("DOCTYPE")):
-			return tokEOF, z.fail("DOCTYPE is not allowed")
+			return EOF, z.fail("DOCTYPE is not allowed")
 		}
-		return tokEOF, z.fail("invalid markup after '<!'")
+		return EOF, z.fail("invalid markup after '<!'")
 	}
 	return z.startTag()
 }
 
-// rootSeen records whether a top-level element was read.
-func (z *tokenizer) sawRoot() bool { return z.roots > 0 }
+// sawRoot reports whether a top-level element was read.
+func (z *Tokenizer) sawRoot() bool { return z.roots > 0 }
 
 // charData reads text up to the next '<'.
-func (z *tokenizer) charData() (tokKind, error) {
+func (z *Tokenizer) charData() (Kind, error) {
 	src := z.src
 	i := z.pos
 	raw := false
@@ -153,10 +226,10 @@ func (z *tokenizer) charData() (tokKind, error) {
 		if c >= 0x80 {
 			r, n := utf8.DecodeRune(src[i:])
 			if r == utf8.RuneError && n <= 1 {
-				return tokEOF, z.fail("invalid UTF-8")
+				return EOF, z.fail("invalid UTF-8")
 			}
 			if !isXMLChar(r) {
-				return tokEOF, z.fail("invalid character U+%04X", r)
+				return EOF, z.fail("invalid character U+%04X", r)
 			}
 			i += n
 			continue
@@ -177,16 +250,16 @@ func (z *tokenizer) charData() (tokKind, error) {
 			raw = true
 			n, err := z.checkRef(src[i:])
 			if err != nil {
-				return tokEOF, err
+				return EOF, err
 			}
 			i += n
 			continue
 		case ']':
 			if bytes.HasPrefix(src[i:], []byte("]]>")) {
-				return tokEOF, z.fail("\"]]>\" in character data")
+				return EOF, z.fail("\"]]>\" in character data")
 			}
 		default:
-			return tokEOF, z.fail("invalid character U+%04X", c)
+			return EOF, z.fail("invalid character U+%04X", c)
 		}
 		i++
 	}
@@ -196,22 +269,22 @@ done:
 	z.pos = i
 	if len(z.open) == 0 {
 		for i, c := range z.text {
-			if !isSpace(c) {
-				return tokEOF, z.failAt(z.tokLine+bytes.Count(z.text[:i], []byte("\n")), "text outside the root element")
+			if !IsSpace(c) {
+				return EOF, z.failAt(z.tokLine+bytes.Count(z.text[:i], []byte("\n")), "text outside the root element")
 			}
 		}
 	}
-	z.kind = tokText
-	return tokText, nil
+	z.kind = Text
+	return Text, nil
 }
 
-func (z *tokenizer) failAt(line int, format string, args ...any) error {
+func (z *Tokenizer) failAt(line int, format string, args ...any) error {
 	z.line = line
 	return z.fail(format, args...)
 }
 
 // checkRef validates the reference at the start of b ("&...;") and returns its length.
-func (z *tokenizer) checkRef(b []byte) (int, error) {
+func (z *Tokenizer) checkRef(b []byte) (int, error) {
 	end := bytes.IndexByte(b, ';')
 	if end < 0 || end > 16 {
 		return 0, z.fail("unterminated or invalid reference")
@@ -284,7 +357,8 @@ var charClass = func() (t [256]byte) {
 	return t
 }()
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// IsSpace reports whether c is XML whitespace (space, tab, LF, CR).
+func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // isXMLChar reports whether r is a Char of XML 1.0.
 func isXMLChar(r rune) bool {
@@ -341,7 +415,7 @@ var asciiName = func() (t [128]byte) {
 }()
 
 // ncName scans an NCName at z.pos and returns it.
-func (z *tokenizer) ncName() ([]byte, error) {
+func (z *Tokenizer) ncName() ([]byte, error) {
 	src := z.src
 	start := z.pos
 	i := start
@@ -375,7 +449,7 @@ func (z *tokenizer) ncName() ([]byte, error) {
 }
 
 // qName scans a qualified name (NCName or NCName:NCName).
-func (z *tokenizer) qName() (prefix, local, qname []byte, err error) {
+func (z *Tokenizer) qName() (prefix, local, qname []byte, err error) {
 	start := z.pos
 	local, err = z.ncName()
 	if err != nil {
@@ -392,7 +466,7 @@ func (z *tokenizer) qName() (prefix, local, qname []byte, err error) {
 }
 
 // skipSpace skips whitespace, counting lines, and reports whether there was any.
-func (z *tokenizer) skipSpace() bool {
+func (z *Tokenizer) skipSpace() bool {
 	start := z.pos
 	for z.pos < len(z.src) {
 		c := z.src[z.pos]
@@ -406,17 +480,17 @@ func (z *tokenizer) skipSpace() bool {
 	return z.pos > start
 }
 
-func (z *tokenizer) startTag() (tokKind, error) {
+func (z *Tokenizer) startTag() (Kind, error) {
 	z.pos++ // '<'
 	var err error
 	if z.prefix, z.local, z.qname, err = z.qName(); err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	z.attrs = z.attrs[:0]
 	for {
 		sp := z.skipSpace()
 		if z.pos >= len(z.src) {
-			return tokEOF, z.fail("unexpected end of document in a start tag")
+			return EOF, z.fail("unexpected end of document in a start tag")
 		}
 		c := z.src[z.pos]
 		if c == '>' {
@@ -426,53 +500,53 @@ func (z *tokenizer) startTag() (tokKind, error) {
 		}
 		if c == '/' {
 			if z.pos+1 >= len(z.src) || z.src[z.pos+1] != '>' {
-				return tokEOF, z.fail("expected '>' after '/' in a start tag")
+				return EOF, z.fail("expected '>' after '/' in a start tag")
 			}
 			z.pos += 2
 			z.selfClose = true
 			break
 		}
 		if !sp {
-			return tokEOF, z.fail("expected whitespace before an attribute in <%s>", z.qname)
+			return EOF, z.fail("expected whitespace before an attribute in <%s>", z.qname)
 		}
-		var a rawAttr
+		var a Attr
 		var aq []byte
-		if a.prefix, a.local, aq, err = z.qName(); err != nil {
-			return tokEOF, err
+		if a.Prefix, a.Local, aq, err = z.qName(); err != nil {
+			return EOF, err
 		}
 		for i := range z.attrs {
 			p := &z.attrs[i]
-			if bytes.Equal(p.local, a.local) && bytes.Equal(p.prefix, a.prefix) && (p.prefix == nil) == (a.prefix == nil) {
-				return tokEOF, z.fail("duplicate attribute %s in <%s>", aq, z.qname)
+			if bytes.Equal(p.Local, a.Local) && bytes.Equal(p.Prefix, a.Prefix) && (p.Prefix == nil) == (a.Prefix == nil) {
+				return EOF, z.fail("duplicate attribute %s in <%s>", aq, z.qname)
 			}
 		}
 		z.skipSpace()
 		if z.pos >= len(z.src) || z.src[z.pos] != '=' {
-			return tokEOF, z.fail("expected '=' after attribute %s", aq)
+			return EOF, z.fail("expected '=' after attribute %s", aq)
 		}
 		z.pos++
 		z.skipSpace()
-		if a.value, err = z.attrValue(); err != nil {
-			return tokEOF, err
+		if a.Value, err = z.attrValue(); err != nil {
+			return EOF, err
 		}
 		z.attrs = append(z.attrs, a)
 	}
 	if len(z.open) >= z.maxDepth {
-		return tokEOF, z.failAt(z.tokLine, "elements nested deeper than %d", z.maxDepth)
+		return EOF, z.failAt(z.tokLine, "elements nested deeper than %d", z.maxDepth)
 	}
 	if len(z.open) == 0 {
 		z.roots++
 	}
 	z.open = append(z.open, z.qname)
-	z.kind = tokStart
+	z.kind = StartElement
 	if z.selfClose {
 		z.pendEnd = true
 	}
-	return tokStart, nil
+	return StartElement, nil
 }
 
 // attrValue scans a quoted attribute value and returns its raw content.
-func (z *tokenizer) attrValue() ([]byte, error) {
+func (z *Tokenizer) attrValue() ([]byte, error) {
 	if z.pos >= len(z.src) || (z.src[z.pos] != '"' && z.src[z.pos] != '\'') {
 		return nil, z.fail("expected a quoted attribute value")
 	}
@@ -518,48 +592,48 @@ func (z *tokenizer) attrValue() ([]byte, error) {
 	}
 }
 
-func (z *tokenizer) endTag() (tokKind, error) {
+func (z *Tokenizer) endTag() (Kind, error) {
 	z.pos += 2 // "</"
 	var err error
 	if z.prefix, z.local, z.qname, err = z.qName(); err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	z.skipSpace()
 	if z.pos >= len(z.src) || z.src[z.pos] != '>' {
-		return tokEOF, z.fail("expected '>' in the end tag </%s>", z.qname)
+		return EOF, z.fail("expected '>' in the end tag </%s>", z.qname)
 	}
 	z.pos++
 	if len(z.open) == 0 {
-		return tokEOF, z.failAt(z.tokLine, "end tag </%s> without a start tag", z.qname)
+		return EOF, z.failAt(z.tokLine, "end tag </%s> without a start tag", z.qname)
 	}
 	if top := z.open[len(z.open)-1]; !bytes.Equal(top, z.qname) {
-		return tokEOF, z.failAt(z.tokLine, "end tag </%s> does not match <%s>", z.qname, top)
+		return EOF, z.failAt(z.tokLine, "end tag </%s> does not match <%s>", z.qname, top)
 	}
 	z.open = z.open[:len(z.open)-1]
-	z.kind = tokEnd
-	return tokEnd, nil
+	z.kind = EndElement
+	return EndElement, nil
 }
 
-func (z *tokenizer) comment() (tokKind, error) {
+func (z *Tokenizer) comment() (Kind, error) {
 	start := z.pos + 4
 	end := bytes.Index(z.src[start:], []byte("--"))
 	if end < 0 {
-		return tokEOF, z.fail("unterminated comment")
+		return EOF, z.fail("unterminated comment")
 	}
 	body := z.src[start : start+end]
 	if start+end+2 >= len(z.src) || z.src[start+end+2] != '>' {
-		return tokEOF, z.fail("\"--\" inside a comment")
+		return EOF, z.fail("\"--\" inside a comment")
 	}
 	if err := z.checkChars(body); err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	z.pos = start + end + 3
-	z.kind = tokComment
-	return tokComment, nil
+	z.kind = Comment
+	return Comment, nil
 }
 
 // checkChars checks that b holds only XML characters, counting lines.
-func (z *tokenizer) checkChars(b []byte) error {
+func (z *Tokenizer) checkChars(b []byte) error {
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c < 0x80 {
@@ -584,112 +658,112 @@ func (z *tokenizer) checkChars(b []byte) error {
 	return nil
 }
 
-func (z *tokenizer) cdata() (tokKind, error) {
+func (z *Tokenizer) cdata() (Kind, error) {
 	start := z.pos + len("<![CDATA[")
 	end := bytes.Index(z.src[start:], []byte("]]>"))
 	if end < 0 {
-		return tokEOF, z.fail("unterminated CDATA section")
+		return EOF, z.fail("unterminated CDATA section")
 	}
 	body := z.src[start : start+end]
 	if err := z.checkChars(body); err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	z.text = body
 	z.textRaw = bytes.IndexByte(body, '\r') >= 0
 	z.pos = start + end + 3
-	z.kind = tokCDATA
-	return tokCDATA, nil
+	z.kind = CDATA
+	return CDATA, nil
 }
 
-func (z *tokenizer) procInst() (tokKind, error) {
+func (z *Tokenizer) procInst() (Kind, error) {
 	z.pos += 2
 	atStart := z.tokPos == 0 || (z.tokPos == 3 && bytes.HasPrefix(z.src, []byte("\xef\xbb\xbf")))
 	target, err := z.ncName()
 	if err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	if z.pos < len(z.src) && z.src[z.pos] == ':' {
-		return tokEOF, z.fail("processing instruction target with ':'")
+		return EOF, z.fail("processing instruction target with ':'")
 	}
 	isDecl := len(target) == 3 && (target[0]|0x20) == 'x' && (target[1]|0x20) == 'm' && (target[2]|0x20) == 'l'
 	if isDecl {
 		if !atStart || string(target) != "xml" {
-			return tokEOF, z.fail("XML declaration not at the start of the document")
+			return EOF, z.fail("XML declaration not at the start of the document")
 		}
 		return z.xmlDecl()
 	}
 	sp := z.skipSpace()
 	end := bytes.Index(z.src[z.pos:], []byte("?>"))
 	if end < 0 {
-		return tokEOF, z.fail("unterminated processing instruction")
+		return EOF, z.fail("unterminated processing instruction")
 	}
 	if end > 0 && !sp {
-		return tokEOF, z.fail("expected whitespace after the processing instruction target")
+		return EOF, z.fail("expected whitespace after the processing instruction target")
 	}
 	if err := z.checkChars(z.src[z.pos : z.pos+end]); err != nil {
-		return tokEOF, err
+		return EOF, err
 	}
 	z.pos += end + 2
-	z.kind = tokPI
-	return tokPI, nil
+	z.kind = ProcInst
+	return ProcInst, nil
 }
 
 // xmlDecl parses the rest of an XML declaration: version, then optional encoding and
 // standalone, in that order.
-func (z *tokenizer) xmlDecl() (tokKind, error) {
+func (z *Tokenizer) xmlDecl() (Kind, error) {
 	seen := 0
 	for {
 		sp := z.skipSpace()
 		if bytes.HasPrefix(z.src[z.pos:], []byte("?>")) {
 			if seen == 0 {
-				return tokEOF, z.fail("XML declaration without version")
+				return EOF, z.fail("XML declaration without version")
 			}
 			z.pos += 2
-			z.kind = tokPI
-			return tokPI, nil
+			z.kind = ProcInst
+			return ProcInst, nil
 		}
 		if !sp {
-			return tokEOF, z.fail("malformed XML declaration")
+			return EOF, z.fail("malformed XML declaration")
 		}
 		name, err := z.ncName()
 		if err != nil {
-			return tokEOF, err
+			return EOF, err
 		}
 		z.skipSpace()
 		if z.pos >= len(z.src) || z.src[z.pos] != '=' {
-			return tokEOF, z.fail("malformed XML declaration")
+			return EOF, z.fail("malformed XML declaration")
 		}
 		z.pos++
 		z.skipSpace()
 		val, err := z.attrValue()
 		if err != nil {
-			return tokEOF, err
+			return EOF, err
 		}
 		switch {
 		case string(name) == "version" && seen == 0:
 			if string(val) != "1.0" {
-				return tokEOF, z.fail("unsupported XML version %q", val)
+				return EOF, z.fail("unsupported XML version %q", val)
 			}
 			seen = 1
 		case string(name) == "encoding" && seen == 1:
 			if !bytes.EqualFold(val, []byte("UTF-8")) && !bytes.EqualFold(val, []byte("UTF8")) {
-				return tokEOF, z.fail("unsupported encoding %q (only UTF-8)", val)
+				return EOF, z.fail("unsupported encoding %q (only UTF-8)", val)
 			}
 			seen = 2
 		case string(name) == "standalone" && seen >= 1 && seen < 3:
 			if string(val) != "yes" && string(val) != "no" {
-				return tokEOF, z.fail("invalid standalone value %q", val)
+				return EOF, z.fail("invalid standalone value %q", val)
 			}
 			seen = 3
 		default:
-			return tokEOF, z.fail("unexpected %q in the XML declaration", name)
+			return EOF, z.fail("unexpected %q in the XML declaration", name)
 		}
 	}
 }
 
-// appendText appends the decoded content of a text token (references replaced, CR LF and lone CR
+// AppendText appends the decoded content of a text token (references replaced, CR LF and lone CR
 // turned into LF) to dst.
-func appendText(dst, raw []byte) []byte {
+func AppendText(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch c {
@@ -710,9 +784,9 @@ func appendText(dst, raw []byte) []byte {
 	return dst
 }
 
-// appendAttrValue appends the normalized value of an attribute (XML 1.0 section 3.3.3, CDATA
+// AppendAttrValue appends the normalized value of an attribute (XML 1.0 section 3.3.3, CDATA
 // type): references replaced, each whitespace character (after line-end normalization) a space.
-func appendAttrValue(dst, raw []byte) []byte {
+func AppendAttrValue(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch c {
