@@ -3,52 +3,10 @@
 over the shared module sets, with the verdict yanglint gives each one, recorded in cases.tsv.
 The conformance test re-runs yanglint live and requires it to agree with every recorded verdict.
 Usage: scripts/mkcorpus.py [SHARED_DIR]"""
-import os, re, subprocess, sys, tempfile
+import os, sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, '..', 'internal', 'cli', 'testdata', 'validation')
-SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', 'shared')
-Y = os.path.join(SHARED, 'yang')
-SETS = {
-    'types': (['test'], ['test/oracle-types.yang'], False),
-    'cons': (['test'], ['test/oracle-constraints.yang'], False),
-    'ietf-if': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang'], False),
-    'ietf-ip': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang',
-                           'ietf/ietf-ip@2014-06-16.yang'], False),
-    'ietf-rt': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang',
-                           'ietf/ietf-routing@2016-11-04.yang', 'ietf/ietf-ipv4-unicast-routing@2016-11-04.yang'], False),
-    'ietf-sys': (['ietf'], ['ietf/ietf-system@2014-08-06.yang'], False),
-    'ietf-nacm': (['ietf'], ['ietf/ietf-netconf-acm@2018-02-14.yang'], False),
-    'oc-if': (['openconfig'], ['openconfig/release/models/interfaces/openconfig-interfaces.yang',
-                               'openconfig/release/models/interfaces/openconfig-if-ip.yang',
-                               'openconfig/release/models/interfaces/openconfig-if-ethernet.yang',
-                               'openconfig/third_party/ietf/iana-if-type.yang'], True),
-}
-T = '<types xmlns="urn:example:oracle-types">%s</types>'
-C = '<top xmlns="urn:example:oracle-constraints"><name>n</name><server><name>a</name></server>%s</top>'
-IFNS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces'
-IANA = 'xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type"'
-def iface(body, name='eth0', typ='ianaift:ethernetCsmacd'):
-    return '<interface><name>%s</name><type %s>%s</type>%s</interface>' % (name, IANA, typ, body)
-def ifs(*items):
-    return '<interfaces xmlns="%s">%s</interfaces>' % (IFNS, ''.join(items))
-IP = 'urn:ietf:params:xml:ns:yang:ietf-ip'
-def rt(route, ifaces=None):
-    return (ifs(iface('')) if ifaces is None else ifaces) + (
-        '<routing xmlns="urn:ietf:params:xml:ns:yang:ietf-routing"><control-plane-protocols>'
-        '<control-plane-protocol><type xmlns:rt="urn:ietf:params:xml:ns:yang:ietf-routing">rt:static</type>'
-        '<name>st</name><static-routes><ipv4 xmlns="urn:ietf:params:xml:ns:yang:ietf-ipv4-unicast-routing">'
-        '%s</ipv4></static-routes></control-plane-protocol></control-plane-protocols></routing>' % route)
-SYS = '<system xmlns="urn:ietf:params:xml:ns:yang:ietf-system">%s</system>'
-NACM = '<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm">%s</nacm>'
-def rule(body):
-    return NACM % ('<rule-list><name>rl</name><group>g</group><rule><name>r1</name>%s</rule></rule-list>' % body)
-OC = 'http://openconfig.net/yang/interfaces'
-def ocif(name, cfg, extra=''):
-    return ('<interfaces xmlns="%s"><interface><name>%s</name><config>%s</config>%s</interface></interfaces>'
-            % (OC, name, cfg, extra))
-OCT = '<type %s>ianaift:ethernetCsmacd</type>' % IANA
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpuslib import *  # noqa: F401,F403 (module sets and fragments)
 CASES = [
     # set, description, body
     ('types', 'uint8 between the two range parts', T % '<u8r>15</u8r>'),
@@ -145,34 +103,4 @@ CASES = [
     ('oc-if', 'hold-time config', ocif('eth0', '<name>eth0</name>' + OCT, '<hold-time><config><up>10</up><down>20</down></config></hold-time>')),
 ]
 
-def bare(doc):
-    return doc
-
-def main():
-    os.makedirs(os.path.join(OUT, 'cases'), exist_ok=True)
-    for f in os.listdir(os.path.join(OUT, 'cases')):
-        os.remove(os.path.join(OUT, 'cases', f))
-    rows = ['case\tmodule_set\texpected\tcategory\tdescription\tyanglint_first_error']
-    for i, (st, desc, body) in enumerate(CASES, 1):
-        name = '%03d-%s.xml' % (i, re.sub(r'[^a-z0-9]+', '-', desc.lower()).strip('-')[:48])
-        doc = ('<?xml version="1.0" encoding="UTF-8"?>\n<!-- %s | set=%s -->\n'
-               '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">%s</config>\n' % (desc, st, body))
-        with open(os.path.join(OUT, 'cases', name), 'w') as f:
-            f.write(doc)
-        paths, files, impl = SETS[st]
-        with tempfile.NamedTemporaryFile('w', suffix='.xml', delete=False) as t:
-            t.write(body)
-        args = ['yanglint', '-t', 'config'] + sum([['-p', os.path.join(Y, p)] for p in paths], []) + \
-               (['-i'] if impl else []) + [os.path.join(Y, x) for x in files] + [t.name]
-        r = subprocess.run(args, capture_output=True, text=True)
-        os.unlink(t.name)
-        first = next((l for l in r.stderr.splitlines() if l.startswith('libyang err')), '')
-        verdict = 'valid' if r.returncode == 0 else 'invalid'
-        if r.returncode != 0 and not first:
-            sys.exit('%s: yanglint failed without an error line:\n%s' % (name, r.stderr))
-        rows.append('\t'.join([name, st, verdict, 'own', desc, first]))
-        print(verdict.ljust(8), name, first[:150])
-    with open(os.path.join(OUT, 'cases.tsv'), 'w') as f:
-        f.write('\n'.join(rows) + '\n')
-
-main()
+write_corpus('validation', [(st, 'own', desc, body) for st, desc, body in CASES])

@@ -7,27 +7,11 @@ document, error-path details), with the verdict yanglint gives each one, recorde
 were picked from a differential run of a few thousand generated documents against yanglint.
 The conformance test re-runs yanglint live and requires it to agree with every recorded verdict.
 Usage: scripts/mkcorpus_structure.py [SHARED_DIR]"""
-import os, re, subprocess, sys, tempfile
+import os, sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, '..', 'internal', 'cli', 'testdata', 'validation-structure')
-SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', 'shared')
-Y = os.path.join(SHARED, 'yang')
-SETS = {
-    'types': (['test'], ['test/oracle-types.yang'], False),
-    'cons': (['test'], ['test/oracle-constraints.yang'], False),
-    'ietf-if': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang'], False),
-    'ietf-ip': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang',
-                           'ietf/ietf-ip@2014-06-16.yang'], False),
-    'ietf-rt': (['ietf'], ['ietf/ietf-interfaces@2014-05-08.yang', 'ietf/iana-if-type@2014-05-08.yang',
-                           'ietf/ietf-routing@2016-11-04.yang', 'ietf/ietf-ipv4-unicast-routing@2016-11-04.yang'], False),
-    'ietf-sys': (['ietf'], ['ietf/ietf-system@2014-08-06.yang'], False),
-    'ietf-nacm': (['ietf'], ['ietf/ietf-netconf-acm@2018-02-14.yang'], False),
-    'oc-if': (['openconfig'], ['openconfig/release/models/interfaces/openconfig-interfaces.yang',
-                               'openconfig/release/models/interfaces/openconfig-if-ip.yang',
-                               'openconfig/release/models/interfaces/openconfig-if-ethernet.yang',
-                               'openconfig/third_party/ietf/iana-if-type.yang'], True),
-}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpuslib import write_corpus  # noqa: E402
+
 IANA = 'xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type"'
 IFNS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces'
 IP = 'urn:ietf:params:xml:ns:yang:ietf-ip'
@@ -254,32 +238,4 @@ for ips in ('xx', 'xxy', 'xyx', 'yxx', 'x-x', '-xx'):
     add('cons', 'unique over servers with ips %s' % ips, TOP('<name>n</name>' + servers(ips)))
 add('cons', 'unique: three servers in reverse key order, first two clash', TOP('<name>n</name><server><name>c</name><ip>x</ip></server><server><name>a</name><ip>x</ip></server><server><name>b</name><ip>y</ip></server>'))
 
-
-def main():
-    os.makedirs(os.path.join(OUT, 'cases'), exist_ok=True)
-    for f in os.listdir(os.path.join(OUT, 'cases')):
-        os.remove(os.path.join(OUT, 'cases', f))
-    rows = ['case\tmodule_set\texpected\tcategory\tdescription\tyanglint_first_error']
-    for i, (st, desc, body) in enumerate(CASES, 1):
-        name = '%03d-%s.xml' % (i, re.sub(r'[^a-z0-9]+', '-', desc.lower()).strip('-')[:48])
-        doc = ('<?xml version="1.0" encoding="UTF-8"?>\n<!-- %s | set=%s -->\n'
-               '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">%s</config>\n' % (desc, st, body))
-        with open(os.path.join(OUT, 'cases', name), 'w') as f:
-            f.write(doc)
-        paths, files, impl = SETS[st]
-        with tempfile.NamedTemporaryFile('w', suffix='.xml', delete=False) as t:
-            t.write(body)
-        args = ['yanglint', '-t', 'config'] + sum([['-p', os.path.join(Y, p)] for p in paths], []) + \
-               (['-i'] if impl else []) + [os.path.join(Y, x) for x in files] + [t.name]
-        r = subprocess.run(args, capture_output=True, text=True)
-        os.unlink(t.name)
-        first = next((l for l in r.stderr.splitlines() if l.startswith('libyang err')), '')
-        verdict = 'valid' if r.returncode == 0 else 'invalid'
-        if r.returncode != 0 and not first:
-            sys.exit('%s: yanglint failed without an error line:\n%s' % (name, r.stderr))
-        rows.append('\t'.join([name, st, verdict, 'structure', desc, first]))
-        print(verdict.ljust(8), name, first[:150])
-    with open(os.path.join(OUT, 'cases.tsv'), 'w') as f:
-        f.write('\n'.join(rows) + '\n')
-
-main()
+write_corpus('validation-structure', [(st, 'structure', desc, body) for st, desc, body in CASES])
