@@ -6,6 +6,7 @@ import (
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/xpath"
 )
 
 // checkRef checks the require-instance of a leafref or instance-identifier leaf or leaf-list entry
@@ -38,8 +39,8 @@ func (r *run) checkRef(n *data.Node) {
 				Message: fmt.Sprintf("leafref value %q has no target instance %q", n.Value.Str, t.Path)})
 		}
 	case schema.InstanceIdentifier:
-		ok, err := r.v.resolveInstanceID(r.doc, n.Value.Str)
-		if err != nil || !ok {
+		targets, err := xpath.ResolveInstanceID(r.doc, n.Value.Str)
+		if err != nil || len(targets) == 0 {
 			msg := fmt.Sprintf("instance-identifier %q has no target instance", n.Value.Str)
 			if err != nil {
 				msg = fmt.Sprintf("instance-identifier %q: %v", n.Value.Str, err)

@@ -35,3 +35,31 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolveInstanceID resolves arbitrary instance-identifiers over the fixture tree: it may not
+// panic, and every node it returns belongs to the tree.
+func FuzzResolveInstanceID(f *testing.F) {
+	for _, s := range []string{
+		"/t:top/item[id='3']/n", `/t:top/item[ id = "2" ]`, "/t:top/item[1]", "/t:top/item[id='1'][id='2']",
+		"/t:top/tag[.='x']", "/t:top/tag[ . = 'y' ]", "/", "", "/t:", "/t:top[", "/t:top/item[id=']",
+		"/t:top/item[0]", "t:top", "/:x",
+	} {
+		f.Add(s)
+	}
+	fx := newFixture(f)
+	f.Fuzz(func(t *testing.T, in string) {
+		ns, err := ResolveInstanceID(fx.root, in)
+		if err != nil {
+			return
+		}
+		for _, n := range ns {
+			r := n
+			for r.Parent != nil {
+				r = r.Parent
+			}
+			if r != fx.root {
+				t.Fatalf("%q resolved to %s outside the tree", in, n.Path())
+			}
+		}
+	})
+}

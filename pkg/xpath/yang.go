@@ -252,7 +252,7 @@ func fnDeref(c *evalCtx, f *funcExpr) (Value, error) {
 		for root.Parent != nil {
 			root = root.Parent
 		}
-		targets, err := resolveInstanceID(root, n.Value.Str)
+		targets, err := ResolveInstanceID(root, n.Value.Str)
 		if err != nil {
 			return nodesVal(nil), nil
 		}
@@ -295,10 +295,12 @@ func CompileLeafref(t *schema.Type, leaf *schema.Node) (*Expr, error) {
 	return Compile(t.Path, t.PathPrefixes, mod, leaf)
 }
 
-// resolveInstanceID returns the nodes named by instance-identifier path (RFC 7951 section 6.11
-// form: module-name prefixes) in the tree of root. Keyed lists and leaf-lists are looked up
-// through the key index.
-func resolveInstanceID(root *data.Node, path string) ([]*data.Node, error) {
+// ResolveInstanceID returns the nodes named by instance-identifier path, in the canonical RFC 7951
+// section 6.11 form that data.ParseValue gives instance-identifier values (module-name prefixes),
+// in the tree of document root root. Keyed lists and leaf-lists are looked up through the key
+// index. It returns no nodes when the path names no instance, and an error when it is malformed.
+// deref() and the validator's require-instance check both use it.
+func ResolveInstanceID(root *data.Node, path string) ([]*data.Node, error) {
 	cur := []*data.Node{root}
 	s := path
 	var curMod string

@@ -38,7 +38,7 @@ func TestResolveInstanceID(t *testing.T) {
 			if tc.tree == "b" {
 				root = b.root
 			}
-			ns, err := resolveInstanceID(root, tc.path)
+			ns, err := ResolveInstanceID(root, tc.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,8 +52,8 @@ func TestResolveInstanceID(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"t:top", "/t:top/item[id='1", "/t:top/item[id=1]", "/t:top/item[0]", "/:x"} {
-		if _, err := resolveInstanceID(f.root, bad); err == nil {
-			t.Errorf("resolveInstanceID(%q) succeeded, want an error", bad)
+		if _, err := ResolveInstanceID(f.root, bad); err == nil {
+			t.Errorf("ResolveInstanceID(%q) succeeded, want an error", bad)
 		}
 	}
 }
