@@ -360,6 +360,16 @@ var charClass = func() (t [256]byte) {
 // IsSpace reports whether c is XML whitespace (space, tab, LF, CR).
 func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+// IsBlank reports whether b is only XML whitespace (or empty).
+func IsBlank(b []byte) bool {
+	for _, c := range b {
+		if !IsSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // isXMLChar reports whether r is a Char of XML 1.0.
 func isXMLChar(r rune) bool {
 	switch {

@@ -161,7 +161,7 @@ func decodeHello(msg []byte, h *Hello) error {
 				} else {
 					text = append(text, z.Text()...)
 				}
-			case depth > 0 && (k == xmltok.CDATA || !isBlank(z.Text())):
+			case depth > 0 && (k == xmltok.CDATA || !xmltok.IsBlank(z.Text())):
 				return bad("text %q inside <%s>", clip(z.Text()), elem)
 			}
 		}

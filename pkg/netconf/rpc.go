@@ -228,7 +228,7 @@ func DecodeRPCDepth(msg []byte, maxDepth int) (*RPC, *rpcerror.Error) {
 				m.Body = msg[bodyPos:z.TokenOffset()]
 			}
 		case xmltok.Text, xmltok.CDATA:
-			if depth == 1 && m.Kind == KindRPC && (k == xmltok.CDATA || !isBlank(z.Text())) {
+			if depth == 1 && m.Kind == KindRPC && (k == xmltok.CDATA || !xmltok.IsBlank(z.Text())) {
 				e := rpcerror.MalformedMessage("text %q inside <rpc>", clip(z.Text()))
 				e.Line = z.TokenLine()
 				fail(e)

@@ -125,16 +125,6 @@ func syntaxMessage(err error) (msg string, line int) {
 	return err.Error(), 0
 }
 
-// isBlank reports whether b is only XML whitespace.
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		if !xmltok.IsSpace(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // clip shortens b for an error message.
 func clip(b []byte) string {
 	if len(b) > 40 {

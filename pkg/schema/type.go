@@ -234,3 +234,21 @@ func (k BaseKind) BaseBounds() Interval {
 	}
 	return Interval{}
 }
+
+// ValueType returns the type that values of t have: for a leafref, its target's type, followed
+// through chains of leafrefs; t itself otherwise (also for an unresolved leafref). It is nil-safe.
+// The compiler rejects leafref cycles; the bound guards hand-built schemas.
+func (t *Type) ValueType() *Type {
+	for i := 0; i < 16 && t != nil && t.Base == Leafref && t.Target != nil && t.Target.Type != nil; i++ {
+		t = t.Target.Type
+	}
+	return t
+}
+
+// ValueBase returns the built-in type of ValueType, String for a nil type (anydata values).
+func (t *Type) ValueBase() BaseKind {
+	if vt := t.ValueType(); vt != nil {
+		return vt.Base
+	}
+	return String
+}

@@ -288,7 +288,7 @@ func (c *evalCtx) canonical(n *data.Node, s string) string {
 	if t == nil {
 		t = n.Schema.Type
 	}
-	t = followLeafref(t)
+	t = t.ValueType()
 	return canonicalLiteral(t, n.Value, s, c.e.prefixes, c.e.mod)
 }
 
@@ -311,15 +311,6 @@ func canonicalLiteral(t *schema.Type, v data.Value, s string, prefixes schema.Pr
 		}
 	}
 	return s
-}
-
-// followLeafref returns the type a leafref's values have: its target's (through chains of
-// leafrefs), or t itself.
-func followLeafref(t *schema.Type) *schema.Type {
-	for i := 0; i < 16 && t != nil && t.Base == schema.Leafref && t.Target != nil && t.Target.Type != nil; i++ {
-		t = t.Target.Type
-	}
-	return t
 }
 
 func trimSpace(s string) string {

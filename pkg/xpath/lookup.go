@@ -102,7 +102,7 @@ func keyedLookup(c *evalCtx, s *step, x xnode, top *schema.Node, buf []xnode) ([
 // keyCandidates returns the canonical key strings a key leaf's value must equal for `leaf = v` to
 // hold, ok=false when that cannot be decided without looking at the entries.
 func keyCandidates(c *evalCtx, k *schema.Node, v Value) ([]string, bool) {
-	t := followLeafref(k.Type)
+	t := k.Type.ValueType()
 	if t == nil || t.Base == schema.Union || t.Base == schema.Leafref {
 		return nil, false
 	}

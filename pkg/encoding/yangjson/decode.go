@@ -469,7 +469,7 @@ func typeName(t *schema.Type) string {
 }
 
 func acceptsEmpty(t *schema.Type) bool {
-	switch kindOf(t) {
+	switch t.ValueBase() {
 	case schema.Empty:
 		return true
 	case schema.Union:
@@ -482,24 +482,10 @@ func acceptsEmpty(t *schema.Type) bool {
 	return false
 }
 
-// kindOf returns t's built-in type, looking through leafrefs.
-func kindOf(t *schema.Type) schema.BaseKind {
-	for i := 0; t != nil && i < 16; i++ {
-		if t.Base != schema.Leafref || t.Target == nil {
-			return t.Base
-		}
-		t = t.Target.Type
-	}
-	if t == nil {
-		return schema.String
-	}
-	return t.Base
-}
-
 // lexical returns the lexical form of a JSON scalar for type t, checking that its JSON kind is
 // the one RFC 7951 section 6 prescribes.
 func (d *decoder) lexical(t *schema.Type, tok json.Token) (string, bool) {
-	k := kindOf(t)
+	k := t.ValueBase()
 	switch v := tok.(type) {
 	case json.Number:
 		switch k {

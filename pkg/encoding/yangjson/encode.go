@@ -154,7 +154,7 @@ func (e *encoder) one(n *data.Node, depth int) {
 }
 
 func (e *encoder) value(v *data.Value) {
-	switch kindOf(v.Type) {
+	switch v.Type.ValueBase() {
 	case schema.Int8, schema.Int16, schema.Int32, schema.Uint8, schema.Uint16, schema.Uint32:
 		e.b = append(e.b, v.Str...)
 	case schema.Boolean:

@@ -732,7 +732,7 @@ func (d *decoder) text(k xmltok.Kind) {
 	z := &d.z
 	// After markup, only literal whitespace may follow (a character reference or a CDATA
 	// section, even blank, may not).
-	stray := k == xmltok.CDATA || !isBlank(z.Text())
+	stray := k == xmltok.CDATA || !xmltok.IsBlank(z.Text())
 	switch f.kind {
 	case frameSkip, frameAny:
 		return
@@ -744,7 +744,7 @@ func (d *decoder) text(k xmltok.Kind) {
 			}
 			return
 		}
-		if !f.failed && ((f.marked && stray) || !isBlank(z.Text())) {
+		if !f.failed && ((f.marked && stray) || !xmltok.IsBlank(z.Text())) {
 			f.failed = true
 			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.Text()))
 			d.addErr(e, d.root, z.TokenLine())
@@ -759,7 +759,7 @@ func (d *decoder) text(k xmltok.Kind) {
 			}
 			return
 		}
-		if !f.failed && ((f.marked && stray) || !isBlank(z.Text())) {
+		if !f.failed && ((f.marked && stray) || !xmltok.IsBlank(z.Text())) {
 			f.failed = true
 			e := rpcerror.BadElement(d.etype, f.node.Schema.Name, "", "text %q inside %s %q",
 				clip(z.Text()), f.node.Schema.Kind, f.node.Schema.Name)
@@ -829,15 +829,6 @@ func appendCRLF(dst, raw []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		if !xmltok.IsSpace(c) {
-			return false
-		}
-	}
-	return true
 }
 
 func clip(b []byte) string {

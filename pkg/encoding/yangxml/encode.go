@@ -153,20 +153,6 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 	}
 }
 
-// baseKind returns the built-in type of a value, looking through leafrefs to their target.
-func baseKind(t *schema.Type) schema.BaseKind {
-	for i := 0; t != nil && i < 16; i++ {
-		if t.Base != schema.Leafref || t.Target == nil {
-			return t.Base
-		}
-		t = t.Target.Type
-	}
-	if t == nil {
-		return schema.String
-	}
-	return t.Base
-}
-
 func (e *encoder) value(n *data.Node) {
 	v := &n.Value
 	if v.Ident != nil {
@@ -179,7 +165,7 @@ func (e *encoder) value(n *data.Node) {
 		e.b = append(e.b, p...)
 		e.b = append(e.b, ':')
 		e.b = escapeText(e.b, v.Ident.Name)
-	} else if baseKind(v.Type) == schema.InstanceIdentifier && v.Str != "" {
+	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" {
 		e.instanceID(n)
 	} else {
 		if v.Str == "" {
