@@ -526,7 +526,7 @@ func (d *decoder) start() error {
 	if f.kind == frameAny && f.node != nil && f.anyStart >= 0 {
 		// Declarations visible at the anydata element, for its top-level children.
 		top := &d.stack[len(d.stack)-1]
-		top.anyDecl = d.visibleDecls(len(d.ns))
+		top.anyDecl = d.visibleDecls(len(d.ns), nil)
 	}
 	return nil
 }
@@ -662,10 +662,14 @@ func (d *decoder) callAttr(n *data.Node, line int) {
 	}
 }
 
-// visibleDecls returns the namespace declarations in scope among d.ns[:top], as attribute text.
-func (d *decoder) visibleDecls(top int) string {
+// visibleDecls returns the namespace declarations in scope among d.ns[:top], as attribute text,
+// leaving out the prefixes in skip.
+func (d *decoder) visibleDecls(top int, skip map[string]bool) string {
 	var b strings.Builder
 	seen := map[string]bool{}
+	for p := range skip {
+		seen[p] = true
+	}
 	for i := top - 1; i >= 0; i-- {
 		nb := d.ns[i]
 		if seen[nb.prefix] {
@@ -694,34 +698,11 @@ func (d *decoder) outerDecls(any *frame, nsTop int) string {
 	if nsTop == len(d.ns) {
 		return any.anyDecl
 	}
-	var b strings.Builder
-	// Re-derive from the anydata scope, skipping prefixes the child declares itself.
-	own := d.ns[nsTop:]
-	seen := map[string]bool{}
-	for _, nb := range own {
-		seen[nb.prefix] = true
+	own := map[string]bool{}
+	for _, nb := range d.ns[nsTop:] {
+		own[nb.prefix] = true
 	}
-	scopeTop := nsTop
-	for i := scopeTop - 1; i >= 0; i-- {
-		nb := d.ns[i]
-		if seen[nb.prefix] {
-			continue
-		}
-		seen[nb.prefix] = true
-		if nb.prefix == "" {
-			if nb.info.uri == "" {
-				continue
-			}
-			b.WriteString(" xmlns=\"")
-		} else {
-			b.WriteString(" xmlns:")
-			b.WriteString(nb.prefix)
-			b.WriteString("=\"")
-		}
-		b.Write(escapeAttr(nil, nb.info.uri))
-		b.WriteByte('"')
-	}
-	return b.String()
+	return d.visibleDecls(nsTop, own)
 }
 
 func (d *decoder) text(k xmltok.Kind) {
