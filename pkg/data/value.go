@@ -555,6 +555,31 @@ func (p *iidParser) qname() (prefix, name string, err error) {
 	return prefix, name, nil
 }
 
+// predValue parses the rest of a predicate after its name: = 'value' or = "value", then ']'.
+func (p *iidParser) predValue() (string, error) {
+	p.ws()
+	if !p.lit('=') {
+		return "", p.fail("expected '='")
+	}
+	p.ws()
+	if p.eof() || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
+		return "", p.fail("expected a quoted value")
+	}
+	q := p.s[p.i]
+	p.i++
+	end := strings.IndexByte(p.s[p.i:], q)
+	if end < 0 {
+		return "", p.fail("unterminated quoted value")
+	}
+	v := p.s[p.i : p.i+end]
+	p.i += end + 1
+	p.ws()
+	if !p.lit(']') {
+		return "", p.fail("expected ']'")
+	}
+	return v, nil
+}
+
 func (p *iidParser) resolve(prefix string, prev *schema.Module, r Resolver) (*schema.Module, error) {
 	if prefix == "" {
 		if prev == nil {
@@ -618,25 +643,9 @@ func (p *iidParser) pred(b *strings.Builder, mod *schema.Module, r Resolver) err
 		b.WriteString(name)
 		b.WriteByte('=')
 	}
-	p.ws()
-	if !p.lit('=') {
-		return p.fail("expected '='")
-	}
-	p.ws()
-	if p.eof() || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
-		return p.fail("expected a quoted value")
-	}
-	q := p.s[p.i]
-	p.i++
-	end := strings.IndexByte(p.s[p.i:], q)
-	if end < 0 {
-		return p.fail("unterminated quoted value")
-	}
-	v := p.s[p.i : p.i+end]
-	p.i += end + 1
-	p.ws()
-	if !p.lit(']') {
-		return p.fail("expected ']'")
+	v, err := p.predValue()
+	if err != nil {
+		return err
 	}
 	oq := byte('\'')
 	if strings.IndexByte(v, '\'') >= 0 {
@@ -784,25 +793,9 @@ func (p *iidParser) nodePred(n *schema.Node, seen map[*schema.Node]bool, r Resol
 		return fmt.Errorf("duplicate predicate %q", target.Name)
 	}
 	seen[target] = true
-	p.ws()
-	if !p.lit('=') {
-		return p.fail("expected '='")
-	}
-	p.ws()
-	if p.eof() || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
-		return p.fail("expected a quoted value")
-	}
-	q := p.s[p.i]
-	p.i++
-	end := strings.IndexByte(p.s[p.i:], q)
-	if end < 0 {
-		return p.fail("unterminated quoted value")
-	}
-	v := p.s[p.i : p.i+end]
-	p.i += end + 1
-	p.ws()
-	if !p.lit(']') {
-		return p.fail("expected ']'")
+	v, err := p.predValue()
+	if err != nil {
+		return err
 	}
 	if _, err := ParseValue(target.Type, v, r); err != nil {
 		return fmt.Errorf("predicate value %q: %s", v, err.Message)
