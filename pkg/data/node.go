@@ -227,19 +227,7 @@ func (n *Node) insert(c, before *Node, checkDup bool) *Node {
 			_, pos = n.bounds(s)
 		}
 	}
-	n.children = append(n.children, nil)
-	copy(n.children[pos+1:], n.children[pos:])
-	n.children[pos] = c
-	if idx {
-		if n.index != nil {
-			n.index[indexKey{s, key}] = c
-		} else if lo, hi := n.bounds(s); hi-lo > indexThreshold {
-			n.index = make(map[indexKey]*Node)
-			for _, e := range n.children[lo:hi] {
-				n.index[indexKey{s, e.Key()}] = e
-			}
-		}
-	}
+	n.insertAt(c, pos)
 	return nil
 }
 
@@ -255,20 +243,9 @@ func (n *Node) indexOf(c *Node) int {
 
 // Remove detaches child c from n.
 func (n *Node) Remove(c *Node) {
-	i := n.indexOf(c)
-	if i < 0 {
-		return
+	if i := n.indexOf(c); i >= 0 {
+		n.removeAt(i)
 	}
-	copy(n.children[i:], n.children[i+1:])
-	n.children[len(n.children)-1] = nil
-	n.children = n.children[:len(n.children)-1]
-	if n.index != nil && keyed(c.Schema) {
-		k := indexKey{c.Schema, c.Key()}
-		if n.index[k] == c {
-			delete(n.index, k)
-		}
-	}
-	c.Parent = nil
 }
 
 // Walk calls fn for n and its descendants in document order; returning false from fn skips the

@@ -1,0 +1,509 @@
+package data
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// A Step is one level of a Loc: a schema node and, for a list or leaf-list entry, its Key.
+type Step struct {
+	Schema *schema.Node
+	Key    string
+}
+
+// A Loc locates a node independently of the tree holding it: the steps from the document root
+// down to the node. Locations carry changes from one datastore tree to another (candidate to
+// running) and into the commit journal; they stay valid as long as keys are unique, which
+// RFC 7950 guarantees for configuration lists and leaf-lists.
+type Loc []Step
+
+// LocOf returns the location of n from the root of its tree.
+func LocOf(n *Node) Loc {
+	d := 0
+	for p := n; p != nil && p.Schema != nil; p = p.Parent {
+		d++
+	}
+	l := make(Loc, d)
+	for p := n; p != nil && p.Schema != nil; p = p.Parent {
+		d--
+		l[d] = stepOf(p)
+	}
+	return l
+}
+
+func stepOf(n *Node) Step {
+	st := Step{Schema: n.Schema}
+	if keyed(n.Schema) {
+		st.Key = n.Key()
+	}
+	return st
+}
+
+// Resolve returns the node at l below root, nil if there is none.
+func (l Loc) Resolve(root *Node) *Node {
+	n := root
+	for _, st := range l {
+		if n = n.step(st); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+func (n *Node) step(st Step) *Node {
+	if keyed(st.Schema) {
+		return n.Find(st.Schema, st.Key)
+	}
+	return n.Child(st.Schema)
+}
+
+// HasPrefix reports whether l lies at or below p.
+func (l Loc) HasPrefix(p Loc) bool {
+	if len(p) > len(l) {
+		return false
+	}
+	for i := range p {
+		if p[i] != l[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the location as a path for messages and sorting: /module:name steps, keys in
+// brackets, NUL separating the values of several keys.
+func (l Loc) String() string {
+	var b strings.Builder
+	for _, st := range l {
+		b.WriteByte('/')
+		b.WriteString(st.Schema.Module.Name)
+		b.WriteByte(':')
+		b.WriteString(st.Schema.Name)
+		if keyed(st.Schema) {
+			b.WriteByte('[')
+			b.WriteString(st.Key)
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+// Outermost sorts locs and drops every location that lies at or below another one, so that
+// each subtree is named once.
+func Outermost(locs []Loc) []Loc {
+	if len(locs) < 2 {
+		return locs
+	}
+	ls := append([]Loc(nil), locs...)
+	sort.Slice(ls, func(i, j int) bool { return lessLoc(ls[i], ls[j]) })
+	out := ls[:1]
+	for _, l := range ls[1:] {
+		if !l.HasPrefix(out[len(out)-1]) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func lessLoc(a, b Loc) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] == b[i] {
+			continue
+		}
+		if a[i].Schema != b[i].Schema {
+			return a[i].Schema.Ordinal() < b[i].Schema.Ordinal() ||
+				a[i].Schema.Ordinal() == b[i].Schema.Ordinal() && a[i].Schema.Name < b[i].Schema.Name
+		}
+		return a[i].Key < b[i].Key
+	}
+	return len(a) < len(b)
+}
+
+// A Change is one modification of an attached tree recorded by a Txn: at Parent, the child Old
+// (now detached) gave way to New (now attached). Old is nil for a creation, New for a deletion;
+// both are set when a node was replaced in place or moved.
+type Change struct {
+	Parent   *Node
+	Old, New *Node
+	// Loc is where the change happened, taken when it was recorded.
+	Loc Loc
+	pos int // Old's index among Parent's children before the change
+}
+
+// A Txn applies modifications to a tree and records them, so that they can be listed (to
+// validate what they can affect, to persist them) and undone in reverse order. The zero value is
+// ready to use. A Txn must only be given nodes of trees it alone modifies meanwhile.
+type Txn struct {
+	changes []Change
+}
+
+// Changes returns the recorded changes, oldest first. The slice must not be modified.
+func (t *Txn) Changes() []Change { return t.changes }
+
+// Len returns the number of recorded changes; a later UndoTo(Len()) returns to this point.
+func (t *Txn) Len() int { return len(t.changes) }
+
+// Locs returns the locations of the recorded changes, outermost only.
+func (t *Txn) Locs() []Loc {
+	ls := make([]Loc, len(t.changes))
+	for i, c := range t.changes {
+		ls[i] = c.Loc
+	}
+	return Outermost(ls)
+}
+
+// Insert attaches the detached node c to parent before sibling before (an instance of the same
+// schema node), or after the existing instances when before is nil, without checking for
+// duplicates (callers check with Find).
+func (t *Txn) Insert(parent, c, before *Node) {
+	parent.insert(c, before, false)
+	t.changes = append(t.changes, Change{Parent: parent, New: c, Loc: LocOf(c), pos: -1})
+}
+
+// Remove detaches c from its parent.
+func (t *Txn) Remove(c *Node) {
+	p := c.Parent
+	if p == nil {
+		return
+	}
+	pos := p.indexOf(c)
+	if pos < 0 {
+		return
+	}
+	l := LocOf(c)
+	p.removeAt(pos)
+	t.changes = append(t.changes, Change{Parent: p, Old: c, Loc: l, pos: pos})
+}
+
+// Replace puts the detached node c where old is, old being detached; both are instances of the
+// same schema node with the same key.
+func (t *Txn) Replace(old, c *Node) {
+	p := old.Parent
+	if p == nil {
+		return
+	}
+	pos := p.indexOf(old)
+	if pos < 0 {
+		return
+	}
+	p.removeAt(pos)
+	p.insertAt(c, pos)
+	t.changes = append(t.changes, Change{Parent: p, Old: old, New: c, Loc: LocOf(c), pos: pos})
+}
+
+// Move puts the attached entry c before sibling before (nil: after the last instance), for
+// ordered-by user lists and leaf-lists.
+func (t *Txn) Move(c, before *Node) {
+	p := c.Parent
+	if p == nil || c == before {
+		return
+	}
+	pos := p.indexOf(c)
+	p.removeAt(pos)
+	p.insert(c, before, false)
+	t.changes = append(t.changes, Change{Parent: p, Old: c, New: c, Loc: LocOf(c), pos: pos})
+}
+
+// Undo reverts every recorded change, newest first, and empties the log.
+func (t *Txn) Undo() { t.UndoTo(0) }
+
+// UndoTo reverts the changes recorded after the first mark, newest first.
+func (t *Txn) UndoTo(mark int) {
+	for i := len(t.changes) - 1; i >= mark; i-- {
+		c := t.changes[i]
+		if c.New != nil && c.New.Parent == c.Parent {
+			c.Parent.removeAt(c.Parent.indexOf(c.New))
+		}
+		if c.Old != nil {
+			c.Parent.insertAt(c.Old, c.pos)
+		}
+		t.changes[i] = Change{}
+	}
+	t.changes = t.changes[:mark]
+}
+
+// Reset forgets the recorded changes (after a commit), keeping the tree as it is.
+func (t *Txn) Reset() {
+	clear(t.changes)
+	t.changes = t.changes[:0]
+}
+
+// removeAt detaches the child at index i.
+func (n *Node) removeAt(i int) {
+	c := n.children[i]
+	copy(n.children[i:], n.children[i+1:])
+	n.children[len(n.children)-1] = nil
+	n.children = n.children[:len(n.children)-1]
+	if n.index != nil && keyed(c.Schema) {
+		k := indexKey{c.Schema, c.Key()}
+		if n.index[k] == c {
+			delete(n.index, k)
+		}
+	}
+	c.Parent = nil
+}
+
+// insertAt attaches c at index i of the children.
+func (n *Node) insertAt(c *Node, i int) {
+	c.Parent = n
+	n.children = append(n.children, nil)
+	copy(n.children[i+1:], n.children[i:])
+	n.children[i] = c
+	if keyed(c.Schema) {
+		if n.index != nil {
+			n.index[indexKey{c.Schema, c.Key()}] = c
+		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
+			n.index = make(map[indexKey]*Node)
+			for _, e := range n.children[lo:hi] {
+				n.index[indexKey{c.Schema, e.Key()}] = e
+			}
+		}
+	}
+}
+
+// Clone returns a deep copy of n, detached.
+func (n *Node) Clone() *Node {
+	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Line: n.Line}
+	if len(n.children) > 0 {
+		c.children = make([]*Node, len(n.children))
+		for i, k := range n.children {
+			kc := k.Clone()
+			kc.Parent = c
+			c.children[i] = kc
+		}
+		if n.index != nil {
+			c.index = make(map[indexKey]*Node, len(n.index))
+			for _, k := range c.children {
+				if keyed(k.Schema) {
+					c.index[indexKey{k.Schema, k.Key()}] = k
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Equal reports whether the trees a and b hold the same nodes with the same values and Default
+// flags, in the same order.
+func Equal(a, b *Node) bool {
+	if a.Schema != b.Schema || a.Value.Str != b.Value.Str || a.Default != b.Default ||
+		len(a.children) != len(b.children) {
+		return false
+	}
+	for i := range a.children {
+		if !Equal(a.children[i], b.children[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Put makes the node at l below root be src (a detached node for that location, which Put
+// attaches; nil to remove it), recording the changes in t. Missing ancestors are created with
+// their keys; a new list or leaf-list entry goes right after the instance keyed after (for the
+// first position after == nil and first set), else after the last instance. Put returns the
+// attached node (nil after a removal).
+func (t *Txn) Put(root *Node, l Loc, src *Node, after *Step, first bool) *Node {
+	p := root
+	for i, st := range l[:len(l)-1] {
+		c := p.step(st)
+		if c == nil {
+			if src == nil {
+				return nil
+			}
+			c = newAncestor(l[:i+1])
+			t.Insert(p, c, nil)
+		}
+		p = c
+	}
+	last := l[len(l)-1]
+	old := p.step(last)
+	if src == nil {
+		if old != nil {
+			t.Remove(old)
+		}
+		return nil
+	}
+	if old != nil && !last.Schema.OrderedByUser {
+		t.Replace(old, src)
+		return src
+	}
+	if old != nil {
+		t.Remove(old)
+	}
+	var before *Node
+	switch {
+	case after != nil:
+		if a := p.step(*after); a != nil {
+			before = nextInstance(p, a)
+		}
+	case first:
+		if is := p.Instances(last.Schema); len(is) > 0 {
+			before = is[0]
+		}
+	}
+	t.Insert(p, src, before)
+	return src
+}
+
+// nextInstance returns the instance of a's schema node after a, nil if a is the last.
+func nextInstance(p, a *Node) *Node {
+	is := p.Instances(a.Schema)
+	for i, e := range is {
+		if e == a && i+1 < len(is) {
+			return is[i+1]
+		}
+	}
+	return nil
+}
+
+// newAncestor builds the node for the last step of l with its key leaves, for a descendant to be
+// put below it.
+func newAncestor(l Loc) *Node {
+	st := l[len(l)-1]
+	n := New(st.Schema)
+	if st.Schema.Kind == schema.KindList {
+		vals := strings.Split(st.Key, "\x00")
+		for i, ks := range st.Schema.Keys {
+			if i < len(vals) {
+				n.children = append(n.children, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
+			}
+		}
+		sort.SliceStable(n.children, func(i, j int) bool { return n.children[i].Schema.Ordinal() < n.children[j].Schema.Ordinal() })
+	}
+	return n
+}
+
+// Sync makes dst equal to src at each of locs (typically the locations a Txn on src recorded),
+// copying subtrees from src or removing them, and keeps src's order of list and leaf-list
+// entries. The changes made to dst are recorded in t.
+func (t *Txn) Sync(dst, src *Node, locs []Loc) {
+	locs = Outermost(locs)
+	var present []Loc
+	for _, l := range locs {
+		// The shallowest level where the trees differ in presence decides what to do.
+		d, s := dst, src
+		i := 0
+		for ; i < len(l); i++ {
+			dn, sn := d.step(l[i]), s.step(l[i])
+			if dn == nil || sn == nil {
+				break
+			}
+			d, s = dn, sn
+		}
+		if i == len(l) {
+			i--
+		}
+		lvl := l[:i+1]
+		if lvl.Resolve(src) == nil {
+			t.Put(dst, lvl, nil, nil, false)
+			continue
+		}
+		present = append(present, lvl)
+	}
+	// Entries are put in src's document order, each after its predecessor in src, which is then
+	// already in place.
+	for _, pl := range DocOrder(src, Outermost(present)) {
+		t.Put(dst, pl.Loc, pl.Node.Clone(), pl.After, pl.First)
+	}
+}
+
+// A Placed is a location present in a tree with what is needed to put a copy of its node in the
+// same place in another tree holding the same siblings (see Txn.Put).
+type Placed struct {
+	Loc  Loc
+	Node *Node
+	// After is the step of the preceding instance of the same list or leaf-list, nil when there
+	// is none; First is then set for an entry (it goes before the other instances).
+	After *Step
+	First bool
+}
+
+// DocOrder resolves each of locs in root and returns the present ones in document order, with
+// each entry's predecessor, so that putting them in that order into a tree that differs only at
+// those locations reproduces root's order. It scans a list's instances once for each list that
+// holds more than one of the locations.
+func DocOrder(root *Node, locs []Loc) []Placed {
+	out := make([]Placed, 0, len(locs))
+	for _, l := range locs {
+		n := l.Resolve(root)
+		if n == nil {
+			continue
+		}
+		out = append(out, Placed{Loc: l, Node: n})
+	}
+	// Group the entries of each list instance; order each group of two or more by index.
+	type group struct {
+		parent *Node
+		s      *schema.Node
+	}
+	idx := map[group]map[*Node]int{}
+	count := map[group]int{}
+	for _, p := range out {
+		if p.Node.Schema.Kind == schema.KindList || p.Node.Schema.Kind == schema.KindLeafList {
+			count[group{p.Node.Parent, p.Node.Schema}]++
+		}
+	}
+	pos := func(n *Node) int {
+		g := group{n.Parent, n.Schema}
+		if count[g] < 2 {
+			return 0
+		}
+		m := idx[g]
+		if m == nil {
+			m = map[*Node]int{}
+			for i, e := range n.Parent.Instances(n.Schema) {
+				m[e] = i
+			}
+			idx[g] = m
+		}
+		return m[n]
+	}
+	slots := map[group][]int{}
+	for i, p := range out {
+		if g := (group{p.Node.Parent, p.Node.Schema}); count[g] >= 2 {
+			slots[g] = append(slots[g], i)
+		}
+	}
+	for _, sl := range slots {
+		members := make([]Placed, len(sl))
+		for k, i := range sl {
+			members[k] = out[i]
+		}
+		sort.Slice(members, func(a, b int) bool { return pos(members[a].Node) < pos(members[b].Node) })
+		for k, i := range sl {
+			out[i] = members[k]
+		}
+	}
+	for i := range out {
+		n := out[i].Node
+		if n.Schema.Kind != schema.KindList && n.Schema.Kind != schema.KindLeafList {
+			continue
+		}
+		is := n.Parent.Instances(n.Schema)
+		j := 0
+		if g := (group{n.Parent, n.Schema}); count[g] >= 2 {
+			j = pos(n)
+		} else {
+			j = indexIn(is, n)
+		}
+		if j > 0 {
+			st := stepOf(is[j-1])
+			out[i].After = &st
+		} else {
+			out[i].First = true
+		}
+	}
+	return out
+}
+
+func indexIn(is []*Node, n *Node) int {
+	for i, e := range is {
+		if e == n {
+			return i
+		}
+	}
+	return -1
+}
