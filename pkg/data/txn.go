@@ -507,3 +507,37 @@ func indexIn(is []*Node, n *Node) int {
 	}
 	return -1
 }
+
+// Extract returns a new document tree holding, for each of locs present in root, a copy of its
+// node and the ancestors leading to it with their keys only: the part of root that a record of a
+// change needs. Locations absent from root contribute their nearest present ancestor's chain.
+func Extract(root *Node, locs []Loc) *Node {
+	out := NewRoot()
+	for _, l := range Outermost(locs) {
+		src, dst := root, out
+		for i, st := range l {
+			sn := src.step(st)
+			if sn == nil {
+				break
+			}
+			dn := dst.step(st)
+			if dn == nil {
+				if i == len(l)-1 {
+					dn = sn.Clone()
+				} else {
+					dn = &Node{Schema: sn.Schema, Value: sn.Value}
+					if sn.Schema.Kind == schema.KindList {
+						for _, ks := range sn.Schema.Keys {
+							if k := sn.Child(ks); k != nil {
+								dn.insert(k.Clone(), nil, false)
+							}
+						}
+					}
+				}
+				dst.insert(dn, nil, false)
+			}
+			src, dst = sn, dn
+		}
+	}
+	return out
+}

@@ -56,6 +56,18 @@ type DecodeOptions struct {
 	// parent (n.Parent is set). A returned error is reported at n. When Attr is nil, attributes
 	// are ignored.
 	Attr func(n *data.Node, a Attr) *rpcerror.Error
+	// KeepText, when set, is called for each leaf and leaf-list entry before its value is
+	// parsed; when it returns true the text is kept unparsed in n.Value.Str (n.Value.Type nil)
+	// and nothing about the value is checked: for example a leaf that an edit deletes, whose
+	// value does not matter (RFC 6241 section 7.2). It should return false for list keys, whose
+	// values identify their entry.
+	KeepText func(n *data.Node) bool
+	// Operation, when set to an rpc, action or notification node, decodes that operation's
+	// element (the document's single root, in the operation's namespace) instead of data: its
+	// children are read against the input (rpc, action) or the notification's own children,
+	// and the returned root is a node of the input or notification schema node holding them.
+	// A root element naming another operation is unknown-element.
+	Operation *schema.Node
 }
 
 // Attr is an attribute of a data element.
@@ -66,6 +78,10 @@ type Attr struct {
 	Local     string
 	// Value is the normalized value (references replaced, whitespace characters as spaces).
 	Value string
+	// Resolve maps a prefix to a module through the element's in-scope namespace declarations,
+	// for attribute values holding prefixed names (YANG's key and value attributes, RFC 7950
+	// section 7.8.6). It is only valid during the DecodeOptions.Attr call.
+	Resolve data.Resolver
 }
 
 // Unmarshal decodes an XML document (RFC 7950 section 7 encoding) into a new data tree bound to
@@ -176,6 +192,13 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 	}
 	if d.o.Wrappers == nil {
 		d.o.Wrappers = []string{"config", "data"}
+	}
+	if op := o.Operation; op != nil {
+		in := op
+		if op.Kind != schema.KindNotification && len(op.Children) > 0 {
+			in = op.Children[0]
+		}
+		d.root = data.New(in)
 	}
 	d.z.Reset(doc, maxDepth)
 	d.z.SetAllowEmpty(o.AllowEmpty)
@@ -461,6 +484,17 @@ func (d *decoder) start() error {
 		if parent != nil && parent.kind == frameData {
 			parentNode = parent.node
 		}
+		if parent == nil && d.o.Operation != nil {
+			op := d.o.Operation
+			if z.Roots() == 1 && info.mod == op.Module && string(z.Local()) == op.Name {
+				d.wrapped = true
+				f.kind = frameWrapper
+				break
+			}
+			f.kind = frameSkip
+			d.addErr(rpcerror.UnknownElement(d.etype, string(z.Local()), ""), nil, line)
+			break
+		}
 		if parent == nil {
 			if z.Roots() == 1 && info.uri == BaseNamespace && d.isWrapper(z.Local()) {
 				d.wrapped = true
@@ -652,7 +686,7 @@ func (d *decoder) callAttr(n *data.Node, line int) {
 			continue
 		}
 		at := Attr{Prefix: string(a.Prefix), Local: string(a.Local),
-			Value: string(xmltok.AppendAttrValue(nil, a.Value))}
+			Value: string(xmltok.AppendAttrValue(nil, a.Value)), Resolve: d.resolver}
 		if a.Prefix != nil {
 			at.Namespace = d.lookupNS(a.Prefix).uri
 		}
@@ -862,6 +896,11 @@ func (d *decoder) finish(f *frame) {
 	switch sn.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		if f.failed {
+			return
+		}
+		if d.o.KeepText != nil && d.o.KeepText(n) {
+			n.Value = data.Value{Str: d.str(f.text)}
+			d.insert(n)
 			return
 		}
 		var s string

@@ -14,13 +14,66 @@ type EncodeOptions struct {
 	// Wrapper, when set ("config", "data"), wraps the output in that element of the NETCONF base
 	// namespace.
 	Wrapper string
-	// SkipDefaults leaves out nodes marked Default (with-defaults trim, RFC 6243).
+	// WithDefaults is how default data is written (RFC 6243); the zero value writes everything.
+	WithDefaults WithDefaults
+	// SkipDefaults is the older spelling of WithDefaults: Explicit; it applies when WithDefaults
+	// is ReportAll.
 	SkipDefaults bool
 	// Indent, when set, puts each element on its own line, indented by Indent per level.
 	Indent string
 	// Schema resolves the module names inside instance-identifier values. When nil, the modules
 	// are looked up among those the encoded tree's nodes belong to and import.
 	Schema *schema.Schema
+}
+
+// WithDefaults is a with-defaults retrieval mode (RFC 6243 section 3): which default data the
+// encoder writes. A node carries its schema default when it is marked data.Node.Default (the
+// validator instantiated it) or, for the Trim and ReportAllTagged modes, when it is a leaf set to
+// its schema default value or a leaf-list whose entries are exactly its schema defaults (RFC 6243
+// section 3.4: a server considers any data node set to its schema default value a default node).
+// Keys never carry defaults.
+type WithDefaults uint8
+
+// The with-defaults modes.
+const (
+	// ReportAll writes every node, Default-marked ones included (RFC 6243 section 3.1).
+	ReportAll WithDefaults = iota
+	// Explicit leaves out nodes marked Default, the data the server created rather than a client
+	// (RFC 6243 section 3.3).
+	Explicit
+	// Trim leaves out Default-marked nodes and leaves and leaf-lists set to their schema default
+	// (RFC 6243 section 3.2).
+	Trim
+	// ReportAllTagged writes every node and marks those that carry their schema default with the
+	// attribute default="true" in the namespace urn:ietf:params:xml:ns:netconf:default:1.0
+	// (RFC 6243 section 3.4), declared with the prefix "wd" on the wrapper element, or on each
+	// top-level element without a wrapper.
+	ReportAllTagged
+)
+
+// DefaultAttrNamespace is the namespace of the with-defaults default attribute (RFC 6243
+// section 6).
+const DefaultAttrNamespace = "urn:ietf:params:xml:ns:netconf:default:1.0"
+
+var withDefaultsNames = [...]string{"report-all", "explicit", "trim", "report-all-tagged"}
+
+// String returns the mode's name in the ietf-netconf-with-defaults module ("report-all" ...).
+func (m WithDefaults) String() string {
+	if int(m) < len(withDefaultsNames) {
+		return withDefaultsNames[m]
+	}
+	return "WithDefaults(" + strconv.Itoa(int(m)) + ")"
+}
+
+// ParseWithDefaults returns the mode named s, the value of the with-defaults parameter of
+// <get>, <get-config> and <copy-config> (RFC 6243 section 4.5.1).
+func ParseWithDefaults(s string) (WithDefaults, bool) {
+	for i, n := range withDefaultsNames {
+		if n == s {
+			return WithDefaults(i), true
+		}
+	}
+	return ReportAll, false
 }
 
 // Marshal encodes a data tree (or a subtree: n itself is then the top-level element) as XML
@@ -33,7 +86,10 @@ func Marshal(n *data.Node, opts EncodeOptions) ([]byte, error) {
 
 // Append is Marshal appending to dst.
 func Append(dst []byte, n *data.Node, opts EncodeOptions) ([]byte, error) {
-	e := &encoder{b: dst, o: opts}
+	e := &encoder{b: dst, o: opts, mode: opts.WithDefaults}
+	if e.mode == ReportAll && opts.SkipDefaults {
+		e.mode = Explicit
+	}
 	depth := 0
 	if opts.Wrapper != "" {
 		e.b = append(e.b, '<')
@@ -41,6 +97,10 @@ func Append(dst []byte, n *data.Node, opts EncodeOptions) ([]byte, error) {
 		e.b = append(e.b, ` xmlns="`...)
 		e.b = append(e.b, BaseNamespace...)
 		e.b = append(e.b, '"')
+		if e.mode == ReportAllTagged {
+			e.b = append(e.b, ` xmlns:wd="`+DefaultAttrNamespace+`"`...)
+			e.wdDeclared = true
+		}
 		if n.IsRoot() && !e.hasOutput(n) {
 			e.b = append(e.b, "/>"...)
 			return e.finish(), e.err
@@ -67,8 +127,13 @@ func Append(dst []byte, n *data.Node, opts EncodeOptions) ([]byte, error) {
 type encoder struct {
 	b    []byte
 	o    EncodeOptions
+	mode WithDefaults
 	err  error
 	mods map[string]*schema.Module
+	// wdDeclared is set when the wrapper declares the wd prefix.
+	wdDeclared bool
+	// defaults caches the canonical default values of leaves and leaf-lists.
+	defaults map[*schema.Node][]string
 }
 
 func (e *encoder) finish() []byte {
@@ -78,13 +143,100 @@ func (e *encoder) finish() []byte {
 	return e.b
 }
 
+// hasOutput reports whether any child of n is written.
 func (e *encoder) hasOutput(n *data.Node) bool {
 	for _, c := range n.Children() {
-		if !(e.o.SkipDefaults && c.Default) {
+		if e.writes(c) {
 			return true
 		}
 	}
 	return false
+}
+
+// writes reports whether n is written at all: in the explicit and trim modes, default nodes are
+// not, nor are non-presence containers left without any child to write.
+func (e *encoder) writes(n *data.Node) bool {
+	switch e.mode {
+	case Explicit, Trim:
+		if n.Default || e.mode == Trim && e.isDefault(n) {
+			return false
+		}
+		if n.Schema.IsNPContainer() {
+			return e.hasOutput(n)
+		}
+	}
+	return true
+}
+
+// isDefault reports whether leaf or leaf-list entry n holds its schema default: marked Default,
+// or a leaf set to its default value, or a leaf-list entry of a leaf-list whose entries are
+// exactly its defaults.
+func (e *encoder) isDefault(n *data.Node) bool {
+	if n.Default {
+		return true
+	}
+	sn := n.Schema
+	if len(sn.Default) == 0 || (sn.Kind != schema.KindLeaf && sn.Kind != schema.KindLeafList) || sn.IsKey() {
+		return false
+	}
+	defs := e.defaultValues(sn)
+	if sn.Kind == schema.KindLeaf {
+		return len(defs) == 1 && n.Value.Str == defs[0]
+	}
+	if n.Parent == nil {
+		return false
+	}
+	entries := n.Parent.Instances(sn)
+	if len(entries) != len(defs) {
+		return false
+	}
+	for i, c := range entries {
+		if c.Value.Str != defs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultValues returns the canonical forms of the defaults of leaf or leaf-list sn.
+func (e *encoder) defaultValues(sn *schema.Node) []string {
+	if v, ok := e.defaults[sn]; ok {
+		return v
+	}
+	if e.defaults == nil {
+		e.defaults = map[*schema.Node][]string{}
+	}
+	v := make([]string, len(sn.Default))
+	for i, d := range sn.Default {
+		v[i] = CanonicalDefault(sn, d)
+	}
+	e.defaults[sn] = v
+	return v
+}
+
+// CanonicalDefault returns the canonical form of default value text d of leaf or leaf-list sn:
+// the value parsed with the node's type, prefixes (identityref) resolved as in sn's module.
+// Text that does not parse is returned as is.
+func CanonicalDefault(sn *schema.Node, d string) (s string) {
+	if sn.Type == nil || sn.Module == nil {
+		return d
+	}
+	defer func() {
+		if recover() != nil {
+			s = d
+		}
+	}()
+	mod := sn.Module
+	v, err := data.ParseValue(sn.Type, d, func(prefix string) *schema.Module {
+		if prefix == "" {
+			return mod
+		}
+		return mod.Prefixes[prefix]
+	})
+	if err != nil {
+		return d
+	}
+	return v.Str
 }
 
 func (e *encoder) newline(depth int) {
@@ -98,7 +250,7 @@ func (e *encoder) newline(depth int) {
 }
 
 func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
-	if e.o.SkipDefaults && n.Default {
+	if e.mode != ReportAll && e.mode != ReportAllTagged && !e.writes(n) {
 		return
 	}
 	sn := n.Schema
@@ -110,9 +262,12 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		e.b = escapeAttr(e.b, sn.Module.Namespace)
 		e.b = append(e.b, '"')
 	}
+	if parentMod == nil && e.mode == ReportAllTagged && !e.wdDeclared {
+		e.b = append(e.b, ` xmlns:wd="`+DefaultAttrNamespace+`"`...)
+	}
 	switch sn.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
-		e.value(n)
+		e.value(n, e.mode == ReportAllTagged && e.isDefault(n))
 	case schema.KindAnydata, schema.KindAnyxml:
 		if n.Value.Str == "" {
 			e.b = append(e.b, "/>"...)
@@ -153,7 +308,9 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 	}
 }
 
-func (e *encoder) value(n *data.Node) {
+// value writes the rest of a leaf or leaf-list element: namespace declarations for the value,
+// the with-defaults default attribute when tag is set, and the value.
+func (e *encoder) value(n *data.Node, tag bool) {
 	v := &n.Value
 	if v.Ident != nil {
 		p := v.Ident.Module.Prefix
@@ -161,13 +318,20 @@ func (e *encoder) value(n *data.Node) {
 		e.b = append(e.b, p...)
 		e.b = append(e.b, `="`...)
 		e.b = escapeAttr(e.b, v.Ident.Module.Namespace)
-		e.b = append(e.b, `">`...)
+		e.b = append(e.b, '"')
+		if tag {
+			e.defaultAttr([]string{p})
+		}
+		e.b = append(e.b, '>')
 		e.b = append(e.b, p...)
 		e.b = append(e.b, ':')
 		e.b = escapeText(e.b, v.Ident.Name)
 	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" {
-		e.instanceID(n)
+		e.instanceID(n, tag)
 	} else {
+		if tag {
+			e.defaultAttr(nil)
+		}
 		if v.Str == "" {
 			e.b = append(e.b, "/>"...)
 			return
@@ -178,6 +342,33 @@ func (e *encoder) value(n *data.Node) {
 	e.b = append(e.b, "</"...)
 	e.b = append(e.b, n.Schema.Name...)
 	e.b = append(e.b, '>')
+}
+
+// defaultAttr writes the with-defaults attribute default="true". The prefix wd is declared on the
+// wrapper or the top-level element; when the element itself binds wd to something else (one of
+// the prefixes in own, for its value), another prefix is declared for the attribute.
+func (e *encoder) defaultAttr(own []string) {
+	p := "wd"
+	for i := 1; contains(own, p); i++ {
+		p = "wd" + strconv.Itoa(i)
+	}
+	if p != "wd" {
+		e.b = append(e.b, " xmlns:"...)
+		e.b = append(e.b, p...)
+		e.b = append(e.b, `="`+DefaultAttrNamespace+`"`...)
+	}
+	e.b = append(e.b, ' ')
+	e.b = append(e.b, p...)
+	e.b = append(e.b, `:default="true"`...)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // module returns the module with that name, for instance-identifier values.
@@ -222,7 +413,7 @@ func (e *encoder) module(name string, from *data.Node) *schema.Module {
 // instanceID writes an instance-identifier value (held in the RFC 7951 module-name form) with
 // XML prefixes, every node name qualified (RFC 7950 section 9.13), declaring the prefixes on the
 // element.
-func (e *encoder) instanceID(n *data.Node) {
+func (e *encoder) instanceID(n *data.Node, tag bool) {
 	s := n.Value.Str
 	type decl struct {
 		prefix string
@@ -305,12 +496,17 @@ func (e *encoder) instanceID(n *data.Node) {
 			i++
 		}
 	}
+	var own []string
 	for _, d := range decls {
 		e.b = append(e.b, " xmlns:"...)
 		e.b = append(e.b, d.prefix...)
 		e.b = append(e.b, `="`...)
 		e.b = escapeAttr(e.b, d.mod.Namespace)
 		e.b = append(e.b, '"')
+		own = append(own, d.prefix)
+	}
+	if tag {
+		e.defaultAttr(own)
 	}
 	e.b = append(e.b, '>')
 	e.b = escapeText(e.b, string(out))
