@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet fuzz bench-validate clean
+.PHONY: all build test deps lint fmt-check vet fuzz bench-validate bench-edit clean
 
 all: build
 
@@ -39,6 +39,13 @@ fuzz:
 # bench-validate: ncws validate vs yanglint on 10k and 100k interfaces, wall time and peak RSS.
 bench-validate: build
 	@bash scripts/bench-validate.sh
+
+# bench-edit: the server core on the flat list of Clixon's large-list study, over in-memory
+# sessions with a persistent (fsync'd) store: one-entry edit+commit at 1k/10k/100k entries,
+# 1,000 entries created in one rpc, get-config of 100k entries.
+BENCHTIME ?= 2s
+bench-edit:
+	$(GO) test -run '^$$' -bench 'EditCommit|EditRunning|EditCreate1000|GetConfig100k' -benchtime $(BENCHTIME) -benchmem ./pkg/server
 
 clean:
 	rm -rf bin bench-out

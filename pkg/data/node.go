@@ -218,7 +218,13 @@ func (n *Node) insert(c, before *Node, checkDup bool) *Node {
 			}
 		}
 	}
-	c.Parent = n
+	n.insertAt(c, n.insertPos(c, before))
+	return nil
+}
+
+// insertPos is the index where insert puts c.
+func (n *Node) insertPos(c, before *Node) int {
+	s := c.Schema
 	pos := len(n.children)
 	if pos == 0 || n.children[pos-1].Schema.Ordinal() > s.Ordinal() || before != nil {
 		if before != nil {
@@ -227,8 +233,7 @@ func (n *Node) insert(c, before *Node, checkDup bool) *Node {
 			_, pos = n.bounds(s)
 		}
 	}
-	n.insertAt(c, pos)
-	return nil
+	return pos
 }
 
 func (n *Node) indexOf(c *Node) int {

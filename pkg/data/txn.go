@@ -128,8 +128,9 @@ type Change struct {
 	Parent   *Node
 	Old, New *Node
 	// Loc is where the change happened, taken when it was recorded.
-	Loc Loc
-	pos int // Old's index among Parent's children before the change
+	Loc    Loc
+	pos    int // Old's index among Parent's children before the change
+	newPos int // New's index right after the change
 }
 
 // A Txn applies modifications to a tree and records them, so that they can be listed (to
@@ -158,8 +159,9 @@ func (t *Txn) Locs() []Loc {
 // schema node), or after the existing instances when before is nil, without checking for
 // duplicates (callers check with Find).
 func (t *Txn) Insert(parent, c, before *Node) {
-	parent.insert(c, before, false)
-	t.changes = append(t.changes, Change{Parent: parent, New: c, Loc: LocOf(c), pos: -1})
+	pos := parent.insertPos(c, before)
+	parent.insertAt(c, pos)
+	t.changes = append(t.changes, Change{Parent: parent, New: c, Loc: LocOf(c), pos: -1, newPos: pos})
 }
 
 // Remove detaches c from its parent.
@@ -190,7 +192,7 @@ func (t *Txn) Replace(old, c *Node) {
 	}
 	p.removeAt(pos)
 	p.insertAt(c, pos)
-	t.changes = append(t.changes, Change{Parent: p, Old: old, New: c, Loc: LocOf(c), pos: pos})
+	t.changes = append(t.changes, Change{Parent: p, Old: old, New: c, Loc: LocOf(c), pos: pos, newPos: pos})
 }
 
 // Move puts the attached entry c before sibling before (nil: after the last instance), for
@@ -202,8 +204,9 @@ func (t *Txn) Move(c, before *Node) {
 	}
 	pos := p.indexOf(c)
 	p.removeAt(pos)
-	p.insert(c, before, false)
-	t.changes = append(t.changes, Change{Parent: p, Old: c, New: c, Loc: LocOf(c), pos: pos})
+	np := p.insertPos(c, before)
+	p.insertAt(c, np)
+	t.changes = append(t.changes, Change{Parent: p, Old: c, New: c, Loc: LocOf(c), pos: pos, newPos: np})
 }
 
 // Undo reverts every recorded change, newest first, and empties the log.
@@ -214,7 +217,12 @@ func (t *Txn) UndoTo(mark int) {
 	for i := len(t.changes) - 1; i >= mark; i-- {
 		c := t.changes[i]
 		if c.New != nil && c.New.Parent == c.Parent {
-			c.Parent.removeAt(c.Parent.indexOf(c.New))
+			// Undoing in reverse order finds the tree as the change left it.
+			i := c.newPos
+			if i >= len(c.Parent.children) || c.Parent.children[i] != c.New {
+				i = c.Parent.indexOf(c.New)
+			}
+			c.Parent.removeAt(i)
 		}
 		if c.Old != nil {
 			c.Parent.insertAt(c.Old, c.pos)
@@ -422,9 +430,10 @@ type Placed struct {
 }
 
 // DocOrder resolves each of locs in root and returns the present ones in document order, with
-// each entry's predecessor, so that putting them in that order into a tree that differs only at
-// those locations reproduces root's order. It scans a list's instances once for each list that
-// holds more than one of the locations.
+// each ordered-by user entry's predecessor, so that putting them in that order into a tree that
+// differs only at those locations reproduces root's order (system-ordered entries are replaced
+// in place or appended, as Txn.Insert does). It scans a list's instances once for each list
+// that holds more than one of the locations, and for each ordered-by user entry.
 func DocOrder(root *Node, locs []Loc) []Placed {
 	out := make([]Placed, 0, len(locs))
 	for _, l := range locs {
@@ -479,7 +488,10 @@ func DocOrder(root *Node, locs []Loc) []Placed {
 	}
 	for i := range out {
 		n := out[i].Node
-		if n.Schema.Kind != schema.KindList && n.Schema.Kind != schema.KindLeafList {
+		// Only ordered-by user entries need their place: the others are replaced in place or
+		// appended after the existing instances, in the order given here, which is where the
+		// tree they come from has them.
+		if !n.Schema.OrderedByUser {
 			continue
 		}
 		is := n.Parent.Instances(n.Schema)

@@ -69,12 +69,12 @@ func TestTxnUndoAndSync(t *testing.T) {
 				} else {
 					tx.Put(root, Loc{stepOf(top), {Schema: sn["a"]}}, NewLeaf(sn["a"], ntStr("b")), nil, false)
 				}
-			case 5: // put an entry first, or one in a fresh top container
+			case 5: // put an entry (appended: item is system-ordered), or one in a fresh top container
 				e := entry(300 + r.IntN(10))
 				if r.IntN(3) == 0 {
 					tx.Put(root, Loc{stepOf(top)}, New(sn["top"]), nil, false)
 				}
-				tx.Put(root, Loc{{Schema: sn["top"]}, stepOf(e)}, e, nil, true)
+				tx.Put(root, Loc{{Schema: sn["top"]}, stepOf(e)}, e, nil, false)
 			case 6: // remove the whole top, then put an entry (creating top again)
 				tx.Remove(top)
 				tx.Put(root, Loc{{Schema: sn["top"]}, stepOf(entry(7))}, entry(7), nil, false)

@@ -36,6 +36,8 @@ type nodeInfo struct {
 	// must look up child infos).
 	kidsWhen, kidsMust bool
 	uniques            []uniqueInfo
+	// choices are the choices among the direct schema children.
+	choices []*schema.Node
 
 	// defaults holds a leaf's or leaf-list's parsed default values.
 	defaults []data.Value
@@ -98,6 +100,7 @@ func (v *Validator) compile() {
 	}
 	v.root = &nodeInfo{}
 	v.compileParent(v.root, rootKids)
+	v.compileDeps()
 }
 
 // compileTree compiles n and its descendants.
@@ -111,6 +114,7 @@ func (v *Validator) compileTree(n *schema.Node) {
 	}
 	in := &nodeInfo{node: n}
 	v.info[n] = in
+	v.nodes = append(v.nodes, n)
 	for _, c := range n.Children {
 		v.compileTree(c)
 	}
@@ -254,6 +258,7 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 			}
 		case schema.KindChoice:
 			in.defKids = append(in.defKids, c)
+			in.choices = append(in.choices, c)
 		}
 	}
 }

@@ -24,11 +24,22 @@
 // the tree in a few linear passes. Leafref targets are looked up through per-target value indexes
 // built once per Validate, so validation time grows linearly with the size of the tree.
 //
+// ValidateChanges validates a tree that was valid before some changes made in place (the
+// locations a data.Txn recorded) with the same result as Validate, in time proportional to the
+// changes and to the instances of the constraints that can read them: New also indexes every
+// must, when, leafref and instance-identifier by the schema nodes its expression reads
+// (xpath.Expr.Deps) and by the smallest subtree it can read from. With Options.Txn, the changes
+// validation makes (defaults) are recorded so that the caller can undo them with the edit.
+//
 // Sketch:
 //
 //	v := validate.New(sch)               // once per schema; safe for concurrent use
 //	root := data.NewRoot()               // filled by a decoder
 //	if errs := v.Validate(root, validate.Options{}); len(errs) > 0 {
 //		return errs                      // rpcerror.List, in document order
+//	}
+//	tx.Replace(old, updated)             // an edit applied in place
+//	if errs := v.ValidateChanges(root, tx.Locs(), validate.Options{Txn: &tx}); len(errs) > 0 {
+//		tx.Undo()                        // the edit and the defaults validation changed
 //	}
 package validate

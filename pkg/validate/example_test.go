@@ -39,3 +39,45 @@ func Example() {
 	// missing-element /ex:system/hostname
 	// default: /ex:system/port 830
 }
+
+func ExampleValidator_ValidateChanges() {
+	// module ex { container system { leaf hostname { mandatory true; } leaf port { default 830; } } }
+	str := &schema.Type{Name: "string", Base: schema.String}
+	mod := &schema.Module{Name: "ex", Namespace: "urn:ex", Prefix: "ex", Implemented: true}
+	sys := &schema.Node{Kind: schema.KindContainer, Name: "system", Module: mod, Config: true}
+	host := &schema.Node{Kind: schema.KindLeaf, Name: "hostname", Module: mod, Parent: sys, Config: true,
+		Type: str, Mandatory: true}
+	port := &schema.Node{Kind: schema.KindLeaf, Name: "port", Module: mod, Parent: sys, Config: true,
+		Type: str, Default: []string{"830"}}
+	sys.Children = []*schema.Node{host, port}
+	mod.Data = []*schema.Node{sys}
+	s := &schema.Schema{Modules: []*schema.Module{mod}}
+	s.Finalize()
+	v := validate.New(s)
+
+	// A valid running configuration, default-filled by a first validation.
+	root := data.NewRoot()
+	system := data.New(sys)
+	root.Insert(system)
+	system.Insert(data.NewLeaf(host, data.Value{Type: str, Str: "r1"}))
+	fmt.Println("valid:", len(v.Validate(root, validate.Options{})) == 0)
+
+	// An edit applied in place through a Txn: delete hostname and the port (it comes back as its
+	// default).
+	var tx data.Txn
+	tx.Remove(system.Child(host))
+	tx.Remove(system.Child(port))
+	errs := v.ValidateChanges(root, tx.Locs(), validate.Options{Txn: &tx})
+	for _, e := range errs {
+		fmt.Println(e.Tag, e.Path)
+	}
+	fmt.Println("port:", system.Child(port).Value.Str)
+	// Invalid: undo the edit together with what validation changed.
+	tx.Undo()
+	fmt.Println("hostname:", system.Child(host).Value.Str)
+	// Output:
+	// valid: true
+	// missing-element /ex:system/hostname
+	// port: 830
+	// hostname: r1
+}

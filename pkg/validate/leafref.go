@@ -88,8 +88,47 @@ func (r *run) leafrefOK(n *data.Node, ri *refInfo) (bool, error) {
 		}
 		return cur.Value.Str == val, nil
 	}
+	if r.inc != nil {
+		if ok, done := findTarget(anchor, ri.steps, val); done {
+			return ok, nil
+		}
+	}
 	_, ok := r.targets(anchor, ri)[val]
 	return ok, nil
+}
+
+// findTarget looks val up among the instances of steps under anchor without building an index,
+// when the target is the only key of a list or a leaf-list (done false otherwise): an incremental
+// validation checks few references.
+func findTarget(anchor *data.Node, steps []*schema.Node, val string) (ok, done bool) {
+	n := len(steps)
+	last := steps[n-1]
+	var holder *schema.Node // the list or leaf-list val keys
+	switch {
+	case last.Kind == schema.KindLeafList && last.Config:
+		holder = last
+	case n >= 2 && steps[n-2].Kind == schema.KindList && len(steps[n-2].Keys) == 1 && steps[n-2].Keys[0] == last:
+		holder = steps[n-2]
+	default:
+		return false, false
+	}
+	nodes := []*data.Node{anchor}
+	for _, s := range steps {
+		if s == holder {
+			break
+		}
+		var next []*data.Node
+		for _, nd := range nodes {
+			next = append(next, nd.Instances(s)...)
+		}
+		nodes = next
+	}
+	for _, nd := range nodes {
+		if nd.Find(holder, val) != nil {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 // targets returns the values of the instances of ri's target under anchor, building the index on

@@ -21,6 +21,12 @@ type Validator struct {
 	info   map[*schema.Node]*nodeInfo
 	root   *nodeInfo
 	refs   map[refKey]*refInfo
+	// nodes are the compiled schema nodes in schema order.
+	nodes []*schema.Node
+	// rdeps indexes the constraints by the schema nodes whose changes can affect them (see
+	// constraint); always holds those any change can affect.
+	rdeps  map[*schema.Node][]*constraint
+	always []*constraint
 }
 
 // Options tunes one validation. The zero value validates configuration.
@@ -29,6 +35,12 @@ type Options struct {
 	// the tree is configuration (the contents of <config>, running, candidate, startup): config
 	// false nodes are errors, and their defaults and mandatory nodes are not considered.
 	Data bool
+	// Txn, when set, records every change validation makes to the tree (defaults created, stale
+	// defaults removed, empty non-presence containers pruned, a non-presence container no longer
+	// marked Default), so that the caller can undo them together with the edit that preceded
+	// them. A container that loses its Default mark is then replaced by a new node holding the
+	// same children (the children move; the old container node is detached).
+	Txn *data.Txn
 }
 
 // New compiles every must, when and leafref path of s once and returns a validator for s. s must
@@ -59,7 +71,7 @@ func (v *Validator) Validate(root *data.Node, opts Options) rpcerror.List {
 	if root == nil {
 		return nil
 	}
-	r := &run{v: v, top: root}
+	r := &run{v: v, top: root, txn: opts.Txn}
 	if opts.Data {
 		r.mode = 1
 	}
@@ -77,19 +89,24 @@ func (v *Validator) Validate(root *data.Node, opts Options) rpcerror.List {
 	if root.IsRoot() || root.Schema.Kind == schema.KindContainer || root.Schema.Kind == schema.KindList {
 		r.fill(root, in)
 	}
-	r.resolveWhens()
+	r.resolveWhens(r.whenList)
 	if root.IsRoot() {
 		r.check(root, in, false)
 	} else {
 		r.checkNode(root, true, false)
 	}
-	// r.npc is in post-order: children before their parents.
+	r.prune()
+	return r.errs
+}
+
+// prune removes the empty default non-presence containers met by the checks; r.npc is in
+// post-order: children before their parents.
+func (r *run) prune() {
 	for _, c := range r.npc {
 		if len(c.Children()) == 0 && c.Parent != nil {
-			c.Parent.Remove(c)
+			r.remove(c)
 		}
 	}
-	return r.errs
 }
 
 // run is the state of one Validate call.
@@ -112,6 +129,84 @@ type run struct {
 	index map[indexKey]map[string]struct{}
 	// acts is a stack of the active cases of the nodes being checked.
 	acts []activeCase
+
+	// txn records the changes made to the tree (Options.Txn), nil if none.
+	txn *data.Txn
+	// inc is the state of an incremental validation (ValidateChanges), nil for Validate.
+	inc *incState
+}
+
+// insert attaches the detached node c under d, unless it is a list or leaf-list entry whose key is
+// already there; it reports whether c was attached.
+func (r *run) insert(d, c *data.Node) bool {
+	if r.txn == nil {
+		if d.Insert(c) != nil {
+			return false
+		}
+	} else {
+		if s := c.Schema; (s.Kind == schema.KindLeafList || s.Kind == schema.KindList && len(s.Keys) > 0) &&
+			d.Find(s, c.Key()) != nil {
+			return false
+		}
+		r.txn.Insert(d, c, nil)
+	}
+	if r.inc != nil {
+		r.inc.changed(point{n: c, p: d, s: c.Schema})
+	}
+	return true
+}
+
+// remove detaches c from its parent.
+func (r *run) remove(c *data.Node) {
+	p := c.Parent
+	if p == nil {
+		return
+	}
+	if r.txn == nil {
+		p.Remove(c)
+	} else {
+		r.txn.Remove(c)
+	}
+	if r.inc != nil {
+		r.inc.changed(point{p: p, s: c.Schema, noRefill: true})
+	}
+}
+
+// undefault clears the Default mark of container c and returns the node now in the tree: c
+// itself, or with a Txn a new node that took c's place and children (a Txn records structure,
+// not flags).
+func (r *run) undefault(c *data.Node) *data.Node {
+	if r.txn == nil || c.Parent == nil {
+		c.Default = false
+		if r.inc != nil {
+			r.inc.changed(point{n: c, p: c.Parent, s: c.Schema})
+		}
+		return c
+	}
+	kids := append([]*data.Node(nil), c.Children()...)
+	for i := len(kids) - 1; i >= 0; i-- {
+		r.txn.Remove(kids[i])
+	}
+	nc := data.New(c.Schema)
+	nc.Line = c.Line
+	r.txn.Replace(c, nc)
+	for _, k := range kids {
+		r.txn.Insert(nc, k, nil)
+	}
+	if r.inc != nil {
+		r.inc.changed(point{n: nc, p: nc.Parent, s: nc.Schema})
+	}
+	return nc
+}
+
+// hasExplicitChild reports whether some child of c is not a default node.
+func hasExplicitChild(c *data.Node) bool {
+	for _, g := range c.Children() {
+		if !g.Default {
+			return true
+		}
+	}
+	return false
 }
 
 type whenFail struct {
@@ -148,19 +243,18 @@ func (r *run) fill(d *data.Node, in *nodeInfo) {
 		if ci == nil {
 			continue
 		}
+		wi := -1
 		if len(ci.whens) > 0 {
+			wi = len(r.whenList)
 			r.whenList = append(r.whenList, c)
 		}
 		if isParent(s) {
 			if ci.needFill {
 				r.fill(c, ci)
 			}
-			if c.Default {
-				for _, g := range c.Children() {
-					if !g.Default {
-						c.Default = false
-						break
-					}
+			if c.Default && hasExplicitChild(c) {
+				if nc := r.undefault(c); wi >= 0 {
+					r.whenList[wi] = nc
 				}
 			}
 		}
@@ -192,7 +286,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 		for _, val := range ci.defaults {
 			n := data.NewLeaf(c, val)
 			n.Default = true
-			if d.Insert(n) == nil && len(ci.whens) > 0 {
+			if r.insert(d, n) && len(ci.whens) > 0 {
 				r.whenList = append(r.whenList, n)
 			}
 		}
@@ -203,7 +297,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 		}
 		n := data.New(c)
 		n.Default = true
-		d.Insert(n)
+		r.insert(d, n)
 		if len(ci.whens) > 0 {
 			r.whenList = append(r.whenList, n)
 		}
@@ -275,7 +369,7 @@ func (r *run) explicitCase(d *data.Node, ch *schema.Node) *schema.Node {
 			}
 		}
 		for _, c := range drop {
-			d.Remove(c)
+			r.remove(c)
 		}
 	}
 	return active
@@ -286,8 +380,7 @@ func (r *run) explicitCase(d *data.Node, ch *schema.Node) *schema.Node {
 // resolveWhens evaluates the when conditions of the collected nodes with the defaults in place,
 // removes default nodes whose condition is false (until nothing changes) and records the
 // explicit ones for the check pass.
-func (r *run) resolveWhens() {
-	pending := r.whenList
+func (r *run) resolveWhens(pending []*data.Node) {
 	for len(pending) > 0 {
 		clear(r.whenFalse)
 		removed := false
@@ -303,7 +396,7 @@ func (r *run) resolveWhens() {
 			}
 			if n.Default {
 				if err == nil {
-					n.Parent.Remove(n)
+					r.remove(n)
 					removed = true
 				}
 				continue
@@ -414,7 +507,7 @@ func (r *run) check(d *data.Node, in *nodeInfo, noItems bool) {
 	var act []activeCase
 	start := len(r.acts)
 	if in.hasChoices {
-		r.scanCases(d)
+		r.scanCases(d, d.Children(), true)
 		// Checks below may push more (nested) entries and reallocate r.acts; act keeps the old
 		// array, whose entries no longer change.
 		act = r.acts[start:]
@@ -444,10 +537,11 @@ func (r *run) check(d *data.Node, in *nodeInfo, noItems bool) {
 }
 
 // scanCases pushes onto r.acts the active case of every choice with data under d and reports
-// data from two cases of one choice (RFC 7950 section 8.3.1: bad-element).
-func (r *run) scanCases(d *data.Node) {
+// data from two cases of one choice (RFC 7950 section 8.3.1: bad-element) when report is set.
+// kids are the children of d to consider: all of them, or those of one choice.
+func (r *run) scanCases(d *data.Node, kids []*data.Node, report bool) {
 	start := len(r.acts)
-	for _, c := range d.Children() {
+	for _, c := range kids {
 		p := c.Schema
 		for p.Parent != nil && (p.Parent.Kind == schema.KindChoice || p.Parent.Kind == schema.KindCase) {
 			var ch, cs *schema.Node
@@ -471,6 +565,9 @@ func (r *run) scanCases(d *data.Node) {
 				}
 				if a.cas != cs && !a.conflict {
 					a.conflict = true
+					if !report {
+						break
+					}
 					// The error-path is the element holding the choice ("/" for a top-level
 					// choice); bad-element names the node of the second case.
 					path, line := d.Path(), int(d.Line)
@@ -708,15 +805,7 @@ func (r *run) checkNode(n *data.Node, lookup, noItems bool) {
 	}
 	if r.whenFalse != nil {
 		if wf, ok := r.whenFalse[n]; ok {
-			if wf.err != nil {
-				r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
-					Path: n.Path(), Line: int(n.Line), Message: wf.err.Error()})
-				return
-			}
-			e := rpcerror.UnknownElement(rpcerror.Application, s.Name, n.Path())
-			e.Message = fmt.Sprintf("when condition %q of %q not satisfied", wf.cw.w.Expr, s.Name)
-			e.Line = int(n.Line)
-			r.add(e)
+			r.whenError(n, wf)
 			return
 		}
 	}
@@ -752,6 +841,19 @@ func (r *run) checkNode(n *data.Node, lookup, noItems bool) {
 			r.npc = append(r.npc, n)
 		}
 	}
+}
+
+// whenError reports explicit node n, whose when is false or failed to evaluate.
+func (r *run) whenError(n *data.Node, wf whenFail) {
+	if wf.err != nil {
+		r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
+			Path: n.Path(), Line: int(n.Line), Message: wf.err.Error()})
+		return
+	}
+	e := rpcerror.UnknownElement(rpcerror.Application, n.Schema.Name, n.Path())
+	e.Message = fmt.Sprintf("when condition %q of %q not satisfied", wf.cw.w.Expr, n.Schema.Name)
+	e.Line = int(n.Line)
+	r.add(e)
 }
 
 // must evaluates one must expression on n (RFC 7950 sections 7.5.3, 15.4).

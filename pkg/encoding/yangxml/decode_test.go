@@ -315,3 +315,46 @@ func TestUnmarshalAttrHook(t *testing.T) {
 		t.Errorf("errors mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestUnmarshalAttrResolve(t *testing.T) {
+	s := exSchema(t)
+	doc := `<top xmlns="urn:ex" xmlns:p="urn:aug"><s xmlns:q="urn:ex" q:x="1">v</s></top>`
+	var got []string
+	opts := DecodeOptions{Attr: func(n *data.Node, a Attr) *rpcerror.Error {
+		for _, p := range []string{"p", "q", "", "z"} {
+			name := "<nil>"
+			if m := a.Resolve(p); m != nil {
+				name = m.Name
+			}
+			got = append(got, p+"="+name)
+		}
+		return nil
+	}}
+	if _, errs := Unmarshal([]byte(doc), s, opts); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if diff := cmp.Diff([]string{"p=aug", "q=ex", "=ex", "z=<nil>"}, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnmarshalKeepText(t *testing.T) {
+	s := exSchema(t)
+	doc := `<top xmlns="urn:ex"><a>not a number</a><s>kept</s><ll>x</ll></top>`
+	opts := DecodeOptions{KeepText: func(n *data.Node) bool { return n.Name() == "a" }}
+	root, errs := Unmarshal([]byte(doc), s, opts)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	root.Walk(func(n *data.Node) bool {
+		if n.Schema != nil && n.Schema.Type != nil {
+			got = append(got, fmt.Sprintf("%s=%q typed=%v", n.Name(), n.Value.Str, n.Value.Type != nil))
+		}
+		return true
+	})
+	want := []string{`a="not a number" typed=false`, `s="kept" typed=true`, `ll="x" typed=true`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,416 @@
+package datastore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore/internal/journal"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/validate"
+)
+
+// payload is what the journal keeps of one commit: the locations it changed, the explicit
+// configuration at those locations before and after it (XML, each with the ancestors and keys
+// leading to it), and where each entry goes among its siblings, so that a commit can be
+// replayed (recovery) and reverted (rollback, confirmed-commit timeout) in O(change).
+type payload struct {
+	Comment string       `json:"c,omitempty"`
+	New     []payloadLoc `json:"n"`
+	Old     []payloadLoc `json:"o"`
+	NewXML  string       `json:"nx"`
+	OldXML  string       `json:"ox"`
+}
+
+// payloadLoc is one location: module:name and key per step; whether a node is there; where it
+// goes (after the sibling entry keyed After, or first).
+type payloadLoc struct {
+	Path    []string `json:"p"`
+	Keys    []string `json:"k"`
+	Present bool     `json:"e,omitempty"`
+	After   *string  `json:"a,omitempty"`
+	First   bool     `json:"f,omitempty"`
+}
+
+// placements describes locs as found in root: the present ones (not defaults) in document order
+// with their predecessors, then the absent ones.
+func placements(root *data.Node, locs []data.Loc) []payloadLoc {
+	var out []payloadLoc
+	var present []data.Loc
+	for _, l := range locs {
+		if n := l.Resolve(root); n != nil && !n.Default {
+			present = append(present, l)
+		}
+	}
+	for _, p := range data.DocOrder(root, present) {
+		pl := newPayloadLoc(p.Loc)
+		pl.Present = true
+		if p.After != nil {
+			k := p.After.Key
+			pl.After = &k
+		}
+		pl.First = p.First
+		out = append(out, pl)
+	}
+	for _, l := range locs {
+		if n := l.Resolve(root); n == nil || n.Default {
+			out = append(out, newPayloadLoc(l))
+		}
+	}
+	return out
+}
+
+func newPayloadLoc(l data.Loc) payloadLoc {
+	pl := payloadLoc{Path: make([]string, len(l)), Keys: make([]string, len(l))}
+	for i, st := range l {
+		pl.Path[i] = st.Schema.Module.Name + ":" + st.Schema.Name
+		pl.Keys[i] = st.Key
+	}
+	return pl
+}
+
+// loc resolves a payload location against the schema.
+func (s *Store) loc(pl payloadLoc) (data.Loc, error) {
+	if len(pl.Path) == 0 || len(pl.Keys) != len(pl.Path) {
+		return nil, fmt.Errorf("datastore: journal: bad location %v", pl.Path)
+	}
+	l := make(data.Loc, len(pl.Path))
+	var parent *schema.Node
+	for i, p := range pl.Path {
+		mod, name, ok := strings.Cut(p, ":")
+		m := s.sch.Module(mod)
+		if !ok || m == nil {
+			return nil, fmt.Errorf("datastore: journal: unknown module in %q", p)
+		}
+		var sn *schema.Node
+		if parent == nil {
+			sn = s.sch.Top(m, name)
+		} else {
+			sn = parent.Child(m, name)
+		}
+		if sn == nil {
+			return nil, fmt.Errorf("datastore: journal: unknown node %q", p)
+		}
+		l[i] = data.Step{Schema: sn, Key: pl.Keys[i]}
+		parent = sn
+	}
+	return l, nil
+}
+
+// before is running at the locations of a change, taken before the change.
+type before struct {
+	tree *data.Node // the explicit configuration there (data.Extract without defaults)
+	pl   []payloadLoc
+}
+
+func (s *Store) before(locs []data.Loc) *before {
+	t := data.Extract(s.running, locs)
+	stripDefaults(t)
+	return &before{tree: t, pl: placements(s.running, locs)}
+}
+
+// encodePayload describes a commit that changed locs of running from old to the current running.
+func (s *Store) encodePayload(locs []data.Loc, old *before, comment string) []byte {
+	p := payload{
+		Comment: comment,
+		New:     placements(s.running, locs),
+		Old:     old.pl,
+		NewXML:  string(encodeStored(data.Extract(s.running, locs))),
+		OldXML:  string(encodeStored(old.tree)),
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(fmt.Sprintf("datastore: encoding a journal record: %v", err))
+	}
+	return b
+}
+
+// replay puts the locations of one side of a payload into root through t.
+func (s *Store) replay(t *data.Txn, root *data.Node, pls []payloadLoc, xml string) error {
+	src, errs := s.decodeStored([]byte(xml))
+	if len(errs) > 0 {
+		return fmt.Errorf("datastore: journal record: %w", errs)
+	}
+	for _, pl := range pls {
+		l, err := s.loc(pl)
+		if err != nil {
+			return err
+		}
+		if !pl.Present {
+			t.Put(root, l, nil, nil, false)
+			continue
+		}
+		n := l.Resolve(src)
+		if n == nil {
+			// An empty non-presence container is not written; it is still there.
+			last := l[len(l)-1].Schema
+			if last.Kind != schema.KindContainer {
+				return fmt.Errorf("datastore: journal record: %s missing", l)
+			}
+			n = data.New(last)
+		} else {
+			n.Parent.Remove(n)
+		}
+		var after *data.Step
+		if pl.After != nil {
+			after = &data.Step{Schema: l[len(l)-1].Schema, Key: *pl.After}
+		}
+		t.Put(root, l, n, after, pl.First)
+	}
+	return nil
+}
+
+func (s *Store) decodePayload(r journal.Record) (payload, error) {
+	var p payload
+	if err := json.Unmarshal(r.Payload, &p); err != nil {
+		return p, fmt.Errorf("datastore: journal record %d: %w", r.ID, err)
+	}
+	return p, nil
+}
+
+// recover rebuilds running from the snapshot and the journal records after it.
+func (s *Store) recover(st *journal.State) error {
+	root, errs := s.decodeStored(st.Snapshot)
+	if len(errs) > 0 {
+		return fmt.Errorf("datastore: snapshot: %w", errs)
+	}
+	s.lastID = st.SnapshotID
+	var t data.Txn
+	for _, r := range st.Records {
+		p, err := s.decodePayload(r)
+		if err != nil {
+			return err
+		}
+		if err := s.replay(&t, root, p.New, p.NewXML); err != nil {
+			return fmt.Errorf("%w (record %d)", err, r.ID)
+		}
+		t.Reset()
+		s.lastID = r.ID
+	}
+	if st.Discarded > 0 {
+		s.log.Warn("datastore: discarded the torn tail of the journal (a commit in flight at a crash)", "bytes", st.Discarded)
+	}
+	s.running = root
+	return nil
+}
+
+// Commit describes a commit to running for the hooks.
+type Commit struct {
+	// ID is the commit's number in the history.
+	ID   uint64
+	Time time.Time
+	// Who originated it; Session 0 for the system (boot, rollback on confirmed-commit timeout).
+	Who Who
+	// Comment says what made the commit when it is not an edit ("rollback to 12" ...).
+	Comment string
+	// Changes are the changed subtrees.
+	Changes []Change
+}
+
+// A Change is one changed subtree of a commit: the configuration at Loc before (Old) and after
+// (New); nil when absent. Both are read-only.
+type Change struct {
+	Loc      data.Loc
+	Path     string
+	Old, New *data.Node
+}
+
+// commitTxn runs the commit pipeline for a change already applied to running through t:
+// validate what it can affect, hooks, journal. old is the explicit configuration at locs (the
+// change's locations) before the change. On failure the change is undone and the errors
+// returned. It must be called with s.mu held for writing.
+func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data.Loc, old *before, comment string) rpcerror.List {
+	locs = data.Outermost(locs)
+	if len(locs) == 0 {
+		return nil
+	}
+	errs := s.v.ValidateChanges(s.running, locs, validate.Options{Txn: t})
+	if len(errs) > 0 {
+		t.Undo()
+		return errs
+	}
+	c := &Commit{ID: s.lastID + 1, Time: s.opts.Now(), Who: who, Comment: comment}
+	for _, l := range locs {
+		ch := Change{Loc: l, Old: l.Resolve(old.tree), New: l.Resolve(s.running)}
+		switch {
+		case ch.New != nil:
+			ch.Path = ch.New.Path()
+		case ch.Old != nil:
+			ch.Path = ch.Old.Path()
+		}
+		c.Changes = append(c.Changes, ch)
+	}
+	if err := s.runHooks(ctx, c); err != nil {
+		t.Undo()
+		return err
+	}
+	rec := journal.Record{ID: c.ID, Time: c.Time, User: who.User, Session: who.Session,
+		Payload: s.encodePayload(locs, old, comment)}
+	if s.j != nil {
+		if err := s.j.Append(rec); err != nil {
+			s.abortHooks(ctx, c, len(s.hooks))
+			t.Undo()
+			s.log.Error("datastore: journal append failed; commit undone", "err", err)
+			return rpcerror.List{rpcerror.OperationFailed("the commit could not be stored")}
+		}
+	} else {
+		s.hist = append(s.hist, rec)
+		if len(s.hist) > s.opts.KeepHistory {
+			s.hist = append(s.hist[:0:0], s.hist[len(s.hist)-s.opts.KeepHistory:]...)
+		}
+	}
+	s.lastID = c.ID
+	s.followRunning(t.Locs())
+	if s.j != nil && s.j.NeedCompact() {
+		s.compact()
+	}
+	return nil
+}
+
+// followRunning carries a change of running at locs to the candidate: an unmodified candidate
+// takes it; a modified one records the locations, so that commit makes running equal to the
+// candidate there again and discard-changes takes running's state.
+func (s *Store) followRunning(locs []data.Loc) {
+	if s.candidate == nil {
+		return
+	}
+	if len(s.dirty) == 0 {
+		var t data.Txn
+		t.Sync(s.candidate, s.running, locs)
+		return
+	}
+	s.dirty = append(s.dirty, locs...)
+}
+
+// compact writes a snapshot of running; it must be called with s.mu held (for reading or
+// writing).
+func (s *Store) compact() {
+	if !s.compacting.TryLock() {
+		return
+	}
+	defer s.compacting.Unlock()
+	if err := s.j.Compact(encodeStored(s.running), s.lastID); err != nil {
+		s.log.Error("datastore: snapshot failed; the journal keeps growing", "err", err)
+	}
+}
+
+// applyToRunning applies fn's change to running as one commit: fn records its modifications in
+// t; the locations it changed are committed through the pipeline. It must be called with s.mu
+// held for writing.
+func (s *Store) applyToRunning(ctx context.Context, who Who, comment string, fn func(t *data.Txn) rpcerror.List) rpcerror.List {
+	var t data.Txn
+	if errs := fn(&t); len(errs) > 0 {
+		t.Undo()
+		return errs
+	}
+	locs := t.Locs()
+	if len(locs) == 0 {
+		return nil
+	}
+	// The record needs running as it was at those locations: undo, extract, redo. Both passes
+	// cost the size of the change.
+	t.Undo()
+	old := s.before(locs)
+	if errs := fn(&t); len(errs) > 0 {
+		t.Undo()
+		return errs
+	}
+	return s.commitTxn(ctx, who, &t, locs, old, comment)
+}
+
+// stripDefaults removes the default nodes of a private tree.
+func stripDefaults(root *data.Node) {
+	var drop []*data.Node
+	root.Walk(func(n *data.Node) bool {
+		if n.Default {
+			drop = append(drop, n)
+			return false
+		}
+		return true
+	})
+	for _, n := range drop {
+		n.Parent.Remove(n)
+	}
+}
+
+// CommitOptions are the parameters of <commit> (RFC 6241 sections 8.3.4.1 and 8.4.5.1).
+type CommitOptions struct {
+	// Confirmed makes the commit a confirmed commit, reverted unless confirmed within Timeout
+	// (0 means 600 s).
+	Confirmed bool
+	Timeout   time.Duration
+	// Persist makes the confirmed commit survive the end of its session; the confirming commit
+	// then gives it as PersistID.
+	Persist   string
+	PersistID *string
+}
+
+// Commit copies the candidate into running (RFC 6241 section 8.3.4.1), with the confirmed
+// commit semantics of section 8.4.
+func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return rpcerror.List{rpcerror.OperationFailed("the datastore is closed")}
+	}
+	if h, ok := s.locks[Running]; ok && h != who.Session {
+		return rpcerror.List{inUse(Running, h)}
+	}
+	if s.confirm != nil {
+		// A follow-up or confirming commit.
+		if err := s.confirm.check(who, o.PersistID); err != nil {
+			return rpcerror.List{err}
+		}
+	} else if o.PersistID != nil {
+		return rpcerror.List{rpcerror.InvalidValue("", "no confirmed commit is pending for persist-id %q", *o.PersistID)}
+	}
+	base := s.lastID
+	if len(s.dirty) > 0 {
+		dirty := s.dirty
+		errs := s.applyToRunning(ctx, who, "", func(t *data.Txn) rpcerror.List {
+			t.Sync(s.running, s.candidate, dirty)
+			return nil
+		})
+		if len(errs) > 0 {
+			return errs
+		}
+		// Running now equals the candidate at the dirty locations; give the candidate the
+		// defaults running got.
+		s.dirty = nil
+		var t data.Txn
+		t.Sync(s.candidate, s.running, dirty)
+	}
+	switch {
+	case o.Confirmed && s.confirm != nil:
+		s.confirm.extend(s, o)
+	case o.Confirmed:
+		s.startConfirm(who, base, o)
+	case s.confirm != nil:
+		s.endConfirm()
+	}
+	return nil
+}
+
+// Discard resets the candidate to running (RFC 6241 section 8.3.4.2).
+func (s *Store) Discard(who Who) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h, ok := s.locks[Candidate]; ok && h != who.Session {
+		return rpcerror.List{inUse(Candidate, h)}
+	}
+	s.discardLocked()
+	return nil
+}
+
+func (s *Store) discardLocked() {
+	if len(s.dirty) == 0 {
+		return
+	}
+	var t data.Txn
+	t.Sync(s.candidate, s.running, s.dirty)
+	s.dirty = nil
+}

@@ -1,0 +1,264 @@
+package datastore
+
+import (
+	"context"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore/internal/edit"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/validate"
+)
+
+// EditOptions are the parameters of <edit-config> (RFC 6241 section 7.2); the zero value is
+// merge, test-then-set, stop-on-error.
+type EditOptions struct {
+	DefaultOperation string // "merge", "replace", "none"
+	TestOption       string // "test-then-set", "set", "test-only"
+	ErrorOption      string // "stop-on-error", "continue-on-error", "rollback-on-error"
+}
+
+// Edit applies an <edit-config> to target (Running or Candidate). config is the content of the
+// <config> element (its child elements with their namespace declarations).
+//
+// An edit of running is a commit: it is validated (test-option set is treated as test-then-set:
+// nothing reaches running unless the result validates), passed to the hooks and stored before
+// Edit returns; on any error nothing changes. An edit of the candidate is checked for types and
+// operation semantics only; the candidate is validated by <validate> and <commit> (test-only
+// validates the would-be candidate and changes nothing). With continue-on-error the elements
+// that fail are skipped and reported, the rest applies.
+func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o EditOptions) rpcerror.List {
+	e, errs := edit.Decode(config, s.sch)
+	if len(errs) > 0 {
+		return errs
+	}
+	eo := edit.Options{DefaultOperation: o.DefaultOperation, ErrorOption: o.ErrorOption}
+	keep := o.ErrorOption == "continue-on-error"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return rpcerror.List{rpcerror.OperationFailed("the datastore is closed")}
+	}
+	if h, ok := s.locks[target]; ok && h != who.Session {
+		return rpcerror.List{inUse(target, h)}
+	}
+	switch target {
+	case Running:
+		if o.TestOption == "test-only" {
+			var t data.Txn
+			errs := e.Apply(s.running, &t, eo)
+			if len(errs) == 0 || keep {
+				errs = append(errs, s.v.ValidateChanges(s.running, t.Locs(), validate.Options{Txn: &t})...)
+			}
+			t.Undo()
+			return errs
+		}
+		var partial rpcerror.List
+		errs := s.applyToRunning(ctx, who, "", func(t *data.Txn) rpcerror.List {
+			errs := e.Apply(s.running, t, eo)
+			if keep {
+				partial = errs
+				return nil
+			}
+			return errs
+		})
+		return append(partial, errs...)
+	case Candidate:
+		var t data.Txn
+		errs := e.Apply(s.candidate, &t, eo)
+		if len(errs) > 0 && !keep {
+			t.Undo()
+			return errs
+		}
+		if o.TestOption == "test-only" {
+			// Validate the would-be candidate on a copy: validation fills defaults, and the
+			// candidate keeps what was edited, not what was derived.
+			errs = append(errs, s.v.Validate(s.candidate.Clone(), validate.Options{})...)
+			t.Undo()
+			return errs
+		}
+		s.dirty = append(s.dirty, t.Locs()...)
+		return errs
+	}
+	return rpcerror.List{unsupported(target)}
+}
+
+// Source is the source of <copy-config> and <validate>: a datastore, or inline configuration
+// (the content of a <config> element) when Config is not nil.
+type Source struct {
+	Name   Name
+	Config []byte
+}
+
+// decodeInline decodes inline configuration.
+func (s *Store) decodeInline(b []byte) (*data.Node, rpcerror.List) {
+	return yangxml.Unmarshal(b, s.sch, yangxml.DecodeOptions{Wrappers: []string{}, AllowEmpty: true, RejectState: true})
+}
+
+// source returns a private copy of a source's tree. It must be called with s.mu held.
+func (s *Store) source(src Source) (*data.Node, rpcerror.List) {
+	if src.Config != nil {
+		return s.decodeInline(src.Config)
+	}
+	t := s.tree(src.Name)
+	if t == nil {
+		return nil, rpcerror.List{unsupported(src.Name)}
+	}
+	return t.Clone(), nil
+}
+
+// topLocs returns the locations of the top-level nodes of the trees.
+func topLocs(trees ...*data.Node) []data.Loc {
+	var locs []data.Loc
+	for _, t := range trees {
+		for _, c := range t.Children() {
+			locs = append(locs, data.LocOf(c))
+		}
+	}
+	return locs
+}
+
+// Copy replaces the whole of target with src (RFC 6241 section 7.3). A copy into running is a
+// commit; a copy into startup is validated first and stored durably.
+func (s *Store) Copy(ctx context.Context, who Who, target Name, src Source) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return rpcerror.List{rpcerror.OperationFailed("the datastore is closed")}
+	}
+	if src.Config == nil && src.Name == target {
+		return rpcerror.List{rpcerror.InvalidValue("", "source and target are the same datastore")}
+	}
+	if h, ok := s.locks[target]; ok && h != who.Session {
+		return rpcerror.List{inUse(target, h)}
+	}
+	tree, errs := s.source(src)
+	if len(errs) > 0 {
+		return errs
+	}
+	return s.copyInto(ctx, who, target, tree, "")
+}
+
+// copyInto makes target equal to tree (a private tree). It must be called with s.mu held.
+func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.Node, comment string) rpcerror.List {
+	switch target {
+	case Running:
+		locs := topLocs(s.running, tree)
+		return s.applyToRunning(ctx, who, comment, func(t *data.Txn) rpcerror.List {
+			t.Sync(s.running, tree, locs)
+			return nil
+		})
+	case Candidate:
+		var t data.Txn
+		t.Sync(s.candidate, tree, topLocs(s.candidate, tree))
+		s.dirty = append(s.dirty, t.Locs()...)
+		return nil
+	case Startup:
+		if errs := s.v.Validate(tree, validate.Options{}); len(errs) > 0 {
+			return errs
+		}
+		if s.j != nil {
+			if err := s.j.Put(blobStartup, encodeStored(tree)); err != nil {
+				s.log.Error("datastore: storing startup failed", "err", err)
+				return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be stored")}
+			}
+		}
+		s.startup = tree
+		return nil
+	}
+	return rpcerror.List{unsupported(target)}
+}
+
+// Delete deletes the startup configuration (RFC 6241 section 7.4; running cannot be deleted).
+func (s *Store) Delete(who Who, target Name) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if target != Startup {
+		return rpcerror.List{unsupported(target)}
+	}
+	if h, ok := s.locks[target]; ok && h != who.Session {
+		return rpcerror.List{inUse(target, h)}
+	}
+	if s.j != nil {
+		if err := s.j.Remove(blobStartup); err != nil {
+			s.log.Error("datastore: deleting startup failed", "err", err)
+			return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be deleted")}
+		}
+	}
+	s.startup = data.NewRoot()
+	return nil
+}
+
+// Validate validates a datastore or inline configuration completely (RFC 6241 section 8.6).
+func (s *Store) Validate(src Source) rpcerror.List {
+	s.mu.RLock()
+	tree, errs := s.source(src)
+	s.mu.RUnlock()
+	if len(errs) > 0 {
+		return errs
+	}
+	return s.v.Validate(tree, validate.Options{})
+}
+
+// Lock locks a datastore for a session (RFC 6241 section 7.5).
+func (s *Store) Lock(who Who, name Name) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tree(name) == nil {
+		return rpcerror.List{unsupported(name)}
+	}
+	if h, ok := s.locks[name]; ok {
+		return rpcerror.List{rpcerror.LockDenied(h)}
+	}
+	if name == Candidate && len(s.dirty) > 0 {
+		e := rpcerror.LockDenied(0)
+		e.Message = "the candidate holds changes that are neither committed nor discarded"
+		return rpcerror.List{e}
+	}
+	s.locks[name] = who.Session
+	return nil
+}
+
+// Unlock releases a lock the session holds (RFC 6241 section 7.6).
+func (s *Store) Unlock(who Who, name Name) rpcerror.List {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tree(name) == nil {
+		return rpcerror.List{unsupported(name)}
+	}
+	h, ok := s.locks[name]
+	if !ok || h != who.Session {
+		e := rpcerror.New(rpcerror.Protocol, rpcerror.TagOperationFailed, "the %s datastore is not locked by this session", name)
+		return rpcerror.List{e}
+	}
+	delete(s.locks, name)
+	return nil
+}
+
+// LockHolder returns the session holding a lock on name, if any.
+func (s *Store) LockHolder(name Name) (uint32, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, ok := s.locks[name]
+	return h, ok
+}
+
+// SessionEnded releases what a session held: its locks (a locked, modified candidate is
+// discarded, as the lock promised nobody else changed it) and a confirmed commit it issued
+// without persist, which is rolled back (RFC 6241 section 8.4.1).
+func (s *Store) SessionEnded(ctx context.Context, session uint32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, h := range s.locks {
+		if h != session {
+			continue
+		}
+		delete(s.locks, name)
+		if name == Candidate {
+			s.discardLocked()
+		}
+	}
+	if c := s.confirm; c != nil && c.persist == "" && c.session == session {
+		s.rollbackConfirm(ctx, "its session ended")
+	}
+}

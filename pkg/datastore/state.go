@@ -1,0 +1,158 @@
+package datastore
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// StateRequest is what a StateProvider is asked to fill.
+type StateRequest struct {
+	Who Who
+	// Root is an empty document tree: the provider adds the state data of its subtree (with the
+	// list entries and keys leading to it) and nothing else. The store merges it with the
+	// configuration and filters the result.
+	Root *data.Node
+}
+
+// A StateProvider supplies config false data (RFC 8342's operational view) for the subtree of
+// the schema node it is registered for. It is called for a <get> only when the request's
+// filter can select something in that subtree. An error becomes an rpc-error as for hooks; a
+// panic is recovered into operation-failed.
+type StateProvider func(ctx context.Context, req *StateRequest) error
+
+type provider struct {
+	node *schema.Node
+	fn   StateProvider
+}
+
+// AddStateProvider registers p for the subtree of schema node n.
+func (s *Store) AddStateProvider(n *schema.Node, p StateProvider) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prov = append(s.prov, provider{node: n, fn: p})
+}
+
+// A Selector chooses what an operational read returns: a <get> filter.
+type Selector interface {
+	// Apply returns a new tree holding copies of the selected nodes of root.
+	Apply(root *data.Node) *data.Node
+	// MaySelect reports whether anything at or below schema node n can be selected.
+	MaySelect(n *schema.Node) bool
+}
+
+// Operational returns the operational view selected by sel (nil: everything): the selected
+// running configuration merged with the state data of the providers whose subtree sel can
+// select, as a private tree.
+func (s *Store) Operational(ctx context.Context, who Who, sel Selector) (*data.Node, rpcerror.List) {
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, rpcerror.List{rpcerror.OperationFailed("the datastore is closed")}
+	}
+	var out *data.Node
+	if sel == nil {
+		out = s.running.Clone()
+	} else {
+		out = sel.Apply(s.running)
+	}
+	prov := append([]provider(nil), s.prov...)
+	s.mu.RUnlock()
+
+	st := data.NewRoot()
+	for _, p := range prov {
+		if sel != nil && !sel.MaySelect(p.node) {
+			continue
+		}
+		if errs := s.callProvider(ctx, p, &StateRequest{Who: who, Root: st}); len(errs) > 0 {
+			return nil, errs
+		}
+	}
+	if len(st.Children()) == 0 {
+		return out, nil
+	}
+	merge(out, st)
+	if sel != nil {
+		out = sel.Apply(out)
+	}
+	return out, nil
+}
+
+func (s *Store) callProvider(ctx context.Context, p provider, req *StateRequest) (errs rpcerror.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("datastore: state provider panicked", "node", p.node.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			errs = rpcerror.List{rpcerror.OperationFailed("the device failed to report its state")}
+		}
+	}()
+	if err := p.fn(ctx, req); err != nil {
+		s.log.Info("datastore: state provider failed", "node", p.node.Path(), "err", err)
+		return rpcerror.From(err)
+	}
+	return nil
+}
+
+// merge moves the nodes of src into dst, descending into the containers and list entries both
+// hold.
+func merge(dst, src *data.Node) {
+	for _, c := range append([]*data.Node(nil), src.Children()...) {
+		var d *data.Node
+		switch c.Schema.Kind {
+		case schema.KindList, schema.KindLeafList:
+			if len(c.Schema.Keys) > 0 || c.Schema.Kind == schema.KindLeafList && c.Schema.Config {
+				d = dst.Find(c.Schema, c.Key())
+			}
+		case schema.KindContainer:
+			d = dst.Child(c.Schema)
+		case schema.KindLeaf, schema.KindAnydata, schema.KindAnyxml:
+			if old := dst.Child(c.Schema); old != nil {
+				dst.Remove(old)
+			}
+		}
+		if d != nil {
+			merge(d, c)
+			continue
+		}
+		src.Remove(c)
+		dst.Add(c)
+	}
+}
+
+// locPath returns the instance-identifier of a location (RFC 7951 form, as data.Node.Path).
+func locPath(l data.Loc) string {
+	var b strings.Builder
+	var prev *schema.Module
+	for _, st := range l {
+		b.WriteByte('/')
+		if st.Schema.Module != prev {
+			b.WriteString(st.Schema.Module.Name)
+			b.WriteByte(':')
+			prev = st.Schema.Module
+		}
+		b.WriteString(st.Schema.Name)
+		switch {
+		case st.Schema.Kind == schema.KindList:
+			vals := strings.Split(st.Key, "\x00")
+			for i, k := range st.Schema.Keys {
+				if i < len(vals) {
+					fmt.Fprintf(&b, "[%s=%s]", k.Name, quoteXPath(vals[i]))
+				}
+			}
+		case st.Schema.Kind == schema.KindLeafList:
+			fmt.Fprintf(&b, "[.=%s]", quoteXPath(st.Key))
+		}
+	}
+	return b.String()
+}
+
+func quoteXPath(v string) string {
+	if strings.Contains(v, "'") {
+		return `"` + v + `"`
+	}
+	return "'" + v + "'"
+}

@@ -1,0 +1,190 @@
+package datastore_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/rpcerror"
+)
+
+const ns = `xmlns="urn:ncws:test:dstest"`
+
+func edit(t *testing.T, st *datastore.Store, who datastore.Who, cfg string) rpcerror.List {
+	t.Helper()
+	return st.Edit(context.Background(), who, datastore.Running, []byte(cfg), datastore.EditOptions{})
+}
+
+// TestHooks checks the hook contract: validate and apply see the change with its originator;
+// a refusal or a panic leaves running as it was and aborts the hooks already applied.
+func TestHooks(t *testing.T) {
+	s := loadSchema(t)
+	var log []string
+	fail := ""
+	hook := func(name string) datastore.Hook {
+		return datastore.HookFuncs{
+			ValidateFunc: func(ctx context.Context, c *datastore.Commit) error {
+				log = append(log, name+" validate "+c.Who.User)
+				if fail == name+" validate" {
+					return rpcerror.InvalidValue("/dstest:store", "refused by %s", name)
+				}
+				return nil
+			},
+			ApplyFunc: func(ctx context.Context, c *datastore.Commit) error {
+				var paths []string
+				for _, ch := range c.Changes {
+					paths = append(paths, ch.Path)
+				}
+				log = append(log, name+" apply "+strings.Join(paths, ","))
+				switch fail {
+				case name + " apply":
+					return errors.New("device busy")
+				case name + " panic":
+					panic("hook bug")
+				}
+				return nil
+			},
+			AbortFunc: func(ctx context.Context, c *datastore.Commit) { log = append(log, name+" abort") },
+		}
+	}
+	st, err := datastore.Open(datastore.Options{Schema: s, Hooks: []datastore.Hook{hook("h1"), hook("h2")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	who := datastore.Who{User: "ann", Session: 3}
+	if errs := edit(t, st, who, `<store `+ns+`><entry><id>1</id><value>a</value></entry></store>`); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	// The first commit creates the container: one change, at the container.
+	want := []string{"h1 validate ann", "h2 validate ann", "h1 apply /dstest:store", "h2 apply /dstest:store"}
+	if d := cmp.Diff(want, log); d != "" {
+		t.Errorf("hooks on a commit: mismatch (-want +got):\n%s", d)
+	}
+	before := runningXML(t, st)
+	for _, tc := range []struct {
+		fail    string
+		tag     rpcerror.Tag
+		wantLog []string
+	}{
+		{"h2 validate", rpcerror.TagInvalidValue, []string{"h1 validate ann", "h2 validate ann"}},
+		{"h2 apply", rpcerror.TagOperationFailed, []string{"h1 validate ann", "h2 validate ann", "h1 apply /dstest:store/entry[id='2']", "h2 apply /dstest:store/entry[id='2']", "h1 abort"}},
+		{"h1 panic", rpcerror.TagOperationFailed, []string{"h1 validate ann", "h2 validate ann", "h1 apply /dstest:store/entry[id='2']"}},
+	} {
+		t.Run(tc.fail, func(t *testing.T) {
+			log, fail = nil, tc.fail
+			errs := edit(t, st, who, `<store `+ns+`><entry><id>2</id><value>b</value></entry></store>`)
+			if len(errs) != 1 || errs[0].Tag != tc.tag {
+				t.Fatalf("errors %v, want one %s", errs, tc.tag)
+			}
+			if d := cmp.Diff(tc.wantLog, log); d != "" {
+				t.Errorf("hook calls: mismatch (-want +got):\n%s", d)
+			}
+			if got := runningXML(t, st); got != before {
+				t.Errorf("running changed after a refused commit:\n got %s\nwant %s", got, before)
+			}
+			if errs[0].Tag == rpcerror.TagOperationFailed && strings.Contains(errs[0].Message, "busy") {
+				t.Errorf("an internal error leaked to the client: %q", errs[0].Message)
+			}
+		})
+	}
+}
+
+// TestPersistence reopens a store: running, startup and the history come back.
+func TestPersistence(t *testing.T) {
+	s := loadSchema(t)
+	dir := t.TempDir()
+	st, err := datastore.Open(datastore.Options{Schema: s, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := datastore.Who{User: "ann", Session: 1}
+	for _, cfg := range []string{
+		`<store ` + ns + `><entry><id>1</id><value>a</value></entry><newest>1</newest></store>`,
+		`<store ` + ns + `><entry><id>2</id><value>b</value></entry><newest>2</newest></store>`,
+	} {
+		if errs := edit(t, st, who, cfg); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	if errs := st.Copy(context.Background(), who, datastore.Startup, datastore.Source{Name: datastore.Running}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if errs := edit(t, st, who, `<store `+ns+` xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><entry nc:operation="delete"><id>1</id></entry></store>`); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := runningXML(t, st)
+	st.Close()
+
+	st, err = datastore.Open(datastore.Options{Schema: s, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got := runningXML(t, st); got != want {
+		t.Errorf("running after reopening:\n got %s\nwant %s", got, want)
+	}
+	var startup int
+	st.Read(datastore.Startup, func(root *data.Node) {
+		root.Walk(func(n *data.Node) bool {
+			if n.Schema != nil && n.Schema.Name == "entry" {
+				startup++
+			}
+			return true
+		})
+	})
+	if startup != 2 {
+		t.Errorf("startup has %d entries, want 2", startup)
+	}
+	h, err := st.History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 3 || h[2].User != "ann" || h[2].Changes[0].Operation != "delete" {
+		t.Errorf("history after reopening: %+v", h)
+	}
+	// Rollback to commit 1 across the restart.
+	if errs := st.Rollback(context.Background(), who, 1); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	got := runningXML(t, st)
+	if !strings.Contains(got, "<id>1</id>") || strings.Contains(got, "<id>2</id>") {
+		t.Errorf("after rollback to 1: %s", got)
+	}
+}
+
+// TestBootFromStartup: a boot copies a valid startup into running and refuses an invalid one.
+func TestBootFromStartup(t *testing.T) {
+	s := loadSchema(t)
+	dir := t.TempDir()
+	st, err := datastore.Open(datastore.Options{Schema: s, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := datastore.Who{User: "ann", Session: 1}
+	if errs := st.Copy(context.Background(), who, datastore.Startup, datastore.Source{Config: []byte(`<store ` + ns + `><entry><id>7</id><value>s</value></entry></store>`)}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	st.Close()
+	st, err = datastore.Open(datastore.Options{Schema: s, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runningXML(t, st); strings.Contains(got, "<id>7</id>") {
+		t.Errorf("a restart that is not a boot copied startup: %s", got)
+	}
+	st.Close()
+	st, err = datastore.Open(datastore.Options{Schema: s, Dir: dir, BootFromStartup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runningXML(t, st); !strings.Contains(got, "<id>7</id>") {
+		t.Errorf("boot from startup: running is %s", got)
+	}
+	st.Close()
+}

@@ -1,0 +1,161 @@
+package netconftest
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/yang"
+)
+
+//go:embed testdata/nctest.yang testdata/scripts/*.nct
+var files embed.FS
+
+// A Dialer opens a connection to the server under test, authenticated as user.
+type Dialer func(ctx context.Context, user string) (ClientConn, error)
+
+// Serve starts a transport for srv and returns how to connect to it; the transport must stop
+// when t ends (t.Cleanup).
+type Serve func(t *testing.T, srv *server.Server) Dialer
+
+var (
+	schemaOnce sync.Once
+	schemaVal  *schema.Schema
+	schemaErr  error
+)
+
+// Schema returns the conformance schema: the protocol modules of package yang and the nctest
+// module the scripts edit.
+func Schema() (*schema.Schema, error) {
+	schemaOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "netconftest-yang")
+		if err != nil {
+			schemaErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		var names []string
+		err = fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(yang.FS, p)
+			if err != nil {
+				return err
+			}
+			names = append(names, p)
+			return os.WriteFile(filepath.Join(dir, p), b, 0o600)
+		})
+		if err != nil {
+			schemaErr = err
+			return
+		}
+		b, err := files.ReadFile("testdata/nctest.yang")
+		if err != nil {
+			schemaErr = err
+			return
+		}
+		if err := os.WriteFile(filepath.Join(dir, "nctest.yang"), b, 0o600); err != nil {
+			schemaErr = err
+			return
+		}
+		fl := []string{filepath.Join(dir, "nctest.yang")}
+		for _, p := range yang.Protocol {
+			fl = append(fl, filepath.Join(dir, p))
+		}
+		schemaVal, schemaErr = yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: fl})
+	})
+	return schemaVal, schemaErr
+}
+
+// NewServer returns a server for the conformance schema with a persistent store in a new
+// temporary directory, and a state provider answering nctest's status container.
+func NewServer(t testing.TB) *server.Server {
+	t.Helper()
+	sch, err := Schema()
+	if err != nil {
+		t.Fatalf("netconftest: schema: %v", err)
+	}
+	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("netconftest: datastore: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	m := sch.Module("nctest")
+	status := sch.Top(m, "status")
+	st.AddStateProvider(status, func(ctx context.Context, req *datastore.StateRequest) error {
+		n := data.New(status)
+		up := status.Child(m, "uptime")
+		v, rerr := data.ParseValue(up.Type, "42", nil)
+		if rerr != nil {
+			return rerr
+		}
+		n.Insert(data.NewLeaf(up, v))
+		req.Root.Insert(n)
+		return nil
+	})
+	srv := &server.Server{Store: st, HelloTimeout: 2 * time.Second}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return srv
+}
+
+// Scripts returns the names of the conformance scripts.
+func Scripts() []string {
+	ents, _ := fs.ReadDir(files, "testdata/scripts")
+	var out []string
+	for _, e := range ents {
+		out = append(out, strings.TrimSuffix(e.Name(), ".nct"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Run runs every conformance script as a subtest, each against a fresh server started by
+// serve: scripted sessions (client messages in, expected replies out) that cover the RFC 6241
+// operations and errors, locks between sessions, confirmed commit with timeout, persist and
+// session loss.
+func Run(t *testing.T, serve Serve) {
+	for _, name := range Scripts() {
+		t.Run(name, func(t *testing.T) {
+			b, err := files.ReadFile(path.Join("testdata/scripts", name+".nct"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			steps, err := parseScript(string(b))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			srv := NewServer(t)
+			r := &runner{dial: serve(t, srv), sessions: map[string]ClientConn{}, sids: map[string]string{}, timeout: 5 * time.Second}
+			defer r.close()
+			if err := r.run(steps); err != nil {
+				t.Fatalf("%s.nct:%v", name, err)
+			}
+		})
+	}
+}
+
+// InMemory serves srv over in-memory pipes (the reference transport of the suite).
+func InMemory(t *testing.T, srv *server.Server) Dialer {
+	l := NewListener()
+	go srv.Serve(l)
+	t.Cleanup(func() { l.Close() })
+	return l.Dial
+}

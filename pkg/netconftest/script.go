@@ -1,0 +1,377 @@
+package netconftest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// A step is one line (or block) of a script.
+type step struct {
+	line    int
+	session string
+	kind    string // "open", "send", "expect", "closed", "sleep", "hello"
+	arg     string // user for open; duration for sleep
+	raw     bool   // open without the hello exchange
+	body    string
+}
+
+var (
+	sendRe   = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*)([<>]) ?(.*)$`)
+	openRe   = regexp.MustCompile(`^open ([A-Z][A-Za-z0-9]*)(?: (\S+))?(?: (raw))?$`)
+	closedRe = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*) closed$`)
+	sleepRe  = regexp.MustCompile(`^sleep (\S+)$`)
+)
+
+// parseScript reads a script:
+//
+//	# comment
+//	open A [user] [raw]     dial as user (default "alice"); unless raw, exchange hellos
+//	A> <rpc ...>            send a message (continued on the following lines)
+//	A< <rpc-reply ...>      expect a message (continued on the following lines)
+//	A< hello                expect a server <hello>
+//	A closed                expect the server to close A's connection
+//	sleep 1.5s              wait
+//
+// A message ends at a blank line or the next command. In messages, {{sid A}} stands for A's
+// session-id; in expected messages, {{*}} matches any text or attribute value, and an
+// <rpc-error> without <error-message> matches any message.
+func parseScript(src string) ([]step, error) {
+	var steps []step
+	var cur *step
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	n := 0
+	flush := func() {
+		if cur != nil {
+			cur.body = strings.TrimSpace(cur.body)
+			steps = append(steps, *cur)
+			cur = nil
+		}
+	}
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+			flush()
+		case strings.HasPrefix(t, "#"):
+		case openRe.MatchString(t):
+			flush()
+			m := openRe.FindStringSubmatch(t)
+			user := m[2]
+			if user == "" {
+				user = "alice"
+			}
+			steps = append(steps, step{line: n, session: m[1], kind: "open", arg: user, raw: m[3] != ""})
+		case closedRe.MatchString(t):
+			flush()
+			steps = append(steps, step{line: n, session: closedRe.FindStringSubmatch(t)[1], kind: "closed"})
+		case sleepRe.MatchString(t):
+			flush()
+			steps = append(steps, step{line: n, kind: "sleep", arg: sleepRe.FindStringSubmatch(t)[1]})
+		case sendRe.MatchString(t):
+			flush()
+			m := sendRe.FindStringSubmatch(t)
+			kind := "send"
+			if m[2] == "<" {
+				kind = "expect"
+				if strings.TrimSpace(m[3]) == "hello" {
+					steps = append(steps, step{line: n, session: m[1], kind: "hello"})
+					continue
+				}
+			}
+			cur = &step{line: n, session: m[1], kind: kind, body: m[3] + "\n"}
+		default:
+			if cur == nil {
+				return nil, fmt.Errorf("line %d: %q is not a command", n, t)
+			}
+			cur.body += line + "\n"
+		}
+	}
+	flush()
+	return steps, sc.Err()
+}
+
+// xnode is a message parsed for comparison: namespaced names, attributes without namespace
+// declarations, trimmed text, whitespace-only text dropped.
+type xnode struct {
+	name  xml.Name
+	attrs []xml.Attr
+	text  string
+	kids  []*xnode
+}
+
+func parseXML(b []byte) (*xnode, error) {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	var stack []*xnode
+	var root *xnode
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &xnode{name: t.Name}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				n.attrs = append(n.attrs, a)
+			}
+			sort.Slice(n.attrs, func(i, j int) bool {
+				if n.attrs[i].Name.Space != n.attrs[j].Name.Space {
+					return n.attrs[i].Name.Space < n.attrs[j].Name.Space
+				}
+				return n.attrs[i].Name.Local < n.attrs[j].Name.Local
+			})
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.kids = append(p.kids, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text += string(t)
+			}
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("no element")
+	}
+	var trim func(*xnode)
+	trim = func(n *xnode) {
+		n.text = strings.TrimSpace(n.text)
+		for _, k := range n.kids {
+			trim(k)
+		}
+	}
+	trim(root)
+	return root, nil
+}
+
+const wildcard = "{{*}}"
+
+// match compares an expected message with the actual one and describes the first difference.
+func match(want, got *xnode, path string) string {
+	path += "/" + got.name.Local
+	if want.name != got.name {
+		return fmt.Sprintf("%s: element %s {%s}, want %s {%s}", path, got.name.Local, got.name.Space, want.name.Local, want.name.Space)
+	}
+	if len(want.attrs) != len(got.attrs) {
+		return fmt.Sprintf("%s: attributes %v, want %v", path, got.attrs, want.attrs)
+	}
+	for i := range want.attrs {
+		if want.attrs[i].Name != got.attrs[i].Name || (want.attrs[i].Value != wildcard && want.attrs[i].Value != got.attrs[i].Value) {
+			return fmt.Sprintf("%s: attributes %v, want %v", path, got.attrs, want.attrs)
+		}
+	}
+	if want.text != wildcard && want.text != got.text {
+		return fmt.Sprintf("%s: text %q, want %q", path, got.text, want.text)
+	}
+	kids := got.kids
+	if want.name.Local == "rpc-error" && !hasKid(want, "error-message") {
+		kids = nil
+		for _, k := range got.kids {
+			if k.name.Local != "error-message" {
+				kids = append(kids, k)
+			}
+		}
+	}
+	if want.text == wildcard && len(want.kids) == 0 {
+		return ""
+	}
+	if len(want.kids) != len(kids) {
+		var names []string
+		for _, k := range kids {
+			names = append(names, k.name.Local)
+		}
+		return fmt.Sprintf("%s: %d children %v, want %d", path, len(kids), names, len(want.kids))
+	}
+	for i := range want.kids {
+		if d := match(want.kids[i], kids[i], path); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+func hasKid(n *xnode, local string) bool {
+	for _, k := range n.kids {
+		if k.name.Local == local {
+			return true
+		}
+	}
+	return false
+}
+
+// runner runs one script.
+type runner struct {
+	dial     Dialer
+	sessions map[string]ClientConn
+	sids     map[string]string
+	timeout  time.Duration
+}
+
+var sidRe = regexp.MustCompile(`\{\{sid ([A-Z][A-Za-z0-9]*)\}\}`)
+
+func (r *runner) subst(s string) string {
+	return sidRe.ReplaceAllStringFunc(s, func(m string) string {
+		if id, ok := r.sids[sidRe.FindStringSubmatch(m)[1]]; ok {
+			return id
+		}
+		return m
+	})
+}
+
+var clientHello = []byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>` +
+	`<capability>urn:ietf:params:netconf:base:1.0</capability>` +
+	`<capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>`)
+
+func (r *runner) run(steps []step) error {
+	for _, st := range steps {
+		if err := r.step(st); err != nil {
+			return fmt.Errorf("line %d: %w", st.line, err)
+		}
+	}
+	return nil
+}
+
+func (r *runner) conn(name string) (ClientConn, error) {
+	c, ok := r.sessions[name]
+	if !ok {
+		return nil, fmt.Errorf("session %s is not open", name)
+	}
+	return c, nil
+}
+
+func (r *runner) recv(c ClientConn) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
+	defer cancel()
+	return c.Recv(ctx)
+}
+
+func (r *runner) step(st step) error {
+	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
+	defer cancel()
+	switch st.kind {
+	case "sleep":
+		d, err := time.ParseDuration(st.arg)
+		if err != nil {
+			return err
+		}
+		time.Sleep(d)
+		return nil
+	case "open":
+		c, err := r.dial(ctx, st.arg)
+		if err != nil {
+			return fmt.Errorf("dial: %w", err)
+		}
+		r.sessions[st.session] = c
+		if st.raw {
+			return nil
+		}
+		msg, err := r.recv(c)
+		if err != nil {
+			return fmt.Errorf("server hello: %w", err)
+		}
+		id, err := helloSessionID(msg)
+		if err != nil {
+			return err
+		}
+		r.sids[st.session] = id
+		return c.Send(ctx, clientHello)
+	case "hello":
+		c, err := r.conn(st.session)
+		if err != nil {
+			return err
+		}
+		msg, err := r.recv(c)
+		if err != nil {
+			return fmt.Errorf("server hello: %w", err)
+		}
+		id, err := helloSessionID(msg)
+		if err != nil {
+			return err
+		}
+		r.sids[st.session] = id
+		return nil
+	case "send":
+		c, err := r.conn(st.session)
+		if err != nil {
+			return err
+		}
+		return c.Send(ctx, []byte(r.subst(st.body)))
+	case "expect":
+		c, err := r.conn(st.session)
+		if err != nil {
+			return err
+		}
+		msg, err := r.recv(c)
+		if err != nil {
+			return fmt.Errorf("%s: no reply: %w", st.session, err)
+		}
+		want, err := parseXML([]byte(r.subst(st.body)))
+		if err != nil {
+			return fmt.Errorf("expected message: %w", err)
+		}
+		got, err := parseXML(msg)
+		if err != nil {
+			return fmt.Errorf("reply is not XML: %w\n%s", err, msg)
+		}
+		if d := match(want, got, ""); d != "" {
+			return fmt.Errorf("%s: reply differs: %s\n got: %s\nwant: %s", st.session, d, msg, strings.TrimSpace(r.subst(st.body)))
+		}
+		return nil
+	case "closed":
+		c, err := r.conn(st.session)
+		if err != nil {
+			return err
+		}
+		msg, err := r.recv(c)
+		if err == nil {
+			return fmt.Errorf("%s: expected the connection to close, got %s", st.session, msg)
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: still open after %v", st.session, r.timeout)
+		}
+		delete(r.sessions, st.session)
+		return nil
+	}
+	return fmt.Errorf("unknown step %q", st.kind)
+}
+
+var sidElemRe = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?session-id>\s*(\d+)\s*<`)
+
+func helloSessionID(msg []byte) (string, error) {
+	if !bytes.Contains(msg, []byte("hello")) {
+		return "", fmt.Errorf("expected a hello, got %s", msg)
+	}
+	m := sidElemRe.FindSubmatch(msg)
+	if m == nil {
+		return "", fmt.Errorf("server hello without session-id: %s", msg)
+	}
+	return string(m[1]), nil
+}
+
+func (r *runner) close() {
+	for _, c := range r.sessions {
+		c.Close()
+	}
+}

@@ -1,0 +1,153 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/netconftest"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/yang"
+)
+
+// flatSchema loads the protocol modules and the flat-list model of Clixon's large-list study
+// (pkg/datastore/testdata/dstest.yang: list entry {uint32 id; string value}).
+func flatSchema(tb testing.TB) *schema.Schema {
+	tb.Helper()
+	dir := tb.TempDir()
+	var files []string
+	fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(yang.FS, p)
+			os.WriteFile(filepath.Join(dir, p), b, 0o600)
+		}
+		return nil
+	})
+	for _, p := range yang.Protocol {
+		files = append(files, filepath.Join(dir, p))
+	}
+	files = append(files, "../datastore/testdata/dstest.yang")
+	s, err := yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: files})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// benchSession starts a server with a persistent store holding n entries and returns a client
+// session to it.
+func benchSession(b *testing.B, n int) func(rpc string) []byte {
+	s := flatSchema(b)
+	st, err := datastore.Open(datastore.Options{Schema: s, Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if n > 0 {
+		var cfg strings.Builder
+		cfg.WriteString(`<store xmlns="urn:ncws:test:dstest">`)
+		for i := range n {
+			fmt.Fprintf(&cfg, "<entry><id>%d</id><value>value-%d</value></entry>", i, i)
+		}
+		cfg.WriteString(`</store>`)
+		if errs := st.Copy(context.Background(), datastore.Who{}, datastore.Running, datastore.Source{Config: []byte(cfg.String())}); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+	srv := &server.Server{Store: st}
+	l := netconftest.NewListener()
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Shutdown(context.Background()); l.Close() })
+	ctx := context.Background()
+	c, err := l.Dial(ctx, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Recv(ctx); err != nil {
+		b.Fatal(err)
+	}
+	c.Send(ctx, []byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>`))
+	id := 0
+	return func(rpc string) []byte {
+		id++
+		c.Send(ctx, []byte(fmt.Sprintf(`<rpc message-id="%d" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">%s</rpc>`, id, rpc)))
+		reply, err := c.Recv(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bytes.Contains(reply, []byte("rpc-error")) {
+			b.Fatalf("rpc-error: %s", reply)
+		}
+		return reply
+	}
+}
+
+// BenchmarkEditCommit is one-entry edit-config of the candidate plus commit (durable: fsync)
+// in a flat list of 1k, 10k and 100k entries.
+func BenchmarkEditCommit(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			call := benchSession(b, n)
+			i := 0
+			for b.Loop() {
+				i++
+				call(fmt.Sprintf(`<edit-config><target><candidate/></target><config><store xmlns="urn:ncws:test:dstest"><entry><id>%d</id><value>changed-%d</value></entry></store></config></edit-config>`, (i*7919)%n, i))
+				call(`<commit/>`)
+			}
+		})
+	}
+}
+
+// BenchmarkEditRunning is one-entry edit-config of running (durable) in a flat list.
+func BenchmarkEditRunning(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			call := benchSession(b, n)
+			i := 0
+			for b.Loop() {
+				i++
+				call(fmt.Sprintf(`<edit-config><target><running/></target><config><store xmlns="urn:ncws:test:dstest"><entry><id>%d</id><value>changed-%d</value></entry></store></config></edit-config>`, (i*7919)%n, i))
+			}
+		})
+	}
+}
+
+// BenchmarkEditCreate1000 creates 1,000 entries in one edit-config of running and deletes them
+// again (the second rpc is not timed).
+func BenchmarkEditCreate1000(b *testing.B) {
+	call := benchSession(b, 0)
+	var create, del strings.Builder
+	create.WriteString(`<edit-config><target><running/></target><config><store xmlns="urn:ncws:test:dstest">`)
+	del.WriteString(`<edit-config><target><running/></target><config><store xmlns="urn:ncws:test:dstest" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">`)
+	for i := range 1000 {
+		fmt.Fprintf(&create, "<entry><id>%d</id><value>value-%d</value></entry>", i, i)
+		fmt.Fprintf(&del, `<entry nc:operation="delete"><id>%d</id></entry>`, i)
+	}
+	create.WriteString(`</store></config></edit-config>`)
+	del.WriteString(`</store></config></edit-config>`)
+	for b.Loop() {
+		call(create.String())
+		b.StopTimer()
+		call(del.String())
+		b.StartTimer()
+	}
+}
+
+// BenchmarkGetConfig100k is get-config of running holding 100k entries.
+func BenchmarkGetConfig100k(b *testing.B) {
+	call := benchSession(b, 100000)
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		size = len(call(`<get-config><source><running/></source></get-config>`))
+	}
+	b.ReportMetric(float64(size), "reply-bytes")
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+)
+
+// call is the per-rpc state the built-in operations share with the session.
+type call struct {
+	s     *session
+	attrs *attrCapture
+	// raw, when set, is the reply's content, used instead of encoding the output tree.
+	raw []byte
+	// end, when set, ends the session after the reply.
+	end *netconf.CloseReason
+}
+
+type callKey struct{}
+
+func withSession(ctx context.Context, s *session, a *attrCapture) context.Context {
+	return context.WithValue(ctx, callKey{}, &call{s: s, attrs: a})
+}
+
+func callOf(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+func endOf(ctx context.Context) *netconf.CloseReason { return callOf(ctx).end }
+
+// encodeOutput encodes the children of an rpc's output tree as the reply content.
+func encodeOutput(out *data.Node, ctx context.Context) ([]byte, error) {
+	if c := callOf(ctx); c.raw != nil || out == nil {
+		return c.raw, nil
+	}
+	var b []byte
+	var err error
+	for _, n := range out.Children() {
+		if b, err = yangxml.Append(b, n, yangxml.EncodeOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// attrCapture keeps the attributes of the input's nodes (the filter's type and select) and
+// the namespaces of the prefixes an XPath select uses.
+type attrCapture struct {
+	attrs map[*data.Node][]yangxml.Attr
+	ns    map[*data.Node]map[string]string
+}
+
+func newAttrCapture() *attrCapture {
+	return &attrCapture{attrs: map[*data.Node][]yangxml.Attr{}, ns: map[*data.Node]map[string]string{}}
+}
+
+var prefixRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_*]`)
+
+func (a *attrCapture) hook(n *data.Node, at yangxml.Attr) *rpcerror.Error {
+	a.attrs[n] = append(a.attrs[n], at)
+	if at.Local == "select" && at.Namespace == "" && at.Resolve != nil {
+		m := map[string]string{}
+		for _, sm := range prefixRe.FindAllStringSubmatch(at.Value, -1) {
+			if mod := at.Resolve(sm[1]); mod != nil {
+				m[sm[1]] = mod.Namespace
+			}
+		}
+		a.ns[n] = m
+	}
+	return nil
+}
+
+// attr returns the value of n's unprefixed attribute name.
+func (a *attrCapture) attr(n *data.Node, name string) (string, bool) {
+	for _, at := range a.attrs[n] {
+		if at.Local == name && at.Namespace == "" {
+			return at.Value, true
+		}
+	}
+	return "", false
+}

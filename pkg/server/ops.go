@@ -1,0 +1,356 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/ncws/ncws/internal/filter"
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+const (
+	nsNetconf      = "urn:ietf:params:xml:ns:netconf:base:1.0"
+	nsWithDefaults = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
+	nsHistory      = "urn:ncws:yang:ncws-server"
+)
+
+// registerBuiltins installs the handlers of the RFC 6241 operations (and of ncws-commit-history's
+// rollback) that the schema defines and that no Handle call replaced.
+func (srv *Server) registerBuiltins() {
+	sch := srv.Store.Schema()
+	builtins := map[string]Handler{
+		"get": srv.opGet, "get-config": srv.opGetConfig, "edit-config": srv.opEditConfig,
+		"copy-config": srv.opCopyConfig, "delete-config": srv.opDeleteConfig,
+		"lock": srv.opLock, "unlock": srv.opUnlock, "close-session": srv.opCloseSession,
+		"kill-session": srv.opKillSession, "commit": srv.opCommit, "discard-changes": srv.opDiscard,
+		"cancel-commit": srv.opCancelCommit, "validate": srv.opValidate,
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if m := sch.ModuleByNamespace(nsNetconf); m != nil {
+		for name, h := range builtins {
+			if rpc := sch.RPC(m, name); rpc != nil && srv.handlers[rpc] == nil {
+				srv.handlers[rpc] = h
+			}
+		}
+	}
+	if m := sch.ModuleByNamespace(nsHistory); m != nil {
+		if rpc := sch.RPC(m, "rollback"); rpc != nil && srv.handlers[rpc] == nil {
+			srv.handlers[rpc] = srv.opRollback
+		}
+	}
+}
+
+// param returns the input parameter called name, nil if absent.
+func param(in *data.Node, name string) *data.Node { return in.ChildByName(name) }
+
+// datastoreParam reads a target or source container: the name of its one child.
+func datastoreParam(in *data.Node, name string) (datastore.Name, *data.Node, *rpcerror.Error) {
+	c := param(in, name)
+	if c == nil || len(c.Children()) == 0 {
+		return "", nil, rpcerror.MissingElement(rpcerror.Protocol, name, "", "missing parameter %q", name)
+	}
+	k := c.Children()[0]
+	switch k.Schema.Name {
+	case "running", "candidate", "startup":
+		return datastore.Name(k.Schema.Name), nil, nil
+	case "config":
+		return "", k, nil
+	}
+	e := rpcerror.OperationNotSupported("%s %q is not supported", name, k.Schema.Name)
+	e.Type = rpcerror.Protocol
+	return "", nil, e
+}
+
+// withDefaults reads the with-defaults parameter (RFC 6243 section 4.5.1); the basic mode is
+// explicit.
+func withDefaults(in *data.Node) (yangxml.WithDefaults, *rpcerror.Error) {
+	for _, c := range in.Children() {
+		if c.Schema.Name == "with-defaults" && c.Schema.Module.Namespace == nsWithDefaults {
+			wd, ok := yangxml.ParseWithDefaults(c.Value.Str)
+			if !ok {
+				return 0, rpcerror.InvalidValue(c.Path(), "with-defaults mode %q is not supported", c.Value.Str)
+			}
+			return wd, nil
+		}
+	}
+	return yangxml.Explicit, nil
+}
+
+// selector compiles the filter parameter; nil selects everything.
+func (srv *Server) selector(ctx context.Context, in *data.Node) (*filter.Filter, *rpcerror.Error) {
+	f := param(in, "filter")
+	if f == nil {
+		return nil, nil
+	}
+	attrs := callOf(ctx).attrs
+	typ, _ := attrs.attr(f, "type")
+	switch typ {
+	case "", "subtree":
+		return filter.Subtree([]byte(f.Value.Str), srv.Store.Schema())
+	case "xpath":
+		sel, ok := attrs.attr(f, "select")
+		if !ok {
+			return nil, rpcerror.MissingAttribute(rpcerror.Protocol, "select", "filter")
+		}
+		return filter.XPath(sel, attrs.ns[f], srv.Store.Schema())
+	}
+	return nil, rpcerror.BadAttribute(rpcerror.Protocol, "type", "filter", "filter type %q is not supported", typ)
+}
+
+// dataReply sets the reply to <data> holding tree, encoded with the with-defaults mode.
+func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults) error {
+	b, err := yangxml.Marshal(tree, yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()})
+	if err != nil {
+		return err
+	}
+	callOf(ctx).raw = b
+	return nil
+}
+
+func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	name, _, rerr := datastoreParam(req.Input, "source")
+	if rerr != nil {
+		return nil, rerr
+	}
+	wd, rerr := withDefaults(req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	f, rerr := srv.selector(ctx, req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	var out *data.Node
+	err := srv.Store.Read(name, func(root *data.Node) {
+		if f != nil {
+			out = f.Apply(root)
+			return
+		}
+		// Encoding reads the tree under the read lock instead of copying it.
+		if e := srv.dataReply(ctx, root, wd); e != nil {
+			srv.Logger.Error("server: encoding get-config failed", "err", e)
+		}
+	})
+	if err != nil {
+		return nil, rpcerror.OperationFailed("%s cannot be read", name)
+	}
+	if out != nil {
+		return nil, srv.dataReply(ctx, out, wd)
+	}
+	return nil, nil
+}
+
+func (srv *Server) opGet(ctx context.Context, req *Request) (*data.Node, error) {
+	wd, rerr := withDefaults(req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	f, rerr := srv.selector(ctx, req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	var sel datastore.Selector
+	if f != nil {
+		sel = f
+	}
+	tree, errs := srv.Store.Operational(ctx, req.Who, sel)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, srv.dataReply(ctx, tree, wd)
+}
+
+func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	target, _, rerr := datastoreParam(req.Input, "target")
+	if rerr != nil {
+		return nil, rerr
+	}
+	var o datastore.EditOptions
+	if p := param(req.Input, "default-operation"); p != nil {
+		o.DefaultOperation = p.Value.Str
+	}
+	if p := param(req.Input, "test-option"); p != nil {
+		o.TestOption = p.Value.Str
+	}
+	if p := param(req.Input, "error-option"); p != nil {
+		o.ErrorOption = p.Value.Str
+	}
+	cfg := param(req.Input, "config")
+	if cfg == nil {
+		if param(req.Input, "url") != nil {
+			e := rpcerror.OperationNotSupported("the :url capability is not supported")
+			e.Type = rpcerror.Protocol
+			return nil, e
+		}
+		return nil, rpcerror.MissingElement(rpcerror.Protocol, "config", "", "missing parameter \"config\"")
+	}
+	if errs := srv.Store.Edit(ctx, req.Who, target, []byte(cfg.Value.Str), o); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	target, tcfg, rerr := datastoreParam(req.Input, "target")
+	if rerr != nil {
+		return nil, rerr
+	}
+	if tcfg != nil {
+		return nil, rpcerror.InvalidValue("", "the target of copy-config must be a datastore")
+	}
+	name, scfg, rerr := datastoreParam(req.Input, "source")
+	if rerr != nil {
+		return nil, rerr
+	}
+	src := datastore.Source{Name: name}
+	if scfg != nil {
+		src.Config = []byte(scfg.Value.Str)
+	}
+	if errs := srv.Store.Copy(ctx, req.Who, target, src); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opDeleteConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	target, _, rerr := datastoreParam(req.Input, "target")
+	if rerr != nil {
+		return nil, rerr
+	}
+	if errs := srv.Store.Delete(req.Who, target); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opLock(ctx context.Context, req *Request) (*data.Node, error) {
+	target, _, rerr := datastoreParam(req.Input, "target")
+	if rerr != nil {
+		return nil, rerr
+	}
+	if errs := srv.Store.Lock(req.Who, target); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opUnlock(ctx context.Context, req *Request) (*data.Node, error) {
+	target, _, rerr := datastoreParam(req.Input, "target")
+	if rerr != nil {
+		return nil, rerr
+	}
+	if errs := srv.Store.Unlock(req.Who, target); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opCloseSession(ctx context.Context, req *Request) (*data.Node, error) {
+	callOf(ctx).end = &netconf.CloseReason{Code: netconf.CloseNormal, Text: "close-session"}
+	return nil, nil
+}
+
+func (srv *Server) opKillSession(ctx context.Context, req *Request) (*data.Node, error) {
+	p := param(req.Input, "session-id")
+	if p == nil {
+		return nil, rpcerror.MissingElement(rpcerror.Protocol, "session-id", "", "missing parameter \"session-id\"")
+	}
+	id, _ := strconv.ParseUint(p.Value.Str, 10, 32)
+	if uint32(id) == req.Who.Session {
+		return nil, rpcerror.InvalidValue(p.Path(), "a session cannot kill itself; use close-session")
+	}
+	victim := srv.session(uint32(id))
+	if victim == nil {
+		return nil, rpcerror.InvalidValue(p.Path(), "no session %d", id)
+	}
+	victim.kill(netconf.CloseReason{Code: netconf.CloseKilled, KilledBy: req.Who.Session,
+		Text: "killed by session " + strconv.FormatUint(uint64(req.Who.Session), 10)})
+	// The reply waits until the victim's locks and unconfirmed commit are released.
+	select {
+	case <-victim.done:
+	case <-ctx.Done():
+	}
+	return nil, nil
+}
+
+func (srv *Server) opCommit(ctx context.Context, req *Request) (*data.Node, error) {
+	var o datastore.CommitOptions
+	o.Confirmed = param(req.Input, "confirmed") != nil
+	if p := param(req.Input, "confirm-timeout"); p != nil {
+		n, _ := strconv.ParseUint(p.Value.Str, 10, 32)
+		o.Timeout = time.Duration(n) * time.Second
+	}
+	if p := param(req.Input, "persist"); p != nil {
+		o.Persist = p.Value.Str
+	}
+	if p := param(req.Input, "persist-id"); p != nil {
+		v := p.Value.Str
+		o.PersistID = &v
+	}
+	if errs := srv.Store.Commit(ctx, req.Who, o); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opDiscard(ctx context.Context, req *Request) (*data.Node, error) {
+	if errs := srv.Store.Discard(req.Who); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opCancelCommit(ctx context.Context, req *Request) (*data.Node, error) {
+	var id *string
+	if p := param(req.Input, "persist-id"); p != nil {
+		v := p.Value.Str
+		id = &v
+	}
+	if errs := srv.Store.CancelCommit(ctx, req.Who, id); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opValidate(ctx context.Context, req *Request) (*data.Node, error) {
+	name, cfg, rerr := datastoreParam(req.Input, "source")
+	if rerr != nil {
+		return nil, rerr
+	}
+	src := datastore.Source{Name: name}
+	if cfg != nil {
+		src.Config = []byte(cfg.Value.Str)
+	}
+	if errs := srv.Store.Validate(src); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+func (srv *Server) opRollback(ctx context.Context, req *Request) (*data.Node, error) {
+	p := param(req.Input, "id")
+	if p == nil {
+		return nil, rpcerror.MissingElement(rpcerror.Protocol, "id", "", "missing parameter \"id\"")
+	}
+	id, _ := strconv.ParseUint(p.Value.Str, 10, 64)
+	if errs := srv.Store.Rollback(ctx, req.Who, id); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+// stateNode finds a top-level node of the schema by module namespace and name.
+func stateNode(sch *schema.Schema, ns, name string) *schema.Node {
+	m := sch.ModuleByNamespace(ns)
+	if m == nil {
+		return nil
+	}
+	return sch.Top(m, name)
+}

@@ -1,0 +1,298 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("server: closed")
+
+// Default limits and timeouts.
+const (
+	DefaultHelloTimeout = 30 * time.Second
+	DefaultMaxDepth     = 1000
+)
+
+// A Request is one rpc a Handler answers.
+type Request struct {
+	// Who sent it.
+	Who datastore.Who
+	// RPC is the operation's schema node; Input holds its decoded parameters (a node of the
+	// input schema node).
+	RPC   *schema.Node
+	Input *data.Node
+	// MessageID is the rpc's message-id.
+	MessageID string
+}
+
+// A Handler answers an rpc. It returns the content of the rpc-reply: nil for <ok/>, or a tree
+// of the rpc's output node (a node of the output schema node) encoded as the reply's content.
+// An error becomes the rpc-error as for datastore hooks: an *rpcerror.Error or rpcerror.List
+// passes through, anything else is operation-failed, logged and not shown. A panic is
+// recovered the same way.
+type Handler func(ctx context.Context, req *Request) (*data.Node, error)
+
+// Server runs NETCONF sessions over any transport that yields whole messages, the way
+// http.Server runs HTTP over a net.Listener. Fields must be set before Serve; Store is
+// required.
+type Server struct {
+	// Store holds the datastores; its schema must include ietf-netconf.
+	Store *datastore.Store
+	// Logger receives the server's events; nil means slog.Default().
+	Logger *slog.Logger
+	// HelloTimeout bounds the wait for the client's hello; 0 means DefaultHelloTimeout.
+	HelloTimeout time.Duration
+	// MaxDepth limits XML nesting in a message; 0 means DefaultMaxDepth.
+	MaxDepth int
+
+	mu       sync.Mutex
+	handlers map[*schema.Node]Handler
+	sessions map[uint32]*session
+	conns    map[netconf.Conn]struct{}
+	lns      map[netconf.Listener]struct{}
+	closed   bool
+	nextID   atomic.Uint32
+	started  time.Time
+	initOnce sync.Once
+	caps     []string
+	wg       sync.WaitGroup
+	stats    stats
+}
+
+// stats are the server-wide counters of ietf-netconf-monitoring.
+type stats struct {
+	inBadHellos, inSessions, droppedSessions, inRPCs, inBadRPCs, outRPCErrors atomic.Uint32
+}
+
+// Handle registers h for rpc (an rpc node of the store's schema), replacing the built-in
+// handler if there is one. It must be called before Serve.
+func (srv *Server) Handle(rpc *schema.Node, h Handler) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.handlers == nil {
+		srv.handlers = map[*schema.Node]Handler{}
+	}
+	srv.handlers[rpc] = h
+}
+
+func (srv *Server) init() {
+	srv.initOnce.Do(func() {
+		if srv.Logger == nil {
+			srv.Logger = slog.Default()
+		}
+		if srv.HelloTimeout <= 0 {
+			srv.HelloTimeout = DefaultHelloTimeout
+		}
+		if srv.MaxDepth <= 0 {
+			srv.MaxDepth = DefaultMaxDepth
+		}
+		srv.mu.Lock()
+		srv.sessions = map[uint32]*session{}
+		srv.conns = map[netconf.Conn]struct{}{}
+		srv.lns = map[netconf.Listener]struct{}{}
+		if srv.handlers == nil {
+			srv.handlers = map[*schema.Node]Handler{}
+		}
+		srv.mu.Unlock()
+		srv.started = time.Now()
+		srv.caps = srv.capabilities()
+		srv.registerBuiltins()
+		srv.registerState()
+	})
+}
+
+// capabilities returns the server's hello capabilities (RFC 6241 section 8, RFC 7950 section
+// 5.6.4, RFC 8526).
+func (srv *Server) capabilities() []string {
+	caps := []string{
+		netconf.CapBase10, netconf.CapBase11,
+		netconf.CapWritableRunning, netconf.CapCandidate, netconf.CapConfirmedCommit11,
+		netconf.CapRollbackOnError, netconf.CapValidate11, netconf.CapStartup, netconf.CapXPath,
+		netconf.CapWithDefaults + "?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim",
+	}
+	sch := srv.Store.Schema()
+	var mods []string
+	for _, m := range sch.Modules {
+		if netconf.InHello(m) {
+			mods = append(mods, netconf.ModuleCapability(m))
+		}
+	}
+	sort.Strings(mods)
+	caps = append(caps, netconf.YangLibraryCapability(srv.contentID()))
+	return append(caps, mods...)
+}
+
+// contentID identifies the module set (RFC 8525 content-id): a hash of every module's name,
+// revision, features and deviations.
+func (srv *Server) contentID() string {
+	var b strings.Builder
+	for _, m := range srv.Store.Schema().Modules {
+		fmt.Fprintf(&b, "%s@%s;", netconf.ModuleCapability(m), m.Revision)
+	}
+	h := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(h[:8])
+}
+
+// Capabilities returns the capabilities the server announces in its hello.
+func (srv *Server) Capabilities() []string {
+	srv.init()
+	return append([]string(nil), srv.caps...)
+}
+
+// Serve accepts connections from l and runs a session on each until l fails or Shutdown is
+// called; it then returns ErrServerClosed (after Shutdown) or the Accept error.
+func (srv *Server) Serve(l netconf.Listener) error {
+	srv.init()
+	srv.mu.Lock()
+	if srv.closed {
+		srv.mu.Unlock()
+		return ErrServerClosed
+	}
+	srv.lns[l] = struct{}{}
+	srv.mu.Unlock()
+	defer func() {
+		srv.mu.Lock()
+		delete(srv.lns, l)
+		srv.mu.Unlock()
+	}()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			srv.mu.Lock()
+			closed := srv.closed
+			srv.mu.Unlock()
+			if closed {
+				return ErrServerClosed
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			return err
+		}
+		srv.wg.Add(1)
+		go func() {
+			defer srv.wg.Done()
+			srv.ServeConn(context.Background(), c)
+		}()
+	}
+}
+
+// ServeConn runs one NETCONF session on c and returns when it ends; c is closed. Transports
+// that accept connections themselves (an http.Handler for WebSocket) call it directly.
+func (srv *Server) ServeConn(ctx context.Context, c netconf.Conn) {
+	srv.init()
+	srv.mu.Lock()
+	if srv.closed {
+		srv.mu.Unlock()
+		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		return
+	}
+	srv.conns[c] = struct{}{}
+	srv.mu.Unlock()
+	defer func() {
+		srv.mu.Lock()
+		delete(srv.conns, c)
+		srv.mu.Unlock()
+	}()
+	s := newSession(srv, c)
+	s.run(ctx)
+}
+
+// Shutdown stops accepting connections, ends every session (transports tell their peers:
+// WebSocket close 1001) and waits for them to finish, or for ctx.
+func (srv *Server) Shutdown(ctx context.Context) error {
+	srv.init()
+	srv.mu.Lock()
+	srv.closed = true
+	for l := range srv.lns {
+		l.Close()
+	}
+	var ss []*session
+	for _, s := range srv.sessions {
+		ss = append(ss, s)
+	}
+	var pending []netconf.Conn
+	for c := range srv.conns {
+		pending = append(pending, c)
+	}
+	srv.mu.Unlock()
+	for _, s := range ss {
+		s.kill(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+	}
+	for _, c := range pending {
+		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+	}
+	done := make(chan struct{})
+	go func() {
+		srv.wg.Wait()
+		for {
+			srv.mu.Lock()
+			n := len(srv.conns)
+			srv.mu.Unlock()
+			if n == 0 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// session returns the live session with id.
+func (srv *Server) session(id uint32) *session {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return srv.sessions[id]
+}
+
+// newSessionID allocates a session-id (1..2^32-1, never 0).
+func (srv *Server) newSessionID() uint32 {
+	for {
+		id := srv.nextID.Add(1)
+		if id != 0 {
+			return id
+		}
+	}
+}
+
+// callHandler runs h, turning errors and panics into rpc-errors.
+func (srv *Server) callHandler(ctx context.Context, h Handler, req *Request) (out *data.Node, errs rpcerror.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			srv.Logger.Error("server: rpc handler panicked", "rpc", req.RPC.Name, "panic", fmt.Sprint(r))
+			out, errs = nil, rpcerror.List{rpcerror.OperationFailed("the %s operation failed", req.RPC.Name)}
+		}
+	}()
+	out, err := h(ctx, req)
+	if err != nil {
+		errs = rpcerror.From(err)
+		if len(errs) == 1 && errs[0].Message == "internal error" {
+			srv.Logger.Error("server: rpc handler failed", "rpc", req.RPC.Name, "err", err)
+		}
+		return nil, errs
+	}
+	return out, nil
+}

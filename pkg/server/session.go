@@ -1,0 +1,225 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// session is one NETCONF session.
+type session struct {
+	srv   *Server
+	conn  netconf.Conn
+	id    uint32
+	who   datastore.Who
+	info  netconf.ConnInfo
+	start time.Time
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	closeOnce sync.Once
+	reason    netconf.CloseReason
+	// done is closed when the session has ended and released what it held.
+	done chan struct{}
+
+	inRPCs, inBadRPCs, outRPCErrors, outNotifications atomic.Uint32
+}
+
+func newSession(srv *Server, c netconf.Conn) *session {
+	info := c.Info()
+	id := srv.newSessionID()
+	return &session{srv: srv, conn: c, id: id, info: info, start: time.Now(), done: make(chan struct{}),
+		who: datastore.Who{User: info.User, Session: id}}
+}
+
+// kill ends the session from outside (kill-session, shutdown): the connection closes with
+// reason and the session's reader stops.
+func (s *session) kill(reason netconf.CloseReason) {
+	s.close(reason)
+}
+
+func (s *session) close(reason netconf.CloseReason) {
+	s.closeOnce.Do(func() {
+		s.reason = reason
+		if s.cancel != nil {
+			s.cancel()
+		}
+		s.conn.Close(reason)
+	})
+}
+
+func (s *session) run(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	s.ctx, s.cancel = ctx, cancel
+	defer close(s.done)
+	defer cancel()
+	log := s.srv.Logger.With("session", s.id, "user", s.info.User)
+
+	// The server's hello goes first, without waiting for the client's (RFC 6241 section 8.1).
+	hello := &netconf.Hello{Capabilities: s.srv.caps, SessionID: s.id}
+	if err := s.conn.WriteMessage(ctx, hello.Encode()); err != nil {
+		s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
+		return
+	}
+	hctx, hcancel := context.WithTimeout(ctx, s.srv.HelloTimeout)
+	msg, err := s.conn.ReadMessage(hctx)
+	hcancel()
+	if err != nil {
+		if hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			log.Info("server: no hello in time")
+			s.close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: "no hello within the hello timeout"})
+		} else {
+			s.close(netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "no hello"})
+		}
+		s.srv.stats.inBadHellos.Add(1)
+		return
+	}
+	ch, err := netconf.DecodeHello(msg)
+	if err == nil && ch.SessionID != 0 {
+		err = errors.New("a client hello must not carry a session-id")
+	}
+	var base string
+	if err == nil {
+		var ok bool
+		if base, ok = netconf.CommonBase(s.srv.caps, ch.Capabilities); !ok {
+			err = errors.New("no common base protocol version")
+		}
+	}
+	if err != nil {
+		log.Info("server: bad hello", "err", err)
+		s.srv.stats.inBadHellos.Add(1)
+		s.close(netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "bad hello: " + err.Error()})
+		return
+	}
+	if bc, ok := s.conn.(netconf.Base11Conn); ok && base == netconf.CapBase11 {
+		bc.UseChunked()
+	}
+
+	s.srv.mu.Lock()
+	if s.srv.closed {
+		s.srv.mu.Unlock()
+		s.close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		return
+	}
+	s.srv.sessions[s.id] = s
+	s.srv.mu.Unlock()
+	s.srv.stats.inSessions.Add(1)
+	log.Debug("server: session started")
+	defer func() {
+		s.srv.mu.Lock()
+		delete(s.srv.sessions, s.id)
+		s.srv.mu.Unlock()
+		// Locks are freed and an unconfirmed commit of this session reverted even when the
+		// session was killed.
+		s.srv.Store.SessionEnded(context.Background(), s.id)
+		if s.reason.Code == netconf.CloseKilled || s.reason.Code == netconf.CloseProtocolError {
+			s.srv.stats.droppedSessions.Add(1)
+		}
+		log.Debug("server: session ended")
+	}()
+
+	for {
+		msg, err := s.conn.ReadMessage(ctx)
+		if err != nil {
+			switch {
+			case ctx.Err() != nil:
+			case errors.Is(err, io.EOF):
+				s.close(netconf.CloseReason{Code: netconf.CloseNormal, Text: "peer closed"})
+			case errors.Is(err, netconf.ErrMessageTooBig):
+				s.close(netconf.CloseReason{Code: netconf.CloseTooBig, Text: "message too big"})
+			default:
+				s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "read failed"})
+			}
+			return
+		}
+		reply, end := s.handle(ctx, msg)
+		if reply != nil {
+			if err := s.conn.WriteMessage(ctx, reply); err != nil {
+				s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
+				return
+			}
+		}
+		if end != nil {
+			s.close(*end)
+			return
+		}
+	}
+}
+
+// handle answers one message; end is set when the session must end after the reply.
+func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *netconf.CloseReason) {
+	m, rerr := netconf.DecodeRPCDepth(msg, s.srv.MaxDepth)
+	if m != nil && rerr == nil && m.Kind == netconf.KindHello {
+		return nil, &netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "a second hello"}
+	}
+	s.inRPCs.Add(1)
+	s.srv.stats.inRPCs.Add(1)
+	if rerr == nil && m.Kind != netconf.KindRPC {
+		rerr = rpcerror.MalformedMessage("a client sends <rpc> messages only")
+	}
+	if rerr != nil {
+		s.inBadRPCs.Add(1)
+		s.srv.stats.inBadRPCs.Add(1)
+		return s.errorReply(m.ReplyAttrs(), rpcerror.List{rerr}), nil
+	}
+	sch := s.srv.Store.Schema()
+	mod := sch.ModuleByNamespace(m.OpNamespace)
+	var rpc *schema.Node
+	if mod != nil {
+		rpc = sch.RPC(mod, m.OpName)
+	}
+	if rpc == nil {
+		e := rpcerror.OperationNotSupported("operation %q is not supported", m.OpName)
+		e.Type = rpcerror.Protocol
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil
+	}
+	s.srv.mu.Lock()
+	h := s.srv.handlers[rpc]
+	s.srv.mu.Unlock()
+	if h == nil {
+		e := rpcerror.OperationNotSupported("operation %q is not implemented by this server", m.OpName)
+		e.Type = rpcerror.Protocol
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil
+	}
+	attrs := newAttrCapture()
+	input, errs := yangxml.Unmarshal(m.Operation(), sch, yangxml.DecodeOptions{
+		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
+	})
+	if len(errs) > 0 {
+		return s.errorReply(m.Attrs, errs), nil
+	}
+	req := &Request{Who: s.who, RPC: rpc, Input: input, MessageID: m.MessageID}
+	sctx := withSession(ctx, s, attrs)
+	out, errs := s.srv.callHandler(sctx, h, req)
+	if len(errs) > 0 {
+		return s.errorReply(m.Attrs, errs), endOf(sctx)
+	}
+	if out == nil && callOf(sctx).raw == nil {
+		return netconf.AppendOK(nil, m.Attrs), endOf(sctx)
+	}
+	body, err := encodeOutput(out, sctx)
+	if err != nil {
+		s.srv.Logger.Error("server: encoding a reply failed", "rpc", m.OpName, "err", err)
+		return s.errorReply(m.Attrs, rpcerror.List{rpcerror.OperationFailed("the reply could not be encoded")}), nil
+	}
+	return netconf.AppendReply(nil, m.Attrs, body), endOf(sctx)
+}
+
+func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {
+	s.outRPCErrors.Add(uint32(len(errs)))
+	s.srv.stats.outRPCErrors.Add(uint32(len(errs)))
+	return netconf.AppendRPCErrors(nil, attrs, errs, s.srv.Store.Schema())
+}
+
+func (s *session) String() string { return fmt.Sprintf("session %d", s.id) }
