@@ -88,6 +88,10 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 type Source struct {
 	Name   Name
 	Config []byte
+	// ReportDefaults copies the defaults in use as explicit configuration (copy-config with
+	// with-defaults report-all or report-all-tagged, RFC 6243 section 4.5.3); otherwise only
+	// what was set explicitly is copied.
+	ReportDefaults bool
 }
 
 // decodeInline decodes inline configuration.
@@ -104,7 +108,13 @@ func (s *Store) source(src Source) (*data.Node, rpcerror.List) {
 	if t == nil {
 		return nil, rpcerror.List{unsupported(src.Name)}
 	}
-	return t.Clone(), nil
+	c := t.Clone()
+	if src.ReportDefaults {
+		c.Walk(func(n *data.Node) bool { n.Default = false; return true })
+	} else {
+		stripDefaults(c)
+	}
+	return c, nil
 }
 
 // topLocs returns the locations of the top-level nodes of the trees.

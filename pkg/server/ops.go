@@ -209,7 +209,11 @@ func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, 
 	if rerr != nil {
 		return nil, rerr
 	}
-	src := datastore.Source{Name: name}
+	wd, rerr := withDefaults(req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	src := datastore.Source{Name: name, ReportDefaults: wd == yangxml.ReportAll || wd == yangxml.ReportAllTagged}
 	if scfg != nil {
 		src.Config = []byte(scfg.Value.Str)
 	}

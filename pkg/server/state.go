@@ -155,7 +155,6 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 		}
 		e := b.entry(schemas, "schema", m.Name, m.Revision, "yang")
 		b.leaf(e, "namespace", m.Namespace)
-		b.leaf(e, "location", "NETCONF")
 	}
 	sessions := b.entry(top, "sessions")
 	srv.mu.Lock()
