@@ -178,3 +178,24 @@ func FuzzSession(f *testing.F) {
 		}
 	})
 }
+
+// TestHelloTimeout: a client that sends no hello is disconnected after HelloTimeout.
+func TestHelloTimeout(t *testing.T) {
+	srv := netconftest.NewServer(t)
+	srv.HelloTimeout = 200 * time.Millisecond
+	l := netconftest.NewListener()
+	go srv.Serve(l)
+	t.Cleanup(func() { l.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := l.Dial(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Recv(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Recv(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("session without hello: Recv = %v (ctx %v), want the connection closed", err, ctx.Err())
+	}
+}
