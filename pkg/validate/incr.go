@@ -25,16 +25,23 @@ const maxRounds = 64
 //
 //   - each changed subtree is filled and checked as Validate checks it;
 //   - at each changed node's parent: the default of that child (or of the choice holding it), the
-//     absence checks (mandatory, min-elements, mandatory choices), data from several cases, and
-//     for a list or leaf-list max-elements, duplicate keys and unique (unique scans the list);
-//     unique also for every list entry above the change;
+//     absence checks (mandatory, min-elements, mandatory choices), data from several cases (a
+//     scan of the children under choices), and for a list or leaf-list max-elements, duplicate
+//     keys of the changed entries and unique (a scan of the list); unique also for the lists
+//     above the change when it touches one of their unique leaves;
 //   - the non-presence containers above a change lose their Default mark when they now hold
 //     explicit data; one that lies in a case of a choice is checked whole (its case may have
 //     become active or inactive);
 //   - must, when, leafref and require-instance instance-identifier checks are re-evaluated at
 //     every instance that can read a changed node (xpath.Expr.Deps), within the instance of the
 //     lowest common ancestor of the expression's context and what it reads; expressions whose
-//     reads are not statically known, and instance-identifiers, are re-evaluated everywhere.
+//     reads are not statically known, and instance-identifiers, are re-evaluated everywhere. The
+//     non-presence containers Validate creates for its checks and prunes after them are created
+//     where such an expression can read them.
+//
+// Errors that do not depend on the changes are not looked for: if doc was not valid before, they
+// are not reported. Two entries with the same key (a Txn inserts without checking) share one
+// location; only the one Find returns is taken as changed.
 //
 // The errors are sorted by error-path, then error-tag, error-app-tag and message, and duplicates
 // are dropped (Validate returns document order). With Options.Txn set, the changes ValidateChanges
@@ -55,6 +62,7 @@ func (v *Validator) ValidateChanges(doc *data.Node, locs []data.Loc, opts Option
 		groups:    map[slot][]*data.Node{},
 		uniques:   map[slot]bool{},
 		trig:      map[trigger]bool{},
+		ensured:   map[trigger]bool{},
 	}}
 	if opts.Data {
 		r.mode = 1
@@ -109,6 +117,10 @@ type incState struct {
 	trigs []trigger
 	// walks are the nodes from which empty default containers are pruned upwards.
 	walks []*data.Node
+	// ensures are the constraints (under an anchor) whose transient non-presence containers are
+	// to be created before the checks; ensured those done.
+	ensures []trigger
+	ensured map[trigger]bool
 }
 
 // point is one change: node n (nil when deleted) of schema node s under parent p.
@@ -132,10 +144,38 @@ type trigger struct {
 
 func (st *incState) changed(pt point) { st.queue = append(st.queue, pt) }
 
-func (st *incState) parent(p *data.Node) {
-	if !st.parents[p] {
-		st.parents[p] = true
-		st.porder = append(st.porder, p)
+// parent schedules the absence and choice checks at p.
+func (r *run) parent(p *data.Node) {
+	st := r.inc
+	if st.parents[p] {
+		return
+	}
+	st.parents[p] = true
+	st.porder = append(st.porder, p)
+	if len(r.v.npCons) == 0 {
+		return
+	}
+	in := r.v.root
+	if !p.IsRoot() {
+		in = r.v.info[p.Schema]
+	}
+	if in == nil {
+		return
+	}
+	// The when conditions of absent nodes are evaluated too.
+	for _, it := range in.items {
+		for _, c := range r.v.npCons[it.node] {
+			if c.kind != conWhen {
+				continue
+			}
+			a := p
+			for d := c.atDepth; d > c.depth && a != nil; d-- {
+				a = a.Parent
+			}
+			if a != nil {
+				r.ensure(trigger{c, a})
+			}
+		}
 	}
 }
 
@@ -179,7 +219,15 @@ func (r *run) locate(l data.Loc) point {
 func (r *run) settle() bool {
 	st := r.inc
 	for round := 0; round < maxRounds; round++ {
-		for len(st.queue) > 0 {
+		for len(st.queue) > 0 || len(st.ensures) > 0 {
+			if len(st.queue) == 0 {
+				t := st.ensures[0]
+				st.ensures = st.ensures[1:]
+				for _, path := range t.c.np {
+					r.descend(t.a, path)
+				}
+				continue
+			}
 			pt := st.queue[0]
 			st.queue = st.queue[1:]
 			r.process(pt)
@@ -216,7 +264,7 @@ func (r *run) process(pt point) {
 	if !pt.noRefill {
 		r.refill(p, x)
 	}
-	st.parent(p)
+	r.parent(p)
 	if x.Kind == schema.KindList || x.Kind == schema.KindLeafList {
 		g := slot{p, x}
 		if _, ok := st.groups[g]; !ok {
@@ -259,6 +307,33 @@ func (r *run) markPresent(n *data.Node) {
 	r.inc.present[n] = true
 	r.inc.roots = append(r.inc.roots, n)
 	r.fillPresent(n)
+	if len(r.v.npCons) == 0 {
+		return
+	}
+	n.Walk(func(m *data.Node) bool {
+		for _, c := range r.v.npCons[m.Schema] {
+			at := m
+			if c.kind == conWhen {
+				at = m.Parent
+			}
+			for d := c.atDepth; d > c.depth && at != nil; d-- {
+				at = at.Parent
+			}
+			if at != nil {
+				r.ensure(trigger{c, at})
+			}
+		}
+		return true
+	})
+}
+
+// ensure schedules the creation of the transient non-presence containers constraint t.c reads
+// under t.a.
+func (r *run) ensure(t trigger) {
+	if len(t.c.np) > 0 && !r.inc.ensured[t] {
+		r.inc.ensured[t] = true
+		r.inc.ensures = append(r.inc.ensures, t)
+	}
 }
 
 // uniqueReads reports whether a unique statement of list li reads schema node x (x is the
@@ -419,6 +494,7 @@ func (r *run) trigger(c *constraint, p *data.Node, depth int) {
 		return
 	}
 	r.inc.trig[t] = true
+	r.ensure(t)
 	nodes := r.descend(a, c.down)
 	if c.kind != conWhen {
 		r.inc.trigs = append(r.inc.trigs, t)
@@ -430,7 +506,7 @@ func (r *run) trigger(c *constraint, p *data.Node, depth int) {
 		}
 		r.refill(q, c.node)
 		r.whenList = append(r.whenList, q.Instances(c.node)...)
-		r.inc.parent(q)
+		r.parent(q)
 	}
 }
 

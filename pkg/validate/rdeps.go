@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"slices"
+
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/xpath"
 )
@@ -31,6 +33,12 @@ type constraint struct {
 	depth int
 	// down are the data schema nodes from below scope to at, outermost first.
 	down []*schema.Node
+	// atDepth is at's data depth.
+	atDepth int
+	// np are, for each non-presence container the expressions read that Validate's defaults pass
+	// may create (and prune after the checks), the data schema nodes from below scope down to
+	// it: Validate evaluates the expressions with those containers in place.
+	np [][]*schema.Node
 }
 
 // dataDepth returns the number of data nodes from the top level down to s (0 for nil).
@@ -57,6 +65,16 @@ func lca(a, b *schema.Node) *schema.Node {
 	return a
 }
 
+// isAncestorOrSelf reports whether data node a is s or one of its data ancestors.
+func isAncestorOrSelf(a, s *schema.Node) bool {
+	for p := s; p != nil; p = p.DataParent() {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
 // depsOf accumulates what expression e reads.
 type depsOf struct {
 	nodes     []*schema.Node
@@ -77,6 +95,7 @@ func (d *depsOf) add(e *xpath.Expr) {
 // changes can affect them (v.rdeps), or as affected by every change (v.always).
 func (v *Validator) compileDeps() {
 	v.rdeps = make(map[*schema.Node][]*constraint)
+	v.npCons = make(map[*schema.Node][]*constraint)
 	for _, s := range v.nodes {
 		in := v.info[s]
 		if !s.Kind.IsData() {
@@ -169,6 +188,25 @@ func (v *Validator) addConstraint(c *constraint, d depsOf) {
 	}
 	for i, j := 0, len(c.down)-1; i < j; i, j = i+1, j-1 {
 		c.down[i], c.down[j] = c.down[j], c.down[i]
+	}
+	c.atDepth = dataDepth(c.at)
+	npSeen := map[*schema.Node]bool{}
+	for _, n := range d.nodes {
+		in := v.info[n]
+		if npSeen[n] || n.Kind != schema.KindContainer || n.Presence != "" || in == nil ||
+			!(in.worthy[0] || in.worthy[1]) || isAncestorOrSelf(n, c.at) {
+			continue
+		}
+		npSeen[n] = true
+		var path []*schema.Node
+		for p := n; p != scope && p != nil; p = p.DataParent() {
+			path = append(path, p)
+		}
+		slices.Reverse(path)
+		c.np = append(c.np, path)
+	}
+	if len(c.np) > 0 {
+		v.npCons[c.node] = append(v.npCons[c.node], c)
 	}
 	if d.unbounded {
 		v.always = append(v.always, c)

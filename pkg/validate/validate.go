@@ -27,6 +27,9 @@ type Validator struct {
 	// constraint); always holds those any change can affect.
 	rdeps  map[*schema.Node][]*constraint
 	always []*constraint
+	// npCons indexes the constraints that read non-presence containers Validate may create for
+	// the checks only (constraint.np) by the schema node they are attached to.
+	npCons map[*schema.Node][]*constraint
 }
 
 // Options tunes one validation. The zero value validates configuration.
