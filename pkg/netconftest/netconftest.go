@@ -41,44 +41,53 @@ var (
 // module the scripts edit.
 func Schema() (*schema.Schema, error) {
 	schemaOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "netconftest-yang")
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		var names []string
-		err = fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(yang.FS, p)
-			if err != nil {
-				return err
-			}
-			names = append(names, p)
-			return os.WriteFile(filepath.Join(dir, p), b, 0o600)
-		})
-		if err != nil {
-			schemaErr = err
-			return
-		}
 		b, err := files.ReadFile("testdata/nctest.yang")
 		if err != nil {
 			schemaErr = err
 			return
 		}
-		if err := os.WriteFile(filepath.Join(dir, "nctest.yang"), b, 0o600); err != nil {
+		dir, err := os.MkdirTemp("", "netconftest")
+		if err != nil {
 			schemaErr = err
 			return
 		}
-		fl := []string{filepath.Join(dir, "nctest.yang")}
-		for _, p := range yang.Protocol {
-			fl = append(fl, filepath.Join(dir, p))
+		defer os.RemoveAll(dir)
+		f := filepath.Join(dir, "nctest.yang")
+		if err := os.WriteFile(f, b, 0o600); err != nil {
+			schemaErr = err
+			return
 		}
-		schemaVal, schemaErr = yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: fl})
+		schemaVal, schemaErr = LoadSchema(f)
 	})
 	return schemaVal, schemaErr
+}
+
+// LoadSchema compiles the protocol modules a server implements (package yang) with the given
+// .yang files.
+func LoadSchema(files ...string) (*schema.Schema, error) {
+	dir, err := os.MkdirTemp("", "netconftest-yang")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	err = fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(yang.FS, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), b, 0o600)
+	})
+	if err != nil {
+		return nil, err
+	}
+	fl := append([]string(nil), files...)
+	for _, p := range yang.Protocol {
+		fl = append(fl, filepath.Join(dir, p))
+	}
+	return yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: fl})
 }
 
 // NewServer returns a server for the conformance schema with a persistent store in a new

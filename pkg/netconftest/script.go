@@ -287,31 +287,16 @@ func (r *runner) step(st step) error {
 		if st.raw {
 			return nil
 		}
-		msg, err := r.recv(c)
-		if err != nil {
-			return fmt.Errorf("server hello: %w", err)
-		}
-		id, err := helloSessionID(msg)
-		if err != nil {
+		if err := r.serverHello(st.session, c); err != nil {
 			return err
 		}
-		r.sids[st.session] = id
 		return c.Send(ctx, clientHello)
 	case "hello":
 		c, err := r.conn(st.session)
 		if err != nil {
 			return err
 		}
-		msg, err := r.recv(c)
-		if err != nil {
-			return fmt.Errorf("server hello: %w", err)
-		}
-		id, err := helloSessionID(msg)
-		if err != nil {
-			return err
-		}
-		r.sids[st.session] = id
-		return nil
+		return r.serverHello(st.session, c)
 	case "send":
 		c, err := r.conn(st.session)
 		if err != nil {
@@ -355,6 +340,20 @@ func (r *runner) step(st step) error {
 		return nil
 	}
 	return fmt.Errorf("unknown step %q", st.kind)
+}
+
+// serverHello reads the server's hello on c and records its session-id for session.
+func (r *runner) serverHello(session string, c ClientConn) error {
+	msg, err := r.recv(c)
+	if err != nil {
+		return fmt.Errorf("server hello: %w", err)
+	}
+	id, err := helloSessionID(msg)
+	if err != nil {
+		return err
+	}
+	r.sids[session] = id
+	return nil
 }
 
 var sidElemRe = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?session-id>\s*(\d+)\s*<`)

@@ -4,38 +4,20 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/netconftest"
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/server"
-	"github.com/ncws/ncws/yang"
 )
 
 // flatSchema loads the protocol modules and the flat-list model of Clixon's large-list study
 // (pkg/datastore/testdata/dstest.yang: list entry {uint32 id; string value}).
 func flatSchema(tb testing.TB) *schema.Schema {
 	tb.Helper()
-	dir := tb.TempDir()
-	var files []string
-	fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(yang.FS, p)
-			os.WriteFile(filepath.Join(dir, p), b, 0o600)
-		}
-		return nil
-	})
-	for _, p := range yang.Protocol {
-		files = append(files, filepath.Join(dir, p))
-	}
-	files = append(files, "../datastore/testdata/dstest.yang")
-	s, err := yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: files})
+	s, err := netconftest.LoadSchema("../datastore/testdata/dstest.yang")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -26,8 +26,8 @@ func (srv *Server) registerBuiltins() {
 	sch := srv.Store.Schema()
 	builtins := map[string]Handler{
 		"get": srv.opGet, "get-config": srv.opGetConfig, "edit-config": srv.opEditConfig,
-		"copy-config": srv.opCopyConfig, "delete-config": srv.opDeleteConfig,
-		"lock": srv.opLock, "unlock": srv.opUnlock, "close-session": srv.opCloseSession,
+		"copy-config": srv.opCopyConfig, "delete-config": srv.targetOp(srv.Store.Delete),
+		"lock": srv.targetOp(srv.Store.Lock), "unlock": srv.targetOp(srv.Store.Unlock), "close-session": srv.opCloseSession,
 		"kill-session": srv.opKillSession, "commit": srv.opCommit, "discard-changes": srv.opDiscard,
 		"cancel-commit": srv.opCancelCommit, "validate": srv.opValidate,
 	}
@@ -223,37 +223,19 @@ func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, 
 	return nil, nil
 }
 
-func (srv *Server) opDeleteConfig(ctx context.Context, req *Request) (*data.Node, error) {
-	target, _, rerr := datastoreParam(req.Input, "target")
-	if rerr != nil {
-		return nil, rerr
+// targetOp is the handler of an operation whose only parameter is a target datastore
+// (delete-config, lock, unlock).
+func (srv *Server) targetOp(fn func(datastore.Who, datastore.Name) rpcerror.List) Handler {
+	return func(ctx context.Context, req *Request) (*data.Node, error) {
+		target, _, rerr := datastoreParam(req.Input, "target")
+		if rerr != nil {
+			return nil, rerr
+		}
+		if errs := fn(req.Who, target); len(errs) > 0 {
+			return nil, errs
+		}
+		return nil, nil
 	}
-	if errs := srv.Store.Delete(req.Who, target); len(errs) > 0 {
-		return nil, errs
-	}
-	return nil, nil
-}
-
-func (srv *Server) opLock(ctx context.Context, req *Request) (*data.Node, error) {
-	target, _, rerr := datastoreParam(req.Input, "target")
-	if rerr != nil {
-		return nil, rerr
-	}
-	if errs := srv.Store.Lock(req.Who, target); len(errs) > 0 {
-		return nil, errs
-	}
-	return nil, nil
-}
-
-func (srv *Server) opUnlock(ctx context.Context, req *Request) (*data.Node, error) {
-	target, _, rerr := datastoreParam(req.Input, "target")
-	if rerr != nil {
-		return nil, rerr
-	}
-	if errs := srv.Store.Unlock(req.Who, target); len(errs) > 0 {
-		return nil, errs
-	}
-	return nil, nil
 }
 
 func (srv *Server) opCloseSession(ctx context.Context, req *Request) (*data.Node, error) {

@@ -14,7 +14,9 @@ import (
 	"github.com/ncws/ncws/pkg/server"
 )
 
-func dial(t testing.TB, srv *server.Server) netconftest.ClientConn {
+// dialRaw serves srv on a new in-memory listener and returns a connection whose server hello
+// was read and to which no hello was sent.
+func dialRaw(t testing.TB, srv *server.Server) (netconftest.ClientConn, *netconftest.Listener) {
 	t.Helper()
 	l := netconftest.NewListener()
 	go srv.Serve(l)
@@ -28,6 +30,14 @@ func dial(t testing.TB, srv *server.Server) netconftest.ClientConn {
 	if _, err := c.Recv(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return c, l
+}
+
+func dial(t testing.TB, srv *server.Server) netconftest.ClientConn {
+	t.Helper()
+	c, _ := dialRaw(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	c.Send(ctx, []byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>`))
 	return c
 }
@@ -183,18 +193,9 @@ func FuzzSession(f *testing.F) {
 func TestHelloTimeout(t *testing.T) {
 	srv := netconftest.NewServer(t)
 	srv.HelloTimeout = 200 * time.Millisecond
-	l := netconftest.NewListener()
-	go srv.Serve(l)
-	t.Cleanup(func() { l.Close() })
+	c, _ := dialRaw(t, srv)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, err := l.Dial(ctx, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Recv(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := c.Recv(ctx); err == nil || ctx.Err() != nil {
 		t.Fatalf("session without hello: Recv = %v (ctx %v), want the connection closed", err, ctx.Err())
 	}
