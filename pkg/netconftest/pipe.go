@@ -145,13 +145,8 @@ type clientConn struct{ p *pipeEnd }
 func (c clientConn) Send(ctx context.Context, msg []byte) error { return c.p.Send(ctx, msg) }
 func (c clientConn) Recv(ctx context.Context) ([]byte, error)   { return c.p.Recv(ctx) }
 func (c clientConn) Close() error                               { return c.p.Close(netconf.CloseReason{}) }
-func (c clientConn) closeReason() netconf.CloseReason {
-	c.p.mu.Lock()
-	defer c.p.mu.Unlock()
-	return *c.p.reason
-}
-func (p *pipeEnd) String() string { return "pipe" }
-func (memAddr) Network() string   { return "memory" }
-func (memAddr) String() string    { return "memory" }
+func (p *pipeEnd) String() string                               { return "pipe" }
+func (memAddr) Network() string                                 { return "memory" }
+func (memAddr) String() string                                  { return "memory" }
 
 type memAddr struct{}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
-	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -244,4 +243,3 @@ func splitHost(addr string) (string, string, error) {
 	return "", "", rpcerror.InvalidValue("", "no port in %q", addr)
 }
 
-var _ = netconf.CapBase10
