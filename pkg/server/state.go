@@ -242,4 +242,3 @@ func splitHost(addr string) (string, string, error) {
 	}
 	return "", "", rpcerror.InvalidValue("", "no port in %q", addr)
 }
-
