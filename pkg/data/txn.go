@@ -90,6 +90,45 @@ func (l Loc) String() string {
 	return b.String()
 }
 
+// Path returns the instance-identifier of the location in the form of Node.Path (RFC 7951,
+// module-name prefixes), for a node that may no longer exist.
+func (l Loc) Path() string {
+	var b strings.Builder
+	var prev *schema.Module
+	for _, st := range l {
+		b.WriteByte('/')
+		if st.Schema.Module != prev {
+			b.WriteString(st.Schema.Module.Name)
+			b.WriteByte(':')
+			prev = st.Schema.Module
+		}
+		b.WriteString(st.Schema.Name)
+		switch {
+		case st.Schema.Kind == schema.KindList:
+			vals := strings.Split(st.Key, "\x00")
+			for i, ks := range st.Schema.Keys {
+				if i >= len(vals) {
+					break
+				}
+				b.WriteByte('[')
+				if ks.Module != st.Schema.Module {
+					b.WriteString(ks.Module.Name)
+					b.WriteByte(':')
+				}
+				b.WriteString(ks.Name)
+				b.WriteByte('=')
+				quote(&b, vals[i])
+				b.WriteByte(']')
+			}
+		case st.Schema.Kind == schema.KindLeafList && st.Schema.Config:
+			b.WriteString("[.=")
+			quote(&b, st.Key)
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
 // Outermost sorts locs and drops every location that lies at or below another one, so that
 // each subtree is named once.
 func Outermost(locs []Loc) []Loc {

@@ -297,7 +297,7 @@ func (s *Store) History() ([]CommitInfo, error) {
 			if err != nil {
 				return nil, err
 			}
-			ci.Changes = append(ci.Changes, ChangeInfo{Path: locPath(l), Operation: op})
+			ci.Changes = append(ci.Changes, ChangeInfo{Path: l.Path(), Operation: op})
 		}
 		out = append(out, ci)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"strings"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -121,38 +120,4 @@ func merge(dst, src *data.Node) {
 		src.Remove(c)
 		dst.Add(c)
 	}
-}
-
-// locPath returns the instance-identifier of a location (RFC 7951 form, as data.Node.Path).
-func locPath(l data.Loc) string {
-	var b strings.Builder
-	var prev *schema.Module
-	for _, st := range l {
-		b.WriteByte('/')
-		if st.Schema.Module != prev {
-			b.WriteString(st.Schema.Module.Name)
-			b.WriteByte(':')
-			prev = st.Schema.Module
-		}
-		b.WriteString(st.Schema.Name)
-		switch {
-		case st.Schema.Kind == schema.KindList:
-			vals := strings.Split(st.Key, "\x00")
-			for i, k := range st.Schema.Keys {
-				if i < len(vals) {
-					fmt.Fprintf(&b, "[%s=%s]", k.Name, quoteXPath(vals[i]))
-				}
-			}
-		case st.Schema.Kind == schema.KindLeafList:
-			fmt.Fprintf(&b, "[.=%s]", quoteXPath(st.Key))
-		}
-	}
-	return b.String()
-}
-
-func quoteXPath(v string) string {
-	if strings.Contains(v, "'") {
-		return `"` + v + `"`
-	}
-	return "'" + v + "'"
 }

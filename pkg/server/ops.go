@@ -256,7 +256,7 @@ func (srv *Server) opKillSession(ctx context.Context, req *Request) (*data.Node,
 	if victim == nil {
 		return nil, rpcerror.InvalidValue(p.Path(), "no session %d", id)
 	}
-	victim.kill(netconf.CloseReason{Code: netconf.CloseKilled, KilledBy: req.Who.Session,
+	victim.close(netconf.CloseReason{Code: netconf.CloseKilled, KilledBy: req.Who.Session,
 		Text: "killed by session " + strconv.FormatUint(uint64(req.Who.Session), 10)})
 	// The reply waits until the victim's locks and unconfirmed commit are released.
 	select {

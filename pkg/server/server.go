@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sort"
 	"strings"
 	"sync"
@@ -181,9 +180,6 @@ func (srv *Server) Serve(l netconf.Listener) error {
 			if closed {
 				return ErrServerClosed
 			}
-			if errors.Is(err, net.ErrClosed) {
-				return err
-			}
 			return err
 		}
 		srv.wg.Add(1)
@@ -234,7 +230,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	srv.mu.Unlock()
 	for _, s := range ss {
-		s.kill(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		s.close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
 	}
 	for _, c := range pending {
 		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})

@@ -43,12 +43,8 @@ func newSession(srv *Server, c netconf.Conn) *session {
 		who: datastore.Who{User: info.User, Session: id}}
 }
 
-// kill ends the session from outside (kill-session, shutdown): the connection closes with
-// reason and the session's reader stops.
-func (s *session) kill(reason netconf.CloseReason) {
-	s.close(reason)
-}
-
+// close ends the session, from inside or outside (kill-session, shutdown): the connection
+// closes with reason and the session's reader stops.
 func (s *session) close(reason netconf.CloseReason) {
 	s.closeOnce.Do(func() {
 		s.reason = reason

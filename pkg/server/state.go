@@ -3,13 +3,13 @@ package server
 import (
 	"context"
 	"fmt"
+	"net"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
-	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 )
 
@@ -172,7 +172,7 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 		b.leaf(e, "transport", tr)
 		b.leaf(e, "username", s.info.User)
 		if s.info.Remote != nil {
-			if host, _, err := splitHost(s.info.Remote.String()); err == nil {
+			if host, _, err := net.SplitHostPort(s.info.Remote.String()); err == nil {
 				b.leaf(e, "source-host", host)
 			}
 		}
@@ -228,17 +228,4 @@ func (srv *Server) libraryState(ctx context.Context, req *datastore.StateRequest
 	}
 	b.leaf(top, "content-id", srv.contentID())
 	return b.err
-}
-
-func splitHost(addr string) (string, string, error) {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			h := addr[:i]
-			if len(h) > 1 && h[0] == '[' && h[len(h)-1] == ']' {
-				h = h[1 : len(h)-1]
-			}
-			return h, addr[i+1:], nil
-		}
-	}
-	return "", "", rpcerror.InvalidValue("", "no port in %q", addr)
 }
