@@ -265,8 +265,8 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 	}
 	s.lastID = c.ID
 	s.followRunning(t.Locs())
-	if s.j != nil && s.j.NeedCompact() {
-		s.compact()
+	if s.j != nil && s.j.NeedCompact() && s.compacting.TryLock() {
+		go s.compact()
 	}
 	return nil
 }
@@ -286,13 +286,16 @@ func (s *Store) followRunning(locs []data.Loc) {
 	s.dirty = append(s.dirty, locs...)
 }
 
-// compact writes a snapshot of running; it must be called with s.mu held (for reading or
-// writing).
+// compact writes a snapshot of running, in its own goroutine after the commit that made the
+// journal long enough: readers go on meanwhile; commits wait, since the snapshot must cover the
+// journal's last record. The caller holds s.compacting.
 func (s *Store) compact() {
-	if !s.compacting.TryLock() {
+	defer s.compacting.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
 		return
 	}
-	defer s.compacting.Unlock()
 	if err := s.j.Compact(encodeStored(s.running), s.lastID); err != nil {
 		s.log.Error("datastore: snapshot failed; the journal keeps growing", "err", err)
 	}
