@@ -48,10 +48,12 @@ func newSession(srv *Server, c netconf.Conn) *session {
 func (s *session) close(reason netconf.CloseReason) {
 	s.closeOnce.Do(func() {
 		s.reason = reason
+		// The connection closes first, so that a transport that closes itself when a read's
+		// context ends (WebSocket) sends this reason and not its own.
+		s.conn.Close(reason)
 		if s.cancel != nil {
 			s.cancel()
 		}
-		s.conn.Close(reason)
 	})
 }
 
@@ -112,6 +114,11 @@ func (s *session) run(parent context.Context) {
 	s.srv.mu.Unlock()
 	s.srv.stats.inSessions.Add(1)
 	log.Debug("server: session started")
+	// A session that ends itself (close-session, the peer gone, a broken message) closes its
+	// connection only after its locks are freed and its confirmed commit reverted, so a client
+	// that sees the connection close sees them gone.
+	var final netconf.CloseReason
+	defer func() { s.close(final) }()
 	defer func() {
 		s.srv.mu.Lock()
 		delete(s.srv.sessions, s.id)
@@ -119,7 +126,7 @@ func (s *session) run(parent context.Context) {
 		// Locks are freed and an unconfirmed commit of this session reverted even when the
 		// session was killed.
 		s.srv.Store.SessionEnded(context.Background(), s.id)
-		if s.reason.Code == netconf.CloseKilled || s.reason.Code == netconf.CloseProtocolError {
+		if s.reason.Code == netconf.CloseKilled || final.Code == netconf.CloseProtocolError {
 			s.srv.stats.droppedSessions.Add(1)
 		}
 		log.Debug("server: session ended")
@@ -131,23 +138,23 @@ func (s *session) run(parent context.Context) {
 			switch {
 			case ctx.Err() != nil:
 			case errors.Is(err, io.EOF):
-				s.close(netconf.CloseReason{Code: netconf.CloseNormal, Text: "peer closed"})
+				final = netconf.CloseReason{Code: netconf.CloseNormal, Text: "peer closed"}
 			case errors.Is(err, netconf.ErrMessageTooBig):
-				s.close(netconf.CloseReason{Code: netconf.CloseTooBig, Text: "message too big"})
+				final = netconf.CloseReason{Code: netconf.CloseTooBig, Text: "message too big"}
 			default:
-				s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "read failed"})
+				final = netconf.CloseReason{Code: netconf.CloseInternal, Text: "read failed"}
 			}
 			return
 		}
 		reply, end := s.handle(ctx, msg)
 		if reply != nil {
 			if err := s.conn.WriteMessage(ctx, reply); err != nil {
-				s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
+				final = netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"}
 				return
 			}
 		}
 		if end != nil {
-			s.close(*end)
+			final = *end
 			return
 		}
 	}
