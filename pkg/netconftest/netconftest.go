@@ -70,17 +70,7 @@ func LoadSchema(files ...string) (*schema.Schema, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	err = fs.WalkDir(yang.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(yang.FS, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o600)
-	})
-	if err != nil {
+	if err := yang.WriteFiles(dir); err != nil {
 		return nil, err
 	}
 	fl := append([]string(nil), files...)

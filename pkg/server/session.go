@@ -29,12 +29,15 @@ type session struct {
 	cancel context.CancelFunc
 
 	closeOnce sync.Once
-	reason    netconf.CloseReason
+	killed    atomic.Bool // closed by kill-session
 	// done is closed when the session has ended and released what it held.
 	done chan struct{}
 
 	inRPCs, inBadRPCs, outRPCErrors, outNotifications atomic.Uint32
 }
+
+// errNoHello is the cause of the hello timeout's context (transports may tell it to the peer).
+var errNoHello = errors.New("no hello within the hello timeout")
 
 func newSession(srv *Server, c netconf.Conn) *session {
 	info := c.Info()
@@ -47,7 +50,7 @@ func newSession(srv *Server, c netconf.Conn) *session {
 // closes with reason and the session's reader stops.
 func (s *session) close(reason netconf.CloseReason) {
 	s.closeOnce.Do(func() {
-		s.reason = reason
+		s.killed.Store(reason.Code == netconf.CloseKilled)
 		// The connection closes first, so that a transport that closes itself when a read's
 		// context ends (WebSocket) sends this reason and not its own.
 		s.conn.Close(reason)
@@ -70,7 +73,7 @@ func (s *session) run(parent context.Context) {
 		s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
 		return
 	}
-	hctx, hcancel := context.WithTimeout(ctx, s.srv.HelloTimeout)
+	hctx, hcancel := context.WithTimeoutCause(ctx, s.srv.HelloTimeout, errNoHello)
 	msg, err := s.conn.ReadMessage(hctx)
 	hcancel()
 	if err != nil {
@@ -126,7 +129,7 @@ func (s *session) run(parent context.Context) {
 		// Locks are freed and an unconfirmed commit of this session reverted even when the
 		// session was killed.
 		s.srv.Store.SessionEnded(context.Background(), s.id)
-		if s.reason.Code == netconf.CloseKilled || final.Code == netconf.CloseProtocolError {
+		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
 			s.srv.stats.droppedSessions.Add(1)
 		}
 		log.Debug("server: session ended")

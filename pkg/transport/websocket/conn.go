@@ -64,13 +64,14 @@ func (c *conn) keepalive() {
 
 // ReadMessage returns the next text message. The connection is read without a context of the
 // library's (its expiry would drop the TCP connection without a close frame): when ctx ends
-// first, the connection is closed with a close frame (1008 after a deadline, else 1011).
+// first, the connection is closed with a close frame (1008 after a deadline, else 1011) whose
+// reason is the context's cause.
 func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	stop := context.AfterFunc(ctx, func() {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: "timed out"})
+			c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: context.Cause(ctx).Error()})
 		} else {
-			c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "session ended"})
+			c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: context.Cause(ctx).Error()})
 		}
 	})
 	defer stop()
