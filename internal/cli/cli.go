@@ -53,11 +53,14 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `ncws turns YANG modules into NETCONF servers and tools.
 
   ncws validate   check configuration or state data against YANG modules (yanglint's arguments)
+  ncws serve      serve NETCONF over WebSocket (the example device, or the given modules)
+  ncws passwd     add a user to an htpasswd (bcrypt) users file or change a password
   ncws version    print the version`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout))
+	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout), newPasswd(stdin, stdout, stderr),
+		newServe(stdout, stderr))
 	return root
 }
 

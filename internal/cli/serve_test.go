@@ -1,0 +1,404 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	ws "github.com/coder/websocket"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's and the test's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// served is a running `ncws serve`.
+type served struct {
+	url    string // ws:// or wss:// URL of /netconf
+	base   string // http:// or https:// URL of the server
+	stdout *syncBuffer
+	stderr *syncBuffer
+	stop   func() int // cancels the command's context (as SIGTERM does) and returns its exit code
+}
+
+var servingRe = regexp.MustCompile(`serving NETCONF over WebSocket at (wss?)://(\S+)/netconf`)
+
+// startServe runs `ncws serve --listen 127.0.0.1:0 args...` in the test's process.
+func startServe(t *testing.T, args ...string) *served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &served{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- Main(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), s.stdout, s.stderr)
+	}()
+	var once sync.Once
+	code := -1
+	s.stop = func() int {
+		once.Do(func() {
+			cancel()
+			code = <-exit
+		})
+		return code
+	}
+	t.Cleanup(func() { s.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := servingRe.FindStringSubmatch(s.stdout.String()); m != nil {
+			s.url = m[1] + "://" + m[2] + "/netconf"
+			s.base = strings.Replace(m[1], "ws", "http", 1) + "://" + m[2]
+			return s
+		}
+		select {
+		case c := <-exit:
+			t.Fatalf("serve exited %d\nstdout: %s\nstderr: %s", c, s.stdout, s.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start\nstderr: %s", s.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+const helloMsg = `<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>`
+
+// ncSession is a raw NETCONF session over WebSocket for these tests.
+type ncSession struct {
+	t  *testing.T
+	c  *ws.Conn
+	id string // session-id
+}
+
+func ncDial(t *testing.T, url string, opts *ws.DialOptions) (*ncSession, *http.Response, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if opts.Subprotocols == nil {
+		opts.Subprotocols = []string{"netconf"}
+	}
+	c, resp, err := ws.Dial(ctx, url, opts)
+	if err != nil {
+		return nil, resp, err
+	}
+	c.SetReadLimit(-1)
+	t.Cleanup(func() { c.CloseNow() })
+	s := &ncSession{t: t, c: c}
+	hello := s.recv()
+	m := regexp.MustCompile(`<session-id>(\d+)</session-id>`).FindStringSubmatch(hello)
+	if m == nil {
+		t.Fatalf("server hello: %s", hello)
+	}
+	s.id = m[1]
+	s.send(helloMsg)
+	return s, resp, nil
+}
+
+func (s *ncSession) send(msg string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.c.Write(ctx, ws.MessageText, []byte(msg)); err != nil {
+		s.t.Fatalf("send: %v", err)
+	}
+}
+
+func (s *ncSession) recv() string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, msg, err := s.c.Read(ctx)
+	if err != nil {
+		s.t.Fatalf("recv: %v", err)
+	}
+	return string(msg)
+}
+
+func (s *ncSession) call(op string) string {
+	s.t.Helper()
+	s.send(`<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">` + op + `</rpc>`)
+	return s.recv()
+}
+
+// username asks the server which user this session belongs to (ietf-netconf-monitoring).
+func (s *ncSession) username() string {
+	s.t.Helper()
+	reply := s.call(`<get><filter><netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><sessions/></netconf-state></filter></get>`)
+	m := regexp.MustCompile(`<session-id>` + s.id + `</session-id>.*?<username>([^<]*)</username>`).FindStringSubmatch(reply)
+	if m == nil {
+		s.t.Fatalf("session %s not in %s", s.id, reply)
+	}
+	return m[1]
+}
+
+func basicAuth(user, pass string) http.Header {
+	r, _ := http.NewRequest("GET", "http://x/", nil)
+	r.SetBasicAuth(user, pass)
+	return http.Header{"Authorization": r.Header["Authorization"]}
+}
+
+const exHostname = `<edit-config><target><running/></target><config><system xmlns="urn:ncws:yang:ncws-example"><hostname>edge-1</hostname></system></config></edit-config>`
+
+// TestServeExample: the default serve bootstraps an admin user, serves the example device,
+// persists edits across a restart and closes sessions with 1001 when stopped.
+func TestServeExample(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	s := startServe(t, "--datastore", dir)
+	m := regexp.MustCompile(`user admin, password (\S+) `).FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no admin password printed: %s", s.stdout)
+	}
+	pw := m[1]
+	if _, resp, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", "wrong")}); err == nil || resp == nil || resp.StatusCode != 401 {
+		t.Fatalf("wrong password: %v %v, want 401", resp, err)
+	}
+	c, _, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", pw)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := c.username(); u != "admin" {
+		t.Errorf("username %q, want admin", u)
+	}
+	if r := c.call(exHostname); !strings.Contains(r, "<ok/>") {
+		t.Fatalf("edit-config: %s", r)
+	}
+	if r := c.call(`<get><filter><system xmlns="urn:ncws:yang:ncws-example"/></filter></get>`); !strings.Contains(r, "<uptime>") {
+		t.Errorf("system state not served: %s", r)
+	}
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve exited %d: %s", code, s.stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, _, err = c.c.Read(ctx)
+	if got := ws.CloseStatus(err); got != ws.StatusGoingAway {
+		t.Errorf("session closed with %d (%v), want 1001", got, err)
+	}
+
+	// A restart keeps running and does not print a password again.
+	s = startServe(t, "--datastore", dir)
+	if strings.Contains(s.stdout.String(), "password") {
+		t.Errorf("restart printed a password again: %s", s.stdout)
+	}
+	c, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", pw)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.call(`<get-config><source><running/></source></get-config>`); !strings.Contains(r, "<hostname>edge-1</hostname>") {
+		t.Errorf("running after restart: %s", r)
+	}
+}
+
+// TestServeModules: with .yang arguments the given modules are served.
+func TestServeModules(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "thing.yang")
+	os.WriteFile(mod, []byte(`module thing { yang-version 1.1; namespace "urn:t"; prefix t; leaf size { type uint8; } }`), 0o644)
+	users := filepath.Join(dir, "users")
+	if code, _, e := runIn(t, "bob-password\n", "passwd", users, "bob"); code != 0 {
+		t.Fatalf("passwd: %s", e)
+	}
+	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users, mod)
+	c, _, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("bob", "bob-password")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.call(`<edit-config><target><running/></target><config><size xmlns="urn:t">300</size></config></edit-config>`); !strings.Contains(r, "<error-tag>invalid-value</error-tag>") {
+		t.Errorf("out-of-range edit: %s", r)
+	}
+	if r := c.call(`<edit-config><target><running/></target><config><system xmlns="urn:ncws:yang:ncws-example"/></config></edit-config>`); !strings.Contains(r, "<rpc-error>") {
+		t.Errorf("the example model is served along with the given module: %s", r)
+	}
+}
+
+func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}
+
+// TestServeBrowserLogin: POST /login gives a token and a cookie; both authenticate the upgrade,
+// the token as a second subprotocol that the server does not echo.
+func TestServeBrowserLogin(t *testing.T) {
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users")
+	runIn(t, "pw-of-carol\n", "passwd", users, "carol")
+	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users)
+
+	resp, err := http.Post(s.base+"/login", "application/json", strings.NewReader(`{"username":"carol","password":"pw-of-carol"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || body.Token == "" {
+		t.Fatalf("login: %d, token %q", resp.StatusCode, body.Token)
+	}
+	var cookie *http.Cookie
+	for _, ck := range resp.Cookies() {
+		cookie = ck
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Secure {
+		t.Fatalf("cookie %+v: want HttpOnly, SameSite=Strict, not Secure over http", cookie)
+	}
+
+	c, resp, err := ncDial(t, s.url, &ws.DialOptions{Subprotocols: []string{"netconf", "ncws.token." + body.Token}})
+	if err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if got := resp.Header.Values("Sec-WebSocket-Protocol"); len(got) != 1 || got[0] != "netconf" {
+		t.Errorf("Sec-WebSocket-Protocol %q, want only netconf", got)
+	}
+	if u := c.username(); u != "carol" {
+		t.Errorf("token session user %q", u)
+	}
+	c, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPHeader: http.Header{"Cookie": {cookie.Name + "=" + cookie.Value}}})
+	if err != nil {
+		t.Fatalf("cookie: %v", err)
+	}
+	if u := c.username(); u != "carol" {
+		t.Errorf("cookie session user %q", u)
+	}
+	_, resp, err = ncDial(t, s.url, &ws.DialOptions{Subprotocols: []string{"netconf", "ncws.token.forged"}})
+	if err == nil || resp == nil || resp.StatusCode != 401 {
+		t.Errorf("forged token: %v %v, want 401", resp, err)
+	}
+
+	// Failed logins from one address are rate-limited.
+	var last *http.Response
+	for range 10 {
+		last, err = http.Post(s.base+"/login", "application/json", strings.NewReader(`{"username":"carol","password":"guess"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last.Body.Close()
+		if last.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("after 10 failed logins: %d, Retry-After %q; want 429 with Retry-After", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+}
+
+// testPKI writes a CA, a server certificate for 127.0.0.1 and a client certificate with the
+// given CN into dir.
+func testPKI(t *testing.T, dir, clientCN string) (caFile, certFile, keyFile string, client tls.Certificate, roots *x509.CertPool) {
+	t.Helper()
+	newKey := func() *ecdsa.PrivateKey {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	caKey := newKey()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	issue := func(serial int64, tmpl *x509.Certificate) ([]byte, *ecdsa.PrivateKey) {
+		k := newKey()
+		tmpl.SerialNumber = big.NewInt(serial)
+		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der, k
+	}
+	srvDER, srvKey := issue(2, &x509.Certificate{Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	cliDER, cliKey := issue(3, &x509.Certificate{Subject: pkix.Name{CommonName: clientCN},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+	writePEM := func(name, typ string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	srvKeyDER, _ := x509.MarshalECPrivateKey(srvKey)
+	caFile = writePEM("ca.pem", "CERTIFICATE", caDER)
+	certFile = writePEM("server.pem", "CERTIFICATE", srvDER)
+	keyFile = writePEM("server.key", "EC PRIVATE KEY", srvKeyDER)
+	roots = x509.NewCertPool()
+	roots.AddCert(ca)
+	client = tls.Certificate{Certificate: [][]byte{cliDER}, PrivateKey: cliKey}
+	return caFile, certFile, keyFile, client, roots
+}
+
+// TestServeTLS: wss with TLS 1.2+, and a client certificate's CN as the NETCONF username.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	caFile, certFile, keyFile, clientCert, roots := testPKI(t, dir, "operator")
+	users := filepath.Join(dir, "users")
+	runIn(t, "pw\n", "passwd", users, "dave")
+	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users,
+		"--tls-cert", certFile, "--tls-key", keyFile, "--client-ca", caFile)
+	if !strings.HasPrefix(s.url, "wss://") {
+		t.Fatalf("url %s, want wss", s.url)
+	}
+	client := func(conf *tls.Config) *http.Client {
+		return &http.Client{Transport: &http.Transport{TLSClientConfig: conf}}
+	}
+	c, _, err := ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{clientCert}})})
+	if err != nil {
+		t.Fatalf("client certificate: %v", err)
+	}
+	if u := c.username(); u != "operator" {
+		t.Errorf("username %q, want the certificate's CN operator", u)
+	}
+	c, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots}), HTTPHeader: basicAuth("dave", "pw")})
+	if err != nil {
+		t.Fatalf("Basic over TLS: %v", err)
+	}
+	if u := c.username(); u != "dave" {
+		t.Errorf("username %q, want dave", u)
+	}
+	_, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots, MaxVersion: tls.VersionTLS11})})
+	if err == nil {
+		t.Error("a TLS 1.1 client connected")
+	}
+	_, resp, err := ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots})})
+	if err == nil || resp == nil || resp.StatusCode != 401 {
+		t.Errorf("no credentials over TLS: %v %v, want 401", resp, err)
+	}
+}

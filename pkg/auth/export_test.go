@@ -1,0 +1,7 @@
+package auth
+
+import "golang.org/x/crypto/bcrypt"
+
+// Hashing at bcrypt.DefaultCost takes most of a second under -race; the tests check behaviour,
+// not cost, so they hash at the minimum. internal/cli's tests exercise the real cost.
+func init() { hashCost = bcrypt.MinCost }
