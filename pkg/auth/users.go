@@ -2,7 +2,9 @@ package auth
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,14 +46,26 @@ type Users struct {
 	cost   int               // highest cost in the file, for the unknown-user dummy
 	stat   fs.FileInfo       // of the file as last read; nil when not read from a file
 	err    error             // of the last reload; the set is empty while it is non-nil
+
+	// verified remembers passwords that matched, for VerifiedTTL, so that a client opening
+	// many sessions pays bcrypt's cost once: keyed by an HMAC (with a per-process random key)
+	// of user, hash and password, so a changed password (a new hash) is never matched by it.
+	verified map[[32]byte]time.Time
+	macKey   [32]byte
 }
+
+// VerifiedTTL is how long a matched password is remembered; at most maxVerified are held.
+const VerifiedTTL = 5 * time.Minute
+
+const maxVerified = 4096
 
 // LoadUsers reads the htpasswd file at path. Every line is "user:hash" where hash is a bcrypt hash
 // ($2y$, $2b$ or $2a$); blank lines and lines starting with '#' are ignored. Any other hash kind
 // (MD5 $apr1$, {SHA}, crypt, plain text), a malformed line, an invalid username or a user listed
 // twice is an error naming the line.
 func LoadUsers(path string) (*Users, error) {
-	u := &Users{path: path}
+	u := &Users{path: path, verified: map[[32]byte]time.Time{}}
+	rand.Read(u.macKey[:])
 	if err := u.load(); err != nil {
 		return nil, err
 	}
@@ -70,7 +85,31 @@ func (u *Users) Check(user, password string) bool {
 		_ = bcrypt.CompareHashAndPassword(dummyHash(cost), []byte(password))
 		return false
 	}
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+	mac := hmac.New(sha256.New, u.macKey[:])
+	mac.Write([]byte(user))
+	mac.Write([]byte{0})
+	mac.Write([]byte(hash))
+	mac.Write([]byte{0})
+	mac.Write([]byte(password))
+	var key [32]byte
+	mac.Sum(key[:0])
+	now := time.Now()
+	u.mu.Lock()
+	at, hit := u.verified[key]
+	u.mu.Unlock()
+	if hit && now.Sub(at) < VerifiedTTL {
+		return true
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return false
+	}
+	u.mu.Lock()
+	if len(u.verified) >= maxVerified {
+		clear(u.verified)
+	}
+	u.verified[key] = now
+	u.mu.Unlock()
+	return true
 }
 
 // Reload re-reads the file if its identity (inode), size or modification time changed since it

@@ -321,3 +321,30 @@ func TestApacheHtpasswd(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRemembers: a matched password is remembered (a client opening many sessions pays
+// bcrypt once), but never past a change of the password.
+func TestCheckRemembers(t *testing.T) {
+	path := writeFile(t, "alice:"+hashOf(t, "$2y$", "first")+"\n")
+	u, err := auth.LoadUsers(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []struct {
+		pass string
+		want bool
+	}{{"first", true}, {"first", true}, {"firsT", false}, {"", false}} {
+		if got := u.Check("alice", c.pass); got != c.want {
+			t.Errorf("check %d (%q): %v, want %v", i, c.pass, got, c.want)
+		}
+	}
+	if err := auth.SetPassword(path, "alice", "second"); err != nil {
+		t.Fatal(err)
+	}
+	if u.Check("alice", "first") {
+		t.Error("the old password still passes after the change")
+	}
+	if !u.Check("alice", "second") {
+		t.Error("the new password fails")
+	}
+}
