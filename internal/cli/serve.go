@@ -212,7 +212,8 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		return usage("%v", err)
 	}
 	hs := &http.Server{
-		Handler: mux, ReadHeaderTimeout: f.readHeaderTimeout, TLSConfig: tlsConf,
+		// No ReadTimeout or WriteTimeout: their deadlines would stay on upgraded connections.
+		Handler: mux, ReadHeaderTimeout: f.readHeaderTimeout, IdleTimeout: 2 * time.Minute, TLSConfig: tlsConf,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	scheme := "ws"

@@ -120,7 +120,13 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 		el("error-path", e.Path)
 	}
 	if e.Message != "" {
-		b = append(b, `<error-message xml:lang="en">`...)
+		lang := e.Lang
+		if lang == "" {
+			lang = "en"
+		}
+		b = append(b, `<error-message xml:lang="`...)
+		b = appendEscaped(b, lang, true)
+		b = append(b, `">`...)
 		b = appendEscaped(b, e.Message, false)
 		b = append(b, "</error-message>"...)
 	}

@@ -71,7 +71,8 @@ type Info struct {
 	Name string
 	// Namespace is the element's namespace; empty means the NETCONF base namespace.
 	Namespace string
-	// Value is the element's text content.
+	// Value is the element's text content. Decoded from a reply (netconf.DecodeReply), an element
+	// with child elements has its content here as the XML received.
 	Value string
 }
 
@@ -85,7 +86,9 @@ type Error struct {
 	// prefixed form of RFC 7951 section 6.11 (e.g. /ietf-interfaces:interfaces/interface[name='eth0']).
 	Path    string
 	Message string
-	Info    []Info
+	// Lang is the xml:lang of Message; empty means "en".
+	Lang string
+	Info []Info
 	// Line is the source line of the offending node when it came from a document, 0 if unknown.
 	// It is not part of the NETCONF reply; tools such as `ncws validate` print it.
 	Line int
