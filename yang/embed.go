@@ -11,6 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
 // FS holds the module files, named module@revision.yang.
@@ -43,4 +46,31 @@ func WriteFiles(dir string) error {
 		}
 		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
 	})
+}
+
+// Load compiles the Protocol modules with opts.Files (paths of .yang files; names of this
+// package's files, such as Example, are taken from FS). The embedded files are searched after
+// opts.SearchPaths.
+func Load(opts yangload.Options) (*schema.Schema, error) {
+	dir, err := os.MkdirTemp("", "ncws-yang")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := WriteFiles(dir); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, f := range opts.Files {
+		if _, err := fs.Stat(FS, f); err == nil && filepath.Base(f) == f {
+			f = filepath.Join(dir, f)
+		}
+		files = append(files, f)
+	}
+	for _, p := range Protocol {
+		files = append(files, filepath.Join(dir, p))
+	}
+	opts.Files = files
+	opts.SearchPaths = append(append([]string(nil), opts.SearchPaths...), dir)
+	return yangload.Load(opts)
 }

@@ -90,21 +90,10 @@ in the datastore directory on first start, with an admin user whose password is 
 // loadServeSchema compiles the protocol modules with the given modules, or with the example
 // device model when there are none.
 func loadServeSchema(f serveFlags, files []string) (*schema.Schema, error) {
-	dir, err := os.MkdirTemp("", "ncws-yang")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	if err := yang.WriteFiles(dir); err != nil {
-		return nil, err
-	}
 	if len(files) == 0 {
-		files = []string{filepath.Join(dir, yang.Example)}
+		files = []string{yang.Example}
 	}
-	for _, p := range yang.Protocol {
-		files = append(files, filepath.Join(dir, p))
-	}
-	opts := yangload.Options{SearchPaths: append(append([]string(nil), f.paths...), dir), Files: files}
+	opts := yangload.Options{SearchPaths: f.paths, Files: files}
 	if len(f.features) > 0 {
 		opts.Features = map[string][]string{}
 		for _, fs := range f.features {
@@ -113,7 +102,7 @@ func loadServeSchema(f serveFlags, files []string) (*schema.Schema, error) {
 			}
 		}
 	}
-	return yangload.Load(opts)
+	return yang.Load(opts)
 }
 
 func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr io.Writer) error {

@@ -65,19 +65,7 @@ func Schema() (*schema.Schema, error) {
 // LoadSchema compiles the protocol modules a server implements (package yang) with the given
 // .yang files.
 func LoadSchema(files ...string) (*schema.Schema, error) {
-	dir, err := os.MkdirTemp("", "netconftest-yang")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	if err := yang.WriteFiles(dir); err != nil {
-		return nil, err
-	}
-	fl := append([]string(nil), files...)
-	for _, p := range yang.Protocol {
-		fl = append(fl, filepath.Join(dir, p))
-	}
-	return yangload.Load(yangload.Options{SearchPaths: []string{dir}, Files: fl})
+	return yang.Load(yangload.Options{Files: files})
 }
 
 // NewServer returns a server for the conformance schema with a persistent store in a new
