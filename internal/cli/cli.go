@@ -55,12 +55,13 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
   ncws validate   check configuration or state data against YANG modules (yanglint's arguments)
   ncws serve      serve NETCONF over WebSocket (the example device, or the given modules)
   ncws passwd     add a user to an htpasswd (bcrypt) users file or change a password
+  ncws client     run NETCONF operations over WebSocket: one-shot, scripted or in a shell
   ncws version    print the version`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout), newPasswd(stdin, stdout, stderr),
-		newServe(stdout, stderr))
+		newServe(stdout, stderr), newClient(stdin, stdout, stderr))
 	return root
 }
 

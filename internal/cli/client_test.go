@@ -1,0 +1,313 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ncws/ncws/pkg/netconftest"
+	"github.com/ncws/ncws/pkg/transport/websocket"
+)
+
+// serveNETCONF runs a conformance server (pkg/netconftest's schema) over WebSocket on loopback;
+// it accepts any user with the password "secret" and returns the ws:// URL.
+func serveNETCONF(t *testing.T) string {
+	t.Helper()
+	srv := netconftest.NewServer(t)
+	l := websocket.NewListener(websocket.Options{Authenticate: func(r *http.Request) (string, error) {
+		if u, p, ok := r.BasicAuth(); ok && p == "secret" {
+			return u, nil
+		}
+		return "", errors.New("bad credentials")
+	}})
+	mux := http.NewServeMux()
+	mux.Handle("/netconf", l)
+	ts := httptest.NewServer(mux)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+		ts.Close()
+	})
+	return "ws" + strings.TrimPrefix(ts.URL, "http") + "/netconf"
+}
+
+// clientRun runs ncws with stdin.
+func clientRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Main(context.Background(), args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}
+
+func clientFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const topConfig = `<top xmlns="urn:ncws:test:nctest"><name>edge</name><item><id>1</id><value>one</value></item></top>`
+
+func TestClientOneShot(t *testing.T) {
+	url := serveNETCONF(t)
+	auth := []string{"--user", "alice", "--password", "secret"}
+	cfg := clientFile(t, "cfg.xml", topConfig+"\n")
+
+	code, out, errOut := clientRun(t, "", append([]string{"client", url}, append(auth, "edit-config", "--target", "candidate", "--config", cfg)...)...)
+	if code != ExitOK {
+		t.Fatalf("edit-config: exit %d, stderr %q", code, errOut)
+	}
+	wantOK := "<rpc-reply xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\">\n  <ok/>\n</rpc-reply>\n"
+	if diff := cmp.Diff(wantOK, out); diff != "" {
+		t.Errorf("edit-config output mismatch (-want +got):\n%s", diff)
+	}
+	// Flags may also come before the URL; the config may come from stdin.
+	code, _, errOut = clientRun(t, "", append(append([]string{"client"}, auth...), url, "commit")...)
+	if code != ExitOK {
+		t.Fatalf("commit: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut = clientRun(t, "", "client", url, "--user", "bob", "--password", "secret", "get-config", "--source", "running",
+		"--filter", `<top xmlns="urn:ncws:test:nctest"><item/></top>`)
+	if code != ExitOK {
+		t.Fatalf("get-config: exit %d, stderr %q", code, errOut)
+	}
+	want := `<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1">
+  <data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+    <top xmlns="urn:ncws:test:nctest">
+      <item>
+        <id>1</id>
+        <value>one</value>
+      </item>
+    </top>
+  </data>
+</rpc-reply>
+`
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("get-config output mismatch (-want +got):\n%s", diff)
+	}
+	code, out, _ = clientRun(t, "", "client", url, "--user", "bob", "--password", "secret", "get-config",
+		"--xpath", "/t:top/t:name", "--ns", "t=urn:ncws:test:nctest")
+	if code != ExitOK || !strings.Contains(out, "<name>edge</name>") || strings.Contains(out, "<item>") {
+		t.Errorf("get-config --xpath: exit %d, output %q; want the name only", code, out)
+	}
+	// The password may come from the environment... (not set here: t.Setenv forbids parallel
+	// tests, and none runs in parallel in this file).
+	t.Setenv("NCWS_PASSWORD", "secret")
+	code, out, _ = clientRun(t, "", "client", url, "--user", "carol", "hello")
+	if code != ExitOK || !strings.HasPrefix(out, "session-id ") || !strings.Contains(out, "\nurn:ietf:params:netconf:base:1.1\n") {
+		t.Errorf("hello: exit %d, output %q; want the session-id and the capabilities", code, out)
+	}
+}
+
+func TestClientRPCError(t *testing.T) {
+	url := serveNETCONF(t)
+	code, out, errOut := clientRun(t, `<top xmlns="urn:ncws:test:nctest"><mtu>5</mtu></top>`,
+		"client", url, "--user", "alice", "--password", "secret", "edit-config", "--config", "-")
+	if code != ExitInvalid {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errOut)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	if !strings.HasPrefix(errOut, "rpc-error: invalid-value (application): ") || !strings.Contains(errOut, "\n  path: /nctest:top/mtu\n") {
+		t.Errorf("stderr %q; want the rpc-error with its tag, type, message and path", errOut)
+	}
+}
+
+func TestClientScript(t *testing.T) {
+	url := serveNETCONF(t)
+	script := `<rpc message-id="x" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+  <edit-config><target><running/></target><config>` + topConfig + `</config></edit-config>
+</rpc>
+
+<lock xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><target><running/></target></lock>
+<lock xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><target><running/></target></lock>
+<get-config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><source><running/></source><filter><top xmlns="urn:ncws:test:nctest"><name/></top></filter></get-config>
+`
+	code, out, errOut := clientRun(t, script, "client", url, "--user", "alice", "--password", "secret", "--script", "-")
+	if code != ExitInvalid {
+		t.Fatalf("exit %d, want 1 (the second lock fails); stderr %q", code, errOut)
+	}
+	if got := strings.Count(out, "<ok/>"); got != 2 {
+		t.Errorf("%d <ok/> replies, want 2 (edit-config, lock):\n%s", got, out)
+	}
+	if !strings.Contains(out, "message-id=\"4\">\n  <data xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n    <top xmlns=\"urn:ncws:test:nctest\">\n      <name>edge</name>") {
+		t.Errorf("the get-config reply is missing:\n%s", out)
+	}
+	if !strings.HasPrefix(errOut, "rpc-error: lock-denied (protocol)") || !strings.Contains(errOut, "  session-id: ") {
+		t.Errorf("stderr %q, want the lock-denied error with its session-id", errOut)
+	}
+}
+
+func TestClientShellLines(t *testing.T) {
+	url := serveNETCONF(t)
+	in := "# a comment\n\nedit-config --config '" + clientFile(t, "c.xml", topConfig) + "'\nget-config --source running\nnosuch-op\nclose-session\nget\n"
+	code, out, errOut := clientRun(t, in, "client", url, "--user", "alice", "--password", "secret")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "message-id=\"1\">\n  <ok/>") || !strings.Contains(out, "message-id=\"2\">\n  <data xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n    <top xmlns=\"urn:ncws:test:nctest\">\n      <name>edge</name>") {
+		t.Errorf("stdout lacks the edit-config and get-config replies:\n%s", out)
+	}
+	if !strings.Contains(out, "message-id=\"3\">\n  <ok/>") || strings.Contains(out, "message-id=\"4\"") {
+		t.Errorf("want the close-session reply and no command after it:\n%s", out)
+	}
+	if !strings.Contains(errOut, `unknown operation "nosuch-op"`) {
+		t.Errorf("stderr %q, want the unknown operation reported", errOut)
+	}
+	code, out, errOut = clientRun(t, "quit\nget\n", "client", url, "--user", "alice", "--password", "secret")
+	if code != ExitOK || out != "" {
+		t.Errorf("quit: exit %d, stdout %q, stderr %q; want exit 0 and no reply", code, out, errOut)
+	}
+}
+
+func TestClientConnectionErrors(t *testing.T) {
+	url := serveNETCONF(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not a websocket URL", []string{"client", "http://127.0.0.1:1/netconf", "get"}, "want ws://"},
+		{"nothing listening", []string{"client", "ws://127.0.0.1:1/netconf", "get"}, "dial"},
+		{"wrong password", []string{"client", url, "--user", "alice", "--password", "nope", "get"}, "401 Unauthorized"},
+		{"missing URL", []string{"client"}, "missing URL"},
+		{"unknown operation", []string{"client", url, "frob"}, `unknown operation "frob"`},
+		{"bad argument", []string{"client", url, "kill-session", "x"}, "not a session-id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := clientRun(t, "", tc.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestClientKilled runs a shell whose session another client kills: the next command reports
+// the close code and the killer, and the exit code is 2.
+func TestClientKilled(t *testing.T) {
+	url := serveNETCONF(t)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		code := Main(context.Background(), []string{"client", url, "--user", "alice", "--password", "secret"}, inR, outW, &errOut)
+		outW.Close()
+		done <- code
+	}()
+	// A reply to get-config shows the server has taken the session's hello: it can be killed.
+	fmt.Fprintln(inW, "hello\nget-config")
+	sc := bufio.NewScanner(outR)
+	var id int
+	if !sc.Scan() {
+		t.Fatalf("no output: %v", sc.Err())
+	}
+	if _, err := fmt.Sscanf(sc.Text(), "session-id %d", &id); err != nil {
+		t.Fatalf("hello printed %q: %v", sc.Text(), err)
+	}
+	for sc.Scan() && sc.Text() != "</rpc-reply>" {
+	}
+	go io.Copy(io.Discard, outR)
+
+	code, _, stderr := clientRun(t, "", "client", url, "--user", "bob", "--password", "secret", "kill-session", fmt.Sprint(id))
+	if code != ExitOK {
+		t.Fatalf("kill-session: exit %d, stderr %q", code, stderr)
+	}
+	fmt.Fprintln(inW, "get")
+	inW.Close()
+	if code := <-done; code != ExitUsage {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if !strings.Contains(errOut.String(), "session closed (4001 killed by session ") {
+		t.Errorf("stderr %q, want the kill reported", errOut.String())
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"get-config  --source running", []string{"get-config", "--source", "running"}},
+		{`get --filter '<top xmlns="urn:x"/>'`, []string{"get", "--filter", `<top xmlns="urn:x"/>`}},
+		{`rpc "my file.xml"`, []string{"rpc", "my file.xml"}},
+		{`rpc my\ file.xml ''`, []string{"rpc", "my file.xml", ""}},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			got, err := splitWords(tc.line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := splitWords(`get --filter '<a/>`); err == nil {
+		t.Error("an unterminated quote was accepted")
+	}
+}
+
+func TestComplete(t *testing.T) {
+	for _, tc := range []struct {
+		line    string
+		want    string
+		wantPos int
+		ok      bool
+	}{
+		{"get-c", "get-config ", 11, true},
+		{"get", "get", 0, false},          // get, get-config: nothing in common to add
+		{"edit-config --t", "", 0, false}, // --target, --test-option
+		{"edit-config --te", "edit-config --test-option ", 26, true},
+		{"edit-config --ta", "edit-config --target ", 21, true},
+		{"get-config --source c", "get-config --source candidate ", 30, true},
+		{"commit --conf", "commit --confirmed ", 19, true},
+		{"lock --target run", "lock --target running ", 22, true},
+		{"q", "quit ", 5, true},
+		{"nosuch", "", 0, false},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			line, pos, ok := complete(tc.line, len(tc.line), '\t')
+			if ok != tc.ok || ok && (line != tc.want || pos != tc.wantPos) {
+				t.Errorf("complete(%q) = %q, %d, %v; want %q, %d, %v", tc.line, line, pos, ok, tc.want, tc.wantPos, tc.ok)
+			}
+		})
+	}
+	if _, _, ok := complete("get", 3, 'x'); ok {
+		t.Error("a key other than Tab completed")
+	}
+}
+
+func TestIndentXML(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`<a><b>1</b><c/><d><e>x &amp; y</e></d></a>`, "<a>\n  <b>1</b>\n  <c/>\n  <d>\n    <e>x &amp; y</e>\n  </d>\n</a>\n"},
+		{"<a>\n   <b/>\n</a>", "<a>\n  <b/>\n</a>\n"},
+		{`<a>text<b/>more</a>`, "<a>\n  text\n  <b/>\n  more\n</a>\n"},
+		{`<a><![CDATA[<x>]]></a>`, "<a><![CDATA[<x>]]></a>\n"},
+		{`<a>`, `<a>`}, // not well-formed: unchanged
+	} {
+		if diff := cmp.Diff(tc.want, string(indentXML([]byte(tc.in)))); diff != "" {
+			t.Errorf("indentXML(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
