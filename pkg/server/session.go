@@ -67,6 +67,36 @@ func (s *session) run(parent context.Context) {
 	defer cancel()
 	log := s.srv.Logger.With("session", s.id, "user", s.info.User)
 
+	s.srv.mu.Lock()
+	if s.srv.closed {
+		s.srv.mu.Unlock()
+		s.close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		return
+	}
+	s.srv.sessions[s.id] = s
+	s.srv.mu.Unlock()
+	s.srv.stats.inSessions.Add(1)
+	log.Debug("server: session started")
+	// The session exists (kill-session and monitoring see it) from its server hello on; RFC
+	// 6022 counts it in in-sessions, and in in-bad-hellos if its hello fails.
+	// A session that ends itself (close-session, the peer gone, a broken message) closes its
+	// connection only after its locks are freed and its confirmed commit reverted, so a client
+	// that sees the connection close sees them gone.
+	var final netconf.CloseReason
+	defer func() { s.close(final) }()
+	defer func() {
+		s.srv.mu.Lock()
+		delete(s.srv.sessions, s.id)
+		s.srv.mu.Unlock()
+		// Locks are freed and an unconfirmed commit of this session reverted even when the
+		// session was killed.
+		s.srv.Store.SessionEnded(context.Background(), s.id)
+		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
+			s.srv.stats.droppedSessions.Add(1)
+		}
+		log.Debug("server: session ended")
+	}()
+
 	// The server's hello goes first, without waiting for the client's (RFC 6241 section 8.1).
 	hello := &netconf.Hello{Capabilities: s.srv.caps, SessionID: s.id}
 	if err := s.conn.WriteMessage(ctx, hello.Encode()); err != nil {
@@ -83,7 +113,9 @@ func (s *session) run(parent context.Context) {
 		} else {
 			s.close(netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "no hello"})
 		}
-		s.srv.stats.inBadHellos.Add(1)
+		if !s.killed.Load() {
+			s.srv.stats.inBadHellos.Add(1)
+		}
 		return
 	}
 	ch, err := netconf.DecodeHello(msg)
@@ -106,34 +138,6 @@ func (s *session) run(parent context.Context) {
 	if bc, ok := s.conn.(netconf.Base11Conn); ok && base == netconf.CapBase11 {
 		bc.UseChunked()
 	}
-
-	s.srv.mu.Lock()
-	if s.srv.closed {
-		s.srv.mu.Unlock()
-		s.close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
-		return
-	}
-	s.srv.sessions[s.id] = s
-	s.srv.mu.Unlock()
-	s.srv.stats.inSessions.Add(1)
-	log.Debug("server: session started")
-	// A session that ends itself (close-session, the peer gone, a broken message) closes its
-	// connection only after its locks are freed and its confirmed commit reverted, so a client
-	// that sees the connection close sees them gone.
-	var final netconf.CloseReason
-	defer func() { s.close(final) }()
-	defer func() {
-		s.srv.mu.Lock()
-		delete(s.srv.sessions, s.id)
-		s.srv.mu.Unlock()
-		// Locks are freed and an unconfirmed commit of this session reverted even when the
-		// session was killed.
-		s.srv.Store.SessionEnded(context.Background(), s.id)
-		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
-			s.srv.stats.droppedSessions.Add(1)
-		}
-		log.Debug("server: session ended")
-	}()
 
 	for {
 		msg, err := s.conn.ReadMessage(ctx)
