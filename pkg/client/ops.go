@@ -10,6 +10,8 @@ import (
 	"time"
 
 	ws "github.com/coder/websocket"
+
+	"github.com/ncws/ncws/pkg/netconf"
 )
 
 // Datastore names a configuration datastore (RFC 6241 section 5.1): Running, Candidate
@@ -66,34 +68,10 @@ func elem(b []byte, name, text string) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
 	b = append(b, '>')
-	b = appendEscaped(b, text, false)
+	b = netconf.AppendEscaped(b, text, false)
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, '>')
-}
-
-func appendEscaped(b []byte, s string, attr bool) []byte {
-	for _, c := range []byte(s) {
-		switch {
-		case c == '&':
-			b = append(b, "&amp;"...)
-		case c == '<':
-			b = append(b, "&lt;"...)
-		case c == '>':
-			b = append(b, "&gt;"...)
-		case c == '\r':
-			b = append(b, "&#xD;"...)
-		case attr && c == '"':
-			b = append(b, "&quot;"...)
-		case attr && c == '\n':
-			b = append(b, "&#xA;"...)
-		case attr && c == '\t':
-			b = append(b, "&#x9;"...)
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
 }
 
 // datastore appends <name><ds/></name>.
@@ -118,7 +96,7 @@ func appendFilter(b []byte, f Filter) ([]byte, error) {
 		b = append(b, "</filter>"...)
 	case f.XPath != "":
 		b = append(b, `<filter type="xpath" select="`...)
-		b = appendEscaped(b, f.XPath, true)
+		b = netconf.AppendEscaped(b, f.XPath, true)
 		b = append(b, '"')
 		prefixes := make([]string, 0, len(f.Namespaces))
 		for p := range f.Namespaces {
@@ -129,14 +107,14 @@ func appendFilter(b []byte, f Filter) ([]byte, error) {
 			b = append(b, " xmlns:"...)
 			b = append(b, p...)
 			b = append(b, `="`...)
-			b = appendEscaped(b, f.Namespaces[p], true)
+			b = netconf.AppendEscaped(b, f.Namespaces[p], true)
 			b = append(b, '"')
 		}
 		b = append(b, "/>"...)
 	}
 	if f.WithDefaults != "" {
 		b = append(b, `<with-defaults xmlns="`+WithDefaultsNamespace+`">`...)
-		b = appendEscaped(b, f.WithDefaults, false)
+		b = netconf.AppendEscaped(b, f.WithDefaults, false)
 		b = append(b, "</with-defaults>"...)
 	}
 	return b, nil

@@ -134,7 +134,7 @@ func (c *content) child(r *nsReader) {
 			decl = append(decl, b.prefix...)
 		}
 		decl = append(decl, `="`...)
-		decl = appendEscaped(decl, b.uri, true)
+		decl = AppendEscaped(decl, b.uri, true)
 		decl = append(decl, '"')
 	}
 	if !hasDefault && !declared("") {

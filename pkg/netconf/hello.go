@@ -29,7 +29,7 @@ func (h *Hello) Encode() []byte {
 	b = append(b, `<hello xmlns="`+BaseNamespace+`"><capabilities>`...)
 	for _, c := range h.Capabilities {
 		b = append(b, "<capability>"...)
-		b = appendEscaped(b, c, false)
+		b = AppendEscaped(b, c, false)
 		b = append(b, "</capability>"...)
 	}
 	b = append(b, "</capabilities>"...)

@@ -26,7 +26,7 @@ func appendRoot(b []byte, name, ns string, attrs []Attr) []byte {
 		}
 		b = append(b, a.Name...)
 		b = append(b, `="`...)
-		b = appendEscaped(b, a.Value, true)
+		b = AppendEscaped(b, a.Value, true)
 		b = append(b, '"')
 	}
 	return append(b, '>')
@@ -88,7 +88,7 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 					b = append(b, " xmlns:"...)
 					b = append(b, p...)
 					b = append(b, `="`...)
-					b = appendEscaped(b, m.Namespace, true)
+					b = AppendEscaped(b, m.Namespace, true)
 					b = append(b, '"')
 				}
 			}
@@ -105,7 +105,7 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 		b = append(b, '<')
 		b = append(b, name...)
 		b = append(b, '>')
-		b = appendEscaped(b, v, false)
+		b = AppendEscaped(b, v, false)
 		b = append(b, "</"...)
 		b = append(b, name...)
 		b = append(b, '>')
@@ -125,9 +125,9 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 			lang = "en"
 		}
 		b = append(b, `<error-message xml:lang="`...)
-		b = appendEscaped(b, lang, true)
+		b = AppendEscaped(b, lang, true)
 		b = append(b, `">`...)
-		b = appendEscaped(b, e.Message, false)
+		b = AppendEscaped(b, e.Message, false)
 		b = append(b, "</error-message>"...)
 	}
 	if len(e.Info) > 0 {
@@ -137,11 +137,11 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 			b = append(b, in.Name...)
 			if in.Namespace != "" && in.Namespace != BaseNamespace {
 				b = append(b, ` xmlns="`...)
-				b = appendEscaped(b, in.Namespace, true)
+				b = AppendEscaped(b, in.Namespace, true)
 				b = append(b, '"')
 			}
 			b = append(b, '>')
-			b = appendEscaped(b, in.Value, false)
+			b = AppendEscaped(b, in.Value, false)
 			b = append(b, "</"...)
 			b = append(b, in.Name...)
 			b = append(b, '>')

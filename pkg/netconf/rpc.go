@@ -108,7 +108,7 @@ func (r *RPC) Operation() []byte {
 			decls = append(decls, d.prefix...)
 		}
 		decls = append(decls, `="`...)
-		decls = appendEscaped(decls, d.uri, true)
+		decls = AppendEscaped(decls, d.uri, true)
 		decls = append(decls, '"')
 	}
 	if len(decls) == 0 {

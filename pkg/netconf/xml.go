@@ -15,8 +15,8 @@ const (
 	xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
 )
 
-// appendEscaped appends s escaped as XML character data, or as an attribute value when attr.
-func appendEscaped(b []byte, s string, attr bool) []byte {
+// AppendEscaped appends s escaped as XML character data, or as an attribute value when attr.
+func AppendEscaped(b []byte, s string, attr bool) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
