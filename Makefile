@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet fuzz bench-validate bench-edit clean
+.PHONY: all build test deps lint fmt-check vet fuzz bench-validate bench-edit bench-ws clean
 
 all: build
 
@@ -16,7 +16,8 @@ build:
 deps:
 	@bash scripts/deps.sh
 
-# test: everything that proves the issues: unit tests, yanglint conformance (shared corpus and ours,
+# test: everything that proves the issues: unit tests, end-to-end tests of the binary (e2e/: Python
+# websockets and headless Chromium as clients), yanglint conformance (shared corpus and ours,
 # through the library and the CLI), fuzz seed corpora, examples, vet and gofmt. Race detector on.
 test: deps fmt-check vet
 	$(GO) test -race -count=1 ./...
@@ -46,6 +47,13 @@ bench-validate: build
 BENCHTIME ?= 2s
 bench-edit:
 	$(GO) test -run '^$$' -bench 'EditCommit|EditRunning|EditCreate1000|GetConfig100k' -benchtime $(BENCHTIME) -benchmem ./pkg/server
+
+# bench-ws: ncws serve over WebSocket next to yuma123 netconfd over SSH (the anchor, installed when
+# missing and root), both driven by ../shared/bench/ncload in one run: get-config/s sequential and
+# pipelined, session setup, and server memory per idle session (10,000 sessions). Takes a few
+# minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it.
+bench-ws:
+	@bash scripts/bench-ws.sh
 
 clean:
 	rm -rf bin bench-out

@@ -1,15 +1,23 @@
 #!/bin/bash
 # Installs the Debian packages the tests need when they are missing (as root, e.g. in CI);
 # elsewhere prints what is missing and fails.
+#   libyang2-tools      yanglint, for the yanglint comparison tests
+#   python3-websockets  the Python NETCONF over WebSocket client of the e2e tests (/usr/bin/python3)
+#   chromium            the headless browser of the e2e tests (/usr/bin/chromium)
 set -euo pipefail
 need=()
-command -v yanglint >/dev/null 2>&1 || need+=(libyang2-tools)
+why=()
+command -v yanglint >/dev/null 2>&1 || { need+=(libyang2-tools); why+=("yanglint (yanglint comparison tests)"); }
+/usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ||
+	{ need+=(python3-websockets); why+=("the Python module websockets for /usr/bin/python3 (e2e tests)"); }
+[ -x /usr/bin/chromium ] || { need+=(chromium); why+=("/usr/bin/chromium (e2e browser tests)"); }
 if ! command -v go >/dev/null 2>&1; then
 	echo "deps: Go is not on PATH (need Go 1.26+)" >&2; exit 1
 fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing Debian packages: ${need[*]} (needed for the yanglint comparison tests)" >&2
+	echo "deps: missing Debian packages: ${need[*]}" >&2
+	for w in "${why[@]}"; do echo "deps:   needed for $w" >&2; done
 	echo "deps: install them with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
 	exit 1
 fi
@@ -18,3 +26,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 command -v yanglint >/dev/null || { echo "deps: yanglint still missing after install" >&2; exit 1; }
+/usr/bin/python3 -c 'import websockets' ||
+	{ echo "deps: /usr/bin/python3 still cannot import websockets after install" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "deps: /usr/bin/chromium still missing after install" >&2; exit 1; }

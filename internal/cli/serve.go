@@ -228,12 +228,12 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	log.Info("serve: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
 	defer cancel()
-	wl.Close()
-	hs.Shutdown(sctx)
-	// Sessions close with 1001; the store is closed (commits are durable when acknowledged).
+	// Shutdown closes the WebSocket listener (upgrades get 503) and the sessions with 1001;
+	// commits are durable when acknowledged, and the store is closed below.
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("serve: shutdown", "err", err)
 	}
+	hs.Shutdown(sctx)
 	if err := <-served; err != nil && !errors.Is(err, server.ErrServerClosed) {
 		log.Warn("serve: server", "err", err)
 	}

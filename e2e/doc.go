@@ -1,0 +1,22 @@
+// Package e2e holds end-to-end tests of the ncws binary: they build cmd/ncws once, start
+// `ncws serve` as a subprocess on a loopback port with a temporary datastore and users file (made
+// with `ncws passwd`), and talk NETCONF over WebSocket (draft-iijima-netconf-websocket-ps-01
+// section 5) to it from clients that are not ours:
+//
+//   - Python's websockets library (testdata/nc_ws_client.py, run by /usr/bin/python3): subprotocol
+//     negotiation, hellos, get-config and edit-config of the example device model, rpc-errors,
+//     close-session (close code 1000), a wrong password (HTTP 401), and a session held open while
+//     the server stops on SIGTERM (close code 1001, exit status 0);
+//   - headless Chromium running a page (testdata/figure6.html) that uses the browser WebSocket API
+//     as the draft's Figure 6 does, authenticated with a token from POST /login offered as the
+//     second subprotocol, and the same page from an origin the server does not allow (refused
+//     with 403 before the upgrade).
+//
+// The package has no code of its own; run it with
+//
+//	go test -race -count=1 ./e2e
+//
+// When /usr/bin/chromium or the Python module websockets is missing, the tests that need them
+// skip, unless CI=true or the user is root: then they fail, since `make deps`
+// (scripts/deps.sh) installs python3-websockets and chromium.
+package e2e
