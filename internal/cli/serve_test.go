@@ -3,16 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ncws/ncws/internal/testpki"
 
 	ws "github.com/coder/websocket"
 )
@@ -314,61 +308,12 @@ func TestServeBrowserLogin(t *testing.T) {
 	}
 }
 
-// testPKI writes a CA, a server certificate for 127.0.0.1 and a client certificate with the
-// given CN into dir.
-func testPKI(t *testing.T, dir, clientCN string) (caFile, certFile, keyFile string, client tls.Certificate, roots *x509.CertPool) {
-	t.Helper()
-	newKey := func() *ecdsa.PrivateKey {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	caKey := newKey()
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	issue := func(serial int64, tmpl *x509.Certificate) ([]byte, *ecdsa.PrivateKey) {
-		k := newKey()
-		tmpl.SerialNumber = big.NewInt(serial)
-		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return der, k
-	}
-	srvDER, srvKey := issue(2, &x509.Certificate{Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-	cliDER, cliKey := issue(3, &x509.Certificate{Subject: pkix.Name{CommonName: clientCN},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
-	writePEM := func(name, typ string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	srvKeyDER, _ := x509.MarshalECPrivateKey(srvKey)
-	caFile = writePEM("ca.pem", "CERTIFICATE", caDER)
-	certFile = writePEM("server.pem", "CERTIFICATE", srvDER)
-	keyFile = writePEM("server.key", "EC PRIVATE KEY", srvKeyDER)
-	roots = x509.NewCertPool()
-	roots.AddCert(ca)
-	client = tls.Certificate{Certificate: [][]byte{cliDER}, PrivateKey: cliKey}
-	return caFile, certFile, keyFile, client, roots
-}
-
 // TestServeTLS: wss with TLS 1.2+, and a client certificate's CN as the NETCONF username.
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
-	caFile, certFile, keyFile, clientCert, roots := testPKI(t, dir, "operator")
+	p := testpki.New(t)
+	caFile, certFile, keyFile := p.WriteFiles(dir)
+	clientCert, roots := p.Client("operator"), p.Pool
 	users := filepath.Join(dir, "users")
 	runIn(t, "pw\n", "passwd", users, "dave")
 	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users,

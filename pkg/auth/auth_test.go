@@ -1,19 +1,13 @@
 package auth_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ncws/ncws/internal/testpki"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -413,69 +409,19 @@ func TestLogout(t *testing.T) {
 	}
 }
 
-// pki is a test CA and the certificates it signs.
-type pki struct {
-	ca    *x509.Certificate
-	caKey *ecdsa.PrivateKey
-	pool  *x509.CertPool
-}
-
-func newPKI(t *testing.T) *pki {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "ncws test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	return &pki{ca, key, pool}
-}
-
-// client returns a client certificate with the given subject CN, and its SHA-256 fingerprint.
-func (p *pki) client(t *testing.T, serial int64, cn string) (tls.Certificate, [32]byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: cn, Organization: []string{"ncws tests"}},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, sha256.Sum256(der)
+// clientCert returns a client certificate of p with the given subject CN, and its SHA-256
+// fingerprint.
+func clientCert(p *testpki.PKI, cn string) (tls.Certificate, [32]byte) {
+	c := p.Client(cn)
+	return c, sha256.Sum256(c.Certificate[0])
 }
 
 func TestClientCertificate(t *testing.T) {
-	p := newPKI(t)
-	carol, _ := p.client(t, 2, "carol")
-	noCN, _ := p.client(t, 3, "")
-	mapped, fp := p.client(t, 4, "ignored-cn")
-	badCN, _ := p.client(t, 5, "has space")
+	p := testpki.New(t)
+	carol, _ := clientCert(p, "carol")
+	noCN, _ := clientCert(p, "")
+	mapped, fp := clientCert(p, "ignored-cn")
+	badCN, _ := clientCert(p, "has space")
 	// RFC 7589 tls-fingerprint form: hash algorithm 04 (SHA-256), colon-separated, upper case.
 	var rfc7589 strings.Builder
 	rfc7589.WriteString("04")
@@ -485,7 +431,7 @@ func TestClientCertificate(t *testing.T) {
 	a := newAuth(t, nil, auth.Options{CertNames: map[string]string{rfc7589.String(): "dave"}})
 
 	ts := httptest.NewUnstartedServer(whoami(a))
-	ts.TLS = &tls.Config{ClientCAs: p.pool, ClientAuth: tls.VerifyClientCertIfGiven}
+	ts.TLS = &tls.Config{ClientCAs: p.Pool, ClientAuth: tls.VerifyClientCertIfGiven}
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 
@@ -522,7 +468,7 @@ func TestClientCertificate(t *testing.T) {
 	}
 
 	t.Run("untrusted certificate fails the handshake", func(t *testing.T) {
-		other, _ := newPKI(t).client(t, 2, "carol")
+		other, _ := clientCert(testpki.New(t), "carol")
 		resp, err := client(other).Get(ts.URL)
 		if err == nil {
 			resp.Body.Close()

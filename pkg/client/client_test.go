@@ -2,21 +2,17 @@ package client_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ncws/ncws/internal/testpki"
 
 	ws "github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
@@ -551,58 +547,9 @@ func TestToken(t *testing.T) {
 	}
 }
 
-// pki is a test CA with a server certificate for 127.0.0.1 and a client certificate.
-type pki struct {
-	pool   *x509.CertPool
-	server tls.Certificate
-	client tls.Certificate
-}
-
-func newPKI(t *testing.T, clientCN string) *pki {
-	t.Helper()
-	key := func() *ecdsa.PrivateKey {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	caKey := key()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ncws test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	issue := func(serial int64, cn string, usage x509.ExtKeyUsage, ip bool) tls.Certificate {
-		k := key()
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-		}
-		if ip {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, []byte{127, 0, 0, 1})
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}
-	}
-	p := &pki{pool: x509.NewCertPool()}
-	p.pool.AddCert(ca)
-	p.server = issue(2, "127.0.0.1", x509.ExtKeyUsageServerAuth, true)
-	p.client = issue(3, clientCN, x509.ExtKeyUsageClientAuth, false)
-	return p
-}
-
 func TestTLS(t *testing.T) {
-	p := newPKI(t, "carol")
+	p := testpki.New(t)
+	carol := p.Client("carol")
 	users := make(chan string, 1)
 	url, _ := serve(t, func(r *http.Request) (string, error) {
 		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
@@ -611,11 +558,11 @@ func TestTLS(t *testing.T) {
 		cn := r.TLS.VerifiedChains[0][0].Subject.CommonName
 		users <- cn
 		return cn, nil
-	}, &tls.Config{Certificates: []tls.Certificate{p.server}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: p.pool})
+	}, &tls.Config{Certificates: []tls.Certificate{p.Server}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: p.Pool})
 
 	// A client certificate names the user.
 	s, err := client.Dial(context.Background(), url, &client.Options{
-		TLSConfig: &tls.Config{RootCAs: p.pool, Certificates: []tls.Certificate{p.client}}})
+		TLSConfig: &tls.Config{RootCAs: p.Pool, Certificates: []tls.Certificate{carol}}})
 	if err != nil {
 		t.Fatalf("Dial with a client certificate: %v", err)
 	}
@@ -628,7 +575,7 @@ func TestTLS(t *testing.T) {
 	s.Close()
 
 	// Without a certificate, Basic authentication over TLS.
-	s, err = client.Dial(context.Background(), url, &client.Options{Username: "dave", TLSConfig: &tls.Config{RootCAs: p.pool}})
+	s, err = client.Dial(context.Background(), url, &client.Options{Username: "dave", TLSConfig: &tls.Config{RootCAs: p.Pool}})
 	if err != nil {
 		t.Fatalf("Dial with Basic over TLS: %v", err)
 	}
