@@ -44,6 +44,7 @@ type serveFlags struct {
 	readHeaderTimeout     time.Duration
 	shutdownTimeout       time.Duration
 	allowInvalidDatastore bool
+	certUsers             map[string]string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -71,6 +72,7 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate (PEM): serve wss://")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "TLS private key (PEM)")
 	fl.StringVar(&f.ca, "client-ca", "", "CA certificates (PEM) for TLS client certificates; the username is the certificate's CN")
+	fl.StringToStringVar(&f.certUsers, "cert-user", nil, "SHA256-FINGERPRINT=USER: the username of a client certificate, before its CN (repeatable; RFC 7589 cert-to-name)")
 	fl.StringArrayVar(&f.origins, "allow-origin", nil, "origin whose pages may connect (repeatable; default the server's own)")
 	fl.StringArrayVar(&f.hosts, "allow-host", nil, "host name accepted in the Host header besides IP addresses and localhost (repeatable)")
 	fl.IntVar(&f.maxConns, "max-conns", websocket.DefaultMaxConns, "cap on connections (negative: none)")
@@ -158,8 +160,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 				usersFile, pw, usersFile)
 		}
 	}
-	var certNames map[string]string
-	a, err := auth.New(auth.Options{UsersFile: usersFile, CertNames: certNames, TrustedOrigins: f.origins, Logger: log})
+	a, err := auth.New(auth.Options{UsersFile: usersFile, CertNames: f.certUsers, TrustedOrigins: f.origins, Logger: log})
 	if err != nil {
 		return usage("%v", err)
 	}

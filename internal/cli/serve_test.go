@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -316,8 +318,11 @@ func TestServeTLS(t *testing.T) {
 	clientCert, roots := p.Client("operator"), p.Pool
 	users := filepath.Join(dir, "users")
 	runIn(t, "pw\n", "passwd", users, "dave")
+	mapped := p.Client("ignored-cn")
+	fp := sha256.Sum256(mapped.Certificate[0])
 	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users,
-		"--tls-cert", certFile, "--tls-key", keyFile, "--client-ca", caFile)
+		"--tls-cert", certFile, "--tls-key", keyFile, "--client-ca", caFile,
+		"--cert-user", hex.EncodeToString(fp[:])+"=mapped-user")
 	if !strings.HasPrefix(s.url, "wss://") {
 		t.Fatalf("url %s, want wss", s.url)
 	}
@@ -330,6 +335,13 @@ func TestServeTLS(t *testing.T) {
 	}
 	if u := c.username(); u != "operator" {
 		t.Errorf("username %q, want the certificate's CN operator", u)
+	}
+	c, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{mapped}})})
+	if err != nil {
+		t.Fatalf("mapped client certificate: %v", err)
+	}
+	if u := c.username(); u != "mapped-user" {
+		t.Errorf("username %q, want mapped-user from --cert-user", u)
 	}
 	c, _, err = ncDial(t, s.url, &ws.DialOptions{HTTPClient: client(&tls.Config{RootCAs: roots}), HTTPHeader: basicAuth("dave", "pw")})
 	if err != nil {
