@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -187,6 +188,9 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	}
 
 	srv := &server.Server{Store: store, Logger: log, HelloTimeout: f.helloTimeout}
+	if len(args) == 0 {
+		handleExampleReboot(srv, sch, log)
+	}
 	wl := websocket.NewListener(websocket.Options{
 		Authenticate: a.Authenticate, AllowOrigins: f.origins, AllowHosts: f.hosts,
 		ReadLimit: f.readLimit, PingInterval: f.ping,
@@ -269,5 +273,43 @@ func addExampleState(st *datastore.Store, sch *schema.Schema) {
 		}
 		req.Root.Insert(n)
 		return nil
+	})
+}
+
+// handleExampleReboot answers the example model's reboot rpc: it logs the request and answers
+// when the device would restart (ncws serve restarts nothing).
+func handleExampleReboot(srv *server.Server, sch *schema.Schema, log *slog.Logger) {
+	m := sch.Module("ncws-example")
+	rpc := sch.RPC(m, "reboot")
+	if rpc == nil {
+		return
+	}
+	srv.Handle(rpc, func(ctx context.Context, req *server.Request) (*data.Node, error) {
+		var delay time.Duration
+		msg := ""
+		for _, c := range req.Input.Children() {
+			switch c.Name() {
+			case "delay":
+				n, _ := strconv.ParseUint(c.Value.Str, 10, 32)
+				delay = time.Duration(n) * time.Second
+			case "message":
+				msg = c.Value.Str
+			}
+		}
+		log.Info("serve: reboot requested (the example device restarts nothing)", "user", req.Who.User, "delay", delay, "message", msg)
+		var output *schema.Node
+		for _, c := range rpc.Children {
+			if c.Kind == schema.KindOutput {
+				output = c
+			}
+		}
+		out := data.New(output)
+		at := output.Child(m, "reboot-at")
+		v, err := data.ParseValue(at.Type, time.Now().Add(delay).UTC().Format(time.RFC3339), nil)
+		if err != nil {
+			return nil, err
+		}
+		out.Insert(data.NewLeaf(at, v))
+		return out, nil
 	})
 }

@@ -192,6 +192,12 @@ func TestServeExample(t *testing.T) {
 	if r := c.call(`<get><filter><system xmlns="urn:ncws:yang:ncws-example"/></filter></get>`); !strings.Contains(r, "<uptime>") {
 		t.Errorf("system state not served: %s", r)
 	}
+	if r := c.call(`<reboot xmlns="urn:ncws:yang:ncws-example"><delay>60</delay></reboot>`); !regexp.MustCompile(`<reboot-at xmlns="urn:ncws:yang:ncws-example">\d{4}-\d\d-\d\dT[0-9:]+Z</reboot-at>`).MatchString(r) {
+		t.Errorf("reboot rpc: %s", r)
+	}
+	if r := c.call(`<reboot xmlns="urn:ncws:yang:ncws-example"><delay>soon</delay></reboot>`); !strings.Contains(r, "<error-tag>invalid-value</error-tag>") {
+		t.Errorf("reboot with a bad delay: %s", r)
+	}
 	if code := s.stop(); code != 0 {
 		t.Fatalf("serve exited %d: %s", code, s.stderr)
 	}
