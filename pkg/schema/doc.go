@@ -8,6 +8,11 @@
 // pkg/schema/yangload from YANG text, or by generated code from static tables, then Finalize is
 // called once; after that it is read-only and safe for concurrent use.
 //
+// MarshalDescriptor encodes a compiled schema as a descriptor, a compact, versioned, deterministic
+// binary form; UnmarshalDescriptor rebuilds and finalizes the schema from it without any YANG
+// parsing (patterns are compiled again with CompilePattern). Generated packages carry their schema
+// this way, as a string constant.
+//
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
 //	m := s.Module("example")
 //	top := s.Top(m, "device")

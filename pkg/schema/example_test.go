@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
@@ -30,4 +31,34 @@ func Example_findNode() {
 	// Output:
 	// /ex:device/port/fiber leaf case
 	// /ex:device/mtu uint16 [1500]
+}
+
+// A descriptor carries a compiled schema without its YANG text: generated code keeps one in a
+// string constant and rebuilds the schema at init.
+func ExampleMarshalDescriptor() {
+	dir, _ := os.MkdirTemp("", "schema-example")
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "ex.yang")
+	os.WriteFile(file, []byte(`module ex { yang-version 1.1; namespace "urn:ex"; prefix ex;
+  container device { leaf name { type string { pattern "[a-z]+"; } } } }`), 0o644)
+	s, err := yangload.Load(yangload.Options{Files: []string{file}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	desc, err := schema.MarshalDescriptor(s, schema.DescriptorOptions{OmitSources: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	back, err := schema.UnmarshalDescriptor(desc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := back.Module("ex")
+	name := back.Top(m, "device").Child(m, "name")
+	fmt.Println(name.Path(), name.Type.Patterns[0].Regexp.MatchString("eth"))
+	// Output:
+	// /ex:device/name true
 }
