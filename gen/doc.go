@@ -1,0 +1,43 @@
+// Package gen is the ncws code generator: from a compiled schema (pkg/schema) it produces a Go
+// package of typed structs for the data nodes of YANG modules (RFC 7950 sections 7.5-7.10 for
+// the node kinds, section 9 for the types), with generated, reflection-free conversion from and
+// to pkg/data trees through the runtime support package pkg/genimpl. The runtime never imports
+// gen.
+//
+// Names follow one rule, stated in naming.go (see GoName). Representations:
+//   - container: a struct; the field is a pointer, nil when absent (ToTree drops a non-presence
+//     container left empty).
+//   - list: a struct per entry; the parent holds []*Entry in document order (the order of an
+//     ordered-by user list) with Append<Field>, and for keyed lists Get<Field>(keys...) and
+//     New<Field>(keys...) (not generated when a key is binary, bits or a union).
+//   - leaf: a pointer to its Go value, nil when absent; binary ([]byte) and bits ([]string, set
+//     bits in position order) are slices, nil when absent; empty is a bool; a union is an
+//     interface value. leaf-list: a slice of the Go value.
+//   - choice and case: flattened; each case's fields sit in the parent struct, documented with
+//     their choice and case; set the fields of one case only.
+//   - integers: the Go integer of the same size; decimal64: genimpl.Decimal64; string,
+//     instance-identifier: string; boolean: bool.
+//   - enumeration: a named int32 type holding the YANG values, with constants, String and
+//     Parse<Type>; identityref: a named string type holding "module:identity", one per set of
+//     bases, with a constant per identity derived from them, String and Parse<Type>.
+//   - union: an interface with one wrapper type per distinct member representation; a union
+//     whose members all share one representation is that representation.
+//   - leafref: the Go type of its target; anydata and anyxml: the raw XML content ([]byte).
+//
+// Each generated struct has FromTree(*data.Node) error, which replaces the struct's content with
+// the node's, and ToTree(*schema.Node) (*data.Node, error), which builds a detached node checking
+// every value against its YANG type and refusing fields of two cases of one choice; the Root
+// type, the document root, has ToTree(*schema.Schema). Conversion is generated code over
+// pkg/genimpl helpers, without reflection. Nodes that other loaded modules augment into an
+// emitted struct are fields of it.
+//
+// Output files, each starting with the "Code generated" line and naming its source modules:
+// root.go (package doc, the genimpl version guard, Root) and per emitted module with data nodes
+// <module>_types.go, <module>_enums.go and <module>_convert.go.
+//
+//	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
+//	files, err := gen.Generate(s, gen.Options{Package: "example"})
+//	for name, src := range files {
+//		os.WriteFile(filepath.Join(dir, name), src, 0o644)
+//	}
+package gen

@@ -1,0 +1,543 @@
+package gen
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/genimpl"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Version is the generator's version, written into the header of every generated file unless
+// Options.Version overrides it.
+const Version = "0.1.0"
+
+// Options controls Generate. The zero value of each field means its default.
+type Options struct {
+	// Package is the Go package name of the output (required).
+	Package string
+	// Modules names the modules whose data nodes are emitted; default: every implemented module.
+	Modules []string
+	// CompressPaths asks for OpenConfig config/state path compression (not implemented yet:
+	// Generate returns ErrUnsupported when set).
+	CompressPaths bool
+	// Version is written into the file headers; default Version.
+	Version string
+}
+
+// ErrUnsupported is returned for an option gen does not implement yet.
+var ErrUnsupported = errors.New("gen: unsupported option")
+
+// Generate returns the Go files (file name -> gofmt'd content) of a package holding typed structs
+// for the data nodes of the selected modules of s, with reflection-free conversion from and to
+// pkg/data trees. The output is deterministic: the same schema and options give the same bytes.
+func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
+	if s == nil {
+		return nil, errors.New("gen: nil schema")
+	}
+	if opts.Package == "" {
+		return nil, errors.New("gen: Options.Package is empty")
+	}
+	if GoName(opts.Package) == "" || !isIdent(opts.Package) {
+		return nil, fmt.Errorf("gen: package name %q is not a Go identifier", opts.Package)
+	}
+	if opts.CompressPaths {
+		return nil, fmt.Errorf("%w: CompressPaths", ErrUnsupported)
+	}
+	if opts.Version == "" {
+		opts.Version = Version
+	}
+	var mods []*schema.Module
+	if len(opts.Modules) == 0 {
+		for _, m := range s.Modules {
+			if m.Implemented {
+				mods = append(mods, m)
+			}
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, name := range opts.Modules {
+			m := s.Module(name)
+			if m == nil {
+				return nil, fmt.Errorf("gen: module %q is not in the schema", name)
+			}
+			if !seen[m.Name] {
+				seen[m.Name] = true
+				mods = append(mods, m)
+			}
+		}
+		sort.Slice(mods, func(i, j int) bool { return mods[i].Name < mods[j].Name })
+	}
+	g := &generator{opts: opts, mods: mods, emit: map[*schema.Module]bool{},
+		names: newNamespace("Root"), named: map[string]*namedType{}}
+	for _, m := range mods {
+		g.emit[m] = true
+	}
+	g.build()
+	return g.files()
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// fieldKind is what a struct field holds.
+type fieldKind int
+
+const (
+	fContainer fieldKind = iota
+	fList
+	fLeaf
+	fLeafList
+	fAnydata
+)
+
+type structType struct {
+	name       string
+	sn         *schema.Node // nil for Root
+	mod        *schema.Module
+	fields     []*field
+	parentName string
+	// ns holds the names of the fields and methods.
+	ns *namespace
+}
+
+type field struct {
+	name   string
+	kind   fieldKind
+	sn     *schema.Node
+	st     *structType    // container and list
+	typ    *goType        // leaf and leaf-list
+	cases  []*schema.Node // enclosing cases, outermost first (see dataFields)
+	get    string         // list helper names ("" when not generated)
+	new    string
+	append string
+}
+
+// goKind is the representation of a YANG value.
+type goKind int
+
+const (
+	gInt goKind = iota
+	gUint
+	gString
+	gBool
+	gEmpty
+	gDecimal
+	gBinary
+	gBits
+	gEnum
+	gIdent
+	gUnion
+)
+
+type goType struct {
+	kind  goKind
+	gname string     // the Go type: "uint16", "OperState", "genimpl.Decimal64" ...
+	tag   string     // union wrapper suffix: "Uint16", "String", "OperState" ...
+	named *namedType // enum, identity, union
+}
+
+type namedType struct {
+	kind   goKind // gEnum, gIdent, gUnion
+	name   string
+	t      *schema.Type
+	mod    *schema.Module // module whose file holds it
+	origin string         // what it was made for, for its doc comment
+	enums  []enumConst
+	idents []identConst
+	// union members in genimpl.UnionMembers order, each mapped to a wrapper.
+	members  []*goType
+	wrappers []*wrapper
+	memberOf []int // member index -> wrapper index
+	from     string
+}
+
+type enumConst struct {
+	name string
+	e    schema.Enum
+}
+
+type identConst struct {
+	name string
+	id   *schema.Identity
+}
+
+type wrapper struct {
+	name   string
+	typ    *goType
+	member int // first member index it stands for
+}
+
+type generator struct {
+	opts    Options
+	mods    []*schema.Module
+	emit    map[*schema.Module]bool
+	names   *namespace
+	structs []*structType
+	root    *structType
+	named   map[string]*namedType
+	nameds  []*namedType
+}
+
+// dataFields lists the data nodes under children (choices and cases looked through) with the
+// cases they sit in, outermost first; a shorthand case is its data node itself. A case's choice
+// is its Parent.
+func dataFields(children []*schema.Node, cases []*schema.Node, fn func(c *schema.Node, cases []*schema.Node)) {
+	for _, c := range children {
+		switch c.Kind {
+		case schema.KindChoice:
+			for _, k := range c.Children {
+				cs := append(append([]*schema.Node(nil), cases...), k)
+				if k.Kind == schema.KindCase {
+					dataFields(k.Children, cs, fn)
+				} else {
+					dataFields([]*schema.Node{k}, cs, fn)
+				}
+			}
+		case schema.KindContainer, schema.KindList, schema.KindLeaf, schema.KindLeafList, schema.KindAnydata, schema.KindAnyxml:
+			fn(c, cases)
+		}
+	}
+}
+
+func (g *generator) build() {
+	// Pass 1: every struct node in schema order, with its base name.
+	type pending struct {
+		sn     *schema.Node
+		mod    *schema.Module
+		parent int // index in list, -1 for top level
+	}
+	var nodes []pending
+	var walk func(children []*schema.Node, mod *schema.Module, parent int)
+	walk = func(children []*schema.Node, mod *schema.Module, parent int) {
+		dataFields(children, nil, func(c *schema.Node, _ []*schema.Node) {
+			if c.Kind != schema.KindContainer && c.Kind != schema.KindList {
+				return
+			}
+			nodes = append(nodes, pending{c, mod, parent})
+			walk(c.Children, mod, len(nodes)-1)
+		})
+	}
+	for _, m := range g.mods {
+		walk(m.Data, m, -1)
+	}
+	count := map[string]int{}
+	for _, p := range nodes {
+		count[GoName(p.sn.Name)]++
+	}
+	// Pass 2: names, parents first.
+	sts := make([]*structType, len(nodes))
+	for i, p := range nodes {
+		base := GoName(p.sn.Name)
+		want := base
+		if (count[base] > 1 || base == "Root") && p.parent >= 0 {
+			want = sts[p.parent].name + "_" + base
+		}
+		st := &structType{sn: p.sn, mod: p.mod}
+		if p.parent >= 0 {
+			st.parentName = sts[p.parent].name
+		}
+		st.name = g.names.claim(want, p.sn.Module.Name, p.sn.Module.Prefix)
+		sts[i] = st
+	}
+	g.structs = sts
+	bySN := map[*schema.Node]*structType{}
+	for _, st := range sts {
+		bySN[st.sn] = st
+	}
+	// Pass 3: fields, with value types.
+	g.root = &structType{name: "Root"}
+	for _, m := range g.mods {
+		g.fields(g.root, m.Data, m, bySN)
+	}
+	for i, st := range sts {
+		g.fields(st, st.sn.Children, nodes[i].mod, bySN)
+	}
+	g.helpers(g.root)
+	for _, st := range sts {
+		g.helpers(st)
+	}
+	// Pass 4: constants of the named types, after every type name.
+	for _, nt := range g.nameds {
+		switch nt.kind {
+		case gEnum:
+			for _, e := range nt.t.ValueType().Enums {
+				nt.enums = append(nt.enums, enumConst{g.names.claim(nt.name+"_"+constName(e.Name), "", ""), e})
+			}
+		case gIdent:
+			for _, id := range identValues(nt.t.ValueType()) {
+				nt.idents = append(nt.idents, identConst{g.names.claim(nt.name+"_"+constName(id.Name), id.Module.Name, id.Module.Prefix), id})
+			}
+		}
+	}
+}
+
+// identValues returns the identities an identityref of t takes: those derived from every base,
+// in the first base's Derived order.
+func identValues(t *schema.Type) []*schema.Identity {
+	if len(t.Bases) == 0 {
+		return nil
+	}
+	var out []*schema.Identity
+	for _, id := range t.Bases[0].Derived {
+		ok := true
+		for _, b := range t.Bases[1:] {
+			ok = ok && id.DerivedFrom(b)
+		}
+		if ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.Module, bySN map[*schema.Node]*structType) {
+	fns := newNamespace("FromTree", "ToTree")
+	st.ns = fns
+	dataFields(children, nil, func(c *schema.Node, cases []*schema.Node) {
+		f := &field{sn: c, cases: cases}
+		switch c.Kind {
+		case schema.KindContainer:
+			f.kind, f.st = fContainer, bySN[c]
+		case schema.KindList:
+			f.kind, f.st = fList, bySN[c]
+		case schema.KindLeaf, schema.KindLeafList:
+			f.kind = fLeaf
+			if c.Kind == schema.KindLeafList {
+				f.kind = fLeafList
+			}
+			f.typ = g.goTypeOf(c.Type, st.name, c, mod, GoName(c.Name))
+		default:
+			f.kind = fAnydata
+		}
+		f.name = fns.claim(GoName(c.Name), c.Module.Name, c.Module.Prefix)
+		st.fields = append(st.fields, f)
+	})
+}
+
+// helpers names the list helper methods of st, once every struct has its fields.
+func (g *generator) helpers(st *structType) {
+	for _, f := range st.fields {
+		if f.kind != fList {
+			continue
+		}
+		f.append = st.ns.claim("Append"+f.name, "", "")
+		if len(f.sn.Keys) > 0 && keysComparable(f) {
+			f.get = st.ns.claim("Get"+f.name, "", "")
+			f.new = st.ns.claim("New"+f.name, "", "")
+		}
+	}
+}
+
+// keysComparable reports whether every key of list field f has a Go type usable with ==.
+func keysComparable(f *field) bool {
+	for _, k := range f.sn.Keys {
+		kf := keyField(f.st, k)
+		if kf == nil {
+			return false
+		}
+		switch kf.typ.kind {
+		case gBinary, gBits, gUnion:
+			return false
+		}
+	}
+	return true
+}
+
+func keyField(st *structType, k *schema.Node) *field {
+	for _, f := range st.fields {
+		if f.sn == k {
+			return f
+		}
+	}
+	return nil
+}
+
+var intNames = map[schema.BaseKind]string{
+	schema.Int8: "int8", schema.Int16: "int16", schema.Int32: "int32", schema.Int64: "int64",
+	schema.Uint8: "uint8", schema.Uint16: "uint16", schema.Uint32: "uint32", schema.Uint64: "uint64",
+}
+
+// goTypeOf maps a leaf type to its Go representation, creating named types on first use.
+// owner and leafName name an inline enumeration or union after its leaf.
+func (g *generator) goTypeOf(t *schema.Type, owner string, leaf *schema.Node, mod *schema.Module, leafName string) *goType {
+	vt := t.ValueType()
+	if vt == nil {
+		return &goType{kind: gString, gname: "string", tag: "String"}
+	}
+	switch b := vt.Base; {
+	case b.IsInteger():
+		name := intNames[b]
+		k := gInt
+		if !b.IsSigned() {
+			k = gUint
+		}
+		return &goType{kind: k, gname: name, tag: GoName(name)}
+	case b == schema.String, b == schema.InstanceIdentifier, b == schema.Leafref:
+		tag := "String"
+		if b == schema.InstanceIdentifier {
+			tag = "InstanceIdentifier"
+		}
+		return &goType{kind: gString, gname: "string", tag: tag}
+	case b == schema.Boolean:
+		return &goType{kind: gBool, gname: "bool", tag: "Bool"}
+	case b == schema.Empty:
+		return &goType{kind: gEmpty, gname: "bool", tag: "Empty"}
+	case b == schema.Decimal64:
+		return &goType{kind: gDecimal, gname: "genimpl.Decimal64", tag: "Decimal64"}
+	case b == schema.Binary:
+		return &goType{kind: gBinary, gname: "[]byte", tag: "Binary"}
+	case b == schema.Bits:
+		return &goType{kind: gBits, gname: "[]string", tag: "Bits"}
+	case b == schema.Union:
+		if nt := g.named[unionKey(vt)]; nt != nil {
+			return &goType{kind: gUnion, gname: nt.name, tag: nt.name, named: nt}
+		}
+		// A union whose members all have one Go representation is that representation.
+		var one *goType
+		for _, m := range genimpl.UnionMembers(vt) {
+			mt := g.goTypeOf(m, memberOwner(vt, owner), leaf, mod, memberHint(vt, leafName))
+			if one != nil && mt.gname != one.gname {
+				return g.namedOf(vt, owner, leaf, mod, leafName)
+			}
+			one = mt
+		}
+		if one != nil {
+			return one
+		}
+		return g.namedOf(vt, owner, leaf, mod, leafName)
+	case b == schema.Enumeration, b == schema.Identityref:
+		return g.namedOf(vt, owner, leaf, mod, leafName)
+	}
+	return &goType{kind: gString, gname: "string", tag: "String"}
+}
+
+func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mod *schema.Module, leafName string) *goType {
+	var key, want, origin string
+	var kind goKind
+	switch vt.Base {
+	case schema.Enumeration:
+		kind = gEnum
+		var sig []string
+		for _, e := range vt.Enums {
+			sig = append(sig, fmt.Sprintf("%s=%d", e.Name, e.Value))
+		}
+		switch {
+		case vt.Typedef != "" && vt.Module != nil:
+			key = "enum " + vt.Module.Name + ":" + vt.Typedef + " " + strings.Join(sig, ",")
+			want, origin = GoName(vt.Typedef), fmt.Sprintf("the enumeration typedef %s:%s", vt.Module.Name, vt.Typedef)
+		case vt.Loc != "":
+			// One Go type per enumeration statement, however often a grouping or typedef uses it.
+			key = "enum @" + vt.Loc + " " + strings.Join(sig, ",")
+			want, origin = leafName, "the enumeration of "+leaf.Path()
+		default:
+			key = fmt.Sprintf("enum %p", vt)
+			want, origin = leafName, "the enumeration of "+leaf.Path()
+		}
+	case schema.Identityref:
+		kind = gIdent
+		var qs, ns []string
+		for _, b := range vt.Bases {
+			qs = append(qs, b.QName())
+			ns = append(ns, GoName(b.Name))
+		}
+		key = "ident " + strings.Join(qs, ",")
+		want, origin = strings.Join(ns, "_"), "identityref values derived from "+strings.Join(qs, " and ")
+	default:
+		kind = gUnion
+		key = unionKey(vt)
+		if vt.Typedef != "" && vt.Module != nil {
+			want, origin = GoName(vt.Typedef), fmt.Sprintf("the union typedef %s:%s", vt.Module.Name, vt.Typedef)
+		} else {
+			want, origin = leafName, "the union of "+leaf.Path()
+		}
+	}
+	if nt := g.named[key]; nt != nil {
+		return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
+	}
+	if owner != "" && owner != "Root" && (kind != gIdent) && vt.Typedef == "" {
+		want = owner + "_" + want
+	}
+	nt := &namedType{kind: kind, t: vt, mod: mod, origin: origin}
+	nt.name = g.names.claim(want, leaf.Module.Name, leaf.Module.Prefix)
+	g.named[key] = nt
+	g.nameds = append(g.nameds, nt)
+	if kind == gUnion {
+		nt.from = "from" + nt.name
+		seen := map[string]int{}
+		for i, m := range genimpl.UnionMembers(vt) {
+			mt := g.goTypeOf(m, memberOwner(vt, owner), leaf, mod, memberHint(vt, leafName))
+			if mt.kind == gUnion { // cannot happen after flattening; keep it a string
+				mt = &goType{kind: gString, gname: "string", tag: "String"}
+			}
+			nt.members = append(nt.members, mt)
+			wk := wrapperTag(mt) + " " + mt.gname
+			if w, ok := seen[wk]; ok {
+				nt.memberOf = append(nt.memberOf, w)
+				continue
+			}
+			seen[wk] = len(nt.wrappers)
+			nt.memberOf = append(nt.memberOf, len(nt.wrappers))
+			nt.wrappers = append(nt.wrappers, &wrapper{
+				name:   g.names.claim(nt.name+"_"+wrapperTag(mt), leaf.Module.Name, leaf.Module.Prefix),
+				typ:    mt,
+				member: i,
+			})
+		}
+	}
+	return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
+}
+
+// wrapperTag is the suffix of a union wrapper type after the union's name and an underscore.
+func wrapperTag(t *goType) string {
+	switch t.kind {
+	case gEnum:
+		return "Enum"
+	case gIdent:
+		return "Identity"
+	}
+	return t.tag
+}
+
+// constName is the part of a constant's name after its type's name and an underscore.
+func constName(yangName string) string {
+	if s := camel(yangName); s != "" {
+		return s
+	}
+	return "X"
+}
+
+// unionKey identifies the Go type of a union: its typedef, else its type statement.
+func unionKey(vt *schema.Type) string {
+	switch {
+	case vt.Typedef != "" && vt.Module != nil:
+		return "union " + vt.Module.Name + ":" + vt.Typedef
+	case vt.Loc != "":
+		return "union @" + vt.Loc
+	}
+	return fmt.Sprintf("union %p", vt)
+}
+
+// memberOwner and memberHint name an enumeration inside a union: after the union's typedef
+// (LevelEnum), else after the leaf (Interface_SpeedEnum).
+func memberOwner(vt *schema.Type, owner string) string {
+	if vt.Typedef != "" {
+		return ""
+	}
+	return owner
+}
+
+func memberHint(vt *schema.Type, leafName string) string {
+	if vt.Typedef != "" {
+		return GoName(vt.Typedef) + "Enum"
+	}
+	return leafName + "Enum"
+}

@@ -1,0 +1,302 @@
+package gen
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/yang"
+)
+
+// roundTripMain is the program run against the package generated from the example device model:
+// XML -> tree -> typed structs -> tree -> XML must give the XML the first tree encodes to, and the
+// typed structs must hold what the document says.
+const roundTripMain = `package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"example.com/roundtrip/example"
+	"github.com/ncws/ncws/pkg/genimpl"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/yang"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	s, err := yang.Load(yangload.Options{Files: []string{yang.Example}})
+	if err != nil {
+		return err
+	}
+	doc, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		return err
+	}
+	tree, errs := yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		return errs
+	}
+	want, err := yangxml.Marshal(tree, yangxml.EncodeOptions{Indent: "  "})
+	if err != nil {
+		return err
+	}
+	var root example.Root
+	if err := root.FromTree(tree); err != nil {
+		return fmt.Errorf("FromTree: %w", err)
+	}
+	back, err := root.ToTree(s)
+	if err != nil {
+		return fmt.Errorf("ToTree: %w", err)
+	}
+	got, err := yangxml.Marshal(back, yangxml.EncodeOptions{Indent: "  "})
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(want, got) {
+		return fmt.Errorf("round trip mismatch:\n--- want\n%s\n--- got\n%s", want, got)
+	}
+	eth0 := root.Interfaces.GetInterface("eth0")
+	vlan := root.Interfaces.GetInterface("eth0.100")
+	fmt.Println("type:", *eth0.Type, *vlan.Type == example.InterfaceType_VLAN)
+	fmt.Printf("speed: %T %v / %T %v\n", eth0.Speed, eth0.Speed, vlan.Speed, vlan.Speed)
+	fmt.Println("flags:", eth0.Flags, len(vlan.Flags), vlan.Flags != nil)
+	fmt.Println("oper:", *eth0.OperStatus, *vlan.OperStatus, *eth0.Statistics.InOctets)
+	fmt.Println("ipv6:", eth0.IPv6 != nil, *eth0.IPv6.Autoconf, vlan.IPv6 == nil)
+	fmt.Println("routes:", *root.Routing.Route[0].Gateway, *root.Routing.Route[0].OutgoingInterface, root.Routing.Route[1].Discard)
+	fmt.Println("rules:", *root.ACL.Rule[0].Name, *root.ACL.Rule[1].Name, *root.ACL.Rule[0].Action)
+	fmt.Printf("vendor: %s\n", root.VendorData)
+	if _, err := root.Interfaces.NewInterface("eth0"); !errors.Is(err, genimpl.ErrDuplicate) {
+		return fmt.Errorf("NewInterface of a taken name: %v", err)
+	}
+	root.Routing.Route[1].Gateway = genimpl.Ptr("192.0.2.1")
+	_, err = root.ToTree(s)
+	if !errors.Is(err, genimpl.ErrTwoCases) {
+		return fmt.Errorf("ToTree of a route with two cases: %v", err)
+	}
+	fmt.Println("two cases:", err)
+	return nil
+}
+`
+
+// TestRoundTripExample generates the package of the example device model into a temporary module
+// and runs a program that round-trips a document through the typed structs.
+func TestRoundTripExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	s, err := yang.Load(yangload.Options{Files: []string{yang.Example}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every implemented module (the protocol modules too), so that they are built as well.
+	files, err := Generate(s, Options{Package: "example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/roundtrip", repo))
+	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	writeFile(t, filepath.Join(dir, "main.go"), roundTripMain)
+	for name, b := range files {
+		writeFile(t, filepath.Join(dir, "example", name), string(b))
+	}
+	doc, err := filepath.Abs(filepath.Join("testdata", "roundtrip", "example.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := goCmd(t, dir, true, "run", ".", doc)
+	want := strings.Join([]string{
+		"type: ncws-example:ethernet true",
+		"speed: example.Interface_Speed_Uint32 10000 / example.Interface_Speed_Enum auto",
+		"flags: [promiscuous monitor] 0 true",
+		"oper: up testing 18446744073709551615",
+		"ipv6: true false true",
+		"routes: 192.0.2.254 eth0 true",
+		"rules: zeta alpha deny",
+		`vendor: <blob xmlns="urn:example:vendor">x<y a="1">z</y></blob>`,
+		"two cases: genimpl: fields of two cases of one choice are set: choice next-hop in /ncws-example:routing/route",
+		"",
+	}, "\n")
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("program output mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// goMod returns a go.mod requiring this repository at repo, with this repository's go version.
+func goMod(module, repo string) string {
+	goLine := "go 1.26"
+	if b, err := os.ReadFile(filepath.Join("..", "go.mod")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "go ") {
+				goLine = strings.TrimSpace(l)
+			}
+		}
+	}
+	return "module " + module + "\n\n" + goLine + "\n\nrequire github.com/ncws/ncws v0.0.0\n\nreplace github.com/ncws/ncws => " + repo + "\n"
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goCmd runs the go command in dir, offline, and returns its standard output. With mod set the
+// command may update go.mod and go.sum (temporary modules only).
+func goCmd(t *testing.T, dir string, mod bool, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	flags := "GOFLAGS=-mod=readonly"
+	if mod {
+		flags = "GOFLAGS=-mod=mod"
+	}
+	cmd.Env = append(os.Environ(), "GOWORK=off", flags, "GOPROXY=off")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go %s in %s: %v\n%s%s", strings.Join(args, " "), dir, err, out, stderr.String())
+	}
+	return string(out)
+}
+
+// goldenMain round-trips the document of each golden case given as "name dir doc" arguments
+// through the case's generated Root.
+const goldenMain = `package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+%s)
+
+type root interface {
+	FromTree(*data.Node) error
+	ToTree(*schema.Schema) (*data.Node, error)
+}
+
+var roots = map[string]func() root{
+%s}
+
+func main() {
+	for i := 1; i+2 < len(os.Args); i += 3 {
+		if err := run(os.Args[i], os.Args[i+1], os.Args[i+2]); err != nil {
+			fmt.Printf("%%s: %%v\n", os.Args[i], err)
+			continue
+		}
+		fmt.Printf("%%s: ok\n", os.Args[i])
+	}
+}
+
+func run(name, dir, docFile string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yang"))
+	if err != nil {
+		return err
+	}
+	s, err := yangload.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
+	if err != nil {
+		return err
+	}
+	doc, err := os.ReadFile(docFile)
+	if err != nil {
+		return err
+	}
+	tree, errs := yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		return errs
+	}
+	want, err := yangxml.Marshal(tree, yangxml.EncodeOptions{Indent: " "})
+	if err != nil {
+		return err
+	}
+	r := roots[name]()
+	if err := r.FromTree(tree); err != nil {
+		return fmt.Errorf("FromTree: %%w", err)
+	}
+	back, err := r.ToTree(s)
+	if err != nil {
+		return fmt.Errorf("ToTree: %%w", err)
+	}
+	got, err := yangxml.Marshal(back, yangxml.EncodeOptions{Indent: " "})
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(want, got) {
+		return fmt.Errorf("round trip mismatch:\n--- want\n%%s\n--- got\n%%s", want, got)
+	}
+	return nil
+}
+`
+
+// TestRoundTripGolden generates every golden case into one temporary module and round-trips each
+// case's doc.xml: XML -> tree -> typed structs -> tree -> XML, equal.
+func TestRoundTripGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	dir := t.TempDir()
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/roundtrip", repo))
+	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	var imports, roots strings.Builder
+	args := []string{"run", "."}
+	var want strings.Builder
+	for _, name := range goldenCases {
+		caseDir, err := filepath.Abs(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, b := range generateCase(t, caseDir, name) {
+			writeFile(t, filepath.Join(dir, name, n), string(b))
+		}
+		fmt.Fprintf(&imports, "\t%q\n", "example.com/roundtrip/"+name)
+		fmt.Fprintf(&roots, "\t%q: func() root { return new(%s.Root) },\n", name, name)
+		args = append(args, name, caseDir, filepath.Join(caseDir, "doc.xml"))
+		want.WriteString(name + ": ok\n")
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), fmt.Sprintf(goldenMain, imports.String(), roots.String()))
+	out := goCmd(t, dir, true, args...)
+	if diff := cmpDiff(want.String(), out); diff != "" {
+		t.Errorf("round trips mismatch (-want +got):\n%s", diff)
+	}
+}
