@@ -178,6 +178,8 @@ func TestServeExample(t *testing.T) {
 	pw := m[1]
 	if _, resp, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", "wrong")}); err == nil || resp == nil || resp.StatusCode != 401 {
 		t.Fatalf("wrong password: %v %v, want 401", resp, err)
+	} else if resp.Header.Get("Cache-Control") != "no-cache" || resp.Header.Get("Pragma") != "no-cache" || resp.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("401 headers %v: want Cache-Control and Pragma no-cache, and WWW-Authenticate", resp.Header)
 	}
 	c, _, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", pw)})
 	if err != nil {

@@ -194,8 +194,8 @@ func (e *Error) Error() string { return "auth: " + e.Msg }
 func (e *Error) HTTPStatus() int { return e.Status }
 
 // WriteHTTP writes the answer to the failed request: the status, WWW-Authenticate (Basic, realm
-// "ncws") on 401, Retry-After (whole seconds, rounded up) on 429, Cache-Control: no-store, and the
-// message as a short text body.
+// "ncws") on 401, Retry-After (whole seconds, rounded up) on 429, Cache-Control: no-store unless
+// the response already has a Cache-Control, and the message as a short text body.
 func (e *Error) WriteHTTP(w http.ResponseWriter) {
 	h := w.Header()
 	switch e.Status {
@@ -204,7 +204,10 @@ func (e *Error) WriteHTTP(w http.ResponseWriter) {
 	case http.StatusTooManyRequests:
 		h.Set("Retry-After", retryAfter(e.RetryAfter))
 	}
-	h.Set("Cache-Control", "no-store")
+	if h.Get("Cache-Control") == "" {
+		// The WebSocket handshake sets its own (no-cache, as the transport's rules want).
+		h.Set("Cache-Control", "no-store")
+	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(e.Status)
@@ -217,11 +220,11 @@ func retryAfter(d time.Duration) string {
 	return strconv.FormatInt(max(s, 1), 10)
 }
 
-// WriteError answers a request refused with err: an error wrapping an *Error writes itself (see
-// Error.WriteHTTP); an error with a method HTTPStatus() int gets that status; any other error
-// becomes 401 with a generic message.
+// WriteError answers a request refused with err: an error wrapping an *Error (or any error with
+// a WriteHTTP method) writes itself (see Error.WriteHTTP); an error with a method HTTPStatus() int
+// gets that status; any other error becomes 401 with a generic message.
 func WriteError(w http.ResponseWriter, err error) {
-	var e *Error
+	var e interface{ WriteHTTP(http.ResponseWriter) }
 	if errors.As(err, &e) {
 		e.WriteHTTP(w)
 		return

@@ -14,6 +14,7 @@ import (
 
 	ws "github.com/coder/websocket"
 
+	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/netconf"
 )
 
@@ -31,10 +32,10 @@ const (
 
 // Options configures a Listener.
 type Options struct {
-	// Authenticate returns the NETCONF username of a request before the upgrade. An error
-	// refuses it: with the status of an error that has a method HTTPStatus() int (and its
-	// WriteHTTP(http.ResponseWriter) method, if any, writes the answer), else 401. Required:
-	// without it every upgrade is refused.
+	// Authenticate returns the NETCONF username of a request before the upgrade (e.g.
+	// auth.Authenticator.Authenticate). An error refuses it, answered by auth.WriteError: an
+	// error with a WriteHTTP method writes itself, one with HTTPStatus() int gets that status,
+	// any other 401. Required: without it every upgrade is refused.
 	Authenticate func(r *http.Request) (string, error)
 	// AllowOrigins lists the exact origins ("https://nms.example.com") whose pages may connect;
 	// empty: only the server's own origin. Requests without an Origin header pass.
@@ -151,7 +152,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		l.release("", remote)
 		l.log.Info("websocket: authentication failed", "remote", r.RemoteAddr, "err", err)
-		writeAuthError(w, err)
+		auth.WriteError(w, err)
 		return
 	}
 	if !l.reserveUser(user) {
@@ -211,25 +212,6 @@ func (l *Listener) authenticate(r *http.Request) (string, error) {
 		err = errors.New("authenticated without a user name")
 	}
 	return user, err
-}
-
-// writeAuthError answers a failed authentication: the error writes itself when it can, else
-// its HTTP status, else 401.
-func writeAuthError(w http.ResponseWriter, err error) {
-	var wr interface{ WriteHTTP(http.ResponseWriter) }
-	if errors.As(err, &wr) {
-		wr.WriteHTTP(w)
-		return
-	}
-	status := http.StatusUnauthorized
-	var st interface{ HTTPStatus() int }
-	if errors.As(err, &st) {
-		status = st.HTTPStatus()
-	}
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Basic realm="ncws", charset="UTF-8"`)
-	}
-	http.Error(w, http.StatusText(status), status)
 }
 
 // reserve takes a place in the total and per-address caps.
