@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
@@ -21,8 +22,6 @@ import (
 )
 
 const sharedYang = "../../../shared/yang"
-
-var submoduleText = regexp.MustCompile(`(?m)^\s*submodule\s`)
 
 // descSet is a module set the descriptor tests load.
 type descSet struct {
@@ -100,19 +99,7 @@ func loadDescSet(t testing.TB, name string) *schema.Schema {
 
 // ocFiles lists every OpenConfig release module (submodules come with their modules).
 func ocFiles(t testing.TB) []string {
-	var files []string
-	err := filepath.Walk(filepath.Join(sharedYang, "openconfig", "release", "models"), func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".yang") {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if !submoduleText.Match(b) {
-				files = append(files, p)
-			}
-		}
-		return err
-	})
+	files, err := yangload.ModuleFiles(filepath.Join(sharedYang, "openconfig", "release", "models"))
 	if err != nil || len(files) == 0 {
 		t.Skip("OpenConfig models not available:", err)
 	}

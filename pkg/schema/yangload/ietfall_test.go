@@ -26,7 +26,7 @@ func TestIETFAll(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if submoduleText.Match(b) {
+				if submoduleStmt.Match(b) {
 					t.Skip("a submodule")
 				}
 				_, err = Load(Options{SearchPaths: paths, Files: []string{f}})

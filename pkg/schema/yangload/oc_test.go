@@ -1,33 +1,16 @@
 package yangload
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 )
 
 const sharedYang = "../../../../shared/yang"
 
-var submoduleText = regexp.MustCompile(`(?m)^\s*submodule\s`)
-
 // ocFiles lists every OpenConfig release module (submodules come with their modules).
 func ocFiles(t testing.TB) []string {
-	var files []string
-	err := filepath.Walk(filepath.Join(sharedYang, "openconfig", "release", "models"), func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".yang") {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if !submoduleText.Match(b) {
-				files = append(files, p)
-			}
-		}
-		return err
-	})
+	files, err := ModuleFiles(filepath.Join(sharedYang, "openconfig", "release", "models"))
 	if err != nil {
 		t.Skip("OpenConfig models not available:", err)
 	}
