@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // A descriptor is the compiled schema in a compact binary form, for generated code to carry as a
@@ -36,6 +37,9 @@ const (
 type DescriptorOptions struct {
 	// OmitSources leaves each module's YANG text (Module.Source) out of the descriptor.
 	OmitSources bool
+	// BaseNames records only the base name of each file path (Module.File and the file part of
+	// every Loc), so that the descriptor does not depend on where the modules were read from.
+	BaseNames bool
 }
 
 // Node field bits.
@@ -476,7 +480,7 @@ func (e *encoder) typ(t *Type) uint64 {
 		item = e.str(item, t.Units)
 	}
 	if bits&tfLoc != 0 {
-		item = e.str(item, t.Loc)
+		item = e.path(item, t.Loc)
 	}
 	i := e.types.add(item, !hasLeafref(t))
 	e.typeIdx[t] = i
@@ -492,7 +496,7 @@ func (e *encoder) must(m *Must) uint64 {
 	item = e.str(item, m.ErrorAppTag)
 	item = e.prefixRef(item, m.Prefixes)
 	item = e.modRef(item, m.Module)
-	item = e.str(item, m.Loc)
+	item = e.path(item, m.Loc)
 	i := e.musts.add(item, true)
 	e.mustIdx[m] = i
 	return i
@@ -511,7 +515,7 @@ func (e *encoder) when(w *When) uint64 {
 		item = append(item, 0)
 	}
 	item = e.str(item, w.Origin)
-	item = e.str(item, w.Loc)
+	item = e.path(item, w.Loc)
 	i := e.whens.add(item, true)
 	e.whenIdx[w] = i
 	return i
@@ -526,7 +530,7 @@ func (e *encoder) unique(u *Unique) uint64 {
 		item = e.nodeRef(item, n)
 	}
 	item = e.strList(item, u.Paths)
-	item = e.str(item, u.Loc)
+	item = e.path(item, u.Loc)
 	i := e.uniques.add(item, true)
 	e.uniqIdx[u] = i
 	return i
@@ -546,7 +550,7 @@ func (e *encoder) module(b []byte, m *Module) []byte {
 	} else {
 		b = e.str(b, m.Source)
 	}
-	b = e.str(b, m.File)
+	b = e.path(b, m.File)
 	b = e.strList(b, m.Submodules)
 	b = e.strList(b, m.Deviations)
 	b = e.prefixRef(b, m.Prefixes)
@@ -673,7 +677,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		}
 	}
 	if bits&nfLoc != 0 {
-		b = e.str(b, n.Loc)
+		b = e.path(b, n.Loc)
 	}
 	if bits&nfExtensions != 0 {
 		b = e.strList(b, n.Extensions)
@@ -1321,4 +1325,15 @@ func identCycle(ids []Identity) bool {
 		}
 	}
 	return false
+}
+
+// path appends a file path or a "file:line" location, trimmed to its base name when
+// BaseNames is set.
+func (e *encoder) path(b []byte, p string) []byte {
+	if e.opts.BaseNames {
+		if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+			p = p[i+1:]
+		}
+	}
+	return e.str(b, p)
 }

@@ -298,6 +298,39 @@ func TestDescriptorOmitSources(t *testing.T) {
 	}
 }
 
+// TestDescriptorBaseNames: with BaseNames, file paths and the file part of locations are base
+// names, so the same modules read from two directories give the same bytes.
+func TestDescriptorBaseNames(t *testing.T) {
+	src := "module m { namespace urn:m; prefix m; leaf x { type string; } }"
+	var descs [][]byte
+	for _, dir := range []string{t.TempDir(), t.TempDir()} {
+		f := filepath.Join(dir, "m.yang")
+		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := yangload.Load(yangload.Options{Files: []string{f}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := schema.MarshalDescriptor(s, schema.DescriptorOptions{BaseNames: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		descs = append(descs, d)
+		back, err := schema.UnmarshalDescriptor(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := back.Module("m")
+		if got := []string{m.File, m.Data[0].Loc}; !cmp.Equal(got, []string{"m.yang", "m.yang:1"}) {
+			t.Errorf("paths mismatch: got %q, want m.yang and m.yang:1", got)
+		}
+	}
+	if !bytes.Equal(descs[0], descs[1]) {
+		t.Error("descriptors of one module read from two directories differ")
+	}
+}
+
 // TestDescriptorValidate validates every document of the yanglint-checked corpus against the
 // schema loaded from YANG and against the one decoded from its descriptor: same errors.
 func TestDescriptorValidate(t *testing.T) {
