@@ -24,6 +24,26 @@
 //     whose members all share one representation is that representation.
 //   - leafref: the Go type of its target; anydata and anyxml: the raw XML content ([]byte).
 //
+// Under Options.CompressPaths (OpenConfig's path compression, as ygot does it) the config and
+// state containers of a container or list entry disappear: their children are fields of the
+// entry's struct (a leaf in both is one field, written to config, its state twin not read; a
+// list key is one field with its config twin), and a container holding only a list disappears
+// with the list a field of its parent. Conversion still reads and writes the full paths.
+//
+// Operations: per module, the rpcs and actions have typed <Op>Input and <Op>Output structs (an
+// action and a nested notification are named after their parent's struct: InterfaceReset), a
+// <Module>Server interface with one method per operation (ctx first; an action also gets the
+// keys of its target instance, outermost list first), Unimplemented<Module>Server to embed,
+// Register<Module>Server(srv, impl) and a <Module>Client from New<Module>Client(session). Each
+// notification has a struct, a <Module>Notifier method sending it from a server and a field of
+// <Module>Notifications, whose Dispatch fits client.Options.OnNotification.
+//
+// The package embeds the whole compiled schema (schema_descriptor*.go: pkg/schema's descriptor,
+// file paths reduced to base names) and each module's YANG text (<module>_yang.go); Schema()
+// decodes it on first use, without goyang or YANG parsing. A server whose datastore is opened
+// with Schema() advertises every module with its revision, features and deviations and serves
+// the texts through get-schema.
+//
 // Each generated struct has FromTree(*data.Node) error, which replaces the struct's content with
 // the node's, and ToTree(*schema.Node) (*data.Node, error), which builds a detached node checking
 // every value against its YANG type and refusing fields of two cases of one choice; the Root
@@ -32,8 +52,10 @@
 // emitted struct are fields of it.
 //
 // Output files, each starting with the "Code generated" line and naming its source modules:
-// root.go (package doc, the genimpl version guard, Root) and per emitted module with data nodes
-// <module>_types.go, <module>_enums.go and <module>_convert.go.
+// root.go (package doc, the genimpl version guard, Root), schema.go and schema_descriptor*.go,
+// per module of the schema <module>_yang.go, and per emitted module <module>_types.go,
+// <module>_enums.go, <module>_convert.go (continued in <module>_types2.go ... past about 768 KB),
+// <module>_rpc.go and <module>_notify.go.
 //
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
 //	files, err := gen.Generate(s, gen.Options{Package: "example"})

@@ -36,13 +36,20 @@ func (g *generator) files() (map[string][]byte, error) {
 		if err != nil {
 			return fmt.Errorf("gen: %s: %w", name, err)
 		}
-		var used []string
+		var std, ext []string
 		for _, imp := range imports {
 			if refs[imp[strings.LastIndex(imp, "/")+1:]] {
-				used = append(used, strconv.Quote(imp))
+				if strings.Contains(imp, ".") {
+					ext = append(ext, strconv.Quote(imp))
+				} else {
+					std = append(std, strconv.Quote(imp))
+				}
 			}
 		}
-		if len(used) > 0 {
+		if len(std) > 0 && len(ext) > 0 {
+			std = append(std, "")
+		}
+		if used := append(std, ext...); len(used) > 0 {
 			fmt.Fprintf(&b, "import (\n%s\n)\n\n", strings.Join(used, "\n"))
 		}
 		b.WriteString(body)
@@ -53,7 +60,7 @@ func (g *generator) files() (map[string][]byte, error) {
 		out[name] = src
 		return nil
 	}
-	imports := []string{"github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
+	imports := []string{"context", "errors", "sync", "time", "github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
 
 	var rb strings.Builder
 	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion1\n\n")
@@ -63,41 +70,93 @@ func (g *generator) files() (map[string][]byte, error) {
 	if err := add("root.go", g.mods, imports, rb.String()); err != nil {
 		return nil, err
 	}
-	bases := map[string]bool{}
+	bases := fileBases(g.schema.Modules)
 	for _, m := range g.mods {
-		// The file name base: the module's name lower-cased with '_' for '-' and '.', numbered
-		// from 2 when another module has the same base.
-		base := strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(m.Name))
-		for i := 2; bases[base]; i++ {
-			base = strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(m.Name)) + strconv.Itoa(i)
-		}
-		bases[base] = true
-		var tb, cb, eb strings.Builder
+		base := bases[m]
+		var tb, cb, eb chunks
 		for _, st := range g.structs {
 			if st.mod != m {
 				continue
 			}
-			g.writeStructDoc(&tb, st)
-			g.writeStruct(&tb, st)
-			g.writeConvert(&cb, st)
+			w := tb.next()
+			g.writeStructDoc(w, st)
+			g.writeStruct(w, st)
+			g.writeConvert(cb.next(), st)
 		}
 		for _, nt := range g.nameds {
 			if nt.mod == m {
-				g.writeNamed(&eb, nt)
+				g.writeNamed(eb.next(), nt)
 			}
 		}
 		mods := []*schema.Module{m}
-		if err := add(base+"_types.go", mods, imports, tb.String()); err != nil {
-			return nil, err
+		for _, c := range []struct {
+			name string
+			ch   *chunks
+		}{{"_types", &tb}, {"_convert", &cb}, {"_enums", &eb}} {
+			for i, body := range c.ch.bodies {
+				name := base + c.name + ".go"
+				if i > 0 {
+					name = fmt.Sprintf("%s%s%d.go", base, c.name, i+1)
+				}
+				if err := add(name, mods, imports, body.String()); err != nil {
+					return nil, err
+				}
+			}
 		}
-		if err := add(base+"_convert.go", mods, imports, cb.String()); err != nil {
-			return nil, err
-		}
-		if err := add(base+"_enums.go", mods, imports, eb.String()); err != nil {
-			return nil, err
+		if a := g.api[m]; a != nil {
+			var ob, nb strings.Builder
+			if a.server != "" {
+				g.writeServer(&ob, m, a)
+			}
+			if a.notifier != "" {
+				g.writeNotifications(&nb, m, a)
+			}
+			if err := add(base+"_rpc.go", mods, imports, ob.String()); err != nil {
+				return nil, err
+			}
+			if err := add(base+"_notify.go", mods, imports, nb.String()); err != nil {
+				return nil, err
+			}
 		}
 	}
+	if err := g.schemaFiles(bases, add, imports); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// maxFileBody is the size of declarations after which a generated file is continued in the
+// next one (<base>_types2.go ...), so that no file is much larger than a megabyte.
+const maxFileBody = 768 << 10
+
+// chunks collects declarations into file bodies of about maxFileBody bytes.
+type chunks struct {
+	bodies []*strings.Builder
+}
+
+// next returns the body to write the next declaration into.
+func (c *chunks) next() *strings.Builder {
+	if n := len(c.bodies); n == 0 || c.bodies[n-1].Len() >= maxFileBody {
+		c.bodies = append(c.bodies, new(strings.Builder))
+	}
+	return c.bodies[len(c.bodies)-1]
+}
+
+// fileBases gives each module its file name base: the name lower-cased with '_' for '-' and
+// '.', numbered from 2 when an earlier module has the same base.
+func fileBases(mods []*schema.Module) map[*schema.Module]string {
+	out := map[*schema.Module]string{}
+	taken := map[string]bool{}
+	for _, m := range mods {
+		b := strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(m.Name))
+		base := b
+		for i := 2; taken[base]; i++ {
+			base = b + strconv.Itoa(i)
+		}
+		taken[base] = true
+		out[m] = base
+	}
+	return out
 }
 
 func moduleID(m *schema.Module) string {
@@ -107,7 +166,8 @@ func moduleID(m *schema.Module) string {
 	return m.Name
 }
 
-// comment writes text as // lines, a blank comment line between paragraphs.
+// comment writes text as // lines, a blank comment line between paragraphs; lines longer than
+// commentWidth are wrapped at spaces.
 func comment(b *strings.Builder, indent, text string) {
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 		line = strings.TrimSpace(line)
@@ -115,9 +175,19 @@ func comment(b *strings.Builder, indent, text string) {
 			b.WriteString(indent + "//\n")
 			continue
 		}
+		for len(line) > commentWidth {
+			i := strings.LastIndexByte(line[:commentWidth], ' ')
+			if i <= 0 {
+				break
+			}
+			b.WriteString(indent + "// " + line[:i] + "\n")
+			line = strings.TrimLeft(line[i:], " ")
+		}
 		b.WriteString(indent + "// " + line + "\n")
 	}
 }
+
+const commentWidth = 100
 
 func configWord(sn *schema.Node) string {
 	if sn.Config {
@@ -128,6 +198,14 @@ func configWord(sn *schema.Node) string {
 
 func (g *generator) writeStructDoc(b *strings.Builder, st *structType) {
 	sn := st.sn
+	if st.op != nil {
+		comment(b, "", opStructDoc(st))
+		if sn.Description != "" && sn.Kind != schema.KindNotification {
+			b.WriteString("//\n")
+			comment(b, "", sn.Description)
+		}
+		return
+	}
 	what := "container"
 	if sn.Kind == schema.KindList {
 		what = "an entry of the list"
@@ -188,23 +266,36 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 			b.WriteString("\n")
 		}
 		sn := f.sn
-		line := fmt.Sprintf("%s is %s %s (%s", f.name, sn.Kind, sn.Path(), configWord(sn))
+		var attrs []string
+		if st.op == nil {
+			attrs = append(attrs, configWord(sn))
+		}
 		if len(sn.Default) > 0 {
-			line += ", default " + strconv.Quote(strings.Join(sn.Default, " "))
+			attrs = append(attrs, "default "+strconv.Quote(strings.Join(sn.Default, " ")))
 		}
 		if sn.Units != "" {
-			line += ", units " + sn.Units
+			attrs = append(attrs, "units "+sn.Units)
 		}
 		if sn.Mandatory {
-			line += ", mandatory"
+			attrs = append(attrs, "mandatory")
 		}
-		line += ")."
+		line := fmt.Sprintf("%s is %s %s", f.name, sn.Kind, sn.Path())
+		if len(attrs) > 0 {
+			line += " (" + strings.Join(attrs, ", ") + ")"
+		}
+		line += "."
 		comment(b, "\t", line)
 		if sn.Description != "" {
 			comment(b, "\t", sn.Description)
 		}
 		if sn.Type != nil && sn.Type.Base == schema.Leafref {
 			comment(b, "\t", "Leafref to "+sn.Type.Path+".")
+		}
+		for _, tw := range f.twins {
+			comment(b, "\t", "Also "+tw.sn.Path()+": read and written with it.")
+		}
+		for _, d := range f.dropped {
+			comment(b, "\t", "Not read from "+d.Path()+": the configuration is preferred.")
 		}
 		if len(f.cases) > 0 {
 			var in []string
@@ -324,48 +415,127 @@ func lexical(t *goType, x string) string {
 	return x
 }
 
+// A slot is a schema node read into and written from a field: the field's own node or a
+// twin; via is the compressed container it sits in (nil: a child of the struct's node).
+type slot struct {
+	sn  *schema.Node
+	via *schema.Node
+	f   *field
+}
+
+// slots groups the slots of st's fields: the direct ones and, per compressed container in order
+// of first use, the ones inside it.
+func slots(st *structType) (direct []slot, vias []*schema.Node, byVia map[*schema.Node][]slot) {
+	byVia = map[*schema.Node][]slot{}
+	add := func(sl slot) {
+		if sl.via == nil {
+			direct = append(direct, sl)
+			return
+		}
+		if byVia[sl.via] == nil {
+			vias = append(vias, sl.via)
+		}
+		byVia[sl.via] = append(byVia[sl.via], sl)
+	}
+	for _, f := range st.fields {
+		add(slot{f.sn, f.via, f})
+		for _, tw := range f.twins {
+			add(slot{tw.sn, tw.via, f})
+		}
+	}
+	return direct, vias, byVia
+}
+
+// childKey is the genimpl.Key of schema node sn under a node of module mod.
+func childKey(sn *schema.Node, mod string) string {
+	if sn.Module.Name != mod {
+		return sn.Module.Name + ":" + sn.Name
+	}
+	return sn.Name
+}
+
+// writeRead writes the statements reading c, a node of slot sl, into its field of x.
+func writeRead(b *strings.Builder, f *field) {
+	switch f.kind {
+	case fContainer:
+		fmt.Fprintf(b, "x.%s = new(%s)\nif err := x.%s.FromTree(c); err != nil {\nreturn err\n}\n", f.name, f.st.name, f.name)
+	case fList:
+		fmt.Fprintf(b, "e := new(%s)\nif err := e.FromTree(c); err != nil {\nreturn err\n}\nx.%s = append(x.%s, e)\n", f.st.name, f.name, f.name)
+	case fAnydata:
+		fmt.Fprintf(b, "x.%s = []byte(c.Value.Str)\n", f.name)
+	case fLeaf, fLeafList:
+		var val string
+		if f.typ.kind == gUnion {
+			fmt.Fprintf(b, "v, err := %s(c.Value, c.Schema.Type)\nif err != nil {\nreturn err\n}\n", f.typ.named.from)
+			val = "v"
+		} else {
+			val = fromValue(f.typ, "c.Value")
+		}
+		switch {
+		case f.kind == fLeafList:
+			fmt.Fprintf(b, "x.%s = append(x.%s, %s)\n", f.name, f.name, val)
+		case f.goType()[0] == '*':
+			fmt.Fprintf(b, "x.%s = genimpl.Ptr(%s)\n", f.name, val)
+		default:
+			fmt.Fprintf(b, "x.%s = %s\n", f.name, val)
+		}
+	}
+}
+
+// writeWrite writes the statements adding field f of x to builder bv as schema node sn.
+func writeWrite(b *strings.Builder, bv string, f *field, sn *schema.Node) {
+	m, n := strconv.Quote(sn.Module.Name), strconv.Quote(sn.Name)
+	switch f.kind {
+	case fContainer:
+		fmt.Fprintf(b, "if x.%s != nil {\n%s.Add(x.%s.ToTree(%s.Schema(%s, %s)))\n}\n", f.name, bv, f.name, bv, m, n)
+	case fList:
+		fmt.Fprintf(b, "for _, e := range x.%s {\n%s.Add(e.ToTree(%s.Schema(%s, %s)))\n}\n", f.name, bv, bv, m, n)
+	case fAnydata:
+		fmt.Fprintf(b, "if x.%s != nil {\n%s.Anydata(%s, %s, x.%s)\n}\n", f.name, bv, m, n, f.name)
+	case fLeafList:
+		if f.typ.kind == gUnion {
+			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.UnionLeaf(%s, %s, v.%s())\n}\n", f.name, bv, m, n, unionMethod(f.typ.named))
+		} else {
+			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "v"))
+		}
+	case fLeaf:
+		switch {
+		case f.typ.kind == gUnion:
+			fmt.Fprintf(b, "if x.%s != nil {\n%s.UnionLeaf(%s, %s, x.%s.%s())\n}\n", f.name, bv, m, n, f.name, unionMethod(f.typ.named))
+		case f.typ.kind == gEmpty:
+			fmt.Fprintf(b, "if x.%s {\n%s.Leaf(%s, %s, \"\")\n}\n", f.name, bv, m, n)
+		case f.goType()[0] == '*':
+			fmt.Fprintf(b, "if x.%s != nil {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "*x."+f.name))
+		default:
+			fmt.Fprintf(b, "if x.%s != nil {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "x."+f.name))
+		}
+	}
+}
+
 func (g *generator) writeConvert(b *strings.Builder, st *structType) {
+	direct, vias, byVia := slots(st)
 	// FromTree
 	mod, what, param := "", "the document root n", "n *data.Node"
 	if st.sn != nil {
 		mod, what = st.sn.Module.Name, "n, an instance of "+st.sn.Path()+","
 	}
-	fmt.Fprintf(b, "// FromTree sets x from %s replacing what x held; children the package has no field for\n// are ignored.\n", what)
+	comment(b, "", fmt.Sprintf("FromTree sets x from %s replacing what x held; children the package has no field for are ignored.", what))
 	fmt.Fprintf(b, "func (x *%s) FromTree(%s) error {\n*x = %s{}\n", st.name, param, st.name)
 	if len(st.fields) == 0 {
 		b.WriteString("return nil\n}\n\n")
 	} else {
 		fmt.Fprintf(b, "for _, c := range n.Children() {\nswitch genimpl.Key(c, %q) {\n", mod)
-		for _, f := range st.fields {
-			key := f.sn.Name
-			if f.sn.Module.Name != mod {
-				key = f.sn.Module.Name + ":" + key
+		for _, sl := range direct {
+			fmt.Fprintf(b, "case %q:\n", childKey(sl.sn, mod))
+			writeRead(b, sl.f)
+		}
+		for _, v := range vias {
+			fmt.Fprintf(b, "case %q:\nfor _, c := range c.Children() {\nswitch genimpl.Key(c, %q) {\n", childKey(v, mod), mod)
+			for _, sl := range byVia[v] {
+				fmt.Fprintf(b, "case %q:\n", childKey(sl.sn, mod))
+				writeRead(b, sl.f)
 			}
-			fmt.Fprintf(b, "case %q:\n", key)
-			switch f.kind {
-			case fContainer:
-				fmt.Fprintf(b, "x.%s = new(%s)\nif err := x.%s.FromTree(c); err != nil {\nreturn err\n}\n", f.name, f.st.name, f.name)
-			case fList:
-				fmt.Fprintf(b, "e := new(%s)\nif err := e.FromTree(c); err != nil {\nreturn err\n}\nx.%s = append(x.%s, e)\n", f.st.name, f.name, f.name)
-			case fAnydata:
-				fmt.Fprintf(b, "x.%s = []byte(c.Value.Str)\n", f.name)
-			case fLeaf, fLeafList:
-				var val string
-				if f.typ.kind == gUnion {
-					fmt.Fprintf(b, "v, err := %s(c.Value, c.Schema.Type)\nif err != nil {\nreturn err\n}\n", f.typ.named.from)
-					val = "v"
-				} else {
-					val = fromValue(f.typ, "c.Value")
-				}
-				switch {
-				case f.kind == fLeafList:
-					fmt.Fprintf(b, "x.%s = append(x.%s, %s)\n", f.name, f.name, val)
-				case f.goType()[0] == '*':
-					fmt.Fprintf(b, "x.%s = genimpl.Ptr(%s)\n", f.name, val)
-				default:
-					fmt.Fprintf(b, "x.%s = %s\n", f.name, val)
-				}
-			}
+			b.WriteString("}\n}\n")
 		}
 		b.WriteString("}\n}\nreturn nil\n}\n\n")
 	}
@@ -374,37 +544,19 @@ func (g *generator) writeConvert(b *strings.Builder, st *structType) {
 		b.WriteString("// ToTree returns x as a new document root of schema s, checking every value against its type.\n")
 		fmt.Fprintf(b, "func (x *%s) ToTree(s *schema.Schema) (*data.Node, error) {\nb := genimpl.NewRootBuilder(s)\n", st.name)
 	} else {
-		fmt.Fprintf(b, "// ToTree returns x as a new detached node of sn, the schema node %s, checking every value\n// against its type.\n", st.sn.Path())
+		comment(b, "", fmt.Sprintf("ToTree returns x as a new detached node of sn, the schema node %s, checking every value against its type.", st.sn.Path()))
 		fmt.Fprintf(b, "func (x *%s) ToTree(sn *schema.Node) (*data.Node, error) {\nb := genimpl.NewBuilder(sn)\n", st.name)
 	}
 	g.writeChoiceChecks(b, st)
-	for _, f := range st.fields {
-		m, n := strconv.Quote(f.sn.Module.Name), strconv.Quote(f.sn.Name)
-		switch f.kind {
-		case fContainer:
-			fmt.Fprintf(b, "if x.%s != nil {\nb.Add(x.%s.ToTree(b.Schema(%s, %s)))\n}\n", f.name, f.name, m, n)
-		case fList:
-			fmt.Fprintf(b, "for _, e := range x.%s {\nb.Add(e.ToTree(b.Schema(%s, %s)))\n}\n", f.name, m, n)
-		case fAnydata:
-			fmt.Fprintf(b, "if x.%s != nil {\nb.Anydata(%s, %s, x.%s)\n}\n", f.name, m, n, f.name)
-		case fLeafList:
-			if f.typ.kind == gUnion {
-				fmt.Fprintf(b, "for _, v := range x.%s {\nb.UnionLeaf(%s, %s, v.%s())\n}\n", f.name, m, n, unionMethod(f.typ.named))
-			} else {
-				fmt.Fprintf(b, "for _, v := range x.%s {\nb.Leaf(%s, %s, %s)\n}\n", f.name, m, n, lexical(f.typ, "v"))
-			}
-		case fLeaf:
-			switch {
-			case f.typ.kind == gUnion:
-				fmt.Fprintf(b, "if x.%s != nil {\nb.UnionLeaf(%s, %s, x.%s.%s())\n}\n", f.name, m, n, f.name, unionMethod(f.typ.named))
-			case f.typ.kind == gEmpty:
-				fmt.Fprintf(b, "if x.%s {\nb.Leaf(%s, %s, \"\")\n}\n", f.name, m, n)
-			case f.goType()[0] == '*':
-				fmt.Fprintf(b, "if x.%s != nil {\nb.Leaf(%s, %s, %s)\n}\n", f.name, m, n, lexical(f.typ, "*x."+f.name))
-			default:
-				fmt.Fprintf(b, "if x.%s != nil {\nb.Leaf(%s, %s, %s)\n}\n", f.name, m, n, lexical(f.typ, "x."+f.name))
-			}
+	for _, sl := range direct {
+		writeWrite(b, "b", sl.f, sl.sn)
+	}
+	for _, v := range vias {
+		fmt.Fprintf(b, "{\nvb := genimpl.NewBuilder(b.Schema(%q, %q))\n", v.Module.Name, v.Name)
+		for _, sl := range byVia[v] {
+			writeWrite(b, "vb", sl.f, sl.sn)
 		}
+		b.WriteString("b.Add(vb.Done())\n}\n")
 	}
 	b.WriteString("return b.Done()\n}\n\n")
 }

@@ -43,9 +43,6 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	if GoName(opts.Package) == "" || !isIdent(opts.Package) {
 		return nil, fmt.Errorf("gen: package name %q is not a Go identifier", opts.Package)
 	}
-	if opts.CompressPaths {
-		return nil, fmt.Errorf("%w: CompressPaths", ErrUnsupported)
-	}
 	if opts.Version == "" {
 		opts.Version = Version
 	}
@@ -70,8 +67,8 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 		}
 		sort.Slice(mods, func(i, j int) bool { return mods[i].Name < mods[j].Name })
 	}
-	g := &generator{opts: opts, mods: mods, emit: map[*schema.Module]bool{},
-		names: newNamespace("Root"), named: map[string]*namedType{}}
+	g := &generator{schema: s, opts: opts, mods: mods, emit: map[*schema.Module]bool{},
+		names: newNamespace(reservedNames...), named: map[string]*namedType{}}
 	for _, m := range mods {
 		g.emit[m] = true
 	}
@@ -107,18 +104,28 @@ type structType struct {
 	parentName string
 	// ns holds the names of the fields and methods.
 	ns *namespace
+	// op is the operation whose input, output or notification content st is; nil for data.
+	op *operation
 }
 
 type field struct {
-	name   string
-	kind   fieldKind
-	sn     *schema.Node
-	st     *structType    // container and list
-	typ    *goType        // leaf and leaf-list
-	cases  []*schema.Node // enclosing cases, outermost first (see dataFields)
-	get    string         // list helper names ("" when not generated)
-	new    string
-	append string
+	name  string
+	kind  fieldKind
+	sn    *schema.Node
+	st    *structType    // container and list
+	typ   *goType        // leaf and leaf-list
+	cases []*schema.Node // enclosing cases, outermost first (see dataFields)
+	// via is the container a compressed field sits in (config, state or the container around
+	// a list), nil for a child of the struct's own node.
+	via *schema.Node
+	// twins are the config leaves (and the list key) merged into this field under
+	// CompressPaths: read and written with it. dropped are the state leaves merged into it:
+	// neither read nor written.
+	twins   []*field
+	dropped []*schema.Node
+	get     string // list helper names ("" when not generated)
+	new     string
+	append  string
 }
 
 // goKind is the representation of a YANG value.
@@ -177,6 +184,7 @@ type wrapper struct {
 }
 
 type generator struct {
+	schema  *schema.Schema
 	opts    Options
 	mods    []*schema.Module
 	emit    map[*schema.Module]bool
@@ -185,6 +193,9 @@ type generator struct {
 	root    *structType
 	named   map[string]*namedType
 	nameds  []*namedType
+	ops     []*operation
+	// per emitted module with operations: the names of its Server, Client, Notifier ... types
+	api map[*schema.Module]*moduleAPI
 }
 
 // dataFields lists the data nodes under children (choices and cases looked through) with the
@@ -222,6 +233,10 @@ func (g *generator) build() {
 			if c.Kind != schema.KindContainer && c.Kind != schema.KindList {
 				return
 			}
+			if g.compressed(c) {
+				walk(c.Children, mod, parent)
+				return
+			}
 			nodes = append(nodes, pending{c, mod, parent})
 			walk(c.Children, mod, len(nodes)-1)
 		})
@@ -253,16 +268,18 @@ func (g *generator) build() {
 	for _, st := range sts {
 		bySN[st.sn] = st
 	}
+	// The rpcs, actions and notifications with their structs, after every data struct.
+	g.buildOps(bySN)
 	// Pass 3: fields, with value types.
 	g.root = &structType{name: "Root"}
 	for _, m := range g.mods {
 		g.fields(g.root, m.Data, m, bySN)
 	}
-	for i, st := range sts {
-		g.fields(st, st.sn.Children, nodes[i].mod, bySN)
+	for _, st := range g.structs {
+		g.fields(st, st.sn.Children, st.mod, bySN)
 	}
 	g.helpers(g.root)
-	for _, st := range sts {
+	for _, st := range g.structs {
 		g.helpers(st)
 	}
 	// Pass 4: constants of the named types, after every type name.
@@ -300,27 +317,94 @@ func identValues(t *schema.Type) []*schema.Identity {
 }
 
 func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.Module, bySN map[*schema.Node]*structType) {
-	fns := newNamespace("FromTree", "ToTree")
-	st.ns = fns
-	dataFields(children, nil, func(c *schema.Node, cases []*schema.Node) {
-		f := &field{sn: c, cases: cases}
-		switch c.Kind {
-		case schema.KindContainer:
-			f.kind, f.st = fContainer, bySN[c]
-		case schema.KindList:
-			f.kind, f.st = fList, bySN[c]
-		case schema.KindLeaf, schema.KindLeafList:
-			f.kind = fLeaf
-			if c.Kind == schema.KindLeafList {
-				f.kind = fLeafList
+	if st.ns == nil { // Root gets the top-level nodes of every module, one call each
+		st.ns = newNamespace("FromTree", "ToTree")
+	}
+	fns := st.ns
+	byName := map[string]*field{}
+	var add func(children []*schema.Node, via *schema.Node)
+	add = func(children []*schema.Node, via *schema.Node) {
+		var states []*schema.Node
+		dataFields(children, nil, func(c *schema.Node, cases []*schema.Node) {
+			if via == nil && g.compressed(c) {
+				if l := surroundedList(c); l != nil {
+					f := &field{sn: l, via: c, cases: cases, kind: fList, st: bySN[l]}
+					f.name = fns.claim(GoName(l.Name), l.Module.Name, l.Module.Prefix)
+					st.fields = append(st.fields, f)
+				} else if c.Name == "state" {
+					states = append(states, c) // after config and the direct children
+				} else {
+					add(c.Children, c)
+				}
+				return
 			}
-			f.typ = g.goTypeOf(c.Type, st.name, c, mod, GoName(c.Name))
-		default:
-			f.kind = fAnydata
+			f := &field{sn: c, cases: cases, via: via}
+			switch c.Kind {
+			case schema.KindContainer:
+				f.kind, f.st = fContainer, bySN[c]
+			case schema.KindList:
+				f.kind, f.st = fList, bySN[c]
+			case schema.KindLeaf, schema.KindLeafList:
+				f.kind = fLeaf
+				if c.Kind == schema.KindLeafList {
+					f.kind = fLeafList
+				}
+				f.typ = g.goTypeOf(c.Type, st.name, c, mod, GoName(c.Name))
+			default:
+				f.kind = fAnydata
+			}
+			if g.opts.CompressPaths && (f.kind == fLeaf || f.kind == fLeafList) {
+				// A leaf of a config or state container that the parent (or config) already has
+				// by name and Go type is that field's twin: config twins are read and written with
+				// it, state twins are dropped (config is preferred).
+				k := c.Module.Name + ":" + c.Name
+				if tw := byName[k]; tw != nil && tw.kind == f.kind && tw.typ.gname == f.typ.gname && len(cases) == 0 && len(tw.cases) == 0 {
+					if via == nil || via.Name != "state" {
+						tw.twins = append(tw.twins, f)
+					} else {
+						tw.dropped = append(tw.dropped, c)
+					}
+					return
+				}
+				if byName[k] == nil {
+					byName[k] = f
+				}
+			}
+			f.name = fns.claim(GoName(c.Name), c.Module.Name, c.Module.Prefix)
+			st.fields = append(st.fields, f)
+		})
+		for _, c := range states {
+			add(c.Children, c)
 		}
-		f.name = fns.claim(GoName(c.Name), c.Module.Name, c.Module.Prefix)
-		st.fields = append(st.fields, f)
-	})
+	}
+	add(children, nil)
+}
+
+// compressed reports whether container c disappears under CompressPaths (the OpenConfig path
+// compression of ygot): a config or state container of a container or list entry, whose
+// children move into their grandparent, and a container around a list and nothing else, whose
+// list moves into the container's parent.
+func (g *generator) compressed(c *schema.Node) bool {
+	if !g.opts.CompressPaths || c.Kind != schema.KindContainer || c.Presence != "" {
+		return false
+	}
+	if c.Name == "config" || c.Name == "state" {
+		p := c.DataParent()
+		return p != nil && (p.Kind == schema.KindContainer || p.Kind == schema.KindList)
+	}
+	return surroundedList(c) != nil
+}
+
+// surroundedList returns the list that non-presence container c holds and nothing else (no
+// other data node, action or notification), nil if none.
+func surroundedList(c *schema.Node) *schema.Node {
+	if c.Kind != schema.KindContainer || c.Presence != "" || c.Name == "config" || c.Name == "state" || len(c.Children) != 1 {
+		return nil
+	}
+	if l := c.Children[0]; l.Kind == schema.KindList {
+		return l
+	}
+	return nil
 }
 
 // helpers names the list helper methods of st, once every struct has its fields.

@@ -15,7 +15,8 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
-var goldenCases = []string{"anydata", "choice", "identityref", "leafref", "names", "orderedby", "union"}
+var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "identityref", "iffeature", "leafref",
+	"names", "operations", "orderedby", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.
@@ -33,6 +34,7 @@ func TestGolden(t *testing.T) {
 				got[n] = string(b)
 			}
 			got["go.mod"] = goMod("example.com/golden/"+name, "../../../..")
+			got["go.sum"] = repoGoSum(t)
 			want := map[string]string{}
 			ents, err := os.ReadDir(out)
 			if err != nil {
@@ -61,15 +63,69 @@ func generateCase(t *testing.T, dir, pkg string) map[string][]byte {
 		t.Fatalf("no YANG files in %s: %v", dir, err)
 	}
 	sort.Strings(yangFiles)
-	s, err := yangload.Load(yangload.Options{Files: yangFiles, SearchPaths: []string{dir}})
+	s, err := yangload.Load(yangload.Options{Files: yangFiles, SearchPaths: []string{dir}, Features: caseFeatures(t, dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Generate(s, Options{Package: pkg})
+	opts := Options{Package: pkg}
+	if b, err := os.ReadFile(filepath.Join(dir, "options.txt")); err == nil {
+		for _, o := range strings.Fields(string(b)) {
+			switch o {
+			case "compress-paths":
+				opts.CompressPaths = true
+			default:
+				t.Fatalf("%s/options.txt: unknown option %q", dir, o)
+			}
+		}
+	}
+	files, err := Generate(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// caseFeatures reads a case's features.txt: lines "module:feature,feature" (yanglint's -F); nil
+// (every feature enabled) when there is none.
+func caseFeatures(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "features.txt"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, l := range strings.Fields(string(b)) {
+		mod, list, _ := strings.Cut(l, ":")
+		out[mod] = []string{}
+		if list != "" {
+			out[mod] = strings.Split(list, ",")
+		}
+	}
+	return out
+}
+
+// TestGoldenBrokenImport: a module importing a module no search path holds fails to load with
+// the loader's error naming the missing module, and nothing is generated.
+func TestGoldenBrokenImport(t *testing.T) {
+	dir := filepath.Join("testdata", "brokenimport")
+	_, err := yangload.Load(yangload.Options{Files: []string{filepath.Join(dir, "brokenimport.yang")}, SearchPaths: []string{dir}})
+	if err == nil {
+		t.Fatal("loading brokenimport.yang succeeded, want an error")
+	}
+	want, rerr := os.ReadFile(filepath.Join(dir, "error.txt"))
+	if *update {
+		writeFile(t, filepath.Join(dir, "error.txt"), err.Error()+"\n")
+		want, rerr = []byte(err.Error()+"\n"), nil
+	}
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if diff := cmpDiff(string(want), err.Error()+"\n"); diff != "" {
+		t.Errorf("error mismatch (-want +got):\n%s", diff)
+	}
 }
 
 func writeGolden(t *testing.T, out, name string, files map[string][]byte) {
@@ -92,4 +148,15 @@ func writeGolden(t *testing.T, out, name string, files map[string][]byte) {
 		writeFile(t, filepath.Join(out, n), string(b))
 	}
 	writeFile(t, filepath.Join(out, "go.mod"), goMod("example.com/golden/"+name, "../../../.."))
+	writeFile(t, filepath.Join(out, "go.sum"), repoGoSum(t))
+}
+
+// repoGoSum returns the repository's go.sum, which a golden module needs to build offline.
+func repoGoSum(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -28,6 +28,9 @@ var Protocol = []string{
 	"ietf-netconf-monitoring@2010-10-04.yang",
 	"ietf-yang-library@2019-01-04.yang",
 	"ietf-datastores@2018-02-14.yang",
+	"notifications@2008-07-14.yang",
+	"nc-notifications@2008-07-14.yang",
+	"ietf-netconf-notifications@2012-02-06.yang",
 	"ncws-server@2026-11-24.yang",
 }
 

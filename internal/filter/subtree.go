@@ -181,10 +181,23 @@ func resolve(fs []*fnode, parents []*schema.Node, top bool, s *schema.Schema) {
 		if top {
 			if s != nil {
 				cands = s.TopNodes()
+				// Notifications too, so that a filter of create-subscription (RFC 5277
+				// section 2.1.1) selects events; data trees never hold them.
+				for _, m := range s.Modules {
+					cands = append(cands, m.Notifications...)
+				}
 			}
 		} else {
 			for _, p := range parents {
-				if p.Kind == schema.KindContainer || p.Kind == schema.KindList {
+				switch p.Kind {
+				case schema.KindContainer, schema.KindList:
+					cands = append(cands, p.DataChildren()...)
+					for _, c := range p.Children {
+						if c.Kind == schema.KindNotification {
+							cands = append(cands, c)
+						}
+					}
+				case schema.KindNotification:
 					cands = append(cands, p.DataChildren()...)
 				}
 			}

@@ -5,7 +5,9 @@
 //
 // A Session is safe for concurrent use and pipelines: each Call sends its <rpc> at once with its
 // own message-id, and one reader goroutine hands every <rpc-reply> to the call waiting for it
-// (RFC 6241 section 4.1). <notification>s (RFC 5277 section 4) go to Options.OnNotification.
+// (RFC 6241 section 4.1). <notification>s (RFC 5277 section 4) go to Options.OnNotification
+// once CreateSubscription subscribed the session (section 2.1.1: stream, filter, replay with
+// startTime and stopTime); GetSchema fetches a module's YANG text (RFC 6022 section 3.1).
 // An <rpc-reply> holding <rpc-error>s of severity error makes Call return an rpcerror.List;
 // warnings alone do not. When the server closes the connection, pending and later calls
 // return a *ClosedError with the WebSocket close code (1000 after <close-session>, 4001 after

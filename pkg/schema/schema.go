@@ -303,7 +303,10 @@ func (n *Node) IsKey() bool {
 
 // Ordinal is the position of n among the data children of its data parent (or among all
 // top-level data nodes of the schema, in module order), filled by Finalize. Instance data is kept
-// and encoded in ordinal order.
+// and encoded in ordinal order. Actions and notifications come after the data children of their
+// parent (top-level rpcs and notifications after every top-level data node), and an input or
+// output has its operation's ordinal, so that a tree may hold an operation's node below its
+// parent instance.
 func (n *Node) Ordinal() int { return n.ordinal }
 
 // Depth is the number of data ancestors of n (0 at top level); filled by Finalize.
@@ -424,6 +427,21 @@ func (s *Schema) Finalize() {
 			finalizeNode(n, 0)
 		}
 	}
+	// Top-level notifications order after every top-level data node (see finalizeNode), and
+	// the input and output of rpcs where their rpc does.
+	for _, m := range s.Modules {
+		for _, n := range m.RPCs {
+			n.ordinal = ord
+			ord++
+			for _, c := range n.Children {
+				c.ordinal = n.ordinal
+			}
+		}
+		for _, n := range m.Notifications {
+			n.ordinal = ord
+			ord++
+		}
+	}
 }
 
 func finalizeNode(n *Node, depth int) {
@@ -448,9 +466,30 @@ func finalizeNode(n *Node, depth int) {
 	}
 	walk(n.Children)
 	if n.Kind != KindChoice && n.Kind != KindCase {
-		for i, c := range n.DataChildren() {
+		dc := n.DataChildren()
+		for i, c := range dc {
 			c.ordinal = i
 		}
+		// Actions and notifications order after the data children, and an operation's input
+		// and output where the operation does: a tree may then hold an action's input or a
+		// nested notification below its parent instance, as their XML does (RFC 7950 sections
+		// 7.15.2 and 7.16.2), without disturbing the order of the data children.
+		k := len(dc)
+		var ops func([]*Node)
+		ops = func(cs []*Node) {
+			for _, c := range cs {
+				switch c.Kind {
+				case KindChoice, KindCase:
+					ops(c.Children)
+				case KindAction, KindNotification:
+					c.ordinal = k
+					k++
+				case KindInput, KindOutput:
+					c.ordinal = n.ordinal
+				}
+			}
+		}
+		ops(n.Children)
 	}
 	childDepth := depth
 	if n.Kind != KindChoice && n.Kind != KindCase {

@@ -18,6 +18,9 @@ type call struct {
 	raw []byte
 	// end, when set, ends the session after the reply.
 	end *netconf.CloseReason
+	// after, when set, runs once a successful reply is written (a subscription starts
+	// sending then).
+	after func()
 }
 
 type callKey struct{}
@@ -30,8 +33,6 @@ func callOf(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)
 	return c
 }
-
-func endOf(ctx context.Context) *netconf.CloseReason { return callOf(ctx).end }
 
 // encodeOutput encodes the children of an rpc's output tree as the reply content.
 func encodeOutput(out *data.Node, ctx context.Context) ([]byte, error) {

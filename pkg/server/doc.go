@@ -6,7 +6,20 @@
 // edit-config, copy-config, delete-config, lock, unlock, close-session, kill-session, commit
 // with confirmed commit, discard-changes, cancel-commit, validate. It also serves
 // ietf-netconf-monitoring (RFC 6022), ietf-yang-library (RFC 8525) and the ncws-server module
-// (commit history, rollback). Other rpcs are answered by Handlers registered with Handle.
+// (commit history, rollback). Other rpcs, and YANG actions (RFC 7950 section 7.15: the
+// <action> element, its target instance in Request.Target, data-missing when a configuration
+// target does not exist), are answered by Handlers registered with Handle. get-schema (RFC 6022
+// section 3.1) serves each module's YANG text.
+//
+// When the schema has RFC 5277's notifications module, the server announces :notification and
+// :interleave, answers create-subscription (the NETCONF stream, subtree and XPath filters,
+// replay from an in-memory log bounded by ReplayLogSize, replayComplete and
+// notificationComplete), serves nc-notifications' streams and sends what Notify is given to
+// the subscribed sessions, each through a bounded queue (NotificationQueue) so that a slow
+// reader never blocks Notify: a session whose queue overflows is ended. With RFC 6470's
+// ietf-netconf-notifications it sends its own events too: netconf-session-start and -end,
+// netconf-config-change (running and startup, with the edits of each commit) and
+// netconf-confirmed-commit (start, extend, complete, cancel).
 //
 // A Server is shaped like net/http's: configured by fields, Serve(listener), ServeConn for
 // transports that accept connections themselves, Shutdown(ctx). Requests of one session are

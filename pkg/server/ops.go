@@ -26,18 +26,35 @@ func (srv *Server) registerBuiltins() {
 	sch := srv.Store.Schema()
 	builtins := map[string]Handler{
 		"get": srv.opGet, "get-config": srv.opGetConfig, "edit-config": srv.opEditConfig,
-		"copy-config": srv.opCopyConfig, "delete-config": srv.targetOp(srv.Store.Delete),
+		"copy-config": srv.opCopyConfig, "delete-config": srv.targetOp(srv.deleteConfig),
 		"lock": srv.targetOp(srv.Store.Lock), "unlock": srv.targetOp(srv.Store.Unlock), "close-session": srv.opCloseSession,
 		"kill-session": srv.opKillSession, "commit": srv.opCommit, "discard-changes": srv.opDiscard,
 		"cancel-commit": srv.opCancelCommit, "validate": srv.opValidate,
 	}
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
+	// The handlers installed here read their parameters' absence themselves; every other
+	// handler gets its input with the defaults in place (RFC 7950 section 7.14.2).
+	defer func() {
+		for rpc, h := range srv.handlers {
+			if h != nil && !srv.custom[rpc] {
+				srv.builtin[rpc] = true
+			}
+		}
+	}()
 	if m := sch.ModuleByNamespace(nsNetconf); m != nil {
 		for name, h := range builtins {
 			if rpc := sch.RPC(m, name); rpc != nil && srv.handlers[rpc] == nil {
 				srv.handlers[rpc] = h
 			}
+		}
+	}
+	if rpc := srv.createSubscriptionRPC(); rpc != nil && srv.handlers[rpc] == nil {
+		srv.handlers[rpc] = srv.opCreateSubscription
+	}
+	if m := sch.ModuleByNamespace(nsMonitoring); m != nil {
+		if rpc := sch.RPC(m, "get-schema"); rpc != nil && srv.handlers[rpc] == nil {
+			srv.handlers[rpc] = srv.opGetSchema
 		}
 	}
 	if m := sch.ModuleByNamespace(nsHistory); m != nil {
@@ -191,9 +208,11 @@ func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, 
 		}
 		return nil, rpcerror.MissingElement(rpcerror.Protocol, "config", "", "missing parameter \"config\"")
 	}
+	since := srv.changeMark(target)
 	if errs := srv.Store.Edit(ctx, req.Who, target, []byte(cfg.Value.Str), o); len(errs) > 0 {
 		return nil, errs
 	}
+	srv.changed(req.Who, target, since)
 	return nil, nil
 }
 
@@ -217,9 +236,11 @@ func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, 
 	if scfg != nil {
 		src.Config = []byte(scfg.Value.Str)
 	}
+	since := srv.changeMark(target)
 	if errs := srv.Store.Copy(ctx, req.Who, target, src); len(errs) > 0 {
 		return nil, errs
 	}
+	srv.changed(req.Who, target, since)
 	return nil, nil
 }
 
@@ -280,8 +301,19 @@ func (srv *Server) opCommit(ctx context.Context, req *Request) (*data.Node, erro
 		v := p.Value.Str
 		o.PersistID = &v
 	}
+	pending := srv.Store.ConfirmPending()
+	since := srv.changeMark(datastore.Running)
 	if errs := srv.Store.Commit(ctx, req.Who, o); len(errs) > 0 {
 		return nil, errs
+	}
+	srv.changed(req.Who, datastore.Running, since)
+	switch {
+	case o.Confirmed && pending:
+		srv.confirmedCommit(req.Who, "extend", confirmTimeout(o.Timeout))
+	case o.Confirmed:
+		srv.confirmedCommit(req.Who, "start", confirmTimeout(o.Timeout))
+	case pending:
+		srv.confirmedCommit(req.Who, "complete", 0)
 	}
 	return nil, nil
 }
@@ -299,9 +331,12 @@ func (srv *Server) opCancelCommit(ctx context.Context, req *Request) (*data.Node
 		v := p.Value.Str
 		id = &v
 	}
+	since := srv.changeMark(datastore.Running)
 	if errs := srv.Store.CancelCommit(ctx, req.Who, id); len(errs) > 0 {
 		return nil, errs
 	}
+	srv.confirmedCommit(req.Who, "cancel", 0)
+	srv.changed(req.Who, datastore.Running, since)
 	return nil, nil
 }
 
@@ -326,9 +361,11 @@ func (srv *Server) opRollback(ctx context.Context, req *Request) (*data.Node, er
 		return nil, rpcerror.MissingElement(rpcerror.Protocol, "id", "", "missing parameter \"id\"")
 	}
 	id, _ := strconv.ParseUint(p.Value.Str, 10, 64)
+	since := srv.changeMark(datastore.Running)
 	if errs := srv.Store.Rollback(ctx, req.Who, id); len(errs) > 0 {
 		return nil, errs
 	}
+	srv.changed(req.Who, datastore.Running, since)
 	return nil, nil
 }
 
@@ -339,4 +376,38 @@ func stateNode(sch *schema.Schema, ns, name string) *schema.Node {
 		return nil
 	}
 	return sch.Top(m, name)
+}
+
+// deleteConfig is delete-config, with its netconf-config-change event.
+func (srv *Server) deleteConfig(who datastore.Who, target datastore.Name) rpcerror.List {
+	if errs := srv.Store.Delete(who, target); len(errs) > 0 {
+		return errs
+	}
+	srv.changed(who, target, 0)
+	return nil
+}
+
+// changeMark is what changed needs to know which commits an operation on ds makes: running's
+// newest commit before it.
+func (srv *Server) changeMark(ds datastore.Name) uint64 {
+	if ds != datastore.Running {
+		return 0
+	}
+	return srv.lastCommit()
+}
+
+// changed sends netconf-config-change (RFC 6470 section 2.1) after an operation changed ds,
+// when ds is running or startup.
+func (srv *Server) changed(who datastore.Who, ds datastore.Name, since uint64) {
+	if ds == datastore.Running || ds == datastore.Startup {
+		srv.configChanged(who, ds, since)
+	}
+}
+
+// confirmTimeout is the confirm-timeout in effect: the RFC 6241 default 600 s when 0.
+func confirmTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return datastore.DefaultConfirmTimeout
+	}
+	return d
 }

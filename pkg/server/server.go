@@ -33,10 +33,17 @@ const (
 type Request struct {
 	// Who sent it.
 	Who datastore.Who
-	// RPC is the operation's schema node; Input holds its decoded parameters (a node of the
-	// input schema node).
+	// RPC is the operation's schema node (an rpc, or an action: RFC 7950 section 7.15); Input
+	// holds its decoded parameters (a node of the input schema node).
 	RPC   *schema.Node
 	Input *data.Node
+	// Target is the instance an action is invoked on (nil for an rpc): the node of the
+	// action's parent schema node as the request named it, attached to its ancestors up to
+	// the top-level node, so that every ancestor list entry's keys can be read. It holds
+	// only what the request's path held (keys, mostly), not the datastore's content. The
+	// server has checked that a configuration target exists in running (data-missing
+	// otherwise); a state target is the handler's to check.
+	Target *data.Node
 	// MessageID is the rpc's message-id.
 	MessageID string
 }
@@ -60,9 +67,18 @@ type Server struct {
 	HelloTimeout time.Duration
 	// MaxDepth limits XML nesting in a message; 0 means DefaultMaxDepth.
 	MaxDepth int
+	// ReplayLogSize is how many notifications the replay log keeps for create-subscription's
+	// startTime (RFC 5277 section 3.3), the oldest dropped first; 0 means
+	// DefaultReplayLogSize, a negative value turns replay off.
+	ReplayLogSize int
+	// NotificationQueue is how many notifications may wait for one slow subscriber before its
+	// session is ended (see Notify); 0 means DefaultNotificationQueue.
+	NotificationQueue int
 
 	mu       sync.Mutex
 	handlers map[*schema.Node]Handler
+	custom   map[*schema.Node]bool // registered with Handle
+	builtin  map[*schema.Node]bool // installed by the server itself
 	sessions map[uint32]*session
 	conns    map[netconf.Conn]struct{}
 	lns      map[netconf.Listener]struct{}
@@ -73,22 +89,30 @@ type Server struct {
 	caps     []string
 	wg       sync.WaitGroup
 	stats    stats
+
+	// nmu guards the notification state: subs, replayLog and every session's sub.
+	nmu       sync.Mutex
+	subs      map[*session]struct{}
+	replayLog []*notif
 }
 
 // stats are the server-wide counters of ietf-netconf-monitoring.
 type stats struct {
-	inBadHellos, inSessions, droppedSessions, inRPCs, inBadRPCs, outRPCErrors atomic.Uint32
+	inBadHellos, inSessions, droppedSessions, inRPCs, inBadRPCs, outRPCErrors, outNotifications atomic.Uint32
 }
 
-// Handle registers h for rpc (an rpc node of the store's schema), replacing the built-in
-// handler if there is one. It must be called before Serve.
+// Handle registers h for rpc (an rpc or action node of the store's schema), replacing the
+// built-in handler if there is one. It must be called before Serve. A request for an action
+// or rpc without a handler is answered operation-not-supported.
 func (srv *Server) Handle(rpc *schema.Node, h Handler) {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if srv.handlers == nil {
 		srv.handlers = map[*schema.Node]Handler{}
+		srv.custom = map[*schema.Node]bool{}
 	}
 	srv.handlers[rpc] = h
+	srv.custom[rpc] = true
 }
 
 func (srv *Server) init() {
@@ -108,7 +132,9 @@ func (srv *Server) init() {
 		srv.lns = map[netconf.Listener]struct{}{}
 		if srv.handlers == nil {
 			srv.handlers = map[*schema.Node]Handler{}
+			srv.custom = map[*schema.Node]bool{}
 		}
+		srv.builtin = map[*schema.Node]bool{}
 		srv.mu.Unlock()
 		srv.started = time.Now()
 		srv.caps = srv.capabilities()
@@ -125,6 +151,9 @@ func (srv *Server) capabilities() []string {
 		netconf.CapWritableRunning, netconf.CapCandidate, netconf.CapConfirmedCommit11,
 		netconf.CapRollbackOnError, netconf.CapValidate11, netconf.CapStartup, netconf.CapXPath,
 		netconf.CapWithDefaults + "?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim",
+	}
+	if srv.createSubscriptionRPC() != nil {
+		caps = append(caps, netconf.CapNotification, netconf.CapInterleave)
 	}
 	sch := srv.Store.Schema()
 	var mods []string

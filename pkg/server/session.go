@@ -14,6 +14,7 @@ import (
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/validate"
 )
 
 // session is one NETCONF session.
@@ -30,6 +31,13 @@ type session struct {
 
 	closeOnce sync.Once
 	killed    atomic.Bool // closed by kill-session
+	// wmu serializes writes: replies from the session's loop, notifications from its
+	// subscription's sender.
+	wmu sync.Mutex
+	// sub is the session's subscription (RFC 5277), nil when none; guarded by srv.nmu.
+	sub *subscription
+	// reason is why close ended the session, for netconf-session-end (RFC 6470).
+	reason atomic.Pointer[netconf.CloseReason]
 	// done is closed when the session has ended and released what it held.
 	done chan struct{}
 
@@ -50,6 +58,7 @@ func newSession(srv *Server, c netconf.Conn) *session {
 // closes with reason and the session's reader stops.
 func (s *session) close(reason netconf.CloseReason) {
 	s.closeOnce.Do(func() {
+		s.reason.Store(&reason)
 		s.killed.Store(reason.Code == netconf.CloseKilled)
 		// The connection closes first, so that a transport that closes itself when a read's
 		// context ends (WebSocket) sends this reason and not its own.
@@ -83,8 +92,13 @@ func (s *session) run(parent context.Context) {
 	// connection only after its locks are freed and its confirmed commit reverted, so a client
 	// that sees the connection close sees them gone.
 	var final netconf.CloseReason
+	started := false
 	defer func() { s.close(final) }()
 	defer func() {
+		s.srv.unsubscribe(s)
+		if started {
+			s.srv.sessionEnded(s, final)
+		}
 		s.srv.mu.Lock()
 		delete(s.srv.sessions, s.id)
 		s.srv.mu.Unlock()
@@ -138,6 +152,8 @@ func (s *session) run(parent context.Context) {
 	if bc, ok := s.conn.(netconf.Base11Conn); ok && base == netconf.CapBase11 {
 		bc.UseChunked()
 	}
+	started = true
+	s.srv.sessionStarted(s)
 
 	for {
 		msg, err := s.conn.ReadMessage(ctx)
@@ -153,12 +169,15 @@ func (s *session) run(parent context.Context) {
 			}
 			return
 		}
-		reply, end := s.handle(ctx, msg)
+		reply, end, after := s.handle(ctx, msg)
 		if reply != nil {
-			if err := s.conn.WriteMessage(ctx, reply); err != nil {
+			if err := s.write(ctx, reply); err != nil {
 				final = netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"}
 				return
 			}
+		}
+		if after != nil {
+			after()
 		}
 		if end != nil {
 			final = *end
@@ -167,11 +186,19 @@ func (s *session) run(parent context.Context) {
 	}
 }
 
-// handle answers one message; end is set when the session must end after the reply.
-func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *netconf.CloseReason) {
+// write sends one message, serialized with the other writers of the session.
+func (s *session) write(ctx context.Context, msg []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.conn.WriteMessage(ctx, msg)
+}
+
+// handle answers one message; end is set when the session must end after the reply, after
+// (when not nil) is called once the reply is written.
+func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *netconf.CloseReason, after func()) {
 	m, rerr := netconf.DecodeRPCDepth(msg, s.srv.MaxDepth)
 	if m != nil && rerr == nil && m.Kind == netconf.KindHello {
-		return nil, &netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "a second hello"}
+		return nil, &netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "a second hello"}, nil
 	}
 	s.inRPCs.Add(1)
 	s.srv.stats.inRPCs.Add(1)
@@ -181,7 +208,10 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if rerr != nil {
 		s.inBadRPCs.Add(1)
 		s.srv.stats.inBadRPCs.Add(1)
-		return s.errorReply(m.ReplyAttrs(), rpcerror.List{rerr}), nil
+		return s.errorReply(m.ReplyAttrs(), rpcerror.List{rerr}), nil, nil
+	}
+	if m.OpNamespace == netconf.YANGNamespace && m.OpName == "action" {
+		return s.handleAction(ctx, m)
 	}
 	sch := s.srv.Store.Schema()
 	mod := sch.ModuleByNamespace(m.OpNamespace)
@@ -192,7 +222,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if rpc == nil {
 		e := rpcerror.OperationNotSupported("operation %q is not supported", m.OpName)
 		e.Type = rpcerror.Protocol
-		return s.errorReply(m.Attrs, rpcerror.List{e}), nil
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
 	s.srv.mu.Lock()
 	h := s.srv.handlers[rpc]
@@ -200,30 +230,42 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if h == nil {
 		e := rpcerror.OperationNotSupported("operation %q is not implemented by this server", m.OpName)
 		e.Type = rpcerror.Protocol
-		return s.errorReply(m.Attrs, rpcerror.List{e}), nil
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
 	attrs := newAttrCapture()
 	input, errs := yangxml.Unmarshal(m.Operation(), sch, yangxml.DecodeOptions{
 		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
 	})
 	if len(errs) > 0 {
-		return s.errorReply(m.Attrs, errs), nil
+		return s.errorReply(m.Attrs, errs), nil, nil
+	}
+	s.srv.mu.Lock()
+	builtin := s.srv.builtin[rpc]
+	s.srv.mu.Unlock()
+	if !builtin {
+		validate.AddDefaults(input)
 	}
 	req := &Request{Who: s.who, RPC: rpc, Input: input, MessageID: m.MessageID}
+	return s.call(ctx, m, h, req, attrs)
+}
+
+// call runs h for req and encodes the reply.
+func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture) ([]byte, *netconf.CloseReason, func()) {
 	sctx := withSession(ctx, s, attrs)
+	c := callOf(sctx)
 	out, errs := s.srv.callHandler(sctx, h, req)
 	if len(errs) > 0 {
-		return s.errorReply(m.Attrs, errs), endOf(sctx)
+		return s.errorReply(m.Attrs, errs), c.end, nil
 	}
-	if out == nil && callOf(sctx).raw == nil {
-		return netconf.AppendOK(nil, m.Attrs), endOf(sctx)
+	if out == nil && c.raw == nil {
+		return netconf.AppendOK(nil, m.Attrs), c.end, c.after
 	}
 	body, err := encodeOutput(out, sctx)
 	if err != nil {
 		s.srv.Logger.Error("server: encoding a reply failed", "rpc", m.OpName, "err", err)
-		return s.errorReply(m.Attrs, rpcerror.List{rpcerror.OperationFailed("the reply could not be encoded")}), nil
+		return s.errorReply(m.Attrs, rpcerror.List{rpcerror.OperationFailed("the reply could not be encoded")}), nil, nil
 	}
-	return netconf.AppendReply(nil, m.Attrs, body), endOf(sctx)
+	return netconf.AppendReply(nil, m.Attrs, body), c.end, c.after
 }
 
 func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {

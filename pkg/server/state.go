@@ -105,6 +105,9 @@ func (srv *Server) registerState() {
 	if n := stateNode(sch, nsYangLibrary, "yang-library"); n != nil {
 		srv.Store.AddStateProvider(n, srv.libraryState)
 	}
+	if n := stateNode(sch, nsNcNotifications, "netconf"); n != nil && srv.createSubscriptionRPC() != nil {
+		srv.Store.AddStateProvider(n, srv.streamsState)
+	}
 }
 
 func (srv *Server) historyState(ctx context.Context, req *datastore.StateRequest) error {
@@ -154,6 +157,10 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 		}
 		e := b.entry(schemas, "schema", m.Name, m.Revision, "yang")
 		b.leaf(e, "namespace", m.Namespace)
+		if m.Source != "" {
+			// get-schema serves the text (RFC 6022 section 2.1.3).
+			b.leaf(e, "location", "NETCONF")
+		}
 	}
 	sessions := b.entry(top, "sessions")
 	srv.mu.Lock()
@@ -191,7 +198,7 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 		{"in-bad-hellos", srv.stats.inBadHellos.Load()}, {"in-sessions", srv.stats.inSessions.Load()},
 		{"dropped-sessions", srv.stats.droppedSessions.Load()}, {"in-rpcs", srv.stats.inRPCs.Load()},
 		{"in-bad-rpcs", srv.stats.inBadRPCs.Load()}, {"out-rpc-errors", srv.stats.outRPCErrors.Load()},
-		{"out-notifications", 0},
+		{"out-notifications", srv.stats.outNotifications.Load()},
 	} {
 		b.leaf(st, kv.name, strconv.FormatUint(uint64(kv.v), 10))
 	}

@@ -67,7 +67,88 @@ type DecodeOptions struct {
 	// children are read against the input (rpc, action) or the notification's own children,
 	// and the returned root is a node of the input or notification schema node holding them.
 	// A root element naming another operation is unknown-element.
+	//
+	// Operation may also be an output node (of an rpc or action): the document is then the
+	// content of an <rpc-reply> holding that output (RFC 7950 sections 7.14.4 and 7.15.3), bare
+	// elements read against the output's children, and the root is a node of the output node.
+	//
+	// With Operation set, Unmarshal's schema may be nil: namespaces then resolve to the modules
+	// of the operation's nodes and to the modules those import (what a generated client has).
 	Operation *schema.Node
+}
+
+// UnmarshalNested decodes a data tree that holds exactly one action or notification somewhere
+// inside it: the content of an <action> element (RFC 7950 section 7.15.2), which may be given
+// with its <action xmlns="urn:ietf:params:xml:ns:yang:1"> element as the root, or the content
+// of a <notification> (RFC 7950 section 7.16.2; a top-level notification element is accepted
+// too). The path down to the operation is read as data (containers, list entries with their
+// keys); the operation element's children are read against the action's input or the
+// notification.
+//
+// It returns the top-level node of the tree and op, the node of the action's input schema node
+// (or of the notification schema node) holding the operation's content. op.Parent is the data
+// node the operation is defined in (nil for a top-level notification), attached to its
+// ancestors up to top, but op is not among its parent's children. A document without any
+// operation returns a nil op and no error (the caller names what is missing); a second
+// operation is a bad-element error, and a second top-level element too.
+func UnmarshalNested(doc []byte, s *schema.Schema, opts DecodeOptions) (top, op *data.Node, errs rpcerror.List) {
+	opts.Operation = nil
+	opts.Wrappers = []string{}
+	opts.RequireWrapper = false
+	d := newDecoder(doc, s, opts)
+	d.nested = true
+	root, errs := d.run()
+	if root == nil {
+		return nil, nil, errs
+	}
+	if cs := root.Children(); len(cs) > 0 {
+		top = cs[0]
+	} else if d.op != nil && d.op.Parent == nil {
+		top = d.op
+	}
+	return top, d.op, errs
+}
+
+// opModules maps the namespaces of the modules of op's nodes, and of the modules they import,
+// to those modules.
+func opModules(op *schema.Node) map[string]*schema.Module {
+	mods := map[string]*schema.Module{}
+	add := func(m *schema.Module) {
+		if m == nil || mods[m.Namespace] != nil {
+			return
+		}
+		mods[m.Namespace] = m
+		for _, im := range m.Prefixes {
+			if im != nil && mods[im.Namespace] == nil {
+				mods[im.Namespace] = im
+			}
+		}
+	}
+	var walk func(n *schema.Node, depth int)
+	walk = func(n *schema.Node, depth int) {
+		add(n.Module)
+		if depth > 1000 {
+			return
+		}
+		for _, c := range n.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(op, 0)
+	return mods
+}
+
+// opInput returns the schema node an operation element's children are read against: the
+// input of an rpc or action (the operation itself when it has none), a notification itself.
+func opInput(op *schema.Node) *schema.Node {
+	if op.Kind == schema.KindRPC || op.Kind == schema.KindAction {
+		for _, c := range op.Children {
+			if c.Kind == schema.KindInput {
+				return c
+			}
+		}
+	}
+	return op
 }
 
 // Attr is an attribute of a data element.
@@ -170,7 +251,16 @@ type decoder struct {
 	prefix map[string]string
 	errs   []pendingErr
 
-	wrapped  bool // a wrapper element was the root
+	wrapped bool // a wrapper element was the root
+	// output is set when decoding an rpc-reply's content against DecodeOptions.Operation, an
+	// output node.
+	output bool
+	// nested is set by UnmarshalNested; op is the operation node found.
+	nested bool
+	op     *data.Node
+	// opMods maps namespaces to modules when decoding an operation without a schema: the
+	// modules of the operation's nodes and those they import.
+	opMods   map[string]*schema.Module
 	textBuf  []byte
 	attrBuf  []byte
 	slab     []data.Node
@@ -194,11 +284,14 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 		d.o.Wrappers = []string{"config", "data"}
 	}
 	if op := o.Operation; op != nil {
-		in := op
-		if op.Kind != schema.KindNotification && len(op.Children) > 0 {
-			in = op.Children[0]
+		d.root = data.New(opInput(op))
+		if op.Kind == schema.KindOutput {
+			d.root = data.New(op)
+			d.output = true
 		}
-		d.root = data.New(in)
+		if s == nil {
+			d.opMods = opModules(op)
+		}
 	}
 	d.z.Reset(doc, maxDepth)
 	d.z.SetAllowEmpty(o.AllowEmpty)
@@ -429,6 +522,8 @@ func (d *decoder) declare() error {
 			info = &nsInfo{uri: string(v)}
 			if d.s != nil && len(v) > 0 {
 				info.mod = d.s.ModuleByNamespace(info.uri)
+			} else if d.opMods != nil {
+				info.mod = d.opMods[info.uri]
 			}
 			d.infos[info.uri] = info
 		}
@@ -484,7 +579,20 @@ func (d *decoder) start() error {
 		if parent != nil && parent.kind == frameData {
 			parentNode = parent.node
 		}
-		if parent == nil && d.o.Operation != nil {
+		if d.nested && parent == nil {
+			if z.Roots() == 1 && info.uri == yangNamespace && string(z.Local()) == "action" {
+				d.wrapped = true
+				f.kind = frameWrapper
+				break
+			}
+			if z.Roots() > 1 || len(d.root.Children()) > 0 || d.op != nil {
+				f.kind = frameSkip
+				d.addErr(rpcerror.BadElement(d.etype, string(z.Local()), "", "element %q: only one top-level element may hold the operation",
+					z.Local()), nil, line)
+				break
+			}
+		}
+		if parent == nil && d.o.Operation != nil && !d.output {
 			op := d.o.Operation
 			if z.Roots() == 1 && info.mod == op.Module && string(z.Local()) == op.Name {
 				d.wrapped = true
@@ -495,7 +603,7 @@ func (d *decoder) start() error {
 			d.addErr(rpcerror.UnknownElement(d.etype, string(z.Local()), ""), nil, line)
 			break
 		}
-		if parent == nil {
+		if parent == nil && !d.output {
 			if z.Roots() == 1 && info.uri == BaseNamespace && d.isWrapper(z.Local()) {
 				d.wrapped = true
 				f.kind = frameWrapper
@@ -514,6 +622,28 @@ func (d *decoder) start() error {
 			}
 		}
 		sn := d.lookup(parentNode, info, z.Local())
+		if sn == nil && d.nested {
+			if op := d.lookupOp(parentNode, info, z.Local()); op != nil {
+				if d.op != nil {
+					f.kind = frameSkip
+					d.addErr(rpcerror.BadElement(d.etype, op.Name, "", "a second %s %q: the message must hold exactly one",
+						op.Kind, op.Name), parentNode, line)
+					break
+				}
+				n := data.New(opInput(op))
+				n.Line = int32(line)
+				if !parentNode.IsRoot() {
+					n.Parent = parentNode
+				}
+				d.op = n
+				f.kind = frameData
+				f.node = n
+				if d.o.Attr != nil {
+					d.callAttr(n, line)
+				}
+				break
+			}
+		}
 		if sn == nil {
 			f.kind = frameSkip
 			var e *rpcerror.Error
@@ -569,6 +699,19 @@ func isLeafy(sn *schema.Node) bool {
 	return sn.Kind == schema.KindLeaf || sn.Kind == schema.KindLeafList
 }
 
+// wrapperName is the local name of the wrapper element for messages.
+func (d *decoder) wrapperName() string {
+	switch {
+	case d.nested:
+		return "action"
+	case d.o.Operation != nil:
+		return d.o.Operation.Name
+	case len(d.o.Wrappers) > 0:
+		return d.o.Wrappers[0]
+	}
+	return "config"
+}
+
 func (d *decoder) isWrapper(local []byte) bool {
 	for _, w := range d.o.Wrappers {
 		if w == string(local) {
@@ -580,7 +723,7 @@ func (d *decoder) isWrapper(local []byte) bool {
 
 // lookup finds the schema node for a child element of parent.
 func (d *decoder) lookup(parent *data.Node, info *nsInfo, local []byte) *schema.Node {
-	if info.mod == nil || d.s == nil {
+	if info.mod == nil || (d.s == nil && parent.Schema == nil) {
 		return nil
 	}
 	name := bstr(local) // only used as a map key for the lookup
@@ -594,6 +737,27 @@ func (d *decoder) lookup(parent *data.Node, info *nsInfo, local []byte) *schema.
 		return nil
 	}
 	return sn
+}
+
+// lookupOp finds the action or notification a child element of parent names (UnmarshalNested):
+// a notification at the top level, an action or notification inside a container or list entry.
+func (d *decoder) lookupOp(parent *data.Node, info *nsInfo, local []byte) *schema.Node {
+	if info.mod == nil || d.s == nil {
+		return nil
+	}
+	name := string(local)
+	if parent.Schema == nil {
+		for _, n := range info.mod.Notifications {
+			if n.Name == name {
+				return n
+			}
+		}
+		return nil
+	}
+	if k := parent.Schema.Kind; k != schema.KindContainer && k != schema.KindList {
+		return nil
+	}
+	return parent.Schema.Operation(info.mod, name)
 }
 
 // yangNamespace is the namespace of YANG's own metadata annotations (RFC 7950 section 7.8.6:
@@ -761,7 +925,7 @@ func (d *decoder) text(k xmltok.Kind) {
 		}
 		if !f.failed && ((f.marked && stray) || !xmltok.IsBlank(z.Text())) {
 			f.failed = true
-			e := rpcerror.BadElement(d.etype, d.o.Wrappers[0], "", "text %q inside the wrapper element", clip(z.Text()))
+			e := rpcerror.BadElement(d.etype, d.wrapperName(), "", "text %q inside the wrapper element", clip(z.Text()))
 			d.addErr(e, d.root, z.TokenLine())
 		}
 		return
@@ -893,6 +1057,10 @@ func copyValue(t *schema.Type, depth int) bool {
 func (d *decoder) finish(f *frame) {
 	n := f.node
 	sn := n.Schema
+	if n == d.op {
+		// The operation stays out of its parent's children (UnmarshalNested).
+		return
+	}
 	switch sn.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		if f.failed {

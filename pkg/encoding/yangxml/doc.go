@@ -16,6 +16,12 @@
 // far). The encoder appends canonical XML: schema order, keys first, default namespace
 // declarations only, stable across round trips.
 //
+// Beyond data, the decoder reads operations: an rpc's or action's input or a notification's
+// content (DecodeOptions.Operation), an rpc-reply's output (Operation set to the output node,
+// without a schema too, as a generated client has none), and a data tree holding one action or
+// notification inside it (UnmarshalNested: RFC 7950 sections 7.15.2 and 7.16.2). The encoder
+// writes an input or output node as its operation's element, also below its parent instance.
+//
 //	root, errs := yangxml.Unmarshal(doc, schema, yangxml.DecodeOptions{})
 //	if len(errs) > 0 {
 //		return errs // rpcerror.List, each with Path and Line

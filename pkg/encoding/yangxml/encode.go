@@ -254,9 +254,15 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		return
 	}
 	sn := n.Schema
+	name := sn.Name
+	if (sn.Kind == schema.KindInput || sn.Kind == schema.KindOutput) && sn.Parent != nil {
+		// An operation's parameters are written inside the operation's element (RFC 7950
+		// sections 7.14.2 and 7.15.2).
+		name = sn.Parent.Name
+	}
 	e.newline(depth)
 	e.b = append(e.b, '<')
-	e.b = append(e.b, sn.Name...)
+	e.b = append(e.b, name...)
 	if sn.Module != parentMod {
 		e.b = append(e.b, ` xmlns="`...)
 		e.b = escapeAttr(e.b, sn.Module.Namespace)
@@ -303,7 +309,7 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		}
 		e.newline(depth)
 		e.b = append(e.b, "</"...)
-		e.b = append(e.b, sn.Name...)
+		e.b = append(e.b, name...)
 		e.b = append(e.b, '>')
 	}
 }

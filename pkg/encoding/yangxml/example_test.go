@@ -53,3 +53,35 @@ func Example() {
 	//   </port>
 	// </device>
 }
+
+// ExampleUnmarshalNested decodes an <action> (RFC 7950 section 7.15.2): the path down to the
+// action, then the action's input.
+func ExampleUnmarshalNested() {
+	dir, _ := os.MkdirTemp("", "yangxml-example")
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "dev.yang")
+	os.WriteFile(file, []byte(`module dev {
+  yang-version 1.1;
+  namespace "urn:example:dev";
+  prefix dev;
+  list port {
+    key name;
+    leaf name { type string; }
+    action reset { input { leaf delay { type uint32; } } }
+  }
+}`), 0o644)
+	s, err := yangload.Load(yangload.Options{Files: []string{file}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, in, errs := yangxml.UnmarshalNested([]byte(`<action xmlns="urn:ietf:params:xml:ns:yang:1">
+  <port xmlns="urn:example:dev"><name>eth0</name><reset><delay>5</delay></reset></port>
+</action>`), s, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		fmt.Println(errs)
+		return
+	}
+	fmt.Println(in.Parent.Path(), in.Schema.Path(), in.ChildByName("delay").Value.Str)
+	// Output: /dev:port[name='eth0'] /dev:port/reset/input 5
+}

@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /anydata:holder, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /anydata:holder, replacing what x held; children the package
+// has no field for are ignored.
 func (x *Holder) FromTree(n *data.Node) error {
 	*x = Holder{}
 	for _, c := range n.Children() {
@@ -24,8 +24,8 @@ func (x *Holder) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /anydata:holder, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /anydata:holder, checking every
+// value against its type.
 func (x *Holder) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Raw != nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /choice:transport, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /choice:transport, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Transport) FromTree(n *data.Node) error {
 	*x = Transport{}
 	for _, c := range n.Children() {
@@ -35,8 +35,8 @@ func (x *Transport) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /choice:transport, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /choice:transport, checking every
+// value against its type.
 func (x *Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.TCPPort != nil, x.TLS != nil || x.TLSPort != nil, x.UnixSocket != nil, x.A || x.B != nil) > 1 {
@@ -66,8 +66,8 @@ func (x *Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /choice:transport/tls, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /choice:transport/tls, replacing what x held; children the
+// package has no field for are ignored.
 func (x *TLS) FromTree(n *data.Node) error {
 	*x = TLS{}
 	for _, c := range n.Children() {
@@ -79,8 +79,8 @@ func (x *TLS) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /choice:transport/tls, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /choice:transport/tls, checking
+// every value against its type.
 func (x *TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Cert != nil {

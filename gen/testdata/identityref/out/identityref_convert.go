@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /identityref:keys, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /identityref:keys, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Keys) FromTree(n *data.Node) error {
 	*x = Keys{}
 	for _, c := range n.Children() {
@@ -28,8 +28,8 @@ func (x *Keys) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /identityref:keys, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /identityref:keys, checking every
+// value against its type.
 func (x *Keys) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Algorithm != nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /leafref:ports, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /leafref:ports, replacing what x held; children the package
+// has no field for are ignored.
 func (x *Ports) FromTree(n *data.Node) error {
 	*x = Ports{}
 	for _, c := range n.Children() {
@@ -36,8 +36,8 @@ func (x *Ports) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /leafref:ports/port, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /leafref:ports/port, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Port) FromTree(n *data.Node) error {
 	*x = Port{}
 	for _, c := range n.Children() {
@@ -53,8 +53,8 @@ func (x *Port) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /leafref:ports/port, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /leafref:ports/port, checking every
+// value against its type.
 func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.ID != nil {
@@ -69,8 +69,8 @@ func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /leafref:uses, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /leafref:uses, replacing what x held; children the package
+// has no field for are ignored.
 func (x *Uses) FromTree(n *data.Node) error {
 	*x = Uses{}
 	for _, c := range n.Children() {

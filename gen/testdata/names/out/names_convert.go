@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /names:top, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /names:top, replacing what x held; children the package has
+// no field for are ignored.
 func (x *Top) FromTree(n *data.Node) error {
 	*x = Top{}
 	for _, c := range n.Children() {
@@ -84,8 +84,8 @@ func (x *Top) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /names:top/item, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /names:top/item, replacing what x held; children the package
+// has no field for are ignored.
 func (x *Item) FromTree(n *data.Node) error {
 	*x = Item{}
 	for _, c := range n.Children() {
@@ -102,8 +102,8 @@ func (x *Item) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /names:top/item, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /names:top/item, checking every
+// value against its type.
 func (x *Item) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.ID != nil {
@@ -115,8 +115,8 @@ func (x *Item) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /names:top/item/config, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /names:top/item/config, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Item_Config) FromTree(n *data.Node) error {
 	*x = Item_Config{}
 	for _, c := range n.Children() {
@@ -128,8 +128,8 @@ func (x *Item_Config) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /names:top/item/config, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /names:top/item/config, checking
+// every value against its type.
 func (x *Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.MTU != nil {
@@ -138,8 +138,8 @@ func (x *Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /names:top/config, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /names:top/config, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Top_Config) FromTree(n *data.Node) error {
 	*x = Top_Config{}
 	for _, c := range n.Children() {
@@ -155,8 +155,8 @@ func (x *Top_Config) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /names:top/config, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /names:top/config, checking every
+// value against its type.
 func (x *Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.IPv4Address != nil {
@@ -171,8 +171,8 @@ func (x *Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /names:root, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /names:root, replacing what x held; children the package has
+// no field for are ignored.
 func (x *Root2) FromTree(n *data.Node) error {
 	*x = Root2{}
 	for _, c := range n.Children() {

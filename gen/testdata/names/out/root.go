@@ -25,8 +25,8 @@ type Root struct {
 	Root *Root2
 }
 
-// FromTree sets x from the document root n replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from the document root n replacing what x held; children the package has no field
+// for are ignored.
 func (x *Root) FromTree(n *data.Node) error {
 	*x = Root{}
 	for _, c := range n.Children() {

@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /orderedby:policy, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /orderedby:policy, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Policy) FromTree(n *data.Node) error {
 	*x = Policy{}
 	for _, c := range n.Children() {
@@ -38,8 +38,8 @@ func (x *Policy) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy, checking every
+// value against its type.
 func (x *Policy) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Rule {
@@ -54,8 +54,8 @@ func (x *Policy) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /orderedby:policy/rule, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /orderedby:policy/rule, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Rule) FromTree(n *data.Node) error {
 	*x = Rule{}
 	for _, c := range n.Children() {
@@ -69,8 +69,8 @@ func (x *Rule) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/rule, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/rule, checking
+// every value against its type.
 func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Name != nil {
@@ -82,8 +82,8 @@ func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /orderedby:policy/log, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /orderedby:policy/log, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Log) FromTree(n *data.Node) error {
 	*x = Log{}
 	for _, c := range n.Children() {
@@ -95,8 +95,8 @@ func (x *Log) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/log, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/log, checking
+// every value against its type.
 func (x *Log) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Message != nil {
@@ -105,8 +105,8 @@ func (x *Log) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
-// FromTree sets x from n, an instance of /orderedby:policy/pair, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /orderedby:policy/pair, replacing what x held; children the
+// package has no field for are ignored.
 func (x *Pair) FromTree(n *data.Node) error {
 	*x = Pair{}
 	for _, c := range n.Children() {
@@ -120,8 +120,8 @@ func (x *Pair) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/pair, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/pair, checking
+// every value against its type.
 func (x *Pair) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.A != nil {

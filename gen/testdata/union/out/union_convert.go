@@ -9,8 +9,8 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /union:settings, replacing what x held; children the package has no field for
-// are ignored.
+// FromTree sets x from n, an instance of /union:settings, replacing what x held; children the package
+// has no field for are ignored.
 func (x *Settings) FromTree(n *data.Node) error {
 	*x = Settings{}
 	for _, c := range n.Children() {
@@ -40,8 +40,8 @@ func (x *Settings) FromTree(n *data.Node) error {
 	return nil
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /union:settings, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, the schema node /union:settings, checking every
+// value against its type.
 func (x *Settings) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Level != nil {

@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/validate"
+)
+
+// handleAction answers an <action> (RFC 7950 section 7.15.2): the path down to the action is
+// decoded as data, the action's handler is looked up and the target instance checked.
+func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *netconf.CloseReason, func()) {
+	sch := s.srv.Store.Schema()
+	attrs := newAttrCapture()
+	top, in, errs := yangxml.UnmarshalNested(m.Operation(), sch, yangxml.DecodeOptions{
+		MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
+	})
+	if len(errs) > 0 {
+		return s.errorReply(m.Attrs, errs), nil, nil
+	}
+	if in == nil || top == nil {
+		e := rpcerror.MissingElement(rpcerror.Protocol, "action", "", "the <action> element holds no action")
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+	}
+	act := in.Schema
+	if act.Kind == schema.KindInput {
+		act = act.Parent
+	}
+	if act.Kind != schema.KindAction {
+		e := rpcerror.UnknownElement(rpcerror.Protocol, act.Name, "")
+		e.Message = act.Kind.String() + " \"" + act.Name + "\" is not an action"
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+	}
+	s.srv.mu.Lock()
+	h := s.srv.handlers[act]
+	s.srv.mu.Unlock()
+	if h == nil {
+		e := rpcerror.OperationNotSupported("action %s is not implemented by this server", act.Path())
+		e.Type = rpcerror.Protocol
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+	}
+	target := in.Parent
+	if e := s.srv.checkTarget(target); e != nil {
+		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+	}
+	validate.AddDefaults(in)
+	req := &Request{Who: s.who, RPC: act, Input: in, Target: target, MessageID: m.MessageID}
+	return s.call(ctx, m, h, req, attrs)
+}
+
+// checkTarget reports data-missing when the action's target instance does not exist (RFC 7950
+// section 7.15.2). Configuration is what running holds: the target's path is checked there
+// down to its last configuration node. State below that (a config false container or list
+// entry) is not looked up, since that would ask the state providers for it: the handler
+// answers data-missing itself for a state instance it does not know.
+func (srv *Server) checkTarget(target *data.Node) *rpcerror.Error {
+	loc := data.LocOf(target)
+	n := 0
+	for n < len(loc) && loc[n].Schema.Config {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	cfg := loc[:n]
+	found := false
+	if err := srv.Store.Read(datastore.Running, func(root *data.Node) {
+		found = cfg.Resolve(root) != nil
+	}); err != nil {
+		return rpcerror.OperationFailed("running cannot be read")
+	}
+	if !found {
+		e := rpcerror.New(rpcerror.Application, rpcerror.TagDataMissing, "the action's target %s does not exist", cfg.Path())
+		e.Path = cfg.Path()
+		return e
+	}
+	return nil
+}

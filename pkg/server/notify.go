@@ -1,0 +1,340 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ncws/ncws/internal/filter"
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Namespaces of the notification modules (RFC 5277, RFC 6470).
+const (
+	nsNotifications   = "urn:ietf:params:xml:ns:netconf:notification:1.0"
+	nsNcNotifications = "urn:ietf:params:xml:ns:netmod:notification"
+	nsNetconfNotifs   = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"
+)
+
+// Defaults of the notification settings.
+const (
+	// DefaultReplayLogSize is how many events the replay log keeps when
+	// Server.ReplayLogSize is 0.
+	DefaultReplayLogSize = 1000
+	// DefaultNotificationQueue is the per-session queue length when
+	// Server.NotificationQueue is 0.
+	DefaultNotificationQueue = 1024
+)
+
+// streamNETCONF is the one event stream the server offers (RFC 5277 section 3.2.3).
+const streamNETCONF = "NETCONF"
+
+// ErrNotNotification is wrapped by Notify's error when the event is not a notification of the
+// store's schema.
+var ErrNotNotification = errors.New("server: not a notification")
+
+// notif is one notification as the replay log keeps it.
+type notif struct {
+	time time.Time
+	// root is a document root holding the event's top-level node, read-only.
+	root *data.Node
+	// msg is the encoded <notification>.
+	msg []byte
+}
+
+// subscription is a session's create-subscription (RFC 5277 section 2.1.1).
+type subscription struct {
+	s      *session
+	filter *filter.Filter
+	stop   time.Time
+	// replay holds the replayed notifications (and replayComplete), sent before the queue.
+	replay [][]byte
+	queue  chan []byte
+}
+
+// createSubscriptionRPC returns create-subscription's schema node, nil when the schema lacks
+// module notifications (RFC 5277).
+func (srv *Server) createSubscriptionRPC() *schema.Node {
+	sch := srv.Store.Schema()
+	m := sch.ModuleByNamespace(nsNotifications)
+	if m == nil {
+		return nil
+	}
+	return sch.RPC(m, "create-subscription")
+}
+
+// replayLogSize is the replay log's capacity, 0 when replay is off.
+func (srv *Server) replayLogSize() int {
+	switch {
+	case srv.ReplayLogSize == 0:
+		return DefaultReplayLogSize
+	case srv.ReplayLogSize < 0:
+		return 0
+	}
+	return srv.ReplayLogSize
+}
+
+// Notify sends a notification to every session whose subscription selects it (RFC 5277) and
+// keeps it in the replay log. event is the notification's top-level node: for a top-level
+// notification a node of the notification schema node holding its content; for a
+// notification defined in data (RFC 7950 section 7.16.2) the top-level data node holding the
+// path down to it (containers, list entries with their keys) with the notification node as a
+// child of its parent instance. Notify copies event; the caller keeps it.
+//
+// Notify never waits for a session: each subscribed session has a bounded queue
+// (NotificationQueue), and a session whose queue is full is ended (its connection closes with
+// the reason "notification queue overflow"), since a subscriber that silently missed events
+// could not tell. The events of one Notify caller reach each session in call order. ctx is
+// not used for waiting; it is there for future transports.
+func (srv *Server) Notify(ctx context.Context, event *data.Node, eventTime time.Time) error {
+	srv.init()
+	if event == nil || event.Schema == nil {
+		return fmt.Errorf("%w: no event", ErrNotNotification)
+	}
+	if _, err := notificationOf(event); err != nil {
+		return err
+	}
+	if event.Schema.DataParent() != nil {
+		return fmt.Errorf("%w: %s is not a top-level node", ErrNotNotification, event.Schema.Path())
+	}
+	ev := event.Clone()
+	root := data.NewRoot()
+	root.Insert(ev)
+	body, err := yangxml.Append(nil, ev, yangxml.EncodeOptions{Schema: srv.Store.Schema()})
+	if err != nil {
+		return fmt.Errorf("server: encoding the notification: %w", err)
+	}
+	srv.publish(&notif{time: eventTime, root: root, msg: netconf.AppendNotification(nil, eventTime, body)})
+	return nil
+}
+
+// notificationOf returns the notification node inside the event tree n: n itself or the one
+// notification node below it.
+func notificationOf(n *data.Node) (*data.Node, error) {
+	var found []*data.Node
+	n.Walk(func(c *data.Node) bool {
+		if c.Schema.Kind == schema.KindNotification {
+			found = append(found, c)
+			return false
+		}
+		return true
+	})
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: %s holds no notification node", ErrNotNotification, n.Schema.Path())
+	case 1:
+		return found[0], nil
+	}
+	return nil, fmt.Errorf("%w: %s holds %d notification nodes", ErrNotNotification, n.Schema.Path(), len(found))
+}
+
+// publish logs ev for replay and queues it on every subscription that selects it.
+func (srv *Server) publish(ev *notif) {
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	if size := srv.replayLogSize(); size > 0 {
+		if len(srv.replayLog) >= size {
+			drop := len(srv.replayLog) - size + 1
+			srv.replayLog = append(srv.replayLog[:0], srv.replayLog[drop:]...)
+		}
+		srv.replayLog = append(srv.replayLog, ev)
+	}
+	for s := range srv.subs {
+		sub := s.sub
+		if !sub.stop.IsZero() && ev.time.After(sub.stop) {
+			continue
+		}
+		if !sub.selects(ev) {
+			continue
+		}
+		select {
+		case sub.queue <- ev.msg:
+		default:
+			srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id)
+			delete(srv.subs, s)
+			s.sub = nil
+			go s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "notification queue overflow"})
+		}
+	}
+}
+
+// selects reports whether the subscription's filter selects ev.
+func (sub *subscription) selects(ev *notif) bool {
+	if sub.filter == nil {
+		return true
+	}
+	return len(sub.filter.Apply(ev.root).Children()) > 0
+}
+
+// unsubscribe ends the session's subscription, if any.
+func (srv *Server) unsubscribe(s *session) {
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	if s.sub != nil {
+		delete(srv.subs, s)
+		s.sub = nil
+	}
+}
+
+// timeParam parses a date-and-time parameter.
+func timeParam(in *data.Node, name string) (time.Time, bool, *rpcerror.Error) {
+	p := param(in, name)
+	if p == nil {
+		return time.Time{}, false, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, p.Value.Str)
+	if err != nil {
+		return time.Time{}, false, rpcerror.InvalidValue(p.Path(), "%s %q is not a date-and-time", name, p.Value.Str)
+	}
+	return t, true, nil
+}
+
+// opCreateSubscription is create-subscription (RFC 5277 section 2.1.1).
+func (srv *Server) opCreateSubscription(ctx context.Context, req *Request) (*data.Node, error) {
+	c := callOf(ctx)
+	if p := param(req.Input, "stream"); p != nil && p.Value.Str != streamNETCONF {
+		return nil, rpcerror.InvalidValue(p.Path(), "no event stream %q (the server offers %s)", p.Value.Str, streamNETCONF)
+	}
+	start, hasStart, rerr := timeParam(req.Input, "startTime")
+	if rerr != nil {
+		return nil, rerr
+	}
+	stop, hasStop, rerr := timeParam(req.Input, "stopTime")
+	if rerr != nil {
+		return nil, rerr
+	}
+	now := time.Now()
+	switch {
+	case hasStop && !hasStart:
+		return nil, rpcerror.MissingElement(rpcerror.Protocol, "startTime", "", "stopTime requires startTime")
+	case hasStart && start.After(now):
+		return nil, rpcerror.BadElement(rpcerror.Protocol, "startTime", "", "startTime is in the future")
+	case hasStop && stop.Before(start):
+		return nil, rpcerror.BadElement(rpcerror.Protocol, "stopTime", "", "stopTime is earlier than startTime")
+	case hasStart && srv.replayLogSize() == 0:
+		e := rpcerror.OperationNotSupported("replay is not supported")
+		e.Type = rpcerror.Protocol
+		return nil, e
+	}
+	f, rerr := srv.selector(ctx, req.Input)
+	if rerr != nil {
+		return nil, rerr
+	}
+	sub := &subscription{s: c.s, filter: f, queue: make(chan []byte, srv.queueSize())}
+	if hasStop {
+		sub.stop = stop
+	}
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	if c.s.sub != nil {
+		return nil, rpcerror.New(rpcerror.Protocol, rpcerror.TagOperationFailed,
+			"this session already has a subscription; a session has at most one")
+	}
+	if hasStart {
+		for _, ev := range srv.replayLog {
+			if ev.time.Before(start) || (hasStop && ev.time.After(stop)) || !sub.selects(ev) {
+				continue
+			}
+			sub.replay = append(sub.replay, ev.msg)
+		}
+		sub.replay = append(sub.replay, srv.ownEvent(nsNcNotifications, "replayComplete", time.Now()))
+	}
+	c.s.sub = sub
+	if srv.subs == nil {
+		srv.subs = map[*session]struct{}{}
+	}
+	srv.subs[c.s] = struct{}{}
+	c.after = func() { go sub.run(c.s) }
+	return nil, nil
+}
+
+func (srv *Server) queueSize() int {
+	if srv.NotificationQueue > 0 {
+		return srv.NotificationQueue
+	}
+	return DefaultNotificationQueue
+}
+
+// ownEvent encodes a content-less notification of the server's own modules.
+func (srv *Server) ownEvent(ns, name string, t time.Time) []byte {
+	return netconf.AppendNotification(nil, t, []byte("<"+name+` xmlns="`+ns+`"/>`))
+}
+
+// run sends the subscription's notifications on its session until the session ends or the
+// stopTime passes (then notificationComplete ends the subscription).
+func (sub *subscription) run(s *session) {
+	ctx := s.ctx
+	send := func(msg []byte) bool {
+		if err := s.write(ctx, msg); err != nil {
+			s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
+			return false
+		}
+		s.outNotifications.Add(1)
+		s.srv.stats.outNotifications.Add(1)
+		return true
+	}
+	for _, m := range sub.replay {
+		if !send(m) {
+			return
+		}
+	}
+	sub.replay = nil
+	var stopC <-chan time.Time
+	if !sub.stop.IsZero() {
+		t := time.NewTimer(time.Until(sub.stop))
+		defer t.Stop()
+		stopC = t.C
+	}
+	for {
+		select {
+		case m := <-sub.queue:
+			if !send(m) {
+				return
+			}
+		case <-stopC:
+			s.srv.nmu.Lock()
+			if s.sub == sub {
+				delete(s.srv.subs, s)
+				s.sub = nil
+			}
+			s.srv.nmu.Unlock()
+		drain:
+			for {
+				select {
+				case m := <-sub.queue:
+					if !send(m) {
+						return
+					}
+				default:
+					break drain
+				}
+			}
+			send(s.srv.ownEvent(nsNcNotifications, "notificationComplete", time.Now()))
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// streamsState serves /nc-notifications:netconf/streams: the NETCONF stream.
+func (srv *Server) streamsState(ctx context.Context, req *datastore.StateRequest) error {
+	b := &builder{sch: srv.Store.Schema()}
+	top := b.top(req.Root, nsNcNotifications, "netconf")
+	streams := b.entry(top, "streams")
+	st := b.entry(streams, "stream", streamNETCONF)
+	b.leaf(st, "description", "The default event stream: every notification the server sends.")
+	replay := srv.replayLogSize() > 0
+	b.leaf(st, "replaySupport", strconv.FormatBool(replay))
+	if replay {
+		b.leaf(st, "replayLogCreationTime", timeString(srv.started))
+	}
+	return b.err
+}
