@@ -53,7 +53,7 @@ func ExampleGenerate() {
 		}
 	}
 	// Output:
-	// [demo_convert.go demo_types.go demo_yang.go root.go schema.go schema_descriptor.go]
+	// [changes.go demo_convert.go demo_types.go demo_yang.go root.go schema.go schema_descriptor.go]
 	// type Interfaces struct {
 	// func (x *Interfaces) AppendInterface(e *Interface) error {
 	// func (x *Interfaces) GetInterface(kName string) *Interface {

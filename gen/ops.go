@@ -9,7 +9,7 @@ import (
 )
 
 // reservedNames are the package-level names the generator itself declares.
-var reservedNames = []string{"Root", "Schema"}
+var reservedNames = []string{"Root", "Schema", "Change", "Changes"}
 
 // An operation is an rpc, an action or a notification (top-level or nested in a data node).
 type operation struct {

@@ -57,6 +57,17 @@ func (device) InterfaceReset(ctx context.Context, kName string, in *example.Inte
 	return &example.InterfaceResetOutput{ResetAt: &at}, nil
 }
 
+// mtu describes an interface entry for the hook's output.
+func mtu(e *example.Interface) string {
+	switch {
+	case e == nil:
+		return "absent"
+	case e.MTU == nil:
+		return *e.Name + " mtu unset"
+	}
+	return fmt.Sprintf("%s mtu %d", *e.Name, *e.MTU)
+}
+
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -71,7 +82,20 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := datastore.Open(datastore.Options{Schema: example.Schema(), Dir: dir})
+	// A device hook seeing typed old and new configuration.
+	hook := datastore.HookFuncs{ApplyFunc: func(ctx context.Context, c *datastore.Commit) error {
+		chs, err := example.Changes(c)
+		if err != nil {
+			return err
+		}
+		for _, ch := range chs {
+			old, _ := ch.Old.(*example.Interface)
+			nw, _ := ch.New.(*example.Interface)
+			fmt.Printf("hook: %s %s -> %s\n", ch.Path, mtu(old), mtu(nw))
+		}
+		return nil
+	}}
+	st, err := datastore.Open(datastore.Options{Schema: example.Schema(), Dir: dir, Hooks: []datastore.Hook{hook}})
 	if err != nil {
 		return err
 	}
@@ -130,6 +154,17 @@ func run() error {
 		return err
 	}
 	if err := s.EditConfig(ctx, client.Running, cfg, client.EditOptions{}); err != nil {
+		return err
+	}
+
+	// A leaf change is reported with its whole entry before and after; a deletion with New nil.
+	if err := s.EditConfig(ctx, client.Running, []byte(` + "`" + `<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><mtu>9000</mtu></interface></interfaces>` + "`" + `), client.EditOptions{}); err != nil {
+		return err
+	}
+	if err := s.EditConfig(ctx, client.Running, []byte(` + "`" + `<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><interface nc:operation="delete"><name>eth1</name></interface></interfaces>` + "`" + `), client.EditOptions{}); err != nil {
+		return err
+	}
+	if err := s.EditConfig(ctx, client.Running, []byte(` + "`" + `<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth1</name><type>ex:ethernet</type></interface></interfaces>` + "`" + `), client.EditOptions{}); err != nil {
 		return err
 	}
 
@@ -217,6 +252,10 @@ func TestGeneratedService(t *testing.T) {
 	goCmd(t, dir, false, "vet", "./...")
 	out := goCmd(t, dir, false, "run", ".")
 	want := strings.Join([]string{
+		"hook: /ncws-example:interfaces absent -> absent",
+		"hook: /ncws-example:interfaces/interface[name='eth0'] eth0 mtu unset -> eth0 mtu 9000",
+		"hook: /ncws-example:interfaces/interface[name='eth1'] eth1 mtu unset -> absent",
+		"hook: /ncws-example:interfaces/interface[name='eth1'] absent -> eth1 mtu unset",
 		"server: reboot 5 bye",
 		"client: reboot-at 2026-11-24T10:00:05Z",
 		"server: reboot 0 ",

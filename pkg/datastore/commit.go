@@ -209,6 +209,9 @@ type Commit struct {
 	Comment string
 	// Changes are the changed subtrees.
 	Changes []Change
+	// Running is the running configuration with the change applied: read-only, and valid only
+	// during the hook call.
+	Running *data.Node
 }
 
 // A Change is one changed subtree of a commit: the configuration at Loc before (Old) and after
@@ -233,7 +236,7 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 		t.Undo()
 		return errs
 	}
-	c := &Commit{ID: s.lastID + 1, Time: s.opts.Now(), Who: who, Comment: comment}
+	c := &Commit{ID: s.lastID + 1, Time: s.opts.Now(), Who: who, Comment: comment, Running: s.running}
 	for _, l := range locs {
 		ch := Change{Loc: l, Old: l.Resolve(old.tree), New: l.Resolve(s.running)}
 		switch {

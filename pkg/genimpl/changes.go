@@ -1,0 +1,77 @@
+package genimpl
+
+import (
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Commit is what a datastore hook receives (an alias, so that generated signatures name only
+// genimpl).
+type Commit = datastore.Commit
+
+// An EntryChange is one container or list entry a commit changed: its configuration before and
+// after (nil when absent), and where it is.
+type EntryChange struct {
+	Path     string
+	Old, New *data.Node
+}
+
+// Entries groups the changes of commit c by the container or list entry of a generated struct
+// they change: the changed node itself when has reports a struct for its schema node, else its
+// nearest ancestor that has one (a changed leaf reports its list entry). Old is rebuilt from the
+// entry in c.Running and the changes' old values, so both sides are whole entries (the cost is
+// the entry's size, not the datastore's). Changes with no such ancestor (top-level leaves) are
+// left out. Entries of ordered-by user lists inside a rebuilt Old may come in another order.
+func Entries(c *Commit, has func(*schema.Node) bool) []EntryChange {
+	type group struct {
+		loc     data.Loc
+		changes []datastore.Change
+	}
+	var out []EntryChange
+	var groups []*group
+	byLoc := map[string]*group{}
+	for _, ch := range c.Changes {
+		k := len(ch.Loc)
+		for k > 0 && !has(ch.Loc[k-1].Schema) {
+			k--
+		}
+		switch {
+		case k == 0:
+		case k == len(ch.Loc):
+			out = append(out, EntryChange{Path: ch.Loc.Path(), Old: ch.Old, New: ch.New})
+		default:
+			key := ch.Loc[:k].String()
+			g := byLoc[key]
+			if g == nil {
+				g = &group{loc: ch.Loc[:k]}
+				byLoc[key] = g
+				groups = append(groups, g)
+			}
+			g.changes = append(g.changes, ch)
+		}
+	}
+	for _, g := range groups {
+		newE := g.loc.Resolve(c.Running)
+		if newE == nil {
+			continue
+		}
+		oldE := newE.Clone()
+		for _, ch := range g.changes {
+			rel := ch.Loc[len(g.loc):]
+			cur := rel.Resolve(oldE)
+			parent := rel[:len(rel)-1].Resolve(oldE)
+			if parent == nil {
+				continue
+			}
+			if cur != nil {
+				parent.Remove(cur)
+			}
+			if ch.Old != nil {
+				parent.Insert(ch.Old.Clone())
+			}
+		}
+		out = append(out, EntryChange{Path: g.loc.Path(), Old: oldE, New: newE})
+	}
+	return out
+}
