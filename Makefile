@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet fuzz bench-validate bench-edit bench-ws clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-gen clean
 
 all: build
 
@@ -18,9 +18,21 @@ deps:
 
 # test: everything that proves the issues: unit tests, end-to-end tests of the binary (e2e/: Python
 # websockets and headless Chromium as clients), yanglint conformance (shared corpus and ours,
-# through the library and the CLI), fuzz seed corpora, examples, vet and gofmt. Race detector on.
-test: deps fmt-check vet
+# through the library and the CLI), fuzz seed corpora, examples, vet and gofmt, generated/ up to
+# date (check-generate), the generator's IETF round trip (gen/ietf_test.go). Race detector on.
+test: deps fmt-check vet check-generate
 	$(GO) test -race -count=1 ./...
+
+# check-generate regenerates generated/ from the go:generate lines of generated/*.go into a
+# temporary copy and fails with the diff when the tree has drifted (go generate ./generated fixes it).
+check-generate:
+	@bash scripts/check-generate.sh
+
+# test-openconfig generates one package from every module under
+# $(SHARED)/yang/openconfig/release/models (with and without --compress-paths), builds and vets it,
+# and round-trips a document through its typed structs (gen/openconfig_test.go). Slower than test.
+test-openconfig:
+	NCWS_TEST_OPENCONFIG=1 $(GO) test -count=1 -timeout 30m -run 'TestOpenConfig' -v ./gen
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -54,6 +66,13 @@ bench-edit:
 # minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it.
 bench-ws:
 	@bash scripts/bench-ws.sh
+
+# bench-gen: ncws gen next to ygot's own generator (at go.mod's ygot version) on the whole OpenConfig
+# release in one run: generation wall time and peak RSS, then go build of each output in a fresh
+# module (deps warmed in a fresh GOCACHE, the generated package compiled each time), compress
+# paths off and on, medians of REPEAT (3). Takes ~10 minutes; figures in docs/PERFORMANCE.md.
+bench-gen: build
+	@bash scripts/bench-gen.sh
 
 clean:
 	rm -rf bin bench-out

@@ -53,6 +53,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `ncws turns YANG modules into NETCONF servers and tools.
 
   ncws validate   check configuration or state data against YANG modules (yanglint's arguments)
+  ncws gen        generate a Go package (typed structs, embedded schema) from YANG modules
   ncws serve      serve NETCONF over WebSocket (the example device, or the given modules)
   ncws passwd     add a user to an htpasswd (bcrypt) users file or change a password
   ncws client     run NETCONF operations over WebSocket: one-shot, scripted or in a shell
@@ -61,7 +62,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout), newPasswd(stdin, stdout, stderr),
-		newServe(stdout, stderr), newClient(stdin, stdout, stderr))
+		newServe(stdout, stderr), newClient(stdin, stdout, stderr), newGen(stdout, stderr))
 	return root
 }
 

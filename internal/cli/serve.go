@@ -13,15 +13,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/auth"
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
@@ -90,10 +89,14 @@ in the datastore directory on first start, with an admin user whose password is 
 	return cmd
 }
 
-// loadServeSchema compiles the protocol modules with the given modules, or with the example
-// device model when there are none.
+// loadServeSchema compiles the protocol modules with the given modules; with none, the schema
+// is the example device model's generated package's (no YANG compiled at start), unless -F or
+// -p ask for a compilation of the embedded example module.
 func loadServeSchema(f serveFlags, files []string) (*schema.Schema, error) {
 	if len(files) == 0 {
+		if len(f.features) == 0 && len(f.paths) == 0 {
+			return example.Schema(), nil
+		}
 		files = []string{yang.Example}
 	}
 	opts := yangload.Options{SearchPaths: f.paths, Files: files}
@@ -145,9 +148,6 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		return usage("datastore %s: %v", f.dir, err)
 	}
 	defer store.Close()
-	if len(args) == 0 {
-		addExampleState(store, sch)
-	}
 
 	usersFile := f.users
 	if usersFile == "" {
@@ -189,7 +189,9 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 
 	srv := &server.Server{Store: store, Logger: log, HelloTimeout: f.helloTimeout}
 	if len(args) == 0 {
-		handleExampleReboot(srv, sch, log)
+		if err := serveExample(srv, store, log); err != nil {
+			return usage("%v", err)
+		}
 	}
 	wl := websocket.NewListener(websocket.Options{
 		Authenticate: a.Authenticate, AllowOrigins: f.origins, AllowHosts: f.hosts,
@@ -247,69 +249,4 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	}
 	log.Info("serve: stopped")
 	return nil
-}
-
-// addExampleState answers the example model's system state: uptime and the clock.
-func addExampleState(st *datastore.Store, sch *schema.Schema) {
-	start := time.Now()
-	m := sch.Module("ncws-example")
-	if m == nil {
-		return
-	}
-	sys := sch.Top(m, "system")
-	st.AddStateProvider(sys, func(ctx context.Context, req *datastore.StateRequest) error {
-		n := data.New(sys)
-		now := time.Now()
-		for _, l := range []struct{ name, val string }{
-			{"uptime", fmt.Sprint(int64(now.Sub(start) / (10 * time.Millisecond)))},
-			{"current-time", now.UTC().Format(time.RFC3339)},
-		} {
-			leaf := sys.Child(m, l.name)
-			v, err := data.ParseValue(leaf.Type, l.val, nil)
-			if err != nil {
-				return err
-			}
-			n.Insert(data.NewLeaf(leaf, v))
-		}
-		req.Root.Insert(n)
-		return nil
-	})
-}
-
-// handleExampleReboot answers the example model's reboot rpc: it logs the request and answers
-// when the device would restart (ncws serve restarts nothing).
-func handleExampleReboot(srv *server.Server, sch *schema.Schema, log *slog.Logger) {
-	m := sch.Module("ncws-example")
-	rpc := sch.RPC(m, "reboot")
-	if rpc == nil {
-		return
-	}
-	srv.Handle(rpc, func(ctx context.Context, req *server.Request) (*data.Node, error) {
-		var delay time.Duration
-		msg := ""
-		for _, c := range req.Input.Children() {
-			switch c.Name() {
-			case "delay":
-				n, _ := strconv.ParseUint(c.Value.Str, 10, 32)
-				delay = time.Duration(n) * time.Second
-			case "message":
-				msg = c.Value.Str
-			}
-		}
-		log.Info("serve: reboot requested (the example device restarts nothing)", "user", req.Who.User, "delay", delay, "message", msg)
-		var output *schema.Node
-		for _, c := range rpc.Children {
-			if c.Kind == schema.KindOutput {
-				output = c
-			}
-		}
-		out := data.New(output)
-		at := output.Child(m, "reboot-at")
-		v, err := data.ParseValue(at.Type, time.Now().Add(delay).UTC().Format(time.RFC3339), nil)
-		if err != nil {
-			return nil, err
-		}
-		out.Insert(data.NewLeaf(at, v))
-		return out, nil
-	})
 }

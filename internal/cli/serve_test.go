@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -199,6 +200,31 @@ func TestServeExample(t *testing.T) {
 	}
 	if r := c.call(`<reboot xmlns="urn:ncws:yang:ncws-example"><delay>soon</delay></reboot>`); !strings.Contains(r, "<error-tag>invalid-value</error-tag>") {
 		t.Errorf("reboot with a bad delay: %s", r)
+	}
+	// The interface reset action (the generated server interface): a subscribed session sees the
+	// link go down and up; a reset of an unconfigured interface is data-missing.
+	w, _, err := ncDial(t, s.url, &ws.DialOptions{HTTPHeader: basicAuth("admin", pw)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := w.call(`<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><filter type="subtree"><interfaces xmlns="urn:ncws:yang:ncws-example"/></filter></create-subscription>`); !strings.Contains(r, "<ok/>") {
+		t.Fatalf("create-subscription: %s", r)
+	}
+	if r := c.call(`<edit-config><target><running/></target><config><interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces></config></edit-config>`); !strings.Contains(r, "<ok/>") {
+		t.Fatalf("edit-config: %s", r)
+	}
+	reset := `<action xmlns="urn:ietf:params:xml:ns:yang:1"><interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>%s</name><reset><delay>1</delay></reset></interface></interfaces></action>`
+	if r := c.call(fmt.Sprintf(reset, "eth0")); !regexp.MustCompile(`<reset-at xmlns="urn:ncws:yang:ncws-example">\d{4}-\d\d-\d\dT[0-9:]+Z</reset-at>`).MatchString(r) {
+		t.Errorf("reset action: %s", r)
+	}
+	for _, want := range []string{"down", "up"} {
+		n := w.recv()
+		if !strings.Contains(n, `<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status>`+want+`</oper-status></link-change></interface></interfaces>`) {
+			t.Errorf("notification %s, want link-change %s of eth0", n, want)
+		}
+	}
+	if r := c.call(fmt.Sprintf(reset, "eth9")); !strings.Contains(r, "<error-tag>data-missing</error-tag>") {
+		t.Errorf("reset of an unconfigured interface: %s", r)
 	}
 	if code := s.stop(); code != 0 {
 		t.Fatalf("serve exited %d: %s", code, s.stderr)
