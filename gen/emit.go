@@ -751,34 +751,11 @@ func packageRefs(body string) (map[string]bool, error) {
 // writeChanges writes Change, Changes (typed commit changes for datastore hooks) and newStruct.
 func (g *generator) writeChanges(b *strings.Builder) {
 	comment(b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node (*"+firstStruct(g)+" ...), nil when absent; Path locates the entry.")
-	b.WriteString("type Change struct {\nPath string\nOld, New any\n}\n\n")
+	b.WriteString("type Change = genimpl.TypedChange\n\n")
 	comment(b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
-	b.WriteString(`func Changes(c *genimpl.Commit) ([]Change, error) {
-var out []Change
-for _, e := range genimpl.Entries(c, func(sn *schema.Node) bool { return newStruct(sn.Path()) != nil }) {
-ch := Change{Path: e.Path}
-if e.Old != nil {
-x := newStruct(e.Old.Schema.Path())
-if err := x.FromTree(e.Old); err != nil {
-return nil, err
-}
-ch.Old = x
-}
-if e.New != nil {
-x := newStruct(e.New.Schema.Path())
-if err := x.FromTree(e.New); err != nil {
-return nil, err
-}
-ch.New = x
-}
-out = append(out, ch)
-}
-return out, nil
-}
-
-`)
+	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, newStruct)\n}\n\n")
 	comment(b, "", "newStruct returns a new struct of the package for the data node at schema path path, nil if the package has none.")
-	b.WriteString("func newStruct(path string) interface{ FromTree(*data.Node) error } {\nswitch path {\n")
+	b.WriteString("func newStruct(path string) genimpl.Struct {\nswitch path {\n")
 	for _, st := range g.structs {
 		if st.op == nil {
 			fmt.Fprintf(b, "case %q:\nreturn new(%s)\n", st.sn.Path(), st.name)

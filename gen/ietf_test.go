@@ -177,16 +177,7 @@ func run() error {
 func roundTripModule(t *testing.T, pkg string, files map[string][]byte, facts, doc string) string {
 	t.Helper()
 	dir := t.TempDir()
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/roundtrip", repo))
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	initModule(t, dir, "example.com/roundtrip")
 	for name, b := range files {
 		writeFile(t, filepath.Join(dir, pkg, name), string(b))
 	}

@@ -109,16 +109,7 @@ func TestRoundTripExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/roundtrip", repo))
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	initModule(t, dir, "example.com/roundtrip")
 	writeFile(t, filepath.Join(dir, "main.go"), roundTripMain)
 	for name, b := range files {
 		writeFile(t, filepath.Join(dir, "example", name), string(b))
@@ -143,6 +134,18 @@ func TestRoundTripExample(t *testing.T) {
 	if diff := cmpDiff(want, out); diff != "" {
 		t.Errorf("program output mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// initModule makes dir a Go module named module that builds the generated code offline: a
+// go.mod requiring this repository through a replace, and this repository's go.sum.
+func initModule(t *testing.T, dir, module string) {
+	t.Helper()
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.mod"), goMod(module, repo))
+	writeFile(t, filepath.Join(dir, "go.sum"), repoGoSum(t))
 }
 
 // goMod returns a go.mod requiring this repository at repo, with this repository's go version
@@ -284,16 +287,7 @@ func TestRoundTripGolden(t *testing.T) {
 		t.Skip("builds and runs a program")
 	}
 	dir := t.TempDir()
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/roundtrip", repo))
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	initModule(t, dir, "example.com/roundtrip")
 	var imports, roots strings.Builder
 	args := []string{"run", "."}
 	var want strings.Builder

@@ -239,12 +239,7 @@ func TestGeneratedService(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.mod"), goMod("example.com/service", repo))
-	writeFile(t, filepath.Join(dir, "go.sum"), repoGoSum(t))
+	initModule(t, dir, "example.com/service")
 	writeFile(t, filepath.Join(dir, "main.go"), serviceMain)
 	for name, b := range files {
 		writeFile(t, filepath.Join(dir, "example", name), string(b))

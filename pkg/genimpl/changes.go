@@ -75,3 +75,43 @@ func Entries(c *Commit, has func(*schema.Node) bool) []EntryChange {
 	}
 	return out
 }
+
+// A Struct is a generated struct as conversion sees it.
+type Struct interface {
+	FromTree(*data.Node) error
+}
+
+// A TypedChange is an EntryChange converted to a generated package's structs: Old and New point
+// to the struct of the entry's schema node, nil when absent.
+type TypedChange struct {
+	Path     string
+	Old, New any
+}
+
+// Typed returns the Entries of c converted by newStruct, a generated package's constructor of
+// the struct for a schema node path (nil when the package has none).
+func Typed(c *Commit, newStruct func(path string) Struct) ([]TypedChange, error) {
+	var out []TypedChange
+	conv := func(n *data.Node) (any, error) {
+		if n == nil {
+			return nil, nil
+		}
+		x := newStruct(n.Schema.Path())
+		if err := x.FromTree(n); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	for _, e := range Entries(c, func(sn *schema.Node) bool { return newStruct(sn.Path()) != nil }) {
+		old, err := conv(e.Old)
+		if err != nil {
+			return nil, err
+		}
+		nw, err := conv(e.New)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TypedChange{Path: e.Path, Old: old, New: nw})
+	}
+	return out, nil
+}

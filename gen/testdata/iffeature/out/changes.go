@@ -4,48 +4,24 @@
 package iffeature
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
 // Old and New point to the struct of the entry's schema node (*System ...), nil when absent; Path
 // locates the entry.
-type Change struct {
-	Path     string
-	Old, New any
-}
+type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
 // changed container or list entry with its whole configuration before and after, a changed leaf
 // reported with its entry. Changes of top-level leaves are left out.
 func Changes(c *genimpl.Commit) ([]Change, error) {
-	var out []Change
-	for _, e := range genimpl.Entries(c, func(sn *schema.Node) bool { return newStruct(sn.Path()) != nil }) {
-		ch := Change{Path: e.Path}
-		if e.Old != nil {
-			x := newStruct(e.Old.Schema.Path())
-			if err := x.FromTree(e.Old); err != nil {
-				return nil, err
-			}
-			ch.Old = x
-		}
-		if e.New != nil {
-			x := newStruct(e.New.Schema.Path())
-			if err := x.FromTree(e.New); err != nil {
-				return nil, err
-			}
-			ch.New = x
-		}
-		out = append(out, ch)
-	}
-	return out, nil
+	return genimpl.Typed(c, newStruct)
 }
 
 // newStruct returns a new struct of the package for the data node at schema path path, nil if the
 // package has none.
-func newStruct(path string) interface{ FromTree(*data.Node) error } {
+func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/iffeature:system":
 		return new(System)
