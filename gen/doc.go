@@ -38,6 +38,10 @@
 // notification has a struct, a <Module>Notifier method sending it from a server and a field of
 // <Module>Notifications, whose Dispatch fits client.Options.OnNotification.
 //
+// Changes(commit) converts a commit's changes for a datastore hook: each changed container or list
+// entry as its struct before and after (Change.Old, Change.New), a changed leaf reported with its
+// whole entry (genimpl.Entries rebuilds the old entry in O(entry)).
+//
 // The package embeds the whole compiled schema (schema_descriptor*.go: pkg/schema's descriptor,
 // file paths reduced to base names) and each module's YANG text (<module>_yang.go); Schema()
 // decodes it on first use, without goyang or YANG parsing. A server whose datastore is opened
@@ -52,10 +56,10 @@
 // emitted struct are fields of it.
 //
 // Output files, each starting with the "Code generated" line and naming its source modules:
-// root.go (package doc, the genimpl version guard, Root), schema.go and schema_descriptor*.go,
-// per module of the schema <module>_yang.go, and per emitted module <module>_types.go,
-// <module>_enums.go, <module>_convert.go (continued in <module>_types2.go ... past about 768 KB),
-// <module>_rpc.go and <module>_notify.go.
+// root.go (package doc, the genimpl version guard, Root), changes.go, schema.go and
+// schema_descriptor*.go, per module of the schema <module>_yang.go, and per emitted module
+// <module>_types.go, <module>_enums.go, <module>_convert.go (continued in <module>_types2.go ...
+// past about 768 KB), <module>_rpc.go and <module>_notify.go.
 //
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
 //	files, err := gen.Generate(s, gen.Options{Package: "example"})
