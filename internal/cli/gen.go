@@ -59,8 +59,9 @@ recorded by base name only, so the output does not depend on the working directo
 content is unchanged are not rewritten. Other .go files in OUTDIR starting with that line (left
 from an earlier run) are removed; hand-written files are never touched.
 
---ygot generates ygot GoStructs instead (ygot's generator, with FromTree/ToTree converting to and
-from ncws trees); it ignores if-feature, so -F is refused with it.
+--ygot additionally writes ordinary ygot GoStructs (ygot's generator) into OUTDIR/ygot, package
+NAMEygot, with FromTree/ToTree converting them to and from ncws trees through RFC 7951 JSON, for
+gNMI tooling; ygot ignores if-feature, so -F is refused with it.
 
 In a Go package:
   //go:generate go run github.com/ncws/ncws/cmd/ncws gen -o model --package model model.yang
@@ -78,7 +79,7 @@ output cannot be generated or written, 2 usage error.`,
 	fl.StringVarP(&f.out, "output", "o", "", "write the package into `OUTDIR` (required)")
 	fl.StringVar(&f.pkg, "package", "", "Go package `NAME` of the output (required)")
 	fl.BoolVar(&f.compress, "compress-paths", false, "compress OpenConfig config/state paths")
-	fl.BoolVar(&f.ygot, "ygot", false, "generate ygot GoStructs (ygot's generator) instead of ncws structs")
+	fl.BoolVar(&f.ygot, "ygot", false, "also generate ygot GoStructs (ygot's generator) into OUTDIR/ygot")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		fmt.Fprintf(stderr, "ncws gen: %v\n", err)
 		return exitError{ExitUsage}
@@ -139,28 +140,38 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fail(err)
 	}
-	var out map[string][]byte
+	mods, err := namedModules(s, files)
+	if err != nil {
+		return fail(err)
+	}
+	out, err := gen.Generate(s, gen.Options{Package: f.pkg, Modules: mods, CompressPaths: f.compress,
+		Version: strings.TrimPrefix(Version, "v")})
+	if err != nil {
+		return fail(fmt.Errorf("ncws gen: %w", err))
+	}
+	outputs := []struct {
+		dir   string
+		files map[string][]byte
+	}{{f.out, out}}
 	if f.ygot {
-		out, err = ygotgen.Generate(ygotgen.Options{Files: args, SearchPaths: f.paths, Package: f.pkg,
+		yout, err := ygotgen.Generate(ygotgen.Options{Files: args, SearchPaths: f.paths, Package: f.pkg + "ygot",
 			CompressPaths: f.compress, Version: Version})
-	} else {
-		var mods []string
-		mods, err = namedModules(s, files)
 		if err != nil {
-			return fail(err)
+			return fail(fmt.Errorf("ncws gen: --ygot: %w", err))
 		}
-		out, err = gen.Generate(s, gen.Options{Package: f.pkg, Modules: mods, CompressPaths: f.compress,
-			Version: strings.TrimPrefix(Version, "v")})
+		outputs = append(outputs, struct {
+			dir   string
+			files map[string][]byte
+		}{filepath.Join(f.out, "ygot"), yout})
 	}
-	if err != nil {
-		return fail(fmt.Errorf("ncws gen: %w", err))
+	for _, o := range outputs {
+		written, removed, err := writeGenerated(o.dir, o.files)
+		if err != nil {
+			return fail(fmt.Errorf("ncws gen: %w", err))
+		}
+		fmt.Fprintf(stdout, "ncws gen: %s: %d files (%d written, %d unchanged, %d stale removed)\n",
+			o.dir, len(o.files), written, len(o.files)-written, removed)
 	}
-	written, removed, err := writeGenerated(f.out, out)
-	if err != nil {
-		return fail(fmt.Errorf("ncws gen: %w", err))
-	}
-	fmt.Fprintf(stdout, "ncws gen: %s: %d files (%d written, %d unchanged, %d stale removed)\n",
-		f.out, len(out), written, len(out)-written, removed)
 	return nil
 }
 

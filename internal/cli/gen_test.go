@@ -65,6 +65,9 @@ func readDir(t *testing.T, dir string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -318,7 +321,8 @@ func TestGenErrors(t *testing.T) {
 	}
 }
 
-// TestGenYgot: --ygot writes ygot GoStructs with the ncws gen header.
+// TestGenYgot: --ygot writes the ncws package and, in OUTDIR/ygot, ygot GoStructs, both with the
+// ncws gen header.
 func TestGenYgot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs ygot's generator")
@@ -330,9 +334,12 @@ func TestGenYgot(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %q; want 0", code, stderr)
 	}
-	files := readDir(t, out)
+	if own := readDir(t, out); own["root.go"] == "" || !strings.Contains(own["root.go"], "package model\n") {
+		t.Errorf("no ncws package model in %s: files %v", out, fileNames(own))
+	}
+	files := readDir(t, filepath.Join(out, "ygot"))
 	if len(files) == 0 {
-		t.Fatal("no files written")
+		t.Fatal("no ygot files written")
 	}
 	all := ""
 	for name, text := range files {
@@ -344,7 +351,7 @@ func TestGenYgot(t *testing.T) {
 		}
 		all += text
 	}
-	if !strings.Contains(all, "Hostname") {
+	if !strings.Contains(all, "package modelygot\n") || !strings.Contains(all, "Hostname") {
 		t.Errorf("no Hostname field in the ygot output; files %v", fileNames(files))
 	}
 }
