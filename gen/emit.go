@@ -469,6 +469,12 @@ func writeRead(b *strings.Builder, f *field) {
 	case fAnydata:
 		fmt.Fprintf(b, "x.%s = []byte(c.Value.Str)\n", f.name)
 	case fLeaf, fLeafList:
+		if f.kind == fLeaf && f.goType()[0] == '*' {
+			if set := setHelper(f.typ); set != "" {
+				fmt.Fprintf(b, "genimpl.%s(&x.%s, c)\n", set, f.name)
+				return
+			}
+		}
 		var val string
 		if f.typ.kind == gUnion {
 			fmt.Fprintf(b, "v, err := %s(c.Value, c.Schema.Type)\nif err != nil {\nreturn err\n}\n", f.typ.named.from)
@@ -485,6 +491,40 @@ func writeRead(b *strings.Builder, f *field) {
 			fmt.Fprintf(b, "x.%s = %s\n", f.name, val)
 		}
 	}
+}
+
+// setHelper and leafHelper name the genimpl functions reading and writing a pointer leaf of type
+// t in one call ("" when t has none).
+func setHelper(t *goType) string {
+	switch t.kind {
+	case gInt, gEnum:
+		return "SetInt"
+	case gUint:
+		return "SetUint"
+	case gString, gIdent:
+		return "SetString"
+	case gBool:
+		return "SetBool"
+	case gDecimal:
+		return "SetDecimal"
+	}
+	return ""
+}
+
+func leafHelper(t *goType) string {
+	switch t.kind {
+	case gInt:
+		return "LeafInt"
+	case gUint:
+		return "LeafUint"
+	case gString, gIdent:
+		return "LeafString"
+	case gBool:
+		return "LeafBool"
+	case gDecimal, gEnum:
+		return "LeafText"
+	}
+	return ""
 }
 
 // writeWrite writes the statements adding field f of x to builder bv as schema node sn.
@@ -504,6 +544,10 @@ func writeWrite(b *strings.Builder, bv string, f *field, sn *schema.Node) {
 			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "v"))
 		}
 	case fLeaf:
+		if h := leafHelper(f.typ); h != "" && f.goType()[0] == '*' {
+			fmt.Fprintf(b, "genimpl.%s(%s, %s, %s, x.%s)\n", h, bv, m, n, f.name)
+			return
+		}
 		switch {
 		case f.typ.kind == gUnion:
 			fmt.Fprintf(b, "if x.%s != nil {\n%s.UnionLeaf(%s, %s, x.%s.%s())\n}\n", f.name, bv, m, n, f.name, unionMethod(f.typ.named))

@@ -16,9 +16,9 @@ func (x *System) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "hostname":
-			x.Hostname = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Hostname, c)
 		case "contact":
-			x.Contact = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Contact, c)
 		case "dns-server":
 			x.DNSServer = append(x.DNSServer, c.Value.Str)
 		case "ntp":
@@ -27,9 +27,9 @@ func (x *System) FromTree(n *data.Node) error {
 				return err
 			}
 		case "uptime":
-			x.Uptime = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Uptime, c)
 		case "current-time":
-			x.CurrentTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.CurrentTime, c)
 		}
 	}
 	return nil
@@ -39,24 +39,16 @@ func (x *System) FromTree(n *data.Node) error {
 // value against its type.
 func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Hostname != nil {
-		b.Leaf("ncws-example", "hostname", *x.Hostname)
-	}
-	if x.Contact != nil {
-		b.Leaf("ncws-example", "contact", *x.Contact)
-	}
+	genimpl.LeafString(b, "ncws-example", "hostname", x.Hostname)
+	genimpl.LeafString(b, "ncws-example", "contact", x.Contact)
 	for _, v := range x.DNSServer {
 		b.Leaf("ncws-example", "dns-server", v)
 	}
 	if x.NTP != nil {
 		b.Add(x.NTP.ToTree(b.Schema("ncws-example", "ntp")))
 	}
-	if x.Uptime != nil {
-		b.Leaf("ncws-example", "uptime", genimpl.FormatUint(*x.Uptime))
-	}
-	if x.CurrentTime != nil {
-		b.Leaf("ncws-example", "current-time", *x.CurrentTime)
-	}
+	genimpl.LeafUint(b, "ncws-example", "uptime", x.Uptime)
+	genimpl.LeafString(b, "ncws-example", "current-time", x.CurrentTime)
 	return b.Done()
 }
 
@@ -117,17 +109,17 @@ func (x *Interface) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "description":
-			x.Description = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Description, c)
 		case "type":
-			x.Type = genimpl.Ptr(InterfaceType(c.Value.Str))
+			genimpl.SetString(&x.Type, c)
 		case "enabled":
-			x.Enabled = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.Enabled, c)
 		case "mtu":
-			x.MTU = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.MTU, c)
 		case "vlan-id":
-			x.VLANID = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.VLANID, c)
 		case "address":
 			x.Address = append(x.Address, c.Value.Str)
 		case "ipv6":
@@ -144,7 +136,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 		case "flags":
 			x.Flags = genimpl.Bits(c.Value)
 		case "oper-status":
-			x.OperStatus = genimpl.Ptr(genimpl.Int[OperState](c.Value))
+			genimpl.SetInt(&x.OperStatus, c)
 		case "statistics":
 			x.Statistics = new(Statistics)
 			if err := x.Statistics.FromTree(c); err != nil {
@@ -159,24 +151,12 @@ func (x *Interface) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ncws-example", "name", *x.Name)
-	}
-	if x.Description != nil {
-		b.Leaf("ncws-example", "description", *x.Description)
-	}
-	if x.Type != nil {
-		b.Leaf("ncws-example", "type", string(*x.Type))
-	}
-	if x.Enabled != nil {
-		b.Leaf("ncws-example", "enabled", genimpl.FormatBool(*x.Enabled))
-	}
-	if x.MTU != nil {
-		b.Leaf("ncws-example", "mtu", genimpl.FormatUint(*x.MTU))
-	}
-	if x.VLANID != nil {
-		b.Leaf("ncws-example", "vlan-id", genimpl.FormatUint(*x.VLANID))
-	}
+	genimpl.LeafString(b, "ncws-example", "name", x.Name)
+	genimpl.LeafString(b, "ncws-example", "description", x.Description)
+	genimpl.LeafString(b, "ncws-example", "type", x.Type)
+	genimpl.LeafBool(b, "ncws-example", "enabled", x.Enabled)
+	genimpl.LeafUint(b, "ncws-example", "mtu", x.MTU)
+	genimpl.LeafUint(b, "ncws-example", "vlan-id", x.VLANID)
 	for _, v := range x.Address {
 		b.Leaf("ncws-example", "address", v)
 	}
@@ -189,9 +169,7 @@ func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Flags != nil {
 		b.Leaf("ncws-example", "flags", genimpl.FormatBits(x.Flags))
 	}
-	if x.OperStatus != nil {
-		b.Leaf("ncws-example", "oper-status", (*x.OperStatus).String())
-	}
+	genimpl.LeafText(b, "ncws-example", "oper-status", x.OperStatus)
 	if x.Statistics != nil {
 		b.Add(x.Statistics.ToTree(b.Schema("ncws-example", "statistics")))
 	}
@@ -205,7 +183,7 @@ func (x *IPv6) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "autoconf":
-			x.Autoconf = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.Autoconf, c)
 		}
 	}
 	return nil
@@ -215,9 +193,7 @@ func (x *IPv6) FromTree(n *data.Node) error {
 // /ncws-example:interfaces/interface/ipv6, checking every value against its type.
 func (x *IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Autoconf != nil {
-		b.Leaf("ncws-example", "autoconf", genimpl.FormatBool(*x.Autoconf))
-	}
+	genimpl.LeafBool(b, "ncws-example", "autoconf", x.Autoconf)
 	return b.Done()
 }
 
@@ -228,9 +204,9 @@ func (x *Statistics) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "in-octets":
-			x.InOctets = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.InOctets, c)
 		case "out-octets":
-			x.OutOctets = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.OutOctets, c)
 		}
 	}
 	return nil
@@ -240,12 +216,8 @@ func (x *Statistics) FromTree(n *data.Node) error {
 // /ncws-example:interfaces/interface/statistics, checking every value against its type.
 func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.InOctets != nil {
-		b.Leaf("ncws-example", "in-octets", genimpl.FormatUint(*x.InOctets))
-	}
-	if x.OutOctets != nil {
-		b.Leaf("ncws-example", "out-octets", genimpl.FormatUint(*x.OutOctets))
-	}
+	genimpl.LeafUint(b, "ncws-example", "in-octets", x.InOctets)
+	genimpl.LeafUint(b, "ncws-example", "out-octets", x.OutOctets)
 	return b.Done()
 }
 
@@ -283,15 +255,15 @@ func (x *Route) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "prefix":
-			x.Prefix = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Prefix, c)
 		case "gateway":
-			x.Gateway = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Gateway, c)
 		case "outgoing-interface":
-			x.OutgoingInterface = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.OutgoingInterface, c)
 		case "discard":
 			x.Discard = true
 		case "metric":
-			x.Metric = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Metric, c)
 		}
 	}
 	return nil
@@ -304,21 +276,13 @@ func (x *Route) ToTree(sn *schema.Node) (*data.Node, error) {
 	if genimpl.CountTrue(x.Gateway != nil || x.OutgoingInterface != nil, x.Discard) > 1 {
 		return nil, genimpl.TwoCases("/ncws-example:routing/route", "next-hop")
 	}
-	if x.Prefix != nil {
-		b.Leaf("ncws-example", "prefix", *x.Prefix)
-	}
-	if x.Gateway != nil {
-		b.Leaf("ncws-example", "gateway", *x.Gateway)
-	}
-	if x.OutgoingInterface != nil {
-		b.Leaf("ncws-example", "outgoing-interface", *x.OutgoingInterface)
-	}
+	genimpl.LeafString(b, "ncws-example", "prefix", x.Prefix)
+	genimpl.LeafString(b, "ncws-example", "gateway", x.Gateway)
+	genimpl.LeafString(b, "ncws-example", "outgoing-interface", x.OutgoingInterface)
 	if x.Discard {
 		b.Leaf("ncws-example", "discard", "")
 	}
-	if x.Metric != nil {
-		b.Leaf("ncws-example", "metric", genimpl.FormatUint(*x.Metric))
-	}
+	genimpl.LeafUint(b, "ncws-example", "metric", x.Metric)
 	return b.Done()
 }
 
@@ -356,15 +320,15 @@ func (x *Rule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "sequence":
-			x.Sequence = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Sequence, c)
 		case "source":
-			x.Source = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Source, c)
 		case "interface":
-			x.Interface = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Interface, c)
 		case "action":
-			x.Action = genimpl.Ptr(genimpl.Int[Rule_Action](c.Value))
+			genimpl.SetInt(&x.Action, c)
 		}
 	}
 	return nil
@@ -374,21 +338,11 @@ func (x *Rule) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ncws-example", "name", *x.Name)
-	}
-	if x.Sequence != nil {
-		b.Leaf("ncws-example", "sequence", genimpl.FormatUint(*x.Sequence))
-	}
-	if x.Source != nil {
-		b.Leaf("ncws-example", "source", *x.Source)
-	}
-	if x.Interface != nil {
-		b.Leaf("ncws-example", "interface", *x.Interface)
-	}
-	if x.Action != nil {
-		b.Leaf("ncws-example", "action", (*x.Action).String())
-	}
+	genimpl.LeafString(b, "ncws-example", "name", x.Name)
+	genimpl.LeafUint(b, "ncws-example", "sequence", x.Sequence)
+	genimpl.LeafString(b, "ncws-example", "source", x.Source)
+	genimpl.LeafString(b, "ncws-example", "interface", x.Interface)
+	genimpl.LeafText(b, "ncws-example", "action", x.Action)
 	return b.Done()
 }
 
@@ -399,9 +353,9 @@ func (x *RebootInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "delay":
-			x.Delay = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Delay, c)
 		case "message":
-			x.Message = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Message, c)
 		}
 	}
 	return nil
@@ -411,12 +365,8 @@ func (x *RebootInput) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Delay != nil {
-		b.Leaf("ncws-example", "delay", genimpl.FormatUint(*x.Delay))
-	}
-	if x.Message != nil {
-		b.Leaf("ncws-example", "message", *x.Message)
-	}
+	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
+	genimpl.LeafString(b, "ncws-example", "message", x.Message)
 	return b.Done()
 }
 
@@ -427,7 +377,7 @@ func (x *RebootOutput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "reboot-at":
-			x.RebootAt = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.RebootAt, c)
 		}
 	}
 	return nil
@@ -437,9 +387,7 @@ func (x *RebootOutput) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.RebootAt != nil {
-		b.Leaf("ncws-example", "reboot-at", *x.RebootAt)
-	}
+	genimpl.LeafString(b, "ncws-example", "reboot-at", x.RebootAt)
 	return b.Done()
 }
 
@@ -450,7 +398,7 @@ func (x *ConfigSaved) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "user":
-			x.User = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.User, c)
 		}
 	}
 	return nil
@@ -460,9 +408,7 @@ func (x *ConfigSaved) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.User != nil {
-		b.Leaf("ncws-example", "user", *x.User)
-	}
+	genimpl.LeafString(b, "ncws-example", "user", x.User)
 	return b.Done()
 }
 
@@ -473,7 +419,7 @@ func (x *InterfaceResetInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "delay":
-			x.Delay = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Delay, c)
 		}
 	}
 	return nil
@@ -483,9 +429,7 @@ func (x *InterfaceResetInput) FromTree(n *data.Node) error {
 // /ncws-example:interfaces/interface/reset/input, checking every value against its type.
 func (x *InterfaceResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Delay != nil {
-		b.Leaf("ncws-example", "delay", genimpl.FormatUint(*x.Delay))
-	}
+	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
 	return b.Done()
 }
 
@@ -496,7 +440,7 @@ func (x *InterfaceResetOutput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "reset-at":
-			x.ResetAt = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ResetAt, c)
 		}
 	}
 	return nil
@@ -506,9 +450,7 @@ func (x *InterfaceResetOutput) FromTree(n *data.Node) error {
 // /ncws-example:interfaces/interface/reset/output, checking every value against its type.
 func (x *InterfaceResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ResetAt != nil {
-		b.Leaf("ncws-example", "reset-at", *x.ResetAt)
-	}
+	genimpl.LeafString(b, "ncws-example", "reset-at", x.ResetAt)
 	return b.Done()
 }
 
@@ -519,7 +461,7 @@ func (x *InterfaceLinkChange) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "oper-status":
-			x.OperStatus = genimpl.Ptr(genimpl.Int[OperState](c.Value))
+			genimpl.SetInt(&x.OperStatus, c)
 		}
 	}
 	return nil
@@ -529,8 +471,6 @@ func (x *InterfaceLinkChange) FromTree(n *data.Node) error {
 // /ncws-example:interfaces/interface/link-change, checking every value against its type.
 func (x *InterfaceLinkChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.OperStatus != nil {
-		b.Leaf("ncws-example", "oper-status", (*x.OperStatus).String())
-	}
+	genimpl.LeafText(b, "ncws-example", "oper-status", x.OperStatus)
 	return b.Done()
 }

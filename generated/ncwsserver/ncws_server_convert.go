@@ -43,15 +43,15 @@ func (x *Commit) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "id":
-			x.ID = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.ID, c)
 		case "time":
-			x.Time = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Time, c)
 		case "user":
-			x.User = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.User, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "comment":
-			x.Comment = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Comment, c)
 		case "change":
 			e := new(Change2)
 			if err := e.FromTree(c); err != nil {
@@ -67,21 +67,11 @@ func (x *Commit) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *Commit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ID != nil {
-		b.Leaf("ncws-server", "id", genimpl.FormatUint(*x.ID))
-	}
-	if x.Time != nil {
-		b.Leaf("ncws-server", "time", *x.Time)
-	}
-	if x.User != nil {
-		b.Leaf("ncws-server", "user", *x.User)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ncws-server", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.Comment != nil {
-		b.Leaf("ncws-server", "comment", *x.Comment)
-	}
+	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
+	genimpl.LeafString(b, "ncws-server", "time", x.Time)
+	genimpl.LeafString(b, "ncws-server", "user", x.User)
+	genimpl.LeafUint(b, "ncws-server", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ncws-server", "comment", x.Comment)
 	for _, e := range x.Change {
 		b.Add(e.ToTree(b.Schema("ncws-server", "change")))
 	}
@@ -95,9 +85,9 @@ func (x *Change2) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "path":
-			x.Path = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Path, c)
 		case "operation":
-			x.Operation = genimpl.Ptr(genimpl.Int[Change2_Operation](c.Value))
+			genimpl.SetInt(&x.Operation, c)
 		}
 	}
 	return nil
@@ -107,12 +97,8 @@ func (x *Change2) FromTree(n *data.Node) error {
 // /ncws-server:commit-history/commit/change, checking every value against its type.
 func (x *Change2) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Path != nil {
-		b.Leaf("ncws-server", "path", *x.Path)
-	}
-	if x.Operation != nil {
-		b.Leaf("ncws-server", "operation", (*x.Operation).String())
-	}
+	genimpl.LeafString(b, "ncws-server", "path", x.Path)
+	genimpl.LeafText(b, "ncws-server", "operation", x.Operation)
 	return b.Done()
 }
 
@@ -123,7 +109,7 @@ func (x *RollbackInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "id":
-			x.ID = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.ID, c)
 		}
 	}
 	return nil
@@ -133,8 +119,6 @@ func (x *RollbackInput) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *RollbackInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ID != nil {
-		b.Leaf("ncws-server", "id", genimpl.FormatUint(*x.ID))
-	}
+	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
 	return b.Done()
 }

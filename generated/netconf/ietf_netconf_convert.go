@@ -23,7 +23,7 @@ func (x *GetConfigInput) FromTree(n *data.Node) error {
 		case "filter":
 			x.Filter = []byte(c.Value.Str)
 		case "ietf-netconf-with-defaults:with-defaults":
-			x.WithDefaults = genimpl.Ptr(genimpl.Int[WithDefaultsMode](c.Value))
+			genimpl.SetInt(&x.WithDefaults, c)
 		}
 	}
 	return nil
@@ -39,9 +39,7 @@ func (x *GetConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Filter != nil {
 		b.Anydata("ietf-netconf", "filter", x.Filter)
 	}
-	if x.WithDefaults != nil {
-		b.Leaf("ietf-netconf-with-defaults", "with-defaults", (*x.WithDefaults).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
 	return b.Done()
 }
 
@@ -116,15 +114,15 @@ func (x *EditConfigInput) FromTree(n *data.Node) error {
 				return err
 			}
 		case "default-operation":
-			x.DefaultOperation = genimpl.Ptr(genimpl.Int[EditConfigInput_DefaultOperation](c.Value))
+			genimpl.SetInt(&x.DefaultOperation, c)
 		case "test-option":
-			x.TestOption = genimpl.Ptr(genimpl.Int[EditConfigInput_TestOption](c.Value))
+			genimpl.SetInt(&x.TestOption, c)
 		case "error-option":
-			x.ErrorOption = genimpl.Ptr(genimpl.Int[EditConfigInput_ErrorOption](c.Value))
+			genimpl.SetInt(&x.ErrorOption, c)
 		case "config":
 			x.Config = []byte(c.Value.Str)
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		}
 	}
 	return nil
@@ -140,21 +138,13 @@ func (x *EditConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Target != nil {
 		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
 	}
-	if x.DefaultOperation != nil {
-		b.Leaf("ietf-netconf", "default-operation", (*x.DefaultOperation).String())
-	}
-	if x.TestOption != nil {
-		b.Leaf("ietf-netconf", "test-option", (*x.TestOption).String())
-	}
-	if x.ErrorOption != nil {
-		b.Leaf("ietf-netconf", "error-option", (*x.ErrorOption).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf", "default-operation", x.DefaultOperation)
+	genimpl.LeafText(b, "ietf-netconf", "test-option", x.TestOption)
+	genimpl.LeafText(b, "ietf-netconf", "error-option", x.ErrorOption)
 	if x.Config != nil {
 		b.Anydata("ietf-netconf", "config", x.Config)
 	}
-	if x.URL != nil {
-		b.Leaf("ietf-netconf", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
 	return b.Done()
 }
 
@@ -206,7 +196,7 @@ func (x *CopyConfigInput) FromTree(n *data.Node) error {
 				return err
 			}
 		case "ietf-netconf-with-defaults:with-defaults":
-			x.WithDefaults = genimpl.Ptr(genimpl.Int[WithDefaultsMode](c.Value))
+			genimpl.SetInt(&x.WithDefaults, c)
 		}
 	}
 	return nil
@@ -222,9 +212,7 @@ func (x *CopyConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Source != nil {
 		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
 	}
-	if x.WithDefaults != nil {
-		b.Leaf("ietf-netconf-with-defaults", "with-defaults", (*x.WithDefaults).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
 	return b.Done()
 }
 
@@ -241,7 +229,7 @@ func (x *CopyConfigInput_Target) FromTree(n *data.Node) error {
 		case "startup":
 			x.Startup = true
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		}
 	}
 	return nil
@@ -263,9 +251,7 @@ func (x *CopyConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
-	if x.URL != nil {
-		b.Leaf("ietf-netconf", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
 	return b.Done()
 }
 
@@ -282,7 +268,7 @@ func (x *CopyConfigInput_Source) FromTree(n *data.Node) error {
 		case "startup":
 			x.Startup = true
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		case "config":
 			x.Config = []byte(c.Value.Str)
 		}
@@ -306,9 +292,7 @@ func (x *CopyConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
-	if x.URL != nil {
-		b.Leaf("ietf-netconf", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
 	if x.Config != nil {
 		b.Anydata("ietf-netconf", "config", x.Config)
 	}
@@ -350,7 +334,7 @@ func (x *DeleteConfigInput_Target) FromTree(n *data.Node) error {
 		case "startup":
 			x.Startup = true
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		}
 	}
 	return nil
@@ -366,9 +350,7 @@ func (x *DeleteConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
-	if x.URL != nil {
-		b.Leaf("ietf-netconf", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
 	return b.Done()
 }
 
@@ -505,7 +487,7 @@ func (x *GetInput) FromTree(n *data.Node) error {
 		case "filter":
 			x.Filter = []byte(c.Value.Str)
 		case "ietf-netconf-with-defaults:with-defaults":
-			x.WithDefaults = genimpl.Ptr(genimpl.Int[WithDefaultsMode](c.Value))
+			genimpl.SetInt(&x.WithDefaults, c)
 		}
 	}
 	return nil
@@ -518,9 +500,7 @@ func (x *GetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Filter != nil {
 		b.Anydata("ietf-netconf", "filter", x.Filter)
 	}
-	if x.WithDefaults != nil {
-		b.Leaf("ietf-netconf-with-defaults", "with-defaults", (*x.WithDefaults).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
 	return b.Done()
 }
 
@@ -568,7 +548,7 @@ func (x *KillSessionInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		}
 	}
 	return nil
@@ -578,9 +558,7 @@ func (x *KillSessionInput) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *KillSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
+	genimpl.LeafUint(b, "ietf-netconf", "session-id", x.SessionID)
 	return b.Done()
 }
 
@@ -593,11 +571,11 @@ func (x *CommitInput) FromTree(n *data.Node) error {
 		case "confirmed":
 			x.Confirmed = true
 		case "confirm-timeout":
-			x.ConfirmTimeout = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.ConfirmTimeout, c)
 		case "persist":
-			x.Persist = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Persist, c)
 		case "persist-id":
-			x.PersistID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.PersistID, c)
 		}
 	}
 	return nil
@@ -610,15 +588,9 @@ func (x *CommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Confirmed {
 		b.Leaf("ietf-netconf", "confirmed", "")
 	}
-	if x.ConfirmTimeout != nil {
-		b.Leaf("ietf-netconf", "confirm-timeout", genimpl.FormatUint(*x.ConfirmTimeout))
-	}
-	if x.Persist != nil {
-		b.Leaf("ietf-netconf", "persist", *x.Persist)
-	}
-	if x.PersistID != nil {
-		b.Leaf("ietf-netconf", "persist-id", *x.PersistID)
-	}
+	genimpl.LeafUint(b, "ietf-netconf", "confirm-timeout", x.ConfirmTimeout)
+	genimpl.LeafString(b, "ietf-netconf", "persist", x.Persist)
+	genimpl.LeafString(b, "ietf-netconf", "persist-id", x.PersistID)
 	return b.Done()
 }
 
@@ -643,7 +615,7 @@ func (x *CancelCommitInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "persist-id":
-			x.PersistID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.PersistID, c)
 		}
 	}
 	return nil
@@ -653,9 +625,7 @@ func (x *CancelCommitInput) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *CancelCommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.PersistID != nil {
-		b.Leaf("ietf-netconf", "persist-id", *x.PersistID)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "persist-id", x.PersistID)
 	return b.Done()
 }
 
@@ -698,7 +668,7 @@ func (x *ValidateInput_Source) FromTree(n *data.Node) error {
 		case "startup":
 			x.Startup = true
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		case "config":
 			x.Config = []byte(c.Value.Str)
 		}
@@ -722,9 +692,7 @@ func (x *ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
-	if x.URL != nil {
-		b.Leaf("ietf-netconf", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
 	if x.Config != nil {
 		b.Anydata("ietf-netconf", "config", x.Config)
 	}

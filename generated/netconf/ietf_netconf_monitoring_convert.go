@@ -124,7 +124,7 @@ func (x *Datastores_Datastore) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "name":
-			x.Name = genimpl.Ptr(genimpl.Int[NetconfDatastoreType](c.Value))
+			genimpl.SetInt(&x.Name, c)
 		case "locks":
 			x.Locks = new(Locks)
 			if err := x.Locks.FromTree(c); err != nil {
@@ -139,9 +139,7 @@ func (x *Datastores_Datastore) FromTree(n *data.Node) error {
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore, checking every value against its type.
 func (x *Datastores_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-netconf-monitoring", "name", (*x.Name).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf-monitoring", "name", x.Name)
 	if x.Locks != nil {
 		b.Add(x.Locks.ToTree(b.Schema("ietf-netconf-monitoring", "locks")))
 	}
@@ -196,9 +194,9 @@ func (x *GlobalLock) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "locked-by-session":
-			x.LockedBySession = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.LockedBySession, c)
 		case "locked-time":
-			x.LockedTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.LockedTime, c)
 		}
 	}
 	return nil
@@ -209,12 +207,8 @@ func (x *GlobalLock) FromTree(n *data.Node) error {
 // against its type.
 func (x *GlobalLock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.LockedBySession != nil {
-		b.Leaf("ietf-netconf-monitoring", "locked-by-session", genimpl.FormatUint(*x.LockedBySession))
-	}
-	if x.LockedTime != nil {
-		b.Leaf("ietf-netconf-monitoring", "locked-time", *x.LockedTime)
-	}
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "locked-time", x.LockedTime)
 	return b.Done()
 }
 
@@ -226,11 +220,11 @@ func (x *PartialLock) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "lock-id":
-			x.LockID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.LockID, c)
 		case "locked-by-session":
-			x.LockedBySession = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.LockedBySession, c)
 		case "locked-time":
-			x.LockedTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.LockedTime, c)
 		case "select":
 			x.Select = append(x.Select, c.Value.Str)
 		case "locked-node":
@@ -245,15 +239,9 @@ func (x *PartialLock) FromTree(n *data.Node) error {
 // value against its type.
 func (x *PartialLock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.LockID != nil {
-		b.Leaf("ietf-netconf-monitoring", "lock-id", genimpl.FormatUint(*x.LockID))
-	}
-	if x.LockedBySession != nil {
-		b.Leaf("ietf-netconf-monitoring", "locked-by-session", genimpl.FormatUint(*x.LockedBySession))
-	}
-	if x.LockedTime != nil {
-		b.Leaf("ietf-netconf-monitoring", "locked-time", *x.LockedTime)
-	}
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "lock-id", x.LockID)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "locked-time", x.LockedTime)
 	for _, v := range x.Select {
 		b.Leaf("ietf-netconf-monitoring", "select", v)
 	}
@@ -297,13 +285,13 @@ func (x *Schemas_Schema) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "identifier":
-			x.Identifier = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Identifier, c)
 		case "version":
-			x.Version = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Version, c)
 		case "format":
-			x.Format = genimpl.Ptr(SchemaFormat(c.Value.Str))
+			genimpl.SetString(&x.Format, c)
 		case "namespace":
-			x.Namespace = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Namespace, c)
 		case "location":
 			v, err := fromSchemas_Schema_Location(c.Value, c.Schema.Type)
 			if err != nil {
@@ -319,18 +307,10 @@ func (x *Schemas_Schema) FromTree(n *data.Node) error {
 // /ietf-netconf-monitoring:netconf-state/schemas/schema, checking every value against its type.
 func (x *Schemas_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Identifier != nil {
-		b.Leaf("ietf-netconf-monitoring", "identifier", *x.Identifier)
-	}
-	if x.Version != nil {
-		b.Leaf("ietf-netconf-monitoring", "version", *x.Version)
-	}
-	if x.Format != nil {
-		b.Leaf("ietf-netconf-monitoring", "format", string(*x.Format))
-	}
-	if x.Namespace != nil {
-		b.Leaf("ietf-netconf-monitoring", "namespace", *x.Namespace)
-	}
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "format", x.Format)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "namespace", x.Namespace)
 	for _, v := range x.Location {
 		b.UnionLeaf("ietf-netconf-monitoring", "location", v.unionSchemas_Schema_Location())
 	}
@@ -371,23 +351,23 @@ func (x *Session) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "transport":
-			x.Transport = genimpl.Ptr(Transport(c.Value.Str))
+			genimpl.SetString(&x.Transport, c)
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		case "login-time":
-			x.LoginTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.LoginTime, c)
 		case "in-rpcs":
-			x.InRpcs = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InRpcs, c)
 		case "in-bad-rpcs":
-			x.InBadRpcs = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InBadRpcs, c)
 		case "out-rpc-errors":
-			x.OutRPCErrors = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.OutRPCErrors, c)
 		case "out-notifications":
-			x.OutNotifications = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.OutNotifications, c)
 		}
 	}
 	return nil
@@ -397,33 +377,15 @@ func (x *Session) FromTree(n *data.Node) error {
 // /ietf-netconf-monitoring:netconf-state/sessions/session, checking every value against its type.
 func (x *Session) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-monitoring", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.Transport != nil {
-		b.Leaf("ietf-netconf-monitoring", "transport", string(*x.Transport))
-	}
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-monitoring", "username", *x.Username)
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-monitoring", "source-host", *x.SourceHost)
-	}
-	if x.LoginTime != nil {
-		b.Leaf("ietf-netconf-monitoring", "login-time", *x.LoginTime)
-	}
-	if x.InRpcs != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-rpcs", genimpl.FormatUint(*x.InRpcs))
-	}
-	if x.InBadRpcs != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-bad-rpcs", genimpl.FormatUint(*x.InBadRpcs))
-	}
-	if x.OutRPCErrors != nil {
-		b.Leaf("ietf-netconf-monitoring", "out-rpc-errors", genimpl.FormatUint(*x.OutRPCErrors))
-	}
-	if x.OutNotifications != nil {
-		b.Leaf("ietf-netconf-monitoring", "out-notifications", genimpl.FormatUint(*x.OutNotifications))
-	}
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "transport", x.Transport)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "username", x.Username)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "source-host", x.SourceHost)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "login-time", x.LoginTime)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-rpcs", x.InRpcs)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-rpcs", x.InBadRpcs)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-rpc-errors", x.OutRPCErrors)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-notifications", x.OutNotifications)
 	return b.Done()
 }
 
@@ -434,21 +396,21 @@ func (x *Statistics) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "netconf-start-time":
-			x.NetconfStartTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.NetconfStartTime, c)
 		case "in-bad-hellos":
-			x.InBadHellos = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InBadHellos, c)
 		case "in-sessions":
-			x.InSessions = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InSessions, c)
 		case "dropped-sessions":
-			x.DroppedSessions = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.DroppedSessions, c)
 		case "in-rpcs":
-			x.InRpcs = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InRpcs, c)
 		case "in-bad-rpcs":
-			x.InBadRpcs = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.InBadRpcs, c)
 		case "out-rpc-errors":
-			x.OutRPCErrors = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.OutRPCErrors, c)
 		case "out-notifications":
-			x.OutNotifications = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.OutNotifications, c)
 		}
 	}
 	return nil
@@ -458,30 +420,14 @@ func (x *Statistics) FromTree(n *data.Node) error {
 // /ietf-netconf-monitoring:netconf-state/statistics, checking every value against its type.
 func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.NetconfStartTime != nil {
-		b.Leaf("ietf-netconf-monitoring", "netconf-start-time", *x.NetconfStartTime)
-	}
-	if x.InBadHellos != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-bad-hellos", genimpl.FormatUint(*x.InBadHellos))
-	}
-	if x.InSessions != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-sessions", genimpl.FormatUint(*x.InSessions))
-	}
-	if x.DroppedSessions != nil {
-		b.Leaf("ietf-netconf-monitoring", "dropped-sessions", genimpl.FormatUint(*x.DroppedSessions))
-	}
-	if x.InRpcs != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-rpcs", genimpl.FormatUint(*x.InRpcs))
-	}
-	if x.InBadRpcs != nil {
-		b.Leaf("ietf-netconf-monitoring", "in-bad-rpcs", genimpl.FormatUint(*x.InBadRpcs))
-	}
-	if x.OutRPCErrors != nil {
-		b.Leaf("ietf-netconf-monitoring", "out-rpc-errors", genimpl.FormatUint(*x.OutRPCErrors))
-	}
-	if x.OutNotifications != nil {
-		b.Leaf("ietf-netconf-monitoring", "out-notifications", genimpl.FormatUint(*x.OutNotifications))
-	}
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "netconf-start-time", x.NetconfStartTime)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-hellos", x.InBadHellos)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-sessions", x.InSessions)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "dropped-sessions", x.DroppedSessions)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-rpcs", x.InRpcs)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-rpcs", x.InBadRpcs)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-rpc-errors", x.OutRPCErrors)
+	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-notifications", x.OutNotifications)
 	return b.Done()
 }
 
@@ -492,11 +438,11 @@ func (x *GetSchemaInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "identifier":
-			x.Identifier = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Identifier, c)
 		case "version":
-			x.Version = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Version, c)
 		case "format":
-			x.Format = genimpl.Ptr(SchemaFormat(c.Value.Str))
+			genimpl.SetString(&x.Format, c)
 		}
 	}
 	return nil
@@ -506,15 +452,9 @@ func (x *GetSchemaInput) FromTree(n *data.Node) error {
 // /ietf-netconf-monitoring:get-schema/input, checking every value against its type.
 func (x *GetSchemaInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Identifier != nil {
-		b.Leaf("ietf-netconf-monitoring", "identifier", *x.Identifier)
-	}
-	if x.Version != nil {
-		b.Leaf("ietf-netconf-monitoring", "version", *x.Version)
-	}
-	if x.Format != nil {
-		b.Leaf("ietf-netconf-monitoring", "format", string(*x.Format))
-	}
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
+	genimpl.LeafString(b, "ietf-netconf-monitoring", "format", x.Format)
 	return b.Done()
 }
 

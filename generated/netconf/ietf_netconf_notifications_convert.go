@@ -21,7 +21,7 @@ func (x *NetconfConfigChange) FromTree(n *data.Node) error {
 				return err
 			}
 		case "datastore":
-			x.Datastore = genimpl.Ptr(genimpl.Int[NetconfConfigChange_Datastore](c.Value))
+			genimpl.SetInt(&x.Datastore, c)
 		case "edit":
 			e := new(NetconfConfigChange_Edit)
 			if err := e.FromTree(c); err != nil {
@@ -40,9 +40,7 @@ func (x *NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.ChangedBy != nil {
 		b.Add(x.ChangedBy.ToTree(b.Schema("ietf-netconf-notifications", "changed-by")))
 	}
-	if x.Datastore != nil {
-		b.Leaf("ietf-netconf-notifications", "datastore", (*x.Datastore).String())
-	}
+	genimpl.LeafText(b, "ietf-netconf-notifications", "datastore", x.Datastore)
 	for _, e := range x.Edit {
 		b.Add(e.ToTree(b.Schema("ietf-netconf-notifications", "edit")))
 	}
@@ -59,11 +57,11 @@ func (x *NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
 		case "server":
 			x.Server = true
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		}
 	}
 	return nil
@@ -79,15 +77,9 @@ func (x *NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, err
 	if x.Server {
 		b.Leaf("ietf-netconf-notifications", "server", "")
 	}
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-notifications", "username", *x.Username)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-notifications", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-notifications", "source-host", *x.SourceHost)
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
 	return b.Done()
 }
 
@@ -98,9 +90,9 @@ func (x *NetconfConfigChange_Edit) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "target":
-			x.Target = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Target, c)
 		case "operation":
-			x.Operation = genimpl.Ptr(genimpl.Int[EditOperationType](c.Value))
+			genimpl.SetInt(&x.Operation, c)
 		}
 	}
 	return nil
@@ -110,12 +102,8 @@ func (x *NetconfConfigChange_Edit) FromTree(n *data.Node) error {
 // /ietf-netconf-notifications:netconf-config-change/edit, checking every value against its type.
 func (x *NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Target != nil {
-		b.Leaf("ietf-netconf-notifications", "target", *x.Target)
-	}
-	if x.Operation != nil {
-		b.Leaf("ietf-netconf-notifications", "operation", (*x.Operation).String())
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "target", x.Target)
+	genimpl.LeafText(b, "ietf-netconf-notifications", "operation", x.Operation)
 	return b.Done()
 }
 
@@ -170,11 +158,11 @@ func (x *NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
 		case "server":
 			x.Server = true
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		}
 	}
 	return nil
@@ -191,15 +179,9 @@ func (x *NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node,
 	if x.Server {
 		b.Leaf("ietf-netconf-notifications", "server", "")
 	}
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-notifications", "username", *x.Username)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-notifications", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-notifications", "source-host", *x.SourceHost)
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
 	return b.Done()
 }
 
@@ -210,11 +192,11 @@ func (x *NetconfSessionStart) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		}
 	}
 	return nil
@@ -224,15 +206,9 @@ func (x *NetconfSessionStart) FromTree(n *data.Node) error {
 // /ietf-netconf-notifications:netconf-session-start, checking every value against its type.
 func (x *NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-notifications", "username", *x.Username)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-notifications", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-notifications", "source-host", *x.SourceHost)
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
 	return b.Done()
 }
 
@@ -243,15 +219,15 @@ func (x *NetconfSessionEnd) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		case "killed-by":
-			x.KilledBy = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.KilledBy, c)
 		case "termination-reason":
-			x.TerminationReason = genimpl.Ptr(genimpl.Int[NetconfSessionEnd_TerminationReason](c.Value))
+			genimpl.SetInt(&x.TerminationReason, c)
 		}
 	}
 	return nil
@@ -261,21 +237,11 @@ func (x *NetconfSessionEnd) FromTree(n *data.Node) error {
 // /ietf-netconf-notifications:netconf-session-end, checking every value against its type.
 func (x *NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-notifications", "username", *x.Username)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-notifications", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-notifications", "source-host", *x.SourceHost)
-	}
-	if x.KilledBy != nil {
-		b.Leaf("ietf-netconf-notifications", "killed-by", genimpl.FormatUint(*x.KilledBy))
-	}
-	if x.TerminationReason != nil {
-		b.Leaf("ietf-netconf-notifications", "termination-reason", (*x.TerminationReason).String())
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "killed-by", x.KilledBy)
+	genimpl.LeafText(b, "ietf-netconf-notifications", "termination-reason", x.TerminationReason)
 	return b.Done()
 }
 
@@ -286,15 +252,15 @@ func (x *NetconfConfirmedCommit) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
-			x.Username = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Username, c)
 		case "session-id":
-			x.SessionID = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.SessionID, c)
 		case "source-host":
-			x.SourceHost = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.SourceHost, c)
 		case "confirm-event":
-			x.ConfirmEvent = genimpl.Ptr(genimpl.Int[NetconfConfirmedCommit_ConfirmEvent](c.Value))
+			genimpl.SetInt(&x.ConfirmEvent, c)
 		case "timeout":
-			x.Timeout = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Timeout, c)
 		}
 	}
 	return nil
@@ -304,20 +270,10 @@ func (x *NetconfConfirmedCommit) FromTree(n *data.Node) error {
 // /ietf-netconf-notifications:netconf-confirmed-commit, checking every value against its type.
 func (x *NetconfConfirmedCommit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Username != nil {
-		b.Leaf("ietf-netconf-notifications", "username", *x.Username)
-	}
-	if x.SessionID != nil {
-		b.Leaf("ietf-netconf-notifications", "session-id", genimpl.FormatUint(*x.SessionID))
-	}
-	if x.SourceHost != nil {
-		b.Leaf("ietf-netconf-notifications", "source-host", *x.SourceHost)
-	}
-	if x.ConfirmEvent != nil {
-		b.Leaf("ietf-netconf-notifications", "confirm-event", (*x.ConfirmEvent).String())
-	}
-	if x.Timeout != nil {
-		b.Leaf("ietf-netconf-notifications", "timeout", genimpl.FormatUint(*x.Timeout))
-	}
+	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
+	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
+	genimpl.LeafText(b, "ietf-netconf-notifications", "confirm-event", x.ConfirmEvent)
+	genimpl.LeafUint(b, "ietf-netconf-notifications", "timeout", x.Timeout)
 	return b.Done()
 }

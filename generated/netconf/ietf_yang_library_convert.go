@@ -34,7 +34,7 @@ func (x *YANGLibrary) FromTree(n *data.Node) error {
 			}
 			x.Datastore = append(x.Datastore, e)
 		case "content-id":
-			x.ContentID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ContentID, c)
 		}
 	}
 	return nil
@@ -53,9 +53,7 @@ func (x *YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
 	for _, e := range x.Datastore {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "datastore")))
 	}
-	if x.ContentID != nil {
-		b.Leaf("ietf-yang-library", "content-id", *x.ContentID)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "content-id", x.ContentID)
 	return b.Done()
 }
 
@@ -66,7 +64,7 @@ func (x *ModuleSet) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "module":
 			e := new(ModuleSet_Module)
 			if err := e.FromTree(c); err != nil {
@@ -88,9 +86,7 @@ func (x *ModuleSet) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library/module-set, checking every value against its type.
 func (x *ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	for _, e := range x.Module {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module")))
 	}
@@ -107,11 +103,11 @@ func (x *ModuleSet_Module) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "namespace":
-			x.Namespace = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Namespace, c)
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		case "submodule":
@@ -133,15 +129,9 @@ func (x *ModuleSet_Module) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library/module-set/module, checking every value against its type.
 func (x *ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
-	if x.Namespace != nil {
-		b.Leaf("ietf-yang-library", "namespace", *x.Namespace)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
+	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
 	for _, v := range x.Location {
 		b.Leaf("ietf-yang-library", "location", v)
 	}
@@ -164,9 +154,9 @@ func (x *ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		}
@@ -178,12 +168,8 @@ func (x *ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library/module-set/module/submodule, checking every value against its type.
 func (x *ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
 	for _, v := range x.Location {
 		b.Leaf("ietf-yang-library", "location", v)
 	}
@@ -198,11 +184,11 @@ func (x *ImportOnlyModule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "namespace":
-			x.Namespace = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Namespace, c)
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		case "submodule":
@@ -221,15 +207,9 @@ func (x *ImportOnlyModule) FromTree(n *data.Node) error {
 // type.
 func (x *ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
-	if x.Namespace != nil {
-		b.Leaf("ietf-yang-library", "namespace", *x.Namespace)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
+	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
 	for _, v := range x.Location {
 		b.Leaf("ietf-yang-library", "location", v)
 	}
@@ -247,9 +227,9 @@ func (x *ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		}
@@ -262,12 +242,8 @@ func (x *ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
 // against its type.
 func (x *ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
 	for _, v := range x.Location {
 		b.Leaf("ietf-yang-library", "location", v)
 	}
@@ -281,7 +257,7 @@ func (x *YANGLibrary_Schema) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "module-set":
 			x.ModuleSet = append(x.ModuleSet, c.Value.Str)
 		}
@@ -293,9 +269,7 @@ func (x *YANGLibrary_Schema) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library/schema, checking every value against its type.
 func (x *YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	for _, v := range x.ModuleSet {
 		b.Leaf("ietf-yang-library", "module-set", v)
 	}
@@ -309,9 +283,9 @@ func (x *YANGLibrary_Datastore) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(Datastore(c.Value.Str))
+			genimpl.SetString(&x.Name, c)
 		case "schema":
-			x.Schema = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Schema, c)
 		}
 	}
 	return nil
@@ -321,12 +295,8 @@ func (x *YANGLibrary_Datastore) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library/datastore, checking every value against its type.
 func (x *YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", string(*x.Name))
-	}
-	if x.Schema != nil {
-		b.Leaf("ietf-yang-library", "schema", *x.Schema)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
 	return b.Done()
 }
 
@@ -337,7 +307,7 @@ func (x *ModulesState) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "module-set-id":
-			x.ModuleSetID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ModuleSetID, c)
 		case "module":
 			e := new(ModulesState_Module)
 			if err := e.FromTree(c); err != nil {
@@ -353,9 +323,7 @@ func (x *ModulesState) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ModuleSetID != nil {
-		b.Leaf("ietf-yang-library", "module-set-id", *x.ModuleSetID)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
 	for _, e := range x.Module {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module")))
 	}
@@ -369,13 +337,13 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "schema":
-			x.Schema = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Schema, c)
 		case "namespace":
-			x.Namespace = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Namespace, c)
 		case "feature":
 			x.Feature = append(x.Feature, c.Value.Str)
 		case "deviation":
@@ -385,7 +353,7 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 			}
 			x.Deviation = append(x.Deviation, e)
 		case "conformance-type":
-			x.ConformanceType = genimpl.Ptr(genimpl.Int[ModulesState_Module_ConformanceType](c.Value))
+			genimpl.SetInt(&x.ConformanceType, c)
 		case "submodule":
 			e := new(ModulesState_Module_Submodule)
 			if err := e.FromTree(c); err != nil {
@@ -401,27 +369,17 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 // /ietf-yang-library:modules-state/module, checking every value against its type.
 func (x *ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
-	if x.Schema != nil {
-		b.Leaf("ietf-yang-library", "schema", *x.Schema)
-	}
-	if x.Namespace != nil {
-		b.Leaf("ietf-yang-library", "namespace", *x.Namespace)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
+	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
+	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
 	for _, v := range x.Feature {
 		b.Leaf("ietf-yang-library", "feature", v)
 	}
 	for _, e := range x.Deviation {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "deviation")))
 	}
-	if x.ConformanceType != nil {
-		b.Leaf("ietf-yang-library", "conformance-type", (*x.ConformanceType).String())
-	}
+	genimpl.LeafText(b, "ietf-yang-library", "conformance-type", x.ConformanceType)
 	for _, e := range x.Submodule {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "submodule")))
 	}
@@ -435,9 +393,9 @@ func (x *Deviation) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		}
 	}
 	return nil
@@ -447,12 +405,8 @@ func (x *Deviation) FromTree(n *data.Node) error {
 // /ietf-yang-library:modules-state/module/deviation, checking every value against its type.
 func (x *Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
 	return b.Done()
 }
 
@@ -463,11 +417,11 @@ func (x *ModulesState_Module_Submodule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "revision":
-			x.Revision = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Revision, c)
 		case "schema":
-			x.Schema = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Schema, c)
 		}
 	}
 	return nil
@@ -477,15 +431,9 @@ func (x *ModulesState_Module_Submodule) FromTree(n *data.Node) error {
 // /ietf-yang-library:modules-state/module/submodule, checking every value against its type.
 func (x *ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("ietf-yang-library", "name", *x.Name)
-	}
-	if x.Revision != nil {
-		b.Leaf("ietf-yang-library", "revision", *x.Revision)
-	}
-	if x.Schema != nil {
-		b.Leaf("ietf-yang-library", "schema", *x.Schema)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
+	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
+	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
 	return b.Done()
 }
 
@@ -496,7 +444,7 @@ func (x *YANGLibraryUpdate) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "content-id":
-			x.ContentID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ContentID, c)
 		}
 	}
 	return nil
@@ -506,9 +454,7 @@ func (x *YANGLibraryUpdate) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library-update, checking every value against its type.
 func (x *YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ContentID != nil {
-		b.Leaf("ietf-yang-library", "content-id", *x.ContentID)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "content-id", x.ContentID)
 	return b.Done()
 }
 
@@ -519,7 +465,7 @@ func (x *YANGLibraryChange) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "module-set-id":
-			x.ModuleSetID = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ModuleSetID, c)
 		}
 	}
 	return nil
@@ -529,8 +475,6 @@ func (x *YANGLibraryChange) FromTree(n *data.Node) error {
 // /ietf-yang-library:yang-library-change, checking every value against its type.
 func (x *YANGLibraryChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ModuleSetID != nil {
-		b.Leaf("ietf-yang-library", "module-set-id", *x.ModuleSetID)
-	}
+	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
 	return b.Done()
 }

@@ -69,13 +69,13 @@ func (x *Stream) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "description":
-			x.Description = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Description, c)
 		case "replaySupport":
-			x.ReplaySupport = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.ReplaySupport, c)
 		case "replayLogCreationTime":
-			x.ReplayLogCreationTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ReplayLogCreationTime, c)
 		}
 	}
 	return nil
@@ -85,18 +85,10 @@ func (x *Stream) FromTree(n *data.Node) error {
 // /nc-notifications:netconf/streams/stream, checking every value against its type.
 func (x *Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("nc-notifications", "name", *x.Name)
-	}
-	if x.Description != nil {
-		b.Leaf("nc-notifications", "description", *x.Description)
-	}
-	if x.ReplaySupport != nil {
-		b.Leaf("nc-notifications", "replaySupport", genimpl.FormatBool(*x.ReplaySupport))
-	}
-	if x.ReplayLogCreationTime != nil {
-		b.Leaf("nc-notifications", "replayLogCreationTime", *x.ReplayLogCreationTime)
-	}
+	genimpl.LeafString(b, "nc-notifications", "name", x.Name)
+	genimpl.LeafString(b, "nc-notifications", "description", x.Description)
+	genimpl.LeafBool(b, "nc-notifications", "replaySupport", x.ReplaySupport)
+	genimpl.LeafString(b, "nc-notifications", "replayLogCreationTime", x.ReplayLogCreationTime)
 	return b.Done()
 }
 

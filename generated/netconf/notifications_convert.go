@@ -16,13 +16,13 @@ func (x *CreateSubscriptionInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "notifications") {
 		case "stream":
-			x.Stream = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Stream, c)
 		case "filter":
 			x.Filter = []byte(c.Value.Str)
 		case "startTime":
-			x.StartTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.StartTime, c)
 		case "stopTime":
-			x.StopTime = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.StopTime, c)
 		}
 	}
 	return nil
@@ -32,17 +32,11 @@ func (x *CreateSubscriptionInput) FromTree(n *data.Node) error {
 // /notifications:create-subscription/input, checking every value against its type.
 func (x *CreateSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Stream != nil {
-		b.Leaf("notifications", "stream", *x.Stream)
-	}
+	genimpl.LeafString(b, "notifications", "stream", x.Stream)
 	if x.Filter != nil {
 		b.Anydata("notifications", "filter", x.Filter)
 	}
-	if x.StartTime != nil {
-		b.Leaf("notifications", "startTime", *x.StartTime)
-	}
-	if x.StopTime != nil {
-		b.Leaf("notifications", "stopTime", *x.StopTime)
-	}
+	genimpl.LeafString(b, "notifications", "startTime", x.StartTime)
+	genimpl.LeafString(b, "notifications", "stopTime", x.StopTime)
 	return b.Done()
 }

@@ -16,7 +16,7 @@ func (x *System) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-base") {
 		case "hostname":
-			x.Hostname = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Hostname, c)
 		case "user":
 			e := new(User)
 			if err := e.FromTree(c); err != nil {
@@ -24,7 +24,7 @@ func (x *System) FromTree(n *data.Node) error {
 			}
 			x.User = append(x.User, e)
 		case "augment-ext:hostname":
-			x.HostnameExt = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.HostnameExt, c)
 		case "augment-ext:clock":
 			x.Clock = new(Clock)
 			if err := x.Clock.FromTree(c); err != nil {
@@ -39,15 +39,11 @@ func (x *System) FromTree(n *data.Node) error {
 // value against its type.
 func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Hostname != nil {
-		b.Leaf("augment-base", "hostname", *x.Hostname)
-	}
+	genimpl.LeafString(b, "augment-base", "hostname", x.Hostname)
 	for _, e := range x.User {
 		b.Add(e.ToTree(b.Schema("augment-base", "user")))
 	}
-	if x.HostnameExt != nil {
-		b.Leaf("augment-ext", "hostname", *x.HostnameExt)
-	}
+	genimpl.LeafString(b, "augment-ext", "hostname", x.HostnameExt)
 	if x.Clock != nil {
 		b.Add(x.Clock.ToTree(b.Schema("augment-ext", "clock")))
 	}
@@ -61,9 +57,9 @@ func (x *User) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-base") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "augment-ext:shell":
-			x.Shell = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Shell, c)
 		}
 	}
 	return nil
@@ -73,12 +69,8 @@ func (x *User) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *User) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("augment-base", "name", *x.Name)
-	}
-	if x.Shell != nil {
-		b.Leaf("augment-ext", "shell", *x.Shell)
-	}
+	genimpl.LeafString(b, "augment-base", "name", x.Name)
+	genimpl.LeafString(b, "augment-ext", "shell", x.Shell)
 	return b.Done()
 }
 
@@ -89,7 +81,7 @@ func (x *Clock) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-ext") {
 		case "timezone":
-			x.Timezone = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Timezone, c)
 		}
 	}
 	return nil
@@ -99,8 +91,6 @@ func (x *Clock) FromTree(n *data.Node) error {
 // /augment-base:system/augment-ext:clock, checking every value against its type.
 func (x *Clock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Timezone != nil {
-		b.Leaf("augment-ext", "timezone", *x.Timezone)
-	}
+	genimpl.LeafString(b, "augment-ext", "timezone", x.Timezone)
 	return b.Done()
 }

@@ -16,20 +16,20 @@ func (x *Transport) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "choice") {
 		case "tcp-port":
-			x.TCPPort = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.TCPPort, c)
 		case "tls":
 			x.TLS = new(TLS)
 			if err := x.TLS.FromTree(c); err != nil {
 				return err
 			}
 		case "tls-port":
-			x.TLSPort = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.TLSPort, c)
 		case "unix-socket":
-			x.UnixSocket = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.UnixSocket, c)
 		case "a":
 			x.A = true
 		case "b":
-			x.B = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.B, c)
 		}
 	}
 	return nil
@@ -45,24 +45,16 @@ func (x *Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 	if genimpl.CountTrue(x.A, x.B != nil) > 1 {
 		return nil, genimpl.TwoCases("/choice:transport", "inner")
 	}
-	if x.TCPPort != nil {
-		b.Leaf("choice", "tcp-port", genimpl.FormatUint(*x.TCPPort))
-	}
+	genimpl.LeafUint(b, "choice", "tcp-port", x.TCPPort)
 	if x.TLS != nil {
 		b.Add(x.TLS.ToTree(b.Schema("choice", "tls")))
 	}
-	if x.TLSPort != nil {
-		b.Leaf("choice", "tls-port", genimpl.FormatUint(*x.TLSPort))
-	}
-	if x.UnixSocket != nil {
-		b.Leaf("choice", "unix-socket", *x.UnixSocket)
-	}
+	genimpl.LeafUint(b, "choice", "tls-port", x.TLSPort)
+	genimpl.LeafString(b, "choice", "unix-socket", x.UnixSocket)
 	if x.A {
 		b.Leaf("choice", "a", "")
 	}
-	if x.B != nil {
-		b.Leaf("choice", "b", genimpl.FormatBool(*x.B))
-	}
+	genimpl.LeafBool(b, "choice", "b", x.B)
 	return b.Done()
 }
 
@@ -73,7 +65,7 @@ func (x *TLS) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "choice") {
 		case "cert":
-			x.Cert = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Cert, c)
 		}
 	}
 	return nil
@@ -83,8 +75,6 @@ func (x *TLS) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Cert != nil {
-		b.Leaf("choice", "cert", *x.Cert)
-	}
+	genimpl.LeafString(b, "choice", "cert", x.Cert)
 	return b.Done()
 }

@@ -16,14 +16,14 @@ func (x *Interface) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "config":
 			for _, c := range c.Children() {
 				switch genimpl.Key(c, "compress") {
 				case "name":
-					x.Name = genimpl.Ptr(c.Value.Str)
+					genimpl.SetString(&x.Name, c)
 				case "mtu":
-					x.MTU = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+					genimpl.SetUint(&x.MTU, c)
 				}
 			}
 		case "subinterfaces":
@@ -41,7 +41,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 			for _, c := range c.Children() {
 				switch genimpl.Key(c, "compress") {
 				case "oper-status":
-					x.OperStatus = genimpl.Ptr(genimpl.Int[Interface_OperStatus](c.Value))
+					genimpl.SetInt(&x.OperStatus, c)
 				case "counters":
 					x.Counters = new(Counters)
 					if err := x.Counters.FromTree(c); err != nil {
@@ -58,17 +58,11 @@ func (x *Interface) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("compress", "name", *x.Name)
-	}
+	genimpl.LeafString(b, "compress", "name", x.Name)
 	{
 		vb := genimpl.NewBuilder(b.Schema("compress", "config"))
-		if x.Name != nil {
-			vb.Leaf("compress", "name", *x.Name)
-		}
-		if x.MTU != nil {
-			vb.Leaf("compress", "mtu", genimpl.FormatUint(*x.MTU))
-		}
+		genimpl.LeafString(vb, "compress", "name", x.Name)
+		genimpl.LeafUint(vb, "compress", "mtu", x.MTU)
 		b.Add(vb.Done())
 	}
 	{
@@ -80,9 +74,7 @@ func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	}
 	{
 		vb := genimpl.NewBuilder(b.Schema("compress", "state"))
-		if x.OperStatus != nil {
-			vb.Leaf("compress", "oper-status", (*x.OperStatus).String())
-		}
+		genimpl.LeafText(vb, "compress", "oper-status", x.OperStatus)
 		if x.Counters != nil {
 			vb.Add(x.Counters.ToTree(vb.Schema("compress", "counters")))
 		}
@@ -98,7 +90,7 @@ func (x *Counters) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "in-octets":
-			x.InOctets = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.InOctets, c)
 		}
 	}
 	return nil
@@ -108,9 +100,7 @@ func (x *Counters) FromTree(n *data.Node) error {
 // /compress:interfaces/interface/state/counters, checking every value against its type.
 func (x *Counters) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.InOctets != nil {
-		b.Leaf("compress", "in-octets", genimpl.FormatUint(*x.InOctets))
-	}
+	genimpl.LeafUint(b, "compress", "in-octets", x.InOctets)
 	return b.Done()
 }
 
@@ -121,14 +111,14 @@ func (x *Subinterface) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "index":
-			x.Index = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Index, c)
 		case "config":
 			for _, c := range c.Children() {
 				switch genimpl.Key(c, "compress") {
 				case "index":
-					x.Index = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+					genimpl.SetUint(&x.Index, c)
 				case "description":
-					x.Description = genimpl.Ptr(c.Value.Str)
+					genimpl.SetString(&x.Description, c)
 				}
 			}
 		}
@@ -140,17 +130,11 @@ func (x *Subinterface) FromTree(n *data.Node) error {
 // /compress:interfaces/interface/subinterfaces/subinterface, checking every value against its type.
 func (x *Subinterface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Index != nil {
-		b.Leaf("compress", "index", genimpl.FormatUint(*x.Index))
-	}
+	genimpl.LeafUint(b, "compress", "index", x.Index)
 	{
 		vb := genimpl.NewBuilder(b.Schema("compress", "config"))
-		if x.Index != nil {
-			vb.Leaf("compress", "index", genimpl.FormatUint(*x.Index))
-		}
-		if x.Description != nil {
-			vb.Leaf("compress", "description", *x.Description)
-		}
+		genimpl.LeafUint(vb, "compress", "index", x.Index)
+		genimpl.LeafString(vb, "compress", "description", x.Description)
 		b.Add(vb.Done())
 	}
 	return b.Done()

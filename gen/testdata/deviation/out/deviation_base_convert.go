@@ -16,11 +16,11 @@ func (x *Device) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "deviation-base") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "mtu":
-			x.MTU = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.MTU, c)
 		case "mode":
-			x.Mode = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Mode, c)
 		}
 	}
 	return nil
@@ -30,14 +30,8 @@ func (x *Device) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Device) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("deviation-base", "name", *x.Name)
-	}
-	if x.MTU != nil {
-		b.Leaf("deviation-base", "mtu", genimpl.FormatUint(*x.MTU))
-	}
-	if x.Mode != nil {
-		b.Leaf("deviation-base", "mode", *x.Mode)
-	}
+	genimpl.LeafString(b, "deviation-base", "name", x.Name)
+	genimpl.LeafUint(b, "deviation-base", "mtu", x.MTU)
+	genimpl.LeafString(b, "deviation-base", "mode", x.Mode)
 	return b.Done()
 }

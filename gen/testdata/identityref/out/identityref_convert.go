@@ -16,13 +16,13 @@ func (x *Keys) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "identityref") {
 		case "algorithm":
-			x.Algorithm = genimpl.Ptr(Crypto(c.Value.Str))
+			genimpl.SetString(&x.Algorithm, c)
 		case "allowed":
 			x.Allowed = append(x.Allowed, Crypto(c.Value.Str))
 		case "digest":
-			x.Digest = genimpl.Ptr(Hash(c.Value.Str))
+			genimpl.SetString(&x.Digest, c)
 		case "mac":
-			x.MAC = genimpl.Ptr(Hash_Symmetric(c.Value.Str))
+			genimpl.SetString(&x.MAC, c)
 		}
 	}
 	return nil
@@ -32,17 +32,11 @@ func (x *Keys) FromTree(n *data.Node) error {
 // value against its type.
 func (x *Keys) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Algorithm != nil {
-		b.Leaf("identityref", "algorithm", string(*x.Algorithm))
-	}
+	genimpl.LeafString(b, "identityref", "algorithm", x.Algorithm)
 	for _, v := range x.Allowed {
 		b.Leaf("identityref", "allowed", string(v))
 	}
-	if x.Digest != nil {
-		b.Leaf("identityref", "digest", string(*x.Digest))
-	}
-	if x.MAC != nil {
-		b.Leaf("identityref", "mac", string(*x.MAC))
-	}
+	genimpl.LeafString(b, "identityref", "digest", x.Digest)
+	genimpl.LeafString(b, "identityref", "mac", x.MAC)
 	return b.Done()
 }

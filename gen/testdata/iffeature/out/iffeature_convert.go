@@ -16,14 +16,14 @@ func (x *System) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "iffeature") {
 		case "hostname":
-			x.Hostname = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Hostname, c)
 		case "ntp":
 			x.NTP = new(NTP)
 			if err := x.NTP.FromTree(c); err != nil {
 				return err
 			}
 		case "ntp-or-radius":
-			x.NTPOrRadius = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.NTPOrRadius, c)
 		}
 	}
 	return nil
@@ -33,15 +33,11 @@ func (x *System) FromTree(n *data.Node) error {
 // value against its type.
 func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Hostname != nil {
-		b.Leaf("iffeature", "hostname", *x.Hostname)
-	}
+	genimpl.LeafString(b, "iffeature", "hostname", x.Hostname)
 	if x.NTP != nil {
 		b.Add(x.NTP.ToTree(b.Schema("iffeature", "ntp")))
 	}
-	if x.NTPOrRadius != nil {
-		b.Leaf("iffeature", "ntp-or-radius", *x.NTPOrRadius)
-	}
+	genimpl.LeafString(b, "iffeature", "ntp-or-radius", x.NTPOrRadius)
 	return b.Done()
 }
 
@@ -52,7 +48,7 @@ func (x *NTP) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "iffeature") {
 		case "server":
-			x.Server = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Server, c)
 		}
 	}
 	return nil
@@ -62,8 +58,6 @@ func (x *NTP) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *NTP) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Server != nil {
-		b.Leaf("iffeature", "server", *x.Server)
-	}
+	genimpl.LeafString(b, "iffeature", "server", x.Server)
 	return b.Done()
 }

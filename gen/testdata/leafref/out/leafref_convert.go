@@ -43,11 +43,11 @@ func (x *Port) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "leafref") {
 		case "id":
-			x.ID = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.ID, c)
 		case "mode":
-			x.Mode = genimpl.Ptr(genimpl.Int[Port_Mode](c.Value))
+			genimpl.SetInt(&x.Mode, c)
 		case "weight":
-			x.Weight = genimpl.Ptr(genimpl.Decimal(c.Value))
+			genimpl.SetDecimal(&x.Weight, c)
 		}
 	}
 	return nil
@@ -57,15 +57,9 @@ func (x *Port) FromTree(n *data.Node) error {
 // value against its type.
 func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ID != nil {
-		b.Leaf("leafref", "id", genimpl.FormatUint(*x.ID))
-	}
-	if x.Mode != nil {
-		b.Leaf("leafref", "mode", (*x.Mode).String())
-	}
-	if x.Weight != nil {
-		b.Leaf("leafref", "weight", (*x.Weight).String())
-	}
+	genimpl.LeafUint(b, "leafref", "id", x.ID)
+	genimpl.LeafText(b, "leafref", "mode", x.Mode)
+	genimpl.LeafText(b, "leafref", "weight", x.Weight)
 	return b.Done()
 }
 
@@ -76,13 +70,13 @@ func (x *Uses) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "leafref") {
 		case "port-id":
-			x.PortID = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.PortID, c)
 		case "port-mode":
-			x.PortMode = genimpl.Ptr(genimpl.Int[Port_Mode](c.Value))
+			genimpl.SetInt(&x.PortMode, c)
 		case "weights":
 			x.Weights = append(x.Weights, genimpl.Decimal(c.Value))
 		case "chain":
-			x.Chain = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.Chain, c)
 		}
 	}
 	return nil
@@ -92,17 +86,11 @@ func (x *Uses) FromTree(n *data.Node) error {
 // against its type.
 func (x *Uses) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.PortID != nil {
-		b.Leaf("leafref", "port-id", genimpl.FormatUint(*x.PortID))
-	}
-	if x.PortMode != nil {
-		b.Leaf("leafref", "port-mode", (*x.PortMode).String())
-	}
+	genimpl.LeafUint(b, "leafref", "port-id", x.PortID)
+	genimpl.LeafText(b, "leafref", "port-mode", x.PortMode)
 	for _, v := range x.Weights {
 		b.Leaf("leafref", "weights", v.String())
 	}
-	if x.Chain != nil {
-		b.Leaf("leafref", "chain", genimpl.FormatUint(*x.Chain))
-	}
+	genimpl.LeafUint(b, "leafref", "chain", x.Chain)
 	return b.Done()
 }

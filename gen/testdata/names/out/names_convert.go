@@ -16,17 +16,17 @@ func (x *Top) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "foo-bar":
-			x.FooBar = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.FooBar, c)
 		case "foo_bar":
-			x.FooBar2 = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.FooBar2, c)
 		case "type":
-			x.Type = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Type, c)
 		case "Type":
-			x.Type2 = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Type2, c)
 		case "to-tree":
-			x.ToTree2 = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.ToTree2, c)
 		case "get-item":
-			x.GetItem = genimpl.Ptr(genimpl.Int[int32](c.Value))
+			genimpl.SetInt(&x.GetItem, c)
 		case "item":
 			e := new(Item)
 			if err := e.FromTree(c); err != nil {
@@ -39,9 +39,9 @@ func (x *Top) FromTree(n *data.Node) error {
 				return err
 			}
 		case "speed":
-			x.Speed = genimpl.Ptr(genimpl.Int[Top_Speed](c.Value))
+			genimpl.SetInt(&x.Speed, c)
 		case "names-aug:foo-bar":
-			x.FooBarNa = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.FooBarNa, c)
 		}
 	}
 	return nil
@@ -51,36 +51,20 @@ func (x *Top) FromTree(n *data.Node) error {
 // against its type.
 func (x *Top) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.FooBar != nil {
-		b.Leaf("names", "foo-bar", *x.FooBar)
-	}
-	if x.FooBar2 != nil {
-		b.Leaf("names", "foo_bar", *x.FooBar2)
-	}
-	if x.Type != nil {
-		b.Leaf("names", "type", *x.Type)
-	}
-	if x.Type2 != nil {
-		b.Leaf("names", "Type", *x.Type2)
-	}
-	if x.ToTree2 != nil {
-		b.Leaf("names", "to-tree", *x.ToTree2)
-	}
-	if x.GetItem != nil {
-		b.Leaf("names", "get-item", genimpl.FormatInt(*x.GetItem))
-	}
+	genimpl.LeafString(b, "names", "foo-bar", x.FooBar)
+	genimpl.LeafString(b, "names", "foo_bar", x.FooBar2)
+	genimpl.LeafString(b, "names", "type", x.Type)
+	genimpl.LeafString(b, "names", "Type", x.Type2)
+	genimpl.LeafString(b, "names", "to-tree", x.ToTree2)
+	genimpl.LeafInt(b, "names", "get-item", x.GetItem)
 	for _, e := range x.Item {
 		b.Add(e.ToTree(b.Schema("names", "item")))
 	}
 	if x.Config != nil {
 		b.Add(x.Config.ToTree(b.Schema("names", "config")))
 	}
-	if x.Speed != nil {
-		b.Leaf("names", "speed", (*x.Speed).String())
-	}
-	if x.FooBarNa != nil {
-		b.Leaf("names-aug", "foo-bar", *x.FooBarNa)
-	}
+	genimpl.LeafText(b, "names", "speed", x.Speed)
+	genimpl.LeafString(b, "names-aug", "foo-bar", x.FooBarNa)
 	return b.Done()
 }
 
@@ -91,7 +75,7 @@ func (x *Item) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "id":
-			x.ID = genimpl.Ptr(genimpl.Uint[uint8](c.Value))
+			genimpl.SetUint(&x.ID, c)
 		case "config":
 			x.Config = new(Item_Config)
 			if err := x.Config.FromTree(c); err != nil {
@@ -106,9 +90,7 @@ func (x *Item) FromTree(n *data.Node) error {
 // value against its type.
 func (x *Item) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ID != nil {
-		b.Leaf("names", "id", genimpl.FormatUint(*x.ID))
-	}
+	genimpl.LeafUint(b, "names", "id", x.ID)
 	if x.Config != nil {
 		b.Add(x.Config.ToTree(b.Schema("names", "config")))
 	}
@@ -122,7 +104,7 @@ func (x *Item_Config) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "mtu":
-			x.MTU = genimpl.Ptr(genimpl.Uint[uint16](c.Value))
+			genimpl.SetUint(&x.MTU, c)
 		}
 	}
 	return nil
@@ -132,9 +114,7 @@ func (x *Item_Config) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.MTU != nil {
-		b.Leaf("names", "mtu", genimpl.FormatUint(*x.MTU))
-	}
+	genimpl.LeafUint(b, "names", "mtu", x.MTU)
 	return b.Done()
 }
 
@@ -145,11 +125,11 @@ func (x *Top_Config) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "ipv4-address":
-			x.IPv4Address = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.IPv4Address, c)
 		case "mac-address":
-			x.MACAddress = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.MACAddress, c)
 		case "url":
-			x.URL = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.URL, c)
 		}
 	}
 	return nil
@@ -159,15 +139,9 @@ func (x *Top_Config) FromTree(n *data.Node) error {
 // value against its type.
 func (x *Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.IPv4Address != nil {
-		b.Leaf("names", "ipv4-address", *x.IPv4Address)
-	}
-	if x.MACAddress != nil {
-		b.Leaf("names", "mac-address", *x.MACAddress)
-	}
-	if x.URL != nil {
-		b.Leaf("names", "url", *x.URL)
-	}
+	genimpl.LeafString(b, "names", "ipv4-address", x.IPv4Address)
+	genimpl.LeafString(b, "names", "mac-address", x.MACAddress)
+	genimpl.LeafString(b, "names", "url", x.URL)
 	return b.Done()
 }
 
@@ -178,7 +152,7 @@ func (x *Root2) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "x":
-			x.X = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.X, c)
 		}
 	}
 	return nil
@@ -188,8 +162,6 @@ func (x *Root2) FromTree(n *data.Node) error {
 // against its type.
 func (x *Root2) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.X != nil {
-		b.Leaf("names", "x", *x.X)
-	}
+	genimpl.LeafString(b, "names", "x", x.X)
 	return b.Done()
 }

@@ -43,9 +43,9 @@ func (x *Slot) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "chassis":
-			x.Chassis = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Chassis, c)
 		case "number":
-			x.Number = genimpl.Ptr(genimpl.Uint[uint8](c.Value))
+			genimpl.SetUint(&x.Number, c)
 		case "port":
 			e := new(Port)
 			if err := e.FromTree(c); err != nil {
@@ -61,12 +61,8 @@ func (x *Slot) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Slot) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Chassis != nil {
-		b.Leaf("operations", "chassis", *x.Chassis)
-	}
-	if x.Number != nil {
-		b.Leaf("operations", "number", genimpl.FormatUint(*x.Number))
-	}
+	genimpl.LeafString(b, "operations", "chassis", x.Chassis)
+	genimpl.LeafUint(b, "operations", "number", x.Number)
 	for _, e := range x.Port {
 		b.Add(e.ToTree(b.Schema("operations", "port")))
 	}
@@ -80,9 +76,9 @@ func (x *Port) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "level":
-			x.Level = genimpl.Ptr(genimpl.Int[Level](c.Value))
+			genimpl.SetInt(&x.Level, c)
 		}
 	}
 	return nil
@@ -92,12 +88,8 @@ func (x *Port) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("operations", "name", *x.Name)
-	}
-	if x.Level != nil {
-		b.Leaf("operations", "level", (*x.Level).String())
-	}
+	genimpl.LeafString(b, "operations", "name", x.Name)
+	genimpl.LeafText(b, "operations", "level", x.Level)
 	return b.Done()
 }
 
@@ -122,11 +114,11 @@ func (x *UpgradeInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "image":
-			x.Image = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Image, c)
 		case "now":
 			x.Now = true
 		case "at":
-			x.At = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.At, c)
 		case "options":
 			x.Options = new(UpgradeInput_Options)
 			if err := x.Options.FromTree(c); err != nil {
@@ -144,15 +136,11 @@ func (x *UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	if genimpl.CountTrue(x.Now, x.At != nil) > 1 {
 		return nil, genimpl.TwoCases("/operations:upgrade/input", "when")
 	}
-	if x.Image != nil {
-		b.Leaf("operations", "image", *x.Image)
-	}
+	genimpl.LeafString(b, "operations", "image", x.Image)
 	if x.Now {
 		b.Leaf("operations", "now", "")
 	}
-	if x.At != nil {
-		b.Leaf("operations", "at", *x.At)
-	}
+	genimpl.LeafString(b, "operations", "at", x.At)
 	if x.Options != nil {
 		b.Add(x.Options.ToTree(b.Schema("operations", "options")))
 	}
@@ -166,7 +154,7 @@ func (x *UpgradeInput_Options) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "reboot":
-			x.Reboot = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.Reboot, c)
 		}
 	}
 	return nil
@@ -176,9 +164,7 @@ func (x *UpgradeInput_Options) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Reboot != nil {
-		b.Leaf("operations", "reboot", genimpl.FormatBool(*x.Reboot))
-	}
+	genimpl.LeafBool(b, "operations", "reboot", x.Reboot)
 	return b.Done()
 }
 
@@ -189,7 +175,7 @@ func (x *UpgradeOutput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "job":
-			x.Job = genimpl.Ptr(genimpl.Uint[uint64](c.Value))
+			genimpl.SetUint(&x.Job, c)
 		}
 	}
 	return nil
@@ -199,9 +185,7 @@ func (x *UpgradeOutput) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Job != nil {
-		b.Leaf("operations", "job", genimpl.FormatUint(*x.Job))
-	}
+	genimpl.LeafUint(b, "operations", "job", x.Job)
 	return b.Done()
 }
 
@@ -212,7 +196,7 @@ func (x *Alarm) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "severity":
-			x.Severity = genimpl.Ptr(genimpl.Int[Level](c.Value))
+			genimpl.SetInt(&x.Severity, c)
 		case "source":
 			x.Source = new(Alarm_Source)
 			if err := x.Source.FromTree(c); err != nil {
@@ -227,9 +211,7 @@ func (x *Alarm) FromTree(n *data.Node) error {
 // value against its type.
 func (x *Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Severity != nil {
-		b.Leaf("operations", "severity", (*x.Severity).String())
-	}
+	genimpl.LeafText(b, "operations", "severity", x.Severity)
 	if x.Source != nil {
 		b.Add(x.Source.ToTree(b.Schema("operations", "source")))
 	}
@@ -243,7 +225,7 @@ func (x *Alarm_Source) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "slot":
-			x.Slot = genimpl.Ptr(genimpl.Uint[uint8](c.Value))
+			genimpl.SetUint(&x.Slot, c)
 		}
 	}
 	return nil
@@ -253,9 +235,7 @@ func (x *Alarm_Source) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Slot != nil {
-		b.Leaf("operations", "slot", genimpl.FormatUint(*x.Slot))
-	}
+	genimpl.LeafUint(b, "operations", "slot", x.Slot)
 	return b.Done()
 }
 
@@ -294,7 +274,7 @@ func (x *FabricRebalanceOutput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "moved":
-			x.Moved = genimpl.Ptr(genimpl.Uint[uint32](c.Value))
+			genimpl.SetUint(&x.Moved, c)
 		}
 	}
 	return nil
@@ -304,9 +284,7 @@ func (x *FabricRebalanceOutput) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *FabricRebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Moved != nil {
-		b.Leaf("operations", "moved", genimpl.FormatUint(*x.Moved))
-	}
+	genimpl.LeafUint(b, "operations", "moved", x.Moved)
 	return b.Done()
 }
 
@@ -317,7 +295,7 @@ func (x *PortTestInput) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "pattern":
-			x.Pattern = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Pattern, c)
 		case "lanes":
 			x.Lanes = append(x.Lanes, genimpl.Uint[uint8](c.Value))
 		}
@@ -329,9 +307,7 @@ func (x *PortTestInput) FromTree(n *data.Node) error {
 // /operations:fabric/slot/port/test/input, checking every value against its type.
 func (x *PortTestInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Pattern != nil {
-		b.Leaf("operations", "pattern", *x.Pattern)
-	}
+	genimpl.LeafString(b, "operations", "pattern", x.Pattern)
 	for _, v := range x.Lanes {
 		b.Leaf("operations", "lanes", genimpl.FormatUint(v))
 	}
@@ -371,7 +347,7 @@ func (x *PortTestOutput_Result) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "ok":
-			x.Ok = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.Ok, c)
 		case "lane":
 			e := new(PortTestOutput_Result_Lane)
 			if err := e.FromTree(c); err != nil {
@@ -387,9 +363,7 @@ func (x *PortTestOutput_Result) FromTree(n *data.Node) error {
 // /operations:fabric/slot/port/test/output/result, checking every value against its type.
 func (x *PortTestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Ok != nil {
-		b.Leaf("operations", "ok", genimpl.FormatBool(*x.Ok))
-	}
+	genimpl.LeafBool(b, "operations", "ok", x.Ok)
 	for _, e := range x.Lane {
 		b.Add(e.ToTree(b.Schema("operations", "lane")))
 	}
@@ -403,9 +377,9 @@ func (x *PortTestOutput_Result_Lane) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "id":
-			x.ID = genimpl.Ptr(genimpl.Uint[uint8](c.Value))
+			genimpl.SetUint(&x.ID, c)
 		case "loss":
-			x.Loss = genimpl.Ptr(genimpl.Decimal(c.Value))
+			genimpl.SetDecimal(&x.Loss, c)
 		}
 	}
 	return nil
@@ -415,12 +389,8 @@ func (x *PortTestOutput_Result_Lane) FromTree(n *data.Node) error {
 // /operations:fabric/slot/port/test/output/result/lane, checking every value against its type.
 func (x *PortTestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.ID != nil {
-		b.Leaf("operations", "id", genimpl.FormatUint(*x.ID))
-	}
-	if x.Loss != nil {
-		b.Leaf("operations", "loss", (*x.Loss).String())
-	}
+	genimpl.LeafUint(b, "operations", "id", x.ID)
+	genimpl.LeafText(b, "operations", "loss", x.Loss)
 	return b.Done()
 }
 
@@ -431,7 +401,7 @@ func (x *PortPortDown) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "reason":
-			x.Reason = genimpl.Ptr(genimpl.Int[Level](c.Value))
+			genimpl.SetInt(&x.Reason, c)
 		}
 	}
 	return nil
@@ -441,8 +411,6 @@ func (x *PortPortDown) FromTree(n *data.Node) error {
 // /operations:fabric/slot/port/port-down, checking every value against its type.
 func (x *PortPortDown) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Reason != nil {
-		b.Leaf("operations", "reason", (*x.Reason).String())
-	}
+	genimpl.LeafText(b, "operations", "reason", x.Reason)
 	return b.Done()
 }

@@ -61,7 +61,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "name":
-			x.Name = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Name, c)
 		case "match":
 			x.Match = append(x.Match, c.Value.Str)
 		}
@@ -73,9 +73,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Name != nil {
-		b.Leaf("orderedby", "name", *x.Name)
-	}
+	genimpl.LeafString(b, "orderedby", "name", x.Name)
 	for _, v := range x.Match {
 		b.Leaf("orderedby", "match", v)
 	}
@@ -89,7 +87,7 @@ func (x *Log) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "message":
-			x.Message = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Message, c)
 		}
 	}
 	return nil
@@ -99,9 +97,7 @@ func (x *Log) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Log) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.Message != nil {
-		b.Leaf("orderedby", "message", *x.Message)
-	}
+	genimpl.LeafString(b, "orderedby", "message", x.Message)
 	return b.Done()
 }
 
@@ -112,9 +108,9 @@ func (x *Pair) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "a":
-			x.A = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.A, c)
 		case "b":
-			x.B = genimpl.Ptr(genimpl.Bool(c.Value))
+			genimpl.SetBool(&x.B, c)
 		}
 	}
 	return nil
@@ -124,11 +120,7 @@ func (x *Pair) FromTree(n *data.Node) error {
 // every value against its type.
 func (x *Pair) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if x.A != nil {
-		b.Leaf("orderedby", "a", *x.A)
-	}
-	if x.B != nil {
-		b.Leaf("orderedby", "b", genimpl.FormatBool(*x.B))
-	}
+	genimpl.LeafString(b, "orderedby", "a", x.A)
+	genimpl.LeafBool(b, "orderedby", "b", x.B)
 	return b.Done()
 }

@@ -34,7 +34,7 @@ func (x *Settings) FromTree(n *data.Node) error {
 			}
 			x.Mixed = v
 		case "strings":
-			x.Strings = genimpl.Ptr(c.Value.Str)
+			genimpl.SetString(&x.Strings, c)
 		}
 	}
 	return nil
@@ -53,8 +53,6 @@ func (x *Settings) ToTree(sn *schema.Node) (*data.Node, error) {
 	if x.Mixed != nil {
 		b.UnionLeaf("union", "mixed", x.Mixed.unionSettings_Mixed())
 	}
-	if x.Strings != nil {
-		b.Leaf("union", "strings", *x.Strings)
-	}
+	genimpl.LeafString(b, "union", "strings", x.Strings)
 	return b.Done()
 }
