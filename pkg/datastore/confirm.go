@@ -270,6 +270,43 @@ func (s *Store) History() ([]CommitInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.commitInfos(recs)
+}
+
+// LastCommit returns the id of running's newest commit, 0 when there is none.
+func (s *Store) LastCommit() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.lastID
+}
+
+// CommitsSince returns the kept commits newer than commit id, oldest first: what an operation
+// committed when id was LastCommit before it. It reads only those commits.
+func (s *Store) CommitsSince(id uint64) ([]CommitInfo, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var recs []journal.Record
+	switch {
+	case s.j != nil:
+		for n := id + 1; n <= s.lastID; n++ {
+			r, ok, err := s.j.Get(n)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				recs = append(recs, r)
+			}
+		}
+	default:
+		for i := len(s.hist) - 1; i >= 0 && s.hist[i].ID > id; i-- {
+			recs = append([]journal.Record{s.hist[i]}, recs...)
+		}
+	}
+	return s.commitInfos(recs)
+}
+
+// commitInfos decodes journal records into history entries.
+func (s *Store) commitInfos(recs []journal.Record) ([]CommitInfo, error) {
 	out := make([]CommitInfo, 0, len(recs))
 	for _, r := range recs {
 		p, err := s.decodePayload(r)

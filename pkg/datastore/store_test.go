@@ -148,6 +148,20 @@ func TestPersistence(t *testing.T) {
 	if len(h) != 3 || h[2].User != "ann" || h[2].Changes[0].Operation != "delete" {
 		t.Errorf("history after reopening: %+v", h)
 	}
+	// The commits after a mark are the tail of the history, read alone.
+	if last := st.LastCommit(); last != h[2].ID {
+		t.Errorf("LastCommit %d, want %d", last, h[2].ID)
+	}
+	since, err := st.CommitsSince(h[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(h[1:], since); diff != "" {
+		t.Errorf("CommitsSince mismatch (-want +got):\n%s", diff)
+	}
+	if none, err := st.CommitsSince(st.LastCommit()); err != nil || len(none) != 0 {
+		t.Errorf("CommitsSince(LastCommit()) = %v, %v; want none", none, err)
+	}
 	// Rollback to commit 1 across the restart.
 	if errs := st.Rollback(context.Background(), who, 1); len(errs) > 0 {
 		t.Fatal(errs)

@@ -102,14 +102,7 @@ func (srv *Server) lastCommit() uint64 {
 	if n, _ := srv.ownNotification("netconf-config-change"); n == nil {
 		return 0
 	}
-	hist, err := srv.Store.History()
-	if err != nil {
-		return ^uint64(0) // no event rather than one for every old commit
-	}
-	if len(hist) == 0 {
-		return 0
-	}
-	return hist[len(hist)-1].ID
+	return srv.Store.LastCommit()
 }
 
 // configChanged sends netconf-config-change for what changed ds: for running, one event per
@@ -145,15 +138,13 @@ func (srv *Server) configChanged(who datastore.Who, ds datastore.Name, since uin
 		event(nil)
 		return
 	}
-	hist, err := srv.Store.History()
+	commits, err := srv.Store.CommitsSince(since)
 	if err != nil {
 		srv.Logger.Error("server: reading the commit history failed", "err", err)
 		return
 	}
-	for _, c := range hist {
-		if c.ID > since {
-			event(c.Changes)
-		}
+	for _, c := range commits {
+		event(c.Changes)
 	}
 }
 

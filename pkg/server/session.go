@@ -225,7 +225,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
 	s.srv.mu.Lock()
-	h := s.srv.handlers[rpc]
+	h, builtin := s.srv.handlers[rpc], s.srv.builtin[rpc]
 	s.srv.mu.Unlock()
 	if h == nil {
 		e := rpcerror.OperationNotSupported("operation %q is not implemented by this server", m.OpName)
@@ -239,9 +239,6 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if len(errs) > 0 {
 		return s.errorReply(m.Attrs, errs), nil, nil
 	}
-	s.srv.mu.Lock()
-	builtin := s.srv.builtin[rpc]
-	s.srv.mu.Unlock()
 	if !builtin {
 		validate.AddDefaults(input)
 	}
