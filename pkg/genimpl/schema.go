@@ -2,7 +2,6 @@ package genimpl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/schema"
@@ -32,53 +31,14 @@ func LoadSchema(descriptor string, sources map[string]string) (*schema.Schema, e
 // where the module changes, no choice or case steps). It fails when s has no such node, for
 // example when a server's schema was loaded from other modules than the package's.
 func Op(s *schema.Schema, path string) (*schema.Node, error) {
-	n := find(s, path)
+	var n *schema.Node
+	if s != nil {
+		n = s.FindNode(path)
+	}
 	if n == nil || (n.Kind != schema.KindRPC && n.Kind != schema.KindAction && n.Kind != schema.KindNotification) {
 		return nil, fmt.Errorf("%w: operation %s", ErrNoSchema, path)
 	}
 	return n, nil
-}
-
-// find resolves a data path written by schema.Node.Path, nil when it does not resolve.
-func find(s *schema.Schema, path string) *schema.Node {
-	if s == nil || !strings.HasPrefix(path, "/") {
-		return nil
-	}
-	var mod *schema.Module
-	var cur *schema.Node
-	for i, step := range strings.Split(path[1:], "/") {
-		name := step
-		if k := strings.IndexByte(step, ':'); k >= 0 {
-			mod, name = s.Module(step[:k]), step[k+1:]
-		}
-		if mod == nil {
-			return nil
-		}
-		switch {
-		case i == 0:
-			cur = s.Top(mod, name)
-			if cur == nil {
-				cur = s.RPC(mod, name)
-			}
-			if cur == nil {
-				for _, n := range mod.Notifications {
-					if n.Name == name {
-						cur = n
-					}
-				}
-			}
-		default:
-			next := cur.Child(mod, name)
-			if next == nil {
-				next = cur.Operation(mod, name)
-			}
-			cur = next
-		}
-		if cur == nil {
-			return nil
-		}
-	}
-	return cur
 }
 
 // Input returns the input schema node of the rpc or action op, nil if it has none.

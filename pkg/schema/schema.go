@@ -501,10 +501,12 @@ func finalizeNode(n *Node, depth int) {
 }
 
 // FindNode resolves an absolute schema node identifier (RFC 7950 section 6.5), such as
-// /ietf-interfaces:interfaces/interface/ietf-ip:ipv4/address/subnet, to its schema node. Steps
-// name choice and case nodes too; a step's prefix is a module name (as in RFC 7951 paths and
-// libyang's messages) and an unprefixed step is in the module of the previous one. Rpc, action,
-// notification, input and output steps are allowed. It returns nil when the path does not resolve.
+// /ietf-interfaces:interfaces/interface/ietf-ip:ipv4/address/subnet, to its schema node. A step's
+// prefix is a module name (as in RFC 7951 paths and libyang's messages) and an unprefixed step is
+// in the module of the previous one. Steps may name choice and case nodes or leave them out (as
+// Node.Path does): a name not found among a node's children is looked up through its choices and
+// cases. Rpc, action, notification, input and output steps are allowed. It returns nil when the
+// path does not resolve.
 func (s *Schema) FindNode(path string) *Node {
 	if !strings.HasPrefix(path, "/") {
 		return nil
@@ -525,16 +527,35 @@ func (s *Schema) FindNode(path string) *Node {
 		} else {
 			cands = cur.Children
 		}
-		cur = nil
-		for _, n := range cands {
-			if n.Name == name && n.Module == mod {
-				cur = n
-				break
-			}
-		}
-		if cur == nil {
+		if cur = findStep(cands, mod, name); cur == nil {
 			return nil
 		}
 	}
 	return cur
+}
+
+// findStep returns the node of module mod named name among nodes, looking through choices and
+// cases when none of nodes has that name.
+func findStep(nodes []*Node, mod *Module, name string) *Node {
+	for _, n := range nodes {
+		if n.Name == name && n.Module == mod {
+			return n
+		}
+	}
+	return findThrough(nodes, mod, name)
+}
+
+// findThrough returns the data or operation node of module mod named name among nodes and the
+// descendants of their choices and cases (whose own names do not count).
+func findThrough(nodes []*Node, mod *Module, name string) *Node {
+	for _, n := range nodes {
+		if n.Kind == KindChoice || n.Kind == KindCase {
+			if r := findThrough(n.Children, mod, name); r != nil {
+				return r
+			}
+		} else if n.Name == name && n.Module == mod {
+			return n
+		}
+	}
+	return nil
 }

@@ -30,6 +30,9 @@ func TestFindNode(t *testing.T) {
 		{"/f:top/item/how", "/f:top/item"},
 		{"/f:top/item/reset/input/force", "/f:top/item/reset/input/force"},
 		{"/f:ping/output/rtt", "/f:ping/output/rtt"},
+		// Node.Path's form, choice and case left out, resolves too.
+		{"/f:top/item/a", "/f:top/item/a"},
+		{"/f:top/item/b", "/f:top/item/b"},
 	} {
 		n := s.FindNode(tt.id)
 		if n == nil {
@@ -40,7 +43,7 @@ func TestFindNode(t *testing.T) {
 			t.Errorf("FindNode(%q).Path() = %q, want %q", tt.id, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "top", "/f:top/a", "/g:top", "/f:top/item/how/two/a", "/f:top/item/how/one/x"} {
+	for _, bad := range []string{"", "top", "/f:top/a", "/f:top/item/c", "/g:top", "/f:top/item/how/two/a", "/f:top/item/how/one/x"} {
 		if n := s.FindNode(bad); n != nil {
 			t.Errorf("FindNode(%q) = %s, want nil", bad, n.Path())
 		}
