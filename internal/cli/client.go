@@ -180,7 +180,7 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 	}
 	c.s, err = client.Dial(ctx, url, opts)
 	if err != nil {
-		return c.fail(ExitUsage, "%s", strings.TrimPrefix(err.Error(), "client: "))
+		return c.fail(ExitUsage, "%s", dialError(err))
 	}
 	defer c.s.Close()
 
@@ -252,6 +252,18 @@ func (c *clientCmd) dialOptions() (*client.Options, error) {
 		o.TLSConfig = tc
 	}
 	return o, nil
+}
+
+// dialError says why Dial failed; a 429 says when to retry.
+func dialError(err error) string {
+	var he *client.HandshakeError
+	if errors.As(err, &he) && he.StatusCode == http.StatusTooManyRequests {
+		if he.RetryAfter > 0 {
+			return fmt.Sprintf("too many failed logins; retry after %d s", int64(he.RetryAfter/time.Second))
+		}
+		return "too many failed logins; retry later"
+	}
+	return strings.TrimPrefix(err.Error(), "client: ")
 }
 
 // readSource reads FILE, or stdin for "-" when allowed.

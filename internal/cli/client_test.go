@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/netconftest"
 	"github.com/ncws/ncws/pkg/transport/websocket"
 )
@@ -25,13 +26,19 @@ import (
 // it accepts any user with the password "secret" and returns the ws:// URL.
 func serveNETCONF(t *testing.T) string {
 	t.Helper()
-	srv := netconftest.NewServer(t)
-	l := websocket.NewListener(websocket.Options{Authenticate: func(r *http.Request) (string, error) {
+	return serveNETCONFAuth(t, func(r *http.Request) (string, error) {
 		if u, p, ok := r.BasicAuth(); ok && p == "secret" {
 			return u, nil
 		}
 		return "", errors.New("bad credentials")
-	}})
+	})
+}
+
+// serveNETCONFAuth is serveNETCONF with the listener's Authenticate.
+func serveNETCONFAuth(t *testing.T, authenticate func(*http.Request) (string, error)) string {
+	t.Helper()
+	srv := netconftest.NewServer(t)
+	l := websocket.NewListener(websocket.Options{Authenticate: authenticate})
 	mux := http.NewServeMux()
 	mux.Handle("/netconf", l)
 	ts := httptest.NewServer(mux)
@@ -199,6 +206,28 @@ func TestClientConnectionErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestClientTooManyLogins: after the server's rate limit of failed logins blocks the address,
+// the client says so and when to retry.
+func TestClientTooManyLogins(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "users.htpasswd")
+	if err := auth.SetPassword(users, "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := auth.New(auth.Options{UsersFile: users, MaxFailures: 1, Backoff: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serveNETCONFAuth(t, a.Authenticate)
+	args := []string{"client", url, "--user", "alice", "--password", "wrong", "get"}
+	if code, _, errOut := clientRun(t, "", args...); code != ExitUsage || !strings.Contains(errOut, "401 Unauthorized") {
+		t.Fatalf("first failed login: exit %d, stderr %q; want exit 2 and 401", code, errOut)
+	}
+	code, out, errOut := clientRun(t, "", args...)
+	if want := "ncws client: too many failed logins; retry after 30 s\n"; code != ExitUsage || out != "" || errOut != want {
+		t.Errorf("blocked: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out, errOut, want)
 	}
 }
 

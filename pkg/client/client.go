@@ -74,21 +74,52 @@ type Options struct {
 }
 
 // HandshakeError is returned by Dial when the server answers the upgrade request with an
-// HTTP status other than 101 (401 without valid credentials, 403 for a refused Host or Origin,
-// 400 without the subprotocol, 503 over a connection cap).
+// HTTP status other than 101 (401 without valid credentials, 429 after too many failed logins
+// from the client's address, 403 for a refused Host or Origin, 400 without the subprotocol,
+// 503 over a connection cap).
 type HandshakeError struct {
 	StatusCode int
 	// Body is the start of the response body, trimmed.
 	Body string
+	// RetryAfter is the response's Retry-After (RFC 9110 section 10.2.3: seconds, or an
+	// HTTP-date made relative to the time of the response), rounded up to whole seconds; 0
+	// when the header is absent, unparsable or not in the future. ncws servers send it with
+	// 429.
+	RetryAfter time.Duration
 }
 
-// Error implements the error interface: "client: handshake refused: STATUS TEXT: BODY".
+// Error implements the error interface: "client: handshake refused: STATUS TEXT: BODY", with
+// " (retry after Ns)" after the status when RetryAfter is set.
 func (e *HandshakeError) Error() string {
 	s := fmt.Sprintf("client: handshake refused: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
 	if e.Body != "" {
 		s += ": " + e.Body
 	}
 	return s
+}
+
+// parseRetryAfter reads a Retry-After header value: delay-seconds or an HTTP-date, the latter
+// relative to date (the response's Date, else now).
+func parseRetryAfter(v string, date time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	d := t.Sub(date)
+	if d <= 0 {
+		return 0
+	}
+	return (d + time.Second - 1).Truncate(time.Second)
 }
 
 // ClosedError is the error of calls on a session whose connection has closed: Code is the
@@ -191,6 +222,11 @@ func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
 	if err != nil {
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			he := &HandshakeError{StatusCode: resp.StatusCode}
+			date, err := http.ParseTime(resp.Header.Get("Date"))
+			if err != nil {
+				date = time.Now()
+			}
+			he.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), date)
 			if resp.Body != nil {
 				b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 				he.Body = strings.TrimSpace(string(b))

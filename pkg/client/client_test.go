@@ -466,6 +466,42 @@ func TestHandshakeRefused(t *testing.T) {
 			}
 		})
 	}
+	// 429 carries Retry-After: delay-seconds, or an HTTP-date relative to the response's Date.
+	date := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, retryAfter string
+		want             time.Duration
+	}{
+		{"seconds", "30", 30 * time.Second},
+		{"http-date", date.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{"date in the past", date.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{"absent", "", 0},
+		{"garbage", "soon", 0},
+	} {
+		t.Run("429 "+tc.name, func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Date", date.Format(http.TimeFormat))
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				http.Error(w, "too many failed attempts", http.StatusTooManyRequests)
+			}))
+			defer ts.Close()
+			_, err := client.Dial(context.Background(), "ws"+strings.TrimPrefix(ts.URL, "http"), nil)
+			var he *client.HandshakeError
+			if !errors.As(err, &he) {
+				t.Fatalf("Dial: %v, want a *HandshakeError", err)
+			}
+			want := &client.HandshakeError{StatusCode: http.StatusTooManyRequests, Body: "too many failed attempts", RetryAfter: tc.want}
+			if diff := cmp.Diff(want, he); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got, want := (&client.HandshakeError{StatusCode: 429, Body: "slow down", RetryAfter: 30 * time.Second}).Error(),
+		"client: handshake refused: 429 Too Many Requests (retry after 30s): slow down"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
 	// The real listener refuses a request without credentials with 401.
 	url, _ := serve(t, nil, nil)
 	_, err := client.Dial(context.Background(), url, nil)
