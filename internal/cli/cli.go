@@ -11,7 +11,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is the ncws version, printed by `ncws version` and stamped into generated code.
+// Version is the ncws version, printed by `ncws version` and `ncws --version` and stamped into
+// generated code.
 const Version = "v0.1.0"
 
 // Exit codes shared by the commands.
@@ -57,10 +58,16 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
   ncws serve      serve NETCONF over WebSocket (the example device, or the given modules)
   ncws passwd     add a user to an htpasswd (bcrypt) users file or change a password
   ncws client     run NETCONF operations over WebSocket: one-shot, scripted or in a shell
-  ncws version    print the version`,
+  ncws version    print the version (also ncws --version)
+  ncws completion print a shell completion script (bash, zsh, fish, powershell)`,
+		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Cobra's completion command stays: `ncws completion bash|zsh|fish|powershell`.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: false},
 	}
+	// --version prints what `ncws version` prints.
+	root.SetVersionTemplate("ncws {{.Version}}\n")
 	root.AddCommand(newValidate(stdout, stderr), newVersion(stdout), newPasswd(stdin, stdout, stderr),
 		newServe(stdout, stderr), newClient(stdin, stdout, stderr), newGen(stdout, stderr))
 	return root

@@ -144,8 +144,34 @@ func TestValidateUsageErrors(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := run(t, "version")
-	if code != 0 || !strings.Contains(out, Version) {
-		t.Errorf("version: exit %d, %q", code, out)
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-v"}} {
+		code, out, errOut := run(t, args...)
+		if want := "ncws " + Version + "\n"; code != ExitOK || out != want || errOut != "" {
+			t.Errorf("ncws %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", strings.Join(args, " "), code, out, errOut, want)
+		}
+	}
+}
+
+// TestCompletion: cobra's completion command prints a script for each shell.
+func TestCompletion(t *testing.T) {
+	for _, tc := range []struct{ shell, want string }{
+		{"bash", "# bash completion V2 for ncws"},
+		{"zsh", "#compdef ncws"},
+		{"fish", "complete -c ncws "},
+		{"powershell", "Register-ArgumentCompleter -CommandName 'ncws'"},
+	} {
+		t.Run(tc.shell, func(t *testing.T) {
+			code, out, errOut := run(t, "completion", tc.shell)
+			if code != ExitOK || !strings.Contains(out, tc.want) || errOut != "" {
+				t.Errorf("ncws completion %s: exit %d, stderr %q, stdout without %q:\n%.300s", tc.shell, code, errOut, tc.want, out)
+			}
+		})
+	}
+	// The completion script's own query: subcommands are offered.
+	code, out, _ := run(t, "__complete", "")
+	for _, sub := range []string{"client", "serve", "validate", "completion"} {
+		if code != ExitOK || !strings.Contains(out, "\n"+sub+"\t") && !strings.HasPrefix(out, sub+"\t") {
+			t.Errorf("ncws __complete '': exit %d, output lacks %s:\n%s", code, sub, out)
+		}
 	}
 }
