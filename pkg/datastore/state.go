@@ -97,7 +97,9 @@ func (s *Store) callProvider(ctx context.Context, p provider, req *StateRequest)
 }
 
 // merge moves the nodes of src into dst, descending into the containers and list entries both
-// hold.
+// hold. A container of dst marked data.Node.Default (it held only schema defaults) that receives
+// a node not so marked loses the mark: it now holds data of its own, and the with-defaults modes
+// that leave out default nodes (RFC 6243 sections 3.2 and 3.3) must still report it.
 func merge(dst, src *data.Node) {
 	for _, c := range append([]*data.Node(nil), src.Children()...) {
 		var d *data.Node
@@ -114,6 +116,9 @@ func merge(dst, src *data.Node) {
 			}
 		}
 		if d != nil {
+			if !c.Default {
+				d.Default = false
+			}
 			merge(d, c)
 			continue
 		}

@@ -31,15 +31,17 @@ type EncodeOptions struct {
 // validator instantiated it) or, for the Trim and ReportAllTagged modes, when it is a leaf set to
 // its schema default value or a leaf-list whose entries are exactly its schema defaults (RFC 6243
 // section 3.4: a server considers any data node set to its schema default value a default node).
-// Keys never carry defaults.
+// Keys never carry defaults. In the modes that leave default nodes out, a non-presence container
+// is written when any of its children is, whether or not it is marked Default, so state data
+// under a container of configuration defaults is reported.
 type WithDefaults uint8
 
 // The with-defaults modes.
 const (
 	// ReportAll writes every node, Default-marked ones included (RFC 6243 section 3.1).
 	ReportAll WithDefaults = iota
-	// Explicit leaves out nodes marked Default, the data the server created rather than a client
-	// (RFC 6243 section 3.3).
+	// Explicit leaves out configuration nodes marked Default, the data the server created rather
+	// than a client; non-configuration (state) nodes are always written (RFC 6243 section 3.3).
 	Explicit
 	// Trim leaves out Default-marked nodes and leaves and leaf-lists set to their schema default
 	// (RFC 6243 section 3.2).
@@ -153,16 +155,19 @@ func (e *encoder) hasOutput(n *data.Node) bool {
 	return false
 }
 
-// writes reports whether n is written at all: in the explicit and trim modes, default nodes are
-// not, nor are non-presence containers left without any child to write.
+// writes reports whether n is written at all. In the explicit and trim modes a non-presence
+// container is written when it has a child to write, whatever its Default mark says (the mark
+// summarizes its children, which decide); default leaves and leaf-lists are not written, except
+// non-configuration ones in the explicit mode (RFC 6243 section 3.3: the server sets state data,
+// which is always reported).
 func (e *encoder) writes(n *data.Node) bool {
 	switch e.mode {
 	case Explicit, Trim:
-		if n.Default || e.mode == Trim && e.isDefault(n) {
-			return false
-		}
 		if n.Schema.IsNPContainer() {
 			return e.hasOutput(n)
+		}
+		if e.mode == Trim && e.isDefault(n) || e.mode == Explicit && n.Default && n.Schema.Config {
+			return false
 		}
 	}
 	return true

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/validate"
@@ -149,5 +150,98 @@ func TestParseWithDefaults(t *testing.T) {
 	}
 	if _, ok := yangxml.ParseWithDefaults("all"); ok {
 		t.Errorf(`ParseWithDefaults("all") succeeded`)
+	}
+}
+
+const wdStateYang = `module wds {
+  yang-version 1.1;
+  namespace "urn:example:wds";
+  prefix s;
+  container sys {
+    leaf name { type string; default "dev"; }
+    leaf up { config false; type uint32; }
+    leaf level { config false; type int8; default 1; }
+  }
+}
+`
+
+// TestWithDefaultsState: state data is reported in every with-defaults mode, under a
+// non-presence container whose configuration is only defaults too, and a non-configuration node
+// holding its schema default is reported in the explicit mode (RFC 6243 section 3.3).
+func TestWithDefaultsState(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wds.yang")
+	if err := os.WriteFile(file, []byte(wdStateYang), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := yangload.Load(yangload.Options{Files: []string{file}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := validate.New(s)
+	sys := s.FindNode("/wds:sys")
+	up := s.FindNode("/wds:sys/up")
+	// defaultsPlusState is a fresh datastore's tree (sys created to hold the default name, so
+	// marked Default) to which a node of state was added without clearing that mark.
+	defaultsPlusState := func(t *testing.T) *data.Node {
+		root := data.NewRoot()
+		if errs := v.Validate(root, validate.Options{}); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		c := root.Child(sys)
+		if c == nil || !c.Default {
+			t.Fatalf("validation did not create sys marked Default: %v", c)
+		}
+		val, rerr := data.ParseValue(up.Type, "42", nil)
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		c.Add(data.NewLeaf(up, val))
+		return root
+	}
+	// stateDefault is a tree of configuration and state validated as data: the default of the
+	// state leaf level is in use, marked Default.
+	stateDefault := func(t *testing.T) *data.Node {
+		root, errs := yangxml.Unmarshal([]byte(`<sys xmlns="urn:example:wds"><up>42</up></sys>`), s, yangxml.DecodeOptions{})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if errs := v.Validate(root, validate.Options{Data: true}); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return root
+	}
+	const wdNS = `xmlns:wd="urn:ietf:params:xml:ns:netconf:default:1.0"`
+	tests := []struct {
+		name string
+		tree func(*testing.T) *data.Node
+		mode yangxml.WithDefaults
+		want string
+	}{
+		{"report-all", defaultsPlusState, yangxml.ReportAll,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><sys xmlns="urn:example:wds"><name>dev</name><up>42</up></sys></data>`},
+		{"explicit", defaultsPlusState, yangxml.Explicit,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><sys xmlns="urn:example:wds"><up>42</up></sys></data>`},
+		{"trim", defaultsPlusState, yangxml.Trim,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><sys xmlns="urn:example:wds"><up>42</up></sys></data>`},
+		{"report-all-tagged", defaultsPlusState, yangxml.ReportAllTagged,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" ` + wdNS + `><sys xmlns="urn:example:wds"><name wd:default="true">dev</name><up>42</up></sys></data>`},
+		{"explicit reports a state default", stateDefault, yangxml.Explicit,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><sys xmlns="urn:example:wds"><up>42</up><level>1</level></sys></data>`},
+		{"trim leaves out a state default", stateDefault, yangxml.Trim,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><sys xmlns="urn:example:wds"><up>42</up></sys></data>`},
+		{"report-all-tagged tags a state default", stateDefault, yangxml.ReportAllTagged,
+			`<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" ` + wdNS + `><sys xmlns="urn:example:wds"><name wd:default="true">dev</name><up>42</up><level wd:default="true">1</level></sys></data>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := yangxml.Marshal(tt.tree(t), yangxml.EncodeOptions{Wrapper: "data", WithDefaults: tt.mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, string(b)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
