@@ -38,6 +38,10 @@ operation, a script of rpc documents, or an interactive shell.
 
 Operations (in the shell too; "help" lists them, "quit" ends the session):
 %s
+edit-config's FILE is what ncws validate reads: bare top-level elements, or a <config> or <data>
+wrapper around them (its namespace declarations still apply). A filter given as @FILE is read
+from FILE.
+
 Replies are printed as indented XML on stdout; rpc-errors go to stderr and make the exit code 1.
 A connection or handshake failure exits with 2. The password comes from --password, else the
 environment variable NCWS_PASSWORD, else it is asked for when stdin is a terminal.
@@ -385,7 +389,10 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 		if err != nil {
 			return nil, err
 		}
-		return client.EditConfigOp(client.Datastore(target), bytes.TrimSpace(b),
+		if b, err = configContent(b); err != nil {
+			return nil, fmt.Errorf("edit-config: %s: %v", config, err)
+		}
+		return client.EditConfigOp(client.Datastore(target), b,
 			client.EditOptions{DefaultOperation: defaultOp, TestOption: testOpt, ErrorOption: errorOpt}), nil
 	case "copy-config":
 		if err := errors.Join(need(target, "target"), need(source, "source")); err != nil {
@@ -439,6 +446,140 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 		}
 		return docs[0], nil
 	}
+}
+
+// configContent returns what edit-config's <config> holds, from a file written as `ncws
+// validate` reads one: a <config> or <data> wrapper (in the NETCONF base namespace, or in none)
+// as the single root, or bare top-level elements. A wrapper is left out (the rpc's own <config>
+// takes its place) and its namespace declarations move onto each of its child elements that
+// does not declare the same prefix itself, so that names and values (identityrefs,
+// instance-identifiers) keep their namespaces; the base namespace as the default one is not
+// repeated, the rpc's <config> has it. Bare elements are kept as written from the first start
+// tag to the last end tag (without the XML declaration, which cannot go inside an element).
+func configContent(b []byte) ([]byte, error) {
+	z := xmltok.New(b, netconf.DefaultMaxDepth)
+	z.SetAllowEmpty(true)
+	type child struct {
+		at    int             // offset just after the element's name in its start tag
+		names map[string]bool // prefixes it declares ("" for the default namespace)
+	}
+	var (
+		first, last        = -1, -1
+		wrapper            bool
+		inner, innerEnd    int
+		decls              []xmltok.Attr // the wrapper's namespace declarations
+		children           []child
+		roots              int
+		wrapperSelfClosing bool
+	)
+	for {
+		k, err := z.Next()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case xmltok.StartElement:
+			switch z.Depth() {
+			case 1:
+				roots++
+				if roots == 1 {
+					first = z.TokenOffset()
+					wrapper = isConfigWrapper(z)
+					if wrapper {
+						for _, a := range z.Attrs() {
+							if nsDecl(a) != nil {
+								decls = append(decls, a)
+							}
+						}
+						inner, wrapperSelfClosing = z.Offset(), z.SelfClosing()
+					}
+				} else {
+					wrapper = false
+				}
+			case 2:
+				if wrapper && roots == 1 {
+					c := child{at: z.TokenOffset() + 1 + len(z.QName()), names: map[string]bool{}}
+					for _, a := range z.Attrs() {
+						if p := nsDecl(a); p != nil {
+							c.names[*p] = true
+						}
+					}
+					children = append(children, c)
+				}
+			}
+		case xmltok.EndElement:
+			if z.Depth() == 0 {
+				last = z.Offset()
+				if roots == 1 {
+					innerEnd = z.TokenOffset()
+					if wrapperSelfClosing {
+						innerEnd = inner
+					}
+				}
+			}
+		case xmltok.EOF:
+			if roots == 0 {
+				return nil, nil
+			}
+			if !wrapper {
+				return b[first:last], nil
+			}
+			var out []byte
+			pos := inner
+			for _, c := range children {
+				out = append(out, b[pos:c.at]...)
+				pos = c.at
+				for _, a := range decls {
+					p := *nsDecl(a)
+					if c.names[p] || p == "" && string(a.Value) == netconf.BaseNamespace {
+						continue
+					}
+					q := byte('"')
+					if bytes.IndexByte(a.Value, '"') >= 0 {
+						q = '\''
+					}
+					out = append(out, " xmlns"...)
+					if p != "" {
+						out = append(append(out, ':'), p...)
+					}
+					out = append(append(append(out, '=', q), a.Value...), q)
+				}
+			}
+			return bytes.TrimSpace(append(out, b[pos:innerEnd]...)), nil
+		}
+	}
+}
+
+// nsDecl returns the prefix an attribute declares ("" for xmlns), nil when it is not a
+// namespace declaration.
+func nsDecl(a xmltok.Attr) *string {
+	switch {
+	case a.Prefix == nil && string(a.Local) == "xmlns":
+		p := ""
+		return &p
+	case string(a.Prefix) == "xmlns":
+		p := string(a.Local)
+		return &p
+	}
+	return nil
+}
+
+// isConfigWrapper reports whether the start tag z is at is <config> or <data> in the NETCONF
+// base namespace or in none, as declared on the element itself (it is the document's root).
+func isConfigWrapper(z *xmltok.Tokenizer) bool {
+	if l := string(z.Local()); l != "config" && l != "data" {
+		return false
+	}
+	ns, declared := "", false
+	for _, a := range z.Attrs() {
+		if p := nsDecl(a); p != nil && *p == string(z.Prefix()) {
+			ns, declared = string(a.Value), true
+		}
+	}
+	if z.Prefix() != nil && !declared {
+		return false
+	}
+	return ns == "" || ns == netconf.BaseNamespace
 }
 
 func usageOf(name string) string {

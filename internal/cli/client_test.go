@@ -139,6 +139,86 @@ func TestClientRPCError(t *testing.T) {
 	}
 }
 
+// TestClientEditConfigWrapped: edit-config --config takes the files ncws validate takes: a
+// <config> or <data> wrapper, whose namespace declarations still apply to its content, or bare
+// elements after an XML declaration.
+func TestClientEditConfigWrapped(t *testing.T) {
+	url := serveNETCONF(t)
+	schema := "../../pkg/netconftest/testdata/nctest.yang"
+	for _, tc := range []struct{ name, file, want string }{
+		{"config", `<?xml version="1.0" encoding="UTF-8"?>
+<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+  <top xmlns="urn:ncws:test:nctest"><name>wrapped</name></top>
+</config>
+`, "<name>wrapped</name>"},
+		{"data with declarations", `<nc:data xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns="urn:ncws:test:nctest" xmlns:t="urn:ncws:test:nctest">
+  <top><name>declared</name><color>t:red</color></top>
+</nc:data>
+`, "<name>declared</name>"},
+		{"bare", `<?xml version="1.0"?>
+<top xmlns="urn:ncws:test:nctest"><name>bare</name></top>
+`, "<name>bare</name>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := clientFile(t, "cfg.xml", tc.file)
+			if code, out, errOut := run(t, "validate", schema, file); code != ExitOK {
+				t.Fatalf("ncws validate: exit %d, stdout %q, stderr %q; want the file valid", code, out, errOut)
+			}
+			code, out, errOut := clientRun(t, "", "client", url, "--user", "alice", "--password", "secret",
+				"edit-config", "--target", "running", "--config", file)
+			if code != ExitOK || !strings.Contains(out, "<ok/>") {
+				t.Fatalf("edit-config: exit %d, stdout %q, stderr %q; want <ok/>", code, out, errOut)
+			}
+			code, out, errOut = clientRun(t, "", "client", url, "--user", "alice", "--password", "secret",
+				"get-config", "--source", "running", "--filter", `<top xmlns="urn:ncws:test:nctest"/>`)
+			if code != ExitOK || !strings.Contains(out, tc.want) {
+				t.Errorf("get-config: exit %d, stderr %q, stdout without %s:\n%s", code, errOut, tc.want, out)
+			}
+			if tc.name == "data with declarations" && !strings.Contains(out, ">t:red</color>") {
+				t.Errorf("get-config: the identityref written with the wrapper's prefix is missing:\n%s", out)
+			}
+		})
+	}
+	// A file that is not well-formed is refused before anything is sent.
+	bad := clientFile(t, "bad.xml", "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n<top>\n</config>\n")
+	code, _, errOut := clientRun(t, "", "client", url, "--user", "alice", "--password", "secret", "edit-config", "--config", bad)
+	if code != ExitUsage || !strings.Contains(errOut, "edit-config: "+bad+": line 3: ") {
+		t.Errorf("malformed file: exit %d, stderr %q; want exit 2 naming the file and line 3", code, errOut)
+	}
+}
+
+func TestConfigContent(t *testing.T) {
+	const base = `xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"`
+	for _, tc := range []struct{ name, in, want string }{
+		{"bare after a declaration", "<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\"/>\n<!-- c -->\n<b xmlns=\"urn:y\"/>\n", "<a xmlns=\"urn:x\"/>\n<!-- c -->\n<b xmlns=\"urn:y\"/>"},
+		{"config", `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><a xmlns="urn:x"><b>1</b></a></config>`, `<a xmlns="urn:x"><b>1</b></a>`},
+		{"no namespace", `<data><a xmlns="urn:x"/></data>`, `<a xmlns="urn:x"/>`},
+		{"declarations move down", `<nc:data ` + base + ` xmlns="urn:x" xmlns:t='urn:"t"'>
+  <a><b>t:v</b></a>
+  <t:c xmlns:t="urn:z" k="v"/>
+</nc:data>`, `<a ` + base + ` xmlns="urn:x" xmlns:t='urn:"t"'><b>t:v</b></a>
+  <t:c ` + base + ` xmlns="urn:x" xmlns:t="urn:z" k="v"/>`},
+		{"empty wrapper", `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>`, ``},
+		{"empty file", "  \n", ``},
+		{"config of another namespace", `<config xmlns="urn:x"><a/></config>`, `<config xmlns="urn:x"><a/></config>`},
+		{"undeclared prefix", `<p:config><a/></p:config>`, `<p:config><a/></p:config>`},
+		{"a wrapper and more", `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/><a xmlns="urn:x"/>`, `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/><a xmlns="urn:x"/>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := configContent([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := configContent([]byte("<a><b></a>")); err == nil {
+		t.Error("a document that is not well-formed was accepted")
+	}
+}
+
 func TestClientScript(t *testing.T) {
 	url := serveNETCONF(t)
 	script := `<rpc message-id="x" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
