@@ -8,11 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -20,13 +17,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ncws/ncws/generated/example"
-	"github.com/ncws/ncws/pkg/auth"
-	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/agent"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/pkg/transport/websocket"
-	"github.com/ncws/ncws/pkg/validate"
 	"github.com/ncws/ncws/yang"
 )
 
@@ -45,6 +40,8 @@ type serveFlags struct {
 	shutdownTimeout       time.Duration
 	allowInvalidDatastore bool
 	certUsers             map[string]string
+	startupFile           string
+	operationalFile       string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -85,6 +82,8 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long shutdown waits for sessions")
 	fl.BoolVar(&f.bootFromStartup, "boot-from-startup", false, "copy startup into running at start (a device boot)")
 	fl.BoolVar(&f.allowInvalidDatastore, "allow-invalid-datastore", false, "start even when the stored configuration fails validation")
+	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
+	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }
@@ -137,35 +136,6 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	if err != nil {
 		return usage("%v", err)
 	}
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		return usage("%v", err)
-	}
-	store, err := datastore.Open(datastore.Options{
-		Schema: sch, Validator: validate.New(sch), Dir: f.dir,
-		BootFromStartup: f.bootFromStartup, AllowInvalid: f.allowInvalidDatastore, Logger: log,
-	})
-	if err != nil {
-		return usage("datastore %s: %v", f.dir, err)
-	}
-	defer store.Close()
-
-	usersFile := f.users
-	if usersFile == "" {
-		usersFile = filepath.Join(f.dir, "users.htpasswd")
-		pw, created, err := auth.EnsureAdmin(usersFile)
-		if err != nil {
-			return usage("%v", err)
-		}
-		if created {
-			fmt.Fprintf(stdout, "created %s with user admin, password %s (shown once; change it with: ncws passwd %s admin)\n",
-				usersFile, pw, usersFile)
-		}
-	}
-	a, err := auth.New(auth.Options{UsersFile: usersFile, CertNames: f.certUsers, TrustedOrigins: f.origins, Logger: log})
-	if err != nil {
-		return usage("%v", err)
-	}
-
 	var tlsConf *tls.Config
 	if f.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
@@ -187,66 +157,68 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		}
 	}
 
-	srv := &server.Server{Store: store, Logger: log, HelloTimeout: f.helloTimeout}
-	if len(args) == 0 {
-		if err := serveExample(srv, store, log); err != nil {
-			return usage("%v", err)
-		}
-	}
-	wl := websocket.NewListener(websocket.Options{
-		Authenticate: a.Authenticate, AllowOrigins: f.origins, AllowHosts: f.hosts,
-		ReadLimit: f.readLimit, PingInterval: f.ping,
-		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr, Logger: log,
+	a, err := agent.New(&agent.Options{
+		Schemas: []*schema.Schema{sch}, Dir: f.dir, BootFromStartup: f.bootFromStartup,
+		AllowInvalidDatastore: f.allowInvalidDatastore,
+		StartupFile:           f.startupFile, OperationalFile: f.operationalFile,
+		UsersFile: f.users,
+		AdminCreated: func(file, pw string) {
+			fmt.Fprintf(stdout, "created %s with user admin, password %s (shown once; change it with: ncws passwd %s admin)\n",
+				file, pw, file)
+		},
+		CertNames: f.certUsers, Listen: f.listen, TLSConfig: tlsConf,
+		AllowOrigins: f.origins, AllowHosts: f.hosts,
+		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
+		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
+		ReadHeaderTimeout: f.readHeaderTimeout, ShutdownTimeout: f.shutdownTimeout, Logger: log,
 	})
-	mux := http.NewServeMux()
-	mux.Handle("/netconf", wl)
-	mux.Handle("/login", a.LoginHandler())
-	mux.Handle("/logout", a.LogoutHandler())
-
-	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return usage("%v", err)
 	}
-	hs := &http.Server{
-		// No ReadTimeout or WriteTimeout: their deadlines would stay on upgraded connections.
-		Handler: mux, ReadHeaderTimeout: f.readHeaderTimeout, IdleTimeout: 2 * time.Minute, TLSConfig: tlsConf,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	if len(args) == 0 && f.operationalFile == "" {
+		if err := serveExample(a, log); err != nil {
+			a.Close()
+			return usage("%v", err)
+		}
+	}
+	ln, err := a.Listen()
+	if err != nil {
+		a.Close()
+		return usage("%v", err)
 	}
 	scheme := "ws"
 	if tlsConf != nil {
 		scheme = "wss"
-		ln = tls.NewListener(ln, tlsConf)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(wl) }()
-	httpDone := make(chan error, 1)
-	go func() { httpDone <- hs.Serve(ln) }()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				reload(a, f, log)
+			}
+		}
+	}()
 	fmt.Fprintf(stdout, "ncws: serving NETCONF over WebSocket at %s://%s/netconf (datastore %s, users %s)\n",
-		scheme, ln.Addr(), f.dir, usersFile)
-
-	select {
-	case <-ctx.Done():
-	case err := <-httpDone:
-		log.Error("serve: HTTP server failed", "err", err)
+		scheme, ln.Addr(), f.dir, a.UsersFile())
+	if err := a.ServeContext(ctx, ln); err != nil && !errors.Is(err, agent.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("serve: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
-	defer cancel()
-	// Shutdown closes the WebSocket listener (upgrades get 503) and the sessions with 1001;
-	// commits are durable when acknowledged, and the store is closed below.
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("serve: shutdown", "err", err)
-	}
-	hs.Shutdown(sctx)
-	if err := <-served; err != nil && !errors.Is(err, server.ErrServerClosed) {
-		log.Warn("serve: server", "err", err)
-	}
-	if err := store.Close(); err != nil {
-		return fmt.Errorf("closing the datastore: %w", err)
-	}
-	log.Info("serve: stopped")
 	return nil
+}
+
+// reload is SIGHUP: the operational file is read again (the users file is reread by itself
+// when it changes).
+func reload(a *agent.Agent, f serveFlags, log *slog.Logger) {
+	if f.operationalFile != "" {
+		if err := a.ReloadOperational(); err != nil {
+			log.Error("serve: reloading the operational file; the previous state stays", "err", err)
+		}
+	}
 }

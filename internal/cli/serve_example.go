@@ -6,10 +6,9 @@ import (
 	"time"
 
 	"github.com/ncws/ncws/generated/example"
-	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/agent"
 	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/rpcerror"
-	"github.com/ncws/ncws/pkg/server"
 )
 
 // exampleDevice is the example device model's agent, built on its generated package
@@ -19,29 +18,23 @@ type exampleDevice struct {
 	example.UnimplementedNcwsExampleServer
 	log   *slog.Logger
 	notes *example.NcwsExampleNotifier
-	store *datastore.Store
 	start time.Time
 }
 
-// serveExample wires the example device into srv and st: the system state (uptime, clock), the
+// serveExample wires the example device into the agent: the system state (uptime, clock), the
 // reboot rpc and the interface reset action.
-func serveExample(srv *server.Server, st *datastore.Store, log *slog.Logger) error {
-	d := &exampleDevice{log: log, notes: example.NewNcwsExampleNotifier(srv), store: st, start: time.Now()}
-	sys := st.Schema().FindNode("/ncws-example:system")
-	st.AddStateProvider(sys, func(ctx context.Context, req *datastore.StateRequest) error {
+func serveExample(a *agent.Agent, log *slog.Logger) error {
+	d := &exampleDevice{log: log, notes: example.NewNcwsExampleNotifier(a.Server()), start: time.Now()}
+	err := agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error {
 		now := time.Now()
-		s := example.System{
-			Uptime:      genimpl.Ptr(uint32(now.Sub(d.start) / (10 * time.Millisecond))),
-			CurrentTime: genimpl.Ptr(now.UTC().Format(time.RFC3339)),
-		}
-		n, err := s.ToTree(sys)
-		if err != nil {
-			return err
-		}
-		req.Root.Insert(n)
+		s.Uptime = genimpl.Ptr(uint32(now.Sub(d.start) / (10 * time.Millisecond)))
+		s.CurrentTime = genimpl.Ptr(now.UTC().Format(time.RFC3339))
 		return nil
 	})
-	return example.RegisterNcwsExampleServer(srv, d)
+	if err != nil {
+		return err
+	}
+	return example.RegisterNcwsExampleServer(a.Server(), d)
 }
 
 // Reboot logs the request and answers when the device would restart (it restarts nothing).

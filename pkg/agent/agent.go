@@ -1,0 +1,443 @@
+package agent
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ncws/ncws/generated/ncwsserver"
+	"github.com/ncws/ncws/pkg/auth"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/pkg/transport/websocket"
+	"github.com/ncws/ncws/pkg/validate"
+)
+
+// Defaults of Options.
+const (
+	DefaultListen            = "127.0.0.1:8080"
+	DefaultDir               = "ncws-data"
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultShutdownTimeout   = 10 * time.Second
+	DefaultStateTimeout      = 10 * time.Second
+)
+
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown.
+var ErrServerClosed = errors.New("agent: server closed")
+
+// ErrStarted is returned by registrations made after the agent started serving.
+var ErrStarted = errors.New("agent: already serving")
+
+// Options configures an Agent. The zero value of every field is the default `ncws serve` uses;
+// a nil *Options is all defaults.
+type Options struct {
+	// Schemas are the compiled schemas the agent serves: the Schema() of generated packages
+	// (each carries the protocol modules), or schemas compiled with yangload. Several are
+	// merged (schema.Merge): a module in several with equal revisions is one module, a module
+	// with conflicting revisions, features or deviations fails New. Empty: the protocol modules
+	// and ncws-server only.
+	Schemas []*schema.Schema
+
+	// Dir is the datastore directory (created 0700 when missing; DefaultDir when empty):
+	// running, candidate and startup persist there, durable before an edit is acknowledged.
+	Dir string
+	// InMemory keeps the datastores in memory only (Dir is then unused): for tests.
+	InMemory bool
+	// BootFromStartup copies startup into running at start, as a device boot does (the first
+	// start on an empty Dir always does).
+	BootFromStartup bool
+	// AllowInvalidDatastore starts even when the stored configuration fails validation.
+	AllowInvalidDatastore bool
+	// KeepHistory is the number of commits kept for the history and rollback (1000 when 0).
+	KeepHistory int
+
+	// StartupFile (simulator mode) is an XML or JSON configuration (see ReadDataFile) that
+	// becomes startup and running at the first boot: when nothing was ever committed to the
+	// datastore. It is validated at New; an invalid file fails New with every error.
+	StartupFile string
+	// OperationalFile (simulator mode) is an XML or JSON file of state data served as the
+	// device's state (config false nodes; its configuration nodes other than list keys are
+	// ignored). Checked at New; ReloadOperational reads it again.
+	OperationalFile string
+
+	// UsersFile is the htpasswd file (bcrypt) of the users who may log in. Empty:
+	// Dir/users.htpasswd, created on first start with a user "admin" and a random password that
+	// is passed to AdminCreated.
+	UsersFile string
+	// AdminCreated is told the password of the admin user New creates in the default users
+	// file; nil logs it at Warn level (the only place it appears).
+	AdminCreated func(usersFile, password string)
+	// CertNames maps SHA-256 fingerprints of TLS client certificates to usernames (RFC 7589
+	// cert-to-name), checked before the certificate's CommonName.
+	CertNames map[string]string
+
+	// Listen is the TCP address of ListenAndServe (DefaultListen when empty; ":0" picks a
+	// port, see Addr).
+	Listen string
+	// TLSConfig serves wss:// and https:// when set (Certificates required). For client
+	// certificates set ClientCAs and ClientAuth (tls.VerifyClientCertIfGiven lets password users
+	// in too). MinVersion is raised to TLS 1.2 when lower.
+	TLSConfig *tls.Config
+	// AllowOrigins are the origins ("https://nms.example") whose pages may connect and log in
+	// besides the server's own; AllowHosts the host names accepted in the Host header besides
+	// IP literals and localhost names (DNS rebinding protection).
+	AllowOrigins, AllowHosts []string
+	// Connection caps (websocket defaults when 0, none when negative); a request over a cap
+	// gets 503.
+	MaxConns, MaxConnsPerUser, MaxConnsPerAddr int
+	// ReadLimit is the largest message accepted in bytes (websocket.DefaultReadLimit when 0).
+	ReadLimit int64
+	// HelloTimeout bounds the wait for a client's hello (server.DefaultHelloTimeout when 0).
+	HelloTimeout time.Duration
+	// PingInterval is the keepalive ping interval (websocket.DefaultPingInterval when 0, none
+	// when negative).
+	PingInterval time.Duration
+	// ReadHeaderTimeout is the HTTP server's (DefaultReadHeaderTimeout when 0).
+	ReadHeaderTimeout time.Duration
+	// ShutdownTimeout bounds the graceful shutdown ListenAndServe does when its context ends
+	// (DefaultShutdownTimeout when 0).
+	ShutdownTimeout time.Duration
+
+	// StateTimeout is the deadline of one state provider call (DefaultStateTimeout when 0): a
+	// provider still running then is answered operation-failed and abandoned.
+	StateTimeout time.Duration
+
+	// Logger receives the agent's events (slog.Default() when nil).
+	Logger *slog.Logger
+}
+
+// An Agent is a NETCONF server assembled from its parts: the datastores on disk, the users and
+// their authentication, the NETCONF server with the operations of the registered generated
+// packages, and the HTTP side (the WebSocket endpoint /netconf, POST /login, /logout). It is
+// what `ncws serve` runs.
+//
+// Register operations (generated Register<Module>Server functions on Server()), state
+// providers (State, HandleState) and commit hooks (Watch, AddHook) after New and before Serve
+// or ListenAndServe. The agent installs no signal handler: the caller owns signals and calls
+// Shutdown (or cancels ListenAndServe's context).
+type Agent struct {
+	opts  Options
+	log   *slog.Logger
+	sch   *schema.Schema
+	store *datastore.Store
+	srv   *server.Server
+	auth  *auth.Authenticator
+	wl    *websocket.Listener
+	mux   *http.ServeMux
+	users string
+
+	hooks *hookSet
+	sim   *simState
+
+	mu       sync.Mutex
+	started  bool
+	closed   bool
+	hs       []*http.Server
+	lns      []net.Listener
+	srvDone  chan error
+	storeErr error
+	stopOnce sync.Once
+}
+
+// New assembles an agent: it merges the schemas, opens the datastore (creating Dir), loads or
+// creates the users file and builds the server and its HTTP handler. Nothing listens yet.
+func New(opts *Options) (*Agent, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Dir == "" {
+		o.Dir = DefaultDir
+	}
+	if o.Listen == "" {
+		o.Listen = DefaultListen
+	}
+	if o.ReadHeaderTimeout == 0 {
+		o.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if o.StateTimeout == 0 {
+		o.StateTimeout = DefaultStateTimeout
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &Agent{opts: o, log: log}
+
+	switch len(o.Schemas) {
+	case 0:
+		a.sch = ncwsserver.Schema()
+	case 1:
+		a.sch = o.Schemas[0]
+	default:
+		sch, err := schema.Merge(o.Schemas...)
+		if err != nil {
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		a.sch = sch
+	}
+	if a.sch.Module("ietf-netconf") == nil {
+		return nil, errors.New("agent: the schema lacks ietf-netconf (use a generated package's Schema(), or yang.Load)")
+	}
+
+	dir := o.Dir
+	if o.InMemory {
+		dir = ""
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	a.hooks = newHookSet(a)
+	store, err := datastore.Open(datastore.Options{
+		Schema: a.sch, Validator: validate.New(a.sch), Dir: dir, KeepHistory: o.KeepHistory,
+		BootFromStartup: o.BootFromStartup, AllowInvalid: o.AllowInvalidDatastore, Logger: log,
+		Hooks: []datastore.Hook{a.hooks},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agent: datastore %s: %w", o.Dir, err)
+	}
+	a.store = store
+	if o.StartupFile != "" {
+		if err := a.seedStartup(o.StartupFile); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	if o.OperationalFile != "" {
+		if err := a.serveOperational(o.OperationalFile); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+
+	a.users = o.UsersFile
+	if a.users == "" {
+		if o.InMemory {
+			store.Close()
+			return nil, errors.New("agent: InMemory needs a UsersFile")
+		}
+		a.users = filepath.Join(o.Dir, "users.htpasswd")
+		pw, created, err := auth.EnsureAdmin(a.users)
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		if created {
+			if o.AdminCreated != nil {
+				o.AdminCreated(a.users, pw)
+			} else {
+				log.Warn("agent: created the users file with user admin", "file", a.users, "password", pw)
+			}
+		}
+	}
+	a.auth, err = auth.New(auth.Options{UsersFile: a.users, CertNames: o.CertNames, TrustedOrigins: o.AllowOrigins, Logger: log})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout}
+	a.wl = websocket.NewListener(websocket.Options{
+		Authenticate: a.auth.Authenticate, AllowOrigins: o.AllowOrigins, AllowHosts: o.AllowHosts,
+		ReadLimit: o.ReadLimit, PingInterval: o.PingInterval,
+		MaxConns: o.MaxConns, MaxConnsPerUser: o.MaxConnsPerUser, MaxConnsPerAddr: o.MaxConnsPerAddr, Logger: log,
+	})
+	a.mux = http.NewServeMux()
+	a.mux.Handle("/netconf", a.wl)
+	a.mux.Handle("/login", a.auth.LoginHandler())
+	a.mux.Handle("/logout", a.auth.LogoutHandler())
+	return a, nil
+}
+
+// Server returns the NETCONF server: pass it to generated Register<Module>Server functions
+// and New<Module>Notifier, or call its Handle and Notify.
+func (a *Agent) Server() *server.Server { return a.srv }
+
+// Store returns the datastores.
+func (a *Agent) Store() *datastore.Store { return a.store }
+
+// Schema returns the schema the agent serves (the merge of Options.Schemas).
+func (a *Agent) Schema() *schema.Schema { return a.sch }
+
+// Authenticator returns the users' authentication (tokens, users file reload).
+func (a *Agent) Authenticator() *auth.Authenticator { return a.auth }
+
+// UsersFile returns the path of the users file in use.
+func (a *Agent) UsersFile() string { return a.users }
+
+// Handle adds an HTTP handler to the agent's mux (as http.ServeMux.Handle) beside /netconf,
+// /login and /logout: a page, a health endpoint. It must be called before serving.
+func (a *Agent) Handle(pattern string, h http.Handler) { a.mux.Handle(pattern, h) }
+
+// Handler returns the agent's HTTP handler: /netconf (the WebSocket upgrade), /login, /logout
+// and what Handle added. Serve uses it; an application with its own http.Server may mount it
+// and must then call Start before the first request.
+func (a *Agent) Handler() http.Handler { return a.mux }
+
+// Start runs the NETCONF server over the agent's WebSocket endpoint and calls every commit
+// hook's initial Apply with the running configuration (see Hook). Serve and ListenAndServe
+// call it; registrations after it fail with ErrStarted. Calling it again does nothing.
+func (a *Agent) Start() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return ErrServerClosed
+	}
+	if a.started {
+		return nil
+	}
+	a.started = true
+	a.hooks.sync(context.Background())
+	a.srvDone = make(chan error, 1)
+	go func() { a.srvDone <- a.srv.Serve(a.wl) }()
+	return nil
+}
+
+// Serve accepts HTTP connections on l (TLS is added when Options.TLSConfig is set) and serves
+// the agent's handler on them until Shutdown; it then returns ErrServerClosed. It may be
+// called for several listeners.
+func (a *Agent) Serve(l net.Listener) error {
+	if err := a.Start(); err != nil {
+		return err
+	}
+	hs := &http.Server{
+		// No ReadTimeout or WriteTimeout: their deadlines would stay on upgraded connections.
+		Handler: a.mux, ReadHeaderTimeout: a.opts.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	if tc := a.opts.TLSConfig; tc != nil {
+		tc = tc.Clone()
+		if tc.MinVersion < tls.VersionTLS12 {
+			tc.MinVersion = tls.VersionTLS12
+		}
+		hs.TLSConfig = tc
+		l = tls.NewListener(l, tc)
+	}
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		l.Close()
+		return ErrServerClosed
+	}
+	a.hs = append(a.hs, hs)
+	a.lns = append(a.lns, l)
+	a.mu.Unlock()
+	err := hs.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// Listen opens the TCP listener of Options.Listen, for Serve: callers that need the address
+// before serving (Options.Listen ":0") use it.
+func (a *Agent) Listen() (net.Listener, error) {
+	return net.Listen("tcp", a.opts.Listen)
+}
+
+// ListenAndServe listens on Options.Listen and serves until ctx ends or Shutdown is called.
+// When ctx ends it shuts down gracefully within Options.ShutdownTimeout (sessions not closed by
+// then are logged and abandoned) and returns nil; after Shutdown it returns ErrServerClosed. The
+// datastore is closed in both cases.
+func (a *Agent) ListenAndServe(ctx context.Context) error {
+	l, err := a.Listen()
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	return a.ServeContext(ctx, l)
+}
+
+// ServeContext is Serve that shuts the agent down gracefully when ctx ends (and then returns
+// nil), as ListenAndServe does.
+func (a *Agent) ServeContext(ctx context.Context, l net.Listener) error {
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(l) }()
+	select {
+	case err := <-served:
+		if !errors.Is(err, ErrServerClosed) {
+			sctx, cancel := context.WithTimeout(context.Background(), a.opts.ShutdownTimeout)
+			defer cancel()
+			a.Shutdown(sctx)
+		}
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.opts.ShutdownTimeout)
+	defer cancel()
+	// Sessions still closing at the timeout (a peer that does not answer the close handshake)
+	// are logged by Shutdown and abandoned; only a datastore that fails to close is an error.
+	if err := a.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	<-served
+	return nil
+}
+
+// Shutdown stops accepting connections, ends every NETCONF session (WebSocket close 1001),
+// waits for them and for the HTTP servers (or for ctx), then closes the datastore. Commits are
+// durable when acknowledged. Serve calls then return ErrServerClosed.
+func (a *Agent) Shutdown(ctx context.Context) error {
+	a.mu.Lock()
+	a.closed = true
+	hss := append([]*http.Server(nil), a.hs...)
+	started := a.started
+	a.mu.Unlock()
+	var err error
+	a.stopOnce.Do(func() {
+		a.log.Info("agent: shutting down")
+		if serr := a.srv.Shutdown(ctx); serr != nil {
+			a.log.Warn("agent: shutdown", "err", serr)
+			err = serr
+		}
+		for _, hs := range hss {
+			if herr := hs.Shutdown(ctx); herr != nil && err == nil {
+				err = herr
+			}
+		}
+		if started {
+			if serr := <-a.srvDone; serr != nil && !errors.Is(serr, server.ErrServerClosed) {
+				a.log.Warn("agent: server", "err", serr)
+			}
+		}
+		if cerr := a.store.Close(); cerr != nil {
+			a.storeErr = fmt.Errorf("agent: closing the datastore: %w", cerr)
+			if err == nil {
+				err = a.storeErr
+			}
+		}
+		a.log.Info("agent: stopped")
+	})
+	return err
+}
+
+// Close closes an agent that never served (it releases the datastore); on a serving agent it
+// is Shutdown with no wait.
+func (a *Agent) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := a.Shutdown(ctx)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// checkNotStarted fails registrations once the agent serves.
+func (a *Agent) checkNotStarted() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.started || a.closed {
+		return ErrStarted
+	}
+	return nil
+}

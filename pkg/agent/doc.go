@@ -1,0 +1,16 @@
+// Package agent assembles a NETCONF device agent: what `ncws serve` runs, as a public API in
+// net/http's shape. New takes Options (nil or zero fields are the defaults `ncws serve` uses)
+// and opens the datastores, the users file and the server; generated packages register their
+// operations on Server(), state providers and commit hooks are added with State, HandleState,
+// Watch and AddHook; ListenAndServe (or Serve on a listener) serves NETCONF over WebSocket
+// (the draft's `netconf` subprotocol, /netconf) with POST /login for browsers, until the
+// context ends or Shutdown.
+//
+//	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}})
+//	if err != nil { ... }
+//	example.RegisterNcwsExampleServer(a.Server(), &device{})
+//	agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error { ... })
+//	err = a.ListenAndServe(ctx) // until ctx ends: the caller owns signals
+//
+// The agent installs no signal handler and calls no os.Exit.
+package agent
