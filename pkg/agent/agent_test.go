@@ -16,6 +16,8 @@ import (
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/agent"
 	"github.com/ncws/ncws/pkg/client"
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
@@ -400,5 +402,94 @@ func TestNewErrors(t *testing.T) {
 	}
 	if err := agent.State(a, "/ncws-example:interfaces/interface/statistics", func(context.Context, *agent.StateRequest, *example.Statistics) error { return nil }); err == nil {
 		t.Error("State inside a list succeeded")
+	}
+}
+
+func TestSimulatorFiles(t *testing.T) {
+	dir := t.TempDir()
+	startup := filepath.Join(dir, "startup.xml")
+	os.WriteFile(startup, []byte(`<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+  <system xmlns="urn:ncws:yang:ncws-example"><hostname>sim1</hostname></system>
+  <interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example">
+    <interface><name>ge-0/0/0</name><type>ex:ethernet</type></interface>
+  </interfaces>
+</config>`), 0o644)
+	state := filepath.Join(dir, "state.json")
+	writeState := func(octets int, status string) {
+		os.WriteFile(state, []byte(fmt.Sprintf(`{"ncws-example:interfaces": {"interface": [
+  {"name": "ge-0/0/0", "type": "ncws-example:ethernet", "oper-status": %q, "statistics": {"in-octets": "%d"}}]},
+ "ncws-example:system": {"uptime": 100}}`, status, octets)), 0o644)
+	}
+	writeState(1000, "up")
+	a, url, pw := startAgent(t, &agent.Options{StartupFile: startup, OperationalFile: state}, nil)
+	s := dial(t, url, pw, nil)
+	ctx := ctxT(t)
+	get := func() string {
+		t.Helper()
+		b, err := s.Get(ctx, client.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	got := get()
+	for _, want := range []string{"<hostname>sim1</hostname>", "<uptime>100</uptime>", "<oper-status>up</oper-status>", "<in-octets>1000</in-octets>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("get lacks %s:\n%s", want, got)
+		}
+	}
+	// The configuration field "type" of the state file is not served as state over running's.
+	if strings.Count(got, "<type") != 1 {
+		t.Errorf("get: want the one configured type:\n%s", got)
+	}
+	// startup holds the file too.
+	if b, err := s.GetConfig(ctx, client.Startup, client.Filter{}); err != nil || !strings.Contains(string(b), "sim1") {
+		t.Errorf("startup: %v\n%s", err, b)
+	}
+	writeState(2000, "down")
+	if err := a.ReloadOperational(); err != nil {
+		t.Fatal(err)
+	}
+	got = get()
+	if !strings.Contains(got, "<in-octets>2000</in-octets>") || !strings.Contains(got, "<oper-status>down</oper-status>") {
+		t.Errorf("after reload:\n%s", got)
+	}
+	// A broken file is refused with its error and the previous state stays.
+	os.WriteFile(state, []byte(`{"ncws-example:interfaces": {"interface": [{"name": "x", "oper-status": "sideways"}]}}`), 0o644)
+	if err := a.ReloadOperational(); !errors.Is(err, agent.ErrInvalidFile) || !strings.Contains(err.Error(), "sideways") {
+		t.Errorf("reload of a bad file: %v", err)
+	}
+	if got = get(); !strings.Contains(got, "<in-octets>2000</in-octets>") {
+		t.Errorf("after a failed reload:\n%s", got)
+	}
+}
+
+func TestStartupFileOnlyAtFirstBoot(t *testing.T) {
+	dir := t.TempDir()
+	dataDir := filepath.Join(dir, "data")
+	startup := filepath.Join(dir, "startup.xml")
+	os.WriteFile(startup, []byte(`<system xmlns="urn:ncws:yang:ncws-example"><hostname>first</hostname></system>`), 0o644)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: dataDir, StartupFile: startup, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	os.WriteFile(startup, []byte(`<system xmlns="urn:ncws:yang:ncws-example"><hostname>second</hostname></system>`), 0o644)
+	a, err = agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: dataDir, StartupFile: startup, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var host string
+	a.Store().Read(datastore.Running, func(root *data.Node) {
+		if n := root.ChildByName("system"); n != nil {
+			if h := n.ChildByName("hostname"); h != nil {
+				host = h.Value.Str
+			}
+		}
+	})
+	if host != "first" {
+		t.Errorf("hostname after a restart with another startup file = %q, want first (the file seeds only the first boot)", host)
 	}
 }
