@@ -9,11 +9,11 @@ import (
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/ncws/ncws/pkg/validate"
 )
 
 // handleAction answers an <action> (RFC 7950 section 7.15.2): the path down to the action is
-// decoded as data, the action's handler is looked up and the target instance checked.
+// decoded as data, the action's handler is looked up, the target instance checked and the
+// input validated (checkInput); the output the handler returns is validated before it is sent.
 func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *netconf.CloseReason, func()) {
 	sch := s.srv.Store.Schema()
 	attrs := newAttrCapture()
@@ -21,6 +21,9 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
 	})
 	if len(errs) > 0 {
+		if in != nil {
+			opPaths(errs, in)
+		}
 		return s.errorReply(m.Attrs, errs), nil, nil
 	}
 	if in == nil || top == nil {
@@ -48,9 +51,11 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 	if e := s.srv.checkTarget(target); e != nil {
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
-	validate.AddDefaults(in)
+	if errs := s.srv.checkInput(in, target); len(errs) > 0 {
+		return s.errorReply(m.Attrs, errs), nil, nil
+	}
 	req := &Request{Who: s.who, RPC: act, Input: in, Target: target, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs)
+	return s.call(ctx, m, h, req, attrs, true)
 }
 
 // checkTarget reports data-missing when the action's target instance does not exist (RFC 7950

@@ -14,7 +14,6 @@ import (
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/ncws/ncws/pkg/validate"
 )
 
 // session is one NETCONF session.
@@ -237,20 +236,32 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
 	})
 	if len(errs) > 0 {
+		if !builtin && input != nil {
+			opPaths(errs, input)
+		}
 		return s.errorReply(m.Attrs, errs), nil, nil
 	}
+	// The built-in operations read their parameters' absence themselves and pin their own
+	// errors; every other handler gets its input validated, with the defaults in place (RFC
+	// 7950 section 7.14.2).
 	if !builtin {
-		validate.AddDefaults(input)
+		if errs := s.srv.checkInput(input, nil); len(errs) > 0 {
+			return s.errorReply(m.Attrs, errs), nil, nil
+		}
 	}
 	req := &Request{Who: s.who, RPC: rpc, Input: input, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs)
+	return s.call(ctx, m, h, req, attrs, !builtin)
 }
 
-// call runs h for req and encodes the reply.
-func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture) ([]byte, *netconf.CloseReason, func()) {
+// call runs h for req and encodes the reply; with check set, the output h returns is validated
+// first (see checkOutput).
+func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture, check bool) ([]byte, *netconf.CloseReason, func()) {
 	sctx := withSession(ctx, s, attrs)
 	c := callOf(sctx)
 	out, errs := s.srv.callHandler(sctx, h, req)
+	if len(errs) == 0 && check && c.raw == nil {
+		errs = s.srv.checkOutput(req, out)
+	}
 	if len(errs) > 0 {
 		return s.errorReply(m.Attrs, errs), c.end, nil
 	}

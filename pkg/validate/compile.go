@@ -101,6 +101,7 @@ func (v *Validator) compile() {
 	v.root = &nodeInfo{}
 	v.compileParent(v.root, rootKids)
 	v.compileDeps()
+	v.compileOps()
 }
 
 // compileTree compiles n and its descendants.
@@ -110,7 +111,7 @@ func (v *Validator) compileTree(n *schema.Node) {
 	}
 	switch n.Kind {
 	case schema.KindRPC, schema.KindAction, schema.KindNotification, schema.KindInput, schema.KindOutput:
-		return // operations are validated by whoever decodes them
+		return // operations are compiled by compileOps
 	}
 	in := &nodeInfo{node: n}
 	v.info[n] = in

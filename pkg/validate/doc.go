@@ -31,6 +31,12 @@
 // (xpath.Expr.Deps) and by the smallest subtree it can read from. With Options.Txn, the changes
 // validation makes (defaults) are recorded so that the caller can undo them with the edit.
 //
+// ValidateOp validates the input or output of an rpc or action (RFC 7950 sections 7.14 and
+// 7.15) with the same checks, the operation's node placed in the accessible tree of section
+// 6.4.1 (a copy of the running configuration, or only the parts OpReads says its constraints
+// can read: none for most operations), so that errors are located through the operation's node
+// (/mod:rpc/param).
+//
 // Sketch:
 //
 //	v := validate.New(sch)               // once per schema; safe for concurrent use

@@ -30,6 +30,8 @@ type Validator struct {
 	// npCons indexes the constraints that read non-presence containers Validate may create for
 	// the checks only (constraint.np) by the schema node they are attached to.
 	npCons map[*schema.Node][]*constraint
+	// ops holds, per input and output schema node, what ValidateOp needs beyond its infos.
+	ops map[*schema.Node]*opInfo
 }
 
 // Options tunes one validation. The zero value validates configuration.
