@@ -298,6 +298,19 @@ func (a *Authenticator) certUser(r *http.Request) (string, error) {
 	return name, nil
 }
 
+// CheckPassword checks a password login of user from remote, the peer of a transport other
+// than HTTP (an SSH client): against the users file, counted in the same rate limit as
+// Authenticate's (failures per client address; a blocked address gets a 429 *Error without
+// the password being checked). method names the login in the log ("ssh-password"). It
+// returns the username, or an *Error.
+func (a *Authenticator) CheckPassword(remote net.Addr, user, pass, method string) (string, error) {
+	return a.checkPassword(addrKey(remote.String()), user, pass, method)
+}
+
+// Blocked returns a 429 *Error (with RetryAfter) when remote's address is blocked by the rate
+// limit, nil otherwise: a transport asks before it accepts another kind of login.
+func (a *Authenticator) Blocked(remote net.Addr) error { return a.blocked(addrKey(remote.String())) }
+
 // checkPassword checks user and password against the users file, with the rate limit.
 func (a *Authenticator) checkPassword(addr, user, pass, method string) (string, error) {
 	if err := a.blocked(addr); err != nil {
@@ -337,10 +350,13 @@ func protocolToken(r *http.Request) (tok string, ok bool, err error) {
 
 // clientAddr is the rate-limit key of r: the IP of RemoteAddr without the port; an IPv6 address
 // counts by its /64 prefix (one host usually holds a whole /64).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+func clientAddr(r *http.Request) string { return addrKey(r.RemoteAddr) }
+
+// addrKey is the rate-limit key of a "host:port" address (see clientAddr).
+func addrKey(hostport string) string {
+	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
-		host = r.RemoteAddr
+		host = hostport
 	}
 	ip := net.ParseIP(host)
 	if ip == nil {

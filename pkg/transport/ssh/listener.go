@@ -1,0 +1,430 @@
+package ssh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	xssh "golang.org/x/crypto/ssh"
+
+	"github.com/ncws/ncws/pkg/netconf"
+)
+
+// Subsystem is the SSH subsystem of NETCONF (RFC 6242 section 3).
+const Subsystem = "netconf"
+
+// Defaults of Options.
+const (
+	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultMaxConns         = 10000
+	DefaultMaxConnsPerAddr  = 64
+	DefaultReadLimit        = netconf.DefaultMaxMessageSize
+	// DefaultMaxChannels caps the NETCONF sessions one SSH connection may open.
+	DefaultMaxChannels = 16
+)
+
+// Options configures a Listener.
+type Options struct {
+	// HostKeys are the server's host keys (see LoadOrCreateHostKeys). Required.
+	HostKeys []xssh.Signer
+	// Password checks a password (from the password method or keyboard-interactive) and
+	// returns the NETCONF username; nil refuses passwords. auth.Authenticator.CheckPassword
+	// fits, with its rate limit of failures.
+	Password func(remote net.Addr, user, password string) (string, error)
+	// PublicKeys returns the keys user may log in with (see AuthorizedKeysDir); nil refuses
+	// public keys.
+	PublicKeys func(user string) ([]xssh.PublicKey, error)
+	// Blocked, when set, is asked before any login attempt of remote: an error refuses it (an
+	// address blocked after repeated failures).
+	Blocked func(remote net.Addr) error
+	// ReadLimit caps one NETCONF message in bytes (DefaultReadLimit when 0); a bigger one ends
+	// the session.
+	ReadLimit int
+	// HandshakeTimeout bounds the SSH handshake and authentication (DefaultHandshakeTimeout
+	// when 0).
+	HandshakeTimeout time.Duration
+	// Connection caps (defaults when 0, none when negative); a connection over a cap is closed
+	// before the SSH handshake.
+	MaxConns, MaxConnsPerAddr int
+	// MaxChannels caps the NETCONF subsystems of one connection (DefaultMaxChannels when 0).
+	MaxChannels int
+	// ServerVersion is the SSH identification string ("SSH-2.0-ncws" when empty).
+	ServerVersion string
+	// Logger receives refused connections and logins at Info level (slog.Default() when nil).
+	Logger *slog.Logger
+}
+
+// A Listener accepts SSH connections on a net.Listener, authenticates them and yields each
+// `netconf` subsystem channel as a netconf.Conn (it is a netconf.Listener for server.Serve).
+type Listener struct {
+	opts Options
+	cfg  *xssh.ServerConfig
+	log  *slog.Logger
+	ln   net.Listener
+
+	conns chan *conn
+	done  chan struct{}
+	once  sync.Once
+
+	mu      sync.Mutex
+	total   int
+	perAddr map[string]int
+}
+
+// NewListener starts accepting SSH connections on ln. Close closes ln.
+func NewListener(ln net.Listener, opts Options) (*Listener, error) {
+	if len(opts.HostKeys) == 0 {
+		return nil, errors.New("ssh: no host key")
+	}
+	if opts.ReadLimit <= 0 {
+		opts.ReadLimit = DefaultReadLimit
+	}
+	if opts.HandshakeTimeout <= 0 {
+		opts.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if opts.MaxConns == 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
+	if opts.MaxConnsPerAddr == 0 {
+		opts.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
+	if opts.MaxChannels <= 0 {
+		opts.MaxChannels = DefaultMaxChannels
+	}
+	if opts.ServerVersion == "" {
+		opts.ServerVersion = "SSH-2.0-ncws"
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	l := &Listener{opts: opts, log: log, ln: ln, conns: make(chan *conn), done: make(chan struct{}),
+		perAddr: map[string]int{}}
+	l.cfg = &xssh.ServerConfig{ServerVersion: opts.ServerVersion, MaxAuthTries: 6}
+	for _, k := range opts.HostKeys {
+		l.cfg.AddHostKey(k)
+	}
+	if opts.Password != nil {
+		l.cfg.PasswordCallback = func(c xssh.ConnMetadata, pw []byte) (*xssh.Permissions, error) {
+			return l.password(c, string(pw))
+		}
+		l.cfg.KeyboardInteractiveCallback = func(c xssh.ConnMetadata, ch xssh.KeyboardInteractiveChallenge) (*xssh.Permissions, error) {
+			ans, err := ch("", "", []string{"Password: "}, []bool{false})
+			if err != nil {
+				return nil, err
+			}
+			if len(ans) != 1 {
+				return nil, errors.New("ssh: one answer expected")
+			}
+			return l.password(c, ans[0])
+		}
+	}
+	if opts.PublicKeys != nil {
+		l.cfg.PublicKeyCallback = l.publicKey
+	}
+	go l.acceptLoop()
+	return l, nil
+}
+
+// password checks a password login.
+func (l *Listener) password(c xssh.ConnMetadata, pw string) (*xssh.Permissions, error) {
+	if l.opts.Blocked != nil {
+		if err := l.opts.Blocked(c.RemoteAddr()); err != nil {
+			return nil, err
+		}
+	}
+	user, err := l.opts.Password(c.RemoteAddr(), c.User(), pw)
+	if err != nil {
+		return nil, err
+	}
+	return &xssh.Permissions{Extensions: map[string]string{"ncws-user": user}}, nil
+}
+
+// publicKey accepts a key listed for the user. A key that is not listed is not a failed login
+// (clients offer every key they hold); the rate limit still applies to a blocked address.
+func (l *Listener) publicKey(c xssh.ConnMetadata, key xssh.PublicKey) (*xssh.Permissions, error) {
+	if l.opts.Blocked != nil {
+		if err := l.opts.Blocked(c.RemoteAddr()); err != nil {
+			return nil, err
+		}
+	}
+	keys, err := l.opts.PublicKeys(c.User())
+	if err != nil {
+		l.log.Warn("ssh: reading the user's public keys", "user", c.User(), "err", err)
+		return nil, errors.New("ssh: no keys")
+	}
+	want := key.Marshal()
+	for _, k := range keys {
+		if string(k.Marshal()) == string(want) {
+			return &xssh.Permissions{Extensions: map[string]string{
+				"ncws-user": c.User(), "pubkey-fp": xssh.FingerprintSHA256(key)}}, nil
+		}
+	}
+	return nil, fmt.Errorf("ssh: key %s not authorized for %q", xssh.FingerprintSHA256(key), c.User())
+}
+
+func (l *Listener) acceptLoop() {
+	for {
+		nc, err := l.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				l.Close()
+				return
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			l.log.Warn("ssh: accept", "err", err)
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		addr := hostOf(nc.RemoteAddr())
+		if !l.admit(addr) {
+			l.log.Info("ssh: connection refused over the connection cap", "remote", nc.RemoteAddr())
+			nc.Close()
+			continue
+		}
+		go l.serveConn(nc, addr)
+	}
+}
+
+func hostOf(a net.Addr) string {
+	h, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return h
+}
+
+func (l *Listener) admit(addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.opts.MaxConns > 0 && l.total >= l.opts.MaxConns {
+		return false
+	}
+	if l.opts.MaxConnsPerAddr > 0 && l.perAddr[addr] >= l.opts.MaxConnsPerAddr {
+		return false
+	}
+	l.total++
+	l.perAddr[addr]++
+	return true
+}
+
+func (l *Listener) release(addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total--
+	if l.perAddr[addr]--; l.perAddr[addr] <= 0 {
+		delete(l.perAddr, addr)
+	}
+}
+
+// serveConn runs the SSH handshake and the connection's channels.
+func (l *Listener) serveConn(nc net.Conn, addr string) {
+	defer l.release(addr)
+	nc.SetDeadline(time.Now().Add(l.opts.HandshakeTimeout))
+	sc, chans, reqs, err := xssh.NewServerConn(nc, l.cfg)
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			l.log.Info("ssh: handshake failed", "remote", nc.RemoteAddr(), "err", err)
+		}
+		nc.Close()
+		return
+	}
+	nc.SetDeadline(time.Time{})
+	go xssh.DiscardRequests(reqs)
+	user := sc.Permissions.Extensions["ncws-user"]
+	// The connection lives while it has sessions: it is closed when its last NETCONF session
+	// ends, and when no session starts within the handshake timeout.
+	var mu sync.Mutex
+	nchan, sessions := 0, 0
+	idle := time.AfterFunc(l.opts.HandshakeTimeout, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if sessions == 0 {
+			l.log.Info("ssh: no netconf subsystem requested in time", "remote", sc.RemoteAddr(), "user", user)
+			sc.Close()
+		}
+	})
+	defer idle.Stop()
+	var wg sync.WaitGroup
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			nch.Reject(xssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		mu.Lock()
+		if nchan >= l.opts.MaxChannels {
+			mu.Unlock()
+			nch.Reject(xssh.ResourceShortage, "too many channels")
+			continue
+		}
+		nchan++
+		mu.Unlock()
+		ch, creqs, err := nch.Accept()
+		if err != nil {
+			mu.Lock()
+			nchan--
+			mu.Unlock()
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			started := l.serveChannel(sc, ch, creqs, user, func() {
+				mu.Lock()
+				sessions++
+				mu.Unlock()
+			})
+			mu.Lock()
+			nchan--
+			if started {
+				sessions--
+			}
+			last := started && sessions == 0
+			mu.Unlock()
+			if last {
+				sc.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	sc.Close()
+}
+
+// serveChannel waits for the netconf subsystem request and hands the channel to Accept; it
+// returns when the channel is done, reporting whether it carried a session.
+func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-chan *xssh.Request, user string, started func()) bool {
+	var c *conn
+	for req := range reqs {
+		if req.Type == "subsystem" && c == nil && subsystemName(req.Payload) == Subsystem {
+			req.Reply(true, nil)
+			c = newConn(sc, ch, user, l.opts.ReadLimit)
+			started()
+			select {
+			case l.conns <- c:
+			case <-l.done:
+				c.Close(netconf.CloseReason{Code: netconf.CloseShutdown})
+				return true
+			}
+			// Go on answering the channel's other requests (false) until it closes.
+			go func() {
+				for req := range reqs {
+					if req.WantReply {
+						req.Reply(false, nil)
+					}
+				}
+			}()
+			<-c.closed
+			return true
+		}
+		if req.WantReply {
+			req.Reply(false, nil)
+		}
+	}
+	ch.Close()
+	return false
+}
+
+// subsystemName decodes the subsystem request payload (RFC 4254 section 6.5: a string).
+func subsystemName(p []byte) string {
+	var m struct{ Name string }
+	if err := xssh.Unmarshal(p, &m); err != nil {
+		return ""
+	}
+	return strings.TrimSpace(m.Name)
+}
+
+// Accept waits for the next NETCONF subsystem channel.
+func (l *Listener) Accept() (netconf.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, fmt.Errorf("ssh: listener: %w", net.ErrClosed)
+	}
+}
+
+// Close stops accepting: it closes the TCP listener; a session channel opened after it is
+// closed at once. Sessions already accepted are the server's to close.
+func (l *Listener) Close() error {
+	l.once.Do(func() {
+		close(l.done)
+		l.ln.Close()
+	})
+	return nil
+}
+
+// Addr is the TCP listener's address.
+func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+
+// conn is one NETCONF session on an SSH channel.
+type conn struct {
+	sc   *xssh.ServerConn
+	ch   xssh.Channel
+	user string
+	r    *netconf.Reader
+	wmu  sync.Mutex
+	w    *netconf.Writer
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *conn {
+	return &conn{sc: sc, ch: ch, user: user, r: netconf.NewReader(ch, limit), w: netconf.NewWriter(ch),
+		closed: make(chan struct{})}
+}
+
+// ReadMessage implements netconf.Conn. Framing errors end the session (RFC 6242 section 4.2).
+func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
+	msg, err := c.r.ReadMessage()
+	if err != nil {
+		select {
+		case <-c.closed:
+			return nil, io.EOF
+		default:
+		}
+		return nil, err
+	}
+	return msg, nil
+}
+
+// WriteMessage implements netconf.Conn.
+func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.w.WriteMessage(msg)
+}
+
+// UseChunked implements netconf.Base11Conn: both hellos carried base:1.1.
+func (c *conn) UseChunked() {
+	c.r.SetFraming(netconf.Chunked)
+	c.wmu.Lock()
+	c.w.SetFraming(netconf.Chunked)
+	c.wmu.Unlock()
+}
+
+// Close implements netconf.Conn: the channel is closed (SSH has no close reason for a
+// channel); the SSH connection goes with its last session.
+func (c *conn) Close(reason netconf.CloseReason) error {
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		c.ch.CloseWrite()
+		c.ch.Close()
+	})
+	return nil
+}
+
+// Info implements netconf.Conn.
+func (c *conn) Info() netconf.ConnInfo {
+	return netconf.ConnInfo{User: c.user, Transport: "ietf-netconf-monitoring:netconf-ssh", Remote: c.sc.RemoteAddr()}
+}
