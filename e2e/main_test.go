@@ -120,6 +120,7 @@ func (b *logBuffer) waitFor(ctx context.Context, re *regexp.Regexp, exited <-cha
 type server struct {
 	URL  string // ws://127.0.0.1:PORT/netconf
 	Base string // http://127.0.0.1:PORT
+	dir  string // the test's directory: users.htpasswd, datastore/
 
 	cmd            *exec.Cmd
 	stdout, stderr *logBuffer
@@ -146,6 +147,7 @@ func startServer(t *testing.T, flags ...string) *server {
 	args := append([]string{"serve", "--listen", "127.0.0.1:0",
 		"--datastore", filepath.Join(dir, "datastore"), "--users", users}, flags...)
 	s := &server{
+		dir:    dir,
 		cmd:    exec.Command(ncwsBin, args...),
 		stdout: newLogBuffer(), stderr: newLogBuffer(),
 		exited: make(chan struct{}),

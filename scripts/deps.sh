@@ -4,6 +4,8 @@
 #   libyang2-tools      yanglint, for the yanglint comparison tests
 #   python3-websockets  the Python NETCONF over WebSocket client of the e2e tests (/usr/bin/python3)
 #   chromium            the headless browser of the e2e tests (/usr/bin/chromium)
+#   python3-ncclient    the NETCONF over SSH client of the interop tests (/usr/bin/python3)
+#   yangcli             yuma123's NETCONF over SSH client, the second interop client
 set -euo pipefail
 need=()
 why=()
@@ -11,6 +13,9 @@ command -v yanglint >/dev/null 2>&1 || { need+=(libyang2-tools); why+=("yanglint
 /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ||
 	{ need+=(python3-websockets); why+=("the Python module websockets for /usr/bin/python3 (e2e tests)"); }
 [ -x /usr/bin/chromium ] || { need+=(chromium); why+=("/usr/bin/chromium (e2e browser tests)"); }
+/usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 ||
+	{ need+=(python3-ncclient); why+=("the Python module ncclient for /usr/bin/python3 (SSH interop tests)"); }
+command -v yangcli >/dev/null 2>&1 || { need+=(yangcli); why+=("yangcli (SSH interop tests)"); }
 if ! command -v go >/dev/null 2>&1; then
 	echo "deps: Go is not on PATH (need Go 1.26+)" >&2; exit 1
 fi
@@ -29,3 +34,6 @@ command -v yanglint >/dev/null || { echo "deps: yanglint still missing after ins
 /usr/bin/python3 -c 'import websockets' ||
 	{ echo "deps: /usr/bin/python3 still cannot import websockets after install" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "deps: /usr/bin/chromium still missing after install" >&2; exit 1; }
+/usr/bin/python3 -c 'import ncclient' ||
+	{ echo "deps: /usr/bin/python3 still cannot import ncclient after install" >&2; exit 1; }
+command -v yangcli >/dev/null || { echo "deps: yangcli still missing after install" >&2; exit 1; }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/agent"
@@ -42,6 +44,7 @@ type serveFlags struct {
 	certUsers             map[string]string
 	startupFile           string
 	operationalFile       string
+	sshListen, sshKeys    string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -82,6 +85,8 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long shutdown waits for sessions")
 	fl.BoolVar(&f.bootFromStartup, "boot-from-startup", false, "copy startup into running at start (a device boot)")
 	fl.BoolVar(&f.allowInvalidDatastore, "allow-invalid-datastore", false, "start even when the stored configuration fails validation")
+	fl.StringVar(&f.sshListen, "ssh-listen", "", "also serve NETCONF over SSH (RFC 6242) on this address, e.g. :830")
+	fl.StringVar(&f.sshKeys, "ssh-authorized-keys", "", "directory of authorized_keys files named by user (default DATASTORE/authorized_keys)")
 	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
 	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -167,6 +172,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 				file, pw, file)
 		},
 		CertNames: f.certUsers, Listen: f.listen, TLSConfig: tlsConf,
+		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys,
 		AllowOrigins: f.origins, AllowHosts: f.hosts,
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
@@ -205,6 +211,23 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 			}
 		}
 	}()
+	if f.sshListen != "" {
+		sl, err := net.Listen("tcp", f.sshListen)
+		if err != nil {
+			ln.Close()
+			a.Close()
+			return usage("%v", err)
+		}
+		for _, k := range a.SSHHostKeys() {
+			fmt.Fprintf(stdout, "ncws: SSH host key %s %s\n", k.PublicKey().Type(), xssh.FingerprintSHA256(k.PublicKey()))
+		}
+		fmt.Fprintf(stdout, "ncws: serving NETCONF over SSH at %s (subsystem netconf)\n", sl.Addr())
+		go func() {
+			if err := a.ServeSSH(sl); err != nil && !errors.Is(err, agent.ErrServerClosed) {
+				log.Error("serve: SSH", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintf(stdout, "ncws: serving NETCONF over WebSocket at %s://%s/netconf (datastore %s, users %s)\n",
 		scheme, ln.Addr(), f.dir, a.UsersFile())
 	if err := a.ServeContext(ctx, ln); err != nil && !errors.Is(err, agent.ErrServerClosed) {

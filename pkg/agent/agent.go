@@ -13,11 +13,14 @@ import (
 	"sync"
 	"time"
 
+	xssh "golang.org/x/crypto/ssh"
+
 	"github.com/ncws/ncws/generated/ncwsserver"
 	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/pkg/transport/ssh"
 	"github.com/ncws/ncws/pkg/transport/websocket"
 	"github.com/ncws/ncws/pkg/validate"
 )
@@ -107,6 +110,17 @@ type Options struct {
 	// (DefaultShutdownTimeout when 0).
 	ShutdownTimeout time.Duration
 
+	// SSHListen, when set, is the TCP address of NETCONF over SSH (RFC 6242, subsystem
+	// "netconf"; ":830" is the IANA port) that ListenAndServe serves beside the WebSocket
+	// endpoint, on the same datastore and session-ids. Host keys (ed25519 and RSA) are made on
+	// first start in Dir (see SSHHostKeys). Users log in with their password from the users
+	// file (password or keyboard-interactive; failures in the same rate limit as the HTTP
+	// side) or with a public key listed in SSHAuthorizedKeys/USER.
+	SSHListen string
+	// SSHAuthorizedKeys is a directory holding one authorized_keys file per user, named by the
+	// username (Dir/authorized_keys when empty).
+	SSHAuthorizedKeys string
+
 	// StateTimeout is the deadline of one state provider call (DefaultStateTimeout when 0): a
 	// provider still running then is answered operation-failed and abandoned.
 	StateTimeout time.Duration
@@ -137,6 +151,8 @@ type Agent struct {
 
 	hooks *hookSet
 	sim   *simState
+
+	hostKeys []xssh.Signer // loaded by New when SSHListen is set
 
 	mu       sync.Mutex
 	started  bool
@@ -246,6 +262,24 @@ func New(opts *Options) (*Agent, error) {
 		store.Close()
 		return nil, fmt.Errorf("agent: %w", err)
 	}
+	if o.SSHListen != "" {
+		if o.InMemory {
+			store.Close()
+			return nil, errors.New("agent: SSH needs a Dir for its host keys")
+		}
+		keys, created, err := ssh.LoadOrCreateHostKeys(o.Dir)
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		a.hostKeys = keys
+		for _, f := range created {
+			log.Info("agent: created SSH host key", "file", f)
+		}
+		if o.SSHAuthorizedKeys == "" {
+			a.opts.SSHAuthorizedKeys = filepath.Join(o.Dir, "authorized_keys")
+		}
+	}
 	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout}
 	a.wl = websocket.NewListener(websocket.Options{
 		Authenticate: a.auth.Authenticate, AllowOrigins: o.AllowOrigins, AllowHosts: o.AllowHosts,
@@ -354,7 +388,65 @@ func (a *Agent) ListenAndServe(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
+	if a.opts.SSHListen != "" {
+		sl, err := net.Listen("tcp", a.opts.SSHListen)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("agent: %w", err)
+		}
+		go func() {
+			if err := a.ServeSSH(sl); err != nil && !errors.Is(err, ErrServerClosed) {
+				a.log.Error("agent: SSH", "err", err)
+			}
+		}()
+	}
 	return a.ServeContext(ctx, l)
+}
+
+// SSHHostKeys returns the SSH host keys (nil without Options.SSHListen): print their
+// fingerprints (ssh.FingerprintSHA256) for users to check on their first connection.
+func (a *Agent) SSHHostKeys() []xssh.Signer { return a.hostKeys }
+
+// ServeSSH serves NETCONF over SSH (RFC 6242) on l until Shutdown, then returns
+// ErrServerClosed; Options.SSHListen must be set (for the host keys). ListenAndServe calls it
+// for Options.SSHListen; callers with their own listener (":0" in tests) call it directly.
+func (a *Agent) ServeSSH(l net.Listener) error {
+	if a.hostKeys == nil {
+		l.Close()
+		return errors.New("agent: ServeSSH without Options.SSHListen (no host keys)")
+	}
+	if err := a.Start(); err != nil {
+		l.Close()
+		return err
+	}
+	sl, err := ssh.NewListener(l, ssh.Options{
+		HostKeys: a.hostKeys,
+		Password: func(remote net.Addr, user, pw string) (string, error) {
+			return a.auth.CheckPassword(remote, user, pw, "ssh-password")
+		},
+		Blocked:    a.auth.Blocked,
+		PublicKeys: ssh.AuthorizedKeysDir(a.opts.SSHAuthorizedKeys),
+		ReadLimit:  int(a.readLimit()),
+		MaxConns:   a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr,
+		Logger: a.log,
+	})
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("agent: %w", err)
+	}
+	err = a.srv.Serve(sl)
+	if errors.Is(err, server.ErrServerClosed) {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// readLimit is the message size limit of every transport.
+func (a *Agent) readLimit() int64 {
+	if a.opts.ReadLimit > 0 {
+		return a.opts.ReadLimit
+	}
+	return websocket.DefaultReadLimit
 }
 
 // ServeContext is Serve that shuts the agent down gracefully when ctx ends (and then returns
