@@ -12,6 +12,14 @@
 //     second subprotocol, and the same page from an origin the server does not allow (refused
 //     with 403 before the upgrade).
 //
+// TestQuickstart (quickstart_test.go) walks the README's five-minute path as a new user does, in
+// a new module outside the repository: go mod init, the replace line standing in for the
+// unpublished module path, go get -tool github.com/ncws/ncws/cmd/ncws, the YANG modules and
+// //go:generate lines of testdata/quickstart, go generate, go mod tidy, its main.go (the
+// generated interfaces implemented and served with pkg/agent, a typed state provider, a
+// notification sent from an action, a second generated package augmenting the first), go build,
+// then calls through `go tool ncws client` and pkg/client. It logs the wall time of each step.
+//
 // The package has no code of its own; run it with
 //
 //	go test -race -count=1 ./e2e
