@@ -20,6 +20,7 @@ import (
 
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/agent"
+	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/server"
@@ -45,6 +46,8 @@ type serveFlags struct {
 	startupFile           string
 	operationalFile       string
 	sshListen, sshKeys    string
+	tlsListen             string
+	certToName            []string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -56,7 +59,9 @@ func newServe(stdout, stderr io.Writer) *cobra.Command {
 subprotocol "netconf" upgrades to a NETCONF session; POST /login gives browsers a token.
 
 With no SCHEMA.yang it serves the example device model (ncws-example) and the protocol
-modules; with .yang files it serves those modules (and the protocol modules) as they are.
+modules, run by the simulated device of examples/device (interfaces with link state and
+counters, a routing table, the reboot rpc and the interface reset action); with .yang files
+it serves those modules (and the protocol modules) as they are.
 Running, candidate and startup persist in --datastore. Without --users, a users file is made
 in the datastore directory on first start, with an admin user whose password is printed once.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -87,6 +92,8 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.BoolVar(&f.allowInvalidDatastore, "allow-invalid-datastore", false, "start even when the stored configuration fails validation")
 	fl.StringVar(&f.sshListen, "ssh-listen", "", "also serve NETCONF over SSH (RFC 6242) on this address, e.g. :830")
 	fl.StringVar(&f.sshKeys, "ssh-authorized-keys", "", "directory of authorized_keys files named by user (default DATASTORE/authorized_keys)")
+	fl.StringVar(&f.tlsListen, "tls-listen", "", "also serve NETCONF over TLS (RFC 7589) on this address, e.g. :6513 (needs --tls-cert, --tls-key, --client-ca)")
+	fl.StringArrayVar(&f.certToName, "cert-to-name", nil, "FINGERPRINT,MAPTYPE[,NAME]: RFC 7589 cert-to-name entry, in order (map types specified, san-rfc822-name, san-dns-name, san-ip-address, san-any, common-name; the fingerprint is the client certificate's or a CA's); serves TLS and wss")
 	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
 	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -137,6 +144,17 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		}
 	}
 
+	if f.tlsListen != "" && f.ca == "" {
+		return usage("--tls-listen needs --tls-cert, --tls-key and --client-ca")
+	}
+	var certMaps []auth.CertMap
+	for _, c := range f.certToName {
+		m, err := auth.ParseCertMap(c)
+		if err != nil {
+			return usage("--cert-to-name: %v", err)
+		}
+		certMaps = append(certMaps, m)
+	}
 	sch, err := loadServeSchema(f, args)
 	if err != nil {
 		return usage("%v", err)
@@ -172,7 +190,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 				file, pw, file)
 		},
 		CertNames: f.certUsers, Listen: f.listen, TLSConfig: tlsConf,
-		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys,
+		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys, TLSListen: f.tlsListen, CertToName: certMaps,
 		AllowOrigins: f.origins, AllowHosts: f.hosts,
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
@@ -181,11 +199,15 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	if err != nil {
 		return usage("%v", err)
 	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if len(args) == 0 && f.operationalFile == "" {
-		if err := serveExample(a, log); err != nil {
+		stopDevice, err := serveExample(ctx, a, log)
+		if err != nil {
 			a.Close()
 			return usage("%v", err)
 		}
+		defer stopDevice()
 	}
 	ln, err := a.Listen()
 	if err != nil {
@@ -196,8 +218,6 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	if tlsConf != nil {
 		scheme = "wss"
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -225,6 +245,20 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		go func() {
 			if err := a.ServeSSH(sl); err != nil && !errors.Is(err, agent.ErrServerClosed) {
 				log.Error("serve: SSH", "err", err)
+			}
+		}()
+	}
+	if f.tlsListen != "" {
+		tl, err := net.Listen("tcp", f.tlsListen)
+		if err != nil {
+			ln.Close()
+			a.Close()
+			return usage("%v", err)
+		}
+		fmt.Fprintf(stdout, "ncws: serving NETCONF over TLS at %s\n", tl.Addr())
+		go func() {
+			if err := a.ServeTLS(tl); err != nil && !errors.Is(err, agent.ErrServerClosed) {
+				log.Error("serve: TLS", "err", err)
 			}
 		}()
 	}

@@ -103,3 +103,13 @@ func newKey(t testing.TB) *ecdsa.PrivateKey {
 	}
 	return k
 }
+
+// ClientSAN returns a client certificate with the given CommonName and subjectAltNames.
+func (p *PKI) ClientSAN(cn string, emails, dnsNames []string, ips []net.IP) tls.Certificate {
+	p.t.Helper()
+	return p.issue(&x509.Certificate{Subject: pkix.Name{CommonName: cn}, EmailAddresses: emails,
+		DNSNames: dnsNames, IPAddresses: ips, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+}
+
+// CA returns the CA certificate.
+func (p *PKI) CA() *x509.Certificate { return p.ca }

@@ -21,6 +21,7 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/pkg/transport/ssh"
+	nctls "github.com/ncws/ncws/pkg/transport/tls"
 	"github.com/ncws/ncws/pkg/transport/websocket"
 	"github.com/ncws/ncws/pkg/validate"
 )
@@ -79,9 +80,14 @@ type Options struct {
 	// AdminCreated is told the password of the admin user New creates in the default users
 	// file; nil logs it at Warn level (the only place it appears).
 	AdminCreated func(usersFile, password string)
-	// CertNames maps SHA-256 fingerprints of TLS client certificates to usernames (RFC 7589
-	// cert-to-name), checked before the certificate's CommonName.
+	// CertNames maps SHA-256 fingerprints of TLS client certificates to usernames, checked
+	// before the certificate's CommonName.
 	CertNames map[string]string
+	// CertToName is the ordered cert-to-name list of RFC 7589 section 7 (a fingerprint of the
+	// client certificate or of a CA of its chain, and a map type: specified name, a
+	// subjectAltName, the CommonName), checked before CertNames; it serves NETCONF over TLS and
+	// wss alike (see auth.Authenticator.CertUser).
+	CertToName []auth.CertMap
 
 	// Listen is the TCP address of ListenAndServe (DefaultListen when empty; ":0" picks a
 	// port, see Addr).
@@ -117,6 +123,11 @@ type Options struct {
 	// file (password or keyboard-interactive; failures in the same rate limit as the HTTP
 	// side) or with a public key listed in SSHAuthorizedKeys/USER.
 	SSHListen string
+	// TLSListen, when set, is the TCP address of NETCONF over TLS (RFC 7589, mutual X.509
+	// authentication; 6513 is the IANA port) that ListenAndServe serves beside the WebSocket
+	// endpoint. It needs TLSConfig with ClientCAs; the username comes from the client
+	// certificate (CertToName, CertNames, then its CommonName).
+	TLSListen string
 	// SSHAuthorizedKeys is a directory holding one authorized_keys file per user, named by the
 	// username (Dir/authorized_keys when empty).
 	SSHAuthorizedKeys string
@@ -257,10 +268,14 @@ func New(opts *Options) (*Agent, error) {
 			}
 		}
 	}
-	a.auth, err = auth.New(auth.Options{UsersFile: a.users, CertNames: o.CertNames, TrustedOrigins: o.AllowOrigins, Logger: log})
+	a.auth, err = auth.New(auth.Options{UsersFile: a.users, CertNames: o.CertNames, CertToName: o.CertToName, TrustedOrigins: o.AllowOrigins, Logger: log})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("agent: %w", err)
+	}
+	if o.TLSListen != "" && (o.TLSConfig == nil || o.TLSConfig.ClientCAs == nil) {
+		store.Close()
+		return nil, errors.New("agent: TLSListen needs TLSConfig with ClientCAs (RFC 7589 authenticates clients by certificate)")
 	}
 	if o.SSHListen != "" {
 		if o.InMemory {
@@ -400,7 +415,40 @@ func (a *Agent) ListenAndServe(ctx context.Context) error {
 			}
 		}()
 	}
+	if a.opts.TLSListen != "" {
+		tl, err := net.Listen("tcp", a.opts.TLSListen)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("agent: %w", err)
+		}
+		go func() {
+			if err := a.ServeTLS(tl); err != nil && !errors.Is(err, ErrServerClosed) {
+				a.log.Error("agent: TLS", "err", err)
+			}
+		}()
+	}
 	return a.ServeContext(ctx, l)
+}
+
+// ServeTLS serves NETCONF over TLS (RFC 7589) on l until Shutdown, then returns
+// ErrServerClosed; it needs Options.TLSConfig with ClientCAs. ListenAndServe calls it for
+// Options.TLSListen.
+func (a *Agent) ServeTLS(l net.Listener) error {
+	if err := a.Start(); err != nil {
+		l.Close()
+		return err
+	}
+	tl, err := nctls.NewListener(l, nctls.Options{Config: a.opts.TLSConfig, CertUser: a.auth.CertUser,
+		ReadLimit: int(a.readLimit()), MaxConns: a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr, Logger: a.log})
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("agent: %w", err)
+	}
+	err = a.srv.Serve(tl)
+	if errors.Is(err, server.ErrServerClosed) {
+		return ErrServerClosed
+	}
+	return err
 }
 
 // SSHHostKeys returns the SSH host keys (nil without Options.SSHListen): print their

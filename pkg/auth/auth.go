@@ -48,6 +48,12 @@ type Options struct {
 	// RFC 7589's tls-fingerprint form "04:..." accepted too) to a username. It is checked before
 	// the certificate's subject CommonName.
 	CertNames map[string]string
+	// CertToName is the ordered cert-to-name list of RFC 7589 section 7 (RFC 7407), checked
+	// before CertNames; see CertUser.
+	CertToName []CertMap
+	// NoCommonNameFallback refuses a client certificate that no CertToName or CertNames entry
+	// maps, instead of taking its subject's CommonName as the username.
+	NoCommonNameFallback bool
 	// TrustedOrigins are origins ("https://nms.example.com") whose pages may POST to the login and
 	// logout handlers besides the server's own; see http.CrossOriginProtection.
 	TrustedOrigins []string
@@ -71,12 +77,13 @@ type Options struct {
 // An Authenticator authenticates HTTP requests before the WebSocket upgrade, issues tokens through
 // its login handler, and limits the rate of failed attempts. It is safe for concurrent use.
 type Authenticator struct {
-	opts   Options
-	users  *Users // nil without a users file
-	certs  map[string]string
-	now    func() time.Time
-	log    *slog.Logger
-	origin *http.CrossOriginProtection
+	opts     Options
+	users    *Users // nil without a users file
+	certs    map[string]string
+	certMaps []CertMap
+	now      func() time.Time
+	log      *slog.Logger
+	origin   *http.CrossOriginProtection
 
 	mu     sync.Mutex
 	tokens map[[32]byte]session // by SHA-256 of the token
@@ -136,6 +143,12 @@ func New(opts Options) (*Authenticator, error) {
 			return nil, fmt.Errorf("auth: CertNames[%q]: %w", fp, err)
 		}
 		a.certs[key] = name
+	}
+	for _, m := range opts.CertToName {
+		if err := m.check(); err != nil {
+			return nil, err
+		}
+		a.certMaps = append(a.certMaps, m)
 	}
 	for _, o := range opts.TrustedOrigins {
 		if err := a.origin.AddTrustedOrigin(o); err != nil {
@@ -282,20 +295,13 @@ func (a *Authenticator) Authenticate(r *http.Request) (string, error) {
 	return "", ErrNoCredentials
 }
 
-// certUser maps the verified client certificate of r to a username.
+// certUser maps the verified client certificate of r to a username (see CertUser).
 func (a *Authenticator) certUser(r *http.Request) (string, error) {
-	leaf := r.TLS.VerifiedChains[0][0]
-	sum := sha256.Sum256(leaf.Raw)
-	if name, ok := a.certs[hex.EncodeToString(sum[:])]; ok {
-		return name, nil
+	name, err := a.CertUser(r.TLS.VerifiedChains)
+	if err != nil {
+		a.log.Warn("auth: client certificate refused", "addr", clientAddr(r))
 	}
-	name := leaf.Subject.CommonName
-	if err := ValidUsername(name); err != nil {
-		a.log.Warn("auth: client certificate has no usable name",
-			"addr", clientAddr(r), "subject", leaf.Subject.String(), "sha256", hex.EncodeToString(sum[:]))
-		return "", &Error{Status: http.StatusUnauthorized, Msg: "client certificate maps to no user"}
-	}
-	return name, nil
+	return name, err
 }
 
 // CheckPassword checks a password login of user from remote, the peer of a transport other

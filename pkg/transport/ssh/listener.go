@@ -1,7 +1,6 @@
 package ssh
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/transport/internal/framed"
 )
 
 // Subsystem is the SSH subsystem of NETCONF (RFC 6242 section 3).
@@ -68,7 +68,7 @@ type Listener struct {
 	log  *slog.Logger
 	ln   net.Listener
 
-	conns chan *conn
+	conns chan *framed.Conn
 	done  chan struct{}
 	once  sync.Once
 
@@ -104,7 +104,7 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{opts: opts, log: log, ln: ln, conns: make(chan *conn), done: make(chan struct{}),
+	l := &Listener{opts: opts, log: log, ln: ln, conns: make(chan *framed.Conn), done: make(chan struct{}),
 		perAddr: map[string]int{}}
 	l.cfg = &xssh.ServerConfig{ServerVersion: opts.ServerVersion, MaxAuthTries: 6}
 	for _, k := range opts.HostKeys {
@@ -303,7 +303,7 @@ func (l *Listener) serveConn(nc net.Conn, addr string) {
 // serveChannel waits for the netconf subsystem request and hands the channel to Accept; it
 // returns when the channel is done, reporting whether it carried a session.
 func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-chan *xssh.Request, user string, started func()) bool {
-	var c *conn
+	var c *framed.Conn
 	for req := range reqs {
 		if req.Type == "subsystem" && c == nil && subsystemName(req.Payload) == Subsystem {
 			req.Reply(true, nil)
@@ -323,7 +323,7 @@ func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-cha
 					}
 				}
 			}()
-			<-c.closed
+			<-c.Closed()
 			return true
 		}
 		if req.WantReply {
@@ -366,65 +366,10 @@ func (l *Listener) Close() error {
 // Addr is the TCP listener's address.
 func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
 
-// conn is one NETCONF session on an SSH channel.
-type conn struct {
-	sc   *xssh.ServerConn
-	ch   xssh.Channel
-	user string
-	r    *netconf.Reader
-	wmu  sync.Mutex
-	w    *netconf.Writer
-
-	closeOnce sync.Once
-	closed    chan struct{}
-}
-
-func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *conn {
-	return &conn{sc: sc, ch: ch, user: user, r: netconf.NewReader(ch, limit), w: netconf.NewWriter(ch),
-		closed: make(chan struct{})}
-}
-
-// ReadMessage implements netconf.Conn. Framing errors end the session (RFC 6242 section 4.2).
-func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
-	msg, err := c.r.ReadMessage()
-	if err != nil {
-		select {
-		case <-c.closed:
-			return nil, io.EOF
-		default:
-		}
-		return nil, err
-	}
-	return msg, nil
-}
-
-// WriteMessage implements netconf.Conn.
-func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return c.w.WriteMessage(msg)
-}
-
-// UseChunked implements netconf.Base11Conn: both hellos carried base:1.1.
-func (c *conn) UseChunked() {
-	c.r.SetFraming(netconf.Chunked)
-	c.wmu.Lock()
-	c.w.SetFraming(netconf.Chunked)
-	c.wmu.Unlock()
-}
-
-// Close implements netconf.Conn: the channel is closed (SSH has no close reason for a
-// channel); the SSH connection goes with its last session.
-func (c *conn) Close(reason netconf.CloseReason) error {
-	c.closeOnce.Do(func() {
-		close(c.closed)
-		c.ch.CloseWrite()
-		c.ch.Close()
-	})
-	return nil
-}
-
-// Info implements netconf.Conn.
-func (c *conn) Info() netconf.ConnInfo {
-	return netconf.ConnInfo{User: c.user, Transport: "ietf-netconf-monitoring:netconf-ssh", Remote: c.sc.RemoteAddr()}
+func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *framed.Conn {
+	info := netconf.ConnInfo{User: user, Transport: "ietf-netconf-monitoring:netconf-ssh", Remote: sc.RemoteAddr()}
+	return framed.New(ch, func() error {
+		ch.CloseWrite()
+		return ch.Close()
+	}, info, limit)
 }
