@@ -39,6 +39,10 @@ func newStruct(path string) genimpl.Struct {
 		return new(Routing)
 	case "/ncws-example:routing/route":
 		return new(Route)
+	case "/ncws-example:routing/table":
+		return new(Table)
+	case "/ncws-example:routing/table/entry":
+		return new(Entry)
 	case "/ncws-example:acl":
 		return new(ACL)
 	case "/ncws-example:acl/rule":

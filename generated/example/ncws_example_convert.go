@@ -233,6 +233,11 @@ func (x *Routing) FromTree(n *data.Node) error {
 				return err
 			}
 			x.Route = append(x.Route, e)
+		case "table":
+			x.Table = new(Table)
+			if err := x.Table.FromTree(c); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -244,6 +249,9 @@ func (x *Routing) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Route {
 		b.Add(e.ToTree(b.Schema("ncws-example", "route")))
+	}
+	if x.Table != nil {
+		b.Add(x.Table.ToTree(b.Schema("ncws-example", "table")))
 	}
 	return b.Done()
 }
@@ -283,6 +291,74 @@ func (x *Route) ToTree(sn *schema.Node) (*data.Node, error) {
 		b.Leaf("ncws-example", "discard", "")
 	}
 	genimpl.LeafUint(b, "ncws-example", "metric", x.Metric)
+	return b.Done()
+}
+
+// FromTree sets x from n, an instance of /ncws-example:routing/table, replacing what x held; children
+// the package has no field for are ignored.
+func (x *Table) FromTree(n *data.Node) error {
+	*x = Table{}
+	for _, c := range n.Children() {
+		switch genimpl.Key(c, "ncws-example") {
+		case "entry":
+			e := new(Entry)
+			if err := e.FromTree(c); err != nil {
+				return err
+			}
+			x.Entry = append(x.Entry, e)
+		}
+	}
+	return nil
+}
+
+// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table,
+// checking every value against its type.
+func (x *Table) ToTree(sn *schema.Node) (*data.Node, error) {
+	b := genimpl.NewBuilder(sn)
+	for _, e := range x.Entry {
+		b.Add(e.ToTree(b.Schema("ncws-example", "entry")))
+	}
+	return b.Done()
+}
+
+// FromTree sets x from n, an instance of /ncws-example:routing/table/entry, replacing what x held;
+// children the package has no field for are ignored.
+func (x *Entry) FromTree(n *data.Node) error {
+	*x = Entry{}
+	for _, c := range n.Children() {
+		switch genimpl.Key(c, "ncws-example") {
+		case "prefix":
+			genimpl.SetString(&x.Prefix, c)
+		case "protocol":
+			genimpl.SetInt(&x.Protocol, c)
+		case "next-hop":
+			genimpl.SetString(&x.NextHop, c)
+		case "interface":
+			genimpl.SetString(&x.Interface, c)
+		case "discard":
+			x.Discard = true
+		case "metric":
+			genimpl.SetUint(&x.Metric, c)
+		case "active":
+			genimpl.SetBool(&x.Active, c)
+		}
+	}
+	return nil
+}
+
+// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table/entry,
+// checking every value against its type.
+func (x *Entry) ToTree(sn *schema.Node) (*data.Node, error) {
+	b := genimpl.NewBuilder(sn)
+	genimpl.LeafString(b, "ncws-example", "prefix", x.Prefix)
+	genimpl.LeafText(b, "ncws-example", "protocol", x.Protocol)
+	genimpl.LeafString(b, "ncws-example", "next-hop", x.NextHop)
+	genimpl.LeafString(b, "ncws-example", "interface", x.Interface)
+	if x.Discard {
+		b.Leaf("ncws-example", "discard", "")
+	}
+	genimpl.LeafUint(b, "ncws-example", "metric", x.Metric)
+	genimpl.LeafBool(b, "ncws-example", "active", x.Active)
 	return b.Done()
 }
 

@@ -133,6 +133,37 @@ func ParseOperState(s string) (v OperState, ok bool) {
 	return 0, false
 }
 
+// RouteProtocol is the enumeration typedef ncws-example:route-protocol; its values are the YANG enum values.
+type RouteProtocol int32
+
+// The values of RouteProtocol.
+const (
+	RouteProtocol_Connected RouteProtocol = 0 // connected
+	RouteProtocol_Static    RouteProtocol = 1 // static
+)
+
+// String returns the YANG name of e, or RouteProtocol(<value>) for a value that is not one.
+func (e RouteProtocol) String() string {
+	switch e {
+	case RouteProtocol_Connected:
+		return "connected"
+	case RouteProtocol_Static:
+		return "static"
+	}
+	return "RouteProtocol(" + genimpl.FormatInt(int32(e)) + ")"
+}
+
+// ParseRouteProtocol returns the value of RouteProtocol named s; ok is false when none is.
+func ParseRouteProtocol(s string) (v RouteProtocol, ok bool) {
+	switch s {
+	case "connected":
+		return RouteProtocol_Connected, true
+	case "static":
+		return RouteProtocol_Static, true
+	}
+	return 0, false
+}
+
 // Rule_Action is the enumeration of /ncws-example:acl/rule/action; its values are the YANG enum values.
 type Rule_Action int32
 

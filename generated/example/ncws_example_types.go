@@ -169,11 +169,16 @@ type Statistics struct {
 
 // Routing is the container /ncws-example:routing (config).
 //
-// Static routing.
+// Static routing, and the routing table the device computes.
 type Routing struct {
 	// Route is list /ncws-example:routing/route (config).
 	// One static route.
 	Route []*Route
+
+	// Table is container /ncws-example:routing/table (state).
+	// The routing table: the connected routes of the interfaces' addresses and the static
+	// routes, as the device holds them.
+	Table *Table
 }
 
 // AppendRoute appends entry e to Route, refusing an entry without its keys or with the keys of another.
@@ -238,6 +243,88 @@ type Route struct {
 	// Metric is leaf /ncws-example:routing/route/metric (config, default "1").
 	// The route's preference; lower wins.
 	Metric *uint32
+}
+
+// Table is the container /ncws-example:routing/table (state).
+//
+// The routing table: the connected routes of the interfaces' addresses and the static
+// routes, as the device holds them.
+type Table struct {
+	// Entry is list /ncws-example:routing/table/entry (state).
+	// One route of a prefix from one protocol.
+	Entry []*Entry
+}
+
+// AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
+func (x *Table) AppendEntry(e *Entry) error {
+	if e.Prefix == nil {
+		return genimpl.MissingKey("/ncws-example:routing/table/entry", "prefix")
+	}
+	if e.Protocol == nil {
+		return genimpl.MissingKey("/ncws-example:routing/table/entry", "protocol")
+	}
+	if x.GetEntry(*e.Prefix, *e.Protocol) != nil {
+		return genimpl.Duplicate("/ncws-example:routing/table/entry")
+	}
+	x.Entry = append(x.Entry, e)
+	return nil
+}
+
+// GetEntry returns the entry of Entry with the given keys, nil if none.
+func (x *Table) GetEntry(kPrefix string, kProtocol RouteProtocol) *Entry {
+	for _, e := range x.Entry {
+		if e.Prefix != nil && *e.Prefix == kPrefix && e.Protocol != nil && *e.Protocol == kProtocol {
+			return e
+		}
+	}
+	return nil
+}
+
+// NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
+func (x *Table) NewEntry(kPrefix string, kProtocol RouteProtocol) (*Entry, error) {
+	if x.GetEntry(kPrefix, kProtocol) != nil {
+		return nil, genimpl.Duplicate("/ncws-example:routing/table/entry")
+	}
+	e := &Entry{Prefix: &kPrefix, Protocol: &kProtocol}
+	x.Entry = append(x.Entry, e)
+	return e, nil
+}
+
+// Entry is an entry of the list /ncws-example:routing/table/entry (state).
+//
+// One route of a prefix from one protocol.
+//
+// Keys: prefix protocol.
+type Entry struct {
+	// Prefix is leaf /ncws-example:routing/table/entry/prefix (state).
+	// The destination.
+	Prefix *string
+
+	// Protocol is leaf /ncws-example:routing/table/entry/protocol (state).
+	// Where the route comes from.
+	Protocol *RouteProtocol
+
+	// NextHop is leaf /ncws-example:routing/table/entry/next-hop (state).
+	// The next router; absent for a connected route and for a route with no gateway.
+	NextHop *string
+
+	// Interface is leaf /ncws-example:routing/table/entry/interface (state).
+	// The name of the interface packets for the prefix leave by, when known.
+	Interface *string
+
+	// Discard is leaf /ncws-example:routing/table/entry/discard (state).
+	// Packets for the prefix are dropped.
+	// True when the empty leaf exists.
+	Discard bool
+
+	// Metric is leaf /ncws-example:routing/table/entry/metric (state).
+	// The route's preference; lower wins.
+	Metric *uint32
+
+	// Active is leaf /ncws-example:routing/table/entry/active (state).
+	// Whether the route forwards packets: the best usable route of its prefix (connected
+	// before static, then the lowest metric), its interface up and its gateway reachable.
+	Active *bool
 }
 
 // ACL is the container /ncws-example:acl (config).

@@ -25,7 +25,7 @@ type Root struct {
 	Interfaces *Interfaces
 
 	// Routing is container /ncws-example:routing (config).
-	// Static routing.
+	// Static routing, and the routing table the device computes.
 	Routing *Routing
 
 	// ACL is container /ncws-example:acl (config).
