@@ -47,6 +47,7 @@ type serveFlags struct {
 	operationalFile       string
 	sshListen, sshKeys    string
 	tlsListen             string
+	callHome              []string
 	certToName            []string
 }
 
@@ -94,6 +95,7 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.StringVar(&f.sshKeys, "ssh-authorized-keys", "", "directory of authorized_keys files named by user (default DATASTORE/authorized_keys)")
 	fl.StringVar(&f.tlsListen, "tls-listen", "", "also serve NETCONF over TLS (RFC 7589) on this address, e.g. :6513 (needs --tls-cert, --tls-key, --client-ca)")
 	fl.StringArrayVar(&f.certToName, "cert-to-name", nil, "FINGERPRINT,MAPTYPE[,NAME]: RFC 7589 cert-to-name entry, in order (map types specified, san-rfc822-name, san-dns-name, san-ip-address, san-any, common-name; the fingerprint is the client certificate's or a CA's); serves TLS and wss")
+	fl.StringArrayVar(&f.callHome, "call-home", nil, "ssh://HOST[:4334] or tls://HOST[:4335]: a NETCONF client to connect to (RFC 8071 call home), redialed with backoff (repeatable)")
 	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
 	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -190,7 +192,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 				file, pw, file)
 		},
 		CertNames: f.certUsers, Listen: f.listen, TLSConfig: tlsConf,
-		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys, TLSListen: f.tlsListen, CertToName: certMaps,
+		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys, TLSListen: f.tlsListen, CertToName: certMaps, CallHome: f.callHome,
 		AllowOrigins: f.origins, AllowHosts: f.hosts,
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,

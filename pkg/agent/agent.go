@@ -128,6 +128,12 @@ type Options struct {
 	// endpoint. It needs TLSConfig with ClientCAs; the username comes from the client
 	// certificate (CertToName, CertNames, then its CommonName).
 	TLSListen string
+	// CallHome lists NETCONF clients the agent connects to itself (RFC 8071 call home), as
+	// ssh://HOST[:PORT] (4334 by default: the agent dials, then is the SSH server) or
+	// tls://HOST[:PORT] (4335: it is the TLS server; needs TLSConfig with ClientCAs). Each is
+	// redialed after a failure or the end of its session, with a backoff of
+	// CallHomeMinBackoff doubling up to CallHomeMaxBackoff, until Shutdown.
+	CallHome []string
 	// SSHAuthorizedKeys is a directory holding one authorized_keys file per user, named by the
 	// username (Dir/authorized_keys when empty).
 	SSHAuthorizedKeys string
@@ -164,6 +170,9 @@ type Agent struct {
 	sim   *simState
 
 	hostKeys []xssh.Signer // loaded by New when SSHListen is set
+	callHome []callHome
+	stopCtx  context.Context // cancelled by Shutdown
+	stop     context.CancelFunc
 
 	mu       sync.Mutex
 	started  bool
@@ -202,6 +211,17 @@ func New(opts *Options) (*Agent, error) {
 		log = slog.Default()
 	}
 	a := &Agent{opts: o, log: log}
+	a.stopCtx, a.stop = context.WithCancel(context.Background())
+	ch, err := parseCallHome(o.CallHome)
+	if err != nil {
+		return nil, err
+	}
+	a.callHome = ch
+	sshCallHome, tlsCallHome := false, false
+	for _, c := range ch {
+		sshCallHome = sshCallHome || c.scheme == "ssh"
+		tlsCallHome = tlsCallHome || c.scheme == "tls"
+	}
 
 	switch len(o.Schemas) {
 	case 0:
@@ -273,11 +293,11 @@ func New(opts *Options) (*Agent, error) {
 		store.Close()
 		return nil, fmt.Errorf("agent: %w", err)
 	}
-	if o.TLSListen != "" && (o.TLSConfig == nil || o.TLSConfig.ClientCAs == nil) {
+	if (o.TLSListen != "" || tlsCallHome) && (o.TLSConfig == nil || o.TLSConfig.ClientCAs == nil) {
 		store.Close()
-		return nil, errors.New("agent: TLSListen needs TLSConfig with ClientCAs (RFC 7589 authenticates clients by certificate)")
+		return nil, errors.New("agent: NETCONF over TLS needs TLSConfig with ClientCAs (RFC 7589 authenticates clients by certificate)")
 	}
-	if o.SSHListen != "" {
+	if o.SSHListen != "" || sshCallHome {
 		if o.InMemory {
 			store.Close()
 			return nil, errors.New("agent: SSH needs a Dir for its host keys")
@@ -349,7 +369,7 @@ func (a *Agent) Start() error {
 	a.hooks.sync(context.Background())
 	a.srvDone = make(chan error, 1)
 	go func() { a.srvDone <- a.srv.Serve(a.wl) }()
-	return nil
+	return a.startCallHome()
 }
 
 // Serve accepts HTTP connections on l (TLS is added when Options.TLSConfig is set) and serves
@@ -438,8 +458,7 @@ func (a *Agent) ServeTLS(l net.Listener) error {
 		l.Close()
 		return err
 	}
-	tl, err := nctls.NewListener(l, nctls.Options{Config: a.opts.TLSConfig, CertUser: a.auth.CertUser,
-		ReadLimit: int(a.readLimit()), MaxConns: a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr, Logger: a.log})
+	tl, err := nctls.NewListener(l, a.tlsOptions())
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("agent: %w", err)
@@ -467,17 +486,7 @@ func (a *Agent) ServeSSH(l net.Listener) error {
 		l.Close()
 		return err
 	}
-	sl, err := ssh.NewListener(l, ssh.Options{
-		HostKeys: a.hostKeys,
-		Password: func(remote net.Addr, user, pw string) (string, error) {
-			return a.auth.CheckPassword(remote, user, pw, "ssh-password")
-		},
-		Blocked:    a.auth.Blocked,
-		PublicKeys: ssh.AuthorizedKeysDir(a.opts.SSHAuthorizedKeys),
-		ReadLimit:  int(a.readLimit()),
-		MaxConns:   a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr,
-		Logger: a.log,
-	})
+	sl, err := ssh.NewListener(l, a.sshOptions())
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("agent: %w", err)
@@ -487,6 +496,27 @@ func (a *Agent) ServeSSH(l net.Listener) error {
 		return ErrServerClosed
 	}
 	return err
+}
+
+// sshOptions configures the SSH transport (listener and call home).
+func (a *Agent) sshOptions() ssh.Options {
+	return ssh.Options{
+		HostKeys: a.hostKeys,
+		Password: func(remote net.Addr, user, pw string) (string, error) {
+			return a.auth.CheckPassword(remote, user, pw, "ssh-password")
+		},
+		Blocked:    a.auth.Blocked,
+		PublicKeys: ssh.AuthorizedKeysDir(a.opts.SSHAuthorizedKeys),
+		ReadLimit:  int(a.readLimit()),
+		MaxConns:   a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr,
+		Logger: a.log,
+	}
+}
+
+// tlsOptions configures the TLS transport (listener and call home).
+func (a *Agent) tlsOptions() nctls.Options {
+	return nctls.Options{Config: a.opts.TLSConfig, CertUser: a.auth.CertUser,
+		ReadLimit: int(a.readLimit()), MaxConns: a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr, Logger: a.log}
 }
 
 // readLimit is the message size limit of every transport.
@@ -533,6 +563,7 @@ func (a *Agent) Shutdown(ctx context.Context) error {
 	started := a.started
 	a.mu.Unlock()
 	var err error
+	a.stop()
 	a.stopOnce.Do(func() {
 		a.log.Info("agent: shutting down")
 		if serr := a.srv.Shutdown(ctx); serr != nil {

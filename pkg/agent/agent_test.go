@@ -2,10 +2,12 @@ package agent_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +16,16 @@ import (
 	"time"
 
 	"github.com/ncws/ncws/generated/example"
+	"github.com/ncws/ncws/internal/testpki"
+	xssh "golang.org/x/crypto/ssh"
+
 	"github.com/ncws/ncws/pkg/agent"
+	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/genimpl"
+	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -491,5 +498,108 @@ func TestStartupFileOnlyAtFirstBoot(t *testing.T) {
 	})
 	if host != "first" {
 		t.Errorf("hostname after a restart with another startup file = %q, want first (the file seeds only the first boot)", host)
+	}
+}
+
+// TestCallHomeSSH: the agent dials a listening client (RFC 8071), is the SSH server on that
+// connection, serves a NETCONF session there, and dials again after the session ends.
+func TestCallHomeSSH(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users")
+	if err := auth.SetPassword(users, "noc", "call-me"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: filepath.Join(dir, "data"),
+		UsersFile: users, CallHome: []string{"ssh://" + ln.Addr().String()},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 2; round++ {
+		ln.(*net.TCPListener).SetDeadline(time.Now().Add(30 * time.Second))
+		nc, err := ln.Accept()
+		if err != nil {
+			t.Fatalf("round %d: the agent did not call: %v", round, err)
+		}
+		cc, chans, reqs, err := xssh.NewClientConn(nc, "device", &xssh.ClientConfig{User: "noc",
+			Auth: []xssh.AuthMethod{xssh.Password("call-me")}, HostKeyCallback: xssh.InsecureIgnoreHostKey()})
+		if err != nil {
+			t.Fatalf("round %d: SSH over the call-home connection: %v", round, err)
+		}
+		c := xssh.NewClient(cc, chans, reqs)
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, _ := s.StdinPipe()
+		out, _ := s.StdoutPipe()
+		if err := s.RequestSubsystem("netconf"); err != nil {
+			t.Fatal(err)
+		}
+		r, w := netconf.NewReader(out, 0), netconf.NewWriter(in)
+		hello, err := r.ReadMessage()
+		if err != nil || !strings.Contains(string(hello), "<session-id>") {
+			t.Fatalf("round %d: server hello %q, %v", round, hello, err)
+		}
+		w.WriteMessage([]byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>`))
+		w.WriteMessage([]byte(`<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><close-session/></rpc>`))
+		reply, err := r.ReadMessage()
+		if err != nil || !strings.Contains(string(reply), "<ok/>") {
+			t.Fatalf("round %d: close-session: %q, %v", round, reply, err)
+		}
+		c.Close()
+	}
+}
+
+// TestCallHomeTLS: the agent dials a listening client and is the TLS server on that connection
+// (RFC 8071 section 4.1); the client's certificate names the user.
+func TestCallHomeTLS(t *testing.T) {
+	p := testpki.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users")
+	auth.SetPassword(users, "nobody", "unused-password")
+	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: filepath.Join(dir, "data"),
+		UsersFile: users, CallHome: []string{"tls://" + ln.Addr().String()},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{p.Server}, ClientCAs: p.Pool},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(30 * time.Second))
+	nc, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("the agent did not call: %v", err)
+	}
+	defer nc.Close()
+	tc := tls.Client(nc, &tls.Config{RootCAs: p.Pool, ServerName: "127.0.0.1", Certificates: []tls.Certificate{p.Client("noc")}})
+	tc.SetDeadline(time.Now().Add(20 * time.Second))
+	r, w := netconf.NewReader(tc, 0), netconf.NewWriter(tc)
+	hello, err := r.ReadMessage()
+	if err != nil || !strings.Contains(string(hello), "<session-id>") {
+		t.Fatalf("server hello %q, %v", hello, err)
+	}
+	w.WriteMessage([]byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>`))
+	w.WriteMessage([]byte(`<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get><filter><netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><sessions/></netconf-state></filter></get></rpc>`))
+	reply, err := r.ReadMessage()
+	if err != nil || !strings.Contains(string(reply), "<username>noc</username>") || !strings.Contains(string(reply), "netconf-tls") {
+		t.Fatalf("monitoring over call home: %q, %v", reply, err)
 	}
 }

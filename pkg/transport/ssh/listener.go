@@ -77,7 +77,8 @@ type Listener struct {
 	perAddr map[string]int
 }
 
-// NewListener starts accepting SSH connections on ln. Close closes ln.
+// NewListener starts accepting SSH connections on ln. Close closes ln. With a nil ln it
+// accepts nothing itself: connections come through ServeConn (call home, RFC 8071).
 func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if len(opts.HostKeys) == 0 {
 		return nil, errors.New("ssh: no host key")
@@ -128,8 +129,22 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if opts.PublicKeys != nil {
 		l.cfg.PublicKeyCallback = l.publicKey
 	}
-	go l.acceptLoop()
+	if ln != nil {
+		go l.acceptLoop()
+	}
 	return l, nil
+}
+
+// ServeConn runs the SSH server side on nc, a connection the NETCONF server dialed itself
+// (call home, RFC 8071 section 3.1: the server initiates TCP, then acts as the SSH server),
+// and returns when the connection ends. Its sessions come out of Accept like the others.
+func (l *Listener) ServeConn(nc net.Conn) {
+	addr := hostOf(nc.RemoteAddr())
+	if !l.admit(addr) {
+		nc.Close()
+		return
+	}
+	l.serveConn(nc, addr)
 }
 
 // password checks a password login.
@@ -358,13 +373,20 @@ func (l *Listener) Accept() (netconf.Conn, error) {
 func (l *Listener) Close() error {
 	l.once.Do(func() {
 		close(l.done)
-		l.ln.Close()
+		if l.ln != nil {
+			l.ln.Close()
+		}
 	})
 	return nil
 }
 
-// Addr is the TCP listener's address.
-func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+// Addr is the TCP listener's address (a placeholder for a call-home listener).
+func (l *Listener) Addr() net.Addr {
+	if l.ln == nil {
+		return &net.TCPAddr{}
+	}
+	return l.ln.Addr()
+}
 
 func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *framed.Conn {
 	info := netconf.ConnInfo{User: user, Transport: "ietf-netconf-monitoring:netconf-ssh", Remote: sc.RemoteAddr()}

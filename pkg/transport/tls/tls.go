@@ -63,7 +63,8 @@ type Listener struct {
 	perAddr map[string]int
 }
 
-// NewListener starts accepting on ln. Close closes ln.
+// NewListener starts accepting on ln. Close closes ln. With a nil ln it accepts nothing
+// itself: connections come through ServeConn (call home, RFC 8071).
 func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if opts.Config == nil || (len(opts.Config.Certificates) == 0 && opts.Config.GetCertificate == nil) {
 		return nil, errors.New("tls: no server certificate")
@@ -94,8 +95,23 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	}
 	l := &Listener{opts: opts, cfg: cfg, ln: ln, log: log, conns: make(chan *framed.Conn),
 		done: make(chan struct{}), perAddr: map[string]int{}}
-	go l.acceptLoop()
+	if ln != nil {
+		go l.acceptLoop()
+	}
 	return l, nil
+}
+
+// ServeConn runs the TLS server side on nc, a connection the NETCONF server dialed itself
+// (call home, RFC 8071 section 4.1), and returns when the session on it ends.
+func (l *Listener) ServeConn(nc net.Conn) {
+	host, _, _ := net.SplitHostPort(nc.RemoteAddr().String())
+	if !l.admit(host) {
+		nc.Close()
+		return
+	}
+	if c := l.handshake(nc, host); c != nil {
+		<-c.Closed()
+	}
 }
 
 func (l *Listener) acceptLoop() {
@@ -143,8 +159,9 @@ func (l *Listener) release(addr string) {
 	}
 }
 
-// handshake authenticates the client and hands the connection to Accept.
-func (l *Listener) handshake(nc net.Conn, host string) {
+// handshake authenticates the client and hands the connection to Accept; it returns the
+// connection, nil when refused.
+func (l *Listener) handshake(nc net.Conn, host string) *framed.Conn {
 	tc := gotls.Server(nc, l.cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.HandshakeTimeout)
 	err := tc.HandshakeContext(ctx)
@@ -153,14 +170,14 @@ func (l *Listener) handshake(nc net.Conn, host string) {
 		l.log.Info("tls: handshake failed", "remote", nc.RemoteAddr(), "err", err)
 		tc.Close()
 		l.release(host)
-		return
+		return nil
 	}
 	user, err := l.opts.CertUser(tc.ConnectionState().VerifiedChains)
 	if err != nil {
 		l.log.Info("tls: client certificate refused", "remote", nc.RemoteAddr(), "err", err)
 		tc.Close()
 		l.release(host)
-		return
+		return nil
 	}
 	var once sync.Once
 	c := framed.New(tc, func() error {
@@ -173,6 +190,7 @@ func (l *Listener) handshake(nc net.Conn, host string) {
 	case <-l.done:
 		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown})
 	}
+	return c
 }
 
 // Accept waits for the next authenticated connection.
@@ -189,10 +207,17 @@ func (l *Listener) Accept() (netconf.Conn, error) {
 func (l *Listener) Close() error {
 	l.once.Do(func() {
 		close(l.done)
-		l.ln.Close()
+		if l.ln != nil {
+			l.ln.Close()
+		}
 	})
 	return nil
 }
 
-// Addr is the TCP listener's address.
-func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+// Addr is the TCP listener's address (a placeholder for a call-home listener).
+func (l *Listener) Addr() net.Addr {
+	if l.ln == nil {
+		return &net.TCPAddr{}
+	}
+	return l.ln.Addr()
+}
