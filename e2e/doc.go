@@ -18,7 +18,8 @@
 // //go:generate lines of testdata/quickstart, go generate, go mod tidy, its main.go (the
 // generated interfaces implemented and served with pkg/agent, a typed state provider, a
 // notification sent from an action, a second generated package augmenting the first), go build,
-// then calls through `go tool ncws client` and pkg/client. It logs the wall time of each step.
+// then calls through `go tool ncws client` and pkg/client; README.md must show the same YANG module
+// and its main.go must compile. It logs the wall time of each step.
 //
 // The package has no code of its own; run it with
 //

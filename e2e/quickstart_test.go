@@ -28,7 +28,8 @@ import (
 // go get -tool, a YANG module and its //go:generate line, go generate, go mod tidy, the
 // hand-written main.go of testdata/quickstart (the generated interfaces implemented and served
 // with pkg/agent), go build, and calls from a client. The same module carries a second
-// generated package from a module that augments the first, served by the same agent.
+// generated package from a module that augments the first, served by the same agent. README.md
+// must show the same YANG module and go:generate line, and its main.go must compile (go vet).
 //
 // It needs go on PATH, a warm module cache and the module proxy (go get -tool, go mod tidy).
 
@@ -135,6 +136,7 @@ func TestQuickstart(t *testing.T) {
 	})
 	q.step("write main.go; go mod tidy; go generate", func() {
 		q.copy("main.go")
+		q.readme(repo)
 		q.goCmd("mod", "tidy")
 		mod, err := os.ReadFile(filepath.Join(q.dir, "go.mod"))
 		if err != nil {
@@ -157,6 +159,7 @@ func TestQuickstart(t *testing.T) {
 		build = append(build, "-race")
 	}
 	q.step("go "+strings.Join(build, " "), func() { q.goCmd(append(build, "-o", bin, ".")...) })
+	q.step("go vet ./readme (README's main.go)", func() { q.goCmd("vet", "./readme") })
 
 	var dev *device
 	q.step("start the agent", func() { dev = startDevice(t, bin, filepath.Join(q.dir, "data")) })
@@ -204,6 +207,48 @@ func (q *quickstart) getTool() {
 	q.t.Logf("go get -tool stopped at the proxy's 403 for an unpublished path; retrying with GOPROXY=%s:\n%s", retry, out)
 	if out, err := q.goTry([]string{"GOPROXY=" + retry}, "get", "-tool", qsTool); err != nil {
 		q.t.Fatalf("go get -tool %s (GOPROXY=%s): %v\n%s", qsTool, retry, err, out)
+	}
+}
+
+// readme checks that README.md shows the YANG module and the go:generate line of
+// testdata/quickstart, and writes the README's main.go (the Go block that starts with
+// "package main") into the module's directory readme, for go vet: the README's code compiles
+// against the generated package.
+func (q *quickstart) readme(repo string) {
+	q.t.Helper()
+	b, err := os.ReadFile(filepath.Join(repo, "README.md"))
+	if err != nil {
+		q.t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```(\\w*)\n(.*?)```").FindAllStringSubmatch(string(b), -1)
+	yangText, err := os.ReadFile(filepath.Join("testdata", "quickstart", "mydevice.yang"))
+	if err != nil {
+		q.t.Fatal(err)
+	}
+	var yangShown bool
+	var main string
+	for _, m := range blocks {
+		switch {
+		case m[1] == "yang" && m[2] == string(yangText):
+			yangShown = true
+		case m[1] == "go" && strings.HasPrefix(m[2], "package main\n\nimport") && main == "":
+			main = m[2]
+		}
+	}
+	if !yangShown {
+		q.t.Error("README.md does not show testdata/quickstart/mydevice.yang as a yang block")
+	}
+	if gen := "//go:generate go tool ncws gen -o mydev --package mydev mydevice.yang"; !strings.Contains(string(b), gen) {
+		q.t.Errorf("README.md does not show %s", gen)
+	}
+	if main == "" {
+		q.t.Fatal("README.md has no Go block starting with package main and its imports")
+	}
+	if err := os.MkdirAll(filepath.Join(q.dir, "readme"), 0o755); err != nil {
+		q.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(q.dir, "readme", "main.go"), []byte(main), 0o644); err != nil {
+		q.t.Fatal(err)
 	}
 }
 
