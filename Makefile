@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-gen clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-gen clean
 
 all: build
 
@@ -66,6 +66,11 @@ bench-edit:
 # minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it.
 bench-ws:
 	@bash scripts/bench-ws.sh
+
+# bench-ssh: the same runs with ncws over SSH (--ssh-listen) next to netconfd over SSH, one
+# client (ncload -ssh) for both: session setup and get-config/s sequential and 8 outstanding.
+bench-ssh:
+	@TRANSPORT=ssh bash scripts/bench-ws.sh
 
 # bench-gen: ncws gen next to ygot's own generator (at go.mod's ygot version) on the whole OpenConfig
 # release in one run: generation wall time and peak RSS, then go build of each output in a fresh

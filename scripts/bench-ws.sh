@@ -9,6 +9,8 @@
 # netconfd-module-ietf-interfaces, openssh-server and sshpass: installed here when missing and root,
 # otherwise the anchor is skipped with a message.
 # Env: REPEAT (3), DURATION (10, seconds per rpc run), IDLE_SESSIONS (10000), PEER_PORT (8830).
+# TRANSPORT=ssh (make bench-ssh) measures ncws over SSH (--ssh-listen, RFC 6242) instead of
+# WebSocket, through the same ncload -ssh code that measures netconfd; no idle run then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,7 +19,9 @@ REPEAT=${REPEAT:-3}
 DURATION=${DURATION:-10}
 IDLE_SESSIONS=${IDLE_SESSIONS:-10000}
 export PEER_PORT=${PEER_PORT:-8830}
-OUT=$ROOT/bench-out/ws
+TRANSPORT=${TRANSPORT:-ws}
+OUT=$ROOT/bench-out/$TRANSPORT
+NAME=bench-$TRANSPORT
 BIN=$ROOT/bin
 USER_NAME=bench
 PASS=bench-ws-password
@@ -75,8 +79,10 @@ suite() {
 
 # --- ncws ---
 printf '%s\n' "$PASS" | "$BIN/ncws" passwd "$TMP/users.htpasswd" "$USER_NAME" >/dev/null
+extra=()
+[ "$TRANSPORT" = ssh ] && extra=(--ssh-listen 127.0.0.1:0)
 "$BIN/ncws" serve --listen 127.0.0.1:0 --datastore "$TMP/datastore" --users "$TMP/users.htpasswd" \
-	--max-conns -1 --max-conns-per-user -1 --max-conns-per-addr -1 --log-level warn \
+	--max-conns -1 --max-conns-per-user -1 --max-conns-per-addr -1 --log-level warn "${extra[@]}" \
 	>"$TMP/serve.out" 2>"$OUT/ncws-serve.err" &
 NCWS_PID=$!
 URL=
@@ -91,12 +97,20 @@ if [ -z "$URL" ]; then
 	cat "$TMP/serve.out" "$OUT/ncws-serve.err" >&2
 	exit 1
 fi
+TARGET=(-url "$URL")
+if [ "$TRANSPORT" = ssh ]; then
+	SSHADDR=$(sed -n 's|^ncws: serving NETCONF over SSH at \([^ ]*\) .*|\1|p' "$TMP/serve.out")
+	TARGET=(-ssh "$SSHADDR")
+	URL=ssh://$SSHADDR
+fi
 echo "bench-ws: ncws serve pid $NCWS_PID at $URL"
 # The first session pays the bcrypt check of the password; the server then remembers the match
 # for 5 minutes (pkg/auth), so the setup runs below measure the rest of the session setup.
-run ncws setup-first setup -url "$URL" -user "$USER_NAME" -pass "$PASS" -k 1
-suite ncws -url "$URL" -user "$USER_NAME" -pass "$PASS"
-run ncws idle idle -url "$URL" -user "$USER_NAME" -pass "$PASS" -s "$IDLE_SESSIONS" -c 64 -d 20 -pid "$NCWS_PID"
+run ncws setup-first setup "${TARGET[@]}" -user "$USER_NAME" -pass "$PASS" -k 1
+suite ncws "${TARGET[@]}" -user "$USER_NAME" -pass "$PASS"
+if [ "$TRANSPORT" = ws ]; then
+	run ncws idle idle -url "$URL" -user "$USER_NAME" -pass "$PASS" -s "$IDLE_SESSIONS" -c 64 -d 20 -pid "$NCWS_PID"
+fi
 kill -TERM "$NCWS_PID"
 wait "$NCWS_PID" || echo "bench-ws: ncws serve exited with status $?" >&2
 NCWS_PID=
@@ -150,8 +164,12 @@ row() { # row TITLE NAME KEY [KEY2]: one table row, ncws next to netconfd
 }
 {
 	echo
-	echo "bench-ws summary (medians of $REPEAT runs; raw lines in bench-out/ws/)"
-	echo "| metric | ncws over WebSocket | netconfd over SSH |"
+	echo "$NAME summary (medians of $REPEAT runs; raw lines in bench-out/$TRANSPORT/)"
+	if [ "$TRANSPORT" = ssh ]; then
+		echo "| metric | ncws over SSH | netconfd over SSH |"
+	else
+		echo "| metric | ncws over WebSocket | netconfd over SSH |"
+	fi
 	echo "|---|---|---|"
 	row "get-config/s, 1 session, sequential, ${DURATION} s" rpc rps
 	row "  latency p50 / p99 ms" rpc p50_ms p99_ms
@@ -159,7 +177,7 @@ row() { # row TITLE NAME KEY [KEY2]: one table row, ncws next to netconfd
 	row "  latency p50 / p99 ms" rpc8 p50_ms p99_ms
 	row "session setup, 50 sequential: median / p95 ms" setup setup_p50_ms setup_p95_ms
 	echo "| first session of a fresh ncws (bcrypt check, not yet cached) ms | $(val "$OUT/ncws-setup-first.txt" setup_p50_ms) | - |"
-	echo "| idle sessions held (${IDLE_SESSIONS}) | $(val "$OUT/ncws-idle.txt" stayed_open) stayed open, opened in $(val "$OUT/ncws-idle.txt" open_s) s | - |"
-	echo "| server RSS per idle session, KiB | $(val "$OUT/ncws-idle.txt" rss_per_session_kb) (RSS $(val "$OUT/ncws-idle.txt" rss_before_kb) -> $(val "$OUT/ncws-idle.txt" rss_hold_kb) kB) | - |"
+	[ "$TRANSPORT" = ws ] && echo "| idle sessions held (${IDLE_SESSIONS}) | $(val "$OUT/ncws-idle.txt" stayed_open) stayed open, opened in $(val "$OUT/ncws-idle.txt" open_s) s | - |"
+	[ "$TRANSPORT" = ws ] && echo "| server RSS per idle session, KiB | $(val "$OUT/ncws-idle.txt" rss_per_session_kb) (RSS $(val "$OUT/ncws-idle.txt" rss_before_kb) -> $(val "$OUT/ncws-idle.txt" rss_hold_kb) kB) | - |"
 	echo "load after the run:$(uptime | sed 's/.*load average://')"
 } | tee "$OUT/summary.txt"
