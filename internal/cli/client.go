@@ -6,14 +6,18 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +34,10 @@ const clientLong = `Connect to a NETCONF server over WebSocket (ws:// or wss://H
 operation, a script of rpc documents, or an interactive shell.
 
   ncws client URL [flags] OPERATION [args]   run one operation, print the reply
+  ncws client URL [flags] subscribe [args]   subscribe to event notifications and print
+                                             each as it arrives, until the --stop-time's
+                                             notificationComplete, the session's end or
+                                             Ctrl-C (SIGINT, SIGTERM: close-session, exit 0)
   ncws client URL [flags] --script FILE|-    send each rpc of FILE (<rpc> or bare operation
                                              elements, one after the other), print each reply
   ncws client URL [flags] [--shell]          a shell (line editing, history, Tab completion)
@@ -38,6 +46,9 @@ operation, a script of rpc documents, or an interactive shell.
 
 Operations (in the shell too; "help" lists them, "quit" ends the session):
 %s
+Times (T) are RFC 3339 (2026-11-24T10:00:00Z) or a duration from now (-1h, -90s, 10m). In the
+shell, notifications are printed between the replies once subscribe has succeeded.
+
 edit-config's FILE is what ncws validate reads: bare top-level elements, or a <config> or <data>
 wrapper around them (its namespace declarations still apply). A filter given as @FILE is read
 from FILE.
@@ -65,6 +76,7 @@ var opDoc = [][2]string{
 	{"cancel-commit", "[--persist-id ID]"},
 	{"kill-session", "SESSION-ID"},
 	{"close-session", ""},
+	{"subscribe", "[--stream S] [--start-time T [--stop-time T]] [--filter XML | --xpath EXPR [--ns PREFIX=URI]...]"},
 	{"rpc", "FILE|-   (one operation element, or a whole <rpc>)"},
 }
 
@@ -84,6 +96,7 @@ var flagValues = map[string][]string{
 	"--default-operation": {"merge", "replace", "none"},
 	"--test-option":       {"test-then-set", "set", "test-only"},
 	"--error-option":      {"stop-on-error", "continue-on-error", "rollback-on-error"},
+	"--stream":            {"NETCONF"},
 }
 
 type clientFlags struct {
@@ -125,9 +138,46 @@ func newClient(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 type clientCmd struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	fl             clientFlags
-	s              *client.Session
-	rpcErrors      bool // some reply carried rpc-errors
+	// out is stdout as replies and notifications share it.
+	out       *printer
+	fl        clientFlags
+	s         *client.Session
+	rpcErrors bool // some reply carried rpc-errors
+	// completed is closed at the first notificationComplete (RFC 5277 section 2.2.1).
+	completed     chan struct{}
+	completedOnce sync.Once
+}
+
+// printer is an output that replies and notifications share: one Write at a time, each
+// reply or notification in one Write, and nothing written once closed (notifications still
+// arriving while the command ends are dropped).
+type printer struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func (p *printer) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return len(b), nil
+	}
+	return p.w.Write(b)
+}
+
+// setOutput makes w the output (the shell's terminal, which keeps the prompt and the line
+// being typed below what is written).
+func (p *printer) setOutput(w io.Writer) {
+	p.mu.Lock()
+	p.w = w
+	p.mu.Unlock()
+}
+
+func (p *printer) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
 }
 
 func (c *clientCmd) fail(code int, format string, args ...any) error {
@@ -148,6 +198,9 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 		}
 		return fs.Args(), nil
 	}
+	c.out = &printer{w: c.stdout}
+	defer c.out.close()
+	c.completed = make(chan struct{})
 	rest, err := parse(args)
 	if err == nil && len(rest) > 0 {
 		var more []string
@@ -191,17 +244,22 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 	switch {
 	case c.fl.script != "":
 		err = c.runScript(ctx)
+	case op != nil && rest[0] == "subscribe":
+		err = c.runSubscribe(ctx, op)
 	case op != nil:
-		err = c.call(ctx, c.stdout, c.stderr, op)
+		err = c.call(ctx, c.out, c.stderr, op)
 	case len(rest) > 0:
-		err = c.runLine(ctx, c.stdout, c.stderr, rest, true)
+		err = c.runLine(ctx, c.out, c.stderr, rest, true)
 	default:
 		err = c.runShell(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	if err := c.s.CloseSession(ctx); err != nil {
+	// The session is closed even when ctx has ended (an interrupted subscribe).
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	defer cancel()
+	if err := c.s.CloseSession(cctx); err != nil {
 		return c.fail(ExitUsage, "close-session: %v", err)
 	}
 	if c.rpcErrors {
@@ -210,10 +268,91 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// closeTimeout bounds the wait for close-session's reply and the server's close.
+const closeTimeout = 10 * time.Second
+
+// runSubscribe runs a one-shot subscribe: it sends create-subscription and waits, the
+// notifications printing themselves, until notificationComplete, SIGINT or SIGTERM (or ctx's
+// end), or the session's end.
+func (c *clientCmd) runSubscribe(ctx context.Context, op []byte) error {
+	// Caught before the subscription exists, so that an early Ctrl-C still closes cleanly.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := c.s.Call(ctx, op)
+	var errs rpcerror.List
+	switch {
+	case errors.As(err, &errs):
+		c.rpcErrors = true
+		printRPCErrors(c.stderr, r.Errors)
+		return nil
+	case ctx.Err() != nil:
+		return nil
+	case err != nil && c.s.Err() != nil:
+		return c.sessionEnded(c.s.Err())
+	case err != nil:
+		return c.fail(ExitUsage, "%s", strings.TrimPrefix(err.Error(), "client: "))
+	}
+	printRPCErrors(c.stderr, r.Errors) // warnings
+	select {
+	case <-c.completed:
+	case <-ctx.Done():
+	case <-c.s.Done():
+		return c.sessionEnded(c.s.Err())
+	}
+	return nil
+}
+
+// sessionEnded reports why the session ended, once every notification received before the end
+// has been printed.
+func (c *clientCmd) sessionEnded(err error) error {
+	<-c.s.NotificationsDone()
+	return c.fail(ExitUsage, "%s", strings.TrimPrefix(err.Error(), "client: "))
+}
+
+// onNotification prints a notification as received (indented as replies are) and notes
+// notificationComplete.
+func (c *clientCmd) onNotification(eventTime time.Time, body []byte) {
+	c.out.Write(indentXML(netconf.AppendNotification(nil, eventTime, body)))
+	if isNotificationComplete(body) {
+		c.completedOnce.Do(func() { close(c.completed) })
+	}
+}
+
+// isNotificationComplete reports whether a notification's content is RFC 5277's
+// notificationComplete, the end of a subscription with a stopTime.
+func isNotificationComplete(body []byte) bool {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Space == ncNotificationsNamespace && se.Name.Local == "notificationComplete"
+		}
+	}
+}
+
+// ncNotificationsNamespace is the namespace of replayComplete and notificationComplete
+// (RFC 5277 section 4, module nc-notifications).
+const ncNotificationsNamespace = "urn:ietf:params:xml:ns:netmod:notification"
+
+// parseTime reads a --start-time or --stop-time: RFC 3339, or a duration from now.
+func parseTime(flag, v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		return now.Add(d), nil
+	}
+	return time.Time{}, fmt.Errorf("subscribe: --%s %q: want an RFC 3339 date-and-time (2026-11-24T10:00:00Z) or a duration from now (-1h)", flag, v)
+}
+
 // dialOptions builds the client options from the flags.
 func (c *clientCmd) dialOptions() (*client.Options, error) {
 	fl := &c.fl
-	o := &client.Options{Username: fl.user, Password: fl.password, Token: fl.token}
+	o := &client.Options{Username: fl.user, Password: fl.password, Token: fl.token,
+		OnNotification: c.onNotification}
 	if o.Password == "" {
 		o.Password = os.Getenv("NCWS_PASSWORD")
 	}
@@ -288,6 +427,7 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 	var (
 		source, target, filter, xpath, withDefaults, config       string
 		defaultOp, testOpt, errorOpt, persist, persistID, timeout string
+		stream, startTime, stopTime                               string
 		ns                                                        []string
 		confirmed                                                 bool
 	)
@@ -298,7 +438,9 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 		fs.StringVar(&filter, "filter", "", "subtree filter (XML, or @FILE)")
 		fs.StringVar(&xpath, "xpath", "", "XPath filter")
 		fs.StringArrayVar(&ns, "ns", nil, "PREFIX=URI for the XPath filter")
-		fs.StringVar(&withDefaults, "with-defaults", "", "with-defaults mode")
+		if name != "subscribe" {
+			fs.StringVar(&withDefaults, "with-defaults", "", "with-defaults mode")
+		}
 	}
 	var npos int // positional arguments
 	switch name {
@@ -329,6 +471,11 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 		fs.StringVar(&persistID, "persist-id", "", "persist-id to confirm")
 	case "cancel-commit":
 		fs.StringVar(&persistID, "persist-id", "", "persist-id of the commit to cancel")
+	case "subscribe":
+		fs.StringVar(&stream, "stream", "", "event stream (default NETCONF)")
+		fs.StringVar(&startTime, "start-time", "", "replay the events since T")
+		fs.StringVar(&stopTime, "stop-time", "", "end the subscription at T")
+		filters()
 	case "discard-changes", "close-session":
 	case "kill-session", "rpc":
 		npos = 1
@@ -394,6 +541,27 @@ func (c *clientCmd) buildOp(name string, args []string, allowStdin bool) ([]byte
 		}
 		return client.EditConfigOp(client.Datastore(target), b,
 			client.EditOptions{DefaultOperation: defaultOp, TestOption: testOpt, ErrorOption: errorOpt}), nil
+	case "subscribe":
+		f, err := filterOf()
+		if err != nil {
+			return nil, err
+		}
+		o := client.SubscribeOptions{Stream: stream, Filter: f}
+		now := time.Now()
+		if startTime != "" {
+			if o.StartTime, err = parseTime("start-time", startTime, now); err != nil {
+				return nil, err
+			}
+		}
+		if stopTime != "" {
+			if startTime == "" {
+				return nil, errors.New("subscribe: --stop-time needs --start-time (RFC 5277 section 2.1.1)")
+			}
+			if o.StopTime, err = parseTime("stop-time", stopTime, now); err != nil {
+				return nil, err
+			}
+		}
+		return client.CreateSubscriptionOp(o)
 	case "copy-config":
 		if err := errors.Join(need(target, "target"), need(source, "source")); err != nil {
 			return nil, err
@@ -711,7 +879,7 @@ func (c *clientCmd) runScript(ctx context.Context) error {
 		return c.fail(ExitUsage, "%s: %v", c.fl.script, err)
 	}
 	for _, op := range docs {
-		if err := c.call(ctx, c.stdout, c.stderr, op); err != nil {
+		if err := c.call(ctx, c.out, c.stderr, op); err != nil {
 			return err
 		}
 	}
@@ -727,7 +895,7 @@ func (c *clientCmd) runShell(ctx context.Context) error {
 	sc := bufio.NewScanner(c.stdin)
 	sc.Buffer(nil, netconf.DefaultMaxMessageSize)
 	for sc.Scan() {
-		quit, err := c.shellLine(ctx, c.stdout, c.stderr, sc.Text())
+		quit, err := c.shellLine(ctx, c.out, c.stderr, sc.Text())
 		if err != nil || quit {
 			return err
 		}
@@ -771,6 +939,10 @@ func (c *clientCmd) runTerminal(ctx context.Context, f *os.File) error {
 		t.SetSize(w, h)
 	}
 	t.AutoCompleteCallback = complete
+	// Notifications go through the terminal, which redraws the prompt and the line being
+	// typed below them.
+	c.out.setOutput(t)
+	defer c.out.setOutput(c.stdout)
 	fmt.Fprintf(t, "session %d; help lists the commands, Tab completes them\n", c.s.ID())
 	for {
 		line, err := t.ReadLine()

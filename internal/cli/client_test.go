@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -187,7 +189,7 @@ func TestClientEditConfigWrapped(t *testing.T) {
 	}
 }
 
-func TestConfigContent(t *testing.T) {
+func TestClientConfigContent(t *testing.T) {
 	const base = `xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"`
 	for _, tc := range []struct{ name, in, want string }{
 		{"bare after a declaration", "<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\"/>\n<!-- c -->\n<b xmlns=\"urn:y\"/>\n", "<a xmlns=\"urn:x\"/>\n<!-- c -->\n<b xmlns=\"urn:y\"/>"},
@@ -216,6 +218,236 @@ func TestConfigContent(t *testing.T) {
 	}
 	if _, err := configContent([]byte("<a><b></a>")); err == nil {
 		t.Error("a document that is not well-formed was accepted")
+	}
+}
+
+// configChangeFilter selects netconf-config-change (RFC 6470) in subscribe's --filter.
+const configChangeFilter = `<netconf-config-change xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"/>`
+
+var eventTimeRE = regexp.MustCompile(`<eventTime>[^<]+</eventTime>`)
+
+// TestClientSubscribeReplay: subscribe with --start-time and --stop-time prints the stored
+// events of that time that the filter selects, replayComplete and notificationComplete, then
+// ends by itself.
+func TestClientSubscribeReplay(t *testing.T) {
+	url := serveNETCONF(t)
+	start := time.Now().Add(-time.Millisecond)
+	code, _, errOut := clientRun(t, "", "client", url, "--user", "alice", "--password", "secret",
+		"edit-config", "--config", clientFile(t, "c.xml", topConfig))
+	if code != ExitOK {
+		t.Fatalf("edit-config: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut := clientRun(t, "", "client", url, "--user", "bob", "--password", "secret", "subscribe",
+		"--start-time", start.Format(time.RFC3339Nano), "--stop-time", time.Now().Format(time.RFC3339Nano),
+		"--filter", configChangeFilter)
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("subscribe: exit %d, stderr %q", code, errOut)
+	}
+	want := `<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">
+  <eventTime>T</eventTime>
+  <netconf-config-change xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-notifications">
+    <changed-by>
+      <username>alice</username>
+      <session-id>1</session-id>
+      <source-host>127.0.0.1</source-host>
+    </changed-by>
+    <datastore>running</datastore>
+    <edit>
+      <target xmlns:t="urn:ncws:test:nctest">/t:top</target>
+      <operation>create</operation>
+    </edit>
+  </netconf-config-change>
+</notification>
+<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">
+  <eventTime>T</eventTime>
+  <replayComplete xmlns="urn:ietf:params:xml:ns:netmod:notification"/>
+</notification>
+<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">
+  <eventTime>T</eventTime>
+  <notificationComplete xmlns="urn:ietf:params:xml:ns:netmod:notification"/>
+</notification>
+`
+	if diff := cmp.Diff(want, eventTimeRE.ReplaceAllString(out, "<eventTime>T</eventTime>")); diff != "" {
+		t.Errorf("subscribe output mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(out, "<eventTime>"+time.Now().UTC().Format("2006-01-02T")) {
+		t.Errorf("no eventTime of today in:\n%s", out)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"stop without start", []string{"--stop-time", "-1m"}, "--stop-time needs --start-time"},
+		{"bad time", []string{"--start-time", "yesterday"}, `--start-time "yesterday": want an RFC 3339`},
+		{"with-defaults", []string{"--with-defaults", "trim"}, "unknown flag: --with-defaults"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := clientRun(t, "", append([]string{"client", url, "--user", "bob", "--password", "secret", "subscribe"}, tc.args...)...)
+			if code != ExitUsage || out != "" || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out, errOut, tc.want)
+			}
+		})
+	}
+	// The server's refusal is an rpc-error: exit 1.
+	code, _, errOut = clientRun(t, "", "client", url, "--user", "bob", "--password", "secret", "subscribe", "--stream", "nosuch")
+	if code != ExitInvalid || !strings.HasPrefix(errOut, "rpc-error: invalid-value") {
+		t.Errorf("unknown stream: exit %d, stderr %q; want exit 1 and the rpc-error", code, errOut)
+	}
+}
+
+// readNotification reads lines of sc up to the end of the next notification and returns them.
+func readNotification(t *testing.T, sc *bufio.Scanner) string {
+	t.Helper()
+	var b strings.Builder
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+		if sc.Text() == "</notification>" {
+			return b.String()
+		}
+	}
+	t.Fatalf("output ended before a whole notification (%v):\n%s", sc.Err(), b.String())
+	return ""
+}
+
+// TestClientSubscribeLive: a one-shot subscribe prints the event another session's edit makes
+// as it happens, and Ctrl-C (SIGINT) ends it with close-session and exit 0.
+func TestClientSubscribeLive(t *testing.T) {
+	url := serveNETCONF(t)
+	outR, outW := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		// --start-time makes replayComplete show that the subscription is in place.
+		code := Main(context.Background(), []string{"client", url, "--user", "bob", "--password", "secret",
+			"subscribe", "--start-time", "-1m", "--filter", configChangeFilter}, strings.NewReader(""), outW, &errOut)
+		outW.Close()
+		done <- code
+	}()
+	sc := bufio.NewScanner(outR)
+	if n := readNotification(t, sc); !strings.Contains(n, "<replayComplete ") {
+		t.Fatalf("first notification %q, want replayComplete (nothing to replay)", n)
+	}
+	code, _, stderr := clientRun(t, "", "client", url, "--user", "alice", "--password", "secret",
+		"edit-config", "--config", clientFile(t, "c.xml", topConfig))
+	if code != ExitOK {
+		t.Fatalf("edit-config: exit %d, stderr %q", code, stderr)
+	}
+	n := readNotification(t, sc)
+	if !strings.Contains(n, "\n  <netconf-config-change xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\">\n    <changed-by>\n      <username>alice</username>") ||
+		!strings.Contains(n, "<target xmlns:t=\"urn:ncws:test:nctest\">/t:top</target>") {
+		t.Errorf("the edit's notification is missing or not indented:\n%s", n)
+	}
+	go io.Copy(io.Discard, outR)
+	// The subscriber catches SIGINT (signal.NotifyContext) from before it subscribed.
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != ExitOK || errOut.Len() != 0 {
+			t.Errorf("after SIGINT: exit %d, stderr %q; want exit 0 and nothing", code, errOut.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("subscribe did not end after SIGINT")
+	}
+	// The session was closed with close-session: the server reports its end (once it has torn
+	// the session down, which may follow the close) as "closed".
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		code, out, _ := clientRun(t, "", "client", url, "--user", "carol", "--password", "secret", "subscribe",
+			"--start-time", "-1m", "--stop-time", "0s",
+			"--xpath", "/n:netconf-session-end[n:username='bob']", "--ns", "n=urn:ietf:params:xml:ns:yang:ietf-netconf-notifications")
+		if code == ExitOK && strings.Contains(out, "<termination-reason>closed</termination-reason>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("bob's session end: exit %d, want termination-reason closed in:\n%s", code, out)
+		}
+	}
+}
+
+// TestClientSubscribeContext: the end of Main's context ends a subscribe as SIGINT does.
+func TestClientSubscribeContext(t *testing.T) {
+	url := serveNETCONF(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		code := Main(ctx, []string{"client", url, "--user", "bob", "--password", "secret", "subscribe", "--start-time", "-1s"},
+			strings.NewReader(""), outW, &errOut)
+		outW.Close()
+		done <- code
+	}()
+	sc := bufio.NewScanner(outR)
+	for !strings.Contains(readNotification(t, sc), "<replayComplete ") {
+	}
+	go io.Copy(io.Discard, outR)
+	cancel()
+	if code := <-done; code != ExitOK || errOut.Len() != 0 {
+		t.Errorf("exit %d, stderr %q; want exit 0 and nothing", code, errOut.String())
+	}
+}
+
+// TestClientShellSubscribe: in the shell (line by line), notifications are printed as they come
+// once subscribe has succeeded, between the replies of the commands that follow.
+func TestClientShellSubscribe(t *testing.T) {
+	url := serveNETCONF(t)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		code := Main(context.Background(), []string{"client", url, "--user", "bob", "--password", "secret"}, inR, outW, &errOut)
+		outW.Close()
+		done <- code
+	}()
+	sc := bufio.NewScanner(outR)
+	readReply := func() string {
+		var b strings.Builder
+		for sc.Scan() {
+			b.WriteString(sc.Text() + "\n")
+			if sc.Text() == "</rpc-reply>" {
+				return b.String()
+			}
+		}
+		t.Fatalf("output ended before a whole reply (%v):\n%s", sc.Err(), b.String())
+		return ""
+	}
+	fmt.Fprintf(inW, "subscribe --filter '%s'\n", configChangeFilter)
+	if r := readReply(); !strings.Contains(r, "<ok/>") {
+		t.Fatalf("subscribe: %q, want <ok/>", r)
+	}
+	code, _, stderr := clientRun(t, "", "client", url, "--user", "alice", "--password", "secret",
+		"edit-config", "--config", clientFile(t, "c.xml", topConfig))
+	if code != ExitOK {
+		t.Fatalf("edit-config: exit %d, stderr %q", code, stderr)
+	}
+	if n := readNotification(t, sc); !strings.Contains(n, "<netconf-config-change ") || !strings.Contains(n, "<username>alice</username>") {
+		t.Errorf("want alice's netconf-config-change, got:\n%s", n)
+	}
+	// The session still answers (:interleave), and its own edit is reported too.
+	fmt.Fprintln(inW, "edit-config --config "+clientFile(t, "d.xml", `<top xmlns="urn:ncws:test:nctest"><name>shell</name></top>`))
+	var sawReply, sawNote bool
+	for !sawReply || !sawNote {
+		sc.Scan()
+		switch sc.Text() {
+		case "<rpc-reply xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"2\">":
+			if sc.Scan(); sc.Text() != "  <ok/>" {
+				t.Fatalf("edit-config reply holds %q, want <ok/>", sc.Text())
+			}
+			sawReply = true
+		case "      <username>bob</username>":
+			sawNote = true
+		case "":
+			t.Fatalf("output ended (%v) before the reply and the notification", sc.Err())
+		}
+	}
+	fmt.Fprintln(inW, "quit")
+	inW.Close()
+	go io.Copy(io.Discard, outR)
+	if code := <-done; code != ExitOK || errOut.Len() != 0 {
+		t.Errorf("exit %d, stderr %q; want exit 0 and nothing", code, errOut.String())
 	}
 }
 
@@ -393,6 +625,9 @@ func TestComplete(t *testing.T) {
 		{"commit --conf", "commit --confirmed ", 19, true},
 		{"lock --target run", "lock --target running ", 22, true},
 		{"q", "quit ", 5, true},
+		{"sub", "subscribe ", 10, true},
+		{"subscribe --sta", "subscribe --start-time ", 23, true},
+		{"subscribe --stream N", "subscribe --stream NETCONF ", 27, true},
 		{"nosuch", "", 0, false},
 	} {
 		t.Run(tc.line, func(t *testing.T) {

@@ -69,7 +69,9 @@ type Options struct {
 	Capabilities []string
 	// OnNotification, when set, receives each <notification>'s eventTime and event content
 	// (XML standing alone), one at a time in arrival order on a goroutine of the session's
-	// (it may call the Session). Notifications are dropped when it is nil.
+	// (it may call the Session). Notifications are dropped when it is nil. Those received
+	// before the session ended are still delivered after Done; NotificationsDone says when
+	// the last call has returned.
 	OnNotification func(eventTime time.Time, body []byte)
 }
 
@@ -169,10 +171,11 @@ type Session struct {
 	pending map[string]chan *netconf.Reply
 	err     error // set once, before done closes
 
-	done   chan struct{}
-	notes  chan *netconf.Notification
-	closed chan struct{} // closed when Close is called
-	once   sync.Once
+	done      chan struct{}
+	notes     chan *netconf.Notification
+	delivered chan struct{} // closed when deliver has returned (or, without it, with done)
+	closed    chan struct{} // closed when Close is called
+	once      sync.Once
 }
 
 // Dial connects to url (ws:// or wss://host:port/netconf), reads the server's <hello> and
@@ -265,9 +268,10 @@ func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
 	}
 	s := &Session{
 		c: c, hello: hello, opts: o,
-		pending: map[string]chan *netconf.Reply{},
-		done:    make(chan struct{}),
-		closed:  make(chan struct{}),
+		pending:   map[string]chan *netconf.Reply{},
+		done:      make(chan struct{}),
+		delivered: make(chan struct{}),
+		closed:    make(chan struct{}),
 	}
 	if o.OnNotification != nil {
 		s.notes = make(chan *netconf.Notification, 64)
@@ -317,6 +321,11 @@ func (s *Session) HasCapability(uri string) bool {
 
 // Done is closed when the session has ended; Err then says why.
 func (s *Session) Done() <-chan struct{} { return s.done }
+
+// NotificationsDone is closed once the session has ended (Done) and OnNotification has returned
+// for every notification received before the end: a program printing notifications waits for
+// it before exiting so that it loses none. Without OnNotification it is closed with Done.
+func (s *Session) NotificationsDone() <-chan struct{} { return s.delivered }
 
 // Err returns nil while the session is open, then why it ended (a *ClosedError when the
 // connection closed).
@@ -472,11 +481,14 @@ func (s *Session) end(err error) {
 	}
 	if s.notes != nil {
 		close(s.notes)
+	} else {
+		close(s.delivered)
 	}
 }
 
 // deliver calls OnNotification for each notification in order.
 func (s *Session) deliver() {
+	defer close(s.delivered)
 	for n := range s.notes {
 		s.opts.OnNotification(n.EventTime, n.Body)
 	}

@@ -627,3 +627,55 @@ func TestTLS(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestNotificationsDone: notifications received just before the server closes are all
+// delivered, and NotificationsDone is closed after the last OnNotification call.
+func TestNotificationsDone(t *testing.T) {
+	url := fakeServer(t, func(ctx context.Context, c *ws.Conn) {
+		for i := range 3 {
+			body := fmt.Sprintf(`<e xmlns="urn:e">%d</e>`, i)
+			if c.Write(ctx, ws.MessageText, netconf.AppendNotification(nil, time.Now(), []byte(body))) != nil {
+				return
+			}
+		}
+		c.Close(ws.StatusGoingAway, "shutting down")
+	})
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	s, err := client.Dial(context.Background(), url, &client.Options{OnNotification: func(_ time.Time, body []byte) {
+		time.Sleep(20 * time.Millisecond) // slower than the connection's end
+		mu.Lock()
+		got = append(got, string(body))
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	<-s.NotificationsDone()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{`<e xmlns="urn:e">0</e>`, `<e xmlns="urn:e">1</e>`, `<e xmlns="urn:e">2</e>`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("notifications at NotificationsDone mismatch (-want +got):\n%s", diff)
+	}
+	var ce *client.ClosedError
+	if !errors.As(s.Err(), &ce) || ce.Code != int(ws.StatusGoingAway) {
+		t.Errorf("Err() = %v, want the 1001 close", s.Err())
+	}
+
+	// Without OnNotification, NotificationsDone is closed with Done.
+	url = fakeServer(t, func(ctx context.Context, c *ws.Conn) { c.Close(ws.StatusGoingAway, "") })
+	s2, err := client.Dial(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-s2.Done()
+	select {
+	case <-s2.NotificationsDone():
+	case <-time.After(5 * time.Second):
+		t.Error("NotificationsDone not closed after Done without OnNotification")
+	}
+}
