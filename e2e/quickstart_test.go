@@ -159,7 +159,7 @@ func TestQuickstart(t *testing.T) {
 		build = append(build, "-race")
 	}
 	q.step("go "+strings.Join(build, " "), func() { q.goCmd(append(build, "-o", bin, ".")...) })
-	q.step("go vet ./readme (README's main.go)", func() { q.goCmd("vet", "./readme") })
+	q.step("go vet . ./readme (README's main.go)", func() { q.goCmd("vet", ".", "./readme") })
 
 	var dev *device
 	q.step("start the agent", func() { dev = startDevice(t, bin, filepath.Join(q.dir, "data")) })
