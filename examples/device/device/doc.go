@@ -16,9 +16,10 @@
 //   - /routing/table: the routing table, computed from the ports and the static routes: one
 //     connected route per subnet of an interface address, one static route per configured
 //     route, with the interface a gateway is reached through; per prefix the best usable route
-//     is active (connected before static, then the lowest metric), a route being usable when
-//     its interface is up and its gateway reachable over an up connected subnet (a discard
-//     route always is).
+//     is active (connected before static, then the lowest metric). A connected route is usable
+//     when its interface is up; a static route when the outgoing-interface it names is up, or,
+//     with a gateway only, when the subnet of an up interface holds the gateway; a discard
+//     route always is.
 //
 // Operations (generated NcwsExampleServer):
 //
