@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	ws "github.com/coder/websocket"
+	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -67,6 +69,14 @@ type Options struct {
 	HelloTimeout time.Duration
 	// Capabilities are announced in the client's <hello> besides base:1.0 and base:1.1.
 	Capabilities []string
+	// Base10Only announces base:1.0 and not base:1.1, so that an SSH or TLS session keeps the
+	// end-of-message framing (RFC 6242 section 4.1).
+	Base10Only bool
+	// Signers are the SSH public-key identities (ssh:// URLs), tried before Password.
+	Signers []xssh.Signer
+	// HostKeyCallback checks the SSH server's host key (ssh:// URLs): knownhosts.New of a
+	// known_hosts file, or xssh.FixedHostKey. Required for SSH: there is no silent default.
+	HostKeyCallback xssh.HostKeyCallback
 	// OnNotification, when set, receives each <notification>'s eventTime and event content
 	// (XML standing alone), one at a time in arrival order on a goroutine of the session's
 	// (it may call the Session). Notifications are dropped when it is nil. Those received
@@ -161,7 +171,7 @@ type Reply struct {
 // Session is one NETCONF session over a WebSocket connection. Its methods are safe for
 // concurrent use.
 type Session struct {
-	c     *ws.Conn
+	c     conn
 	hello *netconf.Hello
 	opts  Options
 
@@ -178,11 +188,19 @@ type Session struct {
 	once      sync.Once
 }
 
-// Dial connects to url (ws:// or wss://host:port/netconf), reads the server's <hello> and
-// sends the client's. ctx bounds the connection and the hello exchange; the session outlives
-// it. A refused upgrade returns a *HandshakeError, an upgrade without the subprotocol
-// ErrSubprotocol.
-func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
+// Dial connects to url, reads the server's <hello> and sends the client's. The URL's scheme
+// picks the transport:
+//   - ws:// or wss://HOST:PORT/netconf: the draft's WebSocket binding (Username and Password
+//     as HTTP Basic, Token, TLSConfig, Header);
+//   - ssh://[USER@]HOST[:830]: NETCONF over SSH (RFC 6242, subsystem netconf; Username or the
+//     URL's user, Password for password and keyboard-interactive, Signers for public keys,
+//     HostKeyCallback required);
+//   - tls://HOST[:6513]: NETCONF over TLS (RFC 7589; TLSConfig with the client certificate).
+//
+// The same Session API serves every transport. ctx bounds the connection and the hello
+// exchange; the session outlives it. A refused upgrade returns a *HandshakeError, an upgrade
+// without the subprotocol ErrSubprotocol.
+func Dial(ctx context.Context, rawURL string, opts *Options) (*Session, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -193,6 +211,29 @@ func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
 	if o.ReadLimit == 0 {
 		o.ReadLimit = DefaultReadLimit
 	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	var c conn
+	switch u.Scheme {
+	case "ws", "wss":
+		c, err = dialWebSocket(ctx, rawURL, o)
+	case "ssh":
+		c, err = dialSSH(ctx, u, o)
+	case "tls":
+		c, err = dialTLS(ctx, u, o)
+	default:
+		return nil, fmt.Errorf("client: %q: the scheme must be ws, wss, ssh or tls", rawURL)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return start(ctx, c, o)
+}
+
+// dialWebSocket upgrades to the subprotocol netconf.
+func dialWebSocket(ctx context.Context, url string, o Options) (conn, error) {
 	h := o.Header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -243,28 +284,45 @@ func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
 		return nil, fmt.Errorf("%w (it selected %q)", ErrSubprotocol, c.Subprotocol())
 	}
 	c.SetReadLimit(o.ReadLimit)
+	return &wsConn{c: c}, nil
+}
 
+// start exchanges the hellos on c and starts the session's reader.
+func start(ctx context.Context, c conn, o Options) (*Session, error) {
 	hctx, cancel := context.WithTimeout(ctx, o.HelloTimeout)
 	defer cancel()
-	typ, msg, err := c.Read(hctx)
+	// Stream transports cannot abandon a read: the connection is closed if the hello is late.
+	stop := context.AfterFunc(hctx, c.abort)
+	msg, err := c.read(hctx)
 	if err != nil {
-		c.CloseNow()
-		if code := ws.CloseStatus(err); code != -1 {
-			var ce ws.CloseError
-			errors.As(err, &ce)
-			return nil, &ClosedError{Code: int(code), Reason: ce.Reason}
+		c.abort()
+		if ce := c.closedError(err); ce.Code != StatusAbnormal {
+			return nil, ce
+		}
+		if hctx.Err() != nil {
+			return nil, fmt.Errorf("client: waiting for the server hello: %w", hctx.Err())
 		}
 		return nil, fmt.Errorf("client: waiting for the server hello: %w", err)
 	}
-	hello, err := decodeServerHello(typ, msg)
+	hello, err := decodeServerHello(msg)
 	if err != nil {
-		c.Close(ws.StatusProtocolError, "bad hello")
+		c.closeProtocolError("bad hello")
 		return nil, err
 	}
 	caps := append([]string{netconf.CapBase10, netconf.CapBase11}, o.Capabilities...)
-	if err := c.Write(hctx, ws.MessageText, (&netconf.Hello{Capabilities: caps}).Encode()); err != nil {
-		c.CloseNow()
+	if o.Base10Only {
+		caps = append([]string{netconf.CapBase10}, o.Capabilities...)
+	}
+	if err := c.write(hctx, (&netconf.Hello{Capabilities: caps}).Encode()); err != nil {
+		c.abort()
 		return nil, fmt.Errorf("client: sending the hello: %w", err)
+	}
+	if !stop() {
+		c.abort()
+		return nil, fmt.Errorf("client: the hello exchange: %w", hctx.Err())
+	}
+	if v, _ := netconf.CommonBase(hello.Capabilities, caps); v == netconf.CapBase11 {
+		c.base11()
 	}
 	s := &Session{
 		c: c, hello: hello, opts: o,
@@ -281,10 +339,7 @@ func Dial(ctx context.Context, url string, opts *Options) (*Session, error) {
 	return s, nil
 }
 
-func decodeServerHello(typ ws.MessageType, msg []byte) (*netconf.Hello, error) {
-	if typ != ws.MessageText {
-		return nil, fmt.Errorf("%w: a binary message", ErrBadHello)
-	}
+func decodeServerHello(msg []byte) (*netconf.Hello, error) {
 	h, err := netconf.DecodeHello(msg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadHello, err)
@@ -343,7 +398,7 @@ func (s *Session) Err() error {
 // a *ClosedError.
 func (s *Session) Close() error {
 	s.once.Do(func() { close(s.closed) })
-	err := s.c.Close(ws.StatusNormalClosure, "")
+	err := s.c.close()
 	<-s.done
 	if errors.Is(err, net.ErrClosed) {
 		return nil
@@ -380,7 +435,7 @@ func (s *Session) Call(ctx context.Context, op []byte) (*Reply, error) {
 		delete(s.pending, id)
 		s.mu.Unlock()
 	}
-	if err := s.c.Write(context.WithoutCancel(ctx), ws.MessageText, msg); err != nil {
+	if err := s.c.write(context.WithoutCancel(ctx), msg); err != nil {
 		forget()
 		// A failed write means the connection is going: the reader ends the session with
 		// the close code.
@@ -417,14 +472,10 @@ func (s *Session) isDone() bool {
 // OnNotification until the connection ends.
 func (s *Session) read() {
 	for {
-		typ, msg, err := s.c.Read(context.Background())
+		msg, err := s.c.read(context.Background())
 		if err != nil {
-			s.end(closedError(err, s.closed))
+			s.end(s.closedError(err))
 			return
-		}
-		if typ != ws.MessageText {
-			s.c.Close(ws.StatusUnsupportedData, "NETCONF messages are text messages")
-			continue
 		}
 		env, rerr := netconf.DecodeRPC(msg)
 		if rerr != nil || env == nil {
@@ -455,17 +506,13 @@ func (s *Session) read() {
 }
 
 // closedError turns a read error into the session's error.
-func closedError(err error, closed chan struct{}) error {
+func (s *Session) closedError(err error) error {
 	select {
-	case <-closed:
+	case <-s.closed:
 		return &ClosedError{Code: int(ws.StatusNormalClosure), Reason: "closed by the client"}
 	default:
 	}
-	var ce ws.CloseError
-	if errors.As(err, &ce) {
-		return &ClosedError{Code: int(ce.Code), Reason: ce.Reason}
-	}
-	return &ClosedError{Code: StatusAbnormal, Reason: err.Error()}
+	return s.c.closedError(err)
 }
 
 // end records why the session ended and releases every pending call.
