@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +24,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	xssh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 	"golang.org/x/term"
 
 	"github.com/ncws/ncws/internal/xmltok"
@@ -30,8 +34,11 @@ import (
 	"github.com/ncws/ncws/pkg/rpcerror"
 )
 
-const clientLong = `Connect to a NETCONF server over WebSocket (ws:// or wss://HOST:PORT/netconf) and run one
-operation, a script of rpc documents, or an interactive shell.
+const clientLong = `Connect to a NETCONF server and run one operation, a script of rpc documents, or an
+interactive shell. The URL picks the transport: ws:// or wss://HOST:PORT/netconf (WebSocket),
+ssh://[USER@]HOST[:830] (SSH, RFC 6242; the host key is checked against --known-hosts), or
+tls://HOST[:6513] (TLS, RFC 7589, with --cert and --key). With --call-home the URL is where to
+listen for a server that calls (RFC 8071): ssh://[USER@][ADDR]:4334 or tls://[ADDR]:4335.
 
   ncws client URL [flags] OPERATION [args]   run one operation, print the reply
   ncws client URL [flags] subscribe [args]   subscribe to event notifications and print
@@ -101,7 +108,8 @@ var flagValues = map[string][]string{
 
 type clientFlags struct {
 	user, password, token, cacert, cert, key, origin, script string
-	insecure, shell                                          bool
+	sshKey, knownHosts                                       string
+	insecure, shell, callHome, base10                        bool
 }
 
 func (f *clientFlags) define(fs *pflag.FlagSet) {
@@ -115,6 +123,10 @@ func (f *clientFlags) define(fs *pflag.FlagSet) {
 	fs.StringVar(&f.origin, "origin", "", "Origin header of the upgrade request")
 	fs.StringVar(&f.script, "script", "", "send the rpc documents of FILE (- for stdin)")
 	fs.BoolVar(&f.shell, "shell", false, "start the shell even when stdin is not a terminal")
+	fs.StringVar(&f.sshKey, "ssh-key", "", "SSH private key file (OpenSSH or PEM, unencrypted) for ssh:// URLs")
+	fs.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file checking the SSH host key (default ~/.ssh/known_hosts; --insecure skips the check)")
+	fs.BoolVar(&f.callHome, "call-home", false, "listen at the URL for a server that calls home (RFC 8071), then run as usual on its session")
+	fs.BoolVar(&f.base10, "base10", false, "announce only base:1.0 (end-of-message framing over SSH and TLS)")
 }
 
 func newClient(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -218,8 +230,14 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 		return c.fail(ExitUsage, "missing URL; see ncws client --help")
 	}
 	url, rest := rest[0], rest[1:]
-	if !strings.HasPrefix(url, "ws://") && !strings.HasPrefix(url, "wss://") {
-		return c.fail(ExitUsage, "URL %q: want ws://HOST:PORT/PATH or wss://HOST:PORT/PATH", url)
+	scheme, _, _ := strings.Cut(url, "://")
+	switch scheme {
+	case "ws", "wss", "ssh", "tls":
+	default:
+		return c.fail(ExitUsage, "URL %q: want ws://HOST:PORT/PATH, wss://..., ssh://[USER@]HOST[:PORT] or tls://HOST[:PORT]", url)
+	}
+	if c.fl.callHome && scheme != "ssh" && scheme != "tls" {
+		return c.fail(ExitUsage, "--call-home: want ssh://[USER@][ADDR]:PORT or tls://[ADDR]:PORT")
 	}
 	if c.fl.script != "" && len(rest) > 0 {
 		return c.fail(ExitUsage, "--script and an operation are exclusive")
@@ -235,7 +253,17 @@ func (c *clientCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return c.fail(ExitUsage, "%v", err)
 	}
-	c.s, err = client.Dial(ctx, url, opts)
+	if c.fl.callHome {
+		l, lerr := client.Listen(ctx, url, opts)
+		if lerr != nil {
+			return c.fail(ExitUsage, "%v", lerr)
+		}
+		fmt.Fprintf(c.stderr, "ncws client: waiting for a call home at %s\n", l.Addr())
+		c.s, err = l.Accept(ctx)
+		l.Close()
+	} else {
+		c.s, err = client.Dial(ctx, url, opts)
+	}
 	if err != nil {
 		return c.fail(ExitUsage, "%s", dialError(err))
 	}
@@ -369,6 +397,37 @@ func (c *clientCmd) dialOptions() (*client.Options, error) {
 	}
 	if fl.origin != "" {
 		o.Header = http.Header{"Origin": {fl.origin}}
+	}
+	o.Base10Only = fl.base10
+	if fl.sshKey != "" {
+		b, err := os.ReadFile(fl.sshKey)
+		if err != nil {
+			return nil, err
+		}
+		k, err := xssh.ParsePrivateKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", fl.sshKey, err)
+		}
+		o.Signers = []xssh.Signer{k}
+	}
+	if fl.insecure {
+		o.HostKeyCallback = xssh.InsecureIgnoreHostKey()
+	} else {
+		kh := fl.knownHosts
+		if kh == "" {
+			if home, err := os.UserHomeDir(); err == nil {
+				kh = filepath.Join(home, ".ssh", "known_hosts")
+			}
+		}
+		if cb, err := knownhosts.New(kh); err == nil {
+			o.HostKeyCallback = cb
+		} else if fl.knownHosts != "" {
+			return nil, fmt.Errorf("--known-hosts: %w", err)
+		} else {
+			o.HostKeyCallback = func(host string, _ net.Addr, k xssh.PublicKey) error {
+				return fmt.Errorf("no known_hosts file (%s) to check the host key %s %s of %s: give --known-hosts FILE, or --insecure", kh, k.Type(), xssh.FingerprintSHA256(k), host)
+			}
+		}
 	}
 	if fl.cacert != "" || fl.cert != "" || fl.key != "" || fl.insecure {
 		tc := &tls.Config{InsecureSkipVerify: fl.insecure}
