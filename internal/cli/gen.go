@@ -63,8 +63,9 @@ from an earlier run) are removed; hand-written files are never touched.
 NAMEygot, with FromTree/ToTree converting them to and from ncws trees through RFC 7951 JSON, for
 gNMI tooling; ygot ignores if-feature, so -F is refused with it.
 
-In a Go package:
-  //go:generate go run github.com/ncws/ncws/cmd/ncws gen -o model --package model model.yang
+In a Go package (after go get -tool github.com/ncws/ncws/cmd/ncws; "go run" instead of
+"go tool" breaks after go mod tidy, which drops what only go run needs):
+  //go:generate go tool ncws gen -o model --package model model.yang
 
 Exit status: 0 written, 1 the modules do not load (the loader's messages are printed) or the
 output cannot be generated or written, 2 usage error.`,

@@ -53,6 +53,13 @@ type Request struct {
 // An error becomes the rpc-error as for datastore hooks: an *rpcerror.Error or rpcerror.List
 // passes through, anything else is operation-failed, logged and not shown. A panic is
 // recovered the same way.
+//
+// For an rpc or action registered with Handle, the server has validated the input against
+// the schema before the call (types, mandatory nodes, must, when, min/max-elements, unique,
+// leafrefs against running: RFC 7950 sections 7.14.2 and 7.15.2), with the defaults added: a
+// violation is answered without calling the handler. The output a handler returns is
+// validated the same way before it is sent; a violation is a handler bug, answered
+// operation-failed and logged with the violation.
 type Handler func(ctx context.Context, req *Request) (*data.Node, error)
 
 // Server runs NETCONF sessions over any transport that yields whole messages, the way
