@@ -6,6 +6,12 @@
 #   chromium            the headless browser of the e2e tests (/usr/bin/chromium)
 #   python3-ncclient    the NETCONF over SSH client of the interop tests (/usr/bin/python3)
 #   yangcli             yuma123's NETCONF over SSH client, the second interop client
+#   gcc, pkg-config     build e2e/testdata/nc2callhome.c, the libnetconf2 call-home client
+#   libnetconf2-dev     libnetconf2's client API (nc_client.h), the third interop client (call home)
+#   libyang2-dev        libyang, which libnetconf2's API takes and returns
+#   libssh-dev          libssh/libssh.h, included by nc_client.h (libnetconf2-dev does not depend on it)
+#   libssl-dev          openssl/ssl.h, included by nc_client.h (libnetconf2-dev does not depend on it)
+# (The scrapligo client of the e2e tests is a Go module fetched through the module proxy.)
 set -euo pipefail
 need=()
 why=()
@@ -16,6 +22,16 @@ command -v yanglint >/dev/null 2>&1 || { need+=(libyang2-tools); why+=("yanglint
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 ||
 	{ need+=(python3-ncclient); why+=("the Python module ncclient for /usr/bin/python3 (SSH interop tests)"); }
 command -v yangcli >/dev/null 2>&1 || { need+=(yangcli); why+=("yangcli (SSH interop tests)"); }
+command -v gcc >/dev/null 2>&1 || { need+=(gcc); why+=("gcc (the libnetconf2 call-home test)"); }
+command -v pkg-config >/dev/null 2>&1 || { need+=(pkg-config); why+=("pkg-config (the libnetconf2 call-home test)"); }
+pkg-config --exists libnetconf2 >/dev/null 2>&1 ||
+	{ need+=(libnetconf2-dev); why+=("libnetconf2's client API (the libnetconf2 call-home test)"); }
+pkg-config --exists libyang >/dev/null 2>&1 ||
+	{ need+=(libyang2-dev); why+=("libyang's headers (the libnetconf2 call-home test)"); }
+[ -f /usr/include/libssh/libssh.h ] ||
+	{ need+=(libssh-dev); why+=("libssh/libssh.h, included by nc_client.h (the libnetconf2 call-home test)"); }
+[ -f /usr/include/openssl/ssl.h ] ||
+	{ need+=(libssl-dev); why+=("openssl/ssl.h, included by nc_client.h (the libnetconf2 call-home test)"); }
 if ! command -v go >/dev/null 2>&1; then
 	echo "deps: Go is not on PATH (need Go 1.26+)" >&2; exit 1
 fi
@@ -37,3 +53,6 @@ command -v yanglint >/dev/null || { echo "deps: yanglint still missing after ins
 /usr/bin/python3 -c 'import ncclient' ||
 	{ echo "deps: /usr/bin/python3 still cannot import ncclient after install" >&2; exit 1; }
 command -v yangcli >/dev/null || { echo "deps: yangcli still missing after install" >&2; exit 1; }
+command -v gcc >/dev/null || { echo "deps: gcc still missing after install" >&2; exit 1; }
+printf '#include <nc_client.h>\n' | gcc -fsyntax-only $(pkg-config --cflags libnetconf2 libyang) -x c - ||
+	{ echo "deps: nc_client.h (libnetconf2) still does not compile after install" >&2; exit 1; }
