@@ -240,6 +240,9 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 			Abort: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) {
 				log.add("if abort %d", len(chs))
 			},
+			Committed: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) {
+				log.add("if committed %d deletes=%v", len(chs), c.Deletes)
+			},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -273,7 +276,7 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 	if err := s.EditConfig(ctx, client.Running, []byte(ifs+route), client.EditOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"if create eth0 mtu=1500", "route create"}
+	want := []string{"if create eth0 mtu=1500", "route create", "if committed 1 deletes=false"}
 	if got := log.take(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("create order: got %q, want %q", got, want)
 	}
@@ -282,7 +285,7 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 	if err := s.EditConfig(ctx, client.Running, []byte(edit), client.EditOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	want = []string{"if update eth0 mtu 1500->9000"}
+	want = []string{"if update eth0 mtu 1500->9000", "if committed 1 deletes=false"}
 	if got := log.take(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("update: got %q, want %q", got, want)
 	}
@@ -292,7 +295,7 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 	if err := s.EditConfig(ctx, client.Running, []byte(del), client.EditOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	want = []string{"route delete", "if delete eth0"}
+	want = []string{"route delete", "if delete eth0", "if committed 1 deletes=true"}
 	if got := log.take(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("delete order: got %q, want %q", got, want)
 	}

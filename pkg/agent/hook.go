@@ -30,6 +30,11 @@ import (
 // *rpcerror.Error or rpcerror.List passes through, anything else is operation-failed, logged
 // and not shown to the client; a panic likewise). Hooks must not call the agent's Store.
 //
+// Once the commit is durable (written, about to be acknowledged), Committed is called on the
+// hooks that applied part of it, in the order of their Apply calls, with the same Commit each
+// Apply got: the place to send notifications about the change, or to drop undo state. It
+// cannot refuse the commit; a panic is recovered and logged.
+//
 // When the agent starts (Start), every hook's Apply is called once with Commit.Initial set
 // and the running configuration of its subtree as creations, so that the device is configured
 // from running after a restart; errors there are logged.
@@ -43,9 +48,10 @@ type Hook struct {
 	// registration order.
 	Priority int
 	// Validate, Apply and Abort may be nil.
-	Validate func(ctx context.Context, c *Commit) error
-	Apply    func(ctx context.Context, c *Commit) error
-	Abort    func(ctx context.Context, c *Commit)
+	Validate  func(ctx context.Context, c *Commit) error
+	Apply     func(ctx context.Context, c *Commit) error
+	Abort     func(ctx context.Context, c *Commit)
+	Committed func(ctx context.Context, c *Commit)
 }
 
 // A Commit is the part of a commit to running one Hook sees.
@@ -284,6 +290,24 @@ func abort(ctx context.Context, done []appliedHook) []appliedHook {
 	return nil
 }
 
+// Committed implements datastore.CommittedHook.
+func (hs *hookSet) Committed(ctx context.Context, c *datastore.Commit) {
+	done := hs.applied[c]
+	delete(hs.applied, c)
+	for _, ap := range done {
+		if fn := ap.e.h.Committed; fn != nil {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						hs.a.log.Error("agent: hook panicked in Committed", "path", ap.e.h.Path, "panic", fmt.Sprint(r))
+					}
+				}()
+				fn(ctx, ap.c)
+			}()
+		}
+	}
+}
+
 // Abort implements datastore.Hook: the commit failed after Apply succeeded (the journal could
 // not be written).
 func (hs *hookSet) Abort(ctx context.Context, c *datastore.Commit) {
@@ -337,11 +361,12 @@ type Change[T any] struct {
 // example.Interface for /ncws-example:interfaces/interface). A change of a leaf reaches it as
 // its whole entry, old and new.
 type TypedHook[T any] struct {
-	Path     string
-	Priority int
-	Validate func(ctx context.Context, changes []Change[T], c *Commit) error
-	Apply    func(ctx context.Context, changes []Change[T], c *Commit) error
-	Abort    func(ctx context.Context, changes []Change[T], c *Commit)
+	Path      string
+	Priority  int
+	Validate  func(ctx context.Context, changes []Change[T], c *Commit) error
+	Apply     func(ctx context.Context, changes []Change[T], c *Commit) error
+	Abort     func(ctx context.Context, changes []Change[T], c *Commit)
+	Committed func(ctx context.Context, changes []Change[T], c *Commit)
 }
 
 // Watch registers a typed commit hook (see Hook for when its functions run).
@@ -398,6 +423,13 @@ func Watch[T any, P interface {
 		hk.Abort = func(ctx context.Context, c *Commit) {
 			if chs, err := conv(c); err == nil {
 				h.Abort(ctx, chs, c)
+			}
+		}
+	}
+	if h.Committed != nil {
+		hk.Committed = func(ctx context.Context, c *Commit) {
+			if chs, err := conv(c); err == nil {
+				h.Committed(ctx, chs, c)
 			}
 		}
 	}

@@ -271,6 +271,7 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 	if s.j != nil && s.j.NeedCompact() && s.compacting.TryLock() {
 		go s.compact()
 	}
+	s.committedHooks(ctx, c)
 	return nil
 }
 

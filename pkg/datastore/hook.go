@@ -21,6 +21,24 @@ type Hook interface {
 	Abort(ctx context.Context, c *Commit)
 }
 
+// A CommittedHook is a Hook that is also told when a commit it applied is durable (written to
+// the journal, about to be acknowledged): the time to announce the change (a notification) or
+// to forget what Abort would have needed. It runs with the store locked, after every hook's
+// Apply succeeded; it cannot refuse the commit, and a panic is recovered and logged.
+type CommittedHook interface {
+	Hook
+	Committed(ctx context.Context, c *Commit)
+}
+
+// committedHooks tells the CommittedHooks that c is durable.
+func (s *Store) committedHooks(ctx context.Context, c *Commit) {
+	for i, h := range s.hooks {
+		if ch, ok := h.(CommittedHook); ok {
+			s.callHook(ctx, "committed", i, func() error { ch.Committed(ctx, c); return nil })
+		}
+	}
+}
+
 // HookFuncs adapts functions to a Hook; nil fields do nothing.
 type HookFuncs struct {
 	ValidateFunc func(ctx context.Context, c *Commit) error
