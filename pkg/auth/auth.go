@@ -55,7 +55,10 @@ type Options struct {
 	// maps, instead of taking its subject's CommonName as the username.
 	NoCommonNameFallback bool
 	// TrustedOrigins are origins ("https://nms.example.com") whose pages may POST to the login and
-	// logout handlers besides the server's own; see http.CrossOriginProtection.
+	// logout handlers besides the server's own; see http.CrossOriginProtection. The handlers
+	// answer CORS (Fetch standard) for exactly these origins, credentials included, and for no
+	// other: a page of a trusted origin can fetch a token with fetch(url, {method: "POST",
+	// credentials: "include"}) and read the answer. See LoginHandler for the cookie.
 	TrustedOrigins []string
 	// Rate limit of failed attempts per client address (an IPv6 address counts by its /64):
 	// MaxFailures failures (DefaultMaxFailures when 0; none when negative) within FailureWindow
@@ -84,6 +87,7 @@ type Authenticator struct {
 	now      func() time.Time
 	log      *slog.Logger
 	origin   *http.CrossOriginProtection
+	cors     map[string]bool // TrustedOrigins, lower case: the origins the login handlers answer CORS for
 
 	mu     sync.Mutex
 	tokens map[[32]byte]session // by SHA-256 of the token
@@ -126,6 +130,7 @@ func New(opts Options) (*Authenticator, error) {
 		now:    opts.Now,
 		log:    opts.Logger,
 		origin: http.NewCrossOriginProtection(),
+		cors:   make(map[string]bool, len(opts.TrustedOrigins)),
 		tokens: make(map[[32]byte]session),
 	}
 	if a.now == nil {
@@ -154,6 +159,7 @@ func New(opts Options) (*Authenticator, error) {
 		if err := a.origin.AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("auth: trusted origin: %w", err)
 		}
+		a.cors[strings.ToLower(o)] = true
 	}
 	if opts.UsersFile != "" {
 		u, err := LoadUsers(opts.UsersFile)

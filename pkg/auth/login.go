@@ -79,18 +79,32 @@ func (a *Authenticator) lookupToken(token string) (string, bool) {
 // {"username": "...", "password": "..."} (Content-Type application/json) or an HTML form
 // (application/x-www-form-urlencoded) with the fields username and password. On success it answers
 // 200 with JSON {"token": "..."} and sets the session cookie (CookieName; the token; Path=/,
-// HttpOnly, SameSite=Strict, Secure under TLS, Max-Age the token lifetime). Failures answer JSON
-// {"error": "..."}: 401 for bad credentials (without a Basic challenge, which would make a browser
-// open its own login dialog over a fetch), 429 with Retry-After when the client address is blocked,
-// 400 for a malformed body, 415 for another content type, 403 for a cross-origin browser request
-// (http.CrossOriginProtection, with Options.TrustedOrigins), 405 with Allow: POST for another
-// method. Every answer carries Cache-Control: no-store.
+// HttpOnly, Max-Age the token lifetime; SameSite=Strict, Secure under TLS, except for the cross-site
+// case below). Failures answer JSON {"error": "..."}: 401 for bad credentials (without a Basic
+// challenge, which would make a browser open its own login dialog over a fetch), 429 with
+// Retry-After when the client address is blocked, 400 for a malformed body, 415 for another content
+// type, 403 for a cross-origin browser request (http.CrossOriginProtection, with
+// Options.TrustedOrigins), 405 with Allow: POST for another method. Every answer carries
+// Cache-Control: no-store and Vary: Origin.
+//
+// CORS: for a request whose Origin is one of Options.TrustedOrigins, every answer also carries
+// Access-Control-Allow-Origin (that origin) and Access-Control-Allow-Credentials: true, and a
+// preflight (OPTIONS with Access-Control-Request-Method) is answered 204 with
+// Access-Control-Allow-Methods: POST, Access-Control-Allow-Headers: Content-Type, Authorization
+// and Access-Control-Max-Age. A preflight from any other origin gets 403 without CORS headers, so
+// the browser refuses the request before it is sent.
+//
+// The cookie of a login from a trusted origin other than the server's own is SameSite=None; Secure
+// when the request came over TLS, so that the browser sends it with that page's WebSocket; over
+// plain HTTP browsers refuse SameSite=None, and such a page uses the token (the subprotocol
+// "ncws.token.<token>"), which works over both.
 func (a *Authenticator) LoginHandler() http.Handler {
 	return http.HandlerFunc(a.serveLogin)
 }
 
 func (a *Authenticator) serveLogin(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	cross := a.corsHeaders(w, r)
 	if !a.checkPost(w, r) {
 		return
 	}
@@ -104,7 +118,7 @@ func (a *Authenticator) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, _ := a.Login(user)
-	http.SetCookie(w, &http.Cookie{
+	c := &http.Cookie{
 		Name:     CookieName,
 		Value:    token,
 		Path:     "/",
@@ -112,17 +126,22 @@ func (a *Authenticator) serveLogin(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true,
 		Secure:   r.TLS != nil,
 		SameSite: http.SameSiteStrictMode,
-	})
+	}
+	if cross && r.TLS != nil {
+		c.SameSite = http.SameSiteNoneMode
+	}
+	http.SetCookie(w, c)
 	writeJSON(w, http.StatusOK, map[string]string{"token": token})
 }
 
 // LogoutHandler returns the handler of POST /logout: it revokes the token of the session cookie
 // and of an "Authorization: Bearer <token>" header, clears the cookie and answers 204, also when
-// the token was unknown. Like the login handler it answers 405 to another method and 403 to a
-// cross-origin browser request.
+// the token was unknown. Like the login handler it answers 405 to another method, 403 to a
+// cross-origin browser request, and CORS (preflight included) to the trusted origins.
 func (a *Authenticator) LogoutHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		cross := a.corsHeaders(w, r)
 		if !a.checkPost(w, r) {
 			return
 		}
@@ -132,17 +151,53 @@ func (a *Authenticator) LogoutHandler() http.Handler {
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			a.Revoke(strings.TrimSpace(tok))
 		}
-		http.SetCookie(w, &http.Cookie{
+		c := &http.Cookie{
 			Name: CookieName, Path: "/", MaxAge: -1,
 			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
-		})
+		}
+		if cross && r.TLS != nil {
+			c.SameSite = http.SameSiteNoneMode
+		}
+		http.SetCookie(w, c)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
 
-// checkPost answers 405 to a method other than POST and 403 to a cross-origin browser request;
-// it reports whether the request may go on.
+// corsHeaders adds Vary: Origin to every answer, and the CORS answer headers when the request's
+// Origin is a trusted origin; it reports whether it is (a cross-origin request of a trusted page).
+func (a *Authenticator) corsHeaders(w http.ResponseWriter, r *http.Request) bool {
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin == "" || !a.cors[strings.ToLower(origin)] {
+		return false
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Credentials", "true")
+	return true
+}
+
+// corsMaxAge is how long (seconds) a browser may cache a preflight's answer.
+const corsMaxAge = "600"
+
+// checkPost answers a CORS preflight of a trusted origin (204), 405 to a method other than POST
+// and 403 to a cross-origin browser request (a preflight of another origin included); it reports
+// whether the request may go on.
 func (a *Authenticator) checkPost(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+		if w.Header().Get("Access-Control-Allow-Origin") == "" {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "cross-origin request refused"})
+			return false
+		}
+		h := w.Header()
+		h.Add("Vary", "Access-Control-Request-Method")
+		h.Add("Vary", "Access-Control-Request-Headers")
+		h.Set("Access-Control-Allow-Methods", http.MethodPost)
+		h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
+		h.Set("Access-Control-Max-Age", corsMaxAge)
+		w.WriteHeader(http.StatusNoContent)
+		return false
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed; use POST"})
