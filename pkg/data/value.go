@@ -50,10 +50,13 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 		if err := checkString(t, s); err != nil {
 			return Value{}, err
 		}
-		if isNodeInstanceID(t) {
+		if IsNodeInstanceID(t) {
 			if err := checkNodeInstanceID(s, r); err != nil {
 				return Value{}, invalid("invalid node-instance-identifier %q value - %v", s, err)
 			}
+			// Stored in the RFC 7951 form, like an instance-identifier: the value no longer
+			// depends on the XML prefixes it was written with.
+			return Value{Type: t, Str: canonicalNodeInstanceID(s, r)}, nil
 		}
 		str, err := canonicalString(t, s)
 		if err != nil {
@@ -658,11 +661,77 @@ func (p *iidParser) pred(b *strings.Builder, mod *schema.Module, r Resolver) err
 	return nil
 }
 
-// isNodeInstanceID reports whether t is ietf-netconf-acm's node-instance-identifier (RFC 8341
+// IsNodeInstanceID reports whether t is ietf-netconf-acm's node-instance-identifier (RFC 8341
 // section 3.5.1), a string typedef whose values are instance-identifiers with optional key
-// predicates.
-func isNodeInstanceID(t *schema.Type) bool {
-	return t.Typedef == "node-instance-identifier" && t.Module != nil && t.Module.Name == "ietf-netconf-acm"
+// predicates. Its values are kept in the RFC 7951 form (module names as prefixes, where the
+// module changes), as instance-identifiers are, and encoded in XML with declared prefixes.
+func IsNodeInstanceID(t *schema.Type) bool {
+	return t != nil && t.Typedef == "node-instance-identifier" && t.Module != nil && t.Module.Name == "ietf-netconf-acm"
+}
+
+// canonicalNodeInstanceID rewrites a checked node-instance-identifier in the RFC 7951 form:
+// each step and key name carries its module's name when the module differs from the enclosing
+// step's (always on the first step), without the prefixes of the text; quoted values and
+// positions are kept.
+func canonicalNodeInstanceID(s string, r Resolver) string {
+	if strings.TrimSpace(s) == "/" {
+		return "/"
+	}
+	var b strings.Builder
+	var cur *schema.Module
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(s[i+1:], c)
+			if j < 0 {
+				b.WriteString(s[i:])
+				return b.String()
+			}
+			b.WriteString(s[i : i+j+2])
+			i += j + 2
+		case c == '/' || c == '[':
+			b.WriteByte(c)
+			i++
+			for i < len(s) && isXMLSpace(s[i]) {
+				i++
+			}
+			j := i
+			for j < len(s) && (isNameChar(s[j]) || s[j] == ':') {
+				j++
+			}
+			name := s[i:j]
+			i = j
+			if name == "" || name == "." || name[0] >= '0' && name[0] <= '9' {
+				b.WriteString(name)
+				continue
+			}
+			m := cur
+			local := name
+			if pfx, l, ok := strings.Cut(name, ":"); ok {
+				local = l
+				if r != nil {
+					if rm := r(pfx); rm != nil {
+						m = rm
+					}
+				}
+			}
+			if m != nil && m != cur {
+				b.WriteString(m.Name)
+				b.WriteByte(':')
+			}
+			b.WriteString(local)
+			if c == '/' {
+				cur = m
+			}
+		case isXMLSpace(c):
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
 }
 
 // checkNodeInstanceID checks a node-instance-identifier the way yanglint does: "/" (the whole

@@ -326,6 +326,10 @@ func (s *Store) applyToRunning(ctx context.Context, who Who, comment string, fn 
 		t.Undo()
 		return errs
 	}
+	if errs := s.checkWrite(ctx, who, Running, t.Changes()); len(errs) > 0 {
+		t.Undo()
+		return errs
+	}
 	return s.commitTxn(ctx, who, &t, locs, old, comment)
 }
 

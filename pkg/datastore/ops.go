@@ -70,6 +70,10 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 			t.Undo()
 			return errs
 		}
+		if aerrs := s.checkWrite(ctx, who, Candidate, t.Changes()); len(aerrs) > 0 {
+			t.Undo()
+			return aerrs
+		}
 		if o.TestOption == "test-only" {
 			// Validate the would-be candidate on a copy: validation fills defaults, and the
 			// candidate keeps what was edited, not what was derived.
@@ -81,6 +85,29 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 		return errs
 	}
 	return rpcerror.List{unsupported(target)}
+}
+
+// AccessControl decides which changes a user may make (NACM, RFC 8341 section 3.4.5; pkg/nacm
+// implements it). CheckWrite gets every change a request makes to target, before it is
+// validated or stored: an error refuses the whole request and nothing changes. The system
+// (session 0) is not checked.
+type AccessControl interface {
+	CheckWrite(ctx context.Context, who Who, target Name, changes []data.Change) rpcerror.List
+}
+
+// SetAccessControl installs ac (nil: every change is allowed).
+func (s *Store) SetAccessControl(ac AccessControl) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ac = ac
+}
+
+// checkWrite asks the access control about changes. It must be called with s.mu held.
+func (s *Store) checkWrite(ctx context.Context, who Who, target Name, changes []data.Change) rpcerror.List {
+	if s.ac == nil || who.Session == 0 || len(changes) == 0 {
+		return nil
+	}
+	return s.ac.CheckWrite(ctx, who, target, changes)
 }
 
 // Source is the source of <copy-config> and <validate>: a datastore, or inline configuration
@@ -161,9 +188,16 @@ func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.N
 	case Candidate:
 		var t data.Txn
 		t.Sync(s.candidate, tree, topLocs(s.candidate, tree))
+		if errs := s.checkWrite(ctx, who, Candidate, t.Changes()); len(errs) > 0 {
+			t.Undo()
+			return errs
+		}
 		s.dirty = append(s.dirty, t.Locs()...)
 		return nil
 	case Startup:
+		if errs := s.checkWrite(ctx, who, Startup, []data.Change{{Old: s.startup, New: tree}}); len(errs) > 0 {
+			return errs
+		}
 		if errs := s.v.Validate(tree, validate.Options{}); len(errs) > 0 {
 			return errs
 		}
@@ -188,6 +222,9 @@ func (s *Store) Delete(who Who, target Name) rpcerror.List {
 	}
 	if h, ok := s.locks[target]; ok && h != who.Session {
 		return rpcerror.List{inUse(target, h)}
+	}
+	if errs := s.checkWrite(context.Background(), who, Startup, []data.Change{{Old: s.startup, New: data.NewRoot()}}); len(errs) > 0 {
+		return errs
 	}
 	if s.j != nil {
 		if err := s.j.Remove(blobStartup); err != nil {

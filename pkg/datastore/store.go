@@ -89,6 +89,7 @@ type Store struct {
 	hist    []journal.Record // in-memory history when j is nil
 	confirm *confirmState
 	prov    []provider
+	ac      AccessControl
 
 	compacting sync.Mutex
 }

@@ -47,6 +47,11 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		e.Type = rpcerror.Protocol
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
+	if acc := s.access(); acc != nil {
+		if e := acc.Exec(act); e != nil {
+			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+		}
+	}
 	target := in.Parent
 	if e := s.srv.checkTarget(target); e != nil {
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil

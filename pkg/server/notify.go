@@ -154,8 +154,12 @@ func (srv *Server) publish(ev *notif) {
 		if !sub.selects(ev) {
 			continue
 		}
+		msg, ok := srv.deliverable(s, ev)
+		if !ok {
+			continue
+		}
 		select {
-		case sub.queue <- ev.msg:
+		case sub.queue <- msg:
 		default:
 			srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id)
 			delete(srv.subs, s)
@@ -163,6 +167,50 @@ func (srv *Server) publish(ev *notif) {
 			go s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "notification queue overflow"})
 		}
 	}
+}
+
+// deliverable returns ev as session s's user may receive it (RFC 8341 section 3.4.6): false
+// when the event type is withheld, the message re-encoded without the nodes the user may not
+// read (and, in a netconf-config-change, without the edits of nodes it may not read), or the
+// shared message when nothing is hidden.
+func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
+	acc := s.access()
+	if acc == nil || acc.ReadsAll() {
+		return ev.msg, true
+	}
+	top := ev.root.Children()[0]
+	n, err := notificationOf(top)
+	if err != nil || !acc.Notification(n) {
+		return nil, false
+	}
+	hide := func(d *data.Node) bool {
+		if acc.Hidden(d) {
+			return true
+		}
+		if d.Schema.Name == "edit" && d.Parent != nil && d.Parent.Schema.Name == "netconf-config-change" &&
+			d.Schema.Module.Namespace == nsNetconfNotifs {
+			if t := d.ChildByName("target"); t != nil && !acc.ReadablePath(t.Value.Str) {
+				return true
+			}
+		}
+		return false
+	}
+	hidden := false
+	top.Walk(func(d *data.Node) bool {
+		if hide(d) {
+			hidden = true
+		}
+		return !hidden
+	})
+	if !hidden {
+		return ev.msg, true
+	}
+	body, err := yangxml.Append(nil, top, yangxml.EncodeOptions{Schema: srv.Store.Schema(), Hide: hide})
+	if err != nil {
+		srv.Logger.Error("server: encoding a trimmed notification", "err", err)
+		return nil, false
+	}
+	return netconf.AppendNotification(nil, ev.time, body), true
 }
 
 // selects reports whether the subscription's filter selects ev.
@@ -242,7 +290,9 @@ func (srv *Server) opCreateSubscription(ctx context.Context, req *Request) (*dat
 			if ev.time.Before(start) || (hasStop && ev.time.After(stop)) || !sub.selects(ev) {
 				continue
 			}
-			sub.replay = append(sub.replay, ev.msg)
+			if msg, ok := srv.deliverable(c.s, ev); ok {
+				sub.replay = append(sub.replay, msg)
+			}
 		}
 		sub.replay = append(sub.replay, srv.ownEvent(nsNcNotifications, "replayComplete", time.Now()))
 	}

@@ -121,9 +121,47 @@ func (srv *Server) selector(ctx context.Context, in *data.Node) (*filter.Filter,
 	return nil, rpcerror.BadAttribute(rpcerror.Protocol, "type", "filter", "filter type %q is not supported", typ)
 }
 
-// dataReply sets the reply to <data> holding tree, encoded with the with-defaults mode.
+// readable returns root, or a copy without what acc hides when acc hides anything: a filter
+// applies to what the user may read only, so that a content match cannot reveal a hidden
+// value (RFC 8341 section 3.4.5).
+func readable(root *data.Node, acc Access) *data.Node {
+	if acc == nil || acc.ReadsAll() {
+		return root
+	}
+	c := root.Clone()
+	prune(c, acc)
+	return c
+}
+
+func prune(n *data.Node, acc Access) {
+	for _, c := range append([]*data.Node(nil), n.Children()...) {
+		if acc.Hidden(c) {
+			n.Remove(c)
+			continue
+		}
+		prune(c, acc)
+	}
+}
+
+// prunedSelector applies a filter to what the user may read.
+type prunedSelector struct {
+	f   *filter.Filter
+	acc Access
+}
+
+func (p prunedSelector) Apply(root *data.Node) *data.Node { return p.f.Apply(readable(root, p.acc)) }
+func (p prunedSelector) MaySelect(n *schema.Node) bool   { return p.f.MaySelect(n) }
+
+// dataReply sets the reply to <data> holding tree, encoded with the with-defaults mode,
+// without what the session's user may not read.
 func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults) error {
-	b, err := yangxml.Marshal(tree, yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()})
+	o := yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()}
+	if c := callOf(ctx); c != nil && c.s != nil {
+		if acc := c.s.access(); acc != nil && !acc.ReadsAll() {
+			o.Hide = acc.Hidden
+		}
+	}
+	b, err := yangxml.Marshal(tree, o)
 	if err != nil {
 		return err
 	}
@@ -145,9 +183,10 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 		return nil, rerr
 	}
 	var out *data.Node
+	acc := callOf(ctx).s.access()
 	err := srv.Store.Read(name, func(root *data.Node) {
 		if f != nil {
-			out = f.Apply(root)
+			out = f.Apply(readable(root, acc))
 			return
 		}
 		// Encoding reads the tree under the read lock instead of copying it.
@@ -176,6 +215,9 @@ func (srv *Server) opGet(ctx context.Context, req *Request) (*data.Node, error) 
 	var sel datastore.Selector
 	if f != nil {
 		sel = f
+		if acc := callOf(ctx).s.access(); acc != nil && !acc.ReadsAll() {
+			sel = prunedSelector{f, acc}
+		}
 	}
 	tree, errs := srv.Store.Operational(ctx, req.Who, sel)
 	if len(errs) > 0 {

@@ -20,6 +20,23 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
+// Access is what one user may do, as Server.Access answers it for one request.
+type Access interface {
+	// Exec checks an rpc or action before it runs: nil permits, an error (access-denied) is
+	// the reply.
+	Exec(op *schema.Node) *rpcerror.Error
+	// ReadsAll reports that nothing is hidden from the user (replies need no checks).
+	ReadsAll() bool
+	// Hidden reports whether the data node n (and its subtree) is left out of what the user
+	// reads.
+	Hidden(n *data.Node) bool
+	// ReadablePath reports whether the user may read the node at an instance-identifier
+	// (RFC 7951 form; the node need not exist).
+	ReadablePath(path string) bool
+	// Notification reports whether the event notification node ev may be delivered.
+	Notification(ev *data.Node) bool
+}
+
 // ErrServerClosed is returned by Serve after Shutdown.
 var ErrServerClosed = errors.New("server: closed")
 
@@ -81,6 +98,12 @@ type Server struct {
 	// NotificationQueue is how many notifications may wait for one slow subscriber before its
 	// session is ended (see Notify); 0 means DefaultNotificationQueue.
 	NotificationQueue int
+	// Access, when set, returns what a session's user may do (NACM, RFC 8341: pkg/nacm's
+	// Engine.For fits): every rpc and action is checked before it runs (access-denied),
+	// replies leave out what the user may not read, and notifications are withheld or
+	// trimmed. Writes are checked by the store (datastore.AccessControl). Nil: everything is
+	// allowed.
+	Access func(who datastore.Who) Access
 
 	mu       sync.Mutex
 	handlers map[*schema.Node]Handler

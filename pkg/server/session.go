@@ -231,6 +231,11 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		e.Type = rpcerror.Protocol
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
+	if acc := s.access(); acc != nil {
+		if e := acc.Exec(rpc); e != nil {
+			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
+		}
+	}
 	attrs := newAttrCapture()
 	input, errs := yangxml.Unmarshal(m.Operation(), sch, yangxml.DecodeOptions{
 		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
@@ -283,3 +288,11 @@ func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {
 }
 
 func (s *session) String() string { return fmt.Sprintf("session %d", s.id) }
+
+// access returns the session user's access, nil when the server has no access control.
+func (s *session) access() Access {
+	if s.srv.Access == nil {
+		return nil
+	}
+	return s.srv.Access(s.who)
+}

@@ -24,6 +24,10 @@ type EncodeOptions struct {
 	// Schema resolves the module names inside instance-identifier values. When nil, the modules
 	// are looked up among those the encoded tree's nodes belong to and import.
 	Schema *schema.Schema
+	// Hide, when set, leaves out the nodes it reports (with their subtrees), as if they were
+	// not in the tree: access control's silent omission of what a user may not read (RFC
+	// 8341 section 3.4.5). It may be called more than once for a node and must be cheap.
+	Hide func(n *data.Node) bool
 }
 
 // WithDefaults is a with-defaults retrieval mode (RFC 6243 section 3): which default data the
@@ -161,6 +165,9 @@ func (e *encoder) hasOutput(n *data.Node) bool {
 // non-configuration ones in the explicit mode (RFC 6243 section 3.3: the server sets state data,
 // which is always reported).
 func (e *encoder) writes(n *data.Node) bool {
+	if e.o.Hide != nil && e.o.Hide(n) {
+		return false
+	}
 	switch e.mode {
 	case Explicit, Trim:
 		if n.Schema.IsNPContainer() {
@@ -258,6 +265,9 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 	if e.mode != ReportAll && e.mode != ReportAllTagged && !e.writes(n) {
 		return
 	}
+	if (e.mode == ReportAll || e.mode == ReportAllTagged) && e.o.Hide != nil && e.o.Hide(n) {
+		return
+	}
 	sn := n.Schema
 	name := sn.Name
 	if (sn.Kind == schema.KindInput || sn.Kind == schema.KindOutput) && sn.Parent != nil {
@@ -337,7 +347,7 @@ func (e *encoder) value(n *data.Node, tag bool) {
 		e.b = append(e.b, p...)
 		e.b = append(e.b, ':')
 		e.b = escapeText(e.b, v.Ident.Name)
-	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" {
+	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" || data.IsNodeInstanceID(v.Type) && v.Str != "" && v.Str != "/" {
 		e.instanceID(n, tag)
 	} else {
 		if tag {
