@@ -1,9 +1,9 @@
 // Package yang holds the YANG modules ncws itself serves: the NETCONF protocol modules written
 // from their RFCs' definitions (ietf-netconf, ietf-netconf-monitoring, ietf-netconf-notifications,
-// ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-inet-types,
-// ietf-yang-types, RFC 5277's notifications and nc-notifications) and ncws-server, the server's
-// own module (commit history and rollback), and ncws-example, the example device `ncws serve`
-// serves by default.
+// ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-netconf-acm (NACM),
+// ietf-inet-types, ietf-yang-types, RFC 5277's notifications and nc-notifications) and
+// ncws-server, the server's own module (commit history and rollback), and ncws-example, the
+// example device `ncws serve` serves by default.
 package yang
 
 import (
@@ -31,6 +31,7 @@ var Protocol = []string{
 	"notifications@2008-07-14.yang",
 	"nc-notifications@2008-07-14.yang",
 	"ietf-netconf-notifications@2012-02-06.yang",
+	"ietf-netconf-acm@2018-02-14.yang",
 	"ncws-server@2026-11-24.yang",
 }
 

@@ -18,6 +18,7 @@ var sources = map[string]string{
 	"ietf-datastores":            yangIetfDatastores,
 	"ietf-inet-types":            yangIetfInetTypes,
 	"ietf-netconf":               yangIetfNetconf,
+	"ietf-netconf-acm":           yangIetfNetconfAcm,
 	"ietf-netconf-monitoring":    yangIetfNetconfMonitoring,
 	"ietf-netconf-notifications": yangIetfNetconfNotifications,
 	"ietf-netconf-with-defaults": yangIetfNetconfWithDefaults,
@@ -35,12 +36,13 @@ var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
 
 // Schema returns the compiled schema the package was generated from, decoded from the embedded
 // descriptor on first use (no YANG parsing at run time). Its implemented modules:
-// ietf-datastores@2018-02-14, ietf-netconf@2011-06-01, ietf-netconf-monitoring@2010-10-04,
-// ietf-netconf-notifications@2012-02-06, ietf-netconf-with-defaults@2011-06-01,
-// ietf-yang-library@2019-01-04, nc-notifications@2008-07-14, ncws-example@2026-11-24,
-// ncws-server@2026-11-24, notifications@2008-07-14. Open the server's datastore with it: the server
-// then advertises every module with its revision, features and deviations, and get-schema serves
-// their texts. It panics only if the embedded descriptor was damaged.
+// ietf-datastores@2018-02-14, ietf-netconf@2011-06-01, ietf-netconf-acm@2018-02-14,
+// ietf-netconf-monitoring@2010-10-04, ietf-netconf-notifications@2012-02-06,
+// ietf-netconf-with-defaults@2011-06-01, ietf-yang-library@2019-01-04, nc-notifications@2008-07-14,
+// ncws-example@2026-11-24, ncws-server@2026-11-24, notifications@2008-07-14. Open the server's
+// datastore with it: the server then advertises every module with its revision, features and
+// deviations, and get-schema serves their texts. It panics only if the embedded descriptor was
+// damaged.
 func Schema() *schema.Schema {
 	s, err := loadSchema()
 	if err != nil {

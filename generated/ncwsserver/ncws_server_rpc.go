@@ -20,7 +20,8 @@ type NcwsServerServer interface {
 	// Make the running datastore what it was right after the commit given, by reverting the
 	// later commits, as one new commit. It is validated and passed to the device like any
 	// other commit. Refused while a confirmed commit is pending or another session holds
-	// the running lock.
+	// the running lock. Only a user an access control rule permits may invoke it, since it
+	// can rewrite any part of the configuration.
 	Rollback(ctx context.Context, in *RollbackInput) error
 }
 
@@ -70,7 +71,8 @@ func NewNcwsServerClient(s *genimpl.Session) *NcwsServerClient {
 // Make the running datastore what it was right after the commit given, by reverting the
 // later commits, as one new commit. It is validated and passed to the device like any
 // other commit. Refused while a confirmed commit is pending or another session holds
-// the running lock.
+// the running lock. Only a user an access control rule permits may invoke it, since it
+// can rewrite any part of the configuration.
 func (c *NcwsServerClient) Rollback(ctx context.Context, in *RollbackInput) error {
 	op := schemaOp("/ncws-server:rollback")
 	var it *data.Node

@@ -19,7 +19,9 @@ type Root struct {
 	// CommitHistory is container /ncws-server:commit-history (state).
 	// The commits to the running datastore the server keeps, oldest first. A commit is an
 	// edit-config or copy-config of running, a commit of the candidate, a rollback, or the
-	// revert of an unconfirmed confirmed commit.
+	// revert of an unconfirmed confirmed commit. Readable only where an access control rule
+	// permits it: the history names users and sessions, and its paths (key values included)
+	// reach every part of the configuration, /nacm too, whatever the reader may see there.
 	CommitHistory *CommitHistory
 }
 

@@ -43,6 +43,7 @@ var protoModules = []protoModule{
 	{"ietf-netconf-with-defaults", "ietf-netconf-with-defaults@2011-06-01.yang", "ietf/ietf-netconf-with-defaults@2011-06-01.yang"},
 	{"ietf-datastores", "ietf-datastores@2018-02-14.yang", "ietf/ietf-datastores@2018-02-14.yang"},
 	{"ietf-yang-library", "ietf-yang-library@2019-01-04.yang", "ietf-nmda/ietf-yang-library@2019-01-04.yang"},
+	{"ietf-netconf-acm", "ietf-netconf-acm@2018-02-14.yang", "ietf/ietf-netconf-acm@2018-02-14.yang"},
 	{"notifications", "notifications@2008-07-14.yang", "ietf/notifications.yang"},
 	{"nc-notifications", "nc-notifications@2008-07-14.yang", "ietf/nc-notifications.yang"},
 }

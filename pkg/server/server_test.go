@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ncws/ncws/pkg/netconftest"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/yang"
 )
 
 // dialRaw serves srv on a new in-memory listener and returns a connection whose server hello
@@ -74,6 +76,7 @@ func TestCapabilities(t *testing.T) {
 		// YANG 1.0 modules by module capability; YANG 1.1 ones (nctest) only in the library.
 		"urn:ietf:params:xml:ns:netconf:base:1.0?module=ietf-netconf&revision=2011-06-01",
 		"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring?module=ietf-netconf-monitoring&revision=2010-10-04",
+		"urn:ietf:params:xml:ns:yang:ietf-netconf-acm?module=ietf-netconf-acm&revision=2018-02-14",
 	} {
 		if !strings.Contains(caps, want) {
 			t.Errorf("hello lacks %q", want)
@@ -81,6 +84,39 @@ func TestCapabilities(t *testing.T) {
 	}
 	if strings.Contains(caps, "module=nctest") {
 		t.Errorf("a YANG 1.1 module is announced in the hello")
+	}
+}
+
+// TestProtocolModulesServed: every module of yang.Protocol is in the yang library's module set
+// with its revision and namespace, and get-schema hands out its text as package yang embeds it.
+func TestProtocolModulesServed(t *testing.T) {
+	srv := netconftest.NewServer(t)
+	c := dial(t, srv)
+	for _, file := range yang.Protocol {
+		name, rev, _ := strings.Cut(strings.TrimSuffix(file, ".yang"), "@")
+		t.Run(name, func(t *testing.T) {
+			m := srv.Store.Schema().Module(name)
+			if m == nil {
+				t.Fatalf("module %s not in the server's schema", name)
+			}
+			r := roundTrip(t, c, `<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get><filter>`+
+				`<yang-library xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"><module-set><name>all</name>`+
+				`<module><name>`+name+`</name></module></module-set></yang-library></filter></get></rpc>`)
+			want := `<module><name>` + name + `</name><revision>` + rev + `</revision><namespace>` + m.Namespace + `</namespace>`
+			if !strings.Contains(r, want) {
+				t.Errorf("yang-library reply %s\nlacks %s", r, want)
+			}
+			src, err := fs.ReadFile(yang.FS, file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = roundTrip(t, c, `<rpc message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-schema `+
+				`xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><identifier>`+name+`</identifier>`+
+				`<version>`+rev+`</version></get-schema></rpc>`)
+			if !strings.Contains(r, string(netconf.AppendEscaped(nil, string(src), false))) {
+				t.Errorf("get-schema %s@%s reply does not hold yang/%s:\n%s", name, rev, file, r)
+			}
+		})
 	}
 }
 
