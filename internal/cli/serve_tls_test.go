@@ -17,7 +17,8 @@ import (
 )
 
 // TestServeNetconfOverTLS: ncws serve --tls-listen speaks RFC 7589 (mutual TLS, RFC 6242
-// framing) on the same datastore as the WebSocket side, the username from --cert-to-name.
+// framing) on the same datastore as the WebSocket side, the username from --cert-to-name, with
+// NACM enforced for it as for any user.
 func TestServeNetconfOverTLS(t *testing.T) {
 	p := testpki.New(t)
 	dir := t.TempDir()
@@ -60,8 +61,9 @@ func TestServeNetconfOverTLS(t *testing.T) {
 		}
 		replies = append(replies, string(msg))
 	}
-	if !strings.Contains(replies[0], "<ok/>") {
-		t.Errorf("edit over TLS: %s", replies[0])
+	// operator is not the admin NACM's first configuration permits: the edit is refused.
+	if !strings.Contains(replies[0], "<error-tag>access-denied</error-tag>") || !strings.Contains(replies[0], "<error-path>/ncws-example:system/hostname</error-path>") {
+		t.Errorf("edit over TLS by a user NACM does not permit: %s", replies[0])
 	}
 	want := fmt.Sprintf(`<session-id>%s</session-id>`, id[1])
 	i := strings.Index(replies[1], want)

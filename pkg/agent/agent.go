@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,12 +19,14 @@ import (
 	"github.com/ncws/ncws/generated/ncwsserver"
 	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/nacm"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/pkg/transport/ssh"
 	nctls "github.com/ncws/ncws/pkg/transport/tls"
 	"github.com/ncws/ncws/pkg/transport/websocket"
 	"github.com/ncws/ncws/pkg/validate"
+	"github.com/ncws/ncws/pkg/web"
 )
 
 // Defaults of Options.
@@ -134,9 +137,22 @@ type Options struct {
 	// redialed after a failure or the end of its session, with a backoff of
 	// CallHomeMinBackoff doubling up to CallHomeMaxBackoff, until Shutdown.
 	CallHome []string
+	// GroupsFile lists the users' groups outside the NACM configuration, used when
+	// /nacm/enable-external-groups is true: lines "GROUP: USER USER ..." (Apache's group file
+	// format), reread when it changes. Empty: Dir/groups.
+	GroupsFile string
+	// RecoveryUser names the break-glass user whose sessions bypass access control (RFC 8341's
+	// recovery session); empty: none.
+	RecoveryUser string
+
 	// SSHAuthorizedKeys is a directory holding one authorized_keys file per user, named by the
 	// username (Dir/authorized_keys when empty).
 	SSHAuthorizedKeys string
+
+	// NoPage turns off the NMS page (pkg/web): by default the agent serves it at /, with its
+	// client module under /nms/ and /netconf-ws/ and the schema description at /schema.json
+	// (web.MarshalSchema of the served schema). A handler given to Handle("/", h) replaces it.
+	NoPage bool
 
 	// StateTimeout is the deadline of one state provider call (DefaultStateTimeout when 0): a
 	// provider still running then is answered operation-failed and abandoned.
@@ -164,10 +180,12 @@ type Agent struct {
 	auth  *auth.Authenticator
 	wl    *websocket.Listener
 	mux   *http.ServeMux
+	root  http.Handler // what "/" serves: the page, a Handle("/") handler, or 404
 	users string
 
 	hooks *hookSet
 	sim   *simState
+	nacm  *nacm.Engine
 
 	hostKeys []xssh.Signer // loaded by New when SSHListen is set
 	callHome []callHome
@@ -316,16 +334,52 @@ func New(opts *Options) (*Agent, error) {
 		}
 	}
 	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout}
+	if a.opts.GroupsFile == "" && !o.InMemory {
+		a.opts.GroupsFile = filepath.Join(o.Dir, "groups")
+	}
+	if err := a.setupNACM(); err != nil {
+		store.Close()
+		return nil, err
+	}
 	a.wl = websocket.NewListener(websocket.Options{
 		Authenticate: a.auth.Authenticate, AllowOrigins: o.AllowOrigins, AllowHosts: o.AllowHosts,
 		ReadLimit: o.ReadLimit, PingInterval: o.PingInterval,
 		MaxConns: o.MaxConns, MaxConnsPerUser: o.MaxConnsPerUser, MaxConnsPerAddr: o.MaxConnsPerAddr, Logger: log,
 	})
 	a.mux = http.NewServeMux()
-	a.mux.Handle("/netconf", a.wl)
+	a.mux.Handle("/netconf", sameOriginAllowed(a.wl, len(o.AllowOrigins) > 0))
 	a.mux.Handle("/login", a.auth.LoginHandler())
 	a.mux.Handle("/logout", a.auth.LogoutHandler())
+	a.root = http.NotFoundHandler()
+	if !o.NoPage {
+		a.root = web.Handler(web.Options{Schema: a.sch})
+	}
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) })
 	return a, nil
+}
+
+// sameOriginAllowed lets the server's own pages (the NMS page at /) open the WebSocket when
+// AllowOrigins lists other origins: the transport then accepts the listed origins only, while
+// the agent's contract is "besides the server's own". A request whose Origin is the origin of
+// the URL it was sent to (scheme, Host) is same-origin and passes as one without an Origin; the
+// Host check still applies.
+func sameOriginAllowed(h http.Handler, listed bool) http.Handler {
+	if !listed {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); origin != "" {
+			scheme := "http://"
+			if r.TLS != nil {
+				scheme = "https://"
+			}
+			if strings.EqualFold(origin, scheme+r.Host) {
+				r = r.Clone(r.Context())
+				r.Header.Del("Origin")
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Server returns the NETCONF server: pass it to generated Register<Module>Server functions
@@ -338,6 +392,9 @@ func (a *Agent) Store() *datastore.Store { return a.store }
 // Schema returns the schema the agent serves (the merge of Options.Schemas).
 func (a *Agent) Schema() *schema.Schema { return a.sch }
 
+// NACM returns the access control engine (nil when the schema lacks ietf-netconf-acm).
+func (a *Agent) NACM() *nacm.Engine { return a.nacm }
+
 // Authenticator returns the users' authentication (tokens, users file reload).
 func (a *Agent) Authenticator() *auth.Authenticator { return a.auth }
 
@@ -345,8 +402,15 @@ func (a *Agent) Authenticator() *auth.Authenticator { return a.auth }
 func (a *Agent) UsersFile() string { return a.users }
 
 // Handle adds an HTTP handler to the agent's mux (as http.ServeMux.Handle) beside /netconf,
-// /login and /logout: a page, a health endpoint. It must be called before serving.
-func (a *Agent) Handle(pattern string, h http.Handler) { a.mux.Handle(pattern, h) }
+// /login and /logout: a page, a health endpoint. The pattern "/" replaces the NMS page (see
+// Options.NoPage) rather than conflicting with it. It must be called before serving.
+func (a *Agent) Handle(pattern string, h http.Handler) {
+	if pattern == "/" {
+		a.root = h
+		return
+	}
+	a.mux.Handle(pattern, h)
+}
 
 // Handler returns the agent's HTTP handler: /netconf (the WebSocket upgrade), /login, /logout
 // and what Handle added. Serve uses it; an application with its own http.Server may mount it

@@ -104,13 +104,20 @@ func (a *Agent) AddHook(h Hook) error {
 		if !sn.Config {
 			return fmt.Errorf("agent: hook path %s: not configuration", h.Path)
 		}
-		for p := sn; p != nil; p = p.DataParent() {
-			chain = append([]*schema.Node{p}, chain...)
-		}
+		chain = dataChain(sn)
 	}
 	hs := a.hooks
 	hs.hooks = append(hs.hooks, &hookEntry{h: h, chain: chain, order: len(hs.hooks)})
 	return nil
+}
+
+// dataChain returns the data nodes from the top down to sn.
+func dataChain(sn *schema.Node) []*schema.Node {
+	var chain []*schema.Node
+	for p := sn; p != nil; p = p.DataParent() {
+		chain = append([]*schema.Node{p}, chain...)
+	}
+	return chain
 }
 
 // changesFor returns the changes of c at or below e's path, those of an ancestor narrowed to

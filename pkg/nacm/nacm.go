@@ -1,0 +1,673 @@
+package nacm
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Options configures an Engine.
+type Options struct {
+	// ExternalGroups returns the groups a user has outside the NACM configuration (the users'
+	// groups file); they count when /nacm/enable-external-groups is true. Nil: none.
+	ExternalGroups func(user string) []string
+	// RecoveryUser, when set, is the break-glass user whose sessions bypass access control
+	// (RFC 8341 section 2.5's recovery session). The system itself (session 0: boot, rollback
+	// of a confirmed commit) always does.
+	RecoveryUser string
+	// Logger receives every denial at Info level with the user, the operation, the path and
+	// the rule (or default) that decided (slog.Default() when nil).
+	Logger *slog.Logger
+}
+
+// config is one compiled /nacm configuration.
+type config struct {
+	enabled                     bool
+	readDefault, writeDefault   bool // permit?
+	execDefault, externalGroups bool
+	groups                      map[string][]string // user -> NACM groups
+	lists                       []*ruleList
+	errors                      []string // rules that did not compile (logged, skipped)
+	byGroups                    sync.Map // group-set key -> *ruleSet
+}
+
+type ruleList struct {
+	name   string
+	groups map[string]bool // "*" for all
+	rules  []*rule
+}
+
+// Engine enforces NACM (RFC 8341) for one schema: it compiles the /nacm configuration once per
+// change (Load) and answers access questions per session (For). It is safe for concurrent use.
+type Engine struct {
+	sch  *schema.Schema
+	opts Options
+	log  *slog.Logger
+	cfg  atomic.Pointer[config]
+
+	// node facts that depend on the schema only
+	facts sync.Map // *schema.Node -> nodeFacts
+
+	deniedOps, deniedWrites, deniedNotifs atomic.Uint32
+}
+
+type nodeFacts struct {
+	denyAll, denyWrite bool // nacm:default-deny-all / -write on the node or an ancestor
+}
+
+// New returns an Engine for sch with the RFC's defaults in force (NACM enabled, read and exec
+// permitted, writes denied) until Load reads a configuration.
+func New(sch *schema.Schema, opts Options) *Engine {
+	e := &Engine{sch: sch, opts: opts, log: opts.Logger}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	e.cfg.Store(defaultConfig())
+	return e
+}
+
+func defaultConfig() *config {
+	return &config{enabled: true, readDefault: true, writeDefault: false, execDefault: true,
+		externalGroups: true, groups: map[string][]string{}}
+}
+
+// Counters returns the denied-operations, denied-data-writes and denied-notifications
+// counters (RFC 8341 section 3.5.2).
+func (e *Engine) Counters() (ops, writes, notifications uint32) {
+	return e.deniedOps.Load(), e.deniedWrites.Load(), e.deniedNotifs.Load()
+}
+
+// Load compiles the /nacm configuration of running (root is the document root; a missing
+// /nacm means the RFC's defaults). Rules that do not resolve against the schema (an unknown
+// module in a path) are skipped and logged: they cannot match anything.
+func (e *Engine) Load(root *data.Node) {
+	c := defaultConfig()
+	var top *data.Node
+	if root != nil {
+		for _, n := range root.Children() {
+			if n.Schema.Module.Namespace == Namespace && n.Schema.Name == "nacm" {
+				top = n
+			}
+		}
+	}
+	if top != nil {
+		c.enabled = boolLeaf(top, "enable-nacm", true)
+		c.readDefault = strLeaf(top, "read-default", "permit") == "permit"
+		c.writeDefault = strLeaf(top, "write-default", "deny") == "permit"
+		c.execDefault = strLeaf(top, "exec-default", "permit") == "permit"
+		c.externalGroups = boolLeaf(top, "enable-external-groups", true)
+		if g := top.ChildByName("groups"); g != nil {
+			for _, grp := range g.Children() {
+				if grp.Schema.Name != "group" {
+					continue
+				}
+				name := strLeaf(grp, "name", "")
+				for _, u := range grp.Children() {
+					if u.Schema.Name == "user-name" {
+						c.groups[u.Value.Str] = append(c.groups[u.Value.Str], name)
+					}
+				}
+			}
+		}
+		for _, rl := range top.Children() {
+			if rl.Schema.Name != "rule-list" {
+				continue
+			}
+			l := &ruleList{name: strLeaf(rl, "name", ""), groups: map[string]bool{}}
+			for _, c := range rl.Children() {
+				if c.Schema.Name == "group" {
+					l.groups[c.Value.Str] = true
+				}
+			}
+			for _, rn := range rl.Children() {
+				if rn.Schema.Name != "rule" {
+					continue
+				}
+				r, err := e.compileRule(l.name, rn)
+				if err != nil {
+					c.errors = append(c.errors, err.Error())
+					e.log.Warn("nacm: rule skipped", "rule-list", l.name, "err", err)
+					continue
+				}
+				l.rules = append(l.rules, r)
+			}
+			c.lists = append(c.lists, l)
+		}
+	}
+	e.cfg.Store(c)
+}
+
+func (e *Engine) compileRule(list string, n *data.Node) (*rule, error) {
+	r := &rule{list: list, name: strLeaf(n, "name", ""), module: strLeaf(n, "module-name", "*"),
+		ops: parseOps(strLeaf(n, "access-operations", "*")), permit: strLeaf(n, "action", "deny") == "permit"}
+	if v := n.ChildByName("rpc-name"); v != nil {
+		r.typ, r.opName = rpcType, v.Value.Str
+	} else if v := n.ChildByName("notification-name"); v != nil {
+		r.typ, r.opName = notifType, v.Value.Str
+	} else if v := n.ChildByName("path"); v != nil {
+		p, err := compilePath(e.sch, v.Value.Str)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %v", r.name, err)
+		}
+		r.typ, r.path = dataType, p
+	}
+	return r, nil
+}
+
+func strLeaf(n *data.Node, name, def string) string {
+	if c := n.ChildByName(name); c != nil {
+		return c.Value.Str
+	}
+	return def
+}
+
+func boolLeaf(n *data.Node, name string, def bool) bool {
+	if c := n.ChildByName(name); c != nil {
+		return c.Value.Str == "true"
+	}
+	return def
+}
+
+// facts returns the default-deny facts of schema node sn (its extensions and its ancestors').
+func (e *Engine) nodeFacts(sn *schema.Node) nodeFacts {
+	if sn == nil {
+		return nodeFacts{}
+	}
+	if f, ok := e.facts.Load(sn); ok {
+		return f.(nodeFacts)
+	}
+	f := e.nodeFacts(sn.Parent)
+	for _, x := range sn.Extensions {
+		kw, _, _ := strings.Cut(x, " ")
+		pfx, name, ok := strings.Cut(kw, ":")
+		if !ok {
+			continue
+		}
+		m := sn.Module.Prefixes[pfx]
+		if m == nil || m.Namespace != Namespace {
+			continue
+		}
+		switch name {
+		case "default-deny-all":
+			f.denyAll = true
+		case "default-deny-write":
+			f.denyWrite = true
+		}
+	}
+	// RFC 8341 treats ietf-netconf's kill-session and delete-config as default-deny-all:
+	// the module predates NACM and carries no extension.
+	if sn.Module.Name == "ietf-netconf" && sn.Kind == schema.KindRPC && (sn.Name == "kill-session" || sn.Name == "delete-config") {
+		f.denyAll = true
+	}
+	e.facts.Store(sn, f)
+	return f
+}
+
+// Access is what one session may do: a snapshot of the configuration and the user's rules.
+// It caches per schema node and is for one goroutine at a time (one request).
+type Access struct {
+	e       *Engine
+	who     datastore.Who
+	cfg     *config
+	rs      *ruleSet
+	bypass  bool
+	readDec map[*schema.Node]*readDecision
+}
+
+// ruleSet is the ordered rules of one set of groups.
+type ruleSet struct {
+	rules []*rule
+}
+
+type readDecision struct {
+	// keyed rules to check per instance before the static decision
+	keyed  []*rule
+	permit bool
+	by     string
+}
+
+// For returns the access of who under the current configuration.
+func (e *Engine) For(who datastore.Who) *Access {
+	c := e.cfg.Load()
+	a := &Access{e: e, who: who, cfg: c}
+	if !c.enabled || who.Session == 0 || (e.opts.RecoveryUser != "" && who.User == e.opts.RecoveryUser) {
+		a.bypass = true
+		return a
+	}
+	groups := append([]string(nil), c.groups[who.User]...)
+	if c.externalGroups && e.opts.ExternalGroups != nil {
+		groups = append(groups, e.opts.ExternalGroups(who.User)...)
+	}
+	sort.Strings(groups)
+	key := strings.Join(groups, "\x00")
+	if rs, ok := c.byGroups.Load(key); ok {
+		a.rs = rs.(*ruleSet)
+		return a
+	}
+	gs := map[string]bool{}
+	for _, g := range groups {
+		gs[g] = true
+	}
+	rs := &ruleSet{}
+	for _, l := range c.lists {
+		match := l.groups["*"]
+		for g := range l.groups {
+			if gs[g] {
+				match = true
+				break
+			}
+		}
+		if match {
+			rs.rules = append(rs.rules, l.rules...)
+		}
+	}
+	c.byGroups.Store(key, rs)
+	a.rs = rs
+	return a
+}
+
+// Bypass reports whether the session is not subject to access control (NACM off, the
+// recovery user, the system).
+func (a *Access) Bypass() bool { return a.bypass }
+
+// denied counts and logs a denial and returns the access-denied error.
+func (a *Access) denyOp(op *schema.Node, by string) *rpcerror.Error {
+	a.e.deniedOps.Add(1)
+	a.e.log.Info("nacm: operation denied", "user", a.who.User, "session", a.who.Session, "operation", op.Path(), "by", by)
+	e := rpcerror.New(rpcerror.Protocol, rpcerror.TagAccessDenied, "access to %s denied", op.Name)
+	return e
+}
+
+// Exec checks the execution of rpc or action op (RFC 8341 section 3.4.4). close-session is
+// always permitted. nil means permitted; the error is access-denied.
+func (a *Access) Exec(op *schema.Node) *rpcerror.Error {
+	if a.bypass {
+		return nil
+	}
+	if op.Kind == schema.KindRPC && op.Name == "close-session" && op.Module.Name == "ietf-netconf" {
+		return nil
+	}
+	var chain []*schema.Node
+	if op.Kind == schema.KindAction {
+		chain = dataChain(op)
+	}
+	for _, r := range a.rs.rules {
+		if r.ops&Exec == 0 || !r.moduleMatches(op.Module) {
+			continue
+		}
+		switch r.typ {
+		case rpcType:
+			if op.Kind != schema.KindRPC || (r.opName != "*" && r.opName != op.Name) {
+				continue
+			}
+		case notifType:
+			continue
+		case dataType:
+			// An action is a data node's operation: a data-node rule over it applies.
+			if op.Kind != schema.KindAction || !r.path.covers(chain) || r.path.keyed {
+				continue
+			}
+		}
+		if r.permit {
+			return nil
+		}
+		return a.denyOp(op, "rule "+r.String())
+	}
+	if a.e.nodeFacts(op).denyAll {
+		return a.denyOp(op, "nacm:default-deny-all")
+	}
+	if !a.cfg.execDefault {
+		return a.denyOp(op, "exec-default")
+	}
+	return nil
+}
+
+// dataChain returns the data nodes (and an action's own node) from the top down to sn.
+func dataChain(sn *schema.Node) []*schema.Node {
+	var chain []*schema.Node
+	for p := sn; p != nil; p = p.DataParent() {
+		chain = append(chain, p)
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	return chain
+}
+
+// readDecisionOf computes the static read decision of schema node sn and the keyed rules
+// that come before it.
+func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
+	if d, ok := a.readDec[sn]; ok {
+		return d
+	}
+	if a.readDec == nil {
+		a.readDec = map[*schema.Node]*readDecision{}
+	}
+	d := &readDecision{}
+	chain := dataChain(sn)
+	decided := false
+	for _, r := range a.rs.rules {
+		if r.ops&Read == 0 || !r.moduleMatches(sn.Module) {
+			continue
+		}
+		if r.typ == rpcType || r.typ == notifType {
+			continue
+		}
+		if r.typ == dataType && !r.path.covers(chain) {
+			continue
+		}
+		if r.typ == dataType && r.path.keyed {
+			d.keyed = append(d.keyed, r)
+			continue
+		}
+		d.permit, d.by, decided = r.permit, "rule "+r.String(), true
+		break
+	}
+	if !decided {
+		switch {
+		case a.e.nodeFacts(sn).denyAll:
+			d.permit, d.by = false, "nacm:default-deny-all"
+		default:
+			d.permit, d.by = a.cfg.readDefault, "read-default"
+		}
+	}
+	a.readDec[sn] = d
+	return d
+}
+
+// readable decides read access to the instance at loc (its last step's schema node).
+func (a *Access) readable(sn *schema.Node, loc func() data.Loc) bool {
+	d := a.readDecisionOf(sn)
+	if len(d.keyed) > 0 {
+		l := loc()
+		for _, r := range d.keyed {
+			if r.path.keysMatch(l) {
+				return r.permit
+			}
+		}
+	}
+	return d.permit
+}
+
+// ReadsAll reports whether the session may read everything, so that replies need no
+// checks (NACM off, the recovery session).
+func (a *Access) ReadsAll() bool { return a.bypass }
+
+// Hidden reports whether the data node n is left out of what the session reads (RFC 8341
+// section 3.4.5: read access denied, silently). A hidden node's subtree goes with it; a list
+// entry is hidden when one of its keys is.
+func (a *Access) Hidden(n *data.Node) bool {
+	if a.bypass || n.Schema == nil {
+		return false
+	}
+	sn := n.Schema
+	if !a.readable(sn, func() data.Loc { return data.LocOf(n) }) {
+		return true
+	}
+	if sn.Kind == schema.KindList {
+		for _, k := range sn.Keys {
+			if kn := n.Child(k); kn != nil && !a.readable(k, func() data.Loc { return data.LocOf(kn) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Prune removes from the tree under root what the session may not read.
+func (a *Access) Prune(root *data.Node) {
+	if a.bypass {
+		return
+	}
+	for _, c := range append([]*data.Node(nil), root.Children()...) {
+		if a.Hidden(c) {
+			root.Remove(c)
+			continue
+		}
+		a.Prune(c)
+	}
+}
+
+// ReadableLoc reports whether the session may read the node at loc (a path that need not
+// exist: the target of a netconf-config-change edit).
+func (a *Access) ReadableLoc(loc data.Loc) bool {
+	if a.bypass {
+		return true
+	}
+	for i := range loc {
+		if !a.readable(loc[i].Schema, func() data.Loc { return loc[:i+1] }) {
+			return false
+		}
+	}
+	return true
+}
+
+// Notification checks the delivery of the event notification node ev (RFC 8341 section
+// 3.4.6): the notification rules and read access to a nested notification's parents. The
+// replay and subscription-end events of RFC 5277 are always delivered.
+func (a *Access) Notification(ev *data.Node) bool {
+	if a.bypass {
+		return true
+	}
+	sn := ev.Schema
+	if sn.Module.Name == "nc-notifications" && (sn.Name == "replayComplete" || sn.Name == "notificationComplete") {
+		return true
+	}
+	if sn.DataParent() != nil {
+		for p := ev.Parent; p != nil && p.Schema != nil; p = p.Parent {
+			if a.Hidden(p) {
+				return a.denyNotif(sn, "read access to its parent")
+			}
+		}
+	}
+	for _, r := range a.rs.rules {
+		if r.ops&Read == 0 || !r.moduleMatches(sn.Module) {
+			continue
+		}
+		switch r.typ {
+		case rpcType:
+			continue
+		case notifType:
+			if r.opName != "*" && r.opName != sn.Name {
+				continue
+			}
+		case dataType:
+			if !r.path.covers(dataChain(sn)) || r.path.keyed {
+				continue
+			}
+		}
+		if r.permit {
+			return true
+		}
+		return a.denyNotif(sn, "rule "+r.String())
+	}
+	if a.e.nodeFacts(sn).denyAll {
+		return a.denyNotif(sn, "nacm:default-deny-all")
+	}
+	if !a.cfg.readDefault {
+		return a.denyNotif(sn, "read-default")
+	}
+	return true
+}
+
+func (a *Access) denyNotif(sn *schema.Node, by string) bool {
+	a.e.deniedNotifs.Add(1)
+	a.e.log.Info("nacm: notification withheld", "user", a.who.User, "session", a.who.Session, "notification", sn.Path(), "by", by)
+	return false
+}
+
+// writeDecision decides op (Create, Update or Delete) on the instance n.
+func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
+	sn := n.Schema
+	chain := dataChain(sn)
+	var loc data.Loc
+	for _, r := range a.rs.rules {
+		if r.ops&op == 0 || !r.moduleMatches(sn.Module) {
+			continue
+		}
+		if r.typ == rpcType || r.typ == notifType {
+			continue
+		}
+		if r.typ == dataType {
+			if !r.path.covers(chain) {
+				continue
+			}
+			if r.path.keyed {
+				if loc == nil {
+					loc = data.LocOf(n)
+				}
+				if !r.path.keysMatch(loc) {
+					continue
+				}
+			}
+		}
+		return r.permit, "rule " + r.String()
+	}
+	f := a.e.nodeFacts(sn)
+	switch {
+	case f.denyAll:
+		return false, "nacm:default-deny-all"
+	case f.denyWrite:
+		return false, "nacm:default-deny-write"
+	}
+	return a.cfg.writeDefault, "write-default"
+}
+
+// CheckWrite checks every node a change creates, deletes or updates (RFC 8341 section 3.4.5;
+// nodes the server created with their default values are not checked). The first denial is
+// the error: access-denied (error-type application) with the error-path of the denied node.
+func (a *Access) CheckWrite(changes []data.Change) *rpcerror.Error {
+	if a.bypass {
+		return nil
+	}
+	for _, c := range changes {
+		var err *rpcerror.Error
+		switch {
+		case c.Old == nil && c.New != nil:
+			err = a.checkSubtree(c.New, Create)
+		case c.New == nil && c.Old != nil:
+			err = a.checkSubtree(c.Old, Delete)
+		case c.Old == c.New:
+			err = a.checkNode(c.New, Update) // a move of an ordered-by user entry
+		default:
+			err = a.checkReplace(c.Old, c.New)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Access) checkNode(n *data.Node, op Op) *rpcerror.Error {
+	if n.Default || n.Schema == nil {
+		return nil
+	}
+	ok, by := a.writeDecision(n, op)
+	if ok {
+		return nil
+	}
+	a.e.deniedWrites.Add(1)
+	p := n.Path()
+	a.e.log.Info("nacm: write denied", "user", a.who.User, "session", a.who.Session, "operation", op.String(), "path", p, "by", by)
+	e := rpcerror.New(rpcerror.Application, rpcerror.TagAccessDenied, "%s of %s denied", op, p)
+	e.Path = p
+	return e
+}
+
+func (a *Access) checkSubtree(n *data.Node, op Op) *rpcerror.Error {
+	if err := a.checkNode(n, op); err != nil {
+		return err
+	}
+	for _, c := range n.Children() {
+		if err := a.checkSubtree(c, op); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkReplace checks a node replaced in place: an update of it when its value changed, and
+// the creations, deletions and updates between the two subtrees.
+func (a *Access) checkReplace(old, nw *data.Node) *rpcerror.Error {
+	// nw is a document root when a whole datastore is replaced (startup).
+	if nw.Schema != nil && nw.Schema.Kind != schema.KindContainer && nw.Schema.Kind != schema.KindList {
+		if old.Value.Str != nw.Value.Str || (old.Default && !nw.Default) {
+			return a.checkNode(nw, Update)
+		}
+		return nil
+	}
+	type k struct {
+		sn  *schema.Node
+		key string
+	}
+	olds := map[k]*data.Node{}
+	for _, c := range old.Children() {
+		olds[k{c.Schema, c.Key()}] = c
+	}
+	for _, c := range nw.Children() {
+		key := k{c.Schema, c.Key()}
+		if o, ok := olds[key]; ok {
+			delete(olds, key)
+			if err := a.checkReplace(o, c); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := a.checkSubtree(c, Create); err != nil {
+			return err
+		}
+	}
+	for _, c := range old.Children() {
+		if _, gone := olds[k{c.Schema, c.Key()}]; gone {
+			if err := a.checkSubtree(c, Delete); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CheckWrite implements the datastore's access control: who's changes of target.
+func (e *Engine) CheckWrite(ctx context.Context, who datastore.Who, target datastore.Name, changes []data.Change) rpcerror.List {
+	if err := e.For(who).CheckWrite(changes); err != nil {
+		return rpcerror.List{err}
+	}
+	return nil
+}
+
+// ReadablePath reports whether the session may read the node at an instance-identifier (RFC
+// 7951 form: module names as prefixes). A path that does not resolve is not readable.
+func (a *Access) ReadablePath(p string) bool {
+	if a.bypass {
+		return true
+	}
+	cp, err := compilePath(a.e.sch, p)
+	if err != nil {
+		return false
+	}
+	loc := make(data.Loc, len(cp.steps))
+	for i, st := range cp.steps {
+		loc[i].Schema = st.sn
+		switch {
+		case st.sn.Kind == schema.KindLeafList && len(st.keys) == 1:
+			loc[i].Key = st.keys[0].value
+		case st.sn.Kind == schema.KindList && len(st.keys) == len(st.sn.Keys):
+			vals := make([]string, len(st.keys))
+			for _, k := range st.keys {
+				vals[k.index] = k.value
+			}
+			loc[i].Key = strings.Join(vals, "\x00")
+		}
+	}
+	return a.ReadableLoc(loc)
+}
