@@ -93,16 +93,16 @@ func TestExec(t *testing.T) {
 		user, op string
 		ok       bool
 	}{
-		{"alice", "/ietf-netconf:kill-session", true},    // the admin's permit-all rule
-		{"bob", "/ietf-netconf:kill-session", false},     // default-deny-all for ietf-netconf's kill-session
-		{"bob", "/ietf-netconf:delete-config", false},    // likewise
-		{"bob", "/ietf-netconf:close-session", true},     // always
-		{"bob", "/ietf-netconf:get-config", true},        // exec-default permit
-		{"bob", "/ncws-example:reboot", false},           // rule no-reboot
-		{"carol", "/ncws-example:reboot", false},         // same group
-		{"dave", "/ncws-example:reboot", true},           // no group: exec-default
-		{"dave", "/ncws-server:rollback", false},         // nacm:default-deny-all in ncws-server
-		{"root", "/ietf-netconf:kill-session", true},     // the recovery user
+		{"alice", "/ietf-netconf:kill-session", true}, // the admin's permit-all rule
+		{"bob", "/ietf-netconf:kill-session", false},  // default-deny-all for ietf-netconf's kill-session
+		{"bob", "/ietf-netconf:delete-config", false}, // likewise
+		{"bob", "/ietf-netconf:close-session", true},  // always
+		{"bob", "/ietf-netconf:get-config", true},     // exec-default permit
+		{"bob", "/ncws-example:reboot", false},        // rule no-reboot
+		{"carol", "/ncws-example:reboot", false},      // same group
+		{"dave", "/ncws-example:reboot", true},        // no group: exec-default
+		{"dave", "/ncws-server:rollback", false},      // nacm:default-deny-all in ncws-server
+		{"root", "/ietf-netconf:kill-session", true},  // the recovery user
 		{"bob", "/ncws-example:interfaces/interface/reset", true},
 	} {
 		err := e.For(who(tc.user)).Exec(op(t, tc.op))

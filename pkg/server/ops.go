@@ -150,7 +150,7 @@ type prunedSelector struct {
 }
 
 func (p prunedSelector) Apply(root *data.Node) *data.Node { return p.f.Apply(readable(root, p.acc)) }
-func (p prunedSelector) MaySelect(n *schema.Node) bool   { return p.f.MaySelect(n) }
+func (p prunedSelector) MaySelect(n *schema.Node) bool    { return p.f.MaySelect(n) }
 
 // dataReply sets the reply to <data> holding tree, encoded with the with-defaults mode,
 // without what the session's user may not read.
