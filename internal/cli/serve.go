@@ -49,6 +49,7 @@ type serveFlags struct {
 	tlsListen             string
 	callHome              []string
 	certToName            []string
+	noPage                bool
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -57,7 +58,8 @@ func newServe(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "serve [flags] [SCHEMA.yang...]",
 		Short: "Serve NETCONF over WebSocket",
 		Long: `Serve NETCONF over WebSocket (draft-iijima-netconf-websocket-ps): GET /netconf with the
-subprotocol "netconf" upgrades to a NETCONF session; POST /login gives browsers a token.
+subprotocol "netconf" upgrades to a NETCONF session; POST /login gives browsers a token; / is
+the NMS page (a NETCONF client in the browser; --no-page turns it off).
 
 With no SCHEMA.yang it serves the example device model (ncws-example) and the protocol
 modules, run by the simulated device of examples/device (interfaces with link state and
@@ -98,6 +100,7 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.StringArrayVar(&f.callHome, "call-home", nil, "ssh://HOST[:4334] or tls://HOST[:4335]: a NETCONF client to connect to (RFC 8071 call home), redialed with backoff (repeatable)")
 	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
 	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
+	fl.BoolVar(&f.noPage, "no-page", false, "do not serve the NMS page at / (nor /schema.json)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }
@@ -193,7 +196,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		},
 		CertNames: f.certUsers, Listen: f.listen, TLSConfig: tlsConf,
 		SSHListen: f.sshListen, SSHAuthorizedKeys: f.sshKeys, TLSListen: f.tlsListen, CertToName: certMaps, CallHome: f.callHome,
-		AllowOrigins: f.origins, AllowHosts: f.hosts,
+		AllowOrigins: f.origins, AllowHosts: f.hosts, NoPage: f.noPage,
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
 		ReadHeaderTimeout: f.readHeaderTimeout, ShutdownTimeout: f.shutdownTimeout, Logger: log,
@@ -266,6 +269,9 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "ncws: serving NETCONF over WebSocket at %s://%s/netconf (datastore %s, users %s)\n",
 		scheme, ln.Addr(), f.dir, a.UsersFile())
+	if !f.noPage {
+		fmt.Fprintf(stdout, "ncws: NMS page at %s://%s/\n", strings.Replace(scheme, "ws", "http", 1), ln.Addr())
+	}
 	if err := a.ServeContext(ctx, ln); err != nil && !errors.Is(err, agent.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
