@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-gen clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-gen clean
 
 all: build
 
@@ -66,6 +66,12 @@ bench-edit:
 # minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it.
 bench-ws:
 	@bash scripts/bench-ws.sh
+
+# bench-nacm: get-config of 100k entries and a one-entry edit among them, without access
+# control, with NACM off, and with 1,000 rules across 100 groups (pkg/server's
+# BenchmarkNACM*); figures in docs/PERFORMANCE.md.
+bench-nacm:
+	$(GO) test -run '^$$' -bench 'NACM' -benchtime $(BENCHTIME) -count 3 ./pkg/server
 
 # bench-ssh: the same runs with ncws over SSH (--ssh-listen) next to netconfd over SSH, one
 # client (ncload -ssh) for both: session setup and get-config/s sequential and 8 outstanding.

@@ -233,6 +233,64 @@ type readDecision struct {
 	keyed  []*rule
 	permit bool
 	by     string
+	// idx, when set, replaces the scan of keyed: every keyed rule has one predicate, on the
+	// same key of the same list, so the first rule for a key value is one lookup away.
+	idx *keyIndex
+}
+
+// keyIndex finds the first keyed rule for an instance by the value of one key of the list
+// entry up steps above it.
+type keyIndex struct {
+	up    int
+	key   *schema.Node
+	first map[string]*rule
+}
+
+// indexKeyed builds the keyIndex of rules when they allow one; sn is the node decided.
+func indexKeyed(sn *schema.Node, rules []*rule) *keyIndex {
+	if len(rules) < 4 {
+		return nil
+	}
+	var x *keyIndex
+	for _, r := range rules {
+		step, kp := -1, keyPred{}
+		for i, st := range r.path.steps {
+			if len(st.keys) == 0 {
+				continue
+			}
+			if step >= 0 || len(st.keys) != 1 || st.sn.Kind != schema.KindList {
+				return nil
+			}
+			step, kp = i, st.keys[0]
+		}
+		key := r.path.steps[step].sn.Keys[kp.index]
+		up := len(dataChain(sn)) - 1 - step
+		if x == nil {
+			x = &keyIndex{up: up, key: key, first: map[string]*rule{}}
+		} else if x.up != up || x.key != key {
+			return nil
+		}
+		if _, ok := x.first[kp.value]; !ok {
+			x.first[kp.value] = r
+		}
+	}
+	return x
+}
+
+// lookup returns the first keyed rule for n, nil if none matches.
+func (x *keyIndex) lookup(n *data.Node) *rule {
+	e := n
+	for i := 0; i < x.up && e != nil; i++ {
+		e = e.Parent
+	}
+	if e == nil {
+		return nil
+	}
+	k := e.Child(x.key)
+	if k == nil {
+		return nil
+	}
+	return x.first[k.Value.Str]
 }
 
 // For returns the access of who under the current configuration.
@@ -380,19 +438,39 @@ func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
 			d.permit, d.by = a.cfg.readDefault, "read-default"
 		}
 	}
+	d.idx = indexKeyed(sn, d.keyed)
 	a.readDec[sn] = d
 	return d
 }
 
-// readable decides read access to the instance at loc (its last step's schema node).
-func (a *Access) readable(sn *schema.Node, loc func() data.Loc) bool {
-	d := a.readDecisionOf(sn)
-	if len(d.keyed) > 0 {
-		l := loc()
-		for _, r := range d.keyed {
-			if r.path.keysMatch(l) {
-				return r.permit
-			}
+// readable decides read access to the instance n.
+func (a *Access) readable(n *data.Node) bool {
+	d := a.readDecisionOf(n.Schema)
+	if len(d.keyed) == 0 {
+		return d.permit
+	}
+	if d.idx != nil {
+		if r := d.idx.lookup(n); r != nil {
+			return r.permit
+		}
+		return d.permit
+	}
+	var anc ancestry
+	anc.init(n)
+	for _, r := range d.keyed {
+		if r.path.keysMatchAnc(&anc) {
+			return r.permit
+		}
+	}
+	return d.permit
+}
+
+// readableLoc decides read access to the node at loc (which need not exist).
+func (a *Access) readableLoc(loc data.Loc) bool {
+	d := a.readDecisionOf(loc[len(loc)-1].Schema)
+	for _, r := range d.keyed {
+		if r.path.keysMatch(loc) {
+			return r.permit
 		}
 	}
 	return d.permit
@@ -410,12 +488,12 @@ func (a *Access) Hidden(n *data.Node) bool {
 		return false
 	}
 	sn := n.Schema
-	if !a.readable(sn, func() data.Loc { return data.LocOf(n) }) {
+	if !a.readable(n) {
 		return true
 	}
 	if sn.Kind == schema.KindList {
 		for _, k := range sn.Keys {
-			if kn := n.Child(k); kn != nil && !a.readable(k, func() data.Loc { return data.LocOf(kn) }) {
+			if kn := n.Child(k); kn != nil && !a.readable(kn) {
 				return true
 			}
 		}
@@ -444,7 +522,7 @@ func (a *Access) ReadableLoc(loc data.Loc) bool {
 		return true
 	}
 	for i := range loc {
-		if !a.readable(loc[i].Schema, func() data.Loc { return loc[:i+1] }) {
+		if !a.readableLoc(loc[:i+1]) {
 			return false
 		}
 	}
@@ -509,7 +587,6 @@ func (a *Access) denyNotif(sn *schema.Node, by string) bool {
 func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
 	sn := n.Schema
 	chain := dataChain(sn)
-	var loc data.Loc
 	for _, r := range a.rs.rules {
 		if r.ops&op == 0 || !r.moduleMatches(sn.Module) {
 			continue
@@ -521,13 +598,8 @@ func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
 			if !r.path.covers(chain) {
 				continue
 			}
-			if r.path.keyed {
-				if loc == nil {
-					loc = data.LocOf(n)
-				}
-				if !r.path.keysMatch(loc) {
-					continue
-				}
+			if r.path.keyed && !r.path.keysMatchNode(n) {
+				continue
 			}
 		}
 		return r.permit, "rule " + r.String()
