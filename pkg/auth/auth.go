@@ -24,6 +24,9 @@ const (
 	DefaultBackoff       = 30 * time.Second
 	DefaultMaxBackoff    = 5 * time.Minute
 	DefaultMaxAddrs      = 10000
+
+	// DefaultMaxFailuresPerAddr is 10 times DefaultMaxFailures: see Options.MaxFailuresPerAddr.
+	DefaultMaxFailuresPerAddr = 10 * DefaultMaxFailures
 )
 
 // CookieName is the name of the session cookie the login handler sets.
@@ -60,20 +63,29 @@ type Options struct {
 	// other: a page of a trusted origin can fetch a token with fetch(url, {method: "POST",
 	// credentials: "include"}) and read the answer. See LoginHandler for the cookie.
 	TrustedOrigins []string
-	// Rate limit of failed attempts per client address (an IPv6 address counts by its /64):
-	// MaxFailures failures (DefaultMaxFailures when 0; none when negative) within FailureWindow
-	// (DefaultFailureWindow) block the address for Backoff (DefaultBackoff), doubling with each
-	// further failure up to MaxBackoff (DefaultMaxBackoff). A success resets the address. At
-	// most MaxAddrs addresses (DefaultMaxAddrs) are tracked.
-	MaxFailures   int
-	FailureWindow time.Duration
-	Backoff       time.Duration
-	MaxBackoff    time.Duration
-	MaxAddrs      int
+	// Rate limit of failed attempts, per username at a client address and per client address
+	// (an IPv6 address counts by its /64). MaxFailures failed passwords of one username
+	// (DefaultMaxFailures when 0; no per-user limit when negative) within FailureWindow
+	// (DefaultFailureWindow) block that username from that address for Backoff
+	// (DefaultBackoff), doubling with each further failure up to MaxBackoff
+	// (DefaultMaxBackoff); other users log in from the address meanwhile. MaxFailuresPerAddr
+	// failures from one address, whatever the usernames (10 times MaxFailures when 0, so
+	// DefaultMaxFailuresPerAddr by default; no per-address limit when negative, and none either
+	// when MaxFailures is negative and this is 0), block the whole address the same way: a
+	// spray over many usernames. A failed token, which names no user, counts against the address
+	// only. A success resets its username at its address (not the address). At most MaxAddrs
+	// addresses and MaxAddrs usernames at addresses (DefaultMaxAddrs) are tracked, those with the
+	// oldest failure forgotten first.
+	MaxFailures        int
+	MaxFailuresPerAddr int
+	FailureWindow      time.Duration
+	Backoff            time.Duration
+	MaxBackoff         time.Duration
+	MaxAddrs           int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// Logger receives failed logins and blocked addresses at Warn level, with the client address
-	// and the username tried (nothing is logged when nil).
+	// Logger receives failed logins and blocks (of a username at an address, or of an address) at
+	// Warn level, with the client address and the username tried (nothing is logged when nil).
 	Logger *slog.Logger
 }
 
@@ -111,6 +123,12 @@ func New(opts Options) (*Authenticator, error) {
 	}
 	if opts.MaxFailures == 0 {
 		opts.MaxFailures = DefaultMaxFailures
+	}
+	if opts.MaxFailuresPerAddr == 0 {
+		opts.MaxFailuresPerAddr = -1
+		if opts.MaxFailures > 0 {
+			opts.MaxFailuresPerAddr = 10 * opts.MaxFailures
+		}
 	}
 	if opts.FailureWindow <= 0 {
 		opts.FailureWindow = DefaultFailureWindow
@@ -169,12 +187,14 @@ func New(opts Options) (*Authenticator, error) {
 		a.users = u
 	}
 	a.limit = limiter{
-		maxFailures: opts.MaxFailures,
-		window:      opts.FailureWindow,
-		backoff:     opts.Backoff,
-		maxBackoff:  opts.MaxBackoff,
-		maxAddrs:    opts.MaxAddrs,
-		addrs:       make(map[string]*addrState),
+		maxFailures:     opts.MaxFailures,
+		maxAddrFailures: opts.MaxFailuresPerAddr,
+		window:          opts.FailureWindow,
+		backoff:         opts.Backoff,
+		maxBackoff:      opts.MaxBackoff,
+		maxAddrs:        opts.MaxAddrs,
+		addrs:           make(map[string]*counter),
+		users:           make(map[userAt]*counter),
 	}
 	return a, nil
 }
@@ -192,8 +212,8 @@ func normalizeFingerprint(fp string) (string, error) {
 }
 
 // Error is an authentication failure with the HTTP status that answers it: 401 (no or bad
-// credentials), 429 (too many failures from the client's address; RetryAfter says for how long)
-// or 400 (a malformed request).
+// credentials), 429 (too many failures of the username from the client's address, or from the
+// address; RetryAfter says for how long) or 400 (a malformed request).
 type Error struct {
 	Status     int
 	Msg        string
@@ -267,9 +287,10 @@ func WriteError(w http.ResponseWriter, err error) {
 //  4. Authorization: Basic, checked against the users file.
 //
 // No credentials is ErrNoCredentials. Errors are *Error (401, 429 or 400); pass them to WriteError.
-// Failed subprotocol tokens and passwords count against the client address (see Options); a
-// blocked address gets 429 for every subprotocol token or password, without checking it (a valid
-// session cookie still passes).
+// Failed passwords count against the username at the client address and against the address,
+// failed subprotocol tokens against the address only (see Options). A blocked address gets 429
+// for every subprotocol token or password, and a blocked username at an address for every
+// password of that username, without checking it (a valid session cookie still passes).
 func (a *Authenticator) Authenticate(r *http.Request) (string, error) {
 	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 {
 		return a.certUser(r)
@@ -278,11 +299,10 @@ func (a *Authenticator) Authenticate(r *http.Request) (string, error) {
 	if tok, ok, err := protocolToken(r); err != nil {
 		return "", err
 	} else if ok {
-		if err := a.blocked(addr); err != nil {
+		if err := a.blocked(addr, ""); err != nil {
 			return "", err
 		}
 		if user, ok := a.lookupToken(tok); ok {
-			a.succeeded(addr)
 			return user, nil
 		}
 		return "", a.failed(addr, "", "token")
@@ -312,20 +332,23 @@ func (a *Authenticator) certUser(r *http.Request) (string, error) {
 
 // CheckPassword checks a password login of user from remote, the peer of a transport other
 // than HTTP (an SSH client): against the users file, counted in the same rate limit as
-// Authenticate's (failures per client address; a blocked address gets a 429 *Error without
-// the password being checked). method names the login in the log ("ssh-password"). It
-// returns the username, or an *Error.
+// Authenticate's (failures per username at the client address and per address; when either is
+// blocked the answer is a 429 *Error without the password being checked). method names the
+// login in the log ("ssh-password"). It returns the username, or an *Error.
 func (a *Authenticator) CheckPassword(remote net.Addr, user, pass, method string) (string, error) {
 	return a.checkPassword(addrKey(remote.String()), user, pass, method)
 }
 
-// Blocked returns a 429 *Error (with RetryAfter) when remote's address is blocked by the rate
-// limit, nil otherwise: a transport asks before it accepts another kind of login.
-func (a *Authenticator) Blocked(remote net.Addr) error { return a.blocked(addrKey(remote.String())) }
+// Blocked returns a 429 *Error (with RetryAfter) when remote's address, or user at that address,
+// is blocked by the rate limit, nil otherwise: a transport asks before it accepts another kind
+// of login of user (an SSH public key). An empty user asks about the address only.
+func (a *Authenticator) Blocked(remote net.Addr, user string) error {
+	return a.blocked(addrKey(remote.String()), user)
+}
 
 // checkPassword checks user and password against the users file, with the rate limit.
 func (a *Authenticator) checkPassword(addr, user, pass, method string) (string, error) {
-	if err := a.blocked(addr); err != nil {
+	if err := a.blocked(addr, user); err != nil {
 		return "", err
 	}
 	if a.users == nil {
@@ -337,7 +360,7 @@ func (a *Authenticator) checkPassword(addr, user, pass, method string) (string, 
 	if !a.users.Check(user, pass) {
 		return "", a.failed(addr, user, method)
 	}
-	a.succeeded(addr)
+	a.succeeded(addr, user)
 	return user, nil
 }
 
@@ -380,10 +403,11 @@ func addrKey(hostport string) string {
 	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
-// blocked returns a 429 *Error if addr is blocked now.
-func (a *Authenticator) blocked(addr string) error {
+// blocked returns a 429 *Error if addr, or user at addr, is blocked now (addr only when user is
+// empty).
+func (a *Authenticator) blocked(addr, user string) error {
 	a.mu.Lock()
-	d, ok := a.limit.blocked(addr, a.now())
+	d, ok := a.limit.blocked(addr, user, a.now())
 	a.mu.Unlock()
 	if !ok {
 		return nil
@@ -391,23 +415,28 @@ func (a *Authenticator) blocked(addr string) error {
 	return &Error{Status: http.StatusTooManyRequests, Msg: "too many failed attempts; retry later", RetryAfter: d}
 }
 
-// failed records a failure of addr and returns the 401 to answer.
+// failed records a failure at addr, of user unless it is empty (a token), and returns the 401
+// to answer.
 func (a *Authenticator) failed(addr, user, method string) error {
 	a.mu.Lock()
-	blockedNow := a.limit.fail(addr, a.now())
+	userBlocked, addrBlocked := a.limit.fail(addr, user, a.now())
 	a.mu.Unlock()
 	if len(user) > 64 {
 		user = user[:64] + "..."
 	}
 	a.log.Warn("auth: failed login", "addr", addr, "user", user, "method", method)
-	if blockedNow {
+	if userBlocked {
+		a.log.Warn("auth: user blocked at the address after repeated failures", "addr", addr, "user", user)
+	}
+	if addrBlocked {
 		a.log.Warn("auth: address blocked after repeated failures", "addr", addr)
 	}
 	return &Error{Status: http.StatusUnauthorized, Msg: errBadCredentials}
 }
 
-func (a *Authenticator) succeeded(addr string) {
+// succeeded forgets the failures of user at addr.
+func (a *Authenticator) succeeded(addr, user string) {
 	a.mu.Lock()
-	a.limit.reset(addr)
+	a.limit.reset(addr, user)
 	a.mu.Unlock()
 }

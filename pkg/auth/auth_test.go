@@ -522,13 +522,14 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 
-	// Five failures in a minute block the address for 30 s, even for the right password.
+	// Five failures of alice in a minute block her from this address for 30 s, even with the
+	// right password.
 	check("first block", []string{"401 ", "401 ", "401 ", "401 ", "401 ", "429 30", "429 30"},
 		statuses("x", "x", "x", "x", "x", "x", "a-secret"))
 	c.Advance(20 * time.Second)
 	check("later in the block", []string{"429 10"}, statuses("a-secret"))
 
-	// The login handler and bad tokens share the block.
+	// The login handler shares the block; tokens name no user: alice's block is not theirs.
 	got, _ := do(t, ts.Client(), loginJSON(t, ts, "alice", "a-secret"))
 	if got.Status != 429 || got.RetryAfter != "10" || got.Body != `{"error":"too many failed attempts; retry later"}` {
 		t.Errorf("login while blocked: %+v, want 429 with Retry-After 10", got)
@@ -537,8 +538,8 @@ func TestRateLimit(t *testing.T) {
 		got, _ := do(t, ts.Client(), whoamiReq(t, ts, http.Header{"Sec-Websocket-Protocol": {"netconf, ncws.token.bad"}}))
 		return got
 	}
-	if got := tokenReq(); got.Status != 429 {
-		t.Errorf("token while blocked: %+v, want 429", got)
+	if got := tokenReq(); got.Status != 401 {
+		t.Errorf("bad token while alice is blocked: %+v, want 401", got)
 	}
 
 	// After the block, one more failure blocks again for twice as long.
@@ -553,13 +554,14 @@ func TestRateLimit(t *testing.T) {
 	c.Advance(300 * time.Second)
 	check("still capped", []string{"401 ", "429 300"}, statuses("x", "x"))
 
-	// A success resets the address: five fresh failures are needed again. Bad tokens count.
+	// A success resets alice at the address: five fresh failures are needed again. Bad tokens
+	// count against the address only, not against her.
 	c.Advance(300 * time.Second)
 	check("success resets", []string{"200 ", "401 ", "401 ", "401 "}, statuses("a-secret", "x", "x", "x"))
 	if got := tokenReq(); got.Status != 401 {
 		t.Errorf("bad token: %+v, want 401", got)
 	}
-	check("fifth failure", []string{"401 ", "429 30"}, statuses("x", "x"))
+	check("fifth failure", []string{"401 ", "401 ", "429 30"}, statuses("x", "x", "x"))
 
 	// Failures spread over more than a minute never block.
 	c.Advance(30*time.Second + 5*time.Minute)
@@ -572,7 +574,8 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-// TestRateLimitPerAddress calls the handler directly to vary the client address.
+// TestRateLimitPerAddress calls the handler directly to vary the client address (see
+// TestRateLimitRules for usernames).
 func TestRateLimitPerAddress(t *testing.T) {
 	c := newClock()
 	a := newAuth(t, c, auth.Options{MaxFailures: 1, MaxAddrs: 2})
@@ -587,12 +590,12 @@ func TestRateLimitPerAddress(t *testing.T) {
 	}
 	var got []int
 	for _, step := range []struct{ remote, pass string }{
-		{"192.0.2.1:1000", "x"},         // 401, blocks 192.0.2.1
+		{"192.0.2.1:1000", "x"},         // 401, blocks alice at 192.0.2.1
 		{"192.0.2.1:2000", "a-secret"},  // 429: another port, same address
 		{"192.0.2.2:1000", "a-secret"},  // 200: another address
-		{"[2001:db8::1]:1000", "x"},     // 401, blocks 2001:db8::/64
+		{"[2001:db8::1]:1000", "x"},     // 401, blocks alice at 2001:db8::/64
 		{"[2001:db8::ffff]:1000", "x"},  // 429: same /64
-		{"[2001:db8:0:1::1]:1000", "x"}, // 401: another /64; the table (2) is full: 192.0.2.1 is forgotten
+		{"[2001:db8:0:1::1]:1000", "x"}, // 401: another /64; the tables (2) are full: 192.0.2.1 is forgotten
 		{"192.0.2.1:1000", "a-secret"},  // 200
 		{"[2001:db8:0:1::1]:1000", "x"}, // 429
 	} {
@@ -698,15 +701,22 @@ func TestFailureLog(t *testing.T) {
 			return a
 		},
 	}))
-	a := newAuth(t, newClock(), auth.Options{Logger: logger, MaxFailures: 2})
-	for _, pass := range []string{"x", "y", "a-secret"} {
+	a := newAuth(t, newClock(), auth.Options{Logger: logger, MaxFailures: 2, MaxFailuresPerAddr: 3})
+	for _, try := range []struct{ user, pass string }{
+		{"mallory", "x"}, {"mallory", "y"}, // mallory is blocked
+		{"mallory", "a-secret"}, // refused unchecked: not logged
+		{"eve", "x"},            // the third failure from the address blocks it
+		{"alice", "a-secret"},   // refused unchecked
+	} {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.RemoteAddr = "192.0.2.7:4242"
-		req.SetBasicAuth("mallory", pass)
+		req.SetBasicAuth(try.user, try.pass)
 		a.Authenticate(req)
 	}
 	want := `{"level":"WARN","msg":"auth: failed login","addr":"192.0.2.7","user":"mallory","method":"basic"}
 {"level":"WARN","msg":"auth: failed login","addr":"192.0.2.7","user":"mallory","method":"basic"}
+{"level":"WARN","msg":"auth: user blocked at the address after repeated failures","addr":"192.0.2.7","user":"mallory"}
+{"level":"WARN","msg":"auth: failed login","addr":"192.0.2.7","user":"eve","method":"basic"}
 {"level":"WARN","msg":"auth: address blocked after repeated failures","addr":"192.0.2.7"}
 `
 	if diff := cmp.Diff(want, buf.String()); diff != "" {

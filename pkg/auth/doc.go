@@ -7,8 +7,9 @@
 //
 // Users reads the htpasswd file and re-reads it when it changes; SetPassword rewrites it
 // atomically and EnsureAdmin bootstraps it. An Authenticator holds the tokens in memory, limits the
-// rate of failed attempts per client address (429 with Retry-After), and reports every failure as
-// an *Error carrying its HTTP status, which WriteError writes.
+// rate of failed attempts per username at a client address and, with a higher cap, per address
+// (429 with Retry-After; one user's wrong passwords do not lock the others on that address out),
+// and reports every failure as an *Error carrying its HTTP status, which WriteError writes.
 //
 //	a, err := auth.New(auth.Options{UsersFile: "users.htpasswd"})
 //	mux.Handle("/login", a.LoginHandler()) // {"username","password"} -> {"token"} + cookie

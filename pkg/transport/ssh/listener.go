@@ -40,9 +40,10 @@ type Options struct {
 	// PublicKeys returns the keys user may log in with (see AuthorizedKeysDir); nil refuses
 	// public keys.
 	PublicKeys func(user string) ([]xssh.PublicKey, error)
-	// Blocked, when set, is asked before any login attempt of remote: an error refuses it (an
-	// address blocked after repeated failures).
-	Blocked func(remote net.Addr) error
+	// Blocked, when set, is asked before any login attempt of user from remote: an error refuses
+	// it (the address, or the user at that address, blocked after repeated failures).
+	// auth.Authenticator.Blocked fits.
+	Blocked func(remote net.Addr, user string) error
 	// ReadLimit caps one NETCONF message in bytes (DefaultReadLimit when 0); a bigger one ends
 	// the session.
 	ReadLimit int
@@ -150,7 +151,7 @@ func (l *Listener) ServeConn(nc net.Conn) {
 // password checks a password login.
 func (l *Listener) password(c xssh.ConnMetadata, pw string) (*xssh.Permissions, error) {
 	if l.opts.Blocked != nil {
-		if err := l.opts.Blocked(c.RemoteAddr()); err != nil {
+		if err := l.opts.Blocked(c.RemoteAddr(), c.User()); err != nil {
 			return nil, err
 		}
 	}
@@ -162,10 +163,11 @@ func (l *Listener) password(c xssh.ConnMetadata, pw string) (*xssh.Permissions, 
 }
 
 // publicKey accepts a key listed for the user. A key that is not listed is not a failed login
-// (clients offer every key they hold); the rate limit still applies to a blocked address.
+// (clients offer every key they hold); the rate limit still applies to a blocked address, or a
+// blocked user at that address.
 func (l *Listener) publicKey(c xssh.ConnMetadata, key xssh.PublicKey) (*xssh.Permissions, error) {
 	if l.opts.Blocked != nil {
-		if err := l.opts.Blocked(c.RemoteAddr()); err != nil {
+		if err := l.opts.Blocked(c.RemoteAddr(), c.User()); err != nil {
 			return nil, err
 		}
 	}

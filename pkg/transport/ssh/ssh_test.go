@@ -190,13 +190,16 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// authSetup makes a users file with alice (password "wonderland") and an authorized key of
-// bob's, and an Authenticator with a low failure limit.
+// authSetup makes a users file with alice (password "wonderland") and carol ("looking-glass")
+// and an authorized key of bob's, and an Authenticator with a low failure limit.
 func authSetup(t *testing.T) (*auth.Authenticator, string, xssh.Signer) {
 	t.Helper()
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users")
 	if err := auth.SetPassword(users, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.SetPassword(users, "carol", "looking-glass"); err != nil {
 		t.Fatal(err)
 	}
 	a, err := auth.New(auth.Options{UsersFile: users, MaxFailures: 3, Backoff: time.Minute})
@@ -280,18 +283,51 @@ func TestAuthentication(t *testing.T) {
 	if _, err := dialSSH(ctx, addr, &xssh.ClientConfig{User: "alice", Auth: []xssh.AuthMethod{xssh.PublicKeys(bobKey)}}); err == nil {
 		t.Error("bob's key logged in as alice")
 	}
-	// Failed passwords count in the Authenticator's limit: after three, even the right
-	// password is refused from this address.
-	for i := 0; i < 3; i++ {
-		if _, err := dialSSH(ctx, addr, &xssh.ClientConfig{User: "alice", Auth: []xssh.AuthMethod{xssh.Password("wrong")}}); err == nil {
-			t.Fatal("wrong password accepted")
+	// Failed passwords count in the Authenticator's limit: after three for a user, even the
+	// right password (or key) of that user is refused from this address; the other users
+	// still log in from it.
+	fail3 := func(user string) {
+		t.Helper()
+		for range 3 {
+			if _, err := dialSSH(ctx, addr, &xssh.ClientConfig{User: user, Auth: []xssh.AuthMethod{xssh.Password("wrong")}}); err == nil {
+				t.Fatalf("wrong password of %s accepted", user)
+			}
 		}
 	}
-	if _, err := dialSSH(ctx, addr, &xssh.ClientConfig{User: "alice", Auth: []xssh.AuthMethod{xssh.Password("wonderland")}}); err == nil {
-		t.Error("blocked address logged in")
+	login := func(name string, method xssh.AuthMethod) error {
+		t.Helper()
+		c, err := dialSSH(ctx, addr, &xssh.ClientConfig{User: name, Auth: []xssh.AuthMethod{method}})
+		if err != nil {
+			return err
+		}
+		if u := user(c); u != name {
+			t.Errorf("login of %s: user %q", name, u)
+		}
+		return nil
 	}
-	if err := a.Blocked(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}); err == nil {
-		t.Error("the Authenticator does not hold the address blocked")
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
+	fail3("alice")
+	if login("alice", xssh.Password("wonderland")) == nil {
+		t.Error("blocked user alice logged in")
+	}
+	if err := a.Blocked(loopback, "alice"); err == nil {
+		t.Error("the Authenticator does not hold alice blocked")
+	}
+	if err := login("carol", xssh.Password("looking-glass")); err != nil {
+		t.Errorf("carol, from the address where alice is blocked: %v", err)
+	}
+	if err := login("bob", xssh.PublicKeys(bobKey)); err != nil {
+		t.Errorf("bob's key, from the address where alice is blocked: %v", err)
+	}
+	fail3("bob")
+	if login("bob", xssh.PublicKeys(bobKey)) == nil {
+		t.Error("blocked user bob logged in with his key")
+	}
+	if err := login("carol", xssh.Password("looking-glass")); err != nil {
+		t.Errorf("carol, from the address where alice and bob are blocked: %v", err)
+	}
+	if err := a.Blocked(loopback, ""); err != nil {
+		t.Errorf("the address is blocked after failures of two users: %v", err)
 	}
 }
 
