@@ -54,6 +54,11 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // paths are 404, other methods 405. Mount it at "/" beside /netconf and /login (pkg/agent does).
 func Handler(opts Options) http.Handler {
 	h := &handler{opts: opts, files: Files(), csp: ContentSecurityPolicy}
+	if opts.Schema != nil {
+		// Made in the background now rather than at the first request: all of OpenConfig takes a
+		// few hundred milliseconds.
+		go h.once.Do(h.prepare)
+	}
 	if len(opts.ConnectOrigins) > 0 {
 		var extra []string
 		for _, o := range opts.ConnectOrigins {
@@ -133,24 +138,27 @@ func (h *handler) schema(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	h.once.Do(func() {
-		h.schemaJSON, h.schemaErr = MarshalSchema(h.opts.Schema)
-		if h.schemaErr != nil {
-			return
-		}
-		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(h.schemaJSON)
-		zw.Close()
-		h.schemaGz = gz.Bytes()
-		sum := sha256.Sum256(h.schemaJSON)
-		h.schemaTag = `"` + hex.EncodeToString(sum[:8]) + `"`
-	})
+	h.once.Do(h.prepare)
 	if h.schemaErr != nil {
 		http.Error(w, "schema description failed", http.StatusInternalServerError)
 		return
 	}
 	h.send(w, r, "application/json", h.schemaTag, h.schemaJSON, h.schemaGz)
+}
+
+// prepare makes the schema description and its gzipped form, once.
+func (h *handler) prepare() {
+	h.schemaJSON, h.schemaErr = MarshalSchema(h.opts.Schema)
+	if h.schemaErr != nil {
+		return
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	zw.Write(h.schemaJSON)
+	zw.Close()
+	h.schemaGz = gz.Bytes()
+	sum := sha256.Sum256(h.schemaJSON)
+	h.schemaTag = `"` + hex.EncodeToString(sum[:8]) + `"`
 }
 
 func (h *handler) send(w http.ResponseWriter, r *http.Request, ct, etag string, b, gz []byte) {

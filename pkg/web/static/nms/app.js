@@ -427,8 +427,7 @@ const dataTree = new VirtualTree($("data-tree"), {
   onSelect: (r) => editRow(r),
   onActivate: (r) => {
     editRow(r);
-    const first = $("edit-fields").querySelector("input,select,textarea");
-    if (first) first.focus();
+    focusEditor();
   },
 });
 
@@ -476,8 +475,15 @@ function editFromSchema(sn) {
   if (!isDataNode(sn) || sn.s) return;
   openEditor(stepsOfSchema(model, sn), null);
   selectTab($("tab-data"));
-  const first = $("edit-fields").querySelector("input:not([readonly]),select,textarea");
-  if (first) first.focus();
+  focusEditor();
+}
+
+// focusEditor moves the focus to the editor's heading line (it names the node); Tab goes on to
+// the fields. Not to a field itself: the Enter that opened the editor must not submit its form.
+function focusEditor() {
+  const p = $("editor-path");
+  p.tabIndex = -1;
+  p.focus();
 }
 
 function openEditor(steps, row) {
@@ -680,7 +686,7 @@ function showErrors(box, e) {
       if (key) {
         if (!errorMarks.has(key)) errorMarks.set(key, []);
         errorMarks.get(key).push({ err, exact });
-        dataTree.reveal(row, row.ancestors());
+        dataTree.scrollTo(row, row.ancestors()); // the form stays as the user left it
       }
       const b = document.createElement("button");
       b.type = "button";

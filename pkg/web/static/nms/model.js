@@ -432,7 +432,8 @@ export function checkValue(model, t, v) {
         let re = p._re;
         if (re === undefined) {
           try {
-            re = p._re = new RegExp(p.re, "u");
+            // Go's \x{HH} is JavaScript's \u{HH} under the "u" flag.
+            re = p._re = new RegExp(p.re.replace(/\\x\{([0-9a-fA-F]+)\}/g, "\\u{$1}"), "u");
           } catch {
             re = p._re = null;
           }

@@ -134,14 +134,31 @@ export class VirtualTree {
     this.select(node);
   }
 
+  /** Expands the ancestors (root first) and scrolls node into view, without selecting it. */
+  scrollTo(node, ancestors = []) {
+    let changed = false;
+    for (const a of ancestors) {
+      if (!a.expanded) {
+        a.expanded = true;
+        changed = true;
+      }
+    }
+    if (changed) this.refresh();
+    this._scrollTo(node);
+    this._render();
+  }
+
+  _scrollTo(node) {
+    const i = this.index.get(node);
+    if (i === undefined) return;
+    const top = i * this.rowHeight;
+    if (top < this.el.scrollTop) this.el.scrollTop = top;
+    else if (top + this.rowHeight > this.el.scrollTop + this.el.clientHeight) this.el.scrollTop = top + this.rowHeight - this.el.clientHeight;
+  }
+
   select(node, focus) {
     this.selected = node;
-    const i = this.index.get(node);
-    if (i !== undefined) {
-      const top = i * this.rowHeight;
-      if (top < this.el.scrollTop) this.el.scrollTop = top;
-      else if (top + this.rowHeight > this.el.scrollTop + this.el.clientHeight) this.el.scrollTop = top + this.rowHeight - this.el.clientHeight;
-    }
+    this._scrollTo(node);
     this._render();
     if (focus) this.el.focus();
     if (this.opts.onSelect) this.opts.onSelect(node);
