@@ -119,8 +119,8 @@ func (s *Store) encodePayload(locs []data.Loc, old *before, comment string) []by
 		Comment: comment,
 		New:     placements(s.running, locs),
 		Old:     old.pl,
-		NewXML:  string(encodeStored(data.Extract(s.running, locs))),
-		OldXML:  string(encodeStored(old.tree)),
+		NewXML:  string(s.encodeStored(data.Extract(s.running, locs))),
+		OldXML:  string(s.encodeStored(old.tree)),
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -300,7 +300,7 @@ func (s *Store) compact() {
 	if s.closed {
 		return
 	}
-	if err := s.j.Compact(encodeStored(s.running), s.lastID); err != nil {
+	if err := s.j.Compact(s.encodeStored(s.running), s.lastID); err != nil {
 		s.log.Error("datastore: snapshot failed; the journal keeps growing", "err", err)
 	}
 }

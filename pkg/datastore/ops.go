@@ -202,7 +202,7 @@ func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.N
 			return errs
 		}
 		if s.j != nil {
-			if err := s.j.Put(blobStartup, encodeStored(tree)); err != nil {
+			if err := s.j.Put(blobStartup, s.encodeStored(tree)); err != nil {
 				s.log.Error("datastore: storing startup failed", "err", err)
 				return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be stored")}
 			}

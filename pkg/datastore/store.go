@@ -264,8 +264,10 @@ func (s *Store) decodeStored(b []byte) (*data.Node, rpcerror.List) {
 }
 
 // encodeStored encodes the explicit configuration of root (defaults are recomputed on reading).
-func encodeStored(root *data.Node) []byte {
-	b, err := yangxml.Marshal(root, yangxml.EncodeOptions{SkipDefaults: true})
+// The schema resolves the modules instance-identifier values name (a NACM rule's path), which
+// need not be among the modules of root's nodes.
+func (s *Store) encodeStored(root *data.Node) []byte {
+	b, err := yangxml.Marshal(root, yangxml.EncodeOptions{SkipDefaults: true, Schema: s.sch})
 	if err != nil {
 		// Marshal fails only on trees the decoders cannot build.
 		panic(fmt.Sprintf("datastore: encoding a datastore: %v", err))
