@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/nacm"
-	"github.com/ncws/ncws/pkg/server"
 )
 
 // NACM, always on when the schema holds ietf-netconf-acm (every generated package and yang.Load
@@ -23,7 +21,7 @@ import (
 const nacmTop = "/ietf-netconf-acm:nacm"
 
 // setupNACM builds the engine, seeds /nacm when running has none, and wires the store, the
-// server and the counters. It is called by New.
+// server and the counters (nacm.Engine.Attach). It is called by New.
 func (a *Agent) setupNACM() error {
 	sn := a.sch.FindNode(nacmTop)
 	if sn == nil {
@@ -35,35 +33,13 @@ func (a *Agent) setupNACM() error {
 	if err := a.seedNACM(); err != nil {
 		return err
 	}
-	if err := a.store.Read(datastore.Running, a.nacm.Load); err != nil {
-		return fmt.Errorf("agent: reading /nacm: %w", err)
+	if err := a.nacm.Attach(a.store, a.srv); err != nil {
+		return fmt.Errorf("agent: %w", err)
 	}
-	a.store.SetAccessControl(a.nacm)
-	a.srv.Access = func(who datastore.Who) server.Access { return a.nacm.For(who) }
 	// Rules are compiled again once a change of /nacm is durable.
 	a.hooks.hooks = append(a.hooks.hooks, &hookEntry{h: Hook{Path: nacmTop, Committed: func(ctx context.Context, c *Commit) {
 		a.nacm.Load(c.Running)
 	}}, chain: dataChain(sn), order: -1})
-	a.store.AddStateProvider(sn, func(ctx context.Context, req *datastore.StateRequest) error {
-		ops, writes, nots := a.nacm.Counters()
-		top := data.New(sn)
-		for _, kv := range []struct {
-			name string
-			v    uint32
-		}{{"denied-operations", ops}, {"denied-data-writes", writes}, {"denied-notifications", nots}} {
-			for _, c := range sn.Children {
-				if c.Name == kv.name {
-					v, err := data.ParseValue(c.Type, strconv.FormatUint(uint64(kv.v), 10), nil)
-					if err != nil {
-						return err
-					}
-					top.Insert(data.NewLeaf(c, v))
-				}
-			}
-		}
-		req.Root.Insert(top)
-		return nil
-	})
 	return nil
 }
 

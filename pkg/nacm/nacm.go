@@ -583,8 +583,8 @@ func (a *Access) denyNotif(sn *schema.Node, by string) bool {
 	return false
 }
 
-// writeDecision decides op (Create, Update or Delete) on the instance n.
-func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
+// writeDecision decides op (Create, Update or Delete) on the instance n at loc.
+func (a *Access) writeDecision(n *data.Node, op Op, loc data.Loc) (bool, string) {
 	sn := n.Schema
 	chain := dataChain(sn)
 	for _, r := range a.rs.rules {
@@ -598,7 +598,7 @@ func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
 			if !r.path.covers(chain) {
 				continue
 			}
-			if r.path.keyed && !r.path.keysMatchNode(n) {
+			if r.path.keyed && !r.path.keysMatch(loc) {
 				continue
 			}
 		}
@@ -615,23 +615,39 @@ func (a *Access) writeDecision(n *data.Node, op Op) (bool, string) {
 }
 
 // CheckWrite checks every node a change creates, deletes or updates (RFC 8341 section 3.4.5;
-// nodes the server created with their default values are not checked). The first denial is
-// the error: access-denied (error-type application) with the error-path of the denied node.
+// nodes the server created with their default values are not checked, an explicit value
+// giving way to its default is a delete). The first denial is the error: access-denied
+// (error-type application) with the error-path of the denied node.
+//
+// A change's nodes are located by its Loc (a deleted or replaced node is detached from its
+// tree, so its parents no longer say where it was); a change without a Loc replaces a whole
+// datastore (Old and New are document roots) or holds attached nodes.
 func (a *Access) CheckWrite(changes []data.Change) *rpcerror.Error {
 	if a.bypass {
 		return nil
 	}
 	for _, c := range changes {
+		n := c.New
+		if n == nil {
+			n = c.Old
+		}
+		if n == nil {
+			continue
+		}
+		loc := c.Loc
+		if loc == nil && n.Schema != nil {
+			loc = data.LocOf(n)
+		}
 		var err *rpcerror.Error
 		switch {
-		case c.Old == nil && c.New != nil:
-			err = a.checkSubtree(c.New, Create)
-		case c.New == nil && c.Old != nil:
-			err = a.checkSubtree(c.Old, Delete)
+		case c.Old == nil:
+			err = a.checkSubtree(c.New, Create, loc)
+		case c.New == nil:
+			err = a.checkSubtree(c.Old, Delete, loc)
 		case c.Old == c.New:
-			err = a.checkNode(c.New, Update) // a move of an ordered-by user entry
+			err = a.checkNode(c.New, Update, loc) // a move of an ordered-by user entry
 		default:
-			err = a.checkReplace(c.Old, c.New)
+			err = a.checkReplace(c.Old, c.New, loc)
 		}
 		if err != nil {
 			return err
@@ -640,41 +656,54 @@ func (a *Access) CheckWrite(changes []data.Change) *rpcerror.Error {
 	return nil
 }
 
-func (a *Access) checkNode(n *data.Node, op Op) *rpcerror.Error {
+func (a *Access) checkNode(n *data.Node, op Op, loc data.Loc) *rpcerror.Error {
 	if n.Default || n.Schema == nil {
 		return nil
 	}
-	ok, by := a.writeDecision(n, op)
+	ok, by := a.writeDecision(n, op, loc)
 	if ok {
 		return nil
 	}
 	a.e.deniedWrites.Add(1)
-	p := n.Path()
+	p := loc.Path()
 	a.e.log.Info("nacm: write denied", "user", a.who.User, "session", a.who.Session, "operation", op.String(), "path", p, "by", by)
 	e := rpcerror.New(rpcerror.Application, rpcerror.TagAccessDenied, "%s of %s denied", op, p)
 	e.Path = p
 	return e
 }
 
-func (a *Access) checkSubtree(n *data.Node, op Op) *rpcerror.Error {
-	if err := a.checkNode(n, op); err != nil {
+// childLoc returns the location of c, a child of the node at loc.
+func childLoc(loc data.Loc, c *data.Node) data.Loc {
+	st := data.Step{Schema: c.Schema}
+	if k := c.Schema.Kind; k == schema.KindLeafList || (k == schema.KindList && len(c.Schema.Keys) > 0) {
+		st.Key = c.Key()
+	}
+	return append(loc[:len(loc):len(loc)], st)
+}
+
+func (a *Access) checkSubtree(n *data.Node, op Op, loc data.Loc) *rpcerror.Error {
+	if err := a.checkNode(n, op, loc); err != nil {
 		return err
 	}
 	for _, c := range n.Children() {
-		if err := a.checkSubtree(c, op); err != nil {
+		if err := a.checkSubtree(c, op, childLoc(loc, c)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkReplace checks a node replaced in place: an update of it when its value changed, and
-// the creations, deletions and updates between the two subtrees.
-func (a *Access) checkReplace(old, nw *data.Node) *rpcerror.Error {
+// checkReplace checks a node replaced in place (at loc): an update of it when its value
+// changed, and the creations, deletions and updates between the two subtrees.
+func (a *Access) checkReplace(old, nw *data.Node, loc data.Loc) *rpcerror.Error {
 	// nw is a document root when a whole datastore is replaced (startup).
 	if nw.Schema != nil && nw.Schema.Kind != schema.KindContainer && nw.Schema.Kind != schema.KindList {
-		if old.Value.Str != nw.Value.Str || (old.Default && !nw.Default) {
-			return a.checkNode(nw, Update)
+		switch {
+		case !old.Default && nw.Default:
+			// The explicit value is gone; the default the server put back is not checked.
+			return a.checkNode(old, Delete, loc)
+		case old.Value.Str != nw.Value.Str || (old.Default && !nw.Default):
+			return a.checkNode(nw, Update, loc)
 		}
 		return nil
 	}
@@ -690,18 +719,18 @@ func (a *Access) checkReplace(old, nw *data.Node) *rpcerror.Error {
 		key := k{c.Schema, c.Key()}
 		if o, ok := olds[key]; ok {
 			delete(olds, key)
-			if err := a.checkReplace(o, c); err != nil {
+			if err := a.checkReplace(o, c, childLoc(loc, c)); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := a.checkSubtree(c, Create); err != nil {
+		if err := a.checkSubtree(c, Create, childLoc(loc, c)); err != nil {
 			return err
 		}
 	}
 	for _, c := range old.Children() {
 		if _, gone := olds[k{c.Schema, c.Key()}]; gone {
-			if err := a.checkSubtree(c, Delete); err != nil {
+			if err := a.checkSubtree(c, Delete, childLoc(loc, c)); err != nil {
 				return err
 			}
 		}

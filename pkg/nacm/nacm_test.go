@@ -250,6 +250,62 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// TestWriteLocated: a deleted or replaced node is detached from its tree when it is checked;
+// rules with keys still match it where it was, and the error-path names it there. An explicit
+// value that gives way to its default is a delete of that value.
+func TestWriteLocated(t *testing.T) {
+	cfg := strings.ReplaceAll(config, "eth9", "eth7") // rule no-eth7: create update delete deny
+	e := engine(t, cfg, nacm.Options{})
+	for _, tc := range []struct {
+		what       string
+		edit       func(root *data.Node, txn *data.Txn)
+		deniedPath string
+	}{
+		{"delete eth0", func(root *data.Node, txn *data.Txn) {
+			txn.Remove(root.ChildByName("interfaces").Children()[0])
+		}, ""},
+		{"delete eth7", func(root *data.Node, txn *data.Txn) {
+			txn.Remove(root.ChildByName("interfaces").Children()[1])
+		}, "/ncws-example:interfaces/interface[name='eth7']"},
+		{"replace eth7 without its description", func(root *data.Node, txn *data.Txn) {
+			old := root.ChildByName("interfaces").Children()[1]
+			nw := old.Clone()
+			nw.Remove(nw.ChildByName("description"))
+			txn.Replace(old, nw)
+		}, "/ncws-example:interfaces/interface[name='eth7']/description"},
+		{"hostname back to its default", func(root *data.Node, txn *data.Txn) {
+			h := root.ChildByName("system").ChildByName("hostname")
+			n := data.NewLeaf(h.Schema, data.Value{Type: h.Value.Type, Str: "device"})
+			n.Default = true
+			txn.Replace(h, n)
+		}, "/ncws-example:system/hostname"},
+	} {
+		root := tree(t, cfg+data1)
+		var txn data.Txn
+		tc.edit(root, &txn)
+		got := ""
+		if err := e.For(who("bob")).CheckWrite(txn.Changes()); err != nil {
+			got = err.Path
+		}
+		if got != tc.deniedPath {
+			t.Errorf("bob %s: denied at %q, want %q", tc.what, got, tc.deniedPath)
+		}
+	}
+}
+
+// TestActionPath: a data-node rule whose path ends at an action decides its exec.
+func TestActionPath(t *testing.T) {
+	cfg := strings.Replace(config, `<rule><name>no-reboot</name>`, `<rule><name>no-reset</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface/ex:reset</path><access-operations>exec</access-operations><action>deny</action></rule><rule><name>no-reboot</name>`, 1)
+	e := engine(t, cfg, nacm.Options{})
+	reset := op(t, "/ncws-example:interfaces/interface/reset")
+	if err := e.For(who("bob")).Exec(reset); err == nil {
+		t.Error("bob resets an interface despite rule no-reset")
+	}
+	if err := e.For(who("dave")).Exec(reset); err != nil {
+		t.Errorf("dave (exec-default): %v", err)
+	}
+}
+
 func TestNotification(t *testing.T) {
 	e := engine(t, config, nacm.Options{})
 	_, n, errs := yangxml.UnmarshalNested([]byte(`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>x</user></config-saved>`), testSchema(t), yangxml.DecodeOptions{})

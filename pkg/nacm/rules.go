@@ -229,13 +229,6 @@ func (p *path) keysMatchAnc(a *ancestry) bool {
 	return true
 }
 
-// keysMatchNode is keysMatch for the instance n.
-func (p *path) keysMatchNode(n *data.Node) bool {
-	var a ancestry
-	a.init(n)
-	return p.keysMatchAnc(&a)
-}
-
 // compilePath resolves a node-instance-identifier ("/ex:interfaces/ex:interface[ex:name='eth0']")
 // against sch. A prefix is a module name (RFC 7951 form) or a module's own prefix (the XML
 // form's prefixes, whose namespace declarations the stored value no longer carries, resolve
