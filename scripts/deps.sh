@@ -11,7 +11,8 @@
 #   libyang2-dev        libyang, which libnetconf2's API takes and returns
 #   libssh-dev          libssh/libssh.h, included by nc_client.h (libnetconf2-dev does not depend on it)
 #   libssl-dev          openssl/ssl.h, included by nc_client.h (libnetconf2-dev does not depend on it)
-# (The scrapligo client of the e2e tests is a Go module fetched through the module proxy.)
+# (The scrapligo client of the e2e tests, and chromedp, which drives chromium for the NMS page and
+# JavaScript client tests, are Go modules fetched through the module proxy.)
 set -euo pipefail
 need=()
 why=()
