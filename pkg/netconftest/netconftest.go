@@ -3,7 +3,9 @@ package netconftest
 import (
 	"context"
 	"embed"
+	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/nacm"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/server"
@@ -69,14 +72,52 @@ func LoadSchema(files ...string) (*schema.Schema, error) {
 }
 
 // NewServer returns a server for the conformance schema with a persistent store in a new
-// temporary directory, and a state provider answering nctest's status container.
+// temporary directory, a state provider answering nctest's status container, and handlers
+// answering <ok/> for nctest's ping rpc and its items' reset action.
 func NewServer(t testing.TB) *server.Server {
+	t.Helper()
+	return NewServerOptions(t, Options{})
+}
+
+// Options configures NewServerOptions; the zero value is NewServer's server.
+type Options struct {
+	// NACM enforces access control (RFC 8341) with pkg/nacm, wired as pkg/agent wires it
+	// (nacm.Engine.Attach, its Hook in the store): writes, operations, reads, notifications,
+	// the counters in /nacm. Running starts without /nacm: the RFC's defaults (read and exec
+	// permitted, writes denied) until someone permitted writes a configuration.
+	NACM bool
+	// RecoveryUser is NACM's break-glass user, whose sessions bypass access control.
+	RecoveryUser string
+	// ExternalGroups are the users' groups outside /nacm (user -> groups), as a groups file
+	// gives them; they count while /nacm/enable-external-groups is true.
+	ExternalGroups map[string][]string
+	// Logger receives the server's and the engine's events (every NACM denial); nil discards
+	// them.
+	Logger *slog.Logger
+}
+
+// NewServerOptions returns a server for the conformance schema as NewServer does, configured
+// by o.
+func NewServerOptions(t testing.TB, o Options) *server.Server {
 	t.Helper()
 	sch, err := Schema()
 	if err != nil {
 		t.Fatalf("netconftest: schema: %v", err)
 	}
-	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: t.TempDir()})
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var eng *nacm.Engine
+	dopts := datastore.Options{Schema: sch, Dir: t.TempDir()}
+	if o.NACM {
+		groups := o.ExternalGroups
+		eng = nacm.New(sch, nacm.Options{RecoveryUser: o.RecoveryUser, Logger: log,
+			ExternalGroups: func(user string) []string { return groups[user] }})
+		dopts.Hooks = []datastore.Hook{eng.Hook()}
+		dopts.Logger = log
+	}
+	st, err := datastore.Open(dopts)
 	if err != nil {
 		t.Fatalf("netconftest: datastore: %v", err)
 	}
@@ -95,6 +136,15 @@ func NewServer(t testing.TB) *server.Server {
 		return nil
 	})
 	srv := &server.Server{Store: st, HelloTimeout: 2 * time.Second}
+	ok := func(ctx context.Context, req *server.Request) (*data.Node, error) { return nil, nil }
+	srv.Handle(sch.RPC(m, "ping"), ok)
+	srv.Handle(sch.FindNode("/nctest:top/item/reset"), ok)
+	if o.NACM {
+		srv.Logger = log
+		if err := eng.Attach(st, srv); err != nil {
+			t.Fatalf("netconftest: %v", err)
+		}
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -117,7 +167,8 @@ func Scripts() []string {
 // Run runs every conformance script as a subtest, each against a fresh server started by
 // serve: scripted sessions (client messages in, expected replies out) that cover the RFC 6241
 // operations and errors, locks between sessions, confirmed commit with timeout, persist and
-// session loss.
+// session loss, and (the nacm-* scripts, on a server of NewServerOptions with NACM) access
+// control: operations, reads, writes, notifications, the recovery session, the counters.
 func Run(t *testing.T, serve Serve) {
 	for _, name := range Scripts() {
 		t.Run(name, func(t *testing.T) {
@@ -125,11 +176,11 @@ func Run(t *testing.T, serve Serve) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			steps, err := parseScript(string(b))
+			steps, opts, err := parseScript(string(b))
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			srv := NewServer(t)
+			srv := NewServerOptions(t, opts)
 			r := &runner{dial: serve(t, srv), sessions: map[string]ClientConn{}, sids: map[string]string{}, timeout: 5 * time.Second}
 			defer r.close()
 			if err := r.run(steps); err != nil {

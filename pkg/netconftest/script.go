@@ -28,6 +28,8 @@ var (
 	openRe   = regexp.MustCompile(`^open ([A-Z][A-Za-z0-9]*)(?: (\S+))?(?: (raw))?$`)
 	closedRe = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*) closed$`)
 	sleepRe  = regexp.MustCompile(`^sleep (\S+)$`)
+	nacmRe   = regexp.MustCompile(`^nacm(?: recovery-user=(\S+))?$`)
+	groupRe  = regexp.MustCompile(`^external-group (\S+):((?: \S+)*)$`)
 )
 
 // parseScript reads a script:
@@ -40,11 +42,19 @@ var (
 //	A closed                expect the server to close A's connection
 //	sleep 1.5s              wait
 //
+// and, before the first open, what the server is (Options):
+//
+//	nacm [recovery-user=U]  enforce NACM (Options.NACM); U's sessions are recovery sessions
+//	external-group G: U V   users U and V are in group G outside /nacm (a groups file)
+//
 // A message ends at a blank line or the next command. In messages, {{sid A}} stands for A's
-// session-id; in expected messages, {{*}} matches any text or attribute value, and an
-// <rpc-error> without <error-message> matches any message.
-func parseScript(src string) ([]step, error) {
+// session-id; in expected messages, {{*}} matches any text or attribute value, an element
+// whose text is {{*}} matches any content (or, with children given, those children followed
+// by any others: a netconf-session-start's source-host over a socket), and an <rpc-error>
+// without <error-message> matches any message.
+func parseScript(src string) ([]step, Options, error) {
 	var steps []step
+	var opts Options
 	var cur *step
 	sc := bufio.NewScanner(strings.NewReader(src))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -75,6 +85,21 @@ func parseScript(src string) ([]step, error) {
 		case closedRe.MatchString(t):
 			flush()
 			steps = append(steps, step{line: n, session: closedRe.FindStringSubmatch(t)[1], kind: "closed"})
+		case nacmRe.MatchString(t) || groupRe.MatchString(t):
+			if len(steps) > 0 || cur != nil {
+				return nil, opts, fmt.Errorf("line %d: %q must come before the first session", n, t)
+			}
+			if m := nacmRe.FindStringSubmatch(t); m != nil {
+				opts.NACM, opts.RecoveryUser = true, m[1]
+				continue
+			}
+			m := groupRe.FindStringSubmatch(t)
+			if opts.ExternalGroups == nil {
+				opts.ExternalGroups = map[string][]string{}
+			}
+			for _, u := range strings.Fields(m[2]) {
+				opts.ExternalGroups[u] = append(opts.ExternalGroups[u], m[1])
+			}
 		case sleepRe.MatchString(t):
 			flush()
 			steps = append(steps, step{line: n, kind: "sleep", arg: sleepRe.FindStringSubmatch(t)[1]})
@@ -92,13 +117,13 @@ func parseScript(src string) ([]step, error) {
 			cur = &step{line: n, session: m[1], kind: kind, body: m[3] + "\n"}
 		default:
 			if cur == nil {
-				return nil, fmt.Errorf("line %d: %q is not a command", n, t)
+				return nil, opts, fmt.Errorf("line %d: %q is not a command", n, t)
 			}
 			cur.body += line + "\n"
 		}
 	}
 	flush()
-	return steps, sc.Err()
+	return steps, opts, sc.Err()
 }
 
 // xnode is a message parsed for comparison: namespaced names, attributes without namespace
@@ -196,6 +221,9 @@ func match(want, got *xnode, path string) string {
 	}
 	if want.text == wildcard && len(want.kids) == 0 {
 		return ""
+	}
+	if want.text == wildcard && len(kids) > len(want.kids) {
+		kids = kids[:len(want.kids)] // the children given, then any others
 	}
 	if len(want.kids) != len(kids) {
 		var names []string
