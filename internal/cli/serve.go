@@ -50,6 +50,7 @@ type serveFlags struct {
 	callHome              []string
 	certToName            []string
 	noPage                bool
+	recoveryUser          string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -66,7 +67,14 @@ modules, run by the simulated device of examples/device (interfaces with link st
 counters, a routing table, the reboot rpc and the interface reset action); with .yang files
 it serves those modules (and the protocol modules) as they are.
 Running, candidate and startup persist in --datastore. Without --users, a users file is made
-in the datastore directory on first start, with an admin user whose password is printed once.`,
+in the datastore directory on first start, with an admin user whose password is printed once.
+
+Access control (NACM, RFC 8341) is always on. The first start writes /nacm with a group admin
+holding the first user of the users file and a rule-list that permits that group everything;
+the RFC's defaults apply to everyone else: they read (not /nacm nor the commit history) and
+run operations (not kill-session, delete-config nor rollback) but write nothing. Groups also
+come from DATASTORE/groups ("GROUP: USER USER ..." lines). --recovery-user names a user that
+access control never stops. Every denial is logged.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runServe(cmd.Context(), f, args, stdout, stderr)
 		},
@@ -101,6 +109,7 @@ in the datastore directory on first start, with an admin user whose password is 
 	fl.StringVar(&f.startupFile, "startup", "", "simulator: XML or JSON configuration that becomes startup and running at the first boot")
 	fl.StringVar(&f.operationalFile, "operational", "", "simulator: XML or JSON state data served as the device's state (reloaded on SIGHUP)")
 	fl.BoolVar(&f.noPage, "no-page", false, "do not serve the NMS page at / (nor /schema.json)")
+	fl.StringVar(&f.recoveryUser, "recovery-user", "", "break-glass user whose sessions bypass access control (NACM's recovery session)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }
@@ -189,7 +198,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		Schemas: []*schema.Schema{sch}, Dir: f.dir, BootFromStartup: f.bootFromStartup,
 		AllowInvalidDatastore: f.allowInvalidDatastore,
 		StartupFile:           f.startupFile, OperationalFile: f.operationalFile,
-		UsersFile: f.users,
+		UsersFile: f.users, RecoveryUser: f.recoveryUser,
 		AdminCreated: func(file, pw string) {
 			fmt.Fprintf(stdout, "created %s with user admin, password %s (shown once; change it with: ncws passwd %s admin)\n",
 				file, pw, file)
