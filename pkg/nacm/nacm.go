@@ -616,7 +616,7 @@ func (a *Access) writeDecision(n *data.Node, op Op, loc data.Loc) (bool, string)
 
 // CheckWrite checks every node a change creates, deletes or updates (RFC 8341 section 3.4.5;
 // nodes the server created with their default values are not checked, an explicit value
-// giving way to its default is a delete). The first denial is the error: access-denied
+// giving way to its default is a delete, a non-presence container is not checked itself). The first denial is the error: access-denied
 // (error-type application) with the error-path of the denied node.
 //
 // A change's nodes are located by its Loc (a deleted or replaced node is detached from its
@@ -657,7 +657,9 @@ func (a *Access) CheckWrite(changes []data.Change) *rpcerror.Error {
 }
 
 func (a *Access) checkNode(n *data.Node, op Op, loc data.Loc) *rpcerror.Error {
-	if n.Default || n.Schema == nil {
+	// A non-presence container has no meaning of its own (RFC 7950 section 7.5.1): it comes
+	// and goes with its children, which are checked, and every rule over it covers them.
+	if n.Default || n.Schema == nil || n.Schema.IsNPContainer() {
 		return nil
 	}
 	ok, by := a.writeDecision(n, op, loc)

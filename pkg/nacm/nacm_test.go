@@ -293,6 +293,34 @@ func TestWriteLocated(t *testing.T) {
 	}
 }
 
+// TestWriteNPContainer: a rule that permits creating list entries permits the first one, whose
+// non-presence container appears with it; deleting the last one takes the container along.
+func TestWriteNPContainer(t *testing.T) {
+	cfg := `<nacm ` + nacmNS + `>
+  <groups><group><name>operators</name><user-name>bob</user-name></group></groups>
+  <rule-list><name>ops</name><group>operators</group>
+    <rule><name>entries</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface</path><access-operations>create delete</access-operations><action>permit</action></rule>
+  </rule-list>
+</nacm>`
+	e := engine(t, cfg, nacm.Options{})
+	root := tree(t, cfg)
+	ifs := tree(t, `<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces>`).ChildByName("interfaces")
+	ifs.Parent.Remove(ifs)
+	var txn data.Txn
+	txn.Insert(root, ifs, nil)
+	if err := e.For(who("bob")).CheckWrite(txn.Changes()); err != nil {
+		t.Errorf("bob creates the first interface: %v", err)
+	}
+	var del data.Txn
+	del.Remove(ifs)
+	if err := e.For(who("bob")).CheckWrite(del.Changes()); err != nil {
+		t.Errorf("bob deletes the last interface: %v", err)
+	}
+	if err := e.For(who("dave")).CheckWrite(txn.Changes()); err == nil || err.Path != "/ncws-example:interfaces/interface[name='eth0']" {
+		t.Errorf("dave (write-default) creates an interface: %v, want denied at the entry", err)
+	}
+}
+
 // TestActionPath: a data-node rule whose path ends at an action decides its exec.
 func TestActionPath(t *testing.T) {
 	cfg := strings.Replace(config, `<rule><name>no-reboot</name>`, `<rule><name>no-reset</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface/ex:reset</path><access-operations>exec</access-operations><action>deny</action></rule><rule><name>no-reboot</name>`, 1)
