@@ -66,6 +66,10 @@ func NewReader(r io.Reader, maxSize int) *Reader {
 // SetFraming sets the framing of the next messages.
 func (r *Reader) SetFraming(f Framing) { r.framing = f }
 
+// Buffered returns the number of bytes read from the stream and not yet returned: more than 0
+// after ReadMessage means the peer has already sent (part of) the next message.
+func (r *Reader) Buffered() int { return r.br.Buffered() }
+
 // ReadMessage returns the next message, a new slice the caller owns. It returns io.EOF when
 // the stream ends between messages (in EndOfMessage framing, after nothing but whitespace),
 // io.ErrUnexpectedEOF when it ends inside one, an error wrapping ErrFraming for bad chunk

@@ -19,6 +19,10 @@ type Conn struct {
 	r     *netconf.Reader
 	wmu   sync.Mutex
 	w     *netconf.Writer
+	out   *bufWriter
+	// more is set while the reader holds input not yet returned (the peer pipelined): replies
+	// are then gathered and written together when the reader next waits for input.
+	more bool
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -27,13 +31,62 @@ type Conn struct {
 // New returns a Conn reading and writing rw, messages of at most limit bytes; close ends the
 // stream (it must make a blocked Read return).
 func New(rw io.ReadWriter, close func() error, info netconf.ConnInfo, limit int) *Conn {
-	return &Conn{rw: rw, close: close, info: info, r: netconf.NewReader(rw, limit), w: netconf.NewWriter(rw),
+	out := &bufWriter{w: rw}
+	return &Conn{rw: rw, close: close, info: info, r: netconf.NewReader(rw, limit), w: netconf.NewWriter(out), out: out,
 		closed: make(chan struct{})}
+}
+
+// bufWriter holds written bytes until flush when hold is set, else writes them through.
+type bufWriter struct {
+	w    io.Writer
+	buf  []byte
+	hold bool
+}
+
+func (b *bufWriter) Write(p []byte) (int, error) {
+	if b.hold {
+		b.buf = append(b.buf, p...)
+		return len(p), nil
+	}
+	if len(b.buf) > 0 {
+		b.buf = append(b.buf, p...)
+		return len(p), b.flush()
+	}
+	return b.w.Write(p)
+}
+
+func (b *bufWriter) flush() error {
+	if len(b.buf) == 0 {
+		return nil
+	}
+	_, err := b.w.Write(b.buf)
+	if cap(b.buf) > 1<<20 {
+		b.buf = nil
+	} else {
+		b.buf = b.buf[:0]
+	}
+	return err
 }
 
 // ReadMessage implements netconf.Conn. A framing error ends the session (RFC 6242 section 4.2).
 func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
+	if c.r.Buffered() == 0 {
+		// About to wait for the peer: what was gathered goes out first.
+		c.wmu.Lock()
+		c.more, c.out.hold = false, false
+		err := c.out.flush()
+		c.wmu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
 	msg, err := c.r.ReadMessage()
+	if err == nil {
+		more := c.r.Buffered() > 0
+		c.wmu.Lock()
+		c.more, c.out.hold = more, more
+		c.wmu.Unlock()
+	}
 	if err != nil {
 		select {
 		case <-c.closed:
@@ -45,7 +98,9 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	return msg, nil
 }
 
-// WriteMessage implements netconf.Conn.
+// WriteMessage implements netconf.Conn. While the peer has pipelined requests waiting, replies
+// are gathered and sent in one write when the reader next waits for input (fewer SSH packets
+// and TLS records); otherwise each message is written at once.
 func (c *Conn) WriteMessage(ctx context.Context, msg []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -63,6 +118,13 @@ func (c *Conn) UseChunked() {
 // Close implements netconf.Conn: the stream is closed (SSH and TLS carry no close reason).
 func (c *Conn) Close(reason netconf.CloseReason) error {
 	c.closeOnce.Do(func() {
+		// Replies still gathered go out first (a close-session's <ok/>), unless a write is
+		// blocked, which closing must undo instead.
+		if c.wmu.TryLock() {
+			c.out.hold = false
+			c.out.flush()
+			c.wmu.Unlock()
+		}
 		close(c.closed)
 		c.close()
 	})
