@@ -559,7 +559,9 @@ func (a *Access) Notification(ev *data.Node) bool {
 				continue
 			}
 		case dataType:
-			if !r.path.covers(dataChain(sn)) || r.path.keyed {
+			// A notification defined in data is an event of its parent instance: a rule with
+			// keys applies when the instance's keys match.
+			if !r.path.covers(dataChain(sn)) || (r.path.keyed && !r.path.keysMatch(data.LocOf(ev))) {
 				continue
 			}
 		}

@@ -351,6 +351,26 @@ func TestNotification(t *testing.T) {
 	}
 }
 
+// TestNotificationInData: a rule with keys over a notification defined in a list entry
+// withholds the events of the entries it names only.
+func TestNotificationInData(t *testing.T) {
+	cfg := strings.Replace(config, `<rule><name>no-reboot</name>`, `<rule><name>no-eth0-link</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface[ex:name='eth0']/ex:link-change</path><access-operations>read</access-operations><action>deny</action></rule><rule><name>no-reboot</name>`, 1)
+	e := engine(t, cfg, nacm.Options{})
+	event := func(name string) *data.Node {
+		_, n, errs := yangxml.UnmarshalNested([]byte(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>`+name+`</name><link-change><oper-status>down</oper-status></link-change></interface></interfaces>`), testSchema(t), yangxml.DecodeOptions{})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return n
+	}
+	if e.For(who("bob")).Notification(event("eth0")) {
+		t.Error("bob receives eth0's link-change despite rule no-eth0-link")
+	}
+	if !e.For(who("bob")).Notification(event("eth1")) {
+		t.Error("bob does not receive eth1's link-change")
+	}
+}
+
 func TestBadRuleSkipped(t *testing.T) {
 	// A stored rule whose path no longer resolves (its module left the schema) cannot match:
 	// the rule is skipped, and the write-default decides.
