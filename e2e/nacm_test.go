@@ -86,10 +86,14 @@ func TestNacmOperator(t *testing.T) {
 		t.Fatalf("the README's three commands: exit %d\nstdout:\n%s\nstderr:\n%s\nscript:\n%s", code, out, errOut, setup)
 	}
 	// The README's transcript: each command's output (stdout and stderr) as shown.
+	// rpc-errors go to stderr, with exit status 1.
 	for _, st := range transcript {
-		out, errOut, _ := sh(st.cmd)
+		out, errOut, code := sh(st.cmd)
 		if got := out + errOut; got != st.want {
 			t.Errorf("$ %s\ngot:\n%swant (README):\n%s", st.cmd, got, st.want)
+		}
+		if strings.HasPrefix(st.want, "rpc-error:") && (out != "" || code != 1) {
+			t.Errorf("$ %s\nexit %d, stdout %q: want the rpc-error on stderr and exit status 1", st.cmd, code, out)
 		}
 	}
 
