@@ -345,9 +345,11 @@ func (a *Access) denyOp(op *schema.Node, by string) *rpcerror.Error {
 	return e
 }
 
-// Exec checks the execution of rpc or action op (RFC 8341 section 3.4.4). close-session is
-// always permitted. nil means permitted; the error is access-denied.
-func (a *Access) Exec(op *schema.Node) *rpcerror.Error {
+// Exec checks the execution of rpc or action op (RFC 8341 section 3.4.4); target is an
+// action's instance (the node of its parent, with its ancestors: server.Request.Target), nil
+// for an rpc, against which data-node rules with keys are matched. close-session is always
+// permitted. nil means permitted; the error is access-denied.
+func (a *Access) Exec(op *schema.Node, target *data.Node) *rpcerror.Error {
 	if a.bypass {
 		return nil
 	}
@@ -370,8 +372,12 @@ func (a *Access) Exec(op *schema.Node) *rpcerror.Error {
 		case notifType:
 			continue
 		case dataType:
-			// An action is a data node's operation: a data-node rule over it applies.
-			if op.Kind != schema.KindAction || !r.path.covers(chain) || r.path.keyed {
+			// An action is a data node's operation: a data-node rule over it applies, its
+			// keys matched against the target instance.
+			if op.Kind != schema.KindAction || !r.path.covers(chain) {
+				continue
+			}
+			if r.path.keyed && (target == nil || !r.path.keysMatch(data.LocOf(target))) {
 				continue
 			}
 		}

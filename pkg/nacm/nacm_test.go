@@ -105,7 +105,7 @@ func TestExec(t *testing.T) {
 		{"root", "/ietf-netconf:kill-session", true},  // the recovery user
 		{"bob", "/ncws-example:interfaces/interface/reset", true},
 	} {
-		err := e.For(who(tc.user)).Exec(op(t, tc.op))
+		err := e.For(who(tc.user)).Exec(op(t, tc.op), nil)
 		if (err == nil) != tc.ok {
 			t.Errorf("%s exec %s: %v, want permitted=%v", tc.user, tc.op, err, tc.ok)
 		}
@@ -118,7 +118,7 @@ func TestExec(t *testing.T) {
 		t.Errorf("denied-operations = %d, want 5", ops)
 	}
 	// The system (session 0) is never checked.
-	if err := e.For(datastore.Who{}).Exec(op(t, "/ietf-netconf:kill-session")); err != nil {
+	if err := e.For(datastore.Who{}).Exec(op(t, "/ietf-netconf:kill-session"), nil); err != nil {
 		t.Errorf("system session: %v", err)
 	}
 }
@@ -326,11 +326,27 @@ func TestActionPath(t *testing.T) {
 	cfg := strings.Replace(config, `<rule><name>no-reboot</name>`, `<rule><name>no-reset</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface/ex:reset</path><access-operations>exec</access-operations><action>deny</action></rule><rule><name>no-reboot</name>`, 1)
 	e := engine(t, cfg, nacm.Options{})
 	reset := op(t, "/ncws-example:interfaces/interface/reset")
-	if err := e.For(who("bob")).Exec(reset); err == nil {
+	if err := e.For(who("bob")).Exec(reset, nil); err == nil {
 		t.Error("bob resets an interface despite rule no-reset")
 	}
-	if err := e.For(who("dave")).Exec(reset); err != nil {
+	if err := e.For(who("dave")).Exec(reset, nil); err != nil {
 		t.Errorf("dave (exec-default): %v", err)
+	}
+}
+
+// TestActionKeyedRule: a data-node rule with keys over an action decides for the instance
+// it names only.
+func TestActionKeyedRule(t *testing.T) {
+	cfg := strings.Replace(config, `<rule><name>no-reboot</name>`, `<rule><name>no-eth0-reset</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface[ex:name='eth0']/ex:reset</path><access-operations>exec</access-operations><action>deny</action></rule><rule><name>no-reboot</name>`, 1)
+	e := engine(t, cfg, nacm.Options{})
+	reset := op(t, "/ncws-example:interfaces/interface/reset")
+	d := tree(t, data1)
+	ifs := d.ChildByName("interfaces").Children()
+	if err := e.For(who("bob")).Exec(reset, ifs[0]); err == nil {
+		t.Error("bob resets eth0 despite rule no-eth0-reset")
+	}
+	if err := e.For(who("bob")).Exec(reset, ifs[1]); err != nil {
+		t.Errorf("bob resets eth7: %v", err)
 	}
 }
 

@@ -48,7 +48,7 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
 	if acc := s.access(); acc != nil {
-		if e := acc.Exec(act); e != nil {
+		if e := acc.Exec(act, in.Parent); e != nil {
 			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 		}
 	}

@@ -22,9 +22,9 @@ import (
 
 // Access is what one user may do, as Server.Access answers it for one request.
 type Access interface {
-	// Exec checks an rpc or action before it runs: nil permits, an error (access-denied) is
-	// the reply.
-	Exec(op *schema.Node) *rpcerror.Error
+	// Exec checks an rpc or action before it runs (target: an action's instance, as
+	// Request.Target; nil for an rpc): nil permits, an error (access-denied) is the reply.
+	Exec(op *schema.Node, target *data.Node) *rpcerror.Error
 	// ReadsAll reports that nothing is hidden from the user (replies need no checks).
 	ReadsAll() bool
 	// Hidden reports whether the data node n (and its subtree) is left out of what the user

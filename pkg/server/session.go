@@ -232,7 +232,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
 	if acc := s.access(); acc != nil {
-		if e := acc.Exec(rpc); e != nil {
+		if e := acc.Exec(rpc, nil); e != nil {
 			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 		}
 	}

@@ -392,8 +392,7 @@ func (l *Listener) Addr() net.Addr {
 
 func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *framed.Conn {
 	info := netconf.ConnInfo{User: user, Transport: "ietf-netconf-monitoring:netconf-ssh", Remote: sc.RemoteAddr()}
-	return framed.New(ch, func() error {
-		ch.CloseWrite()
-		return ch.Close()
-	}, info, limit)
+	// Close alone ends the channel (the peer reads EOF); CloseWrite first would race with a
+	// write still running on another goroutine (a notification) inside x/crypto/ssh.
+	return framed.New(ch, ch.Close, info, limit)
 }
