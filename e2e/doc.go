@@ -12,6 +12,16 @@
 //     second subprotocol, and the same page from an origin the server does not allow (refused
 //     with 403 before the upgrade).
 //
+// Over the other transports (`ncws serve --ssh-listen`, `--call-home`), NETCONF clients that are
+// not ours either: Debian's ncclient (ncclient_test.go: a whole session with a password and a
+// public-key login), yuma123's yangcli (yangcli_test.go: a scripted session that downloads a
+// served module with get-schema), scrapligo's NETCONF driver held to base:1.0 (end-of-message
+// framing checked byte by byte) and a libnetconf2 program taking RFC 8071 call home
+// (thirdclient_test.go). nms_test.go drives the NMS page at / in headless Chromium (chromedp):
+// login, data tree, edits and their errors, confirmed commit, notifications, reconnect after a
+// restart, from a second allowed origin and refused from a third. nacm_test.go follows the
+// README's three commands that add a read-only operator under NACM.
+//
 // TestQuickstart (quickstart_test.go) walks the README's five-minute path as a new user does, in
 // a new module outside the repository: go mod init, the replace line standing in for the
 // unpublished module path, go get -tool github.com/ncws/ncws/cmd/ncws, the YANG modules and
@@ -25,7 +35,7 @@
 //
 //	go test -race -count=1 ./e2e
 //
-// When /usr/bin/chromium or the Python module websockets is missing, the tests that need them
-// skip, unless CI=true or the user is root: then they fail, since `make deps`
-// (scripts/deps.sh) installs python3-websockets and chromium.
+// When a client (chromium, the Python modules websockets and ncclient, yangcli, libnetconf2's
+// headers) is missing, the tests that need it skip, unless CI=true or the user is root: then
+// they fail, since `make deps` (scripts/deps.sh) installs them.
 package e2e
