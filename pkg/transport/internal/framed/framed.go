@@ -32,8 +32,25 @@ type Conn struct {
 // stream (it must make a blocked Read return).
 func New(rw io.ReadWriter, close func() error, info netconf.ConnInfo, limit int) *Conn {
 	out := &bufWriter{w: rw}
-	return &Conn{rw: rw, close: close, info: info, r: netconf.NewReader(rw, limit), w: netconf.NewWriter(out), out: out,
-		closed: make(chan struct{})}
+	c := &Conn{rw: rw, close: close, info: info, w: netconf.NewWriter(out), out: out, closed: make(chan struct{})}
+	c.r = netconf.NewReader(flushingReader{c}, limit)
+	return c
+}
+
+// flushingReader reads the stream for the message reader, sending what was gathered first:
+// the reader only reads the stream when it has no input left to answer, about to wait.
+type flushingReader struct{ c *Conn }
+
+func (f flushingReader) Read(p []byte) (int, error) {
+	c := f.c
+	c.wmu.Lock()
+	c.more, c.out.hold = false, false
+	err := c.out.flush()
+	c.wmu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	return c.rw.Read(p)
 }
 
 // bufWriter holds written bytes until flush when hold is set, else writes them through.
@@ -70,16 +87,6 @@ func (b *bufWriter) flush() error {
 
 // ReadMessage implements netconf.Conn. A framing error ends the session (RFC 6242 section 4.2).
 func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
-	if c.r.Buffered() == 0 {
-		// About to wait for the peer: what was gathered goes out first.
-		c.wmu.Lock()
-		c.more, c.out.hold = false, false
-		err := c.out.flush()
-		c.wmu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-	}
 	msg, err := c.r.ReadMessage()
 	if err == nil {
 		more := c.r.Buffered() > 0
@@ -98,9 +105,10 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	return msg, nil
 }
 
-// WriteMessage implements netconf.Conn. While the peer has pipelined requests waiting, replies
-// are gathered and sent in one write when the reader next waits for input (fewer SSH packets
-// and TLS records); otherwise each message is written at once.
+// WriteMessage implements netconf.Conn. While the peer has pipelined requests waiting (input
+// read and not yet answered), replies are gathered and sent in one write when the reader next
+// reads the stream (fewer SSH packets and TLS records); otherwise each message is written at
+// once.
 func (c *Conn) WriteMessage(ctx context.Context, msg []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
