@@ -30,9 +30,12 @@ check-generate:
 
 # test-openconfig generates one package from every module under
 # $(SHARED)/yang/openconfig/release/models (with and without --compress-paths), builds and vets it,
-# and round-trips a document through its typed structs (gen/openconfig_test.go). Slower than test.
+# and round-trips a document through its typed structs (gen/openconfig_test.go); and builds
+# ygot's GoStructs of `ncws gen --ygot` for the example and OpenConfig interfaces models and
+# round-trips documents through them (gen/ygotgen TestRoundTrip). Slower than test.
 test-openconfig:
 	NCWS_TEST_OPENCONFIG=1 $(GO) test -count=1 -timeout 30m -run 'TestOpenConfig' -v ./gen
+	NCWS_TEST_OPENCONFIG=1 $(GO) test -count=1 -timeout 30m -run 'TestRoundTrip' -v ./gen/ygotgen
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
