@@ -215,17 +215,21 @@ func (e *Engine) nodeFacts(sn *schema.Node) nodeFacts {
 // Access is what one session may do: a snapshot of the configuration and the user's rules.
 // It caches per schema node and is for one goroutine at a time (one request).
 type Access struct {
-	e       *Engine
-	who     datastore.Who
-	cfg     *config
-	rs      *ruleSet
-	bypass  bool
-	readDec map[*schema.Node]*readDecision
+	e      *Engine
+	who    datastore.Who
+	cfg    *config
+	rs     *ruleSet
+	bypass bool
 }
 
-// ruleSet is the ordered rules of one set of groups.
+// ruleSet is the ordered rules of one set of groups, with the read decisions computed so far
+// (shared by every request of those groups under one configuration).
 type ruleSet struct {
 	rules []*rule
+	// readsAll is set when the first rule that can decide a read is a permit of every node
+	// of every module (the admin's permit-all): replies then need no checks at all.
+	readsAll bool
+	readDec  sync.Map // *schema.Node -> *readDecision
 }
 
 type readDecision struct {
@@ -328,7 +332,16 @@ func (e *Engine) For(who datastore.Who) *Access {
 			rs.rules = append(rs.rules, l.rules...)
 		}
 	}
-	c.byGroups.Store(key, rs)
+	for _, r := range rs.rules {
+		if r.ops&Read == 0 || r.typ == rpcType || r.typ == notifType {
+			continue
+		}
+		rs.readsAll = r.permit && r.module == "*" && (r.typ == anyType || len(r.path.steps) == 0)
+		break
+	}
+	if v, loaded := c.byGroups.LoadOrStore(key, rs); loaded {
+		rs = v.(*ruleSet)
+	}
 	a.rs = rs
 	return a
 }
@@ -410,11 +423,8 @@ func dataChain(sn *schema.Node) []*schema.Node {
 // readDecisionOf computes the static read decision of schema node sn and the keyed rules
 // that come before it.
 func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
-	if d, ok := a.readDec[sn]; ok {
-		return d
-	}
-	if a.readDec == nil {
-		a.readDec = map[*schema.Node]*readDecision{}
+	if d, ok := a.rs.readDec.Load(sn); ok {
+		return d.(*readDecision)
 	}
 	d := &readDecision{}
 	chain := dataChain(sn)
@@ -445,7 +455,7 @@ func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
 		}
 	}
 	d.idx = indexKeyed(sn, d.keyed)
-	a.readDec[sn] = d
+	a.rs.readDec.Store(sn, d)
 	return d
 }
 
@@ -484,13 +494,13 @@ func (a *Access) readableLoc(loc data.Loc) bool {
 
 // ReadsAll reports whether the session may read everything, so that replies need no
 // checks (NACM off, the recovery session).
-func (a *Access) ReadsAll() bool { return a.bypass }
+func (a *Access) ReadsAll() bool { return a.bypass || a.rs.readsAll }
 
 // Hidden reports whether the data node n is left out of what the session reads (RFC 8341
 // section 3.4.5: read access denied, silently). A hidden node's subtree goes with it; a list
 // entry is hidden when one of its keys is.
 func (a *Access) Hidden(n *data.Node) bool {
-	if a.bypass || n.Schema == nil {
+	if a.bypass || a.rs.readsAll || n.Schema == nil {
 		return false
 	}
 	sn := n.Schema
@@ -524,7 +534,7 @@ func (a *Access) Prune(root *data.Node) {
 // ReadableLoc reports whether the session may read the node at loc (a path that need not
 // exist: the target of a netconf-config-change edit).
 func (a *Access) ReadableLoc(loc data.Loc) bool {
-	if a.bypass {
+	if a.bypass || a.rs.readsAll {
 		return true
 	}
 	for i := range loc {

@@ -175,13 +175,16 @@ func (srv *Server) publish(ev *notif) {
 // shared message when nothing is hidden.
 func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
 	acc := s.access()
-	if acc == nil || acc.ReadsAll() {
+	if acc == nil {
 		return ev.msg, true
 	}
 	top := ev.root.Children()[0]
 	n, err := notificationOf(top)
 	if err != nil || !acc.Notification(n) {
 		return nil, false
+	}
+	if acc.ReadsAll() {
+		return ev.msg, true
 	}
 	hide := func(d *data.Node) bool {
 		if acc.Hidden(d) {

@@ -260,14 +260,16 @@ type decoder struct {
 	op     *data.Node
 	// opMods maps namespaces to modules when decoding an operation without a schema: the
 	// modules of the operation's nodes and those they import.
-	opMods   map[string]*schema.Module
-	textBuf  []byte
-	attrBuf  []byte
-	slab     []data.Node
-	arena    []byte
-	resolver data.Resolver
-	xmlInfo  *nsInfo
-	noNS     *nsInfo
+	opMods    map[string]*schema.Module
+	textBuf   []byte
+	attrBuf   []byte
+	slabSize  int
+	arenaSize int
+	slab      []data.Node
+	arena     []byte
+	resolver  data.Resolver
+	xmlInfo   *nsInfo
+	noNS      *nsInfo
 }
 
 func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
@@ -321,7 +323,9 @@ func (d *decoder) str(b []byte) string {
 		return string(b)
 	}
 	if cap(d.arena)-len(d.arena) < len(b) {
-		d.arena = make([]byte, 0, arenaChunk)
+		// Chunks grow from 512 bytes to arenaChunk, as the node slabs do.
+		d.arenaSize = min(max(2*d.arenaSize, 512), arenaChunk)
+		d.arena = make([]byte, 0, max(d.arenaSize, len(b)))
 	}
 	start := len(d.arena)
 	d.arena = append(d.arena, b...)
@@ -331,7 +335,10 @@ func (d *decoder) str(b []byte) string {
 // newNode returns a zeroed node from a slab (fewer, larger allocations).
 func (d *decoder) newNode(sn *schema.Node) *data.Node {
 	if len(d.slab) == 0 {
-		d.slab = make([]data.Node, 128)
+		// Slabs grow from 4 nodes to 128: a small message (an rpc's parameters) does not pay
+		// for a large one.
+		d.slabSize = min(max(2*d.slabSize, 4), 128)
+		d.slab = make([]data.Node, d.slabSize)
 	}
 	n := &d.slab[0]
 	d.slab = d.slab[1:]
