@@ -215,11 +215,12 @@ func (e *Engine) nodeFacts(sn *schema.Node) nodeFacts {
 // Access is what one session may do: a snapshot of the configuration and the user's rules.
 // It caches per schema node and is for one goroutine at a time (one request).
 type Access struct {
-	e      *Engine
-	who    datastore.Who
-	cfg    *config
-	rs     *ruleSet
-	bypass bool
+	e       *Engine
+	who     datastore.Who
+	cfg     *config
+	rs      *ruleSet
+	bypass  bool
+	readDec map[*schema.Node]*readDecision
 }
 
 // ruleSet is the ordered rules of one set of groups, with the read decisions computed so far
@@ -423,7 +424,16 @@ func dataChain(sn *schema.Node) []*schema.Node {
 // readDecisionOf computes the static read decision of schema node sn and the keyed rules
 // that come before it.
 func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
+	// A plain map per request in front of the group set's shared one: a reply checks each
+	// schema node many times.
+	if d, ok := a.readDec[sn]; ok {
+		return d
+	}
+	if a.readDec == nil {
+		a.readDec = map[*schema.Node]*readDecision{}
+	}
 	if d, ok := a.rs.readDec.Load(sn); ok {
+		a.readDec[sn] = d.(*readDecision)
 		return d.(*readDecision)
 	}
 	d := &readDecision{}
@@ -456,6 +466,7 @@ func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
 	}
 	d.idx = indexKeyed(sn, d.keyed)
 	a.rs.readDec.Store(sn, d)
+	a.readDec[sn] = d
 	return d
 }
 
