@@ -241,6 +241,24 @@ type readDecision struct {
 	// idx, when set, replaces the scan of keyed: every keyed rule has one predicate, on the
 	// same key of the same list, so the first rule for a key value is one lookup away.
 	idx *keyIndex
+	// inherit is set when every instance is decided as its parent is (sameDecision): a node
+	// whose parent is readable is readable.
+	inherit bool
+}
+
+// sameDecision reports whether d decides every instance as its parent's decision p does: the
+// same keyed rules in the same order (their predicates are on the parent or above, so they
+// match the child where they match the parent) and the same static decision by the same rule.
+func sameDecision(d, p *readDecision) bool {
+	if d.permit != p.permit || d.by != p.by || len(d.keyed) != len(p.keyed) {
+		return false
+	}
+	for i := range d.keyed {
+		if d.keyed[i] != p.keyed[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // keyIndex finds the first keyed rule for an instance by the value of one key of the list
@@ -465,6 +483,9 @@ func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
 		}
 	}
 	d.idx = indexKeyed(sn, d.keyed)
+	if p := sn.DataParent(); p != nil && p.Kind.IsData() {
+		d.inherit = sameDecision(d, a.readDecisionOf(p))
+	}
 	a.rs.readDec.Store(sn, d)
 	a.readDec[sn] = d
 	return d
@@ -473,6 +494,9 @@ func (a *Access) readDecisionOf(sn *schema.Node) *readDecision {
 // readable decides read access to the instance n.
 func (a *Access) readable(n *data.Node) bool {
 	d := a.readDecisionOf(n.Schema)
+	if d.inherit {
+		return true // decided like its parent, which the caller found readable
+	}
 	if len(d.keyed) == 0 {
 		return d.permit
 	}
@@ -509,7 +533,8 @@ func (a *Access) ReadsAll() bool { return a.bypass || a.rs.readsAll }
 
 // Hidden reports whether the data node n is left out of what the session reads (RFC 8341
 // section 3.4.5: read access denied, silently). A hidden node's subtree goes with it; a list
-// entry is hidden when one of its keys is.
+// entry is hidden when one of its keys is. Callers walk trees from the top and ask only about
+// nodes whose ancestors are not hidden (the encoder, Prune).
 func (a *Access) Hidden(n *data.Node) bool {
 	if a.bypass || a.rs.readsAll || n.Schema == nil {
 		return false
@@ -568,8 +593,13 @@ func (a *Access) Notification(ev *data.Node) bool {
 		return true
 	}
 	if sn.DataParent() != nil {
+		// Top-down, as Hidden expects.
+		var ancs []*data.Node
 		for p := ev.Parent; p != nil && p.Schema != nil; p = p.Parent {
-			if a.Hidden(p) {
+			ancs = append(ancs, p)
+		}
+		for i := len(ancs) - 1; i >= 0; i-- {
+			if a.Hidden(ancs[i]) {
 				return a.denyNotif(sn, "read access to its parent")
 			}
 		}

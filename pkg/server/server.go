@@ -28,7 +28,7 @@ type Access interface {
 	// ReadsAll reports that nothing is hidden from the user (replies need no checks).
 	ReadsAll() bool
 	// Hidden reports whether the data node n (and its subtree) is left out of what the user
-	// reads.
+	// reads. It is asked top-down: only about nodes whose ancestors are not hidden.
 	Hidden(n *data.Node) bool
 	// ReadablePath reports whether the user may read the node at an instance-identifier
 	// (RFC 7951 form; the node need not exist).
