@@ -64,18 +64,10 @@ type Options struct {
 // A Listener accepts SSH connections on a net.Listener, authenticates them and yields each
 // `netconf` subsystem channel as a netconf.Conn (it is a netconf.Listener for server.Serve).
 type Listener struct {
+	*framed.Base
 	opts Options
 	cfg  *xssh.ServerConfig
 	log  *slog.Logger
-	ln   net.Listener
-
-	conns chan *framed.Conn
-	done  chan struct{}
-	once  sync.Once
-
-	mu      sync.Mutex
-	total   int
-	perAddr map[string]int
 }
 
 // NewListener starts accepting SSH connections on ln. Close closes ln. With a nil ln it
@@ -106,8 +98,7 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{opts: opts, log: log, ln: ln, conns: make(chan *framed.Conn), done: make(chan struct{}),
-		perAddr: map[string]int{}}
+	l := &Listener{Base: framed.NewBase("ssh", ln, opts.MaxConns, opts.MaxConnsPerAddr), opts: opts, log: log}
 	l.cfg = &xssh.ServerConfig{ServerVersion: opts.ServerVersion, MaxAuthTries: 6}
 	for _, k := range opts.HostKeys {
 		l.cfg.AddHostKey(k)
@@ -141,7 +132,7 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 // and returns when the connection ends. Its sessions come out of Accept like the others.
 func (l *Listener) ServeConn(nc net.Conn) {
 	addr := hostOf(nc.RemoteAddr())
-	if !l.admit(addr) {
+	if !l.Admit(addr) {
 		nc.Close()
 		return
 	}
@@ -188,7 +179,7 @@ func (l *Listener) publicKey(c xssh.ConnMetadata, key xssh.PublicKey) (*xssh.Per
 
 func (l *Listener) acceptLoop() {
 	for {
-		nc, err := l.ln.Accept()
+		nc, err := l.Listener().Accept()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				l.Close()
@@ -204,7 +195,7 @@ func (l *Listener) acceptLoop() {
 			continue
 		}
 		addr := hostOf(nc.RemoteAddr())
-		if !l.admit(addr) {
+		if !l.Admit(addr) {
 			l.log.Info("ssh: connection refused over the connection cap", "remote", nc.RemoteAddr())
 			nc.Close()
 			continue
@@ -221,32 +212,9 @@ func hostOf(a net.Addr) string {
 	return h
 }
 
-func (l *Listener) admit(addr string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.opts.MaxConns > 0 && l.total >= l.opts.MaxConns {
-		return false
-	}
-	if l.opts.MaxConnsPerAddr > 0 && l.perAddr[addr] >= l.opts.MaxConnsPerAddr {
-		return false
-	}
-	l.total++
-	l.perAddr[addr]++
-	return true
-}
-
-func (l *Listener) release(addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.total--
-	if l.perAddr[addr]--; l.perAddr[addr] <= 0 {
-		delete(l.perAddr, addr)
-	}
-}
-
 // serveConn runs the SSH handshake and the connection's channels.
 func (l *Listener) serveConn(nc net.Conn, addr string) {
-	defer l.release(addr)
+	defer l.Release(addr)
 	nc.SetDeadline(time.Now().Add(l.opts.HandshakeTimeout))
 	sc, chans, reqs, err := xssh.NewServerConn(nc, l.cfg)
 	if err != nil {
@@ -326,10 +294,7 @@ func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-cha
 			req.Reply(true, nil)
 			c = newConn(sc, ch, user, l.opts.ReadLimit)
 			started()
-			select {
-			case l.conns <- c:
-			case <-l.done:
-				c.Close(netconf.CloseReason{Code: netconf.CloseShutdown})
+			if !l.Offer(c) {
 				return true
 			}
 			// Go on answering the channel's other requests (false) until it closes.
@@ -358,36 +323,6 @@ func subsystemName(p []byte) string {
 		return ""
 	}
 	return strings.TrimSpace(m.Name)
-}
-
-// Accept waits for the next NETCONF subsystem channel.
-func (l *Listener) Accept() (netconf.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, fmt.Errorf("ssh: listener: %w", net.ErrClosed)
-	}
-}
-
-// Close stops accepting: it closes the TCP listener; a session channel opened after it is
-// closed at once. Sessions already accepted are the server's to close.
-func (l *Listener) Close() error {
-	l.once.Do(func() {
-		close(l.done)
-		if l.ln != nil {
-			l.ln.Close()
-		}
-	})
-	return nil
-}
-
-// Addr is the TCP listener's address (a placeholder for a call-home listener).
-func (l *Listener) Addr() net.Addr {
-	if l.ln == nil {
-		return &net.TCPAddr{}
-	}
-	return l.ln.Addr()
 }
 
 func newConn(sc *xssh.ServerConn, ch xssh.Channel, user string, limit int) *framed.Conn {

@@ -13,7 +13,6 @@ import (
 	gotls "crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"sync"
@@ -50,17 +49,10 @@ type Options struct {
 
 // A Listener yields the NETCONF over TLS connections of a net.Listener.
 type Listener struct {
-	opts  Options
-	cfg   *gotls.Config
-	ln    net.Listener
-	log   *slog.Logger
-	conns chan *framed.Conn
-	done  chan struct{}
-	once  sync.Once
-
-	mu      sync.Mutex
-	total   int
-	perAddr map[string]int
+	*framed.Base
+	opts Options
+	cfg  *gotls.Config
+	log  *slog.Logger
 }
 
 // NewListener starts accepting on ln. Close closes ln. With a nil ln it accepts nothing
@@ -93,8 +85,7 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{opts: opts, cfg: cfg, ln: ln, log: log, conns: make(chan *framed.Conn),
-		done: make(chan struct{}), perAddr: map[string]int{}}
+	l := &Listener{Base: framed.NewBase("tls", ln, opts.MaxConns, opts.MaxConnsPerAddr), opts: opts, cfg: cfg, log: log}
 	if ln != nil {
 		go l.acceptLoop()
 	}
@@ -105,7 +96,7 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 // (call home, RFC 8071 section 4.1), and returns when the session on it ends.
 func (l *Listener) ServeConn(nc net.Conn) {
 	host, _, _ := net.SplitHostPort(nc.RemoteAddr().String())
-	if !l.admit(host) {
+	if !l.Admit(host) {
 		nc.Close()
 		return
 	}
@@ -116,7 +107,7 @@ func (l *Listener) ServeConn(nc net.Conn) {
 
 func (l *Listener) acceptLoop() {
 	for {
-		nc, err := l.ln.Accept()
+		nc, err := l.Listener().Accept()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				l.Close()
@@ -127,35 +118,12 @@ func (l *Listener) acceptLoop() {
 			continue
 		}
 		host, _, _ := net.SplitHostPort(nc.RemoteAddr().String())
-		if !l.admit(host) {
+		if !l.Admit(host) {
 			l.log.Info("tls: connection refused over the connection cap", "remote", nc.RemoteAddr())
 			nc.Close()
 			continue
 		}
 		go l.handshake(nc, host)
-	}
-}
-
-func (l *Listener) admit(addr string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.opts.MaxConns > 0 && l.total >= l.opts.MaxConns {
-		return false
-	}
-	if l.opts.MaxConnsPerAddr > 0 && l.perAddr[addr] >= l.opts.MaxConnsPerAddr {
-		return false
-	}
-	l.total++
-	l.perAddr[addr]++
-	return true
-}
-
-func (l *Listener) release(addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.total--
-	if l.perAddr[addr]--; l.perAddr[addr] <= 0 {
-		delete(l.perAddr, addr)
 	}
 }
 
@@ -169,55 +137,22 @@ func (l *Listener) handshake(nc net.Conn, host string) *framed.Conn {
 	if err != nil {
 		l.log.Info("tls: handshake failed", "remote", nc.RemoteAddr(), "err", err)
 		tc.Close()
-		l.release(host)
+		l.Release(host)
 		return nil
 	}
 	user, err := l.opts.CertUser(tc.ConnectionState().VerifiedChains)
 	if err != nil {
 		l.log.Info("tls: client certificate refused", "remote", nc.RemoteAddr(), "err", err)
 		tc.Close()
-		l.release(host)
+		l.Release(host)
 		return nil
 	}
 	var once sync.Once
 	c := framed.New(tc, func() error {
 		err := tc.Close()
-		once.Do(func() { l.release(host) })
+		once.Do(func() { l.Release(host) })
 		return err
 	}, netconf.ConnInfo{User: user, Transport: "ietf-netconf-monitoring:netconf-tls", Remote: nc.RemoteAddr()}, l.opts.ReadLimit)
-	select {
-	case l.conns <- c:
-	case <-l.done:
-		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown})
-	}
+	l.Offer(c)
 	return c
-}
-
-// Accept waits for the next authenticated connection.
-func (l *Listener) Accept() (netconf.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, fmt.Errorf("tls: listener: %w", net.ErrClosed)
-	}
-}
-
-// Close stops accepting and closes the TCP listener; accepted sessions are the server's.
-func (l *Listener) Close() error {
-	l.once.Do(func() {
-		close(l.done)
-		if l.ln != nil {
-			l.ln.Close()
-		}
-	})
-	return nil
-}
-
-// Addr is the TCP listener's address (a placeholder for a call-home listener).
-func (l *Listener) Addr() net.Addr {
-	if l.ln == nil {
-		return &net.TCPAddr{}
-	}
-	return l.ln.Addr()
 }
