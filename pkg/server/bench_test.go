@@ -1,16 +1,12 @@
 package server_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/netconftest"
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/ncws/ncws/pkg/server"
 )
 
 // flatSchema loads the protocol modules and the flat-list model of Clixon's large-list study
@@ -25,52 +21,8 @@ func flatSchema(tb testing.TB) *schema.Schema {
 }
 
 // benchSession starts a server with a persistent store holding n entries and returns a client
-// session to it.
-func benchSession(b *testing.B, n int) func(rpc string) []byte {
-	s := flatSchema(b)
-	st, err := datastore.Open(datastore.Options{Schema: s, Dir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if n > 0 {
-		var cfg strings.Builder
-		cfg.WriteString(`<store xmlns="urn:ncws:test:dstest">`)
-		for i := range n {
-			fmt.Fprintf(&cfg, "<entry><id>%d</id><value>value-%d</value></entry>", i, i)
-		}
-		cfg.WriteString(`</store>`)
-		if errs := st.Copy(context.Background(), datastore.Who{}, datastore.Running, datastore.Source{Config: []byte(cfg.String())}); len(errs) > 0 {
-			b.Fatal(errs)
-		}
-	}
-	srv := &server.Server{Store: st}
-	l := netconftest.NewListener()
-	go srv.Serve(l)
-	b.Cleanup(func() { srv.Shutdown(context.Background()); l.Close() })
-	ctx := context.Background()
-	c, err := l.Dial(ctx, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := c.Recv(ctx); err != nil {
-		b.Fatal(err)
-	}
-	c.Send(ctx, []byte(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>`))
-	id := 0
-	return func(rpc string) []byte {
-		id++
-		c.Send(ctx, []byte(fmt.Sprintf(`<rpc message-id="%d" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">%s</rpc>`, id, rpc)))
-		reply, err := c.Recv(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if bytes.Contains(reply, []byte("rpc-error")) {
-			b.Fatalf("rpc-error: %s", reply)
-		}
-		return reply
-	}
-}
+// session to it (no access control).
+func benchSession(b *testing.B, n int) func(rpc string) []byte { return nacmSession(b, n, "none") }
 
 // BenchmarkEditCommit is one-entry edit-config of the candidate plus commit (durable: fsync)
 // in a flat list of 1k, 10k and 100k entries.

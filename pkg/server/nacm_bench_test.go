@@ -69,7 +69,8 @@ func nacmEngine(tb testing.TB, s *schema.Schema, cfg string) *nacm.Engine {
 	return e
 }
 
-// nacmSession is benchSession with access control: mode "none" (no access control), "off"
+// nacmSession starts a server with a persistent store holding n entries of the flat list and
+// returns a client session to it, with access control by mode: "none" (no access control), "off"
 // (the engine with enable-nacm false) or "rules" (nacmRules, the user in ten groups).
 func nacmSession(b *testing.B, n int, mode string) func(rpc string) []byte {
 	s := flatSchema(b)
@@ -78,14 +79,16 @@ func nacmSession(b *testing.B, n int, mode string) func(rpc string) []byte {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	var cfg strings.Builder
-	cfg.WriteString(`<store xmlns="urn:ncws:test:dstest">`)
-	for i := range n {
-		fmt.Fprintf(&cfg, "<entry><id>%d</id><value>value-%d</value></entry>", i, i)
-	}
-	cfg.WriteString(`</store>`)
-	if errs := st.Copy(context.Background(), datastore.Who{}, datastore.Running, datastore.Source{Config: []byte(cfg.String())}); len(errs) > 0 {
-		b.Fatal(errs)
+	if n > 0 {
+		var cfg strings.Builder
+		cfg.WriteString(`<store xmlns="urn:ncws:test:dstest">`)
+		for i := range n {
+			fmt.Fprintf(&cfg, "<entry><id>%d</id><value>value-%d</value></entry>", i, i)
+		}
+		cfg.WriteString(`</store>`)
+		if errs := st.Copy(context.Background(), datastore.Who{}, datastore.Running, datastore.Source{Config: []byte(cfg.String())}); len(errs) > 0 {
+			b.Fatal(errs)
+		}
 	}
 	srv := &server.Server{Store: st}
 	switch mode {
