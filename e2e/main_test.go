@@ -146,12 +146,21 @@ func startServer(t *testing.T, flags ...string) *server {
 
 	args := append([]string{"serve", "--listen", "127.0.0.1:0",
 		"--datastore", filepath.Join(dir, "datastore"), "--users", users}, flags...)
+	return launch(t, dir, "", args)
+}
+
+// launch starts `ncws ARGS...` (a serve command) in workdir (empty: the test's), stops it at the
+// end of the test (logging its output when the test failed) and waits for the line saying where
+// it listens.
+func launch(t *testing.T, dir, workdir string, args []string) *server {
+	t.Helper()
 	s := &server{
 		dir:    dir,
 		cmd:    exec.Command(ncwsBin, args...),
 		stdout: newLogBuffer(), stderr: newLogBuffer(),
 		exited: make(chan struct{}),
 	}
+	s.cmd.Dir = workdir
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("starting ncws serve: %v", err)

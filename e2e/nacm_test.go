@@ -297,34 +297,9 @@ var heredoc = regexp.MustCompile(`<<-?\s*'?"?(\w+)'?"?`)
 func startNacmServer(t *testing.T, dir string) (s *server, adminPassword, sshAddr string) {
 	t.Helper()
 	args := []string{"serve", "--listen", "127.0.0.1:0", "--ssh-listen", "127.0.0.1:0", "--no-page", "--recovery-user", "rescue"}
-	s = &server{
-		dir:    dir,
-		cmd:    exec.Command(ncwsBin, args...),
-		stdout: newLogBuffer(), stderr: newLogBuffer(),
-		exited: make(chan struct{}),
-	}
-	s.cmd.Dir = dir
-	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("starting ncws serve: %v", err)
-	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		s.stop(t)
-		if t.Failed() {
-			t.Logf("ncws %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), s.stdout, s.stderr)
-		}
-	})
+	s = launch(t, dir, dir, args)
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	m, err := s.stdout.waitFor(ctx, listenLine, s.exited)
-	if err != nil {
-		t.Fatalf("ncws serve did not say where it listens: %v", err)
-	}
-	s.URL, s.Base = m[1], "http://"+m[2]
 	pw, err := s.stdout.waitFor(ctx, regexp.MustCompile(`created ncws-data/users\.htpasswd with user admin, password (\S+) `), s.exited)
 	if err != nil {
 		t.Fatalf("ncws serve did not print the admin's password: %v", err)

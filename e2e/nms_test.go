@@ -179,29 +179,7 @@ func startServerIn(t *testing.T, dir, addr string, flags ...string) *server {
 		}
 	}
 	args := append([]string{"serve", "--listen", addr, "--datastore", filepath.Join(dir, "datastore"), "--users", users}, flags...)
-	s := &server{dir: dir, cmd: exec.Command(ncwsBin, args...), stdout: newLogBuffer(), stderr: newLogBuffer(), exited: make(chan struct{})}
-	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("starting ncws serve: %v", err)
-	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		s.stop(t)
-		if t.Failed() {
-			t.Logf("ncws %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), s.stdout, s.stderr)
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	m, err := s.stdout.waitFor(ctx, listenLine, s.exited)
-	if err != nil {
-		t.Fatalf("ncws serve did not say where it listens: %v", err)
-	}
-	s.URL, s.Base = m[1], "http://"+m[2]
-	return s
+	return launch(t, dir, "", args)
 }
 
 // pageOrigin serves the NMS page (pkg/web) on an origin of its own, as an NMS would, allowed to
