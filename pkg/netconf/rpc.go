@@ -1,6 +1,8 @@
 package netconf
 
 import (
+	"sync"
+
 	"github.com/ncws/ncws/internal/xmltok"
 	"github.com/ncws/ncws/pkg/rpcerror"
 )
@@ -121,6 +123,9 @@ func (r *RPC) Operation() []byte {
 	return append(out, op[n:]...)
 }
 
+// tokenizers are the Tokenizers DecodeRPCDepth reuses.
+var tokenizers = sync.Pool{New: func() any { return new(xmltok.Tokenizer) }}
+
 // DecodeRPC decodes the envelope of a NETCONF message with the default depth limit; see
 // DecodeRPCDepth.
 func DecodeRPC(msg []byte) (*RPC, *rpcerror.Error) {
@@ -140,7 +145,14 @@ func DecodeRPC(msg []byte) (*RPC, *rpcerror.Error) {
 // without message-id. When the root start tag could be read, the returned *RPC is not nil even
 // with an error, so that the reply can echo message-id and the other attributes.
 func DecodeRPCDepth(msg []byte, maxDepth int) (*RPC, *rpcerror.Error) {
-	z := xmltok.New(msg, maxDepth)
+	// Tokenizers are reused across messages (one per message grew its buffers again); nothing
+	// returned refers to them: the RPC's strings are copies.
+	z := tokenizers.Get().(*xmltok.Tokenizer)
+	z.Reset(msg, maxDepth)
+	defer func() {
+		z.Reset(nil, 0)
+		tokenizers.Put(z)
+	}()
 	r := nsReader{z: z}
 	var (
 		m       *RPC
