@@ -57,10 +57,12 @@ func newServe(stdout, stderr io.Writer) *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
 		Use:   "serve [flags] [SCHEMA.yang...]",
-		Short: "Serve NETCONF over WebSocket",
+		Short: "Serve NETCONF over WebSocket, SSH and TLS (and call home)",
 		Long: `Serve NETCONF over WebSocket (draft-iijima-netconf-websocket-ps): GET /netconf with the
 subprotocol "netconf" upgrades to a NETCONF session; POST /login gives browsers a token; / is
-the NMS page (a NETCONF client in the browser; --no-page turns it off).
+the NMS page (a NETCONF client in the browser; --no-page turns it off). --ssh-listen adds
+NETCONF over SSH (RFC 6242), --tls-listen NETCONF over TLS (RFC 7589), --call-home dials
+clients (RFC 8071); all share one datastore and one session-id space.
 
 With no SCHEMA.yang it serves the example device model (ncws-example) and the protocol
 modules, run by the simulated device of examples/device (interfaces with link state and
