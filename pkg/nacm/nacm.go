@@ -271,7 +271,7 @@ type keyIndex struct {
 
 // indexKeyed builds the keyIndex of rules when they allow one; sn is the node decided.
 func indexKeyed(sn *schema.Node, rules []*rule) *keyIndex {
-	if len(rules) < 4 {
+	if len(rules) == 0 {
 		return nil
 	}
 	var x *keyIndex
@@ -506,10 +506,10 @@ func (a *Access) readable(n *data.Node) bool {
 		}
 		return d.permit
 	}
-	var anc ancestry
-	anc.init(n)
+	// Keyed rules the index cannot serve (several predicates, or on several lists).
+	loc := data.LocOf(n)
 	for _, r := range d.keyed {
-		if r.path.keysMatchAnc(&anc) {
+		if r.path.keysMatch(loc) {
 			return r.permit
 		}
 	}
@@ -551,20 +551,6 @@ func (a *Access) Hidden(n *data.Node) bool {
 		}
 	}
 	return false
-}
-
-// Prune removes from the tree under root what the session may not read.
-func (a *Access) Prune(root *data.Node) {
-	if a.bypass {
-		return
-	}
-	for _, c := range append([]*data.Node(nil), root.Children()...) {
-		if a.Hidden(c) {
-			root.Remove(c)
-			continue
-		}
-		a.Prune(c)
-	}
 }
 
 // ReadableLoc reports whether the session may read the node at loc (a path that need not

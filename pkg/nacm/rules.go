@@ -147,88 +147,6 @@ func (p *path) keysMatch(loc data.Loc) bool {
 	return true
 }
 
-// ancestry is an instance with its ancestors by depth (anc(0) the top-level node), and the
-// single key values read so far, so that several keyed rules look each key up once. It lives
-// on the stack of one check (no slice into itself, which would move it to the heap).
-type ancestry struct {
-	n     int
-	buf   [16]*data.Node
-	extra []*data.Node // deeper trees
-	key1  [16]string
-	have1 [16]bool
-}
-
-func (a *ancestry) init(n *data.Node) {
-	d := 0
-	for q := n; q != nil && q.Schema != nil; q = q.Parent {
-		d++
-	}
-	a.n = d
-	if d > len(a.buf) {
-		a.extra = make([]*data.Node, d)
-	}
-	for q := n; q != nil && q.Schema != nil; q = q.Parent {
-		d--
-		a.set(d, q)
-	}
-}
-
-func (a *ancestry) set(i int, q *data.Node) {
-	if a.extra != nil {
-		a.extra[i] = q
-		return
-	}
-	a.buf[i] = q
-}
-
-func (a *ancestry) anc(i int) *data.Node {
-	if a.extra != nil {
-		return a.extra[i]
-	}
-	return a.buf[i]
-}
-
-// key returns the value of key leaf index of the list entry at depth.
-func (a *ancestry) key(depth, index int) (string, bool) {
-	e := a.anc(depth)
-	single := len(e.Schema.Keys) == 1 && index == 0 && depth < len(a.key1)
-	if single && a.have1[depth] {
-		return a.key1[depth], true
-	}
-	k := e.Child(e.Schema.Keys[index])
-	if k == nil {
-		return "", false
-	}
-	if single {
-		a.key1[depth], a.have1[depth] = k.Value.Str, true
-	}
-	return k.Value.Str, true
-}
-
-// keysMatchAnc is keysMatch for an instance given by its ancestry.
-func (p *path) keysMatchAnc(a *ancestry) bool {
-	for i, st := range p.steps {
-		if len(st.keys) == 0 {
-			continue
-		}
-		if i >= a.n || a.anc(i).Schema != st.sn {
-			return false
-		}
-		if st.sn.Kind == schema.KindLeafList {
-			if a.anc(i).Value.Str != st.keys[0].value {
-				return false
-			}
-			continue
-		}
-		for _, kp := range st.keys {
-			if v, ok := a.key(i, kp.index); !ok || v != kp.value {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // compilePath resolves a node-instance-identifier ("/ex:interfaces/ex:interface[ex:name='eth0']")
 // against sch. A prefix is a module name (RFC 7951 form) or a module's own prefix (the XML
 // form's prefixes, whose namespace declarations the stored value no longer carries, resolve
@@ -244,7 +162,7 @@ func compilePath(sch *schema.Schema, text string) (*path, error) {
 	}
 	var parent *schema.Node
 	var mod *schema.Module
-	for _, raw := range splitSteps(s[1:]) {
+	for _, raw := range schema.SplitPath(s[1:]) {
 		name, preds, err := splitPredicates(raw)
 		if err != nil {
 			return nil, fmt.Errorf("path %q: %v", text, err)
@@ -300,32 +218,6 @@ func moduleByPrefix(sch *schema.Schema, pfx string) *schema.Module {
 		}
 	}
 	return found
-}
-
-// splitSteps splits a path at the slashes outside predicates and quotes.
-func splitSteps(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '/' && depth == 0:
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
 }
 
 // splitPredicates separates "name[k='v'][k2='v2']" into the name and the predicate bodies.

@@ -559,3 +559,30 @@ func findThrough(nodes []*Node, mod *Module, name string) *Node {
 	}
 	return nil
 }
+
+// SplitPath splits a schema or instance path (without its leading '/') at the slashes outside
+// predicates and quotes: "a/b[k='x/y']/c" gives a, b[k='x/y'] and c.
+func SplitPath(p string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '/' && depth == 0:
+			out = append(out, p[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, p[start:])
+}

@@ -318,7 +318,7 @@ func (l *loader) followPath(n *schema.Node, t *schema.Type, path string) (*schem
 	default:
 		cur = n
 	}
-	steps := splitPath(p)
+	steps := schema.SplitPath(p)
 	if len(steps) == 0 {
 		return nil, "empty path"
 	}
@@ -373,35 +373,6 @@ func (l *loader) followPath(n *schema.Node, t *schema.Type, path string) (*schem
 func (l *loader) topChild(mod *schema.Module, name string) *schema.Node {
 	root := &schema.Node{Children: mod.Data}
 	return dataChild(root, mod, name)
-}
-
-// splitPath splits a path at '/' outside predicates and quotes.
-func splitPath(p string) []string {
-	var out []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '/' && depth == 0:
-			out = append(out, p[start:i])
-			start = i + 1
-		}
-	}
-	if start < len(p) {
-		out = append(out, p[start:])
-	}
-	return out
 }
 
 // checkLeafrefChains reports leafrefs that lead back to themselves.
