@@ -21,6 +21,18 @@ type call struct {
 	// after, when set, runs once a successful reply is written (a subscription starts
 	// sending then).
 	after func()
+	// acc is the user's access for this rpc, asked once (see access).
+	acc     Access
+	accDone bool
+}
+
+// access returns the access of the rpc's user (nil without access control), computed once per
+// rpc: one snapshot of the rules for the whole request.
+func (c *call) access() Access {
+	if !c.accDone {
+		c.acc, c.accDone = c.s.access(), true
+	}
+	return c.acc
 }
 
 type callKey struct{}

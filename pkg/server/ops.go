@@ -157,7 +157,7 @@ func (p prunedSelector) MaySelect(n *schema.Node) bool    { return p.f.MaySelect
 func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults) error {
 	o := yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()}
 	if c := callOf(ctx); c != nil && c.s != nil {
-		if acc := c.s.access(); acc != nil && !acc.ReadsAll() {
+		if acc := c.access(); acc != nil && !acc.ReadsAll() {
 			o.Hide = acc.Hidden
 		}
 	}
@@ -183,7 +183,7 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 		return nil, rerr
 	}
 	var out *data.Node
-	acc := callOf(ctx).s.access()
+	acc := callOf(ctx).access()
 	err := srv.Store.Read(name, func(root *data.Node) {
 		if f != nil {
 			out = f.Apply(readable(root, acc))
@@ -215,7 +215,7 @@ func (srv *Server) opGet(ctx context.Context, req *Request) (*data.Node, error) 
 	var sel datastore.Selector
 	if f != nil {
 		sel = f
-		if acc := callOf(ctx).s.access(); acc != nil && !acc.ReadsAll() {
+		if acc := callOf(ctx).access(); acc != nil && !acc.ReadsAll() {
 			sel = prunedSelector{f, acc}
 		}
 	}
