@@ -540,6 +540,9 @@ func writeWrite(b *strings.Builder, bv string, f *field, sn *schema.Node) {
 	case fLeafList:
 		if f.typ.kind == gUnion {
 			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.UnionLeaf(%s, %s, v.%s())\n}\n", f.name, bv, m, n, unionMethod(f.typ.named))
+		} else if f.typ.kind == gEmpty {
+			// YANG 1.1 allows a leaf-list of type empty; every entry is the same "".
+			fmt.Fprintf(b, "for range x.%s {\n%s.Leaf(%s, %s, \"\")\n}\n", f.name, bv, m, n)
 		} else {
 			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "v"))
 		}
