@@ -11,6 +11,13 @@ import (
 
 // checkRef checks the require-instance of a leafref or instance-identifier leaf or leaf-list entry
 // (RFC 7950 sections 9.9, 9.13, 15.5).
+//
+// A value of a union is checked as RFC 7950 section 9.12 validates it: against each member type
+// in order until one accepts it, require-instance included. The decoder chose the first member
+// whose lexical space holds the value; when that member is a leafref without a target (or an
+// instance-identifier without an instance), a later member that accepts the value (a string for
+// "GLOBAL" beside a leafref to interface names, a second leafref to another list) makes it
+// valid, as yanglint decides. Only when no member accepts it is the first member's error reported.
 func (r *run) checkRef(n *data.Node) {
 	t := n.Value.Type
 	if t == nil {
@@ -19,6 +26,19 @@ func (r *run) checkRef(n *data.Node) {
 	if t == nil || !t.RequireInstance {
 		return
 	}
+	e := r.refError(n, t)
+	if e == nil {
+		return
+	}
+	if u := n.Schema.Type; u != nil && u.Base == schema.Union && u != t && r.unionAccepts(n, u) {
+		return
+	}
+	r.add(e)
+}
+
+// refError returns the error of leaf or leaf-list entry n checked as a value of t, a leafref or
+// instance-identifier type requiring an instance; nil if the instance exists.
+func (r *run) refError(n *data.Node, t *schema.Type) *rpcerror.Error {
 	switch t.Base {
 	case schema.Leafref:
 		ri := r.v.refs[refKey{t, n.Schema}]
@@ -29,14 +49,13 @@ func (r *run) checkRef(n *data.Node) {
 		}
 		ok, err := r.leafrefOK(n, ri)
 		if err != nil {
-			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
-				Path: n.Path(), Line: int(n.Line), Message: err.Error()})
-			return
+			return &rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
+				Path: n.Path(), Line: int(n.Line), Message: err.Error()}
 		}
 		if !ok {
-			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
+			return &rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
 				AppTag: rpcerror.AppTagInstanceRequired, Path: n.Path(), Line: int(n.Line),
-				Message: fmt.Sprintf("leafref value %q has no target instance %q", n.Value.Str, t.Path)})
+				Message: fmt.Sprintf("leafref value %q has no target instance %q", n.Value.Str, t.Path)}
 		}
 	case schema.InstanceIdentifier:
 		targets, err := xpath.ResolveInstanceID(r.doc, n.Value.Str)
@@ -45,11 +64,42 @@ func (r *run) checkRef(n *data.Node) {
 			if err != nil {
 				msg = fmt.Sprintf("instance-identifier %q: %v", n.Value.Str, err)
 			}
-			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
+			return &rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagDataMissing,
 				AppTag: rpcerror.AppTagInstanceRequired, Path: n.Path(), Line: int(n.Line),
-				Message: msg})
+				Message: msg}
 		}
 	}
+	return nil
+}
+
+// unionAccepts reports whether some member type of union u (nested unions flattened, in order)
+// accepts n's value: its lexical space holds the value and, for a leafref or instance-identifier
+// requiring an instance, the instance exists.
+func (r *run) unionAccepts(n *data.Node, u *schema.Type) bool {
+	// Values are stored in their canonical form, whose prefixes are module names (RFC 7951).
+	resolve := func(prefix string) *schema.Module {
+		if prefix == "" {
+			return n.Schema.Module
+		}
+		return r.v.schema.Module(prefix)
+	}
+	for _, m := range u.Union {
+		if m.Base == schema.Union {
+			if r.unionAccepts(n, m) {
+				return true
+			}
+			continue
+		}
+		if _, err := data.ParseValue(m, n.Value.Str, resolve); err != nil {
+			continue
+		}
+		if m.RequireInstance && (m.Base == schema.Leafref || m.Base == schema.InstanceIdentifier) &&
+			r.refError(n, m) != nil {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // leafrefOK reports whether some target instance of leafref ri has n's value.
