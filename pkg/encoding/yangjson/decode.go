@@ -81,6 +81,9 @@ type decoder struct {
 	root  *data.Node
 	errs  []pending
 	depth int
+	// badKeys holds the list keys present in an entry whose value was refused: the entry then
+	// gets that error only, not also a "has no key" one.
+	badKeys map[keyOf]bool
 
 	// line is the line of offset off (computed incrementally).
 	line, off int
@@ -96,6 +99,23 @@ func (d *decoder) lineAt(off int) int {
 	d.line += bytes.Count(d.doc[d.off:off], []byte("\n"))
 	d.off = off
 	return d.line
+}
+
+// keyOf names a key leaf of one list entry.
+type keyOf struct {
+	entry *data.Node
+	key   *schema.Node
+}
+
+// leafErr reports e for leaf n, remembering a refused key.
+func (d *decoder) leafErr(e *rpcerror.Error, n *data.Node, line int) {
+	if n.Schema.IsKey() && n.Parent != nil {
+		if d.badKeys == nil {
+			d.badKeys = map[keyOf]bool{}
+		}
+		d.badKeys[keyOf{n.Parent, n.Schema}] = true
+	}
+	d.addErr(e, n, line)
 }
 
 func (d *decoder) addErr(e *rpcerror.Error, n *data.Node, line int) {
@@ -316,7 +336,9 @@ func (d *decoder) member(parent *data.Node, sn *schema.Node, mod *schema.Module,
 			for _, k := range sn.Keys {
 				if n.Child(k) == nil {
 					missing = true
-					d.addErr(rpcerror.MissingElement(d.o.ErrorType, k.Name, "", "list entry %q has no key %q", sn.Name, k.Name), n, eline)
+					if !d.badKeys[keyOf{n, k}] {
+						d.addErr(rpcerror.MissingElement(d.o.ErrorType, k.Name, "", "list entry %q has no key %q", sn.Name, k.Name), n, eline)
+					}
 				}
 			}
 			if !missing {
@@ -421,12 +443,12 @@ func (d *decoder) leaf(parent *data.Node, sn *schema.Node, line int, entry bool)
 			what = "leaf-list entry"
 		}
 		n.Value.Str = fmt.Sprint(t)
-		d.addErr(rpcerror.InvalidValue("", "invalid JSON value %s for %s %q of type %s", jsonText(t), what, sn.Name,
+		d.leafErr(rpcerror.InvalidValue("", "invalid JSON value %s for %s %q of type %s", jsonText(t), what, sn.Name,
 			typeName(sn.Type)), n, line)
 		return nil
 	}
 	mod := sn.Module
-	v, verr := data.ParseValue(sn.Type, lex, func(p string) *schema.Module {
+	resolve := func(p string) *schema.Module {
 		if p == "" {
 			return mod
 		}
@@ -434,15 +456,64 @@ func (d *decoder) leaf(parent *data.Node, sn *schema.Node, line int, entry bool)
 			return nil
 		}
 		return d.s.Module(p)
-	})
+	}
+	var v data.Value
+	var verr *rpcerror.Error
+	if vt := sn.Type.ValueType(); vt != nil && vt.Base == schema.Union {
+		v, verr = d.union(vt, t, lex, resolve)
+		if verr == nil && sn.Type.Base == schema.Leafref {
+			v.Type = sn.Type
+		}
+	} else {
+		v, verr = data.ParseValue(sn.Type, lex, resolve)
+	}
 	if verr != nil {
 		n.Value.Str = lex
-		d.addErr(verr, n, line)
+		d.leafErr(verr, n, line)
 		return nil
 	}
 	n.Value = v
 	d.insert(n)
 	return nil
+}
+
+// union parses the value of JSON token tok (lexical form lex; tok nil for [null]) as a value of
+// union type u: RFC 7950 section 9.12 tries the member types in order, and RFC 7951 section 6.10
+// encodes a value as its member type is encoded, so a member is tried only when the token has
+// that member's JSON kind. The JSON string "161" is then a value of a string member, never of a
+// uint16 member (a number), and [null] is only an empty member's value, as yanglint decides.
+func (d *decoder) union(u *schema.Type, tok json.Token, lex string, r data.Resolver) (data.Value, *rpcerror.Error) {
+	var first *rpcerror.Error
+	tried := 0
+	for _, m := range u.Union {
+		var v data.Value
+		var err *rpcerror.Error
+		if vt := m.ValueType(); vt != nil && vt.Base == schema.Union {
+			v, err = d.union(vt, tok, lex, r)
+			if err == nil && m.Base == schema.Leafref {
+				v.Type = m
+			}
+		} else {
+			if tok == nil && m.ValueBase() != schema.Empty {
+				continue
+			}
+			if _, ok := d.lexical(m, tok); !ok && tok != nil {
+				continue
+			}
+			v, err = data.ParseValue(m, lex, r)
+		}
+		if err == nil {
+			return v, nil
+		}
+		tried++
+		if first == nil {
+			first = err
+		}
+	}
+	if tried == 1 && len(u.Union) == 1 {
+		return data.Value{}, first
+	}
+	return data.Value{}, rpcerror.InvalidValue("", "invalid union value %s - no member type accepts it", jsonText(tok))
 }
 
 func jsonText(t json.Token) string {

@@ -37,6 +37,9 @@ const exYang = `module ex {
       leaf k2 { type uint8; }
     }
     container state { config false; leaf-list sl { type uint8; } }
+    leaf us { type union { type uint16; type string; } }
+    leaf se { type union { type string; type empty; } }
+    leaf-list lu { type union { type boolean; type uint8; type string; } }
   }
   leaf flag { type boolean; }
 }
@@ -149,6 +152,14 @@ func TestUnmarshalErrors(t *testing.T) {
 			`1 missing-element /ex:top/item[k1='a']: list entry "item" has no key "k2"`,
 			`2 bad-element /ex:top/item[k1='b'][k2='1']: duplicate instance of "item"`,
 		}},
+		{"list key of a refused value", `{"ex:top":{"item":[{"k1":"a","k2":"1"},{"k1":"b","k2":300}]}}`, []string{
+			`1 invalid-value /ex:top/item[k1='a']/k2: invalid JSON value "1" for leaf "k2" of type uint8`,
+			`1 invalid-value /ex:top/item[k1='b']/k2: value "300" is out of uint8 bounds`,
+		}},
+		{"union members by JSON kind", `{"ex:top":{"a":"5","us":true}}`, []string{
+			`1 invalid-value /ex:top/a: invalid JSON value "5" for leaf "a" of type int8`,
+			`1 invalid-value /ex:top/us: invalid union value true - no member type accepts it`,
+		}},
 		{"wrong shapes", `{"ex:top":{"item":{},"ll":"a","state":[]}}`, []string{
 			`1 bad-element /ex:top/item: list "item" must be a JSON array`,
 			`1 bad-element /ex:top/ll: leaf-list "ll" must be a JSON array`,
@@ -170,6 +181,36 @@ func TestUnmarshalErrors(t *testing.T) {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestUnionMembers: a union value is parsed as the first member type whose JSON kind it has
+// (RFC 7951 section 6.10), as yanglint does: the string "161" is the string member's value even
+// when a uint16 member comes first, the number 161 the uint16's, [null] the empty member's. The
+// member shows in how the value is encoded again.
+func TestUnionMembers(t *testing.T) {
+	s := exSchema(t)
+	for _, tt := range []struct{ doc, want string }{
+		{`{"ex:top":{"us":"161"}}`, `{"ex:top":{"us":"161"}}`},
+		{`{"ex:top":{"us":161}}`, `{"ex:top":{"us":161}}`},
+		{`{"ex:top":{"u":"7"}}`, `{"ex:top":{"u":"7"}}`},
+		{`{"ex:top":{"u":7}}`, `{"ex:top":{"u":7}}`},
+		{`{"ex:top":{"se":[null]}}`, `{"ex:top":{"se":[null]}}`},
+		{`{"ex:top":{"se":""}}`, `{"ex:top":{"se":""}}`},
+		{`{"ex:top":{"lu":[true,"false",1,"2"]}}`, `{"ex:top":{"lu":[true,"false",1,"2"]}}`},
+	} {
+		root, errs := Unmarshal([]byte(tt.doc), s, DecodeOptions{})
+		if len(errs) > 0 {
+			t.Errorf("%s: %v", tt.doc, errs)
+			continue
+		}
+		got, err := Marshal(root, EncodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+			t.Errorf("%s: mismatch (-want +got):\n%s", tt.doc, diff)
+		}
 	}
 }
 

@@ -270,6 +270,15 @@ type decoder struct {
 	resolver  data.Resolver
 	xmlInfo   *nsInfo
 	noNS      *nsInfo
+	// badKeys holds the list keys present in an entry whose element was refused (a bad value):
+	// the entry then gets that error only, not also a "has no key" one.
+	badKeys map[keyOf]bool
+}
+
+// keyOf names a key leaf of one list entry.
+type keyOf struct {
+	entry *data.Node
+	key   *schema.Node
 }
 
 func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
@@ -1070,6 +1079,18 @@ func (d *decoder) finish(f *frame) {
 	}
 	switch sn.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
+		if sn.IsKey() {
+			// A key whose element was refused is not "missing" from its entry: remember it.
+			before := len(d.errs)
+			defer func() {
+				if f.failed || len(d.errs) > before {
+					if d.badKeys == nil {
+						d.badKeys = map[keyOf]bool{}
+					}
+					d.badKeys[keyOf{n.Parent, sn}] = true
+				}
+			}()
+		}
 		if f.failed {
 			return
 		}
@@ -1105,8 +1126,10 @@ func (d *decoder) finish(f *frame) {
 		for _, k := range sn.Keys {
 			if n.Child(k) == nil {
 				missing = true
-				d.addErr(rpcerror.MissingElement(d.etype, k.Name, "", "list entry %q has no key %q", sn.Name, k.Name),
-					n, int(n.Line))
+				if !d.badKeys[keyOf{n, k}] {
+					d.addErr(rpcerror.MissingElement(d.etype, k.Name, "", "list entry %q has no key %q", sn.Name, k.Name),
+						n, int(n.Line))
+				}
 			}
 		}
 		if missing {

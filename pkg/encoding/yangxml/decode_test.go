@@ -152,7 +152,6 @@ func TestUnmarshalErrors(t *testing.T) {
 			DecodeOptions{}, []string{
 				`2 invalid-value /ex:top/a: value "200" is out of int8 bounds`,
 				`3 invalid-value /ex:top/item[k1='a']/k2: invalid uint8 value "x"`,
-				`3 missing-element /ex:top/item[k1='a']: list entry "item" has no key "k2"`,
 				`4 invalid-value /ex:top/idr: invalid identityref "zz:tcp" value - unknown prefix "zz"`,
 			}},
 		{"unknown element", "<top xmlns=\"urn:ex\">\n<nope><a>1</a></nope><a>1</a></top>", DecodeOptions{},
@@ -174,9 +173,12 @@ func TestUnmarshalErrors(t *testing.T) {
 			[]string{`1 bad-element /ex:top: text "hello" inside container "top"`}},
 		// Error-paths are those of the point where the error is found, as yanglint gives them: a
 		// list entry names only the keys read so far; a bad leaf-list value has no predicate.
+		// A key whose value is refused gets that error only, not also "has no key".
 		{"bad value before the keys", `<top xmlns="urn:ex"><item><k2>x</k2><k1>a</k1></item></top>`, DecodeOptions{},
+			[]string{`1 invalid-value /ex:top/item/k2: invalid uint8 value "x"`}},
+		{"bad key and missing key", `<top xmlns="urn:ex"><item><k2>x</k2></item></top>`, DecodeOptions{},
 			[]string{`1 invalid-value /ex:top/item/k2: invalid uint8 value "x"`,
-				`1 missing-element /ex:top/item[k1='a']: list entry "item" has no key "k2"`}},
+				`1 missing-element /ex:top/item: list entry "item" has no key "k1"`}},
 		{"unknown element between the keys", `<top xmlns="urn:ex"><item><k1>a</k1><zz/><k2>1</k2></item></top>`, DecodeOptions{},
 			[]string{`1 unknown-element /ex:top/item[k1='a']: unknown element "zz" in list "item"`}},
 		{"bad leaf-list value", `<top xmlns="urn:ex"><ll>a</ll></top><flag xmlns="urn:ex">yes</flag>`, DecodeOptions{},
