@@ -17,10 +17,10 @@ const defaultsModule = `module d {
   prefix d;
   rpc run {
     input {
-      leaf delay { type uint32; default "0"; }
+      leaf delay { type uint32; default " 0 "; }
       leaf-list tag { type string; default "a"; default "b"; }
       container opts {
-        leaf retries { type uint8; default "3"; }
+        leaf retries { type uint8; default "3\t"; }
         container deep { leaf x { type string; default "x"; } }
       }
       container p { presence "explicit"; leaf y { type string; default "y"; } }
@@ -37,7 +37,8 @@ const defaultsModule = `module d {
 // TestAddDefaults: the defaults of an rpc input (RFC 7950 section 7.14.2) are filled in: leaves,
 // leaf-lists, non-presence containers holding defaults, list entries' leaves, the default case
 // of a choice without a present case; not inside an absent presence container, not over a value
-// given, not the default case when another case is present.
+// given, not the default case when another case is present. A number's default may have
+// whitespace around it (" 0 ", as yanglint accepts): the leaf gets the number.
 func TestAddDefaults(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "d.yang")

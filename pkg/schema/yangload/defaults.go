@@ -12,9 +12,15 @@ import (
 // here). It covers the built-in types whose check needs no instance data or prefixes: numbers,
 // strings, booleans, enumerations, bits and empty; identityref, instance-identifier and leafref
 // defaults are left to the validator.
+//
+// A number may be surrounded by whitespace (`default "10 ";`), as in instance data (see
+// data.ParseValue): yanglint accepts it and uses the number, and so does the validator when it
+// creates the default leaf; other types take the text exactly (a string keeps its spaces, " up"
+// is no enum).
 func checkDefault(t *schema.Type, v string) string {
 	switch {
 	case t.Base.IsInteger() || t.Base == schema.Decimal64:
+		v = strings.Trim(v, " \t\n\r")
 		n, err := parseNumber(v, t.Base, t.FractionDigits)
 		if err != nil {
 			return err.Error()

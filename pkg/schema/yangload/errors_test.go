@@ -80,8 +80,13 @@ func TestLoadErrors(t *testing.T) {
   leaf c { type string { pattern "[a-z]+"; } default "A"; }
   leaf-list d { type boolean; }
   leaf e { type t; }
+  leaf f { type uint16; default "10 "; }
+  leaf g { type enumeration { enum x; } default " x"; }
+  leaf h { type decimal64 { fraction-digits 1; } default "\t1.5\n"; }
 }`, nil, []string{"2: invalid default of typedef t: 300 is out of the bounds of uint8", "3: invalid default of leaf a: 11 is outside the range",
-			`4: invalid default of leaf b: "y" is not an enum`, `5: invalid default of leaf c: "A" does not match the pattern`}},
+			`4: invalid default of leaf b: "y" is not an enum`, `5: invalid default of leaf c: "A" does not match the pattern`,
+			// A number may have whitespace around it (leaf f, h), as yanglint accepts; an enum may not.
+			`9: invalid default of leaf g: " x" is not an enum`}},
 		{"not a module", `container c { }`, nil, []string{"1: expected exactly one module or submodule statement"}},
 		{"missing key leaf and bad unique", `module m { namespace "urn:m"; prefix m;
   list l { key "id"; unique "nope"; leaf x { type string; } }
