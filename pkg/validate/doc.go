@@ -12,7 +12,14 @@
 //   - min-elements and max-elements (sections 7.7.5, 7.7.6, 15.2, 15.3);
 //   - list keys, unique statements and leaf-list uniqueness (sections 7.7, 7.8.2, 7.8.3, 15.1);
 //   - data from more than one case of a choice, when and must (sections 8.3.1, 7.5.3, 7.21.5, 15.4);
-//   - leafref and instance-identifier require-instance (sections 9.9, 9.13, 15.5).
+//   - leafref and instance-identifier require-instance (sections 9.9, 9.13, 15.5), a union's value
+//     accepted when any member type accepts it, instance included (section 9.12).
+//
+// One rule is yanglint's rather than the RFC's: the require-instance of an implicit default (a
+// leaf or leaf-list entry the validator created from a default statement, data.Node.Default) is
+// never checked, so a model that defaults a reference to an instance not configured yet (SR
+// Linux's boot interface "mgmt0") has a valid empty configuration. A value set explicitly is
+// checked, whether or not it equals the default.
 //
 // Errors follow RFC 7950 section 15 and RFC 6241 Appendix A (error-type application). Their Path
 // is the instance-identifier of the offending node; a missing node (mandatory, min-elements,

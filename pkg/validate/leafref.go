@@ -18,7 +18,16 @@ import (
 // instance-identifier without an instance), a later member that accepts the value (a string for
 // "GLOBAL" beside a leafref to interface names, a second leafref to another list) makes it
 // valid, as yanglint decides. Only when no member accepts it is the first member's error reported.
+//
+// A leaf or leaf-list entry holding an implicit default (created from the schema's default,
+// n.Default) is not checked: yanglint never checks an implicit default's leafref or
+// instance-identifier, and a model may default a reference to an instance the configuration has
+// not created yet (SR Linux's boot interface "mgmt0"), which would make its empty configuration
+// invalid. Setting the same value explicitly makes it checked.
 func (r *run) checkRef(n *data.Node) {
+	if n.Default {
+		return
+	}
 	t := n.Value.Type
 	if t == nil {
 		t = n.Schema.Type
