@@ -177,7 +177,7 @@ func TestNacmOperator(t *testing.T) {
 		return o.String(), e.String(), c.ProcessState.ExitCode()
 	}
 	_, errOut, code = sshOp("edit-config", "--config", "-")
-	if code != 1 || !strings.Contains(errOut, "rpc-error: access-denied (application)") || !strings.Contains(errOut, "path: /ncws-example:system/hostname") {
+	if code != 1 || !strings.Contains(errOut, "rpc-error: access-denied (application)") || !strings.Contains(errOut, "path: /ex:system/ex:hostname") {
 		t.Errorf("operator edit-config over SSH: exit %d, want 1 with access-denied at the hostname\n%s", code, errOut)
 	}
 	out, errOut, code = sshOp("get-config", "--filter", `<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"/>`)

@@ -75,7 +75,7 @@ func TestNcclient(t *testing.T) {
 			"subscribed",
 			"locked candidate",
 			"edit-config ok True",
-			"invalid edit error-tag=invalid-value error-path=/ncws-example:interfaces/interface[name='eth7']/mtu",
+			"invalid edit error-tag=invalid-value error-path=/ex:interfaces/ex:interface[ex:name='eth7']/ex:mtu",
 			"confirmed commit ok True",
 			"confirming commit ok True",
 			"notification netconf-config-change True",

@@ -69,7 +69,7 @@ func TestScrapligoBase10(t *testing.T) {
 		"get-config failed=false has eth9 false",
 		"edit-config failed=false ok true",
 		"get-config failed=false has eth9 true mtu 9000 true",
-		"invalid edit failed=true error-tag=invalid-value error-path=/ncws-example:interfaces/interface[name='eth9']/mtu",
+		"invalid edit failed=true error-tag=invalid-value error-path=/ex:interfaces/ex:interface[ex:name='eth9']/ex:mtu",
 		"close-session failed=false ok true",
 		"server closed the channel",
 		"wire client hello announces base:1.0 true base:1.1 false",

@@ -136,7 +136,7 @@ func TestClientRPCError(t *testing.T) {
 	if out != "" {
 		t.Errorf("stdout %q, want nothing", out)
 	}
-	if !strings.HasPrefix(errOut, "rpc-error: invalid-value (application): ") || !strings.Contains(errOut, "\n  path: /nctest:top/mtu\n") {
+	if !strings.HasPrefix(errOut, "rpc-error: invalid-value (application): ") || !strings.Contains(errOut, "\n  path: /t:top/t:mtu\n") {
 		t.Errorf("stderr %q; want the rpc-error with its tag, type, message and path", errOut)
 	}
 }

@@ -62,7 +62,7 @@ func TestServeNetconfOverTLS(t *testing.T) {
 		replies = append(replies, string(msg))
 	}
 	// operator is not the admin NACM's first configuration permits: the edit is refused.
-	if !strings.Contains(replies[0], "<error-tag>access-denied</error-tag>") || !strings.Contains(replies[0], "<error-path>/ncws-example:system/hostname</error-path>") {
+	if !strings.Contains(replies[0], "<error-tag>access-denied</error-tag>") || !strings.Contains(replies[0], "<error-path>/ex:system/ex:hostname</error-path>") {
 		t.Errorf("edit over TLS by a user NACM does not permit: %s", replies[0])
 	}
 	want := fmt.Sprintf(`<session-id>%s</session-id>`, id[1])

@@ -93,7 +93,7 @@ func Example() {
 	// Output:
 	// reboot at 2026-12-24T00:01:00Z
 	// <system xmlns="urn:ncws:yang:ncws-example"><uptime>4200</uptime></system>
-	// data-missing /ncws-example:interfaces/interface[name='eth0']
+	// data-missing /ex:interfaces/ex:interface[ex:name='eth0']
 	// served: <nil>
 }
 

@@ -266,7 +266,8 @@ func (n *Node) Walk(fn func(*Node) bool) {
 
 // Path returns the instance-identifier of n in the RFC 7951 form used for error-path:
 // /module:top/child[key='value']/leaf-list[.='value'], with a module prefix on the first node and
-// wherever the module changes.
+// wherever the module changes. The input or output node of an rpc or action is named by its
+// operation, as the request names it: /module:rpc/param, /module:list[key='k']/action/param.
 func (n *Node) Path() string {
 	if n.Schema == nil {
 		return "/"
@@ -281,11 +282,17 @@ func (n *Node) appendPath(b *strings.Builder) {
 		n.Parent.appendPath(b)
 	}
 	b.WriteByte('/')
-	if n.Parent == nil || n.Parent.Schema == nil || n.Parent.Schema.Module != n.Schema.Module {
-		b.WriteString(n.Schema.Module.Name)
+	sn := n.Schema
+	// The input or output of an operation is named as the request or reply names it: by the
+	// operation's element (/mod:rpc/param, .../action/param).
+	if (sn.Kind == schema.KindInput || sn.Kind == schema.KindOutput) && sn.Parent != nil {
+		sn = sn.Parent
+	}
+	if n.Parent == nil || n.Parent.Schema == nil || n.Parent.Schema.Module != sn.Module {
+		b.WriteString(sn.Module.Name)
 		b.WriteByte(':')
 	}
-	b.WriteString(n.Schema.Name)
+	b.WriteString(sn.Name)
 	switch n.Schema.Kind {
 	case schema.KindList:
 		for _, ks := range n.Schema.Keys {

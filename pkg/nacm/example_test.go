@@ -63,7 +63,7 @@ func ExampleEngine_Attach() {
 	fmt.Println(call("bob", `<get-config><source><running/></source></get-config>`))
 	// Output:
 	// level=INFO msg="nacm: write denied" user=bob session=2 operation=create path=/nctest:top/name by=write-default
-	// <rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><rpc-error xmlns:nctest="urn:ncws:test:nctest"><error-type>application</error-type><error-tag>access-denied</error-tag><error-severity>error</error-severity><error-path>/nctest:top/name</error-path><error-message xml:lang="en">create of /nctest:top/name denied</error-message></rpc-error></rpc-reply>
+	// <rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><rpc-error xmlns:t="urn:ncws:test:nctest"><error-type>application</error-type><error-tag>access-denied</error-tag><error-severity>error</error-severity><error-path>/t:top/t:name</error-path><error-message xml:lang="en">create of /nctest:top/name denied</error-message></rpc-error></rpc-reply>
 	// <rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><ok/></rpc-reply>
 	// <rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><top xmlns="urn:ncws:test:nctest"><name>a</name></top></data></rpc-reply>
 }

@@ -61,42 +61,59 @@ func AppendData(b []byte, rpcAttrs []Attr, content []byte) []byte {
 // error-app-tag, error-path, error-message (xml:lang="en") and error-info, the optional ones only
 // when set. Info elements are in the base namespace unless they name their own.
 //
-// Error-paths (and the instance-identifiers of YANG-namespace info such as non-unique) use
-// module names as prefixes (RFC 7951 form); RFC 6241 evaluates them with the namespace
-// declarations in scope, so each <rpc-error> declares those prefixes that name a module of s
-// (s may be nil: no declarations).
+// Error-paths (and the instance-identifiers of YANG-namespace info such as non-unique), held in
+// the RFC 7951 form, are sent in the XML form (see XMLPath): an XPath that selects the node,
+// every node name prefixed, each prefix declared on the <rpc-error> (RFC 6241 section 4.3, RFC
+// 7950 section 9.13.2). A path in another form is sent as it is, with the prefixes that name a
+// module of s declared. s may be nil: paths are sent as they are, without declarations.
 func AppendRPCErrors(b []byte, rpcAttrs []Attr, errs rpcerror.List, s *schema.Schema) []byte {
 	b = appendRoot(b, "rpc-reply", BaseNamespace, rpcAttrs)
+	p := &xmlPrefixes{s: s}
 	for _, e := range errs {
-		b = appendRPCError(b, e, s)
+		b = appendRPCError(b, e, p)
 	}
 	return append(b, "</rpc-reply>"...)
 }
 
-func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
+func appendRPCError(b []byte, e *rpcerror.Error, p *xmlPrefixes) []byte {
 	b = append(b, "<rpc-error"...)
-	if s != nil {
+	path := e.Path
+	var info []string // the values of YANG-namespace info in XML form
+	if p.s != nil {
 		var seen []string
-		declare := func(path string) {
-			for _, p := range pathPrefixes(path) {
-				dup := false
-				for _, q := range seen {
-					dup = dup || q == p
-				}
-				if m := s.Module(p); m != nil && !dup && p != "xml" && p != "xmlns" {
-					seen = append(seen, p)
-					b = append(b, " xmlns:"...)
-					b = append(b, p...)
-					b = append(b, `="`...)
-					b = AppendEscaped(b, m.Namespace, true)
-					b = append(b, '"')
+		decl := func(prefix, ns string) {
+			for _, q := range seen {
+				if q == prefix {
+					return
 				}
 			}
+			seen = append(seen, prefix)
+			b = append(b, " xmlns:"...)
+			b = append(b, prefix...)
+			b = append(b, `="`...)
+			b = AppendEscaped(b, ns, true)
+			b = append(b, '"')
 		}
-		declare(e.Path)
+		// declare converts an RFC 7951 path to the XML form and declares its prefixes; a path
+		// in another form is sent as it is, with the prefixes that name a module declared.
+		declare := func(v string) string {
+			if x, decls, ok := p.convert(v); ok {
+				for _, d := range decls {
+					decl(d.Prefix, d.Namespace)
+				}
+				return x
+			}
+			for _, pfx := range pathPrefixes(v) {
+				if m := p.s.Module(pfx); m != nil && pfx != "xml" && pfx != "xmlns" {
+					decl(pfx, m.Namespace)
+				}
+			}
+			return v
+		}
+		path = declare(path)
 		for _, in := range e.Info {
 			if in.Namespace == YANGNamespace {
-				declare(in.Value)
+				info = append(info, declare(in.Value))
 			}
 		}
 	}
@@ -116,8 +133,8 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 	if e.AppTag != "" {
 		el("error-app-tag", e.AppTag)
 	}
-	if e.Path != "" {
-		el("error-path", e.Path)
+	if path != "" {
+		el("error-path", path)
 	}
 	if e.Message != "" {
 		lang := e.Lang
@@ -141,7 +158,11 @@ func appendRPCError(b []byte, e *rpcerror.Error, s *schema.Schema) []byte {
 				b = append(b, '"')
 			}
 			b = append(b, '>')
-			b = AppendEscaped(b, in.Value, false)
+			v := in.Value
+			if in.Namespace == YANGNamespace && len(info) > 0 {
+				v, info = info[0], info[1:]
+			}
+			b = AppendEscaped(b, v, false)
 			b = append(b, "</"...)
 			b = append(b, in.Name...)
 			b = append(b, '>')

@@ -16,7 +16,7 @@ func TestAppendRPCErrorsGolden(t *testing.T) {
 	if rerr != nil {
 		t.Fatal(rerr)
 	}
-	s := &schema.Schema{Modules: []*schema.Module{{Name: "ietf-interfaces", Namespace: "urn:ietf:params:xml:ns:yang:ietf-interfaces", Implemented: true}}}
+	s := &schema.Schema{Modules: []*schema.Module{{Name: "ietf-interfaces", Prefix: "if", Namespace: "urn:ietf:params:xml:ns:yang:ietf-interfaces", Implemented: true}}}
 	s.Finalize()
 	errs := rpcerror.List{
 		rpcerror.MissingAttribute(rpcerror.RPC, "message-id", "rpc"),
@@ -32,11 +32,11 @@ func TestAppendRPCErrorsGolden(t *testing.T) {
 		`<rpc-error><error-type>rpc</error-type><error-tag>missing-attribute</error-tag><error-severity>error</error-severity>` +
 		`<error-message xml:lang="en">missing attribute "message-id" on element "rpc"</error-message>` +
 		`<error-info><bad-attribute>message-id</bad-attribute><bad-element>rpc</bad-element></error-info></rpc-error>` +
-		`<rpc-error xmlns:ietf-interfaces="urn:ietf:params:xml:ns:yang:ietf-interfaces"><error-type>application</error-type><error-tag>operation-failed</error-tag>` +
+		`<rpc-error xmlns:if="urn:ietf:params:xml:ns:yang:ietf-interfaces"><error-type>application</error-type><error-tag>operation-failed</error-tag>` +
 		`<error-severity>warning</error-severity><error-app-tag>data-not-unique</error-app-tag>` +
-		`<error-path>/ietf-interfaces:interfaces/interface[name='a:b&lt;']</error-path>` +
+		`<error-path>/if:interfaces/if:interface[if:name='a:b&lt;']</error-path>` +
 		`<error-message xml:lang="en">x &lt; y &amp; z</error-message>` +
-		`<error-info><non-unique xmlns="urn:ietf:params:xml:ns:yang:1">/ietf-interfaces:interfaces/interface[name='a']/ietf-interfaces:mtu</non-unique>` +
+		`<error-info><non-unique xmlns="urn:ietf:params:xml:ns:yang:1">/if:interfaces/if:interface[if:name='a']/if:mtu</non-unique>` +
 		`<session-id>0</session-id></error-info></rpc-error>` +
 		`<rpc-error><error-type>protocol</error-type><error-tag>operation-not-supported</error-tag><error-severity>error</error-severity></rpc-error>` +
 		`</rpc-reply>`

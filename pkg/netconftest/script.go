@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ncws/ncws/pkg/netconf"
 )
 
 // A step is one line (or block) of a script.
@@ -128,11 +130,17 @@ func parseScript(src string) ([]step, Options, error) {
 
 // xnode is a message parsed for comparison: namespaced names, attributes without namespace
 // declarations, trimmed text, whitespace-only text dropped.
+//
+// The text of an error-path (and of a YANG-namespace non-unique) is an XPath whose prefixes
+// mean the namespaces declared where it stands (RFC 6241 section 4.3): it is compared with each
+// prefix replaced by {namespace}, so that a script checks that every prefix is declared, and to
+// what, whatever the prefixes are.
 type xnode struct {
 	name  xml.Name
 	attrs []xml.Attr
 	text  string
 	kids  []*xnode
+	scope map[string]string // the prefixes in scope
 }
 
 func parseXML(b []byte) (*xnode, error) {
@@ -150,7 +158,18 @@ func parseXML(b []byte) (*xnode, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			n := &xnode{name: t.Name}
+			if len(stack) > 0 {
+				n.scope = stack[len(stack)-1].scope
+			}
 			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" {
+					m := map[string]string{}
+					for k, v := range n.scope {
+						m[k] = v
+					}
+					m[a.Name.Local] = a.Value
+					n.scope = m
+				}
 				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 					continue
 				}
@@ -183,12 +202,59 @@ func parseXML(b []byte) (*xnode, error) {
 	var trim func(*xnode)
 	trim = func(n *xnode) {
 		n.text = strings.TrimSpace(n.text)
+		if (n.name.Space == netconf.BaseNamespace && n.name.Local == "error-path") ||
+			(n.name.Space == netconf.YANGNamespace && n.name.Local == "non-unique") {
+			n.text = resolvePrefixes(n.text, n.scope)
+		}
 		for _, k := range n.kids {
 			trim(k)
 		}
 	}
 	trim(root)
 	return root, nil
+}
+
+// resolvePrefixes replaces each prefix of an XPath (a name followed by one ':', outside string
+// literals) by {namespace}, or by {?prefix} when scope does not declare it.
+func resolvePrefixes(path string, scope map[string]string) string {
+	if path == wildcard {
+		return path
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		c := path[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(path[i+1:], c)
+			if j < 0 {
+				b.WriteString(path[i:])
+				return b.String()
+			}
+			b.WriteString(path[i : i+j+2])
+			i += j + 2
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := i + 1
+			for j < len(path) && (path[j] == '_' || path[j] == '-' || path[j] == '.' || path[j] >= 'a' && path[j] <= 'z' ||
+				path[j] >= 'A' && path[j] <= 'Z' || path[j] >= '0' && path[j] <= '9') {
+				j++
+			}
+			if j < len(path) && path[j] == ':' && (j+1 == len(path) || path[j+1] != ':') {
+				if ns, ok := scope[path[i:j]]; ok {
+					b.WriteString("{" + ns + "}")
+				} else {
+					b.WriteString("{?" + path[i:j] + "}")
+				}
+				i = j + 1
+				continue
+			}
+			b.WriteString(path[i:j])
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
 }
 
 const wildcard = "{{*}}"

@@ -84,6 +84,10 @@ type Error struct {
 	AppTag   string
 	// Path is the error-path: an instance-identifier of the offending node, in the module-name
 	// prefixed form of RFC 7951 section 6.11 (e.g. /ietf-interfaces:interfaces/interface[name='eth0']).
+	// On the wire it is sent as an XPath with every step prefixed and the prefixes declared
+	// (/if:interfaces/if:interface[if:name='eth0']: netconf.AppendRPCErrors); a parameter of an
+	// rpc is named in the request, /ietf-netconf:rpc/mod:op/param. Decoded from a reply
+	// (netconf.DecodeReply), it is the error-path as received.
 	Path    string
 	Message string
 	// Lang is the xml:lang of Message; empty means "en".

@@ -21,8 +21,8 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
 	})
 	if len(errs) > 0 {
-		if in != nil {
-			opPaths(errs, in)
+		if in != nil && in.Parent != nil {
+			errs = s.srv.requestPaths(errs, in.Path(), true)
 		}
 		return s.errorReply(m.Attrs, errs), nil, nil
 	}
@@ -56,11 +56,12 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 	if e := s.srv.checkTarget(target); e != nil {
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
+	opPath := in.Path()
 	if errs := s.srv.checkInput(in, target); len(errs) > 0 {
-		return s.errorReply(m.Attrs, errs), nil, nil
+		return s.errorReply(m.Attrs, s.srv.requestPaths(errs, opPath, true)), nil, nil
 	}
 	req := &Request{Who: s.who, RPC: act, Input: in, Target: target, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs, true)
+	return s.call(ctx, m, h, req, attrs, true, opPath)
 }
 
 // checkTarget reports data-missing when the action's target instance does not exist (RFC 7950

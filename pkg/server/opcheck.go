@@ -6,6 +6,7 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/validate"
@@ -113,23 +114,53 @@ func outputOf(op *schema.Node) *schema.Node {
 	return nil
 }
 
-// opPaths rewrites the error-paths of the errors found decoding in, the input of an rpc or
-// action, that name the input node as the decoder does (/mod:input/param, or the target's path
-// followed by input/param) to name the operation as the request does and as checkInput's
-// errors do (/mod:rpc/param, .../action/param). Other paths are left alone.
-func opPaths(errs rpcerror.List, in *data.Node) {
-	s := in.Schema
-	if s == nil || s.Kind != schema.KindInput || s.Parent == nil {
-		return
+// requestPaths returns errs with the error-paths that name a parameter of the operation
+// (paths at or below opPath, the operation's path in the RFC 7951 form data.Node.Path gives an
+// input: /mod:rpc, or the target's path followed by the action) moved into the request, where
+// the parameters are: /ietf-netconf:rpc/mod:rpc/param, or
+// /ietf-netconf:rpc/yang:action/mod:list[key='k']/action/param (the XML form, sent on the wire,
+// is /nc:rpc/ex:rpc/ex:param: netconf.XMLPath). Errors about other nodes (data) keep their
+// paths. The errors changed are copies: a handler's errors may be shared values.
+func (srv *Server) requestPaths(errs rpcerror.List, opPath string, action bool) rpcerror.List {
+	nc := srv.Store.Schema().ModuleByNamespace(nsNetconf)
+	if nc == nil || opPath == "" {
+		return errs
 	}
-	from := in.Path()
-	if !strings.HasSuffix(from, s.Name) {
-		return
+	prefix := "/" + nc.Name + ":rpc"
+	if action {
+		prefix += "/" + netconf.PathActionModule + ":action"
 	}
-	to := from[:len(from)-len(s.Name)] + s.Parent.Name
-	for _, e := range errs {
-		if e.Path == from || strings.HasPrefix(e.Path, from+"/") {
-			e.Path = to + e.Path[len(from):]
+	under := func(p string) bool { return p == opPath || strings.HasPrefix(p, opPath+"/") }
+	var out rpcerror.List
+	for i, e := range errs {
+		moved := under(e.Path)
+		for _, in := range e.Info {
+			moved = moved || (in.Namespace == netconf.YANGNamespace && under(in.Value))
 		}
+		if !moved {
+			continue
+		}
+		if out == nil {
+			out = append(rpcerror.List(nil), errs...)
+		}
+		c := *e
+		if under(e.Path) {
+			c.Path = prefix + e.Path
+		}
+		// Instance-identifiers in error-info (non-unique) name the parameters as the path does.
+		c.Info = append([]rpcerror.Info(nil), e.Info...)
+		for j, in := range c.Info {
+			if in.Namespace == netconf.YANGNamespace && under(in.Value) {
+				c.Info[j].Value = prefix + in.Value
+			}
+		}
+		out[i] = &c
 	}
+	if out == nil {
+		return errs
+	}
+	return out
 }
+
+// rpcPath is the path of an rpc's input as data.Node.Path names it: /mod:rpc.
+func rpcPath(rpc *schema.Node) string { return "/" + rpc.Module.Name + ":" + rpc.Name }

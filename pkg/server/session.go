@@ -240,27 +240,28 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	input, errs := yangxml.Unmarshal(m.Operation(), sch, yangxml.DecodeOptions{
 		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
 	})
+	opPath := rpcPath(rpc)
 	if len(errs) > 0 {
-		if !builtin && input != nil {
-			opPaths(errs, input)
-		}
-		return s.errorReply(m.Attrs, errs), nil, nil
+		return s.errorReply(m.Attrs, s.srv.requestPaths(errs, opPath, false)), nil, nil
 	}
 	// The built-in operations read their parameters' absence themselves and pin their own
 	// errors; every other handler gets its input validated, with the defaults in place (RFC
 	// 7950 section 7.14.2).
 	if !builtin {
 		if errs := s.srv.checkInput(input, nil); len(errs) > 0 {
-			return s.errorReply(m.Attrs, errs), nil, nil
+			return s.errorReply(m.Attrs, s.srv.requestPaths(errs, opPath, false)), nil, nil
 		}
 	}
 	req := &Request{Who: s.who, RPC: rpc, Input: input, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs, !builtin)
+	return s.call(ctx, m, h, req, attrs, !builtin, opPath)
 }
 
 // call runs h for req and encodes the reply; with check set, the output h returns is validated
 // first (see checkOutput).
-func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture, check bool) ([]byte, *netconf.CloseReason, func()) {
+//
+// opPath is the path of the operation's input (data.Node.Path): errors about its parameters
+// point into the request (see requestPaths).
+func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture, check bool, opPath string) ([]byte, *netconf.CloseReason, func()) {
 	sctx := withSession(ctx, s, attrs)
 	c := callOf(sctx)
 	out, errs := s.srv.callHandler(sctx, h, req)
@@ -268,7 +269,7 @@ func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Requ
 		errs = s.srv.checkOutput(req, out)
 	}
 	if len(errs) > 0 {
-		return s.errorReply(m.Attrs, errs), c.end, nil
+		return s.errorReply(m.Attrs, s.srv.requestPaths(errs, opPath, req.Target != nil)), c.end, nil
 	}
 	if out == nil && c.raw == nil {
 		return netconf.AppendOK(nil, m.Attrs), c.end, c.after

@@ -172,20 +172,20 @@ func TestValidateOp(t *testing.T) {
 		kids []string
 	}{
 		{name: "valid, defaults added", io: func() *data.Node { return rpc("alone", `<alone xmlns="urn:op"><a>1</a></alone>`) },
-			kids: []string{"/op:input/a", "/op:input/b", "/op:input/c", "/op:input/c/d"}},
+			kids: []string{"/op:alone/a", "/op:alone/b", "/op:alone/c", "/op:alone/c/d"}},
 		{name: "mandatory, protocol", io: func() *data.Node { return rpc("alone", `<alone xmlns="urn:op"/>`) },
 			opts: OpOptions{ErrorType: rpcerror.Protocol},
 			// b != ../a with no a is false (XPath compares with an empty node-set).
 			want: []e{{"protocol", "missing-element", "", "/op:alone/a"},
 				{"application", "operation-failed", "must-violation", "/op:alone/b"}},
-			kids: []string{"/op:input/b", "/op:input/c", "/op:input/c/d"}},
+			kids: []string{"/op:alone/b", "/op:alone/c", "/op:alone/c/d"}},
 		{name: "must", io: func() *data.Node { return rpc("alone", `<alone xmlns="urn:op"><a>x</a></alone>`) },
 			want: []e{{"application", "operation-failed", "must-violation", "/op:alone/b"}},
-			kids: []string{"/op:input/a", "/op:input/b", "/op:input/c", "/op:input/c/d"}},
+			kids: []string{"/op:alone/a", "/op:alone/b", "/op:alone/c", "/op:alone/c/d"}},
 		{name: "leafref in running", io: func() *data.Node { return rpc("host", `<host xmlns="urn:op"><h>r1</h></host>`) },
-			opts: OpOptions{Tree: running}, kids: []string{"/op:input/h"}},
+			opts: OpOptions{Tree: running}, kids: []string{"/op:host/h"}},
 		{name: "leafref without running", io: func() *data.Node { return rpc("host", `<host xmlns="urn:op"><h>r1</h></host>`) },
-			want: []e{{"application", "data-missing", "instance-required", "/op:host/h"}}, kids: []string{"/op:input/h"}},
+			want: []e{{"application", "data-missing", "instance-required", "/op:host/h"}}, kids: []string{"/op:host/h"}},
 		{name: "action: target's data and running",
 			io: func() *data.Node {
 				return action(`<dev xmlns="urn:op"><name>d1</name><port><reset><who>d1</who><speed>200</speed><n>11</n></reset></port></dev>`)
@@ -196,12 +196,12 @@ func TestValidateOp(t *testing.T) {
 				{"application", "operation-failed", "must-violation", "/op:dev[name='d1']/port/reset/speed"},
 				{"application", "operation-failed", "must-violation", "/op:dev[name='d1']/port/reset/n"},
 			},
-			kids: []string{"/op:dev[name='d1']/port/input/who", "/op:dev[name='d1']/port/input/speed", "/op:dev[name='d1']/port/input/n"}},
+			kids: []string{"/op:dev[name='d1']/port/reset/who", "/op:dev[name='d1']/port/reset/speed", "/op:dev[name='d1']/port/reset/n"}},
 		{name: "action: target absent from the tree",
 			io: func() *data.Node {
 				return action(`<dev xmlns="urn:op"><name>d2</name><port><named><self>d2</self></named></port></dev>`)
 			},
-			opts: OpOptions{Tree: running}, kids: []string{"/op:dev[name='d2']/port/input/self"}},
+			opts: OpOptions{Tree: running}, kids: []string{"/op:dev[name='d2']/port/named/self"}},
 		{name: "output: values and schema checked",
 			io: func() *data.Node {
 				o := data.New(out)
@@ -209,21 +209,21 @@ func TestValidateOp(t *testing.T) {
 				return o
 			},
 			opts: OpOptions{CheckValues: true},
-			want: []e{{"application", "invalid-value", "", "/op:alone/r"}}, kids: []string{"/op:output/r"}},
+			want: []e{{"application", "invalid-value", "", "/op:alone/r"}}, kids: []string{"/op:alone/r"}},
 		{name: "output: instance-identifier",
 			io: func() *data.Node {
 				o := data.New(out)
 				o.Insert(leaf(out.Child(m, "id"), "/op:sys/op:hostname"))
 				return o
 			},
-			opts: OpOptions{Tree: running, CheckValues: true}, kids: []string{"/op:output/id"}},
+			opts: OpOptions{Tree: running, CheckValues: true}, kids: []string{"/op:alone/id"}},
 		{name: "output: node of another schema",
 			io: func() *data.Node {
 				o := data.New(out)
 				o.Insert(leaf(ioOf(alone, schema.KindInput).Child(m, "a"), "1"))
 				return o
 			},
-			want: []e{{"application", "unknown-element", "", "/op:alone/a"}}, kids: []string{"/op:output/a"}},
+			want: []e{{"application", "unknown-element", "", "/op:alone/a"}}, kids: []string{"/op:alone/a"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			io := tc.io()

@@ -161,7 +161,9 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(idOf(m), `<rpc-error><error-type>application</error-type><error-tag>invalid-value</error-tag>`+
 			`<error-severity>error</error-severity><error-app-tag>my-app-tag</error-app-tag>`+
 			`<error-path xmlns:ex="urn:ex">/ex:a/b</error-path><error-message xml:lang="en">bad value</error-message>`+
-			`<error-info><bad-element>b</bad-element></error-info></rpc-error>`)
+			`<error-info><bad-element>b</bad-element></error-info></rpc-error>`+
+			`<rpc-error xmlns:ex="urn:ex" xmlns:au="urn:aug"><error-type>application</error-type><error-tag>invalid-value</error-tag>`+
+			`<error-severity>error</error-severity><error-path>/ex:a/ex:b[ex:k='x:y'][au:k2="']"]/au:c/au:d[.='1']/zz:e</error-path></rpc-error>`)
 	case "kill":
 		read()
 		c.Close(4001, "killed by session 7")

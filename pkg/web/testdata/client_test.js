@@ -98,6 +98,15 @@ const tests = {
     const r = e.errors[0];
     eq([r.type, r.tag, r.severity, r.appTag, r.path, r.message], ["application", "invalid-value", "error", "my-app-tag", "/ex:a/b", "bad value"], "fields");
     eq(r.info.map((i) => i.localName), ["bad-element"], "error-info");
+    // modulePath: prefixes resolved where the path stands, written as module names in the RFC
+    // 7951 form; an undeclared prefix leaves the path as sent.
+    const mods = { "urn:ex": "example", "urn:aug": "aug" };
+    const moduleOf = (ns) => mods[ns];
+    eq(r.modulePath(moduleOf), "/example:a/b", "modulePath");
+    const r2 = e.errors[1];
+    eq(r2.modulePath(moduleOf), "/ex:a/ex:b[ex:k='x:y'][au:k2=\"']\"]/au:c/au:d[.='1']/zz:e", "modulePath, undeclared prefix");
+    r2.path = r2.path.replace("/zz:e", "");
+    eq(r2.modulePath(moduleOf), "/example:a/b[k='x:y'][aug:k2=\"']\"]/aug:c/d[.='1']", "modulePath with keys and modules");
     s.close();
   },
   async "close code and reason: killed by another session (4001)"() {
@@ -142,7 +151,9 @@ const tests = {
     const d = await s.getConfig({ filter: '<system xmlns="' + EX + '"/>' });
     eq(text(d, "hostname"), "unit-test", "hostname");
     const e = await rejects(s.editConfig({ config: '<system xmlns="' + EX + '"><hostname>no good!</hostname></system>' }));
-    eq([e.errors[0].tag, e.errors[0].path], ["invalid-value", "/ncws-example:system/hostname"], "error");
+    // The error-path selects the node: every step prefixed, the prefix declared (RFC 6241 4.3).
+    eq([e.errors[0].tag, e.errors[0].path], ["invalid-value", "/ex:system/ex:hostname"], "error");
+    eq(e.errors[0].modulePath((ns) => (ns === EX ? "ncws-example" : null)), "/ncws-example:system/hostname", "modulePath");
     const closed = await s.closeSession();
     eq(closed.code, 1000, "close code");
   },

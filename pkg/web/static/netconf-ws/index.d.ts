@@ -34,6 +34,7 @@ export declare class RpcError {
   message: string;
   info: Element[];
   element: Element;
+  modulePath(moduleOf: (ns: string) => string | null | undefined): string;
   toString(): string;
 }
 export declare class NetconfError extends Error {

@@ -158,7 +158,10 @@ export class RpcError {
     this.severity = childText(el, NETCONF_NS, "error-severity") || "error";
     /** @type {string} error-app-tag, empty when absent */
     this.appTag = childText(el, NETCONF_NS, "error-app-tag");
-    /** @type {string} error-path (ncws sends RFC 7951 instance-identifiers), empty when absent */
+    /**
+     * @type {string} error-path as sent: an XPath whose prefixes are declared in the reply
+     * (/ex:interfaces/ex:interface[ex:name='eth0']); empty when absent. See modulePath.
+     */
     this.path = childText(el, NETCONF_NS, "error-path");
     /** @type {string} error-message, empty when absent */
     this.message = childText(el, NETCONF_NS, "error-message");
@@ -167,6 +170,47 @@ export class RpcError {
     this.info = info ? children(info) : [];
     /** @type {Element} */
     this.element = el;
+  }
+
+  /**
+   * The error-path in the RFC 7951 form (/ncws-example:interfaces/interface[name='eth0']): each
+   * prefix resolved through the namespace declarations in scope of the error-path element and
+   * written as its module's name, on the first step and where the module changes only.
+   * @param {(ns: string) => (string|null|undefined)} moduleOf the module name of a namespace
+   * @returns {string} the path, or the error-path as sent when a prefix or namespace is unknown
+   */
+  modulePath(moduleOf) {
+    const p = this.path;
+    const pathEl = children(this.element, NETCONF_NS, "error-path")[0];
+    if (!p || !pathEl) return p;
+    let out = "";
+    let cur = null; // module of the current step
+    let inPred = false;
+    for (let i = 0; i < p.length; ) {
+      const c = p[i];
+      if (c === "'" || c === '"') {
+        const j = p.indexOf(c, i + 1);
+        if (j < 0) return p;
+        out += p.slice(i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      const m = /^([A-Za-z_][\w.-]*):(?!:)/.exec(p.slice(i));
+      if (m && (i === 0 || /[\/\[\s(]/.test(p[i - 1]))) {
+        const ns = pathEl.lookupNamespaceURI(m[1]);
+        const mod = ns ? moduleOf(ns) : null;
+        if (!mod) return p;
+        if (mod !== cur) out += mod + ":";
+        if (!inPred) cur = mod;
+        i += m[0].length;
+        continue;
+      }
+      if (c === "[") inPred = true;
+      if (c === "]") inPred = false;
+      out += c;
+      i++;
+    }
+    return out;
   }
 
   /** @returns {string} "tag (type): message at path" */

@@ -665,7 +665,13 @@ function showErrors(box, e) {
     box.append(Object.assign(document.createElement("p"), { className: "error", textContent: errText(e) }));
     return;
   }
+  // Error-paths come as XPaths with prefixes; the tree's rows are named in the RFC 7951 form.
+  const moduleOf = (ns) => {
+    const m = model && model.byNs.get(ns);
+    return m ? m.name : null;
+  };
   for (const err of e.errors) {
+    const path = err.modulePath(moduleOf);
     const div = document.createElement("div");
     div.className = "rpc-error";
     const line = (k, v, cls) => {
@@ -678,10 +684,10 @@ function showErrors(box, e) {
     line("error-app-tag", err.appTag, "apptag");
     line("error-type", err.type);
     line("error-message", err.message, "msg");
-    line("error-path", err.path, "path");
+    line("error-path", path, "path");
     box.append(div);
-    if (err.path) {
-      const { row, exact } = findRow(dataRows, err.path);
+    if (path) {
+      const { row, exact } = findRow(dataRows, path);
       const key = row ? row.path : null;
       if (key) {
         if (!errorMarks.has(key)) errorMarks.set(key, []);
@@ -700,8 +706,8 @@ function showErrors(box, e) {
       div.append(b);
     }
     // The form field of the path, when it is open.
-    if (editCtx && err.path) {
-      const leaf = err.path.replace(/\[[^\]]*\]/g, "").split("/").pop().replace(/^.*:/, "");
+    if (editCtx && path) {
+      const leaf = path.replace(/\[[^\]]*\]/g, "").split("/").pop().replace(/^.*:/, "");
       const input = $("edit-fields").querySelector('[data-leaf="' + CSS.escape(leaf) + '"]');
       if (input) {
         const warn = $(input.id + "-warn");
