@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,8 @@ var errClosed = errors.New("websocket: connection closed")
 // conn is one upgraded connection: a netconf.Conn.
 type conn struct {
 	ws      *ws.Conn
+	cork    *corkConn     // the TCP connection (nil if the library did not hijack through it)
+	br      *bufio.Reader // what the library reads cork through
 	info    netconf.ConnInfo
 	release func() // gives back the connection's places in the caps
 
@@ -36,8 +39,8 @@ type conn struct {
 	closed    chan struct{}
 }
 
-func newConn(c *ws.Conn, info netconf.ConnInfo, pingInterval time.Duration, release func()) *conn {
-	cn := &conn{ws: c, info: info, release: release, pingInterval: pingInterval, closed: make(chan struct{})}
+func newConn(c *ws.Conn, cw *corkWriter, info netconf.ConnInfo, pingInterval time.Duration, release func()) *conn {
+	cn := &conn{ws: c, cork: cw.cork, br: cw.br, info: info, release: release, pingInterval: pingInterval, closed: make(chan struct{})}
 	if pingInterval > 0 {
 		cn.ping = time.AfterFunc(pingInterval, cn.keepalive)
 	}
@@ -97,6 +100,10 @@ func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
 		c.closeWith(ws.StatusInvalidFramePayloadData, "invalid UTF-8")
 		return nil, fmt.Errorf("%w: invalid UTF-8", errClosed)
 	}
+	if c.cork != nil && c.br.Buffered() > 0 {
+		// The peer pipelined: the reply to msg may wait for the replies after it (see cork.go).
+		c.cork.setHold()
+	}
 	return msg, nil
 }
 
@@ -123,6 +130,9 @@ func (c *conn) Close(reason netconf.CloseReason) error {
 func (c *conn) closeWith(code ws.StatusCode, text string) error {
 	var err error
 	c.closeOnce.Do(func() {
+		if c.cork != nil {
+			c.cork.unhold()
+		}
 		close(c.closed)
 		if c.ping != nil {
 			c.ping.Stop()
@@ -135,6 +145,9 @@ func (c *conn) closeWith(code ws.StatusCode, text string) error {
 
 func (c *conn) closeNow() {
 	c.closeOnce.Do(func() {
+		if c.cork != nil {
+			c.cork.unhold()
+		}
 		close(c.closed)
 		if c.ping != nil {
 			c.ping.Stop()

@@ -177,7 +177,8 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 	}
 
-	c, err := ws.Accept(w, r, &ws.AcceptOptions{
+	cw := &corkWriter{ResponseWriter: w}
+	c, err := ws.Accept(cw, r, &ws.AcceptOptions{
 		Subprotocols: []string{Subprotocol},
 		// The origin was checked above, with exact origins rather than host patterns.
 		InsecureSkipVerify: true,
@@ -192,7 +193,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		raddr = net.TCPAddrFromAddrPort(ap)
 	}
-	cn := newConn(c, netconf.ConnInfo{User: user, Transport: l.opts.Transport, Remote: raddr},
+	cn := newConn(c, cw, netconf.ConnInfo{User: user, Transport: l.opts.Transport, Remote: raddr},
 		l.opts.PingInterval, release)
 	select {
 	case l.conns <- cn:

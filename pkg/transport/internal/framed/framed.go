@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/ncws/ncws/pkg/netconf"
 )
@@ -20,9 +21,11 @@ type Conn struct {
 	wmu   sync.Mutex
 	w     *netconf.Writer
 	out   *bufWriter
-	// more is set while the reader holds input not yet returned (the peer pipelined): replies
-	// are then gathered and written together when the reader next waits for input.
-	more bool
+	// The replies written while out.hold is set (the reader holds input not yet returned: the
+	// peer pipelined) are gathered and written together when the reader next waits for input,
+	// or by flushTimer when the next request takes longer than holdFor.
+	flushTimer *time.Timer
+	holdFor    time.Duration
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -32,7 +35,8 @@ type Conn struct {
 // stream (it must make a blocked Read return).
 func New(rw io.ReadWriter, close func() error, info netconf.ConnInfo, limit int) *Conn {
 	out := &bufWriter{w: rw}
-	c := &Conn{rw: rw, close: close, info: info, w: netconf.NewWriter(out), out: out, closed: make(chan struct{})}
+	c := &Conn{rw: rw, close: close, info: info, w: netconf.NewWriter(out), out: out, holdFor: holdFor,
+		closed: make(chan struct{})}
 	c.r = netconf.NewReader(flushingReader{c}, limit)
 	return c
 }
@@ -44,7 +48,7 @@ type flushingReader struct{ c *Conn }
 func (f flushingReader) Read(p []byte) (int, error) {
 	c := f.c
 	c.wmu.Lock()
-	c.more, c.out.hold = false, false
+	c.out.hold = false
 	err := c.out.flush()
 	c.wmu.Unlock()
 	if err != nil {
@@ -91,7 +95,14 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	if err == nil {
 		more := c.r.Buffered() > 0
 		c.wmu.Lock()
-		c.more, c.out.hold = more, more
+		if more && !c.out.hold {
+			if c.flushTimer == nil {
+				c.flushTimer = time.AfterFunc(c.holdFor, c.flushHeld)
+			} else {
+				c.flushTimer.Reset(c.holdFor)
+			}
+		}
+		c.out.hold = more
 		c.wmu.Unlock()
 	}
 	if err != nil {
@@ -105,14 +116,35 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	return msg, nil
 }
 
+// maxHeld bounds the bytes gathered for a batch: a bigger one is written at once.
+const maxHeld = 64 << 10
+
+// holdFor bounds how long a reply gathered for a batch waits for the replies after it: a
+// request that takes longer (a big commit) does not delay the replies before it.
+const holdFor = 500 * time.Microsecond
+
+// flushHeld sends the replies gathered so far and writes through until the reader sets hold
+// again.
+func (c *Conn) flushHeld() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.out.hold = false
+	c.out.flush()
+}
+
 // WriteMessage implements netconf.Conn. While the peer has pipelined requests waiting (input
 // read and not yet answered), replies are gathered and sent in one write when the reader next
-// reads the stream (fewer SSH packets and TLS records); otherwise each message is written at
-// once.
+// reads the stream (fewer SSH packets and TLS records), when they pass 64 KiB, or 500 µs after
+// the first (a slow request does not delay the replies before it); otherwise each message is
+// written at once.
 func (c *Conn) WriteMessage(ctx context.Context, msg []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.w.WriteMessage(msg)
+	err := c.w.WriteMessage(msg)
+	if err == nil && len(c.out.buf) > maxHeld {
+		err = c.out.flush()
+	}
+	return err
 }
 
 // UseChunked implements netconf.Base11Conn: both hellos carried base:1.1.
@@ -135,6 +167,11 @@ func (c *Conn) Close(reason netconf.CloseReason) error {
 		}
 		close(c.closed)
 		c.close()
+		c.wmu.Lock()
+		if c.flushTimer != nil {
+			c.flushTimer.Stop()
+		}
+		c.wmu.Unlock()
 	})
 	return nil
 }

@@ -1,0 +1,122 @@
+package websocket
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Replies to pipelined requests are gathered into one TCP write, as framed.Conn does for SSH
+// and TLS: while the reader holds input not yet returned, frames are kept, and they go out
+// when the reader next reads the socket (it has nothing left to answer), when more than
+// maxHeld bytes are kept, or holdFor after the first was kept (a request that takes longer
+// does not delay the replies before it).
+const (
+	maxHeld = 64 << 10
+	holdFor = 500 * time.Microsecond
+)
+
+// corkConn is the TCP connection under an upgraded WebSocket.
+type corkConn struct {
+	net.Conn
+	mu    sync.Mutex
+	buf   []byte
+	hold  bool
+	timer *time.Timer
+	// holdFor is the package's holdFor unless a test sets it.
+	holdFor time.Duration
+}
+
+func (c *corkConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hold && len(c.buf)+len(p) <= maxHeld {
+		c.buf = append(c.buf, p...)
+		return len(p), nil
+	}
+	if len(c.buf) > 0 {
+		c.buf = append(c.buf, p...)
+		return len(p), c.flushLocked()
+	}
+	return c.Conn.Write(p)
+}
+
+// Read sends what is kept before it reads the socket.
+func (c *corkConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	c.hold = false
+	err := c.flushLocked()
+	c.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
+}
+
+// setHold keeps the frames written from now on until the next Read, holdFor at most.
+func (c *corkConn) setHold() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hold {
+		return
+	}
+	c.hold = true
+	if c.timer == nil {
+		c.timer = time.AfterFunc(c.holdFor, c.release)
+	} else {
+		c.timer.Reset(c.holdFor)
+	}
+}
+
+// release stops keeping frames and sends those kept.
+func (c *corkConn) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.hold = false
+	c.flushLocked()
+}
+
+// unhold stops keeping frames; the next write sends those kept first.
+func (c *corkConn) unhold() {
+	c.mu.Lock()
+	c.hold = false
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.mu.Unlock()
+}
+
+func (c *corkConn) flushLocked() error {
+	if len(c.buf) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.buf)
+	if cap(c.buf) > 1<<20 {
+		c.buf = nil
+	} else {
+		c.buf = c.buf[:0]
+	}
+	return err
+}
+
+// corkWriter hands the library a corkConn when it hijacks the connection, and keeps the
+// reader the library reads it through (whose Buffered says whether input is waiting).
+type corkWriter struct {
+	http.ResponseWriter
+	cork *corkConn
+	br   *bufio.Reader
+}
+
+// Hijack hijacks the underlying connection and wraps it. The library reads the bytes buffered
+// with the handshake from the returned reader, then the connection, and writes its frames
+// through the returned writer.
+func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	w.cork, w.br = &corkConn{Conn: nc, holdFor: holdFor}, brw.Reader
+	return w.cork, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(w.cork, 4096)), nil
+}
