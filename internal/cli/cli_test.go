@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -172,6 +173,61 @@ func TestCompletion(t *testing.T) {
 	for _, sub := range []string{"client", "serve", "validate", "completion"} {
 		if code != ExitOK || !strings.Contains(out, "\n"+sub+"\t") && !strings.HasPrefix(out, sub+"\t") {
 			t.Errorf("ncws __complete '': exit %d, output lacks %s:\n%s", code, sub, out)
+		}
+	}
+}
+
+// TestValidateBuiltinModules: ietf-inet-types and ietf-yang-types are built in (no -p needed, as
+// with yanglint and ncws gen), and a submodule among the schema files is skipped, its module
+// including it. yanglint, when installed, gives the same verdicts for the same files.
+func TestValidateBuiltinModules(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"bt.yang": `module bt {
+  yang-version 1.1;
+  namespace "urn:example:bt";
+  prefix bt;
+  import ietf-inet-types { prefix inet; }
+  import ietf-yang-types { prefix yang; }
+  include bt-part;
+  container top {
+    leaf addr { type inet:ip-address; }
+    leaf mac { type yang:mac-address; }
+    uses part;
+  }
+}
+`,
+		"bt-part.yang": `submodule bt-part {
+  yang-version 1.1;
+  belongs-to bt { prefix bt; }
+  import ietf-inet-types { prefix inet; }
+  grouping part { leaf port { type inet:port-number; } }
+}
+`,
+		"good.xml": `<top xmlns="urn:example:bt"><addr>2001:db8::1</addr><mac>00:11:22:33:44:55</mac><port>830</port></top>`,
+		"bad.xml":  `<top xmlns="urn:example:bt"><addr>10.0.0.256</addr></top>`,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(n string) string { return filepath.Join(dir, n) }
+	_, lintErr := exec.LookPath("yanglint")
+	for _, tc := range []struct {
+		doc  string
+		code int
+	}{{"good.xml", ExitOK}, {"bad.xml", ExitInvalid}} {
+		code, out, stderr := run(t, "validate", p("bt-part.yang"), p("bt.yang"), p(tc.doc))
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d; stdout %q stderr %q", tc.doc, code, tc.code, out, stderr)
+		}
+		if lintErr == nil {
+			// yanglint wants the submodule on its search path, not among the modules.
+			err := exec.Command("yanglint", "-p", dir, p("bt.yang"), p(tc.doc)).Run()
+			if (err == nil) != (tc.code == ExitOK) {
+				t.Errorf("%s: yanglint's verdict (error %v) differs", tc.doc, err)
+			}
 		}
 	}
 }

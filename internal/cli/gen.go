@@ -177,10 +177,14 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 }
 
 // namedModules returns the names of the modules read from files (the paths given to the
-// loader), in argument order. A file that gave no module (a submodule) is an error.
+// loader), in argument order. A submodule's file is skipped (the loader checked that its module
+// includes it); any other file that gave no module is an error.
 func namedModules(s *schema.Schema, files []string) ([]string, error) {
 	var names []string
 	for _, f := range files {
+		if yangload.IsSubmodule(f) {
+			continue
+		}
 		var found *schema.Module
 		for _, m := range s.Modules {
 			if m.File == "" {

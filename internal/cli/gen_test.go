@@ -355,3 +355,33 @@ func TestGenYgot(t *testing.T) {
 		t.Errorf("no Hostname field in the ygot output; files %v", fileNames(files))
 	}
 }
+
+// TestGenSubmoduleArguments: a submodule among the arguments (`ncws gen $(find models -name
+// '*.yang')`) is skipped, its module including it, with or without a search path; only the module
+// gets types, holding the submodule's nodes.
+func TestGenSubmoduleArguments(t *testing.T) {
+	t.Parallel()
+	src := writeModules(t, map[string]string{
+		"sub-part.yang": "submodule sub-part {\n  yang-version 1.1;\n  belongs-to sub-main { prefix m; }\n" +
+			"  container part { leaf note { type string; } }\n}\n",
+		"sub-main.yang": "module sub-main {\n  yang-version 1.1;\n  namespace \"urn:example:sub-main\";\n  prefix m;\n" +
+			"  include sub-part;\n  container top { leaf name { type string; } }\n}\n",
+	})
+	part, main := filepath.Join(src, "sub-part.yang"), filepath.Join(src, "sub-main.yang")
+	for _, args := range [][]string{{part, main}, {main, part}, {"-p", src, part, main}} {
+		out := t.TempDir()
+		code, _, stderr := run(t, append([]string{"gen", "-o", out, "--package", "model"}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d, stderr %q; want 0", args, code, stderr)
+		}
+		types := readDir(t, out)["sub_main_types.go"]
+		if !strings.Contains(types, "type Part struct") || !strings.Contains(types, "type Top struct") {
+			t.Errorf("%v: sub_main_types.go lacks the module's or the submodule's container:\n%s", args, types)
+		}
+	}
+	// Without its module, a submodule is an error naming what is missing.
+	code, _, stderr := run(t, "gen", "-o", t.TempDir(), "--package", "model", part)
+	if code != ExitInvalid || !strings.Contains(stderr, "sub-part is a submodule of sub-main, which is not found") {
+		t.Errorf("submodule alone: exit %d, stderr %q; want 1 and the missing module named", code, stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/validate"
+	"github.com/ncws/ncws/yang"
 )
 
 type validateFlags struct {
@@ -34,8 +35,10 @@ func newValidate(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Validate XML or JSON data against YANG modules, as yanglint does",
 		Long: `Validate instance data against YANG modules, offline.
 
-The .yang arguments are the implemented modules; -p adds directories searched (recursively) for
-imports and includes. Every feature of every implemented module is enabled unless -F restricts a
+The .yang arguments are the implemented modules (a submodule among them is skipped: its module
+includes it); -p adds directories searched (recursively) for imports and includes. Modules no
+search path holds are taken from the built-in copies of the modules ncws serves (ietf-inet-types,
+ietf-yang-types, ietf-datastores, ietf-yang-library, ietf-netconf ...), as yanglint has its own. Every feature of every implemented module is enabled unless -F restricts a
 module's features ("-F mod:f1,f2", "-F mod:" for none). Data files are XML (a NETCONF <config> or
 <data> wrapper, or bare top-level elements) or RFC 7951 JSON (.json); each is validated on its own.
 
@@ -95,7 +98,11 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 	if len(yangFiles) == 0 {
 		return usage("no schema given (SCHEMA.yang...)")
 	}
-	opts := yangload.Options{SearchPaths: f.paths, Files: yangFiles, ImportsImplemented: f.implemented}
+	// The modules ncws serves (ietf-inet-types, ietf-yang-types, ietf-datastores,
+	// ietf-yang-library ... the files of package yang, which ncws gen also finds) are built in:
+	// used when no search path holds a module imported, as yanglint's own are.
+	opts := yangload.Options{SearchPaths: f.paths, Files: yangFiles, ImportsImplemented: f.implemented,
+		Builtin: yang.FS}
 	if len(f.features) > 0 {
 		opts.Features = map[string][]string{}
 		for _, fs := range f.features {

@@ -17,11 +17,13 @@ type loader struct {
 	index    map[string][]string // module name -> files on the search path
 	byPath   map[string]*source
 	explicit []*source
-	sources  []*source // every source turned into a module or submodule
-	modules  []*module
-	byKey    map[string]*module // "name@revision"
-	bySrc    map[*source]*module
-	subUnits map[*source]*unit
+	// givenSubs are the submodules given in Options.Files.
+	givenSubs []*source
+	sources   []*source // every source turned into a module or submodule
+	modules   []*module
+	byKey     map[string]*module // "name@revision"
+	bySrc     map[*source]*module
+	subUnits  map[*source]*unit
 
 	// Per-node facts the tree passes need.
 	info         map[*schema.Node]*nodeInfo
@@ -166,9 +168,10 @@ func (l *loader) finish() (*schema.Schema, error) {
 			m.implement = true
 		}
 	}
-	if len(l.explicit) == 0 && len(l.errs) == 0 {
+	if len(l.explicit) == 0 && len(l.errs) == 0 && len(l.givenSubs) == 0 {
 		l.errs = append(l.errs, &Error{Msg: "no module given"})
 	}
+	l.checkGivenSubmodules()
 	for _, m := range l.modules {
 		if l.opts.ImportsImplemented {
 			m.implement = true
@@ -243,6 +246,33 @@ func (l *loader) finish() (*schema.Schema, error) {
 	}
 	s.Finalize()
 	return s, nil
+}
+
+// checkGivenSubmodules reports each submodule given in Options.Files that no loaded module
+// includes: the module it belongs to is missing (or includes another revision of it).
+func (l *loader) checkGivenSubmodules() {
+	for _, g := range l.givenSubs {
+		if _, ok := l.subUnits[g]; ok {
+			continue
+		}
+		owner := subArg(g.stmt, "belongs-to")
+		included := false
+		for _, m := range l.modules {
+			for _, u := range m.units[1:] {
+				if u.src.name == g.name {
+					included = true
+				}
+			}
+		}
+		if included {
+			continue // another file of the same submodule was included
+		}
+		if m := l.findSource(owner, ""); m != nil && !m.sub {
+			l.errf(g.stmt, "%s is a submodule of %s, which is not loaded: give %s too", g.name, owner, m.file)
+			continue
+		}
+		l.errf(g.stmt, "%s is a submodule of %s, which is not found: give its module's file or its directory (-p)", g.name, owner)
+	}
 }
 
 // module returns the compiled module of a main source, reading its header, imports and includes.

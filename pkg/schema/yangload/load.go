@@ -2,6 +2,7 @@ package yangload
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,7 +28,15 @@ type Options struct {
 	Features map[string][]string
 	// ImportsImplemented makes imported modules implemented too (yanglint -i).
 	ImportsImplemented bool
+	// Builtin holds module files (named module.yang or module@revision.yang, at its root) used
+	// for an imported module or included submodule that no search path holds, as yanglint has
+	// ietf-inet-types and ietf-yang-types built in. A module on a search path always wins, even
+	// an older revision. Errors in these files name them "(built-in)/FILE".
+	Builtin fs.FS
 }
+
+// builtinDir prefixes the paths of Options.Builtin's files in the loader's index and in errors.
+const builtinDir = "(built-in)/"
 
 // ParseFeatureFlag parses one yanglint-style -F argument, "module:feature1,feature2" ("module:"
 // enables none, "module:*" all), and adds it to into.
@@ -165,6 +174,26 @@ func (l *loader) indexPaths() {
 			return nil
 		})
 	}
+	if l.opts.Builtin == nil {
+		return
+	}
+	builtin := map[string][]string{}
+	ents, _ := fs.ReadDir(l.opts.Builtin, ".")
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yang") {
+			continue
+		}
+		name := strings.TrimSuffix(e.Name(), ".yang")
+		if i := strings.IndexByte(name, '@'); i >= 0 {
+			name = name[:i]
+		}
+		builtin[name] = append(builtin[name], builtinDir+e.Name())
+	}
+	for name, paths := range builtin {
+		if len(l.index[name]) == 0 {
+			l.index[name] = paths
+		}
+	}
 }
 
 // source is one parsed module or submodule file.
@@ -192,7 +221,18 @@ func (l *loader) readSource(path string) *source {
 	if src, ok := l.byPath[path]; ok {
 		return src
 	}
-	p := parseFile(path)
+	var p *parsed
+	if name, ok := strings.CutPrefix(path, builtinDir); ok && l.opts.Builtin != nil {
+		// Not cached: the files are few and small, and another Builtin may hold other texts.
+		b, err := fs.ReadFile(l.opts.Builtin, name)
+		if err != nil {
+			p = &parsed{err: err}
+		} else {
+			p = parseText(path, string(b))
+		}
+	} else {
+		p = parseFile(path)
+	}
 	if p.err != nil && p.stmts == nil && p.text == "" {
 		l.errs = append(l.errs, &Error{File: path, Msg: p.err.Error()})
 		l.byPath[path] = nil
@@ -230,7 +270,8 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
-// loadFile loads a file given explicitly.
+// loadFile loads a file given explicitly: a module is implemented; a submodule is skipped, its
+// module (given too, or found through imports) including it.
 func (l *loader) loadFile(path string) {
 	src := l.readSource(path)
 	if src == nil {
@@ -249,7 +290,14 @@ func (l *loader) addText(path, text string, explicit bool) {
 
 func (l *loader) addSource(src *source, explicit bool) {
 	if src.sub {
-		l.errf(src.stmt, "%s is a submodule; give its module instead", src.name)
+		// A submodule among the files (`ncws gen $(find models -name '*.yang')`) adds nothing
+		// of its own: its module includes it, and finish checks that this module is loaded.
+		for _, g := range l.givenSubs {
+			if g.name == src.name && g.revision == src.revision {
+				return
+			}
+		}
+		l.givenSubs = append(l.givenSubs, src)
 		return
 	}
 	src.explicit = src.explicit || explicit
@@ -269,6 +317,11 @@ func (l *loader) addSource(src *source, explicit bool) {
 // preferring an explicitly given file, then an already loaded one, then the newest on the path.
 func (l *loader) findSource(name, rev string) *source {
 	for _, m := range l.explicit {
+		if m.name == name && (rev == "" || m.revision == rev) {
+			return m
+		}
+	}
+	for _, m := range l.givenSubs {
 		if m.name == name && (rev == "" || m.revision == rev) {
 			return m
 		}
@@ -308,4 +361,11 @@ func (l *loader) findSource(name, rev string) *source {
 		}
 	}
 	return best
+}
+
+// IsSubmodule reports whether the YANG file at path holds a submodule (false when it cannot be
+// read or parsed): a caller mapping its file arguments to modules skips such files, as Load does.
+func IsSubmodule(path string) bool {
+	p := parseFile(path)
+	return p.err == nil && len(p.stmts) == 1 && p.stmts[0].Keyword == "submodule"
 }
