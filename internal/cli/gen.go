@@ -137,7 +137,7 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	s, err := yang.Load(yangload.Options{SearchPaths: f.paths, Files: files, Features: features})
+	s, err := yang.Load(yangload.Options{SearchPaths: f.paths, Files: files, Features: features, Warn: warnTo(stderr)})
 	if err != nil {
 		return fail(err)
 	}
@@ -174,6 +174,17 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 			o.dir, len(o.files), written, len(o.files)-written, removed)
 	}
 	return nil
+}
+
+// warnTo prints the loader's warnings on w, one per line: "FILE:LINE: warning: MESSAGE".
+func warnTo(w io.Writer) func(*yangload.Error) {
+	return func(e *yangload.Error) {
+		loc := e.File
+		if e.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+		}
+		fmt.Fprintf(w, "%s: warning: %s\n", loc, e.Msg)
+	}
 }
 
 // namedModules returns the names of the modules read from files (the paths given to the

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -119,14 +120,14 @@ access control never stops. Every denial is logged.`,
 // loadServeSchema compiles the protocol modules with the given modules; with none, the schema
 // is the example device model's generated package's (no YANG compiled at start), unless -F or
 // -p ask for a compilation of the embedded example module.
-func loadServeSchema(f serveFlags, files []string) (*schema.Schema, error) {
+func loadServeSchema(f serveFlags, files []string, warn func(*yangload.Error)) (*schema.Schema, error) {
 	if len(files) == 0 {
 		if len(f.features) == 0 && len(f.paths) == 0 {
 			return example.Schema(), nil
 		}
 		files = []string{yang.Example}
 	}
-	opts := yangload.Options{SearchPaths: f.paths, Files: files}
+	opts := yangload.Options{SearchPaths: f.paths, Files: files, Warn: warn}
 	if len(f.features) > 0 {
 		opts.Features = map[string][]string{}
 		for _, fs := range f.features {
@@ -171,7 +172,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		}
 		certMaps = append(certMaps, m)
 	}
-	sch, err := loadServeSchema(f, args)
+	sch, err := loadServeSchema(f, args, func(e *yangload.Error) { log.Warn("yang: "+e.Msg, "at", e.File+":"+strconv.Itoa(e.Line)) })
 	if err != nil {
 		return usage("%v", err)
 	}

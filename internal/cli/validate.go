@@ -102,7 +102,7 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 	// ietf-yang-library ... the files of package yang, which ncws gen also finds) are built in:
 	// used when no search path holds a module imported, as yanglint's own are.
 	opts := yangload.Options{SearchPaths: f.paths, Files: yangFiles, ImportsImplemented: f.implemented,
-		Builtin: yang.FS}
+		Builtin: yang.FS, Warn: warnTo(stderr)}
 	if len(f.features) > 0 {
 		opts.Features = map[string][]string{}
 		for _, fs := range f.features {

@@ -37,6 +37,9 @@ type loader struct {
 	bySM         map[*schema.Module]*module
 	needImpl     map[*module]bool
 	lrBusy       map[*schema.Type]bool
+
+	warns  []*Error
+	warned map[Error]bool
 }
 
 type patternResult struct {
@@ -321,6 +324,7 @@ func (l *loader) module(src *source) *module {
 		u.prefix = pf.Argument
 	}
 	m.sm.Description = subArg(st, "description")
+	l.warnEscapes(src, u.version)
 	l.readImports(u)
 	l.readIncludes(m, u)
 	for _, u := range m.units {
@@ -405,6 +409,7 @@ func (l *loader) readIncludes(m *module, u *unit) {
 			su.version = v.Argument
 		}
 		l.subUnits[src] = su
+		l.warnEscapes(src, su.version)
 		l.sources = append(l.sources, src)
 		m.units = append(m.units, su)
 		m.sm.Submodules = append(m.sm.Submodules, src.name)

@@ -33,6 +33,12 @@ type Options struct {
 	// ietf-inet-types and ietf-yang-types built in. A module on a search path always wins, even
 	// an older revision. Errors in these files name them "(built-in)/FILE".
 	Builtin fs.FS
+	// Warn, if not nil, receives each warning of the load, in file and line order, before Load
+	// returns: what yanglint refuses for a reason an RFC gives but ncws accepts because its
+	// meaning is clear (a backslash before another character than n, t, " or \ in a
+	// double-quoted string, kept as both characters; a leaf-list of type empty in a YANG 1.0
+	// module).
+	Warn func(*Error)
 }
 
 // builtinDir prefixes the paths of Options.Builtin's files in the loader's index and in errors.
@@ -72,6 +78,7 @@ func Load(opts Options) (s *schema.Schema, err error) {
 			err = Errors{{Msg: fmt.Sprintf("yangload: internal error: %v", r)}}
 		}
 	}()
+	defer l.flushWarnings()
 	for _, f := range opts.Files {
 		l.loadFile(f)
 	}

@@ -189,6 +189,10 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			n.Type = l.resolveType(ss, c.u, sc)
 			if n.Type != nil {
 				setPathModule(n.Type, c.ns)
+				if kind == schema.KindLeafList && n.Type.Base == schema.Empty && c.u.version != "1.1" {
+					l.warnf(ss, "leaf-list %s of type empty in a YANG 1.0 module: only YANG 1.1 (RFC 7950) "+
+						"has empty leaf-lists (yanglint refuses the module)", name)
+				}
 			}
 		case "default":
 			switch kind {
