@@ -123,8 +123,8 @@ func (r *RPC) Operation() []byte {
 	return append(out, op[n:]...)
 }
 
-// tokenizers are the Tokenizers DecodeRPCDepth reuses.
-var tokenizers = sync.Pool{New: func() any { return new(xmltok.Tokenizer) }}
+// envReaders are the tokenizers and namespace scopes DecodeRPCDepth reuses.
+var envReaders = sync.Pool{New: func() any { return &nsReader{z: new(xmltok.Tokenizer)} }}
 
 // DecodeRPC decodes the envelope of a NETCONF message with the default depth limit; see
 // DecodeRPCDepth.
@@ -147,13 +147,19 @@ func DecodeRPC(msg []byte) (*RPC, *rpcerror.Error) {
 func DecodeRPCDepth(msg []byte, maxDepth int) (*RPC, *rpcerror.Error) {
 	// Tokenizers are reused across messages (one per message grew its buffers again); nothing
 	// returned refers to them: the RPC's strings are copies.
-	z := tokenizers.Get().(*xmltok.Tokenizer)
+	pr := envReaders.Get().(*nsReader)
+	z := pr.z
 	z.Reset(msg, maxDepth)
 	defer func() {
 		z.Reset(nil, 0)
-		tokenizers.Put(z)
+		if cap(pr.buf) > 64<<10 || cap(pr.ns) > 1024 {
+			return // a huge message's buffers go with it
+		}
+		clear(pr.ns[:cap(pr.ns)])
+		*pr = nsReader{z: z, ns: pr.ns[:0], marks: pr.marks[:0], buf: pr.buf[:0]}
+		envReaders.Put(pr)
 	}()
-	r := nsReader{z: z}
+	r := pr
 	var (
 		m       *RPC
 		nOps    int
@@ -203,7 +209,7 @@ func DecodeRPCDepth(msg []byte, maxDepth int) (*RPC, *rpcerror.Error) {
 			}
 			if depth == 1 {
 				m = &RPC{Msg: msg}
-				if !setRoot(m, &r, ns) {
+				if !setRoot(m, r, ns) {
 					e := rpcerror.MalformedMessage("root element <%s> in namespace %q is not a NETCONF message", z.Local(), ns)
 					e.Line = z.TokenLine()
 					return nil, e

@@ -47,6 +47,19 @@ type binding struct {
 	uri    string
 }
 
+// internNS returns b as a string, without allocating for the namespaces of NETCONF's envelope.
+func internNS(b []byte) string {
+	switch string(b) {
+	case BaseNamespace:
+		return BaseNamespace
+	case NotificationNamespace:
+		return NotificationNamespace
+	case YANGNamespace:
+		return YANGNamespace
+	}
+	return string(b)
+}
+
 // nsReader adds namespace scopes (Namespaces in XML 1.0) to the tokenizer for the elements
 // whose names the caller resolves.
 type nsReader struct {
@@ -74,7 +87,7 @@ func (r *nsReader) start() (string, error) {
 			continue
 		}
 		r.buf = xmltok.AppendAttrValue(r.buf[:0], a.Value)
-		uri := string(r.buf)
+		uri := internNS(r.buf)
 		if prefix != "" && uri == "" {
 			return "", z.Fail(z.TokenLine(), "empty namespace for prefix %s", prefix)
 		}

@@ -68,13 +68,16 @@ type attrCapture struct {
 	ns    map[*data.Node]map[string]string
 }
 
-func newAttrCapture() *attrCapture {
-	return &attrCapture{attrs: map[*data.Node][]yangxml.Attr{}, ns: map[*data.Node]map[string]string{}}
-}
+// newAttrCapture returns an empty capture; its maps are made by the first attribute (most
+// requests carry none).
+func newAttrCapture() *attrCapture { return &attrCapture{} }
 
 var prefixRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_*]`)
 
 func (a *attrCapture) hook(n *data.Node, at yangxml.Attr) *rpcerror.Error {
+	if a.attrs == nil {
+		a.attrs, a.ns = map[*data.Node][]yangxml.Attr{}, map[*data.Node]map[string]string{}
+	}
 	a.attrs[n] = append(a.attrs[n], at)
 	if at.Local == "select" && at.Namespace == "" && at.Resolve != nil {
 		m := map[string]string{}

@@ -279,7 +279,16 @@ func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Requ
 		s.srv.Logger.Error("server: encoding a reply failed", "rpc", m.OpName, "err", err)
 		return s.errorReply(m.Attrs, rpcerror.List{rpcerror.OperationFailed("the reply could not be encoded")}), nil, nil
 	}
-	return netconf.AppendReply(nil, m.Attrs, body), c.end, c.after
+	return netconf.AppendReply(make([]byte, 0, len(body)+replyOverhead(m.Attrs)), m.Attrs, body), c.end, c.after
+}
+
+// replyOverhead is room for an <rpc-reply> element around a body: one allocation for the reply.
+func replyOverhead(attrs []netconf.Attr) int {
+	n := 96
+	for _, a := range attrs {
+		n += len(a.Prefix) + len(a.Name) + len(a.Value) + 8
+	}
+	return n
 }
 
 func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {

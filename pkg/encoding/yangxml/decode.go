@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/ncws/ncws/internal/xmltok"
@@ -96,6 +97,7 @@ func UnmarshalNested(doc []byte, s *schema.Schema, opts DecodeOptions) (top, op 
 	opts.Wrappers = []string{}
 	opts.RequireWrapper = false
 	d := newDecoder(doc, s, opts)
+	defer d.release()
 	d.nested = true
 	root, errs := d.run()
 	if root == nil {
@@ -177,6 +179,7 @@ type Attr struct {
 // not retain doc.
 func Unmarshal(doc []byte, s *schema.Schema, opts DecodeOptions) (*data.Node, rpcerror.List) {
 	d := newDecoder(doc, s, opts)
+	defer d.release()
 	return d.run()
 }
 
@@ -281,13 +284,23 @@ type keyOf struct {
 	key   *schema.Node
 }
 
+// decoders are reused across documents for their tokenizer, stacks, maps and buffers (a
+// small rpc paid more for a fresh decoder than for decoding). What a decode returns never
+// refers to them: node slabs and the string arena are not reused, and values are parsed from
+// the text buffer only when they do not keep it (copyValue).
+var decoders = sync.Pool{New: func() any {
+	return &decoder{infos: make(map[string]*nsInfo), prefix: make(map[string]string)}
+}}
+
 func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 	maxDepth := o.MaxDepth
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	d := &decoder{s: s, o: o, etype: o.ErrorType, root: data.NewRoot(),
-		infos: make(map[string]*nsInfo), prefix: make(map[string]string)}
+	d := decoders.Get().(*decoder)
+	*d = decoder{z: d.z, s: s, o: o, etype: o.ErrorType, root: data.NewRoot(),
+		stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix,
+		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
 	if d.etype == "" {
 		d.etype = rpcerror.Application
 	}
@@ -310,6 +323,23 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 	d.xmlInfo = &nsInfo{uri: xmlNamespace}
 	d.noNS = &nsInfo{}
 	return d
+}
+
+// release gives d back for reuse once the decode's results are out: it keeps no reference to
+// them or to the document.
+func (d *decoder) release() {
+	if cap(d.textBuf) > 64<<10 || cap(d.attrBuf) > 64<<10 || cap(d.stack) > 1024 || len(d.infos) > 64 {
+		return // a large document's buffers go with it
+	}
+	d.z.Reset(nil, 0)
+	clear(d.stack[:cap(d.stack)])
+	clear(d.ns[:cap(d.ns)])
+	clear(d.errs[:cap(d.errs)])
+	clear(d.infos)
+	clear(d.prefix)
+	*d = decoder{z: d.z, stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix,
+		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
+	decoders.Put(d)
 }
 
 // bstr views b as a string without copying; the result must not outlive b's contents.
