@@ -1,7 +1,9 @@
 // Package yang holds the YANG modules ncws itself serves: the NETCONF protocol modules written
 // from their RFCs' definitions (ietf-netconf, ietf-netconf-monitoring, ietf-netconf-notifications,
 // ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-netconf-acm (NACM),
-// ietf-inet-types, ietf-yang-types, RFC 5277's notifications and nc-notifications) and
+// ietf-inet-types, ietf-yang-types, RFC 5277's notifications and nc-notifications, RFC 8639's
+// ietf-subscribed-notifications and RFC 8641's ietf-yang-push with the modules they import,
+// RFC 8040's ietf-restconf and RFC 8072's ietf-yang-patch) and
 // ncws-server, the server's own module (commit history and rollback), and ncws-example, the
 // example device `ncws serve` serves by default.
 package yang
@@ -32,7 +34,18 @@ var Protocol = []string{
 	"nc-notifications@2008-07-14.yang",
 	"ietf-netconf-notifications@2012-02-06.yang",
 	"ietf-netconf-acm@2018-02-14.yang",
+	"ietf-subscribed-notifications@2019-09-09.yang",
+	"ietf-yang-push@2019-09-09.yang",
 	"ncws-server@2026-11-24.yang",
+}
+
+// ProtocolFeatures are the features of the Protocol modules that ncws implements, enabled by
+// Load unless opts.Features names the module: RFC 8639's dynamic subscriptions with XML
+// encoding, replay, subtree and XPath filters (not configured subscriptions, DSCP or QoS), and
+// RFC 8641's on-change.
+var ProtocolFeatures = map[string][]string{
+	"ietf-subscribed-notifications": {"encode-xml", "replay", "subtree", "xpath"},
+	"ietf-yang-push":                {"on-change"},
 }
 
 // Example is the file of the example device model.
@@ -75,6 +88,16 @@ func Load(opts yangload.Options) (*schema.Schema, error) {
 		files = append(files, filepath.Join(dir, p))
 	}
 	opts.Files = files
+	features := map[string][]string{}
+	for m, fs := range opts.Features {
+		features[m] = fs
+	}
+	for m, fs := range ProtocolFeatures {
+		if _, ok := features[m]; !ok {
+			features[m] = fs
+		}
+	}
+	opts.Features = features
 	opts.SearchPaths = append(append([]string(nil), opts.SearchPaths...), dir)
 	return yangload.Load(opts)
 }

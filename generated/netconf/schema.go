@@ -15,18 +15,22 @@ const descriptor = descriptor0
 
 // sources are the modules' YANG texts by module name.
 var sources = map[string]string{
-	"ietf-datastores":            yangIetfDatastores,
-	"ietf-inet-types":            yangIetfInetTypes,
-	"ietf-netconf":               yangIetfNetconf,
-	"ietf-netconf-acm":           yangIetfNetconfAcm,
-	"ietf-netconf-monitoring":    yangIetfNetconfMonitoring,
-	"ietf-netconf-notifications": yangIetfNetconfNotifications,
-	"ietf-netconf-with-defaults": yangIetfNetconfWithDefaults,
-	"ietf-yang-library":          yangIetfYANGLibrary,
-	"ietf-yang-types":            yangIetfYANGTypes,
-	"nc-notifications":           yangNcNotifications,
-	"ncws-server":                yangNcwsServer,
-	"notifications":              yangNotifications,
+	"ietf-datastores":               yangIetfDatastores,
+	"ietf-inet-types":               yangIetfInetTypes,
+	"ietf-netconf":                  yangIetfNetconf,
+	"ietf-netconf-acm":              yangIetfNetconfAcm,
+	"ietf-netconf-monitoring":       yangIetfNetconfMonitoring,
+	"ietf-netconf-notifications":    yangIetfNetconfNotifications,
+	"ietf-netconf-with-defaults":    yangIetfNetconfWithDefaults,
+	"ietf-restconf":                 yangIetfRestconf,
+	"ietf-subscribed-notifications": yangIetfSubscribedNotifications,
+	"ietf-yang-library":             yangIetfYANGLibrary,
+	"ietf-yang-patch":               yangIetfYANGPatch,
+	"ietf-yang-push":                yangIetfYANGPush,
+	"ietf-yang-types":               yangIetfYANGTypes,
+	"nc-notifications":              yangNcNotifications,
+	"ncws-server":                   yangNcwsServer,
+	"notifications":                 yangNotifications,
 }
 
 var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
@@ -37,7 +41,8 @@ var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
 // descriptor on first use (no YANG parsing at run time). Its implemented modules:
 // ietf-datastores@2018-02-14, ietf-netconf@2011-06-01, ietf-netconf-acm@2018-02-14,
 // ietf-netconf-monitoring@2010-10-04, ietf-netconf-notifications@2012-02-06,
-// ietf-netconf-with-defaults@2011-06-01, ietf-yang-library@2019-01-04, nc-notifications@2008-07-14,
+// ietf-netconf-with-defaults@2011-06-01, ietf-subscribed-notifications@2019-09-09,
+// ietf-yang-library@2019-01-04, ietf-yang-push@2019-09-09, nc-notifications@2008-07-14,
 // ncws-server@2026-11-24, notifications@2008-07-14. Open the server's datastore with it: the server
 // then advertises every module with its revision, features and deviations, and get-schema serves
 // their texts. It panics only if the embedded descriptor was damaged.

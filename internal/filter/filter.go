@@ -203,7 +203,9 @@ func (f *Filter) level(sets [][]*fnode, p, out *data.Node) bool {
 				found = true
 			}
 			continue
-		case schema.KindContainer, schema.KindList:
+		case schema.KindContainer, schema.KindList, schema.KindNotification:
+			// A notification node holds its content as a container does (an event tree of
+			// create-subscription's or establish-subscription's filter).
 		default:
 			continue
 		}

@@ -272,6 +272,7 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 		go s.compact()
 	}
 	s.committedHooks(ctx, c)
+	s.notifyWatchers(c)
 	return nil
 }
 

@@ -92,6 +92,11 @@ type Store struct {
 	ac      AccessControl
 
 	compacting sync.Mutex
+
+	// watchers are told of every commit to running (see Watch).
+	watchMu  sync.Mutex
+	watchers map[int]func(*Commit)
+	watchID  int
 }
 
 // Open opens the store: it recovers running from Dir (snapshot plus journal), boots from

@@ -162,7 +162,11 @@ func appendRPCError(b []byte, e *rpcerror.Error, p *xmlPrefixes) []byte {
 			if in.Namespace == YANGNamespace && len(info) > 0 {
 				v, info = info[0], info[1:]
 			}
-			b = AppendEscaped(b, v, false)
+			if in.XML {
+				b = append(b, v...)
+			} else {
+				b = AppendEscaped(b, v, false)
+			}
 			b = append(b, "</"...)
 			b = append(b, in.Name...)
 			b = append(b, '>')

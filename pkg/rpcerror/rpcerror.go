@@ -74,6 +74,10 @@ type Info struct {
 	// Value is the element's text content. Decoded from a reply (netconf.DecodeReply), an element
 	// with child elements has its content here as the XML received.
 	Value string
+	// XML, when set, means Value is element content written as it is (well-formed XML whose
+	// prefixes are declared within it), not text to escape: a structure such as RFC 8639's
+	// establish-subscription-stream-error-info.
+	XML bool
 }
 
 // Error is one NETCONF <rpc-error> (RFC 6241 section 4.3).

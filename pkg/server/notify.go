@@ -142,19 +142,18 @@ func (srv *Server) publish(ev *notif) {
 	if size := srv.replayLogSize(); size > 0 {
 		if len(srv.replayLog) >= size {
 			drop := len(srv.replayLog) - size + 1
+			srv.replayAged = srv.replayLog[drop-1].time
 			srv.replayLog = append(srv.replayLog[:0], srv.replayLog[drop:]...)
 		}
 		srv.replayLog = append(srv.replayLog, ev)
 	}
+	srv.publishDynamic(ev)
 	for s := range srv.subs {
 		sub := s.sub
 		if !sub.stop.IsZero() && ev.time.After(sub.stop) {
 			continue
 		}
-		if !sub.selects(ev) {
-			continue
-		}
-		msg, ok := srv.deliverable(s, ev)
+		msg, ok := srv.deliverFiltered(s, sub.filter, ev)
 		if !ok {
 			continue
 		}
@@ -169,14 +168,19 @@ func (srv *Server) publish(ev *notif) {
 	}
 }
 
-// deliverable returns ev as session s's user may receive it (RFC 8341 section 3.4.6): false
-// when the event type is withheld, the message re-encoded without the nodes the user may not
-// read (and, in a netconf-config-change, without the edits of nodes it may not read), or the
-// shared message when nothing is hidden.
-func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
+// deliverFiltered returns ev as session s's user may receive it (RFC 8341 section 3.4.6), when
+// the filter f (nil: none) selects it: false when the event type is withheld or the filter
+// selects nothing of what the user may read; the message re-encoded without the nodes the user
+// may not read (and, in a netconf-config-change, without the edits of nodes it may not read),
+// or the shared message when nothing is hidden. The filter applies to the trimmed event, so
+// that a content match cannot reveal a hidden value.
+func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]byte, bool) {
 	acc := s.access()
+	selects := func(root *data.Node) bool {
+		return f == nil || len(f.Apply(root).Children()) > 0
+	}
 	if acc == nil {
-		return ev.msg, true
+		return ev.msg, selects(ev.root)
 	}
 	top := ev.root.Children()[0]
 	n, err := notificationOf(top)
@@ -184,7 +188,7 @@ func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
 		return nil, false
 	}
 	if acc.ReadsAll() {
-		return ev.msg, true
+		return ev.msg, selects(ev.root)
 	}
 	hide := func(d *data.Node) bool {
 		if acc.Hidden(d) {
@@ -206,9 +210,14 @@ func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
 		return !hidden
 	})
 	if !hidden {
-		return ev.msg, true
+		return ev.msg, selects(ev.root)
 	}
-	body, err := yangxml.Append(nil, top, yangxml.EncodeOptions{Schema: srv.Store.Schema(), Hide: hide})
+	trimmed := ev.root.Clone()
+	pruneWith(trimmed, hide)
+	if len(trimmed.Children()) == 0 || !selects(trimmed) {
+		return nil, false
+	}
+	body, err := yangxml.Append(nil, trimmed.Children()[0], yangxml.EncodeOptions{Schema: srv.Store.Schema()})
 	if err != nil {
 		srv.Logger.Error("server: encoding a trimmed notification", "err", err)
 		return nil, false
@@ -216,12 +225,15 @@ func (srv *Server) deliverable(s *session, ev *notif) ([]byte, bool) {
 	return netconf.AppendNotification(nil, ev.time, body), true
 }
 
-// selects reports whether the subscription's filter selects ev.
-func (sub *subscription) selects(ev *notif) bool {
-	if sub.filter == nil {
-		return true
+// pruneWith removes from n's subtree the nodes hide reports, asked top-down.
+func pruneWith(n *data.Node, hide func(*data.Node) bool) {
+	for _, c := range append([]*data.Node(nil), n.Children()...) {
+		if hide(c) {
+			n.Remove(c)
+			continue
+		}
+		pruneWith(c, hide)
 	}
-	return len(sub.filter.Apply(ev.root).Children()) > 0
 }
 
 // unsubscribe ends the session's subscription, if any.
@@ -290,10 +302,10 @@ func (srv *Server) opCreateSubscription(ctx context.Context, req *Request) (*dat
 	}
 	if hasStart {
 		for _, ev := range srv.replayLog {
-			if ev.time.Before(start) || (hasStop && ev.time.After(stop)) || !sub.selects(ev) {
+			if ev.time.Before(start) || (hasStop && ev.time.After(stop)) {
 				continue
 			}
-			if msg, ok := srv.deliverable(c.s, ev); ok {
+			if msg, ok := srv.deliverFiltered(c.s, sub.filter, ev); ok {
 				sub.replay = append(sub.replay, msg)
 			}
 		}

@@ -241,6 +241,13 @@ func TestSubscriptionFilter(t *testing.T) {
 			`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status>down</oper-status></link-change></interface></interfaces>`,
 		}},
 		{"subtree content match", client.Filter{Subtree: []byte(`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved>`)}, nil},
+		// Content match and selection nodes inside a notification (they matched nothing before).
+		{"subtree content match inside the event", client.Filter{Subtree: []byte(`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>`)}, []string{
+			`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>`,
+		}},
+		{"subtree selection inside a nested event", client.Filter{Subtree: []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status/></link-change></interface></interfaces>`)}, []string{
+			`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status>down</oper-status></link-change></interface></interfaces>`,
+		}},
 		{"xpath", client.Filter{XPath: "/ex:config-saved[ex:user='alice']", Namespaces: map[string]string{"ex": nsExample}}, []string{
 			`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>`,
 		}},

@@ -124,6 +124,16 @@ type Server struct {
 	nmu       sync.Mutex
 	subs      map[*session]struct{}
 	replayLog []*notif
+	// replayAged is the time of the newest event dropped from the replay log.
+	replayAged time.Time
+	// dsubs are the dynamic subscriptions (RFC 8639) by id, subSeq the last id given; both
+	// guarded by nmu. onChangeSubs counts the on-change ones (RFC 8641): commits are copied
+	// for the pusher only when there are any.
+	dsubs        map[uint32]*dynSub
+	subSeq       uint32
+	onChangeSubs atomic.Int32
+	pushOnce     sync.Once
+	push         *pusher
 }
 
 // stats are the server-wide counters of ietf-netconf-monitoring.
@@ -169,6 +179,7 @@ func (srv *Server) init() {
 		srv.started = time.Now()
 		srv.caps = srv.capabilities()
 		srv.registerBuiltins()
+		srv.registerSubscriptions()
 		srv.registerState()
 	})
 }

@@ -35,6 +35,10 @@ type session struct {
 	wmu sync.Mutex
 	// sub is the session's subscription (RFC 5277), nil when none; guarded by srv.nmu.
 	sub *subscription
+	// dsubs are the session's dynamic subscriptions (RFC 8639) by id, outq their queue; both
+	// guarded by srv.nmu.
+	dsubs map[uint32]*dynSub
+	outq  *outQueue
 	// reason is why close ended the session, for netconf-session-end (RFC 6470).
 	reason atomic.Pointer[netconf.CloseReason]
 	// done is closed when the session has ended and released what it held.
@@ -95,6 +99,7 @@ func (s *session) run(parent context.Context) {
 	defer func() { s.close(final) }()
 	defer func() {
 		s.srv.unsubscribe(s)
+		s.srv.endSessionSubs(s)
 		if started {
 			s.srv.sessionEnded(s, final)
 		}

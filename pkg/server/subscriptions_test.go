@@ -1,0 +1,316 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ncws/ncws/pkg/client"
+	"github.com/ncws/ncws/pkg/rpcerror"
+)
+
+const (
+	nsSN = "urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications"
+	nsYP = "urn:ietf:params:xml:ns:yang:ietf-yang-push"
+)
+
+var idRe = regexp.MustCompile(`<id[^>]*>(\d+)</id>`)
+
+// establish sends establish-subscription with the given content and returns the new id.
+func establish(t testing.TB, s *client.Session, content string) string {
+	t.Helper()
+	r, err := s.Call(context.Background(), []byte(`<establish-subscription xmlns="`+nsSN+`" xmlns:yp="`+nsYP+
+		`" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores">`+content+`</establish-subscription>`))
+	if err != nil {
+		t.Fatalf("establish-subscription: %v", err)
+	}
+	m := idRe.FindSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("establish-subscription reply without id: %s", r.Body)
+	}
+	return string(m[1])
+}
+
+// call sends op (in the subscribed notifications namespace unless it declares another).
+func call(s *client.Session, op string) error {
+	_, err := s.Call(context.Background(), []byte(op))
+	return err
+}
+
+// appTag returns the error-app-tag and error-info of the one rpc-error in err.
+func appTag(t *testing.T, err error) (string, string) {
+	t.Helper()
+	var l rpcerror.List
+	if !errors.As(err, &l) || len(l) != 1 {
+		t.Fatalf("want one rpc-error, got %v", err)
+	}
+	info := ""
+	for _, in := range l[0].Info {
+		info += "<" + in.Name + ">" + in.Value + "</" + in.Name + ">"
+	}
+	return l[0].AppTag, info
+}
+
+// TestDynamicStreamSubscriptions: several establish-subscriptions on one session beside an RFC
+// 5277 create-subscription each get the events their filter selects (the stream events as they
+// are, RFC 8640 section 5); delete-subscription stops one.
+func TestDynamicStreamSubscriptions(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	s, ch := dialNotes(t, url, "alice")
+	if err := s.CreateSubscription(ctx, client.SubscribeOptions{Filter: client.Filter{Subtree: []byte(`<config-saved xmlns="urn:ncws:yang:ncws-example"/>`)}}); err != nil {
+		t.Fatal(err)
+	}
+	saved := establish(t, s, `<stream>NETCONF</stream><stream-subtree-filter><config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved></stream-subtree-filter>`)
+	links := establish(t, s, `<stream>NETCONF</stream><stream-xpath-filter xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface/ex:link-change</stream-xpath-filter>`)
+	if saved == links {
+		t.Fatalf("two subscriptions with id %s", saved)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "alice"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "bob"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Notify(ctx, linkChange(t, sch, "eth0", "up"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range 4 {
+		got = append(got, next(t, ch).body)
+	}
+	sort.Strings(got)
+	want := []string{
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>`, // 5277
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>`, // saved
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved>`,   // 5277
+		`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status>up</oper-status></link-change></interface></interfaces>`,
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("notifications mismatch (-want +got):\n%s", diff)
+	}
+	none(t, s, ch)
+	if err := call(s, `<delete-subscription xmlns="`+nsSN+`"><id>`+links+`</id></delete-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Notify(ctx, linkChange(t, sch, "eth0", "down"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	none(t, s, ch)
+	// Another session cannot delete it (RFC 8639 section 2.4.4), and the id is gone.
+	other, _ := dialNotes(t, url, "bob")
+	err := call(other, `<delete-subscription xmlns="`+nsSN+`"><id>`+saved+`</id></delete-subscription>`)
+	tag, info := appTag(t, err)
+	if tag != "ietf-subscribed-notifications:no-such-subscription" || !strings.Contains(info, "sn:no-such-subscription") {
+		t.Errorf("delete of another session's subscription: app-tag %q info %q", tag, info)
+	}
+	err = call(s, `<delete-subscription xmlns="`+nsSN+`"><id>`+links+`</id></delete-subscription>`)
+	if tag, _ := appTag(t, err); tag != "ietf-subscribed-notifications:no-such-subscription" {
+		t.Errorf("second delete: app-tag %q", tag)
+	}
+}
+
+// TestModifyAndKillSubscription: modify-subscription changes the filter (subscription-modified
+// first); kill-subscription from another session ends it with subscription-terminated; the
+// /subscriptions tree lists it while it lasts.
+func TestModifyAndKillSubscription(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<stream>NETCONF</stream><stream-subtree-filter><config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved></stream-subtree-filter>`)
+	if err := call(s, `<modify-subscription xmlns="`+nsSN+`"><id>`+id+`</id><stream-subtree-filter><config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved></stream-subtree-filter></modify-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+	mod := next(t, ch).body
+	if !strings.HasPrefix(mod, `<subscription-modified xmlns="`+nsSN+`"`) || !strings.Contains(mod, "<id>"+id+"</id>") ||
+		!strings.Contains(mod, "<user>bob</user>") || !strings.Contains(mod, "<stream>NETCONF</stream>") {
+		t.Errorf("subscription-modified: %s", mod)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "alice"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "bob"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, ch).body; got != `<config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved>` {
+		t.Errorf("after modify: %s", got)
+	}
+	admin, _ := dialNotes(t, url, "admin")
+	state, err := admin.Get(ctx, client.Filter{Subtree: []byte(`<subscriptions xmlns="` + nsSN + `"/>`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<id>" + id + "</id>", "<stream>NETCONF</stream>", "<sent-event-records>1</sent-event-records>", "<state>active</state>"} {
+		if !strings.Contains(string(state), want) {
+			t.Errorf("/subscriptions lacks %s: %s", want, state)
+		}
+	}
+	if err := call(admin, `<kill-subscription xmlns="`+nsSN+`"><id>`+id+`</id></kill-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+	want := `<subscription-terminated xmlns="` + nsSN + `" xmlns:sn="` + nsSN + `"><id>` + id + `</id><reason>sn:no-such-subscription</reason></subscription-terminated>`
+	if got := next(t, ch).body; got != want {
+		t.Errorf("after kill:\n got %s\nwant %s", got, want)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "bob"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	none(t, s, ch)
+	err = call(admin, `<kill-subscription xmlns="`+nsSN+`"><id>`+id+`</id></kill-subscription>`)
+	if tag, _ := appTag(t, err); tag != "ietf-subscribed-notifications:no-such-subscription" {
+		t.Errorf("second kill: app-tag %q", tag)
+	}
+}
+
+// TestEstablishErrors: the RFC 8640/8641 error identities in error-app-tag and error-info.
+func TestEstablishErrors(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	s, _ := dialNotes(t, url, "alice")
+	for _, tc := range []struct {
+		name, content, tag, info string
+	}{
+		{"datastore not subscribable", `<yp:datastore>ds:candidate</yp:datastore><yp:on-change/>`,
+			"ietf-yang-push:datastore-not-subscribable", "yp:datastore-not-subscribable"},
+		{"encoding", `<stream>NETCONF</stream><encoding>encode-json</encoding>`, "", ""},
+		{"bad subtree filter", `<stream>NETCONF</stream><stream-subtree-filter><a xmlns="x">1</a><b:c/></stream-subtree-filter>`, "", ""},
+		{"period too short", `<yp:datastore>ds:running</yp:datastore><yp:periodic><yp:period>0</yp:period></yp:periodic>`,
+			"ietf-yang-push:period-unsupported", "period-hint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.Call(context.Background(), []byte(`<establish-subscription xmlns="`+nsSN+`" xmlns:yp="`+nsYP+
+				`" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores">`+tc.content+`</establish-subscription>`))
+			if err == nil {
+				t.Fatal("establish-subscription succeeded")
+			}
+			if tc.tag == "" {
+				return
+			}
+			tag, info := appTag(t, err)
+			if tag != tc.tag || !strings.Contains(info, tc.info) {
+				t.Errorf("app-tag %q info %q, want %q and %q", tag, info, tc.tag, tc.info)
+			}
+		})
+	}
+}
+
+// changeUpdates returns the next n push-change-updates of ch (skipping nothing else).
+func nextBody(t *testing.T, ch chan note, prefix string) string {
+	t.Helper()
+	b := next(t, ch).body
+	if !strings.HasPrefix(b, prefix) {
+		t.Fatalf("want %s..., got %s", prefix, b)
+	}
+	return b
+}
+
+// TestOnChange: an on-change subscription gets a push-update first (sync-on-start), then one
+// push-change-update per commit whose yang-patch edits are the changed nodes its filter selects,
+// with RESTCONF-style targets.
+func TestOnChange(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	edit := func(cfg string) {
+		t.Helper()
+		if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example">`+cfg+`</interfaces>`), client.EditOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(`<interface><name>eth0</name><type>ex:ethernet</type><mtu>1500</mtu></interface>`)
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change/>`)
+	sync := nextBody(t, ch, `<push-update xmlns="`+nsYP+`"><id>`+id+`</id><datastore-contents><interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name>`)
+	if !strings.Contains(sync, "<mtu>1500</mtu>") {
+		t.Errorf("sync-on-start push-update: %s", sync)
+	}
+	edit(`<interface><name>eth0</name><mtu>9000</mtu></interface>`)
+	want := `<push-change-update xmlns="` + nsYP + `"><id>` + id + `</id><datastore-changes><yang-patch><patch-id>commit-2</patch-id>` +
+		`<edit><edit-id>edit-1</edit-id><operation>replace</operation><target>/ncws-example:interfaces/interface=eth0/mtu</target>` +
+		`<value><mtu xmlns="urn:ncws:yang:ncws-example">9000</mtu></value></edit></yang-patch></datastore-changes></push-change-update>`
+	if got := next(t, ch).body; got != want {
+		t.Errorf("push-change-update:\n got %s\nwant %s", got, want)
+	}
+	edit(`<interface><name>eth 1/2</name><type>ex:ethernet</type></interface>`)
+	got := next(t, ch).body
+	for _, w := range []string{"<operation>create</operation>", "<target>/ncws-example:interfaces/interface=eth%201%2F2</target>", "<name>eth 1/2</name>"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("create: %s lacks %s", got, w)
+		}
+	}
+	// A change outside the filter sends nothing.
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<system xmlns="urn:ncws:yang:ncws-example"><hostname>r1</hostname></system>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	edit(`<interface xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete"><name>eth 1/2</name></interface>`)
+	got = next(t, ch).body
+	if !strings.Contains(got, "<operation>delete</operation><target>/ncws-example:interfaces/interface=eth%201%2F2</target></edit>") {
+		t.Errorf("delete: %s", got)
+	}
+	none(t, s, ch)
+}
+
+// TestOnChangeDampening: with a dampening period the first change goes out at once and the
+// changes within the period after it come as one update, an edit per target (the last value).
+func TestOnChangeDampening(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	mtu := func(v string) {
+		t.Helper()
+		if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type><mtu>`+v+`</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mtu("1500")
+	s, ch := dialNotes(t, url, "alice")
+	// 3 s of dampening: the two later commits fall within it on any machine.
+	establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:on-change><yp:dampening-period>300</yp:dampening-period><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+	mtu("1400")
+	first := nextBody(t, ch, `<push-change-update`)
+	if !strings.Contains(first, "<mtu xmlns=\"urn:ncws:yang:ncws-example\">1400</mtu>") {
+		t.Errorf("first update: %s", first)
+	}
+	mtu("1300")
+	mtu("1200")
+	second := nextBody(t, ch, `<push-change-update`)
+	if n := strings.Count(second, "<edit>"); n != 1 || !strings.Contains(second, ">1200</mtu>") {
+		t.Errorf("dampened update has %d edits, want 1 with mtu 1200: %s", n, second)
+	}
+}
+
+// TestPeriodic: a periodic subscription sends push-updates of its selection, with its id, again
+// and again; delete-subscription stops them.
+func TestPeriodic(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<system xmlns="urn:ncws:yang:ncws-example"><hostname>r1</hostname></system>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:operational</yp:datastore><yp:datastore-xpath-filter xmlns:ex="urn:ncws:yang:ncws-example">/ex:system/ex:hostname</yp:datastore-xpath-filter><yp:periodic><yp:period>5</yp:period></yp:periodic>`)
+	want := `<push-update xmlns="` + nsYP + `"><id>` + id + `</id><datastore-contents><system xmlns="urn:ncws:yang:ncws-example"><hostname>r1</hostname></system></datastore-contents></push-update>`
+	for range 3 {
+		if got := next(t, ch).body; got != want {
+			t.Fatalf("periodic update:\n got %s\nwant %s", got, want)
+		}
+	}
+	if err := call(s, `<delete-subscription xmlns="`+nsSN+`"><id>`+id+`</id></delete-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+}

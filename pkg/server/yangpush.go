@@ -1,0 +1,584 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ncws/ncws/internal/filter"
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// YANG-Push (RFC 8641): periodic and on-change subscriptions to ds:running and ds:operational.
+//
+// On-change works from the store's commits (datastore.Store.Watch): each commit's changed
+// subtrees are copied under the store's lock into a pushJob, and one pusher goroutine turns them,
+// in commit order, into push-change-update notifications whose yang-patch edits are the changed
+// nodes the subscription's filter selects and its user may read. Subscriptions with the same
+// datastore, filter text, user and excluded changes share one encoding (the subscription id is
+// spliced in per receiver). Changes of state data are not seen: ds:operational subscriptions get
+// the configuration's changes on change, and everything in their push-update.
+
+// pushState is a datastore subscription's runtime state, guarded by its mu.
+type pushState struct {
+	mu    sync.Mutex
+	timer *time.Timer
+	// synced is set once the sync-on-start push-update is queued (at once without it): changes
+	// go out only then.
+	synced bool
+	// pending are the dampened edits not sent yet; lastSent is when the last update went out.
+	pending  []pushEdit
+	lastSent time.Time
+	patchSeq uint64
+}
+
+// pushEdit is one yang-patch edit: the change's operation, its target (RFC 8040 path) and its
+// encoded value (nil for delete).
+type pushEdit struct {
+	op, target string
+	value      []byte
+}
+
+// changeCopy is one changed subtree of a commit, copied: old and new each under a copy of
+// their ancestors (keys and leaves), nil when absent.
+type changeCopy struct {
+	old, new *data.Node
+}
+
+// pushJob is the pusher's work: a commit's changes, or a subscription's (re)synchronization.
+type pushJob struct {
+	commit  uint64
+	at      time.Time
+	changes []changeCopy
+	sync    *dynSub
+}
+
+// pusher is the queue of pushJobs, unbounded so that a commit never waits for it.
+type pusher struct {
+	mu     sync.Mutex
+	jobs   []pushJob
+	signal chan struct{}
+}
+
+func (p *pusher) add(j pushJob) {
+	p.mu.Lock()
+	p.jobs = append(p.jobs, j)
+	p.mu.Unlock()
+	select {
+	case p.signal <- struct{}{}:
+	default:
+	}
+}
+
+// watchCommits starts watching running's commits and the pusher, once.
+func (srv *Server) watchCommits() {
+	srv.pushOnce.Do(func() {
+		srv.push = &pusher{signal: make(chan struct{}, 1)}
+		srv.Store.Watch(srv.onCommit)
+		go srv.runPusher()
+	})
+}
+
+// onCommit copies a commit's changes for the pusher when on-change subscriptions exist. It runs
+// with the store locked.
+func (srv *Server) onCommit(c *datastore.Commit) {
+	if srv.onChangeSubs.Load() <= 0 {
+		return
+	}
+	j := pushJob{commit: c.ID, at: c.Time}
+	for _, ch := range c.Changes {
+		j.changes = append(j.changes, changeCopy{old: copyInContext(ch.Old), new: copyInContext(ch.New)})
+	}
+	srv.push.add(j)
+}
+
+// copyInContext copies n's subtree under copies of its ancestors holding their keys and
+// leaves (what a filter's content match may test), returning the copy of n; nil for nil.
+func copyInContext(n *data.Node) *data.Node {
+	if n == nil {
+		return nil
+	}
+	c := n.Clone()
+	child := c
+	for p := n.Parent; p != nil; p = p.Parent {
+		var pc *data.Node
+		if p.Schema == nil {
+			pc = data.NewRoot()
+		} else {
+			pc = &data.Node{Schema: p.Schema, Value: p.Value}
+			for _, l := range p.Children() {
+				if l == n || (l.Schema.Kind != schema.KindLeaf && l.Schema.Kind != schema.KindLeafList) {
+					continue
+				}
+				pc.Insert(&data.Node{Schema: l.Schema, Value: l.Value, Default: l.Default})
+			}
+		}
+		pc.Insert(child)
+		child, n = pc, p
+	}
+	return c
+}
+
+// runPusher works off the pusher's jobs in order.
+func (srv *Server) runPusher() {
+	var jobs []pushJob
+	for range srv.push.signal {
+		srv.push.mu.Lock()
+		jobs, srv.push.jobs = srv.push.jobs, jobs[:0]
+		srv.push.mu.Unlock()
+		for i, j := range jobs {
+			if j.sync != nil {
+				srv.syncSub(j.sync)
+			} else {
+				srv.pushChanges(j)
+			}
+			jobs[i] = pushJob{}
+		}
+	}
+}
+
+// startPush starts a datastore subscription: its synchronization push-update (on-change with
+// sync-on-start) or its periodic timer. The caller holds srv.nmu.
+func (srv *Server) startPush(sub *dynSub, gen uint64) {
+	if sub.period > 0 {
+		srv.schedulePeriodic(sub, gen)
+		return
+	}
+	srv.watchCommits()
+	sub.push.mu.Lock()
+	synced := sub.push.synced
+	sub.push.mu.Unlock()
+	if sub.syncOnStart && !synced {
+		srv.push.add(pushJob{sync: sub})
+		return
+	}
+	sub.push.mu.Lock()
+	sub.push.synced = true
+	sub.push.mu.Unlock()
+}
+
+// schedulePeriodic arms the next periodic update: at anchor-time plus whole periods, or a period
+// from now.
+func (srv *Server) schedulePeriodic(sub *dynSub, gen uint64) {
+	now := time.Now()
+	next := now.Add(sub.period)
+	if sub.hasAnchor {
+		d := now.Sub(sub.anchor)
+		k := d / sub.period
+		next = sub.anchor.Add((k + 1) * sub.period)
+		if !next.After(now) {
+			next = next.Add(sub.period)
+		}
+	}
+	sub.push.mu.Lock()
+	defer sub.push.mu.Unlock()
+	sub.push.timer = time.AfterFunc(time.Until(next), func() {
+		if sub.gen.Load() != gen {
+			return
+		}
+		msg, ok := srv.pushUpdate(sub)
+		srv.nmu.Lock()
+		defer srv.nmu.Unlock()
+		if srv.dsubs[sub.id] != sub || sub.gen.Load() != gen {
+			return
+		}
+		if ok {
+			srv.enqueue(sub, outItem{msg: msg, counted: true})
+		}
+		srv.schedulePeriodic(sub, gen)
+	})
+}
+
+// syncSub queues the push-update that synchronizes an on-change subscription (sync-on-start or
+// resync-subscription), before any change it has not seen.
+func (srv *Server) syncSub(sub *dynSub) {
+	srv.nmu.Lock()
+	alive := srv.dsubs[sub.id] == sub
+	srv.nmu.Unlock()
+	if !alive {
+		return
+	}
+	msg, ok := srv.pushUpdate(sub)
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	if srv.dsubs[sub.id] != sub {
+		return
+	}
+	if ok {
+		srv.enqueue(sub, outItem{msg: msg, counted: true})
+	}
+	sub.push.mu.Lock()
+	sub.push.synced = true
+	sub.push.lastSent = time.Now()
+	sub.push.mu.Unlock()
+}
+
+// pushUpdate encodes a push-update with what the subscription selects of its datastore now, as
+// its user may read it.
+func (srv *Server) pushUpdate(sub *dynSub) ([]byte, bool) {
+	acc := sub.s.access()
+	var sel *data.Node
+	switch sub.ds {
+	case datastore.Running:
+		err := srv.Store.Read(datastore.Running, func(root *data.Node) {
+			r := readable(root, acc)
+			if sub.filter != nil {
+				sel = sub.filter.Apply(r)
+			} else {
+				sel = r.Clone()
+			}
+		})
+		if err != nil {
+			return nil, false
+		}
+	default:
+		var s datastore.Selector
+		if sub.filter != nil {
+			s = sub.filter
+			if acc != nil && !acc.ReadsAll() {
+				s = prunedSelector{sub.filter, acc}
+			}
+		}
+		tree, errs := srv.Store.Operational(context.Background(), sub.s.who, s)
+		if len(errs) > 0 {
+			srv.Logger.Error("server: reading the operational datastore for a push-update", "err", errs)
+			return nil, false
+		}
+		sel = tree
+	}
+	o := yangxml.EncodeOptions{Schema: srv.Store.Schema()}
+	if acc != nil && !acc.ReadsAll() {
+		o.Hide = acc.Hidden
+	}
+	b := []byte(`<push-update xmlns="` + nsYP + `"><id>`)
+	b = strconv.AppendUint(b, uint64(sub.id), 10)
+	b = append(b, "</id><datastore-contents>"...)
+	for _, c := range sel.Children() {
+		var err error
+		if b, err = yangxml.Append(b, c, o); err != nil {
+			srv.Logger.Error("server: encoding a push-update", "err", err)
+			return nil, false
+		}
+	}
+	b = append(b, "</datastore-contents></push-update>"...)
+	return netconf.AppendNotification(nil, time.Now(), b), true
+}
+
+// pushChanges sends a commit's changes to the on-change subscriptions.
+func (srv *Server) pushChanges(j pushJob) {
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	type group struct {
+		edits      []pushEdit
+		head, tail []byte
+	}
+	groups := map[string]*group{}
+	for _, sub := range srv.dsubs {
+		if !sub.onChange {
+			continue
+		}
+		sub.push.mu.Lock()
+		synced := sub.push.synced
+		sub.push.mu.Unlock()
+		if !synced {
+			continue
+		}
+		key := groupKey(sub)
+		g := groups[key]
+		if g == nil {
+			g = &group{edits: srv.changeEdits(j.changes, sub.filter, sub.s.access(), sub.excluded)}
+			if len(g.edits) > 0 {
+				g.head, g.tail = changeUpdate(g.edits, "commit-"+strconv.FormatUint(j.commit, 10), j.at)
+			}
+			groups[key] = g
+		}
+		if len(g.edits) == 0 {
+			sub.excludedRecords.Add(1)
+			continue
+		}
+		if sub.dampening <= 0 {
+			srv.enqueue(sub, outItem{msg: g.head, tail: g.tail, counted: true})
+			continue
+		}
+		srv.dampen(sub, g.edits)
+	}
+}
+
+// groupKey identifies the subscriptions whose updates are the same bytes but for the id.
+func groupKey(sub *dynSub) string {
+	return string(sub.ds) + "\x00" + sub.filterXML + "\x00" + sub.filterXPath + "\x00" + sub.s.who.User + "\x00" +
+		strings.Join(sortedKeys(sub.excluded), ",")
+}
+
+// dampen sends edits now when the dampening period since the last update has passed, or adds
+// them to the pending ones sent when it has. The caller holds srv.nmu.
+func (srv *Server) dampen(sub *dynSub, edits []pushEdit) {
+	sub.push.mu.Lock()
+	defer sub.push.mu.Unlock()
+	now := time.Now()
+	if sub.push.timer == nil && now.Sub(sub.push.lastSent) >= sub.dampening {
+		sub.push.lastSent = now
+		sub.push.patchSeq++
+		head, tail := changeUpdate(edits, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
+		srv.enqueue(sub, outItem{msg: head, tail: tail, counted: true})
+		return
+	}
+	sub.push.pending = coalesce(sub.push.pending, edits)
+	if sub.push.timer != nil {
+		return
+	}
+	gen := sub.gen.Load()
+	sub.push.timer = time.AfterFunc(time.Until(sub.push.lastSent.Add(sub.dampening)), func() {
+		srv.nmu.Lock()
+		defer srv.nmu.Unlock()
+		sub.push.mu.Lock()
+		defer sub.push.mu.Unlock()
+		sub.push.timer = nil
+		if srv.dsubs[sub.id] != sub || sub.gen.Load() != gen || len(sub.push.pending) == 0 {
+			return
+		}
+		now := time.Now()
+		sub.push.lastSent = now
+		sub.push.patchSeq++
+		head, tail := changeUpdate(sub.push.pending, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
+		sub.push.pending = nil
+		srv.enqueue(sub, outItem{msg: head, tail: tail, counted: true})
+	})
+}
+
+// coalesce adds edits to pending, one edit per target: a later edit replaces an earlier one of
+// the same target, a create followed by a replace stays a create, a create followed by a delete
+// cancels out, and a delete followed by a create becomes a replace.
+func coalesce(pending, edits []pushEdit) []pushEdit {
+	for _, e := range edits {
+		i := -1
+		for k := range pending {
+			if pending[k].target == e.target {
+				i = k
+				break
+			}
+		}
+		if i < 0 {
+			pending = append(pending, e)
+			continue
+		}
+		prev := pending[i]
+		switch {
+		case prev.op == "create" && e.op == "delete":
+			pending = append(pending[:i], pending[i+1:]...)
+			continue
+		case prev.op == "create" && e.op == "replace":
+			e.op = "create"
+		case prev.op == "delete" && e.op == "create":
+			e.op = "replace"
+		}
+		pending = append(pending[:i], pending[i+1:]...)
+		pending = append(pending, e)
+	}
+	return pending
+}
+
+// changeEdits turns a commit's changes into the yang-patch edits a subscription with filter f,
+// access acc and excluded change types receives.
+func (srv *Server) changeEdits(changes []changeCopy, f *filter.Filter, acc Access, excluded map[string]bool) []pushEdit {
+	var edits []pushEdit
+	trim := acc != nil && !acc.ReadsAll()
+	o := yangxml.EncodeOptions{Schema: srv.Store.Schema()}
+	if trim {
+		o.Hide = acc.Hidden
+	}
+	for _, ch := range changes {
+		op, n := "replace", ch.new
+		switch {
+		case ch.old == nil:
+			op = "create"
+		case ch.new == nil:
+			op, n = "delete", ch.old
+		}
+		if excluded[op] || n == nil {
+			continue
+		}
+		if trim && hiddenOnPath(n, acc) {
+			continue
+		}
+		sel := n
+		if f != nil {
+			root := n
+			for root.Parent != nil {
+				root = root.Parent
+			}
+			if trim {
+				root = readable(root, acc)
+			}
+			sel = locate(f.Apply(root), n)
+			if sel == nil {
+				continue
+			}
+		}
+		e := pushEdit{op: op, target: restconfPath(n)}
+		if op != "delete" {
+			v, err := yangxml.Append(nil, sel, o)
+			if err != nil {
+				srv.Logger.Error("server: encoding a push-change-update value", "err", err)
+				continue
+			}
+			e.value = v
+		}
+		edits = append(edits, e)
+	}
+	return edits
+}
+
+// hiddenOnPath reports whether acc hides n or one of its ancestors (asked top-down).
+func hiddenOnPath(n *data.Node, acc Access) bool {
+	var chain []*data.Node
+	for a := n; a != nil && a.Schema != nil; a = a.Parent {
+		chain = append(chain, a)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if acc.Hidden(chain[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// locate returns the node of the tree root that stands where n stands in its own tree (same
+// schema nodes and keys down from the top), nil when there is none.
+func locate(root, n *data.Node) *data.Node {
+	var chain []*data.Node
+	for a := n; a != nil && a.Schema != nil; a = a.Parent {
+		chain = append(chain, a)
+	}
+	p := root
+	for i := len(chain) - 1; i >= 0 && p != nil; i-- {
+		a := chain[i]
+		var next *data.Node
+		for _, c := range p.Instances(a.Schema) {
+			if sameInstance(c, a) {
+				next = c
+				break
+			}
+		}
+		p = next
+	}
+	return p
+}
+
+// sameInstance reports whether c and a (of one schema node) are the same instance: same keys
+// for a list entry, same value for a leaf-list entry.
+func sameInstance(c, a *data.Node) bool {
+	switch a.Schema.Kind {
+	case schema.KindList:
+		for _, k := range a.Schema.Keys {
+			ck, ak := c.Child(k), a.Child(k)
+			if ck == nil || ak == nil || ck.Value.Str != ak.Value.Str {
+				return false
+			}
+		}
+	case schema.KindLeafList:
+		return c.Value.Str == a.Value.Str
+	}
+	return true
+}
+
+// restconfPath is n's path as a RESTCONF data resource identifier (RFC 8040 section 3.5.3), the
+// form of a yang-patch target: module-qualified where the module changes, list keys after '='
+// separated by ',' and percent-encoded.
+func restconfPath(n *data.Node) string {
+	var chain []*data.Node
+	for a := n; a != nil && a.Schema != nil; a = a.Parent {
+		chain = append(chain, a)
+	}
+	var b strings.Builder
+	var mod *schema.Module
+	for i := len(chain) - 1; i >= 0; i-- {
+		a := chain[i]
+		b.WriteByte('/')
+		if a.Schema.Module != mod {
+			b.WriteString(a.Schema.Module.Name)
+			b.WriteByte(':')
+			mod = a.Schema.Module
+		}
+		b.WriteString(a.Schema.Name)
+		switch a.Schema.Kind {
+		case schema.KindList:
+			for j, k := range a.Schema.Keys {
+				if j == 0 {
+					b.WriteByte('=')
+				} else {
+					b.WriteByte(',')
+				}
+				if kn := a.Child(k); kn != nil {
+					b.WriteString(keyEscape(kn.Value.Str))
+				}
+			}
+		case schema.KindLeafList:
+			b.WriteByte('=')
+			b.WriteString(keyEscape(a.Value.Str))
+		}
+	}
+	return b.String()
+}
+
+// keyEscape percent-encodes a key value for a RESTCONF path: the reserved characters, ',' among
+// them.
+func keyEscape(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), ",", "%2C")
+}
+
+// changeUpdate encodes a push-change-update with the edits, split where the subscription id
+// goes.
+func changeUpdate(edits []pushEdit, patchID string, at time.Time) (head, tail []byte) {
+	head = netconf.AppendNotification(nil, at, []byte(`<push-change-update xmlns="`+nsYP+`"><id>`))
+	head = head[:len(head)-len("</notification>")]
+	tail = []byte("</id><datastore-changes><yang-patch><patch-id>")
+	tail = netconf.AppendEscaped(tail, patchID, false)
+	tail = append(tail, "</patch-id>"...)
+	for i, e := range edits {
+		tail = append(tail, "<edit><edit-id>edit-"...)
+		tail = strconv.AppendInt(tail, int64(i+1), 10)
+		tail = append(tail, "</edit-id><operation>"+e.op+"</operation><target>"...)
+		tail = netconf.AppendEscaped(tail, e.target, false)
+		tail = append(tail, "</target>"...)
+		if e.value != nil {
+			tail = append(tail, "<value>"...)
+			tail = append(tail, e.value...)
+			tail = append(tail, "</value>"...)
+		}
+		tail = append(tail, "</edit>"...)
+	}
+	tail = append(tail, "</yang-patch></datastore-changes></push-change-update></notification>"...)
+	return head, tail
+}
+
+// opResyncSubscription is resync-subscription (RFC 8641 section 4.4.3): a push-update of an
+// on-change subscription of this session, before any later change.
+func (srv *Server) opResyncSubscription(ctx context.Context, req *Request) (*data.Node, error) {
+	c := callOf(ctx)
+	id64, _ := strconv.ParseUint(param(req.Input, "id").Value.Str, 10, 32)
+	srv.nmu.Lock()
+	sub := c.s.dsubs[uint32(id64)]
+	srv.nmu.Unlock()
+	if sub == nil {
+		return nil, subError(rpcerror.TagInvalidValue, nsYP, "ietf-yang-push", "no-such-subscription-resync",
+			"resync-subscription-error", "", "no dynamic subscription %d", id64)
+	}
+	if !sub.onChange {
+		return nil, subError(rpcerror.TagOperationNotSupported, nsYP, "ietf-yang-push", "on-change-sync-unsupported",
+			"resync-subscription-error", "", "subscription %d is not an on-change subscription", id64)
+	}
+	c.after = func() {
+		srv.watchCommits()
+		srv.push.add(pushJob{sync: sub})
+	}
+	return nil, nil
+}
