@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-gen clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen clean
 
 all: build
 
@@ -75,6 +75,13 @@ bench-ws:
 # BenchmarkNACM*); figures in docs/PERFORMANCE.md.
 bench-nacm:
 	$(GO) test -run '^$$' -bench 'NACM' -benchtime $(BENCHTIME) -count 3 ./pkg/server
+
+# bench-notify: RFC 8641 on-change fan-out: 1,000 WebSocket subscribers on the example's
+# interface list, one committer at increasing rates; deliveries/s, p50/p99 from commit
+# (eventTime) to client receipt, updates lost (pkg/server's TestNotifyFanout). SUBSCRIBERS,
+# RATES ("25 50 100") and DURATION_MS tune it; figures in docs/PERFORMANCE.md.
+bench-notify:
+	NCWS_BENCH_NOTIFY=1 $(GO) test -run '^TestNotifyFanout$$' -count 1 -v -timeout 30m ./pkg/server
 
 # bench-ssh: the same runs with ncws over SSH (--ssh-listen) next to netconfd over SSH, one
 # client (ncload -ssh) for both: session setup and get-config/s sequential and 8 outstanding.

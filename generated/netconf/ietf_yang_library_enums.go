@@ -7,41 +7,6 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Datastore holds identityref values derived from ietf-datastores:datastore, as "module:identity".
-type Datastore string
-
-// The identities Datastore takes.
-const (
-	// A datastore that holds configuration in the conventional
-	// way (running, candidate, startup, intended).
-	Datastore_Conventional Datastore = "ietf-datastores:conventional"
-	// Names the running configuration datastore.
-	Datastore_Running Datastore = "ietf-datastores:running"
-	// Names the candidate configuration datastore.
-	Datastore_Candidate Datastore = "ietf-datastores:candidate"
-	// Names the startup configuration datastore.
-	Datastore_Startup Datastore = "ietf-datastores:startup"
-	// The intended configuration datastore: running after
-	// inactive parts are removed and templates expanded.
-	Datastore_Intended Datastore = "ietf-datastores:intended"
-	// The base of dynamic configuration datastores.
-	Datastore_Dynamic Datastore = "ietf-datastores:dynamic"
-	// Names the operational state datastore.
-	Datastore_Operational Datastore = "ietf-datastores:operational"
-)
-
-// String returns v as "module:identity".
-func (v Datastore) String() string { return string(v) }
-
-// ParseDatastore returns the identity named s ("module:identity"); ok is false when Datastore does not take it.
-func ParseDatastore(s string) (v Datastore, ok bool) {
-	switch Datastore(s) {
-	case Datastore_Conventional, Datastore_Running, Datastore_Candidate, Datastore_Startup, Datastore_Intended, Datastore_Dynamic, Datastore_Operational:
-		return Datastore(s), true
-	}
-	return "", false
-}
-
 // ModulesState_Module_ConformanceType is the enumeration of /ietf-yang-library:modules-state/module/conformance-type; its values are the YANG enum values.
 type ModulesState_Module_ConformanceType int32
 

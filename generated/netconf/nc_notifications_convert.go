@@ -16,7 +16,7 @@ func (x *Netconf) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "streams":
-			x.Streams = new(Streams)
+			x.Streams = new(Netconf_Streams)
 			if err := x.Streams.FromTree(c); err != nil {
 				return err
 			}
@@ -37,12 +37,12 @@ func (x *Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Streams) FromTree(n *data.Node) error {
-	*x = Streams{}
+func (x *Netconf_Streams) FromTree(n *data.Node) error {
+	*x = Netconf_Streams{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "stream":
-			e := new(Stream)
+			e := new(Netconf_Streams_Stream)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func (x *Streams) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf/streams,
 // checking every value against its type.
-func (x *Streams) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Stream {
 		b.Add(e.ToTree(b.Schema("nc-notifications", "stream")))
@@ -64,8 +64,8 @@ func (x *Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams/stream, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Stream) FromTree(n *data.Node) error {
-	*x = Stream{}
+func (x *Netconf_Streams_Stream) FromTree(n *data.Node) error {
+	*x = Netconf_Streams_Stream{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "name":
@@ -83,7 +83,7 @@ func (x *Stream) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /nc-notifications:netconf/streams/stream, checking every value against its type.
-func (x *Stream) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "nc-notifications", "name", x.Name)
 	genimpl.LeafString(b, "nc-notifications", "description", x.Description)

@@ -14,21 +14,21 @@ type Netconf struct {
 	// Streams is container /nc-notifications:netconf/streams (state).
 	// The event streams the server offers; which ones a client
 	// sees may depend on its access rights.
-	Streams *Streams
+	Streams *Netconf_Streams
 }
 
-// Streams is the container /nc-notifications:netconf/streams (state).
+// Netconf_Streams is the container /nc-notifications:netconf/streams (state).
 //
 // The event streams the server offers; which ones a client
 // sees may depend on its access rights.
-type Streams struct {
+type Netconf_Streams struct {
 	// Stream is list /nc-notifications:netconf/streams/stream (state).
 	// One event stream.
-	Stream []*Stream
+	Stream []*Netconf_Streams_Stream
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
-func (x *Streams) AppendStream(e *Stream) error {
+func (x *Netconf_Streams) AppendStream(e *Netconf_Streams_Stream) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/nc-notifications:netconf/streams/stream", "name")
 	}
@@ -40,7 +40,7 @@ func (x *Streams) AppendStream(e *Stream) error {
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
-func (x *Streams) GetStream(kName string) *Stream {
+func (x *Netconf_Streams) GetStream(kName string) *Netconf_Streams_Stream {
 	for _, e := range x.Stream {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -50,21 +50,21 @@ func (x *Streams) GetStream(kName string) *Stream {
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
-func (x *Streams) NewStream(kName string) (*Stream, error) {
+func (x *Netconf_Streams) NewStream(kName string) (*Netconf_Streams_Stream, error) {
 	if x.GetStream(kName) != nil {
 		return nil, genimpl.Duplicate("/nc-notifications:netconf/streams/stream")
 	}
-	e := &Stream{Name: &kName}
+	e := &Netconf_Streams_Stream{Name: &kName}
 	x.Stream = append(x.Stream, e)
 	return e, nil
 }
 
-// Stream is an entry of the list /nc-notifications:netconf/streams/stream (state).
+// Netconf_Streams_Stream is an entry of the list /nc-notifications:netconf/streams/stream (state).
 //
 // One event stream.
 //
 // Keys: name.
-type Stream struct {
+type Netconf_Streams_Stream struct {
 	// Name is leaf /nc-notifications:netconf/streams/stream/name (state).
 	// The stream's name; the default stream is named
 	// 'NETCONF'.

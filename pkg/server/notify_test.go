@@ -89,13 +89,20 @@ func exampleServer(t testing.TB, events bool) *server.Server {
 // serveWS serves srv behind a WebSocket listener and returns its URL.
 func serveWS(t testing.TB, srv *server.Server) string {
 	t.Helper()
-	l := websocket.NewListener(websocket.Options{Authenticate: func(r *http.Request) (string, error) {
+	return serveWSWith(t, srv, websocket.Options{})
+}
+
+// serveWSWith is serveWS with the listener's options (Authenticate is set here).
+func serveWSWith(t testing.TB, srv *server.Server, opts websocket.Options) string {
+	t.Helper()
+	opts.Authenticate = func(r *http.Request) (string, error) {
 		u, _, ok := r.BasicAuth()
 		if !ok {
 			return "", errors.New("no credentials")
 		}
 		return u, nil
-	}})
+	}
+	l := websocket.NewListener(opts)
 	mux := http.NewServeMux()
 	mux.Handle("/netconf", l)
 	ts := httptest.NewServer(mux)
