@@ -182,13 +182,19 @@ func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]b
 	if acc == nil {
 		return ev.msg, selects(ev.root)
 	}
+	// An event the filter does not select whole is not selected trimmed either (trimming only
+	// removes nodes; a filter that selects by absence errs on the side of not sending), and it
+	// is not one that access control withheld (RFC 8341's denied-notifications).
+	if !selects(ev.root) {
+		return nil, false
+	}
 	top := ev.root.Children()[0]
 	n, err := notificationOf(top)
 	if err != nil || !acc.Notification(n) {
 		return nil, false
 	}
 	if acc.ReadsAll() {
-		return ev.msg, selects(ev.root)
+		return ev.msg, true
 	}
 	hide := func(d *data.Node) bool {
 		if acc.Hidden(d) {

@@ -12,7 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncws/ncws/pkg/client"
+	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/server"
 )
 
 const (
@@ -313,4 +315,50 @@ func TestPeriodic(t *testing.T) {
 	if err := call(s, `<delete-subscription xmlns="`+nsSN+`"><id>`+id+`</id></delete-subscription>`); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestFilterAfterAccessControl: a subscription filter applies to what the user may read
+// (RFC 8341 section 3.4.6): a content match on a node access control hides never selects (it
+// would tell that the hidden node is there); an on-change update leaves out the changes of
+// nodes the user may not read.
+func TestFilterAfterAccessControl(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	e := nacmEngine(t, sch, `<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"><write-default>permit</write-default><groups><group><name>ops</name><user-name>alice</user-name></group></groups>`+
+		`<rule-list><name>ops</name><group>ops</group>`+
+		`<rule><name>eth1</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface[ex:name='eth1']</path><access-operations>read</access-operations><action>deny</action></rule>`+
+		`<rule><name>mtu</name><module-name>ncws-example</module-name><path xmlns:ex="urn:ncws:yang:ncws-example">/ex:interfaces/ex:interface/ex:mtu</path><access-operations>read</access-operations><action>deny</action></rule>`+
+		`</rule-list></nacm>`)
+	srv.Store.SetAccessControl(e)
+	srv.Access = func(who datastore.Who) server.Access { return e.For(who) }
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	s, ch := dialNotes(t, url, "alice")
+	establish(t, s, `<stream>NETCONF</stream><stream-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth1</name></interface></interfaces></stream-subtree-filter>`)
+	establish(t, s, `<stream>NETCONF</stream><stream-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change/></interface></interfaces></stream-subtree-filter>`)
+	if err := srv.Notify(ctx, linkChange(t, sch, "eth1", "down"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Notify(ctx, linkChange(t, sch, "eth0", "down"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, ch).body; got != `<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><link-change><oper-status>down</oper-status></link-change></interface></interfaces>` {
+		t.Errorf("first event delivered: %s", got)
+	}
+	none(t, s, ch)
+
+	editor, _ := dialNotes(t, url, "admin")
+	establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type><mtu>1500</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := nextBody(t, ch, "<push-change-update")
+	if strings.Contains(got, "mtu") || !strings.Contains(got, "<name>eth0</name>") {
+		t.Errorf("create as alice may read it: %s", got)
+	}
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><mtu>9000</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The mtu change is all the commit did: nothing alice may read changed.
+	none(t, s, ch)
 }
