@@ -321,11 +321,9 @@ func (srv *Server) opKillSession(ctx context.Context, req *Request) (*data.Node,
 	}
 	victim.close(netconf.CloseReason{Code: netconf.CloseKilled, KilledBy: req.Who.Session,
 		Text: "killed by session " + strconv.FormatUint(uint64(req.Who.Session), 10)})
-	// The reply waits until the victim's locks and unconfirmed commit are released.
-	select {
-	case <-victim.done:
-	case <-ctx.Done():
-	}
+	// The reply waits until the victim's locks and unconfirmed commit are released, not for
+	// its connection to finish closing (a peer that stopped reading would hold it).
+	victim.releaseWhenIdle(ctx)
 	return nil, nil
 }
 

@@ -279,10 +279,20 @@ func (srv *Server) ServeConn(ctx context.Context, c netconf.Conn) {
 	}()
 	s := newSession(srv, c)
 	s.run(ctx)
+	// A transport whose Close returns before the connection is gone (a WebSocket close
+	// handshake, bounded by the transport) says when it is: Shutdown waits for that too, so
+	// the peers get their close frames before the process exits.
+	if cc, ok := c.(interface{ Closed() <-chan struct{} }); ok {
+		<-cc.Closed()
+	}
 }
 
-// Shutdown stops accepting connections, ends every session (transports tell their peers:
-// WebSocket close 1001) and waits for them to finish, or for ctx.
+// Shutdown shuts the server down gracefully: it stops accepting connections and reading
+// requests; a session answering a request finishes it, sends the reply and is then closed; an
+// idle session is closed at once (transports tell their peers: WebSocket close 1001). A
+// request read but not yet started is neither executed nor answered. Shutdown waits for every
+// session to end, or for ctx: sessions still running then are closed (their handlers see their
+// context cancelled) and ctx's error is returned.
 func (srv *Server) Shutdown(ctx context.Context) error {
 	srv.init()
 	srv.mu.Lock()
@@ -294,19 +304,38 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	for _, s := range srv.sessions {
 		ss = append(ss, s)
 	}
+	inSession := map[netconf.Conn]bool{}
+	for _, s := range ss {
+		inSession[s.conn] = true
+	}
 	var pending []netconf.Conn
 	for c := range srv.conns {
-		pending = append(pending, c)
+		if !inSession[c] {
+			pending = append(pending, c)
+		}
 	}
 	srv.mu.Unlock()
+	var idle []*session
 	for _, s := range ss {
-		s.close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		if s.drain() {
+			idle = append(idle, s)
+		}
+	}
+	if len(ss) > 0 {
+		srv.Logger.Info("server: shutting down: no more requests are read; answering those in progress",
+			"sessions", len(ss), "busy", len(ss)-len(idle))
+	}
+	// A close may wait for the transport (a flush, a close handshake): they run side by side.
+	var closing sync.WaitGroup
+	for _, s := range idle {
+		closing.Go(func() { s.close(shutdownReason) })
 	}
 	for _, c := range pending {
-		c.Close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+		closing.Go(func() { c.Close(shutdownReason) })
 	}
 	done := make(chan struct{})
 	go func() {
+		closing.Wait()
 		srv.wg.Wait()
 		for {
 			srv.mu.Lock()
@@ -323,8 +352,18 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
 	}
+	srv.mu.Lock()
+	ss = ss[:0]
+	for _, s := range srv.sessions {
+		ss = append(ss, s)
+	}
+	srv.mu.Unlock()
+	for _, s := range ss {
+		srv.Logger.Warn("server: shutdown timeout: closing a session still answering a request", "session", s.id)
+		go s.close(shutdownReason)
+	}
+	return ctx.Err()
 }
 
 // session returns the live session with id.

@@ -44,6 +44,17 @@ type session struct {
 	// done is closed when the session has ended and released what it held.
 	done chan struct{}
 
+	// smu guards busy and draining: Shutdown drains a session (it ends after the request it
+	// is answering; one read and not started is not executed) and closes an idle one at once.
+	smu      sync.Mutex
+	busy     bool
+	draining bool
+	ended    bool          // closed: no request starts any more
+	idle     chan struct{} // closed when the request in progress ends, for releaseWhenIdle
+
+	started     atomic.Bool // the hellos were exchanged
+	releaseOnce sync.Once
+
 	inRPCs, inBadRPCs, outRPCErrors, outNotifications atomic.Uint32
 }
 
@@ -61,6 +72,9 @@ func newSession(srv *Server, c netconf.Conn) *session {
 // closes with reason and the session's reader stops.
 func (s *session) close(reason netconf.CloseReason) {
 	s.closeOnce.Do(func() {
+		s.smu.Lock()
+		s.ended = true
+		s.smu.Unlock()
 		s.reason.Store(&reason)
 		s.killed.Store(reason.Code == netconf.CloseKilled)
 		// The connection closes first, so that a transport that closes itself when a read's
@@ -95,23 +109,9 @@ func (s *session) run(parent context.Context) {
 	// connection only after its locks are freed and its confirmed commit reverted, so a client
 	// that sees the connection close sees them gone.
 	var final netconf.CloseReason
-	started := false
 	defer func() { s.close(final) }()
 	defer func() {
-		s.srv.unsubscribe(s)
-		s.srv.endSessionSubs(s)
-		if started {
-			s.srv.sessionEnded(s, final)
-		}
-		s.srv.mu.Lock()
-		delete(s.srv.sessions, s.id)
-		s.srv.mu.Unlock()
-		// Locks are freed and an unconfirmed commit of this session reverted even when the
-		// session was killed.
-		s.srv.Store.SessionEnded(context.Background(), s.id)
-		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
-			s.srv.stats.droppedSessions.Add(1)
-		}
+		s.release(final)
 		log.Debug("server: session ended")
 	}()
 
@@ -156,7 +156,13 @@ func (s *session) run(parent context.Context) {
 	if bc, ok := s.conn.(netconf.Base11Conn); ok && base == netconf.CapBase11 {
 		bc.UseChunked()
 	}
-	started = true
+	s.smu.Lock()
+	ended := s.ended // killed meanwhile, and perhaps released already
+	s.started.Store(!ended)
+	s.smu.Unlock()
+	if ended {
+		return
+	}
 	s.srv.sessionStarted(s)
 
 	for {
@@ -173,9 +179,15 @@ func (s *session) run(parent context.Context) {
 			}
 			return
 		}
+		if !s.begin() {
+			// Read during shutdown: not executed, not answered.
+			final = shutdownReason
+			return
+		}
 		reply, end, after := s.handle(ctx, msg)
 		if reply != nil {
 			if err := s.write(ctx, reply); err != nil {
+				s.finish()
 				final = netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"}
 				return
 			}
@@ -183,11 +195,98 @@ func (s *session) run(parent context.Context) {
 		if after != nil {
 			after()
 		}
+		draining := !s.finish()
 		if end != nil {
 			final = *end
 			return
 		}
+		if draining {
+			final = shutdownReason
+			return
+		}
 	}
+}
+
+// shutdownReason ends the sessions of a server that shuts down.
+var shutdownReason = netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"}
+
+// release frees what the session holds (its locks, its unconfirmed commit, its subscription,
+// its place among the sessions), once: when the session ends by itself, or, for kill-session,
+// as soon as the killed session runs no request, without waiting for its connection to finish
+// closing.
+func (s *session) release(final netconf.CloseReason) {
+	s.releaseOnce.Do(func() {
+		s.srv.unsubscribe(s)
+		s.srv.endSessionSubs(s)
+		if s.started.Load() {
+			s.srv.sessionEnded(s, final)
+		}
+		s.srv.mu.Lock()
+		delete(s.srv.sessions, s.id)
+		s.srv.mu.Unlock()
+		// Locks are freed and an unconfirmed commit of this session reverted even when the
+		// session was killed.
+		s.srv.Store.SessionEnded(context.Background(), s.id)
+		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
+			s.srv.stats.droppedSessions.Add(1)
+		}
+	})
+}
+
+// releaseWhenIdle releases a closed session once its request in progress, if any, has ended
+// (its handler sees its context cancelled), or gives up when ctx ends first.
+func (s *session) releaseWhenIdle(ctx context.Context) {
+	s.smu.Lock()
+	var idle chan struct{}
+	if s.busy {
+		if s.idle == nil {
+			s.idle = make(chan struct{})
+		}
+		idle = s.idle
+	}
+	s.smu.Unlock()
+	if idle != nil {
+		select {
+		case <-idle:
+		case <-s.done:
+		case <-ctx.Done():
+			return
+		}
+	}
+	s.release(netconf.CloseReason{})
+}
+
+// begin marks the session busy with a request it read; false when the server drains it (the
+// request is then dropped).
+func (s *session) begin() bool {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	if s.draining || s.ended {
+		return false
+	}
+	s.busy = true
+	return true
+}
+
+// finish marks the request answered; false when the server drains the session.
+func (s *session) finish() bool {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	s.busy = false
+	if s.idle != nil {
+		close(s.idle)
+		s.idle = nil
+	}
+	return !s.draining
+}
+
+// drain asks the session to end once its request in progress is answered, and reports
+// whether it is idle (waiting for a request, or for its hello): the caller then closes it.
+func (s *session) drain() (idle bool) {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	s.draining = true
+	return !s.busy
 }
 
 // write sends one message, serialized with the other writers of the session.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -20,47 +22,147 @@ import (
 // "killed by session N".
 const StatusKilled ws.StatusCode = 4001
 
-// errClosed is returned by a Conn's reads and writes after it closed itself (a binary message,
-// invalid UTF-8).
+// CloseTimeout bounds a close handshake: a peer that has not taken the close frame and
+// answered it by then (it stopped reading, or is gone) has its TCP connection closed.
+const CloseTimeout = time.Second
+
+// stallTimeout is how long a write in progress at Close may go without progress before the
+// TCP connection is closed under it.
+const stallTimeout = 100 * time.Millisecond
+
+// errClosed is returned by a Conn's reads and writes after it closed (Close, a binary message,
+// invalid UTF-8, a protocol error).
 var errClosed = errors.New("websocket: connection closed")
 
+// readResult is one message read (or the error that ended reading).
+type readResult struct {
+	typ    ws.MessageType
+	msg    []byte
+	err    error
+	tooBig bool
+}
+
 // conn is one upgraded connection: a netconf.Conn.
+//
+// The session reads the connection itself between requests (no goroutine hand-off per
+// message). While it is busy with a request, the library would see no pong nor close frame,
+// since it reads control frames only within a read: so the keepalive, finding no read in
+// progress, starts a read-ahead that reads (at most) the next message and keeps it for the
+// session's next ReadMessage. While that message waits, nothing is read (TCP back-pressure
+// bounds what a pipelining peer can queue) and the peer is not held to the pings. A message
+// read ahead and not taken before the connection closes is never executed.
 type conn struct {
 	ws      *ws.Conn
-	cork    *corkConn     // the TCP connection (nil if the library did not hijack through it)
+	cork    *corkConn     // the TCP connection
 	br      *bufio.Reader // what the library reads cork through
+	brMu    sync.Mutex    // held by the close handshake, which reads br
 	info    netconf.ConnInfo
 	release func() // gives back the connection's places in the caps
+	limit   int64
+
+	// rmu guards reading and ahead.
+	rmu     sync.Mutex
+	reading bool            // a read of the connection is in progress
+	ahead   chan readResult // the read-ahead's result (buffered), nil when none
 
 	pingInterval time.Duration
+	maxMissed    int
 	ping         *time.Timer
+	missed       int // consecutive missed pings (the keepalive's own)
+
+	writing atomic.Int32 // WriteMessage calls in progress
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	closeDone chan struct{}
 }
 
-func newConn(c *ws.Conn, cw *corkWriter, info netconf.ConnInfo, pingInterval time.Duration, release func()) *conn {
-	cn := &conn{ws: c, cork: cw.cork, br: cw.br, info: info, release: release, pingInterval: pingInterval, closed: make(chan struct{})}
+func newConn(c *ws.Conn, cw *corkWriter, info netconf.ConnInfo, limit int64, pingInterval time.Duration, maxMissed int, release func()) *conn {
+	cn := &conn{ws: c, cork: cw.cork, br: cw.br, info: info, release: release, limit: limit,
+		pingInterval: pingInterval, maxMissed: maxMissed, closed: make(chan struct{}), closeDone: make(chan struct{})}
 	if pingInterval > 0 {
 		cn.ping = time.AfterFunc(pingInterval, cn.keepalive)
 	}
 	return cn
 }
 
-// keepalive pings the peer; no pong within the interval closes the connection. It runs on a
-// timer, so an idle connection costs no goroutine between pings.
-func (c *conn) keepalive() {
-	ctx, cancel := context.WithTimeout(context.Background(), c.pingInterval)
-	err := c.ws.Ping(ctx)
-	cancel()
-	select {
-	case <-c.closed:
-		return
-	default:
-	}
+// read reads one message of at most c.limit bytes (the library's own limit is off: a bigger
+// message is reported as tooBig, and ReadMessage closes with 1009 and a reason of its own).
+func (c *conn) read() readResult {
+	typ, rd, err := c.ws.Reader(context.Background())
 	if err != nil {
-		c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: "no pong"})
-		return
+		return readResult{err: err}
+	}
+	if c.limit <= 0 {
+		msg, err := io.ReadAll(rd)
+		return readResult{typ: typ, msg: msg, err: err}
+	}
+	msg, err := io.ReadAll(io.LimitReader(rd, c.limit+1))
+	if err != nil {
+		return readResult{err: err}
+	}
+	if int64(len(msg)) > c.limit {
+		return readResult{tooBig: true}
+	}
+	return readResult{typ: typ, msg: msg}
+}
+
+// readAhead starts a read-ahead unless a read is in progress or a message waits already;
+// it reports whether a message read ahead waits for the session.
+func (c *conn) readAhead() (holding bool) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.ahead != nil && !c.reading {
+		return true
+	}
+	if c.reading {
+		return false
+	}
+	ch := make(chan readResult, 1)
+	c.ahead, c.reading = ch, true
+	go func() {
+		r := c.read()
+		c.rmu.Lock()
+		c.reading = false
+		c.rmu.Unlock()
+		ch <- r
+	}()
+	return false
+}
+
+// keepalive pings the peer. The peer is alive when it answers the ping, or when anything else
+// arrives from it meanwhile, or when a message read ahead waits for the session (the
+// connection is not read then, by the server's choice), or when a reply is being written and
+// the peer keeps taking its bytes. After maxMissed pings in a row without any of these, the
+// connection is closed (1008 "no pong"): a dead peer is detected within (maxMissed+1) x
+// pingInterval. It runs on a timer, so an idle connection costs no goroutine between pings.
+func (c *conn) keepalive() {
+	for {
+		if c.readAhead() {
+			c.missed = 0
+			break
+		}
+		read, written := c.cork.read.Load(), c.cork.written.Load()
+		ctx, cancel := context.WithTimeout(context.Background(), c.pingInterval)
+		err := c.ws.Ping(ctx)
+		cancel()
+		select {
+		case <-c.closed:
+			return
+		default:
+		}
+		// A ping frame is a few bytes; more written means a reply is getting through.
+		if err == nil || c.cork.read.Load() != read ||
+			(c.writing.Load() > 0 && c.cork.written.Load()-written > 256) {
+			c.missed = 0
+			break
+		}
+		c.missed++
+		if c.missed >= c.maxMissed {
+			c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: "no pong"})
+			return
+		}
+		// Ping again at once: the interval has passed while waiting.
 	}
 	c.ping.Reset(c.pingInterval)
 }
@@ -78,33 +180,63 @@ func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
 		}
 	})
 	defer stop()
-	typ, msg, err := c.ws.Read(context.Background())
-	if err != nil {
+	c.rmu.Lock()
+	ch := c.ahead
+	c.ahead = nil
+	if ch == nil {
+		c.reading = true
+	}
+	c.rmu.Unlock()
+	var r readResult
+	if ch != nil {
+		select {
+		case r = <-ch:
+		case <-c.closed:
+			return nil, errClosed
+		}
+	} else {
+		r = c.read()
+		// Whether the peer pipelined is asked before a read-ahead may use the reader, and not
+		// while the close handshake does.
+		more := false
+		if r.err == nil && c.brMu.TryLock() {
+			more = c.br.Buffered() > 0
+			c.brMu.Unlock()
+		}
+		c.rmu.Lock()
+		c.reading = false
+		c.rmu.Unlock()
+		if more && !r.tooBig {
+			// The reply to this message may wait for the replies after it (see cork.go).
+			c.cork.setHold()
+		}
+	}
+	switch {
+	case r.tooBig:
+		c.closeWith(ws.StatusMessageTooBig, fmt.Sprintf("message over the read limit of %d bytes", c.limit))
+		return nil, fmt.Errorf("%w: over %d bytes", netconf.ErrMessageTooBig, c.limit)
+	case r.err != nil:
+		err := r.err
 		switch {
 		case ws.CloseStatus(err) != -1:
 			return nil, io.EOF
-		case errors.Is(err, ws.ErrMessageTooBig):
-			// The library has sent 1009 already.
-			c.closeNow()
-			return nil, fmt.Errorf("%w: %v", netconf.ErrMessageTooBig, err)
+		case strings.Contains(err.Error(), "unmasked frame"):
+			// RFC 6455 section 5.1: a server closes on an unmasked client frame with 1002. The
+			// library returns without a close frame of its own for this one.
+			c.closeWith(ws.StatusProtocolError, "unmasked frame from the client")
+			return nil, fmt.Errorf("%w: %v", errClosed, err)
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		}
 		return nil, err
-	}
-	if typ != ws.MessageText {
+	case r.typ != ws.MessageText:
 		c.closeWith(ws.StatusUnsupportedData, "NETCONF messages are text messages")
 		return nil, fmt.Errorf("%w: binary message", errClosed)
-	}
-	if !utf8.Valid(msg) {
+	case !utf8.Valid(r.msg):
 		c.closeWith(ws.StatusInvalidFramePayloadData, "invalid UTF-8")
 		return nil, fmt.Errorf("%w: invalid UTF-8", errClosed)
 	}
-	if c.cork != nil && c.br.Buffered() > 0 {
-		// The peer pipelined: the reply to msg may wait for the replies after it (see cork.go).
-		c.cork.setHold()
-	}
-	return msg, nil
+	return r.msg, nil
 }
 
 // WriteMessage sends msg as one text message.
@@ -114,6 +246,8 @@ func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
 		return errClosed
 	default:
 	}
+	c.writing.Add(1)
+	defer c.writing.Add(-1)
 	stop := context.AfterFunc(ctx, func() {
 		c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
 	})
@@ -121,41 +255,78 @@ func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
 	return c.ws.Write(context.Background(), ws.MessageText, msg)
 }
 
-// Close ends the connection with the close code for reason (see the package doc).
+// Close ends the connection with the close code for reason (see the package doc). It returns
+// at once; the close handshake goes on in the background (see closeHandshake).
 func (c *conn) Close(reason netconf.CloseReason) error {
 	code, text := statusFor(reason)
 	return c.closeWith(code, text)
 }
 
 func (c *conn) closeWith(code ws.StatusCode, text string) error {
-	var err error
 	c.closeOnce.Do(func() {
-		if c.cork != nil {
-			c.cork.unhold()
-		}
+		c.cork.unhold()
 		close(c.closed)
 		if c.ping != nil {
 			c.ping.Stop()
 		}
-		err = c.ws.Close(code, text)
-		c.release()
+		go c.closeHandshake(code, text)
 	})
-	return err
+	return nil
+}
+
+// closeHandshake sends the close frame and waits for the peer's, for CloseTimeout at most. A
+// write in progress goes first (the close frame follows it) while the peer keeps taking its
+// bytes; when it makes no progress for stallTimeout, the TCP connection is closed under it,
+// so that its writer returns.
+func (c *conn) closeHandshake(code ws.StatusCode, text string) {
+	defer close(c.closeDone)
+	defer c.release()
+	done := make(chan struct{})
+	go func() {
+		c.brMu.Lock()
+		c.ws.Close(code, text)
+		c.brMu.Unlock()
+		close(done)
+	}()
+	deadline := time.NewTimer(CloseTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(stallTimeout)
+	defer tick.Stop()
+	written := c.cork.written.Load()
+	for {
+		select {
+		case <-done:
+			return
+		case <-deadline.C:
+			c.cork.Conn.Close()
+			<-done
+			return
+		case <-tick.C:
+			w := c.cork.written.Load()
+			if c.writing.Load() > 0 && w == written {
+				c.cork.Conn.Close()
+			}
+			written = w
+		}
+	}
 }
 
 func (c *conn) closeNow() {
 	c.closeOnce.Do(func() {
-		if c.cork != nil {
-			c.cork.unhold()
-		}
+		c.cork.unhold()
 		close(c.closed)
 		if c.ping != nil {
 			c.ping.Stop()
 		}
 		c.ws.CloseNow()
 		c.release()
+		close(c.closeDone)
 	})
 }
+
+// Closed is closed when the connection is closed and its close handshake is over (or was cut
+// short after CloseTimeout).
+func (c *conn) Closed() <-chan struct{} { return c.closeDone }
 
 // Info describes the connection.
 func (c *conn) Info() netconf.ConnInfo { return c.info }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,15 @@ type corkConn struct {
 	timer *time.Timer
 	// holdFor is the package's holdFor unless a test sets it.
 	holdFor time.Duration
+	// read and written count the bytes through the socket: the keepalive's signs of life and
+	// the close handshake's sign of a stalled write.
+	read, written atomic.Uint64
+}
+
+func (c *corkConn) write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.written.Add(uint64(n))
+	return n, err
 }
 
 func (c *corkConn) Write(p []byte) (int, error) {
@@ -40,7 +50,7 @@ func (c *corkConn) Write(p []byte) (int, error) {
 		c.buf = append(c.buf, p...)
 		return len(p), c.flushLocked()
 	}
-	return c.Conn.Write(p)
+	return c.write(p)
 }
 
 // Read sends what is kept before it reads the socket.
@@ -52,7 +62,9 @@ func (c *corkConn) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	c.read.Add(uint64(n))
+	return n, err
 }
 
 // setHold keeps the frames written from now on until the next Read, holdFor at most.
@@ -92,7 +104,7 @@ func (c *corkConn) flushLocked() error {
 	if len(c.buf) == 0 {
 		return nil
 	}
-	_, err := c.Conn.Write(c.buf)
+	_, err := c.write(c.buf)
 	if cap(c.buf) > 1<<20 {
 		c.buf = nil
 	} else {

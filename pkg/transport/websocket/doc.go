@@ -13,10 +13,17 @@
 //
 // Each NETCONF message is one text message (draft section 5.4); framing never changes after the
 // hello. A binary message closes the connection with 1003, invalid UTF-8 with 1007, a message
-// over Options.ReadLimit with 1009. The server pings idle connections. The close codes of
-// netconf.CloseCode: 1000 after close-session, StatusKilled (4001, the reason names the killer's
-// session-id) after kill-session, 1001 at shutdown, 1002 for a bad hello, 1008 for no hello in
-// time, 1011 after a server failure.
+// over Options.ReadLimit with 1009 (the reason names the limit), an unmasked client frame or
+// another framing error with 1002. The close codes of netconf.CloseCode: 1000 after
+// close-session, StatusKilled (4001, the reason names the killer's session-id) after
+// kill-session, 1001 at shutdown (after the reply to the request in progress), 1002 for a bad
+// hello, 1008 for no hello in time or no pong, 1011 after a server failure.
+//
+// Liveness: the connection is read all the time, one message ahead of the session, so pings are
+// answered and pongs seen while a request runs. The server pings every Options.PingInterval
+// (10 s by default); Options.MaxMissedPings (2) pings in a row with nothing heard from the peer
+// close it, so a dead peer is dropped, and its locks freed, within 30 s by default. Close returns
+// at once; the close handshake is cut short after CloseTimeout.
 //
 //	l := websocket.NewListener(websocket.Options{Authenticate: a.Authenticate})
 //	mux := http.NewServeMux()

@@ -24,7 +24,8 @@ const Subprotocol = "netconf"
 // Defaults of Options.
 const (
 	DefaultReadLimit       = 16 << 20
-	DefaultPingInterval    = 30 * time.Second
+	DefaultPingInterval    = 10 * time.Second
+	DefaultMaxMissedPings  = 2
 	DefaultMaxConns        = 10000
 	DefaultMaxConnsPerUser = 256
 	DefaultMaxConnsPerAddr = 64
@@ -46,9 +47,14 @@ type Options struct {
 	// ReadLimit caps one message in bytes (DefaultReadLimit when 0); a bigger one closes the
 	// connection with 1009.
 	ReadLimit int64
-	// PingInterval is how often an otherwise quiet connection is pinged (DefaultPingInterval
-	// when 0, none when negative); no pong within the interval closes it.
-	PingInterval time.Duration
+	// PingInterval is how often a connection is pinged (DefaultPingInterval when 0, none when
+	// negative). A ping counts as missed when, within the interval, neither its pong nor
+	// anything else came from the peer (a session busy with a long request keeps reading its
+	// peer, so it is not at fault); MaxMissedPings missed in a row (DefaultMaxMissedPings when
+	// 0) close the connection with 1008 "no pong". A dead peer is thus detected within
+	// (MaxMissedPings+1) x PingInterval (30 s with the defaults), and its locks freed.
+	PingInterval   time.Duration
+	MaxMissedPings int
 	// Connection caps (defaults when 0, none when negative); a request over a cap gets 503.
 	MaxConns, MaxConnsPerUser, MaxConnsPerAddr int
 	// Transport names the transport identity in ietf-netconf-monitoring
@@ -80,6 +86,9 @@ func NewListener(opts Options) *Listener {
 	}
 	if opts.PingInterval == 0 {
 		opts.PingInterval = DefaultPingInterval
+	}
+	if opts.MaxMissedPings <= 0 {
+		opts.MaxMissedPings = DefaultMaxMissedPings
 	}
 	def := func(v *int, d int) {
 		if *v == 0 {
@@ -188,13 +197,14 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.log.Info("websocket: upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return
 	}
-	c.SetReadLimit(l.opts.ReadLimit)
+	// The limit is enforced by the conn, which closes with 1009 and a reason naming it.
+	c.SetReadLimit(-1)
 	var raddr net.Addr
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		raddr = net.TCPAddrFromAddrPort(ap)
 	}
 	cn := newConn(c, cw, netconf.ConnInfo{User: user, Transport: l.opts.Transport, Remote: raddr},
-		l.opts.PingInterval, release)
+		l.opts.ReadLimit, l.opts.PingInterval, l.opts.MaxMissedPings, release)
 	select {
 	case l.conns <- cn:
 	case <-l.done:

@@ -296,7 +296,7 @@ func TestCloseCodes(t *testing.T) {
 			s := open(t, url, "alice")
 			s.send(rpc("1", "<get><filter>"+strings.Repeat("<a/>", 2000)+"</filter></get>"))
 			return s, nil
-		}, result{1009, ""}},
+		}, result{1009, "^message over the read limit of 4096 bytes$"}},
 		{"second hello", websocket.Options{}, func(t *testing.T, url string, _ *server.Server) (*session, *ws.Conn) {
 			s := open(t, url, "alice")
 			s.send(clientHello)
