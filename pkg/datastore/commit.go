@@ -257,9 +257,10 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 		if err := s.j.Append(rec); err != nil {
 			s.abortHooks(ctx, c, len(s.hooks))
 			t.Undo()
-			s.log.Error("datastore: journal append failed; commit undone", "err", err)
-			return rpcerror.List{rpcerror.OperationFailed("the commit could not be stored")}
+			s.journalFailed(err, len(rec.Payload))
+			return rpcerror.List{writeError(err, "the commit")}
 		}
+		s.journalOK()
 	} else {
 		s.hist = append(s.hist, rec)
 		if len(s.hist) > s.opts.KeepHistory {
@@ -268,7 +269,7 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 	}
 	s.lastID = c.ID
 	s.followRunning(t.Locs())
-	if s.j != nil && s.j.NeedCompact() && s.compacting.TryLock() {
+	if s.j != nil && s.j.NeedCompact() && s.snapshotDue() && s.compacting.TryLock() {
 		go s.compact()
 	}
 	s.committedHooks(ctx, c)
@@ -293,7 +294,8 @@ func (s *Store) followRunning(locs []data.Loc) {
 
 // compact writes a snapshot of running, in its own goroutine after the commit that made the
 // journal long enough: readers go on meanwhile; commits wait, since the snapshot must cover the
-// journal's last record. The caller holds s.compacting.
+// journal's last record. A failed snapshot is retried after a later commit, with backoff (see
+// Health.Snapshot). The caller holds s.compacting.
 func (s *Store) compact() {
 	defer s.compacting.Unlock()
 	s.mu.RLock()
@@ -301,8 +303,11 @@ func (s *Store) compact() {
 	if s.closed {
 		return
 	}
-	if err := s.j.Compact(s.encodeStored(s.running), s.lastID); err != nil {
-		s.log.Error("datastore: snapshot failed; the journal keeps growing", "err", err)
+	err := s.j.Compact(s.encodeStored(s.running), s.lastID)
+	s.snapshotDone(err)
+	if err != nil && s.j.Failed() != nil {
+		// The failure left the journal needing a repair: commits try it first.
+		s.journalFailed(err, 0)
 	}
 }
 

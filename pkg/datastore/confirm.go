@@ -95,6 +95,7 @@ func (s *Store) saveConfirm() {
 	b, _ := json.Marshal(confirmBlob{Base: s.confirm.base, Persist: s.confirm.persist})
 	if err := s.j.Put(blobConfirm, b); err != nil {
 		s.log.Error("datastore: storing the pending confirmed commit failed", "err", err)
+		s.journalFailed(err, len(b))
 	}
 }
 
@@ -107,6 +108,7 @@ func (s *Store) endConfirm() {
 	if s.j != nil {
 		if err := s.j.Remove(blobConfirm); err != nil {
 			s.log.Error("datastore: removing the confirmed-commit marker failed", "err", err)
+			s.journalFailed(err, 0)
 		}
 	}
 }

@@ -17,6 +17,13 @@
 // startup is copied into running only at a boot (Options.BootFromStartup, or the first start on
 // an empty directory).
 //
+// A disk that fills up (or fails) refuses the commit (resource-denied or operation-failed; running
+// is left as it was, nothing unstored is acknowledged), and the store recovers by itself when the
+// disk has room again: every later commit retries, and a probe retries with backoff while no
+// commit comes. A failed snapshot is retried with exponential backoff while the commits go on
+// being journaled. Health reports both, with the last error and since when; the transitions are
+// logged once, at Warn.
+//
 //	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: "/var/lib/ncws"})
 //	who := datastore.Who{User: "admin", Session: 1}
 //	errs := st.Edit(ctx, who, datastore.Running, configXML, datastore.EditOptions{})

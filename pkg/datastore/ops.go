@@ -202,10 +202,12 @@ func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.N
 			return errs
 		}
 		if s.j != nil {
-			if err := s.j.Put(blobStartup, s.encodeStored(tree)); err != nil {
-				s.log.Error("datastore: storing startup failed", "err", err)
-				return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be stored")}
+			b := s.encodeStored(tree)
+			if err := s.j.Put(blobStartup, b); err != nil {
+				s.journalFailed(err, len(b))
+				return rpcerror.List{writeError(err, "the startup configuration")}
 			}
+			s.journalOK()
 		}
 		s.startup = tree
 		return nil
@@ -228,8 +230,8 @@ func (s *Store) Delete(who Who, target Name) rpcerror.List {
 	}
 	if s.j != nil {
 		if err := s.j.Remove(blobStartup); err != nil {
-			s.log.Error("datastore: deleting startup failed", "err", err)
-			return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be deleted")}
+			s.journalFailed(err, 0)
+			return rpcerror.List{rpcerror.OperationFailed("the startup configuration could not be deleted: the datastore could not write to its disk")}
 		}
 	}
 	s.startup = data.NewRoot()

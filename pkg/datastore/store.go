@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ncws/ncws/pkg/data"
@@ -97,6 +98,16 @@ type Store struct {
 	watchMu  sync.Mutex
 	watchers map[int]func(*Commit)
 	watchID  int
+
+	// hmu guards the persistence health (health.go), apart from mu so that Health does not
+	// wait for a commit.
+	hmu       sync.Mutex
+	health    Health
+	jfail     atomic.Bool // !health.Journal.OK, read without hmu on every commit
+	probing   bool        // the probe goroutine runs
+	closing   bool
+	probeSize int
+	stopProbe chan struct{}
 }
 
 // Open opens the store: it recovers running from Dir (snapshot plus journal), boots from
@@ -128,6 +139,7 @@ func Open(opts Options) (*Store, error) {
 	if s.opts.KeepHistory <= 0 {
 		s.opts.KeepHistory = 1000
 	}
+	s.initHealth()
 	fresh := true
 	if opts.Dir != "" {
 		j, st, err := journal.Open(opts.Dir, journal.Options{KeepHistory: s.opts.KeepHistory, CompactEvery: opts.SnapshotEvery})
@@ -135,6 +147,12 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("datastore: %w", err)
 		}
 		s.j = j
+		s.health.Persistent = true
+		// A probe interrupted by a crash may have left its blob.
+		if err := j.Remove(blobProbe); err != nil {
+			j.Close()
+			return nil, fmt.Errorf("datastore: %w", err)
+		}
 		if err := s.recover(st); err != nil {
 			j.Close()
 			return nil, err
@@ -199,6 +217,12 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.hmu.Lock()
+	s.closing = true
+	if s.stopProbe != nil {
+		close(s.stopProbe)
+	}
+	s.hmu.Unlock()
 	if s.confirm != nil && s.confirm.timer != nil {
 		s.confirm.timer.Stop()
 	}

@@ -17,6 +17,10 @@
 // Open recovers: a torn tail of the last segment (the one record a crash can interrupt) is cut
 // off and reported in State.Discarded; damage anywhere else fails Open with an error wrapping
 // ErrCorrupt that names the file and offset, so acknowledged data is never dropped silently.
+// A write that fails (a full disk) is cut off again; the next write first repairs the journal
+// (stray files of the failed write removed, the active segment reopened, cut back to its last
+// good record and read back), so the journal works again once the disk has room, without a
+// restart; Repair does the same for a caller that only wants to know.
 //
 //	j, st, err := journal.Open(dir, journal.Options{})
 //	running := decode(st.Snapshot)

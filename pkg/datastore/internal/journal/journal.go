@@ -30,7 +30,8 @@ var (
 	// ErrBadName: a blob name is empty, too long or has characters outside [A-Za-z0-9_-].
 	ErrBadName = errors.New("journal: bad blob name")
 	// ErrFailed: an earlier write failed at a point where the files may no longer match the
-	// Journal's view of them; every later write fails with it. Close and Open again to recover.
+	// Journal's view of them, and the repair that every later write (and Repair) attempts
+	// first failed too. The error also wraps the write error and the repair's.
 	ErrFailed = errors.New("journal: failed after a write error")
 )
 
@@ -389,12 +390,103 @@ func (j *Journal) createSegment(first, prev uint64) (*segment, error) {
 	return seg, nil
 }
 
+// usable reports whether the journal may be written, repairing it first after a failed write.
 func (j *Journal) usable() error {
 	if j.closed {
 		return ErrClosed
 	}
 	if j.failed != nil {
-		return fmt.Errorf("%w: %w", ErrFailed, j.failed)
+		if err := j.repair(); err != nil {
+			return fmt.Errorf("%w: %w (repair: %w)", ErrFailed, j.failed, err)
+		}
+		j.failed = nil
+	}
+	return nil
+}
+
+// Repair brings a journal whose last write failed back to the files' last good state, as the
+// next Append or Compact would do before writing: it is for callers that want to know whether
+// the journal is writable again (a health probe) without writing a record. It returns nil at
+// once when no write failed, and an error wrapping ErrFailed while the repair fails.
+func (j *Journal) Repair() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.usable()
+}
+
+// Failed returns the error of the failed write the journal has not yet repaired, nil when it is
+// usable.
+func (j *Journal) Failed() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.failed
+}
+
+// repair makes the directory match the Journal's view again after a failed write, which left
+// the journal as it was before the write in memory but perhaps not on disk: it removes what the
+// failed write may have left behind (a snapshot installed without a durable directory entry, a
+// segment whose creation failed, temporary files), reopens the active segment, cuts it back to
+// its last good record, fdatasyncs it and reads that record back. The page cache is not
+// trusted after a failed fdatasync, which is why the file is reopened and cut rather than
+// written over. j.mu is held.
+func (j *Journal) repair() error {
+	known := map[string]bool{}
+	for _, seg := range j.segs {
+		known[filepath.Base(seg.path)] = true
+	}
+	des, err := os.ReadDir(j.dir)
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		name := de.Name()
+		stray := isTemp(name)
+		if _, ok := parseName(name, "wal-", ".log"); ok && !known[name] {
+			stray = true
+		}
+		if id, ok := parseName(name, "snap-", ".snap"); ok && id != j.snapID {
+			stray = true
+		}
+		if stray {
+			if err := os.Remove(j.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	seg := j.segs[len(j.segs)-1]
+	f, err := os.OpenFile(seg.path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+		}
+	}()
+	if err := f.Truncate(seg.size); err != nil {
+		return err
+	}
+	if err := datasync(f); err != nil {
+		return err
+	}
+	if fi, err := f.Stat(); err != nil {
+		return err
+	} else if fi.Size() != seg.size {
+		return fmt.Errorf("%s holds %d bytes after truncation to %d", seg.path, fi.Size(), seg.size)
+	}
+	if err := syncDir(j.dir); err != nil {
+		return err
+	}
+	ok = true
+	seg.f.Close() // its error was the failure's, or is of no interest now
+	seg.f = f
+	if n := len(j.index); n > 0 && j.index[n-1].seg == seg {
+		if _, err := j.read(j.index[n-1]); err != nil {
+			return err
+		}
+	} else if _, err := f.ReadAt(make([]byte, segHeaderSize), 0); err != nil {
+		return err
 	}
 	return nil
 }
@@ -402,7 +494,9 @@ func (j *Journal) usable() error {
 // Append stores r and returns once it is durable (written and fdatasynced). r.ID must be
 // above every id appended or covered by a snapshot (ErrOrder otherwise). Append writes the one
 // record and nothing else. If the write or the sync fails, the record is cut off again when
-// possible, and the Journal refuses further writes with ErrFailed.
+// possible and the error returned; the next write (Append, Compact, Repair) first repairs the
+// journal (see Repair) and fails with ErrFailed while it cannot, so a journal on a full disk
+// works again once space is freed, without a restart.
 func (j *Journal) Append(r Record) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()

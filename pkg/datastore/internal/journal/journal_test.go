@@ -437,8 +437,8 @@ func TestBlobBadNames(t *testing.T) {
 	}
 }
 
-// TestAppendFailure: once a write fails, the journal refuses further writes (the files may no
-// longer match what it believes), and reopening recovers what was durable before.
+// TestAppendFailure: a failed write is cut off; the next write repairs the journal and goes on,
+// with no restart, and reopening recovers every record that was acknowledged.
 func TestAppendFailure(t *testing.T) {
 	dir := t.TempDir()
 	j, _ := mustOpen(t, dir, Options{})
@@ -447,17 +447,88 @@ func TestAppendFailure(t *testing.T) {
 	if err := j.Append(recordFor(3, 100)); err == nil || errors.Is(err, ErrFailed) {
 		t.Fatalf("Append on a failing file = %v, want the write error", err)
 	}
+	if j.Failed() == nil {
+		t.Error("Failed() = nil after a failed write")
+	}
+	mustAppend(t, j, recordFor(4, 100))
+	if err := j.Failed(); err != nil {
+		t.Errorf("Failed() = %v after a repaired write", err)
+	}
+	j, st := reopen(t, j, dir, Options{})
+	want := append(records(1, 2, 100), recordFor(4, 100))
+	if diff := cmp.Diff(&State{Records: want}, st, byteSlices); diff != "" {
+		t.Errorf("state mismatch (-want +got):\n%s", diff)
+	}
+	mustAppend(t, j, recordFor(5, 100))
+}
+
+// TestRepairFails: while the repair cannot reopen the active segment, every write fails with
+// ErrFailed (and writes nothing); once it can, the journal goes on.
+func TestRepairFails(t *testing.T) {
+	dir := t.TempDir()
+	j, _ := mustOpen(t, dir, Options{})
+	mustAppend(t, j, records(1, 2, 100)...)
+	seg := j.segs[len(j.segs)-1]
+	seg.f.Close()
+	aside := filepath.Join(t.TempDir(), "aside")
+	if err := os.Rename(seg.path, aside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(seg.path, 0o700); err != nil { // the reopen fails: a directory
+		t.Fatal(err)
+	}
+	if err := j.Append(recordFor(3, 100)); err == nil || errors.Is(err, ErrFailed) {
+		t.Fatalf("Append on a failing file = %v, want the write error", err)
+	}
 	for name, err := range map[string]error{
 		"Append":  j.Append(recordFor(4, 100)),
 		"Compact": j.Compact(nil, 4),
+		"Repair":  j.Repair(),
 	} {
 		if !errors.Is(err, ErrFailed) {
-			t.Errorf("%s after a failed write = %v, want %v", name, err, ErrFailed)
+			t.Errorf("%s while the repair fails = %v, want %v", name, err, ErrFailed)
 		}
 	}
-	j.Close() // reports the file closed above
-	_, st := mustOpen(t, dir, Options{})
-	if diff := cmp.Diff(&State{Records: records(1, 2, 100)}, st, byteSlices); diff != "" {
+	if err := os.Remove(seg.path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(aside, seg.path); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Repair(); err != nil {
+		t.Fatalf("Repair once the file is back: %v", err)
+	}
+	mustAppend(t, j, recordFor(5, 100))
+	_, st := reopen(t, j, dir, Options{})
+	want := append(records(1, 2, 100), recordFor(5, 100))
+	if diff := cmp.Diff(&State{Records: want}, st, byteSlices); diff != "" {
+		t.Errorf("state mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCompactFailureRepair: a compaction that installed its snapshot but could not create the
+// next segment leaves the journal failed; the repair removes what the failure left, records go
+// on into the old segment, and reopening recovers the snapshot and every record.
+func TestCompactFailureRepair(t *testing.T) {
+	dir := t.TempDir()
+	j, _ := mustOpen(t, dir, Options{})
+	mustAppend(t, j, records(1, 3, 100)...)
+	blocker := filepath.Join(dir, segName(4))
+	if err := os.Mkdir(blocker, 0o700); err != nil { // createSegment's O_EXCL fails
+		t.Fatal(err)
+	}
+	if err := j.Compact(snapshotFor(3), 3); err == nil {
+		t.Fatal("Compact with its next segment blocked succeeded")
+	}
+	if j.Failed() == nil {
+		t.Fatal("Failed() = nil after a failed Compact")
+	}
+	mustAppend(t, j, records(4, 6, 100)...)
+	if _, err := os.Stat(blocker); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stray segment entry is still there: %v", err)
+	}
+	_, st := reopen(t, j, dir, Options{})
+	if diff := cmp.Diff(&State{Snapshot: snapshotFor(3), SnapshotID: 3, Records: records(4, 6, 100)}, st, byteSlices); diff != "" {
 		t.Errorf("state mismatch (-want +got):\n%s", diff)
 	}
 }
