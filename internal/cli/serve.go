@@ -39,7 +39,8 @@ type serveFlags struct {
 	readLimit             int64
 	helloTimeout, ping    time.Duration
 	bootFromStartup       bool
-	logLevel              string
+	logLevel, logFormat   string
+	metricsListen         string
 	readHeaderTimeout     time.Duration
 	shutdownTimeout       time.Duration
 	allowInvalidDatastore bool
@@ -114,6 +115,8 @@ access control never stops. Every denial is logged.`,
 	fl.BoolVar(&f.noPage, "no-page", false, "do not serve the NMS page at / (nor /schema.json)")
 	fl.StringVar(&f.recoveryUser, "recovery-user", "", "break-glass user whose sessions bypass access control (NACM's recovery session)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fl.StringVar(&f.logFormat, "log-format", "text", "text (logfmt-like key=value) or json (one JSON object a line: time, level, msg, attributes)")
+	fl.StringVar(&f.metricsListen, "metrics-listen", "", "also serve /metrics (Prometheus), /healthz and /readyz without authentication on this address, e.g. 127.0.0.1:9090 (--listen serves them too, /metrics behind login)")
 	return cmd
 }
 
@@ -148,7 +151,15 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return usage("--log-level: %v", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var log *slog.Logger
+	switch f.logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	default:
+		return usage("--log-format: %q is neither text nor json", f.logFormat)
+	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usage("--tls-cert and --tls-key go together")
 	}
@@ -212,6 +223,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
 		ReadHeaderTimeout: f.readHeaderTimeout, ShutdownTimeout: f.shutdownTimeout, Logger: log,
+		MetricsListen: f.metricsListen,
 	})
 	if err != nil {
 		return usage("%v", err)
@@ -262,6 +274,20 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		go func() {
 			if err := a.ServeSSH(sl); err != nil && !errors.Is(err, agent.ErrServerClosed) {
 				log.Error("serve: SSH", "err", err)
+			}
+		}()
+	}
+	if f.metricsListen != "" {
+		ml, err := net.Listen("tcp", f.metricsListen)
+		if err != nil {
+			ln.Close()
+			a.Close()
+			return usage("%v", err)
+		}
+		fmt.Fprintf(stdout, "ncws: serving /metrics, /healthz and /readyz at http://%s\n", ml.Addr())
+		go func() {
+			if err := a.ServeMetrics(ml); err != nil && !errors.Is(err, agent.ErrServerClosed) {
+				log.Error("serve: metrics", "err", err)
 			}
 		}()
 	}

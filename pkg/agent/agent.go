@@ -154,6 +154,13 @@ type Options struct {
 	// (web.MarshalSchema of the served schema). A handler given to Handle("/", h) replaces it.
 	NoPage bool
 
+	// MetricsListen, when set, is the TCP address of a plain-HTTP listener that ListenAndServe
+	// (or ServeMetrics) serves /metrics (Prometheus), /healthz and /readyz on without
+	// authentication: bind it to a management network or localhost. The agent's own listener
+	// serves /metrics too, behind the NETCONF endpoint's authentication, and /healthz and
+	// /readyz without.
+	MetricsListen string
+
 	// StateTimeout is the deadline of one state provider call (DefaultStateTimeout when 0): a
 	// provider still running then is answered operation-failed and abandoned.
 	StateTimeout time.Duration
@@ -181,7 +188,11 @@ type Agent struct {
 	wl    *websocket.Listener
 	mux   *http.ServeMux
 	root  http.Handler // what "/" serves: the page, a Handle("/") handler, or 404
-	users string
+	// ops are the operational endpoints of the mux (/metrics, /healthz, /readyz), which a
+	// Handle of the same pattern replaces.
+	ops     map[string]http.Handler
+	metrics *metrics
+	users   string
 
 	hooks *hookSet
 	sim   *simState
@@ -264,10 +275,11 @@ func New(opts *Options) (*Agent, error) {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
 	a.hooks = newHookSet(a)
+	a.metrics = newMetrics(a.sch, func() *datastore.Store { return a.store }, func() *server.Server { return a.srv })
 	store, err := datastore.Open(datastore.Options{
 		Schema: a.sch, Validator: validate.New(a.sch), Dir: dir, KeepHistory: o.KeepHistory,
 		BootFromStartup: o.BootFromStartup, AllowInvalid: o.AllowInvalidDatastore, Logger: log,
-		Hooks: []datastore.Hook{a.hooks},
+		Hooks: []datastore.Hook{a.hooks}, CommitObserver: a.metrics.commit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent: datastore %s: %w", o.Dir, err)
@@ -306,7 +318,8 @@ func New(opts *Options) (*Agent, error) {
 			}
 		}
 	}
-	a.auth, err = auth.New(auth.Options{UsersFile: a.users, CertNames: o.CertNames, CertToName: o.CertToName, TrustedOrigins: o.AllowOrigins, Logger: log})
+	a.auth, err = auth.New(auth.Options{UsersFile: a.users, CertNames: o.CertNames, CertToName: o.CertToName, TrustedOrigins: o.AllowOrigins, Logger: log,
+		OnFailure: a.metrics.authFailed})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("agent: %w", err)
@@ -333,7 +346,7 @@ func New(opts *Options) (*Agent, error) {
 			a.opts.SSHAuthorizedKeys = filepath.Join(o.Dir, "authorized_keys")
 		}
 	}
-	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout}
+	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout, Observer: a.metrics}
 	if a.opts.GroupsFile == "" && !o.InMemory {
 		a.opts.GroupsFile = filepath.Join(o.Dir, "groups")
 	}
@@ -355,6 +368,14 @@ func New(opts *Options) (*Agent, error) {
 		a.root = web.Handler(web.Options{Schema: a.sch})
 	}
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) })
+	a.ops = map[string]http.Handler{
+		PathMetrics: a.authenticated(a.metrics.handler()),
+		PathHealthz: http.HandlerFunc(healthz),
+		PathReadyz:  http.HandlerFunc(a.readyz),
+	}
+	for p := range a.ops {
+		a.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { a.ops[p].ServeHTTP(w, r) })
+	}
 	return a, nil
 }
 
@@ -402,18 +423,25 @@ func (a *Agent) Authenticator() *auth.Authenticator { return a.auth }
 func (a *Agent) UsersFile() string { return a.users }
 
 // Handle adds an HTTP handler to the agent's mux (as http.ServeMux.Handle) beside /netconf,
-// /login and /logout: a page, a health endpoint. The pattern "/" replaces the NMS page (see
-// Options.NoPage) rather than conflicting with it. It must be called before serving.
+// /login and /logout: a page, an endpoint of the application. The pattern "/" replaces the NMS
+// page (see Options.NoPage), and "/metrics", "/healthz" and "/readyz" the agent's own, rather
+// than conflicting with them. It must be called before serving.
 func (a *Agent) Handle(pattern string, h http.Handler) {
 	if pattern == "/" {
 		a.root = h
 		return
 	}
+	if _, ok := a.ops[pattern]; ok {
+		a.ops[pattern] = h
+		return
+	}
 	a.mux.Handle(pattern, h)
 }
 
-// Handler returns the agent's HTTP handler: /netconf (the WebSocket upgrade), /login, /logout
-// and what Handle added. Serve uses it; an application with its own http.Server may mount it
+// Handler returns the agent's HTTP handler: /netconf (the WebSocket upgrade), /login, /logout,
+// the operational endpoints (/metrics behind the same authentication as /netconf; /healthz: 200
+// while the process runs; /readyz: 200 when serving and the datastore stores commits, else 503
+// with a JSON reason; both without authentication) and what Handle added. Serve uses it; an application with its own http.Server may mount it
 // and must then call Start before the first request.
 func (a *Agent) Handler() http.Handler { return a.mux }
 
@@ -496,6 +524,18 @@ func (a *Agent) ListenAndServe(ctx context.Context) error {
 		go func() {
 			if err := a.ServeSSH(sl); err != nil && !errors.Is(err, ErrServerClosed) {
 				a.log.Error("agent: SSH", "err", err)
+			}
+		}()
+	}
+	if a.opts.MetricsListen != "" {
+		ml, err := net.Listen("tcp", a.opts.MetricsListen)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("agent: %w", err)
+		}
+		go func() {
+			if err := a.ServeMetrics(ml); err != nil && !errors.Is(err, ErrServerClosed) {
+				a.log.Error("agent: metrics", "err", err)
 			}
 		}()
 	}

@@ -87,6 +87,11 @@ type Options struct {
 	// Logger receives failed logins and blocks (of a username at an address, or of an address) at
 	// Warn level, with the client address and the username tried (nothing is logged when nil).
 	Logger *slog.Logger
+	// OnFailure, when set, is called for every failed authentication with its method ("basic",
+	// "token", "login", "cert", or what CheckPassword's caller names: "ssh-password"): for
+	// metrics. Attempts refused by the rate limit (429) without a check are not failures. It
+	// must be fast and must not block.
+	OnFailure func(method string)
 }
 
 // An Authenticator authenticates HTTP requests before the WebSocket upgrade, issues tokens through
@@ -425,6 +430,9 @@ func (a *Authenticator) failed(addr, user, method string) error {
 		user = user[:64] + "..."
 	}
 	a.log.Warn("auth: failed login", "addr", addr, "user", user, "method", method)
+	if a.opts.OnFailure != nil {
+		a.opts.OnFailure(method)
+	}
 	if userBlocked {
 		a.log.Warn("auth: user blocked at the address after repeated failures", "addr", addr, "user", user)
 	}

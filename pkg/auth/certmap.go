@@ -150,5 +150,8 @@ func (a *Authenticator) CertUser(chains [][]*x509.Certificate) (string, error) {
 		}
 	}
 	a.log.Warn("auth: client certificate maps to no user", "subject", leaf.Subject.String(), "sha256", leafFP)
+	if a.opts.OnFailure != nil {
+		a.opts.OnFailure("cert")
+	}
 	return "", &Error{Status: http.StatusUnauthorized, Msg: "client certificate maps to no user"}
 }

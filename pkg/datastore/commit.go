@@ -226,10 +226,14 @@ type Change struct {
 // validate what it can affect, hooks, journal. old is the explicit configuration at locs (the
 // change's locations) before the change. On failure the change is undone and the errors
 // returned. It must be called with s.mu held for writing.
-func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data.Loc, old *before, comment string) rpcerror.List {
+func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data.Loc, old *before, comment string) (out rpcerror.List) {
 	locs = data.Outermost(locs)
 	if len(locs) == 0 {
 		return nil
+	}
+	if obs := s.opts.CommitObserver; obs != nil {
+		start := time.Now()
+		defer func() { obs(time.Since(start), out) }()
 	}
 	errs := s.v.ValidateChanges(s.running, locs, validate.Options{Txn: t})
 	if len(errs) > 0 {

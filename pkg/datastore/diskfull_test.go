@@ -1,5 +1,3 @@
-//go:build linux
-
 package datastore_test
 
 import (
@@ -15,65 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncws/ncws/internal/testfs"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/rpcerror"
 )
-
-// mountTmpfs mounts a tmpfs of the given size (as mount's size=: "1m") on a new directory, for
-// tests of a disk that fills: a real filesystem answering ENOSPC. It needs root (or
-// CAP_SYS_ADMIN); the test is skipped without it.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: mounting a small tmpfs to fill needs root (run the tests as root to cover disk-full recovery)")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0700"); err != nil {
-		t.Skipf("skipped: mounting a tmpfs on %s: %v (a container without CAP_SYS_ADMIN?)", dir, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
-			t.Errorf("unmounting %s: %v", dir, err)
-		}
-	})
-	return dir
-}
-
-// fill writes a file in dir until the filesystem is full and returns its path.
-func fill(t *testing.T, dir, name string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, chunk := range []int{64 << 10, 4 << 10, 512, 1} {
-		b := make([]byte, chunk)
-		for {
-			if _, err := f.Write(b); err != nil {
-				if !errors.Is(err, syscall.ENOSPC) {
-					t.Fatalf("filling %s: %v", dir, err)
-				}
-				break
-			}
-		}
-	}
-	if err := f.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// reserve writes a file of n bytes that a test removes to free exactly that much.
-func reserve(t *testing.T, dir, name string, n int) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, make([]byte, n), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // bigEdit creates entry id with a value of n bytes and names it newest: its journal record
 // spans several pages, so it cannot fit in the slack of the journal's last page.
@@ -112,7 +55,7 @@ func editRunning(st *datastore.Store, e string) rpcerror.List {
 // next commit succeeds without a restart, and a restart recovers every acknowledged commit and
 // none of the refused ones.
 func TestDiskFull(t *testing.T) {
-	mnt := mountTmpfs(t, "1m")
+	mnt := testfs.Mount(t, "1m")
 	dir := filepath.Join(mnt, "store")
 	s := loadSchema(t)
 	var wl warnLog
@@ -134,7 +77,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("health before the disk fills = %+v, want persistent and OK", h)
 	}
 
-	filler := fill(t, mnt, "filler")
+	filler := testfs.Fill(t, mnt, "filler")
 	for attempt := 1; attempt <= 2; attempt++ {
 		errs := editRunning(st, bigEdit(6, 20000))
 		if len(errs) != 1 || errs[0].Tag != rpcerror.TagResourceDenied || errs[0].Type != rpcerror.Application {
@@ -195,13 +138,13 @@ func TestDiskFullProbe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the probe's first retry (about a second)")
 	}
-	mnt := mountTmpfs(t, "1m")
+	mnt := testfs.Mount(t, "1m")
 	st, err := datastore.Open(datastore.Options{Schema: loadSchema(t), Dir: filepath.Join(mnt, "store"), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	filler := fill(t, mnt, "filler")
+	filler := testfs.Fill(t, mnt, "filler")
 	if errs := editRunning(st, bigEdit(1, 20000)); len(errs) == 0 {
 		t.Fatal("commit on a full disk succeeded")
 	}
@@ -271,7 +214,7 @@ func (c *clock) advance(d time.Duration) {
 // commits go on, the failed snapshot is retried only after its backoff (not after every
 // commit), the backoff doubles, and the snapshot is taken once space returns.
 func TestSnapshotBackoff(t *testing.T) {
-	mnt := mountTmpfs(t, "1m")
+	mnt := testfs.Mount(t, "1m")
 	dir := filepath.Join(mnt, "store")
 	s := loadSchema(t)
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -301,8 +244,8 @@ func TestSnapshotBackoff(t *testing.T) {
 	if h := st.Health(); !h.OK() {
 		t.Fatalf("health after the first snapshot = %+v", h)
 	}
-	room := reserve(t, mnt, "room", 64<<10)
-	filler := fill(t, mnt, "filler")
+	room := testfs.Reserve(t, mnt, "room", 64<<10)
+	filler := testfs.Fill(t, mnt, "filler")
 	if err := os.Remove(room); err != nil {
 		t.Fatal(err)
 	}

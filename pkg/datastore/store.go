@@ -62,6 +62,11 @@ type Options struct {
 	SnapshotEvery int
 	// Hooks are called on every commit to running, in order (see Hook).
 	Hooks []Hook
+	// CommitObserver, when set, is called after every commit to running that reached the
+	// pipeline (validation, hooks, the journal's durable write), with its duration and the
+	// errors that refused it (nil when it was stored): for metrics. It is called with the
+	// store's write lock held, so it must be fast and must not call the store.
+	CommitObserver func(d time.Duration, errs rpcerror.List)
 	// Logger receives the store's events; nil means slog.Default().
 	Logger *slog.Logger
 	// Now returns the current time; nil means time.Now.

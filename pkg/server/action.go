@@ -39,6 +39,7 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		e.Message = act.Kind.String() + " \"" + act.Name + "\" is not an action"
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
+	s.op = act
 	s.srv.mu.Lock()
 	h := s.srv.handlers[act]
 	s.srv.mu.Unlock()

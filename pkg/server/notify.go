@@ -161,6 +161,7 @@ func (srv *Server) publish(ev *notif) {
 		case sub.queue <- msg:
 		default:
 			srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id)
+			srv.overflows.Add(1)
 			delete(srv.subs, s)
 			s.sub = nil
 			go s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "notification queue overflow"})

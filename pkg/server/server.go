@@ -104,6 +104,8 @@ type Server struct {
 	// trimmed. Writes are checked by the store (datastore.AccessControl). Nil: everything is
 	// allowed.
 	Access func(who datastore.Who) Access
+	// Observer, when set, is told about sessions and rpcs (metrics); see Observer.
+	Observer Observer
 
 	mu       sync.Mutex
 	handlers map[*schema.Node]Handler
@@ -119,6 +121,8 @@ type Server struct {
 	caps     []string
 	wg       sync.WaitGroup
 	stats    stats
+	// overflows counts subscribers ended on a full notification queue.
+	overflows atomic.Uint64
 
 	// nmu guards the notification state: subs, replayLog and every session's sub.
 	nmu       sync.Mutex

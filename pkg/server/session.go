@@ -56,6 +56,12 @@ type session struct {
 	releaseOnce sync.Once
 
 	inRPCs, inBadRPCs, outRPCErrors, outNotifications atomic.Uint32
+
+	// op and failed describe the message being answered, for the Observer: its operation
+	// (nil until known) and whether the reply is an rpc-error. Only the session's loop uses
+	// them.
+	op     *schema.Node
+	failed bool
 }
 
 // errNoHello is the cause of the hello timeout's context (transports may tell it to the peer).
@@ -102,6 +108,10 @@ func (s *session) run(parent context.Context) {
 	s.srv.sessions[s.id] = s
 	s.srv.mu.Unlock()
 	s.srv.stats.inSessions.Add(1)
+	if o := s.srv.Observer; o != nil {
+		o.SessionStarted(s.info.Transport)
+		defer o.SessionEnded(s.info.Transport)
+	}
 	log.Debug("server: session started")
 	// The session exists (kill-session and monitoring see it) from its server hello on; RFC
 	// 6022 counts it in in-sessions, and in in-bad-hellos if its hello fails.
@@ -299,6 +309,10 @@ func (s *session) write(ctx context.Context, msg []byte) error {
 // handle answers one message; end is set when the session must end after the reply, after
 // (when not nil) is called once the reply is written.
 func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *netconf.CloseReason, after func()) {
+	if o := s.srv.Observer; o != nil {
+		s.op, s.failed = nil, false
+		defer s.observe(o, time.Now())
+	}
 	m, rerr := netconf.DecodeRPCDepth(msg, s.srv.MaxDepth)
 	if m != nil && rerr == nil && m.Kind == netconf.KindHello {
 		return nil, &netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "a second hello"}, nil
@@ -322,6 +336,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if mod != nil {
 		rpc = sch.RPC(mod, m.OpName)
 	}
+	s.op = rpc
 	if rpc == nil {
 		e := rpcerror.OperationNotSupported("operation %q is not supported", m.OpName)
 		e.Type = rpcerror.Protocol
@@ -396,6 +411,7 @@ func replyOverhead(attrs []netconf.Attr) int {
 }
 
 func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {
+	s.failed = true
 	s.outRPCErrors.Add(uint32(len(errs)))
 	s.srv.stats.outRPCErrors.Add(uint32(len(errs)))
 	return netconf.AppendRPCErrors(nil, attrs, errs, s.srv.Store.Schema())
