@@ -64,7 +64,9 @@ func newServe(stdout, stderr io.Writer) *cobra.Command {
 subprotocol "netconf" upgrades to a NETCONF session; POST /login gives browsers a token; / is
 the NMS page (a NETCONF client in the browser; --no-page turns it off). --ssh-listen adds
 NETCONF over SSH (RFC 6242), --tls-listen NETCONF over TLS (RFC 7589), --call-home dials
-clients (RFC 8071); all share one datastore and one session-id space.
+clients (RFC 8071); all share one datastore and one session-id space. /healthz and /readyz
+(no login) and /metrics (Prometheus, same login as /netconf) are for operations;
+--metrics-listen serves all three without login on an address of its own.
 
 With no SCHEMA.yang it serves the example device model (ncws-example) and the protocol
 modules, run by the simulated device of examples/device (interfaces with link state and
