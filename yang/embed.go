@@ -1,6 +1,7 @@
 // Package yang holds the YANG modules ncws itself serves: the NETCONF protocol modules written
 // from their RFCs' definitions (ietf-netconf, ietf-netconf-monitoring, ietf-netconf-notifications,
 // ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-netconf-acm (NACM),
+// ietf-netconf-partial-lock (RFC 5717),
 // ietf-inet-types, ietf-yang-types, RFC 5277's notifications and nc-notifications, RFC 8639's
 // ietf-subscribed-notifications and RFC 8641's ietf-yang-push with the modules they import,
 // RFC 8040's ietf-restconf and RFC 8072's ietf-yang-patch) and
@@ -36,6 +37,7 @@ var Protocol = []string{
 	"ietf-netconf-acm@2018-02-14.yang",
 	"ietf-subscribed-notifications@2019-09-09.yang",
 	"ietf-yang-push@2019-09-09.yang",
+	"ietf-netconf-partial-lock@2009-10-19.yang",
 	"ncws-server@2026-11-24.yang",
 }
 

@@ -21,6 +21,7 @@ var sources = map[string]string{
 	"ietf-netconf-acm":              yangIetfNetconfAcm,
 	"ietf-netconf-monitoring":       yangIetfNetconfMonitoring,
 	"ietf-netconf-notifications":    yangIetfNetconfNotifications,
+	"ietf-netconf-partial-lock":     yangIetfNetconfPartialLock,
 	"ietf-netconf-with-defaults":    yangIetfNetconfWithDefaults,
 	"ietf-restconf":                 yangIetfRestconf,
 	"ietf-subscribed-notifications": yangIetfSubscribedNotifications,
@@ -42,12 +43,12 @@ var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
 // descriptor on first use (no YANG parsing at run time). Its implemented modules:
 // ietf-datastores@2018-02-14, ietf-netconf@2011-06-01, ietf-netconf-acm@2018-02-14,
 // ietf-netconf-monitoring@2010-10-04, ietf-netconf-notifications@2012-02-06,
-// ietf-netconf-with-defaults@2011-06-01, ietf-subscribed-notifications@2019-09-09,
-// ietf-yang-library@2019-01-04, ietf-yang-push@2019-09-09, nc-notifications@2008-07-14,
-// ncws-example@2026-11-24, ncws-server@2026-11-24, notifications@2008-07-14. Open the server's
-// datastore with it: the server then advertises every module with its revision, features and
-// deviations, and get-schema serves their texts. It panics only if the embedded descriptor was
-// damaged.
+// ietf-netconf-partial-lock@2009-10-19, ietf-netconf-with-defaults@2011-06-01,
+// ietf-subscribed-notifications@2019-09-09, ietf-yang-library@2019-01-04, ietf-yang-push@2019-09-09,
+// nc-notifications@2008-07-14, ncws-example@2026-11-24, ncws-server@2026-11-24,
+// notifications@2008-07-14. Open the server's datastore with it: the server then advertises every
+// module with its revision, features and deviations, and get-schema serves their texts. It panics
+// only if the embedded descriptor was damaged.
 func Schema() *schema.Schema {
 	s, err := loadSchema()
 	if err != nil {

@@ -336,11 +336,19 @@ func (s *Store) applyToRunning(ctx context.Context, who Who, comment string, fn 
 		t.Undo()
 		return errs
 	}
+	if e := s.partialLocked(who, locs); e != nil {
+		t.Undo()
+		return rpcerror.List{e}
+	}
 	if errs := s.checkWrite(ctx, who, Running, t.Changes()); len(errs) > 0 {
 		t.Undo()
 		return errs
 	}
-	return s.commitTxn(ctx, who, &t, locs, old, comment)
+	errs := s.commitTxn(ctx, who, &t, locs, old, comment)
+	if len(s.plocks) > 0 {
+		s.prunePartialLocks()
+	}
+	return errs
 }
 
 // stripDefaults removes the default nodes of a private tree.

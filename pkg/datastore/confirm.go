@@ -24,6 +24,7 @@ const DefaultConfirmTimeout = 600 * time.Second
 type confirmState struct {
 	base    uint64 // the last commit before it: what a rollback returns to
 	session uint32
+	user    string
 	persist string
 	timer   *time.Timer
 	gen     int
@@ -53,7 +54,7 @@ func (c *confirmState) check(who Who, persistID *string) *rpcerror.Error {
 }
 
 func (s *Store) startConfirm(who Who, base uint64, o CommitOptions) {
-	c := &confirmState{base: base, session: who.Session, persist: o.Persist}
+	c := &confirmState{base: base, session: who.Session, user: who.User, persist: o.Persist}
 	s.confirm = c
 	s.saveConfirm()
 	s.armConfirm(o.Timeout)
@@ -80,12 +81,42 @@ func (s *Store) armConfirm(d time.Duration) {
 	gen := c.gen
 	c.timer = time.AfterFunc(d, func() {
 		s.mu.Lock()
-		defer s.mu.Unlock()
 		if s.closed || s.confirm != c || c.gen != gen {
+			s.mu.Unlock()
 			return
 		}
-		s.rollbackConfirm(context.Background(), "the confirm-timeout expired")
+		since := s.lastID
+		errs := s.rollbackConfirm(context.Background(), "the confirm-timeout expired")
+		fns := s.onRevert
+		s.mu.Unlock()
+		if len(errs) == 0 {
+			for _, fn := range fns {
+				fn(ConfirmRevert{Timeout: true, Who: Who{User: c.user, Session: c.session}, Since: since})
+			}
+		}
 	})
+}
+
+// A ConfirmRevert tells that a pending confirmed commit was reverted by the store itself, not by
+// a cancel-commit: its confirm-timeout expired, or the session that issued it (without persist)
+// ended (RFC 6241 section 8.4). The revert is the commits after Since (CommitsSince).
+type ConfirmRevert struct {
+	// Timeout is set when the confirm-timeout expired; otherwise the issuing session ended.
+	Timeout bool
+	// Who issued the confirmed commit.
+	Who Who
+	// Since is running's newest commit before the revert.
+	Since uint64
+}
+
+// OnConfirmRevert registers fn to be called after each revert a ConfirmRevert describes (a
+// server sends its RFC 6470 events from it). fn is called without the store's lock held, so it
+// may read the store; it must not block for long: a timeout's revert runs on a timer, a
+// session's in SessionEnded.
+func (s *Store) OnConfirmRevert(fn func(ConfirmRevert)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onRevert = append(s.onRevert, fn)
 }
 
 func (s *Store) saveConfirm() {

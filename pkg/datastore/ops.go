@@ -2,6 +2,8 @@ package datastore
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore/internal/edit"
@@ -259,12 +261,29 @@ func (s *Store) Lock(who Who, name Name) rpcerror.List {
 	if h, ok := s.locks[name]; ok {
 		return rpcerror.List{rpcerror.LockDenied(h)}
 	}
+	// RFC 6241 section 7.5: no lock on running while another session's confirmed commit is
+	// pending (one with persist outlives its session: error-info session-id 0).
+	if c := s.confirm; name == Running && c != nil && c.session != who.Session {
+		holder := c.session
+		if c.persist != "" {
+			holder = 0
+		}
+		e := rpcerror.LockDenied(holder)
+		e.Message = fmt.Sprintf("a confirmed commit of session %d is pending", c.session)
+		return rpcerror.List{e}
+	}
 	if name == Candidate && len(s.dirty) > 0 {
 		e := rpcerror.LockDenied(0)
 		e.Message = "the candidate holds changes that are neither committed nor discarded"
 		return rpcerror.List{e}
 	}
+	if h, ok := s.partialLockHolder(who); ok && name == Running {
+		e := rpcerror.LockDenied(h)
+		e.Message = fmt.Sprintf("session %d holds a partial lock on running", h)
+		return rpcerror.List{e}
+	}
 	s.locks[name] = who.Session
+	s.lockTime[name] = s.opts.Now()
 	return nil
 }
 
@@ -281,21 +300,37 @@ func (s *Store) Unlock(who Who, name Name) rpcerror.List {
 		return rpcerror.List{e}
 	}
 	delete(s.locks, name)
+	delete(s.lockTime, name)
 	return nil
 }
 
 // LockHolder returns the session holding a lock on name, if any.
 func (s *Store) LockHolder(name Name) (uint32, bool) {
+	h, _, ok := s.LockInfo(name)
+	return h, ok
+}
+
+// LockInfo returns the session holding a lock on name and when it took it, if any.
+func (s *Store) LockInfo(name Name) (holder uint32, since time.Time, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	h, ok := s.locks[name]
-	return h, ok
+	return h, s.lockTime[name], ok
 }
 
 // SessionEnded releases what a session held: its locks (a locked, modified candidate is
 // discarded, as the lock promised nobody else changed it) and a confirmed commit it issued
 // without persist, which is rolled back (RFC 6241 section 8.4.1).
 func (s *Store) SessionEnded(ctx context.Context, session uint32) {
+	var revert *ConfirmRevert
+	var fns []func(ConfirmRevert)
+	defer func() {
+		if revert != nil {
+			for _, fn := range fns {
+				fn(*revert)
+			}
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, h := range s.locks {
@@ -303,11 +338,17 @@ func (s *Store) SessionEnded(ctx context.Context, session uint32) {
 			continue
 		}
 		delete(s.locks, name)
+		delete(s.lockTime, name)
 		if name == Candidate {
 			s.discardLocked()
 		}
 	}
+	s.releasePartialLocks(session)
 	if c := s.confirm; c != nil && c.persist == "" && c.session == session {
-		s.rollbackConfirm(ctx, "its session ended")
+		since := s.lastID
+		if errs := s.rollbackConfirm(ctx, "its session ended"); len(errs) == 0 {
+			revert = &ConfirmRevert{Who: Who{User: c.user, Session: c.session}, Since: since}
+			fns = s.onRevert
+		}
 	}
 }

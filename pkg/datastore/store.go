@@ -89,13 +89,21 @@ type Store struct {
 	startup   *data.Node
 	// dirty lists the locations where candidate may differ from running; the candidate is
 	// modified when it is not empty.
-	dirty   []data.Loc
-	locks   map[Name]uint32
+	dirty []data.Loc
+	locks map[Name]uint32
+	// lockTime is when each lock in locks was taken.
+	lockTime map[Name]time.Time
+	// plocks are the partial locks on running (RFC 5717), oldest first; nextPL is the last
+	// lock-id handed out.
+	plocks  []*PartialLock
+	nextPL  uint32
 	lastID  uint64
 	hist    []journal.Record // in-memory history when j is nil
 	confirm *confirmState
-	prov    []provider
-	ac      AccessControl
+	// onRevert are told of the reverts of confirmed commits (OnConfirmRevert).
+	onRevert []func(ConfirmRevert)
+	prov     []provider
+	ac       AccessControl
 
 	compacting sync.Mutex
 
@@ -123,14 +131,15 @@ func Open(opts Options) (*Store, error) {
 		return nil, errors.New("datastore: Options.Schema is required")
 	}
 	s := &Store{
-		opts:    opts,
-		sch:     opts.Schema,
-		v:       opts.Validator,
-		log:     opts.Logger,
-		hooks:   opts.Hooks,
-		running: data.NewRoot(),
-		startup: data.NewRoot(),
-		locks:   map[Name]uint32{},
+		opts:     opts,
+		sch:      opts.Schema,
+		v:        opts.Validator,
+		log:      opts.Logger,
+		hooks:    opts.Hooks,
+		running:  data.NewRoot(),
+		startup:  data.NewRoot(),
+		locks:    map[Name]uint32{},
+		lockTime: map[Name]time.Time{},
 	}
 	if s.v == nil {
 		s.v = validate.New(s.sch)

@@ -21,6 +21,9 @@ type call struct {
 	// after, when set, runs once a successful reply is written (a subscription starts
 	// sending then).
 	after func()
+	// m is the request, for the operations that read more of it than the decoded input holds
+	// (partial-lock's prefixes: m.Operation()).
+	m *netconf.RPC
 	// acc is the user's access for this rpc, asked once (see access).
 	acc     Access
 	accDone bool
@@ -37,8 +40,8 @@ func (c *call) access() Access {
 
 type callKey struct{}
 
-func withSession(ctx context.Context, s *session, a *attrCapture) context.Context {
-	return context.WithValue(ctx, callKey{}, &call{s: s, attrs: a})
+func withSession(ctx context.Context, s *session, a *attrCapture, m *netconf.RPC) context.Context {
+	return context.WithValue(ctx, callKey{}, &call{s: s, attrs: a, m: m})
 }
 
 func callOf(ctx context.Context) *call {
@@ -53,8 +56,13 @@ func encodeOutput(out *data.Node, ctx context.Context) ([]byte, error) {
 	}
 	var b []byte
 	var err error
+	var o yangxml.EncodeOptions
+	if c := callOf(ctx); c != nil && c.s != nil {
+		// Instance-identifier values may name any module of the schema.
+		o.Schema = c.s.srv.Store.Schema()
+	}
 	for _, n := range out.Children() {
-		if b, err = yangxml.Append(b, n, yangxml.EncodeOptions{}); err != nil {
+		if b, err = yangxml.Append(b, n, o); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,20 @@
 // target does not exist), are answered by Handlers registered with Handle. get-schema (RFC 6022
 // section 3.1) serves each module's YANG text.
 //
+// Error-paths are sent as XPaths that select the node (RFC 6241 section 4.3): every step and
+// key prefixed, the prefixes declared on the <rpc-error> (a module's YANG prefix when unique in
+// the schema, its name otherwise); an error about an operation's parameter names it in the
+// request (/nc:rpc/nc:kill-session/nc:session-id). A session whose client announced base:1.0
+// only never gets malformed-message (new in base:1.1, Appendix A): a message whose message-id
+// was read is answered operation-failed, one without ends the session.
+//
+// With ietf-netconf-partial-lock in the schema, the server announces :partial-lock and answers
+// partial-lock and partial-unlock (RFC 5717): select expressions evaluated on running (what the
+// user may read), the locked nodes named in the reply; the store refuses other sessions'
+// changes at, above or below a locked node (in-use), overlapping partial locks and global locks
+// on running both ways (lock-denied); locks end with their session and show in
+// ietf-netconf-monitoring with the time they were taken.
+//
 // When the schema has RFC 5277's notifications module, the server announces :notification and
 // :interleave, answers create-subscription (the NETCONF stream, subtree and XPath filters,
 // replay from an in-memory log bounded by ReplayLogSize, replayComplete and
@@ -19,7 +33,8 @@
 // reader never blocks Notify: a session whose queue overflows is ended. With RFC 6470's
 // ietf-netconf-notifications it sends its own events too: netconf-session-start and -end,
 // netconf-config-change (running and startup, with the edits of each commit) and
-// netconf-confirmed-commit (start, extend, complete, cancel).
+// netconf-confirmed-commit (start, extend, complete, cancel, and timeout or cancel when the
+// store reverts a confirmed commit itself, each followed by the revert's netconf-config-change).
 //
 // A Server is shaped like net/http's: configured by fields, Serve(listener), ServeConn for
 // transports that accept connections themselves, Shutdown(ctx). Requests of one session are

@@ -161,10 +161,25 @@ func (srv *Server) confirmedCommit(who datastore.Who, what string, timeout time.
 		remote = s.info.Remote
 	}
 	srv.mu.Unlock()
-	b.sessionParams(n, who.User, who.Session, remote)
+	// RFC 6470: the session parameters are left out of a timeout's event.
+	if what != "timeout" {
+		b.sessionParams(n, who.User, who.Session, remote)
+	}
 	b.leaf(n, "confirm-event", what)
 	if what == "start" || what == "extend" {
 		b.leaf(n, "timeout", strconv.FormatUint(uint64(timeout/time.Second), 10))
 	}
 	srv.emit(n, b)
+}
+
+// confirmReverted sends the events of a confirmed commit the store reverted by itself (RFC
+// 6470): netconf-confirmed-commit (timeout, or cancel when its session ended) and
+// netconf-config-change for the revert, made by the server.
+func (srv *Server) confirmReverted(r datastore.ConfirmRevert) {
+	what := "cancel"
+	if r.Timeout {
+		what = "timeout"
+	}
+	srv.confirmedCommit(r.Who, what, 0)
+	srv.configChanged(datastore.Who{}, datastore.Running, r.Since)
 }

@@ -57,6 +57,14 @@ func (srv *Server) registerBuiltins() {
 			srv.handlers[rpc] = srv.opGetSchema
 		}
 	}
+	if m := sch.ModuleByNamespace(nsPartialLock); m != nil {
+		if rpc := sch.RPC(m, "partial-lock"); rpc != nil && srv.handlers[rpc] == nil {
+			srv.handlers[rpc] = srv.opPartialLock
+		}
+		if rpc := sch.RPC(m, "partial-unlock"); rpc != nil && srv.handlers[rpc] == nil {
+			srv.handlers[rpc] = srv.opPartialUnlock
+		}
+	}
 	if m := sch.ModuleByNamespace(nsHistory); m != nil {
 		if rpc := sch.RPC(m, "rollback"); rpc != nil && srv.handlers[rpc] == nil {
 			srv.handlers[rpc] = srv.opRollback

@@ -185,6 +185,7 @@ func (srv *Server) init() {
 		srv.registerBuiltins()
 		srv.registerSubscriptions()
 		srv.registerState()
+		srv.Store.OnConfirmRevert(srv.confirmReverted)
 	})
 }
 
@@ -193,12 +194,17 @@ func (srv *Server) init() {
 func (srv *Server) capabilities() []string {
 	caps := []string{
 		netconf.CapBase10, netconf.CapBase11,
-		netconf.CapWritableRunning, netconf.CapCandidate, netconf.CapConfirmedCommit11,
-		netconf.CapRollbackOnError, netconf.CapValidate11, netconf.CapStartup, netconf.CapXPath,
+		// The 1.0 versions of :confirmed-commit and :validate (RFC 4741) beside the 1.1 ones, for
+		// clients that know only those: the operations are the same.
+		netconf.CapWritableRunning, netconf.CapCandidate, netconf.CapConfirmedCommit10, netconf.CapConfirmedCommit11,
+		netconf.CapRollbackOnError, netconf.CapValidate10, netconf.CapValidate11, netconf.CapStartup, netconf.CapXPath,
 		netconf.CapWithDefaults + "?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim",
 	}
 	if srv.createSubscriptionRPC() != nil {
 		caps = append(caps, netconf.CapNotification, netconf.CapInterleave)
+	}
+	if srv.partialLockModule() != nil {
+		caps = append(caps, capPartialLock)
 	}
 	sch := srv.Store.Schema()
 	var mods []string

@@ -67,6 +67,11 @@ func TestCapabilities(t *testing.T) {
 		"urn:ietf:params:netconf:capability:writable-running:1.0",
 		"urn:ietf:params:netconf:capability:candidate:1.0",
 		"urn:ietf:params:netconf:capability:confirmed-commit:1.1",
+		// The 1.0 versions, for clients that know only RFC 4741.
+		"urn:ietf:params:netconf:capability:confirmed-commit:1.0",
+		"urn:ietf:params:netconf:capability:validate:1.0",
+		"urn:ietf:params:netconf:capability:partial-lock:1.0",
+		"urn:ietf:params:xml:ns:netconf:partial-lock:1.0?module=ietf-netconf-partial-lock&revision=2009-10-19",
 		"urn:ietf:params:netconf:capability:rollback-on-error:1.0",
 		"urn:ietf:params:netconf:capability:validate:1.1",
 		"urn:ietf:params:netconf:capability:startup:1.0",

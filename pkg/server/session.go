@@ -43,6 +43,9 @@ type session struct {
 	reason atomic.Pointer[netconf.CloseReason]
 	// done is closed when the session has ended and released what it held.
 	done chan struct{}
+	// base10 is set when the session speaks base:1.0 only: malformed-message, new in base:1.1,
+	// is never sent to it (RFC 6241 Appendix A).
+	base10 bool
 
 	// smu guards busy and draining: Shutdown drains a session (it ends after the request it
 	// is answering; one read and not started is not executed) and closes an idle one at once.
@@ -166,6 +169,7 @@ func (s *session) run(parent context.Context) {
 	if bc, ok := s.conn.(netconf.Base11Conn); ok && base == netconf.CapBase11 {
 		bc.UseChunked()
 	}
+	s.base10 = base == netconf.CapBase10
 	s.smu.Lock()
 	ended := s.ended // killed meanwhile, and perhaps released already
 	s.started.Store(!ended)
@@ -325,6 +329,12 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 	if rerr != nil {
 		s.inBadRPCs.Add(1)
 		s.srv.stats.inBadRPCs.Add(1)
+		// A base:1.0 client knows no malformed-message (RFC 6241 Appendix A): a message whose
+		// message-id could be read gets operation-failed (see errorReply); one without ends the
+		// session, since no reply could be matched to it.
+		if s.base10 && rerr.Tag == rpcerror.TagMalformedMessage && (m == nil || m.MessageID == "") {
+			return nil, &netconf.CloseReason{Code: netconf.CloseProtocolError, Text: "malformed message"}, nil
+		}
 		return s.errorReply(m.ReplyAttrs(), rpcerror.List{rerr}), nil, nil
 	}
 	if m.OpNamespace == netconf.YANGNamespace && m.OpName == "action" {
@@ -381,7 +391,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 // opPath is the path of the operation's input (data.Node.Path): errors about its parameters
 // point into the request (see requestPaths).
 func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture, check bool, opPath string) ([]byte, *netconf.CloseReason, func()) {
-	sctx := withSession(ctx, s, attrs)
+	sctx := withSession(ctx, s, attrs, m)
 	c := callOf(sctx)
 	out, errs := s.srv.callHandler(sctx, h, req)
 	if len(errs) == 0 && check && c.raw == nil {
@@ -412,6 +422,9 @@ func replyOverhead(attrs []netconf.Attr) int {
 
 func (s *session) errorReply(attrs []netconf.Attr, errs rpcerror.List) []byte {
 	s.failed = true
+	if s.base10 {
+		errs = base10Errors(errs)
+	}
 	s.outRPCErrors.Add(uint32(len(errs)))
 	s.srv.stats.outRPCErrors.Add(uint32(len(errs)))
 	return netconf.AppendRPCErrors(nil, attrs, errs, s.srv.Store.Schema())
@@ -425,4 +438,28 @@ func (s *session) access() Access {
 		return nil
 	}
 	return s.srv.Access(s.who)
+}
+
+// base10Errors returns errs with each malformed-message, which RFC 6241 Appendix A forbids
+// sending to a base:1.0 client, turned into operation-failed (error-type rpc, the same layer).
+func base10Errors(errs rpcerror.List) rpcerror.List {
+	var out rpcerror.List
+	for i, e := range errs {
+		if e.Tag != rpcerror.TagMalformedMessage {
+			continue
+		}
+		if out == nil {
+			out = append(rpcerror.List(nil), errs...)
+		}
+		c := *e
+		c.Tag = rpcerror.TagOperationFailed
+		if c.Message == "" {
+			c.Message = "the message could not be parsed"
+		}
+		out[i] = &c
+	}
+	if out == nil {
+		return errs
+	}
+	return out
 }

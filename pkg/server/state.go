@@ -143,11 +143,13 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 	dss := b.entry(top, "datastores")
 	for _, name := range []datastore.Name{datastore.Running, datastore.Candidate, datastore.Startup} {
 		d := b.entry(dss, "datastore", string(name))
-		if h, ok := srv.Store.LockHolder(name); ok {
+		if h, since, ok := srv.Store.LockInfo(name); ok {
 			locks := b.entry(d, "locks")
 			g := b.entry(locks, "global-lock")
 			b.leaf(g, "locked-by-session", strconv.FormatUint(uint64(h), 10))
-			b.leaf(g, "locked-time", timeString(time.Now()))
+			b.leaf(g, "locked-time", timeString(since))
+		} else if name == datastore.Running {
+			srv.partialLockState(b, d, srv.Store.PartialLocks())
 		}
 	}
 	schemas := b.entry(top, "schemas")
