@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,6 +16,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/ncws/ncws/internal/testfs"
 	"github.com/ncws/ncws/pkg/agent"
@@ -112,8 +114,13 @@ func get(t *testing.T, url string, user, pw string) (int, string) {
 // TestMetrics runs rpcs over a real session and checks that the scraped counters and
 // histograms moved by what was done, under the right labels.
 func TestMetrics(t *testing.T) {
-	a, url, pw := startAgent(t, nil, nil)
+	a, url, pw := startAgent(t, &agent.Options{SSHListen: "127.0.0.1:0"}, nil)
 	base := serveMetrics(t, a)
+	sl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.ServeSSH(sl)
 	httpBase := "http://" + strings.TrimPrefix(strings.TrimSuffix(url, "/netconf"), "ws://")
 	before := scrape(t, base)
 
@@ -134,6 +141,18 @@ func TestMetrics(t *testing.T) {
 	if _, err := s.Call(ctx, []byte(`<no-such-op xmlns="urn:example:none"/>`)); !errors.As(err, &rerrs) {
 		t.Fatalf("unknown operation = %v, want an rpc-error", err)
 	}
+	// A session over SSH, counted under its own transport.
+	ss := dial(t, "ssh://"+sl.Addr().String(), pw, &client.Options{HostKeyCallback: func(_ string, _ net.Addr, key xssh.PublicKey) error {
+		for _, k := range a.SSHHostKeys() {
+			if bytes.Equal(k.PublicKey().Marshal(), key.Marshal()) {
+				return nil
+			}
+		}
+		return errors.New("not the agent's host key")
+	}})
+	if _, err := ss.GetConfig(ctx, client.Running, client.Filter{}); err != nil {
+		t.Fatal(err)
+	}
 	// A failed password on the authenticated /metrics of the main listener.
 	if code, _ := get(t, httpBase+"/metrics", "admin", "wrong"); code != http.StatusUnauthorized {
 		t.Errorf("GET /metrics with a wrong password: %d, want 401", code)
@@ -153,17 +172,19 @@ func TestMetrics(t *testing.T) {
 		labels []string
 		want   float64
 	}{
-		{"ncws_rpcs_total", []string{"operation", "get-config", "outcome", "ok"}, 3},
+		{"ncws_rpcs_total", []string{"operation", "get-config", "outcome", "ok"}, 4},
 		{"ncws_rpcs_total", []string{"operation", "edit-config", "outcome", "ok"}, 1},
 		{"ncws_rpcs_total", []string{"operation", "edit-config", "outcome", "error"}, 1},
 		{"ncws_rpcs_total", []string{"operation", "unknown", "outcome", "error"}, 1},
 		{"ncws_rpcs_total", []string{"operation", "get-config", "outcome", "error"}, 0},
-		{"ncws_rpc_duration_seconds", []string{"operation", "get-config"}, 3},
+		{"ncws_rpc_duration_seconds", []string{"operation", "get-config"}, 4},
 		{"ncws_rpc_duration_seconds", []string{"operation", "edit-config"}, 2},
 		{"ncws_commit_duration_seconds", []string{"outcome", "ok"}, 1},
 		{"ncws_sessions_total", []string{"transport", "netconf-ws"}, 1},
 		{"ncws_sessions", []string{"transport", "netconf-ws"}, 1},
-		{"ncws_sessions", []string{"transport", "netconf-ssh"}, 0},
+		{"ncws_sessions", []string{"transport", "netconf-ssh"}, 1},
+		{"ncws_sessions_total", []string{"transport", "netconf-ssh"}, 1},
+		{"ncws_sessions", []string{"transport", "netconf-tls"}, 0},
 		{"ncws_auth_failures_total", []string{"method", "basic"}, 1},
 		{"ncws_notification_queue_overflows_total", nil, 0},
 	} {
@@ -198,6 +219,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("GET /metrics as admin: %d, want 200 with the rpc counters:\n%.300s", code, body)
 	}
 	s.Close()
+	ss.Close()
 }
 
 // TestHealthAndReadiness: /healthz and /readyz answer without authentication on both listeners;
