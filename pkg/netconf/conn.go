@@ -34,6 +34,12 @@ type ConnInfo struct {
 
 // A Base11Conn switches to the chunked framing of RFC 6242 section 4.2 once both hellos
 // carried base:1.1 (SSH); transports whose framing never changes (WebSocket) do not implement it.
+// BatchConn is a Conn that can send several whole messages together (fewer writes to the
+// network); the server uses it for notifications that queued up for a session.
+type BatchConn interface {
+	WriteMessages(ctx context.Context, msgs [][]byte) error
+}
+
 type Base11Conn interface {
 	UseChunked()
 }

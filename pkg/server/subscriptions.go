@@ -115,10 +115,12 @@ func (s *session) queue() *outQueue {
 	return s.outq
 }
 
-// writeDynamic writes the session's dynamic subscription messages until the session ends.
+// writeDynamic writes the session's dynamic subscription messages until the session ends:
+// what queued up meanwhile goes out together where the transport can (netconf.BatchConn).
 func (s *session) writeDynamic(q *outQueue) {
 	var batch []outItem
-	var buf []byte
+	var msgs [][]byte
+	bc, _ := s.conn.(netconf.BatchConn)
 	for {
 		select {
 		case <-q.signal:
@@ -128,25 +130,42 @@ func (s *session) writeDynamic(q *outQueue) {
 		q.mu.Lock()
 		batch, q.items = q.items, batch[:0]
 		q.mu.Unlock()
-		for i, it := range batch {
+		msgs = msgs[:0]
+		for _, it := range batch {
 			msg := it.msg
 			if it.tail != nil {
-				buf = append(buf[:0], it.msg...)
-				buf = strconv.AppendUint(buf, uint64(it.sub.id), 10)
-				buf = append(buf, it.tail...)
-				msg = buf
+				msg = make([]byte, 0, len(it.msg)+10+len(it.tail))
+				msg = append(msg, it.msg...)
+				msg = strconv.AppendUint(msg, uint64(it.sub.id), 10)
+				msg = append(msg, it.tail...)
 			}
-			if err := s.write(s.ctx, msg); err != nil {
-				s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
-				return
+			msgs = append(msgs, msg)
+		}
+		var err error
+		if bc != nil && len(msgs) > 1 {
+			s.wmu.Lock()
+			err = bc.WriteMessages(s.ctx, msgs)
+			s.wmu.Unlock()
+		} else {
+			for _, m := range msgs {
+				if err = s.write(s.ctx, m); err != nil {
+					break
+				}
 			}
+		}
+		if err != nil {
+			s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
+			return
+		}
+		for i, it := range batch {
 			if it.counted && it.sub != nil {
 				it.sub.sent.Add(1)
 			}
-			s.outNotifications.Add(1)
-			s.srv.stats.outNotifications.Add(1)
 			batch[i] = outItem{}
+			msgs[i] = nil
 		}
+		s.outNotifications.Add(uint32(len(batch)))
+		s.srv.stats.outNotifications.Add(uint32(len(batch)))
 	}
 }
 

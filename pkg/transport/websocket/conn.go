@@ -255,6 +255,22 @@ func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
 	return c.ws.Write(context.Background(), ws.MessageText, msg)
 }
 
+// WriteMessages sends msgs as consecutive text messages, gathered into as few TCP writes as
+// they fit in (netconf.BatchConn): a server's notification writer sends at once what queued up
+// for a session.
+func (c *conn) WriteMessages(ctx context.Context, msgs [][]byte) error {
+	if c.cork != nil && len(msgs) > 1 {
+		c.cork.setHold()
+		defer c.cork.release()
+	}
+	for _, m := range msgs {
+		if err := c.WriteMessage(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Close ends the connection with the close code for reason (see the package doc). It returns
 // at once; the close handshake goes on in the background (see closeHandshake).
 func (c *conn) Close(reason netconf.CloseReason) error {
