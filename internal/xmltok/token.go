@@ -76,7 +76,8 @@ type Tokenizer struct {
 	local     []byte
 	qname     []byte
 	attrs     []Attr
-	selfClose bool // a start tag ending in "/>": an end token follows
+	attrSet   map[string]struct{} // the names in attrs, for start tags with many
+	selfClose bool                // a start tag ending in "/>": an end token follows
 	pendEnd   bool
 	roots     int // top-level elements seen
 	text      []byte
@@ -524,11 +525,8 @@ func (z *Tokenizer) startTag() (Kind, error) {
 		if a.Prefix, a.Local, aq, err = z.qName(); err != nil {
 			return EOF, err
 		}
-		for i := range z.attrs {
-			p := &z.attrs[i]
-			if bytes.Equal(p.Local, a.Local) && bytes.Equal(p.Prefix, a.Prefix) && (p.Prefix == nil) == (a.Prefix == nil) {
-				return EOF, z.fail("duplicate attribute %s in <%s>", aq, z.qname)
-			}
+		if z.duplicateAttr(a, aq) {
+			return EOF, z.fail("duplicate attribute %s in <%s>", aq, z.qname)
 		}
 		z.skipSpace()
 		if z.pos >= len(z.src) || z.src[z.pos] != '=' {
@@ -553,6 +551,48 @@ func (z *Tokenizer) startTag() (Kind, error) {
 		z.pendEnd = true
 	}
 	return StartElement, nil
+}
+
+// smallAttrs is how many attributes a start tag may have before the duplicate check switches
+// from comparing with each to a set.
+const smallAttrs = 16
+
+// duplicateAttr reports whether the current start tag has an attribute named as a (qualified
+// name aq) already. It takes time linear in the number of attributes over the whole tag (a
+// tag with 200,000 attributes is a known attack).
+func (z *Tokenizer) duplicateAttr(a Attr, aq []byte) bool {
+	if len(z.attrs) < smallAttrs {
+		for i := range z.attrs {
+			p := &z.attrs[i]
+			if bytes.Equal(p.Local, a.Local) && bytes.Equal(p.Prefix, a.Prefix) && (p.Prefix == nil) == (a.Prefix == nil) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(z.attrs) == smallAttrs {
+		if z.attrSet == nil {
+			z.attrSet = map[string]struct{}{}
+		}
+		clear(z.attrSet)
+		for i := range z.attrs {
+			z.attrSet[attrKey(&z.attrs[i])] = struct{}{}
+		}
+	}
+	k := attrKey(&a)
+	if _, dup := z.attrSet[k]; dup {
+		return true
+	}
+	z.attrSet[k] = struct{}{}
+	return false
+}
+
+// attrKey is an attribute's qualified name as a set key.
+func attrKey(a *Attr) string {
+	if a.Prefix == nil {
+		return string(a.Local)
+	}
+	return string(a.Prefix) + ":" + string(a.Local)
 }
 
 // attrValue scans a quoted attribute value and returns its raw content.

@@ -137,3 +137,35 @@ func FuzzNext(f *testing.F) {
 		}
 	})
 }
+
+// TestDuplicateAttributesMany: past smallAttrs the duplicate check uses a set; it finds the
+// same duplicates (by qualified name) as the comparison with each attribute.
+func TestDuplicateAttributesMany(t *testing.T) {
+	attrs := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, ` a%d="x" p:a%d="y"`, i, i)
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name, extra string
+		dup         bool
+	}{
+		{"none", ` q:a3="z" a1000="z"`, false},
+		{"unprefixed", ` a3="z"`, true},
+		{"prefixed", ` p:a0="z"`, true},
+		{"first after the switch", ``, false},
+	} {
+		for _, n := range []int{3, smallAttrs, 100} {
+			doc := `<r xmlns:p="urn:p" xmlns:q="urn:q"` + attrs(n) + tt.extra + `/>`
+			_, err := tokens(doc, 10)
+			if tt.dup && n > 3 && (err == nil || !strings.Contains(err.Error(), "duplicate attribute")) {
+				t.Errorf("%s, %d: err = %v, want a duplicate attribute", tt.name, n, err)
+			}
+			if !tt.dup && err != nil {
+				t.Errorf("%s, %d: %v", tt.name, n, err)
+			}
+		}
+	}
+}

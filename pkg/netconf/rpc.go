@@ -93,13 +93,35 @@ func (r *RPC) Operation() []byte {
 	}
 	op := r.Msg[r.OpStart:r.OpEnd]
 	var decls []byte
-	for i, d := range r.rootNS {
-		shadowed := false
+	// A declaration is copied unless the operation element or a later declaration of <rpc>
+	// binds its prefix again: with many, the later ones are found through a set (linear time).
+	var later map[string]int
+	var own map[string]bool
+	if len(r.opPrefix) > smallScope {
+		own = make(map[string]bool, len(r.opPrefix))
 		for _, p := range r.opPrefix {
-			shadowed = shadowed || p == d.prefix
+			own[p] = true
 		}
-		for _, e := range r.rootNS[i+1:] {
-			shadowed = shadowed || e.prefix == d.prefix
+	}
+	if len(r.rootNS) > smallScope {
+		later = make(map[string]int, len(r.rootNS))
+		for i, d := range r.rootNS {
+			later[d.prefix] = i
+		}
+	}
+	for i, d := range r.rootNS {
+		shadowed := own[d.prefix]
+		if own == nil {
+			for _, p := range r.opPrefix {
+				shadowed = shadowed || p == d.prefix
+			}
+		}
+		if later != nil {
+			shadowed = shadowed || later[d.prefix] != i
+		} else {
+			for _, e := range r.rootNS[i+1:] {
+				shadowed = shadowed || e.prefix == d.prefix
+			}
 		}
 		if shadowed {
 			continue

@@ -45,7 +45,13 @@ func AppendEscaped(b []byte, s string, attr bool) []byte {
 type binding struct {
 	prefix string // "" for the default namespace
 	uri    string
+	prev   int // index in nsReader.ns of the binding of prefix this one shadows, -1: none (kept with nsReader.idx)
 }
+
+// smallScope is how many declarations may be in scope before nsReader indexes them: a lookup
+// then takes constant time rather than time linear in the declarations (an element under
+// 200,000 of them must not cost 200,000 comparisons).
+const smallScope = 32
 
 // internNS returns b as a string, without allocating for the namespaces of NETCONF's envelope.
 func internNS(b []byte) string {
@@ -67,6 +73,32 @@ type nsReader struct {
 	ns    []binding
 	marks []int // len(ns) before each open element's declarations
 	buf   []byte
+	// idx maps each prefix to the index of its binding in scope, once more than smallScope
+	// declarations were in scope (nil before).
+	idx map[string]int
+}
+
+// push brings b into scope.
+func (r *nsReader) push(b binding) {
+	b.prev = -1
+	if r.idx == nil && len(r.ns) >= smallScope {
+		r.idx = make(map[string]int, 2*len(r.ns))
+		for i := range r.ns {
+			e := &r.ns[i]
+			e.prev = -1
+			if j, ok := r.idx[e.prefix]; ok {
+				e.prev = j
+			}
+			r.idx[e.prefix] = i
+		}
+	}
+	if r.idx != nil {
+		if j, ok := r.idx[b.prefix]; ok {
+			b.prev = j
+		}
+		r.idx[b.prefix] = len(r.ns)
+	}
+	r.ns = append(r.ns, b)
 }
 
 // start processes the declarations of the current start tag and returns the element's
@@ -94,7 +126,7 @@ func (r *nsReader) start() (string, error) {
 		if (prefix == "xml") != (uri == xmlNamespace) {
 			return "", z.Fail(z.TokenLine(), "the prefix xml is bound only to %s", xmlNamespace)
 		}
-		r.ns = append(r.ns, binding{prefix, uri})
+		r.push(binding{prefix: prefix, uri: uri})
 	}
 	for _, a := range z.Attrs() {
 		if a.Prefix != nil && string(a.Prefix) != "xmlns" {
@@ -113,6 +145,15 @@ func (r *nsReader) start() (string, error) {
 // end closes the scope of the innermost element passed to start.
 func (r *nsReader) end() {
 	n := len(r.marks) - 1
+	if r.idx != nil {
+		for i := len(r.ns) - 1; i >= r.marks[n]; i-- {
+			if b := &r.ns[i]; b.prev >= 0 {
+				r.idx[b.prefix] = b.prev
+			} else {
+				delete(r.idx, b.prefix)
+			}
+		}
+	}
 	r.ns = r.ns[:r.marks[n]]
 	r.marks = r.marks[:n]
 }
@@ -120,6 +161,12 @@ func (r *nsReader) end() {
 func (r *nsReader) lookup(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return xmlNamespace, true
+	}
+	if r.idx != nil {
+		if i, ok := r.idx[prefix]; ok {
+			return r.ns[i].uri, true
+		}
+		return "", prefix == ""
 	}
 	for i := len(r.ns) - 1; i >= 0; i-- {
 		if r.ns[i].prefix == prefix {
