@@ -160,7 +160,7 @@ func (srv *Server) publish(ev *notif) {
 		select {
 		case sub.queue <- msg:
 		default:
-			srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id)
+			srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id, "user", s.info.User)
 			srv.overflows.Add(1)
 			delete(srv.subs, s)
 			s.sub = nil

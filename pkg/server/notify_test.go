@@ -552,4 +552,7 @@ func TestSlowSubscriber(t *testing.T) {
 	if !errors.As(s.Err(), &ce) || !strings.Contains(ce.Reason, "notification queue overflow") {
 		t.Errorf("session ended with %v, want the overflow reason", s.Err())
 	}
+	if n := srv.NotificationOverflows(); n != 1 {
+		t.Errorf("NotificationOverflows() = %d, want 1", n)
+	}
 }

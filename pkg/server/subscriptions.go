@@ -177,7 +177,8 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	if s.queue().push(it) {
 		return
 	}
-	srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id, "subscription", sub.id)
+	srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id, "user", s.info.User, "subscription", sub.id)
+	srv.overflows.Add(1)
 	srv.dropSessionSubs(s)
 	go s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "notification queue overflow"})
 }
