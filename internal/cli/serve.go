@@ -53,6 +53,8 @@ type serveFlags struct {
 	certToName            []string
 	noPage                bool
 	recoveryUser          string
+	urlDir                string
+	urlAllow              []string
 }
 
 func newServe(stdout, stderr io.Writer) *cobra.Command {
@@ -97,6 +99,8 @@ access control never stops. Every denial is logged.`,
 	fl.StringToStringVar(&f.certUsers, "cert-user", nil, "SHA256-FINGERPRINT=USER: the username of a client certificate, before its CN (repeatable; RFC 7589 cert-to-name)")
 	fl.StringArrayVar(&f.origins, "allow-origin", nil, "origin whose pages may connect (repeatable; default the server's own)")
 	fl.StringArrayVar(&f.hosts, "allow-host", nil, "host name accepted in the Host header besides IP addresses and localhost (repeatable)")
+	fl.StringVar(&f.urlDir, "url-dir", "", "enable :url (RFC 6241 8.8) for file:// URLs below `DIR` (copy-config, edit-config, validate, delete-config)")
+	fl.StringArrayVar(&f.urlAllow, "url-allow", nil, "enable :url for http(s) URLs under `PREFIX`, e.g. https://host/configs/ (repeatable)")
 	fl.IntVar(&f.maxConns, "max-conns", websocket.DefaultMaxConns, "cap on connections (negative: none)")
 	fl.IntVar(&f.perUser, "max-conns-per-user", websocket.DefaultMaxConnsPerUser, "cap on connections per user (negative: none)")
 	fl.IntVar(&f.perAddr, "max-conns-per-addr", websocket.DefaultMaxConnsPerAddr, "cap on connections per client address (negative: none)")
@@ -225,7 +229,7 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 		MaxConns: f.maxConns, MaxConnsPerUser: f.perUser, MaxConnsPerAddr: f.perAddr,
 		ReadLimit: f.readLimit, HelloTimeout: f.helloTimeout, PingInterval: f.ping,
 		ReadHeaderTimeout: f.readHeaderTimeout, ShutdownTimeout: f.shutdownTimeout, Logger: log,
-		MetricsListen: f.metricsListen,
+		MetricsListen: f.metricsListen, URLDir: f.urlDir, URLAllow: f.urlAllow,
 	})
 	if err != nil {
 		return usage("%v", err)

@@ -108,6 +108,11 @@ type Options struct {
 	MaxConns, MaxConnsPerUser, MaxConnsPerAddr int
 	// ReadLimit is the largest message accepted in bytes (websocket.DefaultReadLimit when 0).
 	ReadLimit int64
+	// URLDir and URLAllow turn on the :url capability (RFC 6241 section 8.8): file:// URLs
+	// below URLDir, http:// and https:// URLs under the prefixes of URLAllow (see
+	// server.URLOptions). What a URL holds is bounded by ReadLimit. Both empty: :url is off.
+	URLDir   string
+	URLAllow []string
 	// HelloTimeout bounds the wait for a client's hello (server.DefaultHelloTimeout when 0).
 	HelloTimeout time.Duration
 	// PingInterval is the keepalive ping interval (websocket.DefaultPingInterval when 0, none
@@ -347,6 +352,9 @@ func New(opts *Options) (*Agent, error) {
 		}
 	}
 	a.srv = &server.Server{Store: store, Logger: log, HelloTimeout: o.HelloTimeout, Observer: a.metrics}
+	if o.URLDir != "" || len(o.URLAllow) > 0 {
+		a.srv.URL = &server.URLOptions{Dir: o.URLDir, Allow: o.URLAllow, MaxSize: o.ReadLimit}
+	}
 	if a.opts.GroupsFile == "" && !o.InMemory {
 		a.opts.GroupsFile = filepath.Join(o.Dir, "groups")
 	}

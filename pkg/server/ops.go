@@ -26,7 +26,7 @@ func (srv *Server) registerBuiltins() {
 	sch := srv.Store.Schema()
 	builtins := map[string]Handler{
 		"get": srv.opGet, "get-config": srv.opGetConfig, "edit-config": srv.opEditConfig,
-		"copy-config": srv.opCopyConfig, "delete-config": srv.targetOp(srv.deleteConfig),
+		"copy-config": srv.opCopyConfig, "delete-config": srv.opDeleteConfig,
 		"lock": srv.targetOp(srv.Store.Lock), "unlock": srv.targetOp(srv.Store.Unlock), "close-session": srv.opCloseSession,
 		"kill-session": srv.opKillSession, "commit": srv.opCommit, "discard-changes": srv.opDiscard,
 		"cancel-commit": srv.opCancelCommit, "validate": srv.opValidate,
@@ -249,17 +249,22 @@ func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, 
 	if p := param(req.Input, "error-option"); p != nil {
 		o.ErrorOption = p.Value.Str
 	}
-	cfg := param(req.Input, "config")
-	if cfg == nil {
-		if param(req.Input, "url") != nil {
-			e := rpcerror.OperationNotSupported("the :url capability is not supported")
-			e.Type = rpcerror.Protocol
-			return nil, e
+	var content []byte
+	if cfg := param(req.Input, "config"); cfg != nil {
+		content = []byte(cfg.Value.Str)
+	} else if u := param(req.Input, "url"); u != nil {
+		if !srv.urlEnabled() {
+			return nil, urlNotEnabled()
 		}
+		var errs rpcerror.List
+		if content, errs = srv.urlEdit(ctx, u); len(errs) > 0 {
+			return nil, errs
+		}
+	} else {
 		return nil, rpcerror.MissingElement(rpcerror.Protocol, "config", "", "missing parameter \"config\"")
 	}
 	since := srv.changeMark(target)
-	if errs := srv.Store.Edit(ctx, req.Who, target, []byte(cfg.Value.Str), o); len(errs) > 0 {
+	if errs := srv.Store.Edit(ctx, req.Who, target, content, o); len(errs) > 0 {
 		return nil, errs
 	}
 	srv.changed(req.Who, target, since)
@@ -267,6 +272,14 @@ func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, 
 }
 
 func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	if urlParam(req.Input, "target") != nil || urlParam(req.Input, "source") != nil {
+		if !srv.urlEnabled() {
+			return nil, urlNotEnabled()
+		}
+		if tu := urlParam(req.Input, "target"); tu != nil {
+			return nil, srv.copyToURL(ctx, req, tu)
+		}
+	}
 	target, tcfg, rerr := datastoreParam(req.Input, "target")
 	if rerr != nil {
 		return nil, rerr
@@ -274,9 +287,13 @@ func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, 
 	if tcfg != nil {
 		return nil, rpcerror.InvalidValue("", "the target of copy-config must be a datastore")
 	}
-	name, scfg, rerr := datastoreParam(req.Input, "source")
-	if rerr != nil {
-		return nil, rerr
+	var name datastore.Name
+	var scfg *data.Node
+	su := urlParam(req.Input, "source")
+	if su == nil {
+		if name, scfg, rerr = datastoreParam(req.Input, "source"); rerr != nil {
+			return nil, rerr
+		}
 	}
 	wd, rerr := withDefaults(req.Input)
 	if rerr != nil {
@@ -285,6 +302,13 @@ func (srv *Server) opCopyConfig(ctx context.Context, req *Request) (*data.Node, 
 	src := datastore.Source{Name: name, ReportDefaults: wd == yangxml.ReportAll || wd == yangxml.ReportAllTagged}
 	if scfg != nil {
 		src.Config = []byte(scfg.Value.Str)
+	}
+	if su != nil {
+		cfg, errs := srv.urlConfig(ctx, su)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		src.Config = cfg
 	}
 	since := srv.changeMark(target)
 	if errs := srv.Store.Copy(ctx, req.Who, target, src); len(errs) > 0 {
@@ -389,6 +413,19 @@ func (srv *Server) opCancelCommit(ctx context.Context, req *Request) (*data.Node
 }
 
 func (srv *Server) opValidate(ctx context.Context, req *Request) (*data.Node, error) {
+	if su := urlParam(req.Input, "source"); su != nil {
+		if !srv.urlEnabled() {
+			return nil, urlNotEnabled()
+		}
+		cfg, errs := srv.urlConfig(ctx, su)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		if errs := srv.Store.Validate(datastore.Source{Config: cfg}); len(errs) > 0 {
+			return nil, errs
+		}
+		return nil, nil
+	}
 	name, cfg, rerr := datastoreParam(req.Input, "source")
 	if rerr != nil {
 		return nil, rerr
@@ -458,4 +495,73 @@ func confirmTimeout(d time.Duration) time.Duration {
 		return datastore.DefaultConfirmTimeout
 	}
 	return d
+}
+
+func (srv *Server) opDeleteConfig(ctx context.Context, req *Request) (*data.Node, error) {
+	if u := urlParam(req.Input, "target"); u != nil {
+		if !srv.urlEnabled() {
+			return nil, urlNotEnabled()
+		}
+		t, e := srv.resolveURL(u)
+		if e != nil {
+			return nil, e
+		}
+		if e := srv.deleteURL(ctx, t); e != nil {
+			return nil, e
+		}
+		return nil, nil
+	}
+	return srv.targetOp(srv.deleteConfig)(ctx, req)
+}
+
+// copyToURL is copy-config into a URL (RFC 6241 section 8.8.5.1): the source (a datastore,
+// inline configuration or another URL), as much of it as the user may read, written as a
+// <config> document.
+func (srv *Server) copyToURL(ctx context.Context, req *Request, tu *data.Node) error {
+	t, e := srv.resolveURL(tu)
+	if e != nil {
+		return e
+	}
+	wd, e := withDefaults(req.Input)
+	if e != nil {
+		return e
+	}
+	sch := srv.Store.Schema()
+	var tree *data.Node
+	if su := urlParam(req.Input, "source"); su != nil {
+		cfg, errs := srv.urlConfig(ctx, su)
+		if len(errs) > 0 {
+			return errs
+		}
+		if tree, errs = yangxml.Unmarshal(cfg, sch, yangxml.DecodeOptions{Wrappers: []string{}, AllowEmpty: true}); len(errs) > 0 {
+			return errs
+		}
+	} else {
+		name, scfg, rerr := datastoreParam(req.Input, "source")
+		if rerr != nil {
+			return rerr
+		}
+		if scfg != nil {
+			var errs rpcerror.List
+			if tree, errs = yangxml.Unmarshal([]byte(scfg.Value.Str), sch, yangxml.DecodeOptions{Wrappers: []string{}, AllowEmpty: true, RejectState: true}); len(errs) > 0 {
+				return errs
+			}
+		} else if err := srv.Store.Read(name, func(root *data.Node) { tree = root.Clone() }); err != nil {
+			return rpcerror.List{unsupportedSource(name)}
+		}
+	}
+	doc, err := yangxml.Marshal(readable(tree, callOf(ctx).access()), yangxml.EncodeOptions{Wrapper: "config", WithDefaults: wd, Schema: sch})
+	if err != nil {
+		srv.Logger.Error("server: encoding a configuration for a URL failed", "err", err)
+		return rpcerror.OperationFailed("the configuration could not be encoded")
+	}
+	if e := srv.writeURL(ctx, t, doc); e != nil {
+		return e
+	}
+	return nil
+}
+
+// unsupportedSource is the error of a source datastore the store does not have.
+func unsupportedSource(name datastore.Name) *rpcerror.Error {
+	return rpcerror.InvalidValue("", "datastore %q is not supported here", name)
 }

@@ -104,6 +104,10 @@ type Server struct {
 	// trimmed. Writes are checked by the store (datastore.AccessControl). Nil: everything is
 	// allowed.
 	Access func(who datastore.Who) Access
+	// URL, when set (a directory or an allow-list), turns on the :url capability (RFC 6241
+	// section 8.8) within what it allows; nil: <url> parameters are operation-not-supported
+	// and ietf-netconf's url feature is not announced.
+	URL *URLOptions
 	// Observer, when set, is told about sessions and rpcs (metrics); see Observer.
 	Observer Observer
 
@@ -206,11 +210,14 @@ func (srv *Server) capabilities() []string {
 	if srv.partialLockModule() != nil {
 		caps = append(caps, capPartialLock)
 	}
+	if srv.urlEnabled() {
+		caps = append(caps, srv.urlCapability())
+	}
 	sch := srv.Store.Schema()
 	var mods []string
 	for _, m := range sch.Modules {
 		if netconf.InHello(m) {
-			mods = append(mods, netconf.ModuleCapability(m))
+			mods = append(mods, netconf.ModuleCapability(srv.advertised(m)))
 		}
 	}
 	sort.Strings(mods)
@@ -223,7 +230,7 @@ func (srv *Server) capabilities() []string {
 func (srv *Server) contentID() string {
 	var b strings.Builder
 	for _, m := range srv.Store.Schema().Modules {
-		fmt.Fprintf(&b, "%s@%s;", netconf.ModuleCapability(m), m.Revision)
+		fmt.Fprintf(&b, "%s@%s;", netconf.ModuleCapability(srv.advertised(m)), m.Revision)
 	}
 	h := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(h[:8])

@@ -219,7 +219,7 @@ func (srv *Server) libraryState(ctx context.Context, req *datastore.StateRequest
 				b.leaf(e, "revision", m.Revision)
 			}
 			b.leaf(e, "namespace", m.Namespace)
-			for _, f := range m.Features {
+			for _, f := range srv.advertised(m).Features {
 				if f.Enabled {
 					b.leaf(e, "feature", f.Name)
 				}
