@@ -42,6 +42,15 @@ func AppendReply(b []byte, rpcAttrs []Attr, body []byte) []byte {
 	return append(b, "</rpc-reply>"...)
 }
 
+// AppendReplyStart appends the start tag of an <rpc-reply> echoing rpcAttrs, as AppendReply
+// writes it: a caller encoding the content in place then appends it and ReplyEnd.
+func AppendReplyStart(b []byte, rpcAttrs []Attr) []byte {
+	return appendRoot(b, "rpc-reply", BaseNamespace, rpcAttrs)
+}
+
+// ReplyEnd is the end tag of an <rpc-reply>.
+const ReplyEnd = "</rpc-reply>"
+
 // AppendOK appends an <rpc-reply> holding <ok/>.
 func AppendOK(b []byte, rpcAttrs []Attr) []byte {
 	return AppendReply(b, rpcAttrs, []byte("<ok/>"))

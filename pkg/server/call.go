@@ -14,8 +14,10 @@ import (
 type call struct {
 	s     *session
 	attrs *attrCapture
-	// raw, when set, is the reply's content, used instead of encoding the output tree.
-	raw []byte
+	// raw, when set, is the reply's content, used instead of encoding the output tree; after
+	// replyBuffer, it is the whole reply but its end tag.
+	raw     []byte
+	inPlace bool
 	// end, when set, ends the session after the reply.
 	end *netconf.CloseReason
 	// after, when set, runs once a successful reply is written (a subscription starts
@@ -42,6 +44,14 @@ type callKey struct{}
 
 func withSession(ctx context.Context, s *session, a *attrCapture, m *netconf.RPC) context.Context {
 	return context.WithValue(ctx, callKey{}, &call{s: s, attrs: a, m: m})
+}
+
+// replyBuffer returns the buffer to build raw in: the reply's start tag is in it already, so
+// that the content is encoded in place (no copy of a large reply). The caller must set raw to
+// what it appends to it.
+func (c *call) replyBuffer() []byte {
+	c.inPlace = true
+	return netconf.AppendReplyStart(make([]byte, 0, 256), c.m.Attrs)
 }
 
 func callOf(ctx context.Context) *call {

@@ -164,16 +164,22 @@ func (p prunedSelector) MaySelect(n *schema.Node) bool    { return p.f.MaySelect
 // without what the session's user may not read.
 func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults) error {
 	o := yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()}
-	if c := callOf(ctx); c != nil && c.s != nil {
+	c := callOf(ctx)
+	var b []byte
+	if c != nil && c.s != nil {
 		if acc := c.access(); acc != nil && !acc.ReadsAll() {
 			o.Hide = acc.Hidden
 		}
+		b = c.replyBuffer()
 	}
-	b, err := yangxml.Marshal(tree, o)
+	b, err := yangxml.Append(b, tree, o)
 	if err != nil {
+		if c != nil {
+			c.inPlace = false
+		}
 		return err
 	}
-	callOf(ctx).raw = b
+	c.raw = b
 	return nil
 }
 

@@ -403,6 +403,9 @@ func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Requ
 	if out == nil && c.raw == nil {
 		return netconf.AppendOK(nil, m.Attrs), c.end, c.after
 	}
+	if c.inPlace && c.raw != nil {
+		return append(c.raw, netconf.ReplyEnd...), c.end, c.after
+	}
 	body, err := encodeOutput(out, sctx)
 	if err != nil {
 		s.srv.Logger.Error("server: encoding a reply failed", "rpc", m.OpName, "err", err)
