@@ -532,10 +532,14 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 	var replay []outItem
 	var revision time.Time
 	if sub.stream != "" && !sub.replayStart.IsZero() {
-		if len(srv.replayLog) > 0 && srv.replayLogSize() > 0 && len(srv.replayLog) >= srv.replayLogSize() &&
-			srv.replayLog[0].time.After(sub.replayStart) {
-			revision = srv.replayLog[0].time
-		} else if sub.replayStart.Before(srv.started) {
+		// RFC 8639's replay-start-time-revision: the log's aged time, else its creation time,
+		// when that is later than asked.
+		switch {
+		case !srv.replayAged.IsZero():
+			if srv.replayAged.After(sub.replayStart) {
+				revision = srv.replayAged
+			}
+		case srv.started.After(sub.replayStart):
 			revision = srv.started
 		}
 		for _, ev := range srv.replayLog {
@@ -607,8 +611,8 @@ func (srv *Server) startSub(sub *dynSub) {
 func (srv *Server) stopSub(sub *dynSub, gen uint64) {
 	srv.nmu.Lock()
 	defer srv.nmu.Unlock()
-	if srv.dsubs[sub.id] != sub {
-		return
+	if srv.dsubs[sub.id] != sub || sub.gen.Load() != gen {
+		return // gone, or modified since (a new stop-time has its own timer)
 	}
 	srv.removeSub(sub)
 }

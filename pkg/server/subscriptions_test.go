@@ -362,3 +362,49 @@ func TestFilterAfterAccessControl(t *testing.T) {
 	// The mtu change is all the commit did: nothing alice may read changed.
 	none(t, s, ch)
 }
+
+// TestEstablishReplay: replay-start-time replays the logged events from then on, then
+// replay-completed with the subscription's id, then the live events; replay-start-time-revision
+// says when the log starts later than asked.
+func TestEstablishReplay(t *testing.T) {
+	srv := exampleServer(t, false)
+	srv.ReplayLogSize = 2
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	t0 := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	for i, u := range []string{"u0", "u1", "u2"} {
+		if err := srv.Notify(ctx, configSaved(t, sch, u), t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, ch := dialNotes(t, url, "alice")
+	r, err := s.Call(ctx, []byte(`<establish-subscription xmlns="`+nsSN+`"><stream>NETCONF</stream><replay-start-time>`+
+		t0.Add(-time.Minute).Format(time.RFC3339)+`</replay-start-time></establish-subscription>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := idRe.FindStringSubmatch(string(r.Body))[1]
+	// u0 was dropped from the log of 2: the replay starts at its time.
+	if want := ">" + t0.Format(time.RFC3339Nano) + "</replay-start-time-revision>"; !strings.Contains(string(r.Body), want) {
+		t.Errorf("reply %s lacks %s", r.Body, want)
+	}
+	var got []string
+	for range 3 {
+		got = append(got, next(t, ch).body)
+	}
+	want := []string{
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>u1</user></config-saved>`,
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>u2</user></config-saved>`,
+		`<replay-completed xmlns="` + nsSN + `"><id>` + id + `</id></replay-completed>`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("replay mismatch (-want +got):\n%s", diff)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "live"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, ch).body; !strings.Contains(got, "<user>live</user>") {
+		t.Errorf("live event: %s", got)
+	}
+}
