@@ -258,7 +258,11 @@ func (s *Store) commitTxn(ctx context.Context, who Who, t *data.Txn, locs []data
 	rec := journal.Record{ID: c.ID, Time: c.Time, User: who.User, Session: who.Session,
 		Payload: s.encodePayload(locs, old, comment)}
 	if s.j != nil {
-		if err := s.j.Append(rec); err != nil {
+		err := s.clearStaleConfirm()
+		if err == nil {
+			err = s.j.Append(rec)
+		}
+		if err != nil {
 			s.abortHooks(ctx, c, len(s.hooks))
 			t.Undo()
 			s.journalFailed(err, len(rec.Payload))
@@ -398,6 +402,25 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 		return rpcerror.List{rpcerror.InvalidValue("", "no confirmed commit is pending for persist-id %q", *o.PersistID)}
 	}
 	base := s.lastID
+	// The confirmed-commit marker (what a restart reverts to) is on disk before the commit it
+	// guards is acknowledged, and gone before a confirming commit is: a marker the disk refuses
+	// refuses the commit before anything changed, so that a restart never reverts a confirmed
+	// commit nor keeps an unconfirmed one.
+	saved, removed := false, false
+	if s.j != nil {
+		switch {
+		case o.Confirmed && s.confirm == nil:
+			if err := s.putConfirm(base, o.Persist); err != nil {
+				return rpcerror.List{writeError(err, "the confirmed commit")}
+			}
+			saved = true
+		case !o.Confirmed && s.confirm != nil:
+			if err := s.removeConfirm(); err != nil {
+				return rpcerror.List{writeError(err, "the confirming commit")}
+			}
+			removed = true
+		}
+	}
 	if len(s.dirty) > 0 {
 		dirty := s.dirty
 		errs := s.applyToRunning(ctx, who, "", func(t *data.Txn) rpcerror.List {
@@ -405,6 +428,17 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 			return nil
 		})
 		if len(errs) > 0 {
+			switch {
+			case saved:
+				if err := s.removeConfirm(); err != nil {
+					// Until it is gone, later commits are refused: a restart would revert them.
+					s.staleConfirm = true
+				}
+			case removed:
+				if err := s.putConfirm(s.confirm.base, s.confirm.persist); err != nil {
+					s.log.Error("datastore: restoring the confirmed-commit marker failed: a restart before confirmation would not revert the pending commit", "err", err)
+				}
+			}
 			return errs
 		}
 		// Running now equals the candidate at the dirty locations; give the candidate the
@@ -417,9 +451,9 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 	case o.Confirmed && s.confirm != nil:
 		s.confirm.extend(s, o)
 	case o.Confirmed:
-		s.startConfirm(who, base, o)
+		s.startConfirm(who, base, o, saved)
 	case s.confirm != nil:
-		s.endConfirm()
+		s.endConfirm(removed)
 	}
 	return nil
 }

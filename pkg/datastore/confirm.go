@@ -53,10 +53,13 @@ func (c *confirmState) check(who Who, persistID *string) *rpcerror.Error {
 	return nil
 }
 
-func (s *Store) startConfirm(who Who, base uint64, o CommitOptions) {
+// startConfirm starts a confirmed commit; saved tells that its marker is on disk already.
+func (s *Store) startConfirm(who Who, base uint64, o CommitOptions, saved bool) {
 	c := &confirmState{base: base, session: who.Session, user: who.User, persist: o.Persist}
 	s.confirm = c
-	s.saveConfirm()
+	if !saved {
+		s.saveConfirm()
+	}
 	s.armConfirm(o.Timeout)
 }
 
@@ -123,23 +126,51 @@ func (s *Store) saveConfirm() {
 	if s.j == nil {
 		return
 	}
-	b, _ := json.Marshal(confirmBlob{Base: s.confirm.base, Persist: s.confirm.persist})
-	if err := s.j.Put(blobConfirm, b); err != nil {
+	if err := s.putConfirm(s.confirm.base, s.confirm.persist); err != nil {
 		s.log.Error("datastore: storing the pending confirmed commit failed", "err", err)
-		s.journalFailed(err, len(b))
 	}
 }
 
-// endConfirm confirms the pending commit.
-func (s *Store) endConfirm() {
+// putConfirm writes the confirmed-commit marker: a restart reverts running to base.
+func (s *Store) putConfirm(base uint64, persist string) error {
+	b, _ := json.Marshal(confirmBlob{Base: base, Persist: persist})
+	if err := s.j.Put(blobConfirm, b); err != nil {
+		s.journalFailed(err, len(b))
+		return err
+	}
+	s.staleConfirm = false
+	s.journalOK()
+	return nil
+}
+
+// removeConfirm removes the confirmed-commit marker.
+func (s *Store) removeConfirm() error {
+	if err := s.j.Remove(blobConfirm); err != nil {
+		s.journalFailed(err, 0)
+		return err
+	}
+	s.staleConfirm = false
+	return nil
+}
+
+// clearStaleConfirm removes a marker left by a confirmed commit that failed after writing it,
+// before another commit is stored: a restart would revert that commit. s.mu is held.
+func (s *Store) clearStaleConfirm() error {
+	if !s.staleConfirm || s.confirm != nil {
+		return nil
+	}
+	return s.removeConfirm()
+}
+
+// endConfirm confirms the pending commit; removed tells that its marker is gone already.
+func (s *Store) endConfirm(removed bool) {
 	if s.confirm.timer != nil {
 		s.confirm.timer.Stop()
 	}
 	s.confirm = nil
-	if s.j != nil {
-		if err := s.j.Remove(blobConfirm); err != nil {
+	if s.j != nil && !removed {
+		if err := s.removeConfirm(); err != nil {
 			s.log.Error("datastore: removing the confirmed-commit marker failed", "err", err)
-			s.journalFailed(err, 0)
 		}
 	}
 }
@@ -147,7 +178,7 @@ func (s *Store) endConfirm() {
 // rollbackConfirm reverts a pending confirmed commit. s.mu must be held.
 func (s *Store) rollbackConfirm(ctx context.Context, why string) rpcerror.List {
 	base := s.confirm.base
-	s.endConfirm()
+	s.endConfirm(false)
 	errs := s.rollbackLocked(ctx, Who{}, base, fmt.Sprintf("confirmed commit reverted: %s", why))
 	if len(errs) > 0 {
 		s.log.Error("datastore: reverting a confirmed commit failed", "errors", errs.Error())

@@ -301,3 +301,56 @@ func TestSnapshotBackoff(t *testing.T) {
 		t.Fatalf("running after a restart:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestDiskFullConfirmedCommit: a confirmed commit whose marker (what a restart reverts to) the
+// full disk refuses is refused before anything changes; once there is room it is accepted, and a
+// restart before its confirmation reverts it.
+func TestDiskFullConfirmedCommit(t *testing.T) {
+	mnt := testfs.Mount(t, "1m")
+	dir := filepath.Join(mnt, "store")
+	s := loadSchema(t)
+	open := func() *datastore.Store {
+		st, err := datastore.Open(datastore.Options{Schema: s, Dir: dir, Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := open()
+	defer st.Close()
+	ctx := context.Background()
+	who := datastore.Who{User: "test", Session: 1}
+	if errs := editRunning(st, bigEdit(1, 100)); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	before := runningXML(t, st)
+	if errs := st.Edit(ctx, who, datastore.Candidate, []byte(smallEdit(1)), datastore.EditOptions{}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if errs := st.Edit(ctx, who, datastore.Candidate, []byte(`<store xmlns="urn:ncws:test:dstest"><entry><id>2</id><value>two</value></entry></store>`), datastore.EditOptions{}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	filler := testfs.Fill(t, mnt, "filler")
+	errs := st.Commit(ctx, who, datastore.CommitOptions{Confirmed: true})
+	if len(errs) != 1 || errs[0].Tag != rpcerror.TagResourceDenied {
+		t.Fatalf("confirmed commit on a full disk = %v, want one resource-denied", errs)
+	}
+	if st.ConfirmPending() || runningXML(t, st) != before {
+		t.Fatal("a refused confirmed commit changed running or left a confirmed commit pending")
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if errs := st.Commit(ctx, who, datastore.CommitOptions{Confirmed: true}); len(errs) > 0 {
+		t.Fatalf("confirmed commit once there is room: %v", errs)
+	}
+	if !st.ConfirmPending() || runningXML(t, st) == before {
+		t.Fatal("the confirmed commit is not pending in running")
+	}
+	st.Close()
+	st = open()
+	defer st.Close()
+	if got := runningXML(t, st); got != before {
+		t.Errorf("running after a restart before confirmation:\n got %s\nwant %s (reverted)", got, before)
+	}
+}

@@ -121,6 +121,9 @@ type Store struct {
 	closing   bool
 	probeSize int
 	stopProbe chan struct{}
+	// staleConfirm: a confirmed commit failed after writing its marker, and removing it failed
+	// too; the next commit removes it first.
+	staleConfirm bool
 }
 
 // Open opens the store: it recovers running from Dir (snapshot plus journal), boots from
