@@ -318,7 +318,7 @@ func (c *clientCmd) runSubscribe(ctx context.Context, op []byte) error {
 	case err != nil && c.s.Err() != nil:
 		return c.sessionEnded(c.s.Err())
 	case err != nil:
-		return c.fail(ExitUsage, "%s", strings.TrimPrefix(err.Error(), "client: "))
+		return c.fail(ExitUsage, "%s", errText(err))
 	}
 	printRPCErrors(c.stderr, r.Errors) // warnings
 	select {
@@ -334,7 +334,17 @@ func (c *clientCmd) runSubscribe(ctx context.Context, op []byte) error {
 // has been printed.
 func (c *clientCmd) sessionEnded(err error) error {
 	<-c.s.NotificationsDone()
-	return c.fail(ExitUsage, "%s", strings.TrimPrefix(err.Error(), "client: "))
+	return c.fail(ExitUsage, "%s", errText(err))
+}
+
+// errText is how ncws client reports err: without the package prefix, and for a session the
+// server ended because a message was over its read limit (WebSocket 1009), with what to change.
+func errText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "client: ")
+	if ce := (*client.ClosedError)(nil); errors.As(err, &ce) && ce.Code == 1009 {
+		msg += "; the server refused a message over its read limit (ncws serve --read-limit, e.g. 64MiB)"
+	}
+	return msg
 }
 
 // onNotification prints a notification as received (indented as replies are) and notes
@@ -465,7 +475,7 @@ func dialError(err error) string {
 		}
 		return "too many failed logins; retry later"
 	}
-	return strings.TrimPrefix(err.Error(), "client: ")
+	return errText(err)
 }
 
 // readSource reads FILE, or stdin for "-" when allowed.
@@ -868,7 +878,7 @@ func (c *clientCmd) call(ctx context.Context, out, errOut io.Writer, op []byte) 
 		printRPCErrors(errOut, r.Errors)
 		return nil
 	case err != nil:
-		fmt.Fprintf(errOut, "ncws client: %s\n", strings.TrimPrefix(err.Error(), "client: "))
+		fmt.Fprintf(errOut, "ncws client: %s\n", errText(err))
 		if c.s.Err() != nil {
 			return exitError{ExitUsage}
 		}

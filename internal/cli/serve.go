@@ -104,7 +104,8 @@ access control never stops. Every denial is logged.`,
 	fl.IntVar(&f.maxConns, "max-conns", websocket.DefaultMaxConns, "cap on connections (negative: none)")
 	fl.IntVar(&f.perUser, "max-conns-per-user", websocket.DefaultMaxConnsPerUser, "cap on connections per user (negative: none)")
 	fl.IntVar(&f.perAddr, "max-conns-per-addr", websocket.DefaultMaxConnsPerAddr, "cap on connections per client address (negative: none)")
-	fl.Int64Var(&f.readLimit, "read-limit", websocket.DefaultReadLimit, "largest message accepted, in bytes")
+	f.readLimit = websocket.DefaultReadLimit
+	fl.Var((*byteSize)(&f.readLimit), "read-limit", "largest message accepted: bytes or a size with a unit (64MiB, 16MB, 1GiB); a bigger one ends the session (WebSocket close 1009)")
 	fl.DurationVar(&f.helloTimeout, "hello-timeout", server.DefaultHelloTimeout, "time a client has to send its hello")
 	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive ping interval (negative: none)")
 	fl.DurationVar(&f.readHeaderTimeout, "read-header-timeout", 10*time.Second, "HTTP ReadHeaderTimeout")

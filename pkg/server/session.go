@@ -187,6 +187,9 @@ func (s *session) run(parent context.Context) {
 			case errors.Is(err, io.EOF):
 				final = netconf.CloseReason{Code: netconf.CloseNormal, Text: "peer closed"}
 			case errors.Is(err, netconf.ErrMessageTooBig):
+				// The transport cannot skip the rest of the message: the session ends (WebSocket
+				// tells the peer with 1009; SSH and TLS carry no reason, hence the log).
+				log.Warn("server: a message over the read limit ends the session", "err", err)
 				final = netconf.CloseReason{Code: netconf.CloseTooBig, Text: "message too big"}
 			default:
 				final = netconf.CloseReason{Code: netconf.CloseInternal, Text: "read failed"}

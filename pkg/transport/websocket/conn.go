@@ -290,7 +290,8 @@ func (c *conn) closeWith(code ws.StatusCode, text string) error {
 	return nil
 }
 
-// closeHandshake sends the close frame and waits for the peer's, for CloseTimeout at most. A
+// closeHandshake sends the close frame and waits for the peer's, for CloseTimeout at most
+// without anything read from the peer. A
 // write in progress goes first (the close frame follows it) while the peer keeps taking its
 // bytes; when it makes no progress for stallTimeout, the TCP connection is closed under it,
 // so that its writer returns.
@@ -308,12 +309,21 @@ func (c *conn) closeHandshake(code ws.StatusCode, text string) {
 	defer deadline.Stop()
 	tick := time.NewTicker(stallTimeout)
 	defer tick.Stop()
-	written := c.cork.written.Load()
+	written, read := c.cork.written.Load(), c.cork.read.Load()
 	for {
 		select {
 		case <-done:
 			return
 		case <-deadline.C:
+			// A peer still sending (the rest of a message over the read limit, which the
+			// library skips while it waits for the peer's close frame) gets more time: closing
+			// with its data unread would reset the connection and lose the close frame. The
+			// library gives up after 5 s in any case.
+			if r := c.cork.read.Load(); r != read {
+				read = r
+				deadline.Reset(CloseTimeout)
+				continue
+			}
 			c.cork.Conn.Close()
 			<-done
 			return

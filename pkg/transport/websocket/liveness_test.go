@@ -351,3 +351,19 @@ func TestUnmaskedFrame(t *testing.T) {
 		t.Errorf("closed with %d %q, want 1002", code, reason)
 	}
 }
+
+// TestOverReadLimitCloseCode: a client sending a message far over the read limit reads the
+// close code 1009 and a reason naming the limit, not a reset connection.
+func TestOverReadLimitCloseCode(t *testing.T) {
+	srv := netconftest.NewServer(t)
+	_, url := serve(t, srv, websocket.Options{ReadLimit: 1 << 20})
+	s := open(t, url, "alice")
+	big := rpc("1", "<edit-config><target><running/></target><config><top xmlns=\"urn:ncws:test:nctest\"><name>"+
+		strings.Repeat("x", 24<<20)+"</name></top></config></edit-config>")
+	// The write may fail once the server has closed; what the client reads next is the point.
+	s.c.Write(ctxT(t), ws.MessageText, []byte(big))
+	code, reason := s.closed()
+	if code != ws.StatusMessageTooBig || reason != "message over the read limit of 1048576 bytes" {
+		t.Errorf("closed with %d %q, want 1009 naming the limit", code, reason)
+	}
+}

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ncws/ncws/pkg/netconftest"
+	"github.com/ncws/ncws/pkg/transport/websocket"
+)
+
+// TestClientOverReadLimit: an edit over the server's read limit ends the session with 1009,
+// and ncws client says so and what to change.
+func TestClientOverReadLimit(t *testing.T) {
+	srv := netconftest.NewServer(t)
+	l := websocket.NewListener(websocket.Options{ReadLimit: 1 << 20, Authenticate: func(r *http.Request) (string, error) {
+		u, _, _ := r.BasicAuth()
+		return u, nil
+	}})
+	mux := http.NewServeMux()
+	mux.Handle("/netconf", l)
+	ts := httptest.NewServer(mux)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+		ts.Close()
+	})
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/netconf"
+	big := clientFile(t, "big.xml", `<top xmlns="urn:ncws:test:nctest"><name>`+strings.Repeat("x", 4<<20)+`</name></top>`)
+	code, _, stderr := clientRun(t, "", "client", url, "--user", "alice", "--password", "x", "edit-config", "--config", big)
+	if code != ExitUsage || !strings.Contains(stderr, "1009 message over the read limit of 1048576 bytes") ||
+		!strings.Contains(stderr, "--read-limit") {
+		t.Errorf("exit %d, stderr %q; want 2 and the limit named", code, stderr)
+	}
+}
+
+// TestServeReadLimitUnits: --read-limit takes a unit, and a bad size is a usage error.
+func TestServeReadLimitUnits(t *testing.T) {
+	var o, e strings.Builder
+	code := Main(context.Background(), []string{"serve", "--read-limit", "64 furlongs"}, strings.NewReader(""), &o, &e)
+	if code != ExitUsage || !strings.Contains(e.String(), `invalid size "64 furlongs"`) {
+		t.Errorf("exit %d, stderr %q", code, e.String())
+	}
+	cmd := newServe(&o, &e)
+	if err := cmd.Flags().Parse([]string{"--read-limit", "64MiB"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := cmd.Flags().Lookup("read-limit").Value.String(); got != "64MiB" {
+		t.Errorf("--read-limit 64MiB reads back %q", got)
+	}
+}
