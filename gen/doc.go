@@ -4,7 +4,17 @@
 // to pkg/data trees through the runtime support package pkg/genimpl. The runtime never imports
 // gen.
 //
-// Names follow one rule, stated in naming.go (see GoName). Representations:
+// Names follow one rule, stated in naming.go (see GoName). A type's name is a function of its
+// own schema path, never of the other modules loaded: M(module of the top-level node), then each
+// node of the path, joined by '_', a node augmented in by another module written
+// "__"M(module)_name (/if:interfaces/if:interface/ip:ipv4 ->
+// IetfInterfaces_Interfaces_Interface__IetfIP_IPv4); typedef'd enumerations and unions are
+// M(module)_Typedef, identityrefs M(module)_Base. What is left equal (siblings "foo-bar" and
+// "foo_bar" of one module) takes numeric suffixes in statement order, among nodes of one module
+// and one parent only. So adding modules, or regenerating from a vendor release that adds nodes
+// elsewhere, renames no type whose path is unchanged (golden case testdata/stable). Fields keep
+// their node's name; only a field augmented in beside a field of the same name is qualified
+// (M(module)_Name). Representations:
 //   - container: a struct; the field is a pointer, nil when absent (ToTree drops a non-presence
 //     container left empty).
 //   - list: a struct per entry; the parent holds []*Entry in document order (the order of an
@@ -31,7 +41,8 @@
 // with the list a field of its parent. Conversion still reads and writes the full paths.
 //
 // Operations: per module, the rpcs and actions have typed <Op>Input and <Op>Output structs (an
-// action and a nested notification are named after their parent's struct: InterfaceReset), a
+// action and a nested notification are named after their parent's struct:
+// NcwsExample_Interfaces_Interface_ResetInput, its method after its parent node: InterfaceReset), a
 // <Module>Server interface with one method per operation (ctx first; an action also gets the
 // keys of its target instance, outermost list first), Unimplemented<Module>Server to embed,
 // Register<Module>Server(srv, impl) and a <Module>Client from New<Module>Client(session). Each

@@ -797,7 +797,7 @@ func packageRefs(body string) (map[string]bool, error) {
 
 // writeChanges writes Change, Changes (typed commit changes for datastore hooks) and newStruct.
 func (g *generator) writeChanges(b *strings.Builder) {
-	comment(b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node (*"+firstStruct(g)+" ...), nil when absent; Path locates the entry.")
+	comment(b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.")
 	b.WriteString("type Change = genimpl.TypedChange\n\n")
 	comment(b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
 	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, newStruct)\n}\n\n")
@@ -809,13 +809,4 @@ func (g *generator) writeChanges(b *strings.Builder) {
 		}
 	}
 	b.WriteString("}\nreturn nil\n}\n\n")
-}
-
-func firstStruct(g *generator) string {
-	for _, st := range g.structs {
-		if st.op == nil {
-			return st.name
-		}
-	}
-	return "Root"
 }

@@ -54,11 +54,11 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// [changes.go demo_convert.go demo_types.go demo_yang.go root.go schema.go schema_descriptor.go]
-	// type Interfaces struct {
-	// func (x *Interfaces) AppendInterface(e *Interface) error {
-	// func (x *Interfaces) GetInterface(kName string) *Interface {
-	// func (x *Interfaces) NewInterface(kName string) (*Interface, error) {
-	// type Interface struct {
+	// type Demo_Interfaces struct {
+	// func (x *Demo_Interfaces) AppendInterface(e *Demo_Interfaces_Interface) error {
+	// func (x *Demo_Interfaces) GetInterface(kName string) *Demo_Interfaces_Interface {
+	// func (x *Demo_Interfaces) NewInterface(kName string) (*Demo_Interfaces_Interface, error) {
+	// type Demo_Interfaces_Interface struct {
 }
 
 func ExampleGoName() {

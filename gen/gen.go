@@ -192,8 +192,11 @@ type generator struct {
 	structs []*structType
 	root    *structType
 	named   map[string]*namedType
-	nameds  []*namedType
-	ops     []*operation
+	// prefer names an inline enumeration or union shared by several leaves (one statement in a
+	// grouping) after its first use in the module that defines it, by key (see preferOwners).
+	prefer map[string]preferred
+	nameds []*namedType
+	ops    []*operation
 	// per emitted module with operations: the names of its Server, Client, Notifier ... types
 	api map[*schema.Module]*moduleAPI
 }
@@ -244,23 +247,16 @@ func (g *generator) build() {
 	for _, m := range g.mods {
 		walk(m.Data, m, -1)
 	}
-	count := map[string]int{}
-	for _, p := range nodes {
-		count[GoName(p.sn.Name)]++
-	}
-	// Pass 2: names, parents first.
+	// Pass 2: names, parents first (rule 3: a function of the node's path).
 	sts := make([]*structType, len(nodes))
 	for i, p := range nodes {
-		base := GoName(p.sn.Name)
-		want := base
-		if (count[base] > 1 || base == "Root") && p.parent >= 0 {
-			want = sts[p.parent].name + "_" + base
-		}
 		st := &structType{sn: p.sn, mod: p.mod}
+		want := topName(p.sn)
 		if p.parent >= 0 {
 			st.parentName = sts[p.parent].name
+			want = st.parentName + pathStep(p.sn, p.sn.DataParent().Module)
 		}
-		st.name = g.names.claim(want, p.sn.Module.Name, p.sn.Module.Prefix)
+		st.name = g.names.claim(want)
 		sts[i] = st
 	}
 	g.structs = sts
@@ -272,14 +268,17 @@ func (g *generator) build() {
 	g.buildOps(bySN)
 	// Pass 3: fields, with value types.
 	g.root = &structType{name: "Root"}
+	g.preferOwners()
 	for _, m := range g.mods {
 		g.fields(g.root, m.Data, m, bySN)
 	}
 	for _, st := range g.structs {
 		g.fields(st, st.sn.Children, st.mod, bySN)
 	}
+	g.fieldNames(g.root)
 	g.helpers(g.root)
 	for _, st := range g.structs {
+		g.fieldNames(st)
 		g.helpers(st)
 	}
 	// Pass 4: constants of the named types, after every type name.
@@ -287,14 +286,126 @@ func (g *generator) build() {
 		switch nt.kind {
 		case gEnum:
 			for _, e := range nt.t.ValueType().Enums {
-				nt.enums = append(nt.enums, enumConst{g.names.claim(nt.name+"_"+constName(e.Name), "", ""), e})
+				nt.enums = append(nt.enums, enumConst{g.names.claim(nt.name + "_" + constName(e.Name)), e})
 			}
 		case gIdent:
 			for _, id := range identValues(nt.t.ValueType()) {
-				nt.idents = append(nt.idents, identConst{g.names.claim(nt.name+"_"+constName(id.Name), id.Module.Name, id.Module.Prefix), id})
+				want := nt.name + "_" + constName(id.Name)
+				if bs := nt.t.ValueType().Bases; len(bs) > 0 && id.Module != bs[0].Module {
+					want = nt.name + "_" + modName(id.Module) + "_" + constName(id.Name)
+				}
+				nt.idents = append(nt.idents, identConst{g.names.claim(want), id})
 			}
 		}
 	}
+}
+
+// preferOwners fills g.prefer: an inline enumeration or union statement used by several
+// leaves (in a grouping) gets one Go type, named after its first use (in schema order) by a
+// leaf of the module whose text holds the statement, so that modules using the grouping
+// elsewhere do not rename it. A statement that module never uses is named after its first use.
+func (g *generator) preferOwners() {
+	g.prefer = map[string]preferred{}
+	var visit func(t *schema.Type, owner, leafName string, leaf *schema.Node)
+	visit = func(t *schema.Type, owner, leafName string, leaf *schema.Node) {
+		vt := t.ValueType()
+		if vt == nil || vt.Typedef != "" || vt.Loc == "" {
+			if vt != nil && vt.Base == schema.Union {
+				for _, m := range genimpl.UnionMembers(vt) {
+					visit(m, memberOwner(vt, owner), memberHint(vt, leafName), leaf)
+				}
+			}
+			return
+		}
+		var key string
+		switch vt.Base {
+		case schema.Enumeration:
+			key = enumKey(vt)
+		case schema.Union:
+			key = unionKey(vt)
+			for _, m := range genimpl.UnionMembers(vt) {
+				visit(m, memberOwner(vt, owner), memberHint(vt, leafName), leaf)
+			}
+		default:
+			return
+		}
+		if _, ok := g.prefer[key]; ok || g.locModule(vt.Loc) != leaf.Module {
+			return
+		}
+		want := leafName
+		if owner != "" {
+			want = owner + "_" + leafName
+		}
+		g.prefer[key] = preferred{want, leaf.Path()}
+	}
+	var walk func(st *structType, children []*schema.Node)
+	walk = func(st *structType, children []*schema.Node) {
+		dataFields(children, nil, func(c *schema.Node, _ []*schema.Node) {
+			switch c.Kind {
+			case schema.KindContainer, schema.KindList:
+				if st.op == nil && g.compressed(c) && surroundedList(c) == nil {
+					walk(st, c.Children)
+				}
+			case schema.KindLeaf, schema.KindLeafList:
+				owner := st.name
+				if st.sn == nil {
+					owner = modName(c.Module)
+				}
+				visit(c.Type, owner, GoName(c.Name), c)
+			}
+		})
+	}
+	for _, m := range g.mods {
+		walk(&structType{}, m.Data)
+	}
+	for _, st := range g.structs {
+		walk(st, st.sn.Children)
+	}
+}
+
+// preferred is the name of a shared inline type and the path of the leaf it is named after.
+type preferred struct{ name, path string }
+
+// locModule returns the module whose text (or a submodule's) holds the statement at loc
+// ("file:line"), nil if none.
+func (g *generator) locModule(loc string) *schema.Module {
+	file := loc
+	if i := strings.LastIndexByte(loc, ':'); i > 0 {
+		file = loc[:i]
+	}
+	unit := file[strings.LastIndexAny(file, "/\\")+1:]
+	unit = strings.TrimSuffix(unit, ".yang")
+	if i := strings.IndexByte(unit, '@'); i >= 0 {
+		unit = unit[:i]
+	}
+	for _, m := range g.schema.Modules {
+		if m.Name == unit {
+			return m
+		}
+		for _, sm := range m.Submodules {
+			if sm == unit {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// enumKey identifies the Go type of an enumeration: its typedef and values, else its type
+// statement and values.
+func enumKey(vt *schema.Type) string {
+	var sig []string
+	for _, e := range vt.Enums {
+		sig = append(sig, fmt.Sprintf("%s=%d", e.Name, e.Value))
+	}
+	switch {
+	case vt.Typedef != "" && vt.Module != nil:
+		return "enum " + vt.Module.Name + ":" + vt.Typedef + " " + strings.Join(sig, ",")
+	case vt.Loc != "":
+		// One Go type per enumeration statement, however often a grouping or typedef uses it.
+		return "enum @" + vt.Loc + " " + strings.Join(sig, ",")
+	}
+	return fmt.Sprintf("enum %p", vt)
 }
 
 // identValues returns the identities an identityref of t takes: those derived from every base,
@@ -320,7 +431,6 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 	if st.ns == nil { // Root gets the top-level nodes of every module, one call each
 		st.ns = newNamespace("FromTree", "ToTree")
 	}
-	fns := st.ns
 	byName := map[string]*field{}
 	var add func(children []*schema.Node, via *schema.Node)
 	add = func(children []*schema.Node, via *schema.Node) {
@@ -329,7 +439,6 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 			if via == nil && g.compressed(c) {
 				if l := surroundedList(c); l != nil {
 					f := &field{sn: l, via: c, cases: cases, kind: fList, st: bySN[l]}
-					f.name = fns.claim(GoName(l.Name), l.Module.Name, l.Module.Prefix)
 					st.fields = append(st.fields, f)
 				} else if c.Name == "state" {
 					states = append(states, c) // after config and the direct children
@@ -349,7 +458,11 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 				if c.Kind == schema.KindLeafList {
 					f.kind = fLeafList
 				}
-				f.typ = g.goTypeOf(c.Type, st.name, c, mod, GoName(c.Name))
+				owner := st.name
+				if st == g.root {
+					owner = modName(c.Module)
+				}
+				f.typ = g.goTypeOf(c.Type, owner, c, mod, GoName(c.Name))
 			default:
 				f.kind = fAnydata
 			}
@@ -370,7 +483,6 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 					byName[k] = f
 				}
 			}
-			f.name = fns.claim(GoName(c.Name), c.Module.Name, c.Module.Prefix)
 			st.fields = append(st.fields, f)
 		})
 		for _, c := range states {
@@ -378,6 +490,26 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 		}
 	}
 	add(children, nil)
+}
+
+// fieldNames names the fields of st by
+// step 4 of the rule: a child of the struct node's module keeps its name; a child from
+// another module keeps it unless another field of st has it, then it is M(module) '_' name.
+func (g *generator) fieldNames(st *structType) {
+	count := map[string]int{}
+	for _, f := range st.fields {
+		count[GoName(f.sn.Name)]++
+	}
+	for _, f := range st.fields {
+		if f.name != "" {
+			continue
+		}
+		want := GoName(f.sn.Name)
+		if (st.sn == nil || f.sn.Module != st.sn.Module) && count[want] > 1 {
+			want = modName(f.sn.Module) + "_" + want
+		}
+		f.name = st.ns.claim(want)
+	}
 }
 
 // compressed reports whether container c disappears under CompressPaths (the OpenConfig path
@@ -413,10 +545,10 @@ func (g *generator) helpers(st *structType) {
 		if f.kind != fList {
 			continue
 		}
-		f.append = st.ns.claim("Append"+f.name, "", "")
+		f.append = st.ns.claim("Append" + f.name)
 		if len(f.sn.Keys) > 0 && keysComparable(f) {
-			f.get = st.ns.claim("Get"+f.name, "", "")
-			f.new = st.ns.claim("New"+f.name, "", "")
+			f.get = st.ns.claim("Get" + f.name)
+			f.new = st.ns.claim("New" + f.name)
 		}
 	}
 }
@@ -510,20 +642,10 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 	switch vt.Base {
 	case schema.Enumeration:
 		kind = gEnum
-		var sig []string
-		for _, e := range vt.Enums {
-			sig = append(sig, fmt.Sprintf("%s=%d", e.Name, e.Value))
-		}
-		switch {
-		case vt.Typedef != "" && vt.Module != nil:
-			key = "enum " + vt.Module.Name + ":" + vt.Typedef + " " + strings.Join(sig, ",")
+		key = enumKey(vt)
+		if vt.Typedef != "" && vt.Module != nil {
 			want, origin = GoName(vt.Typedef), fmt.Sprintf("the enumeration typedef %s:%s", vt.Module.Name, vt.Typedef)
-		case vt.Loc != "":
-			// One Go type per enumeration statement, however often a grouping or typedef uses it.
-			key = "enum @" + vt.Loc + " " + strings.Join(sig, ",")
-			want, origin = leafName, "the enumeration of "+leaf.Path()
-		default:
-			key = fmt.Sprintf("enum %p", vt)
+		} else {
 			want, origin = leafName, "the enumeration of "+leaf.Path()
 		}
 	case schema.Identityref:
@@ -531,7 +653,7 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 		var qs, ns []string
 		for _, b := range vt.Bases {
 			qs = append(qs, b.QName())
-			ns = append(ns, GoName(b.Name))
+			ns = append(ns, modName(b.Module)+"_"+GoName(b.Name))
 		}
 		key = "ident " + strings.Join(qs, ",")
 		want, origin = strings.Join(ns, "_"), "identityref values derived from "+strings.Join(qs, " and ")
@@ -547,11 +669,18 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 	if nt := g.named[key]; nt != nil {
 		return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
 	}
-	if owner != "" && owner != "Root" && (kind != gIdent) && vt.Typedef == "" {
+	switch {
+	case kind == gIdent:
+	case vt.Typedef != "" && vt.Module != nil:
+		want = modName(vt.Module) + "_" + want
+	case g.prefer[key].name != "":
+		want = g.prefer[key].name
+		origin = strings.Replace(origin, leaf.Path(), g.prefer[key].path, 1)
+	case owner != "":
 		want = owner + "_" + want
 	}
 	nt := &namedType{kind: kind, t: vt, mod: mod, origin: origin}
-	nt.name = g.names.claim(want, leaf.Module.Name, leaf.Module.Prefix)
+	nt.name = g.names.claim(want)
 	g.named[key] = nt
 	g.nameds = append(g.nameds, nt)
 	if kind == gUnion {
@@ -571,7 +700,7 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 			seen[wk] = len(nt.wrappers)
 			nt.memberOf = append(nt.memberOf, len(nt.wrappers))
 			nt.wrappers = append(nt.wrappers, &wrapper{
-				name:   g.names.claim(nt.name+"_"+wrapperTag(mt), leaf.Module.Name, leaf.Module.Prefix),
+				name:   g.names.claim(nt.name + "_" + wrapperTag(mt)),
 				typ:    mt,
 				member: i,
 			})
@@ -611,10 +740,10 @@ func unionKey(vt *schema.Type) string {
 }
 
 // memberOwner and memberHint name an enumeration inside a union: after the union's typedef
-// (LevelEnum), else after the leaf (Interface_SpeedEnum).
+// (Mod_LevelEnum), else after the leaf (Mod_Interfaces_Interface_SpeedEnum).
 func memberOwner(vt *schema.Type, owner string) string {
 	if vt.Typedef != "" {
-		return ""
+		return modName(vt.Module)
 	}
 	return owner
 }

@@ -120,12 +120,14 @@ func TestGoldenNames(t *testing.T) {
 	files := generateCase(t, filepath.Join("testdata", "names"), "names")
 	src := string(files["names_types.go"]) + string(files["names_enums.go"]) + string(files["root.go"])
 	for _, decl := range []string{
-		"\tFooBar *string\n", "\tFooBar2 *string\n", "\tFooBarNa *string\n",
+		"\tFooBar *string\n", "\tFooBar2 *string\n", "\tNamesAug_FooBar *string\n",
 		"\tType *string\n", "\tType2 *string\n", "\tToTree2 *string\n", "\tGetItem *int32\n",
-		"func (x *Top) GetItem2(kID uint8) *Item", "type Item_Config struct", "type Top_Config struct",
+		"func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item", "type Names_Top_Item_Config struct",
+		"type Names_Top_Config struct", "\tConfig *Names_Top_Config\n",
+		"type Names_Top__NamesAug_Config struct", "\tNamesAug_Config *Names_Top__NamesAug_Config\n",
 		"\tIPv4Address *string\n", "\tMACAddress *string\n", "\tURL *string\n",
-		"type Root2 struct", "type Root struct",
-		"Top_Speed_10G ", "Top_Speed_FooBar ", "Top_Speed_AB ", "Top_Speed_FooBar2 ",
+		"type Names_Root struct", "type Root struct", "\tRoot *Names_Root\n",
+		"Names_Top_Speed_10G ", "Names_Top_Speed_FooBar ", "Names_Top_Speed_AB ", "Names_Top_Speed_FooBar2 ",
 	} {
 		if !strings.Contains(src, decl) {
 			t.Errorf("generated names package lacks %q", decl)

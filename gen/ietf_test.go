@@ -203,17 +203,17 @@ import (
 
 func facts(root *ietf.Root) error {
 	eth0 := root.Interfaces.GetInterface("eth0")
-	fmt.Println("eth0:", *eth0.Type == ietf.InterfaceType_EthernetCsmacd, *eth0.LinkUpDownTrapEnable)
+	fmt.Println("eth0:", *eth0.Type == ietf.IetfInterfaces_InterfaceType_IanaIfType_EthernetCsmacd, *eth0.LinkUpDownTrapEnable)
 	fmt.Println("ipv4:", *eth0.IPv4.Address[0].IP, *eth0.IPv4.Address[0].PrefixLength, *eth0.IPv4.Address[1].Netmask, *eth0.IPv4.MTU)
 	fmt.Println("ipv6:", *eth0.IPv6.Address[0].IP, *eth0.IPv6.Address[0].PrefixLength, *eth0.IPv6.Autoconf.TemporaryValidLifetime)
 	fmt.Println("lo0:", *root.Interfaces.GetInterface("lo0").Enabled, len(root.Interfaces.Interface))
-	st := root.Routing.ControlPlaneProtocols.GetControlPlaneProtocol(ietf.ControlPlaneProtocol_Static, "st0")
+	st := root.Routing.ControlPlaneProtocols.GetControlPlaneProtocol(ietf.IetfRouting_ControlPlaneProtocol_Static, "st0")
 	v4 := st.StaticRoutes.IPv4.Route
 	fmt.Println("static v4:", *v4[0].DestinationPrefix, *v4[0].NextHop.NextHopAddress, *v4[1].NextHop.SpecialNextHop,
 		len(v4[2].NextHop.NextHopList.NextHop), *v4[2].NextHop.NextHopList.NextHop[0].OutgoingInterface)
 	v6 := st.StaticRoutes.IPv6.Route[0]
 	fmt.Println("static v6:", *v6.DestinationPrefix, *v6.NextHop.OutgoingInterface, *v6.NextHop.NextHopAddress)
-	fmt.Println("rib:", *root.Routing.Ribs.GetRib("custom-v4").AddressFamily == ietf.AddressFamily_IPv4Unicast)
+	fmt.Println("rib:", *root.Routing.Ribs.GetRib("custom-v4").AddressFamily == ietf.IetfRouting_AddressFamily_IetfIPv4UnicastRouting_IPv4Unicast)
 	sys := root.System
 	fmt.Println("system:", *sys.Hostname, *sys.Clock.TimezoneName, *sys.NTP.GetServer("ntp1").UDP.Port, *sys.NTP.GetServer("ntp2").UDP.Address)
 	fmt.Println("dns:", sys.DNSResolver.Search, *sys.DNSResolver.GetServer("dns1").UDPAndTCP.Address, *sys.DNSResolver.Options.Attempts)

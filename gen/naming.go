@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ncws/ncws/pkg/schema"
 )
 
 // Naming. THE rule, applied to every name gen emits:
@@ -16,30 +18,54 @@ import (
 //     "ipv4" -> IPv4, "interface-id" -> InterfaceID). The parts are joined without separator.
 //  2. A name that would not start with an upper-case letter (a leading digit, an empty result,
 //     a letter without case) gets the prefix "X" ("10g" -> X10g). Every name is exported, so Go
-//     keywords and predeclared identifiers (all lower-case) cannot occur.
-//  3. A struct type (container, list entry) is named by steps 1-2 from its node's name when no
-//     other container or list of the emitted modules gives the same name; otherwise, below top
-//     level, by its parent's type name, an underscore and that name (a "config" container under
-//     list "interface" -> Interface_Config). An enumeration or union type takes its typedef's
-//     name, else its owning struct's name, an underscore and its leaf's name
-//     (Interface_Speed; an enumeration inside a union gets "Enum" appended); an identityref
-//     type takes its base identities' names joined by underscores. Union member wrappers are
-//     the union's name, an underscore and the member's Go type (Interface_Speed_Uint32,
-//     _String, _Enum, _Identity ...). Enum and identity constants are the type's name, an
-//     underscore and the value's name by step 1 only (OperState_Up, Speed_10G). The document
-//     root type is Root.
-//  4. Clashes left (two YANG names giving one Go name such as "foo-bar" and "foo_bar", "type"
-//     and "Type", a leaf named like a generated method or like Root) are resolved in schema
-//     order: the first claimant keeps the name; a later one gets its module prefix appended
-//     (FooBarEx) when it is from another module than the YANG node holding the name and that
-//     name is free, else the first free numeric suffix from 2 (FooBar2, ToTree2, Root2).
-//     Package-level names (types, then constants) form one namespace; each struct's fields form
-//     another together with its methods FromTree and ToTree and the Append/Get/New<Field>
-//     helpers of its list fields, which are named after every field so that fields keep their
-//     names.
+//     keywords and predeclared identifiers (all lower-case) cannot occur. M(m) below is a
+//     module's name by steps 1-2 (ietf-interfaces -> IetfInterfaces); it never holds '_'.
+//  3. A package-level name is a function of its own node's schema path, never of the other
+//     nodes loaded, so adding modules, or a vendor release adding nodes elsewhere, renames no
+//     type whose path is unchanged:
+//     - a container or list entry struct: M of its top-level node's module, '_', then each data
+//     node of its path (choice and case skipped; under CompressPaths the compressed config,
+//     state and list-surrounding containers skipped too) by steps 1-2, joined by '_'; a node
+//     from another module than its data parent (an augment) is written "__" M(its module) '_'
+//     its name, so that two modules augmenting one node with one name never meet:
+//     /if:interfaces/if:interface/ip:ipv4 (ietf-interfaces, augmented by ietf-ip) ->
+//     IetfInterfaces_Interfaces_Interface__IetfIP_IPv4.
+//     - an rpc's or top-level notification's struct: M(module) '_' name, with "Input" or
+//     "Output" appended for an rpc (IetfSystem_SystemRestartInput); an action's or nested
+//     notification's: its parent struct's name, then '_' name (Input/Output), as a data child;
+//     a container or list inside an operation: as a data node below it.
+//     - an enumeration or union typedef: M(typedef's module) '_' typedef name; an identityref:
+//     M '_' name of each base, joined by '_'; an inline enumeration or union: its owner struct's
+//     name '_' its leaf's name (a top-level leaf: M(module) '_' name), an enumeration inside a
+//     union with "Enum" appended (a typedef'd union's: M '_' typedef "Enum").
+//     - a union wrapper: the union's name '_' the member's Go type (Uint32, String, Enum,
+//     Identity ...); an enum constant: the type's name '_' the value's name by step 1 only
+//     (NcwsExample_OperState_Up); an identity constant: the same when the identity is in the
+//     module of the type's first base, else the type's name '_' M(identity's module) '_' its
+//     name (IetfInterfaces_InterfaceType_IanaIfType_EthernetCsmacd).
+//     - per module with operations: M(module) followed by Server, UnimplementedServer ...
+//     (NcwsExampleServer, RegisterNcwsExampleServer); the document root is Root.
+//  4. Fields: a struct's fields are its data children by steps 1-2 (NTP, Interface). A child of
+//     the struct node's own module keeps that name; a child augmented in by another module
+//     (every child of Root counts as one) keeps it unless another field of the struct has the
+//     same name, in which case each such augmenting field is M(its module) '_' name, whichever
+//     module came first (IetfIP_IPv4). Each struct's fields form a namespace together with
+//     its methods FromTree and ToTree and the Append/Get/New<Field> helpers of its list
+//     fields, named after every field so that fields keep their names. Server, client and
+//     notifier methods are named by the operation (an action: its parent node's name and its
+//     own, InterfaceReset), in one namespace per module.
+//  5. What rule 3 and 4 leave equal (siblings "foo-bar" and "foo_bar" or "type" and "Type" in
+//     one module, a leaf named like a generated method, a typedef named like a top-level node of
+//     its module) is resolved in schema order: the first claimant keeps the name, a later one
+//     gets the first free numeric suffix from 2 (FooBar2, ToTree2). The claimants are always
+//     nodes of one module and one parent (or one module's top level), so no other module can
+//     take part in such a clash.
 //
-// The same schema and options give the same names. Adding modules can change names that then
-// become shared.
+// The same schema and options give the same names, and a node's name depends only on its path:
+// the names of the nodes of one module set stay when modules are added (the golden case
+// "stable" generates a set with and without an extra module and compares).
+//
+// --ygot output (package ygotgen) keeps ygot's own names.
 
 // Initialisms lists the parts written in a fixed case in Go names; matching ignores case.
 var Initialisms = []string{
@@ -99,41 +125,51 @@ func camel(yangName string) string {
 	return b.String()
 }
 
-// A namespace hands out unique names by step 4 of the rule.
+// modName is M(m) of the rule: the module's name by steps 1-2.
+func modName(m *schema.Module) string {
+	if m == nil {
+		return "X"
+	}
+	return GoName(m.Name)
+}
+
+// pathStep is the part of a struct's name that child node sn adds after its parent's: '_' and
+// its name, or for a node of another module than its data parent's (parentMod), "__", M(its
+// module), '_' and its name.
+func pathStep(sn *schema.Node, parentMod *schema.Module) string {
+	if parentMod == nil || sn.Module == parentMod {
+		return "_" + GoName(sn.Name)
+	}
+	return "__" + modName(sn.Module) + "_" + GoName(sn.Name)
+}
+
+// topName is the name of a struct for top-level node sn: M(module) '_' name.
+func topName(sn *schema.Node) string { return modName(sn.Module) + "_" + GoName(sn.Name) }
+
+// A namespace hands out unique names by step 5 of the rule.
 type namespace struct {
-	owner map[string]string // name -> module of the claimant holding it
+	owner map[string]bool
 }
 
 func newNamespace(reserved ...string) *namespace {
-	ns := &namespace{owner: map[string]string{}}
+	ns := &namespace{owner: map[string]bool{}}
 	for _, r := range reserved {
-		ns.owner[r] = ""
+		ns.owner[r] = true
 	}
 	return ns
 }
 
-func (ns *namespace) taken(name string) bool {
-	_, ok := ns.owner[name]
-	return ok
-}
+func (ns *namespace) taken(name string) bool { return ns.owner[name] }
 
-// claim returns want if free, else the collision rule's replacement; prefix is the claimant's
-// module prefix (YANG), mod its module name.
-func (ns *namespace) claim(want, mod, prefix string) string {
-	holder, ok := ns.owner[want]
-	if !ok {
-		ns.owner[want] = mod
+// claim returns want if free, else want with the first free numeric suffix from 2.
+func (ns *namespace) claim(want string) string {
+	if !ns.owner[want] {
+		ns.owner[want] = true
 		return want
 	}
-	if mod != "" && holder != "" && holder != mod && prefix != "" {
-		if s := want + GoName(prefix); !ns.taken(s) {
-			ns.owner[s] = mod
-			return s
-		}
-	}
 	for i := 2; ; i++ {
-		if s := want + strconv.Itoa(i); !ns.taken(s) {
-			ns.owner[s] = mod
+		if s := want + strconv.Itoa(i); !ns.owner[s] {
+			ns.owner[s] = true
 			return s
 		}
 	}

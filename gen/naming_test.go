@@ -44,24 +44,20 @@ func TestGoName(t *testing.T) {
 }
 
 func TestNamespaceClaim(t *testing.T) {
-	type claim struct{ want, mod, prefix string }
 	tests := []struct {
 		name     string
 		reserved []string
-		claims   []claim
+		claims   []string
 		want     []string
 	}{
-		{"same module gets numbers", nil,
-			[]claim{{"FooBar", "m", "m"}, {"FooBar", "m", "m"}, {"FooBar", "m", "m"}},
+		{"later claimants get numbers", nil,
+			[]string{"FooBar", "FooBar", "FooBar"},
 			[]string{"FooBar", "FooBar2", "FooBar3"}},
-		{"other module gets its prefix", nil,
-			[]claim{{"FooBar", "m", "m"}, {"FooBar", "aug", "ex-aug"}, {"FooBar", "aug2", "ex-aug"}},
-			[]string{"FooBar", "FooBarExAug", "FooBar2"}},
 		{"reserved method names give numbers", []string{"FromTree", "ToTree"},
-			[]claim{{"ToTree", "m", "m"}, {"ToTree", "m", "m"}},
+			[]string{"ToTree", "ToTree"},
 			[]string{"ToTree2", "ToTree3"}},
 		{"numeric suffix skips taken names", nil,
-			[]claim{{"A2", "m", "m"}, {"A", "m", "m"}, {"A", "m", "m"}},
+			[]string{"A2", "A", "A"},
 			[]string{"A2", "A", "A3"}},
 	}
 	for _, tt := range tests {
@@ -69,7 +65,7 @@ func TestNamespaceClaim(t *testing.T) {
 			ns := newNamespace(tt.reserved...)
 			var got []string
 			for _, c := range tt.claims {
-				got = append(got, ns.claim(c.want, c.mod, c.prefix))
+				got = append(got, ns.claim(c))
 			}
 			if diff := cmpDiff(tt.want, got); diff != "" {
 				t.Errorf("names mismatch (-want +got):\n%s", diff)

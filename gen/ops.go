@@ -109,7 +109,7 @@ func (g *generator) buildOps(bySN map[*schema.Node]*structType) {
 			continue
 		}
 		base := GoName(m.Name)
-		claim := func(s string) string { return g.names.claim(s, m.Name, m.Prefix) }
+		claim := g.names.claim
 		if a.has(schema.KindRPC) {
 			a.server, a.unimpl, a.register = claim(base+"Server"), claim("Unimplemented"+base+"Server"), claim("Register"+base+"Server")
 			a.client, a.newClient = claim(base+"Client"), claim("New"+base+"Client")
@@ -129,31 +129,35 @@ func (g *generator) addOp(sn *schema.Node, mod *schema.Module, parent *structTyp
 	}
 	base := GoName(sn.Name)
 	op := &operation{sn: sn, mod: mod}
+	// The structs' names follow the node's path (rule 3); the method's is the parent node's
+	// name and the operation's, unique in the module's API.
+	stBase := topName(sn)
 	if parent != nil {
-		base = parent.name + base
+		stBase = parent.name + pathStep(sn, sn.DataParent().Module)
+		base = GoName(sn.DataParent().Name) + base
 		for p := sn.DataParent(); p != nil; p = p.DataParent() {
 			if p.Kind == schema.KindList {
 				op.lists = append([]*structType{bySN[p]}, op.lists...)
 			}
 		}
 	}
-	op.name = a.methods.claim(base, sn.Module.Name, sn.Module.Prefix)
+	op.name = a.methods.claim(base)
 	root := func(n *schema.Node, want string) *structType {
-		st := &structType{sn: n, mod: mod, op: op, name: g.names.claim(want, sn.Module.Name, sn.Module.Prefix)}
+		st := &structType{sn: n, mod: mod, op: op, name: g.names.claim(want)}
 		g.structs = append(g.structs, st)
 		bySN[n] = st
 		g.opStructs(st, bySN)
 		return st
 	}
 	if sn.Kind == schema.KindNotification {
-		op.ev = root(sn, base)
+		op.ev = root(sn, stBase)
 	} else {
 		for _, c := range sn.Children {
 			switch {
 			case c.Kind == schema.KindInput:
-				op.in = root(c, base+"Input")
+				op.in = root(c, stBase+"Input")
 			case c.Kind == schema.KindOutput && len(c.DataChildren()) > 0:
-				op.out = root(c, base+"Output")
+				op.out = root(c, stBase+"Output")
 			}
 		}
 	}
@@ -168,7 +172,7 @@ func (g *generator) opStructs(st *structType, bySN map[*schema.Node]*structType)
 			return
 		}
 		cs := &structType{sn: c, mod: st.mod, op: st.op, parentName: st.name,
-			name: g.names.claim(st.name+"_"+GoName(c.Name), c.Module.Name, c.Module.Prefix)}
+			name: g.names.claim(st.name + pathStep(c, c.DataParent().Module))}
 		g.structs = append(g.structs, cs)
 		bySN[c] = cs
 		g.opStructs(cs, bySN)

@@ -72,7 +72,7 @@ func run() error {
 	}
 	eth0 := root.Interfaces.GetInterface("eth0")
 	vlan := root.Interfaces.GetInterface("eth0.100")
-	fmt.Println("type:", *eth0.Type, *vlan.Type == example.InterfaceType_VLAN)
+	fmt.Println("type:", *eth0.Type, *vlan.Type == example.NcwsExample_InterfaceType_VLAN)
 	fmt.Printf("speed: %T %v / %T %v\n", eth0.Speed, eth0.Speed, vlan.Speed, vlan.Speed)
 	fmt.Println("flags:", eth0.Flags, len(vlan.Flags), vlan.Flags != nil)
 	fmt.Println("oper:", *eth0.OperStatus, *vlan.OperStatus, *eth0.Statistics.InOctets)
@@ -121,7 +121,7 @@ func TestRoundTripExample(t *testing.T) {
 	out := goCmd(t, dir, true, "run", ".", doc)
 	want := strings.Join([]string{
 		"type: ncws-example:ethernet true",
-		"speed: example.Interface_Speed_Uint32 10000 / example.Interface_Speed_Enum auto",
+		"speed: example.NcwsExample_Interfaces_Interface_Speed_Uint32 10000 / example.NcwsExample_Interfaces_Interface_Speed_Enum auto",
 		"flags: [promiscuous monitor] 0 true",
 		"oper: up testing 18446744073709551615",
 		"ipv6: true false true",

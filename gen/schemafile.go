@@ -51,7 +51,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		if m.Source == "" {
 			continue
 		}
-		c := consts.claim("yang"+GoName(m.Name), "", "")
+		c := consts.claim("yang" + GoName(m.Name))
 		fmt.Fprintf(&sb, "%q: %s,\n", m.Name, c)
 		var b strings.Builder
 		fmt.Fprintf(&b, "// %s is the YANG text of module %s, served by get-schema.\nconst %s = %s\n", c, moduleID(m), c, strconv.Quote(m.Source))

@@ -38,27 +38,27 @@ type device struct {
 	example.UnimplementedNcwsExampleServer
 }
 
-func (device) Reboot(ctx context.Context, in *example.RebootInput) (*example.RebootOutput, error) {
+func (device) Reboot(ctx context.Context, in *example.NcwsExample_RebootInput) (*example.NcwsExample_RebootOutput, error) {
 	msg := ""
 	if in.Message != nil {
 		msg = *in.Message
 	}
 	at := fmt.Sprintf("2026-11-24T10:00:%02dZ", *in.Delay)
 	fmt.Println("server: reboot", *in.Delay, msg)
-	return &example.RebootOutput{RebootAt: &at}, nil
+	return &example.NcwsExample_RebootOutput{RebootAt: &at}, nil
 }
 
-func (device) InterfaceReset(ctx context.Context, kName string, in *example.InterfaceResetInput) (*example.InterfaceResetOutput, error) {
+func (device) InterfaceReset(ctx context.Context, kName string, in *example.NcwsExample_Interfaces_Interface_ResetInput) (*example.NcwsExample_Interfaces_Interface_ResetOutput, error) {
 	fmt.Println("server: reset", kName, *in.Delay)
 	if kName == "eth1" {
 		return nil, rpcerror.OperationFailed("the link does not come back")
 	}
 	at := "2026-11-24T10:00:00Z"
-	return &example.InterfaceResetOutput{ResetAt: &at}, nil
+	return &example.NcwsExample_Interfaces_Interface_ResetOutput{ResetAt: &at}, nil
 }
 
 // mtu describes an interface entry for the hook's output.
-func mtu(e *example.Interface) string {
+func mtu(e *example.NcwsExample_Interfaces_Interface) string {
 	switch {
 	case e == nil:
 		return "absent"
@@ -89,8 +89,8 @@ func run() error {
 			return err
 		}
 		for _, ch := range chs {
-			old, _ := ch.Old.(*example.Interface)
-			nw, _ := ch.New.(*example.Interface)
+			old, _ := ch.Old.(*example.NcwsExample_Interfaces_Interface)
+			nw, _ := ch.New.(*example.NcwsExample_Interfaces_Interface)
 			fmt.Printf("hook: %s %s -> %s\n", ch.Path, mtu(old), mtu(nw))
 		}
 		return nil
@@ -115,8 +115,8 @@ func run() error {
 
 	notes := make(chan string, 16)
 	handlers := &example.NcwsExampleNotifications{
-		ConfigSaved: func(t time.Time, ev *example.ConfigSaved) { notes <- "config-saved by " + *ev.User },
-		InterfaceLinkChange: func(t time.Time, kName string, ev *example.InterfaceLinkChange) {
+		ConfigSaved: func(t time.Time, ev *example.NcwsExample_ConfigSaved) { notes <- "config-saved by " + *ev.User },
+		InterfaceLinkChange: func(t time.Time, kName string, ev *example.NcwsExample_Interfaces_Interface_LinkChange) {
 			notes <- fmt.Sprintf("link-change %s %s", kName, *ev.OperStatus)
 		},
 	}
@@ -137,13 +137,13 @@ func run() error {
 
 	// Configuration from typed structs: two interfaces.
 	var root example.Root
-	root.Interfaces = new(example.Interfaces)
+	root.Interfaces = new(example.NcwsExample_Interfaces)
 	for _, name := range []string{"eth0", "eth1"} {
 		e, err := root.Interfaces.NewInterface(name)
 		if err != nil {
 			return err
 		}
-		e.Type = genimpl.Ptr(example.InterfaceType_Ethernet)
+		e.Type = genimpl.Ptr(example.NcwsExample_InterfaceType_Ethernet)
 	}
 	tree, err := root.ToTree(example.Schema())
 	if err != nil {
@@ -169,23 +169,23 @@ func run() error {
 	}
 
 	c := example.NewNcwsExampleClient(s)
-	out, err := c.Reboot(ctx, &example.RebootInput{Delay: genimpl.Ptr(uint32(5)), Message: genimpl.Ptr("bye")})
+	out, err := c.Reboot(ctx, &example.NcwsExample_RebootInput{Delay: genimpl.Ptr(uint32(5)), Message: genimpl.Ptr("bye")})
 	if err != nil {
 		return err
 	}
 	fmt.Println("client: reboot-at", *out.RebootAt)
 	// The input's default (delay 0) reaches the server when the client leaves it out.
-	if _, err := c.Reboot(ctx, &example.RebootInput{}); err != nil {
+	if _, err := c.Reboot(ctx, &example.NcwsExample_RebootInput{}); err != nil {
 		return err
 	}
-	r, err := c.InterfaceReset(ctx, "eth0", &example.InterfaceResetInput{Delay: genimpl.Ptr(uint32(2))})
+	r, err := c.InterfaceReset(ctx, "eth0", &example.NcwsExample_Interfaces_Interface_ResetInput{Delay: genimpl.Ptr(uint32(2))})
 	if err != nil {
 		return err
 	}
 	fmt.Println("client: reset-at", *r.ResetAt)
 	var rerrs rpcerror.List
 	for _, name := range []string{"eth1", "eth9"} {
-		_, err = c.InterfaceReset(ctx, name, &example.InterfaceResetInput{})
+		_, err = c.InterfaceReset(ctx, name, &example.NcwsExample_Interfaces_Interface_ResetInput{})
 		if !errors.As(err, &rerrs) {
 			return fmt.Errorf("reset %s: %v", name, err)
 		}
@@ -197,10 +197,10 @@ func run() error {
 		return err
 	}
 	n := example.NewNcwsExampleNotifier(srv)
-	if err := n.ConfigSaved(ctx, &example.ConfigSaved{User: genimpl.Ptr("alice")}); err != nil {
+	if err := n.ConfigSaved(ctx, &example.NcwsExample_ConfigSaved{User: genimpl.Ptr("alice")}); err != nil {
 		return err
 	}
-	if err := n.InterfaceLinkChange(ctx, "eth0", &example.InterfaceLinkChange{OperStatus: genimpl.Ptr(example.OperState_Down)}); err != nil {
+	if err := n.InterfaceLinkChange(ctx, "eth0", &example.NcwsExample_Interfaces_Interface_LinkChange{OperStatus: genimpl.Ptr(example.NcwsExample_OperState_Down)}); err != nil {
 		return err
 	}
 	for range 2 {

@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*System ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,29 +23,29 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/ncws-example:system":
-		return new(System)
+		return new(NcwsExample_System)
 	case "/ncws-example:system/ntp":
-		return new(NTP)
+		return new(NcwsExample_System_NTP)
 	case "/ncws-example:interfaces":
-		return new(Interfaces)
+		return new(NcwsExample_Interfaces)
 	case "/ncws-example:interfaces/interface":
-		return new(Interface)
+		return new(NcwsExample_Interfaces_Interface)
 	case "/ncws-example:interfaces/interface/ipv6":
-		return new(IPv6)
+		return new(NcwsExample_Interfaces_Interface_IPv6)
 	case "/ncws-example:interfaces/interface/statistics":
-		return new(Statistics)
+		return new(NcwsExample_Interfaces_Interface_Statistics)
 	case "/ncws-example:routing":
-		return new(Routing)
+		return new(NcwsExample_Routing)
 	case "/ncws-example:routing/route":
-		return new(Route)
+		return new(NcwsExample_Routing_Route)
 	case "/ncws-example:routing/table":
-		return new(Table)
+		return new(NcwsExample_Routing_Table)
 	case "/ncws-example:routing/table/entry":
-		return new(Entry)
+		return new(NcwsExample_Routing_Table_Entry)
 	case "/ncws-example:acl":
-		return new(ACL)
+		return new(NcwsExample_ACL)
 	case "/ncws-example:acl/rule":
-		return new(Rule)
+		return new(NcwsExample_ACL_Rule)
 	}
 	return nil
 }

@@ -24,14 +24,14 @@ func Example() {
 		log.Fatal(err)
 	}
 	eth0 := root.Interfaces.GetInterface("eth0")
-	fmt.Println(*eth0.MTU, *eth0.Type == example.InterfaceType_Ethernet)
+	fmt.Println(*eth0.MTU, *eth0.Type == example.NcwsExample_InterfaceType_Ethernet)
 
 	eth0.MTU = genimpl.Ptr[uint16](9000)
 	lo, err := root.Interfaces.NewInterface("lo")
 	if err != nil {
 		log.Fatal(err)
 	}
-	lo.Type = genimpl.Ptr(example.InterfaceType_Loopback)
+	lo.Type = genimpl.Ptr(example.NcwsExample_InterfaceType_Loopback)
 	back, err := root.ToTree(s)
 	if err != nil {
 		log.Fatal(err)

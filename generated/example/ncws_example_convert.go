@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /ncws-example:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *System) FromTree(n *data.Node) error {
-	*x = System{}
+func (x *NcwsExample_System) FromTree(n *data.Node) error {
+	*x = NcwsExample_System{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "hostname":
@@ -22,7 +22,7 @@ func (x *System) FromTree(n *data.Node) error {
 		case "dns-server":
 			x.DNSServer = append(x.DNSServer, c.Value.Str)
 		case "ntp":
-			x.NTP = new(NTP)
+			x.NTP = new(NcwsExample_System_NTP)
 			if err := x.NTP.FromTree(c); err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ func (x *System) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:system, checking every
 // value against its type.
-func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "hostname", x.Hostname)
 	genimpl.LeafString(b, "ncws-example", "contact", x.Contact)
@@ -54,8 +54,8 @@ func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:system/ntp, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NTP) FromTree(n *data.Node) error {
-	*x = NTP{}
+func (x *NcwsExample_System_NTP) FromTree(n *data.Node) error {
+	*x = NcwsExample_System_NTP{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "server":
@@ -67,7 +67,7 @@ func (x *NTP) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:system/ntp, checking
 // every value against its type.
-func (x *NTP) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_System_NTP) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, v := range x.Server {
 		b.Leaf("ncws-example", "server", v)
@@ -77,12 +77,12 @@ func (x *NTP) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Interfaces) FromTree(n *data.Node) error {
-	*x = Interfaces{}
+func (x *NcwsExample_Interfaces) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "interface":
-			e := new(Interface)
+			e := new(NcwsExample_Interfaces_Interface)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ func (x *Interfaces) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces, checking
 // every value against its type.
-func (x *Interfaces) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Interface {
 		b.Add(e.ToTree(b.Schema("ncws-example", "interface")))
@@ -104,8 +104,8 @@ func (x *Interfaces) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Interface) FromTree(n *data.Node) error {
-	*x = Interface{}
+func (x *NcwsExample_Interfaces_Interface) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "name":
@@ -123,12 +123,12 @@ func (x *Interface) FromTree(n *data.Node) error {
 		case "address":
 			x.Address = append(x.Address, c.Value.Str)
 		case "ipv6":
-			x.IPv6 = new(IPv6)
+			x.IPv6 = new(NcwsExample_Interfaces_Interface_IPv6)
 			if err := x.IPv6.FromTree(c); err != nil {
 				return err
 			}
 		case "speed":
-			v, err := fromInterface_Speed(c.Value, c.Schema.Type)
+			v, err := fromNcwsExample_Interfaces_Interface_Speed(c.Value, c.Schema.Type)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 		case "oper-status":
 			genimpl.SetInt(&x.OperStatus, c)
 		case "statistics":
-			x.Statistics = new(Statistics)
+			x.Statistics = new(NcwsExample_Interfaces_Interface_Statistics)
 			if err := x.Statistics.FromTree(c); err != nil {
 				return err
 			}
@@ -149,7 +149,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces/interface,
 // checking every value against its type.
-func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "name", x.Name)
 	genimpl.LeafString(b, "ncws-example", "description", x.Description)
@@ -164,7 +164,7 @@ func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 		b.Add(x.IPv6.ToTree(b.Schema("ncws-example", "ipv6")))
 	}
 	if x.Speed != nil {
-		b.UnionLeaf("ncws-example", "speed", x.Speed.unionInterface_Speed())
+		b.UnionLeaf("ncws-example", "speed", x.Speed.unionNcwsExample_Interfaces_Interface_Speed())
 	}
 	if x.Flags != nil {
 		b.Leaf("ncws-example", "flags", genimpl.FormatBits(x.Flags))
@@ -178,8 +178,8 @@ func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/ipv6, replacing what x
 // held; children the package has no field for are ignored.
-func (x *IPv6) FromTree(n *data.Node) error {
-	*x = IPv6{}
+func (x *NcwsExample_Interfaces_Interface_IPv6) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface_IPv6{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "autoconf":
@@ -191,7 +191,7 @@ func (x *IPv6) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/ipv6, checking every value against its type.
-func (x *IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface_IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafBool(b, "ncws-example", "autoconf", x.Autoconf)
 	return b.Done()
@@ -199,8 +199,8 @@ func (x *IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/statistics, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Statistics) FromTree(n *data.Node) error {
-	*x = Statistics{}
+func (x *NcwsExample_Interfaces_Interface_Statistics) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface_Statistics{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "in-octets":
@@ -214,7 +214,7 @@ func (x *Statistics) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/statistics, checking every value against its type.
-func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface_Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ncws-example", "in-octets", x.InOctets)
 	genimpl.LeafUint(b, "ncws-example", "out-octets", x.OutOctets)
@@ -223,18 +223,18 @@ func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:routing, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Routing) FromTree(n *data.Node) error {
-	*x = Routing{}
+func (x *NcwsExample_Routing) FromTree(n *data.Node) error {
+	*x = NcwsExample_Routing{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "route":
-			e := new(Route)
+			e := new(NcwsExample_Routing_Route)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Route = append(x.Route, e)
 		case "table":
-			x.Table = new(Table)
+			x.Table = new(NcwsExample_Routing_Table)
 			if err := x.Table.FromTree(c); err != nil {
 				return err
 			}
@@ -245,7 +245,7 @@ func (x *Routing) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing, checking
 // every value against its type.
-func (x *Routing) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Routing) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Route {
 		b.Add(e.ToTree(b.Schema("ncws-example", "route")))
@@ -258,8 +258,8 @@ func (x *Routing) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:routing/route, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Route) FromTree(n *data.Node) error {
-	*x = Route{}
+func (x *NcwsExample_Routing_Route) FromTree(n *data.Node) error {
+	*x = NcwsExample_Routing_Route{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "prefix":
@@ -279,7 +279,7 @@ func (x *Route) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/route,
 // checking every value against its type.
-func (x *Route) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Routing_Route) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Gateway != nil || x.OutgoingInterface != nil, x.Discard) > 1 {
 		return nil, genimpl.TwoCases("/ncws-example:routing/route", "next-hop")
@@ -296,12 +296,12 @@ func (x *Route) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:routing/table, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Table) FromTree(n *data.Node) error {
-	*x = Table{}
+func (x *NcwsExample_Routing_Table) FromTree(n *data.Node) error {
+	*x = NcwsExample_Routing_Table{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "entry":
-			e := new(Entry)
+			e := new(NcwsExample_Routing_Table_Entry)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -313,7 +313,7 @@ func (x *Table) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table,
 // checking every value against its type.
-func (x *Table) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Routing_Table) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Entry {
 		b.Add(e.ToTree(b.Schema("ncws-example", "entry")))
@@ -323,8 +323,8 @@ func (x *Table) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:routing/table/entry, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Entry) FromTree(n *data.Node) error {
-	*x = Entry{}
+func (x *NcwsExample_Routing_Table_Entry) FromTree(n *data.Node) error {
+	*x = NcwsExample_Routing_Table_Entry{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "prefix":
@@ -348,7 +348,7 @@ func (x *Entry) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table/entry,
 // checking every value against its type.
-func (x *Entry) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Routing_Table_Entry) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "prefix", x.Prefix)
 	genimpl.LeafText(b, "ncws-example", "protocol", x.Protocol)
@@ -364,12 +364,12 @@ func (x *Entry) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:acl, replacing what x held; children the
 // package has no field for are ignored.
-func (x *ACL) FromTree(n *data.Node) error {
-	*x = ACL{}
+func (x *NcwsExample_ACL) FromTree(n *data.Node) error {
+	*x = NcwsExample_ACL{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "rule":
-			e := new(Rule)
+			e := new(NcwsExample_ACL_Rule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -381,7 +381,7 @@ func (x *ACL) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl, checking every
 // value against its type.
-func (x *ACL) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_ACL) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Rule {
 		b.Add(e.ToTree(b.Schema("ncws-example", "rule")))
@@ -391,8 +391,8 @@ func (x *ACL) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:acl/rule, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Rule) FromTree(n *data.Node) error {
-	*x = Rule{}
+func (x *NcwsExample_ACL_Rule) FromTree(n *data.Node) error {
+	*x = NcwsExample_ACL_Rule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "name":
@@ -412,7 +412,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl/rule, checking
 // every value against its type.
-func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_ACL_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "name", x.Name)
 	genimpl.LeafUint(b, "ncws-example", "sequence", x.Sequence)
@@ -424,8 +424,8 @@ func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:reboot/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *RebootInput) FromTree(n *data.Node) error {
-	*x = RebootInput{}
+func (x *NcwsExample_RebootInput) FromTree(n *data.Node) error {
+	*x = NcwsExample_RebootInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "delay":
@@ -439,7 +439,7 @@ func (x *RebootInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/input, checking
 // every value against its type.
-func (x *RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
 	genimpl.LeafString(b, "ncws-example", "message", x.Message)
@@ -448,8 +448,8 @@ func (x *RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:reboot/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *RebootOutput) FromTree(n *data.Node) error {
-	*x = RebootOutput{}
+func (x *NcwsExample_RebootOutput) FromTree(n *data.Node) error {
+	*x = NcwsExample_RebootOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "reboot-at":
@@ -461,7 +461,7 @@ func (x *RebootOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/output,
 // checking every value against its type.
-func (x *RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "reboot-at", x.RebootAt)
 	return b.Done()
@@ -469,8 +469,8 @@ func (x *RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:config-saved, replacing what x held; children
 // the package has no field for are ignored.
-func (x *ConfigSaved) FromTree(n *data.Node) error {
-	*x = ConfigSaved{}
+func (x *NcwsExample_ConfigSaved) FromTree(n *data.Node) error {
+	*x = NcwsExample_ConfigSaved{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "user":
@@ -482,7 +482,7 @@ func (x *ConfigSaved) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:config-saved, checking
 // every value against its type.
-func (x *ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "user", x.User)
 	return b.Done()
@@ -490,8 +490,8 @@ func (x *ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/input, replacing
 // what x held; children the package has no field for are ignored.
-func (x *InterfaceResetInput) FromTree(n *data.Node) error {
-	*x = InterfaceResetInput{}
+func (x *NcwsExample_Interfaces_Interface_ResetInput) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface_ResetInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "delay":
@@ -503,7 +503,7 @@ func (x *InterfaceResetInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/reset/input, checking every value against its type.
-func (x *InterfaceResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface_ResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
 	return b.Done()
@@ -511,8 +511,8 @@ func (x *InterfaceResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/output, replacing
 // what x held; children the package has no field for are ignored.
-func (x *InterfaceResetOutput) FromTree(n *data.Node) error {
-	*x = InterfaceResetOutput{}
+func (x *NcwsExample_Interfaces_Interface_ResetOutput) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface_ResetOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "reset-at":
@@ -524,7 +524,7 @@ func (x *InterfaceResetOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/reset/output, checking every value against its type.
-func (x *InterfaceResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface_ResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-example", "reset-at", x.ResetAt)
 	return b.Done()
@@ -532,8 +532,8 @@ func (x *InterfaceResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/link-change, replacing
 // what x held; children the package has no field for are ignored.
-func (x *InterfaceLinkChange) FromTree(n *data.Node) error {
-	*x = InterfaceLinkChange{}
+func (x *NcwsExample_Interfaces_Interface_LinkChange) FromTree(n *data.Node) error {
+	*x = NcwsExample_Interfaces_Interface_LinkChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-example") {
 		case "oper-status":
@@ -545,7 +545,7 @@ func (x *InterfaceLinkChange) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/link-change, checking every value against its type.
-func (x *InterfaceLinkChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsExample_Interfaces_Interface_LinkChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafText(b, "ncws-example", "oper-status", x.OperStatus)
 	return b.Done()

@@ -9,188 +9,192 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// InterfaceType holds identityref values derived from ncws-example:interface-type, as "module:identity".
-type InterfaceType string
+// NcwsExample_InterfaceType holds identityref values derived from ncws-example:interface-type, as "module:identity".
+type NcwsExample_InterfaceType string
 
-// The identities InterfaceType takes.
+// The identities NcwsExample_InterfaceType takes.
 const (
 	// An Ethernet port.
-	InterfaceType_Ethernet InterfaceType = "ncws-example:ethernet"
+	NcwsExample_InterfaceType_Ethernet NcwsExample_InterfaceType = "ncws-example:ethernet"
 	// A software loopback interface.
-	InterfaceType_Loopback InterfaceType = "ncws-example:loopback"
+	NcwsExample_InterfaceType_Loopback NcwsExample_InterfaceType = "ncws-example:loopback"
 	// A VLAN sub-interface.
-	InterfaceType_VLAN InterfaceType = "ncws-example:vlan"
+	NcwsExample_InterfaceType_VLAN NcwsExample_InterfaceType = "ncws-example:vlan"
 )
 
 // String returns v as "module:identity".
-func (v InterfaceType) String() string { return string(v) }
+func (v NcwsExample_InterfaceType) String() string { return string(v) }
 
-// ParseInterfaceType returns the identity named s ("module:identity"); ok is false when InterfaceType does not take it.
-func ParseInterfaceType(s string) (v InterfaceType, ok bool) {
-	switch InterfaceType(s) {
-	case InterfaceType_Ethernet, InterfaceType_Loopback, InterfaceType_VLAN:
-		return InterfaceType(s), true
+// ParseNcwsExample_InterfaceType returns the identity named s ("module:identity"); ok is false when NcwsExample_InterfaceType does not take it.
+func ParseNcwsExample_InterfaceType(s string) (v NcwsExample_InterfaceType, ok bool) {
+	switch NcwsExample_InterfaceType(s) {
+	case NcwsExample_InterfaceType_Ethernet, NcwsExample_InterfaceType_Loopback, NcwsExample_InterfaceType_VLAN:
+		return NcwsExample_InterfaceType(s), true
 	}
 	return "", false
 }
 
-// Interface_SpeedEnum is the enumeration of /ncws-example:interfaces/interface/speed; its values are the YANG enum values.
-type Interface_SpeedEnum int32
+// NcwsExample_Interfaces_Interface_SpeedEnum is the enumeration of /ncws-example:interfaces/interface/speed; its values are the YANG enum values.
+type NcwsExample_Interfaces_Interface_SpeedEnum int32
 
-// The values of Interface_SpeedEnum.
+// The values of NcwsExample_Interfaces_Interface_SpeedEnum.
 const (
-	Interface_SpeedEnum_Auto Interface_SpeedEnum = 0 // auto
+	NcwsExample_Interfaces_Interface_SpeedEnum_Auto NcwsExample_Interfaces_Interface_SpeedEnum = 0 // auto
 )
 
-// String returns the YANG name of e, or Interface_SpeedEnum(<value>) for a value that is not one.
-func (e Interface_SpeedEnum) String() string {
+// String returns the YANG name of e, or NcwsExample_Interfaces_Interface_SpeedEnum(<value>) for a value that is not one.
+func (e NcwsExample_Interfaces_Interface_SpeedEnum) String() string {
 	switch e {
-	case Interface_SpeedEnum_Auto:
+	case NcwsExample_Interfaces_Interface_SpeedEnum_Auto:
 		return "auto"
 	}
-	return "Interface_SpeedEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return "NcwsExample_Interfaces_Interface_SpeedEnum(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseInterface_SpeedEnum returns the value of Interface_SpeedEnum named s; ok is false when none is.
-func ParseInterface_SpeedEnum(s string) (v Interface_SpeedEnum, ok bool) {
+// ParseNcwsExample_Interfaces_Interface_SpeedEnum returns the value of NcwsExample_Interfaces_Interface_SpeedEnum named s; ok is false when none is.
+func ParseNcwsExample_Interfaces_Interface_SpeedEnum(s string) (v NcwsExample_Interfaces_Interface_SpeedEnum, ok bool) {
 	switch s {
 	case "auto":
-		return Interface_SpeedEnum_Auto, true
+		return NcwsExample_Interfaces_Interface_SpeedEnum_Auto, true
 	}
 	return 0, false
 }
 
-// Interface_Speed is the union of /ncws-example:interfaces/interface/speed: one of Interface_Speed_Uint32, Interface_Speed_Enum.
-type Interface_Speed interface {
-	unionInterface_Speed() genimpl.UnionValue
+// NcwsExample_Interfaces_Interface_Speed is the union of /ncws-example:interfaces/interface/speed: one of NcwsExample_Interfaces_Interface_Speed_Uint32, NcwsExample_Interfaces_Interface_Speed_Enum.
+type NcwsExample_Interfaces_Interface_Speed interface {
+	unionNcwsExample_Interfaces_Interface_Speed() genimpl.UnionValue
 }
 
-// Interface_Speed_Uint32 is a Uint32 value of Interface_Speed.
-type Interface_Speed_Uint32 uint32
+// NcwsExample_Interfaces_Interface_Speed_Uint32 is a Uint32 value of NcwsExample_Interfaces_Interface_Speed.
+type NcwsExample_Interfaces_Interface_Speed_Uint32 uint32
 
-func (w Interface_Speed_Uint32) unionInterface_Speed() genimpl.UnionValue {
+func (w NcwsExample_Interfaces_Interface_Speed_Uint32) unionNcwsExample_Interfaces_Interface_Speed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint32(w))}
 }
 
 // String returns the lexical form of w.
-func (w Interface_Speed_Uint32) String() string { return w.unionInterface_Speed().Text }
+func (w NcwsExample_Interfaces_Interface_Speed_Uint32) String() string {
+	return w.unionNcwsExample_Interfaces_Interface_Speed().Text
+}
 
-// Interface_Speed_Enum is a Interface_SpeedEnum value of Interface_Speed.
-type Interface_Speed_Enum Interface_SpeedEnum
+// NcwsExample_Interfaces_Interface_Speed_Enum is a NcwsExample_Interfaces_Interface_SpeedEnum value of NcwsExample_Interfaces_Interface_Speed.
+type NcwsExample_Interfaces_Interface_Speed_Enum NcwsExample_Interfaces_Interface_SpeedEnum
 
-func (w Interface_Speed_Enum) unionInterface_Speed() genimpl.UnionValue {
-	return genimpl.UnionValue{Member: 1, Text: Interface_SpeedEnum(w).String()}
+func (w NcwsExample_Interfaces_Interface_Speed_Enum) unionNcwsExample_Interfaces_Interface_Speed() genimpl.UnionValue {
+	return genimpl.UnionValue{Member: 1, Text: NcwsExample_Interfaces_Interface_SpeedEnum(w).String()}
 }
 
 // String returns the lexical form of w.
-func (w Interface_Speed_Enum) String() string { return w.unionInterface_Speed().Text }
+func (w NcwsExample_Interfaces_Interface_Speed_Enum) String() string {
+	return w.unionNcwsExample_Interfaces_Interface_Speed().Text
+}
 
-// fromInterface_Speed converts a value of a Interface_Speed leaf.
-func fromInterface_Speed(v data.Value, t *schema.Type) (Interface_Speed, error) {
+// fromNcwsExample_Interfaces_Interface_Speed converts a value of a NcwsExample_Interfaces_Interface_Speed leaf.
+func fromNcwsExample_Interfaces_Interface_Speed(v data.Value, t *schema.Type) (NcwsExample_Interfaces_Interface_Speed, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return Interface_Speed_Uint32(genimpl.Uint[uint32](mv)), nil
+		return NcwsExample_Interfaces_Interface_Speed_Uint32(genimpl.Uint[uint32](mv)), nil
 	case 1:
-		return Interface_Speed_Enum(genimpl.Int[Interface_SpeedEnum](mv)), nil
+		return NcwsExample_Interfaces_Interface_Speed_Enum(genimpl.Int[NcwsExample_Interfaces_Interface_SpeedEnum](mv)), nil
 	}
 	return nil, genimpl.NoMember(v)
 }
 
-// OperState is the enumeration typedef ncws-example:oper-state; its values are the YANG enum values.
-type OperState int32
+// NcwsExample_OperState is the enumeration typedef ncws-example:oper-state; its values are the YANG enum values.
+type NcwsExample_OperState int32
 
-// The values of OperState.
+// The values of NcwsExample_OperState.
 const (
-	OperState_Up      OperState = 0 // up
-	OperState_Down    OperState = 1 // down
-	OperState_Testing OperState = 2 // testing
+	NcwsExample_OperState_Up      NcwsExample_OperState = 0 // up
+	NcwsExample_OperState_Down    NcwsExample_OperState = 1 // down
+	NcwsExample_OperState_Testing NcwsExample_OperState = 2 // testing
 )
 
-// String returns the YANG name of e, or OperState(<value>) for a value that is not one.
-func (e OperState) String() string {
+// String returns the YANG name of e, or NcwsExample_OperState(<value>) for a value that is not one.
+func (e NcwsExample_OperState) String() string {
 	switch e {
-	case OperState_Up:
+	case NcwsExample_OperState_Up:
 		return "up"
-	case OperState_Down:
+	case NcwsExample_OperState_Down:
 		return "down"
-	case OperState_Testing:
+	case NcwsExample_OperState_Testing:
 		return "testing"
 	}
-	return "OperState(" + genimpl.FormatInt(int32(e)) + ")"
+	return "NcwsExample_OperState(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseOperState returns the value of OperState named s; ok is false when none is.
-func ParseOperState(s string) (v OperState, ok bool) {
+// ParseNcwsExample_OperState returns the value of NcwsExample_OperState named s; ok is false when none is.
+func ParseNcwsExample_OperState(s string) (v NcwsExample_OperState, ok bool) {
 	switch s {
 	case "up":
-		return OperState_Up, true
+		return NcwsExample_OperState_Up, true
 	case "down":
-		return OperState_Down, true
+		return NcwsExample_OperState_Down, true
 	case "testing":
-		return OperState_Testing, true
+		return NcwsExample_OperState_Testing, true
 	}
 	return 0, false
 }
 
-// RouteProtocol is the enumeration typedef ncws-example:route-protocol; its values are the YANG enum values.
-type RouteProtocol int32
+// NcwsExample_RouteProtocol is the enumeration typedef ncws-example:route-protocol; its values are the YANG enum values.
+type NcwsExample_RouteProtocol int32
 
-// The values of RouteProtocol.
+// The values of NcwsExample_RouteProtocol.
 const (
-	RouteProtocol_Connected RouteProtocol = 0 // connected
-	RouteProtocol_Static    RouteProtocol = 1 // static
+	NcwsExample_RouteProtocol_Connected NcwsExample_RouteProtocol = 0 // connected
+	NcwsExample_RouteProtocol_Static    NcwsExample_RouteProtocol = 1 // static
 )
 
-// String returns the YANG name of e, or RouteProtocol(<value>) for a value that is not one.
-func (e RouteProtocol) String() string {
+// String returns the YANG name of e, or NcwsExample_RouteProtocol(<value>) for a value that is not one.
+func (e NcwsExample_RouteProtocol) String() string {
 	switch e {
-	case RouteProtocol_Connected:
+	case NcwsExample_RouteProtocol_Connected:
 		return "connected"
-	case RouteProtocol_Static:
+	case NcwsExample_RouteProtocol_Static:
 		return "static"
 	}
-	return "RouteProtocol(" + genimpl.FormatInt(int32(e)) + ")"
+	return "NcwsExample_RouteProtocol(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseRouteProtocol returns the value of RouteProtocol named s; ok is false when none is.
-func ParseRouteProtocol(s string) (v RouteProtocol, ok bool) {
+// ParseNcwsExample_RouteProtocol returns the value of NcwsExample_RouteProtocol named s; ok is false when none is.
+func ParseNcwsExample_RouteProtocol(s string) (v NcwsExample_RouteProtocol, ok bool) {
 	switch s {
 	case "connected":
-		return RouteProtocol_Connected, true
+		return NcwsExample_RouteProtocol_Connected, true
 	case "static":
-		return RouteProtocol_Static, true
+		return NcwsExample_RouteProtocol_Static, true
 	}
 	return 0, false
 }
 
-// Rule_Action is the enumeration of /ncws-example:acl/rule/action; its values are the YANG enum values.
-type Rule_Action int32
+// NcwsExample_ACL_Rule_Action is the enumeration of /ncws-example:acl/rule/action; its values are the YANG enum values.
+type NcwsExample_ACL_Rule_Action int32
 
-// The values of Rule_Action.
+// The values of NcwsExample_ACL_Rule_Action.
 const (
-	Rule_Action_Permit Rule_Action = 0 // permit
-	Rule_Action_Deny   Rule_Action = 1 // deny
+	NcwsExample_ACL_Rule_Action_Permit NcwsExample_ACL_Rule_Action = 0 // permit
+	NcwsExample_ACL_Rule_Action_Deny   NcwsExample_ACL_Rule_Action = 1 // deny
 )
 
-// String returns the YANG name of e, or Rule_Action(<value>) for a value that is not one.
-func (e Rule_Action) String() string {
+// String returns the YANG name of e, or NcwsExample_ACL_Rule_Action(<value>) for a value that is not one.
+func (e NcwsExample_ACL_Rule_Action) String() string {
 	switch e {
-	case Rule_Action_Permit:
+	case NcwsExample_ACL_Rule_Action_Permit:
 		return "permit"
-	case Rule_Action_Deny:
+	case NcwsExample_ACL_Rule_Action_Deny:
 		return "deny"
 	}
-	return "Rule_Action(" + genimpl.FormatInt(int32(e)) + ")"
+	return "NcwsExample_ACL_Rule_Action(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseRule_Action returns the value of Rule_Action named s; ok is false when none is.
-func ParseRule_Action(s string) (v Rule_Action, ok bool) {
+// ParseNcwsExample_ACL_Rule_Action returns the value of NcwsExample_ACL_Rule_Action named s; ok is false when none is.
+func ParseNcwsExample_ACL_Rule_Action(s string) (v NcwsExample_ACL_Rule_Action, ok bool) {
 	switch s {
 	case "permit":
-		return Rule_Action_Permit, true
+		return NcwsExample_ACL_Rule_Action_Permit, true
 	case "deny":
-		return Rule_Action_Deny, true
+		return NcwsExample_ACL_Rule_Action_Deny, true
 	}
 	return 0, false
 }

@@ -26,7 +26,7 @@ func NewNcwsExampleNotifier(srv *genimpl.Server) *NcwsExampleNotifier {
 // ConfigSaved sends notification /ncws-example:config-saved with content ev (nil: none).
 //
 // The running configuration was saved.
-func (n *NcwsExampleNotifier) ConfigSaved(ctx context.Context, ev *ConfigSaved) error {
+func (n *NcwsExampleNotifier) ConfigSaved(ctx context.Context, ev *NcwsExample_ConfigSaved) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ncws-example:config-saved")
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (n *NcwsExampleNotifier) ConfigSaved(ctx context.Context, ev *ConfigSaved) 
 // The interface's operational state changed.
 //
 // The target instance is named by its keys: kName (/ncws-example:interfaces/interface/name).
-func (n *NcwsExampleNotifier) InterfaceLinkChange(ctx context.Context, kName string, ev *InterfaceLinkChange) error {
+func (n *NcwsExampleNotifier) InterfaceLinkChange(ctx context.Context, kName string, ev *NcwsExample_Interfaces_Interface_LinkChange) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ncws-example:interfaces/interface/link-change")
 	if err != nil {
 		return err
@@ -66,14 +66,14 @@ type NcwsExampleNotifications struct {
 	// ConfigSaved receives notification /ncws-example:config-saved.
 	//
 	// The running configuration was saved.
-	ConfigSaved func(eventTime time.Time, ev *ConfigSaved)
+	ConfigSaved func(eventTime time.Time, ev *NcwsExample_ConfigSaved)
 
 	// InterfaceLinkChange receives notification /ncws-example:interfaces/interface/link-change.
 	//
 	// The interface's operational state changed.
 	//
 	// The target instance is named by its keys: kName (/ncws-example:interfaces/interface/name).
-	InterfaceLinkChange func(eventTime time.Time, kName string, ev *InterfaceLinkChange)
+	InterfaceLinkChange func(eventTime time.Time, kName string, ev *NcwsExample_Interfaces_Interface_LinkChange)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -90,7 +90,7 @@ func (h *NcwsExampleNotifications) Dispatch(eventTime time.Time, body []byte) (b
 	}
 	switch op.Path() {
 	case "/ncws-example:config-saved":
-		x := new(ConfigSaved)
+		x := new(NcwsExample_ConfigSaved)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -105,7 +105,7 @@ func (h *NcwsExampleNotifications) Dispatch(eventTime time.Time, body []byte) (b
 			return true, err
 		}
 		kName := ks[0].Str
-		x := new(InterfaceLinkChange)
+		x := new(NcwsExample_Interfaces_Interface_LinkChange)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

@@ -18,26 +18,26 @@ type NcwsExampleServer interface {
 	// Reboot answers rpc /ncws-example:reboot.
 	//
 	// Restarts the device.
-	Reboot(ctx context.Context, in *RebootInput) (*RebootOutput, error)
+	Reboot(ctx context.Context, in *NcwsExample_RebootInput) (*NcwsExample_RebootOutput, error)
 
 	// InterfaceReset answers action /ncws-example:interfaces/interface/reset.
 	//
 	// Resets the interface's counters and link.
 	//
 	// The target instance is named by its keys: kName (/ncws-example:interfaces/interface/name).
-	InterfaceReset(ctx context.Context, kName string, in *InterfaceResetInput) (*InterfaceResetOutput, error)
+	InterfaceReset(ctx context.Context, kName string, in *NcwsExample_Interfaces_Interface_ResetInput) (*NcwsExample_Interfaces_Interface_ResetOutput, error)
 }
 
 // UnimplementedNcwsExampleServer answers every operation of NcwsExampleServer with operation-not-supported.
 type UnimplementedNcwsExampleServer struct{}
 
 // Reboot answers operation-not-supported.
-func (UnimplementedNcwsExampleServer) Reboot(ctx context.Context, in *RebootInput) (*RebootOutput, error) {
+func (UnimplementedNcwsExampleServer) Reboot(ctx context.Context, in *NcwsExample_RebootInput) (*NcwsExample_RebootOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ncws-example:reboot"))
 }
 
 // InterfaceReset answers operation-not-supported.
-func (UnimplementedNcwsExampleServer) InterfaceReset(ctx context.Context, kName string, in *InterfaceResetInput) (*InterfaceResetOutput, error) {
+func (UnimplementedNcwsExampleServer) InterfaceReset(ctx context.Context, kName string, in *NcwsExample_Interfaces_Interface_ResetInput) (*NcwsExample_Interfaces_Interface_ResetOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ncws-example:interfaces/interface/reset"))
 }
 
@@ -51,7 +51,7 @@ func RegisterNcwsExampleServer(srv *genimpl.Server, impl NcwsExampleServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(RebootInput)
+			in := new(NcwsExample_RebootInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -75,7 +75,7 @@ func RegisterNcwsExampleServer(srv *genimpl.Server, impl NcwsExampleServer) erro
 				return nil, err
 			}
 			kName := ks[0].Str
-			in := new(InterfaceResetInput)
+			in := new(NcwsExample_Interfaces_Interface_ResetInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -105,7 +105,7 @@ func NewNcwsExampleClient(s *genimpl.Session) *NcwsExampleClient {
 // Reboot calls rpc /ncws-example:reboot.
 //
 // Restarts the device.
-func (c *NcwsExampleClient) Reboot(ctx context.Context, in *RebootInput) (*RebootOutput, error) {
+func (c *NcwsExampleClient) Reboot(ctx context.Context, in *NcwsExample_RebootInput) (*NcwsExample_RebootOutput, error) {
 	op := schemaOp("/ncws-example:reboot")
 	var it *data.Node
 	if in != nil {
@@ -118,7 +118,7 @@ func (c *NcwsExampleClient) Reboot(ctx context.Context, in *RebootInput) (*Reboo
 	if err != nil {
 		return nil, err
 	}
-	out := new(RebootOutput)
+	out := new(NcwsExample_RebootOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -132,7 +132,7 @@ func (c *NcwsExampleClient) Reboot(ctx context.Context, in *RebootInput) (*Reboo
 // Resets the interface's counters and link.
 //
 // The target instance is named by its keys: kName (/ncws-example:interfaces/interface/name).
-func (c *NcwsExampleClient) InterfaceReset(ctx context.Context, kName string, in *InterfaceResetInput) (*InterfaceResetOutput, error) {
+func (c *NcwsExampleClient) InterfaceReset(ctx context.Context, kName string, in *NcwsExample_Interfaces_Interface_ResetInput) (*NcwsExample_Interfaces_Interface_ResetOutput, error) {
 	op := schemaOp("/ncws-example:interfaces/interface/reset")
 	var it *data.Node
 	if in != nil {
@@ -145,7 +145,7 @@ func (c *NcwsExampleClient) InterfaceReset(ctx context.Context, kName string, in
 	if err != nil {
 		return nil, err
 	}
-	out := new(InterfaceResetOutput)
+	out := new(NcwsExample_Interfaces_Interface_ResetOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err

@@ -7,10 +7,10 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// System is the container /ncws-example:system (config).
+// NcwsExample_System is the container /ncws-example:system (config).
 //
 // Device-wide settings.
-type System struct {
+type NcwsExample_System struct {
 	// Hostname is leaf /ncws-example:system/hostname (config, default "device").
 	// The device's host name.
 	Hostname *string
@@ -25,7 +25,7 @@ type System struct {
 
 	// NTP is container /ncws-example:system/ntp (config).
 	// NTP client settings; present when NTP is on.
-	NTP *NTP
+	NTP *NcwsExample_System_NTP
 
 	// Uptime is leaf /ncws-example:system/uptime (state).
 	// Hundredths of a second since the device started.
@@ -36,28 +36,28 @@ type System struct {
 	CurrentTime *string
 }
 
-// NTP is the presence container /ncws-example:system/ntp (config).
+// NcwsExample_System_NTP is the presence container /ncws-example:system/ntp (config).
 //
 // NTP client settings; present when NTP is on.
 //
 // Presence: NTP is enabled.
-type NTP struct {
+type NcwsExample_System_NTP struct {
 	// Server is leaf-list /ncws-example:system/ntp/server (config).
 	// The NTP servers.
 	Server []string
 }
 
-// Interfaces is the container /ncws-example:interfaces (config).
+// NcwsExample_Interfaces is the container /ncws-example:interfaces (config).
 //
 // The device's interfaces.
-type Interfaces struct {
+type NcwsExample_Interfaces struct {
 	// Interface is list /ncws-example:interfaces/interface (config).
 	// One interface.
-	Interface []*Interface
+	Interface []*NcwsExample_Interfaces_Interface
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
-func (x *Interfaces) AppendInterface(e *Interface) error {
+func (x *NcwsExample_Interfaces) AppendInterface(e *NcwsExample_Interfaces_Interface) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ncws-example:interfaces/interface", "name")
 	}
@@ -69,7 +69,7 @@ func (x *Interfaces) AppendInterface(e *Interface) error {
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
-func (x *Interfaces) GetInterface(kName string) *Interface {
+func (x *NcwsExample_Interfaces) GetInterface(kName string) *NcwsExample_Interfaces_Interface {
 	for _, e := range x.Interface {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -79,21 +79,22 @@ func (x *Interfaces) GetInterface(kName string) *Interface {
 }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
-func (x *Interfaces) NewInterface(kName string) (*Interface, error) {
+func (x *NcwsExample_Interfaces) NewInterface(kName string) (*NcwsExample_Interfaces_Interface, error) {
 	if x.GetInterface(kName) != nil {
 		return nil, genimpl.Duplicate("/ncws-example:interfaces/interface")
 	}
-	e := &Interface{Name: &kName}
+	e := &NcwsExample_Interfaces_Interface{Name: &kName}
 	x.Interface = append(x.Interface, e)
 	return e, nil
 }
 
-// Interface is an entry of the list /ncws-example:interfaces/interface (config).
+// NcwsExample_Interfaces_Interface is an entry of the list /ncws-example:interfaces/interface
+// (config).
 //
 // One interface.
 //
 // Keys: name.
-type Interface struct {
+type NcwsExample_Interfaces_Interface struct {
 	// Name is leaf /ncws-example:interfaces/interface/name (config).
 	// The interface's name.
 	Name *string
@@ -104,7 +105,7 @@ type Interface struct {
 
 	// Type is leaf /ncws-example:interfaces/interface/type (config, mandatory).
 	// The kind of interface.
-	Type *InterfaceType
+	Type *NcwsExample_InterfaceType
 
 	// Enabled is leaf /ncws-example:interfaces/interface/enabled (config, default "true").
 	// Whether the interface is administratively up.
@@ -124,11 +125,11 @@ type Interface struct {
 
 	// IPv6 is container /ncws-example:interfaces/interface/ipv6 (config).
 	// IPv6 is on when this container exists.
-	IPv6 *IPv6
+	IPv6 *NcwsExample_Interfaces_Interface_IPv6
 
 	// Speed is leaf /ncws-example:interfaces/interface/speed (config, default "auto", units Mb/s).
 	// The link speed, or auto.
-	Speed Interface_Speed
+	Speed NcwsExample_Interfaces_Interface_Speed
 
 	// Flags is leaf /ncws-example:interfaces/interface/flags (config).
 	// Special modes.
@@ -136,28 +137,30 @@ type Interface struct {
 
 	// OperStatus is leaf /ncws-example:interfaces/interface/oper-status (state).
 	// The interface's operational state.
-	OperStatus *OperState
+	OperStatus *NcwsExample_OperState
 
 	// Statistics is container /ncws-example:interfaces/interface/statistics (state).
 	// Counters.
-	Statistics *Statistics
+	Statistics *NcwsExample_Interfaces_Interface_Statistics
 }
 
-// IPv6 is the presence container /ncws-example:interfaces/interface/ipv6 (config).
+// NcwsExample_Interfaces_Interface_IPv6 is the presence container
+// /ncws-example:interfaces/interface/ipv6 (config).
 //
 // IPv6 is on when this container exists.
 //
 // Presence: IPv6 is enabled on the interface.
-type IPv6 struct {
+type NcwsExample_Interfaces_Interface_IPv6 struct {
 	// Autoconf is leaf /ncws-example:interfaces/interface/ipv6/autoconf (config, default "true").
 	// Whether SLAAC addresses are made.
 	Autoconf *bool
 }
 
-// Statistics is the container /ncws-example:interfaces/interface/statistics (state).
+// NcwsExample_Interfaces_Interface_Statistics is the container
+// /ncws-example:interfaces/interface/statistics (state).
 //
 // Counters.
-type Statistics struct {
+type NcwsExample_Interfaces_Interface_Statistics struct {
 	// InOctets is leaf /ncws-example:interfaces/interface/statistics/in-octets (state).
 	// Octets received.
 	InOctets *uint64
@@ -167,22 +170,22 @@ type Statistics struct {
 	OutOctets *uint64
 }
 
-// Routing is the container /ncws-example:routing (config).
+// NcwsExample_Routing is the container /ncws-example:routing (config).
 //
 // Static routing, and the routing table the device computes.
-type Routing struct {
+type NcwsExample_Routing struct {
 	// Route is list /ncws-example:routing/route (config).
 	// One static route.
-	Route []*Route
+	Route []*NcwsExample_Routing_Route
 
 	// Table is container /ncws-example:routing/table (state).
 	// The routing table: the connected routes of the interfaces' addresses and the static
 	// routes, as the device holds them.
-	Table *Table
+	Table *NcwsExample_Routing_Table
 }
 
 // AppendRoute appends entry e to Route, refusing an entry without its keys or with the keys of another.
-func (x *Routing) AppendRoute(e *Route) error {
+func (x *NcwsExample_Routing) AppendRoute(e *NcwsExample_Routing_Route) error {
 	if e.Prefix == nil {
 		return genimpl.MissingKey("/ncws-example:routing/route", "prefix")
 	}
@@ -194,7 +197,7 @@ func (x *Routing) AppendRoute(e *Route) error {
 }
 
 // GetRoute returns the entry of Route with the given keys, nil if none.
-func (x *Routing) GetRoute(kPrefix string) *Route {
+func (x *NcwsExample_Routing) GetRoute(kPrefix string) *NcwsExample_Routing_Route {
 	for _, e := range x.Route {
 		if e.Prefix != nil && *e.Prefix == kPrefix {
 			return e
@@ -204,21 +207,21 @@ func (x *Routing) GetRoute(kPrefix string) *Route {
 }
 
 // NewRoute appends a new entry with the given keys to Route and returns it; it fails when the keys are taken.
-func (x *Routing) NewRoute(kPrefix string) (*Route, error) {
+func (x *NcwsExample_Routing) NewRoute(kPrefix string) (*NcwsExample_Routing_Route, error) {
 	if x.GetRoute(kPrefix) != nil {
 		return nil, genimpl.Duplicate("/ncws-example:routing/route")
 	}
-	e := &Route{Prefix: &kPrefix}
+	e := &NcwsExample_Routing_Route{Prefix: &kPrefix}
 	x.Route = append(x.Route, e)
 	return e, nil
 }
 
-// Route is an entry of the list /ncws-example:routing/route (config).
+// NcwsExample_Routing_Route is an entry of the list /ncws-example:routing/route (config).
 //
 // One static route.
 //
 // Keys: prefix.
-type Route struct {
+type NcwsExample_Routing_Route struct {
 	// Prefix is leaf /ncws-example:routing/route/prefix (config).
 	// The destination.
 	Prefix *string
@@ -245,18 +248,18 @@ type Route struct {
 	Metric *uint32
 }
 
-// Table is the container /ncws-example:routing/table (state).
+// NcwsExample_Routing_Table is the container /ncws-example:routing/table (state).
 //
 // The routing table: the connected routes of the interfaces' addresses and the static
 // routes, as the device holds them.
-type Table struct {
+type NcwsExample_Routing_Table struct {
 	// Entry is list /ncws-example:routing/table/entry (state).
 	// One route of a prefix from one protocol.
-	Entry []*Entry
+	Entry []*NcwsExample_Routing_Table_Entry
 }
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
-func (x *Table) AppendEntry(e *Entry) error {
+func (x *NcwsExample_Routing_Table) AppendEntry(e *NcwsExample_Routing_Table_Entry) error {
 	if e.Prefix == nil {
 		return genimpl.MissingKey("/ncws-example:routing/table/entry", "prefix")
 	}
@@ -271,7 +274,7 @@ func (x *Table) AppendEntry(e *Entry) error {
 }
 
 // GetEntry returns the entry of Entry with the given keys, nil if none.
-func (x *Table) GetEntry(kPrefix string, kProtocol RouteProtocol) *Entry {
+func (x *NcwsExample_Routing_Table) GetEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) *NcwsExample_Routing_Table_Entry {
 	for _, e := range x.Entry {
 		if e.Prefix != nil && *e.Prefix == kPrefix && e.Protocol != nil && *e.Protocol == kProtocol {
 			return e
@@ -281,28 +284,28 @@ func (x *Table) GetEntry(kPrefix string, kProtocol RouteProtocol) *Entry {
 }
 
 // NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
-func (x *Table) NewEntry(kPrefix string, kProtocol RouteProtocol) (*Entry, error) {
+func (x *NcwsExample_Routing_Table) NewEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) (*NcwsExample_Routing_Table_Entry, error) {
 	if x.GetEntry(kPrefix, kProtocol) != nil {
 		return nil, genimpl.Duplicate("/ncws-example:routing/table/entry")
 	}
-	e := &Entry{Prefix: &kPrefix, Protocol: &kProtocol}
+	e := &NcwsExample_Routing_Table_Entry{Prefix: &kPrefix, Protocol: &kProtocol}
 	x.Entry = append(x.Entry, e)
 	return e, nil
 }
 
-// Entry is an entry of the list /ncws-example:routing/table/entry (state).
+// NcwsExample_Routing_Table_Entry is an entry of the list /ncws-example:routing/table/entry (state).
 //
 // One route of a prefix from one protocol.
 //
 // Keys: prefix protocol.
-type Entry struct {
+type NcwsExample_Routing_Table_Entry struct {
 	// Prefix is leaf /ncws-example:routing/table/entry/prefix (state).
 	// The destination.
 	Prefix *string
 
 	// Protocol is leaf /ncws-example:routing/table/entry/protocol (state).
 	// Where the route comes from.
-	Protocol *RouteProtocol
+	Protocol *NcwsExample_RouteProtocol
 
 	// NextHop is leaf /ncws-example:routing/table/entry/next-hop (state).
 	// The next router; absent for a connected route and for a route with no gateway.
@@ -327,17 +330,17 @@ type Entry struct {
 	Active *bool
 }
 
-// ACL is the container /ncws-example:acl (config).
+// NcwsExample_ACL is the container /ncws-example:acl (config).
 //
 // A packet filter.
-type ACL struct {
+type NcwsExample_ACL struct {
 	// Rule is list /ncws-example:acl/rule (config).
 	// Rules, applied in order; the first that matches decides.
-	Rule []*Rule
+	Rule []*NcwsExample_ACL_Rule
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
-func (x *ACL) AppendRule(e *Rule) error {
+func (x *NcwsExample_ACL) AppendRule(e *NcwsExample_ACL_Rule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ncws-example:acl/rule", "name")
 	}
@@ -349,7 +352,7 @@ func (x *ACL) AppendRule(e *Rule) error {
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
-func (x *ACL) GetRule(kName string) *Rule {
+func (x *NcwsExample_ACL) GetRule(kName string) *NcwsExample_ACL_Rule {
 	for _, e := range x.Rule {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -359,22 +362,22 @@ func (x *ACL) GetRule(kName string) *Rule {
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
-func (x *ACL) NewRule(kName string) (*Rule, error) {
+func (x *NcwsExample_ACL) NewRule(kName string) (*NcwsExample_ACL_Rule, error) {
 	if x.GetRule(kName) != nil {
 		return nil, genimpl.Duplicate("/ncws-example:acl/rule")
 	}
-	e := &Rule{Name: &kName}
+	e := &NcwsExample_ACL_Rule{Name: &kName}
 	x.Rule = append(x.Rule, e)
 	return e, nil
 }
 
-// Rule is an entry of the list /ncws-example:acl/rule (config).
+// NcwsExample_ACL_Rule is an entry of the list /ncws-example:acl/rule (config).
 //
 // Rules, applied in order; the first that matches decides.
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
-type Rule struct {
+type NcwsExample_ACL_Rule struct {
 	// Name is leaf /ncws-example:acl/rule/name (config).
 	// The rule's name.
 	Name *string
@@ -394,11 +397,11 @@ type Rule struct {
 
 	// Action is leaf /ncws-example:acl/rule/action (config, mandatory).
 	// What happens to a matching packet.
-	Action *Rule_Action
+	Action *NcwsExample_ACL_Rule_Action
 }
 
-// RebootInput is the input of rpc /ncws-example:reboot.
-type RebootInput struct {
+// NcwsExample_RebootInput is the input of rpc /ncws-example:reboot.
+type NcwsExample_RebootInput struct {
 	// Delay is leaf /ncws-example:reboot/input/delay (default "0", units seconds).
 	// How long to wait before the restart.
 	Delay *uint32
@@ -408,37 +411,40 @@ type RebootInput struct {
 	Message *string
 }
 
-// RebootOutput is the output of rpc /ncws-example:reboot.
-type RebootOutput struct {
+// NcwsExample_RebootOutput is the output of rpc /ncws-example:reboot.
+type NcwsExample_RebootOutput struct {
 	// RebootAt is leaf /ncws-example:reboot/output/reboot-at.
 	// When the device will restart.
 	RebootAt *string
 }
 
-// ConfigSaved is the content of notification /ncws-example:config-saved.
-type ConfigSaved struct {
+// NcwsExample_ConfigSaved is the content of notification /ncws-example:config-saved.
+type NcwsExample_ConfigSaved struct {
 	// User is leaf /ncws-example:config-saved/user.
 	// Who saved it.
 	User *string
 }
 
-// InterfaceResetInput is the input of action /ncws-example:interfaces/interface/reset.
-type InterfaceResetInput struct {
+// NcwsExample_Interfaces_Interface_ResetInput is the input of action
+// /ncws-example:interfaces/interface/reset.
+type NcwsExample_Interfaces_Interface_ResetInput struct {
 	// Delay is leaf /ncws-example:interfaces/interface/reset/input/delay (default "0", units seconds).
 	// How long to wait before the reset.
 	Delay *uint32
 }
 
-// InterfaceResetOutput is the output of action /ncws-example:interfaces/interface/reset.
-type InterfaceResetOutput struct {
+// NcwsExample_Interfaces_Interface_ResetOutput is the output of action
+// /ncws-example:interfaces/interface/reset.
+type NcwsExample_Interfaces_Interface_ResetOutput struct {
 	// ResetAt is leaf /ncws-example:interfaces/interface/reset/output/reset-at.
 	// When the reset happened or will happen.
 	ResetAt *string
 }
 
-// InterfaceLinkChange is the content of notification /ncws-example:interfaces/interface/link-change.
-type InterfaceLinkChange struct {
+// NcwsExample_Interfaces_Interface_LinkChange is the content of notification
+// /ncws-example:interfaces/interface/link-change.
+type NcwsExample_Interfaces_Interface_LinkChange struct {
 	// OperStatus is leaf /ncws-example:interfaces/interface/link-change/oper-status.
 	// The new state.
-	OperStatus *OperState
+	OperStatus *NcwsExample_OperState
 }

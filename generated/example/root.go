@@ -18,19 +18,19 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// System is container /ncws-example:system (config).
 	// Device-wide settings.
-	System *System
+	System *NcwsExample_System
 
 	// Interfaces is container /ncws-example:interfaces (config).
 	// The device's interfaces.
-	Interfaces *Interfaces
+	Interfaces *NcwsExample_Interfaces
 
 	// Routing is container /ncws-example:routing (config).
 	// Static routing, and the routing table the device computes.
-	Routing *Routing
+	Routing *NcwsExample_Routing
 
 	// ACL is container /ncws-example:acl (config).
 	// A packet filter.
-	ACL *ACL
+	ACL *NcwsExample_ACL
 
 	// VendorData is anydata /ncws-example:vendor-data (config).
 	// Opaque settings for software outside this model.
@@ -45,22 +45,22 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "ncws-example:system":
-			x.System = new(System)
+			x.System = new(NcwsExample_System)
 			if err := x.System.FromTree(c); err != nil {
 				return err
 			}
 		case "ncws-example:interfaces":
-			x.Interfaces = new(Interfaces)
+			x.Interfaces = new(NcwsExample_Interfaces)
 			if err := x.Interfaces.FromTree(c); err != nil {
 				return err
 			}
 		case "ncws-example:routing":
-			x.Routing = new(Routing)
+			x.Routing = new(NcwsExample_Routing)
 			if err := x.Routing.FromTree(c); err != nil {
 				return err
 			}
 		case "ncws-example:acl":
-			x.ACL = new(ACL)
+			x.ACL = new(NcwsExample_ACL)
 			if err := x.ACL.FromTree(c); err != nil {
 				return err
 			}

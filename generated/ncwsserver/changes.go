@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*CommitHistory ...), nil when absent;
-// Path locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,11 +23,11 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/ncws-server:commit-history":
-		return new(CommitHistory)
+		return new(NcwsServer_CommitHistory)
 	case "/ncws-server:commit-history/commit":
-		return new(Commit)
+		return new(NcwsServer_CommitHistory_Commit)
 	case "/ncws-server:commit-history/commit/change":
-		return new(Change2)
+		return new(NcwsServer_CommitHistory_Commit_Change)
 	}
 	return nil
 }

@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history, replacing what x held; children
 // the package has no field for are ignored.
-func (x *CommitHistory) FromTree(n *data.Node) error {
-	*x = CommitHistory{}
+func (x *NcwsServer_CommitHistory) FromTree(n *data.Node) error {
+	*x = NcwsServer_CommitHistory{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "commit":
-			e := new(Commit)
+			e := new(NcwsServer_CommitHistory_Commit)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -28,7 +28,7 @@ func (x *CommitHistory) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:commit-history,
 // checking every value against its type.
-func (x *CommitHistory) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsServer_CommitHistory) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Commit {
 		b.Add(e.ToTree(b.Schema("ncws-server", "commit")))
@@ -38,8 +38,8 @@ func (x *CommitHistory) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history/commit, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Commit) FromTree(n *data.Node) error {
-	*x = Commit{}
+func (x *NcwsServer_CommitHistory_Commit) FromTree(n *data.Node) error {
+	*x = NcwsServer_CommitHistory_Commit{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "id":
@@ -53,7 +53,7 @@ func (x *Commit) FromTree(n *data.Node) error {
 		case "comment":
 			genimpl.SetString(&x.Comment, c)
 		case "change":
-			e := new(Change2)
+			e := new(NcwsServer_CommitHistory_Commit_Change)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -65,7 +65,7 @@ func (x *Commit) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:commit-history/commit,
 // checking every value against its type.
-func (x *Commit) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsServer_CommitHistory_Commit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
 	genimpl.LeafString(b, "ncws-server", "time", x.Time)
@@ -80,8 +80,8 @@ func (x *Commit) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history/commit/change, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Change2) FromTree(n *data.Node) error {
-	*x = Change2{}
+func (x *NcwsServer_CommitHistory_Commit_Change) FromTree(n *data.Node) error {
+	*x = NcwsServer_CommitHistory_Commit_Change{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "path":
@@ -95,7 +95,7 @@ func (x *Change2) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-server:commit-history/commit/change, checking every value against its type.
-func (x *Change2) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsServer_CommitHistory_Commit_Change) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ncws-server", "path", x.Path)
 	genimpl.LeafText(b, "ncws-server", "operation", x.Operation)
@@ -104,8 +104,8 @@ func (x *Change2) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ncws-server:rollback/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *RollbackInput) FromTree(n *data.Node) error {
-	*x = RollbackInput{}
+func (x *NcwsServer_RollbackInput) FromTree(n *data.Node) error {
+	*x = NcwsServer_RollbackInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ncws-server") {
 		case "id":
@@ -117,7 +117,7 @@ func (x *RollbackInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:rollback/input,
 // checking every value against its type.
-func (x *RollbackInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcwsServer_RollbackInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
 	return b.Done()

@@ -7,38 +7,38 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Change2_Operation is the enumeration of /ncws-server:commit-history/commit/change/operation; its values are the YANG enum values.
-type Change2_Operation int32
+// NcwsServer_CommitHistory_Commit_Change_Operation is the enumeration of /ncws-server:commit-history/commit/change/operation; its values are the YANG enum values.
+type NcwsServer_CommitHistory_Commit_Change_Operation int32
 
-// The values of Change2_Operation.
+// The values of NcwsServer_CommitHistory_Commit_Change_Operation.
 const (
-	Change2_Operation_Create  Change2_Operation = 0 // create
-	Change2_Operation_Delete  Change2_Operation = 1 // delete
-	Change2_Operation_Replace Change2_Operation = 2 // replace
+	NcwsServer_CommitHistory_Commit_Change_Operation_Create  NcwsServer_CommitHistory_Commit_Change_Operation = 0 // create
+	NcwsServer_CommitHistory_Commit_Change_Operation_Delete  NcwsServer_CommitHistory_Commit_Change_Operation = 1 // delete
+	NcwsServer_CommitHistory_Commit_Change_Operation_Replace NcwsServer_CommitHistory_Commit_Change_Operation = 2 // replace
 )
 
-// String returns the YANG name of e, or Change2_Operation(<value>) for a value that is not one.
-func (e Change2_Operation) String() string {
+// String returns the YANG name of e, or NcwsServer_CommitHistory_Commit_Change_Operation(<value>) for a value that is not one.
+func (e NcwsServer_CommitHistory_Commit_Change_Operation) String() string {
 	switch e {
-	case Change2_Operation_Create:
+	case NcwsServer_CommitHistory_Commit_Change_Operation_Create:
 		return "create"
-	case Change2_Operation_Delete:
+	case NcwsServer_CommitHistory_Commit_Change_Operation_Delete:
 		return "delete"
-	case Change2_Operation_Replace:
+	case NcwsServer_CommitHistory_Commit_Change_Operation_Replace:
 		return "replace"
 	}
-	return "Change2_Operation(" + genimpl.FormatInt(int32(e)) + ")"
+	return "NcwsServer_CommitHistory_Commit_Change_Operation(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseChange2_Operation returns the value of Change2_Operation named s; ok is false when none is.
-func ParseChange2_Operation(s string) (v Change2_Operation, ok bool) {
+// ParseNcwsServer_CommitHistory_Commit_Change_Operation returns the value of NcwsServer_CommitHistory_Commit_Change_Operation named s; ok is false when none is.
+func ParseNcwsServer_CommitHistory_Commit_Change_Operation(s string) (v NcwsServer_CommitHistory_Commit_Change_Operation, ok bool) {
 	switch s {
 	case "create":
-		return Change2_Operation_Create, true
+		return NcwsServer_CommitHistory_Commit_Change_Operation_Create, true
 	case "delete":
-		return Change2_Operation_Delete, true
+		return NcwsServer_CommitHistory_Commit_Change_Operation_Delete, true
 	case "replace":
-		return Change2_Operation_Replace, true
+		return NcwsServer_CommitHistory_Commit_Change_Operation_Replace, true
 	}
 	return 0, false
 }

@@ -22,14 +22,14 @@ type NcwsServerServer interface {
 	// other commit. Refused while a confirmed commit is pending or another session holds
 	// the running lock. Only a user an access control rule permits may invoke it, since it
 	// can rewrite any part of the configuration.
-	Rollback(ctx context.Context, in *RollbackInput) error
+	Rollback(ctx context.Context, in *NcwsServer_RollbackInput) error
 }
 
 // UnimplementedNcwsServerServer answers every operation of NcwsServerServer with operation-not-supported.
 type UnimplementedNcwsServerServer struct{}
 
 // Rollback answers operation-not-supported.
-func (UnimplementedNcwsServerServer) Rollback(ctx context.Context, in *RollbackInput) error {
+func (UnimplementedNcwsServerServer) Rollback(ctx context.Context, in *NcwsServer_RollbackInput) error {
 	return genimpl.Unimplemented(schemaOp("/ncws-server:rollback"))
 }
 
@@ -43,7 +43,7 @@ func RegisterNcwsServerServer(srv *genimpl.Server, impl NcwsServerServer) error 
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(RollbackInput)
+			in := new(NcwsServer_RollbackInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -73,7 +73,7 @@ func NewNcwsServerClient(s *genimpl.Session) *NcwsServerClient {
 // other commit. Refused while a confirmed commit is pending or another session holds
 // the running lock. Only a user an access control rule permits may invoke it, since it
 // can rewrite any part of the configuration.
-func (c *NcwsServerClient) Rollback(ctx context.Context, in *RollbackInput) error {
+func (c *NcwsServerClient) Rollback(ctx context.Context, in *NcwsServer_RollbackInput) error {
 	op := schemaOp("/ncws-server:rollback")
 	var it *data.Node
 	if in != nil {

@@ -7,21 +7,21 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// CommitHistory is the container /ncws-server:commit-history (state).
+// NcwsServer_CommitHistory is the container /ncws-server:commit-history (state).
 //
 // The commits to the running datastore the server keeps, oldest first. A commit is an
 // edit-config or copy-config of running, a commit of the candidate, a rollback, or the
 // revert of an unconfirmed confirmed commit. Readable only where an access control rule
 // permits it: the history names users and sessions, and its paths (key values included)
 // reach every part of the configuration, /nacm too, whatever the reader may see there.
-type CommitHistory struct {
+type NcwsServer_CommitHistory struct {
 	// Commit is list /ncws-server:commit-history/commit (state).
 	// One commit.
-	Commit []*Commit
+	Commit []*NcwsServer_CommitHistory_Commit
 }
 
 // AppendCommit appends entry e to Commit, refusing an entry without its keys or with the keys of another.
-func (x *CommitHistory) AppendCommit(e *Commit) error {
+func (x *NcwsServer_CommitHistory) AppendCommit(e *NcwsServer_CommitHistory_Commit) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/ncws-server:commit-history/commit", "id")
 	}
@@ -33,7 +33,7 @@ func (x *CommitHistory) AppendCommit(e *Commit) error {
 }
 
 // GetCommit returns the entry of Commit with the given keys, nil if none.
-func (x *CommitHistory) GetCommit(kID uint64) *Commit {
+func (x *NcwsServer_CommitHistory) GetCommit(kID uint64) *NcwsServer_CommitHistory_Commit {
 	for _, e := range x.Commit {
 		if e.ID != nil && *e.ID == kID {
 			return e
@@ -43,21 +43,21 @@ func (x *CommitHistory) GetCommit(kID uint64) *Commit {
 }
 
 // NewCommit appends a new entry with the given keys to Commit and returns it; it fails when the keys are taken.
-func (x *CommitHistory) NewCommit(kID uint64) (*Commit, error) {
+func (x *NcwsServer_CommitHistory) NewCommit(kID uint64) (*NcwsServer_CommitHistory_Commit, error) {
 	if x.GetCommit(kID) != nil {
 		return nil, genimpl.Duplicate("/ncws-server:commit-history/commit")
 	}
-	e := &Commit{ID: &kID}
+	e := &NcwsServer_CommitHistory_Commit{ID: &kID}
 	x.Commit = append(x.Commit, e)
 	return e, nil
 }
 
-// Commit is an entry of the list /ncws-server:commit-history/commit (state).
+// NcwsServer_CommitHistory_Commit is an entry of the list /ncws-server:commit-history/commit (state).
 //
 // One commit.
 //
 // Keys: id.
-type Commit struct {
+type NcwsServer_CommitHistory_Commit struct {
 	// ID is leaf /ncws-server:commit-history/commit/id (state).
 	// The commit's number; numbers grow by one with each commit.
 	ID *uint64
@@ -80,11 +80,11 @@ type Commit struct {
 
 	// Change is list /ncws-server:commit-history/commit/change (state).
 	// A subtree the commit changed.
-	Change []*Change2
+	Change []*NcwsServer_CommitHistory_Commit_Change
 }
 
 // AppendChange appends entry e to Change, refusing an entry without its keys or with the keys of another.
-func (x *Commit) AppendChange(e *Change2) error {
+func (x *NcwsServer_CommitHistory_Commit) AppendChange(e *NcwsServer_CommitHistory_Commit_Change) error {
 	if e.Path == nil {
 		return genimpl.MissingKey("/ncws-server:commit-history/commit/change", "path")
 	}
@@ -96,7 +96,7 @@ func (x *Commit) AppendChange(e *Change2) error {
 }
 
 // GetChange returns the entry of Change with the given keys, nil if none.
-func (x *Commit) GetChange(kPath string) *Change2 {
+func (x *NcwsServer_CommitHistory_Commit) GetChange(kPath string) *NcwsServer_CommitHistory_Commit_Change {
 	for _, e := range x.Change {
 		if e.Path != nil && *e.Path == kPath {
 			return e
@@ -106,32 +106,33 @@ func (x *Commit) GetChange(kPath string) *Change2 {
 }
 
 // NewChange appends a new entry with the given keys to Change and returns it; it fails when the keys are taken.
-func (x *Commit) NewChange(kPath string) (*Change2, error) {
+func (x *NcwsServer_CommitHistory_Commit) NewChange(kPath string) (*NcwsServer_CommitHistory_Commit_Change, error) {
 	if x.GetChange(kPath) != nil {
 		return nil, genimpl.Duplicate("/ncws-server:commit-history/commit/change")
 	}
-	e := &Change2{Path: &kPath}
+	e := &NcwsServer_CommitHistory_Commit_Change{Path: &kPath}
 	x.Change = append(x.Change, e)
 	return e, nil
 }
 
-// Change2 is an entry of the list /ncws-server:commit-history/commit/change (state).
+// NcwsServer_CommitHistory_Commit_Change is an entry of the list
+// /ncws-server:commit-history/commit/change (state).
 //
 // A subtree the commit changed.
 //
 // Keys: path.
-type Change2 struct {
+type NcwsServer_CommitHistory_Commit_Change struct {
 	// Path is leaf /ncws-server:commit-history/commit/change/path (state).
 	// The instance-identifier of the subtree's root.
 	Path *string
 
 	// Operation is leaf /ncws-server:commit-history/commit/change/operation (state).
 	// What happened to the subtree.
-	Operation *Change2_Operation
+	Operation *NcwsServer_CommitHistory_Commit_Change_Operation
 }
 
-// RollbackInput is the input of rpc /ncws-server:rollback.
-type RollbackInput struct {
+// NcwsServer_RollbackInput is the input of rpc /ncws-server:rollback.
+type NcwsServer_RollbackInput struct {
 	// ID is leaf /ncws-server:rollback/input/id (mandatory).
 	// The commit to return to (a commit-history id; 0 is the empty datastore before the
 	// first commit, when the history reaches back that far).

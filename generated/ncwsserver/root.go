@@ -22,7 +22,7 @@ type Root struct {
 	// revert of an unconfirmed confirmed commit. Readable only where an access control rule
 	// permits it: the history names users and sessions, and its paths (key values included)
 	// reach every part of the configuration, /nacm too, whatever the reader may see there.
-	CommitHistory *CommitHistory
+	CommitHistory *NcwsServer_CommitHistory
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -32,7 +32,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "ncws-server:commit-history":
-			x.CommitHistory = new(CommitHistory)
+			x.CommitHistory = new(NcwsServer_CommitHistory)
 			if err := x.CommitHistory.FromTree(c); err != nil {
 				return err
 			}

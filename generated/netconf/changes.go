@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Nacm ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,91 +23,91 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/ietf-netconf-acm:nacm":
-		return new(Nacm)
+		return new(IetfNetconfAcm_Nacm)
 	case "/ietf-netconf-acm:nacm/groups":
-		return new(Groups)
+		return new(IetfNetconfAcm_Nacm_Groups)
 	case "/ietf-netconf-acm:nacm/groups/group":
-		return new(Group)
+		return new(IetfNetconfAcm_Nacm_Groups_Group)
 	case "/ietf-netconf-acm:nacm/rule-list":
-		return new(RuleList)
+		return new(IetfNetconfAcm_Nacm_RuleList)
 	case "/ietf-netconf-acm:nacm/rule-list/rule":
-		return new(Rule)
+		return new(IetfNetconfAcm_Nacm_RuleList_Rule)
 	case "/ietf-netconf-monitoring:netconf-state":
-		return new(NetconfState)
+		return new(IetfNetconfMonitoring_NetconfState)
 	case "/ietf-netconf-monitoring:netconf-state/capabilities":
-		return new(Capabilities)
+		return new(IetfNetconfMonitoring_NetconfState_Capabilities)
 	case "/ietf-netconf-monitoring:netconf-state/datastores":
-		return new(Datastores)
+		return new(IetfNetconfMonitoring_NetconfState_Datastores)
 	case "/ietf-netconf-monitoring:netconf-state/datastores/datastore":
-		return new(Datastores_Datastore)
+		return new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore)
 	case "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks":
-		return new(Locks)
+		return new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks)
 	case "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock":
-		return new(GlobalLock)
+		return new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock)
 	case "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock":
-		return new(PartialLock)
+		return new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock)
 	case "/ietf-netconf-monitoring:netconf-state/schemas":
-		return new(Schemas)
+		return new(IetfNetconfMonitoring_NetconfState_Schemas)
 	case "/ietf-netconf-monitoring:netconf-state/schemas/schema":
-		return new(Schemas_Schema)
+		return new(IetfNetconfMonitoring_NetconfState_Schemas_Schema)
 	case "/ietf-netconf-monitoring:netconf-state/sessions":
-		return new(Sessions)
+		return new(IetfNetconfMonitoring_NetconfState_Sessions)
 	case "/ietf-netconf-monitoring:netconf-state/sessions/session":
-		return new(Session)
+		return new(IetfNetconfMonitoring_NetconfState_Sessions_Session)
 	case "/ietf-netconf-monitoring:netconf-state/statistics":
-		return new(Statistics)
+		return new(IetfNetconfMonitoring_NetconfState_Statistics)
 	case "/ietf-subscribed-notifications:streams":
-		return new(Streams)
+		return new(IetfSubscribedNotifications_Streams)
 	case "/ietf-subscribed-notifications:streams/stream":
-		return new(Streams_Stream)
+		return new(IetfSubscribedNotifications_Streams_Stream)
 	case "/ietf-subscribed-notifications:filters":
-		return new(Filters)
+		return new(IetfSubscribedNotifications_Filters)
 	case "/ietf-subscribed-notifications:filters/stream-filter":
-		return new(StreamFilter)
+		return new(IetfSubscribedNotifications_Filters_StreamFilter)
 	case "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter":
-		return new(SelectionFilter)
+		return new(IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter)
 	case "/ietf-subscribed-notifications:subscriptions":
-		return new(Subscriptions)
+		return new(IetfSubscribedNotifications_Subscriptions)
 	case "/ietf-subscribed-notifications:subscriptions/subscription":
-		return new(Subscription)
+		return new(IetfSubscribedNotifications_Subscriptions_Subscription)
 	case "/ietf-subscribed-notifications:subscriptions/subscription/receivers":
-		return new(Receivers)
+		return new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers)
 	case "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver":
-		return new(Receiver)
+		return new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver)
 	case "/ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic":
-		return new(Periodic)
+		return new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic)
 	case "/ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change":
-		return new(OnChange)
+		return new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange)
 	case "/ietf-yang-library:yang-library":
-		return new(YANGLibrary)
+		return new(IetfYANGLibrary_YANGLibrary)
 	case "/ietf-yang-library:yang-library/module-set":
-		return new(ModuleSet)
+		return new(IetfYANGLibrary_YANGLibrary_ModuleSet)
 	case "/ietf-yang-library:yang-library/module-set/module":
-		return new(ModuleSet_Module)
+		return new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module)
 	case "/ietf-yang-library:yang-library/module-set/module/submodule":
-		return new(ModuleSet_Module_Submodule)
+		return new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule)
 	case "/ietf-yang-library:yang-library/module-set/import-only-module":
-		return new(ImportOnlyModule)
+		return new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule)
 	case "/ietf-yang-library:yang-library/module-set/import-only-module/submodule":
-		return new(ImportOnlyModule_Submodule)
+		return new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule)
 	case "/ietf-yang-library:yang-library/schema":
-		return new(YANGLibrary_Schema)
+		return new(IetfYANGLibrary_YANGLibrary_Schema)
 	case "/ietf-yang-library:yang-library/datastore":
-		return new(YANGLibrary_Datastore)
+		return new(IetfYANGLibrary_YANGLibrary_Datastore)
 	case "/ietf-yang-library:modules-state":
-		return new(ModulesState)
+		return new(IetfYANGLibrary_ModulesState)
 	case "/ietf-yang-library:modules-state/module":
-		return new(ModulesState_Module)
+		return new(IetfYANGLibrary_ModulesState_Module)
 	case "/ietf-yang-library:modules-state/module/deviation":
-		return new(Deviation)
+		return new(IetfYANGLibrary_ModulesState_Module_Deviation)
 	case "/ietf-yang-library:modules-state/module/submodule":
-		return new(ModulesState_Module_Submodule)
+		return new(IetfYANGLibrary_ModulesState_Module_Submodule)
 	case "/nc-notifications:netconf":
-		return new(Netconf)
+		return new(NcNotifications_Netconf)
 	case "/nc-notifications:netconf/streams":
-		return new(Netconf_Streams)
+		return new(NcNotifications_Netconf_Streams)
 	case "/nc-notifications:netconf/streams/stream":
-		return new(Netconf_Streams_Stream)
+		return new(NcNotifications_Netconf_Streams_Stream)
 	}
 	return nil
 }

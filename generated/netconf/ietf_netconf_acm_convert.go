@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Nacm) FromTree(n *data.Node) error {
-	*x = Nacm{}
+func (x *IetfNetconfAcm_Nacm) FromTree(n *data.Node) error {
+	*x = IetfNetconfAcm_Nacm{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-acm") {
 		case "enable-nacm":
@@ -32,12 +32,12 @@ func (x *Nacm) FromTree(n *data.Node) error {
 		case "denied-notifications":
 			genimpl.SetUint(&x.DeniedNotifications, c)
 		case "groups":
-			x.Groups = new(Groups)
+			x.Groups = new(IetfNetconfAcm_Nacm_Groups)
 			if err := x.Groups.FromTree(c); err != nil {
 				return err
 			}
 		case "rule-list":
-			e := new(RuleList)
+			e := new(IetfNetconfAcm_Nacm_RuleList)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -49,7 +49,7 @@ func (x *Nacm) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm, checking
 // every value against its type.
-func (x *Nacm) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfAcm_Nacm) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafBool(b, "ietf-netconf-acm", "enable-nacm", x.EnableNacm)
 	genimpl.LeafText(b, "ietf-netconf-acm", "read-default", x.ReadDefault)
@@ -70,12 +70,12 @@ func (x *Nacm) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/groups, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Groups) FromTree(n *data.Node) error {
-	*x = Groups{}
+func (x *IetfNetconfAcm_Nacm_Groups) FromTree(n *data.Node) error {
+	*x = IetfNetconfAcm_Nacm_Groups{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-acm") {
 		case "group":
-			e := new(Group)
+			e := new(IetfNetconfAcm_Nacm_Groups_Group)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -87,7 +87,7 @@ func (x *Groups) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/groups,
 // checking every value against its type.
-func (x *Groups) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfAcm_Nacm_Groups) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Group {
 		b.Add(e.ToTree(b.Schema("ietf-netconf-acm", "group")))
@@ -97,8 +97,8 @@ func (x *Groups) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/groups/group, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Group) FromTree(n *data.Node) error {
-	*x = Group{}
+func (x *IetfNetconfAcm_Nacm_Groups_Group) FromTree(n *data.Node) error {
+	*x = IetfNetconfAcm_Nacm_Groups_Group{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-acm") {
 		case "name":
@@ -112,7 +112,7 @@ func (x *Group) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/groups/group,
 // checking every value against its type.
-func (x *Group) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfAcm_Nacm_Groups_Group) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-acm", "name", x.Name)
 	for _, v := range x.UserName {
@@ -123,8 +123,8 @@ func (x *Group) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/rule-list, replacing what x held;
 // children the package has no field for are ignored.
-func (x *RuleList) FromTree(n *data.Node) error {
-	*x = RuleList{}
+func (x *IetfNetconfAcm_Nacm_RuleList) FromTree(n *data.Node) error {
+	*x = IetfNetconfAcm_Nacm_RuleList{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-acm") {
 		case "name":
@@ -132,7 +132,7 @@ func (x *RuleList) FromTree(n *data.Node) error {
 		case "group":
 			x.Group = append(x.Group, c.Value.Str)
 		case "rule":
-			e := new(Rule)
+			e := new(IetfNetconfAcm_Nacm_RuleList_Rule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -144,7 +144,7 @@ func (x *RuleList) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/rule-list,
 // checking every value against its type.
-func (x *RuleList) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfAcm_Nacm_RuleList) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-acm", "name", x.Name)
 	for _, v := range x.Group {
@@ -158,8 +158,8 @@ func (x *RuleList) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/rule-list/rule, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Rule) FromTree(n *data.Node) error {
-	*x = Rule{}
+func (x *IetfNetconfAcm_Nacm_RuleList_Rule) FromTree(n *data.Node) error {
+	*x = IetfNetconfAcm_Nacm_RuleList_Rule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-acm") {
 		case "name":
@@ -173,7 +173,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 		case "path":
 			genimpl.SetString(&x.Path, c)
 		case "access-operations":
-			v, err := fromRule_AccessOperations(c.Value, c.Schema.Type)
+			v, err := fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations(c.Value, c.Schema.Type)
 			if err != nil {
 				return err
 			}
@@ -189,7 +189,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-acm:nacm/rule-list/rule, checking every value against its type.
-func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfAcm_Nacm_RuleList_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.RPCName != nil, x.NotificationName != nil, x.Path != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-acm:nacm/rule-list/rule", "rule-type")
@@ -200,7 +200,7 @@ func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	genimpl.LeafString(b, "ietf-netconf-acm", "notification-name", x.NotificationName)
 	genimpl.LeafString(b, "ietf-netconf-acm", "path", x.Path)
 	if x.AccessOperations != nil {
-		b.UnionLeaf("ietf-netconf-acm", "access-operations", x.AccessOperations.unionRule_AccessOperations())
+		b.UnionLeaf("ietf-netconf-acm", "access-operations", x.AccessOperations.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations())
 	}
 	genimpl.LeafText(b, "ietf-netconf-acm", "action", x.Action)
 	genimpl.LeafString(b, "ietf-netconf-acm", "comment", x.Comment)

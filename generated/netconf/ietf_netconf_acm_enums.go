@@ -9,70 +9,74 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// ActionType is the enumeration typedef ietf-netconf-acm:action-type; its values are the YANG enum values.
-type ActionType int32
+// IetfNetconfAcm_ActionType is the enumeration typedef ietf-netconf-acm:action-type; its values are the YANG enum values.
+type IetfNetconfAcm_ActionType int32
 
-// The values of ActionType.
+// The values of IetfNetconfAcm_ActionType.
 const (
-	ActionType_Permit ActionType = 0 // permit
-	ActionType_Deny   ActionType = 1 // deny
+	IetfNetconfAcm_ActionType_Permit IetfNetconfAcm_ActionType = 0 // permit
+	IetfNetconfAcm_ActionType_Deny   IetfNetconfAcm_ActionType = 1 // deny
 )
 
-// String returns the YANG name of e, or ActionType(<value>) for a value that is not one.
-func (e ActionType) String() string {
+// String returns the YANG name of e, or IetfNetconfAcm_ActionType(<value>) for a value that is not one.
+func (e IetfNetconfAcm_ActionType) String() string {
 	switch e {
-	case ActionType_Permit:
+	case IetfNetconfAcm_ActionType_Permit:
 		return "permit"
-	case ActionType_Deny:
+	case IetfNetconfAcm_ActionType_Deny:
 		return "deny"
 	}
-	return "ActionType(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfAcm_ActionType(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseActionType returns the value of ActionType named s; ok is false when none is.
-func ParseActionType(s string) (v ActionType, ok bool) {
+// ParseIetfNetconfAcm_ActionType returns the value of IetfNetconfAcm_ActionType named s; ok is false when none is.
+func ParseIetfNetconfAcm_ActionType(s string) (v IetfNetconfAcm_ActionType, ok bool) {
 	switch s {
 	case "permit":
-		return ActionType_Permit, true
+		return IetfNetconfAcm_ActionType_Permit, true
 	case "deny":
-		return ActionType_Deny, true
+		return IetfNetconfAcm_ActionType_Deny, true
 	}
 	return 0, false
 }
 
-// Rule_AccessOperations is the union of /ietf-netconf-acm:nacm/rule-list/rule/access-operations: one of Rule_AccessOperations_String, Rule_AccessOperations_Bits.
-type Rule_AccessOperations interface {
-	unionRule_AccessOperations() genimpl.UnionValue
+// IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations is the union of /ietf-netconf-acm:nacm/rule-list/rule/access-operations: one of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String, IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits.
+type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations interface {
+	unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations() genimpl.UnionValue
 }
 
-// Rule_AccessOperations_String is a String value of Rule_AccessOperations.
-type Rule_AccessOperations_String string
+// IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String is a String value of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations.
+type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String string
 
-func (w Rule_AccessOperations_String) unionRule_AccessOperations() genimpl.UnionValue {
+func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String) unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: string(w)}
 }
 
 // String returns the lexical form of w.
-func (w Rule_AccessOperations_String) String() string { return w.unionRule_AccessOperations().Text }
+func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String) String() string {
+	return w.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations().Text
+}
 
-// Rule_AccessOperations_Bits is a Bits value of Rule_AccessOperations.
-type Rule_AccessOperations_Bits []string
+// IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits is a Bits value of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations.
+type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits []string
 
-func (w Rule_AccessOperations_Bits) unionRule_AccessOperations() genimpl.UnionValue {
+func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: genimpl.FormatBits([]string(w))}
 }
 
 // String returns the lexical form of w.
-func (w Rule_AccessOperations_Bits) String() string { return w.unionRule_AccessOperations().Text }
+func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) String() string {
+	return w.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations().Text
+}
 
-// fromRule_AccessOperations converts a value of a Rule_AccessOperations leaf.
-func fromRule_AccessOperations(v data.Value, t *schema.Type) (Rule_AccessOperations, error) {
+// fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations converts a value of a IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations leaf.
+func fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations(v data.Value, t *schema.Type) (IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return Rule_AccessOperations_String(mv.Str), nil
+		return IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String(mv.Str), nil
 	case 1:
-		return Rule_AccessOperations_Bits(genimpl.Bits(mv)), nil
+		return IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits(genimpl.Bits(mv)), nil
 	}
 	return nil, genimpl.NoMember(v)
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Nacm is the container /ietf-netconf-acm:nacm (config).
+// IetfNetconfAcm_Nacm is the container /ietf-netconf-acm:nacm (config).
 //
 // Access control settings, rules and counters.
-type Nacm struct {
+type IetfNetconfAcm_Nacm struct {
 	// EnableNacm is leaf /ietf-netconf-acm:nacm/enable-nacm (config, default "true").
 	// Whether access control is applied; when false every request
 	// is allowed.
@@ -18,17 +18,17 @@ type Nacm struct {
 
 	// ReadDefault is leaf /ietf-netconf-acm:nacm/read-default (config, default "permit").
 	// The decision for a read that no rule matches.
-	ReadDefault *ActionType
+	ReadDefault *IetfNetconfAcm_ActionType
 
 	// WriteDefault is leaf /ietf-netconf-acm:nacm/write-default (config, default "deny").
 	// The decision for a create, update or delete that no rule
 	// matches.
-	WriteDefault *ActionType
+	WriteDefault *IetfNetconfAcm_ActionType
 
 	// ExecDefault is leaf /ietf-netconf-acm:nacm/exec-default (config, default "permit").
 	// The decision for an operation invocation that no rule
 	// matches.
-	ExecDefault *ActionType
+	ExecDefault *IetfNetconfAcm_ActionType
 
 	// EnableExternalGroups is leaf /ietf-netconf-acm:nacm/enable-external-groups (config, default "true").
 	// Whether group names supplied by the transport or an outside
@@ -53,16 +53,16 @@ type Nacm struct {
 
 	// Groups is container /ietf-netconf-acm:nacm/groups (config).
 	// The groups configured on the server.
-	Groups *Groups
+	Groups *IetfNetconfAcm_Nacm_Groups
 
 	// RuleList is list /ietf-netconf-acm:nacm/rule-list (config).
 	// A named set of rules for some groups. Rule lists are tried in
 	// the order given, and so are the rules within each.
-	RuleList []*RuleList
+	RuleList []*IetfNetconfAcm_Nacm_RuleList
 }
 
 // AppendRuleList appends entry e to RuleList, refusing an entry without its keys or with the keys of another.
-func (x *Nacm) AppendRuleList(e *RuleList) error {
+func (x *IetfNetconfAcm_Nacm) AppendRuleList(e *IetfNetconfAcm_Nacm_RuleList) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-netconf-acm:nacm/rule-list", "name")
 	}
@@ -74,7 +74,7 @@ func (x *Nacm) AppendRuleList(e *RuleList) error {
 }
 
 // GetRuleList returns the entry of RuleList with the given keys, nil if none.
-func (x *Nacm) GetRuleList(kName string) *RuleList {
+func (x *IetfNetconfAcm_Nacm) GetRuleList(kName string) *IetfNetconfAcm_Nacm_RuleList {
 	for _, e := range x.RuleList {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -84,26 +84,26 @@ func (x *Nacm) GetRuleList(kName string) *RuleList {
 }
 
 // NewRuleList appends a new entry with the given keys to RuleList and returns it; it fails when the keys are taken.
-func (x *Nacm) NewRuleList(kName string) (*RuleList, error) {
+func (x *IetfNetconfAcm_Nacm) NewRuleList(kName string) (*IetfNetconfAcm_Nacm_RuleList, error) {
 	if x.GetRuleList(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list")
 	}
-	e := &RuleList{Name: &kName}
+	e := &IetfNetconfAcm_Nacm_RuleList{Name: &kName}
 	x.RuleList = append(x.RuleList, e)
 	return e, nil
 }
 
-// Groups is the container /ietf-netconf-acm:nacm/groups (config).
+// IetfNetconfAcm_Nacm_Groups is the container /ietf-netconf-acm:nacm/groups (config).
 //
 // The groups configured on the server.
-type Groups struct {
+type IetfNetconfAcm_Nacm_Groups struct {
 	// Group is list /ietf-netconf-acm:nacm/groups/group (config).
 	// One group and its members.
-	Group []*Group
+	Group []*IetfNetconfAcm_Nacm_Groups_Group
 }
 
 // AppendGroup appends entry e to Group, refusing an entry without its keys or with the keys of another.
-func (x *Groups) AppendGroup(e *Group) error {
+func (x *IetfNetconfAcm_Nacm_Groups) AppendGroup(e *IetfNetconfAcm_Nacm_Groups_Group) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-netconf-acm:nacm/groups/group", "name")
 	}
@@ -115,7 +115,7 @@ func (x *Groups) AppendGroup(e *Group) error {
 }
 
 // GetGroup returns the entry of Group with the given keys, nil if none.
-func (x *Groups) GetGroup(kName string) *Group {
+func (x *IetfNetconfAcm_Nacm_Groups) GetGroup(kName string) *IetfNetconfAcm_Nacm_Groups_Group {
 	for _, e := range x.Group {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -125,21 +125,22 @@ func (x *Groups) GetGroup(kName string) *Group {
 }
 
 // NewGroup appends a new entry with the given keys to Group and returns it; it fails when the keys are taken.
-func (x *Groups) NewGroup(kName string) (*Group, error) {
+func (x *IetfNetconfAcm_Nacm_Groups) NewGroup(kName string) (*IetfNetconfAcm_Nacm_Groups_Group, error) {
 	if x.GetGroup(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/groups/group")
 	}
-	e := &Group{Name: &kName}
+	e := &IetfNetconfAcm_Nacm_Groups_Group{Name: &kName}
 	x.Group = append(x.Group, e)
 	return e, nil
 }
 
-// Group is an entry of the list /ietf-netconf-acm:nacm/groups/group (config).
+// IetfNetconfAcm_Nacm_Groups_Group is an entry of the list /ietf-netconf-acm:nacm/groups/group
+// (config).
 //
 // One group and its members.
 //
 // Keys: name.
-type Group struct {
+type IetfNetconfAcm_Nacm_Groups_Group struct {
 	// Name is leaf /ietf-netconf-acm:nacm/groups/group/name (config).
 	// The group's name.
 	Name *string
@@ -149,14 +150,14 @@ type Group struct {
 	UserName []string
 }
 
-// RuleList is an entry of the list /ietf-netconf-acm:nacm/rule-list (config).
+// IetfNetconfAcm_Nacm_RuleList is an entry of the list /ietf-netconf-acm:nacm/rule-list (config).
 //
 // A named set of rules for some groups. Rule lists are tried in
 // the order given, and so are the rules within each.
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
-type RuleList struct {
+type IetfNetconfAcm_Nacm_RuleList struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/name (config).
 	// The rule list's name.
 	Name *string
@@ -167,11 +168,11 @@ type RuleList struct {
 
 	// Rule is list /ietf-netconf-acm:nacm/rule-list/rule (config).
 	// One rule. The first rule that matches a request decides it.
-	Rule []*Rule
+	Rule []*IetfNetconfAcm_Nacm_RuleList_Rule
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
-func (x *RuleList) AppendRule(e *Rule) error {
+func (x *IetfNetconfAcm_Nacm_RuleList) AppendRule(e *IetfNetconfAcm_Nacm_RuleList_Rule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-netconf-acm:nacm/rule-list/rule", "name")
 	}
@@ -183,7 +184,7 @@ func (x *RuleList) AppendRule(e *Rule) error {
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
-func (x *RuleList) GetRule(kName string) *Rule {
+func (x *IetfNetconfAcm_Nacm_RuleList) GetRule(kName string) *IetfNetconfAcm_Nacm_RuleList_Rule {
 	for _, e := range x.Rule {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -193,22 +194,23 @@ func (x *RuleList) GetRule(kName string) *Rule {
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
-func (x *RuleList) NewRule(kName string) (*Rule, error) {
+func (x *IetfNetconfAcm_Nacm_RuleList) NewRule(kName string) (*IetfNetconfAcm_Nacm_RuleList_Rule, error) {
 	if x.GetRule(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list/rule")
 	}
-	e := &Rule{Name: &kName}
+	e := &IetfNetconfAcm_Nacm_RuleList_Rule{Name: &kName}
 	x.Rule = append(x.Rule, e)
 	return e, nil
 }
 
-// Rule is an entry of the list /ietf-netconf-acm:nacm/rule-list/rule (config).
+// IetfNetconfAcm_Nacm_RuleList_Rule is an entry of the list /ietf-netconf-acm:nacm/rule-list/rule
+// (config).
 //
 // One rule. The first rule that matches a request decides it.
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
-type Rule struct {
+type IetfNetconfAcm_Nacm_RuleList_Rule struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/rule/name (config).
 	// The rule's name.
 	Name *string
@@ -236,11 +238,11 @@ type Rule struct {
 	// AccessOperations is leaf /ietf-netconf-acm:nacm/rule-list/rule/access-operations (config, default
 	// "*").
 	// The kinds of access matched; '*' means all of them.
-	AccessOperations Rule_AccessOperations
+	AccessOperations IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations
 
 	// Action is leaf /ietf-netconf-acm:nacm/rule-list/rule/action (config, mandatory).
 	// What the rule decides when it matches.
-	Action *ActionType
+	Action *IetfNetconfAcm_ActionType
 
 	// Comment is leaf /ietf-netconf-acm:nacm/rule-list/rule/comment (config).
 	// Free text about the rule.

@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *GetConfigInput) FromTree(n *data.Node) error {
-	*x = GetConfigInput{}
+func (x *IetfNetconf_GetConfigInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_GetConfigInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "source":
-			x.Source = new(GetConfigInput_Source)
+			x.Source = new(IetfNetconf_GetConfigInput_Source)
 			if err := x.Source.FromTree(c); err != nil {
 				return err
 			}
@@ -31,7 +31,7 @@ func (x *GetConfigInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get-config/input,
 // checking every value against its type.
-func (x *GetConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_GetConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Source != nil {
 		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
@@ -45,8 +45,8 @@ func (x *GetConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/input/source, replacing what x
 // held; children the package has no field for are ignored.
-func (x *GetConfigInput_Source) FromTree(n *data.Node) error {
-	*x = GetConfigInput_Source{}
+func (x *IetfNetconf_GetConfigInput_Source) FromTree(n *data.Node) error {
+	*x = IetfNetconf_GetConfigInput_Source{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -62,7 +62,7 @@ func (x *GetConfigInput_Source) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:get-config/input/source, checking every value against its type.
-func (x *GetConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_GetConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:get-config/input/source", "config-source")
@@ -81,8 +81,8 @@ func (x *GetConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/output, replacing what x held;
 // children the package has no field for are ignored.
-func (x *GetConfigOutput) FromTree(n *data.Node) error {
-	*x = GetConfigOutput{}
+func (x *IetfNetconf_GetConfigOutput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_GetConfigOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "data":
@@ -94,7 +94,7 @@ func (x *GetConfigOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get-config/output,
 // checking every value against its type.
-func (x *GetConfigOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_GetConfigOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Data != nil {
 		b.Anydata("ietf-netconf", "data", x.Data)
@@ -104,12 +104,12 @@ func (x *GetConfigOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:edit-config/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *EditConfigInput) FromTree(n *data.Node) error {
-	*x = EditConfigInput{}
+func (x *IetfNetconf_EditConfigInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_EditConfigInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "target":
-			x.Target = new(EditConfigInput_Target)
+			x.Target = new(IetfNetconf_EditConfigInput_Target)
 			if err := x.Target.FromTree(c); err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func (x *EditConfigInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:edit-config/input,
 // checking every value against its type.
-func (x *EditConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_EditConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Config != nil, x.URL != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:edit-config/input", "edit-content")
@@ -150,8 +150,8 @@ func (x *EditConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:edit-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
-func (x *EditConfigInput_Target) FromTree(n *data.Node) error {
-	*x = EditConfigInput_Target{}
+func (x *IetfNetconf_EditConfigInput_Target) FromTree(n *data.Node) error {
+	*x = IetfNetconf_EditConfigInput_Target{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -165,7 +165,7 @@ func (x *EditConfigInput_Target) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:edit-config/input/target, checking every value against its type.
-func (x *EditConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_EditConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:edit-config/input/target", "config-target")
@@ -181,17 +181,17 @@ func (x *EditConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *CopyConfigInput) FromTree(n *data.Node) error {
-	*x = CopyConfigInput{}
+func (x *IetfNetconf_CopyConfigInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CopyConfigInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "target":
-			x.Target = new(CopyConfigInput_Target)
+			x.Target = new(IetfNetconf_CopyConfigInput_Target)
 			if err := x.Target.FromTree(c); err != nil {
 				return err
 			}
 		case "source":
-			x.Source = new(CopyConfigInput_Source)
+			x.Source = new(IetfNetconf_CopyConfigInput_Source)
 			if err := x.Source.FromTree(c); err != nil {
 				return err
 			}
@@ -204,7 +204,7 @@ func (x *CopyConfigInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:copy-config/input,
 // checking every value against its type.
-func (x *CopyConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CopyConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Target != nil {
 		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
@@ -218,8 +218,8 @@ func (x *CopyConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
-func (x *CopyConfigInput_Target) FromTree(n *data.Node) error {
-	*x = CopyConfigInput_Target{}
+func (x *IetfNetconf_CopyConfigInput_Target) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CopyConfigInput_Target{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -237,7 +237,7 @@ func (x *CopyConfigInput_Target) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:copy-config/input/target, checking every value against its type.
-func (x *CopyConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CopyConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:copy-config/input/target", "config-target")
@@ -257,8 +257,8 @@ func (x *CopyConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input/source, replacing what x
 // held; children the package has no field for are ignored.
-func (x *CopyConfigInput_Source) FromTree(n *data.Node) error {
-	*x = CopyConfigInput_Source{}
+func (x *IetfNetconf_CopyConfigInput_Source) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CopyConfigInput_Source{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -278,7 +278,7 @@ func (x *CopyConfigInput_Source) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:copy-config/input/source, checking every value against its type.
-func (x *CopyConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CopyConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:copy-config/input/source", "config-source")
@@ -301,12 +301,12 @@ func (x *CopyConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:delete-config/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *DeleteConfigInput) FromTree(n *data.Node) error {
-	*x = DeleteConfigInput{}
+func (x *IetfNetconf_DeleteConfigInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_DeleteConfigInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "target":
-			x.Target = new(DeleteConfigInput_Target)
+			x.Target = new(IetfNetconf_DeleteConfigInput_Target)
 			if err := x.Target.FromTree(c); err != nil {
 				return err
 			}
@@ -317,7 +317,7 @@ func (x *DeleteConfigInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:delete-config/input,
 // checking every value against its type.
-func (x *DeleteConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_DeleteConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Target != nil {
 		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
@@ -327,8 +327,8 @@ func (x *DeleteConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:delete-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
-func (x *DeleteConfigInput_Target) FromTree(n *data.Node) error {
-	*x = DeleteConfigInput_Target{}
+func (x *IetfNetconf_DeleteConfigInput_Target) FromTree(n *data.Node) error {
+	*x = IetfNetconf_DeleteConfigInput_Target{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "startup":
@@ -342,7 +342,7 @@ func (x *DeleteConfigInput_Target) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:delete-config/input/target, checking every value against its type.
-func (x *DeleteConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_DeleteConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Startup, x.URL != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:delete-config/input/target", "config-target")
@@ -356,12 +356,12 @@ func (x *DeleteConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:lock/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *LockInput) FromTree(n *data.Node) error {
-	*x = LockInput{}
+func (x *IetfNetconf_LockInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_LockInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "target":
-			x.Target = new(LockInput_Target)
+			x.Target = new(IetfNetconf_LockInput_Target)
 			if err := x.Target.FromTree(c); err != nil {
 				return err
 			}
@@ -372,7 +372,7 @@ func (x *LockInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:lock/input, checking
 // every value against its type.
-func (x *LockInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_LockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Target != nil {
 		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
@@ -382,8 +382,8 @@ func (x *LockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:lock/input/target, replacing what x held;
 // children the package has no field for are ignored.
-func (x *LockInput_Target) FromTree(n *data.Node) error {
-	*x = LockInput_Target{}
+func (x *IetfNetconf_LockInput_Target) FromTree(n *data.Node) error {
+	*x = IetfNetconf_LockInput_Target{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -399,7 +399,7 @@ func (x *LockInput_Target) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:lock/input/target,
 // checking every value against its type.
-func (x *LockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_LockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:lock/input/target", "config-target")
@@ -418,12 +418,12 @@ func (x *LockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:unlock/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *UnlockInput) FromTree(n *data.Node) error {
-	*x = UnlockInput{}
+func (x *IetfNetconf_UnlockInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_UnlockInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "target":
-			x.Target = new(UnlockInput_Target)
+			x.Target = new(IetfNetconf_UnlockInput_Target)
 			if err := x.Target.FromTree(c); err != nil {
 				return err
 			}
@@ -434,7 +434,7 @@ func (x *UnlockInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:unlock/input, checking
 // every value against its type.
-func (x *UnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_UnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Target != nil {
 		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
@@ -444,8 +444,8 @@ func (x *UnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:unlock/input/target, replacing what x held;
 // children the package has no field for are ignored.
-func (x *UnlockInput_Target) FromTree(n *data.Node) error {
-	*x = UnlockInput_Target{}
+func (x *IetfNetconf_UnlockInput_Target) FromTree(n *data.Node) error {
+	*x = IetfNetconf_UnlockInput_Target{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -461,7 +461,7 @@ func (x *UnlockInput_Target) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:unlock/input/target,
 // checking every value against its type.
-func (x *UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:unlock/input/target", "config-target")
@@ -480,8 +480,8 @@ func (x *UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:get/input, replacing what x held; children the
 // package has no field for are ignored.
-func (x *GetInput) FromTree(n *data.Node) error {
-	*x = GetInput{}
+func (x *IetfNetconf_GetInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_GetInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "filter":
@@ -495,7 +495,7 @@ func (x *GetInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get/input, checking
 // every value against its type.
-func (x *GetInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_GetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Filter != nil {
 		b.Anydata("ietf-netconf", "filter", x.Filter)
@@ -506,8 +506,8 @@ func (x *GetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:get/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *GetOutput) FromTree(n *data.Node) error {
-	*x = GetOutput{}
+func (x *IetfNetconf_GetOutput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_GetOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "data":
@@ -519,7 +519,7 @@ func (x *GetOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get/output, checking
 // every value against its type.
-func (x *GetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_GetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Data != nil {
 		b.Anydata("ietf-netconf", "data", x.Data)
@@ -529,22 +529,22 @@ func (x *GetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:close-session/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *CloseSessionInput) FromTree(n *data.Node) error {
-	*x = CloseSessionInput{}
+func (x *IetfNetconf_CloseSessionInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CloseSessionInput{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:close-session/input,
 // checking every value against its type.
-func (x *CloseSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CloseSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:kill-session/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *KillSessionInput) FromTree(n *data.Node) error {
-	*x = KillSessionInput{}
+func (x *IetfNetconf_KillSessionInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_KillSessionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "session-id":
@@ -556,7 +556,7 @@ func (x *KillSessionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:kill-session/input,
 // checking every value against its type.
-func (x *KillSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_KillSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf", "session-id", x.SessionID)
 	return b.Done()
@@ -564,8 +564,8 @@ func (x *KillSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:commit/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *CommitInput) FromTree(n *data.Node) error {
-	*x = CommitInput{}
+func (x *IetfNetconf_CommitInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CommitInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "confirmed":
@@ -583,7 +583,7 @@ func (x *CommitInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:commit/input, checking
 // every value against its type.
-func (x *CommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Confirmed {
 		b.Leaf("ietf-netconf", "confirmed", "")
@@ -596,22 +596,22 @@ func (x *CommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:discard-changes/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *DiscardChangesInput) FromTree(n *data.Node) error {
-	*x = DiscardChangesInput{}
+func (x *IetfNetconf_DiscardChangesInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_DiscardChangesInput{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:discard-changes/input,
 // checking every value against its type.
-func (x *DiscardChangesInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_DiscardChangesInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:cancel-commit/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *CancelCommitInput) FromTree(n *data.Node) error {
-	*x = CancelCommitInput{}
+func (x *IetfNetconf_CancelCommitInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_CancelCommitInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "persist-id":
@@ -623,7 +623,7 @@ func (x *CancelCommitInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:cancel-commit/input,
 // checking every value against its type.
-func (x *CancelCommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_CancelCommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf", "persist-id", x.PersistID)
 	return b.Done()
@@ -631,12 +631,12 @@ func (x *CancelCommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:validate/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *ValidateInput) FromTree(n *data.Node) error {
-	*x = ValidateInput{}
+func (x *IetfNetconf_ValidateInput) FromTree(n *data.Node) error {
+	*x = IetfNetconf_ValidateInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "source":
-			x.Source = new(ValidateInput_Source)
+			x.Source = new(IetfNetconf_ValidateInput_Source)
 			if err := x.Source.FromTree(c); err != nil {
 				return err
 			}
@@ -647,7 +647,7 @@ func (x *ValidateInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:validate/input,
 // checking every value against its type.
-func (x *ValidateInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_ValidateInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Source != nil {
 		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
@@ -657,8 +657,8 @@ func (x *ValidateInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf:validate/input/source, replacing what x held;
 // children the package has no field for are ignored.
-func (x *ValidateInput_Source) FromTree(n *data.Node) error {
-	*x = ValidateInput_Source{}
+func (x *IetfNetconf_ValidateInput_Source) FromTree(n *data.Node) error {
+	*x = IetfNetconf_ValidateInput_Source{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf") {
 		case "candidate":
@@ -678,7 +678,7 @@ func (x *ValidateInput_Source) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:validate/input/source,
 // checking every value against its type.
-func (x *ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconf_ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:validate/input/source", "config-source")

@@ -7,151 +7,151 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// WithDefaultsMode is the enumeration typedef ietf-netconf-with-defaults:with-defaults-mode; its values are the YANG enum values.
-type WithDefaultsMode int32
+// IetfNetconfWithDefaults_WithDefaultsMode is the enumeration typedef ietf-netconf-with-defaults:with-defaults-mode; its values are the YANG enum values.
+type IetfNetconfWithDefaults_WithDefaultsMode int32
 
-// The values of WithDefaultsMode.
+// The values of IetfNetconfWithDefaults_WithDefaultsMode.
 const (
-	WithDefaultsMode_ReportAll       WithDefaultsMode = 0 // report-all
-	WithDefaultsMode_ReportAllTagged WithDefaultsMode = 1 // report-all-tagged
-	WithDefaultsMode_Trim            WithDefaultsMode = 2 // trim
-	WithDefaultsMode_Explicit        WithDefaultsMode = 3 // explicit
+	IetfNetconfWithDefaults_WithDefaultsMode_ReportAll       IetfNetconfWithDefaults_WithDefaultsMode = 0 // report-all
+	IetfNetconfWithDefaults_WithDefaultsMode_ReportAllTagged IetfNetconfWithDefaults_WithDefaultsMode = 1 // report-all-tagged
+	IetfNetconfWithDefaults_WithDefaultsMode_Trim            IetfNetconfWithDefaults_WithDefaultsMode = 2 // trim
+	IetfNetconfWithDefaults_WithDefaultsMode_Explicit        IetfNetconfWithDefaults_WithDefaultsMode = 3 // explicit
 )
 
-// String returns the YANG name of e, or WithDefaultsMode(<value>) for a value that is not one.
-func (e WithDefaultsMode) String() string {
+// String returns the YANG name of e, or IetfNetconfWithDefaults_WithDefaultsMode(<value>) for a value that is not one.
+func (e IetfNetconfWithDefaults_WithDefaultsMode) String() string {
 	switch e {
-	case WithDefaultsMode_ReportAll:
+	case IetfNetconfWithDefaults_WithDefaultsMode_ReportAll:
 		return "report-all"
-	case WithDefaultsMode_ReportAllTagged:
+	case IetfNetconfWithDefaults_WithDefaultsMode_ReportAllTagged:
 		return "report-all-tagged"
-	case WithDefaultsMode_Trim:
+	case IetfNetconfWithDefaults_WithDefaultsMode_Trim:
 		return "trim"
-	case WithDefaultsMode_Explicit:
+	case IetfNetconfWithDefaults_WithDefaultsMode_Explicit:
 		return "explicit"
 	}
-	return "WithDefaultsMode(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfWithDefaults_WithDefaultsMode(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseWithDefaultsMode returns the value of WithDefaultsMode named s; ok is false when none is.
-func ParseWithDefaultsMode(s string) (v WithDefaultsMode, ok bool) {
+// ParseIetfNetconfWithDefaults_WithDefaultsMode returns the value of IetfNetconfWithDefaults_WithDefaultsMode named s; ok is false when none is.
+func ParseIetfNetconfWithDefaults_WithDefaultsMode(s string) (v IetfNetconfWithDefaults_WithDefaultsMode, ok bool) {
 	switch s {
 	case "report-all":
-		return WithDefaultsMode_ReportAll, true
+		return IetfNetconfWithDefaults_WithDefaultsMode_ReportAll, true
 	case "report-all-tagged":
-		return WithDefaultsMode_ReportAllTagged, true
+		return IetfNetconfWithDefaults_WithDefaultsMode_ReportAllTagged, true
 	case "trim":
-		return WithDefaultsMode_Trim, true
+		return IetfNetconfWithDefaults_WithDefaultsMode_Trim, true
 	case "explicit":
-		return WithDefaultsMode_Explicit, true
+		return IetfNetconfWithDefaults_WithDefaultsMode_Explicit, true
 	}
 	return 0, false
 }
 
-// EditConfigInput_DefaultOperation is the enumeration of /ietf-netconf:edit-config/input/default-operation; its values are the YANG enum values.
-type EditConfigInput_DefaultOperation int32
+// IetfNetconf_EditConfigInput_DefaultOperation is the enumeration of /ietf-netconf:edit-config/input/default-operation; its values are the YANG enum values.
+type IetfNetconf_EditConfigInput_DefaultOperation int32
 
-// The values of EditConfigInput_DefaultOperation.
+// The values of IetfNetconf_EditConfigInput_DefaultOperation.
 const (
-	EditConfigInput_DefaultOperation_Merge   EditConfigInput_DefaultOperation = 0 // merge
-	EditConfigInput_DefaultOperation_Replace EditConfigInput_DefaultOperation = 1 // replace
-	EditConfigInput_DefaultOperation_None    EditConfigInput_DefaultOperation = 2 // none
+	IetfNetconf_EditConfigInput_DefaultOperation_Merge   IetfNetconf_EditConfigInput_DefaultOperation = 0 // merge
+	IetfNetconf_EditConfigInput_DefaultOperation_Replace IetfNetconf_EditConfigInput_DefaultOperation = 1 // replace
+	IetfNetconf_EditConfigInput_DefaultOperation_None    IetfNetconf_EditConfigInput_DefaultOperation = 2 // none
 )
 
-// String returns the YANG name of e, or EditConfigInput_DefaultOperation(<value>) for a value that is not one.
-func (e EditConfigInput_DefaultOperation) String() string {
+// String returns the YANG name of e, or IetfNetconf_EditConfigInput_DefaultOperation(<value>) for a value that is not one.
+func (e IetfNetconf_EditConfigInput_DefaultOperation) String() string {
 	switch e {
-	case EditConfigInput_DefaultOperation_Merge:
+	case IetfNetconf_EditConfigInput_DefaultOperation_Merge:
 		return "merge"
-	case EditConfigInput_DefaultOperation_Replace:
+	case IetfNetconf_EditConfigInput_DefaultOperation_Replace:
 		return "replace"
-	case EditConfigInput_DefaultOperation_None:
+	case IetfNetconf_EditConfigInput_DefaultOperation_None:
 		return "none"
 	}
-	return "EditConfigInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconf_EditConfigInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseEditConfigInput_DefaultOperation returns the value of EditConfigInput_DefaultOperation named s; ok is false when none is.
-func ParseEditConfigInput_DefaultOperation(s string) (v EditConfigInput_DefaultOperation, ok bool) {
+// ParseIetfNetconf_EditConfigInput_DefaultOperation returns the value of IetfNetconf_EditConfigInput_DefaultOperation named s; ok is false when none is.
+func ParseIetfNetconf_EditConfigInput_DefaultOperation(s string) (v IetfNetconf_EditConfigInput_DefaultOperation, ok bool) {
 	switch s {
 	case "merge":
-		return EditConfigInput_DefaultOperation_Merge, true
+		return IetfNetconf_EditConfigInput_DefaultOperation_Merge, true
 	case "replace":
-		return EditConfigInput_DefaultOperation_Replace, true
+		return IetfNetconf_EditConfigInput_DefaultOperation_Replace, true
 	case "none":
-		return EditConfigInput_DefaultOperation_None, true
+		return IetfNetconf_EditConfigInput_DefaultOperation_None, true
 	}
 	return 0, false
 }
 
-// EditConfigInput_TestOption is the enumeration of /ietf-netconf:edit-config/input/test-option; its values are the YANG enum values.
-type EditConfigInput_TestOption int32
+// IetfNetconf_EditConfigInput_TestOption is the enumeration of /ietf-netconf:edit-config/input/test-option; its values are the YANG enum values.
+type IetfNetconf_EditConfigInput_TestOption int32
 
-// The values of EditConfigInput_TestOption.
+// The values of IetfNetconf_EditConfigInput_TestOption.
 const (
-	EditConfigInput_TestOption_TestThenSet EditConfigInput_TestOption = 0 // test-then-set
-	EditConfigInput_TestOption_Set         EditConfigInput_TestOption = 1 // set
-	EditConfigInput_TestOption_TestOnly    EditConfigInput_TestOption = 2 // test-only
+	IetfNetconf_EditConfigInput_TestOption_TestThenSet IetfNetconf_EditConfigInput_TestOption = 0 // test-then-set
+	IetfNetconf_EditConfigInput_TestOption_Set         IetfNetconf_EditConfigInput_TestOption = 1 // set
+	IetfNetconf_EditConfigInput_TestOption_TestOnly    IetfNetconf_EditConfigInput_TestOption = 2 // test-only
 )
 
-// String returns the YANG name of e, or EditConfigInput_TestOption(<value>) for a value that is not one.
-func (e EditConfigInput_TestOption) String() string {
+// String returns the YANG name of e, or IetfNetconf_EditConfigInput_TestOption(<value>) for a value that is not one.
+func (e IetfNetconf_EditConfigInput_TestOption) String() string {
 	switch e {
-	case EditConfigInput_TestOption_TestThenSet:
+	case IetfNetconf_EditConfigInput_TestOption_TestThenSet:
 		return "test-then-set"
-	case EditConfigInput_TestOption_Set:
+	case IetfNetconf_EditConfigInput_TestOption_Set:
 		return "set"
-	case EditConfigInput_TestOption_TestOnly:
+	case IetfNetconf_EditConfigInput_TestOption_TestOnly:
 		return "test-only"
 	}
-	return "EditConfigInput_TestOption(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconf_EditConfigInput_TestOption(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseEditConfigInput_TestOption returns the value of EditConfigInput_TestOption named s; ok is false when none is.
-func ParseEditConfigInput_TestOption(s string) (v EditConfigInput_TestOption, ok bool) {
+// ParseIetfNetconf_EditConfigInput_TestOption returns the value of IetfNetconf_EditConfigInput_TestOption named s; ok is false when none is.
+func ParseIetfNetconf_EditConfigInput_TestOption(s string) (v IetfNetconf_EditConfigInput_TestOption, ok bool) {
 	switch s {
 	case "test-then-set":
-		return EditConfigInput_TestOption_TestThenSet, true
+		return IetfNetconf_EditConfigInput_TestOption_TestThenSet, true
 	case "set":
-		return EditConfigInput_TestOption_Set, true
+		return IetfNetconf_EditConfigInput_TestOption_Set, true
 	case "test-only":
-		return EditConfigInput_TestOption_TestOnly, true
+		return IetfNetconf_EditConfigInput_TestOption_TestOnly, true
 	}
 	return 0, false
 }
 
-// EditConfigInput_ErrorOption is the enumeration of /ietf-netconf:edit-config/input/error-option; its values are the YANG enum values.
-type EditConfigInput_ErrorOption int32
+// IetfNetconf_EditConfigInput_ErrorOption is the enumeration of /ietf-netconf:edit-config/input/error-option; its values are the YANG enum values.
+type IetfNetconf_EditConfigInput_ErrorOption int32
 
-// The values of EditConfigInput_ErrorOption.
+// The values of IetfNetconf_EditConfigInput_ErrorOption.
 const (
-	EditConfigInput_ErrorOption_StopOnError     EditConfigInput_ErrorOption = 0 // stop-on-error
-	EditConfigInput_ErrorOption_ContinueOnError EditConfigInput_ErrorOption = 1 // continue-on-error
-	EditConfigInput_ErrorOption_RollbackOnError EditConfigInput_ErrorOption = 2 // rollback-on-error
+	IetfNetconf_EditConfigInput_ErrorOption_StopOnError     IetfNetconf_EditConfigInput_ErrorOption = 0 // stop-on-error
+	IetfNetconf_EditConfigInput_ErrorOption_ContinueOnError IetfNetconf_EditConfigInput_ErrorOption = 1 // continue-on-error
+	IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError IetfNetconf_EditConfigInput_ErrorOption = 2 // rollback-on-error
 )
 
-// String returns the YANG name of e, or EditConfigInput_ErrorOption(<value>) for a value that is not one.
-func (e EditConfigInput_ErrorOption) String() string {
+// String returns the YANG name of e, or IetfNetconf_EditConfigInput_ErrorOption(<value>) for a value that is not one.
+func (e IetfNetconf_EditConfigInput_ErrorOption) String() string {
 	switch e {
-	case EditConfigInput_ErrorOption_StopOnError:
+	case IetfNetconf_EditConfigInput_ErrorOption_StopOnError:
 		return "stop-on-error"
-	case EditConfigInput_ErrorOption_ContinueOnError:
+	case IetfNetconf_EditConfigInput_ErrorOption_ContinueOnError:
 		return "continue-on-error"
-	case EditConfigInput_ErrorOption_RollbackOnError:
+	case IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError:
 		return "rollback-on-error"
 	}
-	return "EditConfigInput_ErrorOption(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconf_EditConfigInput_ErrorOption(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseEditConfigInput_ErrorOption returns the value of EditConfigInput_ErrorOption named s; ok is false when none is.
-func ParseEditConfigInput_ErrorOption(s string) (v EditConfigInput_ErrorOption, ok bool) {
+// ParseIetfNetconf_EditConfigInput_ErrorOption returns the value of IetfNetconf_EditConfigInput_ErrorOption named s; ok is false when none is.
+func ParseIetfNetconf_EditConfigInput_ErrorOption(s string) (v IetfNetconf_EditConfigInput_ErrorOption, ok bool) {
 	switch s {
 	case "stop-on-error":
-		return EditConfigInput_ErrorOption_StopOnError, true
+		return IetfNetconf_EditConfigInput_ErrorOption_StopOnError, true
 	case "continue-on-error":
-		return EditConfigInput_ErrorOption_ContinueOnError, true
+		return IetfNetconf_EditConfigInput_ErrorOption_ContinueOnError, true
 	case "rollback-on-error":
-		return EditConfigInput_ErrorOption_RollbackOnError, true
+		return IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError, true
 	}
 	return 0, false
 }

@@ -11,32 +11,32 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state, replacing what x
 // held; children the package has no field for are ignored.
-func (x *NetconfState) FromTree(n *data.Node) error {
-	*x = NetconfState{}
+func (x *IetfNetconfMonitoring_NetconfState) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "capabilities":
-			x.Capabilities = new(Capabilities)
+			x.Capabilities = new(IetfNetconfMonitoring_NetconfState_Capabilities)
 			if err := x.Capabilities.FromTree(c); err != nil {
 				return err
 			}
 		case "datastores":
-			x.Datastores = new(Datastores)
+			x.Datastores = new(IetfNetconfMonitoring_NetconfState_Datastores)
 			if err := x.Datastores.FromTree(c); err != nil {
 				return err
 			}
 		case "schemas":
-			x.Schemas = new(Schemas)
+			x.Schemas = new(IetfNetconfMonitoring_NetconfState_Schemas)
 			if err := x.Schemas.FromTree(c); err != nil {
 				return err
 			}
 		case "sessions":
-			x.Sessions = new(Sessions)
+			x.Sessions = new(IetfNetconfMonitoring_NetconfState_Sessions)
 			if err := x.Sessions.FromTree(c); err != nil {
 				return err
 			}
 		case "statistics":
-			x.Statistics = new(Statistics)
+			x.Statistics = new(IetfNetconfMonitoring_NetconfState_Statistics)
 			if err := x.Statistics.FromTree(c); err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ func (x *NetconfState) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state, checking every value against its type.
-func (x *NetconfState) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Capabilities != nil {
 		b.Add(x.Capabilities.ToTree(b.Schema("ietf-netconf-monitoring", "capabilities")))
@@ -69,8 +69,8 @@ func (x *NetconfState) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/capabilities,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Capabilities) FromTree(n *data.Node) error {
-	*x = Capabilities{}
+func (x *IetfNetconfMonitoring_NetconfState_Capabilities) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Capabilities{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "capability":
@@ -82,7 +82,7 @@ func (x *Capabilities) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/capabilities, checking every value against its type.
-func (x *Capabilities) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Capabilities) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, v := range x.Capability {
 		b.Leaf("ietf-netconf-monitoring", "capability", v)
@@ -92,12 +92,12 @@ func (x *Capabilities) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/datastores, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Datastores) FromTree(n *data.Node) error {
-	*x = Datastores{}
+func (x *IetfNetconfMonitoring_NetconfState_Datastores) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Datastores{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "datastore":
-			e := new(Datastores_Datastore)
+			e := new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func (x *Datastores) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores, checking every value against its type.
-func (x *Datastores) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Datastore {
 		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "datastore")))
@@ -119,14 +119,14 @@ func (x *Datastores) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/datastores/datastore,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Datastores_Datastore) FromTree(n *data.Node) error {
-	*x = Datastores_Datastore{}
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "name":
 			genimpl.SetInt(&x.Name, c)
 		case "locks":
-			x.Locks = new(Locks)
+			x.Locks = new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks)
 			if err := x.Locks.FromTree(c); err != nil {
 				return err
 			}
@@ -137,7 +137,7 @@ func (x *Datastores_Datastore) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore, checking every value against its type.
-func (x *Datastores_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafText(b, "ietf-netconf-monitoring", "name", x.Name)
 	if x.Locks != nil {
@@ -149,17 +149,17 @@ func (x *Datastores_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Locks) FromTree(n *data.Node) error {
-	*x = Locks{}
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "global-lock":
-			x.GlobalLock = new(GlobalLock)
+			x.GlobalLock = new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock)
 			if err := x.GlobalLock.FromTree(c); err != nil {
 				return err
 			}
 		case "partial-lock":
-			e := new(PartialLock)
+			e := new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -172,7 +172,7 @@ func (x *Locks) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks, checking every value against its
 // type.
-func (x *Locks) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.GlobalLock != nil, len(x.PartialLock) > 0) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks", "lock-type")
@@ -189,8 +189,8 @@ func (x *Locks) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock, replacing what x
 // held; children the package has no field for are ignored.
-func (x *GlobalLock) FromTree(n *data.Node) error {
-	*x = GlobalLock{}
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "locked-by-session":
@@ -205,7 +205,7 @@ func (x *GlobalLock) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock, checking every value
 // against its type.
-func (x *GlobalLock) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "locked-time", x.LockedTime)
@@ -215,8 +215,8 @@ func (x *GlobalLock) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock, replacing what x
 // held; children the package has no field for are ignored.
-func (x *PartialLock) FromTree(n *data.Node) error {
-	*x = PartialLock{}
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "lock-id":
@@ -237,7 +237,7 @@ func (x *PartialLock) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock, checking every
 // value against its type.
-func (x *PartialLock) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf-monitoring", "lock-id", x.LockID)
 	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
@@ -253,12 +253,12 @@ func (x *PartialLock) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/schemas, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Schemas) FromTree(n *data.Node) error {
-	*x = Schemas{}
+func (x *IetfNetconfMonitoring_NetconfState_Schemas) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Schemas{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "schema":
-			e := new(Schemas_Schema)
+			e := new(IetfNetconfMonitoring_NetconfState_Schemas_Schema)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -270,7 +270,7 @@ func (x *Schemas) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/schemas, checking every value against its type.
-func (x *Schemas) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Schemas) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Schema {
 		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "schema")))
@@ -280,8 +280,8 @@ func (x *Schemas) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/schemas/schema,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Schemas_Schema) FromTree(n *data.Node) error {
-	*x = Schemas_Schema{}
+func (x *IetfNetconfMonitoring_NetconfState_Schemas_Schema) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Schemas_Schema{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "identifier":
@@ -293,7 +293,7 @@ func (x *Schemas_Schema) FromTree(n *data.Node) error {
 		case "namespace":
 			genimpl.SetString(&x.Namespace, c)
 		case "location":
-			v, err := fromSchemas_Schema_Location(c.Value, c.Schema.Type)
+			v, err := fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location(c.Value, c.Schema.Type)
 			if err != nil {
 				return err
 			}
@@ -305,26 +305,26 @@ func (x *Schemas_Schema) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/schemas/schema, checking every value against its type.
-func (x *Schemas_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Schemas_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "format", x.Format)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "namespace", x.Namespace)
 	for _, v := range x.Location {
-		b.UnionLeaf("ietf-netconf-monitoring", "location", v.unionSchemas_Schema_Location())
+		b.UnionLeaf("ietf-netconf-monitoring", "location", v.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location())
 	}
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/sessions, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Sessions) FromTree(n *data.Node) error {
-	*x = Sessions{}
+func (x *IetfNetconfMonitoring_NetconfState_Sessions) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Sessions{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "session":
-			e := new(Session)
+			e := new(IetfNetconfMonitoring_NetconfState_Sessions_Session)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -336,7 +336,7 @@ func (x *Sessions) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/sessions, checking every value against its type.
-func (x *Sessions) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Sessions) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Session {
 		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "session")))
@@ -346,8 +346,8 @@ func (x *Sessions) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/sessions/session,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Session) FromTree(n *data.Node) error {
-	*x = Session{}
+func (x *IetfNetconfMonitoring_NetconfState_Sessions_Session) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Sessions_Session{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "session-id":
@@ -375,7 +375,7 @@ func (x *Session) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/sessions/session, checking every value against its type.
-func (x *Session) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Sessions_Session) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf-monitoring", "session-id", x.SessionID)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "transport", x.Transport)
@@ -391,8 +391,8 @@ func (x *Session) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/statistics, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Statistics) FromTree(n *data.Node) error {
-	*x = Statistics{}
+func (x *IetfNetconfMonitoring_NetconfState_Statistics) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_NetconfState_Statistics{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "netconf-start-time":
@@ -418,7 +418,7 @@ func (x *Statistics) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/statistics, checking every value against its type.
-func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "netconf-start-time", x.NetconfStartTime)
 	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-hellos", x.InBadHellos)
@@ -433,8 +433,8 @@ func (x *Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:get-schema/input, replacing what x
 // held; children the package has no field for are ignored.
-func (x *GetSchemaInput) FromTree(n *data.Node) error {
-	*x = GetSchemaInput{}
+func (x *IetfNetconfMonitoring_GetSchemaInput) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_GetSchemaInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "identifier":
@@ -450,7 +450,7 @@ func (x *GetSchemaInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:get-schema/input, checking every value against its type.
-func (x *GetSchemaInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_GetSchemaInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
 	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
@@ -460,8 +460,8 @@ func (x *GetSchemaInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:get-schema/output, replacing what x
 // held; children the package has no field for are ignored.
-func (x *GetSchemaOutput) FromTree(n *data.Node) error {
-	*x = GetSchemaOutput{}
+func (x *IetfNetconfMonitoring_GetSchemaOutput) FromTree(n *data.Node) error {
+	*x = IetfNetconfMonitoring_GetSchemaOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-monitoring") {
 		case "data":
@@ -473,7 +473,7 @@ func (x *GetSchemaOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:get-schema/output, checking every value against its type.
-func (x *GetSchemaOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfMonitoring_GetSchemaOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Data != nil {
 		b.Anydata("ietf-netconf-monitoring", "data", x.Data)

@@ -9,164 +9,168 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// NetconfDatastoreType is the enumeration typedef ietf-netconf-monitoring:netconf-datastore-type; its values are the YANG enum values.
-type NetconfDatastoreType int32
+// IetfNetconfMonitoring_NetconfDatastoreType is the enumeration typedef ietf-netconf-monitoring:netconf-datastore-type; its values are the YANG enum values.
+type IetfNetconfMonitoring_NetconfDatastoreType int32
 
-// The values of NetconfDatastoreType.
+// The values of IetfNetconfMonitoring_NetconfDatastoreType.
 const (
-	NetconfDatastoreType_Running   NetconfDatastoreType = 0 // running
-	NetconfDatastoreType_Candidate NetconfDatastoreType = 1 // candidate
-	NetconfDatastoreType_Startup   NetconfDatastoreType = 2 // startup
+	IetfNetconfMonitoring_NetconfDatastoreType_Running   IetfNetconfMonitoring_NetconfDatastoreType = 0 // running
+	IetfNetconfMonitoring_NetconfDatastoreType_Candidate IetfNetconfMonitoring_NetconfDatastoreType = 1 // candidate
+	IetfNetconfMonitoring_NetconfDatastoreType_Startup   IetfNetconfMonitoring_NetconfDatastoreType = 2 // startup
 )
 
-// String returns the YANG name of e, or NetconfDatastoreType(<value>) for a value that is not one.
-func (e NetconfDatastoreType) String() string {
+// String returns the YANG name of e, or IetfNetconfMonitoring_NetconfDatastoreType(<value>) for a value that is not one.
+func (e IetfNetconfMonitoring_NetconfDatastoreType) String() string {
 	switch e {
-	case NetconfDatastoreType_Running:
+	case IetfNetconfMonitoring_NetconfDatastoreType_Running:
 		return "running"
-	case NetconfDatastoreType_Candidate:
+	case IetfNetconfMonitoring_NetconfDatastoreType_Candidate:
 		return "candidate"
-	case NetconfDatastoreType_Startup:
+	case IetfNetconfMonitoring_NetconfDatastoreType_Startup:
 		return "startup"
 	}
-	return "NetconfDatastoreType(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfMonitoring_NetconfDatastoreType(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseNetconfDatastoreType returns the value of NetconfDatastoreType named s; ok is false when none is.
-func ParseNetconfDatastoreType(s string) (v NetconfDatastoreType, ok bool) {
+// ParseIetfNetconfMonitoring_NetconfDatastoreType returns the value of IetfNetconfMonitoring_NetconfDatastoreType named s; ok is false when none is.
+func ParseIetfNetconfMonitoring_NetconfDatastoreType(s string) (v IetfNetconfMonitoring_NetconfDatastoreType, ok bool) {
 	switch s {
 	case "running":
-		return NetconfDatastoreType_Running, true
+		return IetfNetconfMonitoring_NetconfDatastoreType_Running, true
 	case "candidate":
-		return NetconfDatastoreType_Candidate, true
+		return IetfNetconfMonitoring_NetconfDatastoreType_Candidate, true
 	case "startup":
-		return NetconfDatastoreType_Startup, true
+		return IetfNetconfMonitoring_NetconfDatastoreType_Startup, true
 	}
 	return 0, false
 }
 
-// SchemaFormat holds identityref values derived from ietf-netconf-monitoring:schema-format, as "module:identity".
-type SchemaFormat string
+// IetfNetconfMonitoring_SchemaFormat holds identityref values derived from ietf-netconf-monitoring:schema-format, as "module:identity".
+type IetfNetconfMonitoring_SchemaFormat string
 
-// The identities SchemaFormat takes.
+// The identities IetfNetconfMonitoring_SchemaFormat takes.
 const (
 	// W3C XML Schema.
-	SchemaFormat_Xsd SchemaFormat = "ietf-netconf-monitoring:xsd"
+	IetfNetconfMonitoring_SchemaFormat_Xsd IetfNetconfMonitoring_SchemaFormat = "ietf-netconf-monitoring:xsd"
 	// YANG.
-	SchemaFormat_YANG SchemaFormat = "ietf-netconf-monitoring:yang"
+	IetfNetconfMonitoring_SchemaFormat_YANG IetfNetconfMonitoring_SchemaFormat = "ietf-netconf-monitoring:yang"
 	// YIN, the XML form of YANG.
-	SchemaFormat_Yin SchemaFormat = "ietf-netconf-monitoring:yin"
+	IetfNetconfMonitoring_SchemaFormat_Yin IetfNetconfMonitoring_SchemaFormat = "ietf-netconf-monitoring:yin"
 	// RELAX NG.
-	SchemaFormat_Rng SchemaFormat = "ietf-netconf-monitoring:rng"
+	IetfNetconfMonitoring_SchemaFormat_Rng IetfNetconfMonitoring_SchemaFormat = "ietf-netconf-monitoring:rng"
 	// RELAX NG in its compact syntax.
-	SchemaFormat_Rnc SchemaFormat = "ietf-netconf-monitoring:rnc"
+	IetfNetconfMonitoring_SchemaFormat_Rnc IetfNetconfMonitoring_SchemaFormat = "ietf-netconf-monitoring:rnc"
 )
 
 // String returns v as "module:identity".
-func (v SchemaFormat) String() string { return string(v) }
+func (v IetfNetconfMonitoring_SchemaFormat) String() string { return string(v) }
 
-// ParseSchemaFormat returns the identity named s ("module:identity"); ok is false when SchemaFormat does not take it.
-func ParseSchemaFormat(s string) (v SchemaFormat, ok bool) {
-	switch SchemaFormat(s) {
-	case SchemaFormat_Xsd, SchemaFormat_YANG, SchemaFormat_Yin, SchemaFormat_Rng, SchemaFormat_Rnc:
-		return SchemaFormat(s), true
+// ParseIetfNetconfMonitoring_SchemaFormat returns the identity named s ("module:identity"); ok is false when IetfNetconfMonitoring_SchemaFormat does not take it.
+func ParseIetfNetconfMonitoring_SchemaFormat(s string) (v IetfNetconfMonitoring_SchemaFormat, ok bool) {
+	switch IetfNetconfMonitoring_SchemaFormat(s) {
+	case IetfNetconfMonitoring_SchemaFormat_Xsd, IetfNetconfMonitoring_SchemaFormat_YANG, IetfNetconfMonitoring_SchemaFormat_Yin, IetfNetconfMonitoring_SchemaFormat_Rng, IetfNetconfMonitoring_SchemaFormat_Rnc:
+		return IetfNetconfMonitoring_SchemaFormat(s), true
 	}
 	return "", false
 }
 
-// Schemas_Schema_LocationEnum is the enumeration of /ietf-netconf-monitoring:netconf-state/schemas/schema/location; its values are the YANG enum values.
-type Schemas_Schema_LocationEnum int32
+// IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum is the enumeration of /ietf-netconf-monitoring:netconf-state/schemas/schema/location; its values are the YANG enum values.
+type IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum int32
 
-// The values of Schemas_Schema_LocationEnum.
+// The values of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.
 const (
-	Schemas_Schema_LocationEnum_NETCONF Schemas_Schema_LocationEnum = 0 // NETCONF
+	IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = 0 // NETCONF
 )
 
-// String returns the YANG name of e, or Schemas_Schema_LocationEnum(<value>) for a value that is not one.
-func (e Schemas_Schema_LocationEnum) String() string {
+// String returns the YANG name of e, or IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(<value>) for a value that is not one.
+func (e IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum) String() string {
 	switch e {
-	case Schemas_Schema_LocationEnum_NETCONF:
+	case IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF:
 		return "NETCONF"
 	}
-	return "Schemas_Schema_LocationEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseSchemas_Schema_LocationEnum returns the value of Schemas_Schema_LocationEnum named s; ok is false when none is.
-func ParseSchemas_Schema_LocationEnum(s string) (v Schemas_Schema_LocationEnum, ok bool) {
+// ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum returns the value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum named s; ok is false when none is.
+func ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(s string) (v IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum, ok bool) {
 	switch s {
 	case "NETCONF":
-		return Schemas_Schema_LocationEnum_NETCONF, true
+		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF, true
 	}
 	return 0, false
 }
 
-// Schemas_Schema_Location is the union of /ietf-netconf-monitoring:netconf-state/schemas/schema/location: one of Schemas_Schema_Location_Enum, Schemas_Schema_Location_String.
-type Schemas_Schema_Location interface {
-	unionSchemas_Schema_Location() genimpl.UnionValue
+// IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location is the union of /ietf-netconf-monitoring:netconf-state/schemas/schema/location: one of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum, IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String.
+type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location interface {
+	unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location() genimpl.UnionValue
 }
 
-// Schemas_Schema_Location_Enum is a Schemas_Schema_LocationEnum value of Schemas_Schema_Location.
-type Schemas_Schema_Location_Enum Schemas_Schema_LocationEnum
+// IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum is a IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location.
+type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum
 
-func (w Schemas_Schema_Location_Enum) unionSchemas_Schema_Location() genimpl.UnionValue {
-	return genimpl.UnionValue{Member: 0, Text: Schemas_Schema_LocationEnum(w).String()}
+func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum) unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location() genimpl.UnionValue {
+	return genimpl.UnionValue{Member: 0, Text: IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(w).String()}
 }
 
 // String returns the lexical form of w.
-func (w Schemas_Schema_Location_Enum) String() string { return w.unionSchemas_Schema_Location().Text }
+func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum) String() string {
+	return w.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location().Text
+}
 
-// Schemas_Schema_Location_String is a String value of Schemas_Schema_Location.
-type Schemas_Schema_Location_String string
+// IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String is a String value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location.
+type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String string
 
-func (w Schemas_Schema_Location_String) unionSchemas_Schema_Location() genimpl.UnionValue {
+func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: string(w)}
 }
 
 // String returns the lexical form of w.
-func (w Schemas_Schema_Location_String) String() string { return w.unionSchemas_Schema_Location().Text }
+func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) String() string {
+	return w.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location().Text
+}
 
-// fromSchemas_Schema_Location converts a value of a Schemas_Schema_Location leaf.
-func fromSchemas_Schema_Location(v data.Value, t *schema.Type) (Schemas_Schema_Location, error) {
+// fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location converts a value of a IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location leaf.
+func fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location(v data.Value, t *schema.Type) (IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return Schemas_Schema_Location_Enum(genimpl.Int[Schemas_Schema_LocationEnum](mv)), nil
+		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum(genimpl.Int[IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum](mv)), nil
 	case 1:
-		return Schemas_Schema_Location_String(mv.Str), nil
+		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String(mv.Str), nil
 	}
 	return nil, genimpl.NoMember(v)
 }
 
-// Transport holds identityref values derived from ietf-netconf-monitoring:transport, as "module:identity".
-type Transport string
+// IetfNetconfMonitoring_Transport holds identityref values derived from ietf-netconf-monitoring:transport, as "module:identity".
+type IetfNetconfMonitoring_Transport string
 
-// The identities Transport takes.
+// The identities IetfNetconfMonitoring_Transport takes.
 const (
 	// NETCONF over SSH.
-	Transport_NetconfSSH Transport = "ietf-netconf-monitoring:netconf-ssh"
+	IetfNetconfMonitoring_Transport_NetconfSSH IetfNetconfMonitoring_Transport = "ietf-netconf-monitoring:netconf-ssh"
 	// NETCONF over SOAP over BEEP.
-	Transport_NetconfSoapOverBeep Transport = "ietf-netconf-monitoring:netconf-soap-over-beep"
+	IetfNetconfMonitoring_Transport_NetconfSoapOverBeep IetfNetconfMonitoring_Transport = "ietf-netconf-monitoring:netconf-soap-over-beep"
 	// NETCONF over SOAP over HTTPS.
-	Transport_NetconfSoapOverHTTPS Transport = "ietf-netconf-monitoring:netconf-soap-over-https"
+	IetfNetconfMonitoring_Transport_NetconfSoapOverHTTPS IetfNetconfMonitoring_Transport = "ietf-netconf-monitoring:netconf-soap-over-https"
 	// NETCONF over BEEP.
-	Transport_NetconfBeep Transport = "ietf-netconf-monitoring:netconf-beep"
+	IetfNetconfMonitoring_Transport_NetconfBeep IetfNetconfMonitoring_Transport = "ietf-netconf-monitoring:netconf-beep"
 	// NETCONF over TLS.
-	Transport_NetconfTLS Transport = "ietf-netconf-monitoring:netconf-tls"
+	IetfNetconfMonitoring_Transport_NetconfTLS IetfNetconfMonitoring_Transport = "ietf-netconf-monitoring:netconf-tls"
 	// NETCONF over WebSocket (draft-iijima-netconf-websocket-ps), one NETCONF message per
 	// WebSocket text message.
-	Transport_NetconfWs Transport = "ncws-server:netconf-ws"
+	IetfNetconfMonitoring_Transport_NcwsServer_NetconfWs IetfNetconfMonitoring_Transport = "ncws-server:netconf-ws"
 	// A session within the server's own process (tests, embedded agents).
-	Transport_NetconfInMemory Transport = "ncws-server:netconf-in-memory"
+	IetfNetconfMonitoring_Transport_NcwsServer_NetconfInMemory IetfNetconfMonitoring_Transport = "ncws-server:netconf-in-memory"
 )
 
 // String returns v as "module:identity".
-func (v Transport) String() string { return string(v) }
+func (v IetfNetconfMonitoring_Transport) String() string { return string(v) }
 
-// ParseTransport returns the identity named s ("module:identity"); ok is false when Transport does not take it.
-func ParseTransport(s string) (v Transport, ok bool) {
-	switch Transport(s) {
-	case Transport_NetconfSSH, Transport_NetconfSoapOverBeep, Transport_NetconfSoapOverHTTPS, Transport_NetconfBeep, Transport_NetconfTLS, Transport_NetconfWs, Transport_NetconfInMemory:
-		return Transport(s), true
+// ParseIetfNetconfMonitoring_Transport returns the identity named s ("module:identity"); ok is false when IetfNetconfMonitoring_Transport does not take it.
+func ParseIetfNetconfMonitoring_Transport(s string) (v IetfNetconfMonitoring_Transport, ok bool) {
+	switch IetfNetconfMonitoring_Transport(s) {
+	case IetfNetconfMonitoring_Transport_NetconfSSH, IetfNetconfMonitoring_Transport_NetconfSoapOverBeep, IetfNetconfMonitoring_Transport_NetconfSoapOverHTTPS, IetfNetconfMonitoring_Transport_NetconfBeep, IetfNetconfMonitoring_Transport_NetconfTLS, IetfNetconfMonitoring_Transport_NcwsServer_NetconfWs, IetfNetconfMonitoring_Transport_NcwsServer_NetconfInMemory:
+		return IetfNetconfMonitoring_Transport(s), true
 	}
 	return "", false
 }

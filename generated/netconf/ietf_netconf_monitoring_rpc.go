@@ -23,14 +23,14 @@ type IetfNetconfMonitoringServer interface {
 	// answers with error-tag operation-failed and an error-app-tag
 	// of data-not-unique; when they match none, with error-tag
 	// invalid-value.
-	GetSchema(ctx context.Context, in *GetSchemaInput) (*GetSchemaOutput, error)
+	GetSchema(ctx context.Context, in *IetfNetconfMonitoring_GetSchemaInput) (*IetfNetconfMonitoring_GetSchemaOutput, error)
 }
 
 // UnimplementedIetfNetconfMonitoringServer answers every operation of IetfNetconfMonitoringServer with operation-not-supported.
 type UnimplementedIetfNetconfMonitoringServer struct{}
 
 // GetSchema answers operation-not-supported.
-func (UnimplementedIetfNetconfMonitoringServer) GetSchema(ctx context.Context, in *GetSchemaInput) (*GetSchemaOutput, error) {
+func (UnimplementedIetfNetconfMonitoringServer) GetSchema(ctx context.Context, in *IetfNetconfMonitoring_GetSchemaInput) (*IetfNetconfMonitoring_GetSchemaOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-netconf-monitoring:get-schema"))
 }
 
@@ -45,7 +45,7 @@ func RegisterIetfNetconfMonitoringServer(srv *genimpl.Server, impl IetfNetconfMo
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(GetSchemaInput)
+			in := new(IetfNetconfMonitoring_GetSchemaInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -80,7 +80,7 @@ func NewIetfNetconfMonitoringClient(s *genimpl.Session) *IetfNetconfMonitoringCl
 // answers with error-tag operation-failed and an error-app-tag
 // of data-not-unique; when they match none, with error-tag
 // invalid-value.
-func (c *IetfNetconfMonitoringClient) GetSchema(ctx context.Context, in *GetSchemaInput) (*GetSchemaOutput, error) {
+func (c *IetfNetconfMonitoringClient) GetSchema(ctx context.Context, in *IetfNetconfMonitoring_GetSchemaInput) (*IetfNetconfMonitoring_GetSchemaOutput, error) {
 	op := schemaOp("/ietf-netconf-monitoring:get-schema")
 	var it *data.Node
 	if in != nil {
@@ -93,7 +93,7 @@ func (c *IetfNetconfMonitoringClient) GetSchema(ctx context.Context, in *GetSche
 	if err != nil {
 		return nil, err
 	}
-	out := new(GetSchemaOutput)
+	out := new(IetfNetconfMonitoring_GetSchemaOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err

@@ -7,51 +7,53 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// NetconfState is the container /ietf-netconf-monitoring:netconf-state (state).
+// IetfNetconfMonitoring_NetconfState is the container /ietf-netconf-monitoring:netconf-state (state).
 //
 // What the server reports about its own NETCONF service.
-type NetconfState struct {
+type IetfNetconfMonitoring_NetconfState struct {
 	// Capabilities is container /ietf-netconf-monitoring:netconf-state/capabilities (state).
 	// The capabilities the server announces.
-	Capabilities *Capabilities
+	Capabilities *IetfNetconfMonitoring_NetconfState_Capabilities
 
 	// Datastores is container /ietf-netconf-monitoring:netconf-state/datastores (state).
 	// The datastores the server offers.
-	Datastores *Datastores
+	Datastores *IetfNetconfMonitoring_NetconfState_Datastores
 
 	// Schemas is container /ietf-netconf-monitoring:netconf-state/schemas (state).
 	// The schemas a client can fetch with <get-schema>.
-	Schemas *Schemas
+	Schemas *IetfNetconfMonitoring_NetconfState_Schemas
 
 	// Sessions is container /ietf-netconf-monitoring:netconf-state/sessions (state).
 	// The NETCONF sessions currently open.
-	Sessions *Sessions
+	Sessions *IetfNetconfMonitoring_NetconfState_Sessions
 
 	// Statistics is container /ietf-netconf-monitoring:netconf-state/statistics (state).
 	// Server-wide counters.
-	Statistics *Statistics
+	Statistics *IetfNetconfMonitoring_NetconfState_Statistics
 }
 
-// Capabilities is the container /ietf-netconf-monitoring:netconf-state/capabilities (state).
+// IetfNetconfMonitoring_NetconfState_Capabilities is the container
+// /ietf-netconf-monitoring:netconf-state/capabilities (state).
 //
 // The capabilities the server announces.
-type Capabilities struct {
+type IetfNetconfMonitoring_NetconfState_Capabilities struct {
 	// Capability is leaf-list /ietf-netconf-monitoring:netconf-state/capabilities/capability (state).
 	// One capability URI.
 	Capability []string
 }
 
-// Datastores is the container /ietf-netconf-monitoring:netconf-state/datastores (state).
+// IetfNetconfMonitoring_NetconfState_Datastores is the container
+// /ietf-netconf-monitoring:netconf-state/datastores (state).
 //
 // The datastores the server offers.
-type Datastores struct {
+type IetfNetconfMonitoring_NetconfState_Datastores struct {
 	// Datastore is list /ietf-netconf-monitoring:netconf-state/datastores/datastore (state).
 	// One datastore.
-	Datastore []*Datastores_Datastore
+	Datastore []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
-func (x *Datastores) AppendDatastore(e *Datastores_Datastore) error {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores) AppendDatastore(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/datastores/datastore", "name")
 	}
@@ -63,7 +65,7 @@ func (x *Datastores) AppendDatastore(e *Datastores_Datastore) error {
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
-func (x *Datastores) GetDatastore(kName NetconfDatastoreType) *Datastores_Datastore {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores) GetDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore {
 	for _, e := range x.Datastore {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -73,55 +75,55 @@ func (x *Datastores) GetDatastore(kName NetconfDatastoreType) *Datastores_Datast
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
-func (x *Datastores) NewDatastore(kName NetconfDatastoreType) (*Datastores_Datastore, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores) NewDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore, error) {
 	if x.GetDatastore(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore")
 	}
-	e := &Datastores_Datastore{Name: &kName}
+	e := &IetfNetconfMonitoring_NetconfState_Datastores_Datastore{Name: &kName}
 	x.Datastore = append(x.Datastore, e)
 	return e, nil
 }
 
-// Datastores_Datastore is an entry of the list
+// IetfNetconfMonitoring_NetconfState_Datastores_Datastore is an entry of the list
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore (state).
 //
 // One datastore.
 //
 // Keys: name.
-type Datastores_Datastore struct {
+type IetfNetconfMonitoring_NetconfState_Datastores_Datastore struct {
 	// Name is leaf /ietf-netconf-monitoring:netconf-state/datastores/datastore/name (state).
 	// Which datastore this entry describes.
-	Name *NetconfDatastoreType
+	Name *IetfNetconfMonitoring_NetconfDatastoreType
 
 	// Locks is container /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks (state).
 	// Who holds which lock on the datastore; absent when there
 	// is none.
-	Locks *Locks
+	Locks *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks
 }
 
-// Locks is the presence container /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks
-// (state).
+// IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks is the presence container
+// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks (state).
 //
 // Who holds which lock on the datastore; absent when there
 // is none.
 //
 // Presence: The datastore, or part of it, is locked.
-type Locks struct {
+type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks struct {
 	// GlobalLock is container
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock (state).
 	// The whole datastore is locked, as by <lock>.
 	// In case global-lock of choice lock-type: set the fields of one case only.
-	GlobalLock *GlobalLock
+	GlobalLock *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock
 
 	// PartialLock is list /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock
 	// (state).
 	// One partial lock, as taken by <partial-lock>.
 	// In case partial-lock of choice lock-type: set the fields of one case only.
-	PartialLock []*PartialLock
+	PartialLock []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock
 }
 
 // AppendPartialLock appends entry e to PartialLock, refusing an entry without its keys or with the keys of another.
-func (x *Locks) AppendPartialLock(e *PartialLock) error {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) AppendPartialLock(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) error {
 	if e.LockID == nil {
 		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock", "lock-id")
 	}
@@ -133,7 +135,7 @@ func (x *Locks) AppendPartialLock(e *PartialLock) error {
 }
 
 // GetPartialLock returns the entry of PartialLock with the given keys, nil if none.
-func (x *Locks) GetPartialLock(kLockID uint32) *PartialLock {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) GetPartialLock(kLockID uint32) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock {
 	for _, e := range x.PartialLock {
 		if e.LockID != nil && *e.LockID == kLockID {
 			return e
@@ -143,20 +145,20 @@ func (x *Locks) GetPartialLock(kLockID uint32) *PartialLock {
 }
 
 // NewPartialLock appends a new entry with the given keys to PartialLock and returns it; it fails when the keys are taken.
-func (x *Locks) NewPartialLock(kLockID uint32) (*PartialLock, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) NewPartialLock(kLockID uint32) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock, error) {
 	if x.GetPartialLock(kLockID) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
 	}
-	e := &PartialLock{LockID: &kLockID}
+	e := &IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock{LockID: &kLockID}
 	x.PartialLock = append(x.PartialLock, e)
 	return e, nil
 }
 
-// GlobalLock is the container
+// IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock is the container
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock (state).
 //
 // The whole datastore is locked, as by <lock>.
-type GlobalLock struct {
+type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock struct {
 	// LockedBySession is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock/locked-by-session
 	// (state, mandatory).
@@ -172,13 +174,13 @@ type GlobalLock struct {
 	LockedTime *string
 }
 
-// PartialLock is an entry of the list
+// IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock is an entry of the list
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock (state).
 //
 // One partial lock, as taken by <partial-lock>.
 //
 // Keys: lock-id.
-type PartialLock struct {
+type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock struct {
 	// LockID is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/lock-id (state).
 	// The lock's identifier, as returned by the
@@ -212,17 +214,18 @@ type PartialLock struct {
 	LockedNode []string
 }
 
-// Schemas is the container /ietf-netconf-monitoring:netconf-state/schemas (state).
+// IetfNetconfMonitoring_NetconfState_Schemas is the container
+// /ietf-netconf-monitoring:netconf-state/schemas (state).
 //
 // The schemas a client can fetch with <get-schema>.
-type Schemas struct {
+type IetfNetconfMonitoring_NetconfState_Schemas struct {
 	// Schema is list /ietf-netconf-monitoring:netconf-state/schemas/schema (state).
 	// One schema, in one version and one format.
-	Schema []*Schemas_Schema
+	Schema []*IetfNetconfMonitoring_NetconfState_Schemas_Schema
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
-func (x *Schemas) AppendSchema(e *Schemas_Schema) error {
+func (x *IetfNetconfMonitoring_NetconfState_Schemas) AppendSchema(e *IetfNetconfMonitoring_NetconfState_Schemas_Schema) error {
 	if e.Identifier == nil {
 		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/schemas/schema", "identifier")
 	}
@@ -240,7 +243,7 @@ func (x *Schemas) AppendSchema(e *Schemas_Schema) error {
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
-func (x *Schemas) GetSchema(kIdentifier string, kVersion string, kFormat SchemaFormat) *Schemas_Schema {
+func (x *IetfNetconfMonitoring_NetconfState_Schemas) GetSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) *IetfNetconfMonitoring_NetconfState_Schemas_Schema {
 	for _, e := range x.Schema {
 		if e.Identifier != nil && *e.Identifier == kIdentifier && e.Version != nil && *e.Version == kVersion && e.Format != nil && *e.Format == kFormat {
 			return e
@@ -250,22 +253,22 @@ func (x *Schemas) GetSchema(kIdentifier string, kVersion string, kFormat SchemaF
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
-func (x *Schemas) NewSchema(kIdentifier string, kVersion string, kFormat SchemaFormat) (*Schemas_Schema, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Schemas) NewSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) (*IetfNetconfMonitoring_NetconfState_Schemas_Schema, error) {
 	if x.GetSchema(kIdentifier, kVersion, kFormat) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/schemas/schema")
 	}
-	e := &Schemas_Schema{Identifier: &kIdentifier, Version: &kVersion, Format: &kFormat}
+	e := &IetfNetconfMonitoring_NetconfState_Schemas_Schema{Identifier: &kIdentifier, Version: &kVersion, Format: &kFormat}
 	x.Schema = append(x.Schema, e)
 	return e, nil
 }
 
-// Schemas_Schema is an entry of the list /ietf-netconf-monitoring:netconf-state/schemas/schema
-// (state).
+// IetfNetconfMonitoring_NetconfState_Schemas_Schema is an entry of the list
+// /ietf-netconf-monitoring:netconf-state/schemas/schema (state).
 //
 // One schema, in one version and one format.
 //
 // Keys: identifier version format.
-type Schemas_Schema struct {
+type IetfNetconfMonitoring_NetconfState_Schemas_Schema struct {
 	// Identifier is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/identifier (state).
 	// The schema's name: for a YANG module or submodule, its
 	// name.
@@ -278,7 +281,7 @@ type Schemas_Schema struct {
 
 	// Format is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/format (state).
 	// The language the schema is written in.
-	Format *SchemaFormat
+	Format *IetfNetconfMonitoring_SchemaFormat
 
 	// Namespace is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/namespace (state,
 	// mandatory).
@@ -290,20 +293,21 @@ type Schemas_Schema struct {
 	// Where the schema can be fetched: 'NETCONF' for
 	// <get-schema>, or a URI. Absent when it cannot be
 	// fetched at all.
-	Location []Schemas_Schema_Location
+	Location []IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location
 }
 
-// Sessions is the container /ietf-netconf-monitoring:netconf-state/sessions (state).
+// IetfNetconfMonitoring_NetconfState_Sessions is the container
+// /ietf-netconf-monitoring:netconf-state/sessions (state).
 //
 // The NETCONF sessions currently open.
-type Sessions struct {
+type IetfNetconfMonitoring_NetconfState_Sessions struct {
 	// Session is list /ietf-netconf-monitoring:netconf-state/sessions/session (state).
 	// One session.
-	Session []*Session
+	Session []*IetfNetconfMonitoring_NetconfState_Sessions_Session
 }
 
 // AppendSession appends entry e to Session, refusing an entry without its keys or with the keys of another.
-func (x *Sessions) AppendSession(e *Session) error {
+func (x *IetfNetconfMonitoring_NetconfState_Sessions) AppendSession(e *IetfNetconfMonitoring_NetconfState_Sessions_Session) error {
 	if e.SessionID == nil {
 		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/sessions/session", "session-id")
 	}
@@ -315,7 +319,7 @@ func (x *Sessions) AppendSession(e *Session) error {
 }
 
 // GetSession returns the entry of Session with the given keys, nil if none.
-func (x *Sessions) GetSession(kSessionID uint32) *Session {
+func (x *IetfNetconfMonitoring_NetconfState_Sessions) GetSession(kSessionID uint32) *IetfNetconfMonitoring_NetconfState_Sessions_Session {
 	for _, e := range x.Session {
 		if e.SessionID != nil && *e.SessionID == kSessionID {
 			return e
@@ -325,21 +329,22 @@ func (x *Sessions) GetSession(kSessionID uint32) *Session {
 }
 
 // NewSession appends a new entry with the given keys to Session and returns it; it fails when the keys are taken.
-func (x *Sessions) NewSession(kSessionID uint32) (*Session, error) {
+func (x *IetfNetconfMonitoring_NetconfState_Sessions) NewSession(kSessionID uint32) (*IetfNetconfMonitoring_NetconfState_Sessions_Session, error) {
 	if x.GetSession(kSessionID) != nil {
 		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/sessions/session")
 	}
-	e := &Session{SessionID: &kSessionID}
+	e := &IetfNetconfMonitoring_NetconfState_Sessions_Session{SessionID: &kSessionID}
 	x.Session = append(x.Session, e)
 	return e, nil
 }
 
-// Session is an entry of the list /ietf-netconf-monitoring:netconf-state/sessions/session (state).
+// IetfNetconfMonitoring_NetconfState_Sessions_Session is an entry of the list
+// /ietf-netconf-monitoring:netconf-state/sessions/session (state).
 //
 // One session.
 //
 // Keys: session-id.
-type Session struct {
+type IetfNetconfMonitoring_NetconfState_Sessions_Session struct {
 	// SessionID is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/session-id (state).
 	// The session's identifier, as sent in its <hello>.
 	SessionID *uint32
@@ -347,7 +352,7 @@ type Session struct {
 	// Transport is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/transport (state,
 	// mandatory).
 	// The transport the session runs over.
-	Transport *Transport
+	Transport *IetfNetconfMonitoring_Transport
 
 	// Username is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/username (state,
 	// mandatory).
@@ -387,10 +392,11 @@ type Session struct {
 	OutNotifications *uint32
 }
 
-// Statistics is the container /ietf-netconf-monitoring:netconf-state/statistics (state).
+// IetfNetconfMonitoring_NetconfState_Statistics is the container
+// /ietf-netconf-monitoring:netconf-state/statistics (state).
 //
 // Server-wide counters.
-type Statistics struct {
+type IetfNetconfMonitoring_NetconfState_Statistics struct {
 	// NetconfStartTime is leaf /ietf-netconf-monitoring:netconf-state/statistics/netconf-start-time
 	// (state).
 	// When the NETCONF service started.
@@ -435,8 +441,8 @@ type Statistics struct {
 	OutNotifications *uint32
 }
 
-// GetSchemaInput is the input of rpc /ietf-netconf-monitoring:get-schema.
-type GetSchemaInput struct {
+// IetfNetconfMonitoring_GetSchemaInput is the input of rpc /ietf-netconf-monitoring:get-schema.
+type IetfNetconfMonitoring_GetSchemaInput struct {
 	// Identifier is leaf /ietf-netconf-monitoring:get-schema/input/identifier (mandatory).
 	// The schema's identifier, as in the schemas list.
 	Identifier *string
@@ -447,11 +453,11 @@ type GetSchemaInput struct {
 
 	// Format is leaf /ietf-netconf-monitoring:get-schema/input/format.
 	// The format wanted; when absent, YANG.
-	Format *SchemaFormat
+	Format *IetfNetconfMonitoring_SchemaFormat
 }
 
-// GetSchemaOutput is the output of rpc /ietf-netconf-monitoring:get-schema.
-type GetSchemaOutput struct {
+// IetfNetconfMonitoring_GetSchemaOutput is the output of rpc /ietf-netconf-monitoring:get-schema.
+type IetfNetconfMonitoring_GetSchemaOutput struct {
 	// Data is anyxml /ietf-netconf-monitoring:get-schema/output/data.
 	// The schema's text.
 	// The raw XML content; nil when absent.

@@ -11,19 +11,19 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-config-change, replacing
 // what x held; children the package has no field for are ignored.
-func (x *NetconfConfigChange) FromTree(n *data.Node) error {
-	*x = NetconfConfigChange{}
+func (x *IetfNetconfNotifications_NetconfConfigChange) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfConfigChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "changed-by":
-			x.ChangedBy = new(NetconfConfigChange_ChangedBy)
+			x.ChangedBy = new(IetfNetconfNotifications_NetconfConfigChange_ChangedBy)
 			if err := x.ChangedBy.FromTree(c); err != nil {
 				return err
 			}
 		case "datastore":
 			genimpl.SetInt(&x.Datastore, c)
 		case "edit":
-			e := new(NetconfConfigChange_Edit)
+			e := new(IetfNetconfNotifications_NetconfConfigChange_Edit)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -35,7 +35,7 @@ func (x *NetconfConfigChange) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change, checking every value against its type.
-func (x *NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.ChangedBy != nil {
 		b.Add(x.ChangedBy.ToTree(b.Schema("ietf-netconf-notifications", "changed-by")))
@@ -50,8 +50,8 @@ func (x *NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-netconf-notifications:netconf-config-change/changed-by, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
-	*x = NetconfConfigChange_ChangedBy{}
+func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfConfigChange_ChangedBy{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "server":
@@ -69,7 +69,7 @@ func (x *NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change/changed-by, checking every value against its type.
-func (x *NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Server, x.Username != nil || x.SessionID != nil || x.SourceHost != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-notifications:netconf-config-change/changed-by", "server-or-user")
@@ -85,8 +85,8 @@ func (x *NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, err
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-config-change/edit,
 // replacing what x held; children the package has no field for are ignored.
-func (x *NetconfConfigChange_Edit) FromTree(n *data.Node) error {
-	*x = NetconfConfigChange_Edit{}
+func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfConfigChange_Edit{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "target":
@@ -100,7 +100,7 @@ func (x *NetconfConfigChange_Edit) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change/edit, checking every value against its type.
-func (x *NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-notifications", "target", x.Target)
 	genimpl.LeafText(b, "ietf-netconf-notifications", "operation", x.Operation)
@@ -109,12 +109,12 @@ func (x *NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-capability-change,
 // replacing what x held; children the package has no field for are ignored.
-func (x *NetconfCapabilityChange) FromTree(n *data.Node) error {
-	*x = NetconfCapabilityChange{}
+func (x *IetfNetconfNotifications_NetconfCapabilityChange) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfCapabilityChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "changed-by":
-			x.ChangedBy = new(NetconfCapabilityChange_ChangedBy)
+			x.ChangedBy = new(IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy)
 			if err := x.ChangedBy.FromTree(c); err != nil {
 				return err
 			}
@@ -131,7 +131,7 @@ func (x *NetconfCapabilityChange) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-capability-change, checking every value against its type.
-func (x *NetconfCapabilityChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfCapabilityChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.ChangedBy != nil {
 		b.Add(x.ChangedBy.ToTree(b.Schema("ietf-netconf-notifications", "changed-by")))
@@ -151,8 +151,8 @@ func (x *NetconfCapabilityChange) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-netconf-notifications:netconf-capability-change/changed-by, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
-	*x = NetconfCapabilityChange_ChangedBy{}
+func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "server":
@@ -171,7 +171,7 @@ func (x *NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-capability-change/changed-by, checking every value against its
 // type.
-func (x *NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Server, x.Username != nil || x.SessionID != nil || x.SourceHost != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-notifications:netconf-capability-change/changed-by", "server-or-user")
@@ -187,8 +187,8 @@ func (x *NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node,
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-session-start, replacing
 // what x held; children the package has no field for are ignored.
-func (x *NetconfSessionStart) FromTree(n *data.Node) error {
-	*x = NetconfSessionStart{}
+func (x *IetfNetconfNotifications_NetconfSessionStart) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfSessionStart{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
@@ -204,7 +204,7 @@ func (x *NetconfSessionStart) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-session-start, checking every value against its type.
-func (x *NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
 	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
@@ -214,8 +214,8 @@ func (x *NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-session-end, replacing
 // what x held; children the package has no field for are ignored.
-func (x *NetconfSessionEnd) FromTree(n *data.Node) error {
-	*x = NetconfSessionEnd{}
+func (x *IetfNetconfNotifications_NetconfSessionEnd) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfSessionEnd{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
@@ -235,7 +235,7 @@ func (x *NetconfSessionEnd) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-session-end, checking every value against its type.
-func (x *NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
 	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
@@ -247,8 +247,8 @@ func (x *NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-confirmed-commit,
 // replacing what x held; children the package has no field for are ignored.
-func (x *NetconfConfirmedCommit) FromTree(n *data.Node) error {
-	*x = NetconfConfirmedCommit{}
+func (x *IetfNetconfNotifications_NetconfConfirmedCommit) FromTree(n *data.Node) error {
+	*x = IetfNetconfNotifications_NetconfConfirmedCommit{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-notifications") {
 		case "username":
@@ -268,7 +268,7 @@ func (x *NetconfConfirmedCommit) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-confirmed-commit, checking every value against its type.
-func (x *NetconfConfirmedCommit) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNotifications_NetconfConfirmedCommit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
 	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)

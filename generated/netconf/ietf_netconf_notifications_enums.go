@@ -7,176 +7,176 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// NetconfConfigChange_Datastore is the enumeration of /ietf-netconf-notifications:netconf-config-change/datastore; its values are the YANG enum values.
-type NetconfConfigChange_Datastore int32
+// IetfNetconfNotifications_NetconfConfigChange_Datastore is the enumeration of /ietf-netconf-notifications:netconf-config-change/datastore; its values are the YANG enum values.
+type IetfNetconfNotifications_NetconfConfigChange_Datastore int32
 
-// The values of NetconfConfigChange_Datastore.
+// The values of IetfNetconfNotifications_NetconfConfigChange_Datastore.
 const (
-	NetconfConfigChange_Datastore_Running NetconfConfigChange_Datastore = 0 // running
-	NetconfConfigChange_Datastore_Startup NetconfConfigChange_Datastore = 1 // startup
+	IetfNetconfNotifications_NetconfConfigChange_Datastore_Running IetfNetconfNotifications_NetconfConfigChange_Datastore = 0 // running
+	IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup IetfNetconfNotifications_NetconfConfigChange_Datastore = 1 // startup
 )
 
-// String returns the YANG name of e, or NetconfConfigChange_Datastore(<value>) for a value that is not one.
-func (e NetconfConfigChange_Datastore) String() string {
+// String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfigChange_Datastore(<value>) for a value that is not one.
+func (e IetfNetconfNotifications_NetconfConfigChange_Datastore) String() string {
 	switch e {
-	case NetconfConfigChange_Datastore_Running:
+	case IetfNetconfNotifications_NetconfConfigChange_Datastore_Running:
 		return "running"
-	case NetconfConfigChange_Datastore_Startup:
+	case IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup:
 		return "startup"
 	}
-	return "NetconfConfigChange_Datastore(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfNotifications_NetconfConfigChange_Datastore(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseNetconfConfigChange_Datastore returns the value of NetconfConfigChange_Datastore named s; ok is false when none is.
-func ParseNetconfConfigChange_Datastore(s string) (v NetconfConfigChange_Datastore, ok bool) {
+// ParseIetfNetconfNotifications_NetconfConfigChange_Datastore returns the value of IetfNetconfNotifications_NetconfConfigChange_Datastore named s; ok is false when none is.
+func ParseIetfNetconfNotifications_NetconfConfigChange_Datastore(s string) (v IetfNetconfNotifications_NetconfConfigChange_Datastore, ok bool) {
 	switch s {
 	case "running":
-		return NetconfConfigChange_Datastore_Running, true
+		return IetfNetconfNotifications_NetconfConfigChange_Datastore_Running, true
 	case "startup":
-		return NetconfConfigChange_Datastore_Startup, true
+		return IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup, true
 	}
 	return 0, false
 }
 
-// EditOperationType is the enumeration typedef ietf-netconf:edit-operation-type; its values are the YANG enum values.
-type EditOperationType int32
+// IetfNetconf_EditOperationType is the enumeration typedef ietf-netconf:edit-operation-type; its values are the YANG enum values.
+type IetfNetconf_EditOperationType int32
 
-// The values of EditOperationType.
+// The values of IetfNetconf_EditOperationType.
 const (
-	EditOperationType_Merge   EditOperationType = 0 // merge
-	EditOperationType_Replace EditOperationType = 1 // replace
-	EditOperationType_Create  EditOperationType = 2 // create
-	EditOperationType_Delete  EditOperationType = 3 // delete
-	EditOperationType_Remove  EditOperationType = 4 // remove
+	IetfNetconf_EditOperationType_Merge   IetfNetconf_EditOperationType = 0 // merge
+	IetfNetconf_EditOperationType_Replace IetfNetconf_EditOperationType = 1 // replace
+	IetfNetconf_EditOperationType_Create  IetfNetconf_EditOperationType = 2 // create
+	IetfNetconf_EditOperationType_Delete  IetfNetconf_EditOperationType = 3 // delete
+	IetfNetconf_EditOperationType_Remove  IetfNetconf_EditOperationType = 4 // remove
 )
 
-// String returns the YANG name of e, or EditOperationType(<value>) for a value that is not one.
-func (e EditOperationType) String() string {
+// String returns the YANG name of e, or IetfNetconf_EditOperationType(<value>) for a value that is not one.
+func (e IetfNetconf_EditOperationType) String() string {
 	switch e {
-	case EditOperationType_Merge:
+	case IetfNetconf_EditOperationType_Merge:
 		return "merge"
-	case EditOperationType_Replace:
+	case IetfNetconf_EditOperationType_Replace:
 		return "replace"
-	case EditOperationType_Create:
+	case IetfNetconf_EditOperationType_Create:
 		return "create"
-	case EditOperationType_Delete:
+	case IetfNetconf_EditOperationType_Delete:
 		return "delete"
-	case EditOperationType_Remove:
+	case IetfNetconf_EditOperationType_Remove:
 		return "remove"
 	}
-	return "EditOperationType(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconf_EditOperationType(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseEditOperationType returns the value of EditOperationType named s; ok is false when none is.
-func ParseEditOperationType(s string) (v EditOperationType, ok bool) {
+// ParseIetfNetconf_EditOperationType returns the value of IetfNetconf_EditOperationType named s; ok is false when none is.
+func ParseIetfNetconf_EditOperationType(s string) (v IetfNetconf_EditOperationType, ok bool) {
 	switch s {
 	case "merge":
-		return EditOperationType_Merge, true
+		return IetfNetconf_EditOperationType_Merge, true
 	case "replace":
-		return EditOperationType_Replace, true
+		return IetfNetconf_EditOperationType_Replace, true
 	case "create":
-		return EditOperationType_Create, true
+		return IetfNetconf_EditOperationType_Create, true
 	case "delete":
-		return EditOperationType_Delete, true
+		return IetfNetconf_EditOperationType_Delete, true
 	case "remove":
-		return EditOperationType_Remove, true
+		return IetfNetconf_EditOperationType_Remove, true
 	}
 	return 0, false
 }
 
-// NetconfSessionEnd_TerminationReason is the enumeration of /ietf-netconf-notifications:netconf-session-end/termination-reason; its values are the YANG enum values.
-type NetconfSessionEnd_TerminationReason int32
+// IetfNetconfNotifications_NetconfSessionEnd_TerminationReason is the enumeration of /ietf-netconf-notifications:netconf-session-end/termination-reason; its values are the YANG enum values.
+type IetfNetconfNotifications_NetconfSessionEnd_TerminationReason int32
 
-// The values of NetconfSessionEnd_TerminationReason.
+// The values of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason.
 const (
-	NetconfSessionEnd_TerminationReason_Closed   NetconfSessionEnd_TerminationReason = 0 // closed
-	NetconfSessionEnd_TerminationReason_Killed   NetconfSessionEnd_TerminationReason = 1 // killed
-	NetconfSessionEnd_TerminationReason_Dropped  NetconfSessionEnd_TerminationReason = 2 // dropped
-	NetconfSessionEnd_TerminationReason_Timeout  NetconfSessionEnd_TerminationReason = 3 // timeout
-	NetconfSessionEnd_TerminationReason_BadHello NetconfSessionEnd_TerminationReason = 4 // bad-hello
-	NetconfSessionEnd_TerminationReason_Other    NetconfSessionEnd_TerminationReason = 5 // other
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Closed   IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 0 // closed
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Killed   IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 1 // killed
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Dropped  IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 2 // dropped
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Timeout  IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 3 // timeout
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_BadHello IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 4 // bad-hello
+	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other    IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 5 // other
 )
 
-// String returns the YANG name of e, or NetconfSessionEnd_TerminationReason(<value>) for a value that is not one.
-func (e NetconfSessionEnd_TerminationReason) String() string {
+// String returns the YANG name of e, or IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(<value>) for a value that is not one.
+func (e IetfNetconfNotifications_NetconfSessionEnd_TerminationReason) String() string {
 	switch e {
-	case NetconfSessionEnd_TerminationReason_Closed:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Closed:
 		return "closed"
-	case NetconfSessionEnd_TerminationReason_Killed:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Killed:
 		return "killed"
-	case NetconfSessionEnd_TerminationReason_Dropped:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Dropped:
 		return "dropped"
-	case NetconfSessionEnd_TerminationReason_Timeout:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Timeout:
 		return "timeout"
-	case NetconfSessionEnd_TerminationReason_BadHello:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_BadHello:
 		return "bad-hello"
-	case NetconfSessionEnd_TerminationReason_Other:
+	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other:
 		return "other"
 	}
-	return "NetconfSessionEnd_TerminationReason(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseNetconfSessionEnd_TerminationReason returns the value of NetconfSessionEnd_TerminationReason named s; ok is false when none is.
-func ParseNetconfSessionEnd_TerminationReason(s string) (v NetconfSessionEnd_TerminationReason, ok bool) {
+// ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason returns the value of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason named s; ok is false when none is.
+func ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason(s string) (v IetfNetconfNotifications_NetconfSessionEnd_TerminationReason, ok bool) {
 	switch s {
 	case "closed":
-		return NetconfSessionEnd_TerminationReason_Closed, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Closed, true
 	case "killed":
-		return NetconfSessionEnd_TerminationReason_Killed, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Killed, true
 	case "dropped":
-		return NetconfSessionEnd_TerminationReason_Dropped, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Dropped, true
 	case "timeout":
-		return NetconfSessionEnd_TerminationReason_Timeout, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Timeout, true
 	case "bad-hello":
-		return NetconfSessionEnd_TerminationReason_BadHello, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_BadHello, true
 	case "other":
-		return NetconfSessionEnd_TerminationReason_Other, true
+		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other, true
 	}
 	return 0, false
 }
 
-// NetconfConfirmedCommit_ConfirmEvent is the enumeration of /ietf-netconf-notifications:netconf-confirmed-commit/confirm-event; its values are the YANG enum values.
-type NetconfConfirmedCommit_ConfirmEvent int32
+// IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent is the enumeration of /ietf-netconf-notifications:netconf-confirmed-commit/confirm-event; its values are the YANG enum values.
+type IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent int32
 
-// The values of NetconfConfirmedCommit_ConfirmEvent.
+// The values of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.
 const (
-	NetconfConfirmedCommit_ConfirmEvent_Start    NetconfConfirmedCommit_ConfirmEvent = 0 // start
-	NetconfConfirmedCommit_ConfirmEvent_Cancel   NetconfConfirmedCommit_ConfirmEvent = 1 // cancel
-	NetconfConfirmedCommit_ConfirmEvent_Timeout  NetconfConfirmedCommit_ConfirmEvent = 2 // timeout
-	NetconfConfirmedCommit_ConfirmEvent_Extend   NetconfConfirmedCommit_ConfirmEvent = 3 // extend
-	NetconfConfirmedCommit_ConfirmEvent_Complete NetconfConfirmedCommit_ConfirmEvent = 4 // complete
+	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Start    IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 0 // start
+	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Cancel   IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 1 // cancel
+	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Timeout  IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 2 // timeout
+	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Extend   IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 3 // extend
+	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 4 // complete
 )
 
-// String returns the YANG name of e, or NetconfConfirmedCommit_ConfirmEvent(<value>) for a value that is not one.
-func (e NetconfConfirmedCommit_ConfirmEvent) String() string {
+// String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(<value>) for a value that is not one.
+func (e IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent) String() string {
 	switch e {
-	case NetconfConfirmedCommit_ConfirmEvent_Start:
+	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Start:
 		return "start"
-	case NetconfConfirmedCommit_ConfirmEvent_Cancel:
+	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Cancel:
 		return "cancel"
-	case NetconfConfirmedCommit_ConfirmEvent_Timeout:
+	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Timeout:
 		return "timeout"
-	case NetconfConfirmedCommit_ConfirmEvent_Extend:
+	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Extend:
 		return "extend"
-	case NetconfConfirmedCommit_ConfirmEvent_Complete:
+	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete:
 		return "complete"
 	}
-	return "NetconfConfirmedCommit_ConfirmEvent(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseNetconfConfirmedCommit_ConfirmEvent returns the value of NetconfConfirmedCommit_ConfirmEvent named s; ok is false when none is.
-func ParseNetconfConfirmedCommit_ConfirmEvent(s string) (v NetconfConfirmedCommit_ConfirmEvent, ok bool) {
+// ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent returns the value of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent named s; ok is false when none is.
+func ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(s string) (v IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent, ok bool) {
 	switch s {
 	case "start":
-		return NetconfConfirmedCommit_ConfirmEvent_Start, true
+		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Start, true
 	case "cancel":
-		return NetconfConfirmedCommit_ConfirmEvent_Cancel, true
+		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Cancel, true
 	case "timeout":
-		return NetconfConfirmedCommit_ConfirmEvent_Timeout, true
+		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Timeout, true
 	case "extend":
-		return NetconfConfirmedCommit_ConfirmEvent_Extend, true
+		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Extend, true
 	case "complete":
-		return NetconfConfirmedCommit_ConfirmEvent_Complete, true
+		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete, true
 	}
 	return 0, false
 }

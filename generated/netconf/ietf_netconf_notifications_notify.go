@@ -29,7 +29,7 @@ func NewIetfNetconfNotificationsNotifier(srv *genimpl.Server) *IetfNetconfNotifi
 // The running or startup configuration changed, through NETCONF
 // or any other means. Edits may be summarised; a server may
 // combine or omit some of them.
-func (n *IetfNetconfNotificationsNotifier) NetconfConfigChange(ctx context.Context, ev *NetconfConfigChange) error {
+func (n *IetfNetconfNotificationsNotifier) NetconfConfigChange(ctx context.Context, ev *IetfNetconfNotifications_NetconfConfigChange) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-netconf-notifications:netconf-config-change")
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (n *IetfNetconfNotificationsNotifier) NetconfConfigChange(ctx context.Conte
 // The server's capabilities changed. The change applies to
 // sessions opened afterwards; a server may also apply it to
 // sessions already open.
-func (n *IetfNetconfNotificationsNotifier) NetconfCapabilityChange(ctx context.Context, ev *NetconfCapabilityChange) error {
+func (n *IetfNetconfNotificationsNotifier) NetconfCapabilityChange(ctx context.Context, ev *IetfNetconfNotifications_NetconfCapabilityChange) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-netconf-notifications:netconf-capability-change")
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func (n *IetfNetconfNotificationsNotifier) NetconfCapabilityChange(ctx context.C
 // content ev (nil: none).
 //
 // A NETCONF session began.
-func (n *IetfNetconfNotificationsNotifier) NetconfSessionStart(ctx context.Context, ev *NetconfSessionStart) error {
+func (n *IetfNetconfNotificationsNotifier) NetconfSessionStart(ctx context.Context, ev *IetfNetconfNotifications_NetconfSessionStart) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-netconf-notifications:netconf-session-start")
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (n *IetfNetconfNotificationsNotifier) NetconfSessionStart(ctx context.Conte
 // ev (nil: none).
 //
 // A NETCONF session ended.
-func (n *IetfNetconfNotificationsNotifier) NetconfSessionEnd(ctx context.Context, ev *NetconfSessionEnd) error {
+func (n *IetfNetconfNotificationsNotifier) NetconfSessionEnd(ctx context.Context, ev *IetfNetconfNotifications_NetconfSessionEnd) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-netconf-notifications:netconf-session-end")
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (n *IetfNetconfNotificationsNotifier) NetconfSessionEnd(ctx context.Context
 // content ev (nil: none).
 //
 // Something happened to a confirmed commit.
-func (n *IetfNetconfNotificationsNotifier) NetconfConfirmedCommit(ctx context.Context, ev *NetconfConfirmedCommit) error {
+func (n *IetfNetconfNotificationsNotifier) NetconfConfirmedCommit(ctx context.Context, ev *IetfNetconfNotifications_NetconfConfirmedCommit) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-netconf-notifications:netconf-confirmed-commit")
 	if err != nil {
 		return err
@@ -126,29 +126,29 @@ type IetfNetconfNotificationsNotifications struct {
 	// The running or startup configuration changed, through NETCONF
 	// or any other means. Edits may be summarised; a server may
 	// combine or omit some of them.
-	NetconfConfigChange func(eventTime time.Time, ev *NetconfConfigChange)
+	NetconfConfigChange func(eventTime time.Time, ev *IetfNetconfNotifications_NetconfConfigChange)
 
 	// NetconfCapabilityChange receives notification /ietf-netconf-notifications:netconf-capability-change.
 	//
 	// The server's capabilities changed. The change applies to
 	// sessions opened afterwards; a server may also apply it to
 	// sessions already open.
-	NetconfCapabilityChange func(eventTime time.Time, ev *NetconfCapabilityChange)
+	NetconfCapabilityChange func(eventTime time.Time, ev *IetfNetconfNotifications_NetconfCapabilityChange)
 
 	// NetconfSessionStart receives notification /ietf-netconf-notifications:netconf-session-start.
 	//
 	// A NETCONF session began.
-	NetconfSessionStart func(eventTime time.Time, ev *NetconfSessionStart)
+	NetconfSessionStart func(eventTime time.Time, ev *IetfNetconfNotifications_NetconfSessionStart)
 
 	// NetconfSessionEnd receives notification /ietf-netconf-notifications:netconf-session-end.
 	//
 	// A NETCONF session ended.
-	NetconfSessionEnd func(eventTime time.Time, ev *NetconfSessionEnd)
+	NetconfSessionEnd func(eventTime time.Time, ev *IetfNetconfNotifications_NetconfSessionEnd)
 
 	// NetconfConfirmedCommit receives notification /ietf-netconf-notifications:netconf-confirmed-commit.
 	//
 	// Something happened to a confirmed commit.
-	NetconfConfirmedCommit func(eventTime time.Time, ev *NetconfConfirmedCommit)
+	NetconfConfirmedCommit func(eventTime time.Time, ev *IetfNetconfNotifications_NetconfConfirmedCommit)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -165,7 +165,7 @@ func (h *IetfNetconfNotificationsNotifications) Dispatch(eventTime time.Time, bo
 	}
 	switch op.Path() {
 	case "/ietf-netconf-notifications:netconf-config-change":
-		x := new(NetconfConfigChange)
+		x := new(IetfNetconfNotifications_NetconfConfigChange)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -176,7 +176,7 @@ func (h *IetfNetconfNotificationsNotifications) Dispatch(eventTime time.Time, bo
 		}
 		return true, nil
 	case "/ietf-netconf-notifications:netconf-capability-change":
-		x := new(NetconfCapabilityChange)
+		x := new(IetfNetconfNotifications_NetconfCapabilityChange)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -187,7 +187,7 @@ func (h *IetfNetconfNotificationsNotifications) Dispatch(eventTime time.Time, bo
 		}
 		return true, nil
 	case "/ietf-netconf-notifications:netconf-session-start":
-		x := new(NetconfSessionStart)
+		x := new(IetfNetconfNotifications_NetconfSessionStart)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -198,7 +198,7 @@ func (h *IetfNetconfNotificationsNotifications) Dispatch(eventTime time.Time, bo
 		}
 		return true, nil
 	case "/ietf-netconf-notifications:netconf-session-end":
-		x := new(NetconfSessionEnd)
+		x := new(IetfNetconfNotifications_NetconfSessionEnd)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -209,7 +209,7 @@ func (h *IetfNetconfNotificationsNotifications) Dispatch(eventTime time.Time, bo
 		}
 		return true, nil
 	case "/ietf-netconf-notifications:netconf-confirmed-commit":
-		x := new(NetconfConfirmedCommit)
+		x := new(IetfNetconfNotifications_NetconfConfirmedCommit)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

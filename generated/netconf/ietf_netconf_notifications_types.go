@@ -3,34 +3,34 @@
 
 package netconf
 
-// NetconfConfigChange is the content of notification
+// IetfNetconfNotifications_NetconfConfigChange is the content of notification
 // /ietf-netconf-notifications:netconf-config-change.
-type NetconfConfigChange struct {
+type IetfNetconfNotifications_NetconfConfigChange struct {
 	// ChangedBy is container /ietf-netconf-notifications:netconf-config-change/changed-by.
 	// The origin of the change.
-	ChangedBy *NetconfConfigChange_ChangedBy
+	ChangedBy *IetfNetconfNotifications_NetconfConfigChange_ChangedBy
 
 	// Datastore is leaf /ietf-netconf-notifications:netconf-config-change/datastore (default "running").
 	// The datastore that changed.
-	Datastore *NetconfConfigChange_Datastore
+	Datastore *IetfNetconfNotifications_NetconfConfigChange_Datastore
 
 	// Edit is list /ietf-netconf-notifications:netconf-config-change/edit.
 	// One edit applied to the datastore, in the order they were
 	// applied.
-	Edit []*NetconfConfigChange_Edit
+	Edit []*IetfNetconfNotifications_NetconfConfigChange_Edit
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
-func (x *NetconfConfigChange) AppendEdit(e *NetconfConfigChange_Edit) error {
+func (x *IetfNetconfNotifications_NetconfConfigChange) AppendEdit(e *IetfNetconfNotifications_NetconfConfigChange_Edit) error {
 	x.Edit = append(x.Edit, e)
 	return nil
 }
 
-// NetconfConfigChange_ChangedBy is the container
+// IetfNetconfNotifications_NetconfConfigChange_ChangedBy is the container
 // /ietf-netconf-notifications:netconf-config-change/changed-by.
 //
 // The origin of the change.
-type NetconfConfigChange_ChangedBy struct {
+type IetfNetconfNotifications_NetconfConfigChange_ChangedBy struct {
 	// Server is leaf /ietf-netconf-notifications:netconf-config-change/changed-by/server.
 	// The server made the change on its own.
 	// In case server of choice server-or-user: set the fields of one case only.
@@ -56,12 +56,12 @@ type NetconfConfigChange_ChangedBy struct {
 	SourceHost *string
 }
 
-// NetconfConfigChange_Edit is an entry of the list
+// IetfNetconfNotifications_NetconfConfigChange_Edit is an entry of the list
 // /ietf-netconf-notifications:netconf-config-change/edit.
 //
 // One edit applied to the datastore, in the order they were
 // applied.
-type NetconfConfigChange_Edit struct {
+type IetfNetconfNotifications_NetconfConfigChange_Edit struct {
 	// Target is leaf /ietf-netconf-notifications:netconf-config-change/edit/target.
 	// The node the edit was applied to.
 	Target *string
@@ -69,15 +69,15 @@ type NetconfConfigChange_Edit struct {
 	// Operation is leaf /ietf-netconf-notifications:netconf-config-change/edit/operation (default
 	// "merge").
 	// The kind of edit.
-	Operation *EditOperationType
+	Operation *IetfNetconf_EditOperationType
 }
 
-// NetconfCapabilityChange is the content of notification
+// IetfNetconfNotifications_NetconfCapabilityChange is the content of notification
 // /ietf-netconf-notifications:netconf-capability-change.
-type NetconfCapabilityChange struct {
+type IetfNetconfNotifications_NetconfCapabilityChange struct {
 	// ChangedBy is container /ietf-netconf-notifications:netconf-capability-change/changed-by.
 	// The origin of the change.
-	ChangedBy *NetconfCapabilityChange_ChangedBy
+	ChangedBy *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy
 
 	// AddedCapability is leaf-list /ietf-netconf-notifications:netconf-capability-change/added-capability.
 	// Capabilities the server now has.
@@ -95,11 +95,11 @@ type NetconfCapabilityChange struct {
 	ModifiedCapability []string
 }
 
-// NetconfCapabilityChange_ChangedBy is the container
+// IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy is the container
 // /ietf-netconf-notifications:netconf-capability-change/changed-by.
 //
 // The origin of the change.
-type NetconfCapabilityChange_ChangedBy struct {
+type IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy struct {
 	// Server is leaf /ietf-netconf-notifications:netconf-capability-change/changed-by/server.
 	// The server made the change on its own.
 	// In case server of choice server-or-user: set the fields of one case only.
@@ -126,9 +126,9 @@ type NetconfCapabilityChange_ChangedBy struct {
 	SourceHost *string
 }
 
-// NetconfSessionStart is the content of notification
+// IetfNetconfNotifications_NetconfSessionStart is the content of notification
 // /ietf-netconf-notifications:netconf-session-start.
-type NetconfSessionStart struct {
+type IetfNetconfNotifications_NetconfSessionStart struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-session-start/username (mandatory).
 	// The user name the session was authenticated as.
 	Username *string
@@ -144,8 +144,9 @@ type NetconfSessionStart struct {
 	SourceHost *string
 }
 
-// NetconfSessionEnd is the content of notification /ietf-netconf-notifications:netconf-session-end.
-type NetconfSessionEnd struct {
+// IetfNetconfNotifications_NetconfSessionEnd is the content of notification
+// /ietf-netconf-notifications:netconf-session-end.
+type IetfNetconfNotifications_NetconfSessionEnd struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-session-end/username (mandatory).
 	// The user name the session was authenticated as.
 	Username *string
@@ -167,12 +168,12 @@ type NetconfSessionEnd struct {
 	// TerminationReason is leaf /ietf-netconf-notifications:netconf-session-end/termination-reason
 	// (mandatory).
 	// Why the session ended.
-	TerminationReason *NetconfSessionEnd_TerminationReason
+	TerminationReason *IetfNetconfNotifications_NetconfSessionEnd_TerminationReason
 }
 
-// NetconfConfirmedCommit is the content of notification
+// IetfNetconfNotifications_NetconfConfirmedCommit is the content of notification
 // /ietf-netconf-notifications:netconf-confirmed-commit.
-type NetconfConfirmedCommit struct {
+type IetfNetconfNotifications_NetconfConfirmedCommit struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-confirmed-commit/username (mandatory).
 	// The user name the session was authenticated as.
 	Username *string
@@ -189,7 +190,7 @@ type NetconfConfirmedCommit struct {
 
 	// ConfirmEvent is leaf /ietf-netconf-notifications:netconf-confirmed-commit/confirm-event (mandatory).
 	// What happened.
-	ConfirmEvent *NetconfConfirmedCommit_ConfirmEvent
+	ConfirmEvent *IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent
 
 	// Timeout is leaf /ietf-netconf-notifications:netconf-confirmed-commit/timeout (units seconds).
 	// The seconds left until the commit is undone unless

@@ -19,144 +19,144 @@ type IetfNetconfServer interface {
 	//
 	// Returns all or a filtered part of one configuration
 	// datastore.
-	GetConfig(ctx context.Context, in *GetConfigInput) (*GetConfigOutput, error)
+	GetConfig(ctx context.Context, in *IetfNetconf_GetConfigInput) (*IetfNetconf_GetConfigOutput, error)
 
 	// EditConfig answers rpc /ietf-netconf:edit-config.
 	//
 	// Applies all or part of a configuration to the target
 	// datastore.
-	EditConfig(ctx context.Context, in *EditConfigInput) error
+	EditConfig(ctx context.Context, in *IetfNetconf_EditConfigInput) error
 
 	// CopyConfig answers rpc /ietf-netconf:copy-config.
 	//
 	// Replaces a whole configuration with the contents of another
 	// one, creating the target if needed.
-	CopyConfig(ctx context.Context, in *CopyConfigInput) error
+	CopyConfig(ctx context.Context, in *IetfNetconf_CopyConfigInput) error
 
 	// DeleteConfig answers rpc /ietf-netconf:delete-config.
 	//
 	// Deletes a configuration. The running datastore cannot be
 	// deleted.
-	DeleteConfig(ctx context.Context, in *DeleteConfigInput) error
+	DeleteConfig(ctx context.Context, in *IetfNetconf_DeleteConfigInput) error
 
 	// Lock answers rpc /ietf-netconf:lock.
 	//
 	// Locks a whole datastore for this session, so that no other
 	// session or agent can change it.
-	Lock(ctx context.Context, in *LockInput) error
+	Lock(ctx context.Context, in *IetfNetconf_LockInput) error
 
 	// Unlock answers rpc /ietf-netconf:unlock.
 	//
 	// Releases a lock this session took with <lock>.
-	Unlock(ctx context.Context, in *UnlockInput) error
+	Unlock(ctx context.Context, in *IetfNetconf_UnlockInput) error
 
 	// Get answers rpc /ietf-netconf:get.
 	//
 	// Returns the running configuration together with state data,
 	// all of it or a filtered part.
-	Get(ctx context.Context, in *GetInput) (*GetOutput, error)
+	Get(ctx context.Context, in *IetfNetconf_GetInput) (*IetfNetconf_GetOutput, error)
 
 	// CloseSession answers rpc /ietf-netconf:close-session.
 	//
 	// Ends this session gracefully: its locks and resources are
 	// released and the connection is closed.
-	CloseSession(ctx context.Context, in *CloseSessionInput) error
+	CloseSession(ctx context.Context, in *IetfNetconf_CloseSessionInput) error
 
 	// KillSession answers rpc /ietf-netconf:kill-session.
 	//
 	// Ends another session: its operation in progress is aborted,
 	// its locks and resources are released and its connection is
 	// closed.
-	KillSession(ctx context.Context, in *KillSessionInput) error
+	KillSession(ctx context.Context, in *IetfNetconf_KillSessionInput) error
 
 	// Commit answers rpc /ietf-netconf:commit.
 	//
 	// Makes the candidate configuration the running configuration.
-	Commit(ctx context.Context, in *CommitInput) error
+	Commit(ctx context.Context, in *IetfNetconf_CommitInput) error
 
 	// DiscardChanges answers rpc /ietf-netconf:discard-changes.
 	//
 	// Resets the candidate configuration to the running one.
-	DiscardChanges(ctx context.Context, in *DiscardChangesInput) error
+	DiscardChanges(ctx context.Context, in *IetfNetconf_DiscardChangesInput) error
 
 	// CancelCommit answers rpc /ietf-netconf:cancel-commit.
 	//
 	// Cancels the confirmed commit in progress, restoring the
 	// configuration it replaced.
-	CancelCommit(ctx context.Context, in *CancelCommitInput) error
+	CancelCommit(ctx context.Context, in *IetfNetconf_CancelCommitInput) error
 
 	// Validate answers rpc /ietf-netconf:validate.
 	//
 	// Checks a complete configuration for syntax and semantic
 	// errors without applying it.
-	Validate(ctx context.Context, in *ValidateInput) error
+	Validate(ctx context.Context, in *IetfNetconf_ValidateInput) error
 }
 
 // UnimplementedIetfNetconfServer answers every operation of IetfNetconfServer with operation-not-supported.
 type UnimplementedIetfNetconfServer struct{}
 
 // GetConfig answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) GetConfig(ctx context.Context, in *GetConfigInput) (*GetConfigOutput, error) {
+func (UnimplementedIetfNetconfServer) GetConfig(ctx context.Context, in *IetfNetconf_GetConfigInput) (*IetfNetconf_GetConfigOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-netconf:get-config"))
 }
 
 // EditConfig answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) EditConfig(ctx context.Context, in *EditConfigInput) error {
+func (UnimplementedIetfNetconfServer) EditConfig(ctx context.Context, in *IetfNetconf_EditConfigInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:edit-config"))
 }
 
 // CopyConfig answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) CopyConfig(ctx context.Context, in *CopyConfigInput) error {
+func (UnimplementedIetfNetconfServer) CopyConfig(ctx context.Context, in *IetfNetconf_CopyConfigInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:copy-config"))
 }
 
 // DeleteConfig answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) DeleteConfig(ctx context.Context, in *DeleteConfigInput) error {
+func (UnimplementedIetfNetconfServer) DeleteConfig(ctx context.Context, in *IetfNetconf_DeleteConfigInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:delete-config"))
 }
 
 // Lock answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) Lock(ctx context.Context, in *LockInput) error {
+func (UnimplementedIetfNetconfServer) Lock(ctx context.Context, in *IetfNetconf_LockInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:lock"))
 }
 
 // Unlock answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) Unlock(ctx context.Context, in *UnlockInput) error {
+func (UnimplementedIetfNetconfServer) Unlock(ctx context.Context, in *IetfNetconf_UnlockInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:unlock"))
 }
 
 // Get answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) Get(ctx context.Context, in *GetInput) (*GetOutput, error) {
+func (UnimplementedIetfNetconfServer) Get(ctx context.Context, in *IetfNetconf_GetInput) (*IetfNetconf_GetOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-netconf:get"))
 }
 
 // CloseSession answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) CloseSession(ctx context.Context, in *CloseSessionInput) error {
+func (UnimplementedIetfNetconfServer) CloseSession(ctx context.Context, in *IetfNetconf_CloseSessionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:close-session"))
 }
 
 // KillSession answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) KillSession(ctx context.Context, in *KillSessionInput) error {
+func (UnimplementedIetfNetconfServer) KillSession(ctx context.Context, in *IetfNetconf_KillSessionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:kill-session"))
 }
 
 // Commit answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) Commit(ctx context.Context, in *CommitInput) error {
+func (UnimplementedIetfNetconfServer) Commit(ctx context.Context, in *IetfNetconf_CommitInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:commit"))
 }
 
 // DiscardChanges answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) DiscardChanges(ctx context.Context, in *DiscardChangesInput) error {
+func (UnimplementedIetfNetconfServer) DiscardChanges(ctx context.Context, in *IetfNetconf_DiscardChangesInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:discard-changes"))
 }
 
 // CancelCommit answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) CancelCommit(ctx context.Context, in *CancelCommitInput) error {
+func (UnimplementedIetfNetconfServer) CancelCommit(ctx context.Context, in *IetfNetconf_CancelCommitInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:cancel-commit"))
 }
 
 // Validate answers operation-not-supported.
-func (UnimplementedIetfNetconfServer) Validate(ctx context.Context, in *ValidateInput) error {
+func (UnimplementedIetfNetconfServer) Validate(ctx context.Context, in *IetfNetconf_ValidateInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf:validate"))
 }
 
@@ -170,7 +170,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(GetConfigInput)
+			in := new(IetfNetconf_GetConfigInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -189,7 +189,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(EditConfigInput)
+			in := new(IetfNetconf_EditConfigInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -204,7 +204,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(CopyConfigInput)
+			in := new(IetfNetconf_CopyConfigInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -219,7 +219,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(DeleteConfigInput)
+			in := new(IetfNetconf_DeleteConfigInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -234,7 +234,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(LockInput)
+			in := new(IetfNetconf_LockInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -249,7 +249,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(UnlockInput)
+			in := new(IetfNetconf_UnlockInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -264,7 +264,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(GetInput)
+			in := new(IetfNetconf_GetInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -283,7 +283,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(CloseSessionInput)
+			in := new(IetfNetconf_CloseSessionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -298,7 +298,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(KillSessionInput)
+			in := new(IetfNetconf_KillSessionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -313,7 +313,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(CommitInput)
+			in := new(IetfNetconf_CommitInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -328,7 +328,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(DiscardChangesInput)
+			in := new(IetfNetconf_DiscardChangesInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -343,7 +343,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(CancelCommitInput)
+			in := new(IetfNetconf_CancelCommitInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -358,7 +358,7 @@ func RegisterIetfNetconfServer(srv *genimpl.Server, impl IetfNetconfServer) erro
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(ValidateInput)
+			in := new(IetfNetconf_ValidateInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -385,7 +385,7 @@ func NewIetfNetconfClient(s *genimpl.Session) *IetfNetconfClient {
 //
 // Returns all or a filtered part of one configuration
 // datastore.
-func (c *IetfNetconfClient) GetConfig(ctx context.Context, in *GetConfigInput) (*GetConfigOutput, error) {
+func (c *IetfNetconfClient) GetConfig(ctx context.Context, in *IetfNetconf_GetConfigInput) (*IetfNetconf_GetConfigOutput, error) {
 	op := schemaOp("/ietf-netconf:get-config")
 	var it *data.Node
 	if in != nil {
@@ -398,7 +398,7 @@ func (c *IetfNetconfClient) GetConfig(ctx context.Context, in *GetConfigInput) (
 	if err != nil {
 		return nil, err
 	}
-	out := new(GetConfigOutput)
+	out := new(IetfNetconf_GetConfigOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -411,7 +411,7 @@ func (c *IetfNetconfClient) GetConfig(ctx context.Context, in *GetConfigInput) (
 //
 // Applies all or part of a configuration to the target
 // datastore.
-func (c *IetfNetconfClient) EditConfig(ctx context.Context, in *EditConfigInput) error {
+func (c *IetfNetconfClient) EditConfig(ctx context.Context, in *IetfNetconf_EditConfigInput) error {
 	op := schemaOp("/ietf-netconf:edit-config")
 	var it *data.Node
 	if in != nil {
@@ -428,7 +428,7 @@ func (c *IetfNetconfClient) EditConfig(ctx context.Context, in *EditConfigInput)
 //
 // Replaces a whole configuration with the contents of another
 // one, creating the target if needed.
-func (c *IetfNetconfClient) CopyConfig(ctx context.Context, in *CopyConfigInput) error {
+func (c *IetfNetconfClient) CopyConfig(ctx context.Context, in *IetfNetconf_CopyConfigInput) error {
 	op := schemaOp("/ietf-netconf:copy-config")
 	var it *data.Node
 	if in != nil {
@@ -445,7 +445,7 @@ func (c *IetfNetconfClient) CopyConfig(ctx context.Context, in *CopyConfigInput)
 //
 // Deletes a configuration. The running datastore cannot be
 // deleted.
-func (c *IetfNetconfClient) DeleteConfig(ctx context.Context, in *DeleteConfigInput) error {
+func (c *IetfNetconfClient) DeleteConfig(ctx context.Context, in *IetfNetconf_DeleteConfigInput) error {
 	op := schemaOp("/ietf-netconf:delete-config")
 	var it *data.Node
 	if in != nil {
@@ -462,7 +462,7 @@ func (c *IetfNetconfClient) DeleteConfig(ctx context.Context, in *DeleteConfigIn
 //
 // Locks a whole datastore for this session, so that no other
 // session or agent can change it.
-func (c *IetfNetconfClient) Lock(ctx context.Context, in *LockInput) error {
+func (c *IetfNetconfClient) Lock(ctx context.Context, in *IetfNetconf_LockInput) error {
 	op := schemaOp("/ietf-netconf:lock")
 	var it *data.Node
 	if in != nil {
@@ -478,7 +478,7 @@ func (c *IetfNetconfClient) Lock(ctx context.Context, in *LockInput) error {
 // Unlock calls rpc /ietf-netconf:unlock.
 //
 // Releases a lock this session took with <lock>.
-func (c *IetfNetconfClient) Unlock(ctx context.Context, in *UnlockInput) error {
+func (c *IetfNetconfClient) Unlock(ctx context.Context, in *IetfNetconf_UnlockInput) error {
 	op := schemaOp("/ietf-netconf:unlock")
 	var it *data.Node
 	if in != nil {
@@ -495,7 +495,7 @@ func (c *IetfNetconfClient) Unlock(ctx context.Context, in *UnlockInput) error {
 //
 // Returns the running configuration together with state data,
 // all of it or a filtered part.
-func (c *IetfNetconfClient) Get(ctx context.Context, in *GetInput) (*GetOutput, error) {
+func (c *IetfNetconfClient) Get(ctx context.Context, in *IetfNetconf_GetInput) (*IetfNetconf_GetOutput, error) {
 	op := schemaOp("/ietf-netconf:get")
 	var it *data.Node
 	if in != nil {
@@ -508,7 +508,7 @@ func (c *IetfNetconfClient) Get(ctx context.Context, in *GetInput) (*GetOutput, 
 	if err != nil {
 		return nil, err
 	}
-	out := new(GetOutput)
+	out := new(IetfNetconf_GetOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -521,7 +521,7 @@ func (c *IetfNetconfClient) Get(ctx context.Context, in *GetInput) (*GetOutput, 
 //
 // Ends this session gracefully: its locks and resources are
 // released and the connection is closed.
-func (c *IetfNetconfClient) CloseSession(ctx context.Context, in *CloseSessionInput) error {
+func (c *IetfNetconfClient) CloseSession(ctx context.Context, in *IetfNetconf_CloseSessionInput) error {
 	op := schemaOp("/ietf-netconf:close-session")
 	var it *data.Node
 	if in != nil {
@@ -539,7 +539,7 @@ func (c *IetfNetconfClient) CloseSession(ctx context.Context, in *CloseSessionIn
 // Ends another session: its operation in progress is aborted,
 // its locks and resources are released and its connection is
 // closed.
-func (c *IetfNetconfClient) KillSession(ctx context.Context, in *KillSessionInput) error {
+func (c *IetfNetconfClient) KillSession(ctx context.Context, in *IetfNetconf_KillSessionInput) error {
 	op := schemaOp("/ietf-netconf:kill-session")
 	var it *data.Node
 	if in != nil {
@@ -555,7 +555,7 @@ func (c *IetfNetconfClient) KillSession(ctx context.Context, in *KillSessionInpu
 // Commit calls rpc /ietf-netconf:commit.
 //
 // Makes the candidate configuration the running configuration.
-func (c *IetfNetconfClient) Commit(ctx context.Context, in *CommitInput) error {
+func (c *IetfNetconfClient) Commit(ctx context.Context, in *IetfNetconf_CommitInput) error {
 	op := schemaOp("/ietf-netconf:commit")
 	var it *data.Node
 	if in != nil {
@@ -571,7 +571,7 @@ func (c *IetfNetconfClient) Commit(ctx context.Context, in *CommitInput) error {
 // DiscardChanges calls rpc /ietf-netconf:discard-changes.
 //
 // Resets the candidate configuration to the running one.
-func (c *IetfNetconfClient) DiscardChanges(ctx context.Context, in *DiscardChangesInput) error {
+func (c *IetfNetconfClient) DiscardChanges(ctx context.Context, in *IetfNetconf_DiscardChangesInput) error {
 	op := schemaOp("/ietf-netconf:discard-changes")
 	var it *data.Node
 	if in != nil {
@@ -588,7 +588,7 @@ func (c *IetfNetconfClient) DiscardChanges(ctx context.Context, in *DiscardChang
 //
 // Cancels the confirmed commit in progress, restoring the
 // configuration it replaced.
-func (c *IetfNetconfClient) CancelCommit(ctx context.Context, in *CancelCommitInput) error {
+func (c *IetfNetconfClient) CancelCommit(ctx context.Context, in *IetfNetconf_CancelCommitInput) error {
 	op := schemaOp("/ietf-netconf:cancel-commit")
 	var it *data.Node
 	if in != nil {
@@ -605,7 +605,7 @@ func (c *IetfNetconfClient) CancelCommit(ctx context.Context, in *CancelCommitIn
 //
 // Checks a complete configuration for syntax and semantic
 // errors without applying it.
-func (c *IetfNetconfClient) Validate(ctx context.Context, in *ValidateInput) error {
+func (c *IetfNetconfClient) Validate(ctx context.Context, in *IetfNetconf_ValidateInput) error {
 	op := schemaOp("/ietf-netconf:validate")
 	var it *data.Node
 	if in != nil {

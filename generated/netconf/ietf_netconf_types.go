@@ -3,11 +3,11 @@
 
 package netconf
 
-// GetConfigInput is the input of rpc /ietf-netconf:get-config.
-type GetConfigInput struct {
+// IetfNetconf_GetConfigInput is the input of rpc /ietf-netconf:get-config.
+type IetfNetconf_GetConfigInput struct {
 	// Source is container /ietf-netconf:get-config/input/source.
 	// Which configuration to read.
-	Source *GetConfigInput_Source
+	Source *IetfNetconf_GetConfigInput_Source
 
 	// Filter is anyxml /ietf-netconf:get-config/input/filter.
 	// A subtree or XPath filter selecting what to return.
@@ -17,13 +17,13 @@ type GetConfigInput struct {
 	// WithDefaults is leaf /ietf-netconf:get-config/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
 }
 
-// GetConfigInput_Source is the container /ietf-netconf:get-config/input/source.
+// IetfNetconf_GetConfigInput_Source is the container /ietf-netconf:get-config/input/source.
 //
 // Which configuration to read.
-type GetConfigInput_Source struct {
+type IetfNetconf_GetConfigInput_Source struct {
 	// Candidate is leaf /ietf-netconf:get-config/input/source/candidate.
 	// Read the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.
@@ -43,8 +43,8 @@ type GetConfigInput_Source struct {
 	Startup bool
 }
 
-// GetConfigOutput is the output of rpc /ietf-netconf:get-config.
-type GetConfigOutput struct {
+// IetfNetconf_GetConfigOutput is the output of rpc /ietf-netconf:get-config.
+type IetfNetconf_GetConfigOutput struct {
 	// Data is anyxml /ietf-netconf:get-config/output/data.
 	// The part of the source datastore that the filter selected;
 	// empty when nothing matched.
@@ -52,25 +52,25 @@ type GetConfigOutput struct {
 	Data []byte
 }
 
-// EditConfigInput is the input of rpc /ietf-netconf:edit-config.
-type EditConfigInput struct {
+// IetfNetconf_EditConfigInput is the input of rpc /ietf-netconf:edit-config.
+type IetfNetconf_EditConfigInput struct {
 	// Target is container /ietf-netconf:edit-config/input/target.
 	// Which configuration to change.
-	Target *EditConfigInput_Target
+	Target *IetfNetconf_EditConfigInput_Target
 
 	// DefaultOperation is leaf /ietf-netconf:edit-config/input/default-operation (default "merge").
 	// The operation applied to content that carries no operation
 	// attribute of its own.
-	DefaultOperation *EditConfigInput_DefaultOperation
+	DefaultOperation *IetfNetconf_EditConfigInput_DefaultOperation
 
 	// TestOption is leaf /ietf-netconf:edit-config/input/test-option (default "test-then-set").
 	// Whether the server validates the edit before applying
 	// it.
-	TestOption *EditConfigInput_TestOption
+	TestOption *IetfNetconf_EditConfigInput_TestOption
 
 	// ErrorOption is leaf /ietf-netconf:edit-config/input/error-option (default "stop-on-error").
 	// What the server does when part of the edit fails.
-	ErrorOption *EditConfigInput_ErrorOption
+	ErrorOption *IetfNetconf_EditConfigInput_ErrorOption
 
 	// Config is anyxml /ietf-netconf:edit-config/input/config.
 	// The edit itself, inline: configuration data in the
@@ -85,10 +85,10 @@ type EditConfigInput struct {
 	URL *string
 }
 
-// EditConfigInput_Target is the container /ietf-netconf:edit-config/input/target.
+// IetfNetconf_EditConfigInput_Target is the container /ietf-netconf:edit-config/input/target.
 //
 // Which configuration to change.
-type EditConfigInput_Target struct {
+type IetfNetconf_EditConfigInput_Target struct {
 	// Candidate is leaf /ietf-netconf:edit-config/input/target/candidate.
 	// Change the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
@@ -102,26 +102,26 @@ type EditConfigInput_Target struct {
 	Running bool
 }
 
-// CopyConfigInput is the input of rpc /ietf-netconf:copy-config.
-type CopyConfigInput struct {
+// IetfNetconf_CopyConfigInput is the input of rpc /ietf-netconf:copy-config.
+type IetfNetconf_CopyConfigInput struct {
 	// Target is container /ietf-netconf:copy-config/input/target.
 	// The configuration that is overwritten.
-	Target *CopyConfigInput_Target
+	Target *IetfNetconf_CopyConfigInput_Target
 
 	// Source is container /ietf-netconf:copy-config/input/source.
 	// The configuration that is copied.
-	Source *CopyConfigInput_Source
+	Source *IetfNetconf_CopyConfigInput_Source
 
 	// WithDefaults is leaf /ietf-netconf:copy-config/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
 }
 
-// CopyConfigInput_Target is the container /ietf-netconf:copy-config/input/target.
+// IetfNetconf_CopyConfigInput_Target is the container /ietf-netconf:copy-config/input/target.
 //
 // The configuration that is overwritten.
-type CopyConfigInput_Target struct {
+type IetfNetconf_CopyConfigInput_Target struct {
 	// Candidate is leaf /ietf-netconf:copy-config/input/target/candidate.
 	// Write the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
@@ -146,10 +146,10 @@ type CopyConfigInput_Target struct {
 	URL *string
 }
 
-// CopyConfigInput_Source is the container /ietf-netconf:copy-config/input/source.
+// IetfNetconf_CopyConfigInput_Source is the container /ietf-netconf:copy-config/input/source.
 //
 // The configuration that is copied.
-type CopyConfigInput_Source struct {
+type IetfNetconf_CopyConfigInput_Source struct {
 	// Candidate is leaf /ietf-netconf:copy-config/input/source/candidate.
 	// Copy the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.
@@ -180,17 +180,17 @@ type CopyConfigInput_Source struct {
 	Config []byte
 }
 
-// DeleteConfigInput is the input of rpc /ietf-netconf:delete-config.
-type DeleteConfigInput struct {
+// IetfNetconf_DeleteConfigInput is the input of rpc /ietf-netconf:delete-config.
+type IetfNetconf_DeleteConfigInput struct {
 	// Target is container /ietf-netconf:delete-config/input/target.
 	// The configuration to delete.
-	Target *DeleteConfigInput_Target
+	Target *IetfNetconf_DeleteConfigInput_Target
 }
 
-// DeleteConfigInput_Target is the container /ietf-netconf:delete-config/input/target.
+// IetfNetconf_DeleteConfigInput_Target is the container /ietf-netconf:delete-config/input/target.
 //
 // The configuration to delete.
-type DeleteConfigInput_Target struct {
+type IetfNetconf_DeleteConfigInput_Target struct {
 	// Startup is leaf /ietf-netconf:delete-config/input/target/startup.
 	// Delete the startup datastore.
 	// In case startup of choice config-target: set the fields of one case only.
@@ -203,17 +203,17 @@ type DeleteConfigInput_Target struct {
 	URL *string
 }
 
-// LockInput is the input of rpc /ietf-netconf:lock.
-type LockInput struct {
+// IetfNetconf_LockInput is the input of rpc /ietf-netconf:lock.
+type IetfNetconf_LockInput struct {
 	// Target is container /ietf-netconf:lock/input/target.
 	// The datastore to lock.
-	Target *LockInput_Target
+	Target *IetfNetconf_LockInput_Target
 }
 
-// LockInput_Target is the container /ietf-netconf:lock/input/target.
+// IetfNetconf_LockInput_Target is the container /ietf-netconf:lock/input/target.
 //
 // The datastore to lock.
-type LockInput_Target struct {
+type IetfNetconf_LockInput_Target struct {
 	// Candidate is leaf /ietf-netconf:lock/input/target/candidate.
 	// Lock the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
@@ -233,17 +233,17 @@ type LockInput_Target struct {
 	Startup bool
 }
 
-// UnlockInput is the input of rpc /ietf-netconf:unlock.
-type UnlockInput struct {
+// IetfNetconf_UnlockInput is the input of rpc /ietf-netconf:unlock.
+type IetfNetconf_UnlockInput struct {
 	// Target is container /ietf-netconf:unlock/input/target.
 	// The datastore to unlock.
-	Target *UnlockInput_Target
+	Target *IetfNetconf_UnlockInput_Target
 }
 
-// UnlockInput_Target is the container /ietf-netconf:unlock/input/target.
+// IetfNetconf_UnlockInput_Target is the container /ietf-netconf:unlock/input/target.
 //
 // The datastore to unlock.
-type UnlockInput_Target struct {
+type IetfNetconf_UnlockInput_Target struct {
 	// Candidate is leaf /ietf-netconf:unlock/input/target/candidate.
 	// Unlock the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
@@ -263,8 +263,8 @@ type UnlockInput_Target struct {
 	Startup bool
 }
 
-// GetInput is the input of rpc /ietf-netconf:get.
-type GetInput struct {
+// IetfNetconf_GetInput is the input of rpc /ietf-netconf:get.
+type IetfNetconf_GetInput struct {
 	// Filter is anyxml /ietf-netconf:get/input/filter.
 	// A subtree or XPath filter selecting what to return.
 	// The raw XML content; nil when absent.
@@ -273,11 +273,11 @@ type GetInput struct {
 	// WithDefaults is leaf /ietf-netconf:get/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
 }
 
-// GetOutput is the output of rpc /ietf-netconf:get.
-type GetOutput struct {
+// IetfNetconf_GetOutput is the output of rpc /ietf-netconf:get.
+type IetfNetconf_GetOutput struct {
 	// Data is anyxml /ietf-netconf:get/output/data.
 	// The configuration and state data that the filter selected;
 	// empty when nothing matched.
@@ -285,19 +285,19 @@ type GetOutput struct {
 	Data []byte
 }
 
-// CloseSessionInput is the input of rpc /ietf-netconf:close-session.
-type CloseSessionInput struct {
+// IetfNetconf_CloseSessionInput is the input of rpc /ietf-netconf:close-session.
+type IetfNetconf_CloseSessionInput struct {
 }
 
-// KillSessionInput is the input of rpc /ietf-netconf:kill-session.
-type KillSessionInput struct {
+// IetfNetconf_KillSessionInput is the input of rpc /ietf-netconf:kill-session.
+type IetfNetconf_KillSessionInput struct {
 	// SessionID is leaf /ietf-netconf:kill-session/input/session-id (mandatory).
 	// The session to end.
 	SessionID *uint32
 }
 
-// CommitInput is the input of rpc /ietf-netconf:commit.
-type CommitInput struct {
+// IetfNetconf_CommitInput is the input of rpc /ietf-netconf:commit.
+type IetfNetconf_CommitInput struct {
 	// Confirmed is leaf /ietf-netconf:commit/input/confirmed.
 	// Starts (or extends) a confirmed commit: the change is
 	// undone unless a confirming commit arrives in time.
@@ -320,12 +320,12 @@ type CommitInput struct {
 	PersistID *string
 }
 
-// DiscardChangesInput is the input of rpc /ietf-netconf:discard-changes.
-type DiscardChangesInput struct {
+// IetfNetconf_DiscardChangesInput is the input of rpc /ietf-netconf:discard-changes.
+type IetfNetconf_DiscardChangesInput struct {
 }
 
-// CancelCommitInput is the input of rpc /ietf-netconf:cancel-commit.
-type CancelCommitInput struct {
+// IetfNetconf_CancelCommitInput is the input of rpc /ietf-netconf:cancel-commit.
+type IetfNetconf_CancelCommitInput struct {
 	// PersistID is leaf /ietf-netconf:cancel-commit/input/persist-id.
 	// Cancels a persistent confirmed commit, naming it by the
 	// token given in its persist parameter. Without it, only the
@@ -333,17 +333,17 @@ type CancelCommitInput struct {
 	PersistID *string
 }
 
-// ValidateInput is the input of rpc /ietf-netconf:validate.
-type ValidateInput struct {
+// IetfNetconf_ValidateInput is the input of rpc /ietf-netconf:validate.
+type IetfNetconf_ValidateInput struct {
 	// Source is container /ietf-netconf:validate/input/source.
 	// The configuration to check.
-	Source *ValidateInput_Source
+	Source *IetfNetconf_ValidateInput_Source
 }
 
-// ValidateInput_Source is the container /ietf-netconf:validate/input/source.
+// IetfNetconf_ValidateInput_Source is the container /ietf-netconf:validate/input/source.
 //
 // The configuration to check.
-type ValidateInput_Source struct {
+type IetfNetconf_ValidateInput_Source struct {
 	// Candidate is leaf /ietf-netconf:validate/input/source/candidate.
 	// Check the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.

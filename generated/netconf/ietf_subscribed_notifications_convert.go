@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:streams, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Streams) FromTree(n *data.Node) error {
-	*x = Streams{}
+func (x *IetfSubscribedNotifications_Streams) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Streams{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "stream":
-			e := new(Streams_Stream)
+			e := new(IetfSubscribedNotifications_Streams_Stream)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -28,7 +28,7 @@ func (x *Streams) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:streams, checking every value against its type.
-func (x *Streams) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Stream {
 		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "stream")))
@@ -38,8 +38,8 @@ func (x *Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:streams/stream, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Streams_Stream) FromTree(n *data.Node) error {
-	*x = Streams_Stream{}
+func (x *IetfSubscribedNotifications_Streams_Stream) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Streams_Stream{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "name":
@@ -59,7 +59,7 @@ func (x *Streams_Stream) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:streams/stream, checking every value against its type.
-func (x *Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "name", x.Name)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "description", x.Description)
@@ -73,18 +73,18 @@ func (x *Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:filters, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Filters) FromTree(n *data.Node) error {
-	*x = Filters{}
+func (x *IetfSubscribedNotifications_Filters) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Filters{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "stream-filter":
-			e := new(StreamFilter)
+			e := new(IetfSubscribedNotifications_Filters_StreamFilter)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.StreamFilter = append(x.StreamFilter, e)
 		case "ietf-yang-push:selection-filter":
-			e := new(SelectionFilter)
+			e := new(IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -96,7 +96,7 @@ func (x *Filters) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters, checking every value against its type.
-func (x *Filters) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Filters) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.StreamFilter {
 		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "stream-filter")))
@@ -109,8 +109,8 @@ func (x *Filters) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:filters/stream-filter,
 // replacing what x held; children the package has no field for are ignored.
-func (x *StreamFilter) FromTree(n *data.Node) error {
-	*x = StreamFilter{}
+func (x *IetfSubscribedNotifications_Filters_StreamFilter) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Filters_StreamFilter{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "name":
@@ -126,7 +126,7 @@ func (x *StreamFilter) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters/stream-filter, checking every value against its type.
-func (x *StreamFilter) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Filters_StreamFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:filters/stream-filter", "filter-spec")
@@ -142,8 +142,8 @@ func (x *StreamFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter, replacing what x held;
 // children the package has no field for are ignored.
-func (x *SelectionFilter) FromTree(n *data.Node) error {
-	*x = SelectionFilter{}
+func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "filter-id":
@@ -160,7 +160,7 @@ func (x *SelectionFilter) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter, checking every value
 // against its type.
-func (x *SelectionFilter) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", "filter-spec")
@@ -175,12 +175,12 @@ func (x *SelectionFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscriptions, replacing what
 // x held; children the package has no field for are ignored.
-func (x *Subscriptions) FromTree(n *data.Node) error {
-	*x = Subscriptions{}
+func (x *IetfSubscribedNotifications_Subscriptions) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "subscription":
-			e := new(Subscription)
+			e := new(IetfSubscribedNotifications_Subscriptions_Subscription)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -192,7 +192,7 @@ func (x *Subscriptions) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions, checking every value against its type.
-func (x *Subscriptions) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Subscription {
 		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "subscription")))
@@ -202,8 +202,8 @@ func (x *Subscriptions) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscriptions/subscription,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Subscription) FromTree(n *data.Node) error {
-	*x = Subscription{}
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions_Subscription{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -231,17 +231,17 @@ func (x *Subscription) FromTree(n *data.Node) error {
 		case "encoding":
 			genimpl.SetString(&x.Encoding, c)
 		case "receivers":
-			x.Receivers = new(Receivers)
+			x.Receivers = new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers)
 			if err := x.Receivers.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-push:periodic":
-			x.Periodic = new(Periodic)
+			x.Periodic = new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic)
 			if err := x.Periodic.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-push:on-change":
-			x.OnChange = new(OnChange)
+			x.OnChange = new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange)
 			if err := x.OnChange.FromTree(c); err != nil {
 				return err
 			}
@@ -252,7 +252,7 @@ func (x *Subscription) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription, checking every value against its type.
-func (x *Subscription) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "target")
@@ -303,12 +303,12 @@ func (x *Subscription) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Receivers) FromTree(n *data.Node) error {
-	*x = Receivers{}
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions_Subscription_Receivers{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "receiver":
-			e := new(Receiver)
+			e := new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -321,7 +321,7 @@ func (x *Receivers) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers, checking every value against
 // its type.
-func (x *Receivers) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Receiver {
 		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "receiver")))
@@ -332,8 +332,8 @@ func (x *Receivers) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Receiver) FromTree(n *data.Node) error {
-	*x = Receiver{}
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "name":
@@ -352,7 +352,7 @@ func (x *Receiver) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver, checking every value
 // against its type.
-func (x *Receiver) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "name", x.Name)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "sent-event-records", x.SentEventRecords)
@@ -364,8 +364,8 @@ func (x *Receiver) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Periodic) FromTree(n *data.Node) error {
-	*x = Periodic{}
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "period":
@@ -380,7 +380,7 @@ func (x *Periodic) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic, checking every
 // value against its type.
-func (x *Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
 	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
@@ -390,8 +390,8 @@ func (x *Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change, replacing what
 // x held; children the package has no field for are ignored.
-func (x *OnChange) FromTree(n *data.Node) error {
-	*x = OnChange{}
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "dampening-period":
@@ -399,7 +399,7 @@ func (x *OnChange) FromTree(n *data.Node) error {
 		case "sync-on-start":
 			genimpl.SetBool(&x.SyncOnStart, c)
 		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[ChangeType](c.Value))
+			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
 		}
 	}
 	return nil
@@ -408,7 +408,7 @@ func (x *OnChange) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change, checking every
 // value against its type.
-func (x *OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
 	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
@@ -420,8 +420,8 @@ func (x *OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:establish-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
-func (x *EstablishSubscriptionInput) FromTree(n *data.Node) error {
-	*x = EstablishSubscriptionInput{}
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_EstablishSubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "stream-filter-name":
@@ -447,12 +447,12 @@ func (x *EstablishSubscriptionInput) FromTree(n *data.Node) error {
 		case "encoding":
 			genimpl.SetString(&x.Encoding, c)
 		case "ietf-yang-push:periodic":
-			x.Periodic = new(EstablishSubscriptionInput_Periodic)
+			x.Periodic = new(IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic)
 			if err := x.Periodic.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-push:on-change":
-			x.OnChange = new(EstablishSubscriptionInput_OnChange)
+			x.OnChange = new(IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange)
 			if err := x.OnChange.FromTree(c); err != nil {
 				return err
 			}
@@ -463,7 +463,7 @@ func (x *EstablishSubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input, checking every value against its type.
-func (x *EstablishSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "target")
@@ -510,8 +510,8 @@ func (x *EstablishSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error)
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic, replacing what
 // x held; children the package has no field for are ignored.
-func (x *EstablishSubscriptionInput_Periodic) FromTree(n *data.Node) error {
-	*x = EstablishSubscriptionInput_Periodic{}
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "period":
@@ -526,7 +526,7 @@ func (x *EstablishSubscriptionInput_Periodic) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic, checking every
 // value against its type.
-func (x *EstablishSubscriptionInput_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
 	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
@@ -536,8 +536,8 @@ func (x *EstablishSubscriptionInput_Periodic) ToTree(sn *schema.Node) (*data.Nod
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change, replacing
 // what x held; children the package has no field for are ignored.
-func (x *EstablishSubscriptionInput_OnChange) FromTree(n *data.Node) error {
-	*x = EstablishSubscriptionInput_OnChange{}
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "dampening-period":
@@ -545,7 +545,7 @@ func (x *EstablishSubscriptionInput_OnChange) FromTree(n *data.Node) error {
 		case "sync-on-start":
 			genimpl.SetBool(&x.SyncOnStart, c)
 		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[ChangeType](c.Value))
+			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
 		}
 	}
 	return nil
@@ -554,7 +554,7 @@ func (x *EstablishSubscriptionInput_OnChange) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change, checking
 // every value against its type.
-func (x *EstablishSubscriptionInput_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
 	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
@@ -567,8 +567,8 @@ func (x *EstablishSubscriptionInput_OnChange) ToTree(sn *schema.Node) (*data.Nod
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/output, replacing what x held; children the
 // package has no field for are ignored.
-func (x *EstablishSubscriptionOutput) FromTree(n *data.Node) error {
-	*x = EstablishSubscriptionOutput{}
+func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_EstablishSubscriptionOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -582,7 +582,7 @@ func (x *EstablishSubscriptionOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/output, checking every value against its type.
-func (x *EstablishSubscriptionOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-start-time-revision", x.ReplayStartTimeRevision)
@@ -591,8 +591,8 @@ func (x *EstablishSubscriptionOutput) ToTree(sn *schema.Node) (*data.Node, error
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:modify-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
-func (x *ModifySubscriptionInput) FromTree(n *data.Node) error {
-	*x = ModifySubscriptionInput{}
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_ModifySubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -614,12 +614,12 @@ func (x *ModifySubscriptionInput) FromTree(n *data.Node) error {
 		case "stop-time":
 			genimpl.SetString(&x.StopTime, c)
 		case "ietf-yang-push:periodic":
-			x.Periodic = new(ModifySubscriptionInput_Periodic)
+			x.Periodic = new(IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic)
 			if err := x.Periodic.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-push:on-change":
-			x.OnChange = new(ModifySubscriptionInput_OnChange)
+			x.OnChange = new(IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange)
 			if err := x.OnChange.FromTree(c); err != nil {
 				return err
 			}
@@ -630,7 +630,7 @@ func (x *ModifySubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input, checking every value against its type.
-func (x *ModifySubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "target")
@@ -675,8 +675,8 @@ func (x *ModifySubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
-func (x *ModifySubscriptionInput_Periodic) FromTree(n *data.Node) error {
-	*x = ModifySubscriptionInput_Periodic{}
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "period":
@@ -691,7 +691,7 @@ func (x *ModifySubscriptionInput_Periodic) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic, checking every
 // value against its type.
-func (x *ModifySubscriptionInput_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
 	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
@@ -701,8 +701,8 @@ func (x *ModifySubscriptionInput_Periodic) ToTree(sn *schema.Node) (*data.Node, 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change, replacing what x
 // held; children the package has no field for are ignored.
-func (x *ModifySubscriptionInput_OnChange) FromTree(n *data.Node) error {
-	*x = ModifySubscriptionInput_OnChange{}
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "dampening-period":
@@ -715,7 +715,7 @@ func (x *ModifySubscriptionInput_OnChange) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change, checking every
 // value against its type.
-func (x *ModifySubscriptionInput_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
 	return b.Done()
@@ -723,8 +723,8 @@ func (x *ModifySubscriptionInput_OnChange) ToTree(sn *schema.Node) (*data.Node, 
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:delete-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
-func (x *DeleteSubscriptionInput) FromTree(n *data.Node) error {
-	*x = DeleteSubscriptionInput{}
+func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_DeleteSubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -736,7 +736,7 @@ func (x *DeleteSubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:delete-subscription/input, checking every value against its type.
-func (x *DeleteSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	return b.Done()
@@ -744,8 +744,8 @@ func (x *DeleteSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:kill-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
-func (x *KillSubscriptionInput) FromTree(n *data.Node) error {
-	*x = KillSubscriptionInput{}
+func (x *IetfSubscribedNotifications_KillSubscriptionInput) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_KillSubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -757,7 +757,7 @@ func (x *KillSubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:kill-subscription/input, checking every value against its type.
-func (x *KillSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_KillSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	return b.Done()
@@ -765,8 +765,8 @@ func (x *KillSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:replay-completed, replacing
 // what x held; children the package has no field for are ignored.
-func (x *ReplayCompleted) FromTree(n *data.Node) error {
-	*x = ReplayCompleted{}
+func (x *IetfSubscribedNotifications_ReplayCompleted) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_ReplayCompleted{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -778,7 +778,7 @@ func (x *ReplayCompleted) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:replay-completed, checking every value against its type.
-func (x *ReplayCompleted) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_ReplayCompleted) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	return b.Done()
@@ -786,8 +786,8 @@ func (x *ReplayCompleted) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-modified,
 // replacing what x held; children the package has no field for are ignored.
-func (x *SubscriptionModified) FromTree(n *data.Node) error {
-	*x = SubscriptionModified{}
+func (x *IetfSubscribedNotifications_SubscriptionModified) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionModified{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -815,12 +815,12 @@ func (x *SubscriptionModified) FromTree(n *data.Node) error {
 		case "encoding":
 			genimpl.SetString(&x.Encoding, c)
 		case "ietf-yang-push:periodic":
-			x.Periodic = new(SubscriptionModified_Periodic)
+			x.Periodic = new(IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic)
 			if err := x.Periodic.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-push:on-change":
-			x.OnChange = new(SubscriptionModified_OnChange)
+			x.OnChange = new(IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange)
 			if err := x.OnChange.FromTree(c); err != nil {
 				return err
 			}
@@ -831,7 +831,7 @@ func (x *SubscriptionModified) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified, checking every value against its type.
-func (x *SubscriptionModified) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionModified) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "target")
@@ -879,8 +879,8 @@ func (x *SubscriptionModified) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
-func (x *SubscriptionModified_Periodic) FromTree(n *data.Node) error {
-	*x = SubscriptionModified_Periodic{}
+func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "period":
@@ -895,7 +895,7 @@ func (x *SubscriptionModified_Periodic) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic, checking every value
 // against its type.
-func (x *SubscriptionModified_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
 	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
@@ -905,8 +905,8 @@ func (x *SubscriptionModified_Periodic) ToTree(sn *schema.Node) (*data.Node, err
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change, replacing what x
 // held; children the package has no field for are ignored.
-func (x *SubscriptionModified_OnChange) FromTree(n *data.Node) error {
-	*x = SubscriptionModified_OnChange{}
+func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "dampening-period":
@@ -914,7 +914,7 @@ func (x *SubscriptionModified_OnChange) FromTree(n *data.Node) error {
 		case "sync-on-start":
 			genimpl.SetBool(&x.SyncOnStart, c)
 		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[ChangeType](c.Value))
+			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
 		}
 	}
 	return nil
@@ -923,7 +923,7 @@ func (x *SubscriptionModified_OnChange) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change, checking every value
 // against its type.
-func (x *SubscriptionModified_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
 	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
@@ -935,8 +935,8 @@ func (x *SubscriptionModified_OnChange) ToTree(sn *schema.Node) (*data.Node, err
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-resumed,
 // replacing what x held; children the package has no field for are ignored.
-func (x *SubscriptionResumed) FromTree(n *data.Node) error {
-	*x = SubscriptionResumed{}
+func (x *IetfSubscribedNotifications_SubscriptionResumed) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionResumed{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -948,7 +948,7 @@ func (x *SubscriptionResumed) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-resumed, checking every value against its type.
-func (x *SubscriptionResumed) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionResumed) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	return b.Done()
@@ -956,8 +956,8 @@ func (x *SubscriptionResumed) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-suspended,
 // replacing what x held; children the package has no field for are ignored.
-func (x *SubscriptionSuspended) FromTree(n *data.Node) error {
-	*x = SubscriptionSuspended{}
+func (x *IetfSubscribedNotifications_SubscriptionSuspended) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionSuspended{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -971,7 +971,7 @@ func (x *SubscriptionSuspended) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-suspended, checking every value against its type.
-func (x *SubscriptionSuspended) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionSuspended) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "reason", x.Reason)
@@ -980,8 +980,8 @@ func (x *SubscriptionSuspended) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-terminated,
 // replacing what x held; children the package has no field for are ignored.
-func (x *SubscriptionTerminated) FromTree(n *data.Node) error {
-	*x = SubscriptionTerminated{}
+func (x *IetfSubscribedNotifications_SubscriptionTerminated) FromTree(n *data.Node) error {
+	*x = IetfSubscribedNotifications_SubscriptionTerminated{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-subscribed-notifications") {
 		case "id":
@@ -995,7 +995,7 @@ func (x *SubscriptionTerminated) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-terminated, checking every value against its type.
-func (x *SubscriptionTerminated) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfSubscribedNotifications_SubscriptionTerminated) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
 	genimpl.LeafString(b, "ietf-subscribed-notifications", "reason", x.Reason)

@@ -7,200 +7,200 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Datastore holds identityref values derived from ietf-datastores:datastore, as "module:identity".
-type Datastore string
+// IetfDatastores_Datastore holds identityref values derived from ietf-datastores:datastore, as "module:identity".
+type IetfDatastores_Datastore string
 
-// The identities Datastore takes.
+// The identities IetfDatastores_Datastore takes.
 const (
 	// A datastore that holds configuration in the conventional
 	// way (running, candidate, startup, intended).
-	Datastore_Conventional Datastore = "ietf-datastores:conventional"
+	IetfDatastores_Datastore_Conventional IetfDatastores_Datastore = "ietf-datastores:conventional"
 	// Names the running configuration datastore.
-	Datastore_Running Datastore = "ietf-datastores:running"
+	IetfDatastores_Datastore_Running IetfDatastores_Datastore = "ietf-datastores:running"
 	// Names the candidate configuration datastore.
-	Datastore_Candidate Datastore = "ietf-datastores:candidate"
+	IetfDatastores_Datastore_Candidate IetfDatastores_Datastore = "ietf-datastores:candidate"
 	// Names the startup configuration datastore.
-	Datastore_Startup Datastore = "ietf-datastores:startup"
+	IetfDatastores_Datastore_Startup IetfDatastores_Datastore = "ietf-datastores:startup"
 	// The intended configuration datastore: running after
 	// inactive parts are removed and templates expanded.
-	Datastore_Intended Datastore = "ietf-datastores:intended"
+	IetfDatastores_Datastore_Intended IetfDatastores_Datastore = "ietf-datastores:intended"
 	// The base of dynamic configuration datastores.
-	Datastore_Dynamic Datastore = "ietf-datastores:dynamic"
+	IetfDatastores_Datastore_Dynamic IetfDatastores_Datastore = "ietf-datastores:dynamic"
 	// Names the operational state datastore.
-	Datastore_Operational Datastore = "ietf-datastores:operational"
+	IetfDatastores_Datastore_Operational IetfDatastores_Datastore = "ietf-datastores:operational"
 )
 
 // String returns v as "module:identity".
-func (v Datastore) String() string { return string(v) }
+func (v IetfDatastores_Datastore) String() string { return string(v) }
 
-// ParseDatastore returns the identity named s ("module:identity"); ok is false when Datastore does not take it.
-func ParseDatastore(s string) (v Datastore, ok bool) {
-	switch Datastore(s) {
-	case Datastore_Conventional, Datastore_Running, Datastore_Candidate, Datastore_Startup, Datastore_Intended, Datastore_Dynamic, Datastore_Operational:
-		return Datastore(s), true
+// ParseIetfDatastores_Datastore returns the identity named s ("module:identity"); ok is false when IetfDatastores_Datastore does not take it.
+func ParseIetfDatastores_Datastore(s string) (v IetfDatastores_Datastore, ok bool) {
+	switch IetfDatastores_Datastore(s) {
+	case IetfDatastores_Datastore_Conventional, IetfDatastores_Datastore_Running, IetfDatastores_Datastore_Candidate, IetfDatastores_Datastore_Startup, IetfDatastores_Datastore_Intended, IetfDatastores_Datastore_Dynamic, IetfDatastores_Datastore_Operational:
+		return IetfDatastores_Datastore(s), true
 	}
 	return "", false
 }
 
-// Encoding holds identityref values derived from ietf-subscribed-notifications:encoding, as "module:identity".
-type Encoding string
+// IetfSubscribedNotifications_Encoding holds identityref values derived from ietf-subscribed-notifications:encoding, as "module:identity".
+type IetfSubscribedNotifications_Encoding string
 
-// The identities Encoding takes.
+// The identities IetfSubscribedNotifications_Encoding takes.
 const (
 	// XML, as RFC 7950 defines it.
-	Encoding_EncodeXML Encoding = "ietf-subscribed-notifications:encode-xml"
+	IetfSubscribedNotifications_Encoding_EncodeXML IetfSubscribedNotifications_Encoding = "ietf-subscribed-notifications:encode-xml"
 )
 
 // String returns v as "module:identity".
-func (v Encoding) String() string { return string(v) }
+func (v IetfSubscribedNotifications_Encoding) String() string { return string(v) }
 
-// ParseEncoding returns the identity named s ("module:identity"); ok is false when Encoding does not take it.
-func ParseEncoding(s string) (v Encoding, ok bool) {
-	switch Encoding(s) {
-	case Encoding_EncodeXML:
-		return Encoding(s), true
+// ParseIetfSubscribedNotifications_Encoding returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_Encoding does not take it.
+func ParseIetfSubscribedNotifications_Encoding(s string) (v IetfSubscribedNotifications_Encoding, ok bool) {
+	switch IetfSubscribedNotifications_Encoding(s) {
+	case IetfSubscribedNotifications_Encoding_EncodeXML:
+		return IetfSubscribedNotifications_Encoding(s), true
 	}
 	return "", false
 }
 
-// Receiver_State is the enumeration of /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/state; its values are the YANG enum values.
-type Receiver_State int32
+// IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State is the enumeration of /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/state; its values are the YANG enum values.
+type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State int32
 
-// The values of Receiver_State.
+// The values of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.
 const (
-	Receiver_State_Active    Receiver_State = 1 // active
-	Receiver_State_Suspended Receiver_State = 2 // suspended
+	IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Active    IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = 1 // active
+	IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = 2 // suspended
 )
 
-// String returns the YANG name of e, or Receiver_State(<value>) for a value that is not one.
-func (e Receiver_State) String() string {
+// String returns the YANG name of e, or IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(<value>) for a value that is not one.
+func (e IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State) String() string {
 	switch e {
-	case Receiver_State_Active:
+	case IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Active:
 		return "active"
-	case Receiver_State_Suspended:
+	case IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended:
 		return "suspended"
 	}
-	return "Receiver_State(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseReceiver_State returns the value of Receiver_State named s; ok is false when none is.
-func ParseReceiver_State(s string) (v Receiver_State, ok bool) {
+// ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State returns the value of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State named s; ok is false when none is.
+func ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(s string) (v IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State, ok bool) {
 	switch s {
 	case "active":
-		return Receiver_State_Active, true
+		return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Active, true
 	case "suspended":
-		return Receiver_State_Suspended, true
+		return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended, true
 	}
 	return 0, false
 }
 
-// ChangeType is the enumeration typedef ietf-yang-push:change-type; its values are the YANG enum values.
-type ChangeType int32
+// IetfYANGPush_ChangeType is the enumeration typedef ietf-yang-push:change-type; its values are the YANG enum values.
+type IetfYANGPush_ChangeType int32
 
-// The values of ChangeType.
+// The values of IetfYANGPush_ChangeType.
 const (
-	ChangeType_Create  ChangeType = 0 // create
-	ChangeType_Delete  ChangeType = 1 // delete
-	ChangeType_Insert  ChangeType = 2 // insert
-	ChangeType_Move    ChangeType = 3 // move
-	ChangeType_Replace ChangeType = 4 // replace
+	IetfYANGPush_ChangeType_Create  IetfYANGPush_ChangeType = 0 // create
+	IetfYANGPush_ChangeType_Delete  IetfYANGPush_ChangeType = 1 // delete
+	IetfYANGPush_ChangeType_Insert  IetfYANGPush_ChangeType = 2 // insert
+	IetfYANGPush_ChangeType_Move    IetfYANGPush_ChangeType = 3 // move
+	IetfYANGPush_ChangeType_Replace IetfYANGPush_ChangeType = 4 // replace
 )
 
-// String returns the YANG name of e, or ChangeType(<value>) for a value that is not one.
-func (e ChangeType) String() string {
+// String returns the YANG name of e, or IetfYANGPush_ChangeType(<value>) for a value that is not one.
+func (e IetfYANGPush_ChangeType) String() string {
 	switch e {
-	case ChangeType_Create:
+	case IetfYANGPush_ChangeType_Create:
 		return "create"
-	case ChangeType_Delete:
+	case IetfYANGPush_ChangeType_Delete:
 		return "delete"
-	case ChangeType_Insert:
+	case IetfYANGPush_ChangeType_Insert:
 		return "insert"
-	case ChangeType_Move:
+	case IetfYANGPush_ChangeType_Move:
 		return "move"
-	case ChangeType_Replace:
+	case IetfYANGPush_ChangeType_Replace:
 		return "replace"
 	}
-	return "ChangeType(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfYANGPush_ChangeType(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseChangeType returns the value of ChangeType named s; ok is false when none is.
-func ParseChangeType(s string) (v ChangeType, ok bool) {
+// ParseIetfYANGPush_ChangeType returns the value of IetfYANGPush_ChangeType named s; ok is false when none is.
+func ParseIetfYANGPush_ChangeType(s string) (v IetfYANGPush_ChangeType, ok bool) {
 	switch s {
 	case "create":
-		return ChangeType_Create, true
+		return IetfYANGPush_ChangeType_Create, true
 	case "delete":
-		return ChangeType_Delete, true
+		return IetfYANGPush_ChangeType_Delete, true
 	case "insert":
-		return ChangeType_Insert, true
+		return IetfYANGPush_ChangeType_Insert, true
 	case "move":
-		return ChangeType_Move, true
+		return IetfYANGPush_ChangeType_Move, true
 	case "replace":
-		return ChangeType_Replace, true
+		return IetfYANGPush_ChangeType_Replace, true
 	}
 	return 0, false
 }
 
-// SubscriptionSuspendedReason holds identityref values derived from ietf-subscribed-notifications:subscription-suspended-reason, as "module:identity".
-type SubscriptionSuspendedReason string
+// IetfSubscribedNotifications_SubscriptionSuspendedReason holds identityref values derived from ietf-subscribed-notifications:subscription-suspended-reason, as "module:identity".
+type IetfSubscribedNotifications_SubscriptionSuspendedReason string
 
-// The identities SubscriptionSuspendedReason takes.
+// The identities IetfSubscribedNotifications_SubscriptionSuspendedReason takes.
 const (
 	// The publisher lacks the resources the subscription needs.
-	SubscriptionSuspendedReason_InsufficientResources SubscriptionSuspendedReason = "ietf-subscribed-notifications:insufficient-resources"
+	IetfSubscribedNotifications_SubscriptionSuspendedReason_InsufficientResources IetfSubscribedNotifications_SubscriptionSuspendedReason = "ietf-subscribed-notifications:insufficient-resources"
 	// The receiver's path lacks the bandwidth for the volume of
 	// messages.
-	SubscriptionSuspendedReason_UnsupportableVolume SubscriptionSuspendedReason = "ietf-subscribed-notifications:unsupportable-volume"
+	IetfSubscribedNotifications_SubscriptionSuspendedReason_UnsupportableVolume IetfSubscribedNotifications_SubscriptionSuspendedReason = "ietf-subscribed-notifications:unsupportable-volume"
 	// The period or dampening-period is too short; hints may give a
 	// workable one.
-	SubscriptionSuspendedReason_PeriodUnsupported SubscriptionSuspendedReason = "ietf-yang-push:period-unsupported"
+	IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_PeriodUnsupported IetfSubscribedNotifications_SubscriptionSuspendedReason = "ietf-yang-push:period-unsupported"
 	// An update would exceed the publisher's size limit.
-	SubscriptionSuspendedReason_UpdateTooBig SubscriptionSuspendedReason = "ietf-yang-push:update-too-big"
+	IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_UpdateTooBig IetfSubscribedNotifications_SubscriptionSuspendedReason = "ietf-yang-push:update-too-big"
 	// A full synchronization update would exceed the publisher's size
 	// limit.
-	SubscriptionSuspendedReason_SyncTooBig SubscriptionSuspendedReason = "ietf-yang-push:sync-too-big"
+	IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_SyncTooBig IetfSubscribedNotifications_SubscriptionSuspendedReason = "ietf-yang-push:sync-too-big"
 )
 
 // String returns v as "module:identity".
-func (v SubscriptionSuspendedReason) String() string { return string(v) }
+func (v IetfSubscribedNotifications_SubscriptionSuspendedReason) String() string { return string(v) }
 
-// ParseSubscriptionSuspendedReason returns the identity named s ("module:identity"); ok is false when SubscriptionSuspendedReason does not take it.
-func ParseSubscriptionSuspendedReason(s string) (v SubscriptionSuspendedReason, ok bool) {
-	switch SubscriptionSuspendedReason(s) {
-	case SubscriptionSuspendedReason_InsufficientResources, SubscriptionSuspendedReason_UnsupportableVolume, SubscriptionSuspendedReason_PeriodUnsupported, SubscriptionSuspendedReason_UpdateTooBig, SubscriptionSuspendedReason_SyncTooBig:
-		return SubscriptionSuspendedReason(s), true
+// ParseIetfSubscribedNotifications_SubscriptionSuspendedReason returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_SubscriptionSuspendedReason does not take it.
+func ParseIetfSubscribedNotifications_SubscriptionSuspendedReason(s string) (v IetfSubscribedNotifications_SubscriptionSuspendedReason, ok bool) {
+	switch IetfSubscribedNotifications_SubscriptionSuspendedReason(s) {
+	case IetfSubscribedNotifications_SubscriptionSuspendedReason_InsufficientResources, IetfSubscribedNotifications_SubscriptionSuspendedReason_UnsupportableVolume, IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_PeriodUnsupported, IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_UpdateTooBig, IetfSubscribedNotifications_SubscriptionSuspendedReason_IetfYANGPush_SyncTooBig:
+		return IetfSubscribedNotifications_SubscriptionSuspendedReason(s), true
 	}
 	return "", false
 }
 
-// SubscriptionTerminatedReason holds identityref values derived from ietf-subscribed-notifications:subscription-terminated-reason, as "module:identity".
-type SubscriptionTerminatedReason string
+// IetfSubscribedNotifications_SubscriptionTerminatedReason holds identityref values derived from ietf-subscribed-notifications:subscription-terminated-reason, as "module:identity".
+type IetfSubscribedNotifications_SubscriptionTerminatedReason string
 
-// The identities SubscriptionTerminatedReason takes.
+// The identities IetfSubscribedNotifications_SubscriptionTerminatedReason takes.
 const (
 	// The referenced filter is gone or not accessible.
-	SubscriptionTerminatedReason_FilterUnavailable SubscriptionTerminatedReason = "ietf-subscribed-notifications:filter-unavailable"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_FilterUnavailable IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-subscribed-notifications:filter-unavailable"
 	// No such subscription: unknown, another subscriber's, or a
 	// configured one.
-	SubscriptionTerminatedReason_NoSuchSubscription SubscriptionTerminatedReason = "ietf-subscribed-notifications:no-such-subscription"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_NoSuchSubscription IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-subscribed-notifications:no-such-subscription"
 	// The event stream cannot be subscribed to.
-	SubscriptionTerminatedReason_StreamUnavailable SubscriptionTerminatedReason = "ietf-subscribed-notifications:stream-unavailable"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_StreamUnavailable IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-subscribed-notifications:stream-unavailable"
 	// The subscription stayed suspended too long.
-	SubscriptionTerminatedReason_SuspensionTimeout SubscriptionTerminatedReason = "ietf-subscribed-notifications:suspension-timeout"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_SuspensionTimeout IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-subscribed-notifications:suspension-timeout"
 	// The datastore cannot be subscribed to.
-	SubscriptionTerminatedReason_DatastoreNotSubscribable SubscriptionTerminatedReason = "ietf-yang-push:datastore-not-subscribable"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_IetfYANGPush_DatastoreNotSubscribable IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-yang-push:datastore-not-subscribable"
 	// The filter is unlikely ever to select a node that changes: it
 	// selects nothing, nothing readable, or only static nodes.
-	SubscriptionTerminatedReason_UnchangingSelection SubscriptionTerminatedReason = "ietf-yang-push:unchanging-selection"
+	IetfSubscribedNotifications_SubscriptionTerminatedReason_IetfYANGPush_UnchangingSelection IetfSubscribedNotifications_SubscriptionTerminatedReason = "ietf-yang-push:unchanging-selection"
 )
 
 // String returns v as "module:identity".
-func (v SubscriptionTerminatedReason) String() string { return string(v) }
+func (v IetfSubscribedNotifications_SubscriptionTerminatedReason) String() string { return string(v) }
 
-// ParseSubscriptionTerminatedReason returns the identity named s ("module:identity"); ok is false when SubscriptionTerminatedReason does not take it.
-func ParseSubscriptionTerminatedReason(s string) (v SubscriptionTerminatedReason, ok bool) {
-	switch SubscriptionTerminatedReason(s) {
-	case SubscriptionTerminatedReason_FilterUnavailable, SubscriptionTerminatedReason_NoSuchSubscription, SubscriptionTerminatedReason_StreamUnavailable, SubscriptionTerminatedReason_SuspensionTimeout, SubscriptionTerminatedReason_DatastoreNotSubscribable, SubscriptionTerminatedReason_UnchangingSelection:
-		return SubscriptionTerminatedReason(s), true
+// ParseIetfSubscribedNotifications_SubscriptionTerminatedReason returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_SubscriptionTerminatedReason does not take it.
+func ParseIetfSubscribedNotifications_SubscriptionTerminatedReason(s string) (v IetfSubscribedNotifications_SubscriptionTerminatedReason, ok bool) {
+	switch IetfSubscribedNotifications_SubscriptionTerminatedReason(s) {
+	case IetfSubscribedNotifications_SubscriptionTerminatedReason_FilterUnavailable, IetfSubscribedNotifications_SubscriptionTerminatedReason_NoSuchSubscription, IetfSubscribedNotifications_SubscriptionTerminatedReason_StreamUnavailable, IetfSubscribedNotifications_SubscriptionTerminatedReason_SuspensionTimeout, IetfSubscribedNotifications_SubscriptionTerminatedReason_IetfYANGPush_DatastoreNotSubscribable, IetfSubscribedNotifications_SubscriptionTerminatedReason_IetfYANGPush_UnchangingSelection:
+		return IetfSubscribedNotifications_SubscriptionTerminatedReason(s), true
 	}
 	return "", false
 }

@@ -27,7 +27,7 @@ func NewIetfSubscribedNotificationsNotifier(srv *genimpl.Server) *IetfSubscribed
 // (nil: none).
 //
 // Every replayed record of the subscription has been sent.
-func (n *IetfSubscribedNotificationsNotifier) ReplayCompleted(ctx context.Context, ev *ReplayCompleted) error {
+func (n *IetfSubscribedNotificationsNotifier) ReplayCompleted(ctx context.Context, ev *IetfSubscribedNotifications_ReplayCompleted) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-subscribed-notifications:replay-completed")
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (n *IetfSubscribedNotificationsNotifier) ReplayCompleted(ctx context.Contex
 //
 // The subscription's terms changed; what follows uses the new
 // terms. All of its terms are listed, changed or not.
-func (n *IetfSubscribedNotificationsNotifier) SubscriptionModified(ctx context.Context, ev *SubscriptionModified) error {
+func (n *IetfSubscribedNotificationsNotifier) SubscriptionModified(ctx context.Context, ev *IetfSubscribedNotifications_SubscriptionModified) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-subscribed-notifications:subscription-modified")
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (n *IetfSubscribedNotificationsNotifier) SubscriptionModified(ctx context.C
 // content ev (nil: none).
 //
 // A suspended subscription sends again, with unchanged terms.
-func (n *IetfSubscribedNotificationsNotifier) SubscriptionResumed(ctx context.Context, ev *SubscriptionResumed) error {
+func (n *IetfSubscribedNotificationsNotifier) SubscriptionResumed(ctx context.Context, ev *IetfSubscribedNotifications_SubscriptionResumed) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-subscribed-notifications:subscription-resumed")
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (n *IetfSubscribedNotificationsNotifier) SubscriptionResumed(ctx context.Co
 //
 // The publisher suspended the subscription; nothing is sent until
 // it resumes.
-func (n *IetfSubscribedNotificationsNotifier) SubscriptionSuspended(ctx context.Context, ev *SubscriptionSuspended) error {
+func (n *IetfSubscribedNotificationsNotifier) SubscriptionSuspended(ctx context.Context, ev *IetfSubscribedNotifications_SubscriptionSuspended) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-subscribed-notifications:subscription-suspended")
 	if err != nil {
 		return err
@@ -101,7 +101,7 @@ func (n *IetfSubscribedNotificationsNotifier) SubscriptionSuspended(ctx context.
 // with content ev (nil: none).
 //
 // The subscription has ended.
-func (n *IetfSubscribedNotificationsNotifier) SubscriptionTerminated(ctx context.Context, ev *SubscriptionTerminated) error {
+func (n *IetfSubscribedNotificationsNotifier) SubscriptionTerminated(ctx context.Context, ev *IetfSubscribedNotifications_SubscriptionTerminated) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-subscribed-notifications:subscription-terminated")
 	if err != nil {
 		return err
@@ -122,29 +122,29 @@ type IetfSubscribedNotificationsNotifications struct {
 	// ReplayCompleted receives notification /ietf-subscribed-notifications:replay-completed.
 	//
 	// Every replayed record of the subscription has been sent.
-	ReplayCompleted func(eventTime time.Time, ev *ReplayCompleted)
+	ReplayCompleted func(eventTime time.Time, ev *IetfSubscribedNotifications_ReplayCompleted)
 
 	// SubscriptionModified receives notification /ietf-subscribed-notifications:subscription-modified.
 	//
 	// The subscription's terms changed; what follows uses the new
 	// terms. All of its terms are listed, changed or not.
-	SubscriptionModified func(eventTime time.Time, ev *SubscriptionModified)
+	SubscriptionModified func(eventTime time.Time, ev *IetfSubscribedNotifications_SubscriptionModified)
 
 	// SubscriptionResumed receives notification /ietf-subscribed-notifications:subscription-resumed.
 	//
 	// A suspended subscription sends again, with unchanged terms.
-	SubscriptionResumed func(eventTime time.Time, ev *SubscriptionResumed)
+	SubscriptionResumed func(eventTime time.Time, ev *IetfSubscribedNotifications_SubscriptionResumed)
 
 	// SubscriptionSuspended receives notification /ietf-subscribed-notifications:subscription-suspended.
 	//
 	// The publisher suspended the subscription; nothing is sent until
 	// it resumes.
-	SubscriptionSuspended func(eventTime time.Time, ev *SubscriptionSuspended)
+	SubscriptionSuspended func(eventTime time.Time, ev *IetfSubscribedNotifications_SubscriptionSuspended)
 
 	// SubscriptionTerminated receives notification /ietf-subscribed-notifications:subscription-terminated.
 	//
 	// The subscription has ended.
-	SubscriptionTerminated func(eventTime time.Time, ev *SubscriptionTerminated)
+	SubscriptionTerminated func(eventTime time.Time, ev *IetfSubscribedNotifications_SubscriptionTerminated)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -161,7 +161,7 @@ func (h *IetfSubscribedNotificationsNotifications) Dispatch(eventTime time.Time,
 	}
 	switch op.Path() {
 	case "/ietf-subscribed-notifications:replay-completed":
-		x := new(ReplayCompleted)
+		x := new(IetfSubscribedNotifications_ReplayCompleted)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -172,7 +172,7 @@ func (h *IetfSubscribedNotificationsNotifications) Dispatch(eventTime time.Time,
 		}
 		return true, nil
 	case "/ietf-subscribed-notifications:subscription-modified":
-		x := new(SubscriptionModified)
+		x := new(IetfSubscribedNotifications_SubscriptionModified)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -183,7 +183,7 @@ func (h *IetfSubscribedNotificationsNotifications) Dispatch(eventTime time.Time,
 		}
 		return true, nil
 	case "/ietf-subscribed-notifications:subscription-resumed":
-		x := new(SubscriptionResumed)
+		x := new(IetfSubscribedNotifications_SubscriptionResumed)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -194,7 +194,7 @@ func (h *IetfSubscribedNotificationsNotifications) Dispatch(eventTime time.Time,
 		}
 		return true, nil
 	case "/ietf-subscribed-notifications:subscription-suspended":
-		x := new(SubscriptionSuspended)
+		x := new(IetfSubscribedNotifications_SubscriptionSuspended)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -205,7 +205,7 @@ func (h *IetfSubscribedNotificationsNotifications) Dispatch(eventTime time.Time,
 		}
 		return true, nil
 	case "/ietf-subscribed-notifications:subscription-terminated":
-		x := new(SubscriptionTerminated)
+		x := new(IetfSubscribedNotifications_SubscriptionTerminated)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

@@ -21,46 +21,46 @@ type IetfSubscribedNotificationsServer interface {
 	// Creates a dynamic subscription for the session that sends it; it
 	// lasts until deleted, killed, stopped or the session ends. On
 	// failure nothing is created and the error may carry hints.
-	EstablishSubscription(ctx context.Context, in *EstablishSubscriptionInput) (*EstablishSubscriptionOutput, error)
+	EstablishSubscription(ctx context.Context, in *IetfSubscribedNotifications_EstablishSubscriptionInput) (*IetfSubscribedNotifications_EstablishSubscriptionOutput, error)
 
 	// ModifySubscription answers rpc /ietf-subscribed-notifications:modify-subscription.
 	//
 	// Changes a dynamic subscription of the session that sends it; on
 	// failure the subscription stays as it was.
-	ModifySubscription(ctx context.Context, in *ModifySubscriptionInput) error
+	ModifySubscription(ctx context.Context, in *IetfSubscribedNotifications_ModifySubscriptionInput) error
 
 	// DeleteSubscription answers rpc /ietf-subscribed-notifications:delete-subscription.
 	//
 	// Ends a dynamic subscription that the sending session
 	// established.
-	DeleteSubscription(ctx context.Context, in *DeleteSubscriptionInput) error
+	DeleteSubscription(ctx context.Context, in *IetfSubscribedNotifications_DeleteSubscriptionInput) error
 
 	// KillSubscription answers rpc /ietf-subscribed-notifications:kill-subscription.
 	//
 	// Ends any dynamic subscription, whichever session holds it.
-	KillSubscription(ctx context.Context, in *KillSubscriptionInput) error
+	KillSubscription(ctx context.Context, in *IetfSubscribedNotifications_KillSubscriptionInput) error
 }
 
 // UnimplementedIetfSubscribedNotificationsServer answers every operation of IetfSubscribedNotificationsServer with operation-not-supported.
 type UnimplementedIetfSubscribedNotificationsServer struct{}
 
 // EstablishSubscription answers operation-not-supported.
-func (UnimplementedIetfSubscribedNotificationsServer) EstablishSubscription(ctx context.Context, in *EstablishSubscriptionInput) (*EstablishSubscriptionOutput, error) {
+func (UnimplementedIetfSubscribedNotificationsServer) EstablishSubscription(ctx context.Context, in *IetfSubscribedNotifications_EstablishSubscriptionInput) (*IetfSubscribedNotifications_EstablishSubscriptionOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-subscribed-notifications:establish-subscription"))
 }
 
 // ModifySubscription answers operation-not-supported.
-func (UnimplementedIetfSubscribedNotificationsServer) ModifySubscription(ctx context.Context, in *ModifySubscriptionInput) error {
+func (UnimplementedIetfSubscribedNotificationsServer) ModifySubscription(ctx context.Context, in *IetfSubscribedNotifications_ModifySubscriptionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-subscribed-notifications:modify-subscription"))
 }
 
 // DeleteSubscription answers operation-not-supported.
-func (UnimplementedIetfSubscribedNotificationsServer) DeleteSubscription(ctx context.Context, in *DeleteSubscriptionInput) error {
+func (UnimplementedIetfSubscribedNotificationsServer) DeleteSubscription(ctx context.Context, in *IetfSubscribedNotifications_DeleteSubscriptionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-subscribed-notifications:delete-subscription"))
 }
 
 // KillSubscription answers operation-not-supported.
-func (UnimplementedIetfSubscribedNotificationsServer) KillSubscription(ctx context.Context, in *KillSubscriptionInput) error {
+func (UnimplementedIetfSubscribedNotificationsServer) KillSubscription(ctx context.Context, in *IetfSubscribedNotifications_KillSubscriptionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-subscribed-notifications:kill-subscription"))
 }
 
@@ -75,7 +75,7 @@ func RegisterIetfSubscribedNotificationsServer(srv *genimpl.Server, impl IetfSub
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(EstablishSubscriptionInput)
+			in := new(IetfSubscribedNotifications_EstablishSubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -94,7 +94,7 @@ func RegisterIetfSubscribedNotificationsServer(srv *genimpl.Server, impl IetfSub
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(ModifySubscriptionInput)
+			in := new(IetfSubscribedNotifications_ModifySubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -109,7 +109,7 @@ func RegisterIetfSubscribedNotificationsServer(srv *genimpl.Server, impl IetfSub
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(DeleteSubscriptionInput)
+			in := new(IetfSubscribedNotifications_DeleteSubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -124,7 +124,7 @@ func RegisterIetfSubscribedNotificationsServer(srv *genimpl.Server, impl IetfSub
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(KillSubscriptionInput)
+			in := new(IetfSubscribedNotifications_KillSubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -153,7 +153,7 @@ func NewIetfSubscribedNotificationsClient(s *genimpl.Session) *IetfSubscribedNot
 // Creates a dynamic subscription for the session that sends it; it
 // lasts until deleted, killed, stopped or the session ends. On
 // failure nothing is created and the error may carry hints.
-func (c *IetfSubscribedNotificationsClient) EstablishSubscription(ctx context.Context, in *EstablishSubscriptionInput) (*EstablishSubscriptionOutput, error) {
+func (c *IetfSubscribedNotificationsClient) EstablishSubscription(ctx context.Context, in *IetfSubscribedNotifications_EstablishSubscriptionInput) (*IetfSubscribedNotifications_EstablishSubscriptionOutput, error) {
 	op := schemaOp("/ietf-subscribed-notifications:establish-subscription")
 	var it *data.Node
 	if in != nil {
@@ -166,7 +166,7 @@ func (c *IetfSubscribedNotificationsClient) EstablishSubscription(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	out := new(EstablishSubscriptionOutput)
+	out := new(IetfSubscribedNotifications_EstablishSubscriptionOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -179,7 +179,7 @@ func (c *IetfSubscribedNotificationsClient) EstablishSubscription(ctx context.Co
 //
 // Changes a dynamic subscription of the session that sends it; on
 // failure the subscription stays as it was.
-func (c *IetfSubscribedNotificationsClient) ModifySubscription(ctx context.Context, in *ModifySubscriptionInput) error {
+func (c *IetfSubscribedNotificationsClient) ModifySubscription(ctx context.Context, in *IetfSubscribedNotifications_ModifySubscriptionInput) error {
 	op := schemaOp("/ietf-subscribed-notifications:modify-subscription")
 	var it *data.Node
 	if in != nil {
@@ -196,7 +196,7 @@ func (c *IetfSubscribedNotificationsClient) ModifySubscription(ctx context.Conte
 //
 // Ends a dynamic subscription that the sending session
 // established.
-func (c *IetfSubscribedNotificationsClient) DeleteSubscription(ctx context.Context, in *DeleteSubscriptionInput) error {
+func (c *IetfSubscribedNotificationsClient) DeleteSubscription(ctx context.Context, in *IetfSubscribedNotifications_DeleteSubscriptionInput) error {
 	op := schemaOp("/ietf-subscribed-notifications:delete-subscription")
 	var it *data.Node
 	if in != nil {
@@ -212,7 +212,7 @@ func (c *IetfSubscribedNotificationsClient) DeleteSubscription(ctx context.Conte
 // KillSubscription calls rpc /ietf-subscribed-notifications:kill-subscription.
 //
 // Ends any dynamic subscription, whichever session holds it.
-func (c *IetfSubscribedNotificationsClient) KillSubscription(ctx context.Context, in *KillSubscriptionInput) error {
+func (c *IetfSubscribedNotificationsClient) KillSubscription(ctx context.Context, in *IetfSubscribedNotifications_KillSubscriptionInput) error {
 	op := schemaOp("/ietf-subscribed-notifications:kill-subscription")
 	var it *data.Node
 	if in != nil {

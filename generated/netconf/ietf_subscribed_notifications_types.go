@@ -7,17 +7,17 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Streams is the container /ietf-subscribed-notifications:streams (state).
+// IetfSubscribedNotifications_Streams is the container /ietf-subscribed-notifications:streams (state).
 //
 // The publisher's event streams.
-type Streams struct {
+type IetfSubscribedNotifications_Streams struct {
 	// Stream is list /ietf-subscribed-notifications:streams/stream (state).
 	// One event stream.
-	Stream []*Streams_Stream
+	Stream []*IetfSubscribedNotifications_Streams_Stream
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
-func (x *Streams) AppendStream(e *Streams_Stream) error {
+func (x *IetfSubscribedNotifications_Streams) AppendStream(e *IetfSubscribedNotifications_Streams_Stream) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-subscribed-notifications:streams/stream", "name")
 	}
@@ -29,7 +29,7 @@ func (x *Streams) AppendStream(e *Streams_Stream) error {
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
-func (x *Streams) GetStream(kName string) *Streams_Stream {
+func (x *IetfSubscribedNotifications_Streams) GetStream(kName string) *IetfSubscribedNotifications_Streams_Stream {
 	for _, e := range x.Stream {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -39,21 +39,22 @@ func (x *Streams) GetStream(kName string) *Streams_Stream {
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
-func (x *Streams) NewStream(kName string) (*Streams_Stream, error) {
+func (x *IetfSubscribedNotifications_Streams) NewStream(kName string) (*IetfSubscribedNotifications_Streams_Stream, error) {
 	if x.GetStream(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:streams/stream")
 	}
-	e := &Streams_Stream{Name: &kName}
+	e := &IetfSubscribedNotifications_Streams_Stream{Name: &kName}
 	x.Stream = append(x.Stream, e)
 	return e, nil
 }
 
-// Streams_Stream is an entry of the list /ietf-subscribed-notifications:streams/stream (state).
+// IetfSubscribedNotifications_Streams_Stream is an entry of the list
+// /ietf-subscribed-notifications:streams/stream (state).
 //
 // One event stream.
 //
 // Keys: name.
-type Streams_Stream struct {
+type IetfSubscribedNotifications_Streams_Stream struct {
 	// Name is leaf /ietf-subscribed-notifications:streams/stream/name (state).
 	// The stream's name.
 	Name *string
@@ -79,22 +80,23 @@ type Streams_Stream struct {
 	ReplayLogAgedTime *string
 }
 
-// Filters is the container /ietf-subscribed-notifications:filters (config).
+// IetfSubscribedNotifications_Filters is the container /ietf-subscribed-notifications:filters
+// (config).
 //
 // Named filters that subscriptions can refer to.
-type Filters struct {
+type IetfSubscribedNotifications_Filters struct {
 	// StreamFilter is list /ietf-subscribed-notifications:filters/stream-filter (config).
 	// One named event stream filter.
-	StreamFilter []*StreamFilter
+	StreamFilter []*IetfSubscribedNotifications_Filters_StreamFilter
 
 	// SelectionFilter is list /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter
 	// (config).
 	// One named selection filter.
-	SelectionFilter []*SelectionFilter
+	SelectionFilter []*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter
 }
 
 // AppendStreamFilter appends entry e to StreamFilter, refusing an entry without its keys or with the keys of another.
-func (x *Filters) AppendStreamFilter(e *StreamFilter) error {
+func (x *IetfSubscribedNotifications_Filters) AppendStreamFilter(e *IetfSubscribedNotifications_Filters_StreamFilter) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-subscribed-notifications:filters/stream-filter", "name")
 	}
@@ -106,7 +108,7 @@ func (x *Filters) AppendStreamFilter(e *StreamFilter) error {
 }
 
 // GetStreamFilter returns the entry of StreamFilter with the given keys, nil if none.
-func (x *Filters) GetStreamFilter(kName string) *StreamFilter {
+func (x *IetfSubscribedNotifications_Filters) GetStreamFilter(kName string) *IetfSubscribedNotifications_Filters_StreamFilter {
 	for _, e := range x.StreamFilter {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -116,17 +118,17 @@ func (x *Filters) GetStreamFilter(kName string) *StreamFilter {
 }
 
 // NewStreamFilter appends a new entry with the given keys to StreamFilter and returns it; it fails when the keys are taken.
-func (x *Filters) NewStreamFilter(kName string) (*StreamFilter, error) {
+func (x *IetfSubscribedNotifications_Filters) NewStreamFilter(kName string) (*IetfSubscribedNotifications_Filters_StreamFilter, error) {
 	if x.GetStreamFilter(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:filters/stream-filter")
 	}
-	e := &StreamFilter{Name: &kName}
+	e := &IetfSubscribedNotifications_Filters_StreamFilter{Name: &kName}
 	x.StreamFilter = append(x.StreamFilter, e)
 	return e, nil
 }
 
 // AppendSelectionFilter appends entry e to SelectionFilter, refusing an entry without its keys or with the keys of another.
-func (x *Filters) AppendSelectionFilter(e *SelectionFilter) error {
+func (x *IetfSubscribedNotifications_Filters) AppendSelectionFilter(e *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) error {
 	if e.FilterID == nil {
 		return genimpl.MissingKey("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", "filter-id")
 	}
@@ -138,7 +140,7 @@ func (x *Filters) AppendSelectionFilter(e *SelectionFilter) error {
 }
 
 // GetSelectionFilter returns the entry of SelectionFilter with the given keys, nil if none.
-func (x *Filters) GetSelectionFilter(kFilterID string) *SelectionFilter {
+func (x *IetfSubscribedNotifications_Filters) GetSelectionFilter(kFilterID string) *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter {
 	for _, e := range x.SelectionFilter {
 		if e.FilterID != nil && *e.FilterID == kFilterID {
 			return e
@@ -148,21 +150,22 @@ func (x *Filters) GetSelectionFilter(kFilterID string) *SelectionFilter {
 }
 
 // NewSelectionFilter appends a new entry with the given keys to SelectionFilter and returns it; it fails when the keys are taken.
-func (x *Filters) NewSelectionFilter(kFilterID string) (*SelectionFilter, error) {
+func (x *IetfSubscribedNotifications_Filters) NewSelectionFilter(kFilterID string) (*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter, error) {
 	if x.GetSelectionFilter(kFilterID) != nil {
 		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
 	}
-	e := &SelectionFilter{FilterID: &kFilterID}
+	e := &IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter{FilterID: &kFilterID}
 	x.SelectionFilter = append(x.SelectionFilter, e)
 	return e, nil
 }
 
-// StreamFilter is an entry of the list /ietf-subscribed-notifications:filters/stream-filter (config).
+// IetfSubscribedNotifications_Filters_StreamFilter is an entry of the list
+// /ietf-subscribed-notifications:filters/stream-filter (config).
 //
 // One named event stream filter.
 //
 // Keys: name.
-type StreamFilter struct {
+type IetfSubscribedNotifications_Filters_StreamFilter struct {
 	// Name is leaf /ietf-subscribed-notifications:filters/stream-filter/name (config).
 	// The filter's name.
 	Name *string
@@ -186,13 +189,13 @@ type StreamFilter struct {
 	StreamXpathFilter *string
 }
 
-// SelectionFilter is an entry of the list
+// IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter is an entry of the list
 // /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter (config).
 //
 // One named selection filter.
 //
 // Keys: filter-id.
-type SelectionFilter struct {
+type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 	// FilterID is leaf /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/filter-id
 	// (config).
 	// The filter's name.
@@ -218,17 +221,18 @@ type SelectionFilter struct {
 	DatastoreXpathFilter *string
 }
 
-// Subscriptions is the container /ietf-subscribed-notifications:subscriptions (config).
+// IetfSubscribedNotifications_Subscriptions is the container
+// /ietf-subscribed-notifications:subscriptions (config).
 //
 // The subscriptions in effect, dynamic and configured.
-type Subscriptions struct {
+type IetfSubscribedNotifications_Subscriptions struct {
 	// Subscription is list /ietf-subscribed-notifications:subscriptions/subscription (config).
 	// One subscription and its terms.
-	Subscription []*Subscription
+	Subscription []*IetfSubscribedNotifications_Subscriptions_Subscription
 }
 
 // AppendSubscription appends entry e to Subscription, refusing an entry without its keys or with the keys of another.
-func (x *Subscriptions) AppendSubscription(e *Subscription) error {
+func (x *IetfSubscribedNotifications_Subscriptions) AppendSubscription(e *IetfSubscribedNotifications_Subscriptions_Subscription) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/ietf-subscribed-notifications:subscriptions/subscription", "id")
 	}
@@ -240,7 +244,7 @@ func (x *Subscriptions) AppendSubscription(e *Subscription) error {
 }
 
 // GetSubscription returns the entry of Subscription with the given keys, nil if none.
-func (x *Subscriptions) GetSubscription(kID uint32) *Subscription {
+func (x *IetfSubscribedNotifications_Subscriptions) GetSubscription(kID uint32) *IetfSubscribedNotifications_Subscriptions_Subscription {
 	for _, e := range x.Subscription {
 		if e.ID != nil && *e.ID == kID {
 			return e
@@ -250,22 +254,22 @@ func (x *Subscriptions) GetSubscription(kID uint32) *Subscription {
 }
 
 // NewSubscription appends a new entry with the given keys to Subscription and returns it; it fails when the keys are taken.
-func (x *Subscriptions) NewSubscription(kID uint32) (*Subscription, error) {
+func (x *IetfSubscribedNotifications_Subscriptions) NewSubscription(kID uint32) (*IetfSubscribedNotifications_Subscriptions_Subscription, error) {
 	if x.GetSubscription(kID) != nil {
 		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription")
 	}
-	e := &Subscription{ID: &kID}
+	e := &IetfSubscribedNotifications_Subscriptions_Subscription{ID: &kID}
 	x.Subscription = append(x.Subscription, e)
 	return e, nil
 }
 
-// Subscription is an entry of the list /ietf-subscribed-notifications:subscriptions/subscription
-// (config).
+// IetfSubscribedNotifications_Subscriptions_Subscription is an entry of the list
+// /ietf-subscribed-notifications:subscriptions/subscription (config).
 //
 // One subscription and its terms.
 //
 // Keys: id.
-type Subscription struct {
+type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// ID is leaf /ietf-subscribed-notifications:subscriptions/subscription/id (config).
 	// The subscription's identifier, unique in the publisher.
 	ID *uint32
@@ -316,7 +320,7 @@ type Subscription struct {
 	// mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:selection-filter-ref
@@ -358,38 +362,38 @@ type Subscription struct {
 	// The encoding of the notification messages: for a dynamic
 	// subscription, the one requested or else that of the
 	// establishing rpc.
-	Encoding *Encoding
+	Encoding *IetfSubscribedNotifications_Encoding
 
 	// Receivers is container /ietf-subscribed-notifications:subscriptions/subscription/receivers (config).
 	// The subscription's receivers.
-	Receivers *Receivers
+	Receivers *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers
 
 	// Periodic is container
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic (config).
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *Periodic
+	Periodic *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change (config).
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *OnChange
+	OnChange *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange
 }
 
-// Receivers is the container /ietf-subscribed-notifications:subscriptions/subscription/receivers
-// (config).
+// IetfSubscribedNotifications_Subscriptions_Subscription_Receivers is the container
+// /ietf-subscribed-notifications:subscriptions/subscription/receivers (config).
 //
 // The subscription's receivers.
-type Receivers struct {
+type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers struct {
 	// Receiver is list /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver
 	// (config).
 	// One receiver.
-	Receiver []*Receiver
+	Receiver []*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver
 }
 
 // AppendReceiver appends entry e to Receiver, refusing an entry without its keys or with the keys of another.
-func (x *Receivers) AppendReceiver(e *Receiver) error {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) AppendReceiver(e *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver", "name")
 	}
@@ -401,7 +405,7 @@ func (x *Receivers) AppendReceiver(e *Receiver) error {
 }
 
 // GetReceiver returns the entry of Receiver with the given keys, nil if none.
-func (x *Receivers) GetReceiver(kName string) *Receiver {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) GetReceiver(kName string) *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver {
 	for _, e := range x.Receiver {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -411,22 +415,22 @@ func (x *Receivers) GetReceiver(kName string) *Receiver {
 }
 
 // NewReceiver appends a new entry with the given keys to Receiver and returns it; it fails when the keys are taken.
-func (x *Receivers) NewReceiver(kName string) (*Receiver, error) {
+func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) NewReceiver(kName string) (*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver, error) {
 	if x.GetReceiver(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
 	}
-	e := &Receiver{Name: &kName}
+	e := &IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver{Name: &kName}
 	x.Receiver = append(x.Receiver, e)
 	return e, nil
 }
 
-// Receiver is an entry of the list
+// IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver is an entry of the list
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver (config).
 //
 // One receiver.
 //
 // Keys: name.
-type Receiver struct {
+type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver struct {
 	// Name is leaf /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/name
 	// (config).
 	// The receiver's name.
@@ -448,16 +452,17 @@ type Receiver struct {
 	// State is leaf /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/state
 	// (state, mandatory).
 	// The receiver's state.
-	State *Receiver_State
+	State *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State
 }
 
-// Periodic is the presence container
-// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic (config).
+// IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic is the presence
+// container /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic
+// (config).
 //
 // Send the selected content every period.
 //
 // Presence: indicates a periodic subscription
-type Periodic struct {
+type IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic struct {
 	// Period is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic/period (config,
 	// mandatory).
@@ -473,13 +478,14 @@ type Periodic struct {
 	AnchorTime *string
 }
 
-// OnChange is the presence container
-// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change (config).
+// IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange is the presence
+// container /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change
+// (config).
 //
 // Send what changed in the selected content.
 //
 // Presence: indicates an on-change subscription
-type OnChange struct {
+type IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange struct {
 	// DampeningPeriod is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change/dampening-period
 	// (config, default "0").
@@ -499,12 +505,12 @@ type OnChange struct {
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change/excluded-change
 	// (config).
 	// Kinds of change that trigger no update.
-	ExcludedChange []ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType
 }
 
-// EstablishSubscriptionInput is the input of rpc
+// IetfSubscribedNotifications_EstablishSubscriptionInput is the input of rpc
 // /ietf-subscribed-notifications:establish-subscription.
-type EstablishSubscriptionInput struct {
+type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// StreamFilterName is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/stream-filter-name (mandatory).
 	// The configured filter to apply.
@@ -550,7 +556,7 @@ type EstablishSubscriptionInput struct {
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:datastore (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:selection-filter-ref
@@ -589,26 +595,26 @@ type EstablishSubscriptionInput struct {
 	// Encoding is leaf /ietf-subscribed-notifications:establish-subscription/input/encoding.
 	// The encoding of the notification messages; by default that of
 	// this rpc.
-	Encoding *Encoding
+	Encoding *IetfSubscribedNotifications_Encoding
 
 	// Periodic is container
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *EstablishSubscriptionInput_Periodic
+	Periodic *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *EstablishSubscriptionInput_OnChange
+	OnChange *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange
 }
 
-// EstablishSubscriptionInput_Periodic is the container
+// IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic is the container
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic.
 //
 // Send the selected content every period.
-type EstablishSubscriptionInput_Periodic struct {
+type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic struct {
 	// Period is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic/period
 	// (mandatory).
@@ -623,11 +629,11 @@ type EstablishSubscriptionInput_Periodic struct {
 	AnchorTime *string
 }
 
-// EstablishSubscriptionInput_OnChange is the container
+// IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange is the container
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change.
 //
 // Send what changed in the selected content.
-type EstablishSubscriptionInput_OnChange struct {
+type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange struct {
 	// DampeningPeriod is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change/dampening-period (default "0").
 	// The least time between two updates to a receiver; the
@@ -645,12 +651,12 @@ type EstablishSubscriptionInput_OnChange struct {
 	// ExcludedChange is leaf-list
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change/excluded-change.
 	// Kinds of change that trigger no update.
-	ExcludedChange []ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType
 }
 
-// EstablishSubscriptionOutput is the output of rpc
+// IetfSubscribedNotifications_EstablishSubscriptionOutput is the output of rpc
 // /ietf-subscribed-notifications:establish-subscription.
-type EstablishSubscriptionOutput struct {
+type IetfSubscribedNotifications_EstablishSubscriptionOutput struct {
 	// ID is leaf /ietf-subscribed-notifications:establish-subscription/output/id (mandatory).
 	// The new subscription's identifier.
 	ID *uint32
@@ -662,8 +668,9 @@ type EstablishSubscriptionOutput struct {
 	ReplayStartTimeRevision *string
 }
 
-// ModifySubscriptionInput is the input of rpc /ietf-subscribed-notifications:modify-subscription.
-type ModifySubscriptionInput struct {
+// IetfSubscribedNotifications_ModifySubscriptionInput is the input of rpc
+// /ietf-subscribed-notifications:modify-subscription.
+type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:modify-subscription/input/id (mandatory).
 	// The subscription to change.
 	ID *uint32
@@ -700,7 +707,7 @@ type ModifySubscriptionInput struct {
 	// (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:selection-filter-ref
@@ -740,20 +747,20 @@ type ModifySubscriptionInput struct {
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *ModifySubscriptionInput_Periodic
+	Periodic *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *ModifySubscriptionInput_OnChange
+	OnChange *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange
 }
 
-// ModifySubscriptionInput_Periodic is the container
+// IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic is the container
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic.
 //
 // Send the selected content every period.
-type ModifySubscriptionInput_Periodic struct {
+type IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic struct {
 	// Period is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic/period (mandatory).
 	// The time between two updates, in hundredths of a
@@ -767,11 +774,11 @@ type ModifySubscriptionInput_Periodic struct {
 	AnchorTime *string
 }
 
-// ModifySubscriptionInput_OnChange is the container
+// IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange is the container
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change.
 //
 // Send what changed in the selected content.
-type ModifySubscriptionInput_OnChange struct {
+type IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange struct {
 	// DampeningPeriod is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change/dampening-period
 	// (default "0").
@@ -780,30 +787,33 @@ type ModifySubscriptionInput_OnChange struct {
 	DampeningPeriod *uint32
 }
 
-// DeleteSubscriptionInput is the input of rpc /ietf-subscribed-notifications:delete-subscription.
-type DeleteSubscriptionInput struct {
+// IetfSubscribedNotifications_DeleteSubscriptionInput is the input of rpc
+// /ietf-subscribed-notifications:delete-subscription.
+type IetfSubscribedNotifications_DeleteSubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:delete-subscription/input/id (mandatory).
 	// The subscription to end; it must belong to this session.
 	ID *uint32
 }
 
-// KillSubscriptionInput is the input of rpc /ietf-subscribed-notifications:kill-subscription.
-type KillSubscriptionInput struct {
+// IetfSubscribedNotifications_KillSubscriptionInput is the input of rpc
+// /ietf-subscribed-notifications:kill-subscription.
+type IetfSubscribedNotifications_KillSubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:kill-subscription/input/id (mandatory).
 	// The dynamic subscription to end.
 	ID *uint32
 }
 
-// ReplayCompleted is the content of notification /ietf-subscribed-notifications:replay-completed.
-type ReplayCompleted struct {
+// IetfSubscribedNotifications_ReplayCompleted is the content of notification
+// /ietf-subscribed-notifications:replay-completed.
+type IetfSubscribedNotifications_ReplayCompleted struct {
 	// ID is leaf /ietf-subscribed-notifications:replay-completed/id (mandatory).
 	// The subscription.
 	ID *uint32
 }
 
-// SubscriptionModified is the content of notification
+// IetfSubscribedNotifications_SubscriptionModified is the content of notification
 // /ietf-subscribed-notifications:subscription-modified.
-type SubscriptionModified struct {
+type IetfSubscribedNotifications_SubscriptionModified struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-modified/id (mandatory).
 	// The subscription.
 	ID *uint32
@@ -851,7 +861,7 @@ type SubscriptionModified struct {
 	// (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:selection-filter-ref
@@ -891,24 +901,24 @@ type SubscriptionModified struct {
 	// The encoding of the notification messages: for a dynamic
 	// subscription, the one requested or else that of the
 	// establishing rpc.
-	Encoding *Encoding
+	Encoding *IetfSubscribedNotifications_Encoding
 
 	// Periodic is container /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *SubscriptionModified_Periodic
+	Periodic *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic
 
 	// OnChange is container /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *SubscriptionModified_OnChange
+	OnChange *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange
 }
 
-// SubscriptionModified_Periodic is the container
+// IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic is the container
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic.
 //
 // Send the selected content every period.
-type SubscriptionModified_Periodic struct {
+type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic struct {
 	// Period is leaf /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic/period
 	// (mandatory).
 	// The time between two updates, in hundredths of a
@@ -922,11 +932,11 @@ type SubscriptionModified_Periodic struct {
 	AnchorTime *string
 }
 
-// SubscriptionModified_OnChange is the container
+// IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange is the container
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change.
 //
 // Send what changed in the selected content.
-type SubscriptionModified_OnChange struct {
+type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange struct {
 	// DampeningPeriod is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change/dampening-period
 	// (default "0").
@@ -945,37 +955,37 @@ type SubscriptionModified_OnChange struct {
 	// ExcludedChange is leaf-list
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change/excluded-change.
 	// Kinds of change that trigger no update.
-	ExcludedChange []ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType
 }
 
-// SubscriptionResumed is the content of notification
+// IetfSubscribedNotifications_SubscriptionResumed is the content of notification
 // /ietf-subscribed-notifications:subscription-resumed.
-type SubscriptionResumed struct {
+type IetfSubscribedNotifications_SubscriptionResumed struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-resumed/id (mandatory).
 	// The subscription.
 	ID *uint32
 }
 
-// SubscriptionSuspended is the content of notification
+// IetfSubscribedNotifications_SubscriptionSuspended is the content of notification
 // /ietf-subscribed-notifications:subscription-suspended.
-type SubscriptionSuspended struct {
+type IetfSubscribedNotifications_SubscriptionSuspended struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-suspended/id (mandatory).
 	// The subscription.
 	ID *uint32
 
 	// Reason is leaf /ietf-subscribed-notifications:subscription-suspended/reason (mandatory).
 	// Why.
-	Reason *SubscriptionSuspendedReason
+	Reason *IetfSubscribedNotifications_SubscriptionSuspendedReason
 }
 
-// SubscriptionTerminated is the content of notification
+// IetfSubscribedNotifications_SubscriptionTerminated is the content of notification
 // /ietf-subscribed-notifications:subscription-terminated.
-type SubscriptionTerminated struct {
+type IetfSubscribedNotifications_SubscriptionTerminated struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-terminated/id (mandatory).
 	// The subscription.
 	ID *uint32
 
 	// Reason is leaf /ietf-subscribed-notifications:subscription-terminated/reason (mandatory).
 	// Why.
-	Reason *SubscriptionTerminatedReason
+	Reason *IetfSubscribedNotifications_SubscriptionTerminatedReason
 }

@@ -11,24 +11,24 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library, replacing what x held;
 // children the package has no field for are ignored.
-func (x *YANGLibrary) FromTree(n *data.Node) error {
-	*x = YANGLibrary{}
+func (x *IetfYANGLibrary_YANGLibrary) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "module-set":
-			e := new(ModuleSet)
+			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.ModuleSet = append(x.ModuleSet, e)
 		case "schema":
-			e := new(YANGLibrary_Schema)
+			e := new(IetfYANGLibrary_YANGLibrary_Schema)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Schema = append(x.Schema, e)
 		case "datastore":
-			e := new(YANGLibrary_Datastore)
+			e := new(IetfYANGLibrary_YANGLibrary_Datastore)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -42,7 +42,7 @@ func (x *YANGLibrary) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:yang-library,
 // checking every value against its type.
-func (x *YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.ModuleSet {
 		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module-set")))
@@ -59,20 +59,20 @@ func (x *YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set, replacing what x
 // held; children the package has no field for are ignored.
-func (x *ModuleSet) FromTree(n *data.Node) error {
-	*x = ModuleSet{}
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_ModuleSet{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
 			genimpl.SetString(&x.Name, c)
 		case "module":
-			e := new(ModuleSet_Module)
+			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Module = append(x.Module, e)
 		case "import-only-module":
-			e := new(ImportOnlyModule)
+			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -84,7 +84,7 @@ func (x *ModuleSet) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set, checking every value against its type.
-func (x *ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	for _, e := range x.Module {
@@ -98,8 +98,8 @@ func (x *ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module, replacing
 // what x held; children the package has no field for are ignored.
-func (x *ModuleSet_Module) FromTree(n *data.Node) error {
-	*x = ModuleSet_Module{}
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_Module{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -111,7 +111,7 @@ func (x *ModuleSet_Module) FromTree(n *data.Node) error {
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		case "submodule":
-			e := new(ModuleSet_Module_Submodule)
+			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -127,7 +127,7 @@ func (x *ModuleSet_Module) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/module, checking every value against its type.
-func (x *ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -149,8 +149,8 @@ func (x *ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module/submodule,
 // replacing what x held; children the package has no field for are ignored.
-func (x *ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
-	*x = ModuleSet_Module_Submodule{}
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -166,7 +166,7 @@ func (x *ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/module/submodule, checking every value against its type.
-func (x *ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -179,8 +179,8 @@ func (x *ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error)
 // FromTree sets x from n, an instance of
 // /ietf-yang-library:yang-library/module-set/import-only-module, replacing what x held; children the
 // package has no field for are ignored.
-func (x *ImportOnlyModule) FromTree(n *data.Node) error {
-	*x = ImportOnlyModule{}
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -192,7 +192,7 @@ func (x *ImportOnlyModule) FromTree(n *data.Node) error {
 		case "location":
 			x.Location = append(x.Location, c.Value.Str)
 		case "submodule":
-			e := new(ImportOnlyModule_Submodule)
+			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -205,7 +205,7 @@ func (x *ImportOnlyModule) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/import-only-module, checking every value against its
 // type.
-func (x *ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -222,8 +222,8 @@ func (x *ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of
 // /ietf-yang-library:yang-library/module-set/import-only-module/submodule, replacing what x held;
 // children the package has no field for are ignored.
-func (x *ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
-	*x = ImportOnlyModule_Submodule{}
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -240,7 +240,7 @@ func (x *ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/import-only-module/submodule, checking every value
 // against its type.
-func (x *ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -252,8 +252,8 @@ func (x *ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error)
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/schema, replacing what x
 // held; children the package has no field for are ignored.
-func (x *YANGLibrary_Schema) FromTree(n *data.Node) error {
-	*x = YANGLibrary_Schema{}
+func (x *IetfYANGLibrary_YANGLibrary_Schema) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_Schema{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -267,7 +267,7 @@ func (x *YANGLibrary_Schema) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/schema, checking every value against its type.
-func (x *YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	for _, v := range x.ModuleSet {
@@ -278,8 +278,8 @@ func (x *YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/datastore, replacing what x
 // held; children the package has no field for are ignored.
-func (x *YANGLibrary_Datastore) FromTree(n *data.Node) error {
-	*x = YANGLibrary_Datastore{}
+func (x *IetfYANGLibrary_YANGLibrary_Datastore) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibrary_Datastore{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -293,7 +293,7 @@ func (x *YANGLibrary_Datastore) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/datastore, checking every value against its type.
-func (x *YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
@@ -302,14 +302,14 @@ func (x *YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state, replacing what x held;
 // children the package has no field for are ignored.
-func (x *ModulesState) FromTree(n *data.Node) error {
-	*x = ModulesState{}
+func (x *IetfYANGLibrary_ModulesState) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_ModulesState{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "module-set-id":
 			genimpl.SetString(&x.ModuleSetID, c)
 		case "module":
-			e := new(ModulesState_Module)
+			e := new(IetfYANGLibrary_ModulesState_Module)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -321,7 +321,7 @@ func (x *ModulesState) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:modules-state,
 // checking every value against its type.
-func (x *ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
 	for _, e := range x.Module {
@@ -332,8 +332,8 @@ func (x *ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module, replacing what x
 // held; children the package has no field for are ignored.
-func (x *ModulesState_Module) FromTree(n *data.Node) error {
-	*x = ModulesState_Module{}
+func (x *IetfYANGLibrary_ModulesState_Module) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_ModulesState_Module{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -347,7 +347,7 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 		case "feature":
 			x.Feature = append(x.Feature, c.Value.Str)
 		case "deviation":
-			e := new(Deviation)
+			e := new(IetfYANGLibrary_ModulesState_Module_Deviation)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -355,7 +355,7 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 		case "conformance-type":
 			genimpl.SetInt(&x.ConformanceType, c)
 		case "submodule":
-			e := new(ModulesState_Module_Submodule)
+			e := new(IetfYANGLibrary_ModulesState_Module_Submodule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -367,7 +367,7 @@ func (x *ModulesState_Module) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module, checking every value against its type.
-func (x *ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -388,8 +388,8 @@ func (x *ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/deviation, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Deviation) FromTree(n *data.Node) error {
-	*x = Deviation{}
+func (x *IetfYANGLibrary_ModulesState_Module_Deviation) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_ModulesState_Module_Deviation{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -403,7 +403,7 @@ func (x *Deviation) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module/deviation, checking every value against its type.
-func (x *Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_ModulesState_Module_Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -412,8 +412,8 @@ func (x *Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/submodule, replacing
 // what x held; children the package has no field for are ignored.
-func (x *ModulesState_Module_Submodule) FromTree(n *data.Node) error {
-	*x = ModulesState_Module_Submodule{}
+func (x *IetfYANGLibrary_ModulesState_Module_Submodule) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_ModulesState_Module_Submodule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "name":
@@ -429,7 +429,7 @@ func (x *ModulesState_Module_Submodule) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module/submodule, checking every value against its type.
-func (x *ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
 	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
@@ -439,8 +439,8 @@ func (x *ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, err
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library-update, replacing what x
 // held; children the package has no field for are ignored.
-func (x *YANGLibraryUpdate) FromTree(n *data.Node) error {
-	*x = YANGLibraryUpdate{}
+func (x *IetfYANGLibrary_YANGLibraryUpdate) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibraryUpdate{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "content-id":
@@ -452,7 +452,7 @@ func (x *YANGLibraryUpdate) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library-update, checking every value against its type.
-func (x *YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "content-id", x.ContentID)
 	return b.Done()
@@ -460,8 +460,8 @@ func (x *YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library-change, replacing what x
 // held; children the package has no field for are ignored.
-func (x *YANGLibraryChange) FromTree(n *data.Node) error {
-	*x = YANGLibraryChange{}
+func (x *IetfYANGLibrary_YANGLibraryChange) FromTree(n *data.Node) error {
+	*x = IetfYANGLibrary_YANGLibraryChange{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-library") {
 		case "module-set-id":
@@ -473,7 +473,7 @@ func (x *YANGLibraryChange) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library-change, checking every value against its type.
-func (x *YANGLibraryChange) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGLibrary_YANGLibraryChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
 	return b.Done()

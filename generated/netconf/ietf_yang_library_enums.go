@@ -7,33 +7,33 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// ModulesState_Module_ConformanceType is the enumeration of /ietf-yang-library:modules-state/module/conformance-type; its values are the YANG enum values.
-type ModulesState_Module_ConformanceType int32
+// IetfYANGLibrary_ModulesState_Module_ConformanceType is the enumeration of /ietf-yang-library:modules-state/module/conformance-type; its values are the YANG enum values.
+type IetfYANGLibrary_ModulesState_Module_ConformanceType int32
 
-// The values of ModulesState_Module_ConformanceType.
+// The values of IetfYANGLibrary_ModulesState_Module_ConformanceType.
 const (
-	ModulesState_Module_ConformanceType_Implement ModulesState_Module_ConformanceType = 0 // implement
-	ModulesState_Module_ConformanceType_Import    ModulesState_Module_ConformanceType = 1 // import
+	IetfYANGLibrary_ModulesState_Module_ConformanceType_Implement IetfYANGLibrary_ModulesState_Module_ConformanceType = 0 // implement
+	IetfYANGLibrary_ModulesState_Module_ConformanceType_Import    IetfYANGLibrary_ModulesState_Module_ConformanceType = 1 // import
 )
 
-// String returns the YANG name of e, or ModulesState_Module_ConformanceType(<value>) for a value that is not one.
-func (e ModulesState_Module_ConformanceType) String() string {
+// String returns the YANG name of e, or IetfYANGLibrary_ModulesState_Module_ConformanceType(<value>) for a value that is not one.
+func (e IetfYANGLibrary_ModulesState_Module_ConformanceType) String() string {
 	switch e {
-	case ModulesState_Module_ConformanceType_Implement:
+	case IetfYANGLibrary_ModulesState_Module_ConformanceType_Implement:
 		return "implement"
-	case ModulesState_Module_ConformanceType_Import:
+	case IetfYANGLibrary_ModulesState_Module_ConformanceType_Import:
 		return "import"
 	}
-	return "ModulesState_Module_ConformanceType(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfYANGLibrary_ModulesState_Module_ConformanceType(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseModulesState_Module_ConformanceType returns the value of ModulesState_Module_ConformanceType named s; ok is false when none is.
-func ParseModulesState_Module_ConformanceType(s string) (v ModulesState_Module_ConformanceType, ok bool) {
+// ParseIetfYANGLibrary_ModulesState_Module_ConformanceType returns the value of IetfYANGLibrary_ModulesState_Module_ConformanceType named s; ok is false when none is.
+func ParseIetfYANGLibrary_ModulesState_Module_ConformanceType(s string) (v IetfYANGLibrary_ModulesState_Module_ConformanceType, ok bool) {
 	switch s {
 	case "implement":
-		return ModulesState_Module_ConformanceType_Implement, true
+		return IetfYANGLibrary_ModulesState_Module_ConformanceType_Implement, true
 	case "import":
-		return ModulesState_Module_ConformanceType_Import, true
+		return IetfYANGLibrary_ModulesState_Module_ConformanceType_Import, true
 	}
 	return 0, false
 }

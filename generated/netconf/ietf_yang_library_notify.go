@@ -27,7 +27,7 @@ func NewIetfYANGLibraryNotifier(srv *genimpl.Server) *IetfYANGLibraryNotifier {
 // none).
 //
 // The content of the yang-library container changed.
-func (n *IetfYANGLibraryNotifier) YANGLibraryUpdate(ctx context.Context, ev *YANGLibraryUpdate) error {
+func (n *IetfYANGLibraryNotifier) YANGLibraryUpdate(ctx context.Context, ev *IetfYANGLibrary_YANGLibraryUpdate) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-yang-library:yang-library-update")
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (n *IetfYANGLibraryNotifier) YANGLibraryUpdate(ctx context.Context, ev *YAN
 // none).
 //
 // The module list under modules-state changed.
-func (n *IetfYANGLibraryNotifier) YANGLibraryChange(ctx context.Context, ev *YANGLibraryChange) error {
+func (n *IetfYANGLibraryNotifier) YANGLibraryChange(ctx context.Context, ev *IetfYANGLibrary_YANGLibraryChange) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-yang-library:yang-library-change")
 	if err != nil {
 		return err
@@ -66,12 +66,12 @@ type IetfYANGLibraryNotifications struct {
 	// YANGLibraryUpdate receives notification /ietf-yang-library:yang-library-update.
 	//
 	// The content of the yang-library container changed.
-	YANGLibraryUpdate func(eventTime time.Time, ev *YANGLibraryUpdate)
+	YANGLibraryUpdate func(eventTime time.Time, ev *IetfYANGLibrary_YANGLibraryUpdate)
 
 	// YANGLibraryChange receives notification /ietf-yang-library:yang-library-change.
 	//
 	// The module list under modules-state changed.
-	YANGLibraryChange func(eventTime time.Time, ev *YANGLibraryChange)
+	YANGLibraryChange func(eventTime time.Time, ev *IetfYANGLibrary_YANGLibraryChange)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -88,7 +88,7 @@ func (h *IetfYANGLibraryNotifications) Dispatch(eventTime time.Time, body []byte
 	}
 	switch op.Path() {
 	case "/ietf-yang-library:yang-library-update":
-		x := new(YANGLibraryUpdate)
+		x := new(IetfYANGLibrary_YANGLibraryUpdate)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -99,7 +99,7 @@ func (h *IetfYANGLibraryNotifications) Dispatch(eventTime time.Time, body []byte
 		}
 		return true, nil
 	case "/ietf-yang-library:yang-library-change":
-		x := new(YANGLibraryChange)
+		x := new(IetfYANGLibrary_YANGLibraryChange)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

@@ -7,24 +7,24 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// YANGLibrary is the container /ietf-yang-library:yang-library (state).
+// IetfYANGLibrary_YANGLibrary is the container /ietf-yang-library:yang-library (state).
 //
 // The server's YANG library.
-type YANGLibrary struct {
+type IetfYANGLibrary_YANGLibrary struct {
 	// ModuleSet is list /ietf-yang-library:yang-library/module-set (state).
 	// A set of modules that schemas can be built from.
-	ModuleSet []*ModuleSet
+	ModuleSet []*IetfYANGLibrary_YANGLibrary_ModuleSet
 
 	// Schema is list /ietf-yang-library:yang-library/schema (state).
 	// A complete schema: the union of its module sets, which
 	// together must satisfy every import and agree on revisions,
 	// features and deviations.
-	Schema []*YANGLibrary_Schema
+	Schema []*IetfYANGLibrary_YANGLibrary_Schema
 
 	// Datastore is list /ietf-yang-library:yang-library/datastore (state).
 	// A datastore the server offers and the schema it uses. Each
 	// of the server's datastores appears once.
-	Datastore []*YANGLibrary_Datastore
+	Datastore []*IetfYANGLibrary_YANGLibrary_Datastore
 
 	// ContentID is leaf /ietf-yang-library:yang-library/content-id (state, mandatory).
 	// Identifies the current content of this container: it
@@ -34,7 +34,7 @@ type YANGLibrary struct {
 }
 
 // AppendModuleSet appends entry e to ModuleSet, refusing an entry without its keys or with the keys of another.
-func (x *YANGLibrary) AppendModuleSet(e *ModuleSet) error {
+func (x *IetfYANGLibrary_YANGLibrary) AppendModuleSet(e *IetfYANGLibrary_YANGLibrary_ModuleSet) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set", "name")
 	}
@@ -46,7 +46,7 @@ func (x *YANGLibrary) AppendModuleSet(e *ModuleSet) error {
 }
 
 // GetModuleSet returns the entry of ModuleSet with the given keys, nil if none.
-func (x *YANGLibrary) GetModuleSet(kName string) *ModuleSet {
+func (x *IetfYANGLibrary_YANGLibrary) GetModuleSet(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet {
 	for _, e := range x.ModuleSet {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -56,17 +56,17 @@ func (x *YANGLibrary) GetModuleSet(kName string) *ModuleSet {
 }
 
 // NewModuleSet appends a new entry with the given keys to ModuleSet and returns it; it fails when the keys are taken.
-func (x *YANGLibrary) NewModuleSet(kName string) (*ModuleSet, error) {
+func (x *IetfYANGLibrary_YANGLibrary) NewModuleSet(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet, error) {
 	if x.GetModuleSet(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set")
 	}
-	e := &ModuleSet{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_ModuleSet{Name: &kName}
 	x.ModuleSet = append(x.ModuleSet, e)
 	return e, nil
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
-func (x *YANGLibrary) AppendSchema(e *YANGLibrary_Schema) error {
+func (x *IetfYANGLibrary_YANGLibrary) AppendSchema(e *IetfYANGLibrary_YANGLibrary_Schema) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/schema", "name")
 	}
@@ -78,7 +78,7 @@ func (x *YANGLibrary) AppendSchema(e *YANGLibrary_Schema) error {
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
-func (x *YANGLibrary) GetSchema(kName string) *YANGLibrary_Schema {
+func (x *IetfYANGLibrary_YANGLibrary) GetSchema(kName string) *IetfYANGLibrary_YANGLibrary_Schema {
 	for _, e := range x.Schema {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -88,17 +88,17 @@ func (x *YANGLibrary) GetSchema(kName string) *YANGLibrary_Schema {
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
-func (x *YANGLibrary) NewSchema(kName string) (*YANGLibrary_Schema, error) {
+func (x *IetfYANGLibrary_YANGLibrary) NewSchema(kName string) (*IetfYANGLibrary_YANGLibrary_Schema, error) {
 	if x.GetSchema(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/schema")
 	}
-	e := &YANGLibrary_Schema{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_Schema{Name: &kName}
 	x.Schema = append(x.Schema, e)
 	return e, nil
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
-func (x *YANGLibrary) AppendDatastore(e *YANGLibrary_Datastore) error {
+func (x *IetfYANGLibrary_YANGLibrary) AppendDatastore(e *IetfYANGLibrary_YANGLibrary_Datastore) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/datastore", "name")
 	}
@@ -110,7 +110,7 @@ func (x *YANGLibrary) AppendDatastore(e *YANGLibrary_Datastore) error {
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
-func (x *YANGLibrary) GetDatastore(kName Datastore) *YANGLibrary_Datastore {
+func (x *IetfYANGLibrary_YANGLibrary) GetDatastore(kName IetfDatastores_Datastore) *IetfYANGLibrary_YANGLibrary_Datastore {
 	for _, e := range x.Datastore {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -120,21 +120,22 @@ func (x *YANGLibrary) GetDatastore(kName Datastore) *YANGLibrary_Datastore {
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
-func (x *YANGLibrary) NewDatastore(kName Datastore) (*YANGLibrary_Datastore, error) {
+func (x *IetfYANGLibrary_YANGLibrary) NewDatastore(kName IetfDatastores_Datastore) (*IetfYANGLibrary_YANGLibrary_Datastore, error) {
 	if x.GetDatastore(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/datastore")
 	}
-	e := &YANGLibrary_Datastore{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_Datastore{Name: &kName}
 	x.Datastore = append(x.Datastore, e)
 	return e, nil
 }
 
-// ModuleSet is an entry of the list /ietf-yang-library:yang-library/module-set (state).
+// IetfYANGLibrary_YANGLibrary_ModuleSet is an entry of the list
+// /ietf-yang-library:yang-library/module-set (state).
 //
 // A set of modules that schemas can be built from.
 //
 // Keys: name.
-type ModuleSet struct {
+type IetfYANGLibrary_YANGLibrary_ModuleSet struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/name (state).
 	// The module set's name.
 	Name *string
@@ -142,17 +143,17 @@ type ModuleSet struct {
 	// Module is list /ietf-yang-library:yang-library/module-set/module (state).
 	// An implemented module, with its submodules, features and
 	// deviations.
-	Module []*ModuleSet_Module
+	Module []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module
 
 	// ImportOnlyModule is list /ietf-yang-library:yang-library/module-set/import-only-module (state).
 	// A module present only because others import it: its
 	// typedefs, groupings and identities are used, nothing of it
 	// is implemented.
-	ImportOnlyModule []*ImportOnlyModule
+	ImportOnlyModule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
-func (x *ModuleSet) AppendModule(e *ModuleSet_Module) error {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/module", "name")
 	}
@@ -164,7 +165,7 @@ func (x *ModuleSet) AppendModule(e *ModuleSet_Module) error {
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
-func (x *ModuleSet) GetModule(kName string) *ModuleSet_Module {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetModule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module {
 	for _, e := range x.Module {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -174,17 +175,17 @@ func (x *ModuleSet) GetModule(kName string) *ModuleSet_Module {
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
-func (x *ModuleSet) NewModule(kName string) (*ModuleSet_Module, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewModule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module, error) {
 	if x.GetModule(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module")
 	}
-	e := &ModuleSet_Module{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_Module{Name: &kName}
 	x.Module = append(x.Module, e)
 	return e, nil
 }
 
 // AppendImportOnlyModule appends entry e to ImportOnlyModule, refusing an entry without its keys or with the keys of another.
-func (x *ModuleSet) AppendImportOnlyModule(e *ImportOnlyModule) error {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendImportOnlyModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/import-only-module", "name")
 	}
@@ -199,7 +200,7 @@ func (x *ModuleSet) AppendImportOnlyModule(e *ImportOnlyModule) error {
 }
 
 // GetImportOnlyModule returns the entry of ImportOnlyModule with the given keys, nil if none.
-func (x *ModuleSet) GetImportOnlyModule(kName string, kRevision string) *ImportOnlyModule {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetImportOnlyModule(kName string, kRevision string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule {
 	for _, e := range x.ImportOnlyModule {
 		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
 			return e
@@ -209,22 +210,23 @@ func (x *ModuleSet) GetImportOnlyModule(kName string, kRevision string) *ImportO
 }
 
 // NewImportOnlyModule appends a new entry with the given keys to ImportOnlyModule and returns it; it fails when the keys are taken.
-func (x *ModuleSet) NewImportOnlyModule(kName string, kRevision string) (*ImportOnlyModule, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewImportOnlyModule(kName string, kRevision string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule, error) {
 	if x.GetImportOnlyModule(kName, kRevision) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module")
 	}
-	e := &ImportOnlyModule{Name: &kName, Revision: &kRevision}
+	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule{Name: &kName, Revision: &kRevision}
 	x.ImportOnlyModule = append(x.ImportOnlyModule, e)
 	return e, nil
 }
 
-// ModuleSet_Module is an entry of the list /ietf-yang-library:yang-library/module-set/module (state).
+// IetfYANGLibrary_YANGLibrary_ModuleSet_Module is an entry of the list
+// /ietf-yang-library:yang-library/module-set/module (state).
 //
 // An implemented module, with its submodules, features and
 // deviations.
 //
 // Keys: name.
-type ModuleSet_Module struct {
+type IetfYANGLibrary_YANGLibrary_ModuleSet_Module struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/name (state, mandatory).
 	// The module or submodule name.
 	Name *string
@@ -244,7 +246,7 @@ type ModuleSet_Module struct {
 
 	// Submodule is list /ietf-yang-library:yang-library/module-set/module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*ModuleSet_Module_Submodule
+	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule
 
 	// Feature is leaf-list /ietf-yang-library:yang-library/module-set/module/feature (state).
 	// The module's features that the server supports.
@@ -258,7 +260,7 @@ type ModuleSet_Module struct {
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
-func (x *ModuleSet_Module) AppendSubmodule(e *ModuleSet_Module_Submodule) error {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/module/submodule", "name")
 	}
@@ -270,7 +272,7 @@ func (x *ModuleSet_Module) AppendSubmodule(e *ModuleSet_Module_Submodule) error 
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
-func (x *ModuleSet_Module) GetSubmodule(kName string) *ModuleSet_Module_Submodule {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule {
 	for _, e := range x.Submodule {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -280,22 +282,22 @@ func (x *ModuleSet_Module) GetSubmodule(kName string) *ModuleSet_Module_Submodul
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
-func (x *ModuleSet_Module) NewSubmodule(kName string) (*ModuleSet_Module_Submodule, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule, error) {
 	if x.GetSubmodule(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module/submodule")
 	}
-	e := &ModuleSet_Module_Submodule{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule{Name: &kName}
 	x.Submodule = append(x.Submodule, e)
 	return e, nil
 }
 
-// ModuleSet_Module_Submodule is an entry of the list
+// IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule is an entry of the list
 // /ietf-yang-library:yang-library/module-set/module/submodule (state).
 //
 // A submodule the module includes.
 //
 // Keys: name.
-type ModuleSet_Module_Submodule struct {
+type IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/submodule/name (state, mandatory).
 	// The module or submodule name.
 	Name *string
@@ -310,7 +312,7 @@ type ModuleSet_Module_Submodule struct {
 	Location []string
 }
 
-// ImportOnlyModule is an entry of the list
+// IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule is an entry of the list
 // /ietf-yang-library:yang-library/module-set/import-only-module (state).
 //
 // A module present only because others import it: its
@@ -318,7 +320,7 @@ type ModuleSet_Module_Submodule struct {
 // is implemented.
 //
 // Keys: name revision.
-type ImportOnlyModule struct {
+type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/name (state).
 	// The module name.
 	Name *string
@@ -341,11 +343,11 @@ type ImportOnlyModule struct {
 
 	// Submodule is list /ietf-yang-library:yang-library/module-set/import-only-module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*ImportOnlyModule_Submodule
+	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
-func (x *ImportOnlyModule) AppendSubmodule(e *ImportOnlyModule_Submodule) error {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/import-only-module/submodule", "name")
 	}
@@ -357,7 +359,7 @@ func (x *ImportOnlyModule) AppendSubmodule(e *ImportOnlyModule_Submodule) error 
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
-func (x *ImportOnlyModule) GetSubmodule(kName string) *ImportOnlyModule_Submodule {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule {
 	for _, e := range x.Submodule {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -367,22 +369,22 @@ func (x *ImportOnlyModule) GetSubmodule(kName string) *ImportOnlyModule_Submodul
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
-func (x *ImportOnlyModule) NewSubmodule(kName string) (*ImportOnlyModule_Submodule, error) {
+func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule, error) {
 	if x.GetSubmodule(kName) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
 	}
-	e := &ImportOnlyModule_Submodule{Name: &kName}
+	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule{Name: &kName}
 	x.Submodule = append(x.Submodule, e)
 	return e, nil
 }
 
-// ImportOnlyModule_Submodule is an entry of the list
+// IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule is an entry of the list
 // /ietf-yang-library:yang-library/module-set/import-only-module/submodule (state).
 //
 // A submodule the module includes.
 //
 // Keys: name.
-type ImportOnlyModule_Submodule struct {
+type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/submodule/name (state,
 	// mandatory).
 	// The module or submodule name.
@@ -400,14 +402,15 @@ type ImportOnlyModule_Submodule struct {
 	Location []string
 }
 
-// YANGLibrary_Schema is an entry of the list /ietf-yang-library:yang-library/schema (state).
+// IetfYANGLibrary_YANGLibrary_Schema is an entry of the list /ietf-yang-library:yang-library/schema
+// (state).
 //
 // A complete schema: the union of its module sets, which
 // together must satisfy every import and agree on revisions,
 // features and deviations.
 //
 // Keys: name.
-type YANGLibrary_Schema struct {
+type IetfYANGLibrary_YANGLibrary_Schema struct {
 	// Name is leaf /ietf-yang-library:yang-library/schema/name (state).
 	// The schema's name.
 	Name *string
@@ -418,16 +421,17 @@ type YANGLibrary_Schema struct {
 	ModuleSet []string
 }
 
-// YANGLibrary_Datastore is an entry of the list /ietf-yang-library:yang-library/datastore (state).
+// IetfYANGLibrary_YANGLibrary_Datastore is an entry of the list
+// /ietf-yang-library:yang-library/datastore (state).
 //
 // A datastore the server offers and the schema it uses. Each
 // of the server's datastores appears once.
 //
 // Keys: name.
-type YANGLibrary_Datastore struct {
+type IetfYANGLibrary_YANGLibrary_Datastore struct {
 	// Name is leaf /ietf-yang-library:yang-library/datastore/name (state).
 	// The datastore.
-	Name *Datastore
+	Name *IetfDatastores_Datastore
 
 	// Schema is leaf /ietf-yang-library:yang-library/datastore/schema (state, mandatory).
 	// The schema the datastore uses.
@@ -435,10 +439,10 @@ type YANGLibrary_Datastore struct {
 	Schema *string
 }
 
-// ModulesState is the container /ietf-yang-library:modules-state (state).
+// IetfYANGLibrary_ModulesState is the container /ietf-yang-library:modules-state (state).
 //
 // The RFC 7895 module list.
-type ModulesState struct {
+type IetfYANGLibrary_ModulesState struct {
 	// ModuleSetID is leaf /ietf-yang-library:modules-state/module-set-id (state, mandatory).
 	// Identifies the current content of the module list; it
 	// changes whenever that content changes.
@@ -446,11 +450,11 @@ type ModulesState struct {
 
 	// Module is list /ietf-yang-library:modules-state/module (state).
 	// A module the server uses.
-	Module []*ModulesState_Module
+	Module []*IetfYANGLibrary_ModulesState_Module
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
-func (x *ModulesState) AppendModule(e *ModulesState_Module) error {
+func (x *IetfYANGLibrary_ModulesState) AppendModule(e *IetfYANGLibrary_ModulesState_Module) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:modules-state/module", "name")
 	}
@@ -465,7 +469,7 @@ func (x *ModulesState) AppendModule(e *ModulesState_Module) error {
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
-func (x *ModulesState) GetModule(kName string, kRevision string) *ModulesState_Module {
+func (x *IetfYANGLibrary_ModulesState) GetModule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module {
 	for _, e := range x.Module {
 		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
 			return e
@@ -475,21 +479,22 @@ func (x *ModulesState) GetModule(kName string, kRevision string) *ModulesState_M
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
-func (x *ModulesState) NewModule(kName string, kRevision string) (*ModulesState_Module, error) {
+func (x *IetfYANGLibrary_ModulesState) NewModule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module, error) {
 	if x.GetModule(kName, kRevision) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module")
 	}
-	e := &ModulesState_Module{Name: &kName, Revision: &kRevision}
+	e := &IetfYANGLibrary_ModulesState_Module{Name: &kName, Revision: &kRevision}
 	x.Module = append(x.Module, e)
 	return e, nil
 }
 
-// ModulesState_Module is an entry of the list /ietf-yang-library:modules-state/module (state).
+// IetfYANGLibrary_ModulesState_Module is an entry of the list /ietf-yang-library:modules-state/module
+// (state).
 //
 // A module the server uses.
 //
 // Keys: name revision.
-type ModulesState_Module struct {
+type IetfYANGLibrary_ModulesState_Module struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/name (state).
 	// The module or submodule name.
 	Name *string
@@ -513,19 +518,19 @@ type ModulesState_Module struct {
 
 	// Deviation is list /ietf-yang-library:modules-state/module/deviation (state).
 	// A module that deviates this one.
-	Deviation []*Deviation
+	Deviation []*IetfYANGLibrary_ModulesState_Module_Deviation
 
 	// ConformanceType is leaf /ietf-yang-library:modules-state/module/conformance-type (state, mandatory).
 	// Whether the module is implemented or only imported.
-	ConformanceType *ModulesState_Module_ConformanceType
+	ConformanceType *IetfYANGLibrary_ModulesState_Module_ConformanceType
 
 	// Submodule is list /ietf-yang-library:modules-state/module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*ModulesState_Module_Submodule
+	Submodule []*IetfYANGLibrary_ModulesState_Module_Submodule
 }
 
 // AppendDeviation appends entry e to Deviation, refusing an entry without its keys or with the keys of another.
-func (x *ModulesState_Module) AppendDeviation(e *Deviation) error {
+func (x *IetfYANGLibrary_ModulesState_Module) AppendDeviation(e *IetfYANGLibrary_ModulesState_Module_Deviation) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/deviation", "name")
 	}
@@ -540,7 +545,7 @@ func (x *ModulesState_Module) AppendDeviation(e *Deviation) error {
 }
 
 // GetDeviation returns the entry of Deviation with the given keys, nil if none.
-func (x *ModulesState_Module) GetDeviation(kName string, kRevision string) *Deviation {
+func (x *IetfYANGLibrary_ModulesState_Module) GetDeviation(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Deviation {
 	for _, e := range x.Deviation {
 		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
 			return e
@@ -550,17 +555,17 @@ func (x *ModulesState_Module) GetDeviation(kName string, kRevision string) *Devi
 }
 
 // NewDeviation appends a new entry with the given keys to Deviation and returns it; it fails when the keys are taken.
-func (x *ModulesState_Module) NewDeviation(kName string, kRevision string) (*Deviation, error) {
+func (x *IetfYANGLibrary_ModulesState_Module) NewDeviation(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Deviation, error) {
 	if x.GetDeviation(kName, kRevision) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module/deviation")
 	}
-	e := &Deviation{Name: &kName, Revision: &kRevision}
+	e := &IetfYANGLibrary_ModulesState_Module_Deviation{Name: &kName, Revision: &kRevision}
 	x.Deviation = append(x.Deviation, e)
 	return e, nil
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
-func (x *ModulesState_Module) AppendSubmodule(e *ModulesState_Module_Submodule) error {
+func (x *IetfYANGLibrary_ModulesState_Module) AppendSubmodule(e *IetfYANGLibrary_ModulesState_Module_Submodule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/submodule", "name")
 	}
@@ -575,7 +580,7 @@ func (x *ModulesState_Module) AppendSubmodule(e *ModulesState_Module_Submodule) 
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
-func (x *ModulesState_Module) GetSubmodule(kName string, kRevision string) *ModulesState_Module_Submodule {
+func (x *IetfYANGLibrary_ModulesState_Module) GetSubmodule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Submodule {
 	for _, e := range x.Submodule {
 		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
 			return e
@@ -585,21 +590,22 @@ func (x *ModulesState_Module) GetSubmodule(kName string, kRevision string) *Modu
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
-func (x *ModulesState_Module) NewSubmodule(kName string, kRevision string) (*ModulesState_Module_Submodule, error) {
+func (x *IetfYANGLibrary_ModulesState_Module) NewSubmodule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Submodule, error) {
 	if x.GetSubmodule(kName, kRevision) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module/submodule")
 	}
-	e := &ModulesState_Module_Submodule{Name: &kName, Revision: &kRevision}
+	e := &IetfYANGLibrary_ModulesState_Module_Submodule{Name: &kName, Revision: &kRevision}
 	x.Submodule = append(x.Submodule, e)
 	return e, nil
 }
 
-// Deviation is an entry of the list /ietf-yang-library:modules-state/module/deviation (state).
+// IetfYANGLibrary_ModulesState_Module_Deviation is an entry of the list
+// /ietf-yang-library:modules-state/module/deviation (state).
 //
 // A module that deviates this one.
 //
 // Keys: name revision.
-type Deviation struct {
+type IetfYANGLibrary_ModulesState_Module_Deviation struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/deviation/name (state).
 	// The module or submodule name.
 	Name *string
@@ -609,13 +615,13 @@ type Deviation struct {
 	Revision *string
 }
 
-// ModulesState_Module_Submodule is an entry of the list
+// IetfYANGLibrary_ModulesState_Module_Submodule is an entry of the list
 // /ietf-yang-library:modules-state/module/submodule (state).
 //
 // A submodule the module includes.
 //
 // Keys: name revision.
-type ModulesState_Module_Submodule struct {
+type IetfYANGLibrary_ModulesState_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/submodule/name (state).
 	// The module or submodule name.
 	Name *string
@@ -630,16 +636,18 @@ type ModulesState_Module_Submodule struct {
 	Schema *string
 }
 
-// YANGLibraryUpdate is the content of notification /ietf-yang-library:yang-library-update.
-type YANGLibraryUpdate struct {
+// IetfYANGLibrary_YANGLibraryUpdate is the content of notification
+// /ietf-yang-library:yang-library-update.
+type IetfYANGLibrary_YANGLibraryUpdate struct {
 	// ContentID is leaf /ietf-yang-library:yang-library-update/content-id (mandatory).
 	// The content-id after the change.
 	// Leafref to /yanglib:yang-library/yanglib:content-id.
 	ContentID *string
 }
 
-// YANGLibraryChange is the content of notification /ietf-yang-library:yang-library-change.
-type YANGLibraryChange struct {
+// IetfYANGLibrary_YANGLibraryChange is the content of notification
+// /ietf-yang-library:yang-library-change.
+type IetfYANGLibrary_YANGLibraryChange struct {
 	// ModuleSetID is leaf /ietf-yang-library:yang-library-change/module-set-id (mandatory).
 	// The module-set-id after the change.
 	// Leafref to /yanglib:modules-state/yanglib:module-set-id.

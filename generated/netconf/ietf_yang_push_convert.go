@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-yang-push:resync-subscription/input, replacing what x
 // held; children the package has no field for are ignored.
-func (x *ResyncSubscriptionInput) FromTree(n *data.Node) error {
-	*x = ResyncSubscriptionInput{}
+func (x *IetfYANGPush_ResyncSubscriptionInput) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_ResyncSubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "id":
@@ -24,7 +24,7 @@ func (x *ResyncSubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:resync-subscription/input, checking every value against its type.
-func (x *ResyncSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_ResyncSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
 	return b.Done()
@@ -32,8 +32,8 @@ func (x *ResyncSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-update, replacing what x held; children
 // the package has no field for are ignored.
-func (x *PushUpdate) FromTree(n *data.Node) error {
-	*x = PushUpdate{}
+func (x *IetfYANGPush_PushUpdate) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_PushUpdate{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "id":
@@ -49,7 +49,7 @@ func (x *PushUpdate) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-push:push-update,
 // checking every value against its type.
-func (x *PushUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_PushUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
 	if x.DatastoreContents != nil {
@@ -63,14 +63,14 @@ func (x *PushUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-change-update, replacing what x held;
 // children the package has no field for are ignored.
-func (x *PushChangeUpdate) FromTree(n *data.Node) error {
-	*x = PushChangeUpdate{}
+func (x *IetfYANGPush_PushChangeUpdate) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_PushChangeUpdate{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "id":
 			genimpl.SetUint(&x.ID, c)
 		case "datastore-changes":
-			x.DatastoreChanges = new(PushChangeUpdate_DatastoreChanges)
+			x.DatastoreChanges = new(IetfYANGPush_PushChangeUpdate_DatastoreChanges)
 			if err := x.DatastoreChanges.FromTree(c); err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ func (x *PushChangeUpdate) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-push:push-change-update,
 // checking every value against its type.
-func (x *PushChangeUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_PushChangeUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
 	if x.DatastoreChanges != nil {
@@ -97,12 +97,12 @@ func (x *PushChangeUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-change-update/datastore-changes,
 // replacing what x held; children the package has no field for are ignored.
-func (x *PushChangeUpdate_DatastoreChanges) FromTree(n *data.Node) error {
-	*x = PushChangeUpdate_DatastoreChanges{}
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "yang-patch":
-			x.YANGPatch = new(PushChangeUpdate_DatastoreChanges_YANGPatch)
+			x.YANGPatch = new(IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch)
 			if err := x.YANGPatch.FromTree(c); err != nil {
 				return err
 			}
@@ -113,7 +113,7 @@ func (x *PushChangeUpdate_DatastoreChanges) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes, checking every value against its type.
-func (x *PushChangeUpdate_DatastoreChanges) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.YANGPatch != nil {
 		b.Add(x.YANGPatch.ToTree(b.Schema("ietf-yang-push", "yang-patch")))
@@ -124,8 +124,8 @@ func (x *PushChangeUpdate_DatastoreChanges) ToTree(sn *schema.Node) (*data.Node,
 // FromTree sets x from n, an instance of
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch, replacing what x held; children
 // the package has no field for are ignored.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) error {
-	*x = PushChangeUpdate_DatastoreChanges_YANGPatch{}
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "patch-id":
@@ -133,7 +133,7 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) err
 		case "comment":
 			genimpl.SetString(&x.Comment, c)
 		case "edit":
-			e := new(PushChangeUpdate_DatastoreChanges_YANGPatch_Edit)
+			e := new(IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -146,7 +146,7 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) err
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch, checking every value against its
 // type.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-push", "patch-id", x.PatchID)
 	genimpl.LeafString(b, "ietf-yang-push", "comment", x.Comment)
@@ -159,8 +159,8 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) ToTree(sn *schema.Node) (*
 // FromTree sets x from n, an instance of
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit, replacing what x held;
 // children the package has no field for are ignored.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) FromTree(n *data.Node) error {
-	*x = PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{}
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) FromTree(n *data.Node) error {
+	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-yang-push") {
 		case "edit-id":
@@ -183,7 +183,7 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) FromTree(n *data.Node
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit, checking every value against
 // its type.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "ietf-yang-push", "edit-id", x.EditID)
 	genimpl.LeafText(b, "ietf-yang-push", "operation", x.Operation)

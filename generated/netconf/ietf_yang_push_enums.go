@@ -7,99 +7,99 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation is the enumeration of /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/operation; its values are the YANG enum values.
-type PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation int32
+// IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation is the enumeration of /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/operation; its values are the YANG enum values.
+type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation int32
 
-// The values of PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.
+// The values of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.
 const (
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 0 // create
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 1 // delete
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 2 // insert
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge   PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 3 // merge
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move    PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 4 // move
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 5 // replace
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 6 // remove
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 0 // create
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 1 // delete
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 2 // insert
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge   IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 3 // merge
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move    IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 4 // move
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 5 // replace
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 6 // remove
 )
 
-// String returns the YANG name of e, or PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(<value>) for a value that is not one.
-func (e PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation) String() string {
+// String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(<value>) for a value that is not one.
+func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation) String() string {
 	switch e {
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create:
 		return "create"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete:
 		return "delete"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert:
 		return "insert"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge:
 		return "merge"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move:
 		return "move"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace:
 		return "replace"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove:
 		return "remove"
 	}
-	return "PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParsePushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation returns the value of PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation named s; ok is false when none is.
-func ParsePushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(s string) (v PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation, ok bool) {
+// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation named s; ok is false when none is.
+func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation, ok bool) {
 	switch s {
 	case "create":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create, true
 	case "delete":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete, true
 	case "insert":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert, true
 	case "merge":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge, true
 	case "move":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move, true
 	case "replace":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace, true
 	case "remove":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove, true
 	}
 	return 0, false
 }
 
-// PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where is the enumeration of /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/where; its values are the YANG enum values.
-type PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where int32
+// IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where is the enumeration of /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/where; its values are the YANG enum values.
+type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where int32
 
-// The values of PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.
+// The values of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.
 const (
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 0 // before
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 1 // after
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First  PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 2 // first
-	PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last   PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 3 // last
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 0 // before
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 1 // after
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 2 // first
+	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last   IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 3 // last
 )
 
-// String returns the YANG name of e, or PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(<value>) for a value that is not one.
-func (e PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where) String() string {
+// String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(<value>) for a value that is not one.
+func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where) String() string {
 	switch e {
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before:
 		return "before"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After:
 		return "after"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First:
 		return "first"
-	case PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last:
+	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last:
 		return "last"
 	}
-	return "PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParsePushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where returns the value of PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where named s; ok is false when none is.
-func ParsePushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(s string) (v PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where, ok bool) {
+// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where named s; ok is false when none is.
+func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where, ok bool) {
 	switch s {
 	case "before":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before, true
 	case "after":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After, true
 	case "first":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First, true
 	case "last":
-		return PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last, true
+		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last, true
 	}
 	return 0, false
 }

@@ -28,7 +28,7 @@ func NewIetfYANGPushNotifier(srv *genimpl.Server) *IetfYANGPushNotifier {
 // The selected content of a datastore subscription: each period, or
 // to synchronize an on-change subscription. Sent only to the
 // subscription's receivers.
-func (n *IetfYANGPushNotifier) PushUpdate(ctx context.Context, ev *PushUpdate) error {
+func (n *IetfYANGPushNotifier) PushUpdate(ctx context.Context, ev *IetfYANGPush_PushUpdate) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-yang-push:push-update")
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func (n *IetfYANGPushNotifier) PushUpdate(ctx context.Context, ev *PushUpdate) e
 // The changes to the selected content since the previous update of
 // an on-change subscription. Sent only to the subscription's
 // receivers.
-func (n *IetfYANGPushNotifier) PushChangeUpdate(ctx context.Context, ev *PushChangeUpdate) error {
+func (n *IetfYANGPushNotifier) PushChangeUpdate(ctx context.Context, ev *IetfYANGPush_PushChangeUpdate) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/ietf-yang-push:push-change-update")
 	if err != nil {
 		return err
@@ -69,14 +69,14 @@ type IetfYANGPushNotifications struct {
 	// The selected content of a datastore subscription: each period, or
 	// to synchronize an on-change subscription. Sent only to the
 	// subscription's receivers.
-	PushUpdate func(eventTime time.Time, ev *PushUpdate)
+	PushUpdate func(eventTime time.Time, ev *IetfYANGPush_PushUpdate)
 
 	// PushChangeUpdate receives notification /ietf-yang-push:push-change-update.
 	//
 	// The changes to the selected content since the previous update of
 	// an on-change subscription. Sent only to the subscription's
 	// receivers.
-	PushChangeUpdate func(eventTime time.Time, ev *PushChangeUpdate)
+	PushChangeUpdate func(eventTime time.Time, ev *IetfYANGPush_PushChangeUpdate)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -93,7 +93,7 @@ func (h *IetfYANGPushNotifications) Dispatch(eventTime time.Time, body []byte) (
 	}
 	switch op.Path() {
 	case "/ietf-yang-push:push-update":
-		x := new(PushUpdate)
+		x := new(IetfYANGPush_PushUpdate)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -104,7 +104,7 @@ func (h *IetfYANGPushNotifications) Dispatch(eventTime time.Time, body []byte) (
 		}
 		return true, nil
 	case "/ietf-yang-push:push-change-update":
-		x := new(PushChangeUpdate)
+		x := new(IetfYANGPush_PushChangeUpdate)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

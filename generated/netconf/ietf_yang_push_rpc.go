@@ -19,14 +19,14 @@ type IetfYANGPushServer interface {
 	//
 	// Asks for a push-update with the whole selection of an on-change
 	// subscription of the sending session.
-	ResyncSubscription(ctx context.Context, in *ResyncSubscriptionInput) error
+	ResyncSubscription(ctx context.Context, in *IetfYANGPush_ResyncSubscriptionInput) error
 }
 
 // UnimplementedIetfYANGPushServer answers every operation of IetfYANGPushServer with operation-not-supported.
 type UnimplementedIetfYANGPushServer struct{}
 
 // ResyncSubscription answers operation-not-supported.
-func (UnimplementedIetfYANGPushServer) ResyncSubscription(ctx context.Context, in *ResyncSubscriptionInput) error {
+func (UnimplementedIetfYANGPushServer) ResyncSubscription(ctx context.Context, in *IetfYANGPush_ResyncSubscriptionInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-yang-push:resync-subscription"))
 }
 
@@ -40,7 +40,7 @@ func RegisterIetfYANGPushServer(srv *genimpl.Server, impl IetfYANGPushServer) er
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(ResyncSubscriptionInput)
+			in := new(IetfYANGPush_ResyncSubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -67,7 +67,7 @@ func NewIetfYANGPushClient(s *genimpl.Session) *IetfYANGPushClient {
 //
 // Asks for a push-update with the whole selection of an on-change
 // subscription of the sending session.
-func (c *IetfYANGPushClient) ResyncSubscription(ctx context.Context, in *ResyncSubscriptionInput) error {
+func (c *IetfYANGPushClient) ResyncSubscription(ctx context.Context, in *IetfYANGPush_ResyncSubscriptionInput) error {
 	op := schemaOp("/ietf-yang-push:resync-subscription")
 	var it *data.Node
 	if in != nil {

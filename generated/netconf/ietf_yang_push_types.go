@@ -7,15 +7,15 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// ResyncSubscriptionInput is the input of rpc /ietf-yang-push:resync-subscription.
-type ResyncSubscriptionInput struct {
+// IetfYANGPush_ResyncSubscriptionInput is the input of rpc /ietf-yang-push:resync-subscription.
+type IetfYANGPush_ResyncSubscriptionInput struct {
 	// ID is leaf /ietf-yang-push:resync-subscription/input/id (mandatory).
 	// The subscription to resynchronize.
 	ID *uint32
 }
 
-// PushUpdate is the content of notification /ietf-yang-push:push-update.
-type PushUpdate struct {
+// IetfYANGPush_PushUpdate is the content of notification /ietf-yang-push:push-update.
+type IetfYANGPush_PushUpdate struct {
 	// ID is leaf /ietf-yang-push:push-update/id.
 	// The subscription.
 	ID *uint32
@@ -32,15 +32,15 @@ type PushUpdate struct {
 	IncompleteUpdate bool
 }
 
-// PushChangeUpdate is the content of notification /ietf-yang-push:push-change-update.
-type PushChangeUpdate struct {
+// IetfYANGPush_PushChangeUpdate is the content of notification /ietf-yang-push:push-change-update.
+type IetfYANGPush_PushChangeUpdate struct {
 	// ID is leaf /ietf-yang-push:push-change-update/id.
 	// The subscription.
 	ID *uint32
 
 	// DatastoreChanges is container /ietf-yang-push:push-change-update/datastore-changes.
 	// The changes, as a YANG Patch of the datastore.
-	DatastoreChanges *PushChangeUpdate_DatastoreChanges
+	DatastoreChanges *IetfYANGPush_PushChangeUpdate_DatastoreChanges
 
 	// IncompleteUpdate is leaf /ietf-yang-push:push-change-update/incomplete-update.
 	// Present when some changes are missing.
@@ -48,21 +48,21 @@ type PushChangeUpdate struct {
 	IncompleteUpdate bool
 }
 
-// PushChangeUpdate_DatastoreChanges is the container
+// IetfYANGPush_PushChangeUpdate_DatastoreChanges is the container
 // /ietf-yang-push:push-change-update/datastore-changes.
 //
 // The changes, as a YANG Patch of the datastore.
-type PushChangeUpdate_DatastoreChanges struct {
+type IetfYANGPush_PushChangeUpdate_DatastoreChanges struct {
 	// YANGPatch is container /ietf-yang-push:push-change-update/datastore-changes/yang-patch.
 	// A sequence of edits applied in order, all or none.
-	YANGPatch *PushChangeUpdate_DatastoreChanges_YANGPatch
+	YANGPatch *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch
 }
 
-// PushChangeUpdate_DatastoreChanges_YANGPatch is the container
+// IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch is the container
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch.
 //
 // A sequence of edits applied in order, all or none.
-type PushChangeUpdate_DatastoreChanges_YANGPatch struct {
+type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch struct {
 	// PatchID is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/patch-id
 	// (mandatory).
 	// The patch's identifier, chosen by whoever wrote the patch.
@@ -74,11 +74,11 @@ type PushChangeUpdate_DatastoreChanges_YANGPatch struct {
 
 	// Edit is list /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit.
 	// One edit; edits apply in list order.
-	Edit []*PushChangeUpdate_DatastoreChanges_YANGPatch_Edit
+	Edit []*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) AppendEdit(e *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) error {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) AppendEdit(e *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) error {
 	if e.EditID == nil {
 		return genimpl.MissingKey("/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit", "edit-id")
 	}
@@ -90,7 +90,7 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) AppendEdit(e *PushChangeUp
 }
 
 // GetEdit returns the entry of Edit with the given keys, nil if none.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) GetEdit(kEditID string) *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) GetEdit(kEditID string) *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit {
 	for _, e := range x.Edit {
 		if e.EditID != nil && *e.EditID == kEditID {
 			return e
@@ -100,20 +100,20 @@ func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) GetEdit(kEditID string) *P
 }
 
 // NewEdit appends a new entry with the given keys to Edit and returns it; it fails when the keys are taken.
-func (x *PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEditID string) (*PushChangeUpdate_DatastoreChanges_YANGPatch_Edit, error) {
+func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEditID string) (*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit, error) {
 	if x.GetEdit(kEditID) != nil {
 		return nil, genimpl.Duplicate("/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
 	}
-	e := &PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{EditID: &kEditID}
+	e := &IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{EditID: &kEditID}
 	x.Edit = append(x.Edit, e)
 	return e, nil
 }
 
-// PushChangeUpdate_DatastoreChanges_YANGPatch_Edit is an entry of the list
+// IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit is an entry of the list
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit.
 //
 // One edit; edits apply in list order.
-type PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
+type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
 	// EditID is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/edit-id.
 	// The edit's name within the patch.
 	EditID *string
@@ -121,7 +121,7 @@ type PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
 	// Operation is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/operation
 	// (mandatory).
 	// What the edit does to its target.
-	Operation *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation
+	Operation *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation
 
 	// Target is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/target
 	// (mandatory).
@@ -136,7 +136,7 @@ type PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
 	// Where is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/where (default
 	// "last").
 	// Where an inserted or moved entry goes.
-	Where *PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where
+	Where *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where
 
 	// Value is anydata /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/value.
 	// The new content: one instance of the target node.

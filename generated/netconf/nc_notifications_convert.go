@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Netconf) FromTree(n *data.Node) error {
-	*x = Netconf{}
+func (x *NcNotifications_Netconf) FromTree(n *data.Node) error {
+	*x = NcNotifications_Netconf{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "streams":
-			x.Streams = new(Netconf_Streams)
+			x.Streams = new(NcNotifications_Netconf_Streams)
 			if err := x.Streams.FromTree(c); err != nil {
 				return err
 			}
@@ -27,7 +27,7 @@ func (x *Netconf) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf, checking
 // every value against its type.
-func (x *Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcNotifications_Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Streams != nil {
 		b.Add(x.Streams.ToTree(b.Schema("nc-notifications", "streams")))
@@ -37,12 +37,12 @@ func (x *Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Netconf_Streams) FromTree(n *data.Node) error {
-	*x = Netconf_Streams{}
+func (x *NcNotifications_Netconf_Streams) FromTree(n *data.Node) error {
+	*x = NcNotifications_Netconf_Streams{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "stream":
-			e := new(Netconf_Streams_Stream)
+			e := new(NcNotifications_Netconf_Streams_Stream)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func (x *Netconf_Streams) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf/streams,
 // checking every value against its type.
-func (x *Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcNotifications_Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Stream {
 		b.Add(e.ToTree(b.Schema("nc-notifications", "stream")))
@@ -64,8 +64,8 @@ func (x *Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams/stream, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Netconf_Streams_Stream) FromTree(n *data.Node) error {
-	*x = Netconf_Streams_Stream{}
+func (x *NcNotifications_Netconf_Streams_Stream) FromTree(n *data.Node) error {
+	*x = NcNotifications_Netconf_Streams_Stream{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "nc-notifications") {
 		case "name":
@@ -83,7 +83,7 @@ func (x *Netconf_Streams_Stream) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /nc-notifications:netconf/streams/stream, checking every value against its type.
-func (x *Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcNotifications_Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "nc-notifications", "name", x.Name)
 	genimpl.LeafString(b, "nc-notifications", "description", x.Description)
@@ -94,28 +94,28 @@ func (x *Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /nc-notifications:replayComplete, replacing what x held;
 // children the package has no field for are ignored.
-func (x *ReplayComplete) FromTree(n *data.Node) error {
-	*x = ReplayComplete{}
+func (x *NcNotifications_ReplayComplete) FromTree(n *data.Node) error {
+	*x = NcNotifications_ReplayComplete{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:replayComplete,
 // checking every value against its type.
-func (x *ReplayComplete) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcNotifications_ReplayComplete) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /nc-notifications:notificationComplete, replacing what x
 // held; children the package has no field for are ignored.
-func (x *NotificationComplete) FromTree(n *data.Node) error {
-	*x = NotificationComplete{}
+func (x *NcNotifications_NotificationComplete) FromTree(n *data.Node) error {
+	*x = NcNotifications_NotificationComplete{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /nc-notifications:notificationComplete, checking every value against its type.
-func (x *NotificationComplete) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *NcNotifications_NotificationComplete) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }

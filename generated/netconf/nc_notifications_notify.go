@@ -27,7 +27,7 @@ func NewNcNotificationsNotifier(srv *genimpl.Server) *NcNotificationsNotifier {
 //
 // Sent when the replayed part of a subscription has been
 // delivered.
-func (n *NcNotificationsNotifier) ReplayComplete(ctx context.Context, ev *ReplayComplete) error {
+func (n *NcNotificationsNotifier) ReplayComplete(ctx context.Context, ev *NcNotifications_ReplayComplete) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/nc-notifications:replayComplete")
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (n *NcNotificationsNotifier) ReplayComplete(ctx context.Context, ev *Replay
 // (nil: none).
 //
 // Sent when a subscription that was given a stopTime ends.
-func (n *NcNotificationsNotifier) NotificationComplete(ctx context.Context, ev *NotificationComplete) error {
+func (n *NcNotificationsNotifier) NotificationComplete(ctx context.Context, ev *NcNotifications_NotificationComplete) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/nc-notifications:notificationComplete")
 	if err != nil {
 		return err
@@ -67,12 +67,12 @@ type NcNotificationsNotifications struct {
 	//
 	// Sent when the replayed part of a subscription has been
 	// delivered.
-	ReplayComplete func(eventTime time.Time, ev *ReplayComplete)
+	ReplayComplete func(eventTime time.Time, ev *NcNotifications_ReplayComplete)
 
 	// NotificationComplete receives notification /nc-notifications:notificationComplete.
 	//
 	// Sent when a subscription that was given a stopTime ends.
-	NotificationComplete func(eventTime time.Time, ev *NotificationComplete)
+	NotificationComplete func(eventTime time.Time, ev *NcNotifications_NotificationComplete)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -89,7 +89,7 @@ func (h *NcNotificationsNotifications) Dispatch(eventTime time.Time, body []byte
 	}
 	switch op.Path() {
 	case "/nc-notifications:replayComplete":
-		x := new(ReplayComplete)
+		x := new(NcNotifications_ReplayComplete)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -100,7 +100,7 @@ func (h *NcNotificationsNotifications) Dispatch(eventTime time.Time, body []byte
 		}
 		return true, nil
 	case "/nc-notifications:notificationComplete":
-		x := new(NotificationComplete)
+		x := new(NcNotifications_NotificationComplete)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

@@ -7,28 +7,28 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Netconf is the container /nc-notifications:netconf (state).
+// NcNotifications_Netconf is the container /nc-notifications:netconf (state).
 //
 // The root of the event stream information.
-type Netconf struct {
+type NcNotifications_Netconf struct {
 	// Streams is container /nc-notifications:netconf/streams (state).
 	// The event streams the server offers; which ones a client
 	// sees may depend on its access rights.
-	Streams *Netconf_Streams
+	Streams *NcNotifications_Netconf_Streams
 }
 
-// Netconf_Streams is the container /nc-notifications:netconf/streams (state).
+// NcNotifications_Netconf_Streams is the container /nc-notifications:netconf/streams (state).
 //
 // The event streams the server offers; which ones a client
 // sees may depend on its access rights.
-type Netconf_Streams struct {
+type NcNotifications_Netconf_Streams struct {
 	// Stream is list /nc-notifications:netconf/streams/stream (state).
 	// One event stream.
-	Stream []*Netconf_Streams_Stream
+	Stream []*NcNotifications_Netconf_Streams_Stream
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
-func (x *Netconf_Streams) AppendStream(e *Netconf_Streams_Stream) error {
+func (x *NcNotifications_Netconf_Streams) AppendStream(e *NcNotifications_Netconf_Streams_Stream) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/nc-notifications:netconf/streams/stream", "name")
 	}
@@ -40,7 +40,7 @@ func (x *Netconf_Streams) AppendStream(e *Netconf_Streams_Stream) error {
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
-func (x *Netconf_Streams) GetStream(kName string) *Netconf_Streams_Stream {
+func (x *NcNotifications_Netconf_Streams) GetStream(kName string) *NcNotifications_Netconf_Streams_Stream {
 	for _, e := range x.Stream {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -50,21 +50,22 @@ func (x *Netconf_Streams) GetStream(kName string) *Netconf_Streams_Stream {
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
-func (x *Netconf_Streams) NewStream(kName string) (*Netconf_Streams_Stream, error) {
+func (x *NcNotifications_Netconf_Streams) NewStream(kName string) (*NcNotifications_Netconf_Streams_Stream, error) {
 	if x.GetStream(kName) != nil {
 		return nil, genimpl.Duplicate("/nc-notifications:netconf/streams/stream")
 	}
-	e := &Netconf_Streams_Stream{Name: &kName}
+	e := &NcNotifications_Netconf_Streams_Stream{Name: &kName}
 	x.Stream = append(x.Stream, e)
 	return e, nil
 }
 
-// Netconf_Streams_Stream is an entry of the list /nc-notifications:netconf/streams/stream (state).
+// NcNotifications_Netconf_Streams_Stream is an entry of the list
+// /nc-notifications:netconf/streams/stream (state).
 //
 // One event stream.
 //
 // Keys: name.
-type Netconf_Streams_Stream struct {
+type NcNotifications_Netconf_Streams_Stream struct {
 	// Name is leaf /nc-notifications:netconf/streams/stream/name (state).
 	// The stream's name; the default stream is named
 	// 'NETCONF'.
@@ -86,10 +87,11 @@ type Netconf_Streams_Stream struct {
 	ReplayLogCreationTime *string
 }
 
-// ReplayComplete is the content of notification /nc-notifications:replayComplete.
-type ReplayComplete struct {
+// NcNotifications_ReplayComplete is the content of notification /nc-notifications:replayComplete.
+type NcNotifications_ReplayComplete struct {
 }
 
-// NotificationComplete is the content of notification /nc-notifications:notificationComplete.
-type NotificationComplete struct {
+// NcNotifications_NotificationComplete is the content of notification
+// /nc-notifications:notificationComplete.
+type NcNotifications_NotificationComplete struct {
 }

@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /notifications:create-subscription/input, replacing what x
 // held; children the package has no field for are ignored.
-func (x *CreateSubscriptionInput) FromTree(n *data.Node) error {
-	*x = CreateSubscriptionInput{}
+func (x *Notifications_CreateSubscriptionInput) FromTree(n *data.Node) error {
+	*x = Notifications_CreateSubscriptionInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "notifications") {
 		case "stream":
@@ -30,7 +30,7 @@ func (x *CreateSubscriptionInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /notifications:create-subscription/input, checking every value against its type.
-func (x *CreateSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Notifications_CreateSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "notifications", "stream", x.Stream)
 	if x.Filter != nil {

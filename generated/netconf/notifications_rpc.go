@@ -21,14 +21,14 @@ type NotificationsServer interface {
 	// one stream and optionally filtered. With startTime, stored
 	// events are replayed first; with stopTime, the subscription
 	// ends at that time.
-	CreateSubscription(ctx context.Context, in *CreateSubscriptionInput) error
+	CreateSubscription(ctx context.Context, in *Notifications_CreateSubscriptionInput) error
 }
 
 // UnimplementedNotificationsServer answers every operation of NotificationsServer with operation-not-supported.
 type UnimplementedNotificationsServer struct{}
 
 // CreateSubscription answers operation-not-supported.
-func (UnimplementedNotificationsServer) CreateSubscription(ctx context.Context, in *CreateSubscriptionInput) error {
+func (UnimplementedNotificationsServer) CreateSubscription(ctx context.Context, in *Notifications_CreateSubscriptionInput) error {
 	return genimpl.Unimplemented(schemaOp("/notifications:create-subscription"))
 }
 
@@ -42,7 +42,7 @@ func RegisterNotificationsServer(srv *genimpl.Server, impl NotificationsServer) 
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(CreateSubscriptionInput)
+			in := new(Notifications_CreateSubscriptionInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -71,7 +71,7 @@ func NewNotificationsClient(s *genimpl.Session) *NotificationsClient {
 // one stream and optionally filtered. With startTime, stored
 // events are replayed first; with stopTime, the subscription
 // ends at that time.
-func (c *NotificationsClient) CreateSubscription(ctx context.Context, in *CreateSubscriptionInput) error {
+func (c *NotificationsClient) CreateSubscription(ctx context.Context, in *Notifications_CreateSubscriptionInput) error {
 	op := schemaOp("/notifications:create-subscription")
 	var it *data.Node
 	if in != nil {

@@ -3,8 +3,8 @@
 
 package netconf
 
-// CreateSubscriptionInput is the input of rpc /notifications:create-subscription.
-type CreateSubscriptionInput struct {
+// Notifications_CreateSubscriptionInput is the input of rpc /notifications:create-subscription.
+type Notifications_CreateSubscriptionInput struct {
 	// Stream is leaf /notifications:create-subscription/input/stream (default "NETCONF").
 	// The stream to subscribe to; the default NETCONF stream
 	// when absent.

@@ -18,35 +18,35 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// Nacm is container /ietf-netconf-acm:nacm (config).
 	// Access control settings, rules and counters.
-	Nacm *Nacm
+	Nacm *IetfNetconfAcm_Nacm
 
 	// NetconfState is container /ietf-netconf-monitoring:netconf-state (state).
 	// What the server reports about its own NETCONF service.
-	NetconfState *NetconfState
+	NetconfState *IetfNetconfMonitoring_NetconfState
 
 	// Streams is container /ietf-subscribed-notifications:streams (state).
 	// The publisher's event streams.
-	Streams *Streams
+	Streams *IetfSubscribedNotifications_Streams
 
 	// Filters is container /ietf-subscribed-notifications:filters (config).
 	// Named filters that subscriptions can refer to.
-	Filters *Filters
+	Filters *IetfSubscribedNotifications_Filters
 
 	// Subscriptions is container /ietf-subscribed-notifications:subscriptions (config).
 	// The subscriptions in effect, dynamic and configured.
-	Subscriptions *Subscriptions
+	Subscriptions *IetfSubscribedNotifications_Subscriptions
 
 	// YANGLibrary is container /ietf-yang-library:yang-library (state).
 	// The server's YANG library.
-	YANGLibrary *YANGLibrary
+	YANGLibrary *IetfYANGLibrary_YANGLibrary
 
 	// ModulesState is container /ietf-yang-library:modules-state (state).
 	// The RFC 7895 module list.
-	ModulesState *ModulesState
+	ModulesState *IetfYANGLibrary_ModulesState
 
 	// Netconf is container /nc-notifications:netconf (state).
 	// The root of the event stream information.
-	Netconf *Netconf
+	Netconf *NcNotifications_Netconf
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -56,42 +56,42 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "ietf-netconf-acm:nacm":
-			x.Nacm = new(Nacm)
+			x.Nacm = new(IetfNetconfAcm_Nacm)
 			if err := x.Nacm.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-netconf-monitoring:netconf-state":
-			x.NetconfState = new(NetconfState)
+			x.NetconfState = new(IetfNetconfMonitoring_NetconfState)
 			if err := x.NetconfState.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-subscribed-notifications:streams":
-			x.Streams = new(Streams)
+			x.Streams = new(IetfSubscribedNotifications_Streams)
 			if err := x.Streams.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-subscribed-notifications:filters":
-			x.Filters = new(Filters)
+			x.Filters = new(IetfSubscribedNotifications_Filters)
 			if err := x.Filters.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-subscribed-notifications:subscriptions":
-			x.Subscriptions = new(Subscriptions)
+			x.Subscriptions = new(IetfSubscribedNotifications_Subscriptions)
 			if err := x.Subscriptions.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-library:yang-library":
-			x.YANGLibrary = new(YANGLibrary)
+			x.YANGLibrary = new(IetfYANGLibrary_YANGLibrary)
 			if err := x.YANGLibrary.FromTree(c); err != nil {
 				return err
 			}
 		case "ietf-yang-library:modules-state":
-			x.ModulesState = new(ModulesState)
+			x.ModulesState = new(IetfYANGLibrary_ModulesState)
 			if err := x.ModulesState.FromTree(c); err != nil {
 				return err
 			}
 		case "nc-notifications:netconf":
-			x.Netconf = new(Netconf)
+			x.Netconf = new(NcNotifications_Netconf)
 			if err := x.Netconf.FromTree(c); err != nil {
 				return err
 			}

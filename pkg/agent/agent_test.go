@@ -101,8 +101,8 @@ type device struct {
 	example.UnimplementedNcwsExampleServer
 }
 
-func (device) Reboot(ctx context.Context, in *example.RebootInput) (*example.RebootOutput, error) {
-	return &example.RebootOutput{RebootAt: genimpl.Ptr("2026-12-05T00:00:00Z")}, nil
+func (device) Reboot(ctx context.Context, in *example.NcwsExample_RebootInput) (*example.NcwsExample_RebootOutput, error) {
+	return &example.NcwsExample_RebootOutput{RebootAt: genimpl.Ptr("2026-12-05T00:00:00Z")}, nil
 }
 
 func TestAgentServesGeneratedPackage(t *testing.T) {
@@ -110,7 +110,7 @@ func TestAgentServesGeneratedPackage(t *testing.T) {
 		if err := example.RegisterNcwsExampleServer(a.Server(), device{}); err != nil {
 			t.Fatal(err)
 		}
-		err := agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error {
+		err := agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error {
 			s.Uptime = genimpl.Ptr(uint32(4200))
 			s.Hostname = genimpl.Ptr("ignored-config-field")
 			return nil
@@ -121,7 +121,7 @@ func TestAgentServesGeneratedPackage(t *testing.T) {
 	})
 	s := dial(t, url, pw, nil)
 	ctx := ctxT(t)
-	out, err := example.NewNcwsExampleClient(s).Reboot(ctx, &example.RebootInput{})
+	out, err := example.NewNcwsExampleClient(s).Reboot(ctx, &example.NcwsExample_RebootInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestStateProviderErrorsAndDeadline(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	_, url, pw := startAgent(t, &agent.Options{StateTimeout: 300 * time.Millisecond}, func(a *agent.Agent) {
-		err := agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error {
+		err := agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error {
 			mu.Lock()
 			m := mode
 			mu.Unlock()
@@ -222,9 +222,9 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 	var log hookLog
 	var failRoutes bool
 	_, url, pw := startAgent(t, nil, func(a *agent.Agent) {
-		err := agent.Watch(a, agent.TypedHook[example.Interface]{
+		err := agent.Watch(a, agent.TypedHook[example.NcwsExample_Interfaces_Interface]{
 			Path: "/ncws-example:interfaces/interface", Priority: 10,
-			Apply: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) error {
+			Apply: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) error {
 				for _, ch := range chs {
 					switch {
 					case ch.New == nil:
@@ -237,19 +237,19 @@ func TestHooksOrderTypedAndAbort(t *testing.T) {
 				}
 				return nil
 			},
-			Abort: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) {
+			Abort: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) {
 				log.add("if abort %d", len(chs))
 			},
-			Committed: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) {
+			Committed: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) {
 				log.add("if committed %d deletes=%v", len(chs), c.Deletes)
 			},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = agent.Watch(a, agent.TypedHook[example.Route]{
+		err = agent.Watch(a, agent.TypedHook[example.NcwsExample_Routing_Route]{
 			Path: "/ncws-example:routing/route", Priority: 20,
-			Apply: func(ctx context.Context, chs []agent.Change[example.Route], c *agent.Commit) error {
+			Apply: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Routing_Route], c *agent.Commit) error {
 				for _, ch := range chs {
 					if ch.New == nil {
 						log.add("route delete")
@@ -352,8 +352,8 @@ func TestHooksInitialApplyAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a2.Close()
-	err = agent.Watch(a2, agent.TypedHook[example.Interface]{Path: "/ncws-example:interfaces/interface",
-		Apply: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) error {
+	err = agent.Watch(a2, agent.TypedHook[example.NcwsExample_Interfaces_Interface]{Path: "/ncws-example:interfaces/interface",
+		Apply: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) error {
 			for _, ch := range chs {
 				log.add("initial=%v %s", c.Initial, *ch.New.Name)
 			}
@@ -369,7 +369,7 @@ func TestHooksInitialApplyAtStart(t *testing.T) {
 	if got := log.take(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("initial apply: got %q, want %q", got, want)
 	}
-	if err := agent.Watch(a2, agent.TypedHook[example.Interface]{Path: "/ncws-example:interfaces/interface"}); !errors.Is(err, agent.ErrStarted) {
+	if err := agent.Watch(a2, agent.TypedHook[example.NcwsExample_Interfaces_Interface]{Path: "/ncws-example:interfaces/interface"}); !errors.Is(err, agent.ErrStarted) {
 		t.Errorf("Watch after Start: %v, want ErrStarted", err)
 	}
 }
@@ -410,7 +410,7 @@ func TestNewErrors(t *testing.T) {
 	if err := a.HandleState("/ncws-example:nope", nil); err == nil {
 		t.Error("HandleState on a missing path succeeded")
 	}
-	if err := agent.State(a, "/ncws-example:interfaces/interface/statistics", func(context.Context, *agent.StateRequest, *example.Statistics) error { return nil }); err == nil {
+	if err := agent.State(a, "/ncws-example:interfaces/interface/statistics", func(context.Context, *agent.StateRequest, *example.NcwsExample_Interfaces_Interface_Statistics) error { return nil }); err == nil {
 		t.Error("State inside a list succeeded")
 	}
 }

@@ -9,7 +9,7 @@
 //	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}})
 //	if err != nil { ... }
 //	example.RegisterNcwsExampleServer(a.Server(), &device{})
-//	agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error { ... })
+//	agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error { ... })
 //	err = a.ListenAndServe(ctx) // until ctx ends: the caller owns signals
 //
 // The agent installs no signal handler and calls no os.Exit.

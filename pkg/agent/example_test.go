@@ -22,9 +22,9 @@ type rebooter struct {
 	example.UnimplementedNcwsExampleServer
 }
 
-func (rebooter) Reboot(ctx context.Context, in *example.RebootInput) (*example.RebootOutput, error) {
+func (rebooter) Reboot(ctx context.Context, in *example.NcwsExample_RebootInput) (*example.NcwsExample_RebootOutput, error) {
 	at := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC).Add(time.Duration(*in.Delay) * time.Second)
-	return &example.RebootOutput{RebootAt: new(at.Format(time.RFC3339))}, nil
+	return &example.NcwsExample_RebootOutput{RebootAt: new(at.Format(time.RFC3339))}, nil
 }
 
 // Example serves a generated package with an agent on a loopback port and calls it with a
@@ -51,7 +51,7 @@ func Example() {
 	if err := example.RegisterNcwsExampleServer(a.Server(), rebooter{}); err != nil {
 		log.Fatal(err)
 	}
-	err = agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.System) error {
+	err = agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error {
 		s.Uptime = new(uint32(4200))
 		return nil
 	})
@@ -70,7 +70,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	out, err := example.NewNcwsExampleClient(s).Reboot(ctx, &example.RebootInput{Delay: new(uint32(60))})
+	out, err := example.NewNcwsExampleClient(s).Reboot(ctx, &example.NcwsExample_RebootInput{Delay: new(uint32(60))})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -111,9 +111,9 @@ func ExampleWatch() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = agent.Watch(a, agent.TypedHook[example.Interface]{
+	err = agent.Watch(a, agent.TypedHook[example.NcwsExample_Interfaces_Interface]{
 		Path: "/ncws-example:interfaces/interface",
-		Apply: func(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) error {
+		Apply: func(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) error {
 			for _, ch := range chs {
 				switch {
 				case ch.Old == nil:

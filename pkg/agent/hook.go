@@ -365,7 +365,7 @@ type Change[T any] struct {
 
 // A TypedHook is a Hook whose calls receive the changes as the generated struct T of the
 // schema node at Path (a container or list entry: the struct of that node, e.g.
-// example.Interface for /ncws-example:interfaces/interface). A change of a leaf reaches it as
+// example.NcwsExample_Interfaces_Interface for /ncws-example:interfaces/interface). A change of a leaf reaches it as
 // its whole entry, old and new.
 type TypedHook[T any] struct {
 	Path      string

@@ -55,7 +55,7 @@ func (a *Agent) HandleState(path string, fn func(ctx context.Context, req *State
 }
 
 // State registers a typed state provider for the container at path, a container with no list
-// above it whose generated struct is T (example.System for /ncws-example:system, or the
+// above it whose generated struct is T (example.NcwsExample_System for /ncws-example:system, or the
 // container holding a list to fill the whole list). fn sets the state fields of a new T (and
 // the keys of the list entries it adds); configuration fields it sets are ignored. Otherwise
 // as HandleState.

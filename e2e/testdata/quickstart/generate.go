@@ -6,6 +6,6 @@ package main
 // Package mydev: mydevice's types, MydeviceServer, its client and notifier, the schema.
 //go:generate go tool ncws gen -o mydev --package mydev mydevice.yang
 //
-// Package ext: the module that augments mydevice, with mydevice itself, so that ext.System has
+// Package ext: the module that augments mydevice, with mydevice itself, so that ext.Mydevice_System has
 // the augmented leaf Location.
 //go:generate go tool ncws gen -o ext --package ext mydevice.yang mydevice-ext.yang

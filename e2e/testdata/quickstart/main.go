@@ -30,17 +30,17 @@ type device struct {
 
 // Ping answers rpc ping. Its input is validated before the call: a ping without its mandatory
 // host is refused with missing-element and never gets here.
-func (d *device) Ping(ctx context.Context, in *mydev.PingInput) (*mydev.PingOutput, error) {
-	return &mydev.PingOutput{Received: in.Count}, nil
+func (d *device) Ping(ctx context.Context, in *mydev.Mydevice_PingInput) (*mydev.Mydevice_PingOutput, error) {
+	return &mydev.Mydevice_PingOutput{Received: in.Count}, nil
 }
 
 // PortReset answers action reset of /ports/port[name=name] (the agent checked that the port
 // exists) and sends notification reset-done.
-func (d *device) PortReset(ctx context.Context, name string, in *mydev.PortResetInput) (*mydev.PortResetOutput, error) {
-	if err := d.notify.ResetDone(ctx, &mydev.ResetDone{Name: &name, Hard: in.Hard}); err != nil {
+func (d *device) PortReset(ctx context.Context, name string, in *mydev.Mydevice_Ports_Port_ResetInput) (*mydev.Mydevice_Ports_Port_ResetOutput, error) {
+	if err := d.notify.ResetDone(ctx, &mydev.Mydevice_ResetDone{Name: &name, Hard: in.Hard}); err != nil {
 		return nil, err
 	}
-	return &mydev.PortResetOutput{Result: new("port " + name + " reset")}, nil
+	return &mydev.Mydevice_Ports_Port_ResetOutput{Result: new("port " + name + " reset")}, nil
 }
 
 // locator implements rpc locate of mydevice-ext (ext.MydeviceExtServer): it answers the
@@ -51,10 +51,10 @@ type locator struct {
 	location string
 }
 
-func (l *locator) Locate(ctx context.Context, in *ext.LocateInput) (*ext.LocateOutput, error) {
+func (l *locator) Locate(ctx context.Context, in *ext.MydeviceExt_LocateInput) (*ext.MydeviceExt_LocateOutput, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return &ext.LocateOutput{Location: new(l.location)}, nil
+	return &ext.MydeviceExt_LocateOutput{Location: new(l.location)}, nil
 }
 
 func main() {
@@ -86,18 +86,18 @@ func main() {
 
 	// State data: a typed provider fills the config false leaves of /system.
 	start := time.Now()
-	err = agent.State(a, "/mydevice:system", func(ctx context.Context, _ *agent.StateRequest, s *mydev.System) error {
+	err = agent.State(a, "/mydevice:system", func(ctx context.Context, _ *agent.StateRequest, s *mydev.Mydevice_System) error {
 		s.Uptime = new(uint32(time.Since(start) / time.Second))
 		return nil
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	// Configuration: each commit that changes /system reaches the device as ext.System (which
+	// Configuration: each commit that changes /system reaches the device as ext.Mydevice_System (which
 	// has the augmented leaf), whole before and after; and once at start with running.
-	err = agent.Watch(a, agent.TypedHook[ext.System]{
+	err = agent.Watch(a, agent.TypedHook[ext.Mydevice_System]{
 		Path: "/mydevice:system",
-		Apply: func(ctx context.Context, chs []agent.Change[ext.System], _ *agent.Commit) error {
+		Apply: func(ctx context.Context, chs []agent.Change[ext.Mydevice_System], _ *agent.Commit) error {
 			loc.mu.Lock()
 			defer loc.mu.Unlock()
 			for _, ch := range chs {

@@ -63,7 +63,7 @@ type Device struct {
 	mu       sync.Mutex
 	boot     time.Time
 	ports    map[string]*port          // the hardware's interfaces, by name
-	routes   map[string]*example.Route // the static routes applied, by prefix
+	routes   map[string]*example.NcwsExample_Routing_Route // the static routes applied, by prefix
 	undo     map[*agent.Commit]*[]func()
 	undoOf   *datastore.Commit // the commit undo holds the calls of
 	flapping string            // the interface the flap timer took down, "" when none
@@ -73,7 +73,7 @@ type Device struct {
 
 // A port is one interface of the hardware.
 type port struct {
-	cfg     example.Interface // the configuration applied
+	cfg     example.NcwsExample_Interfaces_Interface // the configuration applied
 	carrier bool              // the simulated link
 	in, out uint64            // counters at since
 	since   time.Time
@@ -88,7 +88,7 @@ type delayed struct {
 // A linkEvent is one change of an interface's oper-status, to send as link-change.
 type linkEvent struct {
 	name string
-	oper example.OperState
+	oper example.NcwsExample_OperState
 }
 
 // New builds the device on a: it registers the state providers of /system, /interfaces and
@@ -110,7 +110,7 @@ func New(a *agent.Agent, opts *Options) (*Device, error) {
 		opts: o, log: o.Logger, now: o.Now,
 		notes: example.NewNcwsExampleNotifier(a.Server()),
 		wake:  make(chan struct{}, 1),
-		ports: map[string]*port{}, routes: map[string]*example.Route{},
+		ports: map[string]*port{}, routes: map[string]*example.NcwsExample_Routing_Route{},
 		undo: map[*agent.Commit]*[]func(){},
 	}
 	d.boot = d.now()
@@ -119,15 +119,15 @@ func New(a *agent.Agent, opts *Options) (*Device, error) {
 		func() error { return agent.State(a, "/ncws-example:interfaces", d.interfacesState) },
 		func() error { return agent.State(a, "/ncws-example:routing/table", d.tableState) },
 		func() error {
-			return agent.Watch(a, agent.TypedHook[example.Interface]{
+			return agent.Watch(a, agent.TypedHook[example.NcwsExample_Interfaces_Interface]{
 				Path: "/ncws-example:interfaces/interface", Priority: InterfacePriority,
-				Apply: d.applyInterfaces, Abort: abortOf[example.Interface](d, "interfaces"),
+				Apply: d.applyInterfaces, Abort: abortOf[example.NcwsExample_Interfaces_Interface](d, "interfaces"),
 			})
 		},
 		func() error {
-			return agent.Watch(a, agent.TypedHook[example.Route]{
+			return agent.Watch(a, agent.TypedHook[example.NcwsExample_Routing_Route]{
 				Path: "/ncws-example:routing/route", Priority: RoutePriority,
-				Apply: d.applyRoutes, Abort: abortOf[example.Route](d, "routes"),
+				Apply: d.applyRoutes, Abort: abortOf[example.NcwsExample_Routing_Route](d, "routes"),
 			})
 		},
 		func() error { return example.RegisterNcwsExampleServer(a.Server(), d) },
@@ -140,7 +140,7 @@ func New(a *agent.Agent, opts *Options) (*Device, error) {
 }
 
 // systemState reports uptime and the clock.
-func (d *Device) systemState(ctx context.Context, _ *agent.StateRequest, s *example.System) error {
+func (d *Device) systemState(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error {
 	d.mu.Lock()
 	boot := d.boot
 	d.mu.Unlock()
@@ -153,24 +153,24 @@ func (d *Device) systemState(ctx context.Context, _ *agent.StateRequest, s *exam
 }
 
 // interfacesState reports the ports: oper-status and counters.
-func (d *Device) interfacesState(ctx context.Context, _ *agent.StateRequest, x *example.Interfaces) error {
+func (d *Device) interfacesState(ctx context.Context, _ *agent.StateRequest, x *example.NcwsExample_Interfaces) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
 	for _, name := range slices.Sorted(maps.Keys(d.ports)) {
 		p := d.ports[name]
 		in, out := p.counters(now)
-		x.Interface = append(x.Interface, &example.Interface{
+		x.Interface = append(x.Interface, &example.NcwsExample_Interfaces_Interface{
 			Name:       genimpl.Ptr(name),
 			OperStatus: genimpl.Ptr(p.oper()),
-			Statistics: &example.Statistics{InOctets: genimpl.Ptr(in), OutOctets: genimpl.Ptr(out)},
+			Statistics: &example.NcwsExample_Interfaces_Interface_Statistics{InOctets: genimpl.Ptr(in), OutOctets: genimpl.Ptr(out)},
 		})
 	}
 	return nil
 }
 
 // tableState reports the routing table.
-func (d *Device) tableState(ctx context.Context, _ *agent.StateRequest, t *example.Table) error {
+func (d *Device) tableState(ctx context.Context, _ *agent.StateRequest, t *example.NcwsExample_Routing_Table) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	t.Entry = d.table()
@@ -210,7 +210,7 @@ func (d *Device) abort(c *agent.Commit, what string) {
 }
 
 // applyInterfaces carries the interfaces' changes into the ports.
-func (d *Device) applyInterfaces(ctx context.Context, chs []agent.Change[example.Interface], c *agent.Commit) error {
+func (d *Device) applyInterfaces(ctx context.Context, chs []agent.Change[example.NcwsExample_Interfaces_Interface], c *agent.Commit) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	undo := d.journal(c)
@@ -248,7 +248,7 @@ func (d *Device) applyInterfaces(ctx context.Context, chs []agent.Change[example
 }
 
 // applyRoutes carries the static routes' changes into the forwarding table.
-func (d *Device) applyRoutes(ctx context.Context, chs []agent.Change[example.Route], c *agent.Commit) error {
+func (d *Device) applyRoutes(ctx context.Context, chs []agent.Change[example.NcwsExample_Routing_Route], c *agent.Commit) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	undo := d.journal(c)
@@ -285,21 +285,21 @@ func (p *port) enabled() bool { return p.cfg.Enabled == nil || *p.cfg.Enabled }
 func (p *port) up() bool { return p.enabled() && p.carrier }
 
 func (p *port) loopback() bool {
-	return p.cfg.Type != nil && *p.cfg.Type == example.InterfaceType_Loopback
+	return p.cfg.Type != nil && *p.cfg.Type == example.NcwsExample_InterfaceType_Loopback
 }
 
-func (p *port) oper() example.OperState {
+func (p *port) oper() example.NcwsExample_OperState {
 	if p.up() {
-		return example.OperState_Up
+		return example.NcwsExample_OperState_Up
 	}
-	return example.OperState_Down
+	return example.NcwsExample_OperState_Down
 }
 
 // rates returns the octets per second an up port receives and sends: 1% and 0.5% of its
 // speed, 1000 Mb/s when auto.
 func (p *port) rates() (in, out uint64) {
 	mbps := uint64(1000)
-	if s, ok := p.cfg.Speed.(example.Interface_Speed_Uint32); ok {
+	if s, ok := p.cfg.Speed.(example.NcwsExample_Interfaces_Interface_Speed_Uint32); ok {
 		mbps = uint64(s)
 	}
 	in = mbps * 1_000_000 / 8 / 100
@@ -344,7 +344,7 @@ func (d *Device) change(ctx context.Context, f func(now time.Time) []linkEvent) 
 	d.mu.Unlock()
 	for _, ev := range evs {
 		d.log.Info("device: link change", "interface", ev.name, "oper-status", ev.oper.String())
-		err := d.notes.InterfaceLinkChange(ctx, ev.name, &example.InterfaceLinkChange{OperStatus: genimpl.Ptr(ev.oper)})
+		err := d.notes.InterfaceLinkChange(ctx, ev.name, &example.NcwsExample_Interfaces_Interface_LinkChange{OperStatus: genimpl.Ptr(ev.oper)})
 		if err != nil {
 			d.log.Warn("device: link-change notification not sent", "interface", ev.name, "err", err)
 		}
@@ -353,7 +353,7 @@ func (d *Device) change(ctx context.Context, f func(now time.Time) []linkEvent) 
 
 // Reboot answers the reboot rpc: the simulated hardware restarts after the delay (see the
 // package documentation); reboot-at says when on the device's clock.
-func (d *Device) Reboot(ctx context.Context, in *example.RebootInput) (*example.RebootOutput, error) {
+func (d *Device) Reboot(ctx context.Context, in *example.NcwsExample_RebootInput) (*example.NcwsExample_RebootOutput, error) {
 	delay := delayOf(in.Delay)
 	msg := ""
 	if in.Message != nil {
@@ -366,7 +366,7 @@ func (d *Device) Reboot(ctx context.Context, in *example.RebootInput) (*example.
 	} else {
 		d.schedule(delay, "reboot", d.reboot)
 	}
-	return &example.RebootOutput{RebootAt: genimpl.Ptr(formatTime(at))}, nil
+	return &example.NcwsExample_RebootOutput{RebootAt: genimpl.Ptr(formatTime(at))}, nil
 }
 
 // reboot restarts the hardware: uptime and counters from zero, every link up.
@@ -387,7 +387,7 @@ func (d *Device) reboot(ctx context.Context) {
 
 // InterfaceReset answers the reset action of interface kName: after the delay its counters go
 // to zero and its link goes down and up (see the package documentation).
-func (d *Device) InterfaceReset(ctx context.Context, kName string, in *example.InterfaceResetInput) (*example.InterfaceResetOutput, error) {
+func (d *Device) InterfaceReset(ctx context.Context, kName string, in *example.NcwsExample_Interfaces_Interface_ResetInput) (*example.NcwsExample_Interfaces_Interface_ResetOutput, error) {
 	d.mu.Lock()
 	_, ok := d.ports[kName]
 	d.mu.Unlock()
@@ -405,7 +405,7 @@ func (d *Device) InterfaceReset(ctx context.Context, kName string, in *example.I
 	} else {
 		d.schedule(delay, "reset of "+kName, reset)
 	}
-	return &example.InterfaceResetOutput{ResetAt: genimpl.Ptr(formatTime(at))}, nil
+	return &example.NcwsExample_Interfaces_Interface_ResetOutput{ResetAt: genimpl.Ptr(formatTime(at))}, nil
 }
 
 // reset zeroes the port's counters and takes its link down and up.

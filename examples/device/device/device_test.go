@@ -372,7 +372,7 @@ func TestReboot(t *testing.T) {
 	if *r.System.Uptime != 10000 || *r.Interfaces.Interface[0].Statistics.InOctets == 0 {
 		t.Fatalf("before the reboot: uptime %d, %q", *r.System.Uptime, ifState(r))
 	}
-	out, err := c.Reboot(ctxT(t), &example.RebootInput{Message: genimpl.Ptr("maintenance")})
+	out, err := c.Reboot(ctxT(t), &example.NcwsExample_RebootInput{Message: genimpl.Ptr("maintenance")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func TestReboot(t *testing.T) {
 
 	// A delayed reboot happens later, on Run's timer.
 	clk.Advance(50 * time.Second)
-	out, err = c.Reboot(ctxT(t), &example.RebootInput{Delay: genimpl.Ptr(uint32(1))})
+	out, err = c.Reboot(ctxT(t), &example.NcwsExample_RebootInput{Delay: genimpl.Ptr(uint32(1))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func newLinkChanges() *linkChanges { return &linkChanges{ch: make(chan string, 1
 
 func (l *linkChanges) options(t *testing.T) *client.Options {
 	h := &example.NcwsExampleNotifications{
-		InterfaceLinkChange: func(_ time.Time, name string, ev *example.InterfaceLinkChange) {
+		InterfaceLinkChange: func(_ time.Time, name string, ev *example.NcwsExample_Interfaces_Interface_LinkChange) {
 			l.ch <- name + " " + ev.OperStatus.String()
 		},
 	}
@@ -460,7 +460,7 @@ func TestResetAction(t *testing.T) {
 	  <interface><name>eth1</name><type>ex:ethernet</type></interface>
 	  <interface><name>eth2</name><type>ex:ethernet</type><enabled>false</enabled></interface></interfaces>`)
 	clk.Advance(10 * time.Second)
-	out, err := c.InterfaceReset(ctxT(t), "eth0", &example.InterfaceResetInput{})
+	out, err := c.InterfaceReset(ctxT(t), "eth0", &example.NcwsExample_Interfaces_Interface_ResetInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,10 +477,10 @@ func TestResetAction(t *testing.T) {
 
 	// A disabled interface's reset clears its counters and sends nothing; a delayed reset
 	// happens on Run's timer.
-	if _, err := c.InterfaceReset(ctxT(t), "eth2", &example.InterfaceResetInput{}); err != nil {
+	if _, err := c.InterfaceReset(ctxT(t), "eth2", &example.NcwsExample_Interfaces_Interface_ResetInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.InterfaceReset(ctxT(t), "eth1", &example.InterfaceResetInput{Delay: genimpl.Ptr(uint32(1))}); err != nil {
+	if _, err := c.InterfaceReset(ctxT(t), "eth1", &example.NcwsExample_Interfaces_Interface_ResetInput{Delay: genimpl.Ptr(uint32(1))}); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"eth1 down", "eth1 up"}, notes.next(t, 2)); diff != "" {
@@ -491,7 +491,7 @@ func TestResetAction(t *testing.T) {
 		t.Errorf("counters after the delayed reset mismatch (-want +got):\n%s", diff)
 	}
 
-	_, err = c.InterfaceReset(ctxT(t), "eth9", &example.InterfaceResetInput{})
+	_, err = c.InterfaceReset(ctxT(t), "eth9", &example.NcwsExample_Interfaces_Interface_ResetInput{})
 	var errs rpcerror.List
 	if !errors.As(err, &errs) || errs[0].Tag != rpcerror.TagDataMissing {
 		t.Errorf("reset of an unconfigured interface: %v, want data-missing", err)
@@ -520,10 +520,10 @@ func TestLinkFlaps(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		r := get(t, s, ifsFilter)
-		if e := r.Interfaces.GetInterface("eth0"); *e.OperStatus == example.OperState_Down {
+		if e := r.Interfaces.GetInterface("eth0"); *e.OperStatus == example.NcwsExample_OperState_Down {
 			break
 		}
-		if e := r.Interfaces.GetInterface("eth1"); *e.OperStatus == example.OperState_Down {
+		if e := r.Interfaces.GetInterface("eth1"); *e.OperStatus == example.NcwsExample_OperState_Down {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -12,14 +12,14 @@ import (
 
 // A route is one candidate of the routing table.
 type route struct {
-	e      *example.Entry
+	e      *example.NcwsExample_Routing_Table_Entry
 	net    netip.Prefix // the destination, masked (invalid when it does not parse)
 	usable bool
 	metric uint32
 }
 
 // table computes the routing table from the ports and the static routes (d.mu held).
-func (d *Device) table() []*example.Entry {
+func (d *Device) table() []*example.NcwsExample_Routing_Table_Entry {
 	var rs, conn []*route
 	connected := map[string]*route{}
 	for _, name := range slices.Sorted(maps.Keys(d.ports)) {
@@ -31,8 +31,8 @@ func (d *Device) table() []*example.Entry {
 			}
 			pfx = pfx.Masked()
 			key := pfx.String()
-			r := &route{net: pfx, usable: p.up(), e: &example.Entry{
-				Prefix: genimpl.Ptr(key), Protocol: genimpl.Ptr(example.RouteProtocol_Connected),
+			r := &route{net: pfx, usable: p.up(), e: &example.NcwsExample_Routing_Table_Entry{
+				Prefix: genimpl.Ptr(key), Protocol: genimpl.Ptr(example.NcwsExample_RouteProtocol_Connected),
 				Interface: genimpl.Ptr(name),
 			}}
 			// A subnet on two interfaces (a device would refuse it): one route, the first
@@ -50,7 +50,7 @@ func (d *Device) table() []*example.Entry {
 	}
 	for _, prefix := range slices.Sorted(maps.Keys(d.routes)) {
 		sr := d.routes[prefix]
-		r := &route{metric: 1, e: &example.Entry{Prefix: genimpl.Ptr(prefix), Protocol: genimpl.Ptr(example.RouteProtocol_Static)}}
+		r := &route{metric: 1, e: &example.NcwsExample_Routing_Table_Entry{Prefix: genimpl.Ptr(prefix), Protocol: genimpl.Ptr(example.NcwsExample_RouteProtocol_Static)}}
 		if pfx, err := netip.ParsePrefix(prefix); err == nil {
 			r.net = pfx.Masked()
 		}
@@ -94,7 +94,7 @@ func (d *Device) table() []*example.Entry {
 		}
 		return cmp.Compare(*a.e.Protocol, *b.e.Protocol)
 	})
-	out := make([]*example.Entry, len(rs))
+	out := make([]*example.NcwsExample_Routing_Table_Entry, len(rs))
 	for i, r := range rs {
 		r.e.Active = genimpl.Ptr(best[destKey(r)] == r)
 		out[i] = r.e
@@ -129,7 +129,7 @@ func destKey(r *route) string {
 // metric.
 func better(r, b *route) bool {
 	if *r.e.Protocol != *b.e.Protocol {
-		return *r.e.Protocol == example.RouteProtocol_Connected
+		return *r.e.Protocol == example.NcwsExample_RouteProtocol_Connected
 	}
 	return r.metric < b.metric
 }

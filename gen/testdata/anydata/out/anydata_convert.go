@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /anydata:holder, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Holder) FromTree(n *data.Node) error {
-	*x = Holder{}
+func (x *Anydata_Holder) FromTree(n *data.Node) error {
+	*x = Anydata_Holder{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "anydata") {
 		case "raw":
@@ -26,7 +26,7 @@ func (x *Holder) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /anydata:holder, checking every
 // value against its type.
-func (x *Holder) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Anydata_Holder) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Raw != nil {
 		b.Anydata("anydata", "raw", x.Raw)

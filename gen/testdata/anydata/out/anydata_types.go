@@ -3,8 +3,8 @@
 
 package anydata
 
-// Holder is the container /anydata:holder (config).
-type Holder struct {
+// Anydata_Holder is the container /anydata:holder (config).
+type Anydata_Holder struct {
 	// Raw is anyxml /anydata:holder/raw (config).
 	// The raw XML content; nil when absent.
 	Raw []byte

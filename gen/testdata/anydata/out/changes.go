@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Holder ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,7 +23,7 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/anydata:holder":
-		return new(Holder)
+		return new(Anydata_Holder)
 	}
 	return nil
 }

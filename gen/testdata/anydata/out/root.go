@@ -22,7 +22,7 @@ type Root struct {
 	Blob []byte
 
 	// Holder is container /anydata:holder (config).
-	Holder *Holder
+	Holder *Anydata_Holder
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -34,7 +34,7 @@ func (x *Root) FromTree(n *data.Node) error {
 		case "anydata:blob":
 			x.Blob = []byte(c.Value.Str)
 		case "anydata:holder":
-			x.Holder = new(Holder)
+			x.Holder = new(Anydata_Holder)
 			if err := x.Holder.FromTree(c); err != nil {
 				return err
 			}

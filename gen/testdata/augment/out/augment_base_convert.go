@@ -11,22 +11,22 @@ import (
 
 // FromTree sets x from n, an instance of /augment-base:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *System) FromTree(n *data.Node) error {
-	*x = System{}
+func (x *AugmentBase_System) FromTree(n *data.Node) error {
+	*x = AugmentBase_System{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-base") {
 		case "hostname":
 			genimpl.SetString(&x.Hostname, c)
 		case "user":
-			e := new(User)
+			e := new(AugmentBase_System_User)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.User = append(x.User, e)
 		case "augment-ext:hostname":
-			genimpl.SetString(&x.HostnameExt, c)
+			genimpl.SetString(&x.AugmentExt_Hostname, c)
 		case "augment-ext:clock":
-			x.Clock = new(Clock)
+			x.Clock = new(AugmentBase_System__AugmentExt_Clock)
 			if err := x.Clock.FromTree(c); err != nil {
 				return err
 			}
@@ -37,13 +37,13 @@ func (x *System) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /augment-base:system, checking every
 // value against its type.
-func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *AugmentBase_System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "augment-base", "hostname", x.Hostname)
 	for _, e := range x.User {
 		b.Add(e.ToTree(b.Schema("augment-base", "user")))
 	}
-	genimpl.LeafString(b, "augment-ext", "hostname", x.HostnameExt)
+	genimpl.LeafString(b, "augment-ext", "hostname", x.AugmentExt_Hostname)
 	if x.Clock != nil {
 		b.Add(x.Clock.ToTree(b.Schema("augment-ext", "clock")))
 	}
@@ -52,8 +52,8 @@ func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /augment-base:system/user, replacing what x held; children
 // the package has no field for are ignored.
-func (x *User) FromTree(n *data.Node) error {
-	*x = User{}
+func (x *AugmentBase_System_User) FromTree(n *data.Node) error {
+	*x = AugmentBase_System_User{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-base") {
 		case "name":
@@ -67,7 +67,7 @@ func (x *User) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /augment-base:system/user, checking
 // every value against its type.
-func (x *User) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *AugmentBase_System_User) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "augment-base", "name", x.Name)
 	genimpl.LeafString(b, "augment-ext", "shell", x.Shell)
@@ -76,8 +76,8 @@ func (x *User) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /augment-base:system/augment-ext:clock, replacing what x
 // held; children the package has no field for are ignored.
-func (x *Clock) FromTree(n *data.Node) error {
-	*x = Clock{}
+func (x *AugmentBase_System__AugmentExt_Clock) FromTree(n *data.Node) error {
+	*x = AugmentBase_System__AugmentExt_Clock{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "augment-ext") {
 		case "timezone":
@@ -89,7 +89,7 @@ func (x *Clock) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /augment-base:system/augment-ext:clock, checking every value against its type.
-func (x *Clock) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *AugmentBase_System__AugmentExt_Clock) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "augment-ext", "timezone", x.Timezone)
 	return b.Done()

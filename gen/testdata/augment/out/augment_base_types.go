@@ -7,24 +7,24 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// System is the container /augment-base:system (config).
-type System struct {
+// AugmentBase_System is the container /augment-base:system (config).
+type AugmentBase_System struct {
 	// Hostname is leaf /augment-base:system/hostname (config).
 	Hostname *string
 
 	// User is list /augment-base:system/user (config).
-	User []*User
+	User []*AugmentBase_System_User
 
-	// HostnameExt is leaf /augment-base:system/augment-ext:hostname (config).
+	// AugmentExt_Hostname is leaf /augment-base:system/augment-ext:hostname (config).
 	// Clashes with base:hostname by name.
-	HostnameExt *string
+	AugmentExt_Hostname *string
 
 	// Clock is container /augment-base:system/augment-ext:clock (config).
-	Clock *Clock
+	Clock *AugmentBase_System__AugmentExt_Clock
 }
 
 // AppendUser appends entry e to User, refusing an entry without its keys or with the keys of another.
-func (x *System) AppendUser(e *User) error {
+func (x *AugmentBase_System) AppendUser(e *AugmentBase_System_User) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/augment-base:system/user", "name")
 	}
@@ -36,7 +36,7 @@ func (x *System) AppendUser(e *User) error {
 }
 
 // GetUser returns the entry of User with the given keys, nil if none.
-func (x *System) GetUser(kName string) *User {
+func (x *AugmentBase_System) GetUser(kName string) *AugmentBase_System_User {
 	for _, e := range x.User {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -46,19 +46,19 @@ func (x *System) GetUser(kName string) *User {
 }
 
 // NewUser appends a new entry with the given keys to User and returns it; it fails when the keys are taken.
-func (x *System) NewUser(kName string) (*User, error) {
+func (x *AugmentBase_System) NewUser(kName string) (*AugmentBase_System_User, error) {
 	if x.GetUser(kName) != nil {
 		return nil, genimpl.Duplicate("/augment-base:system/user")
 	}
-	e := &User{Name: &kName}
+	e := &AugmentBase_System_User{Name: &kName}
 	x.User = append(x.User, e)
 	return e, nil
 }
 
-// User is an entry of the list /augment-base:system/user (config).
+// AugmentBase_System_User is an entry of the list /augment-base:system/user (config).
 //
 // Keys: name.
-type User struct {
+type AugmentBase_System_User struct {
 	// Name is leaf /augment-base:system/user/name (config).
 	Name *string
 
@@ -66,8 +66,9 @@ type User struct {
 	Shell *string
 }
 
-// Clock is the container /augment-base:system/augment-ext:clock (config).
-type Clock struct {
+// AugmentBase_System__AugmentExt_Clock is the container /augment-base:system/augment-ext:clock
+// (config).
+type AugmentBase_System__AugmentExt_Clock struct {
 	// Timezone is leaf /augment-base:system/augment-ext:clock/timezone (config).
 	Timezone *string
 }

@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*System ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,11 +23,11 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/augment-base:system":
-		return new(System)
+		return new(AugmentBase_System)
 	case "/augment-base:system/user":
-		return new(User)
+		return new(AugmentBase_System_User)
 	case "/augment-base:system/augment-ext:clock":
-		return new(Clock)
+		return new(AugmentBase_System__AugmentExt_Clock)
 	}
 	return nil
 }

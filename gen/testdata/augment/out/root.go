@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// System is container /augment-base:system (config).
-	System *System
+	System *AugmentBase_System
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "augment-base:system":
-			x.System = new(System)
+			x.System = new(AugmentBase_System)
 			if err := x.System.FromTree(c); err != nil {
 				return err
 			}

@@ -11,14 +11,14 @@ import (
 
 // FromTree sets x from n, an instance of /choice:transport, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Transport) FromTree(n *data.Node) error {
-	*x = Transport{}
+func (x *Choice_Transport) FromTree(n *data.Node) error {
+	*x = Choice_Transport{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "choice") {
 		case "tcp-port":
 			genimpl.SetUint(&x.TCPPort, c)
 		case "tls":
-			x.TLS = new(TLS)
+			x.TLS = new(Choice_Transport_TLS)
 			if err := x.TLS.FromTree(c); err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ func (x *Transport) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /choice:transport, checking every
 // value against its type.
-func (x *Transport) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Choice_Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.TCPPort != nil, x.TLS != nil || x.TLSPort != nil, x.UnixSocket != nil, x.A || x.B != nil) > 1 {
 		return nil, genimpl.TwoCases("/choice:transport", "protocol")
@@ -60,8 +60,8 @@ func (x *Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /choice:transport/tls, replacing what x held; children the
 // package has no field for are ignored.
-func (x *TLS) FromTree(n *data.Node) error {
-	*x = TLS{}
+func (x *Choice_Transport_TLS) FromTree(n *data.Node) error {
+	*x = Choice_Transport_TLS{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "choice") {
 		case "cert":
@@ -73,7 +73,7 @@ func (x *TLS) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /choice:transport/tls, checking
 // every value against its type.
-func (x *TLS) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Choice_Transport_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "choice", "cert", x.Cert)
 	return b.Done()

@@ -3,15 +3,15 @@
 
 package choice
 
-// Transport is the container /choice:transport (config).
-type Transport struct {
+// Choice_Transport is the container /choice:transport (config).
+type Choice_Transport struct {
 	// TCPPort is leaf /choice:transport/tcp-port (config, default "830").
 	// In case tcp of choice protocol: set the fields of one case only.
 	TCPPort *uint16
 
 	// TLS is container /choice:transport/tls (config).
 	// In case tls of choice protocol: set the fields of one case only.
-	TLS *TLS
+	TLS *Choice_Transport_TLS
 
 	// TLSPort is leaf /choice:transport/tls-port (config).
 	// In case tls of choice protocol: set the fields of one case only.
@@ -32,8 +32,8 @@ type Transport struct {
 	B *bool
 }
 
-// TLS is the container /choice:transport/tls (config).
-type TLS struct {
+// Choice_Transport_TLS is the container /choice:transport/tls (config).
+type Choice_Transport_TLS struct {
 	// Cert is leaf /choice:transport/tls/cert (config).
 	Cert *string
 }

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Transport is container /choice:transport (config).
-	Transport *Transport
+	Transport *Choice_Transport
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "choice:transport":
-			x.Transport = new(Transport)
+			x.Transport = new(Choice_Transport)
 			if err := x.Transport.FromTree(c); err != nil {
 				return err
 			}

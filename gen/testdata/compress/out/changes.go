@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Interface ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,11 +23,11 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/compress:interfaces/interface":
-		return new(Interface)
+		return new(Compress_Interface)
 	case "/compress:interfaces/interface/state/counters":
-		return new(Counters)
+		return new(Compress_Interface_Counters)
 	case "/compress:interfaces/interface/subinterfaces/subinterface":
-		return new(Subinterface)
+		return new(Compress_Interface_Subinterface)
 	}
 	return nil
 }

@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Interface) FromTree(n *data.Node) error {
-	*x = Interface{}
+func (x *Compress_Interface) FromTree(n *data.Node) error {
+	*x = Compress_Interface{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "name":
@@ -30,7 +30,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 			for _, c := range c.Children() {
 				switch genimpl.Key(c, "compress") {
 				case "subinterface":
-					e := new(Subinterface)
+					e := new(Compress_Interface_Subinterface)
 					if err := e.FromTree(c); err != nil {
 						return err
 					}
@@ -43,7 +43,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 				case "oper-status":
 					genimpl.SetInt(&x.OperStatus, c)
 				case "counters":
-					x.Counters = new(Counters)
+					x.Counters = new(Compress_Interface_Counters)
 					if err := x.Counters.FromTree(c); err != nil {
 						return err
 					}
@@ -56,7 +56,7 @@ func (x *Interface) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /compress:interfaces/interface,
 // checking every value against its type.
-func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Compress_Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "compress", "name", x.Name)
 	{
@@ -85,8 +85,8 @@ func (x *Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface/state/counters, replacing
 // what x held; children the package has no field for are ignored.
-func (x *Counters) FromTree(n *data.Node) error {
-	*x = Counters{}
+func (x *Compress_Interface_Counters) FromTree(n *data.Node) error {
+	*x = Compress_Interface_Counters{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "in-octets":
@@ -98,7 +98,7 @@ func (x *Counters) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /compress:interfaces/interface/state/counters, checking every value against its type.
-func (x *Counters) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Compress_Interface_Counters) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "compress", "in-octets", x.InOctets)
 	return b.Done()
@@ -106,8 +106,8 @@ func (x *Counters) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface/subinterfaces/subinterface,
 // replacing what x held; children the package has no field for are ignored.
-func (x *Subinterface) FromTree(n *data.Node) error {
-	*x = Subinterface{}
+func (x *Compress_Interface_Subinterface) FromTree(n *data.Node) error {
+	*x = Compress_Interface_Subinterface{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "compress") {
 		case "index":
@@ -128,7 +128,7 @@ func (x *Subinterface) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /compress:interfaces/interface/subinterfaces/subinterface, checking every value against its type.
-func (x *Subinterface) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Compress_Interface_Subinterface) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "compress", "index", x.Index)
 	{

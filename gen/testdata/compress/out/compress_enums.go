@@ -7,33 +7,33 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Interface_OperStatus is the enumeration of /compress:interfaces/interface/state/oper-status; its values are the YANG enum values.
-type Interface_OperStatus int32
+// Compress_Interface_OperStatus is the enumeration of /compress:interfaces/interface/state/oper-status; its values are the YANG enum values.
+type Compress_Interface_OperStatus int32
 
-// The values of Interface_OperStatus.
+// The values of Compress_Interface_OperStatus.
 const (
-	Interface_OperStatus_Up   Interface_OperStatus = 0 // up
-	Interface_OperStatus_Down Interface_OperStatus = 1 // down
+	Compress_Interface_OperStatus_Up   Compress_Interface_OperStatus = 0 // up
+	Compress_Interface_OperStatus_Down Compress_Interface_OperStatus = 1 // down
 )
 
-// String returns the YANG name of e, or Interface_OperStatus(<value>) for a value that is not one.
-func (e Interface_OperStatus) String() string {
+// String returns the YANG name of e, or Compress_Interface_OperStatus(<value>) for a value that is not one.
+func (e Compress_Interface_OperStatus) String() string {
 	switch e {
-	case Interface_OperStatus_Up:
+	case Compress_Interface_OperStatus_Up:
 		return "up"
-	case Interface_OperStatus_Down:
+	case Compress_Interface_OperStatus_Down:
 		return "down"
 	}
-	return "Interface_OperStatus(" + genimpl.FormatInt(int32(e)) + ")"
+	return "Compress_Interface_OperStatus(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseInterface_OperStatus returns the value of Interface_OperStatus named s; ok is false when none is.
-func ParseInterface_OperStatus(s string) (v Interface_OperStatus, ok bool) {
+// ParseCompress_Interface_OperStatus returns the value of Compress_Interface_OperStatus named s; ok is false when none is.
+func ParseCompress_Interface_OperStatus(s string) (v Compress_Interface_OperStatus, ok bool) {
 	switch s {
 	case "up":
-		return Interface_OperStatus_Up, true
+		return Compress_Interface_OperStatus_Up, true
 	case "down":
-		return Interface_OperStatus_Down, true
+		return Compress_Interface_OperStatus_Down, true
 	}
 	return 0, false
 }

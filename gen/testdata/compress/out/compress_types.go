@@ -7,10 +7,10 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Interface is an entry of the list /compress:interfaces/interface (config).
+// Compress_Interface is an entry of the list /compress:interfaces/interface (config).
 //
 // Keys: name.
-type Interface struct {
+type Compress_Interface struct {
 	// Name is leaf /compress:interfaces/interface/name (config).
 	// Leafref to ../config/name.
 	// Also /compress:interfaces/interface/config/name: read and written with it.
@@ -22,17 +22,17 @@ type Interface struct {
 	MTU *uint16
 
 	// Subinterface is list /compress:interfaces/interface/subinterfaces/subinterface (config).
-	Subinterface []*Subinterface
+	Subinterface []*Compress_Interface_Subinterface
 
 	// OperStatus is leaf /compress:interfaces/interface/state/oper-status (state).
-	OperStatus *Interface_OperStatus
+	OperStatus *Compress_Interface_OperStatus
 
 	// Counters is container /compress:interfaces/interface/state/counters (state).
-	Counters *Counters
+	Counters *Compress_Interface_Counters
 }
 
 // AppendSubinterface appends entry e to Subinterface, refusing an entry without its keys or with the keys of another.
-func (x *Interface) AppendSubinterface(e *Subinterface) error {
+func (x *Compress_Interface) AppendSubinterface(e *Compress_Interface_Subinterface) error {
 	if e.Index == nil {
 		return genimpl.MissingKey("/compress:interfaces/interface/subinterfaces/subinterface", "index")
 	}
@@ -44,7 +44,7 @@ func (x *Interface) AppendSubinterface(e *Subinterface) error {
 }
 
 // GetSubinterface returns the entry of Subinterface with the given keys, nil if none.
-func (x *Interface) GetSubinterface(kIndex uint32) *Subinterface {
+func (x *Compress_Interface) GetSubinterface(kIndex uint32) *Compress_Interface_Subinterface {
 	for _, e := range x.Subinterface {
 		if e.Index != nil && *e.Index == kIndex {
 			return e
@@ -54,26 +54,26 @@ func (x *Interface) GetSubinterface(kIndex uint32) *Subinterface {
 }
 
 // NewSubinterface appends a new entry with the given keys to Subinterface and returns it; it fails when the keys are taken.
-func (x *Interface) NewSubinterface(kIndex uint32) (*Subinterface, error) {
+func (x *Compress_Interface) NewSubinterface(kIndex uint32) (*Compress_Interface_Subinterface, error) {
 	if x.GetSubinterface(kIndex) != nil {
 		return nil, genimpl.Duplicate("/compress:interfaces/interface/subinterfaces/subinterface")
 	}
-	e := &Subinterface{Index: &kIndex}
+	e := &Compress_Interface_Subinterface{Index: &kIndex}
 	x.Subinterface = append(x.Subinterface, e)
 	return e, nil
 }
 
-// Counters is the container /compress:interfaces/interface/state/counters (state).
-type Counters struct {
+// Compress_Interface_Counters is the container /compress:interfaces/interface/state/counters (state).
+type Compress_Interface_Counters struct {
 	// InOctets is leaf /compress:interfaces/interface/state/counters/in-octets (state).
 	InOctets *uint64
 }
 
-// Subinterface is an entry of the list /compress:interfaces/interface/subinterfaces/subinterface
-// (config).
+// Compress_Interface_Subinterface is an entry of the list
+// /compress:interfaces/interface/subinterfaces/subinterface (config).
 //
 // Keys: index.
-type Subinterface struct {
+type Compress_Interface_Subinterface struct {
 	// Index is leaf /compress:interfaces/interface/subinterfaces/subinterface/index (config).
 	// Leafref to ../config/index.
 	// Also /compress:interfaces/interface/subinterfaces/subinterface/config/index: read and written with

@@ -17,11 +17,11 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Interface is list /compress:interfaces/interface (config).
-	Interface []*Interface
+	Interface []*Compress_Interface
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
-func (x *Root) AppendInterface(e *Interface) error {
+func (x *Root) AppendInterface(e *Compress_Interface) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/compress:interfaces/interface", "name")
 	}
@@ -33,7 +33,7 @@ func (x *Root) AppendInterface(e *Interface) error {
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
-func (x *Root) GetInterface(kName string) *Interface {
+func (x *Root) GetInterface(kName string) *Compress_Interface {
 	for _, e := range x.Interface {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -43,11 +43,11 @@ func (x *Root) GetInterface(kName string) *Interface {
 }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
-func (x *Root) NewInterface(kName string) (*Interface, error) {
+func (x *Root) NewInterface(kName string) (*Compress_Interface, error) {
 	if x.GetInterface(kName) != nil {
 		return nil, genimpl.Duplicate("/compress:interfaces/interface")
 	}
-	e := &Interface{Name: &kName}
+	e := &Compress_Interface{Name: &kName}
 	x.Interface = append(x.Interface, e)
 	return e, nil
 }
@@ -62,7 +62,7 @@ func (x *Root) FromTree(n *data.Node) error {
 			for _, c := range c.Children() {
 				switch genimpl.Key(c, "") {
 				case "compress:interface":
-					e := new(Interface)
+					e := new(Compress_Interface)
 					if err := e.FromTree(c); err != nil {
 						return err
 					}

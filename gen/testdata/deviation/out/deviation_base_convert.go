@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /deviation-base:device, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Device) FromTree(n *data.Node) error {
-	*x = Device{}
+func (x *DeviationBase_Device) FromTree(n *data.Node) error {
+	*x = DeviationBase_Device{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "deviation-base") {
 		case "name":
@@ -28,7 +28,7 @@ func (x *Device) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /deviation-base:device, checking
 // every value against its type.
-func (x *Device) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *DeviationBase_Device) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "deviation-base", "name", x.Name)
 	genimpl.LeafUint(b, "deviation-base", "mtu", x.MTU)

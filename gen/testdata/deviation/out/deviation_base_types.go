@@ -3,8 +3,8 @@
 
 package deviation
 
-// Device is the container /deviation-base:device (config).
-type Device struct {
+// DeviationBase_Device is the container /deviation-base:device (config).
+type DeviationBase_Device struct {
 	// Name is leaf /deviation-base:device/name (config).
 	Name *string
 

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Device is container /deviation-base:device (config).
-	Device *Device
+	Device *DeviationBase_Device
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "deviation-base:device":
-			x.Device = new(Device)
+			x.Device = new(DeviationBase_Device)
 			if err := x.Device.FromTree(c); err != nil {
 				return err
 			}

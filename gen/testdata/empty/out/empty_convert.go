@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /empty:flags, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Flags) FromTree(n *data.Node) error {
-	*x = Flags{}
+func (x *Empty_Flags) FromTree(n *data.Node) error {
+	*x = Empty_Flags{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "empty") {
 		case "enabled":
@@ -20,7 +20,7 @@ func (x *Flags) FromTree(n *data.Node) error {
 		case "markers":
 			x.Markers = append(x.Markers, true)
 		case "slot":
-			e := new(Slot)
+			e := new(Empty_Flags_Slot)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -32,7 +32,7 @@ func (x *Flags) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /empty:flags, checking every value
 // against its type.
-func (x *Flags) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Empty_Flags) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Enabled {
 		b.Leaf("empty", "enabled", "")
@@ -48,8 +48,8 @@ func (x *Flags) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /empty:flags/slot, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Slot) FromTree(n *data.Node) error {
-	*x = Slot{}
+func (x *Empty_Flags_Slot) FromTree(n *data.Node) error {
+	*x = Empty_Flags_Slot{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "empty") {
 		case "id":
@@ -63,7 +63,7 @@ func (x *Slot) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /empty:flags/slot, checking every
 // value against its type.
-func (x *Slot) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Empty_Flags_Slot) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "empty", "id", x.ID)
 	for range x.Seen {

@@ -7,8 +7,8 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Flags is the container /empty:flags (config).
-type Flags struct {
+// Empty_Flags is the container /empty:flags (config).
+type Empty_Flags struct {
 	// Enabled is leaf /empty:flags/enabled (config).
 	// True when the empty leaf exists.
 	Enabled bool
@@ -18,11 +18,11 @@ type Flags struct {
 	Markers []bool
 
 	// Slot is list /empty:flags/slot (config).
-	Slot []*Slot
+	Slot []*Empty_Flags_Slot
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
-func (x *Flags) AppendSlot(e *Slot) error {
+func (x *Empty_Flags) AppendSlot(e *Empty_Flags_Slot) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/empty:flags/slot", "id")
 	}
@@ -34,7 +34,7 @@ func (x *Flags) AppendSlot(e *Slot) error {
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
-func (x *Flags) GetSlot(kID uint8) *Slot {
+func (x *Empty_Flags) GetSlot(kID uint8) *Empty_Flags_Slot {
 	for _, e := range x.Slot {
 		if e.ID != nil && *e.ID == kID {
 			return e
@@ -44,19 +44,19 @@ func (x *Flags) GetSlot(kID uint8) *Slot {
 }
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
-func (x *Flags) NewSlot(kID uint8) (*Slot, error) {
+func (x *Empty_Flags) NewSlot(kID uint8) (*Empty_Flags_Slot, error) {
 	if x.GetSlot(kID) != nil {
 		return nil, genimpl.Duplicate("/empty:flags/slot")
 	}
-	e := &Slot{ID: &kID}
+	e := &Empty_Flags_Slot{ID: &kID}
 	x.Slot = append(x.Slot, e)
 	return e, nil
 }
 
-// Slot is an entry of the list /empty:flags/slot (config).
+// Empty_Flags_Slot is an entry of the list /empty:flags/slot (config).
 //
 // Keys: id.
-type Slot struct {
+type Empty_Flags_Slot struct {
 	// ID is leaf /empty:flags/slot/id (config).
 	ID *uint8
 

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Flags is container /empty:flags (config).
-	Flags *Flags
+	Flags *Empty_Flags
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "empty:flags":
-			x.Flags = new(Flags)
+			x.Flags = new(Empty_Flags)
 			if err := x.Flags.FromTree(c); err != nil {
 				return err
 			}

@@ -3,69 +3,69 @@
 
 package identityref
 
-// Crypto holds identityref values derived from identityref:crypto, as "module:identity".
-type Crypto string
+// Identityref_Crypto holds identityref values derived from identityref:crypto, as "module:identity".
+type Identityref_Crypto string
 
-// The identities Crypto takes.
+// The identities Identityref_Crypto takes.
 const (
-	Crypto_Symmetric Crypto = "identityref:symmetric"
+	Identityref_Crypto_Symmetric Identityref_Crypto = "identityref:symmetric"
 	// AES.
-	Crypto_Aes        Crypto = "identityref:aes"
-	Crypto_Rsa        Crypto = "identityref:rsa"
-	Crypto_HmacSha256 Crypto = "identityref:hmac-sha-256"
+	Identityref_Crypto_Aes        Identityref_Crypto = "identityref:aes"
+	Identityref_Crypto_Rsa        Identityref_Crypto = "identityref:rsa"
+	Identityref_Crypto_HmacSha256 Identityref_Crypto = "identityref:hmac-sha-256"
 	// Another module's aes.
-	Crypto_AesIe Crypto = "identityref-ext:aes"
+	Identityref_Crypto_IdentityrefExt_Aes Identityref_Crypto = "identityref-ext:aes"
 )
 
 // String returns v as "module:identity".
-func (v Crypto) String() string { return string(v) }
+func (v Identityref_Crypto) String() string { return string(v) }
 
-// ParseCrypto returns the identity named s ("module:identity"); ok is false when Crypto does not take it.
-func ParseCrypto(s string) (v Crypto, ok bool) {
-	switch Crypto(s) {
-	case Crypto_Symmetric, Crypto_Aes, Crypto_Rsa, Crypto_HmacSha256, Crypto_AesIe:
-		return Crypto(s), true
+// ParseIdentityref_Crypto returns the identity named s ("module:identity"); ok is false when Identityref_Crypto does not take it.
+func ParseIdentityref_Crypto(s string) (v Identityref_Crypto, ok bool) {
+	switch Identityref_Crypto(s) {
+	case Identityref_Crypto_Symmetric, Identityref_Crypto_Aes, Identityref_Crypto_Rsa, Identityref_Crypto_HmacSha256, Identityref_Crypto_IdentityrefExt_Aes:
+		return Identityref_Crypto(s), true
 	}
 	return "", false
 }
 
-// Hash holds identityref values derived from identityref:hash, as "module:identity".
-type Hash string
+// Identityref_Hash holds identityref values derived from identityref:hash, as "module:identity".
+type Identityref_Hash string
 
-// The identities Hash takes.
+// The identities Identityref_Hash takes.
 const (
-	Hash_Sha256     Hash = "identityref:sha-256"
-	Hash_HmacSha256 Hash = "identityref:hmac-sha-256"
+	Identityref_Hash_Sha256     Identityref_Hash = "identityref:sha-256"
+	Identityref_Hash_HmacSha256 Identityref_Hash = "identityref:hmac-sha-256"
 )
 
 // String returns v as "module:identity".
-func (v Hash) String() string { return string(v) }
+func (v Identityref_Hash) String() string { return string(v) }
 
-// ParseHash returns the identity named s ("module:identity"); ok is false when Hash does not take it.
-func ParseHash(s string) (v Hash, ok bool) {
-	switch Hash(s) {
-	case Hash_Sha256, Hash_HmacSha256:
-		return Hash(s), true
+// ParseIdentityref_Hash returns the identity named s ("module:identity"); ok is false when Identityref_Hash does not take it.
+func ParseIdentityref_Hash(s string) (v Identityref_Hash, ok bool) {
+	switch Identityref_Hash(s) {
+	case Identityref_Hash_Sha256, Identityref_Hash_HmacSha256:
+		return Identityref_Hash(s), true
 	}
 	return "", false
 }
 
-// Hash_Symmetric holds identityref values derived from identityref:hash and identityref:symmetric, as "module:identity".
-type Hash_Symmetric string
+// Identityref_Hash_Identityref_Symmetric holds identityref values derived from identityref:hash and identityref:symmetric, as "module:identity".
+type Identityref_Hash_Identityref_Symmetric string
 
-// The identities Hash_Symmetric takes.
+// The identities Identityref_Hash_Identityref_Symmetric takes.
 const (
-	Hash_Symmetric_HmacSha256 Hash_Symmetric = "identityref:hmac-sha-256"
+	Identityref_Hash_Identityref_Symmetric_HmacSha256 Identityref_Hash_Identityref_Symmetric = "identityref:hmac-sha-256"
 )
 
 // String returns v as "module:identity".
-func (v Hash_Symmetric) String() string { return string(v) }
+func (v Identityref_Hash_Identityref_Symmetric) String() string { return string(v) }
 
-// ParseHash_Symmetric returns the identity named s ("module:identity"); ok is false when Hash_Symmetric does not take it.
-func ParseHash_Symmetric(s string) (v Hash_Symmetric, ok bool) {
-	switch Hash_Symmetric(s) {
-	case Hash_Symmetric_HmacSha256:
-		return Hash_Symmetric(s), true
+// ParseIdentityref_Hash_Identityref_Symmetric returns the identity named s ("module:identity"); ok is false when Identityref_Hash_Identityref_Symmetric does not take it.
+func ParseIdentityref_Hash_Identityref_Symmetric(s string) (v Identityref_Hash_Identityref_Symmetric, ok bool) {
+	switch Identityref_Hash_Identityref_Symmetric(s) {
+	case Identityref_Hash_Identityref_Symmetric_HmacSha256:
+		return Identityref_Hash_Identityref_Symmetric(s), true
 	}
 	return "", false
 }

@@ -3,17 +3,17 @@
 
 package identityref
 
-// Keys is the container /identityref:keys (config).
-type Keys struct {
+// Identityref_Keys is the container /identityref:keys (config).
+type Identityref_Keys struct {
 	// Algorithm is leaf /identityref:keys/algorithm (config).
-	Algorithm *Crypto
+	Algorithm *Identityref_Crypto
 
 	// Allowed is leaf-list /identityref:keys/allowed (config).
-	Allowed []Crypto
+	Allowed []Identityref_Crypto
 
 	// Digest is leaf /identityref:keys/digest (config).
-	Digest *Hash
+	Digest *Identityref_Hash
 
 	// MAC is leaf /identityref:keys/mac (config).
-	MAC *Hash_Symmetric
+	MAC *Identityref_Hash_Identityref_Symmetric
 }

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Keys is container /identityref:keys (config).
-	Keys *Keys
+	Keys *Identityref_Keys
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "identityref:keys":
-			x.Keys = new(Keys)
+			x.Keys = new(Identityref_Keys)
 			if err := x.Keys.FromTree(c); err != nil {
 				return err
 			}

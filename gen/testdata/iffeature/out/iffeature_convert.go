@@ -11,14 +11,14 @@ import (
 
 // FromTree sets x from n, an instance of /iffeature:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *System) FromTree(n *data.Node) error {
-	*x = System{}
+func (x *Iffeature_System) FromTree(n *data.Node) error {
+	*x = Iffeature_System{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "iffeature") {
 		case "hostname":
 			genimpl.SetString(&x.Hostname, c)
 		case "ntp":
-			x.NTP = new(NTP)
+			x.NTP = new(Iffeature_System_NTP)
 			if err := x.NTP.FromTree(c); err != nil {
 				return err
 			}
@@ -31,7 +31,7 @@ func (x *System) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /iffeature:system, checking every
 // value against its type.
-func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Iffeature_System) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "iffeature", "hostname", x.Hostname)
 	if x.NTP != nil {
@@ -43,8 +43,8 @@ func (x *System) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /iffeature:system/ntp, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NTP) FromTree(n *data.Node) error {
-	*x = NTP{}
+func (x *Iffeature_System_NTP) FromTree(n *data.Node) error {
+	*x = Iffeature_System_NTP{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "iffeature") {
 		case "server":
@@ -56,7 +56,7 @@ func (x *NTP) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /iffeature:system/ntp, checking
 // every value against its type.
-func (x *NTP) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Iffeature_System_NTP) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "iffeature", "server", x.Server)
 	return b.Done()

@@ -3,20 +3,20 @@
 
 package iffeature
 
-// System is the container /iffeature:system (config).
-type System struct {
+// Iffeature_System is the container /iffeature:system (config).
+type Iffeature_System struct {
 	// Hostname is leaf /iffeature:system/hostname (config).
 	Hostname *string
 
 	// NTP is container /iffeature:system/ntp (config).
-	NTP *NTP
+	NTP *Iffeature_System_NTP
 
 	// NTPOrRadius is leaf /iffeature:system/ntp-or-radius (config).
 	NTPOrRadius *string
 }
 
-// NTP is the container /iffeature:system/ntp (config).
-type NTP struct {
+// Iffeature_System_NTP is the container /iffeature:system/ntp (config).
+type Iffeature_System_NTP struct {
 	// Server is leaf /iffeature:system/ntp/server (config).
 	Server *string
 }

@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Ports ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,11 +23,11 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/leafref:ports":
-		return new(Ports)
+		return new(Leafref_Ports)
 	case "/leafref:ports/port":
-		return new(Port)
+		return new(Leafref_Ports_Port)
 	case "/leafref:uses":
-		return new(Uses)
+		return new(Leafref_Uses)
 	}
 	return nil
 }

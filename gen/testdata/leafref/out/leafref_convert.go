@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /leafref:ports, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Ports) FromTree(n *data.Node) error {
-	*x = Ports{}
+func (x *Leafref_Ports) FromTree(n *data.Node) error {
+	*x = Leafref_Ports{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "leafref") {
 		case "port":
-			e := new(Port)
+			e := new(Leafref_Ports_Port)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -28,7 +28,7 @@ func (x *Ports) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:ports, checking every value
 // against its type.
-func (x *Ports) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Leafref_Ports) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Port {
 		b.Add(e.ToTree(b.Schema("leafref", "port")))
@@ -38,8 +38,8 @@ func (x *Ports) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /leafref:ports/port, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Port) FromTree(n *data.Node) error {
-	*x = Port{}
+func (x *Leafref_Ports_Port) FromTree(n *data.Node) error {
+	*x = Leafref_Ports_Port{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "leafref") {
 		case "id":
@@ -55,7 +55,7 @@ func (x *Port) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:ports/port, checking every
 // value against its type.
-func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Leafref_Ports_Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "leafref", "id", x.ID)
 	genimpl.LeafText(b, "leafref", "mode", x.Mode)
@@ -65,8 +65,8 @@ func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /leafref:uses, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Uses) FromTree(n *data.Node) error {
-	*x = Uses{}
+func (x *Leafref_Uses) FromTree(n *data.Node) error {
+	*x = Leafref_Uses{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "leafref") {
 		case "port-id":
@@ -84,7 +84,7 @@ func (x *Uses) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:uses, checking every value
 // against its type.
-func (x *Uses) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Leafref_Uses) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "leafref", "port-id", x.PortID)
 	genimpl.LeafText(b, "leafref", "port-mode", x.PortMode)

@@ -7,33 +7,33 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Port_Mode is the enumeration of /leafref:ports/port/mode; its values are the YANG enum values.
-type Port_Mode int32
+// Leafref_Ports_Port_Mode is the enumeration of /leafref:ports/port/mode; its values are the YANG enum values.
+type Leafref_Ports_Port_Mode int32
 
-// The values of Port_Mode.
+// The values of Leafref_Ports_Port_Mode.
 const (
-	Port_Mode_Access Port_Mode = 0 // access
-	Port_Mode_Trunk  Port_Mode = 1 // trunk
+	Leafref_Ports_Port_Mode_Access Leafref_Ports_Port_Mode = 0 // access
+	Leafref_Ports_Port_Mode_Trunk  Leafref_Ports_Port_Mode = 1 // trunk
 )
 
-// String returns the YANG name of e, or Port_Mode(<value>) for a value that is not one.
-func (e Port_Mode) String() string {
+// String returns the YANG name of e, or Leafref_Ports_Port_Mode(<value>) for a value that is not one.
+func (e Leafref_Ports_Port_Mode) String() string {
 	switch e {
-	case Port_Mode_Access:
+	case Leafref_Ports_Port_Mode_Access:
 		return "access"
-	case Port_Mode_Trunk:
+	case Leafref_Ports_Port_Mode_Trunk:
 		return "trunk"
 	}
-	return "Port_Mode(" + genimpl.FormatInt(int32(e)) + ")"
+	return "Leafref_Ports_Port_Mode(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParsePort_Mode returns the value of Port_Mode named s; ok is false when none is.
-func ParsePort_Mode(s string) (v Port_Mode, ok bool) {
+// ParseLeafref_Ports_Port_Mode returns the value of Leafref_Ports_Port_Mode named s; ok is false when none is.
+func ParseLeafref_Ports_Port_Mode(s string) (v Leafref_Ports_Port_Mode, ok bool) {
 	switch s {
 	case "access":
-		return Port_Mode_Access, true
+		return Leafref_Ports_Port_Mode_Access, true
 	case "trunk":
-		return Port_Mode_Trunk, true
+		return Leafref_Ports_Port_Mode_Trunk, true
 	}
 	return 0, false
 }

@@ -7,14 +7,14 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Ports is the container /leafref:ports (config).
-type Ports struct {
+// Leafref_Ports is the container /leafref:ports (config).
+type Leafref_Ports struct {
 	// Port is list /leafref:ports/port (config).
-	Port []*Port
+	Port []*Leafref_Ports_Port
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
-func (x *Ports) AppendPort(e *Port) error {
+func (x *Leafref_Ports) AppendPort(e *Leafref_Ports_Port) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/leafref:ports/port", "id")
 	}
@@ -29,7 +29,7 @@ func (x *Ports) AppendPort(e *Port) error {
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
-func (x *Ports) GetPort(kID uint16, kMode Port_Mode) *Port {
+func (x *Leafref_Ports) GetPort(kID uint16, kMode Leafref_Ports_Port_Mode) *Leafref_Ports_Port {
 	for _, e := range x.Port {
 		if e.ID != nil && *e.ID == kID && e.Mode != nil && *e.Mode == kMode {
 			return e
@@ -39,38 +39,38 @@ func (x *Ports) GetPort(kID uint16, kMode Port_Mode) *Port {
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
-func (x *Ports) NewPort(kID uint16, kMode Port_Mode) (*Port, error) {
+func (x *Leafref_Ports) NewPort(kID uint16, kMode Leafref_Ports_Port_Mode) (*Leafref_Ports_Port, error) {
 	if x.GetPort(kID, kMode) != nil {
 		return nil, genimpl.Duplicate("/leafref:ports/port")
 	}
-	e := &Port{ID: &kID, Mode: &kMode}
+	e := &Leafref_Ports_Port{ID: &kID, Mode: &kMode}
 	x.Port = append(x.Port, e)
 	return e, nil
 }
 
-// Port is an entry of the list /leafref:ports/port (config).
+// Leafref_Ports_Port is an entry of the list /leafref:ports/port (config).
 //
 // Keys: id mode.
-type Port struct {
+type Leafref_Ports_Port struct {
 	// ID is leaf /leafref:ports/port/id (config).
 	ID *uint16
 
 	// Mode is leaf /leafref:ports/port/mode (config).
-	Mode *Port_Mode
+	Mode *Leafref_Ports_Port_Mode
 
 	// Weight is leaf /leafref:ports/port/weight (config).
 	Weight *genimpl.Decimal64
 }
 
-// Uses is the container /leafref:uses (config).
-type Uses struct {
+// Leafref_Uses is the container /leafref:uses (config).
+type Leafref_Uses struct {
 	// PortID is leaf /leafref:uses/port-id (config).
 	// Leafref to /l:ports/l:port/l:id.
 	PortID *uint16
 
 	// PortMode is leaf /leafref:uses/port-mode (config).
 	// Leafref to /l:ports/l:port/l:mode.
-	PortMode *Port_Mode
+	PortMode *Leafref_Ports_Port_Mode
 
 	// Weights is leaf-list /leafref:uses/weights (config).
 	// Leafref to /l:ports/l:port/l:weight.

@@ -17,10 +17,10 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Ports is container /leafref:ports (config).
-	Ports *Ports
+	Ports *Leafref_Ports
 
 	// Uses is container /leafref:uses (config).
-	Uses *Uses
+	Uses *Leafref_Uses
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -30,12 +30,12 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "leafref:ports":
-			x.Ports = new(Ports)
+			x.Ports = new(Leafref_Ports)
 			if err := x.Ports.FromTree(c); err != nil {
 				return err
 			}
 		case "leafref:uses":
-			x.Uses = new(Uses)
+			x.Uses = new(Leafref_Uses)
 			if err := x.Uses.FromTree(c); err != nil {
 				return err
 			}

@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Top ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,15 +23,17 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/names:top":
-		return new(Top)
+		return new(Names_Top)
 	case "/names:top/item":
-		return new(Item)
+		return new(Names_Top_Item)
 	case "/names:top/item/config":
-		return new(Item_Config)
+		return new(Names_Top_Item_Config)
 	case "/names:top/config":
-		return new(Top_Config)
+		return new(Names_Top_Config)
+	case "/names:top/names-aug:config":
+		return new(Names_Top__NamesAug_Config)
 	case "/names:root":
-		return new(Root2)
+		return new(Names_Root)
 	}
 	return nil
 }

@@ -4,4 +4,4 @@
 package names
 
 // yangNamesAug is the YANG text of module names-aug, served by get-schema.
-const yangNamesAug = "module names-aug {\n  yang-version 1.1;\n  namespace \"urn:example:names-aug\";\n  prefix na;\n\n  import names { prefix n; }\n\n  augment \"/n:top\" {\n    leaf foo-bar {\n      type string;\n      description \"Another module's FooBar: gets the module prefix.\";\n    }\n  }\n}\n"
+const yangNamesAug = "module names-aug {\n  yang-version 1.1;\n  namespace \"urn:example:names-aug\";\n  prefix na;\n\n  import names { prefix n; }\n\n  augment \"/n:top\" {\n    leaf foo-bar {\n      type string;\n      description \"Another module's FooBar: the field gets the module's name.\";\n    }\n    container config {\n      description \"Another module's config beside names' own: struct Names_Top__NamesAug_Config.\";\n      leaf mtu { type uint16; }\n    }\n  }\n}\n"

@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /names:top, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Top) FromTree(n *data.Node) error {
-	*x = Top{}
+func (x *Names_Top) FromTree(n *data.Node) error {
+	*x = Names_Top{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "foo-bar":
@@ -28,20 +28,25 @@ func (x *Top) FromTree(n *data.Node) error {
 		case "get-item":
 			genimpl.SetInt(&x.GetItem, c)
 		case "item":
-			e := new(Item)
+			e := new(Names_Top_Item)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Item = append(x.Item, e)
 		case "config":
-			x.Config = new(Top_Config)
+			x.Config = new(Names_Top_Config)
 			if err := x.Config.FromTree(c); err != nil {
 				return err
 			}
 		case "speed":
 			genimpl.SetInt(&x.Speed, c)
 		case "names-aug:foo-bar":
-			genimpl.SetString(&x.FooBarNa, c)
+			genimpl.SetString(&x.NamesAug_FooBar, c)
+		case "names-aug:config":
+			x.NamesAug_Config = new(Names_Top__NamesAug_Config)
+			if err := x.NamesAug_Config.FromTree(c); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -49,7 +54,7 @@ func (x *Top) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top, checking every value
 // against its type.
-func (x *Top) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Names_Top) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "names", "foo-bar", x.FooBar)
 	genimpl.LeafString(b, "names", "foo_bar", x.FooBar2)
@@ -64,20 +69,23 @@ func (x *Top) ToTree(sn *schema.Node) (*data.Node, error) {
 		b.Add(x.Config.ToTree(b.Schema("names", "config")))
 	}
 	genimpl.LeafText(b, "names", "speed", x.Speed)
-	genimpl.LeafString(b, "names-aug", "foo-bar", x.FooBarNa)
+	genimpl.LeafString(b, "names-aug", "foo-bar", x.NamesAug_FooBar)
+	if x.NamesAug_Config != nil {
+		b.Add(x.NamesAug_Config.ToTree(b.Schema("names-aug", "config")))
+	}
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /names:top/item, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Item) FromTree(n *data.Node) error {
-	*x = Item{}
+func (x *Names_Top_Item) FromTree(n *data.Node) error {
+	*x = Names_Top_Item{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "id":
 			genimpl.SetUint(&x.ID, c)
 		case "config":
-			x.Config = new(Item_Config)
+			x.Config = new(Names_Top_Item_Config)
 			if err := x.Config.FromTree(c); err != nil {
 				return err
 			}
@@ -88,7 +96,7 @@ func (x *Item) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/item, checking every
 // value against its type.
-func (x *Item) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Names_Top_Item) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "names", "id", x.ID)
 	if x.Config != nil {
@@ -99,8 +107,8 @@ func (x *Item) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /names:top/item/config, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Item_Config) FromTree(n *data.Node) error {
-	*x = Item_Config{}
+func (x *Names_Top_Item_Config) FromTree(n *data.Node) error {
+	*x = Names_Top_Item_Config{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "mtu":
@@ -112,7 +120,7 @@ func (x *Item_Config) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/item/config, checking
 // every value against its type.
-func (x *Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Names_Top_Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "names", "mtu", x.MTU)
 	return b.Done()
@@ -120,8 +128,8 @@ func (x *Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /names:top/config, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Top_Config) FromTree(n *data.Node) error {
-	*x = Top_Config{}
+func (x *Names_Top_Config) FromTree(n *data.Node) error {
+	*x = Names_Top_Config{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "ipv4-address":
@@ -137,7 +145,7 @@ func (x *Top_Config) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/config, checking every
 // value against its type.
-func (x *Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Names_Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "names", "ipv4-address", x.IPv4Address)
 	genimpl.LeafString(b, "names", "mac-address", x.MACAddress)
@@ -145,10 +153,31 @@ func (x *Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
 	return b.Done()
 }
 
+// FromTree sets x from n, an instance of /names:top/names-aug:config, replacing what x held; children
+// the package has no field for are ignored.
+func (x *Names_Top__NamesAug_Config) FromTree(n *data.Node) error {
+	*x = Names_Top__NamesAug_Config{}
+	for _, c := range n.Children() {
+		switch genimpl.Key(c, "names-aug") {
+		case "mtu":
+			genimpl.SetUint(&x.MTU, c)
+		}
+	}
+	return nil
+}
+
+// ToTree returns x as a new detached node of sn, the schema node /names:top/names-aug:config,
+// checking every value against its type.
+func (x *Names_Top__NamesAug_Config) ToTree(sn *schema.Node) (*data.Node, error) {
+	b := genimpl.NewBuilder(sn)
+	genimpl.LeafUint(b, "names-aug", "mtu", x.MTU)
+	return b.Done()
+}
+
 // FromTree sets x from n, an instance of /names:root, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Root2) FromTree(n *data.Node) error {
-	*x = Root2{}
+func (x *Names_Root) FromTree(n *data.Node) error {
+	*x = Names_Root{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "names") {
 		case "x":
@@ -160,7 +189,7 @@ func (x *Root2) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /names:root, checking every value
 // against its type.
-func (x *Root2) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Names_Root) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "names", "x", x.X)
 	return b.Done()

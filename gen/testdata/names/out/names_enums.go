@@ -7,43 +7,43 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Top_Speed is the enumeration of /names:top/speed; its values are the YANG enum values.
-type Top_Speed int32
+// Names_Top_Speed is the enumeration of /names:top/speed; its values are the YANG enum values.
+type Names_Top_Speed int32
 
-// The values of Top_Speed.
+// The values of Names_Top_Speed.
 const (
-	Top_Speed_10G     Top_Speed = 0 // 10G
-	Top_Speed_FooBar  Top_Speed = 1 // foo bar
-	Top_Speed_AB      Top_Speed = 2 // a.b
-	Top_Speed_FooBar2 Top_Speed = 3 // Foo-Bar
+	Names_Top_Speed_10G     Names_Top_Speed = 0 // 10G
+	Names_Top_Speed_FooBar  Names_Top_Speed = 1 // foo bar
+	Names_Top_Speed_AB      Names_Top_Speed = 2 // a.b
+	Names_Top_Speed_FooBar2 Names_Top_Speed = 3 // Foo-Bar
 )
 
-// String returns the YANG name of e, or Top_Speed(<value>) for a value that is not one.
-func (e Top_Speed) String() string {
+// String returns the YANG name of e, or Names_Top_Speed(<value>) for a value that is not one.
+func (e Names_Top_Speed) String() string {
 	switch e {
-	case Top_Speed_10G:
+	case Names_Top_Speed_10G:
 		return "10G"
-	case Top_Speed_FooBar:
+	case Names_Top_Speed_FooBar:
 		return "foo bar"
-	case Top_Speed_AB:
+	case Names_Top_Speed_AB:
 		return "a.b"
-	case Top_Speed_FooBar2:
+	case Names_Top_Speed_FooBar2:
 		return "Foo-Bar"
 	}
-	return "Top_Speed(" + genimpl.FormatInt(int32(e)) + ")"
+	return "Names_Top_Speed(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseTop_Speed returns the value of Top_Speed named s; ok is false when none is.
-func ParseTop_Speed(s string) (v Top_Speed, ok bool) {
+// ParseNames_Top_Speed returns the value of Names_Top_Speed named s; ok is false when none is.
+func ParseNames_Top_Speed(s string) (v Names_Top_Speed, ok bool) {
 	switch s {
 	case "10G":
-		return Top_Speed_10G, true
+		return Names_Top_Speed_10G, true
 	case "foo bar":
-		return Top_Speed_FooBar, true
+		return Names_Top_Speed_FooBar, true
 	case "a.b":
-		return Top_Speed_AB, true
+		return Names_Top_Speed_AB, true
 	case "Foo-Bar":
-		return Top_Speed_FooBar2, true
+		return Names_Top_Speed_FooBar2, true
 	}
 	return 0, false
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Top is the container /names:top (config).
+// Names_Top is the container /names:top (config).
 //
 // Holds the clashing leaves.
-type Top struct {
+type Names_Top struct {
 	// FooBar is leaf /names:top/foo-bar (config).
 	// Claims FooBar first.
 	FooBar *string
@@ -34,22 +34,26 @@ type Top struct {
 	GetItem *int32
 
 	// Item is list /names:top/item (config).
-	Item []*Item
+	Item []*Names_Top_Item
 
 	// Config is container /names:top/config (config).
-	// A second config container: both get qualified.
-	Config *Top_Config
+	// A second config container: each struct is named by its path.
+	Config *Names_Top_Config
 
 	// Speed is leaf /names:top/speed (config).
-	Speed *Top_Speed
+	Speed *Names_Top_Speed
 
-	// FooBarNa is leaf /names:top/names-aug:foo-bar (config).
-	// Another module's FooBar: gets the module prefix.
-	FooBarNa *string
+	// NamesAug_FooBar is leaf /names:top/names-aug:foo-bar (config).
+	// Another module's FooBar: the field gets the module's name.
+	NamesAug_FooBar *string
+
+	// NamesAug_Config is container /names:top/names-aug:config (config).
+	// Another module's config beside names' own: struct Names_Top__NamesAug_Config.
+	NamesAug_Config *Names_Top__NamesAug_Config
 }
 
 // AppendItem appends entry e to Item, refusing an entry without its keys or with the keys of another.
-func (x *Top) AppendItem(e *Item) error {
+func (x *Names_Top) AppendItem(e *Names_Top_Item) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/names:top/item", "id")
 	}
@@ -61,7 +65,7 @@ func (x *Top) AppendItem(e *Item) error {
 }
 
 // GetItem2 returns the entry of Item with the given keys, nil if none.
-func (x *Top) GetItem2(kID uint8) *Item {
+func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item {
 	for _, e := range x.Item {
 		if e.ID != nil && *e.ID == kID {
 			return e
@@ -71,36 +75,36 @@ func (x *Top) GetItem2(kID uint8) *Item {
 }
 
 // NewItem appends a new entry with the given keys to Item and returns it; it fails when the keys are taken.
-func (x *Top) NewItem(kID uint8) (*Item, error) {
+func (x *Names_Top) NewItem(kID uint8) (*Names_Top_Item, error) {
 	if x.GetItem2(kID) != nil {
 		return nil, genimpl.Duplicate("/names:top/item")
 	}
-	e := &Item{ID: &kID}
+	e := &Names_Top_Item{ID: &kID}
 	x.Item = append(x.Item, e)
 	return e, nil
 }
 
-// Item is an entry of the list /names:top/item (config).
+// Names_Top_Item is an entry of the list /names:top/item (config).
 //
 // Keys: id.
-type Item struct {
+type Names_Top_Item struct {
 	// ID is leaf /names:top/item/id (config).
 	ID *uint8
 
 	// Config is container /names:top/item/config (config).
-	Config *Item_Config
+	Config *Names_Top_Item_Config
 }
 
-// Item_Config is the container /names:top/item/config (config).
-type Item_Config struct {
+// Names_Top_Item_Config is the container /names:top/item/config (config).
+type Names_Top_Item_Config struct {
 	// MTU is leaf /names:top/item/config/mtu (config).
 	MTU *uint16
 }
 
-// Top_Config is the container /names:top/config (config).
+// Names_Top_Config is the container /names:top/config (config).
 //
-// A second config container: both get qualified.
-type Top_Config struct {
+// A second config container: each struct is named by its path.
+type Names_Top_Config struct {
 	// IPv4Address is leaf /names:top/config/ipv4-address (config).
 	IPv4Address *string
 
@@ -111,10 +115,18 @@ type Top_Config struct {
 	URL *string
 }
 
-// Root2 is the container /names:root (config).
+// Names_Top__NamesAug_Config is the container /names:top/names-aug:config (config).
 //
-// Named like the generated Root type.
-type Root2 struct {
+// Another module's config beside names' own: struct Names_Top__NamesAug_Config.
+type Names_Top__NamesAug_Config struct {
+	// MTU is leaf /names:top/names-aug:config/mtu (config).
+	MTU *uint16
+}
+
+// Names_Root is the container /names:root (config).
+//
+// Named like the generated Root type: the struct is Names_Root.
+type Names_Root struct {
 	// X is leaf /names:root/x (config).
 	X *string
 }

@@ -18,11 +18,11 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// Top is container /names:top (config).
 	// Holds the clashing leaves.
-	Top *Top
+	Top *Names_Top
 
 	// Root is container /names:root (config).
-	// Named like the generated Root type.
-	Root *Root2
+	// Named like the generated Root type: the struct is Names_Root.
+	Root *Names_Root
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -32,12 +32,12 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "names:top":
-			x.Top = new(Top)
+			x.Top = new(Names_Top)
 			if err := x.Top.FromTree(c); err != nil {
 				return err
 			}
 		case "names:root":
-			x.Root = new(Root2)
+			x.Root = new(Names_Root)
 			if err := x.Root.FromTree(c); err != nil {
 				return err
 			}

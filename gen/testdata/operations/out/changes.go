@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Fabric ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,11 +23,11 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/operations:fabric":
-		return new(Fabric)
+		return new(Operations_Fabric)
 	case "/operations:fabric/slot":
-		return new(Slot)
+		return new(Operations_Fabric_Slot)
 	case "/operations:fabric/slot/port":
-		return new(Port)
+		return new(Operations_Fabric_Slot_Port)
 	}
 	return nil
 }

@@ -11,12 +11,12 @@ import (
 
 // FromTree sets x from n, an instance of /operations:fabric, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Fabric) FromTree(n *data.Node) error {
-	*x = Fabric{}
+func (x *Operations_Fabric) FromTree(n *data.Node) error {
+	*x = Operations_Fabric{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "slot":
-			e := new(Slot)
+			e := new(Operations_Fabric_Slot)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -28,7 +28,7 @@ func (x *Fabric) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric, checking every
 // value against its type.
-func (x *Fabric) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Slot {
 		b.Add(e.ToTree(b.Schema("operations", "slot")))
@@ -38,8 +38,8 @@ func (x *Fabric) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Slot) FromTree(n *data.Node) error {
-	*x = Slot{}
+func (x *Operations_Fabric_Slot) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "chassis":
@@ -47,7 +47,7 @@ func (x *Slot) FromTree(n *data.Node) error {
 		case "number":
 			genimpl.SetUint(&x.Number, c)
 		case "port":
-			e := new(Port)
+			e := new(Operations_Fabric_Slot_Port)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -59,7 +59,7 @@ func (x *Slot) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot, checking
 // every value against its type.
-func (x *Slot) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "operations", "chassis", x.Chassis)
 	genimpl.LeafUint(b, "operations", "number", x.Number)
@@ -71,8 +71,8 @@ func (x *Slot) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Port) FromTree(n *data.Node) error {
-	*x = Port{}
+func (x *Operations_Fabric_Slot_Port) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "name":
@@ -86,7 +86,7 @@ func (x *Port) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot/port,
 // checking every value against its type.
-func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "operations", "name", x.Name)
 	genimpl.LeafText(b, "operations", "level", x.Level)
@@ -95,22 +95,22 @@ func (x *Port) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:ping/input, replacing what x held; children the
 // package has no field for are ignored.
-func (x *PingInput) FromTree(n *data.Node) error {
-	*x = PingInput{}
+func (x *Operations_PingInput) FromTree(n *data.Node) error {
+	*x = Operations_PingInput{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:ping/input, checking
 // every value against its type.
-func (x *PingInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_PingInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /operations:upgrade/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *UpgradeInput) FromTree(n *data.Node) error {
-	*x = UpgradeInput{}
+func (x *Operations_UpgradeInput) FromTree(n *data.Node) error {
+	*x = Operations_UpgradeInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "image":
@@ -120,7 +120,7 @@ func (x *UpgradeInput) FromTree(n *data.Node) error {
 		case "at":
 			genimpl.SetString(&x.At, c)
 		case "options":
-			x.Options = new(UpgradeInput_Options)
+			x.Options = new(Operations_UpgradeInput_Options)
 			if err := x.Options.FromTree(c); err != nil {
 				return err
 			}
@@ -131,7 +131,7 @@ func (x *UpgradeInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input, checking
 // every value against its type.
-func (x *UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Now, x.At != nil) > 1 {
 		return nil, genimpl.TwoCases("/operations:upgrade/input", "when")
@@ -149,8 +149,8 @@ func (x *UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:upgrade/input/options, replacing what x held;
 // children the package has no field for are ignored.
-func (x *UpgradeInput_Options) FromTree(n *data.Node) error {
-	*x = UpgradeInput_Options{}
+func (x *Operations_UpgradeInput_Options) FromTree(n *data.Node) error {
+	*x = Operations_UpgradeInput_Options{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "reboot":
@@ -162,7 +162,7 @@ func (x *UpgradeInput_Options) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input/options,
 // checking every value against its type.
-func (x *UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafBool(b, "operations", "reboot", x.Reboot)
 	return b.Done()
@@ -170,8 +170,8 @@ func (x *UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:upgrade/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *UpgradeOutput) FromTree(n *data.Node) error {
-	*x = UpgradeOutput{}
+func (x *Operations_UpgradeOutput) FromTree(n *data.Node) error {
+	*x = Operations_UpgradeOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "job":
@@ -183,7 +183,7 @@ func (x *UpgradeOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/output, checking
 // every value against its type.
-func (x *UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "operations", "job", x.Job)
 	return b.Done()
@@ -191,14 +191,14 @@ func (x *UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:alarm, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Alarm) FromTree(n *data.Node) error {
-	*x = Alarm{}
+func (x *Operations_Alarm) FromTree(n *data.Node) error {
+	*x = Operations_Alarm{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "severity":
 			genimpl.SetInt(&x.Severity, c)
 		case "source":
-			x.Source = new(Alarm_Source)
+			x.Source = new(Operations_Alarm_Source)
 			if err := x.Source.FromTree(c); err != nil {
 				return err
 			}
@@ -209,7 +209,7 @@ func (x *Alarm) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:alarm, checking every
 // value against its type.
-func (x *Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafText(b, "operations", "severity", x.Severity)
 	if x.Source != nil {
@@ -220,8 +220,8 @@ func (x *Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:alarm/source, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Alarm_Source) FromTree(n *data.Node) error {
-	*x = Alarm_Source{}
+func (x *Operations_Alarm_Source) FromTree(n *data.Node) error {
+	*x = Operations_Alarm_Source{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "slot":
@@ -233,7 +233,7 @@ func (x *Alarm_Source) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:alarm/source, checking
 // every value against its type.
-func (x *Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "operations", "slot", x.Slot)
 	return b.Done()
@@ -241,36 +241,36 @@ func (x *Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:heartbeat, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Heartbeat) FromTree(n *data.Node) error {
-	*x = Heartbeat{}
+func (x *Operations_Heartbeat) FromTree(n *data.Node) error {
+	*x = Operations_Heartbeat{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:heartbeat, checking
 // every value against its type.
-func (x *Heartbeat) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Heartbeat) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/rebalance/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *FabricRebalanceInput) FromTree(n *data.Node) error {
-	*x = FabricRebalanceInput{}
+func (x *Operations_Fabric_RebalanceInput) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_RebalanceInput{}
 	return nil
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/input,
 // checking every value against its type.
-func (x *FabricRebalanceInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_RebalanceInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	return b.Done()
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/rebalance/output, replacing what x held;
 // children the package has no field for are ignored.
-func (x *FabricRebalanceOutput) FromTree(n *data.Node) error {
-	*x = FabricRebalanceOutput{}
+func (x *Operations_Fabric_RebalanceOutput) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_RebalanceOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "moved":
@@ -282,7 +282,7 @@ func (x *FabricRebalanceOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/output,
 // checking every value against its type.
-func (x *FabricRebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_RebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "operations", "moved", x.Moved)
 	return b.Done()
@@ -290,8 +290,8 @@ func (x *FabricRebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/input, replacing what x
 // held; children the package has no field for are ignored.
-func (x *PortTestInput) FromTree(n *data.Node) error {
-	*x = PortTestInput{}
+func (x *Operations_Fabric_Slot_Port_TestInput) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port_TestInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "pattern":
@@ -305,7 +305,7 @@ func (x *PortTestInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/input, checking every value against its type.
-func (x *PortTestInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port_TestInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "operations", "pattern", x.Pattern)
 	for _, v := range x.Lanes {
@@ -316,12 +316,12 @@ func (x *PortTestInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output, replacing what x
 // held; children the package has no field for are ignored.
-func (x *PortTestOutput) FromTree(n *data.Node) error {
-	*x = PortTestOutput{}
+func (x *Operations_Fabric_Slot_Port_TestOutput) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port_TestOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "result":
-			x.Result = new(PortTestOutput_Result)
+			x.Result = new(Operations_Fabric_Slot_Port_TestOutput_Result)
 			if err := x.Result.FromTree(c); err != nil {
 				return err
 			}
@@ -332,7 +332,7 @@ func (x *PortTestOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output, checking every value against its type.
-func (x *PortTestOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port_TestOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Result != nil {
 		b.Add(x.Result.ToTree(b.Schema("operations", "result")))
@@ -342,14 +342,14 @@ func (x *PortTestOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result, replacing
 // what x held; children the package has no field for are ignored.
-func (x *PortTestOutput_Result) FromTree(n *data.Node) error {
-	*x = PortTestOutput_Result{}
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port_TestOutput_Result{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "ok":
 			genimpl.SetBool(&x.Ok, c)
 		case "lane":
-			e := new(PortTestOutput_Result_Lane)
+			e := new(Operations_Fabric_Slot_Port_TestOutput_Result_Lane)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -361,7 +361,7 @@ func (x *PortTestOutput_Result) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output/result, checking every value against its type.
-func (x *PortTestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafBool(b, "operations", "ok", x.Ok)
 	for _, e := range x.Lane {
@@ -372,8 +372,8 @@ func (x *PortTestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result/lane,
 // replacing what x held; children the package has no field for are ignored.
-func (x *PortTestOutput_Result_Lane) FromTree(n *data.Node) error {
-	*x = PortTestOutput_Result_Lane{}
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port_TestOutput_Result_Lane{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "id":
@@ -387,7 +387,7 @@ func (x *PortTestOutput_Result_Lane) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output/result/lane, checking every value against its type.
-func (x *PortTestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "operations", "id", x.ID)
 	genimpl.LeafText(b, "operations", "loss", x.Loss)
@@ -396,8 +396,8 @@ func (x *PortTestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error)
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/port-down, replacing what x
 // held; children the package has no field for are ignored.
-func (x *PortPortDown) FromTree(n *data.Node) error {
-	*x = PortPortDown{}
+func (x *Operations_Fabric_Slot_Port_PortDown) FromTree(n *data.Node) error {
+	*x = Operations_Fabric_Slot_Port_PortDown{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "operations") {
 		case "reason":
@@ -409,7 +409,7 @@ func (x *PortPortDown) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/port-down, checking every value against its type.
-func (x *PortPortDown) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Operations_Fabric_Slot_Port_PortDown) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafText(b, "operations", "reason", x.Reason)
 	return b.Done()

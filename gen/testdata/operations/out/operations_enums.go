@@ -7,33 +7,33 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Level is the enumeration typedef operations:level; its values are the YANG enum values.
-type Level int32
+// Operations_Level is the enumeration typedef operations:level; its values are the YANG enum values.
+type Operations_Level int32
 
-// The values of Level.
+// The values of Operations_Level.
 const (
-	Level_Low  Level = 0 // low
-	Level_High Level = 1 // high
+	Operations_Level_Low  Operations_Level = 0 // low
+	Operations_Level_High Operations_Level = 1 // high
 )
 
-// String returns the YANG name of e, or Level(<value>) for a value that is not one.
-func (e Level) String() string {
+// String returns the YANG name of e, or Operations_Level(<value>) for a value that is not one.
+func (e Operations_Level) String() string {
 	switch e {
-	case Level_Low:
+	case Operations_Level_Low:
 		return "low"
-	case Level_High:
+	case Operations_Level_High:
 		return "high"
 	}
-	return "Level(" + genimpl.FormatInt(int32(e)) + ")"
+	return "Operations_Level(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseLevel returns the value of Level named s; ok is false when none is.
-func ParseLevel(s string) (v Level, ok bool) {
+// ParseOperations_Level returns the value of Operations_Level named s; ok is false when none is.
+func ParseOperations_Level(s string) (v Operations_Level, ok bool) {
 	switch s {
 	case "low":
-		return Level_Low, true
+		return Operations_Level_Low, true
 	case "high":
-		return Level_High, true
+		return Operations_Level_High, true
 	}
 	return 0, false
 }

@@ -24,7 +24,7 @@ func NewOperationsNotifier(srv *genimpl.Server) *OperationsNotifier {
 }
 
 // Alarm sends notification /operations:alarm with content ev (nil: none).
-func (n *OperationsNotifier) Alarm(ctx context.Context, ev *Alarm) error {
+func (n *OperationsNotifier) Alarm(ctx context.Context, ev *Operations_Alarm) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/operations:alarm")
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (n *OperationsNotifier) Alarm(ctx context.Context, ev *Alarm) error {
 }
 
 // Heartbeat sends notification /operations:heartbeat with content ev (nil: none).
-func (n *OperationsNotifier) Heartbeat(ctx context.Context, ev *Heartbeat) error {
+func (n *OperationsNotifier) Heartbeat(ctx context.Context, ev *Operations_Heartbeat) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/operations:heartbeat")
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func (n *OperationsNotifier) Heartbeat(ctx context.Context, ev *Heartbeat) error
 //
 // The target instance is named by its keys: kChassis (/operations:fabric/slot/chassis), kNumber
 // (/operations:fabric/slot/number), kName (/operations:fabric/slot/port/name).
-func (n *OperationsNotifier) PortPortDown(ctx context.Context, kChassis string, kNumber uint8, kName string, ev *PortPortDown) error {
+func (n *OperationsNotifier) PortPortDown(ctx context.Context, kChassis string, kNumber uint8, kName string, ev *Operations_Fabric_Slot_Port_PortDown) error {
 	op, err := genimpl.Op(genimpl.ServerSchema(n.srv), "/operations:fabric/slot/port/port-down")
 	if err != nil {
 		return err
@@ -75,16 +75,16 @@ func (n *OperationsNotifier) PortPortDown(ctx context.Context, kChassis string, 
 // typed functions: set the fields wanted and call Dispatch from client.Options.OnNotification.
 type OperationsNotifications struct {
 	// Alarm receives notification /operations:alarm.
-	Alarm func(eventTime time.Time, ev *Alarm)
+	Alarm func(eventTime time.Time, ev *Operations_Alarm)
 
 	// Heartbeat receives notification /operations:heartbeat.
-	Heartbeat func(eventTime time.Time, ev *Heartbeat)
+	Heartbeat func(eventTime time.Time, ev *Operations_Heartbeat)
 
 	// PortPortDown receives notification /operations:fabric/slot/port/port-down.
 	//
 	// The target instance is named by its keys: kChassis (/operations:fabric/slot/chassis), kNumber
 	// (/operations:fabric/slot/number), kName (/operations:fabric/slot/port/name).
-	PortPortDown func(eventTime time.Time, kChassis string, kNumber uint8, kName string, ev *PortPortDown)
+	PortPortDown func(eventTime time.Time, kChassis string, kNumber uint8, kName string, ev *Operations_Fabric_Slot_Port_PortDown)
 }
 
 // Dispatch decodes a notification's content (as client.Options.OnNotification receives it) and calls
@@ -101,7 +101,7 @@ func (h *OperationsNotifications) Dispatch(eventTime time.Time, body []byte) (bo
 	}
 	switch op.Path() {
 	case "/operations:alarm":
-		x := new(Alarm)
+		x := new(Operations_Alarm)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -112,7 +112,7 @@ func (h *OperationsNotifications) Dispatch(eventTime time.Time, body []byte) (bo
 		}
 		return true, nil
 	case "/operations:heartbeat":
-		x := new(Heartbeat)
+		x := new(Operations_Heartbeat)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err
@@ -129,7 +129,7 @@ func (h *OperationsNotifications) Dispatch(eventTime time.Time, body []byte) (bo
 		kChassis := ks[0].Str
 		kNumber := genimpl.Uint[uint8](ks[1])
 		kName := ks[2].Str
-		x := new(PortPortDown)
+		x := new(Operations_Fabric_Slot_Port_PortDown)
 		if ev != nil {
 			if err := x.FromTree(ev); err != nil {
 				return true, err

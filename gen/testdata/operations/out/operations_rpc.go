@@ -18,15 +18,15 @@ type OperationsServer interface {
 	// Ping answers rpc /operations:ping.
 	//
 	// No input, no output.
-	Ping(ctx context.Context, in *PingInput) error
+	Ping(ctx context.Context, in *Operations_PingInput) error
 
 	// Upgrade answers rpc /operations:upgrade.
-	Upgrade(ctx context.Context, in *UpgradeInput) (*UpgradeOutput, error)
+	Upgrade(ctx context.Context, in *Operations_UpgradeInput) (*Operations_UpgradeOutput, error)
 
 	// FabricRebalance answers action /operations:fabric/rebalance.
 	//
 	// An action on a container: no keys.
-	FabricRebalance(ctx context.Context, in *FabricRebalanceInput) (*FabricRebalanceOutput, error)
+	FabricRebalance(ctx context.Context, in *Operations_Fabric_RebalanceInput) (*Operations_Fabric_RebalanceOutput, error)
 
 	// PortTest answers action /operations:fabric/slot/port/test.
 	//
@@ -34,29 +34,29 @@ type OperationsServer interface {
 	//
 	// The target instance is named by its keys: kChassis (/operations:fabric/slot/chassis), kNumber
 	// (/operations:fabric/slot/number), kName (/operations:fabric/slot/port/name).
-	PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *PortTestInput) (*PortTestOutput, error)
+	PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *Operations_Fabric_Slot_Port_TestInput) (*Operations_Fabric_Slot_Port_TestOutput, error)
 }
 
 // UnimplementedOperationsServer answers every operation of OperationsServer with operation-not-supported.
 type UnimplementedOperationsServer struct{}
 
 // Ping answers operation-not-supported.
-func (UnimplementedOperationsServer) Ping(ctx context.Context, in *PingInput) error {
+func (UnimplementedOperationsServer) Ping(ctx context.Context, in *Operations_PingInput) error {
 	return genimpl.Unimplemented(schemaOp("/operations:ping"))
 }
 
 // Upgrade answers operation-not-supported.
-func (UnimplementedOperationsServer) Upgrade(ctx context.Context, in *UpgradeInput) (*UpgradeOutput, error) {
+func (UnimplementedOperationsServer) Upgrade(ctx context.Context, in *Operations_UpgradeInput) (*Operations_UpgradeOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/operations:upgrade"))
 }
 
 // FabricRebalance answers operation-not-supported.
-func (UnimplementedOperationsServer) FabricRebalance(ctx context.Context, in *FabricRebalanceInput) (*FabricRebalanceOutput, error) {
+func (UnimplementedOperationsServer) FabricRebalance(ctx context.Context, in *Operations_Fabric_RebalanceInput) (*Operations_Fabric_RebalanceOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/operations:fabric/rebalance"))
 }
 
 // PortTest answers operation-not-supported.
-func (UnimplementedOperationsServer) PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *PortTestInput) (*PortTestOutput, error) {
+func (UnimplementedOperationsServer) PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *Operations_Fabric_Slot_Port_TestInput) (*Operations_Fabric_Slot_Port_TestOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/operations:fabric/slot/port/test"))
 }
 
@@ -70,7 +70,7 @@ func RegisterOperationsServer(srv *genimpl.Server, impl OperationsServer) error 
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(PingInput)
+			in := new(Operations_PingInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -85,7 +85,7 @@ func RegisterOperationsServer(srv *genimpl.Server, impl OperationsServer) error 
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(UpgradeInput)
+			in := new(Operations_UpgradeInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -104,7 +104,7 @@ func RegisterOperationsServer(srv *genimpl.Server, impl OperationsServer) error 
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(FabricRebalanceInput)
+			in := new(Operations_Fabric_RebalanceInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -130,7 +130,7 @@ func RegisterOperationsServer(srv *genimpl.Server, impl OperationsServer) error 
 			kChassis := ks[0].Str
 			kNumber := genimpl.Uint[uint8](ks[1])
 			kName := ks[2].Str
-			in := new(PortTestInput)
+			in := new(Operations_Fabric_Slot_Port_TestInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -160,7 +160,7 @@ func NewOperationsClient(s *genimpl.Session) *OperationsClient {
 // Ping calls rpc /operations:ping.
 //
 // No input, no output.
-func (c *OperationsClient) Ping(ctx context.Context, in *PingInput) error {
+func (c *OperationsClient) Ping(ctx context.Context, in *Operations_PingInput) error {
 	op := schemaOp("/operations:ping")
 	var it *data.Node
 	if in != nil {
@@ -174,7 +174,7 @@ func (c *OperationsClient) Ping(ctx context.Context, in *PingInput) error {
 }
 
 // Upgrade calls rpc /operations:upgrade.
-func (c *OperationsClient) Upgrade(ctx context.Context, in *UpgradeInput) (*UpgradeOutput, error) {
+func (c *OperationsClient) Upgrade(ctx context.Context, in *Operations_UpgradeInput) (*Operations_UpgradeOutput, error) {
 	op := schemaOp("/operations:upgrade")
 	var it *data.Node
 	if in != nil {
@@ -187,7 +187,7 @@ func (c *OperationsClient) Upgrade(ctx context.Context, in *UpgradeInput) (*Upgr
 	if err != nil {
 		return nil, err
 	}
-	out := new(UpgradeOutput)
+	out := new(Operations_UpgradeOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -199,7 +199,7 @@ func (c *OperationsClient) Upgrade(ctx context.Context, in *UpgradeInput) (*Upgr
 // FabricRebalance calls action /operations:fabric/rebalance.
 //
 // An action on a container: no keys.
-func (c *OperationsClient) FabricRebalance(ctx context.Context, in *FabricRebalanceInput) (*FabricRebalanceOutput, error) {
+func (c *OperationsClient) FabricRebalance(ctx context.Context, in *Operations_Fabric_RebalanceInput) (*Operations_Fabric_RebalanceOutput, error) {
 	op := schemaOp("/operations:fabric/rebalance")
 	var it *data.Node
 	if in != nil {
@@ -212,7 +212,7 @@ func (c *OperationsClient) FabricRebalance(ctx context.Context, in *FabricRebala
 	if err != nil {
 		return nil, err
 	}
-	out := new(FabricRebalanceOutput)
+	out := new(Operations_Fabric_RebalanceOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -227,7 +227,7 @@ func (c *OperationsClient) FabricRebalance(ctx context.Context, in *FabricRebala
 //
 // The target instance is named by its keys: kChassis (/operations:fabric/slot/chassis), kNumber
 // (/operations:fabric/slot/number), kName (/operations:fabric/slot/port/name).
-func (c *OperationsClient) PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *PortTestInput) (*PortTestOutput, error) {
+func (c *OperationsClient) PortTest(ctx context.Context, kChassis string, kNumber uint8, kName string, in *Operations_Fabric_Slot_Port_TestInput) (*Operations_Fabric_Slot_Port_TestOutput, error) {
 	op := schemaOp("/operations:fabric/slot/port/test")
 	var it *data.Node
 	if in != nil {
@@ -240,7 +240,7 @@ func (c *OperationsClient) PortTest(ctx context.Context, kChassis string, kNumbe
 	if err != nil {
 		return nil, err
 	}
-	out := new(PortTestOutput)
+	out := new(Operations_Fabric_Slot_Port_TestOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err

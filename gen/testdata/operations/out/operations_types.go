@@ -7,14 +7,14 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Fabric is the container /operations:fabric (config).
-type Fabric struct {
+// Operations_Fabric is the container /operations:fabric (config).
+type Operations_Fabric struct {
 	// Slot is list /operations:fabric/slot (config).
-	Slot []*Slot
+	Slot []*Operations_Fabric_Slot
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
-func (x *Fabric) AppendSlot(e *Slot) error {
+func (x *Operations_Fabric) AppendSlot(e *Operations_Fabric_Slot) error {
 	if e.Chassis == nil {
 		return genimpl.MissingKey("/operations:fabric/slot", "chassis")
 	}
@@ -29,7 +29,7 @@ func (x *Fabric) AppendSlot(e *Slot) error {
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
-func (x *Fabric) GetSlot(kChassis string, kNumber uint8) *Slot {
+func (x *Operations_Fabric) GetSlot(kChassis string, kNumber uint8) *Operations_Fabric_Slot {
 	for _, e := range x.Slot {
 		if e.Chassis != nil && *e.Chassis == kChassis && e.Number != nil && *e.Number == kNumber {
 			return e
@@ -39,19 +39,19 @@ func (x *Fabric) GetSlot(kChassis string, kNumber uint8) *Slot {
 }
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
-func (x *Fabric) NewSlot(kChassis string, kNumber uint8) (*Slot, error) {
+func (x *Operations_Fabric) NewSlot(kChassis string, kNumber uint8) (*Operations_Fabric_Slot, error) {
 	if x.GetSlot(kChassis, kNumber) != nil {
 		return nil, genimpl.Duplicate("/operations:fabric/slot")
 	}
-	e := &Slot{Chassis: &kChassis, Number: &kNumber}
+	e := &Operations_Fabric_Slot{Chassis: &kChassis, Number: &kNumber}
 	x.Slot = append(x.Slot, e)
 	return e, nil
 }
 
-// Slot is an entry of the list /operations:fabric/slot (config).
+// Operations_Fabric_Slot is an entry of the list /operations:fabric/slot (config).
 //
 // Keys: chassis number.
-type Slot struct {
+type Operations_Fabric_Slot struct {
 	// Chassis is leaf /operations:fabric/slot/chassis (config).
 	Chassis *string
 
@@ -59,11 +59,11 @@ type Slot struct {
 	Number *uint8
 
 	// Port is list /operations:fabric/slot/port (config).
-	Port []*Port
+	Port []*Operations_Fabric_Slot_Port
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
-func (x *Slot) AppendPort(e *Port) error {
+func (x *Operations_Fabric_Slot) AppendPort(e *Operations_Fabric_Slot_Port) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/operations:fabric/slot/port", "name")
 	}
@@ -75,7 +75,7 @@ func (x *Slot) AppendPort(e *Port) error {
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
-func (x *Slot) GetPort(kName string) *Port {
+func (x *Operations_Fabric_Slot) GetPort(kName string) *Operations_Fabric_Slot_Port {
 	for _, e := range x.Port {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -85,32 +85,32 @@ func (x *Slot) GetPort(kName string) *Port {
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
-func (x *Slot) NewPort(kName string) (*Port, error) {
+func (x *Operations_Fabric_Slot) NewPort(kName string) (*Operations_Fabric_Slot_Port, error) {
 	if x.GetPort(kName) != nil {
 		return nil, genimpl.Duplicate("/operations:fabric/slot/port")
 	}
-	e := &Port{Name: &kName}
+	e := &Operations_Fabric_Slot_Port{Name: &kName}
 	x.Port = append(x.Port, e)
 	return e, nil
 }
 
-// Port is an entry of the list /operations:fabric/slot/port (config).
+// Operations_Fabric_Slot_Port is an entry of the list /operations:fabric/slot/port (config).
 //
 // Keys: name.
-type Port struct {
+type Operations_Fabric_Slot_Port struct {
 	// Name is leaf /operations:fabric/slot/port/name (config).
 	Name *string
 
 	// Level is leaf /operations:fabric/slot/port/level (config).
-	Level *Level
+	Level *Operations_Level
 }
 
-// PingInput is the input of rpc /operations:ping.
-type PingInput struct {
+// Operations_PingInput is the input of rpc /operations:ping.
+type Operations_PingInput struct {
 }
 
-// UpgradeInput is the input of rpc /operations:upgrade.
-type UpgradeInput struct {
+// Operations_UpgradeInput is the input of rpc /operations:upgrade.
+type Operations_UpgradeInput struct {
 	// Image is leaf /operations:upgrade/input/image.
 	Image *string
 
@@ -124,52 +124,52 @@ type UpgradeInput struct {
 	At *string
 
 	// Options is container /operations:upgrade/input/options.
-	Options *UpgradeInput_Options
+	Options *Operations_UpgradeInput_Options
 }
 
-// UpgradeInput_Options is the container /operations:upgrade/input/options.
-type UpgradeInput_Options struct {
+// Operations_UpgradeInput_Options is the container /operations:upgrade/input/options.
+type Operations_UpgradeInput_Options struct {
 	// Reboot is leaf /operations:upgrade/input/options/reboot (default "true").
 	Reboot *bool
 }
 
-// UpgradeOutput is the output of rpc /operations:upgrade.
-type UpgradeOutput struct {
+// Operations_UpgradeOutput is the output of rpc /operations:upgrade.
+type Operations_UpgradeOutput struct {
 	// Job is leaf /operations:upgrade/output/job.
 	Job *uint64
 }
 
-// Alarm is the content of notification /operations:alarm.
-type Alarm struct {
+// Operations_Alarm is the content of notification /operations:alarm.
+type Operations_Alarm struct {
 	// Severity is leaf /operations:alarm/severity.
-	Severity *Level
+	Severity *Operations_Level
 
 	// Source is container /operations:alarm/source.
-	Source *Alarm_Source
+	Source *Operations_Alarm_Source
 }
 
-// Alarm_Source is the container /operations:alarm/source.
-type Alarm_Source struct {
+// Operations_Alarm_Source is the container /operations:alarm/source.
+type Operations_Alarm_Source struct {
 	// Slot is leaf /operations:alarm/source/slot.
 	Slot *uint8
 }
 
-// Heartbeat is the content of notification /operations:heartbeat.
-type Heartbeat struct {
+// Operations_Heartbeat is the content of notification /operations:heartbeat.
+type Operations_Heartbeat struct {
 }
 
-// FabricRebalanceInput is the input of action /operations:fabric/rebalance.
-type FabricRebalanceInput struct {
+// Operations_Fabric_RebalanceInput is the input of action /operations:fabric/rebalance.
+type Operations_Fabric_RebalanceInput struct {
 }
 
-// FabricRebalanceOutput is the output of action /operations:fabric/rebalance.
-type FabricRebalanceOutput struct {
+// Operations_Fabric_RebalanceOutput is the output of action /operations:fabric/rebalance.
+type Operations_Fabric_RebalanceOutput struct {
 	// Moved is leaf /operations:fabric/rebalance/output/moved.
 	Moved *uint32
 }
 
-// PortTestInput is the input of action /operations:fabric/slot/port/test.
-type PortTestInput struct {
+// Operations_Fabric_Slot_Port_TestInput is the input of action /operations:fabric/slot/port/test.
+type Operations_Fabric_Slot_Port_TestInput struct {
 	// Pattern is leaf /operations:fabric/slot/port/test/input/pattern (mandatory).
 	Pattern *string
 
@@ -177,23 +177,24 @@ type PortTestInput struct {
 	Lanes []uint8
 }
 
-// PortTestOutput is the output of action /operations:fabric/slot/port/test.
-type PortTestOutput struct {
+// Operations_Fabric_Slot_Port_TestOutput is the output of action /operations:fabric/slot/port/test.
+type Operations_Fabric_Slot_Port_TestOutput struct {
 	// Result is container /operations:fabric/slot/port/test/output/result.
-	Result *PortTestOutput_Result
+	Result *Operations_Fabric_Slot_Port_TestOutput_Result
 }
 
-// PortTestOutput_Result is the container /operations:fabric/slot/port/test/output/result.
-type PortTestOutput_Result struct {
+// Operations_Fabric_Slot_Port_TestOutput_Result is the container
+// /operations:fabric/slot/port/test/output/result.
+type Operations_Fabric_Slot_Port_TestOutput_Result struct {
 	// Ok is leaf /operations:fabric/slot/port/test/output/result/ok.
 	Ok *bool
 
 	// Lane is list /operations:fabric/slot/port/test/output/result/lane.
-	Lane []*PortTestOutput_Result_Lane
+	Lane []*Operations_Fabric_Slot_Port_TestOutput_Result_Lane
 }
 
 // AppendLane appends entry e to Lane, refusing an entry without its keys or with the keys of another.
-func (x *PortTestOutput_Result) AppendLane(e *PortTestOutput_Result_Lane) error {
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result) AppendLane(e *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) error {
 	if e.ID == nil {
 		return genimpl.MissingKey("/operations:fabric/slot/port/test/output/result/lane", "id")
 	}
@@ -205,7 +206,7 @@ func (x *PortTestOutput_Result) AppendLane(e *PortTestOutput_Result_Lane) error 
 }
 
 // GetLane returns the entry of Lane with the given keys, nil if none.
-func (x *PortTestOutput_Result) GetLane(kID uint8) *PortTestOutput_Result_Lane {
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result) GetLane(kID uint8) *Operations_Fabric_Slot_Port_TestOutput_Result_Lane {
 	for _, e := range x.Lane {
 		if e.ID != nil && *e.ID == kID {
 			return e
@@ -215,18 +216,18 @@ func (x *PortTestOutput_Result) GetLane(kID uint8) *PortTestOutput_Result_Lane {
 }
 
 // NewLane appends a new entry with the given keys to Lane and returns it; it fails when the keys are taken.
-func (x *PortTestOutput_Result) NewLane(kID uint8) (*PortTestOutput_Result_Lane, error) {
+func (x *Operations_Fabric_Slot_Port_TestOutput_Result) NewLane(kID uint8) (*Operations_Fabric_Slot_Port_TestOutput_Result_Lane, error) {
 	if x.GetLane(kID) != nil {
 		return nil, genimpl.Duplicate("/operations:fabric/slot/port/test/output/result/lane")
 	}
-	e := &PortTestOutput_Result_Lane{ID: &kID}
+	e := &Operations_Fabric_Slot_Port_TestOutput_Result_Lane{ID: &kID}
 	x.Lane = append(x.Lane, e)
 	return e, nil
 }
 
-// PortTestOutput_Result_Lane is an entry of the list
+// Operations_Fabric_Slot_Port_TestOutput_Result_Lane is an entry of the list
 // /operations:fabric/slot/port/test/output/result/lane.
-type PortTestOutput_Result_Lane struct {
+type Operations_Fabric_Slot_Port_TestOutput_Result_Lane struct {
 	// ID is leaf /operations:fabric/slot/port/test/output/result/lane/id.
 	ID *uint8
 
@@ -234,8 +235,9 @@ type PortTestOutput_Result_Lane struct {
 	Loss *genimpl.Decimal64
 }
 
-// PortPortDown is the content of notification /operations:fabric/slot/port/port-down.
-type PortPortDown struct {
+// Operations_Fabric_Slot_Port_PortDown is the content of notification
+// /operations:fabric/slot/port/port-down.
+type Operations_Fabric_Slot_Port_PortDown struct {
 	// Reason is leaf /operations:fabric/slot/port/port-down/reason.
-	Reason *Level
+	Reason *Operations_Level
 }

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Fabric is container /operations:fabric (config).
-	Fabric *Fabric
+	Fabric *Operations_Fabric
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "operations:fabric":
-			x.Fabric = new(Fabric)
+			x.Fabric = new(Operations_Fabric)
 			if err := x.Fabric.FromTree(c); err != nil {
 				return err
 			}

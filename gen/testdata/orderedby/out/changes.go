@@ -8,8 +8,7 @@ import (
 )
 
 // Change is one container or list entry a commit to running changed, as the package's typed structs:
-// Old and New point to the struct of the entry's schema node (*Policy ...), nil when absent; Path
-// locates the entry.
+// Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.
 type Change = genimpl.TypedChange
 
 // Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each
@@ -24,13 +23,13 @@ func Changes(c *genimpl.Commit) ([]Change, error) {
 func newStruct(path string) genimpl.Struct {
 	switch path {
 	case "/orderedby:policy":
-		return new(Policy)
+		return new(Orderedby_Policy)
 	case "/orderedby:policy/rule":
-		return new(Rule)
+		return new(Orderedby_Policy_Rule)
 	case "/orderedby:policy/log":
-		return new(Log)
+		return new(Orderedby_Policy_Log)
 	case "/orderedby:policy/pair":
-		return new(Pair)
+		return new(Orderedby_Policy_Pair)
 	}
 	return nil
 }

@@ -11,24 +11,24 @@ import (
 
 // FromTree sets x from n, an instance of /orderedby:policy, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Policy) FromTree(n *data.Node) error {
-	*x = Policy{}
+func (x *Orderedby_Policy) FromTree(n *data.Node) error {
+	*x = Orderedby_Policy{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "rule":
-			e := new(Rule)
+			e := new(Orderedby_Policy_Rule)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Rule = append(x.Rule, e)
 		case "log":
-			e := new(Log)
+			e := new(Orderedby_Policy_Log)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
 			x.Log = append(x.Log, e)
 		case "pair":
-			e := new(Pair)
+			e := new(Orderedby_Policy_Pair)
 			if err := e.FromTree(c); err != nil {
 				return err
 			}
@@ -40,7 +40,7 @@ func (x *Policy) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy, checking every
 // value against its type.
-func (x *Policy) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Orderedby_Policy) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, e := range x.Rule {
 		b.Add(e.ToTree(b.Schema("orderedby", "rule")))
@@ -56,8 +56,8 @@ func (x *Policy) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /orderedby:policy/rule, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Rule) FromTree(n *data.Node) error {
-	*x = Rule{}
+func (x *Orderedby_Policy_Rule) FromTree(n *data.Node) error {
+	*x = Orderedby_Policy_Rule{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "name":
@@ -71,7 +71,7 @@ func (x *Rule) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/rule, checking
 // every value against its type.
-func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Orderedby_Policy_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "orderedby", "name", x.Name)
 	for _, v := range x.Match {
@@ -82,8 +82,8 @@ func (x *Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /orderedby:policy/log, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Log) FromTree(n *data.Node) error {
-	*x = Log{}
+func (x *Orderedby_Policy_Log) FromTree(n *data.Node) error {
+	*x = Orderedby_Policy_Log{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "message":
@@ -95,7 +95,7 @@ func (x *Log) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/log, checking
 // every value against its type.
-func (x *Log) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Orderedby_Policy_Log) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "orderedby", "message", x.Message)
 	return b.Done()
@@ -103,8 +103,8 @@ func (x *Log) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /orderedby:policy/pair, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Pair) FromTree(n *data.Node) error {
-	*x = Pair{}
+func (x *Orderedby_Policy_Pair) FromTree(n *data.Node) error {
+	*x = Orderedby_Policy_Pair{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "orderedby") {
 		case "a":
@@ -118,7 +118,7 @@ func (x *Pair) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/pair, checking
 // every value against its type.
-func (x *Pair) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *Orderedby_Policy_Pair) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafString(b, "orderedby", "a", x.A)
 	genimpl.LeafBool(b, "orderedby", "b", x.B)

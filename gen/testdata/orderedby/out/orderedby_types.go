@@ -7,21 +7,21 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
-// Policy is the container /orderedby:policy (config).
-type Policy struct {
+// Orderedby_Policy is the container /orderedby:policy (config).
+type Orderedby_Policy struct {
 	// Rule is list /orderedby:policy/rule (config).
-	Rule []*Rule
+	Rule []*Orderedby_Policy_Rule
 
 	// Log is list /orderedby:policy/log (state).
 	// A keyless state list.
-	Log []*Log
+	Log []*Orderedby_Policy_Log
 
 	// Pair is list /orderedby:policy/pair (config).
-	Pair []*Pair
+	Pair []*Orderedby_Policy_Pair
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
-func (x *Policy) AppendRule(e *Rule) error {
+func (x *Orderedby_Policy) AppendRule(e *Orderedby_Policy_Rule) error {
 	if e.Name == nil {
 		return genimpl.MissingKey("/orderedby:policy/rule", "name")
 	}
@@ -33,7 +33,7 @@ func (x *Policy) AppendRule(e *Rule) error {
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
-func (x *Policy) GetRule(kName string) *Rule {
+func (x *Orderedby_Policy) GetRule(kName string) *Orderedby_Policy_Rule {
 	for _, e := range x.Rule {
 		if e.Name != nil && *e.Name == kName {
 			return e
@@ -43,23 +43,23 @@ func (x *Policy) GetRule(kName string) *Rule {
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
-func (x *Policy) NewRule(kName string) (*Rule, error) {
+func (x *Orderedby_Policy) NewRule(kName string) (*Orderedby_Policy_Rule, error) {
 	if x.GetRule(kName) != nil {
 		return nil, genimpl.Duplicate("/orderedby:policy/rule")
 	}
-	e := &Rule{Name: &kName}
+	e := &Orderedby_Policy_Rule{Name: &kName}
 	x.Rule = append(x.Rule, e)
 	return e, nil
 }
 
 // AppendLog appends entry e to Log, refusing an entry without its keys or with the keys of another.
-func (x *Policy) AppendLog(e *Log) error {
+func (x *Orderedby_Policy) AppendLog(e *Orderedby_Policy_Log) error {
 	x.Log = append(x.Log, e)
 	return nil
 }
 
 // AppendPair appends entry e to Pair, refusing an entry without its keys or with the keys of another.
-func (x *Policy) AppendPair(e *Pair) error {
+func (x *Orderedby_Policy) AppendPair(e *Orderedby_Policy_Pair) error {
 	if e.A == nil {
 		return genimpl.MissingKey("/orderedby:policy/pair", "a")
 	}
@@ -74,7 +74,7 @@ func (x *Policy) AppendPair(e *Pair) error {
 }
 
 // GetPair returns the entry of Pair with the given keys, nil if none.
-func (x *Policy) GetPair(kA string, kB bool) *Pair {
+func (x *Orderedby_Policy) GetPair(kA string, kB bool) *Orderedby_Policy_Pair {
 	for _, e := range x.Pair {
 		if e.A != nil && *e.A == kA && e.B != nil && *e.B == kB {
 			return e
@@ -84,20 +84,20 @@ func (x *Policy) GetPair(kA string, kB bool) *Pair {
 }
 
 // NewPair appends a new entry with the given keys to Pair and returns it; it fails when the keys are taken.
-func (x *Policy) NewPair(kA string, kB bool) (*Pair, error) {
+func (x *Orderedby_Policy) NewPair(kA string, kB bool) (*Orderedby_Policy_Pair, error) {
 	if x.GetPair(kA, kB) != nil {
 		return nil, genimpl.Duplicate("/orderedby:policy/pair")
 	}
-	e := &Pair{A: &kA, B: &kB}
+	e := &Orderedby_Policy_Pair{A: &kA, B: &kB}
 	x.Pair = append(x.Pair, e)
 	return e, nil
 }
 
-// Rule is an entry of the list /orderedby:policy/rule (config).
+// Orderedby_Policy_Rule is an entry of the list /orderedby:policy/rule (config).
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
-type Rule struct {
+type Orderedby_Policy_Rule struct {
 	// Name is leaf /orderedby:policy/rule/name (config).
 	Name *string
 
@@ -105,18 +105,18 @@ type Rule struct {
 	Match []string
 }
 
-// Log is an entry of the list /orderedby:policy/log (state).
+// Orderedby_Policy_Log is an entry of the list /orderedby:policy/log (state).
 //
 // A keyless state list.
-type Log struct {
+type Orderedby_Policy_Log struct {
 	// Message is leaf /orderedby:policy/log/message (state).
 	Message *string
 }
 
-// Pair is an entry of the list /orderedby:policy/pair (config).
+// Orderedby_Policy_Pair is an entry of the list /orderedby:policy/pair (config).
 //
 // Keys: a b.
-type Pair struct {
+type Orderedby_Policy_Pair struct {
 	// A is leaf /orderedby:policy/pair/a (config).
 	A *string
 

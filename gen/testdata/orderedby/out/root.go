@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Policy is container /orderedby:policy (config).
-	Policy *Policy
+	Policy *Orderedby_Policy
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "orderedby:policy":
-			x.Policy = new(Policy)
+			x.Policy = new(Orderedby_Policy)
 			if err := x.Policy.FromTree(c); err != nil {
 				return err
 			}

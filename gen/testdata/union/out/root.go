@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Settings is container /union:settings (config).
-	Settings *Settings
+	Settings *Union_Settings
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
@@ -27,7 +27,7 @@ func (x *Root) FromTree(n *data.Node) error {
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "") {
 		case "union:settings":
-			x.Settings = new(Settings)
+			x.Settings = new(Union_Settings)
 			if err := x.Settings.FromTree(c); err != nil {
 				return err
 			}

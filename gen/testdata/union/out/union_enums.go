@@ -9,223 +9,223 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// LevelEnum is the enumeration of /union:settings/level; its values are the YANG enum values.
-type LevelEnum int32
+// Union_LevelEnum is the enumeration of /union:settings/level; its values are the YANG enum values.
+type Union_LevelEnum int32
 
-// The values of LevelEnum.
+// The values of Union_LevelEnum.
 const (
-	LevelEnum_Debug LevelEnum = 0 // debug
-	LevelEnum_Info  LevelEnum = 1 // info
+	Union_LevelEnum_Debug Union_LevelEnum = 0 // debug
+	Union_LevelEnum_Info  Union_LevelEnum = 1 // info
 )
 
-// String returns the YANG name of e, or LevelEnum(<value>) for a value that is not one.
-func (e LevelEnum) String() string {
+// String returns the YANG name of e, or Union_LevelEnum(<value>) for a value that is not one.
+func (e Union_LevelEnum) String() string {
 	switch e {
-	case LevelEnum_Debug:
+	case Union_LevelEnum_Debug:
 		return "debug"
-	case LevelEnum_Info:
+	case Union_LevelEnum_Info:
 		return "info"
 	}
-	return "LevelEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return "Union_LevelEnum(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseLevelEnum returns the value of LevelEnum named s; ok is false when none is.
-func ParseLevelEnum(s string) (v LevelEnum, ok bool) {
+// ParseUnion_LevelEnum returns the value of Union_LevelEnum named s; ok is false when none is.
+func ParseUnion_LevelEnum(s string) (v Union_LevelEnum, ok bool) {
 	switch s {
 	case "debug":
-		return LevelEnum_Debug, true
+		return Union_LevelEnum_Debug, true
 	case "info":
-		return LevelEnum_Info, true
+		return Union_LevelEnum_Info, true
 	}
 	return 0, false
 }
 
-// Level is the union typedef union:level: one of Level_Uint8, Level_Enum, Level_String.
-type Level interface {
-	unionLevel() genimpl.UnionValue
+// Union_Level is the union typedef union:level: one of Union_Level_Uint8, Union_Level_Enum, Union_Level_String.
+type Union_Level interface {
+	unionUnion_Level() genimpl.UnionValue
 }
 
-// Level_Uint8 is a Uint8 value of Level.
-type Level_Uint8 uint8
+// Union_Level_Uint8 is a Uint8 value of Union_Level.
+type Union_Level_Uint8 uint8
 
-func (w Level_Uint8) unionLevel() genimpl.UnionValue {
+func (w Union_Level_Uint8) unionUnion_Level() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint8(w))}
 }
 
 // String returns the lexical form of w.
-func (w Level_Uint8) String() string { return w.unionLevel().Text }
+func (w Union_Level_Uint8) String() string { return w.unionUnion_Level().Text }
 
-// Level_Enum is a LevelEnum value of Level.
-type Level_Enum LevelEnum
+// Union_Level_Enum is a Union_LevelEnum value of Union_Level.
+type Union_Level_Enum Union_LevelEnum
 
-func (w Level_Enum) unionLevel() genimpl.UnionValue {
-	return genimpl.UnionValue{Member: 1, Text: LevelEnum(w).String()}
+func (w Union_Level_Enum) unionUnion_Level() genimpl.UnionValue {
+	return genimpl.UnionValue{Member: 1, Text: Union_LevelEnum(w).String()}
 }
 
 // String returns the lexical form of w.
-func (w Level_Enum) String() string { return w.unionLevel().Text }
+func (w Union_Level_Enum) String() string { return w.unionUnion_Level().Text }
 
-// Level_String is a String value of Level.
-type Level_String string
+// Union_Level_String is a String value of Union_Level.
+type Union_Level_String string
 
-func (w Level_String) unionLevel() genimpl.UnionValue {
+func (w Union_Level_String) unionUnion_Level() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 2, Text: string(w)}
 }
 
 // String returns the lexical form of w.
-func (w Level_String) String() string { return w.unionLevel().Text }
+func (w Union_Level_String) String() string { return w.unionUnion_Level().Text }
 
-// fromLevel converts a value of a Level leaf.
-func fromLevel(v data.Value, t *schema.Type) (Level, error) {
+// fromUnion_Level converts a value of a Union_Level leaf.
+func fromUnion_Level(v data.Value, t *schema.Type) (Union_Level, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return Level_Uint8(genimpl.Uint[uint8](mv)), nil
+		return Union_Level_Uint8(genimpl.Uint[uint8](mv)), nil
 	case 1:
-		return Level_Enum(genimpl.Int[LevelEnum](mv)), nil
+		return Union_Level_Enum(genimpl.Int[Union_LevelEnum](mv)), nil
 	case 2:
-		return Level_String(mv.Str), nil
+		return Union_Level_String(mv.Str), nil
 	}
 	return nil, genimpl.NoMember(v)
 }
 
-// Settings_Mixed is the union of /union:settings/mixed: one of Settings_Mixed_Int32, Settings_Mixed_Decimal64, Settings_Mixed_Bool, Settings_Mixed_Identity, Settings_Mixed_Binary, Settings_Mixed_Bits, Settings_Mixed_Empty, Settings_Mixed_Int64, Settings_Mixed_String.
-type Settings_Mixed interface {
-	unionSettings_Mixed() genimpl.UnionValue
+// Union_Settings_Mixed is the union of /union:settings/mixed: one of Union_Settings_Mixed_Int32, Union_Settings_Mixed_Decimal64, Union_Settings_Mixed_Bool, Union_Settings_Mixed_Identity, Union_Settings_Mixed_Binary, Union_Settings_Mixed_Bits, Union_Settings_Mixed_Empty, Union_Settings_Mixed_Int64, Union_Settings_Mixed_String.
+type Union_Settings_Mixed interface {
+	unionUnion_Settings_Mixed() genimpl.UnionValue
 }
 
-// Settings_Mixed_Int32 is a Int32 value of Settings_Mixed.
-type Settings_Mixed_Int32 int32
+// Union_Settings_Mixed_Int32 is a Int32 value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Int32 int32
 
-func (w Settings_Mixed_Int32) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Int32) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatInt(int32(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Int32) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Int32) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Decimal64 is a Decimal64 value of Settings_Mixed.
-type Settings_Mixed_Decimal64 genimpl.Decimal64
+// Union_Settings_Mixed_Decimal64 is a Decimal64 value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Decimal64 genimpl.Decimal64
 
-func (w Settings_Mixed_Decimal64) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Decimal64) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: genimpl.Decimal64(w).String()}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Decimal64) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Decimal64) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Bool is a Bool value of Settings_Mixed.
-type Settings_Mixed_Bool bool
+// Union_Settings_Mixed_Bool is a Bool value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Bool bool
 
-func (w Settings_Mixed_Bool) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Bool) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 2, Text: genimpl.FormatBool(bool(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Bool) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Bool) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Identity is a Colour value of Settings_Mixed.
-type Settings_Mixed_Identity Colour
+// Union_Settings_Mixed_Identity is a Union_Colour value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Identity Union_Colour
 
-func (w Settings_Mixed_Identity) unionSettings_Mixed() genimpl.UnionValue {
-	return genimpl.UnionValue{Member: 3, Text: string(Colour(w))}
+func (w Union_Settings_Mixed_Identity) unionUnion_Settings_Mixed() genimpl.UnionValue {
+	return genimpl.UnionValue{Member: 3, Text: string(Union_Colour(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Identity) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Identity) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Binary is a Binary value of Settings_Mixed.
-type Settings_Mixed_Binary []byte
+// Union_Settings_Mixed_Binary is a Binary value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Binary []byte
 
-func (w Settings_Mixed_Binary) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Binary) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 4, Text: genimpl.FormatBinary([]byte(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Binary) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Binary) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Bits is a Bits value of Settings_Mixed.
-type Settings_Mixed_Bits []string
+// Union_Settings_Mixed_Bits is a Bits value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Bits []string
 
-func (w Settings_Mixed_Bits) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Bits) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 5, Text: genimpl.FormatBits([]string(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Bits) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Bits) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Empty is a Empty value of Settings_Mixed.
-type Settings_Mixed_Empty struct{}
+// Union_Settings_Mixed_Empty is a Empty value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Empty struct{}
 
-func (w Settings_Mixed_Empty) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Empty) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 6, Text: ""}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Empty) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Empty) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_Int64 is a Int64 value of Settings_Mixed.
-type Settings_Mixed_Int64 int64
+// Union_Settings_Mixed_Int64 is a Int64 value of Union_Settings_Mixed.
+type Union_Settings_Mixed_Int64 int64
 
-func (w Settings_Mixed_Int64) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_Int64) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 7, Text: genimpl.FormatInt(int64(w))}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_Int64) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_Int64) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// Settings_Mixed_String is a String value of Settings_Mixed.
-type Settings_Mixed_String string
+// Union_Settings_Mixed_String is a String value of Union_Settings_Mixed.
+type Union_Settings_Mixed_String string
 
-func (w Settings_Mixed_String) unionSettings_Mixed() genimpl.UnionValue {
+func (w Union_Settings_Mixed_String) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 8, Text: string(w)}
 }
 
 // String returns the lexical form of w.
-func (w Settings_Mixed_String) String() string { return w.unionSettings_Mixed().Text }
+func (w Union_Settings_Mixed_String) String() string { return w.unionUnion_Settings_Mixed().Text }
 
-// fromSettings_Mixed converts a value of a Settings_Mixed leaf.
-func fromSettings_Mixed(v data.Value, t *schema.Type) (Settings_Mixed, error) {
+// fromUnion_Settings_Mixed converts a value of a Union_Settings_Mixed leaf.
+func fromUnion_Settings_Mixed(v data.Value, t *schema.Type) (Union_Settings_Mixed, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return Settings_Mixed_Int32(genimpl.Int[int32](mv)), nil
+		return Union_Settings_Mixed_Int32(genimpl.Int[int32](mv)), nil
 	case 1:
-		return Settings_Mixed_Decimal64(genimpl.Decimal(mv)), nil
+		return Union_Settings_Mixed_Decimal64(genimpl.Decimal(mv)), nil
 	case 2:
-		return Settings_Mixed_Bool(genimpl.Bool(mv)), nil
+		return Union_Settings_Mixed_Bool(genimpl.Bool(mv)), nil
 	case 3:
-		return Settings_Mixed_Identity(Colour(mv.Str)), nil
+		return Union_Settings_Mixed_Identity(Union_Colour(mv.Str)), nil
 	case 4:
-		return Settings_Mixed_Binary(genimpl.Binary(mv)), nil
+		return Union_Settings_Mixed_Binary(genimpl.Binary(mv)), nil
 	case 5:
-		return Settings_Mixed_Bits(genimpl.Bits(mv)), nil
+		return Union_Settings_Mixed_Bits(genimpl.Bits(mv)), nil
 	case 6:
-		return Settings_Mixed_Empty(struct{}{}), nil
+		return Union_Settings_Mixed_Empty(struct{}{}), nil
 	case 7:
-		return Settings_Mixed_Int64(genimpl.Int[int64](mv)), nil
+		return Union_Settings_Mixed_Int64(genimpl.Int[int64](mv)), nil
 	case 8:
-		return Settings_Mixed_String(mv.Str), nil
+		return Union_Settings_Mixed_String(mv.Str), nil
 	}
 	return nil, genimpl.NoMember(v)
 }
 
-// Colour holds identityref values derived from union:colour, as "module:identity".
-type Colour string
+// Union_Colour holds identityref values derived from union:colour, as "module:identity".
+type Union_Colour string
 
-// The identities Colour takes.
+// The identities Union_Colour takes.
 const (
-	Colour_Red Colour = "union:red"
+	Union_Colour_Red Union_Colour = "union:red"
 )
 
 // String returns v as "module:identity".
-func (v Colour) String() string { return string(v) }
+func (v Union_Colour) String() string { return string(v) }
 
-// ParseColour returns the identity named s ("module:identity"); ok is false when Colour does not take it.
-func ParseColour(s string) (v Colour, ok bool) {
-	switch Colour(s) {
-	case Colour_Red:
-		return Colour(s), true
+// ParseUnion_Colour returns the identity named s ("module:identity"); ok is false when Union_Colour does not take it.
+func ParseUnion_Colour(s string) (v Union_Colour, ok bool) {
+	switch Union_Colour(s) {
+	case Union_Colour_Red:
+		return Union_Colour(s), true
 	}
 	return "", false
 }

@@ -3,16 +3,16 @@
 
 package union
 
-// Settings is the container /union:settings (config).
-type Settings struct {
+// Union_Settings is the container /union:settings (config).
+type Union_Settings struct {
 	// Level is leaf /union:settings/level (config).
-	Level Level
+	Level Union_Level
 
 	// Levels is leaf-list /union:settings/levels (config).
-	Levels []Level
+	Levels []Union_Level
 
 	// Mixed is leaf /union:settings/mixed (config).
-	Mixed Settings_Mixed
+	Mixed Union_Settings_Mixed
 
 	// Strings is leaf /union:settings/strings (config).
 	// Every member is a string: a plain string field.
