@@ -410,7 +410,9 @@ func TestNewErrors(t *testing.T) {
 	if err := a.HandleState("/ncws-example:nope", nil); err == nil {
 		t.Error("HandleState on a missing path succeeded")
 	}
-	if err := agent.State(a, "/ncws-example:interfaces/interface/statistics", func(context.Context, *agent.StateRequest, *example.NcwsExample_Interfaces_Interface_Statistics) error { return nil }); err == nil {
+	if err := agent.State(a, "/ncws-example:interfaces/interface/statistics", func(context.Context, *agent.StateRequest, *example.NcwsExample_Interfaces_Interface_Statistics) error {
+		return nil
+	}); err == nil {
 		t.Error("State inside a list succeeded")
 	}
 }

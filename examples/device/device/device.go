@@ -62,7 +62,7 @@ type Device struct {
 
 	mu       sync.Mutex
 	boot     time.Time
-	ports    map[string]*port          // the hardware's interfaces, by name
+	ports    map[string]*port                              // the hardware's interfaces, by name
 	routes   map[string]*example.NcwsExample_Routing_Route // the static routes applied, by prefix
 	undo     map[*agent.Commit]*[]func()
 	undoOf   *datastore.Commit // the commit undo holds the calls of
@@ -74,8 +74,8 @@ type Device struct {
 // A port is one interface of the hardware.
 type port struct {
 	cfg     example.NcwsExample_Interfaces_Interface // the configuration applied
-	carrier bool              // the simulated link
-	in, out uint64            // counters at since
+	carrier bool                                     // the simulated link
+	in, out uint64                                   // counters at since
 	since   time.Time
 }
 
