@@ -119,10 +119,14 @@ func (g *generator) files() (map[string][]byte, error) {
 			}
 		}
 	}
-	var chb strings.Builder
-	g.writeChanges(&chb)
-	if err := add("changes.go", g.mods, imports, chb.String()); err != nil {
-		return nil, err
+	for i, body := range g.writeChanges() {
+		name := "changes.go"
+		if i > 0 {
+			name = fmt.Sprintf("changes%d.go", i+1)
+		}
+		if err := add(name, g.mods, imports, body); err != nil {
+			return nil, err
+		}
 	}
 	if err := g.schemaFiles(bases, add, imports); err != nil {
 		return nil, err
@@ -795,18 +799,46 @@ func packageRefs(body string) (map[string]bool, error) {
 	return refs, nil
 }
 
-// writeChanges writes Change, Changes (typed commit changes for datastore hooks) and newStruct.
-func (g *generator) writeChanges(b *strings.Builder) {
-	comment(b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.")
+// writeChanges returns the bodies of changes.go (Change, Changes, newStruct) and, when the
+// struct paths do not fit in one file, of changes2.go ... (newStruct2 ..., one switch each,
+// tried in turn by newStruct).
+func (g *generator) writeChanges() []string {
+	var b strings.Builder
+	comment(&b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.")
 	b.WriteString("type Change = genimpl.TypedChange\n\n")
-	comment(b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
+	comment(&b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
 	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, newStruct)\n}\n\n")
-	comment(b, "", "newStruct returns a new struct of the package for the data node at schema path path, nil if the package has none.")
-	b.WriteString("func newStruct(path string) genimpl.Struct {\nswitch path {\n")
+	var cases chunks
 	for _, st := range g.structs {
 		if st.op == nil {
-			fmt.Fprintf(b, "case %q:\nreturn new(%s)\n", st.sn.Path(), st.name)
+			fmt.Fprintf(cases.next(), "case %q:\nreturn new(%s)\n", st.sn.Path(), st.name)
 		}
 	}
-	b.WriteString("}\nreturn nil\n}\n\n")
+	comment(&b, "", "newStruct returns a new struct of the package for the data node at schema path path, nil if the package has none.")
+	if len(cases.bodies) <= 1 {
+		b.WriteString("func newStruct(path string) genimpl.Struct {\nswitch path {\n")
+		if len(cases.bodies) == 1 {
+			b.WriteString(cases.bodies[0].String())
+		}
+		b.WriteString("}\nreturn nil\n}\n\n")
+		return []string{b.String()}
+	}
+	b.WriteString("func newStruct(path string) genimpl.Struct {\n")
+	for i := range cases.bodies {
+		fmt.Fprintf(&b, "if x := newStruct%d(path); x != nil {\nreturn x\n}\n", i+1)
+	}
+	b.WriteString("return nil\n}\n\n")
+	out := []string{b.String()}
+	for i, c := range cases.bodies {
+		var f strings.Builder
+		fmt.Fprintf(&f, "// newStruct%d is newStruct for part %d of the struct paths.\nfunc newStruct%d(path string) genimpl.Struct {\nswitch path {\n", i+1, i+1, i+1)
+		f.WriteString(c.String())
+		f.WriteString("}\nreturn nil\n}\n")
+		if i == 0 {
+			out[0] += f.String()
+		} else {
+			out = append(out, f.String())
+		}
+	}
+	return out
 }

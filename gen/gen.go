@@ -25,6 +25,17 @@ type Options struct {
 	CompressPaths bool
 	// Version is written into the file headers; default Version.
 	Version string
+	// Paths, when not empty, restricts the Go types to the subtrees at these schema node paths
+	// ("/junos-conf-root:configuration/interfaces": a step is [module:]name, the module by name
+	// or prefix; an unqualified step is the child in its parent's module, else the one child of
+	// that name in any module) and
+	// their ancestors, which get only the fields leading to them. An rpc, action or
+	// notification is kept when it is in a subtree or named by a path. Everything a kept node
+	// refers to comes along: identities and typedefs as the leaves' Go types, and a leafref is
+	// the Go type of its target wherever the target is. The embedded schema stays whole, so a
+	// server validates leafrefs, must and when that reach outside the subtrees exactly; the
+	// conversion ignores data outside them.
+	Paths []string
 }
 
 // ErrUnsupported is returned for an option gen does not implement yet.
@@ -69,6 +80,19 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	}
 	g := &generator{schema: s, opts: opts, mods: mods, emit: map[*schema.Module]bool{},
 		names: newNamespace(reservedNames...), named: map[string]*namedType{}}
+	if len(opts.Paths) > 0 {
+		g.sel, g.anc = map[*schema.Node]bool{}, map[*schema.Node]bool{}
+		for _, p := range opts.Paths {
+			n, err := ResolvePath(s, p)
+			if err != nil {
+				return nil, err
+			}
+			g.sel[n] = true
+			for a := n.Parent; a != nil; a = a.Parent {
+				g.anc[a] = true
+			}
+		}
+	}
 	for _, m := range mods {
 		g.emit[m] = true
 	}
@@ -194,11 +218,93 @@ type generator struct {
 	named   map[string]*namedType
 	// prefer names an inline enumeration or union shared by several leaves (one statement in a
 	// grouping) after its first use in the module that defines it, by key (see preferOwners).
-	prefer map[string]preferred
-	nameds []*namedType
-	ops    []*operation
+	prefer    map[string]preferred
+	pathNames map[*schema.Node]string
+	nameds    []*namedType
+	ops       []*operation
 	// per emitted module with operations: the names of its Server, Client, Notifier ... types
 	api map[*schema.Module]*moduleAPI
+	// sel holds the nodes of Options.Paths and anc their ancestors; both nil without Paths.
+	sel, anc map[*schema.Node]bool
+}
+
+// keep reports whether node n gets Go types under Options.Paths: it is in a selected subtree
+// or an ancestor of one.
+func (g *generator) keep(n *schema.Node) bool {
+	if g.sel == nil || g.anc[n] {
+		return true
+	}
+	for p := n; p != nil; p = p.Parent {
+		if g.sel[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// ResolvePath returns the schema node at path: "/" then steps "[module:]name" separated by
+// "/"; the module is named by its name or its prefix. An unqualified step is the child of that
+// name in its parent's module, else the one child of that name in any module; choices and cases
+// are looked through (and may be named too), as are input and output.
+func ResolvePath(s *schema.Schema, path string) (*schema.Node, error) {
+	if !strings.HasPrefix(path, "/") || len(path) < 2 {
+		return nil, fmt.Errorf("gen: path %q: want /[module:]name/...", path)
+	}
+	var cur *schema.Node
+	var children []*schema.Node
+	for _, m := range s.Modules {
+		children = append(children, m.Data...)
+		children = append(children, m.RPCs...)
+		children = append(children, m.Notifications...)
+	}
+	for _, step := range strings.Split(path[1:], "/") {
+		q, name, ok := strings.Cut(step, ":")
+		if !ok {
+			q, name = "", step
+		}
+		var found []*schema.Node
+		var look func(ns []*schema.Node)
+		look = func(ns []*schema.Node) {
+			for _, c := range ns {
+				if c.Name == name && (q == "" || c.Module.Name == q || c.Module.Prefix == q) {
+					found = append(found, c)
+				}
+				if c.Kind == schema.KindChoice || c.Kind == schema.KindCase {
+					look(c.Children)
+				}
+			}
+		}
+		look(children)
+		if q == "" && len(found) > 1 && cur != nil {
+			// An unqualified step is first the child in its parent's module.
+			var own []*schema.Node
+			for _, f := range found {
+				if f.Module == cur.Module {
+					own = append(own, f)
+				}
+			}
+			if len(own) > 0 {
+				found = own
+			}
+		}
+		where := "the top level"
+		if cur != nil {
+			where = cur.Path()
+		}
+		switch {
+		case len(found) == 0:
+			return nil, fmt.Errorf("gen: path %q: no node %q under %s", path, step, where)
+		case len(found) > 1 && (q == "" || found[0].Module != found[1].Module):
+			var qs []string
+			for _, f := range found {
+				qs = append(qs, f.Module.Name+":"+f.Name)
+			}
+			return nil, fmt.Errorf("gen: path %q: %q under %s is ambiguous: %s; qualify it", path, step, where, strings.Join(qs, ", "))
+		}
+		cur = found[0]
+		children = cur.Children
+	}
+	return cur, nil
 }
 
 // dataFields lists the data nodes under children (choices and cases looked through) with the
@@ -233,7 +339,7 @@ func (g *generator) build() {
 	var walk func(children []*schema.Node, mod *schema.Module, parent int)
 	walk = func(children []*schema.Node, mod *schema.Module, parent int) {
 		dataFields(children, nil, func(c *schema.Node, _ []*schema.Node) {
-			if c.Kind != schema.KindContainer && c.Kind != schema.KindList {
+			if c.Kind != schema.KindContainer && c.Kind != schema.KindList || !g.keep(c) {
 				return
 			}
 			if g.compressed(c) {
@@ -305,7 +411,7 @@ func (g *generator) build() {
 // leaf of the module whose text holds the statement, so that modules using the grouping
 // elsewhere do not rename it. A statement that module never uses is named after its first use.
 func (g *generator) preferOwners() {
-	g.prefer = map[string]preferred{}
+	g.prefer, g.pathNames = map[string]preferred{}, map[*schema.Node]string{}
 	var visit func(t *schema.Type, owner, leafName string, leaf *schema.Node)
 	visit = func(t *schema.Type, owner, leafName string, leaf *schema.Node) {
 		vt := t.ValueType()
@@ -338,29 +444,66 @@ func (g *generator) preferOwners() {
 		}
 		g.prefer[key] = preferred{want, leaf.Path()}
 	}
-	var walk func(st *structType, children []*schema.Node)
-	walk = func(st *structType, children []*schema.Node) {
+	// The data nodes of the whole schema, not only those Options.Paths keeps, so that the
+	// names do not depend on the selection; then the operations' own structs.
+	var walkData func(owner string, children []*schema.Node)
+	walkData = func(owner string, children []*schema.Node) {
 		dataFields(children, nil, func(c *schema.Node, _ []*schema.Node) {
 			switch c.Kind {
 			case schema.KindContainer, schema.KindList:
-				if st.op == nil && g.compressed(c) && surroundedList(c) == nil {
-					walk(st, c.Children)
+				switch {
+				case !g.compressed(c):
+					walkData(g.pathName(c), c.Children)
+				case surroundedList(c) != nil:
+					l := surroundedList(c)
+					walkData(g.pathName(l), l.Children)
+				default:
+					walkData(owner, c.Children)
 				}
 			case schema.KindLeaf, schema.KindLeafList:
-				owner := st.name
-				if st.sn == nil {
-					owner = modName(c.Module)
+				o := owner
+				if o == "" {
+					o = modName(c.Module)
 				}
-				visit(c.Type, owner, GoName(c.Name), c)
+				visit(c.Type, o, GoName(c.Name), c)
 			}
 		})
 	}
 	for _, m := range g.mods {
-		walk(&structType{}, m.Data)
+		walkData("", m.Data)
 	}
 	for _, st := range g.structs {
-		walk(st, st.sn.Children)
+		if st.op == nil {
+			continue
+		}
+		dataFields(st.sn.Children, nil, func(c *schema.Node, _ []*schema.Node) {
+			if c.Kind == schema.KindLeaf || c.Kind == schema.KindLeafList {
+				visit(c.Type, st.name, GoName(c.Name), c)
+			}
+		})
 	}
+}
+
+// pathName is the name rule 3 gives the struct of data node n (container or list), before
+// any numeric suffix.
+func (g *generator) pathName(n *schema.Node) string {
+	if s, ok := g.pathNames[n]; ok {
+		return s
+	}
+	s := g.pathName1(n)
+	g.pathNames[n] = s
+	return s
+}
+
+func (g *generator) pathName1(n *schema.Node) string {
+	p := n.DataParent()
+	for p != nil && g.compressed(p) {
+		p = p.DataParent()
+	}
+	if p == nil {
+		return topName(n)
+	}
+	return g.pathName(p) + pathStep(n, n.DataParent().Module)
 }
 
 // preferred is the name of a shared inline type and the path of the leaf it is named after.
@@ -436,6 +579,9 @@ func (g *generator) fields(st *structType, children []*schema.Node, mod *schema.
 	add = func(children []*schema.Node, via *schema.Node) {
 		var states []*schema.Node
 		dataFields(children, nil, func(c *schema.Node, cases []*schema.Node) {
+			if !g.keep(c) {
+				return
+			}
 			if via == nil && g.compressed(c) {
 				if l := surroundedList(c); l != nil {
 					f := &field{sn: l, via: c, cases: cases, kind: fList, st: bySN[l]}

@@ -88,14 +88,21 @@ func (g *generator) buildOps(bySN map[*schema.Node]*structType) {
 	g.api = map[*schema.Module]*moduleAPI{}
 	for _, m := range g.mods {
 		for _, r := range m.RPCs {
-			g.addOp(r, m, nil, bySN)
+			if g.keepOp(r) {
+				g.addOp(r, m, nil, bySN)
+			}
 		}
 		for _, n := range m.Notifications {
-			g.addOp(n, m, nil, bySN)
+			if g.keepOp(n) {
+				g.addOp(n, m, nil, bySN)
+			}
 		}
 	}
 	for _, st := range append([]*structType(nil), g.structs...) {
 		forOps(st.sn.Children, func(sn *schema.Node) {
+			if !g.keepOp(sn) {
+				return
+			}
 			mod := st.mod
 			if g.emit[sn.Module] {
 				mod = sn.Module
@@ -119,6 +126,18 @@ func (g *generator) buildOps(bySN map[*schema.Node]*structType) {
 			a.handlers = claim(base + "Notifications")
 		}
 	}
+}
+
+// keepOp reports whether operation sn is kept under Options.Paths (in a selected subtree, or
+// named by a path or on one); a kept operation is kept whole.
+func (g *generator) keepOp(sn *schema.Node) bool {
+	if !g.keep(sn) {
+		return false
+	}
+	if g.sel != nil {
+		g.sel[sn] = true
+	}
+	return true
 }
 
 func (g *generator) addOp(sn *schema.Node, mod *schema.Module, parent *structType, bySN map[*schema.Node]*structType) {

@@ -129,3 +129,66 @@ func TestStableNames(t *testing.T) {
 		t.Errorf("module stable alone: Root lacks field System")
 	}
 }
+
+// TestPaths: Options.Paths keeps the subtree at /stable:top/entry (with what module added
+// augments into it) and its ancestor /stable:top holding only the field leading to it; the
+// names are those of the whole package.
+func TestPaths(t *testing.T) {
+	dir := filepath.Join("testdata", "stable")
+	s, err := yangload.Load(yangload.Options{Files: []string{filepath.Join(dir, "added.yang"), filepath.Join(dir, "stable.yang")}, SearchPaths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Generate(s, Options{Package: "stable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := Generate(s, Options{Package: "stable", Paths: []string{"/stable:top/entry"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, got := declarations(t, whole), declarations(t, part)
+	var names []string
+	for n := range got {
+		if strings.HasPrefix(n, "Stable_") || strings.HasPrefix(n, "Added_") || strings.HasPrefix(n, "Root.") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	want := []string{
+		"Root.FromTree", "Root.ToTree", "Root.Top",
+		"Stable_Top", "Stable_Top.AppendEntry", "Stable_Top.Entry", "Stable_Top.FromTree", "Stable_Top.GetEntry",
+		"Stable_Top.NewEntry", "Stable_Top.ToTree",
+		"Stable_Top_Entry", "Stable_Top_Entry.FromTree", "Stable_Top_Entry.Item", "Stable_Top_Entry.Name",
+		"Stable_Top_Entry.ToTree", "Stable_Top_Entry__Added_Item", "Stable_Top_Entry__Added_Item.Colour",
+		"Stable_Top_Entry__Added_Item.FromTree", "Stable_Top_Entry__Added_Item.ToTree", "Stable_Top_Entry.Added_Item",
+		"Stable_Top_Entry_Item", "Stable_Top_Entry_Item.FromTree", "Stable_Top_Entry_Item.ToTree", "Stable_Top_Entry_Item.Weight",
+	}
+	sort.Strings(want)
+	if diff := cmpDiff(want, names); diff != "" {
+		t.Errorf("declarations mismatch (-want +got):\n%s", diff)
+	}
+	for _, n := range names {
+		if _, ok := all[n]; !ok {
+			t.Errorf("%s is not a name of the whole package", n)
+		}
+	}
+
+	for _, tt := range []struct{ path, want string }{
+		{"/stable:nope", `gen: path "/stable:nope": no node "stable:nope" under the top level`},
+		{"/st:top/entry/nope", `gen: path "/st:top/entry/nope": no node "nope" under /stable:top/entry`},
+		{"stable:top", `gen: path "stable:top": want /[module:]name/...`},
+	} {
+		_, err := Generate(s, Options{Package: "stable", Paths: []string{tt.path}})
+		if err == nil {
+			t.Errorf("Paths %q: no error", tt.path)
+			continue
+		}
+		if diff := cmpDiff(tt.want, err.Error()); diff != "" {
+			t.Errorf("Paths %q: error mismatch (-want +got):\n%s", tt.path, diff)
+		}
+	}
+	if _, err := Generate(s, Options{Package: "stable", Paths: []string{"/stable:top/added:item"}}); err != nil {
+		t.Errorf("a qualified step: %v", err)
+	}
+}
