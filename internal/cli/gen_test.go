@@ -375,7 +375,7 @@ func TestGenSubmoduleArguments(t *testing.T) {
 			t.Fatalf("%v: exit %d, stderr %q; want 0", args, code, stderr)
 		}
 		types := readDir(t, out)["sub_main_types.go"]
-		if !strings.Contains(types, "type Part struct") || !strings.Contains(types, "type Top struct") {
+		if !strings.Contains(types, "type SubMain_Part struct") || !strings.Contains(types, "type SubMain_Top struct") {
 			t.Errorf("%v: sub_main_types.go lacks the module's or the submodule's container:\n%s", args, types)
 		}
 	}
