@@ -12,5 +12,10 @@
 //	agent.State(a, "/ncws-example:system", func(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error { ... })
 //	err = a.ListenAndServe(ctx) // until ctx ends: the caller owns signals
 //
+// For operations the agent serves /healthz and /readyz (no authentication) and Prometheus
+// /metrics (the NETCONF endpoint's authentication) on its listener, and all three without
+// authentication on Options.MetricsListen (ServeMetrics); the metrics are in a registry of the
+// agent's own, not Prometheus's global one.
+//
 // The agent installs no signal handler and calls no os.Exit.
 package agent
