@@ -75,3 +75,28 @@ func Example() {
 	// invalid-value /ncws-example:system/hostname
 	// <system xmlns="urn:ncws:yang:ncws-example"><hostname>edge-1</hostname></system>
 }
+
+// ExampleStore_Health reads the state of a persistent store's writes: what a readiness check
+// or a metric reports.
+func ExampleStore_Health() {
+	sch, err := yang.Load(yangload.Options{Files: []string{yang.Example}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "datastore-health")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	h := st.Health()
+	fmt.Println("persistent:", h.Persistent, "writable:", h.Writable(), "snapshots ok:", h.Snapshot.OK)
+	if !h.Writable() {
+		fmt.Println("failing since", h.Journal.Since, "after", h.Journal.Failures, "attempts:", h.Journal.Err)
+	}
+	// Output: persistent: true writable: true snapshots ok: true
+}
