@@ -68,6 +68,12 @@ type dynSub struct {
 	// gen counts modifications: timers of an older generation do nothing.
 	gen atomic.Uint64
 
+	// started is set once the establish-subscription reply is out; early holds what was
+	// queued for the subscription before (a change committed meanwhile), sent after the reply
+	// and the replay. Both guarded by srv.nmu.
+	started bool
+	early   []outItem
+
 	sent, excludedRecords atomic.Uint64
 }
 
@@ -174,6 +180,10 @@ func (s *session) writeDynamic(q *outQueue) {
 func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	s := sub.s
 	it.sub = sub
+	if !sub.started {
+		sub.early = append(sub.early, it)
+		return
+	}
 	if s.queue().push(it) {
 		return
 	}
@@ -555,8 +565,11 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 		replay = append(replay, outItem{msg: srv.stateEvent("replay-completed", sub.id, "")})
 	}
 	if sub.onChange {
+		// Changes are followed from here on, so that any commit after the reply is either in
+		// the synchronization push-update or sent as a change (held until the reply is out).
 		srv.onChangeSubs.Add(1)
 		srv.watchCommits()
+		srv.startOnChange(sub)
 	}
 	srv.nmu.Unlock()
 
@@ -575,9 +588,14 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 		if srv.dsubs[sub.id] != sub {
 			return
 		}
+		sub.started = true
 		for _, it := range replay {
 			srv.enqueue(sub, it)
 		}
+		for _, it := range sub.early {
+			srv.enqueue(sub, it)
+		}
+		sub.early = nil
 		srv.startSub(sub)
 	}
 	return out, nil
@@ -600,8 +618,8 @@ func (srv *Server) startSub(sub *dynSub) {
 	if !sub.stop.IsZero() {
 		time.AfterFunc(time.Until(sub.stop), func() { srv.stopSub(sub, gen) })
 	}
-	if sub.ds != "" {
-		srv.startPush(sub, gen)
+	if sub.period > 0 {
+		srv.schedulePeriodic(sub, gen)
 	}
 }
 
@@ -684,8 +702,8 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 			gen := sub.gen.Load()
 			time.AfterFunc(time.Until(sub.stop), func() { srv.stopSub(sub, gen) })
 		}
-		if sub.ds != "" {
-			srv.startPush(sub, sub.gen.Load())
+		if sub.period > 0 {
+			srv.schedulePeriodic(sub, sub.gen.Load())
 		}
 	}
 	return nil, nil

@@ -145,18 +145,11 @@ func (srv *Server) runPusher() {
 	}
 }
 
-// startPush starts a datastore subscription: its synchronization push-update (on-change with
-// sync-on-start) or its periodic timer. The caller holds srv.nmu.
-func (srv *Server) startPush(sub *dynSub, gen uint64) {
-	if sub.period > 0 {
-		srv.schedulePeriodic(sub, gen)
-		return
-	}
-	srv.watchCommits()
-	sub.push.mu.Lock()
-	synced := sub.push.synced
-	sub.push.mu.Unlock()
-	if sub.syncOnStart && !synced {
+// startOnChange starts following commits for an on-change subscription: a synchronization
+// push-update first with sync-on-start, the changes at once without. The caller holds srv.nmu
+// and has called watchCommits.
+func (srv *Server) startOnChange(sub *dynSub) {
+	if sub.syncOnStart {
 		srv.push.add(pushJob{sync: sub})
 		return
 	}
