@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/input, replacing
 // what x held; children the package has no field for are ignored.
-func (x *PartialLockInput) FromTree(n *data.Node) error {
-	*x = PartialLockInput{}
+func (x *IetfNetconfPartialLock_PartialLockInput) FromTree(n *data.Node) error {
+	*x = IetfNetconfPartialLock_PartialLockInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
 		case "select":
@@ -24,7 +24,7 @@ func (x *PartialLockInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-lock/input, checking every value against its type.
-func (x *PartialLockInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfPartialLock_PartialLockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	for _, v := range x.Select {
 		b.Leaf("ietf-netconf-partial-lock", "select", v)
@@ -34,8 +34,8 @@ func (x *PartialLockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/output, replacing
 // what x held; children the package has no field for are ignored.
-func (x *PartialLockOutput) FromTree(n *data.Node) error {
-	*x = PartialLockOutput{}
+func (x *IetfNetconfPartialLock_PartialLockOutput) FromTree(n *data.Node) error {
+	*x = IetfNetconfPartialLock_PartialLockOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
 		case "lock-id":
@@ -49,7 +49,7 @@ func (x *PartialLockOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-lock/output, checking every value against its type.
-func (x *PartialLockOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfPartialLock_PartialLockOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf-partial-lock", "lock-id", x.LockID)
 	for _, v := range x.LockedNode {
@@ -60,8 +60,8 @@ func (x *PartialLockOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-unlock/input, replacing
 // what x held; children the package has no field for are ignored.
-func (x *PartialUnlockInput) FromTree(n *data.Node) error {
-	*x = PartialUnlockInput{}
+func (x *IetfNetconfPartialLock_PartialUnlockInput) FromTree(n *data.Node) error {
+	*x = IetfNetconfPartialLock_PartialUnlockInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
 		case "lock-id":
@@ -73,7 +73,7 @@ func (x *PartialUnlockInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-unlock/input, checking every value against its type.
-func (x *PartialUnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfPartialLock_PartialUnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	genimpl.LeafUint(b, "ietf-netconf-partial-lock", "lock-id", x.LockID)
 	return b.Done()

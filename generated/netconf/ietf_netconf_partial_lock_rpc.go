@@ -23,24 +23,24 @@ type IetfNetconfPartialLockServer interface {
 	// that asks. Other sessions can then change none of them, and
 	// cannot take a lock that overlaps them, until the lock is
 	// released by <partial-unlock> or the end of the session.
-	PartialLock(ctx context.Context, in *PartialLockInput) (*PartialLockOutput, error)
+	PartialLock(ctx context.Context, in *IetfNetconfPartialLock_PartialLockInput) (*IetfNetconfPartialLock_PartialLockOutput, error)
 
 	// PartialUnlock answers rpc /ietf-netconf-partial-lock:partial-unlock.
 	//
 	// Releases a partial lock that the session holds.
-	PartialUnlock(ctx context.Context, in *PartialUnlockInput) error
+	PartialUnlock(ctx context.Context, in *IetfNetconfPartialLock_PartialUnlockInput) error
 }
 
 // UnimplementedIetfNetconfPartialLockServer answers every operation of IetfNetconfPartialLockServer with operation-not-supported.
 type UnimplementedIetfNetconfPartialLockServer struct{}
 
 // PartialLock answers operation-not-supported.
-func (UnimplementedIetfNetconfPartialLockServer) PartialLock(ctx context.Context, in *PartialLockInput) (*PartialLockOutput, error) {
+func (UnimplementedIetfNetconfPartialLockServer) PartialLock(ctx context.Context, in *IetfNetconfPartialLock_PartialLockInput) (*IetfNetconfPartialLock_PartialLockOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-netconf-partial-lock:partial-lock"))
 }
 
 // PartialUnlock answers operation-not-supported.
-func (UnimplementedIetfNetconfPartialLockServer) PartialUnlock(ctx context.Context, in *PartialUnlockInput) error {
+func (UnimplementedIetfNetconfPartialLockServer) PartialUnlock(ctx context.Context, in *IetfNetconfPartialLock_PartialUnlockInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf-partial-lock:partial-unlock"))
 }
 
@@ -55,7 +55,7 @@ func RegisterIetfNetconfPartialLockServer(srv *genimpl.Server, impl IetfNetconfP
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(PartialLockInput)
+			in := new(IetfNetconfPartialLock_PartialLockInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -74,7 +74,7 @@ func RegisterIetfNetconfPartialLockServer(srv *genimpl.Server, impl IetfNetconfP
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(PartialUnlockInput)
+			in := new(IetfNetconfPartialLock_PartialUnlockInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -105,7 +105,7 @@ func NewIetfNetconfPartialLockClient(s *genimpl.Session) *IetfNetconfPartialLock
 // that asks. Other sessions can then change none of them, and
 // cannot take a lock that overlaps them, until the lock is
 // released by <partial-unlock> or the end of the session.
-func (c *IetfNetconfPartialLockClient) PartialLock(ctx context.Context, in *PartialLockInput) (*PartialLockOutput, error) {
+func (c *IetfNetconfPartialLockClient) PartialLock(ctx context.Context, in *IetfNetconfPartialLock_PartialLockInput) (*IetfNetconfPartialLock_PartialLockOutput, error) {
 	op := schemaOp("/ietf-netconf-partial-lock:partial-lock")
 	var it *data.Node
 	if in != nil {
@@ -118,7 +118,7 @@ func (c *IetfNetconfPartialLockClient) PartialLock(ctx context.Context, in *Part
 	if err != nil {
 		return nil, err
 	}
-	out := new(PartialLockOutput)
+	out := new(IetfNetconfPartialLock_PartialLockOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -130,7 +130,7 @@ func (c *IetfNetconfPartialLockClient) PartialLock(ctx context.Context, in *Part
 // PartialUnlock calls rpc /ietf-netconf-partial-lock:partial-unlock.
 //
 // Releases a partial lock that the session holds.
-func (c *IetfNetconfPartialLockClient) PartialUnlock(ctx context.Context, in *PartialUnlockInput) error {
+func (c *IetfNetconfPartialLockClient) PartialUnlock(ctx context.Context, in *IetfNetconfPartialLock_PartialUnlockInput) error {
 	op := schemaOp("/ietf-netconf-partial-lock:partial-unlock")
 	var it *data.Node
 	if in != nil {

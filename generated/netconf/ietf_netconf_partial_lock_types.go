@@ -3,8 +3,8 @@
 
 package netconf
 
-// PartialLockInput is the input of rpc /ietf-netconf-partial-lock:partial-lock.
-type PartialLockInput struct {
+// IetfNetconfPartialLock_PartialLockInput is the input of rpc /ietf-netconf-partial-lock:partial-lock.
+type IetfNetconfPartialLock_PartialLockInput struct {
 	// Select is leaf-list /ietf-netconf-partial-lock:partial-lock/input/select.
 	// An XPath expression whose result, a node-set, names the
 	// configuration nodes to lock. The namespace prefixes it uses
@@ -13,8 +13,9 @@ type PartialLockInput struct {
 	Select []string
 }
 
-// PartialLockOutput is the output of rpc /ietf-netconf-partial-lock:partial-lock.
-type PartialLockOutput struct {
+// IetfNetconfPartialLock_PartialLockOutput is the output of rpc
+// /ietf-netconf-partial-lock:partial-lock.
+type IetfNetconfPartialLock_PartialLockOutput struct {
 	// LockID is leaf /ietf-netconf-partial-lock:partial-lock/output/lock-id.
 	// The identifier of the new lock.
 	LockID *uint32
@@ -25,8 +26,9 @@ type PartialLockOutput struct {
 	LockedNode []string
 }
 
-// PartialUnlockInput is the input of rpc /ietf-netconf-partial-lock:partial-unlock.
-type PartialUnlockInput struct {
+// IetfNetconfPartialLock_PartialUnlockInput is the input of rpc
+// /ietf-netconf-partial-lock:partial-unlock.
+type IetfNetconfPartialLock_PartialUnlockInput struct {
 	// LockID is leaf /ietf-netconf-partial-lock:partial-unlock/input/lock-id (mandatory).
 	// The lock to release, as the <partial-lock> reply named it.
 	LockID *uint32
