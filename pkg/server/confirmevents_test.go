@@ -78,7 +78,7 @@ func TestConfirmRevertEvents(t *testing.T) {
 	want = []string{
 		`<netconf-config-change ` + ns + `>` + by + `<datastore>running</datastore>` + fmt.Sprintf(edit, "create") + `</netconf-config-change>`,
 		`<netconf-confirmed-commit ` + ns + `><username>carol</username><session-id>` + cid + `</session-id><source-host>127.0.0.1</source-host><confirm-event>start</confirm-event><timeout>3600</timeout></netconf-confirmed-commit>`,
-		`<netconf-confirmed-commit ` + ns + `><username>carol</username><session-id>` + cid + `</session-id><confirm-event>cancel</confirm-event></netconf-confirmed-commit>`,
+		`<netconf-confirmed-commit ` + ns + `><username>carol</username><session-id>` + cid + `</session-id><source-host>127.0.0.1</source-host><confirm-event>cancel</confirm-event></netconf-confirmed-commit>`,
 		`<netconf-config-change ` + ns + `><changed-by><server/></changed-by><datastore>running</datastore>` + fmt.Sprintf(edit, "delete") + `</netconf-config-change>`,
 	}
 	if diff := cmp.Diff(want, collect(len(want))); diff != "" {

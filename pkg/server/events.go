@@ -159,6 +159,8 @@ func (srv *Server) confirmedCommit(who datastore.Who, what string, timeout time.
 	srv.mu.Lock()
 	if s := srv.sessions[who.Session]; s != nil {
 		remote = s.info.Remote
+	} else if s := srv.leaving[who.Session]; s != nil {
+		remote = s.info.Remote // a confirmed commit reverted as its session ends
 	}
 	srv.mu.Unlock()
 	// RFC 6470: the session parameters are left out of a timeout's event.

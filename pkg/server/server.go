@@ -116,6 +116,9 @@ type Server struct {
 	custom   map[*schema.Node]bool // registered with Handle
 	builtin  map[*schema.Node]bool // installed by the server itself
 	sessions map[uint32]*session
+	// leaving holds the sessions whose end the store is processing (their locks freed, their
+	// confirmed commit reverted), for the events that name them.
+	leaving  map[uint32]*session
 	conns    map[netconf.Conn]struct{}
 	lns      map[netconf.Listener]struct{}
 	closed   bool

@@ -240,10 +240,17 @@ func (s *session) release(final netconf.CloseReason) {
 		}
 		s.srv.mu.Lock()
 		delete(s.srv.sessions, s.id)
+		if s.srv.leaving == nil {
+			s.srv.leaving = map[uint32]*session{}
+		}
+		s.srv.leaving[s.id] = s
 		s.srv.mu.Unlock()
 		// Locks are freed and an unconfirmed commit of this session reverted even when the
 		// session was killed.
 		s.srv.Store.SessionEnded(context.Background(), s.id)
+		s.srv.mu.Lock()
+		delete(s.srv.leaving, s.id)
+		s.srv.mu.Unlock()
 		if s.killed.Load() || final.Code == netconf.CloseProtocolError {
 			s.srv.stats.droppedSessions.Add(1)
 		}
