@@ -4,10 +4,10 @@
 #   rpc -d 10 (sequential get-config of running), rpc -d 10 -pipeline 8, setup -k 50  (both servers)
 #   idle -s 10000 -c 64 -d 20 -pid <ncws pid>  (ncws: server RSS per held session)
 #   setup -k 1 on a fresh ncws: the one session that pays the bcrypt password check
-# Each rpc/setup run is repeated $REPEAT times (default 3); the summary shows medians. Raw ncload
-# lines go to bench-out/ws/*.txt. The anchor needs the Debian packages netconfd, libyuma-base,
-# netconfd-module-ietf-interfaces, openssh-server and sshpass: installed here when missing and root,
-# otherwise the anchor is skipped with a message.
+# Each rpc/setup run is repeated $REPEAT times (default 3), the two servers' runs alternating; the
+# summary shows medians. Raw ncload lines go to bench-out/ws/*.txt. The anchor needs the Debian
+# packages netconfd, libyuma-base, netconfd-module-ietf-interfaces, openssh-server and sshpass:
+# installed here when missing and root, otherwise the anchor is skipped with a message.
 # Env: REPEAT (3), DURATION (10, seconds per rpc run), IDLE_SESSIONS (10000), PEER_PORT (8830).
 # TRANSPORT=ssh (make bench-ssh) measures ncws over SSH (--ssh-listen, RFC 6242) instead of
 # WebSocket, through the same ncload -ssh code that measures netconfd; no idle run then.
@@ -66,16 +66,33 @@ run() {
 	tail -1 "$OUT/$label-$name.txt"
 }
 
-# suite LABEL transport-args...: the rpc and setup runs, $REPEAT times each.
-suite() {
-	local label=$1
-	shift
-	for _ in $(seq "$REPEAT"); do
-		run "$label" rpc rpc "$@" -d "$DURATION"
-		run "$label" rpc8 rpc "$@" -d "$DURATION" -pipeline 8
-		run "$label" setup setup "$@" -k 50
-	done
-}
+
+# --- the anchor: netconfd behind sshd ---
+peer_pkgs=(netconfd libyuma-base netconfd-module-ietf-interfaces openssh-server sshpass)
+missing=()
+for p in "${peer_pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+anchor=yes
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "bench-ws: installing ${missing[*]} for the anchor"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+			{ echo "bench-ws: installing ${missing[*]} failed: anchor skipped" >&2; anchor=; }
+	else
+		echo "bench-ws: anchor skipped: missing Debian packages ${missing[*]} (run as root to install them)" >&2
+		anchor=
+	fi
+fi
+if [ -n "$anchor" ]; then
+	if PEER_DIR=$TMP/peer bash "$SHARED/bench/peer-netconfd.sh" start; then
+		PEER_STARTED=yes
+	else
+		echo "bench-ws: anchor skipped: peer-netconfd.sh start failed" >&2
+	fi
+fi
+
 
 # --- ncws ---
 printf '%s\n' "$PASS" | "$BIN/ncws" passwd "$TMP/users.htpasswd" "$USER_NAME" >/dev/null
@@ -107,41 +124,28 @@ echo "bench-ws: ncws serve pid $NCWS_PID at $URL"
 # The first session pays the bcrypt check of the password; the server then remembers the match
 # for 5 minutes (pkg/auth), so the setup runs below measure the rest of the session setup.
 run ncws setup-first setup "${TARGET[@]}" -user "$USER_NAME" -pass "$PASS" -k 1
-suite ncws "${TARGET[@]}" -user "$USER_NAME" -pass "$PASS"
+# The two servers' runs alternate (ncws, netconfd, ncws, ...), so that both see the same
+# load on this shared machine.
+NCWS_ARGS=("${TARGET[@]}" -user "$USER_NAME" -pass "$PASS")
+PEER_ARGS=(-ssh "127.0.0.1:$PEER_PORT" -user ncuser -pass ncpass)
+for _ in $(seq "$REPEAT"); do
+	for what in "rpc rpc -d $DURATION" "rpc8 rpc -d $DURATION -pipeline 8" "setup setup -k 50"; do
+		read -r -a w <<<"$what"
+		run ncws "${w[0]}" "${w[1]}" "${NCWS_ARGS[@]}" "${w[@]:2}"
+		if [ -n "$PEER_STARTED" ]; then
+			run netconfd "${w[0]}" "${w[1]}" "${PEER_ARGS[@]}" "${w[@]:2}"
+		fi
+	done
+done
 if [ "$TRANSPORT" = ws ]; then
 	run ncws idle idle -url "$URL" -user "$USER_NAME" -pass "$PASS" -s "$IDLE_SESSIONS" -c 64 -d 20 -pid "$NCWS_PID"
 fi
 kill -TERM "$NCWS_PID"
 wait "$NCWS_PID" || echo "bench-ws: ncws serve exited with status $?" >&2
 NCWS_PID=
-
-# --- the anchor: netconfd behind sshd ---
-peer_pkgs=(netconfd libyuma-base netconfd-module-ietf-interfaces openssh-server sshpass)
-missing=()
-for p in "${peer_pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-anchor=yes
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "bench-ws: installing ${missing[*]} for the anchor"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-			{ echo "bench-ws: installing ${missing[*]} failed: anchor skipped" >&2; anchor=; }
-	else
-		echo "bench-ws: anchor skipped: missing Debian packages ${missing[*]} (run as root to install them)" >&2
-		anchor=
-	fi
-fi
-if [ -n "$anchor" ]; then
-	if PEER_DIR=$TMP/peer bash "$SHARED/bench/peer-netconfd.sh" start; then
-		PEER_STARTED=yes
-		suite netconfd -ssh "127.0.0.1:$PEER_PORT" -user ncuser -pass ncpass
-		PEER_DIR=$TMP/peer bash "$SHARED/bench/peer-netconfd.sh" stop
-		PEER_STARTED=
-	else
-		echo "bench-ws: anchor skipped: peer-netconfd.sh start failed" >&2
-	fi
+if [ -n "$PEER_STARTED" ]; then
+	PEER_DIR=$TMP/peer bash "$SHARED/bench/peer-netconfd.sh" stop
+	PEER_STARTED=
 fi
 
 # --- summary: medians over the repeats ---
