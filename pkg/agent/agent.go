@@ -466,6 +466,17 @@ func (a *Agent) Start() error {
 		return nil
 	}
 	a.started = true
+	maxConns := a.opts.MaxConns
+	if maxConns == 0 {
+		maxConns = websocket.DefaultMaxConns
+	}
+	transports := 1
+	for _, l := range []string{a.opts.SSHListen, a.opts.TLSListen} {
+		if l != "" {
+			transports++
+		}
+	}
+	checkFileLimit(a.log, maxConns, transports)
 	a.hooks.sync(context.Background())
 	a.srvDone = make(chan error, 1)
 	go func() { a.srvDone <- a.srv.Serve(a.wl) }()
@@ -484,6 +495,7 @@ func (a *Agent) Serve(l net.Listener) error {
 		Handler: a.mux, ReadHeaderTimeout: a.opts.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	l = newShedListener(l, a.opts.TLSConfig == nil, a.log)
 	if tc := a.opts.TLSConfig; tc != nil {
 		tc = tc.Clone()
 		if tc.MinVersion < tls.VersionTLS12 {
@@ -570,7 +582,7 @@ func (a *Agent) ServeTLS(l net.Listener) error {
 		l.Close()
 		return err
 	}
-	tl, err := nctls.NewListener(l, a.tlsOptions())
+	tl, err := nctls.NewListener(newShedListener(l, false, a.log), a.tlsOptions())
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("agent: %w", err)
@@ -598,7 +610,7 @@ func (a *Agent) ServeSSH(l net.Listener) error {
 		l.Close()
 		return err
 	}
-	sl, err := ssh.NewListener(l, a.sshOptions())
+	sl, err := ssh.NewListener(newShedListener(l, false, a.log), a.sshOptions())
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("agent: %w", err)
