@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ncws/ncws/internal/filter"
+	"github.com/ncws/ncws/internal/xmltok"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/netconf"
@@ -476,12 +477,60 @@ func (srv *Server) xpathNamespaces(ctx context.Context, n *data.Node) map[string
 	for _, m := range srv.Store.Schema().Modules {
 		ns[m.Name] = m.Namespace
 	}
-	if c := callOf(ctx); c != nil && c.attrs != nil {
-		for p, uri := range c.attrs.ns[n] {
+	if c := callOf(ctx); c != nil && c.m != nil {
+		for p, uri := range declsOn(c.m.Operation(), n.Schema.Name, n.Schema.Module.Namespace) {
 			ns[p] = uri
 		}
 	}
 	return ns
+}
+
+// declsOn returns the namespace prefixes declared in scope on the first element local of
+// namespace uri in the XML op (the request as sent): the decoder keeps a leaf's value, not the
+// declarations an XPath in it may use.
+func declsOn(op []byte, local, uri string) map[string]string {
+	z := xmltok.New(op, DefaultMaxDepth)
+	type decl struct{ prefix, uri string }
+	var decls []decl
+	var marks []int
+	lookup := func(prefix string) string {
+		for i := len(decls) - 1; i >= 0; i-- {
+			if decls[i].prefix == prefix {
+				return decls[i].uri
+			}
+		}
+		return ""
+	}
+	for {
+		k, err := z.Next()
+		if err != nil || k == xmltok.EOF {
+			return nil
+		}
+		switch k {
+		case xmltok.StartElement:
+			marks = append(marks, len(decls))
+			for _, a := range z.Attrs() {
+				switch {
+				case string(a.Prefix) == "xmlns":
+					decls = append(decls, decl{string(a.Local), string(xmltok.AppendAttrValue(nil, a.Value))})
+				case a.Prefix == nil && string(a.Local) == "xmlns":
+					decls = append(decls, decl{"", string(xmltok.AppendAttrValue(nil, a.Value))})
+				}
+			}
+			if string(z.Local()) == local && lookup(string(z.Prefix())) == uri {
+				m := map[string]string{}
+				for _, d := range decls {
+					if d.prefix != "" {
+						m[d.prefix] = d.uri
+					}
+				}
+				return m
+			}
+		case xmltok.EndElement:
+			decls = decls[:marks[len(marks)-1]]
+			marks = marks[:len(marks)-1]
+		}
+	}
 }
 
 // opEstablishSubscription is establish-subscription (RFC 8639 section 2.4.2, RFC 8641 section 4.4.1).
