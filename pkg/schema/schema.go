@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -181,6 +182,7 @@ type Node struct {
 	Extensions []string
 
 	children map[qname]*Node // data children, looking through choice/case; by module and name
+	kids     []*Node         // the same when they are maxScanned or fewer (children is nil)
 	ops      map[qname]*Node // actions and notifications
 	depth    int
 	ordinal  int
@@ -262,7 +264,15 @@ func (n *Node) DataParent() *Node {
 // given module and name, looking through choice and case; for rpc, action and notification nodes
 // it finds input and output too ("input"/"output" with the node's own module). Nil if none.
 func (n *Node) Child(mod *Module, name string) *Node {
-	return n.children[qname{mod, name}]
+	if n.children != nil {
+		return n.children[qname{mod, name}]
+	}
+	for i := len(n.kids) - 1; i >= 0; i-- {
+		if c := n.kids[i]; c.Name == name && c.Module == mod {
+			return c
+		}
+	}
+	return nil
 }
 
 // Operation returns the action or notification defined in n with that module and name, nil if none.
@@ -444,10 +454,13 @@ func (s *Schema) Finalize() {
 	}
 }
 
+// maxScanned is the number of data children up to which Child scans a slice instead of a map.
+const maxScanned = 8
+
 func finalizeNode(n *Node, depth int) {
 	n.depth = depth
-	n.children = make(map[qname]*Node)
-	n.ops = nil
+	n.children, n.kids, n.ops = nil, nil, nil
+	var kids []*Node
 	var walk func([]*Node)
 	walk = func(cs []*Node) {
 		for _, c := range cs {
@@ -460,11 +473,21 @@ func finalizeNode(n *Node, depth int) {
 				}
 				n.ops[qname{c.Module, c.Name}] = c
 			default:
-				n.children[qname{c.Module, c.Name}] = c
+				kids = append(kids, c)
 			}
 		}
 	}
 	walk(n.Children)
+	// A few children are found by a scan as fast as by a map, without its memory (a leaf has
+	// none; most containers of a vendor model have a handful).
+	if len(kids) > maxScanned {
+		n.children = make(map[qname]*Node, len(kids))
+		for _, c := range kids {
+			n.children[qname{c.Module, c.Name}] = c
+		}
+	} else if len(kids) > 0 {
+		n.kids = slices.Clip(kids)
+	}
 	if n.Kind != KindChoice && n.Kind != KindCase {
 		dc := n.DataChildren()
 		for i, c := range dc {

@@ -198,7 +198,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 }
 
 func (l *loader) resolveUnique(n *schema.Node, s *yang.Statement, u *unit) {
-	un := &schema.Unique{Loc: loc(s)}
+	un := &schema.Unique{Loc: l.loc(s)}
 	for _, p := range strings.Fields(s.Argument) {
 		cur := n
 		for _, st := range strings.Split(p, "/") {

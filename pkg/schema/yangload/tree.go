@@ -122,7 +122,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	} else if !identRe.MatchString(name) {
 		l.errf(s, "invalid %s name %q", s.Keyword, name)
 	}
-	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: loc(s), Status: "current"}
+	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: l.loc(s), Status: "current"}
 	inf := &nodeInfo{unit: c.u, statement: s}
 	l.info[n] = inf
 	off := c.off || !l.ifFeatures(s, c.u)
@@ -186,7 +186,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 				l.errf(ss, "type is only allowed in leaf and leaf-list")
 				continue
 			}
-			n.Type = l.resolveType(ss, c.u, sc)
+			n.Type = l.leafType(ss, c.u, sc)
 			if n.Type != nil {
 				setPathModule(n.Type, c.ns)
 				if kind == schema.KindLeafList && n.Type.Base == schema.Empty && c.u.version != "1.1" {
@@ -307,6 +307,38 @@ func extension(s *yang.Statement) string {
 	return s.Keyword
 }
 
+// leafType resolves the type statement of a leaf or leaf-list. A type without a leafref is
+// resolved once per statement and shared by every node built from that statement (a grouping's
+// leaves, built again for each use: Junos's 580k leaves have a few thousand distinct types), since
+// nothing changes it once resolved: a type statement means the same wherever its grouping is used
+// (its names resolve where it is written). A leafref's target and path module depend on where the
+// leaf is, so a type holding one is resolved for each node.
+func (l *loader) leafType(st *yang.Statement, u *unit, sc *scope) *schema.Type {
+	if t, ok := l.leafTypes[st]; ok {
+		return t
+	}
+	t := l.resolveType(st, u, sc)
+	if t != nil && !hasLeafref(t) {
+		if l.leafTypes == nil {
+			l.leafTypes = map[*yang.Statement]*schema.Type{}
+		}
+		l.leafTypes[st] = t
+	}
+	return t
+}
+
+func hasLeafref(t *schema.Type) bool {
+	if t.Base == schema.Leafref {
+		return true
+	}
+	for _, m := range t.Union {
+		if hasLeafref(m) {
+			return true
+		}
+	}
+	return false
+}
+
 func setPathModule(t *schema.Type, ns *schema.Module) {
 	if t.Base == schema.Leafref && t.PathModule == nil {
 		t.PathModule = ns
@@ -318,12 +350,12 @@ func setPathModule(t *schema.Type, ns *schema.Module) {
 
 func (l *loader) must(s *yang.Statement, u *unit, ns *schema.Module) *schema.Must {
 	return &schema.Must{Expr: s.Argument, ErrorMessage: subArg(s, "error-message"),
-		ErrorAppTag: subArg(s, "error-app-tag"), Prefixes: u.prefixes, Module: ns, Loc: loc(s)}
+		ErrorAppTag: subArg(s, "error-app-tag"), Prefixes: u.prefixes, Module: ns, Loc: l.loc(s)}
 }
 
 func (l *loader) when(s *yang.Statement, u *unit, ns *schema.Module, origin string) *schema.When {
 	return &schema.When{Expr: s.Argument, Prefixes: u.prefixes, Module: ns, Self: origin == "node",
-		Origin: origin, Loc: loc(s)}
+		Origin: origin, Loc: l.loc(s)}
 }
 
 func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {

@@ -39,7 +39,7 @@ func (l *loader) resolveType(st *yang.Statement, u *unit, sc *scope) *schema.Typ
 		t.Typedef = local
 		t.Module = d.u.mod.sm
 	}
-	t.Loc = loc(st)
+	t.Loc = l.loc(st)
 	if !l.restrict(t, parent, st, u, sc) {
 		return nil
 	}
