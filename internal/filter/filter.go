@@ -15,6 +15,8 @@ type Filter struct {
 	top []*fnode
 	// xp is the expression of an XPath filter (nil for a subtree filter).
 	xp *xpath.Expr
+	// anyType is set for an XPathMatch filter: any result type, read as a boolean.
+	anyType bool
 }
 
 // Apply returns a new document root holding copies of the nodes of the tree rooted at root that

@@ -18,6 +18,29 @@ import (
 // A syntax error, an unknown prefix or function, or an expression that does not evaluate to a
 // node-set is an invalid-value rpc-error with error-type application.
 func XPath(expr string, ns map[string]string, s *schema.Schema) (*Filter, *rpcerror.Error) {
+	return xpathFilter(expr, ns, s, false)
+}
+
+// XPathMatch compiles an XPath expression whose result is converted to a boolean (RFC 8639's
+// stream-xpath-filter: an event record is selected when the expression is true on it), for
+// Matches. Any result type is accepted; Apply selects what a node-set result holds, nothing for
+// other types.
+func XPathMatch(expr string, ns map[string]string, s *schema.Schema) (*Filter, *rpcerror.Error) {
+	return xpathFilter(expr, ns, s, true)
+}
+
+// Matches reports whether the filter selects anything of the tree at root: for an XPathMatch
+// filter, the expression's value converted to a boolean (XPath 1.0 boolean()); otherwise
+// whether Apply's result is not empty.
+func (f *Filter) Matches(root *data.Node) bool {
+	if f.xp != nil && f.anyType {
+		v, err := eval(f.xp, root)
+		return err == nil && v.Bool()
+	}
+	return len(f.Apply(root).Children()) > 0
+}
+
+func xpathFilter(expr string, ns map[string]string, s *schema.Schema, anyType bool) (*Filter, *rpcerror.Error) {
 	prefixes := schema.Prefixes{}
 	for p, uri := range ns {
 		if p == "" {
@@ -42,10 +65,10 @@ func XPath(expr string, ns map[string]string, s *schema.Schema) (*Filter, *rpcer
 	if err != nil {
 		return nil, xpathError(expr, err)
 	}
-	if v.Kind() != xpath.NodeSet {
+	if v.Kind() != xpath.NodeSet && !anyType {
 		return nil, rpcerror.InvalidValue("", "XPath filter %q evaluates to a %s, not a node-set", expr, v.Kind())
 	}
-	return &Filter{s: s, xp: e}, nil
+	return &Filter{s: s, xp: e, anyType: anyType}, nil
 }
 
 func xpathError(expr string, err error) *rpcerror.Error {

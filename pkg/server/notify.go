@@ -178,7 +178,7 @@ func (srv *Server) publish(ev *notif) {
 func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]byte, bool) {
 	acc := s.access()
 	selects := func(root *data.Node) bool {
-		return f == nil || len(f.Apply(root).Children()) > 0
+		return f == nil || f.Matches(root)
 	}
 	if acc == nil {
 		return ev.msg, selects(ev.root)

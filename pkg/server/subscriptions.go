@@ -388,7 +388,11 @@ func (srv *Server) readParams(ctx context.Context, in *data.Node, establish bool
 			if c.Schema.Name == "datastore-xpath-filter" {
 				in = dsInfo
 			}
-			f, rerr := filter.XPath(c.Value.Str, srv.xpathNamespaces(ctx, c), srv.Store.Schema())
+			compile := filter.XPath
+			if c.Schema.Name == "stream-xpath-filter" {
+				compile = filter.XPathMatch // RFC 8639: the result converted to a boolean
+			}
+			f, rerr := compile(c.Value.Str, srv.xpathNamespaces(ctx, c), srv.Store.Schema())
 			if rerr != nil {
 				return nil, subError(rpcerror.TagInvalidValue, infoNamespace(in), "ietf-subscribed-notifications", "filter-unsupported", in,
 					rerr.Message, "%s", rerr.Message)

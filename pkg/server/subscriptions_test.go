@@ -408,3 +408,23 @@ func TestEstablishReplay(t *testing.T) {
 		t.Errorf("live event: %s", got)
 	}
 }
+
+// TestStreamXPathBoolean: a stream-xpath-filter's result is read as a boolean (RFC 8639): an
+// expression that is not a node-set selects the events it is true on.
+func TestStreamXPathBoolean(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	s, ch := dialNotes(t, url, "alice")
+	establish(t, s, `<stream>NETCONF</stream><stream-xpath-filter xmlns:ex="urn:ncws:yang:ncws-example">count(/ex:config-saved[ex:user='alice']) = 1</stream-xpath-filter>`)
+	for _, u := range []string{"bob", "alice"} {
+		if err := srv.Notify(ctx, configSaved(t, sch, u), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := next(t, ch).body; got != `<config-saved xmlns="urn:ncws:yang:ncws-example"><user>alice</user></config-saved>` {
+		t.Errorf("got %s", got)
+	}
+	none(t, s, ch)
+}
