@@ -4,7 +4,7 @@
 //
 //   - netconf: the NETCONF protocol modules of yang.Protocol (ietf-netconf,
 //     ietf-netconf-with-defaults, ietf-netconf-monitoring, ietf-yang-library, ietf-datastores,
-//     RFC 5277's notifications and nc-notifications, ietf-netconf-notifications,
+//     ietf-origin, ietf-netconf-nmda, RFC 5277's notifications and nc-notifications, ietf-netconf-notifications,
 //     ietf-netconf-acm, ietf-subscribed-notifications, ietf-yang-push, ietf-netconf-partial-lock);
 //   - ncwsserver: ncws-server, the server's own module (commit history and rollback);
 //   - example: ncws-example, the example device model `ncws serve` serves by default.
@@ -13,6 +13,6 @@
 // Schema() of any of them can open a server's datastore.
 package generated
 
-//go:generate go run github.com/ncws/ncws/cmd/ncws gen -o netconf --package netconf ../yang/ietf-netconf@2011-06-01.yang ../yang/ietf-netconf-with-defaults@2011-06-01.yang ../yang/ietf-netconf-monitoring@2010-10-04.yang ../yang/ietf-yang-library@2019-01-04.yang ../yang/ietf-datastores@2018-02-14.yang ../yang/notifications@2008-07-14.yang ../yang/nc-notifications@2008-07-14.yang ../yang/ietf-netconf-notifications@2012-02-06.yang ../yang/ietf-netconf-acm@2018-02-14.yang ../yang/ietf-subscribed-notifications@2019-09-09.yang ../yang/ietf-yang-push@2019-09-09.yang ../yang/ietf-netconf-partial-lock@2009-10-19.yang
+//go:generate go run github.com/ncws/ncws/cmd/ncws gen -o netconf --package netconf ../yang/ietf-netconf@2011-06-01.yang ../yang/ietf-netconf-with-defaults@2011-06-01.yang ../yang/ietf-netconf-monitoring@2010-10-04.yang ../yang/ietf-yang-library@2019-01-04.yang ../yang/ietf-datastores@2018-02-14.yang ../yang/ietf-origin@2018-02-14.yang ../yang/ietf-netconf-nmda@2019-01-07.yang ../yang/notifications@2008-07-14.yang ../yang/nc-notifications@2008-07-14.yang ../yang/ietf-netconf-notifications@2012-02-06.yang ../yang/ietf-netconf-acm@2018-02-14.yang ../yang/ietf-subscribed-notifications@2019-09-09.yang ../yang/ietf-yang-push@2019-09-09.yang ../yang/ietf-netconf-partial-lock@2009-10-19.yang
 //go:generate go run github.com/ncws/ncws/cmd/ncws gen -o ncwsserver --package ncwsserver ../yang/ncws-server@2026-11-24.yang
 //go:generate go run github.com/ncws/ncws/cmd/ncws gen -o example --package example ../yang/ncws-example@2026-11-24.yang

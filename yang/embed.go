@@ -1,6 +1,7 @@
 // Package yang holds the YANG modules ncws itself serves: the NETCONF protocol modules written
 // from their RFCs' definitions (ietf-netconf, ietf-netconf-monitoring, ietf-netconf-notifications,
-// ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-netconf-acm (NACM),
+// ietf-netconf-with-defaults, ietf-yang-library, ietf-datastores, ietf-origin and
+// ietf-yang-metadata (RFC 8342, RFC 7952), ietf-netconf-nmda (RFC 8526), ietf-netconf-acm (NACM),
 // ietf-netconf-partial-lock (RFC 5717),
 // ietf-inet-types, ietf-yang-types, RFC 5277's notifications and nc-notifications, RFC 8639's
 // ietf-subscribed-notifications and RFC 8641's ietf-yang-push with the modules they import,
@@ -31,6 +32,8 @@ var Protocol = []string{
 	"ietf-netconf-monitoring@2010-10-04.yang",
 	"ietf-yang-library@2019-01-04.yang",
 	"ietf-datastores@2018-02-14.yang",
+	"ietf-origin@2018-02-14.yang",
+	"ietf-netconf-nmda@2019-01-07.yang",
 	"notifications@2008-07-14.yang",
 	"nc-notifications@2008-07-14.yang",
 	"ietf-netconf-notifications@2012-02-06.yang",

@@ -20,12 +20,15 @@ var sources = map[string]string{
 	"ietf-netconf":                  yangIetfNetconf,
 	"ietf-netconf-acm":              yangIetfNetconfAcm,
 	"ietf-netconf-monitoring":       yangIetfNetconfMonitoring,
+	"ietf-netconf-nmda":             yangIetfNetconfNmda,
 	"ietf-netconf-notifications":    yangIetfNetconfNotifications,
 	"ietf-netconf-partial-lock":     yangIetfNetconfPartialLock,
 	"ietf-netconf-with-defaults":    yangIetfNetconfWithDefaults,
+	"ietf-origin":                   yangIetfOrigin,
 	"ietf-restconf":                 yangIetfRestconf,
 	"ietf-subscribed-notifications": yangIetfSubscribedNotifications,
 	"ietf-yang-library":             yangIetfYANGLibrary,
+	"ietf-yang-metadata":            yangIetfYANGMetadata,
 	"ietf-yang-patch":               yangIetfYANGPatch,
 	"ietf-yang-push":                yangIetfYANGPush,
 	"ietf-yang-types":               yangIetfYANGTypes,
@@ -41,8 +44,9 @@ var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
 // Schema returns the compiled schema the package was generated from, decoded from the embedded
 // descriptor on first use (no YANG parsing at run time). Its implemented modules:
 // ietf-datastores@2018-02-14, ietf-netconf@2011-06-01, ietf-netconf-acm@2018-02-14,
-// ietf-netconf-monitoring@2010-10-04, ietf-netconf-notifications@2012-02-06,
-// ietf-netconf-partial-lock@2009-10-19, ietf-netconf-with-defaults@2011-06-01,
+// ietf-netconf-monitoring@2010-10-04, ietf-netconf-nmda@2019-01-07,
+// ietf-netconf-notifications@2012-02-06, ietf-netconf-partial-lock@2009-10-19,
+// ietf-netconf-with-defaults@2011-06-01, ietf-origin@2018-02-14,
 // ietf-subscribed-notifications@2019-09-09, ietf-yang-library@2019-01-04, ietf-yang-push@2019-09-09,
 // nc-notifications@2008-07-14, ncws-server@2026-11-24, notifications@2008-07-14. Open the server's
 // datastore with it: the server then advertises every module with its revision, features and

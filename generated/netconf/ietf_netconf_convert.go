@@ -392,6 +392,8 @@ func (x *IetfNetconf_LockInput_Target) FromTree(n *data.Node) error {
 			x.Running = true
 		case "startup":
 			x.Startup = true
+		case "ietf-netconf-nmda:datastore":
+			genimpl.SetString(&x.Datastore, c)
 		}
 	}
 	return nil
@@ -401,7 +403,7 @@ func (x *IetfNetconf_LockInput_Target) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *IetfNetconf_LockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
+	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.Datastore != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:lock/input/target", "config-target")
 	}
 	if x.Candidate {
@@ -413,6 +415,7 @@ func (x *IetfNetconf_LockInput_Target) ToTree(sn *schema.Node) (*data.Node, erro
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
+	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
 	return b.Done()
 }
 
@@ -454,6 +457,8 @@ func (x *IetfNetconf_UnlockInput_Target) FromTree(n *data.Node) error {
 			x.Running = true
 		case "startup":
 			x.Startup = true
+		case "ietf-netconf-nmda:datastore":
+			genimpl.SetString(&x.Datastore, c)
 		}
 	}
 	return nil
@@ -463,7 +468,7 @@ func (x *IetfNetconf_UnlockInput_Target) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *IetfNetconf_UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
+	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.Datastore != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:unlock/input/target", "config-target")
 	}
 	if x.Candidate {
@@ -475,6 +480,7 @@ func (x *IetfNetconf_UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, er
 	if x.Startup {
 		b.Leaf("ietf-netconf", "startup", "")
 	}
+	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
 	return b.Done()
 }
 
@@ -671,6 +677,8 @@ func (x *IetfNetconf_ValidateInput_Source) FromTree(n *data.Node) error {
 			genimpl.SetString(&x.URL, c)
 		case "config":
 			x.Config = []byte(c.Value.Str)
+		case "ietf-netconf-nmda:datastore":
+			genimpl.SetString(&x.Datastore, c)
 		}
 	}
 	return nil
@@ -680,7 +688,7 @@ func (x *IetfNetconf_ValidateInput_Source) FromTree(n *data.Node) error {
 // checking every value against its type.
 func (x *IetfNetconf_ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil) > 1 {
+	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil, x.Datastore != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf:validate/input/source", "config-source")
 	}
 	if x.Candidate {
@@ -696,5 +704,6 @@ func (x *IetfNetconf_ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, 
 	if x.Config != nil {
 		b.Anydata("ietf-netconf", "config", x.Config)
 	}
+	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
 	return b.Done()
 }

@@ -231,6 +231,13 @@ type IetfNetconf_LockInput_Target struct {
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
 	Startup bool
+
+	// Datastore is leaf /ietf-netconf:lock/input/target/ietf-netconf-nmda:datastore.
+	// The datastore to lock; only writable ones can be. A datastore
+	// lock does not support is answered with error-tag
+	// invalid-value.
+	// In case datastore of choice config-target: set the fields of one case only.
+	Datastore *Datastore
 }
 
 // IetfNetconf_UnlockInput is the input of rpc /ietf-netconf:unlock.
@@ -261,6 +268,13 @@ type IetfNetconf_UnlockInput_Target struct {
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
 	Startup bool
+
+	// Datastore is leaf /ietf-netconf:unlock/input/target/ietf-netconf-nmda:datastore.
+	// The datastore to unlock; only writable ones can be. A
+	// datastore unlock does not support is answered with error-tag
+	// invalid-value.
+	// In case datastore of choice config-target: set the fields of one case only.
+	Datastore *Datastore
 }
 
 // IetfNetconf_GetInput is the input of rpc /ietf-netconf:get.
@@ -372,4 +386,11 @@ type IetfNetconf_ValidateInput_Source struct {
 	// In case config of choice config-source: set the fields of one case only.
 	// The raw XML content; nil when absent.
 	Config []byte
+
+	// Datastore is leaf /ietf-netconf:validate/input/source/ietf-netconf-nmda:datastore.
+	// The datastore to validate; only configuration datastores can
+	// be. One validate does not support is answered with error-tag
+	// invalid-value.
+	// In case datastore of choice config-source: set the fields of one case only.
+	Datastore *Datastore
 }

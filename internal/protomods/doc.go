@@ -1,7 +1,8 @@
 // Package protomods holds the tests for the protocol modules in yang/: the YANG modules ncws itself
 // serves (ietf-netconf of RFC 6241 Appendix C, ietf-netconf-monitoring of RFC 6022,
 // ietf-netconf-notifications of RFC 6470, ietf-netconf-with-defaults of RFC 6243,
-// ietf-yang-library of RFC 8525, ietf-datastores of RFC 8342, ietf-netconf-acm of RFC 8341,
+// ietf-yang-library of RFC 8525, ietf-datastores and ietf-origin of RFC 8342, ietf-yang-metadata
+// of RFC 7952, ietf-netconf-nmda of RFC 8526, ietf-netconf-acm of RFC 8341,
 // ietf-inet-types and ietf-yang-types of RFC 6991, and the notifications and nc-notifications
 // renderings of RFC 5277).
 //

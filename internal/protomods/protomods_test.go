@@ -44,6 +44,9 @@ var protoModules = []protoModule{
 	{"ietf-datastores", "ietf-datastores@2018-02-14.yang", "ietf/ietf-datastores@2018-02-14.yang"},
 	{"ietf-yang-library", "ietf-yang-library@2019-01-04.yang", "ietf-nmda/ietf-yang-library@2019-01-04.yang"},
 	{"ietf-netconf-acm", "ietf-netconf-acm@2018-02-14.yang", "ietf/ietf-netconf-acm@2018-02-14.yang"},
+	{"ietf-yang-metadata", "ietf-yang-metadata@2016-08-05.yang", "ietf/ietf-yang-metadata@2016-08-05.yang"},
+	{"ietf-origin", "ietf-origin@2018-02-14.yang", "ietf/ietf-origin@2018-02-14.yang"},
+	{"ietf-netconf-nmda", "ietf-netconf-nmda@2019-01-07.yang", "ietf/ietf-netconf-nmda@2019-01-07.yang"},
 	{"notifications", "notifications@2008-07-14.yang", "ietf/notifications.yang"},
 	{"nc-notifications", "nc-notifications@2008-07-14.yang", "ietf/nc-notifications.yang"},
 }
