@@ -17,6 +17,22 @@ type Filter struct {
 	xp *xpath.Expr
 	// anyType is set for an XPathMatch filter: any result type, read as a boolean.
 	anyType bool
+	// depth limits the levels of each selected subtree that Apply copies (0: no limit); cut,
+	// when set, is called with the copies of the containers and list entries at the limit.
+	depth int
+	cut   func(*data.Node)
+}
+
+// WithMaxDepth returns a copy of f whose Apply copies at most depth levels of each subtree the
+// filter selects, the selected node being level 1: with depth 1 a selected node comes without
+// its children, except that a list entry always keeps its keys. Ancestors of selected nodes
+// are output as ever. Zero or less means no limit. It serves get-data's max-depth (RFC 8526
+// section 3.1.1). cut, when not nil, is called with each copy of a container or list entry at
+// the limit, whose children are left out, so that a reply can show it even when empty.
+func (f *Filter) WithMaxDepth(depth int, cut func(copy *data.Node)) *Filter {
+	c := *f
+	c.depth, c.cut = max(depth, 0), cut
+	return &c
 }
 
 // Apply returns a new document root holding copies of the nodes of the tree rooted at root that
@@ -155,7 +171,7 @@ func (f *Filter) level(sets [][]*fnode, p, out *data.Node) bool {
 		if !sel {
 			// Only content match nodes, all true: every child of p (RFC 6241 section 6.2.5).
 			for _, c := range p.Children() {
-				addCopy(out, c) // keys already in out are not added twice
+				f.addCopy(out, c) // keys already in out are not added twice
 			}
 			return true
 		}
@@ -185,14 +201,14 @@ func (f *Filter) level(sets [][]*fnode, p, out *data.Node) bool {
 		t := g.t
 		if g.whole {
 			for _, c := range p.Instances(t) {
-				addCopy(out, c)
+				f.addCopy(out, c)
 				found = true
 			}
 			continue
 		}
 		if len(g.picked) > 0 {
 			for _, c := range inOrder(p, t, g.picked) {
-				addCopy(out, c)
+				f.addCopy(out, c)
 			}
 		}
 		if len(g.cons) == 0 {
@@ -201,7 +217,7 @@ func (f *Filter) level(sets [][]*fnode, p, out *data.Node) bool {
 		switch t.Kind {
 		case schema.KindAnydata, schema.KindAnyxml:
 			if c := p.Child(t); c != nil {
-				addCopy(out, c)
+				f.addCopy(out, c)
 				found = true
 			}
 			continue
@@ -325,7 +341,7 @@ func sameValue(c *data.Node, v matchValue, text string) bool {
 
 // shell returns a copy of n without children, but with its keys when n is a list entry.
 func shell(n *data.Node) *data.Node {
-	c := &data.Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Line: n.Line}
+	c := &data.Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
 	if n.Schema != nil && n.Schema.Kind == schema.KindList {
 		for _, k := range n.Schema.Keys {
 			if kn := n.Child(k); kn != nil {
@@ -336,16 +352,28 @@ func shell(n *data.Node) *data.Node {
 	return c
 }
 
-// deepCopy returns a copy of the subtree at n.
-func deepCopy(n *data.Node) *data.Node {
-	c := &data.Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Line: n.Line}
+// deepCopy returns a copy of the subtree at n, depth levels of it (n itself the first; 0: all).
+func (f *Filter) deepCopy(n *data.Node, depth int) *data.Node {
+	if depth == 1 {
+		c := shell(n)
+		if f.cut != nil && (n.Schema.Kind == schema.KindContainer || n.Schema.Kind == schema.KindList) {
+			f.cut(c)
+		}
+		return c
+	}
+	c := &data.Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
+	next := depth - 1
+	if depth == 0 {
+		next = 0
+	}
 	for _, k := range n.Children() {
-		c.InsertBefore(deepCopy(k), nil)
+		c.InsertBefore(f.deepCopy(k, next), nil)
 	}
 	return c
 }
 
-// addCopy adds a copy of the subtree at c under out, unless out already holds that instance.
-func addCopy(out, c *data.Node) {
-	out.Add(deepCopy(c))
+// addCopy adds a copy of the subtree at c (as deep as f's depth limit) under out, unless out
+// already holds that instance.
+func (f *Filter) addCopy(out, c *data.Node) {
+	out.Add(f.deepCopy(c, f.depth))
 }

@@ -127,7 +127,7 @@ func (f *Filter) applyXPath(root, out *data.Node) {
 	for _, n := range nodes {
 		if n == root {
 			for _, c := range root.Children() {
-				out.InsertBefore(deepCopy(c), nil)
+				out.InsertBefore(f.deepCopy(c, f.depth), nil)
 			}
 			return
 		}
@@ -150,7 +150,7 @@ func (f *Filter) applyXPath(root, out *data.Node) {
 			// A key leaf, copied with its entry.
 			continue
 		}
-		c := deepCopy(n)
+		c := f.deepCopy(n, f.depth)
 		pc.InsertBefore(c, nil)
 		copies[n] = c
 	}

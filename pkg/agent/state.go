@@ -15,6 +15,12 @@ import (
 type StateRequest struct {
 	// Who sent the request (username and session-id).
 	Who datastore.Who
+	// Origin is set by the provider to say where its data comes from (RFC 8342 section
+	// 5.3.4): data.OriginSystem for what the device made itself, data.OriginLearned (what
+	// zero means) for what it learned from other systems. A provider of HandleState may also
+	// set data.Node.Origin on the nodes it adds (their descendants inherit it). get-data's
+	// with-origin reports it.
+	Origin data.Origin
 }
 
 // HandleState registers fn as the provider of the state data (config false nodes) of the
@@ -39,12 +45,14 @@ func (a *Agent) HandleState(path string, fn func(ctx context.Context, req *State
 	}
 	a.store.AddStateProvider(sn, func(ctx context.Context, req *datastore.StateRequest) error {
 		root := data.NewRoot()
+		sr := &StateRequest{Who: req.Who}
 		err := a.runProvider(ctx, path, func(ctx context.Context) error {
-			return fn(ctx, &StateRequest{Who: req.Who}, root)
+			return fn(ctx, sr, root)
 		})
 		if err != nil {
 			return err
 		}
+		req.Origin = sr.Origin
 		for _, c := range append([]*data.Node(nil), root.Children()...) {
 			root.Remove(c)
 			mergeState(req.Root, c)

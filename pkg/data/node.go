@@ -35,6 +35,9 @@ type Node struct {
 	// Default marks a leaf that holds its schema default without having been set, and a
 	// non-presence container that exists only to hold such leaves.
 	Default bool
+	// Origin is where a node of the operational view came from (RFC 8342 section 5.3.4): set
+	// by the datastore on what state providers add, OriginNone elsewhere.
+	Origin Origin
 	// Line is the source line the node was decoded from, 0 if none.
 	Line int32
 

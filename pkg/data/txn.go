@@ -312,7 +312,7 @@ func (n *Node) insertAt(c *Node, i int) {
 
 // Clone returns a deep copy of n, detached.
 func (n *Node) Clone() *Node {
-	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Line: n.Line}
+	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
 	if len(n.children) > 0 {
 		c.children = make([]*Node, len(n.children))
 		for i, k := range n.children {

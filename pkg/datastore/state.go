@@ -17,6 +17,11 @@ type StateRequest struct {
 	// list entries and keys leading to it) and nothing else. The store merges it with the
 	// configuration and filters the result.
 	Root *data.Node
+	// Origin is the origin (RFC 8342 section 5.3.4) of the nodes the provider adds: a node whose
+	// Origin the provider leaves unset gets its parent's when the provider set that, Origin
+	// otherwise; data.OriginNone (the zero value) means data.OriginLearned. The operational
+	// view reports it with get-data's with-origin.
+	Origin data.Origin
 }
 
 // A StateProvider supplies config false data (RFC 8342's operational view) for the subtree of
@@ -68,9 +73,16 @@ func (s *Store) Operational(ctx context.Context, who Who, sel Selector) (*data.N
 		if sel != nil && !sel.MaySelect(p.node) {
 			continue
 		}
-		if errs := s.callProvider(ctx, p, &StateRequest{Who: who, Root: st}); len(errs) > 0 {
+		req := &StateRequest{Who: who, Root: data.NewRoot()}
+		if errs := s.callProvider(ctx, p, req); len(errs) > 0 {
 			return nil, errs
 		}
+		o := req.Origin
+		if o == data.OriginNone {
+			o = data.OriginLearned
+		}
+		markOrigin(req.Root, o)
+		merge(st, req.Root)
 	}
 	if len(st.Children()) == 0 {
 		return out, nil
@@ -96,6 +108,17 @@ func (s *Store) callProvider(ctx context.Context, p provider, req *StateRequest)
 	return nil
 }
 
+// markOrigin sets the Origin of n's descendants that have none: their parent's, or o below the
+// root.
+func markOrigin(n *data.Node, o data.Origin) {
+	for _, c := range n.Children() {
+		if c.Origin == data.OriginNone {
+			c.Origin = o
+		}
+		markOrigin(c, c.Origin)
+	}
+}
+
 // merge moves the nodes of src into dst, descending into the containers and list entries both
 // hold. A container of dst marked data.Node.Default (it held only schema defaults) that receives
 // a node not so marked loses the mark: it now holds data of its own, and the with-defaults modes
@@ -112,6 +135,10 @@ func merge(dst, src *data.Node) {
 			d = dst.Child(c.Schema)
 		case schema.KindLeaf, schema.KindAnydata, schema.KindAnyxml:
 			if old := dst.Child(c.Schema); old != nil {
+				if c.Schema.IsKey() {
+					// The entry was found by its keys: they stay (and keep their origin).
+					continue
+				}
 				dst.Remove(old)
 			}
 		}

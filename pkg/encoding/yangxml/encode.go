@@ -14,6 +14,9 @@ type EncodeOptions struct {
 	// Wrapper, when set ("config", "data"), wraps the output in that element of the NETCONF base
 	// namespace.
 	Wrapper string
+	// WrapperNamespace, when set, is the wrapper element's namespace instead of the NETCONF
+	// base namespace (get-data's <data> is in ietf-netconf-nmda's, RFC 8526 section 3.1.1).
+	WrapperNamespace string
 	// WithDefaults is how default data is written (RFC 6243); the zero value writes everything.
 	WithDefaults WithDefaults
 	// SkipDefaults is the older spelling of WithDefaults: Explicit; it applies when WithDefaults
@@ -28,7 +31,21 @@ type EncodeOptions struct {
 	// not in the tree: access control's silent omission of what a user may not read (RFC
 	// 8341 section 3.4.5). It may be called more than once for a node and must be cheap.
 	Hide func(n *data.Node) bool
+	// Origin, when set, writes the 'origin' metadata annotation of ietf-origin (RFC 8342
+	// section 7, encoded as RFC 7952 section 5.2 says): it returns the name of n's origin
+	// identity ("intended", "learned" ...), or "" when n has none. The annotation
+	// or:origin="or:NAME" is written on each element whose origin differs from the nearest
+	// ancestor element's that has one (a node inherits its parent's), with the prefix "or"
+	// declared on the wrapper element, or on each top-level element without a wrapper.
+	Origin func(n *data.Node) string
+	// Keep, when set, reports the non-presence containers to write even when nothing under
+	// them is written: those a depth limit cut (get-data's max-depth), which the modes that
+	// leave out empty containers would otherwise drop.
+	Keep func(n *data.Node) bool
 }
+
+// OriginNamespace is the namespace of ietf-origin, the module of the origin annotation.
+const OriginNamespace = "urn:ietf:params:xml:ns:yang:ietf-origin"
 
 // WithDefaults is a with-defaults retrieval mode (RFC 6243 section 3): which default data the
 // encoder writes. A node carries its schema default when it is marked data.Node.Default (the
@@ -101,11 +118,19 @@ func Append(dst []byte, n *data.Node, opts EncodeOptions) ([]byte, error) {
 		e.b = append(e.b, '<')
 		e.b = append(e.b, opts.Wrapper...)
 		e.b = append(e.b, ` xmlns="`...)
-		e.b = append(e.b, BaseNamespace...)
+		if opts.WrapperNamespace != "" {
+			e.b = escapeAttr(e.b, opts.WrapperNamespace)
+		} else {
+			e.b = append(e.b, BaseNamespace...)
+		}
 		e.b = append(e.b, '"')
 		if e.mode == ReportAllTagged {
 			e.b = append(e.b, ` xmlns:wd="`+DefaultAttrNamespace+`"`...)
 			e.wdDeclared = true
+		}
+		if opts.Origin != nil {
+			e.b = append(e.b, ` xmlns:or="`+OriginNamespace+`"`...)
+			e.orDeclared = true
 		}
 		if n.IsRoot() && !e.hasOutput(n) {
 			e.b = append(e.b, "/>"...)
@@ -138,6 +163,10 @@ type encoder struct {
 	mods map[string]*schema.Module
 	// wdDeclared is set when the wrapper declares the wd prefix.
 	wdDeclared bool
+	// orDeclared is set when the wrapper declares the or prefix; origin is the origin the
+	// element being written inherits, pendingOrigin the one to write on it (when not "").
+	orDeclared            bool
+	origin, pendingOrigin string
 	// defaults caches the canonical default values of leaves and leaf-lists.
 	defaults map[*schema.Node][]string
 }
@@ -171,7 +200,7 @@ func (e *encoder) writes(n *data.Node) bool {
 	switch e.mode {
 	case Explicit, Trim:
 		if n.Schema.IsNPContainer() {
-			return e.hasOutput(n)
+			return e.hasOutput(n) || e.o.Keep != nil && e.o.Keep(n)
 		}
 		if e.mode == Trim && e.isDefault(n) || e.mode == Explicit && n.Default && n.Schema.Config {
 			return false
@@ -286,10 +315,28 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 	if parentMod == nil && e.mode == ReportAllTagged && !e.wdDeclared {
 		e.b = append(e.b, ` xmlns:wd="`+DefaultAttrNamespace+`"`...)
 	}
+	if e.o.Origin != nil {
+		if parentMod == nil && !e.orDeclared {
+			e.b = append(e.b, ` xmlns:or="`+OriginNamespace+`"`...)
+		}
+		inherited := e.origin
+		if parentMod == nil {
+			inherited = ""
+		}
+		if o := e.o.Origin(n); o != "" && o != inherited {
+			e.pendingOrigin = o
+			defer func(saved string) { e.origin = saved }(e.origin)
+			e.origin = o
+		} else if parentMod == nil {
+			defer func(saved string) { e.origin = saved }(e.origin)
+			e.origin = ""
+		}
+	}
 	switch sn.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		e.value(n, e.mode == ReportAllTagged && e.isDefault(n))
 	case schema.KindAnydata, schema.KindAnyxml:
+		e.originAttr(nil)
 		if n.Value.Str == "" {
 			e.b = append(e.b, "/>"...)
 			return
@@ -300,6 +347,7 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		e.b = append(e.b, sn.Name...)
 		e.b = append(e.b, '>')
 	default:
+		e.originAttr(nil)
 		if !e.hasOutput(n) {
 			e.b = append(e.b, "/>"...)
 			return
@@ -343,6 +391,7 @@ func (e *encoder) value(n *data.Node, tag bool) {
 		if tag {
 			e.defaultAttr([]string{p})
 		}
+		e.originAttr([]string{p})
 		e.b = append(e.b, '>')
 		e.b = append(e.b, p...)
 		e.b = append(e.b, ':')
@@ -353,6 +402,7 @@ func (e *encoder) value(n *data.Node, tag bool) {
 		if tag {
 			e.defaultAttr(nil)
 		}
+		e.originAttr(nil)
 		if v.Str == "" {
 			e.b = append(e.b, "/>"...)
 			return
@@ -381,6 +431,33 @@ func (e *encoder) defaultAttr(own []string) {
 	e.b = append(e.b, ' ')
 	e.b = append(e.b, p...)
 	e.b = append(e.b, `:default="true"`...)
+}
+
+// originAttr writes the pending origin annotation, if any: or:origin="or:NAME", with another
+// prefix declared on the element when it binds or to something else (one of the prefixes in
+// own, for its value).
+func (e *encoder) originAttr(own []string) {
+	o := e.pendingOrigin
+	if o == "" {
+		return
+	}
+	e.pendingOrigin = ""
+	p := "or"
+	for i := 1; contains(own, p); i++ {
+		p = "or" + strconv.Itoa(i)
+	}
+	if p != "or" {
+		e.b = append(e.b, " xmlns:"...)
+		e.b = append(e.b, p...)
+		e.b = append(e.b, `="`+OriginNamespace+`"`...)
+	}
+	e.b = append(e.b, ' ')
+	e.b = append(e.b, p...)
+	e.b = append(e.b, ":origin=\""...)
+	e.b = append(e.b, p...)
+	e.b = append(e.b, ':')
+	e.b = escapeAttr(e.b, o)
+	e.b = append(e.b, '"')
 }
 
 func contains(ss []string, s string) bool {
@@ -529,6 +606,7 @@ func (e *encoder) instanceID(n *data.Node, tag bool) {
 	if tag {
 		e.defaultAttr(own)
 	}
+	e.originAttr(own)
 	e.b = append(e.b, '>')
 	e.b = escapeText(e.b, string(out))
 }
