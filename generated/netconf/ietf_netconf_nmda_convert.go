@@ -11,8 +11,8 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:get-data/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *GetDataInput) FromTree(n *data.Node) error {
-	*x = GetDataInput{}
+func (x *IetfNetconfNmda_GetDataInput) FromTree(n *data.Node) error {
+	*x = IetfNetconfNmda_GetDataInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-nmda") {
 		case "datastore":
@@ -24,11 +24,11 @@ func (x *GetDataInput) FromTree(n *data.Node) error {
 		case "config-filter":
 			genimpl.SetBool(&x.ConfigFilter, c)
 		case "origin-filter":
-			x.OriginFilter = append(x.OriginFilter, Origin(c.Value.Str))
+			x.OriginFilter = append(x.OriginFilter, IetfOrigin_Origin(c.Value.Str))
 		case "negated-origin-filter":
-			x.NegatedOriginFilter = append(x.NegatedOriginFilter, Origin(c.Value.Str))
+			x.NegatedOriginFilter = append(x.NegatedOriginFilter, IetfOrigin_Origin(c.Value.Str))
 		case "max-depth":
-			v, err := fromGetDataInput_MaxDepth(c.Value, c.Schema.Type)
+			v, err := fromIetfNetconfNmda_GetDataInput_MaxDepth(c.Value, c.Schema.Type)
 			if err != nil {
 				return err
 			}
@@ -44,7 +44,7 @@ func (x *GetDataInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:get-data/input,
 // checking every value against its type.
-func (x *GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNmda_GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.SubtreeFilter != nil, x.XpathFilter != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-nmda:get-data/input", "filter-spec")
@@ -65,7 +65,7 @@ func (x *GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 		b.Leaf("ietf-netconf-nmda", "negated-origin-filter", string(v))
 	}
 	if x.MaxDepth != nil {
-		b.UnionLeaf("ietf-netconf-nmda", "max-depth", x.MaxDepth.unionGetDataInput_MaxDepth())
+		b.UnionLeaf("ietf-netconf-nmda", "max-depth", x.MaxDepth.unionIetfNetconfNmda_GetDataInput_MaxDepth())
 	}
 	if x.WithOrigin {
 		b.Leaf("ietf-netconf-nmda", "with-origin", "")
@@ -76,8 +76,8 @@ func (x *GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:get-data/output, replacing what x held;
 // children the package has no field for are ignored.
-func (x *GetDataOutput) FromTree(n *data.Node) error {
-	*x = GetDataOutput{}
+func (x *IetfNetconfNmda_GetDataOutput) FromTree(n *data.Node) error {
+	*x = IetfNetconfNmda_GetDataOutput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-nmda") {
 		case "data":
@@ -89,7 +89,7 @@ func (x *GetDataOutput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:get-data/output,
 // checking every value against its type.
-func (x *GetDataOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNmda_GetDataOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if x.Data != nil {
 		b.Anydata("ietf-netconf-nmda", "data", x.Data)
@@ -99,8 +99,8 @@ func (x *GetDataOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:edit-data/input, replacing what x held;
 // children the package has no field for are ignored.
-func (x *EditDataInput) FromTree(n *data.Node) error {
-	*x = EditDataInput{}
+func (x *IetfNetconfNmda_EditDataInput) FromTree(n *data.Node) error {
+	*x = IetfNetconfNmda_EditDataInput{}
 	for _, c := range n.Children() {
 		switch genimpl.Key(c, "ietf-netconf-nmda") {
 		case "datastore":
@@ -118,7 +118,7 @@ func (x *EditDataInput) FromTree(n *data.Node) error {
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:edit-data/input,
 // checking every value against its type.
-func (x *EditDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *IetfNetconfNmda_EditDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	b := genimpl.NewBuilder(sn)
 	if genimpl.CountTrue(x.Config != nil, x.URL != nil) > 1 {
 		return nil, genimpl.TwoCases("/ietf-netconf-nmda:edit-data/input", "edit-content")

@@ -9,136 +9,140 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// Origin holds identityref values derived from ietf-origin:origin, as "module:identity".
-type Origin string
+// IetfOrigin_Origin holds identityref values derived from ietf-origin:origin, as "module:identity".
+type IetfOrigin_Origin string
 
-// The identities Origin takes.
+// The identities IetfOrigin_Origin takes.
 const (
 	// The node comes from the intended configuration and is in use.
-	Origin_Intended Origin = "ietf-origin:intended"
+	IetfOrigin_Origin_Intended IetfOrigin_Origin = "ietf-origin:intended"
 	// The node comes from a dynamic configuration datastore.
-	Origin_Dynamic Origin = "ietf-origin:dynamic"
+	IetfOrigin_Origin_Dynamic IetfOrigin_Origin = "ietf-origin:dynamic"
 	// The device made the node itself: a loopback interface present
 	// from boot, an address the system assigns, and the like.
-	Origin_System Origin = "ietf-origin:system"
+	IetfOrigin_Origin_System IetfOrigin_Origin = "ietf-origin:system"
 	// The node was learned from another system through a protocol:
 	// an address from DHCP, a neighbour from link negotiation, a
 	// route from a routing protocol.
-	Origin_Learned Origin = "ietf-origin:learned"
+	IetfOrigin_Origin_Learned IetfOrigin_Origin = "ietf-origin:learned"
 	// The node holds a value the server uses by default, a schema
 	// default among others, because nothing else gave it one.
-	Origin_Default Origin = "ietf-origin:default"
+	IetfOrigin_Origin_Default IetfOrigin_Origin = "ietf-origin:default"
 	// Where the node came from cannot be told.
-	Origin_Unknown Origin = "ietf-origin:unknown"
+	IetfOrigin_Origin_Unknown IetfOrigin_Origin = "ietf-origin:unknown"
 )
 
 // String returns v as "module:identity".
-func (v Origin) String() string { return string(v) }
+func (v IetfOrigin_Origin) String() string { return string(v) }
 
-// ParseOrigin returns the identity named s ("module:identity"); ok is false when Origin does not take it.
-func ParseOrigin(s string) (v Origin, ok bool) {
-	switch Origin(s) {
-	case Origin_Intended, Origin_Dynamic, Origin_System, Origin_Learned, Origin_Default, Origin_Unknown:
-		return Origin(s), true
+// ParseIetfOrigin_Origin returns the identity named s ("module:identity"); ok is false when IetfOrigin_Origin does not take it.
+func ParseIetfOrigin_Origin(s string) (v IetfOrigin_Origin, ok bool) {
+	switch IetfOrigin_Origin(s) {
+	case IetfOrigin_Origin_Intended, IetfOrigin_Origin_Dynamic, IetfOrigin_Origin_System, IetfOrigin_Origin_Learned, IetfOrigin_Origin_Default, IetfOrigin_Origin_Unknown:
+		return IetfOrigin_Origin(s), true
 	}
 	return "", false
 }
 
-// GetDataInput_MaxDepthEnum is the enumeration of /ietf-netconf-nmda:get-data/input/max-depth; its values are the YANG enum values.
-type GetDataInput_MaxDepthEnum int32
+// IetfNetconfNmda_GetDataInput_MaxDepthEnum is the enumeration of /ietf-netconf-nmda:get-data/input/max-depth; its values are the YANG enum values.
+type IetfNetconfNmda_GetDataInput_MaxDepthEnum int32
 
-// The values of GetDataInput_MaxDepthEnum.
+// The values of IetfNetconfNmda_GetDataInput_MaxDepthEnum.
 const (
-	GetDataInput_MaxDepthEnum_Unbounded GetDataInput_MaxDepthEnum = 0 // unbounded
+	IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded IetfNetconfNmda_GetDataInput_MaxDepthEnum = 0 // unbounded
 )
 
-// String returns the YANG name of e, or GetDataInput_MaxDepthEnum(<value>) for a value that is not one.
-func (e GetDataInput_MaxDepthEnum) String() string {
+// String returns the YANG name of e, or IetfNetconfNmda_GetDataInput_MaxDepthEnum(<value>) for a value that is not one.
+func (e IetfNetconfNmda_GetDataInput_MaxDepthEnum) String() string {
 	switch e {
-	case GetDataInput_MaxDepthEnum_Unbounded:
+	case IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded:
 		return "unbounded"
 	}
-	return "GetDataInput_MaxDepthEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfNmda_GetDataInput_MaxDepthEnum(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseGetDataInput_MaxDepthEnum returns the value of GetDataInput_MaxDepthEnum named s; ok is false when none is.
-func ParseGetDataInput_MaxDepthEnum(s string) (v GetDataInput_MaxDepthEnum, ok bool) {
+// ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum returns the value of IetfNetconfNmda_GetDataInput_MaxDepthEnum named s; ok is false when none is.
+func ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum(s string) (v IetfNetconfNmda_GetDataInput_MaxDepthEnum, ok bool) {
 	switch s {
 	case "unbounded":
-		return GetDataInput_MaxDepthEnum_Unbounded, true
+		return IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded, true
 	}
 	return 0, false
 }
 
-// GetDataInput_MaxDepth is the union of /ietf-netconf-nmda:get-data/input/max-depth: one of GetDataInput_MaxDepth_Uint16, GetDataInput_MaxDepth_Enum.
-type GetDataInput_MaxDepth interface {
-	unionGetDataInput_MaxDepth() genimpl.UnionValue
+// IetfNetconfNmda_GetDataInput_MaxDepth is the union of /ietf-netconf-nmda:get-data/input/max-depth: one of IetfNetconfNmda_GetDataInput_MaxDepth_Uint16, IetfNetconfNmda_GetDataInput_MaxDepth_Enum.
+type IetfNetconfNmda_GetDataInput_MaxDepth interface {
+	unionIetfNetconfNmda_GetDataInput_MaxDepth() genimpl.UnionValue
 }
 
-// GetDataInput_MaxDepth_Uint16 is a Uint16 value of GetDataInput_MaxDepth.
-type GetDataInput_MaxDepth_Uint16 uint16
+// IetfNetconfNmda_GetDataInput_MaxDepth_Uint16 is a Uint16 value of IetfNetconfNmda_GetDataInput_MaxDepth.
+type IetfNetconfNmda_GetDataInput_MaxDepth_Uint16 uint16
 
-func (w GetDataInput_MaxDepth_Uint16) unionGetDataInput_MaxDepth() genimpl.UnionValue {
+func (w IetfNetconfNmda_GetDataInput_MaxDepth_Uint16) unionIetfNetconfNmda_GetDataInput_MaxDepth() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint16(w))}
 }
 
 // String returns the lexical form of w.
-func (w GetDataInput_MaxDepth_Uint16) String() string { return w.unionGetDataInput_MaxDepth().Text }
+func (w IetfNetconfNmda_GetDataInput_MaxDepth_Uint16) String() string {
+	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
+}
 
-// GetDataInput_MaxDepth_Enum is a GetDataInput_MaxDepthEnum value of GetDataInput_MaxDepth.
-type GetDataInput_MaxDepth_Enum GetDataInput_MaxDepthEnum
+// IetfNetconfNmda_GetDataInput_MaxDepth_Enum is a IetfNetconfNmda_GetDataInput_MaxDepthEnum value of IetfNetconfNmda_GetDataInput_MaxDepth.
+type IetfNetconfNmda_GetDataInput_MaxDepth_Enum IetfNetconfNmda_GetDataInput_MaxDepthEnum
 
-func (w GetDataInput_MaxDepth_Enum) unionGetDataInput_MaxDepth() genimpl.UnionValue {
-	return genimpl.UnionValue{Member: 1, Text: GetDataInput_MaxDepthEnum(w).String()}
+func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) unionIetfNetconfNmda_GetDataInput_MaxDepth() genimpl.UnionValue {
+	return genimpl.UnionValue{Member: 1, Text: IetfNetconfNmda_GetDataInput_MaxDepthEnum(w).String()}
 }
 
 // String returns the lexical form of w.
-func (w GetDataInput_MaxDepth_Enum) String() string { return w.unionGetDataInput_MaxDepth().Text }
+func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) String() string {
+	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
+}
 
-// fromGetDataInput_MaxDepth converts a value of a GetDataInput_MaxDepth leaf.
-func fromGetDataInput_MaxDepth(v data.Value, t *schema.Type) (GetDataInput_MaxDepth, error) {
+// fromIetfNetconfNmda_GetDataInput_MaxDepth converts a value of a IetfNetconfNmda_GetDataInput_MaxDepth leaf.
+func fromIetfNetconfNmda_GetDataInput_MaxDepth(v data.Value, t *schema.Type) (IetfNetconfNmda_GetDataInput_MaxDepth, error) {
 	i, mv := genimpl.UnionMember(t, v)
 	switch i {
 	case 0:
-		return GetDataInput_MaxDepth_Uint16(genimpl.Uint[uint16](mv)), nil
+		return IetfNetconfNmda_GetDataInput_MaxDepth_Uint16(genimpl.Uint[uint16](mv)), nil
 	case 1:
-		return GetDataInput_MaxDepth_Enum(genimpl.Int[GetDataInput_MaxDepthEnum](mv)), nil
+		return IetfNetconfNmda_GetDataInput_MaxDepth_Enum(genimpl.Int[IetfNetconfNmda_GetDataInput_MaxDepthEnum](mv)), nil
 	}
 	return nil, genimpl.NoMember(v)
 }
 
-// EditDataInput_DefaultOperation is the enumeration of /ietf-netconf-nmda:edit-data/input/default-operation; its values are the YANG enum values.
-type EditDataInput_DefaultOperation int32
+// IetfNetconfNmda_EditDataInput_DefaultOperation is the enumeration of /ietf-netconf-nmda:edit-data/input/default-operation; its values are the YANG enum values.
+type IetfNetconfNmda_EditDataInput_DefaultOperation int32
 
-// The values of EditDataInput_DefaultOperation.
+// The values of IetfNetconfNmda_EditDataInput_DefaultOperation.
 const (
-	EditDataInput_DefaultOperation_Merge   EditDataInput_DefaultOperation = 0 // merge
-	EditDataInput_DefaultOperation_Replace EditDataInput_DefaultOperation = 1 // replace
-	EditDataInput_DefaultOperation_None    EditDataInput_DefaultOperation = 2 // none
+	IetfNetconfNmda_EditDataInput_DefaultOperation_Merge   IetfNetconfNmda_EditDataInput_DefaultOperation = 0 // merge
+	IetfNetconfNmda_EditDataInput_DefaultOperation_Replace IetfNetconfNmda_EditDataInput_DefaultOperation = 1 // replace
+	IetfNetconfNmda_EditDataInput_DefaultOperation_None    IetfNetconfNmda_EditDataInput_DefaultOperation = 2 // none
 )
 
-// String returns the YANG name of e, or EditDataInput_DefaultOperation(<value>) for a value that is not one.
-func (e EditDataInput_DefaultOperation) String() string {
+// String returns the YANG name of e, or IetfNetconfNmda_EditDataInput_DefaultOperation(<value>) for a value that is not one.
+func (e IetfNetconfNmda_EditDataInput_DefaultOperation) String() string {
 	switch e {
-	case EditDataInput_DefaultOperation_Merge:
+	case IetfNetconfNmda_EditDataInput_DefaultOperation_Merge:
 		return "merge"
-	case EditDataInput_DefaultOperation_Replace:
+	case IetfNetconfNmda_EditDataInput_DefaultOperation_Replace:
 		return "replace"
-	case EditDataInput_DefaultOperation_None:
+	case IetfNetconfNmda_EditDataInput_DefaultOperation_None:
 		return "none"
 	}
-	return "EditDataInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
+	return "IetfNetconfNmda_EditDataInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
 }
 
-// ParseEditDataInput_DefaultOperation returns the value of EditDataInput_DefaultOperation named s; ok is false when none is.
-func ParseEditDataInput_DefaultOperation(s string) (v EditDataInput_DefaultOperation, ok bool) {
+// ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value of IetfNetconfNmda_EditDataInput_DefaultOperation named s; ok is false when none is.
+func ParseIetfNetconfNmda_EditDataInput_DefaultOperation(s string) (v IetfNetconfNmda_EditDataInput_DefaultOperation, ok bool) {
 	switch s {
 	case "merge":
-		return EditDataInput_DefaultOperation_Merge, true
+		return IetfNetconfNmda_EditDataInput_DefaultOperation_Merge, true
 	case "replace":
-		return EditDataInput_DefaultOperation_Replace, true
+		return IetfNetconfNmda_EditDataInput_DefaultOperation_Replace, true
 	case "none":
-		return EditDataInput_DefaultOperation_None, true
+		return IetfNetconfNmda_EditDataInput_DefaultOperation_None, true
 	}
 	return 0, false
 }

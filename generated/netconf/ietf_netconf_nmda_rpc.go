@@ -28,26 +28,26 @@ type IetfNetconfNmdaServer interface {
 	// datastore only when the server announces both :with-defaults
 	// and :with-operational-defaults; a with-defaults the server does
 	// not support for the request is answered invalid-value too.
-	GetData(ctx context.Context, in *GetDataInput) (*GetDataOutput, error)
+	GetData(ctx context.Context, in *IetfNetconfNmda_GetDataInput) (*IetfNetconfNmda_GetDataOutput, error)
 
 	// EditData answers rpc /ietf-netconf-nmda:edit-data.
 	//
 	// Changes one writable NMDA datastore. The edit applies whole or
 	// not at all: on an error the datastore is left as it was before
 	// the request.
-	EditData(ctx context.Context, in *EditDataInput) error
+	EditData(ctx context.Context, in *IetfNetconfNmda_EditDataInput) error
 }
 
 // UnimplementedIetfNetconfNmdaServer answers every operation of IetfNetconfNmdaServer with operation-not-supported.
 type UnimplementedIetfNetconfNmdaServer struct{}
 
 // GetData answers operation-not-supported.
-func (UnimplementedIetfNetconfNmdaServer) GetData(ctx context.Context, in *GetDataInput) (*GetDataOutput, error) {
+func (UnimplementedIetfNetconfNmdaServer) GetData(ctx context.Context, in *IetfNetconfNmda_GetDataInput) (*IetfNetconfNmda_GetDataOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/ietf-netconf-nmda:get-data"))
 }
 
 // EditData answers operation-not-supported.
-func (UnimplementedIetfNetconfNmdaServer) EditData(ctx context.Context, in *EditDataInput) error {
+func (UnimplementedIetfNetconfNmdaServer) EditData(ctx context.Context, in *IetfNetconfNmda_EditDataInput) error {
 	return genimpl.Unimplemented(schemaOp("/ietf-netconf-nmda:edit-data"))
 }
 
@@ -61,7 +61,7 @@ func RegisterIetfNetconfNmdaServer(srv *genimpl.Server, impl IetfNetconfNmdaServ
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(GetDataInput)
+			in := new(IetfNetconfNmda_GetDataInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -80,7 +80,7 @@ func RegisterIetfNetconfNmdaServer(srv *genimpl.Server, impl IetfNetconfNmdaServ
 			return err
 		}
 		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
-			in := new(EditDataInput)
+			in := new(IetfNetconfNmda_EditDataInput)
 			if req.Input != nil {
 				if err := in.FromTree(req.Input); err != nil {
 					return nil, err
@@ -115,7 +115,7 @@ func NewIetfNetconfNmdaClient(s *genimpl.Session) *IetfNetconfNmdaClient {
 // datastore only when the server announces both :with-defaults
 // and :with-operational-defaults; a with-defaults the server does
 // not support for the request is answered invalid-value too.
-func (c *IetfNetconfNmdaClient) GetData(ctx context.Context, in *GetDataInput) (*GetDataOutput, error) {
+func (c *IetfNetconfNmdaClient) GetData(ctx context.Context, in *IetfNetconfNmda_GetDataInput) (*IetfNetconfNmda_GetDataOutput, error) {
 	op := schemaOp("/ietf-netconf-nmda:get-data")
 	var it *data.Node
 	if in != nil {
@@ -128,7 +128,7 @@ func (c *IetfNetconfNmdaClient) GetData(ctx context.Context, in *GetDataInput) (
 	if err != nil {
 		return nil, err
 	}
-	out := new(GetDataOutput)
+	out := new(IetfNetconfNmda_GetDataOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err
@@ -142,7 +142,7 @@ func (c *IetfNetconfNmdaClient) GetData(ctx context.Context, in *GetDataInput) (
 // Changes one writable NMDA datastore. The edit applies whole or
 // not at all: on an error the datastore is left as it was before
 // the request.
-func (c *IetfNetconfNmdaClient) EditData(ctx context.Context, in *EditDataInput) error {
+func (c *IetfNetconfNmdaClient) EditData(ctx context.Context, in *IetfNetconfNmda_EditDataInput) error {
 	op := schemaOp("/ietf-netconf-nmda:edit-data")
 	var it *data.Node
 	if in != nil {

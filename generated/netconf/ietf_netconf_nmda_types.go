@@ -3,12 +3,12 @@
 
 package netconf
 
-// GetDataInput is the input of rpc /ietf-netconf-nmda:get-data.
-type GetDataInput struct {
+// IetfNetconfNmda_GetDataInput is the input of rpc /ietf-netconf-nmda:get-data.
+type IetfNetconfNmda_GetDataInput struct {
 	// Datastore is leaf /ietf-netconf-nmda:get-data/input/datastore (mandatory).
 	// The datastore to read. One the server does not have is
 	// answered with error-tag invalid-value.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// SubtreeFilter is anydata /ietf-netconf-nmda:get-data/input/subtree-filter.
 	// A subtree filter, evaluated as for get and get-config.
@@ -37,19 +37,19 @@ type GetDataInput struct {
 	// A configuration node passes when its origin is one of
 	// these identities or derived from one.
 	// In case origin-filter of choice origin-filters: set the fields of one case only.
-	OriginFilter []Origin
+	OriginFilter []IetfOrigin_Origin
 
 	// NegatedOriginFilter is leaf-list /ietf-netconf-nmda:get-data/input/negated-origin-filter.
 	// A configuration node passes when its origin is none of
 	// these identities and derived from none of them.
 	// In case negated-origin-filter of choice origin-filters: set the fields of one case only.
-	NegatedOriginFilter []Origin
+	NegatedOriginFilter []IetfOrigin_Origin
 
 	// MaxDepth is leaf /ietf-netconf-nmda:get-data/input/max-depth (default "unbounded").
 	// How many levels of each selected node's subtree to return,
 	// counting the node itself: 1 returns the selected nodes
 	// without their children.
-	MaxDepth GetDataInput_MaxDepth
+	MaxDepth IetfNetconfNmda_GetDataInput_MaxDepth
 
 	// WithOrigin is leaf /ietf-netconf-nmda:get-data/input/with-origin.
 	// Asks for the 'origin' annotation on the returned nodes that
@@ -60,11 +60,11 @@ type GetDataInput struct {
 	// WithDefaults is leaf /ietf-netconf-nmda:get-data/input/with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
 }
 
-// GetDataOutput is the output of rpc /ietf-netconf-nmda:get-data.
-type GetDataOutput struct {
+// IetfNetconfNmda_GetDataOutput is the output of rpc /ietf-netconf-nmda:get-data.
+type IetfNetconfNmda_GetDataOutput struct {
 	// Data is anydata /ietf-netconf-nmda:get-data/output/data.
 	// What the filters selected from the datastore; empty when
 	// they selected nothing.
@@ -72,17 +72,17 @@ type GetDataOutput struct {
 	Data []byte
 }
 
-// EditDataInput is the input of rpc /ietf-netconf-nmda:edit-data.
-type EditDataInput struct {
+// IetfNetconfNmda_EditDataInput is the input of rpc /ietf-netconf-nmda:edit-data.
+type IetfNetconfNmda_EditDataInput struct {
 	// Datastore is leaf /ietf-netconf-nmda:edit-data/input/datastore (mandatory).
 	// The datastore to change. One that is not writable, or that
 	// the server does not have, is answered with error-tag
 	// invalid-value.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 
 	// DefaultOperation is leaf /ietf-netconf-nmda:edit-data/input/default-operation (default "merge").
 	// The operation for the content's nodes that name none.
-	DefaultOperation *EditDataInput_DefaultOperation
+	DefaultOperation *IetfNetconfNmda_EditDataInput_DefaultOperation
 
 	// Config is anydata /ietf-netconf-nmda:edit-data/input/config.
 	// The content given in the request.

@@ -237,7 +237,7 @@ type IetfNetconf_LockInput_Target struct {
 	// lock does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 }
 
 // IetfNetconf_UnlockInput is the input of rpc /ietf-netconf:unlock.
@@ -274,7 +274,7 @@ type IetfNetconf_UnlockInput_Target struct {
 	// datastore unlock does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-target: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 }
 
 // IetfNetconf_GetInput is the input of rpc /ietf-netconf:get.
@@ -392,5 +392,5 @@ type IetfNetconf_ValidateInput_Source struct {
 	// be. One validate does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-source: set the fields of one case only.
-	Datastore *Datastore
+	Datastore *IetfDatastores_Datastore
 }

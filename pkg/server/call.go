@@ -24,7 +24,7 @@ type call struct {
 	// sending then).
 	after func()
 	// m is the request, for the operations that read more of it than the decoded input holds
-	// (partial-lock's prefixes: m.Operation()).
+	// (the prefixes of partial-lock's select and of get-data's xpath-filter: m.Operation()).
 	m *netconf.RPC
 	// acc is the user's access for this rpc, asked once (see access).
 	acc     Access

@@ -6,7 +6,21 @@
 // edit-config, copy-config, delete-config, lock, unlock, close-session, kill-session, commit
 // with confirmed commit, discard-changes, cancel-commit, validate. It also serves
 // ietf-netconf-monitoring (RFC 6022), ietf-yang-library (RFC 8525) and the ncws-server module
-// (commit history, rollback). Other rpcs, and YANG actions (RFC 7950 section 7.15: the
+// (commit history, rollback).
+//
+// With ietf-netconf-nmda (RFC 8526) it answers get-data and edit-data on the NMDA datastores:
+// running, candidate, startup, intended (running: ncws has no inactive configuration) and
+// operational, the configuration merged with the state providers' data, each node annotated
+// on request (with-origin) with its origin (RFC 8342 section 5.3.4: intended, default for
+// schema defaults, what the provider says for state, learned when it says nothing; the server's
+// own state is system). get-data takes subtree and XPath filters, config-filter, the origin
+// filters, max-depth and with-defaults (announced for the operational datastore with
+// :with-operational-defaults); lock, unlock and validate take the datastore parameter. The
+// yang library gives the configuration datastores one schema (the modules that define
+// configuration) and the operational datastore another (all of them), lists deviations and
+// features, and keeps RFC 7895's /modules-state, announced by yang-library:1.0 beside 1.1.
+//
+// Other rpcs, and YANG actions (RFC 7950 section 7.15: the
 // <action> element, its target instance in Request.Target, data-missing when a configuration
 // target does not exist), are answered by Handlers registered with Handle. get-schema (RFC 6022
 // section 3.1) serves each module's YANG text.

@@ -70,6 +70,7 @@ func (srv *Server) registerBuiltins() {
 			srv.handlers[rpc] = srv.opRollback
 		}
 	}
+	srv.registerNMDA(sch)
 }
 
 // param returns the input parameter called name, nil if absent.
@@ -87,6 +88,9 @@ func datastoreParam(in *data.Node, name string) (datastore.Name, *data.Node, *rp
 		return datastore.Name(k.Schema.Name), nil, nil
 	case "config":
 		return "", k, nil
+	case "datastore":
+		// ietf-netconf-nmda's datastore of lock, unlock (target) and validate (source).
+		return configDatastore(k, name)
 	}
 	e := rpcerror.OperationNotSupported("%s %q is not supported", name, k.Schema.Name)
 	e.Type = rpcerror.Protocol

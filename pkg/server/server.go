@@ -224,6 +224,7 @@ func (srv *Server) capabilities() []string {
 		}
 	}
 	sort.Strings(mods)
+	caps = append(caps, srv.nmdaCapabilities()...)
 	caps = append(caps, netconf.YangLibraryCapability(srv.contentID()))
 	return append(caps, mods...)
 }

@@ -93,20 +93,18 @@ func (b *builder) top(root *data.Node, ns, name string) *data.Node {
 
 func timeString(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// registerState installs the state providers of the server's own modules.
+// registerState installs the state providers of the server's own modules (origin system).
 func (srv *Server) registerState() {
 	sch := srv.Store.Schema()
 	if n := stateNode(sch, nsHistory, "commit-history"); n != nil {
-		srv.Store.AddStateProvider(n, srv.historyState)
+		srv.Store.AddStateProvider(n, systemState(srv.historyState))
 	}
 	if n := stateNode(sch, nsMonitoring, "netconf-state"); n != nil {
-		srv.Store.AddStateProvider(n, srv.monitoringState)
+		srv.Store.AddStateProvider(n, systemState(srv.monitoringState))
 	}
-	if n := stateNode(sch, nsYangLibrary, "yang-library"); n != nil {
-		srv.Store.AddStateProvider(n, srv.libraryState)
-	}
+	srv.registerLibrary()
 	if n := stateNode(sch, nsNcNotifications, "netconf"); n != nil && srv.createSubscriptionRPC() != nil {
-		srv.Store.AddStateProvider(n, srv.streamsState)
+		srv.Store.AddStateProvider(n, systemState(srv.streamsState))
 	}
 }
 
@@ -204,37 +202,5 @@ func (srv *Server) monitoringState(ctx context.Context, req *datastore.StateRequ
 	} {
 		b.leaf(st, kv.name, strconv.FormatUint(uint64(kv.v), 10))
 	}
-	return b.err
-}
-
-func (srv *Server) libraryState(ctx context.Context, req *datastore.StateRequest) error {
-	sch := srv.Store.Schema()
-	b := &builder{sch: sch}
-	top := b.top(req.Root, nsYangLibrary, "yang-library")
-	set := b.entry(top, "module-set", "all")
-	for _, m := range sch.Modules {
-		if m.Implemented {
-			e := b.entry(set, "module", m.Name)
-			if m.Revision != "" {
-				b.leaf(e, "revision", m.Revision)
-			}
-			b.leaf(e, "namespace", m.Namespace)
-			for _, f := range srv.advertised(m).Features {
-				if f.Enabled {
-					b.leaf(e, "feature", f.Name)
-				}
-			}
-		} else {
-			e := b.entry(set, "import-only-module", m.Name, m.Revision)
-			b.leaf(e, "namespace", m.Namespace)
-		}
-	}
-	sc := b.entry(top, "schema", "all")
-	b.leaf(sc, "module-set", "all")
-	for _, ds := range []string{"running", "candidate", "startup", "operational"} {
-		d := b.entry(top, "datastore", "ietf-datastores:"+ds)
-		b.leaf(d, "schema", "all")
-	}
-	b.leaf(top, "content-id", srv.contentID())
 	return b.err
 }
