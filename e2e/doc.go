@@ -14,7 +14,8 @@
 //
 // Over the other transports (`ncws serve --ssh-listen`, `--call-home`), NETCONF clients that are
 // not ours either: Debian's ncclient (ncclient_test.go: a whole session with a password and a
-// public-key login), yuma123's yangcli (yangcli_test.go: a scripted session that downloads a
+// public-key login; nmda_test.go: RFC 8526 get-data and edit-data through its dispatch, and the
+// yang-library it reads checked by yanglint), yuma123's yangcli (yangcli_test.go: a scripted session that downloads a
 // served module with get-schema), scrapligo's NETCONF driver held to base:1.0 (end-of-message
 // framing checked byte by byte) and a libnetconf2 program taking RFC 8071 call home
 // (thirdclient_test.go). nms_test.go drives the NMS page at / in headless Chromium (chromedp):

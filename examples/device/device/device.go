@@ -12,6 +12,7 @@ import (
 
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/agent"
+	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -139,8 +140,10 @@ func New(a *agent.Agent, opts *Options) (*Device, error) {
 	return d, nil
 }
 
-// systemState reports uptime and the clock.
-func (d *Device) systemState(ctx context.Context, _ *agent.StateRequest, s *example.NcwsExample_System) error {
+// systemState reports uptime and the clock, which the device keeps itself (origin system; the
+// ports' state is learned, what a provider reports by default).
+func (d *Device) systemState(ctx context.Context, req *agent.StateRequest, s *example.NcwsExample_System) error {
+	req.Origin = data.OriginSystem
 	d.mu.Lock()
 	boot := d.boot
 	d.mu.Unlock()
