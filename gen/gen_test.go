@@ -58,9 +58,11 @@ func TestGenerateFiles(t *testing.T) {
 	}
 	sort.Strings(names)
 	want := []string{"changes.go", "ietf_datastores_yang.go", "ietf_inet_types_yang.go", "ietf_netconf_acm_yang.go",
-		"ietf_netconf_monitoring_yang.go", "ietf_netconf_nmda_yang.go", "ietf_netconf_notifications_yang.go", "ietf_netconf_with_defaults_yang.go",
-		"ietf_netconf_yang.go", "ietf_origin_yang.go", "ietf_yang_library_yang.go", "ietf_yang_metadata_yang.go", "ietf_yang_types_yang.go",
-		"nc_notifications_yang.go",
+		"ietf_netconf_monitoring_yang.go", "ietf_netconf_nmda_yang.go", "ietf_netconf_notifications_yang.go", "ietf_netconf_partial_lock_yang.go",
+		"ietf_netconf_with_defaults_yang.go",
+		"ietf_netconf_yang.go", "ietf_origin_yang.go", "ietf_restconf_yang.go", "ietf_subscribed_notifications_yang.go",
+		"ietf_yang_library_yang.go", "ietf_yang_metadata_yang.go", "ietf_yang_patch_yang.go", "ietf_yang_push_yang.go",
+		"ietf_yang_types_yang.go", "nc_notifications_yang.go",
 		"ncws_example_convert.go", "ncws_example_enums.go", "ncws_example_notify.go", "ncws_example_rpc.go",
 		"ncws_example_types.go", "ncws_example_yang.go", "ncws_server_yang.go", "notifications_yang.go", "root.go",
 		"schema.go", "schema_descriptor.go"}
