@@ -191,6 +191,65 @@ type nsInfo struct {
 type nsBinding struct {
 	prefix string
 	info   *nsInfo
+	prev   int // index in decoder.ns of the binding this one shadows, -1: none (kept with nsIdx)
+}
+
+// smallScope is how many declarations may be in scope before the decoder indexes them: a
+// prefix lookup then takes constant time, not time linear in the declarations in scope (each
+// element under 200,000 declarations must not cost 200,000 comparisons).
+const smallScope = 32
+
+// pushNS brings b into scope.
+func (d *decoder) pushNS(b nsBinding) {
+	b.prev = -1
+	if d.nsIdx == nil && len(d.ns) >= smallScope {
+		d.nsIdx = make(map[string]int, 2*len(d.ns))
+		for i := range d.ns {
+			e := &d.ns[i]
+			e.prev = -1
+			if j, ok := d.nsIdx[e.prefix]; ok {
+				e.prev = j
+			}
+			d.nsIdx[e.prefix] = i
+		}
+	}
+	if d.nsIdx != nil {
+		if j, ok := d.nsIdx[b.prefix]; ok {
+			b.prev = j
+		}
+		d.nsIdx[b.prefix] = len(d.ns)
+	}
+	d.ns = append(d.ns, b)
+}
+
+// popNS takes the declarations from d.ns[top:] out of scope.
+func (d *decoder) popNS(top int) {
+	if d.nsIdx != nil {
+		for i := len(d.ns) - 1; i >= top; i-- {
+			if b := &d.ns[i]; b.prev >= 0 {
+				d.nsIdx[b.prefix] = b.prev
+			} else {
+				delete(d.nsIdx, b.prefix)
+			}
+		}
+	}
+	d.ns = d.ns[:top]
+}
+
+// findNS returns the index in d.ns of prefix's binding in scope, -1 when none.
+func (d *decoder) findNS(prefix string) int {
+	if d.nsIdx != nil {
+		if i, ok := d.nsIdx[prefix]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := len(d.ns) - 1; i >= 0; i-- {
+		if d.ns[i].prefix == prefix {
+			return i
+		}
+	}
+	return -1
 }
 
 type frameKind uint8
@@ -250,6 +309,7 @@ type decoder struct {
 	root   *data.Node
 	stack  []frame
 	ns     []nsBinding
+	nsIdx  map[string]int // prefix -> index in ns, once more than smallScope are in scope
 	infos  map[string]*nsInfo
 	prefix map[string]string
 	errs   []pendingErr
@@ -386,19 +446,15 @@ func (d *decoder) newNode(sn *schema.Node) *data.Node {
 }
 
 func (d *decoder) resolvePrefix(prefix string) *schema.Module {
-	for i := len(d.ns) - 1; i >= 0; i-- {
-		if d.ns[i].prefix == prefix {
-			return d.ns[i].info.mod
-		}
+	if i := d.findNS(prefix); i >= 0 {
+		return d.ns[i].info.mod
 	}
 	return nil
 }
 
 func (d *decoder) lookupNS(prefix []byte) *nsInfo {
-	for i := len(d.ns) - 1; i >= 0; i-- {
-		if d.ns[i].prefix == string(prefix) {
-			return d.ns[i].info
-		}
+	if i := d.findNS(string(prefix)); i >= 0 {
+		return d.ns[i].info
 	}
 	if string(prefix) == "xml" {
 		return d.xmlInfo
@@ -573,7 +629,7 @@ func (d *decoder) declare() error {
 			}
 			d.infos[info.uri] = info
 		}
-		d.ns = append(d.ns, nsBinding{prefix: prefix, info: info})
+		d.pushNS(nsBinding{prefix: prefix, info: info})
 	}
 	return nil
 }
@@ -866,6 +922,7 @@ func isDigits(s string) bool {
 // the same expanded name.
 func (d *decoder) checkAttrPrefixes() error {
 	z := &d.z
+	var seen map[expandedName]bool
 	for i := range z.Attrs() {
 		a := &z.Attrs()[i]
 		if a.Prefix == nil || string(a.Prefix) == "xmlns" {
@@ -874,6 +931,18 @@ func (d *decoder) checkAttrPrefixes() error {
 		ai := d.lookupNS(a.Prefix)
 		if ai == nil {
 			return z.Fail(z.TokenLine(), "unbound namespace prefix %q on attribute %s:%s", a.Prefix, a.Prefix, a.Local)
+		}
+		if len(z.Attrs()) > 16 {
+			// Many attributes: a set of expanded names keeps the check linear.
+			if seen == nil {
+				seen = map[expandedName]bool{}
+			}
+			k := expandedName{ai, string(a.Local)}
+			if seen[k] {
+				return z.Fail(z.TokenLine(), "duplicate attribute {%s}%s", ai.uri, a.Local)
+			}
+			seen[k] = true
+			continue
 		}
 		for j := 0; j < i; j++ {
 			b := &z.Attrs()[j]
@@ -886,6 +955,12 @@ func (d *decoder) checkAttrPrefixes() error {
 		}
 	}
 	return nil
+}
+
+// expandedName is an attribute's namespace and local name.
+type expandedName struct {
+	ns    *nsInfo
+	local string
 }
 
 func (d *decoder) callAttr(n *data.Node, line int) {
@@ -1080,7 +1155,7 @@ func (d *decoder) end() {
 		p.marked = true
 		p.last = f.node // nil after an unknown element
 	}
-	d.ns = d.ns[:f.nsTop]
+	d.popNS(f.nsTop)
 }
 
 // copyValue reports whether values of type t may keep the text they were parsed from (so that

@@ -83,6 +83,15 @@ func errStrings(errs rpcerror.List) []string {
 	return out
 }
 
+// manyDecls returns n namespace declarations (xmlns:pI="urn:decl:I") as attribute text.
+func manyDecls(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, ` xmlns:p%d="urn:decl:%d"`, i, i)
+	}
+	return b.String()
+}
+
 func TestUnmarshal(t *testing.T) {
 	s := exSchema(t)
 	tests := []struct {
@@ -122,6 +131,12 @@ func TestUnmarshal(t *testing.T) {
 			`<top xmlns="urn:ex"><a>1</a></top>`},
 		{"default namespace undeclared inside anydata", `<top xmlns="urn:ex"><any><p xmlns="">t</p></any></top>`,
 			`<top xmlns="urn:ex"><any><p xmlns="">t</p></any></top>`},
+		// Past smallScope declarations the scope is indexed: rebinding and restoring a prefix.
+		{"many declarations, a prefix rebound inside", `<e:top xmlns:e="urn:ex"` + manyDecls(40) +
+			`><e:s>v</e:s><e:x xmlns:e="urn:aug">y</e:x><e:a>1</e:a></e:top>`,
+			`<top xmlns="urn:ex"><a>1</a><s>v</s><x xmlns="urn:aug">y</x></top>`},
+		{"many declarations, identityref prefix", `<top xmlns="urn:ex" xmlns:p="urn:aug"` + manyDecls(40) + `><idr>p:udp</idr></top>`,
+			`<top xmlns="urn:ex"><idr xmlns:au="urn:aug">au:udp</idr></top>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
