@@ -935,6 +935,7 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 		subs = append(subs, sub)
 	}
 	type terms struct {
+		filterXML   string
 		filterXPath string
 		stop        time.Time
 		period      time.Duration
@@ -944,7 +945,7 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 	}
 	ts := make([]terms, len(subs))
 	for i, sub := range subs {
-		ts[i] = terms{sub.filterXPath, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor}
+		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor}
 	}
 	srv.nmu.Unlock()
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
@@ -959,10 +960,20 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 			if t.filterXPath != "" {
 				b.leaf(e, "stream-xpath-filter", t.filterXPath)
 			}
+			if t.filterXML != "" {
+				if sn := b.schemaOf(e, "stream-subtree-filter"); sn != nil {
+					e.Insert(&data.Node{Schema: sn, Value: data.Value{Str: t.filterXML}})
+				}
+			}
 		} else {
 			b.leafIn(e, nsYP, "datastore", "ietf-datastores:"+string(sub.ds))
 			if t.filterXPath != "" {
 				b.leafIn(e, nsYP, "datastore-xpath-filter", t.filterXPath)
+			}
+			if t.filterXML != "" {
+				if sn := b.childIn(e, nsYP, "datastore-subtree-filter"); sn != nil {
+					e.Insert(&data.Node{Schema: sn, Value: data.Value{Str: t.filterXML}})
+				}
 			}
 			if t.period > 0 {
 				pe := b.entryIn(e, nsYP, "periodic")

@@ -153,7 +153,8 @@ func TestModifyAndKillSubscription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<id>" + id + "</id>", "<stream>NETCONF</stream>", "<sent-event-records>1</sent-event-records>", "<state>active</state>"} {
+	for _, want := range []string{"<id>" + id + "</id>", "<stream>NETCONF</stream>", "<sent-event-records>1</sent-event-records>", "<state>active</state>",
+		`<stream-subtree-filter><config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved></stream-subtree-filter>`} {
 		if !strings.Contains(string(state), want) {
 			t.Errorf("/subscriptions lacks %s: %s", want, state)
 		}
