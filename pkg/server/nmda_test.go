@@ -17,6 +17,7 @@ import (
 	"github.com/ncws/ncws/pkg/nacm"
 	"github.com/ncws/ncws/pkg/netconftest"
 	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/yang"
 )
@@ -527,4 +528,72 @@ func between(s, open, end string) string {
 		return ""
 	}
 	return s[:j]
+}
+
+// TestYangLibraryDeviations: a module's deviation list names the modules that deviate it, in
+// its module set (the deviating module joins it), in /yang-library and /modules-state, and
+// yanglint accepts the result (the deviation leafref resolves within the set).
+func TestYangLibraryDeviations(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"devbase.yang": `module devbase { yang-version 1.1; namespace "urn:example:devbase"; prefix db;
+  revision 2026-01-01; container c { leaf a { type string; } leaf b { type string; } } }`,
+		"devmod.yang": `module devmod { yang-version 1.1; namespace "urn:example:devmod"; prefix dm;
+  import devbase { prefix db; } revision 2026-02-02;
+  deviation /db:c/db:b { deviate not-supported; } }`,
+	}
+	var paths []string
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	sch, err := yang.Load(yangload.Options{Files: paths})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c := dial(t, &server.Server{Store: st})
+	const yl = `xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"`
+	body := dataOf(t, roundTrip(t, c, `<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">`+
+		getData("operational", `<subtree-filter><yang-library `+yl+`/><modules-state `+yl+`/></subtree-filter>`)+`</rpc>`))
+	config := elementOf(t, body, `<module-set><name>config-modules</name>`, `</module-set>`)
+	for _, want := range []string{
+		`<module><name>devbase</name><revision>2026-01-01</revision><namespace>urn:example:devbase</namespace><deviation>devmod</deviation></module>`,
+		`<module><name>devmod</name><revision>2026-02-02</revision><namespace>urn:example:devmod</namespace></module>`,
+	} {
+		if !strings.Contains(config, want) {
+			t.Errorf("config-modules lacks %s:\n%s", want, config)
+		}
+	}
+	want := `<module><name>devbase</name><revision>2026-01-01</revision><namespace>urn:example:devbase</namespace>` +
+		`<deviation><name>devmod</name><revision>2026-02-02</revision></deviation><conformance-type>implement</conformance-type></module>`
+	if !strings.Contains(body, want) {
+		t.Errorf("modules-state lacks %s", want)
+	}
+	yanglint, err := exec.LookPath("yanglint")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("yanglint not on PATH, and CI is set")
+		}
+		t.Skip("yanglint not on PATH")
+	}
+	if err := yang.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "library.xml")
+	if err := os.WriteFile(file, []byte(body[strings.Index(body, ">")+1:strings.LastIndex(body, "</data>")]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(yanglint, "-p", dir, filepath.Join(dir, "ietf-yang-library@2019-01-04.yang"),
+		filepath.Join(dir, "ietf-datastores@2018-02-14.yang"), file)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("yanglint refuses the yang-library data: %v\n%s", err, out)
+	}
 }
