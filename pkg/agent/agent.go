@@ -677,9 +677,12 @@ func (a *Agent) ServeContext(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting connections, ends every NETCONF session (WebSocket close 1001),
-// waits for them and for the HTTP servers (or for ctx), then closes the datastore. Commits are
-// durable when acknowledged. Serve calls then return ErrServerClosed.
+// Shutdown stops accepting connections and reading requests; a session answering a request
+// finishes it and sends the reply, then every session is closed (WebSocket close 1001, the SSH
+// channel or TLS connection closed); a request read but not started is not executed (see
+// server.Server.Shutdown). It waits for the sessions and the HTTP servers (or for ctx: requests
+// still running then are abandoned, their contexts cancelled), then closes the datastore.
+// Commits are durable when acknowledged. Serve calls then return ErrServerClosed.
 func (a *Agent) Shutdown(ctx context.Context) error {
 	a.mu.Lock()
 	a.closed = true
