@@ -373,9 +373,11 @@ func (s *Store) CommitsSince(id uint64) ([]CommitInfo, error) {
 func (s *Store) commitInfos(recs []journal.Record) ([]CommitInfo, error) {
 	out := make([]CommitInfo, 0, len(recs))
 	for _, r := range recs {
-		p, err := s.decodePayload(r)
-		if err != nil {
-			return nil, err
+		// Only the locations: the XML halves (the whole configuration for a bulk load) are
+		// skipped by the JSON scanner instead of being unquoted into strings nobody reads.
+		var p payloadHead
+		if err := json.Unmarshal(r.Payload, &p); err != nil {
+			return nil, fmt.Errorf("datastore: journal record %d: %w", r.ID, err)
 		}
 		ci := CommitInfo{ID: r.ID, Time: r.Time, User: r.User, Session: r.Session, Comment: p.Comment}
 		old := map[string]bool{}

@@ -124,6 +124,8 @@ type Store struct {
 	// staleConfirm: a confirmed commit failed after writing its marker, and removing it failed
 	// too; the next commit removes it first.
 	staleConfirm bool
+	// freeing: a release of memory to the OS is scheduled (releaseMemory).
+	freeing atomic.Bool
 }
 
 // Open opens the store: it recovers running from Dir (snapshot plus journal), boots from
