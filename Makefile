@@ -58,10 +58,15 @@ bench-validate: build
 
 # bench-edit: the server core on the flat list of Clixon's large-list study, over in-memory
 # sessions with a persistent (fsync'd) store: one-entry edit+commit at 1k/10k/100k entries,
-# 1,000 entries created in one rpc, get-config of 100k entries.
+# 1,000 entries created in one rpc, get-config of 100k entries. Then the server's memory
+# (scripts/bench-edit-rss.sh): `ncws serve` with the IETF interface models takes the 100k-interface
+# document over WebSocket (edit-config of candidate + commit, `ncws client`); its peak RSS during
+# the load and its RSS at rest, next to `ncws validate`'s and yanglint's peak on the same document,
+# REPEAT (3) runs, medians. N sets the document's size.
 BENCHTIME ?= 2s
-bench-edit:
+bench-edit: build
 	$(GO) test -run '^$$' -bench 'EditCommit|EditRunning|EditCreate1000|GetConfig100k' -benchtime $(BENCHTIME) -benchmem ./pkg/server
+	@bash scripts/bench-edit-rss.sh
 
 # bench-ws: ncws serve over WebSocket next to yuma123 netconfd over SSH (the anchor, installed when
 # missing and root), both driven by ../shared/bench/ncload in one run: get-config/s sequential and

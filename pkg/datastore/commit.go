@@ -546,6 +546,16 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 		// defaults running got.
 		s.dirty = nil
 		var t data.Txn
+		// The candidate's containers there go first, so that their copies below are not made
+		// while the old ones are still live: after a bulk load that is the whole configuration
+		// (a third tree at the commit's peak). List and leaf-list entries stay: removing one and
+		// putting it back would move a system-ordered entry to the end.
+		for _, l := range data.Outermost(dirty) {
+			if l[len(l)-1].Schema.Kind == schema.KindContainer {
+				t.Put(s.candidate, l, nil, nil, false)
+			}
+		}
+		t.Reset() // the undo log would keep the removed subtrees alive
 		t.Sync(s.candidate, s.running, dirty)
 	}
 	switch {
