@@ -571,7 +571,7 @@ func TestFailApplyAborts(t *testing.T) {
 	if !errors.As(err, &errs) || len(errs) != 1 {
 		t.Fatalf("edit with fail-apply: %v, want one rpc-error", err)
 	}
-	if e := errs[0]; e.Tag != rpcerror.TagOperationFailed || e.Path != "/ncws-example:interfaces/interface[name='eth3']" ||
+	if e := errs[0]; e.Tag != rpcerror.TagOperationFailed || e.Path != "/ex:interfaces/ex:interface[ex:name='eth3']" ||
 		!strings.Contains(e.Message, "refused to apply interface eth3") {
 		t.Errorf("rpc-error %+v", e)
 	}

@@ -164,7 +164,7 @@ func TestOperationEncodeDecode(t *testing.T) {
 			t.Errorf("output mismatch (-want +got):\n%s", diff)
 		}
 		_, errs = Unmarshal([]byte(`<rtt xmlns="urn:ops">1</rtt>`), sch, DecodeOptions{Operation: out})
-		if diff := cmp.Diff([]string{`1 unknown-element /ops:output: unknown element "rtt" in output "output"`}, errStrings(errs)); diff != "" {
+		if diff := cmp.Diff([]string{`1 unknown-element /ops:reset: unknown element "rtt" in output "output"`}, errStrings(errs)); diff != "" {
 			t.Errorf("errors mismatch (-want +got):\n%s", diff)
 		}
 	}
