@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen clean
 
 all: build
 
@@ -36,6 +36,13 @@ check-generate:
 test-openconfig:
 	NCWS_TEST_OPENCONFIG=1 $(GO) test -count=1 -timeout 30m -run 'TestOpenConfig' -v ./gen
 	NCWS_TEST_OPENCONFIG=1 $(GO) test -count=1 -timeout 30m -run 'TestRoundTrip' -v ./gen/ygotgen
+
+# test-vendor: the generator over the vendor models of $(SHARED)/yang/vendor (gen/vendor_test.go,
+# NCWS_TEST_VENDOR): Juniper Junos QFX 24.4 conf (-p common -p junos-qfx/conf, its 33 modules)
+# with --path /junos-qfx-conf-root:configuration/interfaces, built, vetted and round-tripping an
+# interfaces configuration through the typed structs. Needs about 3 GB; slower than test.
+test-vendor:
+	NCWS_TEST_VENDOR=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendor' -v ./gen
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -69,8 +69,14 @@
 // Output files, each starting with the "Code generated" line and naming its source modules:
 // root.go (package doc, the genimpl version guard, Root), changes.go, schema.go and
 // schema_descriptor*.go, per module of the schema <module>_yang.go, and per emitted module
-// <module>_types.go, <module>_enums.go, <module>_convert.go (continued in <module>_types2.go ...
-// past about 768 KB), <module>_rpc.go and <module>_notify.go.
+// <module>_types.go, <module>_enums.go, <module>_convert.go, <module>_rpc.go and
+// <module>_notify.go. No file is much larger than a megabyte: declarations continue in
+// <module>_types2.go ... past about 768 KB, the struct paths of Changes in changes2.go ..., and
+// long string constants (the descriptor, a module's text) are cut into 48 KB pieces, each its
+// own constant, continued in schema_descriptor2.go ... and <module>_yang2.go ...
+//
+// Options.Paths (ncws gen --path /MODULE:NODE/...) restricts the Go types to the subtrees at
+// those schema nodes and their ancestors; see Options.
 //
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
 //	files, err := gen.Generate(s, gen.Options{Package: "example"})

@@ -38,6 +38,8 @@ type modelSet struct {
 	features map[string][]string
 	// lintImplemented runs yanglint with -i (imported modules implemented).
 	lintImplemented bool
+	// paths is Options.Paths.
+	paths []string
 }
 
 // ietfSet is the IETF device model set of issue 3: ietf-interfaces, ietf-ip and ietf-routing with
@@ -83,7 +85,7 @@ func generateSet(t testing.TB, set modelSet, pkg string, compress bool) (map[str
 		}
 		mods = append(mods, name)
 	}
-	return Generate(s, Options{Package: pkg, Modules: mods, CompressPaths: compress})
+	return Generate(s, Options{Package: pkg, Modules: mods, CompressPaths: compress, Paths: set.paths})
 }
 
 // yanglintValid runs yanglint on doc (configuration data) against set and fails the test when

@@ -8,12 +8,37 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// descriptorChunk is the size of the descriptor's pieces, one string constant each; a file holds
-// descriptorPerFile of them, so that no generated file is larger than about a megabyte.
-const (
-	descriptorChunk   = 256 << 10
-	descriptorPerFile = 2
-)
+// constChunk is the size of the pieces a long string constant (the descriptor, a module's text)
+// is cut into, one constant each, packed into files of about maxFileBody bytes of Go source, so
+// that no generated file is larger than about a megabyte whatever the quoting costs.
+const constChunk = 48 << 10
+
+// splitConst writes the string constant text as pieces name1, name2 ... (one constant each)
+// into files first, first2, first3 ... of about maxFileBody bytes; the first file starts with
+// lead(joined), joined being the expression that concatenates the pieces.
+func splitConst(name, what, text, first string, lead func(joined string) string, add func(file, body string) error) error {
+	n := max(1, (len(text)+constChunk-1)/constChunk)
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("%s%d", name, i+1)
+	}
+	var files chunks
+	files.next().WriteString(lead(strings.Join(parts, " + ")))
+	for i, part := range parts {
+		chunk := text[i*constChunk : min(len(text), (i+1)*constChunk)]
+		fmt.Fprintf(files.next(), "// %s is part %d of %s.\nconst %s = %s\n\n", part, i+1, what, part, strconv.Quote(chunk))
+	}
+	for i, b := range files.bodies {
+		file := first + ".go"
+		if i > 0 {
+			file = fmt.Sprintf("%s%d.go", first, i+1)
+		}
+		if err := add(file, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // schemaFiles writes schema.go (Schema, decoding the embedded descriptor on first use),
 // schema_descriptor*.go (the descriptor of the whole compiled schema, module texts left out and
@@ -24,27 +49,16 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
-	var parts []string
-	for i := 0; i*descriptorChunk < len(desc); i++ {
-		parts = append(parts, fmt.Sprintf("descriptor%d", i))
-	}
-	for f := 0; f*descriptorPerFile < len(parts); f++ {
-		var b strings.Builder
-		for i := f * descriptorPerFile; i < len(parts) && i < (f+1)*descriptorPerFile; i++ {
-			chunk := desc[i*descriptorChunk : min(len(desc), (i+1)*descriptorChunk)]
-			fmt.Fprintf(&b, "// %s is part %d of the schema descriptor.\nconst %s = %s\n\n", parts[i], i+1, parts[i], strconv.Quote(string(chunk)))
-		}
-		name := "schema_descriptor.go"
-		if f > 0 {
-			name = fmt.Sprintf("schema_descriptor%d.go", f+1)
-		}
-		if err := add(name, g.mods, imports, b.String()); err != nil {
-			return err
-		}
+	var joined string
+	err = splitConst("descriptor", "the schema descriptor", string(desc), "schema_descriptor",
+		func(j string) string { joined = j; return "" },
+		func(file, body string) error { return add(file, g.mods, imports, body) })
+	if err != nil {
+		return err
 	}
 	var sb strings.Builder
 	sb.WriteString("// descriptor is the compiled schema (pkg/schema's descriptor format).\n")
-	sb.WriteString("const descriptor = " + strings.Join(parts, " + ") + "\n\n")
+	sb.WriteString("const descriptor = " + joined + "\n\n")
 	sb.WriteString("// sources are the modules' YANG texts by module name.\nvar sources = map[string]string{\n")
 	consts := newNamespace()
 	for _, m := range g.schema.Modules {
@@ -53,9 +67,22 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		}
 		c := consts.claim("yang" + GoName(m.Name))
 		fmt.Fprintf(&sb, "%q: %s,\n", m.Name, c)
-		var b strings.Builder
-		fmt.Fprintf(&b, "// %s is the YANG text of module %s, served by get-schema.\nconst %s = %s\n", c, moduleID(m), c, strconv.Quote(m.Source))
-		if err := add(bases[m]+"_yang.go", []*schema.Module{m}, imports, b.String()); err != nil {
+		mods := []*schema.Module{m}
+		what := "the YANG text of module " + moduleID(m)
+		if len(m.Source) <= constChunk {
+			var b strings.Builder
+			fmt.Fprintf(&b, "// %s is %s, served by get-schema.\nconst %s = %s\n", c, what, c, strconv.Quote(m.Source))
+			if err := add(bases[m]+"_yang.go", mods, imports, b.String()); err != nil {
+				return err
+			}
+			continue
+		}
+		err := splitConst(c, what, m.Source, bases[m]+"_yang",
+			func(j string) string {
+				return fmt.Sprintf("// %s is %s, served by get-schema.\nconst %s = %s\n\n", c, what, c, j)
+			},
+			func(file, body string) error { return add(file, mods, imports, body) })
+		if err != nil {
 			return err
 		}
 	}

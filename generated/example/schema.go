@@ -11,7 +11,7 @@ import (
 )
 
 // descriptor is the compiled schema (pkg/schema's descriptor format).
-const descriptor = descriptor0
+const descriptor = descriptor1 + descriptor2
 
 // sources are the modules' YANG texts by module name.
 var sources = map[string]string{

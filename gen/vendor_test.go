@@ -1,0 +1,78 @@
+package gen
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// junosSet is Juniper's Junos QFX 24.4 configuration models under $NCWS_SHARED/yang/vendor/junos:
+// -p common -p junos-qfx/conf, the 33 modules of junos-qfx/conf/models.
+func junosSet(t *testing.T) modelSet {
+	t.Helper()
+	dir := filepath.Join(sharedYang(t), "vendor", "junos")
+	files, err := filepath.Glob(filepath.Join(dir, "junos-qfx", "conf", "models", "*.yang"))
+	if err != nil || len(files) != 33 {
+		t.Fatalf("want the 33 Junos QFX conf modules under %s, found %d (%v)", dir, len(files), err)
+	}
+	return modelSet{search: []string{filepath.Join(dir, "common"), filepath.Join(dir, "junos-qfx", "conf")}, files: files}
+}
+
+// junosFacts reads the document of testdata/vendor/junos-interfaces.xml through the structs of
+// the interfaces subtree.
+const junosFacts = `package main
+
+import (
+	"fmt"
+
+	"example.com/roundtrip/junos"
+)
+
+func facts(root *junos.Root) error {
+	ifs := root.Configuration.Interfaces
+	xe0 := ifs.GetInterface("xe-0/0/0")
+	fmt.Println("xe-0/0/0:", *xe0.Description, xe0.MTU, *xe0.GetUnit("0").Description)
+	fmt.Println("xe-0/0/1 disabled:", ifs.GetInterface("xe-0/0/1").Disable, len(ifs.Interface))
+	return nil
+}
+`
+
+// TestVendorJunosPath generates the Junos QFX conf set with Options.Paths
+// /junos-qfx-conf-root:configuration/interfaces, builds and vets the package, and round-trips
+// an interfaces document through its structs. Gated by NCWS_TEST_VENDOR (make test-vendor): the
+// load alone takes about a minute and 2.5 GB.
+func TestVendorJunosPath(t *testing.T) {
+	if os.Getenv("NCWS_TEST_VENDOR") == "" {
+		t.Skip("set NCWS_TEST_VENDOR=1 (make test-vendor)")
+	}
+	set := junosSet(t)
+	set.paths = []string{"/junos-qfx-conf-root:configuration/interfaces"}
+	start := time.Now()
+	files, err := generateSet(t, set, "junos", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for _, b := range files {
+		size += len(b)
+	}
+	t.Logf("load and generate: %v, %d files, %d bytes", time.Since(start).Round(time.Millisecond), len(files), size)
+	checkFiles(t, files)
+	for name, b := range files {
+		// Only the interfaces subtree and its ancestor: no struct of another subtree.
+		if strings.Contains(string(b), "type JunosQfxConfRoot_Configuration_System ") ||
+			strings.Contains(string(b), "type JunosQfxConfRoot_Configuration__JunosQfxConfSystem_System ") {
+			t.Errorf("%s holds a struct outside the selected subtree", name)
+		}
+	}
+	start = time.Now()
+	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	t.Logf("build, vet and round trip: %v", time.Since(start).Round(time.Millisecond))
+	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
+	_, out, _ = strings.Cut(out, "\n")
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
+	}
+}
