@@ -27,6 +27,10 @@ const (
 	DefaultReadLimit        = netconf.DefaultMaxMessageSize
 	// DefaultMaxChannels caps the NETCONF sessions one SSH connection may open.
 	DefaultMaxChannels = 16
+	// DefaultPingInterval and DefaultMaxMissedPings are the keepalive: the same bound as the
+	// WebSocket transport's (a dead peer is dropped within 30 s).
+	DefaultPingInterval   = 10 * time.Second
+	DefaultMaxMissedPings = 2
 )
 
 // Options configures a Listener.
@@ -55,6 +59,16 @@ type Options struct {
 	MaxConns, MaxConnsPerAddr int
 	// MaxChannels caps the NETCONF subsystems of one connection (DefaultMaxChannels when 0).
 	MaxChannels int
+	// PingInterval is how often a connection is sent a keepalive@openssh.com global request
+	// with want-reply (DefaultPingInterval when 0, none when negative). Any reply counts,
+	// success or failure (OpenSSH answers failure); x/crypto/ssh reads replies while a session
+	// is busy with a long request, so only a dead or stopped peer misses them. A ping
+	// left unanswered for MaxMissedPings intervals (DefaultMaxMissedPings when 0) closes the
+	// connection: a dead
+	// peer's sessions end, and their locks are freed, within (MaxMissedPings+1) x
+	// PingInterval (30 s with the defaults).
+	PingInterval   time.Duration
+	MaxMissedPings int
 	// ServerVersion is the SSH identification string ("SSH-2.0-ncws" when empty).
 	ServerVersion string
 	// Logger receives refused connections and logins at Info level (slog.Default() when nil).
@@ -90,6 +104,12 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	}
 	if opts.MaxChannels <= 0 {
 		opts.MaxChannels = DefaultMaxChannels
+	}
+	if opts.PingInterval == 0 {
+		opts.PingInterval = DefaultPingInterval
+	}
+	if opts.MaxMissedPings <= 0 {
+		opts.MaxMissedPings = DefaultMaxMissedPings
 	}
 	if opts.ServerVersion == "" {
 		opts.ServerVersion = "SSH-2.0-ncws"
@@ -227,6 +247,11 @@ func (l *Listener) serveConn(nc net.Conn, addr string) {
 	nc.SetDeadline(time.Time{})
 	go xssh.DiscardRequests(reqs)
 	user := sc.Permissions.Extensions["ncws-user"]
+	if l.opts.PingInterval > 0 {
+		stop := make(chan struct{})
+		defer close(stop)
+		go l.keepalive(sc, user, stop)
+	}
 	// The connection lives while it has sessions: it is closed when its last NETCONF session
 	// ends, and when no session starts within the handshake timeout.
 	var mu sync.Mutex
@@ -285,6 +310,41 @@ func (l *Listener) serveConn(nc net.Conn, addr string) {
 	sc.Close()
 }
 
+// keepalive pings sc every PingInterval and closes it when MaxMissedPings pings in a row
+// got no reply by the next tick. A ping is answered on x/crypto/ssh's own reading goroutine,
+// whatever the sessions do.
+func (l *Listener) keepalive(sc *xssh.ServerConn, user string, stop <-chan struct{}) {
+	t := time.NewTicker(l.opts.PingInterval)
+	defer t.Stop()
+	answered := make(chan struct{}, 1)
+	answered <- struct{}{}
+	missed := 0
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		select {
+		case <-answered:
+			missed = 0
+		default:
+			// The last ping is still unanswered.
+			if missed++; missed >= l.opts.MaxMissedPings {
+				l.log.Info("ssh: peer answered no keepalive; closing", "remote", sc.RemoteAddr(), "user", user, "missed", missed)
+				sc.Close()
+				return
+			}
+			continue
+		}
+		go func() {
+			if _, _, err := sc.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+				answered <- struct{}{}
+			}
+		}()
+	}
+}
+
 // serveChannel waits for the netconf subsystem request and hands the channel to Accept; it
 // returns when the channel is done, reporting whether it carried a session.
 func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-chan *xssh.Request, user string, started func()) bool {
@@ -293,6 +353,9 @@ func (l *Listener) serveChannel(sc *xssh.ServerConn, ch xssh.Channel, reqs <-cha
 		if req.Type == "subsystem" && c == nil && subsystemName(req.Payload) == Subsystem {
 			req.Reply(true, nil)
 			c = newConn(sc, ch, user, l.opts.ReadLimit)
+			// A channel write waiting for window (a peer that stopped reading) ends only with
+			// the connection: a close that takes longer than framed.CloseTimeout cuts it.
+			c.SetAbort(sc.Close)
 			started()
 			if !l.Offer(c) {
 				return true

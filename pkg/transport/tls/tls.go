@@ -4,6 +4,14 @@
 // netconf.Conn with RFC 6242 framing (end-of-message for the hellos, chunked after two
 // base:1.1 hellos; RFC 7589 section 3).
 //
+// Liveness: NETCONF over TLS has no ping of its own, so connections get TCP keepalive bounded
+// like the WebSocket and SSH keepalive (Options.PingInterval 10 s idle and between probes,
+// Options.MaxMissedPings 2 probes): a dead host and its locks go within 30 s. Each 64 KiB
+// written is bounded by Options.WriteTimeout (30 s), so a peer that stopped reading (its
+// kernel still answers keepalive) cannot hold a reply and its session forever. Closing a
+// session returns at once; the close (the replies still gathered, close_notify) is cut after 1 s
+// by closing the TCP connection.
+//
 //	l, err := tls.NewListener(ln, tls.Options{Config: cfg, CertUser: a.CertUser})
 //	go srv.Serve(l)
 package tls
@@ -27,6 +35,13 @@ const (
 	DefaultHandshakeTimeout = 10 * time.Second
 	DefaultMaxConns         = 10000
 	DefaultMaxConnsPerAddr  = 64
+	// DefaultPingInterval and DefaultMaxMissedPings are the TCP keepalive: the same bound as
+	// the WebSocket and SSH transports' (a dead host is dropped within 30 s).
+	DefaultPingInterval   = 10 * time.Second
+	DefaultMaxMissedPings = 2
+	// DefaultWriteTimeout bounds each 64 KiB of a reply: a peer that takes nothing for that
+	// long ends its session.
+	DefaultWriteTimeout = 30 * time.Second
 )
 
 // Options configures a Listener.
@@ -43,6 +58,18 @@ type Options struct {
 	HandshakeTimeout time.Duration
 	// Connection caps (defaults when 0, none when negative).
 	MaxConns, MaxConnsPerAddr int
+	// PingInterval and MaxMissedPings set TCP keepalive (NETCONF over TLS has no ping of its
+	// own): probes start after PingInterval of silence and repeat every PingInterval;
+	// MaxMissedPings unanswered (DefaultMaxMissedPings when 0) end the connection, so a dead
+	// host's session ends, and its locks are freed, within (MaxMissedPings+1) x PingInterval
+	// (30 s with the defaults; DefaultPingInterval when 0, the system's keepalive when
+	// negative). TCP keepalive is answered by the peer's kernel: a peer process that stopped
+	// but whose host lives is caught by WriteTimeout when a reply is pending.
+	PingInterval   time.Duration
+	MaxMissedPings int
+	// WriteTimeout bounds each 64 KiB written to the peer (DefaultWriteTimeout when 0): a
+	// peer that stopped reading cannot hold a reply, and its session, forever.
+	WriteTimeout time.Duration
 	// Logger receives refused connections at Info level (slog.Default() when nil).
 	Logger *slog.Logger
 }
@@ -80,6 +107,15 @@ func NewListener(ln net.Listener, opts Options) (*Listener, error) {
 	}
 	if opts.MaxConnsPerAddr == 0 {
 		opts.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
+	if opts.PingInterval == 0 {
+		opts.PingInterval = DefaultPingInterval
+	}
+	if opts.MaxMissedPings <= 0 {
+		opts.MaxMissedPings = DefaultMaxMissedPings
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
 	}
 	log := opts.Logger
 	if log == nil {
@@ -130,6 +166,10 @@ func (l *Listener) acceptLoop() {
 // handshake authenticates the client and hands the connection to Accept; it returns the
 // connection, nil when refused.
 func (l *Listener) handshake(nc net.Conn, host string) *framed.Conn {
+	if tcp, ok := nc.(*net.TCPConn); ok && l.opts.PingInterval > 0 {
+		tcp.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: l.opts.PingInterval,
+			Interval: l.opts.PingInterval, Count: l.opts.MaxMissedPings})
+	}
 	tc := gotls.Server(nc, l.cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.HandshakeTimeout)
 	err := tc.HandshakeContext(ctx)
@@ -148,11 +188,18 @@ func (l *Listener) handshake(nc net.Conn, host string) *framed.Conn {
 		return nil
 	}
 	var once sync.Once
-	c := framed.New(tc, func() error {
+	c := framed.New(framed.DeadlineWriter{Conn: tc, Timeout: l.opts.WriteTimeout}, func() error {
 		err := tc.Close()
 		once.Do(func() { l.Release(host) })
 		return err
 	}, netconf.ConnInfo{User: user, Transport: "ietf-netconf-monitoring:netconf-tls", Remote: nc.RemoteAddr()}, l.opts.ReadLimit)
+	// tls.Conn.Close sends close_notify with a 5 s deadline when no write is running: a close
+	// that takes longer than framed.CloseTimeout closes the TCP connection under it.
+	c.SetAbort(func() error {
+		err := nc.Close()
+		once.Do(func() { l.Release(host) })
+		return err
+	})
 	l.Offer(c)
 	return c
 }

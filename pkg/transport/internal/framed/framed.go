@@ -29,6 +29,44 @@ type Conn struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	abort     func() error
+}
+
+// CloseTimeout bounds Close: the replies still gathered are sent and the stream closed within
+// it, else the stream is cut (Abort), so a peer that stopped reading cannot hold a close.
+const CloseTimeout = time.Second
+
+// SetAbort sets what cuts the stream when a close takes longer than CloseTimeout (the
+// underlying connection: for SSH the whole connection, as a channel write waiting for window
+// only ends with it). Call it before the Conn is used; nil keeps close.
+func (c *Conn) SetAbort(abort func() error) { c.abort = abort }
+
+// DeadlineWriter writes through w in pieces of at most 64 KiB, each bounded by timeout
+// (SetWriteDeadline), so a peer that takes nothing for timeout ends the write with an error
+// while a slow but moving one can take a big reply. It is the io.ReadWriter for New.
+type DeadlineWriter struct {
+	Conn interface {
+		io.ReadWriter
+		SetWriteDeadline(time.Time) error
+	}
+	Timeout time.Duration
+}
+
+func (d DeadlineWriter) Read(p []byte) (int, error) { return d.Conn.Read(p) }
+
+func (d DeadlineWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), 64<<10)
+		d.Conn.SetWriteDeadline(time.Now().Add(d.Timeout))
+		m, err := d.Conn.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[k:]
+	}
+	return n, nil
 }
 
 // New returns a Conn reading and writing rw, messages of at most limit bytes; close ends the
@@ -156,22 +194,37 @@ func (c *Conn) UseChunked() {
 }
 
 // Close implements netconf.Conn: the stream is closed (SSH and TLS carry no close reason).
+// It returns at once; the replies still gathered (a close-session's <ok/>) go out first, and
+// a stream that has not closed within CloseTimeout (a peer that stopped reading, a write
+// blocked) is cut. ReadMessage returns io.EOF once the stream is closed.
 func (c *Conn) Close(reason netconf.CloseReason) error {
 	c.closeOnce.Do(func() {
-		// Replies still gathered go out first (a close-session's <ok/>), unless a write is
-		// blocked, which closing must undo instead.
-		if c.wmu.TryLock() {
+		close(c.closed)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c.wmu.Lock()
 			c.out.hold = false
 			c.out.flush()
+			if c.flushTimer != nil {
+				c.flushTimer.Stop()
+			}
 			c.wmu.Unlock()
-		}
-		close(c.closed)
-		c.close()
-		c.wmu.Lock()
-		if c.flushTimer != nil {
-			c.flushTimer.Stop()
-		}
-		c.wmu.Unlock()
+			c.close()
+		}()
+		go func() {
+			t := time.NewTimer(CloseTimeout)
+			defer t.Stop()
+			select {
+			case <-done:
+			case <-t.C:
+				if c.abort != nil {
+					c.abort()
+				} else {
+					c.close()
+				}
+			}
+		}()
 	})
 	return nil
 }
