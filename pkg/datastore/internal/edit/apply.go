@@ -133,8 +133,19 @@ func (a *applier) kids(p *data.Node, ks []*enode, inh op, t *data.Txn) bool {
 			}
 			t.UndoTo(m)
 		}
+		a.dropScratch(t)
 	}
 	return true
+}
+
+// dropScratch forgets what t recorded when t is the scratch log and nothing can undo it: only
+// continue-on-error undoes a failing element inside a detached subtree. Without it the log held
+// a change (with its location) for every node of the subtrees built, for the whole edit: 1M
+// entries, about 300 MB of allocations and 100 MB live, for a bulk load of 100k interfaces.
+func (a *applier) dropScratch(t *data.Txn) {
+	if t == &a.scratch && a.mode != continueOnError {
+		t.Reset()
+	}
 }
 
 // find returns the instance of e's node under p, nil if none.
@@ -285,6 +296,7 @@ func (a *applier) build(e *enode, o op, old *data.Node) (*data.Node, bool) {
 			}
 			a.scratch.UndoTo(m)
 		}
+		a.dropScratch(&a.scratch)
 	}
 	return n, true
 }
