@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore/internal/journal"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/validate"
@@ -132,7 +133,7 @@ func (s *Store) encodePayload(locs []data.Loc, old *before, comment string) []by
 	if err != nil {
 		panic(fmt.Sprintf("datastore: encoding a journal record: %v", err))
 	}
-	nx := s.encodeStored(data.Extract(s.running, locs))
+	nx := s.encodeAt(s.running, locs)
 	ox := s.encodeStored(old.tree)
 	b := make([]byte, 0, len(head)+16+jsonStringLen(nx)+jsonStringLen(ox))
 	b = append(b, head[:len(head)-1]...) // without its '}'
@@ -141,6 +142,32 @@ func (s *Store) encodePayload(locs []data.Loc, old *before, comment string) []by
 	b = append(b, `,"ox":`...)
 	b = appendJSONString(b, ox)
 	return append(b, '}')
+}
+
+// encodeAt encodes the explicit configuration of root at locs with the ancestors and keys
+// leading to it (what encodeStored(data.Extract(root, locs)) writes). When every location is a
+// top-level node (a bulk load creates or replaces one: the whole configuration of a module) the
+// nodes are written from root itself, the others hidden, instead of from a copy of them; deeper
+// locations are copied by Extract (keys of the ancestors), which costs the change's size.
+func (s *Store) encodeAt(root *data.Node, locs []data.Loc) []byte {
+	locs = data.Outermost(locs)
+	top := make(map[*data.Node]bool, len(locs))
+	for _, l := range locs {
+		if len(l) != 1 {
+			return s.encodeStored(data.Extract(root, locs))
+		}
+		if n := l.Resolve(root); n != nil {
+			top[n] = true
+		}
+	}
+	b, err := yangxml.Marshal(root, yangxml.EncodeOptions{SkipDefaults: true, Schema: s.sch,
+		// The encoder asks only about nodes whose parent it writes: below a top-level node
+		// every node is written.
+		Hide: func(n *data.Node) bool { return n.Parent == root && !top[n] }})
+	if err != nil {
+		panic(fmt.Sprintf("datastore: encoding a journal record: %v", err))
+	}
+	return b
 }
 
 // jsonStringLen is the length of x as a JSON string literal (appendJSONString).

@@ -2,7 +2,12 @@ package datastore
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
 // appendJSONString must give back, through encoding/json, what json.Marshal's encoding does:
@@ -33,5 +38,39 @@ func TestAppendJSONString(t *testing.T) {
 		if n := jsonStringLen([]byte(s)); n != len(b)-1 && s != "bad utf-8 \xff\xfe here" {
 			t.Errorf("%q: jsonStringLen %d, literal is %d bytes", s, n, len(b)-1)
 		}
+	}
+}
+
+// encodeAt writes what encoding a data.Extract copy writes, with or without copying.
+func TestEncodeAt(t *testing.T) {
+	sch, err := yangload.Load(yangload.Options{Files: []string{"testdata/dstest.yang"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, errs := yangxml.Unmarshal([]byte(`<store xmlns="urn:ncws:test:dstest"><entry><id>1</id><value>a "b" &lt;c&gt;</value></entry><entry><id>2</id><value>d</value></entry><newest>2</newest></store>`), sch, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s := &Store{sch: sch}
+	store := root.Children()[0]
+	entry := store.Children()[1]
+	for _, tc := range []struct {
+		name string
+		locs []data.Loc
+	}{
+		{"top-level node", []data.Loc{data.LocOf(store)}},
+		{"entry below it", []data.Loc{data.LocOf(entry)}},
+		{"both", []data.Loc{data.LocOf(entry), data.LocOf(store)}},
+		{"none", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := string(s.encodeStored(data.Extract(root, tc.locs)))
+			if tc.locs != nil && !strings.Contains(want, "<id>2</id>") {
+				t.Fatalf("Extract wrote %s", want)
+			}
+			if got := string(s.encodeAt(root, tc.locs)); got != want {
+				t.Errorf("mismatch:\nwant %s\ngot  %s", want, got)
+			}
+		})
 	}
 }
