@@ -107,7 +107,7 @@ access control never stops. Every denial is logged.`,
 	f.readLimit = websocket.DefaultReadLimit
 	fl.Var((*byteSize)(&f.readLimit), "read-limit", "largest message accepted: bytes or a size with a unit (64MiB, 16MB, 1GiB); a bigger one ends the session (WebSocket close 1009)")
 	fl.DurationVar(&f.helloTimeout, "hello-timeout", server.DefaultHelloTimeout, "time a client has to send its hello")
-	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive ping interval (negative: none)")
+	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive interval: WebSocket ping, SSH keepalive request, TLS TCP keepalive (negative: none)")
 	fl.DurationVar(&f.readHeaderTimeout, "read-header-timeout", 10*time.Second, "HTTP ReadHeaderTimeout")
 	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long shutdown waits for sessions")
 	fl.BoolVar(&f.bootFromStartup, "boot-from-startup", false, "copy startup into running at start (a device boot)")

@@ -115,8 +115,9 @@ type Options struct {
 	URLAllow []string
 	// HelloTimeout bounds the wait for a client's hello (server.DefaultHelloTimeout when 0).
 	HelloTimeout time.Duration
-	// PingInterval is the keepalive ping interval (websocket.DefaultPingInterval when 0, none
-	// when negative).
+	// PingInterval is the keepalive interval of every transport: WebSocket pings, SSH
+	// keepalive@openssh.com requests, TLS TCP keepalive (10 s when 0, none when negative; a
+	// dead peer goes after 2 intervals without an answer).
 	PingInterval time.Duration
 	// ReadHeaderTimeout is the HTTP server's (DefaultReadHeaderTimeout when 0).
 	ReadHeaderTimeout time.Duration
@@ -633,14 +634,16 @@ func (a *Agent) sshOptions() ssh.Options {
 		PublicKeys: ssh.AuthorizedKeysDir(a.opts.SSHAuthorizedKeys),
 		ReadLimit:  int(a.readLimit()),
 		MaxConns:   a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr,
-		Logger: a.log,
+		PingInterval: a.opts.PingInterval,
+		Logger:       a.log,
 	}
 }
 
 // tlsOptions configures the TLS transport (listener and call home).
 func (a *Agent) tlsOptions() nctls.Options {
 	return nctls.Options{Config: a.opts.TLSConfig, CertUser: a.auth.CertUser,
-		ReadLimit: int(a.readLimit()), MaxConns: a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr, Logger: a.log}
+		ReadLimit: int(a.readLimit()), MaxConns: a.opts.MaxConns, MaxConnsPerAddr: a.opts.MaxConnsPerAddr,
+		PingInterval: a.opts.PingInterval, Logger: a.log}
 }
 
 // readLimit is the message size limit of every transport.
