@@ -28,7 +28,8 @@ type Conn struct {
 	holdFor    time.Duration
 
 	closeOnce sync.Once
-	closed    chan struct{}
+	closing   chan struct{} // closed by Close
+	closed    chan struct{} // closed once the stream is closed (or cut)
 	abort     func() error
 }
 
@@ -74,7 +75,7 @@ func (d DeadlineWriter) Write(p []byte) (int, error) {
 func New(rw io.ReadWriter, close func() error, info netconf.ConnInfo, limit int) *Conn {
 	out := &bufWriter{w: rw}
 	c := &Conn{rw: rw, close: close, info: info, w: netconf.NewWriter(out), out: out, holdFor: holdFor,
-		closed: make(chan struct{})}
+		closing: make(chan struct{}), closed: make(chan struct{})}
 	c.r = netconf.NewReader(flushingReader{c}, limit)
 	return c
 }
@@ -145,7 +146,7 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 	}
 	if err != nil {
 		select {
-		case <-c.closed:
+		case <-c.closing:
 			return nil, io.EOF
 		default:
 		}
@@ -199,7 +200,7 @@ func (c *Conn) UseChunked() {
 // blocked) is cut. ReadMessage returns io.EOF once the stream is closed.
 func (c *Conn) Close(reason netconf.CloseReason) error {
 	c.closeOnce.Do(func() {
-		close(c.closed)
+		close(c.closing)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -224,12 +225,14 @@ func (c *Conn) Close(reason netconf.CloseReason) error {
 					c.close()
 				}
 			}
+			close(c.closed)
 		}()
 	})
 	return nil
 }
 
-// Closed is closed once Close was called.
+// Closed is closed once the stream is closed after Close: the replies still gathered were
+// sent, or the close was cut after CloseTimeout.
 func (c *Conn) Closed() <-chan struct{} { return c.closed }
 
 // Info implements netconf.Conn.
