@@ -447,8 +447,8 @@ func checkExtension(ctx context.Context, t *testing.T, d *device) {
 	// length "1..16"
 	var errs rpcerror.List
 	if err := set("a-location-longer-than-sixteen"); !errors.As(err, &errs) || errs[0].Tag != rpcerror.TagInvalidValue ||
-		errs[0].Path != "/md:system/mdx:location" {
-		t.Errorf("augmented leaf over its length: %v, want invalid-value at /md:system/mdx:location", err)
+		errs[0].Path != "/mydevice:system/mdx:location" {
+		t.Errorf("augmented leaf over its length: %v, want invalid-value at /mydevice:system/mdx:location", err)
 	}
 	if err := set("lab-rack-7"); err != nil {
 		t.Fatalf("edit-config of the augmented leaf: %v", err)

@@ -94,8 +94,16 @@ func TestScrapligoBase10(t *testing.T) {
 			t.Errorf("the server's log lacks %s", want)
 		}
 	}
-	if m := regexp.MustCompile(`(?m)^.*level=(WARN|ERROR).*$`).FindAllString(log, -1); m != nil {
-		t.Errorf("the server logged:\n%s", strings.Join(m, "\n"))
+	// The open-files warning depends on the machine's limit (it is given when --max-conns times
+	// the transports exceeds it, e.g. a container's hard limit of 20000), not on the session.
+	var warned []string
+	for _, l := range regexp.MustCompile(`(?m)^.*level=(WARN|ERROR).*$`).FindAllString(log, -1) {
+		if !strings.Contains(l, "open files limit") {
+			warned = append(warned, l)
+		}
+	}
+	if warned != nil {
+		t.Errorf("the server logged:\n%s", strings.Join(warned, "\n"))
 	}
 }
 
