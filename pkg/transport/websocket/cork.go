@@ -67,6 +67,24 @@ func (c *corkConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close sends what is kept before it closes the socket: the library closes the connection
+// right after writing its close frame (the echo of a client's close, for one), and a frame
+// still kept would be lost, leaving the peer with 1006 instead of the close code. The send is
+// bounded by stallTimeout so that a peer that stopped reading cannot hold the close.
+func (c *corkConn) Close() error {
+	c.mu.Lock()
+	c.hold = false
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	if len(c.buf) > 0 {
+		c.Conn.SetWriteDeadline(time.Now().Add(stallTimeout))
+		c.flushLocked()
+	}
+	c.mu.Unlock()
+	return c.Conn.Close()
+}
+
 // setHold keeps the frames written from now on until the next Read, holdFor at most.
 func (c *corkConn) setHold() {
 	c.mu.Lock()
