@@ -478,12 +478,23 @@ func TestServerEvents(t *testing.T) {
 		t.Errorf("events mismatch (-want +got):\n%s", diff)
 	}
 	want = append(want, killed...)
-	// The monitoring counters count what was sent.
-	d, err := watcher.Get(ctx, client.Filter{Subtree: []byte(`<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><statistics><out-notifications/></statistics></netconf-state>`)})
-	if err != nil {
-		t.Fatal(err)
+	// The monitoring counters count what was sent. The counter moves once the write has
+	// returned, which may be after the client has read the notification: read it again until
+	// it has moved (500 reads at most).
+	wantStat := "<out-notifications>" + itoa(uint32(len(want))) + "</out-notifications>"
+	var d []byte
+	for range 500 {
+		var err error
+		d, err = watcher.Get(ctx, client.Filter{Subtree: []byte(`<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><statistics><out-notifications/></statistics></netconf-state>`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(d), wantStat) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	if !strings.Contains(string(d), "<out-notifications>"+itoa(uint32(len(want)))+"</out-notifications>") {
+	if !strings.Contains(string(d), wantStat) {
 		t.Errorf("statistics %s, want out-notifications %d", d, len(want))
 	}
 }
