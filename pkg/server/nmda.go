@@ -458,27 +458,7 @@ func (srv *Server) opEditData(ctx context.Context, req *Request) (*data.Node, er
 	if rerr := oneCase(req.Input, "config", "url"); rerr != nil {
 		return nil, rerr
 	}
-	var content []byte
-	if cfg := nmdaParam(req.Input, "config"); cfg != nil {
-		content = []byte(cfg.Value.Str)
-	} else if u := nmdaParam(req.Input, "url"); u != nil {
-		// As edit-config's <url> (RFC 6241 section 8.8), when :url is on.
-		if !srv.urlEnabled() {
-			return nil, urlNotEnabled()
-		}
-		var errs rpcerror.List
-		if content, errs = srv.urlEdit(ctx, u); len(errs) > 0 {
-			return nil, errs
-		}
-	} else {
-		return nil, rpcerror.MissingElement(rpcerror.Protocol, "config", "", "missing parameter \"config\"")
-	}
-	since := srv.changeMark(target)
-	if errs := srv.Store.Edit(ctx, req.Who, target, content, o); len(errs) > 0 {
-		return nil, errs
-	}
-	srv.changed(req.Who, target, since)
-	return nil, nil
+	return srv.edit(ctx, req, target, nmdaParam(req.Input, "config"), nmdaParam(req.Input, "url"), o)
 }
 
 // configDatastore reads the datastore leaf RFC 8526 adds to lock and unlock (param "target")

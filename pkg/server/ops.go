@@ -259,10 +259,16 @@ func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, 
 	if p := param(req.Input, "error-option"); p != nil {
 		o.ErrorOption = p.Value.Str
 	}
+	return srv.edit(ctx, req, target, param(req.Input, "config"), param(req.Input, "url"), o)
+}
+
+// edit applies the <config> (or, with :url on, the document at <url>; RFC 6241 section 8.8)
+// of an edit-config or edit-data to target, and reports the change.
+func (srv *Server) edit(ctx context.Context, req *Request, target datastore.Name, cfg, u *data.Node, o datastore.EditOptions) (*data.Node, error) {
 	var content []byte
-	if cfg := param(req.Input, "config"); cfg != nil {
+	if cfg != nil {
 		content = []byte(cfg.Value.Str)
-	} else if u := param(req.Input, "url"); u != nil {
+	} else if u != nil {
 		if !srv.urlEnabled() {
 			return nil, urlNotEnabled()
 		}
