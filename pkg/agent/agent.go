@@ -213,7 +213,6 @@ type Agent struct {
 	started  bool
 	closed   bool
 	hs       []*http.Server
-	lns      []net.Listener
 	srvDone  chan error
 	storeErr error
 	stopOnce sync.Once
@@ -505,6 +504,11 @@ func (a *Agent) Serve(l net.Listener) error {
 		hs.TLSConfig = tc
 		l = tls.NewListener(l, tc)
 	}
+	return a.serveHTTP(hs, l)
+}
+
+// serveHTTP serves hs on l until Shutdown (then ErrServerClosed), registering hs for Shutdown.
+func (a *Agent) serveHTTP(hs *http.Server, l net.Listener) error {
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
@@ -512,7 +516,6 @@ func (a *Agent) Serve(l net.Listener) error {
 		return ErrServerClosed
 	}
 	a.hs = append(a.hs, hs)
-	a.lns = append(a.lns, l)
 	a.mu.Unlock()
 	err := hs.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {

@@ -2,7 +2,6 @@ package agent
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -114,17 +113,5 @@ func (a *Agent) metricsMux() http.Handler {
 // Options.MetricsListen. It does not start the agent: /readyz answers 503 until Serve does.
 func (a *Agent) ServeMetrics(l net.Listener) error {
 	hs := &http.Server{Handler: a.metricsMux(), ReadHeaderTimeout: a.opts.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute}
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
-		l.Close()
-		return ErrServerClosed
-	}
-	a.hs = append(a.hs, hs)
-	a.mu.Unlock()
-	err := hs.Serve(l)
-	if errors.Is(err, http.ErrServerClosed) {
-		return ErrServerClosed
-	}
-	return err
+	return a.serveHTTP(hs, l)
 }
