@@ -293,25 +293,37 @@ func (srv *Server) readURL(ctx context.Context, t *urlTarget) ([]byte, *rpcerror
 	return b, nil
 }
 
+// urlRequest sends a PUT of doc (an XML document) or a DELETE (doc nil) to t's HTTP URL; a
+// status other than 2xx is an error.
+func (srv *Server) urlRequest(ctx context.Context, method string, t *urlTarget, doc []byte) *rpcerror.Error {
+	var body io.Reader
+	if doc != nil {
+		body = bytes.NewReader(doc)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.u.String(), body)
+	if err != nil {
+		return srv.urlFailed(t, method, err)
+	}
+	if doc != nil {
+		req.Header.Set("Content-Type", "application/xml")
+	}
+	resp, err := srv.httpClient().Do(req)
+	if err != nil {
+		return srv.urlFailed(t, method, err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return srv.urlFailed(t, method, httpStatus{resp.Status})
+	}
+	return nil
+}
+
 // writeURL stores doc at t: a file is written beside its final name, synced, renamed into place
 // and its directory synced; an HTTP URL gets a PUT.
 func (srv *Server) writeURL(ctx context.Context, t *urlTarget, doc []byte) *rpcerror.Error {
 	if t.u != nil {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, t.u.String(), bytes.NewReader(doc))
-		if err != nil {
-			return srv.urlFailed(t, "PUT", err)
-		}
-		req.Header.Set("Content-Type", "application/xml")
-		resp, err := srv.httpClient().Do(req)
-		if err != nil {
-			return srv.urlFailed(t, "PUT", err)
-		}
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			return srv.urlFailed(t, "PUT", httpStatus{resp.Status})
-		}
-		return nil
+		return srv.urlRequest(ctx, http.MethodPut, t, doc)
 	}
 	root, err := os.OpenRoot(srv.URL.Dir)
 	if err != nil {
@@ -349,19 +361,7 @@ func (srv *Server) writeURL(ctx context.Context, t *urlTarget, doc []byte) *rpce
 // deleteURL deletes the file or HTTP resource at t (delete-config).
 func (srv *Server) deleteURL(ctx context.Context, t *urlTarget) *rpcerror.Error {
 	if t.u != nil {
-		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, t.u.String(), nil)
-		if err != nil {
-			return srv.urlFailed(t, "DELETE", err)
-		}
-		resp, err := srv.httpClient().Do(req)
-		if err != nil {
-			return srv.urlFailed(t, "DELETE", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			return srv.urlFailed(t, "DELETE", httpStatus{resp.Status})
-		}
-		return nil
+		return srv.urlRequest(ctx, http.MethodDelete, t, nil)
 	}
 	root, err := os.OpenRoot(srv.URL.Dir)
 	if err != nil {
