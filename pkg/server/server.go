@@ -145,6 +145,13 @@ type Server struct {
 	onChangeSubs atomic.Int32
 	pushOnce     sync.Once
 	push         *pusher
+	// filterOnce starts following running's /sn:filters (subfilters.go); filterSnap is the
+	// newest copy of it not applied yet (filterNew set), guarded by filterMu.
+	filterOnce   sync.Once
+	filterSignal chan struct{}
+	filterMu     sync.Mutex
+	filterSnap   *data.Node
+	filterNew    bool
 }
 
 // stats are the server-wide counters of ietf-netconf-monitoring.

@@ -52,6 +52,9 @@ type dynSub struct {
 	filter      *filter.Filter
 	filterXML   string
 	filterXPath string
+	// ref is the configured filter the subscription uses (subfilters.go), if any: filter
+	// and its text are then that filter's.
+	ref filterRef
 
 	// A datastore subscription (RFC 8641): ds set.
 	ds          datastore.Name
@@ -335,6 +338,11 @@ type subParams struct {
 	excluded     map[string]bool
 	hasTrigger   bool
 	hasDampening bool
+
+	// ref names a configured filter (resolved into f once the input is read), refPath is
+	// the path of the leaf that names it.
+	ref     filterRef
+	refPath string
 }
 
 // readParams reads the input of establish- or modify-subscription (op names the rpc, for the
@@ -364,14 +372,8 @@ func (srv *Server) readParams(ctx context.Context, in *data.Node, establish bool
 		case "encoding":
 			p.encoding = c.Value.Str
 		case "stream-filter-name", "selection-filter-ref":
-			// Named filters are configuration (sn:filters); none can exist without them being
-			// configured, and validation refused an unknown name already.
-			in := info
-			if c.Schema.Name == "selection-filter-ref" {
-				in = dsInfo
-			}
-			return nil, subError(rpcerror.TagInvalidValue, infoNamespace(in), snModule(infoNamespace(in)), "filter-unsupported", in,
-				"filters by reference are not supported", "filters by reference are not supported")
+			p.ref = filterRef{name: c.Value.Str, selection: c.Schema.Name == "selection-filter-ref"}
+			p.refPath = c.Path()
 		case "stream-subtree-filter", "datastore-subtree-filter":
 			in := info
 			if c.Schema.Name == "datastore-subtree-filter" {
@@ -448,6 +450,16 @@ func (srv *Server) readParams(ctx context.Context, in *data.Node, establish bool
 		}
 		return nil, subError(rpcerror.TagInvalidValue, infoNamespace(in), "ietf-subscribed-notifications", "encoding-unsupported", in, "",
 			"encoding %s is not supported (NETCONF sessions use encode-xml)", p.encoding)
+	}
+	if p.ref.name != "" {
+		in := info
+		if p.ref.selection {
+			in = dsInfo
+		}
+		srv.followFilters()
+		if rerr := srv.resolveRef(p, in); rerr != nil {
+			return nil, rerr
+		}
 	}
 	if p.periodic && p.period < minPeriod {
 		e := subError(rpcerror.TagInvalidValue, nsYP, "ietf-yang-push", "period-unsupported", dsInfo, "",
@@ -546,7 +558,7 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 	}
 	now := time.Now()
 	info := "establish-subscription-stream-error-info"
-	sub := &dynSub{s: c.s, encoding: "encode-xml", filter: p.f, filterXML: p.filterXML, filterXPath: p.filterXPath}
+	sub := &dynSub{s: c.s, encoding: "encode-xml", filter: p.f, filterXML: p.filterXML, filterXPath: p.filterXPath, ref: p.ref}
 	if p.hasStop {
 		sub.stop = p.stop
 	}
@@ -730,7 +742,7 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 		srv.onChangeSubs.Add(1) // forgetSub counted it out; it stays
 	}
 	if p.hasFilter {
-		sub.filter, sub.filterXML, sub.filterXPath = p.f, p.filterXML, p.filterXPath
+		sub.filter, sub.filterXML, sub.filterXPath, sub.ref = p.f, p.filterXML, p.filterXPath, p.ref
 	}
 	if p.hasStop {
 		sub.stop = p.stop
@@ -831,7 +843,11 @@ func appendTerms(b []byte, sub *dynSub) []byte {
 		b = append(b, "<stream>"...)
 		b = append(b, esc(sub.stream)...)
 		b = append(b, "</stream>"...)
-		if sub.filterXML != "" {
+		if sub.ref.name != "" {
+			b = append(b, "<stream-filter-name>"...)
+			b = append(b, esc(sub.ref.name)...)
+			b = append(b, "</stream-filter-name>"...)
+		} else if sub.filterXML != "" {
 			b = append(b, "<stream-subtree-filter>"+sub.filterXML+"</stream-subtree-filter>"...)
 		} else if sub.filterXPath != "" {
 			b = append(b, "<stream-xpath-filter>"...)
@@ -843,7 +859,11 @@ func appendTerms(b []byte, sub *dynSub) []byte {
 		}
 	} else {
 		b = append(b, `<datastore xmlns="`+nsYP+`">ds:`+string(sub.ds)+`</datastore>`...)
-		if sub.filterXML != "" {
+		if sub.ref.name != "" {
+			b = append(b, `<selection-filter-ref xmlns="`+nsYP+`">`...)
+			b = append(b, esc(sub.ref.name)...)
+			b = append(b, "</selection-filter-ref>"...)
+		} else if sub.filterXML != "" {
 			b = append(b, `<datastore-subtree-filter xmlns="`+nsYP+`">`+sub.filterXML+"</datastore-subtree-filter>"...)
 		} else if sub.filterXPath != "" {
 			b = append(b, `<datastore-xpath-filter xmlns="`+nsYP+`">`...)
@@ -937,6 +957,7 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 	type terms struct {
 		filterXML   string
 		filterXPath string
+		ref         string
 		stop        time.Time
 		period      time.Duration
 		dampening   time.Duration
@@ -945,7 +966,7 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 	}
 	ts := make([]terms, len(subs))
 	for i, sub := range subs {
-		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor}
+		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.ref.name, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor}
 	}
 	srv.nmu.Unlock()
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
@@ -957,20 +978,22 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 			if !sub.replayStart.IsZero() {
 				b.leaf(e, "replay-start-time", sub.replayStart.UTC().Format(time.RFC3339Nano))
 			}
-			if t.filterXPath != "" {
+			if t.ref != "" {
+				b.leaf(e, "stream-filter-name", t.ref)
+			} else if t.filterXPath != "" {
 				b.leaf(e, "stream-xpath-filter", t.filterXPath)
-			}
-			if t.filterXML != "" {
+			} else if t.filterXML != "" {
 				if sn := b.schemaOf(e, "stream-subtree-filter"); sn != nil {
 					e.Insert(&data.Node{Schema: sn, Value: data.Value{Str: t.filterXML}})
 				}
 			}
 		} else {
 			b.leafIn(e, nsYP, "datastore", "ietf-datastores:"+string(sub.ds))
-			if t.filterXPath != "" {
+			if t.ref != "" {
+				b.leafIn(e, nsYP, "selection-filter-ref", t.ref)
+			} else if t.filterXPath != "" {
 				b.leafIn(e, nsYP, "datastore-xpath-filter", t.filterXPath)
-			}
-			if t.filterXML != "" {
+			} else if t.filterXML != "" {
 				if sn := b.childIn(e, nsYP, "datastore-subtree-filter"); sn != nil {
 					e.Insert(&data.Node{Schema: sn, Value: data.Value{Str: t.filterXML}})
 				}
