@@ -85,6 +85,15 @@ func newMetrics(sch *schema.Schema, store func() *datastore.Store, srv func() *s
 		return 0
 	})
 
+	suspensions := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "ncws_subscription_suspensions_total", Help: "Dynamic subscriptions (RFC 8639) suspended because their session's notification queue was full.",
+	}, func() float64 {
+		if s := srv(); s != nil {
+			return float64(s.SubscriptionSuspensions())
+		}
+		return 0
+	})
+
 	resolve := func(name string) *opMetrics {
 		return &opMetrics{ok: rpcs.WithLabelValues(name, "ok"), failed: rpcs.WithLabelValues(name, "error"), latency: latency.WithLabelValues(name)}
 	}
@@ -116,7 +125,7 @@ func newMetrics(sch *schema.Schema, store func() *datastore.Store, srv func() *s
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.sessions, m.sessionsTotal, rpcs, latency, commits, m.authFailures, overflows,
+		m.sessions, m.sessionsTotal, rpcs, latency, commits, m.authFailures, overflows, suspensions,
 		&healthCollector{store: store},
 	)
 	return m

@@ -187,6 +187,7 @@ func TestMetrics(t *testing.T) {
 		{"ncws_sessions", []string{"transport", "netconf-tls"}, 0},
 		{"ncws_auth_failures_total", []string{"method", "basic"}, 1},
 		{"ncws_notification_queue_overflows_total", nil, 0},
+		{"ncws_subscription_suspensions_total", nil, 0},
 	} {
 		if got := delta(c.name, c.labels...); got != c.want {
 			t.Errorf("%s%v moved by %v, want %v", c.name, c.labels, got, c.want)

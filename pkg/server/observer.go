@@ -28,6 +28,10 @@ type Observer interface {
 // notification queue was full (see NotificationQueue).
 func (srv *Server) NotificationOverflows() uint64 { return srv.overflows.Load() }
 
+// SubscriptionSuspensions returns how many times a dynamic subscription (RFC 8639) was
+// suspended because its session's notification queue was full (see NotificationQueue).
+func (srv *Server) SubscriptionSuspensions() uint64 { return srv.suspensions.Load() }
+
 // observe reports the message the session just answered to o.
 func (s *session) observe(o Observer, start time.Time) {
 	o.RPC(s.op, s.failed, time.Since(start))

@@ -96,7 +96,8 @@ type Server struct {
 	// DefaultReplayLogSize, a negative value turns replay off.
 	ReplayLogSize int
 	// NotificationQueue is how many notifications may wait for one slow subscriber before its
-	// session is ended (see Notify); 0 means DefaultNotificationQueue.
+	// session is ended (an RFC 5277 subscriber, see Notify) or its dynamic subscription
+	// suspended (RFC 8639, until the queue drains); 0 means DefaultNotificationQueue.
 	NotificationQueue int
 	// Access, when set, returns what a session's user may do (NACM, RFC 8341: pkg/nacm's
 	// Engine.For fits): every rpc and action is checked before it runs (access-denied),
@@ -130,6 +131,8 @@ type Server struct {
 	stats    stats
 	// overflows counts subscribers ended on a full notification queue.
 	overflows atomic.Uint64
+	// suspensions counts dynamic subscriptions suspended on a full queue.
+	suspensions atomic.Uint64
 
 	// nmu guards the notification state: subs, replayLog and every session's sub.
 	nmu       sync.Mutex

@@ -214,11 +214,11 @@ func (srv *Server) applyFilters() {
 				srv.Logger.Info("server: a subscription's filter is gone or unusable; terminating it",
 					"subscription", sub.id, "filter", sub.ref.name)
 				srv.removeSub(sub)
-				srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "filter-unavailable")})
+				srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "filter-unavailable"), control: true})
 				continue
 			}
 			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, cf.xpath
-			srv.enqueue(sub, outItem{msg: srv.modifiedEvent(sub)})
+			srv.enqueue(sub, outItem{msg: srv.modifiedEvent(sub), control: true})
 		}
 		srv.nmu.Unlock()
 	}

@@ -78,6 +78,11 @@ type dynSub struct {
 	started bool
 	early   []outItem
 
+	// suspended is set while the subscription is suspended for its session's full queue
+	// (guarded by srv.nmu); dropped counts what it did not get meanwhile.
+	suspended bool
+	dropped   atomic.Uint64
+
 	sent, excludedRecords atomic.Uint64
 }
 
@@ -88,6 +93,9 @@ type outItem struct {
 	sub       *dynSub
 	// counted items are event records (sent-event-records), not state changes.
 	counted bool
+	// control items are subscription state changes (RFC 8639 section 2.7): queued even
+	// when the queue is full, and while the subscription is suspended.
+	control bool
 }
 
 // outQueue is a session's queue of dynamic subscription messages, written by one goroutine.
@@ -97,12 +105,16 @@ type outQueue struct {
 	signal chan struct{}
 	limit  int
 	dead   bool
+	// suspended counts the session's subscriptions suspended for this queue's overflow;
+	// guarded by the server's nmu.
+	suspended int
 }
 
-// push appends it; false when the queue is full (the session is too slow).
+// push appends it; false when the queue is full (the session is too slow). A control item
+// goes in regardless of the limit: there is at most one per state change.
 func (q *outQueue) push(it outItem) bool {
 	q.mu.Lock()
-	if q.dead || len(q.items) >= q.limit {
+	if q.dead || (len(q.items) >= q.limit && !it.control) {
 		q.mu.Unlock()
 		return false
 	}
@@ -176,11 +188,20 @@ func (s *session) writeDynamic(q *outQueue) {
 		}
 		s.outNotifications.Add(uint32(len(batch)))
 		s.srv.stats.outNotifications.Add(uint32(len(batch)))
+		q.mu.Lock()
+		drained := len(q.items) == 0
+		q.mu.Unlock()
+		if drained {
+			s.srv.resumeSuspended(s, q)
+		}
 	}
 }
 
-// enqueue queues it on sub's session; a session that cannot keep up is ended, as for RFC 5277
-// subscriptions (see Server.Notify). The caller holds srv.nmu.
+// enqueue queues it on sub's session. A subscription whose receiver cannot keep up (the
+// session's queue is full) is suspended (RFC 8639 section 2.4.7, reason
+// insufficient-resources) rather than its session ended as an RFC 5277 subscriber's is (see
+// Server.Notify): what it would get meanwhile is dropped, and it is resumed once the session's
+// queue has drained (resumeSuspended). The caller holds srv.nmu.
 func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	s := sub.s
 	it.sub = sub
@@ -188,13 +209,56 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 		sub.early = append(sub.early, it)
 		return
 	}
-	if s.queue().push(it) {
+	if sub.suspended && !it.control {
+		sub.dropped.Add(1)
 		return
 	}
-	srv.Logger.Warn("server: notification queue full, ending the session", "session", s.id, "user", s.info.User, "subscription", sub.id)
-	srv.overflows.Add(1)
-	srv.dropSessionSubs(s)
-	go s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "notification queue overflow"})
+	q := s.queue()
+	if q.push(it) {
+		return
+	}
+	if q.dead {
+		return
+	}
+	srv.Logger.Warn("server: notification queue full, suspending the subscription", "session", s.id, "user", s.info.User, "subscription", sub.id)
+	srv.suspensions.Add(1)
+	sub.suspended = true
+	sub.dropped.Add(1)
+	q.suspended++
+	q.push(outItem{msg: srv.stateEvent("subscription-suspended", sub.id, "insufficient-resources"), sub: sub, control: true})
+}
+
+// resumeSuspended resumes the subscriptions of s suspended for its queue's overflow, now that
+// the queue has drained: each receiver gets subscription-resumed, and an on-change one then a
+// push-update with the selected contents (RFC 8641 section 3.10: what changed while it was
+// suspended was not sent).
+func (srv *Server) resumeSuspended(s *session, q *outQueue) {
+	srv.nmu.Lock()
+	defer srv.nmu.Unlock()
+	if q.suspended == 0 {
+		return
+	}
+	q.suspended = 0
+	ids := make([]uint32, 0, len(s.dsubs))
+	for id, sub := range s.dsubs {
+		if sub.suspended {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		sub := s.dsubs[id]
+		sub.suspended = false
+		srv.Logger.Info("server: resuming a suspended subscription", "session", s.id, "subscription", sub.id, "dropped", sub.dropped.Load())
+		srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-resumed", sub.id, ""), control: true})
+		if sub.onChange {
+			sub.push.mu.Lock()
+			sub.push.synced = false
+			sub.push.mu.Unlock()
+			srv.watchCommits()
+			srv.push.add(pushJob{sync: sub})
+		}
+	}
 }
 
 // dropSessionSubs forgets every dynamic subscription of s. The caller holds srv.nmu.
@@ -627,7 +691,7 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 				sub.excludedRecords.Add(1)
 			}
 		}
-		replay = append(replay, outItem{msg: srv.stateEvent("replay-completed", sub.id, "")})
+		replay = append(replay, outItem{msg: srv.stateEvent("replay-completed", sub.id, ""), control: true})
 	}
 	if sub.onChange {
 		// Changes are followed from here on, so that any commit after the reply is either in
@@ -762,7 +826,7 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 		if srv.dsubs[sub.id] != sub {
 			return
 		}
-		srv.enqueue(sub, outItem{msg: srv.modifiedEvent(sub)})
+		srv.enqueue(sub, outItem{msg: srv.modifiedEvent(sub), control: true})
 		if !sub.stop.IsZero() {
 			gen := sub.gen.Load()
 			time.AfterFunc(time.Until(sub.stop), func() { srv.stopSub(sub, gen) })
@@ -803,7 +867,7 @@ func (srv *Server) opKillSubscription(ctx context.Context, req *Request) (*data.
 		return nil, noSuchSubscription("delete-subscription-error-info", id)
 	}
 	srv.removeSub(sub)
-	srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "no-such-subscription")})
+	srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "no-such-subscription"), control: true})
 	return nil, nil
 }
 
@@ -963,10 +1027,11 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 		dampening   time.Duration
 		anchor      time.Time
 		hasAnchor   bool
+		suspended   bool
 	}
 	ts := make([]terms, len(subs))
 	for i, sub := range subs {
-		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.ref.name, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor}
+		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.ref.name, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor, sub.suspended}
 	}
 	srv.nmu.Unlock()
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
@@ -1021,7 +1086,11 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 		r := b.entry(rs, "receiver", "session-"+strconv.FormatUint(uint64(sub.s.id), 10))
 		b.leaf(r, "sent-event-records", strconv.FormatUint(sub.sent.Load(), 10))
 		b.leaf(r, "excluded-event-records", strconv.FormatUint(sub.excludedRecords.Load(), 10))
-		b.leaf(r, "state", "active")
+		state := "active"
+		if t.suspended {
+			state = "suspended"
+		}
+		b.leaf(r, "state", state)
 	}
 	return b.err
 }

@@ -429,3 +429,94 @@ func TestStreamXPathBoolean(t *testing.T) {
 	}
 	none(t, s, ch)
 }
+
+// TestSuspendSlowReceiver: a dynamic subscription whose receiver stops reading is suspended
+// (subscription-suspended, reason insufficient-resources) when its session's queue fills,
+// instead of the session being ended; once the receiver reads again and the queue drains it
+// is resumed (subscription-resumed) and gets events again; the session lives on.
+func TestSuspendSlowReceiver(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.NotificationQueue = 4
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	gate := make(chan struct{})
+	ch := make(chan string, 10000)
+	s, err := client.Dial(ctx, url, &client.Options{Username: "slow", Password: "x",
+		OnNotification: func(_ time.Time, body []byte) {
+			<-gate
+			ch <- string(body)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	id := establish(t, s, `<stream>NETCONF</stream>`)
+	// The client stops reading (its callback blocks): once the transport's buffers are full the
+	// queue of 4 overflows.
+	for i := 0; i < 5000 && srv.SubscriptionSuspensions() == 0; i++ {
+		if err := srv.Notify(ctx, configSaved(t, sch, strings.Repeat("x", 1000)), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if srv.SubscriptionSuspensions() != 1 {
+		t.Fatalf("SubscriptionSuspensions() = %d after 5000 events to a receiver that reads nothing, want 1", srv.SubscriptionSuspensions())
+	}
+	// One more event while suspended: dropped.
+	if err := srv.Notify(ctx, configSaved(t, sch, "dropped"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	close(gate)
+	var saved, suspended, resumed int
+	for resumed == 0 {
+		select {
+		case b := <-ch:
+			switch {
+			case strings.Contains(b, "<config-saved"):
+				if suspended > 0 {
+					t.Fatalf("an event after subscription-suspended, before subscription-resumed: %.200s", b)
+				}
+				saved++
+			case strings.Contains(b, "<subscription-suspended"):
+				want := `<subscription-suspended xmlns="` + nsSN + `" xmlns:sn="` + nsSN + `"><id>` + id + `</id><reason>sn:insufficient-resources</reason></subscription-suspended>`
+				if b != want {
+					t.Fatalf("suspended notification mismatch (-want +got):\n%s", cmp.Diff(want, b))
+				}
+				suspended++
+			case strings.Contains(b, "<subscription-resumed"):
+				if suspended != 1 {
+					t.Fatalf("subscription-resumed after %d subscription-suspended, want 1", suspended)
+				}
+				if want := `<subscription-resumed xmlns="` + nsSN + `"><id>` + id + `</id></subscription-resumed>`; b != want {
+					t.Fatalf("resumed notification mismatch (-want +got):\n%s", cmp.Diff(want, b))
+				}
+				resumed++
+			default:
+				t.Fatalf("unexpected notification %.200s", b)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no subscription-resumed (%d events, %d suspended)", saved, suspended)
+		}
+	}
+	if saved == 0 || saved >= 5000 {
+		t.Errorf("%d events before the suspension, want some but not all", saved)
+	}
+	// The session is alive, the subscription active and receiving.
+	if err := call(s, `<get xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><filter><subscriptions xmlns="`+nsSN+`"/></filter></get>`); err != nil {
+		t.Fatalf("the session after the suspension: %v", err)
+	}
+	if err := srv.Notify(ctx, configSaved(t, sch, "after"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-ch:
+		if !strings.Contains(b, "<user>after</user>") {
+			t.Fatalf("after resumption got %.200s, want the new event", b)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event after subscription-resumed")
+	}
+	if n := srv.NotificationOverflows(); n != 0 {
+		t.Errorf("NotificationOverflows() = %d, want 0: no session was ended", n)
+	}
+}
