@@ -138,7 +138,7 @@ func startServer(t *testing.T, flags ...string) *server {
 	t.Helper()
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users.htpasswd")
-	passwd := exec.Command(ncwsBin, "passwd", users, testUser)
+	passwd := exec.Command(ncwsBin, "passwd", "--cost", "4", users, testUser)
 	passwd.Stdin = strings.NewReader(testPassword + "\n")
 	if out, err := passwd.CombinedOutput(); err != nil {
 		t.Fatalf("ncws passwd: %v\n%s", err, out)

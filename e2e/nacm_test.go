@@ -188,7 +188,7 @@ func TestNacmOperator(t *testing.T) {
 	// carol, in the groups file's admin group, is an admin; rescue, the recovery user, is in no
 	// group and still reads /nacm.
 	for _, u := range []string{"carol", "rescue"} {
-		p := exec.Command(ncwsBin, "passwd", filepath.Join(dir, "ncws-data", "users.htpasswd"), u)
+		p := exec.Command(ncwsBin, "passwd", "--cost", "4", filepath.Join(dir, "ncws-data", "users.htpasswd"), u)
 		p.Stdin = strings.NewReader(u + "'s passphrase\n")
 		if out, err := p.CombinedOutput(); err != nil {
 			t.Fatalf("ncws passwd %s: %v\n%s", u, err, out)

@@ -172,7 +172,7 @@ func startServerIn(t *testing.T, dir, addr string, flags ...string) *server {
 	t.Helper()
 	users := filepath.Join(dir, "users.htpasswd")
 	if _, err := os.Stat(users); err != nil {
-		passwd := exec.Command(ncwsBin, "passwd", users, testUser)
+		passwd := exec.Command(ncwsBin, "passwd", "--cost", "4", users, testUser)
 		passwd.Stdin = strings.NewReader(testPassword + "\n")
 		if out, err := passwd.CombinedOutput(); err != nil {
 			t.Fatalf("ncws passwd: %v\n%s", err, out)

@@ -15,7 +15,7 @@ import (
 func TestClientOverSSHAndCallHome(t *testing.T) {
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users")
-	if err := auth.SetPassword(users, "noc", "ssh-client-test"); err != nil {
+	if err := auth.SetPasswordCost(users, "noc", "ssh-client-test", 4); err != nil {
 		t.Fatal(err)
 	}
 	// A free port for the client's call-home listener.

@@ -525,7 +525,7 @@ func TestClientConnectionErrors(t *testing.T) {
 // the client says so and when to retry.
 func TestClientTooManyLogins(t *testing.T) {
 	users := filepath.Join(t.TempDir(), "users.htpasswd")
-	if err := auth.SetPassword(users, "alice", "secret"); err != nil {
+	if err := auth.SetPasswordCost(users, "alice", "secret", 4); err != nil {
 		t.Fatal(err)
 	}
 	a, err := auth.New(auth.Options{UsersFile: users, MaxFailures: 1, Backoff: 30 * time.Second})

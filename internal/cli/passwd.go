@@ -15,7 +15,8 @@ import (
 )
 
 func newPasswd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{
+	cost := auth.HashCost
+	cmd := &cobra.Command{
 		Use:   "passwd FILE USER",
 		Short: "Add a user to an htpasswd file or change a user's password",
 		Long: `Add USER to the users file FILE (an htpasswd file with bcrypt hashes, as written by
@@ -24,7 +25,10 @@ replaced atomically; other lines are kept. A running "ncws serve" picks the chan
 restart.
 
 The password is asked twice when stdin is a terminal; otherwise it is the first line of stdin:
-  printf '%s\n' "$PASSWORD" | ncws passwd users.htpasswd alice`,
+  printf '%s\n' "$PASSWORD" | ncws passwd users.htpasswd alice
+
+--cost sets the bcrypt cost as "htpasswd -C" does: each step doubles the time every login of the
+user takes (on the server, and for an attacker holding the file).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file, user := args[0], args[1]
@@ -39,13 +43,15 @@ The password is asked twice when stdin is a terminal; otherwise it is the first 
 			if err != nil {
 				return fail("%v", err)
 			}
-			if err := auth.SetPassword(file, user, pass); err != nil {
+			if err := auth.SetPasswordCost(file, user, pass, cost); err != nil {
 				return fail("%v", err)
 			}
 			fmt.Fprintf(stdout, "password of %s set in %s\n", user, file)
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&cost, "cost", cost, "bcrypt cost, 4 to 31")
+	return cmd
 }
 
 // readPassword asks for the password twice on a terminal, or reads the first line of stdin.

@@ -20,7 +20,8 @@ func runStdin(t *testing.T, stdin string, args ...string) (code int, stdout, std
 	return code, o.String(), e.String()
 }
 
-// TestPasswd hashes at the real cost (bcrypt.DefaultCost), so it keeps to a few passwords.
+// TestPasswd hashes alice at the default cost (bcrypt.DefaultCost, slow under -race) and bob at
+// --cost 4, so it keeps to a few passwords.
 func TestPasswd(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "users.htpasswd")
@@ -37,10 +38,20 @@ func TestPasswd(t *testing.T) {
 		t.Fatalf("users file: %v, mode %v; want mode 0600", err, fi.Mode().Perm())
 	}
 	// A second user, the password without a final newline and with a CR (a Windows script).
-	if code, _, errOut := runStdin(t, " spaced pass \r\n", "passwd", path, "bob"); code != ExitOK {
+	if code, _, errOut := runStdin(t, " spaced pass \r\n", "passwd", "--cost", "4", path, "bob"); code != ExitOK {
 		t.Fatalf("passwd bob: exit %d, stderr %q", code, errOut)
 	}
 
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The cost is the two digits after $2y$ (htpasswd -B's prefix).
+	for _, want := range []string{"alice:$2y$10$", "bob:$2y$04$"} {
+		if !strings.Contains(string(text), "\n"+want) && !strings.HasPrefix(string(text), want) {
+			t.Errorf("users file has no line starting %q:\n%s", want, text)
+		}
+	}
 	u, err := auth.LoadUsers(path)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +84,8 @@ func TestPasswdRefuses(t *testing.T) {
 		{"bad user", "pw\n", []string{"USERS", "al:ice"}, `ncws passwd: username "al:ice" contains ':'`},
 		{"too long", strings.Repeat("x", 73) + "\n", []string{"USERS", "alice"}, "ncws passwd: auth: bcrypt: password length exceeds 72 bytes"},
 		{"one argument", "pw\n", []string{"USERS"}, "accepts 2 arg(s), received 1"},
+		{"cost too low", "pw\n", []string{"--cost", "3", "USERS", "alice"}, "ncws passwd: auth: bcrypt cost 3 out of range 4-31"},
+		{"cost too high", "pw\n", []string{"--cost", "32", "USERS", "alice"}, "ncws passwd: auth: bcrypt cost 32 out of range 4-31"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

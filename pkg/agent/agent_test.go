@@ -48,6 +48,17 @@ func startAgent(t *testing.T, opts *agent.Options, setup func(a *agent.Agent)) (
 	o.Listen = "127.0.0.1:0"
 	var pw string
 	o.AdminCreated = func(_, p string) { pw = p }
+	if o.UsersFile == "" && !o.InMemory {
+		// The admin the agent would create, at bcrypt's lowest cost: a login at the default cost
+		// takes about half a second under -race, and every test here logs in.
+		pw = "admin-" + filepath.Base(filepath.Dir(o.Dir))
+		if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := auth.SetPasswordCost(filepath.Join(o.Dir, "users.htpasswd"), "admin", pw, 4); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -516,7 +527,7 @@ func TestCallHomeSSH(t *testing.T) {
 	defer ln.Close()
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users")
-	if err := auth.SetPassword(users, "noc", "call-me"); err != nil {
+	if err := auth.SetPasswordCost(users, "noc", "call-me", 4); err != nil {
 		t.Fatal(err)
 	}
 	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: filepath.Join(dir, "data"),
@@ -576,7 +587,7 @@ func TestCallHomeTLS(t *testing.T) {
 	defer ln.Close()
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users")
-	auth.SetPassword(users, "nobody", "unused-password")
+	auth.SetPasswordCost(users, "nobody", "unused-password", 4)
 	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{example.Schema()}, Dir: filepath.Join(dir, "data"),
 		UsersFile: users, CallHome: []string{"tls://" + ln.Addr().String()},
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{p.Server}, ClientCAs: p.Pool},

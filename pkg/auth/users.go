@@ -276,13 +276,23 @@ func ValidUsername(name string) error {
 // 0600. A symbolic link at path is followed. Two SetPassword calls on the same file at the same
 // time may lose one update.
 func SetPassword(path, user, password string) error {
+	return SetPasswordCost(path, user, password, hashCost)
+}
+
+// SetPasswordCost is SetPassword hashing at the given bcrypt cost (bcrypt.MinCost to
+// bcrypt.MaxCost, like `htpasswd -B -C cost`): every login of the user then costs about 2^cost
+// rounds of the key schedule. Below HashCost only for short-lived or test users.
+func SetPasswordCost(path, user, password string, cost int) error {
 	if err := ValidUsername(user); err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
 	if password == "" {
 		return errors.New("auth: empty password")
 	}
-	line, err := hashLine(user, password)
+	if cost < bcrypt.MinCost || cost > bcrypt.MaxCost {
+		return fmt.Errorf("auth: bcrypt cost %d out of range %d-%d", cost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
+	line, err := hashLine(user, password, cost)
 	if err != nil {
 		return err
 	}
@@ -317,8 +327,8 @@ func SetPassword(path, user, password string) error {
 }
 
 // hashLine returns "user:$2y$..." for password.
-func hashLine(user, password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), hashCost)
+func hashLine(user, password string, cost int) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
 	if err != nil {
 		return "", fmt.Errorf("auth: %w", err)
 	}
@@ -341,7 +351,7 @@ func EnsureAdmin(path string) (password string, created bool, err error) {
 		return "", false, fmt.Errorf("auth: users file: %w", err)
 	}
 	password = randomString(18)
-	line, err := hashLine(AdminUser, password)
+	line, err := hashLine(AdminUser, password, hashCost)
 	if err != nil {
 		return "", false, err
 	}
