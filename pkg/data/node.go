@@ -17,32 +17,51 @@ type Value struct {
 	// an identityref as "module:identity", an instance-identifier with module-name prefixes
 	// (RFC 7951 section 6.11). For anydata and anyxml, the raw XML content.
 	Str string
-	// Num holds integer values, decimal64 scaled by 10^fraction-digits, an enum's value, and
-	// boolean as 0 or 1.
-	Num schema.Number
 	// Ident is the identity of an identityref.
 	Ident *schema.Identity
 }
+
+// Num returns the number v holds: an integer, a decimal64 scaled by 10^fraction-digits, an
+// enumeration's value, a boolean as 0 or 1 (the zero Number for other types and for a value
+// without a type). It is read from Str and Type, not stored: a data tree holds a million values
+// and most of them are never used as numbers.
+func (v Value) Num() schema.Number { return numOf(v.Type, v.Str, 0) }
 
 // Node is a node of an instance data tree bound to a schema. The root of a tree has no Schema.
 // Children are kept in schema order (Ordinal), list and leaf-list entries of one schema node next
 // to each other in insertion order; keyed entries are also indexed for lookups without scans.
 // A tree is not safe for concurrent mutation; concurrent readers are fine.
+//
+// A node is 64 bytes: what only inner nodes need (children, key index) is behind one pointer,
+// so that the leaves, most of a tree, do not carry it.
 type Node struct {
 	Schema *schema.Node
 	Parent *Node
 	Value  Value
+	// Line is the source line the node was decoded from, 0 if none.
+	Line int32
 	// Default marks a leaf that holds its schema default without having been set, and a
 	// non-presence container that exists only to hold such leaves.
 	Default bool
 	// Origin is where a node of the operational view came from (RFC 8342 section 5.3.4): set
 	// by the datastore on what state providers add, OriginNone elsewhere.
 	Origin Origin
-	// Line is the source line the node was decoded from, 0 if none.
-	Line int32
 
-	children []*Node
-	index    map[indexKey]*Node
+	kids *kids
+}
+
+// kids is the part of an inner node leaves do without.
+type kids struct {
+	list  []*Node
+	index map[indexKey]*Node
+}
+
+// cs returns n's children.
+func (n *Node) cs() []*Node {
+	if n.kids == nil {
+		return nil
+	}
+	return n.kids.list
 }
 
 type indexKey struct {
@@ -64,7 +83,7 @@ func New(s *schema.Node) *Node { return &Node{Schema: s} }
 func NewLeaf(s *schema.Node, v Value) *Node { return &Node{Schema: s, Value: v} }
 
 // Children returns the children in schema order. The slice must not be modified.
-func (n *Node) Children() []*Node { return n.children }
+func (n *Node) Children() []*Node { return n.cs() }
 
 // IsRoot reports whether n is a document root.
 func (n *Node) IsRoot() bool { return n.Schema == nil }
@@ -79,7 +98,7 @@ func (n *Node) Name() string {
 
 // bounds returns the index range [lo, hi) of the children of schema node s.
 func (n *Node) bounds(s *schema.Node) (int, int) {
-	cs := n.children
+	cs := n.cs()
 	ord := s.Ordinal()
 	lo := sort.Search(len(cs), func(i int) bool { return cs[i].Schema.Ordinal() >= ord })
 	hi := lo
@@ -97,7 +116,7 @@ func (n *Node) bounds(s *schema.Node) (int, int) {
 // leaf-list). The slice must not be modified.
 func (n *Node) Instances(s *schema.Node) []*Node {
 	lo, hi := n.bounds(s)
-	return n.children[lo:hi:hi]
+	return n.cs()[lo:hi:hi]
 }
 
 // Child returns the first child instance of schema node s, nil if none.
@@ -106,12 +125,12 @@ func (n *Node) Child(s *schema.Node) *Node {
 	if lo == hi {
 		return nil
 	}
-	return n.children[lo]
+	return n.kids.list[lo]
 }
 
 // ChildByName returns the first child whose schema node has that name (any module), nil if none.
 func (n *Node) ChildByName(name string) *Node {
-	for _, c := range n.children {
+	for _, c := range n.cs() {
 		if c.Schema.Name == name {
 			return c
 		}
@@ -155,8 +174,8 @@ func keyed(s *schema.Node) bool {
 
 // Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
 func (n *Node) Find(s *schema.Node, key string) *Node {
-	if n.index != nil {
-		if e, ok := n.index[indexKey{s, key}]; ok {
+	if n.kids != nil && n.kids.index != nil {
+		if e, ok := n.kids.index[indexKey{s, key}]; ok {
 			return e
 		}
 		lo, hi := n.bounds(s)
@@ -194,7 +213,7 @@ func (n *Node) Add(c *Node) (dup *Node) {
 		return n.insert(c, nil, true)
 	}
 	// Single-instance node: only look when a sibling at or after its position exists.
-	if cs := n.children; len(cs) > 0 && cs[len(cs)-1].Schema.Ordinal() >= s.Ordinal() {
+	if cs := n.cs(); len(cs) > 0 && cs[len(cs)-1].Schema.Ordinal() >= s.Ordinal() {
 		if d := n.Child(s); d != nil {
 			return d
 		}
@@ -228,8 +247,9 @@ func (n *Node) insert(c, before *Node, checkDup bool) *Node {
 // insertPos is the index where insert puts c.
 func (n *Node) insertPos(c, before *Node) int {
 	s := c.Schema
-	pos := len(n.children)
-	if pos == 0 || n.children[pos-1].Schema.Ordinal() > s.Ordinal() || before != nil {
+	cs := n.cs()
+	pos := len(cs)
+	if pos == 0 || cs[pos-1].Schema.Ordinal() > s.Ordinal() || before != nil {
 		if before != nil {
 			pos = n.indexOf(before)
 		} else {
@@ -242,7 +262,7 @@ func (n *Node) insertPos(c, before *Node) int {
 func (n *Node) indexOf(c *Node) int {
 	lo, hi := n.bounds(c.Schema)
 	for i := lo; i < hi; i++ {
-		if n.children[i] == c {
+		if n.kids.list[i] == c {
 			return i
 		}
 	}
@@ -262,7 +282,7 @@ func (n *Node) Walk(fn func(*Node) bool) {
 	if !fn(n) {
 		return
 	}
-	for _, c := range n.children {
+	for _, c := range n.cs() {
 		c.Walk(fn)
 	}
 }

@@ -41,7 +41,7 @@ func ntStr(s string) Value { return Value{Str: s} }
 
 func ntEntry(sn map[string]*schema.Node, id int) *Node {
 	e := New(sn["item"])
-	e.Insert(NewLeaf(sn["id"], Value{Str: strconv.Itoa(id), Num: schema.NumberOf(int64(id))}))
+	e.Insert(NewLeaf(sn["id"], Value{Type: sn["id"].Type, Str: strconv.Itoa(id)}))
 	return e
 }
 

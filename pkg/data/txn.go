@@ -258,7 +258,7 @@ func (t *Txn) UndoTo(mark int) {
 		if c.New != nil && c.New.Parent == c.Parent {
 			// Undoing in reverse order finds the tree as the change left it.
 			i := c.newPos
-			if i >= len(c.Parent.children) || c.Parent.children[i] != c.New {
+			if cs := c.Parent.cs(); i >= len(cs) || cs[i] != c.New {
 				i = c.Parent.indexOf(c.New)
 			}
 			c.Parent.removeAt(i)
@@ -279,14 +279,15 @@ func (t *Txn) Reset() {
 
 // removeAt detaches the child at index i.
 func (n *Node) removeAt(i int) {
-	c := n.children[i]
-	copy(n.children[i:], n.children[i+1:])
-	n.children[len(n.children)-1] = nil
-	n.children = n.children[:len(n.children)-1]
-	if n.index != nil && keyed(c.Schema) {
-		k := indexKey{c.Schema, c.Key()}
-		if n.index[k] == c {
-			delete(n.index, k)
+	k := n.kids
+	c := k.list[i]
+	copy(k.list[i:], k.list[i+1:])
+	k.list[len(k.list)-1] = nil
+	k.list = k.list[:len(k.list)-1]
+	if k.index != nil && keyed(c.Schema) {
+		ik := indexKey{c.Schema, c.Key()}
+		if k.index[ik] == c {
+			delete(k.index, ik)
 		}
 	}
 	c.Parent = nil
@@ -295,16 +296,21 @@ func (n *Node) removeAt(i int) {
 // insertAt attaches c at index i of the children.
 func (n *Node) insertAt(c *Node, i int) {
 	c.Parent = n
-	n.children = append(n.children, nil)
-	copy(n.children[i+1:], n.children[i:])
-	n.children[i] = c
+	k := n.kids
+	if k == nil {
+		k = &kids{}
+		n.kids = k
+	}
+	k.list = append(k.list, nil)
+	copy(k.list[i+1:], k.list[i:])
+	k.list[i] = c
 	if keyed(c.Schema) {
-		if n.index != nil {
-			n.index[indexKey{c.Schema, c.Key()}] = c
+		if k.index != nil {
+			k.index[indexKey{c.Schema, c.Key()}] = c
 		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
-			n.index = make(map[indexKey]*Node)
-			for _, e := range n.children[lo:hi] {
-				n.index[indexKey{c.Schema, e.Key()}] = e
+			k.index = make(map[indexKey]*Node)
+			for _, e := range k.list[lo:hi] {
+				k.index[indexKey{c.Schema, e.Key()}] = e
 			}
 		}
 	}
@@ -313,18 +319,19 @@ func (n *Node) insertAt(c *Node, i int) {
 // Clone returns a deep copy of n, detached.
 func (n *Node) Clone() *Node {
 	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
-	if len(n.children) > 0 {
-		c.children = make([]*Node, len(n.children))
-		for i, k := range n.children {
+	if cs := n.cs(); len(cs) > 0 {
+		ck := &kids{list: make([]*Node, len(cs))}
+		c.kids = ck
+		for i, k := range cs {
 			kc := k.Clone()
 			kc.Parent = c
-			c.children[i] = kc
+			ck.list[i] = kc
 		}
-		if n.index != nil {
-			c.index = make(map[indexKey]*Node, len(n.index))
-			for _, k := range c.children {
+		if n.kids.index != nil {
+			ck.index = make(map[indexKey]*Node, len(n.kids.index))
+			for _, k := range ck.list {
 				if keyed(k.Schema) {
-					c.index[indexKey{k.Schema, k.Key()}] = k
+					ck.index[indexKey{k.Schema, k.Key()}] = k
 				}
 			}
 		}
@@ -336,11 +343,11 @@ func (n *Node) Clone() *Node {
 // flags, in the same order.
 func Equal(a, b *Node) bool {
 	if a.Schema != b.Schema || a.Value.Str != b.Value.Str || a.Default != b.Default ||
-		len(a.children) != len(b.children) {
+		len(a.cs()) != len(b.cs()) {
 		return false
 	}
-	for i := range a.children {
-		if !Equal(a.children[i], b.children[i]) {
+	for i := range a.cs() {
+		if !Equal(a.kids.list[i], b.kids.list[i]) {
 			return false
 		}
 	}
@@ -413,12 +420,16 @@ func newAncestor(l Loc) *Node {
 	n := New(st.Schema)
 	if st.Schema.Kind == schema.KindList {
 		vals := strings.Split(st.Key, "\x00")
+		k := &kids{}
 		for i, ks := range st.Schema.Keys {
 			if i < len(vals) {
-				n.children = append(n.children, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
+				k.list = append(k.list, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
 			}
 		}
-		sort.SliceStable(n.children, func(i, j int) bool { return n.children[i].Schema.Ordinal() < n.children[j].Schema.Ordinal() })
+		if len(k.list) > 0 {
+			n.kids = k
+		}
+		sort.SliceStable(k.list, func(i, j int) bool { return k.list[i].Schema.Ordinal() < k.list[j].Schema.Ordinal() })
 	}
 	return n
 }

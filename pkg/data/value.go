@@ -43,9 +43,11 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 	switch t.Base {
 	case schema.Int8, schema.Int16, schema.Int32, schema.Int64,
 		schema.Uint8, schema.Uint16, schema.Uint32, schema.Uint64:
-		return parseInt(t, s)
+		v, _, err := parseInt(t, s)
+		return v, err
 	case schema.Decimal64:
-		return parseDecimal(t, s)
+		v, _, err := parseDecimal(t, s)
+		return v, err
 	case schema.String:
 		if err := checkString(t, s); err != nil {
 			return Value{}, err
@@ -66,7 +68,7 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 	case schema.Boolean:
 		switch s {
 		case "true":
-			return Value{Type: t, Str: "true", Num: schema.Number{Abs: 1}}, nil
+			return Value{Type: t, Str: "true"}, nil
 		case "false":
 			return Value{Type: t, Str: "false"}, nil
 		}
@@ -79,7 +81,7 @@ func parseValue(t *schema.Type, s string, r Resolver, depth int) (Value, *rpcerr
 	case schema.Enumeration:
 		for _, e := range t.Enums {
 			if e.Name == s {
-				return Value{Type: t, Str: e.Name, Num: schema.NumberOf(int64(e.Value))}, nil
+				return Value{Type: t, Str: e.Name}, nil
 			}
 		}
 		return Value{}, invalid("invalid enumeration value %q", s)
@@ -182,7 +184,7 @@ func parseUnsigned(s string) (v uint64, ok, over bool) {
 	return v, true, false
 }
 
-func parseInt(t *schema.Type, s string) (Value, *rpcerror.Error) {
+func parseInt(t *schema.Type, s string) (Value, schema.Number, *rpcerror.Error) {
 	orig := s
 	s = trimXMLSpace(s)
 	body := s
@@ -193,20 +195,20 @@ func parseInt(t *schema.Type, s string) (Value, *rpcerror.Error) {
 	}
 	abs, ok, over := parseUnsigned(body)
 	if !ok && !over {
-		return Value{}, invalid("invalid %s value %q", t.Base, orig)
+		return Value{}, schema.Number{}, invalid("invalid %s value %q", t.Base, orig)
 	}
 	n := schema.Number{Neg: neg && abs != 0, Abs: abs}
 	if over || !t.Base.BaseBounds().Contains(n) {
-		return Value{}, invalid("value %q is out of %s bounds", orig, t.Base)
+		return Value{}, schema.Number{}, invalid("value %q is out of %s bounds", orig, t.Base)
 	}
 	if !inRanges(t.Range, n) {
-		return Value{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
+		return Value{}, schema.Number{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
 	}
 	str := s
 	if !canonicalInt(s) {
 		str = n.String()
 	}
-	return Value{Type: t, Str: str, Num: n}, nil
+	return Value{Type: t, Str: str}, n, nil
 }
 
 // canonicalInt reports whether s (a valid integer) is in canonical form.
@@ -240,11 +242,11 @@ var pow10 = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 1000
 	10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
 	10000000000000000, 100000000000000000, 1000000000000000000}
 
-func parseDecimal(t *schema.Type, s string) (Value, *rpcerror.Error) {
+func parseDecimal(t *schema.Type, s string) (Value, schema.Number, *rpcerror.Error) {
 	orig := s
 	fd := t.FractionDigits
 	if fd < 1 || fd > 18 {
-		return Value{}, invalid("decimal64 type with %d fraction-digits", fd)
+		return Value{}, schema.Number{}, invalid("decimal64 type with %d fraction-digits", fd)
 	}
 	s = trimXMLSpace(s)
 	body := s
@@ -255,21 +257,21 @@ func parseDecimal(t *schema.Type, s string) (Value, *rpcerror.Error) {
 	}
 	ip, fp, dot := strings.Cut(body, ".")
 	if ip == "" || (dot && fp == "") {
-		return Value{}, invalid("invalid decimal64 value %q", orig)
+		return Value{}, schema.Number{}, invalid("invalid decimal64 value %q", orig)
 	}
 	iv, ok, over := parseUnsigned(ip)
 	if !ok && !over {
-		return Value{}, invalid("invalid decimal64 value %q", orig)
+		return Value{}, schema.Number{}, invalid("invalid decimal64 value %q", orig)
 	}
 	var fv uint64
 	for i := 0; i < len(fp); i++ {
 		c := fp[i]
 		if c < '0' || c > '9' {
-			return Value{}, invalid("invalid decimal64 value %q", orig)
+			return Value{}, schema.Number{}, invalid("invalid decimal64 value %q", orig)
 		}
 		if i >= fd {
 			if c != '0' {
-				return Value{}, invalid("value %q has more than %d fraction digits", orig, fd)
+				return Value{}, schema.Number{}, invalid("value %q has more than %d fraction digits", orig, fd)
 			}
 			continue
 		}
@@ -281,17 +283,17 @@ func parseDecimal(t *schema.Type, s string) (Value, *rpcerror.Error) {
 	scale := pow10[fd]
 	bounds := schema.Decimal64.BaseBounds()
 	if over || iv > (bounds.Min.Abs-fv)/scale {
-		return Value{}, invalid("value %q is out of decimal64 bounds", orig)
+		return Value{}, schema.Number{}, invalid("value %q is out of decimal64 bounds", orig)
 	}
 	n := schema.Number{Neg: neg, Abs: iv*scale + fv}
 	if n.Abs == 0 {
 		n.Neg = false
 	}
 	if !bounds.Contains(n) {
-		return Value{}, invalid("value %q is out of decimal64 bounds", orig)
+		return Value{}, schema.Number{}, invalid("value %q is out of decimal64 bounds", orig)
 	}
 	if !inRanges(t.Range, n) {
-		return Value{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
+		return Value{}, schema.Number{}, restricted(t.RangeError, "value %q is out of the allowed range", orig)
 	}
 	var buf [48]byte
 	c := appendDecimal(buf[:0], n, fd)
@@ -299,7 +301,7 @@ func parseDecimal(t *schema.Type, s string) (Value, *rpcerror.Error) {
 	if string(c) != s {
 		str = string(c)
 	}
-	return Value{Type: t, Str: str, Num: n}, nil
+	return Value{Type: t, Str: str}, n, nil
 }
 
 // appendDecimal appends the canonical form of decimal64 n (scaled by 10^fd): no leading zeros,
@@ -870,4 +872,40 @@ func (p *iidParser) nodePred(n *schema.Node, seen map[*schema.Node]bool, r Resol
 		return fmt.Errorf("predicate value %q: %s", v, err.Message)
 	}
 	return nil
+}
+
+// numOf reads the number text s holds as a value of type t (see Value.Num).
+func numOf(t *schema.Type, s string, depth int) schema.Number {
+	if t == nil || depth > maxLeafrefDepth {
+		return schema.Number{}
+	}
+	switch t.Base {
+	case schema.Int8, schema.Int16, schema.Int32, schema.Int64,
+		schema.Uint8, schema.Uint16, schema.Uint32, schema.Uint64:
+		_, n, _ := parseInt(t, s)
+		return n
+	case schema.Decimal64:
+		_, n, _ := parseDecimal(t, s)
+		return n
+	case schema.Boolean:
+		if s == "true" {
+			return schema.Number{Abs: 1}
+		}
+	case schema.Enumeration:
+		for _, e := range t.Enums {
+			if e.Name == s {
+				return schema.NumberOf(int64(e.Value))
+			}
+		}
+	case schema.Leafref:
+		if t.Target != nil {
+			return numOf(t.Target.Type, s, depth+1)
+		}
+	case schema.Union:
+		// A leafref to a union: the member the text parses as.
+		if v, err := parseValue(t, s, nil, depth+1); err == nil && v.Type != t {
+			return numOf(v.Type, s, depth+1)
+		}
+	}
+	return schema.Number{}
 }

@@ -95,12 +95,12 @@ func Ptr[T any](v T) *T { return &v }
 // Int returns the value of a signed integer (or enumeration) leaf.
 //
 //go:noinline
-func Int[T ~int8 | ~int16 | ~int32 | ~int64](v data.Value) T { return T(v.Num.Int()) }
+func Int[T ~int8 | ~int16 | ~int32 | ~int64](v data.Value) T { return T(v.Num().Int()) }
 
 // Uint returns the value of an unsigned integer leaf.
 //
 //go:noinline
-func Uint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](v data.Value) T { return T(v.Num.Abs) }
+func Uint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](v data.Value) T { return T(v.Num().Abs) }
 
 // Bool returns the value of a boolean leaf.
 //
@@ -123,7 +123,7 @@ func Binary(v data.Value) []byte {
 //
 //go:noinline
 func Decimal(v data.Value) Decimal64 {
-	d := Decimal64{Scaled: v.Num.Int()}
+	d := Decimal64{Scaled: v.Num().Int()}
 	if t := v.Type.ValueType(); t != nil {
 		d.Digits = uint8(t.FractionDigits)
 	}

@@ -15,7 +15,7 @@ import (
 //
 //go:noinline
 func SetInt[T ~int8 | ~int16 | ~int32 | ~int64](p **T, c *data.Node) {
-	v := T(c.Value.Num.Int())
+	v := T(c.Value.Num().Int())
 	*p = &v
 }
 
@@ -23,7 +23,7 @@ func SetInt[T ~int8 | ~int16 | ~int32 | ~int64](p **T, c *data.Node) {
 //
 //go:noinline
 func SetUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](p **T, c *data.Node) {
-	v := T(c.Value.Num.Abs)
+	v := T(c.Value.Num().Abs)
 	*p = &v
 }
 

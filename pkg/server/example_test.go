@@ -39,7 +39,7 @@ func Example() {
 	m := sch.Module("ncws-example")
 	reboot := sch.FindNode("/ncws-example:reboot")
 	srv.Handle(reboot, func(ctx context.Context, req *server.Request) (*data.Node, error) {
-		delay := req.Input.ChildByName("delay").Value.Num.Int() // its default, 0, when not sent
+		delay := req.Input.ChildByName("delay").Value.Num().Int() // its default, 0, when not sent
 		at := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC).Add(time.Duration(delay) * time.Second)
 		out := data.New(reboot.Child(m, "output"))
 		leaf := out.Schema.Child(m, "reboot-at")

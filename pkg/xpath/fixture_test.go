@@ -157,16 +157,9 @@ func newFixture(tb testing.TB) *fixture {
 func (f *fixture) leaf(p *data.Node, name, s string) *data.Node {
 	sn := f.sn[name]
 	v := data.Value{Type: sn.Type, Str: s}
-	switch {
-	case sn.Type.Base.IsInteger():
-		i, _ := strconv.ParseInt(s, 10, 64)
-		v.Num = schema.NumberOf(i)
-	case sn.Type.Base == schema.Identityref:
+	if sn.Type.Base == schema.Identityref {
 		m, n, _ := strings.Cut(s, ":")
 		v.Ident = f.s.Module(m).Identity(n)
-	case sn.Type.Base == schema.Enumeration:
-		e, _ := sn.Type.EnumByName(s)
-		v.Num = schema.NumberOf(int64(e.Value))
 	}
 	n := data.NewLeaf(sn, v)
 	p.Insert(n)

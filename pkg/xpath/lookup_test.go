@@ -60,7 +60,7 @@ func newBigTree(tb testing.TB, n int) *bigTree {
 		for k2 := 1; k2 <= 4; k2++ {
 			e := data.New(b.l)
 			e.Insert(data.NewLeaf(b.k1, data.Value{Str: k1}))
-			e.Insert(data.NewLeaf(b.k2, data.Value{Str: strconv.Itoa(k2), Num: schema.NumberOf(int64(k2))}))
+			e.Insert(data.NewLeaf(b.k2, data.Value{Type: b.k2.Type, Str: strconv.Itoa(k2)}))
 			e.Insert(data.NewLeaf(b.val, data.Value{Str: k1 + strconv.Itoa(k2)}))
 			b.cont.Insert(e)
 		}
@@ -68,7 +68,7 @@ func newBigTree(tb testing.TB, n int) *bigTree {
 	for i := 0; i < n; i++ {
 		e := data.New(b.big)
 		e.Insert(data.NewLeaf(b.name, data.Value{Str: fmt.Sprintf("if%d", i)}))
-		e.Insert(data.NewLeaf(b.mtu, data.Value{Str: strconv.Itoa(1000 + i), Num: schema.NumberOf(int64(1000 + i))}))
+		e.Insert(data.NewLeaf(b.mtu, data.Value{Type: b.mtu.Type, Str: strconv.Itoa(1000 + i)}))
 		b.cont.Insert(e)
 	}
 	return b

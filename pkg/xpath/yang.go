@@ -176,7 +176,7 @@ func fnEnumValue(c *evalCtx, f *funcExpr) (Value, error) {
 	if e, ok := t.EnumByName(n.Value.Str); ok {
 		return numVal(float64(e.Value)), nil
 	}
-	return numVal(float64(n.Value.Num.Int())), nil
+	return numVal(float64(n.Value.Num().Int())), nil
 }
 
 func fnBitIsSet(c *evalCtx, f *funcExpr) (Value, error) {
