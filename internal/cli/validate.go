@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -120,11 +122,10 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 	var all []fileError
 	invalid := false
 	for _, file := range dataFiles {
-		doc, err := os.ReadFile(file)
+		errs, err := validateFile(s, v, file, f.dataType == "data")
 		if err != nil {
 			return usage("%v", err)
 		}
-		errs := validateDoc(s, v, file, doc, f.dataType == "data")
 		if len(errs) > 0 {
 			invalid = true
 		}
@@ -153,8 +154,37 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// validateFile reads one data file and validates it. An XML file is mapped rather than read
+// when large (see readData); a fault reading the mapping (the file truncated meanwhile) is an
+// error, not a crash.
+func validateFile(s *schema.Schema, v *validate.Validator, file string, state bool) (errs rpcerror.List, err error) {
+	if strings.EqualFold(filepath.Ext(file), ".json") {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		return validateDoc(s, v, file, doc, nil, state), nil
+	}
+	doc, release, done, err := readData(file)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(runtime.Error); !ok || !strings.Contains(fmt.Sprint(r), "fault") {
+				panic(r)
+			}
+			errs, err = nil, fmt.Errorf("%s: %v (the file changed while it was read?)", file, r)
+		}
+	}()
+	return validateDoc(s, v, file, doc, release, state), nil
+}
+
 // validateDoc decodes one data document and validates it; decode errors stop before validation.
-func validateDoc(s *schema.Schema, v *validate.Validator, file string, doc []byte, state bool) rpcerror.List {
+// release, when set, is the decoder's DecodeOptions.Release.
+func validateDoc(s *schema.Schema, v *validate.Validator, file string, doc []byte, release func(int), state bool) rpcerror.List {
 	var root *data.Node
 	var errs rpcerror.List
 	if strings.EqualFold(filepath.Ext(file), ".json") {
@@ -162,7 +192,8 @@ func validateDoc(s *schema.Schema, v *validate.Validator, file string, doc []byt
 	} else {
 		// yanglint's reading of a data file: state nodes are errors in a configuration (-t config)
 		// as soon as they are read, and attributes other than YANG's own annotations are errors.
-		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true, RejectState: !state, StrictAttrs: true})
+		root, errs = yangxml.Unmarshal(doc, s, yangxml.DecodeOptions{AllowEmpty: true, RejectState: !state, StrictAttrs: true,
+			Release: release})
 	}
 	if len(errs) > 0 {
 		return errs

@@ -65,8 +65,12 @@ type Tokenizer struct {
 	line int // line of src[pos]
 
 	maxDepth   int
-	allowEmpty bool     // a document without elements is an empty tree, not an error
-	open       [][]byte // qualified names of the open elements
+	allowEmpty bool // a document without elements is an empty tree, not an error
+	// The qualified names of the open elements, copied: open[i] is the end of the i-th in names
+	// (the tokenizer reads nothing before the current token again, so a caller may drop what
+	// it has read).
+	open  []int
+	names []byte
 
 	// The current token.
 	kind      Kind
@@ -94,7 +98,7 @@ func New(src []byte, maxDepth int) *Tokenizer {
 
 // Reset makes z tokenize src from the start, keeping its buffers; AllowEmpty is cleared.
 func (z *Tokenizer) Reset(src []byte, maxDepth int) {
-	*z = Tokenizer{src: src, line: 1, maxDepth: maxDepth, open: z.open[:0], attrs: z.attrs[:0]}
+	*z = Tokenizer{src: src, line: 1, maxDepth: maxDepth, open: z.open[:0], names: z.names[:0], attrs: z.attrs[:0]}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		z.pos = 3
 	}
@@ -170,14 +174,14 @@ func (z *Tokenizer) Next() (Kind, error) {
 	if z.pendEnd {
 		z.pendEnd = false
 		z.kind = EndElement
-		z.open = z.open[:len(z.open)-1]
+		z.pop()
 		return EndElement, nil
 	}
 	z.tokLine = z.line
 	z.tokPos = z.pos
 	if z.pos >= len(z.src) {
 		if len(z.open) > 0 {
-			return EOF, z.fail("unexpected end of document: element <%s> not closed", z.open[len(z.open)-1])
+			return EOF, z.fail("unexpected end of document: element <%s> not closed", z.top())
 		}
 		if !z.sawRoot() && !z.allowEmpty {
 			return EOF, z.fail("no root element")
@@ -545,7 +549,8 @@ func (z *Tokenizer) startTag() (Kind, error) {
 	if len(z.open) == 0 {
 		z.roots++
 	}
-	z.open = append(z.open, z.qname)
+	z.names = append(z.names, z.qname...)
+	z.open = append(z.open, len(z.names))
 	z.kind = StartElement
 	if z.selfClose {
 		z.pendEnd = true
@@ -656,12 +661,31 @@ func (z *Tokenizer) endTag() (Kind, error) {
 	if len(z.open) == 0 {
 		return EOF, z.failAt(z.tokLine, "end tag </%s> without a start tag", z.qname)
 	}
-	if top := z.open[len(z.open)-1]; !bytes.Equal(top, z.qname) {
+	if top := z.top(); !bytes.Equal(top, z.qname) {
 		return EOF, z.failAt(z.tokLine, "end tag </%s> does not match <%s>", z.qname, top)
 	}
-	z.open = z.open[:len(z.open)-1]
+	z.pop()
 	z.kind = EndElement
 	return EndElement, nil
+}
+
+// top returns the name of the innermost open element.
+func (z *Tokenizer) top() []byte {
+	start := 0
+	if n := len(z.open); n > 1 {
+		start = z.open[n-2]
+	}
+	return z.names[start:z.open[len(z.open)-1]]
+}
+
+// pop closes the innermost open element.
+func (z *Tokenizer) pop() {
+	z.open = z.open[:len(z.open)-1]
+	end := 0
+	if n := len(z.open); n > 0 {
+		end = z.open[n-1]
+	}
+	z.names = z.names[:end]
 }
 
 func (z *Tokenizer) comment() (Kind, error) {

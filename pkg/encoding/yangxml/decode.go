@@ -76,7 +76,15 @@ type DecodeOptions struct {
 	// With Operation set, Unmarshal's schema may be nil: namespaces then resolve to the modules
 	// of the operation's nodes and to the modules those import (what a generated client has).
 	Operation *schema.Node
+	// Release, when set, is called now and then (about every ReleaseStep bytes read) with an
+	// offset of the document below which the decoder will read nothing more and keeps no
+	// reference: a caller that mapped a large document into memory may drop those pages (the
+	// decoded tree never refers to the document).
+	Release func(offset int)
 }
+
+// ReleaseStep is about how many bytes the decoder reads between two DecodeOptions.Release calls.
+const ReleaseStep = 4 << 20
 
 // UnmarshalNested decodes a data tree that holds exactly one action or notification somewhere
 // inside it: the content of an <action> element (RFC 7950 section 7.15.2), which may be given
@@ -263,6 +271,7 @@ const (
 
 type frame struct {
 	kind  frameKind
+	start int        // document offset of the start tag
 	node  *data.Node // frameData; frameAny at the anydata element itself
 	nsTop int        // len(decoder.ns) before this element's declarations
 
@@ -323,16 +332,17 @@ type decoder struct {
 	op     *data.Node
 	// opMods maps namespaces to modules when decoding an operation without a schema: the
 	// modules of the operation's nodes and those they import.
-	opMods    map[string]*schema.Module
-	textBuf   []byte
-	attrBuf   []byte
-	slabSize  int
-	arenaSize int
-	slab      []data.Node
-	arena     []byte
-	resolver  data.Resolver
-	xmlInfo   *nsInfo
-	noNS      *nsInfo
+	opMods      map[string]*schema.Module
+	textBuf     []byte
+	attrBuf     []byte
+	slabSize    int
+	arenaSize   int
+	slab        []data.Node
+	arena       []byte
+	resolver    data.Resolver
+	xmlInfo     *nsInfo
+	noNS        *nsInfo
+	nextRelease int // document offset of the next DecodeOptions.Release call
 	// badKeys holds the list keys present in an entry whose element was refused (a bad value):
 	// the entry then gets that error only, not also a "has no key" one.
 	badKeys map[keyOf]bool
@@ -572,6 +582,9 @@ func (d *decoder) run() (*data.Node, rpcerror.List) {
 			case xmltok.Comment, xmltok.ProcInst:
 				d.markup()
 			}
+			if d.o.Release != nil && d.z.Offset() >= d.nextRelease {
+				d.releaseDoc()
+			}
 		}
 		if err != nil {
 			line := d.z.Line()
@@ -585,6 +598,21 @@ func (d *decoder) run() (*data.Node, rpcerror.List) {
 			return nil, d.list()
 		}
 	}
+}
+
+// releaseDoc tells DecodeOptions.Release how much of the document is done with: everything before
+// the next token, except the text of an open leaf (which may still be a view of the document)
+// and the content of an open anydata element (copied at its end tag).
+func (d *decoder) releaseDoc() {
+	bound := d.z.Offset()
+	for i := len(d.stack) - 1; i >= 0; i-- {
+		f := &d.stack[i]
+		if (f.kind == frameAny && f.node != nil) || (i == len(d.stack)-1 && f.kind == frameData && isLeafy(f.node.Schema)) {
+			bound = min(bound, f.start)
+		}
+	}
+	d.nextRelease = d.z.Offset() + ReleaseStep
+	d.o.Release(bound)
 }
 
 // declare processes the namespace declarations of the current start tag.
@@ -651,7 +679,7 @@ func (d *decoder) start() error {
 			return err
 		}
 	}
-	f := frame{nsTop: nsTop}
+	f := frame{nsTop: nsTop, start: z.TokenOffset()}
 	line := z.TokenLine()
 	var parent *frame
 	if len(d.stack) > 0 {
