@@ -45,11 +45,11 @@ var Protocol = []string{
 }
 
 // ProtocolFeatures are the features of the Protocol modules that ncws implements, enabled by
-// Load unless opts.Features names the module: RFC 8639's dynamic subscriptions with XML
-// encoding, replay, subtree and XPath filters (not configured subscriptions, DSCP or QoS), and
+// Load unless opts.Features names the module: RFC 8639's dynamic subscriptions with XML and
+// JSON encodings, replay, subtree and XPath filters (not configured subscriptions, DSCP or QoS), and
 // RFC 8641's on-change.
 var ProtocolFeatures = map[string][]string{
-	"ietf-subscribed-notifications": {"encode-xml", "replay", "subtree", "xpath"},
+	"ietf-subscribed-notifications": {"encode-json", "encode-xml", "replay", "subtree", "xpath"},
 	"ietf-yang-push":                {"on-change"},
 }
 

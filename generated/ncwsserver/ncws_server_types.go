@@ -138,3 +138,10 @@ type NcwsServer_RollbackInput struct {
 	// first commit, when the history reaches back that far).
 	ID *uint64
 }
+
+// NcwsServer_JSONNotification is the content of notification /ncws-server:json-notification.
+type NcwsServer_JSONNotification struct {
+	// JSON is leaf /ncws-server:json-notification/json.
+	// The JSON text of the notification (RFC 8259), XML-escaped in the element.
+	JSON *string
+}

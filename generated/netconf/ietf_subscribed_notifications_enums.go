@@ -49,6 +49,8 @@ type IetfSubscribedNotifications_Encoding string
 const (
 	// XML, as RFC 7950 defines it.
 	IetfSubscribedNotifications_Encoding_EncodeXML IetfSubscribedNotifications_Encoding = "ietf-subscribed-notifications:encode-xml"
+	// JSON, as RFC 7951 defines it.
+	IetfSubscribedNotifications_Encoding_EncodeJSON IetfSubscribedNotifications_Encoding = "ietf-subscribed-notifications:encode-json"
 )
 
 // String returns v as "module:identity".
@@ -57,7 +59,7 @@ func (v IetfSubscribedNotifications_Encoding) String() string { return string(v)
 // ParseIetfSubscribedNotifications_Encoding returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_Encoding does not take it.
 func ParseIetfSubscribedNotifications_Encoding(s string) (v IetfSubscribedNotifications_Encoding, ok bool) {
 	switch IetfSubscribedNotifications_Encoding(s) {
-	case IetfSubscribedNotifications_Encoding_EncodeXML:
+	case IetfSubscribedNotifications_Encoding_EncodeXML, IetfSubscribedNotifications_Encoding_EncodeJSON:
 		return IetfSubscribedNotifications_Encoding(s), true
 	}
 	return "", false

@@ -50,7 +50,8 @@ var (
 //	external-group G: U V   users U and V are in group G outside /nacm (a groups file)
 //
 // A message ends at a blank line or the next command. In messages, {{sid A}} stands for A's
-// session-id; in expected messages, {{*}} matches any text or attribute value, an element
+// session-id; in expected messages, {{*}} matches any text or attribute value (in a text, any
+// part of it: {"eventTime":"{{*}}"} matches a JSON text with any time), an element
 // whose text is {{*}} matches any content (or, with children given, those children followed
 // by any others: a netconf-session-start's source-host over a socket), and an <rpc-error>
 // without <error-message> matches any message.
@@ -259,6 +260,25 @@ func resolvePrefixes(path string, scope map[string]string) string {
 
 const wildcard = "{{*}}"
 
+// globMatch reports whether text matches pattern, a text with {{*}} in it standing for any
+// text (a JSON document with a timestamp, say).
+func globMatch(pattern, text string) bool {
+	parts := strings.Split(pattern, wildcard)
+	if len(parts) == 1 || !strings.HasPrefix(text, parts[0]) {
+		return false
+	}
+	text = text[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(text, p)
+		if i < 0 {
+			return false
+		}
+		text = text[i+len(p):]
+	}
+	return len(text) >= len(last) && strings.HasSuffix(text, last)
+}
+
 // match compares an expected message with the actual one and describes the first difference.
 func match(want, got *xnode, path string) string {
 	path += "/" + got.name.Local
@@ -273,7 +293,7 @@ func match(want, got *xnode, path string) string {
 			return fmt.Sprintf("%s: attributes %v, want %v", path, got.attrs, want.attrs)
 		}
 	}
-	if want.text != wildcard && want.text != got.text {
+	if want.text != wildcard && want.text != got.text && !globMatch(want.text, got.text) {
 		return fmt.Sprintf("%s: text %q, want %q", path, got.text, want.text)
 	}
 	kids := got.kids

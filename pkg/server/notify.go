@@ -176,12 +176,30 @@ func (srv *Server) publish(ev *notif) {
 // or the shared message when nothing is hidden. The filter applies to the trimmed event, so
 // that a content match cannot reveal a hidden value.
 func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]byte, bool) {
+	root, ok := srv.selectEvent(s, f, ev)
+	if !ok {
+		return nil, false
+	}
+	if root == ev.root {
+		return ev.msg, true
+	}
+	body, err := yangxml.Append(nil, root.Children()[0], yangxml.EncodeOptions{Schema: srv.Store.Schema()})
+	if err != nil {
+		srv.Logger.Error("server: encoding a trimmed notification", "err", err)
+		return nil, false
+	}
+	return netconf.AppendNotification(nil, ev.time, body), true
+}
+
+// selectEvent is deliverFiltered's choice: the event's tree as s's user may receive it
+// (ev.root itself when nothing is hidden, else a trimmed copy), false when it is not sent.
+func (srv *Server) selectEvent(s *session, f *filter.Filter, ev *notif) (*data.Node, bool) {
 	acc := s.access()
 	selects := func(root *data.Node) bool {
 		return f == nil || f.Matches(root)
 	}
 	if acc == nil {
-		return ev.msg, selects(ev.root)
+		return ev.root, selects(ev.root)
 	}
 	// An event the filter does not select whole is not selected trimmed either (trimming only
 	// removes nodes; a filter that selects by absence errs on the side of not sending), and it
@@ -195,7 +213,7 @@ func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]b
 		return nil, false
 	}
 	if acc.ReadsAll() {
-		return ev.msg, true
+		return ev.root, true
 	}
 	hide := func(d *data.Node) bool {
 		if acc.Hidden(d) {
@@ -217,19 +235,14 @@ func (srv *Server) deliverFiltered(s *session, f *filter.Filter, ev *notif) ([]b
 		return !hidden
 	})
 	if !hidden {
-		return ev.msg, selects(ev.root)
+		return ev.root, selects(ev.root)
 	}
 	trimmed := ev.root.Clone()
 	pruneWith(trimmed, hide)
 	if len(trimmed.Children()) == 0 || !selects(trimmed) {
 		return nil, false
 	}
-	body, err := yangxml.Append(nil, trimmed.Children()[0], yangxml.EncodeOptions{Schema: srv.Store.Schema()})
-	if err != nil {
-		srv.Logger.Error("server: encoding a trimmed notification", "err", err)
-		return nil, false
-	}
-	return netconf.AppendNotification(nil, ev.time, body), true
+	return trimmed, true
 }
 
 // pruneWith removes from n's subtree the nodes hide reports, asked top-down.

@@ -214,7 +214,7 @@ func (srv *Server) applyFilters() {
 				srv.Logger.Info("server: a subscription's filter is gone or unusable; terminating it",
 					"subscription", sub.id, "filter", sub.ref.name)
 				srv.removeSub(sub)
-				srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "filter-unavailable"), control: true})
+				srv.enqueue(sub, outItem{msg: srv.stateEventFor(sub, "subscription-terminated", "filter-unavailable"), control: true})
 				continue
 			}
 			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, cf.xpath

@@ -225,7 +225,7 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	sub.suspended = true
 	sub.dropped.Add(1)
 	q.suspended++
-	q.push(outItem{msg: srv.stateEvent("subscription-suspended", sub.id, "insufficient-resources"), sub: sub, control: true})
+	q.push(outItem{msg: srv.stateEventFor(sub, "subscription-suspended", "insufficient-resources"), sub: sub, control: true})
 }
 
 // resumeSuspended resumes the subscriptions of s suspended for its queue's overflow, now that
@@ -250,7 +250,7 @@ func (srv *Server) resumeSuspended(s *session, q *outQueue) {
 		sub := s.dsubs[id]
 		sub.suspended = false
 		srv.Logger.Info("server: resuming a suspended subscription", "session", s.id, "subscription", sub.id, "dropped", sub.dropped.Load())
-		srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-resumed", sub.id, ""), control: true})
+		srv.enqueue(sub, outItem{msg: srv.stateEventFor(sub, "subscription-resumed", ""), control: true})
 		if sub.onChange {
 			sub.push.mu.Lock()
 			sub.push.synced = false
@@ -507,13 +507,18 @@ func (srv *Server) readParams(ctx context.Context, in *data.Node, establish bool
 			}
 		}
 	}
-	if p.encoding != "" && p.encoding != "ietf-subscribed-notifications:encode-xml" {
+	switch p.encoding {
+	case "", "ietf-subscribed-notifications:encode-xml":
+		p.encoding = "encode-xml"
+	case "ietf-subscribed-notifications:encode-json":
+		p.encoding = encodeJSON
+	default:
 		in := info
 		if p.datastore {
 			in = dsInfo
 		}
 		return nil, subError(rpcerror.TagInvalidValue, infoNamespace(in), "ietf-subscribed-notifications", "encoding-unsupported", in, "",
-			"encoding %s is not supported (NETCONF sessions use encode-xml)", p.encoding)
+			"encoding %s is not supported (encode-xml and encode-json are)", p.encoding)
 	}
 	if p.ref.name != "" {
 		in := info
@@ -622,7 +627,7 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 	}
 	now := time.Now()
 	info := "establish-subscription-stream-error-info"
-	sub := &dynSub{s: c.s, encoding: "encode-xml", filter: p.f, filterXML: p.filterXML, filterXPath: p.filterXPath, ref: p.ref}
+	sub := &dynSub{s: c.s, encoding: p.encoding, filter: p.f, filterXML: p.filterXML, filterXPath: p.filterXPath, ref: p.ref}
 	if p.hasStop {
 		sub.stop = p.stop
 	}
@@ -685,13 +690,13 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 			if ev.time.Before(sub.replayStart) || (!sub.stop.IsZero() && ev.time.After(sub.stop)) {
 				continue
 			}
-			if msg, ok := srv.deliverFiltered(c.s, sub.filter, ev); ok {
+			if msg, ok := srv.deliverTo(sub, ev); ok {
 				replay = append(replay, outItem{msg: msg, counted: true})
 			} else {
 				sub.excludedRecords.Add(1)
 			}
 		}
-		replay = append(replay, outItem{msg: srv.stateEvent("replay-completed", sub.id, ""), control: true})
+		replay = append(replay, outItem{msg: srv.stateEventFor(sub, "replay-completed", ""), control: true})
 	}
 	if sub.onChange {
 		// Changes are followed from here on, so that any commit after the reply is either in
@@ -867,8 +872,28 @@ func (srv *Server) opKillSubscription(ctx context.Context, req *Request) (*data.
 		return nil, noSuchSubscription("delete-subscription-error-info", id)
 	}
 	srv.removeSub(sub)
-	srv.enqueue(sub, outItem{msg: srv.stateEvent("subscription-terminated", sub.id, "no-such-subscription"), control: true})
+	srv.enqueue(sub, outItem{msg: srv.stateEventFor(sub, "subscription-terminated", "no-such-subscription"), control: true})
 	return nil, nil
+}
+
+// deliverTo is deliverFiltered for a stream subscription, in its encoding.
+func (srv *Server) deliverTo(sub *dynSub, ev *notif) ([]byte, bool) {
+	if sub.encoding != encodeJSON {
+		return srv.deliverFiltered(sub.s, sub.filter, ev)
+	}
+	root, ok := srv.selectEvent(sub.s, sub.filter, ev)
+	if !ok {
+		return nil, false
+	}
+	return srv.jsonEvent(ev.time, root)
+}
+
+// stateEventFor is stateEvent in sub's encoding.
+func (srv *Server) stateEventFor(sub *dynSub, name, reason string) []byte {
+	if sub.encoding == encodeJSON {
+		return jsonStateEvent(name, sub.id, reason)
+	}
+	return srv.stateEvent(name, sub.id, reason)
 }
 
 // stateEvent encodes a subscription state change notification of RFC 8639 with the id and,
@@ -891,6 +916,9 @@ func (srv *Server) stateEvent(name string, id uint32, reason string) []byte {
 // modifiedEvent encodes subscription-modified with the subscription's terms. The caller holds
 // srv.nmu.
 func (srv *Server) modifiedEvent(sub *dynSub) []byte {
+	if sub.encoding == encodeJSON {
+		return jsonModifiedEvent(sub)
+	}
 	b := []byte(`<subscription-modified xmlns="` + nsSN + `" xmlns:sn="` + nsSN + `" xmlns:ds="` + nsDS + `"><id>`)
 	b = strconv.AppendUint(b, uint64(sub.id), 10)
 	b = append(b, "</id>"...)
@@ -980,7 +1008,7 @@ func (srv *Server) publishDynamic(ev *notif) {
 		if !sub.stop.IsZero() && ev.time.After(sub.stop) {
 			continue
 		}
-		msg, ok := srv.deliverFiltered(sub.s, sub.filter, ev)
+		msg, ok := srv.deliverTo(sub, ev)
 		if !ok {
 			sub.excludedRecords.Add(1)
 			continue

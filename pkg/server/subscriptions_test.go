@@ -2,7 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -12,6 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncws/ncws/pkg/client"
+	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/encoding/yangjson"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/server"
@@ -186,7 +191,7 @@ func TestEstablishErrors(t *testing.T) {
 	}{
 		{"datastore not subscribable", `<yp:datastore>ds:candidate</yp:datastore><yp:on-change/>`,
 			"ietf-yang-push:datastore-not-subscribable", "yp:datastore-not-subscribable"},
-		{"encoding", `<stream>NETCONF</stream><encoding>encode-json</encoding>`, "", ""},
+		{"encoding of another base", `<stream>NETCONF</stream><encoding>ds:running</encoding>`, "", ""},
 		{"bad subtree filter", `<stream>NETCONF</stream><stream-subtree-filter><a xmlns="x">1</a><b:c/></stream-subtree-filter>`, "", ""},
 		{"period too short", `<yp:datastore>ds:running</yp:datastore><yp:periodic><yp:period>0</yp:period></yp:periodic>`,
 			"ietf-yang-push:period-unsupported", "period-hint"},
@@ -518,5 +523,80 @@ func TestSuspendSlowReceiver(t *testing.T) {
 	}
 	if n := srv.NotificationOverflows(); n != 0 {
 		t.Errorf("NotificationOverflows() = %d, want 0: no session was ended", n)
+	}
+}
+
+// jsonOf returns the JSON text a JSON-encoded notification body (ncws-server's
+// json-notification) carries, decoded from XML.
+func jsonOf(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var env struct {
+		JSON string `xml:"json"`
+	}
+	if err := xml.Unmarshal([]byte(body), &env); err != nil || env.JSON == "" {
+		t.Fatalf("not a json-notification (%v): %.300s", err, body)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(env.JSON), &doc); err != nil {
+		t.Fatalf("json-notification's text is not JSON: %v: %s", err, env.JSON)
+	}
+	return doc
+}
+
+// TestJSONEncodingDecodes: what a JSON subscription's push-update and push-change-update
+// carry is RFC 7951 JSON that pkg/encoding/yangjson decodes against the schema to the
+// configuration the datastore holds; the envelope is RFC 8040's ietf-restconf:notification.
+func TestJSONEncodingDecodes(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type><mtu>1500</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><encoding>encode-json</encoding><yp:on-change/>`)
+	doc := jsonOf(t, next(t, ch).body)
+	n, _ := doc["ietf-restconf:notification"].(map[string]any)
+	if _, err := time.Parse(time.RFC3339Nano, fmt.Sprint(n["eventTime"])); err != nil {
+		t.Errorf("eventTime: %v in %v", err, doc)
+	}
+	pu, _ := n["ietf-yang-push:push-update"].(map[string]any)
+	if fmt.Sprint(pu["id"]) != id {
+		t.Fatalf("push-update id %v, want %s: %v", pu["id"], id, doc)
+	}
+	contents, _ := json.Marshal(pu["datastore-contents"])
+	tree, errs := yangjson.Unmarshal(contents, sch, yangjson.DecodeOptions{})
+	if len(errs) > 0 {
+		t.Fatalf("datastore-contents does not decode: %v: %s", errs, contents)
+	}
+	var names []string
+	tree.Walk(func(d *data.Node) bool {
+		if d.Schema != nil && d.Schema.Name == "mtu" {
+			names = append(names, d.Parent.ChildByName("name").Value.Str+"="+d.Value.Str)
+		}
+		return true
+	})
+	if diff := cmp.Diff([]string{"eth0=1500"}, names); diff != "" {
+		t.Errorf("decoded push-update mismatch (-want +got):\n%s", diff)
+	}
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><mtu>9000</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	doc = jsonOf(t, next(t, ch).body)
+	n, _ = doc["ietf-restconf:notification"].(map[string]any)
+	pcu, _ := n["ietf-yang-push:push-change-update"].(map[string]any)
+	patch, _ := pcu["datastore-changes"].(map[string]any)["yang-patch"].(map[string]any)
+	edits, _ := patch["edit"].([]any)
+	if len(edits) != 1 {
+		t.Fatalf("push-change-update edits: %v", doc)
+	}
+	e := edits[0].(map[string]any)
+	if e["operation"] != "replace" || e["target"] != "/ncws-example:interfaces/interface=eth0/mtu" {
+		t.Errorf("edit %v", e)
+	}
+	if v, _ := json.Marshal(e["value"]); string(v) != `{"ncws-example:mtu":9000}` {
+		t.Errorf("edit value %s, want {\"ncws-example:mtu\":9000}", v)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ncws/ncws/internal/filter"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangjson"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -247,6 +248,12 @@ func (srv *Server) pushUpdate(sub *dynSub) ([]byte, bool) {
 		}
 		sel = tree
 	}
+	if sub.encoding == encodeJSON {
+		if acc != nil && !acc.ReadsAll() {
+			pruneWith(sel, acc.Hidden)
+		}
+		return srv.jsonPushUpdate(sub.id, sel)
+	}
 	o := yangxml.EncodeOptions{Schema: srv.Store.Schema()}
 	if acc != nil && !acc.ReadsAll() {
 		o.Hide = acc.Hidden
@@ -287,9 +294,9 @@ func (srv *Server) pushChanges(j pushJob) {
 		key := groupKey(sub)
 		g := groups[key]
 		if g == nil {
-			g = &group{edits: srv.changeEdits(j.changes, sub.filter, sub.s.access(), sub.excluded)}
+			g = &group{edits: srv.changeEdits(j.changes, sub.filter, sub.s.access(), sub.excluded, sub.encoding == encodeJSON)}
 			if len(g.edits) > 0 {
-				g.head, g.tail = changeUpdate(g.edits, "commit-"+strconv.FormatUint(j.commit, 10), j.at)
+				g.head, g.tail = changeUpdateIn(sub.encoding, g.edits, "commit-"+strconv.FormatUint(j.commit, 10), j.at)
 			}
 			groups[key] = g
 		}
@@ -307,7 +314,7 @@ func (srv *Server) pushChanges(j pushJob) {
 
 // groupKey identifies the subscriptions whose updates are the same bytes but for the id.
 func groupKey(sub *dynSub) string {
-	return string(sub.ds) + "\x00" + sub.filterXML + "\x00" + sub.filterXPath + "\x00" + sub.s.who.User + "\x00" +
+	return sub.encoding + "\x00" + string(sub.ds) + "\x00" + sub.filterXML + "\x00" + sub.filterXPath + "\x00" + sub.s.who.User + "\x00" +
 		strings.Join(sortedKeys(sub.excluded), ",")
 }
 
@@ -320,7 +327,7 @@ func (srv *Server) dampen(sub *dynSub, edits []pushEdit) {
 	if sub.push.timer == nil && now.Sub(sub.push.lastSent) >= sub.dampening {
 		sub.push.lastSent = now
 		sub.push.patchSeq++
-		head, tail := changeUpdate(edits, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
+		head, tail := changeUpdateIn(sub.encoding, edits, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
 		srv.enqueue(sub, outItem{msg: head, tail: tail, counted: true})
 		return
 	}
@@ -341,7 +348,7 @@ func (srv *Server) dampen(sub *dynSub, edits []pushEdit) {
 		now := time.Now()
 		sub.push.lastSent = now
 		sub.push.patchSeq++
-		head, tail := changeUpdate(sub.push.pending, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
+		head, tail := changeUpdateIn(sub.encoding, sub.push.pending, "damped-"+strconv.FormatUint(sub.push.patchSeq, 10), now)
 		sub.push.pending = nil
 		srv.enqueue(sub, outItem{msg: head, tail: tail, counted: true})
 	})
@@ -381,7 +388,7 @@ func coalesce(pending, edits []pushEdit) []pushEdit {
 
 // changeEdits turns a commit's changes into the yang-patch edits a subscription with filter f,
 // access acc and excluded change types receives.
-func (srv *Server) changeEdits(changes []changeCopy, f *filter.Filter, acc Access, excluded map[string]bool) []pushEdit {
+func (srv *Server) changeEdits(changes []changeCopy, f *filter.Filter, acc Access, excluded map[string]bool, asJSON bool) []pushEdit {
 	var edits []pushEdit
 	trim := acc != nil && !acc.ReadsAll()
 	o := yangxml.EncodeOptions{Schema: srv.Store.Schema()}
@@ -417,7 +424,18 @@ func (srv *Server) changeEdits(changes []changeCopy, f *filter.Filter, acc Acces
 			}
 		}
 		e := pushEdit{op: op, target: restconfPath(n)}
-		if op != "delete" {
+		if op != "delete" && asJSON {
+			if trim {
+				sel = sel.Clone()
+				pruneWith(sel, acc.Hidden)
+			}
+			v, err := yangjson.Marshal(sel, yangjson.EncodeOptions{})
+			if err != nil {
+				srv.Logger.Error("server: encoding a push-change-update value", "err", err)
+				continue
+			}
+			e.value = v
+		} else if op != "delete" {
 			v, err := yangxml.Append(nil, sel, o)
 			if err != nil {
 				srv.Logger.Error("server: encoding a push-change-update value", "err", err)
@@ -526,6 +544,15 @@ func restconfPath(n *data.Node) string {
 // them.
 func keyEscape(s string) string {
 	return strings.ReplaceAll(url.PathEscape(s), ",", "%2C")
+}
+
+// changeUpdateIn encodes a push-change-update in the encoding (an identity name of
+// ietf-subscribed-notifications).
+func changeUpdateIn(encoding string, edits []pushEdit, patchID string, at time.Time) (head, tail []byte) {
+	if encoding == encodeJSON {
+		return jsonChangeUpdate(edits, patchID, at)
+	}
+	return changeUpdate(edits, patchID, at)
 }
 
 // changeUpdate encodes a push-change-update with the edits, split where the subscription id
