@@ -16,8 +16,8 @@ import (
 
 	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/data"
-	"github.com/ncws/ncws/pkg/encoding/yangjson"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangjson"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/server"
 )
