@@ -1057,12 +1057,12 @@ func (srv *Server) subscriptionsState(ctx context.Context, req *datastore.StateR
 		hasAnchor   bool
 		suspended   bool
 	}
+	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
 	ts := make([]terms, len(subs))
 	for i, sub := range subs {
 		ts[i] = terms{sub.filterXML, sub.filterXPath, sub.ref.name, sub.stop, sub.period, sub.dampening, sub.anchor, sub.hasAnchor, sub.suspended}
 	}
 	srv.nmu.Unlock()
-	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
 	for i, sub := range subs {
 		t := ts[i]
 		e := b.entry(top, "subscription", strconv.FormatUint(uint64(sub.id), 10))
