@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,8 +74,9 @@ func LoadSchema(files ...string) (*schema.Schema, error) {
 }
 
 // NewServer returns a server for the conformance schema with a persistent store in a new
-// temporary directory, a state provider answering nctest's status container, and handlers
-// answering <ok/> for nctest's ping rpc and its items' reset action.
+// temporary directory, state providers answering nctest's status container and its counters
+// (/counters/bumps: how many times the bump rpc ran, absent before), and handlers answering
+// <ok/> for nctest's ping and bump rpcs and its items' reset action.
 func NewServer(t testing.TB) *server.Server {
 	t.Helper()
 	return NewServerOptions(t, Options{})
@@ -135,9 +138,32 @@ func NewServerOptions(t testing.TB, o Options) *server.Server {
 		req.Root.Insert(n)
 		return nil
 	})
-	srv := &server.Server{Store: st, HelloTimeout: 2 * time.Second}
+	var bumps atomic.Uint32
+	counters := sch.Top(m, "counters")
+	st.AddStateProvider(counters, func(ctx context.Context, req *datastore.StateRequest) error {
+		n := bumps.Load()
+		if n == 0 {
+			return nil
+		}
+		c := data.New(counters)
+		b := counters.Child(m, "bumps")
+		v, rerr := data.ParseValue(b.Type, strconv.FormatUint(uint64(n), 10), nil)
+		if rerr != nil {
+			return rerr
+		}
+		c.Insert(data.NewLeaf(b, v))
+		req.Root.Insert(c)
+		return nil
+	})
+	// The state polls of on-change subscriptions to ds:operational run often, so that a
+	// script sees a state change right after it.
+	srv := &server.Server{Store: st, HelloTimeout: 2 * time.Second, StatePollInterval: 20 * time.Millisecond}
 	ok := func(ctx context.Context, req *server.Request) (*data.Node, error) { return nil, nil }
 	srv.Handle(sch.RPC(m, "ping"), ok)
+	srv.Handle(sch.RPC(m, "bump"), func(ctx context.Context, req *server.Request) (*data.Node, error) {
+		bumps.Add(1)
+		return nil, nil
+	})
 	srv.Handle(sch.FindNode("/nctest:top/item/reset"), ok)
 	if o.NACM {
 		srv.Logger = log

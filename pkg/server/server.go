@@ -99,6 +99,10 @@ type Server struct {
 	// session is ended (an RFC 5277 subscriber, see Notify) or its dynamic subscription
 	// suspended (RFC 8639, until the queue drains); 0 means DefaultNotificationQueue.
 	NotificationQueue int
+	// StatePollInterval is how often an on-change subscription (RFC 8641) to ds:operational
+	// that selects state data reads it from the state providers to find its changes
+	// (yangpushstate.go); 0 means DefaultStatePollInterval.
+	StatePollInterval time.Duration
 	// Access, when set, returns what a session's user may do (NACM, RFC 8341: pkg/nacm's
 	// Engine.For fits): every rpc and action is checked before it runs (access-denied),
 	// replies leave out what the user may not read, and notifications are withheld or

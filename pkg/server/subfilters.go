@@ -218,6 +218,12 @@ func (srv *Server) applyFilters() {
 				continue
 			}
 			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, cf.xpath
+			if sub.onChange && sub.ds == datastore.Operational && !sub.pollState && srv.selectsState(f) {
+				// Polling starts with the new filter; a subscription that polled keeps polling
+				// (a reading with nothing selected is cheap).
+				sub.pollState = true
+				srv.schedulePoll(sub, sub.gen.Load())
+			}
 			srv.enqueue(sub, outItem{msg: srv.modifiedEvent(sub), control: true})
 		}
 		srv.nmu.Unlock()

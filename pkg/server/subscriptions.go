@@ -65,6 +65,9 @@ type dynSub struct {
 	dampening   time.Duration
 	syncOnStart bool
 	excluded    map[string]bool
+	// pollState is set for an on-change subscription to ds:operational whose selection can
+	// hold state data: the state providers are polled for its changes (yangpushstate.go).
+	pollState bool
 
 	// push is the datastore subscription's runtime state, guarded by push.mu.
 	push pushState
@@ -284,6 +287,9 @@ func (srv *Server) forgetSub(sub *dynSub) {
 	sub.push.mu.Lock()
 	if sub.push.timer != nil {
 		sub.push.timer.Stop()
+	}
+	if sub.push.pollTimer != nil {
+		sub.push.pollTimer.Stop()
 	}
 	sub.push.mu.Unlock()
 }
@@ -659,6 +665,7 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 		sub.ds = p.ds
 		sub.period, sub.anchor, sub.hasAnchor = p.period, p.anchor, p.hasAnchor
 		sub.onChange, sub.dampening, sub.syncOnStart, sub.excluded = p.onChange, p.dampening, p.syncOnStart, p.excluded
+		sub.pollState = sub.onChange && sub.ds == datastore.Operational && srv.selectsState(sub.filter)
 	default:
 		return nil, rpcerror.MissingElement(rpcerror.Application, "stream", "", "establish-subscription needs a stream or a datastore")
 	}
@@ -755,6 +762,9 @@ func (srv *Server) startSub(sub *dynSub) {
 	if sub.period > 0 {
 		srv.schedulePeriodic(sub, gen)
 	}
+	if sub.pollState {
+		srv.schedulePoll(sub, gen)
+	}
 }
 
 // stopSub ends a subscription whose stop-time passed. RFC 8639's subscription-completed belongs
@@ -812,6 +822,7 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 	}
 	if p.hasFilter {
 		sub.filter, sub.filterXML, sub.filterXPath, sub.ref = p.f, p.filterXML, p.filterXPath, p.ref
+		sub.pollState = sub.onChange && sub.ds == datastore.Operational && srv.selectsState(sub.filter)
 	}
 	if p.hasStop {
 		sub.stop = p.stop
@@ -838,6 +849,9 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 		}
 		if sub.period > 0 {
 			srv.schedulePeriodic(sub, sub.gen.Load())
+		}
+		if sub.pollState {
+			srv.schedulePoll(sub, sub.gen.Load())
 		}
 	}
 	return nil, nil

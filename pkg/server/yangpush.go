@@ -39,6 +39,10 @@ type pushState struct {
 	pending  []pushEdit
 	lastSent time.Time
 	patchSeq uint64
+	// pollTimer is the next poll of an on-change ds:operational subscription's state
+	// (yangpushstate.go); stateBase is the selection the last poll (or synchronization) saw.
+	pollTimer *time.Timer
+	stateBase *data.Node
 }
 
 // pushEdit is one yang-patch edit: the change's operation, its target (RFC 8040 path) and its
@@ -195,12 +199,22 @@ func (srv *Server) schedulePeriodic(sub *dynSub, gen uint64) {
 // resync-subscription), before any change it has not seen.
 func (srv *Server) syncSub(sub *dynSub) {
 	srv.nmu.Lock()
-	alive := srv.dsubs[sub.id] == sub
+	alive, poll := srv.dsubs[sub.id] == sub, sub.pollState
 	srv.nmu.Unlock()
 	if !alive {
 		return
 	}
-	msg, ok := srv.pushUpdate(sub)
+	sel, ok := srv.selection(sub)
+	var msg []byte
+	if ok {
+		if poll {
+			base := sel.Clone()
+			sub.push.mu.Lock()
+			sub.push.stateBase = base
+			sub.push.mu.Unlock()
+		}
+		msg, ok = srv.encodePushUpdate(sub, sel)
+	}
 	srv.nmu.Lock()
 	defer srv.nmu.Unlock()
 	if srv.dsubs[sub.id] != sub {
@@ -218,6 +232,16 @@ func (srv *Server) syncSub(sub *dynSub) {
 // pushUpdate encodes a push-update with what the subscription selects of its datastore now, as
 // its user may read it.
 func (srv *Server) pushUpdate(sub *dynSub) ([]byte, bool) {
+	sel, ok := srv.selection(sub)
+	if !ok {
+		return nil, false
+	}
+	return srv.encodePushUpdate(sub, sel)
+}
+
+// selection returns what the subscription selects of its datastore now, as its user may read
+// it.
+func (srv *Server) selection(sub *dynSub) (*data.Node, bool) {
 	acc := sub.s.access()
 	var sel *data.Node
 	switch sub.ds {
@@ -247,7 +271,17 @@ func (srv *Server) pushUpdate(sub *dynSub) ([]byte, bool) {
 			return nil, false
 		}
 		sel = tree
+		if acc != nil && !acc.ReadsAll() {
+			pruneWith(sel, acc.Hidden)
+		}
 	}
+	return sel, true
+}
+
+// encodePushUpdate encodes a push-update of sel (a selection's root) in the subscription's
+// encoding.
+func (srv *Server) encodePushUpdate(sub *dynSub, sel *data.Node) ([]byte, bool) {
+	acc := sub.s.access()
 	if sub.encoding == encodeJSON {
 		if acc != nil && !acc.ReadsAll() {
 			pruneWith(sel, acc.Hidden)
