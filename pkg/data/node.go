@@ -240,7 +240,7 @@ func (n *Node) insert(c, before *Node, checkDup bool) *Node {
 			}
 		}
 	}
-	n.insertAt(c, n.insertPos(c, before))
+	n.insertKeyed(c, n.insertPos(c, before), key)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -295,24 +296,50 @@ func (n *Node) removeAt(i int) {
 
 // insertAt attaches c at index i of the children.
 func (n *Node) insertAt(c *Node, i int) {
+	var key string
+	if keyed(c.Schema) {
+		key = c.Key()
+	}
+	n.insertKeyed(c, i, key)
+}
+
+// insertKeyed is insertAt for a c whose key (see Key) is known.
+func (n *Node) insertKeyed(c *Node, i int, key string) {
 	c.Parent = n
 	k := n.kids
 	if k == nil {
 		k = &kids{}
 		n.kids = k
 	}
-	k.list = append(k.list, nil)
-	copy(k.list[i+1:], k.list[i:])
-	k.list[i] = c
+	if i == len(k.list) {
+		k.list = append(k.list, c)
+	} else {
+		k.list = append(k.list, nil)
+		copy(k.list[i+1:], k.list[i:])
+		k.list[i] = c
+	}
 	if keyed(c.Schema) {
 		if k.index != nil {
-			k.index[indexKey{c.Schema, c.Key()}] = c
+			k.index[indexKey{c.Schema, key}] = c
 		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
-			k.index = make(map[indexKey]*Node)
+			k.index = make(map[indexKey]*Node, 2*(hi-lo))
 			for _, e := range k.list[lo:hi] {
 				k.index[indexKey{c.Schema, e.Key()}] = e
 			}
 		}
+	}
+}
+
+// Reserve makes room for m more children, so that adding them does not grow the children's
+// storage one step at a time (a decoder that knows about how many children a node gets).
+func (n *Node) Reserve(m int) {
+	k := n.kids
+	if k == nil {
+		k = &kids{}
+		n.kids = k
+	}
+	if cap(k.list)-len(k.list) < m {
+		k.list = slices.Grow(k.list, m)
 	}
 }
 

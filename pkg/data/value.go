@@ -348,7 +348,7 @@ func checkString(t *schema.Type, s string) *rpcerror.Error {
 		if p.Regexp == nil {
 			continue
 		}
-		m := p.Regexp.MatchString(s)
+		m := matchPattern(p.Expr, p.Regexp, s)
 		if m == p.Invert {
 			if p.Invert {
 				return restricted(p.Restriction, "value %q matches the inverted pattern %q", s, p.Expr)

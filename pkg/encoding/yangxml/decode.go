@@ -343,6 +343,9 @@ type decoder struct {
 	xmlInfo     *nsInfo
 	noNS        *nsInfo
 	nextRelease int // document offset of the next DecodeOptions.Release call
+	// kidsHint holds, per container or list, how many children its last instance had: room
+	// for as many is made in the next one's children (instances of one node are alike).
+	kidsHint map[*schema.Node]int
 	// badKeys holds the list keys present in an entry whose element was refused (a bad value):
 	// the entry then gets that error only, not also a "has no key" one.
 	badKeys map[keyOf]bool
@@ -369,7 +372,7 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 	}
 	d := decoders.Get().(*decoder)
 	*d = decoder{z: d.z, s: s, o: o, etype: o.ErrorType, root: data.NewRoot(),
-		stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix,
+		stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix, kidsHint: d.kidsHint,
 		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
 	if d.etype == "" {
 		d.etype = rpcerror.Application
@@ -398,7 +401,7 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 // release gives d back for reuse once the decode's results are out: it keeps no reference to
 // them or to the document.
 func (d *decoder) release() {
-	if cap(d.textBuf) > 64<<10 || cap(d.attrBuf) > 64<<10 || cap(d.stack) > 1024 || len(d.infos) > 64 {
+	if cap(d.textBuf) > 64<<10 || cap(d.attrBuf) > 64<<10 || cap(d.stack) > 1024 || len(d.infos) > 64 || len(d.kidsHint) > 256 {
 		return // a large document's buffers go with it
 	}
 	d.z.Reset(nil, 0)
@@ -407,7 +410,8 @@ func (d *decoder) release() {
 	clear(d.errs[:cap(d.errs)])
 	clear(d.infos)
 	clear(d.prefix)
-	*d = decoder{z: d.z, stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix,
+	clear(d.kidsHint)
+	*d = decoder{z: d.z, stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix, kidsHint: d.kidsHint,
 		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
 	decoders.Put(d)
 }
@@ -804,6 +808,11 @@ func (d *decoder) start() error {
 		n.Line = int32(line)
 		n.Parent = parentNode
 		f.node = n
+		if sn.Kind == schema.KindList || sn.Kind == schema.KindContainer {
+			if h := d.kidsHint[sn]; h > 0 {
+				n.Reserve(h)
+			}
+		}
 		if sn.Kind == schema.KindAnydata || sn.Kind == schema.KindAnyxml {
 			f.kind = frameAny
 			f.anyStart = z.Offset()
@@ -1254,7 +1263,16 @@ func (d *decoder) finish(f *frame) {
 		if sn.IsKey() {
 			d.checkKeyOrder(n)
 		}
-	case schema.KindList:
+	case schema.KindList, schema.KindContainer:
+		if k := len(n.Children()); k > 0 || d.kidsHint[sn] > 0 {
+			if d.kidsHint == nil {
+				d.kidsHint = map[*schema.Node]int{}
+			}
+			d.kidsHint[sn] = k
+		}
+		if sn.Kind != schema.KindList {
+			break
+		}
 		missing := false
 		for _, k := range sn.Keys {
 			if n.Child(k) == nil {
