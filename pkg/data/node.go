@@ -54,6 +54,19 @@ type Node struct {
 type kids struct {
 	list  []*Node
 	index map[indexKey]*Node
+	// indexed lists the schema nodes whose entries are all in index: those with more than
+	// indexThreshold entries at some point.
+	indexed []*schema.Node
+}
+
+// isIndexed reports whether the entries of s are in the index.
+func (k *kids) isIndexed(s *schema.Node) bool {
+	for _, x := range k.indexed {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // cs returns n's children.
@@ -174,14 +187,8 @@ func keyed(s *schema.Node) bool {
 
 // Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
 func (n *Node) Find(s *schema.Node, key string) *Node {
-	if n.kids != nil && n.kids.index != nil {
-		if e, ok := n.kids.index[indexKey{s, key}]; ok {
-			return e
-		}
-		lo, hi := n.bounds(s)
-		if hi-lo > indexThreshold {
-			return nil
-		}
+	if k := n.kids; k != nil && k.index != nil && k.isIndexed(s) {
+		return k.index[indexKey{s, key}]
 	}
 	for _, e := range n.Instances(s) {
 		if e.Key() == key {
@@ -189,6 +196,18 @@ func (n *Node) Find(s *schema.Node, key string) *Node {
 		}
 	}
 	return nil
+}
+
+// DistinctKeys reports whether the entries of list or leaf-list s under n are known to have
+// distinct keys without comparing them: s's entries are the only ones in n's key index and
+// there are as many keys as entries. False means not known (few entries, several lists).
+func (n *Node) DistinctKeys(s *schema.Node) bool {
+	k := n.kids
+	if k == nil || len(k.indexed) != 1 || k.indexed[0] != s {
+		return false
+	}
+	lo, hi := n.bounds(s)
+	return len(k.index) == hi-lo
 }
 
 // Insert adds child c (detached, with its keys already set for a list entry) after the existing

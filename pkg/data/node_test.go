@@ -194,3 +194,51 @@ func TestAdd(t *testing.T) {
 		t.Errorf("children mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestFindTwoIndexedGroups: a key index created for one group (tag, past the threshold) must not
+// hide the entries another group (item) had before it grows past the threshold too.
+func TestFindTwoIndexedGroups(t *testing.T) {
+	_, sn := ntSchema()
+	top := New(sn["top"])
+	for i := range 3 {
+		if top.Insert(ntEntry(sn, i)) != nil {
+			t.Fatal("unexpected duplicate")
+		}
+	}
+	for i := range 20 {
+		top.Insert(NewLeaf(sn["tag"], ntStr(fmt.Sprint("t", i))))
+	}
+	for i := 3; i < 30; i++ {
+		top.Insert(ntEntry(sn, i))
+	}
+	for i := range 30 {
+		if e := top.Find(sn["item"], strconv.Itoa(i)); e == nil || e.Key() != strconv.Itoa(i) {
+			t.Fatalf("Find(item %d) = %v", i, e)
+		}
+		if top.Insert(ntEntry(sn, i)) == nil {
+			t.Fatalf("item %d inserted twice", i)
+		}
+	}
+	if top.Find(sn["item"], "30") != nil || top.Find(sn["tag"], "t20") != nil {
+		t.Error("Find returned an entry that is not there")
+	}
+	if top.DistinctKeys(sn["item"]) {
+		t.Error("DistinctKeys true with two indexed groups")
+	}
+	c := top.Clone()
+	if e := c.Find(sn["item"], "1"); e == nil || e.Parent != c {
+		t.Errorf("clone: Find(item 1) = %v", e)
+	}
+	// One indexed group with distinct keys, then a duplicate added without the check.
+	l := New(sn["top"])
+	for i := range 12 {
+		l.Insert(ntEntry(sn, i))
+	}
+	if !l.DistinctKeys(sn["item"]) {
+		t.Error("DistinctKeys false for 12 distinct entries")
+	}
+	l.InsertBefore(ntEntry(sn, 5), nil)
+	if l.DistinctKeys(sn["item"]) {
+		t.Error("DistinctKeys true with a duplicate")
+	}
+}

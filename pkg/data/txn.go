@@ -285,7 +285,7 @@ func (n *Node) removeAt(i int) {
 	copy(k.list[i:], k.list[i+1:])
 	k.list[len(k.list)-1] = nil
 	k.list = k.list[:len(k.list)-1]
-	if k.index != nil && keyed(c.Schema) {
+	if k.index != nil && k.isIndexed(c.Schema) {
 		ik := indexKey{c.Schema, c.Key()}
 		if k.index[ik] == c {
 			delete(k.index, ik)
@@ -319,13 +319,16 @@ func (n *Node) insertKeyed(c *Node, i int, key string) {
 		k.list[i] = c
 	}
 	if keyed(c.Schema) {
-		if k.index != nil {
+		if k.index != nil && k.isIndexed(c.Schema) {
 			k.index[indexKey{c.Schema, key}] = c
 		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
-			k.index = make(map[indexKey]*Node, 2*(hi-lo))
+			if k.index == nil {
+				k.index = make(map[indexKey]*Node, 2*(hi-lo))
+			}
 			for _, e := range k.list[lo:hi] {
 				k.index[indexKey{c.Schema, e.Key()}] = e
 			}
+			k.indexed = append(k.indexed, c.Schema)
 		}
 	}
 }
@@ -356,8 +359,9 @@ func (n *Node) Clone() *Node {
 		}
 		if n.kids.index != nil {
 			ck.index = make(map[indexKey]*Node, len(n.kids.index))
+			ck.indexed = slices.Clone(n.kids.indexed)
 			for _, k := range ck.list {
-				if keyed(k.Schema) {
+				if ck.isIndexed(k.Schema) {
 					ck.index[indexKey{k.Schema, k.Key()}] = k
 				}
 			}

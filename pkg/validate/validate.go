@@ -712,6 +712,9 @@ func (r *run) checkGroup(d *data.Node, in *nodeInfo, group []*data.Node, noItems
 		}
 	}
 	keyed := (s.Kind == schema.KindList && len(s.Keys) > 0) || (s.Kind == schema.KindLeafList && s.Config)
+	if keyed && d.DistinctKeys(s) {
+		keyed = false // no duplicate to look for
+	}
 	ui := 0
 	for i, e := range group {
 		if s.MaxElements > 0 && uint64(i) == s.MaxElements {
