@@ -64,7 +64,7 @@ func (srv *Server) opPartialLock(ctx context.Context, req *Request) (*data.Node,
 			return nil, rerr
 		}
 		exprs = append(exprs, compiled{e, p.Value.Str})
-		texts = append(texts, p.Value.Str)
+		texts = append(texts, withModuleNames(p.Value.Str, ns, sch))
 	}
 	acc := c.access()
 	pl, errs := srv.Store.PartialLockRunning(req.Who, texts, func(running *data.Node) ([]*data.Node, rpcerror.List) {
@@ -161,6 +161,23 @@ func selectScopes(op []byte) []map[string]string {
 			}
 		}
 	}
+}
+
+// withModuleNames rewrites expr with module names as prefixes (RFC 7951's form) where ns (the
+// declarations it was written with) binds a prefix to a module of the schema: the form kept
+// with a partial lock and shown in ietf-netconf-monitoring, whose encoder declares the module
+// names it uses, so that a reader can evaluate it. Other prefixes are kept.
+func withModuleNames(expr string, ns map[string]string, s *schema.Schema) string {
+	out, err := xpath.RewritePrefixes(expr, func(p string) string {
+		if m := s.ModuleByNamespace(ns[p]); m != nil && ns[p] != "" {
+			return m.Name
+		}
+		return ""
+	})
+	if err != nil {
+		return expr
+	}
+	return out
 }
 
 // compileSelect compiles a select expression with the prefixes of ns (prefix -> namespace); a

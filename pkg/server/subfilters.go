@@ -120,6 +120,15 @@ func (srv *Server) compileConfigured(cf configuredFilter, stream bool) (*filter.
 	return nil, nil // an entry without a filter selects everything
 }
 
+// configuredXPath is a configured filter's XPath with module names as prefixes, the form a
+// subscription keeps ("" when it has none).
+func (srv *Server) configuredXPath(cf configuredFilter) string {
+	if !cf.hasXPath {
+		return ""
+	}
+	return withModuleNames(cf.xpath, srv.xpathNamespaces(context.Background(), nil), srv.Store.Schema())
+}
+
 // resolveRef reads the named filter of p from running and sets p's filter from it. A missing
 // entry (the rpc's validation checked it; a commit may have deleted it since) is the
 // leafref's error; one that does not compile is filter-unsupported.
@@ -136,7 +145,7 @@ func (srv *Server) resolveRef(p *subParams, info string) *rpcerror.Error {
 		return subError(rpcerror.TagInvalidValue, infoNamespace(info), snModule(infoNamespace(info)), "filter-unsupported", info,
 			rerr.Message, "configured filter %q: %s", p.ref.name, rerr.Message)
 	}
-	p.f, p.filterXML, p.filterXPath, p.hasFilter = f, cf.subtree, cf.xpath, true
+	p.f, p.filterXML, p.filterXPath, p.hasFilter = f, cf.subtree, srv.configuredXPath(cf), true
 	return nil
 }
 
@@ -202,7 +211,7 @@ func (srv *Server) applyFilters() {
 				continue
 			}
 			cf := srv.lookupFilter(snap, sub.ref)
-			if cf.found && cf.subtree == sub.filterXML && cf.xpath == sub.filterXPath {
+			if cf.found && cf.subtree == sub.filterXML && srv.configuredXPath(cf) == sub.filterXPath {
 				continue
 			}
 			var f *filter.Filter
@@ -217,7 +226,7 @@ func (srv *Server) applyFilters() {
 				srv.enqueue(sub, outItem{msg: srv.stateEventFor(sub, "subscription-terminated", "filter-unavailable"), control: true})
 				continue
 			}
-			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, cf.xpath
+			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, srv.configuredXPath(cf)
 			if sub.onChange && sub.ds == datastore.Operational && !sub.pollState && srv.selectsState(f) {
 				// Polling starts with the new filter; a subscription that polled keeps polling
 				// (a reading with nothing selected is cheap).

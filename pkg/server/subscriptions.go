@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/xpath"
 )
 
 // Dynamic subscriptions (RFC 8639 over NETCONF, RFC 8640): establish-subscription,
@@ -48,7 +50,8 @@ type dynSub struct {
 	replayStart time.Time
 
 	// The filter (stream or selection filter), nil when none; filterXML or filterXPath is
-	// its text as given, for the state tree and subscription-modified.
+	// its text, for the state tree and subscription-modified: the subtree as given, the XPath
+	// with module names as prefixes.
 	filter      *filter.Filter
 	filterXML   string
 	filterXPath string
@@ -464,12 +467,15 @@ func (srv *Server) readParams(ctx context.Context, in *data.Node, establish bool
 			if c.Schema.Name == "stream-xpath-filter" {
 				compile = filter.XPathMatch // RFC 8639: the result converted to a boolean
 			}
-			f, rerr := compile(c.Value.Str, srv.xpathNamespaces(ctx, c), srv.Store.Schema())
+			ns := srv.xpathNamespaces(ctx, c)
+			f, rerr := compile(c.Value.Str, ns, srv.Store.Schema())
 			if rerr != nil {
 				return nil, subError(rpcerror.TagInvalidValue, infoNamespace(in), "ietf-subscribed-notifications", "filter-unsupported", in,
 					rerr.Message, "%s", rerr.Message)
 			}
-			p.f, p.filterXPath, p.hasFilter = f, c.Value.Str, true
+			// Kept with module names as prefixes: shown where the request's declarations are
+			// gone, and compared between subscriptions.
+			p.f, p.filterXPath, p.hasFilter = f, withModuleNames(c.Value.Str, ns, srv.Store.Schema()), true
 		case "datastore":
 			p.datastore = true
 			v := c.Value.Str
@@ -936,14 +942,14 @@ func (srv *Server) modifiedEvent(sub *dynSub) []byte {
 	b := []byte(`<subscription-modified xmlns="` + nsSN + `" xmlns:sn="` + nsSN + `" xmlns:ds="` + nsDS + `"><id>`)
 	b = strconv.AppendUint(b, uint64(sub.id), 10)
 	b = append(b, "</id>"...)
-	b = appendTerms(b, sub)
+	b = appendTerms(b, sub, srv.Store.Schema())
 	b = append(b, "</subscription-modified>"...)
 	return netconf.AppendNotification(nil, time.Now(), b)
 }
 
 // appendTerms encodes a subscription's terms as the subscription-policy grouping (with
 // RFC 8641's update-policy) has them, in a context where sn and ds are declared.
-func appendTerms(b []byte, sub *dynSub) []byte {
+func appendTerms(b []byte, sub *dynSub, sch *schema.Schema) []byte {
 	esc := func(s string) []byte { return netconf.AppendEscaped(nil, s, false) }
 	if sub.stream != "" {
 		b = append(b, "<stream>"...)
@@ -956,7 +962,7 @@ func appendTerms(b []byte, sub *dynSub) []byte {
 		} else if sub.filterXML != "" {
 			b = append(b, "<stream-subtree-filter>"+sub.filterXML+"</stream-subtree-filter>"...)
 		} else if sub.filterXPath != "" {
-			b = append(b, "<stream-xpath-filter>"...)
+			b = append(b, "<stream-xpath-filter"+xpathDeclAttrs(sub.filterXPath, sch)+">"...)
 			b = append(b, esc(sub.filterXPath)...)
 			b = append(b, "</stream-xpath-filter>"...)
 		}
@@ -972,7 +978,7 @@ func appendTerms(b []byte, sub *dynSub) []byte {
 		} else if sub.filterXML != "" {
 			b = append(b, `<datastore-subtree-filter xmlns="`+nsYP+`">`+sub.filterXML+"</datastore-subtree-filter>"...)
 		} else if sub.filterXPath != "" {
-			b = append(b, `<datastore-xpath-filter xmlns="`+nsYP+`">`...)
+			b = append(b, `<datastore-xpath-filter xmlns="`+nsYP+`"`+xpathDeclAttrs(sub.filterXPath, sch)+`>`...)
 			b = append(b, esc(sub.filterXPath)...)
 			b = append(b, "</datastore-xpath-filter>"...)
 		}
@@ -1001,6 +1007,23 @@ func appendTerms(b []byte, sub *dynSub) []byte {
 		}
 	}
 	return b
+}
+
+// xpathDeclAttrs returns the namespace declarations of the module names expr uses as
+// prefixes (the form filters are kept in), as attributes for the element holding it.
+func xpathDeclAttrs(expr string, sch *schema.Schema) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	xpath.RewritePrefixes(expr, func(p string) string {
+		if m := sch.Module(p); m != nil && !seen[p] {
+			seen[p] = true
+			b.WriteString(` xmlns:` + p + `="`)
+			b.Write(netconf.AppendEscaped(nil, m.Namespace, true))
+			b.WriteString(`"`)
+		}
+		return ""
+	})
+	return b.String()
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -125,3 +125,22 @@ func TestConcurrentEval(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestRewritePrefixes(t *testing.T) {
+	m := map[string]string{"a": "mod-a", "b": "mod.b"}
+	for _, tc := range []struct{ in, want string }{
+		{"/a:top/a:item[a:id='x:y']", "/mod-a:top/mod-a:item[mod-a:id='x:y']"},
+		{"/a:top/child::b:*", "/mod-a:top/child::mod.b:*"},
+		{"count(/a:x) > 1 and c:y", "count(/mod-a:x) > 1 and c:y"},
+		{`/a:x[. = "a:b"]`, `/mod-a:x[. = "a:b"]`},
+		{"//b:x | /top", "//mod.b:x | /top"},
+	} {
+		got, err := RewritePrefixes(tc.in, func(p string) string { return m[p] })
+		if err != nil || got != tc.want {
+			t.Errorf("RewritePrefixes(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := RewritePrefixes("/a:", func(string) string { return "" }); err == nil {
+		t.Error("RewritePrefixes of a bad expression succeeded")
+	}
+}

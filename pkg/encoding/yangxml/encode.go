@@ -3,6 +3,7 @@ package yangxml
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/schema"
@@ -398,6 +399,14 @@ func (e *encoder) value(n *data.Node, tag bool) {
 		e.b = escapeText(e.b, v.Ident.Name)
 	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" || data.IsNodeInstanceID(v.Type) && v.Str != "" && v.Str != "/" {
 		e.instanceID(n, tag)
+	} else if isXPath(v.Type) && strings.IndexByte(v.Str, ':') >= 0 {
+		own := e.xpathDecls(n)
+		if tag {
+			e.defaultAttr(own)
+		}
+		e.originAttr(own)
+		e.b = append(e.b, '>')
+		e.b = escapeText(e.b, v.Str)
 	} else {
 		if tag {
 			e.defaultAttr(nil)
@@ -506,6 +515,61 @@ func (e *encoder) module(name string, from *data.Node) *schema.Module {
 		}
 	}
 	return e.mods[name]
+}
+
+// isXPath reports whether t is ietf-yang-types' xpath1.0 (used directly).
+func isXPath(t *schema.Type) bool {
+	return t != nil && t.Typedef == "xpath1.0" && t.Module != nil && t.Module.Name == "ietf-yang-types"
+}
+
+// xpathDecls declares, on the element being written, the prefixes of an xpath1.0 value that
+// are module names (the form the server keeps XPath expressions in, RFC 7951's), so that the
+// expression stays usable where it is read (RFC 6991: its prefixes are those in scope). It
+// returns the prefixes declared.
+func (e *encoder) xpathDecls(n *data.Node) []string {
+	s := n.Value.Str
+	var declared []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\'' || c == '"' {
+			j := strings.IndexByte(s[i+1:], c)
+			if j < 0 {
+				break
+			}
+			i += j + 2
+			continue
+		}
+		if !isNameStartByte(c) || (i > 0 && isNCNameByte(s[i-1])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isNCNameByte(s[j]) {
+			j++
+		}
+		name := s[i:j]
+		if j+1 < len(s) && s[j] == ':' && s[j+1] != ':' && !contains(declared, name) {
+			if m := e.module(name, n); m != nil {
+				e.b = append(e.b, " xmlns:"...)
+				e.b = append(e.b, name...)
+				e.b = append(e.b, `="`...)
+				e.b = escapeAttr(e.b, m.Namespace)
+				e.b = append(e.b, '"')
+				declared = append(declared, name)
+			}
+		}
+		i = j
+	}
+	return declared
+}
+
+func isNameStartByte(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80
+}
+
+// isNCNameByte reports whether c may continue an NCName (any byte of a multi-byte rune does).
+func isNCNameByte(c byte) bool {
+	return isNameStartByte(c) || c == '-' || c == '.' || (c >= '0' && c <= '9')
 }
 
 // instanceID writes an instance-identifier value (held in the RFC 7951 module-name form) with
