@@ -178,6 +178,63 @@ type Change struct {
 // ready to use. A Txn must only be given nodes of trees it alone modifies meanwhile.
 type Txn struct {
 	changes []Change
+	pos     posCache
+}
+
+// posCache finds the positions of the children of one parent for runs of Replace (a commit
+// copying ten thousand entries of one list back into the candidate would otherwise scan the list
+// once per entry). A cached position is used only after checking it, so a stale one costs a
+// rebuild; after a few rebuilds in one parent (inserts and removals shifting it) it gives up and
+// scans, as Txn did without it.
+type posCache struct {
+	parent   *Node
+	lookups  int
+	rebuilds int
+	at       map[*Node]int
+}
+
+// posCacheMin is the number of children from which a parent's positions are worth a map.
+const posCacheMin = 64
+
+// indexOf returns the index of child c of p, -1 if c is not one.
+func (pc *posCache) indexOf(p, c *Node) int {
+	if pc.parent != p {
+		*pc = posCache{parent: p}
+	}
+	pc.lookups++
+	cs := p.cs()
+	if pc.at != nil {
+		if i, ok := pc.at[c]; ok && i < len(cs) && cs[i] == c {
+			return i
+		}
+	}
+	// The first lookup in a parent scans (a one-entry edit); the second builds the map, as does a
+	// miss (the children shifted), up to a few times.
+	if pc.lookups == 1 || len(cs) < posCacheMin || pc.rebuilds >= 4 {
+		pc.at = nil
+		return p.indexOf(c)
+	}
+	pc.rebuilds++
+	if pc.at == nil {
+		pc.at = make(map[*Node]int, len(cs))
+	} else {
+		clear(pc.at)
+	}
+	for i, x := range cs {
+		pc.at[x] = i
+	}
+	if i, ok := pc.at[c]; ok {
+		return i
+	}
+	return -1
+}
+
+// replaced records that child old of p at index i is now c.
+func (pc *posCache) replaced(p, old, c *Node, i int) {
+	if pc.parent == p && pc.at != nil {
+		delete(pc.at, old)
+		pc.at[c] = i
+	}
 }
 
 // Changes returns the recorded changes, oldest first. The slice must not be modified.
@@ -219,6 +276,69 @@ func (t *Txn) Remove(c *Node) {
 	t.changes = append(t.changes, Change{Parent: p, Old: c, Loc: l, pos: pos})
 }
 
+// RemoveAll detaches xs, children of p (a node listed twice is removed once; one that is not a
+// child of p is ignored), as Remove would one after the other but in one pass over p's children:
+// removing k entries of a list of n one by one costs k scans and moves of the list, O(k*n), a
+// bulk delete of 10k entries from 100k. The changes are recorded in p's order.
+func (t *Txn) RemoveAll(p *Node, xs []*Node) {
+	cs := p.cs()
+	if len(xs) < 2 || len(cs) < posCacheMin {
+		for _, x := range xs {
+			if x.Parent == p {
+				t.Remove(x)
+			}
+		}
+		return
+	}
+	gone := make(map[*Node]bool, len(xs))
+	for _, x := range xs {
+		if x.Parent == p {
+			gone[x] = true
+		}
+	}
+	k := p.kids
+	w := 0
+	for _, c := range cs {
+		if !gone[c] {
+			cs[w] = c
+			w++
+			continue
+		}
+		// Removed in order, each entry's position is its index once those before it are gone.
+		t.changes = append(t.changes, Change{Parent: p, Old: c, Loc: LocOf(c), pos: w})
+		if k.index != nil && keyed(c.Schema) {
+			if ik := (indexKey{c.Schema, c.Key()}); k.index[ik] == c {
+				delete(k.index, ik)
+			}
+		}
+		c.Parent = nil
+	}
+	clear(cs[w:])
+	k.list = cs[:w]
+}
+
+// removeEach removes the attached nodes xs, none an ancestor of another, through RemoveAll for
+// each parent.
+func (t *Txn) removeEach(xs []*Node) {
+	if len(xs) < 2 {
+		for _, x := range xs {
+			t.Remove(x)
+		}
+		return
+	}
+	var order []*Node
+	by := make(map[*Node][]*Node)
+	for _, x := range xs {
+		if _, ok := by[x.Parent]; !ok {
+			order = append(order, x.Parent)
+		}
+		by[x.Parent] = append(by[x.Parent], x)
+	}
+	for _, p := range order {
+		t.RemoveAll(p, by[p])
+	}
+}
+
 // Replace puts the detached node c where old is, old being detached; both are instances of the
 // same schema node with the same key.
 func (t *Txn) Replace(old, c *Node) {
@@ -226,12 +346,12 @@ func (t *Txn) Replace(old, c *Node) {
 	if p == nil {
 		return
 	}
-	pos := p.indexOf(old)
+	pos := t.pos.indexOf(p, old)
 	if pos < 0 {
 		return
 	}
-	p.removeAt(pos)
-	p.insertAt(c, pos)
+	p.replaceAt(pos, c)
+	t.pos.replaced(p, old, c, pos)
 	t.changes = append(t.changes, Change{Parent: p, Old: old, New: c, Loc: LocOf(c), pos: pos, newPos: pos})
 }
 
@@ -256,6 +376,24 @@ func (t *Txn) Undo() { t.UndoTo(0) }
 func (t *Txn) UndoTo(mark int) {
 	for i := len(t.changes) - 1; i >= mark; i-- {
 		c := t.changes[i]
+		if c.Old != nil && c.New == nil {
+			// A run of removals from one parent, each at or after the one before (a bulk delete):
+			// put back in one pass, not one move of the list each.
+			j := i
+			for j > mark {
+				p := t.changes[j-1]
+				if p.Old == nil || p.New != nil || p.Parent != c.Parent || p.pos > t.changes[j].pos {
+					break
+				}
+				j--
+			}
+			if i-j+1 >= reinsertMin {
+				c.Parent.reinsert(t.changes[j : i+1])
+				clear(t.changes[j : i+1])
+				i = j
+				continue
+			}
+		}
 		if c.New != nil && c.New.Parent == c.Parent {
 			// Undoing in reverse order finds the tree as the change left it.
 			i := c.newPos
@@ -276,6 +414,7 @@ func (t *Txn) UndoTo(mark int) {
 func (t *Txn) Reset() {
 	clear(t.changes)
 	t.changes = t.changes[:0]
+	t.pos = posCache{}
 }
 
 // removeAt detaches the child at index i.
@@ -292,6 +431,63 @@ func (n *Node) removeAt(i int) {
 		}
 	}
 	c.Parent = nil
+}
+
+// reinsertMin is the length of a run of removals from which UndoTo puts them back in one pass.
+const reinsertMin = 8
+
+// reinsert undoes chs, removals from n recorded in order, each at or after the position of the
+// one before: the node of chs[x] goes back to index chs[x].pos+x.
+func (n *Node) reinsert(chs []Change) {
+	k := n.kids
+	if k == nil {
+		k = &kids{}
+		n.kids = k
+	}
+	oi := len(k.list) - 1
+	k.list = append(k.list, make([]*Node, len(chs))...)
+	l := k.list
+	ci := len(chs) - 1
+	for idx := len(l) - 1; idx >= 0; idx-- {
+		if ci >= 0 && chs[ci].pos+ci == idx {
+			l[idx] = chs[ci].Old
+			ci--
+		} else {
+			l[idx] = l[oi]
+			oi--
+		}
+	}
+	for _, ch := range chs {
+		c := ch.Old
+		c.Parent = n
+		if !keyed(c.Schema) {
+			continue
+		}
+		if k.index != nil {
+			k.index[indexKey{c.Schema, c.Key()}] = c
+		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
+			k.index = make(map[indexKey]*Node)
+			for _, e := range l[lo:hi] {
+				k.index[indexKey{c.Schema, e.Key()}] = e
+			}
+		}
+	}
+}
+
+// replaceAt puts c in place of the child at index i, which it detaches: an instance of the same
+// schema node (with the same key), so the order stays as it was.
+func (n *Node) replaceAt(i int, c *Node) {
+	k := n.kids
+	old := k.list[i]
+	k.list[i] = c
+	c.Parent = n
+	old.Parent = nil
+	if k.index != nil && keyed(c.Schema) {
+		if ik := (indexKey{old.Schema, old.Key()}); k.index[ik] == old {
+			delete(k.index, ik)
+		}
+		k.index[indexKey{c.Schema, c.Key()}] = c
+	}
 }
 
 // insertAt attaches c at index i of the children.
@@ -471,6 +667,7 @@ func newAncestor(l Loc) *Node {
 func (t *Txn) Sync(dst, src *Node, locs []Loc) {
 	locs = Outermost(locs)
 	var present []Loc
+	var gone []*Node
 	for _, l := range locs {
 		// The shallowest level where the trees differ in presence decides what to do.
 		d, s := dst, src
@@ -487,11 +684,14 @@ func (t *Txn) Sync(dst, src *Node, locs []Loc) {
 		}
 		lvl := l[:i+1]
 		if lvl.Resolve(src) == nil {
-			t.Put(dst, lvl, nil, nil, false)
+			if old := lvl.Resolve(dst); old != nil {
+				gone = append(gone, old)
+			}
 			continue
 		}
 		present = append(present, lvl)
 	}
+	t.removeEach(gone)
 	// Entries are put in src's document order, each after its predecessor in src, which is then
 	// already in place.
 	for _, pl := range DocOrder(src, Outermost(present)) {

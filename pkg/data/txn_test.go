@@ -33,16 +33,21 @@ func txnTree(n int) (*Node, func(id int) *Node, map[string]*schema.Node) {
 // TestTxnUndoAndSync applies random edits through a Txn and checks that Undo restores the tree
 // exactly and that Sync carries exactly the edits to a copy of the original.
 func TestTxnUndoAndSync(t *testing.T) {
-	for seed := range uint64(200) {
+	for seed := range uint64(260) {
 		r := rand.New(rand.NewPCG(seed, 1))
-		root, entry, sn := txnTree(5 + r.IntN(20))
+		size, edits := 5+r.IntN(20), 1+r.IntN(8)
+		if seed >= 200 {
+			// Lists long enough for Txn's position cache, and runs of edits that use and stale it.
+			size, edits = posCacheMin+r.IntN(200), 20+r.IntN(60)
+		}
+		root, entry, sn := txnTree(size)
 		orig := root.Clone()
 		var tx Txn
-		for range 1 + r.IntN(8) {
+		for range edits {
 			top := root.Child(sn["top"])
 			items := top.Instances(sn["item"])
 			tags := top.Instances(sn["tag"])
-			switch r.IntN(7) {
+			switch r.IntN(8) {
 			case 0: // new entry
 				id := 100 + r.IntN(100)
 				if top.Find(items[0].Schema, strconv.Itoa(id)) == nil {
@@ -75,6 +80,14 @@ func TestTxnUndoAndSync(t *testing.T) {
 					tx.Put(root, Loc{stepOf(top)}, New(sn["top"]), nil, false)
 				}
 				tx.Put(root, Loc{{Schema: sn["top"]}, stepOf(e)}, e, nil, false)
+			case 7: // replace a whole entry by a new one with the same key
+				if len(items) > 0 {
+					e := items[r.IntN(len(items))]
+					id, _ := strconv.Atoi(e.Key())
+					n := entry(id)
+					n.Child(sn["v"]).Value = ntStr("r" + strconv.Itoa(r.IntN(9)))
+					tx.Replace(e, n)
+				}
 			case 6: // remove the whole top, then put an entry (creating top again)
 				tx.Remove(top)
 				tx.Put(root, Loc{{Schema: sn["top"]}, stepOf(entry(7))}, entry(7), nil, false)

@@ -85,3 +85,30 @@ func BenchmarkGetConfig100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "reply-bytes")
 }
+
+// BenchmarkBulk10k adds 10k entries to a flat list of 10k or 100k through the candidate (one
+// edit-config and a commit), then deletes them the same way: one iteration is the four rpcs.
+// What each costs should not grow with the entries already there.
+func BenchmarkBulk10k(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			call := benchSession(b, n)
+			var add, del strings.Builder
+			add.WriteString(`<edit-config><target><candidate/></target><config><store xmlns="urn:ncws:test:dstest">`)
+			del.WriteString(`<edit-config><target><candidate/></target><config><store xmlns="urn:ncws:test:dstest" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">`)
+			for i := n; i < n+10000; i++ {
+				fmt.Fprintf(&add, "<entry><id>%d</id><value>bulk-%d</value></entry>", i, i)
+				fmt.Fprintf(&del, `<entry nc:operation="delete"><id>%d</id></entry>`, i)
+			}
+			add.WriteString(`</store></config></edit-config>`)
+			del.WriteString(`</store></config></edit-config>`)
+			for b.Loop() {
+				for _, rpc := range []string{add.String(), `<commit/>`, del.String(), `<commit/>`} {
+					if r := call(rpc); !strings.Contains(string(r), "<ok/>") {
+						b.Fatalf("%.60s: %s", rpc, r)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -633,5 +634,57 @@ func TestErrorOption(t *testing.T) {
 		edit: edit,
 		opts: Options{DefaultOperation: "create"},
 		errs: []rpcErr{{Type: rpcerror.Protocol, Tag: rpcerror.TagInvalidValue, Info: "bad-element=default-operation"}},
+	}})
+}
+
+// TestBulkDelete covers runs of deleted entries (deleteEntries: one pass over the list instead of
+// one per entry) with the errors and partial results one-by-one application gives.
+func TestBulkDelete(t *testing.T) {
+	entries := func(from, to int, op string) string {
+		var b strings.Builder
+		for i := from; i < to; i++ {
+			if op == "" {
+				fmt.Fprintf(&b, `<entry><name>e%d</name></entry>`, i)
+			} else {
+				fmt.Fprintf(&b, `<entry nc:operation=%q><name>e%d</name></entry>`, op, i)
+			}
+		}
+		return b.String()
+	}
+	other := func(inner string) string {
+		return `<other xmlns="urn:ex" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">` + inner + `</other>`
+	}
+	start := other(entries(0, 100, ""))
+	missing := `<entry nc:operation="delete"><name>e500</name></entry>`
+	missingErr := rpcErr{Type: app, Tag: rpcerror.TagDataMissing, Path: "/ex:other/entry[name='e500']"}
+	runCases(t, []applyCase{{
+		name:  "delete and remove a run",
+		start: start,
+		edit:  other(entries(10, 40, "delete") + `<entry nc:operation="remove"><name>e501</name></entry>` + entries(60, 70, "remove")),
+		want:  other(entries(0, 10, "") + entries(40, 60, "") + entries(70, 100, "")),
+	}, {
+		name:  "stop-on-error keeps the entries deleted before the missing one",
+		start: start,
+		edit:  other(entries(10, 20, "delete") + missing + entries(20, 30, "delete")),
+		want:  other(entries(0, 10, "") + entries(20, 100, "")),
+		errs:  []rpcErr{missingErr},
+	}, {
+		name:  "continue-on-error deletes the others",
+		start: start,
+		edit:  other(entries(10, 20, "delete") + missing + entries(20, 30, "delete")),
+		opts:  Options{ErrorOption: "continue-on-error"},
+		want:  other(entries(0, 10, "") + entries(30, 100, "")),
+		errs:  []rpcErr{missingErr},
+	}, {
+		name:  "rollback-on-error deletes nothing",
+		start: start,
+		edit:  other(entries(10, 20, "delete") + missing + entries(20, 30, "delete")),
+		opts:  Options{ErrorOption: "rollback-on-error"},
+		errs:  []rpcErr{missingErr},
+	}, {
+		name:  "a run from the first entry, under an explicit merge",
+		start: start,
+		edit:  `<other xmlns="urn:ex" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="merge">` + entries(0, 50, "delete") + `</other>`,
+		want:  other(entries(50, 100, "")),
 	}})
 }
