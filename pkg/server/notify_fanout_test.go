@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,8 +17,11 @@ import (
 	"testing"
 	"time"
 
+	ws "github.com/coder/websocket"
+
 	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/pkg/transport/websocket"
 )
@@ -64,37 +71,44 @@ func TestNotifyFanout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	type recv struct {
-		mu  sync.Mutex
-		lat []time.Duration
-	}
+	// Every commit sets interface eth(k) to a new mtu, one higher than the commit before
+	// (wrapping at 9000): ifaceOf[mtu] is k+1 once that commit is queued, so that a
+	// receiver can check which interface changed to which value.
+	var ifaceOf [9001]atomic.Int32
 	var received atomic.Int64
 	rs := make([]*recv, subscribers)
-	sessions := make([]*client.Session, subscribers)
+	lean := envStr("BENCH_CLIENT", "lean") != "full"
+	var closers []func()
 	setup := time.Now()
 	for i := range subscribers {
-		r := &recv{}
+		r := &recv{ifaceOf: &ifaceOf, received: &received}
 		rs[i] = r
-		s, err := client.Dial(ctx, url, &client.Options{Username: "u" + strconv.Itoa(i%10), Password: "x",
+		user := "u" + strconv.Itoa(i%10)
+		if lean {
+			c, err := dialLean(ctx, url, user, r)
+			if err != nil {
+				t.Fatalf("session %d: %v", i, err)
+			}
+			closers = append(closers, func() { c.CloseNow() })
+			continue
+		}
+		s, err := client.Dial(ctx, url, &client.Options{Username: user, Password: "x",
 			OnNotification: func(at time.Time, body []byte) {
 				now := time.Now()
 				if !strings.HasPrefix(string(body[:min(len(body), 20)]), "<push-change-update") {
 					return
 				}
-				r.mu.Lock()
-				r.lat = append(r.lat, now.Sub(at))
-				r.mu.Unlock()
-				received.Add(1)
+				r.check(body, at, now)
 			}})
 		if err != nil {
 			t.Fatalf("session %d: %v", i, err)
 		}
-		sessions[i] = s
-		establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+		closers = append(closers, func() { s.Close() })
+		r.id = establish(t, s, fanoutSubscription)
 	}
 	t.Cleanup(func() {
-		for _, s := range sessions {
-			s.Close()
+		for _, c := range closers {
+			c()
 		}
 	})
 	t.Logf("%d subscribers ready in %v", subscribers, time.Since(setup).Round(time.Millisecond))
@@ -125,6 +139,13 @@ func TestNotifyFanout(t *testing.T) {
 				}
 			}()
 		}
+		if p := os.Getenv("CPUPROFILE"); p != "" {
+			f, err := os.Create(fmt.Sprintf("%s.%d", p, rate))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pprof.StartCPUProfile(f)
+		}
 		cpu0 := cpuTime()
 		start := time.Now()
 		commits := 0
@@ -136,6 +157,7 @@ func TestNotifyFanout(t *testing.T) {
 			if mtu > 9000 {
 				mtu = 1500
 			}
+			ifaceOf[mtu].Store(int32(commits%10 + 1))
 			work <- fmt.Sprintf(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth%d</name><mtu>%d</mtu></interface></interfaces>`, commits%10, mtu)
 			commits++
 		}
@@ -152,6 +174,9 @@ func TestNotifyFanout(t *testing.T) {
 		}
 		elapsed := time.Since(start)
 		cpu := cpuTime() - cpu0
+		if os.Getenv("CPUPROFILE") != "" {
+			pprof.StopCPUProfile()
+		}
 		var all []time.Duration
 		var last time.Duration
 		for _, r := range rs {
@@ -182,7 +207,163 @@ func TestNotifyFanout(t *testing.T) {
 		fmt.Printf("%-12d %-12.1f %-10d %-14.0f %-10v %-10v %-6d %v\n", rate, float64(commits)/sent.Seconds(), expected,
 			float64(got)/span.Seconds(), q(0.50).Round(100*time.Microsecond), q(0.99).Round(100*time.Microsecond), expected-got,
 			perDelivery.Round(100*time.Nanosecond))
+		var bad int64
+		for _, r := range rs {
+			r.mu.Lock()
+			bad += r.bad
+			if r.bad > 0 && r.why != "" {
+				t.Errorf("subscription %s: %s", r.id, r.why)
+				r.why = ""
+			}
+			r.mu.Unlock()
+		}
+		if bad > 0 {
+			t.Errorf("%d updates out of order, with a gap before them, or with the wrong content", bad)
+		}
 	}
+}
+
+// fanoutSubscription is the establish-subscription content of TestNotifyFanout's subscribers.
+const fanoutSubscription = `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`
+
+// recv is what one of TestNotifyFanout's subscribers received.
+type recv struct {
+	id       string // the subscription id
+	ifaceOf  *[9001]atomic.Int32
+	received *atomic.Int64
+
+	mu         sync.Mutex
+	lat        []time.Duration
+	lastCommit uint64
+	bad        int64
+	why        string // the first bad update's fault, reported once
+}
+
+// check checks one push-change-update (msg is the notification or its body) received at now,
+// whose eventTime is at: it carries the subscription's id, the commit after the one before
+// (patch-id commit-N: every commit of the bench changes an interface, and a subscriber that
+// keeps up receives each), and one edit whose target and value are the interface and mtu the
+// bench committed. It records the latency and counts the delivery.
+func (r *recv) check(msg []byte, at, now time.Time) {
+	fault := ""
+	id := betweenBytes(msg, "<id>", "</id>")
+	commit, _ := strconv.ParseUint(string(betweenBytes(msg, "<patch-id>commit-", "</patch-id>")), 10, 64)
+	iface, _ := strconv.Atoi(string(betweenBytes(msg, "/interface=eth", "/")))
+	mtu, _ := strconv.Atoi(string(betweenBytes(betweenBytes(msg, "<value>", "</value>"), ">", "<")))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case string(id) != r.id:
+		fault = fmt.Sprintf("update for subscription %q", id)
+	case commit == 0 || (r.lastCommit != 0 && commit != r.lastCommit+1):
+		fault = fmt.Sprintf("update of commit %d after commit %d", commit, r.lastCommit)
+	case mtu <= 0 || mtu >= len(r.ifaceOf) || int(r.ifaceOf[mtu].Load()) != iface+1:
+		fault = fmt.Sprintf("update setting eth%d's mtu to %d, which no commit did", iface, mtu)
+	}
+	if fault != "" {
+		r.bad++
+		if r.why == "" {
+			r.why = fault + ": " + string(msg)
+		}
+	}
+	if commit > r.lastCommit {
+		r.lastCommit = commit
+	}
+	r.lat = append(r.lat, now.Sub(at))
+	r.received.Add(1)
+}
+
+// betweenBytes returns what lies in b between the first start and the end after it, nil when
+// either is missing.
+func betweenBytes(b []byte, start, end string) []byte {
+	i := bytes.Index(b, []byte(start))
+	if i < 0 {
+		return nil
+	}
+	b = b[i+len(start):]
+	j := bytes.Index(b, []byte(end))
+	if j < 0 {
+		return nil
+	}
+	return b[:j]
+}
+
+// dialLean opens a subscriber session the lean way, as a measuring tool rather than a NETCONF
+// client: coder/websocket, the hello exchange and establish-subscription written by hand, then
+// one goroutine reading each message into one reused buffer and checking it with bounded byte
+// scans (recv.check) instead of pkg/client's reader, decoder and delivery goroutine. It checks
+// what pkg/client's reading would (one message, the subscription's id, the eventTime) and
+// what the bench needs (order, gaps, content).
+func dialLean(ctx context.Context, url, user string, r *recv) (*ws.Conn, error) {
+	h := http.Header{}
+	req := http.Request{Header: http.Header{}}
+	req.SetBasicAuth(user, "x")
+	h.Set("Authorization", req.Header.Get("Authorization"))
+	c, _, err := ws.Dial(ctx, url, &ws.DialOptions{HTTPHeader: h, Subprotocols: []string{client.Subprotocol}})
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*ws.Conn, error) {
+		c.CloseNow()
+		return nil, err
+	}
+	if _, hello, err := c.Read(ctx); err != nil || !bytes.Contains(hello, []byte("<hello")) {
+		return fail(fmt.Errorf("server hello: %q, %v", hello, err))
+	}
+	if err := c.Write(ctx, ws.MessageText, (&netconf.Hello{Capabilities: []string{netconf.CapBase10, netconf.CapBase11}}).Encode()); err != nil {
+		return fail(err)
+	}
+	op := `<establish-subscription xmlns="` + nsSN + `" xmlns:yp="` + nsYP + `" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores">` +
+		fanoutSubscription + `</establish-subscription>`
+	if err := c.Write(ctx, ws.MessageText, netconf.AppendRPC(nil, "1", []byte(op))); err != nil {
+		return fail(err)
+	}
+	_, reply, err := c.Read(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	m := idRe.FindSubmatch(reply)
+	if m == nil || bytes.Contains(reply, []byte("<rpc-error")) {
+		return fail(fmt.Errorf("establish-subscription: %s", reply))
+	}
+	r.id = string(m[1])
+	go func() {
+		buf := make([]byte, 0, 4096)
+		for {
+			_, rd, err := c.Reader(context.Background())
+			if err != nil {
+				return
+			}
+			buf = buf[:0]
+			for {
+				if len(buf) == cap(buf) {
+					buf = append(buf, 0)[:len(buf)]
+				}
+				n, err := rd.Read(buf[len(buf):cap(buf)])
+				buf = buf[:len(buf)+n]
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return
+				}
+			}
+			now := time.Now()
+			if !bytes.Contains(buf[:min(len(buf), 200)], []byte("<push-change-update")) {
+				continue
+			}
+			at, err := time.Parse(time.RFC3339Nano, string(betweenBytes(buf, "<eventTime>", "</eventTime>")))
+			if err != nil {
+				r.mu.Lock()
+				r.bad++
+				r.why = fmt.Sprintf("eventTime: %v: %s", err, buf)
+				r.mu.Unlock()
+				continue
+			}
+			r.check(buf, at, now)
+		}
+	}()
+	return c, nil
 }
 
 func envStr(name, def string) string {
