@@ -13,7 +13,8 @@ type Conn interface {
 	// ReadMessage returns the next whole message. An error ends the session: io.EOF when the
 	// peer closed, ErrMessageTooBig (the transport may be unable to go on) or a transport error.
 	ReadMessage(ctx context.Context) ([]byte, error)
-	// WriteMessage sends one whole message.
+	// WriteMessage sends one whole message. It must not retain msg once it returns (as
+	// io.Writer must not): the server reuses the buffer.
 	WriteMessage(ctx context.Context, msg []byte) error
 	// Close ends the connection, telling the peer why where the transport can (a WebSocket
 	// close code).

@@ -148,6 +148,7 @@ func (s *session) queue() *outQueue {
 func (s *session) writeDynamic(q *outQueue) {
 	var batch []outItem
 	var msgs [][]byte
+	var spliced []byte
 	bc, _ := s.conn.(netconf.BatchConn)
 	for {
 		select {
@@ -158,14 +159,18 @@ func (s *session) writeDynamic(q *outQueue) {
 		q.mu.Lock()
 		batch, q.items = q.items, batch[:0]
 		q.mu.Unlock()
-		msgs = msgs[:0]
+		msgs, spliced = msgs[:0], spliced[:0]
 		for _, it := range batch {
 			msg := it.msg
 			if it.tail != nil {
-				msg = make([]byte, 0, len(it.msg)+10+len(it.tail))
-				msg = append(msg, it.msg...)
-				msg = strconv.AppendUint(msg, uint64(it.sub.id), 10)
-				msg = append(msg, it.tail...)
+				// The spliced messages of a batch share one buffer, reused for the next
+				// (the transport keeps none of a message once written); a message
+				// sliced before the buffer grew keeps the old array.
+				i := len(spliced)
+				spliced = append(spliced, it.msg...)
+				spliced = strconv.AppendUint(spliced, uint64(it.sub.id), 10)
+				spliced = append(spliced, it.tail...)
+				msg = spliced[i:len(spliced):len(spliced)]
 			}
 			msgs = append(msgs, msg)
 		}
@@ -191,6 +196,9 @@ func (s *session) writeDynamic(q *outQueue) {
 			}
 			batch[i] = outItem{}
 			msgs[i] = nil
+		}
+		if cap(spliced) > 1<<20 {
+			spliced = nil
 		}
 		s.outNotifications.Add(uint32(len(batch)))
 		s.srv.stats.outNotifications.Add(uint32(len(batch)))

@@ -72,6 +72,12 @@ type conn struct {
 
 	writing atomic.Int32 // WriteMessage calls in progress
 
+	// wmu guards wdone and wstop: the Done channel of the context the writes are watched for
+	// (see watch), and what stops watching it.
+	wmu   sync.Mutex
+	wdone <-chan struct{}
+	wstop func() bool
+
 	closeOnce sync.Once
 	closed    chan struct{}
 	closeDone chan struct{}
@@ -241,6 +247,26 @@ func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
 
 // WriteMessage sends msg as one text message.
 func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
+	return c.write(ctx, msg, nil)
+}
+
+// WriteMessages sends msgs as consecutive text messages, gathered into as few TCP writes as
+// they fit in (netconf.BatchConn): a server's notification writer sends at once what queued up
+// for a session.
+func (c *conn) WriteMessages(ctx context.Context, msgs [][]byte) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if c.cork != nil && len(msgs) > 1 {
+		c.cork.setHold()
+		defer c.cork.release()
+	}
+	return c.write(ctx, nil, msgs)
+}
+
+// write sends one (msgs nil) or msgs. The connection is closed when ctx ends while the write
+// is in progress, so that a write to a peer that stopped reading returns.
+func (c *conn) write(ctx context.Context, one []byte, msgs [][]byte) error {
 	select {
 	case <-c.closed:
 		return errClosed
@@ -248,27 +274,47 @@ func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
 	}
 	c.writing.Add(1)
 	defer c.writing.Add(-1)
-	stop := context.AfterFunc(ctx, func() {
+	if !c.watch(ctx) {
 		c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
-	})
-	defer stop()
-	return c.ws.Write(context.Background(), ws.MessageText, msg)
-}
-
-// WriteMessages sends msgs as consecutive text messages, gathered into as few TCP writes as
-// they fit in (netconf.BatchConn): a server's notification writer sends at once what queued up
-// for a session.
-func (c *conn) WriteMessages(ctx context.Context, msgs [][]byte) error {
-	if c.cork != nil && len(msgs) > 1 {
-		c.cork.setHold()
-		defer c.cork.release()
+		return errClosed
+	}
+	if msgs == nil {
+		return c.ws.Write(context.Background(), ws.MessageText, one)
 	}
 	for _, m := range msgs {
-		if err := c.WriteMessage(ctx, m); err != nil {
+		if err := c.ws.Write(context.Background(), ws.MessageText, m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// watch arranges that ctx's end closes the connection while a write is in progress (c.writing
+// counts them); false when ctx has ended already. The arrangement is kept for the next write
+// with the same ctx (or one with the same Done channel): a server session passes its own
+// context to every write, and a notification writer writes for every commit, so a write costs
+// no context.AfterFunc (a registration in the context's children) of its own. The writer
+// counts itself in c.writing before it asks ctx.Err, and ctx is done before the function runs:
+// so either the writer sees the end or the function sees the writer.
+func (c *conn) watch(ctx context.Context) bool {
+	done := ctx.Done()
+	if done == nil {
+		return true
+	}
+	c.wmu.Lock()
+	if c.wdone != done {
+		if c.wstop != nil {
+			c.wstop()
+		}
+		c.wdone = done
+		c.wstop = context.AfterFunc(ctx, func() {
+			if c.writing.Load() > 0 {
+				c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
+			}
+		})
+	}
+	c.wmu.Unlock()
+	return ctx.Err() == nil
 }
 
 // Close ends the connection with the close code for reason (see the package doc). It returns
@@ -282,6 +328,11 @@ func (c *conn) closeWith(code ws.StatusCode, text string) error {
 	c.closeOnce.Do(func() {
 		c.cork.unhold()
 		close(c.closed)
+		c.wmu.Lock()
+		if c.wstop != nil {
+			c.wstop()
+		}
+		c.wmu.Unlock()
 		if c.ping != nil {
 			c.ping.Stop()
 		}
@@ -341,6 +392,11 @@ func (c *conn) closeNow() {
 	c.closeOnce.Do(func() {
 		c.cork.unhold()
 		close(c.closed)
+		c.wmu.Lock()
+		if c.wstop != nil {
+			c.wstop()
+		}
+		c.wmu.Unlock()
 		if c.ping != nil {
 			c.ping.Stop()
 		}
