@@ -102,7 +102,9 @@ bench-nacm:
 # bench-notify: RFC 8641 on-change fan-out: 1,000 WebSocket subscribers on the example's
 # interface list, one committer at increasing rates; deliveries/s, p50/p99 from commit
 # (eventTime) to client receipt, updates lost (pkg/server's TestNotifyFanout). SUBSCRIBERS,
-# RATES ("25 50 100") and DURATION_MS tune it; figures in docs/PERFORMANCE.md.
+# RATES ("25 50 100") and DURATION_MS tune it; BENCH_CLIENT=full has the subscribers read with
+# pkg/client instead of the lean reader; CPUPROFILE=f writes f.<rate> per rate; figures in
+# docs/PERFORMANCE.md.
 bench-notify:
 	NCWS_BENCH_NOTIFY=1 $(GO) test -run '^TestNotifyFanout$$' -count 1 -v -timeout 30m ./pkg/server
 

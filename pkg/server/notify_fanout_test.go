@@ -28,11 +28,15 @@ import (
 
 // TestNotifyFanout is `make bench-notify` (RFC 8641 on-change fan-out): SUBSCRIBERS WebSocket
 // sessions (1,000 by default) each hold an on-change subscription on the example's interface
-// list, and one more session commits an mtu change at increasing rates (RATES commits/s, each
-// for DURATION_MS, sent by COMMITTERS sessions). It prints, per rate, the deliveries per second, p50/p99 latency from the
-// commit's eventTime to the client's receipt, and the updates lost (expected minus received,
-// after waiting for stragglers). It runs only with NCWS_BENCH_NOTIFY set; it asserts nothing
-// about the figures.
+// list, and more sessions commit an mtu change at increasing rates (RATES commits/s, each for
+// DURATION_MS, sent by COMMITTERS sessions). It prints, per rate, the deliveries per second,
+// p50/p99 latency from the commit's eventTime to the client's receipt, the updates lost
+// (expected minus received, after waiting for stragglers) and the process's CPU time per
+// delivery. The subscribers are measuring tools in the same process: by default they read
+// lean (dialLean), BENCH_CLIENT=full reads with pkg/client. Either way every update is checked
+// (recv.check) and the test fails on one out of order, after a gap, or with the wrong content.
+// It runs only with NCWS_BENCH_NOTIFY set; it asserts nothing about the figures. CPUPROFILE=f
+// writes a CPU profile of each rate's measured phase to f.<rate>.
 func TestNotifyFanout(t *testing.T) {
 	if os.Getenv("NCWS_BENCH_NOTIFY") == "" {
 		t.Skip("set NCWS_BENCH_NOTIFY=1 (make bench-notify)")
