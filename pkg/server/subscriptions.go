@@ -111,9 +111,13 @@ type outQueue struct {
 	signal chan struct{}
 	limit  int
 	dead   bool
-	// suspended counts the session's subscriptions suspended for this queue's overflow;
-	// guarded by the server's nmu.
-	suspended int
+	// stopped is set (guarded by mu) when the session has ended: the writer returns.
+	stopped bool
+	// suspended counts the session's subscriptions suspended for this queue's overflow:
+	// changed under the server's nmu, read without it by the writer once the queue has
+	// drained (an increment is followed by a control item, so the writer that takes that
+	// item sees it).
+	suspended atomic.Int32
 }
 
 // push appends it; false when the queue is full (the session is too slow). A control item
@@ -137,8 +141,20 @@ func (q *outQueue) push(it outItem) bool {
 // The caller holds srv.nmu.
 func (s *session) queue() *outQueue {
 	if s.outq == nil {
-		s.outq = &outQueue{signal: make(chan struct{}, 1), limit: s.srv.queueSize()}
-		go s.writeDynamic(s.outq)
+		q := &outQueue{signal: make(chan struct{}, 1), limit: s.srv.queueSize()}
+		// The writer waits on its signal alone (a receive, cheaper than a select with the
+		// session's context for every message); the session's end stops it.
+		context.AfterFunc(s.ctx, func() {
+			q.mu.Lock()
+			q.stopped = true
+			q.mu.Unlock()
+			select {
+			case q.signal <- struct{}{}:
+			default:
+			}
+		})
+		s.outq = q
+		go s.writeDynamic(q)
 	}
 	return s.outq
 }
@@ -150,13 +166,12 @@ func (s *session) writeDynamic(q *outQueue) {
 	var msgs [][]byte
 	var spliced []byte
 	bc, _ := s.conn.(netconf.BatchConn)
-	for {
-		select {
-		case <-q.signal:
-		case <-s.ctx.Done():
+	for range q.signal {
+		q.mu.Lock()
+		if q.stopped {
+			q.mu.Unlock()
 			return
 		}
-		q.mu.Lock()
 		batch, q.items = q.items, batch[:0]
 		q.mu.Unlock()
 		msgs, spliced = msgs[:0], spliced[:0]
@@ -174,6 +189,15 @@ func (s *session) writeDynamic(q *outQueue) {
 			}
 			msgs = append(msgs, msg)
 		}
+		// Counted as sent when handed to the transport: a receiver that has read one sees
+		// it counted in /subscriptions (a failed write ends the session).
+		for _, it := range batch {
+			if it.counted && it.sub != nil {
+				it.sub.sent.Add(1)
+			}
+		}
+		s.outNotifications.Add(uint32(len(batch)))
+		s.srv.stats.outNotifications.Add(uint32(len(batch)))
 		var err error
 		if bc != nil && len(msgs) > 1 {
 			s.wmu.Lock()
@@ -190,23 +214,20 @@ func (s *session) writeDynamic(q *outQueue) {
 			s.close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write failed"})
 			return
 		}
-		for i, it := range batch {
-			if it.counted && it.sub != nil {
-				it.sub.sent.Add(1)
-			}
+		for i := range batch {
 			batch[i] = outItem{}
 			msgs[i] = nil
 		}
 		if cap(spliced) > 1<<20 {
 			spliced = nil
 		}
-		s.outNotifications.Add(uint32(len(batch)))
-		s.srv.stats.outNotifications.Add(uint32(len(batch)))
-		q.mu.Lock()
-		drained := len(q.items) == 0
-		q.mu.Unlock()
-		if drained {
-			s.srv.resumeSuspended(s, q)
+		if q.suspended.Load() > 0 {
+			q.mu.Lock()
+			drained := len(q.items) == 0
+			q.mu.Unlock()
+			if drained {
+				s.srv.resumeSuspended(s, q)
+			}
 		}
 	}
 }
@@ -238,7 +259,7 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	srv.suspensions.Add(1)
 	sub.suspended = true
 	sub.dropped.Add(1)
-	q.suspended++
+	q.suspended.Add(1)
 	q.push(outItem{msg: srv.stateEventFor(sub, "subscription-suspended", "insufficient-resources"), sub: sub, control: true})
 }
 
@@ -249,10 +270,10 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 func (srv *Server) resumeSuspended(s *session, q *outQueue) {
 	srv.nmu.Lock()
 	defer srv.nmu.Unlock()
-	if q.suspended == 0 {
+	if q.suspended.Load() == 0 {
 		return
 	}
-	q.suspended = 0
+	q.suspended.Store(0)
 	ids := make([]uint32, 0, len(s.dsubs))
 	for id, sub := range s.dsubs {
 		if sub.suspended {

@@ -314,7 +314,7 @@ func (srv *Server) pushChanges(j pushJob) {
 		edits      []pushEdit
 		head, tail []byte
 	}
-	groups := map[string]*group{}
+	groups := map[updateGroup]*group{}
 	for _, sub := range srv.dsubs {
 		if !sub.onChange {
 			continue
@@ -346,10 +346,22 @@ func (srv *Server) pushChanges(j pushJob) {
 	}
 }
 
-// groupKey identifies the subscriptions whose updates are the same bytes but for the id.
-func groupKey(sub *dynSub) string {
-	return sub.encoding + "\x00" + string(sub.ds) + "\x00" + sub.filterXML + "\x00" + sub.filterXPath + "\x00" + sub.s.who.User + "\x00" +
-		strings.Join(sortedKeys(sub.excluded), ",")
+// updateGroup identifies the subscriptions whose updates are the same bytes but for the id. A
+// struct, so that building the key for every subscription and commit allocates nothing.
+type updateGroup struct {
+	encoding, filterXML, filterXPath, user string
+	ds                                     datastore.Name
+	// excluded are the excluded change types sorted and joined, "" when none.
+	excluded string
+}
+
+// groupKey returns sub's updateGroup.
+func groupKey(sub *dynSub) updateGroup {
+	k := updateGroup{encoding: sub.encoding, filterXML: sub.filterXML, filterXPath: sub.filterXPath, user: sub.s.who.User, ds: sub.ds}
+	if len(sub.excluded) > 0 {
+		k.excluded = strings.Join(sortedKeys(sub.excluded), ",")
+	}
+	return k
 }
 
 // dampen sends edits now when the dampening period since the last update has passed, or adds
