@@ -67,6 +67,7 @@ func (g *generator) files() (map[string][]byte, error) {
 	rb.WriteString("// Root is the document root: the top-level data nodes of the modules.\n")
 	g.writeStruct(&rb, g.root)
 	g.writeConvert(&rb, g.root)
+	g.writeConv(&rb)
 	if err := add("root.go", g.mods, imports, rb.String()); err != nil {
 		return nil, err
 	}
@@ -319,7 +320,7 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 		case f.kind == fLeaf && f.typ.kind == gEmpty:
 			comment(b, "\t", "True when the empty leaf exists.")
 		}
-		fmt.Fprintf(b, "\t%s %s\n", f.name, f.goType())
+		fmt.Fprintf(b, "\t%s %s `yang:\"%s\"`\n", f.name, f.goType(), f.tag(st))
 	}
 	b.WriteString("}\n\n")
 	for _, f := range st.fields {
@@ -424,38 +425,46 @@ func lexical(t *goType, x string) string {
 	return x
 }
 
-// A slot is a schema node read into and written from a field: the field's own node or a
-// twin; via is the compressed container it sits in (nil: a child of the struct's node).
-type slot struct {
-	sn  *schema.Node
-	via *schema.Node
-	f   *field
+// tag is the value of field f's `yang` struct tag, which genimpl's table-driven conversion
+// reads (see pkg/genimpl/table.go for the grammar): the node(s) the field holds, relative to
+// the module of st's node, and what the Go type leaves open.
+func (f *field) tag(st *structType) string {
+	mod := ""
+	if st.sn != nil {
+		mod = st.sn.Module.Name
+	}
+	path := func(sn, via *schema.Node) string {
+		if via != nil {
+			return childKey(via, mod) + "/" + childKey(sn, mod)
+		}
+		return childKey(sn, mod)
+	}
+	t := path(f.sn, f.via)
+	for _, tw := range f.twins {
+		t += " " + path(tw.sn, tw.via)
+	}
+	switch {
+	case f.kind == fAnydata:
+		t += ",anydata"
+	case f.kind == fLeaf && f.typ.kind == gBinary:
+		t += ",binary"
+	case f.kind == fLeaf && f.typ.kind == gBits:
+		t += ",bits"
+	case f.kind == fLeafList && f.typ.kind == gEmpty:
+		t += ",empty"
+	}
+	if len(f.cases) > 0 {
+		var cs []string
+		for _, k := range f.cases {
+			cs = append(cs, k.Parent.Name, k.Name)
+		}
+		t += ",case=" + strings.Join(cs, "/")
+	}
+	return t
 }
 
-// slots groups the slots of st's fields: the direct ones and, per compressed container in order
-// of first use, the ones inside it.
-func slots(st *structType) (direct []slot, vias []*schema.Node, byVia map[*schema.Node][]slot) {
-	byVia = map[*schema.Node][]slot{}
-	add := func(sl slot) {
-		if sl.via == nil {
-			direct = append(direct, sl)
-			return
-		}
-		if byVia[sl.via] == nil {
-			vias = append(vias, sl.via)
-		}
-		byVia[sl.via] = append(byVia[sl.via], sl)
-	}
-	for _, f := range st.fields {
-		add(slot{f.sn, f.via, f})
-		for _, tw := range f.twins {
-			add(slot{tw.sn, tw.via, f})
-		}
-	}
-	return direct, vias, byVia
-}
-
-// childKey is the genimpl.Key of schema node sn under a node of module mod.
+// childKey is the name of schema node sn in a tag of a struct of module mod: "module:name" when
+// sn is of another module.
 func childKey(sn *schema.Node, mod string) string {
 	if sn.Module.Name != mod {
 		return sn.Module.Name + ":" + sn.Name
@@ -463,158 +472,52 @@ func childKey(sn *schema.Node, mod string) string {
 	return sn.Name
 }
 
-// writeRead writes the statements reading c, a node of slot sl, into its field of x.
-func writeRead(b *strings.Builder, f *field) {
-	switch f.kind {
-	case fContainer:
-		fmt.Fprintf(b, "x.%s = new(%s)\nif err := x.%s.FromTree(c); err != nil {\nreturn err\n}\n", f.name, f.st.name, f.name)
-	case fList:
-		fmt.Fprintf(b, "e := new(%s)\nif err := e.FromTree(c); err != nil {\nreturn err\n}\nx.%s = append(x.%s, e)\n", f.st.name, f.name, f.name)
-	case fAnydata:
-		fmt.Fprintf(b, "x.%s = []byte(c.Value.Str)\n", f.name)
-	case fLeaf, fLeafList:
-		if f.kind == fLeaf && f.goType()[0] == '*' {
-			if set := setHelper(f.typ); set != "" {
-				fmt.Fprintf(b, "genimpl.%s(&x.%s, c)\n", set, f.name)
-				return
-			}
-		}
-		var val string
-		if f.typ.kind == gUnion {
-			fmt.Fprintf(b, "v, err := %s(c.Value, c.Schema.Type)\nif err != nil {\nreturn err\n}\n", f.typ.named.from)
-			val = "v"
-		} else {
-			val = fromValue(f.typ, "c.Value")
-		}
-		switch {
-		case f.kind == fLeafList:
-			fmt.Fprintf(b, "x.%s = append(x.%s, %s)\n", f.name, f.name, val)
-		case f.goType()[0] == '*':
-			fmt.Fprintf(b, "x.%s = genimpl.Ptr(%s)\n", f.name, val)
-		default:
-			fmt.Fprintf(b, "x.%s = %s\n", f.name, val)
-		}
-	}
-}
-
-// setHelper and leafHelper name the genimpl functions reading and writing a pointer leaf of type
-// t in one call ("" when t has none).
-func setHelper(t *goType) string {
-	switch t.kind {
-	case gInt, gEnum:
-		return "SetInt"
-	case gUint:
-		return "SetUint"
-	case gString, gIdent:
-		return "SetString"
-	case gBool:
-		return "SetBool"
-	case gDecimal:
-		return "SetDecimal"
-	}
-	return ""
-}
-
-func leafHelper(t *goType) string {
-	switch t.kind {
-	case gInt:
-		return "LeafInt"
-	case gUint:
-		return "LeafUint"
-	case gString, gIdent:
-		return "LeafString"
-	case gBool:
-		return "LeafBool"
-	case gDecimal, gEnum:
-		return "LeafText"
-	}
-	return ""
-}
-
-// writeWrite writes the statements adding field f of x to builder bv as schema node sn.
-func writeWrite(b *strings.Builder, bv string, f *field, sn *schema.Node) {
-	m, n := strconv.Quote(sn.Module.Name), strconv.Quote(sn.Name)
-	switch f.kind {
-	case fContainer:
-		fmt.Fprintf(b, "if x.%s != nil {\n%s.Add(x.%s.ToTree(%s.Schema(%s, %s)))\n}\n", f.name, bv, f.name, bv, m, n)
-	case fList:
-		fmt.Fprintf(b, "for _, e := range x.%s {\n%s.Add(e.ToTree(%s.Schema(%s, %s)))\n}\n", f.name, bv, bv, m, n)
-	case fAnydata:
-		fmt.Fprintf(b, "if x.%s != nil {\n%s.Anydata(%s, %s, x.%s)\n}\n", f.name, bv, m, n, f.name)
-	case fLeafList:
-		if f.typ.kind == gUnion {
-			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.UnionLeaf(%s, %s, v.%s())\n}\n", f.name, bv, m, n, unionMethod(f.typ.named))
-		} else if f.typ.kind == gEmpty {
-			// YANG 1.1 allows a leaf-list of type empty; every entry is the same "".
-			fmt.Fprintf(b, "for range x.%s {\n%s.Leaf(%s, %s, \"\")\n}\n", f.name, bv, m, n)
-		} else {
-			fmt.Fprintf(b, "for _, v := range x.%s {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "v"))
-		}
-	case fLeaf:
-		if h := leafHelper(f.typ); h != "" && f.goType()[0] == '*' {
-			fmt.Fprintf(b, "genimpl.%s(%s, %s, %s, x.%s)\n", h, bv, m, n, f.name)
-			return
-		}
-		switch {
-		case f.typ.kind == gUnion:
-			fmt.Fprintf(b, "if x.%s != nil {\n%s.UnionLeaf(%s, %s, x.%s.%s())\n}\n", f.name, bv, m, n, f.name, unionMethod(f.typ.named))
-		case f.typ.kind == gEmpty:
-			fmt.Fprintf(b, "if x.%s {\n%s.Leaf(%s, %s, \"\")\n}\n", f.name, bv, m, n)
-		case f.goType()[0] == '*':
-			fmt.Fprintf(b, "if x.%s != nil {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "*x."+f.name))
-		default:
-			fmt.Fprintf(b, "if x.%s != nil {\n%s.Leaf(%s, %s, %s)\n}\n", f.name, bv, m, n, lexical(f.typ, "x."+f.name))
-		}
-	}
-}
-
+// writeConvert writes st's FromTree and ToTree: one call each into genimpl's table-driven
+// conversion, which reads st's field tags.
 func (g *generator) writeConvert(b *strings.Builder, st *structType) {
-	direct, vias, byVia := slots(st)
-	// FromTree
-	mod, what, param := "", "the document root n", "n *data.Node"
+	what := "the document root n"
 	if st.sn != nil {
-		mod, what = st.sn.Module.Name, "n, an instance of "+st.sn.Path()+","
+		what = "n, an instance of " + st.sn.Path() + ","
 	}
 	comment(b, "", fmt.Sprintf("FromTree sets x from %s replacing what x held; children the package has no field for are ignored.", what))
-	fmt.Fprintf(b, "func (x *%s) FromTree(%s) error {\n*x = %s{}\n", st.name, param, st.name)
-	if len(st.fields) == 0 {
-		b.WriteString("return nil\n}\n\n")
-	} else {
-		fmt.Fprintf(b, "for _, c := range n.Children() {\nswitch genimpl.Key(c, %q) {\n", mod)
-		for _, sl := range direct {
-			fmt.Fprintf(b, "case %q:\n", childKey(sl.sn, mod))
-			writeRead(b, sl.f)
-		}
-		for _, v := range vias {
-			fmt.Fprintf(b, "case %q:\nfor _, c := range c.Children() {\nswitch genimpl.Key(c, %q) {\n", childKey(v, mod), mod)
-			for _, sl := range byVia[v] {
-				fmt.Fprintf(b, "case %q:\n", childKey(sl.sn, mod))
-				writeRead(b, sl.f)
-			}
-			b.WriteString("}\n}\n")
-		}
-		b.WriteString("}\n}\nreturn nil\n}\n\n")
-	}
-	// ToTree
+	fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
 	if st.sn == nil {
 		b.WriteString("// ToTree returns x as a new document root of schema s, checking every value against its type.\n")
-		fmt.Fprintf(b, "func (x *%s) ToTree(s *schema.Schema) (*data.Node, error) {\nb := genimpl.NewRootBuilder(s)\n", st.name)
-	} else {
-		comment(b, "", fmt.Sprintf("ToTree returns x as a new detached node of sn, the schema node %s, checking every value against its type.", st.sn.Path()))
-		fmt.Fprintf(b, "func (x *%s) ToTree(sn *schema.Node) (*data.Node, error) {\nb := genimpl.NewBuilder(sn)\n", st.name)
+		fmt.Fprintf(b, "func (x *%s) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }\n\n", st.name)
+		return
 	}
-	g.writeChoiceChecks(b, st)
-	for _, sl := range direct {
-		writeWrite(b, "b", sl.f, sl.sn)
-	}
-	for _, v := range vias {
-		fmt.Fprintf(b, "{\nvb := genimpl.NewBuilder(b.Schema(%q, %q))\n", v.Module.Name, v.Name)
-		for _, sl := range byVia[v] {
-			writeWrite(b, "vb", sl.f, sl.sn)
+	comment(b, "", fmt.Sprintf("ToTree returns x as a new detached node of sn, the schema node %s, checking every value against its type.", st.sn.Path()))
+	fmt.Fprintf(b, "func (x *%s) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }\n\n", st.name)
+}
+
+// writeConv writes conv, the package's genimpl.Package, and convUnions listing the union types
+// with their member wrappers.
+func (g *generator) writeConv(b *strings.Builder) {
+	var us []*namedType
+	for _, nt := range g.nameds {
+		if nt.kind == gUnion {
+			us = append(us, nt)
 		}
-		b.WriteString("b.Add(vb.Done())\n}\n")
 	}
-	b.WriteString("return b.Done()\n}\n\n")
+	b.WriteString("// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.\n")
+	if len(us) == 0 {
+		b.WriteString("var conv genimpl.Package\n\n")
+		return
+	}
+	b.WriteString("var conv = genimpl.Package{Unions: convUnions}\n\n")
+	b.WriteString("// convUnions lists the union types with the wrapper of each member type.\n")
+	b.WriteString("func convUnions() []genimpl.Union {\nreturn []genimpl.Union{\n")
+	for _, nt := range us {
+		fmt.Fprintf(b, "{Type: (*%s)(nil), Members: []any{", nt.name)
+		for i, wi := range nt.memberOf {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "(*%s)(nil)", nt.wrappers[wi].name)
+		}
+		b.WriteString("}},\n")
+	}
+	b.WriteString("}\n}\n\n")
 }
 
 func unionMethod(nt *namedType) string { return "union" + nt.name }
@@ -692,74 +595,6 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 			fmt.Fprintf(b, "func (w %s) %s() genimpl.UnionValue {\nreturn genimpl.UnionValue{Member: %d, Text: %s}\n}\n\n", w.name, m, w.member, text)
 			fmt.Fprintf(b, "// String returns the lexical form of w.\nfunc (w %s) String() string { return w.%s().Text }\n\n", w.name, m)
 		}
-		fmt.Fprintf(b, "// %s converts a value of a %s leaf.\n", nt.from, nt.name)
-		fmt.Fprintf(b, "func %s(v data.Value, t *schema.Type) (%s, error) {\ni, mv := genimpl.UnionMember(t, v)\nswitch i {\n", nt.from, nt.name)
-		// group member indexes by wrapper
-		for wi, w := range nt.wrappers {
-			var idx []string
-			for i, x := range nt.memberOf {
-				if x == wi {
-					idx = append(idx, strconv.Itoa(i))
-				}
-			}
-			val := "struct{}{}"
-			if w.typ.kind != gEmpty {
-				val = fromValue(w.typ, "mv")
-			}
-			fmt.Fprintf(b, "case %s:\nreturn %s(%s), nil\n", strings.Join(idx, ", "), w.name, val)
-		}
-		b.WriteString("}\nreturn nil, genimpl.NoMember(v)\n}\n\n")
-	}
-}
-
-// isSet is the Go expression telling whether field f of x holds something.
-func (f *field) isSet() string {
-	switch {
-	case f.kind == fList || f.kind == fLeafList:
-		return "len(x." + f.name + ") > 0"
-	case f.kind == fLeaf && f.typ.kind == gEmpty:
-		return "x." + f.name
-	}
-	return "x." + f.name + " != nil"
-}
-
-// writeChoiceChecks makes ToTree refuse fields of two cases of one choice (RFC 7950 section
-// 7.9: at most one case exists).
-func (g *generator) writeChoiceChecks(b *strings.Builder, st *structType) {
-	type choice struct {
-		sn    *schema.Node
-		cases []*schema.Node
-		set   map[*schema.Node][]string
-	}
-	var choices []*choice
-	byNode := map[*schema.Node]*choice{}
-	for _, f := range st.fields {
-		for _, k := range f.cases {
-			ch := byNode[k.Parent]
-			if ch == nil {
-				ch = &choice{sn: k.Parent, set: map[*schema.Node][]string{}}
-				byNode[k.Parent] = ch
-				choices = append(choices, ch)
-			}
-			if ch.set[k] == nil {
-				ch.cases = append(ch.cases, k)
-			}
-			ch.set[k] = append(ch.set[k], f.isSet())
-		}
-	}
-	for _, ch := range choices {
-		if len(ch.cases) < 2 {
-			continue
-		}
-		var args []string
-		for _, k := range ch.cases {
-			args = append(args, strings.Join(ch.set[k], " || "))
-		}
-		where := "/"
-		if st.sn != nil {
-			where = st.sn.Path()
-		}
-		fmt.Fprintf(b, "if genimpl.CountTrue(%s) > 1 {\nreturn nil, genimpl.TwoCases(%q, %q)\n}\n", strings.Join(args, ", "), where, ch.sn.Name)
 	}
 }
 
@@ -799,46 +634,13 @@ func packageRefs(body string) (map[string]bool, error) {
 	return refs, nil
 }
 
-// writeChanges returns the bodies of changes.go (Change, Changes, newStruct) and, when the
-// struct paths do not fit in one file, of changes2.go ... (newStruct2 ..., one switch each,
-// tried in turn by newStruct).
+// writeChanges returns the body of changes.go: Change and Changes, which finds the struct of a
+// changed node through the struct tables reached from Root (no per-path code).
 func (g *generator) writeChanges() []string {
 	var b strings.Builder
 	comment(&b, "", "Change is one container or list entry a commit to running changed, as the package's typed structs: Old and New point to the struct of the entry's schema node, nil when absent; Path locates the entry.")
 	b.WriteString("type Change = genimpl.TypedChange\n\n")
 	comment(&b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
-	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, newStruct)\n}\n\n")
-	var cases chunks
-	for _, st := range g.structs {
-		if st.op == nil {
-			fmt.Fprintf(cases.next(), "case %q:\nreturn new(%s)\n", st.sn.Path(), st.name)
-		}
-	}
-	comment(&b, "", "newStruct returns a new struct of the package for the data node at schema path path, nil if the package has none.")
-	if len(cases.bodies) <= 1 {
-		b.WriteString("func newStruct(path string) genimpl.Struct {\nswitch path {\n")
-		if len(cases.bodies) == 1 {
-			b.WriteString(cases.bodies[0].String())
-		}
-		b.WriteString("}\nreturn nil\n}\n\n")
-		return []string{b.String()}
-	}
-	b.WriteString("func newStruct(path string) genimpl.Struct {\n")
-	for i := range cases.bodies {
-		fmt.Fprintf(&b, "if x := newStruct%d(path); x != nil {\nreturn x\n}\n", i+1)
-	}
-	b.WriteString("return nil\n}\n\n")
-	out := []string{b.String()}
-	for i, c := range cases.bodies {
-		var f strings.Builder
-		fmt.Fprintf(&f, "// newStruct%d is newStruct for part %d of the struct paths.\nfunc newStruct%d(path string) genimpl.Struct {\nswitch path {\n", i+1, i+1, i+1)
-		f.WriteString(c.String())
-		f.WriteString("}\nreturn nil\n}\n")
-		if i == 0 {
-			out[0] += f.String()
-		} else {
-			out = append(out, f.String())
-		}
-	}
-	return out
+	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, &conv, (*Root)(nil))\n}\n\n")
+	return []string{b.String()}
 }

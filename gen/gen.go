@@ -188,7 +188,6 @@ type namedType struct {
 	members  []*goType
 	wrappers []*wrapper
 	memberOf []int // member index -> wrapper index
-	from     string
 }
 
 type enumConst struct {
@@ -830,7 +829,6 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 	g.named[key] = nt
 	g.nameds = append(g.nameds, nt)
 	if kind == gUnion {
-		nt.from = "from" + nt.name
 		seen := map[string]int{}
 		for i, m := range genimpl.UnionMembers(vt) {
 			mt := g.goTypeOf(m, memberOwner(vt, owner), leaf, mod, memberHint(vt, leafName))

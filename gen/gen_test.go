@@ -123,13 +123,13 @@ func TestGoldenNames(t *testing.T) {
 	files := generateCase(t, filepath.Join("testdata", "names"), "names")
 	src := string(files["names_types.go"]) + string(files["names_enums.go"]) + string(files["root.go"])
 	for _, decl := range []string{
-		"\tFooBar *string\n", "\tFooBar2 *string\n", "\tNamesAug_FooBar *string\n",
-		"\tType *string\n", "\tType2 *string\n", "\tToTree2 *string\n", "\tGetItem *int32\n",
+		"\tFooBar *string `yang:", "\tFooBar2 *string `yang:", "\tNamesAug_FooBar *string `yang:",
+		"\tType *string `yang:", "\tType2 *string `yang:", "\tToTree2 *string `yang:", "\tGetItem *int32 `yang:",
 		"func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item", "type Names_Top_Item_Config struct",
-		"type Names_Top_Config struct", "\tConfig *Names_Top_Config\n",
-		"type Names_Top__NamesAug_Config struct", "\tNamesAug_Config *Names_Top__NamesAug_Config\n",
-		"\tIPv4Address *string\n", "\tMACAddress *string\n", "\tURL *string\n",
-		"type Names_Root struct", "type Root struct", "\tRoot *Names_Root\n",
+		"type Names_Top_Config struct", "\tConfig *Names_Top_Config `yang:",
+		"type Names_Top__NamesAug_Config struct", "\tNamesAug_Config *Names_Top__NamesAug_Config `yang:",
+		"\tIPv4Address *string `yang:", "\tMACAddress *string `yang:", "\tURL *string `yang:",
+		"type Names_Root struct", "type Root struct", "\tRoot *Names_Root `yang:",
 		"Names_Top_Speed_10G ", "Names_Top_Speed_FooBar ", "Names_Top_Speed_AB ", "Names_Top_Speed_FooBar2 ",
 	} {
 		if !strings.Contains(src, decl) {

@@ -251,7 +251,7 @@ func keyDecls(b *strings.Builder, kps []keyParam, opExpr, ret string) {
 	}
 	for i, kp := range kps {
 		if kp.f.typ.kind == gUnion {
-			fmt.Fprintf(b, "%s, err := %s(ks[%d], kt[%d])\nif err != nil {\n%s err\n}\n", kp.name, kp.f.typ.named.from, i, i, ret)
+			fmt.Fprintf(b, "%s, err := genimpl.UnionOf[%s](&conv, ks[%d], kt[%d])\nif err != nil {\n%s err\n}\n", kp.name, kp.f.typ.named.name, i, i, ret)
 			continue
 		}
 		fmt.Fprintf(b, "%s := %s\n", kp.name, fromValue(kp.f.typ, fmt.Sprintf("ks[%d]", i)))

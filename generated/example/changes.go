@@ -15,37 +15,5 @@ type Change = genimpl.TypedChange
 // changed container or list entry with its whole configuration before and after, a changed leaf
 // reported with its entry. Changes of top-level leaves are left out.
 func Changes(c *genimpl.Commit) ([]Change, error) {
-	return genimpl.Typed(c, newStruct)
-}
-
-// newStruct returns a new struct of the package for the data node at schema path path, nil if the
-// package has none.
-func newStruct(path string) genimpl.Struct {
-	switch path {
-	case "/ncws-example:system":
-		return new(NcwsExample_System)
-	case "/ncws-example:system/ntp":
-		return new(NcwsExample_System_NTP)
-	case "/ncws-example:interfaces":
-		return new(NcwsExample_Interfaces)
-	case "/ncws-example:interfaces/interface":
-		return new(NcwsExample_Interfaces_Interface)
-	case "/ncws-example:interfaces/interface/ipv6":
-		return new(NcwsExample_Interfaces_Interface_IPv6)
-	case "/ncws-example:interfaces/interface/statistics":
-		return new(NcwsExample_Interfaces_Interface_Statistics)
-	case "/ncws-example:routing":
-		return new(NcwsExample_Routing)
-	case "/ncws-example:routing/route":
-		return new(NcwsExample_Routing_Route)
-	case "/ncws-example:routing/table":
-		return new(NcwsExample_Routing_Table)
-	case "/ncws-example:routing/table/entry":
-		return new(NcwsExample_Routing_Table_Entry)
-	case "/ncws-example:acl":
-		return new(NcwsExample_ACL)
-	case "/ncws-example:acl/rule":
-		return new(NcwsExample_ACL_Rule)
-	}
-	return nil
+	return genimpl.Typed(c, &conv, (*Root)(nil))
 }

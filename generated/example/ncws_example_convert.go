@@ -11,542 +11,198 @@ import (
 
 // FromTree sets x from n, an instance of /ncws-example:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NcwsExample_System) FromTree(n *data.Node) error {
-	*x = NcwsExample_System{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "hostname":
-			genimpl.SetString(&x.Hostname, c)
-		case "contact":
-			genimpl.SetString(&x.Contact, c)
-		case "dns-server":
-			x.DNSServer = append(x.DNSServer, c.Value.Str)
-		case "ntp":
-			x.NTP = new(NcwsExample_System_NTP)
-			if err := x.NTP.FromTree(c); err != nil {
-				return err
-			}
-		case "uptime":
-			genimpl.SetUint(&x.Uptime, c)
-		case "current-time":
-			genimpl.SetString(&x.CurrentTime, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:system, checking every
 // value against its type.
 func (x *NcwsExample_System) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "hostname", x.Hostname)
-	genimpl.LeafString(b, "ncws-example", "contact", x.Contact)
-	for _, v := range x.DNSServer {
-		b.Leaf("ncws-example", "dns-server", v)
-	}
-	if x.NTP != nil {
-		b.Add(x.NTP.ToTree(b.Schema("ncws-example", "ntp")))
-	}
-	genimpl.LeafUint(b, "ncws-example", "uptime", x.Uptime)
-	genimpl.LeafString(b, "ncws-example", "current-time", x.CurrentTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:system/ntp, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsExample_System_NTP) FromTree(n *data.Node) error {
-	*x = NcwsExample_System_NTP{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "server":
-			x.Server = append(x.Server, c.Value.Str)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_System_NTP) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:system/ntp, checking
 // every value against its type.
 func (x *NcwsExample_System_NTP) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, v := range x.Server {
-		b.Leaf("ncws-example", "server", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsExample_Interfaces) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "interface":
-			e := new(NcwsExample_Interfaces_Interface)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Interface = append(x.Interface, e)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_Interfaces) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces, checking
 // every value against its type.
 func (x *NcwsExample_Interfaces) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Interface {
-		b.Add(e.ToTree(b.Schema("ncws-example", "interface")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "description":
-			genimpl.SetString(&x.Description, c)
-		case "type":
-			genimpl.SetString(&x.Type, c)
-		case "enabled":
-			genimpl.SetBool(&x.Enabled, c)
-		case "mtu":
-			genimpl.SetUint(&x.MTU, c)
-		case "vlan-id":
-			genimpl.SetUint(&x.VLANID, c)
-		case "address":
-			x.Address = append(x.Address, c.Value.Str)
-		case "ipv6":
-			x.IPv6 = new(NcwsExample_Interfaces_Interface_IPv6)
-			if err := x.IPv6.FromTree(c); err != nil {
-				return err
-			}
-		case "speed":
-			v, err := fromNcwsExample_Interfaces_Interface_Speed(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.Speed = v
-		case "flags":
-			x.Flags = genimpl.Bits(c.Value)
-		case "oper-status":
-			genimpl.SetInt(&x.OperStatus, c)
-		case "statistics":
-			x.Statistics = new(NcwsExample_Interfaces_Interface_Statistics)
-			if err := x.Statistics.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces/interface,
 // checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "name", x.Name)
-	genimpl.LeafString(b, "ncws-example", "description", x.Description)
-	genimpl.LeafString(b, "ncws-example", "type", x.Type)
-	genimpl.LeafBool(b, "ncws-example", "enabled", x.Enabled)
-	genimpl.LeafUint(b, "ncws-example", "mtu", x.MTU)
-	genimpl.LeafUint(b, "ncws-example", "vlan-id", x.VLANID)
-	for _, v := range x.Address {
-		b.Leaf("ncws-example", "address", v)
-	}
-	if x.IPv6 != nil {
-		b.Add(x.IPv6.ToTree(b.Schema("ncws-example", "ipv6")))
-	}
-	if x.Speed != nil {
-		b.UnionLeaf("ncws-example", "speed", x.Speed.unionNcwsExample_Interfaces_Interface_Speed())
-	}
-	if x.Flags != nil {
-		b.Leaf("ncws-example", "flags", genimpl.FormatBits(x.Flags))
-	}
-	genimpl.LeafText(b, "ncws-example", "oper-status", x.OperStatus)
-	if x.Statistics != nil {
-		b.Add(x.Statistics.ToTree(b.Schema("ncws-example", "statistics")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/ipv6, replacing what x
 // held; children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface_IPv6) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface_IPv6{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "autoconf":
-			genimpl.SetBool(&x.Autoconf, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/ipv6, checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface_IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafBool(b, "ncws-example", "autoconf", x.Autoconf)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/statistics, replacing
 // what x held; children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface_Statistics) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface_Statistics{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "in-octets":
-			genimpl.SetUint(&x.InOctets, c)
-		case "out-octets":
-			genimpl.SetUint(&x.OutOctets, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/statistics, checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface_Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ncws-example", "in-octets", x.InOctets)
-	genimpl.LeafUint(b, "ncws-example", "out-octets", x.OutOctets)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:routing, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NcwsExample_Routing) FromTree(n *data.Node) error {
-	*x = NcwsExample_Routing{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "route":
-			e := new(NcwsExample_Routing_Route)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Route = append(x.Route, e)
-		case "table":
-			x.Table = new(NcwsExample_Routing_Table)
-			if err := x.Table.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_Routing) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing, checking
 // every value against its type.
 func (x *NcwsExample_Routing) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Route {
-		b.Add(e.ToTree(b.Schema("ncws-example", "route")))
-	}
-	if x.Table != nil {
-		b.Add(x.Table.ToTree(b.Schema("ncws-example", "table")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:routing/route, replacing what x held; children
 // the package has no field for are ignored.
 func (x *NcwsExample_Routing_Route) FromTree(n *data.Node) error {
-	*x = NcwsExample_Routing_Route{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "prefix":
-			genimpl.SetString(&x.Prefix, c)
-		case "gateway":
-			genimpl.SetString(&x.Gateway, c)
-		case "outgoing-interface":
-			genimpl.SetString(&x.OutgoingInterface, c)
-		case "discard":
-			x.Discard = true
-		case "metric":
-			genimpl.SetUint(&x.Metric, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/route,
 // checking every value against its type.
 func (x *NcwsExample_Routing_Route) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Gateway != nil || x.OutgoingInterface != nil, x.Discard) > 1 {
-		return nil, genimpl.TwoCases("/ncws-example:routing/route", "next-hop")
-	}
-	genimpl.LeafString(b, "ncws-example", "prefix", x.Prefix)
-	genimpl.LeafString(b, "ncws-example", "gateway", x.Gateway)
-	genimpl.LeafString(b, "ncws-example", "outgoing-interface", x.OutgoingInterface)
-	if x.Discard {
-		b.Leaf("ncws-example", "discard", "")
-	}
-	genimpl.LeafUint(b, "ncws-example", "metric", x.Metric)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:routing/table, replacing what x held; children
 // the package has no field for are ignored.
 func (x *NcwsExample_Routing_Table) FromTree(n *data.Node) error {
-	*x = NcwsExample_Routing_Table{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "entry":
-			e := new(NcwsExample_Routing_Table_Entry)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Entry = append(x.Entry, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table,
 // checking every value against its type.
 func (x *NcwsExample_Routing_Table) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Entry {
-		b.Add(e.ToTree(b.Schema("ncws-example", "entry")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:routing/table/entry, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcwsExample_Routing_Table_Entry) FromTree(n *data.Node) error {
-	*x = NcwsExample_Routing_Table_Entry{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "prefix":
-			genimpl.SetString(&x.Prefix, c)
-		case "protocol":
-			genimpl.SetInt(&x.Protocol, c)
-		case "next-hop":
-			genimpl.SetString(&x.NextHop, c)
-		case "interface":
-			genimpl.SetString(&x.Interface, c)
-		case "discard":
-			x.Discard = true
-		case "metric":
-			genimpl.SetUint(&x.Metric, c)
-		case "active":
-			genimpl.SetBool(&x.Active, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table/entry,
 // checking every value against its type.
 func (x *NcwsExample_Routing_Table_Entry) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "prefix", x.Prefix)
-	genimpl.LeafText(b, "ncws-example", "protocol", x.Protocol)
-	genimpl.LeafString(b, "ncws-example", "next-hop", x.NextHop)
-	genimpl.LeafString(b, "ncws-example", "interface", x.Interface)
-	if x.Discard {
-		b.Leaf("ncws-example", "discard", "")
-	}
-	genimpl.LeafUint(b, "ncws-example", "metric", x.Metric)
-	genimpl.LeafBool(b, "ncws-example", "active", x.Active)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:acl, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NcwsExample_ACL) FromTree(n *data.Node) error {
-	*x = NcwsExample_ACL{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "rule":
-			e := new(NcwsExample_ACL_Rule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Rule = append(x.Rule, e)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_ACL) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl, checking every
 // value against its type.
 func (x *NcwsExample_ACL) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Rule {
-		b.Add(e.ToTree(b.Schema("ncws-example", "rule")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:acl/rule, replacing what x held; children the
 // package has no field for are ignored.
-func (x *NcwsExample_ACL_Rule) FromTree(n *data.Node) error {
-	*x = NcwsExample_ACL_Rule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "sequence":
-			genimpl.SetUint(&x.Sequence, c)
-		case "source":
-			genimpl.SetString(&x.Source, c)
-		case "interface":
-			genimpl.SetString(&x.Interface, c)
-		case "action":
-			genimpl.SetInt(&x.Action, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_ACL_Rule) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl/rule, checking
 // every value against its type.
 func (x *NcwsExample_ACL_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "name", x.Name)
-	genimpl.LeafUint(b, "ncws-example", "sequence", x.Sequence)
-	genimpl.LeafString(b, "ncws-example", "source", x.Source)
-	genimpl.LeafString(b, "ncws-example", "interface", x.Interface)
-	genimpl.LeafText(b, "ncws-example", "action", x.Action)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:reboot/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsExample_RebootInput) FromTree(n *data.Node) error {
-	*x = NcwsExample_RebootInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "delay":
-			genimpl.SetUint(&x.Delay, c)
-		case "message":
-			genimpl.SetString(&x.Message, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_RebootInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/input, checking
 // every value against its type.
 func (x *NcwsExample_RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
-	genimpl.LeafString(b, "ncws-example", "message", x.Message)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:reboot/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsExample_RebootOutput) FromTree(n *data.Node) error {
-	*x = NcwsExample_RebootOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "reboot-at":
-			genimpl.SetString(&x.RebootAt, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_RebootOutput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/output,
 // checking every value against its type.
 func (x *NcwsExample_RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "reboot-at", x.RebootAt)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:config-saved, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsExample_ConfigSaved) FromTree(n *data.Node) error {
-	*x = NcwsExample_ConfigSaved{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "user":
-			genimpl.SetString(&x.User, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsExample_ConfigSaved) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-example:config-saved, checking
 // every value against its type.
 func (x *NcwsExample_ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "user", x.User)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/input, replacing
 // what x held; children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface_ResetInput) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface_ResetInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "delay":
-			genimpl.SetUint(&x.Delay, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/reset/input, checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface_ResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ncws-example", "delay", x.Delay)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/output, replacing
 // what x held; children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface_ResetOutput) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface_ResetOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "reset-at":
-			genimpl.SetString(&x.ResetAt, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/reset/output, checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface_ResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-example", "reset-at", x.ResetAt)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-example:interfaces/interface/link-change, replacing
 // what x held; children the package has no field for are ignored.
 func (x *NcwsExample_Interfaces_Interface_LinkChange) FromTree(n *data.Node) error {
-	*x = NcwsExample_Interfaces_Interface_LinkChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-example") {
-		case "oper-status":
-			genimpl.SetInt(&x.OperStatus, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-example:interfaces/interface/link-change, checking every value against its type.
 func (x *NcwsExample_Interfaces_Interface_LinkChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "ncws-example", "oper-status", x.OperStatus)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -4,9 +4,7 @@
 package example
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // NcwsExample_InterfaceType holds identityref values derived from ncws-example:interface-type, as "module:identity".
@@ -87,18 +85,6 @@ func (w NcwsExample_Interfaces_Interface_Speed_Enum) unionNcwsExample_Interfaces
 // String returns the lexical form of w.
 func (w NcwsExample_Interfaces_Interface_Speed_Enum) String() string {
 	return w.unionNcwsExample_Interfaces_Interface_Speed().Text
-}
-
-// fromNcwsExample_Interfaces_Interface_Speed converts a value of a NcwsExample_Interfaces_Interface_Speed leaf.
-func fromNcwsExample_Interfaces_Interface_Speed(v data.Value, t *schema.Type) (NcwsExample_Interfaces_Interface_Speed, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return NcwsExample_Interfaces_Interface_Speed_Uint32(genimpl.Uint[uint32](mv)), nil
-	case 1:
-		return NcwsExample_Interfaces_Interface_Speed_Enum(genimpl.Int[NcwsExample_Interfaces_Interface_SpeedEnum](mv)), nil
-	}
-	return nil, genimpl.NoMember(v)
 }
 
 // NcwsExample_OperState is the enumeration typedef ncws-example:oper-state; its values are the YANG enum values.

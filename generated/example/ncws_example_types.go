@@ -13,27 +13,27 @@ import (
 type NcwsExample_System struct {
 	// Hostname is leaf /ncws-example:system/hostname (config, default "device").
 	// The device's host name.
-	Hostname *string
+	Hostname *string `yang:"hostname"`
 
 	// Contact is leaf /ncws-example:system/contact (config).
 	// Who runs the device.
-	Contact *string
+	Contact *string `yang:"contact"`
 
 	// DNSServer is leaf-list /ncws-example:system/dns-server (config).
 	// DNS servers, asked in this order.
-	DNSServer []string
+	DNSServer []string `yang:"dns-server"`
 
 	// NTP is container /ncws-example:system/ntp (config).
 	// NTP client settings; present when NTP is on.
-	NTP *NcwsExample_System_NTP
+	NTP *NcwsExample_System_NTP `yang:"ntp"`
 
 	// Uptime is leaf /ncws-example:system/uptime (state).
 	// Hundredths of a second since the device started.
-	Uptime *uint32
+	Uptime *uint32 `yang:"uptime"`
 
 	// CurrentTime is leaf /ncws-example:system/current-time (state).
 	// The device's clock.
-	CurrentTime *string
+	CurrentTime *string `yang:"current-time"`
 }
 
 // NcwsExample_System_NTP is the presence container /ncws-example:system/ntp (config).
@@ -44,7 +44,7 @@ type NcwsExample_System struct {
 type NcwsExample_System_NTP struct {
 	// Server is leaf-list /ncws-example:system/ntp/server (config).
 	// The NTP servers.
-	Server []string
+	Server []string `yang:"server"`
 }
 
 // NcwsExample_Interfaces is the container /ncws-example:interfaces (config).
@@ -53,7 +53,7 @@ type NcwsExample_System_NTP struct {
 type NcwsExample_Interfaces struct {
 	// Interface is list /ncws-example:interfaces/interface (config).
 	// One interface.
-	Interface []*NcwsExample_Interfaces_Interface
+	Interface []*NcwsExample_Interfaces_Interface `yang:"interface"`
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
@@ -97,51 +97,51 @@ func (x *NcwsExample_Interfaces) NewInterface(kName string) (*NcwsExample_Interf
 type NcwsExample_Interfaces_Interface struct {
 	// Name is leaf /ncws-example:interfaces/interface/name (config).
 	// The interface's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Description is leaf /ncws-example:interfaces/interface/description (config).
 	// Free text about the interface.
-	Description *string
+	Description *string `yang:"description"`
 
 	// Type is leaf /ncws-example:interfaces/interface/type (config, mandatory).
 	// The kind of interface.
-	Type *NcwsExample_InterfaceType
+	Type *NcwsExample_InterfaceType `yang:"type"`
 
 	// Enabled is leaf /ncws-example:interfaces/interface/enabled (config, default "true").
 	// Whether the interface is administratively up.
-	Enabled *bool
+	Enabled *bool `yang:"enabled"`
 
 	// MTU is leaf /ncws-example:interfaces/interface/mtu (config, units octets).
 	// The largest packet the interface sends.
-	MTU *uint16
+	MTU *uint16 `yang:"mtu"`
 
 	// VLANID is leaf /ncws-example:interfaces/interface/vlan-id (config).
 	// The VLAN of a VLAN sub-interface.
-	VLANID *uint16
+	VLANID *uint16 `yang:"vlan-id"`
 
 	// Address is leaf-list /ncws-example:interfaces/interface/address (config).
 	// Addresses with their prefix lengths.
-	Address []string
+	Address []string `yang:"address"`
 
 	// IPv6 is container /ncws-example:interfaces/interface/ipv6 (config).
 	// IPv6 is on when this container exists.
-	IPv6 *NcwsExample_Interfaces_Interface_IPv6
+	IPv6 *NcwsExample_Interfaces_Interface_IPv6 `yang:"ipv6"`
 
 	// Speed is leaf /ncws-example:interfaces/interface/speed (config, default "auto", units Mb/s).
 	// The link speed, or auto.
-	Speed NcwsExample_Interfaces_Interface_Speed
+	Speed NcwsExample_Interfaces_Interface_Speed `yang:"speed"`
 
 	// Flags is leaf /ncws-example:interfaces/interface/flags (config).
 	// Special modes.
-	Flags []string
+	Flags []string `yang:"flags,bits"`
 
 	// OperStatus is leaf /ncws-example:interfaces/interface/oper-status (state).
 	// The interface's operational state.
-	OperStatus *NcwsExample_OperState
+	OperStatus *NcwsExample_OperState `yang:"oper-status"`
 
 	// Statistics is container /ncws-example:interfaces/interface/statistics (state).
 	// Counters.
-	Statistics *NcwsExample_Interfaces_Interface_Statistics
+	Statistics *NcwsExample_Interfaces_Interface_Statistics `yang:"statistics"`
 }
 
 // NcwsExample_Interfaces_Interface_IPv6 is the presence container
@@ -153,7 +153,7 @@ type NcwsExample_Interfaces_Interface struct {
 type NcwsExample_Interfaces_Interface_IPv6 struct {
 	// Autoconf is leaf /ncws-example:interfaces/interface/ipv6/autoconf (config, default "true").
 	// Whether SLAAC addresses are made.
-	Autoconf *bool
+	Autoconf *bool `yang:"autoconf"`
 }
 
 // NcwsExample_Interfaces_Interface_Statistics is the container
@@ -163,11 +163,11 @@ type NcwsExample_Interfaces_Interface_IPv6 struct {
 type NcwsExample_Interfaces_Interface_Statistics struct {
 	// InOctets is leaf /ncws-example:interfaces/interface/statistics/in-octets (state).
 	// Octets received.
-	InOctets *uint64
+	InOctets *uint64 `yang:"in-octets"`
 
 	// OutOctets is leaf /ncws-example:interfaces/interface/statistics/out-octets (state).
 	// Octets sent.
-	OutOctets *uint64
+	OutOctets *uint64 `yang:"out-octets"`
 }
 
 // NcwsExample_Routing is the container /ncws-example:routing (config).
@@ -176,12 +176,12 @@ type NcwsExample_Interfaces_Interface_Statistics struct {
 type NcwsExample_Routing struct {
 	// Route is list /ncws-example:routing/route (config).
 	// One static route.
-	Route []*NcwsExample_Routing_Route
+	Route []*NcwsExample_Routing_Route `yang:"route"`
 
 	// Table is container /ncws-example:routing/table (state).
 	// The routing table: the connected routes of the interfaces' addresses and the static
 	// routes, as the device holds them.
-	Table *NcwsExample_Routing_Table
+	Table *NcwsExample_Routing_Table `yang:"table"`
 }
 
 // AppendRoute appends entry e to Route, refusing an entry without its keys or with the keys of another.
@@ -224,28 +224,28 @@ func (x *NcwsExample_Routing) NewRoute(kPrefix string) (*NcwsExample_Routing_Rou
 type NcwsExample_Routing_Route struct {
 	// Prefix is leaf /ncws-example:routing/route/prefix (config).
 	// The destination.
-	Prefix *string
+	Prefix *string `yang:"prefix"`
 
 	// Gateway is leaf /ncws-example:routing/route/gateway (config).
 	// The next router.
 	// In case via of choice next-hop: set the fields of one case only.
-	Gateway *string
+	Gateway *string `yang:"gateway,case=next-hop/via"`
 
 	// OutgoingInterface is leaf /ncws-example:routing/route/outgoing-interface (config).
 	// The interface towards the gateway, if it cannot be told from the gateway.
 	// Leafref to /ex:interfaces/ex:interface/ex:name.
 	// In case via of choice next-hop: set the fields of one case only.
-	OutgoingInterface *string
+	OutgoingInterface *string `yang:"outgoing-interface,case=next-hop/via"`
 
 	// Discard is leaf /ncws-example:routing/route/discard (config).
 	// Drop the packets.
 	// In case blackhole of choice next-hop: set the fields of one case only.
 	// True when the empty leaf exists.
-	Discard bool
+	Discard bool `yang:"discard,case=next-hop/blackhole"`
 
 	// Metric is leaf /ncws-example:routing/route/metric (config, default "1").
 	// The route's preference; lower wins.
-	Metric *uint32
+	Metric *uint32 `yang:"metric"`
 }
 
 // NcwsExample_Routing_Table is the container /ncws-example:routing/table (state).
@@ -255,7 +255,7 @@ type NcwsExample_Routing_Route struct {
 type NcwsExample_Routing_Table struct {
 	// Entry is list /ncws-example:routing/table/entry (state).
 	// One route of a prefix from one protocol.
-	Entry []*NcwsExample_Routing_Table_Entry
+	Entry []*NcwsExample_Routing_Table_Entry `yang:"entry"`
 }
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
@@ -301,33 +301,33 @@ func (x *NcwsExample_Routing_Table) NewEntry(kPrefix string, kProtocol NcwsExamp
 type NcwsExample_Routing_Table_Entry struct {
 	// Prefix is leaf /ncws-example:routing/table/entry/prefix (state).
 	// The destination.
-	Prefix *string
+	Prefix *string `yang:"prefix"`
 
 	// Protocol is leaf /ncws-example:routing/table/entry/protocol (state).
 	// Where the route comes from.
-	Protocol *NcwsExample_RouteProtocol
+	Protocol *NcwsExample_RouteProtocol `yang:"protocol"`
 
 	// NextHop is leaf /ncws-example:routing/table/entry/next-hop (state).
 	// The next router; absent for a connected route and for a route with no gateway.
-	NextHop *string
+	NextHop *string `yang:"next-hop"`
 
 	// Interface is leaf /ncws-example:routing/table/entry/interface (state).
 	// The name of the interface packets for the prefix leave by, when known.
-	Interface *string
+	Interface *string `yang:"interface"`
 
 	// Discard is leaf /ncws-example:routing/table/entry/discard (state).
 	// Packets for the prefix are dropped.
 	// True when the empty leaf exists.
-	Discard bool
+	Discard bool `yang:"discard"`
 
 	// Metric is leaf /ncws-example:routing/table/entry/metric (state).
 	// The route's preference; lower wins.
-	Metric *uint32
+	Metric *uint32 `yang:"metric"`
 
 	// Active is leaf /ncws-example:routing/table/entry/active (state).
 	// Whether the route forwards packets: the best usable route of its prefix (connected
 	// before static, then the lowest metric), its interface up and its gateway reachable.
-	Active *bool
+	Active *bool `yang:"active"`
 }
 
 // NcwsExample_ACL is the container /ncws-example:acl (config).
@@ -336,7 +336,7 @@ type NcwsExample_Routing_Table_Entry struct {
 type NcwsExample_ACL struct {
 	// Rule is list /ncws-example:acl/rule (config).
 	// Rules, applied in order; the first that matches decides.
-	Rule []*NcwsExample_ACL_Rule
+	Rule []*NcwsExample_ACL_Rule `yang:"rule"`
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
@@ -380,49 +380,49 @@ func (x *NcwsExample_ACL) NewRule(kName string) (*NcwsExample_ACL_Rule, error) {
 type NcwsExample_ACL_Rule struct {
 	// Name is leaf /ncws-example:acl/rule/name (config).
 	// The rule's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Sequence is leaf /ncws-example:acl/rule/sequence (config).
 	// An optional number of the rule, unique over the rules.
-	Sequence *uint32
+	Sequence *uint32 `yang:"sequence"`
 
 	// Source is leaf /ncws-example:acl/rule/source (config).
 	// The source addresses the rule matches; all when absent.
-	Source *string
+	Source *string `yang:"source"`
 
 	// Interface is leaf /ncws-example:acl/rule/interface (config).
 	// The interface the rule applies to; all when absent.
 	// Leafref to /ex:interfaces/ex:interface/ex:name.
-	Interface *string
+	Interface *string `yang:"interface"`
 
 	// Action is leaf /ncws-example:acl/rule/action (config, mandatory).
 	// What happens to a matching packet.
-	Action *NcwsExample_ACL_Rule_Action
+	Action *NcwsExample_ACL_Rule_Action `yang:"action"`
 }
 
 // NcwsExample_RebootInput is the input of rpc /ncws-example:reboot.
 type NcwsExample_RebootInput struct {
 	// Delay is leaf /ncws-example:reboot/input/delay (default "0", units seconds).
 	// How long to wait before the restart.
-	Delay *uint32
+	Delay *uint32 `yang:"delay"`
 
 	// Message is leaf /ncws-example:reboot/input/message.
 	// Told to logged-in users before the restart.
-	Message *string
+	Message *string `yang:"message"`
 }
 
 // NcwsExample_RebootOutput is the output of rpc /ncws-example:reboot.
 type NcwsExample_RebootOutput struct {
 	// RebootAt is leaf /ncws-example:reboot/output/reboot-at.
 	// When the device will restart.
-	RebootAt *string
+	RebootAt *string `yang:"reboot-at"`
 }
 
 // NcwsExample_ConfigSaved is the content of notification /ncws-example:config-saved.
 type NcwsExample_ConfigSaved struct {
 	// User is leaf /ncws-example:config-saved/user.
 	// Who saved it.
-	User *string
+	User *string `yang:"user"`
 }
 
 // NcwsExample_Interfaces_Interface_ResetInput is the input of action
@@ -430,7 +430,7 @@ type NcwsExample_ConfigSaved struct {
 type NcwsExample_Interfaces_Interface_ResetInput struct {
 	// Delay is leaf /ncws-example:interfaces/interface/reset/input/delay (default "0", units seconds).
 	// How long to wait before the reset.
-	Delay *uint32
+	Delay *uint32 `yang:"delay"`
 }
 
 // NcwsExample_Interfaces_Interface_ResetOutput is the output of action
@@ -438,7 +438,7 @@ type NcwsExample_Interfaces_Interface_ResetInput struct {
 type NcwsExample_Interfaces_Interface_ResetOutput struct {
 	// ResetAt is leaf /ncws-example:interfaces/interface/reset/output/reset-at.
 	// When the reset happened or will happen.
-	ResetAt *string
+	ResetAt *string `yang:"reset-at"`
 }
 
 // NcwsExample_Interfaces_Interface_LinkChange is the content of notification
@@ -446,5 +446,5 @@ type NcwsExample_Interfaces_Interface_ResetOutput struct {
 type NcwsExample_Interfaces_Interface_LinkChange struct {
 	// OperStatus is leaf /ncws-example:interfaces/interface/link-change/oper-status.
 	// The new state.
-	OperStatus *NcwsExample_OperState
+	OperStatus *NcwsExample_OperState `yang:"oper-status"`
 }

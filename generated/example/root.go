@@ -18,76 +18,39 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// System is container /ncws-example:system (config).
 	// Device-wide settings.
-	System *NcwsExample_System
+	System *NcwsExample_System `yang:"ncws-example:system"`
 
 	// Interfaces is container /ncws-example:interfaces (config).
 	// The device's interfaces.
-	Interfaces *NcwsExample_Interfaces
+	Interfaces *NcwsExample_Interfaces `yang:"ncws-example:interfaces"`
 
 	// Routing is container /ncws-example:routing (config).
 	// Static routing, and the routing table the device computes.
-	Routing *NcwsExample_Routing
+	Routing *NcwsExample_Routing `yang:"ncws-example:routing"`
 
 	// ACL is container /ncws-example:acl (config).
 	// A packet filter.
-	ACL *NcwsExample_ACL
+	ACL *NcwsExample_ACL `yang:"ncws-example:acl"`
 
 	// VendorData is anydata /ncws-example:vendor-data (config).
 	// Opaque settings for software outside this model.
 	// The raw XML content; nil when absent.
-	VendorData []byte
+	VendorData []byte `yang:"ncws-example:vendor-data,anydata"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "ncws-example:system":
-			x.System = new(NcwsExample_System)
-			if err := x.System.FromTree(c); err != nil {
-				return err
-			}
-		case "ncws-example:interfaces":
-			x.Interfaces = new(NcwsExample_Interfaces)
-			if err := x.Interfaces.FromTree(c); err != nil {
-				return err
-			}
-		case "ncws-example:routing":
-			x.Routing = new(NcwsExample_Routing)
-			if err := x.Routing.FromTree(c); err != nil {
-				return err
-			}
-		case "ncws-example:acl":
-			x.ACL = new(NcwsExample_ACL)
-			if err := x.ACL.FromTree(c); err != nil {
-				return err
-			}
-		case "ncws-example:vendor-data":
-			x.VendorData = []byte(c.Value.Str)
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.System != nil {
-		b.Add(x.System.ToTree(b.Schema("ncws-example", "system")))
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv = genimpl.Package{Unions: convUnions}
+
+// convUnions lists the union types with the wrapper of each member type.
+func convUnions() []genimpl.Union {
+	return []genimpl.Union{
+		{Type: (*NcwsExample_Interfaces_Interface_Speed)(nil), Members: []any{(*NcwsExample_Interfaces_Interface_Speed_Uint32)(nil), (*NcwsExample_Interfaces_Interface_Speed_Enum)(nil)}},
 	}
-	if x.Interfaces != nil {
-		b.Add(x.Interfaces.ToTree(b.Schema("ncws-example", "interfaces")))
-	}
-	if x.Routing != nil {
-		b.Add(x.Routing.ToTree(b.Schema("ncws-example", "routing")))
-	}
-	if x.ACL != nil {
-		b.Add(x.ACL.ToTree(b.Schema("ncws-example", "acl")))
-	}
-	if x.VendorData != nil {
-		b.Anydata("ncws-example", "vendor-data", x.VendorData)
-	}
-	return b.Done()
 }

@@ -11,116 +11,46 @@ import (
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsServer_CommitHistory) FromTree(n *data.Node) error {
-	*x = NcwsServer_CommitHistory{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-server") {
-		case "commit":
-			e := new(NcwsServer_CommitHistory_Commit)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Commit = append(x.Commit, e)
-		}
-	}
-	return nil
-}
+func (x *NcwsServer_CommitHistory) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:commit-history,
 // checking every value against its type.
 func (x *NcwsServer_CommitHistory) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Commit {
-		b.Add(e.ToTree(b.Schema("ncws-server", "commit")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history/commit, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcwsServer_CommitHistory_Commit) FromTree(n *data.Node) error {
-	*x = NcwsServer_CommitHistory_Commit{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-server") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "time":
-			genimpl.SetString(&x.Time, c)
-		case "user":
-			genimpl.SetString(&x.User, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "comment":
-			genimpl.SetString(&x.Comment, c)
-		case "change":
-			e := new(NcwsServer_CommitHistory_Commit_Change)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Change = append(x.Change, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:commit-history/commit,
 // checking every value against its type.
 func (x *NcwsServer_CommitHistory_Commit) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
-	genimpl.LeafString(b, "ncws-server", "time", x.Time)
-	genimpl.LeafString(b, "ncws-server", "user", x.User)
-	genimpl.LeafUint(b, "ncws-server", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ncws-server", "comment", x.Comment)
-	for _, e := range x.Change {
-		b.Add(e.ToTree(b.Schema("ncws-server", "change")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-server:commit-history/commit/change, replacing what x
 // held; children the package has no field for are ignored.
 func (x *NcwsServer_CommitHistory_Commit_Change) FromTree(n *data.Node) error {
-	*x = NcwsServer_CommitHistory_Commit_Change{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-server") {
-		case "path":
-			genimpl.SetString(&x.Path, c)
-		case "operation":
-			genimpl.SetInt(&x.Operation, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ncws-server:commit-history/commit/change, checking every value against its type.
 func (x *NcwsServer_CommitHistory_Commit_Change) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-server", "path", x.Path)
-	genimpl.LeafText(b, "ncws-server", "operation", x.Operation)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-server:rollback/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcwsServer_RollbackInput) FromTree(n *data.Node) error {
-	*x = NcwsServer_RollbackInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-server") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
-}
+func (x *NcwsServer_RollbackInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:rollback/input,
 // checking every value against its type.
 func (x *NcwsServer_RollbackInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ncws-server", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ncws-server:json-notification, replacing what x held;

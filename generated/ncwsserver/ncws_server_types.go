@@ -17,7 +17,7 @@ import (
 type NcwsServer_CommitHistory struct {
 	// Commit is list /ncws-server:commit-history/commit (state).
 	// One commit.
-	Commit []*NcwsServer_CommitHistory_Commit
+	Commit []*NcwsServer_CommitHistory_Commit `yang:"commit"`
 }
 
 // AppendCommit appends entry e to Commit, refusing an entry without its keys or with the keys of another.
@@ -60,27 +60,27 @@ func (x *NcwsServer_CommitHistory) NewCommit(kID uint64) (*NcwsServer_CommitHist
 type NcwsServer_CommitHistory_Commit struct {
 	// ID is leaf /ncws-server:commit-history/commit/id (state).
 	// The commit's number; numbers grow by one with each commit.
-	ID *uint64
+	ID *uint64 `yang:"id"`
 
 	// Time is leaf /ncws-server:commit-history/commit/time (state).
 	// When the commit was made.
-	Time *string
+	Time *string `yang:"time"`
 
 	// User is leaf /ncws-server:commit-history/commit/user (state).
 	// The NETCONF username that made it; empty for the server itself.
-	User *string
+	User *string `yang:"user"`
 
 	// SessionID is leaf /ncws-server:commit-history/commit/session-id (state).
 	// The session that made it; 0 for the server itself.
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 
 	// Comment is leaf /ncws-server:commit-history/commit/comment (state).
 	// What made the commit when it was not a client's edit.
-	Comment *string
+	Comment *string `yang:"comment"`
 
 	// Change is list /ncws-server:commit-history/commit/change (state).
 	// A subtree the commit changed.
-	Change []*NcwsServer_CommitHistory_Commit_Change
+	Change []*NcwsServer_CommitHistory_Commit_Change `yang:"change"`
 }
 
 // AppendChange appends entry e to Change, refusing an entry without its keys or with the keys of another.
@@ -124,11 +124,11 @@ func (x *NcwsServer_CommitHistory_Commit) NewChange(kPath string) (*NcwsServer_C
 type NcwsServer_CommitHistory_Commit_Change struct {
 	// Path is leaf /ncws-server:commit-history/commit/change/path (state).
 	// The instance-identifier of the subtree's root.
-	Path *string
+	Path *string `yang:"path"`
 
 	// Operation is leaf /ncws-server:commit-history/commit/change/operation (state).
 	// What happened to the subtree.
-	Operation *NcwsServer_CommitHistory_Commit_Change_Operation
+	Operation *NcwsServer_CommitHistory_Commit_Change_Operation `yang:"operation"`
 }
 
 // NcwsServer_RollbackInput is the input of rpc /ncws-server:rollback.
@@ -136,7 +136,7 @@ type NcwsServer_RollbackInput struct {
 	// ID is leaf /ncws-server:rollback/input/id (mandatory).
 	// The commit to return to (a commit-history id; 0 is the empty datastore before the
 	// first commit, when the history reaches back that far).
-	ID *uint64
+	ID *uint64 `yang:"id"`
 }
 
 // NcwsServer_JSONNotification is the content of notification /ncws-server:json-notification.

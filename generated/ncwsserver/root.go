@@ -22,30 +22,15 @@ type Root struct {
 	// revert of an unconfirmed confirmed commit. Readable only where an access control rule
 	// permits it: the history names users and sessions, and its paths (key values included)
 	// reach every part of the configuration, /nacm too, whatever the reader may see there.
-	CommitHistory *NcwsServer_CommitHistory
+	CommitHistory *NcwsServer_CommitHistory `yang:"ncws-server:commit-history"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "ncws-server:commit-history":
-			x.CommitHistory = new(NcwsServer_CommitHistory)
-			if err := x.CommitHistory.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.CommitHistory != nil {
-		b.Add(x.CommitHistory.ToTree(b.Schema("ncws-server", "commit-history")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

@@ -11,198 +11,58 @@ import (
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm, replacing what x held; children the
 // package has no field for are ignored.
-func (x *IetfNetconfAcm_Nacm) FromTree(n *data.Node) error {
-	*x = IetfNetconfAcm_Nacm{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-acm") {
-		case "enable-nacm":
-			genimpl.SetBool(&x.EnableNacm, c)
-		case "read-default":
-			genimpl.SetInt(&x.ReadDefault, c)
-		case "write-default":
-			genimpl.SetInt(&x.WriteDefault, c)
-		case "exec-default":
-			genimpl.SetInt(&x.ExecDefault, c)
-		case "enable-external-groups":
-			genimpl.SetBool(&x.EnableExternalGroups, c)
-		case "denied-operations":
-			genimpl.SetUint(&x.DeniedOperations, c)
-		case "denied-data-writes":
-			genimpl.SetUint(&x.DeniedDataWrites, c)
-		case "denied-notifications":
-			genimpl.SetUint(&x.DeniedNotifications, c)
-		case "groups":
-			x.Groups = new(IetfNetconfAcm_Nacm_Groups)
-			if err := x.Groups.FromTree(c); err != nil {
-				return err
-			}
-		case "rule-list":
-			e := new(IetfNetconfAcm_Nacm_RuleList)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.RuleList = append(x.RuleList, e)
-		}
-	}
-	return nil
-}
+func (x *IetfNetconfAcm_Nacm) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm, checking
 // every value against its type.
 func (x *IetfNetconfAcm_Nacm) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafBool(b, "ietf-netconf-acm", "enable-nacm", x.EnableNacm)
-	genimpl.LeafText(b, "ietf-netconf-acm", "read-default", x.ReadDefault)
-	genimpl.LeafText(b, "ietf-netconf-acm", "write-default", x.WriteDefault)
-	genimpl.LeafText(b, "ietf-netconf-acm", "exec-default", x.ExecDefault)
-	genimpl.LeafBool(b, "ietf-netconf-acm", "enable-external-groups", x.EnableExternalGroups)
-	genimpl.LeafUint(b, "ietf-netconf-acm", "denied-operations", x.DeniedOperations)
-	genimpl.LeafUint(b, "ietf-netconf-acm", "denied-data-writes", x.DeniedDataWrites)
-	genimpl.LeafUint(b, "ietf-netconf-acm", "denied-notifications", x.DeniedNotifications)
-	if x.Groups != nil {
-		b.Add(x.Groups.ToTree(b.Schema("ietf-netconf-acm", "groups")))
-	}
-	for _, e := range x.RuleList {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-acm", "rule-list")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/groups, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfAcm_Nacm_Groups) FromTree(n *data.Node) error {
-	*x = IetfNetconfAcm_Nacm_Groups{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-acm") {
-		case "group":
-			e := new(IetfNetconfAcm_Nacm_Groups_Group)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Group = append(x.Group, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/groups,
 // checking every value against its type.
 func (x *IetfNetconfAcm_Nacm_Groups) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Group {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-acm", "group")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/groups/group, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfAcm_Nacm_Groups_Group) FromTree(n *data.Node) error {
-	*x = IetfNetconfAcm_Nacm_Groups_Group{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-acm") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "user-name":
-			x.UserName = append(x.UserName, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/groups/group,
 // checking every value against its type.
 func (x *IetfNetconfAcm_Nacm_Groups_Group) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-acm", "name", x.Name)
-	for _, v := range x.UserName {
-		b.Leaf("ietf-netconf-acm", "user-name", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/rule-list, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfAcm_Nacm_RuleList) FromTree(n *data.Node) error {
-	*x = IetfNetconfAcm_Nacm_RuleList{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-acm") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "group":
-			x.Group = append(x.Group, c.Value.Str)
-		case "rule":
-			e := new(IetfNetconfAcm_Nacm_RuleList_Rule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Rule = append(x.Rule, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-acm:nacm/rule-list,
 // checking every value against its type.
 func (x *IetfNetconfAcm_Nacm_RuleList) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-acm", "name", x.Name)
-	for _, v := range x.Group {
-		b.Leaf("ietf-netconf-acm", "group", v)
-	}
-	for _, e := range x.Rule {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-acm", "rule")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-acm:nacm/rule-list/rule, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfAcm_Nacm_RuleList_Rule) FromTree(n *data.Node) error {
-	*x = IetfNetconfAcm_Nacm_RuleList_Rule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-acm") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "module-name":
-			genimpl.SetString(&x.ModuleName, c)
-		case "rpc-name":
-			genimpl.SetString(&x.RPCName, c)
-		case "notification-name":
-			genimpl.SetString(&x.NotificationName, c)
-		case "path":
-			genimpl.SetString(&x.Path, c)
-		case "access-operations":
-			v, err := fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.AccessOperations = v
-		case "action":
-			genimpl.SetInt(&x.Action, c)
-		case "comment":
-			genimpl.SetString(&x.Comment, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-acm:nacm/rule-list/rule, checking every value against its type.
 func (x *IetfNetconfAcm_Nacm_RuleList_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.RPCName != nil, x.NotificationName != nil, x.Path != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-acm:nacm/rule-list/rule", "rule-type")
-	}
-	genimpl.LeafString(b, "ietf-netconf-acm", "name", x.Name)
-	genimpl.LeafString(b, "ietf-netconf-acm", "module-name", x.ModuleName)
-	genimpl.LeafString(b, "ietf-netconf-acm", "rpc-name", x.RPCName)
-	genimpl.LeafString(b, "ietf-netconf-acm", "notification-name", x.NotificationName)
-	genimpl.LeafString(b, "ietf-netconf-acm", "path", x.Path)
-	if x.AccessOperations != nil {
-		b.UnionLeaf("ietf-netconf-acm", "access-operations", x.AccessOperations.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations())
-	}
-	genimpl.LeafText(b, "ietf-netconf-acm", "action", x.Action)
-	genimpl.LeafString(b, "ietf-netconf-acm", "comment", x.Comment)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -4,9 +4,7 @@
 package netconf
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // IetfNetconfAcm_ActionType is the enumeration typedef ietf-netconf-acm:action-type; its values are the YANG enum values.
@@ -67,16 +65,4 @@ func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) unionIetfNetcon
 // String returns the lexical form of w.
 func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) String() string {
 	return w.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations().Text
-}
-
-// fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations converts a value of a IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations leaf.
-func fromIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations(v data.Value, t *schema.Type) (IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String(mv.Str), nil
-	case 1:
-		return IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits(genimpl.Bits(mv)), nil
-	}
-	return nil, genimpl.NoMember(v)
 }

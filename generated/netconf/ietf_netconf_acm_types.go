@@ -14,51 +14,51 @@ type IetfNetconfAcm_Nacm struct {
 	// EnableNacm is leaf /ietf-netconf-acm:nacm/enable-nacm (config, default "true").
 	// Whether access control is applied; when false every request
 	// is allowed.
-	EnableNacm *bool
+	EnableNacm *bool `yang:"enable-nacm"`
 
 	// ReadDefault is leaf /ietf-netconf-acm:nacm/read-default (config, default "permit").
 	// The decision for a read that no rule matches.
-	ReadDefault *IetfNetconfAcm_ActionType
+	ReadDefault *IetfNetconfAcm_ActionType `yang:"read-default"`
 
 	// WriteDefault is leaf /ietf-netconf-acm:nacm/write-default (config, default "deny").
 	// The decision for a create, update or delete that no rule
 	// matches.
-	WriteDefault *IetfNetconfAcm_ActionType
+	WriteDefault *IetfNetconfAcm_ActionType `yang:"write-default"`
 
 	// ExecDefault is leaf /ietf-netconf-acm:nacm/exec-default (config, default "permit").
 	// The decision for an operation invocation that no rule
 	// matches.
-	ExecDefault *IetfNetconfAcm_ActionType
+	ExecDefault *IetfNetconfAcm_ActionType `yang:"exec-default"`
 
 	// EnableExternalGroups is leaf /ietf-netconf-acm:nacm/enable-external-groups (config, default "true").
 	// Whether group names supplied by the transport or an outside
 	// authentication service count, besides the groups configured
 	// here.
-	EnableExternalGroups *bool
+	EnableExternalGroups *bool `yang:"enable-external-groups"`
 
 	// DeniedOperations is leaf /ietf-netconf-acm:nacm/denied-operations (state, mandatory).
 	// How many protocol operations were refused since the server
 	// last started.
-	DeniedOperations *uint32
+	DeniedOperations *uint32 `yang:"denied-operations"`
 
 	// DeniedDataWrites is leaf /ietf-netconf-acm:nacm/denied-data-writes (state, mandatory).
 	// How many edits were refused for a data node write since the
 	// server last started.
-	DeniedDataWrites *uint32
+	DeniedDataWrites *uint32 `yang:"denied-data-writes"`
 
 	// DeniedNotifications is leaf /ietf-netconf-acm:nacm/denied-notifications (state, mandatory).
 	// How many notifications were withheld from a subscriber since
 	// the server last started.
-	DeniedNotifications *uint32
+	DeniedNotifications *uint32 `yang:"denied-notifications"`
 
 	// Groups is container /ietf-netconf-acm:nacm/groups (config).
 	// The groups configured on the server.
-	Groups *IetfNetconfAcm_Nacm_Groups
+	Groups *IetfNetconfAcm_Nacm_Groups `yang:"groups"`
 
 	// RuleList is list /ietf-netconf-acm:nacm/rule-list (config).
 	// A named set of rules for some groups. Rule lists are tried in
 	// the order given, and so are the rules within each.
-	RuleList []*IetfNetconfAcm_Nacm_RuleList
+	RuleList []*IetfNetconfAcm_Nacm_RuleList `yang:"rule-list"`
 }
 
 // AppendRuleList appends entry e to RuleList, refusing an entry without its keys or with the keys of another.
@@ -99,7 +99,7 @@ func (x *IetfNetconfAcm_Nacm) NewRuleList(kName string) (*IetfNetconfAcm_Nacm_Ru
 type IetfNetconfAcm_Nacm_Groups struct {
 	// Group is list /ietf-netconf-acm:nacm/groups/group (config).
 	// One group and its members.
-	Group []*IetfNetconfAcm_Nacm_Groups_Group
+	Group []*IetfNetconfAcm_Nacm_Groups_Group `yang:"group"`
 }
 
 // AppendGroup appends entry e to Group, refusing an entry without its keys or with the keys of another.
@@ -143,11 +143,11 @@ func (x *IetfNetconfAcm_Nacm_Groups) NewGroup(kName string) (*IetfNetconfAcm_Nac
 type IetfNetconfAcm_Nacm_Groups_Group struct {
 	// Name is leaf /ietf-netconf-acm:nacm/groups/group/name (config).
 	// The group's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// UserName is leaf-list /ietf-netconf-acm:nacm/groups/group/user-name (config).
 	// A member of the group.
-	UserName []string
+	UserName []string `yang:"user-name"`
 }
 
 // IetfNetconfAcm_Nacm_RuleList is an entry of the list /ietf-netconf-acm:nacm/rule-list (config).
@@ -160,15 +160,15 @@ type IetfNetconfAcm_Nacm_Groups_Group struct {
 type IetfNetconfAcm_Nacm_RuleList struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/name (config).
 	// The rule list's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Group is leaf-list /ietf-netconf-acm:nacm/rule-list/group (config).
 	// A group the rules apply to; '*' means every user.
-	Group []string
+	Group []string `yang:"group"`
 
 	// Rule is list /ietf-netconf-acm:nacm/rule-list/rule (config).
 	// One rule. The first rule that matches a request decides it.
-	Rule []*IetfNetconfAcm_Nacm_RuleList_Rule
+	Rule []*IetfNetconfAcm_Nacm_RuleList_Rule `yang:"rule"`
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
@@ -213,38 +213,38 @@ func (x *IetfNetconfAcm_Nacm_RuleList) NewRule(kName string) (*IetfNetconfAcm_Na
 type IetfNetconfAcm_Nacm_RuleList_Rule struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/rule/name (config).
 	// The rule's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// ModuleName is leaf /ietf-netconf-acm:nacm/rule-list/rule/module-name (config, default "*").
 	// The module whose definitions the rule covers; '*' means
 	// every module.
-	ModuleName *string
+	ModuleName *string `yang:"module-name"`
 
 	// RPCName is leaf /ietf-netconf-acm:nacm/rule-list/rule/rpc-name (config).
 	// The operation matched; '*' means every one.
 	// In case protocol-operation of choice rule-type: set the fields of one case only.
-	RPCName *string
+	RPCName *string `yang:"rpc-name,case=rule-type/protocol-operation"`
 
 	// NotificationName is leaf /ietf-netconf-acm:nacm/rule-list/rule/notification-name (config).
 	// The notification matched; '*' means every one.
 	// In case notification of choice rule-type: set the fields of one case only.
-	NotificationName *string
+	NotificationName *string `yang:"notification-name,case=rule-type/notification"`
 
 	// Path is leaf /ietf-netconf-acm:nacm/rule-list/rule/path (config, mandatory).
 	// The data subtree matched.
 	// In case data-node of choice rule-type: set the fields of one case only.
-	Path *string
+	Path *string `yang:"path,case=rule-type/data-node"`
 
 	// AccessOperations is leaf /ietf-netconf-acm:nacm/rule-list/rule/access-operations (config, default
 	// "*").
 	// The kinds of access matched; '*' means all of them.
-	AccessOperations IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations
+	AccessOperations IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations `yang:"access-operations"`
 
 	// Action is leaf /ietf-netconf-acm:nacm/rule-list/rule/action (config, mandatory).
 	// What the rule decides when it matches.
-	Action *IetfNetconfAcm_ActionType
+	Action *IetfNetconfAcm_ActionType `yang:"action"`
 
 	// Comment is leaf /ietf-netconf-acm:nacm/rule-list/rule/comment (config).
 	// Free text about the rule.
-	Comment *string
+	Comment *string `yang:"comment"`
 }

@@ -12,698 +12,265 @@ import (
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_GetConfigInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_GetConfigInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "source":
-			x.Source = new(IetfNetconf_GetConfigInput_Source)
-			if err := x.Source.FromTree(c); err != nil {
-				return err
-			}
-		case "filter":
-			x.Filter = []byte(c.Value.Str)
-		case "ietf-netconf-with-defaults:with-defaults":
-			genimpl.SetInt(&x.WithDefaults, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get-config/input,
 // checking every value against its type.
 func (x *IetfNetconf_GetConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Source != nil {
-		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
-	}
-	if x.Filter != nil {
-		b.Anydata("ietf-netconf", "filter", x.Filter)
-	}
-	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/input/source, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconf_GetConfigInput_Source) FromTree(n *data.Node) error {
-	*x = IetfNetconf_GetConfigInput_Source{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:get-config/input/source, checking every value against its type.
 func (x *IetfNetconf_GetConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:get-config/input/source", "config-source")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:get-config/output, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_GetConfigOutput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_GetConfigOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "data":
-			x.Data = []byte(c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get-config/output,
 // checking every value against its type.
 func (x *IetfNetconf_GetConfigOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Data != nil {
-		b.Anydata("ietf-netconf", "data", x.Data)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:edit-config/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_EditConfigInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_EditConfigInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "target":
-			x.Target = new(IetfNetconf_EditConfigInput_Target)
-			if err := x.Target.FromTree(c); err != nil {
-				return err
-			}
-		case "default-operation":
-			genimpl.SetInt(&x.DefaultOperation, c)
-		case "test-option":
-			genimpl.SetInt(&x.TestOption, c)
-		case "error-option":
-			genimpl.SetInt(&x.ErrorOption, c)
-		case "config":
-			x.Config = []byte(c.Value.Str)
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:edit-config/input,
 // checking every value against its type.
 func (x *IetfNetconf_EditConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Config != nil, x.URL != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:edit-config/input", "edit-content")
-	}
-	if x.Target != nil {
-		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
-	}
-	genimpl.LeafText(b, "ietf-netconf", "default-operation", x.DefaultOperation)
-	genimpl.LeafText(b, "ietf-netconf", "test-option", x.TestOption)
-	genimpl.LeafText(b, "ietf-netconf", "error-option", x.ErrorOption)
-	if x.Config != nil {
-		b.Anydata("ietf-netconf", "config", x.Config)
-	}
-	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:edit-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconf_EditConfigInput_Target) FromTree(n *data.Node) error {
-	*x = IetfNetconf_EditConfigInput_Target{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:edit-config/input/target, checking every value against its type.
 func (x *IetfNetconf_EditConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:edit-config/input/target", "config-target")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_CopyConfigInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CopyConfigInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "target":
-			x.Target = new(IetfNetconf_CopyConfigInput_Target)
-			if err := x.Target.FromTree(c); err != nil {
-				return err
-			}
-		case "source":
-			x.Source = new(IetfNetconf_CopyConfigInput_Source)
-			if err := x.Source.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-netconf-with-defaults:with-defaults":
-			genimpl.SetInt(&x.WithDefaults, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:copy-config/input,
 // checking every value against its type.
 func (x *IetfNetconf_CopyConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Target != nil {
-		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
-	}
-	if x.Source != nil {
-		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
-	}
-	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconf_CopyConfigInput_Target) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CopyConfigInput_Target{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:copy-config/input/target, checking every value against its type.
 func (x *IetfNetconf_CopyConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:copy-config/input/target", "config-target")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:copy-config/input/source, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconf_CopyConfigInput_Source) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CopyConfigInput_Source{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		case "config":
-			x.Config = []byte(c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:copy-config/input/source, checking every value against its type.
 func (x *IetfNetconf_CopyConfigInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:copy-config/input/source", "config-source")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
-	if x.Config != nil {
-		b.Anydata("ietf-netconf", "config", x.Config)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:delete-config/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_DeleteConfigInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_DeleteConfigInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "target":
-			x.Target = new(IetfNetconf_DeleteConfigInput_Target)
-			if err := x.Target.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:delete-config/input,
 // checking every value against its type.
 func (x *IetfNetconf_DeleteConfigInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Target != nil {
-		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:delete-config/input/target, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconf_DeleteConfigInput_Target) FromTree(n *data.Node) error {
-	*x = IetfNetconf_DeleteConfigInput_Target{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "startup":
-			x.Startup = true
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf:delete-config/input/target, checking every value against its type.
 func (x *IetfNetconf_DeleteConfigInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Startup, x.URL != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:delete-config/input/target", "config-target")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:lock/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *IetfNetconf_LockInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_LockInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "target":
-			x.Target = new(IetfNetconf_LockInput_Target)
-			if err := x.Target.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *IetfNetconf_LockInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:lock/input, checking
 // every value against its type.
 func (x *IetfNetconf_LockInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Target != nil {
-		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:lock/input/target, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_LockInput_Target) FromTree(n *data.Node) error {
-	*x = IetfNetconf_LockInput_Target{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		case "ietf-netconf-nmda:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:lock/input/target,
 // checking every value against its type.
 func (x *IetfNetconf_LockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.Datastore != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:lock/input/target", "config-target")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:unlock/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *IetfNetconf_UnlockInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_UnlockInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "target":
-			x.Target = new(IetfNetconf_UnlockInput_Target)
-			if err := x.Target.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *IetfNetconf_UnlockInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:unlock/input, checking
 // every value against its type.
 func (x *IetfNetconf_UnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Target != nil {
-		b.Add(x.Target.ToTree(b.Schema("ietf-netconf", "target")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:unlock/input/target, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_UnlockInput_Target) FromTree(n *data.Node) error {
-	*x = IetfNetconf_UnlockInput_Target{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		case "ietf-netconf-nmda:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:unlock/input/target,
 // checking every value against its type.
 func (x *IetfNetconf_UnlockInput_Target) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.Datastore != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:unlock/input/target", "config-target")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:get/input, replacing what x held; children the
 // package has no field for are ignored.
-func (x *IetfNetconf_GetInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_GetInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "filter":
-			x.Filter = []byte(c.Value.Str)
-		case "ietf-netconf-with-defaults:with-defaults":
-			genimpl.SetInt(&x.WithDefaults, c)
-		}
-	}
-	return nil
-}
+func (x *IetfNetconf_GetInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get/input, checking
 // every value against its type.
 func (x *IetfNetconf_GetInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Filter != nil {
-		b.Anydata("ietf-netconf", "filter", x.Filter)
-	}
-	genimpl.LeafText(b, "ietf-netconf-with-defaults", "with-defaults", x.WithDefaults)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:get/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *IetfNetconf_GetOutput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_GetOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "data":
-			x.Data = []byte(c.Value.Str)
-		}
-	}
-	return nil
-}
+func (x *IetfNetconf_GetOutput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:get/output, checking
 // every value against its type.
 func (x *IetfNetconf_GetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Data != nil {
-		b.Anydata("ietf-netconf", "data", x.Data)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:close-session/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_CloseSessionInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CloseSessionInput{}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:close-session/input,
 // checking every value against its type.
 func (x *IetfNetconf_CloseSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:kill-session/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_KillSessionInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_KillSessionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:kill-session/input,
 // checking every value against its type.
 func (x *IetfNetconf_KillSessionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf", "session-id", x.SessionID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:commit/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *IetfNetconf_CommitInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CommitInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "confirmed":
-			x.Confirmed = true
-		case "confirm-timeout":
-			genimpl.SetUint(&x.ConfirmTimeout, c)
-		case "persist":
-			genimpl.SetString(&x.Persist, c)
-		case "persist-id":
-			genimpl.SetString(&x.PersistID, c)
-		}
-	}
-	return nil
-}
+func (x *IetfNetconf_CommitInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:commit/input, checking
 // every value against its type.
 func (x *IetfNetconf_CommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Confirmed {
-		b.Leaf("ietf-netconf", "confirmed", "")
-	}
-	genimpl.LeafUint(b, "ietf-netconf", "confirm-timeout", x.ConfirmTimeout)
-	genimpl.LeafString(b, "ietf-netconf", "persist", x.Persist)
-	genimpl.LeafString(b, "ietf-netconf", "persist-id", x.PersistID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:discard-changes/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_DiscardChangesInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_DiscardChangesInput{}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:discard-changes/input,
 // checking every value against its type.
 func (x *IetfNetconf_DiscardChangesInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:cancel-commit/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_CancelCommitInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_CancelCommitInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "persist-id":
-			genimpl.SetString(&x.PersistID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:cancel-commit/input,
 // checking every value against its type.
 func (x *IetfNetconf_CancelCommitInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf", "persist-id", x.PersistID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:validate/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_ValidateInput) FromTree(n *data.Node) error {
-	*x = IetfNetconf_ValidateInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "source":
-			x.Source = new(IetfNetconf_ValidateInput_Source)
-			if err := x.Source.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:validate/input,
 // checking every value against its type.
 func (x *IetfNetconf_ValidateInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Source != nil {
-		b.Add(x.Source.ToTree(b.Schema("ietf-netconf", "source")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf:validate/input/source, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconf_ValidateInput_Source) FromTree(n *data.Node) error {
-	*x = IetfNetconf_ValidateInput_Source{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf") {
-		case "candidate":
-			x.Candidate = true
-		case "running":
-			x.Running = true
-		case "startup":
-			x.Startup = true
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		case "config":
-			x.Config = []byte(c.Value.Str)
-		case "ietf-netconf-nmda:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf:validate/input/source,
 // checking every value against its type.
 func (x *IetfNetconf_ValidateInput_Source) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Candidate, x.Running, x.Startup, x.URL != nil, x.Config != nil, x.Datastore != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf:validate/input/source", "config-source")
-	}
-	if x.Candidate {
-		b.Leaf("ietf-netconf", "candidate", "")
-	}
-	if x.Running {
-		b.Leaf("ietf-netconf", "running", "")
-	}
-	if x.Startup {
-		b.Leaf("ietf-netconf", "startup", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf", "url", x.URL)
-	if x.Config != nil {
-		b.Anydata("ietf-netconf", "config", x.Config)
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

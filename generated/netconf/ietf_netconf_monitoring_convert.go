@@ -12,471 +12,173 @@ import (
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "capabilities":
-			x.Capabilities = new(IetfNetconfMonitoring_NetconfState_Capabilities)
-			if err := x.Capabilities.FromTree(c); err != nil {
-				return err
-			}
-		case "datastores":
-			x.Datastores = new(IetfNetconfMonitoring_NetconfState_Datastores)
-			if err := x.Datastores.FromTree(c); err != nil {
-				return err
-			}
-		case "schemas":
-			x.Schemas = new(IetfNetconfMonitoring_NetconfState_Schemas)
-			if err := x.Schemas.FromTree(c); err != nil {
-				return err
-			}
-		case "sessions":
-			x.Sessions = new(IetfNetconfMonitoring_NetconfState_Sessions)
-			if err := x.Sessions.FromTree(c); err != nil {
-				return err
-			}
-		case "statistics":
-			x.Statistics = new(IetfNetconfMonitoring_NetconfState_Statistics)
-			if err := x.Statistics.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Capabilities != nil {
-		b.Add(x.Capabilities.ToTree(b.Schema("ietf-netconf-monitoring", "capabilities")))
-	}
-	if x.Datastores != nil {
-		b.Add(x.Datastores.ToTree(b.Schema("ietf-netconf-monitoring", "datastores")))
-	}
-	if x.Schemas != nil {
-		b.Add(x.Schemas.ToTree(b.Schema("ietf-netconf-monitoring", "schemas")))
-	}
-	if x.Sessions != nil {
-		b.Add(x.Sessions.ToTree(b.Schema("ietf-netconf-monitoring", "sessions")))
-	}
-	if x.Statistics != nil {
-		b.Add(x.Statistics.ToTree(b.Schema("ietf-netconf-monitoring", "statistics")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/capabilities,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Capabilities) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Capabilities{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "capability":
-			x.Capability = append(x.Capability, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/capabilities, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Capabilities) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, v := range x.Capability {
-		b.Leaf("ietf-netconf-monitoring", "capability", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/datastores, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Datastores{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "datastore":
-			e := new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Datastore = append(x.Datastore, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Datastore {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "datastore")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/datastores/datastore,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "name":
-			genimpl.SetInt(&x.Name, c)
-		case "locks":
-			x.Locks = new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks)
-			if err := x.Locks.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "ietf-netconf-monitoring", "name", x.Name)
-	if x.Locks != nil {
-		b.Add(x.Locks.ToTree(b.Schema("ietf-netconf-monitoring", "locks")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks, replacing what x held; children
 // the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "global-lock":
-			x.GlobalLock = new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock)
-			if err := x.GlobalLock.FromTree(c); err != nil {
-				return err
-			}
-		case "partial-lock":
-			e := new(IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.PartialLock = append(x.PartialLock, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks, checking every value against its
 // type.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.GlobalLock != nil, len(x.PartialLock) > 0) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks", "lock-type")
-	}
-	if x.GlobalLock != nil {
-		b.Add(x.GlobalLock.ToTree(b.Schema("ietf-netconf-monitoring", "global-lock")))
-	}
-	for _, e := range x.PartialLock {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "partial-lock")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "locked-by-session":
-			genimpl.SetUint(&x.LockedBySession, c)
-		case "locked-time":
-			genimpl.SetString(&x.LockedTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock, checking every value
 // against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "locked-time", x.LockedTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "lock-id":
-			genimpl.SetUint(&x.LockID, c)
-		case "locked-by-session":
-			genimpl.SetUint(&x.LockedBySession, c)
-		case "locked-time":
-			genimpl.SetString(&x.LockedTime, c)
-		case "select":
-			x.Select = append(x.Select, c.Value.Str)
-		case "locked-node":
-			x.LockedNode = append(x.LockedNode, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock, checking every
 // value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "lock-id", x.LockID)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "locked-by-session", x.LockedBySession)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "locked-time", x.LockedTime)
-	for _, v := range x.Select {
-		b.Leaf("ietf-netconf-monitoring", "select", v)
-	}
-	for _, v := range x.LockedNode {
-		b.Leaf("ietf-netconf-monitoring", "locked-node", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/schemas, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Schemas{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "schema":
-			e := new(IetfNetconfMonitoring_NetconfState_Schemas_Schema)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Schema = append(x.Schema, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/schemas, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Schema {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "schema")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/schemas/schema,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas_Schema) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Schemas_Schema{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "identifier":
-			genimpl.SetString(&x.Identifier, c)
-		case "version":
-			genimpl.SetString(&x.Version, c)
-		case "format":
-			genimpl.SetString(&x.Format, c)
-		case "namespace":
-			genimpl.SetString(&x.Namespace, c)
-		case "location":
-			v, err := fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.Location = append(x.Location, v)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/schemas/schema, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "format", x.Format)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "namespace", x.Namespace)
-	for _, v := range x.Location {
-		b.UnionLeaf("ietf-netconf-monitoring", "location", v.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/sessions, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Sessions{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "session":
-			e := new(IetfNetconfMonitoring_NetconfState_Sessions_Session)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Session = append(x.Session, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/sessions, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Session {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-monitoring", "session")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/sessions/session,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions_Session) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Sessions_Session{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "transport":
-			genimpl.SetString(&x.Transport, c)
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		case "login-time":
-			genimpl.SetString(&x.LoginTime, c)
-		case "in-rpcs":
-			genimpl.SetUint(&x.InRpcs, c)
-		case "in-bad-rpcs":
-			genimpl.SetUint(&x.InBadRpcs, c)
-		case "out-rpc-errors":
-			genimpl.SetUint(&x.OutRPCErrors, c)
-		case "out-notifications":
-			genimpl.SetUint(&x.OutNotifications, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/sessions/session, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions_Session) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "transport", x.Transport)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "username", x.Username)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "source-host", x.SourceHost)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "login-time", x.LoginTime)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-rpcs", x.InRpcs)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-rpcs", x.InBadRpcs)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-rpc-errors", x.OutRPCErrors)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-notifications", x.OutNotifications)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:netconf-state/statistics, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_NetconfState_Statistics) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_NetconfState_Statistics{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "netconf-start-time":
-			genimpl.SetString(&x.NetconfStartTime, c)
-		case "in-bad-hellos":
-			genimpl.SetUint(&x.InBadHellos, c)
-		case "in-sessions":
-			genimpl.SetUint(&x.InSessions, c)
-		case "dropped-sessions":
-			genimpl.SetUint(&x.DroppedSessions, c)
-		case "in-rpcs":
-			genimpl.SetUint(&x.InRpcs, c)
-		case "in-bad-rpcs":
-			genimpl.SetUint(&x.InBadRpcs, c)
-		case "out-rpc-errors":
-			genimpl.SetUint(&x.OutRPCErrors, c)
-		case "out-notifications":
-			genimpl.SetUint(&x.OutNotifications, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:netconf-state/statistics, checking every value against its type.
 func (x *IetfNetconfMonitoring_NetconfState_Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "netconf-start-time", x.NetconfStartTime)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-hellos", x.InBadHellos)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-sessions", x.InSessions)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "dropped-sessions", x.DroppedSessions)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-rpcs", x.InRpcs)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "in-bad-rpcs", x.InBadRpcs)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-rpc-errors", x.OutRPCErrors)
-	genimpl.LeafUint(b, "ietf-netconf-monitoring", "out-notifications", x.OutNotifications)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:get-schema/input, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_GetSchemaInput) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_GetSchemaInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "identifier":
-			genimpl.SetString(&x.Identifier, c)
-		case "version":
-			genimpl.SetString(&x.Version, c)
-		case "format":
-			genimpl.SetString(&x.Format, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:get-schema/input, checking every value against its type.
 func (x *IetfNetconfMonitoring_GetSchemaInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "identifier", x.Identifier)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "version", x.Version)
-	genimpl.LeafString(b, "ietf-netconf-monitoring", "format", x.Format)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-monitoring:get-schema/output, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfNetconfMonitoring_GetSchemaOutput) FromTree(n *data.Node) error {
-	*x = IetfNetconfMonitoring_GetSchemaOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-monitoring") {
-		case "data":
-			x.Data = []byte(c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-monitoring:get-schema/output, checking every value against its type.
 func (x *IetfNetconfMonitoring_GetSchemaOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Data != nil {
-		b.Anydata("ietf-netconf-monitoring", "data", x.Data)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -4,9 +4,7 @@
 package netconf
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // IetfNetconfMonitoring_NetconfDatastoreType is the enumeration typedef ietf-netconf-monitoring:netconf-datastore-type; its values are the YANG enum values.
@@ -127,18 +125,6 @@ func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) union
 // String returns the lexical form of w.
 func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) String() string {
 	return w.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location().Text
-}
-
-// fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location converts a value of a IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location leaf.
-func fromIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location(v data.Value, t *schema.Type) (IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum(genimpl.Int[IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum](mv)), nil
-	case 1:
-		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String(mv.Str), nil
-	}
-	return nil, genimpl.NoMember(v)
 }
 
 // IetfNetconfMonitoring_Transport holds identityref values derived from ietf-netconf-monitoring:transport, as "module:identity".

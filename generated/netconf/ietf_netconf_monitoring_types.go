@@ -13,23 +13,23 @@ import (
 type IetfNetconfMonitoring_NetconfState struct {
 	// Capabilities is container /ietf-netconf-monitoring:netconf-state/capabilities (state).
 	// The capabilities the server announces.
-	Capabilities *IetfNetconfMonitoring_NetconfState_Capabilities
+	Capabilities *IetfNetconfMonitoring_NetconfState_Capabilities `yang:"capabilities"`
 
 	// Datastores is container /ietf-netconf-monitoring:netconf-state/datastores (state).
 	// The datastores the server offers.
-	Datastores *IetfNetconfMonitoring_NetconfState_Datastores
+	Datastores *IetfNetconfMonitoring_NetconfState_Datastores `yang:"datastores"`
 
 	// Schemas is container /ietf-netconf-monitoring:netconf-state/schemas (state).
 	// The schemas a client can fetch with <get-schema>.
-	Schemas *IetfNetconfMonitoring_NetconfState_Schemas
+	Schemas *IetfNetconfMonitoring_NetconfState_Schemas `yang:"schemas"`
 
 	// Sessions is container /ietf-netconf-monitoring:netconf-state/sessions (state).
 	// The NETCONF sessions currently open.
-	Sessions *IetfNetconfMonitoring_NetconfState_Sessions
+	Sessions *IetfNetconfMonitoring_NetconfState_Sessions `yang:"sessions"`
 
 	// Statistics is container /ietf-netconf-monitoring:netconf-state/statistics (state).
 	// Server-wide counters.
-	Statistics *IetfNetconfMonitoring_NetconfState_Statistics
+	Statistics *IetfNetconfMonitoring_NetconfState_Statistics `yang:"statistics"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Capabilities is the container
@@ -39,7 +39,7 @@ type IetfNetconfMonitoring_NetconfState struct {
 type IetfNetconfMonitoring_NetconfState_Capabilities struct {
 	// Capability is leaf-list /ietf-netconf-monitoring:netconf-state/capabilities/capability (state).
 	// One capability URI.
-	Capability []string
+	Capability []string `yang:"capability"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores is the container
@@ -49,7 +49,7 @@ type IetfNetconfMonitoring_NetconfState_Capabilities struct {
 type IetfNetconfMonitoring_NetconfState_Datastores struct {
 	// Datastore is list /ietf-netconf-monitoring:netconf-state/datastores/datastore (state).
 	// One datastore.
-	Datastore []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore
+	Datastore []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore `yang:"datastore"`
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
@@ -93,12 +93,12 @@ func (x *IetfNetconfMonitoring_NetconfState_Datastores) NewDatastore(kName IetfN
 type IetfNetconfMonitoring_NetconfState_Datastores_Datastore struct {
 	// Name is leaf /ietf-netconf-monitoring:netconf-state/datastores/datastore/name (state).
 	// Which datastore this entry describes.
-	Name *IetfNetconfMonitoring_NetconfDatastoreType
+	Name *IetfNetconfMonitoring_NetconfDatastoreType `yang:"name"`
 
 	// Locks is container /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks (state).
 	// Who holds which lock on the datastore; absent when there
 	// is none.
-	Locks *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks
+	Locks *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks `yang:"locks"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks is the presence container
@@ -113,13 +113,13 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks struct {
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock (state).
 	// The whole datastore is locked, as by <lock>.
 	// In case global-lock of choice lock-type: set the fields of one case only.
-	GlobalLock *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock
+	GlobalLock *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock `yang:"global-lock,case=lock-type/global-lock"`
 
 	// PartialLock is list /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock
 	// (state).
 	// One partial lock, as taken by <partial-lock>.
 	// In case partial-lock of choice lock-type: set the fields of one case only.
-	PartialLock []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock
+	PartialLock []*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock `yang:"partial-lock,case=lock-type/partial-lock"`
 }
 
 // AppendPartialLock appends entry e to PartialLock, refusing an entry without its keys or with the keys of another.
@@ -165,13 +165,13 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock st
 	// The session that holds the lock. Zero means a holder
 	// other than a NETCONF session, such as the server
 	// itself.
-	LockedBySession *uint32
+	LockedBySession *uint32 `yang:"locked-by-session"`
 
 	// LockedTime is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/global-lock/locked-time (state,
 	// mandatory).
 	// When the lock was taken.
-	LockedTime *string
+	LockedTime *string `yang:"locked-time"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock is an entry of the list
@@ -185,7 +185,7 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock s
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/lock-id (state).
 	// The lock's identifier, as returned by the
 	// <partial-lock> reply.
-	LockID *uint32
+	LockID *uint32 `yang:"lock-id"`
 
 	// LockedBySession is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/locked-by-session
@@ -193,25 +193,25 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock s
 	// The session that holds the lock. Zero means a holder
 	// other than a NETCONF session, such as the server
 	// itself.
-	LockedBySession *uint32
+	LockedBySession *uint32 `yang:"locked-by-session"`
 
 	// LockedTime is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/locked-time (state,
 	// mandatory).
 	// When the lock was taken.
-	LockedTime *string
+	LockedTime *string `yang:"locked-time"`
 
 	// Select is leaf-list
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/select (state).
 	// The select expressions given in the <partial-lock>
 	// request.
-	Select []string
+	Select []string `yang:"select"`
 
 	// LockedNode is leaf-list
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/locked-node (state).
 	// The nodes the lock covers, resolved when it was
 	// taken.
-	LockedNode []string
+	LockedNode []string `yang:"locked-node"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Schemas is the container
@@ -221,7 +221,7 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock s
 type IetfNetconfMonitoring_NetconfState_Schemas struct {
 	// Schema is list /ietf-netconf-monitoring:netconf-state/schemas/schema (state).
 	// One schema, in one version and one format.
-	Schema []*IetfNetconfMonitoring_NetconfState_Schemas_Schema
+	Schema []*IetfNetconfMonitoring_NetconfState_Schemas_Schema `yang:"schema"`
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
@@ -272,28 +272,28 @@ type IetfNetconfMonitoring_NetconfState_Schemas_Schema struct {
 	// Identifier is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/identifier (state).
 	// The schema's name: for a YANG module or submodule, its
 	// name.
-	Identifier *string
+	Identifier *string `yang:"identifier"`
 
 	// Version is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/version (state).
 	// The schema's version: for YANG, its newest revision
 	// date, or empty when it has none.
-	Version *string
+	Version *string `yang:"version"`
 
 	// Format is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/format (state).
 	// The language the schema is written in.
-	Format *IetfNetconfMonitoring_SchemaFormat
+	Format *IetfNetconfMonitoring_SchemaFormat `yang:"format"`
 
 	// Namespace is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/namespace (state,
 	// mandatory).
 	// The XML namespace the schema defines; for a YANG
 	// submodule, the namespace of the module it belongs to.
-	Namespace *string
+	Namespace *string `yang:"namespace"`
 
 	// Location is leaf-list /ietf-netconf-monitoring:netconf-state/schemas/schema/location (state).
 	// Where the schema can be fetched: 'NETCONF' for
 	// <get-schema>, or a URI. Absent when it cannot be
 	// fetched at all.
-	Location []IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location
+	Location []IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location `yang:"location"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Sessions is the container
@@ -303,7 +303,7 @@ type IetfNetconfMonitoring_NetconfState_Schemas_Schema struct {
 type IetfNetconfMonitoring_NetconfState_Sessions struct {
 	// Session is list /ietf-netconf-monitoring:netconf-state/sessions/session (state).
 	// One session.
-	Session []*IetfNetconfMonitoring_NetconfState_Sessions_Session
+	Session []*IetfNetconfMonitoring_NetconfState_Sessions_Session `yang:"session"`
 }
 
 // AppendSession appends entry e to Session, refusing an entry without its keys or with the keys of another.
@@ -347,49 +347,49 @@ func (x *IetfNetconfMonitoring_NetconfState_Sessions) NewSession(kSessionID uint
 type IetfNetconfMonitoring_NetconfState_Sessions_Session struct {
 	// SessionID is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/session-id (state).
 	// The session's identifier, as sent in its <hello>.
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 
 	// Transport is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/transport (state,
 	// mandatory).
 	// The transport the session runs over.
-	Transport *IetfNetconfMonitoring_Transport
+	Transport *IetfNetconfMonitoring_Transport `yang:"transport"`
 
 	// Username is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/username (state,
 	// mandatory).
 	// The name the client was authenticated as, as the
 	// transport reports it.
-	Username *string
+	Username *string `yang:"username"`
 
 	// SourceHost is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/source-host (state).
 	// The client's address or host name.
-	SourceHost *string
+	SourceHost *string `yang:"source-host"`
 
 	// LoginTime is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/login-time (state,
 	// mandatory).
 	// When the session was established.
-	LoginTime *string
+	LoginTime *string `yang:"login-time"`
 
 	// InRpcs is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/in-rpcs (state, default "0").
 	// Well-formed <rpc> messages received that did not fail for
 	// being malformed.
-	InRpcs *uint32
+	InRpcs *uint32 `yang:"in-rpcs"`
 
 	// InBadRpcs is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/in-bad-rpcs (state,
 	// default "0").
 	// Messages received that were meant as <rpc> messages but
 	// could not be processed as such (not well-formed XML, bad
 	// envelope and the like).
-	InBadRpcs *uint32
+	InBadRpcs *uint32 `yang:"in-bad-rpcs"`
 
 	// OutRPCErrors is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/out-rpc-errors (state,
 	// default "0").
 	// <rpc-reply> messages sent that carried an <rpc-error>.
-	OutRPCErrors *uint32
+	OutRPCErrors *uint32 `yang:"out-rpc-errors"`
 
 	// OutNotifications is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/out-notifications
 	// (state, default "0").
 	// <notification> messages sent.
-	OutNotifications *uint32
+	OutNotifications *uint32 `yang:"out-notifications"`
 }
 
 // IetfNetconfMonitoring_NetconfState_Statistics is the container
@@ -400,60 +400,60 @@ type IetfNetconfMonitoring_NetconfState_Statistics struct {
 	// NetconfStartTime is leaf /ietf-netconf-monitoring:netconf-state/statistics/netconf-start-time
 	// (state).
 	// When the NETCONF service started.
-	NetconfStartTime *string
+	NetconfStartTime *string `yang:"netconf-start-time"`
 
 	// InBadHellos is leaf /ietf-netconf-monitoring:netconf-state/statistics/in-bad-hellos (state, default
 	// "0").
 	// Sessions dropped because their <hello> was invalid.
-	InBadHellos *uint32
+	InBadHellos *uint32 `yang:"in-bad-hellos"`
 
 	// InSessions is leaf /ietf-netconf-monitoring:netconf-state/statistics/in-sessions (state, default
 	// "0").
 	// Sessions started.
-	InSessions *uint32
+	InSessions *uint32 `yang:"in-sessions"`
 
 	// DroppedSessions is leaf /ietf-netconf-monitoring:netconf-state/statistics/dropped-sessions (state,
 	// default "0").
 	// Sessions that ended in any way other than <close-session>
 	// or <kill-session>.
-	DroppedSessions *uint32
+	DroppedSessions *uint32 `yang:"dropped-sessions"`
 
 	// InRpcs is leaf /ietf-netconf-monitoring:netconf-state/statistics/in-rpcs (state, default "0").
 	// Well-formed <rpc> messages received that did not fail for
 	// being malformed.
-	InRpcs *uint32
+	InRpcs *uint32 `yang:"in-rpcs"`
 
 	// InBadRpcs is leaf /ietf-netconf-monitoring:netconf-state/statistics/in-bad-rpcs (state, default
 	// "0").
 	// Messages received that were meant as <rpc> messages but
 	// could not be processed as such (not well-formed XML, bad
 	// envelope and the like).
-	InBadRpcs *uint32
+	InBadRpcs *uint32 `yang:"in-bad-rpcs"`
 
 	// OutRPCErrors is leaf /ietf-netconf-monitoring:netconf-state/statistics/out-rpc-errors (state,
 	// default "0").
 	// <rpc-reply> messages sent that carried an <rpc-error>.
-	OutRPCErrors *uint32
+	OutRPCErrors *uint32 `yang:"out-rpc-errors"`
 
 	// OutNotifications is leaf /ietf-netconf-monitoring:netconf-state/statistics/out-notifications
 	// (state, default "0").
 	// <notification> messages sent.
-	OutNotifications *uint32
+	OutNotifications *uint32 `yang:"out-notifications"`
 }
 
 // IetfNetconfMonitoring_GetSchemaInput is the input of rpc /ietf-netconf-monitoring:get-schema.
 type IetfNetconfMonitoring_GetSchemaInput struct {
 	// Identifier is leaf /ietf-netconf-monitoring:get-schema/input/identifier (mandatory).
 	// The schema's identifier, as in the schemas list.
-	Identifier *string
+	Identifier *string `yang:"identifier"`
 
 	// Version is leaf /ietf-netconf-monitoring:get-schema/input/version.
 	// The version wanted; when absent, the newest one.
-	Version *string
+	Version *string `yang:"version"`
 
 	// Format is leaf /ietf-netconf-monitoring:get-schema/input/format.
 	// The format wanted; when absent, YANG.
-	Format *IetfNetconfMonitoring_SchemaFormat
+	Format *IetfNetconfMonitoring_SchemaFormat `yang:"format"`
 }
 
 // IetfNetconfMonitoring_GetSchemaOutput is the output of rpc /ietf-netconf-monitoring:get-schema.
@@ -461,5 +461,5 @@ type IetfNetconfMonitoring_GetSchemaOutput struct {
 	// Data is anyxml /ietf-netconf-monitoring:get-schema/output/data.
 	// The schema's text.
 	// The raw XML content; nil when absent.
-	Data []byte
+	Data []byte `yang:"data,anydata"`
 }

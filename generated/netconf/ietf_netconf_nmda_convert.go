@@ -12,122 +12,35 @@ import (
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:get-data/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfNmda_GetDataInput) FromTree(n *data.Node) error {
-	*x = IetfNetconfNmda_GetDataInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-nmda") {
-		case "datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "subtree-filter":
-			x.SubtreeFilter = []byte(c.Value.Str)
-		case "xpath-filter":
-			genimpl.SetString(&x.XpathFilter, c)
-		case "config-filter":
-			genimpl.SetBool(&x.ConfigFilter, c)
-		case "origin-filter":
-			x.OriginFilter = append(x.OriginFilter, IetfOrigin_Origin(c.Value.Str))
-		case "negated-origin-filter":
-			x.NegatedOriginFilter = append(x.NegatedOriginFilter, IetfOrigin_Origin(c.Value.Str))
-		case "max-depth":
-			v, err := fromIetfNetconfNmda_GetDataInput_MaxDepth(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.MaxDepth = v
-		case "with-origin":
-			x.WithOrigin = true
-		case "with-defaults":
-			genimpl.SetInt(&x.WithDefaults, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:get-data/input,
 // checking every value against its type.
 func (x *IetfNetconfNmda_GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.SubtreeFilter != nil, x.XpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-nmda:get-data/input", "filter-spec")
-	}
-	if genimpl.CountTrue(len(x.OriginFilter) > 0, len(x.NegatedOriginFilter) > 0) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-nmda:get-data/input", "origin-filters")
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
-	if x.SubtreeFilter != nil {
-		b.Anydata("ietf-netconf-nmda", "subtree-filter", x.SubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "xpath-filter", x.XpathFilter)
-	genimpl.LeafBool(b, "ietf-netconf-nmda", "config-filter", x.ConfigFilter)
-	for _, v := range x.OriginFilter {
-		b.Leaf("ietf-netconf-nmda", "origin-filter", string(v))
-	}
-	for _, v := range x.NegatedOriginFilter {
-		b.Leaf("ietf-netconf-nmda", "negated-origin-filter", string(v))
-	}
-	if x.MaxDepth != nil {
-		b.UnionLeaf("ietf-netconf-nmda", "max-depth", x.MaxDepth.unionIetfNetconfNmda_GetDataInput_MaxDepth())
-	}
-	if x.WithOrigin {
-		b.Leaf("ietf-netconf-nmda", "with-origin", "")
-	}
-	genimpl.LeafText(b, "ietf-netconf-nmda", "with-defaults", x.WithDefaults)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:get-data/output, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfNmda_GetDataOutput) FromTree(n *data.Node) error {
-	*x = IetfNetconfNmda_GetDataOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-nmda") {
-		case "data":
-			x.Data = []byte(c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:get-data/output,
 // checking every value against its type.
 func (x *IetfNetconfNmda_GetDataOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Data != nil {
-		b.Anydata("ietf-netconf-nmda", "data", x.Data)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-nmda:edit-data/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfNetconfNmda_EditDataInput) FromTree(n *data.Node) error {
-	*x = IetfNetconfNmda_EditDataInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-nmda") {
-		case "datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "default-operation":
-			genimpl.SetInt(&x.DefaultOperation, c)
-		case "config":
-			x.Config = []byte(c.Value.Str)
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-netconf-nmda:edit-data/input,
 // checking every value against its type.
 func (x *IetfNetconfNmda_EditDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Config != nil, x.URL != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-nmda:edit-data/input", "edit-content")
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "datastore", x.Datastore)
-	genimpl.LeafText(b, "ietf-netconf-nmda", "default-operation", x.DefaultOperation)
-	if x.Config != nil {
-		b.Anydata("ietf-netconf-nmda", "config", x.Config)
-	}
-	genimpl.LeafString(b, "ietf-netconf-nmda", "url", x.URL)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -4,9 +4,7 @@
 package netconf
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // IetfOrigin_Origin holds identityref values derived from ietf-origin:origin, as "module:identity".
@@ -97,18 +95,6 @@ func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) unionIetfNetconfNmda_GetData
 // String returns the lexical form of w.
 func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) String() string {
 	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
-}
-
-// fromIetfNetconfNmda_GetDataInput_MaxDepth converts a value of a IetfNetconfNmda_GetDataInput_MaxDepth leaf.
-func fromIetfNetconfNmda_GetDataInput_MaxDepth(v data.Value, t *schema.Type) (IetfNetconfNmda_GetDataInput_MaxDepth, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return IetfNetconfNmda_GetDataInput_MaxDepth_Uint16(genimpl.Uint[uint16](mv)), nil
-	case 1:
-		return IetfNetconfNmda_GetDataInput_MaxDepth_Enum(genimpl.Int[IetfNetconfNmda_GetDataInput_MaxDepthEnum](mv)), nil
-	}
-	return nil, genimpl.NoMember(v)
 }
 
 // IetfNetconfNmda_EditDataInput_DefaultOperation is the enumeration of /ietf-netconf-nmda:edit-data/input/default-operation; its values are the YANG enum values.

@@ -8,13 +8,13 @@ type IetfNetconfNmda_GetDataInput struct {
 	// Datastore is leaf /ietf-netconf-nmda:get-data/input/datastore (mandatory).
 	// The datastore to read. One the server does not have is
 	// answered with error-tag invalid-value.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"datastore"`
 
 	// SubtreeFilter is anydata /ietf-netconf-nmda:get-data/input/subtree-filter.
 	// A subtree filter, evaluated as for get and get-config.
 	// In case subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	SubtreeFilter []byte
+	SubtreeFilter []byte `yang:"subtree-filter,anydata,case=filter-spec/subtree-filter"`
 
 	// XpathFilter is leaf /ietf-netconf-nmda:get-data/input/xpath-filter.
 	// An XPath 1.0 expression; the nodes of the node-set it
@@ -25,42 +25,42 @@ type IetfNetconfNmda_GetDataInput struct {
 	// library and YANG's (RFC 7950, Section 10), and the
 	// context node is the datastore's root.
 	// In case xpath-filter of choice filter-spec: set the fields of one case only.
-	XpathFilter *string
+	XpathFilter *string `yang:"xpath-filter,case=filter-spec/xpath-filter"`
 
 	// ConfigFilter is leaf /ietf-netconf-nmda:get-data/input/config-filter.
 	// true selects only nodes whose 'config' property is true,
 	// false only those whose property is false; absent, the
 	// property does not filter.
-	ConfigFilter *bool
+	ConfigFilter *bool `yang:"config-filter"`
 
 	// OriginFilter is leaf-list /ietf-netconf-nmda:get-data/input/origin-filter.
 	// A configuration node passes when its origin is one of
 	// these identities or derived from one.
 	// In case origin-filter of choice origin-filters: set the fields of one case only.
-	OriginFilter []IetfOrigin_Origin
+	OriginFilter []IetfOrigin_Origin `yang:"origin-filter,case=origin-filters/origin-filter"`
 
 	// NegatedOriginFilter is leaf-list /ietf-netconf-nmda:get-data/input/negated-origin-filter.
 	// A configuration node passes when its origin is none of
 	// these identities and derived from none of them.
 	// In case negated-origin-filter of choice origin-filters: set the fields of one case only.
-	NegatedOriginFilter []IetfOrigin_Origin
+	NegatedOriginFilter []IetfOrigin_Origin `yang:"negated-origin-filter,case=origin-filters/negated-origin-filter"`
 
 	// MaxDepth is leaf /ietf-netconf-nmda:get-data/input/max-depth (default "unbounded").
 	// How many levels of each selected node's subtree to return,
 	// counting the node itself: 1 returns the selected nodes
 	// without their children.
-	MaxDepth IetfNetconfNmda_GetDataInput_MaxDepth
+	MaxDepth IetfNetconfNmda_GetDataInput_MaxDepth `yang:"max-depth"`
 
 	// WithOrigin is leaf /ietf-netconf-nmda:get-data/input/with-origin.
 	// Asks for the 'origin' annotation on the returned nodes that
 	// carry one.
 	// True when the empty leaf exists.
-	WithOrigin bool
+	WithOrigin bool `yang:"with-origin"`
 
 	// WithDefaults is leaf /ietf-netconf-nmda:get-data/input/with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode `yang:"with-defaults"`
 }
 
 // IetfNetconfNmda_GetDataOutput is the output of rpc /ietf-netconf-nmda:get-data.
@@ -69,7 +69,7 @@ type IetfNetconfNmda_GetDataOutput struct {
 	// What the filters selected from the datastore; empty when
 	// they selected nothing.
 	// The raw XML content; nil when absent.
-	Data []byte
+	Data []byte `yang:"data,anydata"`
 }
 
 // IetfNetconfNmda_EditDataInput is the input of rpc /ietf-netconf-nmda:edit-data.
@@ -78,20 +78,20 @@ type IetfNetconfNmda_EditDataInput struct {
 	// The datastore to change. One that is not writable, or that
 	// the server does not have, is answered with error-tag
 	// invalid-value.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"datastore"`
 
 	// DefaultOperation is leaf /ietf-netconf-nmda:edit-data/input/default-operation (default "merge").
 	// The operation for the content's nodes that name none.
-	DefaultOperation *IetfNetconfNmda_EditDataInput_DefaultOperation
+	DefaultOperation *IetfNetconfNmda_EditDataInput_DefaultOperation `yang:"default-operation"`
 
 	// Config is anydata /ietf-netconf-nmda:edit-data/input/config.
 	// The content given in the request.
 	// In case config of choice edit-content: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	Config []byte
+	Config []byte `yang:"config,anydata,case=edit-content/config"`
 
 	// URL is leaf /ietf-netconf-nmda:edit-data/input/url.
 	// Where to fetch the content from.
 	// In case url of choice edit-content: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=edit-content/url"`
 }

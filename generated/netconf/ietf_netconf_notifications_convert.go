@@ -12,268 +12,98 @@ import (
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-config-change, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfConfigChange) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfConfigChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "changed-by":
-			x.ChangedBy = new(IetfNetconfNotifications_NetconfConfigChange_ChangedBy)
-			if err := x.ChangedBy.FromTree(c); err != nil {
-				return err
-			}
-		case "datastore":
-			genimpl.SetInt(&x.Datastore, c)
-		case "edit":
-			e := new(IetfNetconfNotifications_NetconfConfigChange_Edit)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Edit = append(x.Edit, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.ChangedBy != nil {
-		b.Add(x.ChangedBy.ToTree(b.Schema("ietf-netconf-notifications", "changed-by")))
-	}
-	genimpl.LeafText(b, "ietf-netconf-notifications", "datastore", x.Datastore)
-	for _, e := range x.Edit {
-		b.Add(e.ToTree(b.Schema("ietf-netconf-notifications", "edit")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-netconf-notifications:netconf-config-change/changed-by, replacing what x held; children the
 // package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfConfigChange_ChangedBy{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "server":
-			x.Server = true
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change/changed-by, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Server, x.Username != nil || x.SessionID != nil || x.SourceHost != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-notifications:netconf-config-change/changed-by", "server-or-user")
-	}
-	if x.Server {
-		b.Leaf("ietf-netconf-notifications", "server", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-config-change/edit,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfConfigChange_Edit{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "target":
-			genimpl.SetString(&x.Target, c)
-		case "operation":
-			genimpl.SetInt(&x.Operation, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-config-change/edit, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "target", x.Target)
-	genimpl.LeafText(b, "ietf-netconf-notifications", "operation", x.Operation)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-capability-change,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfCapabilityChange) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfCapabilityChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "changed-by":
-			x.ChangedBy = new(IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy)
-			if err := x.ChangedBy.FromTree(c); err != nil {
-				return err
-			}
-		case "added-capability":
-			x.AddedCapability = append(x.AddedCapability, c.Value.Str)
-		case "deleted-capability":
-			x.DeletedCapability = append(x.DeletedCapability, c.Value.Str)
-		case "modified-capability":
-			x.ModifiedCapability = append(x.ModifiedCapability, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-capability-change, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfCapabilityChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.ChangedBy != nil {
-		b.Add(x.ChangedBy.ToTree(b.Schema("ietf-netconf-notifications", "changed-by")))
-	}
-	for _, v := range x.AddedCapability {
-		b.Leaf("ietf-netconf-notifications", "added-capability", v)
-	}
-	for _, v := range x.DeletedCapability {
-		b.Leaf("ietf-netconf-notifications", "deleted-capability", v)
-	}
-	for _, v := range x.ModifiedCapability {
-		b.Leaf("ietf-netconf-notifications", "modified-capability", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-netconf-notifications:netconf-capability-change/changed-by, replacing what x held; children
 // the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "server":
-			x.Server = true
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-capability-change/changed-by, checking every value against its
 // type.
 func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Server, x.Username != nil || x.SessionID != nil || x.SourceHost != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-netconf-notifications:netconf-capability-change/changed-by", "server-or-user")
-	}
-	if x.Server {
-		b.Leaf("ietf-netconf-notifications", "server", "")
-	}
-	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-session-start, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfSessionStart) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfSessionStart{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-session-start, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-session-end, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfSessionEnd) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfSessionEnd{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		case "killed-by":
-			genimpl.SetUint(&x.KilledBy, c)
-		case "termination-reason":
-			genimpl.SetInt(&x.TerminationReason, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-session-end, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "killed-by", x.KilledBy)
-	genimpl.LeafText(b, "ietf-netconf-notifications", "termination-reason", x.TerminationReason)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-notifications:netconf-confirmed-commit,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfNetconfNotifications_NetconfConfirmedCommit) FromTree(n *data.Node) error {
-	*x = IetfNetconfNotifications_NetconfConfirmedCommit{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-notifications") {
-		case "username":
-			genimpl.SetString(&x.Username, c)
-		case "session-id":
-			genimpl.SetUint(&x.SessionID, c)
-		case "source-host":
-			genimpl.SetString(&x.SourceHost, c)
-		case "confirm-event":
-			genimpl.SetInt(&x.ConfirmEvent, c)
-		case "timeout":
-			genimpl.SetUint(&x.Timeout, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-notifications:netconf-confirmed-commit, checking every value against its type.
 func (x *IetfNetconfNotifications_NetconfConfirmedCommit) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "username", x.Username)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "session-id", x.SessionID)
-	genimpl.LeafString(b, "ietf-netconf-notifications", "source-host", x.SourceHost)
-	genimpl.LeafText(b, "ietf-netconf-notifications", "confirm-event", x.ConfirmEvent)
-	genimpl.LeafUint(b, "ietf-netconf-notifications", "timeout", x.Timeout)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

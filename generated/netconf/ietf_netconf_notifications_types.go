@@ -8,16 +8,16 @@ package netconf
 type IetfNetconfNotifications_NetconfConfigChange struct {
 	// ChangedBy is container /ietf-netconf-notifications:netconf-config-change/changed-by.
 	// The origin of the change.
-	ChangedBy *IetfNetconfNotifications_NetconfConfigChange_ChangedBy
+	ChangedBy *IetfNetconfNotifications_NetconfConfigChange_ChangedBy `yang:"changed-by"`
 
 	// Datastore is leaf /ietf-netconf-notifications:netconf-config-change/datastore (default "running").
 	// The datastore that changed.
-	Datastore *IetfNetconfNotifications_NetconfConfigChange_Datastore
+	Datastore *IetfNetconfNotifications_NetconfConfigChange_Datastore `yang:"datastore"`
 
 	// Edit is list /ietf-netconf-notifications:netconf-config-change/edit.
 	// One edit applied to the datastore, in the order they were
 	// applied.
-	Edit []*IetfNetconfNotifications_NetconfConfigChange_Edit
+	Edit []*IetfNetconfNotifications_NetconfConfigChange_Edit `yang:"edit"`
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
@@ -35,12 +35,12 @@ type IetfNetconfNotifications_NetconfConfigChange_ChangedBy struct {
 	// The server made the change on its own.
 	// In case server of choice server-or-user: set the fields of one case only.
 	// True when the empty leaf exists.
-	Server bool
+	Server bool `yang:"server,case=server-or-user/server"`
 
 	// Username is leaf /ietf-netconf-notifications:netconf-config-change/changed-by/username (mandatory).
 	// The user name the session was authenticated as.
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	Username *string
+	Username *string `yang:"username,case=server-or-user/by-user"`
 
 	// SessionID is leaf /ietf-netconf-notifications:netconf-config-change/changed-by/session-id
 	// (mandatory).
@@ -48,12 +48,12 @@ type IetfNetconfNotifications_NetconfConfigChange_ChangedBy struct {
 	// outside NETCONF (another management interface, for
 	// instance).
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id,case=server-or-user/by-user"`
 
 	// SourceHost is leaf /ietf-netconf-notifications:netconf-config-change/changed-by/source-host.
 	// The client's address, when known.
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	SourceHost *string
+	SourceHost *string `yang:"source-host,case=server-or-user/by-user"`
 }
 
 // IetfNetconfNotifications_NetconfConfigChange_Edit is an entry of the list
@@ -64,12 +64,12 @@ type IetfNetconfNotifications_NetconfConfigChange_ChangedBy struct {
 type IetfNetconfNotifications_NetconfConfigChange_Edit struct {
 	// Target is leaf /ietf-netconf-notifications:netconf-config-change/edit/target.
 	// The node the edit was applied to.
-	Target *string
+	Target *string `yang:"target"`
 
 	// Operation is leaf /ietf-netconf-notifications:netconf-config-change/edit/operation (default
 	// "merge").
 	// The kind of edit.
-	Operation *IetfNetconf_EditOperationType
+	Operation *IetfNetconf_EditOperationType `yang:"operation"`
 }
 
 // IetfNetconfNotifications_NetconfCapabilityChange is the content of notification
@@ -77,22 +77,22 @@ type IetfNetconfNotifications_NetconfConfigChange_Edit struct {
 type IetfNetconfNotifications_NetconfCapabilityChange struct {
 	// ChangedBy is container /ietf-netconf-notifications:netconf-capability-change/changed-by.
 	// The origin of the change.
-	ChangedBy *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy
+	ChangedBy *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy `yang:"changed-by"`
 
 	// AddedCapability is leaf-list /ietf-netconf-notifications:netconf-capability-change/added-capability.
 	// Capabilities the server now has.
-	AddedCapability []string
+	AddedCapability []string `yang:"added-capability"`
 
 	// DeletedCapability is leaf-list
 	// /ietf-netconf-notifications:netconf-capability-change/deleted-capability.
 	// Capabilities the server no longer has.
-	DeletedCapability []string
+	DeletedCapability []string `yang:"deleted-capability"`
 
 	// ModifiedCapability is leaf-list
 	// /ietf-netconf-notifications:netconf-capability-change/modified-capability.
 	// Capabilities whose parameters changed, with their new
 	// values.
-	ModifiedCapability []string
+	ModifiedCapability []string `yang:"modified-capability"`
 }
 
 // IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy is the container
@@ -104,13 +104,13 @@ type IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy struct {
 	// The server made the change on its own.
 	// In case server of choice server-or-user: set the fields of one case only.
 	// True when the empty leaf exists.
-	Server bool
+	Server bool `yang:"server,case=server-or-user/server"`
 
 	// Username is leaf /ietf-netconf-notifications:netconf-capability-change/changed-by/username
 	// (mandatory).
 	// The user name the session was authenticated as.
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	Username *string
+	Username *string `yang:"username,case=server-or-user/by-user"`
 
 	// SessionID is leaf /ietf-netconf-notifications:netconf-capability-change/changed-by/session-id
 	// (mandatory).
@@ -118,12 +118,12 @@ type IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy struct {
 	// outside NETCONF (another management interface, for
 	// instance).
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id,case=server-or-user/by-user"`
 
 	// SourceHost is leaf /ietf-netconf-notifications:netconf-capability-change/changed-by/source-host.
 	// The client's address, when known.
 	// In case by-user of choice server-or-user: set the fields of one case only.
-	SourceHost *string
+	SourceHost *string `yang:"source-host,case=server-or-user/by-user"`
 }
 
 // IetfNetconfNotifications_NetconfSessionStart is the content of notification
@@ -131,17 +131,17 @@ type IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy struct {
 type IetfNetconfNotifications_NetconfSessionStart struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-session-start/username (mandatory).
 	// The user name the session was authenticated as.
-	Username *string
+	Username *string `yang:"username"`
 
 	// SessionID is leaf /ietf-netconf-notifications:netconf-session-start/session-id (mandatory).
 	// The session's identifier; zero when the event came from
 	// outside NETCONF (another management interface, for
 	// instance).
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 
 	// SourceHost is leaf /ietf-netconf-notifications:netconf-session-start/source-host.
 	// The client's address, when known.
-	SourceHost *string
+	SourceHost *string `yang:"source-host"`
 }
 
 // IetfNetconfNotifications_NetconfSessionEnd is the content of notification
@@ -149,26 +149,26 @@ type IetfNetconfNotifications_NetconfSessionStart struct {
 type IetfNetconfNotifications_NetconfSessionEnd struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-session-end/username (mandatory).
 	// The user name the session was authenticated as.
-	Username *string
+	Username *string `yang:"username"`
 
 	// SessionID is leaf /ietf-netconf-notifications:netconf-session-end/session-id (mandatory).
 	// The session's identifier; zero when the event came from
 	// outside NETCONF (another management interface, for
 	// instance).
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 
 	// SourceHost is leaf /ietf-netconf-notifications:netconf-session-end/source-host.
 	// The client's address, when known.
-	SourceHost *string
+	SourceHost *string `yang:"source-host"`
 
 	// KilledBy is leaf /ietf-netconf-notifications:netconf-session-end/killed-by.
 	// The session that issued the <kill-session>.
-	KilledBy *uint32
+	KilledBy *uint32 `yang:"killed-by"`
 
 	// TerminationReason is leaf /ietf-netconf-notifications:netconf-session-end/termination-reason
 	// (mandatory).
 	// Why the session ended.
-	TerminationReason *IetfNetconfNotifications_NetconfSessionEnd_TerminationReason
+	TerminationReason *IetfNetconfNotifications_NetconfSessionEnd_TerminationReason `yang:"termination-reason"`
 }
 
 // IetfNetconfNotifications_NetconfConfirmedCommit is the content of notification
@@ -176,24 +176,24 @@ type IetfNetconfNotifications_NetconfSessionEnd struct {
 type IetfNetconfNotifications_NetconfConfirmedCommit struct {
 	// Username is leaf /ietf-netconf-notifications:netconf-confirmed-commit/username (mandatory).
 	// The user name the session was authenticated as.
-	Username *string
+	Username *string `yang:"username"`
 
 	// SessionID is leaf /ietf-netconf-notifications:netconf-confirmed-commit/session-id (mandatory).
 	// The session's identifier; zero when the event came from
 	// outside NETCONF (another management interface, for
 	// instance).
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 
 	// SourceHost is leaf /ietf-netconf-notifications:netconf-confirmed-commit/source-host.
 	// The client's address, when known.
-	SourceHost *string
+	SourceHost *string `yang:"source-host"`
 
 	// ConfirmEvent is leaf /ietf-netconf-notifications:netconf-confirmed-commit/confirm-event (mandatory).
 	// What happened.
-	ConfirmEvent *IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent
+	ConfirmEvent *IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent `yang:"confirm-event"`
 
 	// Timeout is leaf /ietf-netconf-notifications:netconf-confirmed-commit/timeout (units seconds).
 	// The seconds left until the commit is undone unless
 	// confirmed.
-	Timeout *uint32
+	Timeout *uint32 `yang:"timeout"`
 }

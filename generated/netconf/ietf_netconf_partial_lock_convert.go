@@ -12,69 +12,35 @@ import (
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/input, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfPartialLock_PartialLockInput) FromTree(n *data.Node) error {
-	*x = IetfNetconfPartialLock_PartialLockInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
-		case "select":
-			x.Select = append(x.Select, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-lock/input, checking every value against its type.
 func (x *IetfNetconfPartialLock_PartialLockInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, v := range x.Select {
-		b.Leaf("ietf-netconf-partial-lock", "select", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/output, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfPartialLock_PartialLockOutput) FromTree(n *data.Node) error {
-	*x = IetfNetconfPartialLock_PartialLockOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
-		case "lock-id":
-			genimpl.SetUint(&x.LockID, c)
-		case "locked-node":
-			x.LockedNode = append(x.LockedNode, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-lock/output, checking every value against its type.
 func (x *IetfNetconfPartialLock_PartialLockOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf-partial-lock", "lock-id", x.LockID)
-	for _, v := range x.LockedNode {
-		b.Leaf("ietf-netconf-partial-lock", "locked-node", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-unlock/input, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfNetconfPartialLock_PartialUnlockInput) FromTree(n *data.Node) error {
-	*x = IetfNetconfPartialLock_PartialUnlockInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-netconf-partial-lock") {
-		case "lock-id":
-			genimpl.SetUint(&x.LockID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-netconf-partial-lock:partial-unlock/input, checking every value against its type.
 func (x *IetfNetconfPartialLock_PartialUnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-netconf-partial-lock", "lock-id", x.LockID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -10,7 +10,7 @@ type IetfNetconfPartialLock_PartialLockInput struct {
 	// configuration nodes to lock. The namespace prefixes it uses
 	// are those declared where the element stands. The lock
 	// covers the union of what every expression selects.
-	Select []string
+	Select []string `yang:"select"`
 }
 
 // IetfNetconfPartialLock_PartialLockOutput is the output of rpc
@@ -18,12 +18,12 @@ type IetfNetconfPartialLock_PartialLockInput struct {
 type IetfNetconfPartialLock_PartialLockOutput struct {
 	// LockID is leaf /ietf-netconf-partial-lock:partial-lock/output/lock-id.
 	// The identifier of the new lock.
-	LockID *uint32
+	LockID *uint32 `yang:"lock-id"`
 
 	// LockedNode is leaf-list /ietf-netconf-partial-lock:partial-lock/output/locked-node.
 	// Each node the lock covers (its descendants are covered
 	// too), as selected when the lock was granted.
-	LockedNode []string
+	LockedNode []string `yang:"locked-node"`
 }
 
 // IetfNetconfPartialLock_PartialUnlockInput is the input of rpc
@@ -31,5 +31,5 @@ type IetfNetconfPartialLock_PartialLockOutput struct {
 type IetfNetconfPartialLock_PartialUnlockInput struct {
 	// LockID is leaf /ietf-netconf-partial-lock:partial-unlock/input/lock-id (mandatory).
 	// The lock to release, as the <partial-lock> reply named it.
-	LockID *uint32
+	LockID *uint32 `yang:"lock-id"`
 }

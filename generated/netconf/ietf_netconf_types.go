@@ -7,17 +7,17 @@ package netconf
 type IetfNetconf_GetConfigInput struct {
 	// Source is container /ietf-netconf:get-config/input/source.
 	// Which configuration to read.
-	Source *IetfNetconf_GetConfigInput_Source
+	Source *IetfNetconf_GetConfigInput_Source `yang:"source"`
 
 	// Filter is anyxml /ietf-netconf:get-config/input/filter.
 	// A subtree or XPath filter selecting what to return.
 	// The raw XML content; nil when absent.
-	Filter []byte
+	Filter []byte `yang:"filter,anydata"`
 
 	// WithDefaults is leaf /ietf-netconf:get-config/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode `yang:"ietf-netconf-with-defaults:with-defaults"`
 }
 
 // IetfNetconf_GetConfigInput_Source is the container /ietf-netconf:get-config/input/source.
@@ -28,19 +28,19 @@ type IetfNetconf_GetConfigInput_Source struct {
 	// Read the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-source/candidate"`
 
 	// Running is leaf /ietf-netconf:get-config/input/source/running.
 	// Read the running datastore.
 	// In case running of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-source/running"`
 
 	// Startup is leaf /ietf-netconf:get-config/input/source/startup.
 	// Read the startup datastore.
 	// In case startup of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-source/startup"`
 }
 
 // IetfNetconf_GetConfigOutput is the output of rpc /ietf-netconf:get-config.
@@ -49,40 +49,40 @@ type IetfNetconf_GetConfigOutput struct {
 	// The part of the source datastore that the filter selected;
 	// empty when nothing matched.
 	// The raw XML content; nil when absent.
-	Data []byte
+	Data []byte `yang:"data,anydata"`
 }
 
 // IetfNetconf_EditConfigInput is the input of rpc /ietf-netconf:edit-config.
 type IetfNetconf_EditConfigInput struct {
 	// Target is container /ietf-netconf:edit-config/input/target.
 	// Which configuration to change.
-	Target *IetfNetconf_EditConfigInput_Target
+	Target *IetfNetconf_EditConfigInput_Target `yang:"target"`
 
 	// DefaultOperation is leaf /ietf-netconf:edit-config/input/default-operation (default "merge").
 	// The operation applied to content that carries no operation
 	// attribute of its own.
-	DefaultOperation *IetfNetconf_EditConfigInput_DefaultOperation
+	DefaultOperation *IetfNetconf_EditConfigInput_DefaultOperation `yang:"default-operation"`
 
 	// TestOption is leaf /ietf-netconf:edit-config/input/test-option (default "test-then-set").
 	// Whether the server validates the edit before applying
 	// it.
-	TestOption *IetfNetconf_EditConfigInput_TestOption
+	TestOption *IetfNetconf_EditConfigInput_TestOption `yang:"test-option"`
 
 	// ErrorOption is leaf /ietf-netconf:edit-config/input/error-option (default "stop-on-error").
 	// What the server does when part of the edit fails.
-	ErrorOption *IetfNetconf_EditConfigInput_ErrorOption
+	ErrorOption *IetfNetconf_EditConfigInput_ErrorOption `yang:"error-option"`
 
 	// Config is anyxml /ietf-netconf:edit-config/input/config.
 	// The edit itself, inline: configuration data in the
 	// shape of the datastore's tree.
 	// In case config of choice edit-content: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	Config []byte
+	Config []byte `yang:"config,anydata,case=edit-content/config"`
 
 	// URL is leaf /ietf-netconf:edit-config/input/url.
 	// A URL from which the server fetches the edit.
 	// In case url of choice edit-content: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=edit-content/url"`
 }
 
 // IetfNetconf_EditConfigInput_Target is the container /ietf-netconf:edit-config/input/target.
@@ -93,29 +93,29 @@ type IetfNetconf_EditConfigInput_Target struct {
 	// Change the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-target/candidate"`
 
 	// Running is leaf /ietf-netconf:edit-config/input/target/running.
 	// Change the running datastore.
 	// In case running of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-target/running"`
 }
 
 // IetfNetconf_CopyConfigInput is the input of rpc /ietf-netconf:copy-config.
 type IetfNetconf_CopyConfigInput struct {
 	// Target is container /ietf-netconf:copy-config/input/target.
 	// The configuration that is overwritten.
-	Target *IetfNetconf_CopyConfigInput_Target
+	Target *IetfNetconf_CopyConfigInput_Target `yang:"target"`
 
 	// Source is container /ietf-netconf:copy-config/input/source.
 	// The configuration that is copied.
-	Source *IetfNetconf_CopyConfigInput_Source
+	Source *IetfNetconf_CopyConfigInput_Source `yang:"source"`
 
 	// WithDefaults is leaf /ietf-netconf:copy-config/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode `yang:"ietf-netconf-with-defaults:with-defaults"`
 }
 
 // IetfNetconf_CopyConfigInput_Target is the container /ietf-netconf:copy-config/input/target.
@@ -126,24 +126,24 @@ type IetfNetconf_CopyConfigInput_Target struct {
 	// Write the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-target/candidate"`
 
 	// Running is leaf /ietf-netconf:copy-config/input/target/running.
 	// Write the running datastore.
 	// In case running of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-target/running"`
 
 	// Startup is leaf /ietf-netconf:copy-config/input/target/startup.
 	// Write the startup datastore.
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-target/startup"`
 
 	// URL is leaf /ietf-netconf:copy-config/input/target/url.
 	// Write to this URL.
 	// In case url of choice config-target: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=config-target/url"`
 }
 
 // IetfNetconf_CopyConfigInput_Source is the container /ietf-netconf:copy-config/input/source.
@@ -154,37 +154,37 @@ type IetfNetconf_CopyConfigInput_Source struct {
 	// Copy the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-source/candidate"`
 
 	// Running is leaf /ietf-netconf:copy-config/input/source/running.
 	// Copy the running datastore.
 	// In case running of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-source/running"`
 
 	// Startup is leaf /ietf-netconf:copy-config/input/source/startup.
 	// Copy the startup datastore.
 	// In case startup of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-source/startup"`
 
 	// URL is leaf /ietf-netconf:copy-config/input/source/url.
 	// Copy the configuration found at this URL.
 	// In case url of choice config-source: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=config-source/url"`
 
 	// Config is anyxml /ietf-netconf:copy-config/input/source/config.
 	// Copy this inline configuration.
 	// In case config of choice config-source: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	Config []byte
+	Config []byte `yang:"config,anydata,case=config-source/config"`
 }
 
 // IetfNetconf_DeleteConfigInput is the input of rpc /ietf-netconf:delete-config.
 type IetfNetconf_DeleteConfigInput struct {
 	// Target is container /ietf-netconf:delete-config/input/target.
 	// The configuration to delete.
-	Target *IetfNetconf_DeleteConfigInput_Target
+	Target *IetfNetconf_DeleteConfigInput_Target `yang:"target"`
 }
 
 // IetfNetconf_DeleteConfigInput_Target is the container /ietf-netconf:delete-config/input/target.
@@ -195,19 +195,19 @@ type IetfNetconf_DeleteConfigInput_Target struct {
 	// Delete the startup datastore.
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-target/startup"`
 
 	// URL is leaf /ietf-netconf:delete-config/input/target/url.
 	// Delete the configuration at this URL.
 	// In case url of choice config-target: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=config-target/url"`
 }
 
 // IetfNetconf_LockInput is the input of rpc /ietf-netconf:lock.
 type IetfNetconf_LockInput struct {
 	// Target is container /ietf-netconf:lock/input/target.
 	// The datastore to lock.
-	Target *IetfNetconf_LockInput_Target
+	Target *IetfNetconf_LockInput_Target `yang:"target"`
 }
 
 // IetfNetconf_LockInput_Target is the container /ietf-netconf:lock/input/target.
@@ -218,33 +218,33 @@ type IetfNetconf_LockInput_Target struct {
 	// Lock the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-target/candidate"`
 
 	// Running is leaf /ietf-netconf:lock/input/target/running.
 	// Lock the running datastore.
 	// In case running of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-target/running"`
 
 	// Startup is leaf /ietf-netconf:lock/input/target/startup.
 	// Lock the startup datastore.
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-target/startup"`
 
 	// Datastore is leaf /ietf-netconf:lock/input/target/ietf-netconf-nmda:datastore.
 	// The datastore to lock; only writable ones can be. A datastore
 	// lock does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-netconf-nmda:datastore,case=config-target/datastore"`
 }
 
 // IetfNetconf_UnlockInput is the input of rpc /ietf-netconf:unlock.
 type IetfNetconf_UnlockInput struct {
 	// Target is container /ietf-netconf:unlock/input/target.
 	// The datastore to unlock.
-	Target *IetfNetconf_UnlockInput_Target
+	Target *IetfNetconf_UnlockInput_Target `yang:"target"`
 }
 
 // IetfNetconf_UnlockInput_Target is the container /ietf-netconf:unlock/input/target.
@@ -255,26 +255,26 @@ type IetfNetconf_UnlockInput_Target struct {
 	// Unlock the candidate datastore.
 	// In case candidate of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-target/candidate"`
 
 	// Running is leaf /ietf-netconf:unlock/input/target/running.
 	// Unlock the running datastore.
 	// In case running of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-target/running"`
 
 	// Startup is leaf /ietf-netconf:unlock/input/target/startup.
 	// Unlock the startup datastore.
 	// In case startup of choice config-target: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-target/startup"`
 
 	// Datastore is leaf /ietf-netconf:unlock/input/target/ietf-netconf-nmda:datastore.
 	// The datastore to unlock; only writable ones can be. A
 	// datastore unlock does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-netconf-nmda:datastore,case=config-target/datastore"`
 }
 
 // IetfNetconf_GetInput is the input of rpc /ietf-netconf:get.
@@ -282,12 +282,12 @@ type IetfNetconf_GetInput struct {
 	// Filter is anyxml /ietf-netconf:get/input/filter.
 	// A subtree or XPath filter selecting what to return.
 	// The raw XML content; nil when absent.
-	Filter []byte
+	Filter []byte `yang:"filter,anydata"`
 
 	// WithDefaults is leaf /ietf-netconf:get/input/ietf-netconf-with-defaults:with-defaults.
 	// The reporting mode for this request; when absent, the
 	// server's basic mode applies.
-	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode
+	WithDefaults *IetfNetconfWithDefaults_WithDefaultsMode `yang:"ietf-netconf-with-defaults:with-defaults"`
 }
 
 // IetfNetconf_GetOutput is the output of rpc /ietf-netconf:get.
@@ -296,7 +296,7 @@ type IetfNetconf_GetOutput struct {
 	// The configuration and state data that the filter selected;
 	// empty when nothing matched.
 	// The raw XML content; nil when absent.
-	Data []byte
+	Data []byte `yang:"data,anydata"`
 }
 
 // IetfNetconf_CloseSessionInput is the input of rpc /ietf-netconf:close-session.
@@ -307,7 +307,7 @@ type IetfNetconf_CloseSessionInput struct {
 type IetfNetconf_KillSessionInput struct {
 	// SessionID is leaf /ietf-netconf:kill-session/input/session-id (mandatory).
 	// The session to end.
-	SessionID *uint32
+	SessionID *uint32 `yang:"session-id"`
 }
 
 // IetfNetconf_CommitInput is the input of rpc /ietf-netconf:commit.
@@ -316,22 +316,22 @@ type IetfNetconf_CommitInput struct {
 	// Starts (or extends) a confirmed commit: the change is
 	// undone unless a confirming commit arrives in time.
 	// True when the empty leaf exists.
-	Confirmed bool
+	Confirmed bool `yang:"confirmed"`
 
 	// ConfirmTimeout is leaf /ietf-netconf:commit/input/confirm-timeout (default "600", units seconds).
 	// How long to wait for the confirming commit.
-	ConfirmTimeout *uint32
+	ConfirmTimeout *uint32 `yang:"confirm-timeout"`
 
 	// Persist is leaf /ietf-netconf:commit/input/persist.
 	// Makes the confirmed commit outlive this session: it can
 	// then be confirmed or cancelled from any session that gives
 	// this token as persist-id.
-	Persist *string
+	Persist *string `yang:"persist"`
 
 	// PersistID is leaf /ietf-netconf:commit/input/persist-id.
 	// Confirms or extends a persistent confirmed commit, naming
 	// it by the token given in its persist parameter.
-	PersistID *string
+	PersistID *string `yang:"persist-id"`
 }
 
 // IetfNetconf_DiscardChangesInput is the input of rpc /ietf-netconf:discard-changes.
@@ -344,14 +344,14 @@ type IetfNetconf_CancelCommitInput struct {
 	// Cancels a persistent confirmed commit, naming it by the
 	// token given in its persist parameter. Without it, only the
 	// session that started the confirmed commit may cancel it.
-	PersistID *string
+	PersistID *string `yang:"persist-id"`
 }
 
 // IetfNetconf_ValidateInput is the input of rpc /ietf-netconf:validate.
 type IetfNetconf_ValidateInput struct {
 	// Source is container /ietf-netconf:validate/input/source.
 	// The configuration to check.
-	Source *IetfNetconf_ValidateInput_Source
+	Source *IetfNetconf_ValidateInput_Source `yang:"source"`
 }
 
 // IetfNetconf_ValidateInput_Source is the container /ietf-netconf:validate/input/source.
@@ -362,35 +362,35 @@ type IetfNetconf_ValidateInput_Source struct {
 	// Check the candidate datastore.
 	// In case candidate of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Candidate bool
+	Candidate bool `yang:"candidate,case=config-source/candidate"`
 
 	// Running is leaf /ietf-netconf:validate/input/source/running.
 	// Check the running datastore.
 	// In case running of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Running bool
+	Running bool `yang:"running,case=config-source/running"`
 
 	// Startup is leaf /ietf-netconf:validate/input/source/startup.
 	// Check the startup datastore.
 	// In case startup of choice config-source: set the fields of one case only.
 	// True when the empty leaf exists.
-	Startup bool
+	Startup bool `yang:"startup,case=config-source/startup"`
 
 	// URL is leaf /ietf-netconf:validate/input/source/url.
 	// Check the configuration at this URL.
 	// In case url of choice config-source: set the fields of one case only.
-	URL *string
+	URL *string `yang:"url,case=config-source/url"`
 
 	// Config is anyxml /ietf-netconf:validate/input/source/config.
 	// Check this inline configuration.
 	// In case config of choice config-source: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	Config []byte
+	Config []byte `yang:"config,anydata,case=config-source/config"`
 
 	// Datastore is leaf /ietf-netconf:validate/input/source/ietf-netconf-nmda:datastore.
 	// The datastore to validate; only configuration datastores can
 	// be. One validate does not support is answered with error-tag
 	// invalid-value.
 	// In case datastore of choice config-source: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-netconf-nmda:datastore,case=config-source/datastore"`
 }

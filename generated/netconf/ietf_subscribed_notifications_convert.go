@@ -12,992 +12,346 @@ import (
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:streams, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Streams) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Streams{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "stream":
-			e := new(IetfSubscribedNotifications_Streams_Stream)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Stream = append(x.Stream, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:streams, checking every value against its type.
 func (x *IetfSubscribedNotifications_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Stream {
-		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "stream")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:streams/stream, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Streams_Stream) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Streams_Stream{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "description":
-			genimpl.SetString(&x.Description, c)
-		case "replay-support":
-			x.ReplaySupport = true
-		case "replay-log-creation-time":
-			genimpl.SetString(&x.ReplayLogCreationTime, c)
-		case "replay-log-aged-time":
-			genimpl.SetString(&x.ReplayLogAgedTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:streams/stream, checking every value against its type.
 func (x *IetfSubscribedNotifications_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "name", x.Name)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "description", x.Description)
-	if x.ReplaySupport {
-		b.Leaf("ietf-subscribed-notifications", "replay-support", "")
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-log-creation-time", x.ReplayLogCreationTime)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-log-aged-time", x.ReplayLogAgedTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:filters, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Filters) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Filters{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "stream-filter":
-			e := new(IetfSubscribedNotifications_Filters_StreamFilter)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.StreamFilter = append(x.StreamFilter, e)
-		case "ietf-yang-push:selection-filter":
-			e := new(IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.SelectionFilter = append(x.SelectionFilter, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters, checking every value against its type.
 func (x *IetfSubscribedNotifications_Filters) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.StreamFilter {
-		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "stream-filter")))
-	}
-	for _, e := range x.SelectionFilter {
-		b.Add(e.ToTree(b.Schema("ietf-yang-push", "selection-filter")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:filters/stream-filter,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Filters_StreamFilter) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Filters_StreamFilter{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "stream-subtree-filter":
-			x.StreamSubtreeFilter = []byte(c.Value.Str)
-		case "stream-xpath-filter":
-			genimpl.SetString(&x.StreamXpathFilter, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters/stream-filter, checking every value against its type.
 func (x *IetfSubscribedNotifications_Filters_StreamFilter) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:filters/stream-filter", "filter-spec")
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "name", x.Name)
-	if x.StreamSubtreeFilter != nil {
-		b.Anydata("ietf-subscribed-notifications", "stream-subtree-filter", x.StreamSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-xpath-filter", x.StreamXpathFilter)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "filter-id":
-			genimpl.SetString(&x.FilterID, c)
-		case "datastore-subtree-filter":
-			x.DatastoreSubtreeFilter = []byte(c.Value.Str)
-		case "datastore-xpath-filter":
-			genimpl.SetString(&x.DatastoreXpathFilter, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter, checking every value
 // against its type.
 func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", "filter-spec")
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "filter-id", x.FilterID)
-	if x.DatastoreSubtreeFilter != nil {
-		b.Anydata("ietf-yang-push", "datastore-subtree-filter", x.DatastoreSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "datastore-xpath-filter", x.DatastoreXpathFilter)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscriptions, replacing what
 // x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "subscription":
-			e := new(IetfSubscribedNotifications_Subscriptions_Subscription)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Subscription = append(x.Subscription, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions, checking every value against its type.
 func (x *IetfSubscribedNotifications_Subscriptions) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Subscription {
-		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "subscription")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscriptions/subscription,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions_Subscription{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "stream-filter-name":
-			genimpl.SetString(&x.StreamFilterName, c)
-		case "stream-subtree-filter":
-			x.StreamSubtreeFilter = []byte(c.Value.Str)
-		case "stream-xpath-filter":
-			genimpl.SetString(&x.StreamXpathFilter, c)
-		case "stream":
-			genimpl.SetString(&x.Stream, c)
-		case "replay-start-time":
-			genimpl.SetString(&x.ReplayStartTime, c)
-		case "ietf-yang-push:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "ietf-yang-push:selection-filter-ref":
-			genimpl.SetString(&x.SelectionFilterRef, c)
-		case "ietf-yang-push:datastore-subtree-filter":
-			x.DatastoreSubtreeFilter = []byte(c.Value.Str)
-		case "ietf-yang-push:datastore-xpath-filter":
-			genimpl.SetString(&x.DatastoreXpathFilter, c)
-		case "stop-time":
-			genimpl.SetString(&x.StopTime, c)
-		case "encoding":
-			genimpl.SetString(&x.Encoding, c)
-		case "receivers":
-			x.Receivers = new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers)
-			if err := x.Receivers.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-push:periodic":
-			x.Periodic = new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic)
-			if err := x.Periodic.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-push:on-change":
-			x.OnChange = new(IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange)
-			if err := x.OnChange.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription, checking every value against its type.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "target")
-	}
-	if genimpl.CountTrue(x.StreamFilterName != nil, x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "stream-filter")
-	}
-	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "filter-spec")
-	}
-	if genimpl.CountTrue(x.SelectionFilterRef != nil, x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "selection-filter")
-	}
-	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "filter-spec")
-	}
-	if genimpl.CountTrue(x.Periodic != nil, x.OnChange != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscriptions/subscription", "update-trigger")
-	}
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-filter-name", x.StreamFilterName)
-	if x.StreamSubtreeFilter != nil {
-		b.Anydata("ietf-subscribed-notifications", "stream-subtree-filter", x.StreamSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-xpath-filter", x.StreamXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream", x.Stream)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-start-time", x.ReplayStartTime)
-	genimpl.LeafString(b, "ietf-yang-push", "datastore", x.Datastore)
-	genimpl.LeafString(b, "ietf-yang-push", "selection-filter-ref", x.SelectionFilterRef)
-	if x.DatastoreSubtreeFilter != nil {
-		b.Anydata("ietf-yang-push", "datastore-subtree-filter", x.DatastoreSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "datastore-xpath-filter", x.DatastoreXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stop-time", x.StopTime)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "encoding", x.Encoding)
-	if x.Receivers != nil {
-		b.Add(x.Receivers.ToTree(b.Schema("ietf-subscribed-notifications", "receivers")))
-	}
-	if x.Periodic != nil {
-		b.Add(x.Periodic.ToTree(b.Schema("ietf-yang-push", "periodic")))
-	}
-	if x.OnChange != nil {
-		b.Add(x.OnChange.ToTree(b.Schema("ietf-yang-push", "on-change")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions_Subscription_Receivers{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "receiver":
-			e := new(IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Receiver = append(x.Receiver, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers, checking every value against
 // its type.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Receiver {
-		b.Add(e.ToTree(b.Schema("ietf-subscribed-notifications", "receiver")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "sent-event-records":
-			genimpl.SetUint(&x.SentEventRecords, c)
-		case "excluded-event-records":
-			genimpl.SetUint(&x.ExcludedEventRecords, c)
-		case "state":
-			genimpl.SetInt(&x.State, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver, checking every value
 // against its type.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "name", x.Name)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "sent-event-records", x.SentEventRecords)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "excluded-event-records", x.ExcludedEventRecords)
-	genimpl.LeafText(b, "ietf-subscribed-notifications", "state", x.State)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "period":
-			genimpl.SetUint(&x.Period, c)
-		case "anchor-time":
-			genimpl.SetString(&x.AnchorTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic, checking every
 // value against its type.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
-	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change, replacing what
 // x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "dampening-period":
-			genimpl.SetUint(&x.DampeningPeriod, c)
-		case "sync-on-start":
-			genimpl.SetBool(&x.SyncOnStart, c)
-		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change, checking every
 // value against its type.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
-	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
-	for _, v := range x.ExcludedChange {
-		b.Leaf("ietf-yang-push", "excluded-change", v.String())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:establish-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_EstablishSubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "stream-filter-name":
-			genimpl.SetString(&x.StreamFilterName, c)
-		case "stream-subtree-filter":
-			x.StreamSubtreeFilter = []byte(c.Value.Str)
-		case "stream-xpath-filter":
-			genimpl.SetString(&x.StreamXpathFilter, c)
-		case "stream":
-			genimpl.SetString(&x.Stream, c)
-		case "replay-start-time":
-			genimpl.SetString(&x.ReplayStartTime, c)
-		case "ietf-yang-push:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "ietf-yang-push:selection-filter-ref":
-			genimpl.SetString(&x.SelectionFilterRef, c)
-		case "ietf-yang-push:datastore-subtree-filter":
-			x.DatastoreSubtreeFilter = []byte(c.Value.Str)
-		case "ietf-yang-push:datastore-xpath-filter":
-			genimpl.SetString(&x.DatastoreXpathFilter, c)
-		case "stop-time":
-			genimpl.SetString(&x.StopTime, c)
-		case "encoding":
-			genimpl.SetString(&x.Encoding, c)
-		case "ietf-yang-push:periodic":
-			x.Periodic = new(IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic)
-			if err := x.Periodic.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-push:on-change":
-			x.OnChange = new(IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange)
-			if err := x.OnChange.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input, checking every value against its type.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "target")
-	}
-	if genimpl.CountTrue(x.StreamFilterName != nil, x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "stream-filter")
-	}
-	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "filter-spec")
-	}
-	if genimpl.CountTrue(x.SelectionFilterRef != nil, x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "selection-filter")
-	}
-	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "filter-spec")
-	}
-	if genimpl.CountTrue(x.Periodic != nil, x.OnChange != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:establish-subscription/input", "update-trigger")
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-filter-name", x.StreamFilterName)
-	if x.StreamSubtreeFilter != nil {
-		b.Anydata("ietf-subscribed-notifications", "stream-subtree-filter", x.StreamSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-xpath-filter", x.StreamXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream", x.Stream)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-start-time", x.ReplayStartTime)
-	genimpl.LeafString(b, "ietf-yang-push", "datastore", x.Datastore)
-	genimpl.LeafString(b, "ietf-yang-push", "selection-filter-ref", x.SelectionFilterRef)
-	if x.DatastoreSubtreeFilter != nil {
-		b.Anydata("ietf-yang-push", "datastore-subtree-filter", x.DatastoreSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "datastore-xpath-filter", x.DatastoreXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stop-time", x.StopTime)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "encoding", x.Encoding)
-	if x.Periodic != nil {
-		b.Add(x.Periodic.ToTree(b.Schema("ietf-yang-push", "periodic")))
-	}
-	if x.OnChange != nil {
-		b.Add(x.OnChange.ToTree(b.Schema("ietf-yang-push", "on-change")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic, replacing what
 // x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "period":
-			genimpl.SetUint(&x.Period, c)
-		case "anchor-time":
-			genimpl.SetString(&x.AnchorTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic, checking every
 // value against its type.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
-	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "dampening-period":
-			genimpl.SetUint(&x.DampeningPeriod, c)
-		case "sync-on-start":
-			genimpl.SetBool(&x.SyncOnStart, c)
-		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change, checking
 // every value against its type.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
-	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
-	for _, v := range x.ExcludedChange {
-		b.Leaf("ietf-yang-push", "excluded-change", v.String())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:establish-subscription/output, replacing what x held; children the
 // package has no field for are ignored.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_EstablishSubscriptionOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "replay-start-time-revision":
-			genimpl.SetString(&x.ReplayStartTimeRevision, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:establish-subscription/output, checking every value against its type.
 func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-start-time-revision", x.ReplayStartTimeRevision)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:modify-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_ModifySubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "stream-filter-name":
-			genimpl.SetString(&x.StreamFilterName, c)
-		case "stream-subtree-filter":
-			x.StreamSubtreeFilter = []byte(c.Value.Str)
-		case "stream-xpath-filter":
-			genimpl.SetString(&x.StreamXpathFilter, c)
-		case "ietf-yang-push:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "ietf-yang-push:selection-filter-ref":
-			genimpl.SetString(&x.SelectionFilterRef, c)
-		case "ietf-yang-push:datastore-subtree-filter":
-			x.DatastoreSubtreeFilter = []byte(c.Value.Str)
-		case "ietf-yang-push:datastore-xpath-filter":
-			genimpl.SetString(&x.DatastoreXpathFilter, c)
-		case "stop-time":
-			genimpl.SetString(&x.StopTime, c)
-		case "ietf-yang-push:periodic":
-			x.Periodic = new(IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic)
-			if err := x.Periodic.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-push:on-change":
-			x.OnChange = new(IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange)
-			if err := x.OnChange.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input, checking every value against its type.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "target")
-	}
-	if genimpl.CountTrue(x.StreamFilterName != nil, x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "stream-filter")
-	}
-	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "filter-spec")
-	}
-	if genimpl.CountTrue(x.SelectionFilterRef != nil, x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "selection-filter")
-	}
-	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "filter-spec")
-	}
-	if genimpl.CountTrue(x.Periodic != nil, x.OnChange != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:modify-subscription/input", "update-trigger")
-	}
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-filter-name", x.StreamFilterName)
-	if x.StreamSubtreeFilter != nil {
-		b.Anydata("ietf-subscribed-notifications", "stream-subtree-filter", x.StreamSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-xpath-filter", x.StreamXpathFilter)
-	genimpl.LeafString(b, "ietf-yang-push", "datastore", x.Datastore)
-	genimpl.LeafString(b, "ietf-yang-push", "selection-filter-ref", x.SelectionFilterRef)
-	if x.DatastoreSubtreeFilter != nil {
-		b.Anydata("ietf-yang-push", "datastore-subtree-filter", x.DatastoreSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "datastore-xpath-filter", x.DatastoreXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stop-time", x.StopTime)
-	if x.Periodic != nil {
-		b.Add(x.Periodic.ToTree(b.Schema("ietf-yang-push", "periodic")))
-	}
-	if x.OnChange != nil {
-		b.Add(x.OnChange.ToTree(b.Schema("ietf-yang-push", "on-change")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "period":
-			genimpl.SetUint(&x.Period, c)
-		case "anchor-time":
-			genimpl.SetString(&x.AnchorTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic, checking every
 // value against its type.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
-	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "dampening-period":
-			genimpl.SetUint(&x.DampeningPeriod, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change, checking every
 // value against its type.
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:delete-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_DeleteSubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:delete-subscription/input, checking every value against its type.
 func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:kill-subscription/input,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_KillSubscriptionInput) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_KillSubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:kill-subscription/input, checking every value against its type.
 func (x *IetfSubscribedNotifications_KillSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:replay-completed, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_ReplayCompleted) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_ReplayCompleted{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:replay-completed, checking every value against its type.
 func (x *IetfSubscribedNotifications_ReplayCompleted) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-modified,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionModified) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionModified{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "stream-filter-name":
-			genimpl.SetString(&x.StreamFilterName, c)
-		case "stream-subtree-filter":
-			x.StreamSubtreeFilter = []byte(c.Value.Str)
-		case "stream-xpath-filter":
-			genimpl.SetString(&x.StreamXpathFilter, c)
-		case "stream":
-			genimpl.SetString(&x.Stream, c)
-		case "replay-start-time":
-			genimpl.SetString(&x.ReplayStartTime, c)
-		case "ietf-yang-push:datastore":
-			genimpl.SetString(&x.Datastore, c)
-		case "ietf-yang-push:selection-filter-ref":
-			genimpl.SetString(&x.SelectionFilterRef, c)
-		case "ietf-yang-push:datastore-subtree-filter":
-			x.DatastoreSubtreeFilter = []byte(c.Value.Str)
-		case "ietf-yang-push:datastore-xpath-filter":
-			genimpl.SetString(&x.DatastoreXpathFilter, c)
-		case "stop-time":
-			genimpl.SetString(&x.StopTime, c)
-		case "encoding":
-			genimpl.SetString(&x.Encoding, c)
-		case "ietf-yang-push:periodic":
-			x.Periodic = new(IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic)
-			if err := x.Periodic.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-push:on-change":
-			x.OnChange = new(IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange)
-			if err := x.OnChange.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified, checking every value against its type.
 func (x *IetfSubscribedNotifications_SubscriptionModified) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.StreamFilterName != nil || x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil || x.Stream != nil || x.ReplayStartTime != nil, x.Datastore != nil || x.SelectionFilterRef != nil || x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "target")
-	}
-	if genimpl.CountTrue(x.StreamFilterName != nil, x.StreamSubtreeFilter != nil || x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "stream-filter")
-	}
-	if genimpl.CountTrue(x.StreamSubtreeFilter != nil, x.StreamXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "filter-spec")
-	}
-	if genimpl.CountTrue(x.SelectionFilterRef != nil, x.DatastoreSubtreeFilter != nil || x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "selection-filter")
-	}
-	if genimpl.CountTrue(x.DatastoreSubtreeFilter != nil, x.DatastoreXpathFilter != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "filter-spec")
-	}
-	if genimpl.CountTrue(x.Periodic != nil, x.OnChange != nil) > 1 {
-		return nil, genimpl.TwoCases("/ietf-subscribed-notifications:subscription-modified", "update-trigger")
-	}
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-filter-name", x.StreamFilterName)
-	if x.StreamSubtreeFilter != nil {
-		b.Anydata("ietf-subscribed-notifications", "stream-subtree-filter", x.StreamSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream-xpath-filter", x.StreamXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stream", x.Stream)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "replay-start-time", x.ReplayStartTime)
-	genimpl.LeafString(b, "ietf-yang-push", "datastore", x.Datastore)
-	genimpl.LeafString(b, "ietf-yang-push", "selection-filter-ref", x.SelectionFilterRef)
-	if x.DatastoreSubtreeFilter != nil {
-		b.Anydata("ietf-yang-push", "datastore-subtree-filter", x.DatastoreSubtreeFilter)
-	}
-	genimpl.LeafString(b, "ietf-yang-push", "datastore-xpath-filter", x.DatastoreXpathFilter)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "stop-time", x.StopTime)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "encoding", x.Encoding)
-	if x.Periodic != nil {
-		b.Add(x.Periodic.ToTree(b.Schema("ietf-yang-push", "periodic")))
-	}
-	if x.OnChange != nil {
-		b.Add(x.OnChange.ToTree(b.Schema("ietf-yang-push", "on-change")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "period":
-			genimpl.SetUint(&x.Period, c)
-		case "anchor-time":
-			genimpl.SetString(&x.AnchorTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic, checking every value
 // against its type.
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "period", x.Period)
-	genimpl.LeafString(b, "ietf-yang-push", "anchor-time", x.AnchorTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "dampening-period":
-			genimpl.SetUint(&x.DampeningPeriod, c)
-		case "sync-on-start":
-			genimpl.SetBool(&x.SyncOnStart, c)
-		case "excluded-change":
-			x.ExcludedChange = append(x.ExcludedChange, genimpl.Int[IetfYANGPush_ChangeType](c.Value))
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change, checking every value
 // against its type.
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "dampening-period", x.DampeningPeriod)
-	genimpl.LeafBool(b, "ietf-yang-push", "sync-on-start", x.SyncOnStart)
-	for _, v := range x.ExcludedChange {
-		b.Leaf("ietf-yang-push", "excluded-change", v.String())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-resumed,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionResumed) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionResumed{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-resumed, checking every value against its type.
 func (x *IetfSubscribedNotifications_SubscriptionResumed) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-suspended,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionSuspended) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionSuspended{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "reason":
-			genimpl.SetString(&x.Reason, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-suspended, checking every value against its type.
 func (x *IetfSubscribedNotifications_SubscriptionSuspended) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "reason", x.Reason)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-subscribed-notifications:subscription-terminated,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfSubscribedNotifications_SubscriptionTerminated) FromTree(n *data.Node) error {
-	*x = IetfSubscribedNotifications_SubscriptionTerminated{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-subscribed-notifications") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "reason":
-			genimpl.SetString(&x.Reason, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-subscribed-notifications:subscription-terminated, checking every value against its type.
 func (x *IetfSubscribedNotifications_SubscriptionTerminated) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-subscribed-notifications", "id", x.ID)
-	genimpl.LeafString(b, "ietf-subscribed-notifications", "reason", x.Reason)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

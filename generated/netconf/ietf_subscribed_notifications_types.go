@@ -13,7 +13,7 @@ import (
 type IetfSubscribedNotifications_Streams struct {
 	// Stream is list /ietf-subscribed-notifications:streams/stream (state).
 	// One event stream.
-	Stream []*IetfSubscribedNotifications_Streams_Stream
+	Stream []*IetfSubscribedNotifications_Streams_Stream `yang:"stream"`
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
@@ -57,27 +57,27 @@ func (x *IetfSubscribedNotifications_Streams) NewStream(kName string) (*IetfSubs
 type IetfSubscribedNotifications_Streams_Stream struct {
 	// Name is leaf /ietf-subscribed-notifications:streams/stream/name (state).
 	// The stream's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Description is leaf /ietf-subscribed-notifications:streams/stream/description (state).
 	// What the stream carries.
-	Description *string
+	Description *string `yang:"description"`
 
 	// ReplaySupport is leaf /ietf-subscribed-notifications:streams/stream/replay-support (state).
 	// Present when the stream's records can be replayed.
 	// True when the empty leaf exists.
-	ReplaySupport bool
+	ReplaySupport bool `yang:"replay-support"`
 
 	// ReplayLogCreationTime is leaf
 	// /ietf-subscribed-notifications:streams/stream/replay-log-creation-time (state, mandatory).
 	// When the replay log was created (or last reset).
-	ReplayLogCreationTime *string
+	ReplayLogCreationTime *string `yang:"replay-log-creation-time"`
 
 	// ReplayLogAgedTime is leaf /ietf-subscribed-notifications:streams/stream/replay-log-aged-time
 	// (state).
 	// The time of the newest record dropped from the replay log;
 	// present once a record has been dropped.
-	ReplayLogAgedTime *string
+	ReplayLogAgedTime *string `yang:"replay-log-aged-time"`
 }
 
 // IetfSubscribedNotifications_Filters is the container /ietf-subscribed-notifications:filters
@@ -87,12 +87,12 @@ type IetfSubscribedNotifications_Streams_Stream struct {
 type IetfSubscribedNotifications_Filters struct {
 	// StreamFilter is list /ietf-subscribed-notifications:filters/stream-filter (config).
 	// One named event stream filter.
-	StreamFilter []*IetfSubscribedNotifications_Filters_StreamFilter
+	StreamFilter []*IetfSubscribedNotifications_Filters_StreamFilter `yang:"stream-filter"`
 
 	// SelectionFilter is list /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter
 	// (config).
 	// One named selection filter.
-	SelectionFilter []*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter
+	SelectionFilter []*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter `yang:"ietf-yang-push:selection-filter"`
 }
 
 // AppendStreamFilter appends entry e to StreamFilter, refusing an entry without its keys or with the keys of another.
@@ -168,7 +168,7 @@ func (x *IetfSubscribedNotifications_Filters) NewSelectionFilter(kFilterID strin
 type IetfSubscribedNotifications_Filters_StreamFilter struct {
 	// Name is leaf /ietf-subscribed-notifications:filters/stream-filter/name (config).
 	// The filter's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:filters/stream-filter/stream-subtree-filter (config).
@@ -176,7 +176,7 @@ type IetfSubscribedNotifications_Filters_StreamFilter struct {
 	// record; a record is sent when the result is not empty.
 	// In case stream-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	StreamSubtreeFilter []byte
+	StreamSubtreeFilter []byte `yang:"stream-subtree-filter,anydata,case=filter-spec/stream-subtree-filter"`
 
 	// StreamXpathFilter is leaf /ietf-subscribed-notifications:filters/stream-filter/stream-xpath-filter
 	// (config).
@@ -186,7 +186,7 @@ type IetfSubscribedNotifications_Filters_StreamFilter struct {
 	// names of the implemented modules and those declared on the
 	// element in XML.
 	// In case stream-xpath-filter of choice filter-spec: set the fields of one case only.
-	StreamXpathFilter *string
+	StreamXpathFilter *string `yang:"stream-xpath-filter,case=filter-spec/stream-xpath-filter"`
 }
 
 // IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter is an entry of the list
@@ -199,7 +199,7 @@ type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 	// FilterID is leaf /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/filter-id
 	// (config).
 	// The filter's name.
-	FilterID *string
+	FilterID *string `yang:"filter-id"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/datastore-subtree-filter
@@ -207,7 +207,7 @@ type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 	// A subtree filter selecting the part of the datastore.
 	// In case datastore-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	DatastoreSubtreeFilter []byte
+	DatastoreSubtreeFilter []byte `yang:"datastore-subtree-filter,anydata,case=filter-spec/datastore-subtree-filter"`
 
 	// DatastoreXpathFilter is leaf
 	// /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/datastore-xpath-filter
@@ -218,7 +218,7 @@ type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 	// names of the implemented modules and those declared on the
 	// element in XML.
 	// In case datastore-xpath-filter of choice filter-spec: set the fields of one case only.
-	DatastoreXpathFilter *string
+	DatastoreXpathFilter *string `yang:"datastore-xpath-filter,case=filter-spec/datastore-xpath-filter"`
 }
 
 // IetfSubscribedNotifications_Subscriptions is the container
@@ -228,7 +228,7 @@ type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 type IetfSubscribedNotifications_Subscriptions struct {
 	// Subscription is list /ietf-subscribed-notifications:subscriptions/subscription (config).
 	// One subscription and its terms.
-	Subscription []*IetfSubscribedNotifications_Subscriptions_Subscription
+	Subscription []*IetfSubscribedNotifications_Subscriptions_Subscription `yang:"subscription"`
 }
 
 // AppendSubscription appends entry e to Subscription, refusing an entry without its keys or with the keys of another.
@@ -272,7 +272,7 @@ func (x *IetfSubscribedNotifications_Subscriptions) NewSubscription(kID uint32) 
 type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// ID is leaf /ietf-subscribed-notifications:subscriptions/subscription/id (config).
 	// The subscription's identifier, unique in the publisher.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// StreamFilterName is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/stream-filter-name (config, mandatory).
@@ -280,7 +280,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// Leafref to /sn:filters/sn:stream-filter/sn:name.
 	// In case stream of choice target, in case by-reference of choice stream-filter: set the fields of
 	// one case only.
-	StreamFilterName *string
+	StreamFilterName *string `yang:"stream-filter-name,case=target/stream/stream-filter/by-reference"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:subscriptions/subscription/stream-subtree-filter (config).
@@ -289,7 +289,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	StreamSubtreeFilter []byte
+	StreamSubtreeFilter []byte `yang:"stream-subtree-filter,anydata,case=target/stream/stream-filter/within-subscription/filter-spec/stream-subtree-filter"`
 
 	// StreamXpathFilter is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/stream-xpath-filter (config).
@@ -300,27 +300,27 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// element in XML.
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-xpath-filter of choice filter-spec: set the fields of one case only.
-	StreamXpathFilter *string
+	StreamXpathFilter *string `yang:"stream-xpath-filter,case=target/stream/stream-filter/within-subscription/filter-spec/stream-xpath-filter"`
 
 	// Stream is leaf /ietf-subscribed-notifications:subscriptions/subscription/stream (config, mandatory).
 	// The event stream subscribed to.
 	// Leafref to /sn:streams/sn:stream/sn:name.
 	// In case stream of choice target: set the fields of one case only.
-	Stream *string
+	Stream *string `yang:"stream,case=target/stream"`
 
 	// ReplayStartTime is leaf /ietf-subscribed-notifications:subscriptions/subscription/replay-start-time
 	// (state).
 	// Replay the stream's logged records from this time on, before
 	// the live ones; it must be in the past.
 	// In case stream of choice target: set the fields of one case only.
-	ReplayStartTime *string
+	ReplayStartTime *string `yang:"replay-start-time,case=target/stream"`
 
 	// Datastore is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:datastore (config,
 	// mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-yang-push:datastore,case=target/datastore"`
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:selection-filter-ref
@@ -329,7 +329,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// Leafref to /sn:filters/yp:selection-filter/yp:filter-id.
 	// In case datastore of choice target, in case by-reference of choice selection-filter: set the fields
 	// of one case only.
-	SelectionFilterRef *string
+	SelectionFilterRef *string `yang:"ietf-yang-push:selection-filter-ref,case=target/datastore/selection-filter/by-reference"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:datastore-subtree-filter
@@ -338,7 +338,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	DatastoreSubtreeFilter []byte
+	DatastoreSubtreeFilter []byte `yang:"ietf-yang-push:datastore-subtree-filter,anydata,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-subtree-filter"`
 
 	// DatastoreXpathFilter is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:datastore-xpath-filter
@@ -350,35 +350,35 @@ type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// element in XML.
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-xpath-filter of choice filter-spec: set the fields of one case only.
-	DatastoreXpathFilter *string
+	DatastoreXpathFilter *string `yang:"ietf-yang-push:datastore-xpath-filter,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-xpath-filter"`
 
 	// StopTime is leaf /ietf-subscribed-notifications:subscriptions/subscription/stop-time (config).
 	// No notification messages after this time; without it they go
 	// on until the subscription ends. It must be later than
 	// replay-start-time, or in the future without replay.
-	StopTime *string
+	StopTime *string `yang:"stop-time"`
 
 	// Encoding is leaf /ietf-subscribed-notifications:subscriptions/subscription/encoding (config).
 	// The encoding of the notification messages: for a dynamic
 	// subscription, the one requested or else that of the
 	// establishing rpc.
-	Encoding *IetfSubscribedNotifications_Encoding
+	Encoding *IetfSubscribedNotifications_Encoding `yang:"encoding"`
 
 	// Receivers is container /ietf-subscribed-notifications:subscriptions/subscription/receivers (config).
 	// The subscription's receivers.
-	Receivers *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers
+	Receivers *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers `yang:"receivers"`
 
 	// Periodic is container
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic (config).
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic
+	Periodic *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic `yang:"ietf-yang-push:periodic,case=update-trigger/periodic"`
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change (config).
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange
+	OnChange *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange `yang:"ietf-yang-push:on-change,case=update-trigger/on-change"`
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription_Receivers is the container
@@ -389,7 +389,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers struct {
 	// Receiver is list /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver
 	// (config).
 	// One receiver.
-	Receiver []*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver
+	Receiver []*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver `yang:"receiver"`
 }
 
 // AppendReceiver appends entry e to Receiver, refusing an entry without its keys or with the keys of another.
@@ -434,25 +434,25 @@ type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver s
 	// Name is leaf /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/name
 	// (config).
 	// The receiver's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// SentEventRecords is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/sent-event-records
 	// (state, default "0").
 	// Event records sent to this receiver.
-	SentEventRecords *uint64
+	SentEventRecords *uint64 `yang:"sent-event-records"`
 
 	// ExcludedEventRecords is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/excluded-event-records
 	// (state, default "0").
 	// Event records not sent to this receiver because a filter
 	// or access control left them out.
-	ExcludedEventRecords *uint64
+	ExcludedEventRecords *uint64 `yang:"excluded-event-records"`
 
 	// State is leaf /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/state
 	// (state, mandatory).
 	// The receiver's state.
-	State *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State
+	State *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State `yang:"state"`
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic is the presence
@@ -468,14 +468,14 @@ type IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Period
 	// mandatory).
 	// The time between two updates, in hundredths of a
 	// second.
-	Period *uint32
+	Period *uint32 `yang:"period"`
 
 	// AnchorTime is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:periodic/anchor-time
 	// (config).
 	// Updates are sent at this time plus or minus whole
 	// periods.
-	AnchorTime *string
+	AnchorTime *string `yang:"anchor-time"`
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange is the presence
@@ -491,7 +491,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChan
 	// (config, default "0").
 	// The least time between two updates to a receiver; the
 	// changes made meanwhile go in the next update.
-	DampeningPeriod *uint32
+	DampeningPeriod *uint32 `yang:"dampening-period"`
 
 	// SyncOnStart is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change/sync-on-start
@@ -499,13 +499,13 @@ type IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChan
 	// When true, a push-update with the whole selection is sent
 	// first; when false, only push-change-update messages are
 	// sent.
-	SyncOnStart *bool
+	SyncOnStart *bool `yang:"sync-on-start"`
 
 	// ExcludedChange is leaf-list
 	// /ietf-subscribed-notifications:subscriptions/subscription/ietf-yang-push:on-change/excluded-change
 	// (config).
 	// Kinds of change that trigger no update.
-	ExcludedChange []IetfYANGPush_ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType `yang:"excluded-change"`
 }
 
 // IetfSubscribedNotifications_EstablishSubscriptionInput is the input of rpc
@@ -517,7 +517,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// Leafref to /sn:filters/sn:stream-filter/sn:name.
 	// In case stream of choice target, in case by-reference of choice stream-filter: set the fields of
 	// one case only.
-	StreamFilterName *string
+	StreamFilterName *string `yang:"stream-filter-name,case=target/stream/stream-filter/by-reference"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:establish-subscription/input/stream-subtree-filter.
@@ -526,7 +526,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	StreamSubtreeFilter []byte
+	StreamSubtreeFilter []byte `yang:"stream-subtree-filter,anydata,case=target/stream/stream-filter/within-subscription/filter-spec/stream-subtree-filter"`
 
 	// StreamXpathFilter is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/stream-xpath-filter.
@@ -537,26 +537,26 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// element in XML.
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-xpath-filter of choice filter-spec: set the fields of one case only.
-	StreamXpathFilter *string
+	StreamXpathFilter *string `yang:"stream-xpath-filter,case=target/stream/stream-filter/within-subscription/filter-spec/stream-xpath-filter"`
 
 	// Stream is leaf /ietf-subscribed-notifications:establish-subscription/input/stream (mandatory).
 	// The event stream subscribed to.
 	// Leafref to /sn:streams/sn:stream/sn:name.
 	// In case stream of choice target: set the fields of one case only.
-	Stream *string
+	Stream *string `yang:"stream,case=target/stream"`
 
 	// ReplayStartTime is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/replay-start-time.
 	// Replay the stream's logged records from this time on, before
 	// the live ones; it must be in the past.
 	// In case stream of choice target: set the fields of one case only.
-	ReplayStartTime *string
+	ReplayStartTime *string `yang:"replay-start-time,case=target/stream"`
 
 	// Datastore is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:datastore (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-yang-push:datastore,case=target/datastore"`
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:selection-filter-ref
@@ -565,7 +565,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// Leafref to /sn:filters/yp:selection-filter/yp:filter-id.
 	// In case datastore of choice target, in case by-reference of choice selection-filter: set the fields
 	// of one case only.
-	SelectionFilterRef *string
+	SelectionFilterRef *string `yang:"ietf-yang-push:selection-filter-ref,case=target/datastore/selection-filter/by-reference"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:datastore-subtree-filter.
@@ -573,7 +573,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	DatastoreSubtreeFilter []byte
+	DatastoreSubtreeFilter []byte `yang:"ietf-yang-push:datastore-subtree-filter,anydata,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-subtree-filter"`
 
 	// DatastoreXpathFilter is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:datastore-xpath-filter.
@@ -584,30 +584,30 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput struct {
 	// element in XML.
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-xpath-filter of choice filter-spec: set the fields of one case only.
-	DatastoreXpathFilter *string
+	DatastoreXpathFilter *string `yang:"ietf-yang-push:datastore-xpath-filter,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-xpath-filter"`
 
 	// StopTime is leaf /ietf-subscribed-notifications:establish-subscription/input/stop-time.
 	// No notification messages after this time; without it they go
 	// on until the subscription ends. It must be later than
 	// replay-start-time, or in the future without replay.
-	StopTime *string
+	StopTime *string `yang:"stop-time"`
 
 	// Encoding is leaf /ietf-subscribed-notifications:establish-subscription/input/encoding.
 	// The encoding of the notification messages; by default that of
 	// this rpc.
-	Encoding *IetfSubscribedNotifications_Encoding
+	Encoding *IetfSubscribedNotifications_Encoding `yang:"encoding"`
 
 	// Periodic is container
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic
+	Periodic *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic `yang:"ietf-yang-push:periodic,case=update-trigger/periodic"`
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange
+	OnChange *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange `yang:"ietf-yang-push:on-change,case=update-trigger/on-change"`
 }
 
 // IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic is the container
@@ -620,13 +620,13 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Period
 	// (mandatory).
 	// The time between two updates, in hundredths of a
 	// second.
-	Period *uint32
+	Period *uint32 `yang:"period"`
 
 	// AnchorTime is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:periodic/anchor-time.
 	// Updates are sent at this time plus or minus whole
 	// periods.
-	AnchorTime *string
+	AnchorTime *string `yang:"anchor-time"`
 }
 
 // IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange is the container
@@ -638,7 +638,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChan
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change/dampening-period (default "0").
 	// The least time between two updates to a receiver; the
 	// changes made meanwhile go in the next update.
-	DampeningPeriod *uint32
+	DampeningPeriod *uint32 `yang:"dampening-period"`
 
 	// SyncOnStart is leaf
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change/sync-on-start
@@ -646,12 +646,12 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChan
 	// When true, a push-update with the whole selection is sent
 	// first; when false, only push-change-update messages are
 	// sent.
-	SyncOnStart *bool
+	SyncOnStart *bool `yang:"sync-on-start"`
 
 	// ExcludedChange is leaf-list
 	// /ietf-subscribed-notifications:establish-subscription/input/ietf-yang-push:on-change/excluded-change.
 	// Kinds of change that trigger no update.
-	ExcludedChange []IetfYANGPush_ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType `yang:"excluded-change"`
 }
 
 // IetfSubscribedNotifications_EstablishSubscriptionOutput is the output of rpc
@@ -659,13 +659,13 @@ type IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChan
 type IetfSubscribedNotifications_EstablishSubscriptionOutput struct {
 	// ID is leaf /ietf-subscribed-notifications:establish-subscription/output/id (mandatory).
 	// The new subscription's identifier.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// ReplayStartTimeRevision is leaf
 	// /ietf-subscribed-notifications:establish-subscription/output/replay-start-time-revision.
 	// Set when replay starts later than asked: the oldest time the
 	// replay log covers.
-	ReplayStartTimeRevision *string
+	ReplayStartTimeRevision *string `yang:"replay-start-time-revision"`
 }
 
 // IetfSubscribedNotifications_ModifySubscriptionInput is the input of rpc
@@ -673,7 +673,7 @@ type IetfSubscribedNotifications_EstablishSubscriptionOutput struct {
 type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:modify-subscription/input/id (mandatory).
 	// The subscription to change.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// StreamFilterName is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/stream-filter-name (mandatory).
@@ -681,7 +681,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// Leafref to /sn:filters/sn:stream-filter/sn:name.
 	// In case stream of choice target, in case by-reference of choice stream-filter: set the fields of
 	// one case only.
-	StreamFilterName *string
+	StreamFilterName *string `yang:"stream-filter-name,case=target/stream/stream-filter/by-reference"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:modify-subscription/input/stream-subtree-filter.
@@ -690,7 +690,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	StreamSubtreeFilter []byte
+	StreamSubtreeFilter []byte `yang:"stream-subtree-filter,anydata,case=target/stream/stream-filter/within-subscription/filter-spec/stream-subtree-filter"`
 
 	// StreamXpathFilter is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/stream-xpath-filter.
@@ -701,13 +701,13 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// element in XML.
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-xpath-filter of choice filter-spec: set the fields of one case only.
-	StreamXpathFilter *string
+	StreamXpathFilter *string `yang:"stream-xpath-filter,case=target/stream/stream-filter/within-subscription/filter-spec/stream-xpath-filter"`
 
 	// Datastore is leaf /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:datastore
 	// (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-yang-push:datastore,case=target/datastore"`
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:selection-filter-ref
@@ -716,7 +716,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// Leafref to /sn:filters/yp:selection-filter/yp:filter-id.
 	// In case datastore of choice target, in case by-reference of choice selection-filter: set the fields
 	// of one case only.
-	SelectionFilterRef *string
+	SelectionFilterRef *string `yang:"ietf-yang-push:selection-filter-ref,case=target/datastore/selection-filter/by-reference"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:datastore-subtree-filter.
@@ -724,7 +724,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	DatastoreSubtreeFilter []byte
+	DatastoreSubtreeFilter []byte `yang:"ietf-yang-push:datastore-subtree-filter,anydata,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-subtree-filter"`
 
 	// DatastoreXpathFilter is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:datastore-xpath-filter.
@@ -735,25 +735,25 @@ type IetfSubscribedNotifications_ModifySubscriptionInput struct {
 	// element in XML.
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-xpath-filter of choice filter-spec: set the fields of one case only.
-	DatastoreXpathFilter *string
+	DatastoreXpathFilter *string `yang:"ietf-yang-push:datastore-xpath-filter,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-xpath-filter"`
 
 	// StopTime is leaf /ietf-subscribed-notifications:modify-subscription/input/stop-time.
 	// No notification messages after this time; without it they go
 	// on until the subscription ends. It must be later than
 	// replay-start-time, or in the future without replay.
-	StopTime *string
+	StopTime *string `yang:"stop-time"`
 
 	// Periodic is container
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic
+	Periodic *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic `yang:"ietf-yang-push:periodic,case=update-trigger/periodic"`
 
 	// OnChange is container
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange
+	OnChange *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange `yang:"ietf-yang-push:on-change,case=update-trigger/on-change"`
 }
 
 // IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic is the container
@@ -765,13 +765,13 @@ type IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic 
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic/period (mandatory).
 	// The time between two updates, in hundredths of a
 	// second.
-	Period *uint32
+	Period *uint32 `yang:"period"`
 
 	// AnchorTime is leaf
 	// /ietf-subscribed-notifications:modify-subscription/input/ietf-yang-push:periodic/anchor-time.
 	// Updates are sent at this time plus or minus whole
 	// periods.
-	AnchorTime *string
+	AnchorTime *string `yang:"anchor-time"`
 }
 
 // IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange is the container
@@ -784,7 +784,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange 
 	// (default "0").
 	// The least time between two updates to a receiver; the
 	// changes made meanwhile go in the next update.
-	DampeningPeriod *uint32
+	DampeningPeriod *uint32 `yang:"dampening-period"`
 }
 
 // IetfSubscribedNotifications_DeleteSubscriptionInput is the input of rpc
@@ -792,7 +792,7 @@ type IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange 
 type IetfSubscribedNotifications_DeleteSubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:delete-subscription/input/id (mandatory).
 	// The subscription to end; it must belong to this session.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 }
 
 // IetfSubscribedNotifications_KillSubscriptionInput is the input of rpc
@@ -800,7 +800,7 @@ type IetfSubscribedNotifications_DeleteSubscriptionInput struct {
 type IetfSubscribedNotifications_KillSubscriptionInput struct {
 	// ID is leaf /ietf-subscribed-notifications:kill-subscription/input/id (mandatory).
 	// The dynamic subscription to end.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 }
 
 // IetfSubscribedNotifications_ReplayCompleted is the content of notification
@@ -808,7 +808,7 @@ type IetfSubscribedNotifications_KillSubscriptionInput struct {
 type IetfSubscribedNotifications_ReplayCompleted struct {
 	// ID is leaf /ietf-subscribed-notifications:replay-completed/id (mandatory).
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 }
 
 // IetfSubscribedNotifications_SubscriptionModified is the content of notification
@@ -816,7 +816,7 @@ type IetfSubscribedNotifications_ReplayCompleted struct {
 type IetfSubscribedNotifications_SubscriptionModified struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-modified/id (mandatory).
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// StreamFilterName is leaf /ietf-subscribed-notifications:subscription-modified/stream-filter-name
 	// (mandatory).
@@ -824,7 +824,7 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// Leafref to /sn:filters/sn:stream-filter/sn:name.
 	// In case stream of choice target, in case by-reference of choice stream-filter: set the fields of
 	// one case only.
-	StreamFilterName *string
+	StreamFilterName *string `yang:"stream-filter-name,case=target/stream/stream-filter/by-reference"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:subscription-modified/stream-subtree-filter.
@@ -833,7 +833,7 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	StreamSubtreeFilter []byte
+	StreamSubtreeFilter []byte `yang:"stream-subtree-filter,anydata,case=target/stream/stream-filter/within-subscription/filter-spec/stream-subtree-filter"`
 
 	// StreamXpathFilter is leaf /ietf-subscribed-notifications:subscription-modified/stream-xpath-filter.
 	// An XPath 1.0 expression evaluated on each event record with
@@ -843,25 +843,25 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// element in XML.
 	// In case stream of choice target, in case within-subscription of choice stream-filter, in case
 	// stream-xpath-filter of choice filter-spec: set the fields of one case only.
-	StreamXpathFilter *string
+	StreamXpathFilter *string `yang:"stream-xpath-filter,case=target/stream/stream-filter/within-subscription/filter-spec/stream-xpath-filter"`
 
 	// Stream is leaf /ietf-subscribed-notifications:subscription-modified/stream (mandatory).
 	// The event stream subscribed to.
 	// Leafref to /sn:streams/sn:stream/sn:name.
 	// In case stream of choice target: set the fields of one case only.
-	Stream *string
+	Stream *string `yang:"stream,case=target/stream"`
 
 	// ReplayStartTime is leaf /ietf-subscribed-notifications:subscription-modified/replay-start-time.
 	// Replay the stream's logged records from this time on, before
 	// the live ones; it must be in the past.
 	// In case stream of choice target: set the fields of one case only.
-	ReplayStartTime *string
+	ReplayStartTime *string `yang:"replay-start-time,case=target/stream"`
 
 	// Datastore is leaf /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:datastore
 	// (mandatory).
 	// The datastore subscribed to.
 	// In case datastore of choice target: set the fields of one case only.
-	Datastore *IetfDatastores_Datastore
+	Datastore *IetfDatastores_Datastore `yang:"ietf-yang-push:datastore,case=target/datastore"`
 
 	// SelectionFilterRef is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:selection-filter-ref
@@ -870,7 +870,7 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// Leafref to /sn:filters/yp:selection-filter/yp:filter-id.
 	// In case datastore of choice target, in case by-reference of choice selection-filter: set the fields
 	// of one case only.
-	SelectionFilterRef *string
+	SelectionFilterRef *string `yang:"ietf-yang-push:selection-filter-ref,case=target/datastore/selection-filter/by-reference"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:datastore-subtree-filter.
@@ -878,7 +878,7 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-subtree-filter of choice filter-spec: set the fields of one case only.
 	// The raw XML content; nil when absent.
-	DatastoreSubtreeFilter []byte
+	DatastoreSubtreeFilter []byte `yang:"ietf-yang-push:datastore-subtree-filter,anydata,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-subtree-filter"`
 
 	// DatastoreXpathFilter is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:datastore-xpath-filter.
@@ -889,29 +889,29 @@ type IetfSubscribedNotifications_SubscriptionModified struct {
 	// element in XML.
 	// In case datastore of choice target, in case within-subscription of choice selection-filter, in case
 	// datastore-xpath-filter of choice filter-spec: set the fields of one case only.
-	DatastoreXpathFilter *string
+	DatastoreXpathFilter *string `yang:"ietf-yang-push:datastore-xpath-filter,case=target/datastore/selection-filter/within-subscription/filter-spec/datastore-xpath-filter"`
 
 	// StopTime is leaf /ietf-subscribed-notifications:subscription-modified/stop-time.
 	// No notification messages after this time; without it they go
 	// on until the subscription ends. It must be later than
 	// replay-start-time, or in the future without replay.
-	StopTime *string
+	StopTime *string `yang:"stop-time"`
 
 	// Encoding is leaf /ietf-subscribed-notifications:subscription-modified/encoding.
 	// The encoding of the notification messages: for a dynamic
 	// subscription, the one requested or else that of the
 	// establishing rpc.
-	Encoding *IetfSubscribedNotifications_Encoding
+	Encoding *IetfSubscribedNotifications_Encoding `yang:"encoding"`
 
 	// Periodic is container /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic.
 	// Send the selected content every period.
 	// In case periodic of choice update-trigger: set the fields of one case only.
-	Periodic *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic
+	Periodic *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic `yang:"ietf-yang-push:periodic,case=update-trigger/periodic"`
 
 	// OnChange is container /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change.
 	// Send what changed in the selected content.
 	// In case on-change of choice update-trigger: set the fields of one case only.
-	OnChange *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange
+	OnChange *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange `yang:"ietf-yang-push:on-change,case=update-trigger/on-change"`
 }
 
 // IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic is the container
@@ -923,13 +923,13 @@ type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic str
 	// (mandatory).
 	// The time between two updates, in hundredths of a
 	// second.
-	Period *uint32
+	Period *uint32 `yang:"period"`
 
 	// AnchorTime is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:periodic/anchor-time.
 	// Updates are sent at this time plus or minus whole
 	// periods.
-	AnchorTime *string
+	AnchorTime *string `yang:"anchor-time"`
 }
 
 // IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange is the container
@@ -942,7 +942,7 @@ type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange str
 	// (default "0").
 	// The least time between two updates to a receiver; the
 	// changes made meanwhile go in the next update.
-	DampeningPeriod *uint32
+	DampeningPeriod *uint32 `yang:"dampening-period"`
 
 	// SyncOnStart is leaf
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change/sync-on-start
@@ -950,12 +950,12 @@ type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange str
 	// When true, a push-update with the whole selection is sent
 	// first; when false, only push-change-update messages are
 	// sent.
-	SyncOnStart *bool
+	SyncOnStart *bool `yang:"sync-on-start"`
 
 	// ExcludedChange is leaf-list
 	// /ietf-subscribed-notifications:subscription-modified/ietf-yang-push:on-change/excluded-change.
 	// Kinds of change that trigger no update.
-	ExcludedChange []IetfYANGPush_ChangeType
+	ExcludedChange []IetfYANGPush_ChangeType `yang:"excluded-change"`
 }
 
 // IetfSubscribedNotifications_SubscriptionResumed is the content of notification
@@ -963,7 +963,7 @@ type IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange str
 type IetfSubscribedNotifications_SubscriptionResumed struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-resumed/id (mandatory).
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 }
 
 // IetfSubscribedNotifications_SubscriptionSuspended is the content of notification
@@ -971,11 +971,11 @@ type IetfSubscribedNotifications_SubscriptionResumed struct {
 type IetfSubscribedNotifications_SubscriptionSuspended struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-suspended/id (mandatory).
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// Reason is leaf /ietf-subscribed-notifications:subscription-suspended/reason (mandatory).
 	// Why.
-	Reason *IetfSubscribedNotifications_SubscriptionSuspendedReason
+	Reason *IetfSubscribedNotifications_SubscriptionSuspendedReason `yang:"reason"`
 }
 
 // IetfSubscribedNotifications_SubscriptionTerminated is the content of notification
@@ -983,9 +983,9 @@ type IetfSubscribedNotifications_SubscriptionSuspended struct {
 type IetfSubscribedNotifications_SubscriptionTerminated struct {
 	// ID is leaf /ietf-subscribed-notifications:subscription-terminated/id (mandatory).
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// Reason is leaf /ietf-subscribed-notifications:subscription-terminated/reason (mandatory).
 	// Why.
-	Reason *IetfSubscribedNotifications_SubscriptionTerminatedReason
+	Reason *IetfSubscribedNotifications_SubscriptionTerminatedReason `yang:"reason"`
 }

@@ -12,469 +12,171 @@ import (
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "module-set":
-			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.ModuleSet = append(x.ModuleSet, e)
-		case "schema":
-			e := new(IetfYANGLibrary_YANGLibrary_Schema)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Schema = append(x.Schema, e)
-		case "datastore":
-			e := new(IetfYANGLibrary_YANGLibrary_Datastore)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Datastore = append(x.Datastore, e)
-		case "content-id":
-			genimpl.SetString(&x.ContentID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:yang-library,
 // checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.ModuleSet {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module-set")))
-	}
-	for _, e := range x.Schema {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "schema")))
-	}
-	for _, e := range x.Datastore {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "datastore")))
-	}
-	genimpl.LeafString(b, "ietf-yang-library", "content-id", x.ContentID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_ModuleSet{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "module":
-			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Module = append(x.Module, e)
-		case "import-only-module":
-			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.ImportOnlyModule = append(x.ImportOnlyModule, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	for _, e := range x.Module {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module")))
-	}
-	for _, e := range x.ImportOnlyModule {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "import-only-module")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_Module{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "namespace":
-			genimpl.SetString(&x.Namespace, c)
-		case "location":
-			x.Location = append(x.Location, c.Value.Str)
-		case "submodule":
-			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Submodule = append(x.Submodule, e)
-		case "feature":
-			x.Feature = append(x.Feature, c.Value.Str)
-		case "deviation":
-			x.Deviation = append(x.Deviation, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/module, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
-	for _, v := range x.Location {
-		b.Leaf("ietf-yang-library", "location", v)
-	}
-	for _, e := range x.Submodule {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "submodule")))
-	}
-	for _, v := range x.Feature {
-		b.Leaf("ietf-yang-library", "feature", v)
-	}
-	for _, v := range x.Deviation {
-		b.Leaf("ietf-yang-library", "deviation", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module/submodule,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "location":
-			x.Location = append(x.Location, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/module/submodule, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	for _, v := range x.Location {
-		b.Leaf("ietf-yang-library", "location", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-yang-library:yang-library/module-set/import-only-module, replacing what x held; children the
 // package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "namespace":
-			genimpl.SetString(&x.Namespace, c)
-		case "location":
-			x.Location = append(x.Location, c.Value.Str)
-		case "submodule":
-			e := new(IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Submodule = append(x.Submodule, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/import-only-module, checking every value against its
 // type.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
-	for _, v := range x.Location {
-		b.Leaf("ietf-yang-library", "location", v)
-	}
-	for _, e := range x.Submodule {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "submodule")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-yang-library:yang-library/module-set/import-only-module/submodule, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "location":
-			x.Location = append(x.Location, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/module-set/import-only-module/submodule, checking every value
 // against its type.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	for _, v := range x.Location {
-		b.Leaf("ietf-yang-library", "location", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/schema, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_Schema) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_Schema{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "module-set":
-			x.ModuleSet = append(x.ModuleSet, c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/schema, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	for _, v := range x.ModuleSet {
-		b.Leaf("ietf-yang-library", "module-set", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library/datastore, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibrary_Datastore) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibrary_Datastore{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "schema":
-			genimpl.SetString(&x.Schema, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library/datastore, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfYANGLibrary_ModulesState) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_ModulesState{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "module-set-id":
-			genimpl.SetString(&x.ModuleSetID, c)
-		case "module":
-			e := new(IetfYANGLibrary_ModulesState_Module)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Module = append(x.Module, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:modules-state,
 // checking every value against its type.
 func (x *IetfYANGLibrary_ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
-	for _, e := range x.Module {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "module")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_ModulesState_Module) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_ModulesState_Module{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "schema":
-			genimpl.SetString(&x.Schema, c)
-		case "namespace":
-			genimpl.SetString(&x.Namespace, c)
-		case "feature":
-			x.Feature = append(x.Feature, c.Value.Str)
-		case "deviation":
-			e := new(IetfYANGLibrary_ModulesState_Module_Deviation)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Deviation = append(x.Deviation, e)
-		case "conformance-type":
-			genimpl.SetInt(&x.ConformanceType, c)
-		case "submodule":
-			e := new(IetfYANGLibrary_ModulesState_Module_Submodule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Submodule = append(x.Submodule, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module, checking every value against its type.
 func (x *IetfYANGLibrary_ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
-	genimpl.LeafString(b, "ietf-yang-library", "namespace", x.Namespace)
-	for _, v := range x.Feature {
-		b.Leaf("ietf-yang-library", "feature", v)
-	}
-	for _, e := range x.Deviation {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "deviation")))
-	}
-	genimpl.LeafText(b, "ietf-yang-library", "conformance-type", x.ConformanceType)
-	for _, e := range x.Submodule {
-		b.Add(e.ToTree(b.Schema("ietf-yang-library", "submodule")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/deviation, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_ModulesState_Module_Deviation) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_ModulesState_Module_Deviation{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module/deviation, checking every value against its type.
 func (x *IetfYANGLibrary_ModulesState_Module_Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/submodule, replacing
 // what x held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_ModulesState_Module_Submodule) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_ModulesState_Module_Submodule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "revision":
-			genimpl.SetString(&x.Revision, c)
-		case "schema":
-			genimpl.SetString(&x.Schema, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:modules-state/module/submodule, checking every value against its type.
 func (x *IetfYANGLibrary_ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "name", x.Name)
-	genimpl.LeafString(b, "ietf-yang-library", "revision", x.Revision)
-	genimpl.LeafString(b, "ietf-yang-library", "schema", x.Schema)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library-update, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibraryUpdate) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibraryUpdate{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "content-id":
-			genimpl.SetString(&x.ContentID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library-update, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "content-id", x.ContentID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-library:yang-library-change, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGLibrary_YANGLibraryChange) FromTree(n *data.Node) error {
-	*x = IetfYANGLibrary_YANGLibraryChange{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-library") {
-		case "module-set-id":
-			genimpl.SetString(&x.ModuleSetID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-library:yang-library-change, checking every value against its type.
 func (x *IetfYANGLibrary_YANGLibraryChange) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-library", "module-set-id", x.ModuleSetID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

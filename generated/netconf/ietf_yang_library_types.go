@@ -13,24 +13,24 @@ import (
 type IetfYANGLibrary_YANGLibrary struct {
 	// ModuleSet is list /ietf-yang-library:yang-library/module-set (state).
 	// A set of modules that schemas can be built from.
-	ModuleSet []*IetfYANGLibrary_YANGLibrary_ModuleSet
+	ModuleSet []*IetfYANGLibrary_YANGLibrary_ModuleSet `yang:"module-set"`
 
 	// Schema is list /ietf-yang-library:yang-library/schema (state).
 	// A complete schema: the union of its module sets, which
 	// together must satisfy every import and agree on revisions,
 	// features and deviations.
-	Schema []*IetfYANGLibrary_YANGLibrary_Schema
+	Schema []*IetfYANGLibrary_YANGLibrary_Schema `yang:"schema"`
 
 	// Datastore is list /ietf-yang-library:yang-library/datastore (state).
 	// A datastore the server offers and the schema it uses. Each
 	// of the server's datastores appears once.
-	Datastore []*IetfYANGLibrary_YANGLibrary_Datastore
+	Datastore []*IetfYANGLibrary_YANGLibrary_Datastore `yang:"datastore"`
 
 	// ContentID is leaf /ietf-yang-library:yang-library/content-id (state, mandatory).
 	// Identifies the current content of this container: it
 	// changes whenever that content changes, and a client may
 	// cache the library under it.
-	ContentID *string
+	ContentID *string `yang:"content-id"`
 }
 
 // AppendModuleSet appends entry e to ModuleSet, refusing an entry without its keys or with the keys of another.
@@ -138,18 +138,18 @@ func (x *IetfYANGLibrary_YANGLibrary) NewDatastore(kName IetfDatastores_Datastor
 type IetfYANGLibrary_YANGLibrary_ModuleSet struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/name (state).
 	// The module set's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Module is list /ietf-yang-library:yang-library/module-set/module (state).
 	// An implemented module, with its submodules, features and
 	// deviations.
-	Module []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module
+	Module []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module `yang:"module"`
 
 	// ImportOnlyModule is list /ietf-yang-library:yang-library/module-set/import-only-module (state).
 	// A module present only because others import it: its
 	// typedefs, groupings and identities are used, nothing of it
 	// is implemented.
-	ImportOnlyModule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule
+	ImportOnlyModule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule `yang:"import-only-module"`
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
@@ -229,34 +229,34 @@ func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewImportOnlyModule(kName string
 type IetfYANGLibrary_YANGLibrary_ModuleSet_Module struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/name (state, mandatory).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/module/revision (state).
 	// The revision, when the module or submodule has one.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Namespace is leaf /ietf-yang-library:yang-library/module-set/module/namespace (state, mandatory).
 	// The module's XML namespace.
-	Namespace *string
+	Namespace *string `yang:"namespace"`
 
 	// Location is leaf-list /ietf-yang-library:yang-library/module-set/module/location (state).
 	// A URL of the text. Absent when the text is only available
 	// through other means, such as the <get-schema> operation.
-	Location []string
+	Location []string `yang:"location"`
 
 	// Submodule is list /ietf-yang-library:yang-library/module-set/module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule
+	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule `yang:"submodule"`
 
 	// Feature is leaf-list /ietf-yang-library:yang-library/module-set/module/feature (state).
 	// The module's features that the server supports.
-	Feature []string
+	Feature []string `yang:"feature"`
 
 	// Deviation is leaf-list /ietf-yang-library:yang-library/module-set/module/deviation (state).
 	// The modules, from the same module set, that deviate this
 	// one.
 	// Leafref to ../../module/name.
-	Deviation []string
+	Deviation []string `yang:"deviation"`
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
@@ -300,16 +300,16 @@ func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) NewSubmodule(kName string
 type IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/submodule/name (state, mandatory).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/module/submodule/revision (state).
 	// The revision, when the module or submodule has one.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Location is leaf-list /ietf-yang-library:yang-library/module-set/module/submodule/location (state).
 	// A URL of the text. Absent when the text is only available
 	// through other means, such as the <get-schema> operation.
-	Location []string
+	Location []string `yang:"location"`
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule is an entry of the list
@@ -323,27 +323,27 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule struct {
 type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/name (state).
 	// The module name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/import-only-module/revision (state).
 	// The module's revision, or an empty string when it has
 	// none.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Namespace is leaf /ietf-yang-library:yang-library/module-set/import-only-module/namespace (state,
 	// mandatory).
 	// The module's XML namespace.
-	Namespace *string
+	Namespace *string `yang:"namespace"`
 
 	// Location is leaf-list /ietf-yang-library:yang-library/module-set/import-only-module/location
 	// (state).
 	// A URL of the text. Absent when the text is only available
 	// through other means, such as the <get-schema> operation.
-	Location []string
+	Location []string `yang:"location"`
 
 	// Submodule is list /ietf-yang-library:yang-library/module-set/import-only-module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule
+	Submodule []*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule `yang:"submodule"`
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
@@ -388,18 +388,18 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/submodule/name (state,
 	// mandatory).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/import-only-module/submodule/revision
 	// (state).
 	// The revision, when the module or submodule has one.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Location is leaf-list
 	// /ietf-yang-library:yang-library/module-set/import-only-module/submodule/location (state).
 	// A URL of the text. Absent when the text is only available
 	// through other means, such as the <get-schema> operation.
-	Location []string
+	Location []string `yang:"location"`
 }
 
 // IetfYANGLibrary_YANGLibrary_Schema is an entry of the list /ietf-yang-library:yang-library/schema
@@ -413,12 +413,12 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule struct {
 type IetfYANGLibrary_YANGLibrary_Schema struct {
 	// Name is leaf /ietf-yang-library:yang-library/schema/name (state).
 	// The schema's name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// ModuleSet is leaf-list /ietf-yang-library:yang-library/schema/module-set (state).
 	// The module sets that make up the schema.
 	// Leafref to ../../module-set/name.
-	ModuleSet []string
+	ModuleSet []string `yang:"module-set"`
 }
 
 // IetfYANGLibrary_YANGLibrary_Datastore is an entry of the list
@@ -431,12 +431,12 @@ type IetfYANGLibrary_YANGLibrary_Schema struct {
 type IetfYANGLibrary_YANGLibrary_Datastore struct {
 	// Name is leaf /ietf-yang-library:yang-library/datastore/name (state).
 	// The datastore.
-	Name *IetfDatastores_Datastore
+	Name *IetfDatastores_Datastore `yang:"name"`
 
 	// Schema is leaf /ietf-yang-library:yang-library/datastore/schema (state, mandatory).
 	// The schema the datastore uses.
 	// Leafref to ../../schema/name.
-	Schema *string
+	Schema *string `yang:"schema"`
 }
 
 // IetfYANGLibrary_ModulesState is the container /ietf-yang-library:modules-state (state).
@@ -446,11 +446,11 @@ type IetfYANGLibrary_ModulesState struct {
 	// ModuleSetID is leaf /ietf-yang-library:modules-state/module-set-id (state, mandatory).
 	// Identifies the current content of the module list; it
 	// changes whenever that content changes.
-	ModuleSetID *string
+	ModuleSetID *string `yang:"module-set-id"`
 
 	// Module is list /ietf-yang-library:modules-state/module (state).
 	// A module the server uses.
-	Module []*IetfYANGLibrary_ModulesState_Module
+	Module []*IetfYANGLibrary_ModulesState_Module `yang:"module"`
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
@@ -497,36 +497,36 @@ func (x *IetfYANGLibrary_ModulesState) NewModule(kName string, kRevision string)
 type IetfYANGLibrary_ModulesState_Module struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/name (state).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Schema is leaf /ietf-yang-library:modules-state/module/schema (state).
 	// A URL of the text; absent when it can only be fetched
 	// through other means.
-	Schema *string
+	Schema *string `yang:"schema"`
 
 	// Namespace is leaf /ietf-yang-library:modules-state/module/namespace (state, mandatory).
 	// The module's XML namespace.
-	Namespace *string
+	Namespace *string `yang:"namespace"`
 
 	// Feature is leaf-list /ietf-yang-library:modules-state/module/feature (state).
 	// The module's features that the server supports.
-	Feature []string
+	Feature []string `yang:"feature"`
 
 	// Deviation is list /ietf-yang-library:modules-state/module/deviation (state).
 	// A module that deviates this one.
-	Deviation []*IetfYANGLibrary_ModulesState_Module_Deviation
+	Deviation []*IetfYANGLibrary_ModulesState_Module_Deviation `yang:"deviation"`
 
 	// ConformanceType is leaf /ietf-yang-library:modules-state/module/conformance-type (state, mandatory).
 	// Whether the module is implemented or only imported.
-	ConformanceType *IetfYANGLibrary_ModulesState_Module_ConformanceType
+	ConformanceType *IetfYANGLibrary_ModulesState_Module_ConformanceType `yang:"conformance-type"`
 
 	// Submodule is list /ietf-yang-library:modules-state/module/submodule (state).
 	// A submodule the module includes.
-	Submodule []*IetfYANGLibrary_ModulesState_Module_Submodule
+	Submodule []*IetfYANGLibrary_ModulesState_Module_Submodule `yang:"submodule"`
 }
 
 // AppendDeviation appends entry e to Deviation, refusing an entry without its keys or with the keys of another.
@@ -608,11 +608,11 @@ func (x *IetfYANGLibrary_ModulesState_Module) NewSubmodule(kName string, kRevisi
 type IetfYANGLibrary_ModulesState_Module_Deviation struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/deviation/name (state).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/deviation/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string
+	Revision *string `yang:"revision"`
 }
 
 // IetfYANGLibrary_ModulesState_Module_Submodule is an entry of the list
@@ -624,16 +624,16 @@ type IetfYANGLibrary_ModulesState_Module_Deviation struct {
 type IetfYANGLibrary_ModulesState_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/submodule/name (state).
 	// The module or submodule name.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/submodule/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string
+	Revision *string `yang:"revision"`
 
 	// Schema is leaf /ietf-yang-library:modules-state/module/submodule/schema (state).
 	// A URL of the text; absent when it can only be fetched
 	// through other means.
-	Schema *string
+	Schema *string `yang:"schema"`
 }
 
 // IetfYANGLibrary_YANGLibraryUpdate is the content of notification
@@ -642,7 +642,7 @@ type IetfYANGLibrary_YANGLibraryUpdate struct {
 	// ContentID is leaf /ietf-yang-library:yang-library-update/content-id (mandatory).
 	// The content-id after the change.
 	// Leafref to /yanglib:yang-library/yanglib:content-id.
-	ContentID *string
+	ContentID *string `yang:"content-id"`
 }
 
 // IetfYANGLibrary_YANGLibraryChange is the content of notification
@@ -651,5 +651,5 @@ type IetfYANGLibrary_YANGLibraryChange struct {
 	// ModuleSetID is leaf /ietf-yang-library:yang-library-change/module-set-id (mandatory).
 	// The module-set-id after the change.
 	// Leafref to /yanglib:modules-state/yanglib:module-set-id.
-	ModuleSetID *string
+	ModuleSetID *string `yang:"module-set-id"`
 }

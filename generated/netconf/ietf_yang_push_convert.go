@@ -12,186 +12,73 @@ import (
 // FromTree sets x from n, an instance of /ietf-yang-push:resync-subscription/input, replacing what x
 // held; children the package has no field for are ignored.
 func (x *IetfYANGPush_ResyncSubscriptionInput) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_ResyncSubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:resync-subscription/input, checking every value against its type.
 func (x *IetfYANGPush_ResyncSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-update, replacing what x held; children
 // the package has no field for are ignored.
-func (x *IetfYANGPush_PushUpdate) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_PushUpdate{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "datastore-contents":
-			x.DatastoreContents = []byte(c.Value.Str)
-		case "incomplete-update":
-			x.IncompleteUpdate = true
-		}
-	}
-	return nil
-}
+func (x *IetfYANGPush_PushUpdate) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-push:push-update,
 // checking every value against its type.
 func (x *IetfYANGPush_PushUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
-	if x.DatastoreContents != nil {
-		b.Anydata("ietf-yang-push", "datastore-contents", x.DatastoreContents)
-	}
-	if x.IncompleteUpdate {
-		b.Leaf("ietf-yang-push", "incomplete-update", "")
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-change-update, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfYANGPush_PushChangeUpdate) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_PushChangeUpdate{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "datastore-changes":
-			x.DatastoreChanges = new(IetfYANGPush_PushChangeUpdate_DatastoreChanges)
-			if err := x.DatastoreChanges.FromTree(c); err != nil {
-				return err
-			}
-		case "incomplete-update":
-			x.IncompleteUpdate = true
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ietf-yang-push:push-change-update,
 // checking every value against its type.
 func (x *IetfYANGPush_PushChangeUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "ietf-yang-push", "id", x.ID)
-	if x.DatastoreChanges != nil {
-		b.Add(x.DatastoreChanges.ToTree(b.Schema("ietf-yang-push", "datastore-changes")))
-	}
-	if x.IncompleteUpdate {
-		b.Leaf("ietf-yang-push", "incomplete-update", "")
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /ietf-yang-push:push-change-update/datastore-changes,
 // replacing what x held; children the package has no field for are ignored.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "yang-patch":
-			x.YANGPatch = new(IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch)
-			if err := x.YANGPatch.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes, checking every value against its type.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.YANGPatch != nil {
-		b.Add(x.YANGPatch.ToTree(b.Schema("ietf-yang-push", "yang-patch")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch, replacing what x held; children
 // the package has no field for are ignored.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "patch-id":
-			genimpl.SetString(&x.PatchID, c)
-		case "comment":
-			genimpl.SetString(&x.Comment, c)
-		case "edit":
-			e := new(IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Edit = append(x.Edit, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch, checking every value against its
 // type.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-push", "patch-id", x.PatchID)
-	genimpl.LeafString(b, "ietf-yang-push", "comment", x.Comment)
-	for _, e := range x.Edit {
-		b.Add(e.ToTree(b.Schema("ietf-yang-push", "edit")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit, replacing what x held;
 // children the package has no field for are ignored.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) FromTree(n *data.Node) error {
-	*x = IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ietf-yang-push") {
-		case "edit-id":
-			genimpl.SetString(&x.EditID, c)
-		case "operation":
-			genimpl.SetInt(&x.Operation, c)
-		case "target":
-			genimpl.SetString(&x.Target, c)
-		case "point":
-			genimpl.SetString(&x.Point, c)
-		case "where":
-			genimpl.SetInt(&x.Where, c)
-		case "value":
-			x.Value = []byte(c.Value.Str)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit, checking every value against
 // its type.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ietf-yang-push", "edit-id", x.EditID)
-	genimpl.LeafText(b, "ietf-yang-push", "operation", x.Operation)
-	genimpl.LeafString(b, "ietf-yang-push", "target", x.Target)
-	genimpl.LeafString(b, "ietf-yang-push", "point", x.Point)
-	genimpl.LeafText(b, "ietf-yang-push", "where", x.Where)
-	if x.Value != nil {
-		b.Anydata("ietf-yang-push", "value", x.Value)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -11,41 +11,41 @@ import (
 type IetfYANGPush_ResyncSubscriptionInput struct {
 	// ID is leaf /ietf-yang-push:resync-subscription/input/id (mandatory).
 	// The subscription to resynchronize.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 }
 
 // IetfYANGPush_PushUpdate is the content of notification /ietf-yang-push:push-update.
 type IetfYANGPush_PushUpdate struct {
 	// ID is leaf /ietf-yang-push:push-update/id.
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// DatastoreContents is anydata /ietf-yang-push:push-update/datastore-contents.
 	// The selection at the time of the update, as a get with the same
 	// filter would return it.
 	// The raw XML content; nil when absent.
-	DatastoreContents []byte
+	DatastoreContents []byte `yang:"datastore-contents,anydata"`
 
 	// IncompleteUpdate is leaf /ietf-yang-push:push-update/incomplete-update.
 	// Present when some selected nodes are missing.
 	// True when the empty leaf exists.
-	IncompleteUpdate bool
+	IncompleteUpdate bool `yang:"incomplete-update"`
 }
 
 // IetfYANGPush_PushChangeUpdate is the content of notification /ietf-yang-push:push-change-update.
 type IetfYANGPush_PushChangeUpdate struct {
 	// ID is leaf /ietf-yang-push:push-change-update/id.
 	// The subscription.
-	ID *uint32
+	ID *uint32 `yang:"id"`
 
 	// DatastoreChanges is container /ietf-yang-push:push-change-update/datastore-changes.
 	// The changes, as a YANG Patch of the datastore.
-	DatastoreChanges *IetfYANGPush_PushChangeUpdate_DatastoreChanges
+	DatastoreChanges *IetfYANGPush_PushChangeUpdate_DatastoreChanges `yang:"datastore-changes"`
 
 	// IncompleteUpdate is leaf /ietf-yang-push:push-change-update/incomplete-update.
 	// Present when some changes are missing.
 	// True when the empty leaf exists.
-	IncompleteUpdate bool
+	IncompleteUpdate bool `yang:"incomplete-update"`
 }
 
 // IetfYANGPush_PushChangeUpdate_DatastoreChanges is the container
@@ -55,7 +55,7 @@ type IetfYANGPush_PushChangeUpdate struct {
 type IetfYANGPush_PushChangeUpdate_DatastoreChanges struct {
 	// YANGPatch is container /ietf-yang-push:push-change-update/datastore-changes/yang-patch.
 	// A sequence of edits applied in order, all or none.
-	YANGPatch *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch
+	YANGPatch *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch `yang:"yang-patch"`
 }
 
 // IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch is the container
@@ -66,15 +66,15 @@ type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch struct {
 	// PatchID is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/patch-id
 	// (mandatory).
 	// The patch's identifier, chosen by whoever wrote the patch.
-	PatchID *string
+	PatchID *string `yang:"patch-id"`
 
 	// Comment is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/comment.
 	// Free text about the patch.
-	Comment *string
+	Comment *string `yang:"comment"`
 
 	// Edit is list /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit.
 	// One edit; edits apply in list order.
-	Edit []*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit
+	Edit []*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit `yang:"edit"`
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
@@ -116,30 +116,30 @@ func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEdit
 type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
 	// EditID is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/edit-id.
 	// The edit's name within the patch.
-	EditID *string
+	EditID *string `yang:"edit-id"`
 
 	// Operation is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/operation
 	// (mandatory).
 	// What the edit does to its target.
-	Operation *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation
+	Operation *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation `yang:"operation"`
 
 	// Target is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/target
 	// (mandatory).
 	// The node the edit applies to ('/' is the target resource
 	// itself).
-	Target *string
+	Target *string `yang:"target"`
 
 	// Point is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/point.
 	// The entry an insert or move is placed before or after.
-	Point *string
+	Point *string `yang:"point"`
 
 	// Where is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/where (default
 	// "last").
 	// Where an inserted or moved entry goes.
-	Where *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where
+	Where *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where `yang:"where"`
 
 	// Value is anydata /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/value.
 	// The new content: one instance of the target node.
 	// The raw XML content; nil when absent.
-	Value []byte
+	Value []byte `yang:"value,anydata"`
 }

@@ -11,111 +11,58 @@ import (
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf, replacing what x held; children
 // the package has no field for are ignored.
-func (x *NcNotifications_Netconf) FromTree(n *data.Node) error {
-	*x = NcNotifications_Netconf{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "nc-notifications") {
-		case "streams":
-			x.Streams = new(NcNotifications_Netconf_Streams)
-			if err := x.Streams.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *NcNotifications_Netconf) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf, checking
 // every value against its type.
 func (x *NcNotifications_Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Streams != nil {
-		b.Add(x.Streams.ToTree(b.Schema("nc-notifications", "streams")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcNotifications_Netconf_Streams) FromTree(n *data.Node) error {
-	*x = NcNotifications_Netconf_Streams{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "nc-notifications") {
-		case "stream":
-			e := new(NcNotifications_Netconf_Streams_Stream)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Stream = append(x.Stream, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf/streams,
 // checking every value against its type.
 func (x *NcNotifications_Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Stream {
-		b.Add(e.ToTree(b.Schema("nc-notifications", "stream")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /nc-notifications:netconf/streams/stream, replacing what x
 // held; children the package has no field for are ignored.
 func (x *NcNotifications_Netconf_Streams_Stream) FromTree(n *data.Node) error {
-	*x = NcNotifications_Netconf_Streams_Stream{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "nc-notifications") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "description":
-			genimpl.SetString(&x.Description, c)
-		case "replaySupport":
-			genimpl.SetBool(&x.ReplaySupport, c)
-		case "replayLogCreationTime":
-			genimpl.SetString(&x.ReplayLogCreationTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /nc-notifications:netconf/streams/stream, checking every value against its type.
 func (x *NcNotifications_Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "nc-notifications", "name", x.Name)
-	genimpl.LeafString(b, "nc-notifications", "description", x.Description)
-	genimpl.LeafBool(b, "nc-notifications", "replaySupport", x.ReplaySupport)
-	genimpl.LeafString(b, "nc-notifications", "replayLogCreationTime", x.ReplayLogCreationTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /nc-notifications:replayComplete, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcNotifications_ReplayComplete) FromTree(n *data.Node) error {
-	*x = NcNotifications_ReplayComplete{}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /nc-notifications:replayComplete,
 // checking every value against its type.
 func (x *NcNotifications_ReplayComplete) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /nc-notifications:notificationComplete, replacing what x
 // held; children the package has no field for are ignored.
 func (x *NcNotifications_NotificationComplete) FromTree(n *data.Node) error {
-	*x = NcNotifications_NotificationComplete{}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /nc-notifications:notificationComplete, checking every value against its type.
 func (x *NcNotifications_NotificationComplete) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -14,7 +14,7 @@ type NcNotifications_Netconf struct {
 	// Streams is container /nc-notifications:netconf/streams (state).
 	// The event streams the server offers; which ones a client
 	// sees may depend on its access rights.
-	Streams *NcNotifications_Netconf_Streams
+	Streams *NcNotifications_Netconf_Streams `yang:"streams"`
 }
 
 // NcNotifications_Netconf_Streams is the container /nc-notifications:netconf/streams (state).
@@ -24,7 +24,7 @@ type NcNotifications_Netconf struct {
 type NcNotifications_Netconf_Streams struct {
 	// Stream is list /nc-notifications:netconf/streams/stream (state).
 	// One event stream.
-	Stream []*NcNotifications_Netconf_Streams_Stream
+	Stream []*NcNotifications_Netconf_Streams_Stream `yang:"stream"`
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
@@ -69,22 +69,22 @@ type NcNotifications_Netconf_Streams_Stream struct {
 	// Name is leaf /nc-notifications:netconf/streams/stream/name (state).
 	// The stream's name; the default stream is named
 	// 'NETCONF'.
-	Name *string
+	Name *string `yang:"name"`
 
 	// Description is leaf /nc-notifications:netconf/streams/stream/description (state, mandatory).
 	// What kind of events the stream carries.
-	Description *string
+	Description *string `yang:"description"`
 
 	// ReplaySupport is leaf /nc-notifications:netconf/streams/stream/replaySupport (state, mandatory).
 	// Whether the stream can replay stored events.
-	ReplaySupport *bool
+	ReplaySupport *bool `yang:"replaySupport"`
 
 	// ReplayLogCreationTime is leaf /nc-notifications:netconf/streams/stream/replayLogCreationTime
 	// (state).
 	// When the replay log of the stream was started (or last
 	// reset); the oldest stored event may be younger. Present
 	// whenever replay is supported.
-	ReplayLogCreationTime *string
+	ReplayLogCreationTime *string `yang:"replayLogCreationTime"`
 }
 
 // NcNotifications_ReplayComplete is the content of notification /nc-notifications:replayComplete.

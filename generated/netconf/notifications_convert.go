@@ -12,31 +12,11 @@ import (
 // FromTree sets x from n, an instance of /notifications:create-subscription/input, replacing what x
 // held; children the package has no field for are ignored.
 func (x *Notifications_CreateSubscriptionInput) FromTree(n *data.Node) error {
-	*x = Notifications_CreateSubscriptionInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "notifications") {
-		case "stream":
-			genimpl.SetString(&x.Stream, c)
-		case "filter":
-			x.Filter = []byte(c.Value.Str)
-		case "startTime":
-			genimpl.SetString(&x.StartTime, c)
-		case "stopTime":
-			genimpl.SetString(&x.StopTime, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /notifications:create-subscription/input, checking every value against its type.
 func (x *Notifications_CreateSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "notifications", "stream", x.Stream)
-	if x.Filter != nil {
-		b.Anydata("notifications", "filter", x.Filter)
-	}
-	genimpl.LeafString(b, "notifications", "startTime", x.StartTime)
-	genimpl.LeafString(b, "notifications", "stopTime", x.StopTime)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

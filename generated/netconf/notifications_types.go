@@ -8,24 +8,24 @@ type Notifications_CreateSubscriptionInput struct {
 	// Stream is leaf /notifications:create-subscription/input/stream (default "NETCONF").
 	// The stream to subscribe to; the default NETCONF stream
 	// when absent.
-	Stream *string
+	Stream *string `yang:"stream"`
 
 	// Filter is anyxml /notifications:create-subscription/input/filter.
 	// Selects which events are sent, in the same form as the
 	// filter parameter of <get>; every event is sent when
 	// absent.
 	// The raw XML content; nil when absent.
-	Filter []byte
+	Filter []byte `yang:"filter,anydata"`
 
 	// StartTime is leaf /notifications:create-subscription/input/startTime.
 	// Asks for replay: stored events from this time on are sent
 	// before new ones. Without it the subscription does not
 	// replay.
-	StartTime *string
+	StartTime *string `yang:"startTime"`
 
 	// StopTime is leaf /notifications:create-subscription/input/stopTime.
 	// The time after which no more events are wanted; the
 	// subscription ends then. Only meaningful with startTime;
 	// without it the subscription lasts until the session ends.
-	StopTime *string
+	StopTime *string `yang:"stopTime"`
 }

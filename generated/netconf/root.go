@@ -18,114 +18,52 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// Nacm is container /ietf-netconf-acm:nacm (config).
 	// Access control settings, rules and counters.
-	Nacm *IetfNetconfAcm_Nacm
+	Nacm *IetfNetconfAcm_Nacm `yang:"ietf-netconf-acm:nacm"`
 
 	// NetconfState is container /ietf-netconf-monitoring:netconf-state (state).
 	// What the server reports about its own NETCONF service.
-	NetconfState *IetfNetconfMonitoring_NetconfState
+	NetconfState *IetfNetconfMonitoring_NetconfState `yang:"ietf-netconf-monitoring:netconf-state"`
 
 	// Streams is container /ietf-subscribed-notifications:streams (state).
 	// The publisher's event streams.
-	Streams *IetfSubscribedNotifications_Streams
+	Streams *IetfSubscribedNotifications_Streams `yang:"ietf-subscribed-notifications:streams"`
 
 	// Filters is container /ietf-subscribed-notifications:filters (config).
 	// Named filters that subscriptions can refer to.
-	Filters *IetfSubscribedNotifications_Filters
+	Filters *IetfSubscribedNotifications_Filters `yang:"ietf-subscribed-notifications:filters"`
 
 	// Subscriptions is container /ietf-subscribed-notifications:subscriptions (config).
 	// The subscriptions in effect, dynamic and configured.
-	Subscriptions *IetfSubscribedNotifications_Subscriptions
+	Subscriptions *IetfSubscribedNotifications_Subscriptions `yang:"ietf-subscribed-notifications:subscriptions"`
 
 	// YANGLibrary is container /ietf-yang-library:yang-library (state).
 	// The server's YANG library.
-	YANGLibrary *IetfYANGLibrary_YANGLibrary
+	YANGLibrary *IetfYANGLibrary_YANGLibrary `yang:"ietf-yang-library:yang-library"`
 
 	// ModulesState is container /ietf-yang-library:modules-state (state).
 	// The RFC 7895 module list.
-	ModulesState *IetfYANGLibrary_ModulesState
+	ModulesState *IetfYANGLibrary_ModulesState `yang:"ietf-yang-library:modules-state"`
 
 	// Netconf is container /nc-notifications:netconf (state).
 	// The root of the event stream information.
-	Netconf *NcNotifications_Netconf
+	Netconf *NcNotifications_Netconf `yang:"nc-notifications:netconf"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "ietf-netconf-acm:nacm":
-			x.Nacm = new(IetfNetconfAcm_Nacm)
-			if err := x.Nacm.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-netconf-monitoring:netconf-state":
-			x.NetconfState = new(IetfNetconfMonitoring_NetconfState)
-			if err := x.NetconfState.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-subscribed-notifications:streams":
-			x.Streams = new(IetfSubscribedNotifications_Streams)
-			if err := x.Streams.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-subscribed-notifications:filters":
-			x.Filters = new(IetfSubscribedNotifications_Filters)
-			if err := x.Filters.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-subscribed-notifications:subscriptions":
-			x.Subscriptions = new(IetfSubscribedNotifications_Subscriptions)
-			if err := x.Subscriptions.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-library:yang-library":
-			x.YANGLibrary = new(IetfYANGLibrary_YANGLibrary)
-			if err := x.YANGLibrary.FromTree(c); err != nil {
-				return err
-			}
-		case "ietf-yang-library:modules-state":
-			x.ModulesState = new(IetfYANGLibrary_ModulesState)
-			if err := x.ModulesState.FromTree(c); err != nil {
-				return err
-			}
-		case "nc-notifications:netconf":
-			x.Netconf = new(NcNotifications_Netconf)
-			if err := x.Netconf.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Nacm != nil {
-		b.Add(x.Nacm.ToTree(b.Schema("ietf-netconf-acm", "nacm")))
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv = genimpl.Package{Unions: convUnions}
+
+// convUnions lists the union types with the wrapper of each member type.
+func convUnions() []genimpl.Union {
+	return []genimpl.Union{
+		{Type: (*IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations)(nil), Members: []any{(*IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String)(nil), (*IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits)(nil)}},
+		{Type: (*IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location)(nil), Members: []any{(*IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum)(nil), (*IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String)(nil)}},
+		{Type: (*IetfNetconfNmda_GetDataInput_MaxDepth)(nil), Members: []any{(*IetfNetconfNmda_GetDataInput_MaxDepth_Uint16)(nil), (*IetfNetconfNmda_GetDataInput_MaxDepth_Enum)(nil)}},
 	}
-	if x.NetconfState != nil {
-		b.Add(x.NetconfState.ToTree(b.Schema("ietf-netconf-monitoring", "netconf-state")))
-	}
-	if x.Streams != nil {
-		b.Add(x.Streams.ToTree(b.Schema("ietf-subscribed-notifications", "streams")))
-	}
-	if x.Filters != nil {
-		b.Add(x.Filters.ToTree(b.Schema("ietf-subscribed-notifications", "filters")))
-	}
-	if x.Subscriptions != nil {
-		b.Add(x.Subscriptions.ToTree(b.Schema("ietf-subscribed-notifications", "subscriptions")))
-	}
-	if x.YANGLibrary != nil {
-		b.Add(x.YANGLibrary.ToTree(b.Schema("ietf-yang-library", "yang-library")))
-	}
-	if x.ModulesState != nil {
-		b.Add(x.ModulesState.ToTree(b.Schema("ietf-yang-library", "modules-state")))
-	}
-	if x.Netconf != nil {
-		b.Add(x.Netconf.ToTree(b.Schema("nc-notifications", "netconf")))
-	}
-	return b.Done()
 }

@@ -1,6 +1,8 @@
 package genimpl
 
 import (
+	"reflect"
+
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/schema"
@@ -88,21 +90,34 @@ type TypedChange struct {
 	Old, New any
 }
 
-// Typed returns the Entries of c converted by newStruct, a generated package's constructor of
-// the struct for a schema node path (nil when the package has none).
-func Typed(c *Commit, newStruct func(path string) Struct) ([]TypedChange, error) {
+// Typed returns the Entries of c converted to the structs of generated package p, whose
+// document root struct root points to ((*Root)(nil)): the struct of a schema node is found by
+// walking the struct tables from Root by the YANG names of the node's ancestors, so the
+// package needs no table of struct paths.
+func Typed(c *Commit, p *Package, root any) ([]TypedChange, error) {
+	rt := p.table(reflect.TypeOf(root).Elem())
+	cache := map[*schema.Node]*table{}
+	find := func(sn *schema.Node) *table {
+		tb, ok := cache[sn]
+		if !ok {
+			tb = rt.resolve(sn)
+			cache[sn] = tb
+		}
+		return tb
+	}
 	var out []TypedChange
 	conv := func(n *data.Node) (any, error) {
 		if n == nil {
 			return nil, nil
 		}
-		x := newStruct(n.Schema.Path())
-		if err := x.FromTree(n); err != nil {
+		tb := find(n.Schema)
+		x := reflect.New(tb.typ)
+		if err := tb.fromTree(x.UnsafePointer(), n); err != nil {
 			return nil, err
 		}
-		return x, nil
+		return x.Interface(), nil
 	}
-	for _, e := range Entries(c, func(sn *schema.Node) bool { return newStruct(sn.Path()) != nil }) {
+	for _, e := range Entries(c, func(sn *schema.Node) bool { return find(sn) != nil }) {
 		old, err := conv(e.Old)
 		if err != nil {
 			return nil, err
@@ -114,4 +129,65 @@ func Typed(c *Commit, newStruct func(path string) Struct) ([]TypedChange, error)
 		out = append(out, TypedChange{Path: e.Path, Old: old, New: nw})
 	}
 	return out, nil
+}
+
+// resolve returns the table of the struct that holds instances of data node sn, when root is
+// the document root's table; nil when the package has none (sn is a leaf, a container that path
+// compression removed, or outside the package's modules).
+func (root *table) resolve(sn *schema.Node) *table {
+	if sn == nil || sn.Kind != schema.KindContainer && sn.Kind != schema.KindList {
+		return nil
+	}
+	var chain []*schema.Node
+	for a := sn; a != nil; a = a.DataParent() {
+		if !a.Kind.IsData() {
+			return nil // in an rpc, action or notification
+		}
+		chain = append(chain, a)
+	}
+	tb, mod := root, ""
+	for i := len(chain) - 1; i >= 0; i-- {
+		n := chain[i]
+		e := tb.lookupNode(n, mod)
+		switch {
+		case e == nil:
+			return nil
+		case e.slot >= 0:
+			f := tb.direct[e.slot].f
+			if f.kind != kContainer && f.kind != kList {
+				return nil
+			}
+			tb = f.sub
+		default:
+			if i == 0 {
+				return nil
+			}
+			i--
+			var f *tfield
+			for _, sl := range tb.vias[e.via].slots {
+				if sl.name == chain[i].Name && sl.module(mod) == chain[i].Module.Name {
+					f = sl.f
+				}
+			}
+			if f == nil || f.kind != kContainer && f.kind != kList {
+				return nil
+			}
+			tb = f.sub
+		}
+		mod = chain[i].Module.Name
+	}
+	return tb
+}
+
+// lookupNode is lookup for a schema node.
+func (tb *table) lookupNode(n *schema.Node, mod string) *entry {
+	i, ok := tb.byName[n.Name]
+	for ok && i >= 0 {
+		e := &tb.entries[i]
+		if (step{e.mod, ""}).module(mod) == n.Module.Name {
+			return e
+		}
+		i = e.next
+	}
+	return nil
 }

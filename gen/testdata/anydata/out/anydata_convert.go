@@ -11,28 +11,10 @@ import (
 
 // FromTree sets x from n, an instance of /anydata:holder, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Anydata_Holder) FromTree(n *data.Node) error {
-	*x = Anydata_Holder{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "anydata") {
-		case "raw":
-			x.Raw = []byte(c.Value.Str)
-		case "data":
-			x.Data = genimpl.Binary(c.Value)
-		}
-	}
-	return nil
-}
+func (x *Anydata_Holder) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /anydata:holder, checking every
 // value against its type.
 func (x *Anydata_Holder) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Raw != nil {
-		b.Anydata("anydata", "raw", x.Raw)
-	}
-	if x.Data != nil {
-		b.Leaf("anydata", "data", genimpl.FormatBinary(x.Data))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -7,8 +7,8 @@ package anydata
 type Anydata_Holder struct {
 	// Raw is anyxml /anydata:holder/raw (config).
 	// The raw XML content; nil when absent.
-	Raw []byte
+	Raw []byte `yang:"raw,anydata"`
 
 	// Data is leaf /anydata:holder/data (config).
-	Data []byte
+	Data []byte `yang:"data,binary"`
 }

@@ -15,15 +15,5 @@ type Change = genimpl.TypedChange
 // changed container or list entry with its whole configuration before and after, a changed leaf
 // reported with its entry. Changes of top-level leaves are left out.
 func Changes(c *genimpl.Commit) ([]Change, error) {
-	return genimpl.Typed(c, newStruct)
-}
-
-// newStruct returns a new struct of the package for the data node at schema path path, nil if the
-// package has none.
-func newStruct(path string) genimpl.Struct {
-	switch path {
-	case "/anydata:holder":
-		return new(Anydata_Holder)
-	}
-	return nil
+	return genimpl.Typed(c, &conv, (*Root)(nil))
 }

@@ -19,38 +19,18 @@ type Root struct {
 	// Blob is anydata /anydata:blob (config).
 	// Opaque data.
 	// The raw XML content; nil when absent.
-	Blob []byte
+	Blob []byte `yang:"anydata:blob,anydata"`
 
 	// Holder is container /anydata:holder (config).
-	Holder *Anydata_Holder
+	Holder *Anydata_Holder `yang:"anydata:holder"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "anydata:blob":
-			x.Blob = []byte(c.Value.Str)
-		case "anydata:holder":
-			x.Holder = new(Anydata_Holder)
-			if err := x.Holder.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Blob != nil {
-		b.Anydata("anydata", "blob", x.Blob)
-	}
-	if x.Holder != nil {
-		b.Add(x.Holder.ToTree(b.Schema("anydata", "holder")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

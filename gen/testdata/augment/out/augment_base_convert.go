@@ -11,86 +11,32 @@ import (
 
 // FromTree sets x from n, an instance of /augment-base:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *AugmentBase_System) FromTree(n *data.Node) error {
-	*x = AugmentBase_System{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "augment-base") {
-		case "hostname":
-			genimpl.SetString(&x.Hostname, c)
-		case "user":
-			e := new(AugmentBase_System_User)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.User = append(x.User, e)
-		case "augment-ext:hostname":
-			genimpl.SetString(&x.AugmentExt_Hostname, c)
-		case "augment-ext:clock":
-			x.Clock = new(AugmentBase_System__AugmentExt_Clock)
-			if err := x.Clock.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *AugmentBase_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /augment-base:system, checking every
 // value against its type.
 func (x *AugmentBase_System) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "augment-base", "hostname", x.Hostname)
-	for _, e := range x.User {
-		b.Add(e.ToTree(b.Schema("augment-base", "user")))
-	}
-	genimpl.LeafString(b, "augment-ext", "hostname", x.AugmentExt_Hostname)
-	if x.Clock != nil {
-		b.Add(x.Clock.ToTree(b.Schema("augment-ext", "clock")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /augment-base:system/user, replacing what x held; children
 // the package has no field for are ignored.
-func (x *AugmentBase_System_User) FromTree(n *data.Node) error {
-	*x = AugmentBase_System_User{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "augment-base") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "augment-ext:shell":
-			genimpl.SetString(&x.Shell, c)
-		}
-	}
-	return nil
-}
+func (x *AugmentBase_System_User) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /augment-base:system/user, checking
 // every value against its type.
 func (x *AugmentBase_System_User) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "augment-base", "name", x.Name)
-	genimpl.LeafString(b, "augment-ext", "shell", x.Shell)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /augment-base:system/augment-ext:clock, replacing what x
 // held; children the package has no field for are ignored.
 func (x *AugmentBase_System__AugmentExt_Clock) FromTree(n *data.Node) error {
-	*x = AugmentBase_System__AugmentExt_Clock{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "augment-ext") {
-		case "timezone":
-			genimpl.SetString(&x.Timezone, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /augment-base:system/augment-ext:clock, checking every value against its type.
 func (x *AugmentBase_System__AugmentExt_Clock) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "augment-ext", "timezone", x.Timezone)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -10,17 +10,17 @@ import (
 // AugmentBase_System is the container /augment-base:system (config).
 type AugmentBase_System struct {
 	// Hostname is leaf /augment-base:system/hostname (config).
-	Hostname *string
+	Hostname *string `yang:"hostname"`
 
 	// User is list /augment-base:system/user (config).
-	User []*AugmentBase_System_User
+	User []*AugmentBase_System_User `yang:"user"`
 
 	// AugmentExt_Hostname is leaf /augment-base:system/augment-ext:hostname (config).
 	// Clashes with base:hostname by name.
-	AugmentExt_Hostname *string
+	AugmentExt_Hostname *string `yang:"augment-ext:hostname"`
 
 	// Clock is container /augment-base:system/augment-ext:clock (config).
-	Clock *AugmentBase_System__AugmentExt_Clock
+	Clock *AugmentBase_System__AugmentExt_Clock `yang:"augment-ext:clock"`
 }
 
 // AppendUser appends entry e to User, refusing an entry without its keys or with the keys of another.
@@ -60,15 +60,15 @@ func (x *AugmentBase_System) NewUser(kName string) (*AugmentBase_System_User, er
 // Keys: name.
 type AugmentBase_System_User struct {
 	// Name is leaf /augment-base:system/user/name (config).
-	Name *string
+	Name *string `yang:"name"`
 
 	// Shell is leaf /augment-base:system/user/augment-ext:shell (config).
-	Shell *string
+	Shell *string `yang:"augment-ext:shell"`
 }
 
 // AugmentBase_System__AugmentExt_Clock is the container /augment-base:system/augment-ext:clock
 // (config).
 type AugmentBase_System__AugmentExt_Clock struct {
 	// Timezone is leaf /augment-base:system/augment-ext:clock/timezone (config).
-	Timezone *string
+	Timezone *string `yang:"timezone"`
 }

@@ -11,70 +11,20 @@ import (
 
 // FromTree sets x from n, an instance of /choice:transport, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Choice_Transport) FromTree(n *data.Node) error {
-	*x = Choice_Transport{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "choice") {
-		case "tcp-port":
-			genimpl.SetUint(&x.TCPPort, c)
-		case "tls":
-			x.TLS = new(Choice_Transport_TLS)
-			if err := x.TLS.FromTree(c); err != nil {
-				return err
-			}
-		case "tls-port":
-			genimpl.SetUint(&x.TLSPort, c)
-		case "unix-socket":
-			genimpl.SetString(&x.UnixSocket, c)
-		case "a":
-			x.A = true
-		case "b":
-			genimpl.SetBool(&x.B, c)
-		}
-	}
-	return nil
-}
+func (x *Choice_Transport) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /choice:transport, checking every
 // value against its type.
 func (x *Choice_Transport) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.TCPPort != nil, x.TLS != nil || x.TLSPort != nil, x.UnixSocket != nil, x.A || x.B != nil) > 1 {
-		return nil, genimpl.TwoCases("/choice:transport", "protocol")
-	}
-	if genimpl.CountTrue(x.A, x.B != nil) > 1 {
-		return nil, genimpl.TwoCases("/choice:transport", "inner")
-	}
-	genimpl.LeafUint(b, "choice", "tcp-port", x.TCPPort)
-	if x.TLS != nil {
-		b.Add(x.TLS.ToTree(b.Schema("choice", "tls")))
-	}
-	genimpl.LeafUint(b, "choice", "tls-port", x.TLSPort)
-	genimpl.LeafString(b, "choice", "unix-socket", x.UnixSocket)
-	if x.A {
-		b.Leaf("choice", "a", "")
-	}
-	genimpl.LeafBool(b, "choice", "b", x.B)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /choice:transport/tls, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Choice_Transport_TLS) FromTree(n *data.Node) error {
-	*x = Choice_Transport_TLS{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "choice") {
-		case "cert":
-			genimpl.SetString(&x.Cert, c)
-		}
-	}
-	return nil
-}
+func (x *Choice_Transport_TLS) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /choice:transport/tls, checking
 // every value against its type.
 func (x *Choice_Transport_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "choice", "cert", x.Cert)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -7,33 +7,33 @@ package choice
 type Choice_Transport struct {
 	// TCPPort is leaf /choice:transport/tcp-port (config, default "830").
 	// In case tcp of choice protocol: set the fields of one case only.
-	TCPPort *uint16
+	TCPPort *uint16 `yang:"tcp-port,case=protocol/tcp"`
 
 	// TLS is container /choice:transport/tls (config).
 	// In case tls of choice protocol: set the fields of one case only.
-	TLS *Choice_Transport_TLS
+	TLS *Choice_Transport_TLS `yang:"tls,case=protocol/tls"`
 
 	// TLSPort is leaf /choice:transport/tls-port (config).
 	// In case tls of choice protocol: set the fields of one case only.
-	TLSPort *uint16
+	TLSPort *uint16 `yang:"tls-port,case=protocol/tls"`
 
 	// UnixSocket is leaf /choice:transport/unix-socket (config).
 	// A shorthand case.
 	// In case unix-socket of choice protocol: set the fields of one case only.
-	UnixSocket *string
+	UnixSocket *string `yang:"unix-socket,case=protocol/unix-socket"`
 
 	// A is leaf /choice:transport/a (config).
 	// In case nested of choice protocol, in case a of choice inner: set the fields of one case only.
 	// True when the empty leaf exists.
-	A bool
+	A bool `yang:"a,case=protocol/nested/inner/a"`
 
 	// B is leaf /choice:transport/b (config).
 	// In case nested of choice protocol, in case b of choice inner: set the fields of one case only.
-	B *bool
+	B *bool `yang:"b,case=protocol/nested/inner/b"`
 }
 
 // Choice_Transport_TLS is the container /choice:transport/tls (config).
 type Choice_Transport_TLS struct {
 	// Cert is leaf /choice:transport/tls/cert (config).
-	Cert *string
+	Cert *string `yang:"cert"`
 }

@@ -17,30 +17,15 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Transport is container /choice:transport (config).
-	Transport *Choice_Transport
+	Transport *Choice_Transport `yang:"choice:transport"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "choice:transport":
-			x.Transport = new(Choice_Transport)
-			if err := x.Transport.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Transport != nil {
-		b.Add(x.Transport.ToTree(b.Schema("choice", "transport")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

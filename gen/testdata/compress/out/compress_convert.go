@@ -11,131 +11,34 @@ import (
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface, replacing what x held;
 // children the package has no field for are ignored.
-func (x *Compress_Interface) FromTree(n *data.Node) error {
-	*x = Compress_Interface{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "compress") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "config":
-			for _, c := range c.Children() {
-				switch genimpl.Key(c, "compress") {
-				case "name":
-					genimpl.SetString(&x.Name, c)
-				case "mtu":
-					genimpl.SetUint(&x.MTU, c)
-				}
-			}
-		case "subinterfaces":
-			for _, c := range c.Children() {
-				switch genimpl.Key(c, "compress") {
-				case "subinterface":
-					e := new(Compress_Interface_Subinterface)
-					if err := e.FromTree(c); err != nil {
-						return err
-					}
-					x.Subinterface = append(x.Subinterface, e)
-				}
-			}
-		case "state":
-			for _, c := range c.Children() {
-				switch genimpl.Key(c, "compress") {
-				case "oper-status":
-					genimpl.SetInt(&x.OperStatus, c)
-				case "counters":
-					x.Counters = new(Compress_Interface_Counters)
-					if err := x.Counters.FromTree(c); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
+func (x *Compress_Interface) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /compress:interfaces/interface,
 // checking every value against its type.
 func (x *Compress_Interface) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "compress", "name", x.Name)
-	{
-		vb := genimpl.NewBuilder(b.Schema("compress", "config"))
-		genimpl.LeafString(vb, "compress", "name", x.Name)
-		genimpl.LeafUint(vb, "compress", "mtu", x.MTU)
-		b.Add(vb.Done())
-	}
-	{
-		vb := genimpl.NewBuilder(b.Schema("compress", "subinterfaces"))
-		for _, e := range x.Subinterface {
-			vb.Add(e.ToTree(vb.Schema("compress", "subinterface")))
-		}
-		b.Add(vb.Done())
-	}
-	{
-		vb := genimpl.NewBuilder(b.Schema("compress", "state"))
-		genimpl.LeafText(vb, "compress", "oper-status", x.OperStatus)
-		if x.Counters != nil {
-			vb.Add(x.Counters.ToTree(vb.Schema("compress", "counters")))
-		}
-		b.Add(vb.Done())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface/state/counters, replacing
 // what x held; children the package has no field for are ignored.
 func (x *Compress_Interface_Counters) FromTree(n *data.Node) error {
-	*x = Compress_Interface_Counters{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "compress") {
-		case "in-octets":
-			genimpl.SetUint(&x.InOctets, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /compress:interfaces/interface/state/counters, checking every value against its type.
 func (x *Compress_Interface_Counters) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "compress", "in-octets", x.InOctets)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /compress:interfaces/interface/subinterfaces/subinterface,
 // replacing what x held; children the package has no field for are ignored.
 func (x *Compress_Interface_Subinterface) FromTree(n *data.Node) error {
-	*x = Compress_Interface_Subinterface{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "compress") {
-		case "index":
-			genimpl.SetUint(&x.Index, c)
-		case "config":
-			for _, c := range c.Children() {
-				switch genimpl.Key(c, "compress") {
-				case "index":
-					genimpl.SetUint(&x.Index, c)
-				case "description":
-					genimpl.SetString(&x.Description, c)
-				}
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /compress:interfaces/interface/subinterfaces/subinterface, checking every value against its type.
 func (x *Compress_Interface_Subinterface) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "compress", "index", x.Index)
-	{
-		vb := genimpl.NewBuilder(b.Schema("compress", "config"))
-		genimpl.LeafUint(vb, "compress", "index", x.Index)
-		genimpl.LeafString(vb, "compress", "description", x.Description)
-		b.Add(vb.Done())
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

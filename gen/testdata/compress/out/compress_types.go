@@ -15,20 +15,20 @@ type Compress_Interface struct {
 	// Leafref to ../config/name.
 	// Also /compress:interfaces/interface/config/name: read and written with it.
 	// Not read from /compress:interfaces/interface/state/name: the configuration is preferred.
-	Name *string
+	Name *string `yang:"name config/name"`
 
 	// MTU is leaf /compress:interfaces/interface/config/mtu (config).
 	// Not read from /compress:interfaces/interface/state/mtu: the configuration is preferred.
-	MTU *uint16
+	MTU *uint16 `yang:"config/mtu"`
 
 	// Subinterface is list /compress:interfaces/interface/subinterfaces/subinterface (config).
-	Subinterface []*Compress_Interface_Subinterface
+	Subinterface []*Compress_Interface_Subinterface `yang:"subinterfaces/subinterface"`
 
 	// OperStatus is leaf /compress:interfaces/interface/state/oper-status (state).
-	OperStatus *Compress_Interface_OperStatus
+	OperStatus *Compress_Interface_OperStatus `yang:"state/oper-status"`
 
 	// Counters is container /compress:interfaces/interface/state/counters (state).
-	Counters *Compress_Interface_Counters
+	Counters *Compress_Interface_Counters `yang:"state/counters"`
 }
 
 // AppendSubinterface appends entry e to Subinterface, refusing an entry without its keys or with the keys of another.
@@ -66,7 +66,7 @@ func (x *Compress_Interface) NewSubinterface(kIndex uint32) (*Compress_Interface
 // Compress_Interface_Counters is the container /compress:interfaces/interface/state/counters (state).
 type Compress_Interface_Counters struct {
 	// InOctets is leaf /compress:interfaces/interface/state/counters/in-octets (state).
-	InOctets *uint64
+	InOctets *uint64 `yang:"in-octets"`
 }
 
 // Compress_Interface_Subinterface is an entry of the list
@@ -78,9 +78,9 @@ type Compress_Interface_Subinterface struct {
 	// Leafref to ../config/index.
 	// Also /compress:interfaces/interface/subinterfaces/subinterface/config/index: read and written with
 	// it.
-	Index *uint32
+	Index *uint32 `yang:"index config/index"`
 
 	// Description is leaf /compress:interfaces/interface/subinterfaces/subinterface/config/description
 	// (config).
-	Description *string
+	Description *string `yang:"config/description"`
 }

@@ -17,7 +17,7 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Interface is list /compress:interfaces/interface (config).
-	Interface []*Compress_Interface
+	Interface []*Compress_Interface `yang:"compress:interfaces/compress:interface"`
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
@@ -54,35 +54,10 @@ func (x *Root) NewInterface(kName string) (*Compress_Interface, error) {
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "compress:interfaces":
-			for _, c := range c.Children() {
-				switch genimpl.Key(c, "") {
-				case "compress:interface":
-					e := new(Compress_Interface)
-					if err := e.FromTree(c); err != nil {
-						return err
-					}
-					x.Interface = append(x.Interface, e)
-				}
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	{
-		vb := genimpl.NewBuilder(b.Schema("compress", "interfaces"))
-		for _, e := range x.Interface {
-			vb.Add(e.ToTree(vb.Schema("compress", "interface")))
-		}
-		b.Add(vb.Done())
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

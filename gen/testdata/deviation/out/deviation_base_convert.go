@@ -11,27 +11,10 @@ import (
 
 // FromTree sets x from n, an instance of /deviation-base:device, replacing what x held; children the
 // package has no field for are ignored.
-func (x *DeviationBase_Device) FromTree(n *data.Node) error {
-	*x = DeviationBase_Device{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "deviation-base") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "mtu":
-			genimpl.SetUint(&x.MTU, c)
-		case "mode":
-			genimpl.SetString(&x.Mode, c)
-		}
-	}
-	return nil
-}
+func (x *DeviationBase_Device) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /deviation-base:device, checking
 // every value against its type.
 func (x *DeviationBase_Device) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "deviation-base", "name", x.Name)
-	genimpl.LeafUint(b, "deviation-base", "mtu", x.MTU)
-	genimpl.LeafString(b, "deviation-base", "mode", x.Mode)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -6,11 +6,11 @@ package deviation
 // DeviationBase_Device is the container /deviation-base:device (config).
 type DeviationBase_Device struct {
 	// Name is leaf /deviation-base:device/name (config).
-	Name *string
+	Name *string `yang:"name"`
 
 	// MTU is leaf /deviation-base:device/mtu (config).
-	MTU *uint16
+	MTU *uint16 `yang:"mtu"`
 
 	// Mode is leaf /deviation-base:device/mode (config, default "auto").
-	Mode *string
+	Mode *string `yang:"mode"`
 }

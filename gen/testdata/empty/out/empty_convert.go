@@ -11,63 +11,20 @@ import (
 
 // FromTree sets x from n, an instance of /empty:flags, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Empty_Flags) FromTree(n *data.Node) error {
-	*x = Empty_Flags{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "empty") {
-		case "enabled":
-			x.Enabled = true
-		case "markers":
-			x.Markers = append(x.Markers, true)
-		case "slot":
-			e := new(Empty_Flags_Slot)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Slot = append(x.Slot, e)
-		}
-	}
-	return nil
-}
+func (x *Empty_Flags) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /empty:flags, checking every value
 // against its type.
 func (x *Empty_Flags) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Enabled {
-		b.Leaf("empty", "enabled", "")
-	}
-	for range x.Markers {
-		b.Leaf("empty", "markers", "")
-	}
-	for _, e := range x.Slot {
-		b.Add(e.ToTree(b.Schema("empty", "slot")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /empty:flags/slot, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Empty_Flags_Slot) FromTree(n *data.Node) error {
-	*x = Empty_Flags_Slot{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "empty") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "seen":
-			x.Seen = append(x.Seen, true)
-		}
-	}
-	return nil
-}
+func (x *Empty_Flags_Slot) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /empty:flags/slot, checking every
 // value against its type.
 func (x *Empty_Flags_Slot) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "empty", "id", x.ID)
-	for range x.Seen {
-		b.Leaf("empty", "seen", "")
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

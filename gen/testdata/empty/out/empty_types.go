@@ -11,14 +11,14 @@ import (
 type Empty_Flags struct {
 	// Enabled is leaf /empty:flags/enabled (config).
 	// True when the empty leaf exists.
-	Enabled bool
+	Enabled bool `yang:"enabled"`
 
 	// Markers is leaf-list /empty:flags/markers (config).
 	// At most one entry: every value is the same.
-	Markers []bool
+	Markers []bool `yang:"markers,empty"`
 
 	// Slot is list /empty:flags/slot (config).
-	Slot []*Empty_Flags_Slot
+	Slot []*Empty_Flags_Slot `yang:"slot"`
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
@@ -58,8 +58,8 @@ func (x *Empty_Flags) NewSlot(kID uint8) (*Empty_Flags_Slot, error) {
 // Keys: id.
 type Empty_Flags_Slot struct {
 	// ID is leaf /empty:flags/slot/id (config).
-	ID *uint8
+	ID *uint8 `yang:"id"`
 
 	// Seen is leaf-list /empty:flags/slot/seen (config).
-	Seen []bool
+	Seen []bool `yang:"seen,empty"`
 }

@@ -11,32 +11,10 @@ import (
 
 // FromTree sets x from n, an instance of /identityref:keys, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Identityref_Keys) FromTree(n *data.Node) error {
-	*x = Identityref_Keys{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "identityref") {
-		case "algorithm":
-			genimpl.SetString(&x.Algorithm, c)
-		case "allowed":
-			x.Allowed = append(x.Allowed, Identityref_Crypto(c.Value.Str))
-		case "digest":
-			genimpl.SetString(&x.Digest, c)
-		case "mac":
-			genimpl.SetString(&x.MAC, c)
-		}
-	}
-	return nil
-}
+func (x *Identityref_Keys) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /identityref:keys, checking every
 // value against its type.
 func (x *Identityref_Keys) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "identityref", "algorithm", x.Algorithm)
-	for _, v := range x.Allowed {
-		b.Leaf("identityref", "allowed", string(v))
-	}
-	genimpl.LeafString(b, "identityref", "digest", x.Digest)
-	genimpl.LeafString(b, "identityref", "mac", x.MAC)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

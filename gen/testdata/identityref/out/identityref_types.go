@@ -6,14 +6,14 @@ package identityref
 // Identityref_Keys is the container /identityref:keys (config).
 type Identityref_Keys struct {
 	// Algorithm is leaf /identityref:keys/algorithm (config).
-	Algorithm *Identityref_Crypto
+	Algorithm *Identityref_Crypto `yang:"algorithm"`
 
 	// Allowed is leaf-list /identityref:keys/allowed (config).
-	Allowed []Identityref_Crypto
+	Allowed []Identityref_Crypto `yang:"allowed"`
 
 	// Digest is leaf /identityref:keys/digest (config).
-	Digest *Identityref_Hash
+	Digest *Identityref_Hash `yang:"digest"`
 
 	// MAC is leaf /identityref:keys/mac (config).
-	MAC *Identityref_Hash_Identityref_Symmetric
+	MAC *Identityref_Hash_Identityref_Symmetric `yang:"mac"`
 }

@@ -11,53 +11,20 @@ import (
 
 // FromTree sets x from n, an instance of /iffeature:system, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Iffeature_System) FromTree(n *data.Node) error {
-	*x = Iffeature_System{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "iffeature") {
-		case "hostname":
-			genimpl.SetString(&x.Hostname, c)
-		case "ntp":
-			x.NTP = new(Iffeature_System_NTP)
-			if err := x.NTP.FromTree(c); err != nil {
-				return err
-			}
-		case "ntp-or-radius":
-			genimpl.SetString(&x.NTPOrRadius, c)
-		}
-	}
-	return nil
-}
+func (x *Iffeature_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /iffeature:system, checking every
 // value against its type.
 func (x *Iffeature_System) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "iffeature", "hostname", x.Hostname)
-	if x.NTP != nil {
-		b.Add(x.NTP.ToTree(b.Schema("iffeature", "ntp")))
-	}
-	genimpl.LeafString(b, "iffeature", "ntp-or-radius", x.NTPOrRadius)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /iffeature:system/ntp, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Iffeature_System_NTP) FromTree(n *data.Node) error {
-	*x = Iffeature_System_NTP{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "iffeature") {
-		case "server":
-			genimpl.SetString(&x.Server, c)
-		}
-	}
-	return nil
-}
+func (x *Iffeature_System_NTP) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /iffeature:system/ntp, checking
 // every value against its type.
 func (x *Iffeature_System_NTP) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "iffeature", "server", x.Server)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -6,17 +6,17 @@ package iffeature
 // Iffeature_System is the container /iffeature:system (config).
 type Iffeature_System struct {
 	// Hostname is leaf /iffeature:system/hostname (config).
-	Hostname *string
+	Hostname *string `yang:"hostname"`
 
 	// NTP is container /iffeature:system/ntp (config).
-	NTP *Iffeature_System_NTP
+	NTP *Iffeature_System_NTP `yang:"ntp"`
 
 	// NTPOrRadius is leaf /iffeature:system/ntp-or-radius (config).
-	NTPOrRadius *string
+	NTPOrRadius *string `yang:"ntp-or-radius"`
 }
 
 // Iffeature_System_NTP is the container /iffeature:system/ntp (config).
 type Iffeature_System_NTP struct {
 	// Server is leaf /iffeature:system/ntp/server (config).
-	Server *string
+	Server *string `yang:"server"`
 }

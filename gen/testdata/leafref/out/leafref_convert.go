@@ -11,86 +11,30 @@ import (
 
 // FromTree sets x from n, an instance of /leafref:ports, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Leafref_Ports) FromTree(n *data.Node) error {
-	*x = Leafref_Ports{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "leafref") {
-		case "port":
-			e := new(Leafref_Ports_Port)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Port = append(x.Port, e)
-		}
-	}
-	return nil
-}
+func (x *Leafref_Ports) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:ports, checking every value
 // against its type.
 func (x *Leafref_Ports) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Port {
-		b.Add(e.ToTree(b.Schema("leafref", "port")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /leafref:ports/port, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Leafref_Ports_Port) FromTree(n *data.Node) error {
-	*x = Leafref_Ports_Port{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "leafref") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "mode":
-			genimpl.SetInt(&x.Mode, c)
-		case "weight":
-			genimpl.SetDecimal(&x.Weight, c)
-		}
-	}
-	return nil
-}
+func (x *Leafref_Ports_Port) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:ports/port, checking every
 // value against its type.
 func (x *Leafref_Ports_Port) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "leafref", "id", x.ID)
-	genimpl.LeafText(b, "leafref", "mode", x.Mode)
-	genimpl.LeafText(b, "leafref", "weight", x.Weight)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /leafref:uses, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Leafref_Uses) FromTree(n *data.Node) error {
-	*x = Leafref_Uses{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "leafref") {
-		case "port-id":
-			genimpl.SetUint(&x.PortID, c)
-		case "port-mode":
-			genimpl.SetInt(&x.PortMode, c)
-		case "weights":
-			x.Weights = append(x.Weights, genimpl.Decimal(c.Value))
-		case "chain":
-			genimpl.SetUint(&x.Chain, c)
-		}
-	}
-	return nil
-}
+func (x *Leafref_Uses) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /leafref:uses, checking every value
 // against its type.
 func (x *Leafref_Uses) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "leafref", "port-id", x.PortID)
-	genimpl.LeafText(b, "leafref", "port-mode", x.PortMode)
-	for _, v := range x.Weights {
-		b.Leaf("leafref", "weights", v.String())
-	}
-	genimpl.LeafUint(b, "leafref", "chain", x.Chain)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

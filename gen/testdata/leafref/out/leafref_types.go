@@ -10,7 +10,7 @@ import (
 // Leafref_Ports is the container /leafref:ports (config).
 type Leafref_Ports struct {
 	// Port is list /leafref:ports/port (config).
-	Port []*Leafref_Ports_Port
+	Port []*Leafref_Ports_Port `yang:"port"`
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
@@ -53,30 +53,30 @@ func (x *Leafref_Ports) NewPort(kID uint16, kMode Leafref_Ports_Port_Mode) (*Lea
 // Keys: id mode.
 type Leafref_Ports_Port struct {
 	// ID is leaf /leafref:ports/port/id (config).
-	ID *uint16
+	ID *uint16 `yang:"id"`
 
 	// Mode is leaf /leafref:ports/port/mode (config).
-	Mode *Leafref_Ports_Port_Mode
+	Mode *Leafref_Ports_Port_Mode `yang:"mode"`
 
 	// Weight is leaf /leafref:ports/port/weight (config).
-	Weight *genimpl.Decimal64
+	Weight *genimpl.Decimal64 `yang:"weight"`
 }
 
 // Leafref_Uses is the container /leafref:uses (config).
 type Leafref_Uses struct {
 	// PortID is leaf /leafref:uses/port-id (config).
 	// Leafref to /l:ports/l:port/l:id.
-	PortID *uint16
+	PortID *uint16 `yang:"port-id"`
 
 	// PortMode is leaf /leafref:uses/port-mode (config).
 	// Leafref to /l:ports/l:port/l:mode.
-	PortMode *Leafref_Ports_Port_Mode
+	PortMode *Leafref_Ports_Port_Mode `yang:"port-mode"`
 
 	// Weights is leaf-list /leafref:uses/weights (config).
 	// Leafref to /l:ports/l:port/l:weight.
-	Weights []genimpl.Decimal64
+	Weights []genimpl.Decimal64 `yang:"weights"`
 
 	// Chain is leaf /leafref:uses/chain (config).
 	// Leafref to ../port-id.
-	Chain *uint16
+	Chain *uint16 `yang:"chain"`
 }

@@ -17,41 +17,18 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Ports is container /leafref:ports (config).
-	Ports *Leafref_Ports
+	Ports *Leafref_Ports `yang:"leafref:ports"`
 
 	// Uses is container /leafref:uses (config).
-	Uses *Leafref_Uses
+	Uses *Leafref_Uses `yang:"leafref:uses"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "leafref:ports":
-			x.Ports = new(Leafref_Ports)
-			if err := x.Ports.FromTree(c); err != nil {
-				return err
-			}
-		case "leafref:uses":
-			x.Uses = new(Leafref_Uses)
-			if err := x.Uses.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Ports != nil {
-		b.Add(x.Ports.ToTree(b.Schema("leafref", "ports")))
-	}
-	if x.Uses != nil {
-		b.Add(x.Uses.ToTree(b.Schema("leafref", "uses")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

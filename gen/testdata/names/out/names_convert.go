@@ -11,186 +11,58 @@ import (
 
 // FromTree sets x from n, an instance of /names:top, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Names_Top) FromTree(n *data.Node) error {
-	*x = Names_Top{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names") {
-		case "foo-bar":
-			genimpl.SetString(&x.FooBar, c)
-		case "foo_bar":
-			genimpl.SetString(&x.FooBar2, c)
-		case "type":
-			genimpl.SetString(&x.Type, c)
-		case "Type":
-			genimpl.SetString(&x.Type2, c)
-		case "to-tree":
-			genimpl.SetString(&x.ToTree2, c)
-		case "get-item":
-			genimpl.SetInt(&x.GetItem, c)
-		case "item":
-			e := new(Names_Top_Item)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Item = append(x.Item, e)
-		case "config":
-			x.Config = new(Names_Top_Config)
-			if err := x.Config.FromTree(c); err != nil {
-				return err
-			}
-		case "speed":
-			genimpl.SetInt(&x.Speed, c)
-		case "names-aug:foo-bar":
-			genimpl.SetString(&x.NamesAug_FooBar, c)
-		case "names-aug:config":
-			x.NamesAug_Config = new(Names_Top__NamesAug_Config)
-			if err := x.NamesAug_Config.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Names_Top) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top, checking every value
 // against its type.
-func (x *Names_Top) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "names", "foo-bar", x.FooBar)
-	genimpl.LeafString(b, "names", "foo_bar", x.FooBar2)
-	genimpl.LeafString(b, "names", "type", x.Type)
-	genimpl.LeafString(b, "names", "Type", x.Type2)
-	genimpl.LeafString(b, "names", "to-tree", x.ToTree2)
-	genimpl.LeafInt(b, "names", "get-item", x.GetItem)
-	for _, e := range x.Item {
-		b.Add(e.ToTree(b.Schema("names", "item")))
-	}
-	if x.Config != nil {
-		b.Add(x.Config.ToTree(b.Schema("names", "config")))
-	}
-	genimpl.LeafText(b, "names", "speed", x.Speed)
-	genimpl.LeafString(b, "names-aug", "foo-bar", x.NamesAug_FooBar)
-	if x.NamesAug_Config != nil {
-		b.Add(x.NamesAug_Config.ToTree(b.Schema("names-aug", "config")))
-	}
-	return b.Done()
-}
+func (x *Names_Top) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }
 
 // FromTree sets x from n, an instance of /names:top/item, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Names_Top_Item) FromTree(n *data.Node) error {
-	*x = Names_Top_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "config":
-			x.Config = new(Names_Top_Item_Config)
-			if err := x.Config.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Names_Top_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/item, checking every
 // value against its type.
 func (x *Names_Top_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "names", "id", x.ID)
-	if x.Config != nil {
-		b.Add(x.Config.ToTree(b.Schema("names", "config")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /names:top/item/config, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Names_Top_Item_Config) FromTree(n *data.Node) error {
-	*x = Names_Top_Item_Config{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names") {
-		case "mtu":
-			genimpl.SetUint(&x.MTU, c)
-		}
-	}
-	return nil
-}
+func (x *Names_Top_Item_Config) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/item/config, checking
 // every value against its type.
 func (x *Names_Top_Item_Config) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "names", "mtu", x.MTU)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /names:top/config, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Names_Top_Config) FromTree(n *data.Node) error {
-	*x = Names_Top_Config{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names") {
-		case "ipv4-address":
-			genimpl.SetString(&x.IPv4Address, c)
-		case "mac-address":
-			genimpl.SetString(&x.MACAddress, c)
-		case "url":
-			genimpl.SetString(&x.URL, c)
-		}
-	}
-	return nil
-}
+func (x *Names_Top_Config) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/config, checking every
 // value against its type.
 func (x *Names_Top_Config) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "names", "ipv4-address", x.IPv4Address)
-	genimpl.LeafString(b, "names", "mac-address", x.MACAddress)
-	genimpl.LeafString(b, "names", "url", x.URL)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /names:top/names-aug:config, replacing what x held; children
 // the package has no field for are ignored.
 func (x *Names_Top__NamesAug_Config) FromTree(n *data.Node) error {
-	*x = Names_Top__NamesAug_Config{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names-aug") {
-		case "mtu":
-			genimpl.SetUint(&x.MTU, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:top/names-aug:config,
 // checking every value against its type.
 func (x *Names_Top__NamesAug_Config) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "names-aug", "mtu", x.MTU)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /names:root, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Names_Root) FromTree(n *data.Node) error {
-	*x = Names_Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "names") {
-		case "x":
-			genimpl.SetString(&x.X, c)
-		}
-	}
-	return nil
-}
+func (x *Names_Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /names:root, checking every value
 // against its type.
-func (x *Names_Root) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "names", "x", x.X)
-	return b.Done()
-}
+func (x *Names_Root) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }

@@ -13,43 +13,43 @@ import (
 type Names_Top struct {
 	// FooBar is leaf /names:top/foo-bar (config).
 	// Claims FooBar first.
-	FooBar *string
+	FooBar *string `yang:"foo-bar"`
 
 	// FooBar2 is leaf /names:top/foo_bar (config).
 	// Also FooBar: gets a numeric suffix.
-	FooBar2 *string
+	FooBar2 *string `yang:"foo_bar"`
 
 	// Type is leaf /names:top/type (config).
-	Type *string
+	Type *string `yang:"type"`
 
 	// Type2 is leaf /names:top/Type (config).
-	Type2 *string
+	Type2 *string `yang:"Type"`
 
 	// ToTree2 is leaf /names:top/to-tree (config).
 	// Named like the generated ToTree method.
-	ToTree2 *string
+	ToTree2 *string `yang:"to-tree"`
 
 	// GetItem is leaf /names:top/get-item (config).
 	// Named like the Get helper of list item.
-	GetItem *int32
+	GetItem *int32 `yang:"get-item"`
 
 	// Item is list /names:top/item (config).
-	Item []*Names_Top_Item
+	Item []*Names_Top_Item `yang:"item"`
 
 	// Config is container /names:top/config (config).
 	// A second config container: each struct is named by its path.
-	Config *Names_Top_Config
+	Config *Names_Top_Config `yang:"config"`
 
 	// Speed is leaf /names:top/speed (config).
-	Speed *Names_Top_Speed
+	Speed *Names_Top_Speed `yang:"speed"`
 
 	// NamesAug_FooBar is leaf /names:top/names-aug:foo-bar (config).
 	// Another module's FooBar: the field gets the module's name.
-	NamesAug_FooBar *string
+	NamesAug_FooBar *string `yang:"names-aug:foo-bar"`
 
 	// NamesAug_Config is container /names:top/names-aug:config (config).
 	// Another module's config beside names' own: struct Names_Top__NamesAug_Config.
-	NamesAug_Config *Names_Top__NamesAug_Config
+	NamesAug_Config *Names_Top__NamesAug_Config `yang:"names-aug:config"`
 }
 
 // AppendItem appends entry e to Item, refusing an entry without its keys or with the keys of another.
@@ -89,16 +89,16 @@ func (x *Names_Top) NewItem(kID uint8) (*Names_Top_Item, error) {
 // Keys: id.
 type Names_Top_Item struct {
 	// ID is leaf /names:top/item/id (config).
-	ID *uint8
+	ID *uint8 `yang:"id"`
 
 	// Config is container /names:top/item/config (config).
-	Config *Names_Top_Item_Config
+	Config *Names_Top_Item_Config `yang:"config"`
 }
 
 // Names_Top_Item_Config is the container /names:top/item/config (config).
 type Names_Top_Item_Config struct {
 	// MTU is leaf /names:top/item/config/mtu (config).
-	MTU *uint16
+	MTU *uint16 `yang:"mtu"`
 }
 
 // Names_Top_Config is the container /names:top/config (config).
@@ -106,13 +106,13 @@ type Names_Top_Item_Config struct {
 // A second config container: each struct is named by its path.
 type Names_Top_Config struct {
 	// IPv4Address is leaf /names:top/config/ipv4-address (config).
-	IPv4Address *string
+	IPv4Address *string `yang:"ipv4-address"`
 
 	// MACAddress is leaf /names:top/config/mac-address (config).
-	MACAddress *string
+	MACAddress *string `yang:"mac-address"`
 
 	// URL is leaf /names:top/config/url (config).
-	URL *string
+	URL *string `yang:"url"`
 }
 
 // Names_Top__NamesAug_Config is the container /names:top/names-aug:config (config).
@@ -120,7 +120,7 @@ type Names_Top_Config struct {
 // Another module's config beside names' own: struct Names_Top__NamesAug_Config.
 type Names_Top__NamesAug_Config struct {
 	// MTU is leaf /names:top/names-aug:config/mtu (config).
-	MTU *uint16
+	MTU *uint16 `yang:"mtu"`
 }
 
 // Names_Root is the container /names:root (config).
@@ -128,5 +128,5 @@ type Names_Top__NamesAug_Config struct {
 // Named like the generated Root type: the struct is Names_Root.
 type Names_Root struct {
 	// X is leaf /names:root/x (config).
-	X *string
+	X *string `yang:"x"`
 }

@@ -18,42 +18,19 @@ const _ = genimpl.SupportPackageIsVersion1
 type Root struct {
 	// Top is container /names:top (config).
 	// Holds the clashing leaves.
-	Top *Names_Top
+	Top *Names_Top `yang:"names:top"`
 
 	// Root is container /names:root (config).
 	// Named like the generated Root type: the struct is Names_Root.
-	Root *Names_Root
+	Root *Names_Root `yang:"names:root"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "names:top":
-			x.Top = new(Names_Top)
-			if err := x.Top.FromTree(c); err != nil {
-				return err
-			}
-		case "names:root":
-			x.Root = new(Names_Root)
-			if err := x.Root.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Top != nil {
-		b.Add(x.Top.ToTree(b.Schema("names", "top")))
-	}
-	if x.Root != nil {
-		b.Add(x.Root.ToTree(b.Schema("names", "root")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

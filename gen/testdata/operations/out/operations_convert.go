@@ -11,406 +11,188 @@ import (
 
 // FromTree sets x from n, an instance of /operations:fabric, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Operations_Fabric) FromTree(n *data.Node) error {
-	*x = Operations_Fabric{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "slot":
-			e := new(Operations_Fabric_Slot)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Slot = append(x.Slot, e)
-		}
-	}
-	return nil
-}
+func (x *Operations_Fabric) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric, checking every
 // value against its type.
 func (x *Operations_Fabric) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Slot {
-		b.Add(e.ToTree(b.Schema("operations", "slot")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Operations_Fabric_Slot) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "chassis":
-			genimpl.SetString(&x.Chassis, c)
-		case "number":
-			genimpl.SetUint(&x.Number, c)
-		case "port":
-			e := new(Operations_Fabric_Slot_Port)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Port = append(x.Port, e)
-		}
-	}
-	return nil
-}
+func (x *Operations_Fabric_Slot) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot, checking
 // every value against its type.
 func (x *Operations_Fabric_Slot) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "operations", "chassis", x.Chassis)
-	genimpl.LeafUint(b, "operations", "number", x.Number)
-	for _, e := range x.Port {
-		b.Add(e.ToTree(b.Schema("operations", "port")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port, replacing what x held;
 // children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "level":
-			genimpl.SetInt(&x.Level, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot/port,
 // checking every value against its type.
 func (x *Operations_Fabric_Slot_Port) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "operations", "name", x.Name)
-	genimpl.LeafText(b, "operations", "level", x.Level)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:ping/input, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Operations_PingInput) FromTree(n *data.Node) error {
-	*x = Operations_PingInput{}
-	return nil
-}
+func (x *Operations_PingInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:ping/input, checking
 // every value against its type.
 func (x *Operations_PingInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:upgrade/input, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Operations_UpgradeInput) FromTree(n *data.Node) error {
-	*x = Operations_UpgradeInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "image":
-			genimpl.SetString(&x.Image, c)
-		case "now":
-			x.Now = true
-		case "at":
-			genimpl.SetString(&x.At, c)
-		case "options":
-			x.Options = new(Operations_UpgradeInput_Options)
-			if err := x.Options.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Operations_UpgradeInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input, checking
 // every value against its type.
 func (x *Operations_UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if genimpl.CountTrue(x.Now, x.At != nil) > 1 {
-		return nil, genimpl.TwoCases("/operations:upgrade/input", "when")
-	}
-	genimpl.LeafString(b, "operations", "image", x.Image)
-	if x.Now {
-		b.Leaf("operations", "now", "")
-	}
-	genimpl.LeafString(b, "operations", "at", x.At)
-	if x.Options != nil {
-		b.Add(x.Options.ToTree(b.Schema("operations", "options")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:upgrade/input/options, replacing what x held;
 // children the package has no field for are ignored.
 func (x *Operations_UpgradeInput_Options) FromTree(n *data.Node) error {
-	*x = Operations_UpgradeInput_Options{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "reboot":
-			genimpl.SetBool(&x.Reboot, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input/options,
 // checking every value against its type.
 func (x *Operations_UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafBool(b, "operations", "reboot", x.Reboot)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:upgrade/output, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Operations_UpgradeOutput) FromTree(n *data.Node) error {
-	*x = Operations_UpgradeOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "job":
-			genimpl.SetUint(&x.Job, c)
-		}
-	}
-	return nil
-}
+func (x *Operations_UpgradeOutput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/output, checking
 // every value against its type.
 func (x *Operations_UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "operations", "job", x.Job)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:alarm, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Operations_Alarm) FromTree(n *data.Node) error {
-	*x = Operations_Alarm{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "severity":
-			genimpl.SetInt(&x.Severity, c)
-		case "source":
-			x.Source = new(Operations_Alarm_Source)
-			if err := x.Source.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Operations_Alarm) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:alarm, checking every
 // value against its type.
 func (x *Operations_Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "operations", "severity", x.Severity)
-	if x.Source != nil {
-		b.Add(x.Source.ToTree(b.Schema("operations", "source")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:alarm/source, replacing what x held; children
 // the package has no field for are ignored.
-func (x *Operations_Alarm_Source) FromTree(n *data.Node) error {
-	*x = Operations_Alarm_Source{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "slot":
-			genimpl.SetUint(&x.Slot, c)
-		}
-	}
-	return nil
-}
+func (x *Operations_Alarm_Source) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:alarm/source, checking
 // every value against its type.
 func (x *Operations_Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "operations", "slot", x.Slot)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:heartbeat, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Operations_Heartbeat) FromTree(n *data.Node) error {
-	*x = Operations_Heartbeat{}
-	return nil
-}
+func (x *Operations_Heartbeat) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:heartbeat, checking
 // every value against its type.
 func (x *Operations_Heartbeat) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/rebalance/input, replacing what x held;
 // children the package has no field for are ignored.
 func (x *Operations_Fabric_RebalanceInput) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_RebalanceInput{}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/input,
 // checking every value against its type.
 func (x *Operations_Fabric_RebalanceInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/rebalance/output, replacing what x held;
 // children the package has no field for are ignored.
 func (x *Operations_Fabric_RebalanceOutput) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_RebalanceOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "moved":
-			genimpl.SetUint(&x.Moved, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/output,
 // checking every value against its type.
 func (x *Operations_Fabric_RebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "operations", "moved", x.Moved)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/input, replacing what x
 // held; children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port_TestInput) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port_TestInput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "pattern":
-			genimpl.SetString(&x.Pattern, c)
-		case "lanes":
-			x.Lanes = append(x.Lanes, genimpl.Uint[uint8](c.Value))
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/input, checking every value against its type.
 func (x *Operations_Fabric_Slot_Port_TestInput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "operations", "pattern", x.Pattern)
-	for _, v := range x.Lanes {
-		b.Leaf("operations", "lanes", genimpl.FormatUint(v))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output, replacing what x
 // held; children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port_TestOutput) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port_TestOutput{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "result":
-			x.Result = new(Operations_Fabric_Slot_Port_TestOutput_Result)
-			if err := x.Result.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output, checking every value against its type.
 func (x *Operations_Fabric_Slot_Port_TestOutput) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Result != nil {
-		b.Add(x.Result.ToTree(b.Schema("operations", "result")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result, replacing
 // what x held; children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port_TestOutput_Result{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "ok":
-			genimpl.SetBool(&x.Ok, c)
-		case "lane":
-			e := new(Operations_Fabric_Slot_Port_TestOutput_Result_Lane)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Lane = append(x.Lane, e)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output/result, checking every value against its type.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafBool(b, "operations", "ok", x.Ok)
-	for _, e := range x.Lane {
-		b.Add(e.ToTree(b.Schema("operations", "lane")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result/lane,
 // replacing what x held; children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port_TestOutput_Result_Lane{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "id":
-			genimpl.SetUint(&x.ID, c)
-		case "loss":
-			genimpl.SetDecimal(&x.Loss, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/test/output/result/lane, checking every value against its type.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "operations", "id", x.ID)
-	genimpl.LeafText(b, "operations", "loss", x.Loss)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /operations:fabric/slot/port/port-down, replacing what x
 // held; children the package has no field for are ignored.
 func (x *Operations_Fabric_Slot_Port_PortDown) FromTree(n *data.Node) error {
-	*x = Operations_Fabric_Slot_Port_PortDown{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "operations") {
-		case "reason":
-			genimpl.SetInt(&x.Reason, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node
 // /operations:fabric/slot/port/port-down, checking every value against its type.
 func (x *Operations_Fabric_Slot_Port_PortDown) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "operations", "reason", x.Reason)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -10,7 +10,7 @@ import (
 // Operations_Fabric is the container /operations:fabric (config).
 type Operations_Fabric struct {
 	// Slot is list /operations:fabric/slot (config).
-	Slot []*Operations_Fabric_Slot
+	Slot []*Operations_Fabric_Slot `yang:"slot"`
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
@@ -53,13 +53,13 @@ func (x *Operations_Fabric) NewSlot(kChassis string, kNumber uint8) (*Operations
 // Keys: chassis number.
 type Operations_Fabric_Slot struct {
 	// Chassis is leaf /operations:fabric/slot/chassis (config).
-	Chassis *string
+	Chassis *string `yang:"chassis"`
 
 	// Number is leaf /operations:fabric/slot/number (config).
-	Number *uint8
+	Number *uint8 `yang:"number"`
 
 	// Port is list /operations:fabric/slot/port (config).
-	Port []*Operations_Fabric_Slot_Port
+	Port []*Operations_Fabric_Slot_Port `yang:"port"`
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
@@ -99,10 +99,10 @@ func (x *Operations_Fabric_Slot) NewPort(kName string) (*Operations_Fabric_Slot_
 // Keys: name.
 type Operations_Fabric_Slot_Port struct {
 	// Name is leaf /operations:fabric/slot/port/name (config).
-	Name *string
+	Name *string `yang:"name"`
 
 	// Level is leaf /operations:fabric/slot/port/level (config).
-	Level *Operations_Level
+	Level *Operations_Level `yang:"level"`
 }
 
 // Operations_PingInput is the input of rpc /operations:ping.
@@ -112,46 +112,46 @@ type Operations_PingInput struct {
 // Operations_UpgradeInput is the input of rpc /operations:upgrade.
 type Operations_UpgradeInput struct {
 	// Image is leaf /operations:upgrade/input/image.
-	Image *string
+	Image *string `yang:"image"`
 
 	// Now is leaf /operations:upgrade/input/now.
 	// In case now of choice when: set the fields of one case only.
 	// True when the empty leaf exists.
-	Now bool
+	Now bool `yang:"now,case=when/now"`
 
 	// At is leaf /operations:upgrade/input/at.
 	// In case at of choice when: set the fields of one case only.
-	At *string
+	At *string `yang:"at,case=when/at"`
 
 	// Options is container /operations:upgrade/input/options.
-	Options *Operations_UpgradeInput_Options
+	Options *Operations_UpgradeInput_Options `yang:"options"`
 }
 
 // Operations_UpgradeInput_Options is the container /operations:upgrade/input/options.
 type Operations_UpgradeInput_Options struct {
 	// Reboot is leaf /operations:upgrade/input/options/reboot (default "true").
-	Reboot *bool
+	Reboot *bool `yang:"reboot"`
 }
 
 // Operations_UpgradeOutput is the output of rpc /operations:upgrade.
 type Operations_UpgradeOutput struct {
 	// Job is leaf /operations:upgrade/output/job.
-	Job *uint64
+	Job *uint64 `yang:"job"`
 }
 
 // Operations_Alarm is the content of notification /operations:alarm.
 type Operations_Alarm struct {
 	// Severity is leaf /operations:alarm/severity.
-	Severity *Operations_Level
+	Severity *Operations_Level `yang:"severity"`
 
 	// Source is container /operations:alarm/source.
-	Source *Operations_Alarm_Source
+	Source *Operations_Alarm_Source `yang:"source"`
 }
 
 // Operations_Alarm_Source is the container /operations:alarm/source.
 type Operations_Alarm_Source struct {
 	// Slot is leaf /operations:alarm/source/slot.
-	Slot *uint8
+	Slot *uint8 `yang:"slot"`
 }
 
 // Operations_Heartbeat is the content of notification /operations:heartbeat.
@@ -165,32 +165,32 @@ type Operations_Fabric_RebalanceInput struct {
 // Operations_Fabric_RebalanceOutput is the output of action /operations:fabric/rebalance.
 type Operations_Fabric_RebalanceOutput struct {
 	// Moved is leaf /operations:fabric/rebalance/output/moved.
-	Moved *uint32
+	Moved *uint32 `yang:"moved"`
 }
 
 // Operations_Fabric_Slot_Port_TestInput is the input of action /operations:fabric/slot/port/test.
 type Operations_Fabric_Slot_Port_TestInput struct {
 	// Pattern is leaf /operations:fabric/slot/port/test/input/pattern (mandatory).
-	Pattern *string
+	Pattern *string `yang:"pattern"`
 
 	// Lanes is leaf-list /operations:fabric/slot/port/test/input/lanes.
-	Lanes []uint8
+	Lanes []uint8 `yang:"lanes"`
 }
 
 // Operations_Fabric_Slot_Port_TestOutput is the output of action /operations:fabric/slot/port/test.
 type Operations_Fabric_Slot_Port_TestOutput struct {
 	// Result is container /operations:fabric/slot/port/test/output/result.
-	Result *Operations_Fabric_Slot_Port_TestOutput_Result
+	Result *Operations_Fabric_Slot_Port_TestOutput_Result `yang:"result"`
 }
 
 // Operations_Fabric_Slot_Port_TestOutput_Result is the container
 // /operations:fabric/slot/port/test/output/result.
 type Operations_Fabric_Slot_Port_TestOutput_Result struct {
 	// Ok is leaf /operations:fabric/slot/port/test/output/result/ok.
-	Ok *bool
+	Ok *bool `yang:"ok"`
 
 	// Lane is list /operations:fabric/slot/port/test/output/result/lane.
-	Lane []*Operations_Fabric_Slot_Port_TestOutput_Result_Lane
+	Lane []*Operations_Fabric_Slot_Port_TestOutput_Result_Lane `yang:"lane"`
 }
 
 // AppendLane appends entry e to Lane, refusing an entry without its keys or with the keys of another.
@@ -229,15 +229,15 @@ func (x *Operations_Fabric_Slot_Port_TestOutput_Result) NewLane(kID uint8) (*Ope
 // /operations:fabric/slot/port/test/output/result/lane.
 type Operations_Fabric_Slot_Port_TestOutput_Result_Lane struct {
 	// ID is leaf /operations:fabric/slot/port/test/output/result/lane/id.
-	ID *uint8
+	ID *uint8 `yang:"id"`
 
 	// Loss is leaf /operations:fabric/slot/port/test/output/result/lane/loss.
-	Loss *genimpl.Decimal64
+	Loss *genimpl.Decimal64 `yang:"loss"`
 }
 
 // Operations_Fabric_Slot_Port_PortDown is the content of notification
 // /operations:fabric/slot/port/port-down.
 type Operations_Fabric_Slot_Port_PortDown struct {
 	// Reason is leaf /operations:fabric/slot/port/port-down/reason.
-	Reason *Operations_Level
+	Reason *Operations_Level `yang:"reason"`
 }

@@ -11,116 +11,40 @@ import (
 
 // FromTree sets x from n, an instance of /orderedby:policy, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Orderedby_Policy) FromTree(n *data.Node) error {
-	*x = Orderedby_Policy{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "orderedby") {
-		case "rule":
-			e := new(Orderedby_Policy_Rule)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Rule = append(x.Rule, e)
-		case "log":
-			e := new(Orderedby_Policy_Log)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Log = append(x.Log, e)
-		case "pair":
-			e := new(Orderedby_Policy_Pair)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Pair = append(x.Pair, e)
-		}
-	}
-	return nil
-}
+func (x *Orderedby_Policy) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy, checking every
 // value against its type.
 func (x *Orderedby_Policy) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	for _, e := range x.Rule {
-		b.Add(e.ToTree(b.Schema("orderedby", "rule")))
-	}
-	for _, e := range x.Log {
-		b.Add(e.ToTree(b.Schema("orderedby", "log")))
-	}
-	for _, e := range x.Pair {
-		b.Add(e.ToTree(b.Schema("orderedby", "pair")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /orderedby:policy/rule, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Orderedby_Policy_Rule) FromTree(n *data.Node) error {
-	*x = Orderedby_Policy_Rule{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "orderedby") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "match":
-			x.Match = append(x.Match, c.Value.Str)
-		}
-	}
-	return nil
-}
+func (x *Orderedby_Policy_Rule) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/rule, checking
 // every value against its type.
 func (x *Orderedby_Policy_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "orderedby", "name", x.Name)
-	for _, v := range x.Match {
-		b.Leaf("orderedby", "match", v)
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /orderedby:policy/log, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Orderedby_Policy_Log) FromTree(n *data.Node) error {
-	*x = Orderedby_Policy_Log{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "orderedby") {
-		case "message":
-			genimpl.SetString(&x.Message, c)
-		}
-	}
-	return nil
-}
+func (x *Orderedby_Policy_Log) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/log, checking
 // every value against its type.
 func (x *Orderedby_Policy_Log) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "orderedby", "message", x.Message)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /orderedby:policy/pair, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Orderedby_Policy_Pair) FromTree(n *data.Node) error {
-	*x = Orderedby_Policy_Pair{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "orderedby") {
-		case "a":
-			genimpl.SetString(&x.A, c)
-		case "b":
-			genimpl.SetBool(&x.B, c)
-		}
-	}
-	return nil
-}
+func (x *Orderedby_Policy_Pair) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /orderedby:policy/pair, checking
 // every value against its type.
 func (x *Orderedby_Policy_Pair) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "orderedby", "a", x.A)
-	genimpl.LeafBool(b, "orderedby", "b", x.B)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -10,14 +10,14 @@ import (
 // Orderedby_Policy is the container /orderedby:policy (config).
 type Orderedby_Policy struct {
 	// Rule is list /orderedby:policy/rule (config).
-	Rule []*Orderedby_Policy_Rule
+	Rule []*Orderedby_Policy_Rule `yang:"rule"`
 
 	// Log is list /orderedby:policy/log (state).
 	// A keyless state list.
-	Log []*Orderedby_Policy_Log
+	Log []*Orderedby_Policy_Log `yang:"log"`
 
 	// Pair is list /orderedby:policy/pair (config).
-	Pair []*Orderedby_Policy_Pair
+	Pair []*Orderedby_Policy_Pair `yang:"pair"`
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
@@ -99,10 +99,10 @@ func (x *Orderedby_Policy) NewPair(kA string, kB bool) (*Orderedby_Policy_Pair, 
 // Ordered by user: the slice order is the entries' order.
 type Orderedby_Policy_Rule struct {
 	// Name is leaf /orderedby:policy/rule/name (config).
-	Name *string
+	Name *string `yang:"name"`
 
 	// Match is leaf-list /orderedby:policy/rule/match (config).
-	Match []string
+	Match []string `yang:"match"`
 }
 
 // Orderedby_Policy_Log is an entry of the list /orderedby:policy/log (state).
@@ -110,7 +110,7 @@ type Orderedby_Policy_Rule struct {
 // A keyless state list.
 type Orderedby_Policy_Log struct {
 	// Message is leaf /orderedby:policy/log/message (state).
-	Message *string
+	Message *string `yang:"message"`
 }
 
 // Orderedby_Policy_Pair is an entry of the list /orderedby:policy/pair (config).
@@ -118,8 +118,8 @@ type Orderedby_Policy_Log struct {
 // Keys: a b.
 type Orderedby_Policy_Pair struct {
 	// A is leaf /orderedby:policy/pair/a (config).
-	A *string
+	A *string `yang:"a"`
 
 	// B is leaf /orderedby:policy/pair/b (config).
-	B *bool
+	B *bool `yang:"b"`
 }

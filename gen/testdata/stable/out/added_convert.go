@@ -11,45 +11,18 @@ import (
 
 // FromTree sets x from n, an instance of /added:system, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Added_System) FromTree(n *data.Node) error {
-	*x = Added_System{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "added") {
-		case "hostname":
-			genimpl.SetString(&x.Hostname, c)
-		case "log-level":
-			genimpl.SetInt(&x.LogLevel, c)
-		}
-	}
-	return nil
-}
+func (x *Added_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /added:system, checking every value
 // against its type.
 func (x *Added_System) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "added", "hostname", x.Hostname)
-	genimpl.LeafText(b, "added", "log-level", x.LogLevel)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /added:item, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Added_Item) FromTree(n *data.Node) error {
-	*x = Added_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "added") {
-		case "mode":
-			genimpl.SetInt(&x.Mode, c)
-		}
-	}
-	return nil
-}
+func (x *Added_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /added:item, checking every value
 // against its type.
-func (x *Added_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "added", "mode", x.Mode)
-	return b.Done()
-}
+func (x *Added_Item) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }

@@ -6,14 +6,14 @@ package stable
 // Added_System is the container /added:system (config).
 type Added_System struct {
 	// Hostname is leaf /added:system/hostname (config).
-	Hostname *string
+	Hostname *string `yang:"hostname"`
 
 	// LogLevel is leaf /added:system/log-level (config).
-	LogLevel *Added_Level
+	LogLevel *Added_Level `yang:"log-level"`
 }
 
 // Added_Item is the container /added:item (config).
 type Added_Item struct {
 	// Mode is leaf /added:item/mode (config).
-	Mode *Stable_Top_Item_Mode
+	Mode *Stable_Top_Item_Mode `yang:"mode"`
 }

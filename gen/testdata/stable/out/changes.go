@@ -15,31 +15,5 @@ type Change = genimpl.TypedChange
 // changed container or list entry with its whole configuration before and after, a changed leaf
 // reported with its entry. Changes of top-level leaves are left out.
 func Changes(c *genimpl.Commit) ([]Change, error) {
-	return genimpl.Typed(c, newStruct)
-}
-
-// newStruct returns a new struct of the package for the data node at schema path path, nil if the
-// package has none.
-func newStruct(path string) genimpl.Struct {
-	switch path {
-	case "/added:system":
-		return new(Added_System)
-	case "/added:item":
-		return new(Added_Item)
-	case "/stable:system":
-		return new(Stable_System)
-	case "/stable:top":
-		return new(Stable_Top)
-	case "/stable:top/item":
-		return new(Stable_Top_Item)
-	case "/stable:top/entry":
-		return new(Stable_Top_Entry)
-	case "/stable:top/entry/item":
-		return new(Stable_Top_Entry_Item)
-	case "/stable:top/entry/added:item":
-		return new(Stable_Top_Entry__Added_Item)
-	case "/stable:top/added:item":
-		return new(Stable_Top__Added_Item)
-	}
-	return nil
+	return genimpl.Typed(c, &conv, (*Root)(nil))
 }

@@ -17,63 +17,24 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Added_System is container /added:system (config).
-	Added_System *Added_System
+	Added_System *Added_System `yang:"added:system"`
 
 	// Item is container /added:item (config).
-	Item *Added_Item
+	Item *Added_Item `yang:"added:item"`
 
 	// Stable_System is container /stable:system (config).
-	Stable_System *Stable_System
+	Stable_System *Stable_System `yang:"stable:system"`
 
 	// Top is container /stable:top (config).
-	Top *Stable_Top
+	Top *Stable_Top `yang:"stable:top"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "added:system":
-			x.Added_System = new(Added_System)
-			if err := x.Added_System.FromTree(c); err != nil {
-				return err
-			}
-		case "added:item":
-			x.Item = new(Added_Item)
-			if err := x.Item.FromTree(c); err != nil {
-				return err
-			}
-		case "stable:system":
-			x.Stable_System = new(Stable_System)
-			if err := x.Stable_System.FromTree(c); err != nil {
-				return err
-			}
-		case "stable:top":
-			x.Top = new(Stable_Top)
-			if err := x.Top.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Added_System != nil {
-		b.Add(x.Added_System.ToTree(b.Schema("added", "system")))
-	}
-	if x.Item != nil {
-		b.Add(x.Item.ToTree(b.Schema("added", "item")))
-	}
-	if x.Stable_System != nil {
-		b.Add(x.Stable_System.ToTree(b.Schema("stable", "system")))
-	}
-	if x.Top != nil {
-		b.Add(x.Top.ToTree(b.Schema("stable", "top")))
-	}
-	return b.Done()
-}
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv genimpl.Package

@@ -11,194 +11,70 @@ import (
 
 // FromTree sets x from n, an instance of /stable:system, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Stable_System) FromTree(n *data.Node) error {
-	*x = Stable_System{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "stable") {
-		case "hostname":
-			genimpl.SetString(&x.Hostname, c)
-		case "log-level":
-			genimpl.SetInt(&x.LogLevel, c)
-		}
-	}
-	return nil
-}
+func (x *Stable_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:system, checking every value
 // against its type.
 func (x *Stable_System) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "stable", "hostname", x.Hostname)
-	genimpl.LeafText(b, "stable", "log-level", x.LogLevel)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /stable:top, replacing what x held; children the package has
 // no field for are ignored.
-func (x *Stable_Top) FromTree(n *data.Node) error {
-	*x = Stable_Top{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "stable") {
-		case "item":
-			x.Item = new(Stable_Top_Item)
-			if err := x.Item.FromTree(c); err != nil {
-				return err
-			}
-		case "entry":
-			e := new(Stable_Top_Entry)
-			if err := e.FromTree(c); err != nil {
-				return err
-			}
-			x.Entry = append(x.Entry, e)
-		case "added:item":
-			x.Added_Item = new(Stable_Top__Added_Item)
-			if err := x.Added_Item.FromTree(c); err != nil {
-				return err
-			}
-		case "added:entry":
-			genimpl.SetString(&x.Added_Entry, c)
-		}
-	}
-	return nil
-}
+func (x *Stable_Top) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top, checking every value
 // against its type.
-func (x *Stable_Top) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Item != nil {
-		b.Add(x.Item.ToTree(b.Schema("stable", "item")))
-	}
-	for _, e := range x.Entry {
-		b.Add(e.ToTree(b.Schema("stable", "entry")))
-	}
-	if x.Added_Item != nil {
-		b.Add(x.Added_Item.ToTree(b.Schema("added", "item")))
-	}
-	genimpl.LeafString(b, "added", "entry", x.Added_Entry)
-	return b.Done()
-}
+func (x *Stable_Top) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }
 
 // FromTree sets x from n, an instance of /stable:top/item, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Stable_Top_Item) FromTree(n *data.Node) error {
-	*x = Stable_Top_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "stable") {
-		case "mode":
-			genimpl.SetInt(&x.Mode, c)
-		case "link":
-			genimpl.SetString(&x.Link, c)
-		}
-	}
-	return nil
-}
+func (x *Stable_Top_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top/item, checking every
 // value against its type.
 func (x *Stable_Top_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafText(b, "stable", "mode", x.Mode)
-	genimpl.LeafString(b, "stable", "link", x.Link)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /stable:top/entry, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Stable_Top_Entry) FromTree(n *data.Node) error {
-	*x = Stable_Top_Entry{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "stable") {
-		case "name":
-			genimpl.SetString(&x.Name, c)
-		case "item":
-			x.Item = new(Stable_Top_Entry_Item)
-			if err := x.Item.FromTree(c); err != nil {
-				return err
-			}
-		case "added:item":
-			x.Added_Item = new(Stable_Top_Entry__Added_Item)
-			if err := x.Added_Item.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Stable_Top_Entry) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top/entry, checking every
 // value against its type.
 func (x *Stable_Top_Entry) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "stable", "name", x.Name)
-	if x.Item != nil {
-		b.Add(x.Item.ToTree(b.Schema("stable", "item")))
-	}
-	if x.Added_Item != nil {
-		b.Add(x.Added_Item.ToTree(b.Schema("added", "item")))
-	}
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /stable:top/entry/item, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Stable_Top_Entry_Item) FromTree(n *data.Node) error {
-	*x = Stable_Top_Entry_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "stable") {
-		case "weight":
-			genimpl.SetUint(&x.Weight, c)
-		}
-	}
-	return nil
-}
+func (x *Stable_Top_Entry_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top/entry/item, checking
 // every value against its type.
 func (x *Stable_Top_Entry_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafUint(b, "stable", "weight", x.Weight)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /stable:top/entry/added:item, replacing what x held;
 // children the package has no field for are ignored.
 func (x *Stable_Top_Entry__Added_Item) FromTree(n *data.Node) error {
-	*x = Stable_Top_Entry__Added_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "added") {
-		case "colour":
-			genimpl.SetString(&x.Colour, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top/entry/added:item,
 // checking every value against its type.
 func (x *Stable_Top_Entry__Added_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "added", "colour", x.Colour)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of /stable:top/added:item, replacing what x held; children the
 // package has no field for are ignored.
-func (x *Stable_Top__Added_Item) FromTree(n *data.Node) error {
-	*x = Stable_Top__Added_Item{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "added") {
-		case "colour":
-			genimpl.SetString(&x.Colour, c)
-		}
-	}
-	return nil
-}
+func (x *Stable_Top__Added_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /stable:top/added:item, checking
 // every value against its type.
 func (x *Stable_Top__Added_Item) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "added", "colour", x.Colour)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

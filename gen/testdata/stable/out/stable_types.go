@@ -10,25 +10,25 @@ import (
 // Stable_System is the container /stable:system (config).
 type Stable_System struct {
 	// Hostname is leaf /stable:system/hostname (config).
-	Hostname *string
+	Hostname *string `yang:"hostname"`
 
 	// LogLevel is leaf /stable:system/log-level (config).
-	LogLevel *Stable_Level
+	LogLevel *Stable_Level `yang:"log-level"`
 }
 
 // Stable_Top is the container /stable:top (config).
 type Stable_Top struct {
 	// Item is container /stable:top/item (config).
-	Item *Stable_Top_Item
+	Item *Stable_Top_Item `yang:"item"`
 
 	// Entry is list /stable:top/entry (config).
-	Entry []*Stable_Top_Entry
+	Entry []*Stable_Top_Entry `yang:"entry"`
 
 	// Added_Item is container /stable:top/added:item (config).
-	Added_Item *Stable_Top__Added_Item
+	Added_Item *Stable_Top__Added_Item `yang:"added:item"`
 
 	// Added_Entry is leaf /stable:top/added:entry (config).
-	Added_Entry *string
+	Added_Entry *string `yang:"added:entry"`
 }
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
@@ -66,10 +66,10 @@ func (x *Stable_Top) NewEntry(kName string) (*Stable_Top_Entry, error) {
 // Stable_Top_Item is the container /stable:top/item (config).
 type Stable_Top_Item struct {
 	// Mode is leaf /stable:top/item/mode (config).
-	Mode *Stable_Top_Item_Mode
+	Mode *Stable_Top_Item_Mode `yang:"mode"`
 
 	// Link is leaf /stable:top/item/link (config).
-	Link *Stable_LinkType
+	Link *Stable_LinkType `yang:"link"`
 }
 
 // Stable_Top_Entry is an entry of the list /stable:top/entry (config).
@@ -77,29 +77,29 @@ type Stable_Top_Item struct {
 // Keys: name.
 type Stable_Top_Entry struct {
 	// Name is leaf /stable:top/entry/name (config).
-	Name *string
+	Name *string `yang:"name"`
 
 	// Item is container /stable:top/entry/item (config).
-	Item *Stable_Top_Entry_Item
+	Item *Stable_Top_Entry_Item `yang:"item"`
 
 	// Added_Item is container /stable:top/entry/added:item (config).
-	Added_Item *Stable_Top_Entry__Added_Item
+	Added_Item *Stable_Top_Entry__Added_Item `yang:"added:item"`
 }
 
 // Stable_Top_Entry_Item is the container /stable:top/entry/item (config).
 type Stable_Top_Entry_Item struct {
 	// Weight is leaf /stable:top/entry/item/weight (config).
-	Weight *uint8
+	Weight *uint8 `yang:"weight"`
 }
 
 // Stable_Top_Entry__Added_Item is the container /stable:top/entry/added:item (config).
 type Stable_Top_Entry__Added_Item struct {
 	// Colour is leaf /stable:top/entry/added:item/colour (config).
-	Colour *string
+	Colour *string `yang:"colour"`
 }
 
 // Stable_Top__Added_Item is the container /stable:top/added:item (config).
 type Stable_Top__Added_Item struct {
 	// Colour is leaf /stable:top/added:item/colour (config).
-	Colour *string
+	Colour *string `yang:"colour"`
 }

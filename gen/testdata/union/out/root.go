@@ -17,30 +17,23 @@ const _ = genimpl.SupportPackageIsVersion1
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
 	// Settings is container /union:settings (config).
-	Settings *Union_Settings
+	Settings *Union_Settings `yang:"union:settings"`
 }
 
 // FromTree sets x from the document root n replacing what x held; children the package has no field
 // for are ignored.
-func (x *Root) FromTree(n *data.Node) error {
-	*x = Root{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "") {
-		case "union:settings":
-			x.Settings = new(Union_Settings)
-			if err := x.Settings.FromTree(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
-func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) {
-	b := genimpl.NewRootBuilder(s)
-	if x.Settings != nil {
-		b.Add(x.Settings.ToTree(b.Schema("union", "settings")))
+func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
+
+// conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
+var conv = genimpl.Package{Unions: convUnions}
+
+// convUnions lists the union types with the wrapper of each member type.
+func convUnions() []genimpl.Union {
+	return []genimpl.Union{
+		{Type: (*Union_Level)(nil), Members: []any{(*Union_Level_Uint8)(nil), (*Union_Level_Enum)(nil), (*Union_Level_String)(nil)}},
+		{Type: (*Union_Settings_Mixed)(nil), Members: []any{(*Union_Settings_Mixed_Int32)(nil), (*Union_Settings_Mixed_Decimal64)(nil), (*Union_Settings_Mixed_Bool)(nil), (*Union_Settings_Mixed_Identity)(nil), (*Union_Settings_Mixed_Binary)(nil), (*Union_Settings_Mixed_Bits)(nil), (*Union_Settings_Mixed_Empty)(nil), (*Union_Settings_Mixed_Int64)(nil), (*Union_Settings_Mixed_String)(nil)}},
 	}
-	return b.Done()
 }

@@ -11,48 +11,10 @@ import (
 
 // FromTree sets x from n, an instance of /union:settings, replacing what x held; children the package
 // has no field for are ignored.
-func (x *Union_Settings) FromTree(n *data.Node) error {
-	*x = Union_Settings{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "union") {
-		case "level":
-			v, err := fromUnion_Level(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.Level = v
-		case "levels":
-			v, err := fromUnion_Level(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.Levels = append(x.Levels, v)
-		case "mixed":
-			v, err := fromUnion_Settings_Mixed(c.Value, c.Schema.Type)
-			if err != nil {
-				return err
-			}
-			x.Mixed = v
-		case "strings":
-			genimpl.SetString(&x.Strings, c)
-		}
-	}
-	return nil
-}
+func (x *Union_Settings) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, the schema node /union:settings, checking every
 // value against its type.
 func (x *Union_Settings) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	if x.Level != nil {
-		b.UnionLeaf("union", "level", x.Level.unionUnion_Level())
-	}
-	for _, v := range x.Levels {
-		b.UnionLeaf("union", "levels", v.unionUnion_Level())
-	}
-	if x.Mixed != nil {
-		b.UnionLeaf("union", "mixed", x.Mixed.unionUnion_Settings_Mixed())
-	}
-	genimpl.LeafString(b, "union", "strings", x.Strings)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

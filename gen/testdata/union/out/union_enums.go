@@ -4,9 +4,7 @@
 package union
 
 import (
-	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // Union_LevelEnum is the enumeration of /union:settings/level; its values are the YANG enum values.
@@ -74,20 +72,6 @@ func (w Union_Level_String) unionUnion_Level() genimpl.UnionValue {
 
 // String returns the lexical form of w.
 func (w Union_Level_String) String() string { return w.unionUnion_Level().Text }
-
-// fromUnion_Level converts a value of a Union_Level leaf.
-func fromUnion_Level(v data.Value, t *schema.Type) (Union_Level, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return Union_Level_Uint8(genimpl.Uint[uint8](mv)), nil
-	case 1:
-		return Union_Level_Enum(genimpl.Int[Union_LevelEnum](mv)), nil
-	case 2:
-		return Union_Level_String(mv.Str), nil
-	}
-	return nil, genimpl.NoMember(v)
-}
 
 // Union_Settings_Mixed is the union of /union:settings/mixed: one of Union_Settings_Mixed_Int32, Union_Settings_Mixed_Decimal64, Union_Settings_Mixed_Bool, Union_Settings_Mixed_Identity, Union_Settings_Mixed_Binary, Union_Settings_Mixed_Bits, Union_Settings_Mixed_Empty, Union_Settings_Mixed_Int64, Union_Settings_Mixed_String.
 type Union_Settings_Mixed interface {
@@ -183,32 +167,6 @@ func (w Union_Settings_Mixed_String) unionUnion_Settings_Mixed() genimpl.UnionVa
 
 // String returns the lexical form of w.
 func (w Union_Settings_Mixed_String) String() string { return w.unionUnion_Settings_Mixed().Text }
-
-// fromUnion_Settings_Mixed converts a value of a Union_Settings_Mixed leaf.
-func fromUnion_Settings_Mixed(v data.Value, t *schema.Type) (Union_Settings_Mixed, error) {
-	i, mv := genimpl.UnionMember(t, v)
-	switch i {
-	case 0:
-		return Union_Settings_Mixed_Int32(genimpl.Int[int32](mv)), nil
-	case 1:
-		return Union_Settings_Mixed_Decimal64(genimpl.Decimal(mv)), nil
-	case 2:
-		return Union_Settings_Mixed_Bool(genimpl.Bool(mv)), nil
-	case 3:
-		return Union_Settings_Mixed_Identity(Union_Colour(mv.Str)), nil
-	case 4:
-		return Union_Settings_Mixed_Binary(genimpl.Binary(mv)), nil
-	case 5:
-		return Union_Settings_Mixed_Bits(genimpl.Bits(mv)), nil
-	case 6:
-		return Union_Settings_Mixed_Empty(struct{}{}), nil
-	case 7:
-		return Union_Settings_Mixed_Int64(genimpl.Int[int64](mv)), nil
-	case 8:
-		return Union_Settings_Mixed_String(mv.Str), nil
-	}
-	return nil, genimpl.NoMember(v)
-}
 
 // Union_Colour holds identityref values derived from union:colour, as "module:identity".
 type Union_Colour string

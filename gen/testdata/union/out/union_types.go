@@ -6,15 +6,15 @@ package union
 // Union_Settings is the container /union:settings (config).
 type Union_Settings struct {
 	// Level is leaf /union:settings/level (config).
-	Level Union_Level
+	Level Union_Level `yang:"level"`
 
 	// Levels is leaf-list /union:settings/levels (config).
-	Levels []Union_Level
+	Levels []Union_Level `yang:"levels"`
 
 	// Mixed is leaf /union:settings/mixed (config).
-	Mixed Union_Settings_Mixed
+	Mixed Union_Settings_Mixed `yang:"mixed"`
 
 	// Strings is leaf /union:settings/strings (config).
 	// Every member is a string: a plain string field.
-	Strings *string
+	Strings *string `yang:"strings"`
 }
