@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen bench-convert clean
 
 all: build
 
@@ -119,6 +119,11 @@ bench-ssh:
 # paths off and on, medians of REPEAT (3). Takes ~10 minutes; figures in docs/PERFORMANCE.md.
 bench-gen: build
 	@bash scripts/bench-gen.sh
+
+# bench-convert: typed-struct conversion (generated FromTree/ToTree through pkg/genimpl's tables) of
+# a document of 1,000 interfaces, routes and ACL rules, with allocations; figures in docs/PERFORMANCE.md.
+bench-convert:
+	$(GO) test -run XXX -bench . -benchmem -count $${COUNT:-5} ./generated/example
 
 clean:
 	rm -rf bin bench-out

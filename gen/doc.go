@@ -1,8 +1,8 @@
 // Package gen is the ncws code generator: from a compiled schema (pkg/schema) it produces a Go
 // package of typed structs for the data nodes of YANG modules (RFC 7950 sections 7.5-7.10 for
-// the node kinds, section 9 for the types), with generated, reflection-free conversion from and
-// to pkg/data trees through the runtime support package pkg/genimpl. The runtime never imports
-// gen.
+// the node kinds, section 9 for the types), with conversion from and to pkg/data trees done by
+// the runtime support package pkg/genimpl from the structs' field tags. The runtime never
+// imports gen.
 //
 // Names follow one rule, stated in naming.go (see GoName). A type's name is a function of its
 // own schema path, never of the other modules loaded: M(module of the top-level node), then each
@@ -62,9 +62,12 @@
 // Each generated struct has FromTree(*data.Node) error, which replaces the struct's content with
 // the node's, and ToTree(*schema.Node) (*data.Node, error), which builds a detached node checking
 // every value against its YANG type and refusing fields of two cases of one choice; the Root
-// type, the document root, has ToTree(*schema.Schema). Conversion is generated code over
-// pkg/genimpl helpers, without reflection. Nodes that other loaded modules augment into an
-// emitted struct are fields of it.
+// type, the document root, has ToTree(*schema.Schema). Both are one call into pkg/genimpl, which
+// converts through a table it builds once per struct type from the fields' `yang` tags (the
+// node a field holds, relative to the struct's module, and what its Go type leaves open; grammar
+// in pkg/genimpl/table.go): the generated package holds no conversion code, so its size and
+// build time follow its types. Nodes that other loaded modules augment into an emitted struct
+// are fields of it.
 //
 // Output files, each starting with the "Code generated" line and naming its source modules:
 // root.go (package doc, the genimpl version guard, Root), changes.go, schema.go and

@@ -42,8 +42,8 @@ type Options struct {
 var ErrUnsupported = errors.New("gen: unsupported option")
 
 // Generate returns the Go files (file name -> gofmt'd content) of a package holding typed structs
-// for the data nodes of the selected modules of s, with reflection-free conversion from and to
-// pkg/data trees. The output is deterministic: the same schema and options give the same bytes.
+// for the data nodes of the selected modules of s, with conversion from and to pkg/data trees
+// (through pkg/genimpl's tables, from the structs' field tags). The output is deterministic: the same schema and options give the same bytes.
 func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	if s == nil {
 		return nil, errors.New("gen: nil schema")

@@ -56,20 +56,11 @@ func (x *NcwsServer_RollbackInput) ToTree(sn *schema.Node) (*data.Node, error) {
 // FromTree sets x from n, an instance of /ncws-server:json-notification, replacing what x held;
 // children the package has no field for are ignored.
 func (x *NcwsServer_JSONNotification) FromTree(n *data.Node) error {
-	*x = NcwsServer_JSONNotification{}
-	for _, c := range n.Children() {
-		switch genimpl.Key(c, "ncws-server") {
-		case "json":
-			genimpl.SetString(&x.JSON, c)
-		}
-	}
-	return nil
+	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, the schema node /ncws-server:json-notification,
 // checking every value against its type.
 func (x *NcwsServer_JSONNotification) ToTree(sn *schema.Node) (*data.Node, error) {
-	b := genimpl.NewBuilder(sn)
-	genimpl.LeafString(b, "ncws-server", "json", x.JSON)
-	return b.Done()
+	return genimpl.ToTree(&conv, x, sn)
 }

@@ -143,5 +143,5 @@ type NcwsServer_RollbackInput struct {
 type NcwsServer_JSONNotification struct {
 	// JSON is leaf /ncws-server:json-notification/json.
 	// The JSON text of the notification (RFC 8259), XML-escaped in the element.
-	JSON *string
+	JSON *string `yang:"json"`
 }

@@ -2,17 +2,22 @@
 // for generated code only: it converts between the instance tree of pkg/data and the typed values
 // of generated structs (RFC 7950 section 9 for the lexical forms of each built-in type).
 //
-// Generated code references SupportPackageIsVersion1, so that a generated package built against a
+// Generated code references SupportPackageIsVersion2, so that a generated package built against a
 // runtime that no longer supports its generation fails to compile instead of misbehaving (the
 // pattern of grpc's SupportPackageIsVersionN).
 //
-// Reading a tree, generated FromTree methods switch on Key of each child and convert its value
-// with Int, Uint, Bool, Binary, Decimal, Bits or UnionMember. Writing one, generated ToTree
-// methods fill a Builder:
+// Conversion is table-driven (table.go): a generated struct's fields carry `yang` tags naming the
+// data nodes they hold, and FromTree, ToTree and ToRoot walk a table built once per struct type
+// from them; a generated package declares one Package (its union types) and its methods are one
+// call each:
 //
-//	b := genimpl.NewBuilder(sn)
-//	if x.MTU != nil {
-//		b.Leaf("example", "mtu", genimpl.FormatUint(*x.MTU))
+//	type Interface struct {
+//		Name *string `yang:"name"`
+//		MTU  *uint16 `yang:"mtu"`
 //	}
-//	return b.Done()
+//
+//	func (x *Interface) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
+//
+// Typed finds the struct of a changed node by walking the tables from Root. ToTree checks every
+// value against its type through a Builder, which hand-written code can use as well.
 package genimpl

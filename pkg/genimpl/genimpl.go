@@ -11,12 +11,15 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// SupportPackageIsVersion1 is referenced by generated code to assert at compile time that this
-// runtime supports version 1 of the generated code's contract.
-const SupportPackageIsVersion1 = true
+// SupportPackageIsVersion2 is referenced by generated code to assert at compile time that this
+// runtime supports version 2 of the generated code's contract: conversion through Package
+// tables read from struct tags. Version 1 (generated FromTree/ToTree bodies over the Key, Set*
+// and Leaf* helpers, and a newStruct switch for Typed) is no longer supported; regenerate.
+const SupportPackageIsVersion2 = true
 
-// The helpers generated code calls are marked go:noinline: a generated package calls them from
-// thousands of small conversion functions, and inlining them there is what the compiler spends
+// The helpers generated code calls (enumeration String methods, union wrappers, the keys of
+// operations) are marked go:noinline, as were those of the generated conversion functions that
+// the tables replaced: a generated package calls them from thousands of small functions, and inlining them there is what the compiler spends
 // most of a big package's build on (OpenConfig, compressed: 17.2 s and 1.28 GB with inlining,
 // 10.2 s and 0.88 GB without), for a call's worth of run time each.
 
@@ -71,20 +74,6 @@ func (d Decimal64) String() string {
 func (d Decimal64) Float64() float64 {
 	f, _ := strconv.ParseFloat(d.String(), 64)
 	return f
-}
-
-// Key returns the name generated FromTree methods switch on for child c of a node of module mod:
-// the schema node's name when c is in module mod, "module:name" otherwise.
-//
-//go:noinline
-func Key(c *data.Node, mod string) string {
-	if c.Schema == nil {
-		return ""
-	}
-	if c.Schema.Module == nil || c.Schema.Module.Name == mod {
-		return c.Schema.Name
-	}
-	return c.Schema.Module.Name + ":" + c.Schema.Name
 }
 
 // Ptr returns a pointer to a copy of v.
@@ -406,19 +395,6 @@ var ErrTwoCases = errors.New("genimpl: fields of two cases of one choice are set
 //go:noinline
 func TwoCases(path, choice string) error {
 	return fmt.Errorf("%w: choice %s in %s", ErrTwoCases, choice, path)
-}
-
-// CountTrue returns how many of set are true.
-//
-//go:noinline
-func CountTrue(set ...bool) int {
-	n := 0
-	for _, s := range set {
-		if s {
-			n++
-		}
-	}
-	return n
 }
 
 // dataChild finds the data node named name in module mod among children, looking through choice

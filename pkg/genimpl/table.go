@@ -579,21 +579,21 @@ func (f *tfield) readLeaf(p unsafe.Pointer, c *data.Node) error {
 	v := c.Value
 	switch f.vk {
 	case vInt8:
-		*(**int8)(p) = Ptr(int8(v.Num.Int()))
+		*(**int8)(p) = Ptr(int8(v.Num().Int()))
 	case vInt16:
-		*(**int16)(p) = Ptr(int16(v.Num.Int()))
+		*(**int16)(p) = Ptr(int16(v.Num().Int()))
 	case vInt32, vEnum:
-		*(**int32)(p) = Ptr(int32(v.Num.Int()))
+		*(**int32)(p) = Ptr(int32(v.Num().Int()))
 	case vInt64:
-		*(**int64)(p) = Ptr(v.Num.Int())
+		*(**int64)(p) = Ptr(v.Num().Int())
 	case vUint8:
-		*(**uint8)(p) = Ptr(uint8(v.Num.Abs))
+		*(**uint8)(p) = Ptr(uint8(v.Num().Abs))
 	case vUint16:
-		*(**uint16)(p) = Ptr(uint16(v.Num.Abs))
+		*(**uint16)(p) = Ptr(uint16(v.Num().Abs))
 	case vUint32:
-		*(**uint32)(p) = Ptr(uint32(v.Num.Abs))
+		*(**uint32)(p) = Ptr(uint32(v.Num().Abs))
 	case vUint64:
-		*(**uint64)(p) = Ptr(v.Num.Abs)
+		*(**uint64)(p) = Ptr(v.Num().Abs)
 	case vString:
 		*(**string)(p) = Ptr(v.Str)
 	case vBool:
@@ -621,21 +621,21 @@ func (f *tfield) readEntry(p unsafe.Pointer, c *data.Node) error {
 	v := c.Value
 	switch f.vk {
 	case vInt8:
-		appendTo(p, int8(v.Num.Int()))
+		appendTo(p, int8(v.Num().Int()))
 	case vInt16:
-		appendTo(p, int16(v.Num.Int()))
+		appendTo(p, int16(v.Num().Int()))
 	case vInt32, vEnum:
-		appendTo(p, int32(v.Num.Int()))
+		appendTo(p, int32(v.Num().Int()))
 	case vInt64:
-		appendTo(p, v.Num.Int())
+		appendTo(p, v.Num().Int())
 	case vUint8:
-		appendTo(p, uint8(v.Num.Abs))
+		appendTo(p, uint8(v.Num().Abs))
 	case vUint16:
-		appendTo(p, uint16(v.Num.Abs))
+		appendTo(p, uint16(v.Num().Abs))
 	case vUint32:
-		appendTo(p, uint32(v.Num.Abs))
+		appendTo(p, uint32(v.Num().Abs))
 	case vUint64:
-		appendTo(p, v.Num.Abs)
+		appendTo(p, v.Num().Abs)
 	case vString:
 		appendTo(p, v.Str)
 	case vBool:
@@ -673,21 +673,21 @@ func (u *unionType) from(v data.Value, t *schema.Type) (reflect.Value, error) {
 	p := reflect.New(u.members[i]).UnsafePointer()
 	switch u.kinds[i] {
 	case vInt8:
-		*(*int8)(p) = int8(mv.Num.Int())
+		*(*int8)(p) = int8(mv.Num().Int())
 	case vInt16:
-		*(*int16)(p) = int16(mv.Num.Int())
+		*(*int16)(p) = int16(mv.Num().Int())
 	case vInt32, vEnum:
-		*(*int32)(p) = int32(mv.Num.Int())
+		*(*int32)(p) = int32(mv.Num().Int())
 	case vInt64:
-		*(*int64)(p) = mv.Num.Int()
+		*(*int64)(p) = mv.Num().Int()
 	case vUint8:
-		*(*uint8)(p) = uint8(mv.Num.Abs)
+		*(*uint8)(p) = uint8(mv.Num().Abs)
 	case vUint16:
-		*(*uint16)(p) = uint16(mv.Num.Abs)
+		*(*uint16)(p) = uint16(mv.Num().Abs)
 	case vUint32:
-		*(*uint32)(p) = uint32(mv.Num.Abs)
+		*(*uint32)(p) = uint32(mv.Num().Abs)
 	case vUint64:
-		*(*uint64)(p) = mv.Num.Abs
+		*(*uint64)(p) = mv.Num().Abs
 	case vString:
 		*(*string)(p) = mv.Str
 	case vBool:

@@ -116,3 +116,31 @@ func TestTableErrors(t *testing.T) {
 		t.Error("union type missing from Package.Unions: no error")
 	}
 }
+
+// TestTableConcurrent converts from several goroutines on a Package no conversion has used yet:
+// the tables are built once and shared (run under -race).
+func TestTableConcurrent(t *testing.T) {
+	s := load(t)
+	doc := `<c xmlns="urn:t"><i8>1</i8><u>xx</u><l><k>a</k></l></c>`
+	tree, errs := yangxml.Unmarshal([]byte(doc), s, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	pkg := &genimpl.Package{Unions: tPkg.Unions}
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var root tRoot
+			err := genimpl.FromTree(pkg, &root, tree)
+			if err == nil {
+				_, err = genimpl.ToRoot(pkg, &root, s)
+			}
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
