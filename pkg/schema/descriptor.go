@@ -27,8 +27,10 @@ import (
 // types store a bit set of the fields they have; unknown bits are rejected.
 
 const (
-	descriptorMagic   = "NCWS-SD"
-	descriptorVersion = 1
+	descriptorMagic = "NCWS-SD"
+	// descriptorVersion is the format written; version 1 (without submodule revisions) is
+	// still read.
+	descriptorVersion = 2
 	// maxDescriptorDepth bounds the node nesting a descriptor may have.
 	maxDescriptorDepth = 1000
 )
@@ -552,6 +554,7 @@ func (e *encoder) module(b []byte, m *Module) []byte {
 	}
 	b = e.path(b, m.File)
 	b = e.strList(b, m.Submodules)
+	b = e.strList(b, m.SubmoduleRevisions)
 	b = e.strList(b, m.Deviations)
 	b = e.prefixRef(b, m.Prefixes)
 	b = binary.AppendUvarint(b, uint64(len(m.Features)))
@@ -726,6 +729,8 @@ type decoder struct {
 	s   string
 	pos int
 	err error
+	// version is the descriptor's format version.
+	version byte
 
 	strs      []string
 	mods      []Module
@@ -924,8 +929,9 @@ func (d *decoder) schema() *Schema {
 		return nil
 	}
 	d.pos = len(descriptorMagic)
-	if v := d.byte(); v != descriptorVersion {
-		d.fail("format version %d, want %d", v, descriptorVersion)
+	d.version = d.byte()
+	if d.version != descriptorVersion && d.version != 1 {
+		d.fail("format version %d, want %d", d.version, descriptorVersion)
 		return nil
 	}
 	nstr := d.count(1)
@@ -1037,6 +1043,9 @@ func (d *decoder) schema() *Schema {
 		m.Implemented = d.bool()
 		m.Source, m.File = d.str(), d.str()
 		m.Submodules = d.strList()
+		if d.version >= 2 {
+			m.SubmoduleRevisions = d.strList()
+		}
 		m.Deviations = d.strList()
 		m.Prefixes = d.prefixRef()
 		if n := d.count(4); n > 0 {

@@ -444,7 +444,7 @@ func TestUnmarshalDescriptorErrors(t *testing.T) {
 	}{
 		{"empty", nil, "not a schema descriptor"},
 		{"magic", []byte("NCWS-XX\x01"), "not a schema descriptor"},
-		{"version", append([]byte("NCWS-SD\x02"), desc[8:]...), "format version 2, want 1"},
+		{"version", append([]byte("NCWS-SD\x03"), desc[8:]...), "format version 3, want 2"},
 		{"trailing", append(append([]byte(nil), desc...), 0), "1 bytes of trailing data"},
 		{"huge count", []byte("NCWS-SD\x01\xff\xff\xff\xff\x0f"), "exceeds the remaining input"},
 		{"varint overflow", []byte("NCWS-SD\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"), "overflows 64 bits"},

@@ -460,6 +460,7 @@ func (m *merger) fill() {
 		rm.identByName = nil
 		rm.Implemented = o.implemented
 		rm.Submodules = slices.Clone(src.Submodules)
+		rm.SubmoduleRevisions = slices.Clone(src.SubmoduleRevisions)
 		rm.Deviations = slices.Clone(src.Deviations)
 		rm.Prefixes = m.prefixMap(src.Prefixes, o.in)
 		rm.Features = nil

@@ -80,7 +80,10 @@ type Module struct {
 	Notifications []*Node
 	// Submodules names the included submodules; Deviations names the modules that deviate this one.
 	Submodules []string
-	Deviations []string
+	// SubmoduleRevisions are the revisions of Submodules, index for index ("" for a submodule
+	// without a revision statement); nil when unknown (a schema from a version 1 descriptor).
+	SubmoduleRevisions []string
+	Deviations         []string
 	// Prefixes maps the module's own prefix and its import prefixes to modules.
 	Prefixes Prefixes
 	// Source is the YANG text (for get-schema); File is where it was read from.

@@ -119,8 +119,11 @@ func (srv *Server) libraryState(ctx context.Context, req *datastore.StateRequest
 					b.leaf(me, "revision", m.Revision)
 				}
 				b.leaf(me, "namespace", m.Namespace)
-				for _, s := range m.Submodules {
-					b.entry(me, "submodule", s)
+				for i, s := range m.Submodules {
+					se := b.entry(me, "submodule", s)
+					if r := submoduleRevision(m, i); r != "" {
+						b.leaf(se, "revision", r)
+					}
 				}
 				for _, f := range srv.advertised(m).Features {
 					if f.Enabled {
@@ -134,8 +137,11 @@ func (srv *Server) libraryState(ctx context.Context, req *datastore.StateRequest
 			}
 			ie := b.entry(e, "import-only-module", m.Name, m.Revision)
 			b.leaf(ie, "namespace", m.Namespace)
-			for _, s := range m.Submodules {
-				b.entry(ie, "submodule", s)
+			for i, s := range m.Submodules {
+				se := b.entry(ie, "submodule", s)
+				if r := submoduleRevision(m, i); r != "" {
+					b.leaf(se, "revision", r)
+				}
 			}
 		}
 	}
@@ -184,12 +190,22 @@ func (srv *Server) modulesState(ctx context.Context, req *datastore.StateRequest
 		} else {
 			b.leaf(e, "conformance-type", "import")
 		}
-		for _, s := range m.Submodules {
-			// The schema keeps no submodule revision; RFC 7895 writes an unknown one as "".
-			b.entry(e, "submodule", s, "")
+		for i, s := range m.Submodules {
+			// RFC 7895 writes a submodule without a revision as "".
+			b.entry(e, "submodule", s, submoduleRevision(m, i))
 		}
 	}
 	return b.err
+}
+
+// submoduleRevision is the revision of m's i-th submodule, "" when it has none or the schema
+// does not know it. No location is given (RFC 8525's location leaf-list): the server serves
+// submodule text through no URL, and get-schema serves modules merged with their submodules.
+func submoduleRevision(m *schema.Module, i int) string {
+	if i < len(m.SubmoduleRevisions) {
+		return m.SubmoduleRevisions[i]
+	}
+	return ""
 }
 
 func sortedCopy(ss []string) []string {

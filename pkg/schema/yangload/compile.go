@@ -427,6 +427,7 @@ func (l *loader) readIncludes(m *module, u *unit) {
 		l.sources = append(l.sources, src)
 		m.units = append(m.units, su)
 		m.sm.Submodules = append(m.sm.Submodules, src.name)
+		m.sm.SubmoduleRevisions = append(m.sm.SubmoduleRevisions, src.revision)
 		l.readImports(su)
 		l.readIncludes(m, su)
 	}
