@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench-validate: ncws validate vs yanglint on the same 10k- and 100k-interface documents, in one run.
-# Prints wall time and peak RSS (GNU time -v) of each, best of RUNS runs.
+# Prints wall time and peak RSS (GNU time -v) of each, best of RUNS runs, and the least CPU time
+# (user+sys: the figure that a loaded machine disturbs least).
 set -euo pipefail
 SHARED=${NCWS_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 OUT=${BENCH_OUT:-bench-out}
@@ -10,17 +11,19 @@ command -v yanglint >/dev/null || { echo "bench-validate: yanglint missing (apt-
 [ -x /usr/bin/time ] || { echo "bench-validate: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 Y=$SHARED/yang/ietf
 MODS="$Y/ietf-interfaces@2014-05-08.yang $Y/iana-if-type@2014-05-08.yang $Y/ietf-ip@2014-06-16.yang"
-measure() { # label cmd... -> prints "label wall_s rss_mb"
+measure() { # label cmd... -> prints "label wall_s rss_mb cpu_s" (best wall, its RSS; least CPU user+sys)
 	local label=$1; shift
-	local best_wall="" best_rss=""
+	local best_wall="" best_rss="" best_cpu=""
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -v "$@" >/dev/null 2>"$OUT/time.txt" || { cat "$OUT/time.txt" >&2; echo "$label failed" >&2; exit 1; }
-		local wall rss
+		local wall rss cpu
 		wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")
 		rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$OUT/time.txt")
+		cpu=$(awk -F': ' '/(User|System) time \(seconds\)/{s+=$2} END{print s}' "$OUT/time.txt")
 		if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; best_rss=$rss; fi
+		if [ -z "$best_cpu" ] || awk "BEGIN{exit !($cpu < $best_cpu)}"; then best_cpu=$cpu; fi
 	done
-	printf "%-34s %8.2f s %8s MB\n" "$label" "$best_wall" "$best_rss"
+	printf "%-34s %8.2f s %8s MB %8.2f s CPU\n" "$label" "$best_wall" "$best_rss" "$best_cpu"
 }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | awk '{print $3}'), $(yanglint --version)"
 for n in 10000 100000; do
