@@ -52,21 +52,65 @@ type Node struct {
 
 // kids is the part of an inner node leaves do without.
 type kids struct {
-	list  []*Node
-	index map[indexKey]*Node
-	// indexed lists the schema nodes whose entries are all in index: those with more than
-	// indexThreshold entries at some point.
-	indexed []*schema.Node
+	list []*Node
+	idx  *keyIndex // nil until a keyed group passes indexThreshold entries
 }
 
-// isIndexed reports whether the entries of s are in the index.
-func (k *kids) isIndexed(s *schema.Node) bool {
-	for _, x := range k.indexed {
+// keyIndex finds the entries of the large keyed groups (list or leaf-list instances) of a node
+// by key.
+type keyIndex struct {
+	m map[indexKey]*Node
+	// groups are the schema nodes whose entries are all in m (and the only ones there): those
+	// that had more than indexThreshold entries at some point.
+	groups []*schema.Node
+}
+
+// indexes reports whether the entries of s are in the key index.
+func (k *kids) indexes(s *schema.Node) bool {
+	if k == nil || k.idx == nil {
+		return false
+	}
+	for _, x := range k.idx.groups {
 		if x == s {
 			return true
 		}
 	}
 	return false
+}
+
+// indexAdd records attached child c, whose key is key, in the key index if its group is there.
+func (k *kids) indexAdd(c *Node, key string) {
+	if k.indexes(c.Schema) {
+		k.idx.m[indexKey{c.Schema, key}] = c
+	}
+}
+
+// indexDel takes child c out of the key index.
+func (k *kids) indexDel(c *Node) {
+	if k.indexes(c.Schema) {
+		if ik := (indexKey{c.Schema, c.Key()}); k.idx.m[ik] == c {
+			delete(k.idx.m, ik)
+		}
+	}
+}
+
+// indexGroup indexes the entries of keyed s under n once they are more than indexThreshold.
+func (n *Node) indexGroup(s *schema.Node) {
+	k := n.kids
+	if k == nil || !keyed(s) || k.indexes(s) {
+		return
+	}
+	lo, hi := n.bounds(s)
+	if hi-lo <= indexThreshold {
+		return
+	}
+	if k.idx == nil {
+		k.idx = &keyIndex{m: make(map[indexKey]*Node, 2*(hi-lo))}
+	}
+	for _, e := range k.list[lo:hi] {
+		k.idx.m[indexKey{s, e.Key()}] = e
+	}
+	k.idx.groups = append(k.idx.groups, s)
 }
 
 // cs returns n's children.
@@ -187,8 +231,8 @@ func keyed(s *schema.Node) bool {
 
 // Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
 func (n *Node) Find(s *schema.Node, key string) *Node {
-	if k := n.kids; k != nil && k.index != nil && k.isIndexed(s) {
-		return k.index[indexKey{s, key}]
+	if k := n.kids; k.indexes(s) {
+		return k.idx.m[indexKey{s, key}]
 	}
 	for _, e := range n.Instances(s) {
 		if e.Key() == key {
@@ -203,11 +247,11 @@ func (n *Node) Find(s *schema.Node, key string) *Node {
 // there are as many keys as entries. False means not known (few entries, several lists).
 func (n *Node) DistinctKeys(s *schema.Node) bool {
 	k := n.kids
-	if k == nil || len(k.indexed) != 1 || k.indexed[0] != s {
+	if k == nil || k.idx == nil || len(k.idx.groups) != 1 || k.idx.groups[0] != s {
 		return false
 	}
 	lo, hi := n.bounds(s)
-	return len(k.index) == hi-lo
+	return len(k.idx.m) == hi-lo
 }
 
 // Insert adds child c (detached, with its keys already set for a list entry) after the existing

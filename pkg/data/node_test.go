@@ -242,3 +242,40 @@ func TestFindTwoIndexedGroups(t *testing.T) {
 		t.Error("DistinctKeys true with a duplicate")
 	}
 }
+
+// TestKeyIndexAfterBulkUndo: a bulk removal undone (entries put back in one pass) and a
+// replacement keep the key index to the groups it holds, so Find and DistinctKeys stay exact.
+func TestKeyIndexAfterBulkUndo(t *testing.T) {
+	_, sn := ntSchema()
+	top := New(sn["top"])
+	for i := range 100 {
+		top.Insert(ntEntry(sn, i))
+	}
+	var tags []*Node
+	for i := range 3 {
+		tg := NewLeaf(sn["tag"], ntStr(fmt.Sprint("t", i)))
+		top.Insert(tg)
+		tags = append(tags, tg)
+	}
+	var tx Txn
+	tx.RemoveAll(top, append(tags[:2:2], top.Instances(sn["item"])[10:60]...))
+	tx.Replace(top.Find(sn["item"], "5"), ntEntry(sn, 5))
+	tx.Undo()
+	for i := range 100 {
+		if e := top.Find(sn["item"], strconv.Itoa(i)); e == nil || e.Parent != top {
+			t.Fatalf("after undo: Find(item %d) = %v", i, e)
+		}
+	}
+	for i := range 3 {
+		if top.Find(sn["tag"], fmt.Sprint("t", i)) == nil {
+			t.Fatalf("after undo: tag t%d not found", i)
+		}
+	}
+	if !top.DistinctKeys(sn["item"]) {
+		t.Error("DistinctKeys false for 100 distinct items")
+	}
+	top.InsertBefore(ntEntry(sn, 7), nil)
+	if top.DistinctKeys(sn["item"]) {
+		t.Error("DistinctKeys true with a duplicate item")
+	}
+}

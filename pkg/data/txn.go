@@ -306,11 +306,7 @@ func (t *Txn) RemoveAll(p *Node, xs []*Node) {
 		}
 		// Removed in order, each entry's position is its index once those before it are gone.
 		t.changes = append(t.changes, Change{Parent: p, Old: c, Loc: LocOf(c), pos: w})
-		if k.index != nil && keyed(c.Schema) {
-			if ik := (indexKey{c.Schema, c.Key()}); k.index[ik] == c {
-				delete(k.index, ik)
-			}
-		}
+		k.indexDel(c)
 		c.Parent = nil
 	}
 	clear(cs[w:])
@@ -424,12 +420,7 @@ func (n *Node) removeAt(i int) {
 	copy(k.list[i:], k.list[i+1:])
 	k.list[len(k.list)-1] = nil
 	k.list = k.list[:len(k.list)-1]
-	if k.index != nil && k.isIndexed(c.Schema) {
-		ik := indexKey{c.Schema, c.Key()}
-		if k.index[ik] == c {
-			delete(k.index, ik)
-		}
-	}
+	k.indexDel(c)
 	c.Parent = nil
 }
 
@@ -463,13 +454,10 @@ func (n *Node) reinsert(chs []Change) {
 		if !keyed(c.Schema) {
 			continue
 		}
-		if k.index != nil {
-			k.index[indexKey{c.Schema, c.Key()}] = c
-		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
-			k.index = make(map[indexKey]*Node)
-			for _, e := range l[lo:hi] {
-				k.index[indexKey{c.Schema, e.Key()}] = e
-			}
+		if k.indexes(c.Schema) {
+			k.indexAdd(c, c.Key())
+		} else {
+			n.indexGroup(c.Schema)
 		}
 	}
 }
@@ -482,11 +470,11 @@ func (n *Node) replaceAt(i int, c *Node) {
 	k.list[i] = c
 	c.Parent = n
 	old.Parent = nil
-	if k.index != nil && keyed(c.Schema) {
-		if ik := (indexKey{old.Schema, old.Key()}); k.index[ik] == old {
-			delete(k.index, ik)
+	if k.indexes(c.Schema) {
+		if ik := (indexKey{old.Schema, old.Key()}); k.idx.m[ik] == old {
+			delete(k.idx.m, ik)
 		}
-		k.index[indexKey{c.Schema, c.Key()}] = c
+		k.indexAdd(c, c.Key())
 	}
 }
 
@@ -515,16 +503,10 @@ func (n *Node) insertKeyed(c *Node, i int, key string) {
 		k.list[i] = c
 	}
 	if keyed(c.Schema) {
-		if k.index != nil && k.isIndexed(c.Schema) {
-			k.index[indexKey{c.Schema, key}] = c
-		} else if lo, hi := n.bounds(c.Schema); hi-lo > indexThreshold {
-			if k.index == nil {
-				k.index = make(map[indexKey]*Node, 2*(hi-lo))
-			}
-			for _, e := range k.list[lo:hi] {
-				k.index[indexKey{c.Schema, e.Key()}] = e
-			}
-			k.indexed = append(k.indexed, c.Schema)
+		if k.indexes(c.Schema) {
+			k.idx.m[indexKey{c.Schema, key}] = c
+		} else {
+			n.indexGroup(c.Schema)
 		}
 	}
 }
@@ -553,12 +535,11 @@ func (n *Node) Clone() *Node {
 			kc.Parent = c
 			ck.list[i] = kc
 		}
-		if n.kids.index != nil {
-			ck.index = make(map[indexKey]*Node, len(n.kids.index))
-			ck.indexed = slices.Clone(n.kids.indexed)
+		if ix := n.kids.idx; ix != nil {
+			ck.idx = &keyIndex{m: make(map[indexKey]*Node, len(ix.m)), groups: slices.Clone(ix.groups)}
 			for _, k := range ck.list {
-				if ck.isIndexed(k.Schema) {
-					ck.index[indexKey{k.Schema, k.Key()}] = k
+				if ck.indexes(k.Schema) {
+					ck.idx.m[indexKey{k.Schema, k.Key()}] = k
 				}
 			}
 		}
