@@ -135,6 +135,12 @@ type run struct {
 	// acts is a stack of the active cases of the nodes being checked.
 	acts []activeCase
 
+	// slab holds nodes for the default leaves to come: a large tree gets hundreds of thousands
+	// of them, one allocation each otherwise. Slabs grow from 4 nodes to 256, so that a small
+	// validation does not keep a large slab alive for a few leaves.
+	slab     []data.Node
+	slabSize int
+
 	// txn records the changes made to the tree (Options.Txn), nil if none.
 	txn *data.Txn
 	// inc is the state of an incremental validation (ValidateChanges), nil for Validate.
@@ -159,6 +165,18 @@ func (r *run) insert(d, c *data.Node) bool {
 		r.inc.changed(point{n: c, p: d, s: c.Schema})
 	}
 	return true
+}
+
+// newLeaf returns a detached leaf or leaf-list node of c holding v, from the run's slab.
+func (r *run) newLeaf(c *schema.Node, v data.Value) *data.Node {
+	if len(r.slab) == 0 {
+		r.slabSize = min(max(2*r.slabSize, 4), 256)
+		r.slab = make([]data.Node, r.slabSize)
+	}
+	n := &r.slab[0]
+	r.slab = r.slab[1:]
+	n.Schema, n.Value = c, v
+	return n
 }
 
 // remove detaches c from its parent.
@@ -289,7 +307,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 			return
 		}
 		for _, val := range ci.defaults {
-			n := data.NewLeaf(c, val)
+			n := r.newLeaf(c, val)
 			n.Default = true
 			if r.insert(d, n) && len(ci.whens) > 0 {
 				r.whenList = append(r.whenList, n)
