@@ -180,6 +180,7 @@ type table struct {
 	vias    []via
 	byName  map[string]int // name -> first entry
 	entries []entry
+	names   []string // entries[i]'s name
 	choices []choiceCheck
 	err     error // a tag the runtime cannot use: reported by every conversion
 }
@@ -294,7 +295,12 @@ func (p *Package) build(t reflect.Type, built map[reflect.Type]*table) *table {
 	return tb
 }
 
+// linearMax is the number of entries up to which lookup compares names in turn rather than
+// hashing the name (faster for the small structs most are).
+const linearMax = 8
+
 func (tb *table) add(e entry, name string) {
+	tb.names = append(tb.names, name)
 	e.next = -1
 	if first, ok := tb.byName[name]; ok {
 		i := first
@@ -472,14 +478,17 @@ func wrapperKind(t reflect.Type) vkind {
 func FromTree(p *Package, x any, n *data.Node) error {
 	v := reflect.ValueOf(x)
 	tb := p.table(v.Type().Elem())
+	if tb.err == nil {
+		reflect.NewAt(tb.typ, v.UnsafePointer()).Elem().SetZero()
+	}
 	return tb.fromTree(v.UnsafePointer(), n)
 }
 
+// fromTree reads n into the zero struct at x.
 func (tb *table) fromTree(x unsafe.Pointer, n *data.Node) error {
 	if tb.err != nil {
 		return tb.err
 	}
-	reflect.NewAt(tb.typ, x).Elem().SetZero()
 	if len(tb.entries) == 0 {
 		return nil
 	}
@@ -524,6 +533,15 @@ func childName(c *data.Node, mod string) (string, string, bool) {
 func (tb *table) lookup(c *data.Node, mod string) *entry {
 	cm, name, ok := childName(c, mod)
 	if !ok {
+		return nil
+	}
+	if len(tb.entries) <= linearMax {
+		for i := range tb.entries {
+			e := &tb.entries[i]
+			if tb.names[i] == name && (step{e.mod, ""}).module(mod) == cm {
+				return e
+			}
+		}
 		return nil
 	}
 	i, ok := tb.byName[name]
