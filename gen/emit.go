@@ -475,18 +475,18 @@ func childKey(sn *schema.Node, mod string) string {
 // writeConvert writes st's FromTree and ToTree: one call each into genimpl's table-driven
 // conversion, which reads st's field tags.
 func (g *generator) writeConvert(b *strings.Builder, st *structType) {
-	what := "the document root n"
-	if st.sn != nil {
-		what = "n, an instance of " + st.sn.Path() + ","
-	}
-	comment(b, "", fmt.Sprintf("FromTree sets x from %s replacing what x held; children the package has no field for are ignored.", what))
-	fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
+	// The doc comments are short and the same for every struct (the struct's own comment names
+	// its node): with hundreds of thousands of structs (Junos) they are megabytes.
 	if st.sn == nil {
+		b.WriteString("// FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).\n")
+		fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
 		b.WriteString("// ToTree returns x as a new document root of schema s, checking every value against its type.\n")
 		fmt.Fprintf(b, "func (x *%s) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }\n\n", st.name)
 		return
 	}
-	comment(b, "", fmt.Sprintf("ToTree returns x as a new detached node of sn, the schema node %s, checking every value against its type.", st.sn.Path()))
+	b.WriteString("// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).\n")
+	fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
+	b.WriteString("// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).\n")
 	fmt.Fprintf(b, "func (x *%s) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }\n\n", st.name)
 }
 

@@ -9,200 +9,164 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /ncws-example:system, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:system, checking every
-// value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_System) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:system/ntp, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_System_NTP) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:system/ntp, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_System_NTP) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:interfaces/interface,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface/ipv6, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface_IPv6) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ncws-example:interfaces/interface/ipv6, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface_IPv6) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface/statistics, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface_Statistics) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ncws-example:interfaces/interface/statistics, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface_Statistics) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:routing, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Routing) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Routing) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:routing/route, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Routing_Route) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/route,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Routing_Route) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:routing/table, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Routing_Table) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Routing_Table) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:routing/table/entry, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Routing_Table_Entry) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:routing/table/entry,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Routing_Table_Entry) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:acl, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_ACL) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl, checking every
-// value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_ACL) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:acl/rule, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_ACL_Rule) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:acl/rule, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_ACL_Rule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:reboot/input, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_RebootInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/input, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_RebootInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:reboot/output, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_RebootOutput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:reboot/output,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_RebootOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:config-saved, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_ConfigSaved) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /ncws-example:config-saved, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_ConfigSaved) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/input, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface_ResetInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ncws-example:interfaces/interface/reset/input, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface_ResetInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface/reset/output, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface_ResetOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ncws-example:interfaces/interface/reset/output, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface_ResetOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ncws-example:interfaces/interface/link-change, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcwsExample_Interfaces_Interface_LinkChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ncws-example:interfaces/interface/link-change, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcwsExample_Interfaces_Interface_LinkChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

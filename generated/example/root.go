@@ -38,8 +38,7 @@ type Root struct {
 	VendorData []byte `yang:"ncws-example:vendor-data,anydata"`
 }
 
-// FromTree sets x from the document root n replacing what x held; children the package has no field
-// for are ignored.
+// FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).
 func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.

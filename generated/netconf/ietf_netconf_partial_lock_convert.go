@@ -9,38 +9,32 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/input, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfNetconfPartialLock_PartialLockInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-netconf-partial-lock:partial-lock/input, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfNetconfPartialLock_PartialLockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-lock/output, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfNetconfPartialLock_PartialLockOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-netconf-partial-lock:partial-lock/output, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfNetconfPartialLock_PartialLockOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-netconf-partial-lock:partial-unlock/input, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfNetconfPartialLock_PartialUnlockInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-netconf-partial-lock:partial-unlock/input, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfNetconfPartialLock_PartialUnlockInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

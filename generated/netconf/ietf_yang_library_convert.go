@@ -9,174 +9,142 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:yang-library,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/module-set, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/module-set/module, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library/module-set/module/submodule,
-// replacing what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/module-set/module/submodule, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of
-// /ietf-yang-library:yang-library/module-set/import-only-module, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/module-set/import-only-module, checking every value against its
-// type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of
-// /ietf-yang-library:yang-library/module-set/import-only-module/submodule, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/module-set/import-only-module/submodule, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library/schema, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_Schema) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/schema, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_Schema) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library/datastore, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibrary_Datastore) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library/datastore, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibrary_Datastore) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:modules-state, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_ModulesState) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /ietf-yang-library:modules-state,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_ModulesState) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_ModulesState_Module) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:modules-state/module, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_ModulesState_Module) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/deviation, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_ModulesState_Module_Deviation) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:modules-state/module/deviation, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_ModulesState_Module_Deviation) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:modules-state/module/submodule, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_ModulesState_Module_Submodule) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:modules-state/module/submodule, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_ModulesState_Module_Submodule) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library-update, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibraryUpdate) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library-update, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibraryUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /ietf-yang-library:yang-library-change, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *IetfYANGLibrary_YANGLibraryChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /ietf-yang-library:yang-library-change, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *IetfYANGLibrary_YANGLibraryChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

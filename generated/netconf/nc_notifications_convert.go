@@ -9,60 +9,50 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /nc-notifications:netconf, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcNotifications_Netconf) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcNotifications_Netconf) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /nc-notifications:netconf/streams, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcNotifications_Netconf_Streams) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /nc-notifications:netconf/streams,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcNotifications_Netconf_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /nc-notifications:netconf/streams/stream, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcNotifications_Netconf_Streams_Stream) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /nc-notifications:netconf/streams/stream, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcNotifications_Netconf_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /nc-notifications:replayComplete, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcNotifications_ReplayComplete) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /nc-notifications:replayComplete,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcNotifications_ReplayComplete) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /nc-notifications:notificationComplete, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *NcNotifications_NotificationComplete) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /nc-notifications:notificationComplete, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *NcNotifications_NotificationComplete) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

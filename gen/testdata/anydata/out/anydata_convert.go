@@ -9,12 +9,10 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /anydata:holder, replacing what x held; children the package
-// has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Anydata_Holder) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /anydata:holder, checking every
-// value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Anydata_Holder) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

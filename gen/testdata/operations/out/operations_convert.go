@@ -9,190 +9,156 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /operations:fabric, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:fabric, checking every
-// value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:fabric/slot/port,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:ping/input, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_PingInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:ping/input, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_PingInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:upgrade/input, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_UpgradeInput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_UpgradeInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:upgrade/input/options, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_UpgradeInput_Options) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/input/options,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_UpgradeInput_Options) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:upgrade/output, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_UpgradeOutput) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:upgrade/output, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_UpgradeOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:alarm, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Alarm) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:alarm, checking every
-// value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Alarm) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:alarm/source, replacing what x held; children
-// the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Alarm_Source) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:alarm/source, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Alarm_Source) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:heartbeat, replacing what x held; children the
-// package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Heartbeat) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:heartbeat, checking
-// every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Heartbeat) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/rebalance/input, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_RebalanceInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/input,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_RebalanceInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/rebalance/output, replacing what x held;
-// children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_RebalanceOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node /operations:fabric/rebalance/output,
-// checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_RebalanceOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port/test/input, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port_TestInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /operations:fabric/slot/port/test/input, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port_TestInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /operations:fabric/slot/port/test/output, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result, replacing
-// what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /operations:fabric/slot/port/test/output/result, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port/test/output/result/lane,
-// replacing what x held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /operations:fabric/slot/port/test/output/result/lane, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /operations:fabric/slot/port/port-down, replacing what x
-// held; children the package has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Operations_Fabric_Slot_Port_PortDown) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
-// ToTree returns x as a new detached node of sn, the schema node
-// /operations:fabric/slot/port/port-down, checking every value against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Operations_Fabric_Slot_Port_PortDown) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

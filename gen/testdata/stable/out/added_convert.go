@@ -9,20 +9,16 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// FromTree sets x from n, an instance of /added:system, replacing what x held; children the package
-// has no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Added_System) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /added:system, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Added_System) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
-// FromTree sets x from n, an instance of /added:item, replacing what x held; children the package has
-// no field for are ignored.
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *Added_Item) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
-// ToTree returns x as a new detached node of sn, the schema node /added:item, checking every value
-// against its type.
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
 func (x *Added_Item) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }
