@@ -272,9 +272,10 @@ func (c *conn) write(ctx context.Context, one []byte, msgs [][]byte) error {
 		return errClosed
 	default:
 	}
+	c.watch(ctx)
 	c.writing.Add(1)
 	defer c.writing.Add(-1)
-	if !c.watch(ctx) {
+	if ctx.Err() != nil {
 		c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
 		return errClosed
 	}
@@ -289,32 +290,38 @@ func (c *conn) write(ctx context.Context, one []byte, msgs [][]byte) error {
 	return nil
 }
 
-// watch arranges that ctx's end closes the connection while a write is in progress (c.writing
-// counts them); false when ctx has ended already. The arrangement is kept for the next write
-// with the same ctx (or one with the same Done channel): a server session passes its own
-// context to every write, and a notification writer writes for every commit, so a write costs
-// no context.AfterFunc (a registration in the context's children) of its own. The writer
-// counts itself in c.writing before it asks ctx.Err, and ctx is done before the function runs:
-// so either the writer sees the end or the function sees the writer.
-func (c *conn) watch(ctx context.Context) bool {
+// watch arranges that ctx's end closes the connection while a write with ctx is in progress.
+// The arrangement is kept for the next write with the same ctx (or one with the same Done
+// channel): a server session passes its own context to every write, and a notification writer
+// writes for every commit, so a write costs no context.AfterFunc (a registration in the
+// context's children) of its own. Writes come one at a time (netconf.Conn); the one that
+// watches another context replaces the arrangement before it counts itself in c.writing, so
+// the end of an earlier write's context, once that write is done, closes nothing. The writer
+// counts itself before it asks ctx.Err, and ctx is done before the function runs: so either
+// the writer sees the end or the function sees the writer.
+func (c *conn) watch(ctx context.Context) {
 	done := ctx.Done()
-	if done == nil {
-		return true
-	}
 	c.wmu.Lock()
-	if c.wdone != done {
-		if c.wstop != nil {
-			c.wstop()
-		}
-		c.wdone = done
-		c.wstop = context.AfterFunc(ctx, func() {
-			if c.writing.Load() > 0 {
-				c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
-			}
-		})
+	defer c.wmu.Unlock()
+	if c.wdone == done {
+		return
 	}
-	c.wmu.Unlock()
-	return ctx.Err() == nil
+	if c.wstop != nil {
+		c.wstop()
+		c.wstop = nil
+	}
+	c.wdone = done
+	if done == nil {
+		return // a context that never ends
+	}
+	c.wstop = context.AfterFunc(ctx, func() {
+		c.wmu.Lock()
+		abandon := c.wdone == done && c.writing.Load() > 0
+		c.wmu.Unlock()
+		if abandon {
+			c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: "write abandoned"})
+		}
+	})
 }
 
 // Close ends the connection with the close code for reason (see the package doc). It returns
