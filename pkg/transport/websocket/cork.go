@@ -26,6 +26,7 @@ type corkConn struct {
 	buf   []byte
 	hold  bool
 	timer *time.Timer
+	armed bool // timer is set (guarded by mu)
 	// holdFor is the package's holdFor unless a test sets it.
 	holdFor time.Duration
 	// read and written count the bytes through the socket: the keepalive's signs of life and
@@ -57,6 +58,9 @@ func (c *corkConn) Write(p []byte) (int, error) {
 func (c *corkConn) Read(p []byte) (int, error) {
 	c.mu.Lock()
 	c.hold = false
+	// The batch goes out here: its timer is stopped, else it would fire (a goroutine and, on an
+	// idle process, a thread wake-up) for nothing after every batch.
+	c.stopTimer()
 	err := c.flushLocked()
 	c.mu.Unlock()
 	if err != nil {
@@ -74,9 +78,7 @@ func (c *corkConn) Read(p []byte) (int, error) {
 func (c *corkConn) Close() error {
 	c.mu.Lock()
 	c.hold = false
-	if c.timer != nil {
-		c.timer.Stop()
-	}
+	c.stopTimer()
 	if len(c.buf) > 0 {
 		c.Conn.SetWriteDeadline(time.Now().Add(stallTimeout))
 		c.flushLocked()
@@ -98,12 +100,22 @@ func (c *corkConn) setHold() {
 	} else {
 		c.timer.Reset(c.holdFor)
 	}
+	c.armed = true
+}
+
+// stopTimer stops the hold timer when it is set; mu is held.
+func (c *corkConn) stopTimer() {
+	if c.armed {
+		c.timer.Stop()
+		c.armed = false
+	}
 }
 
 // release stops keeping frames and sends those kept.
 func (c *corkConn) release() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.stopTimer()
 	c.hold = false
 	c.flushLocked()
 }
@@ -112,9 +124,7 @@ func (c *corkConn) release() {
 func (c *corkConn) unhold() {
 	c.mu.Lock()
 	c.hold = false
-	if c.timer != nil {
-		c.timer.Stop()
-	}
+	c.stopTimer()
 	c.mu.Unlock()
 }
 

@@ -25,6 +25,7 @@ type Conn struct {
 	// peer pipelined) are gathered and written together when the reader next waits for input,
 	// or by flushTimer when the next request takes longer than holdFor.
 	flushTimer *time.Timer
+	timerSet   bool // flushTimer is armed (guarded by wmu)
 	holdFor    time.Duration
 
 	closeOnce sync.Once
@@ -88,6 +89,9 @@ func (f flushingReader) Read(p []byte) (int, error) {
 	c := f.c
 	c.wmu.Lock()
 	c.out.hold = false
+	// The batch is sent here: its timer is stopped, else it would fire (a goroutine and,
+	// on an idle process, a thread wake-up) for nothing after every batch.
+	c.stopTimer()
 	err := c.out.flush()
 	c.wmu.Unlock()
 	if err != nil {
@@ -140,6 +144,7 @@ func (c *Conn) ReadMessage(ctx context.Context) ([]byte, error) {
 			} else {
 				c.flushTimer.Reset(c.holdFor)
 			}
+			c.timerSet = true
 		}
 		c.out.hold = more
 		c.wmu.Unlock()
@@ -167,8 +172,17 @@ const holdFor = 500 * time.Microsecond
 func (c *Conn) flushHeld() {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	c.timerSet = false
 	c.out.hold = false
 	c.out.flush()
+}
+
+// stopTimer stops flushTimer when it is armed; wmu is held.
+func (c *Conn) stopTimer() {
+	if c.timerSet {
+		c.flushTimer.Stop()
+		c.timerSet = false
+	}
 }
 
 // WriteMessage implements netconf.Conn. While the peer has pipelined requests waiting (input
@@ -207,9 +221,7 @@ func (c *Conn) Close(reason netconf.CloseReason) error {
 			c.wmu.Lock()
 			c.out.hold = false
 			c.out.flush()
-			if c.flushTimer != nil {
-				c.flushTimer.Stop()
-			}
+			c.stopTimer()
 			c.wmu.Unlock()
 			c.close()
 		}()
