@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-nacm bench-notify bench-gen bench-convert clean
+.PHONY: all build test deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-convert clean
 
 all: build
 
@@ -112,6 +112,14 @@ bench-notify:
 # client (ncload -ssh) for both: session setup and get-config/s sequential and 8 outstanding.
 bench-ssh:
 	@TRANSPORT=ssh bash scripts/bench-ws.sh
+
+# bench-rpc-cpu: the server's CPU time, context switches and syscalls per get-config over SSH
+# and WebSocket, sequential and 8 outstanding (perf stat, strace), for this tree or for the
+# ncws binaries given in BINS (e.g. an older build next to bin/ncws), runs alternating:
+# measures that move less with a shared machine's load than rpc/s. Figures in
+# docs/PERFORMANCE.md.
+bench-rpc-cpu:
+	@bash scripts/bench-rpc-cpu.sh $(BINS)
 
 # bench-gen: ncws gen next to ygot's own generator (at go.mod's ygot version) on the whole OpenConfig
 # release in one run: generation wall time and peak RSS, then go build of each output in a fresh
