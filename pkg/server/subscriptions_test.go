@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -691,4 +692,97 @@ func TestOnChangeState(t *testing.T) {
 	set("up", "11")
 	expect(update(edit("create", "/ncws-example:interfaces/interface=eth0/oper-status", `<oper-status xmlns="urn:ncws:yang:ncws-example">up</oper-status>`)))
 	none(t, s, ch)
+}
+
+// TestSuspendOnChangeResync: an on-change subscription suspended for a receiver that stopped
+// reading is, once resumed, sent a push-update with what it selects (the changes it missed were
+// dropped), and then the changes again.
+func TestSuspendOnChangeResync(t *testing.T) {
+	// An in-memory store: many commits, none of them journaled.
+	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := &server.Server{Store: st, NotificationQueue: 4}
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	edit := func(desc string) {
+		t.Helper()
+		if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type><description>`+desc+`</description></interface></interfaces>`), client.EditOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("start")
+	gate := make(chan struct{})
+	ch := make(chan string, 10000)
+	s, err := client.Dial(ctx, url, &client.Options{Username: "slow", Password: "x",
+		OnNotification: func(_ time.Time, body []byte) {
+			<-gate
+			ch <- string(body)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	id := establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+	big := strings.Repeat("d", 60000)
+	n := 0
+	for ; n < 2000 && srv.SubscriptionSuspensions() == 0; n++ {
+		edit(big + strconv.Itoa(n))
+	}
+	if srv.SubscriptionSuspensions() != 1 {
+		t.Fatalf("no suspension after %d commits of 60 kB to a receiver that reads nothing", n)
+	}
+	t.Logf("suspended after %d commits", n)
+	last := big + strconv.Itoa(n-1)
+	close(gate)
+	// Updates, subscription-suspended, subscription-resumed, then the resynchronization.
+	var order []string
+	for {
+		var b string
+		select {
+		case b = <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no push-update after the resumption; got %v", order)
+		}
+		switch {
+		case strings.HasPrefix(b, "<push-change-update"):
+			if len(order) == 0 || order[len(order)-1] != "change" {
+				order = append(order, "change")
+			}
+			continue
+		case strings.HasPrefix(b, "<subscription-suspended"):
+			order = append(order, "suspended")
+			continue
+		case strings.HasPrefix(b, "<subscription-resumed"):
+			order = append(order, "resumed")
+			continue
+		case strings.HasPrefix(b, "<push-update"):
+			order = append(order, "update")
+			if !strings.Contains(b, "<id>"+id+"</id>") || !strings.Contains(b, "<description>"+last+"</description>") {
+				t.Errorf("the resynchronization push-update lacks the last description: %.300s", b)
+			}
+		default:
+			t.Fatalf("unexpected notification %.200s", b)
+		}
+		break
+	}
+	if diff := cmp.Diff([]string{"change", "suspended", "resumed", "update"}, order); diff != "" {
+		t.Errorf("notifications mismatch (-want +got):\n%s", diff)
+	}
+	// Changes flow again.
+	edit("after")
+	got := ""
+	for !strings.Contains(got, ">after</description>") {
+		select {
+		case got = <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no change after the resynchronization")
+		}
+	}
+	if !strings.HasPrefix(got, "<push-change-update") {
+		t.Errorf("after the resynchronization: %.200s", got)
+	}
 }
