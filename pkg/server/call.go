@@ -49,9 +49,9 @@ func withSession(ctx context.Context, s *session, a *attrCapture, m *netconf.RPC
 // replyBuffer returns the buffer to build raw in: the reply's start tag is in it already, so
 // that the content is encoded in place (no copy of a large reply). The caller must set raw to
 // what it appends to it.
-func (c *call) replyBuffer() []byte {
+func (c *call) replyBuffer(size int) []byte {
 	c.inPlace = true
-	return netconf.AppendReplyStart(make([]byte, 0, 256), c.m.Attrs)
+	return netconf.AppendReplyStart(make([]byte, 0, size), c.m.Attrs)
 }
 
 func callOf(ctx context.Context) *call {

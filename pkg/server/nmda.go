@@ -313,7 +313,7 @@ func (srv *Server) getDataReply(ctx context.Context, tree *data.Node, q *getData
 		if acc := c.access(); acc != nil && !acc.ReadsAll() {
 			o.Hide = acc.Hidden
 		}
-		b = c.replyBuffer()
+		b = c.replyBuffer(256)
 	}
 	b, err := yangxml.Append(b, tree, o)
 	if err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/ncws/ncws/internal/filter"
@@ -166,15 +167,30 @@ func (p prunedSelector) MaySelect(n *schema.Node) bool    { return p.f.MaySelect
 
 // dataReply sets the reply to <data> holding tree, encoded with the with-defaults mode,
 // without what the session's user may not read.
-func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults) error {
+//
+// hint names the kind of read (an unfiltered get-config of a datastore, an unfiltered get) whose
+// last reply size sizes the buffer, "" for none: a reply of the whole configuration is about as
+// large as the one before, and growing a buffer to 5.5 MB (100k entries) by appends allocates
+// several times that.
+func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults, hint string) error {
 	o := yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()}
 	c := callOf(ctx)
 	var b []byte
+	var last *atomic.Int64
+	if hint != "" {
+		v, _ := srv.replyHints.LoadOrStore(hint, new(atomic.Int64))
+		last = v.(*atomic.Int64)
+	}
 	if c != nil && c.s != nil {
 		if acc := c.access(); acc != nil && !acc.ReadsAll() {
 			o.Hide = acc.Hidden
+			last = nil // what a user may read is not what the last reader could
 		}
-		b = c.replyBuffer()
+		size := 256
+		if last != nil {
+			size = max(size, int(min(last.Load(), maxReplyHint))*9/8)
+		}
+		b = c.replyBuffer(size)
 	}
 	b, err := yangxml.Append(b, tree, o)
 	if err != nil {
@@ -183,9 +199,15 @@ func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.Wi
 		}
 		return err
 	}
+	if last != nil {
+		last.Store(int64(len(b)))
+	}
 	c.raw = b
 	return nil
 }
+
+// maxReplyHint bounds the buffer a reply size hint allocates up front.
+const maxReplyHint = 256 << 20
 
 func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, error) {
 	name, _, rerr := datastoreParam(req.Input, "source")
@@ -208,7 +230,7 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 			return
 		}
 		// Encoding reads the tree under the read lock instead of copying it.
-		if e := srv.dataReply(ctx, root, wd); e != nil {
+		if e := srv.dataReply(ctx, root, wd, "get-config "+string(name)); e != nil {
 			srv.Logger.Error("server: encoding get-config failed", "err", e)
 		}
 	})
@@ -216,7 +238,7 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 		return nil, rpcerror.OperationFailed("%s cannot be read", name)
 	}
 	if out != nil {
-		return nil, srv.dataReply(ctx, out, wd)
+		return nil, srv.dataReply(ctx, out, wd, "")
 	}
 	return nil, nil
 }
@@ -241,7 +263,11 @@ func (srv *Server) opGet(ctx context.Context, req *Request) (*data.Node, error) 
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return nil, srv.dataReply(ctx, tree, wd)
+	hint := ""
+	if f == nil {
+		hint = "get"
+	}
+	return nil, srv.dataReply(ctx, tree, wd, hint)
 }
 
 func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, error) {

@@ -116,6 +116,9 @@ type Server struct {
 	// Observer, when set, is told about sessions and rpcs (metrics); see Observer.
 	Observer Observer
 
+	// replyHints holds the last reply size of each kind of unfiltered read (see dataReply).
+	replyHints sync.Map
+
 	mu       sync.Mutex
 	handlers map[*schema.Node]Handler
 	custom   map[*schema.Node]bool // registered with Handle

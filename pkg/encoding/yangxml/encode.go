@@ -305,6 +305,7 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		// sections 7.14.2 and 7.15.2).
 		name = sn.Parent.Name
 	}
+	e.grow()
 	e.newline(depth)
 	e.b = append(e.b, '<')
 	e.b = append(e.b, name...)
@@ -677,6 +678,19 @@ func (e *encoder) instanceID(n *data.Node, tag bool) {
 
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// grow doubles the buffer when it is nearly full. append grows a large slice by about a quarter
+// at a time, so that a 5.5 MB reply (get-config of 100k entries) cost 35 MB of allocations, and
+// the garbage collector's work with it; doubling makes it about twice the reply.
+func (e *encoder) grow() {
+	const room = 4 << 10
+	if cap(e.b)-len(e.b) >= room {
+		return
+	}
+	b := make([]byte, len(e.b), 2*cap(e.b)+room)
+	copy(b, e.b)
+	e.b = b
 }
 
 // escapeText appends s escaped as XML character data: &, <, > and CR as references.
