@@ -224,7 +224,11 @@ func (g *generator) writeStructDoc(b *strings.Builder, st *structType) {
 	} else {
 		what = "the container"
 	}
-	comment(b, "", fmt.Sprintf("%s is %s %s (%s).", st.name, what, sn.Path(), configWord(sn)))
+	if st.origin != "" {
+		comment(b, "", sharedDoc(st, what))
+	} else {
+		comment(b, "", fmt.Sprintf("%s is %s %s (%s).", st.name, what, sn.Path(), configWord(sn)))
+	}
 	if sn.Description != "" {
 		b.WriteString("//\n")
 		comment(b, "", sn.Description)
@@ -289,7 +293,7 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 		if sn.Mandatory {
 			attrs = append(attrs, "mandatory")
 		}
-		line := fmt.Sprintf("%s is %s %s", f.name, sn.Kind, sn.Path())
+		line := fmt.Sprintf("%s is %s %s", f.name, sn.Kind, st.nodeWhere(sn))
 		if len(attrs) > 0 {
 			line += " (" + strings.Join(attrs, ", ") + ")"
 		}
@@ -302,10 +306,10 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 			comment(b, "\t", "Leafref to "+sn.Type.Path+".")
 		}
 		for _, tw := range f.twins {
-			comment(b, "\t", "Also "+tw.sn.Path()+": read and written with it.")
+			comment(b, "\t", "Also "+st.nodeWhere(tw.sn)+": read and written with it.")
 		}
 		for _, d := range f.dropped {
-			comment(b, "\t", "Not read from "+d.Path()+": the configuration is preferred.")
+			comment(b, "\t", "Not read from "+st.nodeWhere(d)+": the configuration is preferred.")
 		}
 		if len(f.cases) > 0 {
 			var in []string
@@ -332,7 +336,7 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 
 func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *field) {
 	e := f.st.name
-	path := f.sn.Path()
+	path := st.nodeWhere(f.sn)
 	fmt.Fprintf(b, "// %s appends entry e to %s, refusing an entry without its keys or with the keys of another.\n", f.append, f.name)
 	fmt.Fprintf(b, "func (x *%s) %s(e *%s) error {\n", st.name, f.append, e)
 	if f.get != "" {

@@ -36,6 +36,13 @@ type Options struct {
 	// server validates leafrefs, must and when that reach outside the subtrees exactly; the
 	// conversion ignores data outside them.
 	Paths []string
+	// ShareGroupings gives the containers and lists built from one statement inside a grouping
+	// one Go type, named after the statement's place in the grouping, when every instance of it
+	// has the same content (see share.go); an instance changed where it is used (refine,
+	// augment, deviation) keeps its own path-named type. Off by default: it renames the types of
+	// grouping nodes. For vendor model sets whose groupings are used in thousands of places
+	// (Junos) it divides the output many times.
+	ShareGroupings bool
 }
 
 // ErrUnsupported is returned for an option gen does not implement yet.
@@ -130,6 +137,11 @@ type structType struct {
 	ns *namespace
 	// op is the operation whose input, output or notification content st is; nil for data.
 	op *operation
+	// origin is, for a type shared by the instances of a grouping's node (Options.ShareGroupings),
+	// the node's place in its grouping (schema.Node.Grouping), and instances are those nodes;
+	// sn is the first of them.
+	origin    string
+	instances []*schema.Node
 }
 
 type field struct {
@@ -385,6 +397,9 @@ func (g *generator) build() {
 	for _, st := range g.structs {
 		g.fieldNames(st)
 		g.helpers(st)
+	}
+	if g.opts.ShareGroupings {
+		g.share()
 	}
 	// Pass 4: constants of the named types, after every type name.
 	for _, nt := range g.nameds {
@@ -713,9 +728,11 @@ func keysComparable(f *field) bool {
 	return true
 }
 
+// keyField returns the field of st for key leaf k, of st's own node or (st shared by grouping
+// instances) of another instance.
 func keyField(st *structType, k *schema.Node) *field {
 	for _, f := range st.fields {
-		if f.sn == k {
+		if f.sn == k || f.sn.Name == k.Name && f.sn.Module == k.Module && f.sn.Kind == k.Kind {
 			return f
 		}
 	}

@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
 var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "empty", "identityref", "iffeature", "leafref",
-	"names", "operations", "orderedby", "stable", "union"}
+	"names", "operations", "orderedby", "share", "stable", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.
@@ -73,6 +73,8 @@ func generateCase(t *testing.T, dir, pkg string) map[string][]byte {
 			switch o {
 			case "compress-paths":
 				opts.CompressPaths = true
+			case "share-groupings":
+				opts.ShareGroupings = true
 			default:
 				t.Fatalf("%s/options.txt: unknown option %q", dir, o)
 			}

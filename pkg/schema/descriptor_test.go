@@ -208,6 +208,9 @@ func dumpValue(v reflect.Value) string {
 			if !f.IsExported() {
 				continue
 			}
+			if v.Type() == reflect.TypeFor[schema.Node]() && (f.Name == "Grouping" || f.Name == "Amended") {
+				continue // the generator's information about the source, not in the descriptor
+			}
 			parts = append(parts, f.Name+":"+dumpValue(v.Field(i)))
 		}
 		return "{" + strings.Join(parts, " ") + "}"

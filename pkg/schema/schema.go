@@ -144,6 +144,11 @@ type Node struct {
 	Mandatory bool
 	// OrderedByUser is set for "ordered-by user" lists and leaf-lists.
 	OrderedByUser bool
+	// Amended is set by yangload on a node that its context changed after building it: the
+	// target of a refine, an augment or a deviation, and the parent of a node a deviation
+	// removed. A node from a grouping that is not Amended, and has no Amended descendant, has
+	// the content its grouping gives it (gen shares one Go type between such instances).
+	Amended bool
 
 	Name string
 	// Module is the module whose namespace the node's element is in (for augmented nodes, the
@@ -182,6 +187,13 @@ type Node struct {
 	Whens []*When
 	// Loc is "file:line" of the defining statement.
 	Loc string
+	// Grouping is, for a node built from a statement inside a grouping, where that statement
+	// sits: "module:grouping/name/name..." (the grouping's module and name, then the data nodes
+	// from the grouping down to this node; choices and cases left out; a grouping declared
+	// inside another statement is "name#line"). It names the innermost grouping: a node of
+	// grouping B used inside grouping A has B's origin. Empty for nodes outside groupings. Set
+	// by yangload, not kept in the descriptor.
+	Grouping string
 	// Extensions lists the extension statements on the node, as "prefix:keyword argument".
 	Extensions []string
 

@@ -126,6 +126,10 @@ func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 		inf = &nodeInfo{unit: u}
 		l.info[t] = inf
 	}
+	t.Amended = true
+	if t.Parent != nil {
+		t.Parent.Amended = true // not-supported removes t; the others change what t's parent holds
+	}
 	switch d.Argument {
 	case "not-supported":
 		if len(d.SubStatements()) > 0 {

@@ -17,6 +17,9 @@ type ctx struct {
 	ns    *schema.Module
 	whens []*schema.When
 	off   bool
+	// grp is the Grouping origin of the nodes created at this level less their own name
+	// ("module:grouping/parent..."), "" outside groupings.
+	grp string
 }
 
 var nodeKinds = map[string]schema.Kind{
@@ -123,6 +126,9 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		l.errf(s, "invalid %s name %q", s.Keyword, name)
 	}
 	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: l.loc(s), Status: "current"}
+	if c.grp != "" {
+		n.Grouping = c.grp + "/" + name
+	}
 	inf := &nodeInfo{unit: c.u, statement: s}
 	l.info[n] = inf
 	off := c.off || !l.ifFeatures(s, c.u)
@@ -140,7 +146,10 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	}
 	attach(into, top, n)
 	sc := l.bodyScope(s, c.sc, c.u)
-	cc := &ctx{u: c.u, sc: sc, ns: c.ns}
+	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping}
+	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
+		cc.grp = c.grp // the origin path holds data nodes only
+	}
 	var leafDefaults []string
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword {
@@ -456,7 +465,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Sta
 		}
 	}
 	l.checkedGroup[d.st] = true
-	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off}
+	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off, grp: l.groupingID(d)}
 	l.usesBusy[d.st] = true
 	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
 	delete(l.usesBusy, d.st)
@@ -465,6 +474,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Sta
 		case "refine":
 			t := l.findDescendant(created, ss.Argument, c.u, ss)
 			if t != nil {
+				t.Amended = true
 				l.refine(t, ss, c)
 			}
 		case "augment":
@@ -480,6 +490,17 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Sta
 		}
 	}
 	return created
+}
+
+// groupingID is the Grouping origin prefix of grouping d: "module:name", or "module:name#line"
+// for a grouping declared inside another statement (whose name need not be unique).
+func (l *loader) groupingID(d *def) string {
+	id := d.u.mod.name + ":" + d.st.Argument
+	if d.scope != d.u.mod.top {
+		loc := l.loc(d.st)
+		id += "#" + loc[strings.LastIndexByte(loc, ':')+1:]
+	}
+	return id
 }
 
 // stepMatch reports whether schema node n is named by the node identifier step (prefix, name)
@@ -624,6 +645,7 @@ func (l *loader) augmentInto(target *schema.Node, s *yang.Statement, u *unit, sc
 		l.errf(s, "augment target %s is a %s, which cannot be augmented", s.Argument, target.Kind)
 		return
 	}
+	target.Amended = true
 	off = off || !l.ifFeatures(s, u)
 	var whens []*schema.When
 	if w := sub(s, "when"); w != nil {

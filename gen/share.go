@@ -1,0 +1,266 @@
+package gen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// Sharing the types of grouping instances (Options.ShareGroupings).
+//
+// A grouping used in many places is expanded into a copy of its nodes at each use, and without
+// sharing each copy gets its own struct, named by its path: Junos's 33 configuration modules
+// each use their grouping under /configuration and again under /configuration/groups, and
+// "uses apply-advanced" sits in nearly every container, so the set has ~250k structs. With
+// sharing, the containers and lists built from one statement inside a grouping are one Go type
+// when every instance of that statement (in one namespace, with one config value) has the same
+// generated content:
+//
+//   - an instance counts only if neither it nor any node below it was changed where the
+//     grouping is used: the target of a refine, an augment (from a uses or from another module)
+//     or a deviation keeps its path-named struct, and so do the instances above it;
+//   - the remaining instances of the statement (per namespace and config value) must be equal
+//     in everything the struct's code shows: fields, their Go types, YANG names and modules,
+//     keys, cases, defaults, units, descriptions, and the types of the structs below them,
+//     which must be shared in turn. Where they are not (a relative leafref resolving to
+//     different targets, if-feature pruning a uses differently), none of them is shared;
+//   - a struct whose subtree holds an action or notification is never shared (their names
+//     follow their parent struct's).
+//
+// The shared type is named after the statement's place in its grouping, never after where
+// the grouping is used, so adding a module that uses the grouping elsewhere renames nothing:
+// M(grouping's module) '_' G(grouping name), then '_' G(name) for each data node from the
+// grouping down to the node (choices and cases left out), then "__" M(namespace module) when
+// the instances are in another module's namespace than the grouping's, then "_State" when they
+// are config false; a name already taken (a path-named struct of the grouping's module spelling
+// the same) gets a numeric suffix by rule 5:
+// grouping interfaces-group of junos-qfx-conf-interfaces, container interfaces, list
+// interface-set -> JunosQfxConfInterfaces_InterfacesGroup_Interfaces_InterfaceSet.
+
+// share merges the data structs of identical grouping instances, after fields, field names and
+// list helpers are known.
+func (g *generator) share() {
+	var data []*structType
+	for _, st := range g.structs {
+		if st.op == nil {
+			data = append(data, st)
+		}
+	}
+	// Bottom-up (g.structs holds the data structs in pre-order): taint, operations below,
+	// content class.
+	tainted := map[*structType]bool{}
+	ops := map[*structType]bool{}
+	class := map[*structType]int{}
+	classes := map[string]int{}
+	var sb strings.Builder
+	for i := len(data) - 1; i >= 0; i-- {
+		st := data[i]
+		sn := st.sn
+		t := sn.Amended
+		o := false
+		forOps(sn.Children, func(*schema.Node) { o = true })
+		for _, f := range st.fields {
+			if f.st != nil {
+				t = t || tainted[f.st]
+				o = o || ops[f.st]
+			}
+			t = t || f.sn.Amended || f.via != nil && f.via.Amended
+			for _, k := range f.cases {
+				t = t || k.Amended || k.Parent.Amended
+			}
+			for _, tw := range f.twins {
+				t = t || tw.sn.Amended
+			}
+		}
+		tainted[st], ops[st] = t, o
+		if sn.Grouping == "" || t || o {
+			class[st] = -1
+			continue
+		}
+		sb.Reset()
+		g.signature(&sb, st, class)
+		id, ok := classes[sb.String()]
+		if !ok {
+			id = len(classes)
+			classes[sb.String()] = id
+		}
+		class[st] = id
+	}
+	// Group the candidates by statement, namespace and config.
+	type group struct {
+		members []*structType
+		ok      bool
+	}
+	groups := map[string]*group{}
+	keyOf := map[*structType]string{}
+	var order []string
+	for _, st := range data {
+		if class[st] < 0 {
+			continue
+		}
+		k := st.sn.Grouping + "|" + st.sn.Module.Name + "|" + strconv.FormatBool(st.sn.Config)
+		keyOf[st] = k
+		gr := groups[k]
+		if gr == nil {
+			gr = &group{ok: true}
+			groups[k] = gr
+			order = append(order, k)
+		}
+		if len(gr.members) > 0 && class[gr.members[0]] != class[st] {
+			gr.ok = false
+		}
+		gr.members = append(gr.members, st)
+	}
+	// A struct is shared only if every struct below it is.
+	shared := func(st *structType) bool {
+		k, ok := keyOf[st]
+		return ok && groups[k].ok
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, k := range order {
+			gr := groups[k]
+			if !gr.ok {
+				continue
+			}
+			for _, f := range gr.members[0].fields {
+				if f.st != nil && !shared(f.st) {
+					gr.ok, changed = false, true
+					break
+				}
+			}
+		}
+	}
+	alias := map[*structType]*structType{}
+	for _, k := range order {
+		gr := groups[k]
+		if !gr.ok {
+			continue
+		}
+		rep := gr.members[0]
+		rep.name = g.names.claim(sharedName(rep.sn))
+		rep.origin = rep.sn.Grouping
+		for _, m := range gr.members {
+			rep.instances = append(rep.instances, m.sn)
+			if m != rep {
+				alias[m] = rep
+			}
+		}
+	}
+	if len(alias) == 0 {
+		return
+	}
+	repoint := func(st *structType) {
+		for _, f := range st.fields {
+			if r := alias[f.st]; r != nil {
+				f.st = r
+			}
+		}
+	}
+	repoint(g.root)
+	kept := g.structs[:0]
+	for _, st := range g.structs {
+		if alias[st] == nil {
+			repoint(st)
+			kept = append(kept, st)
+		}
+	}
+	g.structs = kept
+}
+
+// signature writes what the generated code of st shows, the types of its struct fields given
+// by their classes.
+func (g *generator) signature(b *strings.Builder, st *structType, class map[*structType]int) {
+	sn := st.sn
+	var keys []string
+	for _, k := range sn.Keys {
+		keys = append(keys, k.Name)
+	}
+	fmt.Fprintf(b, "%s %s %s %t %q %q %v %t\n", sn.Grouping, sn.Kind, sn.Module.Name, sn.Config, sn.Presence,
+		sn.Description, keys, sn.OrderedByUser)
+	for _, f := range st.fields {
+		c := f.sn
+		fmt.Fprintf(b, "%s %d %s %s %s %s %t %q %q %t %q %s/%s/%s", f.name, f.kind, c.Kind, c.Name, c.Module.Name,
+			c.Grouping, c.Config, c.Default, c.Units, c.Mandatory, c.Description, f.get, f.new, f.append)
+		if c.Type != nil && c.Type.Base == schema.Leafref {
+			fmt.Fprintf(b, " leafref %q", c.Type.Path)
+		}
+		if f.st != nil {
+			fmt.Fprintf(b, " struct#%d", class[f.st])
+		} else {
+			b.WriteString(" " + f.goType())
+		}
+		for _, k := range f.cases {
+			fmt.Fprintf(b, " case %s/%s", k.Parent.Name, k.Name)
+		}
+		if f.via != nil {
+			fmt.Fprintf(b, " via %s:%s", f.via.Module.Name, f.via.Name)
+		}
+		for _, tw := range f.twins {
+			fmt.Fprintf(b, " twin %s:%s/%s", tw.via.Module.Name, tw.via.Name, tw.sn.Name)
+		}
+		for _, d := range f.dropped {
+			fmt.Fprintf(b, " dropped %s:%s", d.Module.Name, d.Name)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// sharedName is the name of the type shared by the instances of grouping node sn (see above).
+func sharedName(sn *schema.Node) string {
+	mod, rest, _ := strings.Cut(sn.Grouping, ":")
+	steps := strings.Split(rest, "/")
+	grp, _, _ := strings.Cut(steps[0], "#")
+	var b strings.Builder
+	b.WriteString(GoName(mod) + "_" + GoName(grp))
+	for _, s := range steps[1:] {
+		b.WriteString("_" + GoName(s))
+	}
+	if sn.Module.Name != mod {
+		b.WriteString("__" + modName(sn.Module))
+	}
+	if !sn.Config {
+		b.WriteString("_State")
+	}
+	return b.String()
+}
+
+// where is how generated code names the node of st in comments and error messages: its path,
+// or for a type shared by grouping instances, its place in the grouping.
+func (st *structType) where() string {
+	if st.origin != "" {
+		return st.origin
+	}
+	if st.sn == nil {
+		return "/"
+	}
+	return st.sn.Path()
+}
+
+// nodeWhere is how a comment or error message in the code of st names node sn, one of its
+// fields' nodes.
+func (st *structType) nodeWhere(sn *schema.Node) string {
+	if st.origin != "" && sn.Grouping != "" {
+		return sn.Grouping
+	}
+	return sn.Path()
+}
+
+// sharedDoc is the first paragraph of the doc comment of a type shared by grouping instances.
+func sharedDoc(st *structType, what string) string {
+	const show = 4
+	var ps []string
+	for i, sn := range st.instances {
+		if i == show {
+			ps = append(ps, fmt.Sprintf("and %d more", len(st.instances)-show))
+			break
+		}
+		ps = append(ps, sn.Path())
+	}
+	mod, rest, _ := strings.Cut(st.origin, ":")
+	grp, inside, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("%s is %s %s of grouping %s:%s (%s), one type for its %d identical instances: %s.",
+		st.name, what, inside, mod, grp, configWord(st.sn), len(st.instances), strings.Join(ps, ", "))
+}
