@@ -54,8 +54,9 @@
 // whole entry (genimpl.Entries rebuilds the old entry in O(entry)).
 //
 // The package embeds the whole compiled schema (schema_descriptor*.go: pkg/schema's descriptor,
-// file paths reduced to base names) and each module's YANG text (<module>_yang.go); Schema()
-// decodes it on first use, without goyang or YANG parsing. A server whose datastore is opened
+// file paths reduced to base names) and each module's YANG text (<module>_yang.go), each
+// DEFLATE-compressed and base64-encoded (a tenth of the size the compiler has to hold); Schema()
+// decompresses and decodes them on first use, without goyang or YANG parsing. A server whose datastore is opened
 // with Schema() advertises every module with its revision, features and deviations and serves
 // the texts through get-schema.
 //
@@ -77,6 +78,22 @@
 // <module>_types2.go ... past about 768 KB, the struct paths of Changes in changes2.go ..., and
 // long string constants (the descriptor, a module's text) are cut into 48 KB pieces, each its
 // own constant, continued in schema_descriptor2.go ... and <module>_yang2.go ...
+//
+// Options.ShareGroupings (ncws gen --share-groupings) gives the containers and lists built from
+// one statement inside a grouping one Go type when every instance of that statement (in one
+// namespace, with one config value) has the same generated content and none was changed where
+// the grouping is used (the target of a refine, an augment or a deviation, and the nodes above
+// it, keep their path-named types); where the unchanged instances still differ (a relative
+// leafref reaching different targets), none is shared. The shared type is named after the
+// statement's place in its grouping, never after its uses: M(grouping's module) '_'
+// G(grouping) then '_' G(node) for each data node from the grouping down (choices and cases left
+// out), "__" M(namespace module) when the nodes are in another module's namespace than the
+// grouping's, "_State" when config false, a numeric suffix by rule 5 if the name is taken
+// (grouping interfaces-group of junos-qfx-conf-interfaces, container interfaces, list
+// interface-set: JunosQfxConfInterfaces_InterfacesGroup_Interfaces_InterfaceSet). Its doc
+// comment and error messages name the grouping path; Changes gives it for every path it stands
+// for. A struct holding an action or notification is never shared. Off by default, since it
+// renames the types of grouping nodes (golden case testdata/share).
 //
 // Options.Paths (ncws gen --path /MODULE:NODE/...) restricts the Go types to the subtrees at
 // those schema nodes and their ancestors; see Options.

@@ -43,6 +43,9 @@ import (
 //     (NcwsExample_OperState_Up); an identity constant: the same when the identity is in the
 //     module of the type's first base, else the type's name '_' M(identity's module) '_' its
 //     name (IetfInterfaces_InterfaceType_IanaIfType_EthernetCsmacd).
+//     - under Options.ShareGroupings, a type shared by the instances of a grouping's node:
+//     M(grouping's module) '_' G(grouping) then '_' and each data node inside it
+//     (JunosQfxConfInterfaces_InterfacesGroup_Interfaces), see share.go.
 //     - per module with operations: M(module) followed by Server, UnimplementedServer ...
 //     (NcwsExampleServer, RegisterNcwsExampleServer); the document root is Root.
 //  4. Fields: a struct's fields are its data children by steps 1-2 (NTP, Interface). A child of

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/schema"
 )
 
@@ -50,16 +51,16 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		return fmt.Errorf("gen: %w", err)
 	}
 	var joined string
-	err = splitConst("descriptor", "the schema descriptor", string(desc), "schema_descriptor",
+	err = splitConst("descriptor", "the schema descriptor", genimpl.Deflate(desc), "schema_descriptor",
 		func(j string) string { joined = j; return "" },
 		func(file, body string) error { return add(file, g.mods, imports, body) })
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
-	sb.WriteString("// descriptor is the compiled schema (pkg/schema's descriptor format).\n")
+	sb.WriteString("// descriptor is the compiled schema (pkg/schema's descriptor format), DEFLATE-compressed and base64-encoded.\n")
 	sb.WriteString("const descriptor = " + joined + "\n\n")
-	sb.WriteString("// sources are the modules' YANG texts by module name.\nvar sources = map[string]string{\n")
+	sb.WriteString("// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.\nvar sources = map[string]string{\n")
 	consts := newNamespace()
 	for _, m := range g.schema.Modules {
 		if m.Source == "" {
@@ -68,16 +69,17 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		c := consts.claim("yang" + GoName(m.Name))
 		fmt.Fprintf(&sb, "%q: %s,\n", m.Name, c)
 		mods := []*schema.Module{m}
-		what := "the YANG text of module " + moduleID(m)
-		if len(m.Source) <= constChunk {
+		what := "the YANG text of module " + moduleID(m) + " (compressed)"
+		text := genimpl.Deflate([]byte(m.Source))
+		if len(text) <= constChunk {
 			var b strings.Builder
-			fmt.Fprintf(&b, "// %s is %s, served by get-schema.\nconst %s = %s\n", c, what, c, strconv.Quote(m.Source))
+			fmt.Fprintf(&b, "// %s is %s, served by get-schema.\nconst %s = %s\n", c, what, c, strconv.Quote(text))
 			if err := add(bases[m]+"_yang.go", mods, imports, b.String()); err != nil {
 				return err
 			}
 			continue
 		}
-		err := splitConst(c, what, m.Source, bases[m]+"_yang",
+		err := splitConst(c, what, text, bases[m]+"_yang",
 			func(j string) string {
 				return fmt.Sprintf("// %s is %s, served by get-schema.\nconst %s = %s\n\n", c, what, c, j)
 			},
@@ -87,7 +89,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		}
 	}
 	sb.WriteString("}\n\n")
-	sb.WriteString("var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {\nreturn genimpl.LoadSchema(descriptor, sources)\n})\n\n")
+	sb.WriteString("var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {\nreturn genimpl.LoadCompressedSchema(descriptor, sources)\n})\n\n")
 	var names []string
 	for _, m := range g.schema.Modules {
 		if m.Implemented {

@@ -10,10 +10,10 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// descriptor is the compiled schema (pkg/schema's descriptor format).
-const descriptor = descriptor1 + descriptor2
+// descriptor is the compiled schema (pkg/schema's descriptor format), DEFLATE-compressed and base64-encoded.
+const descriptor = descriptor1
 
-// sources are the modules' YANG texts by module name.
+// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.
 var sources = map[string]string{
 	"ietf-datastores":               yangIetfDatastores,
 	"ietf-inet-types":               yangIetfInetTypes,
@@ -38,7 +38,7 @@ var sources = map[string]string{
 }
 
 var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
-	return genimpl.LoadSchema(descriptor, sources)
+	return genimpl.LoadCompressedSchema(descriptor, sources)
 })
 
 // Schema returns the compiled schema the package was generated from, decoded from the embedded

@@ -188,3 +188,34 @@ func TestRootBuilder(t *testing.T) {
 		t.Errorf("nil schema: error %v, want ErrNoSchema", err)
 	}
 }
+
+// TestDeflateInflate: what Deflate encodes for a generated package, Inflate gives back, and
+// LoadCompressedSchema decodes a compressed descriptor and module text; damaged input is an error.
+func TestDeflateInflate(t *testing.T) {
+	text := strings.Repeat("container interfaces { list interface { key name; } }\n", 1000)
+	z := genimpl.Deflate([]byte(text))
+	if len(z) > len(text)/10 {
+		t.Errorf("compressed %d bytes to %d, want a tenth or less", len(text), len(z))
+	}
+	back, err := genimpl.Inflate(z)
+	if err != nil || back != text {
+		t.Fatalf("Inflate = %d bytes, %v; want the %d bytes given", len(back), err, len(text))
+	}
+	if _, err := genimpl.Inflate(z[:len(z)/2]); err == nil {
+		t.Error("Inflate of a truncated text succeeded")
+	}
+	desc, err := schema.MarshalDescriptor(load(t), schema.DescriptorOptions{OmitSources: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := genimpl.LoadCompressedSchema(genimpl.Deflate(desc), map[string]string{"t": genimpl.Deflate([]byte(testModule))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Module("t") == nil || got.Module("t").Source != testModule || got.FindNode("/t:c/i8") == nil {
+		t.Errorf("LoadCompressedSchema lost the module, its text or its nodes")
+	}
+	if _, err := genimpl.LoadCompressedSchema("not base64!", nil); err == nil {
+		t.Error("LoadCompressedSchema of a damaged descriptor succeeded")
+	}
+}

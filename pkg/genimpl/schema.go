@@ -1,7 +1,12 @@
 package genimpl
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/schema"
@@ -24,6 +29,46 @@ func LoadSchema(descriptor string, sources map[string]string) (*schema.Schema, e
 		m.Source = src
 	}
 	return s, nil
+}
+
+// LoadCompressedSchema is LoadSchema for a descriptor and sources each compressed with DEFLATE
+// (RFC 1951) and encoded in standard base64, as generated packages embed them: the compressed
+// text is a tenth of the plain one, which is what the compiler holds and the binary carries.
+func LoadCompressedSchema(descriptor string, sources map[string]string) (*schema.Schema, error) {
+	desc, err := Inflate(descriptor)
+	if err != nil {
+		return nil, fmt.Errorf("genimpl: the embedded schema: %w", err)
+	}
+	texts := make(map[string]string, len(sources))
+	for name, src := range sources {
+		if texts[name], err = Inflate(src); err != nil {
+			return nil, fmt.Errorf("genimpl: the embedded text of module %s: %w", name, err)
+		}
+	}
+	return LoadSchema(desc, texts)
+}
+
+// Inflate returns the text that Deflate encoded.
+func Inflate(s string) (string, error) {
+	r := flate.NewReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(s)))
+	defer r.Close()
+	var b strings.Builder
+	if _, err := io.Copy(&b, r); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// Deflate compresses text with DEFLATE at the best compression and encodes the result in
+// standard base64 (the generator's side of Inflate).
+func Deflate(text []byte) string {
+	var b bytes.Buffer
+	w := base64.NewEncoder(base64.StdEncoding, &b)
+	fw, _ := flate.NewWriter(w, flate.BestCompression) // the level is valid
+	fw.Write(text)
+	fw.Close()
+	w.Close()
+	return b.String()
 }
 
 // Op returns the rpc, action or notification of s at path, a schema node path as

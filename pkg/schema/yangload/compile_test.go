@@ -385,6 +385,40 @@ var compileCases = []compileCase{
 		},
 	},
 	{
+		name: "grouping origins and amended instances",
+		modules: map[string]string{"go.yang": `module go { yang-version 1.1; namespace "urn:go"; prefix go;
+  import gx { prefix gx; }
+  grouping inner { list item { key k; leaf k { type string; } } }
+  grouping outer {
+    container box { choice c { case a { container deep { uses inner; } } } leaf size { type uint8; } }
+    uses inner;
+  }
+  container one { uses outer; }
+  container two { uses outer { refine "box/size" { default 3; } } }
+  container three {
+    grouping local { container here { leaf x { type string; } } }
+    uses local;
+    uses gx:far;
+  }
+  augment "/go:one/go:box" { leaf extra { type string; } }
+}`, "gx.yang": `module gx { yang-version 1.1; namespace "urn:gx"; prefix gx;
+  grouping far { container away { leaf y { type string; } } }
+}`},
+		files: []string{"go.yang"},
+		facts: []fact{
+			{"/go:one", origin, "  "},
+			{"/go:one/box", origin, "go:outer/box amended "},
+			{"/go:one/box/deep", origin, "go:outer/box/deep  "},
+			{"/go:one/box/deep/item", origin, "go:inner/item  "},
+			{"/go:one/item/k", origin, "go:inner/item/k  "},
+			{"/go:one/box/extra", origin, "  "},
+			{"/go:two/box", origin, "go:outer/box  "},
+			{"/go:two/box/size", origin, "go:outer/box/size amended "},
+			{"/go:three/here", origin, "go:local#11/here  "},
+			{"/go:three/away", origin, "gx:far/away  "},
+		},
+	},
+	{
 		name: "when origins",
 		modules: map[string]string{"w.yang": `module w { yang-version 1.1; namespace "urn:w"; prefix w;
   grouping g { leaf a { type string; } container b { leaf c { type string; } } }
@@ -408,6 +442,15 @@ var compileCases = []compileCase{
 			{"/w:top/b/d", func(n *schema.Node) any { return whenList(n) }, []string{"c = 'z' augment self=false"}},
 		},
 	},
+}
+
+// origin shows a node's Grouping and Amended.
+func origin(n *schema.Node) any {
+	a := ""
+	if n.Amended {
+		a = "amended"
+	}
+	return n.Grouping + " " + a + " "
 }
 
 func whenList(n *schema.Node) []string {

@@ -3,5 +3,5 @@
 
 package anydata
 
-// yangAnydata is the YANG text of module anydata, served by get-schema.
-const yangAnydata = "module anydata {\n  yang-version 1.1;\n  namespace \"urn:example:anydata\";\n  prefix a;\n\n  anydata blob { description \"Opaque data.\"; }\n  container holder {\n    anyxml raw;\n    leaf data { type binary; }\n  }\n}\n"
+// yangAnydata is the YANG text of module anydata (compressed), served by get-schema.
+const yangAnydata = "PM5BjoMwDIXhfU7xlP0gsSWHmDMYYmYiJU5qQkuEuHsFVF1atj/9Kfs1Mkiap0rYDdBI/n6erEvIgr7rnQGEEi+FJoZdVQbeKJXIw+fNnidFeQ4byBmDrzfGPGKH52XSUOop2t9Cj5Vx7jvrcBhgylIpCCv+c/SsV8elbClC6eWuOTLNuDtRW2GMQUjbbRzmMO8AAAD//w=="

@@ -4,4 +4,4 @@
 package anydata
 
 // descriptor1 is part 1 of the schema descriptor.
-const descriptor1 = "NCWS-SD\x02\x0f\a\x13\x01\x03\f\x04\f\x0e\x06\x0e\x03\x0e\x04\x06\x0eanydataurn:example:anydataa1.1anydata.yangblobOpaque data.anydata.yang:6holderanydata.yang:7rawanydata.yang:8databinaryanydata.yang:9\x01\x00\x04\x01\x01\x03\x01\x00\x01\x81\x80B\x0e\x0e\x0f\x00\x00\x00\x01\x02\x03\x00\x04\x00\x01\x00\x05\x00\x00\x00\x01\x00\x00\x02\a\x89\x80\b\x06\x01\a\b\x01\x81\x80(\t\x01\n\x02\b\x81\x80\b\v\x01\f\x03\x81\x90\b\r\x01\x00\x0f\x00\x00"
+const descriptor1 = "VMk/j4IwGIDx92170LvjynBf4MZbJGHxD6M668Dg/BIaNcGCjUTZ2tHNj2wwDLI9+T2b1S6f5GsWh7/IIxGpQHElAkWmK+lCrTWZvtGpqXQ2EKVJOmTSkdkXVV1sGzq3+u9l7y+bHuqq1HZkM0vXEcz7LI6GbDfyBYJA5Ajo3VKpGACQcRCA8NE3AAvvTgYYSvTu/xO/mPROfmPE/UP+IMQAzwAAAP//"

@@ -3,5 +3,5 @@
 
 package augment
 
-// yangAugmentBase is the YANG text of module augment-base@2026-11-24, served by get-schema.
-const yangAugmentBase = "module augment-base {\n  yang-version 1.1;\n  namespace \"urn:example:augment-base\";\n  prefix base;\n\n  description\n    \"Golden case: the module other modules augment.\";\n\n  revision 2026-11-24;\n\n  container system {\n    leaf hostname {\n      type string;\n    }\n    list user {\n      key \"name\";\n      leaf name {\n        type string;\n      }\n    }\n  }\n}\n"
+// yangAugmentBase is the YANG text of module augment-base@2026-11-24 (compressed), served by get-schema.
+const yangAugmentBase = "bI7RaoQwFETf8xVD3l2qlD7oB/Q7Up3VUE0k97qsFP+9JHVLC/ty4Q4zh7PEYZsJt40Lg1YfTogvA+wujNWNSXwMqC91Z4DgFsrqesJuKbS8u2Wd2f7d2txbE6/+jvx3xgADpU9+VR+DAQD7HueBAb0TttCJOC2iTkznIw+niy2QxJsvMs1L81bVddW8lryPQZ0PTJBdlEuxB2a6K6YomqXPDNB9JUSTD2NXouOn7EWxCdNv8ZM7bJ7a7kwK8B/sCe4BzPcwh/kOAAD//w=="

@@ -3,5 +3,5 @@
 
 package augment
 
-// yangAugmentExt is the YANG text of module augment-ext@2026-11-24, served by get-schema.
-const yangAugmentExt = "module augment-ext {\n  yang-version 1.1;\n  namespace \"urn:example:augment-ext\";\n  prefix ext;\n\n  import augment-base {\n    prefix base;\n  }\n\n  description\n    \"Golden case: augments across modules, a leaf with the same name as the target's, a container\n     and a leaf in the augmented list, and an augment with a when.\";\n\n  revision 2026-11-24;\n\n  augment \"/base:system\" {\n    leaf hostname {\n      type string;\n      description\n        \"Clashes with base:hostname by name.\";\n    }\n    container clock {\n      leaf timezone {\n        type string;\n      }\n    }\n  }\n\n  augment \"/base:system/base:user\" {\n    when \"base:name != 'root'\";\n    leaf shell {\n      type string;\n    }\n  }\n}\n"
+// yangAugmentExt is the YANG text of module augment-ext@2026-11-24 (compressed), served by get-schema.
+const yangAugmentExt = "dJDNDptADITvPIW7l1xCWqKqB6KeeuhzOODAqvuD1iaBVrx7hRdoVTWX1Wo09nxjH9vREeDYeQpS0iTwqwCYMXTlkxLbGKC6VLcCIKAnHrAhMGMKNU3oB0f1X6NmtQ2JHnYCmuRWFADWDzHJEXBHJk04jKuyzi2ruyVukh3ExqAe8z26lgI0yFTvSxiwSZEZMjyfAcERPuBlpQfpCRg9KS8gqyCYOpKTWpsYBG2gpAmAod3nbVDzFkMtOMtyzo6wyzkF4dVTuBjtmOhp9VLXT9cvZVWV18+q7xPm41qy5pmFvNnqa2IfWZQzawAyDwQsyYbutkn/3kTv8s0h98QZRrcfq+6zVr+YvGDR9ygNjYvNjyNPKcR6+hnDH4r/cizHuuVtufwfmdJecz0TGJWV7sNXOKUY5bThKQD35Nz7G+TMpfgdAAD//w=="

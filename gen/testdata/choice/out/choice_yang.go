@@ -3,5 +3,5 @@
 
 package choice
 
-// yangChoice is the YANG text of module choice, served by get-schema.
-const yangChoice = "module choice {\n  yang-version 1.1;\n  namespace \"urn:example:choice\";\n  prefix c;\n\n  container transport {\n    choice protocol {\n      default tcp;\n      description \"How to connect.\";\n      case tcp {\n        leaf tcp-port { type uint16; default \"830\"; }\n      }\n      case tls {\n        container tls {\n          leaf cert { type string; }\n        }\n        leaf tls-port { type uint16; }\n      }\n      leaf unix-socket {\n        description \"A shorthand case.\";\n        type string;\n      }\n      case nested {\n        choice inner {\n          leaf a { type empty; }\n          leaf b { type boolean; }\n        }\n      }\n    }\n  }\n}\n"
+// yangChoice is the YANG text of module choice (compressed), served by get-schema.
+const yangChoice = "bFHNbvIwELznKUa5gz70SVVFTr31NcxmAavOrmVvWlCVd69MEkhaLrY1mp2fdadtHxh0Vk+M7wq4OjltPjllr4LddtdUgLiOc3TEqPske764Lgbej1N1YcTER38BNVUFkIo5L5xgyUmOmuwmjdknJjUlDRMKtHx0fTAYxeYOZUo+WolRv+sXTIuwMNm2nknkMpehuxAQ2B0LtBltYdfI6L3Y7qW5+9Sv///VDYZpaljJhbyQW3RZ4ZMR8cMkW/Jyeqhi8RpThfw01e8YN3Iv/rLJSh9sC9vVVt6Qz5rs7KS9RX/sBatEz1oKZ+N2WXT8Gi+l65+ebs7MXbTrsuNEOMyEg2pgJ8/WMN7lHKqh+gkAAP//"

@@ -3,5 +3,5 @@
 
 package deviation
 
-// yangDeviationBase is the YANG text of module deviation-base@2026-11-24, served by get-schema.
-const yangDeviationBase = "module deviation-base {\n  yang-version 1.1;\n  namespace \"urn:example:deviation-base\";\n  prefix base;\n\n  description\n    \"Golden case: the module a device deviates.\";\n\n  revision 2026-11-24;\n\n  container device {\n    leaf name {\n      type string;\n    }\n    leaf mtu {\n      type uint32;\n    }\n    leaf legacy {\n      type string;\n      description\n        \"Not supported by the device: gone from the generated struct.\";\n    }\n    leaf mode {\n      type string;\n    }\n  }\n}\n"
+// yangDeviationBase is the YANG text of module deviation-base@2026-11-24 (compressed), served by get-schema.
+const yangDeviationBase = "hI9NaoRAEIX3fYqHeyWakIUeILvcoaa7NA1a3fSPjAzePdiZIQwSsqzHV4/vLc7kmWF4tZSsk/pCkXFTwEYy1SuHaJ2gbdpBAUILR0+aUeUgPV9p8TP3z9/VQfrAo73iuAelAMNRB+sPSAFA9eFmwwJNkXukL8bdhIqLfihxbKpSEHi1RaV76d7rtq27t5JrJ4mscHj83Ur/zDQW3fsNpM0zYgpWpqFE+y+4pPzMZSvptTtxM0+kt78rzzvL1k+XELP3LiQ2uGxl749uj8kJYwxuKenEwoEOLKaQdWqqs6wz/6za1a6+AwAA//8="

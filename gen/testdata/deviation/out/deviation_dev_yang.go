@@ -3,5 +3,5 @@
 
 package deviation
 
-// yangDeviationDev is the YANG text of module deviation-dev@2026-11-24, served by get-schema.
-const yangDeviationDev = "module deviation-dev {\n  yang-version 1.1;\n  namespace \"urn:example:deviation-dev\";\n  prefix dev;\n\n  import deviation-base {\n    prefix base;\n  }\n\n  description\n    \"Golden case: a device's deviations: not-supported, a replaced type, an added default.\";\n\n  revision 2026-11-24;\n\n  deviation \"/base:device/base:legacy\" {\n    deviate not-supported;\n  }\n  deviation \"/base:device/base:mtu\" {\n    deviate replace {\n      type uint16 {\n        range \"68..9216\";\n      }\n    }\n  }\n  deviation \"/base:device/base:mode\" {\n    deviate add {\n      default \"auto\";\n    }\n  }\n}\n"
+// yangDeviationDev is the YANG text of module deviation-dev@2026-11-24 (compressed), served by get-schema.
+const yangDeviationDev = "hJDNbqswEIX3PMWRN3cTuAVVqCUP0OeYMpPIEtiWf1CiKu9e2VDaZBMWyBodf98Zz5bTJGBZNEVtTc2y4KsCrmTO9SI+aGvQNu2xAgzNEhyNApW8GeRCs5tkuLusctB5OelLph6rCtCzsz7+kXxSkGLZo3mSb95yniWMXrscLRn1YScWg5GCDKACGuVf+CWGAcbGOiSXTcIHELy4iUZhxKuTA8iAmIXBcqI0xUaVbl4WXXbsXrq+btu6ez2uHTY01P9cblil63mSM41Xta2wRuW+wbrME84c0yNka71NUcojaRPbfp8BnsxZoPq3pnnv2r48ev5u1c//uduyPMqJeZdszwRFKdpNsIJv1XcAAAD//w=="

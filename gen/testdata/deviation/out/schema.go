@@ -10,17 +10,17 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// descriptor is the compiled schema (pkg/schema's descriptor format).
+// descriptor is the compiled schema (pkg/schema's descriptor format), DEFLATE-compressed and base64-encoded.
 const descriptor = descriptor1
 
-// sources are the modules' YANG texts by module name.
+// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.
 var sources = map[string]string{
 	"deviation-base": yangDeviationBase,
 	"deviation-dev":  yangDeviationDev,
 }
 
 var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
-	return genimpl.LoadSchema(descriptor, sources)
+	return genimpl.LoadCompressedSchema(descriptor, sources)
 })
 
 // Schema returns the compiled schema the package was generated from, decoded from the embedded

@@ -3,5 +3,5 @@
 
 package empty
 
-// yangEmpty is the YANG text of module empty, served by get-schema.
-const yangEmpty = "module empty {\n  yang-version 1.1;\n  namespace \"urn:example:empty\";\n  prefix e;\n\n  description\n    \"Type empty as a leaf and as a leaf-list (new in YANG 1.1), at the\n     top of a container and inside a list entry.\";\n\n  container flags {\n    leaf enabled { type empty; }\n    leaf-list markers {\n      type empty;\n      description \"At most one entry: every value is the same.\";\n    }\n    list slot {\n      key \"id\";\n      leaf id { type uint8; }\n      leaf-list seen { type empty; }\n    }\n  }\n}\n"
+// yangEmpty is the YANG text of module empty (compressed), served by get-schema.
+const yangEmpty = "bI8xb/IwGIT3/IqTp++TChJbBRNTt05dOr4lF2phv7ZshxIh/nvlhASGLpFi3XvPcz60vSPoYxlwbYBB9Lg6M2UbFJv1ZtcAKp45yoEwfdItL+Kj43Y8MjUQEzt7AXdNA7TMh2RjsUEbADAfQ5wJkiFwlA6i7eNv5Wwu+Kf8gVV87t/fKvr/C6SgfHOsQQkRoYPgELSIVaaxxGq2LWtR7aCWNKzNKPLIdU6OeZyHiU6VL8cWV5RFbofbEpiEvKQT03yI5+z95WkrzL7Ah1wQlJPHFjwzDTiL6wmb6xZk8VybqeAOrKzsQllAJw4wtjUzZnS2i25vtbzOus/CmdQ/N9Xvrbk1vwEAAP//"

@@ -3,5 +3,5 @@
 
 package identityref
 
-// yangIdentityrefExt is the YANG text of module identityref-ext, served by get-schema.
-const yangIdentityrefExt = "module identityref-ext {\n  yang-version 1.1;\n  namespace \"urn:example:identityref-ext\";\n  prefix ie;\n\n  import identityref { prefix i; }\n\n  identity aes { base i:symmetric; description \"Another module's aes.\"; }\n}\n"
+// yangIdentityrefExt is the YANG text of module identityref-ext (compressed), served by get-schema.
+const yangIdentityrefExt = "XI/NioQwEITveYoilz0peDWnfZSslrsN5odOXBTx3YfMDMMw5/6+rqqQ5m0lZGasUg/l0nGvOA1w+Pjb/VOLpIihH5wBog8s2U+E3TSO3H3IK8cP3TY0KxfZIXTGABJy0vqeg/OFOFx35nmEZ8GJH18IGcsRAqvK5DCzTCq5tkL2O6b6R8VjwVdpVm/bq8vcAgAA//8="

@@ -3,5 +3,5 @@
 
 package identityref
 
-// yangIdentityref is the YANG text of module identityref, served by get-schema.
-const yangIdentityref = "module identityref {\n  yang-version 1.1;\n  namespace \"urn:example:identityref\";\n  prefix i;\n\n  identity crypto { description \"Crypto algorithms.\"; }\n  identity symmetric { base crypto; }\n  identity aes { base symmetric; description \"AES.\"; }\n  identity rsa { base crypto; }\n  identity hash;\n  identity sha-256 { base hash; }\n  identity hmac-sha-256 { base hash; base symmetric; }\n\n  container keys {\n    leaf algorithm { type identityref { base crypto; } }\n    leaf-list allowed { type identityref { base crypto; } }\n    leaf digest { type identityref { base hash; } }\n    leaf mac { type identityref { base hash; base symmetric; } }\n  }\n}\n"
+// yangIdentityref is the YANG text of module identityref (compressed), served by get-schema.
+const yangIdentityref = "lJFNTsMwEIX3PsVT9qlUJFg0K4Q4AScYnGlj4T95XKgV5e4o6Q9piorYZub78ubZhXZvGaZln00uibfoFVDI7+pPTmKCx3q1bhTgybFE0oxqn/yGD+Si5c0Mrca1mHhrDjCNUrh4oVOJOaBHy6KTiXkUVy/Hr2R3IZncOVlVDYY5J8U5zslo9Hgn4ZNosUUs5/kFaK5/9fz6diNPQne1HUnXXKXpqH54fDpD03yBONL1r2vLdMPYjw4+k/Gc8MFFpuoBy7T96QQ9comLJ1qEnjIcwdoaySBrwxe3/2TRmh1LvkOdLp4zjvSfwM3tk2BQg/oOAAD//w=="

@@ -3,5 +3,5 @@
 
 package iffeature
 
-// yangIffeature is the YANG text of module iffeature@2026-11-24, served by get-schema.
-const yangIffeature = "module iffeature {\n  yang-version 1.1;\n  namespace \"urn:example:iffeature\";\n  prefix iff;\n\n  description\n    \"Golden case: if-feature. Generated with only feature ntp enabled (features.txt): the\n     nodes of the other features are not in the package.\";\n\n  revision 2026-11-24;\n\n  feature ntp;\n  feature radius;\n\n  container system {\n    leaf hostname {\n      type string;\n    }\n    container ntp {\n      if-feature \"ntp\";\n      leaf server {\n        type string;\n      }\n    }\n    container radius {\n      if-feature \"radius\";\n      leaf server {\n        type string;\n      }\n    }\n    leaf ntp-and-radius {\n      if-feature \"ntp and radius\";\n      type string;\n    }\n    leaf ntp-or-radius {\n      if-feature \"ntp or radius\";\n      type string;\n    }\n  }\n}\n"
+// yangIffeature is the YANG text of module iffeature@2026-11-24 (compressed), served by get-schema.
+const yangIffeature = "pJDNjqMwEITvPEWJ0+4BtESrPcAD5Dl6cROsgbZlN5mgUd59hANJFGV+pLkgUe76qrtGZ6aBYbuOSafAeMuAmeRQHDlE6wRVWTUZIDRy9NQy8ilIzSca/cD11ZgvQz5wZ08LrckywHBsg/VqnWQAkO/dYFjQUuQatitWb4k9CwdSNni12sPJMGPbSNSDhf4PbPBrFWOpJ/1dQ3tOZIgzHOG6RYHTnsPmj6AF4hRW0qun9oUOXOZpx8BHm+7c/dn9K6qq2P1N+l16c/cbyNgpponWiZIVDohzVB5TdcDA1KF3UZfGVg3Q2TOiBiuHJknn9L0xliu34VszyEV93qx6QkcORw7X2SfoDf4Ycdn9acrl6WdBySTqCxJTfJK1XEpi8JD5QUNXqgtfQV34FvOcnbP3AAAA//8="

@@ -3,5 +3,5 @@
 
 package leafref
 
-// yangLeafref is the YANG text of module leafref, served by get-schema.
-const yangLeafref = "module leafref {\n  yang-version 1.1;\n  namespace \"urn:example:leafref\";\n  prefix l;\n\n  container ports {\n    list port {\n      key \"id mode\";\n      leaf id { type uint16; }\n      leaf mode {\n        type enumeration { enum access; enum trunk; }\n      }\n      leaf weight { type decimal64 { fraction-digits 3; } }\n    }\n  }\n  container uses {\n    leaf port-id { type leafref { path \"/l:ports/l:port/l:id\"; } }\n    leaf port-mode { type leafref { path \"/l:ports/l:port/l:mode\"; } }\n    leaf-list weights { type leafref { path \"/l:ports/l:port/l:weight\"; require-instance false; } }\n    leaf chain { type leafref { path \"../port-id\"; } }\n  }\n}\n"
+// yangLeafref is the YANG text of module leafref (compressed), served by get-schema.
+const yangLeafref = "jJDNboMwEITvPMWIO4miVjnA06zsJVnFGOqfNhHi3SvbFJpKlXIBrb3zeWaGUUfDMEy94x5zBTzIXppPdl5Gi9Ph1FWApYH9RIpRR2dbvtMwGW5XWZ1WJse93GG6qgLUaAOJZYdpdMFnLmDEh3ywzsCNH6hFYxg1Z0peY+ohGjPCY2JEseF07rD8vk6CjYKyyDYO7Cgk33OeQEqx910Zgov2tnOeeF8sl2v4eVKzkoHM+R0zekcqIRstFwkebx2WVZu+y1Pa6HkLm7ApbLNH2WrGROGK+mja3M/6P5pWdL3zd0SJ+yqktPmEaXL3JaV/nVQEdQfHH1EcN2J9IKsYPRnPf6yqK4n9D344HNc2NmtLtVTfAQAA//8="

@@ -3,5 +3,5 @@
 
 package names
 
-// yangNamesAug is the YANG text of module names-aug, served by get-schema.
-const yangNamesAug = "module names-aug {\n  yang-version 1.1;\n  namespace \"urn:example:names-aug\";\n  prefix na;\n\n  import names { prefix n; }\n\n  augment \"/n:top\" {\n    leaf foo-bar {\n      type string;\n      description \"Another module's FooBar: the field gets the module's name.\";\n    }\n    container config {\n      description \"Another module's config beside names' own: struct Names_Top__NamesAug_Config.\";\n      leaf mtu { type uint16; }\n    }\n  }\n}\n"
+// yangNamesAug is the YANG text of module names-aug (compressed), served by get-schema.
+const yangNamesAug = "fFCxboMwEN35iieWTEmVpQNMaaWOnbojBw7HEtxZ9rlNFPHvlcFl7HI63r3He8+zDGkisJkpHk2yeFbAw7A9flOIThjn07mtsDG86Ql1CtzQ3cx+omYX1pnkA43uDjZtVQFu9hJ0U+K5H1ss+WqSnYkV9Qs3Kr5enYGJzIhR5Hg1oUCAPjwhanBs2wINFPvgvOaI9YVFbxSwtTlEfIi8mdBAb4TR0TTAksb1c+fkXKd6+9+yzl5YjWMKeRud3f3/NyvkK0U3lKc8QH64yZFTr/jMUPclvuvW9ZJs976K/vxL71kTnlvb5FjPr21JludSLdVvAAAA//8="

@@ -3,5 +3,5 @@
 
 package orderedby
 
-// yangOrderedby is the YANG text of module orderedby, served by get-schema.
-const yangOrderedby = "module orderedby {\n  yang-version 1.1;\n  namespace \"urn:example:orderedby\";\n  prefix o;\n\n  container policy {\n    list rule {\n      key \"name\";\n      ordered-by user;\n      leaf name { type string; }\n      leaf-list match { type string; ordered-by user; }\n    }\n    list log {\n      description \"A keyless state list.\";\n      config false;\n      leaf message { type string; }\n    }\n    list pair {\n      key \"a b\";\n      leaf a { type string; }\n      leaf b { type boolean; }\n    }\n  }\n}\n"
+// yangOrderedby is the YANG text of module orderedby (compressed), served by get-schema.
+const yangOrderedby = "fJBBboMwEEX3PsUX+0TKNqx6lMEM1KqxrRlTxYq4e2WSUIjUssP+8/7zTLGfPSNKz8J9V3A3QKEwnr5Z1MWAy/nSGiDQxJrIMppZwpVvNCXP122wqaEkPLgbYmsMYGPI5AILUvTOPtCAd5ohtfTxD3xxQVP5K6N+T+qpK5iV5XXsmYZVBHfkkhiaxYWxxbILnNaCibL9fI+9Y59zy6+Xj+Om1bNacSnXJTQf1dKzKjRT5jV93nxtDIMbMZBXPshOrErjH7673kROjvsgdM0BRf89Gt3rtovRM4V9x2IW8xMAAP//"

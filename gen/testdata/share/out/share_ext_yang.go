@@ -3,5 +3,5 @@
 
 package share
 
-// yangShareExt is the YANG text of module share-ext@2026-12-05, served by get-schema.
-const yangShareExt = "module share-ext {\n  yang-version 1.1;\n  namespace \"urn:example:share-ext\";\n  prefix se;\n\n  import share-base {\n    prefix sb;\n  }\n\n  description\n    \"Augments one instance of grouping endpoint of share-base: /network/monitored/address.\";\n\n  revision 2026-12-05;\n\n  augment \"/sb:network/sb:monitored/sb:address\" {\n    leaf probe-interval {\n      type uint32;\n      units \"seconds\";\n    }\n  }\n}\n"
+// yangShareExt is the YANG text of module share-ext@2026-12-05 (compressed), served by get-schema.
+const yangShareExt = "RJDBcqswDEX3fIXGe0LCm9cFWfVTDL6hmoLkkUyaTCf/3oHQZnt9dOSrWdMygfwjGmrcCn1XRPcoY32FOavQ6XA6V0QSZ3iOAygsJh1ucc4Tur/BsELZcOEbOc5VRcRzViu7u4+OTf6i+nXksZIJPhjnwiobEd6XcYYUJxUQi5coA0gvNJoumWUkSMrKUtbwtaGjRlC+1D6bWYWLGlITUzK4H8L2K8OVt2LtsX2rT219/L/l8bmSQuN99yvxvnt5vO92VdibTIgXyqY9apYCu8ZpfyEq9wxaWMq/9rxHi3BxCo5BJXl4xo/tCI/qJwAA//8="

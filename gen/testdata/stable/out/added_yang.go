@@ -3,5 +3,5 @@
 
 package stable
 
-// yangAdded is the YANG text of module added, served by get-schema.
-const yangAdded = "module added {\n  yang-version 1.1;\n  namespace \"urn:example:added\";\n  prefix ad;\n\n  import stable { prefix st; }\n\n  description\n    \"The module added to stable: it reuses every name stable has, in every place a name could\n     clash (a top-level node, an augmenting node, an identity, a typedef, a use of stable's\n     grouping), and sorts before stable.\";\n\n  identity ethernet { base st:link-type; }\n\n  typedef level {\n    type enumeration { enum none; enum all; }\n  }\n\n  container system {\n    leaf hostname { type string; }\n    leaf log-level { type level; }\n  }\n\n  container item {\n    uses st:moded;\n  }\n\n  augment \"/st:top\" {\n    container item {\n      leaf colour { type string; }\n    }\n    leaf entry { type string; }\n  }\n\n  augment \"/st:top/st:entry\" {\n    container item {\n      leaf colour { type string; }\n    }\n  }\n}\n"
+// yangAdded is the YANG text of module added (compressed), served by get-schema.
+const yangAdded = "rJHBjpwwEETvfEWJSxJpZ6O9wm/kBzy4ASum23I3o0Vo/j0yeLSJxDEnbHf1q1KxiF8jwXlPHnsDbI6n24OyBmF8vH/0DcBuIU1uILRr5o4+3ZIidcdSWwQp0xg+4XzfNEBYkmSDmrtHwv6aqvV4lrknHXJIFoQbAGh/zYR/gpjU7Q7BkGlVUtCD8nZkeaFnp28IXCcploTuVAyyRn/QMUSnM747mKRbpAdFsHh6g2O4dVqILfD09RZ8ebHtDQ62JfI0luOqBBmr9Tc92VOWNQWefpRND5VsijuNkl8h39uzkwoF2UyZybDj7rSouhj496041X6qKc6s++FU3kC8LpRdKQ77cQMLU38eXYwFgBMyCJsLTBm6qdFSOZHciFnUjpb2k6uWA0/ncpVEmWpXVXNcLvnhi378J7VuEU++f0lryWh/qnUmqa3qS0T1HyTKmq8D/hWT2PJ2pbo0Lp9j438keDbP5k8AAAD//w=="

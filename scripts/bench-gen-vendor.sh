@@ -1,0 +1,107 @@
+#!/bin/bash
+# bench-gen-vendor: the issue-17 targets on the largest vendor set, Juniper Junos QFX 24.4
+# configuration models ($SHARED/yang/vendor/junos: -p common -p junos-qfx/conf, the 33 modules of
+# junos-qfx/conf/models, no --path):
+#   1. bin/ncws gen with $GEN_FLAGS (default --share-groupings): wall time, CPU time and peak RSS
+#      (GNU time -v), files, bytes of Go by kind (types, convert, enums, changes, descriptor,
+#      module texts);
+#   2. go build of the output as the only package of a fresh module with a replace to a snapshot
+#      of this tree, in a fresh GOCACHE warmed by building the ncws runtime packages first, so
+#      that the timed build compiles the generated package only (what a user pays after
+#      regenerating): wall time, CPU time, peak RSS. A build is stopped after $BUILD_TIMEOUT
+#      (default 15 min) and reported as such.
+# Targets (issue 17): gen <= 20 s and <= 2 GB, output <= 150 MB, go build <= 4 GB and <= 5 min.
+# Each measurement is repeated $REPEAT times (default 1: a build takes minutes); medians shown.
+# Run it alone: a Junos build takes several GB (under `flock /work/heavy.lock` on shared machines).
+# Env: REPEAT (1), GEN_FLAGS (--share-groupings), BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SHARED=${NCWS_SHARED:-$ROOT/../shared}
+REPEAT=${REPEAT:-1}
+GEN_FLAGS=${GEN_FLAGS---share-groupings}
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-900}
+OUT=$(mkdir -p "${BENCH_OUT:-bench-out}/gen-vendor" && cd "${BENCH_OUT:-bench-out}/gen-vendor" && pwd)
+J=$SHARED/yang/vendor/junos
+[ -d "$J/junos-qfx/conf/models" ] || { echo "bench-gen-vendor: $J/junos-qfx/conf/models missing" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench-gen-vendor: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+[ -x bin/ncws ] || { echo "bench-gen-vendor: bin/ncws missing (make build)" >&2; exit 1; }
+mapfile -t MODS < <(ls "$J"/junos-qfx/conf/models/*.yang)
+[ "${#MODS[@]}" = 33 ] || { echo "bench-gen-vendor: want 33 modules, found ${#MODS[@]}" >&2; exit 1; }
+
+# The package is built against a snapshot of the tree taken now.
+SRC=$OUT/src
+rm -rf "$SRC"
+mkdir -p "$SRC"
+cp -a go.mod go.sum cmd gen internal pkg yang "$SRC/"
+
+# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb cpu_s status" to OUTFILE.
+measure() {
+	local res=$1; shift
+	local status=0
+	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" || status=$?
+	if [ "$status" != 0 ]; then
+		tail -c 3000 "$OUT/cmd.log" >&2
+		grep -v -E '^\s' "$OUT/time.txt" | tail -c 3000 >&2
+	fi
+	awk -F': ' -v st="$status" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
+		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
+		END{printf "%.1f %.0f %.1f %s\n", w, r, u+y, st}' "$OUT/time.txt" >>"$res"
+}
+
+# median FILE COL
+median() {
+	sort -g -k"$2,$2" "$1" | awk -v c="$2" '{v[NR]=$c} END{print v[int((NR+1)/2)]}'
+}
+
+gomod() {
+	local dir=$1
+	{
+		printf 'module example.com/benchvendor\n\ngo 1.26\n\nrequire (\n\tgithub.com/ncws/ncws v0.0.0\n'
+		awk '/^require \($/{r=1; next} r && /^\)$/{r=0; next} r && NF{print "\t" $1 " " $2} /^require [^(]/{print "\t" $2 " " $3}' "$ROOT/go.mod"
+		printf ')\n\nreplace github.com/ncws/ncws => %s\n' "$SRC"
+	} >"$dir/go.mod"
+	cp "$ROOT/go.sum" "$dir/go.sum"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | awk '{print $3}'), $(git rev-parse --short HEAD 2>/dev/null)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "set: Junos QFX conf, ${#MODS[@]} modules; gen flags: ${GEN_FLAGS:-(none)}; median of $REPEAT"
+MOD=$OUT/mod
+rm -f "$OUT/gen" "$OUT/build"
+for _ in $(seq "$REPEAT"); do
+	rm -rf "$MOD"
+	mkdir -p "$MOD/junos"
+	# shellcheck disable=SC2086
+	measure "$OUT/gen" bin/ncws gen $GEN_FLAGS -p "$J/common" -p "$J/junos-qfx/conf" -o "$MOD/junos" --package junos "${MODS[@]}"
+	[ "$(tail -1 "$OUT/gen" | cut -d' ' -f4)" = 0 ] || { echo "bench-gen-vendor: gen failed" >&2; exit 1; }
+done
+files=$(find "$MOD/junos" -name '*.go' | wc -l)
+bytes=$(cat "$MOD"/junos/*.go | wc -c)
+structs=$(cat "$MOD"/junos/*.go | grep -c '^type .* struct {' || true)
+kind() { cat "$MOD"/junos/$1 2>/dev/null | wc -c | awk '{printf "%.1f", $1/1048576}'; }
+echo "output: $files files, $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') MB of Go, $structs struct types"
+echo "by kind (MB): types $(kind '*_types*.go'), convert $(kind '*_convert*.go'), enums $(kind '*_enums*.go'), changes $(kind 'changes*.go'), descriptor $(kind 'schema_descriptor*.go'), module texts $(kind '*_yang*.go')"
+
+gomod "$MOD"
+cache=$OUT/gocache
+rm -rf "$cache"
+export GOCACHE=$cache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
+# Warm: the ncws runtime packages the generated code imports.
+(cd "$MOD" && go build github.com/ncws/ncws/pkg/genimpl github.com/ncws/ncws/pkg/data github.com/ncws/ncws/pkg/schema)
+for r in $(seq "$REPEAT"); do
+	echo "package junos // run $r $RANDOM" >"$MOD/junos/zz_bench_nonce.go"
+	(cd "$MOD" && measure "$OUT/build" timeout "$BUILD_TIMEOUT" go build ./junos)
+done
+rm -f "$MOD/junos/zz_bench_nonce.go"
+unset GOCACHE GOFLAGS GOPROXY GOWORK
+bstatus=$(sort -k4,4 "$OUT/build" | tail -1 | cut -d' ' -f4)
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| step | wall | CPU (user+sys) | peak RSS | status |"
+echo "|------|------|----------------|----------|--------|"
+printf '| gen | %s s | %s s | %s MB | %s |\n' "$(median "$OUT/gen" 1)" "$(median "$OUT/gen" 3)" "$(median "$OUT/gen" 2)" ok
+bs=ok
+[ "$bstatus" = 0 ] || bs="failed (exit $bstatus; 124 = stopped after ${BUILD_TIMEOUT} s)"
+printf '| go build | %s s | %s s | %s MB | %s |\n' "$(median "$OUT/build" 1)" "$(median "$OUT/build" 3)" "$(median "$OUT/build" 2)" "$bs"
+rm -rf "$cache"
