@@ -827,12 +827,15 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 		} else {
 			want, origin = leafName, "the union of "+leaf.Path()
 		}
+		if sk, sname, sorigin := g.sharedUnion(vt, owner, leaf, mod, leafName); sk != "" {
+			key, want, origin, owner = sk, sname, sorigin, ""
+		}
 	}
 	if nt := g.named[key]; nt != nil {
 		return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
 	}
 	switch {
-	case kind == gIdent:
+	case kind == gIdent, strings.HasPrefix(key, "union shape "):
 	case vt.Typedef != "" && vt.Module != nil:
 		want = modName(vt.Module) + "_" + want
 	case g.prefer[key].name != "":

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/schema"
 )
 
@@ -263,4 +264,33 @@ func sharedDoc(st *structType, what string) string {
 	grp, inside, _ := strings.Cut(rest, "/")
 	return fmt.Sprintf("%s is %s %s of grouping %s:%s (%s), one type for its %d identical instances: %s.",
 		st.name, what, inside, mod, grp, configWord(st.sn), len(st.instances), strings.Join(ps, ", "))
+}
+
+// sharedUnion returns, under ShareGroupings, the key, name and doc origin of the Go type of an
+// inline union (no typedef) whose members are all built-in representations (integers, strings,
+// booleans, decimal64, binary, bits, empty: no enumeration or identityref): every such union with
+// the same members in the same order is one Go type, named after them
+// (Union_String_Uint32), since its code depends on nothing else (the member a value takes is
+// decided at run time from the leaf's schema type). Junos's 15,900 union statements have 12
+// shapes. "" when vt does not qualify.
+func (g *generator) sharedUnion(vt *schema.Type, owner string, leaf *schema.Node, mod *schema.Module, leafName string) (key, name, origin string) {
+	if !g.opts.ShareGroupings || vt.Typedef != "" {
+		return "", "", ""
+	}
+	var tags, descs []string
+	for _, m := range genimpl.UnionMembers(vt) {
+		mt := g.goTypeOf(m, memberOwner(vt, owner), leaf, mod, memberHint(vt, leafName))
+		switch mt.kind {
+		case gEnum, gIdent, gUnion:
+			return "", "", ""
+		}
+		tags = append(tags, wrapperTag(mt))
+		descs = append(descs, mt.gname)
+	}
+	if len(tags) == 0 {
+		return "", "", ""
+	}
+	return "union shape " + strings.Join(tags, " ") + " " + strings.Join(descs, " "),
+		"Union_" + strings.Join(tags, "_"),
+		"an inline union of members " + strings.Join(tags, ", ") + " (one type for every such union)"
 }

@@ -27,4 +27,11 @@ func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, 
 func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
 
 // conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.
-var conv genimpl.Package
+var conv = genimpl.Package{Unions: convUnions}
+
+// convUnions lists the union types with the wrapper of each member type.
+func convUnions() []genimpl.Union {
+	return []genimpl.Union{
+		{Type: (*Union_Uint32_String)(nil), Members: []any{(*Union_Uint32_String_Uint32)(nil), (*Union_Uint32_String_String)(nil)}},
+	}
+}

@@ -12,6 +12,9 @@ type ShareBase_Network struct {
 	// Option is list /share-base:network/option (config).
 	Option []*ShareBase_Options_Option `yang:"option"`
 
+	// Retry is leaf /share-base:network/retry (config).
+	Retry Union_Uint32_String `yang:"retry"`
+
 	// Left is container /share-base:network/left (config).
 	Left *ShareBase_Network_Left `yang:"left"`
 
@@ -125,6 +128,9 @@ type ShareBase_Endpoint_Address struct {
 
 	// Port is leaf share-base:endpoint/address/port (config, default "830").
 	Port *uint16 `yang:"port"`
+
+	// Timeout is leaf share-base:endpoint/address/timeout (config).
+	Timeout Union_Uint32_String `yang:"timeout"`
 }
 
 // ShareBase_Endpoint_TLS is the presence container tls of grouping share-base:endpoint (config), one
@@ -268,6 +274,9 @@ type ShareBase_Network_Monitored_Address struct {
 	// Port is leaf /share-base:network/monitored/address/port (config, default "830").
 	Port *uint16 `yang:"port"`
 
+	// Timeout is leaf /share-base:network/monitored/address/timeout (config).
+	Timeout Union_Uint32_String `yang:"timeout"`
+
 	// ProbeInterval is leaf /share-base:network/monitored/address/share-ext:probe-interval (config, units
 	// seconds).
 	ProbeInterval *uint32 `yang:"share-ext:probe-interval"`
@@ -325,6 +334,9 @@ type ShareBase_Endpoint_Address_State struct {
 
 	// Port is leaf share-base:endpoint/address/port (state, default "830").
 	Port *uint16 `yang:"port"`
+
+	// Timeout is leaf share-base:endpoint/address/timeout (state).
+	Timeout Union_Uint32_String `yang:"timeout"`
 }
 
 // ShareBase_Endpoint_TLS_State is the presence container tls of grouping share-base:endpoint (state),
