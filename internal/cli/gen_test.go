@@ -385,3 +385,33 @@ func TestGenSubmoduleArguments(t *testing.T) {
 		t.Errorf("submodule alone: exit %d, stderr %q; want 1 and the missing module named", code, stderr)
 	}
 }
+
+// TestGenShareGroupings: --share-groupings reaches the generator: the two uses of a grouping's
+// container get one type named after the grouping, where without the flag each has its own.
+func TestGenShareGroupings(t *testing.T) {
+	t.Parallel()
+	src := writeModules(t, map[string]string{"gen-share.yang": `module gen-share {
+  namespace "urn:gen-share"; prefix gs;
+  grouping peer { container address { leaf host { type string; } } }
+  container a { uses peer; }
+  container b { uses peer; }
+}`})
+	for _, tc := range []struct {
+		flags      []string
+		want, miss string
+	}{
+		{[]string{"--share-groupings"}, "type GenShare_Peer_Address struct", "type GenShare_A_Address struct"},
+		{nil, "type GenShare_A_Address struct", "type GenShare_Peer_Address struct"},
+	} {
+		out := t.TempDir()
+		args := append(append([]string{"gen"}, tc.flags...), "-o", out, "--package", "model", filepath.Join(src, "gen-share.yang"))
+		code, _, stderr := run(t, args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d, stderr %q; want 0", tc.flags, code, stderr)
+		}
+		types := readDir(t, out)["gen_share_types.go"]
+		if !strings.Contains(types, tc.want) || strings.Contains(types, tc.miss) {
+			t.Errorf("%v: want %q and not %q in gen_share_types.go:\n%s", tc.flags, tc.want, tc.miss, types)
+		}
+	}
+}
