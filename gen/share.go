@@ -228,18 +228,6 @@ func sharedName(sn *schema.Node) string {
 	return b.String()
 }
 
-// where is how generated code names the node of st in comments and error messages: its path,
-// or for a type shared by grouping instances, its place in the grouping.
-func (st *structType) where() string {
-	if st.origin != "" {
-		return st.origin
-	}
-	if st.sn == nil {
-		return "/"
-	}
-	return st.sn.Path()
-}
-
 // nodeWhere is how a comment or error message in the code of st names node sn, one of its
 // fields' nodes.
 func (st *structType) nodeWhere(sn *schema.Node) string {
