@@ -786,3 +786,28 @@ func TestSuspendOnChangeResync(t *testing.T) {
 		t.Errorf("after the resynchronization: %.200s", got)
 	}
 }
+
+// TestXPathFilterShownDeclared: a stream XPath filter written with the client's own prefix is
+// shown in subscription-modified and /subscriptions with module names as prefixes, each
+// declared on the element, so the reader can evaluate it.
+func TestXPathFilterShownDeclared(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<stream>NETCONF</stream>`)
+	if err := call(s, `<modify-subscription xmlns="`+nsSN+`"><id>`+id+`</id><stream-xpath-filter xmlns:q="urn:ncws:yang:ncws-example">/q:config-saved[q:user='bob']</stream-xpath-filter></modify-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+	const want = `<stream-xpath-filter xmlns:ncws-example="urn:ncws:yang:ncws-example">/ncws-example:config-saved[ncws-example:user='bob']</stream-xpath-filter>`
+	if mod := next(t, ch).body; !strings.Contains(mod, want) {
+		t.Errorf("subscription-modified lacks %s: %s", want, mod)
+	}
+	state, err := s.Get(ctx, client.Filter{Subtree: []byte(`<subscriptions xmlns="` + nsSN + `"/>`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(state), want) {
+		t.Errorf("/subscriptions lacks %s: %s", want, state)
+	}
+}
