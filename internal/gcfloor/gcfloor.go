@@ -68,7 +68,7 @@ type tuner struct {
 
 // sentinel is garbage from birth: its finalizer runs once per collection cycle (in the
 // runtime's finalizer goroutine, after the cycle), adjusts GOGC and arms the next one.
-type sentinel struct{ _ [16]byte }
+type sentinel struct{ _ [32]byte } // over the tiny allocator's 16 bytes, whose objects may share a block and never be finalized
 
 func (t *tuner) arm() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) { t.collected() })
