@@ -80,11 +80,13 @@ bench-validate: build
 # (scripts/bench-edit-rss.sh): `ncws serve` with the IETF interface models takes the 100k-interface
 # document over WebSocket (edit-config of candidate + commit, `ncws client`); its peak RSS during
 # the load and its RSS at rest, next to `ncws validate`'s and yanglint's peak on the same document,
-# REPEAT (3) runs, medians. N sets the document's size.
+# REPEAT (3) runs, medians. N sets the document's size. Then scripts/bench-edit-steady.sh: one-entry
+# edit+commit at 100k entries vs 1k over WebSocket (two ncws serve, ncload, ROUNDS interleaved rounds).
 BENCHTIME ?= 2s
 bench-edit: build
 	$(GO) test -run '^$$' -bench 'EditCommit|EditRunning|EditCreate1000|GetConfig100k' -benchtime $(BENCHTIME) -benchmem ./pkg/server
 	@bash scripts/bench-edit-rss.sh
+	@bash scripts/bench-edit-steady.sh
 
 # bench-ws: ncws serve over WebSocket next to yuma123 netconfd over SSH (the anchor, installed when
 # missing and root), both driven by ../shared/bench/ncload in one run: get-config/s sequential and
