@@ -109,14 +109,14 @@ if [ "$STRACE" = 1 ]; then
 			for mode in seq p8; do
 				p=()
 				[ $mode = p8 ] && p=(-pipeline 8)
-				strace -c -f -p "$SPID" -o "$TMP/st" &
+				strace -c -f -p "$SPID" -o "$TMP/st" 2>/dev/null &
 				sp=$!
 				sleep 0.5
 				"$NCLOAD" rpc "${TARGET[@]}" -d 2 "${p[@]}" >"$TMP/nl"
 				kill -INT $sp
 				wait $sp || true
 				rpcs=$(grep -o 'rpcs=[0-9]*' "$TMP/nl" | cut -d= -f2)
-				awk -v r="$rpcs" '$NF=="total"{printf "syscalls=%.2f", $3/r}
+				awk -v r="$rpcs" '$NF=="total"{printf "syscalls=%.2f", $4/r}
 					NR>2 && $NF!="total" && $4 ~ /^[0-9]+$/ && $4/r >= 0.05 {s = s sprintf(" %s=%.2f", $NF, $4/r)}
 					END{print s}' "$TMP/st" >"$OUT/$name-$t-$mode.strace"
 			done
