@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/ncws/ncws/examples/device/device"
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/pkg/agent"
+	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/genimpl"
@@ -60,7 +62,17 @@ func start(t *testing.T, dir string, opts *device.Options) *testDevice {
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "data")
 	}
-	var pw string
+	// The admin the agent would create, at bcrypt's lowest cost: at the default cost a login takes
+	// 0.5-2 s under -race on a loaded machine, and every test here logs in.
+	pw := "device-test-admin"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if users := filepath.Join(dir, "users.htpasswd"); !fileExists(users) {
+		if err := auth.SetPasswordCost(users, "admin", pw, 4); err != nil {
+			t.Fatal(err)
+		}
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := agent.New(&agent.Options{
 		Schemas: []*schema.Schema{example.Schema()}, Dir: dir, Listen: "127.0.0.1:0", Logger: quiet,
@@ -113,7 +125,7 @@ func (td *testDevice) dial(t *testing.T, opts *client.Options) *client.Session {
 		o = *opts
 	}
 	o.Username, o.Password = "admin", td.pw
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := client.Dial(ctx, td.url, &o)
 	if err != nil {
@@ -623,4 +635,9 @@ func TestRestartReappliesRunning(t *testing.T) {
 	if got := ifState(r); len(got) != 2 {
 		t.Errorf("interfaces after the restart: %q", got)
 	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
