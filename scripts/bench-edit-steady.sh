@@ -29,21 +29,21 @@ for c in 0 1 2 3 4 5 6 7 8 9; do
 done
 printf '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><store xmlns="%s">{{begin}}<entry><id>7</id><value>one {{i}}</value></entry>{{end}}</store></config>\n' "$NS" >"$TMP/one.xml"
 printf '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><store xmlns="%s">{{begin}}<entry nc:operation="delete"><id>7</id></entry>{{end}}</store></config>\n' "$NS" >"$TMP/one-del.xml"
-start() { # name -> url
+start() { # name: sets url (not in a subshell, so that PIDS keeps the server for cleanup)
 	"$BIN/ncws" serve --listen 127.0.0.1:0 --datastore "$TMP/ds-$1" --users "$TMP/users" --no-page \
 		--log-level warn "$MOD" >"$TMP/serve-$1.out" 2>"$OUT/serve-$1.err" &
 	PIDS+=($!)
 	for _ in $(seq 200); do
 		url=$(sed -n 's|^ncws: serving NETCONF over WebSocket at \(ws://[^ ]*\) .*|\1|p' "$TMP/serve-$1.out")
-		[ -n "$url" ] && { echo "$url"; return; }
+		[ -n "$url" ] && return
 		sleep 0.1
 	done
 	echo "bench-edit-steady: ncws serve did not start" >&2; cat "$OUT/serve-$1.err" >&2; exit 1
 }
 nc() { "$TMP/ncload" edit -url "$1" -user bench -pass "$PASS" -timeout 120s "${@:2}"; }
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
-u1=$(start small)
-u2=$(start large)
+start small; u1=$url
+start large; u2=$url
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | awk '{print $3}'), $ROUNDS rounds"
 # 1k: ids 1..1000 (chunk 0's first 1000 entries).
 nc "$u1" -n 1000 -template "$TMP/chunk0.xml" -candidate >/dev/null
