@@ -42,7 +42,7 @@ func newGen(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "gen [-p DIR]... [--path /MODULE:NODE/...]... [-F MODULE:FEATURES]... -o OUTDIR --package NAME [--compress-paths] [--share-groupings] [--ygot] SCHEMA.yang...",
 		Short: "Generate a Go package of typed structs (and the embedded schema) from YANG modules",
 		Long: `Generate a Go package from YANG modules: typed structs for their data nodes with
-reflection-free conversion from and to ncws data trees, the compiled schema embedded (Schema()),
+conversion from and to ncws data trees (pkg/genimpl's tables, read from the fields' tags), the compiled schema embedded (Schema()),
 and the types of their rpcs, actions and notifications.
 
 The .yang arguments are the modules emitted. They are loaded together with the protocol modules
