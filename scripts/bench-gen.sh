@@ -53,7 +53,8 @@ YGOT=$OUT/bin/generator
 mapfile -t MODS < <(grep -L -E '^[[:space:]]*belongs-to[[:space:]]' $(find "$MODELS" -name '*.yang') | sort |
 	grep -v -E "/(${SKIP// /|})\.yang$")
 
-# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb" to OUTFILE.
+# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb cpu_s" to OUTFILE (cpu:
+# user+sys of the command and its children, the figure a loaded machine changes least).
 measure() {
 	local res=$1; shift
 	if ! /usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt"; then
@@ -63,10 +64,11 @@ measure() {
 		exit 1
 	fi
 	awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
-		/Maximum resident set size/{r=$2/1024} END{printf "%.2f %.0f\n", w, r}' "$OUT/time.txt" >>"$res"
+		/Maximum resident set size/{r=$2/1024} /User time \(seconds\)|System time \(seconds\)/{c+=$2}
+		END{printf "%.2f %.0f %.2f\n", w, r, c}' "$OUT/time.txt" >>"$res"
 }
 
-# median FILE COL : the median of column COL (1 wall, 2 RSS) of FILE.
+# median FILE COL : the median of column COL (1 wall, 2 RSS, 3 CPU) of FILE.
 median() {
 	sort -g -k"$2,$2" "$1" | awk -v c="$2" '{v[NR]=$c} END{print v[int((NR+1)/2)]}'
 }
@@ -125,14 +127,14 @@ for c in $COMPRESS; do
 		rm -f "$dir/oc/zz_bench_nonce.go"
 	done
 	for side in ncws ygot; do
-		rows+=("$(printf '| %-4s | %-3s | %6.2f s | %5s MB | %6.2f s | %5s MB |' "$side" "$c" \
+		rows+=("$(printf '| %-4s | %-3s | %6.2f s | %5s MB | %6.2f s | %6.2f s | %5s MB |' "$side" "$c" \
 			"$(median "$OUT/$side-$c.gen" 1)" "$(median "$OUT/$side-$c.gen" 2)" \
-			"$(median "$OUT/$side-$c.build" 1)" "$(median "$OUT/$side-$c.build" 2)")")
+			"$(median "$OUT/$side-$c.build" 1)" "$(median "$OUT/$side-$c.build" 3)" "$(median "$OUT/$side-$c.build" 2)")")
 	done
 done
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| side | compress | generate wall | generate RSS | go build wall | go build RSS |"
-echo "|------|----------|---------------|--------------|---------------|--------------|"
+echo "| side | compress | generate wall | generate RSS | go build wall | go build CPU | go build RSS |"
+echo "|------|----------|---------------|--------------|---------------|--------------|--------------|"
 printf '%s\n' "${rows[@]}"
 rm -rf "$OUT"/gocache-*
