@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ncws/ncws/pkg/data"
@@ -181,6 +182,9 @@ type table struct {
 	byName  map[string]int // name -> first entry
 	entries []entry
 	names   []string // entries[i]'s name
+	// hints[i] is the schema node entries[i] last matched (see find): a pointer comparison
+	// instead of a name lookup for the children of every instance after the first.
+	hints   []atomic.Pointer[schema.Node]
 	choices []choiceCheck
 	err     error // a tag the runtime cannot use: reported by every conversion
 }
@@ -277,6 +281,7 @@ func (p *Package) build(t reflect.Type, built map[reflect.Type]*table) *table {
 			ch.set[kk] = append(ch.set[kk], f)
 		}
 	}
+	tb.hints = make([]atomic.Pointer[schema.Node], len(tb.entries))
 	for _, ch := range choices {
 		if len(ch.cases) < 2 {
 			continue
@@ -496,8 +501,10 @@ func (tb *table) fromTree(x unsafe.Pointer, n *data.Node) error {
 	if n.Schema != nil && n.Schema.Module != nil {
 		mod = n.Schema.Module.Name
 	}
+	k := 0 // the entry of the last child: the next is usually at or after it
 	for _, c := range n.Children() {
-		e := tb.lookup(c, mod)
+		var e *entry
+		e, k = tb.find(c, mod, k)
 		switch {
 		case e == nil:
 		case e.slot >= 0:
@@ -530,29 +537,65 @@ func childName(c *data.Node, mod string) (string, string, bool) {
 	return cm, c.Schema.Name, true
 }
 
-func (tb *table) lookup(c *data.Node, mod string) *entry {
+// find returns the entry of child c and its index (k when none), looking first for the entry
+// that last matched c's schema node, from entry k on (children come in schema order, entries
+// in field order: the next child's entry is usually k or k+1), then by name.
+func (tb *table) find(c *data.Node, mod string, k int) (*entry, int) {
+	sn := c.Schema
+	if sn == nil {
+		return nil, k
+	}
+	n := len(tb.hints)
+	for j := 0; j < n; j++ {
+		i := k + j
+		if i >= n {
+			i -= n
+		}
+		if tb.hints[i].Load() == sn {
+			cm := mod
+			if sn.Module != nil {
+				cm = sn.Module.Name
+			}
+			// The same node under a struct node of another module (a type shared by
+			// parents of several modules) may be another entry: checked as lookup does.
+			if e := &tb.entries[i]; (step{e.mod, ""}).module(mod) == cm {
+				return e, i
+			}
+			break
+		}
+	}
+	i := tb.lookup(c, mod)
+	if i < 0 {
+		return nil, k
+	}
+	tb.hints[i].Store(sn)
+	return &tb.entries[i], i
+}
+
+// lookup returns the index of the entry of child c by its name and module, -1 if none.
+func (tb *table) lookup(c *data.Node, mod string) int {
 	cm, name, ok := childName(c, mod)
 	if !ok {
-		return nil
+		return -1
 	}
 	if len(tb.entries) <= linearMax {
 		for i := range tb.entries {
 			e := &tb.entries[i]
 			if tb.names[i] == name && (step{e.mod, ""}).module(mod) == cm {
-				return e
+				return i
 			}
 		}
-		return nil
+		return -1
 	}
 	i, ok := tb.byName[name]
 	for ok && i >= 0 {
 		e := &tb.entries[i]
 		if (step{e.mod, ""}).module(mod) == cm {
-			return e
+			return i
 		}
 		i = e.next
 	}
-	return nil
+	return -1
 }
 
 func (v *via) lookup(c *data.Node, mod string) *slot {
