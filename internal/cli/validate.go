@@ -176,6 +176,10 @@ func validateFile(s *schema.Schema, v *validate.Validator, file string, state bo
 		return nil, err
 	}
 	defer done()
+	if release != nil {
+		// A mapped (large) document: its tree takes about four to five times its size.
+		prepareHeap(min(8*len(doc), 4<<30))
+	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
