@@ -79,14 +79,18 @@ func (g *generator) files() (map[string][]byte, error) {
 			if st.mod != m {
 				continue
 			}
-			w := tb.next()
-			g.writeStructDoc(w, st)
-			g.writeStruct(w, st)
-			g.writeConvert(cb.next(), st)
+			var w strings.Builder
+			g.writeStructDoc(&w, st)
+			g.writeStruct(&w, st)
+			tb.add(&w)
+			g.writeConvert(&w, st)
+			cb.add(&w)
 		}
 		for _, nt := range g.nameds {
 			if nt.mod == m {
-				g.writeNamed(eb.next(), nt)
+				var w strings.Builder
+				g.writeNamed(&w, nt)
+				eb.add(&w)
 			}
 		}
 		mods := []*schema.Module{m}
@@ -142,6 +146,17 @@ const maxFileBody = 768 << 10
 // chunks collects declarations into file bodies of about maxFileBody bytes.
 type chunks struct {
 	bodies []*strings.Builder
+}
+
+// add moves the declarations in w to the current body, or to a new one when they would take the
+// current one past maxFileBody (a Junos enumeration with its parser is half a megabyte), and
+// resets w.
+func (c *chunks) add(w *strings.Builder) {
+	if n := len(c.bodies); n == 0 || c.bodies[n-1].Len() > 0 && c.bodies[n-1].Len()+w.Len() > maxFileBody {
+		c.bodies = append(c.bodies, new(strings.Builder))
+	}
+	c.bodies[len(c.bodies)-1].WriteString(w.String())
+	w.Reset()
 }
 
 // next returns the body to write the next declaration into.
