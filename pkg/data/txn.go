@@ -316,12 +316,6 @@ func (t *Txn) RemoveAll(p *Node, xs []*Node) {
 // removeEach removes the attached nodes xs, none an ancestor of another, through RemoveAll for
 // each parent.
 func (t *Txn) removeEach(xs []*Node) {
-	if len(xs) < 2 {
-		for _, x := range xs {
-			t.Remove(x)
-		}
-		return
-	}
 	var order []*Node
 	by := make(map[*Node][]*Node)
 	for _, x := range xs {
@@ -451,13 +445,8 @@ func (n *Node) reinsert(chs []Change) {
 	for _, ch := range chs {
 		c := ch.Old
 		c.Parent = n
-		if !keyed(c.Schema) {
-			continue
-		}
-		if k.indexes(c.Schema) {
-			k.indexAdd(c, c.Key())
-		} else {
-			n.indexGroup(c.Schema)
+		if keyed(c.Schema) {
+			n.indexInserted(c, c.Key())
 		}
 	}
 }
@@ -471,9 +460,7 @@ func (n *Node) replaceAt(i int, c *Node) {
 	c.Parent = n
 	old.Parent = nil
 	if k.indexes(c.Schema) {
-		if ik := (indexKey{old.Schema, old.Key()}); k.idx.m[ik] == old {
-			delete(k.idx.m, ik)
-		}
+		k.indexDel(old)
 		k.indexAdd(c, c.Key())
 	}
 }
@@ -503,11 +490,17 @@ func (n *Node) insertKeyed(c *Node, i int, key string) {
 		k.list[i] = c
 	}
 	if keyed(c.Schema) {
-		if k.indexes(c.Schema) {
-			k.idx.m[indexKey{c.Schema, key}] = c
-		} else {
-			n.indexGroup(c.Schema)
-		}
+		n.indexInserted(c, key)
+	}
+}
+
+// indexInserted records the just attached keyed child c, whose key is key: in the key index when
+// its group is there, else by indexing the group if c made it long enough.
+func (n *Node) indexInserted(c *Node, key string) {
+	if k := n.kids; k.indexes(c.Schema) {
+		k.idx.m[indexKey{c.Schema, key}] = c
+	} else {
+		n.indexGroup(c.Schema)
 	}
 }
 

@@ -176,17 +176,14 @@ func deleteRun(ks []*enode, inh op) int {
 // over p's children (data.Txn.RemoveAll): one by one, a bulk delete of 10k entries of a 100k list
 // scanned and moved the list 10k times.
 func (a *applier) deleteEntries(p *data.Node, ks []*enode, inh op, t *data.Txn) bool {
+	// Decode refuses an entry twice in one edit, so each x is found once.
 	xs := make([]*data.Node, 0, len(ks))
-	// Decode refuses an entry twice in one edit; seen keeps the one-by-one answer regardless.
-	seen := make(map[*data.Node]bool, len(ks))
 	for _, k := range ks {
 		o := k.op
 		if o == opUnset {
 			o = inh
 		}
-		x := find(p, k)
-		if x != nil && !x.Default && !seen[x] {
-			seen[x] = true
+		if x := find(p, k); x != nil && !x.Default {
 			xs = append(xs, x)
 			continue
 		}
