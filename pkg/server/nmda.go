@@ -307,23 +307,7 @@ func (srv *Server) getDataReply(ctx context.Context, tree *data.Node, q *getData
 	if len(q.cut) > 0 {
 		o.Keep = func(n *data.Node) bool { return q.cut[n] }
 	}
-	c := callOf(ctx)
-	var b []byte
-	if c != nil && c.s != nil {
-		if acc := c.access(); acc != nil && !acc.ReadsAll() {
-			o.Hide = acc.Hidden
-		}
-		b = c.replyBuffer(256)
-	}
-	b, err := yangxml.Append(b, tree, o)
-	if err != nil {
-		if c != nil {
-			c.inPlace = false
-		}
-		return err
-	}
-	c.raw = b
-	return nil
+	return srv.encodeReply(ctx, tree, o, "")
 }
 
 // originOf is the origin of a node of the operational view: what a state provider said, or for

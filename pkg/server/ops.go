@@ -174,6 +174,12 @@ func (p prunedSelector) MaySelect(n *schema.Node) bool    { return p.f.MaySelect
 // several times that.
 func (srv *Server) dataReply(ctx context.Context, tree *data.Node, wd yangxml.WithDefaults, hint string) error {
 	o := yangxml.EncodeOptions{Wrapper: "data", WithDefaults: wd, Schema: srv.Store.Schema()}
+	return srv.encodeReply(ctx, tree, o, hint)
+}
+
+// encodeReply sets the reply to tree encoded with o (get's and get-config's <data>, get-data's),
+// hiding what the session's user may not read; hint is dataReply's.
+func (srv *Server) encodeReply(ctx context.Context, tree *data.Node, o yangxml.EncodeOptions, hint string) error {
 	c := callOf(ctx)
 	var b []byte
 	var last *atomic.Int64
