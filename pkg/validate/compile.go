@@ -41,6 +41,9 @@ type nodeInfo struct {
 
 	// defaults holds a leaf's or leaf-list's parsed default values.
 	defaults []data.Value
+	// defaultRead is set, for a leaf or leaf-list with defaults, when some check can see its
+	// default nodes (see markReadDefaults): Options.SkipUnreadDefaults leaves the others out.
+	defaultRead bool
 	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
 	// when it has none).
 	ordLo, ordHi int
@@ -101,7 +104,63 @@ func (v *Validator) compile() {
 	v.root = &nodeInfo{}
 	v.compileParent(v.root, rootKids)
 	v.compileDeps()
+	v.markReadDefaults()
 	v.compileOps()
+}
+
+// markReadDefaults sets defaultRead on the leaves and leaf-lists with defaults that some check of
+// Validate can see: selected by a must, when or leafref path (what its Deps over-approximate:
+// every node a step can select, the descendants of a node whose string-value is used), named by
+// a unique statement, or carrying a must, when or require-instance reference of its own (checked
+// at each instance, defaults included). An expression whose reads cannot be bounded statically
+// (v.always) can see them all.
+func (v *Validator) markReadDefaults() {
+	read := map[*schema.Node]bool{}
+	all := len(v.always) > 0
+	for _, s := range v.nodes {
+		in := v.info[s]
+		for _, cm := range in.musts {
+			if cm.expr == nil || !cm.expr.DepsComplete() {
+				all = true
+			} else {
+				for _, n := range cm.expr.Deps() {
+					read[n] = true
+				}
+			}
+		}
+		for _, cw := range in.whens {
+			if cw.expr == nil || !cw.expr.DepsComplete() {
+				all = true
+			} else {
+				for _, n := range cw.expr.Deps() {
+					read[n] = true
+				}
+			}
+		}
+		if s.Kind == schema.KindLeaf || s.Kind == schema.KindLeafList {
+			var d depsOf
+			if v.refDeps(s, s.Type, &d) {
+				read[s] = true
+				if d.unbounded {
+					all = true
+				}
+				for _, n := range d.nodes {
+					read[n] = true
+				}
+			}
+		}
+		for _, u := range s.Unique {
+			for _, l := range u.Leaves {
+				read[l] = true
+			}
+		}
+	}
+	for _, s := range v.nodes {
+		in := v.info[s]
+		if len(in.defaults) > 0 {
+			in.defaultRead = all || read[s] || len(in.musts) > 0 || len(in.whens) > 0
+		}
+	}
 }
 
 // compileTree compiles n and its descendants.

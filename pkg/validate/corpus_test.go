@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -246,4 +248,80 @@ func TestExtraCases(t *testing.T) {
 			runCase(t, validators[set], s, filepath.Join("testdata/extra", row.name), row)
 		})
 	}
+}
+
+// TestSkipUnreadDefaultsCorpus: every document of the corpora (valid and invalid) gets the same
+// errors from Validate with Options.SkipUnreadDefaults as without it.
+func TestSkipUnreadDefaultsCorpus(t *testing.T) {
+	type doc struct{ set, file string }
+	var docs []doc
+	for _, r := range readRows(t, filepath.Join(corpusDir, "cases.tsv"), func(c []string) caseRow {
+		return caseRow{name: c[0], expected: c[1]}
+	}) {
+		docs = append(docs, doc{r.expected, filepath.Join(corpusDir, "cases", r.name)})
+	}
+	for _, r := range readRows(t, "testdata/extra/expected.tsv", func(c []string) caseRow {
+		return caseRow{name: c[0], expected: c[1]}
+	}) {
+		docs = append(docs, doc{r.expected, filepath.Join("testdata/extra", r.name)})
+	}
+	for _, r := range readRows(t, "testdata/yl/expected.tsv", func(c []string) caseRow {
+		return caseRow{name: c[0]}
+	}) {
+		docs = append(docs, doc{"yl", filepath.Join("testdata/yl/cases", r.name)})
+	}
+	schemas := map[string]*schema.Schema{}
+	validators := map[string]*Validator{}
+	compared, withErrs := 0, 0
+	for _, d := range docs {
+		s := schemas[d.set]
+		if s == nil {
+			if d.set == "yl" {
+				var err error
+				s, err = yangload.Load(yangload.Options{SearchPaths: []string{"testdata/yl"}, Files: []string{"testdata/yl/vx.yang"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				s = loadSet(t, d.set)
+			}
+			schemas[d.set] = s
+			validators[d.set] = New(s)
+		}
+		b, err := os.ReadFile(d.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, errs := decode(t, s, b)
+		if len(errs) > 0 {
+			continue // a decode error: validation does not run
+		}
+		lean, _ := decode(t, s, b)
+		want := errLines(validators[d.set].Validate(full, Options{}))
+		got := errLines(validators[d.set].Validate(lean, Options{SkipUnreadDefaults: true}))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: errors mismatch (-full +skip):\n%s", d.file, diff)
+		}
+		compared++
+		if len(want) > 0 {
+			withErrs++
+		}
+	}
+	t.Logf("%d documents compared, %d with errors", compared, withErrs)
+	if compared == 0 {
+		t.Skip("no corpus documents")
+	}
+}
+
+// errLines returns the errors in order, each with its line and every field a user sees.
+func errLines(errs rpcerror.List) []string {
+	var out []string
+	for _, e := range errs {
+		k := fmt.Sprintf("%d: %s %s %s %s | %s", e.Line, e.Path, e.Type, e.Tag, e.AppTag, e.Message)
+		for _, in := range e.Info {
+			k += " | " + in.Name + "=" + in.Value
+		}
+		out = append(out, k)
+	}
+	return out
 }

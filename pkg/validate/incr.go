@@ -51,6 +51,7 @@ func (v *Validator) ValidateChanges(doc *data.Node, locs []data.Loc, opts Option
 	if doc == nil {
 		return nil
 	}
+	opts.SkipUnreadDefaults = false // a datastore's tree keeps its defaults
 	if !doc.IsRoot() || !locsBounded(locs) {
 		return v.Validate(doc, opts)
 	}

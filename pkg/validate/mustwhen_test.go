@@ -169,3 +169,63 @@ func TestLeafrefPredicate(t *testing.T) {
 		})
 	}
 }
+
+// TestSkipUnreadDefaults: with Options.SkipUnreadDefaults, the defaults a must, a when or a
+// unique statement reads are instantiated (and the checks see them), those nothing reads are
+// not (note, tags, weight, np/x; np, then empty, is pruned), and the errors are those of a full
+// Validate.
+func TestSkipUnreadDefaults(t *testing.T) {
+	requireXPath(t)
+	s := build("u",
+		container("top", presence(),
+			leaf("mtu", tUint16, must(". >= 1280 or ../allow-small = 'true'", "", "")),
+			leaf("allow-small", tString, def("false")),
+			leaf("mode", tString, def("basic")),
+			container("ext", when("../mode = 'advanced'", true, "node"), leaf("knob", tString)),
+			leaf("note", tString, def("unread")),
+			leafList("tags", tString, def("a", "b")),
+			list("server", "name", unique("port"),
+				leaf("name", tString),
+				leaf("port", tUint16, def("830")),
+				leaf("weight", tUint16, def("1")),
+			),
+			container("np", leaf("x", tString, def("x"))),
+		),
+	)
+	v := New(s)
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want []string // the tree after validation with SkipUnreadDefaults
+	}{
+		{"valid", `<top xmlns="urn:test:u"><mtu>1500</mtu><server><name>a</name></server></top>`, []string{
+			"/u:top", "/u:top/mtu=1500", "+/u:top/allow-small=false", "+/u:top/mode=basic",
+			"/u:top/server[name='a']", "/u:top/server[name='a']/name=a", "+/u:top/server[name='a']/port=830",
+		}},
+		{"must fails on a default", `<top xmlns="urn:test:u"><mtu>1000</mtu></top>`, nil},
+		{"when reads a default", `<top xmlns="urn:test:u"><ext><knob>k</knob></ext></top>`, nil},
+		{"unique over defaults", `<top xmlns="urn:test:u"><server><name>a</name></server><server><name>b</name></server></top>`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			full, errs := decode(t, s, []byte(tc.doc))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			lean, _ := decode(t, s, []byte(tc.doc))
+			want := errLines(v.Validate(full, Options{}))
+			got := errLines(v.Validate(lean, Options{SkipUnreadDefaults: true}))
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("errors mismatch (-full +skip):\n%s", diff)
+			}
+			if tc.want == nil {
+				if len(want) == 0 {
+					t.Errorf("want errors, got none")
+				}
+				return
+			}
+			if diff := cmp.Diff(tc.want, dump(lean)); diff != "" {
+				t.Errorf("tree mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
