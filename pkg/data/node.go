@@ -17,8 +17,43 @@ type Value struct {
 	// an identityref as "module:identity", an instance-identifier with module-name prefixes
 	// (RFC 7951 section 6.11). For anydata and anyxml, the raw XML content.
 	Str string
-	// Ident is the identity of an identityref.
-	Ident *schema.Identity
+}
+
+// Identity returns the identity an identityref value names (also through a leafref or a union),
+// nil for any other value. It is looked up from Str and Type's bases, not stored: a data tree
+// holds a million values and few are identityrefs.
+func (v Value) Identity() *schema.Identity { return identityOf(v.Type, v.Str, false, 0) }
+
+// identityOf finds the identity named s (its QName) of type t. For a union reached through a
+// leafref (the value's Type is the leafref, not the member that matched), the members are tried
+// in order as ParseValue does: a member before the identityref ones that accepts s wins.
+func identityOf(t *schema.Type, s string, viaRef bool, depth int) *schema.Identity {
+	if t == nil || depth > maxLeafrefDepth {
+		return nil
+	}
+	switch t.Base {
+	case schema.Identityref:
+		if len(t.Bases) == 0 {
+			return nil
+		}
+		return t.Bases[0].DerivedNamed(s)
+	case schema.Leafref:
+		if t.Target != nil {
+			return identityOf(t.Target.Type, s, true, depth+1)
+		}
+	case schema.Union:
+		for _, m := range t.Union {
+			if id := identityOf(m, s, viaRef, depth+1); id != nil {
+				return id
+			}
+			if viaRef && m.ValueBase() != schema.Identityref {
+				if _, err := parseValue(m, s, nil, depth+1); err == nil {
+					return nil
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Num returns the number v holds: an integer, a decimal64 scaled by 10^fraction-digits, an
@@ -32,7 +67,7 @@ func (v Value) Num() schema.Number { return numOf(v.Type, v.Str, 0) }
 // to each other in insertion order; keyed entries are also indexed for lookups without scans.
 // A tree is not safe for concurrent mutation; concurrent readers are fine.
 //
-// A node is 64 bytes: what only inner nodes need (children, key index) is behind one pointer,
+// A node is 56 bytes: what only inner nodes need (children, key index) is behind one pointer,
 // so that the leaves, most of a tree, do not carry it.
 type Node struct {
 	Schema *schema.Node

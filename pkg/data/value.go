@@ -455,7 +455,7 @@ func parseIdentityref(t *schema.Type, s string, r Resolver) (Value, *rpcerror.Er
 				s, id.QName(), b.QName())
 		}
 	}
-	return Value{Type: t, Str: id.QName(), Ident: id}, nil
+	return Value{Type: t, Str: id.QName()}, nil
 }
 
 // CanonicalInstanceID parses an instance-identifier (RFC 7950 section 9.13: absolute path steps

@@ -78,6 +78,14 @@ func TestParseValue(t *testing.T) {
 	target := &schema.Node{Kind: schema.KindLeaf, Name: "t", Type: i16}
 	lref := &schema.Type{Base: schema.Leafref, Target: target}
 	lrefNil := &schema.Type{Base: schema.Leafref}
+	lrefID := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "p", Type: idr}}
+	// Through a leafref, the value's Type is the leafref: Identity finds the union member that
+	// matched (the string member before the identityref one takes "ex:tcp" as a string).
+	str := &schema.Type{Base: schema.String}
+	lrefStrFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "u1",
+		Type: &schema.Type{Base: schema.Union, Union: []*schema.Type{str, idr}}}}
+	lrefIDFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "u2",
+		Type: &schema.Type{Base: schema.Union, Union: []*schema.Type{u8, idr, str}}}}
 
 	type want struct {
 		Str   string
@@ -155,6 +163,10 @@ func TestParseValue(t *testing.T) {
 		{"instance-identifier syntax", iid, "/ex:a[", want{}, `invalid instance-identifier "/ex:a[" value - unterminated predicate at offset 6`, ""},
 		{"leafref follows target", lref, "+12", want{Str: "12", Num: num(12), Type: lref}, "", ""},
 		{"leafref target type error", lref, "x", want{}, `invalid int16 value "x"`, ""},
+		{"leafref to identityref", lrefID, "o:quic", want{Str: "other:quic", Ident: "other:quic", Type: lrefID}, "", ""},
+		{"leafref to union, string first", lrefStrFirst, "ex:tcp", want{Str: "ex:tcp", Type: lrefStrFirst}, "", ""},
+		{"leafref to union, identityref first", lrefIDFirst, "ex:tcp", want{Str: "ex:tcp", Ident: "ex:tcp", Type: lrefIDFirst}, "", ""},
+		{"leafref to union, other member", lrefIDFirst, "7", want{Str: "7", Num: num(7), Type: lrefIDFirst}, "", ""},
 		{"leafref without target", lrefNil, " x ", want{Str: " x ", Type: lrefNil}, "", ""},
 	}
 	for _, tt := range tests {
@@ -178,8 +190,8 @@ func TestParseValue(t *testing.T) {
 				wt = tt.t
 			}
 			got := want{Str: v.Str, Num: v.Num(), Type: v.Type}
-			if v.Ident != nil {
-				got.Ident = v.Ident.QName()
+			if id := v.Identity(); id != nil {
+				got.Ident = id.QName()
 			}
 			w := tt.want
 			w.Type = wt

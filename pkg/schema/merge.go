@@ -481,7 +481,7 @@ func (m *merger) fill() {
 			io := m.identSrc[ri]
 			bases := ri.Bases
 			*ri = *io.src
-			ri.Module, ri.Bases, ri.Derived, ri.qname = rm, bases, nil, ""
+			ri.Module, ri.Bases, ri.Derived, ri.qname, ri.derivedIdx = rm, bases, nil, "", nil
 		}
 	}
 	var walk func(r *Node)

@@ -113,7 +113,22 @@ type Identity struct {
 	// Derived lists every identity derived (directly or not) from this one, filled by Finalize.
 	Derived []*Identity
 
-	qname string // "module:name", cached by Finalize
+	qname      string               // "module:name", cached by Finalize
+	derivedIdx map[string]*Identity // Derived by QName, built by Finalize when Derived is long
+}
+
+// DerivedNamed returns the identity derived (directly or not) from id whose QName is qname
+// ("module:name"), nil if there is none.
+func (id *Identity) DerivedNamed(qname string) *Identity {
+	if id.derivedIdx != nil {
+		return id.derivedIdx[qname]
+	}
+	for _, d := range id.Derived {
+		if d.QName() == qname {
+			return d
+		}
+	}
+	return nil
 }
 
 // QName returns "module:name", the RFC 7951 form of the identity.
@@ -416,7 +431,7 @@ func (s *Schema) Finalize() {
 		m.identByName = make(map[string]*Identity, len(m.Identities))
 		for _, id := range m.Identities {
 			m.identByName[id.Name] = id
-			id.Derived = nil
+			id.Derived, id.derivedIdx = nil, nil
 			id.qname = m.Name + ":" + id.Name
 		}
 	}
@@ -434,6 +449,16 @@ func (s *Schema) Finalize() {
 				}
 			}
 			up(id)
+		}
+	}
+	for _, m := range s.Modules {
+		for _, id := range m.Identities {
+			if len(id.Derived) > 8 {
+				id.derivedIdx = make(map[string]*Identity, len(id.Derived))
+				for _, d := range id.Derived {
+					id.derivedIdx[d.qname] = d
+				}
+			}
 		}
 	}
 	ord := 0

@@ -1,10 +1,12 @@
 package schema_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
@@ -46,6 +48,40 @@ func TestFindNode(t *testing.T) {
 	for _, bad := range []string{"", "top", "/f:top/a", "/f:top/item/c", "/g:top", "/f:top/item/how/two/a", "/f:top/item/how/one/x"} {
 		if n := s.FindNode(bad); n != nil {
 			t.Errorf("FindNode(%q) = %s, want nil", bad, n.Path())
+		}
+	}
+}
+
+// TestDerivedNamed: an identity derived (directly or not) from a base is found by its QName,
+// with few derived identities (a scan) and with many (the index Finalize builds); the base
+// itself, an identity of another base and an unknown name are not.
+func TestDerivedNamed(t *testing.T) {
+	m := &schema.Module{Name: "m", Prefix: "p", Namespace: "urn:m"}
+	id := func(name string, bases ...*schema.Identity) *schema.Identity {
+		i := &schema.Identity{Name: name, Module: m, Bases: bases}
+		m.Identities = append(m.Identities, i)
+		return i
+	}
+	small, big, other := id("small"), id("big"), id("other")
+	a := id("a", small)
+	b := id("b", a) // derived from small through a
+	var many []*schema.Identity
+	for i := range 20 {
+		many = append(many, id(fmt.Sprintf("x%d", i), big))
+	}
+	o := id("o", other)
+	(&schema.Schema{Modules: []*schema.Module{m}}).Finalize()
+	for _, tc := range []struct {
+		base  *schema.Identity
+		qname string
+		want  *schema.Identity
+	}{
+		{small, "m:a", a}, {small, "m:b", b}, {small, "m:small", nil}, {small, "m:o", nil}, {small, "m:zz", nil},
+		{big, "m:x0", many[0]}, {big, "m:x19", many[19]}, {big, "m:big", nil}, {big, "m:o", nil}, {big, "p:x1", nil},
+		{other, "m:o", o},
+	} {
+		if got := tc.base.DerivedNamed(tc.qname); got != tc.want {
+			t.Errorf("%s.DerivedNamed(%q) = %v, want %v", tc.base.Name, tc.qname, got, tc.want)
 		}
 	}
 }

@@ -25,7 +25,7 @@ func (srv *Server) opGetSchema(ctx context.Context, req *Request) (*data.Node, e
 		version, hasVersion = p.Value.Str, true
 	}
 	if p := param(req.Input, "format"); p != nil {
-		if p.Value.Ident == nil || p.Value.Ident.Name != "yang" {
+		if f := p.Value.Identity(); f == nil || f.Name != "yang" {
 			return nil, rpcerror.InvalidValue(p.Path(), "the schema %q is not available in the format %s; only yang is served",
 				id.Value.Str, p.Value.Str)
 		}

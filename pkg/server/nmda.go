@@ -45,7 +45,7 @@ func (srv *Server) registerNMDA(sch *schema.Schema) {
 // candidate, startup, intended or operational. Any other identity is invalid-value (RFC 8526
 // section 3.1: the server does not have that datastore).
 func nmdaDatastore(p *data.Node) (datastore.Name, *rpcerror.Error) {
-	id := p.Value.Ident
+	id := p.Value.Identity()
 	if id != nil && id.Module.Namespace == nsDatastores {
 		switch id.Name {
 		case "running", "candidate", "startup", "intended", "operational":
@@ -125,11 +125,12 @@ func (srv *Server) getDataQuery(ctx context.Context, in *data.Node) (*getDataQue
 			if !oper {
 				return nil, protocolInvalid(c.Path(), "%s applies to the operational datastore only, not %s", name, q.ds)
 			}
-			if c.Value.Ident == nil {
+			id := c.Value.Identity()
+			if id == nil {
 				return nil, protocolInvalid(c.Path(), "%s %q is not an origin identity", name, c.Value.Str)
 			}
 			q.byOrigin, q.negated = true, name == "negated-origin-filter"
-			q.origins = append(q.origins, c.Value.Ident)
+			q.origins = append(q.origins, id)
 		}
 	}
 	if c := nmdaParam(in, "config-filter"); c != nil {

@@ -294,7 +294,7 @@ func (c *evalCtx) canonical(n *data.Node, s string) string {
 
 func canonicalLiteral(t *schema.Type, v data.Value, s string, prefixes schema.Prefixes, mod *schema.Module) string {
 	switch {
-	case v.Ident != nil || t.Base == schema.Identityref:
+	case t.Base == schema.Identityref || v.Identity() != nil:
 		if id, err := resolveIdentity(s, prefixes, mod); err == nil && id != nil {
 			return id.QName()
 		}

@@ -156,12 +156,7 @@ func newFixture(tb testing.TB) *fixture {
 // leaf adds a leaf or leaf-list entry named name (a fixture schema node) with lexical value s.
 func (f *fixture) leaf(p *data.Node, name, s string) *data.Node {
 	sn := f.sn[name]
-	v := data.Value{Type: sn.Type, Str: s}
-	if sn.Type.Base == schema.Identityref {
-		m, n, _ := strings.Cut(s, ":")
-		v.Ident = f.s.Module(m).Identity(n)
-	}
-	n := data.NewLeaf(sn, v)
+	n := data.NewLeaf(sn, data.Value{Type: sn.Type, Str: s})
 	p.Insert(n)
 	return n
 }

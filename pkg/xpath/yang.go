@@ -122,7 +122,7 @@ func derivedFrom(c *evalCtx, f *funcExpr, orSelf bool) (Value, error) {
 		}
 	}
 	for _, x := range ns {
-		id := x.n.Value.Ident
+		id := x.n.Value.Identity()
 		if x.n.Schema == nil || id == nil {
 			continue
 		}

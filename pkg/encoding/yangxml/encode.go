@@ -383,12 +383,12 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 // the with-defaults default attribute when tag is set, and the value.
 func (e *encoder) value(n *data.Node, tag bool) {
 	v := &n.Value
-	if v.Ident != nil {
-		p := v.Ident.Module.Prefix
+	if id := v.Identity(); id != nil {
+		p := id.Module.Prefix
 		e.b = append(e.b, " xmlns:"...)
 		e.b = append(e.b, p...)
 		e.b = append(e.b, `="`...)
-		e.b = escapeAttr(e.b, v.Ident.Module.Namespace)
+		e.b = escapeAttr(e.b, id.Module.Namespace)
 		e.b = append(e.b, '"')
 		if tag {
 			e.defaultAttr([]string{p})
@@ -397,7 +397,7 @@ func (e *encoder) value(n *data.Node, tag bool) {
 		e.b = append(e.b, '>')
 		e.b = append(e.b, p...)
 		e.b = append(e.b, ':')
-		e.b = escapeText(e.b, v.Ident.Name)
+		e.b = escapeText(e.b, id.Name)
 	} else if v.Type.ValueBase() == schema.InstanceIdentifier && v.Str != "" || data.IsNodeInstanceID(v.Type) && v.Str != "" && v.Str != "/" {
 		e.instanceID(n, tag)
 	} else if isXPath(v.Type) && strings.IndexByte(v.Str, ':') >= 0 {
