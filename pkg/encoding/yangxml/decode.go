@@ -84,7 +84,7 @@ type DecodeOptions struct {
 }
 
 // ReleaseStep is about how many bytes the decoder reads between two DecodeOptions.Release calls.
-const ReleaseStep = 4 << 20
+const ReleaseStep = 1 << 20
 
 // UnmarshalNested decodes a data tree that holds exactly one action or notification somewhere
 // inside it: the content of an <action> element (RFC 7950 section 7.15.2), which may be given
@@ -445,12 +445,16 @@ func (d *decoder) str(b []byte) string {
 	return unsafe.String(&d.arena[start], len(b))
 }
 
+// maxSlab is the number of nodes of a full slab: as many as 8 KiB holds, a size class of its
+// own (128 nodes of 56 bytes, 7 KiB, would be rounded up to 8 KiB: 1 KiB lost per slab, 14%).
+const maxSlab = 8192 / int(unsafe.Sizeof(data.Node{}))
+
 // newNode returns a zeroed node from a slab (fewer, larger allocations).
 func (d *decoder) newNode(sn *schema.Node) *data.Node {
 	if len(d.slab) == 0 {
-		// Slabs grow from 4 nodes to 128: a small message (an rpc's parameters) does not pay
-		// for a large one.
-		d.slabSize = min(max(2*d.slabSize, 4), 128)
+		// Slabs grow from 4 nodes to maxSlab: a small message (an rpc's parameters) does not
+		// pay for a large one.
+		d.slabSize = min(max(2*d.slabSize, 4), maxSlab)
 		d.slab = make([]data.Node, d.slabSize)
 	}
 	n := &d.slab[0]
