@@ -1,8 +1,10 @@
 package data
 
 import (
+	"math"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -85,10 +87,25 @@ type Node struct {
 	kids *kids
 }
 
-// kids is the part of an inner node leaves do without.
+// kids is the part of an inner node leaves do without: 24 bytes (a slice header would make it
+// 32; a tree has hundreds of thousands of inner nodes, most with a few children).
 type kids struct {
-	list []*Node
+	// p, n and c are the children's storage: the first element, the length and the capacity of
+	// what list returns (a slice kept in 16 bytes instead of 24).
+	p    **Node
+	n, c int32
 	idx  *keyIndex // nil until a keyed group passes indexThreshold entries
+}
+
+// list returns the children.
+func (k *kids) list() []*Node { return unsafe.Slice(k.p, k.c)[:k.n] }
+
+// setList makes l the children.
+func (k *kids) setList(l []*Node) {
+	if cap(l) > math.MaxInt32 {
+		panic("data: more than 2^31 children")
+	}
+	k.p, k.n, k.c = unsafe.SliceData(l), int32(len(l)), int32(cap(l))
 }
 
 // keyIndex finds the entries of the large keyed groups (list or leaf-list instances) of a node
@@ -142,7 +159,7 @@ func (n *Node) indexGroup(s *schema.Node) {
 	if k.idx == nil {
 		k.idx = &keyIndex{m: make(map[indexKey]*Node, 2*(hi-lo))}
 	}
-	for _, e := range k.list[lo:hi] {
+	for _, e := range k.list()[lo:hi] {
 		k.idx.m[indexKey{s, e.Key()}] = e
 	}
 	k.idx.groups = append(k.idx.groups, s)
@@ -153,7 +170,7 @@ func (n *Node) cs() []*Node {
 	if n.kids == nil {
 		return nil
 	}
-	return n.kids.list
+	return n.kids.list()
 }
 
 type indexKey struct {
@@ -217,7 +234,7 @@ func (n *Node) Child(s *schema.Node) *Node {
 	if lo == hi {
 		return nil
 	}
-	return n.kids.list[lo]
+	return n.kids.list()[lo]
 }
 
 // ChildByName returns the first child whose schema node has that name (any module), nil if none.
@@ -360,7 +377,7 @@ func (n *Node) insertPos(c, before *Node) int {
 func (n *Node) indexOf(c *Node) int {
 	lo, hi := n.bounds(c.Schema)
 	for i := lo; i < hi; i++ {
-		if n.kids.list[i] == c {
+		if n.kids.list()[i] == c {
 			return i
 		}
 	}

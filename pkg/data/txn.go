@@ -310,7 +310,7 @@ func (t *Txn) RemoveAll(p *Node, xs []*Node) {
 		c.Parent = nil
 	}
 	clear(cs[w:])
-	k.list = cs[:w]
+	k.setList(cs[:w])
 }
 
 // removeEach removes the attached nodes xs, none an ancestor of another, through RemoveAll for
@@ -410,10 +410,11 @@ func (t *Txn) Reset() {
 // removeAt detaches the child at index i.
 func (n *Node) removeAt(i int) {
 	k := n.kids
-	c := k.list[i]
-	copy(k.list[i:], k.list[i+1:])
-	k.list[len(k.list)-1] = nil
-	k.list = k.list[:len(k.list)-1]
+	l := k.list()
+	c := l[i]
+	copy(l[i:], l[i+1:])
+	l[len(l)-1] = nil
+	k.setList(l[:len(l)-1])
 	k.indexDel(c)
 	c.Parent = nil
 }
@@ -429,9 +430,10 @@ func (n *Node) reinsert(chs []Change) {
 		k = &kids{}
 		n.kids = k
 	}
-	oi := len(k.list) - 1
-	k.list = append(k.list, make([]*Node, len(chs))...)
-	l := k.list
+	l := k.list()
+	oi := len(l) - 1
+	l = append(l, make([]*Node, len(chs))...)
+	k.setList(l)
 	ci := len(chs) - 1
 	for idx := len(l) - 1; idx >= 0; idx-- {
 		if ci >= 0 && chs[ci].pos+ci == idx {
@@ -455,8 +457,9 @@ func (n *Node) reinsert(chs []Change) {
 // schema node (with the same key), so the order stays as it was.
 func (n *Node) replaceAt(i int, c *Node) {
 	k := n.kids
-	old := k.list[i]
-	k.list[i] = c
+	l := k.list()
+	old := l[i]
+	l[i] = c
 	c.Parent = n
 	old.Parent = nil
 	if k.indexes(c.Schema) {
@@ -482,13 +485,15 @@ func (n *Node) insertKeyed(c *Node, i int, key string) {
 		k = &kids{}
 		n.kids = k
 	}
-	if i == len(k.list) {
-		k.list = append(k.list, c)
+	l := k.list()
+	if i == len(l) {
+		l = append(l, c)
 	} else {
-		k.list = append(k.list, nil)
-		copy(k.list[i+1:], k.list[i:])
-		k.list[i] = c
+		l = append(l, nil)
+		copy(l[i+1:], l[i:])
+		l[i] = c
 	}
+	k.setList(l)
 	if keyed(c.Schema) {
 		n.indexInserted(c, key)
 	}
@@ -512,8 +517,8 @@ func (n *Node) Reserve(m int) {
 		k = &kids{}
 		n.kids = k
 	}
-	if cap(k.list)-len(k.list) < m {
-		k.list = slices.Grow(k.list, m)
+	if l := k.list(); cap(l)-len(l) < m {
+		k.setList(slices.Grow(l, m))
 	}
 }
 
@@ -521,16 +526,18 @@ func (n *Node) Reserve(m int) {
 func (n *Node) Clone() *Node {
 	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
 	if cs := n.cs(); len(cs) > 0 {
-		ck := &kids{list: make([]*Node, len(cs))}
+		cl := make([]*Node, len(cs))
+		ck := &kids{}
+		ck.setList(cl)
 		c.kids = ck
 		for i, k := range cs {
 			kc := k.Clone()
 			kc.Parent = c
-			ck.list[i] = kc
+			cl[i] = kc
 		}
 		if ix := n.kids.idx; ix != nil {
 			ck.idx = &keyIndex{m: make(map[indexKey]*Node, len(ix.m)), groups: slices.Clone(ix.groups)}
-			for _, k := range ck.list {
+			for _, k := range cl {
 				if ck.indexes(k.Schema) {
 					ck.idx.m[indexKey{k.Schema, k.Key()}] = k
 				}
@@ -548,7 +555,7 @@ func Equal(a, b *Node) bool {
 		return false
 	}
 	for i := range a.cs() {
-		if !Equal(a.kids.list[i], b.kids.list[i]) {
+		if !Equal(a.kids.list()[i], b.kids.list()[i]) {
 			return false
 		}
 	}
@@ -621,16 +628,17 @@ func newAncestor(l Loc) *Node {
 	n := New(st.Schema)
 	if st.Schema.Kind == schema.KindList {
 		vals := strings.Split(st.Key, "\x00")
-		k := &kids{}
+		var l []*Node
 		for i, ks := range st.Schema.Keys {
 			if i < len(vals) {
-				k.list = append(k.list, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
+				l = append(l, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
 			}
 		}
-		if len(k.list) > 0 {
-			n.kids = k
+		sort.SliceStable(l, func(i, j int) bool { return l[i].Schema.Ordinal() < l[j].Schema.Ordinal() })
+		if len(l) > 0 {
+			n.kids = &kids{}
+			n.kids.setList(l)
 		}
-		sort.SliceStable(k.list, func(i, j int) bool { return k.list[i].Schema.Ordinal() < k.list[j].Schema.Ordinal() })
 	}
 	return n
 }
