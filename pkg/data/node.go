@@ -111,37 +111,44 @@ func (k *kids) setList(l []*Node) {
 // keyIndex finds the entries of the large keyed groups (list or leaf-list instances) of a node
 // by key.
 type keyIndex struct {
-	m map[indexKey]*Node
-	// groups are the schema nodes whose entries are all in m (and the only ones there): those
-	// that had more than indexThreshold entries at some point.
-	groups []*schema.Node
+	// groups are the schema nodes that had more than indexThreshold entries at some point, each
+	// with all its entries by key (a map per group: a key is its string alone, 16 bytes).
+	groups []indexGroup
+}
+
+type indexGroup struct {
+	s *schema.Node
+	m map[string]*Node
+}
+
+// group returns the key index of the entries of s, nil if they are not indexed.
+func (k *kids) group(s *schema.Node) map[string]*Node {
+	if k == nil || k.idx == nil {
+		return nil
+	}
+	for _, g := range k.idx.groups {
+		if g.s == s {
+			return g.m
+		}
+	}
+	return nil
 }
 
 // indexes reports whether the entries of s are in the key index.
-func (k *kids) indexes(s *schema.Node) bool {
-	if k == nil || k.idx == nil {
-		return false
-	}
-	for _, x := range k.idx.groups {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func (k *kids) indexes(s *schema.Node) bool { return k.group(s) != nil }
 
 // indexAdd records attached child c, whose key is key, in the key index if its group is there.
 func (k *kids) indexAdd(c *Node, key string) {
-	if k.indexes(c.Schema) {
-		k.idx.m[indexKey{c.Schema, key}] = c
+	if m := k.group(c.Schema); m != nil {
+		m[key] = c
 	}
 }
 
 // indexDel takes child c out of the key index.
 func (k *kids) indexDel(c *Node) {
-	if k.indexes(c.Schema) {
-		if ik := (indexKey{c.Schema, c.Key()}); k.idx.m[ik] == c {
-			delete(k.idx.m, ik)
+	if m := k.group(c.Schema); m != nil {
+		if key := c.Key(); m[key] == c {
+			delete(m, key)
 		}
 	}
 }
@@ -157,12 +164,13 @@ func (n *Node) indexGroup(s *schema.Node) {
 		return
 	}
 	if k.idx == nil {
-		k.idx = &keyIndex{m: make(map[indexKey]*Node, 2*(hi-lo))}
+		k.idx = &keyIndex{}
 	}
+	m := make(map[string]*Node, 2*(hi-lo))
 	for _, e := range k.list()[lo:hi] {
-		k.idx.m[indexKey{s, e.Key()}] = e
+		m[e.Key()] = e
 	}
-	k.idx.groups = append(k.idx.groups, s)
+	k.idx.groups = append(k.idx.groups, indexGroup{s, m})
 }
 
 // cs returns n's children.
@@ -171,11 +179,6 @@ func (n *Node) cs() []*Node {
 		return nil
 	}
 	return n.kids.list()
-}
-
-type indexKey struct {
-	s   *schema.Node
-	key string
 }
 
 // indexThreshold is the number of entries of a list or leaf-list under one parent from which
@@ -283,8 +286,8 @@ func keyed(s *schema.Node) bool {
 
 // Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
 func (n *Node) Find(s *schema.Node, key string) *Node {
-	if k := n.kids; k.indexes(s) {
-		return k.idx.m[indexKey{s, key}]
+	if m := n.kids.group(s); m != nil {
+		return m[key]
 	}
 	for _, e := range n.Instances(s) {
 		if e.Key() == key {
@@ -296,14 +299,14 @@ func (n *Node) Find(s *schema.Node, key string) *Node {
 
 // DistinctKeys reports whether the entries of list or leaf-list s under n are known to have
 // distinct keys without comparing them: s's entries are the only ones in n's key index and
-// there are as many keys as entries. False means not known (few entries, several lists).
+// there are as many keys as entries. False means not known (few entries).
 func (n *Node) DistinctKeys(s *schema.Node) bool {
-	k := n.kids
-	if k == nil || k.idx == nil || len(k.idx.groups) != 1 || k.idx.groups[0] != s {
+	m := n.kids.group(s)
+	if m == nil {
 		return false
 	}
 	lo, hi := n.bounds(s)
-	return len(k.idx.m) == hi-lo
+	return len(m) == hi-lo
 }
 
 // Insert adds child c (detached, with its keys already set for a list entry) after the existing

@@ -222,8 +222,13 @@ func TestFindTwoIndexedGroups(t *testing.T) {
 	if top.Find(sn["item"], "30") != nil || top.Find(sn["tag"], "t20") != nil {
 		t.Error("Find returned an entry that is not there")
 	}
-	if top.DistinctKeys(sn["item"]) {
-		t.Error("DistinctKeys true with two indexed groups")
+	// Each indexed group has its own map: item's 30 distinct keys are known as such, next to tag.
+	if !top.DistinctKeys(sn["item"]) || !top.DistinctKeys(sn["tag"]) {
+		t.Error("DistinctKeys false with two indexed groups of distinct keys")
+	}
+	top.InsertBefore(ntEntry(sn, 7), nil)
+	if top.DistinctKeys(sn["item"]) || !top.DistinctKeys(sn["tag"]) {
+		t.Error("DistinctKeys: a duplicate item changes item's answer only")
 	}
 	c := top.Clone()
 	if e := c.Find(sn["item"], "1"); e == nil || e.Parent != c {

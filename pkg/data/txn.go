@@ -502,8 +502,8 @@ func (n *Node) insertKeyed(c *Node, i int, key string) {
 // indexInserted records the just attached keyed child c, whose key is key: in the key index when
 // its group is there, else by indexing the group if c made it long enough.
 func (n *Node) indexInserted(c *Node, key string) {
-	if k := n.kids; k.indexes(c.Schema) {
-		k.idx.m[indexKey{c.Schema, key}] = c
+	if m := n.kids.group(c.Schema); m != nil {
+		m[key] = c
 	} else {
 		n.indexGroup(c.Schema)
 	}
@@ -536,10 +536,13 @@ func (n *Node) Clone() *Node {
 			cl[i] = kc
 		}
 		if ix := n.kids.idx; ix != nil {
-			ck.idx = &keyIndex{m: make(map[indexKey]*Node, len(ix.m)), groups: slices.Clone(ix.groups)}
+			ck.idx = &keyIndex{}
+			for _, g := range ix.groups {
+				ck.idx.groups = append(ck.idx.groups, indexGroup{g.s, make(map[string]*Node, len(g.m))})
+			}
 			for _, k := range cl {
-				if ck.indexes(k.Schema) {
-					ck.idx.m[indexKey{k.Schema, k.Key()}] = k
+				if m := ck.group(k.Schema); m != nil {
+					m[k.Key()] = k
 				}
 			}
 		}
