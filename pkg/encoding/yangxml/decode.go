@@ -84,7 +84,7 @@ type DecodeOptions struct {
 }
 
 // ReleaseStep is about how many bytes the decoder reads between two DecodeOptions.Release calls.
-const ReleaseStep = 1 << 20
+const ReleaseStep = 256 << 10
 
 // UnmarshalNested decodes a data tree that holds exactly one action or notification somewhere
 // inside it: the content of an <action> element (RFC 7950 section 7.15.2), which may be given
