@@ -34,7 +34,8 @@ type config struct {
 	enabled                     bool
 	readDefault, writeDefault   bool // permit?
 	execDefault, externalGroups bool
-	groups                      map[string][]string // user -> NACM groups
+	groups                      map[string][]string // user -> NACM groups, sorted
+	groupKeys                   map[string]string   // user -> groupKey(groups[user])
 	lists                       []*ruleList
 	errors                      []string // rules that did not compile (logged, skipped)
 	byGroups                    sync.Map // group-set key -> *ruleSet
@@ -77,8 +78,11 @@ func New(sch *schema.Schema, opts Options) *Engine {
 
 func defaultConfig() *config {
 	return &config{enabled: true, readDefault: true, writeDefault: false, execDefault: true,
-		externalGroups: true, groups: map[string][]string{}}
+		externalGroups: true, groups: map[string][]string{}, groupKeys: map[string]string{}}
 }
+
+// groupKey is the key of a sorted set of groups in config.byGroups.
+func groupKey(sorted []string) string { return strings.Join(sorted, "\x00") }
 
 // Counters returns the denied-operations, denied-data-writes and denied-notifications
 // counters (RFC 8341 section 3.5.2).
@@ -117,6 +121,10 @@ func (e *Engine) Load(root *data.Node) {
 					}
 				}
 			}
+		}
+		for u, gs := range c.groups {
+			sort.Strings(gs)
+			c.groupKeys[u] = groupKey(gs)
 		}
 		for _, rl := range top.Children() {
 			if rl.Schema.Name != "rule-list" {
@@ -324,12 +332,16 @@ func (e *Engine) For(who datastore.Who) *Access {
 		a.bypass = true
 		return a
 	}
-	groups := append([]string(nil), c.groups[who.User]...)
+	// A user without external groups (the common case) costs no allocation here: the NACM
+	// groups are sorted and keyed once per configuration.
+	groups, key := c.groups[who.User], c.groupKeys[who.User]
 	if c.externalGroups && e.opts.ExternalGroups != nil {
-		groups = append(groups, e.opts.ExternalGroups(who.User)...)
+		if ext := e.opts.ExternalGroups(who.User); len(ext) > 0 {
+			groups = append(append([]string(nil), groups...), ext...)
+			sort.Strings(groups)
+			key = groupKey(groups)
+		}
 	}
-	sort.Strings(groups)
-	key := strings.Join(groups, "\x00")
 	if rs, ok := c.byGroups.Load(key); ok {
 		a.rs = rs.(*ruleSet)
 		return a

@@ -92,7 +92,8 @@ func (r *RPC) Operation() []byte {
 		return nil
 	}
 	op := r.Msg[r.OpStart:r.OpEnd]
-	var decls []byte
+	var arr [256]byte
+	decls := arr[:0]
 	// A declaration is copied unless the operation element or a later declaration of <rpc>
 	// binds its prefix again: with many, the later ones are found through a set (linear time).
 	var later map[string]int
@@ -277,6 +278,24 @@ func DecodeRPCDepth(msg []byte, maxDepth int) (*RPC, *rpcerror.Error) {
 	}
 }
 
+// common returns b as a string, without allocating for the names and values every message
+// carries ("message-id", "xmlns", the base namespace).
+func common(b []byte) string {
+	switch string(b) {
+	case "":
+		return ""
+	case "message-id":
+		return "message-id"
+	case "xmlns":
+		return "xmlns"
+	case "nc":
+		return "nc"
+	case BaseNamespace:
+		return BaseNamespace
+	}
+	return string(b)
+}
+
 // setRoot fills m from the root start tag; it reports false for an unknown root.
 func setRoot(m *RPC, r *nsReader, ns string) bool {
 	z := r.z
@@ -293,10 +312,12 @@ func setRoot(m *RPC, r *nsReader, ns string) bool {
 		return false
 	}
 	m.rootNS = append(m.rootNS, r.ns...)
-	var buf []byte
+	var arr [128]byte
+	buf := arr[:0]
+	m.Attrs = make([]Attr, 0, len(z.Attrs()))
 	for _, a := range z.Attrs() {
 		buf = xmltok.AppendAttrValue(buf[:0], a.Value)
-		at := Attr{Prefix: string(a.Prefix), Name: string(a.Local), Value: string(buf)}
+		at := Attr{Prefix: common(a.Prefix), Name: common(a.Local), Value: common(buf)}
 		if a.Prefix != nil && at.Prefix != "xmlns" {
 			at.Namespace, _ = r.lookup(at.Prefix)
 		}

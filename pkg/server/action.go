@@ -16,9 +16,10 @@ import (
 // input validated (checkInput); the output the handler returns is validated before it is sent.
 func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *netconf.CloseReason, func()) {
 	sch := s.srv.Store.Schema()
-	attrs := newAttrCapture()
+	acc := s.access()
+	c := s.newCall(m, acc)
 	top, in, errs := yangxml.UnmarshalNested(m.Operation(), sch, yangxml.DecodeOptions{
-		MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
+		MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: c.attrs.hook,
 	})
 	if len(errs) > 0 {
 		if in != nil && in.Parent != nil {
@@ -48,7 +49,7 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		e.Type = rpcerror.Protocol
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
-	if acc := s.access(); acc != nil {
+	if acc != nil {
 		if e := acc.Exec(act, in.Parent); e != nil {
 			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 		}
@@ -62,7 +63,7 @@ func (s *session) handleAction(ctx context.Context, m *netconf.RPC) ([]byte, *ne
 		return s.errorReply(m.Attrs, s.srv.requestPaths(errs, opPath, true)), nil, nil
 	}
 	req := &Request{Who: s.who, RPC: act, Input: in, Target: target, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs, true, opPath)
+	return s.call(ctx, c, h, req, true, opPath)
 }
 
 // checkTarget reports data-missing when the action's target instance does not exist (RFC 7950

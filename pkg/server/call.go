@@ -13,7 +13,7 @@ import (
 // call is the per-rpc state the built-in operations share with the session.
 type call struct {
 	s     *session
-	attrs *attrCapture
+	attrs attrCapture
 	// raw, when set, is the reply's content, used instead of encoding the output tree; after
 	// replyBuffer, it is the whole reply but its end tag.
 	raw     []byte
@@ -42,8 +42,14 @@ func (c *call) access() Access {
 
 type callKey struct{}
 
-func withSession(ctx context.Context, s *session, a *attrCapture, m *netconf.RPC) context.Context {
-	return context.WithValue(ctx, callKey{}, &call{s: s, attrs: a, m: m})
+// newCall returns the state of rpc m, with acc, the access asked for it already (nil without
+// access control): one snapshot of the rules for the whole request, asked once.
+func (s *session) newCall(m *netconf.RPC, acc Access) *call {
+	return &call{s: s, m: m, acc: acc, accDone: true}
+}
+
+func withCall(ctx context.Context, c *call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
 }
 
 // replyBuffer returns the buffer to build raw in: the reply's start tag is in it already, so
@@ -86,9 +92,8 @@ type attrCapture struct {
 	ns    map[*data.Node]map[string]string
 }
 
-// newAttrCapture returns an empty capture; its maps are made by the first attribute (most
-// requests carry none).
-func newAttrCapture() *attrCapture { return &attrCapture{} }
+// The zero attrCapture is empty; its maps are made by the first attribute (most requests carry
+// none).
 
 var prefixRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_*]`)
 

@@ -69,9 +69,14 @@ func nacmEngine(tb testing.TB, s *schema.Schema, cfg string) *nacm.Engine {
 	return e
 }
 
+// adminNACM is the configuration `ncws serve` writes at its first start, for the benchmark
+// user: group admin, whose one rule permits everything (pkg/agent's seedNACM).
+const adminNACM = `<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"><groups><group><name>admin</name><user-name>bench</user-name></group></groups><rule-list><name>admin</name><group>admin</group><rule><name>permit-all</name><module-name>*</module-name><access-operations>*</access-operations><action>permit</action><comment>Written by ncws at the first start: the admin group may do everything.</comment></rule></rule-list></nacm>`
+
 // nacmSession starts a server with a persistent store holding n entries of the flat list and
 // returns a client session to it, with access control by mode: "none" (no access control), "off"
-// (the engine with enable-nacm false) or "rules" (nacmRules, the user in ten groups).
+// (the engine with enable-nacm false), "rules" (nacmRules, the user in ten groups) or "admin"
+// (adminNACM, in running too).
 func nacmSession(b *testing.B, n int, mode string) func(rpc string) []byte {
 	s := flatSchema(b)
 	st, err := datastore.Open(datastore.Options{Schema: s, Dir: b.TempDir()})
@@ -92,6 +97,13 @@ func nacmSession(b *testing.B, n int, mode string) func(rpc string) []byte {
 	}
 	srv := &server.Server{Store: st}
 	switch mode {
+	case "admin":
+		if errs := st.Edit(context.Background(), datastore.Who{}, datastore.Running, []byte(adminNACM), datastore.EditOptions{}); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		e := nacmEngine(b, s, adminNACM)
+		st.SetAccessControl(e)
+		srv.Access = func(who datastore.Who) server.Access { return e.For(who) }
 	case "off":
 		e := nacmEngine(b, s, `<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"><enable-nacm>false</enable-nacm></nacm>`)
 		st.SetAccessControl(e)

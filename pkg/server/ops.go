@@ -119,7 +119,7 @@ func (srv *Server) selector(ctx context.Context, in *data.Node) (*filter.Filter,
 	if f == nil {
 		return nil, nil
 	}
-	attrs := callOf(ctx).attrs
+	attrs := &callOf(ctx).attrs
 	typ, _ := attrs.attr(f, "type")
 	switch typ {
 	case "", "subtree":
@@ -212,6 +212,20 @@ func (srv *Server) encodeReply(ctx context.Context, tree *data.Node, o yangxml.E
 	return nil
 }
 
+// getConfigHint is the reply size hint of an unfiltered get-config of name (constants for the
+// three configuration datastores: no string built per rpc).
+func getConfigHint(name datastore.Name) string {
+	switch name {
+	case datastore.Running:
+		return "get-config running"
+	case datastore.Candidate:
+		return "get-config candidate"
+	case datastore.Startup:
+		return "get-config startup"
+	}
+	return "get-config " + string(name)
+}
+
 // maxReplyHint bounds the buffer a reply size hint allocates up front.
 const maxReplyHint = 256 << 20
 
@@ -236,7 +250,7 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 			return
 		}
 		// Encoding reads the tree under the read lock instead of copying it.
-		if e := srv.dataReply(ctx, root, wd, "get-config "+string(name)); e != nil {
+		if e := srv.dataReply(ctx, root, wd, getConfigHint(name)); e != nil {
 			srv.Logger.Error("server: encoding get-config failed", "err", e)
 		}
 	})

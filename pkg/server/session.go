@@ -370,14 +370,15 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		e.Type = rpcerror.Protocol
 		return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 	}
-	if acc := s.access(); acc != nil {
+	acc := s.access()
+	if acc != nil {
 		if e := acc.Exec(rpc, nil); e != nil {
 			return s.errorReply(m.Attrs, rpcerror.List{e}), nil, nil
 		}
 	}
-	attrs := newAttrCapture()
+	c := s.newCall(m, acc)
 	input, errs := yangxml.Unmarshal(m.Operation(), sch, yangxml.DecodeOptions{
-		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: attrs.hook,
+		Operation: rpc, MaxDepth: s.srv.MaxDepth, ErrorType: rpcerror.Protocol, Attr: c.attrs.hook,
 	})
 	opPath := rpcPath(rpc)
 	if len(errs) > 0 {
@@ -392,7 +393,7 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 		}
 	}
 	req := &Request{Who: s.who, RPC: rpc, Input: input, MessageID: m.MessageID}
-	return s.call(ctx, m, h, req, attrs, !builtin, opPath)
+	return s.call(ctx, c, h, req, !builtin, opPath)
 }
 
 // call runs h for req and encodes the reply; with check set, the output h returns is validated
@@ -400,9 +401,9 @@ func (s *session) handle(ctx context.Context, msg []byte) (reply []byte, end *ne
 //
 // opPath is the path of the operation's input (data.Node.Path): errors about its parameters
 // point into the request (see requestPaths).
-func (s *session) call(ctx context.Context, m *netconf.RPC, h Handler, req *Request, attrs *attrCapture, check bool, opPath string) ([]byte, *netconf.CloseReason, func()) {
-	sctx := withSession(ctx, s, attrs, m)
-	c := callOf(sctx)
+func (s *session) call(ctx context.Context, c *call, h Handler, req *Request, check bool, opPath string) ([]byte, *netconf.CloseReason, func()) {
+	m := c.m
+	sctx := withCall(ctx, c)
 	out, errs := s.srv.callHandler(sctx, h, req)
 	if len(errs) == 0 && check && c.raw == nil {
 		errs = s.srv.checkOutput(req, out)

@@ -332,16 +332,17 @@ type decoder struct {
 	op     *data.Node
 	// opMods maps namespaces to modules when decoding an operation without a schema: the
 	// modules of the operation's nodes and those they import.
-	opMods      map[string]*schema.Module
-	textBuf     []byte
-	attrBuf     []byte
-	slabSize    int
-	arenaSize   int
-	slab        []data.Node
-	arena       []byte
-	resolver    data.Resolver
-	xmlInfo     *nsInfo
-	noNS        *nsInfo
+	opMods    map[string]*schema.Module
+	textBuf   []byte
+	attrBuf   []byte
+	slabSize  int
+	arenaSize int
+	slab      []data.Node
+	arena     []byte
+	resolver  data.Resolver
+	// infoSchema is the schema infos were resolved with: a pooled decoder keeps them for the
+	// next document of the same schema.
+	infoSchema  *schema.Schema
 	nextRelease int // document offset of the next DecodeOptions.Release call
 	// kidsHint holds, per container or list, how many children its last instance had: room
 	// for as many is made in the next one's children (instances of one node are alike).
@@ -371,32 +372,46 @@ func newDecoder(doc []byte, s *schema.Schema, o DecodeOptions) *decoder {
 		maxDepth = DefaultMaxDepth
 	}
 	d := decoders.Get().(*decoder)
-	*d = decoder{z: d.z, s: s, o: o, etype: o.ErrorType, root: data.NewRoot(),
+	if s == nil || s != d.infoSchema {
+		// The namespaces resolved for one schema hold for the next document of that schema
+		// (a session's requests): only another schema, or none, starts afresh.
+		clear(d.infos)
+	}
+	*d = decoder{z: d.z, s: s, o: o, etype: o.ErrorType, infoSchema: s,
 		stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix, kidsHint: d.kidsHint,
-		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
+		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0], resolver: d.resolver}
 	if d.etype == "" {
 		d.etype = rpcerror.Application
 	}
 	if d.o.Wrappers == nil {
 		d.o.Wrappers = []string{"config", "data"}
 	}
-	if op := o.Operation; op != nil {
+	switch op := o.Operation; {
+	case op == nil:
+		d.root = data.NewRoot()
+	case op.Kind == schema.KindOutput:
+		d.root = data.New(op)
+		d.output = true
+	default:
 		d.root = data.New(opInput(op))
-		if op.Kind == schema.KindOutput {
-			d.root = data.New(op)
-			d.output = true
-		}
-		if s == nil {
-			d.opMods = opModules(op)
-		}
+	}
+	if op := o.Operation; op != nil && s == nil {
+		d.opMods = opModules(op)
 	}
 	d.z.Reset(doc, maxDepth)
 	d.z.SetAllowEmpty(o.AllowEmpty)
-	d.resolver = d.resolvePrefix
-	d.xmlInfo = &nsInfo{uri: xmlNamespace}
-	d.noNS = &nsInfo{}
+	if d.resolver == nil {
+		d.resolver = d.resolvePrefix // bound to d, which is reused: made once
+	}
 	return d
 }
+
+// xmlInfo and noNS are the namespace of the xml prefix and the absence of a namespace (read
+// only).
+var (
+	xmlInfo = &nsInfo{uri: xmlNamespace}
+	noNS    = &nsInfo{}
+)
 
 // release gives d back for reuse once the decode's results are out: it keeps no reference to
 // them or to the document.
@@ -408,11 +423,13 @@ func (d *decoder) release() {
 	clear(d.stack[:cap(d.stack)])
 	clear(d.ns[:cap(d.ns)])
 	clear(d.errs[:cap(d.errs)])
-	clear(d.infos)
+	if d.s == nil {
+		clear(d.infos) // resolved through opMods, which go
+	}
 	clear(d.prefix)
 	clear(d.kidsHint)
-	*d = decoder{z: d.z, stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, prefix: d.prefix, kidsHint: d.kidsHint,
-		textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0]}
+	*d = decoder{z: d.z, stack: d.stack[:0], ns: d.ns[:0], infos: d.infos, infoSchema: d.infoSchema, prefix: d.prefix,
+		kidsHint: d.kidsHint, textBuf: d.textBuf[:0], attrBuf: d.attrBuf[:0], errs: d.errs[:0], resolver: d.resolver}
 	decoders.Put(d)
 }
 
@@ -475,10 +492,10 @@ func (d *decoder) lookupNS(prefix []byte) *nsInfo {
 		return d.ns[i].info
 	}
 	if string(prefix) == "xml" {
-		return d.xmlInfo
+		return xmlInfo
 	}
 	if len(prefix) == 0 {
-		return d.noNS
+		return noNS
 	}
 	return nil
 }

@@ -682,10 +682,12 @@ func isNameByte(c byte) bool {
 
 // grow doubles the buffer when it is nearly full. append grows a large slice by about a quarter
 // at a time, so that a 5.5 MB reply (get-config of 100k entries) cost 35 MB of allocations, and
-// the garbage collector's work with it; doubling makes it about twice the reply.
+// the garbage collector's work with it; doubling makes it about twice the reply. A small buffer
+// is left to append, which doubles those itself: taking 4 KiB of room up front cost every
+// small reply (a get-config of a few hundred bytes) a 4.6 KB allocation cleared to zero.
 func (e *encoder) grow() {
 	const room = 4 << 10
-	if cap(e.b)-len(e.b) >= room {
+	if cap(e.b) < 4*room || cap(e.b)-len(e.b) >= room {
 		return
 	}
 	b := make([]byte, len(e.b), 2*cap(e.b)+room)

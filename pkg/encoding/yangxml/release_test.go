@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ncws/ncws/pkg/data"
+	"github.com/ncws/ncws/pkg/schema"
 )
 
 // TestReleaseDropsOnlyWhatIsDone decodes a document larger than a few ReleaseStep twice: once
@@ -78,5 +79,34 @@ func TestReleaseDropsOnlyWhatIsDone(t *testing.T) {
 	}
 	if a, b := errStrings(gotErrs), errStrings(wantErrs); !slices.Equal(a, b) {
 		t.Errorf("errors differ:\n got %q\nwant %q", a, b)
+	}
+}
+
+// TestReusedDecoderOtherSchema decodes documents in one namespace alternately against two
+// schemas whose modules of that namespace differ: a pooled decoder keeps the namespaces it
+// resolved for the next document of the same schema only, so each document is read against
+// its own schema (a leaf of one is unknown in the other).
+func TestReusedDecoderOtherSchema(t *testing.T) {
+	one := loadYANG(t, map[string]string{"m": `module m { yang-version 1.1; namespace "urn:m"; prefix m; container c { leaf a { type string; } } }`})
+	two := loadYANG(t, map[string]string{"m": `module m { yang-version 1.1; namespace "urn:m"; prefix m; container c { leaf b { type int8; } } }`})
+	for range 3 {
+		for _, tc := range []struct {
+			s       *schema.Schema
+			doc     string
+			wantErr bool
+		}{
+			{one, `<c xmlns="urn:m"><a>x</a></c>`, false},
+			{two, `<c xmlns="urn:m"><a>x</a></c>`, true},
+			{two, `<c xmlns="urn:m"><b>7</b></c>`, false},
+			{one, `<c xmlns="urn:m"><b>7</b></c>`, true},
+		} {
+			root, errs := Unmarshal([]byte(tc.doc), tc.s, DecodeOptions{})
+			if (len(errs) > 0) != tc.wantErr {
+				t.Fatalf("%s: errors %v, want errors: %v", tc.doc, errs, tc.wantErr)
+			}
+			if !tc.wantErr && root.Children()[0].Schema != tc.s.FindNode("/m:c") {
+				t.Fatalf("%s: decoded against another schema", tc.doc)
+			}
+		}
 	}
 }
