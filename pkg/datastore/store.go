@@ -82,7 +82,7 @@ type Store struct {
 	j     *journal.Journal // nil in memory
 	hooks []Hook
 
-	mu        sync.RWMutex
+	mu        versionedLock
 	closed    bool
 	running   *data.Node
 	candidate *data.Node
@@ -261,6 +261,14 @@ func (s *Store) Validator() *validate.Validator { return s.v }
 // lock: fn must not modify the tree nor keep it after returning. Default nodes are present,
 // marked data.Node.Default.
 func (s *Store) Read(name Name, fn func(root *data.Node)) error {
+	return s.ReadVersion(name, func(root *data.Node, _ uint64) { fn(root) })
+}
+
+// ReadVersion is Read, with the store's version: a number that changes whenever any datastore
+// may have changed (every write the store makes, and some that change nothing, count). Two
+// reads that see the same version see the same trees, so a reader may keep what it derived
+// from a tree (an encoded reply) for as long as the version stays.
+func (s *Store) ReadVersion(name Name, fn func(root *data.Node, version uint64)) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -270,8 +278,21 @@ func (s *Store) Read(name Name, fn func(root *data.Node)) error {
 	if root == nil {
 		return fmt.Errorf("datastore: no datastore %q", name)
 	}
-	fn(root)
+	fn(root, s.mu.version)
 	return nil
+}
+
+// versionedLock is the store's lock. The trees change only under its write lock, and each
+// write lock counts a new version (ReadVersion), read under the read lock.
+type versionedLock struct {
+	sync.RWMutex
+	version uint64
+}
+
+// Lock takes the write lock and counts a version.
+func (l *versionedLock) Lock() {
+	l.RWMutex.Lock()
+	l.version++
 }
 
 // Modified reports whether the candidate holds changes not committed nor discarded.

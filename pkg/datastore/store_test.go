@@ -202,3 +202,50 @@ func TestBootFromStartup(t *testing.T) {
 	}
 	st.Close()
 }
+
+// TestReadVersion: reads see one version while nothing is written, and a new one after each
+// write of any datastore (an edit of running, of the candidate, a discard), so that what a
+// reader derived from a tree may be kept while the version stays.
+func TestReadVersion(t *testing.T) {
+	st, err := datastore.Open(datastore.Options{Schema: loadSchema(t), Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	version := func(name datastore.Name) uint64 {
+		t.Helper()
+		var v uint64
+		if err := st.ReadVersion(name, func(_ *data.Node, version uint64) { v = version }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v0 := version(datastore.Running)
+	if v := version(datastore.Running); v != v0 {
+		t.Fatalf("two reads without a write: versions %d and %d", v0, v)
+	}
+	if v := version(datastore.Candidate); v != v0 {
+		t.Fatalf("the version is the store's: running %d, candidate %d", v0, v)
+	}
+	who := datastore.Who{User: "u", Session: 1}
+	if errs := edit(t, st, who, `<store `+ns+`><entry><id>1</id><value>a</value></entry></store>`); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	v1 := version(datastore.Running)
+	if v1 == v0 {
+		t.Fatalf("an edit of running left the version at %d", v0)
+	}
+	if errs := st.Edit(context.Background(), who, datastore.Candidate, []byte(`<store `+ns+`><entry><id>2</id><value>b</value></entry></store>`), datastore.EditOptions{}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	v2 := version(datastore.Running)
+	if v2 == v1 {
+		t.Fatalf("an edit of the candidate left the version at %d", v1)
+	}
+	if errs := st.Discard(who); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if v := version(datastore.Candidate); v == v2 {
+		t.Fatalf("discard-changes left the version at %d", v2)
+	}
+}

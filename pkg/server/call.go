@@ -18,6 +18,8 @@ type call struct {
 	// replyBuffer, it is the whole reply but its end tag.
 	raw     []byte
 	inPlace bool
+	// rawStart is the length of the reply's start tag in raw (after replyBuffer).
+	rawStart int
 	// end, when set, ends the session after the reply.
 	end *netconf.CloseReason
 	// after, when set, runs once a successful reply is written (a subscription starts
@@ -57,7 +59,9 @@ func withCall(ctx context.Context, c *call) context.Context {
 // what it appends to it.
 func (c *call) replyBuffer(size int) []byte {
 	c.inPlace = true
-	return netconf.AppendReplyStart(make([]byte, 0, size), c.m.Attrs)
+	b := netconf.AppendReplyStart(make([]byte, 0, size), c.m.Attrs)
+	c.rawStart = len(b)
+	return b
 }
 
 func callOf(ctx context.Context) *call {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"sync/atomic"
@@ -212,6 +213,61 @@ func (srv *Server) encodeReply(ctx context.Context, tree *data.Node, o yangxml.E
 	return nil
 }
 
+// cachedData is the encoded <data> of an unfiltered get-config, as of a store version.
+type cachedData struct {
+	version uint64
+	body    []byte
+}
+
+// maxCachedData bounds the <data> configReply keeps: a large configuration is encoded for
+// each read (its reply costs more to send than to encode), not held twice in memory.
+const maxCachedData = 64 << 10
+
+// configReply is dataReply for an unfiltered get-config of datastore name, whose tree root is
+// as of the store's version. The encoded <data> depends only on the tree and the with-defaults
+// mode when the user reads everything (no access control, or NACM rules that hide nothing,
+// asked for this rpc): it is kept per datastore and mode and sent again while the store's
+// version is the same (monitoring that polls an unchanged configuration), instead of encoding
+// the tree again. Users whose replies NACM trims get theirs encoded each time.
+func (srv *Server) configReply(ctx context.Context, name datastore.Name, root *data.Node, version uint64, wd yangxml.WithDefaults) error {
+	c := callOf(ctx)
+	var slot *atomic.Pointer[cachedData]
+	if i := configIndex(name); i >= 0 && int(wd) < len(srv.configReplies[i]) && c != nil && c.s != nil {
+		if acc := c.access(); acc == nil || acc.ReadsAll() {
+			slot = &srv.configReplies[i][wd]
+		}
+	}
+	if slot == nil {
+		return srv.dataReply(ctx, root, wd, getConfigHint(name))
+	}
+	if d := slot.Load(); d != nil && d.version == version {
+		c.raw = append(c.replyBuffer(len(d.body)+replyOverhead(c.m.Attrs)), d.body...)
+		return nil
+	}
+	if err := srv.dataReply(ctx, root, wd, getConfigHint(name)); err != nil {
+		return err
+	}
+	if body := c.raw[c.rawStart:]; len(body) <= maxCachedData {
+		slot.Store(&cachedData{version: version, body: bytes.Clone(body)})
+	} else {
+		slot.Store(nil)
+	}
+	return nil
+}
+
+// configIndex numbers the configuration datastores for Server.configReplies (-1: another).
+func configIndex(name datastore.Name) int {
+	switch name {
+	case datastore.Running:
+		return 0
+	case datastore.Candidate:
+		return 1
+	case datastore.Startup:
+		return 2
+	}
+	return -1
+}
+
 // getConfigHint is the reply size hint of an unfiltered get-config of name (constants for the
 // three configuration datastores: no string built per rpc).
 func getConfigHint(name datastore.Name) string {
@@ -244,13 +300,13 @@ func (srv *Server) opGetConfig(ctx context.Context, req *Request) (*data.Node, e
 	}
 	var out *data.Node
 	acc := callOf(ctx).access()
-	err := srv.Store.Read(name, func(root *data.Node) {
+	err := srv.Store.ReadVersion(name, func(root *data.Node, version uint64) {
 		if f != nil {
 			out = f.Apply(readable(root, acc))
 			return
 		}
 		// Encoding reads the tree under the read lock instead of copying it.
-		if e := srv.dataReply(ctx, root, wd, getConfigHint(name)); e != nil {
+		if e := srv.configReply(ctx, name, root, version, wd); e != nil {
 			srv.Logger.Error("server: encoding get-config failed", "err", e)
 		}
 	})

@@ -118,6 +118,9 @@ type Server struct {
 
 	// replyHints holds the last reply size of each kind of unfiltered read (see dataReply).
 	replyHints sync.Map
+	// configReplies keeps the last encoded <data> of an unfiltered get-config per datastore and
+	// with-defaults mode (see configReply).
+	configReplies [3][4]atomic.Pointer[cachedData]
 
 	mu       sync.Mutex
 	handlers map[*schema.Node]Handler
