@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,7 +61,9 @@ func TestNotifyFanout(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	srv := &server.Server{Store: st}
-	url := serveWSWith(t, srv, websocket.Options{MaxConnsPerAddr: subscribers + 10, MaxConnsPerUser: subscribers + 10})
+	// PING_MS sets the WebSocket keepalive's interval (-1: none), for experiments.
+	url := serveWSWith(t, srv, websocket.Options{MaxConnsPerAddr: subscribers + 10, MaxConnsPerUser: subscribers + 10,
+		PingInterval: time.Duration(envSigned("PING_MS", 0)) * time.Millisecond})
 	ctx := context.Background()
 	editor, _ := dialNotes(t, url, "admin")
 	editors := []*client.Session{editor}
@@ -125,6 +129,11 @@ func TestNotifyFanout(t *testing.T) {
 	for _, rate := range rates {
 		for _, r := range rs {
 			r.mu.Lock()
+			// Room for every update of the rate, so that the slices do not grow (and make
+			// garbage) while they are measured.
+			if n := rate*int(duration/time.Second) + rate; cap(r.lat) < n {
+				r.lat = make([]latency, 0, n)
+			}
 			r.lat = r.lat[:0]
 			r.mu.Unlock()
 		}
@@ -153,8 +162,29 @@ func TestNotifyFanout(t *testing.T) {
 			}
 			pprof.StartCPUProfile(f)
 		}
-		cpu0 := cpuTime()
+		writeAllocs := func(suffix string) {
+			if p := os.Getenv("ALLOCPROFILE"); p != "" {
+				f, err := os.Create(fmt.Sprintf("%s.%d%s", p, rate, suffix))
+				if err != nil {
+					t.Fatal(err)
+				}
+				runtime.GC()
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+		writeAllocs(".base")
+		if p := os.Getenv("TRACE"); p != "" {
+			f, err := os.Create(fmt.Sprintf("%s.%d", p, rate))
+			if err != nil {
+				t.Fatal(err)
+			}
+			trace.Start(f)
+		}
+		cpu0, wait0 := cpuTime(), runDelay()
 		start := time.Now()
+		// The trace's clock is not the wall clock: this marks the measured phase's start.
+		trace.Log(ctx, "bench", "start")
 		commits := 0
 		for next := start; time.Since(start) < duration; next = next.Add(interval) {
 			if d := time.Until(next); d > 0 {
@@ -181,14 +211,23 @@ func TestNotifyFanout(t *testing.T) {
 		}
 		elapsed := time.Since(start)
 		cpu := cpuTime() - cpu0
+		wait := runDelay() - wait0
 		if os.Getenv("CPUPROFILE") != "" {
 			pprof.StopCPUProfile()
 		}
+		if os.Getenv("TRACE") != "" {
+			trace.Stop()
+		}
+		writeAllocs("")
 		var all []time.Duration
 		var last time.Duration
+		perCommit := map[uint64][]latency{}
 		for _, r := range rs {
 			r.mu.Lock()
-			all = append(all, r.lat...)
+			for _, l := range r.lat {
+				all = append(all, l.lat)
+				perCommit[l.commit] = append(perCommit[l.commit], l)
+			}
 			r.mu.Unlock()
 		}
 		sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
@@ -214,6 +253,13 @@ func TestNotifyFanout(t *testing.T) {
 		fmt.Printf("%-12d %-12.1f %-10d %-14.0f %-10v %-10v %-6d %v\n", rate, float64(commits)/sent.Seconds(), expected,
 			float64(got)/span.Seconds(), q(0.50).Round(100*time.Microsecond), q(0.99).Round(100*time.Microsecond), expected-got,
 			perDelivery.Round(100*time.Nanosecond))
+		if n := envInt("SLOWEST", 0); n > 0 {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("  GC cycles so far %d, pauses %v in all; the process's threads waited %v for a CPU (run queue)\n",
+				ms.NumGC, time.Duration(ms.PauseTotalNs), wait.Round(time.Millisecond))
+			printSlowest(perCommit, n, start, setup)
+		}
 		var bad int64
 		suspended := 0
 		for _, r := range rs {
@@ -245,7 +291,7 @@ type recv struct {
 	received *atomic.Int64
 
 	mu         sync.Mutex
-	lat        []time.Duration
+	lat        []latency
 	lastCommit uint64
 	bad        int64
 	why        string // the first bad update's fault, reported once
@@ -254,6 +300,35 @@ type recv struct {
 	// commits (they count as lost, not as faults). suspensions counts them.
 	gapOK       bool
 	suspensions int
+}
+
+// latency is one update's latency: commit's eventTime (ns since 1970) to receipt.
+type latency struct {
+	commit uint64
+	at     int64
+	lat    time.Duration
+}
+
+// printSlowest prints the n commits whose slowest delivery took longest, with their
+// eventTime, how many received them and the p50/max over their receivers: SLOWEST=n, to
+// find the commits behind a p99 and line them up with a trace (TRACE) or gctrace.
+func printSlowest(perCommit map[uint64][]latency, n int, start, setup time.Time) {
+	type row struct {
+		commit   uint64
+		at       time.Duration
+		p50, max time.Duration
+		n        int
+	}
+	var rows []row
+	for c, ls := range perCommit {
+		sort.Slice(ls, func(i, j int) bool { return ls[i].lat < ls[j].lat })
+		rows = append(rows, row{c, time.Duration(ls[0].at - start.UnixNano()), ls[len(ls)/2].lat, ls[len(ls)-1].lat, len(ls)})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].max > rows[j].max })
+	for _, r := range rows[:min(n, len(rows))] {
+		fmt.Printf("  commit %d at +%v (%v after the subscribers' setup began): %d deliveries, p50 %v, max %v\n", r.commit, r.at.Round(100*time.Microsecond),
+			(start.Sub(setup) + r.at).Round(time.Millisecond), r.n, r.p50.Round(100*time.Microsecond), r.max.Round(100*time.Microsecond))
+	}
 }
 
 // resumed records a subscription-resumed.
@@ -295,7 +370,7 @@ func (r *recv) check(msg []byte, at, now time.Time) {
 	if commit > r.lastCommit {
 		r.lastCommit = commit
 	}
-	r.lat = append(r.lat, now.Sub(at))
+	r.lat = append(r.lat, latency{commit, at.UnixNano(), now.Sub(at)})
 	r.received.Add(1)
 }
 
@@ -402,11 +477,37 @@ func envStr(name, def string) string {
 	return def
 }
 
+func envSigned(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
 	}
 	return def
+}
+
+// runDelay is the time the process's threads (those alive now) have spent runnable but
+// waiting for a CPU (Linux schedstat), 0 where it cannot be read: how much other processes
+// (or the process's own threads beyond the cores) delayed it.
+func runDelay() time.Duration {
+	tasks, _ := os.ReadDir("/proc/self/task")
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/schedstat")
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(b)); len(f) >= 2 {
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			sum += time.Duration(n)
+		}
+	}
+	return sum
 }
 
 // cpuTime is the process's user and system CPU time so far.

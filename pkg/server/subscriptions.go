@@ -121,8 +121,9 @@ type outQueue struct {
 }
 
 // push appends it; false when the queue is full (the session is too slow). A control item
-// goes in regardless of the limit: there is at most one per state change.
-func (q *outQueue) push(it outItem) bool {
+// goes in regardless of the limit: there is at most one per state change. The writer is
+// woken at once, or, with wake set, added to it to be woken by wake.flush.
+func (q *outQueue) push(it outItem, wake *wakeSet) bool {
 	q.mu.Lock()
 	if q.dead || (len(q.items) >= q.limit && !it.control) {
 		q.mu.Unlock()
@@ -130,11 +131,50 @@ func (q *outQueue) push(it outItem) bool {
 	}
 	q.items = append(q.items, it)
 	q.mu.Unlock()
+	if wake != nil {
+		if len(wake.qs) == 0 {
+			wake.since = time.Now()
+		}
+		wake.qs = append(wake.qs, q)
+		return true
+	}
+	q.wake()
+	return true
+}
+
+// wake wakes the queue's writer (at most one signal waits).
+func (q *outQueue) wake() {
 	select {
 	case q.signal <- struct{}{}:
 	default:
 	}
-	return true
+}
+
+// wakeSet holds the queues that got items while the pusher works off a batch of commits: their
+// writers are woken once the batch is queued, so that a writer that had not run yet sends
+// the batch's updates in one write, not one write (and one wake-up) per commit.
+type wakeSet struct {
+	qs []*outQueue
+	// since is when the first of qs was added.
+	since time.Time
+}
+
+// maxWakeDelay bounds how long a wakeSet holds a writer's wake-up: a long backlog of commits
+// is sent in several batches.
+const maxWakeDelay = 5 * time.Millisecond
+
+// due reports whether the writers in w have waited maxWakeDelay.
+func (w *wakeSet) due() bool {
+	return len(w.qs) > 0 && time.Since(w.since) >= maxWakeDelay
+}
+
+// flush wakes the writers of the queues in w and empties it.
+func (w *wakeSet) flush() {
+	for i, q := range w.qs {
+		q.wake()
+		w.qs[i] = nil
+	}
+	w.qs = w.qs[:0]
 }
 
 // queue returns the session's dynamic subscription queue, starting its writer on first use.
@@ -238,6 +278,12 @@ func (s *session) writeDynamic(q *outQueue) {
 // Server.Notify): what it would get meanwhile is dropped, and it is resumed once the session's
 // queue has drained (resumeSuspended). The caller holds srv.nmu.
 func (srv *Server) enqueue(sub *dynSub, it outItem) {
+	srv.enqueueWake(sub, it, nil)
+}
+
+// enqueueWake is enqueue with the writer's wake-up left to wake when it is set (see
+// wakeSet). The caller holds srv.nmu.
+func (srv *Server) enqueueWake(sub *dynSub, it outItem, wake *wakeSet) {
 	s := sub.s
 	it.sub = sub
 	if !sub.started {
@@ -249,7 +295,7 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 		return
 	}
 	q := s.queue()
-	if q.push(it) {
+	if q.push(it, wake) {
 		return
 	}
 	if q.dead {
@@ -260,7 +306,7 @@ func (srv *Server) enqueue(sub *dynSub, it outItem) {
 	sub.suspended = true
 	sub.dropped.Add(1)
 	q.suspended.Add(1)
-	q.push(outItem{msg: srv.stateEventFor(sub, "subscription-suspended", "insufficient-resources"), sub: sub, control: true})
+	q.push(outItem{msg: srv.stateEventFor(sub, "subscription-suspended", "insufficient-resources"), sub: sub, control: true}, nil)
 }
 
 // resumeSuspended resumes the subscriptions of s suspended for its queue's overflow, now that
@@ -765,6 +811,9 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 			return
 		}
 		sub.started = true
+		// The session's writer starts now rather than with the first update, which
+		// would start the writers of all the subscribers of one commit at once.
+		sub.s.queue()
 		for _, it := range replay {
 			srv.enqueue(sub, it)
 		}

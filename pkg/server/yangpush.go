@@ -132,21 +132,30 @@ func copyInContext(n *data.Node) *data.Node {
 	return c
 }
 
-// runPusher works off the pusher's jobs in order.
+// runPusher works off the pusher's jobs in order. The writers of the updates of the commits
+// that queued up meanwhile are woken once all of them are queued (wakeSet; maxWakeDelay at
+// most): when commits come faster than the updates go out, each receiver then gets them in one
+// write.
 func (srv *Server) runPusher() {
 	var jobs []pushJob
+	var wake wakeSet
 	for range srv.push.signal {
 		srv.push.mu.Lock()
 		jobs, srv.push.jobs = srv.push.jobs, jobs[:0]
 		srv.push.mu.Unlock()
 		for i, j := range jobs {
 			if j.sync != nil {
+				wake.flush()
 				srv.syncSub(j.sync)
 			} else {
-				srv.pushChanges(j)
+				srv.pushChanges(j, &wake)
+				if wake.due() {
+					wake.flush()
+				}
 			}
 			jobs[i] = pushJob{}
 		}
+		wake.flush()
 	}
 }
 
@@ -306,8 +315,9 @@ func (srv *Server) encodePushUpdate(sub *dynSub, sel *data.Node) ([]byte, bool) 
 	return netconf.AppendNotification(nil, time.Now(), b), true
 }
 
-// pushChanges sends a commit's changes to the on-change subscriptions.
-func (srv *Server) pushChanges(j pushJob) {
+// pushChanges sends a commit's changes to the on-change subscriptions, the wake-up of their
+// writers left to wake.
+func (srv *Server) pushChanges(j pushJob, wake *wakeSet) {
 	srv.nmu.Lock()
 	defer srv.nmu.Unlock()
 	type group struct {
@@ -339,7 +349,7 @@ func (srv *Server) pushChanges(j pushJob) {
 			continue
 		}
 		if sub.dampening <= 0 {
-			srv.enqueue(sub, outItem{msg: g.head, tail: g.tail, counted: true})
+			srv.enqueueWake(sub, outItem{msg: g.head, tail: g.tail, counted: true}, wake)
 			continue
 		}
 		srv.dampen(sub, g.edits)

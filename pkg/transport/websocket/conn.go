@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"strings"
 	"sync"
@@ -87,7 +88,12 @@ func newConn(c *ws.Conn, cw *corkWriter, info netconf.ConnInfo, limit int64, pin
 	cn := &conn{ws: c, cork: cw.cork, br: cw.br, info: info, release: release, limit: limit,
 		pingInterval: pingInterval, maxMissed: maxMissed, closed: make(chan struct{}), closeDone: make(chan struct{})}
 	if pingInterval > 0 {
-		cn.ping = time.AfterFunc(pingInterval, cn.keepalive)
+		// The first ping comes at a random point of the interval's second half, the next
+		// ones every interval: connections opened together (a thousand subscribers starting
+		// at once) are then not all pinged in the same instant every interval, a burst of
+		// writes, pongs and wake-ups that would stall what they send. A dead peer is still
+		// detected within (maxMissed+1) x pingInterval.
+		cn.ping = time.AfterFunc(pingInterval/2+rand.N(pingInterval/2+1), cn.keepalive)
 	}
 	return cn
 }
