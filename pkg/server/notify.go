@@ -31,6 +31,8 @@ const (
 	// DefaultNotificationQueue is the per-session queue length when
 	// Server.NotificationQueue is 0.
 	DefaultNotificationQueue = 1024
+	// DefaultPushCoalesce is Server.PushCoalesce when it is 0.
+	DefaultPushCoalesce = 20 * time.Millisecond
 )
 
 // streamNETCONF is the one event stream the server offers (RFC 5277 section 3.2.3).
@@ -338,6 +340,17 @@ func (srv *Server) opCreateSubscription(ctx context.Context, req *Request) (*dat
 	srv.subs[c.s] = struct{}{}
 	c.after = func() { go sub.run(c.s) }
 	return nil, nil
+}
+
+// pushCoalesce is the least time between two wake-ups of the on-change writers.
+func (srv *Server) pushCoalesce() time.Duration {
+	switch {
+	case srv.PushCoalesce == 0:
+		return DefaultPushCoalesce
+	case srv.PushCoalesce < 0:
+		return 0
+	}
+	return srv.PushCoalesce
 }
 
 func (srv *Server) queueSize() int {

@@ -60,7 +60,8 @@ func TestNotifyFanout(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := &server.Server{Store: st}
+	// COALESCE_MS sets Server.PushCoalesce (-1: none; the default when unset), for experiments.
+	srv := &server.Server{Store: st, PushCoalesce: time.Duration(envSigned("COALESCE_MS", 0)) * time.Millisecond}
 	// PING_MS sets the WebSocket keepalive's interval (-1: none), for experiments.
 	url := serveWSWith(t, srv, websocket.Options{MaxConnsPerAddr: subscribers + 10, MaxConnsPerUser: subscribers + 10,
 		PingInterval: time.Duration(envSigned("PING_MS", 0)) * time.Millisecond})

@@ -159,13 +159,16 @@ type wakeSet struct {
 	since time.Time
 }
 
-// maxWakeDelay bounds how long a wakeSet holds a writer's wake-up: a long backlog of commits
-// is sent in several batches.
+// maxWakeDelay bounds how long a wakeSet holds a writer's wake-up (Server.PushCoalesce when
+// longer): a long backlog of commits is sent in several batches.
 const maxWakeDelay = 5 * time.Millisecond
 
-// due reports whether the writers in w have waited maxWakeDelay.
-func (w *wakeSet) due() bool {
-	return len(w.qs) > 0 && time.Since(w.since) >= maxWakeDelay
+// heldFor is how long the first wake-up in w has waited, 0 when w is empty.
+func (w *wakeSet) heldFor() time.Duration {
+	if len(w.qs) == 0 {
+		return 0
+	}
+	return time.Since(w.since)
 }
 
 // flush wakes the writers of the queues in w and empties it.

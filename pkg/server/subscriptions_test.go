@@ -272,6 +272,41 @@ func TestOnChange(t *testing.T) {
 	none(t, s, ch)
 }
 
+// TestOnChangeCoalesced: commits that come within Server.PushCoalesce of each other are
+// written to the receiver together, but each is still its own push-change-update (dampening
+// period 0: no merging), in commit order, with its own patch-id and value.
+func TestOnChangeCoalesced(t *testing.T) {
+	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := &server.Server{Store: st, PushCoalesce: 300 * time.Millisecond}
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	edit := func(cfg string) {
+		t.Helper()
+		if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example">`+cfg+`</interfaces>`), client.EditOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(`<interface><name>eth0</name><type>ex:ethernet</type><mtu>1500</mtu></interface>`)
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+	for mtu := 1501; mtu <= 1505; mtu++ {
+		edit(fmt.Sprintf(`<interface><name>eth0</name><mtu>%d</mtu></interface>`, mtu))
+	}
+	for i, mtu := 0, 1501; mtu <= 1505; i, mtu = i+1, mtu+1 {
+		want := fmt.Sprintf(`<push-change-update xmlns="%s"><id>%s</id><datastore-changes><yang-patch><patch-id>commit-%d</patch-id>`+
+			`<edit><edit-id>edit-1</edit-id><operation>replace</operation><target>/ncws-example:interfaces/interface=eth0/mtu</target>`+
+			`<value><mtu xmlns="urn:ncws:yang:ncws-example">%d</mtu></value></edit></yang-patch></datastore-changes></push-change-update>`, nsYP, id, i+2, mtu)
+		if got := next(t, ch).body; got != want {
+			t.Errorf("update %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
 // TestOnChangeDampening: with a dampening period the first change goes out at once and the
 // changes within the period after it come as one update, an edit per target (the last value).
 func TestOnChangeDampening(t *testing.T) {

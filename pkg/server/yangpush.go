@@ -134,28 +134,56 @@ func copyInContext(n *data.Node) *data.Node {
 
 // runPusher works off the pusher's jobs in order. The writers of the updates of the commits
 // that queued up meanwhile are woken once all of them are queued (wakeSet; maxWakeDelay at
-// most): when commits come faster than the updates go out, each receiver then gets them in one
-// write.
+// most), and, with Server.PushCoalesce, no sooner than that after their previous wake-up:
+// each receiver then gets the updates of several commits in one write.
 func (srv *Server) runPusher() {
 	var jobs []pushJob
 	var wake wakeSet
-	for range srv.push.signal {
+	var lastWake time.Time
+	var timer *time.Timer
+	coalesce := srv.pushCoalesce()
+	hold := max(coalesce, maxWakeDelay)
+	flush := func() {
+		wake.flush()
+		lastWake = time.Now()
+	}
+	for {
+		if len(wake.qs) > 0 {
+			d := time.Until(lastWake.Add(coalesce))
+			if d <= 0 {
+				flush()
+				continue
+			}
+			if timer == nil {
+				timer = time.NewTimer(d)
+			} else {
+				timer.Reset(d)
+			}
+			select {
+			case <-srv.push.signal:
+				timer.Stop()
+			case <-timer.C:
+				flush()
+				continue
+			}
+		} else {
+			<-srv.push.signal
+		}
 		srv.push.mu.Lock()
 		jobs, srv.push.jobs = srv.push.jobs, jobs[:0]
 		srv.push.mu.Unlock()
 		for i, j := range jobs {
 			if j.sync != nil {
-				wake.flush()
+				flush()
 				srv.syncSub(j.sync)
 			} else {
 				srv.pushChanges(j, &wake)
-				if wake.due() {
-					wake.flush()
+				if wake.heldFor() >= hold {
+					flush()
 				}
 			}
 			jobs[i] = pushJob{}
 		}
-		wake.flush()
 	}
 }
 
