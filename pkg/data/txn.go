@@ -650,9 +650,31 @@ func newAncestor(l Loc) *Node {
 // copying subtrees from src or removing them, and keeps src's order of list and leaf-list
 // entries. The changes made to dst are recorded in t.
 func (t *Txn) Sync(dst, src *Node, locs []Loc) {
+	present, gone := syncLevels(dst, src, locs)
+	t.removeEach(gone)
+	// Entries are put in src's document order, each after its predecessor in src, which is then
+	// already in place.
+	for _, pl := range DocOrder(src, Outermost(present)) {
+		t.Put(dst, pl.Loc, pl.Node.Clone(), pl.After, pl.First)
+	}
+}
+
+// SyncLocs returns the locations that Sync(dst, src, locs) changes, outermost only, before it
+// runs: what Txn.Locs returns after it (for each of locs, the shallowest level at which dst and
+// src differ in presence, else the location itself). A commit takes the state of the other tree
+// there before syncing, instead of undoing the sync and doing it again.
+func SyncLocs(dst, src *Node, locs []Loc) []Loc {
+	present, gone := syncLevels(dst, src, locs)
+	for _, g := range gone {
+		present = append(present, LocOf(g))
+	}
+	return Outermost(present)
+}
+
+// syncLevels returns, for Sync, the levels of locs present in src and the nodes of dst to
+// remove.
+func syncLevels(dst, src *Node, locs []Loc) (present []Loc, gone []*Node) {
 	locs = Outermost(locs)
-	var present []Loc
-	var gone []*Node
 	for _, l := range locs {
 		// The shallowest level where the trees differ in presence decides what to do.
 		d, s := dst, src
@@ -676,12 +698,7 @@ func (t *Txn) Sync(dst, src *Node, locs []Loc) {
 		}
 		present = append(present, lvl)
 	}
-	t.removeEach(gone)
-	// Entries are put in src's document order, each after its predecessor in src, which is then
-	// already in place.
-	for _, pl := range DocOrder(src, Outermost(present)) {
-		t.Put(dst, pl.Loc, pl.Node.Clone(), pl.After, pl.First)
-	}
+	return present, gone
 }
 
 // A Placed is a location present in a tree with what is needed to put a copy of its node in the

@@ -3,6 +3,7 @@ package data
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ncws/ncws/pkg/schema"
@@ -97,7 +98,13 @@ func TestTxnUndoAndSync(t *testing.T) {
 
 		dst := orig.Clone()
 		var tx2 Txn
+		pre := SyncLocs(dst, root, tx.Locs())
 		tx2.Sync(dst, root, tx.Locs())
+		// SyncLocs names before the sync what it changes (a commit records running's state
+		// there first).
+		if got, want := locStrings(pre), locStrings(tx2.Locs()); got != want {
+			t.Fatalf("seed %d: SyncLocs = %s, the sync changed %s", seed, got, want)
+		}
 		if !Equal(dst, edited) {
 			t.Fatalf("seed %d: Sync did not reproduce the edit:\n got %v\nwant %v", seed, dump(dst), dump(edited))
 		}
@@ -116,6 +123,15 @@ func TestTxnUndoAndSync(t *testing.T) {
 			}
 		}
 	}
+}
+
+func locStrings(ls []Loc) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.String())
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 func dump(n *Node) string {

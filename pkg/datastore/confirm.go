@@ -350,6 +350,9 @@ func (s *Store) CommitsSince(id uint64) ([]CommitInfo, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var recs []journal.Record
+	if r, ok := s.recentSince(id); ok {
+		return s.commitInfos(r)
+	}
 	switch {
 	case s.j != nil:
 		for n := id + 1; n <= s.lastID; n++ {

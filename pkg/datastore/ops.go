@@ -21,7 +21,8 @@ type EditOptions struct {
 }
 
 // Edit applies an <edit-config> to target (Running or Candidate). config is the content of the
-// <config> element (its child elements with their namespace declarations).
+// <config> element (its child elements with their namespace declarations); Edit only reads it
+// and keeps no reference to it.
 //
 // An edit of running is a commit: it is validated (test-option set is treated as test-then-set:
 // nothing reaches running unless the result validates), passed to the hooks and stored before
@@ -182,11 +183,7 @@ func (s *Store) Copy(ctx context.Context, who Who, target Name, src Source) rpce
 func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.Node, comment string) rpcerror.List {
 	switch target {
 	case Running:
-		locs := topLocs(s.running, tree)
-		return s.applyToRunning(ctx, who, comment, func(t *data.Txn) rpcerror.List {
-			t.Sync(s.running, tree, locs)
-			return nil
-		})
+		return s.syncToRunning(ctx, who, comment, tree, topLocs(s.running, tree))
 	case Candidate:
 		var t data.Txn
 		t.Sync(s.candidate, tree, topLocs(s.candidate, tree))

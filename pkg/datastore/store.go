@@ -95,10 +95,12 @@ type Store struct {
 	lockTime map[Name]time.Time
 	// plocks are the partial locks on running (RFC 5717), oldest first; nextPL is the last
 	// lock-id handed out.
-	plocks  []*PartialLock
-	nextPL  uint32
-	lastID  uint64
-	hist    []journal.Record // in-memory history when j is nil
+	plocks []*PartialLock
+	nextPL uint32
+	lastID uint64
+	hist   []journal.Record // in-memory history when j is nil
+	// recent are the newest commits' records with only their heads as payload (remember).
+	recent  []journal.Record
 	confirm *confirmState
 	// onRevert are told of the reverts of confirmed commits (OnConfirmRevert).
 	onRevert []func(ConfirmRevert)

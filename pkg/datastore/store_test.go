@@ -166,6 +166,21 @@ func TestPersistence(t *testing.T) {
 	if errs := st.Rollback(context.Background(), who, 1); len(errs) > 0 {
 		t.Fatal(errs)
 	}
+	// The new commit's entry comes from the store's memory of its newest commits, the older
+	// ones from the journal: the same history either way.
+	h2, err := st.History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mark := range []uint64{h[0].ID, h[2].ID} {
+		since, err := st.CommitsSince(mark)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(h2[mark-h2[0].ID+1:], since); diff != "" {
+			t.Errorf("CommitsSince(%d) after the rollback mismatch (-want +got):\n%s", mark, diff)
+		}
+	}
 	got := runningXML(t, st)
 	if !strings.Contains(got, "<id>1</id>") || strings.Contains(got, "<id>2</id>") {
 		t.Errorf("after rollback to 1: %s", got)

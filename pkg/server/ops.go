@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/ncws/ncws/internal/filter"
 	"github.com/ncws/ncws/pkg/data"
@@ -369,7 +370,9 @@ func (srv *Server) opEditConfig(ctx context.Context, req *Request) (*data.Node, 
 func (srv *Server) edit(ctx context.Context, req *Request, target datastore.Name, cfg, u *data.Node, o datastore.EditOptions) (*data.Node, error) {
 	var content []byte
 	if cfg != nil {
-		content = []byte(cfg.Value.Str)
+		// The edit only reads its input: no copy of what may be the whole configuration (a
+		// bulk load's 30 MB).
+		content = unsafe.Slice(unsafe.StringData(cfg.Value.Str), len(cfg.Value.Str))
 	} else if u != nil {
 		if !srv.urlEnabled() {
 			return nil, urlNotEnabled()
