@@ -28,8 +28,9 @@ const (
 )
 
 type applier struct {
-	mode errorMode
-	errs rpcerror.List
+	mode  errorMode
+	adopt bool // Edit.adopt
+	errs  rpcerror.List
 	// scratch records the building of detached subtrees; its changes are never undone as a
 	// whole (the subtrees are simply dropped), only those of a failing element under
 	// continue-on-error.
@@ -37,7 +38,8 @@ type applier struct {
 }
 
 // Apply applies the edit to the datastore tree root (a document root), recording every change
-// in t; root is never modified otherwise. It returns the errors met, nil on success:
+// in t; root is never modified otherwise. A large edit puts its own decoded nodes in root (see
+// adoptMin): Apply may be called again only once the changes of the previous call are undone. It returns the errors met, nil on success:
 //   - stop-on-error: Apply returns at the first error, leaving the changes made before it in
 //     root and t (the caller undoes them with t);
 //   - continue-on-error: each failing element is skipped, what it changed undone, and the
@@ -78,7 +80,7 @@ func (e *Edit) Apply(root *data.Node, t *data.Txn, opts Options) rpcerror.List {
 	default:
 		return rpcerror.List{paramError("default-operation", opts.DefaultOperation)}
 	}
-	a := &applier{}
+	a := &applier{adopt: e.adopt}
 	switch opts.ErrorOption {
 	case "", "stop-on-error":
 	case "continue-on-error":
@@ -313,10 +315,26 @@ func fresh(e *enode) *data.Node {
 	return n
 }
 
+// adopt detaches the decoded node n, to be put in the datastore as it is (Edit.adopt): its
+// subtree is what build would make of it, with no attribute inside. The decoded parent's
+// children still list it; nothing reads them after Decode. The source lines go: they are those
+// of this request's text, which later errors about the datastore must not cite.
+func adopt(n *data.Node) *data.Node {
+	n.Parent = nil
+	n.Walk(func(x *data.Node) bool {
+		x.Line = 0
+		return true
+	})
+	return n
+}
+
 // build returns a new detached subtree for e with operation o (merge, replace, create, or none
 // for a level that only holds what is created below it). old, when set, is the existing node the
 // subtree replaces: explicit merge and delete operations inside see its children.
 func (a *applier) build(e *enode, o op, old *data.Node) (*data.Node, bool) {
+	if old == nil && a.adopt && o.creating() && !e.marked {
+		return adopt(e.n), true
+	}
 	n := fresh(e)
 	if e.leafy() {
 		return n, true

@@ -50,10 +50,23 @@ const (
 )
 
 // An Edit is the decoded content of an edit-config <config>: the data nodes with their operation
-// and insert attributes. It is immutable; Apply may be called several times.
+// and insert attributes. Apply may be called several times, each after the previous call's
+// changes were undone (see Apply).
 type Edit struct {
 	tops []*enode
+	// adopt: Apply puts the decoded nodes of created subtrees into the datastore instead of
+	// copies of them (see adoptMin).
+	adopt bool
 }
+
+// adoptMin is the number of decoded elements from which an edit gives the datastore the nodes
+// it decoded for the subtrees it creates, instead of copies. A bulk load then costs one tree,
+// not two (the decoded one and its copy: 90 MB more at the peak of a load of 100k
+// interfaces). The decoder allocates its nodes in slabs of up to 128 and its strings in chunks
+// of up to 32 KiB, and a node kept keeps its slab and the chunks of its strings: for a large
+// edit that is about the memory of the edit itself; a small one (a one-entry edit, repeated
+// forever) copies, so that each does not keep its decoder's slabs for a few nodes.
+const adoptMin = 1024
 
 // enode is one element of the edit.
 type enode struct {
@@ -72,6 +85,14 @@ type enode struct {
 	crea, creaNone, need bool
 	// deep: a descendant has an operation attribute.
 	deep bool
+	// marked: a descendant has an attribute of the edit (operation, insert, key, value).
+	marked bool
+}
+
+// bare reports whether e has no attribute of the edit and none below it: creating it puts its
+// decoded subtree in place as it is.
+func (e *enode) bare() bool {
+	return e.op == opUnset && e.insert == insertUnset && !e.hasAnc && !e.marked
 }
 
 func (e *enode) leafy() bool {
@@ -91,6 +112,7 @@ type attrs struct {
 type decoder struct {
 	attrs map[*data.Node]*attrs
 	errs  rpcerror.List
+	nodes int // enodes made
 }
 
 // Decode reads the content of an edit-config <config> parameter (its child elements, each
@@ -140,6 +162,7 @@ func Decode(content []byte, s *schema.Schema) (*Edit, rpcerror.List) {
 	for _, c := range root.Children() {
 		ed.tops = append(ed.tops, d.convert(c, opUnset))
 	}
+	ed.adopt = d.nodes >= adoptMin
 	d.checkCases(root, ed.tops)
 	errs = append(errs, d.errs...)
 	if len(errs) > 0 {
@@ -261,6 +284,7 @@ func (d *decoder) fail(e *rpcerror.Error, n *data.Node) {
 // convert builds the enode of n, whose nearest ancestor with an operation attribute has inh.
 func (d *decoder) convert(n *data.Node, inh op) *enode {
 	e := &enode{n: n}
+	d.nodes++
 	s := n.Schema
 	ancSet := false
 	if a := d.attrs[n]; a != nil {
@@ -290,6 +314,7 @@ func (d *decoder) convert(n *data.Node, inh op) *enode {
 	anyCrea, anyCreaNone, anyNeed := false, false, false
 	for _, c := range n.Children() {
 		if c.Schema.IsKey() && s.Kind == schema.KindList {
+			e.marked = e.marked || d.attrs[c] != nil
 			continue
 		}
 		k := d.convert(c, eff)
@@ -298,6 +323,7 @@ func (d *decoder) convert(n *data.Node, inh op) *enode {
 		anyCreaNone = anyCreaNone || k.creaNone
 		anyNeed = anyNeed || k.need
 		e.deep = e.deep || k.deep || k.op != opUnset
+		e.marked = e.marked || !k.bare() || d.attrs[c] != nil
 	}
 	if !eff.removing() {
 		d.checkCases(n, e.kids)

@@ -17,8 +17,10 @@
 //     them explicit.
 //
 // Decode runs the schema-directed XML decoder (pkg/encoding/yangxml) once, checks the attributes
-// and the operations' nesting, and keeps the result as an immutable Edit; Apply may be called on
-// several trees. Apply costs O(size of the edit × depth): list entries are found through the
+// and the operations' nesting, and keeps the result as an Edit. A small Edit is immutable and
+// may be applied to several trees; a large one puts its own decoded nodes into the tree (no
+// second copy of a bulk load), so it is applied again only after the previous application was
+// undone. Apply costs O(size of the edit × depth): list entries are found through the
 // tree's key index, new subtrees are built detached and attached with one Txn.Insert, and the
 // target is never walked.
 //

@@ -111,11 +111,76 @@ func runCases(t *testing.T, cases []applyCase) {
 					t.Errorf("trees differ in their default marks:\nwant %s\ngot  %s", marshal(t, wantRoot, false), marshal(t, got, false))
 				}
 			}
+			copied := root.Clone()
 			txn.Undo()
 			if !data.Equal(orig, root) {
 				t.Errorf("Undo did not restore the datastore:\nwant %s\ngot  %s", marshal(t, orig, true), marshal(t, root, true))
 			}
+			// A large edit puts its decoded nodes in place instead of copies (adoptMin): the
+			// same result, undone the same way, and applicable again after the undo.
+			ad, _ := Decode([]byte(tc.edit), s)
+			ad.adopt = true
+			for i := range 2 {
+				aerrs := ad.Apply(root, &txn, tc.opts)
+				if diff := cmp.Diff(summarize(errs), summarize(aerrs)); diff != "" {
+					t.Errorf("adopting, application %d: errors mismatch (-copying +adopting):\n%s", i+1, diff)
+				}
+				if !data.Equal(copied, root) {
+					t.Errorf("adopting, application %d: datastore mismatch:\ncopying  %s\nadopting %s", i+1, marshal(t, copied, true), marshal(t, root, true))
+				}
+				txn.Undo()
+				if !data.Equal(orig, root) {
+					t.Errorf("adopting, application %d: Undo did not restore the datastore:\nwant %s\ngot  %s", i+1, marshal(t, orig, true), marshal(t, root, true))
+				}
+			}
 		})
+	}
+}
+
+// TestAdoptLargeEdit: an edit of more than adoptMin elements gives the datastore its decoded
+// nodes for what it creates (one tree for a bulk load, not two), without their source lines,
+// and copies a subtree that holds an attribute of the edit (an insert) as a small edit does.
+func TestAdoptLargeEdit(t *testing.T) {
+	s := loadSchema(t)
+	var b strings.Builder
+	b.WriteString(`<other xmlns="urn:ex">` + "\n")
+	for i := range adoptMin {
+		fmt.Fprintf(&b, "<entry><name>e%d</name><v>x</v></entry>\n", i)
+	}
+	b.WriteString(`</other>`)
+	b.WriteString(top(`<ord><k1>a</k1><k2>1</k2></ord><ord yang:insert="first"><k1>b</k1><k2>2</k2></ord>`))
+	ed, errs := Decode([]byte(b.String()), s)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if !ed.adopt {
+		t.Fatalf("an edit of %d entries does not adopt its nodes", adoptMin)
+	}
+	root := data.NewRoot()
+	var txn data.Txn
+	if errs := ed.Apply(root, &txn, Options{}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	other, tp := root.ChildByName("other"), root.ChildByName("top")
+	eother, etop := ed.tops[1].n, ed.tops[0].n // the decoded tree, in schema order
+	if other == nil || other != eother {
+		t.Fatalf("the created container is not the decoded one")
+	}
+	if tp == etop {
+		t.Errorf("a container with an insert attribute inside was adopted")
+	} else if got := marshal(t, tp, false); !strings.Contains(got, "<k1>b</k1><k2>2</k2></ord><ord><k1>a</k1>") {
+		t.Errorf("insert first not applied: %s", got)
+	}
+	root.Walk(func(n *data.Node) bool {
+		if n.Line != 0 {
+			t.Errorf("%s keeps source line %d", n.Path(), n.Line)
+			return false
+		}
+		return true
+	})
+	small := eother.Children()[0]
+	if small.Parent != other {
+		t.Errorf("the decoded entries are not in the datastore")
 	}
 }
 
