@@ -659,6 +659,28 @@ func (t *Txn) Sync(dst, src *Node, locs []Loc) {
 	}
 }
 
+// SyncMove is Sync from a src whose nodes may be taken: a node at one of the synced locations
+// that is not a list or leaf-list entry (a container, leaf, anydata: its place among its
+// siblings is fixed by the schema) is moved from src into dst instead of copied, its removal
+// from src recorded in st; entries are copied, so that src keeps the order of its
+// system-ordered lists. Undoing t and then st puts both trees back as they were. A commit moves
+// the candidate's changed subtrees into running and copies running's back once they are
+// validated and stored: a bulk load's configuration is not held three times meanwhile (the
+// candidate, its copy in running, the journal record).
+func (t *Txn) SyncMove(dst, src *Node, locs []Loc, st *Txn) {
+	present, gone := syncLevels(dst, src, locs)
+	t.removeEach(gone)
+	for _, pl := range DocOrder(src, Outermost(present)) {
+		n := pl.Node
+		if k := n.Schema.Kind; k == schema.KindList || k == schema.KindLeafList {
+			n = n.Clone()
+		} else {
+			st.Remove(n)
+		}
+		t.Put(dst, pl.Loc, n, pl.After, pl.First)
+	}
+}
+
 // SyncLocs returns the locations that Sync(dst, src, locs) changes, outermost only, before it
 // runs: what Txn.Locs returns after it (for each of locs, the shallowest level at which dst and
 // src differ in presence, else the location itself). A commit takes the state of the other tree

@@ -112,6 +112,30 @@ func TestTxnUndoAndSync(t *testing.T) {
 		if !Equal(dst, orig) {
 			t.Fatalf("seed %d: Undo of Sync did not restore:\n got %v\nwant %v", seed, dump(dst), dump(orig))
 		}
+		// SyncMove gives the same result, taking src's nodes; undoing both logs restores both
+		// trees, and a Sync back makes src whole again.
+		for _, back := range []bool{false, true} {
+			src := edited.Clone()
+			var tm, ts Txn
+			tm.SyncMove(dst, src, tx.Locs(), &ts)
+			if !Equal(dst, edited) {
+				t.Fatalf("seed %d: SyncMove did not reproduce the edit:\n got %v\nwant %v", seed, dump(dst), dump(edited))
+			}
+			if back {
+				var tb Txn
+				tb.Sync(src, dst, tx.Locs())
+				if !Equal(src, edited) {
+					t.Fatalf("seed %d: Sync after SyncMove did not restore src:\n got %v\nwant %v", seed, dump(src), dump(edited))
+				}
+				dst = orig.Clone()
+				continue
+			}
+			tm.Undo()
+			ts.Undo()
+			if !Equal(dst, orig) || !Equal(src, edited) {
+				t.Fatalf("seed %d: Undo of SyncMove did not restore:\n dst %v\nwant %v\n src %v\nwant %v", seed, dump(dst), dump(orig), dump(src), dump(edited))
+			}
+		}
 		tx.Undo()
 		if !Equal(root, orig) {
 			t.Fatalf("seed %d: Undo did not restore:\n got %v\nwant %v", seed, dump(root), dump(orig))

@@ -515,14 +515,21 @@ func (s *Store) applyToRunning(ctx context.Context, who Who, comment string, fn 
 // (data.SyncLocs), so running's state there is taken first and the sync made once: undoing it
 // and doing it again, as applyToRunning does, would copy a bulk load's whole configuration
 // twice. It must be called with s.mu held for writing.
-func (s *Store) syncToRunning(ctx context.Context, who Who, comment string, src *data.Node, locs []data.Loc) rpcerror.List {
+//
+// With taken set, src's nodes may be moved into running instead of copied (data.Txn.SyncMove):
+// taken records their removal from src, which the caller undoes when the commit fails.
+func (s *Store) syncToRunning(ctx context.Context, who Who, comment string, src *data.Node, locs []data.Loc, taken *data.Txn) rpcerror.List {
 	locs = data.SyncLocs(s.running, src, locs)
 	if len(locs) == 0 {
 		return nil
 	}
 	old := s.before(locs)
 	var t data.Txn
-	t.Sync(s.running, src, locs)
+	if taken != nil {
+		t.SyncMove(s.running, src, locs, taken)
+	} else {
+		t.Sync(s.running, src, locs)
+	}
 	return s.commitApplied(ctx, who, &t, locs, old, comment)
 }
 
@@ -612,8 +619,12 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 	}
 	if len(s.dirty) > 0 {
 		dirty := s.dirty
-		errs := s.syncToRunning(ctx, who, "", s.candidate, dirty)
+		// The candidate's changed subtrees go into running as they are; it gets copies back
+		// once the commit is stored.
+		var taken data.Txn
+		errs := s.syncToRunning(ctx, who, "", s.candidate, dirty, &taken)
 		if len(errs) > 0 {
+			taken.Undo()
 			switch {
 			case saved:
 				if err := s.removeConfirm(); err != nil {
@@ -627,14 +638,15 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 			}
 			return errs
 		}
-		// Running now equals the candidate at the dirty locations; give the candidate the
-		// defaults running got.
+		// Running now equals what the candidate was at the dirty locations: the candidate gets
+		// copies of running there (with the defaults running got).
+		taken.Reset()
 		s.dirty = nil
 		var t data.Txn
-		// The candidate's containers there go first, so that their copies below are not made
-		// while the old ones are still live: after a bulk load that is the whole configuration
-		// (a third tree at the commit's peak). List and leaf-list entries stay: removing one and
-		// putting it back would move a system-ordered entry to the end.
+		// The candidate's containers there that were not taken (below an entry that was
+		// copied) go first, so that their copies below are not made while the old ones are
+		// still live. List and leaf-list entries stay: removing one and putting it back would
+		// move a system-ordered entry to the end.
 		for _, l := range data.Outermost(dirty) {
 			if l[len(l)-1].Schema.Kind == schema.KindContainer {
 				t.Put(s.candidate, l, nil, nil, false)

@@ -183,7 +183,8 @@ func (s *Store) Copy(ctx context.Context, who Who, target Name, src Source) rpce
 func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.Node, comment string) rpcerror.List {
 	switch target {
 	case Running:
-		return s.syncToRunning(ctx, who, comment, tree, topLocs(s.running, tree))
+		// Copied, not taken: a boot from startup passes the startup tree itself.
+		return s.syncToRunning(ctx, who, comment, tree, topLocs(s.running, tree), nil)
 	case Candidate:
 		var t data.Txn
 		t.Sync(s.candidate, tree, topLocs(s.candidate, tree))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/rpcerror"
 )
 
@@ -262,5 +263,65 @@ func TestReadVersion(t *testing.T) {
 	}
 	if v := version(datastore.Candidate); v == v2 {
 		t.Fatalf("discard-changes left the version at %d", v2)
+	}
+}
+
+// TestCommitRefusedKeepsCandidate: a commit takes the candidate's changed subtrees into running
+// (not copies); when validation refuses it, running is as it was and the candidate holds its
+// changes; after a commit both hold the same configuration.
+func TestCommitRefusedKeepsCandidate(t *testing.T) {
+	st, err := datastore.Open(datastore.Options{Schema: loadSchema(t), Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	who := datastore.Who{User: "ann", Session: 1}
+	xmlOf := func(name datastore.Name) string {
+		var out []byte
+		st.Read(name, func(root *data.Node) {
+			out, err = yangxml.Marshal(root, yangxml.EncodeOptions{WithDefaults: yangxml.ReportAllTagged})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	for i, step := range []struct {
+		edit string
+		ok   bool
+	}{
+		{`<store ` + ns + `><entry><id>1</id><value>a</value></entry><newest>9</newest></store>`, false}, // creates the container
+		{`<store ` + ns + `><newest>1</newest></store>`, true},
+		{`<store ` + ns + `><newest>5</newest></store>`, false}, // a leaf inside it
+		{`<store ` + ns + `><entry><id>2</id><value>b</value></entry><newest>7</newest></store>`, false},
+		{`<store ` + ns + `><entry><id>5</id><value>e</value></entry><entry><id>7</id><value>g</value></entry></store>`, true},
+	} {
+		if errs := st.Edit(ctx, who, datastore.Candidate, []byte(step.edit), datastore.EditOptions{}); len(errs) > 0 {
+			t.Fatalf("step %d: edit: %v", i, errs)
+		}
+		cand, run := xmlOf(datastore.Candidate), xmlOf(datastore.Running)
+		errs := st.Commit(ctx, who, datastore.CommitOptions{})
+		if step.ok != (len(errs) == 0) {
+			t.Fatalf("step %d: commit errors %v, want ok=%v", i, errs, step.ok)
+		}
+		if !step.ok {
+			if got := xmlOf(datastore.Candidate); got != cand {
+				t.Errorf("step %d: candidate changed by a refused commit:\n got %s\nwant %s", i, got, cand)
+			}
+			if got := xmlOf(datastore.Running); got != run {
+				t.Errorf("step %d: running changed by a refused commit:\n got %s\nwant %s", i, got, run)
+			}
+			continue
+		}
+		if got, want := xmlOf(datastore.Candidate), xmlOf(datastore.Running); got != want || !strings.Contains(want, "<newest>") {
+			t.Errorf("step %d: after the commit the candidate is not running:\ncandidate %s\nrunning   %s", i, got, want)
+		}
+		if st.Modified() {
+			t.Errorf("step %d: the candidate is still marked modified", i)
+		}
+	}
+	if got := xmlOf(datastore.Running); !strings.Contains(got, "<id>2</id>") || !strings.Contains(got, "<newest>7</newest>") {
+		t.Errorf("running at the end: %s", got)
 	}
 }
