@@ -9,7 +9,8 @@
 # of the server over a short run (syscalls per rpc; strace slows the run, the counts per rpc
 # stand). Prints medians.
 #
-#   scripts/bench-rpc-cpu.sh [BIN...]     default: bin/ncws built from this tree
+#   scripts/bench-rpc-cpu.sh [BIN[+FLAG...]...]     default: bin/ncws built from this tree
+#   a BIN may carry serve flags after +, e.g. bin/ncws+--gomaxprocs=1 (a build measured twice)
 #   e.g. git worktree add /tmp/old OLDCOMMIT && (cd /tmp/old && go build -o /tmp/ncws-old ./cmd/ncws)
 #        scripts/bench-rpc-cpu.sh /tmp/ncws-old bin/ncws
 # Env: REPEAT (3), DURATION (3 s), TRANSPORTS ("ssh ws"), STRACE (1; 0 skips it). Needs perf,
@@ -43,13 +44,14 @@ cleanup() {
 trap cleanup EXIT
 echo "bench-rpc-cpu: $(date -u +%FT%TZ) on $(nproc) cores; load:$(uptime | sed 's/.*load average://')" | tee "$OUT/machine.txt"
 
-# start BIN T: starts ncws serve (SPID) and sets TARGET for ncload.
+# start BIN[+FLAG...] T: starts ncws serve (SPID) and sets TARGET for ncload.
 start() {
-	local bin=$1 t=$2 d
+	local bin=${1%%+*} t=$2 d
 	d=$(mktemp -d -p "$TMP")
 	printf 'pw\n' | "$bin" passwd "$d/users" u >/dev/null
 	local extra=()
 	[ "$t" = ssh ] && extra=(--ssh-listen 127.0.0.1:0)
+	[ "$1" != "$bin" ] && IFS=+ read -r -a more <<<"${1#*+}" && extra+=("${more[@]}")
 	"$bin" serve --listen 127.0.0.1:0 --datastore "$d/ds" --users "$d/users" --max-conns -1 \
 		--max-conns-per-user -1 --max-conns-per-addr -1 --log-level warn "${extra[@]}" >"$d/out" 2>"$d/err" &
 	SPID=$!

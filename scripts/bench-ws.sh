@@ -11,6 +11,7 @@
 # Env: REPEAT (3), DURATION (10, seconds per rpc run), IDLE_SESSIONS (10000), PEER_PORT (8830).
 # TRANSPORT=ssh (make bench-ssh) measures ncws over SSH (--ssh-listen, RFC 6242) instead of
 # WebSocket, through the same ncload -ssh code that measures netconfd; no idle run then.
+# SERVE_FLAGS: more flags for ncws serve (e.g. SERVE_FLAGS=--gomaxprocs=1), named in the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -98,6 +99,8 @@ fi
 printf '%s\n' "$PASS" | "$BIN/ncws" passwd "$TMP/users.htpasswd" "$USER_NAME" >/dev/null
 extra=()
 [ "$TRANSPORT" = ssh ] && extra=(--ssh-listen 127.0.0.1:0)
+read -r -a more <<<"${SERVE_FLAGS:-}"
+extra+=("${more[@]}")
 "$BIN/ncws" serve --listen 127.0.0.1:0 --datastore "$TMP/datastore" --users "$TMP/users.htpasswd" \
 	--max-conns -1 --max-conns-per-user -1 --max-conns-per-addr -1 --log-level warn "${extra[@]}" \
 	>"$TMP/serve.out" 2>"$OUT/ncws-serve.err" &
@@ -168,7 +171,7 @@ row() { # row TITLE NAME KEY [KEY2]: one table row, ncws next to netconfd
 }
 {
 	echo
-	echo "$NAME summary (medians of $REPEAT runs; raw lines in bench-out/$TRANSPORT/)"
+	echo "$NAME summary (medians of $REPEAT runs; raw lines in bench-out/$TRANSPORT/)${SERVE_FLAGS:+; ncws serve $SERVE_FLAGS}"
 	if [ "$TRANSPORT" = ssh ]; then
 		echo "| metric | ncws over SSH | netconfd over SSH |"
 	else

@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,5 +57,27 @@ func TestServeReadLimitUnits(t *testing.T) {
 	}
 	if got := cmd.Flags().Lookup("read-limit").Value.String(); got != "64MiB" {
 		t.Errorf("--read-limit 64MiB reads back %q", got)
+	}
+}
+
+// TestServeGOMAXPROCS: --gomaxprocs sets the Go processors while serve runs and gives the
+// previous value back when it returns; a negative value is a usage error.
+func TestServeGOMAXPROCS(t *testing.T) {
+	var o, e strings.Builder
+	if code := Main(context.Background(), []string{"serve", "--gomaxprocs", "-1"}, strings.NewReader(""), &o, &e); code != ExitUsage || !strings.Contains(e.String(), "--gomaxprocs: negative") {
+		t.Errorf("--gomaxprocs -1: exit %d, stderr %q", code, e.String())
+	}
+	before := runtime.GOMAXPROCS(0)
+	want := 1
+	if before == 1 {
+		want = 2
+	}
+	s := startServe(t, "--datastore", filepath.Join(t.TempDir(), "d"), "--gomaxprocs", strconv.Itoa(want))
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("while serving with --gomaxprocs %d: GOMAXPROCS %d", want, got)
+	}
+	s.stop()
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("after serve: GOMAXPROCS %d, want %d back", got, before)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,6 +40,7 @@ type serveFlags struct {
 	perAddr               int
 	readLimit             int64
 	gcHeadroom            int64
+	gomaxprocs            int
 	helloTimeout, ping    time.Duration
 	bootFromStartup       bool
 	logLevel, logFormat   string
@@ -110,6 +112,7 @@ access control never stops. Every denial is logged.`,
 	fl.Var((*byteSize)(&f.readLimit), "read-limit", "largest message accepted: bytes or a size with a unit (64MiB, 16MB, 1GiB); a bigger one ends the session (WebSocket close 1009)")
 	f.gcHeadroom = defaultGCHeadroom
 	fl.Var((*byteSize)(&f.gcHeadroom), "gc-headroom", "let the heap grow this much above the live heap before a garbage collection while the live heap is smaller (fewer collections under load; 0: GOGC=100's doubling alone; ignored when GOGC is set)")
+	fl.IntVar(&f.gomaxprocs, "gomaxprocs", 0, "how many threads run Go code at once (0: Go's choice, the GOMAXPROCS environment variable or else the CPUs available); 1 costs a single busy session fewer thread wake-ups per request where clients share the server's few cores, but runs all sessions on one core (docs/PERFORMANCE.md)")
 	fl.DurationVar(&f.helloTimeout, "hello-timeout", server.DefaultHelloTimeout, "time a client has to send its hello")
 	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive interval: WebSocket ping, SSH keepalive request, TLS TCP keepalive (negative: none)")
 	fl.DurationVar(&f.readHeaderTimeout, "read-header-timeout", 10*time.Second, "HTTP ReadHeaderTimeout")
@@ -227,6 +230,12 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 
 	if f.gcHeadroom < 0 {
 		return usage("--gc-headroom: negative")
+	}
+	if f.gomaxprocs < 0 {
+		return usage("--gomaxprocs: negative")
+	}
+	if f.gomaxprocs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(f.gomaxprocs))
 	}
 	if f.gcHeadroom > 0 && os.Getenv("GOGC") == "" {
 		defer gcfloor.Start(uint64(f.gcHeadroom))()
