@@ -72,6 +72,12 @@ type conn struct {
 	missed       int // consecutive missed pings (the keepalive's own)
 
 	writing atomic.Int32 // WriteMessage calls in progress
+	readers atomic.Int32 // ReadMessage calls in progress (for watchRead)
+
+	// rwmu guards rdone and rstop, as wmu does wdone and wstop for reads (see watchRead).
+	rwmu  sync.Mutex
+	rdone <-chan struct{}
+	rstop func() bool
 
 	// wmu guards wdone and wstop: the Done channel of the context the writes are watched for
 	// (see watch), and what stops watching it.
@@ -184,14 +190,12 @@ func (c *conn) keepalive() {
 // first, the connection is closed with a close frame (1008 after a deadline, else 1011) whose
 // reason is the context's cause.
 func (c *conn) ReadMessage(ctx context.Context) ([]byte, error) {
-	stop := context.AfterFunc(ctx, func() {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: context.Cause(ctx).Error()})
-		} else {
-			c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: context.Cause(ctx).Error()})
-		}
-	})
-	defer stop()
+	c.watchRead(ctx)
+	c.readers.Add(1)
+	defer c.readers.Add(-1)
+	if ctx.Err() != nil {
+		c.closeFor(ctx)
+	}
 	c.rmu.Lock()
 	ch := c.ahead
 	c.ahead = nil
@@ -330,6 +334,48 @@ func (c *conn) watch(ctx context.Context) {
 	})
 }
 
+// closeFor closes the connection because ctx ended during a read: 1008 after a deadline
+// (the hello timeout), else 1011, with the context's cause as the reason.
+func (c *conn) closeFor(ctx context.Context) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		c.Close(netconf.CloseReason{Code: netconf.CloseTimeout, Text: context.Cause(ctx).Error()})
+	} else {
+		c.Close(netconf.CloseReason{Code: netconf.CloseInternal, Text: context.Cause(ctx).Error()})
+	}
+}
+
+// watchRead arranges that ctx's end closes the connection while a read with ctx is in
+// progress, as watch does for writes, and for the same reason: a session reads with its own
+// context every time, and a context.AfterFunc per message (an allocation and a registration
+// among the context's children, undone after the read) was a cost of every request. The end of
+// a context whose reads are over (the hello's, with its timeout) closes nothing. The reader
+// counts itself before it asks ctx.Err, and ctx is done before the function runs: so either
+// the reader sees the end or the function sees the reader.
+func (c *conn) watchRead(ctx context.Context) {
+	done := ctx.Done()
+	c.rwmu.Lock()
+	defer c.rwmu.Unlock()
+	if c.rdone == done {
+		return
+	}
+	if c.rstop != nil {
+		c.rstop()
+		c.rstop = nil
+	}
+	c.rdone = done
+	if done == nil {
+		return
+	}
+	c.rstop = context.AfterFunc(ctx, func() {
+		c.rwmu.Lock()
+		abandon := c.rdone == done && c.readers.Load() > 0
+		c.rwmu.Unlock()
+		if abandon {
+			c.closeFor(ctx)
+		}
+	})
+}
+
 // Close ends the connection with the close code for reason (see the package doc). It returns
 // at once; the close handshake goes on in the background (see closeHandshake).
 func (c *conn) Close(reason netconf.CloseReason) error {
@@ -346,6 +392,11 @@ func (c *conn) closeWith(code ws.StatusCode, text string) error {
 			c.wstop()
 		}
 		c.wmu.Unlock()
+		c.rwmu.Lock()
+		if c.rstop != nil {
+			c.rstop()
+		}
+		c.rwmu.Unlock()
 		if c.ping != nil {
 			c.ping.Stop()
 		}
@@ -410,6 +461,11 @@ func (c *conn) closeNow() {
 			c.wstop()
 		}
 		c.wmu.Unlock()
+		c.rwmu.Lock()
+		if c.rstop != nil {
+			c.rstop()
+		}
+		c.rwmu.Unlock()
 		if c.ping != nil {
 			c.ping.Stop()
 		}
