@@ -339,6 +339,7 @@ type decoder struct {
 	arenaSize int
 	slab      []data.Node
 	arena     []byte
+	shorts    map[string]string // see short
 	resolver  data.Resolver
 	// infoSchema is the schema infos were resolved with: a pooled decoder keeps them for the
 	// next document of the same schema.
@@ -462,8 +463,35 @@ func (d *decoder) str(b []byte) string {
 	return unsafe.String(&d.arena[start], len(b))
 }
 
+// maxShort and maxShorts bound the numbers short copies once: values up to 8 bytes, 1,024 of
+// them per document.
+const (
+	maxShort  = 8
+	maxShorts = 1024
+)
+
+func isNumber(k schema.BaseKind) bool { return k.IsInteger() || k == schema.Decimal64 }
+
+// short is str for the text of a number: the same short numbers recur (an MTU, a prefix length,
+// a VLAN id in every entry of a long list), and share one copy.
+func (d *decoder) short(b []byte) string {
+	if s, ok := d.shorts[string(b)]; ok {
+		return s
+	}
+	s := d.str(b)
+	if len(d.shorts) < maxShorts {
+		if d.shorts == nil {
+			d.shorts = map[string]string{}
+		}
+		d.shorts[s] = s
+	}
+	return s
+}
+
 // maxSlab is the number of nodes of a full slab: as many as 8 KiB holds, a size class of its
 // own (128 nodes of 56 bytes, 7 KiB, would be rounded up to 8 KiB: 1 KiB lost per slab, 14%).
+// Larger slabs (64 KiB) would save ncws validate another 1 MB of span metadata on a million
+// nodes, but a datastore keeps decoded nodes: a slab stays alive while any of its nodes does.
 const maxSlab = 8192 / int(unsafe.Sizeof(data.Node{}))
 
 // newNode returns a zeroed node from a slab (fewer, larger allocations).
@@ -1263,10 +1291,13 @@ func (d *decoder) finish(f *frame) {
 			return
 		}
 		var s string
-		if copyValue(sn.Type, 0) {
-			s = d.str(f.text)
-		} else {
+		switch {
+		case !copyValue(sn.Type, 0):
 			s = bstr(f.text)
+		case len(f.text) <= maxShort && isNumber(sn.Type.ValueBase()):
+			s = d.short(f.text)
+		default:
+			s = d.str(f.text)
 		}
 		v, err := data.ParseValue(sn.Type, s, d.resolver)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/schema"
@@ -108,5 +109,43 @@ func TestReusedDecoderOtherSchema(t *testing.T) {
 				t.Fatalf("%s: decoded against another schema", tc.doc)
 			}
 		}
+	}
+}
+
+// TestShortNumbersShared: the text of a short number is copied once per document and shared by
+// the leaves that repeat it (k2 of item takes 256 values over 3,000 entries); every value is
+// still the one written.
+func TestShortNumbersShared(t *testing.T) {
+	s := exSchema(t)
+	var b bytes.Buffer
+	b.WriteString(`<top xmlns="urn:ex">`)
+	for i := range 3000 {
+		fmt.Fprintf(&b, "<item><k1>k%d</k1><k2>%d</k2></item>", i, i%256)
+	}
+	b.WriteString(`</top>`)
+	root, errs := Unmarshal(b.Bytes(), s, DecodeOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	first := map[string]*byte{}
+	n := 0
+	root.Walk(func(x *data.Node) bool {
+		if x.Schema != nil && x.Schema.Name == "k2" {
+			want := fmt.Sprint(n % 256)
+			if x.Value.Str != want {
+				t.Fatalf("entry %d: k2 = %q, want %q", n, x.Value.Str, want)
+			}
+			p := unsafe.StringData(x.Value.Str)
+			if q, ok := first[want]; ok && q != p {
+				t.Fatalf("entry %d: k2 %q is a copy of its own", n, want)
+			} else if !ok {
+				first[want] = p
+			}
+			n++
+		}
+		return true
+	})
+	if n != 3000 {
+		t.Fatalf("%d k2 leaves, want 3000", n)
 	}
 }
