@@ -119,6 +119,7 @@ func openPage(t *testing.T, ps *pageServer, wsURL, token string) pageResult {
 // all parsed with DOMParser. ncws serve allows the origin of one page server only; the same
 // page from another origin is refused before the upgrade.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	allowed, foreign := newPageServer(t), newPageServer(t)
 	s := startServer(t, "--allow-origin", allowed.URL)

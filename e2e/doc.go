@@ -36,6 +36,9 @@
 //
 //	go test -race -count=1 ./e2e
 //
+// Every test runs in parallel with the others (each has its own server, port, directories and
+// browser), four at a time unless -parallel says otherwise: they mostly wait for subprocesses.
+//
 // When a client (chromium, the Python modules websockets and ncclient, yangcli, libnetconf2's
 // headers) is missing, the tests that need it skip, unless CI=true or the user is root: then
 // they fail, since `make deps` (scripts/deps.sh) installs them.

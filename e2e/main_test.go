@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -33,7 +36,18 @@ const (
 
 func TestMain(m *testing.M) { os.Exit(runMain(m)) }
 
+// parallel is how many tests run at once unless -parallel is given: every test calls
+// t.Parallel, and most of their time is spent waiting for subprocesses (the server, Chromium,
+// Python, yangcli, the go command), so more of them than the machine has CPUs keep it busy.
+const parallel = 4
+
 func runMain(m *testing.M) int {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit && runtime.GOMAXPROCS(0) < parallel {
+		flag.Set("test.parallel", strconv.Itoa(parallel))
+	}
 	dir, err := os.MkdirTemp("", "ncws-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)

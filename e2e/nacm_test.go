@@ -27,6 +27,7 @@ import (
 // admin group is an admin; the --recovery-user is not subject to access control; every denial is
 // in the server's log.
 func TestNacmOperator(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -52,6 +52,7 @@ func (s *server) sshAddr(t *testing.T) (string, string) {
 // an invalid edit's rpc-error, confirmed commit and confirm, the netconf-config-change
 // notification, a filtered get, unlock, close), and a public-key login.
 func TestNcclient(t *testing.T) {
+	t.Parallel()
 	needNcclient(t)
 	s := startServer(t, "--ssh-listen", "127.0.0.1:0")
 	host, port := s.sshAddr(t)

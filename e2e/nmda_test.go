@@ -24,6 +24,7 @@ import (
 // /yang-library and /modules-state the client read, origins included, against
 // ietf-yang-library and ietf-origin.
 func TestNcclientNMDA(t *testing.T) {
+	t.Parallel()
 	needNcclient(t)
 	s := startServer(t, "--ssh-listen", "127.0.0.1:0")
 	host, port := s.sshAddr(t)

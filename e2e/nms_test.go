@@ -245,6 +245,7 @@ func rowJS(path string) string {
 // --allow-origin (CORS login, token subprotocol), and refused from a third. Screenshots of every
 // step go to the test's output directory ($NCWS_E2E_OUT or a temporary one).
 func TestNMSPage(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	allowed, refused := newPageOrigin(t), newPageOrigin(t)
 	dir, addr := t.TempDir(), freeAddr(t)
@@ -360,6 +361,7 @@ func TestNMSPage(t *testing.T) {
 // the schema tree of all of OpenConfig (~15,000 schema nodes), then to expand every node, with
 // ncws serve serving the OpenConfig release models; the figures are logged. -short skips it.
 func TestNMSOpenConfig(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("-short: loads all of OpenConfig")
 	}

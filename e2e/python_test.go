@@ -49,6 +49,7 @@ func outputLines(out string) []string {
 // TestPython drives ncws serve with Python's websockets library: a whole session on the example
 // device model, a wrong password, and a session held open while the server stops.
 func TestPython(t *testing.T) {
+	t.Parallel()
 	needPython(t)
 	s := startServer(t)
 

@@ -100,6 +100,7 @@ func goEnv(t *testing.T) []string {
 }
 
 func TestQuickstart(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("the go command is not on PATH (%v): the quickstart test builds a new module with it", err)
 	}

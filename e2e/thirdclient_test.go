@@ -31,6 +31,7 @@ import (
 // every byte of the SSH channel and checks the framing of both directions; the server's debug
 // log shows the session ending normally.
 func TestScrapligoBase10(t *testing.T) {
+	t.Parallel()
 	_, err := exec.LookPath("go")
 	need(t, "the go command (to build the scrapligo client)", err)
 	bin := filepath.Join(t.TempDir(), "scrapli10")
@@ -126,6 +127,7 @@ func goModEnv(t *testing.T) []string {
 // redials after the session's end and the program accepts the second session, which sees the
 // first one's edit.
 func TestLibnetconf2CallHome(t *testing.T) {
+	t.Parallel()
 	_, err := exec.LookPath("gcc")
 	need(t, "gcc", err)
 	_, err = exec.LookPath("pkg-config")

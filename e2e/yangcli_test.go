@@ -18,6 +18,7 @@ import (
 // running back, unlocks, and refuses an out-of-range value from the schema it downloaded (a
 // refusal ends a batch script, so it comes last).
 func TestYangcli(t *testing.T) {
+	t.Parallel()
 	_, err := exec.LookPath("yangcli")
 	need(t, "yangcli", err)
 	module, err := filepath.Abs("testdata/yc-test.yang")
