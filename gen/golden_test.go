@@ -23,6 +23,7 @@ var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviatio
 func TestGolden(t *testing.T) {
 	for _, name := range goldenCases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each case in its own directory; go build and go vet mostly wait
 			dir := filepath.Join("testdata", name)
 			files := generateCase(t, dir, name)
 			out := filepath.Join(dir, "out")

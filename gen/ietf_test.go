@@ -234,6 +234,7 @@ func facts(root *ietf.Root) error {
 // and IPv6 static routes, system with NTP, DNS and local users, NACM groups and rules; valid for
 // yanglint): XML -> tree -> typed structs -> tree -> XML, equal to the canonical XML.
 func TestRoundTripIETF(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}

@@ -96,6 +96,7 @@ func run() error {
 // TestRoundTripExample generates the package of the example device model into a temporary module
 // and runs a program that round-trips a document through the typed structs.
 func TestRoundTripExample(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}
@@ -283,6 +284,7 @@ func run(name, dir, docFile string) error {
 // TestRoundTripGolden generates every golden case into one temporary module and round-trips each
 // case's doc.xml: XML -> tree -> typed structs -> tree -> XML, equal.
 func TestRoundTripGolden(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}

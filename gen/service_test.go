@@ -227,6 +227,7 @@ func run() error {
 // with typed input, output and target keys, rpc-errors, typed notifications both ways, get-schema
 // of the embedded module text.
 func TestGeneratedService(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}

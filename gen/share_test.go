@@ -102,6 +102,7 @@ func run() error {
 // has its own, two inline unions of the same members are one type, a shared struct converts and round-trips wherever it sits, and typed changes
 // give the shared type for every path it stands for.
 func TestShareGroupings(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}
