@@ -256,7 +256,7 @@ func TestServeModules(t *testing.T) {
 	mod := filepath.Join(dir, "thing.yang")
 	os.WriteFile(mod, []byte(`module thing { yang-version 1.1; namespace "urn:t"; prefix t; leaf size { type uint8; } }`), 0o644)
 	users := filepath.Join(dir, "users")
-	if code, _, e := runIn(t, "bob-password\n", "passwd", users, "bob"); code != 0 {
+	if code, _, e := runIn(t, "bob-password\n", "passwd", "--cost", "4", users, "bob"); code != 0 {
 		t.Fatalf("passwd: %s", e)
 	}
 	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users, mod)
@@ -284,7 +284,7 @@ func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 func TestServeBrowserLogin(t *testing.T) {
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users")
-	runIn(t, "pw-of-carol\n", "passwd", users, "carol")
+	runIn(t, "pw-of-carol\n", "passwd", "--cost", "4", users, "carol")
 	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users)
 
 	resp, err := http.Post(s.base+"/login", "application/json", strings.NewReader(`{"username":"carol","password":"pw-of-carol"}`))
@@ -351,7 +351,7 @@ func TestServeTLS(t *testing.T) {
 	caFile, certFile, keyFile := p.WriteFiles(dir)
 	clientCert, roots := p.Client("operator"), p.Pool
 	users := filepath.Join(dir, "users")
-	runIn(t, "pw\n", "passwd", users, "dave")
+	runIn(t, "pw\n", "passwd", "--cost", "4", users, "dave")
 	mapped := p.Client("ignored-cn")
 	fp := sha256.Sum256(mapped.Certificate[0])
 	s := startServe(t, "--datastore", filepath.Join(dir, "data"), "--users", users,
