@@ -80,9 +80,12 @@ type dynSub struct {
 
 	// started is set once the establish-subscription reply is out; early holds what was
 	// queued for the subscription before (a change committed meanwhile), sent after the reply
-	// and the replay. Both guarded by srv.nmu.
-	started bool
-	early   []outItem
+	// and the replay: as many as the session's queue takes (Server.NotificationQueue), and
+	// earlyLost is set when more came, which suspends the subscription as it starts, as a
+	// full queue would. All guarded by srv.nmu.
+	started   bool
+	early     []outItem
+	earlyLost bool
 
 	// suspended is set while the subscription is suspended for its session's full queue
 	// (guarded by srv.nmu); dropped counts what it did not get meanwhile.
@@ -290,6 +293,14 @@ func (srv *Server) enqueueWake(sub *dynSub, it outItem, wake *wakeSet) {
 	s := sub.s
 	it.sub = sub
 	if !sub.started {
+		// The reply is not out yet (its receiver may not be reading): what comes meanwhile
+		// is held, as much as the queue would hold, and what comes after that is dropped,
+		// the subscription then starting suspended.
+		if !it.control && (sub.earlyLost || len(sub.early) >= srv.queueSize()) {
+			sub.earlyLost = true
+			sub.dropped.Add(1)
+			return
+		}
 		sub.early = append(sub.early, it)
 		return
 	}
@@ -304,10 +315,17 @@ func (srv *Server) enqueueWake(sub *dynSub, it outItem, wake *wakeSet) {
 	if q.dead {
 		return
 	}
-	srv.Logger.Warn("server: notification queue full, suspending the subscription", "session", s.id, "user", s.info.User, "subscription", sub.id)
+	sub.dropped.Add(1)
+	srv.suspend(sub, q)
+}
+
+// suspend suspends sub for its session's full queue q (RFC 8639 section 2.4.7, reason
+// insufficient-resources): its receiver is told, and it is resumed once q has drained. The
+// caller holds srv.nmu.
+func (srv *Server) suspend(sub *dynSub, q *outQueue) {
+	srv.Logger.Warn("server: notification queue full, suspending the subscription", "session", sub.s.id, "user", sub.s.info.User, "subscription", sub.id)
 	srv.suspensions.Add(1)
 	sub.suspended = true
-	sub.dropped.Add(1)
 	q.suspended.Add(1)
 	q.push(outItem{msg: srv.stateEventFor(sub, "subscription-suspended", "insufficient-resources"), sub: sub, control: true}, nil)
 }
@@ -824,6 +842,10 @@ func (srv *Server) opEstablishSubscription(ctx context.Context, req *Request) (*
 			srv.enqueue(sub, it)
 		}
 		sub.early = nil
+		if sub.earlyLost && !sub.suspended {
+			srv.suspend(sub, sub.s.queue())
+		}
+		sub.earlyLost = false
 		srv.startSub(sub)
 	}
 	return out, nil

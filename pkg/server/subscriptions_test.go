@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,12 +17,14 @@ import (
 	"testing"
 	"time"
 
+	ws "github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/encoding/yangjson"
+	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/server"
 )
@@ -572,6 +577,151 @@ func TestSuspendSlowReceiver(t *testing.T) {
 	}
 	if n := srv.NotificationOverflows(); n != 0 {
 		t.Errorf("NotificationOverflows() = %d, want 0: no session was ended", n)
+	}
+}
+
+// TestSuspendBeforeReply: events for a subscription whose establish-subscription reply cannot
+// be sent yet (its receiver stopped reading) are held only as many as the session's queue
+// takes, not without bound; the subscription then starts suspended: after its reply the
+// receiver gets the events held, subscription-suspended, and subscription-resumed once it has
+// caught up.
+func TestSuspendBeforeReply(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.NotificationQueue = 4
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	// A receiver that reads only when told to: coder/websocket without a reader goroutine.
+	h := http.Header{}
+	req := http.Request{Header: http.Header{}}
+	req.SetBasicAuth("slow", "x")
+	h.Set("Authorization", req.Header.Get("Authorization"))
+	c, _, err := ws.Dial(ctx, url, &ws.DialOptions{HTTPHeader: h, Subprotocols: []string{client.Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(-1)
+	if _, _, err := c.Read(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Write(ctx, ws.MessageText, (&netconf.Hello{Capabilities: []string{netconf.CapBase10, netconf.CapBase11}}).Encode()); err != nil {
+		t.Fatal(err)
+	}
+	establishRaw := func(msgID, filter string) {
+		t.Helper()
+		op := `<establish-subscription xmlns="` + nsSN + `"><stream>NETCONF</stream><stream-xpath-filter xmlns:ex="urn:ncws:yang:ncws-example">` + filter + `</stream-xpath-filter></establish-subscription>`
+		if err := c.Write(ctx, ws.MessageText, netconf.AppendRPC(nil, msgID, []byte(op))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first subscription gets the flood, the second the early events.
+	establishRaw("1", `/ex:config-saved[not(starts-with(ex:user, 'early'))]`)
+	if _, r, err := c.Read(ctx); err != nil || !bytes.Contains(r, []byte("<id")) {
+		t.Fatalf("establish-subscription: %s %v", r, err)
+	}
+	admin, _ := dialNotes(t, url, "admin")
+	subscriptions := func() string {
+		t.Helper()
+		r, err := admin.Call(ctx, []byte(`<get xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><filter><subscriptions xmlns="`+nsSN+`"/></filter></get>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(r.Body)
+	}
+	// The receiver reads nothing now: once the transport's buffers are full the session's
+	// writer is stuck, and the first subscription stays suspended, sending nothing more
+	// (10 MB at least, and 5 looks in a row, 50 ms apart, find it so).
+	sentRe := regexp.MustCompile(`<sent-event-records>(\d+)</sent-event-records>`)
+	prev, stuck := "", 0
+	for round := 0; round < 1000 && (stuck < 5 || round < 50); round++ {
+		if stuck > 0 {
+			time.Sleep(50 * time.Millisecond) // time for a writer that is not stuck to write
+		}
+		for range 200 {
+			if err := srv.Notify(ctx, configSaved(t, sch, strings.Repeat("x", 1000)), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st := subscriptions()
+		m := sentRe.FindStringSubmatch(st)
+		if m != nil && m[1] == prev && strings.Contains(st, "<state>suspended</state>") {
+			stuck++
+		} else {
+			stuck = 0
+		}
+		if m != nil {
+			prev = m[1]
+		}
+	}
+	if stuck < 5 {
+		t.Fatal("the writer of a receiver that reads nothing never got stuck")
+	}
+	// A second subscription: its reply waits behind what the writer cannot send.
+	establishRaw("2", `/ex:config-saved[starts-with(ex:user, 'early')]`)
+	for strings.Count(subscriptions(), "<subscription>") != 2 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// 20,000 events of about 1 KB while the reply is not out: four (the queue's length) are
+	// held, not all of them (which would keep some 20 MB).
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range 20000 {
+		if err := srv.Notify(ctx, configSaved(t, sch, fmt.Sprintf("early-%d-%s", i, strings.Repeat("y", 1000))), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 8<<20 {
+		t.Errorf("the heap grew by %d bytes while 20,000 events waited for an establish-subscription reply: held, not bounded", grew)
+	}
+	// The receiver reads again.
+	var id string
+	var early []string
+	suspended := false
+	earlyRe := regexp.MustCompile(`<user>(early-\d+)-y*</user>`)
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, b, err := c.Read(rctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("reading (early events %v, suspended %v): %v", early, suspended, err)
+		}
+		if bytes.Contains(b, []byte(`message-id="2"`)) {
+			m := idRe.FindSubmatch(b)
+			if m == nil {
+				t.Fatalf("establish-subscription: %s", b)
+			}
+			id = string(m[1])
+			continue
+		}
+		if m := earlyRe.FindSubmatch(b); m != nil {
+			if id == "" || suspended {
+				t.Fatalf("%s before the reply or after subscription-suspended", m[1])
+			}
+			early = append(early, string(m[1]))
+			continue
+		}
+		if id == "" {
+			continue
+		}
+		if bytes.Contains(b, []byte("<subscription-suspended")) && bytes.Contains(b, []byte("<id>"+id+"</id>")) {
+			if !bytes.Contains(b, []byte("<reason>sn:insufficient-resources</reason>")) {
+				t.Fatalf("subscription-suspended: %s", b)
+			}
+			suspended = true
+		}
+		if bytes.Contains(b, []byte("<subscription-resumed")) && bytes.Contains(b, []byte("<id>"+id+"</id>")) {
+			if !suspended {
+				t.Fatal("subscription-resumed without subscription-suspended")
+			}
+			break
+		}
+	}
+	if want := []string{"early-0", "early-1", "early-2", "early-3"}; !cmp.Equal(early, want) {
+		t.Errorf("events held before the reply mismatch (-want +got):\n%s", cmp.Diff(want, early))
 	}
 }
 
