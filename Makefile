@@ -113,7 +113,8 @@ bench-edit: build
 # bench-ws: ncws serve over WebSocket next to yuma123 netconfd over SSH (the anchor, installed when
 # missing and root), both driven by ../shared/bench/ncload in one run: get-config/s sequential and
 # pipelined, session setup, and server memory per idle session (10,000 sessions). Takes a few
-# minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it.
+# minutes; figures in docs/PERFORMANCE.md. REPEAT, DURATION and IDLE_SESSIONS tune it;
+# SERVE_FLAGS adds flags to ncws serve (e.g. SERVE_FLAGS=--gomaxprocs=1).
 bench-ws:
 	@bash scripts/bench-ws.sh
 
@@ -139,7 +140,8 @@ bench-ssh:
 
 # bench-rpc-cpu: the server's CPU time, context switches and syscalls per get-config over SSH
 # and WebSocket, sequential and 8 outstanding (perf stat, strace), for this tree or for the
-# ncws binaries given in BINS (e.g. an older build next to bin/ncws), runs alternating:
+# ncws binaries given in BINS (e.g. an older build next to bin/ncws; BIN+FLAG adds serve flags,
+# as in bin/ncws+--gomaxprocs=1), runs alternating:
 # measures that move less with a shared machine's load than rpc/s. Figures in
 # docs/PERFORMANCE.md.
 bench-rpc-cpu:
