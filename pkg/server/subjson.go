@@ -7,7 +7,9 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/encoding/yangjson"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/netconf"
+	"github.com/ncws/ncws/pkg/schema"
 )
 
 // JSON-encoded dynamic subscriptions (RFC 8639 encode-json). RFC 8639 leaves the carriage of
@@ -82,7 +84,7 @@ func jsonStateEvent(name string, id uint32, reason string) []byte {
 // filter given in the subscription is left out: its selection nodes (empty leaves of any type)
 // are not instance data, and RFC 7951 has no encoding for them; the xpath filter or the
 // filter's name is given. The caller holds srv.nmu.
-func jsonModifiedEvent(sub *dynSub) []byte {
+func jsonModifiedEvent(sub *dynSub, sch *schema.Schema) []byte {
 	b := []byte(`"ietf-subscribed-notifications:subscription-modified":{"id":`)
 	b = strconv.AppendUint(b, uint64(sub.id), 10)
 	str := func(name, v string) {
@@ -96,6 +98,11 @@ func jsonModifiedEvent(sub *dynSub) []byte {
 			str("stream-filter-name", sub.ref.name)
 		case sub.filterXPath != "":
 			str("stream-xpath-filter", sub.filterXPath)
+		case sub.filterXML != "":
+			if v, ok := jsonSubtreeFilter(sub.filterXML, sch); ok {
+				b = append(b, `,"stream-subtree-filter":`...)
+				b = append(b, v...)
+			}
 		}
 		if !sub.replayStart.IsZero() {
 			str("replay-start-time", sub.replayStart.UTC().Format(time.RFC3339Nano))
@@ -107,6 +114,11 @@ func jsonModifiedEvent(sub *dynSub) []byte {
 			str("ietf-yang-push:selection-filter-ref", sub.ref.name)
 		case sub.filterXPath != "":
 			str("ietf-yang-push:datastore-xpath-filter", sub.filterXPath)
+		case sub.filterXML != "":
+			if v, ok := jsonSubtreeFilter(sub.filterXML, sch); ok {
+				b = append(b, `,"ietf-yang-push:datastore-subtree-filter":`...)
+				b = append(b, v...)
+			}
 		}
 	}
 	if !sub.stop.IsZero() {
@@ -140,6 +152,25 @@ func jsonModifiedEvent(sub *dynSub) []byte {
 	}
 	b = append(b, '}')
 	return jsonMessage(time.Now(), b)
+}
+
+// jsonSubtreeFilter encodes a subtree filter (its XML text: the anydata stream-subtree-filter or
+// datastore-subtree-filter) as RFC 7951 JSON, an object of its top-level nodes: when the
+// filter reads as instance data of the schema, which is what RFC 7951 can carry for anydata.
+// A filter with what instance data cannot hold (a selection leaf, which has no value; a list
+// entry without its keys; a notification's content for a stream filter) is left out (false):
+// its receiver asked for it and has its XML text.
+func jsonSubtreeFilter(filterXML string, sch *schema.Schema) ([]byte, bool) {
+	doc := `<data xmlns="` + netconf.BaseNamespace + `">` + filterXML + `</data>`
+	root, errs := yangxml.Unmarshal([]byte(doc), sch, yangxml.DecodeOptions{Wrappers: []string{"data"}, RequireWrapper: true})
+	if len(errs) > 0 || root == nil || len(root.Children()) == 0 {
+		return nil, false
+	}
+	v, err := yangjson.Marshal(root, yangjson.EncodeOptions{})
+	if err != nil {
+		return nil, false
+	}
+	return v, true
 }
 
 // jsonPushUpdate encodes a push-update with the selected contents (a document root).

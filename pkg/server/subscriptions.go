@@ -1040,7 +1040,7 @@ func (srv *Server) stateEvent(name string, id uint32, reason string) []byte {
 // srv.nmu.
 func (srv *Server) modifiedEvent(sub *dynSub) []byte {
 	if sub.encoding == encodeJSON {
-		return jsonModifiedEvent(sub)
+		return jsonModifiedEvent(sub, srv.Store.Schema())
 	}
 	b := []byte(`<subscription-modified xmlns="` + nsSN + `" xmlns:sn="` + nsSN + `" xmlns:ds="` + nsDS + `"><id>`)
 	b = strconv.AppendUint(b, uint64(sub.id), 10)

@@ -800,6 +800,49 @@ func TestJSONEncodingDecodes(t *testing.T) {
 	}
 }
 
+// TestJSONModifiedSubtreeFilter: a JSON subscription's subscription-modified carries its new
+// datastore-subtree-filter as RFC 7951 JSON (anydata) when the filter reads as instance data,
+// and leaves out one that does not (a selection leaf has no value).
+func TestJSONModifiedSubtreeFilter(t *testing.T) {
+	srv := exampleServer(t, true)
+	sch := srv.Store.Schema()
+	url := serveWS(t, srv)
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><encoding>encode-json</encoding><yp:periodic><yp:period>100000</yp:period></yp:periodic>`)
+	modify := func(filter string) map[string]any {
+		t.Helper()
+		if err := call(s, `<modify-subscription xmlns="`+nsSN+`" xmlns:yp="`+nsYP+`" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores"><id>`+id+`</id><yp:datastore>ds:running</yp:datastore><yp:datastore-subtree-filter>`+filter+`</yp:datastore-subtree-filter></modify-subscription>`); err != nil {
+			t.Fatal(err)
+		}
+		doc := jsonOf(t, next(t, ch).body)
+		n, _ := doc["ietf-restconf:notification"].(map[string]any)
+		m, _ := n["ietf-subscribed-notifications:subscription-modified"].(map[string]any)
+		if fmt.Sprint(m["id"]) != id {
+			t.Fatalf("subscription-modified: %v", doc)
+		}
+		return m
+	}
+	m := modify(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name></interface></interfaces>`)
+	f, ok := m["ietf-yang-push:datastore-subtree-filter"]
+	if !ok {
+		t.Fatalf("subscription-modified without its subtree filter: %v", m)
+	}
+	got, _ := json.Marshal(f)
+	if want := `{"ncws-example:interfaces":{"interface":[{"name":"eth0"}]}}`; string(got) != want {
+		t.Errorf("datastore-subtree-filter %s, want %s", got, want)
+	}
+	if _, errs := yangjson.Unmarshal(got, sch, yangjson.DecodeOptions{}); len(errs) > 0 {
+		t.Errorf("the filter does not decode as RFC 7951 JSON: %v", errs)
+	}
+	m = modify(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><mtu/></interface></interfaces>`)
+	if f, ok := m["ietf-yang-push:datastore-subtree-filter"]; ok {
+		t.Errorf("a filter with a selection leaf encoded as %v", f)
+	}
+	if m["encoding"] != "ietf-subscribed-notifications:encode-json" {
+		t.Errorf("subscription-modified without the rest of its terms: %v", m)
+	}
+}
+
 // TestOnChangeState: an on-change subscription to ds:operational reports the changes of state
 // data under configuration (an interface's oper-status and counters, from a state provider the
 // test drives) found by polling, and the configuration's changes once (from the commit, not
