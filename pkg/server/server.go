@@ -175,6 +175,10 @@ type Server struct {
 	filterMu     sync.Mutex
 	filterSnap   *data.Node
 	filterNew    bool
+	// polls are the state polls' readings by selection and tick (yangpushstate.go), shared by
+	// the subscriptions that select the same; guarded by pollMu.
+	pollMu sync.Mutex
+	polls  map[pollKey]*pollReading
 }
 
 // stats are the server-wide counters of ietf-netconf-monitoring.

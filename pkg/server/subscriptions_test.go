@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -920,6 +921,62 @@ func TestOnChangeState(t *testing.T) {
 	set("up", "11")
 	expect(update(edit("create", "/ncws-example:interfaces/interface=eth0/oper-status", `<oper-status xmlns="urn:ncws:yang:ncws-example">up</oper-status>`)))
 	none(t, s, ch)
+}
+
+// TestOnChangeStateShared: on-change subscriptions to ds:operational with the same filter and
+// user share each poll's reading: the state provider, whose counter goes up by one on every
+// call, is called once per poll for both, so each sees every value in turn (a reading per
+// subscription would show each of them every other value).
+func TestOnChangeStateShared(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.StatePollInterval = 50 * time.Millisecond
+	sch := srv.Store.Schema()
+	var calls atomic.Int64
+	ifs := sch.FindNode("/ncws-example:interfaces")
+	srv.Store.AddStateProvider(ifs, func(ctx context.Context, req *datastore.StateRequest) error {
+		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
+		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
+		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", strconv.FormatInt(calls.Add(1), 10)))
+		e.Add(stats)
+		top := data.New(ifs)
+		top.Add(e)
+		req.Root.Add(top)
+		return nil
+	})
+	url := serveWS(t, srv)
+	ctx := context.Background()
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const sub = `<yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`
+	s1, ch1 := dialNotes(t, url, "alice")
+	establish(t, s1, sub)
+	s2, ch2 := dialNotes(t, url, "alice")
+	establish(t, s2, sub)
+	octets := regexp.MustCompile(`<in-octets xmlns="urn:ncws:yang:ncws-example">(\d+)</in-octets>`)
+	values := func(ch chan note) []int {
+		t.Helper()
+		var vs []int
+		for len(vs) < 6 {
+			m := octets.FindStringSubmatch(next(t, ch).body)
+			if m == nil {
+				continue
+			}
+			v, _ := strconv.Atoi(m[1])
+			vs = append(vs, v)
+		}
+		return vs[1:] // the first may follow a reading from before the other subscription
+	}
+	for i, vs := range [][]int{values(ch1), values(ch2)} {
+		for j := 1; j < len(vs); j++ {
+			if vs[j] != vs[j-1]+1 {
+				t.Errorf("subscription %d saw in-octets %v: a poll read the state for it alone", i+1, vs)
+				break
+			}
+		}
+	}
 }
 
 // TestSuspendOnChangeResync: an on-change subscription suspended for a receiver that stopped

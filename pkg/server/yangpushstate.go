@@ -23,8 +23,10 @@ import (
 //
 // The first reading is the synchronization push-update's (sync-on-start) or, without it, one
 // taken when the subscription starts. A change that comes and goes between two polls is not
-// seen; a change is reported up to one interval late. The cost is one operational read per
-// subscription per interval, only for subscriptions that select state.
+// seen; a change is reported up to one interval late. The polls run on the interval's ticks
+// of the clock (multiples of it), so that subscriptions with the same datastore, filter and
+// user share one operational read per tick (sharedSelection); each compares it with its own
+// previous reading. Only subscriptions that select state poll.
 
 // DefaultStatePollInterval is the interval at which on-change subscriptions to ds:operational
 // poll the state providers when Server.StatePollInterval is 0.
@@ -66,15 +68,17 @@ func (srv *Server) selectsState(f *filter.Filter) bool {
 	return walk(srv.Store.Schema().TopNodes())
 }
 
-// schedulePoll arms the subscription's next state poll.
+// schedulePoll arms the subscription's next state poll, at the next tick of the interval.
 func (srv *Server) schedulePoll(sub *dynSub, gen uint64) {
+	iv := srv.statePollInterval()
+	tick := time.Now().Truncate(iv).Add(iv)
 	sub.push.mu.Lock()
 	defer sub.push.mu.Unlock()
-	sub.push.pollTimer = time.AfterFunc(srv.statePollInterval(), func() {
+	sub.push.pollTimer = time.AfterFunc(time.Until(tick), func() {
 		if sub.gen.Load() != gen {
 			return
 		}
-		srv.pollState(sub, gen)
+		srv.pollState(sub, gen, tick)
 		srv.nmu.Lock()
 		alive := srv.dsubs[sub.id] == sub && sub.gen.Load() == gen
 		srv.nmu.Unlock()
@@ -84,16 +88,81 @@ func (srv *Server) schedulePoll(sub *dynSub, gen uint64) {
 	})
 }
 
-// pollState reads the subscription's selection and sends how its state data differs from the
-// previous reading.
-func (srv *Server) pollState(sub *dynSub, gen uint64) {
+// pollKey identifies the subscriptions whose state polls read the same: same datastore,
+// filter and user.
+type pollKey struct {
+	ds                     string
+	filterXML, filterXPath string
+	user                   string
+}
+
+// pollReading is one tick's reading of a pollKey's selection: sel (read-only, shared) once
+// done is closed, ok false when the read failed.
+type pollReading struct {
+	tick time.Time
+	done chan struct{}
+	sel  *data.Node
+	ok   bool
+	// prev is the reading of an earlier tick, kept for a poll whose timer ran late.
+	prev *pollReading
+}
+
+// pollsKept is how many ticks' readings a pollKey keeps.
+const pollsKept = 4
+
+// sharedSelection returns what sub selects at the poll of tick: read once per tick for all the
+// subscriptions of its pollKey, the first of them reading and the others waiting for it. The
+// tree is shared: read-only.
+func (srv *Server) sharedSelection(sub *dynSub, tick time.Time) (*data.Node, bool) {
+	key := pollKey{ds: string(sub.ds), filterXML: sub.filterXML, filterXPath: sub.filterXPath, user: sub.s.who.User}
+	srv.pollMu.Lock()
+	head := srv.polls[key]
+	for r, n := head, 0; r != nil && n < pollsKept; r, n = r.prev, n+1 {
+		if r.tick.Equal(tick) {
+			srv.pollMu.Unlock()
+			<-r.done
+			return r.sel, r.ok
+		}
+	}
+	r := &pollReading{tick: tick, done: make(chan struct{}), prev: head}
+	// Only the newest pollsKept readings stay reachable.
+	for p, n := r, 1; p != nil; p, n = p.prev, n+1 {
+		if n == pollsKept {
+			p.prev = nil
+		}
+	}
+	if srv.polls == nil {
+		srv.polls = map[pollKey]*pollReading{}
+	}
+	srv.polls[key] = r
+	srv.forgetOldPolls(tick)
+	srv.pollMu.Unlock()
+	r.sel, r.ok = srv.selection(sub)
+	close(r.done)
+	return r.sel, r.ok
+}
+
+// forgetOldPolls drops the readings of keys not polled for pollsKept intervals before tick
+// (their subscriptions are gone or changed). The caller holds srv.pollMu.
+func (srv *Server) forgetOldPolls(tick time.Time) {
+	old := tick.Add(-pollsKept * srv.statePollInterval())
+	for k, r := range srv.polls {
+		if r.tick.Before(old) {
+			delete(srv.polls, k)
+		}
+	}
+}
+
+// pollState reads the subscription's selection at the poll of tick and sends how its state
+// data differs from the previous reading.
+func (srv *Server) pollState(sub *dynSub, gen uint64, tick time.Time) {
 	sub.push.mu.Lock()
 	synced := sub.push.synced
 	sub.push.mu.Unlock()
 	if !synced {
 		return // the synchronization's reading comes first
 	}
-	sel, ok := srv.selection(sub)
+	sel, ok := srv.sharedSelection(sub, tick)
 	if !ok {
 		return
 	}
