@@ -593,7 +593,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	set(nfMandatory, n.Mandatory)
 	set(nfOrdered, n.OrderedByUser)
 	set(nfDescription, n.Description != "")
-	set(nfReference, n.Reference != "")
+	set(nfReference, n.Reference() != "")
 	set(nfStatus, n.Status != "current")
 	set(nfPresence, n.Presence != "")
 	set(nfKeys, len(n.Keys) > 0)
@@ -617,7 +617,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		b = e.str(b, n.Description)
 	}
 	if bits&nfReference != 0 {
-		b = e.str(b, n.Reference)
+		b = e.str(b, n.Reference())
 	}
 	if bits&nfStatus != 0 {
 		b = e.str(b, n.Status)
@@ -1236,7 +1236,7 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		n.Description = d.str()
 	}
 	if bits&nfReference != 0 {
-		n.Reference = d.str()
+		n.SetReference(d.str())
 	}
 	n.Status = "current"
 	if bits&nfStatus != 0 {

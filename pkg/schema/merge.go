@@ -506,7 +506,8 @@ func (m *merger) fillNode(r *Node) {
 	kids, parent, mod := r.Children, r.Parent, r.Module
 	*r = *s
 	r.Children, r.Parent, r.Module = kids, parent, mod
-	r.children, r.kids, r.ops, r.depth, r.ordinal = nil, nil, nil, 0, 0
+	r.aux, r.depth, r.ordinal, r.id = nil, 0, 0, 0
+	r.SetReference(s.Reference())
 	r.Keys = m.nodeList(s.Keys, in)
 	r.Unique = nil
 	for _, u := range s.Unique {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -56,7 +57,11 @@ type Schema struct {
 	byName map[string]*Module
 	byNS   map[string]*Module
 	top    map[qname]*Node
+	nodes  int // the highest Node.ID
 }
+
+// NodeCount returns the number of schema nodes numbered by Finalize (see Node.ID).
+func (s *Schema) NodeCount() int { return s.nodes }
 
 // Module is one YANG module (its submodules merged in).
 type Module struct {
@@ -164,6 +169,11 @@ type Node struct {
 	// removed. A node from a grouping that is not Amended, and has no Amended descendant, has
 	// the content its grouping gives it (gen shares one Go type between such instances).
 	Amended bool
+	// depth, ordinal and id fill the word after the flags, so that a Node takes 352 bytes
+	// (Junos QFX conf has 970k).
+	depth   int16
+	ordinal int32
+	id      int32
 
 	Name string
 	// Module is the module whose namespace the node's element is in (for augmented nodes, the
@@ -177,7 +187,6 @@ type Node struct {
 	Children []*Node
 
 	Description string
-	Reference   string
 	Status      string // "current" (default), "deprecated", "obsolete"
 	// Presence is the presence statement's argument for a presence container, empty otherwise.
 	Presence string
@@ -212,12 +221,41 @@ type Node struct {
 	// Extensions lists the extension statements on the node, as "prefix:keyword argument".
 	Extensions []string
 
-	children map[qname]*Node // data children, looking through choice/case; by module and name
-	kids     []*Node         // the same when they are maxScanned or fewer (children is nil)
-	ops      map[qname]*Node // actions and notifications
-	// depth and ordinal are int32 so that a Node takes 384 bytes: Junos QFX conf has 900k.
-	depth   int32
-	ordinal int32
+	// aux holds what few nodes have: the lookup index of the data children, actions and
+	// notifications (none when Children holds at most maxScanned data nodes and no choice,
+	// case, action or notification, so that Child scans Children itself: a leaf has no index,
+	// most containers of a vendor model need none) and the reference statement. Nil for most
+	// nodes.
+	aux *nodeAux
+}
+
+// nodeAux is the part of a Node that most nodes do not have (Node.aux).
+type nodeAux struct {
+	children  map[qname]*Node // data children, looking through choice/case; by module and name
+	kids      []*Node         // the same when they are maxScanned or fewer (children is nil)
+	ops       map[qname]*Node // actions and notifications
+	indexed   bool            // children, kids and ops are set (by Finalize)
+	reference string
+}
+
+// Reference returns the argument of the node's reference statement, "" if none.
+func (n *Node) Reference() string {
+	if n.aux == nil {
+		return ""
+	}
+	return n.aux.reference
+}
+
+// SetReference sets the argument of the node's reference statement (what Reference returns).
+// Validation never reads it, so it is kept out of the Node's common fields.
+func (n *Node) SetReference(ref string) {
+	if n.aux == nil {
+		if ref == "" {
+			return
+		}
+		n.aux = &nodeAux{}
+	}
+	n.aux.reference = ref
 }
 
 // Unique is one "unique" statement of a list.
@@ -296,11 +334,15 @@ func (n *Node) DataParent() *Node {
 // given module and name, looking through choice and case; for rpc, action and notification nodes
 // it finds input and output too ("input"/"output" with the node's own module). Nil if none.
 func (n *Node) Child(mod *Module, name string) *Node {
-	if n.children != nil {
-		return n.children[qname{mod, name}]
+	kids := n.Children
+	if x := n.aux; x != nil && x.indexed {
+		if x.children != nil {
+			return x.children[qname{mod, name}]
+		}
+		kids = x.kids
 	}
-	for i := len(n.kids) - 1; i >= 0; i-- {
-		if c := n.kids[i]; c.Name == name && c.Module == mod {
+	for i := len(kids) - 1; i >= 0; i-- {
+		if c := kids[i]; c.Name == name && c.Module == mod {
 			return c
 		}
 	}
@@ -309,7 +351,10 @@ func (n *Node) Child(mod *Module, name string) *Node {
 
 // Operation returns the action or notification defined in n with that module and name, nil if none.
 func (n *Node) Operation(mod *Module, name string) *Node {
-	return n.ops[qname{mod, name}]
+	if n.aux == nil {
+		return nil
+	}
+	return n.aux.ops[qname{mod, name}]
 }
 
 // DataChildren returns the data children in statement order, looking through choice and case.
@@ -353,6 +398,12 @@ func (n *Node) Ordinal() int { return int(n.ordinal) }
 
 // Depth is the number of data ancestors of n (0 at top level); filled by Finalize.
 func (n *Node) Depth() int { return int(n.depth) }
+
+// ID numbers the nodes of a schema (every node reachable from its modules' Data, RPCs and
+// Notifications) from 1 to Schema.NodeCount(), in no documented order; filled by Finalize. It is
+// 0 for a node Finalize did not reach. Packages that keep facts per schema node index a slice by
+// it instead of a map.
+func (n *Node) ID() int { return int(n.id) }
 
 // IsNPContainer reports whether n is a non-presence container.
 func (n *Node) IsNPContainer() bool { return n.Kind == KindContainer && n.Presence == "" }
@@ -421,6 +472,7 @@ func (s *Schema) Finalize() {
 	s.byName = make(map[string]*Module, len(s.Modules))
 	s.byNS = make(map[string]*Module, len(s.Modules))
 	s.top = make(map[qname]*Node)
+	s.nodes = 0
 	for _, m := range s.Modules {
 		if old := s.byName[m.Name]; old == nil || m.Implemented || (!old.Implemented && m.Revision > old.Revision) {
 			s.byName[m.Name] = m
@@ -470,13 +522,13 @@ func (s *Schema) Finalize() {
 			ord++
 		}
 		for _, n := range m.Data {
-			finalizeNode(n, 0)
+			s.finalizeNode(n, 0)
 		}
 		for _, n := range m.RPCs {
-			finalizeNode(n, 0)
+			s.finalizeNode(n, 0)
 		}
 		for _, n := range m.Notifications {
-			finalizeNode(n, 0)
+			s.finalizeNode(n, 0)
 		}
 	}
 	// Top-level notifications order after every top-level data node (see finalizeNode), and
@@ -499,21 +551,31 @@ func (s *Schema) Finalize() {
 // maxScanned is the number of data children up to which Child scans a slice instead of a map.
 const maxScanned = 8
 
-func finalizeNode(n *Node, depth int) {
-	n.depth = int32(depth)
-	n.children, n.kids, n.ops = nil, nil, nil
+func (s *Schema) finalizeNode(n *Node, depth int) {
+	s.nodes++
+	n.id = int32(s.nodes)
+	n.depth = int16(min(depth, math.MaxInt16))
+	if n.aux != nil {
+		ref := n.aux.reference
+		n.aux = nil
+		n.SetReference(ref)
+	}
 	var kids []*Node
+	var ops map[qname]*Node
+	plain := true // Children are the data children
 	var walk func([]*Node)
 	walk = func(cs []*Node) {
 		for _, c := range cs {
 			switch c.Kind {
 			case KindChoice, KindCase:
+				plain = false
 				walk(c.Children)
 			case KindAction, KindNotification:
-				if n.ops == nil {
-					n.ops = make(map[qname]*Node)
+				plain = false
+				if ops == nil {
+					ops = make(map[qname]*Node)
 				}
-				n.ops[qname{c.Module, c.Name}] = c
+				ops[qname{c.Module, c.Name}] = c
 			default:
 				kids = append(kids, c)
 			}
@@ -521,14 +583,22 @@ func finalizeNode(n *Node, depth int) {
 	}
 	walk(n.Children)
 	// A few children are found by a scan as fast as by a map, without its memory (a leaf has
-	// none; most containers of a vendor model have a handful).
-	if len(kids) > maxScanned {
-		n.children = make(map[qname]*Node, len(kids))
-		for _, c := range kids {
-			n.children[qname{c.Module, c.Name}] = c
+	// none; most containers of a vendor model have a handful), and without an index at all
+	// when they are the node's Children.
+	if len(kids) > maxScanned || !plain {
+		if n.aux == nil {
+			n.aux = &nodeAux{}
 		}
-	} else if len(kids) > 0 {
-		n.kids = slices.Clip(kids)
+		x := n.aux
+		x.indexed, x.ops = true, ops
+		if len(kids) > maxScanned {
+			x.children = make(map[qname]*Node, len(kids))
+			for _, c := range kids {
+				x.children[qname{c.Module, c.Name}] = c
+			}
+		} else {
+			x.kids = slices.Clip(kids)
+		}
 	}
 	if n.Kind != KindChoice && n.Kind != KindCase {
 		dc := n.DataChildren()
@@ -561,7 +631,7 @@ func finalizeNode(n *Node, depth int) {
 		childDepth = depth + 1
 	}
 	for _, c := range n.Children {
-		finalizeNode(c, childDepth)
+		s.finalizeNode(c, childDepth)
 	}
 }
 

@@ -158,7 +158,7 @@ func (r *run) parent(p *data.Node) {
 	}
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info[p.Schema]
+		in = r.v.info.get(p.Schema)
 	}
 	if in == nil {
 		return
@@ -285,7 +285,7 @@ func (r *run) process(pt point) {
 		if a.Schema.Kind != schema.KindList {
 			continue
 		}
-		if li := r.v.info[a.Schema]; li != nil && uniqueReads(li, x) {
+		if li := r.v.info.get(a.Schema); li != nil && uniqueReads(li, x) {
 			if u := (slot{a.Parent, a.Schema}); !st.uniques[u] {
 				st.uniques[u] = true
 				st.uorder = append(st.uorder, u)
@@ -380,7 +380,7 @@ func (r *run) fillRuns(d *data.Node) bool {
 		if r.mode == 0 && !a.Schema.Config || !isParent(a.Schema) {
 			return false
 		}
-		if ci := r.v.info[a.Schema]; ci == nil || !ci.needFill {
+		if ci := r.v.info.get(a.Schema); ci == nil || !ci.needFill {
 			return false
 		}
 	}
@@ -389,7 +389,7 @@ func (r *run) fillRuns(d *data.Node) bool {
 
 // fillPresent fills the defaults of new subtree n and collects its when conditions.
 func (r *run) fillPresent(n *data.Node) {
-	ci := r.v.info[n.Schema]
+	ci := r.v.info.get(n.Schema)
 	if ci == nil || !r.fillRuns(n.Parent) || r.mode == 0 && !n.Schema.Config {
 		return
 	}
@@ -425,7 +425,7 @@ func (r *run) refill(p *data.Node, x *schema.Node) {
 	r.inc.refilled[sl] = true
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info[p.Schema]
+		in = r.v.info.get(p.Schema)
 	}
 	if in == nil || !r.fillRuns(p) {
 		return
@@ -570,7 +570,7 @@ func (r *run) checkChanges() {
 			continue
 		}
 		if group := u.p.Instances(u.s); len(group) > 1 {
-			for _, ue := range r.unique(r.v.info[u.s], group) {
+			for _, ue := range r.unique(r.v.info.get(u.s), group) {
 				r.add(ue.err)
 			}
 		}
@@ -628,7 +628,7 @@ func (r *run) inactiveAt(d *data.Node, s *schema.Node) bool {
 func (r *run) checkParent(p *data.Node) {
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info[p.Schema]
+		in = r.v.info.get(p.Schema)
 	}
 	if in == nil {
 		return
@@ -679,7 +679,7 @@ func (r *run) checkGroupAt(p *data.Node, s *schema.Node, changed []*data.Node) {
 		}
 	}
 	if s.Kind == schema.KindList && len(group) > 1 {
-		if li := r.v.info[s]; li != nil && len(li.uniques) > 0 {
+		if li := r.v.info.get(s); li != nil && len(li.uniques) > 0 {
 			for _, ue := range r.unique(li, group) {
 				r.add(ue.err)
 			}

@@ -72,20 +72,20 @@ func (v *Validator) compileOps() {
 
 // compileIO compiles io, the input or output of operation op.
 func (v *Validator) compileIO(op, io *schema.Node) {
-	if _, ok := v.info[io]; ok {
+	if v.info.get(io) != nil {
 		return
 	}
 	for _, c := range io.Children {
 		v.compileTree(c)
 	}
-	in := &nodeInfo{node: io}
+	in := &nodeInfo{}
 	// A must of the input or output statement has the operation's node as context node.
 	for _, m := range io.Musts {
 		cm := &compiledMust{m: m}
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, op)
 		in.musts = append(in.musts, cm)
 	}
-	v.info[io] = in
+	v.info.set(io, in)
 	v.compileParent(in, io.Children)
 	v.ops[io] = v.opReads(op, io)
 }
@@ -93,13 +93,13 @@ func (v *Validator) compileIO(op, io *schema.Node) {
 // opReads computes what the constraints below io (of operation op) read outside op.
 func (v *Validator) opReads(op, io *schema.Node) *opInfo {
 	var d depsOf
-	for _, cm := range v.info[io].musts {
+	for _, cm := range v.info.get(io).musts {
 		d.add(cm.expr)
 	}
 	var walk func(*schema.Node)
 	walk = func(s *schema.Node) {
 		for _, c := range s.Children {
-			if in := v.info[c]; in != nil {
+			if in := v.info.get(c); in != nil {
 				for _, cm := range in.musts {
 					d.add(cm.expr)
 				}
@@ -191,7 +191,7 @@ func (v *Validator) ValidateOp(io *data.Node, opts OpOptions) rpcerror.List {
 		return nil
 	}
 	s := io.Schema
-	in := v.info[s]
+	in := v.info.get(s)
 	switch {
 	case s.Kind == schema.KindRPC || s.Kind == schema.KindAction:
 		// An operation without input statement, as a decoder represents its input: no

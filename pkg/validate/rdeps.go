@@ -97,7 +97,7 @@ func (v *Validator) compileDeps() {
 	v.rdeps = make(map[*schema.Node][]*constraint)
 	v.npCons = make(map[*schema.Node][]*constraint)
 	for _, s := range v.nodes {
-		in := v.info[s]
+		in := v.info.get(s)
 		if !s.Kind.IsData() {
 			continue
 		}
@@ -192,7 +192,7 @@ func (v *Validator) addConstraint(c *constraint, d depsOf) {
 	c.atDepth = dataDepth(c.at)
 	npSeen := map[*schema.Node]bool{}
 	for _, n := range d.nodes {
-		in := v.info[n]
+		in := v.info.get(n)
 		if npSeen[n] || n.Kind != schema.KindContainer || n.Presence != "" || in == nil ||
 			!(in.worthy[0] || in.worthy[1]) || isAncestorOrSelf(n, c.at) {
 			continue

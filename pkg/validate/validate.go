@@ -18,7 +18,7 @@ const YANGNamespace = "urn:ietf:params:xml:ns:yang:1"
 // safe for concurrent use (each Validate call works on its own tree).
 type Validator struct {
 	schema *schema.Schema
-	info   map[*schema.Node]*nodeInfo
+	info   infoTable
 	root   *nodeInfo
 	refs   map[refKey]*refInfo
 	// nodes are the compiled schema nodes in schema order.
@@ -32,6 +32,8 @@ type Validator struct {
 	npCons map[*schema.Node][]*constraint
 	// ops holds, per input and output schema node, what ValidateOp needs beyond its infos.
 	ops map[*schema.Node]*opInfo
+	// scratch is where compileTree builds a node's info (see there).
+	scratch nodeInfo
 }
 
 // Options tunes one validation. The zero value validates configuration.
@@ -61,7 +63,8 @@ type Options struct {
 func New(s *schema.Schema) *Validator {
 	v := &Validator{
 		schema: s,
-		info:   make(map[*schema.Node]*nodeInfo),
+		info:   infoTable{byID: make([]*nodeInfo, s.NodeCount()+1)},
+		nodes:  make([]*schema.Node, 0, s.NodeCount()),
 		refs:   make(map[refKey]*refInfo),
 	}
 	v.compile()
@@ -93,7 +96,7 @@ func (v *Validator) Validate(root *data.Node, opts Options) rpcerror.List {
 	}
 	in := v.root
 	if !root.IsRoot() {
-		in = v.info[root.Schema]
+		in = v.info.get(root.Schema)
 		if in == nil {
 			return nil
 		}
@@ -271,7 +274,7 @@ func (r *run) fill(d *data.Node, in *nodeInfo) {
 		if !isParent(s) && !in.kidsWhen {
 			continue
 		}
-		ci := r.v.info[s]
+		ci := r.v.info.get(s)
 		if ci == nil {
 			continue
 		}
@@ -311,7 +314,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 	}
 	switch c.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
-		ci := r.v.info[c]
+		ci := r.v.info.get(c)
 		if ci == nil || len(ci.defaults) == 0 || (r.skipUnread && !ci.defaultRead) || d.Child(c) != nil {
 			return
 		}
@@ -323,7 +326,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 			}
 		}
 	case schema.KindContainer:
-		ci := r.v.info[c]
+		ci := r.v.info.get(c)
 		if ci == nil || !ci.worthy[r.mode] || d.Child(c) != nil {
 			return
 		}
@@ -365,7 +368,7 @@ func caseUnder(s, ch *schema.Node) *schema.Node {
 
 // choiceKids returns the children of d that are instances of data nodes under choice ch.
 func (r *run) choiceKids(d *data.Node, ch *schema.Node) []*data.Node {
-	ci := r.v.info[ch]
+	ci := r.v.info.get(ch)
 	if ci == nil || ci.ordLo < 0 {
 		return nil
 	}
@@ -459,7 +462,7 @@ func (r *run) attached(n *data.Node) bool {
 // evalWhens evaluates the when conditions of n; it returns the first that is false or fails to
 // evaluate (with the error), nil if all hold.
 func (r *run) evalWhens(n *data.Node) (*compiledWhen, error) {
-	ci := r.v.info[n.Schema]
+	ci := r.v.info.get(n.Schema)
 	if ci == nil {
 		return nil, nil
 	}
@@ -701,7 +704,7 @@ func meaningful(n *data.Node) bool {
 // node whose when is false is not required). A condition whose context is the node itself is
 // evaluated on a temporary instance. Conditions that fail to evaluate count as holding.
 func (r *run) absentWhensHold(d *data.Node, n *schema.Node) bool {
-	ci := r.v.info[n]
+	ci := r.v.info.get(n)
 	if ci == nil || len(ci.whens) == 0 {
 		return true
 	}
@@ -734,7 +737,7 @@ func (r *run) checkGroup(d *data.Node, in *nodeInfo, group []*data.Node, noItems
 	}
 	var uerrs []uniqueErr
 	if s.Kind == schema.KindList && len(group) > 1 {
-		if li := r.v.info[s]; li != nil && len(li.uniques) > 0 {
+		if li := r.v.info.get(s); li != nil && len(li.uniques) > 0 {
 			uerrs = r.unique(li, group)
 		}
 	}
@@ -846,7 +849,7 @@ func (r *run) checkNode(n *data.Node, lookup, noItems bool) {
 	}
 	var in *nodeInfo
 	if lookup || isParent(s) {
-		in = r.v.info[s]
+		in = r.v.info.get(s)
 	}
 	if in != nil {
 		for _, cm := range in.musts {

@@ -190,16 +190,17 @@ func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 			}
 			switch op {
 			case "add":
-				inf.unique = append(inf.unique, s)
-				if inf.uniqueU == nil {
-					inf.uniqueU = map[*yang.Statement]*unit{}
+				m := inf.m()
+				m.unique = append(m.unique, s)
+				if m.uniqueU == nil {
+					m.uniqueU = map[*yang.Statement]*unit{}
 				}
-				inf.uniqueU[s] = u
+				m.uniqueU[s] = u
 			case "delete":
 				found := false
-				for i, us := range inf.unique {
+				for i, us := range inf.unique() {
 					if strings.Join(strings.Fields(us.Argument), " ") == strings.Join(strings.Fields(s.Argument), " ") {
-						inf.unique = append(inf.unique[:i:i], inf.unique[i+1:]...)
+						inf.more.unique = append(inf.more.unique[:i:i], inf.more.unique[i+1:]...)
 						found = true
 						break
 					}
@@ -215,17 +216,19 @@ func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 			case schema.KindChoice:
 				switch op {
 				case "add":
-					if inf.dflt != "" {
+					if inf.dflt() != "" {
 						l.errf(s, "deviate add: %s already has a default", t.Name)
 					}
-					inf.dflt, inf.dfltSt = s.Argument, s
+					inf.m().dfltSt = s
 				case "replace":
-					inf.dflt, inf.dfltSt = s.Argument, s
+					inf.m().dfltSt = s
 				case "delete":
-					if inf.dflt != s.Argument {
+					if inf.dflt() != s.Argument {
 						l.errf(s, "deviate delete: default %q not found", s.Argument)
 					}
-					inf.dflt, inf.dfltSt = "", nil
+					if inf.more != nil {
+						inf.more.dfltSt = nil
+					}
 				}
 			case schema.KindLeaf, schema.KindLeafList:
 				switch op {

@@ -83,7 +83,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	case inf != nil && inf.config != 0:
 		n.Config = inf.config > 0
 		if n.Config && !parentConfig {
-			l.errf(inf.configSt, "config true %s %s under a config false node", n.Kind, n.Name)
+			l.errf(inf.more.configSt, "config true %s %s under a config false node", n.Kind, n.Name)
 			n.Config = false
 		}
 	default:
@@ -105,10 +105,10 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	switch n.Kind {
 	case schema.KindList:
 		l.resolveKeys(n, inf, inOp)
-		for _, us := range inf.unique {
+		for _, us := range inf.unique() {
 			u := inf.unit
-			if inf.uniqueU[us] != nil {
-				u = inf.uniqueU[us]
+			if uu := inf.more.uniqueU[us]; uu != nil {
+				u = uu
 			}
 			l.resolveUnique(n, us, u)
 		}
@@ -136,8 +136,8 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		}
 	case schema.KindChoice:
 		n.DefaultCase = nil
-		if inf.dflt != "" {
-			pfx, name := splitPrefix(inf.dflt)
+		if dflt := inf.dflt(); dflt != "" {
+			pfx, name := splitPrefix(dflt)
 			_ = pfx
 			for _, c := range n.Children {
 				if c.Kind == schema.KindCase && c.Name == name {
@@ -145,9 +145,9 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 				}
 			}
 			if n.DefaultCase == nil {
-				l.errf(inf.dfltSt, "default case %s not found in choice %s", inf.dflt, n.Name)
+				l.errf(inf.more.dfltSt, "default case %s not found in choice %s", dflt, n.Name)
 			} else if n.Mandatory {
-				l.errf(inf.dfltSt, "choice %s is mandatory and has a default case", n.Name)
+				l.errf(inf.more.dfltSt, "choice %s is mandatory and has a default case", n.Name)
 			}
 		}
 	}
@@ -162,17 +162,18 @@ func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
 
 func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 	n.Keys = nil
-	if inf.keyArg == "" {
+	if inf.keyArg() == "" {
 		if n.Config && !inOp && inf.statement != nil {
 			l.errf(inf.statement, "list %s has no key", n.Name)
 		}
 		return
 	}
 	seen := map[string]bool{}
-	for _, k := range strings.Fields(inf.keyArg) {
+	keySt := inf.more.keySt
+	for _, k := range strings.Fields(keySt.Argument) {
 		_, name := splitPrefix(k)
 		if seen[name] {
-			l.errf(inf.keySt, "list %s: key %s given twice", n.Name, name)
+			l.errf(keySt, "list %s: key %s given twice", n.Name, name)
 			continue
 		}
 		seen[name] = true
@@ -184,14 +185,14 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 			}
 		}
 		if leaf == nil || leaf.Kind != schema.KindLeaf {
-			l.errf(inf.keySt, "list %s: key %s is not a child leaf", n.Name, name)
+			l.errf(keySt, "list %s: key %s is not a child leaf", n.Name, name)
 			continue
 		}
 		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.unit != nil && inf.unit.version != "1.1" {
-			l.errf(inf.keySt, "list %s: key %s of type empty", n.Name, name)
+			l.errf(keySt, "list %s: key %s of type empty", n.Name, name)
 		}
 		if lf := l.info[leaf]; lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
-			l.errf(lf.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
+			l.errf(lf.more.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
 		}
 		n.Keys = append(n.Keys, leaf)
 	}

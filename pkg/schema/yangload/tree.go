@@ -127,7 +127,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	}
 	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: l.loc(s), Status: "current"}
 	if c.grp != "" {
-		n.Grouping = c.grp + "/" + name
+		n.Grouping = l.origin(c.grp, name)
 	}
 	inf := &nodeInfo{unit: c.u, statement: s}
 	l.info[n] = inf
@@ -156,7 +156,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		case "description":
 			n.Description = ss.Argument
 		case "reference":
-			n.Reference = ss.Argument
+			n.SetReference(ss.Argument)
 		case "status":
 			switch ss.Argument {
 			case "current", "deprecated", "obsolete":
@@ -184,12 +184,12 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			if kind != schema.KindList {
 				l.errf(ss, "key is only allowed in list")
 			}
-			inf.keyArg, inf.keySt = ss.Argument, ss
+			inf.m().keySt = ss
 		case "unique":
 			if kind != schema.KindList {
 				l.errf(ss, "unique is only allowed in list")
 			}
-			inf.unique = append(inf.unique, ss)
+			inf.m().unique = append(inf.m().unique, ss)
 		case "type":
 			if kind != schema.KindLeaf && kind != schema.KindLeafList {
 				l.errf(ss, "type is only allowed in leaf and leaf-list")
@@ -218,7 +218,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 				leafDefaults = append(leafDefaults, ss.Argument)
 				inf.hasDflt = true
 			case schema.KindChoice:
-				inf.dflt, inf.dfltSt = ss.Argument, ss
+				inf.m().dfltSt = ss
 			default:
 				l.errf(ss, "default is not allowed in %s", kind)
 			}
@@ -378,7 +378,7 @@ func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {
 		l.errf(s, "invalid config %q", s.Argument)
 		return
 	}
-	inf.configSt = s
+	inf.m().configSt = s
 }
 
 func (l *loader) setMandatory(n *schema.Node, s *yang.Statement) {
@@ -595,13 +595,13 @@ func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
 		case "description":
 			t.Description = ss.Argument
 		case "reference":
-			t.Reference = ss.Argument
+			t.SetReference(ss.Argument)
 		case "default":
 			switch t.Kind {
 			case schema.KindLeaf, schema.KindLeafList:
 				dflts = append(dflts, ss.Argument)
 			case schema.KindChoice:
-				inf.dflt, inf.dfltSt = ss.Argument, ss
+				inf.m().dfltSt = ss
 			default:
 				l.errf(ss, "refine of %s: default is not allowed in %s", t.Name, t.Kind)
 			}
