@@ -377,11 +377,11 @@ func nodeFacts(n *schema.Node) string {
 		}
 		add("keys=%v", keys)
 	}
-	for _, u := range n.Unique {
+	for _, u := range n.Unique() {
 		add("unique=%v", u.Paths)
 	}
-	if n.MinElements != 0 || n.MaxElements != 0 {
-		add("min=%d max=%d", n.MinElements, n.MaxElements)
+	if n.MinElements() != 0 || n.MaxElements() != 0 {
+		add("min=%d max=%d", n.MinElements(), n.MaxElements())
 	}
 	if n.OrderedByUser {
 		add("ordered-by=user")
@@ -392,20 +392,20 @@ func nodeFacts(n *schema.Node) string {
 	if len(n.Default) > 0 {
 		add("default=%q", n.Default)
 	}
-	if n.DefaultCase != nil {
-		add("default-case=%s", n.DefaultCase.Name)
+	if n.DefaultCase() != nil {
+		add("default-case=%s", n.DefaultCase().Name)
 	}
 	if n.Units != "" {
 		add("units=%q", n.Units)
 	}
-	for _, m := range n.Musts {
+	for _, m := range n.Musts() {
 		add("must=%q", m.Expr)
 	}
-	for _, w := range n.Whens {
+	for _, w := range n.Whens() {
 		add("when=%q origin=%s self=%t", w.Expr, w.Origin, w.Self)
 	}
-	if len(n.Extensions) > 0 {
-		add("extensions=%q", n.Extensions)
+	if len(n.Extensions()) > 0 {
+		add("extensions=%q", n.Extensions())
 	}
 	return strings.Join(f, " ")
 }

@@ -194,7 +194,7 @@ func (e *Engine) nodeFacts(sn *schema.Node) nodeFacts {
 		return f.(nodeFacts)
 	}
 	f := e.nodeFacts(sn.Parent)
-	for _, x := range sn.Extensions {
+	for _, x := range sn.Extensions() {
 		kw, _, _ := strings.Cut(x, " ")
 		pfx, name, ok := strings.Cut(kw, ":")
 		if !ok {

@@ -597,17 +597,17 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	set(nfStatus, n.Status != "current")
 	set(nfPresence, n.Presence != "")
 	set(nfKeys, len(n.Keys) > 0)
-	set(nfUnique, len(n.Unique) > 0)
-	set(nfMin, n.MinElements != 0)
-	set(nfMax, n.MaxElements != 0)
+	set(nfUnique, len(n.Unique()) > 0)
+	set(nfMin, n.MinElements() != 0)
+	set(nfMax, n.MaxElements() != 0)
 	set(nfType, n.Type != nil)
 	set(nfDefault, len(n.Default) > 0)
-	set(nfDefaultCase, n.DefaultCase != nil)
+	set(nfDefaultCase, n.DefaultCase() != nil)
 	set(nfUnits, n.Units != "")
-	set(nfMusts, len(n.Musts) > 0)
-	set(nfWhens, len(n.Whens) > 0)
+	set(nfMusts, len(n.Musts()) > 0)
+	set(nfWhens, len(n.Whens()) > 0)
 	set(nfLoc, n.Loc != "")
-	set(nfExtensions, len(n.Extensions) > 0)
+	set(nfExtensions, len(n.Extensions()) > 0)
 	set(nfChildren, len(n.Children) > 0)
 	b = append(b, byte(n.Kind))
 	b = binary.AppendUvarint(b, bits)
@@ -632,8 +632,8 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		}
 	}
 	if bits&nfUnique != 0 {
-		b = binary.AppendUvarint(b, uint64(len(n.Unique)))
-		for _, u := range n.Unique {
+		b = binary.AppendUvarint(b, uint64(len(n.Unique())))
+		for _, u := range n.Unique() {
 			if u == nil {
 				e.fail("node %s: nil unique", n.Path())
 				return b
@@ -642,10 +642,10 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		}
 	}
 	if bits&nfMin != 0 {
-		b = binary.AppendUvarint(b, n.MinElements)
+		b = binary.AppendUvarint(b, n.MinElements())
 	}
 	if bits&nfMax != 0 {
-		b = binary.AppendUvarint(b, n.MaxElements)
+		b = binary.AppendUvarint(b, n.MaxElements())
 	}
 	if bits&nfType != 0 {
 		b = binary.AppendUvarint(b, e.typ(n.Type))
@@ -654,14 +654,14 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		b = e.strList(b, n.Default)
 	}
 	if bits&nfDefaultCase != 0 {
-		b = e.nodeRef(b, n.DefaultCase)
+		b = e.nodeRef(b, n.DefaultCase())
 	}
 	if bits&nfUnits != 0 {
 		b = e.str(b, n.Units)
 	}
 	if bits&nfMusts != 0 {
-		b = binary.AppendUvarint(b, uint64(len(n.Musts)))
-		for _, m := range n.Musts {
+		b = binary.AppendUvarint(b, uint64(len(n.Musts())))
+		for _, m := range n.Musts() {
 			if m == nil {
 				e.fail("node %s: nil must", n.Path())
 				return b
@@ -670,8 +670,8 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		}
 	}
 	if bits&nfWhens != 0 {
-		b = binary.AppendUvarint(b, uint64(len(n.Whens)))
-		for _, w := range n.Whens {
+		b = binary.AppendUvarint(b, uint64(len(n.Whens())))
+		for _, w := range n.Whens() {
 			if w == nil {
 				e.fail("node %s: nil when", n.Path())
 				return b
@@ -683,7 +683,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		b = e.path(b, n.Loc)
 	}
 	if bits&nfExtensions != 0 {
-		b = e.strList(b, n.Extensions)
+		b = e.strList(b, n.Extensions())
 	}
 	if bits&nfChildren != 0 {
 		b = binary.AppendUvarint(b, uint64(len(n.Children)))
@@ -1254,18 +1254,18 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		}
 	}
 	if bits&nfUnique != 0 {
-		n.Unique = make([]*Unique, d.count(1))
-		for i := range n.Unique {
+		n.SetUnique(make([]*Unique, d.count(1)))
+		for i := range n.Unique() {
 			if k := d.index(len(d.uniques), false, "unique"); k >= 0 {
-				n.Unique[i] = &d.uniques[k]
+				n.Unique()[i] = &d.uniques[k]
 			}
 		}
 	}
 	if bits&nfMin != 0 {
-		n.MinElements = d.uvarint()
+		n.SetMinElements(d.uvarint())
 	}
 	if bits&nfMax != 0 {
-		n.MaxElements = d.uvarint()
+		n.SetMaxElements(d.uvarint())
 	}
 	if bits&nfType != 0 {
 		if k := d.index(len(d.types), false, "type"); k >= 0 {
@@ -1276,24 +1276,24 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		n.Default = d.strList()
 	}
 	if bits&nfDefaultCase != 0 {
-		n.DefaultCase = d.node()
+		n.SetDefaultCase(d.node())
 	}
 	if bits&nfUnits != 0 {
 		n.Units = d.str()
 	}
 	if bits&nfMusts != 0 {
-		n.Musts = make([]*Must, d.count(1))
-		for i := range n.Musts {
+		n.SetMusts(make([]*Must, d.count(1)))
+		for i := range n.Musts() {
 			if k := d.index(len(d.musts), false, "must"); k >= 0 {
-				n.Musts[i] = &d.musts[k]
+				n.Musts()[i] = &d.musts[k]
 			}
 		}
 	}
 	if bits&nfWhens != 0 {
-		n.Whens = make([]*When, d.count(1))
-		for i := range n.Whens {
+		n.SetWhens(make([]*When, d.count(1)))
+		for i := range n.Whens() {
 			if k := d.index(len(d.whens), false, "when"); k >= 0 {
-				n.Whens[i] = &d.whens[k]
+				n.Whens()[i] = &d.whens[k]
 			}
 		}
 	}
@@ -1301,7 +1301,7 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		n.Loc = d.str()
 	}
 	if bits&nfExtensions != 0 {
-		n.Extensions = d.strList()
+		n.SetExtensions(d.strList())
 	}
 	if bits&nfChildren != 0 {
 		n.Children = d.nodeList(n, depth+1)

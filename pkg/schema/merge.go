@@ -508,23 +508,25 @@ func (m *merger) fillNode(r *Node) {
 	r.Children, r.Parent, r.Module = kids, parent, mod
 	r.aux, r.depth, r.ordinal, r.id = nil, 0, 0, 0
 	r.SetReference(s.Reference())
+	r.SetMinElements(s.MinElements())
+	r.SetMaxElements(s.MaxElements())
 	r.Keys = m.nodeList(s.Keys, in)
-	r.Unique = nil
-	for _, u := range s.Unique {
-		r.Unique = append(r.Unique, m.unique(u, in))
+	r.SetUnique(nil)
+	for _, u := range s.Unique() {
+		r.SetUnique(append(r.Unique(), m.unique(u, in)))
 	}
 	r.Type = m.typ(s.Type, in)
 	r.Default = slices.Clone(s.Default)
-	r.DefaultCase = m.node(s.DefaultCase, in)
-	r.Musts = nil
-	for _, x := range s.Musts {
-		r.Musts = append(r.Musts, m.must(x, in))
+	r.SetDefaultCase(m.node(s.DefaultCase(), in))
+	r.SetMusts(nil)
+	for _, x := range s.Musts() {
+		r.SetMusts(append(r.Musts(), m.must(x, in)))
 	}
-	r.Whens = nil
-	for _, x := range s.Whens {
-		r.Whens = append(r.Whens, m.when(x, in))
+	r.SetWhens(nil)
+	for _, x := range s.Whens() {
+		r.SetWhens(append(r.Whens(), m.when(x, in)))
 	}
-	r.Extensions = slices.Clone(s.Extensions)
+	r.SetExtensions(slices.Clone(s.Extensions()))
 }
 
 // module maps an input module of schemas[in] to the result's; nil stays nil.

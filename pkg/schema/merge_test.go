@@ -192,7 +192,7 @@ func TestMerge(t *testing.T) {
 	if len(port.Keys) != 1 || port.Keys[0] != id {
 		t.Errorf("port's keys are %v, want the result's id", port.Keys)
 	}
-	if len(port.Unique) != 1 || port.Unique[0].Leaves[0] != s.FindNode("/b:sys/port/label") {
+	if len(port.Unique()) != 1 || port.Unique()[0].Leaves[0] != s.FindNode("/b:sys/port/label") {
 		t.Errorf("port's unique leaf is not the result's label")
 	}
 	kind := s.Module("b").Identity("kind")

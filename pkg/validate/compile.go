@@ -179,7 +179,7 @@ func (v *Validator) markReadDefaults() {
 				}
 			}
 		}
-		for _, u := range s.Unique {
+		for _, u := range s.Unique() {
 			for _, l := range u.Leaves {
 				read[l] = true
 			}
@@ -216,14 +216,14 @@ func (v *Validator) compileTree(n *schema.Node) {
 	}
 	in := &v.scratch
 	*in = nodeInfo{}
-	for _, m := range n.Musts {
+	for _, m := range n.Musts() {
 		cm := &compiledMust{m: m}
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, n)
 		in.musts = append(in.musts, cm)
 	}
 	seen := map[*schema.When]bool{}
 	addWhens := func(owner *schema.Node) {
-		for _, w := range owner.Whens {
+		for _, w := range owner.Whens() {
 			if seen[w] {
 				continue
 			}
@@ -277,7 +277,7 @@ func (v *Validator) compileTree(n *schema.Node) {
 			in.worthy[1] = v.needs(n.Children, 1, map[*schema.Node]bool{})
 		}
 		v.compileParent(in, n.Children)
-		for _, u := range n.Unique {
+		for _, u := range n.Unique() {
 			ui := uniqueInfo{u: u}
 			for _, l := range u.Leaves {
 				var chain []*schema.Node
@@ -342,7 +342,7 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 					in.items = append(in.items, item{node: c, chain: chain, ord: c.Ordinal()})
 				}
 			case schema.KindList, schema.KindLeafList:
-				if c.MinElements > 0 {
+				if c.MinElements() > 0 {
 					in.items = append(in.items, item{node: c, chain: chain, ord: c.Ordinal()})
 				}
 			}
@@ -350,7 +350,7 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 				if ci := v.info.get(c); ci != nil && len(ci.whens) > 0 {
 					in.kidsWhen = true
 				}
-				if len(c.Musts) > 0 {
+				if len(c.Musts()) > 0 {
 					in.kidsMust = true
 				}
 			}
@@ -434,11 +434,11 @@ func (v *Validator) needs(kids []*schema.Node, mode int, seen map[*schema.Node]b
 				return true
 			}
 		case schema.KindLeafList:
-			if c.MinElements > 0 || len(c.Default) > 0 {
+			if c.MinElements() > 0 || len(c.Default) > 0 {
 				return true
 			}
 		case schema.KindList:
-			if c.MinElements > 0 {
+			if c.MinElements() > 0 {
 				return true
 			}
 		case schema.KindAnydata, schema.KindAnyxml:
@@ -456,7 +456,7 @@ func (v *Validator) needs(kids []*schema.Node, mode int, seen map[*schema.Node]b
 			if c.Mandatory {
 				return true
 			}
-			if c.DefaultCase != nil && v.needs([]*schema.Node{c.DefaultCase}, mode, seen) {
+			if c.DefaultCase() != nil && v.needs([]*schema.Node{c.DefaultCase()}, mode, seen) {
 				return true
 			}
 		case schema.KindCase:

@@ -49,7 +49,7 @@ func addDefaultKids(n *data.Node, kids []*schema.Node) {
 			if hasCase(n, c) {
 				continue
 			}
-			switch d := c.DefaultCase; {
+			switch d := c.DefaultCase(); {
 			case d == nil:
 			case d.Kind == schema.KindCase:
 				addDefaultKids(n, d.Children)

@@ -657,12 +657,12 @@ func (r *run) checkGroupAt(p *data.Node, s *schema.Node, changed []*data.Node) {
 		r.checkNode(group[0], false, false)
 		return
 	}
-	if s.MaxElements > 0 && uint64(len(group)) > s.MaxElements {
-		e := group[s.MaxElements]
+	if s.MaxElements() > 0 && uint64(len(group)) > s.MaxElements() {
+		e := group[s.MaxElements()]
 		r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
 			AppTag: rpcerror.AppTagTooManyElements, Path: e.Path(), Line: int(e.Line),
 			Message: fmt.Sprintf("too many %q entries: %d, at most %d allowed", s.Name, len(group),
-				s.MaxElements)})
+				s.MaxElements())})
 	}
 	if (s.Kind == schema.KindList && len(s.Keys) > 0) || (s.Kind == schema.KindLeafList && s.Config) {
 		for _, e := range changed {

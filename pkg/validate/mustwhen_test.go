@@ -12,13 +12,13 @@ import (
 
 func must(expr, msg, appTag string) opt {
 	return func(n *schema.Node) {
-		n.Musts = append(n.Musts, &schema.Must{Expr: expr, ErrorMessage: msg, ErrorAppTag: appTag})
+		n.SetMusts(append(n.Musts(), &schema.Must{Expr: expr, ErrorMessage: msg, ErrorAppTag: appTag}))
 	}
 }
 
 func when(expr string, self bool, origin string) opt {
 	return func(n *schema.Node) {
-		n.Whens = append(n.Whens, &schema.When{Expr: expr, Self: self, Origin: origin})
+		n.SetWhens(append(n.Whens(), &schema.When{Expr: expr, Self: self, Origin: origin}))
 	}
 }
 

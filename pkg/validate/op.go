@@ -80,7 +80,7 @@ func (v *Validator) compileIO(op, io *schema.Node) {
 	}
 	in := &nodeInfo{}
 	// A must of the input or output statement has the operation's node as context node.
-	for _, m := range io.Musts {
+	for _, m := range io.Musts() {
 		cm := &compiledMust{m: m}
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, op)
 		in.musts = append(in.musts, cm)

@@ -22,16 +22,16 @@ func def(vals ...string) opt {
 	return func(n *schema.Node) { n.Default = vals }
 }
 func minMax(lo, hi uint64) opt {
-	return func(n *schema.Node) { n.MinElements, n.MaxElements = lo, hi }
+	return func(n *schema.Node) { n.SetMinElements(lo); n.SetMaxElements(hi) }
 }
 func unique(paths ...string) opt {
-	return func(n *schema.Node) { n.Unique = append(n.Unique, &schema.Unique{Paths: paths}) }
+	return func(n *schema.Node) { n.SetUnique(append(n.Unique(), &schema.Unique{Paths: paths})) }
 }
 func defaultCase(name string) opt {
 	return func(n *schema.Node) {
 		for _, c := range n.Children {
 			if c.Name == name {
-				n.DefaultCase = c
+				n.SetDefaultCase(c)
 			}
 		}
 	}
@@ -109,10 +109,10 @@ func build(name string, nodes ...*schema.Node) *schema.Schema {
 		for _, c := range n.Children {
 			walk(c, n)
 		}
-		for _, mu := range n.Musts {
+		for _, mu := range n.Musts() {
 			mu.Module, mu.Prefixes = m, m.Prefixes
 		}
-		for _, w := range n.Whens {
+		for _, w := range n.Whens() {
 			w.Module, w.Prefixes = m, m.Prefixes
 		}
 	}
@@ -128,7 +128,7 @@ func build(name string, nodes ...*schema.Node) *schema.Schema {
 				n.Keys = append(n.Keys, n.Child(m, k))
 			}
 		}
-		for _, u := range n.Unique {
+		for _, u := range n.Unique() {
 			for _, p := range u.Paths {
 				cur := n
 				for _, step := range strings.Split(p, "/") {

@@ -340,7 +340,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 	case schema.KindChoice:
 		cs := r.explicitCase(d, c)
 		if cs == nil {
-			cs = c.DefaultCase
+			cs = c.DefaultCase()
 		}
 		switch {
 		case cs == nil:
@@ -674,12 +674,12 @@ func (r *run) checkItem(d *data.Node, it *item, act []activeCase) {
 			"mandatory %s %q is missing", n.Kind, n.Name))
 	case schema.KindList, schema.KindLeafList:
 		cnt := len(d.Instances(n))
-		if uint64(cnt) >= n.MinElements || (cnt == 0 && !r.absentWhensHold(d, n)) {
+		if uint64(cnt) >= n.MinElements() || (cnt == 0 && !r.absentWhensHold(d, n)) {
 			return
 		}
 		r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
 			AppTag: rpcerror.AppTagTooFewElements, Path: childPath(d, n),
-			Message: fmt.Sprintf("too few %q entries: %d, at least %d required", n.Name, cnt, n.MinElements)})
+			Message: fmt.Sprintf("too few %q entries: %d, at least %d required", n.Name, cnt, n.MinElements())})
 	}
 }
 
@@ -747,11 +747,11 @@ func (r *run) checkGroup(d *data.Node, in *nodeInfo, group []*data.Node, noItems
 	}
 	ui := 0
 	for i, e := range group {
-		if s.MaxElements > 0 && uint64(i) == s.MaxElements {
+		if s.MaxElements() > 0 && uint64(i) == s.MaxElements() {
 			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagOperationFailed,
 				AppTag: rpcerror.AppTagTooManyElements, Path: e.Path(), Line: int(e.Line),
 				Message: fmt.Sprintf("too many %q entries: %d, at most %d allowed", s.Name, len(group),
-					s.MaxElements)})
+					s.MaxElements())})
 		}
 		if keyed && i > 0 && d.Find(s, e.Key()) != e {
 			r.add(&rpcerror.Error{Type: rpcerror.Application, Tag: rpcerror.TagInvalidValue,

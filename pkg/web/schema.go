@@ -153,7 +153,7 @@ func (e *exporter) node(n *schema.Node) *nodeDoc {
 	e.count++
 	d := &nodeDoc{Name: n.Name, Module: e.mods[n.Module], Kind: n.Kind.String(), State: !n.Config,
 		Mandatory: n.Mandatory, Presence: n.Presence != "", Default: n.Default, Units: n.Units,
-		Min: n.MinElements, Max: n.MaxElements, UserOrdered: n.OrderedByUser,
+		Min: n.MinElements(), Max: n.MaxElements(), UserOrdered: n.OrderedByUser,
 		Description: shorten(n.Description)}
 	if n.Kind == schema.KindRPC || n.Kind == schema.KindNotification || n.Kind == schema.KindInput ||
 		n.Kind == schema.KindOutput || n.Kind == schema.KindAction {

@@ -167,12 +167,12 @@ func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 		case "must":
 			switch op {
 			case "add":
-				t.Musts = append(t.Musts, l.must(s, u, t.Module))
+				t.SetMusts(append(t.Musts(), l.must(s, u, t.Module)))
 			case "delete":
 				found := false
-				for i, mu := range t.Musts {
+				for i, mu := range t.Musts() {
 					if mu.Expr == s.Argument {
-						t.Musts = append(t.Musts[:i:i], t.Musts[i+1:]...)
+						t.SetMusts(append(t.Musts()[:i:i], t.Musts()[i+1:]...))
 						found = true
 						break
 					}

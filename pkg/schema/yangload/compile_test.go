@@ -70,13 +70,13 @@ var compileCases = []compileCase{
 		oracle:   true,
 		facts: []fact{
 			{"/a:top/l1", func(n *schema.Node) any {
-				return []any{n.Default, n.Description, n.Musts[0].Expr, n.Musts[0].ErrorMessage}
+				return []any{n.Default, n.Description, n.Musts()[0].Expr, n.Musts()[0].ErrorMessage}
 			}, []any{[]string{"d"}, "refined", "string-length(.) > 0", "empty"}},
 			{"/a:top/l2", func(n *schema.Node) any { return n.Mandatory }, false},
 			{"/a:top/c", func(n *schema.Node) any { return n.Presence }, "enables c"},
-			{"/a:top/ll", func(n *schema.Node) any { return []any{n.MinElements, n.MaxElements, n.Default} }, []any{uint64(0), uint64(5), []string{"3"}}},
-			{"/a:top/ll2", func(n *schema.Node) any { return n.MinElements }, uint64(2)},
-			{"/a:top/p", func(n *schema.Node) any { return n.Parent.Parent.DefaultCase.Name }, "q"},
+			{"/a:top/ll", func(n *schema.Node) any { return []any{n.MinElements(), n.MaxElements(), n.Default} }, []any{uint64(0), uint64(5), []string{"3"}}},
+			{"/a:top/ll2", func(n *schema.Node) any { return n.MinElements() }, uint64(2)},
+			{"/a:top/p", func(n *schema.Node) any { return n.Parent.Parent.DefaultCase().Name }, "q"},
 			{"/a:top", func(n *schema.Node) any { return names(n.DataChildren()) }, []string{"l1", "l2", "c", "ll", "ll2", "p", "q", "st"}},
 			{"/a:top/st/s", config, false},
 		},
@@ -114,7 +114,7 @@ var compileCases = []compileCase{
 			{"/u:top/kind", func(n *schema.Node) any { return n.Type.Bases[0].QName() }, "g:base-id"},
 			// XPath prefixes resolve with the grouping's module, unprefixed names in the using module.
 			{"/u:top/inner", func(n *schema.Node) any {
-				m := n.Musts[0]
+				m := n.Musts()[0]
 				return []string{m.Expr, m.Prefixes["g"].Name, m.Module.Name}
 			}, []string{"../g:name != 'x'", "g", "u"}},
 		},
@@ -141,7 +141,7 @@ var compileCases = []compileCase{
 		oracle: true,
 		facts: []fact{
 			{"/base:c/a-aug1:more", func(n *schema.Node) any {
-				w := n.Whens[0]
+				w := n.Whens()[0]
 				return []any{w.Expr, w.Self, w.Origin, w.Module.Name}
 			}, []any{"b:x = 'on'", false, "augment", "a-aug1"}},
 			{"/base:c/a-aug1:more/z-aug2:deeper", modName, "z-aug2"},
@@ -178,12 +178,12 @@ var compileCases = []compileCase{
 		facts: []fact{
 			{"/t:c", children, []string{"a", "b", "m", "l", "ll"}},
 			{"/t:c/a", func(n *schema.Node) any {
-				return []any{n.Default, n.Musts[0].Expr, n.Musts[0].Prefixes["t"].Name, n.Units}
+				return []any{n.Default, n.Musts()[0].Expr, n.Musts()[0].Prefixes["t"].Name, n.Units}
 			},
 				[]any{[]string{"new"}, "string-length(.) < 9", "t", "ms"}},
-			{"/t:c/b", func(n *schema.Node) any { return []any{len(n.Default), len(n.Musts), n.Units} }, []any{0, 0, ""}},
+			{"/t:c/b", func(n *schema.Node) any { return []any{len(n.Default), len(n.Musts()), n.Units} }, []any{0, 0, ""}},
 			{"/t:c/m", func(n *schema.Node) any { return []any{n.Type.Base.String(), n.Config, n.Mandatory} }, []any{"uint16", false, true}},
-			{"/t:c/l", func(n *schema.Node) any { return []any{n.MaxElements, len(n.Unique), n.Unique[0].Paths} }, []any{uint64(7), 1, []string{"w"}}},
+			{"/t:c/l", func(n *schema.Node) any { return []any{n.MaxElements(), len(n.Unique()), n.Unique()[0].Paths} }, []any{uint64(7), 1, []string{"w"}}},
 			{"/t:c/ll", dflt, []string{"q"}},
 		},
 	},
@@ -238,7 +238,7 @@ var compileCases = []compileCase{
 		oracle: true,
 		facts: []fact{
 			{"/c:top/short", func(n *schema.Node) any {
-				return []any{n.Parent.Kind.String(), n.Parent.Name, n.Parent.Parent.DefaultCase == n.Parent}
+				return []any{n.Parent.Kind.String(), n.Parent.Name, n.Parent.Parent.DefaultCase() == n.Parent}
 			}, []any{"case", "short", true}},
 			{"/c:top/box/b", func(n *schema.Node) any { return n.Parent.Parent.Kind.String() }, "case"},
 			{"/c:top/state/entries/v", config, false},
@@ -455,7 +455,7 @@ func origin(n *schema.Node) any {
 
 func whenList(n *schema.Node) []string {
 	var out []string
-	for _, w := range n.Whens {
+	for _, w := range n.Whens() {
 		s := "self=false"
 		if w.Self {
 			s = "self=true"

@@ -115,10 +115,10 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		l.checkMinMax(n, inf)
 	case schema.KindLeafList:
 		l.checkMinMax(n, inf)
-		if inf.hasDflt && n.MinElements > 0 {
-			l.errf(inf.statement, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements)
+		if inf.hasDflt && n.MinElements() > 0 {
+			l.errf(inf.statement, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements())
 		}
-		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && n.MinElements == 0 {
+		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && n.MinElements() == 0 {
 			n.Default = []string{n.Type.Default}
 		}
 		if n.Units == "" && n.Type != nil {
@@ -135,16 +135,16 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 			n.Units = n.Type.Units
 		}
 	case schema.KindChoice:
-		n.DefaultCase = nil
+		n.SetDefaultCase(nil)
 		if dflt := inf.dflt(); dflt != "" {
 			pfx, name := splitPrefix(dflt)
 			_ = pfx
 			for _, c := range n.Children {
 				if c.Kind == schema.KindCase && c.Name == name {
-					n.DefaultCase = c
+					n.SetDefaultCase(c)
 				}
 			}
-			if n.DefaultCase == nil {
+			if n.DefaultCase() == nil {
 				l.errf(inf.more.dfltSt, "default case %s not found in choice %s", dflt, n.Name)
 			} else if n.Mandatory {
 				l.errf(inf.more.dfltSt, "choice %s is mandatory and has a default case", n.Name)
@@ -154,9 +154,9 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 }
 
 func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
-	if n.MaxElements != 0 && n.MinElements > n.MaxElements {
+	if n.MaxElements() != 0 && n.MinElements() > n.MaxElements() {
 		st := inf.statement
-		l.errf(st, "%s %s: min-elements %d exceeds max-elements %d", n.Kind, n.Name, n.MinElements, n.MaxElements)
+		l.errf(st, "%s %s: min-elements %d exceeds max-elements %d", n.Kind, n.Name, n.MinElements(), n.MaxElements())
 	}
 }
 
@@ -216,7 +216,7 @@ func (l *loader) resolveUnique(n *schema.Node, s *yang.Statement, u *unit) {
 		un.Leaves = append(un.Leaves, cur)
 		un.Paths = append(un.Paths, p)
 	}
-	n.Unique = append(n.Unique, un)
+	n.SetUnique(append(n.Unique(), un))
 }
 
 // dataChildByName finds a child by name, looking through choice and case (and also matching

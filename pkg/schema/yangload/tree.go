@@ -140,7 +140,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
-	holder.Whens = append(holder.Whens, c.whens...)
+	holder.SetWhens(append(holder.Whens(), c.whens...))
 	if off {
 		l.disabled[holder] = true
 	}
@@ -225,7 +225,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		case "units":
 			n.Units = ss.Argument
 		case "must":
-			n.Musts = append(n.Musts, l.must(ss, c.u, c.ns))
+			n.SetMusts(append(n.Musts(), l.must(ss, c.u, c.ns)))
 		case "when":
 			if isOp(kind) || kind == schema.KindInput || kind == schema.KindOutput {
 				l.errf(ss, "when is not allowed in %s", kind)
@@ -238,7 +238,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			case schema.KindCase:
 				w.Self, w.Origin = false, "case"
 			}
-			n.Whens = append(n.Whens, w)
+			n.SetWhens(append(n.Whens(), w))
 		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "uses",
 			"action", "notification", "input", "output":
 			if !childAllowed(kind, ss.Keyword) {
@@ -249,7 +249,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		case "if-feature", "typedef", "grouping":
 		default:
 			if strings.Contains(ss.Keyword, ":") {
-				n.Extensions = append(n.Extensions, extension(ss))
+				n.SetExtensions(append(n.Extensions(), extension(ss)))
 			} else {
 				l.errf(ss, "unexpected statement %s in %s", ss.Keyword, s.Keyword)
 			}
@@ -404,7 +404,7 @@ func (l *loader) setMinMax(n *schema.Node, s *yang.Statement) {
 		return
 	}
 	if s.Keyword == "max-elements" && s.Argument == "unbounded" {
-		n.MaxElements = 0
+		n.SetMaxElements(0)
 		return
 	}
 	v, err := strconv.ParseUint(s.Argument, 10, 64)
@@ -413,9 +413,9 @@ func (l *loader) setMinMax(n *schema.Node, s *yang.Statement) {
 		return
 	}
 	if s.Keyword == "min-elements" {
-		n.MinElements = v
+		n.SetMinElements(v)
 	} else {
-		n.MaxElements = v
+		n.SetMaxElements(v)
 	}
 }
 
@@ -618,10 +618,10 @@ func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
 		case "config":
 			l.setConfig(t, ss)
 		case "must":
-			t.Musts = append(t.Musts, l.must(ss, c.u, c.ns))
+			t.SetMusts(append(t.Musts(), l.must(ss, c.u, c.ns)))
 		default:
 			if strings.Contains(ss.Keyword, ":") {
-				t.Extensions = append(t.Extensions, extension(ss))
+				t.SetExtensions(append(t.Extensions(), extension(ss)))
 			} else {
 				l.errf(ss, "unexpected statement %s in refine", ss.Keyword)
 			}
