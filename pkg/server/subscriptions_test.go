@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -976,6 +977,110 @@ func TestOnChangeStateShared(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestSharedStatePoll: on-change ds:operational subscriptions that select the same thing as the
+// same user share one state poll. Four subscriptions of alice (two on one session) and one of
+// bob, all with one filter; the state provider answers a counter that goes up by one with each
+// of the user's readings (from 1 to 5, then stays). Each of alice's subscriptions gets every
+// value, 1 2 3 4 5: each reading served all four (with a reading per subscription, each would
+// see about every fourth). bob's come from his own readings (the provider answers per user).
+func TestSharedStatePoll(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.StatePollInterval = 5 * time.Millisecond
+	sch := srv.Store.Schema()
+	ifs := sch.FindNode("/ncws-example:interfaces")
+	const top = 5
+	var mu sync.Mutex
+	calls := map[string]int{}   // readings per user
+	started := map[string]int{} // readings per user when the counting started, -1 before
+	offset := map[string]int{"alice": 0, "bob": 1000}
+	srv.Store.AddStateProvider(ifs, func(ctx context.Context, req *datastore.StateRequest) error {
+		mu.Lock()
+		defer mu.Unlock()
+		u := req.Who.User
+		calls[u]++
+		v := 0
+		if s, ok := started[u]; ok && s >= 0 {
+			v = min(calls[u]-s, top)
+		}
+		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
+		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
+		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", strconv.Itoa(offset[u]+v)))
+		e.Add(stats)
+		root := data.New(ifs)
+		root.Add(e)
+		req.Root.Add(root)
+		return nil
+	})
+	url := serveWS(t, srv)
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(context.Background(), client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const content = `<yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter><yp:on-change/>`
+	type receiver struct {
+		s   *client.Session
+		ch  chan note
+		ids []string
+	}
+	var rs []*receiver
+	subscriber := map[string]string{} // id -> user
+	for _, r := range []struct {
+		user string
+		subs int
+	}{{"alice", 2}, {"alice", 1}, {"alice", 1}, {"bob", 1}} {
+		s, ch := dialNotes(t, url, r.user)
+		rc := &receiver{s: s, ch: ch}
+		for i := 0; i < r.subs; i++ {
+			id := establish(t, s, content)
+			nextBody(t, ch, `<push-update xmlns="`+nsYP+`"><id>`+id+`</id>`)
+			rc.ids = append(rc.ids, id)
+			subscriber[id] = r.user
+		}
+		rs = append(rs, rc)
+	}
+	// Every subscription has its synchronization (its first reading) and takes part in its
+	// poll: two more readings of each user and all of them have been in a poll.
+	mu.Lock()
+	a0, b0 := calls["alice"], calls["bob"]
+	mu.Unlock()
+	for {
+		mu.Lock()
+		done := calls["alice"] >= a0+2 && calls["bob"] >= b0+2
+		if done {
+			started["alice"], started["bob"] = calls["alice"], calls["bob"]
+		}
+		mu.Unlock()
+		if done {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	octets := regexp.MustCompile(`<id>(\d+)</id>.*<in-octets xmlns="urn:ncws:yang:ncws-example">(\d+)</in-octets>`)
+	for _, rc := range rs {
+		got := map[string][]int{}
+		for pending := len(rc.ids); pending > 0; {
+			b := nextBody(t, rc.ch, `<push-change-update xmlns="`+nsYP+`">`)
+			m := octets.FindStringSubmatch(b)
+			if m == nil {
+				t.Fatalf("push-change-update without in-octets: %s", b)
+			}
+			v, _ := strconv.Atoi(m[2])
+			v -= offset[subscriber[m[1]]]
+			got[m[1]] = append(got[m[1]], v)
+			if v == top {
+				pending--
+			}
+		}
+		for _, id := range rc.ids {
+			if want := []int{1, 2, 3, 4, 5}; !slices.Equal(got[id], want) {
+				t.Errorf("subscription %s (%s) got in-octets %v, want %v", id, subscriber[id], got[id], want)
+			}
+		}
+		none(t, rc.s, rc.ch)
 	}
 }
 
