@@ -111,7 +111,7 @@ access control never stops. Every denial is logged.`,
 	f.readLimit = websocket.DefaultReadLimit
 	fl.Var((*byteSize)(&f.readLimit), "read-limit", "largest message accepted: bytes or a size with a unit (64MiB, 16MB, 1GiB); a bigger one ends the session (WebSocket close 1009)")
 	f.gcHeadroom = defaultGCHeadroom
-	fl.Var((*byteSize)(&f.gcHeadroom), "gc-headroom", "let the heap grow this much above the live heap before a garbage collection while the live heap is smaller (fewer collections under load; 0: GOGC=100's doubling alone; ignored when GOGC is set)")
+	fl.Var((*byteSize)(&f.gcHeadroom), "gc-headroom", "let the heap grow this much above the live heap before a garbage collection while the live heap is smaller (fewer collections under load), and half the live heap once that is more than twice as large (a bulk load's peak); 0: GOGC=100's doubling alone; ignored when GOGC is set")
 	fl.IntVar(&f.gomaxprocs, "gomaxprocs", 0, "how many threads run Go code at once (0: Go's choice, the GOMAXPROCS environment variable or else the CPUs available); 1 costs a single busy session fewer thread wake-ups per request where clients share the server's few cores, but runs all sessions on one core (docs/PERFORMANCE.md)")
 	fl.DurationVar(&f.helloTimeout, "hello-timeout", server.DefaultHelloTimeout, "time a client has to send its hello")
 	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive interval: WebSocket ping, SSH keepalive request, TLS TCP keepalive (negative: none)")

@@ -8,8 +8,11 @@
 // processors for its mark workers, about a tenth of the server's CPU. A fixed headroom (the
 // heap may grow Floor bytes above what is live before a collection) makes the rate follow
 // the allocation alone: one collection per Floor bytes allocated. Once the live heap is
-// larger than Floor, GOGC=100's doubling already gives more headroom and nothing changes, so
-// a big datastore keeps the collector's usual memory bound.
+// larger than Floor, GOGC=100's doubling already gives more headroom; from twice Floor the
+// headroom is half the live heap (GOGC=Large), so that a large datastore's bulk load or commit
+// does not take the heap to twice what is live: the collector then runs twice as often per byte
+// allocated, which a stream of one-entry edits at 100k entries did not show in its CPU time
+// (docs/PERFORMANCE.md, server memory for 100k interfaces).
 //
 // It is the "memory ballast" effect without a ballast: GOGC is raised (debug.SetGCPercent)
 // after each collection from the live heap that collection found. A memory limit
@@ -25,23 +28,28 @@ import (
 	"sync/atomic"
 )
 
-// Base is the GOGC used when the live heap is at least Floor: the runtime's default.
+// Base is the runtime's default GOGC, set again by stop.
 const Base = 100
+
+// Large is the GOGC used when the live heap is at least twice the floor: a heap goal of 1.5
+// times the live heap instead of 2.
+const Large = 50
 
 // heapMinimum is the runtime's smallest heap goal at GOGC=100; it scales with GOGC.
 const heapMinimum = 4 << 20
 
 // Percent is the smallest GOGC that gives a live heap of live bytes at least floor bytes of
-// headroom, and never less than Base. The runtime's heap goal is the larger of
-// live x (1 + GOGC/100) and heapMinimum x GOGC/100; below 4 MB live, the second one decides.
+// headroom, and never less than Large (half the live heap). The runtime's heap goal is the
+// larger of live x (1 + GOGC/100) and heapMinimum x GOGC/100; below 4 MB live, the second one
+// decides.
 func Percent(live, floor uint64) int {
 	p := uint64(math.MaxInt32)
 	if live > 0 {
 		p = floor * 100 / live
 	}
 	p = min(p, (live+floor)*100/heapMinimum)
-	if p < Base {
-		return Base
+	if p < Large {
+		return Large
 	}
 	return int(p)
 }

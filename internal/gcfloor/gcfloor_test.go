@@ -13,10 +13,11 @@ func TestPercent(t *testing.T) {
 		live, floor uint64
 		want        int
 	}{
-		{2 * mb, 32 * mb, 850},    // small heap: the heap minimum (4 MB x 8.5) gives 32 MB of headroom
-		{8 * mb, 32 * mb, 400},    // 8 MB x (1 + 4)
-		{32 * mb, 32 * mb, Base},  // headroom equal to the live heap: GOGC=100 gives it
-		{300 * mb, 32 * mb, Base}, // big heap: the usual doubling
+		{2 * mb, 32 * mb, 850},     // small heap: the heap minimum (4 MB x 8.5) gives 32 MB of headroom
+		{8 * mb, 32 * mb, 400},     // 8 MB x (1 + 4)
+		{32 * mb, 32 * mb, Base},   // headroom equal to the live heap: GOGC=100 gives it
+		{48 * mb, 32 * mb, 66},     // 32 MB of headroom: less than doubling
+		{300 * mb, 32 * mb, Large}, // big heap: half of it as headroom
 		{0, 32 * mb, 800},
 	} {
 		if got := Percent(c.live, c.floor); got != c.want {
