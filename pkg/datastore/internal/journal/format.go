@@ -98,8 +98,23 @@ func decodeSegHeader(b []byte) (first, prev uint64, reason string) {
 	return le.Uint64(b[16:]), le.Uint64(b[24:]), ""
 }
 
+// splitPayload is the payload size from which Append writes a record's payload apart from its
+// frame's head.
+const splitPayload = 64 << 10
+
 // appendFrame appends the frame of r to buf.
 func appendFrame(buf []byte, r *Record) ([]byte, error) {
+	buf, err := appendFrameHead(buf, r)
+	if err != nil {
+		return buf, err
+	}
+	return append(buf, r.Payload...), nil
+}
+
+// appendFrameHead appends the frame of r without r.Payload, which follows it in the file: the
+// frame's length and checksum cover the payload. A large record (a bulk load's: 60 MB) is then
+// written from the payload itself instead of from a copy of it.
+func appendFrameHead(buf []byte, r *Record) ([]byte, error) {
 	if uint64(len(r.User))+uint64(len(r.Payload)) > uint64(maxRecordSize) {
 		return buf, fmt.Errorf("%w: record %d has %d bytes of payload and user", ErrTooLarge, r.ID, len(r.User)+len(r.Payload))
 	}
@@ -111,13 +126,13 @@ func appendFrame(buf []byte, r *Record) ([]byte, error) {
 	buf = binary.AppendUvarint(buf, uint64(len(r.User)))
 	buf = append(buf, r.User...)
 	buf = binary.AppendUvarint(buf, uint64(r.Session))
-	buf = append(buf, r.Payload...)
-	n := len(buf) - start - frameHeaderSize
+	n := len(buf) - start - frameHeaderSize + len(r.Payload)
 	if n > maxRecordSize {
 		return buf[:start], fmt.Errorf("%w: record %d encodes to %d bytes, more than %d", ErrTooLarge, r.ID, n, maxRecordSize)
 	}
 	le.PutUint32(buf[start:], uint32(n))
 	c := crc32.Update(crc(buf[start:start+4]), castagnoli, buf[start+frameHeaderSize:])
+	c = crc32.Update(c, castagnoli, r.Payload)
 	le.PutUint32(buf[start+4:], c)
 	return buf, nil
 }

@@ -506,7 +506,17 @@ func (j *Journal) Append(r Record) error {
 	if r.ID <= j.lastID {
 		return fmt.Errorf("%w: record %d after id %d", ErrOrder, r.ID, j.lastID)
 	}
-	buf, err := appendFrame(j.buf[:0], &r)
+	// A large payload is written after the frame's head, from where it is, not copied into
+	// one buffer with it: both writes are made durable by the one datasync below, and a crash
+	// between them leaves a torn frame, as a crash inside one write does.
+	split := len(r.Payload) > splitPayload
+	var buf []byte
+	var err error
+	if split {
+		buf, err = appendFrameHead(j.buf[:0], &r)
+	} else {
+		buf, err = appendFrame(j.buf[:0], &r)
+	}
 	if err != nil {
 		return err
 	}
@@ -514,7 +524,12 @@ func (j *Journal) Append(r Record) error {
 		j.buf = buf
 	}
 	seg := j.segs[len(j.segs)-1]
+	size := len(buf)
 	_, err = seg.f.WriteAt(buf, seg.size)
+	if err == nil && split {
+		_, err = seg.f.WriteAt(r.Payload, seg.size+int64(size))
+		size += len(r.Payload)
+	}
 	if err == nil {
 		err = datasync(seg.f)
 	}
@@ -526,8 +541,8 @@ func (j *Journal) Append(r Record) error {
 		j.failed = err
 		return fmt.Errorf("journal: append record %d: %w", r.ID, err)
 	}
-	j.index = append(j.index, entry{id: r.ID, seg: seg, off: seg.size, size: len(buf)})
-	seg.size += int64(len(buf))
+	j.index = append(j.index, entry{id: r.ID, seg: seg, off: seg.size, size: size})
+	seg.size += int64(size)
 	seg.count++
 	seg.last = r.ID
 	j.lastID = r.ID

@@ -98,6 +98,7 @@ func TestAppendReopenReplay(t *testing.T) {
 		{"empty", nil},
 		{"one", records(1, 1, 100)},
 		{"many varying sizes", records(1, 50, 40_000)},
+		{"payloads written apart from their frame's head", records(1, 12, 3*splitPayload)},
 		{"sparse ids", []Record{recordFor(3, 10), recordFor(70, 10), recordFor(1<<40, 10)}},
 		{"empty payload and user", []Record{{ID: 1, Time: time.Unix(0, 0).UTC()}, {ID: 2}}},
 		{"time with nanoseconds and before 1970", []Record{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,10 +58,11 @@ func offsets(t *testing.T, j *Journal, seg string, rs ...Record) []int64 {
 // must recover exactly the records before it, report the cut bytes, and accept the record again.
 func TestTornTail(t *testing.T) {
 	type built struct {
-		seg        string // file name of the segment to cut
-		start, end int64  // the frame (or header) the cut falls in
-		want       State  // the recovered state, without Discarded
-		next       Record // appended after recovery
+		seg        string  // file name of the segment to cut
+		start, end int64   // the frame (or header) the cut falls in
+		want       State   // the recovered state, without Discarded
+		next       Record  // appended after recovery
+		cuts       []int64 // the cuts to try when not every offset in [start, end)
 	}
 	tests := []struct {
 		name  string
@@ -71,7 +73,7 @@ func TestTornTail(t *testing.T) {
 			seg := filepath.Join(dir, segName(1))
 			offs := offsets(t, j, seg, records(1, 3, 300)...)
 			j.Close()
-			return built{segName(1), offs[2], offs[3], State{Records: records(1, 2, 300)}, recordFor(3, 300)}
+			return built{segName(1), offs[2], offs[3], State{Records: records(1, 2, 300)}, recordFor(3, 300), nil}
 		}},
 		{"first record after a compaction", func(t *testing.T, dir string) built {
 			j, _ := mustOpen(t, dir, Options{})
@@ -82,7 +84,19 @@ func TestTornTail(t *testing.T) {
 			seg := filepath.Join(dir, segName(4))
 			offs := offsets(t, j, seg, recordFor(4, 200))
 			j.Close()
-			return built{segName(4), offs[0], offs[1], State{Snapshot: snapshotFor(3), SnapshotID: 3}, recordFor(4, 200)}
+			return built{segName(4), offs[0], offs[1], State{Snapshot: snapshotFor(3), SnapshotID: 3}, recordFor(4, 200), nil}
+		}},
+		{"a record whose payload is written apart from its head", func(t *testing.T, dir string) built {
+			j, _ := mustOpen(t, dir, Options{})
+			seg := filepath.Join(dir, segName(1))
+			big := recordFor(3, 10)
+			big.Payload = []byte(strings.Repeat("<big/>", 3*splitPayload/6))
+			offs := offsets(t, j, seg, recordFor(1, 300), recordFor(2, 300), big)
+			j.Close()
+			start, end := offs[2], offs[3]
+			head := end - int64(len(big.Payload))
+			return built{segName(1), start, end, State{Records: []Record{recordFor(1, 300), recordFor(2, 300)}}, big,
+				[]int64{start, start + 1, start + frameHeaderSize + 2, head - 1, head, head + 1, (head + end) / 2, end - 1}}
 		}},
 		{"header of the segment a compaction created", func(t *testing.T, dir string) built {
 			j, _ := mustOpen(t, dir, Options{})
@@ -91,14 +105,20 @@ func TestTornTail(t *testing.T) {
 				t.Fatal(err)
 			}
 			j.Close()
-			return built{segName(4), 0, segHeaderSize, State{Snapshot: snapshotFor(3), SnapshotID: 3}, recordFor(4, 200)}
+			return built{segName(4), 0, segHeaderSize, State{Snapshot: snapshotFor(3), SnapshotID: 3}, recordFor(4, 200), nil}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			orig := t.TempDir()
 			b := tt.build(t, orig)
-			for cut := b.start; cut < b.end; cut++ {
+			cuts := b.cuts
+			if cuts == nil {
+				for cut := b.start; cut < b.end; cut++ {
+					cuts = append(cuts, cut)
+				}
+			}
+			for _, cut := range cuts {
 				dir := copyDir(t, orig)
 				if err := os.Truncate(filepath.Join(dir, b.seg), cut); err != nil {
 					t.Fatal(err)
