@@ -92,7 +92,8 @@ FUZZTIME ?= 30s
 fuzz:
 	@bash scripts/fuzz.sh $(FUZZTIME)
 
-# bench-validate: ncws validate vs yanglint on 10k and 100k interfaces, wall time and peak RSS.
+# bench-validate: ncws validate vs yanglint on 10k and 100k interfaces, wall time and peak RSS
+# (RUNS=N best of N, default 3; PAIRS=N adds N interleaved rounds on 100k with per-round ratios).
 bench-validate: build
 	@bash scripts/bench-validate.sh
 

@@ -33,3 +33,22 @@ for n in 10000 100000; do
 	measure "yanglint -t config" yanglint -t config -p "$Y" $MODS "$f"
 	measure "ncws validate -t config" bin/ncws validate -p "$Y" $MODS "$f"
 done
+# PAIRS=N: N more rounds on the 100k document, yanglint then ncws, each printed with the ratios
+# (the issue's targets hold "in every run": best-of figures do not show that).
+if [ "${PAIRS:-0}" -gt 0 ]; then
+	f=$OUT/if-100000.xml
+	echo "== 100k interfaces, $PAIRS interleaved rounds: wall s / CPU s / peak RSS MB, ncws vs yanglint"
+	one() { # cmd... -> "wall cpu rss_mb"
+		/usr/bin/time -v "$@" >/dev/null 2>"$OUT/time.txt" || { cat "$OUT/time.txt" >&2; exit 1; }
+		awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
+			/(User|System) time \(seconds\)/{c+=$2} /Maximum resident set size/{r=$2/1024}
+			END{printf "%.2f %.2f %.1f\n", w, c, r}' "$OUT/time.txt"
+	}
+	for i in $(seq "$PAIRS"); do
+		read -r yw yc yr < <(one yanglint -t config -p "$Y" $MODS "$f")
+		read -r nw nc nr < <(one bin/ncws validate -p "$Y" $MODS "$f")
+		awk -v i="$i" -v yw="$yw" -v yc="$yc" -v yr="$yr" -v nw="$nw" -v nc="$nc" -v nr="$nr" 'BEGIN{
+			printf "round %d: yanglint %.2f / %.2f / %.1f, ncws %.2f / %.2f / %.1f: wall %.2fx CPU %.2fx RSS %.2fx\n",
+				i, yw, yc, yr, nw, nc, nr, nw/yw, (yc > 0 ? nc/yc : 0), nr/yr}'
+	done
+fi
