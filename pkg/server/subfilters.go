@@ -226,6 +226,7 @@ func (srv *Server) applyFilters() {
 				srv.enqueue(sub, outItem{msg: srv.stateEventFor(sub, "subscription-terminated", "filter-unavailable"), control: true})
 				continue
 			}
+			srv.forgetStateBase(sub)
 			sub.filter, sub.filterXML, sub.filterXPath = f, cf.subtree, srv.configuredXPath(cf)
 			if sub.onChange && sub.ds == datastore.Operational && !sub.pollState && srv.selectsState(f) {
 				// Polling starts with the new filter; a subscription that polled keeps polling

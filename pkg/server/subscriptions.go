@@ -930,6 +930,9 @@ func (srv *Server) opModifySubscription(ctx context.Context, req *Request) (*dat
 		srv.onChangeSubs.Add(1) // forgetSub counted it out; it stays
 	}
 	if p.hasFilter {
+		if p.filterXML != sub.filterXML || p.filterXPath != sub.filterXPath {
+			srv.forgetStateBase(sub)
+		}
 		sub.filter, sub.filterXML, sub.filterXPath, sub.ref = p.f, p.filterXML, p.filterXPath, p.ref
 		sub.pollState = sub.onChange && sub.ds == datastore.Operational && srv.selectsState(sub.filter)
 	}

@@ -1084,6 +1084,68 @@ func TestSharedStatePoll(t *testing.T) {
 	}
 }
 
+// TestOnChangeStateNewFilter: an on-change ds:operational subscription whose filter is modified
+// to select more state does not get the state its old filter left out as changes (it was there
+// all along); the changes after the new filter's first reading come as before.
+func TestOnChangeStateNewFilter(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.StatePollInterval = 5 * time.Millisecond
+	sch := srv.Store.Schema()
+	ifs := sch.FindNode("/ncws-example:interfaces")
+	var mu sync.Mutex
+	calls, octets := 0, "10"
+	srv.Store.AddStateProvider(ifs, func(ctx context.Context, req *datastore.StateRequest) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/oper-status", "up"))
+		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
+		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", octets))
+		e.Add(stats)
+		root := data.New(ifs)
+		root.Add(e)
+		req.Root.Add(root)
+		return nil
+	})
+	url := serveWS(t, srv)
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(context.Background(), client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><statistics/></interface></interfaces></yp:datastore-subtree-filter><yp:on-change/>`)
+	if sync := nextBody(t, ch, `<push-update xmlns="`+nsYP+`"><id>`+id+`</id>`); strings.Contains(sync, "oper-status") {
+		t.Fatalf("the first filter selected oper-status: %s", sync)
+	}
+	if err := call(s, `<modify-subscription xmlns="`+nsSN+`" xmlns:yp="`+nsYP+`" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores"><id>`+id+`</id><yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter><interfaces xmlns="urn:ncws:yang:ncws-example"/></yp:datastore-subtree-filter></modify-subscription>`); err != nil {
+		t.Fatal(err)
+	}
+	nextBody(t, ch, `<subscription-modified xmlns="`+nsSN+`"`)
+	// Two polls with the new filter, then a change.
+	mu.Lock()
+	c0 := calls
+	mu.Unlock()
+	for {
+		mu.Lock()
+		done := calls >= c0+2
+		if done {
+			octets = "11"
+		}
+		mu.Unlock()
+		if done {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	got := nextBody(t, ch, `<push-change-update xmlns="`+nsYP+`"><id>`+id+`</id>`)
+	if strings.Contains(got, "oper-status") || !strings.Contains(got, `<in-octets xmlns="urn:ncws:yang:ncws-example">11</in-octets>`) || strings.Count(got, "<edit>") != 1 {
+		t.Errorf("after the new filter, want the in-octets change alone, got %s", got)
+	}
+	none(t, s, ch)
+}
+
 // TestSuspendOnChangeResync: an on-change subscription suspended for a receiver that stopped
 // reading is, once resumed, sent a push-update with what it selects (the changes it missed were
 // dropped), and then the changes again.

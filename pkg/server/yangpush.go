@@ -43,6 +43,9 @@ type pushState struct {
 	// (yangpushstate.go); stateBase is the selection the last poll (or synchronization) saw.
 	pollTimer *time.Timer
 	stateBase *data.Node
+	// baseEpoch counts the filter changes that dropped stateBase: a poll that read before
+	// one does not keep its reading.
+	baseEpoch uint64
 }
 
 // pushEdit is one yang-patch edit: the change's operation, its target (RFC 8040 path) and its

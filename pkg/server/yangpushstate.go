@@ -88,6 +88,17 @@ func (srv *Server) schedulePoll(sub *dynSub, gen uint64) {
 	})
 }
 
+// forgetStateBase drops the state reading of a subscription whose filter changes: the next
+// poll's reading, with the new filter, is its first, so that what the new filter selects and
+// the old one did not is not reported as changes (it was there all along), nor what the old
+// one selected as deleted.
+func (srv *Server) forgetStateBase(sub *dynSub) {
+	sub.push.mu.Lock()
+	sub.push.stateBase = nil
+	sub.push.baseEpoch++
+	sub.push.mu.Unlock()
+}
+
 // pollKey identifies the subscriptions whose state polls read the same: same datastore,
 // filter and user.
 type pollKey struct {
@@ -157,7 +168,7 @@ func (srv *Server) forgetOldPolls(tick time.Time) {
 // data differs from the previous reading.
 func (srv *Server) pollState(sub *dynSub, gen uint64, tick time.Time) {
 	sub.push.mu.Lock()
-	synced := sub.push.synced
+	synced, epoch := sub.push.synced, sub.push.baseEpoch
 	sub.push.mu.Unlock()
 	if !synced {
 		return // the synchronization's reading comes first
@@ -167,11 +178,15 @@ func (srv *Server) pollState(sub *dynSub, gen uint64, tick time.Time) {
 		return
 	}
 	sub.push.mu.Lock()
+	if sub.push.baseEpoch != epoch {
+		sub.push.mu.Unlock()
+		return // the filter changed meanwhile: sel may be the old filter's
+	}
 	base := sub.push.stateBase
 	sub.push.stateBase = sel
 	sub.push.mu.Unlock()
 	if base == nil {
-		return // the first reading (no sync-on-start)
+		return // the first reading (no sync-on-start, or a new filter)
 	}
 	var changes []stateChange
 	diffState(base, sel, &changes)
