@@ -129,8 +129,10 @@ bench-nacm:
 # interface list, one committer at increasing rates; deliveries/s, p50/p99 from commit
 # (eventTime) to client receipt, updates lost (pkg/server's TestNotifyFanout). SUBSCRIBERS,
 # RATES ("25 50 100") and DURATION_MS tune it; BENCH_CLIENT=full has the subscribers read with
-# pkg/client instead of the lean reader; CPUPROFILE=f writes f.<rate> per rate; figures in
-# docs/PERFORMANCE.md.
+# pkg/client instead of the lean reader; CPUPROFILE=f, TRACE=f and ALLOCPROFILE=f write
+# f.<rate> per rate; SLOWEST=n prints the n slowest commits, GC cycles and the OS run-queue
+# wait per rate; COALESCE_MS (Server.PushCoalesce, -1: off) and PING_MS (keepalive interval)
+# are for experiments; figures in docs/PERFORMANCE.md.
 bench-notify:
 	NCWS_BENCH_NOTIFY=1 $(GO) test -run '^TestNotifyFanout$$' -count 1 -v -timeout 30m ./pkg/server
 
