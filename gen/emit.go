@@ -350,47 +350,61 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 }
 
 func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *field) {
+	// Each helper is one call into genimpl (list.go), which finds the keys from the entry
+	// struct's key=N tags: a generated loop per list field was a large part of what the Go
+	// compiler builds for a vendor model set.
 	e := f.st.name
 	path := st.nodeWhere(f.sn)
 	fmt.Fprintf(b, "// %s appends entry e to %s, refusing an entry without its keys or with the keys of another.\n", f.append, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(e *%s) error {\n", st.name, f.append, e)
-	if f.get != "" {
-		var args []string
-		for _, k := range f.sn.Keys {
-			kf := keyField(f.st, k)
-			if kf.typ.kind != gEmpty {
-				fmt.Fprintf(b, "if e.%s == nil {\nreturn genimpl.MissingKey(%q, %q)\n}\n", kf.name, path, k.Name)
-				args = append(args, "*e."+kf.name)
-			} else {
-				args = append(args, "e."+kf.name)
-			}
-		}
-		fmt.Fprintf(b, "if x.%s(%s) != nil {\nreturn genimpl.Duplicate(%q)\n}\n", f.get, strings.Join(args, ", "), path)
-	}
-	fmt.Fprintf(b, "x.%s = append(x.%s, e)\nreturn nil\n}\n\n", f.name, f.name)
+	fmt.Fprintf(b, "func (x *%s) %s(e *%s) error { return genimpl.Append(&x.%s, e, %q) }\n\n", st.name, f.append, e, f.name, path)
 	if f.get == "" {
 		return
 	}
-	var params, conds, inits, names []string
+	var params, names []string
 	for _, k := range f.sn.Keys {
 		kf := keyField(f.st, k)
 		p := "k" + kf.name
 		names = append(names, p)
 		params = append(params, p+" "+kf.typ.gname)
-		if kf.typ.kind == gEmpty {
-			conds = append(conds, fmt.Sprintf("e.%s == %s", kf.name, p))
-			inits = append(inits, fmt.Sprintf("%s: %s", kf.name, p))
-		} else {
-			conds = append(conds, fmt.Sprintf("e.%s != nil && *e.%s == %s", kf.name, kf.name, p))
-			inits = append(inits, fmt.Sprintf("%s: &%s", kf.name, p))
+	}
+	get, nw := "Get", "New"
+	switch n := len(names); {
+	case n == 2 || n == 3:
+		get, nw = get+strconv.Itoa(n), nw+strconv.Itoa(n)
+	case n > 3:
+		get, nw = "GetKeys", "NewKeys"
+	}
+	args := strings.Join(names, ", ")
+	fmt.Fprintf(b, "// %s returns the entry of %s with the given keys, nil if none.\n", f.get, f.name)
+	fmt.Fprintf(b, "func (x *%s) %s(%s) *%s { return genimpl.%s(x.%s, %s) }\n\n",
+		st.name, f.get, strings.Join(params, ", "), e, get, f.name, args)
+	fmt.Fprintf(b, "// %s appends a new entry with the given keys to %s and returns it; it fails when the keys are taken.\n", f.new, f.name)
+	fmt.Fprintf(b, "func (x *%s) %s(%s) (*%s, error) { return genimpl.%s(&x.%s, %q, %s) }\n\n",
+		st.name, f.new, strings.Join(params, ", "), e, nw, f.name, path, args)
+}
+
+// keyIndex returns, for field f of list entry struct st, its key number (from 1) when st's
+// list has keys that all have a Go type usable with == (the list helpers' Get and New), else 0.
+func keyIndex(st *structType, f *field) int {
+	if st.sn == nil || st.sn.Kind != schema.KindList || len(st.sn.Keys) == 0 || f.kind != fLeaf {
+		return 0
+	}
+	for _, k := range st.sn.Keys {
+		kf := keyField(st, k)
+		if kf == nil {
+			return 0
+		}
+		switch kf.typ.kind {
+		case gBinary, gBits, gUnion:
+			return 0
 		}
 	}
-	fmt.Fprintf(b, "// %s returns the entry of %s with the given keys, nil if none.\n", f.get, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(%s) *%s {\nfor _, e := range x.%s {\nif %s {\nreturn e\n}\n}\nreturn nil\n}\n\n",
-		st.name, f.get, strings.Join(params, ", "), e, f.name, strings.Join(conds, " && "))
-	fmt.Fprintf(b, "// %s appends a new entry with the given keys to %s and returns it; it fails when the keys are taken.\n", f.new, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(%s) (*%s, error) {\nif x.%s(%s) != nil {\nreturn nil, genimpl.Duplicate(%q)\n}\ne := &%s{%s}\nx.%s = append(x.%s, e)\nreturn e, nil\n}\n\n",
-		st.name, f.new, strings.Join(params, ", "), e, f.get, strings.Join(names, ", "), path, e, strings.Join(inits, ", "), f.name, f.name)
+	for i, k := range st.sn.Keys {
+		if keyField(st, k) == f {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // fromValue is the Go expression converting data.Value v to type t (not for unions).
@@ -479,6 +493,9 @@ func (f *field) tag(st *structType) string {
 		}
 		t += ",case=" + strings.Join(cs, "/")
 	}
+	if n := keyIndex(st, f); n > 0 {
+		t += ",key=" + strconv.Itoa(n)
+	}
 	return t
 }
 
@@ -541,6 +558,10 @@ func (g *generator) writeConv(b *strings.Builder) {
 
 func unionMethod(nt *namedType) string { return "union" + nt.name }
 
+// enumTable is the name of the genimpl.Enum of enumeration nt (no other package-level name
+// starts with "enum").
+func enumTable(nt *namedType) string { return "enum" + nt.name }
+
 func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 	switch nt.kind {
 	case gEnum:
@@ -550,18 +571,34 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 			fmt.Fprintf(b, "%s %s = %d // %s\n", e.name, nt.name, e.e.Value, e.e.Name)
 		}
 		b.WriteString(")\n\n")
+		// String and Parse are one call each into the table (genimpl.Enum): a string switch per
+		// enumeration was a good part of what the compiler builds for a vendor model set.
+		tbl := enumTable(nt)
+		fmt.Fprintf(b, "// %s is the table of %s's names and values.\nvar %s = genimpl.Enum{Type: %q, Names: []string{", tbl, nt.name, tbl, nt.name)
+		seq := true
+		for i, e := range nt.enums {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(e.e.Name))
+			seq = seq && e.e.Value == int32(i)
+		}
+		b.WriteString("}")
+		if !seq {
+			b.WriteString(", Values: []int32{")
+			for i, e := range nt.enums {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(b, "%d", e.e.Value)
+			}
+			b.WriteString("}")
+		}
+		b.WriteString("}\n\n")
 		fmt.Fprintf(b, "// String returns the YANG name of e, or %s(<value>) for a value that is not one.\n", nt.name)
-		fmt.Fprintf(b, "func (e %s) String() string {\nswitch e {\n", nt.name)
-		for _, e := range nt.enums {
-			fmt.Fprintf(b, "case %s:\nreturn %q\n", e.name, e.e.Name)
-		}
-		fmt.Fprintf(b, "}\nreturn %q + genimpl.FormatInt(int32(e)) + \")\"\n}\n\n", nt.name+"(")
+		fmt.Fprintf(b, "func (e %s) String() string { return %s.String(int32(e)) }\n\n", nt.name, tbl)
 		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
-		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\nswitch s {\n", nt.name, nt.name)
-		for _, e := range nt.enums {
-			fmt.Fprintf(b, "case %q:\nreturn %s, true\n", e.e.Name, e.name)
-		}
-		b.WriteString("}\nreturn 0, false\n}\n\n")
+		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\ni, ok := %s.Parse(s)\nreturn %s(i), ok\n}\n\n", nt.name, nt.name, tbl, nt.name)
 	case gIdent:
 		fmt.Fprintf(b, "// %s holds %s, as \"module:identity\".\ntype %s string\n\n", nt.name, nt.origin, nt.name)
 		if len(nt.idents) > 0 {

@@ -40,22 +40,18 @@ const (
 	NcwsExample_Interfaces_Interface_SpeedEnum_Auto NcwsExample_Interfaces_Interface_SpeedEnum = 0 // auto
 )
 
+// enumNcwsExample_Interfaces_Interface_SpeedEnum is the table of NcwsExample_Interfaces_Interface_SpeedEnum's names and values.
+var enumNcwsExample_Interfaces_Interface_SpeedEnum = genimpl.Enum{Type: "NcwsExample_Interfaces_Interface_SpeedEnum", Names: []string{"auto"}}
+
 // String returns the YANG name of e, or NcwsExample_Interfaces_Interface_SpeedEnum(<value>) for a value that is not one.
 func (e NcwsExample_Interfaces_Interface_SpeedEnum) String() string {
-	switch e {
-	case NcwsExample_Interfaces_Interface_SpeedEnum_Auto:
-		return "auto"
-	}
-	return "NcwsExample_Interfaces_Interface_SpeedEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumNcwsExample_Interfaces_Interface_SpeedEnum.String(int32(e))
 }
 
 // ParseNcwsExample_Interfaces_Interface_SpeedEnum returns the value of NcwsExample_Interfaces_Interface_SpeedEnum named s; ok is false when none is.
 func ParseNcwsExample_Interfaces_Interface_SpeedEnum(s string) (v NcwsExample_Interfaces_Interface_SpeedEnum, ok bool) {
-	switch s {
-	case "auto":
-		return NcwsExample_Interfaces_Interface_SpeedEnum_Auto, true
-	}
-	return 0, false
+	i, ok := enumNcwsExample_Interfaces_Interface_SpeedEnum.Parse(s)
+	return NcwsExample_Interfaces_Interface_SpeedEnum(i), ok
 }
 
 // NcwsExample_Interfaces_Interface_Speed is the union of /ncws-example:interfaces/interface/speed: one of NcwsExample_Interfaces_Interface_Speed_Uint32, NcwsExample_Interfaces_Interface_Speed_Enum.
@@ -97,30 +93,16 @@ const (
 	NcwsExample_OperState_Testing NcwsExample_OperState = 2 // testing
 )
 
+// enumNcwsExample_OperState is the table of NcwsExample_OperState's names and values.
+var enumNcwsExample_OperState = genimpl.Enum{Type: "NcwsExample_OperState", Names: []string{"up", "down", "testing"}}
+
 // String returns the YANG name of e, or NcwsExample_OperState(<value>) for a value that is not one.
-func (e NcwsExample_OperState) String() string {
-	switch e {
-	case NcwsExample_OperState_Up:
-		return "up"
-	case NcwsExample_OperState_Down:
-		return "down"
-	case NcwsExample_OperState_Testing:
-		return "testing"
-	}
-	return "NcwsExample_OperState(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e NcwsExample_OperState) String() string { return enumNcwsExample_OperState.String(int32(e)) }
 
 // ParseNcwsExample_OperState returns the value of NcwsExample_OperState named s; ok is false when none is.
 func ParseNcwsExample_OperState(s string) (v NcwsExample_OperState, ok bool) {
-	switch s {
-	case "up":
-		return NcwsExample_OperState_Up, true
-	case "down":
-		return NcwsExample_OperState_Down, true
-	case "testing":
-		return NcwsExample_OperState_Testing, true
-	}
-	return 0, false
+	i, ok := enumNcwsExample_OperState.Parse(s)
+	return NcwsExample_OperState(i), ok
 }
 
 // NcwsExample_RouteProtocol is the enumeration typedef ncws-example:route-protocol; its values are the YANG enum values.
@@ -132,26 +114,18 @@ const (
 	NcwsExample_RouteProtocol_Static    NcwsExample_RouteProtocol = 1 // static
 )
 
+// enumNcwsExample_RouteProtocol is the table of NcwsExample_RouteProtocol's names and values.
+var enumNcwsExample_RouteProtocol = genimpl.Enum{Type: "NcwsExample_RouteProtocol", Names: []string{"connected", "static"}}
+
 // String returns the YANG name of e, or NcwsExample_RouteProtocol(<value>) for a value that is not one.
 func (e NcwsExample_RouteProtocol) String() string {
-	switch e {
-	case NcwsExample_RouteProtocol_Connected:
-		return "connected"
-	case NcwsExample_RouteProtocol_Static:
-		return "static"
-	}
-	return "NcwsExample_RouteProtocol(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumNcwsExample_RouteProtocol.String(int32(e))
 }
 
 // ParseNcwsExample_RouteProtocol returns the value of NcwsExample_RouteProtocol named s; ok is false when none is.
 func ParseNcwsExample_RouteProtocol(s string) (v NcwsExample_RouteProtocol, ok bool) {
-	switch s {
-	case "connected":
-		return NcwsExample_RouteProtocol_Connected, true
-	case "static":
-		return NcwsExample_RouteProtocol_Static, true
-	}
-	return 0, false
+	i, ok := enumNcwsExample_RouteProtocol.Parse(s)
+	return NcwsExample_RouteProtocol(i), ok
 }
 
 // NcwsExample_ACL_Rule_Action is the enumeration of /ncws-example:acl/rule/action; its values are the YANG enum values.
@@ -163,24 +137,16 @@ const (
 	NcwsExample_ACL_Rule_Action_Deny   NcwsExample_ACL_Rule_Action = 1 // deny
 )
 
+// enumNcwsExample_ACL_Rule_Action is the table of NcwsExample_ACL_Rule_Action's names and values.
+var enumNcwsExample_ACL_Rule_Action = genimpl.Enum{Type: "NcwsExample_ACL_Rule_Action", Names: []string{"permit", "deny"}}
+
 // String returns the YANG name of e, or NcwsExample_ACL_Rule_Action(<value>) for a value that is not one.
 func (e NcwsExample_ACL_Rule_Action) String() string {
-	switch e {
-	case NcwsExample_ACL_Rule_Action_Permit:
-		return "permit"
-	case NcwsExample_ACL_Rule_Action_Deny:
-		return "deny"
-	}
-	return "NcwsExample_ACL_Rule_Action(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumNcwsExample_ACL_Rule_Action.String(int32(e))
 }
 
 // ParseNcwsExample_ACL_Rule_Action returns the value of NcwsExample_ACL_Rule_Action named s; ok is false when none is.
 func ParseNcwsExample_ACL_Rule_Action(s string) (v NcwsExample_ACL_Rule_Action, ok bool) {
-	switch s {
-	case "permit":
-		return NcwsExample_ACL_Rule_Action_Permit, true
-	case "deny":
-		return NcwsExample_ACL_Rule_Action_Deny, true
-	}
-	return 0, false
+	i, ok := enumNcwsExample_ACL_Rule_Action.Parse(s)
+	return NcwsExample_ACL_Rule_Action(i), ok
 }

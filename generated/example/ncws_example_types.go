@@ -58,34 +58,17 @@ type NcwsExample_Interfaces struct {
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
 func (x *NcwsExample_Interfaces) AppendInterface(e *NcwsExample_Interfaces_Interface) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ncws-example:interfaces/interface", "name")
-	}
-	if x.GetInterface(*e.Name) != nil {
-		return genimpl.Duplicate("/ncws-example:interfaces/interface")
-	}
-	x.Interface = append(x.Interface, e)
-	return nil
+	return genimpl.Append(&x.Interface, e, "/ncws-example:interfaces/interface")
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
 func (x *NcwsExample_Interfaces) GetInterface(kName string) *NcwsExample_Interfaces_Interface {
-	for _, e := range x.Interface {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Interface, kName)
 }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
 func (x *NcwsExample_Interfaces) NewInterface(kName string) (*NcwsExample_Interfaces_Interface, error) {
-	if x.GetInterface(kName) != nil {
-		return nil, genimpl.Duplicate("/ncws-example:interfaces/interface")
-	}
-	e := &NcwsExample_Interfaces_Interface{Name: &kName}
-	x.Interface = append(x.Interface, e)
-	return e, nil
+	return genimpl.New(&x.Interface, "/ncws-example:interfaces/interface", kName)
 }
 
 // NcwsExample_Interfaces_Interface is an entry of the list /ncws-example:interfaces/interface
@@ -97,7 +80,7 @@ func (x *NcwsExample_Interfaces) NewInterface(kName string) (*NcwsExample_Interf
 type NcwsExample_Interfaces_Interface struct {
 	// Name is leaf /ncws-example:interfaces/interface/name (config).
 	// The interface's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Description is leaf /ncws-example:interfaces/interface/description (config).
 	// Free text about the interface.
@@ -186,34 +169,17 @@ type NcwsExample_Routing struct {
 
 // AppendRoute appends entry e to Route, refusing an entry without its keys or with the keys of another.
 func (x *NcwsExample_Routing) AppendRoute(e *NcwsExample_Routing_Route) error {
-	if e.Prefix == nil {
-		return genimpl.MissingKey("/ncws-example:routing/route", "prefix")
-	}
-	if x.GetRoute(*e.Prefix) != nil {
-		return genimpl.Duplicate("/ncws-example:routing/route")
-	}
-	x.Route = append(x.Route, e)
-	return nil
+	return genimpl.Append(&x.Route, e, "/ncws-example:routing/route")
 }
 
 // GetRoute returns the entry of Route with the given keys, nil if none.
 func (x *NcwsExample_Routing) GetRoute(kPrefix string) *NcwsExample_Routing_Route {
-	for _, e := range x.Route {
-		if e.Prefix != nil && *e.Prefix == kPrefix {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Route, kPrefix)
 }
 
 // NewRoute appends a new entry with the given keys to Route and returns it; it fails when the keys are taken.
 func (x *NcwsExample_Routing) NewRoute(kPrefix string) (*NcwsExample_Routing_Route, error) {
-	if x.GetRoute(kPrefix) != nil {
-		return nil, genimpl.Duplicate("/ncws-example:routing/route")
-	}
-	e := &NcwsExample_Routing_Route{Prefix: &kPrefix}
-	x.Route = append(x.Route, e)
-	return e, nil
+	return genimpl.New(&x.Route, "/ncws-example:routing/route", kPrefix)
 }
 
 // NcwsExample_Routing_Route is an entry of the list /ncws-example:routing/route (config).
@@ -224,7 +190,7 @@ func (x *NcwsExample_Routing) NewRoute(kPrefix string) (*NcwsExample_Routing_Rou
 type NcwsExample_Routing_Route struct {
 	// Prefix is leaf /ncws-example:routing/route/prefix (config).
 	// The destination.
-	Prefix *string `yang:"prefix"`
+	Prefix *string `yang:"prefix,key=1"`
 
 	// Gateway is leaf /ncws-example:routing/route/gateway (config).
 	// The next router.
@@ -260,37 +226,17 @@ type NcwsExample_Routing_Table struct {
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
 func (x *NcwsExample_Routing_Table) AppendEntry(e *NcwsExample_Routing_Table_Entry) error {
-	if e.Prefix == nil {
-		return genimpl.MissingKey("/ncws-example:routing/table/entry", "prefix")
-	}
-	if e.Protocol == nil {
-		return genimpl.MissingKey("/ncws-example:routing/table/entry", "protocol")
-	}
-	if x.GetEntry(*e.Prefix, *e.Protocol) != nil {
-		return genimpl.Duplicate("/ncws-example:routing/table/entry")
-	}
-	x.Entry = append(x.Entry, e)
-	return nil
+	return genimpl.Append(&x.Entry, e, "/ncws-example:routing/table/entry")
 }
 
 // GetEntry returns the entry of Entry with the given keys, nil if none.
 func (x *NcwsExample_Routing_Table) GetEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) *NcwsExample_Routing_Table_Entry {
-	for _, e := range x.Entry {
-		if e.Prefix != nil && *e.Prefix == kPrefix && e.Protocol != nil && *e.Protocol == kProtocol {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Entry, kPrefix, kProtocol)
 }
 
 // NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
 func (x *NcwsExample_Routing_Table) NewEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) (*NcwsExample_Routing_Table_Entry, error) {
-	if x.GetEntry(kPrefix, kProtocol) != nil {
-		return nil, genimpl.Duplicate("/ncws-example:routing/table/entry")
-	}
-	e := &NcwsExample_Routing_Table_Entry{Prefix: &kPrefix, Protocol: &kProtocol}
-	x.Entry = append(x.Entry, e)
-	return e, nil
+	return genimpl.New2(&x.Entry, "/ncws-example:routing/table/entry", kPrefix, kProtocol)
 }
 
 // NcwsExample_Routing_Table_Entry is an entry of the list /ncws-example:routing/table/entry (state).
@@ -301,11 +247,11 @@ func (x *NcwsExample_Routing_Table) NewEntry(kPrefix string, kProtocol NcwsExamp
 type NcwsExample_Routing_Table_Entry struct {
 	// Prefix is leaf /ncws-example:routing/table/entry/prefix (state).
 	// The destination.
-	Prefix *string `yang:"prefix"`
+	Prefix *string `yang:"prefix,key=1"`
 
 	// Protocol is leaf /ncws-example:routing/table/entry/protocol (state).
 	// Where the route comes from.
-	Protocol *NcwsExample_RouteProtocol `yang:"protocol"`
+	Protocol *NcwsExample_RouteProtocol `yang:"protocol,key=2"`
 
 	// NextHop is leaf /ncws-example:routing/table/entry/next-hop (state).
 	// The next router; absent for a connected route and for a route with no gateway.
@@ -341,34 +287,17 @@ type NcwsExample_ACL struct {
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
 func (x *NcwsExample_ACL) AppendRule(e *NcwsExample_ACL_Rule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ncws-example:acl/rule", "name")
-	}
-	if x.GetRule(*e.Name) != nil {
-		return genimpl.Duplicate("/ncws-example:acl/rule")
-	}
-	x.Rule = append(x.Rule, e)
-	return nil
+	return genimpl.Append(&x.Rule, e, "/ncws-example:acl/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
 func (x *NcwsExample_ACL) GetRule(kName string) *NcwsExample_ACL_Rule {
-	for _, e := range x.Rule {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Rule, kName)
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
 func (x *NcwsExample_ACL) NewRule(kName string) (*NcwsExample_ACL_Rule, error) {
-	if x.GetRule(kName) != nil {
-		return nil, genimpl.Duplicate("/ncws-example:acl/rule")
-	}
-	e := &NcwsExample_ACL_Rule{Name: &kName}
-	x.Rule = append(x.Rule, e)
-	return e, nil
+	return genimpl.New(&x.Rule, "/ncws-example:acl/rule", kName)
 }
 
 // NcwsExample_ACL_Rule is an entry of the list /ncws-example:acl/rule (config).
@@ -380,7 +309,7 @@ func (x *NcwsExample_ACL) NewRule(kName string) (*NcwsExample_ACL_Rule, error) {
 type NcwsExample_ACL_Rule struct {
 	// Name is leaf /ncws-example:acl/rule/name (config).
 	// The rule's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Sequence is leaf /ncws-example:acl/rule/sequence (config).
 	// An optional number of the rule, unique over the rules.

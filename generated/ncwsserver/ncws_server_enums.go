@@ -17,28 +17,16 @@ const (
 	NcwsServer_CommitHistory_Commit_Change_Operation_Replace NcwsServer_CommitHistory_Commit_Change_Operation = 2 // replace
 )
 
+// enumNcwsServer_CommitHistory_Commit_Change_Operation is the table of NcwsServer_CommitHistory_Commit_Change_Operation's names and values.
+var enumNcwsServer_CommitHistory_Commit_Change_Operation = genimpl.Enum{Type: "NcwsServer_CommitHistory_Commit_Change_Operation", Names: []string{"create", "delete", "replace"}}
+
 // String returns the YANG name of e, or NcwsServer_CommitHistory_Commit_Change_Operation(<value>) for a value that is not one.
 func (e NcwsServer_CommitHistory_Commit_Change_Operation) String() string {
-	switch e {
-	case NcwsServer_CommitHistory_Commit_Change_Operation_Create:
-		return "create"
-	case NcwsServer_CommitHistory_Commit_Change_Operation_Delete:
-		return "delete"
-	case NcwsServer_CommitHistory_Commit_Change_Operation_Replace:
-		return "replace"
-	}
-	return "NcwsServer_CommitHistory_Commit_Change_Operation(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumNcwsServer_CommitHistory_Commit_Change_Operation.String(int32(e))
 }
 
 // ParseNcwsServer_CommitHistory_Commit_Change_Operation returns the value of NcwsServer_CommitHistory_Commit_Change_Operation named s; ok is false when none is.
 func ParseNcwsServer_CommitHistory_Commit_Change_Operation(s string) (v NcwsServer_CommitHistory_Commit_Change_Operation, ok bool) {
-	switch s {
-	case "create":
-		return NcwsServer_CommitHistory_Commit_Change_Operation_Create, true
-	case "delete":
-		return NcwsServer_CommitHistory_Commit_Change_Operation_Delete, true
-	case "replace":
-		return NcwsServer_CommitHistory_Commit_Change_Operation_Replace, true
-	}
-	return 0, false
+	i, ok := enumNcwsServer_CommitHistory_Commit_Change_Operation.Parse(s)
+	return NcwsServer_CommitHistory_Commit_Change_Operation(i), ok
 }

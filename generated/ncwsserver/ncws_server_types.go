@@ -22,34 +22,17 @@ type NcwsServer_CommitHistory struct {
 
 // AppendCommit appends entry e to Commit, refusing an entry without its keys or with the keys of another.
 func (x *NcwsServer_CommitHistory) AppendCommit(e *NcwsServer_CommitHistory_Commit) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/ncws-server:commit-history/commit", "id")
-	}
-	if x.GetCommit(*e.ID) != nil {
-		return genimpl.Duplicate("/ncws-server:commit-history/commit")
-	}
-	x.Commit = append(x.Commit, e)
-	return nil
+	return genimpl.Append(&x.Commit, e, "/ncws-server:commit-history/commit")
 }
 
 // GetCommit returns the entry of Commit with the given keys, nil if none.
 func (x *NcwsServer_CommitHistory) GetCommit(kID uint64) *NcwsServer_CommitHistory_Commit {
-	for _, e := range x.Commit {
-		if e.ID != nil && *e.ID == kID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Commit, kID)
 }
 
 // NewCommit appends a new entry with the given keys to Commit and returns it; it fails when the keys are taken.
 func (x *NcwsServer_CommitHistory) NewCommit(kID uint64) (*NcwsServer_CommitHistory_Commit, error) {
-	if x.GetCommit(kID) != nil {
-		return nil, genimpl.Duplicate("/ncws-server:commit-history/commit")
-	}
-	e := &NcwsServer_CommitHistory_Commit{ID: &kID}
-	x.Commit = append(x.Commit, e)
-	return e, nil
+	return genimpl.New(&x.Commit, "/ncws-server:commit-history/commit", kID)
 }
 
 // NcwsServer_CommitHistory_Commit is an entry of the list /ncws-server:commit-history/commit (state).
@@ -60,7 +43,7 @@ func (x *NcwsServer_CommitHistory) NewCommit(kID uint64) (*NcwsServer_CommitHist
 type NcwsServer_CommitHistory_Commit struct {
 	// ID is leaf /ncws-server:commit-history/commit/id (state).
 	// The commit's number; numbers grow by one with each commit.
-	ID *uint64 `yang:"id"`
+	ID *uint64 `yang:"id,key=1"`
 
 	// Time is leaf /ncws-server:commit-history/commit/time (state).
 	// When the commit was made.
@@ -85,34 +68,17 @@ type NcwsServer_CommitHistory_Commit struct {
 
 // AppendChange appends entry e to Change, refusing an entry without its keys or with the keys of another.
 func (x *NcwsServer_CommitHistory_Commit) AppendChange(e *NcwsServer_CommitHistory_Commit_Change) error {
-	if e.Path == nil {
-		return genimpl.MissingKey("/ncws-server:commit-history/commit/change", "path")
-	}
-	if x.GetChange(*e.Path) != nil {
-		return genimpl.Duplicate("/ncws-server:commit-history/commit/change")
-	}
-	x.Change = append(x.Change, e)
-	return nil
+	return genimpl.Append(&x.Change, e, "/ncws-server:commit-history/commit/change")
 }
 
 // GetChange returns the entry of Change with the given keys, nil if none.
 func (x *NcwsServer_CommitHistory_Commit) GetChange(kPath string) *NcwsServer_CommitHistory_Commit_Change {
-	for _, e := range x.Change {
-		if e.Path != nil && *e.Path == kPath {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Change, kPath)
 }
 
 // NewChange appends a new entry with the given keys to Change and returns it; it fails when the keys are taken.
 func (x *NcwsServer_CommitHistory_Commit) NewChange(kPath string) (*NcwsServer_CommitHistory_Commit_Change, error) {
-	if x.GetChange(kPath) != nil {
-		return nil, genimpl.Duplicate("/ncws-server:commit-history/commit/change")
-	}
-	e := &NcwsServer_CommitHistory_Commit_Change{Path: &kPath}
-	x.Change = append(x.Change, e)
-	return e, nil
+	return genimpl.New(&x.Change, "/ncws-server:commit-history/commit/change", kPath)
 }
 
 // NcwsServer_CommitHistory_Commit_Change is an entry of the list
@@ -124,7 +90,7 @@ func (x *NcwsServer_CommitHistory_Commit) NewChange(kPath string) (*NcwsServer_C
 type NcwsServer_CommitHistory_Commit_Change struct {
 	// Path is leaf /ncws-server:commit-history/commit/change/path (state).
 	// The instance-identifier of the subtree's root.
-	Path *string `yang:"path"`
+	Path *string `yang:"path,key=1"`
 
 	// Operation is leaf /ncws-server:commit-history/commit/change/operation (state).
 	// What happened to the subtree.

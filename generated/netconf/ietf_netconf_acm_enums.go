@@ -16,26 +16,18 @@ const (
 	IetfNetconfAcm_ActionType_Deny   IetfNetconfAcm_ActionType = 1 // deny
 )
 
+// enumIetfNetconfAcm_ActionType is the table of IetfNetconfAcm_ActionType's names and values.
+var enumIetfNetconfAcm_ActionType = genimpl.Enum{Type: "IetfNetconfAcm_ActionType", Names: []string{"permit", "deny"}}
+
 // String returns the YANG name of e, or IetfNetconfAcm_ActionType(<value>) for a value that is not one.
 func (e IetfNetconfAcm_ActionType) String() string {
-	switch e {
-	case IetfNetconfAcm_ActionType_Permit:
-		return "permit"
-	case IetfNetconfAcm_ActionType_Deny:
-		return "deny"
-	}
-	return "IetfNetconfAcm_ActionType(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfAcm_ActionType.String(int32(e))
 }
 
 // ParseIetfNetconfAcm_ActionType returns the value of IetfNetconfAcm_ActionType named s; ok is false when none is.
 func ParseIetfNetconfAcm_ActionType(s string) (v IetfNetconfAcm_ActionType, ok bool) {
-	switch s {
-	case "permit":
-		return IetfNetconfAcm_ActionType_Permit, true
-	case "deny":
-		return IetfNetconfAcm_ActionType_Deny, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfAcm_ActionType.Parse(s)
+	return IetfNetconfAcm_ActionType(i), ok
 }
 
 // IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations is the union of /ietf-netconf-acm:nacm/rule-list/rule/access-operations: one of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String, IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits.

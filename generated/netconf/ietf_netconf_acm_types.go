@@ -63,34 +63,17 @@ type IetfNetconfAcm_Nacm struct {
 
 // AppendRuleList appends entry e to RuleList, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfAcm_Nacm) AppendRuleList(e *IetfNetconfAcm_Nacm_RuleList) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-netconf-acm:nacm/rule-list", "name")
-	}
-	if x.GetRuleList(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list")
-	}
-	x.RuleList = append(x.RuleList, e)
-	return nil
+	return genimpl.Append(&x.RuleList, e, "/ietf-netconf-acm:nacm/rule-list")
 }
 
 // GetRuleList returns the entry of RuleList with the given keys, nil if none.
 func (x *IetfNetconfAcm_Nacm) GetRuleList(kName string) *IetfNetconfAcm_Nacm_RuleList {
-	for _, e := range x.RuleList {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.RuleList, kName)
 }
 
 // NewRuleList appends a new entry with the given keys to RuleList and returns it; it fails when the keys are taken.
 func (x *IetfNetconfAcm_Nacm) NewRuleList(kName string) (*IetfNetconfAcm_Nacm_RuleList, error) {
-	if x.GetRuleList(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list")
-	}
-	e := &IetfNetconfAcm_Nacm_RuleList{Name: &kName}
-	x.RuleList = append(x.RuleList, e)
-	return e, nil
+	return genimpl.New(&x.RuleList, "/ietf-netconf-acm:nacm/rule-list", kName)
 }
 
 // IetfNetconfAcm_Nacm_Groups is the container /ietf-netconf-acm:nacm/groups (config).
@@ -104,34 +87,17 @@ type IetfNetconfAcm_Nacm_Groups struct {
 
 // AppendGroup appends entry e to Group, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfAcm_Nacm_Groups) AppendGroup(e *IetfNetconfAcm_Nacm_Groups_Group) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-netconf-acm:nacm/groups/group", "name")
-	}
-	if x.GetGroup(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-netconf-acm:nacm/groups/group")
-	}
-	x.Group = append(x.Group, e)
-	return nil
+	return genimpl.Append(&x.Group, e, "/ietf-netconf-acm:nacm/groups/group")
 }
 
 // GetGroup returns the entry of Group with the given keys, nil if none.
 func (x *IetfNetconfAcm_Nacm_Groups) GetGroup(kName string) *IetfNetconfAcm_Nacm_Groups_Group {
-	for _, e := range x.Group {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Group, kName)
 }
 
 // NewGroup appends a new entry with the given keys to Group and returns it; it fails when the keys are taken.
 func (x *IetfNetconfAcm_Nacm_Groups) NewGroup(kName string) (*IetfNetconfAcm_Nacm_Groups_Group, error) {
-	if x.GetGroup(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/groups/group")
-	}
-	e := &IetfNetconfAcm_Nacm_Groups_Group{Name: &kName}
-	x.Group = append(x.Group, e)
-	return e, nil
+	return genimpl.New(&x.Group, "/ietf-netconf-acm:nacm/groups/group", kName)
 }
 
 // IetfNetconfAcm_Nacm_Groups_Group is an entry of the list /ietf-netconf-acm:nacm/groups/group
@@ -143,7 +109,7 @@ func (x *IetfNetconfAcm_Nacm_Groups) NewGroup(kName string) (*IetfNetconfAcm_Nac
 type IetfNetconfAcm_Nacm_Groups_Group struct {
 	// Name is leaf /ietf-netconf-acm:nacm/groups/group/name (config).
 	// The group's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// UserName is leaf-list /ietf-netconf-acm:nacm/groups/group/user-name (config).
 	// A member of the group.
@@ -160,7 +126,7 @@ type IetfNetconfAcm_Nacm_Groups_Group struct {
 type IetfNetconfAcm_Nacm_RuleList struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/name (config).
 	// The rule list's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Group is leaf-list /ietf-netconf-acm:nacm/rule-list/group (config).
 	// A group the rules apply to; '*' means every user.
@@ -173,34 +139,17 @@ type IetfNetconfAcm_Nacm_RuleList struct {
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfAcm_Nacm_RuleList) AppendRule(e *IetfNetconfAcm_Nacm_RuleList_Rule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-netconf-acm:nacm/rule-list/rule", "name")
-	}
-	if x.GetRule(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list/rule")
-	}
-	x.Rule = append(x.Rule, e)
-	return nil
+	return genimpl.Append(&x.Rule, e, "/ietf-netconf-acm:nacm/rule-list/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
 func (x *IetfNetconfAcm_Nacm_RuleList) GetRule(kName string) *IetfNetconfAcm_Nacm_RuleList_Rule {
-	for _, e := range x.Rule {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Rule, kName)
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
 func (x *IetfNetconfAcm_Nacm_RuleList) NewRule(kName string) (*IetfNetconfAcm_Nacm_RuleList_Rule, error) {
-	if x.GetRule(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-acm:nacm/rule-list/rule")
-	}
-	e := &IetfNetconfAcm_Nacm_RuleList_Rule{Name: &kName}
-	x.Rule = append(x.Rule, e)
-	return e, nil
+	return genimpl.New(&x.Rule, "/ietf-netconf-acm:nacm/rule-list/rule", kName)
 }
 
 // IetfNetconfAcm_Nacm_RuleList_Rule is an entry of the list /ietf-netconf-acm:nacm/rule-list/rule
@@ -213,7 +162,7 @@ func (x *IetfNetconfAcm_Nacm_RuleList) NewRule(kName string) (*IetfNetconfAcm_Na
 type IetfNetconfAcm_Nacm_RuleList_Rule struct {
 	// Name is leaf /ietf-netconf-acm:nacm/rule-list/rule/name (config).
 	// The rule's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// ModuleName is leaf /ietf-netconf-acm:nacm/rule-list/rule/module-name (config, default "*").
 	// The module whose definitions the rule covers; '*' means

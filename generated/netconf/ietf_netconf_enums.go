@@ -18,34 +18,18 @@ const (
 	IetfNetconfWithDefaults_WithDefaultsMode_Explicit        IetfNetconfWithDefaults_WithDefaultsMode = 3 // explicit
 )
 
+// enumIetfNetconfWithDefaults_WithDefaultsMode is the table of IetfNetconfWithDefaults_WithDefaultsMode's names and values.
+var enumIetfNetconfWithDefaults_WithDefaultsMode = genimpl.Enum{Type: "IetfNetconfWithDefaults_WithDefaultsMode", Names: []string{"report-all", "report-all-tagged", "trim", "explicit"}}
+
 // String returns the YANG name of e, or IetfNetconfWithDefaults_WithDefaultsMode(<value>) for a value that is not one.
 func (e IetfNetconfWithDefaults_WithDefaultsMode) String() string {
-	switch e {
-	case IetfNetconfWithDefaults_WithDefaultsMode_ReportAll:
-		return "report-all"
-	case IetfNetconfWithDefaults_WithDefaultsMode_ReportAllTagged:
-		return "report-all-tagged"
-	case IetfNetconfWithDefaults_WithDefaultsMode_Trim:
-		return "trim"
-	case IetfNetconfWithDefaults_WithDefaultsMode_Explicit:
-		return "explicit"
-	}
-	return "IetfNetconfWithDefaults_WithDefaultsMode(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfWithDefaults_WithDefaultsMode.String(int32(e))
 }
 
 // ParseIetfNetconfWithDefaults_WithDefaultsMode returns the value of IetfNetconfWithDefaults_WithDefaultsMode named s; ok is false when none is.
 func ParseIetfNetconfWithDefaults_WithDefaultsMode(s string) (v IetfNetconfWithDefaults_WithDefaultsMode, ok bool) {
-	switch s {
-	case "report-all":
-		return IetfNetconfWithDefaults_WithDefaultsMode_ReportAll, true
-	case "report-all-tagged":
-		return IetfNetconfWithDefaults_WithDefaultsMode_ReportAllTagged, true
-	case "trim":
-		return IetfNetconfWithDefaults_WithDefaultsMode_Trim, true
-	case "explicit":
-		return IetfNetconfWithDefaults_WithDefaultsMode_Explicit, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfWithDefaults_WithDefaultsMode.Parse(s)
+	return IetfNetconfWithDefaults_WithDefaultsMode(i), ok
 }
 
 // IetfNetconf_EditConfigInput_DefaultOperation is the enumeration of /ietf-netconf:edit-config/input/default-operation; its values are the YANG enum values.
@@ -58,30 +42,18 @@ const (
 	IetfNetconf_EditConfigInput_DefaultOperation_None    IetfNetconf_EditConfigInput_DefaultOperation = 2 // none
 )
 
+// enumIetfNetconf_EditConfigInput_DefaultOperation is the table of IetfNetconf_EditConfigInput_DefaultOperation's names and values.
+var enumIetfNetconf_EditConfigInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
+
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_DefaultOperation(<value>) for a value that is not one.
 func (e IetfNetconf_EditConfigInput_DefaultOperation) String() string {
-	switch e {
-	case IetfNetconf_EditConfigInput_DefaultOperation_Merge:
-		return "merge"
-	case IetfNetconf_EditConfigInput_DefaultOperation_Replace:
-		return "replace"
-	case IetfNetconf_EditConfigInput_DefaultOperation_None:
-		return "none"
-	}
-	return "IetfNetconf_EditConfigInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconf_EditConfigInput_DefaultOperation.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_DefaultOperation returns the value of IetfNetconf_EditConfigInput_DefaultOperation named s; ok is false when none is.
 func ParseIetfNetconf_EditConfigInput_DefaultOperation(s string) (v IetfNetconf_EditConfigInput_DefaultOperation, ok bool) {
-	switch s {
-	case "merge":
-		return IetfNetconf_EditConfigInput_DefaultOperation_Merge, true
-	case "replace":
-		return IetfNetconf_EditConfigInput_DefaultOperation_Replace, true
-	case "none":
-		return IetfNetconf_EditConfigInput_DefaultOperation_None, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconf_EditConfigInput_DefaultOperation.Parse(s)
+	return IetfNetconf_EditConfigInput_DefaultOperation(i), ok
 }
 
 // IetfNetconf_EditConfigInput_TestOption is the enumeration of /ietf-netconf:edit-config/input/test-option; its values are the YANG enum values.
@@ -94,30 +66,18 @@ const (
 	IetfNetconf_EditConfigInput_TestOption_TestOnly    IetfNetconf_EditConfigInput_TestOption = 2 // test-only
 )
 
+// enumIetfNetconf_EditConfigInput_TestOption is the table of IetfNetconf_EditConfigInput_TestOption's names and values.
+var enumIetfNetconf_EditConfigInput_TestOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_TestOption", Names: []string{"test-then-set", "set", "test-only"}}
+
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_TestOption(<value>) for a value that is not one.
 func (e IetfNetconf_EditConfigInput_TestOption) String() string {
-	switch e {
-	case IetfNetconf_EditConfigInput_TestOption_TestThenSet:
-		return "test-then-set"
-	case IetfNetconf_EditConfigInput_TestOption_Set:
-		return "set"
-	case IetfNetconf_EditConfigInput_TestOption_TestOnly:
-		return "test-only"
-	}
-	return "IetfNetconf_EditConfigInput_TestOption(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconf_EditConfigInput_TestOption.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_TestOption returns the value of IetfNetconf_EditConfigInput_TestOption named s; ok is false when none is.
 func ParseIetfNetconf_EditConfigInput_TestOption(s string) (v IetfNetconf_EditConfigInput_TestOption, ok bool) {
-	switch s {
-	case "test-then-set":
-		return IetfNetconf_EditConfigInput_TestOption_TestThenSet, true
-	case "set":
-		return IetfNetconf_EditConfigInput_TestOption_Set, true
-	case "test-only":
-		return IetfNetconf_EditConfigInput_TestOption_TestOnly, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconf_EditConfigInput_TestOption.Parse(s)
+	return IetfNetconf_EditConfigInput_TestOption(i), ok
 }
 
 // IetfNetconf_EditConfigInput_ErrorOption is the enumeration of /ietf-netconf:edit-config/input/error-option; its values are the YANG enum values.
@@ -130,28 +90,16 @@ const (
 	IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError IetfNetconf_EditConfigInput_ErrorOption = 2 // rollback-on-error
 )
 
+// enumIetfNetconf_EditConfigInput_ErrorOption is the table of IetfNetconf_EditConfigInput_ErrorOption's names and values.
+var enumIetfNetconf_EditConfigInput_ErrorOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_ErrorOption", Names: []string{"stop-on-error", "continue-on-error", "rollback-on-error"}}
+
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_ErrorOption(<value>) for a value that is not one.
 func (e IetfNetconf_EditConfigInput_ErrorOption) String() string {
-	switch e {
-	case IetfNetconf_EditConfigInput_ErrorOption_StopOnError:
-		return "stop-on-error"
-	case IetfNetconf_EditConfigInput_ErrorOption_ContinueOnError:
-		return "continue-on-error"
-	case IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError:
-		return "rollback-on-error"
-	}
-	return "IetfNetconf_EditConfigInput_ErrorOption(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconf_EditConfigInput_ErrorOption.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_ErrorOption returns the value of IetfNetconf_EditConfigInput_ErrorOption named s; ok is false when none is.
 func ParseIetfNetconf_EditConfigInput_ErrorOption(s string) (v IetfNetconf_EditConfigInput_ErrorOption, ok bool) {
-	switch s {
-	case "stop-on-error":
-		return IetfNetconf_EditConfigInput_ErrorOption_StopOnError, true
-	case "continue-on-error":
-		return IetfNetconf_EditConfigInput_ErrorOption_ContinueOnError, true
-	case "rollback-on-error":
-		return IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconf_EditConfigInput_ErrorOption.Parse(s)
+	return IetfNetconf_EditConfigInput_ErrorOption(i), ok
 }

@@ -17,30 +17,18 @@ const (
 	IetfNetconfMonitoring_NetconfDatastoreType_Startup   IetfNetconfMonitoring_NetconfDatastoreType = 2 // startup
 )
 
+// enumIetfNetconfMonitoring_NetconfDatastoreType is the table of IetfNetconfMonitoring_NetconfDatastoreType's names and values.
+var enumIetfNetconfMonitoring_NetconfDatastoreType = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfDatastoreType", Names: []string{"running", "candidate", "startup"}}
+
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfDatastoreType(<value>) for a value that is not one.
 func (e IetfNetconfMonitoring_NetconfDatastoreType) String() string {
-	switch e {
-	case IetfNetconfMonitoring_NetconfDatastoreType_Running:
-		return "running"
-	case IetfNetconfMonitoring_NetconfDatastoreType_Candidate:
-		return "candidate"
-	case IetfNetconfMonitoring_NetconfDatastoreType_Startup:
-		return "startup"
-	}
-	return "IetfNetconfMonitoring_NetconfDatastoreType(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfMonitoring_NetconfDatastoreType.String(int32(e))
 }
 
 // ParseIetfNetconfMonitoring_NetconfDatastoreType returns the value of IetfNetconfMonitoring_NetconfDatastoreType named s; ok is false when none is.
 func ParseIetfNetconfMonitoring_NetconfDatastoreType(s string) (v IetfNetconfMonitoring_NetconfDatastoreType, ok bool) {
-	switch s {
-	case "running":
-		return IetfNetconfMonitoring_NetconfDatastoreType_Running, true
-	case "candidate":
-		return IetfNetconfMonitoring_NetconfDatastoreType_Candidate, true
-	case "startup":
-		return IetfNetconfMonitoring_NetconfDatastoreType_Startup, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfMonitoring_NetconfDatastoreType.Parse(s)
+	return IetfNetconfMonitoring_NetconfDatastoreType(i), ok
 }
 
 // IetfNetconfMonitoring_SchemaFormat holds identityref values derived from ietf-netconf-monitoring:schema-format, as "module:identity".
@@ -80,22 +68,18 @@ const (
 	IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = 0 // NETCONF
 )
 
+// enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum is the table of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum's names and values.
+var enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum", Names: []string{"NETCONF"}}
+
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(<value>) for a value that is not one.
 func (e IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum) String() string {
-	switch e {
-	case IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF:
-		return "NETCONF"
-	}
-	return "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.String(int32(e))
 }
 
 // ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum returns the value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum named s; ok is false when none is.
 func ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(s string) (v IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum, ok bool) {
-	switch s {
-	case "NETCONF":
-		return IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.Parse(s)
+	return IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(i), ok
 }
 
 // IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location is the union of /ietf-netconf-monitoring:netconf-state/schemas/schema/location: one of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum, IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String.

@@ -54,34 +54,17 @@ type IetfNetconfMonitoring_NetconfState_Datastores struct {
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) AppendDatastore(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/datastores/datastore", "name")
-	}
-	if x.GetDatastore(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore")
-	}
-	x.Datastore = append(x.Datastore, e)
-	return nil
+	return genimpl.Append(&x.Datastore, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore")
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) GetDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore {
-	for _, e := range x.Datastore {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Datastore, kName)
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) NewDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore, error) {
-	if x.GetDatastore(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore")
-	}
-	e := &IetfNetconfMonitoring_NetconfState_Datastores_Datastore{Name: &kName}
-	x.Datastore = append(x.Datastore, e)
-	return e, nil
+	return genimpl.New(&x.Datastore, "/ietf-netconf-monitoring:netconf-state/datastores/datastore", kName)
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore is an entry of the list
@@ -93,7 +76,7 @@ func (x *IetfNetconfMonitoring_NetconfState_Datastores) NewDatastore(kName IetfN
 type IetfNetconfMonitoring_NetconfState_Datastores_Datastore struct {
 	// Name is leaf /ietf-netconf-monitoring:netconf-state/datastores/datastore/name (state).
 	// Which datastore this entry describes.
-	Name *IetfNetconfMonitoring_NetconfDatastoreType `yang:"name"`
+	Name *IetfNetconfMonitoring_NetconfDatastoreType `yang:"name,key=1"`
 
 	// Locks is container /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks (state).
 	// Who holds which lock on the datastore; absent when there
@@ -124,34 +107,17 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks struct {
 
 // AppendPartialLock appends entry e to PartialLock, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) AppendPartialLock(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) error {
-	if e.LockID == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock", "lock-id")
-	}
-	if x.GetPartialLock(*e.LockID) != nil {
-		return genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
-	}
-	x.PartialLock = append(x.PartialLock, e)
-	return nil
+	return genimpl.Append(&x.PartialLock, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
 }
 
 // GetPartialLock returns the entry of PartialLock with the given keys, nil if none.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) GetPartialLock(kLockID uint32) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock {
-	for _, e := range x.PartialLock {
-		if e.LockID != nil && *e.LockID == kLockID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.PartialLock, kLockID)
 }
 
 // NewPartialLock appends a new entry with the given keys to PartialLock and returns it; it fails when the keys are taken.
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) NewPartialLock(kLockID uint32) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock, error) {
-	if x.GetPartialLock(kLockID) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
-	}
-	e := &IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock{LockID: &kLockID}
-	x.PartialLock = append(x.PartialLock, e)
-	return e, nil
+	return genimpl.New(&x.PartialLock, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock", kLockID)
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock is the container
@@ -185,7 +151,7 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock s
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/lock-id (state).
 	// The lock's identifier, as returned by the
 	// <partial-lock> reply.
-	LockID *uint32 `yang:"lock-id"`
+	LockID *uint32 `yang:"lock-id,key=1"`
 
 	// LockedBySession is leaf
 	// /ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock/locked-by-session
@@ -226,40 +192,17 @@ type IetfNetconfMonitoring_NetconfState_Schemas struct {
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) AppendSchema(e *IetfNetconfMonitoring_NetconfState_Schemas_Schema) error {
-	if e.Identifier == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/schemas/schema", "identifier")
-	}
-	if e.Version == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/schemas/schema", "version")
-	}
-	if e.Format == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/schemas/schema", "format")
-	}
-	if x.GetSchema(*e.Identifier, *e.Version, *e.Format) != nil {
-		return genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/schemas/schema")
-	}
-	x.Schema = append(x.Schema, e)
-	return nil
+	return genimpl.Append(&x.Schema, e, "/ietf-netconf-monitoring:netconf-state/schemas/schema")
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) GetSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) *IetfNetconfMonitoring_NetconfState_Schemas_Schema {
-	for _, e := range x.Schema {
-		if e.Identifier != nil && *e.Identifier == kIdentifier && e.Version != nil && *e.Version == kVersion && e.Format != nil && *e.Format == kFormat {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get3(x.Schema, kIdentifier, kVersion, kFormat)
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) NewSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) (*IetfNetconfMonitoring_NetconfState_Schemas_Schema, error) {
-	if x.GetSchema(kIdentifier, kVersion, kFormat) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/schemas/schema")
-	}
-	e := &IetfNetconfMonitoring_NetconfState_Schemas_Schema{Identifier: &kIdentifier, Version: &kVersion, Format: &kFormat}
-	x.Schema = append(x.Schema, e)
-	return e, nil
+	return genimpl.New3(&x.Schema, "/ietf-netconf-monitoring:netconf-state/schemas/schema", kIdentifier, kVersion, kFormat)
 }
 
 // IetfNetconfMonitoring_NetconfState_Schemas_Schema is an entry of the list
@@ -272,16 +215,16 @@ type IetfNetconfMonitoring_NetconfState_Schemas_Schema struct {
 	// Identifier is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/identifier (state).
 	// The schema's name: for a YANG module or submodule, its
 	// name.
-	Identifier *string `yang:"identifier"`
+	Identifier *string `yang:"identifier,key=1"`
 
 	// Version is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/version (state).
 	// The schema's version: for YANG, its newest revision
 	// date, or empty when it has none.
-	Version *string `yang:"version"`
+	Version *string `yang:"version,key=2"`
 
 	// Format is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/format (state).
 	// The language the schema is written in.
-	Format *IetfNetconfMonitoring_SchemaFormat `yang:"format"`
+	Format *IetfNetconfMonitoring_SchemaFormat `yang:"format,key=3"`
 
 	// Namespace is leaf /ietf-netconf-monitoring:netconf-state/schemas/schema/namespace (state,
 	// mandatory).
@@ -308,34 +251,17 @@ type IetfNetconfMonitoring_NetconfState_Sessions struct {
 
 // AppendSession appends entry e to Session, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) AppendSession(e *IetfNetconfMonitoring_NetconfState_Sessions_Session) error {
-	if e.SessionID == nil {
-		return genimpl.MissingKey("/ietf-netconf-monitoring:netconf-state/sessions/session", "session-id")
-	}
-	if x.GetSession(*e.SessionID) != nil {
-		return genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/sessions/session")
-	}
-	x.Session = append(x.Session, e)
-	return nil
+	return genimpl.Append(&x.Session, e, "/ietf-netconf-monitoring:netconf-state/sessions/session")
 }
 
 // GetSession returns the entry of Session with the given keys, nil if none.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) GetSession(kSessionID uint32) *IetfNetconfMonitoring_NetconfState_Sessions_Session {
-	for _, e := range x.Session {
-		if e.SessionID != nil && *e.SessionID == kSessionID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Session, kSessionID)
 }
 
 // NewSession appends a new entry with the given keys to Session and returns it; it fails when the keys are taken.
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) NewSession(kSessionID uint32) (*IetfNetconfMonitoring_NetconfState_Sessions_Session, error) {
-	if x.GetSession(kSessionID) != nil {
-		return nil, genimpl.Duplicate("/ietf-netconf-monitoring:netconf-state/sessions/session")
-	}
-	e := &IetfNetconfMonitoring_NetconfState_Sessions_Session{SessionID: &kSessionID}
-	x.Session = append(x.Session, e)
-	return e, nil
+	return genimpl.New(&x.Session, "/ietf-netconf-monitoring:netconf-state/sessions/session", kSessionID)
 }
 
 // IetfNetconfMonitoring_NetconfState_Sessions_Session is an entry of the list
@@ -347,7 +273,7 @@ func (x *IetfNetconfMonitoring_NetconfState_Sessions) NewSession(kSessionID uint
 type IetfNetconfMonitoring_NetconfState_Sessions_Session struct {
 	// SessionID is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/session-id (state).
 	// The session's identifier, as sent in its <hello>.
-	SessionID *uint32 `yang:"session-id"`
+	SessionID *uint32 `yang:"session-id,key=1"`
 
 	// Transport is leaf /ietf-netconf-monitoring:netconf-state/sessions/session/transport (state,
 	// mandatory).

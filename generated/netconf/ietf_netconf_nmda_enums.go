@@ -50,22 +50,18 @@ const (
 	IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded IetfNetconfNmda_GetDataInput_MaxDepthEnum = 0 // unbounded
 )
 
+// enumIetfNetconfNmda_GetDataInput_MaxDepthEnum is the table of IetfNetconfNmda_GetDataInput_MaxDepthEnum's names and values.
+var enumIetfNetconfNmda_GetDataInput_MaxDepthEnum = genimpl.Enum{Type: "IetfNetconfNmda_GetDataInput_MaxDepthEnum", Names: []string{"unbounded"}}
+
 // String returns the YANG name of e, or IetfNetconfNmda_GetDataInput_MaxDepthEnum(<value>) for a value that is not one.
 func (e IetfNetconfNmda_GetDataInput_MaxDepthEnum) String() string {
-	switch e {
-	case IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded:
-		return "unbounded"
-	}
-	return "IetfNetconfNmda_GetDataInput_MaxDepthEnum(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.String(int32(e))
 }
 
 // ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum returns the value of IetfNetconfNmda_GetDataInput_MaxDepthEnum named s; ok is false when none is.
 func ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum(s string) (v IetfNetconfNmda_GetDataInput_MaxDepthEnum, ok bool) {
-	switch s {
-	case "unbounded":
-		return IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.Parse(s)
+	return IetfNetconfNmda_GetDataInput_MaxDepthEnum(i), ok
 }
 
 // IetfNetconfNmda_GetDataInput_MaxDepth is the union of /ietf-netconf-nmda:get-data/input/max-depth: one of IetfNetconfNmda_GetDataInput_MaxDepth_Uint16, IetfNetconfNmda_GetDataInput_MaxDepth_Enum.
@@ -107,28 +103,16 @@ const (
 	IetfNetconfNmda_EditDataInput_DefaultOperation_None    IetfNetconfNmda_EditDataInput_DefaultOperation = 2 // none
 )
 
+// enumIetfNetconfNmda_EditDataInput_DefaultOperation is the table of IetfNetconfNmda_EditDataInput_DefaultOperation's names and values.
+var enumIetfNetconfNmda_EditDataInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconfNmda_EditDataInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
+
 // String returns the YANG name of e, or IetfNetconfNmda_EditDataInput_DefaultOperation(<value>) for a value that is not one.
 func (e IetfNetconfNmda_EditDataInput_DefaultOperation) String() string {
-	switch e {
-	case IetfNetconfNmda_EditDataInput_DefaultOperation_Merge:
-		return "merge"
-	case IetfNetconfNmda_EditDataInput_DefaultOperation_Replace:
-		return "replace"
-	case IetfNetconfNmda_EditDataInput_DefaultOperation_None:
-		return "none"
-	}
-	return "IetfNetconfNmda_EditDataInput_DefaultOperation(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfNmda_EditDataInput_DefaultOperation.String(int32(e))
 }
 
 // ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value of IetfNetconfNmda_EditDataInput_DefaultOperation named s; ok is false when none is.
 func ParseIetfNetconfNmda_EditDataInput_DefaultOperation(s string) (v IetfNetconfNmda_EditDataInput_DefaultOperation, ok bool) {
-	switch s {
-	case "merge":
-		return IetfNetconfNmda_EditDataInput_DefaultOperation_Merge, true
-	case "replace":
-		return IetfNetconfNmda_EditDataInput_DefaultOperation_Replace, true
-	case "none":
-		return IetfNetconfNmda_EditDataInput_DefaultOperation_None, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfNmda_EditDataInput_DefaultOperation.Parse(s)
+	return IetfNetconfNmda_EditDataInput_DefaultOperation(i), ok
 }

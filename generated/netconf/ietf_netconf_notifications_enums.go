@@ -16,26 +16,18 @@ const (
 	IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup IetfNetconfNotifications_NetconfConfigChange_Datastore = 1 // startup
 )
 
+// enumIetfNetconfNotifications_NetconfConfigChange_Datastore is the table of IetfNetconfNotifications_NetconfConfigChange_Datastore's names and values.
+var enumIetfNetconfNotifications_NetconfConfigChange_Datastore = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfigChange_Datastore", Names: []string{"running", "startup"}}
+
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfigChange_Datastore(<value>) for a value that is not one.
 func (e IetfNetconfNotifications_NetconfConfigChange_Datastore) String() string {
-	switch e {
-	case IetfNetconfNotifications_NetconfConfigChange_Datastore_Running:
-		return "running"
-	case IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup:
-		return "startup"
-	}
-	return "IetfNetconfNotifications_NetconfConfigChange_Datastore(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfNotifications_NetconfConfigChange_Datastore.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfConfigChange_Datastore returns the value of IetfNetconfNotifications_NetconfConfigChange_Datastore named s; ok is false when none is.
 func ParseIetfNetconfNotifications_NetconfConfigChange_Datastore(s string) (v IetfNetconfNotifications_NetconfConfigChange_Datastore, ok bool) {
-	switch s {
-	case "running":
-		return IetfNetconfNotifications_NetconfConfigChange_Datastore_Running, true
-	case "startup":
-		return IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfNotifications_NetconfConfigChange_Datastore.Parse(s)
+	return IetfNetconfNotifications_NetconfConfigChange_Datastore(i), ok
 }
 
 // IetfNetconf_EditOperationType is the enumeration typedef ietf-netconf:edit-operation-type; its values are the YANG enum values.
@@ -50,38 +42,18 @@ const (
 	IetfNetconf_EditOperationType_Remove  IetfNetconf_EditOperationType = 4 // remove
 )
 
+// enumIetfNetconf_EditOperationType is the table of IetfNetconf_EditOperationType's names and values.
+var enumIetfNetconf_EditOperationType = genimpl.Enum{Type: "IetfNetconf_EditOperationType", Names: []string{"merge", "replace", "create", "delete", "remove"}}
+
 // String returns the YANG name of e, or IetfNetconf_EditOperationType(<value>) for a value that is not one.
 func (e IetfNetconf_EditOperationType) String() string {
-	switch e {
-	case IetfNetconf_EditOperationType_Merge:
-		return "merge"
-	case IetfNetconf_EditOperationType_Replace:
-		return "replace"
-	case IetfNetconf_EditOperationType_Create:
-		return "create"
-	case IetfNetconf_EditOperationType_Delete:
-		return "delete"
-	case IetfNetconf_EditOperationType_Remove:
-		return "remove"
-	}
-	return "IetfNetconf_EditOperationType(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconf_EditOperationType.String(int32(e))
 }
 
 // ParseIetfNetconf_EditOperationType returns the value of IetfNetconf_EditOperationType named s; ok is false when none is.
 func ParseIetfNetconf_EditOperationType(s string) (v IetfNetconf_EditOperationType, ok bool) {
-	switch s {
-	case "merge":
-		return IetfNetconf_EditOperationType_Merge, true
-	case "replace":
-		return IetfNetconf_EditOperationType_Replace, true
-	case "create":
-		return IetfNetconf_EditOperationType_Create, true
-	case "delete":
-		return IetfNetconf_EditOperationType_Delete, true
-	case "remove":
-		return IetfNetconf_EditOperationType_Remove, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconf_EditOperationType.Parse(s)
+	return IetfNetconf_EditOperationType(i), ok
 }
 
 // IetfNetconfNotifications_NetconfSessionEnd_TerminationReason is the enumeration of /ietf-netconf-notifications:netconf-session-end/termination-reason; its values are the YANG enum values.
@@ -97,42 +69,18 @@ const (
 	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other    IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 5 // other
 )
 
+// enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason is the table of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason's names and values.
+var enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason", Names: []string{"closed", "killed", "dropped", "timeout", "bad-hello", "other"}}
+
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(<value>) for a value that is not one.
 func (e IetfNetconfNotifications_NetconfSessionEnd_TerminationReason) String() string {
-	switch e {
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Closed:
-		return "closed"
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Killed:
-		return "killed"
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Dropped:
-		return "dropped"
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Timeout:
-		return "timeout"
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_BadHello:
-		return "bad-hello"
-	case IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other:
-		return "other"
-	}
-	return "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason returns the value of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason named s; ok is false when none is.
 func ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason(s string) (v IetfNetconfNotifications_NetconfSessionEnd_TerminationReason, ok bool) {
-	switch s {
-	case "closed":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Closed, true
-	case "killed":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Killed, true
-	case "dropped":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Dropped, true
-	case "timeout":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Timeout, true
-	case "bad-hello":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_BadHello, true
-	case "other":
-		return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.Parse(s)
+	return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(i), ok
 }
 
 // IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent is the enumeration of /ietf-netconf-notifications:netconf-confirmed-commit/confirm-event; its values are the YANG enum values.
@@ -147,36 +95,16 @@ const (
 	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 4 // complete
 )
 
+// enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent is the table of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent's names and values.
+var enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent", Names: []string{"start", "cancel", "timeout", "extend", "complete"}}
+
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(<value>) for a value that is not one.
 func (e IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent) String() string {
-	switch e {
-	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Start:
-		return "start"
-	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Cancel:
-		return "cancel"
-	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Timeout:
-		return "timeout"
-	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Extend:
-		return "extend"
-	case IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete:
-		return "complete"
-	}
-	return "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent returns the value of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent named s; ok is false when none is.
 func ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(s string) (v IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent, ok bool) {
-	switch s {
-	case "start":
-		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Start, true
-	case "cancel":
-		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Cancel, true
-	case "timeout":
-		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Timeout, true
-	case "extend":
-		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Extend, true
-	case "complete":
-		return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete, true
-	}
-	return 0, false
+	i, ok := enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.Parse(s)
+	return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(i), ok
 }

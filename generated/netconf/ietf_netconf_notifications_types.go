@@ -3,6 +3,10 @@
 
 package netconf
 
+import (
+	"github.com/ncws/ncws/pkg/genimpl"
+)
+
 // IetfNetconfNotifications_NetconfConfigChange is the content of notification
 // /ietf-netconf-notifications:netconf-config-change.
 type IetfNetconfNotifications_NetconfConfigChange struct {
@@ -22,8 +26,7 @@ type IetfNetconfNotifications_NetconfConfigChange struct {
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
 func (x *IetfNetconfNotifications_NetconfConfigChange) AppendEdit(e *IetfNetconfNotifications_NetconfConfigChange_Edit) error {
-	x.Edit = append(x.Edit, e)
-	return nil
+	return genimpl.Append(&x.Edit, e, "/ietf-netconf-notifications:netconf-config-change/edit")
 }
 
 // IetfNetconfNotifications_NetconfConfigChange_ChangedBy is the container

@@ -74,26 +74,18 @@ const (
 	IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = 2 // suspended
 )
 
+// enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State is the table of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State's names and values.
+var enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = genimpl.Enum{Type: "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State", Names: []string{"active", "suspended"}, Values: []int32{1, 2}}
+
 // String returns the YANG name of e, or IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(<value>) for a value that is not one.
 func (e IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State) String() string {
-	switch e {
-	case IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Active:
-		return "active"
-	case IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended:
-		return "suspended"
-	}
-	return "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.String(int32(e))
 }
 
 // ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State returns the value of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State named s; ok is false when none is.
 func ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(s string) (v IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State, ok bool) {
-	switch s {
-	case "active":
-		return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Active, true
-	case "suspended":
-		return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended, true
-	}
-	return 0, false
+	i, ok := enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.Parse(s)
+	return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(i), ok
 }
 
 // IetfYANGPush_ChangeType is the enumeration typedef ietf-yang-push:change-type; its values are the YANG enum values.
@@ -108,38 +100,16 @@ const (
 	IetfYANGPush_ChangeType_Replace IetfYANGPush_ChangeType = 4 // replace
 )
 
+// enumIetfYANGPush_ChangeType is the table of IetfYANGPush_ChangeType's names and values.
+var enumIetfYANGPush_ChangeType = genimpl.Enum{Type: "IetfYANGPush_ChangeType", Names: []string{"create", "delete", "insert", "move", "replace"}}
+
 // String returns the YANG name of e, or IetfYANGPush_ChangeType(<value>) for a value that is not one.
-func (e IetfYANGPush_ChangeType) String() string {
-	switch e {
-	case IetfYANGPush_ChangeType_Create:
-		return "create"
-	case IetfYANGPush_ChangeType_Delete:
-		return "delete"
-	case IetfYANGPush_ChangeType_Insert:
-		return "insert"
-	case IetfYANGPush_ChangeType_Move:
-		return "move"
-	case IetfYANGPush_ChangeType_Replace:
-		return "replace"
-	}
-	return "IetfYANGPush_ChangeType(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e IetfYANGPush_ChangeType) String() string { return enumIetfYANGPush_ChangeType.String(int32(e)) }
 
 // ParseIetfYANGPush_ChangeType returns the value of IetfYANGPush_ChangeType named s; ok is false when none is.
 func ParseIetfYANGPush_ChangeType(s string) (v IetfYANGPush_ChangeType, ok bool) {
-	switch s {
-	case "create":
-		return IetfYANGPush_ChangeType_Create, true
-	case "delete":
-		return IetfYANGPush_ChangeType_Delete, true
-	case "insert":
-		return IetfYANGPush_ChangeType_Insert, true
-	case "move":
-		return IetfYANGPush_ChangeType_Move, true
-	case "replace":
-		return IetfYANGPush_ChangeType_Replace, true
-	}
-	return 0, false
+	i, ok := enumIetfYANGPush_ChangeType.Parse(s)
+	return IetfYANGPush_ChangeType(i), ok
 }
 
 // IetfSubscribedNotifications_SubscriptionSuspendedReason holds identityref values derived from ietf-subscribed-notifications:subscription-suspended-reason, as "module:identity".

@@ -18,34 +18,17 @@ type IetfSubscribedNotifications_Streams struct {
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
 func (x *IetfSubscribedNotifications_Streams) AppendStream(e *IetfSubscribedNotifications_Streams_Stream) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-subscribed-notifications:streams/stream", "name")
-	}
-	if x.GetStream(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-subscribed-notifications:streams/stream")
-	}
-	x.Stream = append(x.Stream, e)
-	return nil
+	return genimpl.Append(&x.Stream, e, "/ietf-subscribed-notifications:streams/stream")
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
 func (x *IetfSubscribedNotifications_Streams) GetStream(kName string) *IetfSubscribedNotifications_Streams_Stream {
-	for _, e := range x.Stream {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Stream, kName)
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
 func (x *IetfSubscribedNotifications_Streams) NewStream(kName string) (*IetfSubscribedNotifications_Streams_Stream, error) {
-	if x.GetStream(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:streams/stream")
-	}
-	e := &IetfSubscribedNotifications_Streams_Stream{Name: &kName}
-	x.Stream = append(x.Stream, e)
-	return e, nil
+	return genimpl.New(&x.Stream, "/ietf-subscribed-notifications:streams/stream", kName)
 }
 
 // IetfSubscribedNotifications_Streams_Stream is an entry of the list
@@ -57,7 +40,7 @@ func (x *IetfSubscribedNotifications_Streams) NewStream(kName string) (*IetfSubs
 type IetfSubscribedNotifications_Streams_Stream struct {
 	// Name is leaf /ietf-subscribed-notifications:streams/stream/name (state).
 	// The stream's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Description is leaf /ietf-subscribed-notifications:streams/stream/description (state).
 	// What the stream carries.
@@ -97,66 +80,32 @@ type IetfSubscribedNotifications_Filters struct {
 
 // AppendStreamFilter appends entry e to StreamFilter, refusing an entry without its keys or with the keys of another.
 func (x *IetfSubscribedNotifications_Filters) AppendStreamFilter(e *IetfSubscribedNotifications_Filters_StreamFilter) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-subscribed-notifications:filters/stream-filter", "name")
-	}
-	if x.GetStreamFilter(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-subscribed-notifications:filters/stream-filter")
-	}
-	x.StreamFilter = append(x.StreamFilter, e)
-	return nil
+	return genimpl.Append(&x.StreamFilter, e, "/ietf-subscribed-notifications:filters/stream-filter")
 }
 
 // GetStreamFilter returns the entry of StreamFilter with the given keys, nil if none.
 func (x *IetfSubscribedNotifications_Filters) GetStreamFilter(kName string) *IetfSubscribedNotifications_Filters_StreamFilter {
-	for _, e := range x.StreamFilter {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.StreamFilter, kName)
 }
 
 // NewStreamFilter appends a new entry with the given keys to StreamFilter and returns it; it fails when the keys are taken.
 func (x *IetfSubscribedNotifications_Filters) NewStreamFilter(kName string) (*IetfSubscribedNotifications_Filters_StreamFilter, error) {
-	if x.GetStreamFilter(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:filters/stream-filter")
-	}
-	e := &IetfSubscribedNotifications_Filters_StreamFilter{Name: &kName}
-	x.StreamFilter = append(x.StreamFilter, e)
-	return e, nil
+	return genimpl.New(&x.StreamFilter, "/ietf-subscribed-notifications:filters/stream-filter", kName)
 }
 
 // AppendSelectionFilter appends entry e to SelectionFilter, refusing an entry without its keys or with the keys of another.
 func (x *IetfSubscribedNotifications_Filters) AppendSelectionFilter(e *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) error {
-	if e.FilterID == nil {
-		return genimpl.MissingKey("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", "filter-id")
-	}
-	if x.GetSelectionFilter(*e.FilterID) != nil {
-		return genimpl.Duplicate("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
-	}
-	x.SelectionFilter = append(x.SelectionFilter, e)
-	return nil
+	return genimpl.Append(&x.SelectionFilter, e, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
 }
 
 // GetSelectionFilter returns the entry of SelectionFilter with the given keys, nil if none.
 func (x *IetfSubscribedNotifications_Filters) GetSelectionFilter(kFilterID string) *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter {
-	for _, e := range x.SelectionFilter {
-		if e.FilterID != nil && *e.FilterID == kFilterID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.SelectionFilter, kFilterID)
 }
 
 // NewSelectionFilter appends a new entry with the given keys to SelectionFilter and returns it; it fails when the keys are taken.
 func (x *IetfSubscribedNotifications_Filters) NewSelectionFilter(kFilterID string) (*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter, error) {
-	if x.GetSelectionFilter(kFilterID) != nil {
-		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
-	}
-	e := &IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter{FilterID: &kFilterID}
-	x.SelectionFilter = append(x.SelectionFilter, e)
-	return e, nil
+	return genimpl.New(&x.SelectionFilter, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", kFilterID)
 }
 
 // IetfSubscribedNotifications_Filters_StreamFilter is an entry of the list
@@ -168,7 +117,7 @@ func (x *IetfSubscribedNotifications_Filters) NewSelectionFilter(kFilterID strin
 type IetfSubscribedNotifications_Filters_StreamFilter struct {
 	// Name is leaf /ietf-subscribed-notifications:filters/stream-filter/name (config).
 	// The filter's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// StreamSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:filters/stream-filter/stream-subtree-filter (config).
@@ -199,7 +148,7 @@ type IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter struct {
 	// FilterID is leaf /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/filter-id
 	// (config).
 	// The filter's name.
-	FilterID *string `yang:"filter-id"`
+	FilterID *string `yang:"filter-id,key=1"`
 
 	// DatastoreSubtreeFilter is anydata
 	// /ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter/datastore-subtree-filter
@@ -233,34 +182,17 @@ type IetfSubscribedNotifications_Subscriptions struct {
 
 // AppendSubscription appends entry e to Subscription, refusing an entry without its keys or with the keys of another.
 func (x *IetfSubscribedNotifications_Subscriptions) AppendSubscription(e *IetfSubscribedNotifications_Subscriptions_Subscription) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/ietf-subscribed-notifications:subscriptions/subscription", "id")
-	}
-	if x.GetSubscription(*e.ID) != nil {
-		return genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription")
-	}
-	x.Subscription = append(x.Subscription, e)
-	return nil
+	return genimpl.Append(&x.Subscription, e, "/ietf-subscribed-notifications:subscriptions/subscription")
 }
 
 // GetSubscription returns the entry of Subscription with the given keys, nil if none.
 func (x *IetfSubscribedNotifications_Subscriptions) GetSubscription(kID uint32) *IetfSubscribedNotifications_Subscriptions_Subscription {
-	for _, e := range x.Subscription {
-		if e.ID != nil && *e.ID == kID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Subscription, kID)
 }
 
 // NewSubscription appends a new entry with the given keys to Subscription and returns it; it fails when the keys are taken.
 func (x *IetfSubscribedNotifications_Subscriptions) NewSubscription(kID uint32) (*IetfSubscribedNotifications_Subscriptions_Subscription, error) {
-	if x.GetSubscription(kID) != nil {
-		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription")
-	}
-	e := &IetfSubscribedNotifications_Subscriptions_Subscription{ID: &kID}
-	x.Subscription = append(x.Subscription, e)
-	return e, nil
+	return genimpl.New(&x.Subscription, "/ietf-subscribed-notifications:subscriptions/subscription", kID)
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription is an entry of the list
@@ -272,7 +204,7 @@ func (x *IetfSubscribedNotifications_Subscriptions) NewSubscription(kID uint32) 
 type IetfSubscribedNotifications_Subscriptions_Subscription struct {
 	// ID is leaf /ietf-subscribed-notifications:subscriptions/subscription/id (config).
 	// The subscription's identifier, unique in the publisher.
-	ID *uint32 `yang:"id"`
+	ID *uint32 `yang:"id,key=1"`
 
 	// StreamFilterName is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/stream-filter-name (config, mandatory).
@@ -394,34 +326,17 @@ type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers struct {
 
 // AppendReceiver appends entry e to Receiver, refusing an entry without its keys or with the keys of another.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) AppendReceiver(e *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver", "name")
-	}
-	if x.GetReceiver(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
-	}
-	x.Receiver = append(x.Receiver, e)
-	return nil
+	return genimpl.Append(&x.Receiver, e, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
 }
 
 // GetReceiver returns the entry of Receiver with the given keys, nil if none.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) GetReceiver(kName string) *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver {
-	for _, e := range x.Receiver {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Receiver, kName)
 }
 
 // NewReceiver appends a new entry with the given keys to Receiver and returns it; it fails when the keys are taken.
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) NewReceiver(kName string) (*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver, error) {
-	if x.GetReceiver(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
-	}
-	e := &IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver{Name: &kName}
-	x.Receiver = append(x.Receiver, e)
-	return e, nil
+	return genimpl.New(&x.Receiver, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver", kName)
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver is an entry of the list
@@ -434,7 +349,7 @@ type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver s
 	// Name is leaf /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/name
 	// (config).
 	// The receiver's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// SentEventRecords is leaf
 	// /ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver/sent-event-records

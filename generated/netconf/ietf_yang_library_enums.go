@@ -16,24 +16,16 @@ const (
 	IetfYANGLibrary_ModulesState_Module_ConformanceType_Import    IetfYANGLibrary_ModulesState_Module_ConformanceType = 1 // import
 )
 
+// enumIetfYANGLibrary_ModulesState_Module_ConformanceType is the table of IetfYANGLibrary_ModulesState_Module_ConformanceType's names and values.
+var enumIetfYANGLibrary_ModulesState_Module_ConformanceType = genimpl.Enum{Type: "IetfYANGLibrary_ModulesState_Module_ConformanceType", Names: []string{"implement", "import"}}
+
 // String returns the YANG name of e, or IetfYANGLibrary_ModulesState_Module_ConformanceType(<value>) for a value that is not one.
 func (e IetfYANGLibrary_ModulesState_Module_ConformanceType) String() string {
-	switch e {
-	case IetfYANGLibrary_ModulesState_Module_ConformanceType_Implement:
-		return "implement"
-	case IetfYANGLibrary_ModulesState_Module_ConformanceType_Import:
-		return "import"
-	}
-	return "IetfYANGLibrary_ModulesState_Module_ConformanceType(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfYANGLibrary_ModulesState_Module_ConformanceType.String(int32(e))
 }
 
 // ParseIetfYANGLibrary_ModulesState_Module_ConformanceType returns the value of IetfYANGLibrary_ModulesState_Module_ConformanceType named s; ok is false when none is.
 func ParseIetfYANGLibrary_ModulesState_Module_ConformanceType(s string) (v IetfYANGLibrary_ModulesState_Module_ConformanceType, ok bool) {
-	switch s {
-	case "implement":
-		return IetfYANGLibrary_ModulesState_Module_ConformanceType_Implement, true
-	case "import":
-		return IetfYANGLibrary_ModulesState_Module_ConformanceType_Import, true
-	}
-	return 0, false
+	i, ok := enumIetfYANGLibrary_ModulesState_Module_ConformanceType.Parse(s)
+	return IetfYANGLibrary_ModulesState_Module_ConformanceType(i), ok
 }

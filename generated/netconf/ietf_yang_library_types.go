@@ -35,98 +35,47 @@ type IetfYANGLibrary_YANGLibrary struct {
 
 // AppendModuleSet appends entry e to ModuleSet, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary) AppendModuleSet(e *IetfYANGLibrary_YANGLibrary_ModuleSet) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set", "name")
-	}
-	if x.GetModuleSet(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/module-set")
-	}
-	x.ModuleSet = append(x.ModuleSet, e)
-	return nil
+	return genimpl.Append(&x.ModuleSet, e, "/ietf-yang-library:yang-library/module-set")
 }
 
 // GetModuleSet returns the entry of ModuleSet with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary) GetModuleSet(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet {
-	for _, e := range x.ModuleSet {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.ModuleSet, kName)
 }
 
 // NewModuleSet appends a new entry with the given keys to ModuleSet and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary) NewModuleSet(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet, error) {
-	if x.GetModuleSet(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_ModuleSet{Name: &kName}
-	x.ModuleSet = append(x.ModuleSet, e)
-	return e, nil
+	return genimpl.New(&x.ModuleSet, "/ietf-yang-library:yang-library/module-set", kName)
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary) AppendSchema(e *IetfYANGLibrary_YANGLibrary_Schema) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/schema", "name")
-	}
-	if x.GetSchema(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/schema")
-	}
-	x.Schema = append(x.Schema, e)
-	return nil
+	return genimpl.Append(&x.Schema, e, "/ietf-yang-library:yang-library/schema")
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary) GetSchema(kName string) *IetfYANGLibrary_YANGLibrary_Schema {
-	for _, e := range x.Schema {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Schema, kName)
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary) NewSchema(kName string) (*IetfYANGLibrary_YANGLibrary_Schema, error) {
-	if x.GetSchema(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/schema")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_Schema{Name: &kName}
-	x.Schema = append(x.Schema, e)
-	return e, nil
+	return genimpl.New(&x.Schema, "/ietf-yang-library:yang-library/schema", kName)
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary) AppendDatastore(e *IetfYANGLibrary_YANGLibrary_Datastore) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/datastore", "name")
-	}
-	if x.GetDatastore(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/datastore")
-	}
-	x.Datastore = append(x.Datastore, e)
-	return nil
+	return genimpl.Append(&x.Datastore, e, "/ietf-yang-library:yang-library/datastore")
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary) GetDatastore(kName IetfDatastores_Datastore) *IetfYANGLibrary_YANGLibrary_Datastore {
-	for _, e := range x.Datastore {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Datastore, kName)
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary) NewDatastore(kName IetfDatastores_Datastore) (*IetfYANGLibrary_YANGLibrary_Datastore, error) {
-	if x.GetDatastore(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/datastore")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_Datastore{Name: &kName}
-	x.Datastore = append(x.Datastore, e)
-	return e, nil
+	return genimpl.New(&x.Datastore, "/ietf-yang-library:yang-library/datastore", kName)
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet is an entry of the list
@@ -138,7 +87,7 @@ func (x *IetfYANGLibrary_YANGLibrary) NewDatastore(kName IetfDatastores_Datastor
 type IetfYANGLibrary_YANGLibrary_ModuleSet struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/name (state).
 	// The module set's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Module is list /ietf-yang-library:yang-library/module-set/module (state).
 	// An implemented module, with its submodules, features and
@@ -154,69 +103,32 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet struct {
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/module", "name")
-	}
-	if x.GetModule(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module")
-	}
-	x.Module = append(x.Module, e)
-	return nil
+	return genimpl.Append(&x.Module, e, "/ietf-yang-library:yang-library/module-set/module")
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetModule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module {
-	for _, e := range x.Module {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Module, kName)
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewModule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module, error) {
-	if x.GetModule(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_Module{Name: &kName}
-	x.Module = append(x.Module, e)
-	return e, nil
+	return genimpl.New(&x.Module, "/ietf-yang-library:yang-library/module-set/module", kName)
 }
 
 // AppendImportOnlyModule appends entry e to ImportOnlyModule, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendImportOnlyModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/import-only-module", "name")
-	}
-	if e.Revision == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/import-only-module", "revision")
-	}
-	if x.GetImportOnlyModule(*e.Name, *e.Revision) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module")
-	}
-	x.ImportOnlyModule = append(x.ImportOnlyModule, e)
-	return nil
+	return genimpl.Append(&x.ImportOnlyModule, e, "/ietf-yang-library:yang-library/module-set/import-only-module")
 }
 
 // GetImportOnlyModule returns the entry of ImportOnlyModule with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetImportOnlyModule(kName string, kRevision string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule {
-	for _, e := range x.ImportOnlyModule {
-		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.ImportOnlyModule, kName, kRevision)
 }
 
 // NewImportOnlyModule appends a new entry with the given keys to ImportOnlyModule and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewImportOnlyModule(kName string, kRevision string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule, error) {
-	if x.GetImportOnlyModule(kName, kRevision) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule{Name: &kName, Revision: &kRevision}
-	x.ImportOnlyModule = append(x.ImportOnlyModule, e)
-	return e, nil
+	return genimpl.New2(&x.ImportOnlyModule, "/ietf-yang-library:yang-library/module-set/import-only-module", kName, kRevision)
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_Module is an entry of the list
@@ -229,7 +141,7 @@ func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewImportOnlyModule(kName string
 type IetfYANGLibrary_YANGLibrary_ModuleSet_Module struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/name (state, mandatory).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/module/revision (state).
 	// The revision, when the module or submodule has one.
@@ -261,34 +173,17 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_Module struct {
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/module/submodule", "name")
-	}
-	if x.GetSubmodule(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module/submodule")
-	}
-	x.Submodule = append(x.Submodule, e)
-	return nil
+	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule {
-	for _, e := range x.Submodule {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Submodule, kName)
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule, error) {
-	if x.GetSubmodule(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/module/submodule")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule{Name: &kName}
-	x.Submodule = append(x.Submodule, e)
-	return e, nil
+	return genimpl.New(&x.Submodule, "/ietf-yang-library:yang-library/module-set/module/submodule", kName)
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule is an entry of the list
@@ -300,7 +195,7 @@ func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) NewSubmodule(kName string
 type IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/module/submodule/name (state, mandatory).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/module/submodule/revision (state).
 	// The revision, when the module or submodule has one.
@@ -323,12 +218,12 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule struct {
 type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/name (state).
 	// The module name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/import-only-module/revision (state).
 	// The module's revision, or an empty string when it has
 	// none.
-	Revision *string `yang:"revision"`
+	Revision *string `yang:"revision,key=2"`
 
 	// Namespace is leaf /ietf-yang-library:yang-library/module-set/import-only-module/namespace (state,
 	// mandatory).
@@ -348,34 +243,17 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule struct {
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:yang-library/module-set/import-only-module/submodule", "name")
-	}
-	if x.GetSubmodule(*e.Name) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
-	}
-	x.Submodule = append(x.Submodule, e)
-	return nil
+	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule {
-	for _, e := range x.Submodule {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Submodule, kName)
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule, error) {
-	if x.GetSubmodule(kName) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
-	}
-	e := &IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule{Name: &kName}
-	x.Submodule = append(x.Submodule, e)
-	return e, nil
+	return genimpl.New(&x.Submodule, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule", kName)
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule is an entry of the list
@@ -388,7 +266,7 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule struct {
 	// Name is leaf /ietf-yang-library:yang-library/module-set/import-only-module/submodule/name (state,
 	// mandatory).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:yang-library/module-set/import-only-module/submodule/revision
 	// (state).
@@ -413,7 +291,7 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule struct {
 type IetfYANGLibrary_YANGLibrary_Schema struct {
 	// Name is leaf /ietf-yang-library:yang-library/schema/name (state).
 	// The schema's name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// ModuleSet is leaf-list /ietf-yang-library:yang-library/schema/module-set (state).
 	// The module sets that make up the schema.
@@ -431,7 +309,7 @@ type IetfYANGLibrary_YANGLibrary_Schema struct {
 type IetfYANGLibrary_YANGLibrary_Datastore struct {
 	// Name is leaf /ietf-yang-library:yang-library/datastore/name (state).
 	// The datastore.
-	Name *IetfDatastores_Datastore `yang:"name"`
+	Name *IetfDatastores_Datastore `yang:"name,key=1"`
 
 	// Schema is leaf /ietf-yang-library:yang-library/datastore/schema (state, mandatory).
 	// The schema the datastore uses.
@@ -455,37 +333,17 @@ type IetfYANGLibrary_ModulesState struct {
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_ModulesState) AppendModule(e *IetfYANGLibrary_ModulesState_Module) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module", "name")
-	}
-	if e.Revision == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module", "revision")
-	}
-	if x.GetModule(*e.Name, *e.Revision) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:modules-state/module")
-	}
-	x.Module = append(x.Module, e)
-	return nil
+	return genimpl.Append(&x.Module, e, "/ietf-yang-library:modules-state/module")
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
 func (x *IetfYANGLibrary_ModulesState) GetModule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module {
-	for _, e := range x.Module {
-		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Module, kName, kRevision)
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_ModulesState) NewModule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module, error) {
-	if x.GetModule(kName, kRevision) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module")
-	}
-	e := &IetfYANGLibrary_ModulesState_Module{Name: &kName, Revision: &kRevision}
-	x.Module = append(x.Module, e)
-	return e, nil
+	return genimpl.New2(&x.Module, "/ietf-yang-library:modules-state/module", kName, kRevision)
 }
 
 // IetfYANGLibrary_ModulesState_Module is an entry of the list /ietf-yang-library:modules-state/module
@@ -497,11 +355,11 @@ func (x *IetfYANGLibrary_ModulesState) NewModule(kName string, kRevision string)
 type IetfYANGLibrary_ModulesState_Module struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/name (state).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string `yang:"revision"`
+	Revision *string `yang:"revision,key=2"`
 
 	// Schema is leaf /ietf-yang-library:modules-state/module/schema (state).
 	// A URL of the text; absent when it can only be fetched
@@ -531,72 +389,32 @@ type IetfYANGLibrary_ModulesState_Module struct {
 
 // AppendDeviation appends entry e to Deviation, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_ModulesState_Module) AppendDeviation(e *IetfYANGLibrary_ModulesState_Module_Deviation) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/deviation", "name")
-	}
-	if e.Revision == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/deviation", "revision")
-	}
-	if x.GetDeviation(*e.Name, *e.Revision) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:modules-state/module/deviation")
-	}
-	x.Deviation = append(x.Deviation, e)
-	return nil
+	return genimpl.Append(&x.Deviation, e, "/ietf-yang-library:modules-state/module/deviation")
 }
 
 // GetDeviation returns the entry of Deviation with the given keys, nil if none.
 func (x *IetfYANGLibrary_ModulesState_Module) GetDeviation(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Deviation {
-	for _, e := range x.Deviation {
-		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Deviation, kName, kRevision)
 }
 
 // NewDeviation appends a new entry with the given keys to Deviation and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_ModulesState_Module) NewDeviation(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Deviation, error) {
-	if x.GetDeviation(kName, kRevision) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module/deviation")
-	}
-	e := &IetfYANGLibrary_ModulesState_Module_Deviation{Name: &kName, Revision: &kRevision}
-	x.Deviation = append(x.Deviation, e)
-	return e, nil
+	return genimpl.New2(&x.Deviation, "/ietf-yang-library:modules-state/module/deviation", kName, kRevision)
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGLibrary_ModulesState_Module) AppendSubmodule(e *IetfYANGLibrary_ModulesState_Module_Submodule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/submodule", "name")
-	}
-	if e.Revision == nil {
-		return genimpl.MissingKey("/ietf-yang-library:modules-state/module/submodule", "revision")
-	}
-	if x.GetSubmodule(*e.Name, *e.Revision) != nil {
-		return genimpl.Duplicate("/ietf-yang-library:modules-state/module/submodule")
-	}
-	x.Submodule = append(x.Submodule, e)
-	return nil
+	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:modules-state/module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
 func (x *IetfYANGLibrary_ModulesState_Module) GetSubmodule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Submodule {
-	for _, e := range x.Submodule {
-		if e.Name != nil && *e.Name == kName && e.Revision != nil && *e.Revision == kRevision {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Submodule, kName, kRevision)
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
 func (x *IetfYANGLibrary_ModulesState_Module) NewSubmodule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Submodule, error) {
-	if x.GetSubmodule(kName, kRevision) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-library:modules-state/module/submodule")
-	}
-	e := &IetfYANGLibrary_ModulesState_Module_Submodule{Name: &kName, Revision: &kRevision}
-	x.Submodule = append(x.Submodule, e)
-	return e, nil
+	return genimpl.New2(&x.Submodule, "/ietf-yang-library:modules-state/module/submodule", kName, kRevision)
 }
 
 // IetfYANGLibrary_ModulesState_Module_Deviation is an entry of the list
@@ -608,11 +426,11 @@ func (x *IetfYANGLibrary_ModulesState_Module) NewSubmodule(kName string, kRevisi
 type IetfYANGLibrary_ModulesState_Module_Deviation struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/deviation/name (state).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/deviation/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string `yang:"revision"`
+	Revision *string `yang:"revision,key=2"`
 }
 
 // IetfYANGLibrary_ModulesState_Module_Submodule is an entry of the list
@@ -624,11 +442,11 @@ type IetfYANGLibrary_ModulesState_Module_Deviation struct {
 type IetfYANGLibrary_ModulesState_Module_Submodule struct {
 	// Name is leaf /ietf-yang-library:modules-state/module/submodule/name (state).
 	// The module or submodule name.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Revision is leaf /ietf-yang-library:modules-state/module/submodule/revision (state).
 	// The revision, or an empty string when there is none.
-	Revision *string `yang:"revision"`
+	Revision *string `yang:"revision,key=2"`
 
 	// Schema is leaf /ietf-yang-library:modules-state/module/submodule/schema (state).
 	// A URL of the text; absent when it can only be fetched

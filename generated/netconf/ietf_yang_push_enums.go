@@ -21,46 +21,18 @@ const (
 	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 6 // remove
 )
 
+// enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation is the table of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation's names and values.
+var enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation", Names: []string{"create", "delete", "insert", "merge", "move", "replace", "remove"}}
+
 // String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(<value>) for a value that is not one.
 func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation) String() string {
-	switch e {
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create:
-		return "create"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete:
-		return "delete"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert:
-		return "insert"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge:
-		return "merge"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move:
-		return "move"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace:
-		return "replace"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove:
-		return "remove"
-	}
-	return "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.String(int32(e))
 }
 
 // ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation named s; ok is false when none is.
 func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation, ok bool) {
-	switch s {
-	case "create":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Create, true
-	case "delete":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Delete, true
-	case "insert":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Insert, true
-	case "merge":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Merge, true
-	case "move":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Move, true
-	case "replace":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Replace, true
-	case "remove":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove, true
-	}
-	return 0, false
+	i, ok := enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.Parse(s)
+	return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(i), ok
 }
 
 // IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where is the enumeration of /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/where; its values are the YANG enum values.
@@ -74,32 +46,16 @@ const (
 	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last   IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 3 // last
 )
 
+// enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where is the table of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where's names and values.
+var enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where", Names: []string{"before", "after", "first", "last"}}
+
 // String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(<value>) for a value that is not one.
 func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where) String() string {
-	switch e {
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before:
-		return "before"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After:
-		return "after"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First:
-		return "first"
-	case IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last:
-		return "last"
-	}
-	return "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.String(int32(e))
 }
 
 // ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where named s; ok is false when none is.
 func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where, ok bool) {
-	switch s {
-	case "before":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Before, true
-	case "after":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_After, true
-	case "first":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_First, true
-	case "last":
-		return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last, true
-	}
-	return 0, false
+	i, ok := enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.Parse(s)
+	return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(i), ok
 }

@@ -79,34 +79,17 @@ type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch struct {
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) AppendEdit(e *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) error {
-	if e.EditID == nil {
-		return genimpl.MissingKey("/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit", "edit-id")
-	}
-	if x.GetEdit(*e.EditID) != nil {
-		return genimpl.Duplicate("/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
-	}
-	x.Edit = append(x.Edit, e)
-	return nil
+	return genimpl.Append(&x.Edit, e, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
 }
 
 // GetEdit returns the entry of Edit with the given keys, nil if none.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) GetEdit(kEditID string) *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit {
-	for _, e := range x.Edit {
-		if e.EditID != nil && *e.EditID == kEditID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Edit, kEditID)
 }
 
 // NewEdit appends a new entry with the given keys to Edit and returns it; it fails when the keys are taken.
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEditID string) (*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit, error) {
-	if x.GetEdit(kEditID) != nil {
-		return nil, genimpl.Duplicate("/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
-	}
-	e := &IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit{EditID: &kEditID}
-	x.Edit = append(x.Edit, e)
-	return e, nil
+	return genimpl.New(&x.Edit, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit", kEditID)
 }
 
 // IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit is an entry of the list
@@ -116,7 +99,7 @@ func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEdit
 type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit struct {
 	// EditID is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/edit-id.
 	// The edit's name within the patch.
-	EditID *string `yang:"edit-id"`
+	EditID *string `yang:"edit-id,key=1"`
 
 	// Operation is leaf /ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit/operation
 	// (mandatory).

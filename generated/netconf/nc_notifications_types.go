@@ -29,34 +29,17 @@ type NcNotifications_Netconf_Streams struct {
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
 func (x *NcNotifications_Netconf_Streams) AppendStream(e *NcNotifications_Netconf_Streams_Stream) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/nc-notifications:netconf/streams/stream", "name")
-	}
-	if x.GetStream(*e.Name) != nil {
-		return genimpl.Duplicate("/nc-notifications:netconf/streams/stream")
-	}
-	x.Stream = append(x.Stream, e)
-	return nil
+	return genimpl.Append(&x.Stream, e, "/nc-notifications:netconf/streams/stream")
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
 func (x *NcNotifications_Netconf_Streams) GetStream(kName string) *NcNotifications_Netconf_Streams_Stream {
-	for _, e := range x.Stream {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Stream, kName)
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
 func (x *NcNotifications_Netconf_Streams) NewStream(kName string) (*NcNotifications_Netconf_Streams_Stream, error) {
-	if x.GetStream(kName) != nil {
-		return nil, genimpl.Duplicate("/nc-notifications:netconf/streams/stream")
-	}
-	e := &NcNotifications_Netconf_Streams_Stream{Name: &kName}
-	x.Stream = append(x.Stream, e)
-	return e, nil
+	return genimpl.New(&x.Stream, "/nc-notifications:netconf/streams/stream", kName)
 }
 
 // NcNotifications_Netconf_Streams_Stream is an entry of the list
@@ -69,7 +52,7 @@ type NcNotifications_Netconf_Streams_Stream struct {
 	// Name is leaf /nc-notifications:netconf/streams/stream/name (state).
 	// The stream's name; the default stream is named
 	// 'NETCONF'.
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Description is leaf /nc-notifications:netconf/streams/stream/description (state, mandatory).
 	// What kind of events the stream carries.

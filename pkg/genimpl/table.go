@@ -31,7 +31,8 @@ import (
 // config leaf and its twin). OPTIONs say what the Go type leaves open: "anydata" and "binary"
 // for a []byte (else a leaf-list of uint8), "bits" for a []string (else a leaf-list of strings),
 // "empty" for a []bool (else a leaf-list of booleans), and "case=CHOICE/CASE[/CHOICE/CASE...]",
-// the cases the node is in, outermost first (ToTree refuses fields of two cases of one choice).
+// the cases the node is in, outermost first (ToTree refuses fields of two cases of one choice),
+// and "key=N", the list's Nth key (read by the list helpers of list.go, not here).
 //
 // Offsets and kinds are taken from reflect once; the per-value work uses unsafe pointers to the
 // fields, as protobuf-go's fast path does, so a conversion costs about what the generated code
@@ -236,6 +237,8 @@ func (p *Package) build(t reflect.Type, built map[reflect.Type]*table) *table {
 			for _, o := range strings.Split(opts, ",") {
 				if c, ok := strings.CutPrefix(o, "case="); ok {
 					cases = strings.Split(c, "/")
+				} else if strings.HasPrefix(o, "key=") {
+					// A list key, for the list helpers (list.go).
 				} else {
 					hint = o
 				}

@@ -25,34 +25,17 @@ type AugmentBase_System struct {
 
 // AppendUser appends entry e to User, refusing an entry without its keys or with the keys of another.
 func (x *AugmentBase_System) AppendUser(e *AugmentBase_System_User) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/augment-base:system/user", "name")
-	}
-	if x.GetUser(*e.Name) != nil {
-		return genimpl.Duplicate("/augment-base:system/user")
-	}
-	x.User = append(x.User, e)
-	return nil
+	return genimpl.Append(&x.User, e, "/augment-base:system/user")
 }
 
 // GetUser returns the entry of User with the given keys, nil if none.
 func (x *AugmentBase_System) GetUser(kName string) *AugmentBase_System_User {
-	for _, e := range x.User {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.User, kName)
 }
 
 // NewUser appends a new entry with the given keys to User and returns it; it fails when the keys are taken.
 func (x *AugmentBase_System) NewUser(kName string) (*AugmentBase_System_User, error) {
-	if x.GetUser(kName) != nil {
-		return nil, genimpl.Duplicate("/augment-base:system/user")
-	}
-	e := &AugmentBase_System_User{Name: &kName}
-	x.User = append(x.User, e)
-	return e, nil
+	return genimpl.New(&x.User, "/augment-base:system/user", kName)
 }
 
 // AugmentBase_System_User is an entry of the list /augment-base:system/user (config).
@@ -60,7 +43,7 @@ func (x *AugmentBase_System) NewUser(kName string) (*AugmentBase_System_User, er
 // Keys: name.
 type AugmentBase_System_User struct {
 	// Name is leaf /augment-base:system/user/name (config).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Shell is leaf /augment-base:system/user/augment-ext:shell (config).
 	Shell *string `yang:"augment-ext:shell"`

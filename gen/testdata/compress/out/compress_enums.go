@@ -16,24 +16,16 @@ const (
 	Compress_Interface_OperStatus_Down Compress_Interface_OperStatus = 1 // down
 )
 
+// enumCompress_Interface_OperStatus is the table of Compress_Interface_OperStatus's names and values.
+var enumCompress_Interface_OperStatus = genimpl.Enum{Type: "Compress_Interface_OperStatus", Names: []string{"up", "down"}}
+
 // String returns the YANG name of e, or Compress_Interface_OperStatus(<value>) for a value that is not one.
 func (e Compress_Interface_OperStatus) String() string {
-	switch e {
-	case Compress_Interface_OperStatus_Up:
-		return "up"
-	case Compress_Interface_OperStatus_Down:
-		return "down"
-	}
-	return "Compress_Interface_OperStatus(" + genimpl.FormatInt(int32(e)) + ")"
+	return enumCompress_Interface_OperStatus.String(int32(e))
 }
 
 // ParseCompress_Interface_OperStatus returns the value of Compress_Interface_OperStatus named s; ok is false when none is.
 func ParseCompress_Interface_OperStatus(s string) (v Compress_Interface_OperStatus, ok bool) {
-	switch s {
-	case "up":
-		return Compress_Interface_OperStatus_Up, true
-	case "down":
-		return Compress_Interface_OperStatus_Down, true
-	}
-	return 0, false
+	i, ok := enumCompress_Interface_OperStatus.Parse(s)
+	return Compress_Interface_OperStatus(i), ok
 }

@@ -15,7 +15,7 @@ type Compress_Interface struct {
 	// Leafref to ../config/name.
 	// Also /compress:interfaces/interface/config/name: read and written with it.
 	// Not read from /compress:interfaces/interface/state/name: the configuration is preferred.
-	Name *string `yang:"name config/name"`
+	Name *string `yang:"name config/name,key=1"`
 
 	// MTU is leaf /compress:interfaces/interface/config/mtu (config).
 	// Not read from /compress:interfaces/interface/state/mtu: the configuration is preferred.
@@ -33,34 +33,17 @@ type Compress_Interface struct {
 
 // AppendSubinterface appends entry e to Subinterface, refusing an entry without its keys or with the keys of another.
 func (x *Compress_Interface) AppendSubinterface(e *Compress_Interface_Subinterface) error {
-	if e.Index == nil {
-		return genimpl.MissingKey("/compress:interfaces/interface/subinterfaces/subinterface", "index")
-	}
-	if x.GetSubinterface(*e.Index) != nil {
-		return genimpl.Duplicate("/compress:interfaces/interface/subinterfaces/subinterface")
-	}
-	x.Subinterface = append(x.Subinterface, e)
-	return nil
+	return genimpl.Append(&x.Subinterface, e, "/compress:interfaces/interface/subinterfaces/subinterface")
 }
 
 // GetSubinterface returns the entry of Subinterface with the given keys, nil if none.
 func (x *Compress_Interface) GetSubinterface(kIndex uint32) *Compress_Interface_Subinterface {
-	for _, e := range x.Subinterface {
-		if e.Index != nil && *e.Index == kIndex {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Subinterface, kIndex)
 }
 
 // NewSubinterface appends a new entry with the given keys to Subinterface and returns it; it fails when the keys are taken.
 func (x *Compress_Interface) NewSubinterface(kIndex uint32) (*Compress_Interface_Subinterface, error) {
-	if x.GetSubinterface(kIndex) != nil {
-		return nil, genimpl.Duplicate("/compress:interfaces/interface/subinterfaces/subinterface")
-	}
-	e := &Compress_Interface_Subinterface{Index: &kIndex}
-	x.Subinterface = append(x.Subinterface, e)
-	return e, nil
+	return genimpl.New(&x.Subinterface, "/compress:interfaces/interface/subinterfaces/subinterface", kIndex)
 }
 
 // Compress_Interface_Counters is the container /compress:interfaces/interface/state/counters (state).
@@ -78,7 +61,7 @@ type Compress_Interface_Subinterface struct {
 	// Leafref to ../config/index.
 	// Also /compress:interfaces/interface/subinterfaces/subinterface/config/index: read and written with
 	// it.
-	Index *uint32 `yang:"index config/index"`
+	Index *uint32 `yang:"index config/index,key=1"`
 
 	// Description is leaf /compress:interfaces/interface/subinterfaces/subinterface/config/description
 	// (config).

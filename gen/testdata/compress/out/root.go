@@ -22,34 +22,15 @@ type Root struct {
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
 func (x *Root) AppendInterface(e *Compress_Interface) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/compress:interfaces/interface", "name")
-	}
-	if x.GetInterface(*e.Name) != nil {
-		return genimpl.Duplicate("/compress:interfaces/interface")
-	}
-	x.Interface = append(x.Interface, e)
-	return nil
+	return genimpl.Append(&x.Interface, e, "/compress:interfaces/interface")
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
-func (x *Root) GetInterface(kName string) *Compress_Interface {
-	for _, e := range x.Interface {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
-}
+func (x *Root) GetInterface(kName string) *Compress_Interface { return genimpl.Get(x.Interface, kName) }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
 func (x *Root) NewInterface(kName string) (*Compress_Interface, error) {
-	if x.GetInterface(kName) != nil {
-		return nil, genimpl.Duplicate("/compress:interfaces/interface")
-	}
-	e := &Compress_Interface{Name: &kName}
-	x.Interface = append(x.Interface, e)
-	return e, nil
+	return genimpl.New(&x.Interface, "/compress:interfaces/interface", kName)
 }
 
 // FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).

@@ -23,34 +23,15 @@ type Empty_Flags struct {
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
 func (x *Empty_Flags) AppendSlot(e *Empty_Flags_Slot) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/empty:flags/slot", "id")
-	}
-	if x.GetSlot(*e.ID) != nil {
-		return genimpl.Duplicate("/empty:flags/slot")
-	}
-	x.Slot = append(x.Slot, e)
-	return nil
+	return genimpl.Append(&x.Slot, e, "/empty:flags/slot")
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
-func (x *Empty_Flags) GetSlot(kID uint8) *Empty_Flags_Slot {
-	for _, e := range x.Slot {
-		if e.ID != nil && *e.ID == kID {
-			return e
-		}
-	}
-	return nil
-}
+func (x *Empty_Flags) GetSlot(kID uint8) *Empty_Flags_Slot { return genimpl.Get(x.Slot, kID) }
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
 func (x *Empty_Flags) NewSlot(kID uint8) (*Empty_Flags_Slot, error) {
-	if x.GetSlot(kID) != nil {
-		return nil, genimpl.Duplicate("/empty:flags/slot")
-	}
-	e := &Empty_Flags_Slot{ID: &kID}
-	x.Slot = append(x.Slot, e)
-	return e, nil
+	return genimpl.New(&x.Slot, "/empty:flags/slot", kID)
 }
 
 // Empty_Flags_Slot is an entry of the list /empty:flags/slot (config).
@@ -58,7 +39,7 @@ func (x *Empty_Flags) NewSlot(kID uint8) (*Empty_Flags_Slot, error) {
 // Keys: id.
 type Empty_Flags_Slot struct {
 	// ID is leaf /empty:flags/slot/id (config).
-	ID *uint8 `yang:"id"`
+	ID *uint8 `yang:"id,key=1"`
 
 	// Seen is leaf-list /empty:flags/slot/seen (config).
 	Seen []bool `yang:"seen,empty"`

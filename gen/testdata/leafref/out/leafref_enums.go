@@ -16,24 +16,14 @@ const (
 	Leafref_Ports_Port_Mode_Trunk  Leafref_Ports_Port_Mode = 1 // trunk
 )
 
+// enumLeafref_Ports_Port_Mode is the table of Leafref_Ports_Port_Mode's names and values.
+var enumLeafref_Ports_Port_Mode = genimpl.Enum{Type: "Leafref_Ports_Port_Mode", Names: []string{"access", "trunk"}}
+
 // String returns the YANG name of e, or Leafref_Ports_Port_Mode(<value>) for a value that is not one.
-func (e Leafref_Ports_Port_Mode) String() string {
-	switch e {
-	case Leafref_Ports_Port_Mode_Access:
-		return "access"
-	case Leafref_Ports_Port_Mode_Trunk:
-		return "trunk"
-	}
-	return "Leafref_Ports_Port_Mode(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Leafref_Ports_Port_Mode) String() string { return enumLeafref_Ports_Port_Mode.String(int32(e)) }
 
 // ParseLeafref_Ports_Port_Mode returns the value of Leafref_Ports_Port_Mode named s; ok is false when none is.
 func ParseLeafref_Ports_Port_Mode(s string) (v Leafref_Ports_Port_Mode, ok bool) {
-	switch s {
-	case "access":
-		return Leafref_Ports_Port_Mode_Access, true
-	case "trunk":
-		return Leafref_Ports_Port_Mode_Trunk, true
-	}
-	return 0, false
+	i, ok := enumLeafref_Ports_Port_Mode.Parse(s)
+	return Leafref_Ports_Port_Mode(i), ok
 }

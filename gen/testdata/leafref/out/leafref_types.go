@@ -15,37 +15,17 @@ type Leafref_Ports struct {
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
 func (x *Leafref_Ports) AppendPort(e *Leafref_Ports_Port) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/leafref:ports/port", "id")
-	}
-	if e.Mode == nil {
-		return genimpl.MissingKey("/leafref:ports/port", "mode")
-	}
-	if x.GetPort(*e.ID, *e.Mode) != nil {
-		return genimpl.Duplicate("/leafref:ports/port")
-	}
-	x.Port = append(x.Port, e)
-	return nil
+	return genimpl.Append(&x.Port, e, "/leafref:ports/port")
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
 func (x *Leafref_Ports) GetPort(kID uint16, kMode Leafref_Ports_Port_Mode) *Leafref_Ports_Port {
-	for _, e := range x.Port {
-		if e.ID != nil && *e.ID == kID && e.Mode != nil && *e.Mode == kMode {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Port, kID, kMode)
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
 func (x *Leafref_Ports) NewPort(kID uint16, kMode Leafref_Ports_Port_Mode) (*Leafref_Ports_Port, error) {
-	if x.GetPort(kID, kMode) != nil {
-		return nil, genimpl.Duplicate("/leafref:ports/port")
-	}
-	e := &Leafref_Ports_Port{ID: &kID, Mode: &kMode}
-	x.Port = append(x.Port, e)
-	return e, nil
+	return genimpl.New2(&x.Port, "/leafref:ports/port", kID, kMode)
 }
 
 // Leafref_Ports_Port is an entry of the list /leafref:ports/port (config).
@@ -53,10 +33,10 @@ func (x *Leafref_Ports) NewPort(kID uint16, kMode Leafref_Ports_Port_Mode) (*Lea
 // Keys: id mode.
 type Leafref_Ports_Port struct {
 	// ID is leaf /leafref:ports/port/id (config).
-	ID *uint16 `yang:"id"`
+	ID *uint16 `yang:"id,key=1"`
 
 	// Mode is leaf /leafref:ports/port/mode (config).
-	Mode *Leafref_Ports_Port_Mode `yang:"mode"`
+	Mode *Leafref_Ports_Port_Mode `yang:"mode,key=2"`
 
 	// Weight is leaf /leafref:ports/port/weight (config).
 	Weight *genimpl.Decimal64 `yang:"weight"`

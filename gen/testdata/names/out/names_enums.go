@@ -18,32 +18,14 @@ const (
 	Names_Top_Speed_FooBar2 Names_Top_Speed = 3 // Foo-Bar
 )
 
+// enumNames_Top_Speed is the table of Names_Top_Speed's names and values.
+var enumNames_Top_Speed = genimpl.Enum{Type: "Names_Top_Speed", Names: []string{"10G", "foo bar", "a.b", "Foo-Bar"}}
+
 // String returns the YANG name of e, or Names_Top_Speed(<value>) for a value that is not one.
-func (e Names_Top_Speed) String() string {
-	switch e {
-	case Names_Top_Speed_10G:
-		return "10G"
-	case Names_Top_Speed_FooBar:
-		return "foo bar"
-	case Names_Top_Speed_AB:
-		return "a.b"
-	case Names_Top_Speed_FooBar2:
-		return "Foo-Bar"
-	}
-	return "Names_Top_Speed(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Names_Top_Speed) String() string { return enumNames_Top_Speed.String(int32(e)) }
 
 // ParseNames_Top_Speed returns the value of Names_Top_Speed named s; ok is false when none is.
 func ParseNames_Top_Speed(s string) (v Names_Top_Speed, ok bool) {
-	switch s {
-	case "10G":
-		return Names_Top_Speed_10G, true
-	case "foo bar":
-		return Names_Top_Speed_FooBar, true
-	case "a.b":
-		return Names_Top_Speed_AB, true
-	case "Foo-Bar":
-		return Names_Top_Speed_FooBar2, true
-	}
-	return 0, false
+	i, ok := enumNames_Top_Speed.Parse(s)
+	return Names_Top_Speed(i), ok
 }

@@ -54,34 +54,15 @@ type Names_Top struct {
 
 // AppendItem appends entry e to Item, refusing an entry without its keys or with the keys of another.
 func (x *Names_Top) AppendItem(e *Names_Top_Item) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/names:top/item", "id")
-	}
-	if x.GetItem2(*e.ID) != nil {
-		return genimpl.Duplicate("/names:top/item")
-	}
-	x.Item = append(x.Item, e)
-	return nil
+	return genimpl.Append(&x.Item, e, "/names:top/item")
 }
 
 // GetItem2 returns the entry of Item with the given keys, nil if none.
-func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item {
-	for _, e := range x.Item {
-		if e.ID != nil && *e.ID == kID {
-			return e
-		}
-	}
-	return nil
-}
+func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item { return genimpl.Get(x.Item, kID) }
 
 // NewItem appends a new entry with the given keys to Item and returns it; it fails when the keys are taken.
 func (x *Names_Top) NewItem(kID uint8) (*Names_Top_Item, error) {
-	if x.GetItem2(kID) != nil {
-		return nil, genimpl.Duplicate("/names:top/item")
-	}
-	e := &Names_Top_Item{ID: &kID}
-	x.Item = append(x.Item, e)
-	return e, nil
+	return genimpl.New(&x.Item, "/names:top/item", kID)
 }
 
 // Names_Top_Item is an entry of the list /names:top/item (config).
@@ -89,7 +70,7 @@ func (x *Names_Top) NewItem(kID uint8) (*Names_Top_Item, error) {
 // Keys: id.
 type Names_Top_Item struct {
 	// ID is leaf /names:top/item/id (config).
-	ID *uint8 `yang:"id"`
+	ID *uint8 `yang:"id,key=1"`
 
 	// Config is container /names:top/item/config (config).
 	Config *Names_Top_Item_Config `yang:"config"`

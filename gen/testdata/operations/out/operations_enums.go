@@ -16,24 +16,14 @@ const (
 	Operations_Level_High Operations_Level = 1 // high
 )
 
+// enumOperations_Level is the table of Operations_Level's names and values.
+var enumOperations_Level = genimpl.Enum{Type: "Operations_Level", Names: []string{"low", "high"}}
+
 // String returns the YANG name of e, or Operations_Level(<value>) for a value that is not one.
-func (e Operations_Level) String() string {
-	switch e {
-	case Operations_Level_Low:
-		return "low"
-	case Operations_Level_High:
-		return "high"
-	}
-	return "Operations_Level(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Operations_Level) String() string { return enumOperations_Level.String(int32(e)) }
 
 // ParseOperations_Level returns the value of Operations_Level named s; ok is false when none is.
 func ParseOperations_Level(s string) (v Operations_Level, ok bool) {
-	switch s {
-	case "low":
-		return Operations_Level_Low, true
-	case "high":
-		return Operations_Level_High, true
-	}
-	return 0, false
+	i, ok := enumOperations_Level.Parse(s)
+	return Operations_Level(i), ok
 }

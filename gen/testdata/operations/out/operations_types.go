@@ -15,37 +15,17 @@ type Operations_Fabric struct {
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
 func (x *Operations_Fabric) AppendSlot(e *Operations_Fabric_Slot) error {
-	if e.Chassis == nil {
-		return genimpl.MissingKey("/operations:fabric/slot", "chassis")
-	}
-	if e.Number == nil {
-		return genimpl.MissingKey("/operations:fabric/slot", "number")
-	}
-	if x.GetSlot(*e.Chassis, *e.Number) != nil {
-		return genimpl.Duplicate("/operations:fabric/slot")
-	}
-	x.Slot = append(x.Slot, e)
-	return nil
+	return genimpl.Append(&x.Slot, e, "/operations:fabric/slot")
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
 func (x *Operations_Fabric) GetSlot(kChassis string, kNumber uint8) *Operations_Fabric_Slot {
-	for _, e := range x.Slot {
-		if e.Chassis != nil && *e.Chassis == kChassis && e.Number != nil && *e.Number == kNumber {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Slot, kChassis, kNumber)
 }
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
 func (x *Operations_Fabric) NewSlot(kChassis string, kNumber uint8) (*Operations_Fabric_Slot, error) {
-	if x.GetSlot(kChassis, kNumber) != nil {
-		return nil, genimpl.Duplicate("/operations:fabric/slot")
-	}
-	e := &Operations_Fabric_Slot{Chassis: &kChassis, Number: &kNumber}
-	x.Slot = append(x.Slot, e)
-	return e, nil
+	return genimpl.New2(&x.Slot, "/operations:fabric/slot", kChassis, kNumber)
 }
 
 // Operations_Fabric_Slot is an entry of the list /operations:fabric/slot (config).
@@ -53,10 +33,10 @@ func (x *Operations_Fabric) NewSlot(kChassis string, kNumber uint8) (*Operations
 // Keys: chassis number.
 type Operations_Fabric_Slot struct {
 	// Chassis is leaf /operations:fabric/slot/chassis (config).
-	Chassis *string `yang:"chassis"`
+	Chassis *string `yang:"chassis,key=1"`
 
 	// Number is leaf /operations:fabric/slot/number (config).
-	Number *uint8 `yang:"number"`
+	Number *uint8 `yang:"number,key=2"`
 
 	// Port is list /operations:fabric/slot/port (config).
 	Port []*Operations_Fabric_Slot_Port `yang:"port"`
@@ -64,34 +44,17 @@ type Operations_Fabric_Slot struct {
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
 func (x *Operations_Fabric_Slot) AppendPort(e *Operations_Fabric_Slot_Port) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/operations:fabric/slot/port", "name")
-	}
-	if x.GetPort(*e.Name) != nil {
-		return genimpl.Duplicate("/operations:fabric/slot/port")
-	}
-	x.Port = append(x.Port, e)
-	return nil
+	return genimpl.Append(&x.Port, e, "/operations:fabric/slot/port")
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
 func (x *Operations_Fabric_Slot) GetPort(kName string) *Operations_Fabric_Slot_Port {
-	for _, e := range x.Port {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Port, kName)
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
 func (x *Operations_Fabric_Slot) NewPort(kName string) (*Operations_Fabric_Slot_Port, error) {
-	if x.GetPort(kName) != nil {
-		return nil, genimpl.Duplicate("/operations:fabric/slot/port")
-	}
-	e := &Operations_Fabric_Slot_Port{Name: &kName}
-	x.Port = append(x.Port, e)
-	return e, nil
+	return genimpl.New(&x.Port, "/operations:fabric/slot/port", kName)
 }
 
 // Operations_Fabric_Slot_Port is an entry of the list /operations:fabric/slot/port (config).
@@ -99,7 +62,7 @@ func (x *Operations_Fabric_Slot) NewPort(kName string) (*Operations_Fabric_Slot_
 // Keys: name.
 type Operations_Fabric_Slot_Port struct {
 	// Name is leaf /operations:fabric/slot/port/name (config).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Level is leaf /operations:fabric/slot/port/level (config).
 	Level *Operations_Level `yang:"level"`
@@ -195,41 +158,24 @@ type Operations_Fabric_Slot_Port_TestOutput_Result struct {
 
 // AppendLane appends entry e to Lane, refusing an entry without its keys or with the keys of another.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) AppendLane(e *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) error {
-	if e.ID == nil {
-		return genimpl.MissingKey("/operations:fabric/slot/port/test/output/result/lane", "id")
-	}
-	if x.GetLane(*e.ID) != nil {
-		return genimpl.Duplicate("/operations:fabric/slot/port/test/output/result/lane")
-	}
-	x.Lane = append(x.Lane, e)
-	return nil
+	return genimpl.Append(&x.Lane, e, "/operations:fabric/slot/port/test/output/result/lane")
 }
 
 // GetLane returns the entry of Lane with the given keys, nil if none.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) GetLane(kID uint8) *Operations_Fabric_Slot_Port_TestOutput_Result_Lane {
-	for _, e := range x.Lane {
-		if e.ID != nil && *e.ID == kID {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Lane, kID)
 }
 
 // NewLane appends a new entry with the given keys to Lane and returns it; it fails when the keys are taken.
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) NewLane(kID uint8) (*Operations_Fabric_Slot_Port_TestOutput_Result_Lane, error) {
-	if x.GetLane(kID) != nil {
-		return nil, genimpl.Duplicate("/operations:fabric/slot/port/test/output/result/lane")
-	}
-	e := &Operations_Fabric_Slot_Port_TestOutput_Result_Lane{ID: &kID}
-	x.Lane = append(x.Lane, e)
-	return e, nil
+	return genimpl.New(&x.Lane, "/operations:fabric/slot/port/test/output/result/lane", kID)
 }
 
 // Operations_Fabric_Slot_Port_TestOutput_Result_Lane is an entry of the list
 // /operations:fabric/slot/port/test/output/result/lane.
 type Operations_Fabric_Slot_Port_TestOutput_Result_Lane struct {
 	// ID is leaf /operations:fabric/slot/port/test/output/result/lane/id.
-	ID *uint8 `yang:"id"`
+	ID *uint8 `yang:"id,key=1"`
 
 	// Loss is leaf /operations:fabric/slot/port/test/output/result/lane/loss.
 	Loss *genimpl.Decimal64 `yang:"loss"`

@@ -22,75 +22,37 @@ type Orderedby_Policy struct {
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
 func (x *Orderedby_Policy) AppendRule(e *Orderedby_Policy_Rule) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/orderedby:policy/rule", "name")
-	}
-	if x.GetRule(*e.Name) != nil {
-		return genimpl.Duplicate("/orderedby:policy/rule")
-	}
-	x.Rule = append(x.Rule, e)
-	return nil
+	return genimpl.Append(&x.Rule, e, "/orderedby:policy/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
 func (x *Orderedby_Policy) GetRule(kName string) *Orderedby_Policy_Rule {
-	for _, e := range x.Rule {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Rule, kName)
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
 func (x *Orderedby_Policy) NewRule(kName string) (*Orderedby_Policy_Rule, error) {
-	if x.GetRule(kName) != nil {
-		return nil, genimpl.Duplicate("/orderedby:policy/rule")
-	}
-	e := &Orderedby_Policy_Rule{Name: &kName}
-	x.Rule = append(x.Rule, e)
-	return e, nil
+	return genimpl.New(&x.Rule, "/orderedby:policy/rule", kName)
 }
 
 // AppendLog appends entry e to Log, refusing an entry without its keys or with the keys of another.
 func (x *Orderedby_Policy) AppendLog(e *Orderedby_Policy_Log) error {
-	x.Log = append(x.Log, e)
-	return nil
+	return genimpl.Append(&x.Log, e, "/orderedby:policy/log")
 }
 
 // AppendPair appends entry e to Pair, refusing an entry without its keys or with the keys of another.
 func (x *Orderedby_Policy) AppendPair(e *Orderedby_Policy_Pair) error {
-	if e.A == nil {
-		return genimpl.MissingKey("/orderedby:policy/pair", "a")
-	}
-	if e.B == nil {
-		return genimpl.MissingKey("/orderedby:policy/pair", "b")
-	}
-	if x.GetPair(*e.A, *e.B) != nil {
-		return genimpl.Duplicate("/orderedby:policy/pair")
-	}
-	x.Pair = append(x.Pair, e)
-	return nil
+	return genimpl.Append(&x.Pair, e, "/orderedby:policy/pair")
 }
 
 // GetPair returns the entry of Pair with the given keys, nil if none.
 func (x *Orderedby_Policy) GetPair(kA string, kB bool) *Orderedby_Policy_Pair {
-	for _, e := range x.Pair {
-		if e.A != nil && *e.A == kA && e.B != nil && *e.B == kB {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get2(x.Pair, kA, kB)
 }
 
 // NewPair appends a new entry with the given keys to Pair and returns it; it fails when the keys are taken.
 func (x *Orderedby_Policy) NewPair(kA string, kB bool) (*Orderedby_Policy_Pair, error) {
-	if x.GetPair(kA, kB) != nil {
-		return nil, genimpl.Duplicate("/orderedby:policy/pair")
-	}
-	e := &Orderedby_Policy_Pair{A: &kA, B: &kB}
-	x.Pair = append(x.Pair, e)
-	return e, nil
+	return genimpl.New2(&x.Pair, "/orderedby:policy/pair", kA, kB)
 }
 
 // Orderedby_Policy_Rule is an entry of the list /orderedby:policy/rule (config).
@@ -99,7 +61,7 @@ func (x *Orderedby_Policy) NewPair(kA string, kB bool) (*Orderedby_Policy_Pair, 
 // Ordered by user: the slice order is the entries' order.
 type Orderedby_Policy_Rule struct {
 	// Name is leaf /orderedby:policy/rule/name (config).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Match is leaf-list /orderedby:policy/rule/match (config).
 	Match []string `yang:"match"`
@@ -118,8 +80,8 @@ type Orderedby_Policy_Log struct {
 // Keys: a b.
 type Orderedby_Policy_Pair struct {
 	// A is leaf /orderedby:policy/pair/a (config).
-	A *string `yang:"a"`
+	A *string `yang:"a,key=1"`
 
 	// B is leaf /orderedby:policy/pair/b (config).
-	B *bool `yang:"b"`
+	B *bool `yang:"b,key=2"`
 }

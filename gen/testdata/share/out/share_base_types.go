@@ -30,34 +30,17 @@ type ShareBase_Network struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Network) AppendOption(e *ShareBase_Options_Option) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/share-base:network/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("/share-base:network/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "/share-base:network/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Network) GetOption(kName string) *ShareBase_Options_Option {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Network) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("/share-base:network/option")
-	}
-	e := &ShareBase_Options_Option{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "/share-base:network/option", kName)
 }
 
 // ShareBase_Options_Option is an entry of the list option of grouping share-base:options (config),
@@ -69,7 +52,7 @@ func (x *ShareBase_Network) NewOption(kName string) (*ShareBase_Options_Option, 
 // Ordered by user: the slice order is the entries' order.
 type ShareBase_Options_Option struct {
 	// Name is leaf share-base:options/option/name (config).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Value is leaf-list share-base:options/option/value (config).
 	Value []string `yang:"value"`
@@ -89,34 +72,17 @@ type ShareBase_Network_Left struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Network_Left) AppendOption(e *ShareBase_Options_Option) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/share-base:network/left/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("/share-base:network/left/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "/share-base:network/left/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Network_Left) GetOption(kName string) *ShareBase_Options_Option {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Network_Left) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("/share-base:network/left/option")
-	}
-	e := &ShareBase_Options_Option{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "/share-base:network/left/option", kName)
 }
 
 // ShareBase_Endpoint_Address is the container address of grouping share-base:endpoint (config), one
@@ -148,34 +114,17 @@ type ShareBase_Endpoint_TLS struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Endpoint_TLS) AppendOption(e *ShareBase_Options_Option) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("share-base:options/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("share-base:options/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "share-base:options/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Endpoint_TLS) GetOption(kName string) *ShareBase_Options_Option {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Endpoint_TLS) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("share-base:options/option")
-	}
-	e := &ShareBase_Options_Option{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "share-base:options/option", kName)
 }
 
 // ShareBase_Network_Right is the container /share-base:network/right (config).
@@ -192,34 +141,17 @@ type ShareBase_Network_Right struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Network_Right) AppendOption(e *ShareBase_Options_Option) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/share-base:network/right/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("/share-base:network/right/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "/share-base:network/right/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Network_Right) GetOption(kName string) *ShareBase_Options_Option {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Network_Right) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("/share-base:network/right/option")
-	}
-	e := &ShareBase_Options_Option{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "/share-base:network/right/option", kName)
 }
 
 // ShareBase_Network_Monitored is the container /share-base:network/monitored (config).
@@ -236,34 +168,17 @@ type ShareBase_Network_Monitored struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Network_Monitored) AppendOption(e *ShareBase_Options_Option) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/share-base:network/monitored/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("/share-base:network/monitored/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "/share-base:network/monitored/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Network_Monitored) GetOption(kName string) *ShareBase_Options_Option {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Network_Monitored) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("/share-base:network/monitored/option")
-	}
-	e := &ShareBase_Options_Option{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "/share-base:network/monitored/option", kName)
 }
 
 // ShareBase_Network_Monitored_Address is the container /share-base:network/monitored/address (config).
@@ -296,34 +211,17 @@ type ShareBase_Network_Status struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Network_Status) AppendOption(e *ShareBase_Options_Option_State) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/share-base:network/status/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("/share-base:network/status/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "/share-base:network/status/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Network_Status) GetOption(kName string) *ShareBase_Options_Option_State {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Network_Status) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("/share-base:network/status/option")
-	}
-	e := &ShareBase_Options_Option_State{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "/share-base:network/status/option", kName)
 }
 
 // ShareBase_Endpoint_Address_State is the container address of grouping share-base:endpoint (state),
@@ -353,34 +251,17 @@ type ShareBase_Endpoint_TLS_State struct {
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
 func (x *ShareBase_Endpoint_TLS_State) AppendOption(e *ShareBase_Options_Option_State) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("share-base:options/option", "name")
-	}
-	if x.GetOption(*e.Name) != nil {
-		return genimpl.Duplicate("share-base:options/option")
-	}
-	x.Option = append(x.Option, e)
-	return nil
+	return genimpl.Append(&x.Option, e, "share-base:options/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
 func (x *ShareBase_Endpoint_TLS_State) GetOption(kName string) *ShareBase_Options_Option_State {
-	for _, e := range x.Option {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
+	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
 func (x *ShareBase_Endpoint_TLS_State) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
-	if x.GetOption(kName) != nil {
-		return nil, genimpl.Duplicate("share-base:options/option")
-	}
-	e := &ShareBase_Options_Option_State{Name: &kName}
-	x.Option = append(x.Option, e)
-	return e, nil
+	return genimpl.New(&x.Option, "share-base:options/option", kName)
 }
 
 // ShareBase_Options_Option_State is an entry of the list option of grouping share-base:options
@@ -391,7 +272,7 @@ func (x *ShareBase_Endpoint_TLS_State) NewOption(kName string) (*ShareBase_Optio
 // Ordered by user: the slice order is the entries' order.
 type ShareBase_Options_Option_State struct {
 	// Name is leaf share-base:options/option/name (state).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Value is leaf-list share-base:options/option/value (state).
 	Value []string `yang:"value"`

@@ -16,26 +16,16 @@ const (
 	Added_Level_All  Added_Level = 1 // all
 )
 
+// enumAdded_Level is the table of Added_Level's names and values.
+var enumAdded_Level = genimpl.Enum{Type: "Added_Level", Names: []string{"none", "all"}}
+
 // String returns the YANG name of e, or Added_Level(<value>) for a value that is not one.
-func (e Added_Level) String() string {
-	switch e {
-	case Added_Level_None:
-		return "none"
-	case Added_Level_All:
-		return "all"
-	}
-	return "Added_Level(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Added_Level) String() string { return enumAdded_Level.String(int32(e)) }
 
 // ParseAdded_Level returns the value of Added_Level named s; ok is false when none is.
 func ParseAdded_Level(s string) (v Added_Level, ok bool) {
-	switch s {
-	case "none":
-		return Added_Level_None, true
-	case "all":
-		return Added_Level_All, true
-	}
-	return 0, false
+	i, ok := enumAdded_Level.Parse(s)
+	return Added_Level(i), ok
 }
 
 // Stable_Top_Item_Mode is the enumeration of /stable:top/item/mode; its values are the YANG enum values.
@@ -47,24 +37,14 @@ const (
 	Stable_Top_Item_Mode_Manual Stable_Top_Item_Mode = 1 // manual
 )
 
+// enumStable_Top_Item_Mode is the table of Stable_Top_Item_Mode's names and values.
+var enumStable_Top_Item_Mode = genimpl.Enum{Type: "Stable_Top_Item_Mode", Names: []string{"auto", "manual"}}
+
 // String returns the YANG name of e, or Stable_Top_Item_Mode(<value>) for a value that is not one.
-func (e Stable_Top_Item_Mode) String() string {
-	switch e {
-	case Stable_Top_Item_Mode_Auto:
-		return "auto"
-	case Stable_Top_Item_Mode_Manual:
-		return "manual"
-	}
-	return "Stable_Top_Item_Mode(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Stable_Top_Item_Mode) String() string { return enumStable_Top_Item_Mode.String(int32(e)) }
 
 // ParseStable_Top_Item_Mode returns the value of Stable_Top_Item_Mode named s; ok is false when none is.
 func ParseStable_Top_Item_Mode(s string) (v Stable_Top_Item_Mode, ok bool) {
-	switch s {
-	case "auto":
-		return Stable_Top_Item_Mode_Auto, true
-	case "manual":
-		return Stable_Top_Item_Mode_Manual, true
-	}
-	return 0, false
+	i, ok := enumStable_Top_Item_Mode.Parse(s)
+	return Stable_Top_Item_Mode(i), ok
 }

@@ -16,26 +16,16 @@ const (
 	Stable_Level_High Stable_Level = 1 // high
 )
 
+// enumStable_Level is the table of Stable_Level's names and values.
+var enumStable_Level = genimpl.Enum{Type: "Stable_Level", Names: []string{"low", "high"}}
+
 // String returns the YANG name of e, or Stable_Level(<value>) for a value that is not one.
-func (e Stable_Level) String() string {
-	switch e {
-	case Stable_Level_Low:
-		return "low"
-	case Stable_Level_High:
-		return "high"
-	}
-	return "Stable_Level(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Stable_Level) String() string { return enumStable_Level.String(int32(e)) }
 
 // ParseStable_Level returns the value of Stable_Level named s; ok is false when none is.
 func ParseStable_Level(s string) (v Stable_Level, ok bool) {
-	switch s {
-	case "low":
-		return Stable_Level_Low, true
-	case "high":
-		return Stable_Level_High, true
-	}
-	return 0, false
+	i, ok := enumStable_Level.Parse(s)
+	return Stable_Level(i), ok
 }
 
 // Stable_LinkType holds identityref values derived from stable:link-type, as "module:identity".

@@ -33,34 +33,15 @@ type Stable_Top struct {
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
 func (x *Stable_Top) AppendEntry(e *Stable_Top_Entry) error {
-	if e.Name == nil {
-		return genimpl.MissingKey("/stable:top/entry", "name")
-	}
-	if x.GetEntry(*e.Name) != nil {
-		return genimpl.Duplicate("/stable:top/entry")
-	}
-	x.Entry = append(x.Entry, e)
-	return nil
+	return genimpl.Append(&x.Entry, e, "/stable:top/entry")
 }
 
 // GetEntry returns the entry of Entry with the given keys, nil if none.
-func (x *Stable_Top) GetEntry(kName string) *Stable_Top_Entry {
-	for _, e := range x.Entry {
-		if e.Name != nil && *e.Name == kName {
-			return e
-		}
-	}
-	return nil
-}
+func (x *Stable_Top) GetEntry(kName string) *Stable_Top_Entry { return genimpl.Get(x.Entry, kName) }
 
 // NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
 func (x *Stable_Top) NewEntry(kName string) (*Stable_Top_Entry, error) {
-	if x.GetEntry(kName) != nil {
-		return nil, genimpl.Duplicate("/stable:top/entry")
-	}
-	e := &Stable_Top_Entry{Name: &kName}
-	x.Entry = append(x.Entry, e)
-	return e, nil
+	return genimpl.New(&x.Entry, "/stable:top/entry", kName)
 }
 
 // Stable_Top_Item is the container /stable:top/item (config).
@@ -77,7 +58,7 @@ type Stable_Top_Item struct {
 // Keys: name.
 type Stable_Top_Entry struct {
 	// Name is leaf /stable:top/entry/name (config).
-	Name *string `yang:"name"`
+	Name *string `yang:"name,key=1"`
 
 	// Item is container /stable:top/entry/item (config).
 	Item *Stable_Top_Entry_Item `yang:"item"`

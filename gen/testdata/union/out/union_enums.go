@@ -16,26 +16,16 @@ const (
 	Union_LevelEnum_Info  Union_LevelEnum = 1 // info
 )
 
+// enumUnion_LevelEnum is the table of Union_LevelEnum's names and values.
+var enumUnion_LevelEnum = genimpl.Enum{Type: "Union_LevelEnum", Names: []string{"debug", "info"}}
+
 // String returns the YANG name of e, or Union_LevelEnum(<value>) for a value that is not one.
-func (e Union_LevelEnum) String() string {
-	switch e {
-	case Union_LevelEnum_Debug:
-		return "debug"
-	case Union_LevelEnum_Info:
-		return "info"
-	}
-	return "Union_LevelEnum(" + genimpl.FormatInt(int32(e)) + ")"
-}
+func (e Union_LevelEnum) String() string { return enumUnion_LevelEnum.String(int32(e)) }
 
 // ParseUnion_LevelEnum returns the value of Union_LevelEnum named s; ok is false when none is.
 func ParseUnion_LevelEnum(s string) (v Union_LevelEnum, ok bool) {
-	switch s {
-	case "debug":
-		return Union_LevelEnum_Debug, true
-	case "info":
-		return Union_LevelEnum_Info, true
-	}
-	return 0, false
+	i, ok := enumUnion_LevelEnum.Parse(s)
+	return Union_LevelEnum(i), ok
 }
 
 // Union_Level is the union typedef union:level: one of Union_Level_Uint8, Union_Level_Enum, Union_Level_String.
