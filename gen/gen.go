@@ -237,6 +237,8 @@ type generator struct {
 	api map[*schema.Module]*moduleAPI
 	// sel holds the nodes of Options.Paths and anc their ancestors; both nil without Paths.
 	sel, anc map[*schema.Node]bool
+	// texts numbers descriptions for share's signatures (textID).
+	texts map[string]int
 }
 
 // keep reports whether node n gets Go types under Options.Paths: it is in a selected subtree

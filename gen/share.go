@@ -179,12 +179,12 @@ func (g *generator) signature(b *strings.Builder, st *structType, class map[*str
 	for _, k := range sn.Keys {
 		keys = append(keys, k.Name)
 	}
-	fmt.Fprintf(b, "%s %s %s %t %q %q %v %t\n", sn.Grouping, sn.Kind, sn.Module.Name, sn.Config, sn.Presence,
-		sn.Description, keys, sn.OrderedByUser)
+	fmt.Fprintf(b, "%s %s %s %t %q #%d %v %t\n", sn.Grouping, sn.Kind, sn.Module.Name, sn.Config, sn.Presence,
+		g.textID(sn.Description), keys, sn.OrderedByUser)
 	for _, f := range st.fields {
 		c := f.sn
-		fmt.Fprintf(b, "%s %d %s %s %s %s %t %q %q %t %q %s/%s/%s", f.name, f.kind, c.Kind, c.Name, c.Module.Name,
-			c.Grouping, c.Config, c.Default, c.Units, c.Mandatory, c.Description, f.get, f.new, f.append)
+		fmt.Fprintf(b, "%s %d %s %s %s %s %t %q %q %t #%d %s/%s/%s", f.name, f.kind, c.Kind, c.Name, c.Module.Name,
+			c.Grouping, c.Config, c.Default, c.Units, c.Mandatory, g.textID(c.Description), f.get, f.new, f.append)
 		if c.Type != nil && c.Type.Base == schema.Leafref {
 			fmt.Fprintf(b, " leafref %q", c.Type.Path)
 		}
@@ -207,6 +207,20 @@ func (g *generator) signature(b *strings.Builder, st *structType, class map[*str
 		}
 		b.WriteString("\n")
 	}
+}
+
+// textID numbers the distinct texts (descriptions) in signatures: quoting every description
+// of every instance was most of the time share took for Junos.
+func (g *generator) textID(s string) int {
+	if g.texts == nil {
+		g.texts = map[string]int{}
+	}
+	id, ok := g.texts[s]
+	if !ok {
+		id = len(g.texts)
+		g.texts[s] = id
+	}
+	return id
 }
 
 // sharedName is the name of the type shared by the instances of grouping node sn (see above).
