@@ -58,7 +58,7 @@ func (g *generator) files() (map[string][]byte, error) {
 	imports := []string{"context", "errors", "sync", "time", "github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
 
 	var rb strings.Builder
-	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion2\n\n")
+	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion3\n\n")
 	rb.WriteString("// Root is the document root: the top-level data nodes of the modules.\n")
 	g.writeStruct(&rb, g.root)
 	g.writeConvert(&rb, g.root)

@@ -2,7 +2,7 @@
 // for generated code only: it converts between the instance tree of pkg/data and the typed values
 // of generated structs (RFC 7950 section 9 for the lexical forms of each built-in type).
 //
-// Generated code references SupportPackageIsVersion2, so that a generated package built against a
+// Generated code references SupportPackageIsVersion3 (or an earlier version), so that a generated package built against a
 // runtime that no longer supports its generation fails to compile instead of misbehaving (the
 // pattern of grpc's SupportPackageIsVersionN).
 //
@@ -17,6 +17,9 @@
 //	}
 //
 //	func (x *Interface) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
+//
+// A generated list helper (Append<List>, Get<List>, New<List>) and an enumeration's String and
+// Parse<Type> are one call each too, into Append, Get, New and an Enum table (list.go).
 //
 // Typed finds the struct of a changed node by walking the tables from Root. ToTree checks every
 // value against its type through a Builder, which hand-written code can use as well.

@@ -17,6 +17,11 @@ import (
 // and Leaf* helpers, and a newStruct switch for Typed) is no longer supported; regenerate.
 const SupportPackageIsVersion2 = true
 
+// SupportPackageIsVersion3 is referenced by generated code of version 3 of the contract: version
+// 2 with list helpers and enumeration String/Parse as calls into Append, Get, New and Enum
+// (list.go), list keys named by key=N tags. Version 2 code is still supported.
+const SupportPackageIsVersion3 = true
+
 // The helpers generated code calls (enumeration String methods, union wrappers, the keys of
 // operations) are marked go:noinline, as were those of the generated conversion functions that
 // the tables replaced: a generated package calls them from thousands of small functions, and inlining them there is what the compiler spends

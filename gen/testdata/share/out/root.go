@@ -12,7 +12,7 @@ import (
 )
 
 // The generated code needs a runtime that supports its version of the contract.
-const _ = genimpl.SupportPackageIsVersion2
+const _ = genimpl.SupportPackageIsVersion3
 
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
