@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ncws/ncws/pkg/data"
@@ -99,7 +103,7 @@ func jsonModifiedEvent(sub *dynSub, sch *schema.Schema) []byte {
 		case sub.filterXPath != "":
 			str("stream-xpath-filter", sub.filterXPath)
 		case sub.filterXML != "":
-			if v, ok := jsonSubtreeFilter(sub.filterXML, sch); ok {
+			if v, ok := jsonStreamFilter(sub.filterXML, sch); ok {
 				b = append(b, `,"stream-subtree-filter":`...)
 				b = append(b, v...)
 			}
@@ -157,13 +161,13 @@ func jsonModifiedEvent(sub *dynSub, sch *schema.Schema) []byte {
 // jsonSubtreeFilter encodes a subtree filter (its XML text: the anydata stream-subtree-filter or
 // datastore-subtree-filter) as RFC 7951 JSON, an object of its top-level nodes: when the
 // filter reads as instance data of the schema, which is what RFC 7951 can carry for anydata.
-// A filter with what instance data cannot hold (a selection leaf, which has no value; a list
-// entry without its keys; a notification's content for a stream filter) is left out (false):
-// its receiver asked for it and has its XML text.
+// A filter with what instance data cannot hold (a selection leaf, which has no value, whatever
+// its type; a list entry without its keys; elements of no module of the schema) is left out (false): its
+// receiver asked for it and has its XML text.
 func jsonSubtreeFilter(filterXML string, sch *schema.Schema) ([]byte, bool) {
 	doc := `<data xmlns="` + netconf.BaseNamespace + `">` + filterXML + `</data>`
 	root, errs := yangxml.Unmarshal([]byte(doc), sch, yangxml.DecodeOptions{Wrappers: []string{"data"}, RequireWrapper: true})
-	if len(errs) > 0 || root == nil || len(root.Children()) == 0 {
+	if len(errs) > 0 || root == nil || len(root.Children()) == 0 || hasSelectionLeaf(root) {
 		return nil, false
 	}
 	v, err := yangjson.Marshal(root, yangjson.EncodeOptions{})
@@ -219,4 +223,90 @@ func jsonChangeUpdate(edits []pushEdit, patchID string, at time.Time) (head, tai
 func appendJSONString(b []byte, s string) []byte {
 	j, _ := json.Marshal(s)
 	return append(b, j...)
+}
+
+// jsonStreamFilter is jsonSubtreeFilter for a stream-subtree-filter, whose top-level elements
+// are notifications: each is read as that notification's instance (its content nodes with
+// values), and the object has one member per notification, module-qualified
+// ({"ncws-example:config-saved":{"user":"bob"}}), as an event's JSON has. A filter with an
+// element that is no notification of the schema, or content an instance cannot hold (a
+// selection leaf), is left out (false).
+func jsonStreamFilter(filterXML string, sch *schema.Schema) ([]byte, bool) {
+	root := data.NewRoot()
+	d := xml.NewDecoder(strings.NewReader(filterXML))
+	depth := 0
+	var start int64
+	var notif *schema.Node
+	for {
+		off := d.InputOffset()
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				mod := sch.ModuleByNamespace(t.Name.Space)
+				if mod == nil {
+					return nil, false
+				}
+				notif = nil
+				for _, n := range mod.Notifications {
+					if n.Name == t.Name.Local {
+						notif = n
+					}
+				}
+				if notif == nil {
+					return nil, false
+				}
+				start = off
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+			if depth == 0 {
+				n, errs := yangxml.Unmarshal([]byte(filterXML[start:d.InputOffset()]), sch, yangxml.DecodeOptions{Operation: notif})
+				if len(errs) > 0 || n == nil || hasSelectionLeaf(n) {
+					return nil, false
+				}
+				root.Add(n)
+			}
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return nil, false
+			}
+		}
+	}
+	if len(root.Children()) == 0 {
+		return nil, false
+	}
+	v, err := yangjson.Marshal(root, yangjson.EncodeOptions{})
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// hasSelectionLeaf reports whether the decoded filter n holds a leaf or leaf-list entry without
+// text: a selection node (RFC 6241 section 6.2.4) whatever the leaf's type, though a string
+// or an empty-typed leaf decodes from it. Encoded as instance data it would read as a content
+// match ("" or [null]), which it is not.
+func hasSelectionLeaf(n *data.Node) bool {
+	for _, c := range n.Children() {
+		switch c.Schema.Kind {
+		case schema.KindLeaf, schema.KindLeafList:
+			if c.Value.Str == "" {
+				return true
+			}
+		case schema.KindAnydata, schema.KindAnyxml:
+		default:
+			if hasSelectionLeaf(c) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -804,7 +804,7 @@ func TestJSONEncodingDecodes(t *testing.T) {
 
 // TestJSONModifiedSubtreeFilter: a JSON subscription's subscription-modified carries its new
 // datastore-subtree-filter as RFC 7951 JSON (anydata) when the filter reads as instance data,
-// and leaves out one that does not (a selection leaf has no value).
+// and leaves out one that does not (a selection leaf has no value, of a number or a string).
 func TestJSONModifiedSubtreeFilter(t *testing.T) {
 	srv := exampleServer(t, true)
 	sch := srv.Store.Schema()
@@ -840,8 +840,58 @@ func TestJSONModifiedSubtreeFilter(t *testing.T) {
 	if f, ok := m["ietf-yang-push:datastore-subtree-filter"]; ok {
 		t.Errorf("a filter with a selection leaf encoded as %v", f)
 	}
+	// A string leaf's selection node is no content match for "".
+	m = modify(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><description/></interface></interfaces>`)
+	if f, ok := m["ietf-yang-push:datastore-subtree-filter"]; ok {
+		t.Errorf("a filter with a string selection leaf encoded as %v", f)
+	}
 	if m["encoding"] != "ietf-subscribed-notifications:encode-json" {
 		t.Errorf("subscription-modified without the rest of its terms: %v", m)
+	}
+}
+
+// TestJSONModifiedStreamFilter: a JSON stream subscription's subscription-modified carries its
+// new stream-subtree-filter as RFC 7951 JSON, one member per notification, when the filter
+// reads as notification instances, and leaves out one that does not (a selection leaf; an
+// element of no known module).
+func TestJSONModifiedStreamFilter(t *testing.T) {
+	srv := exampleServer(t, true)
+	url := serveWS(t, srv)
+	s, ch := dialNotes(t, url, "alice")
+	id := establish(t, s, `<stream>NETCONF</stream><encoding>encode-json</encoding>`)
+	modify := func(filter string) map[string]any {
+		t.Helper()
+		if err := call(s, `<modify-subscription xmlns="`+nsSN+`"><id>`+id+`</id><stream-subtree-filter>`+filter+`</stream-subtree-filter></modify-subscription>`); err != nil {
+			t.Fatal(err)
+		}
+		doc := jsonOf(t, next(t, ch).body)
+		n, _ := doc["ietf-restconf:notification"].(map[string]any)
+		m, _ := n["ietf-subscribed-notifications:subscription-modified"].(map[string]any)
+		if fmt.Sprint(m["id"]) != id || m["stream"] != "NETCONF" {
+			t.Fatalf("subscription-modified: %v", doc)
+		}
+		return m
+	}
+	m := modify(`<config-saved xmlns="urn:ncws:yang:ncws-example"><user>bob</user></config-saved>`)
+	f, ok := m["stream-subtree-filter"]
+	if !ok {
+		t.Fatalf("subscription-modified without its stream filter: %v", m)
+	}
+	got, _ := json.Marshal(f)
+	if want := `{"ncws-example:config-saved":{"user":"bob"}}`; string(got) != want {
+		t.Errorf("stream-subtree-filter %s, want %s", got, want)
+	}
+	for _, filter := range []string{
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"><user/></config-saved>`,
+		`<config-saved xmlns="urn:ncws:yang:ncws-example"/><gone xmlns="urn:example:unknown"/>`,
+	} {
+		m := modify(filter)
+		if f, ok := m["stream-subtree-filter"]; ok {
+			t.Errorf("filter %s encoded as %v", filter, f)
+		}
+		if m["encoding"] != "ietf-subscribed-notifications:encode-json" {
+			t.Errorf("subscription-modified without the rest of its terms: %v", m)
+		}
 	}
 }
 
