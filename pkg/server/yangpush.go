@@ -147,8 +147,10 @@ func (srv *Server) runPusher() {
 	coalesce := srv.pushCoalesce()
 	hold := max(coalesce, maxWakeDelay)
 	flush := func() {
-		wake.flush()
-		lastWake = time.Now()
+		if len(wake.qs) > 0 {
+			wake.flush()
+			lastWake = time.Now()
+		}
 	}
 	for {
 		if len(wake.qs) > 0 {
