@@ -132,7 +132,8 @@ bench-nacm:
 # pkg/client instead of the lean reader; CPUPROFILE=f, TRACE=f and ALLOCPROFILE=f write
 # f.<rate> per rate; SLOWEST=n prints the n slowest commits, GC cycles and the OS run-queue
 # wait per rate; COALESCE_MS (Server.PushCoalesce, -1: off) and PING_MS (keepalive interval)
-# are for experiments; figures in docs/PERFORMANCE.md.
+# are for experiments; WARMUP_MS (1000; 0: none) is the unmeasured first phase; figures in
+# docs/PERFORMANCE.md.
 bench-notify:
 	NCWS_BENCH_NOTIFY=1 $(GO) test -run '^TestNotifyFanout$$' -count 1 -v -timeout 30m ./pkg/server
 
