@@ -1313,3 +1313,82 @@ func TestXPathFilterShownDeclared(t *testing.T) {
 		t.Errorf("/subscriptions lacks %s: %s", want, state)
 	}
 }
+
+// TestModifyWhilePolling: modify-subscription replaces the filter of an operational on-change
+// subscription while its state polls and the synchronization read it (run with -race: the
+// readers take the filter under the server's notification lock); every modify is answered and
+// acknowledged with subscription-modified, and the updates that follow are of the last filter.
+func TestModifyWhilePolling(t *testing.T) {
+	srv := exampleServer(t, true)
+	srv.StatePollInterval = time.Millisecond
+	sch := srv.Store.Schema()
+	ifs := sch.FindNode("/ncws-example:interfaces")
+	var mu sync.Mutex
+	octets := 0
+	srv.Store.AddStateProvider(ifs, func(ctx context.Context, req *datastore.StateRequest) error {
+		mu.Lock()
+		defer mu.Unlock()
+		octets++
+		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
+		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/oper-status", "up"))
+		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
+		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", strconv.Itoa(octets)))
+		e.Add(stats)
+		root := data.New(ifs)
+		root.Add(e)
+		req.Root.Add(root)
+		return nil
+	})
+	url := serveWS(t, srv)
+	editor, _ := dialNotes(t, url, "admin")
+	if err := editor.EditConfig(context.Background(), client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type></interface></interfaces>`), client.EditOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, ch := dialNotes(t, url, "alice")
+	stats := `<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><statistics/></interface></interfaces>`
+	status := `<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><oper-status/></interface></interfaces>`
+	id := establish(t, s, `<yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter>`+stats+`</yp:datastore-subtree-filter><yp:on-change/>`)
+	// Drain what arrives while modifying (push-updates and changes of either filter).
+	modified := make(chan struct{}, 100)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case n := <-ch:
+				if strings.Contains(n.body, "<subscription-modified") {
+					modified <- struct{}{}
+				}
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for i := range 40 {
+		f := stats
+		if i%2 == 0 {
+			f = status
+		}
+		if err := call(s, `<modify-subscription xmlns="`+nsSN+`" xmlns:yp="`+nsYP+`" xmlns:ds="urn:ietf:params:xml:ns:yang:ietf-datastores"><id>`+id+`</id><yp:datastore>ds:operational</yp:datastore><yp:datastore-subtree-filter>`+f+`</yp:datastore-subtree-filter></modify-subscription>`); err != nil {
+			t.Fatalf("modify %d: %v", i, err)
+		}
+		select {
+		case <-modified:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("modify %d: no subscription-modified", i)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(stop)
+	<-done
+	// The last filter selects the statistics: after an update or two already on their way, the
+	// changes are of in-octets alone.
+	var got string
+	for range 3 {
+		got = nextBody(t, ch, `<push-change-update xmlns="`+nsYP+`"><id>`+id+`</id>`)
+	}
+	if strings.Contains(got, "oper-status") || !strings.Contains(got, "<in-octets") {
+		t.Errorf("after the last modify, want in-octets changes alone, got %s", got)
+	}
+}

@@ -284,14 +284,24 @@ func (srv *Server) pushUpdate(sub *dynSub) ([]byte, bool) {
 // selection returns what the subscription selects of its datastore now, as its user may read
 // it.
 func (srv *Server) selection(sub *dynSub) (*data.Node, bool) {
+	// modify-subscription and a change of a configured filter replace the filter under srv.nmu;
+	// the readers (timers, the synchronization) do not hold it.
+	srv.nmu.Lock()
+	f := sub.filter
+	srv.nmu.Unlock()
+	return srv.selectionWith(sub, f)
+}
+
+// selectionWith is selection with the filter f (nil: all).
+func (srv *Server) selectionWith(sub *dynSub, f *filter.Filter) (*data.Node, bool) {
 	acc := sub.s.access()
 	var sel *data.Node
 	switch sub.ds {
 	case datastore.Running:
 		err := srv.Store.Read(datastore.Running, func(root *data.Node) {
 			r := readable(root, acc)
-			if sub.filter != nil {
-				sel = sub.filter.Apply(r)
+			if f != nil {
+				sel = f.Apply(r)
 			} else {
 				sel = r.Clone()
 			}
@@ -301,10 +311,10 @@ func (srv *Server) selection(sub *dynSub) (*data.Node, bool) {
 		}
 	default:
 		var s datastore.Selector
-		if sub.filter != nil {
-			s = sub.filter
+		if f != nil {
+			s = f
 			if acc != nil && !acc.ReadsAll() {
-				s = prunedSelector{sub.filter, acc}
+				s = prunedSelector{f, acc}
 			}
 		}
 		tree, errs := srv.Store.Operational(context.Background(), sub.s.who, s)

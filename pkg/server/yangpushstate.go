@@ -125,7 +125,12 @@ const pollsKept = 4
 // subscriptions of its pollKey, the first of them reading and the others waiting for it. The
 // tree is shared: read-only.
 func (srv *Server) sharedSelection(sub *dynSub, tick time.Time) (*data.Node, bool) {
+	// The filter and its terms change together under srv.nmu (modify-subscription): the key and
+	// the reading must be of one filter.
+	srv.nmu.Lock()
 	key := pollKey{ds: string(sub.ds), filterXML: sub.filterXML, filterXPath: sub.filterXPath, user: sub.s.who.User}
+	f := sub.filter
+	srv.nmu.Unlock()
 	srv.pollMu.Lock()
 	head := srv.polls[key]
 	for r, n := head, 0; r != nil && n < pollsKept; r, n = r.prev, n+1 {
@@ -148,7 +153,7 @@ func (srv *Server) sharedSelection(sub *dynSub, tick time.Time) (*data.Node, boo
 	srv.polls[key] = r
 	srv.forgetOldPolls(tick)
 	srv.pollMu.Unlock()
-	r.sel, r.ok = srv.selection(sub)
+	r.sel, r.ok = srv.selectionWith(sub, f)
 	close(r.done)
 	return r.sel, r.ok
 }
