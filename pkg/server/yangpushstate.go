@@ -68,10 +68,22 @@ func (srv *Server) selectsState(f *filter.Filter) bool {
 	return walk(srv.Store.Schema().TopNodes())
 }
 
-// schedulePoll arms the subscription's next state poll, at the next tick of the interval.
+// schedulePoll arms the subscription's first state poll, at the next tick of the interval.
 func (srv *Server) schedulePoll(sub *dynSub, gen uint64) {
+	srv.schedulePollAfter(sub, gen, time.Time{})
+}
+
+// schedulePollAfter arms the subscription's next state poll: at the tick after last (the tick
+// it polled last), so that a poll whose timer ran late (a loaded machine) reads every tick the
+// other subscriptions of its pollKey read, and gets their readings; at the next tick from now
+// when last is zero or so far behind that its reading would be gone (pollsKept).
+func (srv *Server) schedulePollAfter(sub *dynSub, gen uint64, last time.Time) {
 	iv := srv.statePollInterval()
-	tick := time.Now().Truncate(iv).Add(iv)
+	now := time.Now()
+	tick := now.Truncate(iv).Add(iv)
+	if !last.IsZero() && now.Sub(last) < (pollsKept-1)*iv {
+		tick = last.Add(iv)
+	}
 	sub.push.mu.Lock()
 	defer sub.push.mu.Unlock()
 	sub.push.pollTimer = time.AfterFunc(time.Until(tick), func() {
@@ -83,7 +95,7 @@ func (srv *Server) schedulePoll(sub *dynSub, gen uint64) {
 		alive := srv.dsubs[sub.id] == sub && sub.gen.Load() == gen
 		srv.nmu.Unlock()
 		if alive {
-			srv.schedulePoll(sub, gen)
+			srv.schedulePollAfter(sub, gen, tick)
 		}
 	})
 }
