@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-convert clean
+.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-convert clean
 
 all: build
 
@@ -136,6 +136,13 @@ bench-nacm:
 # docs/PERFORMANCE.md.
 bench-notify:
 	NCWS_BENCH_NOTIFY=1 $(GO) test -run '^TestNotifyFanout$$' -count 1 -v -timeout 30m ./pkg/server
+
+# bench-gen-vendor: issue 17's targets on the whole Junos QFX conf set (33 modules, no --path):
+# ncws gen's wall time, CPU and peak RSS, the output's size by kind, and go build of the output
+# alone (time, peak RSS) in a fresh module and cache (scripts/bench-gen-vendor.sh; REPEAT,
+# GEN_FLAGS, BUILD_TIMEOUT). Takes GBs of memory and minutes: run it alone.
+bench-gen-vendor: build
+	@bash scripts/bench-gen-vendor.sh
 
 # bench-ssh: the same runs with ncws over SSH (--ssh-listen) next to netconfd over SSH, one
 # client (ncload -ssh) for both: session setup and get-config/s sequential and 8 outstanding.
