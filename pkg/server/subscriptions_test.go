@@ -28,6 +28,7 @@ import (
 	"github.com/ncws/ncws/pkg/encoding/yangjson"
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/server"
 )
 
@@ -1156,15 +1157,7 @@ func TestOnChangeStateNewFilter(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		calls++
-		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
-		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
-		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/oper-status", "up"))
-		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
-		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", octets))
-		e.Add(stats)
-		root := data.New(ifs)
-		root.Add(e)
-		req.Root.Add(root)
+		req.Root.Add(eth0Counters(t, sch, octets))
 		return nil
 	})
 	url := serveWS(t, srv)
@@ -1337,15 +1330,7 @@ func TestModifyWhilePolling(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		octets++
-		e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
-		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
-		e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/oper-status", "up"))
-		stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
-		stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", strconv.Itoa(octets)))
-		e.Add(stats)
-		root := data.New(ifs)
-		root.Add(e)
-		req.Root.Add(root)
+		req.Root.Add(eth0Counters(t, sch, strconv.Itoa(octets)))
 		return nil
 	})
 	url := serveWS(t, srv)
@@ -1399,4 +1384,18 @@ func TestModifyWhilePolling(t *testing.T) {
 	if strings.Contains(got, "oper-status") || !strings.Contains(got, "<in-octets") {
 		t.Errorf("after the last modify, want in-octets changes alone, got %s", got)
 	}
+}
+
+// eth0Counters is the state a provider of /interfaces reports in these tests: interface eth0,
+// oper-status up, in-octets octets.
+func eth0Counters(t testing.TB, sch *schema.Schema, octets string) *data.Node {
+	e := data.New(sch.FindNode("/ncws-example:interfaces/interface"))
+	e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/name", "eth0"))
+	e.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/oper-status", "up"))
+	stats := data.New(sch.FindNode("/ncws-example:interfaces/interface/statistics"))
+	stats.Add(stateLeaf(t, sch, "/ncws-example:interfaces/interface/statistics/in-octets", octets))
+	e.Add(stats)
+	root := data.New(sch.FindNode("/ncws-example:interfaces"))
+	root.Add(e)
+	return root
 }
