@@ -162,8 +162,6 @@ func newNamespace(reserved ...string) *namespace {
 	return ns
 }
 
-func (ns *namespace) taken(name string) bool { return ns.owner[name] }
-
 // claim returns want if free, else want with the first free numeric suffix from 2.
 func (ns *namespace) claim(want string) string {
 	if !ns.owner[want] {
