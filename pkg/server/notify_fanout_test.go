@@ -22,7 +22,6 @@ import (
 	ws "github.com/coder/websocket"
 
 	"github.com/ncws/ncws/pkg/client"
-	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/netconf"
 	"github.com/ncws/ncws/pkg/server"
 	"github.com/ncws/ncws/pkg/transport/websocket"
@@ -56,11 +55,7 @@ func TestNotifyFanout(t *testing.T) {
 	}
 	// The store is in memory (no journal fsync): the figures are of the fan-out, not of the
 	// disk; a commit's eventTime is taken before its journal write anyway.
-	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := memStore(t)
 	// COALESCE_MS sets Server.PushCoalesce (-1: none; the default when unset), for experiments.
 	srv := &server.Server{Store: st, PushCoalesce: time.Duration(envSigned("COALESCE_MS", 0)) * time.Millisecond}
 	// PING_MS sets the WebSocket keepalive's interval (-1: none), for experiments.

@@ -284,11 +284,7 @@ func TestOnChange(t *testing.T) {
 // written to the receiver together, but each is still its own push-change-update (dampening
 // period 0: no merging), in commit order, with its own patch-id and value.
 func TestOnChangeCoalesced(t *testing.T) {
-	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := memStore(t)
 	srv := &server.Server{Store: st, PushCoalesce: 300 * time.Millisecond}
 	url := serveWS(t, srv)
 	ctx := context.Background()
@@ -1202,11 +1198,7 @@ func TestOnChangeStateNewFilter(t *testing.T) {
 // dropped), and then the changes again.
 func TestSuspendOnChangeResync(t *testing.T) {
 	// An in-memory store: many commits, none of them journaled.
-	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := memStore(t)
 	srv := &server.Server{Store: st, NotificationQueue: 4}
 	url := serveWS(t, srv)
 	ctx := context.Background()
@@ -1398,4 +1390,15 @@ func eth0Counters(t testing.TB, sch *schema.Schema, octets string) *data.Node {
 	root := data.New(sch.FindNode("/ncws-example:interfaces"))
 	root.Add(e)
 	return root
+}
+
+// memStore is an in-memory store of the example schema (no journal: commits are not written
+// to disk), closed when the test ends.
+func memStore(t testing.TB) *datastore.Store {
+	st, err := datastore.Open(datastore.Options{Schema: exampleSchema(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
