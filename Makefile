@@ -140,7 +140,8 @@ bench-notify:
 # bench-gen-vendor: issue 17's targets on the whole Junos QFX conf set (33 modules, no --path):
 # ncws gen's wall time, CPU and peak RSS, the output's size by kind, and go build of the output
 # alone (time, peak RSS) in a fresh module and cache (scripts/bench-gen-vendor.sh; REPEAT,
-# GEN_FLAGS, BUILD_TIMEOUT). Takes GBs of memory and minutes: run it alone.
+# GEN_FLAGS, BUILD_TIMEOUT; SPLIT=module for one package per module, listed by size). Takes GBs
+# of memory and minutes: run it alone.
 bench-gen-vendor: build
 	@bash scripts/bench-gen-vendor.sh
 

@@ -43,6 +43,12 @@ type Options struct {
 	// grouping nodes. For vendor model sets whose groupings are used in thousands of places
 	// (Junos) it divides the output many times.
 	ShareGroupings bool
+	// Split "module" writes one Go package per YANG module instead of one package (see
+	// split.go): file names then have directories, ImportPath is required. "" is one package.
+	Split string
+	// ImportPath is the Go import path of the output directory, for the imports between the
+	// packages of a split tree.
+	ImportPath string
 }
 
 // ErrUnsupported is returned for an option gen does not implement yet.
@@ -63,6 +69,9 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	}
 	if opts.Version == "" {
 		opts.Version = Version
+	}
+	if err := checkSplit(opts); err != nil {
+		return nil, err
 	}
 	var mods []*schema.Module
 	if len(opts.Modules) == 0 {
@@ -104,6 +113,9 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 		g.emit[m] = true
 	}
 	g.build()
+	if opts.Split != "" {
+		return g.splitFiles()
+	}
 	return g.files()
 }
 

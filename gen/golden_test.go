@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
 var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "empty", "identityref", "iffeature", "leafref",
-	"names", "operations", "orderedby", "share", "stable", "union"}
+	"names", "operations", "orderedby", "share", "split", "stable", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.
@@ -36,18 +36,7 @@ func TestGolden(t *testing.T) {
 			}
 			got["go.mod"] = goMod("example.com/golden/"+name, "../../../..")
 			got["go.sum"] = repoGoSum(t)
-			want := map[string]string{}
-			ents, err := os.ReadDir(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range ents {
-				b, err := os.ReadFile(filepath.Join(out, e.Name()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				want[e.Name()] = string(b)
-			}
+			want := readGolden(t, out)
 			if diff := cmpDiff(want, got); diff != "" {
 				t.Fatalf("generated files mismatch (-want +got), run go test ./gen -run TestGolden -update:\n%s", diff)
 			}
@@ -58,6 +47,13 @@ func TestGolden(t *testing.T) {
 }
 
 func generateCase(t *testing.T, dir, pkg string) map[string][]byte {
+	t.Helper()
+	return generateCaseAt(t, dir, pkg, "example.com/golden/"+pkg)
+}
+
+// generateCaseAt generates a case whose output directory has Go import path importPath (for the
+// imports between the packages of a split case).
+func generateCaseAt(t *testing.T, dir, pkg, importPath string) map[string][]byte {
 	t.Helper()
 	yangFiles, err := filepath.Glob(filepath.Join(dir, "*.yang"))
 	if err != nil || len(yangFiles) == 0 {
@@ -76,6 +72,8 @@ func generateCase(t *testing.T, dir, pkg string) map[string][]byte {
 				opts.CompressPaths = true
 			case "share-groupings":
 				opts.ShareGroupings = true
+			case "split-module":
+				opts.Split, opts.ImportPath = "module", importPath
 			default:
 				t.Fatalf("%s/options.txt: unknown option %q", dir, o)
 			}
@@ -136,13 +134,9 @@ func writeGolden(t *testing.T, out, name string, files map[string][]byte) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ents, err := os.ReadDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".go") {
-			if err := os.Remove(filepath.Join(out, e.Name())); err != nil {
+	for n := range readGolden(t, out) {
+		if strings.HasSuffix(n, ".go") {
+			if err := os.Remove(filepath.Join(out, filepath.FromSlash(n))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -152,6 +146,32 @@ func writeGolden(t *testing.T, out, name string, files map[string][]byte) {
 	}
 	writeFile(t, filepath.Join(out, "go.mod"), goMod("example.com/golden/"+name, "../../../.."))
 	writeFile(t, filepath.Join(out, "go.sum"), repoGoSum(t))
+}
+
+// readGolden returns the files under out by slash-separated relative name (a split case has
+// a directory per package).
+func readGolden(t *testing.T, out string) map[string]string {
+	t.Helper()
+	want := map[string]string{}
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		want[filepath.ToSlash(rel)] = string(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
 }
 
 // repoGoSum returns the repository's go.sum, which a golden module needs to build offline.

@@ -226,6 +226,12 @@ func keyTexts(kps []keyParam) string {
 	for _, kp := range kps {
 		switch kp.f.typ.kind {
 		case gUnion:
+			if strings.Contains(kp.f.typ.named.name, markL) {
+				// Split packages: the union type may be another package's, whose unexported
+				// method this package cannot call.
+				parts = append(parts, "genimpl.UnionText("+kp.name+")")
+				continue
+			}
 			parts = append(parts, kp.name+"."+unionMethod(kp.f.typ.named)+"().Text")
 		default:
 			parts = append(parts, lexical(kp.f.typ, kp.name))

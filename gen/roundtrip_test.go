@@ -298,7 +298,7 @@ func TestRoundTripGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for n, b := range generateCase(t, caseDir, name) {
+		for n, b := range generateCaseAt(t, caseDir, name, "example.com/roundtrip/"+name) {
 			writeFile(t, filepath.Join(dir, name, n), string(b))
 		}
 		fmt.Fprintf(&imports, "\t%q\n", "example.com/roundtrip/"+name)

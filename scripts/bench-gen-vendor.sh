@@ -13,13 +13,21 @@
 # Targets (issue 17): gen <= 20 s and <= 2 GB, output <= 150 MB, go build <= 4 GB and <= 5 min.
 # Each measurement is repeated $REPEAT times (default 1: a build takes minutes); medians shown.
 # Run it alone: a Junos build takes several GB (under `flock /work/heavy.lock` on shared machines).
-# Env: REPEAT (1), GEN_FLAGS (--share-groupings), BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
+# SPLIT=module generates with --split module (one package per module) and builds ./junos/...;
+# the output is then listed per package (largest first). Every build's peak is shown twice: the
+# largest single process's (GNU time) and the sum over the build's processes sampled every
+# 0.2 s (go build compiles up to GOMAXPROCS packages at once, so the machine's peak is the sum).
+# Env: REPEAT (1), GEN_FLAGS (--share-groupings), SPLIT (none), BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SHARED=${NCWS_SHARED:-$ROOT/../shared}
 REPEAT=${REPEAT:-1}
 GEN_FLAGS=${GEN_FLAGS---share-groupings}
+SPLIT=${SPLIT:-}
+if [ -n "$SPLIT" ]; then
+	GEN_FLAGS="$GEN_FLAGS --split $SPLIT --import-path example.com/benchvendor/junos"
+fi
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-900}
 OUT=$(mkdir -p "${BENCH_OUT:-bench-out}/gen-vendor" && cd "${BENCH_OUT:-bench-out}/gen-vendor" && pwd)
 J=$SHARED/yang/vendor/junos
@@ -35,18 +43,38 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 cp -a go.mod go.sum cmd gen internal pkg yang "$SRC/"
 
-# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb cpu_s status" to OUTFILE.
+# treepeak PID FILE: samples the summed RSS (MB) of PID and its descendants every 0.2 s while
+# PID lives, and writes the largest sum to FILE.
+treepeak() {
+	local root=$1 file=$2 peak=0 cur
+	while kill -0 "$root" 2>/dev/null; do
+		cur=$(ps -e -o pid=,ppid=,rss= | awk -v r="$root" '{p[$1]=$2; m[$1]=$3}
+			END{for (i in p) {x=i; while (x != "" && x != 0 && x != r) x=p[x]; if (x == r) s+=m[i]} printf "%d", s/1024}')
+		[ "$cur" -gt "$peak" ] && peak=$cur
+		sleep 0.2
+	done
+	echo "$peak" >"$file"
+}
+
+# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb cpu_s status tree_mb"
+# to OUTFILE (rss_mb: the largest process; tree_mb: the sampled sum over the process tree).
 measure() {
 	local res=$1; shift
 	local status=0
-	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" || status=$?
+	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" &
+	local pid=$!
+	treepeak "$pid" "$OUT/tree.txt" &
+	local sampler=$!
+	wait "$pid" || status=$?
+	wait "$sampler" || true
 	if [ "$status" != 0 ]; then
 		tail -c 3000 "$OUT/cmd.log" >&2
 		grep -v -E '^\s' "$OUT/time.txt" | tail -c 3000 >&2
 	fi
 	awk -F': ' -v st="$status" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
 		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
-		END{printf "%.1f %.0f %.1f %s\n", w, r, u+y, st}' "$OUT/time.txt" >>"$res"
+		END{printf "%.1f %.0f %.1f %s ", w, r, u+y, st}' "$OUT/time.txt" >>"$res"
+	cat "$OUT/tree.txt" >>"$res"
 }
 
 # median FILE COL
@@ -77,10 +105,17 @@ for _ in $(seq "$REPEAT"); do
 	[ "$(tail -1 "$OUT/gen" | cut -d' ' -f4)" = 0 ] || { echo "bench-gen-vendor: gen failed" >&2; exit 1; }
 done
 files=$(find "$MOD/junos" -name '*.go' | wc -l)
-bytes=$(cat "$MOD"/junos/*.go | wc -c)
-structs=$(cat "$MOD"/junos/*.go | grep -c '^type .* struct {' || true)
-kind() { cat "$MOD"/junos/$1 2>/dev/null | wc -c | awk '{printf "%.1f", $1/1048576}'; }
+bytes=$(find "$MOD/junos" -name '*.go' -exec cat {} + | wc -c)
+structs=$(find "$MOD/junos" -name '*.go' -exec cat {} + | grep -c '^type .* struct {' || true)
+kind() { find "$MOD/junos" -name "$1" -exec cat {} + 2>/dev/null | wc -c | awk '{printf "%.1f", $1/1048576}'; }
 echo "output: $files files, $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') MB of Go, $structs struct types"
+if [ -n "$SPLIT" ]; then
+	echo "packages: $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u | wc -l); per package (MB of Go, struct types, functions), largest first:"
+	for d in $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u); do
+		printf '%s %s %s %s\n' "$(cat "$d"/*.go | wc -c | awk '{printf "%.1f", $1/1048576}')" \
+			"$(cat "$d"/*.go | grep -c '^type .* struct {' || true)" "$(cat "$d"/*.go | grep -c '^func ' || true)" "${d#"$MOD"/}"
+	done | sort -g -r -k1,1 | head -12 | awk '{printf "  %-48s %7s MB %6s structs %7s funcs\n", $4, $1, $2, $3}'
+fi
 echo "by kind (MB): types $(kind '*_types*.go'), convert $(kind '*_convert*.go'), enums $(kind '*_enums*.go'), changes $(kind 'changes*.go'), descriptor $(kind 'schema_descriptor*.go'), module texts $(kind '*_yang*.go')"
 
 gomod "$MOD"
@@ -90,18 +125,21 @@ export GOCACHE=$cache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
 # Warm: the ncws runtime packages the generated code imports.
 (cd "$MOD" && go build github.com/ncws/ncws/pkg/genimpl github.com/ncws/ncws/pkg/data github.com/ncws/ncws/pkg/schema)
 for r in $(seq "$REPEAT"); do
-	echo "package junos // run $r $RANDOM" >"$MOD/junos/zz_bench_nonce.go"
-	(cd "$MOD" && measure "$OUT/build" timeout "$BUILD_TIMEOUT" go build ./junos)
+	# A nonce per package so that every package compiles again.
+	for d in $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u); do
+		echo "package $(awk '/^package /{print $2; exit}' "$(ls "$d"/*.go | head -1)") // run $r $RANDOM" >"$d/zz_bench_nonce.go"
+	done
+	(cd "$MOD" && measure "$OUT/build" timeout "$BUILD_TIMEOUT" go build ./junos/...)
 done
-rm -f "$MOD/junos/zz_bench_nonce.go"
+find "$MOD/junos" -name zz_bench_nonce.go -delete
 unset GOCACHE GOFLAGS GOPROXY GOWORK
 bstatus=$(sort -k4,4 "$OUT/build" | tail -1 | cut -d' ' -f4)
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| step | wall | CPU (user+sys) | peak RSS | status |"
-echo "|------|------|----------------|----------|--------|"
-printf '| gen | %s s | %s s | %s MB | %s |\n' "$(median "$OUT/gen" 1)" "$(median "$OUT/gen" 3)" "$(median "$OUT/gen" 2)" ok
+echo "| step | wall | CPU (user+sys) | peak RSS (largest process) | peak RSS (sum of processes) | status |"
+echo "|------|------|----------------|----------|----------|--------|"
+printf '| gen | %s s | %s s | %s MB | %s MB | %s |\n' "$(median "$OUT/gen" 1)" "$(median "$OUT/gen" 3)" "$(median "$OUT/gen" 2)" "$(median "$OUT/gen" 5)" ok
 bs=ok
 [ "$bstatus" = 0 ] || bs="failed (exit $bstatus; 124 = stopped after ${BUILD_TIMEOUT} s)"
-printf '| go build | %s s | %s s | %s MB | %s |\n' "$(median "$OUT/build" 1)" "$(median "$OUT/build" 3)" "$(median "$OUT/build" 2)" "$bs"
+printf '| go build | %s s | %s s | %s MB | %s MB | %s |\n' "$(median "$OUT/build" 1)" "$(median "$OUT/build" 3)" "$(median "$OUT/build" 2)" "$(median "$OUT/build" 5)" "$bs"
 rm -rf "$cache"

@@ -46,8 +46,13 @@ import (
 type Package struct {
 	// Unions returns the package's union types; called once, on first use.
 	Unions func() []Union
+	// Shared, when set, is the Package whose tables and union types this one uses instead of
+	// its own (the packages of a tree generated with --split module share their base
+	// package's, where each registers its unions: see Register).
+	Shared *Package
 
 	once   sync.Once
+	reg    registry
 	unions map[reflect.Type]*unionType
 	tables sync.Map // reflect.Type -> *table
 }
@@ -70,10 +75,7 @@ type unionType struct {
 func (p *Package) init() {
 	p.once.Do(func() {
 		p.unions = map[reflect.Type]*unionType{}
-		if p.Unions == nil {
-			return
-		}
-		for _, u := range p.Unions() {
+		for _, u := range p.reg.sources(p.Unions) {
 			ut := &unionType{first: map[reflect.Type]int{}}
 			for i, m := range u.Members {
 				wt := reflect.TypeOf(m).Elem()
@@ -193,6 +195,9 @@ type table struct {
 // table returns the table of struct type t, building it (and those of the struct types it
 // reaches) on first use.
 func (p *Package) table(t reflect.Type) *table {
+	if p.Shared != nil {
+		return p.Shared.table(t)
+	}
 	if tb, ok := p.tables.Load(t); ok {
 		return tb.(*table)
 	}
@@ -772,6 +777,9 @@ func (u *unionType) from(v data.Value, t *schema.Type) (reflect.Value, error) {
 // list keys of generated APIs).
 func UnionOf[U any](p *Package, v data.Value, t *schema.Type) (U, error) {
 	var zero U
+	if p.Shared != nil {
+		p = p.Shared
+	}
 	p.init()
 	u := p.unions[reflect.TypeFor[U]()]
 	if u == nil {

@@ -1,0 +1,613 @@
+package gen
+
+import (
+	"fmt"
+	"go/token"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// One Go package per YANG module (Options.Split "module").
+//
+// A vendor model set in one package can be more than the Go compiler holds: cmd/compile keeps
+// the back-end state of every function until the package ends (Junos QFX: 132k functions,
+// 7.8 GB). Split, the tree is a set of packages that compile one at a time (two at once on
+// two cores), each holding one module's share:
+//
+//   - ImportPath (the output directory) is the umbrella package, Options.Package: Root, the
+//     document root, with a field per top-level node of every module, Changes, and Schema;
+//   - ImportPath/base, package base: the compiled schema (descriptor and module texts), the
+//     conversion tables every package shares (base.Conv, a genimpl.Package each package
+//     registers its union types with), and the inline unions named after their members
+//     (--share-groupings);
+//   - ImportPath/<module> per module, the module name lower-cased without '-' and '.'
+//     (ietf-interfaces -> ietfinterfaces; a name taken by an earlier module, a Go keyword or a
+//     name the generated code uses gets a number): the structs of the containers and lists in
+//     the module's namespace (the module that declares the node, or that augments it in), the
+//     module's rpcs, actions and notifications with their API, and the enumerations,
+//     identityrefs and unions the module's text defines (typedef, identity base or inline
+//     statement);
+//   - ImportPath/<module>types, only for a module whose structs have children from another
+//     module (another module augments it): that module's enumerations, identityrefs and unions.
+//
+// Every type keeps the name it has in one package (the names are claimed in one namespace,
+// by the same rules), so splitting renames nothing; a type of another package is written
+// qualified. The tree is navigated as before: root.Configuration.Interfaces is the
+// augmenting module's struct, reached through the augmented struct's field; only its import
+// path differs.
+//
+// The imports follow YANG's: a module's package imports the packages of the modules that
+// augment it (for its structs' fields) and the type packages of the modules whose typedefs,
+// identities or groupings it uses. YANG forbids circular imports, so the packages have no
+// cycle: a struct's field of another module's struct means that module imports this one, a
+// named type of another module means this one imports that one (directly or through the
+// grouping that uses it), and an augmented module's types are in a package of their own, which
+// imports types packages only. Generate checks it anyway and fails naming the cycle.
+
+// The marks around a type name in the code of a split package until the file's package is
+// known: the name alone in its own package, qualified in another.
+const (
+	markL = "⟪"
+	markR = "⟫"
+)
+
+// A goPkg is one package of a split tree.
+type goPkg struct {
+	name    string // package name, also the directory ("" for the umbrella's)
+	dir     string
+	path    string // import path
+	mod     *schema.Module
+	structs []*structType
+	nameds  []*namedType
+	mods    []*schema.Module // modules whose operations' API it holds
+	// augmented: a struct of the package has a field of another package's struct.
+	augmented bool
+	types     *goPkg // the package of the module's named types when augmented
+	deps      map[*goPkg]bool
+}
+
+// splitter assigns the types of a generator to packages and writes them.
+type splitter struct {
+	g      *generator
+	umb    *goPkg
+	base   *goPkg
+	byMod  map[*schema.Module]*goPkg
+	pkgs   []*goPkg // in creation order
+	owner  map[string]*goPkg
+	taken  map[string]bool
+	byPath map[string]*goPkg
+}
+
+func checkSplit(opts Options) error {
+	switch opts.Split {
+	case "":
+		return nil
+	case "module":
+	default:
+		return fmt.Errorf("gen: Options.Split %q: want \"module\" or nothing", opts.Split)
+	}
+	p := opts.ImportPath
+	if p == "" {
+		return fmt.Errorf("gen: Options.Split %q needs Options.ImportPath, the Go import path of the output directory", opts.Split)
+	}
+	for _, e := range strings.Split(p, "/") {
+		if e == "" || e == "." || e == ".." || strings.ContainsAny(e, " \t\"'`\\:") {
+			return fmt.Errorf("gen: Options.ImportPath %q is not a Go import path", p)
+		}
+	}
+	return nil
+}
+
+// splitLocals are names the generated code uses for locals, parameters and imports: a package
+// of one of these names would be shadowed.
+var splitLocals = map[string]bool{
+	"base": true, "genimpl": true, "data": true, "schema": true, "context": true, "errors": true, "sync": true,
+	"time": true, "fmt": true, "ctx": true, "req": true, "ks": true, "kt": true, "in": true, "out": true,
+	"it": true, "op": true, "o": true, "err": true, "s": true, "x": true, "e": true, "w": true, "v": true,
+	"i": true, "ok": true, "c": true, "n": true, "t": true, "srv": true, "impl": true, "h": true, "ev": true,
+	"conv": true, "p": true, "b": true, "u": true,
+}
+
+// pkgIdent is the package name of module m: its name lower-cased, letters and digits only.
+func (sp *splitter) claim(want string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(want) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		s = "m" + s
+	}
+	if token.IsKeyword(s) || splitLocals[s] || isPredeclared(s) {
+		s += "yang"
+	}
+	name := s
+	for i := 2; sp.taken[name]; i++ {
+		name = s + strconv.Itoa(i)
+	}
+	sp.taken[name] = true
+	return name
+}
+
+func isPredeclared(s string) bool {
+	switch s {
+	case "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64",
+		"int", "int8", "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32",
+		"uint64", "uintptr", "true", "false", "iota", "nil", "append", "cap", "clear", "close", "complex",
+		"copy", "delete", "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real",
+		"recover":
+		return true
+	}
+	return false
+}
+
+func (sp *splitter) newPkg(name string, mod *schema.Module) *goPkg {
+	p := &goPkg{name: name, dir: name, path: sp.g.opts.ImportPath + "/" + name, mod: mod, deps: map[*goPkg]bool{}}
+	sp.pkgs = append(sp.pkgs, p)
+	sp.byPath[p.path] = p
+	return p
+}
+
+func (sp *splitter) modPkg(m *schema.Module) *goPkg {
+	if p := sp.byMod[m]; p != nil {
+		return p
+	}
+	p := sp.newPkg(sp.claim(m.Name), m)
+	sp.byMod[m] = p
+	return p
+}
+
+// assign puts every struct and named type of g into its package and marks their names.
+func (sp *splitter) assign() {
+	g := sp.g
+	pkgOf := map[*structType]*goPkg{}
+	for _, st := range g.structs {
+		m := st.sn.Module
+		if st.op != nil {
+			m = st.op.mod
+		}
+		pkgOf[st] = sp.modPkg(m)
+	}
+	for _, st := range g.structs {
+		p := pkgOf[st]
+		p.structs = append(p.structs, st)
+		for _, f := range st.fields {
+			if f.st != nil && pkgOf[f.st] != p {
+				p.augmented = true
+			}
+		}
+	}
+	for m, a := range g.api {
+		if a != nil {
+			p := sp.modPkg(m)
+			p.mods = append(p.mods, m)
+		}
+	}
+	shape := map[*namedType]bool{}
+	for k, nt := range g.named {
+		if strings.HasPrefix(k, "union shape ") {
+			shape[nt] = true
+		}
+	}
+	for _, nt := range g.nameds {
+		if shape[nt] {
+			sp.base.nameds = append(sp.base.nameds, nt)
+			continue
+		}
+		p := sp.modPkg(g.namedModule(nt))
+		if p.augmented {
+			if p.types == nil {
+				p.types = sp.newPkg(sp.claim(p.name+"types"), p.mod)
+			}
+			p = p.types
+		}
+		p.nameds = append(p.nameds, nt)
+	}
+	for _, p := range sp.pkgs {
+		sort.SliceStable(p.mods, func(i, j int) bool { return p.mods[i].Name < p.mods[j].Name })
+		for _, st := range p.structs {
+			sp.owner[st.name] = p
+		}
+		for _, nt := range p.nameds {
+			sp.owner[nt.name] = p
+		}
+	}
+	// Marks: from here on every struct and named type name is written marked.
+	for _, st := range g.structs {
+		st.name = markL + st.name + markR
+	}
+	for _, nt := range g.nameds {
+		nt.name = markL + nt.name + markR
+	}
+	mark := func(t *goType) {
+		if t != nil && t.named != nil {
+			t.gname = t.named.name
+		}
+	}
+	markFields := func(st *structType) {
+		for _, f := range st.fields {
+			mark(f.typ)
+			for _, tw := range f.twins {
+				mark(tw.typ)
+			}
+		}
+	}
+	markFields(g.root)
+	for _, st := range g.structs {
+		markFields(st)
+	}
+	for _, nt := range g.nameds {
+		for _, m := range nt.members {
+			mark(m)
+		}
+		for _, w := range nt.wrappers {
+			mark(w.typ)
+		}
+	}
+}
+
+// namedModule is the module whose package holds named type nt: the typedef's module, the
+// first identity base's, else the module whose text holds the inline statement (the module
+// the type was found under when the statement's file is not known).
+func (g *generator) namedModule(nt *namedType) *schema.Module {
+	vt := nt.t
+	switch {
+	case nt.kind == gIdent && len(vt.Bases) > 0 && vt.Bases[0].Module != nil:
+		return vt.Bases[0].Module
+	case vt.Typedef != "" && vt.Module != nil:
+		return vt.Module
+	}
+	if m := g.locModule(vt.Loc); m != nil {
+		return m
+	}
+	return nt.mod
+}
+
+// resolve replaces the marked names in body: bare in package cur and after an identifier
+// character (a name derived from a type's, such as its enum table), qualified elsewhere.
+func (sp *splitter) resolve(body string, cur *goPkg) string {
+	if !strings.Contains(body, markL) {
+		return body
+	}
+	var b strings.Builder
+	b.Grow(len(body))
+	for {
+		i := strings.Index(body, markL)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(body[i:], markR)
+		if j < 0 {
+			break
+		}
+		name := body[i+len(markL) : i+j]
+		b.WriteString(body[:i])
+		if p := sp.owner[name]; p != nil && p != cur && !(i > 0 && isIdentByte(body[i-1])) {
+			b.WriteString(p.name + ".")
+		}
+		b.WriteString(name)
+		body = body[i+j+len(markR):]
+	}
+	b.WriteString(body)
+	return b.String()
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// splitFiles renders the packages of a split tree; file names are relative to the output
+// directory ("base/schema.go").
+func (g *generator) splitFiles() (map[string][]byte, error) {
+	sp := &splitter{g: g, byMod: map[*schema.Module]*goPkg{}, owner: map[string]*goPkg{},
+		taken: map[string]bool{g.opts.Package: true}, byPath: map[string]*goPkg{}}
+	sp.umb = &goPkg{name: g.opts.Package, path: g.opts.ImportPath, deps: map[*goPkg]bool{}}
+	sp.base = sp.newPkg("base", nil)
+	sp.taken["base"] = true
+	// Module packages in the schema's module order, so that a package's name does not depend
+	// on which types are found first.
+	for _, m := range g.schema.Modules {
+		if g.emit[m] {
+			sp.modPkg(m)
+		}
+	}
+	sp.assign()
+
+	out := map[string][]byte{}
+	fmtr := newFormatter(out)
+	defer fmtr.stop()
+	std := []string{"context", "errors", "sync", "time"}
+	ext := []string{"github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
+	var own []string
+	for _, p := range sp.pkgs {
+		own = append(own, p.path)
+	}
+	add := func(p *goPkg, name, doc string, mods []*schema.Module, body string) error {
+		if body == "" && doc == "" {
+			return nil
+		}
+		body = sp.resolve(body, p)
+		var b strings.Builder
+		fmt.Fprintf(&b, "// Code generated by ncws gen v%s. DO NOT EDIT.\n", g.opts.Version)
+		b.WriteString("// Source modules:")
+		for _, m := range mods {
+			b.WriteString(" " + moduleID(m))
+		}
+		b.WriteString("\n\n")
+		if doc != "" {
+			comment(&b, "", doc)
+		}
+		fmt.Fprintf(&b, "package %s\n\n", p.name)
+		refs := packageRefs(body)
+		var us, ue, uo []string
+		for _, imp := range std {
+			if refs[imp] {
+				us = append(us, strconv.Quote(imp))
+			}
+		}
+		for _, imp := range ext {
+			if refs[path.Base(imp)] {
+				ue = append(ue, strconv.Quote(imp))
+			}
+		}
+		for _, imp := range own {
+			if q := sp.byPath[imp]; q != p && refs[q.name] {
+				uo = append(uo, strconv.Quote(imp))
+				p.deps[q] = true
+			}
+		}
+		var groups []string
+		for _, gr := range [][]string{us, ue, uo} {
+			if len(gr) > 0 {
+				groups = append(groups, strings.Join(gr, "\n"))
+			}
+		}
+		if len(groups) > 0 {
+			fmt.Fprintf(&b, "import (\n%s\n)\n\n", strings.Join(groups, "\n\n"))
+		}
+		b.WriteString(body)
+		file := name
+		if p.dir != "" {
+			file = p.dir + "/" + name
+		}
+		return fmtr.add(file, b.String())
+	}
+
+	// The umbrella: Root, Changes, Schema.
+	var rb strings.Builder
+	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion3\n\n")
+	rb.WriteString("// Root is the document root: the top-level data nodes of the modules.\n")
+	g.writeStruct(&rb, g.root)
+	g.writeConvert(&rb, g.root)
+	rb.WriteString("// conv is the conversion of the whole tree, base.Conv.\nvar conv = genimpl.Package{Shared: &base.Conv}\n\n")
+	g.writeSchemaRef(&rb, false)
+	for _, body := range g.writeChanges() {
+		rb.WriteString(body)
+	}
+	umbDoc := fmt.Sprintf("Package %s holds typed Go structs for the data nodes of YANG modules, generated by ncws gen with --split module, with conversion from and to github.com/ncws/ncws/pkg/data trees. Root is the document root; the structs, enumerations and operations of each module are in the package of that module under this one (%s/<module>), the compiled schema in %s/base.", g.opts.Package, g.opts.ImportPath, g.opts.ImportPath)
+	if err := add(sp.umb, "root.go", umbDoc, g.mods, rb.String()); err != nil {
+		return nil, err
+	}
+
+	bases := fileBases(g.schema.Modules)
+	for _, p := range sp.pkgs {
+		if p == sp.base {
+			continue
+		}
+		if err := g.writeSplitPkg(sp, p, bases, add); err != nil {
+			return nil, err
+		}
+	}
+
+	// base: the schema, the shared conversion, the unions named after their members.
+	var bb strings.Builder
+	var eb chunks
+	for _, nt := range sp.base.nameds {
+		var w strings.Builder
+		g.writeNamed(&w, nt)
+		eb.add(&w)
+	}
+	g.writeSplitConv(&bb, sp.base, true)
+	baseDoc := "Package base holds what the packages of a tree generated by ncws gen with --split module share: the compiled schema (Schema), the conversion tables (Conv, with every package's union types) and the inline unions named after their member types."
+	if err := add(sp.base, "conv.go", baseDoc, g.mods, bb.String()); err != nil {
+		return nil, err
+	}
+	for i, body := range eb.bodies {
+		name := "unions.go"
+		if i > 0 {
+			name = fmt.Sprintf("unions%d.go", i+1)
+		}
+		if err := add(sp.base, name, "", g.mods, body.String()); err != nil {
+			return nil, err
+		}
+	}
+	err := g.schemaFiles(bases, func(name string, mods []*schema.Module, _ []string, body string) error {
+		return add(sp.base, name, "", mods, body)
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := fmtr.stop(); err != nil {
+		return nil, err
+	}
+	if err := sp.checkCycles(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// writeSplitPkg writes module package p (or a module's types package).
+func (g *generator) writeSplitPkg(sp *splitter, p *goPkg, bases map[*schema.Module]string,
+	add func(p *goPkg, name, doc string, mods []*schema.Module, body string) error) error {
+	mods := []*schema.Module{p.mod}
+	base := bases[p.mod]
+	var tb, cb, eb chunks
+	for _, st := range p.structs {
+		var w strings.Builder
+		if st.sn != nil {
+			g.writeStructDoc(&w, st)
+		}
+		g.writeStruct(&w, st)
+		tb.add(&w)
+		g.writeConvert(&w, st)
+		cb.add(&w)
+	}
+	for _, nt := range p.nameds {
+		var w strings.Builder
+		g.writeNamed(&w, nt)
+		eb.add(&w)
+	}
+	for _, c := range []struct {
+		name string
+		ch   *chunks
+	}{{"_types", &tb}, {"_convert", &cb}, {"_enums", &eb}} {
+		for i, body := range c.ch.bodies {
+			name := base + c.name + ".go"
+			if i > 0 {
+				name = fmt.Sprintf("%s%s%d.go", base, c.name, i+1)
+			}
+			if err := add(p, name, "", mods, body.String()); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range p.mods {
+		a := g.api[m]
+		var ob, nb strings.Builder
+		if a.server != "" {
+			g.writeServer(&ob, m, a)
+		}
+		if a.notifier != "" {
+			g.writeNotifications(&nb, m, a)
+		}
+		mb := bases[m]
+		if err := add(p, mb+"_rpc.go", "", []*schema.Module{m}, ob.String()); err != nil {
+			return err
+		}
+		if err := add(p, mb+"_notify.go", "", []*schema.Module{m}, nb.String()); err != nil {
+			return err
+		}
+	}
+	var vb strings.Builder
+	g.writeSplitConv(&vb, p, false)
+	if len(p.structs) > 0 || len(p.mods) > 0 {
+		g.writeSchemaRef(&vb, len(p.mods) > 0)
+	}
+	doc := fmt.Sprintf("Package %s holds the Go types of YANG module %s, generated by ncws gen with --split module: the structs of its containers and lists (those of its namespace, including what it augments into other modules' nodes), its operations, and its enumerations, identityrefs and unions.", p.name, moduleID(p.mod))
+	if p.mod != nil && sp.byMod[p.mod] != p {
+		doc = fmt.Sprintf("Package %s holds the enumerations, identityrefs and unions of YANG module %s, generated by ncws gen with --split module (in a package of their own because other modules augment %s's nodes and use these types).", p.name, moduleID(p.mod), p.mod.Name)
+	} else if p.types != nil {
+		doc += fmt.Sprintf(" Its enumerations, identityrefs and unions are in package %s.", p.types.name)
+	}
+	name := "conv.go"
+	if vb.Len() == 0 {
+		name = "doc.go"
+	}
+	return add(p, name, doc, mods, vb.String())
+}
+
+// writeSplitConv writes the package's conversion: in base, Conv with the base's unions; in
+// another package, conv sharing base.Conv and an init registering its unions there.
+func (g *generator) writeSplitConv(b *strings.Builder, p *goPkg, isBase bool) {
+	var us []*namedType
+	for _, nt := range p.nameds {
+		if nt.kind == gUnion {
+			us = append(us, nt)
+		}
+	}
+	switch {
+	case isBase && len(us) == 0:
+		b.WriteString("// Conv is the conversion of every package of the tree: their union types are registered with it.\nvar Conv genimpl.Package\n\n")
+	case isBase:
+		b.WriteString("// Conv is the conversion of every package of the tree: their union types are registered with it.\nvar Conv = genimpl.Package{Unions: convUnions}\n\n")
+	default:
+		b.WriteString("// conv is the conversion of the whole tree, base.Conv.\nvar conv = genimpl.Package{Shared: &base.Conv}\n\n")
+		if len(us) > 0 {
+			b.WriteString("func init() { base.Conv.Register(convUnions) }\n\n")
+		}
+	}
+	if len(us) == 0 {
+		if !isBase && len(p.structs) == 0 && len(p.mods) == 0 {
+			// A types package without unions needs no conversion.
+			b.Reset()
+		}
+		return
+	}
+	if !isBase && len(p.structs) == 0 && len(p.mods) == 0 {
+		b.Reset()
+		b.WriteString("func init() { base.Conv.Register(convUnions) }\n\n")
+	}
+	b.WriteString("// convUnions lists the union types with the wrapper of each member type.\n")
+	b.WriteString("func convUnions() []genimpl.Union {\nreturn []genimpl.Union{\n")
+	for _, nt := range us {
+		fmt.Fprintf(b, "{Type: (*%s)(nil), Members: []any{", nt.name)
+		for i, wi := range nt.memberOf {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "(*%s)(nil)", nt.wrappers[wi].name)
+		}
+		b.WriteString("}},\n")
+	}
+	b.WriteString("}\n}\n\n")
+}
+
+// writeSchemaRef writes Schema (base.Schema) and, for a package with operations, schemaOp.
+func (g *generator) writeSchemaRef(b *strings.Builder, ops bool) {
+	b.WriteString("// Schema returns the compiled schema the tree was generated from (base.Schema): open the server's datastore with it.\nfunc Schema() *schema.Schema { return base.Schema() }\n\n")
+	if ops {
+		b.WriteString("// schemaOp returns the package's own rpc, action or notification at path.\nfunc schemaOp(path string) *schema.Node {\nop, err := genimpl.Op(Schema(), path)\nif err != nil {\npanic(err)\n}\nreturn op\n}\n\n")
+	}
+}
+
+// checkCycles reports an import cycle among the packages (which YANG's import rules exclude:
+// see above) as an error naming it.
+func (sp *splitter) checkCycles() error {
+	state := map[*goPkg]int{} // 1 on the stack, 2 done
+	var stack []*goPkg
+	var visit func(p *goPkg) []*goPkg
+	visit = func(p *goPkg) []*goPkg {
+		state[p] = 1
+		stack = append(stack, p)
+		var deps []*goPkg
+		for q := range p.deps {
+			deps = append(deps, q)
+		}
+		sort.Slice(deps, func(i, j int) bool { return deps[i].path < deps[j].path })
+		for _, q := range deps {
+			switch state[q] {
+			case 1:
+				for i, s := range stack {
+					if s == q {
+						return append(append([]*goPkg(nil), stack[i:]...), q)
+					}
+				}
+			case 0:
+				if c := visit(q); c != nil {
+					return c
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[p] = 2
+		return nil
+	}
+	for _, p := range append([]*goPkg{sp.umb}, sp.pkgs...) {
+		if state[p] == 0 {
+			if c := visit(p); c != nil {
+				var names []string
+				for _, q := range c {
+					names = append(names, q.name)
+				}
+				return fmt.Errorf("gen: --split module: the packages form an import cycle (%s); the modules' augments and imports are circular", strings.Join(names, " -> "))
+			}
+		}
+	}
+	return nil
+}
