@@ -95,6 +95,17 @@
 // for. A struct holding an action or notification is never shared. Off by default, since it
 // renames the types of grouping nodes (golden case testdata/share).
 //
+// Options.Split "module" (ncws gen --split module) writes one Go package per module instead of
+// one package, for sets the Go compiler cannot build as one in reasonable memory; the file
+// names then have directories. The output directory (Options.ImportPath) is the umbrella
+// package with Root, Changes and Schema; <module>/ holds the structs of the nodes in the
+// module's namespace, its operations and its named types (in <module>types/ when another
+// module augments it); base/ the schema and the conversion tables every package shares. The
+// type names are those of the one-package output, and the tree is navigated the same way
+// through the struct fields (an augmented struct's field is of the augmenting module's type).
+// The packages import each other as the modules do in YANG, which has no circular imports;
+// split.go has the rules (golden case testdata/split).
+//
 // Options.Paths (ncws gen --path /MODULE:NODE/...) restricts the Go types to the subtrees at
 // those schema nodes and their ancestors; see Options.
 //

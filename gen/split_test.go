@@ -1,0 +1,245 @@
+package gen
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+)
+
+// splitMain uses the golden case "split" (Options.Split "module") as an agent would: it reads
+// testdata/split/doc.xml into Root and walks into the augmenting module's structs through the
+// augmented ones' fields, builds configuration from structs of three packages, edits running
+// with a hook printing the typed changes, and calls split-ext's rpc through its generated client
+// and server over a real WebSocket session.
+const splitMain = `package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+
+	"example.com/roundtrip/split"
+	"example.com/roundtrip/split/base"
+	"example.com/roundtrip/split/splitbase"
+	"example.com/roundtrip/split/splitbasetypes"
+	"example.com/roundtrip/split/splitext"
+	"github.com/ncws/ncws/pkg/client"
+	"github.com/ncws/ncws/pkg/datastore"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/genimpl"
+	"github.com/ncws/ncws/pkg/server"
+	"github.com/ncws/ncws/pkg/transport/websocket"
+)
+
+type pinger struct {
+	splitext.UnimplementedSplitExtServer
+}
+
+func (pinger) Ping(ctx context.Context, in *splitext.SplitExt_PingInput) (*splitext.SplitExt_PingOutput, error) {
+	fmt.Println("server: ping", *in.Target, in.Level.String())
+	return &splitext.SplitExt_PingOutput{Rtt: genimpl.Ptr(uint32(12))}, nil
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx := context.Background()
+	doc, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		return err
+	}
+	tree, errs := yangxml.Unmarshal(doc, split.Schema(), yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		return errs
+	}
+	var root split.Root
+	if err := root.FromTree(tree); err != nil {
+		return err
+	}
+	sys := root.System
+	fmt.Printf("types %T %T %T %T\n", sys, sys.Monitor, sys.Monitor.Address, sys.Left.Address)
+	fmt.Printf("values %T %T %T\n", sys.Left.Address.Level, sys.Left.Address.Timeout, sys.Monitor.GetProbe(1).Mode)
+	fmt.Println("monitor:", *sys.Monitor.Address.Host, *sys.Monitor.Address.Level, *sys.Monitor.Interval,
+		*sys.Monitor.GetProbe(1).Mode, *sys.Monitor.GetProbe(1).Level)
+	s1 := sys.GetServer("s1")
+	fmt.Println("server s1:", *s1.Kind, *s1.Weight, *s1.Health.Up, "s2:", *sys.GetServer("s2").Kind, sys.GetServer("s2").Health == nil)
+	fmt.Println("left:", *sys.Left.Address.Host, *sys.Left.Address.Level, sys.Left.Address.Timeout, sys.Right.Address.Timeout, root.Notes.Note)
+
+	dir, err := os.MkdirTemp("", "split")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	hook := datastore.HookFuncs{ApplyFunc: func(ctx context.Context, c *datastore.Commit) error {
+		chs, err := split.Changes(c)
+		if err != nil {
+			return err
+		}
+		for _, ch := range chs {
+			fmt.Printf("change %s: %T -> %T\n", ch.Path, ch.Old, ch.New)
+			if m, ok := ch.New.(*splitext.SplitBase_System__SplitExt_Monitor); ok {
+				fmt.Println("  monitor interval", *m.Interval)
+			}
+		}
+		return nil
+	}}
+	st, err := datastore.Open(datastore.Options{Schema: split.Schema(), Dir: dir, Hooks: []datastore.Hook{hook}})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv := &server.Server{Store: st}
+	if err := splitext.RegisterSplitExtServer(srv, pinger{}); err != nil {
+		return err
+	}
+	l := websocket.NewListener(websocket.Options{Authenticate: func(r *http.Request) (string, error) { return "admin", nil }})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go http.Serve(ln, l)
+	go srv.Serve(l)
+	defer srv.Shutdown(ctx)
+	s, err := client.Dial(ctx, "ws://"+ln.Addr().String()+"/", nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	// Configuration built from the structs of three packages.
+	var cfg split.Root
+	cfg.System = &splitbase.SplitBase_System{Name: genimpl.Ptr("edge")}
+	e, err := cfg.System.NewServer("s9")
+	if err != nil {
+		return err
+	}
+	e.Kind = genimpl.Ptr(splitbasetypes.SplitBase_Kind_SplitExt_KindB)
+	e.Health = &splitext.SplitBase_System_Server__SplitExt_Health{Up: genimpl.Ptr(false)}
+	cfg.System.Monitor = &splitext.SplitBase_System__SplitExt_Monitor{Interval: genimpl.Ptr(uint32(5)),
+		Address: &splitext.SplitBase_Endpoint_Address__SplitExt{Host: genimpl.Ptr("10.9.9.9"),
+			Level: genimpl.Ptr(splitbasetypes.SplitBase_Level_High), Timeout: base.Union_Uint32_String_Uint32(7)}}
+	t, err := cfg.ToTree(split.Schema())
+	if err != nil {
+		return err
+	}
+	x, err := yangxml.Marshal(t, yangxml.EncodeOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(x))
+	for _, edit := range []string{string(x),
+		"<system xmlns='urn:example:split-base'><monitor xmlns='urn:example:split-ext'><interval>6</interval></monitor></system>"} {
+		fmt.Println("edit")
+		if errs := st.Edit(ctx, datastore.Who{User: "admin"}, datastore.Running, []byte(edit), datastore.EditOptions{}); len(errs) > 0 {
+			return errs
+		}
+	}
+	out, err := splitext.NewSplitExtClient(s).Ping(ctx, &splitext.SplitExt_PingInput{Target: genimpl.Ptr("10.9.9.9"),
+		Level: genimpl.Ptr(splitbasetypes.SplitBase_Level_Low)})
+	if err != nil {
+		return err
+	}
+	fmt.Println("client: rtt", *out.Rtt)
+	return nil
+}
+`
+
+// TestSplitModule builds the golden case "split" as an agent's module would use it and runs the
+// program above: the augmenting module's structs are reached through the augmented ones' fields,
+// values of another package's enumeration, identity and union convert both ways, typed changes
+// give the struct of the package that holds it, and the rpc of one package goes through the
+// schema of the base package over a real session.
+func TestSplitModule(t *testing.T) {
+	t.Parallel() // a program built and run in a temporary module of its own
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	caseDir, err := filepath.Abs(filepath.Join("testdata", "split"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initModule(t, dir, "example.com/roundtrip")
+	for n, b := range generateCaseAt(t, caseDir, "split", "example.com/roundtrip/split") {
+		writeFile(t, filepath.Join(dir, "split", n), string(b))
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), splitMain)
+	out := goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
+	want := strings.Join([]string{
+		"types *splitbase.SplitBase_System *splitext.SplitBase_System__SplitExt_Monitor *splitext.SplitBase_Endpoint_Address__SplitExt *splitbase.SplitBase_Endpoint_Address",
+		"values *splitbasetypes.SplitBase_Level base.Union_Uint32_String_Uint32 *splitext.SplitBase_System__SplitExt_Monitor_Probe_Mode",
+		"monitor: 10.0.0.3 low 60 passive high",
+		"server s1: split-ext:kind-b 7 true s2: split-base:kind-a true",
+		"left: 10.0.0.1 high 30 <var> [first second]",
+		`<system xmlns="urn:example:split-base"><name>edge</name><server><name>s9</name><kind xmlns:se="urn:example:split-ext">se:kind-b</kind>` +
+			`<health xmlns="urn:example:split-ext"><up>false</up></health></server>` +
+			`<monitor xmlns="urn:example:split-ext"><address><host>10.9.9.9</host><level>high</level><timeout>7</timeout></address><interval>5</interval></monitor></system>`,
+		"edit",
+	}, "\n") + "\n"
+	if !strings.HasPrefix(out, want) {
+		t.Fatalf("program output mismatch (-want +got):\n%s", cmpDiff(want, out))
+	}
+	rest := out[len(want):]
+	for _, w := range []string{
+		"change /split-base:system: <nil> -> *splitbase.SplitBase_System\n",
+		"edit\nchange /split-base:system/split-ext:monitor: *splitext.SplitBase_System__SplitExt_Monitor -> *splitext.SplitBase_System__SplitExt_Monitor\n  monitor interval 6\n",
+		"server: ping 10.9.9.9 low\nclient: rtt 12\n",
+	} {
+		if !strings.Contains(rest, w) {
+			t.Errorf("no %q in the output after the first edit:\n%s", w, rest)
+		}
+	}
+}
+
+// TestSplitModuleUnchangedNames: splitting renames no type: every type of the one-package
+// output of the golden case's modules is declared, under the same name, in one of the split
+// packages.
+func TestSplitModuleUnchangedNames(t *testing.T) {
+	dir := filepath.Join("testdata", "split")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := yangload.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := genTypes(t, s, Options{Package: "split", ShareGroupings: true})
+	many := genTypes(t, s, Options{Package: "split", ShareGroupings: true, Split: "module", ImportPath: "example.com/x/split"})
+	if diff := cmpDiff(one, many); diff != "" {
+		t.Errorf("type names mismatch (-one package +split):\n%s", diff)
+	}
+	if len(one) < 10 {
+		t.Errorf("only %d types: %v", len(one), one)
+	}
+}
+
+// genTypes generates s with opts and returns the names of the declared types, sorted.
+func genTypes(t *testing.T, s *schema.Schema, opts Options) []string {
+	t.Helper()
+	out, err := Generate(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range out {
+		for _, l := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(l, "type "); ok {
+				names = append(names, strings.Fields(rest)[0])
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
