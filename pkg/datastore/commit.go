@@ -453,13 +453,19 @@ func (s *Store) releaseMemory() {
 }
 
 // followRunning carries a change of running at locs to the candidate: an unmodified candidate
-// takes it; a modified one records the locations, so that commit makes running equal to the
-// candidate there again and discard-changes takes running's state.
+// takes it (one that shares running has it already; one with its own tree copies it, or shares
+// running from now on when the change is about as large as running); a modified one records the
+// locations, so that commit makes running equal to the candidate there again and
+// discard-changes takes running's state.
 func (s *Store) followRunning(locs []data.Loc) {
 	if s.candidate == nil {
 		return
 	}
 	if len(s.dirty) == 0 {
+		if s.worthSharing(sizeAt(s.running, locs)) {
+			s.candidate = nil
+			return
+		}
 		var t data.Txn
 		t.Sync(s.candidate, s.running, locs)
 		return
@@ -638,22 +644,16 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 			}
 			return errs
 		}
-		// Running now equals what the candidate was at the dirty locations: the candidate gets
-		// copies of running there (with the defaults running got).
+		// Running now equals what the candidate was at the dirty locations. After a change about
+		// as large as running (a bulk load) the candidate shares running's nodes; otherwise it
+		// gets copies of running there (with the defaults running got).
 		taken.Reset()
 		s.dirty = nil
-		var t data.Txn
-		// The candidate's containers there that were not taken (below an entry that was
-		// copied) go first, so that their copies below are not made while the old ones are
-		// still live. List and leaf-list entries stay: removing one and putting it back would
-		// move a system-ordered entry to the end.
-		for _, l := range data.Outermost(dirty) {
-			if l[len(l)-1].Schema.Kind == schema.KindContainer {
-				t.Put(s.candidate, l, nil, nil, false)
-			}
+		if s.worthSharing(sizeAt(s.running, dirty)) {
+			s.candidate = nil
+		} else {
+			s.copyBack(dirty)
 		}
-		t.Reset() // the undo log would keep the removed subtrees alive
-		t.Sync(s.candidate, s.running, dirty)
 	}
 	switch {
 	case o.Confirmed && s.confirm != nil:
@@ -664,6 +664,23 @@ func (s *Store) Commit(ctx context.Context, who Who, o CommitOptions) rpcerror.L
 		s.endConfirm(removed)
 	}
 	return nil
+}
+
+// copyBack gives the candidate, whose subtrees at dirty went into running, copies of running's
+// there.
+func (s *Store) copyBack(dirty []data.Loc) {
+	var t data.Txn
+	// The candidate's containers there that were not taken (below an entry that was copied) go
+	// first, so that their copies below are not made while the old ones are still live. List
+	// and leaf-list entries stay: removing one and putting it back would move a system-ordered
+	// entry to the end.
+	for _, l := range data.Outermost(dirty) {
+		if l[len(l)-1].Schema.Kind == schema.KindContainer {
+			t.Put(s.candidate, l, nil, nil, false)
+		}
+	}
+	t.Reset() // the undo log would keep the removed subtrees alive
+	t.Sync(s.candidate, s.running, dirty)
 }
 
 // Discard resets the candidate to running (RFC 6241 section 8.3.4.2).
@@ -679,6 +696,13 @@ func (s *Store) Discard(who Who) rpcerror.List {
 
 func (s *Store) discardLocked() {
 	if len(s.dirty) == 0 {
+		return
+	}
+	// Discarding a change about as large as running shares running's nodes instead of copying
+	// them (see worthSharing).
+	if s.worthSharing(sizeAt(s.candidate, s.dirty) + sizeAt(s.running, s.dirty)) {
+		s.candidate = nil
+		s.dirty = nil
 		return
 	}
 	var t data.Txn

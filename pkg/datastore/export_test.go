@@ -6,3 +6,10 @@ func WaitSnapshot(s *Store) {
 	//lint:ignore SA2001 an empty critical section: waiting for the snapshot's holder is the point
 	s.compacting.Unlock()
 }
+
+// CandidateShared reports whether the candidate shares running's tree (it has no tree of its own).
+func CandidateShared(s *Store) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.candidate == nil
+}

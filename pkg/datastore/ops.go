@@ -67,8 +67,17 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 		})
 		return append(partial, errs...)
 	case Candidate:
+		testOnly := o.TestOption == "test-only"
+		// A candidate that shares running gets its own copy first; test-only applies the edit
+		// to a private copy and leaves the candidate shared.
+		root, private := s.candidate, false
+		if root == nil && testOnly {
+			root, private = s.running.Clone(), true
+		} else if root == nil {
+			root = s.ownCandidate()
+		}
 		var t data.Txn
-		errs := e.Apply(s.candidate, &t, eo)
+		errs := e.Apply(root, &t, eo)
 		if len(errs) > 0 && !keep {
 			t.Undo()
 			return errs
@@ -77,10 +86,13 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 			t.Undo()
 			return aerrs
 		}
-		if o.TestOption == "test-only" {
+		if testOnly {
 			// Validate the would-be candidate on a copy: validation fills defaults, and the
 			// candidate keeps what was edited, not what was derived.
-			errs = append(errs, s.v.Validate(s.candidate.Clone(), validate.Options{})...)
+			if !private {
+				root = root.Clone()
+			}
+			errs = append(errs, s.v.Validate(root, validate.Options{})...)
 			t.Undo()
 			return errs
 		}
@@ -187,7 +199,8 @@ func (s *Store) copyInto(ctx context.Context, who Who, target Name, tree *data.N
 		return s.syncToRunning(ctx, who, comment, tree, topLocs(s.running, tree), nil)
 	case Candidate:
 		var t data.Txn
-		t.Sync(s.candidate, tree, topLocs(s.candidate, tree))
+		cand := s.ownCandidate()
+		t.Sync(cand, tree, topLocs(cand, tree))
 		if errs := s.checkWrite(ctx, who, Candidate, t.Changes()); len(errs) > 0 {
 			t.Undo()
 			return errs

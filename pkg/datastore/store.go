@@ -82,9 +82,14 @@ type Store struct {
 	j     *journal.Journal // nil in memory
 	hooks []Hook
 
-	mu        versionedLock
-	closed    bool
-	running   *data.Node
+	mu      versionedLock
+	closed  bool
+	running *data.Node
+	// candidate is the candidate's own tree, or nil while it shares running's nodes: it is
+	// then equal to running (unmodified, RFC 6241 section 8.3) and read as running. The first
+	// edit gives it a copy of running (ownCandidate); a commit or discard-changes whose work
+	// was as large as running itself (a bulk load) drops it again (worthSharing), so that a
+	// server at rest after a bulk load holds one tree, not two.
 	candidate *data.Node
 	startup   *data.Node
 	// dirty lists the locations where candidate may differ from running; the candidate is
@@ -225,7 +230,7 @@ func Open(opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.candidate = s.running.Clone()
+	// The candidate shares running until it is edited.
 	return s, nil
 }
 
@@ -309,6 +314,9 @@ func (s *Store) tree(name Name) *data.Node {
 	case Running:
 		return s.running
 	case Candidate:
+		if s.candidate == nil {
+			return s.running
+		}
 		return s.candidate
 	case Startup:
 		return s.startup
