@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-convert clean
+.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-convert clean
 
 all: build
 
@@ -76,6 +76,12 @@ test-openconfig:
 # it is not shown to fit the ~3 minutes this target may take.
 test-vendor:
 	NCWS_TEST_VENDOR=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendor' -v ./gen
+
+# test-vendor-split: the whole Junos QFX conf set with --share-groupings --split module: gen,
+# go build and vet of its 36 packages, round trip of an interfaces document through the split
+# tree (TestVendorJunosSplit). Several minutes and GBs: not in test-vendor; run it alone.
+test-vendor-split:
+	NCWS_TEST_VENDOR_SPLIT=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendorJunosSplit' -v ./gen
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

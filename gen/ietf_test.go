@@ -40,6 +40,10 @@ type modelSet struct {
 	lintImplemented bool
 	// paths is Options.Paths.
 	paths []string
+	// share is Options.ShareGroupings; split Options.Split, with the import path
+	// example.com/roundtrip/<pkg> (roundTripModule's).
+	share bool
+	split string
 }
 
 // ietfSet is the IETF device model set of issue 3: ietf-interfaces, ietf-ip and ietf-routing with
@@ -85,7 +89,11 @@ func generateSet(t testing.TB, set modelSet, pkg string, compress bool) (map[str
 		}
 		mods = append(mods, name)
 	}
-	return Generate(s, Options{Package: pkg, Modules: mods, CompressPaths: compress, Paths: set.paths})
+	opts := Options{Package: pkg, Modules: mods, CompressPaths: compress, Paths: set.paths, ShareGroupings: set.share, Split: set.split}
+	if set.split != "" {
+		opts.ImportPath = "example.com/roundtrip/" + pkg
+	}
+	return Generate(s, opts)
 }
 
 // yanglintValid runs yanglint on doc (configuration data) against set and fails the test when

@@ -76,3 +76,47 @@ func TestVendorJunosPath(t *testing.T) {
 		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestVendorJunosSplit generates the whole Junos QFX conf set (33 modules, no --path) with
+// --share-groupings and --split module, builds and vets the 36 packages, and round-trips the
+// interfaces document through the split tree's Root (the interfaces struct is the augmenting
+// module's, in its own package, reached through the root module's Configuration). Gated by
+// NCWS_TEST_VENDOR_SPLIT (make test-vendor-split): it takes several minutes and GBs of memory,
+// more than make test-vendor may.
+func TestVendorJunosSplit(t *testing.T) {
+	if os.Getenv("NCWS_TEST_VENDOR_SPLIT") == "" {
+		t.Skip("set NCWS_TEST_VENDOR_SPLIT=1 (make test-vendor-split)")
+	}
+	set := junosSet(t)
+	set.share, set.split = true, "module"
+	start := time.Now()
+	files, err := generateSet(t, set, "junos", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	pkgs := map[string]int{}
+	for name, b := range files {
+		size += len(b)
+		dir, _, ok := strings.Cut(name, "/")
+		if !ok {
+			dir = "."
+		}
+		pkgs[dir] += len(b)
+	}
+	t.Logf("load and generate: %v, %d files, %d bytes, %d packages", time.Since(start).Round(time.Millisecond), len(files), size, len(pkgs))
+	checkFiles(t, files)
+	for _, want := range []string{".", "base", "junosqfxconfroot", "junosqfxconfroottypes", "junosqfxconfinterfaces", "junosqfxconflogicalsystems"} {
+		if pkgs[want] == 0 {
+			t.Errorf("no package %s among %v", want, pkgs)
+		}
+	}
+	start = time.Now()
+	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	t.Logf("build, vet and round trip: %v", time.Since(start).Round(time.Millisecond))
+	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
+	_, out, _ = strings.Cut(out, "\n")
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
+	}
+}
