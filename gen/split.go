@@ -31,8 +31,9 @@ import (
 //     module's rpcs, actions and notifications with their API, and the enumerations,
 //     identityrefs and unions the module's text defines (typedef, identity base or inline
 //     statement);
-//   - ImportPath/<module>types, only for a module whose structs have children from another
-//     module (another module augments it): that module's enumerations, identityrefs and unions.
+//   - ImportPath/<module>types, only for a module whose structs have fields of another
+//     module's nodes (another module augments it): that module's enumerations, identityrefs
+//     and unions.
 //
 // Every type keeps the name it has in one package (the names are claimed in one namespace,
 // by the same rules), so splitting renames nothing; a type of another package is written
@@ -40,13 +41,18 @@ import (
 // augmenting module's struct, reached through the augmented struct's field; only its import
 // path differs.
 //
-// The imports follow YANG's: a module's package imports the packages of the modules that
-// augment it (for its structs' fields) and the type packages of the modules whose typedefs,
-// identities or groupings it uses. YANG forbids circular imports, so the packages have no
-// cycle: a struct's field of another module's struct means that module imports this one, a
-// named type of another module means this one imports that one (directly or through the
-// grouping that uses it), and an augmented module's types are in a package of their own, which
-// imports types packages only. Generate checks it anyway and fails naming the cycle.
+// The imports follow YANG's, and YANG forbids circular imports, so the packages have no cycle:
+//   - a struct's field of another package's struct is a node another module augments in, and
+//     that module imports this one; such a package (call it augmented) has its named types in
+//     its types package, so the only packages that import an augmented module's package are
+//     those of the modules it augments, and the umbrella;
+//   - every other import is of a package holding named types: a types package, or the package
+//     of a module no other module augments, whose structs hold only its own nodes. Those
+//     packages import only packages holding named types of modules their module imports
+//     (directly or through a grouping or typedef that uses them), so a chain of such imports
+//     goes down YANG's import graph and never back to an augmented module's package.
+//
+// Generate checks it anyway and fails naming the cycle.
 
 // The marks around a type name in the code of a split package until the file's package is
 // known: the name alone in its own package, qualified in another.
@@ -178,7 +184,10 @@ func (sp *splitter) assign() {
 		p := pkgOf[st]
 		p.structs = append(p.structs, st)
 		for _, f := range st.fields {
-			if f.st != nil && pkgOf[f.st] != p {
+			// A node of another module (an augment: a struct or a leaf, whose type may be
+			// that module's) makes the package import that module's; its own named types
+			// then go to a package of their own, which the other module imports instead.
+			if f.st != nil && pkgOf[f.st] != p || sp.byMod[f.sn.Module] != p {
 				p.augmented = true
 			}
 		}

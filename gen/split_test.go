@@ -243,3 +243,49 @@ func genTypes(t *testing.T, s *schema.Schema, opts Options) []string {
 	sort.Strings(names)
 	return names
 }
+
+// TestSplitLeafAugment: a module that augments another's container with a leaf of its own
+// enumeration, and uses that module's typedef, gives packages that import each other's types
+// without a cycle (the augmented module's named types move to its types package), and they
+// build.
+func TestSplitLeafAugment(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a module")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "la-a.yang"), `module la-a {
+  namespace "urn:la-a"; prefix a;
+  typedef color { type enumeration { enum red; enum blue; } }
+  container top { leaf paint { type color; } }
+}`)
+	writeFile(t, filepath.Join(dir, "la-b.yang"), `module la-b {
+  namespace "urn:la-b"; prefix b;
+  import la-a { prefix a; }
+  augment "/a:top" { leaf mood { type enumeration { enum calm; enum busy; } } }
+  container other { leaf paint { type a:color; } }
+}`)
+	s, err := yangload.Load(yangload.Options{Files: []string{filepath.Join(dir, "la-a.yang"), filepath.Join(dir, "la-b.yang")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(s, Options{Package: "la", Split: "module", ImportPath: "example.com/la/la"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := string(files["laa/la_a_types.go"])
+	for _, w := range []string{"Paint *laatypes.LaA_Color", "Mood *lab.LaA_Top_Mood"} {
+		if !strings.Contains(a, w) {
+			t.Errorf("laa/la_a_types.go lacks %q:\n%s", w, a)
+		}
+	}
+	if b := string(files["lab/la_b_types.go"]); !strings.Contains(b, "Paint *laatypes.LaA_Color") {
+		t.Errorf("lab/la_b_types.go: want la-a's typedef from laatypes:\n%s", b)
+	}
+	mod := t.TempDir()
+	initModule(t, mod, "example.com/la")
+	for n, b := range files {
+		writeFile(t, filepath.Join(mod, "la", n), string(b))
+	}
+	goCmd(t, mod, true, "build", "./...")
+}
