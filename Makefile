@@ -133,9 +133,10 @@ bench-nacm:
 
 # bench-notify: RFC 8641 on-change fan-out: 1,000 WebSocket subscribers on the example's
 # interface list, one committer at increasing rates; deliveries/s, p50/p99 from commit
-# (eventTime) to client receipt, updates lost (pkg/server's TestNotifyFanout). SUBSCRIBERS,
-# RATES ("25 50 100") and DURATION_MS tune it; BENCH_CLIENT=full has the subscribers read with
-# pkg/client instead of the lean reader; CPUPROFILE=f, TRACE=f and ALLOCPROFILE=f write
+# (eventTime) to client receipt, updates lost, CPU per delivery (pkg/server's TestNotifyFanout).
+# SUBSCRIBERS, RATES ("25 50 100") and DURATION_MS tune it; the subscribers run in a process of
+# their own (epoll readers; the CPU per delivery is printed server + subscribers), BENCH_CLIENT=lean
+# or =full has them in the server's process (lean reader, or pkg/client); CPUPROFILE=f, TRACE=f and ALLOCPROFILE=f write
 # f.<rate> per rate; SLOWEST=n prints the n slowest commits, GC cycles and the OS run-queue
 # wait per rate; COALESCE_MS (Server.PushCoalesce, -1: off) and PING_MS (keepalive interval)
 # are for experiments; WARMUP_MS (1000; 0: none) is the unmeasured first phase; figures in

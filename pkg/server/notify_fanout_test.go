@@ -32,10 +32,13 @@ import (
 // list, and more sessions commit an mtu change at increasing rates (RATES commits/s, each for
 // DURATION_MS, sent by COMMITTERS sessions). It prints, per rate, the deliveries per second,
 // p50/p99 latency from the commit's eventTime to the client's receipt, the updates lost
-// (expected minus received, after waiting for stragglers) and the process's CPU time per
-// delivery. The subscribers are measuring tools in the same process: by default they read
-// lean (dialLean), BENCH_CLIENT=full reads with pkg/client. Either way every update is checked
-// (recv.check) and the test fails on one out of order, after a gap, or with the wrong content.
+// (expected minus received, after waiting for stragglers) and the CPU time per delivery. The
+// subscribers are measuring tools; by default (BENCH_CLIENT=process) they run in a process of
+// their own (notify_clients_test.go), so that the CPU time per delivery is printed for the
+// server's process and the subscribers' apart; BENCH_CLIENT=lean has them in the server's
+// process reading lean (dialLean), BENCH_CLIENT=full with pkg/client (the process's CPU time
+// then covers both). Every update is checked (clientSub.check, recv.check) and the test fails
+// on one out of order, after a gap, or with the wrong content.
 // A warm-up phase (WARMUP_MS, default 1 s) at the first rate comes first, its row marked.
 // It runs only with NCWS_BENCH_NOTIFY set; it asserts nothing about the figures. CPUPROFILE=f
 // writes a CPU profile of each rate's measured phase to f.<rate>.
@@ -81,11 +84,20 @@ func TestNotifyFanout(t *testing.T) {
 	// receiver can check which interface changed to which value.
 	var ifaceOf [9001]atomic.Int32
 	var received atomic.Int64
-	rs := make([]*recv, subscribers)
-	lean := envStr("BENCH_CLIENT", "lean") != "full"
+	// BENCH_CLIENT: process (the default: the subscribers in a process of their own, see
+	// notify_clients_test.go), lean or full (in this process, read by dialLean or pkg/client).
+	mode := envStr("BENCH_CLIENT", "process")
+	lean := mode == "lean"
+	var rs []*recv
+	var cp *clientProcess
 	var closers []func()
 	setup := time.Now()
-	for i := range subscribers {
+	if mode == "process" {
+		cp = startClientProcess(t, url, subscribers)
+	} else {
+		rs = make([]*recv, subscribers)
+	}
+	for i := range len(rs) {
 		r := &recv{ifaceOf: &ifaceOf, received: &received}
 		rs[i] = r
 		user := "u" + strconv.Itoa(i%10)
@@ -121,7 +133,12 @@ func TestNotifyFanout(t *testing.T) {
 	})
 	t.Logf("%d subscribers ready in %v", subscribers, time.Since(setup).Round(time.Millisecond))
 	fmt.Printf("bench-notify: %d WebSocket subscribers (on-change on /interfaces/interface), %v per rate\n", subscribers, duration)
-	fmt.Printf("%-12s %-12s %-10s %-14s %-10s %-10s %-6s %s\n", "target c/s", "commits/s", "expected", "deliveries/s", "p50", "p99", "lost", "CPU/delivery (server+clients)")
+	if cp != nil {
+		fmt.Println("the subscribers in a process of their own (BENCH_CLIENT=process); CPU per delivery: the server's process + the subscribers' = the sum")
+	} else {
+		fmt.Printf("the subscribers in the server's process (BENCH_CLIENT=%s); CPU per delivery: the process's\n", mode)
+	}
+	fmt.Printf("%-12s %-12s %-10s %-14s %-10s %-10s %-6s %s\n", "target c/s", "commits/s", "expected", "deliveries/s", "p50", "p99", "lost", "CPU/delivery")
 	mtu := 1500
 	// A warm-up phase at the first rate (WARMUP_MS, 1 s by default, 0: none) goes first,
 	// unmeasured: right after the 1,000 sessions connect the heap is still growing (a GC cycle
@@ -137,6 +154,11 @@ func TestNotifyFanout(t *testing.T) {
 		phase := duration
 		if warm {
 			phase = warmup
+		}
+		if cp != nil {
+			if err := cp.reset(rate); err != nil {
+				t.Fatalf("subscriber process: %v", err)
+			}
 		}
 		for _, r := range rs {
 			r.mu.Lock()
@@ -205,8 +227,10 @@ func TestNotifyFanout(t *testing.T) {
 			if mtu > 9000 {
 				mtu = 1500
 			}
-			ifaceOf[mtu].Store(int32(commits%10 + 1))
-			work <- fmt.Sprintf(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth%d</name><mtu>%d</mtu></interface></interfaces>`, commits%10, mtu)
+			// The commit that sets mtu m sets it on eth(m mod 10): what the subscriber
+			// process checks (ifaceOf is for the in-process subscribers).
+			ifaceOf[mtu].Store(int32(mtu%10 + 1))
+			work <- fmt.Sprintf(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth%d</name><mtu>%d</mtu></interface></interfaces>`, mtu%10, mtu)
 			commits++
 		}
 		close(work)
@@ -216,6 +240,14 @@ func TestNotifyFanout(t *testing.T) {
 		}
 		sent := time.Since(start)
 		expected := int64(commits) * int64(subscribers)
+		var cph clientPhase
+		if cp != nil {
+			var err error
+			if cph, err = cp.collect(expected, envInt("SLOWEST", 0)); err != nil {
+				t.Fatalf("subscriber process: %v", err)
+			}
+			received.Store(cph.Received)
+		}
 		deadline := time.Now().Add(30 * time.Second)
 		for received.Load() < expected && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
@@ -248,8 +280,12 @@ func TestNotifyFanout(t *testing.T) {
 			}
 			return all[min(len(all)-1, int(p*float64(len(all))))]
 		}
+		p50, p99 := q(0.50), q(0.99)
 		if len(all) > 0 {
 			last = all[len(all)-1]
+		}
+		if cp != nil {
+			p50, p99, last = cph.P50, cph.P99, cph.Max
 		}
 		// Deliveries over the time from the first commit to the last receipt.
 		span := sent + last
@@ -261,19 +297,29 @@ func TestNotifyFanout(t *testing.T) {
 		if got > 0 {
 			perDelivery = cpu / time.Duration(got)
 		}
+		cpuCol := perDelivery.Round(100 * time.Nanosecond).String()
+		if cp != nil && got > 0 {
+			cl := cph.CPU / time.Duration(got)
+			cpuCol = fmt.Sprintf("%v + %v = %v", perDelivery.Round(100*time.Nanosecond), cl.Round(100*time.Nanosecond), (perDelivery + cl).Round(100*time.Nanosecond))
+		}
 		label := strconv.Itoa(rate)
 		if warm {
 			label = "(warm-up " + label + ")"
 		}
 		fmt.Printf("%-12s %-12.1f %-10d %-14.0f %-10v %-10v %-6d %v\n", label, float64(commits)/sent.Seconds(), expected,
-			float64(got)/span.Seconds(), q(0.50).Round(100*time.Microsecond), q(0.99).Round(100*time.Microsecond), expected-got,
-			perDelivery.Round(100*time.Nanosecond))
+			float64(got)/span.Seconds(), p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond), expected-got, cpuCol)
 		if n := envInt("SLOWEST", 0); n > 0 {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			fmt.Printf("  GC cycles so far %d, pauses %v in all; the process's threads waited %v for a CPU (run queue)\n",
+			fmt.Printf("  GC cycles so far %d, pauses %v in all (the server's process); its threads waited %v for a CPU (run queue)\n",
 				ms.NumGC, time.Duration(ms.PauseTotalNs), wait.Round(time.Millisecond))
-			printSlowest(perCommit, n, start, setup)
+			if cp != nil {
+				for _, l := range cph.Slowest {
+					fmt.Println(l)
+				}
+			} else {
+				printSlowest(perCommit, n, start, setup)
+			}
 		}
 		var bad int64
 		suspended := 0
@@ -286,6 +332,11 @@ func TestNotifyFanout(t *testing.T) {
 				r.why = ""
 			}
 			r.mu.Unlock()
+		}
+		bad += cph.Bad
+		suspended += cph.Suspensions
+		for _, w := range cph.Why {
+			t.Error(w)
 		}
 		if bad > 0 {
 			t.Errorf("%d updates out of order, with a gap before them, or with the wrong content", bad)
@@ -328,6 +379,11 @@ type latency struct {
 // eventTime, how many received them and the p50/max over their receivers: SLOWEST=n, to
 // find the commits behind a p99 and line them up with a trace (TRACE) or gctrace.
 func printSlowest(perCommit map[uint64][]latency, n int, start, setup time.Time) {
+	printSlowestTo(os.Stdout, perCommit, n, start, setup)
+}
+
+// printSlowestTo is printSlowest writing to w.
+func printSlowestTo(w io.Writer, perCommit map[uint64][]latency, n int, start, setup time.Time) {
 	type row struct {
 		commit   uint64
 		at       time.Duration
@@ -341,7 +397,7 @@ func printSlowest(perCommit map[uint64][]latency, n int, start, setup time.Time)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].max > rows[j].max })
 	for _, r := range rows[:min(n, len(rows))] {
-		fmt.Printf("  commit %d at +%v (%v after the subscribers' setup began): %d deliveries, p50 %v, max %v\n", r.commit, r.at.Round(100*time.Microsecond),
+		fmt.Fprintf(w, "  commit %d at +%v (%v after the subscribers' setup began): %d deliveries, p50 %v, max %v\n", r.commit, r.at.Round(100*time.Microsecond),
 			(start.Sub(setup) + r.at).Round(time.Millisecond), r.n, r.p50.Round(100*time.Microsecond), r.max.Round(100*time.Microsecond))
 	}
 }
