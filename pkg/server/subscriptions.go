@@ -245,7 +245,7 @@ func (s *session) writeDynamic(q *outQueue) {
 		s.outNotifications.Add(uint32(len(batch)))
 		s.srv.stats.outNotifications.Add(uint32(len(batch)))
 		var err error
-		if bc != nil && len(msgs) > 1 {
+		if bc != nil {
 			s.wmu.Lock()
 			err = bc.WriteMessages(s.ctx, msgs)
 			s.wmu.Unlock()

@@ -261,15 +261,12 @@ func (c *conn) WriteMessage(ctx context.Context, msg []byte) error {
 }
 
 // WriteMessages sends msgs as consecutive text messages, gathered into as few TCP writes as
-// they fit in (netconf.BatchConn): a server's notification writer sends at once what queued up
-// for a session.
+// they fit in, one when they total under 64 KiB (netconf.BatchConn): a server's notification
+// writer sends at once what queued up for a session. The frames are built here, straight into
+// the buffer that is written (corkConn.writeFrames).
 func (c *conn) WriteMessages(ctx context.Context, msgs [][]byte) error {
 	if len(msgs) == 0 {
 		return nil
-	}
-	if c.cork != nil && len(msgs) > 1 {
-		c.cork.setHold()
-		defer c.cork.release()
 	}
 	return c.write(ctx, nil, msgs)
 }
@@ -292,10 +289,11 @@ func (c *conn) write(ctx context.Context, one []byte, msgs [][]byte) error {
 	if msgs == nil {
 		return c.ws.Write(context.Background(), ws.MessageText, one)
 	}
-	for _, m := range msgs {
-		if err := c.ws.Write(context.Background(), ws.MessageText, m); err != nil {
-			return err
+	if err := c.cork.writeFrames(msgs); err != nil {
+		if err == errNoFrames {
+			return errClosed
 		}
+		return err
 	}
 	return nil
 }

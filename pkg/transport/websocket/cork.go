@@ -2,6 +2,8 @@ package websocket
 
 import (
 	"bufio"
+	"encoding/binary"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -32,6 +34,112 @@ type corkConn struct {
 	// read and written count the bytes through the socket: the keepalive's signs of life and
 	// the close handshake's sign of a stalled write.
 	read, written atomic.Uint64
+
+	// The library's frames are followed through Write (track), so that frames written here
+	// (writeFrames) go only between them and never after a close frame. Guarded by mu.
+	// libRem is what is left of the library's frame in progress; noFrames is set once the
+	// library wrote a close frame, once the conn is closing (stopFrames), or when a write
+	// did not start where a frame does (not seen: the library flushes whole frames).
+	libRem   uint64
+	noFrames bool
+}
+
+// errNoFrames is writeFrames' answer once the connection is closing.
+var errNoFrames = errors.New("websocket: connection closing")
+
+// track follows the library's frames through p, the next bytes it writes.
+func (c *corkConn) track(p []byte) {
+	for len(p) > 0 && !c.noFrames {
+		if c.libRem == 0 {
+			h, n, op, ok := frameHeader(p)
+			if !ok {
+				c.noFrames = true
+				return
+			}
+			if op == 0x8 {
+				c.noFrames = true
+			}
+			c.libRem = uint64(h) + n
+		}
+		k := min(c.libRem, uint64(len(p)))
+		p = p[k:]
+		c.libRem -= k
+	}
+}
+
+// frameHeader parses the header of the frame at the start of p: its length, the payload's and
+// the opcode; ok false when p does not hold the whole header.
+func frameHeader(p []byte) (h int, n uint64, op byte, ok bool) {
+	if len(p) < 2 {
+		return 0, 0, 0, false
+	}
+	h, n = 2, uint64(p[1]&0x7f)
+	switch n {
+	case 126:
+		h = 4
+	case 127:
+		h = 10
+	}
+	if p[1]&0x80 != 0 {
+		h += 4
+	}
+	if len(p) < h {
+		return 0, 0, 0, false
+	}
+	switch n {
+	case 126:
+		n = uint64(binary.BigEndian.Uint16(p[2:]))
+	case 127:
+		n = binary.BigEndian.Uint64(p[2:])
+	}
+	return h, n, p[0] & 0x0f, true
+}
+
+// writeFrames sends msgs as text messages of one unmasked frame each (RFC 6455 section 5.2),
+// written here rather than by the library: a batch of notifications is framed straight into
+// the buffer its one write(2) sends (kept, as the library's frames are, while held), with no
+// per-message locking, bufio copy and flush of the library's. The caller writes one message or
+// batch at a time (netconf.Conn), so no data frame of the library's is in progress; its control
+// frames (a pong, a ping) come whole and go before or after the batch. Once the library wrote
+// a close frame or the conn is closing, nothing more is sent (errNoFrames).
+func (c *corkConn) writeFrames(msgs [][]byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.noFrames || c.libRem != 0 {
+		return errNoFrames
+	}
+	for _, m := range msgs {
+		c.buf = append(c.buf, 0x81)
+		switch n := len(m); {
+		case n < 126:
+			c.buf = append(c.buf, byte(n))
+		case n < 1<<16:
+			c.buf = append(c.buf, 126, byte(n>>8), byte(n))
+		default:
+			c.buf = append(c.buf, 127)
+			c.buf = binary.BigEndian.AppendUint64(c.buf, uint64(n))
+		}
+		if len(m) > maxHeld {
+			// A big message is not copied: what is kept goes first, then the message.
+			if err := c.flushLocked(); err != nil {
+				return err
+			}
+			if _, err := c.write(m); err != nil {
+				return err
+			}
+			continue
+		}
+		c.buf = append(c.buf, m...)
+		if len(c.buf) > maxHeld {
+			if err := c.flushLocked(); err != nil {
+				return err
+			}
+		}
+	}
+	if c.hold {
+		return nil
+	}
+	return c.flushLocked()
 }
 
 func (c *corkConn) write(p []byte) (int, error) {
@@ -43,6 +151,7 @@ func (c *corkConn) write(p []byte) (int, error) {
 func (c *corkConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.track(p)
 	if c.hold && len(c.buf)+len(p) <= maxHeld {
 		c.buf = append(c.buf, p...)
 		return len(p), nil
@@ -120,10 +229,12 @@ func (c *corkConn) release() {
 	c.flushLocked()
 }
 
-// unhold stops keeping frames; the next write sends those kept first.
+// unhold stops keeping frames (the next write sends those kept first) and makes writeFrames
+// refuse from now on: the conn is closing, its close frame follows.
 func (c *corkConn) unhold() {
 	c.mu.Lock()
 	c.hold = false
+	c.noFrames = true
 	c.stopTimer()
 	c.mu.Unlock()
 }

@@ -84,3 +84,40 @@ func TestCorkBounded(t *testing.T) {
 		t.Errorf("peer read %d bytes starting %q, %v", n, buf[:5], err)
 	}
 }
+
+// TestCorkFollowsLibraryFrames: the library's frames are followed through Write, split across
+// writes as its flushes split them: frames written by writeFrames go only between them, and
+// none after the library's close frame.
+func TestCorkFollowsLibraryFrames(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	b.SetDeadline(time.Now().Add(10 * time.Second))
+	go io.Copy(io.Discard, b)
+	c := &corkConn{Conn: a, holdFor: time.Hour}
+	// A text frame of 300 bytes (16-bit length), written in two pieces.
+	frame := append([]byte{0x81, 126, 1, 44}, make([]byte, 300)...)
+	if _, err := c.Write(frame[:100]); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.writeFrames([][]byte{[]byte("<x/>")}); err != errNoFrames {
+		t.Errorf("writeFrames within the library's frame: %v, want errNoFrames", err)
+	}
+	if _, err := c.Write(frame[100:]); err != nil {
+		t.Fatal(err)
+	}
+	// A pong and a ping in one write, then frames of ours.
+	if _, err := c.Write([]byte{0x8a, 0, 0x89, 2, 'h', 'i'}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.writeFrames([][]byte{[]byte("<x/>"), []byte("<y/>")}); err != nil {
+		t.Errorf("writeFrames between the library's frames: %v", err)
+	}
+	// The close frame: nothing of ours after it.
+	if _, err := c.Write([]byte{0x88, 2, 0x03, 0xe8}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.writeFrames([][]byte{[]byte("<x/>")}); err != errNoFrames {
+		t.Errorf("writeFrames after the library's close frame: %v, want errNoFrames", err)
+	}
+}
