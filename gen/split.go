@@ -115,7 +115,7 @@ var splitLocals = map[string]bool{
 	"time": true, "fmt": true, "ctx": true, "req": true, "ks": true, "kt": true, "in": true, "out": true,
 	"it": true, "op": true, "o": true, "err": true, "s": true, "x": true, "e": true, "w": true, "v": true,
 	"i": true, "ok": true, "c": true, "n": true, "t": true, "srv": true, "impl": true, "h": true, "ev": true,
-	"conv": true, "p": true, "b": true, "u": true,
+	"conv": true, "p": true, "b": true, "u": true, "ygot": true, // ncws gen --ygot writes OUTDIR/ygot
 }
 
 // pkgIdent is the package name of module m: its name lower-cased, letters and digits only.
