@@ -521,8 +521,9 @@ func (g *generator) writeSplitPkg(sp *splitter, p *goPkg, bases map[*schema.Modu
 	return add(p, name, doc, mods, vb.String())
 }
 
-// writeSplitConv writes the package's conversion: in base, Conv with the base's unions; in
-// another package, conv sharing base.Conv and an init registering its unions there.
+// writeSplitConv writes the package's part of the conversion: in base, Conv with base's
+// unions; in a package with structs or operations, conv sharing base.Conv; in any package with
+// unions, an init registering them with base.Conv.
 func (g *generator) writeSplitConv(b *strings.Builder, p *goPkg, isBase bool) {
 	var us []*namedType
 	for _, nt := range p.nameds {
@@ -530,26 +531,19 @@ func (g *generator) writeSplitConv(b *strings.Builder, p *goPkg, isBase bool) {
 			us = append(us, nt)
 		}
 	}
+	const convDoc = "// Conv is the conversion of every package of the tree: their union types are registered with it.\n"
 	switch {
 	case isBase && len(us) == 0:
-		b.WriteString("// Conv is the conversion of every package of the tree: their union types are registered with it.\nvar Conv genimpl.Package\n\n")
+		b.WriteString(convDoc + "var Conv genimpl.Package\n\n")
 	case isBase:
-		b.WriteString("// Conv is the conversion of every package of the tree: their union types are registered with it.\nvar Conv = genimpl.Package{Unions: convUnions}\n\n")
-	default:
+		b.WriteString(convDoc + "var Conv = genimpl.Package{Unions: convUnions}\n\n")
+	case len(p.structs) > 0 || len(p.mods) > 0:
 		b.WriteString("// conv is the conversion of the whole tree, base.Conv.\nvar conv = genimpl.Package{Shared: &base.Conv}\n\n")
-		if len(us) > 0 {
-			b.WriteString("func init() { base.Conv.Register(convUnions) }\n\n")
-		}
 	}
 	if len(us) == 0 {
-		if !isBase && len(p.structs) == 0 && len(p.mods) == 0 {
-			// A types package without unions needs no conversion.
-			b.Reset()
-		}
 		return
 	}
-	if !isBase && len(p.structs) == 0 && len(p.mods) == 0 {
-		b.Reset()
+	if !isBase {
 		b.WriteString("func init() { base.Conv.Register(convUnions) }\n\n")
 	}
 	b.WriteString("// convUnions lists the union types with the wrapper of each member type.\n")
