@@ -22,6 +22,12 @@ const SupportPackageIsVersion2 = true
 // (list.go), list keys named by key=N tags. Version 2 code is still supported.
 const SupportPackageIsVersion3 = true
 
+// SupportPackageIsVersion4 is referenced by the packages of a tree generated with --split
+// module: version 3 with every package converting through one shared Package
+// (Package.Shared, Package.Register) and union key texts through UnionText. Version 3 code is
+// still supported.
+const SupportPackageIsVersion4 = true
+
 // The helpers generated code calls (enumeration String methods, union wrappers, the keys of
 // operations) are marked go:noinline, as were those of the generated conversion functions that
 // the tables replaced: a generated package calls them from thousands of small functions, and inlining them there is what the compiler spends

@@ -19,7 +19,7 @@ import (
 )
 
 // The generated code needs a runtime that supports its version of the contract.
-const _ = genimpl.SupportPackageIsVersion3
+const _ = genimpl.SupportPackageIsVersion4
 
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {

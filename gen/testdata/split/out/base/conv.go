@@ -10,6 +10,9 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
+// The generated code needs a runtime that supports its version of the contract.
+const _ = genimpl.SupportPackageIsVersion4
+
 // Conv is the conversion of every package of the tree: their union types are registered with it.
 var Conv = genimpl.Package{Unions: convUnions}
 
