@@ -79,9 +79,10 @@ test-vendor:
 
 # test-vendor-split: the whole Junos QFX conf set with --share-groupings --split module: gen,
 # go build and vet of its 36 packages, round trip of an interfaces document through the split
-# tree (TestVendorJunosSplit). Several minutes and GBs: not in test-vendor; run it alone.
+# tree (TestVendorJunosSplit); and every golden case split, built, vetted and round-tripped
+# (TestSplitGoldens). Several minutes and GBs: not in test-vendor; run it alone.
 test-vendor-split:
-	NCWS_TEST_VENDOR_SPLIT=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendorJunosSplit' -v ./gen
+	NCWS_TEST_VENDOR_SPLIT=1 NCWS_TEST_SPLIT_GOLDENS=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendorJunosSplit|TestSplitGoldens' -v ./gen
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
@@ -55,6 +56,17 @@ func generateCase(t *testing.T, dir, pkg string) map[string][]byte {
 // imports between the packages of a split case).
 func generateCaseAt(t *testing.T, dir, pkg, importPath string) map[string][]byte {
 	t.Helper()
+	s, opts := loadCase(t, dir, pkg, importPath)
+	files, err := Generate(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// loadCase loads a case's modules and returns them with the case's Options (options.txt).
+func loadCase(t *testing.T, dir, pkg, importPath string) (*schema.Schema, Options) {
+	t.Helper()
 	yangFiles, err := filepath.Glob(filepath.Join(dir, "*.yang"))
 	if err != nil || len(yangFiles) == 0 {
 		t.Fatalf("no YANG files in %s: %v", dir, err)
@@ -79,11 +91,7 @@ func generateCaseAt(t *testing.T, dir, pkg, importPath string) map[string][]byte
 			}
 		}
 	}
-	files, err := Generate(s, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return s, opts
 }
 
 // caseFeatures reads a case's features.txt: lines "module:feature,feature" (yanglint's -F); nil

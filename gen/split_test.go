@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -288,4 +290,51 @@ func TestSplitLeafAugment(t *testing.T) {
 		writeFile(t, filepath.Join(mod, "la", n), string(b))
 	}
 	goCmd(t, mod, true, "build", "./...")
+}
+
+// TestSplitGoldens generates every golden case with Options.Split "module" (and each once more
+// with ShareGroupings), builds and vets the packages, and round-trips each case's doc.xml
+// through the split tree's Root as TestRoundTripGolden does for one package. Gated by
+// NCWS_TEST_SPLIT_GOLDENS (make test-vendor-split runs it): it builds every case again, about a
+// minute and a half on the 2-core machine.
+func TestSplitGoldens(t *testing.T) {
+	if os.Getenv("NCWS_TEST_SPLIT_GOLDENS") == "" {
+		t.Skip("set NCWS_TEST_SPLIT_GOLDENS=1 (make test-vendor-split)")
+	}
+	dir := t.TempDir()
+	initModule(t, dir, "example.com/split")
+	var imports, roots, want strings.Builder
+	args := []string{"run", "."}
+	for _, name := range goldenCases {
+		caseDir, err := filepath.Abs(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, share := range []bool{false, true} {
+			pkg := name + "split"
+			if share {
+				pkg = name + "shared"
+			}
+			s, opts := loadCase(t, caseDir, pkg, "example.com/split/"+pkg)
+			opts.Split, opts.ImportPath = "module", "example.com/split/"+pkg
+			opts.ShareGroupings = opts.ShareGroupings || share
+			files, err := Generate(s, opts)
+			if err != nil {
+				t.Fatalf("%s: %v", pkg, err)
+			}
+			for n, b := range files {
+				writeFile(t, filepath.Join(dir, pkg, n), string(b))
+			}
+			fmt.Fprintf(&imports, "\t%q\n", "example.com/split/"+pkg)
+			fmt.Fprintf(&roots, "\t%q: {func() root { return new(%s.Root) }, %s.Schema},\n", pkg, pkg, pkg)
+			args = append(args, pkg, caseDir, filepath.Join(caseDir, "doc.xml"))
+			want.WriteString(pkg + ": ok\n")
+		}
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), fmt.Sprintf(goldenMain, imports.String(), roots.String()))
+	goCmd(t, dir, true, "vet", "./...")
+	out := goCmd(t, dir, true, args...)
+	if diff := cmpDiff(want.String(), out); diff != "" {
+		t.Errorf("round trips mismatch (-want +got):\n%s", diff)
+	}
 }
