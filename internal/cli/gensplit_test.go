@@ -110,3 +110,27 @@ func writeT(t *testing.T, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGenSplitHint: a one-package output above the size limit gets a hint at --split module
+// (the limit lowered to a byte here; 64 MB by default), a split one does not.
+func TestGenSplitHint(t *testing.T) {
+	t.Parallel()
+	src := writeModules(t, map[string]string{"gen-h.yang": `module gen-h {
+  namespace "urn:gen-h"; prefix h;
+  container top { leaf name { type string; } }
+}`})
+	for _, split := range []string{"", "module"} {
+		var stdout, stderr strings.Builder
+		f := genFlags{out: t.TempDir(), pkg: "model", split: split, splitHint: 1}
+		if split != "" {
+			f.imp = "example.com/h"
+		}
+		if err := runGen(f, []string{filepath.Join(src, "gen-h.yang")}, &stdout, &stderr); err != nil {
+			t.Fatalf("split %q: %v (%s)", split, err, stderr.String())
+		}
+		got := strings.Contains(stderr.String(), "--split module writes one package per module")
+		if got != (split == "") {
+			t.Errorf("split %q: hint shown %v, stderr %q", split, got, stderr.String())
+		}
+	}
+}
