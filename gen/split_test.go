@@ -16,7 +16,8 @@ import (
 // testdata/split/doc.xml into Root and walks into the augmenting module's structs through the
 // augmented ones' fields, builds configuration from structs of three packages, edits running
 // with a hook printing the typed changes, and calls split-ext's rpc through its generated client
-// and server over a real WebSocket session.
+// and server over a real WebSocket session, and an action of split-ext in split-base's list whose
+// key is a union type of package base.
 const splitMain = `package main
 
 import (
@@ -48,6 +49,11 @@ func (pinger) Ping(ctx context.Context, in *splitext.SplitExt_PingInput) (*split
 	return &splitext.SplitExt_PingOutput{Rtt: genimpl.Ptr(uint32(12))}, nil
 }
 
+func (pinger) ZoneDrain(ctx context.Context, kID base.Union_Uint8_String, in *splitext.SplitBase_System_Zone__SplitExt_DrainInput) (*splitext.SplitBase_System_Zone__SplitExt_DrainOutput, error) {
+	fmt.Printf("server: drain %T %v %v\n", kID, kID, *in.Force)
+	return &splitext.SplitBase_System_Zone__SplitExt_DrainOutput{Drained: genimpl.Ptr(uint32(2))}, nil
+}
+
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -76,6 +82,7 @@ func run() error {
 		*sys.Monitor.GetProbe(1).Mode, *sys.Monitor.GetProbe(1).Level)
 	s1 := sys.GetServer("s1")
 	fmt.Println("server s1:", *s1.Kind, *s1.Weight, *s1.Health.Up, "s2:", *sys.GetServer("s2").Kind, sys.GetServer("s2").Health == nil)
+	fmt.Printf("zones %T %v %T %v\n", sys.Zone[0].ID, sys.Zone[0].ID, sys.Zone[1].ID, sys.Zone[1].ID)
 	fmt.Println("left:", *sys.Left.Address.Host, *sys.Left.Address.Level, sys.Left.Address.Timeout, sys.Right.Address.Timeout, root.Notes.Note)
 
 	dir, err := os.MkdirTemp("", "split")
@@ -126,6 +133,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.System.AppendZone(&splitbase.SplitBase_System_Zone{ID: base.Union_Uint8_String_Uint8(3)}); err != nil {
+		return err
+	}
 	e.Kind = genimpl.Ptr(splitbasetypes.SplitBase_Kind_SplitExt_KindB)
 	e.Health = &splitext.SplitBase_System_Server__SplitExt_Health{Up: genimpl.Ptr(false)}
 	cfg.System.Monitor = &splitext.SplitBase_System__SplitExt_Monitor{Interval: genimpl.Ptr(uint32(5)),
@@ -153,6 +163,12 @@ func run() error {
 		return err
 	}
 	fmt.Println("client: rtt", *out.Rtt)
+	d, err := splitext.NewSplitExtClient(s).ZoneDrain(ctx, base.Union_Uint8_String_Uint8(3),
+		&splitext.SplitBase_System_Zone__SplitExt_DrainInput{Force: genimpl.Ptr(true)})
+	if err != nil {
+		return err
+	}
+	fmt.Println("client: drained", *d.Drained)
 	return nil
 }
 `
@@ -183,8 +199,9 @@ func TestSplitModule(t *testing.T) {
 		"values *splitbasetypes.SplitBase_Level base.Union_Uint32_String_Uint32 *splitext.SplitBase_System__SplitExt_Monitor_Probe_Mode",
 		"monitor: 10.0.0.3 low 60 passive high",
 		"server s1: split-ext:kind-b 7 true s2: split-base:kind-a true",
+		"zones base.Union_Uint8_String_Uint8 3 base.Union_Uint8_String_String east",
 		"left: 10.0.0.1 high 30 <var> [first second]",
-		`<system xmlns="urn:example:split-base"><name>edge</name><server><name>s9</name><kind xmlns:se="urn:example:split-ext">se:kind-b</kind>` +
+		`<system xmlns="urn:example:split-base"><name>edge</name><zone><id>3</id></zone><server><name>s9</name><kind xmlns:se="urn:example:split-ext">se:kind-b</kind>` +
 			`<health xmlns="urn:example:split-ext"><up>false</up></health></server>` +
 			`<monitor xmlns="urn:example:split-ext"><address><host>10.9.9.9</host><level>high</level><timeout>7</timeout></address><interval>5</interval></monitor></system>`,
 		"edit",
@@ -197,6 +214,7 @@ func TestSplitModule(t *testing.T) {
 		"change /split-base:system: <nil> -> *splitbase.SplitBase_System\n",
 		"edit\nchange /split-base:system/split-ext:monitor: *splitext.SplitBase_System__SplitExt_Monitor -> *splitext.SplitBase_System__SplitExt_Monitor\n  monitor interval 6\n",
 		"server: ping 10.9.9.9 low\nclient: rtt 12\n",
+		"server: drain base.Union_Uint8_String_Uint8 3 true\nclient: drained 2\n",
 	} {
 		if !strings.Contains(rest, w) {
 			t.Errorf("no %q in the output after the first edit:\n%s", w, rest)

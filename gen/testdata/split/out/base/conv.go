@@ -20,5 +20,6 @@ var Conv = genimpl.Package{Unions: convUnions}
 func convUnions() []genimpl.Union {
 	return []genimpl.Union{
 		{Type: (*Union_Uint32_String)(nil), Members: []any{(*Union_Uint32_String_Uint32)(nil), (*Union_Uint32_String_String)(nil)}},
+		{Type: (*Union_Uint8_String)(nil), Members: []any{(*Union_Uint8_String_Uint8)(nil), (*Union_Uint8_String_String)(nil)}},
 	}
 }

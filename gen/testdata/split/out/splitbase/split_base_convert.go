@@ -44,6 +44,14 @@ func (x *SplitBase_System_Right) ToTree(sn *schema.Node) (*data.Node, error) {
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+func (x *SplitBase_System_Zone) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
+
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+func (x *SplitBase_System_Zone) ToTree(sn *schema.Node) (*data.Node, error) {
+	return genimpl.ToTree(&conv, x, sn)
+}
+
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
 func (x *SplitBase_System_Server) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).

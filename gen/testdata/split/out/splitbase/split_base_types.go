@@ -22,11 +22,19 @@ type SplitBase_System struct {
 	// Right is container /split-base:system/right (config).
 	Right *SplitBase_System_Right `yang:"right"`
 
+	// Zone is list /split-base:system/zone (config).
+	Zone []*SplitBase_System_Zone `yang:"zone"`
+
 	// Server is list /split-base:system/server (config).
 	Server []*SplitBase_System_Server `yang:"server"`
 
 	// Monitor is container /split-base:system/split-ext:monitor (config).
 	Monitor *splitext.SplitBase_System__SplitExt_Monitor `yang:"split-ext:monitor"`
+}
+
+// AppendZone appends entry e to Zone, refusing an entry without its keys or with the keys of another.
+func (x *SplitBase_System) AppendZone(e *SplitBase_System_Zone) error {
+	return genimpl.Append(&x.Zone, e, "/split-base:system/zone")
 }
 
 // AppendServer appends entry e to Server, refusing an entry without its keys or with the keys of another.
@@ -71,6 +79,14 @@ type SplitBase_Endpoint_Address struct {
 type SplitBase_System_Right struct {
 	// Address is container /split-base:system/right/address (config).
 	Address *SplitBase_Endpoint_Address `yang:"address"`
+}
+
+// SplitBase_System_Zone is an entry of the list /split-base:system/zone (config).
+//
+// Keys: id.
+type SplitBase_System_Zone struct {
+	// ID is leaf /split-base:system/zone/id (config).
+	ID base.Union_Uint8_String `yang:"id"`
 }
 
 // SplitBase_System_Server is an entry of the list /split-base:system/server (config).

@@ -72,3 +72,23 @@ func (x *SplitExt_PingOutput) FromTree(n *data.Node) error { return genimpl.From
 func (x *SplitExt_PingOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
+
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+func (x *SplitBase_System_Zone__SplitExt_DrainInput) FromTree(n *data.Node) error {
+	return genimpl.FromTree(&conv, x, n)
+}
+
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+func (x *SplitBase_System_Zone__SplitExt_DrainInput) ToTree(sn *schema.Node) (*data.Node, error) {
+	return genimpl.ToTree(&conv, x, sn)
+}
+
+// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+func (x *SplitBase_System_Zone__SplitExt_DrainOutput) FromTree(n *data.Node) error {
+	return genimpl.FromTree(&conv, x, n)
+}
+
+// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+func (x *SplitBase_System_Zone__SplitExt_DrainOutput) ToTree(sn *schema.Node) (*data.Node, error) {
+	return genimpl.ToTree(&conv, x, sn)
+}

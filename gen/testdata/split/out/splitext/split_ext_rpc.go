@@ -8,6 +8,8 @@ import (
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/genimpl"
+
+	"example.com/golden/split/base"
 )
 
 // SplitExtServer is the server side of the rpcs and actions of module split-ext: implement it and
@@ -17,6 +19,11 @@ import (
 type SplitExtServer interface {
 	// Ping answers rpc /split-ext:ping.
 	Ping(ctx context.Context, in *SplitExt_PingInput) (*SplitExt_PingOutput, error)
+
+	// ZoneDrain answers action /split-base:system/zone/split-ext:drain.
+	//
+	// The target instance is named by its keys: kID (/split-base:system/zone/id).
+	ZoneDrain(ctx context.Context, kID base.Union_Uint8_String, in *SplitBase_System_Zone__SplitExt_DrainInput) (*SplitBase_System_Zone__SplitExt_DrainOutput, error)
 }
 
 // UnimplementedSplitExtServer answers every operation of SplitExtServer with operation-not-supported.
@@ -25,6 +32,11 @@ type UnimplementedSplitExtServer struct{}
 // Ping answers operation-not-supported.
 func (UnimplementedSplitExtServer) Ping(ctx context.Context, in *SplitExt_PingInput) (*SplitExt_PingOutput, error) {
 	return nil, genimpl.Unimplemented(schemaOp("/split-ext:ping"))
+}
+
+// ZoneDrain answers operation-not-supported.
+func (UnimplementedSplitExtServer) ZoneDrain(ctx context.Context, kID base.Union_Uint8_String, in *SplitBase_System_Zone__SplitExt_DrainInput) (*SplitBase_System_Zone__SplitExt_DrainOutput, error) {
+	return nil, genimpl.Unimplemented(schemaOp("/split-base:system/zone/split-ext:drain"))
 }
 
 // RegisterSplitExtServer makes impl answer the rpcs and actions of module split-ext on srv, whose
@@ -44,6 +56,34 @@ func RegisterSplitExtServer(srv *genimpl.Server, impl SplitExtServer) error {
 				}
 			}
 			out, err := impl.Ping(ctx, in)
+			if err != nil || out == nil {
+				return nil, err
+			}
+			return out.ToTree(genimpl.Output(req.RPC))
+		})
+	}
+	{
+		op, err := genimpl.Op(s, "/split-base:system/zone/split-ext:drain")
+		if err != nil {
+			return err
+		}
+		srv.Handle(op, func(ctx context.Context, req *genimpl.Request) (*data.Node, error) {
+			ks := genimpl.TargetKeys(req)
+			if err := genimpl.CheckKeys(ks, 1); err != nil {
+				return nil, err
+			}
+			kt := genimpl.KeyTypes(req.RPC)
+			kID, err := genimpl.UnionOf[base.Union_Uint8_String](&conv, ks[0], kt[0])
+			if err != nil {
+				return nil, err
+			}
+			in := new(SplitBase_System_Zone__SplitExt_DrainInput)
+			if req.Input != nil {
+				if err := in.FromTree(req.Input); err != nil {
+					return nil, err
+				}
+			}
+			out, err := impl.ZoneDrain(ctx, kID, in)
 			if err != nil || out == nil {
 				return nil, err
 			}
@@ -79,6 +119,31 @@ func (c *SplitExtClient) Ping(ctx context.Context, in *SplitExt_PingInput) (*Spl
 		return nil, err
 	}
 	out := new(SplitExt_PingOutput)
+	if o != nil {
+		if err := out.FromTree(o); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ZoneDrain calls action /split-base:system/zone/split-ext:drain.
+//
+// The target instance is named by its keys: kID (/split-base:system/zone/id).
+func (c *SplitExtClient) ZoneDrain(ctx context.Context, kID base.Union_Uint8_String, in *SplitBase_System_Zone__SplitExt_DrainInput) (*SplitBase_System_Zone__SplitExt_DrainOutput, error) {
+	op := schemaOp("/split-base:system/zone/split-ext:drain")
+	var it *data.Node
+	if in != nil {
+		var err error
+		if it, err = in.ToTree(genimpl.Input(op)); err != nil {
+			return nil, err
+		}
+	}
+	o, err := genimpl.Call(ctx, c.s, op, []string{genimpl.UnionText(kID)}, it)
+	if err != nil {
+		return nil, err
+	}
+	out := new(SplitBase_System_Zone__SplitExt_DrainOutput)
 	if o != nil {
 		if err := out.FromTree(o); err != nil {
 			return nil, err

@@ -96,3 +96,17 @@ type SplitExt_PingOutput struct {
 	// Rtt is leaf /split-ext:ping/output/rtt.
 	Rtt *uint32 `yang:"rtt"`
 }
+
+// SplitBase_System_Zone__SplitExt_DrainInput is the input of action
+// /split-base:system/zone/split-ext:drain.
+type SplitBase_System_Zone__SplitExt_DrainInput struct {
+	// Force is leaf /split-base:system/zone/split-ext:drain/input/force.
+	Force *bool `yang:"force"`
+}
+
+// SplitBase_System_Zone__SplitExt_DrainOutput is the output of action
+// /split-base:system/zone/split-ext:drain.
+type SplitBase_System_Zone__SplitExt_DrainOutput struct {
+	// Drained is leaf /split-base:system/zone/split-ext:drain/output/drained.
+	Drained *uint32 `yang:"drained"`
+}
