@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,9 @@ import (
 // no gap), and its one edit setting interface eth(mtu mod 10) to mtu, the bench's rule for
 // what each commit does, with every subscriber getting the same mtu for a commit. A receipt's
 // time is taken once per read system call.
+//
+// CLIENT_CPUPROFILE=f writes a CPU profile of the subscriber process in each phase to f.<rate>
+// (the warm-up's too, overwritten by a measured phase at the same rate).
 //
 // The parent drives it over a pipe: a line "reset RATE" before a phase, "collect EXPECTED
 // SLOWEST" after it (wait until EXPECTED updates came, 30 s at most, then answer with the
@@ -119,6 +123,13 @@ func TestNotifyFanoutClients(t *testing.T) {
 				l.received.Store(0)
 				l.mu.Unlock()
 			}
+			if p := os.Getenv("CLIENT_CPUPROFILE"); p != "" {
+				f, err := os.Create(fmt.Sprintf("%s.%d", p, rate))
+				if err != nil {
+					t.Fatal(err)
+				}
+				pprof.StartCPUProfile(f)
+			}
 			cpu0, start = cpuTime(), time.Now()
 			enc.Encode(map[string]any{"reset": rate})
 		case len(f) == 3 && f[0] == "collect":
@@ -137,6 +148,9 @@ func TestNotifyFanoutClients(t *testing.T) {
 			}
 			var p clientPhase
 			p.CPU = cpuTime() - cpu0
+			if os.Getenv("CLIENT_CPUPROFILE") != "" {
+				pprof.StopCPUProfile()
+			}
 			var all []time.Duration
 			perCommit := map[uint64][]latency{}
 			for _, l := range loops {

@@ -214,7 +214,7 @@ func TestNotifyFanout(t *testing.T) {
 			}
 			trace.Start(f)
 		}
-		cpu0, wait0 := cpuTime(), runDelay()
+		cpu0, wait0, writes0 := cpuTime(), runDelay(), writeCalls()
 		start := time.Now()
 		// The trace's clock is not the wall clock: this marks the measured phase's start.
 		trace.Log(ctx, "bench", "start")
@@ -255,6 +255,7 @@ func TestNotifyFanout(t *testing.T) {
 		elapsed := time.Since(start)
 		cpu := cpuTime() - cpu0
 		wait := runDelay() - wait0
+		writes := writeCalls() - writes0
 		if os.Getenv("CPUPROFILE") != "" && !warm {
 			pprof.StopCPUProfile()
 		}
@@ -311,8 +312,8 @@ func TestNotifyFanout(t *testing.T) {
 		if n := envInt("SLOWEST", 0); n > 0 {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			fmt.Printf("  GC cycles so far %d, pauses %v in all (the server's process); its threads waited %v for a CPU (run queue)\n",
-				ms.NumGC, time.Duration(ms.PauseTotalNs), wait.Round(time.Millisecond))
+			fmt.Printf("  GC cycles so far %d, pauses %v in all (the server's process); its threads waited %v for a CPU (run queue); %.2f deliveries per write system call\n",
+				ms.NumGC, time.Duration(ms.PauseTotalNs), wait.Round(time.Millisecond), float64(got)/float64(max(writes, 1)))
 			if cp != nil {
 				for _, l := range cph.Slowest {
 					fmt.Println(l)
@@ -579,6 +580,20 @@ func runDelay() time.Duration {
 		}
 	}
 	return sum
+}
+
+// writeCalls is the number of write system calls the process made so far (/proc/self/io's
+// syscw), 0 where it cannot be read: with the subscribers in a process of their own, the
+// server's writes, so that deliveries per write says how many updates share one.
+func writeCalls() int64 {
+	b, _ := os.ReadFile("/proc/self/io")
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "syscw: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // cpuTime is the process's user and system CPU time so far.
