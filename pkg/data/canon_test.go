@@ -149,7 +149,7 @@ func TestCanonicalThroughUnionAndLeafref(t *testing.T) {
 		Union: []*schema.Type{inetType("ipv4-address"), inetType("ipv6-address")}}
 	ipPrefix := &schema.Type{Typedef: "ip-prefix", Module: inetMod, Base: schema.Union,
 		Union: []*schema.Type{inetType("ipv4-prefix"), inetType("ipv6-prefix")}}
-	target := &schema.Node{Name: "ip", Kind: schema.KindLeaf, Type: inetType("ipv6-address-no-zone")}
+	target := &schema.Node{Decl: &schema.Decl{Name: "ip"}, Kind: schema.KindLeaf, Type: inetType("ipv6-address-no-zone")}
 	ref := &schema.Type{Base: schema.Leafref, Path: "../ip", Target: target}
 	tests := []struct {
 		name string

@@ -16,19 +16,19 @@ func ntSchema() (*schema.Schema, map[string]*schema.Node) {
 	m := &schema.Module{Name: "t", Namespace: "urn:t", Prefix: "t", Implemented: true}
 	str := &schema.Type{Name: "string", Base: schema.String}
 	u32 := &schema.Type{Name: "uint32", Base: schema.Uint32}
-	top := &schema.Node{Kind: schema.KindContainer, Name: "top", Module: m, Config: true}
+	top := &schema.Node{Decl: &schema.Decl{Name: "top"}, Kind: schema.KindContainer, Module: m, Config: true}
 	leaf := func(p *schema.Node, name string, t *schema.Type) *schema.Node {
-		n := &schema.Node{Kind: schema.KindLeaf, Name: name, Module: m, Parent: p, Type: t, Config: true}
+		n := &schema.Node{Decl: &schema.Decl{Name: name}, Kind: schema.KindLeaf, Module: m, Parent: p, Type: t, Config: true}
 		p.Children = append(p.Children, n)
 		return n
 	}
 	a := leaf(top, "a", str)
-	item := &schema.Node{Kind: schema.KindList, Name: "item", Module: m, Parent: top, Config: true}
+	item := &schema.Node{Decl: &schema.Decl{Name: "item"}, Kind: schema.KindList, Module: m, Parent: top, Config: true}
 	top.Children = append(top.Children, item)
 	id := leaf(item, "id", u32)
 	v := leaf(item, "v", str)
 	item.Keys = []*schema.Node{id}
-	tag := &schema.Node{Kind: schema.KindLeafList, Name: "tag", Module: m, Parent: top, Type: str, Config: true}
+	tag := &schema.Node{Decl: &schema.Decl{Name: "tag"}, Kind: schema.KindLeafList, Module: m, Parent: top, Type: str, Config: true}
 	top.Children = append(top.Children, tag)
 	z := leaf(top, "z", str)
 	m.Data = []*schema.Node{top}

@@ -75,16 +75,16 @@ func TestParseValue(t *testing.T) {
 	un := &schema.Type{Base: schema.Union, Union: []*schema.Type{u8,
 		{Base: schema.Enumeration, Enums: []schema.Enum{{Name: "auto"}}}, idr}}
 	iid := &schema.Type{Base: schema.InstanceIdentifier, RequireInstance: true}
-	target := &schema.Node{Kind: schema.KindLeaf, Name: "t", Type: i16}
+	target := &schema.Node{Decl: &schema.Decl{Name: "t"}, Kind: schema.KindLeaf, Type: i16}
 	lref := &schema.Type{Base: schema.Leafref, Target: target}
 	lrefNil := &schema.Type{Base: schema.Leafref}
-	lrefID := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "p", Type: idr}}
+	lrefID := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Decl: &schema.Decl{Name: "p"}, Kind: schema.KindLeaf, Type: idr}}
 	// Through a leafref, the value's Type is the leafref: Identity finds the union member that
 	// matched (the string member before the identityref one takes "ex:tcp" as a string).
 	str := &schema.Type{Base: schema.String}
-	lrefStrFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "u1",
+	lrefStrFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Decl: &schema.Decl{Name: "u1"}, Kind: schema.KindLeaf,
 		Type: &schema.Type{Base: schema.Union, Union: []*schema.Type{str, idr}}}}
-	lrefIDFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Kind: schema.KindLeaf, Name: "u2",
+	lrefIDFirst := &schema.Type{Base: schema.Leafref, Target: &schema.Node{Decl: &schema.Decl{Name: "u2"}, Kind: schema.KindLeaf,
 		Type: &schema.Type{Base: schema.Union, Union: []*schema.Type{u8, idr, str}}}}
 
 	type want struct {

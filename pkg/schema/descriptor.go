@@ -960,6 +960,10 @@ func (d *decoder) schema() *Schema {
 	d.mods = make([]Module, d.count(8))
 	d.idents = make([]Identity, d.count(4))
 	d.nodes = make([]Node, d.count(4))
+	decls := make([]Decl, len(d.nodes))
+	for i := range d.nodes {
+		d.nodes[i].Decl = &decls[i]
+	}
 
 	d.prefixes = make([]Prefixes, d.count(1))
 	for i := range d.prefixes {

@@ -208,7 +208,8 @@ func dumpValue(v reflect.Value) string {
 			if !f.IsExported() {
 				continue
 			}
-			if v.Type() == reflect.TypeFor[schema.Node]() && (f.Name == "Grouping" || f.Name == "Amended") {
+			if (v.Type() == reflect.TypeFor[schema.Decl]() && f.Name == "Grouping") ||
+				(v.Type() == reflect.TypeFor[schema.Node]() && f.Name == "Amended") {
 				continue // the generator's information about the source, not in the descriptor
 			}
 			parts = append(parts, f.Name+":"+dumpValue(v.Field(i)))
@@ -492,7 +493,7 @@ func TestMarshalDescriptorErrors(t *testing.T) {
 		{"foreign target", func() func() {
 			ref := top.Child(m, "ref")
 			old := ref.Type.Target
-			ref.Type.Target = &schema.Node{Name: "elsewhere"}
+			ref.Type.Target = &schema.Node{Decl: &schema.Decl{Name: "elsewhere"}}
 			return func() { ref.Type.Target = old }
 		}, "node elsewhere is not part of the schema tree"},
 	}

@@ -395,7 +395,7 @@ func (m *merger) mergeNodes(dst, src []*Node, parent *Node, in int) []*Node {
 			r.Children = m.mergeNodes(r.Children, s.Children, r, in)
 			continue
 		}
-		r := &Node{Kind: s.Kind, Name: s.Name, Module: rmod, Parent: parent}
+		r := &Node{Kind: s.Kind, Decl: &Decl{Name: s.Name}, Module: rmod, Parent: parent}
 		m.nodes[s] = r
 		m.nodeSrc[r] = nodeOrigin{s, in}
 		if index == nil {
@@ -516,7 +516,7 @@ func (m *merger) fillNode(r *Node) {
 		r.SetUnique(append(r.Unique(), m.unique(u, in)))
 	}
 	r.Type = m.typ(s.Type, in)
-	r.Default = slices.Clone(s.Default)
+	r.Decl = s.Decl.Clone()
 	r.SetDefaultCase(m.node(s.DefaultCase(), in))
 	r.SetMusts(nil)
 	for _, x := range s.Musts() {

@@ -512,8 +512,8 @@ func TestMergeTrivial(t *testing.T) {
 	}
 	// A leafref target outside the schema.
 	mod := &schema.Module{Name: "h", Namespace: "urn:h", Prefix: "h", Implemented: true}
-	stray := &schema.Node{Kind: schema.KindLeaf, Name: "stray", Module: mod}
-	ref := &schema.Node{Kind: schema.KindLeaf, Name: "ref", Module: mod,
+	stray := &schema.Node{Decl: &schema.Decl{Name: "stray"}, Kind: schema.KindLeaf, Module: mod}
+	ref := &schema.Node{Decl: &schema.Decl{Name: "ref"}, Kind: schema.KindLeaf, Module: mod,
 		Type: &schema.Type{Name: "leafref", Base: schema.Leafref, Target: stray}}
 	mod.Data = []*schema.Node{ref}
 	hand := &schema.Schema{Modules: []*schema.Module{mod}}

@@ -169,13 +169,17 @@ type Node struct {
 	// removed. A node from a grouping that is not Amended, and has no Amended descendant, has
 	// the content its grouping gives it (gen shares one Go type between such instances).
 	Amended bool
-	// depth, ordinal and id fill the word after the flags, so that a Node takes 352 bytes
-	// (Junos QFX conf has 970k).
+	// depth, ordinal and id fill the word after the flags.
 	depth   int16
 	ordinal int32
 	id      int32
 
-	Name string
+	// Decl holds what the node takes from its defining statement (Name, Description, Status,
+	// Presence, Units, Default, Loc, Grouping): its fields read as the Node's own (n.Name). It
+	// is shared by the nodes built from one statement (a grouping used in many places), so it
+	// is never changed once the node is built: a loader gives a node a new Decl instead. Never
+	// nil.
+	*Decl
 	// Module is the module whose namespace the node's element is in (for augmented nodes, the
 	// augmenting module).
 	Module *Module
@@ -185,19 +189,34 @@ type Node struct {
 	// augmented children follow the target's own). Choices and cases appear as nodes; their data
 	// children are their Children.
 	Children []*Node
-
-	Description string
-	Status      string // "current" (default), "deprecated", "obsolete"
-	// Presence is the presence statement's argument for a presence container, empty otherwise.
-	Presence string
 	// Keys are the list's key leaves in key statement order.
 	Keys []*Node
 	// Type is the type of a leaf or leaf-list.
 	Type *Type
+
+	// aux holds what few nodes have: the lookup index of the data children, actions and
+	// notifications (none when Children holds at most maxScanned data nodes and no choice,
+	// case, action or notification, so that Child scans Children itself: a leaf has no index,
+	// most containers of a vendor model need none), the reference statement, musts, whens,
+	// unique, min/max-elements, a choice's default case and extensions (see their methods).
+	// Nil for most nodes: a Node takes 104 bytes (a 112-byte size class; Junos QFX conf has
+	// 897k, from 85k statements).
+	aux *nodeAux
+}
+
+// Decl is the part of a Node given by its defining statement: the same for every node built
+// from one statement in one context (a grouping's statement in each place it is used), so that
+// those nodes share one Decl. A Decl is not changed after a node refers to it.
+type Decl struct {
+	Name        string
+	Description string
+	Status      string // "current" (default), "deprecated", "obsolete"
+	// Presence is the presence statement's argument for a presence container, empty otherwise.
+	Presence string
+	Units    string
 	// Default holds a leaf's default (one value) or a leaf-list's defaults; for leaves without
 	// their own default, the type's default. Empty when none.
 	Default []string
-	Units   string
 	// Loc is "file:line" of the defining statement.
 	Loc string
 	// Grouping is, for a node built from a statement inside a grouping, where that statement
@@ -207,14 +226,14 @@ type Node struct {
 	// grouping B used inside grouping A has B's origin. Empty for nodes outside groupings. Set
 	// by yangload, not kept in the descriptor.
 	Grouping string
+}
 
-	// aux holds what few nodes have: the lookup index of the data children, actions and
-	// notifications (none when Children holds at most maxScanned data nodes and no choice,
-	// case, action or notification, so that Child scans Children itself: a leaf has no index,
-	// most containers of a vendor model need none), the reference statement, musts, whens,
-	// unique, min/max-elements, a choice's default case and extensions (see their methods).
-	// Nil for most nodes: a Node takes 232 bytes (Junos QFX conf has 970k).
-	aux *nodeAux
+// Clone returns a copy of d (its Default too) that a loader may change before giving it to a
+// node.
+func (d *Decl) Clone() *Decl {
+	c := *d
+	c.Default = slices.Clone(d.Default)
+	return &c
 }
 
 // nodeAux is the part of a Node that most nodes do not have (Node.aux).

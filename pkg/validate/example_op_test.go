@@ -13,10 +13,10 @@ func ExampleValidator_ValidateOp() {
 	// module ex { rpc reboot { input { leaf message { mandatory true; } leaf delay { default 0; } } } }
 	str := &schema.Type{Name: "string", Base: schema.String}
 	mod := &schema.Module{Name: "ex", Namespace: "urn:ex", Prefix: "ex", Implemented: true}
-	reboot := &schema.Node{Kind: schema.KindRPC, Name: "reboot", Module: mod}
-	input := &schema.Node{Kind: schema.KindInput, Name: "input", Module: mod, Parent: reboot}
-	msg := &schema.Node{Kind: schema.KindLeaf, Name: "message", Module: mod, Parent: input, Type: str, Mandatory: true}
-	delay := &schema.Node{Kind: schema.KindLeaf, Name: "delay", Module: mod, Parent: input, Type: str, Default: []string{"0"}}
+	reboot := &schema.Node{Decl: &schema.Decl{Name: "reboot"}, Kind: schema.KindRPC, Module: mod}
+	input := &schema.Node{Decl: &schema.Decl{Name: "input"}, Kind: schema.KindInput, Module: mod, Parent: reboot}
+	msg := &schema.Node{Decl: &schema.Decl{Name: "message"}, Kind: schema.KindLeaf, Module: mod, Parent: input, Type: str, Mandatory: true}
+	delay := &schema.Node{Decl: &schema.Decl{Name: "delay", Default: []string{"0"}}, Kind: schema.KindLeaf, Module: mod, Parent: input, Type: str}
 	input.Children = []*schema.Node{msg, delay}
 	reboot.Children = []*schema.Node{input}
 	mod.RPCs = []*schema.Node{reboot}

@@ -13,11 +13,11 @@ func Example() {
 	// (usually compiled by yangload; built by hand here)
 	str := &schema.Type{Name: "string", Base: schema.String}
 	mod := &schema.Module{Name: "ex", Namespace: "urn:ex", Prefix: "ex", Implemented: true}
-	sys := &schema.Node{Kind: schema.KindContainer, Name: "system", Module: mod, Config: true}
-	host := &schema.Node{Kind: schema.KindLeaf, Name: "hostname", Module: mod, Parent: sys, Config: true,
+	sys := &schema.Node{Decl: &schema.Decl{Name: "system"}, Kind: schema.KindContainer, Module: mod, Config: true}
+	host := &schema.Node{Decl: &schema.Decl{Name: "hostname"}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str, Mandatory: true}
-	port := &schema.Node{Kind: schema.KindLeaf, Name: "port", Module: mod, Parent: sys, Config: true,
-		Type: str, Default: []string{"830"}}
+	port := &schema.Node{Decl: &schema.Decl{Name: "port", Default: []string{"830"}}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
+		Type: str}
 	sys.Children = []*schema.Node{host, port}
 	mod.Data = []*schema.Node{sys}
 	s := &schema.Schema{Modules: []*schema.Module{mod}}
@@ -44,11 +44,11 @@ func ExampleValidator_ValidateChanges() {
 	// module ex { container system { leaf hostname { mandatory true; } leaf port { default 830; } } }
 	str := &schema.Type{Name: "string", Base: schema.String}
 	mod := &schema.Module{Name: "ex", Namespace: "urn:ex", Prefix: "ex", Implemented: true}
-	sys := &schema.Node{Kind: schema.KindContainer, Name: "system", Module: mod, Config: true}
-	host := &schema.Node{Kind: schema.KindLeaf, Name: "hostname", Module: mod, Parent: sys, Config: true,
+	sys := &schema.Node{Decl: &schema.Decl{Name: "system"}, Kind: schema.KindContainer, Module: mod, Config: true}
+	host := &schema.Node{Decl: &schema.Decl{Name: "hostname"}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str, Mandatory: true}
-	port := &schema.Node{Kind: schema.KindLeaf, Name: "port", Module: mod, Parent: sys, Config: true,
-		Type: str, Default: []string{"830"}}
+	port := &schema.Node{Decl: &schema.Decl{Name: "port", Default: []string{"830"}}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
+		Type: str}
 	sys.Children = []*schema.Node{host, port}
 	mod.Data = []*schema.Node{sys}
 	s := &schema.Schema{Modules: []*schema.Module{mod}}

@@ -38,7 +38,7 @@ func defaultCase(name string) opt {
 }
 
 func node(kind schema.Kind, name string, args ...any) *schema.Node {
-	n := &schema.Node{Kind: kind, Name: name, Config: true}
+	n := &schema.Node{Decl: &schema.Decl{Name: name}, Kind: kind, Config: true}
 	var opts []opt
 	for _, a := range args {
 		switch a := a.(type) {

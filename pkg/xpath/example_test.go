@@ -15,11 +15,11 @@ func Example() {
 	m.Prefixes = schema.Prefixes{"ex": m}
 	str := &schema.Type{Name: "string", Base: schema.String}
 	u16 := &schema.Type{Name: "uint16", Base: schema.Uint16}
-	ifs := &schema.Node{Kind: schema.KindContainer, Name: "interfaces", Module: m}
-	list := &schema.Node{Kind: schema.KindList, Name: "interface", Module: m, Parent: ifs}
-	name := &schema.Node{Kind: schema.KindLeaf, Name: "name", Module: m, Parent: list, Type: str}
-	mtu := &schema.Node{Kind: schema.KindLeaf, Name: "mtu", Module: m, Parent: list, Type: u16}
-	primary := &schema.Node{Kind: schema.KindLeaf, Name: "primary", Module: m, Parent: ifs, Type: str}
+	ifs := &schema.Node{Decl: &schema.Decl{Name: "interfaces"}, Kind: schema.KindContainer, Module: m}
+	list := &schema.Node{Decl: &schema.Decl{Name: "interface"}, Kind: schema.KindList, Module: m, Parent: ifs}
+	name := &schema.Node{Decl: &schema.Decl{Name: "name"}, Kind: schema.KindLeaf, Module: m, Parent: list, Type: str}
+	mtu := &schema.Node{Decl: &schema.Decl{Name: "mtu"}, Kind: schema.KindLeaf, Module: m, Parent: list, Type: u16}
+	primary := &schema.Node{Decl: &schema.Decl{Name: "primary"}, Kind: schema.KindLeaf, Module: m, Parent: ifs, Type: str}
 	list.Children, list.Keys = []*schema.Node{name, mtu}, []*schema.Node{name}
 	ifs.Children = []*schema.Node{list, primary}
 	m.Data = []*schema.Node{ifs}

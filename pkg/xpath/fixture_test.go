@@ -60,7 +60,7 @@ func newFixture(tb testing.TB) *fixture {
 	u32 := &schema.Type{Name: "uint32", Base: schema.Uint32}
 	i32 := &schema.Type{Name: "int32", Base: schema.Int32}
 	node := func(p *schema.Node, k schema.Kind, name string, m *schema.Module, typ *schema.Type) *schema.Node {
-		n := &schema.Node{Kind: k, Name: name, Module: m, Parent: p, Type: typ, Config: true}
+		n := &schema.Node{Decl: &schema.Decl{Name: name}, Kind: k, Module: m, Parent: p, Type: typ, Config: true}
 		if p != nil {
 			p.Children = append(p.Children, n)
 		}

@@ -31,7 +31,7 @@ func newBigTree(tb testing.TB, n int) *bigTree {
 	u8 := &schema.Type{Name: "uint8", Base: schema.Uint8}
 	u32 := &schema.Type{Name: "uint32", Base: schema.Uint32}
 	mk := func(p *schema.Node, k schema.Kind, name string, t *schema.Type) *schema.Node {
-		x := &schema.Node{Kind: k, Name: name, Module: m, Parent: p, Type: t, Config: true}
+		x := &schema.Node{Decl: &schema.Decl{Name: name}, Kind: k, Module: m, Parent: p, Type: t, Config: true}
 		if p != nil {
 			p.Children = append(p.Children, x)
 		}

@@ -121,6 +121,8 @@ func (l *loader) applyDeviations() {
 }
 
 func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
+	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
+	defer func() { t.Decl = l.decl(t.Decl) }()
 	inf := l.info[t]
 	if inf == nil {
 		inf = &nodeInfo{unit: u}

@@ -47,6 +47,9 @@ type loader struct {
 	// origins interns the Grouping strings (origin less its last name, name): every instance
 	// of a grouping's node has the same one (Junos QFX conf: 900k nodes, 69 MB of copies).
 	origins map[[2]string]string
+	// decls interns the nodes' Decls by value: the nodes built from one statement (Junos QFX
+	// conf: 897k nodes from 85k statements) share one.
+	decls map[declKey]*schema.Decl
 }
 
 type patternResult struct {
@@ -184,6 +187,39 @@ func (l *loader) errf(st *yang.Statement, format string, args ...any) {
 		file, line = parseLoc(st.Location())
 	}
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// declKey is a Decl as a map key (its defaults joined, with their count).
+type declKey struct {
+	name, description, status, presence, units, loc, grouping string
+	dflt                                                      string
+	ndflt                                                     int
+}
+
+// decl returns the interned Decl equal to *d: d itself (copied) the first time.
+func (l *loader) decl(d *schema.Decl) *schema.Decl {
+	k := declKey{d.Name, d.Description, d.Status, d.Presence, d.Units, d.Loc, d.Grouping, "", len(d.Default)}
+	if len(d.Default) == 1 {
+		k.dflt = d.Default[0]
+	} else if len(d.Default) > 1 {
+		k.dflt = strings.Join(d.Default, "\x00")
+	}
+	if p := l.decls[k]; p != nil {
+		return p
+	}
+	if l.decls == nil {
+		l.decls = map[declKey]*schema.Decl{}
+	}
+	p := d.Clone()
+	l.decls[k] = p
+	return p
+}
+
+// amend gives n a Decl changed by f (its own, then interned again): n's Decl may be shared.
+func (l *loader) amend(n *schema.Node, f func(d *schema.Decl)) {
+	d := n.Decl.Clone()
+	f(d)
+	n.Decl = l.decl(d)
 }
 
 // loc returns "file:line" of a statement.

@@ -118,22 +118,12 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		if inf.hasDflt && n.MinElements() > 0 {
 			l.errf(inf.statement, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements())
 		}
-		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && n.MinElements() == 0 {
-			n.Default = []string{n.Type.Default}
-		}
-		if n.Units == "" && n.Type != nil {
-			n.Units = n.Type.Units
-		}
+		l.typeDefaults(n, n.MinElements() == 0)
 	case schema.KindLeaf:
 		if n.Mandatory && len(n.Default) > 0 && inf.hasDflt {
 			l.errf(inf.statement, "leaf %s is mandatory and has a default", n.Name)
 		}
-		if len(n.Default) == 0 && n.Type != nil && n.Type.Default != "" && !n.Mandatory && !n.IsKey() {
-			n.Default = []string{n.Type.Default}
-		}
-		if n.Units == "" && n.Type != nil {
-			n.Units = n.Type.Units
-		}
+		l.typeDefaults(n, !n.Mandatory && !n.IsKey())
 	case schema.KindChoice:
 		n.SetDefaultCase(nil)
 		if dflt := inf.dflt(); dflt != "" {
@@ -391,5 +381,25 @@ func (l *loader) checkLeafrefChains(n *schema.Node) {
 	}
 	for _, c := range n.Children {
 		l.checkLeafrefChains(c)
+	}
+}
+
+// typeDefaults gives a leaf or leaf-list without a default or units of its own those of its
+// type (the default only when dflt is set).
+func (l *loader) typeDefaults(n *schema.Node, dflt bool) {
+	if n.Type == nil {
+		return
+	}
+	setDflt := len(n.Default) == 0 && n.Type.Default != "" && dflt
+	setUnits := n.Units == "" && n.Type.Units != ""
+	if setDflt || setUnits {
+		l.amend(n, func(d *schema.Decl) {
+			if setDflt {
+				d.Default = []string{n.Type.Default}
+			}
+			if setUnits {
+				d.Units = n.Type.Units
+			}
+		})
 	}
 }

@@ -125,17 +125,45 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	} else if !identRe.MatchString(name) {
 		l.errf(s, "invalid %s name %q", s.Keyword, name)
 	}
-	n := &schema.Node{Kind: kind, Name: name, Module: c.ns, Loc: l.loc(s), Status: "current"}
+	// What the node takes from its statement, read first: nodes built from the same statement
+	// share it (their errors are reported by the loop below).
+	d := schema.Decl{Name: name, Loc: l.loc(s), Status: "current"}
 	if c.grp != "" {
-		n.Grouping = l.origin(c.grp, name)
+		d.Grouping = l.origin(c.grp, name)
 	}
+	for _, ss := range s.SubStatements() {
+		switch ss.Keyword {
+		case "description":
+			d.Description = ss.Argument
+		case "status":
+			switch ss.Argument {
+			case "current", "deprecated", "obsolete":
+				d.Status = ss.Argument
+			}
+		case "presence":
+			d.Presence = ss.Argument
+			if d.Presence == "" {
+				d.Presence = "true"
+			}
+		case "units":
+			d.Units = ss.Argument
+		case "default":
+			switch kind {
+			case schema.KindLeaf:
+				d.Default = []string{ss.Argument}
+			case schema.KindLeafList:
+				d.Default = append(d.Default, ss.Argument)
+			}
+		}
+	}
+	n := &schema.Node{Kind: kind, Decl: l.decl(&d), Module: c.ns}
 	inf := &nodeInfo{unit: c.u, statement: s}
 	l.info[n] = inf
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
 		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
-		cs := &schema.Node{Kind: schema.KindCase, Name: name, Module: c.ns, Loc: n.Loc, Status: "current"}
+		cs := &schema.Node{Kind: schema.KindCase, Decl: l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), Module: c.ns}
 		l.info[cs] = &nodeInfo{unit: c.u, statement: s}
 		attach(parent, top, cs)
 		holder, into = cs, cs
@@ -150,17 +178,14 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
-	var leafDefaults []string
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword {
 		case "description":
-			n.Description = ss.Argument
 		case "reference":
 			n.SetReference(ss.Argument)
 		case "status":
 			switch ss.Argument {
 			case "current", "deprecated", "obsolete":
-				n.Status = ss.Argument
 			default:
 				l.errf(ss, "invalid status %q", ss.Argument)
 			}
@@ -171,10 +196,6 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 		case "presence":
 			if kind != schema.KindContainer {
 				l.errf(ss, "presence is only allowed in container")
-			}
-			n.Presence = ss.Argument
-			if n.Presence == "" {
-				n.Presence = "true"
 			}
 		case "min-elements", "max-elements":
 			l.setMinMax(n, ss)
@@ -209,13 +230,11 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 				if inf.hasDflt {
 					l.errf(ss, "leaf %s has two defaults", name)
 				}
-				leafDefaults = []string{ss.Argument}
 				inf.hasDflt = true
 			case schema.KindLeafList:
 				if c.u.version != "1.1" {
 					l.errf(ss, "leaf-list default needs yang-version 1.1")
 				}
-				leafDefaults = append(leafDefaults, ss.Argument)
 				inf.hasDflt = true
 			case schema.KindChoice:
 				inf.m().dfltSt = ss
@@ -223,7 +242,6 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 				l.errf(ss, "default is not allowed in %s", kind)
 			}
 		case "units":
-			n.Units = ss.Argument
 		case "must":
 			n.SetMusts(append(n.Musts(), l.must(ss, c.u, c.ns)))
 		case "when":
@@ -255,22 +273,19 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			}
 		}
 	}
-	if len(leafDefaults) > 0 {
-		n.Default = leafDefaults
-	}
 	switch kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		if sub(s, "type") == nil {
 			l.errf(s, "%s %s has no type", s.Keyword, name)
 		}
 	case schema.KindRPC, schema.KindAction:
-		completeOperation(n)
+		l.completeOperation(n)
 	}
 	return n
 }
 
 // completeOperation gives an rpc or action both input and output, in that order.
-func completeOperation(n *schema.Node) {
+func (l *loader) completeOperation(n *schema.Node) {
 	var in, out *schema.Node
 	for _, c := range n.Children {
 		switch c.Kind {
@@ -281,10 +296,10 @@ func completeOperation(n *schema.Node) {
 		}
 	}
 	if in == nil {
-		in = &schema.Node{Kind: schema.KindInput, Name: "input", Module: n.Module, Parent: n, Loc: n.Loc, Status: "current"}
+		in = &schema.Node{Kind: schema.KindInput, Decl: l.decl(&schema.Decl{Name: "input", Loc: n.Loc, Status: "current"}), Module: n.Module, Parent: n}
 	}
 	if out == nil {
-		out = &schema.Node{Kind: schema.KindOutput, Name: "output", Module: n.Module, Parent: n, Loc: n.Loc, Status: "current"}
+		out = &schema.Node{Kind: schema.KindOutput, Decl: l.decl(&schema.Decl{Name: "output", Loc: n.Loc, Status: "current"}), Module: n.Module, Parent: n}
 	}
 	n.Children = []*schema.Node{in, out}
 }
@@ -584,6 +599,8 @@ func (l *loader) findAbsolute(path string, u *unit, s *yang.Statement) (*schema.
 
 // refine applies a refine statement to its target (RFC 7950 7.13.2).
 func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
+	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
+	defer func() { t.Decl = l.decl(t.Decl) }()
 	inf := l.info[t]
 	var dflts []string
 	for _, ss := range s.SubStatements() {
