@@ -156,15 +156,17 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			}
 		}
 	}
-	n := &schema.Node{Kind: kind, Decl: l.decl(&d), Module: c.ns}
-	inf := &nodeInfo{unit: c.u, statement: s}
+	n := l.newNode()
+	n.Kind, n.Decl, n.Module = kind, l.decl(&d), c.ns
+	inf := l.newInfo(c.u, s)
 	l.info[n] = inf
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
 		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
-		cs := &schema.Node{Kind: schema.KindCase, Decl: l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), Module: c.ns}
-		l.info[cs] = &nodeInfo{unit: c.u, statement: s}
+		cs := l.newNode()
+		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), c.ns
+		l.info[cs] = l.newInfo(c.u, s)
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
