@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -125,9 +126,10 @@ func (s *Store) before(locs []data.Loc) *before {
 
 // encodePayload describes a commit that changed locs of running from old to the current running.
 // The JSON is assembled here rather than by json.Marshal of a payload: the two XML halves (the
-// whole configuration for a bulk load: 30 MB for 100k interfaces) go from the encoder's buffer
-// into one buffer sized up front, instead of through a string copy each and encoding/json's
-// doubling buffer and final copy (about 5x the record's size in garbage per commit).
+// whole configuration for a bulk load: 30 MB for 100k interfaces) are encoded into the record's
+// buffer itself and turned into JSON string literals in place (quoteInPlace), instead of going
+// through a buffer of their own, a string copy each and encoding/json's doubling buffer and final
+// copy (about 5x the record's size in garbage per commit).
 //
 // It also returns the record's head (the payload without its XML halves, a payloadHead), which
 // the store keeps for the newest commits (see Store.recent).
@@ -136,34 +138,46 @@ func (s *Store) encodePayload(locs []data.Loc, old *before, comment string) (rec
 	if err != nil {
 		panic(fmt.Sprintf("datastore: encoding a journal record: %v", err))
 	}
-	nx := s.encodeAt(s.running, locs)
-	ox := s.encodeStored(old.tree)
-	b := make([]byte, 0, len(head)+16+jsonStringLen(nx)+jsonStringLen(ox))
+	b := make([]byte, 0, len(head)+64)
 	b = append(b, head[:len(head)-1]...) // without its '}'
 	b = append(b, `,"nx":`...)
-	b = appendJSONString(b, nx)
+	start := len(b)
+	b = s.appendAt(b, s.running, locs)
+	b = quoteInPlace(b, start)
 	b = append(b, `,"ox":`...)
-	b = appendJSONString(b, ox)
+	start = len(b)
+	b = s.appendStored(b, old.tree)
+	b = quoteInPlace(b, start)
 	return append(b, '}'), head
 }
 
-// encodeAt encodes the explicit configuration of root at locs with the ancestors and keys
-// leading to it (what encodeStored(data.Extract(root, locs)) writes). When every location is a
+// appendStored is encodeStored appending to dst.
+func (s *Store) appendStored(dst []byte, root *data.Node) []byte {
+	b, err := yangxml.Append(dst, root, yangxml.EncodeOptions{SkipDefaults: true, Schema: s.sch})
+	if err != nil {
+		// Append fails only on trees the decoders cannot build.
+		panic(fmt.Sprintf("datastore: encoding a datastore: %v", err))
+	}
+	return b
+}
+
+// appendAt appends the explicit configuration of root at locs with the ancestors and keys leading
+// to it (what encodeStored(data.Extract(root, locs)) writes) to dst. When every location is a
 // top-level node (a bulk load creates or replaces one: the whole configuration of a module) the
 // nodes are written from root itself, the others hidden, instead of from a copy of them; deeper
 // locations are copied by Extract (keys of the ancestors), which costs the change's size.
-func (s *Store) encodeAt(root *data.Node, locs []data.Loc) []byte {
+func (s *Store) appendAt(dst []byte, root *data.Node, locs []data.Loc) []byte {
 	locs = data.Outermost(locs)
 	top := make(map[*data.Node]bool, len(locs))
 	for _, l := range locs {
 		if len(l) != 1 {
-			return s.encodeStored(data.Extract(root, locs))
+			return s.appendStored(dst, data.Extract(root, locs))
 		}
 		if n := l.Resolve(root); n != nil {
 			top[n] = true
 		}
 	}
-	b, err := yangxml.Marshal(root, yangxml.EncodeOptions{SkipDefaults: true, Schema: s.sch,
+	b, err := yangxml.Append(dst, root, yangxml.EncodeOptions{SkipDefaults: true, Schema: s.sch,
 		// The encoder asks only about nodes whose parent it writes: below a top-level node
 		// every node is written.
 		Hide: func(n *data.Node) bool { return n.Parent == root && !top[n] }})
@@ -173,7 +187,56 @@ func (s *Store) encodeAt(root *data.Node, locs []data.Loc) []byte {
 	return b
 }
 
-// jsonStringLen is the length of x as a JSON string literal (appendJSONString).
+// quoteInPlace turns b[start:] into a JSON string literal of it, in place (an invalid UTF-8
+// sequence is left to encoding/json, which writes U+FFFD for it as json.Marshal would):
+// b grows by the escapes' length (once, within its spare capacity when it has enough) and the
+// bytes are moved to their escaped places from the end, so that a large XML half costs no
+// second buffer.
+func quoteInPlace(b []byte, start int) []byte {
+	x := b[start:]
+	if !utf8.Valid(x) {
+		q, _ := json.Marshal(string(x))
+		return append(b[:start], q...)
+	}
+	n := len(b)
+	b = slices.Grow(b, jsonStringLen(x)-len(x))
+	b = b[:start+jsonStringLen(b[start:n])]
+	const hex = "0123456789abcdef"
+	w := len(b) - 1
+	b[w] = '"'
+	for i := n - 1; i >= start; i-- {
+		c := b[i]
+		var esc byte
+		switch c {
+		case '"', '\\':
+			esc = c
+		case '\n':
+			esc = 'n'
+		case '\r':
+			esc = 'r'
+		case '\t':
+			esc = 't'
+		default:
+			if c >= 0x20 {
+				w--
+				b[w] = c
+				continue
+			}
+			w -= 6
+			b[w], b[w+1], b[w+2], b[w+3], b[w+4], b[w+5] = '\\', 'u', '0', '0', hex[c>>4], hex[c&15]
+			continue
+		}
+		w -= 2
+		b[w], b[w+1] = '\\', esc
+	}
+	b[start] = '"'
+	if w != start+1 {
+		panic("datastore: quoteInPlace: escape length mismatch")
+	}
+	return b
+}
+
+// jsonStringLen is the length of x as a JSON string literal (quoteInPlace).
 func jsonStringLen(x []byte) int {
 	n := 2
 	for _, c := range x {
@@ -187,46 +250,6 @@ func jsonStringLen(x []byte) int {
 		}
 	}
 	return n
-}
-
-// appendJSONString appends x as a JSON string literal. x is UTF-8 (the XML encoder's output); an
-// invalid sequence is left to encoding/json, which writes U+FFFD for it as json.Marshal would.
-func appendJSONString(b, x []byte) []byte {
-	if !utf8.Valid(x) {
-		q, _ := json.Marshal(string(x))
-		return append(b, q...)
-	}
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i, c := range x {
-		var esc string
-		switch c {
-		case '"':
-			esc = `\"`
-		case '\\':
-			esc = `\\`
-		case '\n':
-			esc = `\n`
-		case '\r':
-			esc = `\r`
-		case '\t':
-			esc = `\t`
-		default:
-			if c >= 0x20 {
-				continue
-			}
-		}
-		b = append(b, x[start:i]...)
-		if esc != "" {
-			b = append(b, esc...)
-		} else {
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		}
-		start = i + 1
-	}
-	b = append(b, x[start:]...)
-	return append(b, '"')
 }
 
 // replay puts the locations of one side of a payload into root through t.

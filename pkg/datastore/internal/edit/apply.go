@@ -257,10 +257,10 @@ func (a *applier) apply(p *data.Node, e *enode, inh op, t *data.Txn) bool {
 			return a.merge(p, x, e, t)
 		case x != nil && !e.leafy():
 			// A container holding only defaults: it becomes explicit when something is put in it.
-			if len(e.kids) == 0 || !e.crea {
+			if len(e.children()) == 0 || !e.crea {
 				return true
 			}
-			return a.kids(materialize(x, t), e.kids, o, t)
+			return a.kids(materialize(x, t), e.children(), o, t)
 		}
 		return a.create(p, e, o, x, t)
 	case opReplace:
@@ -274,7 +274,7 @@ func (a *applier) apply(p *data.Node, e *enode, inh op, t *data.Txn) bool {
 		if x.Default && e.creaNone {
 			x = materialize(x, t)
 		}
-		return a.kids(x, e.kids, opNone, t)
+		return a.kids(x, e.children(), opNone, t)
 	}
 	if exists {
 		return true
@@ -340,9 +340,9 @@ func (a *applier) build(e *enode, o op, old *data.Node) (*data.Node, bool) {
 		return n, true
 	}
 	if old == nil {
-		return n, a.kids(n, e.kids, o, &a.scratch)
+		return n, a.kids(n, e.children(), o, &a.scratch)
 	}
-	for _, k := range e.kids {
+	for _, k := range e.children() {
 		m := a.scratch.Len()
 		ok := true
 		switch k.op {
@@ -424,7 +424,7 @@ func (a *applier) merge(p, x *data.Node, e *enode, t *data.Txn) bool {
 	case schema.KindLeafList:
 		return a.move(p, x, e, t)
 	}
-	if !a.kids(x, e.kids, opMerge, t) {
+	if !a.kids(x, e.children(), opMerge, t) {
 		return false
 	}
 	return a.move(p, x, e, t)

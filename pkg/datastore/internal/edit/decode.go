@@ -76,7 +76,12 @@ type enode struct {
 	insert insertPos
 	anchor string // canonical key (list) or value (leaf-list) of the key/value attribute
 	hasAnc bool
-	kids   []*enode // children in schema order, list keys left out
+	kids   []*enode // children in schema order, list keys left out (see children)
+	// lazy: e is bare (no attribute in its subtree) and kids is not made yet: children makes it
+	// when the edit is applied below e. A bare subtree that is created is put in place as it
+	// was decoded and never needs its enodes (a bulk load made one per element: 96 bytes each,
+	// 90 MB at the peak of a load of 100k interfaces).
+	lazy bool
 
 	// crea: with a creating operation inherited, something in the subtree is put in place
 	// (the node itself when it has no children). creaNone: the same with none inherited.
@@ -111,8 +116,10 @@ type attrs struct {
 
 type decoder struct {
 	attrs map[*data.Node]*attrs
+	// above holds the ancestors of the nodes with attributes: the others are bare subtrees.
+	above map[*data.Node]bool
 	errs  rpcerror.List
-	nodes int // enodes made
+	nodes int // elements decoded (list keys not counted)
 }
 
 // Decode reads the content of an edit-config <config> parameter (its child elements, each
@@ -157,6 +164,12 @@ func Decode(content []byte, s *schema.Schema) (*Edit, rpcerror.List) {
 	})
 	if root == nil {
 		return nil, errs
+	}
+	d.above = make(map[*data.Node]bool)
+	for n := range d.attrs {
+		for p := n.Parent; p != nil && !d.above[p]; p = p.Parent {
+			d.above[p] = true
+		}
 	}
 	ed := &Edit{}
 	for _, c := range root.Children() {
@@ -281,8 +294,72 @@ func (d *decoder) fail(e *rpcerror.Error, n *data.Node) {
 	d.errs = append(d.errs, e)
 }
 
+// bareEnode returns the enode of n, a node without attributes in its subtree: its children are
+// made on demand (enode.children).
+func bareEnode(n *data.Node) *enode {
+	e := &enode{n: n}
+	s := n.Schema
+	if s.Kind == schema.KindList || s.Kind == schema.KindLeafList {
+		e.key = n.Key()
+	}
+	// What convert computes for a subtree without operations: something is put in place
+	// (crea), and data must exist for none (need); creaNone, deep and marked are false.
+	e.crea, e.need = true, true
+	e.lazy = !e.leafy() && len(n.Children()) > 0
+	return e
+}
+
+// children returns e's children in schema order, list keys left out, making them first for a
+// bare subtree.
+func (e *enode) children() []*enode {
+	if e.lazy {
+		e.lazy = false
+		list := e.n.Schema.Kind == schema.KindList
+		for _, c := range e.n.Children() {
+			if list && c.Schema.IsKey() {
+				continue
+			}
+			e.kids = append(e.kids, bareEnode(c))
+		}
+	}
+	return e.kids
+}
+
+// bareTree checks the bare subtree of n, whose nearest ancestor with an operation attribute has
+// inh, as convert would (the cases of its choices), and counts its elements.
+func (d *decoder) bareTree(n *data.Node, inh op) *enode {
+	var walk func(n *data.Node)
+	walk = func(n *data.Node) {
+		d.nodes++
+		cs := n.Children()
+		if len(cs) == 0 {
+			return
+		}
+		list := n.Schema.Kind == schema.KindList
+		if !inh.removing() {
+			d.checkCaseNodes(n, len(cs), func(i int) *data.Node {
+				if list && cs[i].Schema.IsKey() {
+					return nil
+				}
+				return cs[i]
+			})
+		}
+		for _, c := range cs {
+			if list && c.Schema.IsKey() {
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return bareEnode(n)
+}
+
 // convert builds the enode of n, whose nearest ancestor with an operation attribute has inh.
 func (d *decoder) convert(n *data.Node, inh op) *enode {
+	if d.attrs[n] == nil && !d.above[n] {
+		return d.bareTree(n, inh)
+	}
 	e := &enode{n: n}
 	d.nodes++
 	s := n.Schema
@@ -350,12 +427,23 @@ func opInsertName(p insertPos) string {
 // checkCases reports data of a second case of a choice among the children kids of parent
 // (RFC 7950 section 8.3.1: bad-element); deleted and removed children do not count.
 func (d *decoder) checkCases(parent *data.Node, kids []*enode) {
+	d.checkCaseNodes(parent, len(kids), func(i int) *data.Node {
+		if kids[i].op.removing() {
+			return nil
+		}
+		return kids[i].n
+	})
+}
+
+// checkCaseNodes is checkCases over the n nodes kid(0) ... kid(n-1) (nil: left out).
+func (d *decoder) checkCaseNodes(parent *data.Node, n int, kid func(int) *data.Node) {
 	var seen map[*schema.Node]*schema.Node // choice -> case in use
-	for _, k := range kids {
-		if k.op.removing() {
+	for i := range n {
+		k := kid(i)
+		if k == nil {
 			continue
 		}
-		for c := k.n.Schema; c.Parent != nil && (c.Parent.Kind == schema.KindCase || c.Parent.Kind == schema.KindChoice); c = c.Parent {
+		for c := k.Schema; c.Parent != nil && (c.Parent.Kind == schema.KindCase || c.Parent.Kind == schema.KindChoice); c = c.Parent {
 			if c.Parent.Kind != schema.KindChoice {
 				continue
 			}
@@ -363,8 +451,8 @@ func (d *decoder) checkCases(parent *data.Node, kids []*enode) {
 				seen = make(map[*schema.Node]*schema.Node)
 			}
 			if cs, ok := seen[c.Parent]; ok && cs != c {
-				d.fail(rpcerror.BadElement(rpcerror.Application, k.n.Schema.Name, "",
-					"%q is in case %q of choice %q, whose case %q has data too", k.n.Schema.Name, c.Name, c.Parent.Name, cs.Name), k.n)
+				d.fail(rpcerror.BadElement(rpcerror.Application, k.Schema.Name, "",
+					"%q is in case %q of choice %q, whose case %q has data too", k.Schema.Name, c.Name, c.Parent.Name, cs.Name), k)
 				break
 			}
 			seen[c.Parent] = c
