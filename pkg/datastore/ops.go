@@ -57,6 +57,8 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 			return errs
 		}
 		var partial rpcerror.List
+		s.recordHint = len(config)
+		defer func() { s.recordHint = 0 }()
 		errs := s.applyToRunning(ctx, who, "", func(t *data.Txn) rpcerror.List {
 			errs := e.Apply(s.running, t, eo)
 			if keep {
@@ -97,6 +99,9 @@ func (s *Store) Edit(ctx context.Context, who Who, target Name, config []byte, o
 			return errs
 		}
 		s.dirty = append(s.dirty, t.Locs()...)
+		if len(s.dirty) > 0 {
+			s.dirtyBytes += len(config)
+		}
 		return errs
 	}
 	return rpcerror.List{unsupported(target)}

@@ -95,7 +95,13 @@ type Store struct {
 	// dirty lists the locations where candidate may differ from running; the candidate is
 	// modified when it is not empty.
 	dirty []data.Loc
-	locks map[Name]uint32
+	// dirtyBytes is the size of the edit-config XML that modified the candidate since it last
+	// equalled running; recordHint, when set, is the expected size of the next commit's journal
+	// record (its XML halves), taken from the XML of the edit that makes it: the record's buffer
+	// is then made at its size at once (encodePayload).
+	dirtyBytes int
+	recordHint int
+	locks      map[Name]uint32
 	// lockTime is when each lock in locks was taken.
 	lockTime map[Name]time.Time
 	// plocks are the partial locks on running (RFC 5717), oldest first; nextPL is the last

@@ -326,33 +326,25 @@ func (e *enode) children() []*enode {
 }
 
 // bareTree checks the bare subtree of n, whose nearest ancestor with an operation attribute has
-// inh, as convert would (the cases of its choices), and counts its elements.
+// inh, as convert would (the cases of its choices), counts its elements, and returns its enode.
 func (d *decoder) bareTree(n *data.Node, inh op) *enode {
-	var walk func(n *data.Node)
-	walk = func(n *data.Node) {
-		d.nodes++
-		cs := n.Children()
-		if len(cs) == 0 {
-			return
-		}
-		list := n.Schema.Kind == schema.KindList
-		if !inh.removing() {
-			d.checkCaseNodes(n, len(cs), func(i int) *data.Node {
-				if list && cs[i].Schema.IsKey() {
-					return nil
-				}
-				return cs[i]
-			})
-		}
-		for _, c := range cs {
-			if list && c.Schema.IsKey() {
-				continue
-			}
-			walk(c)
-		}
-	}
-	walk(n)
+	d.walkBare(n, !inh.removing())
 	return bareEnode(n)
+}
+
+func (d *decoder) walkBare(n *data.Node, cases bool) {
+	d.nodes++
+	list := n.Schema.Kind == schema.KindList
+	var seen []choiceCase
+	for _, c := range n.Children() {
+		if list && c.Schema.IsKey() {
+			continue
+		}
+		if cases {
+			d.noteCase(&seen, c)
+		}
+		d.walkBare(c, cases)
+	}
 }
 
 // convert builds the enode of n, whose nearest ancestor with an operation attribute has inh.
@@ -427,35 +419,39 @@ func opInsertName(p insertPos) string {
 // checkCases reports data of a second case of a choice among the children kids of parent
 // (RFC 7950 section 8.3.1: bad-element); deleted and removed children do not count.
 func (d *decoder) checkCases(parent *data.Node, kids []*enode) {
-	d.checkCaseNodes(parent, len(kids), func(i int) *data.Node {
-		if kids[i].op.removing() {
-			return nil
+	var seen []choiceCase
+	for _, k := range kids {
+		if !k.op.removing() {
+			d.noteCase(&seen, k.n)
 		}
-		return kids[i].n
-	})
+	}
 }
 
-// checkCaseNodes is checkCases over the n nodes kid(0) ... kid(n-1) (nil: left out).
-func (d *decoder) checkCaseNodes(parent *data.Node, n int, kid func(int) *data.Node) {
-	var seen map[*schema.Node]*schema.Node // choice -> case in use
-	for i := range n {
-		k := kid(i)
-		if k == nil {
+// choiceCase is a choice and the case in use among a parent's children.
+type choiceCase struct{ choice, cs *schema.Node }
+
+// noteCase records the cases of the choices child k of a parent is in, in *seen (the cases in
+// use among the parent's children so far: a node has few choices, a slice is cheaper than a map
+// per node of a bulk edit), reporting k when another case of one has data.
+func (d *decoder) noteCase(seen *[]choiceCase, k *data.Node) {
+	for c := k.Schema; c.Parent != nil && (c.Parent.Kind == schema.KindCase || c.Parent.Kind == schema.KindChoice); c = c.Parent {
+		if c.Parent.Kind != schema.KindChoice {
 			continue
 		}
-		for c := k.Schema; c.Parent != nil && (c.Parent.Kind == schema.KindCase || c.Parent.Kind == schema.KindChoice); c = c.Parent {
-			if c.Parent.Kind != schema.KindChoice {
+		known := false
+		for _, x := range *seen {
+			if x.choice != c.Parent {
 				continue
 			}
-			if seen == nil {
-				seen = make(map[*schema.Node]*schema.Node)
-			}
-			if cs, ok := seen[c.Parent]; ok && cs != c {
+			if x.cs != c {
 				d.fail(rpcerror.BadElement(rpcerror.Application, k.Schema.Name, "",
-					"%q is in case %q of choice %q, whose case %q has data too", k.Schema.Name, c.Name, c.Parent.Name, cs.Name), k)
-				break
+					"%q is in case %q of choice %q, whose case %q has data too", k.Schema.Name, c.Name, c.Parent.Name, x.cs.Name), k)
+				return
 			}
-			seen[c.Parent] = c
+			known = true
+		}
+		if !known {
+			*seen = append(*seen, choiceCase{c.Parent, c})
 		}
 	}
 }
