@@ -190,3 +190,36 @@ func TestOutermost(t *testing.T) {
 		}
 	}
 }
+
+// InsertCovered records an insertion below a node the Txn attached: Undo takes it back with the
+// rest, and Locs lists only the covering location.
+func TestTxnInsertCovered(t *testing.T) {
+	root, entry, sn := txnTree(3)
+	orig := root.Clone()
+	top := root.Child(sn["top"])
+	var tx Txn
+	e := ntEntry(sn, 50)
+	tx.Insert(top, e, nil)
+	tx.InsertCovered(e, NewLeaf(sn["v"], ntStr("x")), nil)
+	tx.Insert(top, entry(60), nil)
+	if got := len(tx.Changes()); got != 3 {
+		t.Fatalf("%d changes recorded, want 3", got)
+	}
+	var locs []string
+	for _, l := range tx.Locs() {
+		locs = append(locs, l.String())
+	}
+	if len(locs) != 2 || !strings.Contains(locs[0], "50") || !strings.Contains(locs[1], "60") {
+		t.Errorf("Locs %v, want the two entries' locations", locs)
+	}
+	if e.Child(sn["v"]) == nil {
+		t.Fatal("the covered leaf was not inserted")
+	}
+	tx.Undo()
+	if !Equal(root, orig) {
+		t.Error("Undo did not restore the tree")
+	}
+	if e.Parent != nil || e.Child(sn["v"]) != nil {
+		t.Error("Undo left the detached entry with its covered leaf or attached")
+	}
+}

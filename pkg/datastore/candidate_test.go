@@ -3,6 +3,7 @@ package datastore_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
 	"github.com/ncws/ncws/pkg/rpcerror"
+	"github.com/ncws/ncws/pkg/schema/yangload"
 )
 
 // treeXML encodes a datastore with its defaults tagged.
@@ -180,5 +182,96 @@ func TestCandidateSharing(t *testing.T) {
 	ok("edit after the restart", editCand(`<store `+ns+`><entry><id>5001</id><value>c14</value></entry></store>`, datastore.EditOptions{}))
 	if has(datastore.Running, "c14") {
 		t.Error("an edit of the candidate after a restart reached running")
+	}
+}
+
+const defYang = `module dsdef {
+  yang-version 1.1;
+  namespace "urn:ncws:test:dsdef";
+  prefix d;
+  container top {
+    list item {
+      key "id";
+      leaf id { type uint32; }
+      leaf v { type string; }
+      container opts {
+        leaf mtu { type uint16; default 1500; }
+        leaf on { type boolean; default true; }
+      }
+    }
+    leaf mode { type string; default "auto"; }
+  }
+}
+`
+
+// A commit refused after validation filled the defaults of its new entries (by a hook) leaves
+// running and the candidate exactly as they were, defaults included; accepted, running has the
+// defaults, and so has the candidate, whether it shares running or not.
+func TestCommitRefusedAfterDefaults(t *testing.T) {
+	file := t.TempDir() + "/dsdef.yang"
+	if err := os.WriteFile(file, []byte(defYang), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := yangload.Load(yangload.Options{Files: []string{file}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := true
+	hook := datastore.HookFuncs{ValidateFunc: func(ctx context.Context, c *datastore.Commit) error {
+		if refuse {
+			return rpcerror.InvalidValue("/dsdef:top", "refused")
+		}
+		return nil
+	}}
+	st, err := datastore.Open(datastore.Options{Schema: sch, Dir: t.TempDir(), Hooks: []datastore.Hook{hook}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	who := datastore.Who{User: "ann", Session: 1}
+	const dns = `xmlns="urn:ncws:test:dsdef"`
+	items := func(lo, hi int) string {
+		var b strings.Builder
+		b.WriteString(`<top ` + dns + `>`)
+		for i := lo; i < hi; i++ {
+			fmt.Fprintf(&b, `<item><id>%d</id><v>x</v><opts/></item>`, i)
+		}
+		return b.String() + `</top>`
+	}
+	for _, step := range []struct {
+		name string
+		edit string
+	}{
+		{"bulk load into an empty running", items(0, 200)},
+		{"entries into a running that has 200", items(200, 203)},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			if errs := st.Edit(ctx, who, datastore.Candidate, []byte(step.edit), datastore.EditOptions{}); len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			cand, run := treeXML(t, st, datastore.Candidate), treeXML(t, st, datastore.Running)
+			refuse = true
+			if errs := st.Commit(ctx, who, datastore.CommitOptions{}); len(errs) != 1 {
+				t.Fatalf("commit: %v, want the hook's refusal", errs)
+			}
+			if got := treeXML(t, st, datastore.Running); got != run {
+				t.Errorf("running changed by a refused commit:\n got %.400s\nwant %.400s", got, run)
+			}
+			if got := treeXML(t, st, datastore.Candidate); got != cand {
+				t.Errorf("candidate changed by a refused commit:\n got %.400s\nwant %.400s", got, cand)
+			}
+			refuse = false
+			if errs := st.Commit(ctx, who, datastore.CommitOptions{}); len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			r := treeXML(t, st, datastore.Running)
+			if !strings.Contains(r, `<mtu wd:default="true">1500</mtu>`) || strings.Count(r, "<mtu") != strings.Count(r, "<item>") {
+				t.Errorf("running lacks the defaults of its entries: %.400s", r)
+			}
+			if c := treeXML(t, st, datastore.Candidate); c != r {
+				t.Errorf("the candidate after the commit is not running:\ncandidate %.400s\nrunning   %.400s", c, r)
+			}
+		})
 	}
 }

@@ -55,7 +55,7 @@ func (v *Validator) ValidateChanges(doc *data.Node, locs []data.Loc, opts Option
 	if !doc.IsRoot() || !locsBounded(locs) {
 		return v.Validate(doc, opts)
 	}
-	r := &run{v: v, top: doc, doc: doc, txn: opts.Txn, inc: &incState{
+	r := &run{v: v, top: doc, doc: doc, txn: opts.Txn, fresh: opts.Fresh, inc: &incState{
 		present:   map[*data.Node]bool{},
 		processed: map[*data.Node]bool{},
 		refilled:  map[slot]bool{},
