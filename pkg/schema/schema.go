@@ -530,6 +530,11 @@ func (n *Node) Depth() int { return int(n.depth) }
 // it instead of a map.
 func (n *Node) ID() int { return int(n.id) }
 
+// SetID sets what ID returns until Finalize numbers the nodes: a loader may number the nodes
+// it builds to keep its working state in slices rather than maps. Finalize gives every node
+// it reaches its own number; a loader sets the others (nodes it dropped) back to 0.
+func (n *Node) SetID(id int) { n.id = int32(id) }
+
 // IsNPContainer reports whether n is a non-presence container.
 func (n *Node) IsNPContainer() bool { return n.Kind == KindContainer && n.Presence == "" }
 

@@ -123,10 +123,9 @@ func (l *loader) applyDeviations() {
 func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
 	defer func() { t.Decl = l.decl(t.Decl) }()
-	inf := l.info[t]
-	if inf == nil {
-		inf = &nodeInfo{unit: u}
-		l.info[t] = inf
+	inf := l.infoOf(t)
+	if inf.unit == nil {
+		inf.unit = u
 	}
 	t.Amended = true
 	if t.Parent != nil {

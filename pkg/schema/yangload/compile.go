@@ -27,7 +27,6 @@ type loader struct {
 	subUnits  map[*source]*unit
 
 	// Per-node facts the tree passes need.
-	info         map[*schema.Node]*nodeInfo
 	disabled     map[*schema.Node]bool
 	typeCache    map[*yang.Statement]*schema.Type
 	typeBusy     map[*yang.Statement]bool
@@ -54,8 +53,9 @@ type loader struct {
 	// chunks, so that the nodes fill spans of their own rather than sharing them with the
 	// statements and working state freed at the end of the load (which left the heap of the
 	// Junos set a third empty), and a Node takes its 104 bytes, not a 112-byte size class.
-	nodeSlab []schema.Node
-	infoSlab []nodeInfo
+	nodeSlab   []schema.Node
+	nodeChunks [][]schema.Node
+	infoChunks [][]nodeInfo
 }
 
 type patternResult struct {
@@ -173,7 +173,6 @@ func newLoader(opts Options) *loader {
 		byKey:        map[string]*module{},
 		bySrc:        map[*source]*module{},
 		subUnits:     map[*source]*unit{},
-		info:         map[*schema.Node]*nodeInfo{},
 		disabled:     map[*schema.Node]bool{},
 		typeCache:    map[*yang.Statement]*schema.Type{},
 		typeBusy:     map[*yang.Statement]bool{},
@@ -224,25 +223,36 @@ func (l *loader) decl(d *schema.Decl) *schema.Decl {
 // slabChunk is how many Nodes or nodeInfos are allocated at once.
 const slabChunk = 256
 
-// newNode returns a new zero Node.
+// newNode returns a new zero Node, numbered (Node.ID) for its nodeInfo (infoOf).
 func (l *loader) newNode() *schema.Node {
 	if len(l.nodeSlab) == 0 {
 		l.nodeSlab = make([]schema.Node, slabChunk)
+		l.nodeChunks = append(l.nodeChunks, l.nodeSlab)
+		l.infoChunks = append(l.infoChunks, make([]nodeInfo, slabChunk))
 	}
 	n := &l.nodeSlab[0]
 	l.nodeSlab = l.nodeSlab[1:]
+	n.SetID((len(l.nodeChunks)-1)*slabChunk + slabChunk - len(l.nodeSlab))
 	return n
 }
 
-// newInfo returns a new nodeInfo for a node defined by st in u.
-func (l *loader) newInfo(u *unit, st *yang.Statement) *nodeInfo {
-	if len(l.infoSlab) == 0 {
-		l.infoSlab = make([]nodeInfo, slabChunk)
+// infoOf returns the working state of a node newNode made (nil for another node).
+func (l *loader) infoOf(n *schema.Node) *nodeInfo {
+	id := n.ID() - 1
+	if id < 0 || id/slabChunk >= len(l.infoChunks) {
+		return nil
 	}
-	inf := &l.infoSlab[0]
-	l.infoSlab = l.infoSlab[1:]
-	inf.unit, inf.statement = u, st
-	return inf
+	return &l.infoChunks[id/slabChunk][id%slabChunk]
+}
+
+// dropNodes forgets the nodes built so far and their working state (their numbers too).
+func (l *loader) dropNodes() {
+	for _, ch := range l.nodeChunks {
+		for i := range ch {
+			ch[i].SetID(0)
+		}
+	}
+	l.nodeSlab, l.nodeChunks, l.infoChunks = nil, nil, nil
 }
 
 // amend gives n a Decl changed by f (its own, then interned again): n's Decl may be shared.
@@ -361,7 +371,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 			m.implement = true
 		}
 		l.errs = l.errs[:mark]
-		l.info = map[*schema.Node]*nodeInfo{}
+		l.dropNodes()
 		l.disabled = map[*schema.Node]bool{}
 		for _, m := range l.modules {
 			m.sm.Data, m.sm.RPCs, m.sm.Notifications, m.sm.Deviations = nil, nil, nil, nil
@@ -383,6 +393,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 	}
 	// The parsed statements and the per-node working state (a third of the heap at this point
 	// for the Junos set) go before Finalize allocates the schema's indexes, not after.
+	l.dropNodes()
 	*l = loader{opts: l.opts, warns: l.warns}
 	s.Finalize()
 	return s, nil

@@ -75,7 +75,7 @@ func (l *loader) prune(ns []*schema.Node) []*schema.Node {
 
 // resolveNode computes config and resolves keys, unique, defaults for n and its subtree.
 func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
-	inf := l.info[n]
+	inf := l.infoOf(n)
 	switch {
 	case inOp || isOp(n.Kind) || n.Kind == schema.KindInput || n.Kind == schema.KindOutput:
 		n.Config = false
@@ -181,7 +181,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.unit != nil && inf.unit.version != "1.1" {
 			l.errf(keySt, "list %s: key %s of type empty", n.Name, name)
 		}
-		if lf := l.info[leaf]; lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
+		if lf := l.infoOf(leaf); lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
 			l.errf(lf.more.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
 		}
 		n.Keys = append(n.Keys, leaf)

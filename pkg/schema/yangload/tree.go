@@ -158,15 +158,16 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 	}
 	n := l.newNode()
 	n.Kind, n.Decl, n.Module = kind, l.decl(&d), c.ns
-	inf := l.newInfo(c.u, s)
-	l.info[n] = inf
+	inf := l.infoOf(n)
+	inf.unit, inf.statement = c.u, s
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
 		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
 		cs := l.newNode()
 		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), c.ns
-		l.info[cs] = l.newInfo(c.u, s)
+		csInf := l.infoOf(cs)
+		csInf.unit, csInf.statement = c.u, s
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
@@ -298,10 +299,12 @@ func (l *loader) completeOperation(n *schema.Node) {
 		}
 	}
 	if in == nil {
-		in = &schema.Node{Kind: schema.KindInput, Decl: l.decl(&schema.Decl{Name: "input", Loc: n.Loc, Status: "current"}), Module: n.Module, Parent: n}
+		in = l.newNode()
+		in.Kind, in.Decl, in.Module, in.Parent = schema.KindInput, l.decl(&schema.Decl{Name: "input", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	if out == nil {
-		out = &schema.Node{Kind: schema.KindOutput, Decl: l.decl(&schema.Decl{Name: "output", Loc: n.Loc, Status: "current"}), Module: n.Module, Parent: n}
+		out = l.newNode()
+		out.Kind, out.Decl, out.Module, out.Parent = schema.KindOutput, l.decl(&schema.Decl{Name: "output", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	n.Children = []*schema.Node{in, out}
 }
@@ -385,7 +388,7 @@ func (l *loader) when(s *yang.Statement, u *unit, ns *schema.Module, origin stri
 }
 
 func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {
-	inf := l.info[n]
+	inf := l.infoOf(n)
 	switch s.Argument {
 	case "true":
 		inf.config = 1
@@ -603,7 +606,7 @@ func (l *loader) findAbsolute(path string, u *unit, s *yang.Statement) (*schema.
 func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
 	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
 	defer func() { t.Decl = l.decl(t.Decl) }()
-	inf := l.info[t]
+	inf := l.infoOf(t)
 	var dflts []string
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword {
