@@ -395,7 +395,12 @@ func TestFilterAfterAccessControl(t *testing.T) {
 	none(t, s, ch)
 
 	editor, _ := dialNotes(t, url, "admin")
-	establish(t, s, `<yp:datastore>ds:running</yp:datastore><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`)
+	// bob, whom no rule restricts, has the same on-change subscription: the same filter does
+	// not make his updates and alice's one encoding.
+	bob, bobCh := dialNotes(t, url, "bob")
+	onChange := `<yp:datastore>ds:running</yp:datastore><yp:on-change><yp:sync-on-start>false</yp:sync-on-start></yp:on-change>`
+	establish(t, s, onChange)
+	establish(t, bob, onChange)
 	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example" xmlns:ex="urn:ncws:yang:ncws-example"><interface><name>eth0</name><type>ex:ethernet</type><mtu>1500</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -403,8 +408,14 @@ func TestFilterAfterAccessControl(t *testing.T) {
 	if strings.Contains(got, "mtu") || !strings.Contains(got, "<name>eth0</name>") {
 		t.Errorf("create as alice may read it: %s", got)
 	}
+	if got := nextBody(t, bobCh, "<push-change-update"); !strings.Contains(got, ">1500</mtu>") {
+		t.Errorf("create as bob may read it: %s", got)
+	}
 	if err := editor.EditConfig(ctx, client.Running, []byte(`<interfaces xmlns="urn:ncws:yang:ncws-example"><interface><name>eth0</name><mtu>9000</mtu></interface></interfaces>`), client.EditOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if got := nextBody(t, bobCh, "<push-change-update"); !strings.Contains(got, ">9000</mtu>") {
+		t.Errorf("mtu change as bob may read it: %s", got)
 	}
 	// The mtu change is all the commit did: nothing alice may read changed.
 	none(t, s, ch)

@@ -408,9 +408,13 @@ type updateGroup struct {
 	excluded string
 }
 
-// groupKey returns sub's updateGroup.
+// groupKey returns sub's updateGroup. Without access control (Server.Access nil) every user
+// reads everything, so the user does not part the groups: one encoding per commit serves all.
 func groupKey(sub *dynSub) updateGroup {
-	k := updateGroup{encoding: sub.encoding, filterXML: sub.filterXML, filterXPath: sub.filterXPath, user: sub.s.who.User, ds: sub.ds}
+	k := updateGroup{encoding: sub.encoding, filterXML: sub.filterXML, filterXPath: sub.filterXPath, ds: sub.ds}
+	if sub.s.srv.Access != nil {
+		k.user = sub.s.who.User
+	}
 	if len(sub.excluded) > 0 {
 		k.excluded = strings.Join(sortedKeys(sub.excluded), ",")
 	}
