@@ -20,7 +20,9 @@ func (g *generator) files() (map[string][]byte, error) {
 	// with one per CPU (2) ncws gen on the Junos set peaked at 3.3 GB instead of 2.7 GB.
 	fmtr := newFormatter(out)
 	defer fmtr.stop()
-	add := func(name string, mods []*schema.Module, imports []string, body string) error {
+	// add adds file name; body is formatted (gofmt's output, see gofmt.go) when pre is set, and
+	// goes through go/format otherwise.
+	add := func(name string, mods []*schema.Module, imports []string, body string, pre bool) error {
 		if body == "" {
 			return nil
 		}
@@ -50,10 +52,23 @@ func (g *generator) files() (map[string][]byte, error) {
 			std = append(std, "")
 		}
 		if used := append(std, ext...); len(used) > 0 {
-			fmt.Fprintf(&b, "import (\n%s\n)\n\n", strings.Join(used, "\n"))
+			b.WriteString("import (\n")
+			for _, u := range used {
+				if u != "" {
+					b.WriteString("\t" + u)
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString(")\n\n")
 		}
-		b.WriteString(body)
-		return fmtr.add(name, b.String())
+		if !pre {
+			b.WriteString(body)
+			return fmtr.add(name, b.String())
+		}
+		b.WriteString(strings.TrimRight(body, "\n"))
+		b.WriteString("\n")
+		fmtr.put(name, []byte(b.String()))
+		return nil
 	}
 	imports := []string{"context", "errors", "sync", "time", "github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
 
@@ -63,7 +78,7 @@ func (g *generator) files() (map[string][]byte, error) {
 	g.writeStruct(&rb, g.root)
 	g.writeConvert(&rb, g.root)
 	g.writeConv(&rb)
-	if err := add("root.go", g.mods, imports, rb.String()); err != nil {
+	if err := add("root.go", g.mods, imports, rb.String(), false); err != nil {
 		return nil, err
 	}
 	bases := fileBases(g.schema.Modules)
@@ -98,7 +113,7 @@ func (g *generator) files() (map[string][]byte, error) {
 				if i > 0 {
 					name = fmt.Sprintf("%s%s%d.go", base, c.name, i+1)
 				}
-				if err := add(name, mods, imports, body.String()); err != nil {
+				if err := add(name, mods, imports, body.String(), true); err != nil {
 					return nil, err
 				}
 			}
@@ -111,10 +126,10 @@ func (g *generator) files() (map[string][]byte, error) {
 			if a.notifier != "" {
 				g.writeNotifications(&nb, m, a)
 			}
-			if err := add(base+"_rpc.go", mods, imports, ob.String()); err != nil {
+			if err := add(base+"_rpc.go", mods, imports, ob.String(), false); err != nil {
 				return nil, err
 			}
-			if err := add(base+"_notify.go", mods, imports, nb.String()); err != nil {
+			if err := add(base+"_notify.go", mods, imports, nb.String(), false); err != nil {
 				return nil, err
 			}
 		}
@@ -124,7 +139,7 @@ func (g *generator) files() (map[string][]byte, error) {
 		if i > 0 {
 			name = fmt.Sprintf("changes%d.go", i+1)
 		}
-		if err := add(name, g.mods, imports, body); err != nil {
+		if err := add(name, g.mods, imports, body, false); err != nil {
 			return nil, err
 		}
 	}
@@ -176,6 +191,13 @@ func (f *formatter) add(name, src string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.err
+}
+
+// put stores file name, already formatted.
+func (f *formatter) put(name string, src []byte) {
+	f.mu.Lock()
+	f.out[name] = src
+	f.mu.Unlock()
 }
 
 // stop waits for the queued files and returns the first error; later calls return nil.
@@ -271,7 +293,14 @@ func configWord(sn *schema.Node) string {
 	return "state"
 }
 
-func (g *generator) writeStructDoc(b *strings.Builder, st *structType) {
+// writeStructDoc writes st's doc comment, as gofmt prints it.
+func (g *generator) writeStructDoc(out *strings.Builder, st *structType) {
+	var d strings.Builder
+	g.structDoc(&d, st)
+	writeDoc(out, d.String())
+}
+
+func (g *generator) structDoc(b *strings.Builder, st *structType) {
 	sn := st.sn
 	if st.op != nil {
 		comment(b, "", opStructDoc(st))
@@ -406,7 +435,7 @@ func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *fiel
 	e := f.st.name
 	path := st.nodeWhere(f.sn)
 	fmt.Fprintf(b, "// %s appends entry e to %s, refusing an entry without its keys or with the keys of another.\n", f.append, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(e *%s) error { return genimpl.Append(&x.%s, e, %q) }\n\n", st.name, f.append, e, f.name, path)
+	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(e *%s) error", st.name, f.append, e), fmt.Sprintf("return genimpl.Append(&x.%s, e, %q)", f.name, path))
 	if f.get == "" {
 		return
 	}
@@ -426,11 +455,11 @@ func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *fiel
 	}
 	args := strings.Join(names, ", ")
 	fmt.Fprintf(b, "// %s returns the entry of %s with the given keys, nil if none.\n", f.get, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(%s) *%s { return genimpl.%s(x.%s, %s) }\n\n",
-		st.name, f.get, strings.Join(params, ", "), e, get, f.name, args)
+	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(%s) *%s", st.name, f.get, strings.Join(params, ", "), e),
+		fmt.Sprintf("return genimpl.%s(x.%s, %s)", get, f.name, args))
 	fmt.Fprintf(b, "// %s appends a new entry with the given keys to %s and returns it; it fails when the keys are taken.\n", f.new, f.name)
-	fmt.Fprintf(b, "func (x *%s) %s(%s) (*%s, error) { return genimpl.%s(&x.%s, %q, %s) }\n\n",
-		st.name, f.new, strings.Join(params, ", "), e, nw, f.name, path, args)
+	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(%s) (*%s, error)", st.name, f.new, strings.Join(params, ", "), e),
+		fmt.Sprintf("return genimpl.%s(&x.%s, %q, %s)", nw, f.name, path, args))
 }
 
 // keyIndex returns, for field f of list entry struct st, its key number (from 1) when st's
@@ -565,15 +594,15 @@ func (g *generator) writeConvert(b *strings.Builder, st *structType) {
 	// its node): with hundreds of thousands of structs (Junos) they are megabytes.
 	if st.sn == nil {
 		b.WriteString("// FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).\n")
-		fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
+		g.writeFunc1(b, "func (x *"+st.name+") FromTree(n *data.Node) error", "return genimpl.FromTree(&conv, x, n)")
 		b.WriteString("// ToTree returns x as a new document root of schema s, checking every value against its type.\n")
-		fmt.Fprintf(b, "func (x *%s) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }\n\n", st.name)
+		g.writeFunc1(b, "func (x *"+st.name+") ToTree(s *schema.Schema) (*data.Node, error)", "return genimpl.ToRoot(&conv, x, s)")
 		return
 	}
 	b.WriteString("// FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).\n")
-	fmt.Fprintf(b, "func (x *%s) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }\n\n", st.name)
+	g.writeFunc1(b, "func (x *"+st.name+") FromTree(n *data.Node) error", "return genimpl.FromTree(&conv, x, n)")
 	b.WriteString("// ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).\n")
-	fmt.Fprintf(b, "func (x *%s) ToTree(sn *schema.Node) (*data.Node, error) { return genimpl.ToTree(&conv, x, sn) }\n\n", st.name)
+	g.writeFunc1(b, "func (x *"+st.name+") ToTree(sn *schema.Node) (*data.Node, error)", "return genimpl.ToTree(&conv, x, sn)")
 }
 
 // writeConv writes conv, the package's genimpl.Package, and convUnions listing the union types
@@ -612,14 +641,17 @@ func unionMethod(nt *namedType) string { return "union" + nt.name }
 // starts with "enum").
 func enumTable(nt *namedType) string { return "enum" + nt.name }
 
+// writeNamed writes the declarations of named type nt, as gofmt prints them (gofmt.go).
 func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 	switch nt.kind {
 	case gEnum:
 		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values.\ntype %s int32\n\n", nt.name, nt.origin, nt.name)
 		fmt.Fprintf(b, "// The values of %s.\nconst (\n", nt.name)
-		for _, e := range nt.enums {
-			fmt.Fprintf(b, "%s %s = %d // %s\n", e.name, nt.name, e.e.Value, e.e.Name)
+		specs := make([]constSpec, len(nt.enums))
+		for i, e := range nt.enums {
+			specs[i] = constSpec{name: e.name, typ: nt.name, value: strconv.Itoa(int(e.e.Value)), comment: e.e.Name}
 		}
+		alignConsts(b, specs)
 		b.WriteString(")\n\n")
 		// String and Parse are one call each into the table (genimpl.Enum): a string switch per
 		// enumeration was a good part of what the compiler builds for a vendor model set.
@@ -640,41 +672,45 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(b, "%d", e.e.Value)
+				b.WriteString(strconv.Itoa(int(e.e.Value)))
 			}
 			b.WriteString("}")
 		}
 		b.WriteString("}\n\n")
 		fmt.Fprintf(b, "// String returns the YANG name of e, or %s(<value>) for a value that is not one.\n", nt.name)
-		fmt.Fprintf(b, "func (e %s) String() string { return %s.String(int32(e)) }\n\n", nt.name, tbl)
+		g.writeFunc1(b, "func (e "+nt.name+") String() string", "return "+tbl+".String(int32(e))")
 		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
-		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\ni, ok := %s.Parse(s)\nreturn %s(i), ok\n}\n\n", nt.name, nt.name, tbl, nt.name)
+		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\n\ti, ok := %s.Parse(s)\n\treturn %s(i), ok\n}\n\n", nt.name, nt.name, tbl, nt.name)
 	case gIdent:
 		fmt.Fprintf(b, "// %s holds %s, as \"module:identity\".\ntype %s string\n\n", nt.name, nt.origin, nt.name)
 		if len(nt.idents) > 0 {
 			fmt.Fprintf(b, "// The identities %s takes.\nconst (\n", nt.name)
-			for _, c := range nt.idents {
+			specs := make([]constSpec, len(nt.idents))
+			for i, c := range nt.idents {
+				var d strings.Builder
 				if c.id.Description != "" {
-					comment(b, "\t", c.id.Description)
+					comment(&d, "\t", c.id.Description)
 				}
-				fmt.Fprintf(b, "%s %s = %q\n", c.name, nt.name, c.id.QName())
+				specs[i] = constSpec{doc: d.String(), name: c.name, typ: nt.name, value: strconv.Quote(c.id.QName())}
 			}
+			alignConsts(b, specs)
 			b.WriteString(")\n\n")
 		}
-		fmt.Fprintf(b, "// String returns v as \"module:identity\".\nfunc (v %s) String() string { return string(v) }\n\n", nt.name)
+		b.WriteString("// String returns v as \"module:identity\".\n")
+		g.writeFunc1(b, "func (v "+nt.name+") String() string", "return string(v)")
 		fmt.Fprintf(b, "// Parse%s returns the identity named s (\"module:identity\"); ok is false when %s does not take it.\n", nt.name, nt.name)
-		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\nswitch %s(s) {\n", nt.name, nt.name, nt.name)
+		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\n\tswitch %s(s) {\n", nt.name, nt.name, nt.name)
 		if len(nt.idents) > 0 {
-			b.WriteString("case ")
+			b.WriteString("\tcase ")
 			for i, c := range nt.idents {
 				if i > 0 {
 					b.WriteString(", ")
 				}
 				b.WriteString(c.name)
 			}
-			b.WriteString(":\nreturn " + nt.name + "(s), true\n")
+			b.WriteString(":\n\t\treturn " + nt.name + "(s), true\n")
 		}
-		b.WriteString("}\nreturn \"\", false\n}\n\n")
+		b.WriteString("\t}\n\treturn \"\", false\n}\n\n")
 	case gUnion:
 		m := unionMethod(nt)
 		fmt.Fprintf(b, "// %s is %s: one of", nt.name, nt.origin)
@@ -684,7 +720,7 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 			}
 			b.WriteString(" " + w.name)
 		}
-		fmt.Fprintf(b, ".\ntype %s interface {\n%s() genimpl.UnionValue\n}\n\n", nt.name, m)
+		fmt.Fprintf(b, ".\ntype %s interface {\n\t%s() genimpl.UnionValue\n}\n\n", nt.name, m)
 		for _, w := range nt.wrappers {
 			under := w.typ.gname
 			if w.typ.kind == gEmpty {
@@ -698,8 +734,9 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 					text = "string(w)"
 				}
 			}
-			fmt.Fprintf(b, "func (w %s) %s() genimpl.UnionValue {\nreturn genimpl.UnionValue{Member: %d, Text: %s}\n}\n\n", w.name, m, w.member, text)
-			fmt.Fprintf(b, "// String returns the lexical form of w.\nfunc (w %s) String() string { return w.%s().Text }\n\n", w.name, m)
+			fmt.Fprintf(b, "func (w %s) %s() genimpl.UnionValue {\n\treturn genimpl.UnionValue{Member: %d, Text: %s}\n}\n\n", w.name, m, w.member, text)
+			b.WriteString("// String returns the lexical form of w.\n")
+			g.writeFunc1(b, "func (w "+w.name+") String() string", "return w."+m+"().Text")
 		}
 	}
 }

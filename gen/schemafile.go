@@ -45,7 +45,7 @@ func splitConst(name, what, text, first string, lead func(joined string) string,
 // schema_descriptor*.go (the descriptor of the whole compiled schema, module texts left out and
 // file paths reduced to base names, so the bytes do not depend on where the modules were read)
 // and <module>_yang.go per module with a text (the YANG source, served by get-schema).
-func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string, []*schema.Module, []string, string) error, imports []string) error {
+func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string, []*schema.Module, []string, string, bool) error, imports []string) error {
 	desc, err := schema.MarshalDescriptor(g.schema, schema.DescriptorOptions{OmitSources: true, BaseNames: true})
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -53,7 +53,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	var joined string
 	err = splitConst("descriptor", "the schema descriptor", genimpl.Deflate(desc), "schema_descriptor",
 		func(j string) string { joined = j; return "" },
-		func(file, body string) error { return add(file, g.mods, imports, body) })
+		func(file, body string) error { return add(file, g.mods, imports, body, true) })
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		if len(text) <= constChunk {
 			var b strings.Builder
 			fmt.Fprintf(&b, "// %s is %s, served by get-schema.\nconst %s = %s\n", c, what, c, strconv.Quote(text))
-			if err := add(bases[m]+"_yang.go", mods, imports, b.String()); err != nil {
+			if err := add(bases[m]+"_yang.go", mods, imports, b.String(), true); err != nil {
 				return err
 			}
 			continue
@@ -83,7 +83,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 			func(j string) string {
 				return fmt.Sprintf("// %s is %s, served by get-schema.\nconst %s = %s\n\n", c, what, c, j)
 			},
-			func(file, body string) error { return add(file, mods, imports, body) })
+			func(file, body string) error { return add(file, mods, imports, body, true) })
 		if err != nil {
 			return err
 		}
@@ -102,5 +102,5 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		"features and deviations, and get-schema serves their texts. It panics only if the embedded descriptor was damaged.")
 	sb.WriteString("func Schema() *schema.Schema {\ns, err := loadSchema()\nif err != nil {\npanic(err)\n}\nreturn s\n}\n\n")
 	sb.WriteString("// schemaOp returns the package's own rpc, action or notification at path.\nfunc schemaOp(path string) *schema.Node {\nop, err := genimpl.Op(Schema(), path)\nif err != nil {\npanic(err)\n}\nreturn op\n}\n\n")
-	return add("schema.go", g.mods, imports, sb.String())
+	return add("schema.go", g.mods, imports, sb.String(), false)
 }

@@ -441,7 +441,7 @@ func (g *generator) splitFiles() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	err := g.schemaFiles(bases, func(name string, mods []*schema.Module, _ []string, body string) error {
+	err := g.schemaFiles(bases, func(name string, mods []*schema.Module, _ []string, body string, _ bool) error {
 		return add(sp.base, name, "", mods, body)
 	}, nil)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -39,6 +41,10 @@ type genFlags struct {
 	imp      string
 	// splitHint overrides bigPackage (tests).
 	splitHint int
+	// cpuProfile and memProfile name files for pprof profiles of the run (hidden flags, for
+	// measuring the generator on large model sets: make bench-gen-vendor PROFILE=1).
+	cpuProfile string
+	memProfile string
 }
 
 func newGen(stdout, stderr io.Writer) *cobra.Command {
@@ -125,6 +131,10 @@ output cannot be generated or written, 2 usage error.`,
 	fl.StringVar(&f.split, "split", "", "write one Go package per YANG `module` (the only value)")
 	fl.StringVar(&f.imp, "import-path", "", "Go import `PATH` of OUTDIR, for --split (default: from the go.mod above OUTDIR)")
 	fl.BoolVar(&f.ygot, "ygot", false, "also generate ygot GoStructs (ygot's generator) into OUTDIR/ygot")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
+	fl.StringVar(&f.memProfile, "memprofile", "", "write a heap profile, taken after generating and before writing, to `FILE` (go tool pprof)")
+	_ = fl.MarkHidden("cpuprofile")
+	_ = fl.MarkHidden("memprofile")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		fmt.Fprintf(stderr, "ncws gen: %v\n", err)
 		return exitError{ExitUsage}
@@ -195,6 +205,13 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return usage("--cpuprofile: %v", err)
+		}
+		defer stop()
+	}
 	// A bare file name of one of package yang's modules is read from the embedded copy by
 	// yang.Load; a file on disk of that name wins, as the user would expect.
 	files := make([]string, len(args))
@@ -219,6 +236,11 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		Split: f.split, ImportPath: f.imp})
 	if err != nil {
 		return fail(fmt.Errorf("ncws gen: %w", err))
+	}
+	if f.memProfile != "" {
+		if err := writeHeapProfile(f.memProfile); err != nil {
+			return fail(fmt.Errorf("ncws gen: --memprofile: %w", err))
+		}
 	}
 	if size := outputSize(out); size > hugeOutput && !f.share {
 		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go; --share-groupings gives identical instances of a grouping's "+
@@ -251,6 +273,37 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 			o.dir, len(o.files), written, len(o.files)-written, removed)
 	}
 	return nil
+}
+
+// startCPUProfile starts a CPU profile written to path; stop ends it and closes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		fh.Close()
+	}, nil
+}
+
+// writeHeapProfile writes a heap profile to path after a garbage collection, so its in-use
+// figures are what is live now (its alloc figures are what the run allocated so far).
+func writeHeapProfile(path string) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	err = pprof.WriteHeapProfile(fh)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // hugeOutput is the size of generated Go above which gen suggests --share-groupings.
