@@ -1,7 +1,9 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -289,6 +291,13 @@ func checkFiles(t *testing.T, files map[string][]byte) {
 		}
 		if len(b) > 1<<20 {
 			t.Errorf("%s: %d bytes, over a megabyte", name, len(b))
+		}
+		// Most files are written in gofmt's layout without go/format (gofmt.go): they must be
+		// exactly what gofmt prints.
+		if f, err := format.Source(b); err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if !bytes.Equal(f, b) {
+			t.Errorf("%s is not gofmt'd (-generated +gofmt):\n%s", name, cmpDiff(string(b), string(f)))
 		}
 	}
 }
