@@ -363,9 +363,6 @@ func isSchemaPath(p string) bool {
 func namedModules(s *schema.Schema, files []string) ([]string, error) {
 	var names []string
 	for _, f := range files {
-		if yangload.IsSubmodule(f) {
-			continue
-		}
 		var found *schema.Module
 		for _, m := range s.Modules {
 			if m.File == "" {
@@ -378,6 +375,10 @@ func namedModules(s *schema.Schema, files []string) ([]string, error) {
 			}
 		}
 		if found == nil {
+			// Parsed again only here: for Junos parsing every argument took 1.4 s.
+			if yangload.IsSubmodule(f) {
+				continue
+			}
 			return nil, fmt.Errorf("ncws gen: %s: no module read from this file (a submodule? name its module's file)", f)
 		}
 		names = append(names, found.Name)
