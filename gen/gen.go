@@ -112,6 +112,7 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	for _, m := range mods {
 		g.emit[m] = true
 	}
+	g.pack()
 	g.build()
 	if opts.Split != "" {
 		return g.splitFiles()
@@ -251,6 +252,8 @@ type generator struct {
 	sel, anc map[*schema.Node]bool
 	// texts numbers descriptions for share's signatures (textID).
 	texts map[string]int
+	// packed delivers the compressed descriptor and module texts (pack).
+	packed <-chan packedSchema
 }
 
 // keep reports whether node n gets Go types under Options.Paths: it is in a selected subtree

@@ -11,19 +11,20 @@ import (
 // declarations with the helpers and must be what go/format prints for them.
 func TestGofmtLayout(t *testing.T) {
 	recv := "func (x *T) "
+	g := &generator{}
 	for _, tc := range []struct {
 		name  string
 		write func(b *strings.Builder)
 	}{
 		// go/printer's one-line rule: header + statement <= 99 bytes stays on one line.
 		{"func 99 bytes", func(b *strings.Builder) {
-			writeFunc1(b, recv+"F() int", "return "+strings.Repeat("1", 99-len(recv+"F() int")-len("return ")))
+			g.writeFunc1(b, recv+"F() int", "return "+strings.Repeat("1", 99-len(recv+"F() int")-len("return ")))
 		}},
 		{"func 100 bytes", func(b *strings.Builder) {
-			writeFunc1(b, recv+"F() int", "return "+strings.Repeat("1", 100-len(recv+"F() int")-len("return ")))
+			g.writeFunc1(b, recv+"F() int", "return "+strings.Repeat("1", 100-len(recv+"F() int")-len("return ")))
 		}},
 		{"func long", func(b *strings.Builder) {
-			writeFunc1(b, recv+"F(a, b int) (int, error)", `return g("`+strings.Repeat("x", 200)+`", a, b)`)
+			g.writeFunc1(b, recv+"F(a, b int) (int, error)", `return g("`+strings.Repeat("x", 200)+`", a, b)`)
 		}},
 		// Doc comments go through go/doc/comment: headings, lists and indented lines change.
 		{"doc plain", func(b *strings.Builder) { writeDocText(b, "T is a type.") }},
