@@ -222,8 +222,10 @@ func (l *loader) decl(d *schema.Decl) *schema.Decl {
 }
 
 // bigLoad is the node count from which a load collects its working state before Finalize
-// (Junos QFX conf: 897k nodes; the 176 OpenConfig release models: fewer).
-const bigLoad = 200_000
+// (Junos QFX conf: 897k nodes; SR OS 19.7 nokia-conf: 29k, whose peak this takes from 130 to
+// 99 MB). A small load's heap is mostly its working state too, but a collection costs the
+// whole heap's marking, which in a large process may be more than the load.
+const bigLoad = 10_000
 
 // slabChunk is how many Nodes or nodeInfos are allocated at once.
 const slabChunk = 256
