@@ -67,14 +67,14 @@ const splitGuard = "// The generated code needs a runtime that supports its vers
 
 // A goPkg is one package of a split tree.
 type goPkg struct {
-	name    string // package name, also the directory ("" for the umbrella's)
-	dir     string
+	name    string // package name
+	dir     string // directory under the output directory, the name ("" for the umbrella)
 	path    string // import path
 	mod     *schema.Module
 	structs []*structType
 	nameds  []*namedType
 	mods    []*schema.Module // modules whose operations' API it holds
-	// augmented: a struct of the package has a field of another package's struct.
+	// augmented: a struct of the package has a field of another module's node (an augment).
 	augmented bool
 	types     *goPkg // the package of the module's named types when augmented
 	deps      map[*goPkg]bool
@@ -92,6 +92,7 @@ type splitter struct {
 	byPath map[string]*goPkg
 }
 
+// checkSplit checks Options.Split and, with it, Options.ImportPath.
 func checkSplit(opts Options) error {
 	switch opts.Split {
 	case "":
@@ -122,7 +123,9 @@ var splitLocals = map[string]bool{
 	"conv": true, "p": true, "b": true, "u": true, "ygot": true, // ncws gen --ygot writes OUTDIR/ygot
 }
 
-// pkgIdent is the package name of module m: its name lower-cased, letters and digits only.
+// claim returns a new package name made from want (a module name): lower-cased, letters and
+// digits only, "yang" appended to a name the generated code uses otherwise, numbered from 2
+// when taken.
 func (sp *splitter) claim(want string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(want) {
