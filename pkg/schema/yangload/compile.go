@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ type loader struct {
 	origins map[[2]string]string
 	// decls interns the nodes' Decls by value: the nodes built from one statement (Junos QFX
 	// conf: 897k nodes from 85k statements) share one.
-	decls map[declKey]*schema.Decl
+	decls map[declKey][]*schema.Decl
 	// nodeSlab and infoSlab hold the next free Nodes and nodeInfos: they are allocated in
 	// chunks, so that the nodes fill spans of their own rather than sharing them with the
 	// statements and working state freed at the end of the load (which left the heap of the
@@ -195,30 +196,30 @@ func (l *loader) errf(st *yang.Statement, format string, args ...any) {
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-// declKey is a Decl as a map key (its defaults joined, with their count).
-type declKey struct {
-	name, description, status, presence, units, loc, grouping string
-	dflt                                                      string
-	ndflt                                                     int
-}
+// declKey is what tells most Decls apart (the nodes of one statement have the same); Decls
+// with the same key are told apart by their other fields (declEqual).
+type declKey struct{ name, loc, grouping string }
 
 // decl returns the interned Decl equal to *d: d itself (copied) the first time.
 func (l *loader) decl(d *schema.Decl) *schema.Decl {
-	k := declKey{d.Name, d.Description, d.Status, d.Presence, d.Units, d.Loc, d.Grouping, "", len(d.Default)}
-	if len(d.Default) == 1 {
-		k.dflt = d.Default[0]
-	} else if len(d.Default) > 1 {
-		k.dflt = strings.Join(d.Default, "\x00")
-	}
-	if p := l.decls[k]; p != nil {
-		return p
+	k := declKey{d.Name, d.Loc, d.Grouping}
+	same := l.decls[k]
+	for _, p := range same {
+		if declEqual(p, d) {
+			return p
+		}
 	}
 	if l.decls == nil {
-		l.decls = map[declKey]*schema.Decl{}
+		l.decls = map[declKey][]*schema.Decl{}
 	}
 	p := d.Clone()
-	l.decls[k] = p
+	l.decls[k] = append(same, p)
 	return p
+}
+
+func declEqual(a, b *schema.Decl) bool {
+	return a.Description == b.Description && a.Status == b.Status && a.Presence == b.Presence &&
+		a.Units == b.Units && slices.Equal(a.Default, b.Default) && (a.Default == nil) == (b.Default == nil)
 }
 
 // bigLoad is the node count from which a load collects its working state before Finalize
