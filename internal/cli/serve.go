@@ -22,6 +22,7 @@ import (
 
 	"github.com/ncws/ncws/generated/example"
 	"github.com/ncws/ncws/internal/gcfloor"
+	"github.com/ncws/ncws/internal/procs"
 	"github.com/ncws/ncws/pkg/agent"
 	"github.com/ncws/ncws/pkg/auth"
 	"github.com/ncws/ncws/pkg/schema"
@@ -112,7 +113,7 @@ access control never stops. Every denial is logged.`,
 	fl.Var((*byteSize)(&f.readLimit), "read-limit", "largest message accepted: bytes or a size with a unit (64MiB, 16MB, 1GiB); a bigger one ends the session (WebSocket close 1009)")
 	f.gcHeadroom = defaultGCHeadroom
 	fl.Var((*byteSize)(&f.gcHeadroom), "gc-headroom", "let the heap grow this much above the live heap before a garbage collection while the live heap is smaller (fewer collections under load), and half the live heap once that is more than twice as large (a bulk load's peak); 0: GOGC=100's doubling alone; ignored when GOGC is set")
-	fl.IntVar(&f.gomaxprocs, "gomaxprocs", 0, "how many threads run Go code at once (0: Go's choice, the GOMAXPROCS environment variable or else the CPUs available); 1 costs a single busy session fewer thread wake-ups per request where clients share the server's few cores, but runs all sessions on one core (docs/PERFORMANCE.md)")
+	fl.IntVar(&f.gomaxprocs, "gomaxprocs", 0, "how many threads run Go code at once; 0: adaptive, one while the server needs less than a core (fewer thread wake-ups per request), all the CPUs available (or GOMAXPROCS from the environment, then fixed) as soon as it needs more; N: always N (docs/PERFORMANCE.md)")
 	fl.DurationVar(&f.helloTimeout, "hello-timeout", server.DefaultHelloTimeout, "time a client has to send its hello")
 	fl.DurationVar(&f.ping, "ping-interval", websocket.DefaultPingInterval, "keepalive interval: WebSocket ping, SSH keepalive request, TLS TCP keepalive (negative: none)")
 	fl.DurationVar(&f.readHeaderTimeout, "read-header-timeout", 10*time.Second, "HTTP ReadHeaderTimeout")
@@ -234,8 +235,15 @@ func runServe(ctx context.Context, f serveFlags, args []string, stdout, stderr i
 	if f.gomaxprocs < 0 {
 		return usage("--gomaxprocs: negative")
 	}
-	if f.gomaxprocs > 0 {
+	switch {
+	case f.gomaxprocs > 0:
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(f.gomaxprocs))
+	case os.Getenv("GOMAXPROCS") == "":
+		// One processor while the server needs less than a core, all of them beyond
+		// (internal/procs: a single busy session's goroutine hand-offs wake no second thread).
+		defer procs.Start(procs.Options{Changed: func(n int, load float64) {
+			log.Debug("serve: processors", "gomaxprocs", n, "cores", fmt.Sprintf("%.2f", load))
+		}})()
 	}
 	if f.gcHeadroom > 0 && os.Getenv("GOGC") == "" {
 		defer gcfloor.Start(uint64(f.gcHeadroom))()

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package procs
+
+import "time"
+
+const canReadCPU = false
+
+func processCPU() time.Duration { return 0 }
