@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -75,6 +76,28 @@ func TestServeGOMAXPROCS(t *testing.T) {
 	s := startServe(t, "--datastore", filepath.Join(t.TempDir(), "d"), "--gomaxprocs", strconv.Itoa(want))
 	if got := runtime.GOMAXPROCS(0); got != want {
 		t.Errorf("while serving with --gomaxprocs %d: GOMAXPROCS %d", want, got)
+	}
+	s.stop()
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("after serve: GOMAXPROCS %d, want %d back", got, before)
+	}
+}
+
+// TestServeAdaptiveGOMAXPROCS: without --gomaxprocs (and GOMAXPROCS unset), an idle server
+// runs on one processor once its first window of a second has averaged under a core
+// (internal/procs), and gives all of them back when it returns.
+func TestServeAdaptiveGOMAXPROCS(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	if before == 1 || os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("one processor, or GOMAXPROCS set: the governor does not run")
+	}
+	s := startServe(t, "--datastore", filepath.Join(t.TempDir(), "d"))
+	deadline := time.Now().Add(30 * time.Second)
+	for runtime.GOMAXPROCS(0) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("an idle server still on %d processors after 30 s", runtime.GOMAXPROCS(0))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	s.stop()
 	if got := runtime.GOMAXPROCS(0); got != before {
