@@ -537,23 +537,80 @@ func (n *Node) Reserve(m int) {
 
 // Clone returns a deep copy of n, detached.
 func (n *Node) Clone() *Node {
-	c := &Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
+	var cl cloner
+	return cl.clone(n)
+}
+
+// cloner allocates the nodes of one Clone in slabs (the decoder's pattern): a candidate that
+// shared running copies it at its first edit, 100k list entries of a few leaves each, which
+// node by node made half a million allocations. Slabs start small and double up to cloneSlab, so
+// that copying one leaf costs one small allocation.
+type cloner struct {
+	nodes []Node
+	kids  []kids
+	ptrs  []*Node
+	size  int
+}
+
+// cloneSlab is the largest slab of nodes (64 bytes each) and kids (24 bytes each); a slab of
+// child pointers holds up to 8 times as many.
+const cloneSlab = 128
+
+func (cl *cloner) grow() {
+	cl.size = min(max(2*cl.size, 4), cloneSlab)
+}
+
+func (cl *cloner) node() *Node {
+	if len(cl.nodes) == 0 {
+		cl.grow()
+		cl.nodes = make([]Node, cl.size)
+	}
+	n := &cl.nodes[0]
+	cl.nodes = cl.nodes[1:]
+	return n
+}
+
+func (cl *cloner) newKids() *kids {
+	if len(cl.kids) == 0 {
+		cl.kids = make([]kids, cl.size)
+	}
+	k := &cl.kids[0]
+	cl.kids = cl.kids[1:]
+	return k
+}
+
+// list returns a slice of m child pointers whose capacity is m (an append reallocates it).
+func (cl *cloner) list(m int) []*Node {
+	if m > 2*cloneSlab {
+		return make([]*Node, m)
+	}
+	if len(cl.ptrs) < m {
+		cl.ptrs = make([]*Node, max(8*cl.size, m))
+	}
+	l := cl.ptrs[:m:m]
+	cl.ptrs = cl.ptrs[m:]
+	return l
+}
+
+func (cl *cloner) clone(n *Node) *Node {
+	c := cl.node()
+	c.Schema, c.Value, c.Default, c.Origin, c.Line = n.Schema, n.Value, n.Default, n.Origin, n.Line
 	if cs := n.cs(); len(cs) > 0 {
-		cl := make([]*Node, len(cs))
-		ck := &kids{}
-		ck.setList(cl)
+		l := cl.list(len(cs))
+		ck := cl.newKids()
+		ck.setList(l)
 		c.kids = ck
 		for i, k := range cs {
-			kc := k.Clone()
+			kc := cl.clone(k)
 			kc.Parent = c
-			cl[i] = kc
+			l[i] = kc
 		}
 		if ix := n.kids.idx; ix != nil {
 			ck.idx = &keyIndex{}
 			for _, g := range ix.groups {
 				ck.idx.groups = append(ck.idx.groups, indexGroup{g.s, make(map[string]*Node, len(g.m))})
 			}
-			for _, k := range cl {
+			for _, k := range l {
 				if m := ck.group(k.Schema); m != nil {
 					m[k.Key()] = k
 				}
