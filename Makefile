@@ -44,6 +44,13 @@ NORACE_TESTS = ^TestConformanceCorpus$$
 RACE_FIRST = ./e2e ./internal/cli ./pkg/server ./pkg/datastore/internal/journal ./pkg/transport/ssh
 RACE_PKGS = $(RACE_FIRST) $$($(GO) list ./... | grep -Ev '$(NORACE_RE)')
 NORACE_PKGS = $$($(GO) list ./... | grep -E '$(NORACE_RE)')
+# The test targets build with -trimpath (exported in GOFLAGS, so the go commands the tests run
+# in temporary modules build with it too): without it the build cache keys every package of ncws
+# on its directory, so a fresh clone (CI's) compiled all of them again, and the generated packages
+# the tests build in temporary directories were compiled on every run; with it the key is the
+# content, and whatever an earlier run compiled from the same files is reused.
+TEST_TARGETS = test test-race test-norace vet check-generate test-openconfig test-vendor
+$(TEST_TARGETS): export GOFLAGS := $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
 test: deps fmt-check
 	@$(MAKE) --no-print-directory -j2 test-race test-norace
 

@@ -197,11 +197,11 @@ func goCmd(t *testing.T, dir string, mod bool, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	flags := "GOFLAGS=-mod=readonly"
+	flags := "-mod=readonly"
 	if mod {
-		flags = "GOFLAGS=-mod=mod"
+		flags = "-mod=mod"
 	}
-	cmd.Env = append(os.Environ(), "GOWORK=off", flags, "GOPROXY=off")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS="+goFlags(flags), "GOPROXY=off")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -209,6 +209,20 @@ func goCmd(t *testing.T, dir string, mod bool, args ...string) string {
 		t.Fatalf("go %s in %s: %v\n%s%s", strings.Join(args, " "), dir, err, out, stderr.String())
 	}
 	return string(out)
+}
+
+// goFlags returns the caller's GOFLAGS without its -mod flag, followed by mod (a -mod flag): the
+// temporary modules get the -mod they need, and the rest (such as make test's -trimpath, which
+// lets the go command reuse a package compiled from the same source in another directory)
+// carries over.
+func goFlags(mod string) string {
+	var flags []string
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if !strings.HasPrefix(f, "-mod=") && !strings.HasPrefix(f, "--mod=") {
+			flags = append(flags, f)
+		}
+	}
+	return strings.Join(append(flags, mod), " ")
 }
 
 // goldenMain round-trips the document of each golden case given as "name dir doc" arguments
