@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,7 +86,9 @@ type corpusCase struct {
 
 // locationRE finds the location of a libyang error line; a key value may itself hold a quote
 // (yanglint writes [name="o'k"]), so the location ends at the quote that closes the parenthesis.
-var locationRE = regexp.MustCompile(`\((Data|Schema) location "(.*?)"(?:, line number \d+)?\.\)`)
+// yanglint's command mode writes "(path: Data location ...)" where its one-shot form writes
+// "(Data location ...)".
+var locationRE = regexp.MustCompile(`\((?:path: )?(Data|Schema) location "(.*?)"(?:, line number \d+)?\.\)`)
 
 // readCorpus reads a cases.tsv (columns: case, module_set, expected, category, description,
 // yanglint's first error line).
@@ -153,31 +156,115 @@ func stripWrapper(doc []byte) []byte {
 	return []byte(s[:loc[0]] + s[loc[1]:end] + s[end+len("</config>"):])
 }
 
-// yanglint runs the real yanglint on a case (wrapper stripped) and returns its verdict and the
-// location of its first error.
-func yanglint(t *testing.T, set moduleSet, yangDir, file string) (valid bool, loc string, schemaLoc bool) {
+// lintVerdict is yanglint's verdict on one case and the location of its first error.
+type lintVerdict struct {
+	valid     bool
+	loc       string
+	schemaLoc bool
+}
+
+// lintBatch runs the real yanglint once for all the cases of one module set: its command mode
+// (commands on standard input, as typed at its prompt) loads the set once, then parses each
+// case (wrapper stripped) with `data -t config`, as `yanglint -t config ARGS FILE` does for one
+// file: one process and one load of the modules instead of one per case (the OpenConfig set
+// alone took ~0.35 CPU-s to load, 77 times). After each case it parses a marker file that is
+// not XML, whose failure ends that case's output: a case's verdict and first error location
+// come from its output alone, and a yanglint that stops early fails the test.
+type lintBatch struct {
+	once     sync.Once
+	set      moduleSet
+	dir      string   // for the bare documents, the marker and yanglint's $HOME
+	files    []string // the cases, in order
+	verdicts map[string]lintVerdict
+	err      error
+}
+
+func (b *lintBatch) run(yangDir string) {
+	tmp := b.dir
+	bare := make([]string, len(b.files))
+	for i, f := range b.files {
+		doc, err := os.ReadFile(f)
+		if err != nil {
+			b.err = err
+			return
+		}
+		bare[i] = filepath.Join(tmp, fmt.Sprintf("%03d-%s", i, filepath.Base(f)))
+		if err := os.WriteFile(bare[i], stripWrapper(doc), 0o644); err != nil {
+			b.err = err
+			return
+		}
+	}
+	marker := filepath.Join(tmp, "end-of-case.xml")
+	if err := os.WriteFile(marker, []byte("<not-xml"), 0o644); err != nil {
+		b.err = err
+		return
+	}
+	var cmds strings.Builder
+	for _, p := range b.set.paths {
+		fmt.Fprintf(&cmds, "searchpath %s\n", filepath.Join(yangDir, p))
+	}
+	cmds.WriteString("add")
+	if b.set.implemented {
+		cmds.WriteString(" -i")
+	}
+	for _, f := range b.set.files {
+		cmds.WriteString(" " + filepath.Join(yangDir, f))
+	}
+	cmds.WriteString("\n")
+	for _, f := range bare {
+		fmt.Fprintf(&cmds, "data -t config %s\ndata -t config %s\n", f, marker)
+	}
+	cmd := exec.Command("yanglint")
+	cmd.Stdin = strings.NewReader(cmds.String())
+	// Its command mode keeps a history file under $HOME/.yanglint.
+	cmd.Env = append(os.Environ(), "HOME="+tmp)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.err = fmt.Errorf("yanglint: %v\n%s", err, out)
+		return
+	}
+	failed := func(f string) string { return `YANGLINT[E]: Failed to parse input data file "` + f + `".` }
+	b.verdicts = map[string]lintVerdict{}
+	i, lines := 0, []string(nil)
+	for _, line := range strings.Split(string(out), "\n") {
+		if line != failed(marker) {
+			lines = append(lines, line)
+			continue
+		}
+		if i == len(bare) {
+			b.err = fmt.Errorf("yanglint: more marker failures than cases:\n%s", out)
+			return
+		}
+		v := lintVerdict{valid: true}
+		for j, l := range lines {
+			if l == failed(bare[i]) {
+				v.valid = false
+				if m := locationRE.FindStringSubmatch(strings.Join(lines[:j], "\n")); m != nil {
+					v.loc, v.schemaLoc = m[2], m[1] == "Schema"
+				}
+				break
+			}
+		}
+		b.verdicts[b.files[i]] = v
+		i, lines = i+1, nil
+	}
+	if i != len(bare) {
+		b.err = fmt.Errorf("yanglint stopped after %d of %d cases:\n%s", i, len(bare), out)
+	}
+}
+
+// verdict returns yanglint's verdict on file, running the set's batch at the first call.
+func (b *lintBatch) verdict(t *testing.T, yangDir, file string) lintVerdict {
 	t.Helper()
-	doc, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
+	b.once.Do(func() { b.run(yangDir) })
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	bare := filepath.Join(t.TempDir(), filepath.Base(file))
-	if err := os.WriteFile(bare, stripWrapper(doc), 0o644); err != nil {
-		t.Fatal(err)
+	v, ok := b.verdicts[file]
+	if !ok {
+		t.Fatalf("no verdict of yanglint for %s", file)
 	}
-	args := append([]string{"-t", "config"}, set.args(yangDir)...)
-	args = append(args, bare)
-	out, err := exec.Command("yanglint", args...).CombinedOutput()
-	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("yanglint: %v", err)
-		}
-		if m := locationRE.FindStringSubmatch(string(out)); m != nil {
-			return false, m[2], m[1] == "Schema"
-		}
-		return false, "", false
-	}
-	return true, "", false
+	return v
 }
 
 // TestConformanceCorpus runs every case of the shared yanglint-checked corpus and of our own
@@ -193,48 +280,70 @@ func TestConformanceCorpus(t *testing.T) {
 	}
 	corpora := append([]string{filepath.Join(shared, "conformance", "validation")}, own...)
 	_, lintErr := exec.LookPath("yanglint")
+	tmp := t.TempDir()
+	type dirCase struct {
+		dir string
+		corpusCase
+	}
+	var cases []dirCase
+	batches := map[string]*lintBatch{} // by module set
 	for _, dir := range corpora {
 		if _, err := os.Stat(filepath.Join(dir, "cases.tsv")); err != nil {
 			continue
 		}
 		for _, c := range readCorpus(t, dir) {
-			t.Run(filepath.Base(dir)+"/"+c.name, func(t *testing.T) {
-				t.Parallel()
-				set, ok := moduleSets[c.set]
-				if !ok {
-					t.Fatalf("unknown module set %q", c.set)
+			cases = append(cases, dirCase{dir, c})
+			set, ok := moduleSets[c.set]
+			if !ok {
+				continue // the case fails below
+			}
+			if batches[c.set] == nil {
+				batches[c.set] = &lintBatch{set: set, dir: filepath.Join(tmp, c.set)}
+				if err := os.Mkdir(batches[c.set].dir, 0o755); err != nil {
+					t.Fatal(err)
 				}
-				want, wantLoc, schemaLoc := c.valid, c.location, c.schemaLoc
-				if lintErr == nil {
-					gotValid, gotLoc, gotSchema := yanglint(t, set, yangDir, c.file)
-					if gotValid != c.valid {
-						t.Fatalf("yanglint's live verdict (valid=%v) disagrees with the recorded one (valid=%v)", gotValid, c.valid)
-					}
-					if wantLoc == "" {
-						wantLoc, schemaLoc = gotLoc, gotSchema // our own cases record no location: take the live one
-					}
-				} else if os.Getenv("CI") != "" {
-					t.Fatal("yanglint not installed (Debian package libyang2-tools); run `make deps`")
-				}
-				code, errs, stderr := runCLI(t, append(set.args(yangDir), c.file)...)
-				switch {
-				case code == ExitUsage:
-					t.Fatalf("ncws validate failed to run (exit 2): %s", stderr)
-				case want && code != ExitOK:
-					t.Fatalf("verdict mismatch: yanglint valid, ncws invalid:\n%s", dumpErrors(errs))
-				case !want && code != ExitInvalid:
-					t.Fatalf("verdict mismatch: yanglint invalid at %s, ncws valid", wantLoc)
-				case !want && wantLoc != "":
-					s := loadSet(t, c.set, set, yangDir)
-					for _, e := range errs {
-						if sameNode(s, e.Path, wantLoc, schemaLoc) {
-							return
-						}
-					}
-					t.Fatalf("no error at yanglint's location %s; ncws reported:\n%s", wantLoc, dumpErrors(errs))
-				}
-			})
+			}
+			batches[c.set].files = append(batches[c.set].files, c.file)
 		}
+	}
+	for _, dc := range cases {
+		dir, c := dc.dir, dc.corpusCase
+		t.Run(filepath.Base(dir)+"/"+c.name, func(t *testing.T) {
+			t.Parallel()
+			set, ok := moduleSets[c.set]
+			if !ok {
+				t.Fatalf("unknown module set %q", c.set)
+			}
+			want, wantLoc, schemaLoc := c.valid, c.location, c.schemaLoc
+			if lintErr == nil {
+				got := batches[c.set].verdict(t, yangDir, c.file)
+				if got.valid != c.valid {
+					t.Fatalf("yanglint's live verdict (valid=%v) disagrees with the recorded one (valid=%v)", got.valid, c.valid)
+				}
+				if wantLoc == "" {
+					wantLoc, schemaLoc = got.loc, got.schemaLoc // our own cases record no location: take the live one
+				}
+			} else if os.Getenv("CI") != "" {
+				t.Fatal("yanglint not installed (Debian package libyang2-tools); run `make deps`")
+			}
+			code, errs, stderr := runCLI(t, append(set.args(yangDir), c.file)...)
+			switch {
+			case code == ExitUsage:
+				t.Fatalf("ncws validate failed to run (exit 2): %s", stderr)
+			case want && code != ExitOK:
+				t.Fatalf("verdict mismatch: yanglint valid, ncws invalid:\n%s", dumpErrors(errs))
+			case !want && code != ExitInvalid:
+				t.Fatalf("verdict mismatch: yanglint invalid at %s, ncws valid", wantLoc)
+			case !want && wantLoc != "":
+				s := loadSet(t, c.set, set, yangDir)
+				for _, e := range errs {
+					if sameNode(s, e.Path, wantLoc, schemaLoc) {
+						return
+					}
+				}
+				t.Fatalf("no error at yanglint's location %s; ncws reported:\n%s", wantLoc, dumpErrors(errs))
+			}
+		})
 	}
 }
 
