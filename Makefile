@@ -27,7 +27,8 @@ deps:
 # under -race alone took ~2-9 min) and loses no concurrency coverage: the schema caches shared
 # between goroutines are exercised under -race by the server and datastore tests. So does
 # internal/cli's TestConformanceCorpus (NORACE_TESTS): its 483 cases each run a one-shot
-# `ncws validate` (yangload, the XML decoder, validate: no goroutine started) beside yanglint,
+# `ncws validate` (yangload, the XML decoder, validate: no goroutine started) beside yanglint
+# (one yanglint per module set, which parses all of the set's cases),
 # and under -race the 77 OpenConfig cases alone took ~2 CPU minutes compiling their module set;
 # the same corpus runs under -race through the library in pkg/validate (TestCorpus), and the
 # rest of internal/cli keeps -race.
@@ -35,7 +36,10 @@ deps:
 # Two chains run at once (make -j2), each printing its packages as they finish: test-race, and
 # test-norace after vet and check-generate (which compile the packages it needs without -race).
 # Much of the race chain's time is spent waiting on subprocesses (servers, Chromium, yanglint),
-# which the other chain fills. go test's own vet pass is off (-vet=off): `go vet ./...`, part of
+# which the other chain fills. The race chain runs 3 packages at once (-p 3; go test's default
+# is the number of CPUs, 2 here): a package's test run holds one of go test's slots, so with 2
+# the e2e and internal/cli runs (minutes, much of it waiting) held both, and no other package
+# was linked or run meanwhile. go test's own vet pass is off (-vet=off): `go vet ./...`, part of
 # test, runs every analyzer go test would on the same files, tests included.
 # RACE_FIRST start first (go test starts packages in the order given, and prints them in it):
 # the packages with the longest test runs, e2e/ foremost (~2 minutes of subprocesses alone).
@@ -55,7 +59,7 @@ test: deps fmt-check
 	@$(MAKE) --no-print-directory -j2 test-race test-norace
 
 test-race:
-	$(GO) test -race -count=1 -vet=off -skip '$(NORACE_TESTS)' $(RACE_PKGS)
+	$(GO) test -race -p 3 -count=1 -vet=off -skip '$(NORACE_TESTS)' $(RACE_PKGS)
 
 test-norace: vet check-generate
 	$(GO) test -count=1 -vet=off $(NORACE_PKGS)

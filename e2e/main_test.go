@@ -39,7 +39,11 @@ func TestMain(m *testing.M) { os.Exit(runMain(m)) }
 // parallel is how many tests run at once unless -parallel is given: every test calls
 // t.Parallel, and most of their time is spent waiting for subprocesses (the server, Chromium,
 // Python, yangcli, the go command), so more of them than the machine has CPUs keep it busy.
-const parallel = 4
+// It is at least the number of tests, so that all start at once: with 4 slots, the order in
+// which the paused tests got one was the scheduler's, and TestQuickstart (the longest, mostly
+// go builds) started fifth and ended ~90 s after all the others, alone on the critical path of
+// make test.
+const parallel = 16
 
 func runMain(m *testing.M) int {
 	flag.Parse()
