@@ -53,7 +53,7 @@ NORACE_PKGS = $$($(GO) list ./... | grep -E '$(NORACE_RE)')
 # on its directory, so a fresh clone (CI's) compiled all of them again, and the generated packages
 # the tests build in temporary directories were compiled on every run; with it the key is the
 # content, and whatever an earlier run compiled from the same files is reused.
-TEST_TARGETS = test test-race test-norace vet check-generate test-openconfig test-vendor
+TEST_TARGETS = test test-race test-norace vet check-generate test-openconfig test-vendor test-vendor-split
 $(TEST_TARGETS): export GOFLAGS := $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
 test: deps fmt-check
 	@$(MAKE) --no-print-directory -j2 test-race test-norace
