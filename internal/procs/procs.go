@@ -18,7 +18,9 @@
 // more to run (runtime/metrics /sched/latencies: work queued behind work), or it used at
 // least Saturated of the core for SaturatedTicks ticks in a row (a long computation, which the
 // collector's mark workers would otherwise share). On Max processors it sets one processor when
-// the process used less than DropAt of a core on average over DropWindow. That is a probe: a
+// the process used less than DropAt cores on average over DropWindow (1.5: a single session
+// over SSH can cost a whole core on two processors, of wake-ups and spinning that one
+// processor does not have). That is a probe: a
 // load that needs more than one processor is back on Max within two ticks, and a raise soon
 // after a drop doubles how long the next drop waits (Hold, up to MaxHold), so a load at the
 // boundary costs a probe a minute at most. Each change stops the world once (tens of
@@ -39,7 +41,7 @@ const (
 	DefaultRaiseAt        = 0.8
 	DefaultSaturated      = 0.9
 	DefaultSaturatedTicks = 5
-	DefaultDropAt         = 1.0
+	DefaultDropAt         = 1.5
 	DefaultDropWindow     = time.Second
 	DefaultHold           = time.Second
 	DefaultMaxHold        = time.Minute
@@ -54,8 +56,8 @@ type Options struct {
 	// Tick is the sampling interval; IdleTick the interval while the process uses almost no
 	// CPU on one processor.
 	Tick, IdleTick time.Duration
-	// RaiseAt, Saturated and DropAt are fractions of one core; SaturatedTicks a count of
-	// ticks (see the package doc).
+	// RaiseAt, Saturated and DropAt are CPU use in cores; SaturatedTicks a count of ticks
+	// (see the package doc).
 	RaiseAt, Saturated, DropAt float64
 	SaturatedTicks             int
 	// DropWindow is the window over which the average use is compared with DropAt.

@@ -71,12 +71,12 @@ func TestDecide(t *testing.T) {
 		// the processors after the last tick
 		change, final int
 	}{
-		// One busy session uses 0.6-0.9 of a core on every processor (the wake-ups count):
-		// one processor once a window of 1 s (100 ticks) averaged under a core.
-		{"one session drops after a window", 4, cat(repeat(100, tick{load: 0.9}), repeat(200, tick{load: 0.6})), 99, 1},
+		// One busy session uses 0.5-1.3 of a core on every processor (the wake-ups count):
+		// one processor once a window of 1 s (100 ticks) averaged under 1.5 cores.
+		{"one session drops after a window", 4, cat(repeat(100, tick{load: 1.3}), repeat(200, tick{load: 0.6})), 99, 1},
 		{"idle drops", 4, repeat(150, tick{}), 99, 1},
 		{"two cores of work stays", 4, repeat(300, tick{load: 2}), -1, 4},
-		{"1.1 cores on average stays", 4, cat(repeat(50, tick{load: 0.2}), repeat(50, tick{load: 2}), repeat(200, tick{load: 1.1})), -1, 4},
+		{"1.6 cores on average stays", 4, cat(repeat(50, tick{load: 0.2}), repeat(50, tick{load: 3}), repeat(200, tick{load: 1.6})), -1, 4},
 		// One processor: a session's bursts over RaiseAt with nothing queued stay.
 		{"one session on one processor stays", 1,
 			cat(repeat(50, tick{load: 0.6}), repeat(4, tick{load: 0.85}), repeat(50, tick{load: 0.6})), -1, 1},
