@@ -11,6 +11,11 @@
 // proportional to the size of the datastore: a one-entry commit into a 100k-entry list costs what
 // it costs in a 1k-entry list.
 //
+// The candidate shares running's tree while it is unmodified (after Open, and after a commit or
+// discard-changes as large as running itself, such as a bulk load), so that a store at rest holds
+// one tree. Its first edit then copies running, once (O(datastore)); the copy is kept while
+// commits stay small, so that each later one-entry edit and commit costs the change's size.
+//
 // On disk (Options.Dir) the store keeps a snapshot of running and a journal of the commits since
 // (pkg/datastore/internal/journal); a crash at any instant leaves running as before or as after
 // a commit. A process restart is not a device boot: running comes back as last committed, and
