@@ -213,6 +213,15 @@ type namedType struct {
 	members  []*goType
 	wrappers []*wrapper
 	memberOf []int // member index -> wrapper index
+	gt       *goType
+}
+
+// goType returns the Go type of the leaves of named type nt: one value for all of them.
+func (nt *namedType) goType() *goType {
+	if nt.gt == nil {
+		nt.gt = &goType{kind: nt.kind, gname: nt.name, tag: nt.name, named: nt}
+	}
+	return nt.gt
 }
 
 type enumConst struct {
@@ -414,6 +423,7 @@ func (g *generator) build() {
 	for _, st := range g.structs {
 		g.fieldNames(st)
 		g.helpers(st)
+		st.ns = nil // every name of st is claimed
 	}
 	if g.opts.ShareGroupings {
 		g.share()
@@ -503,6 +513,7 @@ func (g *generator) preferOwners() {
 	for _, m := range g.mods {
 		walkData("", m.Data)
 	}
+	g.pathNames = nil // a name for every struct node of the schema: 50 MB for Junos
 	for _, st := range g.structs {
 		if st.op == nil {
 			continue
@@ -761,6 +772,28 @@ var intNames = map[schema.BaseKind]string{
 	schema.Uint8: "uint8", schema.Uint16: "uint16", schema.Uint32: "uint32", schema.Uint64: "uint64",
 }
 
+// builtinTypes are the Go representations of the YANG types that need no named Go type.
+var builtinTypes = func() map[schema.BaseKind]*goType {
+	m := map[schema.BaseKind]*goType{
+		schema.String:             {kind: gString, gname: "string", tag: "String"},
+		schema.Leafref:            {kind: gString, gname: "string", tag: "String"},
+		schema.InstanceIdentifier: {kind: gString, gname: "string", tag: "InstanceIdentifier"},
+		schema.Boolean:            {kind: gBool, gname: "bool", tag: "Bool"},
+		schema.Empty:              {kind: gEmpty, gname: "bool", tag: "Empty"},
+		schema.Decimal64:          {kind: gDecimal, gname: "genimpl.Decimal64", tag: "Decimal64"},
+		schema.Binary:             {kind: gBinary, gname: "[]byte", tag: "Binary"},
+		schema.Bits:               {kind: gBits, gname: "[]string", tag: "Bits"},
+	}
+	for b, name := range intNames {
+		k := gInt
+		if !b.IsSigned() {
+			k = gUint
+		}
+		m[b] = &goType{kind: k, gname: name, tag: GoName(name)}
+	}
+	return m
+}()
+
 // goTypeOf maps a leaf type to its Go representation, creating named types on first use.
 // owner and leafName name an inline enumeration or union after its leaf.
 func (g *generator) goTypeOf(t *schema.Type, owner string, leaf *schema.Node, mod *schema.Module, leafName string) *goType {
@@ -769,32 +802,12 @@ func (g *generator) goTypeOf(t *schema.Type, owner string, leaf *schema.Node, mo
 		return &goType{kind: gString, gname: "string", tag: "String"}
 	}
 	switch b := vt.Base; {
-	case b.IsInteger():
-		name := intNames[b]
-		k := gInt
-		if !b.IsSigned() {
-			k = gUint
-		}
-		return &goType{kind: k, gname: name, tag: GoName(name)}
-	case b == schema.String, b == schema.InstanceIdentifier, b == schema.Leafref:
-		tag := "String"
-		if b == schema.InstanceIdentifier {
-			tag = "InstanceIdentifier"
-		}
-		return &goType{kind: gString, gname: "string", tag: tag}
-	case b == schema.Boolean:
-		return &goType{kind: gBool, gname: "bool", tag: "Bool"}
-	case b == schema.Empty:
-		return &goType{kind: gEmpty, gname: "bool", tag: "Empty"}
-	case b == schema.Decimal64:
-		return &goType{kind: gDecimal, gname: "genimpl.Decimal64", tag: "Decimal64"}
-	case b == schema.Binary:
-		return &goType{kind: gBinary, gname: "[]byte", tag: "Binary"}
-	case b == schema.Bits:
-		return &goType{kind: gBits, gname: "[]string", tag: "Bits"}
+	case builtinTypes[b] != nil:
+		// Shared: builtin representations are never changed (split.go renames named ones).
+		return builtinTypes[b]
 	case b == schema.Union:
 		if nt := g.named[unionKey(vt)]; nt != nil {
-			return &goType{kind: gUnion, gname: nt.name, tag: nt.name, named: nt}
+			return nt.goType()
 		}
 		// A union whose members all have one Go representation is that representation.
 		var one *goType
@@ -849,7 +862,7 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 		}
 	}
 	if nt := g.named[key]; nt != nil {
-		return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
+		return nt.goType()
 	}
 	switch {
 	case kind == gIdent, strings.HasPrefix(key, "union shape "):
@@ -887,7 +900,7 @@ func (g *generator) namedOf(vt *schema.Type, owner string, leaf *schema.Node, mo
 			})
 		}
 	}
-	return &goType{kind: kind, gname: nt.name, tag: nt.name, named: nt}
+	return nt.goType()
 }
 
 // wrapperTag is the suffix of a union wrapper type after the union's name and an underscore.

@@ -160,7 +160,9 @@ func (g *generator) share() {
 		}
 	}
 	repoint(g.root)
-	kept := g.structs[:0]
+	// A new slice: reusing g.structs' array would keep every merged struct (with its fields)
+	// reachable beyond kept's length, 400 MB for Junos until the end of the run.
+	kept := make([]*structType, 0, len(g.structs)-len(alias))
 	for _, st := range g.structs {
 		if alias[st] == nil {
 			repoint(st)
