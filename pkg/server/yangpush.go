@@ -368,6 +368,11 @@ func (srv *Server) pushChanges(j pushJob, wake *wakeSet) {
 		head, tail []byte
 	}
 	groups := map[updateGroup]*group{}
+	// Subscriptions mostly share a group: the last one found is compared before the map is
+	// asked (hashing the key's strings for every subscription was ~6% of the server's CPU
+	// in bench-notify).
+	var lastKey updateGroup
+	var last *group
 	for _, sub := range srv.dsubs {
 		if !sub.onChange {
 			continue
@@ -379,13 +384,17 @@ func (srv *Server) pushChanges(j pushJob, wake *wakeSet) {
 			continue
 		}
 		key := groupKey(sub)
-		g := groups[key]
-		if g == nil {
-			g = &group{edits: srv.changeEdits(j.changes, sub.filter, sub.s.access(), sub.excluded, sub.encoding == encodeJSON)}
-			if len(g.edits) > 0 {
-				g.head, g.tail = changeUpdateIn(sub.encoding, g.edits, "commit-"+strconv.FormatUint(j.commit, 10), j.at)
+		g := last
+		if g == nil || key != lastKey {
+			g = groups[key]
+			if g == nil {
+				g = &group{edits: srv.changeEdits(j.changes, sub.filter, sub.s.access(), sub.excluded, sub.encoding == encodeJSON)}
+				if len(g.edits) > 0 {
+					g.head, g.tail = changeUpdateIn(sub.encoding, g.edits, "commit-"+strconv.FormatUint(j.commit, 10), j.at)
+				}
+				groups[key] = g
 			}
-			groups[key] = g
+			lastKey, last = key, g
 		}
 		if len(g.edits) == 0 {
 			sub.excludedRecords.Add(1)
