@@ -403,7 +403,7 @@ func (g *generator) build() {
 		sts[i] = st
 	}
 	g.structs = sts
-	bySN := map[*schema.Node]*structType{}
+	bySN := make(map[*schema.Node]*structType, len(sts))
 	for _, st := range sts {
 		bySN[st.sn] = st
 	}

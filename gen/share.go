@@ -51,9 +51,10 @@ func (g *generator) share() {
 	}
 	// Bottom-up (g.structs holds the data structs in pre-order): taint, operations below,
 	// content class.
-	tainted := map[*structType]bool{}
-	ops := map[*structType]bool{}
-	class := map[*structType]int{}
+	// Sized up front: growing maps of 250k entries (Junos) took 0.7 s of CPU.
+	tainted := make(map[*structType]bool, len(data))
+	ops := make(map[*structType]bool, len(data))
+	class := make(map[*structType]int, len(data))
 	classes := map[string]int{}
 	var sig []byte
 	for i := len(data) - 1; i >= 0; i-- {
@@ -94,7 +95,7 @@ func (g *generator) share() {
 		ok      bool
 	}
 	groups := map[string]*group{}
-	keyOf := map[*structType]string{}
+	keyOf := make(map[*structType]string, len(data))
 	var order []string
 	for _, st := range data {
 		if class[st] < 0 {
@@ -133,7 +134,7 @@ func (g *generator) share() {
 			}
 		}
 	}
-	alias := map[*structType]*structType{}
+	alias := make(map[*structType]*structType, len(data))
 	for _, k := range order {
 		gr := groups[k]
 		if !gr.ok {

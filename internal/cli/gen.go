@@ -42,7 +42,8 @@ type genFlags struct {
 	// splitHint overrides bigPackage (tests).
 	splitHint int
 	// cpuProfile and memProfile name files for pprof profiles of the run (hidden flags, for
-	// measuring the generator on large model sets: make bench-gen-vendor PROFILE=1).
+	// measuring the generator on large model sets, e.g. make bench-gen-vendor
+	// GEN_FLAGS="--share-groupings --cpuprofile /tmp/gen.cpu").
 	cpuProfile string
 	memProfile string
 }
