@@ -1,0 +1,237 @@
+#!/bin/bash
+# bench-vendor-extra: issue 17's claims on vendor sets that are not in ../shared/yang (they are
+# fetched by hand as LOCAL test inputs; nothing from them or generated from them is committed).
+# Each part runs when its directory is given and says what is missing otherwise:
+#   SROS_DIR   an SR OS release directory of nokia/7x50_YangModels (e.g. latest_sros_26.3, with
+#              nokia-submodule/nokia-conf.yang):
+#              1. ncws gen of nokia-conf (wall, CPU, peak RSS) and go build of its output, one
+#                 package and --split module (peak RSS of the largest process and summed over the
+#                 build's processes; target <= 1.5 GB);
+#              4. ncws validate vs yanglint peak RSS on a small configuration (target <= yanglint).
+#              If nokia-submodule/nokia-conf-groups.yang is absent (some repository snapshots leave
+#              out this largest file) a copy of the release gets a LOCAL stand-in holding only
+#              /configure/groups/group/name (what the apply-groups leafrefs need); said in the output.
+#   SRL_A, SRL_B  two SR Linux releases (nokia/srlinux-yang-models checkouts, each holding
+#              srlinux-yang-models/srl_nokia/models): 2. gen A and B with the same flags and count
+#              struct types whose schema path exists in both but whose Go name differs (target 0);
+#              also A plus one small unrelated module (written here, nodes named like common SR Linux
+#              nodes) and count renames of A's types.
+#   SONIC_DIR  sonic-net/sonic-buildimage's src/sonic-yang-models: 3. every valid test document of
+#              tests/yang_model_tests (tests/*.json entries without eStr/eStrKey, data from
+#              tests_config) validated by ncws validate and by yanglint (-t config) against all of
+#              yang-models/ (templates in yang-templates/ rendered for the "py" model type):
+#              verdict agreement, and both tools' peak RSS.
+# Env: SROS_DIR, SRL_A, SRL_B, SRL_FLAGS (gen flags for part 2, e.g. --share-groupings), SONIC_DIR, BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
+# Heavy (an SR OS build takes GBs): run under `flock /work/heavy.lock nice -n 10` on shared machines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-900}
+OUT=$(mkdir -p "${BENCH_OUT:-bench-out}/vendor-extra" && cd "${BENCH_OUT:-bench-out}/vendor-extra" && pwd)
+[ -x /usr/bin/time ] || { echo "bench-vendor-extra: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+[ -x bin/ncws ] || { echo "bench-vendor-extra: bin/ncws missing (make build)" >&2; exit 1; }
+NCWS=$ROOT/bin/ncws
+
+treepeak() {
+	local root=$1 file=$2 peak=0 cur
+	while kill -0 "$root" 2>/dev/null; do
+		cur=$(ps -e -o pid=,ppid=,rss= | awk -v r="$root" '{p[$1]=$2; m[$1]=$3}
+			END{for (i in p) {x=i; while (x != "" && x != 0 && x != r) x=p[x]; if (x == r) s+=m[i]} printf "%d", s/1024}')
+		[ "$cur" -gt "$peak" ] && peak=$cur
+		sleep 0.2
+	done
+	echo "$peak" >"$file"
+}
+
+# measure LABEL cmd...: runs cmd under GNU time; prints "| LABEL | wall | CPU | RSS | sum RSS | exit |".
+measure() {
+	local label=$1; shift
+	local status=0
+	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" &
+	local pid=$!
+	treepeak "$pid" "$OUT/tree.txt" &
+	local sampler=$!
+	wait "$pid" || status=$?
+	wait "$sampler" || true
+	awk -F': ' -v st="$status" -v l="$label" -v t="$(cat "$OUT/tree.txt")" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
+		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
+		END{printf "| %s | %.1f s | %.1f s | %.0f MB | %s MB | %s |\n", l, w, u+y, r, t, st}' "$OUT/time.txt"
+	return 0
+}
+hdr() { echo "| step | wall | CPU (user+sys) | peak RSS (largest process) | peak RSS (sum of processes) | exit |"; echo "|---|---|---|---|---|---|"; }
+
+gomod() {
+	local dir=$1
+	{
+		printf 'module example.com/benchvendor\n\ngo 1.26\n\nrequire (\n\tgithub.com/ncws/ncws v0.0.0\n'
+		awk '/^require \($/{r=1; next} r && /^\)$/{r=0; next} r && NF{print "\t" $1 " " $2} /^require [^(]/{print "\t" $2 " " $3}' "$ROOT/go.mod"
+		printf ')\n\nreplace github.com/ncws/ncws => %s\n' "$OUT/src"
+	} >"$dir/go.mod"
+	cp "$ROOT/go.sum" "$dir/go.sum"
+}
+
+# structs DIR: "SCHEMAPATH GONAME" of every generated struct whose doc comment names its path.
+structs() {
+	cat $(find "$1" -name '*.go') | awk '
+		/^\/\/ / { if (!inblk) { para=""; inblk=1; open=1 } if (open) para = para " " substr($0, 4); next }
+		/^\/\/$/ { open=0; next }
+		/^type [A-Za-z0-9_]+ struct \{/ { n=split(para, w, " ")
+			if (w[1] == $2) for (i=2; i<=n; i++) if (w[i] ~ /^\/[^ ]*:/) { p=w[i]; sub(/[.,]$/, "", p); print p, $2; break } }
+		{ inblk=0; open=0; para="" }' | sort -u
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | awk '{print $3}'), ncws $(git rev-parse --short HEAD 2>/dev/null), $(yanglint --version 2>/dev/null || echo 'yanglint missing')"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+missing=()
+
+# ---- 1 and 4: SR OS ----
+if [ -n "${SROS_DIR:-}" ] && [ -f "$SROS_DIR/nokia-submodule/nokia-conf.yang" ]; then
+	S=$SROS_DIR
+	if [ ! -f "$S/nokia-submodule/nokia-conf-groups.yang" ] && grep -q 'include nokia-conf-groups' "$S/nokia-submodule/nokia-conf.yang"; then
+		rm -rf "$OUT/sros-copy"; cp -a "$S" "$OUT/sros-copy"; S=$OUT/sros-copy
+		cat >"$S/nokia-submodule/nokia-conf-groups.yang" <<'YANG'
+submodule nokia-conf-groups {
+    yang-version "1.1";
+    belongs-to nokia-conf { prefix "conf"; }
+    description "Local stand-in (bench-vendor-extra): the release's submodule is absent; only
+        the group list that the apply-groups leafrefs point at.";
+    grouping conf-groups {
+        container groups {
+            list group {
+                key "name";
+                leaf name { type string { length "1..64"; } }
+            }
+        }
+    }
+}
+YANG
+		echo
+		echo "SR OS: NOTE nokia-conf-groups.yang is absent from $SROS_DIR; measured with a LOCAL stand-in (only /configure/groups/group/name): the real /configure/groups tree is left out."
+	fi
+	echo
+	echo "### SR OS nokia-conf ($SROS_DIR)"
+	rm -rf "$OUT/src"; mkdir -p "$OUT/src"; cp -a go.mod go.sum cmd gen internal pkg yang "$OUT/src/"
+	hdr
+	for mode in one module; do
+		M=$OUT/sros-$mode; rm -rf "$M"; mkdir -p "$M/sros"
+		flags=""; [ "$mode" = module ] && flags="--split module --import-path example.com/benchvendor/sros"
+		# shellcheck disable=SC2086
+		measure "gen ($mode package$([ "$mode" = module ] && echo 's'))" "$NCWS" gen $flags -p "$S" -o "$M/sros" --package sros "$S/nokia-submodule/nokia-conf.yang"
+		echo "|  output: $(find "$M/sros" -name '*.go' | wc -l) files, $(find "$M/sros" -name '*.go' -exec cat {} + | wc -c | awk '{printf "%.1f", $1/1048576}') MB of Go, $(find "$M/sros" -name '*.go' -exec cat {} + | grep -c '^type .* struct {') struct types, $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u | wc -l) packages | | | | | |"
+		gomod "$M"
+		export GOCACHE=$OUT/gocache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
+		rm -rf "$GOCACHE"
+		(cd "$M" && go build github.com/ncws/ncws/pkg/genimpl github.com/ncws/ncws/pkg/data github.com/ncws/ncws/pkg/schema)
+		(cd "$M" && measure "go build ($mode)" timeout "$BUILD_TIMEOUT" go build ./sros/...)
+		rm -rf "$GOCACHE"
+		unset GOCACHE GOFLAGS GOPROXY GOWORK
+	done
+	# 4: validation memory, same modules, a small configuration.
+	printf '{"nokia-conf:configure": {"system": {"name": "r1"}}}\n' >"$OUT/sros-config.json"
+	echo
+	echo "validate (nokia-conf, $OUT/sros-config.json), target ncws <= yanglint:"
+	hdr
+	measure "ncws validate" "$NCWS" validate -p "$S" "$S/nokia-submodule/nokia-conf.yang" "$OUT/sros-config.json"
+	[ "$(tail -c 2000 "$OUT/cmd.log")" = "" ] || tail -5 "$OUT/cmd.log"
+	measure "yanglint" yanglint -t config -p "$S" "$S/nokia-submodule/nokia-conf.yang" "$OUT/sros-config.json"
+	grep -v 'libyang warn' "$OUT/time.txt" | grep -v -E '^\s' | head -5 || true
+else
+	missing+=("SROS_DIR (an SR OS release directory of nokia/7x50_YangModels with nokia-submodule/nokia-conf.yang): parts 1 and 4 skipped")
+fi
+
+# ---- 2: SR Linux names across releases ----
+srlgen() { # srlgen OUTDIR REPO [extra.yang]
+	local o=$1 r=$2/srlinux-yang-models; shift 2
+	rm -rf "$o"; mkdir -p "$o"
+	# shellcheck disable=SC2086
+	"$NCWS" gen ${SRL_FLAGS:-} -p "$r" -o "$o" --package srl $(find "$r/srl_nokia/models" -name '*.yang' | sort) "$@" >/dev/null
+}
+if [ -n "${SRL_A:-}" ] && [ -d "$SRL_A/srlinux-yang-models/srl_nokia/models" ] && [ -n "${SRL_B:-}" ] && [ -d "$SRL_B/srlinux-yang-models/srl_nokia/models" ]; then
+	echo
+	echo "### SR Linux names: A=$SRL_A B=$SRL_B (ncws gen ${SRL_FLAGS:-(default flags)}, all of srl_nokia/models)"
+	srlgen "$OUT/srlA" "$SRL_A"; srlgen "$OUT/srlB" "$SRL_B"
+	structs "$OUT/srlA" >"$OUT/srlA.names"; structs "$OUT/srlB" >"$OUT/srlB.names"
+	common=$(join "$OUT/srlA.names" "$OUT/srlB.names" | wc -l)
+	join "$OUT/srlA.names" "$OUT/srlB.names" | awk '$2 != $3' >"$OUT/srl-renamed.txt"
+	echo "struct types: A $(wc -l <"$OUT/srlA.names"), B $(wc -l <"$OUT/srlB.names"); schema paths in both: $common; renamed A->B: $(wc -l <"$OUT/srl-renamed.txt") (target 0)"
+	head -5 "$OUT/srl-renamed.txt"
+	cat >"$OUT/bench-unrelated.yang" <<'YANG'
+module bench-unrelated {
+  yang-version 1.1;
+  namespace "urn:example:bench-unrelated";
+  prefix bu;
+  container network-instance {
+    list interface { key name; leaf name { type string; }
+      container statistics { leaf in-packets { type uint64; } }
+      container preference { leaf value { type uint8; } } }
+    container bgp { container preference { leaf ebgp { type uint8; } } }
+  }
+  container system { container state { leaf up { type boolean; } } }
+}
+YANG
+	srlgen "$OUT/srlA+" "$SRL_A" "$OUT/bench-unrelated.yang"
+	structs "$OUT/srlA+" >"$OUT/srlA+.names"
+	join "$OUT/srlA.names" "$OUT/srlA+.names" | awk '$2 != $3' >"$OUT/srl-renamed-extra.txt"
+	echo "A + bench-unrelated (nodes named network-instance, interface, statistics, preference, bgp, system, state): renamed A types: $(wc -l <"$OUT/srl-renamed-extra.txt") of $(wc -l <"$OUT/srlA.names") (target 0)"
+	head -5 "$OUT/srl-renamed-extra.txt"
+else
+	missing+=("SRL_A and SRL_B (two nokia/srlinux-yang-models checkouts, e.g. v24.10.3 and v25.3.1): part 2 skipped")
+fi
+
+# ---- 3: SONiC ----
+if [ -n "${SONIC_DIR:-}" ] && [ -d "$SONIC_DIR/yang-models" ] && [ -d "$SONIC_DIR/tests/yang_model_tests/tests_config" ]; then
+	echo
+	echo "### SONiC ($SONIC_DIR): valid test documents, ncws validate vs yanglint -t config"
+	Y=$OUT/sonic-yang; D=$OUT/sonic-docs
+	rm -rf "$Y" "$D"; mkdir -p "$Y" "$D"; cp "$SONIC_DIR"/yang-models/*.yang "$Y/"
+	python3 - "$SONIC_DIR" "$Y" "$D" <<'PY'
+import glob, json, os, sys
+src, ydir, ddir = sys.argv[1:]
+# render the templates for the "py" model type (what setup.py installs in yang-models/)
+for p in glob.glob(os.path.join(src, 'yang-templates', '*.yang.j2')):
+    out, skip = [], False
+    for line in open(p):
+        s = line.strip()
+        if s.startswith('{% if yang_model_type == "cvl" %}'): skip = True; continue
+        if s.startswith('{% else %}') or s.startswith('{% endif %}'): skip = False; continue
+        if not skip: out.append(line)
+    open(os.path.join(ydir, os.path.basename(p)[:-3]), 'w').write(''.join(out))
+n = 0
+for f in sorted(glob.glob(os.path.join(src, 'tests/yang_model_tests/tests/*.json'))):
+    cf = os.path.join(src, 'tests/yang_model_tests/tests_config', os.path.basename(f))
+    if not os.path.exists(cf): continue
+    tests, conf = json.load(open(f)), json.load(open(cf))
+    for k, t in tests.items():
+        if 'eStr' in t or 'eStrKey' in t or k not in conf: continue
+        json.dump(conf[k], open(os.path.join(ddir, k + '.json'), 'w'), indent=1); n += 1
+print("valid test documents:", n)
+PY
+	hdr
+	measure "ncws validate (all documents, one process)" "$NCWS" validate -p "$Y" "$Y"/*.yang "$D"/*.json
+	cp "$OUT/cmd.log" "$OUT/sonic-ncws.txt"
+	grep -o '^[^:]*\.json' "$OUT/sonic-ncws.txt" | sort -u | xargs -r -n1 basename >"$OUT/sonic-ncws-bad.txt" || true
+	: >"$OUT/sonic-yl-bad.txt"; : >"$OUT/sonic-yl.txt"; ylpeak=0
+	for d in "$D"/*.json; do
+		st=0
+		/usr/bin/time -f '%M' -o "$OUT/yl-rss.txt" yanglint -t config -p "$Y" "$Y"/*.yang "$d" >/dev/null 2>"$OUT/yl-err.txt" || st=$?
+		r=$(tail -1 "$OUT/yl-rss.txt" | tr -dc 0-9); [ "${r:-0}" -gt "$ylpeak" ] && ylpeak=$r
+		if [ "$st" != 0 ]; then basename "$d" >>"$OUT/sonic-yl-bad.txt"; { echo "== $(basename "$d")"; grep -v 'libyang warn' "$OUT/yl-err.txt" | head -3; } >>"$OUT/sonic-yl.txt"; fi
+	done
+	echo "| yanglint (per document, largest) | | | $((ylpeak / 1024)) MB | | |"
+	total=$(ls "$D" | wc -l)
+	nb=$(wc -l <"$OUT/sonic-ncws-bad.txt"); yb=$(wc -l <"$OUT/sonic-yl-bad.txt")
+	dis=$(sort "$OUT/sonic-ncws-bad.txt" "$OUT/sonic-yl-bad.txt" | uniq -u | wc -l)
+	echo "documents: $total; refused by ncws: $nb; refused by yanglint: $yb; same verdict: $((total - dis)) of $total"
+	echo "refused by ncws only:"; comm -23 <(sort "$OUT/sonic-ncws-bad.txt") <(sort "$OUT/sonic-yl-bad.txt") | head -10 | sed 's/^/  /'
+	echo "refused by yanglint only:"; comm -13 <(sort "$OUT/sonic-ncws-bad.txt") <(sort "$OUT/sonic-yl-bad.txt") | head -10 | sed 's/^/  /'
+	echo "(ncws errors: $OUT/sonic-ncws.txt; yanglint errors: $OUT/sonic-yl.txt)"
+else
+	missing+=("SONIC_DIR (sonic-net/sonic-buildimage src/sonic-yang-models, with yang-models/ and tests/yang_model_tests/): part 3 skipped")
+fi
+
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "NOT MEASURED (directory not given or not found):"
+	printf '  %s\n' "${missing[@]}"
+fi
