@@ -213,11 +213,12 @@ PY
 import glob, json, os, re, sys
 from xml.sax.saxutils import escape
 ydir, ddir = sys.argv[1:]
-ns = {}
+ns, keys = {}, {}  # keys: list name -> its keys (SONiC's list names are unique); XML wants them first
 for p in glob.glob(os.path.join(ydir, '*.yang')):
     t = open(p).read()
     m, n = re.search(r'^\s*module\s+([\w.-]+)', t, re.M), re.search(r'namespace\s+"([^"]+)"', t)
     if m and n: ns[m.group(1)] = n.group(1)
+    for l, k in re.findall(r'\blist\s+([\w.-]+)\s*\{[^{}]*?\bkey\s+"([^"]+)"', t): keys[l] = k.split()
 def emit(name, v, mod, out):
     if ':' in name: m, name = name.split(':', 1)
     else: m = mod
@@ -227,7 +228,8 @@ def emit(name, v, mod, out):
         return
     if isinstance(v, dict):
         out.append('<%s%s>' % (name, attr))
-        for k, e in v.items(): emit(k, e, m, out)
+        ks = keys.get(name, [])
+        for k, e in sorted(v.items(), key=lambda i: ks.index(i[0].split(':')[-1]) if i[0].split(':')[-1] in ks else len(ks)): emit(k, e, m, out)
         out.append('</%s>' % name)
     elif v is None or v == [None]: out.append('<%s%s/>' % (name, attr))
     else: out.append('<%s%s>%s</%s>' % (name, attr, escape(str(v).lower() if isinstance(v, bool) else str(v)), name))
