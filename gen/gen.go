@@ -285,7 +285,7 @@ func (g *generator) keep(n *schema.Node) bool {
 // are looked through (and may be named too), as are input and output.
 func ResolvePath(s *schema.Schema, path string) (*schema.Node, error) {
 	if !strings.HasPrefix(path, "/") || len(path) < 2 {
-		return nil, fmt.Errorf("gen: path %q: want /[module:]name/...", path)
+		return nil, fmt.Errorf("gen: path %q: want /[module:]name, then more /[module:]name steps", path)
 	}
 	var cur *schema.Node
 	var children []*schema.Node

@@ -177,7 +177,7 @@ func TestPaths(t *testing.T) {
 	for _, tt := range []struct{ path, want string }{
 		{"/stable:nope", `gen: path "/stable:nope": no node "stable:nope" under the top level`},
 		{"/st:top/entry/nope", `gen: path "/st:top/entry/nope": no node "nope" under /stable:top/entry`},
-		{"stable:top", `gen: path "stable:top": want /[module:]name/...`},
+		{"stable:top", `gen: path "stable:top": want /[module:]name, then more /[module:]name steps`},
 	} {
 		_, err := Generate(s, Options{Package: "stable", Paths: []string{tt.path}})
 		if err == nil {

@@ -450,29 +450,6 @@ func (c *conn) closeHandshake(code ws.StatusCode, text string) {
 	}
 }
 
-func (c *conn) closeNow() {
-	c.closeOnce.Do(func() {
-		c.cork.unhold()
-		close(c.closed)
-		c.wmu.Lock()
-		if c.wstop != nil {
-			c.wstop()
-		}
-		c.wmu.Unlock()
-		c.rwmu.Lock()
-		if c.rstop != nil {
-			c.rstop()
-		}
-		c.rwmu.Unlock()
-		if c.ping != nil {
-			c.ping.Stop()
-		}
-		c.ws.CloseNow()
-		c.release()
-		close(c.closeDone)
-	})
-}
-
 // Closed is closed when the connection is closed and its close handshake is over (or was cut
 // short after CloseTimeout).
 func (c *conn) Closed() <-chan struct{} { return c.closeDone }
