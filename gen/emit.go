@@ -710,6 +710,11 @@ func (g *generator) writeConv(b *strings.Builder) {
 		return
 	}
 	b.WriteString("var conv = genimpl.Package{Unions: convUnions}\n\n")
+	writeConvUnions(b, us)
+}
+
+// writeConvUnions writes convUnions, the union types us with the wrapper of each member type.
+func writeConvUnions(b *strings.Builder, us []*namedType) {
 	b.WriteString("// convUnions lists the union types with the wrapper of each member type.\n")
 	b.WriteString("func convUnions() []genimpl.Union {\nreturn []genimpl.Union{\n")
 	for _, nt := range us {

@@ -554,19 +554,7 @@ func (g *generator) writeSplitConv(b *strings.Builder, p *goPkg, isBase bool) {
 	if !isBase {
 		b.WriteString("func init() { base.Conv.Register(convUnions) }\n\n")
 	}
-	b.WriteString("// convUnions lists the union types with the wrapper of each member type.\n")
-	b.WriteString("func convUnions() []genimpl.Union {\nreturn []genimpl.Union{\n")
-	for _, nt := range us {
-		fmt.Fprintf(b, "{Type: (*%s)(nil), Members: []any{", nt.name)
-		for i, wi := range nt.memberOf {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "(*%s)(nil)", nt.wrappers[wi].name)
-		}
-		b.WriteString("}},\n")
-	}
-	b.WriteString("}\n}\n\n")
+	writeConvUnions(b, us)
 }
 
 // writeSchemaRef writes Schema (base.Schema) and, for a package with operations, schemaOp.
