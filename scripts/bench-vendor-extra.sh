@@ -32,16 +32,8 @@ OUT=$(mkdir -p "${BENCH_OUT:-bench-out}/vendor-extra" && cd "${BENCH_OUT:-bench-
 [ -x bin/ncws ] || { echo "bench-vendor-extra: bin/ncws missing (make build)" >&2; exit 1; }
 NCWS=$ROOT/bin/ncws
 
-treepeak() {
-	local root=$1 file=$2 peak=0 cur
-	while kill -0 "$root" 2>/dev/null; do
-		cur=$(ps -e -o pid=,ppid=,rss= | awk -v r="$root" '{p[$1]=$2; m[$1]=$3}
-			END{for (i in p) {x=i; while (x != "" && x != 0 && x != r) x=p[x]; if (x == r) s+=m[i]} printf "%d", s/1024}')
-		[ "$cur" -gt "$peak" ] && peak=$cur
-		sleep 0.2
-	done
-	echo "$peak" >"$file"
-}
+# shellcheck source=scripts/treepeak.sh
+. "$ROOT/scripts/treepeak.sh"
 
 # measure LABEL cmd...: runs cmd under GNU time; prints "| LABEL | wall | CPU | RSS | sum RSS | exit |".
 measure() {
