@@ -40,6 +40,11 @@ type Options struct {
 	// double-quoted string, kept as both characters; a leaf-list of type empty in a YANG 1.0
 	// module).
 	Warn func(*Error)
+	// OmitOrigins leaves out what only a code generator reads: Decl.Grouping is "" and a type
+	// without a leafref has no Loc, so that the equal types of different type statements are
+	// one Type (Junos QFX conf: 82k types, 31 MB, from a few thousand distinct ones). A
+	// leafref's type keeps its Loc (the load's errors about its path name it).
+	OmitOrigins bool
 }
 
 // builtinDir prefixes the paths of Options.Builtin's files in the loader's index and in errors.

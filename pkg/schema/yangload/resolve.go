@@ -152,14 +152,14 @@ func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
 
 func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 	n.Keys = nil
-	if inf.keyArg() == "" {
+	keySt := inf.keySt()
+	if keySt == nil || keySt.Argument == "" {
 		if n.Config && !inOp && inf.statement != nil {
 			l.errf(inf.statement, "list %s has no key", n.Name)
 		}
 		return
 	}
 	seen := map[string]bool{}
-	keySt := inf.more.keySt
 	for _, k := range strings.Fields(keySt.Argument) {
 		_, name := splitPrefix(k)
 		if seen[name] {

@@ -1,6 +1,7 @@
 package yangload
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -208,7 +209,6 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 			if kind != schema.KindList {
 				l.errf(ss, "key is only allowed in list")
 			}
-			inf.m().keySt = ss
 		case "unique":
 			if kind != schema.KindList {
 				l.errf(ss, "unique is only allowed in list")
@@ -348,12 +348,68 @@ func (l *loader) leafType(st *yang.Statement, u *unit, sc *scope) *schema.Type {
 	}
 	t := l.resolveType(st, u, sc)
 	if t != nil && !hasLeafref(t) {
+		if l.opts.OmitOrigins {
+			t = l.internType(t)
+		}
 		if l.leafTypes == nil {
 			l.leafTypes = map[*yang.Statement]*schema.Type{}
 		}
 		l.leafTypes[st] = t
 	}
 	return t
+}
+
+// typeKey is what tells most types apart (internType).
+type typeKey struct {
+	name                         string
+	mod                          *schema.Module
+	base                         schema.BaseKind
+	enums, bits, patterns, union int
+}
+
+// internType returns the type equal to t (a type without leafref and without Loc) that an
+// earlier statement resolved to, t itself the first time.
+func (l *loader) internType(t *schema.Type) *schema.Type {
+	k := typeKey{t.Name, t.Module, t.Base, len(t.Enums), len(t.Bits), len(t.Patterns), len(t.Union)}
+	same := l.types[k]
+	for _, p := range same {
+		if typeEqual(p, t) {
+			return p
+		}
+	}
+	if l.types == nil {
+		l.types = map[typeKey][]*schema.Type{}
+	}
+	l.types[k] = append(same, t)
+	return t
+}
+
+// typeEqual reports whether a and b, types without leafref, are the same type (every field of
+// one equal to the other's, their patterns by expression).
+func typeEqual(a, b *schema.Type) bool {
+	if a.Name != b.Name || a.Typedef != b.Typedef || a.Module != b.Module || a.Base != b.Base ||
+		!slices.Equal(a.Range, b.Range) || a.RangeError != b.RangeError ||
+		!slices.Equal(a.Length, b.Length) || a.LengthError != b.LengthError ||
+		a.FractionDigits != b.FractionDigits || !slices.Equal(a.Enums, b.Enums) ||
+		!slices.Equal(a.Bits, b.Bits) || a.Path != b.Path || a.PathModule != b.PathModule ||
+		a.Target != b.Target || a.RequireInstance != b.RequireInstance ||
+		!slices.Equal(a.Bases, b.Bases) || a.Default != b.Default || a.Units != b.Units ||
+		a.Loc != b.Loc || len(a.PathPrefixes) != len(b.PathPrefixes) ||
+		(a.Range == nil) != (b.Range == nil) || (a.Length == nil) != (b.Length == nil) ||
+		(a.Enums == nil) != (b.Enums == nil) || (a.Bits == nil) != (b.Bits == nil) ||
+		(a.Bases == nil) != (b.Bases == nil) || (a.Union == nil) != (b.Union == nil) ||
+		(a.Patterns == nil) != (b.Patterns == nil) ||
+		!slices.EqualFunc(a.Patterns, b.Patterns, func(p, q *schema.Pattern) bool {
+			return p.Expr == q.Expr && p.Invert == q.Invert && p.Restriction == q.Restriction
+		}) || !slices.EqualFunc(a.Union, b.Union, typeEqual) {
+		return false
+	}
+	for k, m := range a.PathPrefixes {
+		if b.PathPrefixes[k] != m {
+			return false
+		}
+	}
+	return true
 }
 
 func hasLeafref(t *schema.Type) bool {
@@ -515,6 +571,9 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Sta
 // groupingID is the Grouping origin prefix of grouping d: "module:name", or "module:name#line"
 // for a grouping declared inside another statement (whose name need not be unique).
 func (l *loader) groupingID(d *def) string {
+	if l.opts.OmitOrigins {
+		return "" // no Grouping origins: the nodes' Grouping stays ""
+	}
 	id := d.u.mod.name + ":" + d.st.Argument
 	if d.scope != d.u.mod.top {
 		loc := l.loc(d.st)

@@ -39,9 +39,14 @@ func (l *loader) resolveType(st *yang.Statement, u *unit, sc *scope) *schema.Typ
 		t.Typedef = local
 		t.Module = d.u.mod.sm
 	}
-	t.Loc = l.loc(st)
+	if !l.opts.OmitOrigins {
+		t.Loc = l.loc(st)
+	}
 	if !l.restrict(t, parent, st, u, sc) {
 		return nil
+	}
+	if l.opts.OmitOrigins && hasLeafref(t) {
+		t.Loc = l.loc(st)
 	}
 	return t
 }

@@ -1,0 +1,106 @@
+package yangload
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/ncws/ncws/pkg/schema"
+)
+
+// OmitOrigins: the equal types of different type statements are one Type without Loc, types
+// that differ stay apart, a leafref's type keeps its own Loc, and no node has a Grouping; the
+// rest of the schema (what validation reads) is as without the option.
+func TestOmitOrigins(t *testing.T) {
+	dir := writeModules(t, map[string]string{"o.yang": `module o { namespace "urn:o"; prefix o;
+  typedef name { type string { length "1..8"; } }
+  grouping g {
+    leaf a { type string { length "1..8"; pattern "[a-z]+"; } }
+    leaf b { type o:name; }
+    leaf-list c { type enumeration { enum x; enum y; } }
+  }
+  container top {
+    uses g;
+    container again { uses g; }
+    leaf a2 { type string { length "1..8"; pattern "[a-z]+"; } }
+    leaf a3 { type string { length "1..8"; pattern "[a-z]*"; } }
+    leaf b2 { type o:name; }
+    leaf b3 { type string { length "1..8"; } }
+    leaf-list c2 { type enumeration { enum x; enum y; } }
+    leaf-list c3 { type enumeration { enum x; enum z; } }
+    leaf r { type leafref { path "../a"; } }
+    leaf u { type union { type int8; type leafref { path "../b"; } } }
+  }
+}`})
+	files := []string{filepath.Join(dir, "o.yang")}
+	full, err := Load(Options{SearchPaths: []string{dir}, Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := Load(Options{SearchPaths: []string{dir}, Files: files, OmitOrigins: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := func(s *schema.Schema, p string) *schema.Type {
+		t.Helper()
+		n := s.FindNode(p)
+		if n == nil || n.Type == nil {
+			t.Fatalf("%s: no typed node", p)
+		}
+		return n.Type
+	}
+	same := [][2]string{{"a", "a2"}, {"a", "again/a"}, {"b", "b2"}, {"c", "c2"}, {"c", "again/c"}}
+	for _, p := range same {
+		a, b := typ(lean, "/o:top/"+p[0]), typ(lean, "/o:top/"+p[1])
+		if a != b {
+			t.Errorf("OmitOrigins: %s and %s have equal types, not one", p[0], p[1])
+		}
+		if a.Loc != "" {
+			t.Errorf("OmitOrigins: %s's type has Loc %q", p[0], a.Loc)
+		}
+		if fa, fb := typ(full, "/o:top/"+p[0]), typ(full, "/o:top/"+p[1]); p[1] != "again/"+p[0] && fa == fb {
+			t.Errorf("without OmitOrigins: %s and %s share their type", p[0], p[1])
+		}
+	}
+	for _, p := range [][2]string{{"a", "a3"}, {"b", "b3"}, {"c", "c3"}} {
+		if typ(lean, "/o:top/"+p[0]) == typ(lean, "/o:top/"+p[1]) {
+			t.Errorf("OmitOrigins: %s and %s have different types, shared", p[0], p[1])
+		}
+	}
+	if lt := typ(lean, "/o:top/b3"); lt.Name != "string" || len(lt.Length) != 1 || lt.Typedef != "" {
+		t.Errorf("OmitOrigins: b3's type is %+v", lt)
+	}
+	for _, p := range []string{"/o:top/r", "/o:top/u"} {
+		if l, f := typ(lean, p).Loc, typ(full, p).Loc; l == "" || l != f {
+			t.Errorf("%s: leafref type Loc %q with OmitOrigins, %q without", p, l, f)
+		}
+	}
+	if ta := typ(lean, "/o:top/r").Target; ta == nil || ta.Path() != "/o:top/a" {
+		t.Errorf("OmitOrigins: r's target %v", ta)
+	}
+	if g := full.FindNode("/o:top/a").Grouping; g != "o:g/a" {
+		t.Errorf("without OmitOrigins: Grouping %q", g)
+	}
+	var walk func(a, b []*schema.Node)
+	walk = func(a, b []*schema.Node) {
+		if len(a) != len(b) {
+			t.Fatalf("child counts differ: %d and %d", len(a), len(b))
+		}
+		for i := range a {
+			x, y := a[i], b[i]
+			if y.Grouping != "" {
+				t.Errorf("OmitOrigins: %s has Grouping %q", y.Path(), y.Grouping)
+			}
+			if x.Path() != y.Path() || x.Kind != y.Kind || x.Config != y.Config ||
+				x.Description != y.Description || x.Loc != y.Loc || len(x.Keys) != len(y.Keys) {
+				t.Errorf("%s differs with OmitOrigins", x.Path())
+			}
+			if (x.Type == nil) != (y.Type == nil) || x.Type != nil && (x.Type.Base != y.Type.Base ||
+				x.Type.Name != y.Type.Name || len(x.Type.Patterns) != len(y.Type.Patterns) ||
+				len(x.Type.Enums) != len(y.Type.Enums)) {
+				t.Errorf("%s: type differs with OmitOrigins", x.Path())
+			}
+			walk(x.Children, y.Children)
+		}
+	}
+	walk(full.Module("o").Data, lean.Module("o").Data)
+}
