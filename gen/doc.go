@@ -107,7 +107,17 @@
 // split.go has the rules (golden case testdata/split).
 //
 // Options.Paths (ncws gen --path /MODULE:NODE/...) restricts the Go types to the subtrees at
-// those schema nodes and their ancestors; see Options.
+// those schema nodes and their ancestors; see Options. The embedded schema stays whole unless
+// Options.PruneSchema (--prune-schema) is set too: it then holds only the subtrees, their
+// ancestors, what their validation reads (keys, mandatory children, leafref targets, what must,
+// when and leafref paths reach, identities, typedefs), the protocol modules and the operations
+// Paths keeps. A server built on such a package refuses data outside the kept nodes as unknown
+// (it cannot validate what it does not know), and stays truthful in hello, yang-library and
+// get-schema: the full texts of the modules that stay are served with a generated deviation
+// module, ncws-prune-<package>, declaring every node left out of an implemented module "deviate
+// not-supported", and the texts compile to exactly the embedded schema (prune.go; golden case
+// testdata/prune). A module of which nothing is kept is import-only when a kept module imports
+// it, else left out. Off by default, because it changes what a --path package's server accepts.
 //
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})
 //	files, err := gen.Generate(s, gen.Options{Package: "example"})

@@ -32,10 +32,19 @@ type Options struct {
 	// their ancestors, which get only the fields leading to them. An rpc, action or
 	// notification is kept when it is in a subtree or named by a path. Everything a kept node
 	// refers to comes along: identities and typedefs as the leaves' Go types, and a leafref is
-	// the Go type of its target wherever the target is. The embedded schema stays whole, so a
-	// server validates leafrefs, must and when that reach outside the subtrees exactly; the
-	// conversion ignores data outside them.
+	// the Go type of its target wherever the target is. The embedded schema stays whole (unless
+	// PruneSchema), so a server validates leafrefs, must and when that reach outside the
+	// subtrees exactly; the conversion ignores data outside them.
 	Paths []string
+	// PruneSchema, with Paths, embeds only the part of the schema the subtrees need instead of
+	// the whole schema: the subtrees and their ancestors, what their validation reads (keys,
+	// mandatory children, leafref targets, what must, when and leafref paths reach, identities),
+	// the protocol modules a server implements (yang.Protocol) and the operations Paths keeps.
+	// A server built on the package refuses data outside them as unknown, and advertises the
+	// nodes left out of its implemented modules as not-supported by a generated deviation module,
+	// ncws-prune-<package> (prune.go has the rules). Off by default: it changes what a server
+	// built on the package accepts.
+	PruneSchema bool
 	// ShareGroupings gives the containers and lists built from one statement inside a grouping
 	// one Go type, named after the statement's place in the grouping, when every instance of it
 	// has the same content (see share.go); an instance changed where it is used (refine,
@@ -72,6 +81,9 @@ func Generate(s *schema.Schema, opts Options) (map[string][]byte, error) {
 	}
 	if err := checkSplit(opts); err != nil {
 		return nil, err
+	}
+	if opts.PruneSchema && len(opts.Paths) == 0 {
+		return nil, errors.New("gen: Options.PruneSchema needs Options.Paths")
 	}
 	var mods []*schema.Module
 	if len(opts.Modules) == 0 {

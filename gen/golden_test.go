@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
 var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "empty", "identityref", "iffeature", "leafref",
-	"names", "operations", "orderedby", "share", "split", "stable", "union"}
+	"names", "operations", "orderedby", "prune", "share", "split", "stable", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.
@@ -86,7 +86,13 @@ func loadCase(t *testing.T, dir, pkg, importPath string) (*schema.Schema, Option
 				opts.ShareGroupings = true
 			case "split-module":
 				opts.Split, opts.ImportPath = "module", importPath
+			case "prune-schema":
+				opts.PruneSchema = true
 			default:
+				if p, ok := strings.CutPrefix(o, "path="); ok {
+					opts.Paths = append(opts.Paths, p)
+					continue
+				}
 				t.Fatalf("%s/options.txt: unknown option %q", dir, o)
 			}
 		}

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -44,8 +45,14 @@ func splitConst(name, what, text, first string, lead func(joined string) string,
 // packedSchema is the descriptor and the module texts, DEFLATE-compressed and base64-encoded.
 type packedSchema struct {
 	descriptor string
-	sources    map[*schema.Module]string
-	err        error
+	// mods are the modules of the embedded schema (g.schema's, or the pruned copies under
+	// Options.PruneSchema), orig the module of g.schema each copies (nil for the generated
+	// deviation module), sources their texts by module.
+	mods    []*schema.Module
+	orig    map[*schema.Module]*schema.Module
+	sources map[*schema.Module]string
+	pruned  *pruneResult
+	err     error
 }
 
 // pack starts compressing the descriptor of g.schema and its modules' texts in a goroutine,
@@ -54,9 +61,26 @@ type packedSchema struct {
 func (g *generator) pack() {
 	ch := make(chan packedSchema, 1)
 	g.packed = ch
+	// The selection as Options.Paths gives it: build adds the operations it keeps to g.sel
+	// while this runs.
+	sel, anc := maps.Clone(g.sel), maps.Clone(g.anc)
 	go func() {
 		var c packedSchema
-		desc, err := schema.MarshalDescriptor(g.schema, schema.DescriptorOptions{OmitSources: true, BaseNames: true})
+		s := g.schema
+		c.mods, c.orig = s.Modules, map[*schema.Module]*schema.Module{}
+		for _, m := range s.Modules {
+			c.orig[m] = m
+		}
+		if g.opts.PruneSchema {
+			pr, err := pruneSchema(s, sel, anc, g.opts.Package, g.opts.Paths)
+			if err != nil {
+				c.err = err
+				ch <- c
+				return
+			}
+			s, c.mods, c.orig, c.pruned = pr.s, pr.s.Modules, pr.orig, pr
+		}
+		desc, err := schema.MarshalDescriptor(s, schema.DescriptorOptions{OmitSources: true, BaseNames: true})
 		if err != nil {
 			c.err = fmt.Errorf("gen: %w", err)
 			ch <- c
@@ -65,7 +89,7 @@ func (g *generator) pack() {
 		c.descriptor = genimpl.Deflate(desc)
 		desc = nil
 		c.sources = map[*schema.Module]string{}
-		for _, m := range g.schema.Modules {
+		for _, m := range c.mods {
 			if m.Source != "" {
 				c.sources[m] = genimpl.Deflate([]byte(m.Source))
 			}
@@ -95,9 +119,13 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	sb.WriteString("const descriptor = " + joined + "\n\n")
 	sb.WriteString("// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.\nvar sources = map[string]string{\n")
 	consts := newNamespace()
-	for _, m := range g.schema.Modules {
+	for _, m := range pk.mods {
 		if m.Source == "" {
 			continue
+		}
+		base, ok := bases[pk.orig[m]]
+		if !ok { // the deviation module of a pruned schema
+			base = fileBases([]*schema.Module{m})[m]
 		}
 		c := consts.claim("yang" + GoName(m.Name))
 		fmt.Fprintf(&sb, "%q: %s,\n", m.Name, c)
@@ -107,12 +135,12 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 		if len(text) <= constChunk {
 			var b strings.Builder
 			fmt.Fprintf(&b, "// %s is %s, served by get-schema.\nconst %s = %s\n", c, what, c, strconv.Quote(text))
-			if err := add(bases[m]+"_yang.go", mods, imports, b.String(), true); err != nil {
+			if err := add(base+"_yang.go", mods, imports, b.String(), true); err != nil {
 				return err
 			}
 			continue
 		}
-		err := splitConst(c, what, text, bases[m]+"_yang",
+		err := splitConst(c, what, text, base+"_yang",
 			func(j string) string {
 				return fmt.Sprintf("// %s is %s, served by get-schema.\nconst %s = %s\n\n", c, what, c, j)
 			},
@@ -124,7 +152,7 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	sb.WriteString("}\n\n")
 	sb.WriteString("var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {\nreturn genimpl.LoadCompressedSchema(descriptor, sources)\n})\n\n")
 	var names []string
-	for _, m := range g.schema.Modules {
+	for _, m := range pk.mods {
 		if m.Implemented {
 			names = append(names, moduleID(m))
 		}
@@ -132,8 +160,37 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	comment(&sb, "", "Schema returns the compiled schema the package was generated from, decoded from the "+
 		"embedded descriptor on first use (no YANG parsing at run time). Its implemented modules: "+strings.Join(names, ", ")+
 		". Open the server's datastore with it: the server then advertises every module with its revision, "+
-		"features and deviations, and get-schema serves their texts. It panics only if the embedded descriptor was damaged.")
+		"features and deviations, and get-schema serves their texts. It panics only if the embedded descriptor was damaged."+
+		g.prunedDoc(pk.pruned))
 	sb.WriteString("func Schema() *schema.Schema {\ns, err := loadSchema()\nif err != nil {\npanic(err)\n}\nreturn s\n}\n\n")
 	sb.WriteString("// schemaOp returns the package's own rpc, action or notification at path.\nfunc schemaOp(path string) *schema.Node {\nop, err := genimpl.Op(Schema(), path)\nif err != nil {\npanic(err)\n}\nreturn op\n}\n\n")
 	return add("schema.go", g.mods, imports, sb.String(), false)
+}
+
+// prunedDoc is the paragraph Schema's comment gets under Options.PruneSchema ("" without it).
+func (g *generator) prunedDoc(pr *pruneResult) string {
+	if pr == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\nThe schema is pruned (ncws gen --prune-schema) to the subtrees at " + strings.Join(g.opts.Paths, ", ") +
+		", their ancestors and what they need for validation (keys, mandatory children, leafref targets, what must and when " +
+		"expressions and leafref paths read, identities), the protocol modules and the operations --path keeps. A server " +
+		"built on it refuses data outside them as unknown elements (it cannot validate what it does not know).")
+	if pr.dev != nil {
+		b.WriteString(" The nodes left out of implemented modules are declared not-supported by the deviation module " +
+			pr.dev.Name + ", which the server implements and advertises as a deviation of the modules it changes; " +
+			"get-schema serves its text and the full texts of the modules.")
+	}
+	if len(pr.demoted) > 0 {
+		b.WriteString(" Implemented only in the whole schema, now import-only (nothing of theirs is kept): " + strings.Join(pr.demoted, ", ") + ".")
+	}
+	if len(pr.dropped) > 0 {
+		b.WriteString(" Left out (nothing kept and nothing imports them): " + strings.Join(pr.dropped, ", ") + ".")
+	}
+	if pr.unbounded > 0 {
+		fmt.Fprintf(&b, " %d must, when or leafref expression(s) of kept nodes read nodes that cannot be bounded statically; "+
+			"they see the kept nodes only.", pr.unbounded)
+	}
+	return b.String()
 }

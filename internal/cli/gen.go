@@ -36,6 +36,7 @@ type genFlags struct {
 	pkg      string
 	compress bool
 	share    bool
+	prune    bool
 	ygot     bool
 	split    string
 	imp      string
@@ -51,7 +52,7 @@ type genFlags struct {
 func newGen(stdout, stderr io.Writer) *cobra.Command {
 	var f genFlags
 	cmd := &cobra.Command{
-		Use:   "gen [-p DIR]... [--path /MODULE:NODE/...]... [-F MODULE:FEATURES]... -o OUTDIR --package NAME [--compress-paths] [--share-groupings] [--split module [--import-path PATH]] [--ygot] SCHEMA.yang...",
+		Use:   "gen [-p DIR]... [--path /MODULE:NODE/... [--prune-schema]]... [-F MODULE:FEATURES]... -o OUTDIR --package NAME [--compress-paths] [--share-groupings] [--split module [--import-path PATH]] [--ygot] SCHEMA.yang...",
 		Short: "Generate a Go package of typed structs (and the embedded schema) from YANG modules",
 		Long: `Generate a Go package from YANG modules: typed structs for their data nodes with
 conversion from and to ncws data trees (pkg/genimpl's tables, read from the fields' tags), the compiled schema embedded (Schema()),
@@ -73,9 +74,27 @@ and it is not an existing directory) generates Go types only for the subtrees at
 nodes and their ancestors (which get only the fields leading to them); a later step may leave
 its module out when one child has that name; module names and prefixes both qualify. Identities,
 typedefs and leafref targets the subtrees use come along as the leaves' Go types; rpcs and
-notifications are kept when named or inside a subtree. The embedded schema stays whole, so a
-server still validates everything the subtrees' leafrefs, must and when reach; FromTree ignores
-data outside the subtrees. The type names are the same as without --path.
+notifications are kept when named or inside a subtree. The embedded schema stays whole (unless
+--prune-schema), so a server still validates everything the subtrees' leafrefs, must and when
+reach, and accepts data outside the subtrees too; FromTree ignores data outside them. The type
+names are the same as without --path.
+
+--prune-schema (with --path) embeds only the part of the schema the subtrees need instead of all
+of it: the subtrees and their ancestors; what their validation reads (list keys, the mandatory
+children of kept nodes, leafref targets, the nodes their must and when expressions and leafref
+paths can reach, identities with their bases and derived identities, typedefs); the protocol
+modules above; the rpcs and notifications --path keeps. A server built on the package validates
+the kept data exactly as with the whole schema, and refuses data outside the kept nodes as
+unknown (unknown-element or unknown-namespace): it cannot validate what it does not know. What
+it advertises stays true: every node left out of a module that stays implemented is declared
+"deviate not-supported" in a generated deviation module, ncws-prune-NAME, which the server
+implements, lists among each deviated module's deviations (hello, yang-library) and serves by
+get-schema beside the unchanged full texts of the modules (which, with it, compile to exactly
+the embedded schema; yanglint accepts them); a module of which nothing is kept becomes
+import-only when a kept module imports it, else it is left out with its text; feature lists are
+unchanged. It is off by default because it changes what an existing --path package's server
+accepts and advertises. Two pruned packages of the same modules cannot be served together
+(schema.Merge refuses different deviations of one module).
 
 --share-groupings gives the containers and lists built from one statement inside a grouping one
 Go type, named after the statement's place in the grouping
@@ -128,6 +147,7 @@ output cannot be generated or written, 2 usage error.`,
 	fl.StringVarP(&f.out, "output", "o", "", "write the package into `OUTDIR` (required)")
 	fl.StringVar(&f.pkg, "package", "", "Go package `NAME` of the output (required)")
 	fl.BoolVar(&f.compress, "compress-paths", false, "compress OpenConfig config/state paths")
+	fl.BoolVar(&f.prune, "prune-schema", false, "with --path: embed only the part of the schema the subtrees need; a server then refuses data outside it")
 	fl.BoolVar(&f.share, "share-groupings", false, "one Go type for the identical instances of a grouping's containers and lists, named after the grouping")
 	fl.StringVar(&f.split, "split", "", "write one Go package per YANG `module` (the only value)")
 	fl.StringVar(&f.imp, "import-path", "", "Go import `PATH` of OUTDIR, for --split (default: from the go.mod above OUTDIR)")
@@ -194,6 +214,9 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	f.paths = dirs
+	if f.prune && len(f.subtrees) == 0 {
+		return usage("--prune-schema needs --path /MODULE:NODE/...")
+	}
 	if f.ygot && len(f.subtrees) > 0 {
 		return usage("--path %s cannot be used with --ygot: ygot's generator has no subtree selection", f.subtrees[0])
 	}
@@ -233,7 +256,7 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		return fail(err)
 	}
 	out, err := gen.Generate(s, gen.Options{Package: f.pkg, Modules: mods, CompressPaths: f.compress,
-		Version: strings.TrimPrefix(Version, "v"), Paths: f.subtrees, ShareGroupings: f.share,
+		Version: strings.TrimPrefix(Version, "v"), Paths: f.subtrees, PruneSchema: f.prune, ShareGroupings: f.share,
 		Split: f.split, ImportPath: f.imp})
 	if err != nil {
 		return fail(fmt.Errorf("ncws gen: %w", err))

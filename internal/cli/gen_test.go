@@ -131,6 +131,43 @@ func TestGenWritesPackage(t *testing.T) {
 	}
 }
 
+// TestGenPruneSchema: --path with --prune-schema writes, beside the full texts of the modules
+// that stay and of the protocol modules, the generated deviation module ncws-prune-<package>
+// declaring not-supported what the subtree leaves out of a staying module (gen-ext's top-level
+// container; its augment of /base:system stays with the subtree). Without --prune-schema there
+// is no such module.
+func TestGenPruneSchema(t *testing.T) {
+	t.Parallel()
+	src := writeModules(t, map[string]string{"gen-base.yang": genBase, "gen-ext.yang": genExt})
+	for _, prune := range []bool{false, true} {
+		out := filepath.Join(t.TempDir(), "model")
+		args := []string{"gen", "-p", src, "--path", "/gen-base:system", "-o", out, "--package", "model"}
+		if prune {
+			args = append(args, "--prune-schema")
+		}
+		code, _, stderr := run(t, append(args, filepath.Join(src, "gen-base.yang"), filepath.Join(src, "gen-ext.yang"))...)
+		if code != ExitOK {
+			t.Fatalf("prune %v: exit %d, stderr %q; want 0", prune, code, stderr)
+		}
+		files := readDir(t, out)
+		for _, name := range []string{"gen_base_yang.go", "gen_ext_yang.go", "ietf_netconf_yang.go", "ietf_yang_library_yang.go"} {
+			if _, ok := files[name]; !ok {
+				t.Errorf("prune %v: no %s among %v", prune, name, fileNames(files))
+			}
+		}
+		_, hasDev := files["ncws_prune_model_yang.go"]
+		if hasDev != prune {
+			t.Errorf("prune %v: the deviation module's file written: %v", prune, hasDev)
+		}
+		if prune && !strings.Contains(files["schema.go"], `"ncws-prune-model":`) {
+			t.Errorf("schema.go does not embed the deviation module's text:\n%s", files["schema.go"])
+		}
+		if got := strings.Contains(files["schema.go"], "The schema is pruned"); got != prune {
+			t.Errorf("prune %v: Schema's comment tells of pruning: %v", prune, got)
+		}
+	}
+}
+
 // TestGenNamedModules: only the modules given as arguments get types; a named augmenting module
 // gets its own types and adds its augment to the augmented struct.
 func TestGenNamedModules(t *testing.T) {
@@ -286,6 +323,7 @@ func TestGenErrors(t *testing.T) {
 		{"not yang", []string{"-o", "x", "--package", "p", "data.xml"}, ExitUsage, []string{"data.xml: not a .yang file"}},
 		{"bad feature flag", []string{"-F", "nocolon", "-o", "x", "--package", "p", base}, ExitUsage, []string{"MODULE:FEATURE"}},
 		{"unknown flag", []string{"--nope", "-o", "x", "--package", "p", base}, ExitUsage, []string{"unknown flag: --nope"}},
+		{"prune without path", []string{"--prune-schema", "-o", "x", "--package", "p", base}, ExitUsage, []string{"--prune-schema needs --path"}},
 		{"features with ygot", []string{"--ygot", "-F", "gen-base:", "-o", "x", "--package", "p", base}, ExitUsage, []string{"-F cannot be used with --ygot"}},
 		{"broken import", []string{"-o", "x", "--package", "p", filepath.Join(src, "broken-import.yang")}, ExitInvalid,
 			[]string{"broken-import.yang:4: imported module no-such-module not found on the search path"}},
