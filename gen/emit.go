@@ -421,9 +421,9 @@ func (g *generator) structDoc(b *strings.Builder, st *structType) {
 	if sn.Presence != "" {
 		notes = append(notes, "Presence: "+sn.Presence)
 	}
-	if len(sn.Keys) > 0 {
+	if len(sn.Keys()) > 0 {
 		var ks []string
-		for _, k := range sn.Keys {
+		for _, k := range sn.Keys() {
 			ks = append(ks, k.Name)
 		}
 		notes = append(notes, "Keys: "+strings.Join(ks, " ")+".")
@@ -530,7 +530,7 @@ func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *fiel
 		return
 	}
 	var params, names []string
-	for _, k := range f.sn.Keys {
+	for _, k := range f.sn.Keys() {
 		kf := keyField(f.st, k)
 		p := "k" + kf.name
 		names = append(names, p)
@@ -555,10 +555,10 @@ func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *fiel
 // keyIndex returns, for field f of list entry struct st, its key number (from 1) when st's
 // list has keys that all have a Go type usable with == (the list helpers' Get and New), else 0.
 func keyIndex(st *structType, f *field) int {
-	if st.sn == nil || st.sn.Kind != schema.KindList || len(st.sn.Keys) == 0 || f.kind != fLeaf {
+	if st.sn == nil || st.sn.Kind != schema.KindList || len(st.sn.Keys()) == 0 || f.kind != fLeaf {
 		return 0
 	}
-	for _, k := range st.sn.Keys {
+	for _, k := range st.sn.Keys() {
 		kf := keyField(st, k)
 		if kf == nil {
 			return 0
@@ -568,7 +568,7 @@ func keyIndex(st *structType, f *field) int {
 			return 0
 		}
 	}
-	for i, k := range st.sn.Keys {
+	for i, k := range st.sn.Keys() {
 		if keyField(st, k) == f {
 			return i + 1
 		}

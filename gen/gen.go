@@ -746,7 +746,7 @@ func (g *generator) helpers(st *structType) {
 			continue
 		}
 		f.append = st.ns.claim("Append" + f.name)
-		if len(f.sn.Keys) > 0 && keysComparable(f) {
+		if len(f.sn.Keys()) > 0 && keysComparable(f) {
 			f.get = st.ns.claim("Get" + f.name)
 			f.new = st.ns.claim("New" + f.name)
 		}
@@ -755,7 +755,7 @@ func (g *generator) helpers(st *structType) {
 
 // keysComparable reports whether every key of list field f has a Go type usable with ==.
 func keysComparable(f *field) bool {
-	for _, k := range f.sn.Keys {
+	for _, k := range f.sn.Keys() {
 		kf := keyField(f.st, k)
 		if kf == nil {
 			return false

@@ -35,7 +35,7 @@ func (op *operation) keyParams() []keyParam {
 	var out []keyParam
 	used := map[string]bool{"ctx": true, "in": true, "ev": true, "eventTime": true}
 	for _, st := range op.lists {
-		for _, k := range st.sn.Keys {
+		for _, k := range st.sn.Keys() {
 			f := keyField(st, k)
 			name := "k" + f.name
 			for i := 2; used[name]; i++ {

@@ -178,7 +178,7 @@ func (p *pruner) mark() {
 // need adds what kept node n needs.
 func (p *pruner) need(n *schema.Node) {
 	p.add(n.Parent)
-	for _, k := range n.Keys {
+	for _, k := range n.Keys() {
 		p.add(k)
 	}
 	if n.Type != nil {
@@ -504,13 +504,15 @@ func (p *pruner) fill(o, c *schema.Node) error {
 		return nil, fmt.Errorf("gen: pruning the schema: %s of %s (%s) was left out", what, o.Path(), n.Path())
 	}
 	var err error
-	for _, k := range o.Keys {
+	var keys []*schema.Node
+	for _, k := range o.Keys() {
 		r, e := ref(k, "key")
 		if e != nil {
 			return e
 		}
-		c.Keys = append(c.Keys, r)
+		keys = append(keys, r)
 	}
+	c.SetKeys(keys)
 	for _, u := range o.Unique() {
 		cu := p.uniques[u]
 		if cu == nil {

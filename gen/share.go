@@ -190,8 +190,8 @@ func (g *generator) signature(b []byte, st *structType, class map[*structType]in
 	flag(sn.Config)
 	quote(sn.Presence)
 	num(g.textID(sn.Description))
-	num(len(sn.Keys))
-	for _, k := range sn.Keys {
+	num(len(sn.Keys()))
+	for _, k := range sn.Keys() {
 		quote(k.Name)
 	}
 	flag(sn.OrderedByUser)

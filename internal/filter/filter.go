@@ -255,7 +255,7 @@ func (f *Filter) candidates(g *group, p *data.Node) []*data.Node {
 	var b strings.Builder
 	for _, n := range g.cons {
 		b.Reset()
-		for i, k := range t.Keys {
+		for i, k := range t.Keys() {
 			if i > 0 {
 				b.WriteByte(0)
 			}
@@ -343,7 +343,7 @@ func sameValue(c *data.Node, v matchValue, text string) bool {
 func shell(n *data.Node) *data.Node {
 	c := &data.Node{Schema: n.Schema, Value: n.Value, Default: n.Default, Origin: n.Origin, Line: n.Line}
 	if n.Schema != nil && n.Schema.Kind == schema.KindList {
-		for _, k := range n.Schema.Keys {
+		for _, k := range n.Schema.Keys() {
 			if kn := n.Child(k); kn != nil {
 				c.InsertBefore(shell(kn), nil)
 			}

@@ -263,10 +263,10 @@ func coversKeys(n *fnode) bool {
 		return false
 	}
 	for _, t := range n.targets {
-		if t.Kind != schema.KindList || len(t.Keys) == 0 {
+		if t.Kind != schema.KindList || len(t.Keys()) == 0 {
 			return false
 		}
-		for _, k := range t.Keys {
+		for _, k := range t.Keys() {
 			if _, ok := keyMatch(n, k); !ok {
 				return false
 			}

@@ -370,9 +370,9 @@ func nodeFacts(n *schema.Node) string {
 	if n.Status != "" && n.Status != "current" {
 		add("status=%s", n.Status)
 	}
-	if len(n.Keys) > 0 {
+	if len(n.Keys()) > 0 {
 		var keys []string
-		for _, k := range n.Keys {
+		for _, k := range n.Keys() {
 			keys = append(keys, k.Name)
 		}
 		add("keys=%v", keys)

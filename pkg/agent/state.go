@@ -130,7 +130,7 @@ func isKey(s *schema.Node) bool {
 	if p == nil || p.Kind != schema.KindList {
 		return false
 	}
-	for _, k := range p.Keys {
+	for _, k := range p.Keys() {
 		if k == s {
 			return true
 		}
@@ -170,7 +170,7 @@ func mergeState(dst, n *data.Node) {
 	case schema.KindContainer:
 		have = dst.Child(n.Schema)
 	case schema.KindList:
-		if len(n.Schema.Keys) > 0 {
+		if len(n.Schema.Keys()) > 0 {
 			have = dst.Find(n.Schema, n.Key())
 		}
 	}

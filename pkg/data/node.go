@@ -258,7 +258,7 @@ func (n *Node) Key() string {
 	case schema.KindLeafList:
 		return n.Value.Str
 	case schema.KindList:
-		keys := n.Schema.Keys
+		keys := n.Schema.Keys()
 		if len(keys) == 1 {
 			if k := n.Child(keys[0]); k != nil {
 				return k.Value.Str
@@ -281,7 +281,7 @@ func (n *Node) Key() string {
 
 // keyed reports whether entries of s are indexed by key.
 func keyed(s *schema.Node) bool {
-	return s.Kind == schema.KindLeafList || (s.Kind == schema.KindList && len(s.Keys) > 0)
+	return s.Kind == schema.KindLeafList || (s.Kind == schema.KindList && len(s.Keys()) > 0)
 }
 
 // Find returns the entry of list or leaf-list s with the given key (see Key), nil if none.
@@ -324,7 +324,7 @@ func (n *Node) Insert(c *Node) (dup *Node) {
 func (n *Node) Add(c *Node) (dup *Node) {
 	s := c.Schema
 	switch {
-	case s.Kind == schema.KindLeafList && !s.Config, s.Kind == schema.KindList && len(s.Keys) == 0:
+	case s.Kind == schema.KindLeafList && !s.Config, s.Kind == schema.KindList && len(s.Keys()) == 0:
 		n.insert(c, nil, false)
 		return nil
 	case s.Kind == schema.KindList || s.Kind == schema.KindLeafList:
@@ -436,7 +436,7 @@ func (n *Node) appendPath(b *strings.Builder) {
 	b.WriteString(sn.Name)
 	switch n.Schema.Kind {
 	case schema.KindList:
-		for _, ks := range n.Schema.Keys {
+		for _, ks := range n.Schema.Keys() {
 			if k := n.Child(ks); k != nil {
 				b.WriteByte('[')
 				if ks.Module != n.Schema.Module {

@@ -27,7 +27,7 @@ func ntSchema() (*schema.Schema, map[string]*schema.Node) {
 	top.Children = append(top.Children, item)
 	id := leaf(item, "id", u32)
 	v := leaf(item, "v", str)
-	item.Keys = []*schema.Node{id}
+	item.SetKeys([]*schema.Node{id})
 	tag := &schema.Node{Decl: &schema.Decl{Name: "tag"}, Kind: schema.KindLeafList, Module: m, Parent: top, Type: str, Config: true}
 	top.Children = append(top.Children, tag)
 	z := leaf(top, "z", str)

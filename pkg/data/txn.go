@@ -107,7 +107,7 @@ func (l Loc) Path() string {
 		switch {
 		case st.Schema.Kind == schema.KindList:
 			vals := strings.Split(st.Key, "\x00")
-			for i, ks := range st.Schema.Keys {
+			for i, ks := range st.Schema.Keys() {
 				if i >= len(vals) {
 					break
 				}
@@ -702,7 +702,7 @@ func newAncestor(l Loc) *Node {
 	if st.Schema.Kind == schema.KindList {
 		vals := strings.Split(st.Key, "\x00")
 		var l []*Node
-		for i, ks := range st.Schema.Keys {
+		for i, ks := range st.Schema.Keys() {
 			if i < len(vals) {
 				l = append(l, &Node{Schema: ks, Parent: n, Value: Value{Type: ks.Type, Str: vals[i]}})
 			}
@@ -914,7 +914,7 @@ func Extract(root *Node, locs []Loc) *Node {
 				} else {
 					dn = &Node{Schema: sn.Schema, Value: sn.Value}
 					if sn.Schema.Kind == schema.KindList {
-						for _, ks := range sn.Schema.Keys {
+						for _, ks := range sn.Schema.Keys() {
 							if k := sn.Child(ks); k != nil {
 								dn.insert(k.Clone(), nil, false)
 							}

@@ -850,7 +850,7 @@ func (p *iidParser) nodePred(n *schema.Node, seen map[*schema.Node]bool, r Resol
 			return err
 		}
 		if n.Kind == schema.KindList {
-			for _, k := range n.Keys {
+			for _, k := range n.Keys() {
 				if k.Name == name && k.Module == mod {
 					target = k
 				}

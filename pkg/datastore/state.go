@@ -128,7 +128,7 @@ func merge(dst, src *data.Node) {
 		var d *data.Node
 		switch c.Schema.Kind {
 		case schema.KindList, schema.KindLeafList:
-			if len(c.Schema.Keys) > 0 || c.Schema.Kind == schema.KindLeafList && c.Schema.Config {
+			if len(c.Schema.Keys()) > 0 || c.Schema.Kind == schema.KindLeafList && c.Schema.Config {
 				d = dst.Find(c.Schema, c.Key())
 			}
 		case schema.KindContainer:

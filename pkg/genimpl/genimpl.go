@@ -369,7 +369,7 @@ func (b *Builder) Add(c *data.Node, err error) {
 		return
 	}
 	if c.Schema.Kind == schema.KindList {
-		for _, k := range c.Schema.Keys {
+		for _, k := range c.Schema.Keys() {
 			if c.Child(k) == nil {
 				b.err = MissingKey(c.Schema.Path(), k.Name)
 				return

@@ -56,7 +56,7 @@ func keysOf(n *data.Node) []data.Value {
 	}
 	var out []data.Value
 	for i := len(lists) - 1; i >= 0; i-- {
-		for _, k := range lists[i].Schema.Keys {
+		for _, k := range lists[i].Schema.Keys() {
 			if c := lists[i].Child(k); c != nil {
 				out = append(out, c.Value)
 			}
@@ -118,7 +118,7 @@ func placeAt(sch *schema.Schema, op *schema.Node, keys []string, n *data.Node) (
 	want := 0
 	for _, p := range path {
 		if p.Kind == schema.KindList {
-			want += len(p.Keys)
+			want += len(p.Keys())
 		}
 	}
 	if len(keys) != want {
@@ -134,7 +134,7 @@ func placeAt(sch *schema.Schema, op *schema.Node, keys []string, n *data.Node) (
 	for i := len(path) - 1; i >= 0; i-- {
 		sn := path[i]
 		e := data.New(sn)
-		for _, k := range sn.Keys {
+		for _, k := range sn.Keys() {
 			v, rerr := data.ParseValue(k.Type, keys[0], moduleResolver(k, resolve))
 			if rerr != nil {
 				return nil, fmt.Errorf("genimpl: %s: key %s %q: %s", op.Path(), k.Name, keys[0], rerr.Message)

@@ -116,7 +116,7 @@ func KeyTypes(op *schema.Node) []*schema.Type {
 	}
 	var out []*schema.Type
 	for i := len(lists) - 1; i >= 0; i-- {
-		for _, k := range lists[i].Keys {
+		for _, k := range lists[i].Keys() {
 			out = append(out, k.Type)
 		}
 	}

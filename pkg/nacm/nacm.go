@@ -294,7 +294,7 @@ func indexKeyed(sn *schema.Node, rules []*rule) *keyIndex {
 			}
 			step, kp = i, st.keys[0]
 		}
-		key := r.path.steps[step].sn.Keys[kp.index]
+		key := r.path.steps[step].sn.Keys()[kp.index]
 		up := len(dataChain(sn)) - 1 - step
 		if x == nil {
 			x = &keyIndex{up: up, key: key, first: map[string]*rule{}}
@@ -556,7 +556,7 @@ func (a *Access) Hidden(n *data.Node) bool {
 		return true
 	}
 	if sn.Kind == schema.KindList {
-		for _, k := range sn.Keys {
+		for _, k := range sn.Keys() {
 			if kn := n.Child(k); kn != nil && !a.readable(kn) {
 				return true
 			}
@@ -734,7 +734,7 @@ func (a *Access) checkNode(n *data.Node, op Op, loc data.Loc) *rpcerror.Error {
 // childLoc returns the location of c, a child of the node at loc.
 func childLoc(loc data.Loc, c *data.Node) data.Loc {
 	st := data.Step{Schema: c.Schema}
-	if k := c.Schema.Kind; k == schema.KindLeafList || (k == schema.KindList && len(c.Schema.Keys) > 0) {
+	if k := c.Schema.Kind; k == schema.KindLeafList || (k == schema.KindList && len(c.Schema.Keys()) > 0) {
 		st.Key = c.Key()
 	}
 	return append(loc[:len(loc):len(loc)], st)
@@ -821,7 +821,7 @@ func (a *Access) ReadablePath(p string) bool {
 		switch {
 		case st.sn.Kind == schema.KindLeafList && len(st.keys) == 1:
 			loc[i].Key = st.keys[0].value
-		case st.sn.Kind == schema.KindList && len(st.keys) == len(st.sn.Keys):
+		case st.sn.Kind == schema.KindList && len(st.keys) == len(st.sn.Keys()):
 			vals := make([]string, len(st.keys))
 			for _, k := range st.keys {
 				vals[k.index] = k.value

@@ -135,7 +135,7 @@ func (p *path) keysMatch(loc data.Loc) bool {
 			continue
 		}
 		parts := []string{key}
-		if len(st.sn.Keys) > 1 {
+		if len(st.sn.Keys()) > 1 {
 			parts = strings.Split(key, "\x00")
 		}
 		for _, kp := range st.keys {
@@ -287,7 +287,7 @@ func compilePred(sch *schema.Schema, sn *schema.Node, pred string) (keyPred, err
 	if _, local, ok := strings.Cut(lhs, ":"); ok {
 		lhs = local
 	}
-	for i, k := range sn.Keys {
+	for i, k := range sn.Keys() {
 		if k.Name == lhs {
 			v, err := parse(k)
 			return keyPred{index: i, value: v}, err

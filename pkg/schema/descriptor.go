@@ -596,7 +596,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	set(nfReference, n.Reference() != "")
 	set(nfStatus, n.Status != "current")
 	set(nfPresence, n.Presence != "")
-	set(nfKeys, len(n.Keys) > 0)
+	set(nfKeys, len(n.Keys()) > 0)
 	set(nfUnique, len(n.Unique()) > 0)
 	set(nfMin, n.MinElements() != 0)
 	set(nfMax, n.MaxElements() != 0)
@@ -626,8 +626,8 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		b = e.str(b, n.Presence)
 	}
 	if bits&nfKeys != 0 {
-		b = binary.AppendUvarint(b, uint64(len(n.Keys)))
-		for _, k := range n.Keys {
+		b = binary.AppendUvarint(b, uint64(len(n.Keys())))
+		for _, k := range n.Keys() {
 			b = e.nodeRef(b, k)
 		}
 	}
@@ -1250,12 +1250,13 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		n.Presence = d.str()
 	}
 	if bits&nfKeys != 0 {
-		n.Keys = d.nodePtrs.take(d.count(1))
-		for i := range n.Keys {
-			if n.Keys[i] = d.node(); n.Keys[i] == nil && d.err == nil {
+		keys := d.nodePtrs.take(d.count(1))
+		for i := range keys {
+			if keys[i] = d.node(); keys[i] == nil && d.err == nil {
 				d.fail("nil key")
 			}
 		}
+		n.SetKeys(keys)
 	}
 	if bits&nfUnique != 0 {
 		n.SetUnique(make([]*Unique, d.count(1)))

@@ -432,7 +432,7 @@ func (m *merger) sameNode(r, b *Node, bi int) {
 
 func keyNames(n *Node) string {
 	var out []string
-	for _, k := range n.Keys {
+	for _, k := range n.Keys() {
 		if k != nil {
 			out = append(out, k.Name)
 		}
@@ -510,7 +510,7 @@ func (m *merger) fillNode(r *Node) {
 	r.SetReference(s.Reference())
 	r.SetMinElements(s.MinElements())
 	r.SetMaxElements(s.MaxElements())
-	r.Keys = m.nodeList(s.Keys, in)
+	r.SetKeys(m.nodeList(s.Keys(), in))
 	r.SetUnique(nil)
 	for _, u := range s.Unique() {
 		r.SetUnique(append(r.Unique(), m.unique(u, in)))

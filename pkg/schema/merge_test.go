@@ -189,8 +189,8 @@ func TestMerge(t *testing.T) {
 	if got := s.FindNode("/o:reset/input/port").Type.Target; got != id {
 		t.Errorf("reset's leafref target is %p, want the result's %s", got, id.Path())
 	}
-	if len(port.Keys) != 1 || port.Keys[0] != id {
-		t.Errorf("port's keys are %v, want the result's id", port.Keys)
+	if len(port.Keys()) != 1 || port.Keys()[0] != id {
+		t.Errorf("port's keys are %v, want the result's id", port.Keys())
 	}
 	if len(port.Unique()) != 1 || port.Unique()[0].Leaves[0] != s.FindNode("/b:sys/port/label") {
 		t.Errorf("port's unique leaf is not the result's label")

@@ -44,7 +44,7 @@ func (b *builder) entry(parent *data.Node, name string, keys ...string) *data.No
 		return data.New(nil)
 	}
 	n := data.New(sn)
-	for i, k := range sn.Keys {
+	for i, k := range sn.Keys() {
 		if i < len(keys) {
 			b.leafNode(n, k, keys[i])
 		}

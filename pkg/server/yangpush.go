@@ -601,7 +601,7 @@ func locate(root, n *data.Node) *data.Node {
 func sameInstance(c, a *data.Node) bool {
 	switch a.Schema.Kind {
 	case schema.KindList:
-		for _, k := range a.Schema.Keys {
+		for _, k := range a.Schema.Keys() {
 			ck, ak := c.Child(k), a.Child(k)
 			if ck == nil || ak == nil || ck.Value.Str != ak.Value.Str {
 				return false
@@ -634,7 +634,7 @@ func restconfPath(n *data.Node) string {
 		b.WriteString(a.Schema.Name)
 		switch a.Schema.Kind {
 		case schema.KindList:
-			for j, k := range a.Schema.Keys {
+			for j, k := range a.Schema.Keys() {
 				if j == 0 {
 					b.WriteByte('=')
 				} else {

@@ -284,7 +284,7 @@ func isValueNode(n *data.Node) bool {
 // leaf-list entry, same keys (or value); a keyless list's entries pair by position.
 func counterpart(p, n *data.Node) *data.Node {
 	switch {
-	case n.Schema.Kind == schema.KindLeafList || (n.Schema.Kind == schema.KindList && len(n.Schema.Keys) > 0):
+	case n.Schema.Kind == schema.KindLeafList || (n.Schema.Kind == schema.KindList && len(n.Schema.Keys()) > 0):
 		return p.Find(n.Schema, n.Key())
 	case n.Schema.Kind == schema.KindList:
 		i := 0

@@ -188,7 +188,7 @@ func locsBounded(locs []data.Loc) bool {
 		}
 		for _, st := range l {
 			s := st.Schema
-			if s == nil || s.Kind == schema.KindList && len(s.Keys) == 0 ||
+			if s == nil || s.Kind == schema.KindList && len(s.Keys()) == 0 ||
 				s.Kind == schema.KindLeafList && !s.Config {
 				return false
 			}
@@ -664,7 +664,7 @@ func (r *run) checkGroupAt(p *data.Node, s *schema.Node, changed []*data.Node) {
 			Message: fmt.Sprintf("too many %q entries: %d, at most %d allowed", s.Name, len(group),
 				s.MaxElements())})
 	}
-	if (s.Kind == schema.KindList && len(s.Keys) > 0) || (s.Kind == schema.KindLeafList && s.Config) {
+	if (s.Kind == schema.KindList && len(s.Keys()) > 0) || (s.Kind == schema.KindLeafList && s.Config) {
 		for _, e := range changed {
 			if e == nil || e.Parent != p {
 				continue

@@ -313,9 +313,9 @@ func (ed *editor) edit() bool {
 	case op == 0: // delete
 		ed.log = append(ed.log, "delete "+n.Path())
 		ed.tx.Remove(n)
-	case op == 1 && s.Kind == schema.KindList && len(s.Keys) > 0: // clone an entry, new key
+	case op == 1 && s.Kind == schema.KindList && len(s.Keys()) > 0: // clone an entry, new key
 		c := n.Clone()
-		for _, k := range s.Keys {
+		for _, k := range s.Keys() {
 			kn := c.Child(k)
 			if kn == nil {
 				return false

@@ -166,7 +166,7 @@ func findTarget(anchor *data.Node, steps []*schema.Node, val string) (ok, done b
 	switch {
 	case last.Kind == schema.KindLeafList && last.Config:
 		holder = last
-	case n >= 2 && steps[n-2].Kind == schema.KindList && len(steps[n-2].Keys) == 1 && steps[n-2].Keys[0] == last:
+	case n >= 2 && steps[n-2].Kind == schema.KindList && len(steps[n-2].Keys()) == 1 && steps[n-2].Keys()[0] == last:
 		holder = steps[n-2]
 	default:
 		return false, false

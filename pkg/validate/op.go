@@ -122,7 +122,7 @@ func (v *Validator) opReads(op, io *schema.Node) *opInfo {
 	path := map[*schema.Node]bool{}
 	for p := op.DataParent(); p != nil; p = p.DataParent() {
 		path[p] = true
-		for _, k := range p.Keys {
+		for _, k := range p.Keys() {
 			path[k] = true
 		}
 	}
@@ -281,7 +281,7 @@ func graft(doc, target *data.Node) (parent, created *data.Node) {
 		}
 		if next == nil {
 			next = data.New(src.Schema)
-			for _, ks := range src.Schema.Keys {
+			for _, ks := range src.Schema.Keys() {
 				if k := src.Child(ks); k != nil {
 					next.InsertBefore(data.NewLeaf(ks, k.Value), nil)
 				}

@@ -125,7 +125,7 @@ func build(name string, nodes ...*schema.Node) *schema.Schema {
 	resolve = func(n *schema.Node) {
 		if ks, ok := keysOf[n]; ok && ks != "" {
 			for _, k := range strings.Fields(ks) {
-				n.Keys = append(n.Keys, n.Child(m, k))
+				n.SetKeys(append(n.Keys(), n.Child(m, k)))
 			}
 		}
 		for _, u := range n.Unique() {

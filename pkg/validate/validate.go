@@ -193,7 +193,7 @@ func (r *run) insert(d, c *data.Node) bool {
 			return false
 		}
 	} else {
-		if s := c.Schema; (s.Kind == schema.KindLeafList || s.Kind == schema.KindList && len(s.Keys) > 0) &&
+		if s := c.Schema; (s.Kind == schema.KindLeafList || s.Kind == schema.KindList && len(s.Keys()) > 0) &&
 			d.Find(s, c.Key()) != nil {
 			return false
 		}
@@ -771,7 +771,7 @@ func (r *run) checkGroup(d *data.Node, in *nodeInfo, group []*data.Node, noItems
 			uerrs = r.unique(li, group)
 		}
 	}
-	keyed := (s.Kind == schema.KindList && len(s.Keys) > 0) || (s.Kind == schema.KindLeafList && s.Config)
+	keyed := (s.Kind == schema.KindList && len(s.Keys()) > 0) || (s.Kind == schema.KindLeafList && s.Config)
 	if keyed && d.DistinctKeys(s) {
 		keyed = false // no duplicate to look for
 	}
@@ -890,7 +890,7 @@ func (r *run) checkNode(n *data.Node, lookup, noItems bool) {
 	case schema.KindLeaf, schema.KindLeafList:
 		r.checkRef(n)
 	case schema.KindList:
-		for _, k := range s.Keys {
+		for _, k := range s.Keys() {
 			if n.Child(k) == nil {
 				// The entry is where the key is missing (yanglint points there too);
 				// bad-element names the key.

@@ -159,7 +159,7 @@ func (e *exporter) node(n *schema.Node) *nodeDoc {
 		n.Kind == schema.KindOutput || n.Kind == schema.KindAction {
 		d.State = false // config does not apply
 	}
-	for _, k := range n.Keys {
+	for _, k := range n.Keys() {
 		d.Keys = append(d.Keys, k.Name)
 	}
 	if n.Type != nil {

@@ -20,7 +20,8 @@ func Example() {
 	name := &schema.Node{Decl: &schema.Decl{Name: "name"}, Kind: schema.KindLeaf, Module: m, Parent: list, Type: str}
 	mtu := &schema.Node{Decl: &schema.Decl{Name: "mtu"}, Kind: schema.KindLeaf, Module: m, Parent: list, Type: u16}
 	primary := &schema.Node{Decl: &schema.Decl{Name: "primary"}, Kind: schema.KindLeaf, Module: m, Parent: ifs, Type: str}
-	list.Children, list.Keys = []*schema.Node{name, mtu}, []*schema.Node{name}
+	list.Children = []*schema.Node{name, mtu}
+	list.SetKeys([]*schema.Node{name})
 	ifs.Children = []*schema.Node{list, primary}
 	m.Data = []*schema.Node{ifs}
 	s := &schema.Schema{Modules: []*schema.Module{m}}

@@ -71,7 +71,7 @@ func newFixture(tb testing.TB) *fixture {
 	node(top, schema.KindLeaf, "a", t, str)
 	item := node(top, schema.KindList, "item", t, nil)
 	id := node(item, schema.KindLeaf, "id", t, u32)
-	item.Keys = []*schema.Node{id}
+	item.SetKeys([]*schema.Node{id})
 	node(item, schema.KindLeaf, "v", t, str)
 	node(item, schema.KindLeaf, "n", t, i32)
 	sub := node(item, schema.KindContainer, "sub", t, nil)

@@ -45,8 +45,8 @@ func keyedLookup(c *evalCtx, s *step, x xnode, top *schema.Node, buf []xnode) ([
 				break
 			}
 		}
-	case l.Kind == schema.KindList && len(l.Keys) > 0:
-		for _, k := range l.Keys {
+	case l.Kind == schema.KindList && len(l.Keys()) > 0:
+		for _, k := range l.Keys() {
 			var found *keyEq
 			for i := range s.lookup.eqs {
 				e := &s.lookup.eqs[i]

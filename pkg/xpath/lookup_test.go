@@ -43,11 +43,11 @@ func newBigTree(tb testing.TB, n int) *bigTree {
 	b.k1 = mk(b.l, schema.KindLeaf, "k1", str)
 	b.k2 = mk(b.l, schema.KindLeaf, "k2", u8)
 	b.val = mk(b.l, schema.KindLeaf, "val", str)
-	b.l.Keys = []*schema.Node{b.k1, b.k2}
+	b.l.SetKeys([]*schema.Node{b.k1, b.k2})
 	b.big = mk(b.c, schema.KindList, "big", nil)
 	b.name = mk(b.big, schema.KindLeaf, "name", str)
 	b.mtu = mk(b.big, schema.KindLeaf, "mtu", u32)
-	b.big.Keys = []*schema.Node{b.name}
+	b.big.SetKeys([]*schema.Node{b.name})
 	m.Data = []*schema.Node{b.c}
 	s := &schema.Schema{Modules: []*schema.Module{m}}
 	s.Finalize()

@@ -398,9 +398,9 @@ func findByPreds(n *data.Node, sn *schema.Node, preds []iiPred) (*data.Node, boo
 	switch {
 	case sn.Kind == schema.KindLeafList && len(preds) == 1 && preds[0].self:
 		return n.Find(sn, preds[0].value), true
-	case sn.Kind == schema.KindList && len(sn.Keys) > 0 && len(preds) == len(sn.Keys):
-		vals := make([]string, len(sn.Keys))
-		for i, k := range sn.Keys {
+	case sn.Kind == schema.KindList && len(sn.Keys()) > 0 && len(preds) == len(sn.Keys()):
+		vals := make([]string, len(sn.Keys()))
+		for i, k := range sn.Keys() {
 			found := false
 			for _, p := range preds {
 				if !p.self && p.pos == 0 && p.name == k.Name && k.Module != nil && p.mod == k.Module.Name {

@@ -333,7 +333,7 @@ func (d *decoder) member(parent *data.Node, sn *schema.Node, mod *schema.Module,
 				return err
 			}
 			missing := false
-			for _, k := range sn.Keys {
+			for _, k := range sn.Keys() {
 				if n.Child(k) == nil {
 					missing = true
 					if !d.badKeys[keyOf{n, k}] {

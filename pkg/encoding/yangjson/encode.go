@@ -131,9 +131,9 @@ func (e *encoder) one(n *data.Node, depth int) {
 	default:
 		e.b = append(e.b, '{')
 		cs := n.Children()
-		if sn.Kind == schema.KindList && len(sn.Keys) > 0 {
+		if sn.Kind == schema.KindList && len(sn.Keys()) > 0 {
 			ordered := make([]*data.Node, 0, len(cs))
-			for _, k := range sn.Keys {
+			for _, k := range sn.Keys() {
 				if c := n.Child(k); c != nil {
 					ordered = append(ordered, c)
 				}

@@ -586,7 +586,7 @@ func openPath(n *data.Node) string {
 	}
 	var b strings.Builder
 	b.WriteString(childPath(p.Parent, p.Schema))
-	for _, ks := range p.Schema.Keys {
+	for _, ks := range p.Schema.Keys() {
 		k := p.Child(ks)
 		if k == nil || k == n {
 			continue
@@ -1326,7 +1326,7 @@ func (d *decoder) finish(f *frame) {
 			break
 		}
 		missing := false
-		for _, k := range sn.Keys {
+		for _, k := range sn.Keys() {
 			if n.Child(k) == nil {
 				missing = true
 				if !d.badKeys[keyOf{n, k}] {
@@ -1371,7 +1371,7 @@ func (d *decoder) checkKeyOrder(n *data.Node) {
 	if p == nil || p.Schema == nil || p.Schema.Kind != schema.KindList {
 		return
 	}
-	keys := p.Schema.Keys
+	keys := p.Schema.Keys()
 	i := 0
 	for i < len(keys) && keys[i] != n.Schema {
 		i++

@@ -356,8 +356,8 @@ func (e *encoder) node(n *data.Node, parentMod *schema.Module, depth int) {
 		}
 		e.b = append(e.b, '>')
 		cs := n.Children()
-		if sn.Kind == schema.KindList && len(sn.Keys) > 0 {
-			for _, k := range sn.Keys {
+		if sn.Kind == schema.KindList && len(sn.Keys()) > 0 {
+			for _, k := range sn.Keys() {
 				if c := n.Child(k); c != nil {
 					e.node(c, sn.Module, depth+1)
 				}

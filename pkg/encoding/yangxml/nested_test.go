@@ -133,7 +133,7 @@ func TestOperationEncodeDecode(t *testing.T) {
 	in.Insert(data.NewLeaf(delay, v))
 	top := data.New(s.Top(m, "sys"))
 	e := data.New(port)
-	for i, k := range port.Keys {
+	for i, k := range port.Keys() {
 		kv, _ := data.ParseValue(k.Type, []string{"a", "1"}[i], nil)
 		e.Insert(data.NewLeaf(k, kv))
 	}

@@ -60,7 +60,7 @@ type loader struct {
 	// nodeSlab and infoSlab hold the next free Nodes and nodeInfos: they are allocated in
 	// chunks, so that the nodes fill spans of their own rather than sharing them with the
 	// statements and working state freed at the end of the load (which left the heap of the
-	// Junos set a third empty), and a Node takes its 104 bytes, not a 112-byte size class.
+	// Junos set a third empty), and a Node takes its 88 bytes, not a 96-byte size class.
 	nodeSlab   []schema.Node
 	nodeChunks [][]schema.Node
 	infoChunks [][]nodeInfo

@@ -36,7 +36,7 @@ func TestOpenConfigAll(t *testing.T) {
 		t.Errorf("%d modules implemented, want at least %d", impl, len(files))
 	}
 	ni := lookup(s, "/openconfig-network-instance:network-instances/network-instance")
-	if ni == nil || len(ni.Keys) != 1 || ni.Keys[0].Name != "name" {
+	if ni == nil || len(ni.Keys()) != 1 || ni.Keys()[0].Name != "name" {
 		t.Errorf("network-instance list = %+v", ni)
 	}
 }

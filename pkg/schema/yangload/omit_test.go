@@ -91,7 +91,7 @@ func TestOmitOrigins(t *testing.T) {
 				t.Errorf("OmitOrigins: %s has Grouping %q", y.Path(), y.Grouping)
 			}
 			if x.Path() != y.Path() || x.Kind != y.Kind || x.Config != y.Config ||
-				x.Description != y.Description || x.Loc != y.Loc || len(x.Keys) != len(y.Keys) {
+				x.Description != y.Description || x.Loc != y.Loc || len(x.Keys()) != len(y.Keys()) {
 				t.Errorf("%s differs with OmitOrigins", x.Path())
 			}
 			if (x.Type == nil) != (y.Type == nil) || x.Type != nil && (x.Type.Base != y.Type.Base ||

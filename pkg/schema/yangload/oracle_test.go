@@ -153,9 +153,9 @@ func treeDetail(n *schema.Node) string {
 	rest := ""
 	switch n.Kind {
 	case schema.KindList:
-		if len(n.Keys) > 0 {
+		if len(n.Keys()) > 0 {
 			var ks []string
-			for _, k := range n.Keys {
+			for _, k := range n.Keys() {
 				ks = append(ks, k.Name)
 			}
 			rest = "[" + strings.Join(ks, " ") + "]"

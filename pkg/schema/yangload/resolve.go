@@ -151,7 +151,7 @@ func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
 }
 
 func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
-	n.Keys = nil
+	n.SetKeys(nil)
 	keySt := inf.keySt()
 	if keySt == nil || keySt.Argument == "" {
 		if n.Config && !inOp && inf.statement != nil {
@@ -160,6 +160,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 		return
 	}
 	seen := map[string]bool{}
+	var keys []*schema.Node
 	for _, k := range strings.Fields(keySt.Argument) {
 		_, name := splitPrefix(k)
 		if seen[name] {
@@ -184,8 +185,9 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 		if lf := l.infoOf(leaf); lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
 			l.errf(lf.more.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
 		}
-		n.Keys = append(n.Keys, leaf)
+		keys = append(keys, leaf)
 	}
+	n.SetKeys(keys)
 }
 
 func (l *loader) resolveUnique(n *schema.Node, s *yang.Statement, u *unit) {

@@ -115,7 +115,7 @@ type fact struct {
 }
 
 func exists(n *schema.Node) any  { return n != nil }
-func keys(n *schema.Node) any    { return names(n.Keys) }
+func keys(n *schema.Node) any    { return names(n.Keys()) }
 func dflt(n *schema.Node) any    { return n.Default }
 func config(n *schema.Node) any  { return n.Config }
 func kind(n *schema.Node) any    { return n.Kind.String() }
@@ -201,7 +201,7 @@ var setFacts = map[string][]fact{
 	"ietf-nacm": {
 		{"/ietf-netconf-acm:nacm/enable-nacm", dflt, []string{"true"}},
 		{"/ietf-netconf-acm:nacm/write-default", dflt, []string{"deny"}},
-		{"/ietf-netconf-acm:nacm/rule-list", func(n *schema.Node) any { return []any{names(n.Keys), n.OrderedByUser} }, []any{[]string{"name"}, true}},
+		{"/ietf-netconf-acm:nacm/rule-list", func(n *schema.Node) any { return []any{names(n.Keys()), n.OrderedByUser} }, []any{[]string{"name"}, true}},
 		{"/ietf-netconf-acm:nacm", func(n *schema.Node) any { return n.Extensions() }, []string{"nacm:default-deny-all"}},
 	},
 	"oc-if": {

@@ -303,7 +303,7 @@ func fresh(e *enode) *data.Node {
 	n.Value = e.n.Value
 	n.Value.Str = strings.Clone(n.Value.Str)
 	if e.n.Schema.Kind == schema.KindList {
-		for _, ks := range e.n.Schema.Keys {
+		for _, ks := range e.n.Schema.Keys() {
 			if k := e.n.Child(ks); k != nil {
 				kn := data.New(ks)
 				kn.Value = k.Value
@@ -508,7 +508,7 @@ func describeKey(s *schema.Node, key string) string {
 	}
 	vals := strings.Split(key, "\x00")
 	var b strings.Builder
-	for i, ks := range s.Keys {
+	for i, ks := range s.Keys() {
 		if i < len(vals) {
 			fmt.Fprintf(&b, "[%s=%q]", ks.Name, vals[i])
 		}

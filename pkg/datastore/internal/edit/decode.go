@@ -460,8 +460,8 @@ func (d *decoder) noteCase(seen *[]choiceCase, k *data.Node) {
 // instance-identifier, section 9.13, such as [ex:name='eth0'][ex:unit='1']) for list s and returns
 // the entry's key as data.Node.Key gives it, or an error message.
 func parseKeyPredicates(s *schema.Node, v string, r data.Resolver) (string, string) {
-	vals := make([]string, len(s.Keys))
-	set := make([]bool, len(s.Keys))
+	vals := make([]string, len(s.Keys()))
+	set := make([]bool, len(s.Keys()))
 	p := v
 	skip := func() { p = strings.TrimLeft(p, " \t\n\r") }
 	skip()
@@ -516,7 +516,7 @@ func parseKeyPredicates(s *schema.Node, v string, r data.Resolver) (string, stri
 			name = name[c+1:]
 		}
 		ki := -1
-		for i, ks := range s.Keys {
+		for i, ks := range s.Keys() {
 			if ks.Name == name && ks.Module == mod {
 				ki = i
 			}
@@ -527,7 +527,7 @@ func parseKeyPredicates(s *schema.Node, v string, r data.Resolver) (string, stri
 		if set[ki] {
 			return "", fmt.Sprintf("key %q given twice", name)
 		}
-		pv, err := data.ParseValue(s.Keys[ki].Type, val, r)
+		pv, err := data.ParseValue(s.Keys()[ki].Type, val, r)
 		if err != nil {
 			return "", fmt.Sprintf("key %q: %s", name, err.Message)
 		}
@@ -535,7 +535,7 @@ func parseKeyPredicates(s *schema.Node, v string, r data.Resolver) (string, stri
 	}
 	for i, ok := range set {
 		if !ok {
-			return "", fmt.Sprintf("key %q missing", s.Keys[i].Name)
+			return "", fmt.Sprintf("key %q missing", s.Keys()[i].Name)
 		}
 	}
 	return strings.Join(vals, "\x00"), ""
