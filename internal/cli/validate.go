@@ -103,9 +103,11 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 	// The modules ncws serves (ietf-inet-types, ietf-yang-types, ietf-datastores,
 	// ietf-yang-library ... the files of package yang, which ncws gen also finds) are built in:
 	// used when no search path holds a module imported, as yanglint's own are. Validation reads
-	// no grouping origin nor type location: equal types are shared instead.
+	// no grouping origin nor type location (equal types are shared instead), no description and
+	// serves no module text (on SR OS nokia-conf descriptions and texts were a fifth of the
+	// compiled schema).
 	opts := yangload.Options{SearchPaths: f.paths, Files: yangFiles, ImportsImplemented: f.implemented,
-		Builtin: yang.FS, Warn: warnTo(stderr), OmitOrigins: true}
+		Builtin: yang.FS, Warn: warnTo(stderr), OmitOrigins: true, OmitDocs: true, OmitSources: true}
 	if len(f.features) > 0 {
 		opts.Features = map[string][]string{}
 		for _, fs := range f.features {

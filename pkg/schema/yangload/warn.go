@@ -52,7 +52,7 @@ func (l *loader) flushWarnings() {
 
 // warnEscapes warns of the invalid escapes of a module or submodule text of yang-version v.
 func (l *loader) warnEscapes(src *source, v string) {
-	for _, e := range badEscapes(src.text) {
+	for _, e := range src.escapes {
 		if v == "1.1" {
 			l.warnAt(src.file, e.line, sprintf("backslash followed by %q in a double-quoted string: "+
 				"RFC 7950 section 6.1.3 forbids it (yanglint refuses the module); kept as the two characters", e.c))

@@ -1,0 +1,153 @@
+package yangload
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
+)
+
+var omitModules = map[string]string{
+	"o.yang": `module o {
+  yang-version 1.1;
+  namespace "urn:o";
+  prefix o;
+  include osub;
+  organization "org";
+  contact "someone";
+  description "the module";
+  reference "RFC 0";
+  feature f { description "a feature"; }
+  identity base { description "an identity"; }
+  container c {
+    description "a container";
+    reference "section 1";
+    leaf x { type string; default "d"; units "s"; description "a leaf"; }
+  }
+}
+`,
+	"osub.yang": `submodule osub {
+  yang-version 1.1;
+  belongs-to o { prefix o; }
+  leaf y { type string { pattern "\d+"; } description "in the submodule"; }
+}
+`,
+}
+
+// TestOmitDocs: with OmitDocs every description and reference of the schema is "" and with
+// OmitSources no module text is kept, while the rest of the schema (names, defaults, units,
+// patterns) and the warnings (here of an escape in a submodule) are those of a full load.
+func TestOmitDocs(t *testing.T) {
+	dir := writeModules(t, omitModules)
+	load := func(omit bool) (*schema.Schema, []string) {
+		var warns []string
+		s, err := Load(Options{SearchPaths: []string{dir}, Files: []string{filepath.Join(dir, "o.yang")}, OmitDocs: omit, OmitSources: omit,
+			Warn: func(e *Error) { warns = append(warns, e.Error()) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, warns
+	}
+	docs := func(s *schema.Schema) []string {
+		var out []string
+		for _, m := range s.Modules {
+			out = append(out, m.Description)
+			for _, f := range m.Features {
+				out = append(out, f.Description)
+			}
+			for _, id := range m.Identities {
+				out = append(out, id.Description)
+			}
+		}
+		for _, p := range []string{"/o:c", "/o:c/x", "/o:y"} {
+			n := s.FindNode(p)
+			out = append(out, n.Description, n.Reference())
+		}
+		return out
+	}
+	full, fullWarns := load(false)
+	if p := full.FindNode("/o:y").Type.Patterns; len(p) != 1 || p[0].Expr != `\d+` {
+		t.Errorf("/o:y patterns %v, want one, \\d+", p)
+	}
+	lean, leanWarns := load(true)
+	want := []string{"the module", "a feature", "an identity", "a container", "section 1", "a leaf", "", "in the submodule", ""}
+	if d := cmp.Diff(want, docs(full)); d != "" {
+		t.Errorf("full load: documentation mismatch (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(make([]string, len(want)), docs(lean)); d != "" {
+		t.Errorf("OmitDocs: documentation mismatch (-want +got):\n%s", d)
+	}
+	if src := full.Modules[0].Source; !strings.HasPrefix(src, "module o {") {
+		t.Errorf("full load: Source = %.20q, want the module's text", src)
+	}
+	if src := lean.Modules[0].Source; src != "" {
+		t.Errorf("OmitSources: Source = %.20q, want empty", src)
+	}
+	if len(fullWarns) != 1 || !strings.Contains(fullWarns[0], "osub.yang:4: backslash followed by 'd'") {
+		t.Errorf("full load: warnings %q, want the escape of osub.yang line 4", fullWarns)
+	}
+	if d := cmp.Diff(fullWarns, leanWarns); d != "" {
+		t.Errorf("OmitDocs: warnings mismatch (-full +lean):\n%s", d)
+	}
+	for _, p := range []string{"/o:c/x", "/o:y"} {
+		f, l := full.FindNode(p), lean.FindNode(p)
+		if f.Name != l.Name || !cmp.Equal(f.Default, l.Default) || f.Units != l.Units || f.Loc != l.Loc ||
+			len(f.Type.Patterns) != len(l.Type.Patterns) {
+			t.Errorf("%s differs between the full and the OmitDocs load", p)
+		}
+	}
+}
+
+// TestParseFreesText: no statement string of a parsed file points into the file's text (which
+// would keep all of it alive as long as the schema keeps one name), and repeated arguments are
+// one string.
+func TestParseFreesText(t *testing.T) {
+	text := omitModules["o.yang"]
+	p := parseText("o.yang", text, parseMode{omitSources: true})
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	if p.text != "" {
+		t.Errorf("text kept with omitSources")
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	hi := lo + uintptr(len(text))
+	inText := func(s string) bool {
+		a := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return s != "" && a >= lo && a < hi
+	}
+	args := map[string]*byte{}
+	n := 0
+	var walk func(s *yang.Statement)
+	walk = func(s *yang.Statement) {
+		n++
+		if inText(s.Keyword) || inText(s.Argument) {
+			t.Errorf("%s %q: points into the text", s.Keyword, s.Argument)
+		}
+		if s.Argument != "" {
+			if q, ok := args[s.Argument]; ok && q != unsafe.StringData(s.Argument) {
+				t.Errorf("argument %q: two copies", s.Argument)
+			}
+			args[s.Argument] = unsafe.StringData(s.Argument)
+		}
+		for _, c := range s.SubStatements() {
+			walk(c)
+		}
+	}
+	for _, s := range p.stmts {
+		walk(s)
+	}
+	if n < 20 {
+		t.Fatalf("%d statements: the parse lost some", n)
+	}
+	if p := parseText("o.yang", text, parseMode{}); !strings.HasPrefix(p.text, "module o") {
+		t.Errorf("a module's text is not kept without omitSources")
+	}
+	if p := parseText("osub.yang", omitModules["osub.yang"], parseMode{}); p.text != "" {
+		t.Errorf("a submodule's text is kept")
+	}
+}
