@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // topStmts lists the top-level statements with keyword kw of every unit of m.
@@ -22,7 +21,7 @@ func topStmts(m *module, kw string) []unitStmt {
 
 type unitStmt struct {
 	u *unit
-	s *yang.Statement
+	s *stmt
 }
 
 // implementTargets makes the modules that implemented modules augment or deviate implemented
@@ -120,7 +119,7 @@ func (l *loader) applyDeviations() {
 	}
 }
 
-func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
+func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
 	defer func() { t.Decl = l.decl(t.Decl) }()
 	inf := l.infoOf(t)
@@ -194,7 +193,7 @@ func (l *loader) deviate(t *schema.Node, d *yang.Statement, u *unit) {
 				m := inf.m()
 				m.unique = append(m.unique, s)
 				if m.uniqueU == nil {
-					m.uniqueU = map[*yang.Statement]*unit{}
+					m.uniqueU = map[*stmt]*unit{}
 				}
 				m.uniqueU[s] = u
 			case "delete":

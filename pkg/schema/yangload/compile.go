@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // loader holds the state of one Load.
@@ -31,11 +30,11 @@ type loader struct {
 
 	// Per-node facts the tree passes need.
 	disabled     map[*schema.Node]bool
-	typeCache    map[*yang.Statement]*schema.Type
-	typeBusy     map[*yang.Statement]bool
-	scopes       map[*yang.Statement]*scope
-	usesBusy     map[*yang.Statement]bool
-	checkedGroup map[*yang.Statement]bool
+	typeCache    map[*stmt]*schema.Type
+	typeBusy     map[*stmt]bool
+	scopes       map[*stmt]*scope
+	usesBusy     map[*stmt]bool
+	checkedGroup map[*stmt]bool
 	patterns     map[string]*patternResult
 	bySM         map[*schema.Module]*module
 	needImpl     map[*module]bool
@@ -43,9 +42,9 @@ type loader struct {
 
 	warns  []*Error
 	warned map[Error]bool
-	locs   map[*yang.Statement]string
+	locs   map[*stmt]string
 	// leafTypes shares the types without leafref of leaf and leaf-list type statements.
-	leafTypes map[*yang.Statement]*schema.Type
+	leafTypes map[*stmt]*schema.Type
 	// types interns those types by value when Options.OmitOrigins is set (internType).
 	types map[typeKey][]*schema.Type
 	// origins interns the Grouping strings (origin less its last name, name): every instance
@@ -77,7 +76,7 @@ type patternResult struct {
 // nodes are lists, and a nodeMore each was 10 MB at the load's peak).
 type nodeInfo struct {
 	unit      *unit // the text the node was defined in
-	statement *yang.Statement
+	statement *stmt
 	more      *nodeMore
 	config    int8 // explicit config: 0 none, 1 true, -1 false
 	hasDflt   bool // leaf or leaf-list has a default statement
@@ -85,10 +84,10 @@ type nodeInfo struct {
 
 // nodeMore is the part of a nodeInfo few nodes need.
 type nodeMore struct {
-	configSt *yang.Statement
-	unique   []*yang.Statement
-	uniqueU  map[*yang.Statement]*unit
-	dfltSt   *yang.Statement // choice default case
+	configSt *stmt
+	unique   []*stmt
+	uniqueU  map[*stmt]*unit
+	dfltSt   *stmt // choice default case
 }
 
 // m returns inf.more, made when missing.
@@ -100,11 +99,11 @@ func (inf *nodeInfo) m() *nodeMore {
 }
 
 // keySt returns the list's key statement (the last, as the build kept it), nil if none.
-func (inf *nodeInfo) keySt() *yang.Statement {
+func (inf *nodeInfo) keySt() *stmt {
 	if inf.statement == nil || inf.statement.Keyword != "list" {
 		return nil
 	}
-	var k *yang.Statement
+	var k *stmt
 	for _, s := range inf.statement.SubStatements() {
 		if s.Keyword == "key" {
 			k = s
@@ -122,7 +121,7 @@ func (inf *nodeInfo) dflt() string {
 }
 
 // unique returns the list's unique statements.
-func (inf *nodeInfo) unique() []*yang.Statement {
+func (inf *nodeInfo) unique() []*stmt {
 	if inf.more == nil {
 		return nil
 	}
@@ -160,20 +159,20 @@ type scope struct {
 
 // def is a typedef or grouping with where it was written.
 type def struct {
-	st    *yang.Statement
+	st    *stmt
 	u     *unit
 	scope *scope // the scope the definition itself sits in
 }
 
 type feature struct {
-	st    *yang.Statement
+	st    *stmt
 	u     *unit
 	f     *schema.Feature
 	state int8 // 0 unknown, 1 evaluating, 2 done
 }
 
 type identity struct {
-	st  *yang.Statement
+	st  *stmt
 	u   *unit
 	id  *schema.Identity
 	on  bool
@@ -188,11 +187,11 @@ func newLoader(opts Options) *loader {
 		bySrc:        map[*source]*module{},
 		subUnits:     map[*source]*unit{},
 		disabled:     map[*schema.Node]bool{},
-		typeCache:    map[*yang.Statement]*schema.Type{},
-		typeBusy:     map[*yang.Statement]bool{},
-		scopes:       map[*yang.Statement]*scope{},
-		usesBusy:     map[*yang.Statement]bool{},
-		checkedGroup: map[*yang.Statement]bool{},
+		typeCache:    map[*stmt]*schema.Type{},
+		typeBusy:     map[*stmt]bool{},
+		scopes:       map[*stmt]*scope{},
+		usesBusy:     map[*stmt]bool{},
+		checkedGroup: map[*stmt]bool{},
 		lrBusy:       map[*schema.Type]bool{},
 		patterns:     map[string]*patternResult{},
 	}
@@ -200,10 +199,10 @@ func newLoader(opts Options) *loader {
 	return l
 }
 
-func (l *loader) errf(st *yang.Statement, format string, args ...any) {
+func (l *loader) errf(st *stmt, format string, args ...any) {
 	file, line := "", 0
 	if st != nil {
-		file, line = parseLoc(st.Location())
+		file, line = st.pos()
 	}
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
@@ -314,20 +313,20 @@ func (l *loader) origin(grp, name string) string {
 	return s
 }
 
-func (l *loader) loc(st *yang.Statement) string {
+func (l *loader) loc(st *stmt) string {
 	if s, ok := l.locs[st]; ok {
 		return s
 	}
-	f, n := parseLoc(st.Location())
+	f, n := st.pos()
 	s := f + ":" + strconv.Itoa(n)
 	if l.locs == nil {
-		l.locs = map[*yang.Statement]string{}
+		l.locs = map[*stmt]string{}
 	}
 	l.locs[st] = s
 	return s
 }
 
-func sub(st *yang.Statement, kw string) *yang.Statement {
+func sub(st *stmt, kw string) *stmt {
 	for _, s := range st.SubStatements() {
 		if s.Keyword == kw {
 			return s
@@ -336,7 +335,7 @@ func sub(st *yang.Statement, kw string) *yang.Statement {
 	return nil
 }
 
-func subArg(st *yang.Statement, kw string) string {
+func subArg(st *stmt, kw string) string {
 	if s := sub(st, kw); s != nil {
 		return s.Argument
 	}
@@ -621,7 +620,7 @@ func (l *loader) collectDefs(m *module) {
 	}
 }
 
-func (l *loader) addDef(sc *scope, s *yang.Statement, u *unit) {
+func (l *loader) addDef(sc *scope, s *stmt, u *unit) {
 	var tab map[string]*def
 	switch s.Keyword {
 	case "typedef":
@@ -644,7 +643,7 @@ func (l *loader) addDef(sc *scope, s *yang.Statement, u *unit) {
 
 // bodyScope returns the scope for the substatements of st: a new one if st defines typedefs or
 // groupings, else the parent.
-func (l *loader) bodyScope(st *yang.Statement, parent *scope, u *unit) *scope {
+func (l *loader) bodyScope(st *stmt, parent *scope, u *unit) *scope {
 	if sc, ok := l.scopes[st]; ok && sc.parent == parent {
 		return sc
 	}

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // checkFeatureOptions reports Options.Features entries naming unknown modules.
@@ -78,7 +77,7 @@ func (l *loader) featureEnabled(f *feature) bool {
 }
 
 // ifFeatures evaluates every if-feature substatement of st (written in unit u).
-func (l *loader) ifFeatures(st *yang.Statement, u *unit) bool {
+func (l *loader) ifFeatures(st *stmt, u *unit) bool {
 	ok := true
 	for _, s := range st.SubStatements() {
 		if s.Keyword == "if-feature" {
@@ -92,7 +91,7 @@ func (l *loader) ifFeatures(st *yang.Statement, u *unit) bool {
 
 // evalIfFeature evaluates an if-feature expression (RFC 7950 section 7.20.2):
 // expr = term *("or" term); term = factor *("and" factor); factor = "not" factor / "(" expr ")" / name.
-func (l *loader) evalIfFeature(st *yang.Statement, u *unit) bool {
+func (l *loader) evalIfFeature(st *stmt, u *unit) bool {
 	toks := tokenizeIfFeature(st.Argument)
 	p := &ifParser{l: l, st: st, u: u, toks: toks}
 	v := p.expr()
@@ -132,7 +131,7 @@ func tokenizeIfFeature(s string) []string {
 
 type ifParser struct {
 	l     *loader
-	st    *yang.Statement
+	st    *stmt
 	u     *unit
 	toks  []string
 	pos   int

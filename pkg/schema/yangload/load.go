@@ -116,7 +116,7 @@ type parsed struct {
 	// text is the file's text, kept for a module (its Module.Source) unless the parse mode
 	// omits sources; "" for a submodule: the statements do not refer to it (compact).
 	text    string
-	stmts   []*yang.Statement
+	stmts   []*stmt
 	escapes []escapeAt // the text's invalid escapes, for warnEscapes
 	readErr bool       // err is the file's, not the parser's
 	err     error
@@ -173,60 +173,17 @@ func parseText(path, text string, mode parseMode) (p *parsed) {
 			p.stmts, p.err = nil, fmt.Errorf("%s:1:1: parser failure: %v", path, r)
 		}
 	}()
-	p.stmts, p.err = yang.Parse(text, path)
-	if p.err != nil {
+	stmts, err := yang.Parse(text, path)
+	if err != nil {
+		p.err = err
 		return p
 	}
 	p.escapes = badEscapes(text)
-	compact(p.stmts, mode.omitDocs)
+	p.stmts = convert(path, stmts, mode.omitDocs)
 	if !mode.omitSources && len(p.stmts) == 1 && p.stmts[0].Keyword == "module" {
 		p.text = text
 	}
 	return p
-}
-
-// docKeywords are the statements whose arguments are documentation only.
-var docKeywords = map[string]bool{"description": true, "reference": true, "contact": true, "organization": true}
-
-// compact gives the statements strings of their own, so that the text they were parsed from (a
-// statement's argument is a substring of it) is freed after the parse, not kept whole by the
-// names and values the compiled schema takes from it: most of a YANG text is indentation and
-// keywords (SR OS 26.3: 31 MB of text, 3.7 MB of arguments other than documentation, 0.6 MB of
-// them distinct), and without this 12 MB of nokia-conf's text stayed live after the load.
-// Repeated strings (names, types, keywords) are shared within the file. With omitDocs the
-// documentation arguments are dropped instead (the statements stay: a misplaced description is
-// still an error).
-func compact(stmts []*yang.Statement, omitDocs bool) {
-	seen := map[string]string{}
-	intern := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		if len(s) > 64 {
-			return strings.Clone(s)
-		}
-		if c, ok := seen[s]; ok {
-			return c
-		}
-		c := strings.Clone(s)
-		seen[c] = c
-		return c
-	}
-	var walk func(s *yang.Statement)
-	walk = func(s *yang.Statement) {
-		s.Keyword = intern(s.Keyword)
-		if omitDocs && docKeywords[s.Keyword] {
-			s.Argument = ""
-		} else {
-			s.Argument = intern(s.Argument)
-		}
-		for _, c := range s.SubStatements() {
-			walk(c)
-		}
-	}
-	for _, s := range stmts {
-		walk(s)
-	}
 }
 
 var parseErrLine = regexp.MustCompile(`^(.*?):(\d+):(\d+):\s*(.*)$`)
@@ -293,13 +250,13 @@ func (l *loader) indexPaths() {
 type source struct {
 	name, file, text string // text: "" unless kept for Module.Source (parsed.text)
 	escapes          []escapeAt
-	stmt             *yang.Statement
+	stmt             *stmt
 	sub              bool
 	revision         string // newest revision statement
 	explicit         bool   // given in Options.Files
 }
 
-func revisionOf(st *yang.Statement) string {
+func revisionOf(st *stmt) string {
 	rev := ""
 	for _, s := range st.SubStatements() {
 		if s.Keyword == "revision" && s.Argument > rev {
@@ -345,9 +302,9 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 	if len(p.stmts) != 1 || (p.stmts[0].Keyword != "module" && p.stmts[0].Keyword != "submodule") {
 		line := 1
 		if len(p.stmts) > 0 {
-			_, line = parseLoc(p.stmts[0].Location())
+			_, line = p.stmts[0].pos()
 			if len(p.stmts) > 1 && (p.stmts[0].Keyword == "module" || p.stmts[0].Keyword == "submodule") {
-				_, line = parseLoc(p.stmts[1].Location())
+				_, line = p.stmts[1].pos()
 			}
 		}
 		l.errs = append(l.errs, &Error{File: path, Line: line, Msg: "expected exactly one module or submodule statement"})

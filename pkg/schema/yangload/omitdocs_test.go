@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 var omitModules = map[string]string{
@@ -122,8 +121,8 @@ func TestParseFreesText(t *testing.T) {
 	}
 	args := map[string]*byte{}
 	n := 0
-	var walk func(s *yang.Statement)
-	walk = func(s *yang.Statement) {
+	var walk func(s *stmt)
+	walk = func(s *stmt) {
 		n++
 		if inText(s.Keyword) || inText(s.Argument) {
 			t.Errorf("%s %q: points into the text", s.Keyword, s.Argument)
@@ -149,5 +148,48 @@ func TestParseFreesText(t *testing.T) {
 	}
 	if p := parseText("osub.yang", omitModules["osub.yang"], parseMode{}); p.text != "" {
 		t.Errorf("a submodule's text is kept")
+	}
+}
+
+// TestOmitDocsMisplaced: a description where RFC 7950 allows none is still reported with
+// OmitDocs (it is kept there), at the same line, and one where it is allowed is dropped from
+// the statements.
+func TestOmitDocsMisplaced(t *testing.T) {
+	dir := writeModules(t, map[string]string{"m.yang": `module m {
+  namespace "urn:m";
+  prefix m;
+  leaf x { type string; description "allowed"; }
+  deviation /x {
+    deviate add {
+      default "a";
+      description "misplaced";
+    }
+  }
+}
+`})
+	var errs [2]string
+	for i, omit := range []bool{false, true} {
+		_, err := Load(Options{Files: []string{filepath.Join(dir, "m.yang")}, OmitDocs: omit})
+		if err == nil {
+			t.Fatalf("OmitDocs %v: no error for a description in deviate", omit)
+		}
+		errs[i] = err.Error()
+	}
+	if !strings.Contains(errs[0], "m.yang:8: unexpected statement description in deviate") {
+		t.Errorf("error %q, want the description in deviate at line 8", errs[0])
+	}
+	if errs[0] != errs[1] {
+		t.Errorf("OmitDocs changes the errors:\n%s\nwant\n%s", errs[1], errs[0])
+	}
+	p := parseText("m.yang", "module m { leaf x { type string; description \"d\"; reference \"r\"; } }", parseMode{omitDocs: true})
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	leaf := p.stmts[0].SubStatements()[0]
+	if got := len(leaf.SubStatements()); got != 1 || leaf.SubStatements()[0].Keyword != "type" {
+		t.Errorf("leaf x keeps %d statements with OmitDocs, want only its type", got)
+	}
+	if file, line := leaf.pos(); file != "m.yang" || line != 1 {
+		t.Errorf("leaf x at %s:%d, want m.yang:1", file, line)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // resolveTrees runs the passes that need the complete tree: removal of disabled nodes, config
@@ -190,7 +189,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 	n.SetKeys(keys)
 }
 
-func (l *loader) resolveUnique(n *schema.Node, s *yang.Statement, u *unit) {
+func (l *loader) resolveUnique(n *schema.Node, s *stmt, u *unit) {
 	un := &schema.Unique{Loc: l.loc(s)}
 	for _, p := range strings.Fields(s.Argument) {
 		cur := n

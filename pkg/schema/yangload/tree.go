@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // ctx is where statements are being compiled: the text (unit) they come from, their lexical
@@ -72,7 +71,7 @@ func attach(parent *schema.Node, m *schema.Module, n *schema.Node) {
 
 // buildStmts compiles the data-definition statements (and uses) of stmts under parent and
 // returns the nodes created at this level.
-func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*yang.Statement, c *ctx) []*schema.Node {
+func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*stmt, c *ctx) []*schema.Node {
 	var created []*schema.Node
 	for _, s := range stmts {
 		switch s.Keyword {
@@ -118,7 +117,7 @@ func isOp(k schema.Kind) bool {
 }
 
 // buildNode compiles one data-definition statement.
-func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Statement, c *ctx) *schema.Node {
+func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *ctx) *schema.Node {
 	kind := nodeKinds[s.Keyword]
 	name := s.Argument
 	if kind == schema.KindInput || kind == schema.KindOutput {
@@ -266,7 +265,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *yang.Stat
 				l.errf(ss, "%s is not allowed in %s", ss.Keyword, kind)
 				continue
 			}
-			l.buildStmts(n, top, []*yang.Statement{ss}, cc)
+			l.buildStmts(n, top, []*stmt{ss}, cc)
 		case "if-feature", "typedef", "grouping":
 		default:
 			if strings.Contains(ss.Keyword, ":") {
@@ -329,8 +328,8 @@ func childAllowed(parent schema.Kind, kw string) bool {
 	return kw != "case" && kw != "input" && kw != "output"
 }
 
-func extension(s *yang.Statement) string {
-	if s.HasArgument {
+func extension(s *stmt) string {
+	if s.hasArg {
 		return s.Keyword + " " + s.Argument
 	}
 	return s.Keyword
@@ -342,7 +341,7 @@ func extension(s *yang.Statement) string {
 // nothing changes it once resolved: a type statement means the same wherever its grouping is used
 // (its names resolve where it is written). A leafref's target and path module depend on where the
 // leaf is, so a type holding one is resolved for each node.
-func (l *loader) leafType(st *yang.Statement, u *unit, sc *scope) *schema.Type {
+func (l *loader) leafType(st *stmt, u *unit, sc *scope) *schema.Type {
 	if t, ok := l.leafTypes[st]; ok {
 		return t
 	}
@@ -352,7 +351,7 @@ func (l *loader) leafType(st *yang.Statement, u *unit, sc *scope) *schema.Type {
 			t = l.internType(t)
 		}
 		if l.leafTypes == nil {
-			l.leafTypes = map[*yang.Statement]*schema.Type{}
+			l.leafTypes = map[*stmt]*schema.Type{}
 		}
 		l.leafTypes[st] = t
 	}
@@ -433,17 +432,17 @@ func setPathModule(t *schema.Type, ns *schema.Module) {
 	}
 }
 
-func (l *loader) must(s *yang.Statement, u *unit, ns *schema.Module) *schema.Must {
+func (l *loader) must(s *stmt, u *unit, ns *schema.Module) *schema.Must {
 	return &schema.Must{Expr: s.Argument, ErrorMessage: subArg(s, "error-message"),
 		ErrorAppTag: subArg(s, "error-app-tag"), Prefixes: u.prefixes, Module: ns, Loc: l.loc(s)}
 }
 
-func (l *loader) when(s *yang.Statement, u *unit, ns *schema.Module, origin string) *schema.When {
+func (l *loader) when(s *stmt, u *unit, ns *schema.Module, origin string) *schema.When {
 	return &schema.When{Expr: s.Argument, Prefixes: u.prefixes, Module: ns, Self: origin == "node",
 		Origin: origin, Loc: l.loc(s)}
 }
 
-func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {
+func (l *loader) setConfig(n *schema.Node, s *stmt) {
 	inf := l.infoOf(n)
 	switch s.Argument {
 	case "true":
@@ -457,7 +456,7 @@ func (l *loader) setConfig(n *schema.Node, s *yang.Statement) {
 	inf.m().configSt = s
 }
 
-func (l *loader) setMandatory(n *schema.Node, s *yang.Statement) {
+func (l *loader) setMandatory(n *schema.Node, s *stmt) {
 	switch n.Kind {
 	case schema.KindLeaf, schema.KindChoice, schema.KindAnydata, schema.KindAnyxml:
 	default:
@@ -474,7 +473,7 @@ func (l *loader) setMandatory(n *schema.Node, s *yang.Statement) {
 	}
 }
 
-func (l *loader) setMinMax(n *schema.Node, s *yang.Statement) {
+func (l *loader) setMinMax(n *schema.Node, s *stmt) {
 	if n.Kind != schema.KindList && n.Kind != schema.KindLeafList {
 		l.errf(s, "%s is only allowed in list and leaf-list", s.Keyword)
 		return
@@ -495,7 +494,7 @@ func (l *loader) setMinMax(n *schema.Node, s *yang.Statement) {
 	}
 }
 
-func (l *loader) setOrderedBy(n *schema.Node, s *yang.Statement) {
+func (l *loader) setOrderedBy(n *schema.Node, s *stmt) {
 	if n.Kind != schema.KindList && n.Kind != schema.KindLeafList {
 		l.errf(s, "ordered-by is only allowed in list and leaf-list")
 		return
@@ -511,7 +510,7 @@ func (l *loader) setOrderedBy(n *schema.Node, s *yang.Statement) {
 }
 
 // expandUses instantiates a grouping under parent, then applies the uses' refines and augments.
-func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *yang.Statement, c *ctx) []*schema.Node {
+func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c *ctx) []*schema.Node {
 	d := l.lookupDef(s.Argument, c.sc, c.u, true)
 	if d == nil {
 		if pfx, _ := splitPrefix(s.Argument); c.u.moduleOf(pfx) == nil {
@@ -600,7 +599,7 @@ func stepMatch(n *schema.Node, pfx, name string, u *unit, relative bool) bool {
 }
 
 // findDescendant resolves a descendant schema node identifier among the nodes a uses created.
-func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *yang.Statement) *schema.Node {
+func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *stmt) *schema.Node {
 	steps := strings.Split(strings.TrimSpace(path), "/")
 	cands := roots
 	var cur *schema.Node
@@ -627,7 +626,7 @@ func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *y
 }
 
 // findAbsolute resolves an absolute schema node identifier (augment and deviation targets).
-func (l *loader) findAbsolute(path string, u *unit, s *yang.Statement) (*schema.Node, bool) {
+func (l *loader) findAbsolute(path string, u *unit, s *stmt) (*schema.Node, bool) {
 	p := strings.TrimSpace(path)
 	if !strings.HasPrefix(p, "/") {
 		l.errf(s, "%s target %s must be an absolute path", s.Keyword, path)
@@ -662,7 +661,7 @@ func (l *loader) findAbsolute(path string, u *unit, s *yang.Statement) (*schema.
 }
 
 // refine applies a refine statement to its target (RFC 7950 7.13.2).
-func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
+func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
 	defer func() { t.Decl = l.decl(t.Decl) }()
 	inf := l.infoOf(t)
@@ -718,7 +717,7 @@ func (l *loader) refine(t *schema.Node, s *yang.Statement, c *ctx) {
 }
 
 // augmentInto adds an augment's nodes to target (RFC 7950 7.17).
-func (l *loader) augmentInto(target *schema.Node, s *yang.Statement, u *unit, sc *scope, ns *schema.Module, off bool) {
+func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, ns *schema.Module, off bool) {
 	switch target.Kind {
 	case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase, schema.KindInput,
 		schema.KindOutput, schema.KindNotification, schema.KindAction:
@@ -743,7 +742,7 @@ func (l *loader) augmentInto(target *schema.Node, s *yang.Statement, u *unit, sc
 				l.errf(ss, "%s is not allowed in augment of a %s", ss.Keyword, target.Kind)
 				continue
 			}
-			l.buildStmts(target, nil, []*yang.Statement{ss}, ac)
+			l.buildStmts(target, nil, []*stmt{ss}, ac)
 		default:
 			if !strings.Contains(ss.Keyword, ":") {
 				l.errf(ss, "unexpected statement %s in augment", ss.Keyword)

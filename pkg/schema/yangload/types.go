@@ -8,12 +8,11 @@ import (
 	"sync"
 
 	"github.com/ncws/ncws/pkg/schema"
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // resolveType resolves a type statement written in unit u with lexical scope sc into a fresh
 // Type the caller may modify (its Union members are fresh too). Nil after an error.
-func (l *loader) resolveType(st *yang.Statement, u *unit, sc *scope) *schema.Type {
+func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 	name := st.Argument
 	pfx, local := splitPrefix(name)
 	var t *schema.Type
@@ -99,7 +98,7 @@ func (l *loader) typedefType(d *def) *schema.Type {
 
 // restrict applies the restrictions of type statement st to t (a copy of parent, or a fresh
 // built-in type when parent is nil).
-func (l *loader) restrict(t, parent *schema.Type, st *yang.Statement, u *unit, sc *scope) bool {
+func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) bool {
 	ok := true
 	subs := st.SubStatements()
 	// fraction-digits first: a decimal64 range depends on it.
@@ -400,7 +399,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *yang.Statement, u *unit, s
 	return true
 }
 
-func restriction(s *yang.Statement) schema.Restriction {
+func restriction(s *stmt) schema.Restriction {
 	return schema.Restriction{ErrorMessage: subArg(s, "error-message"), ErrorAppTag: subArg(s, "error-app-tag")}
 }
 

@@ -2,8 +2,6 @@ package yangload
 
 import (
 	"sort"
-
-	"github.com/openconfig/goyang/pkg/yang"
 )
 
 // Warnings: constructs yanglint refuses (for a reason the RFCs give) that ncws accepts, because
@@ -12,8 +10,8 @@ import (
 
 // warnf records a warning at statement st (once per location and message: a grouping used
 // several times warns once).
-func (l *loader) warnf(st *yang.Statement, format string, args ...any) {
-	file, line := parseLoc(st.Location())
+func (l *loader) warnf(st *stmt, format string, args ...any) {
+	file, line := st.pos()
 	l.warnAt(file, line, sprintf(format, args...))
 }
 
