@@ -92,8 +92,14 @@
 // (grouping interfaces-group of junos-qfx-conf-interfaces, container interfaces, list
 // interface-set: JunosQfxConfInterfaces_InterfacesGroup_Interfaces_InterfaceSet). Its doc
 // comment and error messages name the grouping path; Changes gives it for every path it stands
-// for. A struct holding an action or notification is never shared. Off by default, since it
-// renames the types of grouping nodes (golden case testdata/share).
+// for. A struct holding an action or notification is never shared, nor a statement with one
+// unchanged instance. Each instance keeps the name its struct has without sharing as a type
+// alias of the shared type (type X_Peers_Left_Address = X_Endpoint_Address), declared after
+// it: write code against these path names, which stay when a release renames a grouping, uses
+// it once more or changes an instance (TestStableNamesShared); the grouping-based names may
+// go. A type shared by more than 1,000 instances (Junos's apply-advanced lists, repeated in
+// nearly every container: their aliases would be 29 MB of Go) has no aliases. Off by default,
+// since it makes the types of grouping nodes aliases (golden case testdata/share).
 //
 // Options.Split "module" (ncws gen --split module) writes one Go package per module instead of
 // one package, for sets the Go compiler cannot build as one in reasonable memory; the file

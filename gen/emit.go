@@ -516,6 +516,7 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 			g.writeListHelpers(b, st, f)
 		}
 	}
+	writeAliases(b, st)
 }
 
 func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *field) {

@@ -46,11 +46,12 @@ type Options struct {
 	// built on the package accepts.
 	PruneSchema bool
 	// ShareGroupings gives the containers and lists built from one statement inside a grouping
-	// one Go type, named after the statement's place in the grouping, when every instance of it
-	// has the same content (see share.go); an instance changed where it is used (refine,
-	// augment, deviation) keeps its own path-named type. Off by default: it renames the types of
-	// grouping nodes. For vendor model sets whose groupings are used in thousands of places
-	// (Junos) it divides the output many times.
+	// one Go type, named after the statement's place in the grouping, when two or more
+	// instances of it have the same content (see share.go); an instance changed where it is
+	// used (refine, augment, deviation) keeps its own path-named type. Every instance's path
+	// name is declared as an alias of the shared type (up to 1,000 instances), so code using
+	// path names compiles with or without it and across releases. For vendor model sets whose
+	// groupings are used in thousands of places (Junos) it divides the output many times.
 	ShareGroupings bool
 	// Split "module" writes one Go package per YANG module instead of one package (see
 	// split.go): file names then have directories, ImportPath is required. "" is one package.
@@ -167,6 +168,9 @@ type structType struct {
 	// sn is the first of them.
 	origin    string
 	instances []*schema.Node
+	// aliases are the path names of the instances (rule 3 of naming.go), declared as aliases
+	// of the shared type; nil past maxPathAliases instances.
+	aliases []string
 }
 
 type field struct {

@@ -45,7 +45,13 @@ import (
 //     name (IetfInterfaces_InterfaceType_IanaIfType_EthernetCsmacd).
 //     - under Options.ShareGroupings, a type shared by the instances of a grouping's node:
 //     M(grouping's module) '_' G(grouping) then '_' and each data node inside it
-//     (JunosQfxConfInterfaces_InterfacesGroup_Interfaces), see share.go.
+//     (JunosQfxConfInterfaces_InterfacesGroup_Interfaces), see share.go. Each instance keeps
+//     its path name above, declared as an alias of the shared type (type
+//     IetfX_A_Address = IetfX_Endpoint_Address), so the path names are the names to write code
+//     against: they stay when a release renames the grouping, uses it once more, or changes an
+//     instance (which then gets its struct back under the same name). A type shared by more
+//     than 1,000 instances (Junos's apply-advanced list apply-macro, repeated in nearly every
+//     container) declares no aliases: its grouping name is its only name.
 //     - per module with operations: M(module) followed by Server, UnimplementedServer ...
 //     (NcwsExampleServer, RegisterNcwsExampleServer); the document root is Root.
 //  4. Fields: a struct's fields are its data children by steps 1-2 (NTP, Interface). A child of
@@ -66,7 +72,9 @@ import (
 //
 // The same schema and options give the same names, and a node's name depends only on its path:
 // the names of the nodes of one module set stay when modules are added (the golden case
-// "stable" generates a set with and without an extra module and compares).
+// "stable" generates a set with and without an extra module and compares; under
+// ShareGroupings TestStableNamesShared compiles code written against one set's path names
+// against the next set's package and a later release's).
 //
 // --ygot output (package ygotgen) keeps ygot's own names.
 

@@ -30,6 +30,15 @@ import (
 //   - a struct whose subtree holds an action or notification is never shared (their names
 //     follow their parent struct's).
 //
+// A statement with one unchanged instance is not shared (it would save nothing): it keeps its
+// path-named struct.
+//
+// Every instance keeps its path name (rule 3 of naming.go: the name of its struct without
+// sharing) as a type alias of the shared type, declared after it, so code written against path
+// names compiles whichever instances share a type: when a vendor release renames the
+// grouping, uses it once more, or changes one instance (which then gets its own struct, under
+// that same name). A type with more than maxPathAliases instances declares none (see there).
+//
 // The shared type is named after the statement's place in its grouping, never after where
 // the grouping is used, so adding a module that uses the grouping elsewhere renames nothing:
 // M(grouping's module) '_' G(grouping name), then '_' G(name) for each data node from the
@@ -114,6 +123,12 @@ func (g *generator) share() {
 		}
 		gr.members = append(gr.members, st)
 	}
+	// One instance saves nothing: it keeps its path-named struct.
+	for _, gr := range groups {
+		if len(gr.members) < 2 {
+			gr.ok = false
+		}
+	}
 	// A struct is shared only if every struct below it is.
 	shared := func(st *structType) bool {
 		k, ok := keyOf[st]
@@ -141,6 +156,12 @@ func (g *generator) share() {
 			continue
 		}
 		rep := gr.members[0]
+		if len(gr.members) <= maxPathAliases {
+			rep.aliases = make([]string, len(gr.members))
+			for i, m := range gr.members {
+				rep.aliases[i] = m.name // its path name, claimed in build
+			}
+		}
 		rep.name = g.names.claim(sharedName(rep.sn))
 		rep.origin = rep.sn.Grouping
 		for _, m := range gr.members {
@@ -293,6 +314,14 @@ func (st *structType) nodeWhere(sn *schema.Node) string {
 
 // sharedDoc is the first paragraph of the doc comment of a type shared by grouping instances.
 func sharedDoc(st *structType, what string) string {
+	mod, rest, _ := strings.Cut(st.origin, ":")
+	grp, inside, _ := strings.Cut(rest, "/")
+	head := fmt.Sprintf("%s is %s %s of grouping %s:%s (%s), one type for its %d identical instances",
+		st.name, what, inside, mod, grp, configWord(st.sn), len(st.instances))
+	if len(st.aliases) > 0 {
+		// The aliases below name every instance; the first path shows where they are.
+		return fmt.Sprintf("%s (%s and %d more): each instance's path name is an alias of it, below.", head, st.instances[0].Path(), len(st.instances)-1)
+	}
 	const show = 4
 	var ps []string
 	for i, sn := range st.instances {
@@ -302,10 +331,31 @@ func sharedDoc(st *structType, what string) string {
 		}
 		ps = append(ps, sn.Path())
 	}
-	mod, rest, _ := strings.Cut(st.origin, ":")
-	grp, inside, _ := strings.Cut(rest, "/")
-	return fmt.Sprintf("%s is %s %s of grouping %s:%s (%s), one type for its %d identical instances: %s.",
-		st.name, what, inside, mod, grp, configWord(st.sn), len(st.instances), strings.Join(ps, ", "))
+	return fmt.Sprintf("%s: %s.", head, strings.Join(ps, ", "))
+}
+
+// maxPathAliases is the most instances a shared type declares path aliases for. Past it the
+// type is a utility grouping's node repeated all over the tree (Junos's apply-advanced list
+// apply-macro and its list data: 28,004 instances each in junos-qfx-conf-logical-systems), whose
+// one name, after its grouping, is the name to use. For Junos QFX conf (--share-groupings) the
+// aliases of every instance are 248k declarations, 51.6 MB of Go on top of the package's 123:
+// past the 150 MB the issue allows. Up to 1,000 instances they are 109k declarations, 22.7 MB,
+// and the types left without aliases are the apply-advanced lists of the 9 largest modules.
+const maxPathAliases = 1000
+
+// writeAliases writes, after shared struct st, the path name of each of its instances as an
+// alias of it (rule 3 of naming.go): code written against the names of the structs without
+// ShareGroupings compiles whichever instances share a type, and when a vendor release
+// renames the grouping or stops sharing an instance.
+func writeAliases(b *strings.Builder, st *structType) {
+	if len(st.aliases) == 0 {
+		return
+	}
+	writeDocText(b, fmt.Sprintf("The instances of %s by their path names:", st.name))
+	for _, a := range st.aliases {
+		b.WriteString("type " + a + " = " + st.name + "\n")
+	}
+	b.WriteString("\n")
 }
 
 // sharedUnion returns, under ShareGroupings, the key, name and doc origin of the Go type of an

@@ -139,7 +139,7 @@ func run() error {
 	e.Kind = genimpl.Ptr(splitbasetypes.SplitBase_Kind_SplitExt_KindB)
 	e.Health = &splitext.SplitBase_System_Server__SplitExt_Health{Up: genimpl.Ptr(false)}
 	cfg.System.Monitor = &splitext.SplitBase_System__SplitExt_Monitor{Interval: genimpl.Ptr(uint32(5)),
-		Address: &splitext.SplitBase_Endpoint_Address__SplitExt{Host: genimpl.Ptr("10.9.9.9"),
+		Address: &splitext.SplitBase_System__SplitExt_Monitor_Address{Host: genimpl.Ptr("10.9.9.9"),
 			Level: genimpl.Ptr(splitbasetypes.SplitBase_Level_High), Timeout: base.Union_Uint32_String_Uint32(7)}}
 	t, err := cfg.ToTree(split.Schema())
 	if err != nil {
@@ -195,7 +195,7 @@ func TestSplitModule(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "main.go"), splitMain)
 	out := goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
 	want := strings.Join([]string{
-		"types *splitbase.SplitBase_System *splitext.SplitBase_System__SplitExt_Monitor *splitext.SplitBase_Endpoint_Address__SplitExt *splitbase.SplitBase_Endpoint_Address",
+		"types *splitbase.SplitBase_System *splitext.SplitBase_System__SplitExt_Monitor *splitext.SplitBase_System__SplitExt_Monitor_Address *splitbase.SplitBase_Endpoint_Address",
 		"values *splitbasetypes.SplitBase_Level base.Union_Uint32_String_Uint32 *splitext.SplitBase_System__SplitExt_Monitor_Probe_Mode",
 		"monitor: 10.0.0.3 low 60 passive high",
 		"server s1: split-ext:kind-b 7 true s2: split-base:kind-a true",

@@ -1,9 +1,11 @@
 package gen
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -191,4 +193,196 @@ func TestPaths(t *testing.T) {
 	if _, err := Generate(s, Options{Package: "stable", Paths: []string{"/stable:top/added:item"}}); err != nil {
 		t.Errorf("a qualified step: %v", err)
 	}
+}
+
+// TestStableNamesShared: under ShareGroupings every container and list keeps the name it has
+// without sharing (its path name), as its struct or as an alias of the shared type, and code
+// written against the path names of one module set compiles against the package of the next:
+// testdata/stable's module stable alone, then beside module added (whose augments stop two
+// instances of stable's groupings from being shared, leaving one grouping node with one unchanged
+// instance), and stable's later release release2/stable.yang (a grouping renamed and used once
+// more, a refine). The names of the shared types themselves follow their grouping and may go.
+func TestStableNamesShared(t *testing.T) {
+	dir := filepath.Join("testdata", "stable")
+	gen := func(share bool, files ...string) map[string][]byte {
+		var paths []string
+		for _, f := range files {
+			paths = append(paths, filepath.Join(dir, f))
+		}
+		s, err := yangload.Load(yangload.Options{Files: paths, SearchPaths: []string{filepath.Dir(paths[len(paths)-1])}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Generate(s, Options{Package: "stable", ShareGroupings: share})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// The path names: the structs of stable alone, without sharing, with their fields.
+	plain := gen(false, "stable.yang")
+	structs := pathStructs(t, plain)
+	if len(structs["Stable_Peers_Left_Address"]) == 0 || len(structs["Stable_Peers_Backup_Timers"]) == 0 {
+		t.Fatalf("stable alone lacks the structs of /peers: %v", structs)
+	}
+	// Code using each path name, each field, and each struct field's type by its path name.
+	var user strings.Builder
+	user.WriteString("package stable\n\n")
+	var names []string
+	for n := range structs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&user, "func _(x *%s) {\n", n)
+		for _, f := range structs[n] {
+			if f.typ != "" {
+				fmt.Fprintf(&user, "\tvar _ %s = x.%s\n", f.typ, f.name)
+			} else {
+				fmt.Fprintf(&user, "\t_ = x.%s\n", f.name)
+			}
+		}
+		user.WriteString("}\n\n")
+	}
+	for _, tc := range []struct {
+		name  string
+		files []string
+		// aliased must be aliases of a shared type, ownTypes structs of their own.
+		aliased, ownTypes []string
+	}{
+		{"stable", []string{"stable.yang"},
+			[]string{"Stable_Peers_Left_Address", "Stable_Peers_Right_Address", "Stable_Peers_Left_Timers", "Stable_Peers_Backup_Timers"}, nil},
+		{"stable+added", []string{"added.yang", "stable.yang"},
+			[]string{"Stable_Peers_Left_Timers", "Stable_Peers_Right_Timers"},
+			[]string{"Stable_Peers_Left_Address", "Stable_Peers_Right_Address", "Stable_Peers_Backup_Timers"}},
+		{"release2", []string{"release2/stable.yang"},
+			[]string{"Stable_Peers_Left_Address", "Stable_Peers_Spare_Address", "Stable_Peers_Left_Timers"},
+			[]string{"Stable_Peers_Backup_Timers"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := gen(true, tc.files...)
+			kinds := typeKinds(t, out)
+			for _, n := range names {
+				if kinds[n] == "" {
+					t.Errorf("path name %s is not declared", n)
+				}
+			}
+			for _, n := range tc.aliased {
+				if kinds[n] != "alias" {
+					t.Errorf("%s is %q, want an alias of a shared type", n, kinds[n])
+				}
+			}
+			for _, n := range tc.ownTypes {
+				if kinds[n] != "struct" {
+					t.Errorf("%s is %q, want a struct of its own", n, kinds[n])
+				}
+			}
+			dir := t.TempDir()
+			initModule(t, dir, "example.com/stable")
+			for name, b := range out {
+				writeFile(t, filepath.Join(dir, "stable", name), string(b))
+			}
+			writeFile(t, filepath.Join(dir, "stable", "user.go"), user.String())
+			goCmd(t, dir, true, "build", "./...")
+		})
+	}
+}
+
+// A structField is a field of a generated struct; typ is its Go type when it holds structs.
+type structField struct{ name, typ string }
+
+// pathStructs returns the struct types of a generated package other than Root, with their
+// fields.
+func pathStructs(t *testing.T, files map[string][]byte) map[string][]structField {
+	t.Helper()
+	out := map[string][]structField{}
+	fset := token.NewFileSet()
+	for name, src := range files {
+		f, err := parser.ParseFile(fset, name, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sp, ok := n.(*ast.TypeSpec)
+			if !ok || sp.Name.Name == "Root" {
+				return true
+			}
+			st, ok := sp.Type.(*ast.StructType)
+			if !ok {
+				return true
+			}
+			fs := []structField{}
+			for _, fl := range st.Fields.List {
+				typ := ""
+				if fieldStruct(fl.Type) != "" {
+					typ = types.ExprString(fl.Type)
+				}
+				for _, n := range fl.Names {
+					fs = append(fs, structField{n.Name, typ})
+				}
+			}
+			out[sp.Name.Name] = fs
+			return false
+		})
+	}
+	// Keep the types of struct fields only when they are structs of the package.
+	for n, fs := range out {
+		for i, f := range fs {
+			if f.typ != "" {
+				if _, ok := out[strings.TrimLeft(f.typ, "[]*")]; !ok {
+					fs[i].typ = ""
+				}
+			}
+		}
+		out[n] = fs
+	}
+	return out
+}
+
+// fieldStruct returns the type name under the pointers and slices of e, "" if none.
+func fieldStruct(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.ArrayType:
+			e = x.Elt
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// typeKinds returns the package-level type names of a generated package: "struct", "alias" or
+// "other".
+func typeKinds(t *testing.T, files map[string][]byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for name, src := range files {
+		f, err := parser.ParseFile(fset, name, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
+				switch _, isStruct := ts.Type.(*ast.StructType); {
+				case ts.Assign.IsValid():
+					out[ts.Name.Name] = "alias"
+				case isStruct:
+					out[ts.Name.Name] = "struct"
+				default:
+					out[ts.Name.Name] = "other"
+				}
+			}
+		}
+	}
+	return out
 }

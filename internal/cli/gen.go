@@ -99,11 +99,16 @@ accepts and advertises. Two pruned packages of the same modules cannot be served
 --share-groupings gives the containers and lists built from one statement inside a grouping one
 Go type, named after the statement's place in the grouping
 (JunosQfxConfInterfaces_InterfacesGroup_Interfaces_InterfaceSet: module, grouping, nodes inside
-it), when all its instances have the same content; an instance changed where it is used
-(refine, augment, deviation) and those above it keep their path-named types. It renames the
-types of grouping nodes, so it is off by default; vendor sets that use their groupings in
-thousands of places (Junos: every module under /configuration and /configuration/groups, and
-"uses apply-advanced" in nearly every container) need it to give a package that builds. gen
+it), when two or more instances have the same content; an instance changed where it is used
+(refine, augment, deviation) and those above it keep their path-named types. Every instance
+keeps the name it has without the flag as an alias of the shared type, declared after it
+(type X_Peers_Left_Address = X_Endpoint_Address): write code against these path names, which
+stay when a vendor release renames a grouping, uses it once more or changes an instance (it
+then gets its own struct under the same name); the grouping-based names may go. A type shared
+by more than 1,000 instances (Junos's apply-advanced lists, in nearly every container) has no
+aliases: use its grouping name. Vendor sets that use their groupings in thousands of places
+(Junos: every module under /configuration and /configuration/groups, and "uses
+apply-advanced" in nearly every container) need the flag to give a package that builds. gen
 suggests it when the output exceeds 200 MB.
 
 --split module writes one Go package per module instead of one package, for sets too large to
@@ -148,7 +153,7 @@ output cannot be generated or written, 2 usage error.`,
 	fl.StringVar(&f.pkg, "package", "", "Go package `NAME` of the output (required)")
 	fl.BoolVar(&f.compress, "compress-paths", false, "compress OpenConfig config/state paths")
 	fl.BoolVar(&f.prune, "prune-schema", false, "with --path: embed only the part of the schema the subtrees need; a server then refuses data outside it")
-	fl.BoolVar(&f.share, "share-groupings", false, "one Go type for the identical instances of a grouping's containers and lists, named after the grouping")
+	fl.BoolVar(&f.share, "share-groupings", false, "one Go type for the identical instances of a grouping's containers and lists, named after the grouping; each instance's path name is an alias of it")
 	fl.StringVar(&f.split, "split", "", "write one Go package per YANG `module` (the only value)")
 	fl.StringVar(&f.imp, "import-path", "", "Go import `PATH` of OUTDIR, for --split (default: from the go.mod above OUTDIR)")
 	fl.BoolVar(&f.ygot, "ygot", false, "also generate ygot GoStructs (ygot's generator) into OUTDIR/ygot")

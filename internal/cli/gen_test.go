@@ -425,7 +425,8 @@ func TestGenSubmoduleArguments(t *testing.T) {
 }
 
 // TestGenShareGroupings: --share-groupings reaches the generator: the two uses of a grouping's
-// container get one type named after the grouping, where without the flag each has its own.
+// container get one type named after the grouping, with each use's own name (its struct's
+// without the flag) as an alias of it.
 func TestGenShareGroupings(t *testing.T) {
 	t.Parallel()
 	src := writeModules(t, map[string]string{"gen-share.yang": `module gen-share {
@@ -448,6 +449,9 @@ func TestGenShareGroupings(t *testing.T) {
 			t.Fatalf("%v: exit %d, stderr %q; want 0", tc.flags, code, stderr)
 		}
 		types := readDir(t, out)["gen_share_types.go"]
+		if tc.flags != nil && !strings.Contains(types, "type GenShare_B_Address = GenShare_Peer_Address\n") {
+			t.Errorf("%v: no alias GenShare_B_Address in gen_share_types.go:\n%s", tc.flags, types)
+		}
 		if !strings.Contains(types, tc.want) || strings.Contains(types, tc.miss) {
 			t.Errorf("%v: want %q and not %q in gen_share_types.go:\n%s", tc.flags, tc.want, tc.miss, types)
 		}

@@ -88,22 +88,22 @@ func (x *ShareBase_Network_Status) ToTree(sn *schema.Node) (*data.Node, error) {
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
-func (x *ShareBase_Endpoint_Address_State) FromTree(n *data.Node) error {
+func (x *ShareBase_Network_Status_Address) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
-func (x *ShareBase_Endpoint_Address_State) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *ShareBase_Network_Status_Address) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
-func (x *ShareBase_Endpoint_TLS_State) FromTree(n *data.Node) error {
+func (x *ShareBase_Network_Status_TLS) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
-func (x *ShareBase_Endpoint_TLS_State) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *ShareBase_Network_Status_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 

@@ -44,9 +44,8 @@ func (x *ShareBase_Network) NewOption(kName string) (*ShareBase_Options_Option, 
 }
 
 // ShareBase_Options_Option is an entry of the list option of grouping share-base:options (config),
-// one type for its 7 identical instances: /share-base:network/option,
-// /share-base:network/left/tls/option, /share-base:network/left/option,
-// /share-base:network/right/tls/option, and 3 more.
+// one type for its 7 identical instances (/share-base:network/option and 6 more): each instance's
+// path name is an alias of it, below.
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
@@ -57,6 +56,15 @@ type ShareBase_Options_Option struct {
 	// Value is leaf-list share-base:options/option/value (config).
 	Value []string `yang:"value"`
 }
+
+// The instances of ShareBase_Options_Option by their path names:
+type ShareBase_Network_Option = ShareBase_Options_Option
+type ShareBase_Network_Left_TLS_Option = ShareBase_Options_Option
+type ShareBase_Network_Left_Option = ShareBase_Options_Option
+type ShareBase_Network_Right_TLS_Option = ShareBase_Options_Option
+type ShareBase_Network_Right_Option = ShareBase_Options_Option
+type ShareBase_Network_Monitored_TLS_Option = ShareBase_Options_Option
+type ShareBase_Network_Monitored_Option = ShareBase_Options_Option
 
 // ShareBase_Network_Left is the container /share-base:network/left (config).
 type ShareBase_Network_Left struct {
@@ -86,8 +94,8 @@ func (x *ShareBase_Network_Left) NewOption(kName string) (*ShareBase_Options_Opt
 }
 
 // ShareBase_Endpoint_Address is the container address of grouping share-base:endpoint (config), one
-// type for its 2 identical instances: /share-base:network/left/address,
-// /share-base:network/right/address.
+// type for its 2 identical instances (/share-base:network/left/address and 1 more): each instance's
+// path name is an alias of it, below.
 type ShareBase_Endpoint_Address struct {
 	// Host is leaf share-base:endpoint/address/host (config).
 	Host *string `yang:"host"`
@@ -99,9 +107,13 @@ type ShareBase_Endpoint_Address struct {
 	Timeout Union_Uint32_String `yang:"timeout"`
 }
 
+// The instances of ShareBase_Endpoint_Address by their path names:
+type ShareBase_Network_Left_Address = ShareBase_Endpoint_Address
+type ShareBase_Network_Right_Address = ShareBase_Endpoint_Address
+
 // ShareBase_Endpoint_TLS is the presence container tls of grouping share-base:endpoint (config), one
-// type for its 3 identical instances: /share-base:network/left/tls, /share-base:network/right/tls,
-// /share-base:network/monitored/tls.
+// type for its 3 identical instances (/share-base:network/left/tls and 2 more): each instance's path
+// name is an alias of it, below.
 //
 // Presence: TLS is used.
 type ShareBase_Endpoint_TLS struct {
@@ -126,6 +138,11 @@ func (x *ShareBase_Endpoint_TLS) GetOption(kName string) *ShareBase_Options_Opti
 func (x *ShareBase_Endpoint_TLS) NewOption(kName string) (*ShareBase_Options_Option, error) {
 	return genimpl.New(&x.Option, "share-base:options/option", kName)
 }
+
+// The instances of ShareBase_Endpoint_TLS by their path names:
+type ShareBase_Network_Left_TLS = ShareBase_Endpoint_TLS
+type ShareBase_Network_Right_TLS = ShareBase_Endpoint_TLS
+type ShareBase_Network_Monitored_TLS = ShareBase_Endpoint_TLS
 
 // ShareBase_Network_Right is the container /share-base:network/right (config).
 type ShareBase_Network_Right struct {
@@ -200,10 +217,10 @@ type ShareBase_Network_Monitored_Address struct {
 // ShareBase_Network_Status is the container /share-base:network/status (state).
 type ShareBase_Network_Status struct {
 	// Address is container /share-base:network/status/address (state).
-	Address *ShareBase_Endpoint_Address_State `yang:"address"`
+	Address *ShareBase_Network_Status_Address `yang:"address"`
 
 	// TLS is container /share-base:network/status/tls (state).
-	TLS *ShareBase_Endpoint_TLS_State `yang:"tls"`
+	TLS *ShareBase_Network_Status_TLS `yang:"tls"`
 
 	// Option is list /share-base:network/status/option (state).
 	Option []*ShareBase_Options_Option_State `yang:"option"`
@@ -224,49 +241,47 @@ func (x *ShareBase_Network_Status) NewOption(kName string) (*ShareBase_Options_O
 	return genimpl.New(&x.Option, "/share-base:network/status/option", kName)
 }
 
-// ShareBase_Endpoint_Address_State is the container address of grouping share-base:endpoint (state),
-// one type for its 1 identical instances: /share-base:network/status/address.
-type ShareBase_Endpoint_Address_State struct {
-	// Host is leaf share-base:endpoint/address/host (state).
+// ShareBase_Network_Status_Address is the container /share-base:network/status/address (state).
+type ShareBase_Network_Status_Address struct {
+	// Host is leaf /share-base:network/status/address/host (state).
 	Host *string `yang:"host"`
 
-	// Port is leaf share-base:endpoint/address/port (state, default "830").
+	// Port is leaf /share-base:network/status/address/port (state, default "830").
 	Port *uint16 `yang:"port"`
 
-	// Timeout is leaf share-base:endpoint/address/timeout (state).
+	// Timeout is leaf /share-base:network/status/address/timeout (state).
 	Timeout Union_Uint32_String `yang:"timeout"`
 }
 
-// ShareBase_Endpoint_TLS_State is the presence container tls of grouping share-base:endpoint (state),
-// one type for its 1 identical instances: /share-base:network/status/tls.
+// ShareBase_Network_Status_TLS is the presence container /share-base:network/status/tls (state).
 //
 // Presence: TLS is used.
-type ShareBase_Endpoint_TLS_State struct {
-	// Ca is leaf share-base:endpoint/tls/ca (state).
+type ShareBase_Network_Status_TLS struct {
+	// Ca is leaf /share-base:network/status/tls/ca (state).
 	Ca *string `yang:"ca"`
 
-	// Option is list share-base:options/option (state).
+	// Option is list /share-base:network/status/tls/option (state).
 	Option []*ShareBase_Options_Option_State `yang:"option"`
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
-func (x *ShareBase_Endpoint_TLS_State) AppendOption(e *ShareBase_Options_Option_State) error {
-	return genimpl.Append(&x.Option, e, "share-base:options/option")
+func (x *ShareBase_Network_Status_TLS) AppendOption(e *ShareBase_Options_Option_State) error {
+	return genimpl.Append(&x.Option, e, "/share-base:network/status/tls/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
-func (x *ShareBase_Endpoint_TLS_State) GetOption(kName string) *ShareBase_Options_Option_State {
+func (x *ShareBase_Network_Status_TLS) GetOption(kName string) *ShareBase_Options_Option_State {
 	return genimpl.Get(x.Option, kName)
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
-func (x *ShareBase_Endpoint_TLS_State) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
-	return genimpl.New(&x.Option, "share-base:options/option", kName)
+func (x *ShareBase_Network_Status_TLS) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
+	return genimpl.New(&x.Option, "/share-base:network/status/tls/option", kName)
 }
 
 // ShareBase_Options_Option_State is an entry of the list option of grouping share-base:options
-// (state), one type for its 2 identical instances: /share-base:network/status/tls/option,
-// /share-base:network/status/option.
+// (state), one type for its 2 identical instances (/share-base:network/status/tls/option and 1 more):
+// each instance's path name is an alias of it, below.
 //
 // Keys: name.
 // Ordered by user: the slice order is the entries' order.
@@ -277,3 +292,7 @@ type ShareBase_Options_Option_State struct {
 	// Value is leaf-list share-base:options/option/value (state).
 	Value []string `yang:"value"`
 }
+
+// The instances of ShareBase_Options_Option_State by their path names:
+type ShareBase_Network_Status_TLS_Option = ShareBase_Options_Option_State
+type ShareBase_Network_Status_Option = ShareBase_Options_Option_State

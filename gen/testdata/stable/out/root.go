@@ -22,6 +22,9 @@ type Root struct {
 	// Item is container /added:item (config).
 	Item *Added_Item `yang:"added:item"`
 
+	// Peers is container /stable:peers (config).
+	Peers *Stable_Peers `yang:"stable:peers"`
+
 	// Stable_System is container /stable:system (config).
 	Stable_System *Stable_System `yang:"stable:system"`
 

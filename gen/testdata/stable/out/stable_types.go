@@ -7,6 +7,78 @@ import (
 	"github.com/ncws/ncws/pkg/genimpl"
 )
 
+// Stable_Peers is the container /stable:peers (config).
+type Stable_Peers struct {
+	// Left is container /stable:peers/left (config).
+	Left *Stable_Peers_Left `yang:"left"`
+
+	// Right is container /stable:peers/right (config).
+	Right *Stable_Peers_Right `yang:"right"`
+
+	// Backup is container /stable:peers/backup (config).
+	Backup *Stable_Peers_Backup `yang:"backup"`
+}
+
+// Stable_Peers_Left is the container /stable:peers/left (config).
+type Stable_Peers_Left struct {
+	// Address is container /stable:peers/left/address (config).
+	Address *Stable_Peers_Left_Address `yang:"address"`
+
+	// Timers is container /stable:peers/left/timers (config).
+	Timers *Stable_Peers_Left_Timers `yang:"timers"`
+}
+
+// Stable_Peers_Left_Address is the container /stable:peers/left/address (config).
+type Stable_Peers_Left_Address struct {
+	// Host is leaf /stable:peers/left/address/host (config).
+	Host *string `yang:"host"`
+}
+
+// Stable_Peers_Left_Timers is the container /stable:peers/left/timers (config).
+type Stable_Peers_Left_Timers struct {
+	// Hold is leaf /stable:peers/left/timers/hold (config).
+	Hold *uint16 `yang:"hold"`
+}
+
+// Stable_Peers_Right is the container /stable:peers/right (config).
+type Stable_Peers_Right struct {
+	// Address is container /stable:peers/right/address (config).
+	Address *Stable_Peers_Right_Address `yang:"address"`
+
+	// Timers is container /stable:peers/right/timers (config).
+	Timers *Stable_Peers_Right_Timers `yang:"timers"`
+}
+
+// Stable_Peers_Right_Address is the container /stable:peers/right/address (config).
+type Stable_Peers_Right_Address struct {
+	// Host is leaf /stable:peers/right/address/host (config).
+	Host *string `yang:"host"`
+
+	// Port is leaf /stable:peers/right/address/added:port (config).
+	Port *uint16 `yang:"added:port"`
+}
+
+// Stable_Peers_Right_Timers is the container /stable:peers/right/timers (config).
+type Stable_Peers_Right_Timers struct {
+	// Hold is leaf /stable:peers/right/timers/hold (config).
+	Hold *uint16 `yang:"hold"`
+}
+
+// Stable_Peers_Backup is the container /stable:peers/backup (config).
+type Stable_Peers_Backup struct {
+	// Timers is container /stable:peers/backup/timers (config).
+	Timers *Stable_Peers_Backup_Timers `yang:"timers"`
+}
+
+// Stable_Peers_Backup_Timers is the container /stable:peers/backup/timers (config).
+type Stable_Peers_Backup_Timers struct {
+	// Hold is leaf /stable:peers/backup/timers/hold (config).
+	Hold *uint16 `yang:"hold"`
+
+	// Jitter is leaf /stable:peers/backup/timers/added:jitter (config).
+	Jitter *uint8 `yang:"added:jitter"`
+}
+
 // Stable_System is the container /stable:system (config).
 type Stable_System struct {
 	// Hostname is leaf /stable:system/hostname (config).

@@ -59,8 +59,8 @@ type SplitBase_System_Left struct {
 }
 
 // SplitBase_Endpoint_Address is the container address of grouping split-base:endpoint (config),
-// one type for its 2 identical instances: /split-base:system/left/address,
-// /split-base:system/right/address.
+// one type for its 2 identical instances (/split-base:system/left/address and 1 more): each
+// instance's path name is an alias of it, below.
 type SplitBase_Endpoint_Address struct {
 	// Host is leaf split-base:endpoint/address/host (config).
 	Host *string `yang:"host"`
@@ -74,6 +74,10 @@ type SplitBase_Endpoint_Address struct {
 	// Timeout is leaf split-base:endpoint/address/timeout (config).
 	Timeout base.Union_Uint32_String `yang:"timeout"`
 }
+
+// The instances of SplitBase_Endpoint_Address by their path names:
+type SplitBase_System_Left_Address = SplitBase_Endpoint_Address
+type SplitBase_System_Right_Address = SplitBase_Endpoint_Address
 
 // SplitBase_System_Right is the container /split-base:system/right (config).
 type SplitBase_System_Right struct {

@@ -30,12 +30,12 @@ func (x *SplitBase_System__SplitExt_Monitor) ToTree(sn *schema.Node) (*data.Node
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
-func (x *SplitBase_Endpoint_Address__SplitExt) FromTree(n *data.Node) error {
+func (x *SplitBase_System__SplitExt_Monitor_Address) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
-func (x *SplitBase_Endpoint_Address__SplitExt) ToTree(sn *schema.Node) (*data.Node, error) {
+func (x *SplitBase_System__SplitExt_Monitor_Address) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 

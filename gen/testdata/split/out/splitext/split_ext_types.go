@@ -21,7 +21,7 @@ type SplitBase_System_Server__SplitExt_Health struct {
 // (config).
 type SplitBase_System__SplitExt_Monitor struct {
 	// Address is container /split-base:system/split-ext:monitor/address (config).
-	Address *SplitBase_Endpoint_Address__SplitExt `yang:"address"`
+	Address *SplitBase_System__SplitExt_Monitor_Address `yang:"address"`
 
 	// Interval is leaf /split-base:system/split-ext:monitor/interval (config, units seconds).
 	Interval *uint32 `yang:"interval"`
@@ -45,19 +45,19 @@ func (x *SplitBase_System__SplitExt_Monitor) NewProbe(kID uint8) (*SplitBase_Sys
 	return genimpl.New(&x.Probe, "/split-base:system/split-ext:monitor/probe", kID)
 }
 
-// SplitBase_Endpoint_Address__SplitExt is the container address of grouping split-base:endpoint
-// (config), one type for its 1 identical instances: /split-base:system/split-ext:monitor/address.
-type SplitBase_Endpoint_Address__SplitExt struct {
-	// Host is leaf split-base:endpoint/address/host (config).
+// SplitBase_System__SplitExt_Monitor_Address is the container
+// /split-base:system/split-ext:monitor/address (config).
+type SplitBase_System__SplitExt_Monitor_Address struct {
+	// Host is leaf /split-base:system/split-ext:monitor/address/host (config).
 	Host *string `yang:"host"`
 
-	// Port is leaf split-base:endpoint/address/port (config, default "830").
+	// Port is leaf /split-base:system/split-ext:monitor/address/port (config, default "830").
 	Port *uint16 `yang:"port"`
 
-	// Level is leaf split-base:endpoint/address/level (config).
+	// Level is leaf /split-base:system/split-ext:monitor/address/level (config).
 	Level *splitbasetypes.SplitBase_Level `yang:"level"`
 
-	// Timeout is leaf split-base:endpoint/address/timeout (config).
+	// Timeout is leaf /split-base:system/split-ext:monitor/address/timeout (config).
 	Timeout base.Union_Uint32_String `yang:"timeout"`
 }
 
