@@ -13,7 +13,10 @@
 #              /configure/groups/group/name (what the apply-groups leafrefs need); said in the output.
 #   SRL_A, SRL_B  two SR Linux releases (nokia/srlinux-yang-models checkouts, each holding
 #              srlinux-yang-models/srl_nokia/models): 2. gen A and B with the same flags and count
-#              struct types whose schema path exists in both but whose Go name differs (target 0);
+#              container and list paths in both whose Go name differs (target 0): a path's name is
+#              its struct's (the doc comment names the path) or, with SRL_FLAGS=--share-groupings,
+#              the name it has without the flag when the output declares it (the alias of a
+#              shared type: gen A and B also without the flags to know those names);
 #              also A plus one small unrelated module (written here, nodes named like common SR Linux
 #              nodes) and count renames of A's types.
 #   SONIC_DIR  sonic-net/sonic-buildimage's src/sonic-yang-models: 3. every valid test document of
@@ -132,20 +135,44 @@ else
 fi
 
 # ---- 2: SR Linux names across releases ----
-srlgen() { # srlgen OUTDIR REPO [extra.yang]
-	local o=$1 r=$2/srlinux-yang-models; shift 2
+srlgen1() { # srlgen1 OUTDIR REPO FLAGS [extra.yang]
+	local o=$1 r=$2/srlinux-yang-models flags=$3; shift 3
 	rm -rf "$o"; mkdir -p "$o"
 	# shellcheck disable=SC2086
-	"$NCWS" gen ${SRL_FLAGS:-} -p "$r" -o "$o" --package srl $(find "$r/srl_nokia/models" -name '*.yang' | sort) "$@" >/dev/null
+	"$NCWS" gen $flags -p "$r" -o "$o" --package srl $(find "$r/srl_nokia/models" -name '*.yang' | sort) "$@" >/dev/null
+}
+# srlgen OUTDIR REPO [extra.yang]: gen with SRL_FLAGS into OUTDIR and, when SRL_FLAGS is set,
+# with default flags into OUTDIR.plain (where each path has its path-named struct).
+srlgen() {
+	local o=$1 r=$2; shift 2
+	srlgen1 "$o" "$r" "${SRL_FLAGS:-}" "$@"
+	rm -rf "$o.plain"
+	if [ -n "${SRL_FLAGS:-}" ]; then srlgen1 "$o.plain" "$r" "" "$@"; fi
+}
+# pathnames OUTDIR: "SCHEMAPATH GONAME" of every container and list: the struct whose doc
+# comment names the path or, with SRL_FLAGS (--share-groupings), the path's name without the
+# flags (OUTDIR.plain) when OUTDIR declares it (as an alias of a shared type or as a struct),
+# else the type OUTDIR's docs give the path (a shared type's names its first instance).
+pathnames() {
+	local o=$1
+	if [ ! -d "$o.plain" ]; then structs "$o"; return; fi
+	structs "$o.plain" >"$o.plain.names"
+	structs "$o" >"$o.own.names"
+	cat $(find "$o" -name '*.go') | awk '/^type [A-Za-z0-9_]+ /{print $2}' | sort -u >"$o.declared"
+	awk 'FNR==1{f++} f==1{d[$1]=1; next} f==2{own[$1]=$2; next} { if ($2 in d) print $1, $2; else if ($1 in own) print $1, own[$1] }' \
+		"$o.declared" "$o.own.names" "$o.plain.names" | sort -u
 }
 if [ -n "${SRL_A:-}" ] && [ -d "$SRL_A/srlinux-yang-models/srl_nokia/models" ] && [ -n "${SRL_B:-}" ] && [ -d "$SRL_B/srlinux-yang-models/srl_nokia/models" ]; then
 	echo
 	echo "### SR Linux names: A=$SRL_A B=$SRL_B (ncws gen ${SRL_FLAGS:-(default flags)}, all of srl_nokia/models)"
 	srlgen "$OUT/srlA" "$SRL_A"; srlgen "$OUT/srlB" "$SRL_B"
-	structs "$OUT/srlA" >"$OUT/srlA.names"; structs "$OUT/srlB" >"$OUT/srlB.names"
+	pathnames "$OUT/srlA" >"$OUT/srlA.names"; pathnames "$OUT/srlB" >"$OUT/srlB.names"
 	common=$(join "$OUT/srlA.names" "$OUT/srlB.names" | wc -l)
 	join "$OUT/srlA.names" "$OUT/srlB.names" | awk '$2 != $3' >"$OUT/srl-renamed.txt"
-	echo "struct types: A $(wc -l <"$OUT/srlA.names"), B $(wc -l <"$OUT/srlB.names"); schema paths in both: $common; renamed A->B: $(wc -l <"$OUT/srl-renamed.txt") (target 0)"
+	echo "paths with a struct or alias: A $(wc -l <"$OUT/srlA.names"), B $(wc -l <"$OUT/srlB.names"); schema paths in both: $common; renamed A->B: $(wc -l <"$OUT/srl-renamed.txt") (target 0)"
+	if [ -n "${SRL_FLAGS:-}" ]; then
+		echo "with ${SRL_FLAGS}: common paths whose name without the flags is declared in both A and B (struct or alias): $(join "$OUT/srlA.plain.names" "$OUT/srlB.plain.names" | awk '$2 == $3 {print $2}' | sort | join - "$OUT/srlA.declared" | join - "$OUT/srlB.declared" | wc -l) of $(join "$OUT/srlA.plain.names" "$OUT/srlB.plain.names" | wc -l); aliases: A $(cat $(find "$OUT/srlA" -name '*.go') | grep -c '^type [A-Za-z0-9_]* = '), B $(cat $(find "$OUT/srlB" -name '*.go') | grep -c '^type [A-Za-z0-9_]* = '); shared struct types: A $(cat $(find "$OUT/srlA" -name '*.go') | grep -c 'identical instances'), B $(cat $(find "$OUT/srlB" -name '*.go') | grep -c 'identical instances')"
+	fi
 	head -5 "$OUT/srl-renamed.txt"
 	cat >"$OUT/bench-unrelated.yang" <<'YANG'
 module bench-unrelated {
@@ -162,7 +189,7 @@ module bench-unrelated {
 }
 YANG
 	srlgen "$OUT/srlA+" "$SRL_A" "$OUT/bench-unrelated.yang"
-	structs "$OUT/srlA+" >"$OUT/srlA+.names"
+	pathnames "$OUT/srlA+" >"$OUT/srlA+.names"
 	join "$OUT/srlA.names" "$OUT/srlA+.names" | awk '$2 != $3' >"$OUT/srl-renamed-extra.txt"
 	echo "A + bench-unrelated (nodes named network-instance, interface, statistics, preference, bgp, system, state): renamed A types: $(wc -l <"$OUT/srl-renamed-extra.txt") of $(wc -l <"$OUT/srlA.names") (target 0)"
 	head -5 "$OUT/srl-renamed-extra.txt"
