@@ -8,8 +8,10 @@ export NCWS_SHARED := $(SHARED)
 
 all: build
 
+# build: bin/ncws and bin/ncws-ygot (ygot's generator for ncws gen --ygot, a program of its own so
+# that ncws does not load ygot, gNMI and gRPC; ncws finds it next to itself).
 build:
-	$(GO) build -o bin/ncws ./cmd/ncws
+	$(GO) build -o bin/ ./cmd/ncws ./cmd/ncws-ygot
 
 # deps installs what the tests need (Debian packages) when missing and we are root; otherwise it
 # says exactly what is missing and fails.

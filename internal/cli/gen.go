@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ncws/ncws/gen"
-	"github.com/ncws/ncws/gen/ygotgen"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/yang"
@@ -135,7 +134,9 @@ from an earlier run) are removed; hand-written files are never touched.
 
 --ygot additionally writes ordinary ygot GoStructs (ygot's generator) into OUTDIR/ygot, package
 NAMEygot, with FromTree/ToTree converting them to and from ncws trees through RFC 7951 JSON, for
-gNMI tooling; ygot ignores if-feature, so -F is refused with it.
+gNMI tooling; ygot ignores if-feature, so -F is refused with it. ygot's generator is a program of
+its own, ncws-ygot (so that ncws does not load it): installed next to ncws, on PATH, as a Go tool of
+the module (go get -tool github.com/ncws/ncws/cmd/ncws-ygot) or named by NCWS_YGOT.
 
 In a Go package (after go get -tool github.com/ncws/ncws/cmd/ncws; "go run" instead of
 "go tool" breaks after go mod tidy, which drops what only go run needs):
@@ -285,8 +286,7 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		files map[string][]byte
 	}{{f.out, out}}
 	if f.ygot {
-		yout, err := ygotgen.Generate(ygotgen.Options{Files: args, SearchPaths: f.paths, Package: f.pkg + "ygot",
-			CompressPaths: f.compress, Version: Version})
+		yout, err := ygotGenerate(args, f.paths, f.pkg+"ygot", f.compress)
 		if err != nil {
 			return fail(fmt.Errorf("ncws gen: --ygot: %w", err))
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -360,12 +361,17 @@ func TestGenErrors(t *testing.T) {
 }
 
 // TestGenYgot: --ygot writes the ncws package and, in OUTDIR/ygot, ygot GoStructs, both with the
-// ncws gen header.
+// ncws gen header, running ygot's generator as the program ncws-ygot (built here, named by
+// NCWS_YGOT).
 func TestGenYgot(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs ygot's generator")
+		t.Skip("builds and runs ygot's generator")
 	}
-	t.Parallel()
+	helper := filepath.Join(t.TempDir(), "ncws-ygot")
+	if out, err := exec.Command("go", "build", "-o", helper, "github.com/ncws/ncws/cmd/ncws-ygot").CombinedOutput(); err != nil {
+		t.Fatalf("go build ncws-ygot: %v\n%s", err, out)
+	}
+	t.Setenv("NCWS_YGOT", helper)
 	src := writeModules(t, map[string]string{"gen-base.yang": genBase})
 	out := t.TempDir()
 	code, _, stderr := run(t, "gen", "--ygot", "-o", out, "--package", "model", filepath.Join(src, "gen-base.yang"))
@@ -391,6 +397,27 @@ func TestGenYgot(t *testing.T) {
 	}
 	if !strings.Contains(all, "package modelygot\n") || !strings.Contains(all, "Hostname") {
 		t.Errorf("no Hostname field in the ygot output; files %v", fileNames(files))
+	}
+}
+
+// TestGenYgotMissingHelper: without ncws-ygot anywhere, --ygot fails naming the program and how
+// to install it, and writes nothing.
+func TestGenYgotMissingHelper(t *testing.T) {
+	t.Setenv("NCWS_YGOT", "")
+	t.Setenv("PATH", t.TempDir()) // neither ncws-ygot nor go
+	src := writeModules(t, map[string]string{"gen-base.yang": genBase})
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := run(t, "gen", "--ygot", "-o", out, "--package", "model", filepath.Join(src, "gen-base.yang"))
+	if code == ExitOK {
+		t.Fatalf("exit 0 without ncws-ygot")
+	}
+	for _, want := range []string{"ncws-ygot", "go install github.com/ncws/ncws/cmd/ncws-ygot@" + Version, "NCWS_YGOT"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q lacks %q", stderr, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "ygot")); !os.IsNotExist(err) {
+		t.Errorf("OUTDIR/ygot written without ncws-ygot (stat: %v)", err)
 	}
 }
 
@@ -454,6 +481,25 @@ func TestGenShareGroupings(t *testing.T) {
 		}
 		if !strings.Contains(types, tc.want) || strings.Contains(types, tc.miss) {
 			t.Errorf("%v: want %q and not %q in gen_share_types.go:\n%s", tc.flags, tc.want, tc.miss, types)
+		}
+	}
+}
+
+// TestNcwsLinksNoYgot: the ncws program links neither ygot nor what it brings (gNMI, gRPC): those
+// are ncws-ygot's, run by gen --ygot, so that no other command loads and initialises them.
+func TestNcwsLinksNoYgot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out, err := exec.Command("go", "list", "-deps", "github.com/ncws/ncws/cmd/ncws").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		for _, bad := range []string{"github.com/openconfig/ygot", "github.com/openconfig/gnmi", "google.golang.org/grpc"} {
+			if p == bad || strings.HasPrefix(p, bad+"/") {
+				t.Errorf("cmd/ncws imports %s", p)
+			}
 		}
 	}
 }
