@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-vendor-extra bench-convert clean
+.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-gen-prune bench-vendor-extra bench-convert clean
 
 all: build
 
@@ -165,6 +165,14 @@ bench-notify:
 # of memory and minutes: run it alone.
 bench-gen-vendor: build
 	@bash scripts/bench-gen-vendor.sh
+
+# bench-gen-prune: what --prune-schema saves on Junos QFX conf generated with --path
+# /junos-qfx-conf-root:configuration/interfaces, whole and pruned interleaved: gen time and RSS,
+# output size (descriptor, module texts), go build time and RSS, and the CPU time and RSS of a
+# program calling Schema() (scripts/bench-gen-prune.sh; REPEAT, GEN_FLAGS, PRUNE_PATH). Run it
+# alone: a few GB and minutes.
+bench-gen-prune: build
+	@bash scripts/bench-gen-prune.sh
 
 # bench-vendor-extra: issue 17's claims on vendor sets NOT in ../shared/yang, fetched by hand as
 # local test inputs (scripts/bench-vendor-extra.sh says what each part needs and what is

@@ -46,6 +46,8 @@ type modelSet struct {
 	// example.com/roundtrip/<pkg> (roundTripModule's).
 	share bool
 	split string
+	// prune is Options.PruneSchema.
+	prune bool
 }
 
 // ietfSet is the IETF device model set of issue 3: ietf-interfaces, ietf-ip and ietf-routing with
@@ -91,7 +93,7 @@ func generateSet(t testing.TB, set modelSet, pkg string, compress bool) (map[str
 		}
 		mods = append(mods, name)
 	}
-	opts := Options{Package: pkg, Modules: mods, CompressPaths: compress, Paths: set.paths, ShareGroupings: set.share, Split: set.split}
+	opts := Options{Package: pkg, Modules: mods, CompressPaths: compress, Paths: set.paths, PruneSchema: set.prune, ShareGroupings: set.share, Split: set.split}
 	if set.split != "" {
 		opts.ImportPath = "example.com/roundtrip/" + pkg
 	}

@@ -22,8 +22,14 @@ func pruneCase(t *testing.T) (full *schema.Schema, pr *pruneResult, dir string) 
 	t.Helper()
 	dir = filepath.Join("testdata", "prune")
 	s, opts := loadCase(t, dir, "prune", "")
+	return s, pruneFor(t, s, "prune", opts.Paths), dir
+}
+
+// pruneFor prunes s to paths as Generate does with Options.PruneSchema.
+func pruneFor(t testing.TB, s *schema.Schema, pkg string, paths []string) *pruneResult {
+	t.Helper()
 	sel, anc := map[*schema.Node]bool{}, map[*schema.Node]bool{}
-	for _, p := range opts.Paths {
+	for _, p := range paths {
 		n, err := ResolvePath(s, p)
 		if err != nil {
 			t.Fatal(err)
@@ -33,11 +39,65 @@ func pruneCase(t *testing.T) (full *schema.Schema, pr *pruneResult, dir string) 
 			anc[a] = true
 		}
 	}
-	pr, err := pruneSchema(s, sel, anc, "prune", opts.Paths)
+	pr, err := pruneSchema(s, sel, anc, pkg, paths)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, pr, dir
+	return pr
+}
+
+// checkTruthful fails unless the pruned schema pr is what the texts it advertises compile to:
+// the staying implemented modules' files (found in the schema's Module.File; the protocol
+// modules are load's to add) and the generated deviation module, loaded by load with search
+// paths search; yanglint, when installed, accepts
+// them too.
+func checkTruthful(t *testing.T, pr *pruneResult, search []string, load func(yangload.Options) (*schema.Schema, error)) {
+	t.Helper()
+	tmp := t.TempDir()
+	devFile := filepath.Join(tmp, pr.dev.Name+".yang")
+	if err := os.WriteFile(devFile, []byte(pr.dev.Source), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{devFile}
+	var lintFiles []string
+	for _, m := range pr.s.Modules {
+		// The protocol modules are yang.Load's to add.
+		if m.Implemented && m != pr.dev && !protocolModules()[m.Name] {
+			files = append(files, pr.orig[m].File)
+			lintFiles = append(lintFiles, pr.orig[m].File)
+		}
+	}
+	re, err := load(yangload.Options{Files: files, SearchPaths: search})
+	if err != nil {
+		t.Fatalf("the staying modules with %s do not load: %v\n%s", pr.dev.Name, err, pr.dev.Source)
+	}
+	opts := schema.DescriptorOptions{OmitSources: true, BaseNames: true}
+	want, err := schema.MarshalDescriptor(re, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := schema.MarshalDescriptor(pr.s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, got) {
+		if diff := cmpDiff(schemaListing(re), schemaListing(pr.s)); diff != "" {
+			t.Errorf("pruned schema mismatch (-compiled from the texts +pruned):\n%s", diff)
+		}
+		t.Errorf("the pruned schema's descriptor differs from that of the texts it advertises")
+	}
+	if _, err := exec.LookPath("yanglint"); err != nil {
+		t.Log("yanglint not installed: not cross-checked")
+		return
+	}
+	var args []string
+	for _, d := range search {
+		args = append(args, "-p", d)
+	}
+	out, err := exec.Command("yanglint", append(append(args, lintFiles...), devFile)...).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("yanglint on the staying modules and %s: %v\n%s", pr.dev.Name, err, out)
+	}
 }
 
 // schemaListing lists every module (implemented, deviations) and schema node (path, kind) of s.
@@ -142,44 +202,7 @@ func TestPruneSchema(t *testing.T) {
 // set.
 func TestPruneSchemaTruthful(t *testing.T) {
 	_, pr, dir := pruneCase(t)
-	tmp := t.TempDir()
-	devFile := filepath.Join(tmp, pr.dev.Name+".yang")
-	if err := os.WriteFile(devFile, []byte(pr.dev.Source), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	files := []string{devFile}
-	for _, m := range pr.s.Modules {
-		if m.Implemented && m != pr.dev {
-			files = append(files, filepath.Join(dir, m.Name+".yang"))
-		}
-	}
-	re, err := yangload.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
-	if err != nil {
-		t.Fatalf("the staying modules with %s do not load: %v\n%s", pr.dev.Name, err, pr.dev.Source)
-	}
-	opts := schema.DescriptorOptions{OmitSources: true, BaseNames: true}
-	want, err := schema.MarshalDescriptor(re, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := schema.MarshalDescriptor(pr.s, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, got) {
-		if diff := cmpDiff(schemaListing(re), schemaListing(pr.s)); diff != "" {
-			t.Errorf("pruned schema mismatch (-compiled from the texts +pruned):\n%s", diff)
-		}
-		t.Errorf("the pruned schema's descriptor differs from that of the texts it advertises")
-	}
-	if _, err := exec.LookPath("yanglint"); err != nil {
-		t.Log("yanglint not installed: not cross-checked")
-		return
-	}
-	out, err := exec.Command("yanglint", append([]string{"-p", dir}, files...)...).CombinedOutput()
-	if err != nil || len(bytes.TrimSpace(out)) > 0 {
-		t.Errorf("yanglint on the staying modules and %s: %v\n%s", pr.dev.Name, err, out)
-	}
+	checkTruthful(t, pr, []string{dir}, yangload.Load)
 }
 
 // TestPruneSchemaValidate validates documents against the pruned schema as the generated

@@ -6,6 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/pkg/validate"
+	"github.com/ncws/ncws/yang"
 )
 
 // junosSet is Juniper's Junos QFX 24.4 configuration models under $NCWS_SHARED/yang/vendor/junos:
@@ -70,6 +75,78 @@ func TestVendorJunosPath(t *testing.T) {
 	start = time.Now()
 	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
 	t.Logf("build, vet and round trip: %v", time.Since(start).Round(time.Millisecond))
+	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
+	_, out, _ = strings.Cut(out, "\n")
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestVendorJunosPrune generates the Junos QFX conf set with --path
+// /junos-qfx-conf-root:configuration/interfaces and --prune-schema: the pruned schema is what
+// the two staying Junos modules' texts and the generated deviation module compile to (yangload;
+// yanglint accepts them), it validates the interfaces document and refuses data outside the
+// subtree, and the package builds, vets and round-trips the document against it. Gated by
+// NCWS_TEST_VENDOR (make test-vendor).
+func TestVendorJunosPrune(t *testing.T) {
+	if os.Getenv("NCWS_TEST_VENDOR") == "" {
+		t.Skip("set NCWS_TEST_VENDOR=1 (make test-vendor)")
+	}
+	set := junosSet(t)
+	set.paths, set.prune = []string{"/junos-qfx-conf-root:configuration/interfaces"}, true
+	s, err := yang.Load(yangload.Options{SearchPaths: set.search, Files: set.files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := pruneFor(t, s, "junos", set.paths)
+	s = nil
+	checkTruthful(t, pr, set.search, yang.Load)
+	var impl []string
+	for _, m := range pr.s.Modules {
+		if m.Implemented && strings.HasPrefix(m.Name, "junos") {
+			impl = append(impl, m.Name)
+		}
+	}
+	if diff := cmpDiff([]string{"junos-qfx-conf-interfaces", "junos-qfx-conf-root"}, impl); diff != "" {
+		t.Errorf("implemented Junos modules mismatch (-want +got):\n%s", diff)
+	}
+	doc, err := os.ReadFile(filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, errs := yangxml.Unmarshal(doc, pr.s, yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		t.Fatalf("the interfaces document against the pruned schema: %v", errs)
+	}
+	if errs := validate.New(pr.s).Validate(tree, validate.Options{}); len(errs) > 0 {
+		t.Errorf("the interfaces document is invalid with the pruned schema: %v", errs)
+	}
+	outside := `<data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><configuration xmlns="http://yang.juniper.net/junos-qfx/conf/root">` +
+		`<system xmlns="http://yang.juniper.net/junos-qfx/conf/system"><host-name>r1</host-name></system></configuration></data>`
+	if _, errs := yangxml.Unmarshal([]byte(outside), pr.s, yangxml.DecodeOptions{}); len(errs) == 0 || errs[0].Tag != "unknown-namespace" {
+		t.Errorf("system data against the pruned schema: errors %v, want unknown-namespace", errs)
+	}
+	pr = nil
+	start := time.Now()
+	files, err := generateSet(t, set, "junos", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for _, b := range files {
+		size += len(b)
+	}
+	t.Logf("load and generate: %v, %d files, %d bytes", time.Since(start).Round(time.Millisecond), len(files), size)
+	checkFiles(t, files)
+	if _, ok := files["ncws_prune_junos_yang.go"]; !ok {
+		t.Error("no deviation module text among the files")
+	}
+	for _, gone := range []string{"junos_qfx_conf_system_yang.go", "junos_qfx_conf_protocols_yang.go"} {
+		if _, ok := files[gone]; ok {
+			t.Errorf("%s written: the module's text should be left out with the module", gone)
+		}
+	}
+	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
 	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
 	_, out, _ = strings.Cut(out, "\n")
 	if diff := cmpDiff(want, out); diff != "" {
