@@ -385,3 +385,23 @@ func TestPruneSchemaProtocol(t *testing.T) {
 		t.Error("the pruned schema is not pruned to the interfaces subtree")
 	}
 }
+
+// TestPruneSchemaSplit: with --split module the pruned schema and the deviation module's text
+// go to the base package as the whole schema does.
+func TestPruneSchemaSplit(t *testing.T) {
+	s, opts := loadCase(t, filepath.Join("testdata", "prune"), "prune", "example.com/prune")
+	opts.Split, opts.ImportPath = "module", "example.com/prune"
+	files, err := Generate(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := files["base/ncws_prune_prune_yang.go"]; !ok {
+		t.Errorf("no base/ncws_prune_prune_yang.go among the files")
+	}
+	if _, ok := files["base/prune_other_yang.go"]; ok {
+		t.Errorf("the text of the left-out module prune-other is written")
+	}
+	if !strings.Contains(string(files["base/schema.go"]), `"ncws-prune-prune":`) {
+		t.Errorf("base/schema.go does not embed the deviation module's text")
+	}
+}
