@@ -2,6 +2,9 @@ package gen
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncws/ncws/pkg/agent"
+	"github.com/ncws/ncws/pkg/client"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
+	"github.com/ncws/ncws/pkg/genimpl"
+	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
 	"github.com/ncws/ncws/pkg/validate"
@@ -403,5 +410,131 @@ func TestPruneSchemaSplit(t *testing.T) {
 	}
 	if !strings.Contains(string(files["base/schema.go"]), `"ncws-prune-prune":`) {
 		t.Errorf("base/schema.go does not embed the deviation module's text")
+	}
+}
+
+// TestPruneSchemaServed serves the pruned schema of the prune case (loaded with the protocol
+// modules as ncws gen loads them, through the descriptor and texts a generated package embeds)
+// with an agent on a loopback port, and talks to it with the client over WebSocket: the
+// yang-library lists the generated deviation module as a deviation of the modules it prunes
+// (the modules are YANG 1.1, so not in the hello), the module kept for its typedef as
+// import-only and not the module left out; get-schema
+// serves its text and the full text of a pruned module, an edit inside the kept subtree is
+// validated into the kept nodes outside it (a dangling leafref is refused, a resolved one
+// accepted), and an edit outside the kept nodes is refused as unknown.
+func TestPruneSchemaServed(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "prune")
+	var files []string
+	for _, f := range []string{"prune-base.yang", "prune-extra.yang", "prune-other.yang", "prune-types.yang"} {
+		files = append(files, filepath.Join(dir, f))
+	}
+	full, err := yang.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := pruneFor(t, full, "prune", []string{"/prune-base:interfaces"})
+	desc, err := schema.MarshalDescriptor(pr.s, schema.DescriptorOptions{OmitSources: true, BaseNames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{}
+	for _, m := range pr.s.Modules {
+		sources[m.Name] = genimpl.Deflate([]byte(m.Source))
+	}
+	s, err := genimpl.LoadCompressedSchema(genimpl.Deflate(desc), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var password string
+	a, err := agent.New(&agent.Options{Schemas: []*schema.Schema{s}, Dir: t.TempDir(), Listen: "127.0.0.1:0",
+		AdminCreated: func(_, pw string) { password = pw }, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := a.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.ServeContext(ctx, ln) }()
+	defer func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	c, err := client.Dial(ctx, "ws://"+ln.Addr().String()+"/netconf", &client.Options{Username: "admin", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	// YANG 1.1 modules are advertised by the yang-library (RFC 7950 section 5.6.4), with the
+	// modules deviating them.
+	lib, err := c.Get(ctx, client.Filter{Subtree: []byte(`<yang-library xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"><module-set><module/><import-only-module/></module-set></yang-library>`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mods []string
+	for _, part := range strings.SplitAfter(string(lib), "</module>") {
+		i := strings.LastIndex(part, "<module>")
+		if i < 0 || !strings.Contains(part[i:], "prune") {
+			continue
+		}
+		m := part[i:]
+		name := m[strings.Index(m, "<name>")+6 : strings.Index(m, "</name>")]
+		var devs []string
+		for _, d := range strings.Split(m, "<deviation>")[1:] {
+			devs = append(devs, d[:strings.Index(d, "</deviation>")])
+		}
+		mods = append(mods, name+" deviations="+strings.Join(devs, ","))
+	}
+	wantMods := []string{"ncws-prune-prune deviations=", "prune-base deviations=ncws-prune-prune", "prune-extra deviations=ncws-prune-prune"}
+	if diff := cmpDiff(wantMods, mods); diff != "" {
+		t.Errorf("yang-library prune modules mismatch (-want +got):\n%s\n%s", diff, lib)
+	}
+	if !strings.Contains(string(lib), "<import-only-module><name>prune-types</name>") || strings.Contains(string(lib), "prune-other") {
+		t.Errorf("yang-library: prune-types not import-only, or prune-other listed:\n%s", lib)
+	}
+	text, err := c.GetSchema(ctx, "ncws-prune-prune", "")
+	if err != nil || text != pr.dev.Source {
+		t.Errorf("get-schema ncws-prune-prune: %v\n%s", err, text)
+	}
+	base, err := os.ReadFile(filepath.Join(dir, "prune-base.yang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, err := c.GetSchema(ctx, "prune-base", ""); err != nil || text != string(base) {
+		t.Errorf("get-schema prune-base: not the module's full text (%v)", err)
+	}
+
+	edit := func(body string) []string {
+		err := c.EditConfig(ctx, client.Running, []byte(body), client.EditOptions{})
+		var errs rpcerror.List
+		if err != nil && !errors.As(err, &errs) {
+			t.Fatalf("edit-config: %v", err)
+		}
+		out := []string{}
+		for _, e := range errs {
+			out = append(out, string(e.Tag)+" "+e.Path)
+		}
+		return out
+	}
+	iface := `<interfaces xmlns="urn:example:prune-base"><interface><name>eth0</name><type>ethernet</type><vrf>blue</vrf></interface></interfaces>`
+	for _, tt := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"dangling leafref", iface, []string{"data-missing /pb:interfaces/pb:interface[pb:name='eth0']/pb:vrf"}},
+		{"outside the kept nodes", `<system xmlns="urn:example:prune-base"><hostname>r1</hostname></system>`,
+			[]string{"unknown-element /pb:system"}},
+		{"resolved leafref", `<routing xmlns="urn:example:prune-base"><instance><name>blue</name>` +
+			`<route-distinguisher>65000:1</route-distinguisher></instance></routing>` + iface, []string{}},
+	} {
+		if diff := cmpDiff(tt.want, edit(tt.body)); diff != "" {
+			t.Errorf("%s: errors mismatch (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
