@@ -85,9 +85,18 @@ func entryKeys(t reflect.Type) *listKeys {
 	return v.(*listKeys)
 }
 
-// keysFor returns the keys of E, checking that there are n and that key i has Go type types[i].
-func keysFor[E any](types ...reflect.Type) *listKeys {
-	ks := entryKeys(reflect.TypeFor[E]())
+// The helpers' type parameter P is the entry's pointer type (*E), never E: a Go compiler
+// builds one instance of a generic function per GC shape of its type arguments, the shape of a
+// struct type is its own layout, and every pointer type (for a parameter constrained by any)
+// shares one shape. With E as the parameter each list of a vendor model set had its own
+// compiled New, Get and Append (SR OS nokia-conf: ~6,000 instances, two thirds of the
+// package's build memory); with P there is one per key type. The element type comes from
+// reflect, once per entry type (entryKeys).
+
+// keysFor returns the keys of *P's entry struct, checking that there are len(types) and that
+// key i has Go type types[i].
+func keysFor[P any](types ...reflect.Type) *listKeys {
+	ks := entryKeysOf[P]()
 	if len(ks.types) != len(types) {
 		panic(fmt.Sprintf("genimpl: %s has %d keys, not %d", ks.typ, len(ks.types), len(types)))
 	}
@@ -97,6 +106,24 @@ func keysFor[E any](types ...reflect.Type) *listKeys {
 		}
 	}
 	return ks
+}
+
+// entryKeysOf returns the keys of the struct P points to.
+func entryKeysOf[P any]() *listKeys {
+	t := reflect.TypeFor[P]()
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		panic(fmt.Sprintf("genimpl: list entry type %s is not a pointer to a struct", t))
+	}
+	return entryKeys(t.Elem())
+}
+
+// ptr returns the address P holds (P is a pointer type).
+func ptr[P any](e P) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&e)) }
+
+// newEntry returns a new zero entry of ks's struct type as a P.
+func newEntry[P any](ks *listKeys) P {
+	p := reflect.New(ks.typ).UnsafePointer()
+	return *(*P)(unsafe.Pointer(&p))
 }
 
 // keyIs reports whether key i of the entry at e is k.
@@ -120,51 +147,54 @@ func setKey[K comparable](ks *listKeys, i int, e unsafe.Pointer, k K) {
 }
 
 // Get returns the entry of list whose one key is k, nil if none: the body of a generated
-// Get<List> method.
-func Get[E any, K comparable](list []*E, k K) *E {
-	ks := keysFor[E](reflect.TypeFor[K]())
+// Get<List> method. P is the entry's pointer type.
+func Get[P any, K comparable](list []P, k K) P {
+	ks := keysFor[P](reflect.TypeFor[K]())
 	for _, e := range list {
-		if e != nil && keyIs(ks, 0, unsafe.Pointer(e), k) {
+		if p := ptr(e); p != nil && keyIs(ks, 0, p, k) {
 			return e
 		}
 	}
-	return nil
+	var none P
+	return none
 }
 
 // Get2 is Get for a list of two keys.
-func Get2[E any, K1, K2 comparable](list []*E, k1 K1, k2 K2) *E {
-	ks := keysFor[E](reflect.TypeFor[K1](), reflect.TypeFor[K2]())
+func Get2[P any, K1, K2 comparable](list []P, k1 K1, k2 K2) P {
+	ks := keysFor[P](reflect.TypeFor[K1](), reflect.TypeFor[K2]())
 	for _, e := range list {
-		if e != nil && keyIs(ks, 0, unsafe.Pointer(e), k1) && keyIs(ks, 1, unsafe.Pointer(e), k2) {
+		if p := ptr(e); p != nil && keyIs(ks, 0, p, k1) && keyIs(ks, 1, p, k2) {
 			return e
 		}
 	}
-	return nil
+	var none P
+	return none
 }
 
 // Get3 is Get for a list of three keys.
-func Get3[E any, K1, K2, K3 comparable](list []*E, k1 K1, k2 K2, k3 K3) *E {
-	ks := keysFor[E](reflect.TypeFor[K1](), reflect.TypeFor[K2](), reflect.TypeFor[K3]())
+func Get3[P any, K1, K2, K3 comparable](list []P, k1 K1, k2 K2, k3 K3) P {
+	ks := keysFor[P](reflect.TypeFor[K1](), reflect.TypeFor[K2](), reflect.TypeFor[K3]())
 	for _, e := range list {
-		if e != nil && keyIs(ks, 0, unsafe.Pointer(e), k1) && keyIs(ks, 1, unsafe.Pointer(e), k2) &&
-			keyIs(ks, 2, unsafe.Pointer(e), k3) {
+		if p := ptr(e); p != nil && keyIs(ks, 0, p, k1) && keyIs(ks, 1, p, k2) && keyIs(ks, 2, p, k3) {
 			return e
 		}
 	}
-	return nil
+	var none P
+	return none
 }
 
 // GetKeys is Get for a list of any number of keys, given in key order (each of its key's Go
 // type).
-func GetKeys[E any](list []*E, keys ...any) *E {
-	ks := entryKeys(reflect.TypeFor[E]())
+func GetKeys[P any](list []P, keys ...any) P {
+	ks := entryKeysOf[P]()
 	vs := ks.values(keys)
 	for _, e := range list {
-		if e != nil && ks.match(unsafe.Pointer(e), vs) {
+		if p := ptr(e); p != nil && ks.match(p, vs) {
 			return e
 		}
 	}
-	return nil
+	var none P
+	return none
 }
 
 // values checks keys against ks and returns them as reflect values.
@@ -208,54 +238,66 @@ func (ks *listKeys) match(e unsafe.Pointer, vs []reflect.Value) bool {
 
 // New appends a new entry with key k to *list and returns it, or fails with ErrDuplicate
 // (naming path) when an entry has that key: the body of a generated New<List> method.
-func New[E any, K comparable](list *[]*E, path string, k K) (*E, error) {
-	if Get(*list, k) != nil {
-		return nil, Duplicate(path)
+func New[P any, K comparable](list *[]P, path string, k K) (P, error) {
+	ks := keysFor[P](reflect.TypeFor[K]())
+	for _, o := range *list {
+		if p := ptr(o); p != nil && keyIs(ks, 0, p, k) {
+			var none P
+			return none, Duplicate(path)
+		}
 	}
-	ks := entryKeys(reflect.TypeFor[E]())
-	e := new(E)
-	setKey(ks, 0, unsafe.Pointer(e), k)
+	e := newEntry[P](ks)
+	setKey(ks, 0, ptr(e), k)
 	*list = append(*list, e)
 	return e, nil
 }
 
 // New2 is New for a list of two keys.
-func New2[E any, K1, K2 comparable](list *[]*E, path string, k1 K1, k2 K2) (*E, error) {
-	if Get2(*list, k1, k2) != nil {
-		return nil, Duplicate(path)
+func New2[P any, K1, K2 comparable](list *[]P, path string, k1 K1, k2 K2) (P, error) {
+	ks := keysFor[P](reflect.TypeFor[K1](), reflect.TypeFor[K2]())
+	for _, o := range *list {
+		if p := ptr(o); p != nil && keyIs(ks, 0, p, k1) && keyIs(ks, 1, p, k2) {
+			var none P
+			return none, Duplicate(path)
+		}
 	}
-	ks := entryKeys(reflect.TypeFor[E]())
-	e := new(E)
-	setKey(ks, 0, unsafe.Pointer(e), k1)
-	setKey(ks, 1, unsafe.Pointer(e), k2)
+	e := newEntry[P](ks)
+	setKey(ks, 0, ptr(e), k1)
+	setKey(ks, 1, ptr(e), k2)
 	*list = append(*list, e)
 	return e, nil
 }
 
 // New3 is New for a list of three keys.
-func New3[E any, K1, K2, K3 comparable](list *[]*E, path string, k1 K1, k2 K2, k3 K3) (*E, error) {
-	if Get3(*list, k1, k2, k3) != nil {
-		return nil, Duplicate(path)
+func New3[P any, K1, K2, K3 comparable](list *[]P, path string, k1 K1, k2 K2, k3 K3) (P, error) {
+	ks := keysFor[P](reflect.TypeFor[K1](), reflect.TypeFor[K2](), reflect.TypeFor[K3]())
+	for _, o := range *list {
+		if p := ptr(o); p != nil && keyIs(ks, 0, p, k1) && keyIs(ks, 1, p, k2) && keyIs(ks, 2, p, k3) {
+			var none P
+			return none, Duplicate(path)
+		}
 	}
-	ks := entryKeys(reflect.TypeFor[E]())
-	e := new(E)
-	setKey(ks, 0, unsafe.Pointer(e), k1)
-	setKey(ks, 1, unsafe.Pointer(e), k2)
-	setKey(ks, 2, unsafe.Pointer(e), k3)
+	e := newEntry[P](ks)
+	setKey(ks, 0, ptr(e), k1)
+	setKey(ks, 1, ptr(e), k2)
+	setKey(ks, 2, ptr(e), k3)
 	*list = append(*list, e)
 	return e, nil
 }
 
 // NewKeys is New for a list of any number of keys, given in key order.
-func NewKeys[E any](list *[]*E, path string, keys ...any) (*E, error) {
-	if GetKeys(*list, keys...) != nil {
-		return nil, Duplicate(path)
+func NewKeys[P any](list *[]P, path string, keys ...any) (P, error) {
+	ks := entryKeysOf[P]()
+	vs := ks.values(keys)
+	for _, o := range *list {
+		if p := ptr(o); p != nil && ks.match(p, vs) {
+			var none P
+			return none, Duplicate(path)
+		}
 	}
-	ks := entryKeys(reflect.TypeFor[E]())
-	e := new(E)
-	for i, k := range keys {
-		p := unsafe.Add(unsafe.Pointer(e), ks.offs[i])
-		v := reflect.ValueOf(k)
+	e := newEntry[P](ks)
+	for i, v := range vs {
+		p := unsafe.Add(ptr(e), ks.offs[i])
 		if ks.ptr[i] {
 			q := reflect.New(ks.types[i])
 			q.Elem().Set(v)
@@ -271,24 +313,36 @@ func NewKeys[E any](list *[]*E, path string, keys ...any) (*E, error) {
 // Append appends entry e to *list: the body of a generated Append<List> method. For a list
 // whose entry struct names its keys (see above) it refuses an entry without a key
 // (ErrMissingKey) or with the keys of an entry already there (ErrDuplicate), naming path.
-func Append[E any](list *[]*E, e *E, path string) error {
-	ks := entryKeys(reflect.TypeFor[E]())
-	if len(ks.types) > 0 {
-		vs := make([]reflect.Value, len(ks.types))
-		for i := range vs {
-			v, ok := ks.key(unsafe.Pointer(e), i)
-			if !ok {
-				return MissingKey(path, ks.names[i])
-			}
-			vs[i] = v
-		}
-		for _, o := range *list {
-			if o != nil && ks.match(unsafe.Pointer(o), vs) {
-				return Duplicate(path)
-			}
-		}
+func Append[P any](list *[]P, e P, path string) error {
+	if err := appendCheck(entryKeysOf[P](), sliceOf(list), ptr(e), path); err != nil {
+		return err
 	}
 	*list = append(*list, e)
+	return nil
+}
+
+// sliceOf returns the entries of *list as addresses (P is a pointer type, so []P has the
+// layout of []unsafe.Pointer).
+func sliceOf[P any](list *[]P) []unsafe.Pointer { return *(*[]unsafe.Pointer)(unsafe.Pointer(list)) }
+
+// appendCheck is Append's check of e's keys against the entries of list.
+func appendCheck(ks *listKeys, list []unsafe.Pointer, e unsafe.Pointer, path string) error {
+	if len(ks.types) == 0 {
+		return nil
+	}
+	vs := make([]reflect.Value, len(ks.types))
+	for i := range vs {
+		v, ok := ks.key(e, i)
+		if !ok {
+			return MissingKey(path, ks.names[i])
+		}
+		vs[i] = v
+	}
+	for _, o := range list {
+		if o != nil && ks.match(o, vs) {
+			return Duplicate(path)
+		}
+	}
 	return nil
 }
 
