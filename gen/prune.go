@@ -38,6 +38,10 @@ import (
 //     among the deviations of the modules it deviates; get-schema serves its text beside the
 //     unchanged texts of the staying modules. The modules' full texts plus that module are
 //     what the server implements, as yanglint or yangload compile them.
+//   - Not bounded: an instance-identifier can name any node, so its targets are not kept (one
+//     that names a node left out has no instance); a must, when or leafref path whose reads
+//     cannot be bounded statically (xpath.Expr.DepsComplete) keeps what can be known and sees
+//     the kept nodes only. Schema's comment in the package counts those expressions.
 
 // pruneModulePrefix is the name of the generated deviation module, before the package name.
 const pruneModulePrefix = "ncws-prune-"
@@ -406,7 +410,7 @@ func (p *pruner) copySchema() (*pruneResult, error) {
 	copyList = func(ns []*schema.Node, parent *schema.Node) []*schema.Node {
 		var out []*schema.Node
 		for _, n := range ns {
-			if !p.kept[n] || !stayNode(n, stay) {
+			if !p.kept[n] { // a kept node's module stays as it was (hasKept)
 				devOf(n)
 				continue
 			}
@@ -434,17 +438,11 @@ func (p *pruner) copySchema() (*pruneResult, error) {
 	}
 	res.unbounded = p.unbounded
 	if len(p.devs) > 0 {
-		res.dev = p.devModule(res.s)
+		res.dev = p.devModule()
 		res.s.Modules = append(res.s.Modules, res.dev)
 	}
 	res.s.Finalize()
 	return res, nil
-}
-
-// stayNode reports whether kept node n can stay: its module stays as it was (a node of a module
-// kept import-only is a node of an augment that no longer applies).
-func stayNode(n *schema.Node, stay map[*schema.Module]bool) bool {
-	return stay[n.Module]
 }
 
 func (p *pruner) prefixes(ps schema.Prefixes) schema.Prefixes {
@@ -594,9 +592,9 @@ func (p *pruner) when(w *schema.When) *schema.When {
 	return c
 }
 
-// devModule returns the deviation module naming p.devs not-supported, added to the schema of
-// the copied modules mods.
-func (p *pruner) devModule(out *schema.Schema) *schema.Module {
+// devModule returns the deviation module naming p.devs not-supported, and adds it to the
+// deviations of the copied modules it deviates.
+func (p *pruner) devModule() *schema.Module {
 	name := pruneModulePrefix + strings.ToLower(strings.ReplaceAll(p.pkg, "_", "-"))
 	dev := &schema.Module{Name: name, Namespace: "urn:ncws:prune:" + p.pkg, Prefix: "ncws-prune",
 		YangVersion: "1.1", Implemented: true, File: name + ".yang"}
@@ -650,20 +648,10 @@ func (p *pruner) devModule(out *schema.Schema) *schema.Module {
 	}
 	b.WriteString("}\n")
 	dev.Source = b.String()
-	for _, c := range out.Modules {
-		if deviated[p.origOf(c)] {
+	for o, c := range p.mods {
+		if deviated[o] {
 			c.Deviations = append(c.Deviations, name)
 		}
 	}
 	return dev
-}
-
-// origOf returns the module of the whole schema that c copies.
-func (p *pruner) origOf(c *schema.Module) *schema.Module {
-	for o, m := range p.mods {
-		if m == c {
-			return o
-		}
-	}
-	return nil
 }

@@ -276,7 +276,7 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 	}
 	if size := outputSize(out); size > hugeOutput && !f.share {
 		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go; --share-groupings gives identical instances of a grouping's "+
-			"nodes one type (and --path keeps only the subtrees you use)\n", size>>20)
+			"nodes one type (and --path keeps only the subtrees you use, with --prune-schema their part of the embedded schema only)\n", size>>20)
 	} else if size > f.splitHintAt() && f.split == "" {
 		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go, which the Go compiler builds in several GB "+
 			"(it keeps every function of a package until the package ends); --split module writes one package per module\n", size>>20)
