@@ -28,8 +28,9 @@ import (
 //     a module's texts would otherwise promise identities the server does not know), and the
 //     identities derived from the bases of kept identityrefs, which keep their modules.
 //   - Modules: a module with a kept node or a kept identity stays as it was (implemented or
-//     not), and so does an implemented module without nodes or identities (typedefs only,
-//     features), which loses nothing; one that only a staying module imports (or whose typedef, prefix or identity base a
+//     not), and so do an implemented module without nodes or identities (typedefs only,
+//     features), which loses nothing, the deviators of a staying implemented module and the
+//     modules it augments; one that only a staying module imports (or whose typedef, prefix or identity base a
 //     kept statement refers to) stays import-only, with no data nodes; any other is left out,
 //     its text too. The deviators of a staying module stay.
 //   - Truthful advertisement: each node left out whose module stays implemented (a sibling of a
@@ -76,6 +77,8 @@ type pruner struct {
 	// hasNodes are the modules with schema nodes (their own or augmenting others), seen up to
 	// the first node of the protocol modules and of the kept operations.
 	hasNodes map[*schema.Module]bool
+	// augments maps a module to the modules whose trees it augments (seen as hasNodes is).
+	augments map[*schema.Module]map[*schema.Module]bool
 
 	// The copy.
 	mods    map[*schema.Module]*schema.Module
@@ -85,7 +88,6 @@ type pruner struct {
 	musts   map[*schema.Must]*schema.Must
 	whens   map[*schema.When]*schema.When
 	uniques map[*schema.Unique]*schema.Unique
-	prefs   map[*schema.Module]schema.Prefixes // a module's own prefix map, copied once
 	// devs are the nodes left out whose module stays implemented, in schema order.
 	devs []*schema.Node
 }
@@ -108,7 +110,7 @@ type pruneResult struct {
 func pruneSchema(s *schema.Schema, sel, anc map[*schema.Node]bool, pkg string, paths []string) (*pruneResult, error) {
 	p := &pruner{s: s, sel: sel, anc: anc, pkg: pkg, paths: paths, kept: map[*schema.Node]bool{},
 		identMods: map[*schema.Module]bool{}, refMods: map[*schema.Module]bool{},
-		hasNodes: map[*schema.Module]bool{}}
+		hasNodes: map[*schema.Module]bool{}, augments: map[*schema.Module]map[*schema.Module]bool{}}
 	p.mark()
 	return p.copySchema()
 }
@@ -148,9 +150,15 @@ func (p *pruner) mark() {
 	}
 	// The protocol modules' nodes, wherever they are (augments too), and the operations
 	// Options.Paths keeps (named by a path, on one, or in a subtree): whole.
-	var walk func(n *schema.Node)
-	walk = func(n *schema.Node) {
+	var walk func(n *schema.Node, top *schema.Module)
+	walk = func(n *schema.Node, top *schema.Module) {
 		p.hasNodes[n.Module] = true
+		if n.Module != top {
+			if p.augments[n.Module] == nil {
+				p.augments[n.Module] = map[*schema.Module]bool{}
+			}
+			p.augments[n.Module][top] = true
+		}
 		switch {
 		case proto[n.Module.Name]:
 			p.addTree(n)
@@ -162,13 +170,13 @@ func (p *pruner) mark() {
 			}
 		}
 		for _, c := range n.Children {
-			walk(c)
+			walk(c, top)
 		}
 	}
 	for _, m := range p.s.Modules {
 		for _, list := range [][]*schema.Node{m.Data, m.RPCs, m.Notifications} {
 			for _, n := range list {
-				walk(n)
+				walk(n, n.Module)
 			}
 		}
 	}
@@ -334,7 +342,9 @@ func (p *pruner) copySchema() (*pruneResult, error) {
 	for m := range p.refMods {
 		visit(m, false)
 	}
-	// The deviators of a staying implemented module stay as they were.
+	// The deviators of a staying implemented module stay as they were, and so do the modules
+	// it augments: implementing a module with an augment implements the augmented module
+	// (RFC 7950 section 5.6.5), whose nodes left out are then deviated.
 	for changed := true; changed; {
 		changed = false
 		for _, m := range p.s.Modules {
@@ -344,6 +354,12 @@ func (p *pruner) copySchema() (*pruneResult, error) {
 			for _, d := range m.Deviations {
 				if dm := p.s.Module(d); dm != nil && !stay[dm] {
 					visit(dm, true)
+					changed = true
+				}
+			}
+			for _, am := range p.s.Modules {
+				if p.augments[m][am] && !stay[am] {
+					visit(am, true)
 					changed = true
 				}
 			}
@@ -361,7 +377,6 @@ func (p *pruner) copySchema() (*pruneResult, error) {
 	p.musts = map[*schema.Must]*schema.Must{}
 	p.whens = map[*schema.When]*schema.When{}
 	p.uniques = map[*schema.Unique]*schema.Unique{}
-	p.prefs = map[*schema.Module]schema.Prefixes{}
 	for _, m := range p.s.Modules {
 		asIs, ok := stay[m]
 		if !ok {

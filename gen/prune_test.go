@@ -137,7 +137,9 @@ func schemaListing(s *schema.Schema) []string {
 // (the vrf leafref's target) and its mandatory route-distinguisher, not its other children;
 // the system's min-mtu (read by the mtu leaf's must), not its siblings; every identity of the
 // modules that stay. prune-types, implemented but used only for a typedef, stays import-only;
-// prune-other, which nothing refers to, is left out.
+// prune-target, none of whose nodes is kept, stays implemented because prune-extra, which
+// stays, augments it (its container is deviated); prune-other, which nothing refers to, is
+// left out.
 func TestPruneSchema(t *testing.T) {
 	_, pr, _ := pruneCase(t)
 	want := []string{
@@ -168,6 +170,7 @@ func TestPruneSchema(t *testing.T) {
 		"leaf /prune-base:reset-interface/input/name",
 		"output /prune-base:reset-interface/output",
 		"module prune-extra implemented deviations=ncws-prune-prune",
+		"module prune-target implemented deviations=ncws-prune-prune",
 		"module prune-types import-only deviations=",
 	}
 	if diff := cmpDiff(want, schemaListing(pr.s)); diff != "" {
@@ -196,7 +199,7 @@ func TestPruneSchema(t *testing.T) {
 		}
 	}
 	wantTargets := []string{`"/pb:system/pb:hostname"`, `"/pb:system/pb:ntp"`, `"/pb:system/px:logging"`,
-		`"/pb:routing/pb:instance/pb:description"`, `"/pb:routing/pb:instance/pb:protocols"`, `"/pb:reboot"`, `"/pb:link-flap"`}
+		`"/pb:routing/pb:instance/pb:description"`, `"/pb:routing/pb:instance/pb:protocols"`, `"/pb:reboot"`, `"/pb:link-flap"`, `"/tg:stats"`}
 	if diff := cmpDiff(wantTargets, targets); diff != "" {
 		t.Errorf("deviation targets mismatch (-want +got):\n%s", diff)
 	}
@@ -342,7 +345,7 @@ func TestPruneSchemaNothingLeftOut(t *testing.T) {
 func TestPruneSchemaProtocol(t *testing.T) {
 	dir := filepath.Join("testdata", "prune")
 	var files []string
-	for _, f := range []string{"prune-base.yang", "prune-extra.yang", "prune-other.yang", "prune-types.yang"} {
+	for _, f := range []string{"prune-base.yang", "prune-extra.yang", "prune-other.yang", "prune-target.yang", "prune-types.yang"} {
 		files = append(files, filepath.Join(dir, f))
 	}
 	s, err := yang.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
@@ -426,7 +429,7 @@ func TestPruneSchemaServed(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("testdata", "prune")
 	var files []string
-	for _, f := range []string{"prune-base.yang", "prune-extra.yang", "prune-other.yang", "prune-types.yang"} {
+	for _, f := range []string{"prune-base.yang", "prune-extra.yang", "prune-other.yang", "prune-target.yang", "prune-types.yang"} {
 		files = append(files, filepath.Join(dir, f))
 	}
 	full, err := yang.Load(yangload.Options{Files: files, SearchPaths: []string{dir}})
@@ -491,7 +494,8 @@ func TestPruneSchemaServed(t *testing.T) {
 		}
 		mods = append(mods, name+" deviations="+strings.Join(devs, ","))
 	}
-	wantMods := []string{"ncws-prune-prune deviations=", "prune-base deviations=ncws-prune-prune", "prune-extra deviations=ncws-prune-prune"}
+	wantMods := []string{"ncws-prune-prune deviations=", "prune-base deviations=ncws-prune-prune", "prune-extra deviations=ncws-prune-prune",
+		"prune-target deviations=ncws-prune-prune"}
 	if diff := cmpDiff(wantMods, mods); diff != "" {
 		t.Errorf("yang-library prune modules mismatch (-want +got):\n%s\n%s", diff, lib)
 	}
