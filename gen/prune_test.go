@@ -341,7 +341,8 @@ func TestPruneSchemaNothingLeftOut(t *testing.T) {
 
 // TestPruneSchemaProtocol: with the protocol modules loaded as ncws gen loads them
 // (yang.Load), pruning keeps every node of those modules (a server built on the package serves
-// their operations and state) and deviates none of them.
+// their operations and state) and deviates none of them; the texts still compile to the
+// pruned schema.
 func TestPruneSchemaProtocol(t *testing.T) {
 	dir := filepath.Join("testdata", "prune")
 	var files []string
@@ -394,6 +395,7 @@ func TestPruneSchemaProtocol(t *testing.T) {
 	if pr.s.FindNode("/prune-base:system/hostname") != nil || pr.s.FindNode("/prune-base:interfaces/interface/vrf") == nil {
 		t.Error("the pruned schema is not pruned to the interfaces subtree")
 	}
+	checkTruthful(t, pr, []string{dir}, yang.Load)
 }
 
 // TestPruneSchemaSplit: with --split module the pruned schema and the deviation module's text
