@@ -544,3 +544,19 @@ func TestPruneSchemaServed(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneSchemaMerge: a server cannot serve a pruned package beside another package of the
+// same modules pruned otherwise, or beside the whole schema: schema.Merge refuses the
+// different deviations of one module rather than advertise one package's deviations for both.
+func TestPruneSchemaMerge(t *testing.T) {
+	full, pr, _ := pruneCase(t)
+	other := pruneFor(t, full, "other", []string{"/prune-base:routing"})
+	for _, tt := range []struct {
+		name string
+		with *schema.Schema
+	}{{"pruned otherwise", other.s}, {"whole", full}} {
+		if _, err := schema.Merge(pr.s, tt.with); !errors.Is(err, schema.ErrMergeConflict) {
+			t.Errorf("merge with the schema %s: error %v, want ErrMergeConflict", tt.name, err)
+		}
+	}
+}

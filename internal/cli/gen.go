@@ -83,17 +83,19 @@ of it: the subtrees and their ancestors; what their validation reads (list keys,
 children of kept nodes, leafref targets, the nodes their must and when expressions and leafref
 paths can reach, identities with their bases and derived identities, typedefs); the protocol
 modules above; the rpcs and notifications --path keeps. A server built on the package validates
-the kept data exactly as with the whole schema, and refuses data outside the kept nodes as
-unknown (unknown-element or unknown-namespace): it cannot validate what it does not know. What
-it advertises stays true: every node left out of a module that stays implemented is declared
-"deviate not-supported" in a generated deviation module, ncws-prune-NAME, which the server
-implements, lists among each deviated module's deviations (hello, yang-library) and serves by
-get-schema beside the unchanged full texts of the modules (which, with it, compile to exactly
-the embedded schema; yanglint accepts them); a module of which nothing is kept becomes
-import-only when a kept module imports it, else it is left out with its text; feature lists are
-unchanged. It is off by default because it changes what an existing --path package's server
-accepts and advertises. Two pruned packages of the same modules cannot be served together
-(schema.Merge refuses different deviations of one module).
+the kept data as with the whole schema (an instance-identifier can only point at kept nodes, and
+an XPath expression whose reach cannot be bounded statically sees only them; Schema's comment
+counts those), and refuses data outside the kept nodes as unknown (unknown-element or
+unknown-namespace): it cannot validate what it does not know. What it advertises stays true:
+every node left out of a module that stays implemented is declared "deviate not-supported" in a
+generated deviation module, ncws-prune-NAME, which the server implements, lists among each
+deviated module's deviations (hello, yang-library) and serves by get-schema beside the unchanged
+full texts of the modules (which, with it, compile to exactly the embedded schema; yanglint
+accepts them). A module of which nothing is kept (and which no staying module augments or
+deviates) becomes import-only when a kept module imports it, else it is left out with its text;
+feature lists are unchanged. It is off by default because it changes what an existing --path
+package's server accepts and advertises. A pruned package cannot be served beside the whole
+schema or another pruning of the same modules (schema.Merge refuses the different deviations).
 
 --share-groupings gives the containers and lists built from one statement inside a grouping one
 Go type, named after the statement's place in the grouping
