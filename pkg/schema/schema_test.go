@@ -118,3 +118,46 @@ func TestNodeKeys(t *testing.T) {
 		t.Errorf("a Node takes %d bytes, not 88", s)
 	}
 }
+
+// Child finds every data child, through choices and cases, of a node with few children (a
+// scan) and of one with many (a search of the sorted index), children of another module with
+// the same name told apart; nil for a name or module it does not have.
+func TestChild(t *testing.T) {
+	for _, count := range []int{3, 8, 9, 40} {
+		a := &schema.Module{Name: "a", Namespace: "urn:a"}
+		b := &schema.Module{Name: "b", Namespace: "urn:b"}
+		top := &schema.Node{Kind: schema.KindContainer, Decl: &schema.Decl{Name: "top"}, Module: a}
+		a.Data = []*schema.Node{top}
+		leaf := func(parent *schema.Node, m *schema.Module, name string) *schema.Node {
+			n := &schema.Node{Kind: schema.KindLeaf, Decl: &schema.Decl{Name: name}, Module: m, Parent: parent,
+				Type: &schema.Type{Name: "string", Base: schema.String}}
+			parent.Children = append(parent.Children, n)
+			return n
+		}
+		var want []*schema.Node
+		for i := count - 1; i >= 0; i-- { // names out of order
+			want = append(want, leaf(top, a, fmt.Sprintf("n%02d", i*7%count)))
+		}
+		want = append(want, leaf(top, b, want[0].Name)) // the same name in another module
+		ch := &schema.Node{Kind: schema.KindChoice, Decl: &schema.Decl{Name: "ch"}, Module: a, Parent: top}
+		cs := &schema.Node{Kind: schema.KindCase, Decl: &schema.Decl{Name: "cs"}, Module: a, Parent: ch}
+		ch.Children = []*schema.Node{cs}
+		top.Children = append(top.Children, ch)
+		want = append(want, leaf(cs, a, "inchoice"))
+		s := &schema.Schema{Modules: []*schema.Module{a, b}}
+		s.Finalize()
+		for _, w := range want {
+			if got := top.Child(w.Module, w.Name); got != w {
+				t.Errorf("%d children: Child(%s, %s) = %v", count, w.Module.Name, w.Name, got)
+			}
+		}
+		for _, miss := range []struct {
+			m    *schema.Module
+			name string
+		}{{b, want[1].Name}, {a, "zz"}, {a, "ch"}, {a, "cs"}, {a, ""}} {
+			if got := top.Child(miss.m, miss.name); got != nil {
+				t.Errorf("%d children: Child(%s, %q) = %s, want none", count, miss.m.Name, miss.name, got.Path())
+			}
+		}
+	}
+}
