@@ -123,9 +123,6 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
 	defer func() { t.Decl = l.decl(t.Decl) }()
 	inf := l.infoOf(t)
-	if inf.unit == nil {
-		inf.unit = u
-	}
 	t.Amended = true
 	if t.Parent != nil {
 		t.Parent.Amended = true // not-supported removes t; the others change what t's parent holds

@@ -105,11 +105,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	case schema.KindList:
 		l.resolveKeys(n, inf, inOp)
 		for _, us := range inf.unique() {
-			u := inf.unit
-			if uu := inf.more.uniqueU[us]; uu != nil {
-				u = uu
-			}
-			l.resolveUnique(n, us, u)
+			l.resolveUnique(n, us, inf.more.uniqueU[us])
 		}
 		l.checkMinMax(n, inf)
 	case schema.KindLeafList:
@@ -178,7 +174,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 			l.errf(keySt, "list %s: key %s is not a child leaf", n.Name, name)
 			continue
 		}
-		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.unit != nil && inf.unit.version != "1.1" {
+		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.v10 {
 			l.errf(keySt, "list %s: key %s of type empty", n.Name, name)
 		}
 		if lf := l.infoOf(leaf); lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {

@@ -159,7 +159,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	n := l.newNode()
 	n.Kind, n.Decl, n.Module = kind, l.decl(&d), c.ns
 	inf := l.infoOf(n)
-	inf.unit, inf.statement = c.u, s
+	inf.statement, inf.v10 = s, c.u.version != "1.1"
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
@@ -167,7 +167,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		cs := l.newNode()
 		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), c.ns
 		csInf := l.infoOf(cs)
-		csInf.unit, csInf.statement = c.u, s
+		csInf.statement, csInf.v10 = s, inf.v10
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
@@ -212,7 +212,12 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 			if kind != schema.KindList {
 				l.errf(ss, "unique is only allowed in list")
 			}
-			inf.m().unique = append(inf.m().unique, ss)
+			m := inf.m()
+			m.unique = append(m.unique, ss)
+			if m.uniqueU == nil {
+				m.uniqueU = map[*stmt]*unit{}
+			}
+			m.uniqueU[ss] = c.u
 		case "type":
 			if kind != schema.KindLeaf && kind != schema.KindLeafList {
 				l.errf(ss, "type is only allowed in leaf and leaf-list")
