@@ -21,7 +21,8 @@ type Validator struct {
 	info   infoTable
 	root   *nodeInfo
 	refs   map[refKey]*refInfo
-	// nodes are the compiled schema nodes in schema order.
+	// nodes are the compiled schema nodes in schema order, while New compiles them (nil after:
+	// 8 bytes a schema node, 7 MB with Junos QFX conf, that nothing reads later).
 	nodes []*schema.Node
 	// rdeps indexes the constraints by the schema nodes whose changes can affect them (see
 	// constraint); always holds those any change can affect.
@@ -73,6 +74,7 @@ func New(s *schema.Schema) *Validator {
 		refs:   make(map[refKey]*refInfo),
 	}
 	v.compile()
+	v.nodes = nil
 	return v
 }
 
