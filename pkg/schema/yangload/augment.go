@@ -187,7 +187,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			}
 			switch op {
 			case "add":
-				m := inf.m()
+				m := l.mk(inf)
 				m.unique = append(m.unique, s)
 				if m.uniqueU == nil {
 					m.uniqueU = map[*stmt]*unit{}
@@ -195,9 +195,10 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 				m.uniqueU[s] = u
 			case "delete":
 				found := false
-				for i, us := range inf.unique() {
+				for i, us := range l.uniques(inf) {
 					if strings.Join(strings.Fields(us.Argument), " ") == strings.Join(strings.Fields(s.Argument), " ") {
-						inf.more.unique = append(inf.more.unique[:i:i], inf.more.unique[i+1:]...)
+						m := l.moreOf(inf)
+						m.unique = append(m.unique[:i:i], m.unique[i+1:]...)
 						found = true
 						break
 					}
@@ -213,18 +214,18 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			case schema.KindChoice:
 				switch op {
 				case "add":
-					if inf.dflt() != "" {
+					if l.dflt(inf) != "" {
 						l.errf(s, "deviate add: %s already has a default", t.Name)
 					}
-					inf.m().dfltSt = s
+					l.mk(inf).dfltSt = s
 				case "replace":
-					inf.m().dfltSt = s
+					l.mk(inf).dfltSt = s
 				case "delete":
-					if inf.dflt() != s.Argument {
+					if l.dflt(inf) != s.Argument {
 						l.errf(s, "deviate delete: default %q not found", s.Argument)
 					}
-					if inf.more != nil {
-						inf.more.dfltSt = nil
+					if m := l.moreOf(inf); m != nil {
+						m.dfltSt = nil
 					}
 				}
 			case schema.KindLeaf, schema.KindLeafList:

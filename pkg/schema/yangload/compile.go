@@ -63,6 +63,8 @@ type loader struct {
 	nodeSlab   []schema.Node
 	nodeChunks [][]schema.Node
 	infoChunks [][]nodeInfo
+	// mores holds the nodeMores of the nodeInfos that have one.
+	mores map[*nodeInfo]*nodeMore
 }
 
 type patternResult struct {
@@ -71,16 +73,16 @@ type patternResult struct {
 }
 
 // nodeInfo keeps what is resolved after the tree is complete. It is made for every node
-// (Junos QFX conf: 970k), so what only some lists, choices and nodes with a config statement
-// need is in nodeMore (a list's key statement is found from its statement: 158k of Junos's
-// nodes are lists, and a nodeMore each was 10 MB at the load's peak).
+// (Junos QFX conf: 897k, 16 bytes each), so what only some lists, choices and nodes with a
+// config statement need is in a nodeMore the loader finds by the nodeInfo (moreOf; a list's
+// key statement is found from its statement: 158k of Junos's nodes are lists, and a nodeMore
+// each was 10 MB at the load's peak).
 type nodeInfo struct {
 	statement *stmt
-	more      *nodeMore
 	config    int8 // explicit config: 0 none, 1 true, -1 false
 	hasDflt   bool // leaf or leaf-list has a default statement
 	// v10 is set when the node was defined in a YANG 1.0 text (its unit: kept as this flag,
-	// 24 bytes a nodeInfo rather than 32, and in nodeMore.uniqueU for unique statements).
+	// and in nodeMore.uniqueU for unique statements).
 	v10 bool
 }
 
@@ -92,12 +94,20 @@ type nodeMore struct {
 	dfltSt   *stmt           // choice default case
 }
 
-// m returns inf.more, made when missing.
-func (inf *nodeInfo) m() *nodeMore {
-	if inf.more == nil {
-		inf.more = &nodeMore{}
+// moreOf returns the nodeMore of inf, nil if none.
+func (l *loader) moreOf(inf *nodeInfo) *nodeMore { return l.mores[inf] }
+
+// mk returns the nodeMore of inf, made when missing.
+func (l *loader) mk(inf *nodeInfo) *nodeMore {
+	m := l.mores[inf]
+	if m == nil {
+		m = &nodeMore{}
+		if l.mores == nil {
+			l.mores = map[*nodeInfo]*nodeMore{}
+		}
+		l.mores[inf] = m
 	}
-	return inf.more
+	return m
 }
 
 // keySt returns the list's key statement (the last, as the build kept it), nil if none.
@@ -115,19 +125,19 @@ func (inf *nodeInfo) keySt() *stmt {
 }
 
 // dflt returns the choice's default case name, "" if none.
-func (inf *nodeInfo) dflt() string {
-	if inf.more == nil || inf.more.dfltSt == nil {
-		return ""
+func (l *loader) dflt(inf *nodeInfo) string {
+	if m := l.moreOf(inf); m != nil && m.dfltSt != nil {
+		return m.dfltSt.Argument
 	}
-	return inf.more.dfltSt.Argument
+	return ""
 }
 
-// unique returns the list's unique statements.
-func (inf *nodeInfo) unique() []*stmt {
-	if inf.more == nil {
-		return nil
+// uniques returns the list's unique statements.
+func (l *loader) uniques(inf *nodeInfo) []*stmt {
+	if m := l.moreOf(inf); m != nil {
+		return m.unique
 	}
-	return inf.more.unique
+	return nil
 }
 
 // module is one main module with its submodules.
@@ -288,7 +298,7 @@ func (l *loader) dropNodes() {
 			ch[i].SetID(0)
 		}
 	}
-	l.nodeSlab, l.nodeChunks, l.infoChunks = nil, nil, nil
+	l.nodeSlab, l.nodeChunks, l.infoChunks, l.mores = nil, nil, nil, nil
 }
 
 // amend gives n a Decl changed by f (its own, then interned again): n's Decl may be shared.

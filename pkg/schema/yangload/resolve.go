@@ -82,7 +82,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	case inf != nil && inf.config != 0:
 		n.Config = inf.config > 0
 		if n.Config && !parentConfig {
-			l.errf(inf.more.configSt, "config true %s %s under a config false node", n.Kind, n.Name)
+			l.errf(l.moreOf(inf).configSt, "config true %s %s under a config false node", n.Kind, n.Name)
 			n.Config = false
 		}
 	default:
@@ -104,8 +104,8 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	switch n.Kind {
 	case schema.KindList:
 		l.resolveKeys(n, inf, inOp)
-		for _, us := range inf.unique() {
-			l.resolveUnique(n, us, inf.more.uniqueU[us])
+		for _, us := range l.uniques(inf) {
+			l.resolveUnique(n, us, l.moreOf(inf).uniqueU[us])
 		}
 		l.checkMinMax(n, inf)
 	case schema.KindLeafList:
@@ -121,7 +121,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		l.typeDefaults(n, !n.Mandatory && !n.IsKey())
 	case schema.KindChoice:
 		n.SetDefaultCase(nil)
-		if dflt := inf.dflt(); dflt != "" {
+		if dflt := l.dflt(inf); dflt != "" {
 			pfx, name := splitPrefix(dflt)
 			_ = pfx
 			for _, c := range n.Children {
@@ -130,9 +130,9 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 				}
 			}
 			if n.DefaultCase() == nil {
-				l.errf(inf.more.dfltSt, "default case %s not found in choice %s", dflt, n.Name)
+				l.errf(l.moreOf(inf).dfltSt, "default case %s not found in choice %s", dflt, n.Name)
 			} else if n.Mandatory {
-				l.errf(inf.more.dfltSt, "choice %s is mandatory and has a default case", n.Name)
+				l.errf(l.moreOf(inf).dfltSt, "choice %s is mandatory and has a default case", n.Name)
 			}
 		}
 	}
@@ -178,7 +178,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 			l.errf(keySt, "list %s: key %s of type empty", n.Name, name)
 		}
 		if lf := l.infoOf(leaf); lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
-			l.errf(lf.more.configSt, "list %s: key %s has a different config value than its list", n.Name, name)
+			l.errf(l.moreOf(lf).configSt, "list %s: key %s has a different config value than its list", n.Name, name)
 		}
 		keys = append(keys, leaf)
 	}

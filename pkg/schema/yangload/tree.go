@@ -212,7 +212,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 			if kind != schema.KindList {
 				l.errf(ss, "unique is only allowed in list")
 			}
-			m := inf.m()
+			m := l.mk(inf)
 			m.unique = append(m.unique, ss)
 			if m.uniqueU == nil {
 				m.uniqueU = map[*stmt]*unit{}
@@ -244,7 +244,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 				}
 				inf.hasDflt = true
 			case schema.KindChoice:
-				inf.m().dfltSt = ss
+				l.mk(inf).dfltSt = ss
 			default:
 				l.errf(ss, "default is not allowed in %s", kind)
 			}
@@ -458,7 +458,7 @@ func (l *loader) setConfig(n *schema.Node, s *stmt) {
 		l.errf(s, "invalid config %q", s.Argument)
 		return
 	}
-	inf.m().configSt = s
+	l.mk(inf).configSt = s
 }
 
 func (l *loader) setMandatory(n *schema.Node, s *stmt) {
@@ -686,7 +686,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 			case schema.KindLeaf, schema.KindLeafList:
 				dflts = append(dflts, ss.Argument)
 			case schema.KindChoice:
-				inf.m().dfltSt = ss
+				l.mk(inf).dfltSt = ss
 			default:
 				l.errf(ss, "refine of %s: default is not allowed in %s", t.Name, t.Kind)
 			}
