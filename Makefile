@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-gen-prune bench-vendor-extra bench-convert clean
+.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-gen-prune bench-junos-validate bench-vendor-extra bench-convert clean
 
 all: build
 
@@ -173,6 +173,13 @@ bench-gen-vendor: build
 # alone: a few GB and minutes.
 bench-gen-prune: build
 	@bash scripts/bench-gen-prune.sh
+
+# bench-junos-validate: issue 17's validation-memory target: peak RSS of ncws validate with the
+# 31 Junos QFX conf modules (all but class-of-service and dynamic-profiles) and a small
+# configuration, next to yanglint's, interleaved (scripts/bench-junos-validate.sh; REPEAT).
+# yanglint takes 35-40 s of CPU a run: run it alone.
+bench-junos-validate: build
+	@bash scripts/bench-junos-validate.sh
 
 # bench-vendor-extra: issue 17's claims on vendor sets NOT in ../shared/yang, fetched by hand as
 # local test inputs (scripts/bench-vendor-extra.sh says what each part needs and what is
