@@ -354,7 +354,7 @@ func moduleID(m *schema.Module) string {
 }
 
 // comment writes text as // lines, a blank comment line between paragraphs; lines longer than
-// commentWidth are wrapped at spaces.
+// commentWidth are wrapped at spaces. No line ends in a blank.
 func comment(b *strings.Builder, indent, text string) {
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 		line = strings.TrimSpace(line)
@@ -367,7 +367,9 @@ func comment(b *strings.Builder, indent, text string) {
 			if i <= 0 {
 				break
 			}
-			b.WriteString(indent + "// " + line[:i] + "\n")
+			// Without the blanks before the cut (a description's double space), which gofmt
+			// would strip.
+			b.WriteString(indent + "// " + strings.TrimRight(line[:i], " \t") + "\n")
 			line = strings.TrimLeft(line[i:], " ")
 		}
 		b.WriteString(indent + "// " + line + "\n")
