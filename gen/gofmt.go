@@ -23,8 +23,13 @@ import (
 //     comment) between comment lines (alignConsts);
 //   - statements and specs are indented by tabs; a file ends with one newline.
 //
-// The files left to go/format (root.go, schema.go, changes.go, the rpc and notification code)
-// are small. The golden tests compare the output byte for byte with gofmt'd goldens, and the
+// Under --split module (split.go) the same declarations are written in the same layout: the
+// type names in them are marked until the file's package is known, so writeFunc1 leaves its
+// decision to layoutFunc1s, run once the names are resolved; const blocks align the same
+// since a block's type column holds one name; the imports are sorted as gofmt sorts them.
+//
+// The files left to go/format (root.go, schema.go, changes.go, the rpc and notification code;
+// under --split module also each package's conv.go or doc.go) are small. The golden tests compare the output byte for byte with gofmt'd goldens, and the
 // OpenConfig and vendor tests check that every file of their output is unchanged by go/format.
 
 // writeDoc writes doc, the lines ("// text\n" or "//\n") of a top-level declaration's doc
@@ -84,19 +89,67 @@ const maxOneLine = 100
 
 // writeFunc1 writes the function with header ("func ... results") and the one statement stmt as
 // its body, as gofmt prints it written on one line, then a blank line. Under --split module
-// the names in header and stmt are still marked (split.go) and the files go through go/format,
-// so the function is written on one line for go/format to decide.
+// the names in header and stmt are still marked (split.go): their lengths are known once the
+// file's package is, so the function is written on one line with the bytes func1Mid and
+// func1Close in place of the blanks after "{" and before "}" (as many bytes, so that the files
+// are cut where they were), and layoutFunc1s decides the layout once the names are resolved.
 func (g *generator) writeFunc1(b *strings.Builder, header, stmt string) {
+	if g.opts.Split != "" {
+		b.WriteString(header + " {" + func1Mid + stmt + func1Close + "}\n\n")
+		return
+	}
+	func1Layout(b, header, stmt)
+	b.WriteString("\n\n")
+}
+
+// func1Layout writes the function with header and the one statement stmt as its body, without
+// the newline after it.
+func func1Layout(b *strings.Builder, header, stmt string) {
 	b.WriteString(header)
-	if g.opts.Split != "" || 1+len(header)+len(stmt) <= maxOneLine {
+	if 1+len(header)+len(stmt) <= maxOneLine {
 		b.WriteString(" { ")
 		b.WriteString(stmt)
-		b.WriteString(" }\n\n")
+		b.WriteString(" }")
 		return
 	}
 	b.WriteString(" {\n\t")
 	b.WriteString(stmt)
-	b.WriteString("\n}\n\n")
+	b.WriteString("\n}")
+}
+
+// The bytes that mark a one-statement function whose layout is decided after its names are
+// resolved (writeFunc1 under --split module): the header is the line before " {"+func1Mid, the
+// statement what follows up to func1Close. YANG text cannot hold them (RFC 7950 6.1: no C0
+// controls but tab, CR and LF), and the generated code writes none of its own.
+const (
+	func1Mid   = "\x02"
+	func1Close = "\x03"
+)
+
+// layoutFunc1s replaces each function written by writeFunc1 under --split module in body, its
+// names resolved, with its layout.
+func layoutFunc1s(body string) string {
+	if !strings.Contains(body, func1Mid) {
+		return body
+	}
+	var b strings.Builder
+	b.Grow(len(body))
+	for {
+		m := strings.Index(body, func1Mid)
+		if m < 0 {
+			break
+		}
+		c := strings.Index(body[m:], func1Close)
+		start := strings.LastIndexByte(body[:m], '\n') + 1
+		if c < 0 || m-start < 2 || body[m-2:m] != " {" || !strings.HasPrefix(body[m+c+len(func1Close):], "}") {
+			break
+		}
+		b.WriteString(body[:start])
+		func1Layout(&b, body[start:m-2], body[m+len(func1Mid):m+c])
+		body = body[m+c+len(func1Close)+1:]
+	}
+	b.WriteString(body)
+	return b.String()
 }
 
 // constSpec is one line of a const block: name, type, value and an optional trailing comment

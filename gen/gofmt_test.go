@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"go/format"
 	"strings"
 	"testing"
@@ -50,6 +51,20 @@ func TestGofmtLayout(t *testing.T) {
 				b.WriteString("var V int\n")
 			}
 			check(t, b.String())
+		})
+	}
+	// Under --split module the one-line rule is applied once the marked names are resolved (a
+	// name of another package gets its qualifier): at 99, 100 and 101 bytes after resolution.
+	for _, n := range []int{99, 100, 101} {
+		t.Run(fmt.Sprintf("split func %d bytes", n), func(t *testing.T) {
+			sg := &generator{opts: Options{Split: "module"}}
+			header := "func (x *" + markL + "T" + markR + ") F() *" + markL + "U" + markR
+			resolved := len("func (x *T) F() *q.U")
+			var b strings.Builder
+			b.WriteString("package p\n\ntype T int\n\n")
+			sg.writeFunc1(&b, header, "return "+strings.Repeat("x", n-1-resolved-len("return ")))
+			body := strings.NewReplacer(markL+"T"+markR, "T", markL+"U"+markR, "q.U").Replace(b.String())
+			check(t, layoutFunc1s(body))
 		})
 	}
 	t.Run("consts", func(t *testing.T) {

@@ -97,8 +97,9 @@ done
 files=$(find "$MOD/junos" -name '*.go' | wc -l)
 bytes=$(find "$MOD/junos" -name '*.go' -exec cat {} + | wc -c)
 structs=$(find "$MOD/junos" -name '*.go' -exec cat {} + | grep -c '^type .* struct {' || true)
+aliases=$(find "$MOD/junos" -name '*.go' -exec cat {} + | grep -c '^type [A-Za-z0-9_]* = ' || true)
 kind() { find "$MOD/junos" -name "$1" -exec cat {} + 2>/dev/null | wc -c | awk '{printf "%.1f", $1/1048576}'; }
-echo "output: $files files, $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') MB of Go, $structs struct types"
+echo "output: $files files, $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') MB of Go, $structs struct types, $aliases path aliases (--share-groupings)"
 if [ -n "$SPLIT" ]; then
 	echo "packages: $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u | wc -l); per package (MB of Go, struct types, functions), largest first:"
 	for d in $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u); do
