@@ -84,7 +84,8 @@ test-openconfig:
 # test-vendor: the generator over the vendor models of $(SHARED)/yang/vendor (gen/vendor_test.go,
 # NCWS_TEST_VENDOR): Juniper Junos QFX 24.4 conf (-p common -p junos-qfx/conf, its 33 modules)
 # with --path /junos-qfx-conf-root:configuration/interfaces, built, vetted and round-tripping an
-# interfaces configuration through the typed structs. Needs about 3 GB; slower than test. The whole
+# interfaces configuration through the typed structs, without and with --prune-schema (the pruned
+# schema compiled from its advertised texts, yanglint on them). Needs about 3 GB; slower than test. The whole
 # set without --path (ncws gen --share-groupings, then go build) is in bench-gen-vendor, not here:
 # it is not shown to fit the ~3 minutes this target may take.
 test-vendor:
