@@ -59,7 +59,15 @@ type Options struct {
 	// ImportPath is the Go import path of the output directory, for the imports between the
 	// packages of a split tree.
 	ImportPath string
+	// SplitStructs is, with Split "module", the most structs a module's package holds before
+	// the module is split below it: the subtrees of its too-large nodes get packages of their
+	// own (see split.go). 0 means DefaultSplitStructs; a negative value never splits a module.
+	SplitStructs int
 }
+
+// DefaultSplitStructs is Options.SplitStructs's default: a package of about 1,000 structs with
+// their conversion methods, list helpers and enumerations takes the Go compiler about 250 MB.
+const DefaultSplitStructs = 1000
 
 // ErrUnsupported is returned for an option gen does not implement yet.
 var ErrUnsupported = errors.New("gen: unsupported option")

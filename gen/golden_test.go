@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
 var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "empty", "identityref", "iffeature", "leafref",
-	"names", "operations", "orderedby", "prune", "share", "split", "stable", "union"}
+	"names", "operations", "orderedby", "prune", "share", "split", "splitsubtree", "stable", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.
@@ -91,6 +92,14 @@ func loadCase(t *testing.T, dir, pkg, importPath string) (*schema.Schema, Option
 			default:
 				if p, ok := strings.CutPrefix(o, "path="); ok {
 					opts.Paths = append(opts.Paths, p)
+					continue
+				}
+				if v, ok := strings.CutPrefix(o, "split-structs="); ok {
+					n, err := strconv.Atoi(v)
+					if err != nil {
+						t.Fatalf("%s/options.txt: %q: %v", dir, o, err)
+					}
+					opts.SplitStructs = n
 					continue
 				}
 				t.Fatalf("%s/options.txt: unknown option %q", dir, o)

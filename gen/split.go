@@ -76,8 +76,22 @@ type goPkg struct {
 	mods    []*schema.Module // modules whose operations' API it holds
 	// augmented: a struct of the package has a field of another module's node (an augment).
 	augmented bool
-	types     *goPkg // the package of the module's named types when augmented
-	deps      map[*goPkg]bool
+	types     *goPkg // the package of the module's named types when augmented or split
+	// split: the module's structs are spread over this package and subtree packages (see
+	// splitLarge); home is, in a subtree package, the module's package (else nil), and root
+	// the struct at the top of its subtree.
+	split bool
+	home  *goPkg
+	root  *structType
+	deps  map[*goPkg]bool
+}
+
+// family returns the module package p belongs to: itself, or its home for a subtree package.
+func (p *goPkg) family() *goPkg {
+	if p.home != nil {
+		return p.home
+	}
+	return p
 }
 
 // splitter assigns the types of a generator to packages and writes them.
@@ -187,18 +201,21 @@ func (sp *splitter) assign() {
 		}
 		pkgOf[st] = sp.modPkg(m)
 	}
+	sp.splitLarge(pkgOf)
 	for _, st := range g.structs {
 		p := pkgOf[st]
 		p.structs = append(p.structs, st)
+		fam := p.family()
 		for _, f := range st.fields {
 			// A node of another module (an augment: a struct or a leaf, whose type may be
 			// that module's) makes the package import that module's; its own named types
 			// then go to a package of their own, which the other module imports instead.
-			if f.st != nil && pkgOf[f.st] != p || sp.byMod[f.sn.Module] != p {
-				p.augmented = true
+			if f.st != nil && pkgOf[f.st].family() != fam || sp.byMod[f.sn.Module] != fam {
+				fam.augmented = true
 			}
 		}
 	}
+	place := sp.namedPlaces(pkgOf)
 	for m, a := range g.api {
 		if a != nil {
 			p := sp.modPkg(m)
@@ -217,7 +234,10 @@ func (sp *splitter) assign() {
 			continue
 		}
 		p := sp.modPkg(g.namedModule(nt))
-		if p.augmented {
+		switch {
+		case p.split && place[nt] != nil && place[nt].family() == p:
+			p = place[nt]
+		case p.augmented || p.split:
 			if p.types == nil {
 				p.types = sp.newPkg(sp.claim(p.name+"types"), p.mod)
 			}
@@ -266,6 +286,216 @@ func (sp *splitter) assign() {
 			mark(w.typ)
 		}
 	}
+}
+
+// Below the module (Options.SplitStructs). A module can be more than one package should hold
+// (SR OS nokia-conf: one module of 297 submodules, 8,189 structs, whose one package took the
+// Go compiler 1.9 GB). A module package of more structs than SplitStructs is split along its
+// data tree: walking down from its top structs, a node whose subtree (the structs below it, the
+// node's own included) holds more than SplitStructs has each child subtree of at least a
+// quarter of SplitStructs moved into a package of its own, and so on down, so that the
+// packages are of a few hundred to SplitStructs structs (a node with many small children keeps
+// them). The package is named after the module and the nodes' names below its top node
+// (nokia-conf's /configure/service/vprn: nokiaconfservicevprn). Only a closed subtree moves: no
+// struct in it but its top is a field of a struct outside it (with --share-groupings a struct
+// can be a field of several), so a package imports only the packages of subtrees below it and
+// no cycle arises. The module's enumerations, identityrefs and unions go to the one package
+// whose structs use them, else (used in several, by another module, or as a list key, which
+// the parent's list helpers and the operations' API also use) to the module's types package.
+// Type names do not change; the tree is navigated as before.
+
+// splitLarge moves the structs of each module package holding more than SplitStructs into
+// packages of their subtrees (see above), updating pkgOf.
+func (sp *splitter) splitLarge(pkgOf map[*structType]*goPkg) {
+	max := sp.g.opts.SplitStructs
+	if max == 0 {
+		max = DefaultSplitStructs
+	}
+	if max < 0 {
+		return
+	}
+	count := map[*goPkg]int{}
+	refs := map[*structType][]*structType{}
+	for _, st := range sp.g.structs {
+		count[pkgOf[st]]++
+		for _, f := range st.fields {
+			if f.st != nil {
+				refs[f.st] = append(refs[f.st], st)
+			}
+		}
+	}
+	for _, p := range append([]*goPkg(nil), sp.pkgs...) {
+		if p.mod == nil || count[p] <= max {
+			continue
+		}
+		// below returns the structs of p at and below st (a subtree), in walk order.
+		below := func(st *structType) []*structType {
+			seen := map[*structType]bool{st: true}
+			out := []*structType{st}
+			for i := 0; i < len(out); i++ {
+				for _, f := range out[i].fields {
+					if c := f.st; c != nil && !seen[c] && pkgOf[c] == p {
+						seen[c] = true
+						out = append(out, c)
+					}
+				}
+			}
+			return out
+		}
+		closed := func(top *structType, sub []*structType) bool {
+			in := map[*structType]bool{}
+			for _, s := range sub {
+				in[s] = true
+			}
+			for _, s := range sub {
+				for _, r := range refs[s] {
+					if s != top && !in[r] {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		type cut struct {
+			top  *structType
+			name string
+		}
+		var cuts []cut
+		visited := map[*structType]bool{}
+		var walk func(st *structType, name string)
+		walk = func(st *structType, name string) {
+			if len(below(st)) <= max {
+				return
+			}
+			for _, f := range st.fields {
+				c := f.st
+				if c == nil || pkgOf[c] != p || visited[c] {
+					continue
+				}
+				visited[c] = true
+				sub := below(c)
+				cname := name + "-" + c.sn.Name
+				if len(sub) >= max/4 && closed(c, sub) {
+					cuts = append(cuts, cut{c, cname})
+				}
+				walk(c, cname)
+			}
+		}
+		for _, st := range sp.g.structs {
+			top := pkgOf[st] == p
+			for _, r := range refs[st] {
+				if pkgOf[r] == p {
+					top = false
+				}
+			}
+			if top && !visited[st] {
+				visited[st] = true
+				walk(st, p.mod.Name)
+			}
+		}
+		// Outer subtrees first: an inner one then takes its structs from the outer's package
+		// (closed subtrees nest or are disjoint).
+		var subs []*goPkg
+		for _, c := range cuts {
+			q := sp.newPkg(sp.claim(c.name), p.mod)
+			q.home, q.root = p, c.top
+			subs = append(subs, q)
+		}
+		sets := make([][]*structType, len(cuts))
+		for i, c := range cuts {
+			sets[i] = below(c.top)
+		}
+		for i := range cuts {
+			for _, s := range sets[i] {
+				pkgOf[s] = subs[i]
+			}
+		}
+		if len(cuts) > 0 {
+			p.split = true
+		}
+	}
+}
+
+// namedPlaces returns, for the named types of split modules, the one package whose structs use
+// each (nil when several do, another module's do, or none: the module's types package).
+func (sp *splitter) namedPlaces(pkgOf map[*structType]*goPkg) map[*namedType]*goPkg {
+	split := false
+	for _, p := range sp.pkgs {
+		split = split || p.split
+	}
+	if !split {
+		return nil
+	}
+	users := map[*namedType]map[*goPkg]bool{}
+	shared := map[*namedType]bool{} // to the types package
+	use := func(t *goType, p *goPkg) {
+		if t == nil || t.named == nil {
+			return
+		}
+		if users[t.named] == nil {
+			users[t.named] = map[*goPkg]bool{}
+		}
+		users[t.named][p] = true
+	}
+	for _, st := range sp.g.structs {
+		p := pkgOf[st]
+		for _, f := range st.fields {
+			use(f.typ, p)
+			for _, tw := range f.twins {
+				use(tw.typ, p)
+			}
+			if f.kind == fList && f.st != nil && f.sn != nil {
+				for _, k := range f.sn.Keys() {
+					if kf := keyField(f.st, k); kf != nil && kf.typ != nil && kf.typ.named != nil {
+						shared[kf.typ.named] = true
+					}
+				}
+			}
+		}
+	}
+	for _, nt := range sp.g.nameds {
+		if len(users[nt]) == 0 {
+			shared[nt] = true
+		}
+	}
+	// A union's member types are used where the union is.
+	for changed := true; changed; {
+		changed = false
+		for _, nt := range sp.g.nameds {
+			var ms []*goType
+			ms = append(ms, nt.members...)
+			for _, w := range nt.wrappers {
+				ms = append(ms, w.typ)
+			}
+			for _, m := range ms {
+				if m == nil || m.named == nil || m.named == nt {
+					continue
+				}
+				mt := m.named
+				if shared[nt] && !shared[mt] {
+					shared[mt], changed = true, true
+				}
+				for q := range users[nt] {
+					if users[mt] == nil {
+						users[mt] = map[*goPkg]bool{}
+					}
+					if !users[mt][q] {
+						users[mt][q], changed = true, true
+					}
+				}
+			}
+		}
+	}
+	place := map[*namedType]*goPkg{}
+	for _, nt := range sp.g.nameds {
+		if shared[nt] || len(users[nt]) != 1 {
+			continue
+		}
+		for q := range users[nt] {
+			place[nt] = q
+		}
+	}
+	return place
 }
 
 // namedModule is the module whose package holds named type nt: the typedef's module, the
@@ -529,9 +759,20 @@ func (g *generator) writeSplitPkg(sp *splitter, p *goPkg, bases map[*schema.Modu
 		g.writeSchemaRef(&vb, len(p.mods) > 0)
 	}
 	doc := fmt.Sprintf("Package %s holds the Go types of YANG module %s, generated by ncws gen with --split module: the structs of its containers and lists (those of its namespace, including what it augments into other modules' nodes), its operations, and its enumerations, identityrefs and unions.", p.name, moduleID(p.mod))
-	if p.mod != nil && sp.byMod[p.mod] != p {
+	switch home := sp.byMod[p.mod]; {
+	case p.root != nil:
+		doc = fmt.Sprintf("Package %s holds the Go types of the subtree %s of YANG module %s, generated by ncws gen with --split module (the module is more structs than one package should hold, so its largest subtrees have packages of their own beside %s): the structs of the subtree, but those of its own large subtrees, and the enumerations and unions only they use.", p.name, p.root.sn.Path(), moduleID(p.mod), home.name)
+	case p.mod != nil && home != p && home.split && !home.augmented:
+		doc = fmt.Sprintf("Package %s holds the enumerations, identityrefs and unions of YANG module %s that more than one of its packages use, generated by ncws gen with --split module (the module's structs are in %s and its subtree packages).", p.name, moduleID(p.mod), home.name)
+	case p.mod != nil && home != p:
 		doc = fmt.Sprintf("Package %s holds the enumerations, identityrefs and unions of YANG module %s, generated by ncws gen with --split module (in a package of their own because other modules augment %s's nodes and use these types).", p.name, moduleID(p.mod), p.mod.Name)
-	} else if p.types != nil {
+	case p.split:
+		doc += " The module is more structs than one package should hold: its largest subtrees have packages of their own"
+		if p.types != nil {
+			doc += fmt.Sprintf(", and what several of its packages use is in package %s", p.types.name)
+		}
+		doc += "."
+	case p.types != nil:
 		doc += fmt.Sprintf(" Its enumerations, identityrefs and unions are in package %s.", p.types.name)
 	}
 	name := "conv.go"

@@ -356,3 +356,121 @@ func TestSplitGoldens(t *testing.T) {
 		t.Errorf("round trips mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// splitSubtreeMain uses the golden case "splitsubtree" (a module split below the module): it
+// reads doc.xml into Root, prints the packages of structs reached through the subtree
+// packages' fields, builds a list entry with a key of the module's types package and a union of
+// a subtree package, and writes the tree back.
+const splitSubtreeMain = `package main
+
+import (
+	"fmt"
+	"os"
+
+	"example.com/roundtrip/st"
+	"example.com/roundtrip/st/stdevservices"
+	"example.com/roundtrip/st/stdevtypes"
+	"github.com/ncws/ncws/pkg/encoding/yangxml"
+)
+
+func main() {
+	doc, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	tree, errs := yangxml.Unmarshal(doc, st.Schema(), yangxml.DecodeOptions{})
+	if len(errs) > 0 {
+		panic(errs)
+	}
+	var root st.Root
+	if err := root.FromTree(tree); err != nil {
+		panic(err)
+	}
+	d := root.Device
+	fmt.Printf("%T %T %T %T\n", d, d.Small, d.Routing, d.Routing.Static)
+	fmt.Printf("%T %T %T\n", d.Routing.OSPF, d.Routing.OSPF.Auth.KeyType, d.Routing.OSPF.Mode)
+	n := d.Routing.BGP.GetNeighbor("10.0.0.1")
+	fmt.Printf("%T %T %T %v %v\n", d.Routing.BGP, n, n.State, *n.State, *n.Timers.Hold)
+	fmt.Printf("%T %v %v\n", d.Routing.BGP.BFD, *d.Routing.BGP.BFD.Enabled, *d.Routing.BGP.BFD.Mode)
+	v := d.Services.GetVPN(7, stdevtypes.StDev_Device_Services_VPN_Kind_L3)
+	fmt.Printf("%T %T %v %T %v\n", d.Services, v, v.Kind, v.QoS.Rate, v.QoS.Rate)
+	w, err := d.Services.NewVPN(8, stdevtypes.StDev_Device_Services_VPN_Kind_L2)
+	if err != nil {
+		panic(err)
+	}
+	w.QoS = &stdevservices.StDev_Device_Services_VPN_QoS{Rate: stdevservices.StDev_Device_Services_VPN_QoS_Rate_Uint32(100)}
+	if _, err := d.Services.NewVPN(8, stdevtypes.StDev_Device_Services_VPN_Kind_L2); err == nil {
+		panic("duplicate vpn accepted")
+	}
+	back, err := root.ToTree(st.Schema())
+	if err != nil {
+		panic(err)
+	}
+	x, err := yangxml.Marshal(back, yangxml.EncodeOptions{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(x))
+}
+`
+
+// TestSplitSubtree builds the golden case "splitsubtree" (Options.SplitStructs 8: the module's
+// subtrees in packages of their own) and runs the program above: the tree is navigated as in
+// one package, values of the types package and of a subtree package convert both ways, and
+// doc.xml comes back whole with the entry added.
+func TestSplitSubtree(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	caseDir, err := filepath.Abs(filepath.Join("testdata", "splitsubtree"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initModule(t, dir, "example.com/roundtrip")
+	for n, b := range generateCaseAt(t, caseDir, "st", "example.com/roundtrip/st") {
+		writeFile(t, filepath.Join(dir, "st", n), string(b))
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), splitSubtreeMain)
+	out := goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
+	want := strings.Join([]string{
+		"*stdev.StDev_Device *stdev.StDev_Device_Small *stdevrouting.StDev_Device_Routing *stdevrouting.StDev_Device_Routing_Static",
+		"*stdevroutingospf.StDev_Device_Routing_OSPF *stdevroutingospf.StDev_Device_Routing_OSPF_Auth_KeyType *stdevtypes.StDev_Mode",
+		"*stdevroutingbgp.StDev_Device_Routing_BGP *stdevroutingbgp.StDev_Device_Routing_BGP_Neighbor *stdevroutingbgp.StDev_Device_Routing_BGP_Neighbor_State up 90",
+		"*stext.StDev_Device_Routing_BGP__StExt_BFD true auto",
+		"*stdevservices.StDev_Device_Services *stdevservices.StDev_Device_Services_VPN l3 stdevservices.StDev_Device_Services_VPN_QoS_Rate_Enum max",
+		`<device xmlns="urn:example:st-dev"><name>r1</name><small><x>s</x></small><routing><enabled>true</enabled><static><metric>5</metric></static>` +
+			`<ospf><area>0.0.0.0</area><mode>manual</mode><timers><hello>10</hello></timers><auth><key-type>sha</key-type></auth></ospf>` +
+			`<bgp><as>65000</as><neighbor><address>10.0.0.1</address><state>up</state><timers><hold>90</hold></timers></neighbor><policy><import>all</import></policy>` +
+			`<bfd xmlns="urn:example:st-ext"><enabled>true</enabled><mode>auto</mode></bfd></bgp></routing>` +
+			`<services><vpn><id>7</id><kind>l3</kind><mode>auto</mode><qos><rate>max</rate></qos></vpn><vpn><id>8</id><kind>l2</kind><qos><rate>100</rate></qos></vpn>` +
+			`<options><mtu>1500</mtu></options></services></device>`,
+	}, "\n") + "\n"
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("program output mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestSplitSubtreeEveryCase generates every golden case with Options.Split "module" and small
+// SplitStructs (with and without ShareGroupings), so that the modules are cut into subtree
+// packages at every level: the generation checks the packages for import cycles, and no type
+// is renamed or lost (the declared names are those of the one-package output).
+func TestSplitSubtreeEveryCase(t *testing.T) {
+	for _, name := range goldenCases {
+		dir := filepath.Join("testdata", name)
+		for _, share := range []bool{false, true} {
+			for _, max := range []int{1, 2, 5} {
+				s, opts := loadCase(t, dir, name, "example.com/x/"+name)
+				opts.ShareGroupings = opts.ShareGroupings || share
+				opts.Split, opts.ImportPath, opts.SplitStructs = "", "", 0
+				one := genTypes(t, s, opts)
+				opts.Split, opts.ImportPath, opts.SplitStructs = "module", "example.com/x/"+name, max
+				many := genTypes(t, s, opts)
+				if diff := cmpDiff(one, many); diff != "" {
+					t.Errorf("%s share=%v split-structs=%d: type names mismatch (-one package +split):\n%s", name, share, max, diff)
+				}
+			}
+		}
+	}
+}

@@ -5,8 +5,10 @@
 #   SROS_DIR   an SR OS release directory of nokia/7x50_YangModels (e.g. latest_sros_26.3, with
 #              nokia-submodule/nokia-conf.yang):
 #              1. ncws gen of nokia-conf (wall, CPU, peak RSS) and go build of its output, one
-#                 package and --split module (peak RSS of the largest process and summed over the
-#                 build's processes; target <= 1.5 GB);
+#                 package and --split module (which splits nokia-conf below the module, by
+#                 subtree: --split-structs; SROS_SPLIT_FLAGS adds gen flags to that run, e.g.
+#                 --split-structs -1 for one package per module) (peak RSS of the largest process
+#                 and summed over the build's processes; target <= 1.5 GB);
 #              4. ncws validate vs yanglint peak RSS on a small configuration (target <= yanglint).
 #              If nokia-submodule/nokia-conf-groups.yang is absent (some repository snapshots leave
 #              out this largest file) a copy of the release gets a LOCAL stand-in holding only
@@ -24,7 +26,7 @@
 #              tests_config) validated by ncws validate and by yanglint (-t config) against all of
 #              yang-models/ (templates in yang-templates/ rendered for the "py" model type):
 #              verdict agreement, and both tools' peak RSS.
-# Env: SROS_DIR, SRL_A, SRL_B, SRL_FLAGS (gen flags for part 2, e.g. --share-groupings), SONIC_DIR, BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
+# Env: SROS_DIR, SROS_SPLIT_FLAGS, SRL_A, SRL_B, SRL_FLAGS (gen flags for part 2, e.g. --share-groupings), SONIC_DIR, BUILD_TIMEOUT (900 s), BENCH_OUT (bench-out).
 # Heavy (an SR OS build takes GBs): run under `flock /work/heavy.lock nice -n 10` on shared machines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -109,10 +111,16 @@ YANG
 	hdr
 	for mode in one module; do
 		M=$OUT/sros-$mode; rm -rf "$M"; mkdir -p "$M/sros"
-		flags=""; [ "$mode" = module ] && flags="--split module --import-path example.com/benchvendor/sros"
+		flags=""; [ "$mode" = module ] && flags="--split module --import-path example.com/benchvendor/sros ${SROS_SPLIT_FLAGS:-}"
 		# shellcheck disable=SC2086
 		measure "gen ($mode package$([ "$mode" = module ] && echo 's'))" "$NCWS" gen $flags -p "$S" -o "$M/sros" --package sros "$S/nokia-submodule/nokia-conf.yang"
 		echo "|  output: $(find "$M/sros" -name '*.go' | wc -l) files, $(find "$M/sros" -name '*.go' -exec cat {} + | wc -c | awk '{printf "%.1f", $1/1048576}') MB of Go, $(find "$M/sros" -name '*.go' -exec cat {} + | grep -c '^type .* struct {') struct types, $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u | wc -l) packages | | | | | |"
+		if [ "$mode" = module ]; then
+			# The largest packages (nokia-conf is split below the module: --split-structs).
+			echo "|  largest packages: $(for d in $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u); do
+				printf '%s %s %s\n' "$(cat "$d"/*.go | wc -c)" "$(cat "$d"/*.go | grep -c '^type .* struct {' || true)" "${d##*/}"
+			done | sort -n -r | head -5 | awk '{printf "%s%s %.1f MB %d structs", (NR > 1 ? ", " : ""), $3, $1/1048576, $2}') | | | | | |"
+		fi
 		gomod "$M"
 		export GOCACHE=$OUT/gocache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
 		rm -rf "$GOCACHE"

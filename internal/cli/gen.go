@@ -39,6 +39,8 @@ type genFlags struct {
 	ygot     bool
 	split    string
 	imp      string
+	// splitStructs is gen.Options.SplitStructs (--split-structs).
+	splitStructs int
 	// splitHint overrides bigPackage (tests).
 	splitHint int
 	// cpuProfile and memProfile name files for pprof profiles of the run (hidden flags, for
@@ -119,7 +121,11 @@ OUTDIR/<module> (the module name lower-cased without '-' and '.') holds the stru
 module's namespace (what it declares and what it augments into other modules), its operations
 and its enumerations, identityrefs and unions, which move to OUTDIR/<module>types when other
 modules augment the module; OUTDIR/base holds the embedded schema and what the packages
-share. The type names are the same as in one package, and the tree is navigated the same way
+share. A module of more than --split-structs structs (default 1,000; SR OS nokia-conf has
+8,189) is split below it: a node whose subtree holds more has each child subtree of at least a
+quarter of that many in a package of its own, named after the module and the nodes
+(OUTDIR/nokiaconfservicevprn for /configure/service/vprn), and so on down; the enumerations and
+unions that one such package alone uses are in it, the module's others in OUTDIR/<module>types. The type names are the same as in one package, and the tree is navigated the same way
 (root.Configuration.Interfaces is the augmenting module's struct, in its package). The imports
 between the packages need OUTDIR's import path: --import-path, else found from the go.mod
 above OUTDIR. gen suggests --split when one package would pass 64 MB of Go. Stale generated
@@ -160,6 +166,7 @@ output cannot be generated or written, 2 usage error.`,
 	fl.BoolVar(&f.prune, "prune-schema", false, "with --path: embed only the part of the schema the subtrees need; a server then refuses data outside it")
 	fl.BoolVar(&f.share, "share-groupings", false, "one Go type for the identical instances of a grouping's containers and lists, named after the grouping; each instance's path name is an alias of it")
 	fl.StringVar(&f.split, "split", "", "write one Go package per YANG `module` (the only value)")
+	fl.IntVar(&f.splitStructs, "split-structs", 0, fmt.Sprintf("with --split module, the most structs of a module one package holds before the module's large subtrees get packages of their own (default %d; -1: never)", gen.DefaultSplitStructs))
 	fl.StringVar(&f.imp, "import-path", "", "Go import `PATH` of OUTDIR, for --split (default: from the go.mod above OUTDIR)")
 	fl.BoolVar(&f.ygot, "ygot", false, "also generate ygot GoStructs (ygot's generator) into OUTDIR/ygot")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
@@ -204,6 +211,9 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 	}
 	if f.imp != "" && f.split == "" {
 		return usage("--import-path is for --split module")
+	}
+	if f.splitStructs != 0 && f.split == "" {
+		return usage("--split-structs is for --split module")
 	}
 	if f.split != "" && f.imp == "" {
 		imp, err := importPathOf(f.out)
@@ -267,7 +277,7 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 	}
 	out, err := gen.Generate(s, gen.Options{Package: f.pkg, Modules: mods, CompressPaths: f.compress,
 		Version: strings.TrimPrefix(Version, "v"), Paths: f.subtrees, PruneSchema: f.prune, ShareGroupings: f.share,
-		Split: f.split, ImportPath: f.imp})
+		Split: f.split, ImportPath: f.imp, SplitStructs: f.splitStructs})
 	if err != nil {
 		return fail(fmt.Errorf("ncws gen: %w", err))
 	}
