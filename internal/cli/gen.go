@@ -128,7 +128,7 @@ quarter of that many in a package of its own, named after the module and the nod
 unions that one such package alone uses are in it, the module's others in OUTDIR/<module>types. The type names are the same as in one package, and the tree is navigated the same way
 (root.Configuration.Interfaces is the augmenting module's struct, in its package). The imports
 between the packages need OUTDIR's import path: --import-path, else found from the go.mod
-above OUTDIR. gen suggests --split when one package would pass 64 MB of Go. Stale generated
+above OUTDIR. gen suggests --split when one package would pass 16 MB of Go. Stale generated
 files are removed from the directories written to. The directory of a package the modules no
 longer give (OUTDIR/<name> from an earlier --split module run) is removed when it holds only
 files ncws gen wrote; if it holds anything else (a hand-written file) it is left as it is and
@@ -290,8 +290,9 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go; --share-groupings gives identical instances of a grouping's "+
 			"nodes one type (and --path keeps only the subtrees you use, with --prune-schema their part of the embedded schema only)\n", size>>20)
 	} else if size > f.splitHintAt() && f.split == "" {
-		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go, which the Go compiler builds in several GB "+
-			"(it keeps every function of a package until the package ends); --split module writes one package per module\n", size>>20)
+		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go, which the Go compiler builds in over a GB "+
+			"(it keeps every function of a package until the package ends); --split module writes one package per module "+
+			"(and per large subtree of a large module)\n", size>>20)
 	}
 	outputs := []struct {
 		dir   string
@@ -457,8 +458,9 @@ func writeHeapProfile(path string) error {
 const hugeOutput = 200 << 20
 
 // bigPackage is the size of generated Go in one package above which gen suggests --split
-// module: Junos QFX's 117 MB package took 7.8 GB to build, so 64 MB is about 4 GB.
-const bigPackage = 64 << 20
+// module: SR OS nokia-conf's 24 MB package takes the Go compiler 1.9 GB (Junos QFX's 117 MB
+// took 7.8 GB), so 16 MB is about 1.3 GB.
+const bigPackage = 16 << 20
 
 // splitHintAt is bigPackage unless a test set splitHint.
 func (f genFlags) splitHintAt() int {

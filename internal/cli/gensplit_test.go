@@ -112,7 +112,7 @@ func writeT(t *testing.T, name, content string) {
 }
 
 // TestGenSplitHint: a one-package output above the size limit gets a hint at --split module
-// (the limit lowered to a byte here; 64 MB by default), a split one does not.
+// (the limit lowered to a byte here; 16 MB by default), a split one does not.
 func TestGenSplitHint(t *testing.T) {
 	t.Parallel()
 	src := writeModules(t, map[string]string{"gen-h.yang": `module gen-h {
