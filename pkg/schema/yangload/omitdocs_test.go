@@ -143,6 +143,9 @@ func TestParseFreesText(t *testing.T) {
 	if n < 20 {
 		t.Fatalf("%d statements: the parse lost some", n)
 	}
+	if sz := unsafe.Sizeof(stmt{}); sz > 56 {
+		t.Errorf("a stmt takes %d bytes, want at most 56 (every statement of a load is live at its peak)", sz)
+	}
 	if p := parseText("o.yang", text, parseMode{}); !strings.HasPrefix(p.text, "module o") {
 		t.Errorf("a module's text is not kept without omitSources")
 	}

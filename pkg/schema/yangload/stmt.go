@@ -3,6 +3,7 @@ package yangload
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/openconfig/goyang/pkg/yang"
 )
@@ -13,25 +14,37 @@ import (
 // load's peak (SR OS 26.3 nokia-conf: 164k statements in 156 submodules, 19 MB as goyang's
 // 96-byte statements with a slice grown by append for each parent). A file's statements are
 // converted right after goyang parses it, into one array, their sub-statement lists into
-// another, each sized exactly: 72 bytes and one pointer per statement, two allocations per file.
+// another, each sized exactly: 56 bytes and one pointer per statement, two allocations per file.
 type stmt struct {
 	Keyword  string
 	Argument string
-	subs     []*stmt
+	subs     **stmt  // the first of nsubs sub-statements, in the file's array of lists
 	file     *string // the file's path, shared by its statements
-	line     int32
-	hasArg   bool
+	line     uint32  // the line, and hasArgBit
+	nsubs    uint32
 }
 
+// hasArgBit in stmt.line says the statement has an argument (possibly "").
+const hasArgBit = 1 << 31
+
 // SubStatements returns the statement's sub-statements in file order.
-func (s *stmt) SubStatements() []*stmt { return s.subs }
+func (s *stmt) SubStatements() []*stmt {
+	if s.nsubs == 0 {
+		return nil
+	}
+	return unsafe.Slice(s.subs, s.nsubs)
+}
+
+// hasArg reports whether the statement has an argument (an extension may have none).
+func (s *stmt) hasArg() bool { return s.line&hasArgBit != 0 }
 
 // pos returns the statement's file and line.
 func (s *stmt) pos() (string, int) {
+	line := int(s.line &^ hasArgBit)
 	if s.file == nil {
-		return "", int(s.line)
+		return "", line
 	}
-	return *s.file, int(s.line)
+	return *s.file, line
 }
 
 // Location returns "file:line" of the statement.
@@ -112,9 +125,11 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 		} else {
 			out.Argument = intern(s.Argument)
 		}
-		out.hasArg = s.HasArgument
 		out.file = file
 		out.line = lineOf(s, prefix)
+		if s.HasArgument {
+			out.line |= hasArgBit
+		}
 		subs := s.SubStatements()
 		k := 0
 		for _, c := range subs {
@@ -125,12 +140,13 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 		if k == 0 {
 			return out
 		}
-		out.subs = ptrs[:k:k]
+		list := ptrs[:k:k]
 		ptrs = ptrs[k:]
+		out.subs, out.nsubs = &list[0], uint32(k)
 		i := 0
 		for _, c := range subs {
 			if !drop(s, c) {
-				out.subs[i] = conv(s, c)
+				list[i] = conv(s, c)
 				i++
 			}
 		}
@@ -146,16 +162,16 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 
 // lineOf returns the line of a statement of the file whose path is prefix less its final ':':
 // goyang has it only in the text of Location(), "path:line:col".
-func lineOf(s *yang.Statement, prefix string) int32 {
+func lineOf(s *yang.Statement, prefix string) uint32 {
 	loc := s.Location()
 	rest, ok := strings.CutPrefix(loc, prefix)
 	if !ok {
 		_, n := parseLoc(loc)
-		return int32(min(n, 1<<31-1))
+		return uint32(min(max(n, 0), hasArgBit-1))
 	}
 	n := 0
-	for i := 0; i < len(rest) && rest[i] >= '0' && rest[i] <= '9' && n < 1<<30; i++ {
+	for i := 0; i < len(rest) && rest[i] >= '0' && rest[i] <= '9' && n < hasArgBit-1; i++ {
 		n = n*10 + int(rest[i]-'0')
 	}
-	return int32(n)
+	return uint32(min(n, hasArgBit-1))
 }

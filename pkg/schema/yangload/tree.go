@@ -334,7 +334,7 @@ func childAllowed(parent schema.Kind, kw string) bool {
 }
 
 func extension(s *stmt) string {
-	if s.hasArg {
+	if s.hasArg() {
 		return s.Keyword + " " + s.Argument
 	}
 	return s.Keyword
