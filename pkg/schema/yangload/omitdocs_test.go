@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ncws/ncws/pkg/schema"
+	"github.com/openconfig/goyang/pkg/yang"
 )
 
 var omitModules = map[string]string{
@@ -194,5 +195,34 @@ func TestOmitDocsMisplaced(t *testing.T) {
 	}
 	if file, line := leaf.pos(); file != "m.yang" || line != 1 {
 		t.Errorf("leaf x at %s:%d, want m.yang:1", file, line)
+	}
+}
+
+// TestLineOf: the line read from goyang's statement is the one its Location() names, for every
+// statement of a text (and goyang's field is found: the fast path is taken).
+func TestLineOf(t *testing.T) {
+	if stmtLine < 0 {
+		t.Errorf("yang.Statement has no int field line: lineOf formats Location() for every statement")
+	}
+	stmts, err := yang.Parse(omitModules["o.yang"], "dir/o.yang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	var walk func(s *yang.Statement)
+	walk = func(s *yang.Statement) {
+		n++
+		if _, want := parseLoc(s.Location()); int(lineOf(s, "dir/o.yang:")) != want {
+			t.Errorf("%s %s: line %d, Location %s", s.Keyword, s.Argument, lineOf(s, "dir/o.yang:"), s.Location())
+		}
+		for _, c := range s.SubStatements() {
+			walk(c)
+		}
+	}
+	for _, s := range stmts {
+		walk(s)
+	}
+	if n < 20 {
+		t.Fatalf("%d statements", n)
 	}
 }
