@@ -311,7 +311,7 @@ func TestSplitLeafAugment(t *testing.T) {
 }
 
 // TestSplitGoldens generates every golden case with Options.Split "module" (and each once more
-// with ShareGroupings), builds and vets the packages, and round-trips each case's doc.xml
+// with ShareGroupings, and once with ShareGroupings and SplitStructs 2), builds and vets the packages, and round-trips each case's doc.xml
 // through the split tree's Root as TestRoundTripGolden does for one package. Gated by
 // NCWS_TEST_SPLIT_GOLDENS (make test-vendor-split runs it): it builds every case again, about a
 // minute and a half on the 2-core machine.
@@ -328,14 +328,20 @@ func TestSplitGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, share := range []bool{false, true} {
-			pkg := name + "split"
-			if share {
-				pkg = name + "shared"
-			}
+		for _, v := range []struct {
+			suffix string
+			share  bool
+			max    int
+		}{{"split", false, 0}, {"shared", true, 0}, {"sub", true, 2}} {
+			pkg := name + v.suffix
 			s, opts := loadCase(t, caseDir, pkg, "example.com/split/"+pkg)
 			opts.Split, opts.ImportPath = "module", "example.com/split/"+pkg
-			opts.ShareGroupings = opts.ShareGroupings || share
+			opts.ShareGroupings = opts.ShareGroupings || v.share
+			if v.max != 0 {
+				// Subtree packages at every level, and with --share-groupings the shared
+				// structs in the types packages.
+				opts.SplitStructs = v.max
+			}
 			files, err := Generate(s, opts)
 			if err != nil {
 				t.Fatalf("%s: %v", pkg, err)
@@ -472,5 +478,39 @@ func TestSplitSubtreeEveryCase(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSplitSubtreeShared: with --share-groupings a struct that is a field of several structs
+// (grouping endpoint's address, in /system/left and /system/right) goes to the module's types
+// package with those below it, so that left and right, now trees, get packages of their own.
+func TestSplitSubtreeShared(t *testing.T) {
+	s, opts := loadCase(t, filepath.Join("testdata", "split"), "split", "example.com/x/split")
+	opts.SplitStructs = 2
+	files, err := Generate(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decl := map[string]string{} // type -> package directory
+	for n, b := range files {
+		for _, l := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(l, "type "); ok && strings.Contains(rest, " struct {") {
+				decl[strings.Fields(rest)[0]] = filepath.Dir(n)
+			}
+		}
+	}
+	for typ, want := range map[string]string{
+		"SplitBase_System":           "splitbase",
+		"SplitBase_System_Left":      "splitbaseleft",
+		"SplitBase_System_Right":     "splitbaseright",
+		"SplitBase_Endpoint_Address": "splitbasetypes",
+		"SplitBase_System_Zone":      "splitbasezone",
+	} {
+		if decl[typ] != want {
+			t.Errorf("%s declared in %q, want %q", typ, decl[typ], want)
+		}
+	}
+	if l := string(files["splitbaseleft/split_base_types.go"]); !strings.Contains(l, "Address *splitbasetypes.SplitBase_Endpoint_Address") {
+		t.Errorf("splitbaseleft: want the shared struct from splitbasetypes:\n%s", l)
 	}
 }
