@@ -297,9 +297,11 @@ func (sp *splitter) assign() {
 // packages are of a few hundred to SplitStructs structs (a node with many small children keeps
 // them). The package is named after the module and the nodes' names below its top node
 // (nokia-conf's /configure/service/vprn: nokiaconfservicevprn). Only a closed subtree moves: no
-// struct in it but its top is a field of a struct outside it (with --share-groupings a struct
-// can be a field of several), so a package imports only the packages of subtrees below it and
-// no cycle arises. The module's enumerations, identityrefs and unions go to the one package
+// struct in it but its top is a field of a struct of the module outside it, so a package of the
+// module imports only the packages of subtrees below it and no cycle arises (another module's
+// package that holds such a field imported the module's package, whose imports the subtree's
+// are a part of). With --share-groupings a struct can be a field of several of the module's:
+// those, with the structs below them, go to the module's types package. The module's enumerations, identityrefs and unions go to the one package
 // whose structs use them, else (used in several, by another module, or as a list key, which
 // the parent's list helpers and the operations' API also use) to the module's types package.
 // Type names do not change; the tree is navigated as before.
@@ -336,8 +338,14 @@ func (sp *splitter) splitLarge(pkgOf map[*structType]*goPkg) {
 			if pkgOf[st] != p {
 				continue
 			}
+			var first *structType
 			for _, r := range refs[st] {
-				if r != refs[st][0] {
+				if pkgOf[r] != p {
+					continue // another module's struct: it imports whichever package holds st
+				}
+				if first == nil {
+					first = r
+				} else if r != first {
 					hoist[st] = true
 					hoisted = append(hoisted, st)
 					break
@@ -373,7 +381,7 @@ func (sp *splitter) splitLarge(pkgOf map[*structType]*goPkg) {
 			}
 			for _, s := range sub {
 				for _, r := range refs[s] {
-					if s != top && !in[r] {
+					if s != top && !in[r] && pkgOf[r] == p {
 						return false
 					}
 				}
