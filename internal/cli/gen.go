@@ -125,7 +125,8 @@ share. A module of more than --split-structs structs (default 1,000; SR OS nokia
 8,189) is split below it: a node whose subtree holds more has each child subtree of at least a
 quarter of that many in a package of its own, named after the module and the nodes
 (OUTDIR/nokiaconfservicevprn for /configure/service/vprn), and so on down; the enumerations and
-unions that one such package alone uses are in it, the module's others in OUTDIR/<module>types. The type names are the same as in one package, and the tree is navigated the same way
+unions that one such package alone uses are in it, the module's others in OUTDIR/<module>types,
+with (--share-groupings) the module's structs that several of its structs hold. The type names are the same as in one package, and the tree is navigated the same way
 (root.Configuration.Interfaces is the augmenting module's struct, in its package). The imports
 between the packages need OUTDIR's import path: --import-path, else found from the go.mod
 above OUTDIR. gen suggests --split when one package would pass 16 MB of Go. Stale generated
