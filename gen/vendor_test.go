@@ -25,6 +25,18 @@ func junosSet(t *testing.T) modelSet {
 	return modelSet{search: []string{filepath.Join(dir, "common"), filepath.Join(dir, "junos-qfx", "conf")}, files: files}
 }
 
+// junosRoundTrip builds and vets the generated Junos package in files, round-trips
+// testdata/vendor/junos-interfaces.xml through it and checks what junosFacts reads back.
+func junosRoundTrip(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
+	_, out, _ = strings.Cut(out, "\n")
+	if diff := cmpDiff(want, out); diff != "" {
+		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
+	}
+}
+
 // junosFacts reads the document of testdata/vendor/junos-interfaces.xml through the structs of
 // the interfaces subtree.
 const junosFacts = `package main
@@ -73,13 +85,8 @@ func TestVendorJunosPath(t *testing.T) {
 		}
 	}
 	start = time.Now()
-	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	junosRoundTrip(t, files)
 	t.Logf("build, vet and round trip: %v", time.Since(start).Round(time.Millisecond))
-	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
-	_, out, _ = strings.Cut(out, "\n")
-	if diff := cmpDiff(want, out); diff != "" {
-		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
-	}
 }
 
 // TestVendorJunosPrune generates the Junos QFX conf set with --path
@@ -146,12 +153,7 @@ func TestVendorJunosPrune(t *testing.T) {
 			t.Errorf("%s written: the module's text should be left out with the module", gone)
 		}
 	}
-	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
-	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
-	_, out, _ = strings.Cut(out, "\n")
-	if diff := cmpDiff(want, out); diff != "" {
-		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
-	}
+	junosRoundTrip(t, files)
 }
 
 // TestVendorJunosSplit generates the whole Junos QFX conf set (33 modules, no --path) with
@@ -189,11 +191,6 @@ func TestVendorJunosSplit(t *testing.T) {
 		}
 	}
 	start = time.Now()
-	out := roundTripModule(t, "junos", files, junosFacts, filepath.Join("testdata", "vendor", "junos-interfaces.xml"))
+	junosRoundTrip(t, files)
 	t.Logf("build, vet and round trip: %v", time.Since(start).Round(time.Millisecond))
-	want := "xe-0/0/0: uplink to spine1 9216 transit\nxe-0/0/1 disabled: true 2\n"
-	_, out, _ = strings.Cut(out, "\n")
-	if diff := cmpDiff(want, out); diff != "" {
-		t.Errorf("typed structs mismatch (-want +got):\n%s", diff)
-	}
 }

@@ -34,43 +34,8 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 cp -a go.mod go.sum cmd gen internal pkg yang "$SRC/"
 
-# shellcheck source=scripts/treepeak.sh
-. "$ROOT/scripts/treepeak.sh"
-
-# measure OUTFILE cmd... : appends "wall_s rss_mb cpu_s status tree_mb" to OUTFILE.
-measure() {
-	local res=$1; shift
-	local status=0
-	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" &
-	local pid=$!
-	treepeak "$pid" "$OUT/tree.txt" &
-	local sampler=$!
-	wait "$pid" || status=$?
-	wait "$sampler" || true
-	if [ "$status" != 0 ]; then
-		tail -c 3000 "$OUT/cmd.log" >&2
-		grep -v -E '^\s' "$OUT/time.txt" | tail -c 3000 >&2
-	fi
-	awk -F': ' -v st="$status" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
-		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
-		END{printf "%.2f %.0f %.2f %s ", w, r, u+y, st}' "$OUT/time.txt" >>"$res"
-	cat "$OUT/tree.txt" >>"$res"
-	return "$status"
-}
-
-median() {
-	sort -g -k"$2,$2" "$1" | awk -v c="$2" '{v[NR]=$c} END{print v[int((NR+1)/2)]}'
-}
-
-gomod() {
-	local dir=$1
-	{
-		printf 'module example.com/benchprune\n\ngo 1.26\n\nrequire (\n\tgithub.com/ncws/ncws v0.0.0\n'
-		awk '/^require \($/{r=1; next} r && /^\)$/{r=0; next} r && NF{print "\t" $1 " " $2} /^require [^(]/{print "\t" $2 " " $3}' "$ROOT/go.mod"
-		printf ')\n\nreplace github.com/ncws/ncws => %s\n' "$SRC"
-	} >"$dir/go.mod"
-	cp "$ROOT/go.sum" "$dir/go.sum"
-}
+# shellcheck source=scripts/benchlib.sh
+. "$ROOT/scripts/benchlib.sh"
 
 schemaMain='package main
 
@@ -121,7 +86,7 @@ mb() { find "$1" -name "$2" -exec cat {} + 2>/dev/null | wc -c | awk '{printf "%
 declare -A SIZE
 for v in $VARIANTS; do
 	SIZE[$v]="$(find "$OUT/$v/junos" -name '*.go' | wc -l) files, $(mb "$OUT/$v/junos" '*.go') MB of Go (descriptor $(mb "$OUT/$v/junos" 'schema_descriptor*.go') MB, module texts $(mb "$OUT/$v/junos" '*_yang*.go') MB in $(find "$OUT/$v/junos" -name '*_yang.go' | wc -l) modules)"
-	gomod "$OUT/$v"
+	gomod "$OUT/$v" example.com/benchprune "$SRC"
 	mkdir -p "$OUT/$v/schemarun"
 	printf '%s' "$schemaMain" >"$OUT/$v/schemarun/main.go"
 done

@@ -43,44 +43,8 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 cp -a go.mod go.sum cmd gen internal pkg yang "$SRC/"
 
-# shellcheck source=scripts/treepeak.sh
-. "$ROOT/scripts/treepeak.sh"
-
-# measure OUTFILE cmd... : runs cmd under GNU time, appends "wall_s rss_mb cpu_s status tree_mb"
-# to OUTFILE (rss_mb: the largest process; tree_mb: the sampled sum over the process tree).
-measure() {
-	local res=$1; shift
-	local status=0
-	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" &
-	local pid=$!
-	treepeak "$pid" "$OUT/tree.txt" &
-	local sampler=$!
-	wait "$pid" || status=$?
-	wait "$sampler" || true
-	if [ "$status" != 0 ]; then
-		tail -c 3000 "$OUT/cmd.log" >&2
-		grep -v -E '^\s' "$OUT/time.txt" | tail -c 3000 >&2
-	fi
-	awk -F': ' -v st="$status" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
-		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
-		END{printf "%.1f %.0f %.1f %s ", w, r, u+y, st}' "$OUT/time.txt" >>"$res"
-	cat "$OUT/tree.txt" >>"$res"
-}
-
-# median FILE COL
-median() {
-	sort -g -k"$2,$2" "$1" | awk -v c="$2" '{v[NR]=$c} END{print v[int((NR+1)/2)]}'
-}
-
-gomod() {
-	local dir=$1
-	{
-		printf 'module example.com/benchvendor\n\ngo 1.26\n\nrequire (\n\tgithub.com/ncws/ncws v0.0.0\n'
-		awk '/^require \($/{r=1; next} r && /^\)$/{r=0; next} r && NF{print "\t" $1 " " $2} /^require [^(]/{print "\t" $2 " " $3}' "$ROOT/go.mod"
-		printf ')\n\nreplace github.com/ncws/ncws => %s\n' "$SRC"
-	} >"$dir/go.mod"
-	cp "$ROOT/go.sum" "$dir/go.sum"
-}
+# shellcheck source=scripts/benchlib.sh
+. "$ROOT/scripts/benchlib.sh"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | awk '{print $3}'), $(git rev-parse --short HEAD 2>/dev/null)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -91,7 +55,7 @@ for _ in $(seq "$REPEAT"); do
 	rm -rf "$MOD"
 	mkdir -p "$MOD/junos"
 	# shellcheck disable=SC2086
-	measure "$OUT/gen" bin/ncws gen $GEN_FLAGS -p "$J/common" -p "$J/junos-qfx/conf" -o "$MOD/junos" --package junos "${MODS[@]}"
+	measure "$OUT/gen" bin/ncws gen $GEN_FLAGS -p "$J/common" -p "$J/junos-qfx/conf" -o "$MOD/junos" --package junos "${MODS[@]}" || true
 	[ "$(tail -1 "$OUT/gen" | cut -d' ' -f4)" = 0 ] || { echo "bench-gen-vendor: gen failed" >&2; exit 1; }
 done
 files=$(find "$MOD/junos" -name '*.go' | wc -l)
@@ -109,7 +73,7 @@ if [ -n "$SPLIT" ]; then
 fi
 echo "by kind (MB): types $(kind '*_types*.go'), convert $(kind '*_convert*.go'), enums $(kind '*_enums*.go'), changes $(kind 'changes*.go'), descriptor $(kind 'schema_descriptor*.go'), module texts $(kind '*_yang*.go')"
 
-gomod "$MOD"
+gomod "$MOD" example.com/benchvendor "$SRC"
 cache=$OUT/gocache
 rm -rf "$cache"
 export GOCACHE=$cache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
@@ -120,7 +84,7 @@ for r in $(seq "$REPEAT"); do
 	for d in $(find "$MOD/junos" -name '*.go' -exec dirname {} + | sort -u); do
 		echo "package $(awk '/^package /{print $2; exit}' "$(ls "$d"/*.go | head -1)") // run $r $RANDOM" >"$d/zz_bench_nonce.go"
 	done
-	(cd "$MOD" && measure "$OUT/build" timeout "$BUILD_TIMEOUT" go build ./junos/...)
+	(cd "$MOD" && measure "$OUT/build" timeout "$BUILD_TIMEOUT" go build ./junos/...) || true
 done
 find "$MOD/junos" -name zz_bench_nonce.go -delete
 unset GOCACHE GOFLAGS GOPROXY GOWORK

@@ -39,35 +39,18 @@ OUT=$(mkdir -p "${BENCH_OUT:-bench-out}/vendor-extra" && cd "${BENCH_OUT:-bench-
 [ -x bin/ncws ] || { echo "bench-vendor-extra: bin/ncws missing (make build)" >&2; exit 1; }
 NCWS=$ROOT/bin/ncws
 
-# shellcheck source=scripts/treepeak.sh
-. "$ROOT/scripts/treepeak.sh"
+# shellcheck source=scripts/benchlib.sh
+. "$ROOT/scripts/benchlib.sh"
 
-# measure LABEL cmd...: runs cmd under GNU time; prints "| LABEL | wall | CPU | RSS | sum RSS | exit |".
+# measure LABEL cmd...: a timed run of cmd; prints "| LABEL | wall | CPU | RSS | sum RSS | exit |".
 measure() {
-	local label=$1; shift
-	local status=0
-	/usr/bin/time -v "$@" >"$OUT/cmd.log" 2>"$OUT/time.txt" &
-	local pid=$!
-	treepeak "$pid" "$OUT/tree.txt" &
-	local sampler=$!
-	wait "$pid" || status=$?
-	wait "$sampler" || true
-	awk -F': ' -v st="$status" -v l="$label" -v t="$(cat "$OUT/tree.txt")" '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
-		/Maximum resident set size/{r=$2/1024} /User time/{u=$2} /System time/{y=$2}
-		END{printf "| %s | %.1f s | %.1f s | %.0f MB | %s MB | %s |\n", l, w, u+y, r, t, st}' "$OUT/time.txt"
-	return 0
+	local label=$1 status=0
+	shift
+	timed "$@" || status=$?
+	timedfields "$status" | awk -v l="$label" '{printf "| %s | %.1f s | %.1f s | %.0f MB | %s MB | %s |\n", l, $1, $3, $2, $5, $4}'
 }
 hdr() { echo "| step | wall | CPU (user+sys) | peak RSS (largest process) | peak RSS (sum of processes) | exit |"; echo "|---|---|---|---|---|---|"; }
 
-gomod() {
-	local dir=$1
-	{
-		printf 'module example.com/benchvendor\n\ngo 1.26\n\nrequire (\n\tgithub.com/ncws/ncws v0.0.0\n'
-		awk '/^require \($/{r=1; next} r && /^\)$/{r=0; next} r && NF{print "\t" $1 " " $2} /^require [^(]/{print "\t" $2 " " $3}' "$ROOT/go.mod"
-		printf ')\n\nreplace github.com/ncws/ncws => %s\n' "$OUT/src"
-	} >"$dir/go.mod"
-	cp "$ROOT/go.sum" "$dir/go.sum"
-}
 
 # structs DIR: "SCHEMAPATH GONAME" of every generated struct whose doc comment names its path.
 structs() {
@@ -125,7 +108,7 @@ YANG
 				printf '%s %s %s\n' "$(cat "$d"/*.go | wc -c)" "$(cat "$d"/*.go | grep -c '^type .* struct {' || true)" "${d##*/}"
 			done | sort -n -r | head -5 | awk '{printf "%s%s %.1f MB %d structs", (NR > 1 ? ", " : ""), $3, $1/1048576, $2}') | | | | | |"
 		fi
-		gomod "$M"
+		gomod "$M" example.com/benchvendor "$OUT/src"
 		export GOCACHE=$OUT/gocache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
 		rm -rf "$GOCACHE"
 		(cd "$M" && go build github.com/ncws/ncws/pkg/genimpl github.com/ncws/ncws/pkg/data github.com/ncws/ncws/pkg/schema)
