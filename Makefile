@@ -92,7 +92,7 @@ test-vendor:
 	NCWS_TEST_VENDOR=1 GOMEMLIMIT=4GiB $(GO) test -count=1 -timeout 60m -run 'TestVendor' -v ./gen
 
 # test-vendor-split: the whole Junos QFX conf set with --share-groupings --split module: gen,
-# go build and vet of its 36 packages, round trip of an interfaces document through the split
+# go build and vet of its 56 packages, round trip of an interfaces document through the split
 # tree (TestVendorJunosSplit); and every golden case split, built, vetted and round-tripped
 # (TestSplitGoldens). Several minutes and GBs: not in test-vendor; run it alone.
 test-vendor-split:

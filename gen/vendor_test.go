@@ -157,9 +157,10 @@ func TestVendorJunosPrune(t *testing.T) {
 }
 
 // TestVendorJunosSplit generates the whole Junos QFX conf set (33 modules, no --path) with
-// --share-groupings and --split module, builds and vets the 36 packages, and round-trips the
-// interfaces document through the split tree's Root (the interfaces struct is the augmenting
-// module's, in its own package, reached through the root module's Configuration). Gated by
+// --share-groupings and --split module, builds and vets its 56 packages (the largest modules
+// split below the module), and round-trips the interfaces document through the split tree's
+// Root (the interfaces struct is the augmenting module's, in its own package, reached through
+// the root module's Configuration). Gated by
 // NCWS_TEST_VENDOR_SPLIT (make test-vendor-split): it takes several minutes and GBs of memory,
 // more than make test-vendor may.
 func TestVendorJunosSplit(t *testing.T) {
