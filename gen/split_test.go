@@ -183,17 +183,7 @@ func TestSplitModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}
-	caseDir, err := filepath.Abs(filepath.Join("testdata", "split"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	initModule(t, dir, "example.com/roundtrip")
-	for n, b := range generateCaseAt(t, caseDir, "split", "example.com/roundtrip/split") {
-		writeFile(t, filepath.Join(dir, "split", n), string(b))
-	}
-	writeFile(t, filepath.Join(dir, "main.go"), splitMain)
-	out := goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
+	out := runSplitCase(t, "split", "split", splitMain)
 	want := strings.Join([]string{
 		"types *splitbase.SplitBase_System *splitext.SplitBase_System__SplitExt_Monitor *splitext.SplitBase_System__SplitExt_Monitor_Address *splitbase.SplitBase_Endpoint_Address",
 		"values *splitbasetypes.SplitBase_Level base.Union_Uint32_String_Uint32 *splitext.SplitBase_System__SplitExt_Monitor_Probe_Mode",
@@ -429,17 +419,7 @@ func TestSplitSubtree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a program")
 	}
-	caseDir, err := filepath.Abs(filepath.Join("testdata", "splitsubtree"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	initModule(t, dir, "example.com/roundtrip")
-	for n, b := range generateCaseAt(t, caseDir, "st", "example.com/roundtrip/st") {
-		writeFile(t, filepath.Join(dir, "st", n), string(b))
-	}
-	writeFile(t, filepath.Join(dir, "main.go"), splitSubtreeMain)
-	out := goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
+	out := runSplitCase(t, "splitsubtree", "st", splitSubtreeMain)
 	want := strings.Join([]string{
 		"*stdev.StDev_Device *stdev.StDev_Device_Small *stdevrouting.StDev_Device_Routing *stdevrouting.StDev_Device_Routing_Static",
 		"*stdevroutingospf.StDev_Device_Routing_OSPF *stdevroutingospf.StDev_Device_Routing_OSPF_Auth_KeyType *stdevtypes.StDev_Mode",
@@ -513,4 +493,21 @@ func TestSplitSubtreeShared(t *testing.T) {
 	if l := string(files["splitbaseleft/split_base_types.go"]); !strings.Contains(l, "Address *splitbasetypes.SplitBase_Endpoint_Address") {
 		t.Errorf("splitbaseleft: want the shared struct from splitbasetypes:\n%s", l)
 	}
+}
+
+// runSplitCase generates testdata/CASE with --split module as package PKG of a temporary module,
+// runs mainSrc there on the case's doc.xml and returns its output.
+func runSplitCase(t *testing.T, testCase, pkg, mainSrc string) string {
+	t.Helper()
+	caseDir, err := filepath.Abs(filepath.Join("testdata", testCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initModule(t, dir, "example.com/roundtrip")
+	for n, b := range generateCaseAt(t, caseDir, pkg, "example.com/roundtrip/"+pkg) {
+		writeFile(t, filepath.Join(dir, pkg, n), string(b))
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), mainSrc)
+	return goCmd(t, dir, true, "run", ".", filepath.Join(caseDir, "doc.xml"))
 }
