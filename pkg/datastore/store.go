@@ -162,6 +162,8 @@ func Open(opts Options) (*Store, error) {
 	if s.v == nil {
 		s.v = validate.New(s.sch)
 	}
+	// Edits are validated incrementally: the index that needs is built now, not by the first edit.
+	s.v.PrepareChanges()
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -133,7 +133,6 @@ func (v *Validator) compile() {
 	}
 	v.root = &nodeInfo{}
 	v.compileParent(v.root, rootKids)
-	v.compileDeps()
 	v.markReadDefaults()
 	v.compileOps()
 }
@@ -143,10 +142,10 @@ func (v *Validator) compile() {
 // every node a step can select, the descendants of a node whose string-value is used), named by
 // a unique statement, or carrying a must, when or require-instance reference of its own (checked
 // at each instance, defaults included). An expression whose reads cannot be bounded statically
-// (v.always) can see them all.
+// (or that does not compile) can see them all.
 func (v *Validator) markReadDefaults() {
 	read := map[*schema.Node]bool{}
-	all := len(v.always) > 0
+	all := false
 	for _, s := range v.nodes {
 		in := v.info.get(s)
 		for _, cm := range in.musts {

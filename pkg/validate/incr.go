@@ -55,6 +55,7 @@ func (v *Validator) ValidateChanges(doc *data.Node, locs []data.Loc, opts Option
 	if !doc.IsRoot() || !locsBounded(locs) {
 		return v.Validate(doc, opts)
 	}
+	v.depIndex() // v.deps is read below; built once, on first use
 	r := &run{v: v, top: doc, doc: doc, txn: opts.Txn, fresh: opts.Fresh, inc: &incState{
 		present:   map[*data.Node]bool{},
 		processed: map[*data.Node]bool{},
@@ -153,7 +154,7 @@ func (r *run) parent(p *data.Node) {
 	}
 	st.parents[p] = true
 	st.porder = append(st.porder, p)
-	if len(r.v.npCons) == 0 {
+	if len(r.v.deps.npCons) == 0 {
 		return
 	}
 	in := r.v.root
@@ -165,7 +166,7 @@ func (r *run) parent(p *data.Node) {
 	}
 	// The when conditions of absent nodes are evaluated too.
 	for _, it := range in.items {
-		for _, c := range r.v.npCons[it.node] {
+		for _, c := range r.v.deps.npCons[it.node] {
 			if c.kind != conWhen {
 				continue
 			}
@@ -308,11 +309,11 @@ func (r *run) markPresent(n *data.Node) {
 	r.inc.present[n] = true
 	r.inc.roots = append(r.inc.roots, n)
 	r.fillPresent(n)
-	if len(r.v.npCons) == 0 {
+	if len(r.v.deps.npCons) == 0 {
 		return
 	}
 	n.Walk(func(m *data.Node) bool {
-		for _, c := range r.v.npCons[m.Schema] {
+		for _, c := range r.v.deps.npCons[m.Schema] {
 			at := m
 			if c.kind == conWhen {
 				at = m.Parent
@@ -459,7 +460,7 @@ func (r *run) walkUp(n *data.Node) {
 
 // triggerDeps collects the constraints a change of schema node x under p can affect.
 func (r *run) triggerDeps(p *data.Node, x *schema.Node) {
-	cs, all := r.v.rdeps[x], r.v.always
+	cs, all := r.v.deps.rdeps[x], r.v.deps.always
 	if len(cs) == 0 && len(all) == 0 {
 		return
 	}

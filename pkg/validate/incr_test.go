@@ -648,3 +648,65 @@ func TestValidateChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateChangesConcurrentFirstUse runs the first ValidateChanges calls of a validator in
+// several goroutines at once, as a server's sessions may: the constraint index they build on
+// first use is built once, and every call gets the errors of its own edit (run with -race).
+func TestValidateChangesConcurrentFirstUse(t *testing.T) {
+	requireXPath(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "inc.yang"), []byte(incModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := yangload.Load(yangload.Options{Files: []string{filepath.Join(dir, "inc.yang")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New(s)
+	want := []string{
+		"/inc:net/route[prefix='0/0']/out data-missing instance-required | leafref value \"e0\" has no target instance \"/net/ifc/name\"",
+		"/inc:net/routing/via[.='e0'] data-missing instance-required | leafref value \"e0\" has no target instance \"/net/ifc/name\"",
+		"/inc:sys/primary data-missing instance-required | leafref value \"e0\" has no target instance \"/net/ifc/name\"",
+		"/inc:sys/primary operation-failed must-violation | must condition \"deref(.)/../enabled = 'true'\" not satisfied",
+	}
+	const n = 8
+	roots := make([]*data.Node, n)
+	for i := range roots {
+		root, errs := decode(t, s, []byte(incDocs[0]))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if errs := v.Validate(root, Options{}); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		roots[i] = root
+	}
+	got := make([][]string, n)
+	done := make(chan int)
+	for i, root := range roots {
+		go func() {
+			defer func() { done <- i }()
+			var tx data.Txn
+			for _, net := range root.Children() {
+				if net.Schema.Name != "net" {
+					continue
+				}
+				for _, c := range net.Children() {
+					if c.Schema.Name == "ifc" && c.Key() == "e0" {
+						tx.Remove(c)
+						break
+					}
+				}
+			}
+			got[i] = errKeys(v.ValidateChanges(root, tx.Locs(), Options{}))
+		}()
+	}
+	for range roots {
+		<-done
+	}
+	for i := range got {
+		if diff := cmp.Diff(want, got[i]); diff != "" {
+			t.Errorf("goroutine %d: mismatch (-want +got):\n%s", i, diff)
+		}
+	}
+}

@@ -44,7 +44,7 @@ type opInfo struct {
 
 // compileOps compiles the input and output of every rpc and action: their nodes get infos
 // like data nodes (the must and when expressions compiled against them), but take no part in
-// the data tree's constraints (v.nodes, rdeps).
+// the data tree's constraints (v.nodes, the constraint index).
 func (v *Validator) compileOps() {
 	n := len(v.nodes)
 	v.ops = make(map[*schema.Node]*opInfo)

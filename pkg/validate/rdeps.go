@@ -91,41 +91,100 @@ func (d *depsOf) add(e *xpath.Expr) {
 	d.nodes = append(d.nodes, e.Deps()...)
 }
 
+// depIndex holds the constraints of the schema, indexed for ValidateChanges.
+type depIndex struct {
+	// rdeps indexes the constraints by the schema nodes whose changes can affect them (see
+	// constraint); always holds those any change can affect.
+	rdeps  map[*schema.Node][]*constraint
+	always []*constraint
+	// npCons indexes the constraints that read non-presence containers Validate may create for
+	// the checks only (constraint.np) by the schema node they are attached to.
+	npCons map[*schema.Node][]*constraint
+}
+
+// depIndex returns v's constraint index, building it on the first call.
+func (v *Validator) depIndex() *depIndex {
+	v.depsOnce.Do(v.compileDeps)
+	return v.deps
+}
+
 // compileDeps builds the constraints of the schema and indexes them by the schema nodes whose
-// changes can affect them (v.rdeps), or as affected by every change (v.always).
+// changes can affect them (rdeps), or as affected by every change (always), in v.deps. It reads
+// only what New left (the infos and compiled leafrefs), which nothing modifies.
 func (v *Validator) compileDeps() {
-	v.rdeps = make(map[*schema.Node][]*constraint)
-	v.npCons = make(map[*schema.Node][]*constraint)
-	for _, s := range v.nodes {
+	d := &depIndex{
+		rdeps:  make(map[*schema.Node][]*constraint),
+		npCons: make(map[*schema.Node][]*constraint),
+	}
+	v.walkData(func(s *schema.Node) {
 		in := v.info.get(s)
-		if !s.Kind.IsData() {
-			continue
+		if !s.Kind.IsData() || in == nil {
+			return
 		}
 		for _, cm := range in.musts {
 			if cm.err != nil {
 				continue // fails at every instance: only new instances, which are checked whole
 			}
-			var d depsOf
-			d.add(cm.expr)
-			v.addConstraint(&constraint{kind: conMust, node: s, cm: cm, at: s}, d)
+			var rd depsOf
+			rd.add(cm.expr)
+			v.addConstraint(d, &constraint{kind: conMust, node: s, cm: cm, at: s}, rd)
 		}
 		if len(in.whens) > 0 {
-			var d depsOf
+			var rd depsOf
 			for _, cw := range in.whens {
 				if cw.err == nil {
-					d.add(cw.expr)
+					rd.add(cw.expr)
 				}
 			}
 			if in.selfWhen {
-				d.nodes = append(d.nodes, s)
+				rd.nodes = append(rd.nodes, s)
 			}
-			v.addConstraint(&constraint{kind: conWhen, node: s, at: s.DataParent()}, d)
+			v.addConstraint(d, &constraint{kind: conWhen, node: s, at: s.DataParent()}, rd)
 		}
 		if s.Kind == schema.KindLeaf || s.Kind == schema.KindLeafList {
-			var d depsOf
-			if v.refDeps(s, s.Type, &d) {
-				v.addConstraint(&constraint{kind: conRef, node: s, at: s}, d)
+			var rd depsOf
+			if v.refDeps(s, s.Type, &rd) {
+				v.addConstraint(d, &constraint{kind: conRef, node: s, at: s}, rd)
 			}
+		}
+	})
+	v.deps = d
+}
+
+// walkData calls f for each node compile compiled as a data tree node, in the same order (the
+// order of v.nodes while New runs): the data trees of the modules, in schema order, without
+// operations and notifications.
+func (v *Validator) walkData(f func(*schema.Node)) {
+	seen := make([]bool, v.schema.NodeCount()+1)
+	var other map[*schema.Node]bool // nodes the schema did not number
+	var walk func(*schema.Node)
+	walk = func(n *schema.Node) {
+		if id := n.ID(); id > 0 && id < len(seen) {
+			if seen[id] {
+				return
+			}
+			seen[id] = true
+		} else {
+			if other[n] {
+				return
+			}
+			if other == nil {
+				other = map[*schema.Node]bool{}
+			}
+			other[n] = true
+		}
+		switch n.Kind {
+		case schema.KindRPC, schema.KindAction, schema.KindNotification, schema.KindInput, schema.KindOutput:
+			return
+		}
+		f(n)
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	for _, m := range v.schema.Modules {
+		for _, n := range m.Data {
+			walk(n)
 		}
 	}
 }
@@ -169,8 +228,8 @@ func (v *Validator) refDeps(s *schema.Node, t *schema.Type, d *depsOf) bool {
 	return false
 }
 
-// addConstraint computes c's scope from what it reads and indexes it.
-func (v *Validator) addConstraint(c *constraint, d depsOf) {
+// addConstraint computes c's scope from what it reads (d) and indexes it in x.
+func (v *Validator) addConstraint(x *depIndex, c *constraint, d depsOf) {
 	scope := c.at
 	if d.unbounded {
 		scope = nil
@@ -206,10 +265,10 @@ func (v *Validator) addConstraint(c *constraint, d depsOf) {
 		c.np = append(c.np, path)
 	}
 	if len(c.np) > 0 {
-		v.npCons[c.node] = append(v.npCons[c.node], c)
+		x.npCons[c.node] = append(x.npCons[c.node], c)
 	}
 	if d.unbounded {
-		v.always = append(v.always, c)
+		x.always = append(x.always, c)
 		return
 	}
 	// A change at a node changes the existence and value of its descendants: index c under
@@ -218,7 +277,7 @@ func (v *Validator) addConstraint(c *constraint, d depsOf) {
 	for _, n := range d.nodes {
 		for a := n; a != nil && !seen[a]; a = a.DataParent() {
 			seen[a] = true
-			v.rdeps[a] = append(v.rdeps[a], c)
+			x.rdeps[a] = append(x.rdeps[a], c)
 		}
 	}
 }
