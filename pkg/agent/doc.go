@@ -14,8 +14,9 @@
 //
 // For operations the agent serves /healthz and /readyz (no authentication) and Prometheus
 // /metrics (the NETCONF endpoint's authentication) on its listener, and all three without
-// authentication on Options.MetricsListen (ServeMetrics); the metrics are in a registry of the
-// agent's own, not Prometheus's global one.
+// authentication on Options.MetricsListen (ServeMetrics), in the Prometheus text exposition
+// format; the metrics are in a registry of the agent's own (with the Go runtime's go_* and the
+// process's process_* metrics), not Prometheus's global one.
 //
 // The agent installs no signal handler and calls no os.Exit.
 package agent

@@ -6,10 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
+	"github.com/ncws/ncws/pkg/agent/internal/prom"
 	"github.com/ncws/ncws/pkg/datastore"
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
@@ -31,71 +28,56 @@ var latencyBuckets = []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .02
 // server.Observer; the counters of every operation the schema defines are resolved once, at
 // New, so that an rpc costs a map lookup and three atomic updates and allocates nothing.
 type metrics struct {
-	reg *prometheus.Registry
+	reg *prom.Registry
 
 	ops                 map[*schema.Node]*opMetrics // read-only after newMetrics
 	action, unknown     *opMetrics
-	sessions            *prometheus.GaugeVec
-	sessionsTotal       *prometheus.CounterVec
+	sessions            *prom.GaugeVec
+	sessionsTotal       *prom.CounterVec
 	transportsMu        sync.Mutex
 	transports          map[string]*transportMetrics
-	commitOK, commitErr prometheus.Observer
-	authFailures        *prometheus.CounterVec
+	commitOK, commitErr *prom.Histogram
+	authFailures        *prom.CounterVec
 }
 
 type opMetrics struct {
-	ok, failed prometheus.Counter
-	latency    prometheus.Observer
+	ok, failed *prom.Counter
+	latency    *prom.Histogram
 }
 
 type transportMetrics struct {
-	active prometheus.Gauge
-	total  prometheus.Counter
+	active *prom.Gauge
+	total  *prom.Counter
 }
 
 // newMetrics registers the metrics of an agent serving sch, over store and srv.
 func newMetrics(sch *schema.Schema, store func() *datastore.Store, srv func() *server.Server) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry(), ops: map[*schema.Node]*opMetrics{}, transports: map[string]*transportMetrics{}}
-	m.sessions = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "ncws_sessions", Help: "NETCONF sessions open now, by transport.",
-	}, []string{"transport"})
-	m.sessionsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ncws_sessions_total", Help: "NETCONF sessions started, by transport.",
-	}, []string{"transport"})
-	rpcs := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ncws_rpcs_total", Help: "NETCONF messages answered, by operation and outcome (ok, error: an rpc-error reply).",
-	}, []string{"operation", "outcome"})
-	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "ncws_rpc_duration_seconds", Help: "Time from decoding an rpc to its reply being built, by operation.",
-		Buckets: latencyBuckets,
-	}, []string{"operation"})
-	commits := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "ncws_commit_duration_seconds", Help: "Time of a commit to running (validation, device hooks, the journal's durable write), by outcome (ok, error: refused or not stored).",
-		Buckets: latencyBuckets,
-	}, []string{"outcome"})
-	m.authFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ncws_auth_failures_total", Help: "Failed authentications, by method (basic, login, token, cert, ssh-password).",
-	}, []string{"method"})
-	overflows := prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "ncws_notification_queue_overflows_total", Help: "Subscribers whose session was ended because their notification queue was full.",
-	}, func() float64 {
+	m := &metrics{reg: prom.NewRegistry(), ops: map[*schema.Node]*opMetrics{}, transports: map[string]*transportMetrics{}}
+	r := m.reg
+	r.RegisterGo()
+	r.RegisterProcess()
+	m.sessions = r.NewGaugeVec("ncws_sessions", "NETCONF sessions open now, by transport.", "transport")
+	m.sessionsTotal = r.NewCounterVec("ncws_sessions_total", "NETCONF sessions started, by transport.", "transport")
+	rpcs := r.NewCounterVec("ncws_rpcs_total", "NETCONF messages answered, by operation and outcome (ok, error: an rpc-error reply).", "operation", "outcome")
+	latency := r.NewHistogramVec("ncws_rpc_duration_seconds", "Time from decoding an rpc to its reply being built, by operation.", latencyBuckets, "operation")
+	commits := r.NewHistogramVec("ncws_commit_duration_seconds", "Time of a commit to running (validation, device hooks, the journal's durable write), by outcome (ok, error: refused or not stored).", latencyBuckets, "outcome")
+	m.authFailures = r.NewCounterVec("ncws_auth_failures_total", "Failed authentications, by method (basic, login, token, cert, ssh-password).", "method")
+	r.CounterFunc("ncws_notification_queue_overflows_total", "Subscribers whose session was ended because their notification queue was full.", func() float64 {
 		if s := srv(); s != nil {
 			return float64(s.NotificationOverflows())
 		}
 		return 0
 	})
-
-	suspensions := prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "ncws_subscription_suspensions_total", Help: "Dynamic subscriptions (RFC 8639) suspended because their session's notification queue was full.",
-	}, func() float64 {
+	r.CounterFunc("ncws_subscription_suspensions_total", "Dynamic subscriptions (RFC 8639) suspended because their session's notification queue was full.", func() float64 {
 		if s := srv(); s != nil {
 			return float64(s.SubscriptionSuspensions())
 		}
 		return 0
 	})
+	registerHealth(r, store)
 
 	resolve := func(name string) *opMetrics {
-		return &opMetrics{ok: rpcs.WithLabelValues(name, "ok"), failed: rpcs.WithLabelValues(name, "error"), latency: latency.WithLabelValues(name)}
+		return &opMetrics{ok: rpcs.With(name, "ok"), failed: rpcs.With(name, "error"), latency: latency.With(name)}
 	}
 	// An operation's label is its name; an rpc whose name two modules define is module:name.
 	names := map[string]int{}
@@ -117,17 +99,10 @@ func newMetrics(sch *schema.Schema, store func() *datastore.Store, srv func() *s
 	for _, t := range []string{"ncws-server:netconf-ws", "ietf-netconf-monitoring:netconf-ssh", "ietf-netconf-monitoring:netconf-tls"} {
 		m.transport(t)
 	}
-	m.commitOK, m.commitErr = commits.WithLabelValues("ok"), commits.WithLabelValues("error")
+	m.commitOK, m.commitErr = commits.With("ok"), commits.With("error")
 	for _, method := range []string{"basic", "login", "token", "cert", "ssh-password"} {
-		m.authFailures.WithLabelValues(method)
+		m.authFailures.With(method)
 	}
-
-	m.reg.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.sessions, m.sessionsTotal, rpcs, latency, commits, m.authFailures, overflows, suspensions,
-		&healthCollector{store: store},
-	)
 	return m
 }
 
@@ -143,7 +118,7 @@ func (m *metrics) transport(t string) *transportMetrics {
 		if _, name, ok := strings.Cut(t, ":"); ok {
 			label = name
 		}
-		tm = &transportMetrics{active: m.sessions.WithLabelValues(label), total: m.sessionsTotal.WithLabelValues(label)}
+		tm = &transportMetrics{active: m.sessions.With(label), total: m.sessionsTotal.With(label)}
 		m.transports[t] = tm
 	}
 	return tm
@@ -186,53 +161,35 @@ func (m *metrics) commit(d time.Duration, errs rpcerror.List) {
 }
 
 // authFailed is the authenticator's OnFailure.
-func (m *metrics) authFailed(method string) { m.authFailures.WithLabelValues(method).Inc() }
+func (m *metrics) authFailed(method string) { m.authFailures.With(method).Inc() }
 
-// handler serves the registry in the Prometheus exposition formats.
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
-}
+// handler serves the registry in the Prometheus text exposition format.
+func (m *metrics) handler() http.Handler { return m.reg.Handler() }
 
-// healthCollector reports the datastore's persistence health (datastore.Store.Health) at each
-// scrape.
-type healthCollector struct {
-	store func() *datastore.Store
-}
-
-var (
-	descUp = prometheus.NewDesc("ncws_datastore_up",
+// registerHealth registers the datastore's persistence health (datastore.Store.Health),
+// read at each scrape: nothing while there is no store yet.
+func registerHealth(r *prom.Registry, store func() *datastore.Store) {
+	part := func(name, help string, value func(datastore.PartHealth) float64) {
+		r.Collect(name, help, prom.GaugeType, []string{"part"}, func(e *prom.Emitter) {
+			st := store()
+			if st == nil {
+				return
+			}
+			h := st.Health()
+			e.Sample(value(h.Journal), "journal")
+			e.Sample(value(h.Snapshot), "snapshot")
+		})
+	}
+	part("ncws_datastore_up",
 		"1 while the part of the datastore's persistence works (journal: commits are stored; snapshot: snapshots are written), 0 while its writes fail.",
-		[]string{"part"}, nil)
-	descFailures = prometheus.NewDesc("ncws_datastore_failures",
-		"Failed write attempts of the part since it last worked (0 while it works).", []string{"part"}, nil)
-	descSince = prometheus.NewDesc("ncws_datastore_state_since_seconds",
-		"Unix time at which the part entered its current state (working or failing).", []string{"part"}, nil)
-)
-
-// Describe implements prometheus.Collector.
-func (c *healthCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- descUp
-	ch <- descFailures
-	ch <- descSince
-}
-
-// Collect implements prometheus.Collector.
-func (c *healthCollector) Collect(ch chan<- prometheus.Metric) {
-	st := c.store()
-	if st == nil {
-		return
-	}
-	h := st.Health()
-	for _, p := range []struct {
-		name string
-		ph   datastore.PartHealth
-	}{{"journal", h.Journal}, {"snapshot", h.Snapshot}} {
-		up := 0.0
-		if p.ph.OK {
-			up = 1
-		}
-		ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, up, p.name)
-		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.GaugeValue, float64(p.ph.Failures), p.name)
-		ch <- prometheus.MustNewConstMetric(descSince, prometheus.GaugeValue, float64(p.ph.Since.UnixNano())/1e9, p.name)
-	}
+		func(p datastore.PartHealth) float64 {
+			if p.OK {
+				return 1
+			}
+			return 0
+		})
+	part("ncws_datastore_failures", "Failed write attempts of the part since it last worked (0 while it works).",
+		func(p datastore.PartHealth) float64 { return float64(p.Failures) })
+	part("ncws_datastore_state_since_seconds", "Unix time at which the part entered its current state (working or failing).",
+		func(p datastore.PartHealth) float64 { return float64(p.Since.UnixNano()) / 1e9 })
 }
