@@ -43,6 +43,9 @@ type loader struct {
 	warns  []*Error
 	warned map[Error]bool
 	locs   map[*stmt]string
+	// typeStmts holds the type statement of each type with a leafref when Options.OmitOrigins
+	// leaves its Loc out (typeErrf).
+	typeStmts map[*schema.Type]*stmt
 	// leafTypes shares the types without leafref of leaf and leaf-list type statements.
 	leafTypes map[*stmt]*schema.Type
 	// types interns those types by value when Options.OmitOrigins is set (internType).
@@ -422,6 +425,9 @@ func (l *loader) finish() (*schema.Schema, error) {
 		for _, m := range l.modules {
 			m.sm.Data, m.sm.RPCs, m.sm.Notifications, m.sm.Deviations = nil, nil, nil, nil
 		}
+	}
+	if len(l.errs) == 0 && l.opts.OmitOrigins {
+		l.internLeafrefTypes()
 	}
 	if len(l.errs) > 0 {
 		sort.SliceStable(l.errs, func(i, j int) bool {

@@ -40,10 +40,11 @@ type Options struct {
 	// double-quoted string, kept as both characters; a leaf-list of type empty in a YANG 1.0
 	// module).
 	Warn func(*Error)
-	// OmitOrigins leaves out what only a code generator reads: Decl.Grouping is "" and a type
-	// without a leafref has no Loc, so that the equal types of different type statements are
-	// one Type (Junos QFX conf: 82k types, 31 MB, from a few thousand distinct ones). A
-	// leafref's type keeps its Loc (the load's errors about its path name it).
+	// OmitOrigins leaves out what only a code generator reads: Decl.Grouping is "" and a Type
+	// has no Loc, so that the equal types of different type statements are one Type (Junos QFX
+	// conf: 82k types, 31 MB, from a few thousand distinct ones). Types with a leafref are one
+	// Type when their paths reach the same targets (SR OS 26.3 nokia-conf: 7,683 leafref types,
+	// 1,672 distinct). The load's errors still name a leafref's type statement.
 	OmitOrigins bool
 	// OmitDocs leaves out what only documents the modules: description and reference texts are
 	// "" in the schema (nodes, modules, features, identities). A validator reads none of them,

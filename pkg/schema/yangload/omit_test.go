@@ -2,14 +2,15 @@ package yangload
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ncws/ncws/pkg/schema"
 )
 
 // OmitOrigins: the equal types of different type statements are one Type without Loc, types
-// that differ stay apart, a leafref's type keeps its own Loc, and no node has a Grouping; the
-// rest of the schema (what validation reads) is as without the option.
+// that differ stay apart (leafrefs by their targets too), and no node has a Grouping; the rest
+// of the schema (what validation reads) is as without the option.
 func TestOmitOrigins(t *testing.T) {
 	dir := writeModules(t, map[string]string{"o.yang": `module o { namespace "urn:o"; prefix o;
   typedef name { type string { length "1..8"; } }
@@ -29,6 +30,12 @@ func TestOmitOrigins(t *testing.T) {
     leaf-list c3 { type enumeration { enum x; enum z; } }
     leaf r { type leafref { path "../a"; } }
     leaf u { type union { type int8; type leafref { path "../b"; } } }
+    leaf r2 { type leafref { path "../a"; } }
+    leaf u2 { type union { type int8; type leafref { path "../b"; } } }
+    container again2 {
+      leaf a { type string; }
+      leaf r { type leafref { path "../a"; } }
+    }
   }
 }`})
 	files := []string{filepath.Join(dir, "o.yang")}
@@ -70,9 +77,22 @@ func TestOmitOrigins(t *testing.T) {
 		t.Errorf("OmitOrigins: b3's type is %+v", lt)
 	}
 	for _, p := range []string{"/o:top/r", "/o:top/u"} {
-		if l, f := typ(lean, p).Loc, typ(full, p).Loc; l == "" || l != f {
+		if l, f := typ(lean, p).Loc, typ(full, p).Loc; l != "" || f == "" {
 			t.Errorf("%s: leafref type Loc %q with OmitOrigins, %q without", p, l, f)
 		}
+	}
+	// Leafrefs with the same path and target share their type once resolved; the same path
+	// text reaching another target does not.
+	for _, p := range [][2]string{{"r", "r2"}, {"u", "u2"}} {
+		if typ(lean, "/o:top/"+p[0]) != typ(lean, "/o:top/"+p[1]) {
+			t.Errorf("OmitOrigins: %s and %s reach the same target, their types are not one", p[0], p[1])
+		}
+		if typ(full, "/o:top/"+p[0]) == typ(full, "/o:top/"+p[1]) {
+			t.Errorf("without OmitOrigins: %s and %s share their type", p[0], p[1])
+		}
+	}
+	if r2 := typ(lean, "/o:top/again2/r"); r2 == typ(lean, "/o:top/r") || r2.Target.Path() != "/o:top/again2/a" {
+		t.Errorf("OmitOrigins: again2/r shares r's type (target %s)", r2.Target.Path())
 	}
 	if ta := typ(lean, "/o:top/r").Target; ta == nil || ta.Path() != "/o:top/a" {
 		t.Errorf("OmitOrigins: r's target %v", ta)
@@ -103,4 +123,44 @@ func TestOmitOrigins(t *testing.T) {
 		}
 	}
 	walk(full.Module("o").Data, lean.Module("o").Data)
+}
+
+// The load's errors about a leafref's path name its type statement with OmitOrigins too, where
+// the type keeps no Loc: also a union member's, copied from a typedef.
+func TestOmitOriginsLeafrefErrors(t *testing.T) {
+	dir := writeModules(t, map[string]string{"e.yang": `module e { namespace "urn:e"; prefix e;
+  typedef ref {
+    type union {
+      type int8;
+      type leafref { path "../nothing"; }
+    }
+  }
+  container top {
+    leaf a { type string; config false; }
+    leaf r {
+      type leafref {
+        path "../missing";
+      }
+    }
+    leaf s { type leafref { path "../a"; } }
+    leaf u { type e:ref; }
+    leaf c1 { type leafref { path "../c2"; } }
+    leaf c2 { type leafref { path "../c1"; } }
+  }
+}`})
+	files := []string{filepath.Join(dir, "e.yang")}
+	_, full := Load(Options{SearchPaths: []string{dir}, Files: files})
+	_, lean := Load(Options{SearchPaths: []string{dir}, Files: files, OmitOrigins: true})
+	if full == nil {
+		t.Fatal("no errors without OmitOrigins")
+	}
+	if lean == nil || lean.Error() != full.Error() {
+		t.Errorf("errors differ with OmitOrigins:\n%v\nwithout:\n%v", lean, full)
+	}
+	for _, want := range []string{"e.yang:11: leafref path \"../missing\"", "e.yang:5: leafref path \"../nothing\"",
+		"e.yang:15: leafref path \"../a\" of config node", "e.yang:17: leafref /e:top/c1 leads back"} {
+		if full == nil || !strings.Contains(full.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, full)
+		}
+	}
 }

@@ -56,6 +56,32 @@ func (l *loader) resolveTrees() {
 	}
 }
 
+// internLeafrefTypes makes the equal types with a leafref one Type, once their targets are
+// resolved (Options.OmitOrigins; leafType interns the others as it builds the nodes): a leafref
+// type is resolved for each node, but the leaves with the same path text that reach the same
+// target have the same type (SR OS 26.3 nokia-conf: 7,683 leafref types, 1,933 distinct).
+func (l *loader) internLeafrefTypes() {
+	var walk func(n *schema.Node)
+	walk = func(n *schema.Node) {
+		if n.Type != nil && hasLeafref(n.Type) {
+			n.Type = l.internType(n.Type)
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	for _, m := range l.modules {
+		if !m.implement {
+			continue
+		}
+		for _, list := range [][]*schema.Node{m.sm.Data, m.sm.RPCs, m.sm.Notifications} {
+			for _, n := range list {
+				walk(n)
+			}
+		}
+	}
+}
+
 // prune drops disabled nodes (if-feature false, deviate not-supported) recursively.
 func (l *loader) prune(ns []*schema.Node) []*schema.Node {
 	out := ns[:0]
@@ -263,11 +289,11 @@ func (l *loader) resolveLeafrefs(n *schema.Node, t *schema.Type) {
 		target, msg := l.followPath(n, t, t.Path)
 		delete(l.lrBusy, t)
 		if target == nil {
-			l.errLoc(t.Loc, "leafref path %q of %s: %s", t.Path, n.Path(), msg)
+			l.typeErrf(t, "leafref path %q of %s: %s", t.Path, n.Path(), msg)
 		} else {
 			t.Target = target
 			if n.Config && t.RequireInstance && !target.Config && target.Kind.IsData() && !inOperation(n) {
-				l.errLoc(t.Loc, "leafref path %q of config node %s refers to the state node %s", t.Path, n.Path(), target.Path())
+				l.typeErrf(t, "leafref path %q of config node %s refers to the state node %s", t.Path, n.Path(), target.Path())
 			}
 		}
 	}
@@ -369,7 +395,7 @@ func (l *loader) checkLeafrefChains(n *schema.Node) {
 		seen := map[*schema.Node]bool{n: true}
 		for t := n.Type.Target; t != nil && t.Type != nil && t.Type.Base == schema.Leafref; t = t.Type.Target {
 			if seen[t] {
-				l.errLoc(n.Type.Loc, "leafref %s leads back to itself", n.Path())
+				l.typeErrf(n.Type, "leafref %s leads back to itself", n.Path())
 				n.Type.Target = nil
 				break
 			}

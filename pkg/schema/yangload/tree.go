@@ -371,8 +371,8 @@ type typeKey struct {
 	enums, bits, patterns, union int
 }
 
-// internType returns the type equal to t (a type without leafref and without Loc) that an
-// earlier statement resolved to, t itself the first time.
+// internType returns the type equal to t (a type without Loc: one without leafref, or one whose
+// leafrefs are resolved) that an earlier statement resolved to, t itself the first time.
 func (l *loader) internType(t *schema.Type) *schema.Type {
 	k := typeKey{t.Name, t.Module, t.Base, len(t.Enums), len(t.Bits), len(t.Patterns), len(t.Union)}
 	same := l.types[k]
@@ -388,8 +388,8 @@ func (l *loader) internType(t *schema.Type) *schema.Type {
 	return t
 }
 
-// typeEqual reports whether a and b, types without leafref, are the same type (every field of
-// one equal to the other's, their patterns by expression).
+// typeEqual reports whether a and b are the same type (every field of one equal to the
+// other's, their patterns by expression, a leafref's Target by identity).
 func typeEqual(a, b *schema.Type) bool {
 	if a.Name != b.Name || a.Typedef != b.Typedef || a.Module != b.Module || a.Base != b.Base ||
 		!slices.Equal(a.Range, b.Range) || a.RangeError != b.RangeError ||

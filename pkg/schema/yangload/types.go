@@ -33,7 +33,7 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 		if parent == nil {
 			return nil
 		}
-		t = cloneType(parent)
+		t = l.cloneType(parent)
 		t.Name = name
 		t.Typedef = local
 		t.Module = d.u.mod.sm
@@ -45,17 +45,37 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 		return nil
 	}
 	if l.opts.OmitOrigins && hasLeafref(t) {
-		t.Loc = l.loc(st)
+		// The load's errors about a leafref's path name its type statement; the schema does
+		// not keep it (typeStmt).
+		if l.typeStmts == nil {
+			l.typeStmts = map[*schema.Type]*stmt{}
+		}
+		l.typeStmts[t] = st
 	}
 	return t
 }
 
-func cloneType(t *schema.Type) *schema.Type {
+// typeErrf reports an error at type t's statement: its Loc, or with Options.OmitOrigins the
+// statement resolveType recorded for it.
+func (l *loader) typeErrf(t *schema.Type, format string, args ...any) {
+	if st := l.typeStmts[t]; st != nil {
+		l.errf(st, format, args...)
+		return
+	}
+	l.errLoc(t.Loc, format, args...)
+}
+
+// cloneType copies t and its union members; a copied member keeps the statement recorded for
+// its original (typeStmts), as it kept its Loc.
+func (l *loader) cloneType(t *schema.Type) *schema.Type {
 	c := *t
 	if t.Union != nil {
 		c.Union = make([]*schema.Type, len(t.Union))
 		for i, m := range t.Union {
-			c.Union[i] = cloneType(m)
+			c.Union[i] = l.cloneType(m)
+			if st := l.typeStmts[m]; st != nil {
+				l.typeStmts[c.Union[i]] = st
+			}
 		}
 	}
 	return &c
