@@ -480,7 +480,7 @@ func (g *generator) preferOwners() {
 	var visit func(t *schema.Type, owner, leafName string, leaf *schema.Node)
 	visit = func(t *schema.Type, owner, leafName string, leaf *schema.Node) {
 		vt := t.ValueType()
-		if vt == nil || vt.Typedef != "" || vt.Loc == "" {
+		if vt == nil || vt.Typedef != "" || vt.Loc.IsZero() {
 			if vt != nil && vt.Base == schema.Union {
 				for _, m := range genimpl.UnionMembers(vt) {
 					visit(m, memberOwner(vt, owner), memberHint(vt, leafName), leaf)
@@ -575,13 +575,10 @@ func (g *generator) pathName1(n *schema.Node) string {
 // preferred is the name of a shared inline type and the path of the leaf it is named after.
 type preferred struct{ name, path string }
 
-// locModule returns the module whose text (or a submodule's) holds the statement at loc
-// ("file:line"), nil if none.
-func (g *generator) locModule(loc string) *schema.Module {
-	file := loc
-	if i := strings.LastIndexByte(loc, ':'); i > 0 {
-		file = loc[:i]
-	}
+// locModule returns the module whose text (or a submodule's) holds the statement at loc, nil
+// if none.
+func (g *generator) locModule(loc schema.Loc) *schema.Module {
+	file := loc.File
 	unit := file[strings.LastIndexAny(file, "/\\")+1:]
 	unit = strings.TrimSuffix(unit, ".yang")
 	if i := strings.IndexByte(unit, '@'); i >= 0 {
@@ -610,9 +607,9 @@ func enumKey(vt *schema.Type) string {
 	switch {
 	case vt.Typedef != "" && vt.Module != nil:
 		return "enum " + vt.Module.Name + ":" + vt.Typedef + " " + strings.Join(sig, ",")
-	case vt.Loc != "":
+	case !vt.Loc.IsZero():
 		// One Go type per enumeration statement, however often a grouping or typedef uses it.
-		return "enum @" + vt.Loc + " " + strings.Join(sig, ",")
+		return "enum @" + vt.Loc.String() + " " + strings.Join(sig, ",")
 	}
 	return fmt.Sprintf("enum %p", vt)
 }
@@ -951,8 +948,8 @@ func unionKey(vt *schema.Type) string {
 	switch {
 	case vt.Typedef != "" && vt.Module != nil:
 		return "union " + vt.Module.Name + ":" + vt.Typedef
-	case vt.Loc != "":
-		return "union @" + vt.Loc
+	case !vt.Loc.IsZero():
+		return "union @" + vt.Loc.String()
 	}
 	return fmt.Sprintf("union %p", vt)
 }

@@ -397,7 +397,7 @@ func (e *encoder) typ(t *Type) uint64 {
 	set(tfUnion, len(t.Union) > 0)
 	set(tfDefault, t.Default != "")
 	set(tfUnits, t.Units != "")
-	set(tfLoc, t.Loc != "")
+	set(tfLoc, !t.Loc.IsZero())
 	item := append(binary.AppendUvarint(nil, bits), byte(t.Base))
 	if bits&tfName != 0 {
 		item = e.str(item, t.Name)
@@ -482,7 +482,7 @@ func (e *encoder) typ(t *Type) uint64 {
 		item = e.str(item, t.Units)
 	}
 	if bits&tfLoc != 0 {
-		item = e.path(item, t.Loc)
+		item = e.path(item, t.Loc.String())
 	}
 	i := e.types.add(item, !hasLeafref(t))
 	e.typeIdx[t] = i
@@ -498,7 +498,7 @@ func (e *encoder) must(m *Must) uint64 {
 	item = e.str(item, m.ErrorAppTag)
 	item = e.prefixRef(item, m.Prefixes)
 	item = e.modRef(item, m.Module)
-	item = e.path(item, m.Loc)
+	item = e.path(item, m.Loc.String())
 	i := e.musts.add(item, true)
 	e.mustIdx[m] = i
 	return i
@@ -517,7 +517,7 @@ func (e *encoder) when(w *When) uint64 {
 		item = append(item, 0)
 	}
 	item = e.str(item, w.Origin)
-	item = e.path(item, w.Loc)
+	item = e.path(item, w.Loc.String())
 	i := e.whens.add(item, true)
 	e.whenIdx[w] = i
 	return i
@@ -532,7 +532,7 @@ func (e *encoder) unique(u *Unique) uint64 {
 		item = e.nodeRef(item, n)
 	}
 	item = e.strList(item, u.Paths)
-	item = e.path(item, u.Loc)
+	item = e.path(item, u.Loc.String())
 	i := e.uniques.add(item, true)
 	e.uniqIdx[u] = i
 	return i
@@ -606,7 +606,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	set(nfUnits, n.Units != "")
 	set(nfMusts, len(n.Musts()) > 0)
 	set(nfWhens, len(n.Whens()) > 0)
-	set(nfLoc, n.Loc != "")
+	set(nfLoc, !n.Loc.IsZero())
 	set(nfExtensions, len(n.Extensions()) > 0)
 	set(nfChildren, len(n.Children) > 0)
 	b = append(b, byte(n.Kind))
@@ -680,7 +680,7 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		}
 	}
 	if bits&nfLoc != 0 {
-		b = e.path(b, n.Loc)
+		b = e.path(b, n.Loc.String())
 	}
 	if bits&nfExtensions != 0 {
 		b = e.strList(b, n.Extensions())
@@ -1013,12 +1013,12 @@ func (d *decoder) schema() *Schema {
 	d.musts = make([]Must, d.count(6))
 	for i := range d.musts {
 		d.musts[i] = Must{Expr: d.str(), ErrorMessage: d.str(), ErrorAppTag: d.str(),
-			Prefixes: d.prefixRef(), Module: d.mod(), Loc: d.str()}
+			Prefixes: d.prefixRef(), Module: d.mod(), Loc: parseLoc(d.str())}
 	}
 	d.whens = make([]When, d.count(6))
 	for i := range d.whens {
 		d.whens[i] = When{Expr: d.str(), Prefixes: d.prefixRef(), Module: d.mod(), Self: d.bool(),
-			Origin: d.str(), Loc: d.str()}
+			Origin: d.str(), Loc: parseLoc(d.str())}
 	}
 	d.uniques = make([]Unique, d.count(3))
 	for i := range d.uniques {
@@ -1033,7 +1033,7 @@ func (d *decoder) schema() *Schema {
 			}
 		}
 		u.Paths = d.strList()
-		u.Loc = d.str()
+		u.Loc = parseLoc(d.str())
 	}
 	if d.err != nil {
 		return nil
@@ -1188,7 +1188,7 @@ func (d *decoder) typ(i int) {
 		t.Units = d.str()
 	}
 	if bits&tfLoc != 0 {
-		t.Loc = d.str()
+		t.Loc = parseLoc(d.str())
 	}
 }
 
@@ -1303,7 +1303,7 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		}
 	}
 	if bits&nfLoc != 0 {
-		n.Loc = d.str()
+		n.Loc = parseLoc(d.str())
 	}
 	if bits&nfExtensions != 0 {
 		n.SetExtensions(d.strList())

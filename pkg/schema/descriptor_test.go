@@ -326,7 +326,7 @@ func TestDescriptorBaseNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := back.Module("m")
-		if got := []string{m.File, m.Data[0].Loc}; !cmp.Equal(got, []string{"m.yang", "m.yang:1"}) {
+		if got := []string{m.File, m.Data[0].Loc.String()}; !cmp.Equal(got, []string{"m.yang", "m.yang:1"}) {
 			t.Errorf("paths mismatch: got %q, want m.yang and m.yang:1", got)
 		}
 	}

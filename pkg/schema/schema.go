@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -246,8 +247,8 @@ type Decl struct {
 	// Default holds a leaf's default (one value) or a leaf-list's defaults; for leaves without
 	// their own default, the type's default. Empty when none.
 	Default []string
-	// Loc is "file:line" of the defining statement.
-	Loc string
+	// Loc is where the defining statement was read.
+	Loc Loc
 	// Grouping is, for a node built from a statement inside a grouping, where that statement
 	// sits: "module:grouping/name/name..." (the grouping's module and name, then the data nodes
 	// from the grouping down to this node; choices and cases left out; a grouping declared
@@ -447,7 +448,7 @@ type Unique struct {
 	Leaves []*Node
 	// Paths are the descendant schema node paths as written (for messages).
 	Paths []string
-	Loc   string
+	Loc   Loc
 }
 
 // Must is a must statement.
@@ -460,7 +461,7 @@ type Must struct {
 	// Module is the module the expression was written in: unprefixed names in the expression are
 	// in its namespace (RFC 7950 section 6.4.1).
 	Module *Module
-	Loc    string
+	Loc    Loc
 }
 
 // When is a when statement.
@@ -474,7 +475,47 @@ type When struct {
 	Self bool
 	// Origin is "node", "uses", "augment", "choice" or "case".
 	Origin string
-	Loc    string
+	Loc    Loc
+}
+
+// Loc is where a statement was read: a file and a line in it. A loader keeps it as these two
+// values, not as its text, and String formats it when a message or a consumer needs it: a
+// vendor model has a statement per schema node, and its "file:line" strings were the second
+// largest part of a loaded schema.
+type Loc struct {
+	// File is the file name as the loader was given it (its search path joined with the
+	// module's file name), shared by the Locs of one file.
+	File string
+	// Line is the statement's line, counted from 1. It is -1 in a Loc read from a descriptor
+	// whose location text is not "file:line": File then holds that text.
+	Line int
+}
+
+// String returns "file:line", or "" for the zero Loc (no location known).
+func (l Loc) String() string {
+	switch {
+	case l.Line < 0:
+		return l.File
+	case l == Loc{}:
+		return ""
+	}
+	return l.File + ":" + strconv.Itoa(l.Line)
+}
+
+// IsZero reports whether l is the zero Loc (no location known).
+func (l Loc) IsZero() bool { return l == Loc{} }
+
+// parseLoc returns the Loc whose String is s.
+func parseLoc(s string) Loc {
+	if s == "" {
+		return Loc{}
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		if n, err := strconv.Atoi(s[i+1:]); err == nil && n >= 0 && strconv.Itoa(n) == s[i+1:] && (n != 0 || i > 0) {
+			return Loc{File: s[:i], Line: n}
+		}
+	}
+	return Loc{File: s, Line: -1}
 }
 
 // Path returns the schema node path, e.g. /ietf-interfaces:interfaces/interface, with a module

@@ -96,8 +96,8 @@ type Type struct {
 	// Default is the typedef's default value (empty if none).
 	Default string
 	Units   string
-	// Loc is "file:line" of the type statement.
-	Loc string
+	// Loc is where the type statement was read.
+	Loc Loc
 }
 
 // Restriction carries the error-message and error-app-tag of a range, length or pattern statement.

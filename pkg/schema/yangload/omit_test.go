@@ -61,7 +61,7 @@ func TestOmitOrigins(t *testing.T) {
 		if a != b {
 			t.Errorf("OmitOrigins: %s and %s have equal types, not one", p[0], p[1])
 		}
-		if a.Loc != "" {
+		if !a.Loc.IsZero() {
 			t.Errorf("OmitOrigins: %s's type has Loc %q", p[0], a.Loc)
 		}
 		if fa, fb := typ(full, "/o:top/"+p[0]), typ(full, "/o:top/"+p[1]); p[1] != "again/"+p[0] && fa == fb {
@@ -77,7 +77,7 @@ func TestOmitOrigins(t *testing.T) {
 		t.Errorf("OmitOrigins: b3's type is %+v", lt)
 	}
 	for _, p := range []string{"/o:top/r", "/o:top/u"} {
-		if l, f := typ(lean, p).Loc, typ(full, p).Loc; l != "" || f == "" {
+		if l, f := typ(lean, p).Loc, typ(full, p).Loc; !l.IsZero() || f.IsZero() {
 			t.Errorf("%s: leafref type Loc %q with OmitOrigins, %q without", p, l, f)
 		}
 	}

@@ -311,9 +311,8 @@ func inOperation(n *schema.Node) bool {
 	return false
 }
 
-func (l *loader) errLoc(loc string, format string, args ...any) {
-	file, line := parseLoc(loc)
-	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: sprintf(format, args...)})
+func (l *loader) errLoc(loc schema.Loc, format string, args ...any) {
+	l.errs = append(l.errs, &Error{File: loc.File, Line: loc.Line, Msg: sprintf(format, args...)})
 }
 
 // followPath walks a leafref path (RFC 7950 9.9.2) from leaf n and returns the target leaf or

@@ -580,8 +580,8 @@ func (l *loader) groupingID(d *def) string {
 	}
 	id := d.u.mod.name + ":" + d.st.Argument
 	if d.scope != d.u.mod.top {
-		loc := l.loc(d.st)
-		id += "#" + loc[strings.LastIndexByte(loc, ':')+1:]
+		_, line := d.st.pos()
+		id += "#" + strconv.Itoa(line)
 	}
 	return id
 }
