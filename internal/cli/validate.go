@@ -116,28 +116,16 @@ func runValidate(f validateFlags, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	// While the schema is compiled, the heap is collected when it grew by a tenth, not
-	// doubled: the compiler's working state and its garbage come and go while the schema
-	// grows, and at Go's default the Junos QFX conf set peaked at 293 MB of RSS for 230 MB
-	// live (256 MB at 25). Once the schema itself had shrunk, 25 still left 206-217 MB where
-	// 10 peaked at 195-196 MB, for 1.5x the CPU time of a load that is a fifth of yanglint's
-	// (7 s against 35-40 s).
-	// A data document's heap is mostly what stays live to the end (the decoded tree):
-	// collecting less often than Go's default then saves most of the collector's work for a
-	// few percent more memory. GOGC, when set, decides.
-	gogc := os.Getenv("GOGC") == ""
-	if gogc {
-		defer debug.SetGCPercent(debug.SetGCPercent(10))
-	}
+	// GC policy: see gcPolicy.
+	gc := startGCPolicy(&opts)
+	defer gc.stop()
 	s, err := yangload.Load(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError{ExitUsage}
 	}
 	v := validate.New(s)
-	if gogc {
-		debug.SetGCPercent(400)
-	}
+	gc.data()
 	var all []fileError
 	invalid := false
 	for _, file := range dataFiles {

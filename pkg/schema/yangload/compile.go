@@ -212,6 +212,13 @@ func newLoader(opts Options) *loader {
 	return l
 }
 
+// stage reports the stage the load enters to Options.Stage.
+func (l *loader) stage(name string) {
+	if l.opts.Stage != nil {
+		l.opts.Stage(name)
+	}
+}
+
 func (l *loader) errf(st *stmt, format string, args ...any) {
 	file, line := "", 0
 	if st != nil {
@@ -395,6 +402,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 	}
 	// Compiling may find leafrefs into modules that are only imported; those become implemented
 	// (as libyang does) and the trees are compiled again.
+	l.stage(StageBuild)
 	mark := len(l.errs)
 	for attempt := 0; ; attempt++ {
 		l.implementTargets()
@@ -451,6 +459,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 		// with it, for no more CPU time.
 		runtime.GC()
 	}
+	l.stage(StageFinalize)
 	s.Finalize()
 	return s, nil
 }

@@ -53,7 +53,21 @@ type Options struct {
 	// OmitSources leaves Module.Source empty: the modules' texts are not kept (get-schema
 	// cannot serve them). Submodule texts are never kept.
 	OmitSources bool
+	// Stage, if not nil, is called as the load enters each of its later stages, with the
+	// stage's name: StageBuild once every file is read and parsed, before the schema trees are
+	// built (the statements then live are a fraction of what the build makes of them; it is
+	// reported once, even if the trees are built again), StageFinalize once the trees are
+	// complete and the load's working state is dropped, before the schema's indexes are made
+	// (not on a failed load). A caller may tune the garbage collector to each (ncws validate
+	// does).
+	Stage func(stage string)
 }
+
+// The stages Options.Stage is given.
+const (
+	StageBuild    = "build"
+	StageFinalize = "finalize"
+)
 
 // builtinDir prefixes the paths of Options.Builtin's files in the loader's index and in errors.
 const builtinDir = "(built-in)/"
