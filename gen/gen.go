@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ncws/ncws/pkg/genimpl"
 	"github.com/ncws/ncws/pkg/schema"
@@ -788,32 +789,41 @@ func keyField(st *structType, k *schema.Node) *field {
 	return nil
 }
 
-var intNames = map[schema.BaseKind]string{
-	schema.Int8: "int8", schema.Int16: "int16", schema.Int32: "int32", schema.Int64: "int64",
-	schema.Uint8: "uint8", schema.Uint16: "uint16", schema.Uint32: "uint32", schema.Uint64: "uint64",
+// builtinTypes returns the Go representations of the YANG types that need no named Go type. They
+// are made on first use, not when the program starts: every ncws command links the generator
+// (a sync.Once and a function rather than a package-level map or sync.OnceValue, either of
+// which is built by the package's initialisation).
+func builtinTypes() map[schema.BaseKind]*goType {
+	builtinOnce.Do(func() {
+		m := map[schema.BaseKind]*goType{
+			schema.String:             {kind: gString, gname: "string", tag: "String"},
+			schema.Leafref:            {kind: gString, gname: "string", tag: "String"},
+			schema.InstanceIdentifier: {kind: gString, gname: "string", tag: "InstanceIdentifier"},
+			schema.Boolean:            {kind: gBool, gname: "bool", tag: "Bool"},
+			schema.Empty:              {kind: gEmpty, gname: "bool", tag: "Empty"},
+			schema.Decimal64:          {kind: gDecimal, gname: "genimpl.Decimal64", tag: "Decimal64"},
+			schema.Binary:             {kind: gBinary, gname: "[]byte", tag: "Binary"},
+			schema.Bits:               {kind: gBits, gname: "[]string", tag: "Bits"},
+		}
+		for b, name := range map[schema.BaseKind]string{
+			schema.Int8: "int8", schema.Int16: "int16", schema.Int32: "int32", schema.Int64: "int64",
+			schema.Uint8: "uint8", schema.Uint16: "uint16", schema.Uint32: "uint32", schema.Uint64: "uint64",
+		} {
+			k := gInt
+			if !b.IsSigned() {
+				k = gUint
+			}
+			m[b] = &goType{kind: k, gname: name, tag: GoName(name)}
+		}
+		builtinMap = m
+	})
+	return builtinMap
 }
 
-// builtinTypes are the Go representations of the YANG types that need no named Go type.
-var builtinTypes = func() map[schema.BaseKind]*goType {
-	m := map[schema.BaseKind]*goType{
-		schema.String:             {kind: gString, gname: "string", tag: "String"},
-		schema.Leafref:            {kind: gString, gname: "string", tag: "String"},
-		schema.InstanceIdentifier: {kind: gString, gname: "string", tag: "InstanceIdentifier"},
-		schema.Boolean:            {kind: gBool, gname: "bool", tag: "Bool"},
-		schema.Empty:              {kind: gEmpty, gname: "bool", tag: "Empty"},
-		schema.Decimal64:          {kind: gDecimal, gname: "genimpl.Decimal64", tag: "Decimal64"},
-		schema.Binary:             {kind: gBinary, gname: "[]byte", tag: "Binary"},
-		schema.Bits:               {kind: gBits, gname: "[]string", tag: "Bits"},
-	}
-	for b, name := range intNames {
-		k := gInt
-		if !b.IsSigned() {
-			k = gUint
-		}
-		m[b] = &goType{kind: k, gname: name, tag: GoName(name)}
-	}
-	return m
-}()
+var (
+	builtinOnce sync.Once
+	builtinMap  map[schema.BaseKind]*goType
+)
 
 // goTypeOf maps a leaf type to its Go representation, creating named types on first use.
 // owner and leafName name an inline enumeration or union after its leaf.
@@ -823,9 +833,9 @@ func (g *generator) goTypeOf(t *schema.Type, owner string, leaf *schema.Node, mo
 		return &goType{kind: gString, gname: "string", tag: "String"}
 	}
 	switch b := vt.Base; {
-	case builtinTypes[b] != nil:
+	case builtinTypes()[b] != nil:
 		// Shared: builtin representations are never changed (split.go renames named ones).
-		return builtinTypes[b]
+		return builtinTypes()[b]
 	case b == schema.Union:
 		if nt := g.named[unionKey(vt)]; nt != nil {
 			return nt.goType()

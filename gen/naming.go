@@ -3,6 +3,7 @@ package gen
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -87,13 +88,23 @@ var Initialisms = []string{
 	"URI", "URL", "UTF8", "UUID", "VLAN", "VPN", "VRF", "VRRP", "XML", "YANG",
 }
 
-var initialisms = func() map[string]string {
-	m := make(map[string]string, len(Initialisms))
-	for _, s := range Initialisms {
-		m[strings.ToLower(s)] = s
-	}
-	return m
-}()
+// initialisms returns the map of the lower-case form of each of Initialisms to it, made on
+// first use (see builtinTypes).
+func initialisms() map[string]string {
+	initialismsOnce.Do(func() {
+		m := make(map[string]string, len(Initialisms))
+		for _, s := range Initialisms {
+			m[strings.ToLower(s)] = s
+		}
+		initialismsMap = m
+	})
+	return initialismsMap
+}
+
+var (
+	initialismsOnce sync.Once
+	initialismsMap  map[string]string
+)
 
 // GoName returns the exported Go name of a YANG name by steps 1 and 2 of the rule.
 func GoName(yangName string) string {
@@ -111,7 +122,7 @@ func camel(yangName string) string {
 		if p == "" {
 			return
 		}
-		if s, ok := initialisms[strings.ToLower(p)]; ok {
+		if s, ok := initialisms()[strings.ToLower(p)]; ok {
 			b.WriteString(s)
 			return
 		}

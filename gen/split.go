@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,13 +129,14 @@ func checkSplit(opts Options) error {
 }
 
 // splitLocals are names the generated code uses for locals, parameters and imports: a package
-// of one of these names would be shadowed.
-var splitLocals = map[string]bool{
-	"base": true, "genimpl": true, "data": true, "schema": true, "context": true, "errors": true, "sync": true,
-	"time": true, "fmt": true, "ctx": true, "req": true, "ks": true, "kt": true, "in": true, "out": true,
-	"it": true, "op": true, "o": true, "err": true, "s": true, "x": true, "e": true, "w": true, "v": true,
-	"i": true, "ok": true, "c": true, "n": true, "t": true, "srv": true, "impl": true, "h": true, "ev": true,
-	"conv": true, "p": true, "b": true, "u": true, "ygot": true, // ncws gen --ygot writes OUTDIR/ygot
+// of one of these names would be shadowed. (A slice, not a map: a map literal is built when the
+// program starts, by every ncws command.)
+var splitLocals = []string{
+	"base", "genimpl", "data", "schema", "context", "errors", "sync",
+	"time", "fmt", "ctx", "req", "ks", "kt", "in", "out",
+	"it", "op", "o", "err", "s", "x", "e", "w", "v",
+	"i", "ok", "c", "n", "t", "srv", "impl", "h", "ev",
+	"conv", "p", "b", "u", "ygot", // ncws gen --ygot writes OUTDIR/ygot
 }
 
 // claim returns a new package name made from want (a module name): lower-cased, letters and
@@ -151,7 +153,7 @@ func (sp *splitter) claim(want string) string {
 	if s == "" || s[0] >= '0' && s[0] <= '9' {
 		s = "m" + s
 	}
-	if token.IsKeyword(s) || splitLocals[s] || isPredeclared(s) {
+	if token.IsKeyword(s) || slices.Contains(splitLocals, s) || isPredeclared(s) {
 		s += "yang"
 	}
 	name := s

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"regexp"
+	"sync"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/encoding/yangxml"
@@ -99,7 +100,18 @@ type attrCapture struct {
 // The zero attrCapture is empty; its maps are made by the first attribute (most requests carry
 // none).
 
-var prefixRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_*]`)
+// prefixRe returns the expression that finds the prefixes of names in an attribute's value,
+// compiled on first use rather than when the program starts (every ncws command links the
+// server; see journal's castagnoli).
+func prefixRe() *regexp.Regexp {
+	prefixOnce.Do(func() { prefixExpr = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_*]`) })
+	return prefixExpr
+}
+
+var (
+	prefixOnce sync.Once
+	prefixExpr *regexp.Regexp
+)
 
 func (a *attrCapture) hook(n *data.Node, at yangxml.Attr) *rpcerror.Error {
 	if a.attrs == nil {
@@ -108,7 +120,7 @@ func (a *attrCapture) hook(n *data.Node, at yangxml.Attr) *rpcerror.Error {
 	a.attrs[n] = append(a.attrs[n], at)
 	if at.Local == "select" && at.Namespace == "" && at.Resolve != nil {
 		m := map[string]string{}
-		for _, sm := range prefixRe.FindAllStringSubmatch(at.Value, -1) {
+		for _, sm := range prefixRe().FindAllStringSubmatch(at.Value, -1) {
 			if mod := at.Resolve(sm[1]); mod != nil {
 				m[sm[1]] = mod.Namespace
 			}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,9 +46,21 @@ const (
 // maxRecordSize is MaxRecordSize; tests lower it.
 var maxRecordSize = MaxRecordSize
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli returns the CRC-32C table of the records' checksums, made on first use rather than
+// when the program starts: every ncws command links the journal, only a datastore reads one (a
+// sync.Once and a function: a package-level table or sync.OnceValue would be built by the
+// package's initialisation).
+func castagnoli() *crc32.Table {
+	castagnoliOnce.Do(func() { castagnoliTable = crc32.MakeTable(crc32.Castagnoli) })
+	return castagnoliTable
+}
 
-func crc(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+var (
+	castagnoliOnce  sync.Once
+	castagnoliTable *crc32.Table
+)
+
+func crc(b []byte) uint32 { return crc32.Checksum(b, castagnoli()) }
 
 var le = binary.LittleEndian
 
@@ -131,8 +144,8 @@ func appendFrameHead(buf []byte, r *Record) ([]byte, error) {
 		return buf[:start], fmt.Errorf("%w: record %d encodes to %d bytes, more than %d", ErrTooLarge, r.ID, n, maxRecordSize)
 	}
 	le.PutUint32(buf[start:], uint32(n))
-	c := crc32.Update(crc(buf[start:start+4]), castagnoli, buf[start+frameHeaderSize:])
-	c = crc32.Update(c, castagnoli, r.Payload)
+	c := crc32.Update(crc(buf[start:start+4]), castagnoli(), buf[start+frameHeaderSize:])
+	c = crc32.Update(c, castagnoli(), r.Payload)
 	le.PutUint32(buf[start+4:], c)
 	return buf, nil
 }
@@ -158,7 +171,7 @@ func parseFrame(b []byte) (body []byte, n int, ferr *frameError) {
 	if n > len(b) {
 		return nil, 0, &frameError{fmt.Sprintf("short record: %d of %d bytes", len(b), n), true}
 	}
-	if le.Uint32(b[4:]) != crc32.Update(crc(b[:4]), castagnoli, b[frameHeaderSize:n]) {
+	if le.Uint32(b[4:]) != crc32.Update(crc(b[:4]), castagnoli(), b[frameHeaderSize:n]) {
 		return nil, 0, &frameError{"record checksum mismatch", true}
 	}
 	return b[frameHeaderSize:n], n, nil
