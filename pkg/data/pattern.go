@@ -1,8 +1,9 @@
 package data
 
 import (
-	"regexp"
 	"unicode"
+
+	"github.com/ncws/ncws/pkg/schema"
 )
 
 // The patterns of RFC 6991's ietf-inet-types that most data holds (every IPv4 address), matched
@@ -18,22 +19,27 @@ const (
 	patDigitsDots = `[0-9\.]*`
 )
 
-// matchPattern reports whether s (valid UTF-8) matches the pattern expr, compiled as re.
-func matchPattern(expr string, re *regexp.Regexp, s string) bool {
-	switch expr {
+// matchPattern reports whether s (valid UTF-8) matches pattern p, and false for ok if p's
+// expression does not compile. The patterns matched by hand are never compiled.
+func matchPattern(p *schema.Pattern, s string) (match, ok bool) {
+	switch p.Expr {
 	case patIPv4Zone:
-		return matchIPv4(s, true)
+		return matchIPv4(s, true), true
 	case patIPv4:
-		return matchIPv4(s, false)
+		return matchIPv4(s, false), true
 	case patDigitsDots:
 		for i := 0; i < len(s); i++ {
 			if c := s[i]; c != '.' && (c < '0' || c > '9') {
-				return false
+				return false, true
 			}
 		}
-		return true
+		return true, true
 	}
-	return re.MatchString(s)
+	re := p.Regexp()
+	if re == nil {
+		return false, false
+	}
+	return re.MatchString(s), true
 }
 
 // matchIPv4 matches four decimal octets (0-255, no leading zeros) separated by dots, then, when

@@ -73,8 +73,8 @@ func TestKnownPatterns(t *testing.T) {
 			continue
 		}
 		for _, in := range inputs {
-			if got, want := matchPattern(p.Expr, p.Regexp, in), p.Regexp.MatchString(in); got != want {
-				t.Errorf("pattern %q on %q: hand matcher %v, regexp %v", expr, in, got, want)
+			if got, _ := matchPattern(p, in); got != p.Regexp().MatchString(in) {
+				t.Errorf("pattern %q on %q: hand matcher %v, regexp %v", expr, in, got, !got)
 			}
 		}
 	}

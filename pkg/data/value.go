@@ -345,10 +345,10 @@ func checkString(t *schema.Type, s string) *rpcerror.Error {
 		}
 	}
 	for _, p := range t.Patterns {
-		if p.Regexp == nil {
-			continue
+		m, ok := matchPattern(p, s)
+		if !ok {
+			continue // an expression that does not compile (never in a loaded schema)
 		}
-		m := matchPattern(p.Expr, p.Regexp, s)
 		if m == p.Invert {
 			if p.Invert {
 				return restricted(p.Restriction, "value %q matches the inverted pattern %q", s, p.Expr)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -694,8 +693,8 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	return b
 }
 
-// UnmarshalDescriptor rebuilds the schema a descriptor of MarshalDescriptor encodes (compiling its
-// patterns with CompilePattern) and finalizes it. Malformed input gives an error. Nodes that had
+// UnmarshalDescriptor rebuilds the schema a descriptor of MarshalDescriptor encodes (checking its
+// patterns with NewPattern: each is compiled on its first use) and finalizes it. Malformed input gives an error. Nodes that had
 // equal types (other than leafrefs), musts, whens or uniques share one value in the result.
 func UnmarshalDescriptor(b []byte) (*Schema, error) {
 	return UnmarshalDescriptorString(string(b))
@@ -976,7 +975,6 @@ func (d *decoder) schema() *Schema {
 		d.prefixes[i] = p
 	}
 	d.patterns = make([]Pattern, d.count(4))
-	compiled := map[string]*regexp.Regexp{}
 	for i := range d.patterns {
 		p := &d.patterns[i]
 		p.Expr = d.str()
@@ -985,16 +983,12 @@ func (d *decoder) schema() *Schema {
 		if d.err != nil {
 			return nil
 		}
-		re, ok := compiled[p.Expr]
-		if !ok {
-			var err error
-			if re, err = CompilePattern(p.Expr); err != nil {
-				d.fail("pattern %q: %v", p.Expr, err)
-				return nil
-			}
-			compiled[p.Expr] = re
+		np, err := NewPattern(p.Expr)
+		if err != nil {
+			d.fail("pattern %q: %v", p.Expr, err)
+			return nil
 		}
-		p.Regexp = re
+		p.compiled = np.compiled
 	}
 	for i := range d.idents {
 		id := &d.idents[i]

@@ -10,8 +10,8 @@
 //
 // MarshalDescriptor encodes a compiled schema as a descriptor, a compact, versioned, deterministic
 // binary form; UnmarshalDescriptor rebuilds and finalizes the schema from it without any YANG
-// parsing (patterns are compiled again with CompilePattern). Generated packages carry their schema
-// this way, as a string constant. Merge combines the schemas of several packages (each carrying
+// parsing (patterns are checked again, and compiled on their first use: Pattern.Regexp).
+// Generated packages carry their schema this way, as a string constant. Merge combines the schemas of several packages (each carrying
 // the NETCONF protocol modules beside its own) into one that a single server serves.
 //
 //	s, err := yangload.Load(yangload.Options{Files: []string{"example.yang"}})

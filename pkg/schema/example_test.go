@@ -58,7 +58,7 @@ func ExampleMarshalDescriptor() {
 	}
 	m := back.Module("ex")
 	name := back.Top(m, "device").Child(m, "name")
-	fmt.Println(name.Path(), name.Type.Patterns[0].Regexp.MatchString("eth"))
+	fmt.Println(name.Path(), name.Type.Patterns[0].Regexp().MatchString("eth"))
 	// Output:
 	// /ex:device/name true
 }

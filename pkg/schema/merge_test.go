@@ -254,7 +254,8 @@ func schemaNodeID(n *schema.Node) string {
 }
 
 // reachable returns the address of every pointer, map and slice array reachable from schemas
-// (unexported fields included, compiled regular expressions left out) with a description.
+// (unexported fields included, compiled patterns left out: they are shared by every pattern of
+// their expression) with a description.
 func reachable(schemas ...*schema.Schema) map[uintptr]string {
 	out := map[uintptr]string{}
 	type seen struct {
@@ -267,7 +268,8 @@ func reachable(schemas ...*schema.Schema) map[uintptr]string {
 	walk = func(v reflect.Value, where string) {
 		switch v.Kind() {
 		case reflect.Pointer, reflect.Map, reflect.Slice:
-			if v.IsNil() || v.Type() == reType || (v.Kind() == reflect.Slice && v.Cap() == 0) {
+			if v.IsNil() || v.Type() == reType || v.Type().String() == "*schema.compiledPattern" ||
+				(v.Kind() == reflect.Slice && v.Cap() == 0) {
 				return
 			}
 			k := seen{v.Pointer(), v.Type()}

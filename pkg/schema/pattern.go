@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,21 +22,92 @@ import (
 // subtraction ([a-z-[aeiou]]) is computed into a plain set. Anything that is not a valid XSD
 // expression (an unknown escape or block, an unbalanced bracket, a bad quantifier) is an error.
 func CompilePattern(xsd string) (*regexp.Regexp, error) {
-	p := &xsdParser{src: xsd}
-	var b strings.Builder
-	b.WriteString(`^(?:`)
-	if err := p.regExp(&b); err != nil {
-		return nil, fmt.Errorf("pattern %q: %v", xsd, err)
+	expr, err := translatePattern(xsd)
+	if err != nil {
+		return nil, err
 	}
-	if p.pos < len(p.src) {
-		return nil, fmt.Errorf("pattern %q: unexpected %q at offset %d", xsd, p.src[p.pos], p.pos)
-	}
-	b.WriteString(`)$`)
-	re, err := regexp.Compile(b.String())
+	re, err := regexp.Compile(expr)
 	if err != nil {
 		return nil, fmt.Errorf("pattern %q: %v", xsd, err)
 	}
 	return re, nil
+}
+
+// CheckPattern reports the error CompilePattern would give for xsd, without keeping a compiled
+// expression: it translates xsd and parses the result as regexp.Compile does (Compile's errors
+// are all the parser's).
+func CheckPattern(xsd string) error {
+	expr, err := translatePattern(xsd)
+	if err != nil {
+		return err
+	}
+	if _, err := syntax.Parse(expr, syntax.Perl); err != nil {
+		return fmt.Errorf("pattern %q: %v", xsd, err)
+	}
+	return nil
+}
+
+// translatePattern translates xsd into Go's syntax, anchored at both ends (CompilePattern).
+func translatePattern(xsd string) (string, error) {
+	p := &xsdParser{src: xsd}
+	var b strings.Builder
+	b.WriteString(`^(?:`)
+	if err := p.regExp(&b); err != nil {
+		return "", fmt.Errorf("pattern %q: %v", xsd, err)
+	}
+	if p.pos < len(p.src) {
+		return "", fmt.Errorf("pattern %q: unexpected %q at offset %d", xsd, p.src[p.pos], p.pos)
+	}
+	b.WriteString(`)$`)
+	return b.String(), nil
+}
+
+// NewPattern returns the Pattern of XSD expression xsd, or CheckPattern's error: its regular
+// expression is compiled on its first use (Regexp), once for all the patterns with the same
+// expression, so that a schema holds no compiled form of the patterns its values never meet
+// (SR OS 26.3 nokia-conf: 129 distinct patterns, 1.6 MB compiled).
+func NewPattern(xsd string) (*Pattern, error) {
+	c := compiledOf(xsd)
+	c.checkOnce.Do(func() { c.checkErr = CheckPattern(xsd) })
+	if c.checkErr != nil {
+		return nil, c.checkErr
+	}
+	return &Pattern{Expr: xsd, compiled: c}, nil
+}
+
+// Regexp returns Expr converted to Go's syntax, anchored at both ends, and compiled (on the first
+// call for any pattern with this expression; safe for concurrent use). Nil if Expr is not a
+// valid pattern, which NewPattern and the schema loaders refuse.
+func (p *Pattern) Regexp() *regexp.Regexp {
+	c := p.compiled
+	if c == nil {
+		c = compiledOf(p.Expr) // a Pattern built without NewPattern
+	}
+	c.once.Do(func() { c.re, _ = CompilePattern(c.expr) })
+	return c.re
+}
+
+// compiledPattern is the compiled form of one pattern expression, shared by every Pattern with
+// that expression (compiledPatterns): the result of its check and, once a value met it, its
+// regular expression.
+type compiledPattern struct {
+	expr      string
+	checkOnce sync.Once
+	checkErr  error
+	once      sync.Once
+	re        *regexp.Regexp
+}
+
+// compiledPatterns holds the compiledPattern of every expression a pattern was made of, for the
+// life of the process: the loads of one set of modules (a server's schema, tests) share them.
+var compiledPatterns sync.Map // string -> *compiledPattern
+
+func compiledOf(expr string) *compiledPattern {
+	if v, ok := compiledPatterns.Load(expr); ok {
+		return v.(*compiledPattern)
+	}
+	v, _ := compiledPatterns.LoadOrStore(expr, &compiledPattern{expr: expr})
+	return v.(*compiledPattern)
 }
 
 type xsdParser struct {

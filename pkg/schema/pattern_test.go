@@ -107,6 +107,7 @@ func TestCompilePatternErrors(t *testing.T) {
 		{`[]`, "empty character class"},
 		{`[a-z-[b]x]`, "subtraction must end the class"},
 		{`a]`, "unescaped"},
+		{`a{2000}`, "invalid repeat count"}, // valid XSD, refused by Go's parser
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) {
@@ -114,7 +115,52 @@ func TestCompilePatternErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("CompilePattern(%q) error = %v, want one containing %q", tt.pattern, err, tt.want)
 			}
+			// NewPattern (what the loaders call) gives the same error without compiling.
+			if p, nerr := NewPattern(tt.pattern); nerr == nil || nerr.Error() != err.Error() || p != nil {
+				t.Errorf("NewPattern(%q) = %v, %v; CompilePattern's error is %v", tt.pattern, p, nerr, err)
+			}
 		})
+	}
+}
+
+// A pattern is compiled on its first use, once for all the patterns with its expression, also
+// when many goroutines use it at once (a server's sessions share one schema; run with -race).
+func TestPatternLazy(t *testing.T) {
+	const expr = `[a-z]+-lazy-[0-9]{1,3}`
+	p, err := NewPattern(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.compiled.re != nil {
+		t.Fatal("NewPattern compiled the expression")
+	}
+	q, err := NewPattern(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := &Pattern{Expr: expr} // built without NewPattern
+	res := make(chan *regexp.Regexp, 24)
+	for i := range 24 {
+		go func() {
+			x := []*Pattern{p, q, lit}[i%3]
+			res <- x.Regexp()
+		}()
+	}
+	var first *regexp.Regexp
+	for range 24 {
+		re := <-res
+		if first == nil {
+			first = re
+		}
+		if re == nil || re != first {
+			t.Fatalf("Regexp() = %p, want one compiled expression (%p)", re, first)
+		}
+	}
+	if want, _ := CompilePattern(expr); !first.MatchString("abc-lazy-12") || first.MatchString("abc-lazy-1234") || first.String() != want.String() {
+		t.Errorf("compiled %q", first)
+	}
+	if re := (&Pattern{Expr: `[a-`}).Regexp(); re != nil {
+		t.Errorf("an invalid literal pattern compiled to %q", re)
 	}
 }
 
@@ -165,6 +211,9 @@ func FuzzCompilePattern(f *testing.F) {
 		re, err := CompilePattern(s)
 		if err == nil && re == nil {
 			t.Fatal("nil regexp without error")
+		}
+		if cerr := CheckPattern(s); (cerr == nil) != (err == nil) || cerr != nil && cerr.Error() != err.Error() {
+			t.Fatalf("CheckPattern(%q) = %v, CompilePattern's error %v", s, cerr, err)
 		}
 	})
 }

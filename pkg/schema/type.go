@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"regexp"
 	"strconv"
 )
 
@@ -106,14 +105,16 @@ type Restriction struct {
 	ErrorAppTag  string
 }
 
-// Pattern is a compiled YANG pattern.
+// Pattern is a YANG pattern: its expression, compiled on first use (Regexp). Make one with
+// NewPattern; a Pattern literal with only Expr works too (its compiled form is found by Expr).
 type Pattern struct {
 	// Expr is the XSD regular expression as written.
-	Expr string
-	// Regexp is Expr converted to Go's syntax, anchored at both ends.
-	Regexp *regexp.Regexp
+	Expr   string
 	Invert bool
 	Restriction
+	// compiled is Expr's compiled form, shared by the patterns with the same Expr (nil in a
+	// literal: Regexp finds it).
+	compiled *compiledPattern
 }
 
 // Enum is one enum of an enumeration.

@@ -206,8 +206,8 @@ func (e *exporter) typ(t *schema.Type) int {
 	}
 	for _, p := range t.Patterns {
 		re := ""
-		if p.Regexp != nil {
-			re = p.Regexp.String()
+		if r := p.Regexp(); r != nil {
+			re = r.String()
 		}
 		d.Patterns = append(d.Patterns, patDoc{Re: re, Invert: p.Invert, Msg: p.ErrorMessage})
 	}

@@ -2,7 +2,6 @@ package yangload
 
 import (
 	"fmt"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -34,7 +33,6 @@ type loader struct {
 	scopes       map[*stmt]*scope
 	usesBusy     map[*stmt]bool
 	checkedGroup map[*stmt]bool
-	patterns     map[string]*patternResult
 	bySM         map[*schema.Module]*module
 	needImpl     map[*module]bool
 	lrBusy       map[*schema.Type]bool
@@ -66,11 +64,6 @@ type loader struct {
 	infoChunks [][]nodeInfo
 	// mores holds the nodeMores of the nodeInfos that have one.
 	mores map[*nodeInfo]*nodeMore
-}
-
-type patternResult struct {
-	re  *regexp.Regexp
-	err error
 }
 
 // nodeInfo keeps what is resolved after the tree is complete. It is made for every node
@@ -206,7 +199,6 @@ func newLoader(opts Options) *loader {
 		usesBusy:     map[*stmt]bool{},
 		checkedGroup: map[*stmt]bool{},
 		lrBusy:       map[*schema.Type]bool{},
-		patterns:     map[string]*patternResult{},
 	}
 	l.indexPaths()
 	return l

@@ -36,7 +36,7 @@ func checkDefault(t *schema.Type, v string) string {
 			return fmt.Sprintf("the length of %q is outside the allowed length", v)
 		}
 		for _, p := range t.Patterns {
-			if p.Regexp != nil && p.Regexp.MatchString(v) == p.Invert {
+			if re := p.Regexp(); re != nil && re.MatchString(v) == p.Invert {
 				return fmt.Sprintf("%q does not match the pattern %q", v, p.Expr)
 			}
 		}

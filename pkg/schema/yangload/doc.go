@@ -8,7 +8,7 @@
 // features and if-feature expressions (7.20.1, 7.20.2), identities with several bases (7.18),
 // choice shorthand cases (7.9.2), config inheritance (7.21.1), keys and unique (7.8.2, 7.8.3),
 // defaults, when conditions with their origin (7.21.5), and leafref targets (9.9), resolved after
-// every augment and deviation. Patterns are compiled with schema.CompilePattern.
+// every augment and deviation. Patterns are checked at the load and compiled on their first use (schema.NewPattern).
 //
 // The defaults follow yanglint: modules given in Options.Files are implemented with all their
 // features enabled; imported modules only are not implemented and have no features enabled,

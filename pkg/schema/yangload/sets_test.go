@@ -143,7 +143,7 @@ var setFacts = map[string][]fact{
 		{"/oracle-types:types/dec", func(n *schema.Node) any { return []any{n.Type.FractionDigits, n.Type.Range[0].Min.String()} }, []any{2, "-1000"}},
 		{"/oracle-types:types/strinv", func(n *schema.Node) any { return n.Type.Patterns[0].Invert }, true},
 		{"/oracle-types:types/strpat", func(n *schema.Node) any {
-			re := n.Type.Patterns[0].Regexp
+			re := n.Type.Patterns[0].Regexp()
 			return []bool{re.MatchString("abc12"), re.MatchString("abc12x")}
 		}, []bool{true, false}},
 		{"/oracle-types:types/idr", func(n *schema.Node) any { return n.Type.Bases[0].QName() }, "oracle-types:proto"},

@@ -2,10 +2,8 @@ package yangload
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -187,13 +185,13 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			re, err := l.compilePattern(s.Argument)
+			p, err := schema.NewPattern(s.Argument)
 			if err != nil {
 				l.errf(s, "%v", err)
 				ok = false
 				continue
 			}
-			p := &schema.Pattern{Expr: s.Argument, Regexp: re, Restriction: restriction(s)}
+			p.Restriction = restriction(s)
 			if m := sub(s, "modifier"); m != nil {
 				if m.Argument != "invert-match" {
 					l.errf(m, "invalid modifier %q", m.Argument)
@@ -423,22 +421,6 @@ func restriction(s *stmt) schema.Restriction {
 	return schema.Restriction{ErrorMessage: subArg(s, "error-message"), ErrorAppTag: subArg(s, "error-app-tag")}
 }
 
-func (l *loader) compilePattern(expr string) (re *regexp.Regexp, err error) {
-	if r, ok := l.patterns[expr]; ok {
-		return r.re, r.err
-	}
-	if v, ok := globalPatterns.Load(expr); ok {
-		r := v.(*patternResult)
-		l.patterns[expr] = r
-		return r.re, r.err
-	}
-	re, err = schema.CompilePattern(expr)
-	r := &patternResult{re: re, err: err}
-	globalPatterns.Store(expr, r)
-	l.patterns[expr] = r
-	return re, err
-}
-
 // parseIntervals parses a range or length argument. Each part must lie within the parent's
 // intervals (or the base bounds when the parent has none): a derived type may only narrow.
 func parseIntervals(arg string, parent []schema.Interval, bounds schema.Interval, kind schema.BaseKind, fd int) ([]schema.Interval, error) {
@@ -546,6 +528,3 @@ func parseNumber(s string, kind schema.BaseKind, fd int) (schema.Number, error) 
 	}
 	return n, nil
 }
-
-// globalPatterns caches compiled patterns across loads (a Regexp is safe for concurrent use).
-var globalPatterns sync.Map // string -> *patternResult
