@@ -11,7 +11,7 @@ func topStmts(m *module, kw string) []unitStmt {
 	var out []unitStmt
 	for _, u := range m.units {
 		for _, s := range u.src.stmt.SubStatements() {
-			if s.Keyword == kw {
+			if s.Keyword() == kw {
 				out = append(out, unitStmt{u, s})
 			}
 		}
@@ -111,7 +111,7 @@ func (l *loader) applyDeviations() {
 				}
 			}
 			for _, d := range us.s.SubStatements() {
-				if d.Keyword == "deviate" {
+				if d.Keyword() == "deviate" {
 					l.deviate(t, d, us.u)
 				}
 			}
@@ -142,7 +142,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	op := d.Argument
 	var dflts []string
 	for _, s := range d.SubStatements() {
-		switch s.Keyword {
+		switch s.Keyword() {
 		case "units":
 			switch op {
 			case "add":
@@ -282,7 +282,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			l.setMandatory(t, s)
 		case "min-elements", "max-elements":
 			if op == "delete" {
-				l.errf(s, "deviate delete: %s cannot be deleted", s.Keyword)
+				l.errf(s, "deviate delete: %s cannot be deleted", s.Keyword())
 				continue
 			}
 			l.setMinMax(t, s)
@@ -300,8 +300,8 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 				t.Type = nt
 			}
 		default:
-			if !strings.Contains(s.Keyword, ":") {
-				l.errf(s, "unexpected statement %s in deviate", s.Keyword)
+			if !strings.Contains(s.Keyword(), ":") {
+				l.errf(s, "unexpected statement %s in deviate", s.Keyword())
 			}
 		}
 	}

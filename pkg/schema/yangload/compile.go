@@ -106,12 +106,12 @@ func (l *loader) mk(inf *nodeInfo) *nodeMore {
 
 // keySt returns the list's key statement (the last, as the build kept it), nil if none.
 func (inf *nodeInfo) keySt() *stmt {
-	if inf.statement == nil || inf.statement.Keyword != "list" {
+	if inf.statement == nil || inf.statement.Keyword() != "list" {
 		return nil
 	}
 	var k *stmt
 	for _, s := range inf.statement.SubStatements() {
-		if s.Keyword == "key" {
+		if s.Keyword() == "key" {
 			k = s
 		}
 	}
@@ -337,7 +337,7 @@ func (l *loader) loc(st *stmt) schema.Loc {
 
 func sub(st *stmt, kw string) *stmt {
 	for _, s := range st.SubStatements() {
-		if s.Keyword == kw {
+		if s.Keyword() == kw {
 			return s
 		}
 	}
@@ -547,7 +547,7 @@ func (l *loader) module(src *source) *module {
 
 func (l *loader) readImports(u *unit) {
 	for _, s := range u.src.stmt.SubStatements() {
-		if s.Keyword != "import" {
+		if s.Keyword() != "import" {
 			continue
 		}
 		p := sub(s, "prefix")
@@ -584,7 +584,7 @@ func (l *loader) readImports(u *unit) {
 
 func (l *loader) readIncludes(m *module, u *unit) {
 	for _, s := range u.src.stmt.SubStatements() {
-		if s.Keyword != "include" {
+		if s.Keyword() != "include" {
 			continue
 		}
 		rev := subArg(s, "revision-date")
@@ -636,7 +636,7 @@ func (l *loader) collectDefs(m *module) {
 
 func (l *loader) addDef(sc *scope, s *stmt, u *unit) {
 	var tab map[string]*def
-	switch s.Keyword {
+	switch s.Keyword() {
 	case "typedef":
 		tab = sc.typedefs
 		if schema.BaseKindOf(s.Argument) != 0 {
@@ -649,7 +649,7 @@ func (l *loader) addDef(sc *scope, s *stmt, u *unit) {
 		return
 	}
 	if _, dup := tab[s.Argument]; dup {
-		l.errf(s, "%s %s defined twice", s.Keyword, s.Argument)
+		l.errf(s, "%s %s defined twice", s.Keyword(), s.Argument)
 		return
 	}
 	tab[s.Argument] = &def{st: s, u: u, scope: sc}
@@ -663,7 +663,7 @@ func (l *loader) bodyScope(st *stmt, parent *scope, u *unit) *scope {
 	}
 	var sc *scope
 	for _, s := range st.SubStatements() {
-		if s.Keyword == "typedef" || s.Keyword == "grouping" {
+		if s.Keyword() == "typedef" || s.Keyword() == "grouping" {
 			if sc == nil {
 				sc = &scope{parent: parent, typedefs: map[string]*def{}, groupings: map[string]*def{}}
 			}

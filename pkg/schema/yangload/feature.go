@@ -34,7 +34,7 @@ func (l *loader) collectFeatures(m *module) {
 	}
 	for _, u := range m.units {
 		for _, s := range u.src.stmt.SubStatements() {
-			if s.Keyword != "feature" {
+			if s.Keyword() != "feature" {
 				continue
 			}
 			if _, dup := m.features[s.Argument]; dup {
@@ -80,7 +80,7 @@ func (l *loader) featureEnabled(f *feature) bool {
 func (l *loader) ifFeatures(st *stmt, u *unit) bool {
 	ok := true
 	for _, s := range st.SubStatements() {
-		if s.Keyword == "if-feature" {
+		if s.Keyword() == "if-feature" {
 			if !l.evalIfFeature(s, u) {
 				ok = false
 			}
@@ -213,7 +213,7 @@ func (l *loader) collectIdentities(m *module) {
 	m.idents = map[string]*identity{}
 	for _, u := range m.units {
 		for _, s := range u.src.stmt.SubStatements() {
-			if s.Keyword != "identity" {
+			if s.Keyword() != "identity" {
 				continue
 			}
 			if _, dup := m.idents[s.Argument]; dup {
@@ -248,7 +248,7 @@ func (l *loader) resolveIdentity(id *identity) {
 	}
 	id.res = 1
 	for _, s := range id.st.SubStatements() {
-		if s.Keyword != "base" {
+		if s.Keyword() != "base" {
 			continue
 		}
 		b := l.lookupIdentity(s.Argument, id.u)

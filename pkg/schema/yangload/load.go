@@ -195,7 +195,7 @@ func parseText(path, text string, mode parseMode) (p *parsed) {
 	}
 	p.escapes = badEscapes(text)
 	p.stmts = convert(path, stmts, mode.omitDocs)
-	if !mode.omitSources && len(p.stmts) == 1 && p.stmts[0].Keyword == "module" {
+	if !mode.omitSources && len(p.stmts) == 1 && p.stmts[0].Keyword() == "module" {
 		p.text = text
 	}
 	return p
@@ -274,7 +274,7 @@ type source struct {
 func revisionOf(st *stmt) string {
 	rev := ""
 	for _, s := range st.SubStatements() {
-		if s.Keyword == "revision" && s.Argument > rev {
+		if s.Keyword() == "revision" && s.Argument > rev {
 			rev = s.Argument
 		}
 	}
@@ -314,11 +314,11 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 		l.parseErrors(path, p.err)
 		return nil
 	}
-	if len(p.stmts) != 1 || (p.stmts[0].Keyword != "module" && p.stmts[0].Keyword != "submodule") {
+	if len(p.stmts) != 1 || (p.stmts[0].Keyword() != "module" && p.stmts[0].Keyword() != "submodule") {
 		line := 1
 		if len(p.stmts) > 0 {
 			_, line = p.stmts[0].pos()
-			if len(p.stmts) > 1 && (p.stmts[0].Keyword == "module" || p.stmts[0].Keyword == "submodule") {
+			if len(p.stmts) > 1 && (p.stmts[0].Keyword() == "module" || p.stmts[0].Keyword() == "submodule") {
 				_, line = p.stmts[1].pos()
 			}
 		}
@@ -327,11 +327,11 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 	}
 	st := p.stmts[0]
 	if !identRe.MatchString(st.Argument) {
-		l.errf(st, "invalid %s name %q", st.Keyword, st.Argument)
+		l.errf(st, "invalid %s name %q", st.Keyword(), st.Argument)
 		return nil
 	}
 	return &source{name: st.Argument, file: path, text: p.text, escapes: p.escapes, stmt: st,
-		sub: st.Keyword == "submodule", revision: revisionOf(st)}
+		sub: st.Keyword() == "submodule", revision: revisionOf(st)}
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
@@ -433,5 +433,5 @@ func (l *loader) findSource(name, rev string) *source {
 // read or parsed): a caller mapping its file arguments to modules skips such files, as Load does.
 func IsSubmodule(path string) bool {
 	p := parseFile(path, parseMode{})
-	return p.err == nil && len(p.stmts) == 1 && p.stmts[0].Keyword == "submodule"
+	return p.err == nil && len(p.stmts) == 1 && p.stmts[0].Keyword() == "submodule"
 }

@@ -13,7 +13,7 @@ func TestStage(t *testing.T) {
 		"a.yang": `module a { namespace "urn:a"; prefix a; import b { prefix b; }
   leaf r { type leafref { path "/b:x"; } }
 }`,
-		"b.yang": `module b { namespace "urn:b"; prefix b; leaf x { type string; } }`,
+		"b.yang":   `module b { namespace "urn:b"; prefix b; leaf x { type string; } }`,
 		"bad.yang": `module bad { namespace "urn:bad"; prefix bad; leaf y { type nosuch; } }`,
 	})
 	for _, c := range []struct {

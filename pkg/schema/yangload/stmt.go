@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/openconfig/goyang/pkg/yang"
@@ -11,22 +13,73 @@ import (
 
 // stmt is one parsed YANG statement: what the loader reads of goyang's yang.Statement, in less
 // memory. Every statement of every loaded file stays live until the schema is compiled (a
-// grouping's statements are read again for each use), and they were the largest part of the
-// load's peak (SR OS 26.3 nokia-conf: 164k statements in 156 submodules, 19 MB as goyang's
-// 96-byte statements with a slice grown by append for each parent). A file's statements are
-// converted right after goyang parses it, into one array, their sub-statement lists into
-// another, each sized exactly: 56 bytes and one pointer per statement, two allocations per file.
+// grouping's statements are read again for each use), and they are the largest part of the
+// load's peak beside the schema itself (SR OS 26.3 nokia-conf: 164k statements in 156
+// submodules, 19 MB as goyang's 96-byte statements with a slice grown by append for each
+// parent; Junos QFX conf: 18 MB of 159 at the peak). A file's statements are converted right
+// after goyang parses it, into one array, their sub-statement lists into another, each sized
+// exactly: 40 bytes and one pointer per statement, two allocations per file. The keyword and
+// the file are numbers in process-wide tables (nameTable): a handful of keywords and a file's path
+// are shared by thousands of statements, and as strings they took 24 of 56 bytes.
 type stmt struct {
-	Keyword  string
 	Argument string
-	subs     **stmt  // the first of nsubs sub-statements, in the file's array of lists
-	file     *string // the file's path, shared by its statements
-	line     uint32  // the line, and hasArgBit
+	subs     **stmt // the first of nsubs sub-statements, in the file's array of lists
+	line     uint32 // the line, and hasArgBit
 	nsubs    uint32
+	kw       uint32 // the keyword's number in keywords
+	file     uint32 // the file's number in files
 }
 
 // hasArgBit in stmt.line says the statement has an argument (possibly "").
 const hasArgBit = 1 << 31
+
+// nameTable numbers strings for the life of the process: number 0 is "". Reading a name takes no
+// lock: the table grows by copy (a reader's older copy holds every number it can have seen).
+type nameTable struct {
+	mu   sync.Mutex
+	ids  map[string]uint32
+	list atomic.Pointer[[]string]
+}
+
+// keywords and files number the statements' keywords and files. Both stay small: keywords are
+// YANG's and the extensions' (prefix:name), files are the paths loaded.
+var keywords, files nameTable
+
+// id returns the number of s, adding it (as a copy) when new.
+func (t *nameTable) id(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[s]; ok {
+		return id
+	}
+	var list []string
+	if p := t.list.Load(); p != nil {
+		list = *p
+	} else {
+		list = []string{""}
+		t.ids = map[string]uint32{}
+	}
+	s = strings.Clone(s)
+	id := uint32(len(list))
+	list = append(list, s)
+	t.ids[s] = id
+	t.list.Store(&list)
+	return id
+}
+
+// name returns the string numbered id.
+func (t *nameTable) name(id uint32) string {
+	if id == 0 {
+		return ""
+	}
+	return (*t.list.Load())[id]
+}
+
+// Keyword returns the statement's keyword ("prefix:name" for an extension).
+func (s *stmt) Keyword() string { return keywords.name(s.kw) }
 
 // SubStatements returns the statement's sub-statements in file order.
 func (s *stmt) SubStatements() []*stmt {
@@ -41,11 +94,7 @@ func (s *stmt) hasArg() bool { return s.line&hasArgBit != 0 }
 
 // pos returns the statement's file and line.
 func (s *stmt) pos() (string, int) {
-	line := int(s.line &^ hasArgBit)
-	if s.file == nil {
-		return "", line
-	}
-	return *s.file, line
+	return files.name(s.file), int(s.line &^ hasArgBit)
 }
 
 // Location returns "file:line" of the statement.
@@ -75,7 +124,7 @@ var docKeywords = map[string]bool{"description": true, "reference": true, "conta
 // after the parse, not kept whole by the names and values the compiled schema takes from it:
 // most of a YANG text is indentation and keywords (SR OS 26.3: 31 MB of text, 3.7 MB of
 // arguments other than documentation, 0.6 MB of them distinct), and without this 12 MB of
-// nokia-conf's text stayed live after the load. Repeated strings (names, types, keywords) are
+// nokia-conf's text stayed live after the load. Repeated arguments (names, types) are
 // shared within the file. With omitDocs the documentation arguments are dropped (see
 // docAllowed).
 func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
@@ -113,14 +162,20 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 	for _, s := range in {
 		count(nil, s)
 	}
-	file, prefix := &path, path+":"
+	file, prefix := files.id(path), path+":"
+	kws := map[string]uint32{}
 	all := make([]stmt, n)
 	ptrs := make([]*stmt, refs+len(in))
 	var conv func(parent, s *yang.Statement) *stmt
 	conv = func(parent, s *yang.Statement) *stmt {
 		out := &all[0]
 		all = all[1:]
-		out.Keyword = intern(s.Keyword)
+		kw, ok := kws[s.Keyword]
+		if !ok {
+			kw = keywords.id(s.Keyword)
+			kws[s.Keyword] = kw
+		}
+		out.kw = kw
 		if omitDocs && docKeywords[s.Keyword] {
 			out.Argument = ""
 		} else {

@@ -35,8 +35,8 @@ func (l *loader) buildModule(m *module) {
 	for _, u := range m.units {
 		c := &ctx{u: u, sc: m.top, ns: m.sm}
 		for _, s := range u.src.stmt.SubStatements() {
-			if !moduleKeywords[s.Keyword] && !strings.Contains(s.Keyword, ":") {
-				l.errf(s, "unexpected statement %s in %s", s.Keyword, u.src.stmt.Keyword)
+			if !moduleKeywords[s.Keyword()] && !strings.Contains(s.Keyword(), ":") {
+				l.errf(s, "unexpected statement %s in %s", s.Keyword(), u.src.stmt.Keyword())
 			}
 		}
 		l.buildStmts(nil, m.sm, u.src.stmt.SubStatements(), c)
@@ -74,12 +74,12 @@ func attach(parent *schema.Node, m *schema.Module, n *schema.Node) {
 func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*stmt, c *ctx) []*schema.Node {
 	var created []*schema.Node
 	for _, s := range stmts {
-		switch s.Keyword {
+		switch s.Keyword() {
 		case "uses":
 			created = append(created, l.expandUses(parent, top, s, c)...)
 		case "input", "output":
 			if parent == nil || (parent.Kind != schema.KindRPC && parent.Kind != schema.KindAction) {
-				l.errf(s, "%s is only allowed in rpc and action", s.Keyword)
+				l.errf(s, "%s is only allowed in rpc and action", s.Keyword())
 				continue
 			}
 			created = append(created, l.buildNode(parent, top, s, c))
@@ -103,7 +103,7 @@ func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*st
 			created = append(created, l.buildNode(parent, top, s, c))
 		case "container", "list", "leaf", "leaf-list", "choice", "anydata", "anyxml", "notification":
 			if parent != nil && (parent.Kind == schema.KindRPC || parent.Kind == schema.KindAction) {
-				l.errf(s, "%s is not allowed directly in %s (only input and output)", s.Keyword, parent.Kind)
+				l.errf(s, "%s is not allowed directly in %s (only input and output)", s.Keyword(), parent.Kind)
 				continue
 			}
 			created = append(created, l.buildNode(parent, top, s, c))
@@ -118,12 +118,12 @@ func isOp(k schema.Kind) bool {
 
 // buildNode compiles one data-definition statement.
 func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *ctx) *schema.Node {
-	kind := nodeKinds[s.Keyword]
+	kind := nodeKinds[s.Keyword()]
 	name := s.Argument
 	if kind == schema.KindInput || kind == schema.KindOutput {
-		name = s.Keyword
+		name = s.Keyword()
 	} else if !identRe.MatchString(name) {
-		l.errf(s, "invalid %s name %q", s.Keyword, name)
+		l.errf(s, "invalid %s name %q", s.Keyword(), name)
 	}
 	// What the node takes from its statement, read first: nodes built from the same statement
 	// share it (their errors are reported by the loop below).
@@ -132,7 +132,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		d.Grouping = l.origin(c.grp, name)
 	}
 	for _, ss := range s.SubStatements() {
-		switch ss.Keyword {
+		switch ss.Keyword() {
 		case "description":
 			d.Description = ss.Argument
 		case "status":
@@ -182,7 +182,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
 	for _, ss := range s.SubStatements() {
-		switch ss.Keyword {
+		switch ss.Keyword() {
 		case "description":
 		case "reference":
 			n.SetReference(ss.Argument)
@@ -266,24 +266,24 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 			n.SetWhens(append(n.Whens(), w))
 		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "uses",
 			"action", "notification", "input", "output":
-			if !childAllowed(kind, ss.Keyword) {
-				l.errf(ss, "%s is not allowed in %s", ss.Keyword, kind)
+			if !childAllowed(kind, ss.Keyword()) {
+				l.errf(ss, "%s is not allowed in %s", ss.Keyword(), kind)
 				continue
 			}
 			l.buildStmts(n, top, []*stmt{ss}, cc)
 		case "if-feature", "typedef", "grouping":
 		default:
-			if strings.Contains(ss.Keyword, ":") {
+			if strings.Contains(ss.Keyword(), ":") {
 				n.SetExtensions(append(n.Extensions(), extension(ss)))
 			} else {
-				l.errf(ss, "unexpected statement %s in %s", ss.Keyword, s.Keyword)
+				l.errf(ss, "unexpected statement %s in %s", ss.Keyword(), s.Keyword())
 			}
 		}
 	}
 	switch kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		if sub(s, "type") == nil {
-			l.errf(s, "%s %s has no type", s.Keyword, name)
+			l.errf(s, "%s %s has no type", s.Keyword(), name)
 		}
 	case schema.KindRPC, schema.KindAction:
 		l.completeOperation(n)
@@ -335,9 +335,9 @@ func childAllowed(parent schema.Kind, kw string) bool {
 
 func extension(s *stmt) string {
 	if s.hasArg() {
-		return s.Keyword + " " + s.Argument
+		return s.Keyword() + " " + s.Argument
 	}
-	return s.Keyword
+	return s.Keyword()
 }
 
 // leafType resolves the type statement of a leaf or leaf-list. A type without a leafref is
@@ -480,19 +480,19 @@ func (l *loader) setMandatory(n *schema.Node, s *stmt) {
 
 func (l *loader) setMinMax(n *schema.Node, s *stmt) {
 	if n.Kind != schema.KindList && n.Kind != schema.KindLeafList {
-		l.errf(s, "%s is only allowed in list and leaf-list", s.Keyword)
+		l.errf(s, "%s is only allowed in list and leaf-list", s.Keyword())
 		return
 	}
-	if s.Keyword == "max-elements" && s.Argument == "unbounded" {
+	if s.Keyword() == "max-elements" && s.Argument == "unbounded" {
 		n.SetMaxElements(0)
 		return
 	}
 	v, err := strconv.ParseUint(s.Argument, 10, 64)
-	if err != nil || (s.Keyword == "max-elements" && v == 0) || (s.Argument != "0" && strings.HasPrefix(s.Argument, "0")) {
-		l.errf(s, "invalid %s %q", s.Keyword, s.Argument)
+	if err != nil || (s.Keyword() == "max-elements" && v == 0) || (s.Argument != "0" && strings.HasPrefix(s.Argument, "0")) {
+		l.errf(s, "invalid %s %q", s.Keyword(), s.Argument)
 		return
 	}
-	if s.Keyword == "min-elements" {
+	if s.Keyword() == "min-elements" {
 		n.SetMinElements(v)
 	} else {
 		n.SetMaxElements(v)
@@ -535,12 +535,12 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		whens = append(whens, l.when(w, c.u, c.ns, "uses"))
 	}
 	for _, gs := range d.st.SubStatements() {
-		switch gs.Keyword {
+		switch gs.Keyword() {
 		case "description", "reference", "status", "typedef", "grouping", "container", "leaf", "leaf-list",
 			"list", "choice", "anydata", "anyxml", "uses", "action", "notification":
 		default:
-			if !strings.Contains(gs.Keyword, ":") && !l.checkedGroup[d.st] {
-				l.errf(gs, "unexpected statement %s in grouping", gs.Keyword)
+			if !strings.Contains(gs.Keyword(), ":") && !l.checkedGroup[d.st] {
+				l.errf(gs, "unexpected statement %s in grouping", gs.Keyword())
 			}
 		}
 	}
@@ -550,7 +550,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
 	delete(l.usesBusy, d.st)
 	for _, ss := range s.SubStatements() {
-		switch ss.Keyword {
+		switch ss.Keyword() {
 		case "refine":
 			t := l.findDescendant(created, ss.Argument, c.u, ss)
 			if t != nil {
@@ -564,8 +564,8 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 			}
 		case "when", "if-feature", "description", "reference", "status":
 		default:
-			if !strings.Contains(ss.Keyword, ":") {
-				l.errf(ss, "unexpected statement %s in uses", ss.Keyword)
+			if !strings.Contains(ss.Keyword(), ":") {
+				l.errf(ss, "unexpected statement %s in uses", ss.Keyword())
 			}
 		}
 	}
@@ -611,7 +611,7 @@ func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *s
 	for _, st := range steps {
 		pfx, name := splitPrefix(strings.TrimSpace(st))
 		if u.moduleOf(pfx) == nil {
-			l.errf(s, "%s %s: unknown prefix %q", s.Keyword, path, pfx)
+			l.errf(s, "%s %s: unknown prefix %q", s.Keyword(), path, pfx)
 			return nil
 		}
 		cur = nil
@@ -622,7 +622,7 @@ func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *s
 			}
 		}
 		if cur == nil {
-			l.errf(s, "%s target %s not found", s.Keyword, path)
+			l.errf(s, "%s target %s not found", s.Keyword(), path)
 			return nil
 		}
 		cands = cur.Children
@@ -634,7 +634,7 @@ func (l *loader) findDescendant(roots []*schema.Node, path string, u *unit, s *s
 func (l *loader) findAbsolute(path string, u *unit, s *stmt) (*schema.Node, bool) {
 	p := strings.TrimSpace(path)
 	if !strings.HasPrefix(p, "/") {
-		l.errf(s, "%s target %s must be an absolute path", s.Keyword, path)
+		l.errf(s, "%s target %s must be an absolute path", s.Keyword(), path)
 		return nil, false
 	}
 	var cur *schema.Node
@@ -642,7 +642,7 @@ func (l *loader) findAbsolute(path string, u *unit, s *stmt) (*schema.Node, bool
 		pfx, name := splitPrefix(strings.TrimSpace(st))
 		m := u.moduleOf(pfx)
 		if m == nil {
-			l.errf(s, "%s %s: unknown prefix %q", s.Keyword, path, pfx)
+			l.errf(s, "%s %s: unknown prefix %q", s.Keyword(), path, pfx)
 			return nil, false
 		}
 		var cands []*schema.Node
@@ -672,7 +672,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 	inf := l.infoOf(t)
 	var dflts []string
 	for _, ss := range s.SubStatements() {
-		switch ss.Keyword {
+		switch ss.Keyword() {
 		case "if-feature":
 			if !l.evalIfFeature(ss, c.u) {
 				l.disabled[t] = true
@@ -705,10 +705,10 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 		case "must":
 			t.SetMusts(append(t.Musts(), l.must(ss, c.u, c.ns)))
 		default:
-			if strings.Contains(ss.Keyword, ":") {
+			if strings.Contains(ss.Keyword(), ":") {
 				t.SetExtensions(append(t.Extensions(), extension(ss)))
 			} else {
-				l.errf(ss, "unexpected statement %s in refine", ss.Keyword)
+				l.errf(ss, "unexpected statement %s in refine", ss.Keyword())
 			}
 		}
 	}
@@ -738,19 +738,19 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 	}
 	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off}
 	for _, ss := range s.SubStatements() {
-		switch ss.Keyword {
+		switch ss.Keyword() {
 		case "when", "if-feature", "description", "reference", "status":
 			continue
 		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "uses",
 			"action", "notification", "input", "output":
-			if !childAllowed(target.Kind, ss.Keyword) && !(target.Kind == schema.KindChoice && ss.Keyword == "uses") {
-				l.errf(ss, "%s is not allowed in augment of a %s", ss.Keyword, target.Kind)
+			if !childAllowed(target.Kind, ss.Keyword()) && !(target.Kind == schema.KindChoice && ss.Keyword() == "uses") {
+				l.errf(ss, "%s is not allowed in augment of a %s", ss.Keyword(), target.Kind)
 				continue
 			}
 			l.buildStmts(target, nil, []*stmt{ss}, ac)
 		default:
-			if !strings.Contains(ss.Keyword, ":") {
-				l.errf(ss, "unexpected statement %s in augment", ss.Keyword)
+			if !strings.Contains(ss.Keyword(), ":") {
+				l.errf(ss, "unexpected statement %s in augment", ss.Keyword())
 			}
 		}
 	}

@@ -121,7 +121,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 	subs := st.SubStatements()
 	// fraction-digits first: a decimal64 range depends on it.
 	for _, s := range subs {
-		if s.Keyword != "fraction-digits" {
+		if s.Keyword() != "fraction-digits" {
 			continue
 		}
 		if t.Base != schema.Decimal64 || parent != nil {
@@ -149,7 +149,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 	var unionMembers []*schema.Type
 	var bases []*schema.Identity
 	for _, s := range subs {
-		switch s.Keyword {
+		switch s.Keyword() {
 		case "fraction-digits", "description", "reference":
 		case "range":
 			if !t.Base.IsInteger() && t.Base != schema.Decimal64 {
@@ -366,8 +366,8 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 			}
 			unionMembers = append(unionMembers, m)
 		default:
-			if !strings.Contains(s.Keyword, ":") {
-				l.errf(s, "unexpected statement %s in type", s.Keyword)
+			if !strings.Contains(s.Keyword(), ":") {
+				l.errf(s, "unexpected statement %s in type", s.Keyword())
 				ok = false
 			}
 		}
