@@ -62,8 +62,6 @@ var (
 
 func crc(b []byte) uint32 { return crc32.Checksum(b, castagnoli()) }
 
-var le = binary.LittleEndian
-
 func segName(first uint64) string { return fmt.Sprintf("wal-%016x.log", first) }
 func snapName(id uint64) string   { return fmt.Sprintf("snap-%016x.snap", id) }
 func blobName(name string) string { return "blob-" + name }
@@ -87,10 +85,10 @@ func parseName(name, prefix, suffix string) (uint64, bool) {
 func encodeSegHeader(first, prev uint64) []byte {
 	b := make([]byte, segHeaderSize)
 	copy(b, segMagic)
-	le.PutUint32(b[8:], formatVersion)
-	le.PutUint64(b[16:], first)
-	le.PutUint64(b[24:], prev)
-	le.PutUint32(b[32:], crc(b[:32]))
+	binary.LittleEndian.PutUint32(b[8:], formatVersion)
+	binary.LittleEndian.PutUint64(b[16:], first)
+	binary.LittleEndian.PutUint64(b[24:], prev)
+	binary.LittleEndian.PutUint32(b[32:], crc(b[:32]))
 	return b
 }
 
@@ -102,13 +100,13 @@ func decodeSegHeader(b []byte) (first, prev uint64, reason string) {
 	if string(b[:8]) != segMagic {
 		return 0, 0, "bad segment magic"
 	}
-	if le.Uint32(b[32:]) != crc(b[:32]) {
+	if binary.LittleEndian.Uint32(b[32:]) != crc(b[:32]) {
 		return 0, 0, "segment header checksum mismatch"
 	}
-	if v := le.Uint32(b[8:]); v != formatVersion {
+	if v := binary.LittleEndian.Uint32(b[8:]); v != formatVersion {
 		return 0, 0, fmt.Sprintf("unsupported segment format version %d", v)
 	}
-	return le.Uint64(b[16:]), le.Uint64(b[24:]), ""
+	return binary.LittleEndian.Uint64(b[16:]), binary.LittleEndian.Uint64(b[24:]), ""
 }
 
 // splitPayload is the payload size from which Append writes a record's payload apart from its
@@ -143,10 +141,10 @@ func appendFrameHead(buf []byte, r *Record) ([]byte, error) {
 	if n > maxRecordSize {
 		return buf[:start], fmt.Errorf("%w: record %d encodes to %d bytes, more than %d", ErrTooLarge, r.ID, n, maxRecordSize)
 	}
-	le.PutUint32(buf[start:], uint32(n))
+	binary.LittleEndian.PutUint32(buf[start:], uint32(n))
 	c := crc32.Update(crc(buf[start:start+4]), castagnoli(), buf[start+frameHeaderSize:])
 	c = crc32.Update(c, castagnoli(), r.Payload)
-	le.PutUint32(buf[start+4:], c)
+	binary.LittleEndian.PutUint32(buf[start+4:], c)
 	return buf, nil
 }
 
@@ -163,7 +161,7 @@ func parseFrame(b []byte) (body []byte, n int, ferr *frameError) {
 	if len(b) < frameHeaderSize {
 		return nil, 0, &frameError{"short record header", true}
 	}
-	size := le.Uint32(b)
+	size := binary.LittleEndian.Uint32(b)
 	if size < minBodySize || size > uint32(maxRecordSize) {
 		return nil, 0, &frameError{fmt.Sprintf("bad record length %d", size), true}
 	}
@@ -171,7 +169,7 @@ func parseFrame(b []byte) (body []byte, n int, ferr *frameError) {
 	if n > len(b) {
 		return nil, 0, &frameError{fmt.Sprintf("short record: %d of %d bytes", len(b), n), true}
 	}
-	if le.Uint32(b[4:]) != crc32.Update(crc(b[:4]), castagnoli(), b[frameHeaderSize:n]) {
+	if binary.LittleEndian.Uint32(b[4:]) != crc32.Update(crc(b[:4]), castagnoli(), b[frameHeaderSize:n]) {
 		return nil, 0, &frameError{"record checksum mismatch", true}
 	}
 	return b[frameHeaderSize:n], n, nil
@@ -221,11 +219,11 @@ func decodeBody(b []byte, withPayload bool) (Record, error) {
 func encodeSnapHeader(id uint64, data []byte) []byte {
 	b := make([]byte, snapHeaderSize)
 	copy(b, snapMagic)
-	le.PutUint32(b[8:], formatVersion)
-	le.PutUint64(b[16:], id)
-	le.PutUint64(b[24:], uint64(len(data)))
-	le.PutUint32(b[32:], crc(data))
-	le.PutUint32(b[36:], crc(b[:36]))
+	binary.LittleEndian.PutUint32(b[8:], formatVersion)
+	binary.LittleEndian.PutUint64(b[16:], id)
+	binary.LittleEndian.PutUint64(b[24:], uint64(len(data)))
+	binary.LittleEndian.PutUint32(b[32:], crc(data))
+	binary.LittleEndian.PutUint32(b[36:], crc(b[:36]))
 	return b
 }
 
@@ -237,29 +235,29 @@ func decodeSnapshot(b []byte) (id uint64, data []byte, reason string) {
 	if string(b[:8]) != snapMagic {
 		return 0, nil, "bad snapshot magic"
 	}
-	if le.Uint32(b[36:]) != crc(b[:36]) {
+	if binary.LittleEndian.Uint32(b[36:]) != crc(b[:36]) {
 		return 0, nil, "snapshot header checksum mismatch"
 	}
-	if v := le.Uint32(b[8:]); v != formatVersion {
+	if v := binary.LittleEndian.Uint32(b[8:]); v != formatVersion {
 		return 0, nil, fmt.Sprintf("unsupported snapshot format version %d", v)
 	}
-	if n := le.Uint64(b[24:]); n != uint64(len(b)-snapHeaderSize) {
+	if n := binary.LittleEndian.Uint64(b[24:]); n != uint64(len(b)-snapHeaderSize) {
 		return 0, nil, fmt.Sprintf("snapshot length %d, file holds %d", n, len(b)-snapHeaderSize)
 	}
 	data = b[snapHeaderSize:]
-	if le.Uint32(b[32:]) != crc(data) {
+	if binary.LittleEndian.Uint32(b[32:]) != crc(data) {
 		return 0, nil, "snapshot checksum mismatch"
 	}
-	return le.Uint64(b[16:]), data, ""
+	return binary.LittleEndian.Uint64(b[16:]), data, ""
 }
 
 func encodeBlobHeader(data []byte) []byte {
 	b := make([]byte, blobHeaderSize)
 	copy(b, blobMagic)
-	le.PutUint32(b[8:], formatVersion)
-	le.PutUint64(b[16:], uint64(len(data)))
-	le.PutUint32(b[24:], crc(data))
-	le.PutUint32(b[28:], crc(b[:28]))
+	binary.LittleEndian.PutUint32(b[8:], formatVersion)
+	binary.LittleEndian.PutUint64(b[16:], uint64(len(data)))
+	binary.LittleEndian.PutUint32(b[24:], crc(data))
+	binary.LittleEndian.PutUint32(b[28:], crc(b[:28]))
 	return b
 }
 
@@ -270,17 +268,17 @@ func decodeBlob(b []byte) (data []byte, reason string) {
 	if string(b[:8]) != blobMagic {
 		return nil, "bad blob magic"
 	}
-	if le.Uint32(b[28:]) != crc(b[:28]) {
+	if binary.LittleEndian.Uint32(b[28:]) != crc(b[:28]) {
 		return nil, "blob header checksum mismatch"
 	}
-	if v := le.Uint32(b[8:]); v != formatVersion {
+	if v := binary.LittleEndian.Uint32(b[8:]); v != formatVersion {
 		return nil, fmt.Sprintf("unsupported blob format version %d", v)
 	}
-	if n := le.Uint64(b[16:]); n != uint64(len(b)-blobHeaderSize) {
+	if n := binary.LittleEndian.Uint64(b[16:]); n != uint64(len(b)-blobHeaderSize) {
 		return nil, fmt.Sprintf("blob length %d, file holds %d", n, len(b)-blobHeaderSize)
 	}
 	data = b[blobHeaderSize:]
-	if le.Uint32(b[24:]) != crc(data) {
+	if binary.LittleEndian.Uint32(b[24:]) != crc(data) {
 		return nil, "blob checksum mismatch"
 	}
 	return data, ""

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -280,8 +281,8 @@ func TestCorrupt(t *testing.T) {
 			b := encodeSegHeader(1, 0)
 			body := []byte{0, 0, 0, 0, 0} // id 0
 			frame := make([]byte, 8)
-			le.PutUint32(frame, uint32(len(body)))
-			le.PutUint32(frame[4:], crc(append(frame[:4:4], body...)))
+			binary.LittleEndian.PutUint32(frame, uint32(len(body)))
+			binary.LittleEndian.PutUint32(frame[4:], crc(append(frame[:4:4], body...)))
 			b = append(append(b, frame...), body...)
 			os.WriteFile(filepath.Join(dir, segName(1)), b, 0o600)
 			return nil
