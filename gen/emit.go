@@ -396,16 +396,16 @@ func (g *generator) structDoc(b *strings.Builder, st *structType) {
 	sn := st.sn
 	if st.op != nil {
 		comment(b, "", opStructDoc(st))
-		if sn.Description != "" && sn.Kind != schema.KindNotification {
+		if sn.Description() != "" && sn.Kind != schema.KindNotification {
 			b.WriteString("//\n")
-			comment(b, "", sn.Description)
+			comment(b, "", sn.Description())
 		}
 		return
 	}
 	what := "container"
 	if sn.Kind == schema.KindList {
 		what = "an entry of the list"
-	} else if sn.Presence != "" {
+	} else if sn.Presence() != "" {
 		what = "the presence container"
 	} else {
 		what = "the container"
@@ -415,13 +415,13 @@ func (g *generator) structDoc(b *strings.Builder, st *structType) {
 	} else {
 		comment(b, "", fmt.Sprintf("%s is %s %s (%s).", st.name, what, sn.Path(), configWord(sn)))
 	}
-	if sn.Description != "" {
+	if sn.Description() != "" {
 		b.WriteString("//\n")
-		comment(b, "", sn.Description)
+		comment(b, "", sn.Description())
 	}
 	var notes []string
-	if sn.Presence != "" {
-		notes = append(notes, "Presence: "+sn.Presence)
+	if sn.Presence() != "" {
+		notes = append(notes, "Presence: "+sn.Presence())
 	}
 	if len(sn.Keys()) > 0 {
 		var ks []string
@@ -470,11 +470,11 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 		if st.op == nil {
 			attrs = append(attrs, configWord(sn))
 		}
-		if len(sn.Default) > 0 {
-			attrs = append(attrs, "default "+strconv.Quote(strings.Join(sn.Default, " ")))
+		if len(sn.Default()) > 0 {
+			attrs = append(attrs, "default "+strconv.Quote(strings.Join(sn.Default(), " ")))
 		}
-		if sn.Units != "" {
-			attrs = append(attrs, "units "+sn.Units)
+		if sn.Units() != "" {
+			attrs = append(attrs, "units "+sn.Units())
 		}
 		if sn.Mandatory {
 			attrs = append(attrs, "mandatory")
@@ -485,8 +485,8 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 		}
 		line += "."
 		comment(b, "\t", line)
-		if sn.Description != "" {
-			comment(b, "\t", sn.Description)
+		if sn.Description() != "" {
+			comment(b, "\t", sn.Description())
 		}
 		if sn.Type != nil && sn.Type.Base == schema.Leafref {
 			comment(b, "\t", "Leafref to "+sn.Type.Path+".")

@@ -727,7 +727,7 @@ func (g *generator) fieldNames(st *structType) {
 // children move into their grandparent, and a container around a list and nothing else, whose
 // list moves into the container's parent.
 func (g *generator) compressed(c *schema.Node) bool {
-	if !g.opts.CompressPaths || c.Kind != schema.KindContainer || c.Presence != "" {
+	if !g.opts.CompressPaths || c.Kind != schema.KindContainer || c.Presence() != "" {
 		return false
 	}
 	if c.Name == "config" || c.Name == "state" {
@@ -740,7 +740,7 @@ func (g *generator) compressed(c *schema.Node) bool {
 // surroundedList returns the list that non-presence container c holds and nothing else (no
 // other data node, action or notification), nil if none.
 func surroundedList(c *schema.Node) *schema.Node {
-	if c.Kind != schema.KindContainer || c.Presence != "" || c.Name == "config" || c.Name == "state" || len(c.Children) != 1 {
+	if c.Kind != schema.KindContainer || c.Presence() != "" || c.Name == "config" || c.Name == "state" || len(c.Children) != 1 {
 		return nil
 	}
 	if l := c.Children[0]; l.Kind == schema.KindList {

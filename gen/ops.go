@@ -295,9 +295,9 @@ func (op *operation) signature() string {
 
 func opComment(b *strings.Builder, indent, first string, op *operation) {
 	comment(b, indent, first)
-	if op.sn.Description != "" {
+	if op.sn.Description() != "" {
 		b.WriteString(indent + "//\n")
-		comment(b, indent, op.sn.Description)
+		comment(b, indent, op.sn.Description())
 	}
 	if kps := op.keyParams(); len(kps) > 0 {
 		var ks []string

@@ -241,7 +241,7 @@ func mandatory(n *schema.Node) bool {
 	case schema.KindList, schema.KindLeafList:
 		return n.MinElements() > 0
 	case schema.KindContainer:
-		if n.Presence != "" {
+		if n.Presence() != "" {
 			return false
 		}
 		for _, c := range n.Children {

@@ -86,7 +86,7 @@ func (g *generator) share() {
 			}
 		}
 		tainted[st], ops[st] = t, o
-		if sn.Grouping == "" || t || o {
+		if sn.Grouping() == "" || t || o {
 			class[st] = -1
 			continue
 		}
@@ -110,7 +110,7 @@ func (g *generator) share() {
 		if class[st] < 0 {
 			continue
 		}
-		k := st.sn.Grouping + "|" + st.sn.Module.Name + "|" + strconv.FormatBool(st.sn.Config)
+		k := st.sn.Grouping() + "|" + st.sn.Module.Name + "|" + strconv.FormatBool(st.sn.Config)
 		keyOf[st] = k
 		gr := groups[k]
 		if gr == nil {
@@ -163,7 +163,7 @@ func (g *generator) share() {
 			}
 		}
 		rep.name = g.names.claim(sharedName(rep.sn))
-		rep.origin = rep.sn.Grouping
+		rep.origin = rep.sn.Grouping()
 		for _, m := range gr.members {
 			rep.instances = append(rep.instances, m.sn)
 			if m != rep {
@@ -205,12 +205,12 @@ func (g *generator) signature(b []byte, st *structType, class map[*structType]in
 	quote := func(s string) { b = strconv.AppendQuote(b, s); b = append(b, ' ') }
 	num := func(n int) { b = strconv.AppendInt(b, int64(n), 10); b = append(b, ' ') }
 	flag := func(v bool) { b = strconv.AppendBool(b, v); b = append(b, ' ') }
-	str(sn.Grouping)
+	str(sn.Grouping())
 	str(sn.Kind.String())
 	str(sn.Module.Name)
 	flag(sn.Config)
-	quote(sn.Presence)
-	num(g.textID(sn.Description))
+	quote(sn.Presence())
+	num(g.textID(sn.Description()))
 	num(len(sn.Keys()))
 	for _, k := range sn.Keys() {
 		quote(k.Name)
@@ -224,15 +224,15 @@ func (g *generator) signature(b []byte, st *structType, class map[*structType]in
 		str(c.Kind.String())
 		quote(c.Name)
 		str(c.Module.Name)
-		quote(c.Grouping)
+		quote(c.Grouping())
 		flag(c.Config)
-		num(len(c.Default))
-		for _, d := range c.Default {
+		num(len(c.Default()))
+		for _, d := range c.Default() {
 			quote(d)
 		}
-		quote(c.Units)
+		quote(c.Units())
 		flag(c.Mandatory)
-		num(g.textID(c.Description))
+		num(g.textID(c.Description()))
 		str(f.get + "/" + f.new + "/" + f.append)
 		if c.Type != nil && c.Type.Base == schema.Leafref {
 			str("leafref")
@@ -286,7 +286,7 @@ func (g *generator) textID(s string) int {
 
 // sharedName is the name of the type shared by the instances of grouping node sn (see above).
 func sharedName(sn *schema.Node) string {
-	mod, rest, _ := strings.Cut(sn.Grouping, ":")
+	mod, rest, _ := strings.Cut(sn.Grouping(), ":")
 	steps := strings.Split(rest, "/")
 	grp, _, _ := strings.Cut(steps[0], "#")
 	var b strings.Builder
@@ -306,8 +306,8 @@ func sharedName(sn *schema.Node) string {
 // nodeWhere is how a comment or error message in the code of st names node sn, one of its
 // fields' nodes.
 func (st *structType) nodeWhere(sn *schema.Node) string {
-	if st.origin != "" && sn.Grouping != "" {
-		return sn.Grouping
+	if st.origin != "" && sn.Grouping() != "" {
+		return sn.Grouping()
 	}
 	return sn.Path()
 }

@@ -364,11 +364,11 @@ func nodeFacts(n *schema.Node) string {
 	if n.Mandatory {
 		add("mandatory")
 	}
-	if n.Presence != "" {
+	if n.Presence() != "" {
 		add("presence") // the argument is prose
 	}
-	if n.Status != "" && n.Status != "current" {
-		add("status=%s", n.Status)
+	if n.Status() != "" && n.Status() != "current" {
+		add("status=%s", n.Status())
 	}
 	if len(n.Keys()) > 0 {
 		var keys []string
@@ -389,14 +389,14 @@ func nodeFacts(n *schema.Node) string {
 	if n.Type != nil {
 		add("type=%s", typeFacts(n.Type))
 	}
-	if len(n.Default) > 0 {
-		add("default=%q", n.Default)
+	if len(n.Default()) > 0 {
+		add("default=%q", n.Default())
 	}
 	if n.DefaultCase() != nil {
 		add("default-case=%s", n.DefaultCase().Name)
 	}
-	if n.Units != "" {
-		add("units=%q", n.Units)
+	if n.Units() != "" {
+		add("units=%q", n.Units())
 	}
 	for _, m := range n.Musts() {
 		add("must=%q", m.Expr)
@@ -501,7 +501,7 @@ func descriptions(m *schema.Module) map[string]string {
 	var walk func(prefix string, n *schema.Node)
 	walk = func(prefix string, n *schema.Node) {
 		path := prefix + "/" + n.Name
-		out[path] = norm(n.Description)
+		out[path] = norm(n.Description())
 		for _, c := range n.Children {
 			walk(path, c)
 		}

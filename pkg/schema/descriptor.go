@@ -591,18 +591,18 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	set(nfConfig, n.Config)
 	set(nfMandatory, n.Mandatory)
 	set(nfOrdered, n.OrderedByUser)
-	set(nfDescription, n.Description != "")
+	set(nfDescription, n.Description() != "")
 	set(nfReference, n.Reference() != "")
-	set(nfStatus, n.Status != "current")
-	set(nfPresence, n.Presence != "")
+	set(nfStatus, n.Status() != "current")
+	set(nfPresence, n.Presence() != "")
 	set(nfKeys, len(n.Keys()) > 0)
 	set(nfUnique, len(n.Unique()) > 0)
 	set(nfMin, n.MinElements() != 0)
 	set(nfMax, n.MaxElements() != 0)
 	set(nfType, n.Type != nil)
-	set(nfDefault, len(n.Default) > 0)
+	set(nfDefault, len(n.Default()) > 0)
 	set(nfDefaultCase, n.DefaultCase() != nil)
-	set(nfUnits, n.Units != "")
+	set(nfUnits, n.Units() != "")
 	set(nfMusts, len(n.Musts()) > 0)
 	set(nfWhens, len(n.Whens()) > 0)
 	set(nfLoc, !n.Loc.IsZero())
@@ -613,16 +613,16 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 	b = e.str(b, n.Name)
 	b = e.modRef(b, n.Module)
 	if bits&nfDescription != 0 {
-		b = e.str(b, n.Description)
+		b = e.str(b, n.Description())
 	}
 	if bits&nfReference != 0 {
 		b = e.str(b, n.Reference())
 	}
 	if bits&nfStatus != 0 {
-		b = e.str(b, n.Status)
+		b = e.str(b, n.Status())
 	}
 	if bits&nfPresence != 0 {
-		b = e.str(b, n.Presence)
+		b = e.str(b, n.Presence())
 	}
 	if bits&nfKeys != 0 {
 		b = binary.AppendUvarint(b, uint64(len(n.Keys())))
@@ -650,13 +650,13 @@ func (e *encoder) node(b []byte, n *Node) []byte {
 		b = binary.AppendUvarint(b, e.typ(n.Type))
 	}
 	if bits&nfDefault != 0 {
-		b = e.strList(b, n.Default)
+		b = e.strList(b, n.Default())
 	}
 	if bits&nfDefaultCase != 0 {
 		b = e.nodeRef(b, n.DefaultCase())
 	}
 	if bits&nfUnits != 0 {
-		b = e.str(b, n.Units)
+		b = e.str(b, n.Units())
 	}
 	if bits&nfMusts != 0 {
 		b = binary.AppendUvarint(b, uint64(len(n.Musts())))
@@ -1230,18 +1230,22 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 	n.Config = bits&nfConfig != 0
 	n.Mandatory = bits&nfMandatory != 0
 	n.OrderedByUser = bits&nfOrdered != 0
+	var more declMore // n.Decl's fields besides Name and Loc
 	if bits&nfDescription != 0 {
-		n.Description = d.str()
+		more.description = d.str()
 	}
 	if bits&nfReference != 0 {
 		n.SetReference(d.str())
 	}
-	n.Status = "current"
 	if bits&nfStatus != 0 {
-		n.Status = d.str()
+		// An encoder writes any status but current ("" from a Decl built by hand before
+		// Decl.Status said "current" for it); either reads back as current.
+		if more.status = d.str(); more.status == "current" {
+			more.status = ""
+		}
 	}
 	if bits&nfPresence != 0 {
-		n.Presence = d.str()
+		more.presence = d.str()
 	}
 	if bits&nfKeys != 0 {
 		keys := d.nodePtrs.take(d.count(1))
@@ -1272,13 +1276,16 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 		}
 	}
 	if bits&nfDefault != 0 {
-		n.Default = d.strList()
+		more.dflt = d.strList()
 	}
 	if bits&nfDefaultCase != 0 {
 		n.SetDefaultCase(d.node())
 	}
 	if bits&nfUnits != 0 {
-		n.Units = d.str()
+		more.units = d.str()
+	}
+	if !more.empty() {
+		n.Decl.more = &more
 	}
 	if bits&nfMusts != 0 {
 		n.SetMusts(make([]*Must, d.count(1)))

@@ -27,7 +27,7 @@ func Example_findNode() {
 	fiber := s.FindNode("/ex:device/port/media/fiber/fiber")
 	fmt.Println(fiber.Path(), fiber.Kind, fiber.Parent.Kind)
 	mtu := s.Top(s.Module("ex"), "device").Child(s.Module("ex"), "mtu")
-	fmt.Println(mtu.Path(), mtu.Type.Base, mtu.Default)
+	fmt.Println(mtu.Path(), mtu.Type.Base, mtu.Default())
 	// Output:
 	// /ex:device/port/fiber leaf case
 	// /ex:device/mtu uint16 [1500]

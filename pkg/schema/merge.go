@@ -421,8 +421,8 @@ func (m *merger) sameNode(r, b *Node, bi int) {
 		diff("kind", a.Kind, b.Kind)
 	case a.Config != b.Config:
 		diff("config", a.Config, b.Config)
-	case a.Presence != b.Presence:
-		diff("presence", fmt.Sprintf("%q", a.Presence), fmt.Sprintf("%q", b.Presence))
+	case a.Presence() != b.Presence():
+		diff("presence", fmt.Sprintf("%q", a.Presence()), fmt.Sprintf("%q", b.Presence()))
 	case keyNames(a) != keyNames(b):
 		diff("keys", "["+keyNames(a)+"]", "["+keyNames(b)+"]")
 	case typeName(a.Type) != typeName(b.Type):

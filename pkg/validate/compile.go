@@ -266,12 +266,12 @@ func (v *Validator) compileTree(n *schema.Node) {
 		if n.Kind == schema.KindLeaf && n.IsKey() {
 			break
 		}
-		for _, d := range n.Default {
+		for _, d := range n.Default() {
 			in.defaults = append(in.defaults, parseDefault(n, d))
 		}
 		v.compileType(n, n.Type)
 	case schema.KindContainer, schema.KindList:
-		if n.Kind == schema.KindContainer && n.Presence == "" {
+		if n.Kind == schema.KindContainer && n.Presence() == "" {
 			in.worthy[0] = n.Config && v.needs(n.Children, 0, map[*schema.Node]bool{})
 			in.worthy[1] = v.needs(n.Children, 1, map[*schema.Node]bool{})
 		}
@@ -360,11 +360,11 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 	for _, c := range kids {
 		switch c.Kind {
 		case schema.KindLeaf:
-			if len(c.Default) > 0 && !c.IsKey() {
+			if len(c.Default()) > 0 && !c.IsKey() {
 				in.defKids = append(in.defKids, c)
 			}
 		case schema.KindLeafList:
-			if len(c.Default) > 0 {
+			if len(c.Default()) > 0 {
 				in.defKids = append(in.defKids, c)
 			}
 		case schema.KindContainer:
@@ -384,11 +384,11 @@ func (v *Validator) fillKids(kids []*schema.Node) bool {
 	for _, c := range kids {
 		switch c.Kind {
 		case schema.KindLeaf:
-			if len(c.Default) > 0 && !c.IsKey() {
+			if len(c.Default()) > 0 && !c.IsKey() {
 				return true
 			}
 		case schema.KindLeafList:
-			if len(c.Default) > 0 {
+			if len(c.Default()) > 0 {
 				return true
 			}
 		case schema.KindContainer, schema.KindList:
@@ -429,11 +429,11 @@ func (v *Validator) needs(kids []*schema.Node, mode int, seen map[*schema.Node]b
 		}
 		switch c.Kind {
 		case schema.KindLeaf:
-			if c.Mandatory || (len(c.Default) > 0 && !c.IsKey()) {
+			if c.Mandatory || (len(c.Default()) > 0 && !c.IsKey()) {
 				return true
 			}
 		case schema.KindLeafList:
-			if c.MinElements() > 0 || len(c.Default) > 0 {
+			if c.MinElements() > 0 || len(c.Default()) > 0 {
 				return true
 			}
 		case schema.KindList:
@@ -445,7 +445,7 @@ func (v *Validator) needs(kids []*schema.Node, mode int, seen map[*schema.Node]b
 				return true
 			}
 		case schema.KindContainer:
-			if c.Presence == "" && !seen[c] {
+			if c.Presence() == "" && !seen[c] {
 				seen[c] = true
 				if v.needs(c.Children, mode, seen) {
 					return true

@@ -27,16 +27,16 @@ func addDefaultKids(n *data.Node, kids []*schema.Node) {
 	for _, c := range kids {
 		switch c.Kind {
 		case schema.KindLeaf, schema.KindLeafList:
-			if len(c.Default) == 0 || n.Child(c) != nil {
+			if len(c.Default()) == 0 || n.Child(c) != nil {
 				continue
 			}
-			for _, d := range c.Default {
+			for _, d := range c.Default() {
 				l := data.NewLeaf(c, parseDefault(c, d))
 				l.Default = true
 				n.Add(l)
 			}
 		case schema.KindContainer:
-			if c.Presence != "" || n.Child(c) != nil {
+			if c.Presence() != "" || n.Child(c) != nil {
 				continue
 			}
 			k := data.New(c)

@@ -16,7 +16,7 @@ func ExampleValidator_ValidateOp() {
 	reboot := &schema.Node{Decl: &schema.Decl{Name: "reboot"}, Kind: schema.KindRPC, Module: mod}
 	input := &schema.Node{Decl: &schema.Decl{Name: "input"}, Kind: schema.KindInput, Module: mod, Parent: reboot}
 	msg := &schema.Node{Decl: &schema.Decl{Name: "message"}, Kind: schema.KindLeaf, Module: mod, Parent: input, Type: str, Mandatory: true}
-	delay := &schema.Node{Decl: &schema.Decl{Name: "delay", Default: []string{"0"}}, Kind: schema.KindLeaf, Module: mod, Parent: input, Type: str}
+	delay := &schema.Node{Decl: schema.NewDecl(schema.DeclInfo{Name: "delay", Default: []string{"0"}}), Kind: schema.KindLeaf, Module: mod, Parent: input, Type: str}
 	input.Children = []*schema.Node{msg, delay}
 	reboot.Children = []*schema.Node{input}
 	mod.RPCs = []*schema.Node{reboot}

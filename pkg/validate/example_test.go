@@ -16,7 +16,7 @@ func Example() {
 	sys := &schema.Node{Decl: &schema.Decl{Name: "system"}, Kind: schema.KindContainer, Module: mod, Config: true}
 	host := &schema.Node{Decl: &schema.Decl{Name: "hostname"}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str, Mandatory: true}
-	port := &schema.Node{Decl: &schema.Decl{Name: "port", Default: []string{"830"}}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
+	port := &schema.Node{Decl: schema.NewDecl(schema.DeclInfo{Name: "port", Default: []string{"830"}}), Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str}
 	sys.Children = []*schema.Node{host, port}
 	mod.Data = []*schema.Node{sys}
@@ -47,7 +47,7 @@ func ExampleValidator_ValidateChanges() {
 	sys := &schema.Node{Decl: &schema.Decl{Name: "system"}, Kind: schema.KindContainer, Module: mod, Config: true}
 	host := &schema.Node{Decl: &schema.Decl{Name: "hostname"}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str, Mandatory: true}
-	port := &schema.Node{Decl: &schema.Decl{Name: "port", Default: []string{"830"}}, Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
+	port := &schema.Node{Decl: schema.NewDecl(schema.DeclInfo{Name: "port", Default: []string{"830"}}), Kind: schema.KindLeaf, Module: mod, Parent: sys, Config: true,
 		Type: str}
 	sys.Children = []*schema.Node{host, port}
 	mod.Data = []*schema.Node{sys}

@@ -278,7 +278,7 @@ func (ed *editor) nodes() []*data.Node {
 // value returns a valid value of leaf or leaf-list s other than old, if one is found.
 func (ed *editor) value(s *schema.Node, old string) (data.Value, bool) {
 	cands := append([]string(nil), ed.pool...)
-	cands = append(cands, s.Default...)
+	cands = append(cands, s.Default()...)
 	if t := s.Type.ValueType(); t != nil && len(t.Enums) > 0 && ed.rnd.IntN(2) == 0 {
 		cands = cands[:0]
 		for _, e := range t.Enums {

@@ -252,7 +252,7 @@ func (v *Validator) addConstraint(x *depIndex, c *constraint, d depsOf) {
 	npSeen := map[*schema.Node]bool{}
 	for _, n := range d.nodes {
 		in := v.info.get(n)
-		if npSeen[n] || n.Kind != schema.KindContainer || n.Presence != "" || in == nil ||
+		if npSeen[n] || n.Kind != schema.KindContainer || n.Presence() != "" || in == nil ||
 			!(in.worthy[0] || in.worthy[1]) || isAncestorOrSelf(n, c.at) {
 			continue
 		}

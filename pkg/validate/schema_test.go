@@ -17,9 +17,18 @@ var keysOf = map[*schema.Node]string{}
 
 func mandatory() opt { return func(n *schema.Node) { n.Mandatory = true } }
 func state() opt     { return func(n *schema.Node) { n.Config = false } }
-func presence() opt  { return func(n *schema.Node) { n.Presence = "p" } }
+func presence() opt {
+	return func(n *schema.Node) { amendDecl(n, func(d *schema.DeclInfo) { d.Presence = "p" }) }
+}
 func def(vals ...string) opt {
-	return func(n *schema.Node) { n.Default = vals }
+	return func(n *schema.Node) { amendDecl(n, func(d *schema.DeclInfo) { d.Default = vals }) }
+}
+
+// amendDecl gives n a Decl changed by f.
+func amendDecl(n *schema.Node, f func(*schema.DeclInfo)) {
+	d := n.Info()
+	f(&d)
+	n.Decl = schema.NewDecl(d)
 }
 func minMax(lo, hi uint64) opt {
 	return func(n *schema.Node) { n.SetMinElements(lo); n.SetMaxElements(hi) }

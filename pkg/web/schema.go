@@ -152,9 +152,9 @@ func seenAncestor(n *schema.Node, seen map[*schema.Node]bool) bool {
 func (e *exporter) node(n *schema.Node) *nodeDoc {
 	e.count++
 	d := &nodeDoc{Name: n.Name, Module: e.mods[n.Module], Kind: n.Kind.String(), State: !n.Config,
-		Mandatory: n.Mandatory, Presence: n.Presence != "", Default: n.Default, Units: n.Units,
+		Mandatory: n.Mandatory, Presence: n.Presence() != "", Default: n.Default(), Units: n.Units(),
 		Min: n.MinElements(), Max: n.MaxElements(), UserOrdered: n.OrderedByUser,
-		Description: shorten(n.Description)}
+		Description: shorten(n.Description())}
 	if n.Kind == schema.KindRPC || n.Kind == schema.KindNotification || n.Kind == schema.KindInput ||
 		n.Kind == schema.KindOutput || n.Kind == schema.KindAction {
 		d.State = false // config does not apply

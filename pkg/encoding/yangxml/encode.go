@@ -218,7 +218,7 @@ func (e *encoder) isDefault(n *data.Node) bool {
 		return true
 	}
 	sn := n.Schema
-	if len(sn.Default) == 0 || (sn.Kind != schema.KindLeaf && sn.Kind != schema.KindLeafList) || sn.IsKey() {
+	if len(sn.Default()) == 0 || (sn.Kind != schema.KindLeaf && sn.Kind != schema.KindLeafList) || sn.IsKey() {
 		return false
 	}
 	defs := e.defaultValues(sn)
@@ -248,8 +248,8 @@ func (e *encoder) defaultValues(sn *schema.Node) []string {
 	if e.defaults == nil {
 		e.defaults = map[*schema.Node][]string{}
 	}
-	v := make([]string, len(sn.Default))
-	for i, d := range sn.Default {
+	v := make([]string, len(sn.Default()))
+	for i, d := range sn.Default() {
 		v[i] = CanonicalDefault(sn, d)
 	}
 	e.defaults[sn] = v

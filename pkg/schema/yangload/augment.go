@@ -120,8 +120,8 @@ func (l *loader) applyDeviations() {
 }
 
 func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
-	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
-	defer func() { t.Decl = l.decl(t.Decl) }()
+	f := t.Info() // t's Decl while it is changed, then interned again
+	defer func() { t.Decl = l.decl(&f) }()
 	inf := l.infoOf(t)
 	t.Amended = true
 	if t.Parent != nil {
@@ -146,20 +146,20 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 		case "units":
 			switch op {
 			case "add":
-				if t.Units != "" {
+				if f.Units != "" {
 					l.errf(s, "deviate add: %s already has units", t.Name)
 				}
-				t.Units = s.Argument
+				f.Units = s.Argument
 			case "replace":
-				if t.Units == "" {
+				if f.Units == "" {
 					l.errf(s, "deviate replace: %s has no units to replace", t.Name)
 				}
-				t.Units = s.Argument
+				f.Units = s.Argument
 			case "delete":
-				if t.Units != s.Argument {
+				if f.Units != s.Argument {
 					l.errf(s, "deviate delete: units %q not found", s.Argument)
 				}
-				t.Units = ""
+				f.Units = ""
 			}
 		case "must":
 			switch op {
@@ -242,9 +242,9 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 					dflts = append(dflts, s.Argument)
 				case "delete":
 					found := false
-					for i, v := range t.Default {
+					for i, v := range f.Default {
 						if v == s.Argument {
-							t.Default = append(t.Default[:i:i], t.Default[i+1:]...)
+							f.Default = append(f.Default[:i:i], f.Default[i+1:]...)
 							found = true
 							break
 						}
@@ -252,8 +252,8 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 					if !found || !inf.hasDflt {
 						l.errf(s, "deviate delete: default %q not found", s.Argument)
 					}
-					if len(t.Default) == 0 {
-						t.Default = nil
+					if len(f.Default) == 0 {
+						f.Default = nil
 						inf.hasDflt = false
 					}
 				}
@@ -307,9 +307,9 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	}
 	if len(dflts) > 0 {
 		if op == "add" && t.Kind == schema.KindLeafList {
-			t.Default = append(t.Default, dflts...)
+			f.Default = append(f.Default, dflts...)
 		} else {
-			t.Default = dflts
+			f.Default = dflts
 		}
 		inf.hasDflt = true
 	}

@@ -225,23 +225,23 @@ type declKey struct {
 	line int
 }
 
-// decl returns the interned Decl equal to *d: d itself (copied) the first time. Decls are
-// found by their Loc (the nodes of one statement share it): a 16-byte key rather than the
-// three strings (Junos QFX conf: 86k Decls, the map 13 -> 4 MB).
-func (l *loader) decl(d *schema.Decl) *schema.Decl {
-	k := declKey{unsafe.StringData(d.Loc.File), d.Loc.Line}
+// decl returns the interned Decl holding *f: a new one the first time. Decls are found by
+// their Loc (the nodes of one statement share it): a 16-byte key rather than the three
+// strings (Junos QFX conf: 86k Decls, the map 13 -> 4 MB).
+func (l *loader) decl(f *schema.DeclInfo) *schema.Decl {
+	k := declKey{unsafe.StringData(f.Loc.File), f.Loc.Line}
 	first := l.decls[k]
 	if first != nil {
-		if sameDecl(first, d) {
+		if holds(first, f) {
 			return first
 		}
 		for _, p := range l.moreDecls[k] {
-			if sameDecl(p, d) {
+			if holds(p, f) {
 				return p
 			}
 		}
 	}
-	p := d.Clone()
+	p := schema.NewDecl(*f)
 	switch {
 	case first == nil:
 		if l.decls == nil {
@@ -257,13 +257,16 @@ func (l *loader) decl(d *schema.Decl) *schema.Decl {
 	return p
 }
 
-func sameDecl(a, b *schema.Decl) bool {
-	return a.Name == b.Name && a.Loc == b.Loc && a.Grouping == b.Grouping && declEqual(a, b)
-}
-
-func declEqual(a, b *schema.Decl) bool {
-	return a.Description == b.Description && a.Status == b.Status && a.Presence == b.Presence &&
-		a.Units == b.Units && slices.Equal(a.Default, b.Default) && (a.Default == nil) == (b.Default == nil)
+// holds reports whether d holds *f (a status "" is "current").
+func holds(d *schema.Decl, f *schema.DeclInfo) bool {
+	g := d.Info()
+	st := f.Status
+	if st == "" {
+		st = "current"
+	}
+	return g.Name == f.Name && g.Loc == f.Loc && g.Grouping == f.Grouping && g.Description == f.Description &&
+		g.Status == st && g.Presence == f.Presence && g.Units == f.Units &&
+		slices.Equal(g.Default, f.Default) && (g.Default == nil) == (f.Default == nil)
 }
 
 // bigLoad is the node count from which a load collects its working state before Finalize
@@ -308,10 +311,10 @@ func (l *loader) dropNodes() {
 }
 
 // amend gives n a Decl changed by f (its own, then interned again): n's Decl may be shared.
-func (l *loader) amend(n *schema.Node, f func(d *schema.Decl)) {
-	d := n.Decl.Clone()
-	f(d)
-	n.Decl = l.decl(d)
+func (l *loader) amend(n *schema.Node, f func(d *schema.DeclInfo)) {
+	d := n.Info()
+	f(&d)
+	n.Decl = l.decl(&d)
 }
 
 // origin returns the Grouping of a node named name built where the origin is grp (non-empty).

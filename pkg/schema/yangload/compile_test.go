@@ -70,11 +70,11 @@ var compileCases = []compileCase{
 		oracle:   true,
 		facts: []fact{
 			{"/a:top/l1", func(n *schema.Node) any {
-				return []any{n.Default, n.Description, n.Musts()[0].Expr, n.Musts()[0].ErrorMessage}
+				return []any{n.Default(), n.Description(), n.Musts()[0].Expr, n.Musts()[0].ErrorMessage}
 			}, []any{[]string{"d"}, "refined", "string-length(.) > 0", "empty"}},
 			{"/a:top/l2", func(n *schema.Node) any { return n.Mandatory }, false},
-			{"/a:top/c", func(n *schema.Node) any { return n.Presence }, "enables c"},
-			{"/a:top/ll", func(n *schema.Node) any { return []any{n.MinElements(), n.MaxElements(), n.Default} }, []any{uint64(0), uint64(5), []string{"3"}}},
+			{"/a:top/c", func(n *schema.Node) any { return n.Presence() }, "enables c"},
+			{"/a:top/ll", func(n *schema.Node) any { return []any{n.MinElements(), n.MaxElements(), n.Default()} }, []any{uint64(0), uint64(5), []string{"3"}}},
 			{"/a:top/ll2", func(n *schema.Node) any { return n.MinElements() }, uint64(2)},
 			{"/a:top/p", func(n *schema.Node) any { return n.Parent.Parent.DefaultCase().Name }, "q"},
 			{"/a:top", func(n *schema.Node) any { return names(n.DataChildren()) }, []string{"l1", "l2", "c", "ll", "ll2", "p", "q", "st"}},
@@ -178,10 +178,10 @@ var compileCases = []compileCase{
 		facts: []fact{
 			{"/t:c", children, []string{"a", "b", "m", "l", "ll"}},
 			{"/t:c/a", func(n *schema.Node) any {
-				return []any{n.Default, n.Musts()[0].Expr, n.Musts()[0].Prefixes["t"].Name, n.Units}
+				return []any{n.Default(), n.Musts()[0].Expr, n.Musts()[0].Prefixes["t"].Name, n.Units()}
 			},
 				[]any{[]string{"new"}, "string-length(.) < 9", "t", "ms"}},
-			{"/t:c/b", func(n *schema.Node) any { return []any{len(n.Default), len(n.Musts()), n.Units} }, []any{0, 0, ""}},
+			{"/t:c/b", func(n *schema.Node) any { return []any{len(n.Default()), len(n.Musts()), n.Units()} }, []any{0, 0, ""}},
 			{"/t:c/m", func(n *schema.Node) any { return []any{n.Type.Base.String(), n.Config, n.Mandatory} }, []any{"uint16", false, true}},
 			{"/t:c/l", func(n *schema.Node) any { return []any{n.MaxElements(), len(n.Unique()), n.Unique()[0].Paths} }, []any{uint64(7), 1, []string{"w"}}},
 			{"/t:c/ll", dflt, []string{"q"}},
@@ -344,14 +344,14 @@ var compileCases = []compileCase{
 				for _, iv := range n.Type.Range {
 					r = append(r, iv.Min.String()+".."+iv.Max.String())
 				}
-				return []any{r, n.Type.RangeError.ErrorMessage, n.Default, n.Units, n.Type.Typedef, n.Type.Base.String()}
+				return []any{r, n.Type.RangeError.ErrorMessage, n.Default(), n.Units(), n.Type.Typedef, n.Type.Base.String()}
 			}, []any{[]string{"1..20", "30..50"}, "", []string{"5"}, "seconds", "local", "int32"}},
 			{"/td:top/s", func(n *schema.Node) any {
 				var p []string
 				for _, pt := range n.Type.Patterns {
 					p = append(p, pt.Expr+"|"+pt.ErrorAppTag)
 				}
-				return []any{p, n.Type.Length[0].Min.String() + ".." + n.Type.Length[0].Max.String(), n.Default}
+				return []any{p, n.Type.Length[0].Min.String() + ".." + n.Type.Length[0].Max.String(), n.Default()}
 			}, []any{[]string{"[a-z]*|lower", "a.*|"}, "2..5", []string{"abc"}}},
 			{"/td:top/d", func(n *schema.Node) any {
 				return []any{n.Type.FractionDigits, n.Type.Range[0].Min.String(), n.Type.Range[0].Max.String()}
@@ -450,7 +450,7 @@ func origin(n *schema.Node) any {
 	if n.Amended {
 		a = "amended"
 	}
-	return n.Grouping + " " + a + " "
+	return n.Grouping() + " " + a + " "
 }
 
 func whenList(n *schema.Node) []string {

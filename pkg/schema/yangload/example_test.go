@@ -41,7 +41,7 @@ func ExampleLoad() {
 	m := s.Module("example")
 	device := s.Top(m, "device")
 	mtu := device.Child(m, "mtu")
-	fmt.Println(mtu.Path(), mtu.Type.Base, mtu.Type.Range[0].Min, mtu.Type.Range[0].Max, mtu.Default)
+	fmt.Println(mtu.Path(), mtu.Type.Base, mtu.Type.Range[0].Min, mtu.Type.Range[0].Max, mtu.Default())
 	fmt.Println(device.Child(m, "jumbo-mtu") == nil)
 
 	_, err = yangload.Load(yangload.Options{Files: []string{filepath.Join(dir, "missing.yang")}})

@@ -97,7 +97,7 @@ func TestOmitOrigins(t *testing.T) {
 	if ta := typ(lean, "/o:top/r").Target; ta == nil || ta.Path() != "/o:top/a" {
 		t.Errorf("OmitOrigins: r's target %v", ta)
 	}
-	if g := full.FindNode("/o:top/a").Grouping; g != "o:g/a" {
+	if g := full.FindNode("/o:top/a").Grouping(); g != "o:g/a" {
 		t.Errorf("without OmitOrigins: Grouping %q", g)
 	}
 	var walk func(a, b []*schema.Node)
@@ -107,11 +107,11 @@ func TestOmitOrigins(t *testing.T) {
 		}
 		for i := range a {
 			x, y := a[i], b[i]
-			if y.Grouping != "" {
-				t.Errorf("OmitOrigins: %s has Grouping %q", y.Path(), y.Grouping)
+			if y.Grouping() != "" {
+				t.Errorf("OmitOrigins: %s has Grouping %q", y.Path(), y.Grouping())
 			}
 			if x.Path() != y.Path() || x.Kind != y.Kind || x.Config != y.Config ||
-				x.Description != y.Description || x.Loc != y.Loc || len(x.Keys()) != len(y.Keys()) {
+				x.Description() != y.Description() || x.Loc != y.Loc || len(x.Keys()) != len(y.Keys()) {
 				t.Errorf("%s differs with OmitOrigins", x.Path())
 			}
 			if (x.Type == nil) != (y.Type == nil) || x.Type != nil && (x.Type.Base != y.Type.Base ||

@@ -65,7 +65,7 @@ func TestOmitDocs(t *testing.T) {
 		}
 		for _, p := range []string{"/o:c", "/o:c/x", "/o:y"} {
 			n := s.FindNode(p)
-			out = append(out, n.Description, n.Reference())
+			out = append(out, n.Description(), n.Reference())
 		}
 		return out
 	}
@@ -95,7 +95,7 @@ func TestOmitDocs(t *testing.T) {
 	}
 	for _, p := range []string{"/o:c/x", "/o:y"} {
 		f, l := full.FindNode(p), lean.FindNode(p)
-		if f.Name != l.Name || !cmp.Equal(f.Default, l.Default) || f.Units != l.Units || f.Loc != l.Loc ||
+		if f.Name != l.Name || !cmp.Equal(f.Default(), l.Default()) || f.Units() != l.Units() || f.Loc != l.Loc ||
 			len(f.Type.Patterns) != len(l.Type.Patterns) {
 			t.Errorf("%s differs between the full and the OmitDocs load", p)
 		}

@@ -144,7 +144,7 @@ func treeDetail(n *schema.Node) string {
 			suffix = "?"
 		}
 	case schema.KindContainer:
-		if n.Presence != "" {
+		if n.Presence() != "" {
 			suffix = "!"
 		}
 	case schema.KindList, schema.KindLeafList:

@@ -121,7 +121,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		inf = &nodeInfo{}
 	}
 	if n.Type != nil && inf.hasDflt {
-		for _, v := range n.Default {
+		for _, v := range n.Default() {
 			if msg := checkDefault(n.Type, v); msg != "" {
 				l.errLoc(n.Loc, "invalid default of %s %s: %s", n.Kind, n.Name, msg)
 			}
@@ -141,7 +141,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 		}
 		l.typeDefaults(n, n.MinElements() == 0)
 	case schema.KindLeaf:
-		if n.Mandatory && len(n.Default) > 0 && inf.hasDflt {
+		if n.Mandatory && len(n.Default()) > 0 && inf.hasDflt {
 			l.errf(inf.statement, "leaf %s is mandatory and has a default", n.Name)
 		}
 		l.typeDefaults(n, !n.Mandatory && !n.IsKey())
@@ -412,10 +412,10 @@ func (l *loader) typeDefaults(n *schema.Node, dflt bool) {
 	if n.Type == nil {
 		return
 	}
-	setDflt := len(n.Default) == 0 && n.Type.Default != "" && dflt
-	setUnits := n.Units == "" && n.Type.Units != ""
+	setDflt := len(n.Default()) == 0 && n.Type.Default != "" && dflt
+	setUnits := n.Units() == "" && n.Type.Units != ""
 	if setDflt || setUnits {
-		l.amend(n, func(d *schema.Decl) {
+		l.amend(n, func(d *schema.DeclInfo) {
 			if setDflt {
 				d.Default = []string{n.Type.Default}
 			}

@@ -116,7 +116,7 @@ type fact struct {
 
 func exists(n *schema.Node) any  { return n != nil }
 func keys(n *schema.Node) any    { return names(n.Keys()) }
-func dflt(n *schema.Node) any    { return n.Default }
+func dflt(n *schema.Node) any    { return n.Default() }
 func config(n *schema.Node) any  { return n.Config }
 func kind(n *schema.Node) any    { return n.Kind.String() }
 func modName(n *schema.Node) any { return n.Module.Name }
@@ -154,7 +154,7 @@ var setFacts = map[string][]fact{
 		{"/oracle-types:types/ll", func(n *schema.Node) any { return []any{n.Kind.String(), n.MaxElements()} }, []any{"leaf-list", uint64(3)}},
 	},
 	"cons": {
-		{"/oracle-constraints:top", func(n *schema.Node) any { return n.Presence != "" }, true},
+		{"/oracle-constraints:top", func(n *schema.Node) any { return n.Presence() != "" }, true},
 		{"/oracle-constraints:top/server", keys, []string{"name"}},
 		{"/oracle-constraints:top/server", func(n *schema.Node) any { return names(n.Unique()[0].Leaves) }, []string{"ip", "port"}},
 		{"/oracle-constraints:top/server/port", dflt, []string{"830"}},

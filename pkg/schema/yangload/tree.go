@@ -127,7 +127,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	}
 	// What the node takes from its statement, read first: nodes built from the same statement
 	// share it (their errors are reported by the loop below).
-	d := schema.Decl{Name: name, Loc: l.loc(s), Status: "current"}
+	d := schema.DeclInfo{Name: name, Loc: l.loc(s), Status: "current"}
 	if c.grp != "" {
 		d.Grouping = l.origin(c.grp, name)
 	}
@@ -165,7 +165,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
 		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
 		cs := l.newNode()
-		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.Decl{Name: name, Loc: n.Loc, Status: "current"}), c.ns
+		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.DeclInfo{Name: name, Loc: n.Loc, Status: "current"}), c.ns
 		csInf := l.infoOf(cs)
 		csInf.statement, csInf.v10 = s, inf.v10
 		attach(parent, top, cs)
@@ -177,7 +177,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	}
 	attach(into, top, n)
 	sc := l.bodyScope(s, c.sc, c.u)
-	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping}
+	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping()}
 	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
@@ -304,11 +304,11 @@ func (l *loader) completeOperation(n *schema.Node) {
 	}
 	if in == nil {
 		in = l.newNode()
-		in.Kind, in.Decl, in.Module, in.Parent = schema.KindInput, l.decl(&schema.Decl{Name: "input", Loc: n.Loc, Status: "current"}), n.Module, n
+		in.Kind, in.Decl, in.Module, in.Parent = schema.KindInput, l.decl(&schema.DeclInfo{Name: "input", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	if out == nil {
 		out = l.newNode()
-		out.Kind, out.Decl, out.Module, out.Parent = schema.KindOutput, l.decl(&schema.Decl{Name: "output", Loc: n.Loc, Status: "current"}), n.Module, n
+		out.Kind, out.Decl, out.Module, out.Parent = schema.KindOutput, l.decl(&schema.DeclInfo{Name: "output", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	n.Children = []*schema.Node{in, out}
 }
@@ -667,8 +667,8 @@ func (l *loader) findAbsolute(path string, u *unit, s *stmt) (*schema.Node, bool
 
 // refine applies a refine statement to its target (RFC 7950 7.13.2).
 func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
-	t.Decl = t.Decl.Clone() // its own while it is changed, then interned again
-	defer func() { t.Decl = l.decl(t.Decl) }()
+	f := t.Info() // t's Decl while it is changed, then interned again
+	defer func() { t.Decl = l.decl(&f) }()
 	inf := l.infoOf(t)
 	var dflts []string
 	for _, ss := range s.SubStatements() {
@@ -678,7 +678,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 				l.disabled[t] = true
 			}
 		case "description":
-			t.Description = ss.Argument
+			f.Description = ss.Argument
 		case "reference":
 			t.SetReference(ss.Argument)
 		case "default":
@@ -697,7 +697,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 				l.errf(ss, "refine of %s: presence is only allowed in container", t.Name)
 				continue
 			}
-			t.Presence = ss.Argument
+			f.Presence = ss.Argument
 		case "min-elements", "max-elements":
 			l.setMinMax(t, ss)
 		case "config":
@@ -716,7 +716,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 		if t.Kind == schema.KindLeaf && len(dflts) > 1 {
 			l.errf(s, "refine of leaf %s: more than one default", t.Name)
 		}
-		t.Default = dflts
+		f.Default = dflts
 		inf.hasDflt = true
 	}
 }
