@@ -117,7 +117,10 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 	var sb strings.Builder
 	sb.WriteString("// descriptor is the compiled schema (pkg/schema's descriptor format), DEFLATE-compressed and base64-encoded.\n")
 	sb.WriteString("const descriptor = " + joined + "\n\n")
-	sb.WriteString("// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.\nvar sources = map[string]string{\n")
+	// Nothing of the package is built when the program starts (a package-level map or
+	// sync.OnceValues would be, in every program that links the package, whether or not it
+	// uses the schema): sources is a function and loadSchema a sync.Once.
+	sb.WriteString("// sources returns the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.\nfunc sources() map[string]string {\nreturn map[string]string{\n")
 	consts := newNamespace()
 	for _, m := range pk.mods {
 		if m.Source == "" {
@@ -149,8 +152,11 @@ func (g *generator) schemaFiles(bases map[*schema.Module]string, add func(string
 			return err
 		}
 	}
-	sb.WriteString("}\n\n")
-	sb.WriteString("var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {\nreturn genimpl.LoadCompressedSchema(descriptor, sources)\n})\n\n")
+	sb.WriteString("}\n}\n\n")
+	sb.WriteString("var (\nschemaOnce sync.Once\nschemaValue *schema.Schema\nschemaErr error\n)\n\n")
+	sb.WriteString("// loadSchema decodes the descriptor, once.\nfunc loadSchema() (*schema.Schema, error) {\n" +
+		"schemaOnce.Do(func() { schemaValue, schemaErr = genimpl.LoadCompressedSchema(descriptor, sources()) })\n" +
+		"return schemaValue, schemaErr\n}\n\n")
 	var names []string
 	for _, m := range pk.mods {
 		if m.Implemented {
