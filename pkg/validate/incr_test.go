@@ -16,6 +16,7 @@ import (
 	"github.com/ncws/ncws/pkg/rpcerror"
 	"github.com/ncws/ncws/pkg/schema"
 	"github.com/ncws/ncws/pkg/schema/yangload"
+	"github.com/ncws/ncws/pkg/xpath"
 )
 
 // incModel is a model of our own where constraints reach across subtrees: musts reading other
@@ -708,5 +709,40 @@ func TestValidateChangesConcurrentFirstUse(t *testing.T) {
 		if diff := cmp.Diff(want, got[i]); diff != "" {
 			t.Errorf("goroutine %d: mismatch (-want +got):\n%s", i, diff)
 		}
+	}
+}
+
+// TestResolvedLeafrefReads checks what markReadDefaults relies on to mark the defaults a leafref
+// can read without compiling its path: for each path New resolved to schema nodes, the path's
+// compiled Deps are complete and hold no leaf or leaf-list but the target (in every corpus).
+func TestResolvedLeafrefReads(t *testing.T) {
+	requireXPath(t)
+	for _, src := range diffSources(t) {
+		n := 0
+		for k, ri := range src.v.refs {
+			if ri.expr != nil || ri.err != nil {
+				continue
+			}
+			n++
+			e, err := xpath.Compile(k.t.Path, k.t.PathPrefixes, k.t.PathModule, k.n)
+			if err != nil {
+				t.Errorf("%s: %s at %s: resolved, but does not compile: %v", src.name, k.t.Path, k.n.Path(), err)
+				continue
+			}
+			if !e.DepsComplete() {
+				t.Errorf("%s: %s at %s: resolved, but its deps are not complete", src.name, k.t.Path, k.n.Path())
+			}
+			target := ri.steps[len(ri.steps)-1]
+			var leaves []string
+			for _, d := range e.Deps() {
+				if d.Kind == schema.KindLeaf || d.Kind == schema.KindLeafList {
+					leaves = append(leaves, d.Path())
+				}
+			}
+			if diff := cmp.Diff([]string{target.Path()}, leaves); diff != "" {
+				t.Errorf("%s: %s at %s: leaves read mismatch (-want +got):\n%s", src.name, k.t.Path, k.n.Path(), diff)
+			}
+		}
+		t.Logf("%s: %d resolved leafref paths", src.name, n)
 	}
 }
