@@ -9,46 +9,84 @@ import (
 	"github.com/ncws/ncws/pkg/xpath"
 )
 
-// nodeInfo is what the validator precomputes for one schema node.
+// nodeInfo is what the validator precomputes for one schema node. Its conditions and the fields
+// that describe a node's children are behind pointers, shared by the nodes that have none (a
+// leaf with a default, the most common info, was 224 bytes; it is 64): read them as promoted
+// fields (in.musts, in.items), never through a nil pointer.
 type nodeInfo struct {
+	*conds
+	*kids
+
+	// defaults holds a leaf's or leaf-list's parsed default values.
+	defaults []data.Value
+	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
+	// when it has none).
+	ordLo, ordHi int
+	// defaultRead is set, for a leaf or leaf-list with defaults, when some check can see its
+	// default nodes (see markReadDefaults): Options.SkipUnreadDefaults leaves the others out.
+	defaultRead bool
+	// worthy[mode] reports, for a non-presence container, whether it is created when its parent
+	// exists: it holds defaults or nodes whose absence is checked. Index 0: configuration only.
+	worthy [2]bool
+}
+
+// conds are a node's must and when conditions; noConds when it has none.
+type conds struct {
 	musts []*compiledMust
 	// whens are the node's own when, those it inherits (uses, augment) and those of the choice and
 	// case nodes between it and its data parent, each once.
 	whens []*compiledWhen
 	// selfWhen is set when one of whens has the node itself as context node.
 	selfWhen bool
+}
 
-	// The fields below describe the children of a container, list or the document root.
-
+// kids describe the children of a container, list, input, output or the document root; noKids
+// for other nodes and for those whose children need nothing.
+type kids struct {
 	// items are the children (through choice and case) whose absence can be an error: mandatory
 	// leaves, anydata and anyxml, lists and leaf-lists with min-elements, mandatory choices.
 	items []item
 	// defKids are the direct schema children that can create default nodes: leaves and leaf-lists
 	// with defaults, non-presence containers worth creating, choices.
 	defKids []*schema.Node
+	uniques []uniqueInfo
+	// choices are the choices among the direct schema children.
+	choices []*schema.Node
 	// hasChoices is set when some data child lies under a choice.
 	hasChoices bool
 	// needFill is set when the defaults pass has something to do below the node: defaults to
 	// create (or stale ones to remove), or nodes with when conditions to collect.
 	needFill bool
-	// kidsInfo is set when some data child has musts, whens or is an NP container (so the passes
-	// must look up child infos).
+	// kidsWhen and kidsMust are set when some data child has whens or musts (so the passes must
+	// look up child infos).
 	kidsWhen, kidsMust bool
-	uniques            []uniqueInfo
-	// choices are the choices among the direct schema children.
-	choices []*schema.Node
+}
 
-	// defaults holds a leaf's or leaf-list's parsed default values.
-	defaults []data.Value
-	// defaultRead is set, for a leaf or leaf-list with defaults, when some check can see its
-	// default nodes (see markReadDefaults): Options.SkipUnreadDefaults leaves the others out.
-	defaultRead bool
-	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
-	// when it has none).
-	ordLo, ordHi int
-	// worthy[mode] reports, for a non-presence container, whether it is created when its parent
-	// exists: it holds defaults or nodes whose absence is checked. Index 0: configuration only.
-	worthy [2]bool
+// noConds and noKids are shared by the infos without conditions or without child fields; they
+// are never modified.
+var (
+	noConds = &conds{}
+	noKids  = &kids{}
+)
+
+func (c *conds) zero() bool { return len(c.musts) == 0 && len(c.whens) == 0 && !c.selfWhen }
+
+func (k *kids) zero() bool {
+	return len(k.items) == 0 && len(k.defKids) == 0 && len(k.uniques) == 0 && len(k.choices) == 0 &&
+		!k.hasChoices && !k.needFill && !k.kidsWhen && !k.kidsMust
+}
+
+// newInfo returns an info with conditions and child fields of its own, to fill.
+func newInfo() *nodeInfo { return &nodeInfo{conds: &conds{}, kids: &kids{}} }
+
+// shrink points in's conditions and child fields to the shared empty ones when they are empty.
+func (in *nodeInfo) shrink() {
+	if in.conds.zero() {
+		in.conds = noConds
+	}
+	if in.kids.zero() {
+		in.kids = noKids
+	}
 }
 
 // item is one absence check.
@@ -131,8 +169,9 @@ func (v *Validator) compile() {
 			v.compileTree(n)
 		}
 	}
-	v.root = &nodeInfo{}
+	v.root = newInfo()
 	v.compileParent(v.root, rootKids)
+	v.root.shrink()
 	v.markReadDefaults()
 	v.compileOps()
 }
@@ -264,7 +303,7 @@ func (v *Validator) compileTree(n *schema.Node) {
 		return
 	}
 	in := &v.scratch
-	*in = nodeInfo{}
+	*in = nodeInfo{conds: &v.scratchConds, kids: &v.scratchKids}
 	for _, m := range n.Musts() {
 		cm := &compiledMust{m: m}
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, n)
@@ -346,21 +385,32 @@ func (v *Validator) compileTree(n *schema.Node) {
 		// conf's 580k leaves cost 130 MB of identical infos, its containers, choices and cases
 		// 70 MB).
 		c := *in
+		if c.conds.zero() {
+			c.conds = noConds
+		} else {
+			cc := *c.conds
+			c.conds = &cc
+		}
+		if c.kids.zero() {
+			c.kids = noKids
+		} else {
+			ck := *c.kids
+			c.kids = &ck
+		}
 		v.info.set(n, &c)
 	}
 	*in = nodeInfo{}
+	v.scratchConds, v.scratchKids = conds{}, kids{}
 }
 
 // blankInfo is the info of every node with nothing to check: a leaf, leaf-list, anydata or anyxml
 // without must, when or default, a container or list whose children need no absence check and
 // no default, a choice without data nodes, every case. It is never modified.
-var blankInfo = &nodeInfo{}
+var blankInfo = &nodeInfo{conds: noConds, kids: noKids}
 
 // blank reports whether in, the info of a node just compiled, has nothing but its node.
 func (in *nodeInfo) blank() bool {
-	return len(in.musts) == 0 && len(in.whens) == 0 && !in.selfWhen && len(in.defaults) == 0 &&
-		len(in.items) == 0 && len(in.defKids) == 0 && len(in.uniques) == 0 && len(in.choices) == 0 &&
-		!in.hasChoices && !in.needFill && !in.kidsWhen && !in.kidsMust && in.worthy == [2]bool{} &&
+	return in.conds.zero() && in.kids.zero() && len(in.defaults) == 0 && in.worthy == [2]bool{} &&
 		in.ordLo == 0 && in.ordHi == 0
 }
 

@@ -78,7 +78,7 @@ func (v *Validator) compileIO(op, io *schema.Node) {
 	for _, c := range io.Children {
 		v.compileTree(c)
 	}
-	in := &nodeInfo{}
+	in := newInfo()
 	// A must of the input or output statement has the operation's node as context node.
 	for _, m := range io.Musts() {
 		cm := &compiledMust{m: m}
@@ -87,6 +87,7 @@ func (v *Validator) compileIO(op, io *schema.Node) {
 	}
 	v.info.set(io, in)
 	v.compileParent(in, io.Children)
+	in.shrink()
 	v.ops[io] = v.opReads(op, io)
 }
 

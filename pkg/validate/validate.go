@@ -32,8 +32,11 @@ type Validator struct {
 	deps     *depIndex
 	// ops holds, per input and output schema node, what ValidateOp needs beyond its infos.
 	ops map[*schema.Node]*opInfo
-	// scratch is where compileTree builds a node's info (see there).
-	scratch nodeInfo
+	// scratch, scratchConds and scratchKids are where compileTree builds a node's info (see
+	// there).
+	scratch      nodeInfo
+	scratchConds conds
+	scratchKids  kids
 }
 
 // Options tunes one validation. The zero value validates configuration.
