@@ -1284,9 +1284,7 @@ func (d *decoder) decodeNode(n *Node, parent *Node, depth int) {
 	if bits&nfUnits != 0 {
 		more.units = d.str()
 	}
-	if !more.empty() {
-		n.Decl.more = &more
-	}
+	n.Decl.more = more.side()
 	if bits&nfMusts != 0 {
 		n.SetMusts(make([]*Must, d.count(1)))
 		for i := range n.Musts() {
