@@ -76,7 +76,7 @@ func (g *generator) files() (map[string][]byte, error) {
 	imports := []string{"context", "errors", "sync", "time", "github.com/ncws/ncws/pkg/data", "github.com/ncws/ncws/pkg/genimpl", "github.com/ncws/ncws/pkg/schema"}
 
 	var rb strings.Builder
-	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion3\n\n")
+	rb.WriteString("// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion5\n\n")
 	rb.WriteString("// Root is the document root: the top-level data nodes of the modules.\n")
 	g.writeStruct(&rb, g.root)
 	g.writeConvert(&rb, g.root)
@@ -524,14 +524,17 @@ func (g *generator) writeStruct(b *strings.Builder, st *structType) {
 func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *field) {
 	// Each helper is one call into genimpl (list.go), which finds the keys from the entry
 	// struct's key=N tags: a generated loop per list field was a large part of what the Go
-	// compiler builds for a vendor model set.
+	// compiler builds for a vendor model set. The calls are not generic (the list's address and
+	// the keys as interface values, the entry's type asserted on the result): a generic call
+	// needs a dictionary per entry type, which the compiler builds and keeps for every list.
 	e := f.st.name
 	path := st.nodeWhere(f.sn)
 	fmt.Fprintf(b, "// %s appends entry e to %s, refusing an entry without its keys or with the keys of another.\n", f.append, f.name)
-	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(e *%s) error", st.name, f.append, e), fmt.Sprintf("return genimpl.Append(&x.%s, e, %q)", f.name, path))
+	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(e *%s) error", st.name, f.append, e), fmt.Sprintf("return genimpl.ListAppend(&x.%s, e, %q)", f.name, path))
 	if f.get == "" {
 		return
 	}
+	// The keys' parameters are k<Field>: never e, p or err.
 	var params, names []string
 	for _, k := range f.sn.Keys() {
 		kf := keyField(f.st, k)
@@ -539,20 +542,15 @@ func (g *generator) writeListHelpers(b *strings.Builder, st *structType, f *fiel
 		names = append(names, p)
 		params = append(params, p+" "+kf.typ.gname)
 	}
-	get, nw := "Get", "New"
-	switch n := len(names); {
-	case n == 2 || n == 3:
-		get, nw = get+strconv.Itoa(n), nw+strconv.Itoa(n)
-	case n > 3:
-		get, nw = "GetKeys", "NewKeys"
-	}
 	args := strings.Join(names, ", ")
 	fmt.Fprintf(b, "// %s returns the entry of %s with the given keys, nil if none.\n", f.get, f.name)
-	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(%s) *%s", st.name, f.get, strings.Join(params, ", "), e),
-		fmt.Sprintf("return genimpl.%s(x.%s, %s)", get, f.name, args))
+	writeNoinline(b)
+	fmt.Fprintf(b, "func (x *%s) %s(%s) *%s {\n\te, _ := genimpl.ListGet(&x.%s, %s).(*%s)\n\treturn e\n}\n\n",
+		st.name, f.get, strings.Join(params, ", "), e, f.name, args, e)
 	fmt.Fprintf(b, "// %s appends a new entry with the given keys to %s and returns it; it fails when the keys are taken.\n", f.new, f.name)
-	g.writeFunc1(b, fmt.Sprintf("func (x *%s) %s(%s) (*%s, error)", st.name, f.new, strings.Join(params, ", "), e),
-		fmt.Sprintf("return genimpl.%s(&x.%s, %q, %s)", nw, f.name, path, args))
+	writeNoinline(b)
+	fmt.Fprintf(b, "func (x *%s) %s(%s) (*%s, error) {\n\te, err := genimpl.ListNew(&x.%s, %q, %s)\n\tp, _ := e.(*%s)\n\treturn p, err\n}\n\n",
+		st.name, f.new, strings.Join(params, ", "), e, f.name, path, args, e)
 }
 
 // keyIndex returns, for field f of list entry struct st, its key number (from 1) when st's
@@ -778,6 +776,7 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 		fmt.Fprintf(b, "// String returns the YANG name of e, or %s(<value>) for a value that is not one.\n", nt.name)
 		g.writeFunc1(b, "func (e "+nt.name+") String() string", "return "+tbl+".String(int32(e))")
 		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
+		writeNoinline(b)
 		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\n\ti, ok := %s.Parse(s)\n\treturn %s(i), ok\n}\n\n", nt.name, nt.name, tbl, nt.name)
 	case gIdent:
 		fmt.Fprintf(b, "// %s holds %s, as \"module:identity\".\ntype %s string\n\n", nt.name, nt.origin, nt.name)
@@ -832,6 +831,7 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 					text = "string(w)"
 				}
 			}
+			writeNoinline(b)
 			fmt.Fprintf(b, "func (w %s) %s() genimpl.UnionValue {\n\treturn genimpl.UnionValue{Member: %d, Text: %s}\n}\n\n", w.name, m, w.member, text)
 			b.WriteString("// String returns the lexical form of w.\n")
 			g.writeFunc1(b, "func (w "+w.name+") String() string", "return w."+m+"().Text")

@@ -64,7 +64,7 @@ const (
 
 // splitGuard asserts the runtime's support of split trees (in the umbrella and in base, which
 // every package imports).
-const splitGuard = "// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion4\n\n"
+const splitGuard = "// The generated code needs a runtime that supports its version of the contract.\nconst _ = genimpl.SupportPackageIsVersion5\n\n"
 
 // A goPkg is one package of a split tree.
 type goPkg struct {

@@ -21,6 +21,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v NcwsExample_InterfaceType) String() string { return string(v) }
 
 // ParseNcwsExample_InterfaceType returns the identity named s ("module:identity"); ok is false when NcwsExample_InterfaceType does not take it.
@@ -44,11 +46,15 @@ const (
 var enumNcwsExample_Interfaces_Interface_SpeedEnum = genimpl.Enum{Type: "NcwsExample_Interfaces_Interface_SpeedEnum", Names: []string{"auto"}}
 
 // String returns the YANG name of e, or NcwsExample_Interfaces_Interface_SpeedEnum(<value>) for a value that is not one.
+//
+//go:noinline
 func (e NcwsExample_Interfaces_Interface_SpeedEnum) String() string {
 	return enumNcwsExample_Interfaces_Interface_SpeedEnum.String(int32(e))
 }
 
 // ParseNcwsExample_Interfaces_Interface_SpeedEnum returns the value of NcwsExample_Interfaces_Interface_SpeedEnum named s; ok is false when none is.
+//
+//go:noinline
 func ParseNcwsExample_Interfaces_Interface_SpeedEnum(s string) (v NcwsExample_Interfaces_Interface_SpeedEnum, ok bool) {
 	i, ok := enumNcwsExample_Interfaces_Interface_SpeedEnum.Parse(s)
 	return NcwsExample_Interfaces_Interface_SpeedEnum(i), ok
@@ -62,11 +68,14 @@ type NcwsExample_Interfaces_Interface_Speed interface {
 // NcwsExample_Interfaces_Interface_Speed_Uint32 is a Uint32 value of NcwsExample_Interfaces_Interface_Speed.
 type NcwsExample_Interfaces_Interface_Speed_Uint32 uint32
 
+//go:noinline
 func (w NcwsExample_Interfaces_Interface_Speed_Uint32) unionNcwsExample_Interfaces_Interface_Speed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint32(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w NcwsExample_Interfaces_Interface_Speed_Uint32) String() string {
 	return w.unionNcwsExample_Interfaces_Interface_Speed().Text
 }
@@ -74,11 +83,14 @@ func (w NcwsExample_Interfaces_Interface_Speed_Uint32) String() string {
 // NcwsExample_Interfaces_Interface_Speed_Enum is a NcwsExample_Interfaces_Interface_SpeedEnum value of NcwsExample_Interfaces_Interface_Speed.
 type NcwsExample_Interfaces_Interface_Speed_Enum NcwsExample_Interfaces_Interface_SpeedEnum
 
+//go:noinline
 func (w NcwsExample_Interfaces_Interface_Speed_Enum) unionNcwsExample_Interfaces_Interface_Speed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: NcwsExample_Interfaces_Interface_SpeedEnum(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w NcwsExample_Interfaces_Interface_Speed_Enum) String() string {
 	return w.unionNcwsExample_Interfaces_Interface_Speed().Text
 }
@@ -97,9 +109,13 @@ const (
 var enumNcwsExample_OperState = genimpl.Enum{Type: "NcwsExample_OperState", Names: []string{"up", "down", "testing"}}
 
 // String returns the YANG name of e, or NcwsExample_OperState(<value>) for a value that is not one.
+//
+//go:noinline
 func (e NcwsExample_OperState) String() string { return enumNcwsExample_OperState.String(int32(e)) }
 
 // ParseNcwsExample_OperState returns the value of NcwsExample_OperState named s; ok is false when none is.
+//
+//go:noinline
 func ParseNcwsExample_OperState(s string) (v NcwsExample_OperState, ok bool) {
 	i, ok := enumNcwsExample_OperState.Parse(s)
 	return NcwsExample_OperState(i), ok
@@ -118,11 +134,15 @@ const (
 var enumNcwsExample_RouteProtocol = genimpl.Enum{Type: "NcwsExample_RouteProtocol", Names: []string{"connected", "static"}}
 
 // String returns the YANG name of e, or NcwsExample_RouteProtocol(<value>) for a value that is not one.
+//
+//go:noinline
 func (e NcwsExample_RouteProtocol) String() string {
 	return enumNcwsExample_RouteProtocol.String(int32(e))
 }
 
 // ParseNcwsExample_RouteProtocol returns the value of NcwsExample_RouteProtocol named s; ok is false when none is.
+//
+//go:noinline
 func ParseNcwsExample_RouteProtocol(s string) (v NcwsExample_RouteProtocol, ok bool) {
 	i, ok := enumNcwsExample_RouteProtocol.Parse(s)
 	return NcwsExample_RouteProtocol(i), ok
@@ -141,11 +161,15 @@ const (
 var enumNcwsExample_ACL_Rule_Action = genimpl.Enum{Type: "NcwsExample_ACL_Rule_Action", Names: []string{"permit", "deny"}}
 
 // String returns the YANG name of e, or NcwsExample_ACL_Rule_Action(<value>) for a value that is not one.
+//
+//go:noinline
 func (e NcwsExample_ACL_Rule_Action) String() string {
 	return enumNcwsExample_ACL_Rule_Action.String(int32(e))
 }
 
 // ParseNcwsExample_ACL_Rule_Action returns the value of NcwsExample_ACL_Rule_Action named s; ok is false when none is.
+//
+//go:noinline
 func ParseNcwsExample_ACL_Rule_Action(s string) (v NcwsExample_ACL_Rule_Action, ok bool) {
 	i, ok := enumNcwsExample_ACL_Rule_Action.Parse(s)
 	return NcwsExample_ACL_Rule_Action(i), ok

@@ -57,18 +57,27 @@ type NcwsExample_Interfaces struct {
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsExample_Interfaces) AppendInterface(e *NcwsExample_Interfaces_Interface) error {
-	return genimpl.Append(&x.Interface, e, "/ncws-example:interfaces/interface")
+	return genimpl.ListAppend(&x.Interface, e, "/ncws-example:interfaces/interface")
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsExample_Interfaces) GetInterface(kName string) *NcwsExample_Interfaces_Interface {
-	return genimpl.Get(x.Interface, kName)
+	e, _ := genimpl.ListGet(&x.Interface, kName).(*NcwsExample_Interfaces_Interface)
+	return e
 }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsExample_Interfaces) NewInterface(kName string) (*NcwsExample_Interfaces_Interface, error) {
-	return genimpl.New(&x.Interface, "/ncws-example:interfaces/interface", kName)
+	e, err := genimpl.ListNew(&x.Interface, "/ncws-example:interfaces/interface", kName)
+	p, _ := e.(*NcwsExample_Interfaces_Interface)
+	return p, err
 }
 
 // NcwsExample_Interfaces_Interface is an entry of the list /ncws-example:interfaces/interface
@@ -168,18 +177,27 @@ type NcwsExample_Routing struct {
 }
 
 // AppendRoute appends entry e to Route, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsExample_Routing) AppendRoute(e *NcwsExample_Routing_Route) error {
-	return genimpl.Append(&x.Route, e, "/ncws-example:routing/route")
+	return genimpl.ListAppend(&x.Route, e, "/ncws-example:routing/route")
 }
 
 // GetRoute returns the entry of Route with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsExample_Routing) GetRoute(kPrefix string) *NcwsExample_Routing_Route {
-	return genimpl.Get(x.Route, kPrefix)
+	e, _ := genimpl.ListGet(&x.Route, kPrefix).(*NcwsExample_Routing_Route)
+	return e
 }
 
 // NewRoute appends a new entry with the given keys to Route and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsExample_Routing) NewRoute(kPrefix string) (*NcwsExample_Routing_Route, error) {
-	return genimpl.New(&x.Route, "/ncws-example:routing/route", kPrefix)
+	e, err := genimpl.ListNew(&x.Route, "/ncws-example:routing/route", kPrefix)
+	p, _ := e.(*NcwsExample_Routing_Route)
+	return p, err
 }
 
 // NcwsExample_Routing_Route is an entry of the list /ncws-example:routing/route (config).
@@ -225,18 +243,27 @@ type NcwsExample_Routing_Table struct {
 }
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsExample_Routing_Table) AppendEntry(e *NcwsExample_Routing_Table_Entry) error {
-	return genimpl.Append(&x.Entry, e, "/ncws-example:routing/table/entry")
+	return genimpl.ListAppend(&x.Entry, e, "/ncws-example:routing/table/entry")
 }
 
 // GetEntry returns the entry of Entry with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsExample_Routing_Table) GetEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) *NcwsExample_Routing_Table_Entry {
-	return genimpl.Get2(x.Entry, kPrefix, kProtocol)
+	e, _ := genimpl.ListGet(&x.Entry, kPrefix, kProtocol).(*NcwsExample_Routing_Table_Entry)
+	return e
 }
 
 // NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsExample_Routing_Table) NewEntry(kPrefix string, kProtocol NcwsExample_RouteProtocol) (*NcwsExample_Routing_Table_Entry, error) {
-	return genimpl.New2(&x.Entry, "/ncws-example:routing/table/entry", kPrefix, kProtocol)
+	e, err := genimpl.ListNew(&x.Entry, "/ncws-example:routing/table/entry", kPrefix, kProtocol)
+	p, _ := e.(*NcwsExample_Routing_Table_Entry)
+	return p, err
 }
 
 // NcwsExample_Routing_Table_Entry is an entry of the list /ncws-example:routing/table/entry (state).
@@ -286,18 +313,27 @@ type NcwsExample_ACL struct {
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsExample_ACL) AppendRule(e *NcwsExample_ACL_Rule) error {
-	return genimpl.Append(&x.Rule, e, "/ncws-example:acl/rule")
+	return genimpl.ListAppend(&x.Rule, e, "/ncws-example:acl/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsExample_ACL) GetRule(kName string) *NcwsExample_ACL_Rule {
-	return genimpl.Get(x.Rule, kName)
+	e, _ := genimpl.ListGet(&x.Rule, kName).(*NcwsExample_ACL_Rule)
+	return e
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsExample_ACL) NewRule(kName string) (*NcwsExample_ACL_Rule, error) {
-	return genimpl.New(&x.Rule, "/ncws-example:acl/rule", kName)
+	e, err := genimpl.ListNew(&x.Rule, "/ncws-example:acl/rule", kName)
+	p, _ := e.(*NcwsExample_ACL_Rule)
+	return p, err
 }
 
 // NcwsExample_ACL_Rule is an entry of the list /ncws-example:acl/rule (config).

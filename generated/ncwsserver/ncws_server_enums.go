@@ -21,11 +21,15 @@ const (
 var enumNcwsServer_CommitHistory_Commit_Change_Operation = genimpl.Enum{Type: "NcwsServer_CommitHistory_Commit_Change_Operation", Names: []string{"create", "delete", "replace"}}
 
 // String returns the YANG name of e, or NcwsServer_CommitHistory_Commit_Change_Operation(<value>) for a value that is not one.
+//
+//go:noinline
 func (e NcwsServer_CommitHistory_Commit_Change_Operation) String() string {
 	return enumNcwsServer_CommitHistory_Commit_Change_Operation.String(int32(e))
 }
 
 // ParseNcwsServer_CommitHistory_Commit_Change_Operation returns the value of NcwsServer_CommitHistory_Commit_Change_Operation named s; ok is false when none is.
+//
+//go:noinline
 func ParseNcwsServer_CommitHistory_Commit_Change_Operation(s string) (v NcwsServer_CommitHistory_Commit_Change_Operation, ok bool) {
 	i, ok := enumNcwsServer_CommitHistory_Commit_Change_Operation.Parse(s)
 	return NcwsServer_CommitHistory_Commit_Change_Operation(i), ok

@@ -21,18 +21,27 @@ type NcwsServer_CommitHistory struct {
 }
 
 // AppendCommit appends entry e to Commit, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory) AppendCommit(e *NcwsServer_CommitHistory_Commit) error {
-	return genimpl.Append(&x.Commit, e, "/ncws-server:commit-history/commit")
+	return genimpl.ListAppend(&x.Commit, e, "/ncws-server:commit-history/commit")
 }
 
 // GetCommit returns the entry of Commit with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory) GetCommit(kID uint64) *NcwsServer_CommitHistory_Commit {
-	return genimpl.Get(x.Commit, kID)
+	e, _ := genimpl.ListGet(&x.Commit, kID).(*NcwsServer_CommitHistory_Commit)
+	return e
 }
 
 // NewCommit appends a new entry with the given keys to Commit and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory) NewCommit(kID uint64) (*NcwsServer_CommitHistory_Commit, error) {
-	return genimpl.New(&x.Commit, "/ncws-server:commit-history/commit", kID)
+	e, err := genimpl.ListNew(&x.Commit, "/ncws-server:commit-history/commit", kID)
+	p, _ := e.(*NcwsServer_CommitHistory_Commit)
+	return p, err
 }
 
 // NcwsServer_CommitHistory_Commit is an entry of the list /ncws-server:commit-history/commit (state).
@@ -67,18 +76,27 @@ type NcwsServer_CommitHistory_Commit struct {
 }
 
 // AppendChange appends entry e to Change, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory_Commit) AppendChange(e *NcwsServer_CommitHistory_Commit_Change) error {
-	return genimpl.Append(&x.Change, e, "/ncws-server:commit-history/commit/change")
+	return genimpl.ListAppend(&x.Change, e, "/ncws-server:commit-history/commit/change")
 }
 
 // GetChange returns the entry of Change with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory_Commit) GetChange(kPath string) *NcwsServer_CommitHistory_Commit_Change {
-	return genimpl.Get(x.Change, kPath)
+	e, _ := genimpl.ListGet(&x.Change, kPath).(*NcwsServer_CommitHistory_Commit_Change)
+	return e
 }
 
 // NewChange appends a new entry with the given keys to Change and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcwsServer_CommitHistory_Commit) NewChange(kPath string) (*NcwsServer_CommitHistory_Commit_Change, error) {
-	return genimpl.New(&x.Change, "/ncws-server:commit-history/commit/change", kPath)
+	e, err := genimpl.ListNew(&x.Change, "/ncws-server:commit-history/commit/change", kPath)
+	p, _ := e.(*NcwsServer_CommitHistory_Commit_Change)
+	return p, err
 }
 
 // NcwsServer_CommitHistory_Commit_Change is an entry of the list

@@ -20,11 +20,15 @@ const (
 var enumIetfNetconfAcm_ActionType = genimpl.Enum{Type: "IetfNetconfAcm_ActionType", Names: []string{"permit", "deny"}}
 
 // String returns the YANG name of e, or IetfNetconfAcm_ActionType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfAcm_ActionType) String() string {
 	return enumIetfNetconfAcm_ActionType.String(int32(e))
 }
 
 // ParseIetfNetconfAcm_ActionType returns the value of IetfNetconfAcm_ActionType named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfAcm_ActionType(s string) (v IetfNetconfAcm_ActionType, ok bool) {
 	i, ok := enumIetfNetconfAcm_ActionType.Parse(s)
 	return IetfNetconfAcm_ActionType(i), ok
@@ -38,11 +42,14 @@ type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations interface {
 // IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String is a String value of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations.
 type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String string
 
+//go:noinline
 func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String) unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: string(w)}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String) String() string {
 	return w.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations().Text
 }
@@ -50,11 +57,14 @@ func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_String) String() stri
 // IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits is a Bits value of IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations.
 type IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits []string
 
+//go:noinline
 func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: genimpl.FormatBits([]string(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations_Bits) String() string {
 	return w.unionIetfNetconfAcm_Nacm_RuleList_Rule_AccessOperations().Text
 }

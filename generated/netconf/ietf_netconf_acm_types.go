@@ -62,18 +62,27 @@ type IetfNetconfAcm_Nacm struct {
 }
 
 // AppendRuleList appends entry e to RuleList, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm) AppendRuleList(e *IetfNetconfAcm_Nacm_RuleList) error {
-	return genimpl.Append(&x.RuleList, e, "/ietf-netconf-acm:nacm/rule-list")
+	return genimpl.ListAppend(&x.RuleList, e, "/ietf-netconf-acm:nacm/rule-list")
 }
 
 // GetRuleList returns the entry of RuleList with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm) GetRuleList(kName string) *IetfNetconfAcm_Nacm_RuleList {
-	return genimpl.Get(x.RuleList, kName)
+	e, _ := genimpl.ListGet(&x.RuleList, kName).(*IetfNetconfAcm_Nacm_RuleList)
+	return e
 }
 
 // NewRuleList appends a new entry with the given keys to RuleList and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm) NewRuleList(kName string) (*IetfNetconfAcm_Nacm_RuleList, error) {
-	return genimpl.New(&x.RuleList, "/ietf-netconf-acm:nacm/rule-list", kName)
+	e, err := genimpl.ListNew(&x.RuleList, "/ietf-netconf-acm:nacm/rule-list", kName)
+	p, _ := e.(*IetfNetconfAcm_Nacm_RuleList)
+	return p, err
 }
 
 // IetfNetconfAcm_Nacm_Groups is the container /ietf-netconf-acm:nacm/groups (config).
@@ -86,18 +95,27 @@ type IetfNetconfAcm_Nacm_Groups struct {
 }
 
 // AppendGroup appends entry e to Group, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_Groups) AppendGroup(e *IetfNetconfAcm_Nacm_Groups_Group) error {
-	return genimpl.Append(&x.Group, e, "/ietf-netconf-acm:nacm/groups/group")
+	return genimpl.ListAppend(&x.Group, e, "/ietf-netconf-acm:nacm/groups/group")
 }
 
 // GetGroup returns the entry of Group with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_Groups) GetGroup(kName string) *IetfNetconfAcm_Nacm_Groups_Group {
-	return genimpl.Get(x.Group, kName)
+	e, _ := genimpl.ListGet(&x.Group, kName).(*IetfNetconfAcm_Nacm_Groups_Group)
+	return e
 }
 
 // NewGroup appends a new entry with the given keys to Group and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_Groups) NewGroup(kName string) (*IetfNetconfAcm_Nacm_Groups_Group, error) {
-	return genimpl.New(&x.Group, "/ietf-netconf-acm:nacm/groups/group", kName)
+	e, err := genimpl.ListNew(&x.Group, "/ietf-netconf-acm:nacm/groups/group", kName)
+	p, _ := e.(*IetfNetconfAcm_Nacm_Groups_Group)
+	return p, err
 }
 
 // IetfNetconfAcm_Nacm_Groups_Group is an entry of the list /ietf-netconf-acm:nacm/groups/group
@@ -138,18 +156,27 @@ type IetfNetconfAcm_Nacm_RuleList struct {
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_RuleList) AppendRule(e *IetfNetconfAcm_Nacm_RuleList_Rule) error {
-	return genimpl.Append(&x.Rule, e, "/ietf-netconf-acm:nacm/rule-list/rule")
+	return genimpl.ListAppend(&x.Rule, e, "/ietf-netconf-acm:nacm/rule-list/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_RuleList) GetRule(kName string) *IetfNetconfAcm_Nacm_RuleList_Rule {
-	return genimpl.Get(x.Rule, kName)
+	e, _ := genimpl.ListGet(&x.Rule, kName).(*IetfNetconfAcm_Nacm_RuleList_Rule)
+	return e
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfAcm_Nacm_RuleList) NewRule(kName string) (*IetfNetconfAcm_Nacm_RuleList_Rule, error) {
-	return genimpl.New(&x.Rule, "/ietf-netconf-acm:nacm/rule-list/rule", kName)
+	e, err := genimpl.ListNew(&x.Rule, "/ietf-netconf-acm:nacm/rule-list/rule", kName)
+	p, _ := e.(*IetfNetconfAcm_Nacm_RuleList_Rule)
+	return p, err
 }
 
 // IetfNetconfAcm_Nacm_RuleList_Rule is an entry of the list /ietf-netconf-acm:nacm/rule-list/rule

@@ -22,11 +22,15 @@ const (
 var enumIetfNetconfWithDefaults_WithDefaultsMode = genimpl.Enum{Type: "IetfNetconfWithDefaults_WithDefaultsMode", Names: []string{"report-all", "report-all-tagged", "trim", "explicit"}}
 
 // String returns the YANG name of e, or IetfNetconfWithDefaults_WithDefaultsMode(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfWithDefaults_WithDefaultsMode) String() string {
 	return enumIetfNetconfWithDefaults_WithDefaultsMode.String(int32(e))
 }
 
 // ParseIetfNetconfWithDefaults_WithDefaultsMode returns the value of IetfNetconfWithDefaults_WithDefaultsMode named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfWithDefaults_WithDefaultsMode(s string) (v IetfNetconfWithDefaults_WithDefaultsMode, ok bool) {
 	i, ok := enumIetfNetconfWithDefaults_WithDefaultsMode.Parse(s)
 	return IetfNetconfWithDefaults_WithDefaultsMode(i), ok
@@ -46,11 +50,15 @@ const (
 var enumIetfNetconf_EditConfigInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_DefaultOperation(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconf_EditConfigInput_DefaultOperation) String() string {
 	return enumIetfNetconf_EditConfigInput_DefaultOperation.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_DefaultOperation returns the value of IetfNetconf_EditConfigInput_DefaultOperation named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconf_EditConfigInput_DefaultOperation(s string) (v IetfNetconf_EditConfigInput_DefaultOperation, ok bool) {
 	i, ok := enumIetfNetconf_EditConfigInput_DefaultOperation.Parse(s)
 	return IetfNetconf_EditConfigInput_DefaultOperation(i), ok
@@ -70,11 +78,15 @@ const (
 var enumIetfNetconf_EditConfigInput_TestOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_TestOption", Names: []string{"test-then-set", "set", "test-only"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_TestOption(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconf_EditConfigInput_TestOption) String() string {
 	return enumIetfNetconf_EditConfigInput_TestOption.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_TestOption returns the value of IetfNetconf_EditConfigInput_TestOption named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconf_EditConfigInput_TestOption(s string) (v IetfNetconf_EditConfigInput_TestOption, ok bool) {
 	i, ok := enumIetfNetconf_EditConfigInput_TestOption.Parse(s)
 	return IetfNetconf_EditConfigInput_TestOption(i), ok
@@ -94,11 +106,15 @@ const (
 var enumIetfNetconf_EditConfigInput_ErrorOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_ErrorOption", Names: []string{"stop-on-error", "continue-on-error", "rollback-on-error"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_ErrorOption(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconf_EditConfigInput_ErrorOption) String() string {
 	return enumIetfNetconf_EditConfigInput_ErrorOption.String(int32(e))
 }
 
 // ParseIetfNetconf_EditConfigInput_ErrorOption returns the value of IetfNetconf_EditConfigInput_ErrorOption named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconf_EditConfigInput_ErrorOption(s string) (v IetfNetconf_EditConfigInput_ErrorOption, ok bool) {
 	i, ok := enumIetfNetconf_EditConfigInput_ErrorOption.Parse(s)
 	return IetfNetconf_EditConfigInput_ErrorOption(i), ok

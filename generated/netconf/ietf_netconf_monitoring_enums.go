@@ -21,11 +21,15 @@ const (
 var enumIetfNetconfMonitoring_NetconfDatastoreType = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfDatastoreType", Names: []string{"running", "candidate", "startup"}}
 
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfDatastoreType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfMonitoring_NetconfDatastoreType) String() string {
 	return enumIetfNetconfMonitoring_NetconfDatastoreType.String(int32(e))
 }
 
 // ParseIetfNetconfMonitoring_NetconfDatastoreType returns the value of IetfNetconfMonitoring_NetconfDatastoreType named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfMonitoring_NetconfDatastoreType(s string) (v IetfNetconfMonitoring_NetconfDatastoreType, ok bool) {
 	i, ok := enumIetfNetconfMonitoring_NetconfDatastoreType.Parse(s)
 	return IetfNetconfMonitoring_NetconfDatastoreType(i), ok
@@ -49,6 +53,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfNetconfMonitoring_SchemaFormat) String() string { return string(v) }
 
 // ParseIetfNetconfMonitoring_SchemaFormat returns the identity named s ("module:identity"); ok is false when IetfNetconfMonitoring_SchemaFormat does not take it.
@@ -72,11 +78,15 @@ const (
 var enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum", Names: []string{"NETCONF"}}
 
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum) String() string {
 	return enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.String(int32(e))
 }
 
 // ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum returns the value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(s string) (v IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum, ok bool) {
 	i, ok := enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.Parse(s)
 	return IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(i), ok
@@ -90,11 +100,14 @@ type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location interface {
 // IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum is a IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location.
 type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum
 
+//go:noinline
 func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum) unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum) String() string {
 	return w.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location().Text
 }
@@ -102,11 +115,14 @@ func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_Enum) String(
 // IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String is a String value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location.
 type IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String string
 
+//go:noinline
 func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: string(w)}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfMonitoring_NetconfState_Schemas_Schema_Location_String) String() string {
 	return w.unionIetfNetconfMonitoring_NetconfState_Schemas_Schema_Location().Text
 }
@@ -134,6 +150,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfNetconfMonitoring_Transport) String() string { return string(v) }
 
 // ParseIetfNetconfMonitoring_Transport returns the identity named s ("module:identity"); ok is false when IetfNetconfMonitoring_Transport does not take it.

@@ -53,18 +53,27 @@ type IetfNetconfMonitoring_NetconfState_Datastores struct {
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) AppendDatastore(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore) error {
-	return genimpl.Append(&x.Datastore, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore")
+	return genimpl.ListAppend(&x.Datastore, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore")
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) GetDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore {
-	return genimpl.Get(x.Datastore, kName)
+	e, _ := genimpl.ListGet(&x.Datastore, kName).(*IetfNetconfMonitoring_NetconfState_Datastores_Datastore)
+	return e
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores) NewDatastore(kName IetfNetconfMonitoring_NetconfDatastoreType) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore, error) {
-	return genimpl.New(&x.Datastore, "/ietf-netconf-monitoring:netconf-state/datastores/datastore", kName)
+	e, err := genimpl.ListNew(&x.Datastore, "/ietf-netconf-monitoring:netconf-state/datastores/datastore", kName)
+	p, _ := e.(*IetfNetconfMonitoring_NetconfState_Datastores_Datastore)
+	return p, err
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore is an entry of the list
@@ -106,18 +115,27 @@ type IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks struct {
 }
 
 // AppendPartialLock appends entry e to PartialLock, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) AppendPartialLock(e *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock) error {
-	return genimpl.Append(&x.PartialLock, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
+	return genimpl.ListAppend(&x.PartialLock, e, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock")
 }
 
 // GetPartialLock returns the entry of PartialLock with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) GetPartialLock(kLockID uint32) *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock {
-	return genimpl.Get(x.PartialLock, kLockID)
+	e, _ := genimpl.ListGet(&x.PartialLock, kLockID).(*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock)
+	return e
 }
 
 // NewPartialLock appends a new entry with the given keys to PartialLock and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks) NewPartialLock(kLockID uint32) (*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock, error) {
-	return genimpl.New(&x.PartialLock, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock", kLockID)
+	e, err := genimpl.ListNew(&x.PartialLock, "/ietf-netconf-monitoring:netconf-state/datastores/datastore/locks/partial-lock", kLockID)
+	p, _ := e.(*IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_PartialLock)
+	return p, err
 }
 
 // IetfNetconfMonitoring_NetconfState_Datastores_Datastore_Locks_GlobalLock is the container
@@ -191,18 +209,27 @@ type IetfNetconfMonitoring_NetconfState_Schemas struct {
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) AppendSchema(e *IetfNetconfMonitoring_NetconfState_Schemas_Schema) error {
-	return genimpl.Append(&x.Schema, e, "/ietf-netconf-monitoring:netconf-state/schemas/schema")
+	return genimpl.ListAppend(&x.Schema, e, "/ietf-netconf-monitoring:netconf-state/schemas/schema")
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) GetSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) *IetfNetconfMonitoring_NetconfState_Schemas_Schema {
-	return genimpl.Get3(x.Schema, kIdentifier, kVersion, kFormat)
+	e, _ := genimpl.ListGet(&x.Schema, kIdentifier, kVersion, kFormat).(*IetfNetconfMonitoring_NetconfState_Schemas_Schema)
+	return e
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Schemas) NewSchema(kIdentifier string, kVersion string, kFormat IetfNetconfMonitoring_SchemaFormat) (*IetfNetconfMonitoring_NetconfState_Schemas_Schema, error) {
-	return genimpl.New3(&x.Schema, "/ietf-netconf-monitoring:netconf-state/schemas/schema", kIdentifier, kVersion, kFormat)
+	e, err := genimpl.ListNew(&x.Schema, "/ietf-netconf-monitoring:netconf-state/schemas/schema", kIdentifier, kVersion, kFormat)
+	p, _ := e.(*IetfNetconfMonitoring_NetconfState_Schemas_Schema)
+	return p, err
 }
 
 // IetfNetconfMonitoring_NetconfState_Schemas_Schema is an entry of the list
@@ -250,18 +277,27 @@ type IetfNetconfMonitoring_NetconfState_Sessions struct {
 }
 
 // AppendSession appends entry e to Session, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) AppendSession(e *IetfNetconfMonitoring_NetconfState_Sessions_Session) error {
-	return genimpl.Append(&x.Session, e, "/ietf-netconf-monitoring:netconf-state/sessions/session")
+	return genimpl.ListAppend(&x.Session, e, "/ietf-netconf-monitoring:netconf-state/sessions/session")
 }
 
 // GetSession returns the entry of Session with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) GetSession(kSessionID uint32) *IetfNetconfMonitoring_NetconfState_Sessions_Session {
-	return genimpl.Get(x.Session, kSessionID)
+	e, _ := genimpl.ListGet(&x.Session, kSessionID).(*IetfNetconfMonitoring_NetconfState_Sessions_Session)
+	return e
 }
 
 // NewSession appends a new entry with the given keys to Session and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfNetconfMonitoring_NetconfState_Sessions) NewSession(kSessionID uint32) (*IetfNetconfMonitoring_NetconfState_Sessions_Session, error) {
-	return genimpl.New(&x.Session, "/ietf-netconf-monitoring:netconf-state/sessions/session", kSessionID)
+	e, err := genimpl.ListNew(&x.Session, "/ietf-netconf-monitoring:netconf-state/sessions/session", kSessionID)
+	p, _ := e.(*IetfNetconfMonitoring_NetconfState_Sessions_Session)
+	return p, err
 }
 
 // IetfNetconfMonitoring_NetconfState_Sessions_Session is an entry of the list

@@ -10,31 +10,43 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_GetDataInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_GetDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_GetDataOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_GetDataOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_EditDataInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNmda_EditDataInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

@@ -31,6 +31,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfOrigin_Origin) String() string { return string(v) }
 
 // ParseIetfOrigin_Origin returns the identity named s ("module:identity"); ok is false when IetfOrigin_Origin does not take it.
@@ -54,11 +56,15 @@ const (
 var enumIetfNetconfNmda_GetDataInput_MaxDepthEnum = genimpl.Enum{Type: "IetfNetconfNmda_GetDataInput_MaxDepthEnum", Names: []string{"unbounded"}}
 
 // String returns the YANG name of e, or IetfNetconfNmda_GetDataInput_MaxDepthEnum(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfNmda_GetDataInput_MaxDepthEnum) String() string {
 	return enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.String(int32(e))
 }
 
 // ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum returns the value of IetfNetconfNmda_GetDataInput_MaxDepthEnum named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum(s string) (v IetfNetconfNmda_GetDataInput_MaxDepthEnum, ok bool) {
 	i, ok := enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.Parse(s)
 	return IetfNetconfNmda_GetDataInput_MaxDepthEnum(i), ok
@@ -72,11 +78,14 @@ type IetfNetconfNmda_GetDataInput_MaxDepth interface {
 // IetfNetconfNmda_GetDataInput_MaxDepth_Uint16 is a Uint16 value of IetfNetconfNmda_GetDataInput_MaxDepth.
 type IetfNetconfNmda_GetDataInput_MaxDepth_Uint16 uint16
 
+//go:noinline
 func (w IetfNetconfNmda_GetDataInput_MaxDepth_Uint16) unionIetfNetconfNmda_GetDataInput_MaxDepth() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint16(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfNmda_GetDataInput_MaxDepth_Uint16) String() string {
 	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
 }
@@ -84,11 +93,14 @@ func (w IetfNetconfNmda_GetDataInput_MaxDepth_Uint16) String() string {
 // IetfNetconfNmda_GetDataInput_MaxDepth_Enum is a IetfNetconfNmda_GetDataInput_MaxDepthEnum value of IetfNetconfNmda_GetDataInput_MaxDepth.
 type IetfNetconfNmda_GetDataInput_MaxDepth_Enum IetfNetconfNmda_GetDataInput_MaxDepthEnum
 
+//go:noinline
 func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) unionIetfNetconfNmda_GetDataInput_MaxDepth() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: IetfNetconfNmda_GetDataInput_MaxDepthEnum(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) String() string {
 	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
 }
@@ -107,11 +119,15 @@ const (
 var enumIetfNetconfNmda_EditDataInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconfNmda_EditDataInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
 
 // String returns the YANG name of e, or IetfNetconfNmda_EditDataInput_DefaultOperation(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfNmda_EditDataInput_DefaultOperation) String() string {
 	return enumIetfNetconfNmda_EditDataInput_DefaultOperation.String(int32(e))
 }
 
 // ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value of IetfNetconfNmda_EditDataInput_DefaultOperation named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfNmda_EditDataInput_DefaultOperation(s string) (v IetfNetconfNmda_EditDataInput_DefaultOperation, ok bool) {
 	i, ok := enumIetfNetconfNmda_EditDataInput_DefaultOperation.Parse(s)
 	return IetfNetconfNmda_EditDataInput_DefaultOperation(i), ok

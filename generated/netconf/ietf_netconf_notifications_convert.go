@@ -10,81 +10,113 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfCapabilityChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfCapabilityChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfCapabilityChange_ChangedBy) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfSessionStart) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfSessionStart) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfSessionEnd) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfSessionEnd) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfirmedCommit) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfirmedCommit) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

@@ -20,11 +20,15 @@ const (
 var enumIetfNetconfNotifications_NetconfConfigChange_Datastore = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfigChange_Datastore", Names: []string{"running", "startup"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfigChange_Datastore(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfNotifications_NetconfConfigChange_Datastore) String() string {
 	return enumIetfNetconfNotifications_NetconfConfigChange_Datastore.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfConfigChange_Datastore returns the value of IetfNetconfNotifications_NetconfConfigChange_Datastore named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfNotifications_NetconfConfigChange_Datastore(s string) (v IetfNetconfNotifications_NetconfConfigChange_Datastore, ok bool) {
 	i, ok := enumIetfNetconfNotifications_NetconfConfigChange_Datastore.Parse(s)
 	return IetfNetconfNotifications_NetconfConfigChange_Datastore(i), ok
@@ -46,11 +50,15 @@ const (
 var enumIetfNetconf_EditOperationType = genimpl.Enum{Type: "IetfNetconf_EditOperationType", Names: []string{"merge", "replace", "create", "delete", "remove"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditOperationType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconf_EditOperationType) String() string {
 	return enumIetfNetconf_EditOperationType.String(int32(e))
 }
 
 // ParseIetfNetconf_EditOperationType returns the value of IetfNetconf_EditOperationType named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconf_EditOperationType(s string) (v IetfNetconf_EditOperationType, ok bool) {
 	i, ok := enumIetfNetconf_EditOperationType.Parse(s)
 	return IetfNetconf_EditOperationType(i), ok
@@ -73,11 +81,15 @@ const (
 var enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason", Names: []string{"closed", "killed", "dropped", "timeout", "bad-hello", "other"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfNotifications_NetconfSessionEnd_TerminationReason) String() string {
 	return enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason returns the value of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason(s string) (v IetfNetconfNotifications_NetconfSessionEnd_TerminationReason, ok bool) {
 	i, ok := enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.Parse(s)
 	return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(i), ok
@@ -99,11 +111,15 @@ const (
 var enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent", Names: []string{"start", "cancel", "timeout", "extend", "complete"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent) String() string {
 	return enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.String(int32(e))
 }
 
 // ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent returns the value of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(s string) (v IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent, ok bool) {
 	i, ok := enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.Parse(s)
 	return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(i), ok

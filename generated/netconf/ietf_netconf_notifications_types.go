@@ -25,8 +25,10 @@ type IetfNetconfNotifications_NetconfConfigChange struct {
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfNetconfNotifications_NetconfConfigChange) AppendEdit(e *IetfNetconfNotifications_NetconfConfigChange_Edit) error {
-	return genimpl.Append(&x.Edit, e, "/ietf-netconf-notifications:netconf-config-change/edit")
+	return genimpl.ListAppend(&x.Edit, e, "/ietf-netconf-notifications:netconf-config-change/edit")
 }
 
 // IetfNetconfNotifications_NetconfConfigChange_ChangedBy is the container

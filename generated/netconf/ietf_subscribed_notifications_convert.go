@@ -10,271 +10,379 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams_Stream) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams_Stream) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters_StreamFilter) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters_StreamFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_EstablishSubscriptionOutput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ModifySubscriptionInput__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_DeleteSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_KillSubscriptionInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_KillSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ReplayCompleted) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_ReplayCompleted) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_Periodic) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionModified__IetfYANGPush_OnChange) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionResumed) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionResumed) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionSuspended) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionSuspended) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionTerminated) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_SubscriptionTerminated) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

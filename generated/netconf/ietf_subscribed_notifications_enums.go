@@ -31,6 +31,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfDatastores_Datastore) String() string { return string(v) }
 
 // ParseIetfDatastores_Datastore returns the identity named s ("module:identity"); ok is false when IetfDatastores_Datastore does not take it.
@@ -54,6 +56,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfSubscribedNotifications_Encoding) String() string { return string(v) }
 
 // ParseIetfSubscribedNotifications_Encoding returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_Encoding does not take it.
@@ -78,11 +82,15 @@ const (
 var enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = genimpl.Enum{Type: "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State", Names: []string{"active", "suspended"}, Values: []int32{1, 2}}
 
 // String returns the YANG name of e, or IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State) String() string {
 	return enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.String(int32(e))
 }
 
 // ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State returns the value of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(s string) (v IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State, ok bool) {
 	i, ok := enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.Parse(s)
 	return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(i), ok
@@ -104,9 +112,13 @@ const (
 var enumIetfYANGPush_ChangeType = genimpl.Enum{Type: "IetfYANGPush_ChangeType", Names: []string{"create", "delete", "insert", "move", "replace"}}
 
 // String returns the YANG name of e, or IetfYANGPush_ChangeType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfYANGPush_ChangeType) String() string { return enumIetfYANGPush_ChangeType.String(int32(e)) }
 
 // ParseIetfYANGPush_ChangeType returns the value of IetfYANGPush_ChangeType named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfYANGPush_ChangeType(s string) (v IetfYANGPush_ChangeType, ok bool) {
 	i, ok := enumIetfYANGPush_ChangeType.Parse(s)
 	return IetfYANGPush_ChangeType(i), ok
@@ -133,6 +145,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfSubscribedNotifications_SubscriptionSuspendedReason) String() string { return string(v) }
 
 // ParseIetfSubscribedNotifications_SubscriptionSuspendedReason returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_SubscriptionSuspendedReason does not take it.
@@ -166,6 +180,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v IetfSubscribedNotifications_SubscriptionTerminatedReason) String() string { return string(v) }
 
 // ParseIetfSubscribedNotifications_SubscriptionTerminatedReason returns the identity named s ("module:identity"); ok is false when IetfSubscribedNotifications_SubscriptionTerminatedReason does not take it.

@@ -17,18 +17,27 @@ type IetfSubscribedNotifications_Streams struct {
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams) AppendStream(e *IetfSubscribedNotifications_Streams_Stream) error {
-	return genimpl.Append(&x.Stream, e, "/ietf-subscribed-notifications:streams/stream")
+	return genimpl.ListAppend(&x.Stream, e, "/ietf-subscribed-notifications:streams/stream")
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams) GetStream(kName string) *IetfSubscribedNotifications_Streams_Stream {
-	return genimpl.Get(x.Stream, kName)
+	e, _ := genimpl.ListGet(&x.Stream, kName).(*IetfSubscribedNotifications_Streams_Stream)
+	return e
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Streams) NewStream(kName string) (*IetfSubscribedNotifications_Streams_Stream, error) {
-	return genimpl.New(&x.Stream, "/ietf-subscribed-notifications:streams/stream", kName)
+	e, err := genimpl.ListNew(&x.Stream, "/ietf-subscribed-notifications:streams/stream", kName)
+	p, _ := e.(*IetfSubscribedNotifications_Streams_Stream)
+	return p, err
 }
 
 // IetfSubscribedNotifications_Streams_Stream is an entry of the list
@@ -79,33 +88,51 @@ type IetfSubscribedNotifications_Filters struct {
 }
 
 // AppendStreamFilter appends entry e to StreamFilter, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) AppendStreamFilter(e *IetfSubscribedNotifications_Filters_StreamFilter) error {
-	return genimpl.Append(&x.StreamFilter, e, "/ietf-subscribed-notifications:filters/stream-filter")
+	return genimpl.ListAppend(&x.StreamFilter, e, "/ietf-subscribed-notifications:filters/stream-filter")
 }
 
 // GetStreamFilter returns the entry of StreamFilter with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) GetStreamFilter(kName string) *IetfSubscribedNotifications_Filters_StreamFilter {
-	return genimpl.Get(x.StreamFilter, kName)
+	e, _ := genimpl.ListGet(&x.StreamFilter, kName).(*IetfSubscribedNotifications_Filters_StreamFilter)
+	return e
 }
 
 // NewStreamFilter appends a new entry with the given keys to StreamFilter and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) NewStreamFilter(kName string) (*IetfSubscribedNotifications_Filters_StreamFilter, error) {
-	return genimpl.New(&x.StreamFilter, "/ietf-subscribed-notifications:filters/stream-filter", kName)
+	e, err := genimpl.ListNew(&x.StreamFilter, "/ietf-subscribed-notifications:filters/stream-filter", kName)
+	p, _ := e.(*IetfSubscribedNotifications_Filters_StreamFilter)
+	return p, err
 }
 
 // AppendSelectionFilter appends entry e to SelectionFilter, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) AppendSelectionFilter(e *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter) error {
-	return genimpl.Append(&x.SelectionFilter, e, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
+	return genimpl.ListAppend(&x.SelectionFilter, e, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter")
 }
 
 // GetSelectionFilter returns the entry of SelectionFilter with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) GetSelectionFilter(kFilterID string) *IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter {
-	return genimpl.Get(x.SelectionFilter, kFilterID)
+	e, _ := genimpl.ListGet(&x.SelectionFilter, kFilterID).(*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter)
+	return e
 }
 
 // NewSelectionFilter appends a new entry with the given keys to SelectionFilter and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Filters) NewSelectionFilter(kFilterID string) (*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter, error) {
-	return genimpl.New(&x.SelectionFilter, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", kFilterID)
+	e, err := genimpl.ListNew(&x.SelectionFilter, "/ietf-subscribed-notifications:filters/ietf-yang-push:selection-filter", kFilterID)
+	p, _ := e.(*IetfSubscribedNotifications_Filters__IetfYANGPush_SelectionFilter)
+	return p, err
 }
 
 // IetfSubscribedNotifications_Filters_StreamFilter is an entry of the list
@@ -181,18 +208,27 @@ type IetfSubscribedNotifications_Subscriptions struct {
 }
 
 // AppendSubscription appends entry e to Subscription, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions) AppendSubscription(e *IetfSubscribedNotifications_Subscriptions_Subscription) error {
-	return genimpl.Append(&x.Subscription, e, "/ietf-subscribed-notifications:subscriptions/subscription")
+	return genimpl.ListAppend(&x.Subscription, e, "/ietf-subscribed-notifications:subscriptions/subscription")
 }
 
 // GetSubscription returns the entry of Subscription with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions) GetSubscription(kID uint32) *IetfSubscribedNotifications_Subscriptions_Subscription {
-	return genimpl.Get(x.Subscription, kID)
+	e, _ := genimpl.ListGet(&x.Subscription, kID).(*IetfSubscribedNotifications_Subscriptions_Subscription)
+	return e
 }
 
 // NewSubscription appends a new entry with the given keys to Subscription and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions) NewSubscription(kID uint32) (*IetfSubscribedNotifications_Subscriptions_Subscription, error) {
-	return genimpl.New(&x.Subscription, "/ietf-subscribed-notifications:subscriptions/subscription", kID)
+	e, err := genimpl.ListNew(&x.Subscription, "/ietf-subscribed-notifications:subscriptions/subscription", kID)
+	p, _ := e.(*IetfSubscribedNotifications_Subscriptions_Subscription)
+	return p, err
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription is an entry of the list
@@ -325,18 +361,27 @@ type IetfSubscribedNotifications_Subscriptions_Subscription_Receivers struct {
 }
 
 // AppendReceiver appends entry e to Receiver, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) AppendReceiver(e *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver) error {
-	return genimpl.Append(&x.Receiver, e, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
+	return genimpl.ListAppend(&x.Receiver, e, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver")
 }
 
 // GetReceiver returns the entry of Receiver with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) GetReceiver(kName string) *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver {
-	return genimpl.Get(x.Receiver, kName)
+	e, _ := genimpl.ListGet(&x.Receiver, kName).(*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver)
+	return e
 }
 
 // NewReceiver appends a new entry with the given keys to Receiver and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfSubscribedNotifications_Subscriptions_Subscription_Receivers) NewReceiver(kName string) (*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver, error) {
-	return genimpl.New(&x.Receiver, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver", kName)
+	e, err := genimpl.ListNew(&x.Receiver, "/ietf-subscribed-notifications:subscriptions/subscription/receivers/receiver", kName)
+	p, _ := e.(*IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver)
+	return p, err
 }
 
 // IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver is an entry of the list

@@ -20,11 +20,15 @@ const (
 var enumIetfYANGLibrary_ModulesState_Module_ConformanceType = genimpl.Enum{Type: "IetfYANGLibrary_ModulesState_Module_ConformanceType", Names: []string{"implement", "import"}}
 
 // String returns the YANG name of e, or IetfYANGLibrary_ModulesState_Module_ConformanceType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e IetfYANGLibrary_ModulesState_Module_ConformanceType) String() string {
 	return enumIetfYANGLibrary_ModulesState_Module_ConformanceType.String(int32(e))
 }
 
 // ParseIetfYANGLibrary_ModulesState_Module_ConformanceType returns the value of IetfYANGLibrary_ModulesState_Module_ConformanceType named s; ok is false when none is.
+//
+//go:noinline
 func ParseIetfYANGLibrary_ModulesState_Module_ConformanceType(s string) (v IetfYANGLibrary_ModulesState_Module_ConformanceType, ok bool) {
 	i, ok := enumIetfYANGLibrary_ModulesState_Module_ConformanceType.Parse(s)
 	return IetfYANGLibrary_ModulesState_Module_ConformanceType(i), ok

@@ -34,48 +34,75 @@ type IetfYANGLibrary_YANGLibrary struct {
 }
 
 // AppendModuleSet appends entry e to ModuleSet, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) AppendModuleSet(e *IetfYANGLibrary_YANGLibrary_ModuleSet) error {
-	return genimpl.Append(&x.ModuleSet, e, "/ietf-yang-library:yang-library/module-set")
+	return genimpl.ListAppend(&x.ModuleSet, e, "/ietf-yang-library:yang-library/module-set")
 }
 
 // GetModuleSet returns the entry of ModuleSet with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) GetModuleSet(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet {
-	return genimpl.Get(x.ModuleSet, kName)
+	e, _ := genimpl.ListGet(&x.ModuleSet, kName).(*IetfYANGLibrary_YANGLibrary_ModuleSet)
+	return e
 }
 
 // NewModuleSet appends a new entry with the given keys to ModuleSet and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) NewModuleSet(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet, error) {
-	return genimpl.New(&x.ModuleSet, "/ietf-yang-library:yang-library/module-set", kName)
+	e, err := genimpl.ListNew(&x.ModuleSet, "/ietf-yang-library:yang-library/module-set", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_ModuleSet)
+	return p, err
 }
 
 // AppendSchema appends entry e to Schema, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) AppendSchema(e *IetfYANGLibrary_YANGLibrary_Schema) error {
-	return genimpl.Append(&x.Schema, e, "/ietf-yang-library:yang-library/schema")
+	return genimpl.ListAppend(&x.Schema, e, "/ietf-yang-library:yang-library/schema")
 }
 
 // GetSchema returns the entry of Schema with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) GetSchema(kName string) *IetfYANGLibrary_YANGLibrary_Schema {
-	return genimpl.Get(x.Schema, kName)
+	e, _ := genimpl.ListGet(&x.Schema, kName).(*IetfYANGLibrary_YANGLibrary_Schema)
+	return e
 }
 
 // NewSchema appends a new entry with the given keys to Schema and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) NewSchema(kName string) (*IetfYANGLibrary_YANGLibrary_Schema, error) {
-	return genimpl.New(&x.Schema, "/ietf-yang-library:yang-library/schema", kName)
+	e, err := genimpl.ListNew(&x.Schema, "/ietf-yang-library:yang-library/schema", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_Schema)
+	return p, err
 }
 
 // AppendDatastore appends entry e to Datastore, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) AppendDatastore(e *IetfYANGLibrary_YANGLibrary_Datastore) error {
-	return genimpl.Append(&x.Datastore, e, "/ietf-yang-library:yang-library/datastore")
+	return genimpl.ListAppend(&x.Datastore, e, "/ietf-yang-library:yang-library/datastore")
 }
 
 // GetDatastore returns the entry of Datastore with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) GetDatastore(kName IetfDatastores_Datastore) *IetfYANGLibrary_YANGLibrary_Datastore {
-	return genimpl.Get(x.Datastore, kName)
+	e, _ := genimpl.ListGet(&x.Datastore, kName).(*IetfYANGLibrary_YANGLibrary_Datastore)
+	return e
 }
 
 // NewDatastore appends a new entry with the given keys to Datastore and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary) NewDatastore(kName IetfDatastores_Datastore) (*IetfYANGLibrary_YANGLibrary_Datastore, error) {
-	return genimpl.New(&x.Datastore, "/ietf-yang-library:yang-library/datastore", kName)
+	e, err := genimpl.ListNew(&x.Datastore, "/ietf-yang-library:yang-library/datastore", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_Datastore)
+	return p, err
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet is an entry of the list
@@ -102,33 +129,51 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet struct {
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) error {
-	return genimpl.Append(&x.Module, e, "/ietf-yang-library:yang-library/module-set/module")
+	return genimpl.ListAppend(&x.Module, e, "/ietf-yang-library:yang-library/module-set/module")
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetModule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module {
-	return genimpl.Get(x.Module, kName)
+	e, _ := genimpl.ListGet(&x.Module, kName).(*IetfYANGLibrary_YANGLibrary_ModuleSet_Module)
+	return e
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewModule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module, error) {
-	return genimpl.New(&x.Module, "/ietf-yang-library:yang-library/module-set/module", kName)
+	e, err := genimpl.ListNew(&x.Module, "/ietf-yang-library:yang-library/module-set/module", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_ModuleSet_Module)
+	return p, err
 }
 
 // AppendImportOnlyModule appends entry e to ImportOnlyModule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) AppendImportOnlyModule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) error {
-	return genimpl.Append(&x.ImportOnlyModule, e, "/ietf-yang-library:yang-library/module-set/import-only-module")
+	return genimpl.ListAppend(&x.ImportOnlyModule, e, "/ietf-yang-library:yang-library/module-set/import-only-module")
 }
 
 // GetImportOnlyModule returns the entry of ImportOnlyModule with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) GetImportOnlyModule(kName string, kRevision string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule {
-	return genimpl.Get2(x.ImportOnlyModule, kName, kRevision)
+	e, _ := genimpl.ListGet(&x.ImportOnlyModule, kName, kRevision).(*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule)
+	return e
 }
 
 // NewImportOnlyModule appends a new entry with the given keys to ImportOnlyModule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet) NewImportOnlyModule(kName string, kRevision string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule, error) {
-	return genimpl.New2(&x.ImportOnlyModule, "/ietf-yang-library:yang-library/module-set/import-only-module", kName, kRevision)
+	e, err := genimpl.ListNew(&x.ImportOnlyModule, "/ietf-yang-library:yang-library/module-set/import-only-module", kName, kRevision)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule)
+	return p, err
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_Module is an entry of the list
@@ -172,18 +217,27 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_Module struct {
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule) error {
-	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/module/submodule")
+	return genimpl.ListAppend(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule {
-	return genimpl.Get(x.Submodule, kName)
+	e, _ := genimpl.ListGet(&x.Submodule, kName).(*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule)
+	return e
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_Module) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule, error) {
-	return genimpl.New(&x.Submodule, "/ietf-yang-library:yang-library/module-set/module/submodule", kName)
+	e, err := genimpl.ListNew(&x.Submodule, "/ietf-yang-library:yang-library/module-set/module/submodule", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule)
+	return p, err
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_Module_Submodule is an entry of the list
@@ -242,18 +296,27 @@ type IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule struct {
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) AppendSubmodule(e *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule) error {
-	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
+	return genimpl.ListAppend(&x.Submodule, e, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) GetSubmodule(kName string) *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule {
-	return genimpl.Get(x.Submodule, kName)
+	e, _ := genimpl.ListGet(&x.Submodule, kName).(*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule)
+	return e
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule) NewSubmodule(kName string) (*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule, error) {
-	return genimpl.New(&x.Submodule, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule", kName)
+	e, err := genimpl.ListNew(&x.Submodule, "/ietf-yang-library:yang-library/module-set/import-only-module/submodule", kName)
+	p, _ := e.(*IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule)
+	return p, err
 }
 
 // IetfYANGLibrary_YANGLibrary_ModuleSet_ImportOnlyModule_Submodule is an entry of the list
@@ -332,18 +395,27 @@ type IetfYANGLibrary_ModulesState struct {
 }
 
 // AppendModule appends entry e to Module, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState) AppendModule(e *IetfYANGLibrary_ModulesState_Module) error {
-	return genimpl.Append(&x.Module, e, "/ietf-yang-library:modules-state/module")
+	return genimpl.ListAppend(&x.Module, e, "/ietf-yang-library:modules-state/module")
 }
 
 // GetModule returns the entry of Module with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState) GetModule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module {
-	return genimpl.Get2(x.Module, kName, kRevision)
+	e, _ := genimpl.ListGet(&x.Module, kName, kRevision).(*IetfYANGLibrary_ModulesState_Module)
+	return e
 }
 
 // NewModule appends a new entry with the given keys to Module and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState) NewModule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module, error) {
-	return genimpl.New2(&x.Module, "/ietf-yang-library:modules-state/module", kName, kRevision)
+	e, err := genimpl.ListNew(&x.Module, "/ietf-yang-library:modules-state/module", kName, kRevision)
+	p, _ := e.(*IetfYANGLibrary_ModulesState_Module)
+	return p, err
 }
 
 // IetfYANGLibrary_ModulesState_Module is an entry of the list /ietf-yang-library:modules-state/module
@@ -388,33 +460,51 @@ type IetfYANGLibrary_ModulesState_Module struct {
 }
 
 // AppendDeviation appends entry e to Deviation, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) AppendDeviation(e *IetfYANGLibrary_ModulesState_Module_Deviation) error {
-	return genimpl.Append(&x.Deviation, e, "/ietf-yang-library:modules-state/module/deviation")
+	return genimpl.ListAppend(&x.Deviation, e, "/ietf-yang-library:modules-state/module/deviation")
 }
 
 // GetDeviation returns the entry of Deviation with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) GetDeviation(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Deviation {
-	return genimpl.Get2(x.Deviation, kName, kRevision)
+	e, _ := genimpl.ListGet(&x.Deviation, kName, kRevision).(*IetfYANGLibrary_ModulesState_Module_Deviation)
+	return e
 }
 
 // NewDeviation appends a new entry with the given keys to Deviation and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) NewDeviation(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Deviation, error) {
-	return genimpl.New2(&x.Deviation, "/ietf-yang-library:modules-state/module/deviation", kName, kRevision)
+	e, err := genimpl.ListNew(&x.Deviation, "/ietf-yang-library:modules-state/module/deviation", kName, kRevision)
+	p, _ := e.(*IetfYANGLibrary_ModulesState_Module_Deviation)
+	return p, err
 }
 
 // AppendSubmodule appends entry e to Submodule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) AppendSubmodule(e *IetfYANGLibrary_ModulesState_Module_Submodule) error {
-	return genimpl.Append(&x.Submodule, e, "/ietf-yang-library:modules-state/module/submodule")
+	return genimpl.ListAppend(&x.Submodule, e, "/ietf-yang-library:modules-state/module/submodule")
 }
 
 // GetSubmodule returns the entry of Submodule with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) GetSubmodule(kName string, kRevision string) *IetfYANGLibrary_ModulesState_Module_Submodule {
-	return genimpl.Get2(x.Submodule, kName, kRevision)
+	e, _ := genimpl.ListGet(&x.Submodule, kName, kRevision).(*IetfYANGLibrary_ModulesState_Module_Submodule)
+	return e
 }
 
 // NewSubmodule appends a new entry with the given keys to Submodule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGLibrary_ModulesState_Module) NewSubmodule(kName string, kRevision string) (*IetfYANGLibrary_ModulesState_Module_Submodule, error) {
-	return genimpl.New2(&x.Submodule, "/ietf-yang-library:modules-state/module/submodule", kName, kRevision)
+	e, err := genimpl.ListNew(&x.Submodule, "/ietf-yang-library:modules-state/module/submodule", kName, kRevision)
+	p, _ := e.(*IetfYANGLibrary_ModulesState_Module_Submodule)
+	return p, err
 }
 
 // IetfYANGLibrary_ModulesState_Module_Deviation is an entry of the list

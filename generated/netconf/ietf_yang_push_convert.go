@@ -10,59 +10,83 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_ResyncSubscriptionInput) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_ResyncSubscriptionInput) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushUpdate) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

@@ -78,18 +78,27 @@ type IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch struct {
 }
 
 // AppendEdit appends entry e to Edit, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) AppendEdit(e *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit) error {
-	return genimpl.Append(&x.Edit, e, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
+	return genimpl.ListAppend(&x.Edit, e, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit")
 }
 
 // GetEdit returns the entry of Edit with the given keys, nil if none.
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) GetEdit(kEditID string) *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit {
-	return genimpl.Get(x.Edit, kEditID)
+	e, _ := genimpl.ListGet(&x.Edit, kEditID).(*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit)
+	return e
 }
 
 // NewEdit appends a new entry with the given keys to Edit and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch) NewEdit(kEditID string) (*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit, error) {
-	return genimpl.New(&x.Edit, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit", kEditID)
+	e, err := genimpl.ListNew(&x.Edit, "/ietf-yang-push:push-change-update/datastore-changes/yang-patch/edit", kEditID)
+	p, _ := e.(*IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit)
+	return p, err
 }
 
 // IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit is an entry of the list

@@ -28,18 +28,27 @@ type NcNotifications_Netconf_Streams struct {
 }
 
 // AppendStream appends entry e to Stream, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *NcNotifications_Netconf_Streams) AppendStream(e *NcNotifications_Netconf_Streams_Stream) error {
-	return genimpl.Append(&x.Stream, e, "/nc-notifications:netconf/streams/stream")
+	return genimpl.ListAppend(&x.Stream, e, "/nc-notifications:netconf/streams/stream")
 }
 
 // GetStream returns the entry of Stream with the given keys, nil if none.
+//
+//go:noinline
 func (x *NcNotifications_Netconf_Streams) GetStream(kName string) *NcNotifications_Netconf_Streams_Stream {
-	return genimpl.Get(x.Stream, kName)
+	e, _ := genimpl.ListGet(&x.Stream, kName).(*NcNotifications_Netconf_Streams_Stream)
+	return e
 }
 
 // NewStream appends a new entry with the given keys to Stream and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *NcNotifications_Netconf_Streams) NewStream(kName string) (*NcNotifications_Netconf_Streams_Stream, error) {
-	return genimpl.New(&x.Stream, "/nc-notifications:netconf/streams/stream", kName)
+	e, err := genimpl.ListNew(&x.Stream, "/nc-notifications:netconf/streams/stream", kName)
+	p, _ := e.(*NcNotifications_Netconf_Streams_Stream)
+	return p, err
 }
 
 // NcNotifications_Netconf_Streams_Stream is an entry of the list

@@ -2,7 +2,7 @@
 // for generated code only: it converts between the instance tree of pkg/data and the typed values
 // of generated structs (RFC 7950 section 9 for the lexical forms of each built-in type).
 //
-// Generated code references SupportPackageIsVersion3 (or an earlier version), so that a generated package built against a
+// Generated code references SupportPackageIsVersion5 (or an earlier version), so that a generated package built against a
 // runtime that no longer supports its generation fails to compile instead of misbehaving (the
 // pattern of grpc's SupportPackageIsVersionN).
 //

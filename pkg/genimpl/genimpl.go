@@ -28,6 +28,11 @@ const SupportPackageIsVersion3 = true
 // still supported.
 const SupportPackageIsVersion4 = true
 
+// SupportPackageIsVersion5 is referenced by generated code of version 5 of the contract
+// (one package or a --split tree): version 4 with the list helpers as calls into the
+// non-generic ListAppend, ListGet and ListNew. Version 2 to 4 code is still supported.
+const SupportPackageIsVersion5 = true
+
 // The helpers generated code calls (enumeration String methods, union wrappers, the keys of
 // operations) are marked go:noinline, as were those of the generated conversion functions that
 // the tables replaced: a generated package calls them from thousands of small functions, and inlining them there is what the compiler spends

@@ -409,3 +409,208 @@ func (t *Enum) value(i int) int32 {
 	}
 	return t.Values[i]
 }
+
+// The list helpers of contract version 5 (ListAppend, ListGet, ListNew) are not generic: a
+// generated Append, Get or New method passes the address of its list field and its keys as
+// interface values and asserts the entry's type on the result. Even with the pointer type as
+// the type parameter (one compiled instance per key type), every generic call still needed a
+// dictionary per entry type, with sub-dictionaries and the instantiated types' descriptors,
+// which a Go compiler builds and keeps until the package's end: SR OS nokia-conf has 6,251
+// list helpers, and as generic calls they cost the compiler about twice what the one-line
+// conversion methods do. The key types are checked at run time instead (a mismatch is a
+// generator bug and panics, naming the key).
+
+// listInfo is what ListAppend, ListGet and ListNew know of a list field type *[]*E.
+type listInfo struct {
+	ks  *listKeys
+	ptr reflect.Type // *E
+	eq  []uint8      // per key: how its values compare (keyEq)
+}
+
+var listInfoCache sync.Map // reflect.Type of the list field's address (*[]*E) -> *listInfo
+
+// listOf returns the list info of list (a *[]*E) and the list itself as addresses.
+func listOf(list any) (*listInfo, *[]unsafe.Pointer) {
+	t := reflect.TypeOf(list)
+	v, ok := listInfoCache.Load(t)
+	if !ok {
+		if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Slice ||
+			t.Elem().Elem().Kind() != reflect.Pointer || t.Elem().Elem().Elem().Kind() != reflect.Struct {
+			panic(fmt.Sprintf("genimpl: list %v is not a pointer to a slice of pointers to structs", t))
+		}
+		ptrT := t.Elem().Elem()
+		li := &listInfo{ks: entryKeys(ptrT.Elem()), ptr: ptrT}
+		for _, kt := range li.ks.types {
+			li.eq = append(li.eq, keyEq(kt))
+		}
+		v, _ = listInfoCache.LoadOrStore(t, li)
+	}
+	return v.(*listInfo), (*[]unsafe.Pointer)(dataOf(list))
+}
+
+// dataOf returns the data word of x: the pointer it holds (x holds a pointer), or the address
+// of its value (x holds a key: a string, number, bool or struct, never pointer-shaped).
+func dataOf(x any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1] }
+
+// Key comparisons by the key type's representation (listInfo.eq).
+const (
+	eqString uint8 = iota
+	eq1
+	eq2
+	eq4
+	eq8
+	eqReflect // floats, structs (Decimal64)
+)
+
+// keyEq returns how two key values of type t are compared.
+func keyEq(t reflect.Type) uint8 {
+	switch t.Kind() {
+	case reflect.String:
+		return eqString
+	case reflect.Bool, reflect.Int8, reflect.Uint8:
+		return eq1
+	case reflect.Int16, reflect.Uint16:
+		return eq2
+	case reflect.Int32, reflect.Uint32:
+		return eq4
+	case reflect.Int64, reflect.Uint64, reflect.Int, reflect.Uint, reflect.Uintptr:
+		return eq8
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Struct, reflect.Array:
+		if t.Comparable() {
+			return eqReflect
+		}
+	}
+	// Pointer-shaped types are held in an interface's data word itself, not by address.
+	panic(fmt.Sprintf("genimpl: list key type %s is not a string, number, bool or comparable struct", t))
+}
+
+// keyPtrs returns the addresses of the key values keys, checked against li's key types.
+func (li *listInfo) keyPtrs(keys []any, buf []unsafe.Pointer) []unsafe.Pointer {
+	ks := li.ks
+	if len(keys) != len(ks.types) {
+		panic(fmt.Sprintf("genimpl: %s has %d keys, not %d", ks.typ, len(ks.types), len(keys)))
+	}
+	for i, k := range keys {
+		if t := reflect.TypeOf(k); t != ks.types[i] {
+			panic(fmt.Sprintf("genimpl: key %s of %s is a %s, not a %v", ks.names[i], ks.typ, ks.types[i], t))
+		}
+		buf = append(buf, dataOf(k))
+	}
+	return buf
+}
+
+// matches reports whether the keys of the entry at e are the values at kp.
+func (li *listInfo) matches(e unsafe.Pointer, kp []unsafe.Pointer) bool {
+	ks := li.ks
+	for i, k := range kp {
+		p := unsafe.Add(e, ks.offs[i])
+		if ks.ptr[i] {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				return false
+			}
+		}
+		var eq bool
+		switch li.eq[i] {
+		case eqString:
+			eq = *(*string)(p) == *(*string)(k)
+		case eq1:
+			eq = *(*uint8)(p) == *(*uint8)(k)
+		case eq2:
+			eq = *(*uint16)(p) == *(*uint16)(k)
+		case eq4:
+			eq = *(*uint32)(p) == *(*uint32)(k)
+		case eq8:
+			eq = *(*uint64)(p) == *(*uint64)(k)
+		default:
+			eq = reflect.NewAt(ks.types[i], p).Elem().Equal(reflect.NewAt(ks.types[i], k).Elem())
+		}
+		if !eq {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns the first entry of l whose keys are kp, nil if none.
+func (li *listInfo) find(l []unsafe.Pointer, kp []unsafe.Pointer) unsafe.Pointer {
+	for _, e := range l {
+		if e != nil && li.matches(e, kp) {
+			return e
+		}
+	}
+	return nil
+}
+
+// ListGet returns the entry (a *E) of the list *[]*E that list points to whose keys are keys
+// (each of its key's Go type, in key order), nil if none: the body of a generated Get<List>
+// method of contract version 5.
+func ListGet(list any, keys ...any) any {
+	li, l := listOf(list)
+	var buf [4]unsafe.Pointer
+	e := li.find(*l, li.keyPtrs(keys, buf[:0]))
+	if e == nil {
+		return nil
+	}
+	return reflect.NewAt(li.ks.typ, e).Interface()
+}
+
+// ListNew appends a new entry with keys keys to the list *[]*E that list points to and returns
+// it (a *E), or fails with ErrDuplicate (naming path) when an entry has those keys: the body of
+// a generated New<List> method of contract version 5.
+func ListNew(list any, path string, keys ...any) (any, error) {
+	li, l := listOf(list)
+	var buf [4]unsafe.Pointer
+	kp := li.keyPtrs(keys, buf[:0])
+	if li.find(*l, kp) != nil {
+		return nil, Duplicate(path)
+	}
+	ks := li.ks
+	ev := reflect.New(ks.typ)
+	e := ev.UnsafePointer()
+	for i, k := range kp {
+		src := reflect.NewAt(ks.types[i], k).Elem()
+		p := unsafe.Add(e, ks.offs[i])
+		if ks.ptr[i] {
+			q := reflect.New(ks.types[i])
+			q.Elem().Set(src)
+			*(*unsafe.Pointer)(p) = q.UnsafePointer()
+		} else {
+			reflect.NewAt(ks.types[i], p).Elem().Set(src)
+		}
+	}
+	*l = append(*l, e)
+	return ev.Interface(), nil
+}
+
+// ListAppend appends entry e (a *E) to the list *[]*E that list points to: the body of a
+// generated Append<List> method of contract version 5. For a list whose entry struct names its
+// keys it refuses a nil entry or one without a key (ErrMissingKey) or with the keys of an entry
+// already there (ErrDuplicate), naming path.
+func ListAppend(list, e any, path string) error {
+	li, l := listOf(list)
+	if t := reflect.TypeOf(e); t != li.ptr {
+		panic(fmt.Sprintf("genimpl: entry %v appended to a list of %s", t, li.ptr))
+	}
+	p := dataOf(e)
+	if len(li.ks.types) > 0 {
+		if p == nil {
+			return MissingKey(path, li.ks.names[0])
+		}
+		var buf [4]unsafe.Pointer
+		kp := buf[:0]
+		for i := range li.ks.types {
+			q := unsafe.Add(p, li.ks.offs[i])
+			if li.ks.ptr[i] {
+				if q = *(*unsafe.Pointer)(q); q == nil {
+					return MissingKey(path, li.ks.names[i])
+				}
+			}
+			kp = append(kp, q)
+		}
+		if li.find(*l, kp) != nil {
+			return Duplicate(path)
+		}
+	}
+	*l = append(*l, p)
+	return nil
+}

@@ -24,18 +24,27 @@ type AugmentBase_System struct {
 }
 
 // AppendUser appends entry e to User, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *AugmentBase_System) AppendUser(e *AugmentBase_System_User) error {
-	return genimpl.Append(&x.User, e, "/augment-base:system/user")
+	return genimpl.ListAppend(&x.User, e, "/augment-base:system/user")
 }
 
 // GetUser returns the entry of User with the given keys, nil if none.
+//
+//go:noinline
 func (x *AugmentBase_System) GetUser(kName string) *AugmentBase_System_User {
-	return genimpl.Get(x.User, kName)
+	e, _ := genimpl.ListGet(&x.User, kName).(*AugmentBase_System_User)
+	return e
 }
 
 // NewUser appends a new entry with the given keys to User and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *AugmentBase_System) NewUser(kName string) (*AugmentBase_System_User, error) {
-	return genimpl.New(&x.User, "/augment-base:system/user", kName)
+	e, err := genimpl.ListNew(&x.User, "/augment-base:system/user", kName)
+	p, _ := e.(*AugmentBase_System_User)
+	return p, err
 }
 
 // AugmentBase_System_User is an entry of the list /augment-base:system/user (config).

@@ -10,17 +10,25 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *Choice_Transport) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *Choice_Transport) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *Choice_Transport_TLS) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *Choice_Transport_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

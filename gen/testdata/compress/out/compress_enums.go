@@ -20,11 +20,15 @@ const (
 var enumCompress_Interface_OperStatus = genimpl.Enum{Type: "Compress_Interface_OperStatus", Names: []string{"up", "down"}}
 
 // String returns the YANG name of e, or Compress_Interface_OperStatus(<value>) for a value that is not one.
+//
+//go:noinline
 func (e Compress_Interface_OperStatus) String() string {
 	return enumCompress_Interface_OperStatus.String(int32(e))
 }
 
 // ParseCompress_Interface_OperStatus returns the value of Compress_Interface_OperStatus named s; ok is false when none is.
+//
+//go:noinline
 func ParseCompress_Interface_OperStatus(s string) (v Compress_Interface_OperStatus, ok bool) {
 	i, ok := enumCompress_Interface_OperStatus.Parse(s)
 	return Compress_Interface_OperStatus(i), ok

@@ -32,18 +32,27 @@ type Compress_Interface struct {
 }
 
 // AppendSubinterface appends entry e to Subinterface, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Compress_Interface) AppendSubinterface(e *Compress_Interface_Subinterface) error {
-	return genimpl.Append(&x.Subinterface, e, "/compress:interfaces/interface/subinterfaces/subinterface")
+	return genimpl.ListAppend(&x.Subinterface, e, "/compress:interfaces/interface/subinterfaces/subinterface")
 }
 
 // GetSubinterface returns the entry of Subinterface with the given keys, nil if none.
+//
+//go:noinline
 func (x *Compress_Interface) GetSubinterface(kIndex uint32) *Compress_Interface_Subinterface {
-	return genimpl.Get(x.Subinterface, kIndex)
+	e, _ := genimpl.ListGet(&x.Subinterface, kIndex).(*Compress_Interface_Subinterface)
+	return e
 }
 
 // NewSubinterface appends a new entry with the given keys to Subinterface and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Compress_Interface) NewSubinterface(kIndex uint32) (*Compress_Interface_Subinterface, error) {
-	return genimpl.New(&x.Subinterface, "/compress:interfaces/interface/subinterfaces/subinterface", kIndex)
+	e, err := genimpl.ListNew(&x.Subinterface, "/compress:interfaces/interface/subinterfaces/subinterface", kIndex)
+	p, _ := e.(*Compress_Interface_Subinterface)
+	return p, err
 }
 
 // Compress_Interface_Counters is the container /compress:interfaces/interface/state/counters (state).

@@ -12,7 +12,7 @@ import (
 )
 
 // The generated code needs a runtime that supports its version of the contract.
-const _ = genimpl.SupportPackageIsVersion3
+const _ = genimpl.SupportPackageIsVersion5
 
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
@@ -21,22 +21,37 @@ type Root struct {
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Root) AppendInterface(e *Compress_Interface) error {
-	return genimpl.Append(&x.Interface, e, "/compress:interfaces/interface")
+	return genimpl.ListAppend(&x.Interface, e, "/compress:interfaces/interface")
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
-func (x *Root) GetInterface(kName string) *Compress_Interface { return genimpl.Get(x.Interface, kName) }
+//
+//go:noinline
+func (x *Root) GetInterface(kName string) *Compress_Interface {
+	e, _ := genimpl.ListGet(&x.Interface, kName).(*Compress_Interface)
+	return e
+}
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Root) NewInterface(kName string) (*Compress_Interface, error) {
-	return genimpl.New(&x.Interface, "/compress:interfaces/interface", kName)
+	e, err := genimpl.ListNew(&x.Interface, "/compress:interfaces/interface", kName)
+	p, _ := e.(*Compress_Interface)
+	return p, err
 }
 
 // FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
+//
+//go:noinline
 func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
 
 // conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.

@@ -22,16 +22,27 @@ type Empty_Flags struct {
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Empty_Flags) AppendSlot(e *Empty_Flags_Slot) error {
-	return genimpl.Append(&x.Slot, e, "/empty:flags/slot")
+	return genimpl.ListAppend(&x.Slot, e, "/empty:flags/slot")
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
-func (x *Empty_Flags) GetSlot(kID uint8) *Empty_Flags_Slot { return genimpl.Get(x.Slot, kID) }
+//
+//go:noinline
+func (x *Empty_Flags) GetSlot(kID uint8) *Empty_Flags_Slot {
+	e, _ := genimpl.ListGet(&x.Slot, kID).(*Empty_Flags_Slot)
+	return e
+}
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Empty_Flags) NewSlot(kID uint8) (*Empty_Flags_Slot, error) {
-	return genimpl.New(&x.Slot, "/empty:flags/slot", kID)
+	e, err := genimpl.ListNew(&x.Slot, "/empty:flags/slot", kID)
+	p, _ := e.(*Empty_Flags_Slot)
+	return p, err
 }
 
 // Empty_Flags_Slot is an entry of the list /empty:flags/slot (config).

@@ -18,6 +18,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v Identityref_Crypto) String() string { return string(v) }
 
 // ParseIdentityref_Crypto returns the identity named s ("module:identity"); ok is false when Identityref_Crypto does not take it.
@@ -39,6 +41,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v Identityref_Hash) String() string { return string(v) }
 
 // ParseIdentityref_Hash returns the identity named s ("module:identity"); ok is false when Identityref_Hash does not take it.
@@ -59,6 +63,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v Identityref_Hash_Identityref_Symmetric) String() string { return string(v) }
 
 // ParseIdentityref_Hash_Identityref_Symmetric returns the identity named s ("module:identity"); ok is false when Identityref_Hash_Identityref_Symmetric does not take it.

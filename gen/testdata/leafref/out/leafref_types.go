@@ -14,18 +14,27 @@ type Leafref_Ports struct {
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Leafref_Ports) AppendPort(e *Leafref_Ports_Port) error {
-	return genimpl.Append(&x.Port, e, "/leafref:ports/port")
+	return genimpl.ListAppend(&x.Port, e, "/leafref:ports/port")
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
+//
+//go:noinline
 func (x *Leafref_Ports) GetPort(kID uint16, kMode Leafref_Ports_Port_Mode) *Leafref_Ports_Port {
-	return genimpl.Get2(x.Port, kID, kMode)
+	e, _ := genimpl.ListGet(&x.Port, kID, kMode).(*Leafref_Ports_Port)
+	return e
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Leafref_Ports) NewPort(kID uint16, kMode Leafref_Ports_Port_Mode) (*Leafref_Ports_Port, error) {
-	return genimpl.New2(&x.Port, "/leafref:ports/port", kID, kMode)
+	e, err := genimpl.ListNew(&x.Port, "/leafref:ports/port", kID, kMode)
+	p, _ := e.(*Leafref_Ports_Port)
+	return p, err
 }
 
 // Leafref_Ports_Port is an entry of the list /leafref:ports/port (config).

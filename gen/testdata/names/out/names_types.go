@@ -53,16 +53,27 @@ type Names_Top struct {
 }
 
 // AppendItem appends entry e to Item, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Names_Top) AppendItem(e *Names_Top_Item) error {
-	return genimpl.Append(&x.Item, e, "/names:top/item")
+	return genimpl.ListAppend(&x.Item, e, "/names:top/item")
 }
 
 // GetItem2 returns the entry of Item with the given keys, nil if none.
-func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item { return genimpl.Get(x.Item, kID) }
+//
+//go:noinline
+func (x *Names_Top) GetItem2(kID uint8) *Names_Top_Item {
+	e, _ := genimpl.ListGet(&x.Item, kID).(*Names_Top_Item)
+	return e
+}
 
 // NewItem appends a new entry with the given keys to Item and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Names_Top) NewItem(kID uint8) (*Names_Top_Item, error) {
-	return genimpl.New(&x.Item, "/names:top/item", kID)
+	e, err := genimpl.ListNew(&x.Item, "/names:top/item", kID)
+	p, _ := e.(*Names_Top_Item)
+	return p, err
 }
 
 // Names_Top_Item is an entry of the list /names:top/item (config).

@@ -14,18 +14,27 @@ type Operations_Fabric struct {
 }
 
 // AppendSlot appends entry e to Slot, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Operations_Fabric) AppendSlot(e *Operations_Fabric_Slot) error {
-	return genimpl.Append(&x.Slot, e, "/operations:fabric/slot")
+	return genimpl.ListAppend(&x.Slot, e, "/operations:fabric/slot")
 }
 
 // GetSlot returns the entry of Slot with the given keys, nil if none.
+//
+//go:noinline
 func (x *Operations_Fabric) GetSlot(kChassis string, kNumber uint8) *Operations_Fabric_Slot {
-	return genimpl.Get2(x.Slot, kChassis, kNumber)
+	e, _ := genimpl.ListGet(&x.Slot, kChassis, kNumber).(*Operations_Fabric_Slot)
+	return e
 }
 
 // NewSlot appends a new entry with the given keys to Slot and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Operations_Fabric) NewSlot(kChassis string, kNumber uint8) (*Operations_Fabric_Slot, error) {
-	return genimpl.New2(&x.Slot, "/operations:fabric/slot", kChassis, kNumber)
+	e, err := genimpl.ListNew(&x.Slot, "/operations:fabric/slot", kChassis, kNumber)
+	p, _ := e.(*Operations_Fabric_Slot)
+	return p, err
 }
 
 // Operations_Fabric_Slot is an entry of the list /operations:fabric/slot (config).
@@ -43,18 +52,27 @@ type Operations_Fabric_Slot struct {
 }
 
 // AppendPort appends entry e to Port, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot) AppendPort(e *Operations_Fabric_Slot_Port) error {
-	return genimpl.Append(&x.Port, e, "/operations:fabric/slot/port")
+	return genimpl.ListAppend(&x.Port, e, "/operations:fabric/slot/port")
 }
 
 // GetPort returns the entry of Port with the given keys, nil if none.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot) GetPort(kName string) *Operations_Fabric_Slot_Port {
-	return genimpl.Get(x.Port, kName)
+	e, _ := genimpl.ListGet(&x.Port, kName).(*Operations_Fabric_Slot_Port)
+	return e
 }
 
 // NewPort appends a new entry with the given keys to Port and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot) NewPort(kName string) (*Operations_Fabric_Slot_Port, error) {
-	return genimpl.New(&x.Port, "/operations:fabric/slot/port", kName)
+	e, err := genimpl.ListNew(&x.Port, "/operations:fabric/slot/port", kName)
+	p, _ := e.(*Operations_Fabric_Slot_Port)
+	return p, err
 }
 
 // Operations_Fabric_Slot_Port is an entry of the list /operations:fabric/slot/port (config).
@@ -157,18 +175,27 @@ type Operations_Fabric_Slot_Port_TestOutput_Result struct {
 }
 
 // AppendLane appends entry e to Lane, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) AppendLane(e *Operations_Fabric_Slot_Port_TestOutput_Result_Lane) error {
-	return genimpl.Append(&x.Lane, e, "/operations:fabric/slot/port/test/output/result/lane")
+	return genimpl.ListAppend(&x.Lane, e, "/operations:fabric/slot/port/test/output/result/lane")
 }
 
 // GetLane returns the entry of Lane with the given keys, nil if none.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) GetLane(kID uint8) *Operations_Fabric_Slot_Port_TestOutput_Result_Lane {
-	return genimpl.Get(x.Lane, kID)
+	e, _ := genimpl.ListGet(&x.Lane, kID).(*Operations_Fabric_Slot_Port_TestOutput_Result_Lane)
+	return e
 }
 
 // NewLane appends a new entry with the given keys to Lane and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Operations_Fabric_Slot_Port_TestOutput_Result) NewLane(kID uint8) (*Operations_Fabric_Slot_Port_TestOutput_Result_Lane, error) {
-	return genimpl.New(&x.Lane, "/operations:fabric/slot/port/test/output/result/lane", kID)
+	e, err := genimpl.ListNew(&x.Lane, "/operations:fabric/slot/port/test/output/result/lane", kID)
+	p, _ := e.(*Operations_Fabric_Slot_Port_TestOutput_Result_Lane)
+	return p, err
 }
 
 // Operations_Fabric_Slot_Port_TestOutput_Result_Lane is an entry of the list

@@ -21,38 +21,58 @@ type Orderedby_Policy struct {
 }
 
 // AppendRule appends entry e to Rule, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Orderedby_Policy) AppendRule(e *Orderedby_Policy_Rule) error {
-	return genimpl.Append(&x.Rule, e, "/orderedby:policy/rule")
+	return genimpl.ListAppend(&x.Rule, e, "/orderedby:policy/rule")
 }
 
 // GetRule returns the entry of Rule with the given keys, nil if none.
+//
+//go:noinline
 func (x *Orderedby_Policy) GetRule(kName string) *Orderedby_Policy_Rule {
-	return genimpl.Get(x.Rule, kName)
+	e, _ := genimpl.ListGet(&x.Rule, kName).(*Orderedby_Policy_Rule)
+	return e
 }
 
 // NewRule appends a new entry with the given keys to Rule and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Orderedby_Policy) NewRule(kName string) (*Orderedby_Policy_Rule, error) {
-	return genimpl.New(&x.Rule, "/orderedby:policy/rule", kName)
+	e, err := genimpl.ListNew(&x.Rule, "/orderedby:policy/rule", kName)
+	p, _ := e.(*Orderedby_Policy_Rule)
+	return p, err
 }
 
 // AppendLog appends entry e to Log, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Orderedby_Policy) AppendLog(e *Orderedby_Policy_Log) error {
-	return genimpl.Append(&x.Log, e, "/orderedby:policy/log")
+	return genimpl.ListAppend(&x.Log, e, "/orderedby:policy/log")
 }
 
 // AppendPair appends entry e to Pair, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Orderedby_Policy) AppendPair(e *Orderedby_Policy_Pair) error {
-	return genimpl.Append(&x.Pair, e, "/orderedby:policy/pair")
+	return genimpl.ListAppend(&x.Pair, e, "/orderedby:policy/pair")
 }
 
 // GetPair returns the entry of Pair with the given keys, nil if none.
+//
+//go:noinline
 func (x *Orderedby_Policy) GetPair(kA string, kB bool) *Orderedby_Policy_Pair {
-	return genimpl.Get2(x.Pair, kA, kB)
+	e, _ := genimpl.ListGet(&x.Pair, kA, kB).(*Orderedby_Policy_Pair)
+	return e
 }
 
 // NewPair appends a new entry with the given keys to Pair and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Orderedby_Policy) NewPair(kA string, kB bool) (*Orderedby_Policy_Pair, error) {
-	return genimpl.New2(&x.Pair, "/orderedby:policy/pair", kA, kB)
+	e, err := genimpl.ListNew(&x.Pair, "/orderedby:policy/pair", kA, kB)
+	p, _ := e.(*Orderedby_Policy_Pair)
+	return p, err
 }
 
 // Orderedby_Policy_Rule is an entry of the list /orderedby:policy/rule (config).

@@ -14,6 +14,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v PruneBase_IfType) String() string { return string(v) }
 
 // ParsePruneBase_IfType returns the identity named s ("module:identity"); ok is false when PruneBase_IfType does not take it.

@@ -14,18 +14,27 @@ type PruneBase_Interfaces struct {
 }
 
 // AppendInterface appends entry e to Interface, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *PruneBase_Interfaces) AppendInterface(e *PruneBase_Interfaces_Interface) error {
-	return genimpl.Append(&x.Interface, e, "/prune-base:interfaces/interface")
+	return genimpl.ListAppend(&x.Interface, e, "/prune-base:interfaces/interface")
 }
 
 // GetInterface returns the entry of Interface with the given keys, nil if none.
+//
+//go:noinline
 func (x *PruneBase_Interfaces) GetInterface(kName string) *PruneBase_Interfaces_Interface {
-	return genimpl.Get(x.Interface, kName)
+	e, _ := genimpl.ListGet(&x.Interface, kName).(*PruneBase_Interfaces_Interface)
+	return e
 }
 
 // NewInterface appends a new entry with the given keys to Interface and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *PruneBase_Interfaces) NewInterface(kName string) (*PruneBase_Interfaces_Interface, error) {
-	return genimpl.New(&x.Interface, "/prune-base:interfaces/interface", kName)
+	e, err := genimpl.ListNew(&x.Interface, "/prune-base:interfaces/interface", kName)
+	p, _ := e.(*PruneBase_Interfaces_Interface)
+	return p, err
 }
 
 // PruneBase_Interfaces_Interface is an entry of the list /prune-base:interfaces/interface (config).

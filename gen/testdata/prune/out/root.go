@@ -12,7 +12,7 @@ import (
 )
 
 // The generated code needs a runtime that supports its version of the contract.
-const _ = genimpl.SupportPackageIsVersion3
+const _ = genimpl.SupportPackageIsVersion5
 
 // Root is the document root: the top-level data nodes of the modules.
 type Root struct {
@@ -21,9 +21,13 @@ type Root struct {
 }
 
 // FromTree sets x from the document root n, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *Root) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new document root of schema s, checking every value against its type.
+//
+//go:noinline
 func (x *Root) ToTree(s *schema.Schema) (*data.Node, error) { return genimpl.ToRoot(&conv, x, s) }
 
 // conv is what genimpl's table-driven conversion needs of the package beyond its struct tags.

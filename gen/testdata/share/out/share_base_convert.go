@@ -10,109 +10,157 @@ import (
 )
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Options_Option) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Options_Option) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Left) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Left) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Endpoint_Address) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Endpoint_Address) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Endpoint_TLS) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Endpoint_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Right) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Right) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored_Address) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored_Address) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status) FromTree(n *data.Node) error { return genimpl.FromTree(&conv, x, n) }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status_Address) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status_Address) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status_TLS) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Network_Status_TLS) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }
 
 // FromTree sets x from n, an instance of x's schema node, replacing what x held (genimpl.FromTree).
+//
+//go:noinline
 func (x *ShareBase_Options_Option_State) FromTree(n *data.Node) error {
 	return genimpl.FromTree(&conv, x, n)
 }
 
 // ToTree returns x as a new detached node of sn, x's schema node, checking every value (genimpl.ToTree).
+//
+//go:noinline
 func (x *ShareBase_Options_Option_State) ToTree(sn *schema.Node) (*data.Node, error) {
 	return genimpl.ToTree(&conv, x, sn)
 }

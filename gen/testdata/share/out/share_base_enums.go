@@ -15,19 +15,25 @@ type Union_Uint32_String interface {
 // Union_Uint32_String_Uint32 is a Uint32 value of Union_Uint32_String.
 type Union_Uint32_String_Uint32 uint32
 
+//go:noinline
 func (w Union_Uint32_String_Uint32) unionUnion_Uint32_String() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint32(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Uint32_String_Uint32) String() string { return w.unionUnion_Uint32_String().Text }
 
 // Union_Uint32_String_String is a String value of Union_Uint32_String.
 type Union_Uint32_String_String string
 
+//go:noinline
 func (w Union_Uint32_String_String) unionUnion_Uint32_String() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: string(w)}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Uint32_String_String) String() string { return w.unionUnion_Uint32_String().Text }

@@ -29,18 +29,27 @@ type ShareBase_Network struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network) AppendOption(e *ShareBase_Options_Option) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network) GetOption(kName string) *ShareBase_Options_Option {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	return genimpl.New(&x.Option, "/share-base:network/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/option", kName)
+	p, _ := e.(*ShareBase_Options_Option)
+	return p, err
 }
 
 // ShareBase_Options_Option is an entry of the list option of grouping share-base:options (config),
@@ -79,18 +88,27 @@ type ShareBase_Network_Left struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network_Left) AppendOption(e *ShareBase_Options_Option) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/left/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/left/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network_Left) GetOption(kName string) *ShareBase_Options_Option {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network_Left) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	return genimpl.New(&x.Option, "/share-base:network/left/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/left/option", kName)
+	p, _ := e.(*ShareBase_Options_Option)
+	return p, err
 }
 
 // ShareBase_Endpoint_Address is the container address of grouping share-base:endpoint (config), one
@@ -125,18 +143,27 @@ type ShareBase_Endpoint_TLS struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Endpoint_TLS) AppendOption(e *ShareBase_Options_Option) error {
-	return genimpl.Append(&x.Option, e, "share-base:options/option")
+	return genimpl.ListAppend(&x.Option, e, "share-base:options/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Endpoint_TLS) GetOption(kName string) *ShareBase_Options_Option {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Endpoint_TLS) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	return genimpl.New(&x.Option, "share-base:options/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "share-base:options/option", kName)
+	p, _ := e.(*ShareBase_Options_Option)
+	return p, err
 }
 
 // The instances of ShareBase_Endpoint_TLS by their path names:
@@ -157,18 +184,27 @@ type ShareBase_Network_Right struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network_Right) AppendOption(e *ShareBase_Options_Option) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/right/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/right/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network_Right) GetOption(kName string) *ShareBase_Options_Option {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network_Right) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	return genimpl.New(&x.Option, "/share-base:network/right/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/right/option", kName)
+	p, _ := e.(*ShareBase_Options_Option)
+	return p, err
 }
 
 // ShareBase_Network_Monitored is the container /share-base:network/monitored (config).
@@ -184,18 +220,27 @@ type ShareBase_Network_Monitored struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored) AppendOption(e *ShareBase_Options_Option) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/monitored/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/monitored/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored) GetOption(kName string) *ShareBase_Options_Option {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network_Monitored) NewOption(kName string) (*ShareBase_Options_Option, error) {
-	return genimpl.New(&x.Option, "/share-base:network/monitored/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/monitored/option", kName)
+	p, _ := e.(*ShareBase_Options_Option)
+	return p, err
 }
 
 // ShareBase_Network_Monitored_Address is the container /share-base:network/monitored/address (config).
@@ -227,18 +272,27 @@ type ShareBase_Network_Status struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network_Status) AppendOption(e *ShareBase_Options_Option_State) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/status/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/status/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network_Status) GetOption(kName string) *ShareBase_Options_Option_State {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option_State)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network_Status) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
-	return genimpl.New(&x.Option, "/share-base:network/status/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/status/option", kName)
+	p, _ := e.(*ShareBase_Options_Option_State)
+	return p, err
 }
 
 // ShareBase_Network_Status_Address is the container /share-base:network/status/address (state).
@@ -265,18 +319,27 @@ type ShareBase_Network_Status_TLS struct {
 }
 
 // AppendOption appends entry e to Option, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *ShareBase_Network_Status_TLS) AppendOption(e *ShareBase_Options_Option_State) error {
-	return genimpl.Append(&x.Option, e, "/share-base:network/status/tls/option")
+	return genimpl.ListAppend(&x.Option, e, "/share-base:network/status/tls/option")
 }
 
 // GetOption returns the entry of Option with the given keys, nil if none.
+//
+//go:noinline
 func (x *ShareBase_Network_Status_TLS) GetOption(kName string) *ShareBase_Options_Option_State {
-	return genimpl.Get(x.Option, kName)
+	e, _ := genimpl.ListGet(&x.Option, kName).(*ShareBase_Options_Option_State)
+	return e
 }
 
 // NewOption appends a new entry with the given keys to Option and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *ShareBase_Network_Status_TLS) NewOption(kName string) (*ShareBase_Options_Option_State, error) {
-	return genimpl.New(&x.Option, "/share-base:network/status/tls/option", kName)
+	e, err := genimpl.ListNew(&x.Option, "/share-base:network/status/tls/option", kName)
+	p, _ := e.(*ShareBase_Options_Option_State)
+	return p, err
 }
 
 // ShareBase_Options_Option_State is an entry of the list option of grouping share-base:options

@@ -20,9 +20,13 @@ const (
 var enumAdded_Level = genimpl.Enum{Type: "Added_Level", Names: []string{"none", "all"}}
 
 // String returns the YANG name of e, or Added_Level(<value>) for a value that is not one.
+//
+//go:noinline
 func (e Added_Level) String() string { return enumAdded_Level.String(int32(e)) }
 
 // ParseAdded_Level returns the value of Added_Level named s; ok is false when none is.
+//
+//go:noinline
 func ParseAdded_Level(s string) (v Added_Level, ok bool) {
 	i, ok := enumAdded_Level.Parse(s)
 	return Added_Level(i), ok
@@ -41,9 +45,13 @@ const (
 var enumStable_Top_Item_Mode = genimpl.Enum{Type: "Stable_Top_Item_Mode", Names: []string{"auto", "manual"}}
 
 // String returns the YANG name of e, or Stable_Top_Item_Mode(<value>) for a value that is not one.
+//
+//go:noinline
 func (e Stable_Top_Item_Mode) String() string { return enumStable_Top_Item_Mode.String(int32(e)) }
 
 // ParseStable_Top_Item_Mode returns the value of Stable_Top_Item_Mode named s; ok is false when none is.
+//
+//go:noinline
 func ParseStable_Top_Item_Mode(s string) (v Stable_Top_Item_Mode, ok bool) {
 	i, ok := enumStable_Top_Item_Mode.Parse(s)
 	return Stable_Top_Item_Mode(i), ok

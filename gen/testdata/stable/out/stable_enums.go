@@ -20,9 +20,13 @@ const (
 var enumStable_Level = genimpl.Enum{Type: "Stable_Level", Names: []string{"low", "high"}}
 
 // String returns the YANG name of e, or Stable_Level(<value>) for a value that is not one.
+//
+//go:noinline
 func (e Stable_Level) String() string { return enumStable_Level.String(int32(e)) }
 
 // ParseStable_Level returns the value of Stable_Level named s; ok is false when none is.
+//
+//go:noinline
 func ParseStable_Level(s string) (v Stable_Level, ok bool) {
 	i, ok := enumStable_Level.Parse(s)
 	return Stable_Level(i), ok
@@ -38,6 +42,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v Stable_LinkType) String() string { return string(v) }
 
 // ParseStable_LinkType returns the identity named s ("module:identity"); ok is false when Stable_LinkType does not take it.

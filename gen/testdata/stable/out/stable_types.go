@@ -104,16 +104,27 @@ type Stable_Top struct {
 }
 
 // AppendEntry appends entry e to Entry, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *Stable_Top) AppendEntry(e *Stable_Top_Entry) error {
-	return genimpl.Append(&x.Entry, e, "/stable:top/entry")
+	return genimpl.ListAppend(&x.Entry, e, "/stable:top/entry")
 }
 
 // GetEntry returns the entry of Entry with the given keys, nil if none.
-func (x *Stable_Top) GetEntry(kName string) *Stable_Top_Entry { return genimpl.Get(x.Entry, kName) }
+//
+//go:noinline
+func (x *Stable_Top) GetEntry(kName string) *Stable_Top_Entry {
+	e, _ := genimpl.ListGet(&x.Entry, kName).(*Stable_Top_Entry)
+	return e
+}
 
 // NewEntry appends a new entry with the given keys to Entry and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *Stable_Top) NewEntry(kName string) (*Stable_Top_Entry, error) {
-	return genimpl.New(&x.Entry, "/stable:top/entry", kName)
+	e, err := genimpl.ListNew(&x.Entry, "/stable:top/entry", kName)
+	p, _ := e.(*Stable_Top_Entry)
+	return p, err
 }
 
 // Stable_Top_Item is the container /stable:top/item (config).

@@ -20,9 +20,13 @@ const (
 var enumUnion_LevelEnum = genimpl.Enum{Type: "Union_LevelEnum", Names: []string{"debug", "info"}}
 
 // String returns the YANG name of e, or Union_LevelEnum(<value>) for a value that is not one.
+//
+//go:noinline
 func (e Union_LevelEnum) String() string { return enumUnion_LevelEnum.String(int32(e)) }
 
 // ParseUnion_LevelEnum returns the value of Union_LevelEnum named s; ok is false when none is.
+//
+//go:noinline
 func ParseUnion_LevelEnum(s string) (v Union_LevelEnum, ok bool) {
 	i, ok := enumUnion_LevelEnum.Parse(s)
 	return Union_LevelEnum(i), ok
@@ -36,31 +40,40 @@ type Union_Level interface {
 // Union_Level_Uint8 is a Uint8 value of Union_Level.
 type Union_Level_Uint8 uint8
 
+//go:noinline
 func (w Union_Level_Uint8) unionUnion_Level() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint8(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Level_Uint8) String() string { return w.unionUnion_Level().Text }
 
 // Union_Level_Enum is a Union_LevelEnum value of Union_Level.
 type Union_Level_Enum Union_LevelEnum
 
+//go:noinline
 func (w Union_Level_Enum) unionUnion_Level() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: Union_LevelEnum(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Level_Enum) String() string { return w.unionUnion_Level().Text }
 
 // Union_Level_String is a String value of Union_Level.
 type Union_Level_String string
 
+//go:noinline
 func (w Union_Level_String) unionUnion_Level() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 2, Text: string(w)}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Level_String) String() string { return w.unionUnion_Level().Text }
 
 // Union_Settings_Mixed is the union of /union:settings/mixed: one of Union_Settings_Mixed_Int32, Union_Settings_Mixed_Decimal64, Union_Settings_Mixed_Bool, Union_Settings_Mixed_Identity, Union_Settings_Mixed_Binary, Union_Settings_Mixed_Bits, Union_Settings_Mixed_Empty, Union_Settings_Mixed_Int64, Union_Settings_Mixed_String.
@@ -71,91 +84,118 @@ type Union_Settings_Mixed interface {
 // Union_Settings_Mixed_Int32 is a Int32 value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Int32 int32
 
+//go:noinline
 func (w Union_Settings_Mixed_Int32) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatInt(int32(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Int32) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Decimal64 is a Decimal64 value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Decimal64 genimpl.Decimal64
 
+//go:noinline
 func (w Union_Settings_Mixed_Decimal64) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: genimpl.Decimal64(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Decimal64) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Bool is a Bool value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Bool bool
 
+//go:noinline
 func (w Union_Settings_Mixed_Bool) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 2, Text: genimpl.FormatBool(bool(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Bool) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Identity is a Union_Colour value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Identity Union_Colour
 
+//go:noinline
 func (w Union_Settings_Mixed_Identity) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 3, Text: string(Union_Colour(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Identity) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Binary is a Binary value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Binary []byte
 
+//go:noinline
 func (w Union_Settings_Mixed_Binary) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 4, Text: genimpl.FormatBinary([]byte(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Binary) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Bits is a Bits value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Bits []string
 
+//go:noinline
 func (w Union_Settings_Mixed_Bits) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 5, Text: genimpl.FormatBits([]string(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Bits) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Empty is a Empty value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Empty struct{}
 
+//go:noinline
 func (w Union_Settings_Mixed_Empty) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 6, Text: ""}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Empty) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_Int64 is a Int64 value of Union_Settings_Mixed.
 type Union_Settings_Mixed_Int64 int64
 
+//go:noinline
 func (w Union_Settings_Mixed_Int64) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 7, Text: genimpl.FormatInt(int64(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_Int64) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Settings_Mixed_String is a String value of Union_Settings_Mixed.
 type Union_Settings_Mixed_String string
 
+//go:noinline
 func (w Union_Settings_Mixed_String) unionUnion_Settings_Mixed() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 8, Text: string(w)}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w Union_Settings_Mixed_String) String() string { return w.unionUnion_Settings_Mixed().Text }
 
 // Union_Colour holds identityref values derived from union:colour, as "module:identity".
@@ -167,6 +207,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v Union_Colour) String() string { return string(v) }
 
 // ParseUnion_Colour returns the identity named s ("module:identity"); ok is false when Union_Colour does not take it.

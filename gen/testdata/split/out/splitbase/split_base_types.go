@@ -33,23 +33,34 @@ type SplitBase_System struct {
 }
 
 // AppendZone appends entry e to Zone, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *SplitBase_System) AppendZone(e *SplitBase_System_Zone) error {
-	return genimpl.Append(&x.Zone, e, "/split-base:system/zone")
+	return genimpl.ListAppend(&x.Zone, e, "/split-base:system/zone")
 }
 
 // AppendServer appends entry e to Server, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *SplitBase_System) AppendServer(e *SplitBase_System_Server) error {
-	return genimpl.Append(&x.Server, e, "/split-base:system/server")
+	return genimpl.ListAppend(&x.Server, e, "/split-base:system/server")
 }
 
 // GetServer returns the entry of Server with the given keys, nil if none.
+//
+//go:noinline
 func (x *SplitBase_System) GetServer(kName string) *SplitBase_System_Server {
-	return genimpl.Get(x.Server, kName)
+	e, _ := genimpl.ListGet(&x.Server, kName).(*SplitBase_System_Server)
+	return e
 }
 
 // NewServer appends a new entry with the given keys to Server and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *SplitBase_System) NewServer(kName string) (*SplitBase_System_Server, error) {
-	return genimpl.New(&x.Server, "/split-base:system/server", kName)
+	e, err := genimpl.ListNew(&x.Server, "/split-base:system/server", kName)
+	p, _ := e.(*SplitBase_System_Server)
+	return p, err
 }
 
 // SplitBase_System_Left is the container /split-base:system/left (config).

@@ -20,9 +20,13 @@ const (
 var enumSplitBase_Level = genimpl.Enum{Type: "SplitBase_Level", Names: []string{"low", "high"}}
 
 // String returns the YANG name of e, or SplitBase_Level(<value>) for a value that is not one.
+//
+//go:noinline
 func (e SplitBase_Level) String() string { return enumSplitBase_Level.String(int32(e)) }
 
 // ParseSplitBase_Level returns the value of SplitBase_Level named s; ok is false when none is.
+//
+//go:noinline
 func ParseSplitBase_Level(s string) (v SplitBase_Level, ok bool) {
 	i, ok := enumSplitBase_Level.Parse(s)
 	return SplitBase_Level(i), ok
@@ -38,6 +42,8 @@ const (
 )
 
 // String returns v as "module:identity".
+//
+//go:noinline
 func (v SplitBase_Kind) String() string { return string(v) }
 
 // ParseSplitBase_Kind returns the identity named s ("module:identity"); ok is false when SplitBase_Kind does not take it.

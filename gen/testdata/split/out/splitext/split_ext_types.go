@@ -31,18 +31,27 @@ type SplitBase_System__SplitExt_Monitor struct {
 }
 
 // AppendProbe appends entry e to Probe, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *SplitBase_System__SplitExt_Monitor) AppendProbe(e *SplitBase_System__SplitExt_Monitor_Probe) error {
-	return genimpl.Append(&x.Probe, e, "/split-base:system/split-ext:monitor/probe")
+	return genimpl.ListAppend(&x.Probe, e, "/split-base:system/split-ext:monitor/probe")
 }
 
 // GetProbe returns the entry of Probe with the given keys, nil if none.
+//
+//go:noinline
 func (x *SplitBase_System__SplitExt_Monitor) GetProbe(kID uint8) *SplitBase_System__SplitExt_Monitor_Probe {
-	return genimpl.Get(x.Probe, kID)
+	e, _ := genimpl.ListGet(&x.Probe, kID).(*SplitBase_System__SplitExt_Monitor_Probe)
+	return e
 }
 
 // NewProbe appends a new entry with the given keys to Probe and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *SplitBase_System__SplitExt_Monitor) NewProbe(kID uint8) (*SplitBase_System__SplitExt_Monitor_Probe, error) {
-	return genimpl.New(&x.Probe, "/split-base:system/split-ext:monitor/probe", kID)
+	e, err := genimpl.ListNew(&x.Probe, "/split-base:system/split-ext:monitor/probe", kID)
+	p, _ := e.(*SplitBase_System__SplitExt_Monitor_Probe)
+	return p, err
 }
 
 // SplitBase_System__SplitExt_Monitor_Address is the container

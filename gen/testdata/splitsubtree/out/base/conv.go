@@ -11,7 +11,7 @@ import (
 )
 
 // The generated code needs a runtime that supports its version of the contract.
-const _ = genimpl.SupportPackageIsVersion4
+const _ = genimpl.SupportPackageIsVersion5
 
 // Conv is the conversion of every package of the tree: their union types are registered with it.
 var Conv genimpl.Package

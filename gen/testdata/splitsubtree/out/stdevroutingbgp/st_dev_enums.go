@@ -20,11 +20,15 @@ const (
 var enumStDev_Device_Routing_BGP_Neighbor_State = genimpl.Enum{Type: "StDev_Device_Routing_BGP_Neighbor_State", Names: []string{"up", "down"}}
 
 // String returns the YANG name of e, or StDev_Device_Routing_BGP_Neighbor_State(<value>) for a value that is not one.
+//
+//go:noinline
 func (e StDev_Device_Routing_BGP_Neighbor_State) String() string {
 	return enumStDev_Device_Routing_BGP_Neighbor_State.String(int32(e))
 }
 
 // ParseStDev_Device_Routing_BGP_Neighbor_State returns the value of StDev_Device_Routing_BGP_Neighbor_State named s; ok is false when none is.
+//
+//go:noinline
 func ParseStDev_Device_Routing_BGP_Neighbor_State(s string) (v StDev_Device_Routing_BGP_Neighbor_State, ok bool) {
 	i, ok := enumStDev_Device_Routing_BGP_Neighbor_State.Parse(s)
 	return StDev_Device_Routing_BGP_Neighbor_State(i), ok

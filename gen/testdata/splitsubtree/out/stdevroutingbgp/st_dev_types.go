@@ -25,18 +25,27 @@ type StDev_Device_Routing_BGP struct {
 }
 
 // AppendNeighbor appends entry e to Neighbor, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *StDev_Device_Routing_BGP) AppendNeighbor(e *StDev_Device_Routing_BGP_Neighbor) error {
-	return genimpl.Append(&x.Neighbor, e, "/st-dev:device/routing/bgp/neighbor")
+	return genimpl.ListAppend(&x.Neighbor, e, "/st-dev:device/routing/bgp/neighbor")
 }
 
 // GetNeighbor returns the entry of Neighbor with the given keys, nil if none.
+//
+//go:noinline
 func (x *StDev_Device_Routing_BGP) GetNeighbor(kAddress string) *StDev_Device_Routing_BGP_Neighbor {
-	return genimpl.Get(x.Neighbor, kAddress)
+	e, _ := genimpl.ListGet(&x.Neighbor, kAddress).(*StDev_Device_Routing_BGP_Neighbor)
+	return e
 }
 
 // NewNeighbor appends a new entry with the given keys to Neighbor and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *StDev_Device_Routing_BGP) NewNeighbor(kAddress string) (*StDev_Device_Routing_BGP_Neighbor, error) {
-	return genimpl.New(&x.Neighbor, "/st-dev:device/routing/bgp/neighbor", kAddress)
+	e, err := genimpl.ListNew(&x.Neighbor, "/st-dev:device/routing/bgp/neighbor", kAddress)
+	p, _ := e.(*StDev_Device_Routing_BGP_Neighbor)
+	return p, err
 }
 
 // StDev_Device_Routing_BGP_Neighbor is an entry of the list /st-dev:device/routing/bgp/neighbor

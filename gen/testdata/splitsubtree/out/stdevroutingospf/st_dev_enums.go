@@ -20,11 +20,15 @@ const (
 var enumStDev_Device_Routing_OSPF_Auth_KeyType = genimpl.Enum{Type: "StDev_Device_Routing_OSPF_Auth_KeyType", Names: []string{"md5", "sha"}}
 
 // String returns the YANG name of e, or StDev_Device_Routing_OSPF_Auth_KeyType(<value>) for a value that is not one.
+//
+//go:noinline
 func (e StDev_Device_Routing_OSPF_Auth_KeyType) String() string {
 	return enumStDev_Device_Routing_OSPF_Auth_KeyType.String(int32(e))
 }
 
 // ParseStDev_Device_Routing_OSPF_Auth_KeyType returns the value of StDev_Device_Routing_OSPF_Auth_KeyType named s; ok is false when none is.
+//
+//go:noinline
 func ParseStDev_Device_Routing_OSPF_Auth_KeyType(s string) (v StDev_Device_Routing_OSPF_Auth_KeyType, ok bool) {
 	i, ok := enumStDev_Device_Routing_OSPF_Auth_KeyType.Parse(s)
 	return StDev_Device_Routing_OSPF_Auth_KeyType(i), ok

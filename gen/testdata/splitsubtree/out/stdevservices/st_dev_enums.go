@@ -17,11 +17,14 @@ type StDev_Device_Services_VPN_QoS_Rate interface {
 // StDev_Device_Services_VPN_QoS_Rate_Uint32 is a Uint32 value of StDev_Device_Services_VPN_QoS_Rate.
 type StDev_Device_Services_VPN_QoS_Rate_Uint32 uint32
 
+//go:noinline
 func (w StDev_Device_Services_VPN_QoS_Rate_Uint32) unionStDev_Device_Services_VPN_QoS_Rate() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 0, Text: genimpl.FormatUint(uint32(w))}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w StDev_Device_Services_VPN_QoS_Rate_Uint32) String() string {
 	return w.unionStDev_Device_Services_VPN_QoS_Rate().Text
 }
@@ -29,11 +32,14 @@ func (w StDev_Device_Services_VPN_QoS_Rate_Uint32) String() string {
 // StDev_Device_Services_VPN_QoS_Rate_Enum is a StDev_Device_Services_VPN_QoS_RateEnum value of StDev_Device_Services_VPN_QoS_Rate.
 type StDev_Device_Services_VPN_QoS_Rate_Enum stdevtypes.StDev_Device_Services_VPN_QoS_RateEnum
 
+//go:noinline
 func (w StDev_Device_Services_VPN_QoS_Rate_Enum) unionStDev_Device_Services_VPN_QoS_Rate() genimpl.UnionValue {
 	return genimpl.UnionValue{Member: 1, Text: stdevtypes.StDev_Device_Services_VPN_QoS_RateEnum(w).String()}
 }
 
 // String returns the lexical form of w.
+//
+//go:noinline
 func (w StDev_Device_Services_VPN_QoS_Rate_Enum) String() string {
 	return w.unionStDev_Device_Services_VPN_QoS_Rate().Text
 }

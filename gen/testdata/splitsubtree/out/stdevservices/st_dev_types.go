@@ -19,18 +19,27 @@ type StDev_Device_Services struct {
 }
 
 // AppendVPN appends entry e to VPN, refusing an entry without its keys or with the keys of another.
+//
+//go:noinline
 func (x *StDev_Device_Services) AppendVPN(e *StDev_Device_Services_VPN) error {
-	return genimpl.Append(&x.VPN, e, "/st-dev:device/services/vpn")
+	return genimpl.ListAppend(&x.VPN, e, "/st-dev:device/services/vpn")
 }
 
 // GetVPN returns the entry of VPN with the given keys, nil if none.
+//
+//go:noinline
 func (x *StDev_Device_Services) GetVPN(kID uint32, kKind stdevtypes.StDev_Device_Services_VPN_Kind) *StDev_Device_Services_VPN {
-	return genimpl.Get2(x.VPN, kID, kKind)
+	e, _ := genimpl.ListGet(&x.VPN, kID, kKind).(*StDev_Device_Services_VPN)
+	return e
 }
 
 // NewVPN appends a new entry with the given keys to VPN and returns it; it fails when the keys are taken.
+//
+//go:noinline
 func (x *StDev_Device_Services) NewVPN(kID uint32, kKind stdevtypes.StDev_Device_Services_VPN_Kind) (*StDev_Device_Services_VPN, error) {
-	return genimpl.New2(&x.VPN, "/st-dev:device/services/vpn", kID, kKind)
+	e, err := genimpl.ListNew(&x.VPN, "/st-dev:device/services/vpn", kID, kKind)
+	p, _ := e.(*StDev_Device_Services_VPN)
+	return p, err
 }
 
 // StDev_Device_Services_VPN is an entry of the list /st-dev:device/services/vpn (config).

@@ -20,9 +20,13 @@ const (
 var enumStDev_Mode = genimpl.Enum{Type: "StDev_Mode", Names: []string{"auto", "manual"}}
 
 // String returns the YANG name of e, or StDev_Mode(<value>) for a value that is not one.
+//
+//go:noinline
 func (e StDev_Mode) String() string { return enumStDev_Mode.String(int32(e)) }
 
 // ParseStDev_Mode returns the value of StDev_Mode named s; ok is false when none is.
+//
+//go:noinline
 func ParseStDev_Mode(s string) (v StDev_Mode, ok bool) {
 	i, ok := enumStDev_Mode.Parse(s)
 	return StDev_Mode(i), ok
@@ -41,11 +45,15 @@ const (
 var enumStDev_Device_Services_VPN_Kind = genimpl.Enum{Type: "StDev_Device_Services_VPN_Kind", Names: []string{"l2", "l3"}}
 
 // String returns the YANG name of e, or StDev_Device_Services_VPN_Kind(<value>) for a value that is not one.
+//
+//go:noinline
 func (e StDev_Device_Services_VPN_Kind) String() string {
 	return enumStDev_Device_Services_VPN_Kind.String(int32(e))
 }
 
 // ParseStDev_Device_Services_VPN_Kind returns the value of StDev_Device_Services_VPN_Kind named s; ok is false when none is.
+//
+//go:noinline
 func ParseStDev_Device_Services_VPN_Kind(s string) (v StDev_Device_Services_VPN_Kind, ok bool) {
 	i, ok := enumStDev_Device_Services_VPN_Kind.Parse(s)
 	return StDev_Device_Services_VPN_Kind(i), ok
@@ -63,11 +71,15 @@ const (
 var enumStDev_Device_Services_VPN_QoS_RateEnum = genimpl.Enum{Type: "StDev_Device_Services_VPN_QoS_RateEnum", Names: []string{"max"}}
 
 // String returns the YANG name of e, or StDev_Device_Services_VPN_QoS_RateEnum(<value>) for a value that is not one.
+//
+//go:noinline
 func (e StDev_Device_Services_VPN_QoS_RateEnum) String() string {
 	return enumStDev_Device_Services_VPN_QoS_RateEnum.String(int32(e))
 }
 
 // ParseStDev_Device_Services_VPN_QoS_RateEnum returns the value of StDev_Device_Services_VPN_QoS_RateEnum named s; ok is false when none is.
+//
+//go:noinline
 func ParseStDev_Device_Services_VPN_QoS_RateEnum(s string) (v StDev_Device_Services_VPN_QoS_RateEnum, ok bool) {
 	i, ok := enumStDev_Device_Services_VPN_QoS_RateEnum.Parse(s)
 	return StDev_Device_Services_VPN_QoS_RateEnum(i), ok
