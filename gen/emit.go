@@ -701,7 +701,7 @@ func (g *generator) writeConvert(b *strings.Builder, st *structType) {
 func (g *generator) writeConv(b *strings.Builder) {
 	var us []*namedType
 	for _, nt := range g.nameds {
-		if nt.kind == gUnion {
+		if nt.kind == gUnion && nt.same == nil {
 			us = append(us, nt)
 		}
 	}
@@ -739,6 +739,10 @@ func enumTable(nt *namedType) string { return "enum" + nt.name }
 
 // writeNamed writes the declarations of named type nt, as gofmt prints them (gofmt.go).
 func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
+	if nt.same != nil {
+		g.writeSame(b, nt)
+		return
+	}
 	switch nt.kind {
 	case gEnum:
 		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values.\ntype %s int32\n\n", nt.name, nt.origin, nt.name)
@@ -835,6 +839,38 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 			fmt.Fprintf(b, "func (w %s) %s() genimpl.UnionValue {\n\treturn genimpl.UnionValue{Member: %d, Text: %s}\n}\n\n", w.name, m, w.member, text)
 			b.WriteString("// String returns the lexical form of w.\n")
 			g.writeFunc1(b, "func (w "+w.name+") String() string", "return w."+m+"().Text")
+		}
+	}
+}
+
+// writeSame writes named type nt, an inline enumeration or union identical to nt.same
+// (sameTypes), as aliases of nt.same's types, with nt's own constants and Parse function.
+func (g *generator) writeSame(b *strings.Builder, nt *namedType) {
+	same := nt.same
+	switch nt.kind {
+	case gEnum:
+		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values. It is %s, which has the same names and values.\ntype %s = %s\n\n",
+			nt.name, nt.origin, same.name, nt.name, same.name)
+		fmt.Fprintf(b, "// The values of %s.\nconst (\n", nt.name)
+		specs := make([]constSpec, len(nt.enums))
+		for i, e := range nt.enums {
+			specs[i] = constSpec{name: e.name, typ: nt.name, value: strconv.Itoa(int(e.e.Value)), comment: e.e.Name}
+		}
+		alignConsts(b, specs)
+		b.WriteString(")\n\n")
+		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
+		g.writeFunc1(b, fmt.Sprintf("func Parse%s(s string) (v %s, ok bool)", nt.name, nt.name), "return Parse"+same.name+"(s)")
+	case gUnion:
+		fmt.Fprintf(b, "// %s is %s: one of", nt.name, nt.origin)
+		for i, w := range nt.wrappers {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(" " + w.name)
+		}
+		fmt.Fprintf(b, ". It is %s, which has the same member types.\ntype %s = %s\n\n", same.name, nt.name, same.name)
+		for i, w := range nt.wrappers {
+			fmt.Fprintf(b, "// %s is a %s value of %s (as %s).\ntype %s = %s\n\n", w.name, w.typ.tag, nt.name, same.wrappers[i].name, w.name, same.wrappers[i].name)
 		}
 	}
 }

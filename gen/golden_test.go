@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs under testda
 // goldenCases are the directories under testdata holding a golden case: YANG input beside an out/
 // directory with the expected package in its own module.
 var goldenCases = []string{"anydata", "augment", "choice", "compress", "deviation", "empty", "identityref", "iffeature", "leafref",
-	"names", "operations", "orderedby", "prune", "share", "split", "splitsubtree", "stable", "union"}
+	"names", "operations", "orderedby", "prune", "same", "share", "split", "splitsubtree", "stable", "union"}
 
 // TestGolden generates each case's package, compares it with testdata/<case>/out (rewritten with
 // -update), and builds and vets the expected output as its own module.

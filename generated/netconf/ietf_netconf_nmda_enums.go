@@ -105,8 +105,8 @@ func (w IetfNetconfNmda_GetDataInput_MaxDepth_Enum) String() string {
 	return w.unionIetfNetconfNmda_GetDataInput_MaxDepth().Text
 }
 
-// IetfNetconfNmda_EditDataInput_DefaultOperation is the enumeration of /ietf-netconf-nmda:edit-data/input/default-operation; its values are the YANG enum values.
-type IetfNetconfNmda_EditDataInput_DefaultOperation int32
+// IetfNetconfNmda_EditDataInput_DefaultOperation is the enumeration of /ietf-netconf-nmda:edit-data/input/default-operation; its values are the YANG enum values. It is IetfNetconf_EditConfigInput_DefaultOperation, which has the same names and values.
+type IetfNetconfNmda_EditDataInput_DefaultOperation = IetfNetconf_EditConfigInput_DefaultOperation
 
 // The values of IetfNetconfNmda_EditDataInput_DefaultOperation.
 const (
@@ -115,20 +115,9 @@ const (
 	IetfNetconfNmda_EditDataInput_DefaultOperation_None    IetfNetconfNmda_EditDataInput_DefaultOperation = 2 // none
 )
 
-// enumIetfNetconfNmda_EditDataInput_DefaultOperation is the table of IetfNetconfNmda_EditDataInput_DefaultOperation's names and values.
-var enumIetfNetconfNmda_EditDataInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconfNmda_EditDataInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
-
-// String returns the YANG name of e, or IetfNetconfNmda_EditDataInput_DefaultOperation(<value>) for a value that is not one.
-//
-//go:noinline
-func (e IetfNetconfNmda_EditDataInput_DefaultOperation) String() string {
-	return enumIetfNetconfNmda_EditDataInput_DefaultOperation.String(int32(e))
-}
-
 // ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value of IetfNetconfNmda_EditDataInput_DefaultOperation named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNmda_EditDataInput_DefaultOperation(s string) (v IetfNetconfNmda_EditDataInput_DefaultOperation, ok bool) {
-	i, ok := enumIetfNetconfNmda_EditDataInput_DefaultOperation.Parse(s)
-	return IetfNetconfNmda_EditDataInput_DefaultOperation(i), ok
+	return ParseIetfNetconf_EditConfigInput_DefaultOperation(s)
 }
