@@ -13,14 +13,24 @@ import (
 // descriptor is the compiled schema (pkg/schema's descriptor format), DEFLATE-compressed and base64-encoded.
 const descriptor = descriptor1
 
-// sources are the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.
-var sources = map[string]string{
-	"same": yangSame,
+// sources returns the modules' YANG texts by module name, each DEFLATE-compressed and base64-encoded.
+func sources() map[string]string {
+	return map[string]string{
+		"same": yangSame,
+	}
 }
 
-var loadSchema = sync.OnceValues(func() (*schema.Schema, error) {
-	return genimpl.LoadCompressedSchema(descriptor, sources)
-})
+var (
+	schemaOnce  sync.Once
+	schemaValue *schema.Schema
+	schemaErr   error
+)
+
+// loadSchema decodes the descriptor, once.
+func loadSchema() (*schema.Schema, error) {
+	schemaOnce.Do(func() { schemaValue, schemaErr = genimpl.LoadCompressedSchema(descriptor, sources()) })
+	return schemaValue, schemaErr
+}
 
 // Schema returns the compiled schema the package was generated from, decoded from the embedded
 // descriptor on first use (no YANG parsing at run time). Its implemented modules: same. Open the
