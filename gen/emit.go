@@ -746,13 +746,7 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 	switch nt.kind {
 	case gEnum:
 		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values.\ntype %s int32\n\n", nt.name, nt.origin, nt.name)
-		fmt.Fprintf(b, "// The values of %s.\nconst (\n", nt.name)
-		specs := make([]constSpec, len(nt.enums))
-		for i, e := range nt.enums {
-			specs[i] = constSpec{name: e.name, typ: nt.name, value: strconv.Itoa(int(e.e.Value)), comment: e.e.Name}
-		}
-		alignConsts(b, specs)
-		b.WriteString(")\n\n")
+		writeEnumConsts(b, nt)
 		// String and Parse are one call each into the table (genimpl.Enum): a string switch per
 		// enumeration was a good part of what the compiler builds for a vendor model set.
 		tbl := enumTable(nt)
@@ -851,13 +845,7 @@ func (g *generator) writeSame(b *strings.Builder, nt *namedType) {
 	case gEnum:
 		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values. It is %s, which has the same names and values.\ntype %s = %s\n\n",
 			nt.name, nt.origin, same.name, nt.name, same.name)
-		fmt.Fprintf(b, "// The values of %s.\nconst (\n", nt.name)
-		specs := make([]constSpec, len(nt.enums))
-		for i, e := range nt.enums {
-			specs[i] = constSpec{name: e.name, typ: nt.name, value: strconv.Itoa(int(e.e.Value)), comment: e.e.Name}
-		}
-		alignConsts(b, specs)
-		b.WriteString(")\n\n")
+		writeEnumConsts(b, nt)
 		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
 		g.writeFunc1(b, fmt.Sprintf("func Parse%s(s string) (v %s, ok bool)", nt.name, nt.name), "return Parse"+same.name+"(s)")
 	case gUnion:
@@ -944,4 +932,16 @@ func (g *generator) writeChanges() []string {
 	comment(&b, "", "Changes returns the typed changes of commit c, for a datastore hook (datastore.HookFuncs): each changed container or list entry with its whole configuration before and after, a changed leaf reported with its entry. Changes of top-level leaves are left out.")
 	b.WriteString("func Changes(c *genimpl.Commit) ([]Change, error) {\nreturn genimpl.Typed(c, &conv, (*Root)(nil))\n}\n\n")
 	return []string{b.String()}
+}
+
+// writeEnumConsts writes the constants of enumeration nt, one per YANG enum, aligned as gofmt
+// aligns them.
+func writeEnumConsts(b *strings.Builder, nt *namedType) {
+	fmt.Fprintf(b, "// The values of %s.\nconst (\n", nt.name)
+	specs := make([]constSpec, len(nt.enums))
+	for i, e := range nt.enums {
+		specs[i] = constSpec{name: e.name, typ: nt.name, value: strconv.Itoa(int(e.e.Value)), comment: e.e.Name}
+	}
+	alignConsts(b, specs)
+	b.WriteString(")\n\n")
 }

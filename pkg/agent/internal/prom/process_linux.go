@@ -20,35 +20,27 @@ func (r *Registry) RegisterProcess() {
 }
 
 func collectProcess(e *Emitter) {
-	gauge := func(name, help string, v float64) {
-		e.Family(name, help, GaugeType)
-		e.Sample(v)
-	}
-	counter := func(name, help string, v float64) {
-		e.Family(name, help, CounterType)
-		e.Sample(v)
-	}
 	if st, ok := readStat(); ok {
-		counter("process_cpu_seconds_total", "User and system CPU time of the process, in seconds.", float64(st.utime+st.stime)/userHZ)
-		gauge("process_resident_memory_bytes", "Resident memory of the process, in bytes.", float64(st.rss*uint64(os.Getpagesize())))
-		gauge("process_virtual_memory_bytes", "Virtual memory of the process, in bytes.", float64(st.vsize))
+		e.Counter("process_cpu_seconds_total", "User and system CPU time of the process, in seconds.", float64(st.utime+st.stime)/userHZ)
+		e.Gauge("process_resident_memory_bytes", "Resident memory of the process, in bytes.", float64(st.rss*uint64(os.Getpagesize())))
+		e.Gauge("process_virtual_memory_bytes", "Virtual memory of the process, in bytes.", float64(st.vsize))
 		if boot, ok := bootTime(); ok {
-			gauge("process_start_time_seconds", "Unix time at which the process started, in seconds.", float64(boot)+float64(st.start)/userHZ)
+			e.Gauge("process_start_time_seconds", "Unix time at which the process started, in seconds.", float64(boot)+float64(st.start)/userHZ)
 		}
 	}
 	var lim syscall.Rlimit
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
-		gauge("process_max_fds", "The process's limit of open file descriptors.", float64(lim.Cur))
+		e.Gauge("process_max_fds", "The process's limit of open file descriptors.", float64(lim.Cur))
 	}
 	if syscall.Getrlimit(syscall.RLIMIT_AS, &lim) == nil {
-		gauge("process_virtual_memory_max_bytes", "The process's limit of virtual memory, in bytes.", float64(lim.Cur))
+		e.Gauge("process_virtual_memory_max_bytes", "The process's limit of virtual memory, in bytes.", float64(lim.Cur))
 	}
 	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
-		gauge("process_open_fds", "Open file descriptors of the process.", float64(len(fds)))
+		e.Gauge("process_open_fds", "Open file descriptors of the process.", float64(len(fds)))
 	}
 	if in, out, ok := ipOctets(); ok {
-		counter("process_network_receive_bytes_total", "Bytes received over the network by the process's network namespace (IP octets).", float64(in))
-		counter("process_network_transmit_bytes_total", "Bytes sent over the network by the process's network namespace (IP octets).", float64(out))
+		e.Counter("process_network_receive_bytes_total", "Bytes received over the network by the process's network namespace (IP octets).", float64(in))
+		e.Counter("process_network_transmit_bytes_total", "Bytes sent over the network by the process's network namespace (IP octets).", float64(out))
 	}
 }
 

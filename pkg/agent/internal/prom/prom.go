@@ -316,6 +316,18 @@ func (e *Emitter) Sample(v float64, values ...string) {
 	e.line("", e.cur.labels, values, "", "", v)
 }
 
+// Gauge writes a family of one unlabelled gauge sample.
+func (e *Emitter) Gauge(name, help string, v float64) {
+	e.Family(name, help, GaugeType)
+	e.Sample(v)
+}
+
+// Counter writes a family of one unlabelled counter sample.
+func (e *Emitter) Counter(name, help string, v float64) {
+	e.Family(name, help, CounterType)
+	e.Sample(v)
+}
+
 // Summary writes one summary series of the current family (of type SummaryType): the values at
 // the quantiles, the sum and the count of its observations.
 func (e *Emitter) Summary(quantiles, at []float64, sum float64, count uint64, values ...string) {
