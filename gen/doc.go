@@ -36,8 +36,8 @@
 //     package, and an inline union whose members have the Go types of one before it, are type
 //     aliases of the first (type Mod_B_Mode = Mod_A_Mode; its wrappers likewise), keeping their
 //     own names, constants and Parse<Type>: one set of methods for the compiler to build (SR OS
-//     writes 1,978 inline enumerations of 995 value lists). Not under --split module (each
-//     package has its own types) or --share-groupings (which shares unions by shape).
+//     writes 1,978 inline enumerations of 995 value lists, Junos QFX conf 5,938 of 756). Not
+//     under --split module (each package has its own types).
 //   - leafref: the Go type of its target; anydata and anyxml: the raw XML content ([]byte).
 //
 // Under Options.CompressPaths (OpenConfig's path compression, as ygot does it) the config and

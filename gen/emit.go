@@ -733,10 +733,6 @@ func writeConvUnions(b *strings.Builder, us []*namedType) {
 
 func unionMethod(nt *namedType) string { return "union" + nt.name }
 
-// enumTable is the name of the genimpl.Enum of enumeration nt (no other package-level name
-// starts with "enum").
-func enumTable(nt *namedType) string { return "enum" + nt.name }
-
 // writeNamed writes the declarations of named type nt, as gofmt prints them (gofmt.go).
 func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 	if nt.same != nil {
@@ -749,8 +745,8 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 		writeEnumConsts(b, nt)
 		// String and Parse are one call each into the table (genimpl.Enum): a string switch per
 		// enumeration was a good part of what the compiler builds for a vendor model set.
-		tbl := enumTable(nt)
-		fmt.Fprintf(b, "// %s is the table of %s's names and values.\nvar %s = genimpl.Enum{Type: %q, Names: []string{", tbl, nt.name, tbl, nt.name)
+		tbl := nt.table
+		fmt.Fprintf(b, "var %s = genimpl.Enum{Type: %q, Names: []string{", tbl, nt.name)
 		seq := true
 		for i, e := range nt.enums {
 			if i > 0 {
@@ -773,7 +769,7 @@ func (g *generator) writeNamed(b *strings.Builder, nt *namedType) {
 		b.WriteString("}\n\n")
 		fmt.Fprintf(b, "// String returns the YANG name of e, or %s(<value>) for a value that is not one.\n", nt.name)
 		g.writeFunc1(b, "func (e "+nt.name+") String() string", "return "+tbl+".String(int32(e))")
-		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
+		fmt.Fprintf(b, "// Parse%s returns the value named s; ok is false when none is.\n", nt.name)
 		writeNoinline(b)
 		fmt.Fprintf(b, "func Parse%s(s string) (v %s, ok bool) {\n\ti, ok := %s.Parse(s)\n\treturn %s(i), ok\n}\n\n", nt.name, nt.name, tbl, nt.name)
 	case gIdent:
@@ -846,7 +842,7 @@ func (g *generator) writeSame(b *strings.Builder, nt *namedType) {
 		fmt.Fprintf(b, "// %s is %s; its values are the YANG enum values. It is %s, which has the same names and values.\ntype %s = %s\n\n",
 			nt.name, nt.origin, same.name, nt.name, same.name)
 		writeEnumConsts(b, nt)
-		fmt.Fprintf(b, "// Parse%s returns the value of %s named s; ok is false when none is.\n", nt.name, nt.name)
+		fmt.Fprintf(b, "// Parse%s returns the value named s; ok is false when none is.\n", nt.name)
 		g.writeFunc1(b, fmt.Sprintf("func Parse%s(s string) (v %s, ok bool)", nt.name, nt.name), "return Parse"+same.name+"(s)")
 	case gUnion:
 		fmt.Fprintf(b, "// %s is %s: one of", nt.name, nt.origin)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -243,6 +244,8 @@ type namedType struct {
 	// same is, for an inline enumeration or union identical to one before it in the package
 	// (sameTypes), that type: nt is declared as an alias of it.
 	same *namedType
+	// table is the name of an enumeration's genimpl.Enum (enumTables).
+	table string
 }
 
 // goType returns the Go type of the leaves of named type nt: one value for all of them.
@@ -474,8 +477,30 @@ func (g *generator) build() {
 			}
 		}
 	}
-	if g.opts.Split == "" && !g.opts.ShareGroupings {
+	if g.opts.Split == "" {
 		g.sameTypes()
+	}
+	g.enumTables()
+}
+
+// enumTables names the genimpl.Enum table of each enumeration that is not an alias of another:
+// "enum" and the last part of the type's name, numbered by rule 5 when taken
+// (JunosQfxConf..._ChecksumValidate_Match: enumMatch, enumMatch2, ...). The table is used only
+// by the String and Parse<Type> written next to it, and its Type field names the type; named
+// in full, the name was 4 of the 7 repetitions of a type's name per enumeration (Junos: 135
+// bytes on average). No other package-level name starts with "enum".
+func (g *generator) enumTables() {
+	taken := map[string]bool{}
+	for _, nt := range g.nameds {
+		if nt.kind != gEnum || nt.same != nil {
+			continue
+		}
+		want := "enum" + nt.name[strings.LastIndexByte(nt.name, '_')+1:]
+		nt.table = want
+		for i := 2; taken[nt.table]; i++ {
+			nt.table = want + strconv.Itoa(i)
+		}
+		taken[nt.table] = true
 	}
 }
 
@@ -995,8 +1020,9 @@ func memberHint(vt *schema.Type, leafName string) string {
 // enumerations of 995 value lists and 570 unions of 131 member lists (the "max" and "auto"
 // enumerations and unions that vendors write inline in each leaf), and each type costs the Go
 // compiler two to four functions (a value method and the pointer wrapper it makes of it).
-// Not under --split module (an alias would cross packages) or --share-groupings (which shares
-// unions by shape already).
+// Junos QFX conf (--share-groupings) has 5,938 inline enumerations of 756 value lists. Not
+// under --split module (an alias would cross packages). Under --share-groupings the unions of
+// built-in members are one type per shape already (sharedUnion); the others can be aliases.
 func (g *generator) sameTypes() {
 	first := map[string]*namedType{}
 	key := func(nt *namedType) string {

@@ -351,7 +351,7 @@ func writeAliases(b *strings.Builder, st *structType) {
 	if len(st.aliases) == 0 {
 		return
 	}
-	writeDocText(b, fmt.Sprintf("The instances of %s by their path names:", st.name))
+	b.WriteString("// The path names of the type's instances:\n")
 	for _, a := range st.aliases {
 		b.WriteString("type " + a + " = " + st.name + "\n")
 	}

@@ -46,6 +46,7 @@ func run() error {
 	fmt.Printf("tls %T %T\n", n.Left.TLS, n.Monitored.TLS)
 	fmt.Printf("options %T %T %T\n", n.Option[0], n.Left.TLS.Option[0], n.Monitored.Option[0])
 	fmt.Printf("unions %T %T\n", n.Retry, n.Left.Address.Timeout)
+	fmt.Printf("enums %T %v %v %v\n", n.Fallback, *n.Admin, *n.Fallback, *n.Fallback == share.ShareBase_Network_Fallback_Up)
 	fmt.Println("left:", *n.Left.Address.Host, *n.Left.Address.Port, n.Left.TLS.GetOption("strict").Value[0], n.Left.GetOption("o1").Value)
 	fmt.Println("monitored:", *n.Monitored.Address.Host, *n.Monitored.Address.ProbeInterval)
 	// One struct value written into two places of the tree.
@@ -99,8 +100,10 @@ func run() error {
 
 // TestShareGroupings builds the golden case "share" (Options.ShareGroupings) and runs a program
 // over it: the instances of a grouping's container share one Go type, the augmented instance
-// has its own, two inline unions of the same members are one type, a shared struct converts and round-trips wherever it sits, and typed changes
-// give the shared type for every path it stands for.
+// has its own, two inline unions of the same members are one type, an inline enumeration with
+// another's names and values is an alias of it (sameTypes), a shared struct converts and
+// round-trips wherever it sits, and typed changes give the shared type for every path it
+// stands for.
 func TestShareGroupings(t *testing.T) {
 	t.Parallel() // a program built and run in a temporary module of its own
 	if testing.Short() {
@@ -122,9 +125,10 @@ func TestShareGroupings(t *testing.T) {
 		"tls *share.ShareBase_Endpoint_TLS *share.ShareBase_Endpoint_TLS",
 		"options *share.ShareBase_Options_Option *share.ShareBase_Options_Option *share.ShareBase_Options_Option",
 		"unions share.Union_Uint32_String_Uint32 share.Union_Uint32_String_String",
+		"enums *share.ShareBase_Network_Admin down up true",
 		"left: 10.0.0.1 830 yes [x y]",
 		"monitored: 10.0.0.3 30",
-		`<network xmlns="urn:example:share-base"><option><name>global</name><value>a</value></option><retry>3</retry>` +
+		`<network xmlns="urn:example:share-base"><option><name>global</name><value>a</value></option><retry>3</retry><admin>down</admin><fallback>up</fallback>` +
 			`<left><address><host>10.0.0.1</host><port>830</port><timeout>&lt;var&gt;</timeout></address><tls><ca>root-ca</ca><option><name>strict</name><value>yes</value></option></tls>` +
 			`<option><name>o1</name><value>x</value><value>y</value></option></left>` +
 			`<right><address><host>10.0.0.2</host></address><tls><ca>root-ca</ca><option><name>strict</name><value>yes</value></option></tls></right>` +

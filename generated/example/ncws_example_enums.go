@@ -42,21 +42,20 @@ const (
 	NcwsExample_Interfaces_Interface_SpeedEnum_Auto NcwsExample_Interfaces_Interface_SpeedEnum = 0 // auto
 )
 
-// enumNcwsExample_Interfaces_Interface_SpeedEnum is the table of NcwsExample_Interfaces_Interface_SpeedEnum's names and values.
-var enumNcwsExample_Interfaces_Interface_SpeedEnum = genimpl.Enum{Type: "NcwsExample_Interfaces_Interface_SpeedEnum", Names: []string{"auto"}}
+var enumSpeedEnum = genimpl.Enum{Type: "NcwsExample_Interfaces_Interface_SpeedEnum", Names: []string{"auto"}}
 
 // String returns the YANG name of e, or NcwsExample_Interfaces_Interface_SpeedEnum(<value>) for a value that is not one.
 //
 //go:noinline
 func (e NcwsExample_Interfaces_Interface_SpeedEnum) String() string {
-	return enumNcwsExample_Interfaces_Interface_SpeedEnum.String(int32(e))
+	return enumSpeedEnum.String(int32(e))
 }
 
-// ParseNcwsExample_Interfaces_Interface_SpeedEnum returns the value of NcwsExample_Interfaces_Interface_SpeedEnum named s; ok is false when none is.
+// ParseNcwsExample_Interfaces_Interface_SpeedEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNcwsExample_Interfaces_Interface_SpeedEnum(s string) (v NcwsExample_Interfaces_Interface_SpeedEnum, ok bool) {
-	i, ok := enumNcwsExample_Interfaces_Interface_SpeedEnum.Parse(s)
+	i, ok := enumSpeedEnum.Parse(s)
 	return NcwsExample_Interfaces_Interface_SpeedEnum(i), ok
 }
 
@@ -105,19 +104,18 @@ const (
 	NcwsExample_OperState_Testing NcwsExample_OperState = 2 // testing
 )
 
-// enumNcwsExample_OperState is the table of NcwsExample_OperState's names and values.
-var enumNcwsExample_OperState = genimpl.Enum{Type: "NcwsExample_OperState", Names: []string{"up", "down", "testing"}}
+var enumOperState = genimpl.Enum{Type: "NcwsExample_OperState", Names: []string{"up", "down", "testing"}}
 
 // String returns the YANG name of e, or NcwsExample_OperState(<value>) for a value that is not one.
 //
 //go:noinline
-func (e NcwsExample_OperState) String() string { return enumNcwsExample_OperState.String(int32(e)) }
+func (e NcwsExample_OperState) String() string { return enumOperState.String(int32(e)) }
 
-// ParseNcwsExample_OperState returns the value of NcwsExample_OperState named s; ok is false when none is.
+// ParseNcwsExample_OperState returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNcwsExample_OperState(s string) (v NcwsExample_OperState, ok bool) {
-	i, ok := enumNcwsExample_OperState.Parse(s)
+	i, ok := enumOperState.Parse(s)
 	return NcwsExample_OperState(i), ok
 }
 
@@ -130,21 +128,18 @@ const (
 	NcwsExample_RouteProtocol_Static    NcwsExample_RouteProtocol = 1 // static
 )
 
-// enumNcwsExample_RouteProtocol is the table of NcwsExample_RouteProtocol's names and values.
-var enumNcwsExample_RouteProtocol = genimpl.Enum{Type: "NcwsExample_RouteProtocol", Names: []string{"connected", "static"}}
+var enumRouteProtocol = genimpl.Enum{Type: "NcwsExample_RouteProtocol", Names: []string{"connected", "static"}}
 
 // String returns the YANG name of e, or NcwsExample_RouteProtocol(<value>) for a value that is not one.
 //
 //go:noinline
-func (e NcwsExample_RouteProtocol) String() string {
-	return enumNcwsExample_RouteProtocol.String(int32(e))
-}
+func (e NcwsExample_RouteProtocol) String() string { return enumRouteProtocol.String(int32(e)) }
 
-// ParseNcwsExample_RouteProtocol returns the value of NcwsExample_RouteProtocol named s; ok is false when none is.
+// ParseNcwsExample_RouteProtocol returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNcwsExample_RouteProtocol(s string) (v NcwsExample_RouteProtocol, ok bool) {
-	i, ok := enumNcwsExample_RouteProtocol.Parse(s)
+	i, ok := enumRouteProtocol.Parse(s)
 	return NcwsExample_RouteProtocol(i), ok
 }
 
@@ -157,20 +152,17 @@ const (
 	NcwsExample_ACL_Rule_Action_Deny   NcwsExample_ACL_Rule_Action = 1 // deny
 )
 
-// enumNcwsExample_ACL_Rule_Action is the table of NcwsExample_ACL_Rule_Action's names and values.
-var enumNcwsExample_ACL_Rule_Action = genimpl.Enum{Type: "NcwsExample_ACL_Rule_Action", Names: []string{"permit", "deny"}}
+var enumAction = genimpl.Enum{Type: "NcwsExample_ACL_Rule_Action", Names: []string{"permit", "deny"}}
 
 // String returns the YANG name of e, or NcwsExample_ACL_Rule_Action(<value>) for a value that is not one.
 //
 //go:noinline
-func (e NcwsExample_ACL_Rule_Action) String() string {
-	return enumNcwsExample_ACL_Rule_Action.String(int32(e))
-}
+func (e NcwsExample_ACL_Rule_Action) String() string { return enumAction.String(int32(e)) }
 
-// ParseNcwsExample_ACL_Rule_Action returns the value of NcwsExample_ACL_Rule_Action named s; ok is false when none is.
+// ParseNcwsExample_ACL_Rule_Action returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNcwsExample_ACL_Rule_Action(s string) (v NcwsExample_ACL_Rule_Action, ok bool) {
-	i, ok := enumNcwsExample_ACL_Rule_Action.Parse(s)
+	i, ok := enumAction.Parse(s)
 	return NcwsExample_ACL_Rule_Action(i), ok
 }

@@ -17,20 +17,19 @@ const (
 	NcwsServer_CommitHistory_Commit_Change_Operation_Replace NcwsServer_CommitHistory_Commit_Change_Operation = 2 // replace
 )
 
-// enumNcwsServer_CommitHistory_Commit_Change_Operation is the table of NcwsServer_CommitHistory_Commit_Change_Operation's names and values.
-var enumNcwsServer_CommitHistory_Commit_Change_Operation = genimpl.Enum{Type: "NcwsServer_CommitHistory_Commit_Change_Operation", Names: []string{"create", "delete", "replace"}}
+var enumOperation = genimpl.Enum{Type: "NcwsServer_CommitHistory_Commit_Change_Operation", Names: []string{"create", "delete", "replace"}}
 
 // String returns the YANG name of e, or NcwsServer_CommitHistory_Commit_Change_Operation(<value>) for a value that is not one.
 //
 //go:noinline
 func (e NcwsServer_CommitHistory_Commit_Change_Operation) String() string {
-	return enumNcwsServer_CommitHistory_Commit_Change_Operation.String(int32(e))
+	return enumOperation.String(int32(e))
 }
 
-// ParseNcwsServer_CommitHistory_Commit_Change_Operation returns the value of NcwsServer_CommitHistory_Commit_Change_Operation named s; ok is false when none is.
+// ParseNcwsServer_CommitHistory_Commit_Change_Operation returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNcwsServer_CommitHistory_Commit_Change_Operation(s string) (v NcwsServer_CommitHistory_Commit_Change_Operation, ok bool) {
-	i, ok := enumNcwsServer_CommitHistory_Commit_Change_Operation.Parse(s)
+	i, ok := enumOperation.Parse(s)
 	return NcwsServer_CommitHistory_Commit_Change_Operation(i), ok
 }

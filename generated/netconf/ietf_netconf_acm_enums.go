@@ -16,21 +16,18 @@ const (
 	IetfNetconfAcm_ActionType_Deny   IetfNetconfAcm_ActionType = 1 // deny
 )
 
-// enumIetfNetconfAcm_ActionType is the table of IetfNetconfAcm_ActionType's names and values.
-var enumIetfNetconfAcm_ActionType = genimpl.Enum{Type: "IetfNetconfAcm_ActionType", Names: []string{"permit", "deny"}}
+var enumActionType = genimpl.Enum{Type: "IetfNetconfAcm_ActionType", Names: []string{"permit", "deny"}}
 
 // String returns the YANG name of e, or IetfNetconfAcm_ActionType(<value>) for a value that is not one.
 //
 //go:noinline
-func (e IetfNetconfAcm_ActionType) String() string {
-	return enumIetfNetconfAcm_ActionType.String(int32(e))
-}
+func (e IetfNetconfAcm_ActionType) String() string { return enumActionType.String(int32(e)) }
 
-// ParseIetfNetconfAcm_ActionType returns the value of IetfNetconfAcm_ActionType named s; ok is false when none is.
+// ParseIetfNetconfAcm_ActionType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfAcm_ActionType(s string) (v IetfNetconfAcm_ActionType, ok bool) {
-	i, ok := enumIetfNetconfAcm_ActionType.Parse(s)
+	i, ok := enumActionType.Parse(s)
 	return IetfNetconfAcm_ActionType(i), ok
 }
 

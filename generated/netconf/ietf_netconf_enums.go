@@ -18,21 +18,20 @@ const (
 	IetfNetconfWithDefaults_WithDefaultsMode_Explicit        IetfNetconfWithDefaults_WithDefaultsMode = 3 // explicit
 )
 
-// enumIetfNetconfWithDefaults_WithDefaultsMode is the table of IetfNetconfWithDefaults_WithDefaultsMode's names and values.
-var enumIetfNetconfWithDefaults_WithDefaultsMode = genimpl.Enum{Type: "IetfNetconfWithDefaults_WithDefaultsMode", Names: []string{"report-all", "report-all-tagged", "trim", "explicit"}}
+var enumWithDefaultsMode = genimpl.Enum{Type: "IetfNetconfWithDefaults_WithDefaultsMode", Names: []string{"report-all", "report-all-tagged", "trim", "explicit"}}
 
 // String returns the YANG name of e, or IetfNetconfWithDefaults_WithDefaultsMode(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfWithDefaults_WithDefaultsMode) String() string {
-	return enumIetfNetconfWithDefaults_WithDefaultsMode.String(int32(e))
+	return enumWithDefaultsMode.String(int32(e))
 }
 
-// ParseIetfNetconfWithDefaults_WithDefaultsMode returns the value of IetfNetconfWithDefaults_WithDefaultsMode named s; ok is false when none is.
+// ParseIetfNetconfWithDefaults_WithDefaultsMode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfWithDefaults_WithDefaultsMode(s string) (v IetfNetconfWithDefaults_WithDefaultsMode, ok bool) {
-	i, ok := enumIetfNetconfWithDefaults_WithDefaultsMode.Parse(s)
+	i, ok := enumWithDefaultsMode.Parse(s)
 	return IetfNetconfWithDefaults_WithDefaultsMode(i), ok
 }
 
@@ -46,21 +45,20 @@ const (
 	IetfNetconf_EditConfigInput_DefaultOperation_None    IetfNetconf_EditConfigInput_DefaultOperation = 2 // none
 )
 
-// enumIetfNetconf_EditConfigInput_DefaultOperation is the table of IetfNetconf_EditConfigInput_DefaultOperation's names and values.
-var enumIetfNetconf_EditConfigInput_DefaultOperation = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
+var enumDefaultOperation = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_DefaultOperation", Names: []string{"merge", "replace", "none"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_DefaultOperation(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconf_EditConfigInput_DefaultOperation) String() string {
-	return enumIetfNetconf_EditConfigInput_DefaultOperation.String(int32(e))
+	return enumDefaultOperation.String(int32(e))
 }
 
-// ParseIetfNetconf_EditConfigInput_DefaultOperation returns the value of IetfNetconf_EditConfigInput_DefaultOperation named s; ok is false when none is.
+// ParseIetfNetconf_EditConfigInput_DefaultOperation returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconf_EditConfigInput_DefaultOperation(s string) (v IetfNetconf_EditConfigInput_DefaultOperation, ok bool) {
-	i, ok := enumIetfNetconf_EditConfigInput_DefaultOperation.Parse(s)
+	i, ok := enumDefaultOperation.Parse(s)
 	return IetfNetconf_EditConfigInput_DefaultOperation(i), ok
 }
 
@@ -74,21 +72,20 @@ const (
 	IetfNetconf_EditConfigInput_TestOption_TestOnly    IetfNetconf_EditConfigInput_TestOption = 2 // test-only
 )
 
-// enumIetfNetconf_EditConfigInput_TestOption is the table of IetfNetconf_EditConfigInput_TestOption's names and values.
-var enumIetfNetconf_EditConfigInput_TestOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_TestOption", Names: []string{"test-then-set", "set", "test-only"}}
+var enumTestOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_TestOption", Names: []string{"test-then-set", "set", "test-only"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_TestOption(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconf_EditConfigInput_TestOption) String() string {
-	return enumIetfNetconf_EditConfigInput_TestOption.String(int32(e))
+	return enumTestOption.String(int32(e))
 }
 
-// ParseIetfNetconf_EditConfigInput_TestOption returns the value of IetfNetconf_EditConfigInput_TestOption named s; ok is false when none is.
+// ParseIetfNetconf_EditConfigInput_TestOption returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconf_EditConfigInput_TestOption(s string) (v IetfNetconf_EditConfigInput_TestOption, ok bool) {
-	i, ok := enumIetfNetconf_EditConfigInput_TestOption.Parse(s)
+	i, ok := enumTestOption.Parse(s)
 	return IetfNetconf_EditConfigInput_TestOption(i), ok
 }
 
@@ -102,20 +99,19 @@ const (
 	IetfNetconf_EditConfigInput_ErrorOption_RollbackOnError IetfNetconf_EditConfigInput_ErrorOption = 2 // rollback-on-error
 )
 
-// enumIetfNetconf_EditConfigInput_ErrorOption is the table of IetfNetconf_EditConfigInput_ErrorOption's names and values.
-var enumIetfNetconf_EditConfigInput_ErrorOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_ErrorOption", Names: []string{"stop-on-error", "continue-on-error", "rollback-on-error"}}
+var enumErrorOption = genimpl.Enum{Type: "IetfNetconf_EditConfigInput_ErrorOption", Names: []string{"stop-on-error", "continue-on-error", "rollback-on-error"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditConfigInput_ErrorOption(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconf_EditConfigInput_ErrorOption) String() string {
-	return enumIetfNetconf_EditConfigInput_ErrorOption.String(int32(e))
+	return enumErrorOption.String(int32(e))
 }
 
-// ParseIetfNetconf_EditConfigInput_ErrorOption returns the value of IetfNetconf_EditConfigInput_ErrorOption named s; ok is false when none is.
+// ParseIetfNetconf_EditConfigInput_ErrorOption returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconf_EditConfigInput_ErrorOption(s string) (v IetfNetconf_EditConfigInput_ErrorOption, ok bool) {
-	i, ok := enumIetfNetconf_EditConfigInput_ErrorOption.Parse(s)
+	i, ok := enumErrorOption.Parse(s)
 	return IetfNetconf_EditConfigInput_ErrorOption(i), ok
 }

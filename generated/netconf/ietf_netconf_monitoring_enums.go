@@ -17,21 +17,20 @@ const (
 	IetfNetconfMonitoring_NetconfDatastoreType_Startup   IetfNetconfMonitoring_NetconfDatastoreType = 2 // startup
 )
 
-// enumIetfNetconfMonitoring_NetconfDatastoreType is the table of IetfNetconfMonitoring_NetconfDatastoreType's names and values.
-var enumIetfNetconfMonitoring_NetconfDatastoreType = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfDatastoreType", Names: []string{"running", "candidate", "startup"}}
+var enumNetconfDatastoreType = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfDatastoreType", Names: []string{"running", "candidate", "startup"}}
 
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfDatastoreType(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfMonitoring_NetconfDatastoreType) String() string {
-	return enumIetfNetconfMonitoring_NetconfDatastoreType.String(int32(e))
+	return enumNetconfDatastoreType.String(int32(e))
 }
 
-// ParseIetfNetconfMonitoring_NetconfDatastoreType returns the value of IetfNetconfMonitoring_NetconfDatastoreType named s; ok is false when none is.
+// ParseIetfNetconfMonitoring_NetconfDatastoreType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfMonitoring_NetconfDatastoreType(s string) (v IetfNetconfMonitoring_NetconfDatastoreType, ok bool) {
-	i, ok := enumIetfNetconfMonitoring_NetconfDatastoreType.Parse(s)
+	i, ok := enumNetconfDatastoreType.Parse(s)
 	return IetfNetconfMonitoring_NetconfDatastoreType(i), ok
 }
 
@@ -74,21 +73,20 @@ const (
 	IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum_NETCONF IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = 0 // NETCONF
 )
 
-// enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum is the table of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum's names and values.
-var enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum", Names: []string{"NETCONF"}}
+var enumLocationEnum = genimpl.Enum{Type: "IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum", Names: []string{"NETCONF"}}
 
 // String returns the YANG name of e, or IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum) String() string {
-	return enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.String(int32(e))
+	return enumLocationEnum.String(int32(e))
 }
 
-// ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum returns the value of IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum named s; ok is false when none is.
+// ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(s string) (v IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum, ok bool) {
-	i, ok := enumIetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum.Parse(s)
+	i, ok := enumLocationEnum.Parse(s)
 	return IetfNetconfMonitoring_NetconfState_Schemas_Schema_LocationEnum(i), ok
 }
 

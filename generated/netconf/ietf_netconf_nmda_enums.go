@@ -52,21 +52,20 @@ const (
 	IetfNetconfNmda_GetDataInput_MaxDepthEnum_Unbounded IetfNetconfNmda_GetDataInput_MaxDepthEnum = 0 // unbounded
 )
 
-// enumIetfNetconfNmda_GetDataInput_MaxDepthEnum is the table of IetfNetconfNmda_GetDataInput_MaxDepthEnum's names and values.
-var enumIetfNetconfNmda_GetDataInput_MaxDepthEnum = genimpl.Enum{Type: "IetfNetconfNmda_GetDataInput_MaxDepthEnum", Names: []string{"unbounded"}}
+var enumMaxDepthEnum = genimpl.Enum{Type: "IetfNetconfNmda_GetDataInput_MaxDepthEnum", Names: []string{"unbounded"}}
 
 // String returns the YANG name of e, or IetfNetconfNmda_GetDataInput_MaxDepthEnum(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfNmda_GetDataInput_MaxDepthEnum) String() string {
-	return enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.String(int32(e))
+	return enumMaxDepthEnum.String(int32(e))
 }
 
-// ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum returns the value of IetfNetconfNmda_GetDataInput_MaxDepthEnum named s; ok is false when none is.
+// ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNmda_GetDataInput_MaxDepthEnum(s string) (v IetfNetconfNmda_GetDataInput_MaxDepthEnum, ok bool) {
-	i, ok := enumIetfNetconfNmda_GetDataInput_MaxDepthEnum.Parse(s)
+	i, ok := enumMaxDepthEnum.Parse(s)
 	return IetfNetconfNmda_GetDataInput_MaxDepthEnum(i), ok
 }
 
@@ -115,7 +114,7 @@ const (
 	IetfNetconfNmda_EditDataInput_DefaultOperation_None    IetfNetconfNmda_EditDataInput_DefaultOperation = 2 // none
 )
 
-// ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value of IetfNetconfNmda_EditDataInput_DefaultOperation named s; ok is false when none is.
+// ParseIetfNetconfNmda_EditDataInput_DefaultOperation returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNmda_EditDataInput_DefaultOperation(s string) (v IetfNetconfNmda_EditDataInput_DefaultOperation, ok bool) {

@@ -16,21 +16,20 @@ const (
 	IetfNetconfNotifications_NetconfConfigChange_Datastore_Startup IetfNetconfNotifications_NetconfConfigChange_Datastore = 1 // startup
 )
 
-// enumIetfNetconfNotifications_NetconfConfigChange_Datastore is the table of IetfNetconfNotifications_NetconfConfigChange_Datastore's names and values.
-var enumIetfNetconfNotifications_NetconfConfigChange_Datastore = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfigChange_Datastore", Names: []string{"running", "startup"}}
+var enumDatastore = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfigChange_Datastore", Names: []string{"running", "startup"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfigChange_Datastore(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfNotifications_NetconfConfigChange_Datastore) String() string {
-	return enumIetfNetconfNotifications_NetconfConfigChange_Datastore.String(int32(e))
+	return enumDatastore.String(int32(e))
 }
 
-// ParseIetfNetconfNotifications_NetconfConfigChange_Datastore returns the value of IetfNetconfNotifications_NetconfConfigChange_Datastore named s; ok is false when none is.
+// ParseIetfNetconfNotifications_NetconfConfigChange_Datastore returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNotifications_NetconfConfigChange_Datastore(s string) (v IetfNetconfNotifications_NetconfConfigChange_Datastore, ok bool) {
-	i, ok := enumIetfNetconfNotifications_NetconfConfigChange_Datastore.Parse(s)
+	i, ok := enumDatastore.Parse(s)
 	return IetfNetconfNotifications_NetconfConfigChange_Datastore(i), ok
 }
 
@@ -46,21 +45,18 @@ const (
 	IetfNetconf_EditOperationType_Remove  IetfNetconf_EditOperationType = 4 // remove
 )
 
-// enumIetfNetconf_EditOperationType is the table of IetfNetconf_EditOperationType's names and values.
-var enumIetfNetconf_EditOperationType = genimpl.Enum{Type: "IetfNetconf_EditOperationType", Names: []string{"merge", "replace", "create", "delete", "remove"}}
+var enumEditOperationType = genimpl.Enum{Type: "IetfNetconf_EditOperationType", Names: []string{"merge", "replace", "create", "delete", "remove"}}
 
 // String returns the YANG name of e, or IetfNetconf_EditOperationType(<value>) for a value that is not one.
 //
 //go:noinline
-func (e IetfNetconf_EditOperationType) String() string {
-	return enumIetfNetconf_EditOperationType.String(int32(e))
-}
+func (e IetfNetconf_EditOperationType) String() string { return enumEditOperationType.String(int32(e)) }
 
-// ParseIetfNetconf_EditOperationType returns the value of IetfNetconf_EditOperationType named s; ok is false when none is.
+// ParseIetfNetconf_EditOperationType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconf_EditOperationType(s string) (v IetfNetconf_EditOperationType, ok bool) {
-	i, ok := enumIetfNetconf_EditOperationType.Parse(s)
+	i, ok := enumEditOperationType.Parse(s)
 	return IetfNetconf_EditOperationType(i), ok
 }
 
@@ -77,21 +73,20 @@ const (
 	IetfNetconfNotifications_NetconfSessionEnd_TerminationReason_Other    IetfNetconfNotifications_NetconfSessionEnd_TerminationReason = 5 // other
 )
 
-// enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason is the table of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason's names and values.
-var enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason", Names: []string{"closed", "killed", "dropped", "timeout", "bad-hello", "other"}}
+var enumTerminationReason = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfSessionEnd_TerminationReason", Names: []string{"closed", "killed", "dropped", "timeout", "bad-hello", "other"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfNotifications_NetconfSessionEnd_TerminationReason) String() string {
-	return enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.String(int32(e))
+	return enumTerminationReason.String(int32(e))
 }
 
-// ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason returns the value of IetfNetconfNotifications_NetconfSessionEnd_TerminationReason named s; ok is false when none is.
+// ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNotifications_NetconfSessionEnd_TerminationReason(s string) (v IetfNetconfNotifications_NetconfSessionEnd_TerminationReason, ok bool) {
-	i, ok := enumIetfNetconfNotifications_NetconfSessionEnd_TerminationReason.Parse(s)
+	i, ok := enumTerminationReason.Parse(s)
 	return IetfNetconfNotifications_NetconfSessionEnd_TerminationReason(i), ok
 }
 
@@ -107,20 +102,19 @@ const (
 	IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent_Complete IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = 4 // complete
 )
 
-// enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent is the table of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent's names and values.
-var enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent", Names: []string{"start", "cancel", "timeout", "extend", "complete"}}
+var enumConfirmEvent = genimpl.Enum{Type: "IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent", Names: []string{"start", "cancel", "timeout", "extend", "complete"}}
 
 // String returns the YANG name of e, or IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent) String() string {
-	return enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.String(int32(e))
+	return enumConfirmEvent.String(int32(e))
 }
 
-// ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent returns the value of IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent named s; ok is false when none is.
+// ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(s string) (v IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent, ok bool) {
-	i, ok := enumIetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent.Parse(s)
+	i, ok := enumConfirmEvent.Parse(s)
 	return IetfNetconfNotifications_NetconfConfirmedCommit_ConfirmEvent(i), ok
 }

@@ -78,21 +78,20 @@ const (
 	IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State_Suspended IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = 2 // suspended
 )
 
-// enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State is the table of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State's names and values.
-var enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State = genimpl.Enum{Type: "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State", Names: []string{"active", "suspended"}, Values: []int32{1, 2}}
+var enumState = genimpl.Enum{Type: "IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State", Names: []string{"active", "suspended"}, Values: []int32{1, 2}}
 
 // String returns the YANG name of e, or IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State) String() string {
-	return enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.String(int32(e))
+	return enumState.String(int32(e))
 }
 
-// ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State returns the value of IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State named s; ok is false when none is.
+// ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(s string) (v IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State, ok bool) {
-	i, ok := enumIetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State.Parse(s)
+	i, ok := enumState.Parse(s)
 	return IetfSubscribedNotifications_Subscriptions_Subscription_Receivers_Receiver_State(i), ok
 }
 
@@ -108,19 +107,18 @@ const (
 	IetfYANGPush_ChangeType_Replace IetfYANGPush_ChangeType = 4 // replace
 )
 
-// enumIetfYANGPush_ChangeType is the table of IetfYANGPush_ChangeType's names and values.
-var enumIetfYANGPush_ChangeType = genimpl.Enum{Type: "IetfYANGPush_ChangeType", Names: []string{"create", "delete", "insert", "move", "replace"}}
+var enumChangeType = genimpl.Enum{Type: "IetfYANGPush_ChangeType", Names: []string{"create", "delete", "insert", "move", "replace"}}
 
 // String returns the YANG name of e, or IetfYANGPush_ChangeType(<value>) for a value that is not one.
 //
 //go:noinline
-func (e IetfYANGPush_ChangeType) String() string { return enumIetfYANGPush_ChangeType.String(int32(e)) }
+func (e IetfYANGPush_ChangeType) String() string { return enumChangeType.String(int32(e)) }
 
-// ParseIetfYANGPush_ChangeType returns the value of IetfYANGPush_ChangeType named s; ok is false when none is.
+// ParseIetfYANGPush_ChangeType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfYANGPush_ChangeType(s string) (v IetfYANGPush_ChangeType, ok bool) {
-	i, ok := enumIetfYANGPush_ChangeType.Parse(s)
+	i, ok := enumChangeType.Parse(s)
 	return IetfYANGPush_ChangeType(i), ok
 }
 

@@ -16,20 +16,19 @@ const (
 	IetfYANGLibrary_ModulesState_Module_ConformanceType_Import    IetfYANGLibrary_ModulesState_Module_ConformanceType = 1 // import
 )
 
-// enumIetfYANGLibrary_ModulesState_Module_ConformanceType is the table of IetfYANGLibrary_ModulesState_Module_ConformanceType's names and values.
-var enumIetfYANGLibrary_ModulesState_Module_ConformanceType = genimpl.Enum{Type: "IetfYANGLibrary_ModulesState_Module_ConformanceType", Names: []string{"implement", "import"}}
+var enumConformanceType = genimpl.Enum{Type: "IetfYANGLibrary_ModulesState_Module_ConformanceType", Names: []string{"implement", "import"}}
 
 // String returns the YANG name of e, or IetfYANGLibrary_ModulesState_Module_ConformanceType(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfYANGLibrary_ModulesState_Module_ConformanceType) String() string {
-	return enumIetfYANGLibrary_ModulesState_Module_ConformanceType.String(int32(e))
+	return enumConformanceType.String(int32(e))
 }
 
-// ParseIetfYANGLibrary_ModulesState_Module_ConformanceType returns the value of IetfYANGLibrary_ModulesState_Module_ConformanceType named s; ok is false when none is.
+// ParseIetfYANGLibrary_ModulesState_Module_ConformanceType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfYANGLibrary_ModulesState_Module_ConformanceType(s string) (v IetfYANGLibrary_ModulesState_Module_ConformanceType, ok bool) {
-	i, ok := enumIetfYANGLibrary_ModulesState_Module_ConformanceType.Parse(s)
+	i, ok := enumConformanceType.Parse(s)
 	return IetfYANGLibrary_ModulesState_Module_ConformanceType(i), ok
 }

@@ -21,21 +21,20 @@ const (
 	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation_Remove  IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = 6 // remove
 )
 
-// enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation is the table of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation's names and values.
-var enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation", Names: []string{"create", "delete", "insert", "merge", "move", "replace", "remove"}}
+var enumOperation = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation", Names: []string{"create", "delete", "insert", "merge", "move", "replace", "remove"}}
 
 // String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation) String() string {
-	return enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.String(int32(e))
+	return enumOperation.String(int32(e))
 }
 
-// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation named s; ok is false when none is.
+// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation, ok bool) {
-	i, ok := enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation.Parse(s)
+	i, ok := enumOperation.Parse(s)
 	return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Operation(i), ok
 }
 
@@ -50,20 +49,19 @@ const (
 	IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where_Last   IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = 3 // last
 )
 
-// enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where is the table of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where's names and values.
-var enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where", Names: []string{"before", "after", "first", "last"}}
+var enumWhere = genimpl.Enum{Type: "IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where", Names: []string{"before", "after", "first", "last"}}
 
 // String returns the YANG name of e, or IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(<value>) for a value that is not one.
 //
 //go:noinline
 func (e IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where) String() string {
-	return enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.String(int32(e))
+	return enumWhere.String(int32(e))
 }
 
-// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where returns the value of IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where named s; ok is false when none is.
+// ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(s string) (v IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where, ok bool) {
-	i, ok := enumIetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where.Parse(s)
+	i, ok := enumWhere.Parse(s)
 	return IetfYANGPush_PushChangeUpdate_DatastoreChanges_YANGPatch_Edit_Where(i), ok
 }

@@ -16,20 +16,17 @@ const (
 	Compress_Interface_OperStatus_Down Compress_Interface_OperStatus = 1 // down
 )
 
-// enumCompress_Interface_OperStatus is the table of Compress_Interface_OperStatus's names and values.
-var enumCompress_Interface_OperStatus = genimpl.Enum{Type: "Compress_Interface_OperStatus", Names: []string{"up", "down"}}
+var enumOperStatus = genimpl.Enum{Type: "Compress_Interface_OperStatus", Names: []string{"up", "down"}}
 
 // String returns the YANG name of e, or Compress_Interface_OperStatus(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Compress_Interface_OperStatus) String() string {
-	return enumCompress_Interface_OperStatus.String(int32(e))
-}
+func (e Compress_Interface_OperStatus) String() string { return enumOperStatus.String(int32(e)) }
 
-// ParseCompress_Interface_OperStatus returns the value of Compress_Interface_OperStatus named s; ok is false when none is.
+// ParseCompress_Interface_OperStatus returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseCompress_Interface_OperStatus(s string) (v Compress_Interface_OperStatus, ok bool) {
-	i, ok := enumCompress_Interface_OperStatus.Parse(s)
+	i, ok := enumOperStatus.Parse(s)
 	return Compress_Interface_OperStatus(i), ok
 }

@@ -16,18 +16,17 @@ const (
 	Leafref_Ports_Port_Mode_Trunk  Leafref_Ports_Port_Mode = 1 // trunk
 )
 
-// enumLeafref_Ports_Port_Mode is the table of Leafref_Ports_Port_Mode's names and values.
-var enumLeafref_Ports_Port_Mode = genimpl.Enum{Type: "Leafref_Ports_Port_Mode", Names: []string{"access", "trunk"}}
+var enumMode = genimpl.Enum{Type: "Leafref_Ports_Port_Mode", Names: []string{"access", "trunk"}}
 
 // String returns the YANG name of e, or Leafref_Ports_Port_Mode(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Leafref_Ports_Port_Mode) String() string { return enumLeafref_Ports_Port_Mode.String(int32(e)) }
+func (e Leafref_Ports_Port_Mode) String() string { return enumMode.String(int32(e)) }
 
-// ParseLeafref_Ports_Port_Mode returns the value of Leafref_Ports_Port_Mode named s; ok is false when none is.
+// ParseLeafref_Ports_Port_Mode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseLeafref_Ports_Port_Mode(s string) (v Leafref_Ports_Port_Mode, ok bool) {
-	i, ok := enumLeafref_Ports_Port_Mode.Parse(s)
+	i, ok := enumMode.Parse(s)
 	return Leafref_Ports_Port_Mode(i), ok
 }

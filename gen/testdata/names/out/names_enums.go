@@ -18,18 +18,17 @@ const (
 	Names_Top_Speed_FooBar2 Names_Top_Speed = 3 // Foo-Bar
 )
 
-// enumNames_Top_Speed is the table of Names_Top_Speed's names and values.
-var enumNames_Top_Speed = genimpl.Enum{Type: "Names_Top_Speed", Names: []string{"10G", "foo bar", "a.b", "Foo-Bar"}}
+var enumSpeed = genimpl.Enum{Type: "Names_Top_Speed", Names: []string{"10G", "foo bar", "a.b", "Foo-Bar"}}
 
 // String returns the YANG name of e, or Names_Top_Speed(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Names_Top_Speed) String() string { return enumNames_Top_Speed.String(int32(e)) }
+func (e Names_Top_Speed) String() string { return enumSpeed.String(int32(e)) }
 
-// ParseNames_Top_Speed returns the value of Names_Top_Speed named s; ok is false when none is.
+// ParseNames_Top_Speed returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseNames_Top_Speed(s string) (v Names_Top_Speed, ok bool) {
-	i, ok := enumNames_Top_Speed.Parse(s)
+	i, ok := enumSpeed.Parse(s)
 	return Names_Top_Speed(i), ok
 }

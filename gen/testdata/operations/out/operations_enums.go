@@ -16,18 +16,17 @@ const (
 	Operations_Level_High Operations_Level = 1 // high
 )
 
-// enumOperations_Level is the table of Operations_Level's names and values.
-var enumOperations_Level = genimpl.Enum{Type: "Operations_Level", Names: []string{"low", "high"}}
+var enumLevel = genimpl.Enum{Type: "Operations_Level", Names: []string{"low", "high"}}
 
 // String returns the YANG name of e, or Operations_Level(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Operations_Level) String() string { return enumOperations_Level.String(int32(e)) }
+func (e Operations_Level) String() string { return enumLevel.String(int32(e)) }
 
-// ParseOperations_Level returns the value of Operations_Level named s; ok is false when none is.
+// ParseOperations_Level returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseOperations_Level(s string) (v Operations_Level, ok bool) {
-	i, ok := enumOperations_Level.Parse(s)
+	i, ok := enumLevel.Parse(s)
 	return Operations_Level(i), ok
 }

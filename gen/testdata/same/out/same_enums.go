@@ -16,19 +16,18 @@ const (
 	Same_Limits_Admin_Off Same_Limits_Admin = 1 // off
 )
 
-// enumSame_Limits_Admin is the table of Same_Limits_Admin's names and values.
-var enumSame_Limits_Admin = genimpl.Enum{Type: "Same_Limits_Admin", Names: []string{"on", "off"}}
+var enumAdmin = genimpl.Enum{Type: "Same_Limits_Admin", Names: []string{"on", "off"}}
 
 // String returns the YANG name of e, or Same_Limits_Admin(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Same_Limits_Admin) String() string { return enumSame_Limits_Admin.String(int32(e)) }
+func (e Same_Limits_Admin) String() string { return enumAdmin.String(int32(e)) }
 
-// ParseSame_Limits_Admin returns the value of Same_Limits_Admin named s; ok is false when none is.
+// ParseSame_Limits_Admin returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_Admin(s string) (v Same_Limits_Admin, ok bool) {
-	i, ok := enumSame_Limits_Admin.Parse(s)
+	i, ok := enumAdmin.Parse(s)
 	return Same_Limits_Admin(i), ok
 }
 
@@ -41,7 +40,7 @@ const (
 	Same_Limits_Oper_Off Same_Limits_Oper = 1 // off
 )
 
-// ParseSame_Limits_Oper returns the value of Same_Limits_Oper named s; ok is false when none is.
+// ParseSame_Limits_Oper returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_Oper(s string) (v Same_Limits_Oper, ok bool) { return ParseSame_Limits_Admin(s) }
@@ -55,19 +54,18 @@ const (
 	Same_Limits_Flipped_Off Same_Limits_Flipped = 0 // off
 )
 
-// enumSame_Limits_Flipped is the table of Same_Limits_Flipped's names and values.
-var enumSame_Limits_Flipped = genimpl.Enum{Type: "Same_Limits_Flipped", Names: []string{"on", "off"}, Values: []int32{1, 0}}
+var enumFlipped = genimpl.Enum{Type: "Same_Limits_Flipped", Names: []string{"on", "off"}, Values: []int32{1, 0}}
 
 // String returns the YANG name of e, or Same_Limits_Flipped(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Same_Limits_Flipped) String() string { return enumSame_Limits_Flipped.String(int32(e)) }
+func (e Same_Limits_Flipped) String() string { return enumFlipped.String(int32(e)) }
 
-// ParseSame_Limits_Flipped returns the value of Same_Limits_Flipped named s; ok is false when none is.
+// ParseSame_Limits_Flipped returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_Flipped(s string) (v Same_Limits_Flipped, ok bool) {
-	i, ok := enumSame_Limits_Flipped.Parse(s)
+	i, ok := enumFlipped.Parse(s)
 	return Same_Limits_Flipped(i), ok
 }
 
@@ -80,19 +78,18 @@ const (
 	Same_Switch_Off Same_Switch = 1 // off
 )
 
-// enumSame_Switch is the table of Same_Switch's names and values.
-var enumSame_Switch = genimpl.Enum{Type: "Same_Switch", Names: []string{"on", "off"}}
+var enumSwitch = genimpl.Enum{Type: "Same_Switch", Names: []string{"on", "off"}}
 
 // String returns the YANG name of e, or Same_Switch(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Same_Switch) String() string { return enumSame_Switch.String(int32(e)) }
+func (e Same_Switch) String() string { return enumSwitch.String(int32(e)) }
 
-// ParseSame_Switch returns the value of Same_Switch named s; ok is false when none is.
+// ParseSame_Switch returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Switch(s string) (v Same_Switch, ok bool) {
-	i, ok := enumSame_Switch.Parse(s)
+	i, ok := enumSwitch.Parse(s)
 	return Same_Switch(i), ok
 }
 
@@ -104,19 +101,18 @@ const (
 	Same_Limits_RateEnum_Max Same_Limits_RateEnum = -1 // max
 )
 
-// enumSame_Limits_RateEnum is the table of Same_Limits_RateEnum's names and values.
-var enumSame_Limits_RateEnum = genimpl.Enum{Type: "Same_Limits_RateEnum", Names: []string{"max"}, Values: []int32{-1}}
+var enumRateEnum = genimpl.Enum{Type: "Same_Limits_RateEnum", Names: []string{"max"}, Values: []int32{-1}}
 
 // String returns the YANG name of e, or Same_Limits_RateEnum(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Same_Limits_RateEnum) String() string { return enumSame_Limits_RateEnum.String(int32(e)) }
+func (e Same_Limits_RateEnum) String() string { return enumRateEnum.String(int32(e)) }
 
-// ParseSame_Limits_RateEnum returns the value of Same_Limits_RateEnum named s; ok is false when none is.
+// ParseSame_Limits_RateEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_RateEnum(s string) (v Same_Limits_RateEnum, ok bool) {
-	i, ok := enumSame_Limits_RateEnum.Parse(s)
+	i, ok := enumRateEnum.Parse(s)
 	return Same_Limits_RateEnum(i), ok
 }
 
@@ -159,7 +155,7 @@ const (
 	Same_Limits_BurstEnum_Max Same_Limits_BurstEnum = -1 // max
 )
 
-// ParseSame_Limits_BurstEnum returns the value of Same_Limits_BurstEnum named s; ok is false when none is.
+// ParseSame_Limits_BurstEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_BurstEnum(s string) (v Same_Limits_BurstEnum, ok bool) {
@@ -183,7 +179,7 @@ const (
 	Same_Limits_DepthEnum_Max Same_Limits_DepthEnum = -1 // max
 )
 
-// ParseSame_Limits_DepthEnum returns the value of Same_Limits_DepthEnum named s; ok is false when none is.
+// ParseSame_Limits_DepthEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_DepthEnum(s string) (v Same_Limits_DepthEnum, ok bool) {
@@ -230,7 +226,7 @@ const (
 	Same_Limits_Queue_Mode_Off Same_Limits_Queue_Mode = 1 // off
 )
 
-// ParseSame_Limits_Queue_Mode returns the value of Same_Limits_Queue_Mode named s; ok is false when none is.
+// ParseSame_Limits_Queue_Mode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_Queue_Mode(s string) (v Same_Limits_Queue_Mode, ok bool) {
@@ -245,7 +241,7 @@ const (
 	Same_Limits_Queue_SizeEnum_Max Same_Limits_Queue_SizeEnum = -1 // max
 )
 
-// ParseSame_Limits_Queue_SizeEnum returns the value of Same_Limits_Queue_SizeEnum named s; ok is false when none is.
+// ParseSame_Limits_Queue_SizeEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSame_Limits_Queue_SizeEnum(s string) (v Same_Limits_Queue_SizeEnum, ok bool) {

@@ -37,3 +37,43 @@ func (w Union_Uint32_String_String) unionUnion_Uint32_String() genimpl.UnionValu
 //
 //go:noinline
 func (w Union_Uint32_String_String) String() string { return w.unionUnion_Uint32_String().Text }
+
+// ShareBase_Network_Admin is the enumeration of /share-base:network/admin; its values are the YANG enum values.
+type ShareBase_Network_Admin int32
+
+// The values of ShareBase_Network_Admin.
+const (
+	ShareBase_Network_Admin_Up   ShareBase_Network_Admin = 0 // up
+	ShareBase_Network_Admin_Down ShareBase_Network_Admin = 1 // down
+)
+
+var enumAdmin = genimpl.Enum{Type: "ShareBase_Network_Admin", Names: []string{"up", "down"}}
+
+// String returns the YANG name of e, or ShareBase_Network_Admin(<value>) for a value that is not one.
+//
+//go:noinline
+func (e ShareBase_Network_Admin) String() string { return enumAdmin.String(int32(e)) }
+
+// ParseShareBase_Network_Admin returns the value named s; ok is false when none is.
+//
+//go:noinline
+func ParseShareBase_Network_Admin(s string) (v ShareBase_Network_Admin, ok bool) {
+	i, ok := enumAdmin.Parse(s)
+	return ShareBase_Network_Admin(i), ok
+}
+
+// ShareBase_Network_Fallback is the enumeration of /share-base:network/fallback; its values are the YANG enum values. It is ShareBase_Network_Admin, which has the same names and values.
+type ShareBase_Network_Fallback = ShareBase_Network_Admin
+
+// The values of ShareBase_Network_Fallback.
+const (
+	ShareBase_Network_Fallback_Up   ShareBase_Network_Fallback = 0 // up
+	ShareBase_Network_Fallback_Down ShareBase_Network_Fallback = 1 // down
+)
+
+// ParseShareBase_Network_Fallback returns the value named s; ok is false when none is.
+//
+//go:noinline
+func ParseShareBase_Network_Fallback(s string) (v ShareBase_Network_Fallback, ok bool) {
+	return ParseShareBase_Network_Admin(s)
+}

@@ -15,6 +15,12 @@ type ShareBase_Network struct {
 	// Retry is leaf /share-base:network/retry (config).
 	Retry Union_Uint32_String `yang:"retry"`
 
+	// Admin is leaf /share-base:network/admin (config).
+	Admin *ShareBase_Network_Admin `yang:"admin"`
+
+	// Fallback is leaf /share-base:network/fallback (config).
+	Fallback *ShareBase_Network_Fallback `yang:"fallback"`
+
 	// Left is container /share-base:network/left (config).
 	Left *ShareBase_Network_Left `yang:"left"`
 
@@ -66,7 +72,7 @@ type ShareBase_Options_Option struct {
 	Value []string `yang:"value"`
 }
 
-// The instances of ShareBase_Options_Option by their path names:
+// The path names of the type's instances:
 type ShareBase_Network_Option = ShareBase_Options_Option
 type ShareBase_Network_Left_TLS_Option = ShareBase_Options_Option
 type ShareBase_Network_Left_Option = ShareBase_Options_Option
@@ -125,7 +131,7 @@ type ShareBase_Endpoint_Address struct {
 	Timeout Union_Uint32_String `yang:"timeout"`
 }
 
-// The instances of ShareBase_Endpoint_Address by their path names:
+// The path names of the type's instances:
 type ShareBase_Network_Left_Address = ShareBase_Endpoint_Address
 type ShareBase_Network_Right_Address = ShareBase_Endpoint_Address
 
@@ -166,7 +172,7 @@ func (x *ShareBase_Endpoint_TLS) NewOption(kName string) (*ShareBase_Options_Opt
 	return p, err
 }
 
-// The instances of ShareBase_Endpoint_TLS by their path names:
+// The path names of the type's instances:
 type ShareBase_Network_Left_TLS = ShareBase_Endpoint_TLS
 type ShareBase_Network_Right_TLS = ShareBase_Endpoint_TLS
 type ShareBase_Network_Monitored_TLS = ShareBase_Endpoint_TLS
@@ -356,6 +362,6 @@ type ShareBase_Options_Option_State struct {
 	Value []string `yang:"value"`
 }
 
-// The instances of ShareBase_Options_Option_State by their path names:
+// The path names of the type's instances:
 type ShareBase_Network_Status_TLS_Option = ShareBase_Options_Option_State
 type ShareBase_Network_Status_Option = ShareBase_Options_Option_State

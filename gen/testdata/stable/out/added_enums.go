@@ -16,19 +16,18 @@ const (
 	Added_Level_All  Added_Level = 1 // all
 )
 
-// enumAdded_Level is the table of Added_Level's names and values.
-var enumAdded_Level = genimpl.Enum{Type: "Added_Level", Names: []string{"none", "all"}}
+var enumLevel = genimpl.Enum{Type: "Added_Level", Names: []string{"none", "all"}}
 
 // String returns the YANG name of e, or Added_Level(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Added_Level) String() string { return enumAdded_Level.String(int32(e)) }
+func (e Added_Level) String() string { return enumLevel.String(int32(e)) }
 
-// ParseAdded_Level returns the value of Added_Level named s; ok is false when none is.
+// ParseAdded_Level returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseAdded_Level(s string) (v Added_Level, ok bool) {
-	i, ok := enumAdded_Level.Parse(s)
+	i, ok := enumLevel.Parse(s)
 	return Added_Level(i), ok
 }
 
@@ -41,18 +40,17 @@ const (
 	Stable_Top_Item_Mode_Manual Stable_Top_Item_Mode = 1 // manual
 )
 
-// enumStable_Top_Item_Mode is the table of Stable_Top_Item_Mode's names and values.
-var enumStable_Top_Item_Mode = genimpl.Enum{Type: "Stable_Top_Item_Mode", Names: []string{"auto", "manual"}}
+var enumMode = genimpl.Enum{Type: "Stable_Top_Item_Mode", Names: []string{"auto", "manual"}}
 
 // String returns the YANG name of e, or Stable_Top_Item_Mode(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Stable_Top_Item_Mode) String() string { return enumStable_Top_Item_Mode.String(int32(e)) }
+func (e Stable_Top_Item_Mode) String() string { return enumMode.String(int32(e)) }
 
-// ParseStable_Top_Item_Mode returns the value of Stable_Top_Item_Mode named s; ok is false when none is.
+// ParseStable_Top_Item_Mode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStable_Top_Item_Mode(s string) (v Stable_Top_Item_Mode, ok bool) {
-	i, ok := enumStable_Top_Item_Mode.Parse(s)
+	i, ok := enumMode.Parse(s)
 	return Stable_Top_Item_Mode(i), ok
 }

@@ -16,19 +16,18 @@ const (
 	Stable_Level_High Stable_Level = 1 // high
 )
 
-// enumStable_Level is the table of Stable_Level's names and values.
-var enumStable_Level = genimpl.Enum{Type: "Stable_Level", Names: []string{"low", "high"}}
+var enumLevel2 = genimpl.Enum{Type: "Stable_Level", Names: []string{"low", "high"}}
 
 // String returns the YANG name of e, or Stable_Level(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Stable_Level) String() string { return enumStable_Level.String(int32(e)) }
+func (e Stable_Level) String() string { return enumLevel2.String(int32(e)) }
 
-// ParseStable_Level returns the value of Stable_Level named s; ok is false when none is.
+// ParseStable_Level returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStable_Level(s string) (v Stable_Level, ok bool) {
-	i, ok := enumStable_Level.Parse(s)
+	i, ok := enumLevel2.Parse(s)
 	return Stable_Level(i), ok
 }
 

@@ -16,19 +16,18 @@ const (
 	Union_LevelEnum_Info  Union_LevelEnum = 1 // info
 )
 
-// enumUnion_LevelEnum is the table of Union_LevelEnum's names and values.
-var enumUnion_LevelEnum = genimpl.Enum{Type: "Union_LevelEnum", Names: []string{"debug", "info"}}
+var enumLevelEnum = genimpl.Enum{Type: "Union_LevelEnum", Names: []string{"debug", "info"}}
 
 // String returns the YANG name of e, or Union_LevelEnum(<value>) for a value that is not one.
 //
 //go:noinline
-func (e Union_LevelEnum) String() string { return enumUnion_LevelEnum.String(int32(e)) }
+func (e Union_LevelEnum) String() string { return enumLevelEnum.String(int32(e)) }
 
-// ParseUnion_LevelEnum returns the value of Union_LevelEnum named s; ok is false when none is.
+// ParseUnion_LevelEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseUnion_LevelEnum(s string) (v Union_LevelEnum, ok bool) {
-	i, ok := enumUnion_LevelEnum.Parse(s)
+	i, ok := enumLevelEnum.Parse(s)
 	return Union_LevelEnum(i), ok
 }
 

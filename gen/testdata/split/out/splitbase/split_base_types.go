@@ -86,7 +86,7 @@ type SplitBase_Endpoint_Address struct {
 	Timeout base.Union_Uint32_String `yang:"timeout"`
 }
 
-// The instances of SplitBase_Endpoint_Address by their path names:
+// The path names of the type's instances:
 type SplitBase_System_Left_Address = SplitBase_Endpoint_Address
 type SplitBase_System_Right_Address = SplitBase_Endpoint_Address
 

@@ -16,19 +16,18 @@ const (
 	SplitBase_Level_High SplitBase_Level = 1 // high
 )
 
-// enumSplitBase_Level is the table of SplitBase_Level's names and values.
-var enumSplitBase_Level = genimpl.Enum{Type: "SplitBase_Level", Names: []string{"low", "high"}}
+var enumLevel = genimpl.Enum{Type: "SplitBase_Level", Names: []string{"low", "high"}}
 
 // String returns the YANG name of e, or SplitBase_Level(<value>) for a value that is not one.
 //
 //go:noinline
-func (e SplitBase_Level) String() string { return enumSplitBase_Level.String(int32(e)) }
+func (e SplitBase_Level) String() string { return enumLevel.String(int32(e)) }
 
-// ParseSplitBase_Level returns the value of SplitBase_Level named s; ok is false when none is.
+// ParseSplitBase_Level returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSplitBase_Level(s string) (v SplitBase_Level, ok bool) {
-	i, ok := enumSplitBase_Level.Parse(s)
+	i, ok := enumLevel.Parse(s)
 	return SplitBase_Level(i), ok
 }
 

@@ -16,20 +16,19 @@ const (
 	SplitBase_System__SplitExt_Monitor_Probe_Mode_Passive SplitBase_System__SplitExt_Monitor_Probe_Mode = 1 // passive
 )
 
-// enumSplitBase_System__SplitExt_Monitor_Probe_Mode is the table of SplitBase_System__SplitExt_Monitor_Probe_Mode's names and values.
-var enumSplitBase_System__SplitExt_Monitor_Probe_Mode = genimpl.Enum{Type: "SplitBase_System__SplitExt_Monitor_Probe_Mode", Names: []string{"active", "passive"}}
+var enumMode = genimpl.Enum{Type: "SplitBase_System__SplitExt_Monitor_Probe_Mode", Names: []string{"active", "passive"}}
 
 // String returns the YANG name of e, or SplitBase_System__SplitExt_Monitor_Probe_Mode(<value>) for a value that is not one.
 //
 //go:noinline
 func (e SplitBase_System__SplitExt_Monitor_Probe_Mode) String() string {
-	return enumSplitBase_System__SplitExt_Monitor_Probe_Mode.String(int32(e))
+	return enumMode.String(int32(e))
 }
 
-// ParseSplitBase_System__SplitExt_Monitor_Probe_Mode returns the value of SplitBase_System__SplitExt_Monitor_Probe_Mode named s; ok is false when none is.
+// ParseSplitBase_System__SplitExt_Monitor_Probe_Mode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseSplitBase_System__SplitExt_Monitor_Probe_Mode(s string) (v SplitBase_System__SplitExt_Monitor_Probe_Mode, ok bool) {
-	i, ok := enumSplitBase_System__SplitExt_Monitor_Probe_Mode.Parse(s)
+	i, ok := enumMode.Parse(s)
 	return SplitBase_System__SplitExt_Monitor_Probe_Mode(i), ok
 }

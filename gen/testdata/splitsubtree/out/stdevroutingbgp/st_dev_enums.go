@@ -16,20 +16,17 @@ const (
 	StDev_Device_Routing_BGP_Neighbor_State_Down StDev_Device_Routing_BGP_Neighbor_State = 1 // down
 )
 
-// enumStDev_Device_Routing_BGP_Neighbor_State is the table of StDev_Device_Routing_BGP_Neighbor_State's names and values.
-var enumStDev_Device_Routing_BGP_Neighbor_State = genimpl.Enum{Type: "StDev_Device_Routing_BGP_Neighbor_State", Names: []string{"up", "down"}}
+var enumState = genimpl.Enum{Type: "StDev_Device_Routing_BGP_Neighbor_State", Names: []string{"up", "down"}}
 
 // String returns the YANG name of e, or StDev_Device_Routing_BGP_Neighbor_State(<value>) for a value that is not one.
 //
 //go:noinline
-func (e StDev_Device_Routing_BGP_Neighbor_State) String() string {
-	return enumStDev_Device_Routing_BGP_Neighbor_State.String(int32(e))
-}
+func (e StDev_Device_Routing_BGP_Neighbor_State) String() string { return enumState.String(int32(e)) }
 
-// ParseStDev_Device_Routing_BGP_Neighbor_State returns the value of StDev_Device_Routing_BGP_Neighbor_State named s; ok is false when none is.
+// ParseStDev_Device_Routing_BGP_Neighbor_State returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStDev_Device_Routing_BGP_Neighbor_State(s string) (v StDev_Device_Routing_BGP_Neighbor_State, ok bool) {
-	i, ok := enumStDev_Device_Routing_BGP_Neighbor_State.Parse(s)
+	i, ok := enumState.Parse(s)
 	return StDev_Device_Routing_BGP_Neighbor_State(i), ok
 }

@@ -16,20 +16,17 @@ const (
 	StDev_Device_Routing_OSPF_Auth_KeyType_Sha StDev_Device_Routing_OSPF_Auth_KeyType = 1 // sha
 )
 
-// enumStDev_Device_Routing_OSPF_Auth_KeyType is the table of StDev_Device_Routing_OSPF_Auth_KeyType's names and values.
-var enumStDev_Device_Routing_OSPF_Auth_KeyType = genimpl.Enum{Type: "StDev_Device_Routing_OSPF_Auth_KeyType", Names: []string{"md5", "sha"}}
+var enumKeyType = genimpl.Enum{Type: "StDev_Device_Routing_OSPF_Auth_KeyType", Names: []string{"md5", "sha"}}
 
 // String returns the YANG name of e, or StDev_Device_Routing_OSPF_Auth_KeyType(<value>) for a value that is not one.
 //
 //go:noinline
-func (e StDev_Device_Routing_OSPF_Auth_KeyType) String() string {
-	return enumStDev_Device_Routing_OSPF_Auth_KeyType.String(int32(e))
-}
+func (e StDev_Device_Routing_OSPF_Auth_KeyType) String() string { return enumKeyType.String(int32(e)) }
 
-// ParseStDev_Device_Routing_OSPF_Auth_KeyType returns the value of StDev_Device_Routing_OSPF_Auth_KeyType named s; ok is false when none is.
+// ParseStDev_Device_Routing_OSPF_Auth_KeyType returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStDev_Device_Routing_OSPF_Auth_KeyType(s string) (v StDev_Device_Routing_OSPF_Auth_KeyType, ok bool) {
-	i, ok := enumStDev_Device_Routing_OSPF_Auth_KeyType.Parse(s)
+	i, ok := enumKeyType.Parse(s)
 	return StDev_Device_Routing_OSPF_Auth_KeyType(i), ok
 }

@@ -16,19 +16,18 @@ const (
 	StDev_Mode_Manual StDev_Mode = 1 // manual
 )
 
-// enumStDev_Mode is the table of StDev_Mode's names and values.
-var enumStDev_Mode = genimpl.Enum{Type: "StDev_Mode", Names: []string{"auto", "manual"}}
+var enumMode = genimpl.Enum{Type: "StDev_Mode", Names: []string{"auto", "manual"}}
 
 // String returns the YANG name of e, or StDev_Mode(<value>) for a value that is not one.
 //
 //go:noinline
-func (e StDev_Mode) String() string { return enumStDev_Mode.String(int32(e)) }
+func (e StDev_Mode) String() string { return enumMode.String(int32(e)) }
 
-// ParseStDev_Mode returns the value of StDev_Mode named s; ok is false when none is.
+// ParseStDev_Mode returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStDev_Mode(s string) (v StDev_Mode, ok bool) {
-	i, ok := enumStDev_Mode.Parse(s)
+	i, ok := enumMode.Parse(s)
 	return StDev_Mode(i), ok
 }
 
@@ -41,21 +40,18 @@ const (
 	StDev_Device_Services_VPN_Kind_L3 StDev_Device_Services_VPN_Kind = 1 // l3
 )
 
-// enumStDev_Device_Services_VPN_Kind is the table of StDev_Device_Services_VPN_Kind's names and values.
-var enumStDev_Device_Services_VPN_Kind = genimpl.Enum{Type: "StDev_Device_Services_VPN_Kind", Names: []string{"l2", "l3"}}
+var enumKind = genimpl.Enum{Type: "StDev_Device_Services_VPN_Kind", Names: []string{"l2", "l3"}}
 
 // String returns the YANG name of e, or StDev_Device_Services_VPN_Kind(<value>) for a value that is not one.
 //
 //go:noinline
-func (e StDev_Device_Services_VPN_Kind) String() string {
-	return enumStDev_Device_Services_VPN_Kind.String(int32(e))
-}
+func (e StDev_Device_Services_VPN_Kind) String() string { return enumKind.String(int32(e)) }
 
-// ParseStDev_Device_Services_VPN_Kind returns the value of StDev_Device_Services_VPN_Kind named s; ok is false when none is.
+// ParseStDev_Device_Services_VPN_Kind returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStDev_Device_Services_VPN_Kind(s string) (v StDev_Device_Services_VPN_Kind, ok bool) {
-	i, ok := enumStDev_Device_Services_VPN_Kind.Parse(s)
+	i, ok := enumKind.Parse(s)
 	return StDev_Device_Services_VPN_Kind(i), ok
 }
 
@@ -67,20 +63,17 @@ const (
 	StDev_Device_Services_VPN_QoS_RateEnum_Max StDev_Device_Services_VPN_QoS_RateEnum = 0 // max
 )
 
-// enumStDev_Device_Services_VPN_QoS_RateEnum is the table of StDev_Device_Services_VPN_QoS_RateEnum's names and values.
-var enumStDev_Device_Services_VPN_QoS_RateEnum = genimpl.Enum{Type: "StDev_Device_Services_VPN_QoS_RateEnum", Names: []string{"max"}}
+var enumRateEnum = genimpl.Enum{Type: "StDev_Device_Services_VPN_QoS_RateEnum", Names: []string{"max"}}
 
 // String returns the YANG name of e, or StDev_Device_Services_VPN_QoS_RateEnum(<value>) for a value that is not one.
 //
 //go:noinline
-func (e StDev_Device_Services_VPN_QoS_RateEnum) String() string {
-	return enumStDev_Device_Services_VPN_QoS_RateEnum.String(int32(e))
-}
+func (e StDev_Device_Services_VPN_QoS_RateEnum) String() string { return enumRateEnum.String(int32(e)) }
 
-// ParseStDev_Device_Services_VPN_QoS_RateEnum returns the value of StDev_Device_Services_VPN_QoS_RateEnum named s; ok is false when none is.
+// ParseStDev_Device_Services_VPN_QoS_RateEnum returns the value named s; ok is false when none is.
 //
 //go:noinline
 func ParseStDev_Device_Services_VPN_QoS_RateEnum(s string) (v StDev_Device_Services_VPN_QoS_RateEnum, ok bool) {
-	i, ok := enumStDev_Device_Services_VPN_QoS_RateEnum.Parse(s)
+	i, ok := enumRateEnum.Parse(s)
 	return StDev_Device_Services_VPN_QoS_RateEnum(i), ok
 }
