@@ -66,3 +66,9 @@ gomod() {
 	} >"$dir/go.mod"
 	cp "$ROOT/go.sum" "$dir/go.sum"
 }
+
+# fmtbytes: the byte count on stdin written exactly, grouped by thousands, with MiB (2^20 bytes)
+# beside it: "151,191,766 bytes (144.2 MiB)".
+fmtbytes() {
+	awk '{n=$1; s=""; while (length(n) > 3) {s="," substr(n, length(n)-2) s; n=substr(n, 1, length(n)-3)} printf "%s%s bytes (%.1f MiB)\n", n, s, $1/1048576}'
+}

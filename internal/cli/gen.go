@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -288,12 +289,12 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if size := outputSize(out); size > hugeOutput && !f.share {
-		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go; --share-groupings gives identical instances of a grouping's "+
-			"nodes one type (and --path keeps only the subtrees you use, with --prune-schema their part of the embedded schema only)\n", size>>20)
+		fmt.Fprintf(stderr, "ncws gen: hint: the package is %s of Go; --share-groupings gives identical instances of a grouping's "+
+			"nodes one type (and --path keeps only the subtrees you use, with --prune-schema their part of the embedded schema only)\n", goBytes(size))
 	} else if size > f.splitHintAt() && f.split == "" {
-		fmt.Fprintf(stderr, "ncws gen: hint: the package is %d MB of Go, which the Go compiler builds in over a GB "+
+		fmt.Fprintf(stderr, "ncws gen: hint: the package is %s of Go, which the Go compiler builds in over a GB "+
 			"(it keeps every function of a package until the package ends); --split module writes one package per module "+
-			"(and per large subtree of a large module)\n", size>>20)
+			"(and per large subtree of a large module)\n", goBytes(size))
 	}
 	outputs := []struct {
 		dir   string
@@ -314,8 +315,8 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fail(fmt.Errorf("ncws gen: %w", err))
 		}
-		fmt.Fprintf(stdout, "ncws gen: %s: %d files (%d written, %d unchanged, %d stale removed)\n",
-			o.dir, len(o.files), written, len(o.files)-written, removed)
+		fmt.Fprintf(stdout, "ncws gen: %s: %d files, %s of Go (%d written, %d unchanged, %d stale removed)\n",
+			o.dir, len(o.files), goBytes(outputSize(o.files)), written, len(o.files)-written, removed)
 		if i == 0 && f.split != "" {
 			gone, left, err := removeStalePackages(o.dir, o.files)
 			if err != nil {
@@ -469,6 +470,20 @@ func (f genFlags) splitHintAt() int {
 		return f.splitHint
 	}
 	return bigPackage
+}
+
+// goBytes writes n bytes exactly, with thousands separators, and in MiB (2^20 bytes) for scale:
+// "151,191,766 bytes (144.2 MiB)". A size in "MB" alone was read both as 10^6 and as 2^20 bytes.
+func goBytes(n int) string {
+	d := strconv.Itoa(n)
+	var b strings.Builder
+	for i := range len(d) {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(d[i])
+	}
+	return fmt.Sprintf("%s bytes (%.1f MiB)", b.String(), float64(n)/(1<<20))
 }
 
 func outputSize(files map[string][]byte) int {

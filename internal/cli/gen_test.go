@@ -99,8 +99,12 @@ func TestGenWritesPackage(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 0", code, stderr)
 	}
 	files := readDir(t, out)
-	if !strings.Contains(stdout, "model: "+strconv.Itoa(len(files))+" files") {
-		t.Errorf("stdout %q does not report the %d files", stdout, len(files))
+	size := 0
+	for _, text := range files {
+		size += len(text)
+	}
+	if want := "model: " + strconv.Itoa(len(files)) + " files, " + goBytes(size) + " of Go ("; !strings.Contains(stdout, want) {
+		t.Errorf("stdout %q does not report the %d files and their %d bytes as %q", stdout, len(files), size, want)
 	}
 	for _, want := range []string{"root.go", "schema.go", "gen_base_types.go", "gen_base_convert.go", "gen_base_yang.go"} {
 		if _, ok := files[want]; !ok {
@@ -504,6 +508,22 @@ func TestNcwsLinksNoYgot(t *testing.T) {
 			if p == bad || strings.HasPrefix(p, bad+"/") {
 				t.Errorf("cmd/ncws imports %s", p)
 			}
+		}
+	}
+}
+
+// TestGoBytes: sizes are written in bytes exactly, grouped by thousands, with MiB (2^20 bytes)
+// beside them, never as an "MB" that readers took for 10^6 or 2^20 bytes.
+func TestGoBytes(t *testing.T) {
+	for n, want := range map[int]string{
+		0:         "0 bytes (0.0 MiB)",
+		999:       "999 bytes (0.0 MiB)",
+		1000:      "1,000 bytes (0.0 MiB)",
+		1 << 20:   "1,048,576 bytes (1.0 MiB)",
+		151191766: "151,191,766 bytes (144.2 MiB)",
+	} {
+		if got := goBytes(n); got != want {
+			t.Errorf("goBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
