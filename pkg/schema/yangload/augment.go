@@ -188,15 +188,11 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			switch op {
 			case "add":
 				m := l.mk(inf)
-				m.unique = append(m.unique, s)
-				if m.uniqueU == nil {
-					m.uniqueU = map[*stmt]*unit{}
-				}
-				m.uniqueU[s] = u
+				m.unique = append(m.unique, uniqueInfo{s.Argument, s.at()})
 			case "delete":
 				found := false
 				for i, us := range l.uniques(inf) {
-					if strings.Join(strings.Fields(us.Argument), " ") == strings.Join(strings.Fields(s.Argument), " ") {
+					if strings.Join(strings.Fields(us.arg), " ") == strings.Join(strings.Fields(s.Argument), " ") {
 						m := l.moreOf(inf)
 						m.unique = append(m.unique[:i:i], m.unique[i+1:]...)
 						found = true
@@ -217,15 +213,15 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 					if l.dflt(inf) != "" {
 						l.errf(s, "deviate add: %s already has a default", t.Name)
 					}
-					l.mk(inf).dfltSt = s
+					l.setDflt(inf, s)
 				case "replace":
-					l.mk(inf).dfltSt = s
+					l.setDflt(inf, s)
 				case "delete":
 					if l.dflt(inf) != s.Argument {
 						l.errf(s, "deviate delete: default %q not found", s.Argument)
 					}
 					if m := l.moreOf(inf); m != nil {
-						m.dfltSt = nil
+						m.dflt, m.dfltAt = "", at{}
 					}
 				}
 			case schema.KindLeaf, schema.KindLeafList:

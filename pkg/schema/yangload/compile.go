@@ -27,23 +27,21 @@ type loader struct {
 	subUnits  map[*source]*unit
 
 	// Per-node facts the tree passes need.
-	disabled     map[*schema.Node]bool
-	typeCache    map[*stmt]*schema.Type
-	typeBusy     map[*stmt]bool
-	scopes       map[*stmt]*scope
-	usesBusy     map[*stmt]bool
-	checkedGroup map[*stmt]bool
-	bySM         map[*schema.Module]*module
-	needImpl     map[*module]bool
-	lrBusy       map[*schema.Type]bool
+	disabled map[*schema.Node]bool
+	bySM     map[*schema.Module]*module
+	needImpl map[*module]bool
+	lrBusy   map[*schema.Type]bool
 
 	warns  []*Error
 	warned map[Error]bool
-	// typeStmts holds the type statement of each type with a leafref when Options.OmitOrigins
-	// leaves its Loc out (typeErrf).
-	typeStmts map[*schema.Type]*stmt
-	// leafTypes shares the types without leafref of leaf and leaf-list type statements.
-	leafTypes map[*stmt]*schema.Type
+	// typeStmts holds where the type statement of each type with a leafref was written when
+	// Options.OmitOrigins leaves its Loc out (typeErrf).
+	typeStmts map[*schema.Type]at
+	// keys interns the lists' key statements (nodeInfo.key).
+	keys map[keyInfo]*keyInfo
+	// release says a file's statements are let go as soon as the load no longer needs them
+	// (see prepareRelease); restart says the load must be done again without that (finish).
+	release, restart bool
 	// types interns those types by value when Options.OmitOrigins is set (internType).
 	types map[typeKey][]*schema.Type
 	// origins interns the Grouping strings (origin less its last name, name): every instance
@@ -67,25 +65,41 @@ type loader struct {
 }
 
 // nodeInfo keeps what is resolved after the tree is complete. It is made for every node
-// (Junos QFX conf: 897k, 16 bytes each), so what only some lists, choices and nodes with a
-// config statement need is in a nodeMore the loader finds by the nodeInfo (moreOf; a list's
-// key statement is found from its statement: 158k of Junos's nodes are lists, and a nodeMore
-// each was 10 MB at the load's peak).
+// (Junos QFX conf: 897k, 16 bytes each), so what only some choices, lists' unique statements and
+// nodes with a config statement need is in a nodeMore the loader finds by the nodeInfo (moreOf).
+// Neither refers to a statement: what the later passes read of one (an argument, where it was
+// written) is copied, so that a file's statements can be freed while the nodes built from them
+// live on (releaseUnit).
 type nodeInfo struct {
-	statement *stmt
-	config    int8 // explicit config: 0 none, 1 true, -1 false
-	hasDflt   bool // leaf or leaf-list has a default statement
-	// v10 is set when the node was defined in a YANG 1.0 text (its unit: kept as this flag,
-	// and in nodeMore.uniqueU for unique statements).
+	key     *keyInfo // a list's key statement (the last, as the build kept it), nil if none
+	config  int8     // explicit config: 0 none, 1 true, -1 false
+	hasDflt bool     // leaf or leaf-list has a default statement
+	// v10 is set when the node was defined in a YANG 1.0 text.
 	v10 bool
+	// built is set for a node built from a statement (not an rpc's implicit input or output):
+	// its errors are reported at its Loc, the statement's.
+	built bool
+}
+
+// keyInfo is a list's key statement: its argument and where it was written. The nodes built
+// from one statement share one (loader.keys).
+type keyInfo struct {
+	arg string
+	at  at
+}
+
+// uniqueInfo is a unique statement: its argument and where it was written.
+type uniqueInfo struct {
+	arg string
+	at  at
 }
 
 // nodeMore is the part of a nodeInfo few nodes need.
 type nodeMore struct {
-	configSt *stmt
-	unique   []*stmt
-	uniqueU  map[*stmt]*unit // the text each unique statement was written in
-	dfltSt   *stmt           // choice default case
+	configAt at // the config statement (set with nodeInfo.config)
+	unique   []uniqueInfo
+	dflt     string // choice default case ("": none)
+	dfltAt   at
 }
 
 // moreOf returns the nodeMore of inf, nil if none.
@@ -104,30 +118,36 @@ func (l *loader) mk(inf *nodeInfo) *nodeMore {
 	return m
 }
 
-// keySt returns the list's key statement (the last, as the build kept it), nil if none.
-func (inf *nodeInfo) keySt() *stmt {
-	if inf.statement == nil || inf.statement.Keyword() != "list" {
-		return nil
+// keyOf returns the shared keyInfo of key statement s.
+func (l *loader) keyOf(s *stmt) *keyInfo {
+	k := keyInfo{s.Argument, s.at()}
+	if p := l.keys[k]; p != nil {
+		return p
 	}
-	var k *stmt
-	for _, s := range inf.statement.SubStatements() {
-		if s.Keyword() == "key" {
-			k = s
-		}
+	if l.keys == nil {
+		l.keys = map[keyInfo]*keyInfo{}
 	}
-	return k
+	p := &k
+	l.keys[k] = p
+	return p
 }
 
 // dflt returns the choice's default case name, "" if none.
 func (l *loader) dflt(inf *nodeInfo) string {
-	if m := l.moreOf(inf); m != nil && m.dfltSt != nil {
-		return m.dfltSt.Argument
+	if m := l.moreOf(inf); m != nil {
+		return m.dflt
 	}
 	return ""
 }
 
+// setDflt sets the choice's default case statement.
+func (l *loader) setDflt(inf *nodeInfo, s *stmt) {
+	m := l.mk(inf)
+	m.dflt, m.dfltAt = s.Argument, s.at()
+}
+
 // uniques returns the list's unique statements.
-func (l *loader) uniques(inf *nodeInfo) []*stmt {
+func (l *loader) uniques(inf *nodeInfo) []uniqueInfo {
 	if m := l.moreOf(inf); m != nil {
 		return m.unique
 	}
@@ -154,6 +174,18 @@ type unit struct {
 	prefixes schema.Prefixes
 	imports  map[string]*module
 	version  string
+
+	// What the build reads of the text's top level: its statements (built if the module is
+	// implemented), augments and deviations, taken from the source once it is read.
+	top, augments, deviations []*stmt
+	// scopes are the scopes of the text's statements that define typedefs or groupings
+	// (bodyScope), leafTypes the types of its type statements that need no leafref (leafType).
+	scopes    map[*stmt]*scope
+	leafTypes map[*stmt]*schema.Type
+	// pins counts what may still read the text's statements (Options-independent; see
+	// prepareRelease): its unreleased top-level groupings, its top level until built, its
+	// augments and deviations until applied. At 0 the unit lets them go (releaseUnit).
+	pins int
 }
 
 // scope is a lexical scope of typedefs and groupings.
@@ -161,6 +193,9 @@ type scope struct {
 	parent    *scope
 	typedefs  map[string]*def
 	groupings map[string]*def
+	// pending are the errors of the scope's definitions, made ahead of the build
+	// (prepareRelease) and reported when the build first enters the scope, as before.
+	pending []*Error
 }
 
 // def is a typedef or grouping with where it was written.
@@ -168,6 +203,18 @@ type def struct {
 	st    *stmt
 	u     *unit
 	scope *scope // the scope the definition itself sits in
+	// t is a typedef's type once resolved (state 2; nil after an error).
+	t *schema.Type
+	// state: a typedef's 0 unresolved, 1 being resolved, 2 resolved; a grouping's 1 while it
+	// is expanded.
+	state int8
+	// checked: the grouping's statements were checked (once, not at every use).
+	checked bool
+	// refs counts the uses statements that may still expand the grouping, inner the
+	// groupings its own uses statements name (prepareRelease); released: it was let go.
+	refs     int32
+	released bool
+	inner    []*def
 }
 
 type feature struct {
@@ -187,18 +234,13 @@ type identity struct {
 
 func newLoader(opts Options) *loader {
 	l := &loader{
-		opts:         opts,
-		byPath:       map[string]*source{},
-		byKey:        map[string]*module{},
-		bySrc:        map[*source]*module{},
-		subUnits:     map[*source]*unit{},
-		disabled:     map[*schema.Node]bool{},
-		typeCache:    map[*stmt]*schema.Type{},
-		typeBusy:     map[*stmt]bool{},
-		scopes:       map[*stmt]*scope{},
-		usesBusy:     map[*stmt]bool{},
-		checkedGroup: map[*stmt]bool{},
-		lrBusy:       map[*schema.Type]bool{},
+		opts:     opts,
+		byPath:   map[string]*source{},
+		byKey:    map[string]*module{},
+		bySrc:    map[*source]*module{},
+		subUnits: map[*source]*unit{},
+		disabled: map[*schema.Node]bool{},
+		lrBusy:   map[*schema.Type]bool{},
 	}
 	l.indexPaths()
 	return l
@@ -216,6 +258,12 @@ func (l *loader) errf(st *stmt, format string, args ...any) {
 	if st != nil {
 		file, line = st.pos()
 	}
+	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// errAt records an error at a statement's place.
+func (l *loader) errAt(a at, format string, args ...any) {
+	file, line := a.pos()
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -638,30 +686,52 @@ func (l *loader) collectDefs(m *module) {
 }
 
 func (l *loader) addDef(sc *scope, s *stmt, u *unit) {
+	if e := addDef(sc, s, u); e != nil {
+		l.errs = append(l.errs, e)
+	}
+}
+
+// addDef adds typedef or grouping s (written in u) to sc; the error if it cannot.
+func addDef(sc *scope, s *stmt, u *unit) *Error {
 	var tab map[string]*def
 	switch s.Keyword() {
 	case "typedef":
 		tab = sc.typedefs
 		if schema.BaseKindOf(s.Argument) != 0 {
-			l.errf(s, "typedef %s shadows a built-in type", s.Argument)
-			return
+			return errOf(s, "typedef %s shadows a built-in type", s.Argument)
 		}
 	case "grouping":
 		tab = sc.groupings
 	default:
-		return
+		return nil
 	}
 	if _, dup := tab[s.Argument]; dup {
-		l.errf(s, "%s %s defined twice", s.Keyword(), s.Argument)
-		return
+		return errOf(s, "%s %s defined twice", s.Keyword(), s.Argument)
 	}
 	tab[s.Argument] = &def{st: s, u: u, scope: sc}
+	return nil
+}
+
+// errOf returns an error at statement st.
+func errOf(st *stmt, format string, args ...any) *Error {
+	file, line := st.pos()
+	return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
 // bodyScope returns the scope for the substatements of st: a new one if st defines typedefs or
 // groupings, else the parent.
 func (l *loader) bodyScope(st *stmt, parent *scope, u *unit) *scope {
-	if sc, ok := l.scopes[st]; ok && sc.parent == parent {
+	sc := scopeOf(st, parent, u)
+	if len(sc.pending) > 0 {
+		l.errs = append(l.errs, sc.pending...)
+		sc.pending = nil
+	}
+	return sc
+}
+
+// scopeOf is bodyScope leaving the errors of a new scope's definitions in its pending list.
+func scopeOf(st *stmt, parent *scope, u *unit) *scope {
+	if sc, ok := u.scopes[st]; ok && sc.parent == parent {
 		return sc
 	}
 	var sc *scope
@@ -670,13 +740,18 @@ func (l *loader) bodyScope(st *stmt, parent *scope, u *unit) *scope {
 			if sc == nil {
 				sc = &scope{parent: parent, typedefs: map[string]*def{}, groupings: map[string]*def{}}
 			}
-			l.addDef(sc, s, u)
+			if e := addDef(sc, s, u); e != nil {
+				sc.pending = append(sc.pending, e)
+			}
 		}
 	}
 	if sc == nil {
 		return parent
 	}
-	l.scopes[st] = sc
+	if u.scopes == nil {
+		u.scopes = map[*stmt]*scope{}
+	}
+	u.scopes[st] = sc
 	return sc
 }
 

@@ -108,7 +108,7 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	case inf != nil && inf.config != 0:
 		n.Config = inf.config > 0
 		if n.Config && !parentConfig {
-			l.errf(l.moreOf(inf).configSt, "config true %s %s under a config false node", n.Kind, n.Name)
+			l.errAt(l.moreOf(inf).configAt, "config true %s %s under a config false node", n.Kind, n.Name)
 			n.Config = false
 		}
 	default:
@@ -131,18 +131,18 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 	case schema.KindList:
 		l.resolveKeys(n, inf, inOp)
 		for _, us := range l.uniques(inf) {
-			l.resolveUnique(n, us, l.moreOf(inf).uniqueU[us])
+			l.resolveUnique(n, us)
 		}
 		l.checkMinMax(n, inf)
 	case schema.KindLeafList:
 		l.checkMinMax(n, inf)
 		if inf.hasDflt && n.MinElements() > 0 {
-			l.errf(inf.statement, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements())
+			l.errLoc(n.Loc, "leaf-list %s has defaults and min-elements %d", n.Name, n.MinElements())
 		}
 		l.typeDefaults(n, n.MinElements() == 0)
 	case schema.KindLeaf:
 		if n.Mandatory && len(n.Default()) > 0 && inf.hasDflt {
-			l.errf(inf.statement, "leaf %s is mandatory and has a default", n.Name)
+			l.errLoc(n.Loc, "leaf %s is mandatory and has a default", n.Name)
 		}
 		l.typeDefaults(n, !n.Mandatory && !n.IsKey())
 	case schema.KindChoice:
@@ -156,9 +156,9 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 				}
 			}
 			if n.DefaultCase() == nil {
-				l.errf(l.moreOf(inf).dfltSt, "default case %s not found in choice %s", dflt, n.Name)
+				l.errAt(l.moreOf(inf).dfltAt, "default case %s not found in choice %s", dflt, n.Name)
 			} else if n.Mandatory {
-				l.errf(l.moreOf(inf).dfltSt, "choice %s is mandatory and has a default case", n.Name)
+				l.errAt(l.moreOf(inf).dfltAt, "choice %s is mandatory and has a default case", n.Name)
 			}
 		}
 	}
@@ -166,26 +166,25 @@ func (l *loader) resolveNode(n *schema.Node, parentConfig, inOp bool) {
 
 func (l *loader) checkMinMax(n *schema.Node, inf *nodeInfo) {
 	if n.MaxElements() != 0 && n.MinElements() > n.MaxElements() {
-		st := inf.statement
-		l.errf(st, "%s %s: min-elements %d exceeds max-elements %d", n.Kind, n.Name, n.MinElements(), n.MaxElements())
+		l.errLoc(n.Loc, "%s %s: min-elements %d exceeds max-elements %d", n.Kind, n.Name, n.MinElements(), n.MaxElements())
 	}
 }
 
 func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 	n.SetKeys(nil)
-	keySt := inf.keySt()
-	if keySt == nil || keySt.Argument == "" {
-		if n.Config && !inOp && inf.statement != nil {
-			l.errf(inf.statement, "list %s has no key", n.Name)
+	keySt := inf.key
+	if keySt == nil || keySt.arg == "" {
+		if n.Config && !inOp && inf.built {
+			l.errLoc(n.Loc, "list %s has no key", n.Name)
 		}
 		return
 	}
 	seen := map[string]bool{}
 	var keys []*schema.Node
-	for _, k := range strings.Fields(keySt.Argument) {
+	for _, k := range strings.Fields(keySt.arg) {
 		_, name := splitPrefix(k)
 		if seen[name] {
-			l.errf(keySt, "list %s: key %s given twice", n.Name, name)
+			l.errAt(keySt.at, "list %s: key %s given twice", n.Name, name)
 			continue
 		}
 		seen[name] = true
@@ -197,23 +196,24 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 			}
 		}
 		if leaf == nil || leaf.Kind != schema.KindLeaf {
-			l.errf(keySt, "list %s: key %s is not a child leaf", n.Name, name)
+			l.errAt(keySt.at, "list %s: key %s is not a child leaf", n.Name, name)
 			continue
 		}
 		if leaf.Type != nil && leaf.Type.Base == schema.Empty && inf.v10 {
-			l.errf(keySt, "list %s: key %s of type empty", n.Name, name)
+			l.errAt(keySt.at, "list %s: key %s of type empty", n.Name, name)
 		}
 		if lf := l.infoOf(leaf); lf != nil && lf.config != 0 && (lf.config > 0) != n.Config {
-			l.errf(l.moreOf(lf).configSt, "list %s: key %s has a different config value than its list", n.Name, name)
+			l.errAt(l.moreOf(lf).configAt, "list %s: key %s has a different config value than its list", n.Name, name)
 		}
 		keys = append(keys, leaf)
 	}
 	n.SetKeys(keys)
 }
 
-func (l *loader) resolveUnique(n *schema.Node, s *stmt, u *unit) {
-	un := &schema.Unique{Loc: l.loc(s)}
-	for _, p := range strings.Fields(s.Argument) {
+func (l *loader) resolveUnique(n *schema.Node, s uniqueInfo) {
+	file, line := s.at.pos()
+	un := &schema.Unique{Loc: schema.Loc{File: file, Line: line}}
+	for _, p := range strings.Fields(s.arg) {
 		cur := n
 		for _, st := range strings.Split(p, "/") {
 			_, name := splitPrefix(st)
@@ -223,7 +223,7 @@ func (l *loader) resolveUnique(n *schema.Node, s *stmt, u *unit) {
 			}
 		}
 		if cur == nil || cur.Kind != schema.KindLeaf {
-			l.errf(s, "list %s: unique %s does not name a descendant leaf", n.Name, p)
+			l.errAt(s.at, "list %s: unique %s does not name a descendant leaf", n.Name, p)
 			return
 		}
 		un.Leaves = append(un.Leaves, cur)

@@ -97,6 +97,17 @@ func (s *stmt) pos() (string, int) {
 	return files.name(s.file), int(s.line &^ hasArgBit)
 }
 
+// at is where a statement was read: its file's number (in files) and its line. It is what the
+// load keeps of a statement for the errors it may still report once the statement itself may be
+// freed (a file's statements go once nothing of the load needs them: releaseUnit).
+type at struct{ file, line uint32 }
+
+// at returns where the statement was read.
+func (s *stmt) at() at { return at{s.file, s.line &^ hasArgBit} }
+
+// pos returns the file and line.
+func (a at) pos() (string, int) { return files.name(a.file), int(a.line) }
+
 // Location returns "file:line" of the statement.
 func (s *stmt) Location() string {
 	f, n := s.pos()

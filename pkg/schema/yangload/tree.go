@@ -159,7 +159,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	n := l.newNode()
 	n.Kind, n.Decl, n.Module = kind, l.decl(&d), c.ns
 	inf := l.infoOf(n)
-	inf.statement, inf.v10 = s, c.u.version != "1.1"
+	inf.built, inf.v10 = true, c.u.version != "1.1"
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
@@ -167,7 +167,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		cs := l.newNode()
 		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.DeclInfo{Name: name, Loc: n.Loc, Status: "current"}), c.ns
 		csInf := l.infoOf(cs)
-		csInf.statement, csInf.v10 = s, inf.v10
+		csInf.built, csInf.v10 = true, inf.v10
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
@@ -207,17 +207,15 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		case "key":
 			if kind != schema.KindList {
 				l.errf(ss, "key is only allowed in list")
+				continue
 			}
+			inf.key = l.keyOf(ss)
 		case "unique":
 			if kind != schema.KindList {
 				l.errf(ss, "unique is only allowed in list")
 			}
 			m := l.mk(inf)
-			m.unique = append(m.unique, ss)
-			if m.uniqueU == nil {
-				m.uniqueU = map[*stmt]*unit{}
-			}
-			m.uniqueU[ss] = c.u
+			m.unique = append(m.unique, uniqueInfo{ss.Argument, ss.at()})
 		case "type":
 			if kind != schema.KindLeaf && kind != schema.KindLeafList {
 				l.errf(ss, "type is only allowed in leaf and leaf-list")
@@ -244,7 +242,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 				}
 				inf.hasDflt = true
 			case schema.KindChoice:
-				l.mk(inf).dfltSt = ss
+				l.setDflt(inf, ss)
 			default:
 				l.errf(ss, "default is not allowed in %s", kind)
 			}
@@ -347,7 +345,7 @@ func extension(s *stmt) string {
 // (its names resolve where it is written). A leafref's target and path module depend on where the
 // leaf is, so a type holding one is resolved for each node.
 func (l *loader) leafType(st *stmt, u *unit, sc *scope) *schema.Type {
-	if t, ok := l.leafTypes[st]; ok {
+	if t, ok := u.leafTypes[st]; ok {
 		return t
 	}
 	t := l.resolveType(st, u, sc)
@@ -355,10 +353,10 @@ func (l *loader) leafType(st *stmt, u *unit, sc *scope) *schema.Type {
 		if l.opts.OmitOrigins {
 			t = l.internType(t)
 		}
-		if l.leafTypes == nil {
-			l.leafTypes = map[*stmt]*schema.Type{}
+		if u.leafTypes == nil {
+			u.leafTypes = map[*stmt]*schema.Type{}
 		}
-		l.leafTypes[st] = t
+		u.leafTypes[st] = t
 	}
 	return t
 }
@@ -458,7 +456,7 @@ func (l *loader) setConfig(n *schema.Node, s *stmt) {
 		l.errf(s, "invalid config %q", s.Argument)
 		return
 	}
-	l.mk(inf).configSt = s
+	l.mk(inf).configAt = s.at()
 }
 
 func (l *loader) setMandatory(n *schema.Node, s *stmt) {
@@ -525,7 +523,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		}
 		return nil
 	}
-	if l.usesBusy[d.st] {
+	if d.state == 1 {
 		l.errf(s, "grouping %s uses itself", s.Argument)
 		return nil
 	}
@@ -539,16 +537,16 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		case "description", "reference", "status", "typedef", "grouping", "container", "leaf", "leaf-list",
 			"list", "choice", "anydata", "anyxml", "uses", "action", "notification":
 		default:
-			if !strings.Contains(gs.Keyword(), ":") && !l.checkedGroup[d.st] {
+			if !strings.Contains(gs.Keyword(), ":") && !d.checked {
 				l.errf(gs, "unexpected statement %s in grouping", gs.Keyword())
 			}
 		}
 	}
-	l.checkedGroup[d.st] = true
+	d.checked = true
 	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off, grp: l.groupingID(d)}
-	l.usesBusy[d.st] = true
+	d.state = 1
 	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
-	delete(l.usesBusy, d.st)
+	d.state = 0
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword() {
 		case "refine":
@@ -686,7 +684,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 			case schema.KindLeaf, schema.KindLeafList:
 				dflts = append(dflts, ss.Argument)
 			case schema.KindChoice:
-				l.mk(inf).dfltSt = ss
+				l.setDflt(inf, ss)
 			default:
 				l.errf(ss, "refine of %s: default is not allowed in %s", t.Name, t.Kind)
 			}

@@ -46,9 +46,9 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 		// The load's errors about a leafref's path name its type statement; the schema does
 		// not keep it (typeStmt).
 		if l.typeStmts == nil {
-			l.typeStmts = map[*schema.Type]*stmt{}
+			l.typeStmts = map[*schema.Type]at{}
 		}
-		l.typeStmts[t] = st
+		l.typeStmts[t] = st.at()
 	}
 	return t
 }
@@ -56,8 +56,8 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 // typeErrf reports an error at type t's statement: its Loc, or with Options.OmitOrigins the
 // statement resolveType recorded for it.
 func (l *loader) typeErrf(t *schema.Type, format string, args ...any) {
-	if st := l.typeStmts[t]; st != nil {
-		l.errf(st, format, args...)
+	if a, ok := l.typeStmts[t]; ok {
+		l.errAt(a, format, args...)
 		return
 	}
 	l.errLoc(t.Loc, format, args...)
@@ -71,8 +71,8 @@ func (l *loader) cloneType(t *schema.Type) *schema.Type {
 		c.Union = make([]*schema.Type, len(t.Union))
 		for i, m := range t.Union {
 			c.Union[i] = l.cloneType(m)
-			if st := l.typeStmts[m]; st != nil {
-				l.typeStmts[c.Union[i]] = st
+			if a, ok := l.typeStmts[m]; ok {
+				l.typeStmts[c.Union[i]] = a
 			}
 		}
 	}
@@ -81,22 +81,22 @@ func (l *loader) cloneType(t *schema.Type) *schema.Type {
 
 // typedefType resolves a typedef (once) into its Type, with the typedef's default and units.
 func (l *loader) typedefType(d *def) *schema.Type {
-	if t, ok := l.typeCache[d.st]; ok {
-		return t
-	}
-	if l.typeBusy[d.st] {
+	switch d.state {
+	case 2:
+		return d.t
+	case 1:
 		l.errf(d.st, "typedef %s refers to itself", d.st.Argument)
 		return nil
 	}
 	ts := sub(d.st, "type")
 	if ts == nil {
 		l.errf(d.st, "typedef %s has no type", d.st.Argument)
-		l.typeCache[d.st] = nil
+		d.state = 2
 		return nil
 	}
-	l.typeBusy[d.st] = true
+	d.state = 1
 	t := l.resolveType(ts, d.u, l.bodyScope(d.st, d.scope, d.u))
-	delete(l.typeBusy, d.st)
+	d.state = 0
 	if t != nil {
 		if dv := sub(d.st, "default"); dv != nil {
 			t.Default = dv.Argument
@@ -110,7 +110,7 @@ func (l *loader) typedefType(d *def) *schema.Type {
 			}
 		}
 	}
-	l.typeCache[d.st] = t
+	d.t, d.state = t, 2
 	return t
 }
 
