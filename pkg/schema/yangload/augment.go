@@ -6,14 +6,16 @@ import (
 	"github.com/ncws/ncws/pkg/schema"
 )
 
-// topStmts lists the top-level statements with keyword kw of every unit of m.
+// topStmts lists the top-level augments ("augment") or deviations of every unit of m.
 func topStmts(m *module, kw string) []unitStmt {
 	var out []unitStmt
 	for _, u := range m.units {
-		for _, s := range u.src.stmt.SubStatements() {
-			if s.Keyword() == kw {
-				out = append(out, unitStmt{u, s})
-			}
+		list := u.augments
+		if kw == "deviation" {
+			list = u.deviations
+		}
+		for _, s := range list {
+			out = append(out, unitStmt{u, s})
 		}
 	}
 	return out
@@ -67,19 +69,23 @@ func (l *loader) applyAugments() {
 			t, ok := l.findAbsolute(p.s.Argument, p.u, p.s)
 			if !ok {
 				progress = true
+				l.applied(p.u)
 				continue
 			}
 			if t == nil {
 				rest = append(rest, p)
 				continue
 			}
-			l.augmentInto(t, p.s, p.u, p.u.mod.top, p.u.mod.sm, false)
+			l.augmentInto(t, p.s, p.u, p.u.mod.top, p.u.mod.sm, false, false)
 			progress = true
+			l.applied(p.u)
 		}
+		clear(pending[len(rest):])
 		pending = rest
 	}
 	for _, p := range pending {
 		l.errf(p.s, "augment target %s not found", p.s.Argument)
+		l.applied(p.u)
 	}
 }
 
@@ -92,10 +98,12 @@ func (l *loader) applyDeviations() {
 		for _, us := range topStmts(m, "deviation") {
 			t, ok := l.findAbsolute(us.s.Argument, us.u, us.s)
 			if !ok {
+				l.applied(us.u)
 				continue
 			}
 			if t == nil {
 				l.errf(us.s, "deviation target %s not found", us.s.Argument)
+				l.applied(us.u)
 				continue
 			}
 			tm := t.Module
@@ -115,6 +123,7 @@ func (l *loader) applyDeviations() {
 					l.deviate(t, d, us.u)
 				}
 			}
+			l.applied(us.u)
 		}
 	}
 }

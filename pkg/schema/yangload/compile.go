@@ -42,6 +42,8 @@ type loader struct {
 	// release says a file's statements are let go as soon as the load no longer needs them
 	// (see prepareRelease); restart says the load must be done again without that (finish).
 	release, restart bool
+	// built: Options.Stage was told of StageBuild (by a load done before this one).
+	built bool
 	// types interns those types by value when Options.OmitOrigins is set (internType).
 	types map[typeKey][]*schema.Type
 	// origins interns the Grouping strings (origin less its last name, name): every instance
@@ -182,10 +184,11 @@ type unit struct {
 	// (bodyScope), leafTypes the types of its type statements that need no leafref (leafType).
 	scopes    map[*stmt]*scope
 	leafTypes map[*stmt]*schema.Type
-	// pins counts what may still read the text's statements (Options-independent; see
-	// prepareRelease): its unreleased top-level groupings, its top level until built, its
+	// pins counts what may still read the text's statements (see prepareRelease): its unreleased top-level groupings, its top level until built, its
 	// augments and deviations until applied. At 0 the unit lets them go (releaseUnit).
 	pins int
+	// built: buildModule reads the top level (buildsNothing is false), and unpins it after.
+	built bool
 }
 
 // scope is a lexical scope of typedefs and groupings.
@@ -443,12 +446,44 @@ func (l *loader) finish() (*schema.Schema, error) {
 	for _, m := range l.modules {
 		l.bySM[m.sm] = m
 	}
+	// What the build reads of each text: its top-level statements. Nothing reads the sources'
+	// statements, nor the features' and identities' (all resolved), from here on.
+	for _, m := range l.modules {
+		for _, u := range m.units {
+			u.top = u.src.stmt.SubStatements()
+			for _, s := range u.top {
+				switch s.Keyword() {
+				case "augment":
+					u.augments = append(u.augments, s)
+				case "deviation":
+					u.deviations = append(u.deviations, s)
+				}
+			}
+		}
+		for _, f := range m.features {
+			f.st = nil
+		}
+		for _, id := range m.idents {
+			id.st = nil
+		}
+	}
+	for _, src := range l.sources {
+		src.stmt = nil
+	}
+	for _, src := range l.givenSubs {
+		src.stmt = nil
+	}
 	// Compiling may find leafrefs into modules that are only imported; those become implemented
 	// (as libyang does) and the trees are compiled again.
-	l.stage(StageBuild)
+	if !l.built {
+		l.stage(StageBuild)
+	}
 	mark := len(l.errs)
 	for attempt := 0; ; attempt++ {
 		l.implementTargets()
+		if attempt == 0 && l.release {
+			l.prepareRelease()
+		}
 		for _, m := range l.modules {
 			m.sm.Implemented = m.implement
 			if m.implement {
@@ -459,6 +494,12 @@ func (l *loader) finish() (*schema.Schema, error) {
 		l.applyDeviations()
 		l.needImpl = map[*module]bool{}
 		l.resolveTrees()
+		if l.release && (l.restart || len(l.needImpl) > 0) {
+			// Built again, the trees need statements let go: the load is done again
+			// keeping them (Load).
+			l.restart = true
+			return nil, nil
+		}
 		if len(l.needImpl) == 0 || attempt >= len(l.modules) {
 			break
 		}

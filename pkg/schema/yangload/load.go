@@ -98,31 +98,48 @@ func ParseFeatureFlag(s string, into map[string][]string) error {
 
 // Load reads, resolves and compiles the modules named in opts into a finalized schema. Every
 // problem found is reported, each as "file:line: message", in an Errors value.
-func Load(opts Options) (s *schema.Schema, err error) {
-	l := newLoader(opts)
-	defer func() {
-		if r := recover(); r != nil {
-			s = nil
-			err = Errors{{Msg: fmt.Sprintf("yangload: internal error: %v", r)}}
+func Load(opts Options) (*schema.Schema, error) {
+	return load(opts, func(l *loader) {
+		for _, f := range opts.Files {
+			l.loadFile(f)
 		}
-	}()
-	defer l.flushWarnings()
-	for _, f := range opts.Files {
-		l.loadFile(f)
-	}
-	return l.finish()
+	})
 }
 
 // loadText compiles one module given as text (plus the search paths of opts): the fuzz entry point.
-func loadText(opts Options, name, text string) (s *schema.Schema, err error) {
+func loadText(opts Options, name, text string) (*schema.Schema, error) {
+	return load(opts, func(l *loader) { l.addText(name, text, true) })
+}
+
+// load runs a loader that reads its files with read: first one that lets the statements of
+// a file go as soon as nothing needs them (release.go), then, should that loader need them
+// again, one that keeps them all.
+func load(opts Options, read func(*loader)) (*schema.Schema, error) {
 	l := newLoader(opts)
+	l.release = true
+	s, err := l.run(read)
+	if l.restart {
+		if restartHook != nil {
+			restartHook()
+		}
+		l = newLoader(opts)
+		l.built = true
+		s, err = l.run(read)
+	}
+	l.flushWarnings()
+	return s, err
+}
+
+// run reads the files and compiles them.
+func (l *loader) run(read func(*loader)) (s *schema.Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s = nil
 			err = Errors{{Msg: fmt.Sprintf("yangload: internal error: %v", r)}}
+			l.restart = false
 		}
 	}()
-	l.addText(name, text, true)
+	read(l)
 	return l.finish()
 }
 
@@ -326,6 +343,9 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 		return nil
 	}
 	st := p.stmts[0]
+	if parsedHook != nil {
+		parsedHook(path, st)
+	}
 	if !identRe.MatchString(st.Argument) {
 		l.errf(st, "invalid %s name %q", st.Keyword(), st.Argument)
 		return nil

@@ -12,11 +12,11 @@ import (
 )
 
 // stmt is one parsed YANG statement: what the loader reads of goyang's yang.Statement, in less
-// memory. Every statement of every loaded file stays live until the schema is compiled (a
+// memory. A file's statements stay live until the load no longer needs them (release.go: a
 // grouping's statements are read again for each use), and they are the largest part of the
-// load's peak beside the schema itself (SR OS 26.3 nokia-conf: 164k statements in 156
-// submodules, 19 MB as goyang's 96-byte statements with a slice grown by append for each
-// parent; Junos QFX conf: 18 MB of 159 at the peak). A file's statements are converted right
+// load's working state (SR OS 26.3 nokia-conf: 164k statements in 156 submodules, 19 MB as
+// goyang's 96-byte statements with a slice grown by append for each parent; Junos QFX conf:
+// 18 MB of 159 at the peak). A file's statements are converted right
 // after goyang parses it, into one array, their sub-statement lists into another, each sized
 // exactly: 40 bytes and one pointer per statement, two allocations per file. The keyword and
 // the file are numbers in process-wide tables (nameTable): a handful of keywords and a file's path

@@ -20,6 +20,8 @@ type ctx struct {
 	// grp is the Grouping origin of the nodes created at this level less their own name
 	// ("module:grouping/parent..."), "" outside groupings.
 	grp string
+	// inGrp: the statements are a grouping's (built at each of its uses), not built once.
+	inGrp bool
 }
 
 var nodeKinds = map[string]schema.Kind{
@@ -34,12 +36,20 @@ var nodeKinds = map[string]schema.Kind{
 func (l *loader) buildModule(m *module) {
 	for _, u := range m.units {
 		c := &ctx{u: u, sc: m.top, ns: m.sm}
-		for _, s := range u.src.stmt.SubStatements() {
+		kw := "module"
+		if u.src.sub {
+			kw = "submodule"
+		}
+		for _, s := range u.top {
 			if !moduleKeywords[s.Keyword()] && !strings.Contains(s.Keyword(), ":") {
-				l.errf(s, "unexpected statement %s in %s", s.Keyword(), u.src.stmt.Keyword())
+				l.errf(s, "unexpected statement %s in %s", s.Keyword(), kw)
 			}
 		}
-		l.buildStmts(nil, m.sm, u.src.stmt.SubStatements(), c)
+		l.buildStmts(nil, m.sm, u.top, c)
+		if l.release && u.built {
+			u.top = nil
+			l.unpin(u)
+		}
 	}
 }
 
@@ -177,7 +187,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	}
 	attach(into, top, n)
 	sc := l.bodyScope(s, c.sc, c.u)
-	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping()}
+	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping(), inGrp: c.inGrp}
 	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
@@ -523,6 +533,15 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		}
 		return nil
 	}
+	if d.released {
+		// The pre-pass found no use left of it (prepareRelease): the load is done again,
+		// keeping every statement.
+		l.restart = true
+		return nil
+	}
+	if !c.inGrp {
+		defer l.unuse(d) // built once: d is not expanded again for this statement
+	}
 	if d.state == 1 {
 		l.errf(s, "grouping %s uses itself", s.Argument)
 		return nil
@@ -543,7 +562,8 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		}
 	}
 	d.checked = true
-	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off, grp: l.groupingID(d)}
+	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off, grp: l.groupingID(d),
+		inGrp: true}
 	d.state = 1
 	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
 	d.state = 0
@@ -558,7 +578,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		case "augment":
 			t := l.findDescendant(created, ss.Argument, c.u, ss)
 			if t != nil {
-				l.augmentInto(t, ss, c.u, c.sc, c.ns, off)
+				l.augmentInto(t, ss, c.u, c.sc, c.ns, off, c.inGrp)
 			}
 		case "when", "if-feature", "description", "reference", "status":
 		default:
@@ -720,7 +740,8 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 }
 
 // augmentInto adds an augment's nodes to target (RFC 7950 7.17).
-func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, ns *schema.Module, off bool) {
+// inGrp says the augment is a grouping's (in a uses of it).
+func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, ns *schema.Module, off, inGrp bool) {
 	switch target.Kind {
 	case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase, schema.KindInput,
 		schema.KindOutput, schema.KindNotification, schema.KindAction:
@@ -734,7 +755,7 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 	if w := sub(s, "when"); w != nil {
 		whens = append(whens, l.when(w, u, ns, "augment"))
 	}
-	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off}
+	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off, inGrp: inGrp}
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword() {
 		case "when", "if-feature", "description", "reference", "status":

@@ -1,0 +1,236 @@
+package yangload
+
+import (
+	"strings"
+	"unsafe"
+)
+
+// Letting statements go. A file's statements (two arrays, see convert) are the load's largest
+// working state, and without care every one of them lives until the schema is complete: SR OS
+// 26.3 nokia-conf's 164k statements in 156 submodules, 7.4 MB, at the build's end, beside the
+// compiled schema. But most of a vendor set is groupings used once: nokia-conf's 159 submodules
+// each define one grouping that the main module's `container configure` uses once. So the load
+// counts, before it builds the trees, the uses statements that may expand each grouping
+// (prepareRelease), and lets a grouping go once none is left (unuse); a text (unit) lets its
+// statements go once its top level is built, its augments and deviations applied and its
+// top-level groupings let go (unpin). Nothing else refers to a statement past its use: the
+// nodes' working state copies what the later passes read (nodeInfo), typedefs are copied out
+// of their file (they may be used until the end), features and identities are resolved before
+// the build.
+//
+// A uses statement outside any grouping is built once, so its grouping has one use less once
+// it is expanded; a uses statement inside grouping G is expanded at every use of G, so it
+// counts until G is let go. A uses statement the build never reaches (a misplaced one, or one
+// in a module that is not implemented) keeps its grouping: the count errs on keeping.
+//
+// Should the build need a grouping it let go (the count disagreeing with the build: a bug), or
+// the trees be built again (a leafref into a module that is only imported makes it implemented:
+// finish), the load is done again from the files, keeping every statement (Load). The second
+// load is the load as it was before statements were let go, so the result is the same either way.
+
+// Test hooks: parsedHook is called with each file's module or submodule statement as the file
+// is read, releaseHook with a unit's file as the unit lets its statements go, restartHook as a
+// load is done again keeping every statement.
+var (
+	parsedHook  func(file string, st *stmt)
+	releaseHook func(file string)
+	restartHook func()
+)
+
+// prepareRelease counts the uses of every grouping, copies the typedefs out of their files, and
+// lets go what nothing will use. It runs once the modules to implement are known (after
+// implementTargets), before the first build.
+func (l *loader) prepareRelease() {
+	var tracked []*def
+	for _, m := range l.modules {
+		for _, u := range m.units {
+			if m.implement {
+				u.pins += len(u.augments) + len(u.deviations)
+				if u.built = !buildsNothing(u.top); u.built {
+					u.pins++ // the top level, until built
+				}
+				l.countIn(u.top, m.top, u, nil, &tracked)
+				continue
+			}
+			// Only the groupings of a module that is not implemented can be used.
+			for _, s := range u.top {
+				if s.Keyword() == "grouping" {
+					l.countIn([]*stmt{s}, m.top, u, nil, &tracked)
+				}
+			}
+		}
+		l.detachTypedefs(m)
+	}
+	for _, d := range tracked {
+		if d.scope == d.u.mod.top {
+			d.u.pins++
+		}
+	}
+	for _, d := range tracked {
+		if d.refs == 0 && !d.released {
+			l.releaseGrouping(d)
+		}
+	}
+	for _, m := range l.modules {
+		for _, u := range m.units {
+			if u.pins == 0 {
+				l.releaseUnit(u)
+			}
+		}
+	}
+}
+
+// buildsNothing reports whether buildModule does nothing with the top-level statements list of
+// a text (as with a submodule that only defines groupings and typedefs): it builds no node from
+// them and finds none of them unexpected. Such a text needs no statement of its own to be built.
+func buildsNothing(list []*stmt) bool {
+	for _, s := range list {
+		kw := s.Keyword()
+		if !moduleKeywords[kw] && !strings.Contains(kw, ":") {
+			return false
+		}
+		switch kw {
+		case "uses", "input", "output", "rpc", "action", "case", "container", "list", "leaf", "leaf-list",
+			"choice", "anydata", "anyxml", "notification":
+			return false
+		}
+	}
+	return true
+}
+
+// countIn counts the uses statements among list and below (written in u; their names resolve
+// in scope sc; grp is the innermost grouping they are in, nil outside groupings), as the build
+// will meet them: only through the statements it builds, each in the scope it will give it
+// (bodyScope; a new scope's errors wait in it for the build).
+func (l *loader) countIn(list []*stmt, sc *scope, u *unit, grp *def, tracked *[]*def) {
+	for _, s := range list {
+		switch s.Keyword() {
+		case "uses":
+			if d := l.lookupDef(s.Argument, sc, u, true); d != nil {
+				d.refs++
+				if grp != nil {
+					grp.inner = append(grp.inner, d)
+				}
+			}
+			l.countIn(s.SubStatements(), sc, u, grp, tracked) // its augments
+		case "grouping":
+			d := sc.groupings[s.Argument]
+			if d == nil || d.st != s {
+				continue // a second definition of the name: never used
+			}
+			*tracked = append(*tracked, d)
+			l.countIn(s.SubStatements(), scopeOf(s, d.scope, u), u, d, tracked)
+		case "container", "list", "leaf", "leaf-list", "choice", "case", "anydata", "anyxml", "rpc",
+			"action", "input", "output", "notification", "augment":
+			l.countIn(s.SubStatements(), scopeOf(s, sc, u), u, grp, tracked)
+		}
+	}
+}
+
+// unuse records that one uses statement naming grouping d will not expand it again.
+func (l *loader) unuse(d *def) {
+	if !l.release || d.refs <= 0 {
+		return
+	}
+	d.refs--
+	if d.refs == 0 {
+		l.releaseGrouping(d)
+	}
+}
+
+// releaseGrouping lets grouping d go: its statements are not read again, nor are the uses
+// statements in it expanded again.
+func (l *loader) releaseGrouping(d *def) {
+	inner := d.inner
+	d.st, d.inner, d.released = nil, nil, true
+	for _, t := range inner {
+		l.unuse(t)
+	}
+	if d.scope == d.u.mod.top {
+		l.unpin(d.u)
+	}
+}
+
+// applied records that one of u's top-level augments or deviations is done with.
+func (l *loader) applied(u *unit) {
+	if l.release {
+		l.unpin(u)
+	}
+}
+
+// unpin takes one of the things that read u's statements away; at none left, u lets them go.
+func (l *loader) unpin(u *unit) {
+	u.pins--
+	if u.pins == 0 {
+		l.releaseUnit(u)
+	}
+}
+
+// releaseUnit drops what u holds of its statements, and with it the working state kept by
+// statement (scopes, leaf types).
+func (l *loader) releaseUnit(u *unit) {
+	u.top, u.augments, u.deviations, u.scopes, u.leafTypes = nil, nil, nil, nil, nil
+	if releaseHook != nil {
+		releaseHook(u.src.file)
+	}
+}
+
+// detachTypedefs copies m's top-level typedefs out of their files, each unit's into two arrays
+// of their own: a typedef may be used until the build's end, but it is a small part of its file.
+func (l *loader) detachTypedefs(m *module) {
+	byUnit := map[*unit][]*def{}
+	for _, d := range m.top.typedefs {
+		byUnit[d.u] = append(byUnit[d.u], d)
+	}
+	for _, ds := range byUnit {
+		sts := make([]*stmt, len(ds))
+		for i, d := range ds {
+			sts[i] = d.st
+		}
+		for i, c := range copyStmts(sts) {
+			ds[i].st = c
+		}
+	}
+}
+
+// copyStmts copies the statements in and below them into two arrays, as convert lays a file's
+// out (the strings are shared: they are not the file's).
+func copyStmts(in []*stmt) []*stmt {
+	n, refs := 0, len(in)
+	var count func(s *stmt)
+	count = func(s *stmt) {
+		n++
+		refs += int(s.nsubs)
+		for _, c := range s.SubStatements() {
+			count(c)
+		}
+	}
+	for _, s := range in {
+		count(s)
+	}
+	all := make([]stmt, n)
+	ptrs := make([]*stmt, refs)
+	var cp func(s *stmt) *stmt
+	cp = func(s *stmt) *stmt {
+		out := &all[0]
+		all = all[1:]
+		*out = *s
+		out.subs = nil
+		if s.nsubs == 0 {
+			return out
+		}
+		list := ptrs[:s.nsubs:s.nsubs]
+		ptrs = ptrs[s.nsubs:]
+		out.subs = unsafe.SliceData(list)
+		for i, c := range s.SubStatements() {
+			list[i] = cp(c)
+		}
+		return out
+	}
+	top := ptrs[:len(in):len(in)]
+	ptrs = ptrs[len(in):]
+	for i, s := range in {
+		top[i] = cp(s)
+	}
+	return top
+}
