@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -28,8 +30,10 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // Main runs the ncws command line with args (without the program name) and the given stdio, and
-// returns the process exit code.
+// returns the process exit code. The first call turns the runtime's heap profiling off for the
+// process (see memProfileOff).
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	memProfileOff.Do(func() { runtime.MemProfileRate = 0 })
 	root := newRoot(stdin, stdout, stderr)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -46,6 +50,20 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	fmt.Fprintln(stderr, "ncws:", err)
 	return ExitUsage
 }
+
+// memProfileOff turns off the runtime's sampling of allocations for heap profiles. No command
+// reads a heap profile but `ncws gen --memprofile`, which turns sampling back on for its run
+// (defaultMemProfileRate); that flag is also why the linker keeps heap profiling in the binary
+// at all (it drops it from programs that cannot write a profile). At Go's default, one
+// allocation in 512 KiB is sampled with its stack: on SR OS nokia-conf, `ncws validate`
+// allocates ~170 MB, so ~330 stacks, whose buckets and the profiler's 1.4 MB hash table kept
+// ~0.9 MB resident (docs/PERFORMANCE.md, rssfloor), and whose unwinding read the function
+// tables of every sampled stack.
+var memProfileOff sync.Once
+
+// defaultMemProfileRate is the runtime's default runtime.MemProfileRate (one sample per 512 KiB
+// allocated on average).
+const defaultMemProfileRate = 512 * 1024
 
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{

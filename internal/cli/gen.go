@@ -172,7 +172,7 @@ output cannot be generated or written, 2 usage error.`,
 	fl.StringVar(&f.imp, "import-path", "", "Go import `PATH` of OUTDIR, for --split (default: from the go.mod above OUTDIR)")
 	fl.BoolVar(&f.ygot, "ygot", false, "also generate ygot GoStructs (ygot's generator) into OUTDIR/ygot")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
-	fl.StringVar(&f.memProfile, "memprofile", "", "write a heap profile, taken after generating and before writing, to `FILE` (go tool pprof)")
+	fl.StringVar(&f.memProfile, "memprofile", "", "write a heap profile, taken after generating and before writing, to `FILE` (go tool pprof; allocations sampled from the start of the run)")
 	_ = fl.MarkHidden("cpuprofile")
 	_ = fl.MarkHidden("memprofile")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -250,6 +250,10 @@ func runGen(f genFlags, args []string, stdout, stderr io.Writer) error {
 				return usage("%v", err)
 			}
 		}
+	}
+	if f.memProfile != "" {
+		// Main turned sampling off; the profile covers the run from here.
+		runtime.MemProfileRate = defaultMemProfileRate
 	}
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
