@@ -175,21 +175,12 @@ func (l *loader) releaseUnit(u *unit) {
 	}
 }
 
-// detachTypedefs copies m's top-level typedefs out of their files, each unit's into two arrays
-// of their own: a typedef may be used until the build's end, but it is a small part of its file.
+// detachTypedefs copies m's top-level typedefs out of their files, each into two arrays of its
+// own: a typedef may be used until the build's end, but it is a small part of its file, and
+// once resolved its statements are not read again (typedefType lets them go).
 func (l *loader) detachTypedefs(m *module) {
-	byUnit := map[*unit][]*def{}
 	for _, d := range m.top.typedefs {
-		byUnit[d.u] = append(byUnit[d.u], d)
-	}
-	for _, ds := range byUnit {
-		sts := make([]*stmt, len(ds))
-		for i, d := range ds {
-			sts[i] = d.st
-		}
-		for i, c := range copyStmts(sts) {
-			ds[i].st = c
-		}
+		d.st = copyStmts([]*stmt{d.st})[0]
 	}
 }
 

@@ -111,6 +111,9 @@ func (l *loader) typedefType(d *def) *schema.Type {
 		}
 	}
 	d.t, d.state = t, 2
+	if l.release {
+		d.st = nil // not read again: the type is d.t
+	}
 	return t
 }
 
