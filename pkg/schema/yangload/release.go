@@ -23,24 +23,32 @@ import (
 // counts until G is let go. A uses statement the build never reaches (a misplaced one, or one
 // in a module that is not implemented) keeps its grouping: the count errs on keeping.
 //
-// Should the build need a grouping it let go (the count disagreeing with the build: a bug), or
-// the trees be built again (a leafref into a module that is only imported makes it implemented:
-// finish), the load is done again from the files, keeping every statement (Load). The second
-// load is the load as it was before statements were let go, so the result is the same either way.
+// A load whose trees will be built twice (a leafref into a module that is only imported makes it
+// implemented: finish) keeps every statement (mayImplement). Should the build still need a
+// grouping it let go (the count disagreeing with the build: a bug), or build the trees again,
+// the load is done again from the files keeping every statement (Load): the load as it was before
+// statements were let go, so the result is the same either way.
 
 // Test hooks: parsedHook is called with each file's module or submodule statement as the file
 // is read, releaseHook with a unit's file as the unit lets its statements go, restartHook as a
-// load is done again keeping every statement.
+// load is done again keeping every statement; miscountHook, given a uses statement's argument,
+// makes the count skip it (a count that disagrees with the build, to test the fallback).
 var (
-	parsedHook  func(file string, st *stmt)
-	releaseHook func(file string)
-	restartHook func()
+	parsedHook   func(file string, st *stmt)
+	releaseHook  func(file string)
+	restartHook  func()
+	miscountHook func(grouping string) bool
 )
 
 // prepareRelease counts the uses of every grouping, copies the typedefs out of their files, and
 // lets go what nothing will use. It runs once the modules to implement are known (after
 // implementTargets), before the first build.
 func (l *loader) prepareRelease() {
+	if l.mayImplement() {
+		// The trees will likely be built again, reading every statement: keep them.
+		l.release = false
+		return
+	}
 	var tracked []*def
 	for _, m := range l.modules {
 		for _, u := range m.units {
@@ -80,6 +88,61 @@ func (l *loader) prepareRelease() {
 	}
 }
 
+// mayImplement reports whether a leafref path of some text names, with a prefix, a module that
+// is not implemented: resolving it then makes the module implemented and the trees are built
+// again (finish), which needs every statement. Done again from the files, such a load would
+// cost twice the CPU (OpenConfig's network-instance alone: its leafrefs into the interfaces
+// module). The test errs on yes: any prefixed name in the path counts, in a predicate too.
+func (l *loader) mayImplement() bool {
+	var walk func(list []*stmt, u *unit) bool
+	walk = func(list []*stmt, u *unit) bool {
+		for _, s := range list {
+			if s.Keyword() == "path" {
+				for _, pfx := range pathPrefixes(s.Argument) {
+					if m := u.moduleOf(pfx); m != nil && !m.implement {
+						return true
+					}
+				}
+			}
+			if walk(s.SubStatements(), u) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range l.modules {
+		for _, u := range m.units {
+			if walk(u.top, u) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pathPrefixes returns the prefixes of the prefixed names in a path expression.
+func pathPrefixes(p string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && isIdentByte(p[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i < len(p) && p[i] == ':' {
+			out = append(out, p[start:i])
+		}
+		start = -1
+	}
+	return out
+}
+
+func isIdentByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
 // buildsNothing reports whether buildModule does nothing with the top-level statements list of
 // a text (as with a submodule that only defines groupings and typedefs): it builds no node from
 // them and finds none of them unexpected. Such a text needs no statement of its own to be built.
@@ -106,6 +169,9 @@ func (l *loader) countIn(list []*stmt, sc *scope, u *unit, grp *def, tracked *[]
 	for _, s := range list {
 		switch s.Keyword() {
 		case "uses":
+			if miscountHook != nil && miscountHook(s.Argument) {
+				continue
+			}
 			if d := l.lookupDef(s.Argument, sc, u, true); d != nil {
 				d.refs++
 				if grp != nil {
