@@ -611,7 +611,7 @@ type preferred struct{ name, path string }
 // locModule returns the module whose text (or a submodule's) holds the statement at loc, nil
 // if none.
 func (g *generator) locModule(loc schema.Loc) *schema.Module {
-	file := loc.File
+	file := loc.File()
 	unit := file[strings.LastIndexAny(file, "/\\")+1:]
 	unit = strings.TrimSuffix(unit, ".yang")
 	if i := strings.IndexByte(unit, '@'); i >= 0 {

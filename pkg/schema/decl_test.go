@@ -10,7 +10,7 @@ import (
 // name and a location only has nothing besides (the point of its shape), and that Info's
 // Default cannot be used to change the Decl.
 func TestDecl(t *testing.T) {
-	loc := Loc{File: "m.yang", Line: 4}
+	loc := NewLoc("m.yang", 4)
 	full := DeclInfo{Name: "mtu", Description: "d", Status: "deprecated", Presence: "p", Units: "octets",
 		Default: []string{"1500"}, Loc: loc, Grouping: "m:g/mtu"}
 	for _, tc := range []struct {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -622,32 +624,55 @@ type When struct {
 	Loc    Loc
 }
 
-// Loc is where a statement was read: a file and a line in it. A loader keeps it as these two
-// values, not as its text, and String formats it when a message or a consumer needs it: a
-// vendor model has a statement per schema node, and its "file:line" strings were the second
-// largest part of a loaded schema.
+// Loc is where a statement was read: a file and a line in it, in 8 bytes. A vendor model has
+// a statement per schema node and a Loc in each node's Decl, so its size counts: a file name
+// is kept once per process, in a table that NewLoc adds to and File reads (it only grows, by
+// the names of the files loaded), and a Loc holds its number and the line. Locs compare equal
+// (==) when their files and lines are equal. The zero Loc is no location.
 type Loc struct {
-	// File is the file name as the loader was given it (its search path joined with the
-	// module's file name), shared by the Locs of one file.
-	File string
-	// Line is the statement's line, counted from 1. It is -1 in a Loc read from a descriptor
-	// whose location text is not "file:line": File then holds that text.
-	Line int
+	file uint32 // the file name's number in locFiles (0: "")
+	// line is the statement's line, counted from 1; -1 when the file name holds the whole text
+	// (a descriptor's location text that is not "file:line").
+	line int32
 }
+
+// NewLoc returns the Loc of a line (counted from 1) of a file: the file name as the loader was
+// given it (its search path joined with the module's file name). A negative line, or one past
+// what a Loc holds (2^31-1), makes a Loc whose File is the whole text ("file:line" for the
+// latter) and whose Line is -1, so that String is the same text.
+func NewLoc(file string, line int) Loc {
+	switch {
+	case line < 0:
+		return Loc{file: locFiles.id(file), line: -1}
+	case line > math.MaxInt32:
+		return Loc{file: locFiles.id(file + ":" + strconv.Itoa(line)), line: -1}
+	}
+	return Loc{file: locFiles.id(file), line: int32(line)}
+}
+
+// File returns the file name ("" for the zero Loc), or the whole location text when Line is -1.
+func (l Loc) File() string { return locFiles.name(l.file) }
+
+// Line returns the statement's line, counted from 1 (0 for the zero Loc); -1 in a Loc read
+// from a descriptor whose location text is not "file:line": File then holds that text.
+func (l Loc) Line() int { return int(l.line) }
 
 // String returns "file:line", or "" for the zero Loc (no location known).
 func (l Loc) String() string {
 	switch {
-	case l.Line < 0:
-		return l.File
+	case l.line < 0:
+		return l.File()
 	case l == Loc{}:
 		return ""
 	}
-	return l.File + ":" + strconv.Itoa(l.Line)
+	return l.File() + ":" + strconv.Itoa(int(l.line))
 }
 
 // IsZero reports whether l is the zero Loc (no location known).
 func (l Loc) IsZero() bool { return l == Loc{} }
+
+// Equal reports whether l and m are the same location (l == m; go-cmp uses it).
+func (l Loc) Equal(m Loc) bool { return l == m }
 
 // parseLoc returns the Loc whose String is s.
 func parseLoc(s string) Loc {
@@ -655,11 +680,70 @@ func parseLoc(s string) Loc {
 		return Loc{}
 	}
 	if i := strings.LastIndexByte(s, ':'); i >= 0 {
-		if n, err := strconv.Atoi(s[i+1:]); err == nil && n >= 0 && strconv.Itoa(n) == s[i+1:] && (n != 0 || i > 0) {
-			return Loc{File: s[:i], Line: n}
+		if n, err := strconv.Atoi(s[i+1:]); err == nil && n >= 0 && n <= math.MaxInt32 && strconv.Itoa(n) == s[i+1:] && (n != 0 || i > 0) {
+			return NewLoc(s[:i], n)
 		}
 	}
-	return Loc{File: s, Line: -1}
+	return NewLoc(s, -1)
+}
+
+// fileTable numbers the file names of Locs, for the whole process: number 0 is "", the others
+// are added by id and never removed (a process loads a bounded set of files, and a Loc must
+// read its name for as long as it exists). Reads take no lock.
+type fileTable struct {
+	mu   sync.Mutex
+	ids  map[string]uint32
+	list atomic.Pointer[[]string]
+	// last is the name id found last: a loader asks for one file's name many times in a row.
+	last atomic.Pointer[fileEntry]
+}
+
+type fileEntry struct {
+	name string
+	id   uint32
+}
+
+var locFiles fileTable
+
+// id returns the number of name, adding it (as a copy) when new.
+func (t *fileTable) id(name string) uint32 {
+	if name == "" {
+		return 0
+	}
+	if e := t.last.Load(); e != nil && e.name == name {
+		return e.id
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[name]; ok {
+		t.last.Store(&fileEntry{(*t.list.Load())[id], id})
+		return id
+	}
+	var list []string
+	if p := t.list.Load(); p != nil {
+		list = *p
+	} else {
+		list = []string{""}
+		t.ids = map[string]uint32{}
+	}
+	if len(list) == math.MaxUint32 {
+		panic("schema: too many file names in Locs")
+	}
+	name = strings.Clone(name)
+	id := uint32(len(list))
+	list = append(list, name)
+	t.ids[name] = id
+	t.list.Store(&list)
+	t.last.Store(&fileEntry{name, id})
+	return id
+}
+
+// name returns the file name numbered id.
+func (t *fileTable) name(id uint32) string {
+	if id == 0 {
+		return ""
+	}
+	return (*t.list.Load())[id]
 }
 
 // Path returns the schema node path, e.g. /ietf-interfaces:interfaces/interface, with a module

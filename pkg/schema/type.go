@@ -67,6 +67,9 @@ type Type struct {
 	Typedef string
 	Module  *Module
 	Base    BaseKind
+	// RequireInstance applies to leafref and instance-identifier (default true). (It sits next
+	// to Base, where it takes no room of its own.)
+	RequireInstance bool
 	// Range holds the allowed intervals for integer and decimal64 types (nil: the base type's bounds).
 	// Decimal64 bounds are scaled by 10^FractionDigits.
 	Range      []Interval
@@ -86,8 +89,6 @@ type Type struct {
 	PathPrefixes Prefixes
 	PathModule   *Module
 	Target       *Node
-	// RequireInstance applies to leafref and instance-identifier (default true).
-	RequireInstance bool
 	// Bases are an identityref's base identities (a value must be derived from all of them).
 	Bases []*Identity
 	// Union lists a union's member types in order.

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"github.com/ncws/ncws/pkg/schema"
 )
@@ -270,17 +269,14 @@ func (l *loader) errAt(a at, format string, args ...any) {
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-// declKey is a Decl's Loc as a map key: its file name's bytes (one string per file) and line.
-type declKey struct {
-	file *byte
-	line int
-}
+// declKey is a Decl's Loc as a map key.
+type declKey = schema.Loc
 
 // decl returns the interned Decl holding *f: a new one the first time. Decls are found by
-// their Loc (the nodes of one statement share it): a 16-byte key rather than the three
+// their Loc (the nodes of one statement share it): an 8-byte key rather than the three
 // strings (Junos QFX conf: 86k Decls, the map 13 -> 4 MB).
 func (l *loader) decl(f *schema.DeclInfo) *schema.Decl {
-	k := declKey{unsafe.StringData(f.Loc.File), f.Loc.Line}
+	k := f.Loc
 	first := l.decls[k]
 	if first != nil {
 		if holds(first, f) {
@@ -386,7 +382,7 @@ func (l *loader) origin(grp, name string) string {
 // and its line, not their text: a schema keeps one per statement (SR OS nokia-conf: 48k).
 func (l *loader) loc(st *stmt) schema.Loc {
 	f, n := st.pos()
-	return schema.Loc{File: f, Line: n}
+	return schema.NewLoc(f, n)
 }
 
 func sub(st *stmt, kw string) *stmt {

@@ -212,7 +212,7 @@ func (l *loader) resolveKeys(n *schema.Node, inf *nodeInfo, inOp bool) {
 
 func (l *loader) resolveUnique(n *schema.Node, s uniqueInfo) {
 	file, line := s.at.pos()
-	un := &schema.Unique{Loc: schema.Loc{File: file, Line: line}}
+	un := &schema.Unique{Loc: schema.NewLoc(file, line)}
 	for _, p := range strings.Fields(s.arg) {
 		cur := n
 		for _, st := range strings.Split(p, "/") {
@@ -312,7 +312,7 @@ func inOperation(n *schema.Node) bool {
 }
 
 func (l *loader) errLoc(loc schema.Loc, format string, args ...any) {
-	l.errs = append(l.errs, &Error{File: loc.File, Line: loc.Line, Msg: sprintf(format, args...)})
+	l.errs = append(l.errs, &Error{File: loc.File(), Line: loc.Line(), Msg: sprintf(format, args...)})
 }
 
 // followPath walks a leafref path (RFC 7950 9.9.2) from leaf n and returns the target leaf or
