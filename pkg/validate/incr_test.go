@@ -719,7 +719,8 @@ func TestResolvedLeafrefReads(t *testing.T) {
 	requireXPath(t)
 	for _, src := range diffSources(t) {
 		n := 0
-		for k, ri := range src.v.refs {
+		for kn, ri := range src.v.refs.all {
+			k := refKey{ri.t, kn}
 			if ri.expr != nil || ri.err != nil {
 				continue
 			}

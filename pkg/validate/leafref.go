@@ -50,11 +50,12 @@ func (r *run) checkRef(n *data.Node) {
 func (r *run) refError(n *data.Node, t *schema.Type) *rpcerror.Error {
 	switch t.Base {
 	case schema.Leafref:
-		ri := r.v.refs[refKey{t, n.Schema}]
+		ri := r.v.refs.get(n.Schema, t)
 		if ri == nil {
 			// A type the validator has not seen (a tree built with another schema's types):
 			// compile it now, without caching, to stay safe for concurrent use.
-			ri = r.v.compileLeafref(n.Schema, t)
+			c := r.v.compileLeafref(n.Schema, t)
+			ri = &c
 		}
 		ok, err := r.leafrefOK(n, ri)
 		if err != nil {
@@ -132,7 +133,7 @@ func (r *run) leafrefOK(n *data.Node, ri *refInfo) (bool, error) {
 	anchor := r.doc
 	if ri.up >= 0 {
 		anchor = n
-		for i := 0; i < ri.up; i++ {
+		for range ri.up {
 			if anchor = anchor.Parent; anchor == nil {
 				return false, nil
 			}

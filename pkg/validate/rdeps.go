@@ -200,7 +200,7 @@ func (v *Validator) refDeps(s *schema.Node, t *schema.Type, d *depsOf) bool {
 		if !t.RequireInstance {
 			return false
 		}
-		if ri := v.refs[refKey{t, s}]; ri != nil && ri.err != nil {
+		if ri := v.refs.get(s, t); ri != nil && ri.err != nil {
 			return true // fails at every instance, like a must that does not compile
 		}
 		e, err := xpath.Compile(t.Path, t.PathPrefixes, t.PathModule, s)

@@ -21,7 +21,7 @@ type Validator struct {
 	schema *schema.Schema
 	info   infoTable
 	root   *nodeInfo
-	refs   map[refKey]*refInfo
+	refs   refTable
 	// nodes are the compiled schema nodes in schema order, while New compiles them (nil after:
 	// 8 bytes a schema node, 7 MB with Junos QFX conf, that nothing reads later).
 	nodes []*schema.Node
@@ -32,11 +32,12 @@ type Validator struct {
 	deps     *depIndex
 	// ops holds, per input and output schema node, what ValidateOp needs beyond its infos.
 	ops map[*schema.Node]*opInfo
-	// scratch, scratchConds and scratchKids are where compileTree builds a node's info (see
-	// there).
+	// scratch, scratchConds, scratchKids and scratchMore are where compileTree builds a node's
+	// info (see there).
 	scratch      nodeInfo
 	scratchConds conds
 	scratchKids  kids
+	scratchMore  kidsMore
 }
 
 // Options tunes one validation. The zero value validates configuration.
@@ -73,7 +74,6 @@ func New(s *schema.Schema) *Validator {
 		schema: s,
 		info:   infoTable{byID: make([]*nodeInfo, s.NodeCount()+1)},
 		nodes:  make([]*schema.Node, 0, s.NodeCount()),
-		refs:   make(map[refKey]*refInfo),
 	}
 	v.compile()
 	v.nodes = nil
@@ -355,10 +355,10 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 	switch c.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
 		ci := r.v.info.get(c)
-		if ci == nil || len(ci.defaults) == 0 || (r.skipUnread && !ci.defaultRead) || d.Child(c) != nil {
+		if ci == nil || ci.ndflt == 0 || (r.skipUnread && !ci.defaultRead) || d.Child(c) != nil {
 			return
 		}
-		for _, val := range ci.defaults {
+		for _, val := range ci.defaults() {
 			n := r.newLeaf(c, val)
 			n.Default = true
 			if r.insert(d, n) && len(ci.whens) > 0 {
@@ -413,8 +413,8 @@ func (r *run) choiceKids(d *data.Node, ch *schema.Node) []*data.Node {
 		return nil
 	}
 	kids := d.Children()
-	lo := sort.Search(len(kids), func(i int) bool { return kids[i].Schema.Ordinal() >= ci.ordLo })
-	hi := lo + sort.Search(len(kids)-lo, func(i int) bool { return kids[lo+i].Schema.Ordinal() > ci.ordHi })
+	lo := sort.Search(len(kids), func(i int) bool { return kids[i].Schema.Ordinal() >= int(ci.ordLo) })
+	hi := lo + sort.Search(len(kids)-lo, func(i int) bool { return kids[lo+i].Schema.Ordinal() > int(ci.ordHi) })
 	return kids[lo:hi]
 }
 
