@@ -29,13 +29,20 @@ type loader struct {
 	disabled map[*schema.Node]bool
 	bySM     map[*schema.Module]*module
 	needImpl map[*module]bool
-	lrBusy   map[*schema.Type]bool
 
 	warns  []*Error
 	warned map[Error]bool
 	// typeStmts holds where the type statement of each type with a leafref was written when
-	// Options.OmitOrigins leaves its Loc out (typeErrf).
+	// Options.OmitOrigins leaves its Loc out and the leafref types are not shared (typeErrf).
 	typeStmts map[*schema.Type]at
+	// shareLeafrefs is set while a build with Options.OmitOrigins gives the leaves whose leafref
+	// types will reach the same targets one Type as it builds them (shareLeafref); leafrefs holds
+	// those types, for the build only. A load whose build finds a leafref error (leafrefErrs) is
+	// done again without it (Load): an error names the type statement of its own leaf
+	// (typeStmts).
+	shareLeafrefs bool
+	leafrefs      map[leafrefKey][]sharedLeafref
+	leafrefErrs   int
 	// keys interns the lists' key statements (nodeInfo.key).
 	keys map[keyInfo]*keyInfo
 	// release says a file's statements are let go as soon as the load no longer needs them
@@ -242,7 +249,8 @@ func newLoader(opts Options) *loader {
 		bySrc:    map[*source]*module{},
 		subUnits: map[*source]*unit{},
 		disabled: map[*schema.Node]bool{},
-		lrBusy:   map[*schema.Type]bool{},
+		// Not in a load done again (Load): it may be done again for its leafref errors.
+		shareLeafrefs: opts.OmitOrigins,
 	}
 	l.indexPaths()
 	return l
@@ -476,6 +484,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 	}
 	mark := len(l.errs)
 	for attempt := 0; ; attempt++ {
+		l.leafrefErrs = 0
 		l.implementTargets()
 		if attempt == 0 && l.release {
 			l.prepareRelease()
@@ -489,6 +498,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 		l.applyAugments()
 		l.applyDeviations()
 		l.needImpl = map[*module]bool{}
+		l.leafrefs = nil // shared as the leaves are built: the map is not needed beyond
 		l.resolveTrees()
 		if l.release && (l.restart || len(l.needImpl) > 0) {
 			// Built again, the trees need statements let go: the load is done again
@@ -497,17 +507,22 @@ func (l *loader) finish() (*schema.Schema, error) {
 			return nil, nil
 		}
 		if len(l.needImpl) == 0 || attempt >= len(l.modules) {
+			if l.shareLeafrefs && l.leafrefErrs > 0 {
+				// The load fails; its leafref errors are found again with a type per leaf,
+				// so that each names its leaf's type statement, not that of the first leaf
+				// sharing it (Load does it again, without sharing).
+				l.restart = true
+				return nil, nil
+			}
 			break
 		}
 		for m := range l.needImpl {
 			m.implement = true
 		}
-		l.errs = l.errs[:mark]
-		l.dropNodes()
-		l.disabled = map[*schema.Node]bool{}
-		for _, m := range l.modules {
-			m.sm.Data, m.sm.RPCs, m.sm.Notifications, m.sm.Deviations = nil, nil, nil, nil
-		}
+		l.rebuild(mark)
+	}
+	if builtHook != nil {
+		builtHook(l)
 	}
 	if len(l.errs) == 0 && l.opts.OmitOrigins {
 		l.internLeafrefTypes()
@@ -542,6 +557,32 @@ func (l *loader) finish() (*schema.Schema, error) {
 	l.stage(StageFinalize)
 	s.Finalize()
 	return s, nil
+}
+
+// rebuild readies the loader to build the trees again (finish; the statements are all kept):
+// the nodes and the errors of the last build go, and so does what a build resolves and reports
+// once per statement (typedefs' types, leaf types, nested scopes, checked groupings, Decls):
+// kept, they would not report again the errors dropped here, and a load with such an error
+// could succeed.
+func (l *loader) rebuild(mark int) {
+	l.errs = l.errs[:mark]
+	l.dropNodes()
+	l.disabled = map[*schema.Node]bool{}
+	l.typeStmts, l.decls, l.moreDecls = nil, nil, nil
+	for _, m := range l.modules {
+		m.sm.Data, m.sm.RPCs, m.sm.Notifications, m.sm.Deviations = nil, nil, nil, nil
+		if m.top != nil {
+			for _, d := range m.top.typedefs {
+				d.t, d.state = nil, 0
+			}
+			for _, d := range m.top.groupings {
+				d.checked = false
+			}
+		}
+		for _, u := range m.units {
+			u.scopes, u.leafTypes = nil, nil
+		}
+	}
 }
 
 // checkGivenSubmodules reports each submodule given in Options.Files that no loaded module

@@ -104,6 +104,11 @@ func TestLoadErrors(t *testing.T) {
 			if !errors.As(err, &es) {
 				t.Fatalf("error %T is not Errors: %v", err, err)
 			}
+			// OmitOrigins (types shared, leafref types too) reports the same errors.
+			_, lean := Load(Options{SearchPaths: []string{dir}, Files: []string{file}, Features: tt.features, OmitOrigins: true})
+			if lean == nil || lean.Error() != err.Error() {
+				t.Errorf("errors differ with OmitOrigins:\n%v\nwithout:\n%v", lean, err)
+			}
 			var got []string
 			for i, e := range es {
 				if e.File != file {
@@ -153,6 +158,40 @@ func TestParseFeatureFlag(t *testing.T) {
 	for _, bad := range []string{"nocolon", ":x", "a:x,,y"} {
 		if err := ParseFeatureFlag(bad, map[string][]string{}); err == nil {
 			t.Errorf("ParseFeatureFlag(%q) succeeded", bad)
+		}
+	}
+}
+
+// A leafref into a module that is only imported makes it implemented, and the trees are built
+// again: the errors of the first build that a statement reports once (a typedef's, a grouping's
+// unexpected statement, a nested definition given twice) are reported by the second.
+func TestLoadErrorsAfterRebuild(t *testing.T) {
+	dir := writeModules(t, map[string]string{"a.yang": `module a { namespace "urn:a"; prefix a;
+  import b { prefix b; }
+  typedef t { type uint8; default 300; }
+  grouping g { leaf x { type string; } bogus 1; }
+  container c {
+    typedef u { type string; }
+    typedef u { type int8; }
+    uses g;
+    leaf e { type t; }
+    leaf r { type leafref { path "/b:top/b:k"; } }
+  }
+}`, "b.yang": `module b { namespace "urn:b"; prefix b; container top { leaf k { type string; } } }`})
+	file := filepath.Join(dir, "a.yang")
+	want := []string{file + ":3: invalid default of typedef t: 300 is out of the bounds of uint8",
+		file + ":4: unexpected statement bogus in grouping", file + ":7: typedef u defined twice"}
+	for _, omit := range []bool{false, true} {
+		_, err := Load(Options{SearchPaths: []string{dir}, Files: []string{file}, OmitOrigins: omit})
+		var got []string
+		var es Errors
+		if errors.As(err, &es) {
+			for _, e := range es {
+				got = append(got, e.Error())
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("OmitOrigins %v: errors mismatch (-want +got):\n%s", omit, diff)
 		}
 	}
 }

@@ -1,8 +1,11 @@
 package yangload
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ncws/ncws/pkg/schema"
 )
 
 // FuzzLoad compiles arbitrary module text: Load must return a schema or errors, never panic
@@ -20,6 +23,12 @@ func FuzzLoad(f *testing.F) {
 	f.Add(`module m { namespace "urn:m"; prefix m; rpc r { input { leaf a { type decimal64 { fraction-digits 2; range "1.5..max"; } } } } }`)
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := loadText(Options{}, "fuzz.yang", text)
+		// OmitOrigins shares types (leafref types as the leaves are built) and reports the
+		// same errors.
+		_, lean := loadText(Options{OmitOrigins: true}, "fuzz.yang", text)
+		if (err == nil) != (lean == nil) || err != nil && err.Error() != lean.Error() {
+			t.Fatalf("errors differ with OmitOrigins:\n%v\nwithout:\n%v", lean, err)
+		}
 		if err != nil {
 			if strings.Contains(err.Error(), "internal error") {
 				t.Fatalf("panic inside Load: %v", err)
@@ -28,6 +37,24 @@ func FuzzLoad(f *testing.F) {
 		}
 		if s == nil || len(s.Modules) == 0 {
 			t.Fatal("no schema and no error")
+		}
+	})
+}
+
+// FuzzCutStep: cutting a path's steps one by one gives schema.SplitPath's steps.
+func FuzzCutStep(f *testing.F) {
+	for _, p := range []string{"", "/", "../a", "../../x:b[name = current()/../c]/d", "a[x='/']/b", `a["]/"]/..`, "..[", "]/a/"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		var got []string
+		for p, more := path, true; more; {
+			var st string
+			st, p, more = cutStep(p)
+			got = append(got, st)
+		}
+		if want := schema.SplitPath(path); !slices.Equal(got, want) {
+			t.Fatalf("cutStep gives %q, SplitPath %q", got, want)
 		}
 	})
 }

@@ -124,6 +124,7 @@ func load(opts Options, read func(*loader)) (*schema.Schema, error) {
 		}
 		l = newLoader(opts)
 		l.built = true
+		l.shareLeafrefs = false
 		s, err = l.run(read)
 	}
 	l.flushWarnings()

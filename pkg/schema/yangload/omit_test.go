@@ -164,3 +164,160 @@ func TestOmitOriginsLeafrefErrors(t *testing.T) {
 		}
 	}
 }
+
+// With OmitOrigins, two leaves have one leafref type exactly when their types are equal once
+// resolved (typeEqual: the same paths reaching the same targets), as interning the resolved
+// types would make them: the build shares a leafref type as it builds the leaves (shareLeafref,
+// from where the paths are walked), the rest is interned at the end.
+func TestOmitOriginsLeafrefSharing(t *testing.T) {
+	dir := writeModules(t, map[string]string{"s.yang": `module s { namespace "urn:s"; prefix s;
+  grouping rel { leaf a { type string; } leaf r { type leafref { path "../a"; } } }
+  grouping abs { leaf ar { type leafref { path "/s:top/s:b"; } } }
+  grouping both {
+    leaf a { type string; }
+    leaf u { type union { type leafref { path "../a"; } type leafref { path "/s:top/s:b"; } } }
+  }
+  container top {
+    leaf b { type string; }
+    container x { uses rel; uses abs; container in { uses abs; } }
+    container y { uses rel; container in { uses abs; } }
+    container p { uses both; leaf u2 { type union { type leafref { path "../a"; } type leafref { path "/s:top/s:b"; } } } }
+    container q { uses both; }
+    container c {
+      leaf a { type string; }
+      choice ch { leaf r { type leafref { path "../a"; } } case k { leaf r2 { type leafref { path "../a"; } } } }
+      leaf r3 { type leafref { path "../a"; } }
+      leaf d { type string; }
+    }
+    container n {
+      leaf b { type string; }
+      container i1 { leaf c { type string; } leaf r { type leafref { path "../c/../../b"; } } }
+      container i2 { leaf c { type string; } leaf r { type leafref { path "../c/../../b"; } } }
+    }
+  }
+  rpc op { input { leaf a { type string; } leaf r { type leafref { path "../a"; } } leaf r2 { type leafref { path "../a"; } } } }
+  deviation "/s:top/s:c/s:d" { deviate replace { type leafref { path "../a"; } } }
+}`})
+	opts := Options{SearchPaths: []string{dir}, Files: []string{filepath.Join(dir, "s.yang")}, OmitOrigins: true}
+	// Shared as built: all but n/i1/r and n/i2/r, whose paths are walked from different nodes
+	// (i1, i2) to one target (n/b), and the deviated type of c/d, resolved apart.
+	if built, interned := leafrefTypesBuilt(t, opts); built != interned+2 {
+		t.Errorf("%d leafref types built, %d once interned: want 2 more", built, interned)
+	}
+	s, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLeafrefSharing(t, s)
+	typ := func(p string) *schema.Type { return s.FindNode(p).Type }
+	for _, p := range [][2]string{{"/s:top/x/ar", "/s:top/x/in/ar"}, {"/s:top/x/in/ar", "/s:top/y/in/ar"},
+		{"/s:top/c/r", "/s:top/c/r2"}, {"/s:top/c/r", "/s:top/c/r3"}, {"/s:top/c/r", "/s:top/c/d"},
+		{"/s:top/p/u", "/s:top/p/u2"}, {"/s:top/n/i1/r", "/s:top/n/i2/r"}} {
+		if typ(p[0]) != typ(p[1]) {
+			t.Errorf("%s and %s reach the same targets: their types are not one", p[0], p[1])
+		}
+	}
+	for _, p := range [][2]string{{"/s:top/x/r", "/s:top/y/r"}, {"/s:top/p/u", "/s:top/q/u"}} {
+		if typ(p[0]) == typ(p[1]) {
+			t.Errorf("%s and %s reach different targets: their types are one", p[0], p[1])
+		}
+	}
+	if r := s.FindNode("/s:op/input/r"); r == nil || r.Type != s.FindNode("/s:op/input/r2").Type || r.Type.Target.Name != "a" {
+		t.Errorf("rpc input leafrefs: %+v", r)
+	}
+}
+
+// TestOmitOriginsLeafrefSharingOpenConfig checks the sharing on every OpenConfig module, whose
+// groupings use relative leafref paths all over.
+func TestOmitOriginsLeafrefSharingOpenConfig(t *testing.T) {
+	files := ocFiles(t)
+	opts := Options{SearchPaths: []string{filepath.Join(sharedYang, "openconfig")}, Files: files, OmitOrigins: true}
+	if built, interned := leafrefTypesBuilt(t, opts); built != interned {
+		t.Errorf("%d leafref types built, %d once interned: the build shares fewer", built, interned)
+	}
+	s, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := checkLeafrefSharing(t, s); n < 1000 {
+		t.Errorf("only %d leaves with a leafref", n)
+	}
+}
+
+// checkLeafrefSharing fails unless the leaves of s with a leafref have one type exactly when
+// their types are equal (typeEqual), and returns how many such leaves there are.
+func checkLeafrefSharing(t *testing.T, s *schema.Schema) int {
+	t.Helper()
+	byPath := map[string][]*schema.Node{} // by the first leafref's path: equal types have equal ones
+	var walk func(n *schema.Node)
+	walk = func(n *schema.Node) {
+		if n.Type != nil && hasLeafref(n.Type) {
+			f := firstLeafref(n.Type)
+			if f.Target == nil {
+				t.Errorf("%s: leafref %q not resolved", n.Path(), f.Path)
+			}
+			byPath[f.Path] = append(byPath[f.Path], n)
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	for _, m := range s.Modules {
+		for _, list := range [][]*schema.Node{m.Data, m.RPCs, m.Notifications} {
+			for _, n := range list {
+				walk(n)
+			}
+		}
+	}
+	leaves := 0
+	for _, ns := range byPath {
+		leaves += len(ns)
+		for i, a := range ns {
+			for _, b := range ns[i+1:] {
+				if eq, same := typeEqual(a.Type, b.Type), a.Type == b.Type; eq != same {
+					t.Errorf("%s and %s: equal types %v, one type %v", a.Path(), b.Path(), eq, same)
+				}
+			}
+		}
+	}
+	return leaves
+}
+
+// leafrefTypesBuilt loads as Load does and counts the distinct types with a leafref of the
+// leaves, as built (builtHook) and once interned at the end.
+func leafrefTypesBuilt(t *testing.T, opts Options) (built, interned int) {
+	t.Helper()
+	count := func(mods []*schema.Module) int {
+		types := map[*schema.Type]bool{}
+		var walk func(n *schema.Node)
+		walk = func(n *schema.Node) {
+			if n.Type != nil && hasLeafref(n.Type) {
+				types[n.Type] = true
+			}
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+		for _, m := range mods {
+			for _, list := range [][]*schema.Node{m.Data, m.RPCs, m.Notifications} {
+				for _, n := range list {
+					walk(n)
+				}
+			}
+		}
+		return len(types)
+	}
+	builtHook = func(l *loader) {
+		var mods []*schema.Module
+		for _, m := range l.modules {
+			mods = append(mods, m.sm)
+		}
+		built = count(mods)
+	}
+	defer func() { builtHook = nil }()
+	s, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return built, count(s.Modules)
+}

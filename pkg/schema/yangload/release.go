@@ -38,6 +38,9 @@ var (
 	releaseHook  func(file string)
 	restartHook  func()
 	miscountHook func(grouping string) bool
+	// builtHook is called once the trees are built and resolved, before the leafref types are
+	// interned (finish).
+	builtHook func(l *loader)
 )
 
 // prepareRelease counts the uses of every grouping, copies the typedefs out of their files, and

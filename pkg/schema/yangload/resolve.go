@@ -57,9 +57,9 @@ func (l *loader) resolveTrees() {
 }
 
 // internLeafrefTypes makes the equal types with a leafref one Type, once their targets are
-// resolved (Options.OmitOrigins; leafType interns the others as it builds the nodes): a leafref
-// type is resolved for each node, but the leaves with the same path text that reach the same
-// target have the same type (SR OS 26.3 nokia-conf: 7,683 leafref types, 1,933 distinct).
+// resolved (Options.OmitOrigins; leafType interns the others as it builds the nodes). The build
+// shared most already (shareLeafref); what is left are types whose paths reach the same targets
+// from different nodes (a path with ".." after a name) and types a deviation replaced.
 func (l *loader) internLeafrefTypes() {
 	var walk func(n *schema.Node)
 	walk = func(n *schema.Node) {
@@ -279,22 +279,21 @@ func dataParent(n *schema.Node) *schema.Node {
 	return p
 }
 
-// resolveLeafrefs resolves the path of every leafref in t (the type of leaf n).
+// resolveLeafrefs resolves the path of every leafref in t (the type of leaf n). A type the
+// build shares between leaves (shareLeafref) is resolved for the first and checked for each.
 func (l *loader) resolveLeafrefs(n *schema.Node, t *schema.Type) {
-	if t.Base == schema.Leafref && t.Target == nil && t.Path != "" {
-		if l.lrBusy[t] {
-			return // a deref() chain back to this leafref; reported by the outer call
-		}
-		l.lrBusy[t] = true
-		target, msg := l.followPath(n, t, t.Path)
-		delete(l.lrBusy, t)
+	if t.Base == schema.Leafref && t.Path != "" {
+		target := t.Target
 		if target == nil {
-			l.typeErrf(t, "leafref path %q of %s: %s", t.Path, n.Path(), msg)
-		} else {
-			t.Target = target
-			if n.Config && t.RequireInstance && !target.Config && target.Kind.IsData() && !inOperation(n) {
-				l.typeErrf(t, "leafref path %q of config node %s refers to the state node %s", t.Path, n.Path(), target.Path())
+			var msg string
+			target, msg = l.followPath(n, t, t.Path)
+			if target == nil {
+				l.typeErrf(t, "leafref path %q of %s: %s", t.Path, n.Path(), msg)
 			}
+			t.Target = target
+		}
+		if target != nil && n.Config && t.RequireInstance && !target.Config && target.Kind.IsData() && !inOperation(n) {
+			l.typeErrf(t, "leafref path %q of config node %s refers to the state node %s", t.Path, n.Path(), target.Path())
 		}
 	}
 	for _, m := range t.Union {
@@ -336,10 +335,7 @@ func (l *loader) followPath(n *schema.Node, t *schema.Type, path string) (*schem
 		return nil, "empty path"
 	}
 	for _, st := range steps {
-		st = strings.TrimSpace(st)
-		if i := strings.IndexByte(st, '['); i >= 0 {
-			st = strings.TrimSpace(st[:i])
-		}
+		st = pathStep(st)
 		if st == ".." {
 			if root || cur == nil {
 				return nil, "\"..\" goes above the top level"
@@ -381,6 +377,66 @@ func (l *loader) followPath(n *schema.Node, t *schema.Type, path string) (*schem
 		return nil, "the target " + cur.Path() + " is not a leaf or leaf-list"
 	}
 	return cur, ""
+}
+
+// pathStep returns a leafref path's step as followPath reads it: its node name, or "..".
+func pathStep(st string) string {
+	st = strings.TrimSpace(st)
+	if i := strings.IndexByte(st, '['); i >= 0 {
+		st = strings.TrimSpace(st[:i])
+	}
+	return st
+}
+
+// leafrefAnchor returns the node from which followPath walks down a leafref path of leaf n (the
+// data node its leading ".." steps reach, n itself if none; nil for the top level), on which the
+// target depends (the path's module and prefixes aside); false if the path is not followed.
+func leafrefAnchor(n *schema.Node, path string) (*schema.Node, bool) {
+	p := strings.TrimSpace(path)
+	switch {
+	case strings.HasPrefix(p, "deref("):
+		return nil, false
+	case strings.HasPrefix(p, "/"):
+		return nil, true
+	}
+	cur := n
+	for more := true; more; {
+		var st string
+		st, p, more = cutStep(p)
+		if pathStep(st) != ".." {
+			break
+		}
+		if cur == nil {
+			return nil, false // above the top level
+		}
+		cur = dataParent(cur)
+	}
+	return cur, true
+}
+
+// cutStep cuts the first step off path p, as schema.SplitPath splits a path; more says whether
+// other steps follow.
+func cutStep(p string) (step, rest string, more bool) {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '/' && depth == 0:
+			return p[:i], p[i+1:], true
+		}
+	}
+	return p, "", false
 }
 
 func (l *loader) topChild(mod *schema.Module, name string) *schema.Node {

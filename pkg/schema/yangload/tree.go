@@ -234,6 +234,9 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 			n.Type = l.leafType(ss, c.u, sc)
 			if n.Type != nil {
 				setPathModule(n.Type, c.ns)
+				if l.shareLeafrefs && hasLeafref(n.Type) {
+					n.Type = l.shareLeafref(n, n.Type)
+				}
 				if kind == schema.KindLeafList && n.Type.Base == schema.Empty && c.u.version != "1.1" {
 					l.warnf(ss, "leaf-list %s of type empty in a YANG 1.0 module: only YANG 1.1 (RFC 7950) "+
 						"has empty leaf-lists (yanglint refuses the module)", name)
@@ -394,6 +397,77 @@ func (l *loader) internType(t *schema.Type) *schema.Type {
 	}
 	l.types[k] = append(same, t)
 	return t
+}
+
+// leafrefKey is what tells most leafref types apart (shareLeafref): the type's internType key,
+// and the first leafref's path and the node from which it is walked (leafrefAnchor).
+type leafrefKey struct {
+	typeKey
+	path   string
+	anchor *schema.Node
+}
+
+// sharedLeafref is a type shareLeafref gave a leaf, with the first leaf it was given to.
+type sharedLeafref struct {
+	t    *schema.Type
+	leaf *schema.Node
+}
+
+// shareLeafref returns the type an earlier leaf of the build was given that is equal to t (the
+// type of leaf n, with a leafref, not yet resolved) and whose leafrefs will reach the same
+// targets: their paths are walked from the same nodes (leafrefAnchor). A leafref's target is
+// found once the trees are complete, but it depends only on the path, its module and prefixes
+// (in the type) and that node, all known now: sharing the type as the leaf is built, rather than
+// interning the resolved types at the end, the build never holds a leafref type per leaf (SR OS
+// 26.3 nokia-conf: 7,683 leafref types, 1,672 distinct; 3 MB at the load's peak).
+func (l *loader) shareLeafref(n *schema.Node, t *schema.Type) *schema.Type {
+	first := firstLeafref(t)
+	anchor, ok := leafrefAnchor(n, first.Path)
+	if !ok {
+		return t
+	}
+	k := leafrefKey{typeKey{t.Name, t.Module, t.Base, len(t.Enums), len(t.Bits), len(t.Patterns), len(t.Union)},
+		first.Path, anchor}
+	same := l.leafrefs[k]
+	for _, p := range same {
+		if typeEqual(p.t, t) && sameAnchors(p.leaf, n, t) {
+			return p.t
+		}
+	}
+	if l.leafrefs == nil {
+		l.leafrefs = map[leafrefKey][]sharedLeafref{}
+	}
+	l.leafrefs[k] = append(same, sharedLeafref{t, n})
+	return t
+}
+
+// firstLeafref returns the first leafref of t (t or a union member, depth first), nil if none.
+func firstLeafref(t *schema.Type) *schema.Type {
+	if t.Base == schema.Leafref {
+		return t
+	}
+	for _, m := range t.Union {
+		if f := firstLeafref(m); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// sameAnchors reports whether every leafref path of t is walked from the same node for leaves a
+// and b.
+func sameAnchors(a, b *schema.Node, t *schema.Type) bool {
+	if t.Base == schema.Leafref {
+		x, okx := leafrefAnchor(a, t.Path)
+		y, oky := leafrefAnchor(b, t.Path)
+		return okx && oky && x == y
+	}
+	for _, m := range t.Union {
+		if !sameAnchors(a, b, m) {
+			return false
+		}
+	}
+	return true
 }
 
 // typeEqual reports whether a and b are the same type (every field of one equal to the

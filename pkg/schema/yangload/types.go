@@ -42,7 +42,7 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 	if !l.restrict(t, parent, st, u, sc) {
 		return nil
 	}
-	if l.opts.OmitOrigins && hasLeafref(t) {
+	if l.opts.OmitOrigins && !l.shareLeafrefs && hasLeafref(t) {
 		// The load's errors about a leafref's path name its type statement; the schema does
 		// not keep it (typeStmt).
 		if l.typeStmts == nil {
@@ -53,9 +53,11 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 	return t
 }
 
-// typeErrf reports an error at type t's statement: its Loc, or with Options.OmitOrigins the
-// statement resolveType recorded for it.
+// typeErrf reports an error of a leafref of type t at t's statement: its Loc, or with
+// Options.OmitOrigins the statement resolveType recorded for it (none while the build shares
+// leafref types: the load is done again, finish).
 func (l *loader) typeErrf(t *schema.Type, format string, args ...any) {
+	l.leafrefErrs++
 	if a, ok := l.typeStmts[t]; ok {
 		l.errAt(a, format, args...)
 		return
