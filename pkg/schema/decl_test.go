@@ -62,3 +62,44 @@ func TestDecl(t *testing.T) {
 		t.Errorf("Default after changing the input and Info's copy = %q, want [a b]", got)
 	}
 }
+
+// TestDeclSet checks that a DeclSet's Decls hold what NewDecl's do, that Decls with equal side
+// parts share one whatever their names and locations, and that side parts differing in any
+// field (defaults nil or empty, ["a b"] or ["a", "b"], status "" or "current") are told apart.
+func TestDeclSet(t *testing.T) {
+	var s DeclSet
+	infos := []DeclInfo{
+		{Name: "a", Loc: NewLoc("m.yang", 1)},
+		{Name: "a", Units: "octets", Default: []string{"1500"}, Loc: NewLoc("m.yang", 2)},
+		{Name: "b", Units: "octets", Default: []string{"1500"}, Loc: NewLoc("n.yang", 9)},
+		{Name: "c", Units: "octets", Default: []string{"1500"}, Status: "current"},
+		{Name: "d", Units: "octets"},
+		{Name: "e", Default: []string{}},
+		{Name: "f", Default: []string{"a b"}},
+		{Name: "g", Default: []string{"a", "b"}},
+		{Name: "h", Default: []string{"a", "b"}},
+		{Name: "i", Status: "deprecated"},
+		{Name: "j", Description: "x", Presence: "p", Grouping: "m:g/j"},
+		{Name: "k", Description: "x", Presence: "p", Grouping: "m:g/k"},
+	}
+	var ds []*Decl
+	for _, f := range infos {
+		d := s.New(f)
+		if diff := cmp.Diff(NewDecl(f).Info(), d.Info()); diff != "" {
+			t.Errorf("DeclSet.New(%+v): Info mismatch with NewDecl's (-want +got):\n%s", f, diff)
+		}
+		ds = append(ds, d)
+	}
+	shared := map[[2]int]bool{{1, 2}: true, {1, 3}: true, {2, 3}: true, {7, 8}: true}
+	for i := range ds {
+		for j := i + 1; j < len(ds); j++ {
+			same := ds[i].more != nil && ds[i].more == ds[j].more
+			if same != shared[[2]int{i, j}] {
+				t.Errorf("Decls %d (%s) and %d (%s) share a side part: %v, want %v", i, ds[i].Name, j, ds[j].Name, same, !same)
+			}
+		}
+	}
+	if ds[0].more != nil {
+		t.Errorf("a Decl with a name and a location only has a side part")
+	}
+}

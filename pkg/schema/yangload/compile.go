@@ -61,6 +61,8 @@ type loader struct {
 	// or the implicit case of a shorthand).
 	decls     map[declKey]*schema.Decl
 	moreDecls map[declKey][]*schema.Decl
+	// declSet makes them, sharing their side parts (units, defaults ...) where equal.
+	declSet schema.DeclSet
 	// nodeSlab and infoSlab hold the next free Nodes and nodeInfos: they are allocated in
 	// chunks, so that the nodes fill spans of their own rather than sharing them with the
 	// statements and working state freed at the end of the load (which left the heap of the
@@ -296,7 +298,7 @@ func (l *loader) decl(f *schema.DeclInfo) *schema.Decl {
 			}
 		}
 	}
-	p := schema.NewDecl(*f)
+	p := l.declSet.New(*f)
 	switch {
 	case first == nil:
 		if l.decls == nil {
