@@ -62,7 +62,7 @@ done
 files=$(find "$MOD/junos" -name '*.go' | wc -l)
 bytes=$(find "$MOD/junos" -name '*.go' -exec cat {} + | wc -c)
 structs=$(find "$MOD/junos" -name '*.go' -exec cat {} + | grep -c '^type .* struct {' || true)
-aliases=$(find "$MOD/junos" -name '*.go' -exec cat {} + | grep -c '^type [A-Za-z0-9_]* = ' || true)
+aliases=$(find "$MOD/junos" -name '*_types*.go' -exec cat {} + | grep -c '^type [A-Za-z0-9_]* = ' || true)
 # Sizes are bytes, exactly, with MiB (2^20 bytes) beside them; the "150 MB" is checked
 # as 150,000,000 bytes (10^6-byte MB, the stricter reading) and shown in MiB too.
 kind() { find "$MOD/junos" -name "$1" -exec cat {} + 2>/dev/null | wc -c | fmtbytes; }

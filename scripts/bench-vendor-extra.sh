@@ -47,9 +47,10 @@ measure() {
 	local label=$1 status=0
 	shift
 	timed "$@" || status=$?
-	timedfields "$status" | awk -v l="$label" '{printf "| %s | %.1f s | %.1f s | %.0f MB | %s MB | %s |\n", l, $1, $3, $2, $5, $4}'
+	timedfields "$status" | awk -v l="$label" '{printf "| %s | %.1f s | %.1f s | %.0f MiB | %s MiB | %s |\n", l, $1, $3, $2, $5, $4}'
 }
-hdr() { echo "| step | wall | CPU (user+sys) | peak RSS (largest process) | peak RSS (sum of processes) | exit |"; echo "|---|---|---|---|---|---|"; }
+# Peak RSS in MiB: GNU time's KiB / 1024 (largest process), the sampled sum likewise.
+hdr() { echo "| step | wall | CPU (user+sys) | peak RSS, MiB (largest process) | peak RSS, MiB (sum of processes) | exit |"; echo "|---|---|---|---|---|---|"; }
 
 
 # structs DIR: "SCHEMAPATH GONAME" of every generated struct whose doc comment names its path.
@@ -101,12 +102,12 @@ YANG
 		flags=""; [ "$mode" = module ] && flags="--split module --import-path example.com/benchvendor/sros ${SROS_SPLIT_FLAGS:-}"
 		# shellcheck disable=SC2086
 		measure "gen ($mode package$([ "$mode" = module ] && echo 's'))" "$NCWS" gen $flags -p "$S" -o "$M/sros" --package sros "$S/nokia-submodule/nokia-conf.yang"
-		echo "|  output: $(find "$M/sros" -name '*.go' | wc -l) files, $(find "$M/sros" -name '*.go' -exec cat {} + | wc -c | awk '{printf "%.1f", $1/1048576}') MB of Go, $(find "$M/sros" -name '*.go' -exec cat {} + | grep -c '^type .* struct {') struct types, $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u | wc -l) packages | | | | | |"
+		echo "|  output: $(find "$M/sros" -name '*.go' | wc -l) files, $(find "$M/sros" -name '*.go' -exec cat {} + | wc -c | fmtbytes) of Go, $(find "$M/sros" -name '*.go' -exec cat {} + | grep -c '^type .* struct {') struct types, $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u | wc -l) packages | | | | | |"
 		if [ "$mode" = module ]; then
 			# The largest packages (nokia-conf is split below the module: --split-structs).
 			echo "|  largest packages: $(for d in $(find "$M/sros" -name '*.go' -exec dirname {} + | sort -u); do
 				printf '%s %s %s\n' "$(cat "$d"/*.go | wc -c)" "$(cat "$d"/*.go | grep -c '^type .* struct {' || true)" "${d##*/}"
-			done | sort -n -r | head -5 | awk '{printf "%s%s %.1f MB %d structs", (NR > 1 ? ", " : ""), $3, $1/1048576, $2}') | | | | | |"
+			done | sort -n -r | head -5 | awk '{printf "%s%s %d bytes (%.1f MiB) %d structs", (NR > 1 ? ", " : ""), $3, $1, $1/1048576, $2}') | | | | | |"
 		fi
 		gomod "$M" example.com/benchvendor "$OUT/src"
 		export GOCACHE=$OUT/gocache GOFLAGS=-mod=mod GOPROXY=off GOWORK=off
@@ -276,7 +277,7 @@ PY
 				{ echo "== $(basename "$d")"; grep -E '^(libyang err|YANGLINT\[E\])' "$OUT/yl-err.txt" | head -3 || true; } >>"$OUT/sonic-yl-$fmt.txt"
 			fi
 		done
-		echo "| yanglint (one process per document, largest) | | | $((ylpeak / 1024)) MB | | |"
+		echo "| yanglint (one process per document, largest) | | | $((ylpeak / 1024)) MiB | | |"
 		nb=$(wc -l <"$OUT/sonic-ncws-bad-$fmt.txt"); yb=$(wc -l <"$OUT/sonic-yl-bad-$fmt.txt")
 		dis=$(sort "$OUT/sonic-ncws-bad-$fmt.txt" "$OUT/sonic-yl-bad-$fmt.txt" | uniq -u | wc -l)
 		echo "$fmt documents: $total; refused by ncws: $nb; refused by yanglint: $yb; same verdict: $((total - dis)) of $total"
