@@ -76,7 +76,7 @@ func (l *loader) applyAugments() {
 				rest = append(rest, p)
 				continue
 			}
-			l.augmentInto(t, p.s, p.u, p.u.mod.top, p.u.mod.sm, false, false)
+			l.augmentInto(t, p.s, p.u, p.u.mod.top, p.u.mod.sm, false, false, false)
 			progress = true
 			l.applied(p.u)
 		}
@@ -130,7 +130,7 @@ func (l *loader) applyDeviations() {
 
 func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	f := t.Info() // t's Decl while it is changed, then interned again
-	defer func() { t.Decl = l.decl(&f) }()
+	defer func() { t.Decl = l.declOf(t, &f) }()
 	inf := l.infoOf(t)
 	t.Amended = true
 	if t.Parent != nil {

@@ -22,6 +22,9 @@ type ctx struct {
 	grp string
 	// inGrp: the statements are a grouping's (built at each of its uses), not built once.
 	inGrp bool
+	// again: the statements are those of a grouping used before (or below one): the nodes
+	// built from them share what they can with the other uses' (nodeInfo.again).
+	again bool
 }
 
 var nodeKinds = map[string]schema.Kind{
@@ -167,17 +170,21 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		}
 	}
 	n := l.newNode()
-	n.Kind, n.Decl, n.Module = kind, l.decl(&d), c.ns
 	inf := l.infoOf(n)
-	inf.built, inf.v10 = true, c.u.version != "1.1"
+	inf.built, inf.v10, inf.again = true, c.u.version != "1.1", c.again
+	n.Kind, n.Decl, n.Module = kind, l.declOf(n, &d), c.ns
 	off := c.off || !l.ifFeatures(s, c.u)
 	holder, into := n, parent
 	if parent != nil && parent.Kind == schema.KindChoice && kind != schema.KindCase {
 		// Shorthand: an implicit case of the node's own name (RFC 7950 7.9.2).
 		cs := l.newNode()
-		cs.Kind, cs.Decl, cs.Module = schema.KindCase, l.decl(&schema.DeclInfo{Name: name, Loc: n.Loc, Status: "current"}), c.ns
 		csInf := l.infoOf(cs)
-		csInf.built, csInf.v10 = true, inf.v10
+		csInf.built, csInf.v10, csInf.again = true, inf.v10, inf.again
+		cd := schema.DeclInfo{Name: name, Loc: n.Loc, Status: "current"}
+		cs.Kind, cs.Decl, cs.Module = schema.KindCase, n.Decl, c.ns
+		if !holds(n.Decl, &cd) {
+			cs.Decl = l.declOf(cs, &cd)
+		}
 		attach(parent, top, cs)
 		holder, into = cs, cs
 	}
@@ -187,7 +194,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	}
 	attach(into, top, n)
 	sc := l.bodyScope(s, c.sc, c.u)
-	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping(), inGrp: c.inGrp}
+	cc := &ctx{u: c.u, sc: sc, ns: c.ns, grp: n.Grouping(), inGrp: c.inGrp, again: c.again}
 	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
@@ -315,11 +322,13 @@ func (l *loader) completeOperation(n *schema.Node) {
 	}
 	if in == nil {
 		in = l.newNode()
-		in.Kind, in.Decl, in.Module, in.Parent = schema.KindInput, l.decl(&schema.DeclInfo{Name: "input", Loc: n.Loc, Status: "current"}), n.Module, n
+		l.infoOf(in).again = l.infoOf(n).again
+		in.Kind, in.Decl, in.Module, in.Parent = schema.KindInput, l.declOf(in, &schema.DeclInfo{Name: "input", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	if out == nil {
 		out = l.newNode()
-		out.Kind, out.Decl, out.Module, out.Parent = schema.KindOutput, l.decl(&schema.DeclInfo{Name: "output", Loc: n.Loc, Status: "current"}), n.Module, n
+		l.infoOf(out).again = l.infoOf(n).again
+		out.Kind, out.Decl, out.Module, out.Parent = schema.KindOutput, l.declOf(out, &schema.DeclInfo{Name: "output", Loc: n.Loc, Status: "current"}), n.Module, n
 	}
 	n.Children = []*schema.Node{in, out}
 }
@@ -636,11 +645,26 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		}
 	}
 	d.checked = true
+	// The grouping's first use builds its nodes as any others; a second one makes them and
+	// those of every later use share their Decls (seedDecls, ctx.again).
+	if d.uses == 1 {
+		l.seedDecls(d.first)
+		d.first = nil
+	}
+	if d.uses > 0 || c.again {
+		d.uses = 2
+	} else {
+		d.uses = 1
+	}
+	again := d.uses == 2
 	gc := &ctx{u: d.u, sc: l.bodyScope(d.st, d.scope, d.u), ns: c.ns, whens: whens, off: off, grp: l.groupingID(d),
-		inGrp: true}
+		inGrp: true, again: again}
 	d.state = 1
 	created := l.buildStmts(parent, top, d.st.SubStatements(), gc)
 	d.state = 0
+	if !again {
+		d.first = created
+	}
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword() {
 		case "refine":
@@ -652,7 +676,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		case "augment":
 			t := l.findDescendant(created, ss.Argument, c.u, ss)
 			if t != nil {
-				l.augmentInto(t, ss, c.u, c.sc, c.ns, off, c.inGrp)
+				l.augmentInto(t, ss, c.u, c.sc, c.ns, off, c.inGrp, c.again)
 			}
 		case "when", "if-feature", "description", "reference", "status":
 		default:
@@ -760,7 +784,7 @@ func (l *loader) findAbsolute(path string, u *unit, s *stmt) (*schema.Node, bool
 // refine applies a refine statement to its target (RFC 7950 7.13.2).
 func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 	f := t.Info() // t's Decl while it is changed, then interned again
-	defer func() { t.Decl = l.decl(&f) }()
+	defer func() { t.Decl = l.declOf(t, &f) }()
 	inf := l.infoOf(t)
 	var dflts []string
 	for _, ss := range s.SubStatements() {
@@ -815,7 +839,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 
 // augmentInto adds an augment's nodes to target (RFC 7950 7.17).
 // inGrp says the augment is a grouping's (in a uses of it).
-func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, ns *schema.Module, off, inGrp bool) {
+func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, ns *schema.Module, off, inGrp, again bool) {
 	switch target.Kind {
 	case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase, schema.KindInput,
 		schema.KindOutput, schema.KindNotification, schema.KindAction:
@@ -829,7 +853,7 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 	if w := sub(s, "when"); w != nil {
 		whens = append(whens, l.when(w, u, ns, "augment"))
 	}
-	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off, inGrp: inGrp}
+	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off, inGrp: inGrp, again: again}
 	for _, ss := range s.SubStatements() {
 		switch ss.Keyword() {
 		case "when", "if-feature", "description", "reference", "status":
