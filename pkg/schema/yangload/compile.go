@@ -52,6 +52,11 @@ type loader struct {
 	built bool
 	// types interns those types by value when Options.OmitOrigins is set (internType).
 	types map[typeKey][]*schema.Type
+	// spareTypes are Types resolveType made that internType found already interned: the next
+	// types are built in them (newType), so that a type the schema already has costs no
+	// allocation and leaves no hole among the kept ones (SR OS 26.3 nokia-conf: 13 MB of
+	// 416-byte Types made for 2 MB kept).
+	spareTypes []*schema.Type
 	// origins interns the Grouping strings (origin less its last name, name): every instance
 	// of a grouping's node has the same one (Junos QFX conf: 900k nodes, 69 MB of copies).
 	origins map[[2]string]string

@@ -242,7 +242,12 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 			if n.Type != nil {
 				setPathModule(n.Type, c.ns)
 				if l.shareLeafrefs && hasLeafref(n.Type) {
-					n.Type = l.shareLeafref(n, n.Type)
+					// A leafref type is resolved for each leaf (leafType): an equal one
+					// shared already leaves it unused.
+					if p := l.shareLeafref(n, n.Type); p != n.Type {
+						l.recycleType(n.Type)
+						n.Type = p
+					}
 				}
 				if kind == schema.KindLeafList && n.Type.Base == schema.Empty && c.u.version != "1.1" {
 					l.warnf(ss, "leaf-list %s of type empty in a YANG 1.0 module: only YANG 1.1 (RFC 7950) "+
@@ -373,7 +378,10 @@ func (l *loader) leafType(st *stmt, u *unit, sc *scope) *schema.Type {
 	t := l.resolveType(st, u, sc)
 	if t != nil && !hasLeafref(t) {
 		if l.opts.OmitOrigins {
-			t = l.internType(t)
+			if p := l.internType(t); p != t {
+				l.recycleType(t)
+				t = p
+			}
 		}
 		if u.leafTypes == nil {
 			u.leafTypes = map[*stmt]*schema.Type{}

@@ -16,7 +16,7 @@ func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
 	var t *schema.Type
 	var parent *schema.Type // the type restrictions apply to (nil for a built-in)
 	if bk := schema.BaseKindOf(local); bk != 0 && pfx == "" {
-		t = &schema.Type{Name: name, Base: bk, RequireInstance: true}
+		t = l.newType(schema.Type{Name: name, Base: bk, RequireInstance: true})
 	} else {
 		if u.moduleOf(pfx) == nil {
 			l.errf(st, "type %s: unknown prefix %q", name, pfx)
@@ -68,7 +68,7 @@ func (l *loader) typeErrf(t *schema.Type, format string, args ...any) {
 // cloneType copies t and its union members; a copied member keeps the statement recorded for
 // its original (typeStmts), as it kept its Loc.
 func (l *loader) cloneType(t *schema.Type) *schema.Type {
-	c := *t
+	c := l.newType(*t)
 	if t.Union != nil {
 		c.Union = make([]*schema.Type, len(t.Union))
 		for i, m := range t.Union {
@@ -78,7 +78,32 @@ func (l *loader) cloneType(t *schema.Type) *schema.Type {
 			}
 		}
 	}
-	return &c
+	return c
+}
+
+// newType returns a Type holding v: a spare one (recycleType) if there is one, else a new one.
+func (l *loader) newType(v schema.Type) *schema.Type {
+	if n := len(l.spareTypes); n > 0 {
+		t := l.spareTypes[n-1]
+		l.spareTypes[n-1] = nil
+		l.spareTypes = l.spareTypes[:n-1]
+		*t = v
+		return t
+	}
+	t := new(schema.Type) // not &v: v would be moved to the heap on every call
+	*t = v
+	return t
+}
+
+// recycleType keeps t and its union members for newType. The caller guarantees that nothing
+// refers to them: t is a fresh type from resolveType (its members are its own) that the schema
+// does not use (internType returned an equal one).
+func (l *loader) recycleType(t *schema.Type) {
+	for _, m := range t.Union {
+		l.recycleType(m)
+	}
+	*t = schema.Type{}
+	l.spareTypes = append(l.spareTypes, t)
 }
 
 // typedefType resolves a typedef (once) into its Type, with the typedef's default and units.
