@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unsafe"
+
+	"github.com/ncws/ncws/internal/nametab"
 )
 
 // Kind is the kind of a schema node.
@@ -695,15 +695,15 @@ type Loc struct {
 func NewLoc(file string, line int) Loc {
 	switch {
 	case line < 0:
-		return Loc{file: locFiles.id(file), line: -1}
+		return Loc{file: locFiles.ID(file), line: -1}
 	case line > math.MaxInt32:
-		return Loc{file: locFiles.id(file + ":" + strconv.Itoa(line)), line: -1}
+		return Loc{file: locFiles.ID(file + ":" + strconv.Itoa(line)), line: -1}
 	}
-	return Loc{file: locFiles.id(file), line: int32(line)}
+	return Loc{file: locFiles.ID(file), line: int32(line)}
 }
 
 // File returns the file name ("" for the zero Loc), or the whole location text when Line is -1.
-func (l Loc) File() string { return locFiles.name(l.file) }
+func (l Loc) File() string { return locFiles.Name(l.file) }
 
 // Line returns the statement's line, counted from 1 (0 for the zero Loc); -1 in a Loc read
 // from a descriptor whose location text is not "file:line": File then holds that text.
@@ -739,64 +739,9 @@ func parseLoc(s string) Loc {
 	return NewLoc(s, -1)
 }
 
-// fileTable numbers the file names of Locs, for the whole process: number 0 is "", the others
-// are added by id and never removed (a process loads a bounded set of files, and a Loc must
-// read its name for as long as it exists). Reads take no lock.
-type fileTable struct {
-	mu   sync.Mutex
-	ids  map[string]uint32
-	list atomic.Pointer[[]string]
-	// last is the name id found last: a loader asks for one file's name many times in a row.
-	last atomic.Pointer[fileEntry]
-}
-
-type fileEntry struct {
-	name string
-	id   uint32
-}
-
-var locFiles fileTable
-
-// id returns the number of name, adding it (as a copy) when new.
-func (t *fileTable) id(name string) uint32 {
-	if name == "" {
-		return 0
-	}
-	if e := t.last.Load(); e != nil && e.name == name {
-		return e.id
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if id, ok := t.ids[name]; ok {
-		t.last.Store(&fileEntry{(*t.list.Load())[id], id})
-		return id
-	}
-	var list []string
-	if p := t.list.Load(); p != nil {
-		list = *p
-	} else {
-		list = []string{""}
-		t.ids = map[string]uint32{}
-	}
-	if len(list) == math.MaxUint32 {
-		panic("schema: too many file names in Locs")
-	}
-	name = strings.Clone(name)
-	id := uint32(len(list))
-	list = append(list, name)
-	t.ids[name] = id
-	t.list.Store(&list)
-	t.last.Store(&fileEntry{name, id})
-	return id
-}
-
-// name returns the file name numbered id.
-func (t *fileTable) name(id uint32) string {
-	if id == 0 {
-		return ""
-	}
-	return (*t.list.Load())[id]
-}
+// locFiles numbers the file names of Locs, for the whole process (a Loc must read its name for
+// as long as it exists).
+var locFiles nametab.Table
 
 // Path returns the schema node path, e.g. /ietf-interfaces:interfaces/interface, with a module
 // prefix on the first node and wherever the module changes (the RFC 7951 form). Choice and case

@@ -4,10 +4,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
+	"github.com/ncws/ncws/internal/nametab"
 	"github.com/openconfig/goyang/pkg/yang"
 )
 
@@ -19,7 +18,7 @@ import (
 // 18 MB of 159 at the peak). A file's statements are converted right
 // after goyang parses it, into one array, their sub-statement lists into another, each sized
 // exactly: 40 bytes and one pointer per statement, two allocations per file. The keyword and
-// the file are numbers in process-wide tables (nameTable): a handful of keywords and a file's path
+// the file are numbers in process-wide tables (nametab.Table): a handful of keywords and a file's path
 // are shared by thousands of statements, and as strings they took 24 of 56 bytes.
 type stmt struct {
 	Argument string
@@ -33,53 +32,12 @@ type stmt struct {
 // hasArgBit in stmt.line says the statement has an argument (possibly "").
 const hasArgBit = 1 << 31
 
-// nameTable numbers strings for the life of the process: number 0 is "". Reading a name takes no
-// lock: the table grows by copy (a reader's older copy holds every number it can have seen).
-type nameTable struct {
-	mu   sync.Mutex
-	ids  map[string]uint32
-	list atomic.Pointer[[]string]
-}
-
 // keywords and files number the statements' keywords and files. Both stay small: keywords are
 // YANG's and the extensions' (prefix:name), files are the paths loaded.
-var keywords, files nameTable
-
-// id returns the number of s, adding it (as a copy) when new.
-func (t *nameTable) id(s string) uint32 {
-	if s == "" {
-		return 0
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if id, ok := t.ids[s]; ok {
-		return id
-	}
-	var list []string
-	if p := t.list.Load(); p != nil {
-		list = *p
-	} else {
-		list = []string{""}
-		t.ids = map[string]uint32{}
-	}
-	s = strings.Clone(s)
-	id := uint32(len(list))
-	list = append(list, s)
-	t.ids[s] = id
-	t.list.Store(&list)
-	return id
-}
-
-// name returns the string numbered id.
-func (t *nameTable) name(id uint32) string {
-	if id == 0 {
-		return ""
-	}
-	return (*t.list.Load())[id]
-}
+var keywords, files nametab.Table
 
 // Keyword returns the statement's keyword ("prefix:name" for an extension).
-func (s *stmt) Keyword() string { return keywords.name(s.kw) }
+func (s *stmt) Keyword() string { return keywords.Name(s.kw) }
 
 // SubStatements returns the statement's sub-statements in file order.
 func (s *stmt) SubStatements() []*stmt {
@@ -94,7 +52,7 @@ func (s *stmt) hasArg() bool { return s.line&hasArgBit != 0 }
 
 // pos returns the statement's file and line.
 func (s *stmt) pos() (string, int) {
-	return files.name(s.file), int(s.line &^ hasArgBit)
+	return files.Name(s.file), int(s.line &^ hasArgBit)
 }
 
 // at is where a statement was read: its file's number (in files) and its line. It is what the
@@ -106,7 +64,7 @@ type at struct{ file, line uint32 }
 func (s *stmt) at() at { return at{s.file, s.line &^ hasArgBit} }
 
 // pos returns the file and line.
-func (a at) pos() (string, int) { return files.name(a.file), int(a.line) }
+func (a at) pos() (string, int) { return files.Name(a.file), int(a.line) }
 
 // Location returns "file:line" of the statement.
 func (s *stmt) Location() string {
@@ -173,7 +131,7 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 	for _, s := range in {
 		count(nil, s)
 	}
-	file, prefix := files.id(path), path+":"
+	file, prefix := files.ID(path), path+":"
 	kws := map[string]uint32{}
 	all := make([]stmt, n)
 	ptrs := make([]*stmt, refs+len(in))
@@ -183,7 +141,7 @@ func convert(path string, in []*yang.Statement, omitDocs bool) []*stmt {
 		all = all[1:]
 		kw, ok := kws[s.Keyword]
 		if !ok {
-			kw = keywords.id(s.Keyword)
+			kw = keywords.ID(s.Keyword)
 			kws[s.Keyword] = kw
 		}
 		out.kw = kw
