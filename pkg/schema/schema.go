@@ -1153,7 +1153,21 @@ func findThrough(nodes []*Node, mod *Module, name string) *Node {
 // predicates and quotes: "a/b[k='x/y']/c" gives a, b[k='x/y'] and c.
 func SplitPath(p string) []string {
 	var out []string
-	depth, start := 0, 0
+	for {
+		step, rest, more := CutPath(p)
+		out = append(out, step)
+		if !more {
+			return out
+		}
+		p = rest
+	}
+}
+
+// CutPath cuts the first step off a schema or instance path p (without its leading '/'), at
+// the first slash outside predicates and quotes, as SplitPath splits it; more says whether
+// other steps follow (rest may be "" when p ends in a slash).
+func CutPath(p string) (step, rest string, more bool) {
+	depth := 0
 	var quote byte
 	for i := 0; i < len(p); i++ {
 		c := p[i]
@@ -1169,9 +1183,8 @@ func SplitPath(p string) []string {
 		case c == ']':
 			depth--
 		case c == '/' && depth == 0:
-			out = append(out, p[start:i])
-			start = i + 1
+			return p[:i], p[i+1:], true
 		}
 	}
-	return append(out, p[start:])
+	return p, "", false
 }

@@ -1,11 +1,8 @@
 package yangload
 
 import (
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/ncws/ncws/pkg/schema"
 )
 
 // FuzzLoad compiles arbitrary module text: Load must return a schema or errors, never panic
@@ -37,24 +34,6 @@ func FuzzLoad(f *testing.F) {
 		}
 		if s == nil || len(s.Modules) == 0 {
 			t.Fatal("no schema and no error")
-		}
-	})
-}
-
-// FuzzCutStep: cutting a path's steps one by one gives schema.SplitPath's steps.
-func FuzzCutStep(f *testing.F) {
-	for _, p := range []string{"", "/", "../a", "../../x:b[name = current()/../c]/d", "a[x='/']/b", `a["]/"]/..`, "..[", "]/a/"} {
-		f.Add(p)
-	}
-	f.Fuzz(func(t *testing.T, path string) {
-		var got []string
-		for p, more := path, true; more; {
-			var st string
-			st, p, more = cutStep(p)
-			got = append(got, st)
-		}
-		if want := schema.SplitPath(path); !slices.Equal(got, want) {
-			t.Fatalf("cutStep gives %q, SplitPath %q", got, want)
 		}
 	})
 }

@@ -402,7 +402,7 @@ func leafrefAnchor(n *schema.Node, path string) (*schema.Node, bool) {
 	cur := n
 	for more := true; more; {
 		var st string
-		st, p, more = cutStep(p)
+		st, p, more = schema.CutPath(p)
 		if pathStep(st) != ".." {
 			break
 		}
@@ -412,31 +412,6 @@ func leafrefAnchor(n *schema.Node, path string) (*schema.Node, bool) {
 		cur = dataParent(cur)
 	}
 	return cur, true
-}
-
-// cutStep cuts the first step off path p, as schema.SplitPath splits a path; more says whether
-// other steps follow.
-func cutStep(p string) (step, rest string, more bool) {
-	depth := 0
-	var quote byte
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '/' && depth == 0:
-			return p[:i], p[i+1:], true
-		}
-	}
-	return p, "", false
 }
 
 func (l *loader) topChild(mod *schema.Module, name string) *schema.Node {
