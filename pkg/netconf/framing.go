@@ -52,6 +52,7 @@ type Reader struct {
 	framing Framing
 	max     int
 	buf     []byte
+	read    bool // a message was returned
 }
 
 // NewReader returns a Reader on r returning messages of at most maxSize bytes
@@ -76,9 +77,22 @@ func (r *Reader) Buffered() int { return r.br.Buffered() }
 // framing and one wrapping ErrMessageTooBig for a message over the maximum. After an error the
 // stream is not usable. In EndOfMessage framing, whitespace before a message (such as a newline
 // after the previous delimiter) is dropped.
+//
+// The first message may also come in chunked framing although the Reader is in EndOfMessage
+// framing: ncclient (issue 524 of ncclient/ncclient, open) queues its hello, reads the server's,
+// switches to chunked framing when both announced base:1.1 and only then sends its hello, now
+// chunked. A message that starts with "\n#" cannot be an end-of-message one (it would not be
+// XML), so reading it as chunks costs standard peers nothing; a server that did not accept it
+// would wait for "]]>]]>" until its hello timeout ended the session.
 func (r *Reader) ReadMessage() ([]byte, error) {
 	if r.framing == Chunked {
 		return r.readChunked()
+	}
+	if !r.read {
+		r.read = true
+		if p, _ := r.br.Peek(2); string(p) == "\n#" {
+			return r.readChunked()
+		}
 	}
 	return r.readEOM()
 }

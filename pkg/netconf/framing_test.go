@@ -131,3 +131,30 @@ func TestReaderSwitchesFraming(t *testing.T) {
 		t.Fatalf("second message %q, %v; want <a/>", m, err)
 	}
 }
+
+func TestReaderChunkedHello(t *testing.T) {
+	// ncclient's race (see ReadMessage): its hello comes chunked; only the first message may.
+	r := NewReader(strings.NewReader("\n#8\n<hello/>\n##\n\n#4\n<a/>\n##\n"), 0)
+	if m, err := r.ReadMessage(); err != nil || string(m) != "<hello/>" {
+		t.Fatalf("chunked hello: %q, %v; want <hello/>", m, err)
+	}
+	r.SetFraming(Chunked)
+	if m, err := r.ReadMessage(); err != nil || string(m) != "<a/>" {
+		t.Fatalf("second message %q, %v; want <a/>", m, err)
+	}
+
+	// After the first message, end-of-message framing reads "\n#" as message text.
+	r = NewReader(strings.NewReader("<hello/>]]>]]>\n#4\n<a/>]]>]]>"), 0)
+	if m, err := r.ReadMessage(); err != nil || string(m) != "<hello/>" {
+		t.Fatalf("first message %q, %v; want <hello/>", m, err)
+	}
+	if m, err := r.ReadMessage(); err != nil || string(m) != "#4\n<a/>" {
+		t.Fatalf("second message %q, %v; want the text up to ]]>]]>", m, err)
+	}
+
+	// A broken chunked hello is a framing error, not a wait for "]]>]]>".
+	r = NewReader(strings.NewReader("\n#x\n<hello/>]]>]]>"), 0)
+	if _, err := r.ReadMessage(); !errors.Is(err, ErrFraming) {
+		t.Fatalf("broken chunked hello: %v; want ErrFraming", err)
+	}
+}

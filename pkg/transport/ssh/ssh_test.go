@@ -1,6 +1,7 @@
 package ssh_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -402,6 +403,27 @@ func TestFraming(t *testing.T) {
 		}
 		if !strings.Contains(got, `]]>]]>`) || !strings.Contains(got, "\n##\n") || !strings.Contains(got, `message-id="5"`) || !strings.Contains(got, `<ok/>`) {
 			t.Errorf("want the hello in EOM and chunked replies, got %q", got)
+		}
+	})
+	t.Run("chunked hello", func(t *testing.T) {
+		// ncclient's order when the server's hello wins the race (ncclient issue 524): the
+		// server's hello is read first, then the client's hello goes out already chunked.
+		in, out, _ := rawSession(t, addr)
+		br := bufio.NewReader(out)
+		if _, err := br.ReadString('>'); err != nil {
+			t.Fatal(err)
+		}
+		h := strings.TrimSuffix(hello11, "]]>]]>")
+		fmt.Fprintf(in, "\n#%d\n%s\n##\n", len(h), h)
+		fmt.Fprintf(in, "\n#%d\n%s\n##\n", len(getConfig), getConfig)
+		cs := `<rpc message-id="6" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><close-session/></rpc>`
+		fmt.Fprintf(in, "\n#%d\n%s\n##\n", len(cs), cs)
+		got, ok := readAll(t, br)
+		if !ok {
+			t.Fatal("the session did not end after close-session")
+		}
+		if !strings.Contains(got, `message-id="5"`) || !strings.Contains(got, "<data") || !strings.Contains(got, `<ok/>`) || !strings.Contains(got, "\n##\n") {
+			t.Errorf("want chunked replies to get-config and close-session, got %q", got)
 		}
 	})
 	t.Run("base10", func(t *testing.T) {
