@@ -1,10 +1,10 @@
 package validate
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ncws/ncws/pkg/data"
@@ -16,6 +16,9 @@ import (
 // that describe a node's children are behind pointers, shared by the nodes that have none (a
 // leaf with a default, the most common info, was 224 bytes; it is 48): read them as promoted
 // fields (in.musts, in.items, in.choices), never through a nil pointer.
+//
+// Infos are compiled lazily, on the first lookup of a node (Validator.infoOf): validating a
+// document compiles the nodes it reaches, not the whole schema (see New).
 type nodeInfo struct {
 	*conds
 	*kids
@@ -27,20 +30,21 @@ type nodeInfo struct {
 	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
 	// when it has none).
 	ordLo, ordHi int32
-	// defaultRead is set, for a leaf or leaf-list with defaults, when some check can see its
-	// default nodes (see markReadDefaults): Options.SkipUnreadDefaults leaves the others out.
-	defaultRead bool
 	// worthy[mode] reports, for a non-presence container, whether it is created when its parent
 	// exists: it holds defaults or nodes whose absence is checked. Index 0: configuration only.
 	worthy [2]bool
 }
 
-// conds are a node's must and when conditions; noConds when it has none.
+// conds are a node's must and when conditions and its compiled leafref paths; noConds when it
+// has none.
 type conds struct {
 	musts []*compiledMust
 	// whens are the node's own when, those it inherits (uses, augment) and those of the choice and
 	// case nodes between it and its data parent, each once.
 	whens []*compiledWhen
+	// refs are, for a leaf or leaf-list that is not a list key, its leafref paths: one per
+	// leafref type in its type (several in a union), in the type's order.
+	refs []refInfo
 	// selfWhen is set when one of whens has the node itself as context node.
 	selfWhen bool
 }
@@ -81,7 +85,9 @@ var (
 	noKids     = &kids{kidsMore: noKidsMore}
 )
 
-func (c *conds) zero() bool { return len(c.musts) == 0 && len(c.whens) == 0 && !c.selfWhen }
+func (c *conds) zero() bool {
+	return len(c.musts) == 0 && len(c.whens) == 0 && len(c.refs) == 0 && !c.selfWhen
+}
 
 func (k *kids) zero() bool {
 	return len(k.items) == 0 && len(k.defKids) == 0 && k.kidsMore.zero() &&
@@ -149,117 +155,341 @@ type uniqueInfo struct {
 	chains [][]*schema.Node
 }
 
-// infoTable holds the nodes' infos, indexed by schema.Node.ID (a slice of 8 bytes a node where a
-// map took about 28: Junos QFX conf has 970k nodes).
+// Facts New records for every node, before (and without) compiling its info: what the infos of
+// its parent and of the document root, the defaults that SkipUnreadDefaults keeps and the
+// membership of a node in the compiled trees depend on. One byte a node (SR OS nokia-conf: 140
+// kB, where its compiled infos, paths and expressions were 3.3 MB).
+const (
+	// factMember: the node gets an info (New compiled it before lazy compilation): a node of a
+	// module's data tree (not an operation, a notification or what they hold), the input or
+	// output of an rpc or action, or a node below one.
+	factMember uint8 = 1 << iota
+	// factWhens: the node has when conditions (its own, inherited, or of the choices and cases
+	// between it and its data parent); never set for a case.
+	factWhens
+	// factWorthy0 and factWorthy1 are the node's worthy[0] and worthy[1].
+	factWorthy0
+	factWorthy1
+	// factNeedFill is the needFill of a container's or list's info.
+	factNeedFill
+)
+
+// infoTable holds the nodes' facts and their infos, indexed by schema.Node.ID (a slice of 8 bytes
+// a node where a map took about 28: Junos QFX conf has 970k nodes). A slot is nil until its node
+// is first looked up, then its info (absentInfo for a node without one); it is written once,
+// under Validator.mu, and read without a lock.
 type infoTable struct {
-	byID []*nodeInfo
-	// other holds the infos of nodes the schema did not number (not reached by Finalize).
-	other map[*schema.Node]*nodeInfo
+	byID  []atomic.Pointer[nodeInfo]
+	facts []uint8
+	// other and otherFacts hold the infos and facts of the nodes the schema did not number (not
+	// reached by Finalize): New compiles those at once, and nothing modifies them afterwards.
+	other      map[*schema.Node]*nodeInfo
+	otherFacts map[*schema.Node]uint8
 }
 
-// get returns n's info, nil if none (or n is nil).
-func (t *infoTable) get(n *schema.Node) *nodeInfo {
+// absentInfo marks the slot of a node that has no info (an operation, a notification, what it
+// holds, a node of another schema). It is never returned.
+var absentInfo = &nodeInfo{conds: noConds, kids: noKids}
+
+// fact returns n's facts.
+func (t *infoTable) fact(n *schema.Node) uint8 {
+	if id := n.ID(); id > 0 && id < len(t.facts) {
+		return t.facts[id]
+	}
+	return t.otherFacts[n]
+}
+
+// setFact adds f to n's facts.
+func (t *infoTable) setFact(n *schema.Node, f uint8) {
+	if id := n.ID(); id > 0 && id < len(t.facts) {
+		t.facts[id] |= f
+		return
+	}
+	if t.otherFacts == nil {
+		t.otherFacts = map[*schema.Node]uint8{}
+	}
+	t.otherFacts[n] |= f
+}
+
+// has reports whether n gets an info and has all the facts f.
+func (t *infoTable) has(n *schema.Node, f uint8) bool {
+	return t.fact(n)&(factMember|f) == factMember|f
+}
+
+// infoOf returns n's info, nil if none (or n is nil), compiling it on first use. The hot path is
+// one load of n's slot.
+func (v *Validator) infoOf(n *schema.Node) *nodeInfo {
 	if n == nil {
 		return nil
 	}
-	if id := n.ID(); id > 0 && id < len(t.byID) {
-		return t.byID[id]
+	if id := n.ID(); id > 0 && id < len(v.info.byID) {
+		in := v.info.byID[id].Load()
+		if in == nil {
+			in = v.compileSlot(n, id)
+		}
+		if in == absentInfo {
+			return nil
+		}
+		return in
 	}
-	return t.other[n]
+	return v.info.other[n]
 }
 
-// set records n's info.
-func (t *infoTable) set(n *schema.Node, in *nodeInfo) {
-	if id := n.ID(); id > 0 && id < len(t.byID) {
-		t.byID[id] = in
-		return
+// compileSlot compiles the info of n, whose ID is id, unless another goroutine did, and returns
+// what its slot holds. A node that is not the schema's own node of that ID (a tree built with
+// another schema) gets no info and leaves the slot empty.
+func (v *Validator) compileSlot(n *schema.Node, id int) *nodeInfo {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	slot := &v.info.byID[id]
+	if in := slot.Load(); in != nil {
+		return in
 	}
-	if t.other == nil {
-		t.other = map[*schema.Node]*nodeInfo{}
+	if !v.owns(n) {
+		return absentInfo
 	}
-	t.other[n] = in
+	in := absentInfo
+	if v.info.facts[id]&factMember != 0 {
+		in = v.compileNode(n)
+		v.compiled++
+	}
+	slot.Store(in)
+	return in
 }
 
-// compile builds the per-node infos of the whole schema.
-func (v *Validator) compile() {
-	rootKids := []*schema.Node{}
+// owns reports whether n is a node of v's schema: its topmost ancestor is a top-level node of one
+// of the schema's modules.
+func (v *Validator) owns(n *schema.Node) bool {
+	top := n
+	for top.Parent != nil {
+		top = top.Parent
+	}
+	holds := func(m *schema.Module) bool {
+		return slices.Contains(m.Data, top) || slices.Contains(m.RPCs, top) || slices.Contains(m.Notifications, top)
+	}
+	if m := top.Module; m != nil && v.schema.Module(m.Name) == m && holds(m) {
+		return true
+	}
+	return slices.ContainsFunc(v.schema.Modules, holds)
+}
+
+// scan records the facts of every node and builds the root's info; it compiles no node's info
+// (but those the schema did not number, kept in info.other). It walks the trees as compiling
+// them all did: the data trees of every module, implemented or not (nodes of import-only modules
+// can be augmented into implemented trees; their top level is not checked), then the inputs and
+// outputs of the rpcs and actions.
+func (v *Validator) scan() {
+	var rootKids []*schema.Node
+	var other []*schema.Node
 	for _, m := range v.schema.Modules {
-		if !m.Implemented {
-			// Nodes of import-only modules can still be augmented into implemented trees; they are
-			// compiled, but their top level is not checked.
-			for _, n := range m.Data {
-				v.compileTree(n)
-			}
-			continue
+		if m.Implemented {
+			rootKids = append(rootKids, m.Data...)
 		}
-		rootKids = append(rootKids, m.Data...)
 		for _, n := range m.Data {
-			v.compileTree(n)
+			v.scanTree(n, &other)
 		}
 	}
+	v.forOps(func(io *schema.Node) {
+		if v.info.fact(io)&factMember != 0 {
+			return
+		}
+		v.info.setFact(io, factMember)
+		if io.ID() <= 0 || io.ID() >= len(v.info.byID) {
+			other = append(other, io)
+		}
+		for _, k := range io.Children {
+			v.scanTree(k, &other)
+		}
+	})
 	v.root = newInfo()
 	v.compileParent(v.root, rootKids)
 	v.root.shrink()
-	v.refs.sort()
-	v.markReadDefaults()
-	v.compileOps()
+	for _, n := range other {
+		if v.info.other == nil {
+			v.info.other = map[*schema.Node]*nodeInfo{}
+		}
+		v.info.other[n] = v.compileNode(n)
+		v.compiled++
+	}
 }
 
-// markReadDefaults sets defaultRead on the leaves and leaf-lists with defaults that some check of
-// Validate can see: selected by a must, when or leafref path (what its Deps over-approximate:
+// scanTree records the facts of n and its descendants, children first (a container's facts
+// depend on its children's); nodes the schema did not number are added to other.
+func (v *Validator) scanTree(n *schema.Node, other *[]*schema.Node) {
+	if v.info.fact(n)&factMember != 0 {
+		return
+	}
+	switch n.Kind {
+	case schema.KindRPC, schema.KindAction, schema.KindNotification, schema.KindInput, schema.KindOutput:
+		return // operations: see scan
+	}
+	v.info.setFact(n, factMember)
+	if n.ID() <= 0 || n.ID() >= len(v.info.byID) {
+		*other = append(*other, n)
+	}
+	for _, c := range n.Children {
+		v.scanTree(c, other)
+	}
+	if n.Kind == schema.KindCase {
+		return // a case's conditions are compiled into its data nodes' infos
+	}
+	var f uint8
+	if hasWhens(n) {
+		f |= factWhens
+	}
+	switch n.Kind {
+	case schema.KindContainer, schema.KindList:
+		if n.Kind == schema.KindContainer && n.Presence() == "" {
+			if n.Config && v.needs(n.Children, 0, map[*schema.Node]bool{}) {
+				f |= factWorthy0
+			}
+			if v.needs(n.Children, 1, map[*schema.Node]bool{}) {
+				f |= factWorthy1
+			}
+		}
+		if v.kidsWhen(n.Children) || v.fillKids(n.Children) {
+			f |= factNeedFill
+		}
+	}
+	v.info.setFact(n, f)
+}
+
+// hasWhens reports whether n (not a case) has when conditions: its own or those of the choice
+// and case nodes between it and its data parent (what forWhens finds).
+func hasWhens(n *schema.Node) bool {
+	if len(n.Whens()) > 0 {
+		return true
+	}
+	for p := n.Parent; p != nil && (p.Kind == schema.KindChoice || p.Kind == schema.KindCase); p = p.Parent {
+		if len(p.Whens()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// kidsWhen reports whether some data node among kids (children of one node; through choice and
+// case) has when conditions.
+func (v *Validator) kidsWhen(kids []*schema.Node) bool {
+	for _, c := range kids {
+		switch {
+		case c.Kind == schema.KindChoice || c.Kind == schema.KindCase:
+			if v.kidsWhen(c.Children) {
+				return true
+			}
+		case c.Kind.IsData():
+			if v.info.has(c, factWhens) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// forWhens calls f with each when condition of n (not a case) once, in order, and the schema
+// node of its context: n's own, those it inherits, then those of the choice and case nodes
+// between n and its data parent.
+func forWhens(n *schema.Node, f func(w *schema.When, ctx *schema.Node)) {
+	var seen map[*schema.When]bool
+	add := func(owner *schema.Node) {
+		for _, w := range owner.Whens() {
+			if seen[w] {
+				continue
+			}
+			if seen == nil {
+				seen = map[*schema.When]bool{}
+			}
+			seen[w] = true
+			ctx := n
+			if !w.Self || owner != n || !n.Kind.IsData() {
+				ctx = n.DataParent()
+			}
+			f(w, ctx)
+		}
+	}
+	add(n)
+	for p := n.Parent; p != nil && (p.Kind == schema.KindChoice || p.Kind == schema.KindCase); p = p.Parent {
+		add(p)
+	}
+}
+
+// markReadDefaults records which leaves and leaf-lists with defaults some check of Validate can
+// see (defaultRead): selected by a must, when or leafref path (what its Deps over-approximate:
 // every node a step can select, the descendants of a node whose string-value is used), named by
 // a unique statement, or carrying a must, when or require-instance reference of its own (checked
 // at each instance, defaults included). An expression whose reads cannot be bounded statically
 // (or that does not compile) can see them all.
+//
+// Any expression of the schema can read any default, so New computes this over the whole
+// schema: it compiles every must, when and leafref path to learn what it reads and drops it
+// (they are compiled again, and kept, for the nodes a document reaches). What stays is one bit a
+// node. It stops at the first expression whose reads are unbounded: all defaults are read then.
+// New does it rather than the first Validate with SkipUnreadDefaults because its garbage is then
+// collected at the load's GC policy (ncws validate: GOGC=10), not at the data stage's (400).
 func (v *Validator) markReadDefaults() {
-	read := map[*schema.Node]bool{}
-	all := false
-	for _, s := range v.nodes {
-		in := v.info.get(s)
-		for _, cm := range in.musts {
-			if cm.expr == nil || !cm.expr.DepsComplete() {
-				all = true
-			} else {
-				for _, n := range cm.expr.Deps() {
-					read[n] = true
-				}
-			}
+	read := func(n *schema.Node) {
+		if id := n.ID(); id > 0 && id < len(v.info.byID) {
+			v.read[id>>6] |= 1 << (id & 63)
+			return
 		}
-		for _, cw := range in.whens {
-			if cw.expr == nil || !cw.expr.DepsComplete() {
-				all = true
-			} else {
-				for _, n := range cw.expr.Deps() {
-					read[n] = true
-				}
-			}
+		if v.readOther == nil {
+			v.readOther = map[*schema.Node]bool{}
 		}
-		if (s.Kind == schema.KindLeaf || s.Kind == schema.KindLeafList) && v.refReads(s, s.Type, read, &all) {
-			read[s] = true
+		v.readOther[n] = true
+	}
+	v.read = make([]uint64, len(v.info.byID)/64+1)
+	deps := func(e *xpath.Expr, err error) {
+		if err != nil || !e.DepsComplete() {
+			v.readAll = true
+			return
+		}
+		for _, n := range e.Deps() {
+			read(n)
+		}
+	}
+	v.walkData(func(s *schema.Node) {
+		if v.readAll || s.Kind == schema.KindCase {
+			return
+		}
+		for _, m := range s.Musts() {
+			deps(xpath.Compile(m.Expr, m.Prefixes, m.Module, s))
+		}
+		forWhens(s, func(w *schema.When, ctx *schema.Node) {
+			deps(xpath.Compile(w.Expr, w.Prefixes, w.Module, ctx))
+		})
+		if (s.Kind == schema.KindLeaf || s.Kind == schema.KindLeafList) && v.refReads(s, s.Type, read) {
+			read(s)
 		}
 		for _, u := range s.Unique() {
 			for _, l := range u.Leaves {
-				read[l] = true
+				read(l)
 			}
 		}
-	}
-	for _, s := range v.nodes {
-		in := v.info.get(s)
-		if in.ndflt > 0 {
-			in.defaultRead = all || read[s] || len(in.musts) > 0 || len(in.whens) > 0
-		}
+	})
+	if v.readAll {
+		v.read, v.readOther = nil, nil
 	}
 }
 
-// refReads marks in read the leaves and leaf-lists that the require-instance references of type t
-// (of leaf s) can read, and sets *all when what one reads is not statically bounded; it reports
-// whether t has such references. Of what refDeps finds only the leaves and leaf-lists count
-// here, and it finds them without compiling the paths again: a path New resolved to schema
-// nodes reads its target alone (the other nodes its steps select are ancestors of s or of the
-// target), a path New compiled reads its Deps. Only a key's leafref, which New does not compile,
-// is compiled here (on SR OS nokia-conf, compiling the 7,400 paths again was 43 MB of New's 57
-// MB of allocations).
-func (v *Validator) refReads(s *schema.Node, t *schema.Type, read map[*schema.Node]bool, all *bool) bool {
+// defaultRead reports whether the defaults of leaf or leaf-list c (whose info is ci) can be seen
+// by some check (see markReadDefaults).
+func (v *Validator) defaultRead(c *schema.Node, ci *nodeInfo) bool {
+	if v.readAll || len(ci.musts) > 0 || len(ci.whens) > 0 {
+		return true
+	}
+	if id := c.ID(); id > 0 && id < len(v.info.byID) {
+		return v.read[id>>6]&(1<<(id&63)) != 0
+	}
+	return v.readOther[c]
+}
+
+// refReads marks with read the leaves and leaf-lists that the require-instance references of type
+// t (of leaf s) can read, and sets v.readAll when what one reads is not statically bounded; it
+// reports whether t has such references. Of what refDeps finds only the leaves and leaf-lists
+// count here: a path that resolves to schema nodes (compileLeafref) reads its target alone (the
+// other nodes its steps select are ancestors of s or of the target), a path compiled as XPath
+// reads its Deps. A list key's leafref, which infos do not hold, is compiled as refDeps does.
+func (v *Validator) refReads(s *schema.Node, t *schema.Type, read func(*schema.Node)) bool {
 	if t == nil {
 		return false
 	}
@@ -268,40 +498,44 @@ func (v *Validator) refReads(s *schema.Node, t *schema.Type, read map[*schema.No
 		if !t.RequireInstance {
 			return false
 		}
-		ri := v.refs.get(s, t)
+		if s.Kind == schema.KindLeaf && s.IsKey() {
+			// As refDeps reads a path infos do not hold.
+			e, err := xpath.Compile(t.Path, t.PathPrefixes, t.PathModule, s)
+			if err != nil || !e.DepsComplete() {
+				v.readAll = true
+			}
+			if err == nil {
+				for _, n := range e.Deps() {
+					read(n)
+				}
+			}
+			return true
+		}
+		ri := v.compileLeafref(s, t)
 		switch {
-		case ri == nil:
-			var d depsOf
-			v.refDeps(s, t, &d)
-			if d.unbounded {
-				*all = true
-			}
-			for _, n := range d.nodes {
-				read[n] = true
-			}
 		case ri.err != nil:
 			// fails at every instance: reads nothing
 		case ri.expr != nil:
 			if !ri.expr.DepsComplete() {
-				*all = true
+				v.readAll = true
 			}
 			for _, n := range ri.expr.Deps() {
-				read[n] = true
+				read(n)
 			}
 		default:
-			read[ri.steps[len(ri.steps)-1]] = true
+			read(ri.steps[len(ri.steps)-1])
 		}
 		return true
 	case schema.InstanceIdentifier:
 		if !t.RequireInstance {
 			return false
 		}
-		*all = true
+		v.readAll = true
 		return true
 	case schema.Union:
 		any := false
 		for _, m := range t.Union {
-			if v.refReads(s, m, read, all) {
+			if v.refReads(s, m, read) {
 				any = true
 			}
 		}
@@ -310,27 +544,18 @@ func (v *Validator) refReads(s *schema.Node, t *schema.Type, read map[*schema.No
 	return false
 }
 
-// compileTree compiles n and its descendants.
-func (v *Validator) compileTree(n *schema.Node) {
-	if v.info.get(n) != nil {
-		return
-	}
+// compileNode compiles the info of n, a node with factMember, from n and the facts of its
+// children: blankInfo when it has nothing to check. It runs under v.mu (or in New).
+func (v *Validator) compileNode(n *schema.Node) *nodeInfo {
 	switch n.Kind {
-	case schema.KindRPC, schema.KindAction, schema.KindNotification, schema.KindInput, schema.KindOutput:
-		return // operations are compiled by compileOps
+	case schema.KindInput, schema.KindOutput:
+		return v.compileIO(n)
+	case schema.KindCase:
+		return blankInfo // a case's conditions are compiled into its data nodes' infos
 	}
-	// Until it is compiled, n is marked by blankInfo; its info is made in v.scratch once its
-	// children are done, and copied to the heap only when it is not blank (most are not: the
-	// infos made for nothing were 174 MB of garbage among the kept ones with Junos QFX conf).
-	// A case's conditions are compiled into its data nodes' infos: it keeps blankInfo.
-	v.info.set(n, blankInfo)
-	v.nodes = append(v.nodes, n)
-	for _, c := range n.Children {
-		v.compileTree(c)
-	}
-	if n.Kind == schema.KindCase {
-		return
-	}
+	// The info is made in v.scratch and copied to the heap only when it is not blank (most are
+	// not: the infos made for nothing were 174 MB of garbage among the kept ones with Junos QFX
+	// conf, compiled whole).
 	in := &v.scratch
 	*in = nodeInfo{conds: &v.scratchConds, kids: &v.scratchKids}
 	v.scratchKids.kidsMore = &v.scratchMore
@@ -339,29 +564,14 @@ func (v *Validator) compileTree(n *schema.Node) {
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, n)
 		in.musts = append(in.musts, cm)
 	}
-	seen := map[*schema.When]bool{}
-	addWhens := func(owner *schema.Node) {
-		for _, w := range owner.Whens() {
-			if seen[w] {
-				continue
-			}
-			seen[w] = true
-			ctx := n
-			if !w.Self || owner != n || !n.Kind.IsData() {
-				ctx = n.DataParent()
-			}
-			cw := &compiledWhen{w: w, self: ctx == n}
-			cw.expr, cw.err = xpath.Compile(w.Expr, w.Prefixes, w.Module, ctx)
-			in.whens = append(in.whens, cw)
-			if ctx == n {
-				in.selfWhen = true
-			}
+	forWhens(n, func(w *schema.When, ctx *schema.Node) {
+		cw := &compiledWhen{w: w, self: ctx == n}
+		cw.expr, cw.err = xpath.Compile(w.Expr, w.Prefixes, w.Module, ctx)
+		in.whens = append(in.whens, cw)
+		if ctx == n {
+			in.selfWhen = true
 		}
-	}
-	addWhens(n)
-	for p := n.Parent; p != nil && (p.Kind == schema.KindChoice || p.Kind == schema.KindCase); p = p.Parent {
-		addWhens(p)
-	}
+	})
 	switch n.Kind {
 	case schema.KindChoice:
 		in.ordLo, in.ordHi = -1, -1
@@ -392,12 +602,10 @@ func (v *Validator) compileTree(n *schema.Node) {
 			}
 			in.dflt, in.ndflt = &vs[0], uint32(len(vs))
 		}
-		v.compileType(n, n.Type)
+		v.compileType(in.conds, n, n.Type)
 	case schema.KindContainer, schema.KindList:
-		if n.Kind == schema.KindContainer && n.Presence() == "" {
-			in.worthy[0] = n.Config && v.needs(n.Children, 0, map[*schema.Node]bool{})
-			in.worthy[1] = v.needs(n.Children, 1, map[*schema.Node]bool{})
-		}
+		f := v.info.fact(n)
+		in.worthy = [2]bool{f&factWorthy0 != 0, f&factWorthy1 != 0}
 		v.compileParent(in, n.Children)
 		for _, u := range n.Unique() {
 			ui := uniqueInfo{u: u}
@@ -414,6 +622,7 @@ func (v *Validator) compileTree(n *schema.Node) {
 			in.uniques = append(in.uniques, ui)
 		}
 	}
+	out := blankInfo
 	if !in.blank() {
 		// Most nodes of a large model have nothing to check: they share blankInfo (Junos QFX
 		// conf's 580k leaves cost 130 MB of identical infos, its containers, choices and cases
@@ -437,15 +646,16 @@ func (v *Validator) compileTree(n *schema.Node) {
 			}
 			c.kids = &ck
 		}
-		v.info.set(n, &c)
+		out = &c
 	}
 	*in = nodeInfo{}
 	v.scratchConds, v.scratchKids, v.scratchMore = conds{}, kids{}, kidsMore{}
+	return out
 }
 
 // blankInfo is the info of every node with nothing to check: a leaf, leaf-list, anydata or anyxml
-// without must, when or default, a container or list whose children need no absence check and
-// no default, a choice without data nodes, every case. It is never modified.
+// without must, when, default or leafref, a container or list whose children need no absence
+// check and no default, a choice without data nodes, every case. It is never modified.
 var blankInfo = &nodeInfo{conds: noConds, kids: noKids}
 
 // blank reports whether in, the info of a node just compiled, has nothing but its node.
@@ -455,7 +665,8 @@ func (in *nodeInfo) blank() bool {
 }
 
 // compileParent fills the child-related fields of in from the schema children kids (the children
-// of a container or list, or the top-level nodes of the implemented modules).
+// of a container or list, or the top-level nodes of the implemented modules), and the facts of
+// the children.
 func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 	var collect func(kids []*schema.Node, chain []choiceCase)
 	collect = func(kids []*schema.Node, chain []choiceCase) {
@@ -486,7 +697,7 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 				}
 			}
 			if c.Kind.IsData() {
-				if ci := v.info.get(c); ci != nil && len(ci.whens) > 0 {
+				if v.info.has(c, factWhens) {
 					in.kidsWhen = true
 				}
 				if len(c.Musts()) > 0 {
@@ -508,7 +719,7 @@ func (v *Validator) compileParent(in *nodeInfo, kids []*schema.Node) {
 				in.defKids = append(in.defKids, c)
 			}
 		case schema.KindContainer:
-			if ci := v.info.get(c); ci != nil && (ci.worthy[0] || ci.worthy[1]) {
+			if v.info.has(c, factWorthy0) || v.info.has(c, factWorthy1) {
 				in.defKids = append(in.defKids, c)
 			}
 		case schema.KindChoice:
@@ -532,7 +743,7 @@ func (v *Validator) fillKids(kids []*schema.Node) bool {
 				return true
 			}
 		case schema.KindContainer, schema.KindList:
-			if ci := v.info.get(c); ci != nil && (ci.needFill || ci.worthy[0] || ci.worthy[1] || len(ci.whens) > 0) {
+			if f := v.info.fact(c); f&factMember != 0 && f&(factNeedFill|factWorthy0|factWorthy1|factWhens) != 0 {
 				return true
 			}
 		case schema.KindChoice, schema.KindCase:
@@ -650,98 +861,40 @@ type refInfo struct {
 	err  error
 }
 
-// compileType compiles the leafref paths of t (and of its union members) for leaf n.
-func (v *Validator) compileType(n *schema.Node, t *schema.Type) {
+// compileType compiles the leafref paths of t (and of its union members) for leaf n into c.refs,
+// one per type.
+func (v *Validator) compileType(c *conds, n *schema.Node, t *schema.Type) {
 	if t == nil {
 		return
 	}
 	switch t.Base {
 	case schema.Leafref:
-		if v.refs.get(n, t) == nil {
-			v.refs.add(n, v.compileLeafref(n, t))
+		for i := range c.refs {
+			if c.refs[i].t == t {
+				return
+			}
 		}
+		c.refs = append(c.refs, v.compileLeafref(n, t))
 	case schema.Union:
 		for _, m := range t.Union {
-			v.compileType(n, m)
+			v.compileType(c, n, m)
 		}
 	}
 }
 
-// refTable holds the compiled leafref paths by leaf (or leaf-list) and type: a leaf has one
-// per leafref type in its type (several in a union). They are kept by value in one slice sorted
-// by the leaf's ID (schema.Node.ID), found by a binary search, rather than each on the heap
-// behind a map (SR OS nokia-conf: 7.4k paths; the map and the records were 1 MB, the slice is
-// 0.5 MB).
-type refTable struct {
-	// list is sorted by the leaves' IDs once New has compiled every path (sort); while New adds to it, the
-	// entries of one leaf are contiguous (they are added together).
-	list []refEntry
-	// other holds the paths of leaves the schema did not number (ID 0).
-	other map[refKey]*refInfo
-}
-
-type refEntry struct {
-	n  *schema.Node
-	ri refInfo
-}
-
-type refKey struct {
-	t *schema.Type
-	n *schema.Node
-}
-
-// get returns the compiled path of type t for leaf n, nil if none.
-func (rt *refTable) get(n *schema.Node, t *schema.Type) *refInfo {
-	id := n.ID()
-	if id == 0 {
-		return rt.other[refKey{t, n}]
+// refOf returns the compiled path of leafref type t for leaf or leaf-list n (compiling n's info
+// if needed), nil if none: n is a list key, or t is not a type of n.
+func (v *Validator) refOf(n *schema.Node, t *schema.Type) *refInfo {
+	in := v.infoOf(n)
+	if in == nil {
+		return nil
 	}
-	i, _ := slices.BinarySearchFunc(rt.list, id, func(e refEntry, id int) int { return cmp.Compare(e.n.ID(), id) })
-	for ; i < len(rt.list) && rt.list[i].n == n; i++ {
-		if rt.list[i].ri.t == t {
-			return &rt.list[i].ri
-		}
-	}
-	// While New adds: the entries of the leaf being compiled are the last ones.
-	for j := len(rt.list) - 1; j >= 0 && rt.list[j].n == n; j-- {
-		if rt.list[j].ri.t == t {
-			return &rt.list[j].ri
+	for i := range in.refs {
+		if in.refs[i].t == t {
+			return &in.refs[i]
 		}
 	}
 	return nil
-}
-
-// all calls yield with each compiled path and its leaf.
-func (rt *refTable) all(yield func(*schema.Node, *refInfo) bool) {
-	for i := range rt.list {
-		if !yield(rt.list[i].n, &rt.list[i].ri) {
-			return
-		}
-	}
-	for k, ri := range rt.other {
-		if !yield(k.n, ri) {
-			return
-		}
-	}
-}
-
-// add records ri, the compiled path of type ri.t for leaf n.
-func (rt *refTable) add(n *schema.Node, ri refInfo) {
-	if n.ID() == 0 {
-		if rt.other == nil {
-			rt.other = map[refKey]*refInfo{}
-		}
-		rt.other[refKey{ri.t, n}] = &ri
-		return
-	}
-	rt.list = append(rt.list, refEntry{n: n, ri: ri})
-}
-
-// sort orders the entries by leaf for get, once New has added every one, in a slice of their
-// exact size.
-func (rt *refTable) sort() {
-	slices.SortStableFunc(rt.list, func(a, b refEntry) int { return cmp.Compare(a.n.ID(), b.n.ID()) })
-	rt.list = slices.Clone(rt.list)
 }
 
 // compileLeafref resolves the path of leafref type t used by leaf n: natively when it has no

@@ -159,7 +159,7 @@ func (r *run) parent(p *data.Node) {
 	}
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info.get(p.Schema)
+		in = r.v.infoOf(p.Schema)
 	}
 	if in == nil {
 		return
@@ -286,7 +286,7 @@ func (r *run) process(pt point) {
 		if a.Schema.Kind != schema.KindList {
 			continue
 		}
-		if li := r.v.info.get(a.Schema); li != nil && uniqueReads(li, x) {
+		if li := r.v.infoOf(a.Schema); li != nil && uniqueReads(li, x) {
 			if u := (slot{a.Parent, a.Schema}); !st.uniques[u] {
 				st.uniques[u] = true
 				st.uorder = append(st.uorder, u)
@@ -381,7 +381,7 @@ func (r *run) fillRuns(d *data.Node) bool {
 		if r.mode == 0 && !a.Schema.Config || !isParent(a.Schema) {
 			return false
 		}
-		if ci := r.v.info.get(a.Schema); ci == nil || !ci.needFill {
+		if ci := r.v.infoOf(a.Schema); ci == nil || !ci.needFill {
 			return false
 		}
 	}
@@ -390,7 +390,7 @@ func (r *run) fillRuns(d *data.Node) bool {
 
 // fillPresent fills the defaults of new subtree n and collects its when conditions.
 func (r *run) fillPresent(n *data.Node) {
-	ci := r.v.info.get(n.Schema)
+	ci := r.v.infoOf(n.Schema)
 	if ci == nil || !r.fillRuns(n.Parent) || r.mode == 0 && !n.Schema.Config {
 		return
 	}
@@ -426,7 +426,7 @@ func (r *run) refill(p *data.Node, x *schema.Node) {
 	r.inc.refilled[sl] = true
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info.get(p.Schema)
+		in = r.v.infoOf(p.Schema)
 	}
 	if in == nil || !r.fillRuns(p) {
 		return
@@ -571,7 +571,7 @@ func (r *run) checkChanges() {
 			continue
 		}
 		if group := u.p.Instances(u.s); len(group) > 1 {
-			for _, ue := range r.unique(r.v.info.get(u.s), group) {
+			for _, ue := range r.unique(r.v.infoOf(u.s), group) {
 				r.add(ue.err)
 			}
 		}
@@ -629,7 +629,7 @@ func (r *run) inactiveAt(d *data.Node, s *schema.Node) bool {
 func (r *run) checkParent(p *data.Node) {
 	in := r.v.root
 	if !p.IsRoot() {
-		in = r.v.info.get(p.Schema)
+		in = r.v.infoOf(p.Schema)
 	}
 	if in == nil {
 		return
@@ -680,7 +680,7 @@ func (r *run) checkGroupAt(p *data.Node, s *schema.Node, changed []*data.Node) {
 		}
 	}
 	if s.Kind == schema.KindList && len(group) > 1 {
-		if li := r.v.info.get(s); li != nil && len(li.uniques) > 0 {
+		if li := r.v.infoOf(s); li != nil && len(li.uniques) > 0 {
 			for _, ue := range r.unique(li, group) {
 				r.add(ue.err)
 			}

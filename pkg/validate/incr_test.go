@@ -719,8 +719,11 @@ func TestResolvedLeafrefReads(t *testing.T) {
 	requireXPath(t)
 	for _, src := range diffSources(t) {
 		n := 0
-		for kn, ri := range src.v.refs.all {
-			k := refKey{ri.t, kn}
+		for kn, ri := range allRefs(src.v) {
+			k := struct {
+				t *schema.Type
+				n *schema.Node
+			}{ri.t, kn}
 			if ri.expr != nil || ri.err != nil {
 				continue
 			}
@@ -745,5 +748,37 @@ func TestResolvedLeafrefReads(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d resolved leafref paths", src.name, n)
+	}
+}
+
+// allRefs calls yield with each compiled leafref path of v and its leaf, compiling the infos of
+// every node of the data trees and of the operations' inputs and outputs.
+func allRefs(v *Validator) func(yield func(*schema.Node, *refInfo) bool) {
+	return func(yield func(*schema.Node, *refInfo) bool) {
+		var nodes []*schema.Node
+		v.walkData(func(s *schema.Node) { nodes = append(nodes, s) })
+		var walk func(*schema.Node)
+		walk = func(s *schema.Node) {
+			nodes = append(nodes, s)
+			for _, c := range s.Children {
+				walk(c)
+			}
+		}
+		v.forOps(func(io *schema.Node) {
+			for _, c := range io.Children {
+				walk(c)
+			}
+		})
+		for _, s := range nodes {
+			in := v.infoOf(s)
+			if in == nil {
+				continue
+			}
+			for i := range in.refs {
+				if !yield(s, &in.refs[i]) {
+					return
+				}
+			}
+		}
 	}
 }

@@ -50,7 +50,7 @@ func (r *run) checkRef(n *data.Node) {
 func (r *run) refError(n *data.Node, t *schema.Type) *rpcerror.Error {
 	switch t.Base {
 	case schema.Leafref:
-		ri := r.v.refs.get(n.Schema, t)
+		ri := r.v.refOf(n.Schema, t)
 		if ri == nil {
 			// A type the validator has not seen (a tree built with another schema's types):
 			// compile it now, without caching, to stay safe for concurrent use.

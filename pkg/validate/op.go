@@ -42,12 +42,9 @@ type opInfo struct {
 	all   bool
 }
 
-// compileOps compiles the input and output of every rpc and action: their nodes get infos
-// like data nodes (the must and when expressions compiled against them), but take no part in
-// the data tree's constraints (v.nodes, the constraint index).
-func (v *Validator) compileOps() {
-	n := len(v.nodes)
-	v.ops = make(map[*schema.Node]*opInfo)
+// forOps calls f with the input and output of every rpc and action (those of top-level rpcs,
+// and of actions in containers, lists, choices and cases of the data trees).
+func (v *Validator) forOps(f func(io *schema.Node)) {
 	var walk func([]*schema.Node)
 	walk = func(ns []*schema.Node) {
 		for _, c := range ns {
@@ -55,7 +52,7 @@ func (v *Validator) compileOps() {
 			case schema.KindRPC, schema.KindAction:
 				for _, io := range c.Children {
 					if io.Kind == schema.KindInput || io.Kind == schema.KindOutput {
-						v.compileIO(c, io)
+						f(io)
 					}
 				}
 			case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase:
@@ -67,17 +64,13 @@ func (v *Validator) compileOps() {
 		walk(m.Data)
 		walk(m.RPCs)
 	}
-	v.nodes = v.nodes[:n]
 }
 
-// compileIO compiles io, the input or output of operation op.
-func (v *Validator) compileIO(op, io *schema.Node) {
-	if v.info.get(io) != nil {
-		return
-	}
-	for _, c := range io.Children {
-		v.compileTree(c)
-	}
+// compileIO compiles the info of io, the input or output of an rpc or action: its children get
+// infos like data nodes (the must and when expressions compiled against them), but take no part
+// in the data tree's constraints (markReadDefaults, the constraint index).
+func (v *Validator) compileIO(io *schema.Node) *nodeInfo {
+	op := io.Parent
 	in := newInfo()
 	// A must of the input or output statement has the operation's node as context node.
 	for _, m := range io.Musts() {
@@ -85,22 +78,21 @@ func (v *Validator) compileIO(op, io *schema.Node) {
 		cm.expr, cm.err = xpath.Compile(m.Expr, m.Prefixes, m.Module, op)
 		in.musts = append(in.musts, cm)
 	}
-	v.info.set(io, in)
 	v.compileParent(in, io.Children)
 	in.shrink()
-	v.ops[io] = v.opReads(op, io)
+	return in
 }
 
 // opReads computes what the constraints below io (of operation op) read outside op.
 func (v *Validator) opReads(op, io *schema.Node) *opInfo {
 	var d depsOf
-	for _, cm := range v.info.get(io).musts {
+	for _, cm := range v.infoOf(io).musts {
 		d.add(cm.expr)
 	}
 	var walk func(*schema.Node)
 	walk = func(s *schema.Node) {
 		for _, c := range s.Children {
-			if in := v.info.get(c); in != nil {
+			if in := v.infoOf(c); in != nil {
 				for _, cm := range in.musts {
 					d.add(cm.expr)
 				}
@@ -164,9 +156,19 @@ func isUnder(n, op *schema.Node) bool {
 // datastore. Nil and false mean that the operation is validated on its own, without reading
 // any datastore.
 func (v *Validator) OpReads(io *schema.Node) (tops []*schema.Node, all bool) {
+	if io == nil || (io.Kind != schema.KindInput && io.Kind != schema.KindOutput) || io.Parent == nil ||
+		v.infoOf(io) == nil {
+		return nil, false
+	}
+	v.opsMu.Lock()
+	defer v.opsMu.Unlock()
 	oi := v.ops[io]
 	if oi == nil {
-		return nil, false
+		oi = v.opReads(io.Parent, io)
+		if v.ops == nil {
+			v.ops = map[*schema.Node]*opInfo{}
+		}
+		v.ops[io] = oi
 	}
 	return oi.reads, oi.all
 }
@@ -192,7 +194,7 @@ func (v *Validator) ValidateOp(io *data.Node, opts OpOptions) rpcerror.List {
 		return nil
 	}
 	s := io.Schema
-	in := v.info.get(s)
+	in := v.infoOf(s)
 	switch {
 	case s.Kind == schema.KindRPC || s.Kind == schema.KindAction:
 		// An operation without input statement, as a decoder represents its input: no

@@ -117,7 +117,7 @@ func (v *Validator) compileDeps() {
 		npCons: make(map[*schema.Node][]*constraint),
 	}
 	v.walkData(func(s *schema.Node) {
-		in := v.info.get(s)
+		in := v.infoOf(s)
 		if !s.Kind.IsData() || in == nil {
 			return
 		}
@@ -200,7 +200,7 @@ func (v *Validator) refDeps(s *schema.Node, t *schema.Type, d *depsOf) bool {
 		if !t.RequireInstance {
 			return false
 		}
-		if ri := v.refs.get(s, t); ri != nil && ri.err != nil {
+		if ri := v.refOf(s, t); ri != nil && ri.err != nil {
 			return true // fails at every instance, like a must that does not compile
 		}
 		e, err := xpath.Compile(t.Path, t.PathPrefixes, t.PathModule, s)
@@ -251,7 +251,7 @@ func (v *Validator) addConstraint(x *depIndex, c *constraint, d depsOf) {
 	c.atDepth = dataDepth(c.at)
 	npSeen := map[*schema.Node]bool{}
 	for _, n := range d.nodes {
-		in := v.info.get(n)
+		in := v.infoOf(n)
 		if npSeen[n] || n.Kind != schema.KindContainer || n.Presence() != "" || in == nil ||
 			!(in.worthy[0] || in.worthy[1]) || isAncestorOrSelf(n, c.at) {
 			continue

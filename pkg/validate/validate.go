@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ncws/ncws/pkg/data"
 	"github.com/ncws/ncws/pkg/rpcerror"
@@ -15,25 +16,34 @@ import (
 // (non-unique, missing-choice).
 const YANGNamespace = "urn:ietf:params:xml:ns:yang:1"
 
-// Validator validates data trees of one schema. Build it with New; it is immutable afterwards and
-// safe for concurrent use (each Validate call works on its own tree).
+// Validator validates data trees of one schema. Build it with New; it is safe for concurrent use
+// (each Validate call works on its own tree). What it compiles per schema node is compiled on
+// first use and never changes afterwards (see New).
 type Validator struct {
 	schema *schema.Schema
 	info   infoTable
 	root   *nodeInfo
-	refs   refTable
-	// nodes are the compiled schema nodes in schema order, while New compiles them (nil after:
-	// 8 bytes a schema node, 7 MB with Junos QFX conf, that nothing reads later).
-	nodes []*schema.Node
+	// mu serializes the lazy compilation of infos (compileSlot); compiled counts the infos it
+	// compiled (tests read it).
+	mu       sync.Mutex
+	compiled int
+	// read holds, by node ID, the leaves and leaf-lists whose defaults some check can read
+	// (markReadDefaults), readOther those of nodes the schema did not number; readAll is set when
+	// every default can be read (read is nil then).
+	read      []uint64
+	readOther map[*schema.Node]bool
+	readAll   bool
 	// deps is the index of the constraints by what they read, which only ValidateChanges uses:
 	// built by its first call (or PrepareChanges), once. On SR OS nokia-conf it is a quarter of
 	// the validator (2.5 MB of 9.3), which ncws validate, validating whole documents, never reads.
 	depsOnce sync.Once
 	deps     *depIndex
-	// ops holds, per input and output schema node, what ValidateOp needs beyond its infos.
-	ops map[*schema.Node]*opInfo
-	// scratch, scratchConds, scratchKids and scratchMore are where compileTree builds a node's
-	// info (see there).
+	// ops holds, per input and output schema node, what OpReads reports, computed on first use
+	// under opsMu.
+	opsMu sync.Mutex
+	ops   map[*schema.Node]*opInfo
+	// scratch, scratchConds, scratchKids and scratchMore are where compileNode builds a node's
+	// info (see there); guarded by mu.
 	scratch      nodeInfo
 	scratchConds conds
 	scratchKids  kids
@@ -66,25 +76,37 @@ type Options struct {
 	SkipUnreadDefaults bool
 }
 
-// New compiles every must, when and leafref path of s once and returns a validator for s. s must
-// have been finalized. Expressions that do not compile are reported when a node that carries them
-// is validated.
+// New returns a validator for s, which must have been finalized. It compiles the must, when and
+// leafref paths of a schema node, and what the checks need to know about its children, on the
+// first validation that reaches the node (or PrepareChanges), once: validating a document pays
+// for the part of the schema the document reaches. New itself records, without keeping them, the
+// facts that need the whole schema (which defaults some expression can read, which non-presence
+// containers are worth creating, which subtrees hold defaults or when conditions), and compiles
+// the document root's info. Expressions that do not compile are reported when a node that
+// carries them is validated.
 func New(s *schema.Schema) *Validator {
 	v := &Validator{
 		schema: s,
-		info:   infoTable{byID: make([]*nodeInfo, s.NodeCount()+1)},
-		nodes:  make([]*schema.Node, 0, s.NodeCount()),
+		info: infoTable{
+			byID:  make([]atomic.Pointer[nodeInfo], s.NodeCount()+1),
+			facts: make([]uint8, s.NodeCount()+1),
+		},
 	}
-	v.compile()
-	v.nodes = nil
+	v.scan()
+	v.markReadDefaults()
 	return v
 }
 
-// PrepareChanges builds now what ValidateChanges needs beyond what Validate does (the index of
-// the must, when and reference constraints by the schema nodes whose changes can affect them),
-// which the first ValidateChanges call builds otherwise. A server calls it once at startup so
-// that its first edit is not the one to pay for it. It is safe for concurrent use.
-func (v *Validator) PrepareChanges() { v.depIndex() }
+// PrepareChanges compiles now what Validate and ValidateChanges would compile on first use: the
+// infos of every schema node, what OpReads reports for every operation, and the index of the
+// must, when and reference constraints by the schema nodes whose changes can affect them (which
+// only ValidateChanges needs). A server calls it once at startup (pkg/datastore.New does) so that
+// its first edits and operations do not pay for it. It is safe for concurrent use.
+func (v *Validator) PrepareChanges() {
+	v.walkData(func(s *schema.Node) { v.infoOf(s) })
+	v.forOps(func(io *schema.Node) { v.OpReads(io) })
+	v.depIndex()
+}
 
 // Validate checks the data tree under root (a document root from data.NewRoot, filled by a
 // decoder) against every constraint of RFC 7950 section 8.1 and returns the violations, all of
@@ -111,7 +133,7 @@ func (v *Validator) Validate(root *data.Node, opts Options) rpcerror.List {
 	}
 	in := v.root
 	if !root.IsRoot() {
-		in = v.info.get(root.Schema)
+		in = v.infoOf(root.Schema)
 		if in == nil {
 			return nil
 		}
@@ -314,7 +336,7 @@ func (r *run) fill(d *data.Node, in *nodeInfo) {
 		if !isParent(s) && !in.kidsWhen {
 			continue
 		}
-		ci := r.v.info.get(s)
+		ci := r.v.infoOf(s)
 		if ci == nil {
 			continue
 		}
@@ -354,8 +376,8 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 	}
 	switch c.Kind {
 	case schema.KindLeaf, schema.KindLeafList:
-		ci := r.v.info.get(c)
-		if ci == nil || ci.ndflt == 0 || (r.skipUnread && !ci.defaultRead) || d.Child(c) != nil {
+		ci := r.v.infoOf(c)
+		if ci == nil || ci.ndflt == 0 || (r.skipUnread && !r.v.defaultRead(c, ci)) || d.Child(c) != nil {
 			return
 		}
 		for _, val := range ci.defaults() {
@@ -366,7 +388,7 @@ func (r *run) addDefault(d *data.Node, c *schema.Node) {
 			}
 		}
 	case schema.KindContainer:
-		ci := r.v.info.get(c)
+		ci := r.v.infoOf(c)
 		if ci == nil || !ci.worthy[r.mode] || d.Child(c) != nil {
 			return
 		}
@@ -408,7 +430,7 @@ func caseUnder(s, ch *schema.Node) *schema.Node {
 
 // choiceKids returns the children of d that are instances of data nodes under choice ch.
 func (r *run) choiceKids(d *data.Node, ch *schema.Node) []*data.Node {
-	ci := r.v.info.get(ch)
+	ci := r.v.infoOf(ch)
 	if ci == nil || ci.ordLo < 0 {
 		return nil
 	}
@@ -502,7 +524,7 @@ func (r *run) attached(n *data.Node) bool {
 // evalWhens evaluates the when conditions of n; it returns the first that is false or fails to
 // evaluate (with the error), nil if all hold.
 func (r *run) evalWhens(n *data.Node) (*compiledWhen, error) {
-	ci := r.v.info.get(n.Schema)
+	ci := r.v.infoOf(n.Schema)
 	if ci == nil {
 		return nil, nil
 	}
@@ -744,7 +766,7 @@ func meaningful(n *data.Node) bool {
 // node whose when is false is not required). A condition whose context is the node itself is
 // evaluated on a temporary instance. Conditions that fail to evaluate count as holding.
 func (r *run) absentWhensHold(d *data.Node, n *schema.Node) bool {
-	ci := r.v.info.get(n)
+	ci := r.v.infoOf(n)
 	if ci == nil || len(ci.whens) == 0 {
 		return true
 	}
@@ -777,7 +799,7 @@ func (r *run) checkGroup(d *data.Node, in *nodeInfo, group []*data.Node, noItems
 	}
 	var uerrs []uniqueErr
 	if s.Kind == schema.KindList && len(group) > 1 {
-		if li := r.v.info.get(s); li != nil && len(li.uniques) > 0 {
+		if li := r.v.infoOf(s); li != nil && len(li.uniques) > 0 {
 			uerrs = r.unique(li, group)
 		}
 	}
@@ -889,7 +911,7 @@ func (r *run) checkNode(n *data.Node, lookup, noItems bool) {
 	}
 	var in *nodeInfo
 	if lookup || isParent(s) {
-		in = r.v.info.get(s)
+		in = r.v.infoOf(s)
 	}
 	if in != nil {
 		for _, cm := range in.musts {
