@@ -174,17 +174,35 @@ const (
 	factNeedFill
 )
 
-// infoTable holds the nodes' facts and their infos, indexed by schema.Node.ID (a slice of 8 bytes
-// a node where a map took about 28: Junos QFX conf has 970k nodes). A slot is nil until its node
-// is first looked up, then its info (absentInfo for a node without one); it is written once,
-// under Validator.mu, and read without a lock.
+// infoTable holds the nodes' facts and their infos, indexed by schema.Node.ID. The infos are in
+// pages of infoPageSize slots, a page made when one of its nodes is first compiled: a document
+// that reaches few nodes does not pay 8 bytes for every node of the schema (Junos QFX conf has
+// 970k nodes: 7.8 MB). A slot is nil until its node is first looked up, then its info
+// (absentInfo for a node without one); pages and slots are written once, under Validator.mu, and
+// read without a lock.
 type infoTable struct {
-	byID  []atomic.Pointer[nodeInfo]
+	pages []atomic.Pointer[infoPage]
+	// facts has one byte per node ID (index 0 unused): its length bounds the IDs of the table.
 	facts []uint8
 	// other and otherFacts hold the infos and facts of the nodes the schema did not number (not
 	// reached by Finalize): New compiles those at once, and nothing modifies them afterwards.
 	other      map[*schema.Node]*nodeInfo
 	otherFacts map[*schema.Node]uint8
+}
+
+// infoPageSize is the number of slots of an infoPage.
+const infoPageSize = 256
+
+// infoPage holds the infos of the nodes of IDs i*infoPageSize to (i+1)*infoPageSize-1, page i.
+type infoPage [infoPageSize]atomic.Pointer[nodeInfo]
+
+// slot returns the slot of the node of ID id (0 < id < len(t.facts)), nil when its page was
+// never made.
+func (t *infoTable) slot(id int) *atomic.Pointer[nodeInfo] {
+	if p := t.pages[id/infoPageSize].Load(); p != nil {
+		return &p[id%infoPageSize]
+	}
+	return nil
 }
 
 // absentInfo marks the slot of a node that has no info (an operation, a notification, what it
@@ -222,8 +240,11 @@ func (v *Validator) infoOf(n *schema.Node) *nodeInfo {
 	if n == nil {
 		return nil
 	}
-	if id := n.ID(); id > 0 && id < len(v.info.byID) {
-		in := v.info.byID[id].Load()
+	if id := n.ID(); id > 0 && id < len(v.info.facts) {
+		var in *nodeInfo
+		if sl := v.info.slot(id); sl != nil {
+			in = sl.Load()
+		}
 		if in == nil {
 			in = v.compileSlot(n, id)
 		}
@@ -241,7 +262,12 @@ func (v *Validator) infoOf(n *schema.Node) *nodeInfo {
 func (v *Validator) compileSlot(n *schema.Node, id int) *nodeInfo {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	slot := &v.info.byID[id]
+	page := v.info.pages[id/infoPageSize].Load()
+	if page == nil {
+		page = new(infoPage)
+		v.info.pages[id/infoPageSize].Store(page)
+	}
+	slot := &page[id%infoPageSize]
 	if in := slot.Load(); in != nil {
 		return in
 	}
@@ -294,7 +320,7 @@ func (v *Validator) scan() {
 			return
 		}
 		v.info.setFact(io, factMember)
-		if io.ID() <= 0 || io.ID() >= len(v.info.byID) {
+		if io.ID() <= 0 || io.ID() >= len(v.info.facts) {
 			other = append(other, io)
 		}
 		for _, k := range io.Children {
@@ -324,7 +350,7 @@ func (v *Validator) scanTree(n *schema.Node, other *[]*schema.Node) {
 		return // operations: see scan
 	}
 	v.info.setFact(n, factMember)
-	if n.ID() <= 0 || n.ID() >= len(v.info.byID) {
+	if n.ID() <= 0 || n.ID() >= len(v.info.facts) {
 		*other = append(*other, n)
 	}
 	for _, c := range n.Children {
@@ -428,7 +454,7 @@ func forWhens(n *schema.Node, f func(w *schema.When, ctx *schema.Node)) {
 // collected at the load's GC policy (ncws validate: GOGC=10), not at the data stage's (400).
 func (v *Validator) markReadDefaults() {
 	read := func(n *schema.Node) {
-		if id := n.ID(); id > 0 && id < len(v.info.byID) {
+		if id := n.ID(); id > 0 && id < len(v.info.facts) {
 			v.read[id>>6] |= 1 << (id & 63)
 			return
 		}
@@ -437,7 +463,7 @@ func (v *Validator) markReadDefaults() {
 		}
 		v.readOther[n] = true
 	}
-	v.read = make([]uint64, len(v.info.byID)/64+1)
+	v.read = make([]uint64, len(v.info.facts)/64+1)
 	deps := func(e *xpath.Expr, err error) {
 		if err != nil || !e.DepsComplete() {
 			v.readAll = true
@@ -477,7 +503,7 @@ func (v *Validator) defaultRead(c *schema.Node, ci *nodeInfo) bool {
 	if v.readAll || len(ci.musts) > 0 || len(ci.whens) > 0 {
 		return true
 	}
-	if id := c.ID(); id > 0 && id < len(v.info.byID) {
+	if id := c.ID(); id > 0 && id < len(v.info.facts) {
 		return v.read[id>>6]&(1<<(id&63)) != 0
 	}
 	return v.readOther[c]

@@ -88,7 +88,7 @@ func New(s *schema.Schema) *Validator {
 	v := &Validator{
 		schema: s,
 		info: infoTable{
-			byID:  make([]atomic.Pointer[nodeInfo], s.NodeCount()+1),
+			pages: make([]atomic.Pointer[infoPage], s.NodeCount()/infoPageSize+1),
 			facts: make([]uint8, s.NodeCount()+1),
 		},
 	}
