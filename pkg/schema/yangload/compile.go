@@ -77,6 +77,9 @@ type loader struct {
 	infoChunks [][]nodeInfo
 	// mores holds the nodeMores of the nodeInfos that have one.
 	mores map[*nodeInfo]*nodeMore
+	// strs gives the arguments of the files this load parses their memory (convert); nil once
+	// every file is read (finish).
+	strs *strTable
 }
 
 // nodeInfo keeps what is resolved after the tree is complete. It is made for every node
@@ -265,6 +268,7 @@ func newLoader(opts Options) *loader {
 		disabled: map[*schema.Node]bool{},
 		// Not in a load done again (Load): it may be done again for its leafref errors.
 		shareLeafrefs: opts.OmitOrigins,
+		strs:          newStrTable(),
 	}
 	l.indexPaths()
 	return l
@@ -544,6 +548,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 	for _, src := range l.givenSubs {
 		src.stmt = nil
 	}
+	l.strs = nil // every file is read: its map goes
 	// Compiling may find leafrefs into modules that are only imported; those become implemented
 	// (as libyang does) and the trees are compiled again.
 	if !l.built {

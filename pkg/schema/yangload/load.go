@@ -179,7 +179,7 @@ type cacheKey struct {
 // `ncws validate`), while loads that overlap or follow closely share them.
 var parseCache sync.Map // cacheKey -> weak.Pointer[parsed]
 
-func parseFile(path string, mode parseMode) *parsed {
+func parseFile(path string, mode parseMode, strs *strTable) *parsed {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return &parsed{err: err, readErr: true}
@@ -194,12 +194,12 @@ func parseFile(path string, mode parseMode) *parsed {
 	if err != nil {
 		return &parsed{err: err, readErr: true}
 	}
-	p := parseText(path, string(b), mode)
+	p := parseText(path, string(b), mode, strs)
 	parseCache.Store(key, weak.Make(p))
 	return p
 }
 
-func parseText(path, text string, mode parseMode) (p *parsed) {
+func parseText(path, text string, mode parseMode, strs *strTable) (p *parsed) {
 	p = &parsed{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -212,7 +212,7 @@ func parseText(path, text string, mode parseMode) (p *parsed) {
 		return p
 	}
 	p.escapes = badEscapes(text)
-	p.stmts = convert(path, stmts, mode.omitDocs)
+	p.stmts = convert(path, stmts, mode.omitDocs, strs)
 	if !mode.omitSources && len(p.stmts) == 1 && p.stmts[0].Keyword() == "module" {
 		p.text = text
 	}
@@ -312,10 +312,10 @@ func (l *loader) readSource(path string) *source {
 		if err != nil {
 			p = &parsed{err: err, readErr: true}
 		} else {
-			p = parseText(path, string(b), l.parseMode())
+			p = parseText(path, string(b), l.parseMode(), l.strs)
 		}
 	} else {
-		p = parseFile(path, l.parseMode())
+		p = parseFile(path, l.parseMode(), l.strs)
 	}
 	if p.readErr {
 		l.errs = append(l.errs, &Error{File: path, Msg: p.err.Error()})
@@ -368,7 +368,7 @@ func (l *loader) loadFile(path string) {
 }
 
 func (l *loader) addText(path, text string, explicit bool) {
-	src := l.sourceOf(path, parseText(path, text, l.parseMode()))
+	src := l.sourceOf(path, parseText(path, text, l.parseMode(), l.strs))
 	if src == nil {
 		return
 	}
@@ -453,6 +453,6 @@ func (l *loader) findSource(name, rev string) *source {
 // IsSubmodule reports whether the YANG file at path holds a submodule (false when it cannot be
 // read or parsed): a caller mapping its file arguments to modules skips such files, as Load does.
 func IsSubmodule(path string) bool {
-	p := parseFile(path, parseMode{})
+	p := parseFile(path, parseMode{}, nil)
 	return p.err == nil && len(p.stmts) == 1 && p.stmts[0].Keyword() == "submodule"
 }

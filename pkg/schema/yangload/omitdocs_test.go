@@ -107,7 +107,7 @@ func TestOmitDocs(t *testing.T) {
 // one string.
 func TestParseFreesText(t *testing.T) {
 	text := omitModules["o.yang"]
-	p := parseText("o.yang", text, parseMode{omitSources: true})
+	p := parseText("o.yang", text, parseMode{omitSources: true}, nil)
 	if p.err != nil {
 		t.Fatal(p.err)
 	}
@@ -147,10 +147,10 @@ func TestParseFreesText(t *testing.T) {
 	if sz := unsafe.Sizeof(stmt{}); sz > 40 {
 		t.Errorf("a stmt takes %d bytes, want at most 40 (every statement of a load is live at its peak)", sz)
 	}
-	if p := parseText("o.yang", text, parseMode{}); !strings.HasPrefix(p.text, "module o") {
+	if p := parseText("o.yang", text, parseMode{}, nil); !strings.HasPrefix(p.text, "module o") {
 		t.Errorf("a module's text is not kept without omitSources")
 	}
-	if p := parseText("osub.yang", omitModules["osub.yang"], parseMode{}); p.text != "" {
+	if p := parseText("osub.yang", omitModules["osub.yang"], parseMode{}, nil); p.text != "" {
 		t.Errorf("a submodule's text is kept")
 	}
 }
@@ -185,7 +185,7 @@ func TestOmitDocsMisplaced(t *testing.T) {
 	if errs[0] != errs[1] {
 		t.Errorf("OmitDocs changes the errors:\n%s\nwant\n%s", errs[1], errs[0])
 	}
-	p := parseText("m.yang", "module m { leaf x { type string; description \"d\"; reference \"r\"; } }", parseMode{omitDocs: true})
+	p := parseText("m.yang", "module m { leaf x { type string; description \"d\"; reference \"r\"; } }", parseMode{omitDocs: true}, nil)
 	if p.err != nil {
 		t.Fatal(p.err)
 	}

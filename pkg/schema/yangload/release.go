@@ -41,6 +41,8 @@ var (
 	// builtHook is called once the trees are built and resolved, before the leafref types are
 	// interned (finish).
 	builtHook func(l *loader)
+	// typeNamesHook is given the names typeNames found (a set missing one, to test the fallback).
+	typeNamesHook func(names map[string]bool)
 )
 
 // prepareRelease counts the uses of every grouping, copies the typedefs out of their files, and
@@ -53,6 +55,7 @@ func (l *loader) prepareRelease() {
 		return
 	}
 	var tracked []*def
+	typeNames := l.typeNames()
 	for _, m := range l.modules {
 		for _, u := range m.units {
 			if m.implement {
@@ -70,7 +73,7 @@ func (l *loader) prepareRelease() {
 				}
 			}
 		}
-		l.detachTypedefs(m)
+		l.detachTypedefs(m, typeNames)
 	}
 	for _, d := range tracked {
 		if d.scope == d.u.mod.top {
@@ -246,11 +249,44 @@ func (l *loader) releaseUnit(u *unit) {
 
 // detachTypedefs copies m's top-level typedefs out of their files, each into two arrays of its
 // own: a typedef may be used until the build's end, but it is a small part of its file, and
-// once resolved its statements are not read again (typedefType lets them go).
-func (l *loader) detachTypedefs(m *module) {
-	for _, d := range m.top.typedefs {
+// once resolved its statements are not read again (typedefType lets them go). A typedef whose
+// name no type statement of the load names (typeNames) cannot be used: it is let go now
+// (SR OS 26.3 nokia-conf: most of the types modules' typedefs, 0.5 MB of copies that lived
+// through the build). Should the build still resolve one (a bug), the load is done again
+// keeping every statement (typedefType).
+func (l *loader) detachTypedefs(m *module, typeNames map[string]bool) {
+	for name, d := range m.top.typedefs {
+		if !typeNames[name] {
+			d.st, d.released = nil, true
+			continue
+		}
 		d.st = copyStmts([]*stmt{d.st})[0]
 	}
+}
+
+// typeNames returns the names (less their prefixes) that the load's type statements give:
+// those of every text, wherever they are, so that the set errs on keeping a typedef.
+func (l *loader) typeNames() map[string]bool {
+	names := map[string]bool{}
+	var walk func(list []*stmt)
+	walk = func(list []*stmt) {
+		for _, s := range list {
+			if s.Keyword() == "type" {
+				_, local := splitPrefix(s.Argument)
+				names[local] = true
+			}
+			walk(s.SubStatements())
+		}
+	}
+	for _, m := range l.modules {
+		for _, u := range m.units {
+			walk(u.top)
+		}
+	}
+	if typeNamesHook != nil {
+		typeNamesHook(names)
+	}
+	return names
 }
 
 // copyStmts copies the statements in and below them into two arrays, as convert lays a file's

@@ -81,7 +81,9 @@ func releaseModules(bad bool) map[string]string {
 		"m-t.yang": `submodule m-t {
   yang-version 1.1;
   belongs-to m { prefix m; }
-  typedef t-size { type uint16 { range "1..100"; } default 10; }
+  typedef t-size { type t-base { range "1..100"; } default 10; }
+  typedef t-base { type uint16; }
+  typedef t-unused { type string { length "1..8"; } }
 }`,
 	}
 }
@@ -283,5 +285,59 @@ func TestPathPrefixes(t *testing.T) {
 		if got := pathPrefixes(c.path); !slices.Equal(got, c.want) {
 			t.Errorf("pathPrefixes(%q) = %q, want %q", c.path, got, c.want)
 		}
+	}
+}
+
+// A top-level typedef that no type statement names is let go before the build (its copy is not
+// made); those named are resolved, also through another typedef. Should the build still resolve
+// one let go (a bug: the names missed it), the load is done again keeping every statement: the
+// same schema.
+func TestReleaseUnusedTypedefs(t *testing.T) {
+	dir := writeModules(t, releaseModules(false))
+	opts := Options{SearchPaths: []string{dir}, Files: []string{filepath.Join(dir, "m.yang")}}
+	kept, err := loadKeeping(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]string{}
+	builtHook = func(l *loader) {
+		for _, m := range l.modules {
+			for name, d := range m.top.typedefs {
+				state[name] = fmt.Sprintf("released=%v resolved=%v", d.released, d.t != nil)
+			}
+		}
+	}
+	restarts := 0
+	restartHook = func() { restarts++ }
+	defer func() { builtHook, restartHook, typeNamesHook = nil, nil, nil }()
+	s, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"t-size":   "released=false resolved=true",
+		"t-base":   "released=false resolved=true",
+		"t-unused": "released=true resolved=false",
+	}
+	if diff := cmp.Diff(want, state); diff != "" || restarts != 0 {
+		t.Errorf("typedefs after the build (-want +got), load done again %d times:\n%s", restarts, diff)
+	}
+	if diff := cmp.Diff(describe(kept), describe(s)); diff != "" {
+		t.Errorf("schema mismatch (-kept +released):\n%s", diff)
+	}
+	if !strings.Contains(describe(s), `/m:top/typed leaf`) || !strings.Contains(describe(s), `type=t-size/uint16 range=[{1 100}] default="10"`) {
+		t.Errorf("leaf typed lacks its typedef's type:\n%s", describe(s))
+	}
+
+	typeNamesHook = func(names map[string]bool) { delete(names, "t-base") }
+	s, err = Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restarts != 1 {
+		t.Errorf("with t-base missed, load done again %d times, want 1", restarts)
+	}
+	if diff := cmp.Diff(describe(kept), describe(s)); diff != "" {
+		t.Errorf("with t-base missed: schema mismatch (-kept +released):\n%s", diff)
 	}
 }

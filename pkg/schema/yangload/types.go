@@ -108,10 +108,15 @@ func (l *loader) recycleType(t *schema.Type) {
 
 // typedefType resolves a typedef (once) into its Type, with the typedef's default and units.
 func (l *loader) typedefType(d *def) *schema.Type {
-	switch d.state {
-	case 2:
+	switch {
+	case d.state == 2:
 		return d.t
-	case 1:
+	case d.released:
+		// No type statement named it (detachTypedefs): the load is done again, keeping
+		// every statement.
+		l.restart = true
+		return nil
+	case d.state == 1:
 		l.errf(d.st, "typedef %s refers to itself", d.st.Argument)
 		return nil
 	}
