@@ -118,7 +118,7 @@ func (l *loader) applyDeviations() {
 					tm.Deviations = append(tm.Deviations, m.name)
 				}
 			}
-			for _, d := range us.s.SubStatements() {
+			for d := range us.s.subStmts() {
 				if d.Keyword() == "deviate" {
 					l.deviate(t, d, us.u)
 				}
@@ -150,7 +150,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	}
 	op := d.Argument
 	var dflts []string
-	for _, s := range d.SubStatements() {
+	for s := range d.subStmts() {
 		switch s.Keyword() {
 		case "units":
 			switch op {

@@ -198,7 +198,8 @@ type unit struct {
 
 	// What the build reads of the text's top level: its statements (built if the module is
 	// implemented), augments and deviations, taken from the source once it is read.
-	top, augments, deviations []*stmt
+	top                  []stmt
+	augments, deviations []*stmt
 	// scopes are the scopes of the text's statements that define typedefs or groupings
 	// (bodyScope), leafTypes the types of its type statements that need no leafref (leafType).
 	scopes    map[*stmt]*scope
@@ -465,7 +466,7 @@ func (l *loader) loc(st *stmt) schema.Loc {
 }
 
 func sub(st *stmt, kw string) *stmt {
-	for _, s := range st.SubStatements() {
+	for s := range st.subStmts() {
 		if s.Keyword() == kw {
 			return s
 		}
@@ -526,7 +527,7 @@ func (l *loader) finish() (*schema.Schema, error) {
 	for _, m := range l.modules {
 		for _, u := range m.units {
 			u.top = u.src.stmt.SubStatements()
-			for _, s := range u.top {
+			for s := range each(u.top) {
 				switch s.Keyword() {
 				case "augment":
 					u.augments = append(u.augments, s)
@@ -747,7 +748,7 @@ func (l *loader) module(src *source) *module {
 }
 
 func (l *loader) readImports(u *unit) {
-	for _, s := range u.src.stmt.SubStatements() {
+	for s := range u.src.stmt.subStmts() {
 		if s.Keyword() != "import" {
 			continue
 		}
@@ -784,7 +785,7 @@ func (l *loader) readImports(u *unit) {
 }
 
 func (l *loader) readIncludes(m *module, u *unit) {
-	for _, s := range u.src.stmt.SubStatements() {
+	for s := range u.src.stmt.subStmts() {
 		if s.Keyword() != "include" {
 			continue
 		}
@@ -829,7 +830,7 @@ func (l *loader) readIncludes(m *module, u *unit) {
 func (l *loader) collectDefs(m *module) {
 	m.top = &scope{typedefs: map[string]*def{}, groupings: map[string]*def{}}
 	for _, u := range m.units {
-		for _, s := range u.src.stmt.SubStatements() {
+		for s := range u.src.stmt.subStmts() {
 			l.addDef(m.top, s, u)
 		}
 	}
@@ -885,7 +886,7 @@ func scopeOf(st *stmt, parent *scope, u *unit) *scope {
 		return sc
 	}
 	var sc *scope
-	for _, s := range st.SubStatements() {
+	for s := range st.subStmts() {
 		if s.Keyword() == "typedef" || s.Keyword() == "grouping" {
 			if sc == nil {
 				sc = &scope{parent: parent, typedefs: map[string]*def{}, groupings: map[string]*def{}}

@@ -33,7 +33,7 @@ func (l *loader) collectFeatures(m *module) {
 		want[f] = true
 	}
 	for _, u := range m.units {
-		for _, s := range u.src.stmt.SubStatements() {
+		for s := range u.src.stmt.subStmts() {
 			if s.Keyword() != "feature" {
 				continue
 			}
@@ -79,7 +79,7 @@ func (l *loader) featureEnabled(f *feature) bool {
 // ifFeatures evaluates every if-feature substatement of st (written in unit u).
 func (l *loader) ifFeatures(st *stmt, u *unit) bool {
 	ok := true
-	for _, s := range st.SubStatements() {
+	for s := range st.subStmts() {
 		if s.Keyword() == "if-feature" {
 			if !l.evalIfFeature(s, u) {
 				ok = false
@@ -212,7 +212,7 @@ func (p *ifParser) factor() bool {
 func (l *loader) collectIdentities(m *module) {
 	m.idents = map[string]*identity{}
 	for _, u := range m.units {
-		for _, s := range u.src.stmt.SubStatements() {
+		for s := range u.src.stmt.subStmts() {
 			if s.Keyword() != "identity" {
 				continue
 			}
@@ -247,7 +247,7 @@ func (l *loader) resolveIdentity(id *identity) {
 		return
 	}
 	id.res = 1
-	for _, s := range id.st.SubStatements() {
+	for s := range id.st.subStmts() {
 		if s.Keyword() != "base" {
 			continue
 		}

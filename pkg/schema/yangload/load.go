@@ -149,7 +149,7 @@ type parsed struct {
 	// text is the file's text, kept for a module (its Module.Source) unless the parse mode
 	// omits sources; "" for a submodule: the statements do not refer to it (compact).
 	text    string
-	stmts   []*stmt
+	stmts   []stmt
 	escapes []escapeAt // the text's invalid escapes, for warnEscapes
 	readErr bool       // err is the file's, not the parser's
 	err     error
@@ -291,7 +291,7 @@ type source struct {
 
 func revisionOf(st *stmt) string {
 	rev := ""
-	for _, s := range st.SubStatements() {
+	for s := range st.subStmts() {
 		if s.Keyword() == "revision" && s.Argument > rev {
 			rev = s.Argument
 		}
@@ -343,7 +343,7 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 		l.errs = append(l.errs, &Error{File: path, Line: line, Msg: "expected exactly one module or submodule statement"})
 		return nil
 	}
-	st := p.stmts[0]
+	st := &p.stmts[0]
 	if parsedHook != nil {
 		parsedHook(path, st)
 	}

@@ -134,11 +134,11 @@ func TestParseFreesText(t *testing.T) {
 			}
 			args[s.Argument] = unsafe.StringData(s.Argument)
 		}
-		for _, c := range s.SubStatements() {
+		for c := range s.subStmts() {
 			walk(c)
 		}
 	}
-	for _, s := range p.stmts {
+	for s := range each(p.stmts) {
 		walk(s)
 	}
 	if n < 20 {

@@ -2,7 +2,6 @@ package yangload
 
 import (
 	"strings"
-	"unsafe"
 )
 
 // Letting statements go. A file's statements (two arrays, see convert) are the load's largest
@@ -67,9 +66,9 @@ func (l *loader) prepareRelease() {
 				continue
 			}
 			// Only the groupings of a module that is not implemented can be used.
-			for _, s := range u.top {
+			for s := range each(u.top) {
 				if s.Keyword() == "grouping" {
-					l.countIn([]*stmt{s}, m.top, u, nil, &tracked)
+					l.countIn(one(s), m.top, u, nil, &tracked)
 				}
 			}
 		}
@@ -100,9 +99,9 @@ func (l *loader) prepareRelease() {
 // cost twice the CPU (OpenConfig's network-instance alone: its leafrefs into the interfaces
 // module). The test errs on yes: any prefixed name in the path counts, in a predicate too.
 func (l *loader) mayImplement() bool {
-	var walk func(list []*stmt, u *unit) bool
-	walk = func(list []*stmt, u *unit) bool {
-		for _, s := range list {
+	var walk func(list []stmt, u *unit) bool
+	walk = func(list []stmt, u *unit) bool {
+		for s := range each(list) {
 			if s.Keyword() == "path" {
 				for _, pfx := range pathPrefixes(s.Argument) {
 					if m := u.moduleOf(pfx); m != nil && !m.implement {
@@ -152,8 +151,8 @@ func isIdentByte(c byte) bool {
 // buildsNothing reports whether buildModule does nothing with the top-level statements list of
 // a text (as with a submodule that only defines groupings and typedefs): it builds no node from
 // them and finds none of them unexpected. Such a text needs no statement of its own to be built.
-func buildsNothing(list []*stmt) bool {
-	for _, s := range list {
+func buildsNothing(list []stmt) bool {
+	for s := range each(list) {
 		kw := s.Keyword()
 		if !moduleKeywords[kw] && !strings.Contains(kw, ":") {
 			return false
@@ -171,8 +170,8 @@ func buildsNothing(list []*stmt) bool {
 // in scope sc; grp is the innermost grouping they are in, nil outside groupings), as the build
 // will meet them: only through the statements it builds, each in the scope it will give it
 // (bodyScope; a new scope's errors wait in it for the build).
-func (l *loader) countIn(list []*stmt, sc *scope, u *unit, grp *def, tracked *[]*def) {
-	for _, s := range list {
+func (l *loader) countIn(list []stmt, sc *scope, u *unit, grp *def, tracked *[]*def) {
+	for s := range each(list) {
 		switch s.Keyword() {
 		case "uses":
 			if miscountHook != nil && miscountHook(s.Argument) {
@@ -260,7 +259,7 @@ func (l *loader) detachTypedefs(m *module, typeNames map[string]bool) {
 			d.st, d.released = nil, true
 			continue
 		}
-		d.st = copyStmts([]*stmt{d.st})[0]
+		d.st = copyStmt(d.st)
 	}
 }
 
@@ -268,9 +267,9 @@ func (l *loader) detachTypedefs(m *module, typeNames map[string]bool) {
 // those of every text, wherever they are, so that the set errs on keeping a typedef.
 func (l *loader) typeNames() map[string]bool {
 	names := map[string]bool{}
-	var walk func(list []*stmt)
-	walk = func(list []*stmt) {
-		for _, s := range list {
+	var walk func(list []stmt)
+	walk = func(list []stmt) {
+		for s := range each(list) {
 			if s.Keyword() == "type" {
 				_, local := splitPrefix(s.Argument)
 				names[local] = true
@@ -289,44 +288,35 @@ func (l *loader) typeNames() map[string]bool {
 	return names
 }
 
-// copyStmts copies the statements in and below them into two arrays, as convert lays a file's
+// copyStmt copies the statement and those below it into one array, as convert lays a file's
 // out (the strings are shared: they are not the file's).
-func copyStmts(in []*stmt) []*stmt {
-	n, refs := 0, len(in)
+func copyStmt(in *stmt) *stmt {
+	n := 1
 	var count func(s *stmt)
 	count = func(s *stmt) {
-		n++
-		refs += int(s.nsubs)
-		for _, c := range s.SubStatements() {
+		n += int(s.nsubs)
+		for c := range s.subStmts() {
 			count(c)
 		}
 	}
-	for _, s := range in {
-		count(s)
-	}
+	count(in)
 	all := make([]stmt, n)
-	ptrs := make([]*stmt, refs)
-	var cp func(s *stmt) *stmt
-	cp = func(s *stmt) *stmt {
-		out := &all[0]
-		all = all[1:]
+	var cp func(s, out *stmt)
+	cp = func(s, out *stmt) {
 		*out = *s
 		out.subs = nil
 		if s.nsubs == 0 {
-			return out
+			return
 		}
-		list := ptrs[:s.nsubs:s.nsubs]
-		ptrs = ptrs[s.nsubs:]
-		out.subs = unsafe.SliceData(list)
-		for i, c := range s.SubStatements() {
-			list[i] = cp(c)
+		list := all[:s.nsubs:s.nsubs]
+		all = all[s.nsubs:]
+		out.subs = &list[0]
+		for i := range s.SubStatements() {
+			cp(&s.SubStatements()[i], &list[i])
 		}
-		return out
 	}
-	top := ptrs[:len(in):len(in)]
-	ptrs = ptrs[len(in):]
-	for i, s := range in {
-		top[i] = cp(s)
-	}
+	top := &all[0]
+	all = all[1:]
+	cp(in, top)
 	return top
 }

@@ -43,7 +43,7 @@ func (l *loader) buildModule(m *module) {
 		if u.src.sub {
 			kw = "submodule"
 		}
-		for _, s := range u.top {
+		for s := range each(u.top) {
 			if !moduleKeywords[s.Keyword()] && !strings.Contains(s.Keyword(), ":") {
 				l.errf(s, "unexpected statement %s in %s", s.Keyword(), kw)
 			}
@@ -84,9 +84,9 @@ func attach(parent *schema.Node, m *schema.Module, n *schema.Node) {
 
 // buildStmts compiles the data-definition statements (and uses) of stmts under parent and
 // returns the nodes created at this level.
-func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []*stmt, c *ctx) []*schema.Node {
+func (l *loader) buildStmts(parent *schema.Node, top *schema.Module, stmts []stmt, c *ctx) []*schema.Node {
 	var created []*schema.Node
-	for _, s := range stmts {
+	for s := range each(stmts) {
 		switch s.Keyword() {
 		case "uses":
 			created = append(created, l.expandUses(parent, top, s, c)...)
@@ -144,7 +144,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	if c.grp != "" {
 		d.Grouping = l.origin(c.grp, name)
 	}
-	for _, ss := range s.SubStatements() {
+	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "description":
 			d.Description = ss.Argument
@@ -198,7 +198,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	if kind == schema.KindChoice || kind == schema.KindCase || kind == schema.KindInput || kind == schema.KindOutput {
 		cc.grp = c.grp // the origin path holds data nodes only
 	}
-	for _, ss := range s.SubStatements() {
+	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "description":
 		case "reference":
@@ -293,7 +293,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 				l.errf(ss, "%s is not allowed in %s", ss.Keyword(), kind)
 				continue
 			}
-			l.buildStmts(n, top, []*stmt{ss}, cc)
+			l.buildStmts(n, top, one(ss), cc)
 		case "if-feature", "typedef", "grouping":
 		default:
 			if strings.Contains(ss.Keyword(), ":") {
@@ -642,7 +642,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 	if w := sub(s, "when"); w != nil {
 		whens = append(whens, l.when(w, c.u, c.ns, "uses"))
 	}
-	for _, gs := range d.st.SubStatements() {
+	for gs := range d.st.subStmts() {
 		switch gs.Keyword() {
 		case "description", "reference", "status", "typedef", "grouping", "container", "leaf", "leaf-list",
 			"list", "choice", "anydata", "anyxml", "uses", "action", "notification":
@@ -673,7 +673,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 	if !again {
 		d.first = created
 	}
-	for _, ss := range s.SubStatements() {
+	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "refine":
 			t := l.findDescendant(created, ss.Argument, c.u, ss)
@@ -795,7 +795,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 	defer func() { t.Decl = l.declOf(t, &f) }()
 	inf := l.infoOf(t)
 	var dflts []string
-	for _, ss := range s.SubStatements() {
+	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "if-feature":
 			if !l.evalIfFeature(ss, c.u) {
@@ -862,7 +862,7 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 		whens = append(whens, l.when(w, u, ns, "augment"))
 	}
 	ac := &ctx{u: u, sc: l.bodyScope(s, sc, u), ns: ns, whens: whens, off: off, inGrp: inGrp, again: again}
-	for _, ss := range s.SubStatements() {
+	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "when", "if-feature", "description", "reference", "status":
 			continue
@@ -872,7 +872,7 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 				l.errf(ss, "%s is not allowed in augment of a %s", ss.Keyword(), target.Kind)
 				continue
 			}
-			l.buildStmts(target, nil, []*stmt{ss}, ac)
+			l.buildStmts(target, nil, one(ss), ac)
 		default:
 			if !strings.Contains(ss.Keyword(), ":") {
 				l.errf(ss, "unexpected statement %s in augment", ss.Keyword())

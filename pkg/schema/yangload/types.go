@@ -155,7 +155,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 	ok := true
 	subs := st.SubStatements()
 	// fraction-digits first: a decimal64 range depends on it.
-	for _, s := range subs {
+	for s := range each(subs) {
 		if s.Keyword() != "fraction-digits" {
 			continue
 		}
@@ -183,7 +183,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 	haveEnum, haveBit := false, false
 	var unionMembers []*schema.Type
 	var bases []*schema.Identity
-	for _, s := range subs {
+	for s := range each(subs) {
 		switch s.Keyword() {
 		case "fraction-digits", "description", "reference":
 		case "range":
