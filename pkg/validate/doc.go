@@ -27,13 +27,14 @@
 // nodes above it written as steps, so that without predicates it is the schema node path that
 // yanglint reports.
 //
-// A Validator compiles every must, when and leafref path of a schema once; Validate then walks
-// the tree in a few linear passes. Leafref targets are looked up through per-target value indexes
+// A Validator compiles the must, when and leafref paths of a schema node once, when a validation
+// first reaches the node (PrepareChanges compiles them all, for servers); Validate then walks the
+// tree in a few linear passes. Leafref targets are looked up through per-target value indexes
 // built once per Validate, so validation time grows linearly with the size of the tree.
 //
 // ValidateChanges validates a tree that was valid before some changes made in place (the
 // locations a data.Txn recorded) with the same result as Validate, in time proportional to the
-// changes and to the instances of the constraints that can read them: New also indexes every
+// changes and to the instances of the constraints that can read them: it also indexes every
 // must, when, leafref and instance-identifier by the schema nodes its expression reads
 // (xpath.Expr.Deps) and by the smallest subtree it can read from. With Options.Txn, the changes
 // validation makes (defaults) are recorded so that the caller can undo them with the edit.

@@ -713,7 +713,7 @@ func TestValidateChangesConcurrentFirstUse(t *testing.T) {
 }
 
 // TestResolvedLeafrefReads checks what markReadDefaults relies on to mark the defaults a leafref
-// can read without compiling its path: for each path New resolved to schema nodes, the path's
+// can read without compiling it as XPath: for each path resolved to schema nodes, the path's
 // compiled Deps are complete and hold no leaf or leaf-list but the target (in every corpus).
 func TestResolvedLeafrefReads(t *testing.T) {
 	requireXPath(t)

@@ -110,7 +110,8 @@ func (v *Validator) depIndex() *depIndex {
 
 // compileDeps builds the constraints of the schema and indexes them by the schema nodes whose
 // changes can affect them (rdeps), or as affected by every change (always), in v.deps. It reads
-// only what New left (the infos and compiled leafrefs), which nothing modifies.
+// the infos and compiled leafrefs through infoOf (compiling those not compiled yet), which
+// nothing modifies once compiled.
 func (v *Validator) compileDeps() {
 	d := &depIndex{
 		rdeps:  make(map[*schema.Node][]*constraint),
@@ -151,9 +152,9 @@ func (v *Validator) compileDeps() {
 	v.deps = d
 }
 
-// walkData calls f for each node compile compiled as a data tree node, in the same order (the
-// order of v.nodes while New runs): the data trees of the modules, in schema order, without
-// operations and notifications.
+// walkData calls f for each node of the data trees (those scan gives factMember, but the inputs
+// and outputs of operations and what they hold), in scan's order: the data trees of the modules,
+// in schema order, without operations and notifications.
 func (v *Validator) walkData(f func(*schema.Node)) {
 	seen := make([]bool, v.schema.NodeCount()+1)
 	var other map[*schema.Node]bool // nodes the schema did not number
