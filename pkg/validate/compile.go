@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -25,26 +26,28 @@ type nodeInfo struct {
 
 	// dflt points to the first of a leaf's or leaf-list's ndflt parsed default values (see
 	// defaults): 12 bytes rather than a 24-byte slice header, which took a 64-byte size class.
-	dflt  *data.Value
+	dflt *data.Value
+	// ref points to the first of the nref compiled leafref paths of a leaf or leaf-list that is
+	// not a list key: one per leafref type in its type (several in a union), in the type's order.
+	// They are here rather than in conds so that a leaf whose only check is its leafref (SR OS
+	// nokia-conf: 7.4k) has no conds of its own.
+	ref   *refInfo
 	ndflt uint32
 	// ordLo and ordHi are, for a choice, the lowest and highest ordinals of its data nodes (-1
 	// when it has none).
 	ordLo, ordHi int32
+	nref         uint16
 	// worthy[mode] reports, for a non-presence container, whether it is created when its parent
 	// exists: it holds defaults or nodes whose absence is checked. Index 0: configuration only.
 	worthy [2]bool
 }
 
-// conds are a node's must and when conditions and its compiled leafref paths; noConds when it
-// has none.
+// conds are a node's must and when conditions; noConds when it has none.
 type conds struct {
 	musts []*compiledMust
 	// whens are the node's own when, those it inherits (uses, augment) and those of the choice and
 	// case nodes between it and its data parent, each once.
 	whens []*compiledWhen
-	// refs are, for a leaf or leaf-list that is not a list key, its leafref paths: one per
-	// leafref type in its type (several in a union), in the type's order.
-	refs []refInfo
 	// selfWhen is set when one of whens has the node itself as context node.
 	selfWhen bool
 }
@@ -86,7 +89,7 @@ var (
 )
 
 func (c *conds) zero() bool {
-	return len(c.musts) == 0 && len(c.whens) == 0 && len(c.refs) == 0 && !c.selfWhen
+	return len(c.musts) == 0 && len(c.whens) == 0 && !c.selfWhen
 }
 
 func (k *kids) zero() bool {
@@ -96,6 +99,14 @@ func (k *kids) zero() bool {
 
 func (m *kidsMore) zero() bool {
 	return len(m.uniques) == 0 && len(m.choices) == 0
+}
+
+// refs returns the compiled leafref paths of a leaf or leaf-list (nil if none).
+func (in *nodeInfo) refs() []refInfo {
+	if in.nref == 0 {
+		return nil
+	}
+	return unsafe.Slice(in.ref, in.nref)
 }
 
 // defaults returns a leaf's or leaf-list's parsed default values (nil if none).
@@ -628,7 +639,14 @@ func (v *Validator) compileNode(n *schema.Node) *nodeInfo {
 			}
 			in.dflt, in.ndflt = &vs[0], uint32(len(vs))
 		}
-		v.compileType(in.conds, n, n.Type)
+		var refs []refInfo
+		v.compileType(&refs, n, n.Type)
+		// (A union of more than 65,535 leafrefs keeps none: refOf's callers compile a path
+		// they do not find.)
+		if len(refs) > 0 && len(refs) <= math.MaxUint16 {
+			refs = slices.Clip(refs)
+			in.ref, in.nref = &refs[0], uint16(len(refs))
+		}
 	case schema.KindContainer, schema.KindList:
 		f := v.info.fact(n)
 		in.worthy = [2]bool{f&factWorthy0 != 0, f&factWorthy1 != 0}
@@ -686,7 +704,7 @@ var blankInfo = &nodeInfo{conds: noConds, kids: noKids}
 
 // blank reports whether in, the info of a node just compiled, has nothing but its node.
 func (in *nodeInfo) blank() bool {
-	return in.conds.zero() && in.kids.zero() && in.ndflt == 0 && in.worthy == [2]bool{} &&
+	return in.conds.zero() && in.kids.zero() && in.ndflt == 0 && in.nref == 0 && in.worthy == [2]bool{} &&
 		in.ordLo == 0 && in.ordHi == 0
 }
 
@@ -887,23 +905,23 @@ type refInfo struct {
 	err  error
 }
 
-// compileType compiles the leafref paths of t (and of its union members) for leaf n into c.refs,
-// one per type.
-func (v *Validator) compileType(c *conds, n *schema.Node, t *schema.Type) {
+// compileType appends to refs the compiled leafref paths of t (and of its union members) for
+// leaf n, one per type.
+func (v *Validator) compileType(refs *[]refInfo, n *schema.Node, t *schema.Type) {
 	if t == nil {
 		return
 	}
 	switch t.Base {
 	case schema.Leafref:
-		for i := range c.refs {
-			if c.refs[i].t == t {
+		for i := range *refs {
+			if (*refs)[i].t == t {
 				return
 			}
 		}
-		c.refs = append(c.refs, v.compileLeafref(n, t))
+		*refs = append(*refs, v.compileLeafref(n, t))
 	case schema.Union:
 		for _, m := range t.Union {
-			v.compileType(c, n, m)
+			v.compileType(refs, n, m)
 		}
 	}
 }
@@ -915,9 +933,10 @@ func (v *Validator) refOf(n *schema.Node, t *schema.Type) *refInfo {
 	if in == nil {
 		return nil
 	}
-	for i := range in.refs {
-		if in.refs[i].t == t {
-			return &in.refs[i]
+	refs := in.refs()
+	for i := range refs {
+		if refs[i].t == t {
+			return &refs[i]
 		}
 	}
 	return nil

@@ -774,8 +774,9 @@ func allRefs(v *Validator) func(yield func(*schema.Node, *refInfo) bool) {
 			if in == nil {
 				continue
 			}
-			for i := range in.refs {
-				if !yield(s, &in.refs[i]) {
+			refs := in.refs()
+			for i := range refs {
+				if !yield(s, &refs[i]) {
 					return
 				}
 			}
