@@ -269,7 +269,9 @@ func (v *Validator) infoOf(n *schema.Node) *nodeInfo {
 
 // compileSlot compiles the info of n, whose ID is id, unless another goroutine did, and returns
 // what its slot holds. A node that is not the schema's own node of that ID (a tree built with
-// another schema) gets no info and leaves the slot empty.
+// another schema, which Validate does not support) gets no info and leaves the slot empty, so
+// that it cannot give the schema's own node a wrong info; the lookup does not check ownership,
+// so once the schema's node is compiled, such a node gets its info, as before lazy compilation.
 func (v *Validator) compileSlot(n *schema.Node, id int) *nodeInfo {
 	v.mu.Lock()
 	defer v.mu.Unlock()
