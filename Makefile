@@ -4,7 +4,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export NCWS_SHARED := $(SHARED)
 
-.PHONY: all build test test-race test-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-gen-prune bench-junos-validate bench-vendor-extra bench-convert clean
+.PHONY: all build test test-race test-norace build-race build-norace deps lint fmt-check vet check-generate test-openconfig test-vendor test-vendor-split fuzz bench-validate bench-edit bench-ws bench-ssh bench-rpc-cpu bench-nacm bench-notify bench-gen bench-gen-vendor bench-gen-prune bench-junos-validate bench-vendor-extra bench-convert clean
 
 all: build
 
@@ -58,10 +58,26 @@ NORACE_PKGS = $$($(GO) list ./... | grep -E '$(NORACE_RE)')
 # on its directory, so a fresh clone (CI's) compiled all of them again, and the generated packages
 # the tests build in temporary directories were compiled on every run; with it the key is the
 # content, and whatever an earlier run compiled from the same files is reused.
-TEST_TARGETS = test test-race test-norace vet check-generate test-openconfig test-vendor test-vendor-split
+TEST_TARGETS = test test-race test-norace build-race build-norace vet check-generate test-openconfig test-vendor test-vendor-split
 $(TEST_TARGETS): export GOFLAGS := $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
 test: deps fmt-check
+	@$(MAKE) --no-print-directory -j2 build-race build-norace
 	@$(MAKE) --no-print-directory -j2 test-race test-norace
+
+# build-race and build-norace compile, before the tests start, every package the two chains and
+# the go commands their tests run need (with and without the race detector), once. The go
+# command shares no work between processes that compile the same package at the same time: when
+# the chains started at once, e2e's `go build -race ./cmd/ncws` compiled the race packages beside
+# test-race's own go test, and internal/cli's `go build` of ncws and ncws-ygot compiled the
+# others beside test-norace's `go vet ./...`, each of them a second time after a change to a
+# package most depend on (pkg/schema). Main packages are left out: a go build of several
+# packages links a main one and discards it, and each test links what it runs itself.
+NONMAIN = $(GO) list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}'
+build-race:
+	$(GO) build -race $$($(NONMAIN) $(RACE_PKGS))
+
+build-norace:
+	$(GO) build $$($(NONMAIN) ./...)
 
 test-race:
 	$(GO) test -race -p 3 -count=1 -vet=off -skip '$(NORACE_TESTS)' $(RACE_PKGS)
