@@ -8,26 +8,40 @@ import (
 )
 
 // gcPolicy is the collector's policy of ncws validate, whose peak memory is set by the
-// schema's compilation (the load's largest live heap, or the validator's) and, for a large
-// document, by the decoded tree. GOGC, when set, decides throughout.
+// schema's load (the parse's heap, or the build's largest live heap) and, for a large
+// document, by the decoded tree. GOGC, when set, decides throughout; GOMEMLIMIT, when set, is
+// left to the runtime and bounds every stage (the policy never sets a memory limit).
 //
-//   - While the files are parsed: GOGC=100 (gcParsePercent). What is live then (the statements)
-//     is a fraction of what the build makes of them (SR OS 26.3 nokia-conf: 12 of 40 MB, Junos
-//     QFX conf: 18 of 159 MB), so a heap twice the live one stays below the later peak. At
-//     GOGC=10 the parse ran 100 of SR OS's 152 collections, a third of the collector's CPU.
+//   - While the files are parsed: GOGC=50 (gcParsePercent). What is live then is the
+//     statements (SR OS 26.3 nokia-conf: 10.5 MB at the parse's end) and what is garbage
+//     grows with it (each file's text and tokens): at Go's default the parse's heap reached
+//     twice the statements, 21 MB, above the build's own (its largest live heap 16.2 MB, at
+//     GOGC 10), and the parse's end set the process's peak (RssAnon 25.3-25.8 MB; 19.6-20.5
+//     at 50, for 30 more collections of a small heap, 22 -> 52: peak RSS 34.1 -> 32.6 MiB,
+//     medians of 8 runs, ~0.2 s more CPU). On the Junos QFX conf set the statements are a
+//     small part of the build's peak: the percent changes nothing there but the parse's
+//     collections (CPU 4.75 -> 4.81 s).
 //   - From the build of the schema trees to the validator: GOGC=10 (gcBuildPercent). The
 //     compiler's working state and its garbage come and go while the schema grows, and at Go's
 //     default the Junos QFX conf set peaked at 293 MB of RSS for 230 MB live (256 MB at 25).
+//     On SR OS, 20 gave 1.3 MB more RssAnon at the build's peak; 5, 0.5 MB less for a few
+//     more collections (not taken: each of Junos's marks 150 MB).
 //   - While documents are validated: GOGC=400 (gcDataPercent). A data document's heap is mostly
 //     what stays live to the end (the decoded tree): collecting less often than Go's default then
 //     saves most of the collector's work for a few percent more memory.
+//
+// A soft memory limit that follows the live heap (set after each collection to its goal plus
+// what the heap holds besides objects) was measured and not taken: it returns the free pages a
+// growing heap faults back in, and on SR OS it cost 15-20% more CPU (more collections, the
+// scavenger's madvise and the faults after it) for no peak RSS gain beyond the noise
+// (docs/PERFORMANCE.md, scavenge).
 type gcPolicy struct {
 	on      bool // GOGC is not set: the policy sets the collector's percent
 	restore int  // the percent before startGCPolicy, set again by stop
 }
 
 const (
-	gcParsePercent = 100
+	gcParsePercent = 50
 	gcBuildPercent = 10
 	gcDataPercent  = 400
 )
