@@ -13,19 +13,19 @@ import (
 // left to the runtime and bounds every stage (the policy never sets a memory limit).
 //
 //   - While the files are parsed: GOGC=50 (gcParsePercent). What is live then is the
-//     statements (SR OS 26.3 nokia-conf: 10.5 MB at the parse's end) and what is garbage
+//     statements (SR OS 26.3 nokia-conf: 10.2-11.0 MB at the parse's end) and what is garbage
 //     grows with it (each file's text and tokens): at Go's default the parse's heap reached
-//     twice the statements, 21 MB, above the build's own (its largest live heap 16.2 MB, at
-//     GOGC 10), and the parse's end set the process's peak (RssAnon 25.3-25.8 MB; 19.6-20.5
-//     at 50, for 30 more collections of a small heap, 22 -> 52: peak RSS 34.1 -> 32.6 MiB,
-//     medians of 8 runs, ~0.2 s more CPU). On the Junos QFX conf set the statements are a
-//     small part of the build's peak: the percent changes nothing there but the parse's
-//     collections (CPU 4.75 -> 4.81 s).
+//     twice the statements, above the build's own (its largest live heap 14.2 MB, at GOGC 10),
+//     and the parse's end set the process's peak (RssAnon 22.9 MB at 100, 20.3 at 50). At 50
+//     the parse runs 43 collections instead of 22, each of a small heap: peak RSS 31.8 -> 29.7
+//     MiB (medians of 7 runs; yanglint 32.8), CPU 1.10 -> 1.22 s. On the Junos QFX conf set the
+//     statements are a small part of the build's peak: the percent changes little there but
+//     the parse's collections (peak RSS 150.0-150.9 -> 151.7-152.1 MB, CPU 4.65 -> 4.78 s).
 //   - From the build of the schema trees to the validator: GOGC=10 (gcBuildPercent). The
 //     compiler's working state and its garbage come and go while the schema grows, and at Go's
 //     default the Junos QFX conf set peaked at 293 MB of RSS for 230 MB live (256 MB at 25).
-//     On SR OS, 20 gave 1.3 MB more RssAnon at the build's peak; 5, 0.5 MB less for a few
-//     more collections (not taken: each of Junos's marks 150 MB).
+//     On SR OS, 20 gave 1.3 MB more RssAnon at the build's peak (at 83184ee); 5, no lower peak RSS
+//     (29.64 vs 29.69 MiB) for more collections, each of Junos's marking ~150 MB.
 //   - While documents are validated: GOGC=400 (gcDataPercent). A data document's heap is mostly
 //     what stays live to the end (the decoded tree): collecting less often than Go's default then
 //     saves most of the collector's work for a few percent more memory.
