@@ -570,6 +570,9 @@ func (l *loader) finish() (*schema.Schema, error) {
 		}
 		l.applyAugments()
 		l.applyDeviations()
+		if l.release {
+			l.dropBuildState()
+		}
 		l.needImpl = map[*module]bool{}
 		l.leafrefs = nil // shared as the leaves are built: the map is not needed beyond
 		l.resolveTrees()
