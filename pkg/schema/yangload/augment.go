@@ -39,7 +39,7 @@ func (l *loader) implementTargets() {
 				for _, us := range topStmts(m, kw) {
 					// Every module named on the target path must be implemented for the
 					// target to exist.
-					p := strings.TrimPrefix(strings.TrimSpace(us.s.Argument), "/")
+					p := strings.TrimPrefix(strings.TrimSpace(us.s.Arg()), "/")
 					for _, step := range strings.Split(p, "/") {
 						pfx, _ := splitPrefix(strings.TrimSpace(step))
 						if t := us.u.moduleOf(pfx); t != nil && !t.implement {
@@ -66,7 +66,7 @@ func (l *loader) applyAugments() {
 		progress = false
 		rest := pending[:0]
 		for _, p := range pending {
-			t, ok := l.findAbsolute(p.s.Argument, p.u, p.s)
+			t, ok := l.findAbsolute(p.s.Arg(), p.u, p.s)
 			if !ok {
 				progress = true
 				l.applied(p.u)
@@ -84,7 +84,7 @@ func (l *loader) applyAugments() {
 		pending = rest
 	}
 	for _, p := range pending {
-		l.errf(p.s, "augment target %s not found", p.s.Argument)
+		l.errf(p.s, "augment target %s not found", p.s.Arg())
 		l.applied(p.u)
 	}
 }
@@ -96,13 +96,13 @@ func (l *loader) applyDeviations() {
 			continue
 		}
 		for _, us := range topStmts(m, "deviation") {
-			t, ok := l.findAbsolute(us.s.Argument, us.u, us.s)
+			t, ok := l.findAbsolute(us.s.Arg(), us.u, us.s)
 			if !ok {
 				l.applied(us.u)
 				continue
 			}
 			if t == nil {
-				l.errf(us.s, "deviation target %s not found", us.s.Argument)
+				l.errf(us.s, "deviation target %s not found", us.s.Arg())
 				l.applied(us.u)
 				continue
 			}
@@ -136,7 +136,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 	if t.Parent != nil {
 		t.Parent.Amended = true // not-supported removes t; the others change what t's parent holds
 	}
-	switch d.Argument {
+	switch d.Arg() {
 	case "not-supported":
 		if len(d.SubStatements()) > 0 {
 			l.errf(d, "deviate not-supported takes no substatements")
@@ -145,10 +145,10 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 		return
 	case "add", "replace", "delete":
 	default:
-		l.errf(d, "invalid deviate %q", d.Argument)
+		l.errf(d, "invalid deviate %q", d.Arg())
 		return
 	}
-	op := d.Argument
+	op := d.Arg()
 	var dflts []string
 	for s := range d.subStmts() {
 		switch s.Keyword() {
@@ -158,15 +158,15 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 				if f.Units != "" {
 					l.errf(s, "deviate add: %s already has units", t.Name)
 				}
-				f.Units = s.Argument
+				f.Units = s.Arg()
 			case "replace":
 				if f.Units == "" {
 					l.errf(s, "deviate replace: %s has no units to replace", t.Name)
 				}
-				f.Units = s.Argument
+				f.Units = s.Arg()
 			case "delete":
-				if f.Units != s.Argument {
-					l.errf(s, "deviate delete: units %q not found", s.Argument)
+				if f.Units != s.Arg() {
+					l.errf(s, "deviate delete: units %q not found", s.Arg())
 				}
 				f.Units = ""
 			}
@@ -177,14 +177,14 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			case "delete":
 				found := false
 				for i, mu := range t.Musts() {
-					if mu.Expr == s.Argument {
+					if mu.Expr == s.Arg() {
 						t.SetMusts(append(t.Musts()[:i:i], t.Musts()[i+1:]...))
 						found = true
 						break
 					}
 				}
 				if !found {
-					l.errf(s, "deviate delete: must %q not found", s.Argument)
+					l.errf(s, "deviate delete: must %q not found", s.Arg())
 				}
 			default:
 				l.errf(s, "deviate %s: must cannot be replaced", op)
@@ -197,11 +197,11 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 			switch op {
 			case "add":
 				m := l.mk(inf)
-				m.unique = append(m.unique, uniqueInfo{s.Argument, s.at()})
+				m.unique = append(m.unique, uniqueInfo{s.Arg(), s.at()})
 			case "delete":
 				found := false
 				for i, us := range l.uniques(inf) {
-					if strings.Join(strings.Fields(us.arg), " ") == strings.Join(strings.Fields(s.Argument), " ") {
+					if strings.Join(strings.Fields(us.arg), " ") == strings.Join(strings.Fields(s.Arg()), " ") {
 						m := l.moreOf(inf)
 						m.unique = append(m.unique[:i:i], m.unique[i+1:]...)
 						found = true
@@ -209,7 +209,7 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 					}
 				}
 				if !found {
-					l.errf(s, "deviate delete: unique %q not found", s.Argument)
+					l.errf(s, "deviate delete: unique %q not found", s.Arg())
 				}
 			default:
 				l.errf(s, "deviate %s: unique cannot be replaced", op)
@@ -226,8 +226,8 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 				case "replace":
 					l.setDflt(inf, s)
 				case "delete":
-					if l.dflt(inf) != s.Argument {
-						l.errf(s, "deviate delete: default %q not found", s.Argument)
+					if l.dflt(inf) != s.Arg() {
+						l.errf(s, "deviate delete: default %q not found", s.Arg())
 					}
 					if m := l.moreOf(inf); m != nil {
 						m.dflt, m.dfltAt = "", at{}
@@ -239,23 +239,23 @@ func (l *loader) deviate(t *schema.Node, d *stmt, u *unit) {
 					if t.Kind == schema.KindLeaf && inf.hasDflt {
 						l.errf(s, "deviate add: %s already has a default", t.Name)
 					}
-					dflts = append(dflts, s.Argument)
+					dflts = append(dflts, s.Arg())
 				case "replace":
 					if !inf.hasDflt {
 						l.errf(s, "deviate replace: %s has no default to replace", t.Name)
 					}
-					dflts = append(dflts, s.Argument)
+					dflts = append(dflts, s.Arg())
 				case "delete":
 					found := false
 					for i, v := range f.Default {
-						if v == s.Argument {
+						if v == s.Arg() {
 							f.Default = append(f.Default[:i:i], f.Default[i+1:]...)
 							found = true
 							break
 						}
 					}
 					if !found || !inf.hasDflt {
-						l.errf(s, "deviate delete: default %q not found", s.Argument)
+						l.errf(s, "deviate delete: default %q not found", s.Arg())
 					}
 					if len(f.Default) == 0 {
 						f.Default = nil

@@ -141,7 +141,7 @@ func (l *loader) mk(inf *nodeInfo) *nodeMore {
 
 // keyOf returns the shared keyInfo of key statement s.
 func (l *loader) keyOf(s *stmt) *keyInfo {
-	k := keyInfo{s.Argument, s.at()}
+	k := keyInfo{s.Arg(), s.at()}
 	if p := l.keys[k]; p != nil {
 		return p
 	}
@@ -164,7 +164,7 @@ func (l *loader) dflt(inf *nodeInfo) string {
 // setDflt sets the choice's default case statement.
 func (l *loader) setDflt(inf *nodeInfo, s *stmt) {
 	m := l.mk(inf)
-	m.dflt, m.dfltAt = s.Argument, s.at()
+	m.dflt, m.dfltAt = s.Arg(), s.at()
 }
 
 // uniques returns the list's unique statements.
@@ -476,7 +476,7 @@ func sub(st *stmt, kw string) *stmt {
 
 func subArg(st *stmt, kw string) string {
 	if s := sub(st, kw); s != nil {
-		return s.Argument
+		return s.Arg()
 	}
 	return ""
 }
@@ -714,24 +714,24 @@ func (l *loader) module(src *source) *module {
 	u := &unit{src: src, mod: m, imports: map[string]*module{}, version: "1"}
 	m.units = []*unit{u}
 	if v := sub(st, "yang-version"); v != nil {
-		if v.Argument != "1" && v.Argument != "1.1" {
-			l.errf(v, "unsupported yang-version %q", v.Argument)
+		if v.Arg() != "1" && v.Arg() != "1.1" {
+			l.errf(v, "unsupported yang-version %q", v.Arg())
 		}
-		u.version = v.Argument
-		m.sm.YangVersion = v.Argument
+		u.version = v.Arg()
+		m.sm.YangVersion = v.Arg()
 	}
 	ns := sub(st, "namespace")
 	if ns == nil {
 		l.errf(st, "module %s has no namespace statement", src.name)
 	} else {
-		m.sm.Namespace = ns.Argument
+		m.sm.Namespace = ns.Arg()
 	}
 	pf := sub(st, "prefix")
 	if pf == nil {
 		l.errf(st, "module %s has no prefix statement", src.name)
 	} else {
-		m.sm.Prefix = pf.Argument
-		u.prefix = pf.Argument
+		m.sm.Prefix = pf.Arg()
+		u.prefix = pf.Arg()
 	}
 	m.sm.Description = subArg(st, "description")
 	l.warnEscapes(src, u.version)
@@ -757,33 +757,33 @@ func (l *loader) readImports(u *unit) {
 		}
 		p := sub(s, "prefix")
 		if p == nil {
-			l.errf(s, "import %s has no prefix", s.Argument)
+			l.errf(s, "import %s has no prefix", s.Arg())
 			continue
 		}
-		if _, dup := u.imports[p.Argument]; dup || p.Argument == u.prefix {
-			l.errf(p, "prefix %q used twice", p.Argument)
+		if _, dup := u.imports[p.Arg()]; dup || p.Arg() == u.prefix {
+			l.errf(p, "prefix %q used twice", p.Arg())
 			continue
 		}
 		rev := subArg(s, "revision-date")
-		src := l.findSource(s.Argument, rev)
+		src := l.findSource(s.Arg(), rev)
 		if src == nil {
 			if rev != "" {
-				l.errf(s, "imported module %s revision %s not found on the search path", s.Argument, rev)
+				l.errf(s, "imported module %s revision %s not found on the search path", s.Arg(), rev)
 			} else {
-				l.errf(s, "imported module %s not found on the search path", s.Argument)
+				l.errf(s, "imported module %s not found on the search path", s.Arg())
 			}
 			continue
 		}
 		if src.sub {
-			l.errf(s, "import of %s: it is a submodule", s.Argument)
+			l.errf(s, "import of %s: it is a submodule", s.Arg())
 			continue
 		}
 		if src == u.src {
-			l.errf(s, "module %s imports itself", s.Argument)
+			l.errf(s, "module %s imports itself", s.Arg())
 			continue
 		}
 		im := l.module(src)
-		u.imports[p.Argument] = im
+		u.imports[p.Arg()] = im
 	}
 }
 
@@ -793,30 +793,30 @@ func (l *loader) readIncludes(m *module, u *unit) {
 			continue
 		}
 		rev := subArg(s, "revision-date")
-		src := l.findSource(s.Argument, rev)
+		src := l.findSource(s.Arg(), rev)
 		if src == nil {
-			l.errf(s, "included submodule %s not found on the search path", s.Argument)
+			l.errf(s, "included submodule %s not found on the search path", s.Arg())
 			continue
 		}
 		if !src.sub {
-			l.errf(s, "include of %s: it is not a submodule", s.Argument)
+			l.errf(s, "include of %s: it is not a submodule", s.Arg())
 			continue
 		}
 		if su, ok := l.subUnits[src]; ok {
 			if su.mod != m {
-				l.errf(s, "submodule %s is included by two modules", s.Argument)
+				l.errf(s, "submodule %s is included by two modules", s.Arg())
 			}
 			continue
 		}
 		bt := sub(src.stmt, "belongs-to")
-		if bt == nil || bt.Argument != m.name {
-			l.errf(s, "submodule %s does not belong to module %s", s.Argument, m.name)
+		if bt == nil || bt.Arg() != m.name {
+			l.errf(s, "submodule %s does not belong to module %s", s.Arg(), m.name)
 			continue
 		}
 		su := &unit{src: src, mod: m, imports: map[string]*module{}, version: "1",
 			prefix: subArg(bt, "prefix")}
 		if v := sub(src.stmt, "yang-version"); v != nil {
-			su.version = v.Argument
+			su.version = v.Arg()
 		}
 		l.subUnits[src] = su
 		l.warnEscapes(src, su.version)
@@ -851,18 +851,18 @@ func addDef(sc *scope, s *stmt, u *unit) *Error {
 	switch s.Keyword() {
 	case "typedef":
 		tab = sc.typedefs
-		if schema.BaseKindOf(s.Argument) != 0 {
-			return errOf(s, "typedef %s shadows a built-in type", s.Argument)
+		if schema.BaseKindOf(s.Arg()) != 0 {
+			return errOf(s, "typedef %s shadows a built-in type", s.Arg())
 		}
 	case "grouping":
 		tab = sc.groupings
 	default:
 		return nil
 	}
-	if _, dup := tab[s.Argument]; dup {
-		return errOf(s, "%s %s defined twice", s.Keyword(), s.Argument)
+	if _, dup := tab[s.Arg()]; dup {
+		return errOf(s, "%s %s defined twice", s.Keyword(), s.Arg())
 	}
-	tab[s.Argument] = &def{st: s, u: u, scope: sc}
+	tab[s.Arg()] = &def{st: s, u: u, scope: sc}
 	return nil
 }
 

@@ -37,13 +37,13 @@ func (l *loader) collectFeatures(m *module) {
 			if s.Keyword() != "feature" {
 				continue
 			}
-			if _, dup := m.features[s.Argument]; dup {
-				l.errf(s, "feature %s defined twice", s.Argument)
+			if _, dup := m.features[s.Arg()]; dup {
+				l.errf(s, "feature %s defined twice", s.Arg())
 				continue
 			}
-			f := &schema.Feature{Name: s.Argument, Module: m.sm, Description: subArg(s, "description"),
-				Enabled: all || want[s.Argument]}
-			m.features[s.Argument] = &feature{st: s, u: u, f: f}
+			f := &schema.Feature{Name: s.Arg(), Module: m.sm, Description: subArg(s, "description"),
+				Enabled: all || want[s.Arg()]}
+			m.features[s.Arg()] = &feature{st: s, u: u, f: f}
 			m.sm.Features = append(m.sm.Features, f)
 		}
 	}
@@ -92,14 +92,14 @@ func (l *loader) ifFeatures(st *stmt, u *unit) bool {
 // evalIfFeature evaluates an if-feature expression (RFC 7950 section 7.20.2):
 // expr = term *("or" term); term = factor *("and" factor); factor = "not" factor / "(" expr ")" / name.
 func (l *loader) evalIfFeature(st *stmt, u *unit) bool {
-	toks := tokenizeIfFeature(st.Argument)
+	toks := tokenizeIfFeature(st.Arg())
 	p := &ifParser{l: l, st: st, u: u, toks: toks}
 	v := p.expr()
 	if p.err == "" && p.pos < len(p.toks) {
 		p.err = "unexpected " + p.toks[p.pos]
 	}
 	if p.err != "" {
-		l.errf(st, "if-feature %q: %s", st.Argument, p.err)
+		l.errf(st, "if-feature %q: %s", st.Arg(), p.err)
 		return false
 	}
 	return v
@@ -216,12 +216,12 @@ func (l *loader) collectIdentities(m *module) {
 			if s.Keyword() != "identity" {
 				continue
 			}
-			if _, dup := m.idents[s.Argument]; dup {
-				l.errf(s, "identity %s defined twice", s.Argument)
+			if _, dup := m.idents[s.Arg()]; dup {
+				l.errf(s, "identity %s defined twice", s.Arg())
 				continue
 			}
-			id := &schema.Identity{Name: s.Argument, Module: m.sm, Description: subArg(s, "description")}
-			m.idents[s.Argument] = &identity{st: s, u: u, id: id, on: l.ifFeatures(s, u)}
+			id := &schema.Identity{Name: s.Arg(), Module: m.sm, Description: subArg(s, "description")}
+			m.idents[s.Arg()] = &identity{st: s, u: u, id: id, on: l.ifFeatures(s, u)}
 			m.sm.Identities = append(m.sm.Identities, id)
 		}
 	}
@@ -251,9 +251,9 @@ func (l *loader) resolveIdentity(id *identity) {
 		if s.Keyword() != "base" {
 			continue
 		}
-		b := l.lookupIdentity(s.Argument, id.u)
+		b := l.lookupIdentity(s.Arg(), id.u)
 		if b == nil {
-			l.errf(s, "base identity %s not found", s.Argument)
+			l.errf(s, "base identity %s not found", s.Arg())
 			continue
 		}
 		l.resolveIdentity(b)

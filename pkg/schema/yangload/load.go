@@ -292,8 +292,8 @@ type source struct {
 func revisionOf(st *stmt) string {
 	rev := ""
 	for s := range st.subStmts() {
-		if s.Keyword() == "revision" && s.Argument > rev {
-			rev = s.Argument
+		if s.Keyword() == "revision" && s.Arg() > rev {
+			rev = s.Arg()
 		}
 	}
 	return rev
@@ -347,11 +347,11 @@ func (l *loader) sourceOf(path string, p *parsed) *source {
 	if parsedHook != nil {
 		parsedHook(path, st)
 	}
-	if !identRe.MatchString(st.Argument) {
-		l.errf(st, "invalid %s name %q", st.Keyword(), st.Argument)
+	if !identRe.MatchString(st.Arg()) {
+		l.errf(st, "invalid %s name %q", st.Keyword(), st.Arg())
 		return nil
 	}
-	return &source{name: st.Argument, file: path, text: p.text, escapes: p.escapes, stmt: st,
+	return &source{name: st.Arg(), file: path, text: p.text, escapes: p.escapes, stmt: st,
 		sub: st.Keyword() == "submodule", revision: revisionOf(st)}
 }
 

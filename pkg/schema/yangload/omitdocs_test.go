@@ -125,14 +125,14 @@ func TestParseFreesText(t *testing.T) {
 	var walk func(s *stmt)
 	walk = func(s *stmt) {
 		n++
-		if inText(s.Keyword()) || inText(s.Argument) {
-			t.Errorf("%s %q: points into the text", s.Keyword(), s.Argument)
+		if inText(s.Keyword()) || inText(s.Arg()) {
+			t.Errorf("%s %q: points into the text", s.Keyword(), s.Arg())
 		}
-		if s.Argument != "" {
-			if q, ok := args[s.Argument]; ok && q != unsafe.StringData(s.Argument) {
-				t.Errorf("argument %q: two copies", s.Argument)
+		if s.Arg() != "" {
+			if q, ok := args[s.Arg()]; ok && q != unsafe.StringData(s.Arg()) {
+				t.Errorf("argument %q: two copies", s.Arg())
 			}
-			args[s.Argument] = unsafe.StringData(s.Argument)
+			args[s.Arg()] = unsafe.StringData(s.Arg())
 		}
 		for c := range s.subStmts() {
 			walk(c)
@@ -144,8 +144,8 @@ func TestParseFreesText(t *testing.T) {
 	if n < 20 {
 		t.Fatalf("%d statements: the parse lost some", n)
 	}
-	if sz := unsafe.Sizeof(stmt{}); sz > 40 {
-		t.Errorf("a stmt takes %d bytes, want at most 40 (every statement of a load is live at its peak)", sz)
+	if sz := unsafe.Sizeof(stmt{}); sz > 32 {
+		t.Errorf("a stmt takes %d bytes, want at most 32 (every statement of a load is live at its peak)", sz)
 	}
 	if p := parseText("o.yang", text, parseMode{}, nil); !strings.HasPrefix(p.text, "module o") {
 		t.Errorf("a module's text is not kept without omitSources")
@@ -189,7 +189,7 @@ func TestOmitDocsMisplaced(t *testing.T) {
 	if p.err != nil {
 		t.Fatal(p.err)
 	}
-	leaf := p.stmts[0].SubStatements()[0]
+	leaf := &p.stmts[0].SubStatements()[0]
 	if got := len(leaf.SubStatements()); got != 1 || leaf.SubStatements()[0].Keyword() != "type" {
 		t.Errorf("leaf x keeps %d statements with OmitDocs, want only its type", got)
 	}

@@ -128,7 +128,7 @@ func (l *loader) mayImplement() bool {
 	walk = func(list []stmt, u *unit) bool {
 		for s := range each(list) {
 			if s.Keyword() == "path" {
-				for _, pfx := range pathPrefixes(s.Argument) {
+				for _, pfx := range pathPrefixes(s.Arg()) {
 					if m := u.moduleOf(pfx); m != nil && !m.implement {
 						return true
 					}
@@ -199,10 +199,10 @@ func (l *loader) countIn(list []stmt, sc *scope, u *unit, grp *def, tracked *[]*
 	for s := range each(list) {
 		switch s.Keyword() {
 		case "uses":
-			if miscountHook != nil && miscountHook(s.Argument) {
+			if miscountHook != nil && miscountHook(s.Arg()) {
 				continue
 			}
-			if d := l.lookupDef(s.Argument, sc, u, true); d != nil {
+			if d := l.lookupDef(s.Arg(), sc, u, true); d != nil {
 				d.refs++
 				if grp != nil {
 					grp.inner = append(grp.inner, d)
@@ -210,7 +210,7 @@ func (l *loader) countIn(list []stmt, sc *scope, u *unit, grp *def, tracked *[]*
 			}
 			l.countIn(s.SubStatements(), sc, u, grp, tracked) // its augments
 		case "grouping":
-			d := sc.groupings[s.Argument]
+			d := sc.groupings[s.Arg()]
 			if d == nil || d.st != s {
 				continue // a second definition of the name: never used
 			}
@@ -296,7 +296,7 @@ func (l *loader) typeNames() map[string]bool {
 	walk = func(list []stmt) {
 		for s := range each(list) {
 			if s.Keyword() == "type" {
-				_, local := splitPrefix(s.Argument)
+				_, local := splitPrefix(s.Arg())
 				names[local] = true
 			}
 			walk(s.SubStatements())
@@ -329,13 +329,13 @@ func copyStmt(in *stmt) *stmt {
 	var cp func(s, out *stmt)
 	cp = func(s, out *stmt) {
 		*out = *s
-		out.subs = nil
+		out.subs, out.nsubs = 0, 0
 		if s.nsubs == 0 {
 			return
 		}
 		list := all[:s.nsubs:s.nsubs]
 		all = all[s.nsubs:]
-		out.subs = &list[0]
+		out.setSubs(list)
 		for i := range s.SubStatements() {
 			cp(&s.SubStatements()[i], &list[i])
 		}

@@ -16,20 +16,31 @@ import (
 // grouping's statements are read again for each use), and they are the largest part of the
 // load's working state (SR OS 26.3 nokia-conf: 164k statements in 156 submodules, 19 MB as
 // goyang's 96-byte statements with a slice grown by append for each parent; Junos QFX conf:
-// 18 MB of 159 at the peak). A file's statements are converted right
-// after goyang parses it, into one array sized exactly, where the sub-statements of each
-// statement are side by side: 40 bytes per statement, one allocation per file (a list of
-// pointers to the sub-statements took 8 bytes more per statement: 1.2 MB of SR OS's 7.2 MB). The keyword and
-// the file are numbers in process-wide tables (nametab.Table): a handful of keywords and a file's path
-// are shared by thousands of statements, and as strings they took 24 of 56 bytes.
+// 18 MB of 159 at the peak). A file's statements are converted right after goyang parses it,
+// into one array sized exactly, where the sub-statements of each statement are side by side:
+// one allocation per file, 32 bytes per statement (it was 40, and 8 more for a list of pointers
+// to the sub-statements: SR OS's 149k statements under OmitDocs take 4.8 MB instead of 7.2).
+// The keyword and the file are numbers in process-wide tables (nametab.Table): a handful of
+// keywords and a file's path are shared by thousands of statements (as strings they took 24 of
+// 56 bytes).
+// The argument is a pointer and a length, the sub-statements an offset from the statement
+// (they are in the same array). So a stmt is used by address only, never copied: a copy would
+// find its sub-statements at the wrong place (copyStmt copies a statement with its own).
 type stmt struct {
-	Argument string
-	subs     *stmt  // the first of nsubs sub-statements, which follow it in the file's array
-	line     uint32 // the line, and hasArgBit
-	nsubs    uint32
-	kw       uint32 // the keyword's number in keywords
-	file     uint32 // the file's number in files
+	arg   *byte  // the argument's bytes (Arg)
+	alen  uint32 // and their count
+	subs  uint32 // the first of the nsubs sub-statements is this many statements after this one
+	nsubs uint32
+	line  uint32 // the line, and hasArgBit
+	kw    uint32 // the keyword's number in keywords
+	file  uint32 // the file's number in files
 }
+
+// Arg returns the statement's argument ("" if none).
+func (s *stmt) Arg() string { return unsafe.String(s.arg, s.alen) }
+
+// setArg sets what Arg returns (an argument is part of a file: far less than 4 GB).
+func (s *stmt) setArg(a string) { s.arg, s.alen = unsafe.StringData(a), uint32(len(a)) }
 
 // hasArgBit in stmt.line says the statement has an argument (possibly "").
 const hasArgBit = 1 << 31
@@ -46,7 +57,13 @@ func (s *stmt) SubStatements() []stmt {
 	if s.nsubs == 0 {
 		return nil
 	}
-	return unsafe.Slice(s.subs, s.nsubs)
+	return unsafe.Slice((*stmt)(unsafe.Add(unsafe.Pointer(s), uintptr(s.subs)*unsafe.Sizeof(*s))), s.nsubs)
+}
+
+// setSubs makes subs, which follow s in the same array, s's sub-statements.
+func (s *stmt) setSubs(subs []stmt) {
+	s.subs = uint32((uintptr(unsafe.Pointer(&subs[0])) - uintptr(unsafe.Pointer(s))) / unsafe.Sizeof(*s))
+	s.nsubs = uint32(len(subs))
 }
 
 // subStmts yields the statement's sub-statements in file order.
@@ -197,10 +214,8 @@ func convert(path string, in []*yang.Statement, omitDocs bool, strs *strTable) [
 			kws[s.Keyword] = kw
 		}
 		out.kw = kw
-		if omitDocs && docKeywords[s.Keyword] {
-			out.Argument = ""
-		} else {
-			out.Argument = intern(s.Argument)
+		if !omitDocs || !docKeywords[s.Keyword] {
+			out.setArg(intern(s.Argument))
 		}
 		out.file = file
 		out.line = lineOf(s, prefix)
@@ -219,7 +234,7 @@ func convert(path string, in []*yang.Statement, omitDocs bool, strs *strTable) [
 		}
 		list := all[:k:k]
 		all = all[k:]
-		out.subs, out.nsubs = &list[0], uint32(k)
+		out.setSubs(list)
 		i := 0
 		for _, c := range subs {
 			if !drop(s, c) {

@@ -132,7 +132,7 @@ func isOp(k schema.Kind) bool {
 // buildNode compiles one data-definition statement.
 func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *ctx) *schema.Node {
 	kind := nodeKinds[s.Keyword()]
-	name := s.Argument
+	name := s.Arg()
 	if kind == schema.KindInput || kind == schema.KindOutput {
 		name = s.Keyword()
 	} else if !identRe.MatchString(name) {
@@ -147,25 +147,25 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "description":
-			d.Description = ss.Argument
+			d.Description = ss.Arg()
 		case "status":
-			switch ss.Argument {
+			switch ss.Arg() {
 			case "current", "deprecated", "obsolete":
-				d.Status = ss.Argument
+				d.Status = ss.Arg()
 			}
 		case "presence":
-			d.Presence = ss.Argument
+			d.Presence = ss.Arg()
 			if d.Presence == "" {
 				d.Presence = "true"
 			}
 		case "units":
-			d.Units = ss.Argument
+			d.Units = ss.Arg()
 		case "default":
 			switch kind {
 			case schema.KindLeaf:
-				d.Default = []string{ss.Argument}
+				d.Default = []string{ss.Arg()}
 			case schema.KindLeafList:
-				d.Default = append(d.Default, ss.Argument)
+				d.Default = append(d.Default, ss.Arg())
 			}
 		}
 	}
@@ -202,12 +202,12 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 		switch ss.Keyword() {
 		case "description":
 		case "reference":
-			n.SetReference(ss.Argument)
+			n.SetReference(ss.Arg())
 		case "status":
-			switch ss.Argument {
+			switch ss.Arg() {
 			case "current", "deprecated", "obsolete":
 			default:
-				l.errf(ss, "invalid status %q", ss.Argument)
+				l.errf(ss, "invalid status %q", ss.Arg())
 			}
 		case "config":
 			l.setConfig(n, ss)
@@ -232,7 +232,7 @@ func (l *loader) buildNode(parent *schema.Node, top *schema.Module, s *stmt, c *
 				l.errf(ss, "unique is only allowed in list")
 			}
 			m := l.mk(inf)
-			m.unique = append(m.unique, uniqueInfo{ss.Argument, ss.at()})
+			m.unique = append(m.unique, uniqueInfo{ss.Arg(), ss.at()})
 		case "type":
 			if kind != schema.KindLeaf && kind != schema.KindLeafList {
 				l.errf(ss, "type is only allowed in leaf and leaf-list")
@@ -360,7 +360,7 @@ func childAllowed(parent schema.Kind, kw string) bool {
 
 func extension(s *stmt) string {
 	if s.hasArg() {
-		return s.Keyword() + " " + s.Argument
+		return s.Keyword() + " " + s.Arg()
 	}
 	return s.Keyword()
 }
@@ -537,24 +537,24 @@ func setPathModule(t *schema.Type, ns *schema.Module) {
 }
 
 func (l *loader) must(s *stmt, u *unit, ns *schema.Module) *schema.Must {
-	return &schema.Must{Expr: s.Argument, ErrorMessage: subArg(s, "error-message"),
+	return &schema.Must{Expr: s.Arg(), ErrorMessage: subArg(s, "error-message"),
 		ErrorAppTag: subArg(s, "error-app-tag"), Prefixes: u.prefixes, Module: ns, Loc: l.loc(s)}
 }
 
 func (l *loader) when(s *stmt, u *unit, ns *schema.Module, origin string) *schema.When {
-	return &schema.When{Expr: s.Argument, Prefixes: u.prefixes, Module: ns, Self: origin == "node",
+	return &schema.When{Expr: s.Arg(), Prefixes: u.prefixes, Module: ns, Self: origin == "node",
 		Origin: origin, Loc: l.loc(s)}
 }
 
 func (l *loader) setConfig(n *schema.Node, s *stmt) {
 	inf := l.infoOf(n)
-	switch s.Argument {
+	switch s.Arg() {
 	case "true":
 		inf.config = 1
 	case "false":
 		inf.config = -1
 	default:
-		l.errf(s, "invalid config %q", s.Argument)
+		l.errf(s, "invalid config %q", s.Arg())
 		return
 	}
 	l.mk(inf).configAt = s.at()
@@ -567,13 +567,13 @@ func (l *loader) setMandatory(n *schema.Node, s *stmt) {
 		l.errf(s, "mandatory is not allowed in %s", n.Kind)
 		return
 	}
-	switch s.Argument {
+	switch s.Arg() {
 	case "true":
 		n.Mandatory = true
 	case "false":
 		n.Mandatory = false
 	default:
-		l.errf(s, "invalid mandatory %q", s.Argument)
+		l.errf(s, "invalid mandatory %q", s.Arg())
 	}
 }
 
@@ -582,13 +582,13 @@ func (l *loader) setMinMax(n *schema.Node, s *stmt) {
 		l.errf(s, "%s is only allowed in list and leaf-list", s.Keyword())
 		return
 	}
-	if s.Keyword() == "max-elements" && s.Argument == "unbounded" {
+	if s.Keyword() == "max-elements" && s.Arg() == "unbounded" {
 		n.SetMaxElements(0)
 		return
 	}
-	v, err := strconv.ParseUint(s.Argument, 10, 64)
-	if err != nil || (s.Keyword() == "max-elements" && v == 0) || (s.Argument != "0" && strings.HasPrefix(s.Argument, "0")) {
-		l.errf(s, "invalid %s %q", s.Keyword(), s.Argument)
+	v, err := strconv.ParseUint(s.Arg(), 10, 64)
+	if err != nil || (s.Keyword() == "max-elements" && v == 0) || (s.Arg() != "0" && strings.HasPrefix(s.Arg(), "0")) {
+		l.errf(s, "invalid %s %q", s.Keyword(), s.Arg())
 		return
 	}
 	if s.Keyword() == "min-elements" {
@@ -603,24 +603,24 @@ func (l *loader) setOrderedBy(n *schema.Node, s *stmt) {
 		l.errf(s, "ordered-by is only allowed in list and leaf-list")
 		return
 	}
-	switch s.Argument {
+	switch s.Arg() {
 	case "user":
 		n.OrderedByUser = true
 	case "system":
 		n.OrderedByUser = false
 	default:
-		l.errf(s, "invalid ordered-by %q", s.Argument)
+		l.errf(s, "invalid ordered-by %q", s.Arg())
 	}
 }
 
 // expandUses instantiates a grouping under parent, then applies the uses' refines and augments.
 func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c *ctx) []*schema.Node {
-	d := l.lookupDef(s.Argument, c.sc, c.u, true)
+	d := l.lookupDef(s.Arg(), c.sc, c.u, true)
 	if d == nil {
-		if pfx, _ := splitPrefix(s.Argument); c.u.moduleOf(pfx) == nil {
-			l.errf(s, "uses %s: unknown prefix %q", s.Argument, pfx)
+		if pfx, _ := splitPrefix(s.Arg()); c.u.moduleOf(pfx) == nil {
+			l.errf(s, "uses %s: unknown prefix %q", s.Arg(), pfx)
 		} else {
-			l.errf(s, "grouping %s not found", s.Argument)
+			l.errf(s, "grouping %s not found", s.Arg())
 		}
 		return nil
 	}
@@ -634,7 +634,7 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 		defer l.unuse(d) // built once: d is not expanded again for this statement
 	}
 	if d.state == 1 {
-		l.errf(s, "grouping %s uses itself", s.Argument)
+		l.errf(s, "grouping %s uses itself", s.Arg())
 		return nil
 	}
 	off := c.off || !l.ifFeatures(s, c.u)
@@ -676,13 +676,13 @@ func (l *loader) expandUses(parent *schema.Node, top *schema.Module, s *stmt, c 
 	for ss := range s.subStmts() {
 		switch ss.Keyword() {
 		case "refine":
-			t := l.findDescendant(created, ss.Argument, c.u, ss)
+			t := l.findDescendant(created, ss.Arg(), c.u, ss)
 			if t != nil {
 				t.Amended = true
 				l.refine(t, ss, c)
 			}
 		case "augment":
-			t := l.findDescendant(created, ss.Argument, c.u, ss)
+			t := l.findDescendant(created, ss.Arg(), c.u, ss)
 			if t != nil {
 				l.augmentInto(t, ss, c.u, c.sc, c.ns, off, c.inGrp, c.again)
 			}
@@ -702,7 +702,7 @@ func (l *loader) groupingID(d *def) string {
 	if l.opts.OmitOrigins {
 		return "" // no Grouping origins: the nodes' Grouping stays ""
 	}
-	id := d.u.mod.name + ":" + d.st.Argument
+	id := d.u.mod.name + ":" + d.st.Arg()
 	if d.scope != d.u.mod.top {
 		_, line := d.st.pos()
 		id += "#" + strconv.Itoa(line)
@@ -802,13 +802,13 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 				l.disabled[t] = true
 			}
 		case "description":
-			f.Description = ss.Argument
+			f.Description = ss.Arg()
 		case "reference":
-			t.SetReference(ss.Argument)
+			t.SetReference(ss.Arg())
 		case "default":
 			switch t.Kind {
 			case schema.KindLeaf, schema.KindLeafList:
-				dflts = append(dflts, ss.Argument)
+				dflts = append(dflts, ss.Arg())
 			case schema.KindChoice:
 				l.setDflt(inf, ss)
 			default:
@@ -821,7 +821,7 @@ func (l *loader) refine(t *schema.Node, s *stmt, c *ctx) {
 				l.errf(ss, "refine of %s: presence is only allowed in container", t.Name)
 				continue
 			}
-			f.Presence = ss.Argument
+			f.Presence = ss.Arg()
 		case "min-elements", "max-elements":
 			l.setMinMax(t, ss)
 		case "config":
@@ -852,7 +852,7 @@ func (l *loader) augmentInto(target *schema.Node, s *stmt, u *unit, sc *scope, n
 	case schema.KindContainer, schema.KindList, schema.KindChoice, schema.KindCase, schema.KindInput,
 		schema.KindOutput, schema.KindNotification, schema.KindAction:
 	default:
-		l.errf(s, "augment target %s is a %s, which cannot be augmented", s.Argument, target.Kind)
+		l.errf(s, "augment target %s is a %s, which cannot be augmented", s.Arg(), target.Kind)
 		return
 	}
 	target.Amended = true

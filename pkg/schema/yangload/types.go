@@ -11,7 +11,7 @@ import (
 // resolveType resolves a type statement written in unit u with lexical scope sc into a fresh
 // Type the caller may modify (its Union members are fresh too). Nil after an error.
 func (l *loader) resolveType(st *stmt, u *unit, sc *scope) *schema.Type {
-	name := st.Argument
+	name := st.Arg()
 	pfx, local := splitPrefix(name)
 	var t *schema.Type
 	var parent *schema.Type // the type restrictions apply to (nil for a built-in)
@@ -117,12 +117,12 @@ func (l *loader) typedefType(d *def) *schema.Type {
 		l.restart = true
 		return nil
 	case d.state == 1:
-		l.errf(d.st, "typedef %s refers to itself", d.st.Argument)
+		l.errf(d.st, "typedef %s refers to itself", d.st.Arg())
 		return nil
 	}
 	ts := sub(d.st, "type")
 	if ts == nil {
-		l.errf(d.st, "typedef %s has no type", d.st.Argument)
+		l.errf(d.st, "typedef %s has no type", d.st.Arg())
 		d.state = 2
 		return nil
 	}
@@ -131,14 +131,14 @@ func (l *loader) typedefType(d *def) *schema.Type {
 	d.state = 0
 	if t != nil {
 		if dv := sub(d.st, "default"); dv != nil {
-			t.Default = dv.Argument
+			t.Default = dv.Arg()
 		}
 		if un := sub(d.st, "units"); un != nil {
-			t.Units = un.Argument
+			t.Units = un.Arg()
 		}
 		if dv := sub(d.st, "default"); dv != nil {
-			if msg := checkDefault(t, dv.Argument); msg != "" {
-				l.errf(dv, "invalid default of typedef %s: %s", d.st.Argument, msg)
+			if msg := checkDefault(t, dv.Arg()); msg != "" {
+				l.errf(dv, "invalid default of typedef %s: %s", d.st.Arg(), msg)
 			}
 		}
 	}
@@ -164,9 +164,9 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 			ok = false
 			continue
 		}
-		n, err := strconv.Atoi(s.Argument)
+		n, err := strconv.Atoi(s.Arg())
 		if err != nil || n < 1 || n > 18 {
-			l.errf(s, "invalid fraction-digits %q", s.Argument)
+			l.errf(s, "invalid fraction-digits %q", s.Arg())
 			ok = false
 			continue
 		}
@@ -192,9 +192,9 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			ivs, err := parseIntervals(s.Argument, t.Range, t.Base.BaseBounds(), t.Base, t.FractionDigits)
+			ivs, err := parseIntervals(s.Arg(), t.Range, t.Base.BaseBounds(), t.Base, t.FractionDigits)
 			if err != nil {
-				l.errf(s, "bad range %q: %v", s.Argument, err)
+				l.errf(s, "bad range %q: %v", s.Arg(), err)
 				ok = false
 				continue
 			}
@@ -206,9 +206,9 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			ivs, err := parseIntervals(s.Argument, t.Length, schema.Uint64.BaseBounds(), schema.Uint64, 0)
+			ivs, err := parseIntervals(s.Arg(), t.Length, schema.Uint64.BaseBounds(), schema.Uint64, 0)
 			if err != nil {
-				l.errf(s, "bad length %q: %v", s.Argument, err)
+				l.errf(s, "bad length %q: %v", s.Arg(), err)
 				ok = false
 				continue
 			}
@@ -220,7 +220,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			p, err := schema.NewPattern(s.Argument)
+			p, err := schema.NewPattern(s.Arg())
 			if err != nil {
 				l.errf(s, "%v", err)
 				ok = false
@@ -228,8 +228,8 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 			}
 			p.Restriction = restriction(s)
 			if m := sub(s, "modifier"); m != nil {
-				if m.Argument != "invert-match" {
-					l.errf(m, "invalid modifier %q", m.Argument)
+				if m.Arg() != "invert-match" {
+					l.errf(m, "invalid modifier %q", m.Arg())
 					ok = false
 				}
 				p.Invert = true
@@ -246,32 +246,32 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 			vs := sub(s, "value")
 			if parent != nil {
 				restrictedEnums = true
-				pe, found := parent.EnumByName(s.Argument)
+				pe, found := parent.EnumByName(s.Arg())
 				if !found {
-					l.errf(s, "enum %s is not in the base type", s.Argument)
+					l.errf(s, "enum %s is not in the base type", s.Arg())
 					ok = false
 					continue
 				}
 				val = int64(pe.Value)
 				if vs != nil {
-					v, err := strconv.ParseInt(vs.Argument, 10, 32)
+					v, err := strconv.ParseInt(vs.Arg(), 10, 32)
 					if err != nil || v != val {
-						l.errf(vs, "enum %s: value %s differs from the base type's %d", s.Argument, vs.Argument, val)
+						l.errf(vs, "enum %s: value %s differs from the base type's %d", s.Arg(), vs.Arg(), val)
 						ok = false
 					}
 				}
 			} else {
 				if vs != nil {
-					v, err := strconv.ParseInt(strings.TrimSpace(vs.Argument), 10, 32)
+					v, err := strconv.ParseInt(strings.TrimSpace(vs.Arg()), 10, 32)
 					if err != nil {
-						l.errf(vs, "invalid enum value %q", vs.Argument)
+						l.errf(vs, "invalid enum value %q", vs.Arg())
 						ok = false
 						continue
 					}
 					val = v
 				} else {
 					if nextEnum > 2147483647 {
-						l.errf(s, "enum %s: no value left to assign", s.Argument)
+						l.errf(s, "enum %s: no value left to assign", s.Arg())
 						ok = false
 						continue
 					}
@@ -282,21 +282,21 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				}
 				haveEnum = true
 			}
-			if s.Argument == "" || strings.TrimSpace(s.Argument) != s.Argument {
-				l.errf(s, "invalid enum name %q", s.Argument)
+			if s.Arg() == "" || strings.TrimSpace(s.Arg()) != s.Arg() {
+				l.errf(s, "invalid enum name %q", s.Arg())
 				ok = false
 			}
 			for _, e := range enums {
-				if e.Name == s.Argument {
-					l.errf(s, "enum %s defined twice", s.Argument)
+				if e.Name == s.Arg() {
+					l.errf(s, "enum %s defined twice", s.Arg())
 					ok = false
 				} else if e.Value == int32(val) && parent == nil {
-					l.errf(s, "enum %s: value %d already used by %s", s.Argument, val, e.Name)
+					l.errf(s, "enum %s: value %d already used by %s", s.Arg(), val, e.Name)
 					ok = false
 				}
 			}
 			if on {
-				enums = append(enums, schema.Enum{Name: s.Argument, Value: int32(val)})
+				enums = append(enums, schema.Enum{Name: s.Arg(), Value: int32(val)})
 			}
 		case "bit":
 			if t.Base != schema.Bits {
@@ -309,25 +309,25 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 			ps := sub(s, "position")
 			if parent != nil {
 				restrictedBits = true
-				pb, found := parent.BitByName(s.Argument)
+				pb, found := parent.BitByName(s.Arg())
 				if !found {
-					l.errf(s, "bit %s is not in the base type", s.Argument)
+					l.errf(s, "bit %s is not in the base type", s.Arg())
 					ok = false
 					continue
 				}
 				pos = int64(pb.Position)
 			} else {
 				if ps != nil {
-					v, err := strconv.ParseUint(strings.TrimSpace(ps.Argument), 10, 32)
+					v, err := strconv.ParseUint(strings.TrimSpace(ps.Arg()), 10, 32)
 					if err != nil {
-						l.errf(ps, "invalid bit position %q", ps.Argument)
+						l.errf(ps, "invalid bit position %q", ps.Arg())
 						ok = false
 						continue
 					}
 					pos = int64(v)
 				} else {
 					if nextBit > 4294967295 {
-						l.errf(s, "bit %s: no position left to assign", s.Argument)
+						l.errf(s, "bit %s: no position left to assign", s.Arg())
 						ok = false
 						continue
 					}
@@ -339,16 +339,16 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				haveBit = true
 			}
 			for _, b := range bitList {
-				if b.Name == s.Argument {
-					l.errf(s, "bit %s defined twice", s.Argument)
+				if b.Name == s.Arg() {
+					l.errf(s, "bit %s defined twice", s.Arg())
 					ok = false
 				} else if b.Position == uint32(pos) && parent == nil {
-					l.errf(s, "bit %s: position %d already used by %s", s.Argument, pos, b.Name)
+					l.errf(s, "bit %s: position %d already used by %s", s.Arg(), pos, b.Name)
 					ok = false
 				}
 			}
 			if on {
-				bitList = append(bitList, schema.Bit{Name: s.Argument, Position: uint32(pos)})
+				bitList = append(bitList, schema.Bit{Name: s.Arg(), Position: uint32(pos)})
 			}
 		case "path":
 			if t.Base != schema.Leafref || parent != nil {
@@ -356,7 +356,7 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			t.Path = s.Argument
+			t.Path = s.Arg()
 			t.PathPrefixes = u.prefixes
 		case "require-instance":
 			if t.Base != schema.Leafref && t.Base != schema.InstanceIdentifier {
@@ -364,13 +364,13 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			switch s.Argument {
+			switch s.Arg() {
 			case "true":
 				t.RequireInstance = true
 			case "false":
 				t.RequireInstance = false
 			default:
-				l.errf(s, "invalid require-instance %q", s.Argument)
+				l.errf(s, "invalid require-instance %q", s.Arg())
 				ok = false
 			}
 		case "base":
@@ -379,9 +379,9 @@ func (l *loader) restrict(t, parent *schema.Type, st *stmt, u *unit, sc *scope) 
 				ok = false
 				continue
 			}
-			id := l.lookupIdentity(s.Argument, u)
+			id := l.lookupIdentity(s.Arg(), u)
 			if id == nil {
-				l.errf(s, "identity %s not found", s.Argument)
+				l.errf(s, "identity %s not found", s.Arg())
 				ok = false
 				continue
 			}
