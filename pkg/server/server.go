@@ -307,7 +307,18 @@ func (srv *Server) Serve(l netconf.Listener) error {
 			}
 			return err
 		}
+		// Added under mu, before Shutdown sets closed, so that Shutdown's wg.Wait sees every
+		// connection it must wait for (a WaitGroup's Add from zero must happen before its Wait:
+		// the race detector caught an Accept returning while Shutdown waited). One accepted
+		// after that is refused here.
+		srv.mu.Lock()
+		if srv.closed {
+			srv.mu.Unlock()
+			c.Close(netconf.CloseReason{Code: netconf.CloseShutdown, Text: "server shutting down"})
+			return ErrServerClosed
+		}
 		srv.wg.Add(1)
+		srv.mu.Unlock()
 		go func() {
 			defer srv.wg.Done()
 			srv.ServeConn(context.Background(), c)
